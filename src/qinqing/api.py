@@ -1,0 +1,18 @@
+"""The typed API at /api/v1 (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
+
+from ninja import NinjaAPI
+
+from qinqing.core.api import ApiKeyAuth, QinqingSessionAuth, install_error_handlers
+from qinqing.core.api import router as core_router
+
+api = NinjaAPI(
+    title="qinqing 亲清 API",
+    version="1",
+    description="Typed API of the qinqing platform. Authenticate with an `X-API-Key` header "
+    "(keys are created with `./qinqing apikey create`) or a logged-in session. "
+    "Errors are JSON: `{code, message, field}`.",
+    urls_namespace="api-v1",
+    auth=[ApiKeyAuth(), QinqingSessionAuth()],
+)
+install_error_handlers(api)
+api.add_router("/", core_router)

@@ -1,0 +1,179 @@
+"""API base: authentication (API key with scopes, or the logged-in session), JSON errors.
+
+Every endpoint calls ``authorize(request, scope=..., permission=...)`` first: an API key
+must hold the scope; a session user must hold the permission. Errors are always JSON
+``{"code", "message", "field"}`` in the request's language.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyHeader, SessionAuth
+
+from . import audit
+from .errors import PermissionDeniedError, ServiceError
+from .models import ApiKey
+from .services import apikey_authenticate
+
+
+class ApiKeyAuth(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def authenticate(self, request, key):
+        api_key = apikey_authenticate(key)
+        if api_key is not None:
+            request.api_key = api_key
+        return api_key
+
+
+class QinqingSessionAuth(SessionAuth):
+    """The browser session (with CSRF on writes), for the site's own HTMX/JS calls."""
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+def actor_of(request):
+    """Who is acting: the API key if one authenticated, else the session user."""
+    api_key = getattr(request, "api_key", None)
+    return api_key if api_key is not None else request.user
+
+
+def authorize(request, *, scope: str, permission: str | None = None) -> None:
+    auth = getattr(request, "auth", None)
+    if isinstance(auth, ApiKey):
+        if scope not in auth.scopes:
+            raise PermissionDeniedError(_("This API key lacks the scope %(scope)s.") % {"scope": scope}, field="X-API-Key")
+        return
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDeniedError()
+    if permission and not user.has_perm(permission):
+        raise PermissionDeniedError()
+
+
+def _error(api: NinjaAPI, request, status: int, code: str, message: str, field: str | None = None, **extra):
+    body = {"code": code, "message": message, "field": field, **extra}
+    return api.create_response(request, body, status=status)
+
+
+def _field_of(location) -> str | None:
+    parts = [str(p) for p in location if p not in ("body", "query", "path", "payload", "form", "header")]
+    return ".".join(parts) or None
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(ServiceError)
+    def service_error(request, exc: ServiceError):
+        return _error(api, request, exc.status, exc.code, exc.text(), exc.field)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request, exc: ValidationError):
+        errors = [
+            {"field": _field_of(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors
+        ]
+        first = errors[0] if errors else {"field": None, "message": ""}
+        message = _("Invalid value for %(field)s: %(message)s") % {"field": first["field"], "message": first["message"]}
+        return _error(api, request, 422, "validation_error", message, first["field"], errors=errors)
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request, exc):
+        message = _("Authentication required: send a valid X-API-Key header or log in.")
+        return _error(api, request, 401, "unauthenticated", message, "X-API-Key")
+
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request, exc):
+        return _error(api, request, 403, "permission_denied", _("You do not have permission to do this."))
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return _error(api, request, 404, "not_found", _("Not found, or you may not see it."))
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        return _error(api, request, exc.status_code, "http_error", str(exc))
+
+
+router = Router(tags=["kernel"])
+
+
+class WhoAmIOut(Schema):
+    kind: str
+    name: str
+    scopes: list[str] = []
+    roles: list[str] = []
+
+
+@router.get("/whoami", response={200: WhoAmIOut, 401: ErrorOut}, summary="Who is calling")
+def whoami(request):
+    auth = request.auth
+    if isinstance(auth, ApiKey):
+        return {"kind": "api_key", "name": auth.name, "scopes": auth.scopes}
+    return {"kind": "user", "name": request.user.get_username(), "roles": sorted(request.user.groups.values_list("name", flat=True))}
+
+
+class AuditEventOut(Schema):
+    seq: int
+    occurred_at: str
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    changes: dict
+    request_id: str
+
+
+class VerifyOut(Schema):
+    ok: bool
+    events_checked: int
+    records_checked: int
+    first_broken_seq: int | None
+    problems: list[str]
+
+
+@router.get("/audit/events", response={200: list[AuditEventOut], 403: ErrorOut}, summary="Audit trail of one object")
+def audit_events(request, object_type: str, object_id: str, limit: int = 50):
+    authorize(request, scope="audit:read", permission="core.view_auditevent")
+    events = audit.AuditEvent.objects.filter(object_type=object_type, object_id=object_id).order_by("-seq")[: min(limit, 500)]
+    return [
+        {
+            "seq": e.seq,
+            "occurred_at": e.occurred_at.isoformat(),
+            "actor": e.actor_label,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "changes": e.changes,
+            "request_id": e.request_id,
+        }
+        for e in events
+    ]
+
+
+@router.get("/audit/verify", response={200: VerifyOut, 403: ErrorOut}, summary="Verify the audit chain")
+def audit_verify(request):
+    authorize(request, scope="audit:read", permission="core.verify_audit_chain")
+    result = audit.verify_chain()
+    return {
+        "ok": result.ok,
+        "events_checked": result.events_checked,
+        "records_checked": result.records_checked,
+        "first_broken_seq": result.first_broken_seq,
+        "problems": result.problems,
+    }
+
+
+def database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return True
+    except Exception:
+        return False

@@ -1,0 +1,284 @@
+"""The audit chain: every service write appends one event; ``verify_chain`` checks it all.
+
+Services call ``record_event`` inside their transaction::
+
+    with transaction.atomic():
+        unit = Unit.objects.select_for_update().get(pk=pk)
+        before = audit.snapshot(unit)
+        unit.name = name
+        unit.save(update_fields=["name"])
+        audit.record_event(actor=actor, action="directory.unit.rename", instance=unit, before=before)
+
+Models whose rows must only change through services are registered with
+``@audit.audited(masked={...})``; ``verify_chain`` then also proves that each such row
+is exactly as its last event left it, and that no row exists without an event.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from .audit_registry import _AUDITED, audited, audited_models, default_mask  # noqa: F401 (re-exported)
+from .crypto import hmac_sm3_hex, sm3_hex
+from .models import ApiKey, AuditEvent, AuditHead
+
+GENESIS_HASH = "0" * 64
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("qinqing_request_id", default="")
+
+# --- request context ----------------------------------------------------------------
+def current_request_id() -> str:
+    return _request_id.get()
+
+
+@contextmanager
+def request_context(request_id: str | None = None) -> Iterator[str]:
+    token = _request_id.set(request_id or uuid.uuid4().hex)
+    try:
+        yield _request_id.get()
+    finally:
+        _request_id.reset(token)
+
+
+# --- snapshots -------------------------------------------------------------------------
+def _plain(value: Any) -> Any:
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """Every concrete field of ``instance`` as JSON-ready values (unmasked)."""
+    return {f.attname: _plain(f.value_from_object(instance)) for f in instance._meta.concrete_fields}
+
+
+def _fresh_snapshot(instance: models.Model) -> dict[str, Any]:
+    # Re-read so the digest is of what the database holds (normalised decimals, times).
+    fresh = type(instance)._base_manager.get(pk=instance.pk)
+    return snapshot(fresh)
+
+
+def state_digest(state: dict[str, Any]) -> str:
+    canonical = json.dumps(state, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hmac_sm3_hex(canonical.encode())
+
+
+def _masked(label: str, state: dict[str, Any] | None) -> dict[str, Any] | None:
+    if state is None:
+        return None
+    masks = _AUDITED.get(label, {})
+    return {key: (masks[key](value) if key in masks and value not in (None, "") else value) for key, value in state.items()}
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, list[Any]]:
+    before, after = before or {}, after or {}
+    keys = sorted(set(before) | set(after))
+    return {key: [before.get(key), after.get(key)] for key in keys if before.get(key) != after.get(key)}
+
+
+# --- actors ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SystemActor:
+    """A write made by the system itself (a sweep, a migration, the demo loader)."""
+
+    label: str = "system"
+
+
+SYSTEM = SystemActor()
+
+
+def _actor_fields(actor: Any) -> dict[str, Any]:
+    if isinstance(actor, ApiKey):
+        return {"actor_type": AuditEvent.ActorType.API_KEY, "actor_api_key": actor, "actor_label": f"apikey:{actor.name}"}
+    if actor is None or isinstance(actor, SystemActor):
+        label = actor.label if isinstance(actor, SystemActor) else "system"
+        return {"actor_type": AuditEvent.ActorType.SYSTEM, "actor_label": label}
+    if getattr(actor, "is_authenticated", False):
+        return {"actor_type": AuditEvent.ActorType.USER, "actor_user": actor, "actor_label": actor.get_username()}
+    raise TypeError(f"not an audit actor: {actor!r}")
+
+
+# --- hashing ---------------------------------------------------------------------------
+def event_hash(event: AuditEvent) -> str:
+    content = {
+        "seq": event.seq,
+        "occurred_at": event.occurred_at.isoformat(timespec="microseconds"),
+        "actor_type": event.actor_type,
+        "actor_user_id": event.actor_user_id,
+        "actor_api_key_id": event.actor_api_key_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "changes": event.changes,
+        "details": event.details,
+        "state_digest": event.state_digest,
+        "request_id": event.request_id,
+        "prev_hash": event.prev_hash,
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
+    return sm3_hex(canonical.encode())
+
+
+def record_event(
+    *,
+    actor: Any,
+    action: str,
+    instance: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    deleted: bool = False,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. Must run inside the service's transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("record_event must be called inside transaction.atomic()")
+    if instance is not None:
+        object_type = object_type or instance._meta.label
+        object_id = instance.pk if object_id is None else object_id
+    if not object_type or object_id is None:
+        raise ValueError("record_event needs an instance or object_type and object_id")
+    after = None
+    digest = ""
+    if instance is not None and not deleted:
+        after = _fresh_snapshot(instance)
+        digest = state_digest(after)
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        head = AuditHead.objects.create(pk=1)
+    event = AuditEvent(
+        seq=head.last_seq + 1,
+        occurred_at=timezone.now(),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        changes=_plain(diff(_masked(object_type, before), _masked(object_type, after))),
+        details=_plain(details or {}),
+        state_digest=digest,
+        request_id=current_request_id(),
+        prev_hash=head.last_hash,
+        **_actor_fields(actor),
+    )
+    event.hash = event_hash(event)
+    event.save(force_insert=True)
+    AuditHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+    return event
+
+
+# --- verification -----------------------------------------------------------------------
+@dataclass
+class VerifyResult:
+    ok: bool = True
+    events_checked: int = 0
+    records_checked: int = 0
+    problems: list[str] = field(default_factory=list)
+    first_broken_seq: int | None = None
+
+    def fail(self, message: str, seq: int | None = None) -> None:
+        self.ok = False
+        self.problems.append(message)
+        if seq is not None and (self.first_broken_seq is None or seq < self.first_broken_seq):
+            self.first_broken_seq = seq
+
+
+def verify_chain(*, check_records: bool = True, max_problems: int = 20) -> VerifyResult:
+    """Walk the chain in sequence order; then compare audited records with their last event."""
+    result = VerifyResult()
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    last: dict[tuple[str, str], tuple[int, str]] = {}
+    fields = [f.attname for f in AuditEvent._meta.concrete_fields]
+    for event in AuditEvent.objects.order_by("seq").only(*fields).iterator(chunk_size=5000):
+        result.events_checked += 1
+        if event.seq != expected_seq:
+            result.fail(f"event #{expected_seq} is missing (next found is #{event.seq})", expected_seq)
+        if event.prev_hash != expected_prev:
+            result.fail(f"event #{event.seq} does not link to the event before it (deleted or reordered)", event.seq)
+        if event_hash(event) != event.hash:
+            result.fail(f"event #{event.seq} was altered: its content does not match its SM3 hash", event.seq)
+        expected_prev = event.hash
+        expected_seq = event.seq + 1
+        if event.object_type in _AUDITED:
+            last[(event.object_type, event.object_id)] = (event.seq, event.state_digest)
+        if len(result.problems) >= max_problems:
+            return result
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != expected_prev):
+        result.fail(f"the chain ends at #{expected_seq - 1} but its head says #{head.last_seq}: events were removed from the end", head.last_seq)
+    if check_records:
+        _verify_records(result, last, max_problems)
+    return result
+
+
+def _verify_records(result: VerifyResult, last: dict[tuple[str, str], tuple[int, str]], max_problems: int) -> None:
+    seen: set[tuple[str, str]] = set()
+    for model in audited_models():
+        label = model._meta.label
+        for instance in model._base_manager.order_by("pk").iterator(chunk_size=2000):
+            key = (label, str(instance.pk))
+            seen.add(key)
+            result.records_checked += 1
+            if key not in last:
+                result.fail(f"{label} {instance.pk} exists without any audit event (written outside the services)")
+            else:
+                seq, digest = last[key]
+                try:
+                    current = state_digest(snapshot(instance))
+                except Exception:  # undecryptable or corrupt column: that is tampering too
+                    current = "unreadable"
+                if current != digest:
+                    result.fail(f"{label} {instance.pk} was changed outside the services after event #{seq}", seq)
+            if len(result.problems) >= max_problems:
+                return
+    for (label, object_id), (seq, digest) in last.items():
+        if digest and (label, object_id) not in seen:
+            result.fail(f"{label} {object_id} was deleted outside the services (last event #{seq})", seq)
+
+
+# --- reads -------------------------------------------------------------------------------
+def trail_for(instance: models.Model, *, limit: int = 50):
+    """Events for one object, newest first."""
+    return (
+        AuditEvent.objects.filter(object_type=instance._meta.label, object_id=str(instance.pk))
+        .order_by("-seq")
+        .select_related("actor_user")[:limit]
+    )
+
+
+@contextmanager
+def maintenance_mode():
+    """Lift the append-only triggers on this connection only (test teardown, simulated attacks).
+
+    PostgreSQL: a session setting the trigger function reads. SQLite: a flag on the
+    connection that the ``qinqing_audit_maintenance()`` SQL function (registered per
+    connection in ``core.db``) returns.
+    """
+    _set_maintenance(True)
+    try:
+        yield
+    finally:
+        _set_maintenance(False)
+
+
+def _set_maintenance(on: bool) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('qinqing.audit_maintenance', %s, false)", ["on" if on else "off"])
+    else:
+        connection.ensure_connection()
+        connection.qinqing_audit_maintenance = on
+
+
+def atomic_service(func):
+    """Decorator for service functions: one transaction around the whole write."""
+    return transaction.atomic(func)

@@ -1,0 +1,92 @@
+"""National-standard cryptography helpers (GB/T 32905 SM3, GB/T 32907 SM4).
+
+`cryptography` (OpenSSL) provides both; we only choose modes and encodings here.
+- ``sm3_hex``: digest for the audit chain.
+- ``hmac_sm3_hex``: keyed digest, used for blind indexes of personal identifiers
+  (look up a resident ID without storing it in clear) and record-state digests.
+- ``encrypt_text`` / ``decrypt_text``: SM4-GCM with a random 96-bit nonce, stored as
+  ``sm4gcm:<base64(nonce|ciphertext|tag)>``.
+"""
+
+import base64
+import hashlib
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes, hmac
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from django.conf import settings
+from django.db import models
+
+_PREFIX = "sm4gcm:"
+
+
+class DecryptionError(ValueError):
+    """Ciphertext could not be authenticated with the configured key."""
+
+
+def sm3_hex(data: bytes) -> str:
+    digest = hashes.Hash(hashes.SM3())
+    digest.update(data)
+    return digest.finalize().hex()
+
+
+def _derive(purpose: str, configured: str) -> bytes:
+    """A 32-byte key for ``purpose``: the configured value, else derived from SECRET_KEY."""
+    material = configured or f"{settings.SECRET_KEY}:{purpose}"
+    return hashlib.sha256(material.encode()).digest()
+
+
+def hmac_sm3_hex(data: bytes, *, purpose: str = "audit") -> str:
+    key = _derive(purpose, settings.AUDIT_KEY if purpose == "audit" else settings.FIELD_ENCRYPTION_KEY)
+    mac = hmac.HMAC(key, hashes.SM3())
+    mac.update(data)
+    return mac.finalize().hex()
+
+
+def blind_index(value: str) -> str:
+    """Deterministic keyed digest of a normalised identifier, for exact-match lookups."""
+    return hmac_sm3_hex(value.strip().upper().encode(), purpose="blind-index")
+
+
+def _field_key() -> bytes:
+    return _derive("field-encryption", settings.FIELD_ENCRYPTION_KEY)[:16]  # SM4 keys are 128-bit
+
+
+def encrypt_text(plain: str) -> str:
+    nonce = os.urandom(12)
+    encryptor = Cipher(algorithms.SM4(_field_key()), modes.GCM(nonce)).encryptor()
+    body = encryptor.update(plain.encode()) + encryptor.finalize()
+    return _PREFIX + base64.b64encode(nonce + body + encryptor.tag).decode()
+
+
+def decrypt_text(token: str) -> str:
+    if not token.startswith(_PREFIX):
+        raise DecryptionError("not an SM4-GCM token")
+    raw = base64.b64decode(token[len(_PREFIX) :])
+    nonce, body, tag = raw[:12], raw[12:-16], raw[-16:]
+    decryptor = Cipher(algorithms.SM4(_field_key()), modes.GCM(nonce, tag)).decryptor()
+    try:
+        return (decryptor.update(body) + decryptor.finalize()).decode()
+    except InvalidTag as error:
+        raise DecryptionError("ciphertext failed authentication (wrong key or tampered)") from error
+
+
+class EncryptedTextField(models.TextField):
+    """A text column stored SM4-GCM encrypted; Python code sees the plain text.
+
+    Not searchable: pair it with a ``blind_index`` column for exact lookups.
+    """
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        return decrypt_text(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        if value.startswith(_PREFIX):
+            return value
+        return encrypt_text(value)

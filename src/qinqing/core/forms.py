@@ -1,0 +1,37 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("Wrong user name or password. After %(limit)s failed attempts the account is locked for a while."),
+        "inactive": _("This account is inactive."),
+    }
+
+    def get_invalid_login_error(self):
+        from django.conf import settings
+
+        return forms.ValidationError(
+            self.error_messages["invalid_login"], code="invalid_login", params={"limit": settings.AXES_FAILURE_LIMIT}
+        )
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label=_("6-digit code from your authenticator app"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": _("Enter the 6 digits your authenticator app shows.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.SlugField(label=_("Name"), max_length=64)
+    scopes = forms.MultipleChoiceField(label=_("Scopes"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        from .scopes import SCOPES
+
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = [(code, f"{code} — {label}") for code, label in SCOPES.items()]

@@ -1,0 +1,65 @@
+import socket
+
+from django.conf import settings
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from qinqing.core.demo import DEMO_PASSWORD, create_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the demo district on first run, print the demo accounts and serve the site (demo mode)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--scale", type=int, default=200, help="enterprises in the demo district (first run only)")
+        parser.add_argument("--no-serve", action="store_true", help="set up, then exit without serving")
+
+    def handle(self, *args, host, port, scale, no_serve, **options):
+        if not settings.DEMO:
+            raise CommandError("serve runs in demo mode only; for production use gunicorn (docs/OPERATIONS.md).")
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        if not no_serve:
+            self._check_port(host, port)
+        self.stdout.write("qinqing: migrating the database ...")
+        call_command("migrate", interactive=False, verbosity=0)
+        translation.activate(settings.LANGUAGE_CODE)
+        first_run = not self._demo_loaded()
+        accounts = create_demo_accounts()
+        if first_run:
+            self._load_demo(scale)
+        self.stdout.write("")
+        self.stdout.write("演示账号 Demo accounts (password / 密码: %s)" % DEMO_PASSWORD)
+        for username, label in accounts:
+            self.stdout.write(f"  {username:<12} {label}")
+        self.stdout.write("")
+        if no_serve:
+            return
+        self.stdout.write(f"qinqing: serving http://{host}:{port}/  (Ctrl+C to stop)")
+        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+
+    def _check_port(self, host: str, port: int) -> None:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((host, port))
+            except OSError as error:
+                raise CommandError(
+                    f"端口 {port} 已被占用 / Port {port} on {host} is already in use ({error.strerror}). "
+                    f"Stop the other program or choose another port: ./qinqing serve --port {port + 1}"
+                ) from error
+
+    def _demo_loaded(self) -> bool:
+        marker = settings.VAR_DIR / ".demo-loaded"
+        return marker.exists()
+
+    def _load_demo(self, scale: int) -> None:
+        commands = get_commands()
+        if "policy" in commands:
+            self.stdout.write("qinqing: importing the seed policy ...")
+            call_command("policy", "import", "--seed", verbosity=0)
+        if "demo" in commands:
+            self.stdout.write(f"qinqing: generating the demo district (scale {scale}) ...")
+            call_command("demo", scale=scale, verbosity=0)
+        (settings.VAR_DIR / ".demo-loaded").write_text("loaded\n")

@@ -1,0 +1,70 @@
+"""Request id for the audit chain, and the second factor for privileged roles."""
+
+import re
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLoginRequired
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp import user_has_device
+
+from . import audit
+from .roles import has_role
+
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestIdMiddleware:
+    """Tag each request with an id (taken from X-Request-ID when sane) for audit events."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        with audit.request_context(request_id):
+            response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class TwoFactorRequiredMiddleware:
+    """Users in TWO_FACTOR_REQUIRED_ROLES reach nothing but the 2FA pages until verified."""
+
+    exempt_names = {"core:two_factor", "core:logout", "core:set_language", "set_language"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        roles = settings.TWO_FACTOR_REQUIRED_ROLES
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and ((roles and has_role(user, *roles)) or user_has_device(user, confirmed=True))
+            and not request.path.startswith(("/static/", "/i18n/", "/healthz"))
+            and getattr(request.resolver_match, "view_name", None) not in self.exempt_names
+            and request.path not in {reverse("core:two_factor"), reverse("core:logout")}
+        ):
+            return redirect("core:two_factor")
+        return self.get_response(request)
+
+
+class LoginRequiredMiddleware(_DjangoLoginRequired):
+    """Django's deny-by-default login wall, minus the paths that authenticate themselves.
+
+    The API (``/api/``) checks API keys or the session in every endpoint; ``/healthz``
+    is for load balancers; static files are public assets.
+    """
+
+    open_prefixes = ("/api/", "/healthz", "/static/")
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path.startswith(self.open_prefixes):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -1,0 +1,101 @@
+"""Kernel data: the audit chain and API keys."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .audit_registry import audited
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete an audit event."""
+
+
+class AuditEvent(models.Model):
+    """One link of the audit chain. Append-only: the database refuses UPDATE and DELETE.
+
+    ``hash`` is SM3 over this event's canonical content including ``prev_hash``, so any
+    edit, deletion or reordering breaks the chain from that point. ``state_digest`` is
+    a keyed SM3 digest of the audited record as the service left it, so a later edit of
+    the record itself outside the services is found too.
+    """
+
+    class ActorType(models.TextChoices):
+        USER = "user", _("User")
+        API_KEY = "api_key", _("API key")
+        SYSTEM = "system", _("System")
+
+    seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
+    actor_type = models.CharField(_("actor type"), max_length=16, choices=ActorType.choices)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_api_key = models.ForeignKey("core.ApiKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(_("actor"), max_length=150)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    state_digest = models.CharField(max_length=64, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["object_type", "object_id", "seq"], name="core_audit_object_idx")]
+        permissions = [("verify_audit_chain", "Can verify the audit chain")]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        # Invariant, not business logic: an event is written once.
+        if not self._state.adding:
+            raise AppendOnlyError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit events are append-only")
+
+
+class AuditHead(models.Model):
+    """Singleton row that serialises appends and anchors the chain's end."""
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+
+
+@audited(masked={"key_hash": lambda value: "***"})
+class ApiKey(models.Model):
+    """A key an external system presents in the ``X-API-Key`` header. Only a hash is stored."""
+
+    name = models.SlugField(_("name"), max_length=64, unique=True)
+    prefix = models.CharField(_("key prefix"), max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("manage_apikey", "Can create and revoke API keys")]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,100 @@
+"""Roles are Django groups; each carries the permissions its users need.
+
+The group name is the role's code; its label is translated for display. Modules add
+their permissions to ``ROLE_PERMISSIONS`` (``"app_label.codename"`` strings); a
+permission whose app is not installed yet is skipped, so the table can grow with the
+modules. ``sync_roles()`` is idempotent and runs after every migrate.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ENTERPRISE_USER = "enterprise_user", _("Enterprise user")
+    OFFICIAL = "official", _("Public official")
+    SUPERVISING_LEADER = "supervising_leader", _("Supervising leader")
+    DISTRICT_LEADER = "district_leader", _("District leader")
+    DEPARTMENT_HANDLER = "department_handler", _("Department handler")
+    DISCIPLINE_INSPECTOR = "discipline_inspector", _("Discipline inspector")
+    CREDIT_ADMINISTRATOR = "credit_administrator", _("Credit administrator")
+    FEDERATION_STAFF = "federation_staff", _("Federation / chamber staff")
+    AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Permissions per role. Core permissions live on qinqing.core models.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.ENTERPRISE_USER: [],
+    Role.OFFICIAL: ["directory.view_unit", "directory.view_enterprise"],
+    Role.SUPERVISING_LEADER: ["directory.view_unit", "directory.view_official", "directory.view_enterprise"],
+    Role.DISTRICT_LEADER: ["directory.view_unit", "directory.view_official", "directory.view_enterprise"],
+    Role.DEPARTMENT_HANDLER: ["directory.view_unit", "directory.view_enterprise"],
+    Role.DISCIPLINE_INSPECTOR: [
+        "core.view_auditevent",
+        "directory.view_unit",
+        "directory.view_official",
+        "directory.view_enterprise",
+        "directory.view_person",
+    ],
+    Role.CREDIT_ADMINISTRATOR: ["directory.view_enterprise", "directory.view_person"],
+    Role.FEDERATION_STAFF: ["directory.view_enterprise"],
+    Role.AUDITOR: ["core.view_auditevent", "core.verify_audit_chain"],
+    Role.ADMINISTRATOR: [
+        "core.view_auditevent",
+        "core.verify_audit_chain",
+        "core.view_apikey",
+        "core.manage_apikey",
+        "directory.view_unit",
+        "directory.add_unit",
+        "directory.change_unit",
+        "directory.view_official",
+        "directory.add_official",
+        "directory.change_official",
+        "directory.view_enterprise",
+        "directory.add_enterprise",
+        "directory.change_enterprise",
+        "directory.view_person",
+        "directory.add_person",
+        "directory.change_person",
+        "directory.import_directory",
+        "core.manage_calendar",
+    ],
+}
+
+
+def role_codes(user) -> set[str]:
+    """The role codes a user holds (cached on the user object for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_qinqing_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._qinqing_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(role_codes(user) & {str(role) for role in roles})
+
+
+def role_label(code: str) -> str:
+    try:
+        return str(Role(code).label)
+    except ValueError:
+        return code
+
+
+def sync_roles(**_kwargs) -> None:
+    """Create one group per role and give it exactly the listed permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role in Role:
+        group, _created = Group.objects.get_or_create(name=role.value)
+        wanted = []
+        for dotted in ROLE_PERMISSIONS.get(role, []):
+            app_label, codename = dotted.split(".", 1)
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:
+                wanted.append(permission)
+        group.permissions.set(wanted)

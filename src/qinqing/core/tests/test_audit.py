@@ -1,0 +1,145 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from qinqing.core import audit
+from qinqing.core.models import ApiKey, AppendOnlyError, AuditEvent
+from qinqing.core.services import apikey_create, apikey_revoke
+
+pytestmark = pytest.mark.django_db
+
+
+def _events(n=3):
+    actor = audit.SystemActor("test")
+    keys = [apikey_create(name=f"system-{i}", scopes=["directory:read"], actor=actor)[0] for i in range(n)]
+    apikey_revoke(name=keys[0].name, actor=actor)
+    return keys
+
+
+def _sql(statement, params=()):
+    with audit.maintenance_mode(), connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def test_verify_passes_on_a_fresh_database():
+    result = audit.verify_chain()
+    assert result.ok, result.problems
+    call_command("audit", "verify")  # exits 0
+
+
+def test_verify_passes_after_service_writes_and_records_actor_and_changes():
+    keys = _events()
+    result = audit.verify_chain()
+    assert result.ok, result.problems
+    assert result.records_checked == len(keys)
+    revoke = AuditEvent.objects.get(action="core.apikey.revoke")
+    assert revoke.actor_label == "test"
+    assert list(revoke.changes) == ["revoked_at"]
+    assert revoke.changes["revoked_at"][0] is None
+    create = AuditEvent.objects.filter(action="core.apikey.create").first()
+    assert create.changes["key_hash"] == [None, "***"], "secret-derived fields are masked"
+
+
+def test_direct_sql_update_of_an_audited_row_breaks_verification():
+    keys = _events()
+    _sql("UPDATE core_apikey SET scopes = %s WHERE id = %s", ['["integrity:query"]', keys[1].pk])
+    result = audit.verify_chain()
+    assert not result.ok
+    last_event = AuditEvent.objects.filter(object_type="core.ApiKey", object_id=str(keys[1].pk)).last()
+    assert result.first_broken_seq == last_event.seq
+    assert "changed outside the services" in result.problems[0]
+    with pytest.raises(CommandError) as raised:
+        call_command("audit", "verify")
+    assert raised.value.returncode == 1
+    assert f"#{last_event.seq}" in str(raised.value)
+
+
+def test_row_inserted_outside_the_services_is_found():
+    _events(1)
+    _sql(
+        "INSERT INTO core_apikey (name, prefix, key_hash, scopes, created_at) VALUES (%s, %s, %s, %s, %s)",
+        ["sneaky", "abcd1234", "0" * 64, '["audit:read"]', "2026-01-01 00:00:00+00:00"],
+    )
+    result = audit.verify_chain()
+    assert not result.ok
+    assert any("without any audit event" in p for p in result.problems)
+
+
+def test_deleted_audit_event_breaks_verification():
+    _events()
+    victim = AuditEvent.objects.order_by("seq")[1]
+    _sql("DELETE FROM core_auditevent WHERE seq = %s", [victim.seq])
+    result = audit.verify_chain()
+    assert not result.ok
+    assert result.first_broken_seq == victim.seq
+
+
+def test_deleted_last_event_breaks_verification_through_the_head():
+    _events()
+    last = AuditEvent.objects.order_by("-seq").first()
+    _sql("DELETE FROM core_auditevent WHERE seq = %s", [last.seq])
+    result = audit.verify_chain(check_records=False)
+    assert not result.ok
+    assert result.first_broken_seq == last.seq
+
+
+def test_swapped_pair_of_events_breaks_verification():
+    _events()
+    first, second = AuditEvent.objects.order_by("seq")[1:3]
+    # Swap their positions in the chain (sequence numbers), as a reordering attack would.
+    _sql("UPDATE core_auditevent SET seq = %s WHERE id = %s", [10_000, first.pk])
+    _sql("UPDATE core_auditevent SET seq = %s WHERE id = %s", [first.seq, second.pk])
+    _sql("UPDATE core_auditevent SET seq = %s WHERE id = %s", [second.seq, first.pk])
+    result = audit.verify_chain(check_records=False)
+    assert not result.ok
+    assert result.first_broken_seq == first.seq
+
+
+def test_edited_event_content_breaks_verification():
+    _events()
+    event = AuditEvent.objects.order_by("seq")[0]
+    _sql("UPDATE core_auditevent SET actor_label = %s WHERE id = %s", ["someone-else", event.pk])
+    result = audit.verify_chain(check_records=False)
+    assert not result.ok
+    assert result.first_broken_seq == event.seq
+    assert "altered" in result.problems[0]
+
+
+def test_events_are_append_only_in_the_orm_and_in_the_database():
+    _events(1)
+    event = AuditEvent.objects.first()
+    event.action = "forged"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(action="forged")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditevent")
+    assert AuditEvent.objects.get(pk=event.pk).action == "core.apikey.create"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_event_refuses_to_run_outside_a_transaction():
+    with pytest.raises(RuntimeError):
+        audit.record_event(actor=None, action="x", object_type="core.ApiKey", object_id=1)
+    assert AuditEvent.objects.count() == 0
+
+
+def test_request_id_is_recorded(client, make_user):
+    from qinqing.core.roles import Role
+
+    admin = make_user(Role.ADMINISTRATOR)
+    client.force_login(admin)
+    response = client.post(
+        "/admin-tools/api-keys/", {"name": "procurement", "scopes": ["integrity:query"]}, headers={"X-Request-ID": "req-42"}
+    )
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="core.apikey.create", object_id=str(ApiKey.objects.get(name="procurement").pk))
+    assert event.request_id == "req-42"
+    assert event.actor_label == admin.username
+    assert response["X-Request-ID"] == "req-42"

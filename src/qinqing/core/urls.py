@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView, name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/2fa/", views.two_factor, name="two_factor"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("admin-tools/api-keys/", views.api_keys, name="api_keys"),
+    path("admin-tools/api-keys/<slug:name>/revoke/", views.api_key_revoke, name="api_key_revoke"),
+]

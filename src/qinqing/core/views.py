@@ -1,0 +1,158 @@
+"""Kernel pages: login and second factor, role home, health, audit trail, API keys."""
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponseForbidden, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import audit, selectors
+from .api import database_ok
+from .errors import ServiceError
+from .forms import ApiKeyForm, LoginForm, TokenForm
+from .permissions import role_required
+from .roles import Role
+from .services import apikey_create, apikey_revoke
+
+
+@login_not_required
+def healthz(request):
+    if database_ok():
+        return JsonResponse({"status": "ok", "database": "ok"})
+    return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        with transaction.atomic():
+            audit.record_event(
+                actor=form.get_user(), action="core.user.login", object_type="auth.User", object_id=form.get_user().pk
+            )
+        return response
+
+
+LoginView = login_not_required(LoginView.as_view())
+
+
+def lockout_response(request, response=None, credentials=None):
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    html = render_to_string(
+        "core/lockout.html", {"minutes": minutes, "limit": settings.AXES_FAILURE_LIMIT}, request=request
+    )
+    return HttpResponseForbidden(html)
+
+
+def home(request):
+    return render(request, "core/home.html", {})
+
+
+def _qr_svg(data: str) -> str:
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return image.to_string(encoding="unicode")
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """Set up (first time) or enter the TOTP second factor."""
+    user = request.user
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = confirmed or TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        with transaction.atomic():
+            device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)
+            audit.record_event(actor=user, action="core.totp.provision", object_type="otp_totp.TOTPDevice", object_id=device.pk)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            with transaction.atomic():
+                if not device.confirmed:
+                    device.confirmed = True
+                    device.save(update_fields=["confirmed"])
+                    audit.record_event(actor=user, action="core.totp.confirm", object_type="otp_totp.TOTPDevice", object_id=device.pk)
+            otp_login(request, device)
+            messages.success(request, _("Second factor verified."))
+            return redirect(request.GET.get("next") or "core:home")
+        form.add_error("token", _("The code is wrong or expired. Check the time on your phone and try again."))
+    context = {"form": form, "setting_up": not device.confirmed}
+    if not device.confirmed:
+        context["qr_svg"] = mark_safe(_qr_svg(device.config_url))  # noqa: S308 (our own generated SVG)
+        context["secret"] = device.bin_key.hex()
+    return render(request, "core/two_factor.html", context)
+
+
+def requires_second_factor(user) -> bool:
+    return user_has_device(user, confirmed=True)
+
+
+@role_required(Role.AUDITOR, Role.ADMINISTRATOR, Role.DISCIPLINE_INSPECTOR)
+def audit_log(request):
+    events = selectors.audit_events_visible_to(request.user)
+    object_type = request.GET.get("object_type", "").strip()
+    object_id = request.GET.get("object_id", "").strip()
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if object_id:
+        events = events.filter(object_id=object_id)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    result = None
+    if request.GET.get("verify") == "1" and request.user.has_perm("core.verify_audit_chain"):
+        result = audit.verify_chain()
+    return render(request, "core/audit_log.html", {"page": page, "verify": result, "object_type": object_type, "object_id": object_id})
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_http_methods(["GET", "POST"])
+def api_keys(request):
+    keys = selectors.api_keys_visible_to(request.user)
+    form = ApiKeyForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _key, new_key = apikey_create(name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"], actor=request.user)
+            form = ApiKeyForm()
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.text())
+    return render(request, "core/api_keys.html", {"keys": keys, "form": form, "new_key": new_key})
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_POST
+def api_key_revoke(request, name: str):
+    try:
+        apikey_revoke(name=name, actor=request.user)
+        messages.success(request, _("API key %(name)s revoked.") % {"name": name})
+    except ServiceError as error:
+        messages.error(request, error.text())
+    return redirect("core:api_keys")
+
+
+@login_not_required
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def error_500(request):
+    return render(request, "500.html", status=500)

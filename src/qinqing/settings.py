@@ -1,0 +1,256 @@
+"""The one settings module, driven by environment variables.
+
+Production is the default: DEBUG off, secure cookies, HSTS, CSP, ALLOWED_HOSTS and a
+non-demo secret key required. ``QINQING_MODE=demo`` (what ``./qinqing serve`` sets) and
+``QINQING_MODE=test`` (what ``./qinqing test`` sets) relax only what a laptop needs.
+See docs/OPERATIONS.md for every variable.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_HOME = Path(os.environ.get("QINQING_HOME", Path.cwd())).resolve()
+VAR_DIR = Path(os.environ.get("QINQING_VAR_DIR", PROJECT_HOME / "var"))
+
+MODE = os.environ.get("QINQING_MODE", "production").strip().lower()
+if MODE not in {"production", "demo", "test"}:
+    raise ImproperlyConfigured(f"QINQING_MODE must be production, demo or test, not {MODE!r}")
+DEMO = MODE in {"demo", "test"}
+PRODUCTION = MODE == "production"
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# --- secrets -----------------------------------------------------------------------
+# The demo key is public (it is in this file); production refuses to start with it.
+DEMO_SECRET_KEY = "qinqing-demo-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
+SECRET_KEY = os.environ.get("QINQING_SECRET_KEY", DEMO_SECRET_KEY if DEMO else "")
+if PRODUCTION:
+    if not SECRET_KEY:
+        raise ImproperlyConfigured("QINQING_SECRET_KEY is required in production (QINQING_MODE=production).")
+    if SECRET_KEY == DEMO_SECRET_KEY:
+        raise ImproperlyConfigured("QINQING_SECRET_KEY is the public demo key; set a secret one for production.")
+
+# Key material for field encryption (SM4) and blind indexes / audit digests (HMAC-SM3).
+# Separate from SECRET_KEY so that rotating the session key does not lose data.
+FIELD_ENCRYPTION_KEY = os.environ.get("QINQING_FIELD_KEY", "")
+AUDIT_KEY = os.environ.get("QINQING_AUDIT_KEY", "")
+
+DEBUG = env_bool("QINQING_DEBUG", False)
+
+if PRODUCTION:
+    ALLOWED_HOSTS = env_list("QINQING_ALLOWED_HOSTS", [])
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("QINQING_ALLOWED_HOSTS is required in production (comma-separated host names).")
+else:
+    ALLOWED_HOSTS = env_list("QINQING_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("QINQING_CSRF_TRUSTED_ORIGINS", [])
+
+# --- applications ------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "ninja",
+    "qinqing.core",
+    "qinqing.directory",
+    "qinqing.policy",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "qinqing.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qinqing.core.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "qinqing.core.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "qinqing.urls"
+WSGI_APPLICATION = "qinqing.wsgi.application"
+ASGI_APPLICATION = "qinqing.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "qinqing.core.context_processors.qinqing",
+            ],
+        },
+    },
+]
+
+# --- database ----------------------------------------------------------------------
+# DATABASE_URL selects PostgreSQL in production: postgres://user:pass@host:5432/name
+if "DATABASE_URL" not in os.environ and not PRODUCTION:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / ('test.sqlite3' if MODE == 'test' else 'qinqing.sqlite3')}"
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- authentication ----------------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "qinqing.core.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:login"
+
+# Five failed attempts lock the account for a while (django-axes).
+AXES_FAILURE_LIMIT = int(os.environ.get("QINQING_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("QINQING_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock the account, not the address: district offices sit behind one NAT address, and an
+# address lock would shut out a whole bureau after five typos by different people.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "qinqing.core.views.lockout_response"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# Sessions expire after inactivity (every request renews the window).
+SESSION_COOKIE_AGE = int(os.environ.get("QINQING_SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Roles that must log in with a TOTP second factor (codes from qinqing.core.roles.Role).
+TWO_FACTOR_REQUIRED_ROLES = env_list(
+    "QINQING_2FA_ROLES",
+    [] if DEMO else ["administrator", "discipline_inspector", "credit_administrator"],
+)
+OTP_TOTP_ISSUER = "qinqing 亲清"
+
+# --- security headers (production) -------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("QINQING_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("QINQING_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy (django-csp 4): everything from our own origin, nothing inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# --- internationalisation ----------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- static files (served by WhiteNoise; no CDN, intranets have no internet) -------
+STATIC_URL = "static/"
+STATIC_ROOT = Path(os.environ.get("QINQING_STATIC_ROOT", VAR_DIR / "static"))
+MEDIA_ROOT = Path(os.environ.get("QINQING_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_AUTOREFRESH = False
+
+# --- logging: never log personal data ---------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("QINQING_LOG_LEVEL", "WARNING")},
+    "loggers": {"axes": {"level": "ERROR"}},
+}
+
+QINQING = {
+    "SITE_NAME": _("Qinqing — close and clean government–business relations"),
+    "DISTRICT_NAME": os.environ.get("QINQING_DISTRICT_NAME", "某区"),
+}

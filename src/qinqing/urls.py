@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from qinqing.api import api
+from qinqing.core import views as core_views
+
+handler403 = "qinqing.core.views.error_403"
+handler404 = "qinqing.core.views.error_404"
+handler500 = "qinqing.core.views.error_500"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+    path("", include("qinqing.core.urls")),
+]
