@@ -175,6 +175,48 @@ def record_event(
     return event
 
 
+def record_bulk_events(*, actor: Any, action: str, model: type[models.Model], pks: list[Any], details: dict | None = None) -> int:
+    """Append one event per created record, for bulk imports and the demo generator.
+
+    Reads the rows back in one query (so digests match what the database holds), chains
+    the events in memory and inserts them with ``bulk_create``. Returns the count.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("record_bulk_events must be called inside transaction.atomic()")
+    if not pks:
+        return 0
+    label = model._meta.label
+    head = AuditHead.objects.select_for_update().filter(pk=1).first() or AuditHead.objects.create(pk=1)
+    seq, prev = head.last_seq, head.last_hash
+    now = timezone.now()
+    actor_fields = _actor_fields(actor)
+    request_id = current_request_id()
+    plain_details = _plain(details or {})
+    events = []
+    rows = model._base_manager.filter(pk__in=pks).order_by("pk")
+    for row in rows.iterator(chunk_size=5000):
+        after = snapshot(row)
+        seq += 1
+        event = AuditEvent(
+            seq=seq,
+            occurred_at=now,
+            action=action,
+            object_type=label,
+            object_id=str(row.pk),
+            changes=_plain(diff(None, _masked(label, after))),
+            details=plain_details,
+            state_digest=state_digest(after),
+            request_id=request_id,
+            prev_hash=prev,
+            **actor_fields,
+        )
+        event.hash = prev = event_hash(event)
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+    return len(events)
+
+
 # --- verification -----------------------------------------------------------------------
 @dataclass
 class VerifyResult:
