@@ -12,8 +12,10 @@ Pipeline (``parse_policy``):
    ASCII; ``, ; : ! ?`` next to Chinese text and parentheses around Chinese
    text are turned back into full-width forms.
 6. Structure: ``第X章`` lines start chapters (a bare ``第X章`` takes the next
-   line as its title); ``第X条`` starts an article at the beginning of a line or
-   mid-line right after ``。；！？`` when it is the next number in sequence.
+   line as its title); ``第X条`` starts an article at the beginning of a line
+   (if its number is higher than the last one; gaps are warned about) or
+   mid-line right after ``。；！？`` if it is exactly the next number, so
+   references such as ``依照第三条规定`` stay text.
    Other lines continue the current article: a line is glued to the previous
    one without a break when both sides of the break are Han characters (a word
    split over two lines, e.g. ``企业廉`` / ``洁文化``), otherwise it starts a
@@ -105,7 +107,20 @@ class ParsedPolicy:
 # Chinese numerals
 # --------------------------------------------------------------------------
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 NUMERAL_CHARS = "".join(_DIGITS) + "".join(_UNITS) + "0123456789"
 
@@ -453,7 +468,10 @@ def _finish(builder: _Builder) -> ParsedPolicy:
     for draft in builder.chapters:
         articles = [
             Article(
-                a.number, str(a.number), "\n".join(a.paragraphs), _build_items(a.paragraphs, a.number, builder.warnings)
+                a.number,
+                str(a.number),
+                "\n".join(a.paragraphs),
+                _build_items(a.paragraphs, a.number, builder.warnings),
             )
             for a in draft.articles
         ]

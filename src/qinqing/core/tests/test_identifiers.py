@@ -1,7 +1,6 @@
 """Tests for qinqing.core.identifiers."""
 
 import datetime
-
 import os
 
 from django.conf import settings
@@ -13,6 +12,7 @@ if not settings.configured and not os.environ.get("DJANGO_SETTINGS_MODULE"):
 
 import pytest  # noqa: E402
 from django.core.exceptions import ValidationError  # noqa: E402
+from django.utils import translation  # noqa: E402
 
 from qinqing.core import identifiers as ids  # noqa: E402
 
@@ -40,9 +40,11 @@ def _error_code(func, value, **kwargs) -> str:
 
 
 def _message(func, value, **kwargs) -> str:
+    """The English error message (the project default language is zh-hans)."""
     with pytest.raises(ValidationError) as info:
         func(value, **kwargs)
-    return info.value.messages[0]
+    with translation.override("en"):
+        return str(info.value.messages[0])
 
 
 # --- USCC -----------------------------------------------------------------

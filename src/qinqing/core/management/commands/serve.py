@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if first_run:
             self._load_demo(scale)
         self.stdout.write("")
-        self.stdout.write("演示账号 Demo accounts (password / 密码: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"演示账号 Demo accounts (password / 密码: {DEMO_PASSWORD})")
         for username, label in accounts:
             self.stdout.write(f"  {username:<12} {label}")
         self.stdout.write("")

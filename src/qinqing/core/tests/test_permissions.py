@@ -1,0 +1,74 @@
+"""Each kernel page: the right role gets in, a wrong role is denied and nothing changes."""
+
+import pytest
+
+from qinqing.core.models import ApiKey, AuditEvent
+from qinqing.core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.ADMINISTRATOR, Role.DISCIPLINE_INSPECTOR])
+def test_audit_log_is_open_to_auditing_roles(client, make_user, role):
+    client.force_login(make_user(role))
+    response = client.get("/audit/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.ENTERPRISE_USER, Role.OFFICIAL, Role.DEPARTMENT_HANDLER, Role.FEDERATION_STAFF])
+def test_audit_log_is_denied_to_other_roles(client, make_user, role):
+    client.force_login(make_user(role))
+    response = client.get("/audit/")
+    assert response.status_code == 403
+    assert "403" in response.content.decode()
+
+
+def test_auditor_can_verify_the_chain_from_the_page(client, make_user):
+    client.force_login(make_user(Role.AUDITOR))
+    response = client.get("/audit/?verify=1")
+    assert 'data-testid="verify-result"' in response.content.decode()
+
+
+def test_administrator_creates_and_revokes_an_api_key_on_the_page(client, make_user):
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    response = client.post("/admin-tools/api-keys/", {"name": "subsidy-system", "scopes": ["integrity:query"]})
+    assert response.status_code == 200
+    assert 'data-testid="new-key"' in response.content.decode()
+    key = ApiKey.objects.get(name="subsidy-system")
+    assert key.scopes == ["integrity:query"]
+    client.post("/admin-tools/api-keys/subsidy-system/revoke/")
+    key.refresh_from_db()
+    assert key.revoked_at is not None
+
+
+def test_api_key_page_reports_a_bad_name_against_the_field(client, make_user):
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    response = client.post("/admin-tools/api-keys/", {"name": "Bad Name!", "scopes": ["integrity:query"]})
+    assert response.status_code == 200
+    assert ApiKey.objects.count() == 0
+    assert "Bad Name!" in response.content.decode(), "what the user typed is kept"
+
+
+@pytest.mark.parametrize("role", [Role.OFFICIAL, Role.AUDITOR, Role.CREDIT_ADMINISTRATOR, Role.ENTERPRISE_USER])
+def test_other_roles_cannot_create_or_revoke_api_keys(client, make_user, api_key, role):
+    existing, _raw = api_key("directory:read", name="existing")
+    events_before = AuditEvent.objects.count()
+    client.force_login(make_user(role))
+    assert client.get("/admin-tools/api-keys/").status_code == 403
+    assert client.post("/admin-tools/api-keys/", {"name": "sneaky", "scopes": ["audit:read"]}).status_code == 403
+    assert client.post("/admin-tools/api-keys/existing/revoke/").status_code == 403
+    assert not ApiKey.objects.filter(name="sneaky").exists()
+    existing.refresh_from_db()
+    assert existing.revoked_at is None
+    assert AuditEvent.objects.count() == events_before + 1  # only the user's own creation
+
+
+def test_django_admin_cannot_add_change_or_delete_audit_events(admin_user, rf):
+    from django.contrib import admin
+
+    request = rf.get("/django-admin/core/auditevent/")
+    request.user = admin_user
+    model_admin = admin.site._registry[AuditEvent]
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)

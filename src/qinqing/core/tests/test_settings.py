@@ -1,0 +1,50 @@
+"""Production is the default and refuses unsafe configuration."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[3]
+
+
+def _load_settings(env: dict) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("QINQING_", "DATABASE_URL"))}
+    clean.update({"DJANGO_SETTINGS_MODULE": "qinqing.settings", "PYTHONPATH": str(SRC), **env})
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS)"
+    return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60)
+
+
+def test_production_is_the_default_and_needs_a_secret_key():
+    result = _load_settings({})
+    assert result.returncode != 0
+    assert "QINQING_SECRET_KEY is required" in result.stderr
+
+
+def test_production_refuses_the_demo_secret_key():
+    from django.conf import settings
+
+    result = _load_settings({"QINQING_SECRET_KEY": settings.DEMO_SECRET_KEY, "QINQING_ALLOWED_HOSTS": "qinqing.example.gov.cn"})
+    assert result.returncode != 0
+    assert "public demo key" in result.stderr
+
+
+def test_production_needs_allowed_hosts():
+    result = _load_settings({"QINQING_SECRET_KEY": "x" * 60})
+    assert result.returncode != 0
+    assert "QINQING_ALLOWED_HOSTS is required" in result.stderr
+
+
+def test_production_settings_are_secure():
+    result = _load_settings({"QINQING_SECRET_KEY": "x" * 60, "QINQING_ALLOWED_HOSTS": "qinqing.example.gov.cn"})
+    assert result.returncode == 0, result.stderr
+    debug, secure_cookie, hsts = result.stdout.split()
+    assert debug == "False" and secure_cookie == "True" and int(hsts) > 0
+
+
+@pytest.mark.parametrize("header", ["Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"])
+def test_pages_carry_security_headers(client, header):
+    response = client.get("/login/")
+    assert header in response
