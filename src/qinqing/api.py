@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from qinqing.core.api import ApiKeyAuth, QinqingSessionAuth, install_error_handlers
 from qinqing.core.api import router as core_router
+from qinqing.core.calendar_api import router as calendar_router
 
 api = NinjaAPI(
     title="qinqing 亲清 API",
@@ -16,3 +17,4 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", core_router)
+api.add_router("/calendar/", calendar_router)

@@ -26,3 +26,5 @@ class CoreConfig(AppConfig):
                            _("Every write, chained with SM3; verify the chain.")))
         register_tile(Tile("api_keys", _("API keys"), "core:api_keys", (Role.ADMINISTRATOR,),
                            _("Keys and scopes for external systems.")))
+        register_tile(Tile("calendar", _("Working-day calendar"), "core:calendar", (Role.ADMINISTRATOR,),
+                           _("Statutory holidays and make-up workdays for every time limit.")))

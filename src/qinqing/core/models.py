@@ -72,6 +72,9 @@ class AuditHead(models.Model):
     class Meta:
         verbose_name = _("audit chain head")
 
+    def __str__(self) -> str:
+        return f"#{self.last_seq} {self.last_hash[:12]}"
+
 
 @audited(masked={"key_hash": lambda value: "***"})
 class ApiKey(models.Model):
@@ -99,3 +102,47 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+# --- working-day calendar ------------------------------------------------------------
+@audited()
+class CalendarYear(models.Model):
+    """One year whose statutory holidays and make-up workdays (调休) are loaded.
+
+    A year without this row has no schedule: date arithmetic in it is refused, never guessed.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=100)
+    loaded_at = models.DateTimeField(_("loaded at"))
+
+    class Meta:
+        ordering = ["year"]
+        permissions = [("manage_calendar", "Can edit the working-day calendar")]
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+@audited()
+class CalendarDay(models.Model):
+    """A day that differs from the plain Monday–Friday week: a holiday or a make-up workday."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday")
+        WORKDAY = "workday", _("Make-up workday")
+
+    calendar_year = models.ForeignKey(CalendarYear, on_delete=models.PROTECT, related_name="days", verbose_name=_("year"))
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.kind} {self.name}"
