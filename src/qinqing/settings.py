@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "qinqing.core",
     "qinqing.directory",
     "qinqing.policy",
+    "qinqing.appeals",
+    "qinqing.conduct",
 ]
 
 MIDDLEWARE = [
