@@ -1,0 +1,149 @@
+"""Read spreadsheets (.xlsx) and CSV files into row dicts keyed by canonical field names.
+
+Government data arrives as Excel workbooks or as CSV files saved by Excel, which on a
+Chinese Windows machine means GB18030/GBK rather than UTF-8; so CSV is tried as UTF-8
+(with or without a byte-order mark) first and GB18030 (a superset of GBK) second.
+Headers may be Chinese or English: each caller passes an alias table.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import os
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.utils.translation import gettext_lazy as _
+
+from .errors import ServiceError
+
+SUPPORTED_EXTENSIONS = (".xlsx", ".csv")
+
+
+@dataclass
+class Row:
+    """One data row: its spreadsheet row number (header = row 1) and values by field."""
+
+    number: int
+    values: dict[str, str]
+    original: dict[str, str]
+
+
+def normalise_header(text: Any) -> str:
+    """Header cells compare after NFKC, trimming, lower case and without spaces or asterisks
+    (templates mark required columns with * and users copy them)."""
+    value = unicodedata.normalize("NFKC", "" if text is None else str(text)).strip().lower()
+    return "".join(value.replace("*", "").replace("（", "(").replace("）", ")").split())
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: dates as ISO, whole floats without '.0' (Excel stores numbers as floats)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time(0) else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip()
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ServiceError(
+        _("The CSV file is neither UTF-8 nor GB18030/GBK encoded; save it again as UTF-8 CSV."),
+        code="csv_encoding",
+        field="file",
+    )
+
+
+def _raw_rows(data: bytes, extension: str) -> Iterator[list[Any]]:
+    if extension == ".csv":
+        text = _decode(data)
+        yield from csv.reader(io.StringIO(text, newline=""))
+        return
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a corrupt or non-xlsx file
+        raise ServiceError(
+            _("The file could not be read as an Excel workbook (.xlsx): %(error)s"),
+            code="xlsx_unreadable",
+            field="file",
+            params={"error": type(error).__name__},
+        ) from error
+    try:
+        sheet = workbook.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            yield list(values)
+    finally:
+        workbook.close()
+
+
+def file_extension(filename: str) -> str:
+    extension = os.path.splitext(filename or "")[1].lower()
+    if extension not in SUPPORTED_EXTENSIONS:
+        raise ServiceError(
+            _("Unsupported file type %(extension)s: upload an .xlsx workbook or a .csv file."),
+            code="file_type",
+            field="file",
+            params={"extension": extension or "?"},
+        )
+    return extension
+
+
+def read_rows(source: str | os.PathLike | IO[bytes] | bytes, *, filename: str | None = None, aliases: dict[str, str]) -> tuple[list[str], Iterator[Row]]:
+    """Return (field names found in the header, iterator of rows).
+
+    ``aliases`` maps normalised header text (Chinese or English) to a field name. Unknown
+    columns are kept in ``Row.original`` only. Blank rows are skipped but keep numbering.
+    """
+    if isinstance(source, bytes):
+        data = source
+    elif hasattr(source, "read"):
+        data = source.read()
+        filename = filename or getattr(source, "name", "")
+    else:
+        filename = filename or os.fspath(source)
+        with open(source, "rb") as handle:
+            data = handle.read()
+    extension = file_extension(filename or "")
+    raw = _raw_rows(data, extension)
+    header: list[Any] | None = None
+    header_number = 0
+    for candidate in raw:
+        header_number += 1
+        if any(cell_text(cell) for cell in candidate):
+            header = candidate
+            break
+    if header is None:
+        raise ServiceError(_("The file is empty: the first row must name the columns."), code="file_empty", field="file")
+    labels = [cell_text(cell) for cell in header]
+    fields = [aliases.get(normalise_header(label), "") for label in labels]
+
+    def rows() -> Iterator[Row]:
+        # Numbering follows the sheet (blank lines before the header count) so users find
+        # the row they see.
+        number = header_number
+        for values in raw:
+            number += 1
+            texts = [cell_text(value) for value in values]
+            if not any(texts):
+                continue
+            original = {label: (texts[i] if i < len(texts) else "") for i, label in enumerate(labels) if label}
+            mapped = {field: (texts[i] if i < len(texts) else "") for i, field in enumerate(fields) if field}
+            yield Row(number=number, values=mapped, original=original)
+
+    return [field for field in fields if field], rows()

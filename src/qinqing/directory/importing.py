@@ -1,0 +1,688 @@
+"""Bulk import of enterprises, officials, person–enterprise links and related persons.
+
+Every row is validated first (identifiers by their national standards, enums in Chinese
+or code form, required fields, duplicates inside the file); good rows are then written
+idempotently by natural key (USCC for enterprises, resident ID for persons and officials)
+in batches of ``BATCH_SIZE`` rows, one transaction each. Created rows get their audit
+events through ``audit.record_bulk_events``; changed rows get one ``record_event`` each
+with their before-state; unchanged rows are not touched at all, so re-importing a file
+adds neither rows nor events. A dry run does all of it inside a transaction that is
+rolled back, so its counts are exactly what a real run would report.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core import audit
+from qinqing.core.crypto import blind_index
+from qinqing.core.identifiers import (
+    birth_date_from_resident_id,
+    gender_from_resident_id,
+    validate_resident_id,
+    validate_uscc,
+)
+from qinqing.core.tabular import Row, normalise_header, read_rows
+
+from .models import (
+    Enterprise,
+    EnterpriseLink,
+    Gender,
+    LinkKind,
+    Official,
+    OwnershipType,
+    Person,
+    Rank,
+    RelatedPerson,
+    Relationship,
+    Unit,
+)
+
+BATCH_SIZE = 2000
+KINDS = ("enterprises", "officials", "links", "relatives")
+
+
+# --- column specifications ----------------------------------------------------------------
+@dataclass(frozen=True)
+class Column:
+    name: str
+    header: str  # the template's (Chinese) header; English aliases are accepted too
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+COLUMNS: dict[str, list[Column]] = {
+    "enterprises": [
+        Column("name", "企业名称", ("名称", "name", "enterprise name", "enterprise"), True),
+        Column("uscc", "统一社会信用代码", ("信用代码", "uscc", "unified social credit code", "credit code"), True),
+        Column("ownership_type", "所有制类型", ("企业类型", "经济类型", "ownership type", "ownership", "ownership_type"), True),
+        Column("is_key_enterprise", "重点企业", ("是否重点企业", "key enterprise", "is_key_enterprise")),
+        Column("industry", "行业", ("所属行业", "industry")),
+        Column("address", "地址", ("住所", "注册地址", "address")),
+        Column("legal_representative_name", "法定代表人", ("法定代表人姓名", "负责人", "legal representative", "legal_representative_name")),
+        Column(
+            "legal_representative_resident_id",
+            "法定代表人身份证号",
+            ("法定代表人公民身份号码", "legal representative resident id", "legal_representative_resident_id"),
+        ),
+    ],
+    "officials": [
+        Column("name", "姓名", ("name",), True),
+        Column("resident_id", "公民身份号码", ("身份证号", "身份证号码", "resident id", "resident_id", "id number"), True),
+        Column("unit_code", "单位代码", ("单位编码", "unit code", "unit_code", "unit"), True),
+        Column("position", "职务", ("position", "post"), True),
+        Column("rank", "职级", ("级别", "rank")),
+        Column("is_leading_cadre", "领导干部", ("是否领导干部", "leading cadre", "is_leading_cadre")),
+        Column(
+            "supervising_leader_resident_id",
+            "分管领导身份证号",
+            ("分管领导公民身份号码", "supervising leader resident id", "supervising_leader_resident_id", "supervising leader"),
+        ),
+    ],
+    "links": [
+        Column("name", "姓名", ("人员姓名", "name", "person name"), True),
+        Column("resident_id", "公民身份号码", ("身份证号", "身份证号码", "resident id", "resident_id"), True),
+        Column("uscc", "统一社会信用代码", ("企业统一社会信用代码", "uscc", "enterprise uscc"), True),
+        Column("kind", "关系类型", ("类型", "关联类型", "kind", "link kind"), True),
+        Column("role", "职务或角色", ("角色", "职务", "role")),
+        Column("share_percent", "持股比例(%)", ("持股比例", "share", "share %", "share percent", "share_percent", "share(%)")),
+        Column("start_date", "开始日期", ("起始日期", "start date", "start_date")),
+        Column("end_date", "结束日期", ("终止日期", "end date", "end_date")),
+    ],
+    "relatives": [
+        Column(
+            "official_resident_id",
+            "公职人员身份证号",
+            ("公职人员公民身份号码", "official resident id", "official_resident_id", "official"),
+            True,
+        ),
+        Column("name", "亲属姓名", ("姓名", "relative name", "name"), True),
+        Column("resident_id", "亲属身份证号", ("亲属公民身份号码", "relative resident id", "resident_id", "resident id"), True),
+        Column("relationship", "关系", ("与本人关系", "relationship"), True),
+        Column("occupation", "工作单位及职务", ("职业", "工作单位", "occupation", "job and office")),
+    ],
+}
+
+
+def aliases_for(kind: str) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for column in COLUMNS[kind]:
+        for text in (column.header, column.name, *column.aliases):
+            table[normalise_header(text)] = column.name
+    return table
+
+
+def template_headers(kind: str) -> list[str]:
+    """Headers of the blank template; required columns end with an asterisk."""
+    return [column.header + ("*" if column.required else "") for column in COLUMNS[kind]]
+
+
+# --- enums in Chinese or code form ----------------------------------------------------------
+def _choices_table(choices, chinese: dict[str, str]) -> dict[str, str]:
+    table = {}
+    for value, label in choices.choices:
+        if value:
+            table[value.lower()] = value
+            table[str(label).lower()] = value
+    for text, value in chinese.items():
+        table[text.lower()] = value
+    return table
+
+
+OWNERSHIP_VALUES = _choices_table(
+    OwnershipType,
+    {
+        "私营企业": "private", "私营": "private", "民营企业": "private", "民营": "private",
+        "个体工商户": "individual_business", "个体": "individual_business",
+        "外商投资企业": "foreign_invested", "外资企业": "foreign_invested", "外资": "foreign_invested",
+        "港澳台投资企业": "hk_macao_taiwan", "港澳台": "hk_macao_taiwan",
+        "集体企业": "collective", "集体": "collective",
+        "国有企业": "state_owned", "国有": "state_owned",
+        "国有控股企业": "state_holding", "国有控股": "state_holding",
+        "其他": "other",
+    },
+)
+RANK_VALUES = _choices_table(
+    Rank,
+    {
+        "科员": "clerk", "副科级": "deputy_section", "副科": "deputy_section", "正科级": "section", "正科": "section",
+        "副处级": "deputy_division", "副处": "deputy_division", "正处级": "division", "正处": "division",
+        "副厅级": "deputy_bureau", "副厅": "deputy_bureau", "其他": "other",
+    },
+)
+LINK_KIND_VALUES = _choices_table(
+    LinkKind,
+    {
+        "股东": "shareholder", "出资人": "shareholder",
+        "高管": "executive", "高级管理人员": "executive", "董事": "executive", "监事": "executive", "经理": "executive",
+        "员工": "employee", "职工": "employee",
+        "法定代表人": "legal_representative", "负责人": "legal_representative",
+        "申报利益": "declared_interest", "其他利益": "declared_interest",
+    },
+)
+RELATIONSHIP_VALUES = _choices_table(
+    Relationship,
+    {
+        "配偶": "spouse", "丈夫": "spouse", "妻子": "spouse",
+        "子女": "child", "儿子": "child", "女儿": "child",
+        "子女配偶": "child_spouse", "儿媳": "child_spouse", "女婿": "child_spouse",
+        "父母": "parent", "父亲": "parent", "母亲": "parent",
+        "兄弟姐妹": "sibling", "兄弟": "sibling", "姐妹": "sibling",
+        "其他": "other", "其他特定关系人": "other",
+    },
+)
+BOOLEAN_VALUES = {
+    "是": True, "否": False, "true": True, "false": False, "yes": True, "no": False,
+    "y": True, "n": False, "1": True, "0": False, "√": True, "": False,
+}
+
+
+# --- the report -----------------------------------------------------------------------------
+@dataclass
+class Rejection:
+    row: int
+    field: str
+    error: str
+    values: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "field": self.field, "error": self.error}
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    dry_run: bool = False
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({rejection.row for rejection in self.rejected})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "imported": self.imported,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": [rejection.as_dict() for rejection in self.rejected],
+        }
+
+
+class RowInvalid(Exception):
+    def __init__(self, field_name: str, message) -> None:
+        self.field = field_name
+        self.message = message
+        super().__init__(str(message))
+
+
+# --- cleaning -------------------------------------------------------------------------------
+def _clean_uscc(value: str, field_name: str) -> str:
+    try:
+        return validate_uscc(value)
+    except ValidationError as error:
+        raise RowInvalid(field_name, error.messages[0]) from None
+
+
+def _clean_resident_id(value: str, field_name: str) -> str:
+    try:
+        return validate_resident_id(value)
+    except ValidationError as error:
+        raise RowInvalid(field_name, error.messages[0]) from None
+
+
+def _clean_choice(value: str, field_name: str, table: dict[str, str]) -> str:
+    text = value.strip().lower()
+    if text in table:
+        return table[text]
+    allowed = sorted({v for v in table.values()})
+    raise RowInvalid(
+        field_name,
+        _("%(value)s is not an allowed value for %(field)s; use one of: %(allowed)s (Chinese names accepted).")
+        % {"value": value, "field": field_name, "allowed": ", ".join(allowed)},
+    )
+
+
+def _clean_boolean(value: str, field_name: str) -> bool:
+    text = value.strip().lower()
+    if text in BOOLEAN_VALUES:
+        return BOOLEAN_VALUES[text]
+    raise RowInvalid(field_name, _("%(field)s must be 是/否 (yes/no); got %(value)s.") % {"field": field_name, "value": value})
+
+
+def _clean_date(value: str, field_name: str) -> datetime.date | None:
+    text = value.strip().replace("/", "-").replace(".", "-")
+    if not text:
+        return None
+    if "T" in text:
+        text = text.split("T", 1)[0]
+    try:
+        return datetime.date.fromisoformat(text if len(text) != 8 or "-" in text else f"{text[:4]}-{text[4:6]}-{text[6:]}")
+    except ValueError:
+        raise RowInvalid(field_name, _("%(field)s must be a date in the form YYYY-MM-DD; got %(value)s.") % {"field": field_name, "value": value}) from None
+
+
+def _clean_percent(value: str, field_name: str) -> Decimal | None:
+    text = value.strip().rstrip("%").strip()
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise RowInvalid(field_name, _("%(field)s must be a number from 0 to 100; got %(value)s.") % {"field": field_name, "value": value}) from None
+    if not number.is_finite() or number < 0 or number > 100:
+        raise RowInvalid(field_name, _("The share must be between 0 and 100 percent; got %(value)s.") % {"value": value})
+    return number.quantize(Decimal("0.001"))
+
+
+def _text(values: dict[str, str], name: str, limit: int) -> str:
+    text = values.get(name, "").strip()
+    if len(text) > limit:
+        raise RowInvalid(name, _("%(field)s may be at most %(limit)d characters long.") % {"field": name, "limit": limit})
+    return text
+
+
+def _clean_row(kind: str, values: dict[str, str]) -> tuple[dict[str, Any], list[RowInvalid]]:
+    """Clean one row; return cleaned values and every field error (not just the first)."""
+    cleaned: dict[str, Any] = {}
+    errors: list[RowInvalid] = []
+    for column in COLUMNS[kind]:
+        if column.required and not values.get(column.name, "").strip():
+            errors.append(RowInvalid(column.name, _("%(field)s is required.") % {"field": column.name}))
+    missing = {error.field for error in errors}
+
+    def attempt(name: str, clean: Callable[[str, str], Any]) -> None:
+        if name in missing or name not in values:
+            return
+        raw = values.get(name, "")
+        if not raw.strip():
+            cleaned[name] = None
+            return
+        try:
+            cleaned[name] = clean(raw, name)
+        except RowInvalid as error:
+            errors.append(error)
+
+    def text(name: str, limit: int) -> None:
+        if name in missing or name not in values:
+            return
+        try:
+            cleaned[name] = _text(values, name, limit)
+        except RowInvalid as error:
+            errors.append(error)
+
+    if kind == "enterprises":
+        text("name", 200)
+        attempt("uscc", _clean_uscc)
+        attempt("ownership_type", lambda v, n: _clean_choice(v, n, OWNERSHIP_VALUES))
+        attempt("is_key_enterprise", _clean_boolean)
+        text("industry", 100)
+        text("address", 300)
+        text("legal_representative_name", 100)
+        attempt("legal_representative_resident_id", _clean_resident_id)
+        has_name = bool(cleaned.get("legal_representative_name"))
+        has_id = bool(cleaned.get("legal_representative_resident_id"))
+        if has_name != has_id and not any(e.field.startswith("legal_representative") for e in errors):
+            name = "legal_representative_resident_id" if has_name else "legal_representative_name"
+            errors.append(RowInvalid(name, _("Give both the legal representative's name and resident ID number, or neither.")))
+    elif kind == "officials":
+        text("name", 100)
+        attempt("resident_id", _clean_resident_id)
+        text("unit_code", 32)
+        text("position", 100)
+        attempt("rank", lambda v, n: _clean_choice(v, n, RANK_VALUES))
+        attempt("is_leading_cadre", _clean_boolean)
+        attempt("supervising_leader_resident_id", _clean_resident_id)
+        if cleaned.get("supervising_leader_resident_id") and cleaned.get("supervising_leader_resident_id") == cleaned.get("resident_id"):
+            errors.append(RowInvalid("supervising_leader_resident_id", _("An official cannot be their own supervising leader.")))
+    elif kind == "links":
+        text("name", 100)
+        attempt("resident_id", _clean_resident_id)
+        attempt("uscc", _clean_uscc)
+        attempt("kind", lambda v, n: _clean_choice(v, n, LINK_KIND_VALUES))
+        text("role", 100)
+        attempt("share_percent", _clean_percent)
+        attempt("start_date", _clean_date)
+        attempt("end_date", _clean_date)
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            errors.append(RowInvalid("end_date", _("The end date must not be before the start date.")))
+    elif kind == "relatives":
+        attempt("official_resident_id", _clean_resident_id)
+        text("name", 100)
+        attempt("resident_id", _clean_resident_id)
+        attempt("relationship", lambda v, n: _clean_choice(v, n, RELATIONSHIP_VALUES))
+        text("occupation", 200)
+        if cleaned.get("official_resident_id") and cleaned.get("official_resident_id") == cleaned.get("resident_id"):
+            errors.append(RowInvalid("resident_id", _("An official cannot be their own related person.")))
+    return cleaned, errors
+
+
+def _natural_key(kind: str, cleaned: dict[str, Any]) -> tuple[str, tuple]:
+    """(field to blame, key) identifying the record a row writes; duplicates are rejected."""
+    if kind == "enterprises":
+        return "uscc", (cleaned["uscc"],)
+    if kind == "officials":
+        return "resident_id", (cleaned["resident_id"],)
+    if kind == "links":
+        return "resident_id", (cleaned["resident_id"], cleaned["uscc"], cleaned["kind"], cleaned.get("role") or "")
+    return "resident_id", (cleaned["official_resident_id"], cleaned["resident_id"], cleaned["relationship"])
+
+
+# --- writing helpers ----------------------------------------------------------------------
+def _person_defaults(resident_id: str) -> dict[str, Any]:
+    gender = gender_from_resident_id(resident_id)
+    return {
+        "gender": Gender.MALE if gender.value == "male" else Gender.FEMALE,
+        "birth_date": birth_date_from_resident_id(resident_id),
+    }
+
+
+def _ensure_persons(pairs: Iterable[tuple[str, str]], *, actor) -> tuple[dict[str, Person], set[str]]:
+    """Persons by resident ID, creating missing ones (bulk, audited) and renaming changed ones.
+
+    Returns (resident ID -> Person, resident IDs whose person was renamed).
+    """
+    wanted: dict[str, str] = {}
+    for name, resident_id in pairs:
+        wanted.setdefault(resident_id, name)
+    indexes = {resident_id: blind_index(resident_id) for resident_id in wanted}
+    existing = {person.resident_id_index: person for person in Person.objects.filter(resident_id_index__in=list(indexes.values()))}
+    persons: dict[str, Person] = {}
+    renamed: set[str] = set()
+    created: list[Person] = []
+    for resident_id, name in wanted.items():
+        person = existing.get(indexes[resident_id])
+        if person is None:
+            person = Person(name=name, resident_id=resident_id, resident_id_index=indexes[resident_id], **_person_defaults(resident_id))
+            created.append(person)
+        elif person.name != name:
+            before = audit.snapshot(person)
+            person.name = name
+            person.save(update_fields=["name"])
+            audit.record_event(actor=actor, action="directory.person.update", instance=person, before=before, details={"source": "import"})
+            renamed.add(resident_id)
+        persons[resident_id] = person
+    if created:
+        Person.objects.bulk_create(created)
+        audit.record_bulk_events(actor=actor, action="directory.person.create", model=Person, pks=[p.pk for p in created], details={"source": "import"})
+    return persons, renamed
+
+
+def _apply_changes(instance, changes: dict[str, Any], *, actor, action: str) -> bool:
+    """Set changed attributes, save them, record one event. False when nothing differed."""
+    changed = {name: value for name, value in changes.items() if getattr(instance, name) != value}
+    if not changed:
+        return False
+    before = audit.snapshot(instance)
+    for name, value in changed.items():
+        setattr(instance, name, value)
+    instance.save(update_fields=[name.removesuffix("_id") if name.endswith("_id") else name for name in changed])
+    audit.record_event(actor=actor, action=action, instance=instance, before=before, details={"source": "import"})
+    return True
+
+
+def _batches(items: list, size: int = BATCH_SIZE):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass
+class _Good:
+    row: Row
+    cleaned: dict[str, Any]
+
+
+class _Importer:
+    def __init__(self, kind: str, *, actor, report: ImportReport, progress: Callable[[int], None] | None):
+        self.kind = kind
+        self.actor = actor
+        self.report = report
+        self.progress = progress or (lambda count: None)
+
+    def reject(self, row: Row, field_name: str, message) -> None:
+        self.report.rejected.append(Rejection(row=row.number, field=field_name, error=str(message), values=row.original))
+
+    def count(self, created: bool, changed: bool) -> None:
+        if created:
+            self.report.imported += 1
+        elif changed:
+            self.report.updated += 1
+        else:
+            self.report.unchanged += 1
+
+    # enterprises ------------------------------------------------------------------------
+    def write_enterprises(self, batch: list[_Good]) -> None:
+        pairs = [(g.cleaned["legal_representative_name"], g.cleaned["legal_representative_resident_id"]) for g in batch if g.cleaned.get("legal_representative_resident_id")]
+        persons, _renamed = _ensure_persons(pairs, actor=self.actor)
+        existing = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=[g.cleaned["uscc"] for g in batch])}
+        created: list[Enterprise] = []
+        for good in batch:
+            values = good.cleaned
+            fields: dict[str, Any] = {"name": values["name"], "ownership_type": values["ownership_type"]}
+            for name in ("industry", "address"):
+                if name in values:
+                    fields[name] = values[name] or ""
+            if "is_key_enterprise" in values:
+                fields["is_key_enterprise"] = bool(values["is_key_enterprise"])
+            if values.get("legal_representative_resident_id"):
+                fields["legal_representative_id"] = persons[values["legal_representative_resident_id"]].pk
+            enterprise = existing.get(values["uscc"])
+            if enterprise is None:
+                created.append(Enterprise(uscc=values["uscc"], **fields))
+                self.count(True, False)
+            else:
+                self.count(False, _apply_changes(enterprise, fields, actor=self.actor, action="directory.enterprise.update"))
+        if created:
+            Enterprise.objects.bulk_create(created)
+            audit.record_bulk_events(actor=self.actor, action="directory.enterprise.create", model=Enterprise, pks=[e.pk for e in created], details={"source": "import"})
+
+    # officials --------------------------------------------------------------------------
+    def prepare_officials(self, goods: list[_Good]) -> list[list[_Good]]:
+        """Check units and supervisors for the whole file; order rows so that every
+        supervisor is written before the officials they supervise (any file order works)."""
+        units = {u.code: u.pk for u in Unit.objects.filter(code__in={g.cleaned["unit_code"] for g in goods})}
+        in_file = {g.cleaned["resident_id"]: g for g in goods}
+        supervisor_ids = {g.cleaned["supervising_leader_resident_id"] for g in goods if g.cleaned.get("supervising_leader_resident_id")}
+        outside = {blind_index(rid): rid for rid in supervisor_ids - set(in_file)}
+        existing_officials = set(
+            Official.objects.filter(person__resident_id_index__in=list(outside)).values_list("person__resident_id_index", flat=True)
+        )
+        known_outside = {outside[index] for index in existing_officials}
+        valid: dict[str, _Good] = {}
+        for good in goods:
+            values = good.cleaned
+            if values["unit_code"] not in units:
+                self.reject(good.row, "unit_code", _("No unit with code %(code)s exists; create the unit first.") % {"code": values["unit_code"]})
+                continue
+            values["unit_id"] = units[values["unit_code"]]
+            supervisor = values.get("supervising_leader_resident_id")
+            if supervisor and supervisor not in in_file and supervisor not in known_outside:
+                self.reject(
+                    good.row,
+                    "supervising_leader_resident_id",
+                    _("The supervising leader must be an official already in the directory or in this file."),
+                )
+                continue
+            valid[values["resident_id"]] = good
+        # Rows whose supervisor row was rejected fall out too (repeat until stable).
+        changed = True
+        while changed:
+            changed = False
+            for resident_id, good in list(valid.items()):
+                supervisor = good.cleaned.get("supervising_leader_resident_id")
+                if supervisor and supervisor in in_file and supervisor not in valid:
+                    self.reject(good.row, "supervising_leader_resident_id", _("The supervising leader's row was rejected."))
+                    del valid[resident_id]
+                    changed = True
+        levels: list[list[_Good]] = []
+        placed: set[str] = set()
+        remaining = dict(valid)
+        while remaining:
+            level = [
+                good for rid, good in remaining.items()
+                if not good.cleaned.get("supervising_leader_resident_id")
+                or good.cleaned["supervising_leader_resident_id"] not in valid
+                or good.cleaned["supervising_leader_resident_id"] in placed
+            ]
+            if not level:
+                for good in remaining.values():
+                    self.reject(good.row, "supervising_leader_resident_id", _("Supervising leaders form a cycle in this file."))
+                break
+            for good in level:
+                placed.add(good.cleaned["resident_id"])
+                del remaining[good.cleaned["resident_id"]]
+            levels.append(level)
+        return levels
+
+    def write_officials(self, batch: list[_Good]) -> None:
+        persons, renamed = _ensure_persons([(g.cleaned["name"], g.cleaned["resident_id"]) for g in batch], actor=self.actor)
+        supervisor_ids = {g.cleaned["supervising_leader_resident_id"] for g in batch if g.cleaned.get("supervising_leader_resident_id")}
+        supervisors = dict(
+            Official.objects.filter(person__resident_id_index__in=[blind_index(r) for r in supervisor_ids]).values_list("person__resident_id_index", "pk")
+        )
+        existing = {o.person_id: o for o in Official.objects.filter(person_id__in=[p.pk for p in persons.values()])}
+        created: list[Official] = []
+        for good in batch:
+            values = good.cleaned
+            person = persons[values["resident_id"]]
+            fields: dict[str, Any] = {"unit_id": values["unit_id"], "position": values["position"]}
+            if "rank" in values:
+                fields["rank"] = values["rank"] or Rank.CLERK
+            if "is_leading_cadre" in values:
+                fields["is_leading_cadre"] = bool(values["is_leading_cadre"])
+            if "supervising_leader_resident_id" in values:
+                supervisor = values["supervising_leader_resident_id"]
+                fields["supervising_leader_id"] = supervisors[blind_index(supervisor)] if supervisor else None
+            official = existing.get(person.pk)
+            if official is None:
+                created.append(Official(person=person, **fields))
+                self.count(True, False)
+            else:
+                changed = _apply_changes(official, fields, actor=self.actor, action="directory.official.update")
+                self.count(False, changed or values["resident_id"] in renamed)
+        if created:
+            Official.objects.bulk_create(created)
+            audit.record_bulk_events(actor=self.actor, action="directory.official.create", model=Official, pks=[o.pk for o in created], details={"source": "import"})
+
+    # links ------------------------------------------------------------------------------
+    def write_links(self, batch: list[_Good]) -> None:
+        enterprises = dict(Enterprise.objects.filter(uscc__in={g.cleaned["uscc"] for g in batch}).values_list("uscc", "pk"))
+        usable = []
+        for good in batch:
+            if good.cleaned["uscc"] not in enterprises:
+                self.reject(good.row, "uscc", _("No enterprise with this unified social credit code exists; import the enterprise first."))
+            else:
+                usable.append(good)
+        persons, renamed = _ensure_persons([(g.cleaned["name"], g.cleaned["resident_id"]) for g in usable], actor=self.actor)
+        existing: dict[tuple, EnterpriseLink] = {}
+        for link in EnterpriseLink.objects.filter(person_id__in=[p.pk for p in persons.values()], enterprise_id__in=set(enterprises.values())).order_by("pk"):
+            existing.setdefault((link.person_id, link.enterprise_id, link.kind, link.role), link)
+        created: list[EnterpriseLink] = []
+        for good in usable:
+            values = good.cleaned
+            person = persons[values["resident_id"]]
+            enterprise_id = enterprises[values["uscc"]]
+            role = values.get("role") or ""
+            fields = {name: values.get(name) for name in ("share_percent", "start_date", "end_date") if name in values}
+            link = existing.get((person.pk, enterprise_id, values["kind"], role))
+            if link is None:
+                created.append(EnterpriseLink(person=person, enterprise_id=enterprise_id, kind=values["kind"], role=role, source="import", **fields))
+                self.count(True, False)
+            else:
+                changed = _apply_changes(link, fields, actor=self.actor, action="directory.enterpriselink.update")
+                self.count(False, changed or values["resident_id"] in renamed)
+        if created:
+            EnterpriseLink.objects.bulk_create(created)
+            audit.record_bulk_events(actor=self.actor, action="directory.enterpriselink.create", model=EnterpriseLink, pks=[x.pk for x in created], details={"source": "import"})
+
+    # relatives --------------------------------------------------------------------------
+    def write_relatives(self, batch: list[_Good]) -> None:
+        official_ids = {g.cleaned["official_resident_id"] for g in batch}
+        officials = dict(
+            Official.objects.filter(person__resident_id_index__in=[blind_index(r) for r in official_ids]).values_list("person__resident_id_index", "pk")
+        )
+        usable = []
+        for good in batch:
+            if blind_index(good.cleaned["official_resident_id"]) not in officials:
+                self.reject(good.row, "official_resident_id", _("No official with this resident ID number exists; import the official first."))
+            else:
+                usable.append(good)
+        persons, renamed = _ensure_persons([(g.cleaned["name"], g.cleaned["resident_id"]) for g in usable], actor=self.actor)
+        existing = {
+            (r.official_id, r.person_id, r.relationship): r
+            for r in RelatedPerson.objects.filter(official_id__in=set(officials.values()), person_id__in=[p.pk for p in persons.values()])
+        }
+        created: list[RelatedPerson] = []
+        for good in usable:
+            values = good.cleaned
+            official_id = officials[blind_index(values["official_resident_id"])]
+            person = persons[values["resident_id"]]
+            fields = {"occupation": values.get("occupation") or ""} if "occupation" in values else {}
+            relative = existing.get((official_id, person.pk, values["relationship"]))
+            if relative is None:
+                created.append(RelatedPerson(official_id=official_id, person=person, relationship=values["relationship"], **fields))
+                self.count(True, False)
+            else:
+                changed = _apply_changes(relative, fields, actor=self.actor, action="directory.relatedperson.update")
+                self.count(False, changed or values["resident_id"] in renamed)
+        if created:
+            RelatedPerson.objects.bulk_create(created)
+            audit.record_bulk_events(actor=self.actor, action="directory.relatedperson.create", model=RelatedPerson, pks=[x.pk for x in created], details={"source": "import"})
+
+
+def import_rows(kind: str, rows: Iterable[Row], *, actor, dry_run: bool = False, progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Validate and import ``rows`` of ``kind``; return the report (rejections sorted by row)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown import kind {kind!r}")
+    report = ImportReport(kind=kind, dry_run=dry_run)
+    importer = _Importer(kind, actor=actor, report=report, progress=progress)
+    goods: list[_Good] = []
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        cleaned, errors = _clean_row(kind, row.values)
+        if errors:
+            for error in errors:
+                importer.reject(row, error.field, error.message)
+            continue
+        blame, key = _natural_key(kind, cleaned)
+        if key in seen:
+            importer.reject(row, blame, _("This row repeats row %(row)d of the file.") % {"row": seen[key]})
+            continue
+        seen[key] = row.number
+        goods.append(_Good(row=row, cleaned=cleaned))
+
+    write = getattr(importer, f"write_{kind}")
+    with transaction.atomic():
+        if kind == "officials":
+            batches = [batch for level in importer.prepare_officials(goods) for batch in _batches(level)]
+        else:
+            batches = list(_batches(goods))
+        for batch in batches:
+            # One transaction per batch (a savepoint inside the dry run's outer transaction).
+            with transaction.atomic():
+                write(batch)
+            importer.progress(len(batch))
+        if dry_run:
+            transaction.set_rollback(True)
+    report.rejected.sort(key=lambda rejection: rejection.row)
+    return report
+
+
+def import_file(kind: str, source, *, filename: str | None = None, actor, dry_run: bool = False, progress_factory=None) -> ImportReport:
+    """Read an .xlsx or .csv file and import it. ``progress_factory(total)`` may return a
+    callable advanced by the number of rows written."""
+    _fields, rows = read_rows(source, filename=filename, aliases=aliases_for(kind))
+    rows = list(rows)
+    progress = progress_factory(len(rows)) if progress_factory else None
+    return import_rows(kind, rows, actor=actor, dry_run=dry_run, progress=progress)
