@@ -50,3 +50,16 @@ def test_roles_adduser_enforces_password_rules():
     with pytest.raises(CommandError):
         call_command("roles", "adduser", "weak", "--role", "official", "--password", "password", stdout=StringIO())
     call_command("roles", "adduser", "strong", "--role", "official", "--password", "Str0ng-Passw0rd", stdout=StringIO())
+
+
+def test_serve_says_clearly_when_the_port_is_taken():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        with pytest.raises(CommandError) as raised:
+            call_command("serve", "--port", str(port), stdout=StringIO())
+    message = str(raised.value)
+    assert f"Port {port}" in message and "already in use" in message and "--port" in message
