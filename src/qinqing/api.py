@@ -5,6 +5,8 @@ from ninja import NinjaAPI
 from qinqing.core.api import ApiKeyAuth, QinqingSessionAuth, install_error_handlers
 from qinqing.core.api import router as core_router
 from qinqing.core.calendar_api import router as calendar_router
+from qinqing.directory.api import router as directory_router
+from qinqing.policy.api import router as policy_router
 
 api = NinjaAPI(
     title="qinqing 亲清 API",
@@ -18,3 +20,5 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/calendar/", calendar_router)
+api.add_router("/policy/", policy_router)
+api.add_router("/directory/", directory_router)

@@ -16,5 +16,7 @@ urlpatterns = [
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
+    path("policy/", include("qinqing.policy.urls")),
+    path("directory/", include("qinqing.directory.urls")),
     path("", include("qinqing.core.urls")),
 ]

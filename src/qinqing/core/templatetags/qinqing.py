@@ -16,8 +16,10 @@ def article_url(key: str) -> str:
     """Link to a policy article (``"15"`` or ``"15.7"``) on the policy page."""
     from django.urls import NoReverseMatch, reverse
 
-    article = str(key).split(".", 1)[0]
+    key = str(key).strip()
+    # An item ("15.7") has its own anchor on the policy page; an article ("15") too.
+    fragment = f"item-{key}" if "." in key else f"article-{key}"
     try:
-        return reverse("policy:index") + f"#article-{article}"
+        return reverse("policy:index") + f"#{fragment}"
     except NoReverseMatch:
-        return f"#article-{article}"
+        return f"#{fragment}"

@@ -1,0 +1,115 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from qinqing.core.audit import SystemActor
+from qinqing.core.errors import ServiceError
+from qinqing.policy import selectors
+from qinqing.policy.citations import citation_label
+from qinqing.policy.services import policy_import
+
+SEED_DIRECTORY = Path(__file__).resolve().parents[2] / "seed"
+
+
+def seed_files() -> list[Path]:
+    return sorted(SEED_DIRECTORY.glob("*.txt"))
+
+
+def _item_json(item) -> dict:
+    return {"key": item.key, "number": item.number, "label": citation_label(item.key), "text": item.text}
+
+
+def _article_json(article) -> dict:
+    return {
+        "key": article.key,
+        "number": article.number,
+        "label": citation_label(article.key),
+        "chapter": {"number": article.chapter.number, "title": article.chapter.title},
+        "text": article.text,
+        "items": [_item_json(item) for item in article.items.all()],
+    }
+
+
+class Command(BaseCommand):
+    help = (
+        "The district policy library: import a policy text (a new text becomes the next version), "
+        "show the current policy, an article (15) or an item (15.7), list the versions."
+    )
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        importing = sub.add_parser("import", help="import FILE, or the bundled seed policy with --seed")
+        importing.add_argument("file", nargs="?")
+        importing.add_argument("--seed", action="store_true", help="import the seed policy shipped with qinqing")
+        show = sub.add_parser("show", help="the whole current policy as an outline, or one article/item")
+        show.add_argument("key", nargs="?")
+        show.add_argument("--json", action="store_true")
+        sub.add_parser("versions", help="list the imported versions")
+
+    def handle(self, *args, action, **options):
+        try:
+            if action == "import":
+                self._import(options["file"], options["seed"], options["verbosity"])
+            elif action == "show":
+                self._show(options["key"], options["json"])
+            elif action == "versions":
+                for document in selectors.versions():
+                    marker = "*" if document.is_current else " "
+                    self.stdout.write(
+                        f"{marker} v{document.version}  {document.imported_at:%Y-%m-%d %H:%M}  "
+                        f"{document.content_hash[:16]}  {document.source_name}  {document.title}"
+                    )
+        except ServiceError as error:
+            raise CommandError(error.text()) from error
+
+    def _import(self, file: str | None, seed: bool, verbosity: int) -> None:
+        if bool(file) == seed:
+            raise CommandError("give either FILE or --seed")
+        paths = seed_files() if seed else [Path(file)]
+        for path in paths:
+            try:
+                raw_text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                raise CommandError(f"cannot read {path} as UTF-8 text: {error}") from error
+            document, created = policy_import(raw_text=raw_text, source_name=path.name, actor=SystemActor("policy import"))
+            if verbosity:
+                state = "imported as" if created else "unchanged, already"
+                self.stdout.write(f"{path.name}: {state} version {document.version} ({document.articles.count()} articles)")
+
+    def _show(self, key: str | None, as_json: bool) -> None:
+        document = selectors.current_policy()
+        if document is None:
+            raise CommandError("no policy imported yet: run ./qinqing policy import --seed")
+        if key and "." in key:
+            item = selectors.item(key)
+            data = {**_item_json(item), "article": item.article.key}
+            self._write(data, as_json, f"{data['label']}\n{item.text}")
+        elif key:
+            article = selectors.article(key)
+            data = _article_json(article)
+            lines = [data["label"], article.text]
+            self._write(data, as_json, "\n".join(lines))
+        else:
+            chapters = selectors.chapters_with_articles(document)
+            data = {
+                "title": document.title,
+                "version": document.version,
+                "chapters": [
+                    {"number": chapter.number, "title": chapter.title,
+                     "articles": [{"key": a.key, "items": [i.key for i in a.items.all()]} for a in chapter.articles.all()]}
+                    for chapter in chapters
+                ],
+            }
+            lines = [f"{document.title} (v{document.version})"]
+            for chapter in chapters:
+                lines.append(f"第{chapter.number}章 {chapter.title}")
+                for article in chapter.articles.all():
+                    first = article.text.splitlines()[0] if article.text else ""
+                    lines.append(f"  {article.key:>3}  {first[:60]}")
+                    for item in article.items.all():
+                        lines.append(f"       {item.key:<6} {item.text[:50]}")
+            self._write(data, as_json, "\n".join(lines))
+
+    def _write(self, data: dict, as_json: bool, text: str) -> None:
+        self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) if as_json else text)
