@@ -1,0 +1,80 @@
+"""Pages for administrators: upload a directory file, see the report, download the rejected
+rows as an .xlsx error report, and download a blank template per kind."""
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core.errors import ServiceError
+from qinqing.core.excel import xlsx_response
+from qinqing.core.permissions import role_required
+from qinqing.core.roles import Role
+
+from .importing import COLUMNS, KINDS, import_file, template_headers
+
+SESSION_KEY = "directory_import_rejections"
+MAX_REJECTIONS_KEPT = 10000  # enough for any real file; keeps the session row bounded
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+KIND_LABELS = {
+    "enterprises": _("Enterprises"),
+    "officials": _("Officials"),
+    "links": _("Person–enterprise links (shareholders, executives, employees)"),
+    "relatives": _("Related persons of officials"),
+}
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file contains"), choices=[(kind, KIND_LABELS[kind]) for kind in KINDS])
+    file = forms.FileField(label=_("File (.xlsx or .csv, UTF-8 or GBK)"))
+    dry_run = forms.BooleanField(label=_("Dry run: validate and report only, change nothing"), required=False)
+
+
+@role_required(Role.ADMINISTRATOR)
+def import_page(request):
+    report = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            form.add_error("file", _("The file is larger than 50 MB; split it or use ./qinqing import."))
+        else:
+            try:
+                report = import_file(
+                    form.cleaned_data["kind"], upload.read(), filename=upload.name, actor=request.user, dry_run=form.cleaned_data["dry_run"]
+                )
+            except ServiceError as error:
+                form.add_error("file", error.text())
+            else:
+                request.session[SESSION_KEY] = {
+                    "kind": report.kind,
+                    "rejected": [
+                        {"row": r.row, "field": r.field, "error": r.error, "values": r.values} for r in report.rejected[:MAX_REJECTIONS_KEPT]
+                    ],
+                }
+    templates = [(kind, KIND_LABELS[kind]) for kind in KINDS]
+    return render(request, "directory/import.html", {"form": form, "report": report, "templates": templates})
+
+
+@role_required(Role.ADMINISTRATOR)
+def import_errors(request):
+    """The last import's rejected rows: row, field, error, then the row's original values."""
+    stored = request.session.get(SESSION_KEY)
+    if not stored:
+        raise Http404
+    value_columns: list[str] = []
+    for rejection in stored["rejected"]:
+        for label in rejection["values"]:
+            if label not in value_columns:
+                value_columns.append(label)
+    headers = [_("Row"), _("Field"), _("Error"), *value_columns]
+    rows = ([r["row"], r["field"], r["error"], *[r["values"].get(label, "") for label in value_columns]] for r in stored["rejected"])
+    return xlsx_response(f"import-errors-{stored['kind']}.xlsx", headers, rows, sheet_title="errors")
+
+
+@role_required(Role.ADMINISTRATOR)
+def import_template(request, kind: str):
+    if kind not in COLUMNS:
+        raise Http404
+    return xlsx_response(f"template-{kind}.xlsx", template_headers(kind), [], sheet_title=kind)
