@@ -138,6 +138,9 @@ class OfficialPosition(models.Model):
         verbose_name = _("position held")
         verbose_name_plural = _("positions held")
 
+    def __str__(self) -> str:
+        return self.position
+
 
 class OwnershipType(models.TextChoices):
     PRIVATE = "private", _("Private enterprise")
@@ -212,6 +215,9 @@ class EnterpriseLink(models.Model):
         verbose_name = _("person–enterprise link")
         verbose_name_plural = _("person–enterprise links")
 
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.enterprise_id}"
+
 
 class Relationship(models.TextChoices):
     """Article 15: spouse, children, children's spouses and other specific relationships."""
@@ -241,6 +247,9 @@ class RelatedPerson(models.Model):
         verbose_name = _("related person")
         verbose_name_plural = _("related persons")
 
+    def __str__(self) -> str:
+        return f"{self.relationship}:{self.official_id}"
+
 
 @audited()
 class EnterpriseMembership(models.Model):
@@ -254,3 +263,6 @@ class EnterpriseMembership(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "enterprise"], name="directory_membership_unique")]
         verbose_name = _("enterprise account")
         verbose_name_plural = _("enterprise accounts")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.enterprise_id}"

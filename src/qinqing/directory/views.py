@@ -1,0 +1,420 @@
+"""Directory pages (articles 2, 3, 23): thin — parse, call a selector or service, render.
+
+Resident IDs and phones are masked in every list, export and detail page; administrators
+and discipline inspectors may reveal one person's full ID on its detail page, and each
+look is recorded in the audit chain.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.excel import xlsx_response
+from qinqing.core.identifiers import mask_phone
+from qinqing.core.permissions import role_required, user_has_any_role
+from qinqing.core.roles import Role
+
+from . import selectors, services
+from .forms import EnterpriseForm, EnterpriseLinkForm, OfficialForm, RelatedPersonForm, UnitForm
+from .models import EnterpriseLink, LinkKind, RelatedPerson
+
+# Staff roles that use the directory at all.
+DIRECTORY_ROLES = (
+    Role.ADMINISTRATOR,
+    Role.DISCIPLINE_INSPECTOR,
+    Role.DISTRICT_LEADER,
+    Role.SUPERVISING_LEADER,
+    Role.OFFICIAL,
+    Role.DEPARTMENT_HANDLER,
+    Role.CREDIT_ADMINISTRATOR,
+    Role.FEDERATION_STAFF,
+)
+OFFICIAL_ROLES = selectors.ALL_OFFICIALS_ROLES + selectors.UNIT_SCOPED_ROLES
+ENTERPRISE_ROLES = (*DIRECTORY_ROLES, Role.ENTERPRISE_USER)
+PERSON_ROLES = (*OFFICIAL_ROLES, Role.CREDIT_ADMINISTRATOR)
+PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _show_service_error(form, error: ServiceError) -> None:
+    """Put the service's message next to its field (or on top); the entered values stay."""
+    form.add_error(error.field if error.field in form.fields else None, error.text())
+
+
+def _access(function, user, pk):
+    try:
+        return function(user, pk)
+    except NotFound as error:
+        raise Http404 from error
+
+
+def _yes_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
+# --- index ------------------------------------------------------------------------------------
+@role_required(*DIRECTORY_ROLES)
+def index(request):
+    user = request.user
+    context = {
+        "unit_count": selectors.units_visible_to(user).count(),
+        "official_count": selectors.officials_visible_to(user).count(),
+        "enterprise_count": selectors.enterprises_visible_to(user).count(),
+        "can_see_officials": user_has_any_role(user, OFFICIAL_ROLES),
+    }
+    return render(request, "directory/index.html", context)
+
+
+# --- units ------------------------------------------------------------------------------------
+def _tree_rows(units):
+    """Units in tree order with their depth (a parent outside the list makes a root)."""
+    units = list(units)
+    present = {unit.pk for unit in units}
+    children: dict[int | None, list] = {}
+    for unit in units:
+        parent_id = unit.parent_id if unit.parent_id in present else None
+        children.setdefault(parent_id, []).append(unit)
+    rows, stack = [], [(unit, 0) for unit in reversed(children.get(None, []))]
+    while stack:
+        unit, depth = stack.pop()
+        rows.append({"unit": unit, "depth": depth, "indent": "　" * depth + ("└ " if depth else "")})
+        stack.extend((child, depth + 1) for child in reversed(children.get(unit.pk, [])))
+    return rows
+
+
+@role_required(*DIRECTORY_ROLES)
+def unit_tree(request):
+    query = request.GET.get("q", "")
+    units = selectors.search_units(selectors.units_visible_to(request.user), query)
+    return render(request, "directory/unit_tree.html", {"rows": _tree_rows(units), "q": query})
+
+
+@role_required(*DIRECTORY_ROLES)
+def unit_detail(request, pk: int):
+    unit = _access(selectors.access_unit, request.user, pk)
+    officials = selectors.officials_visible_to(request.user).filter(unit=unit)
+    children = selectors.units_visible_to(request.user).filter(parent=unit)
+    return render(request, "directory/unit_detail.html", {"unit": unit, "officials": officials, "children": children})
+
+
+@role_required(*DIRECTORY_ROLES)
+def unit_export(request):
+    units = selectors.search_units(selectors.units_visible_to(request.user), request.GET.get("q", ""))
+    headers = [_("Unit code"), _("Name"), _("Kind"), _("Organ type (article 2)"), _("Parent unit"), _("Active")]
+    rows = (
+        [u.code, u.name, u.get_kind_display(), u.get_organ_type_display(), u.parent.name if u.parent else "", _yes_no(u.is_active)]
+        for u in units.iterator(chunk_size=2000)
+    )
+    return xlsx_response(_("units") + ".xlsx", headers, rows, sheet_title=_("Units"))
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_http_methods(["GET", "POST"])
+def unit_edit(request, pk: int | None = None):
+    unit = _access(selectors.access_unit, request.user, pk) if pk else None
+    units = selectors.units_visible_to(request.user)
+    if unit is not None:
+        units = units.exclude(pk__in=selectors.descendant_unit_ids(unit.pk))
+    initial = {}
+    if unit is not None:
+        initial = {"code": unit.code, "name": unit.name, "kind": unit.kind, "organ_type": unit.organ_type, "parent": unit.parent, "is_active": unit.is_active}
+    form = UnitForm(request.POST or None, initial=initial, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if unit is None:
+                unit = services.unit_create(
+                    code=data["code"], name=data["name"], kind=data["kind"], organ_type=data["organ_type"] or None,
+                    parent=data["parent"], is_active=data["is_active"], actor=request.user,
+                )
+            else:
+                unit = services.unit_update(
+                    unit=unit, code=data["code"], name=data["name"], kind=data["kind"], organ_type=data["organ_type"] or None,
+                    parent=data["parent"], is_active=data["is_active"], actor=request.user,
+                )
+            messages.success(request, _("Unit saved."))
+            return redirect("directory:unit_detail", pk=unit.pk)
+        except ServiceError as error:
+            _show_service_error(form, error)
+    return render(request, "directory/form.html", {"form": form, "object": unit, "title": _("Edit unit") if unit else _("New unit")})
+
+
+# --- officials ----------------------------------------------------------------------------------
+@role_required(*OFFICIAL_ROLES)
+def official_list(request):
+    query = request.GET.get("q", "")
+    officials = selectors.search_officials(selectors.officials_visible_to(request.user), query)
+    return render(request, "directory/official_list.html", {"page": _page(request, officials), "q": query})
+
+
+@role_required(*OFFICIAL_ROLES)
+def official_export(request):
+    officials = selectors.search_officials(selectors.officials_visible_to(request.user), request.GET.get("q", ""))
+    headers = [_("Name"), _("Resident ID number"), _("Mobile phone"), _("Unit"), _("Position"), _("Rank"), _("Leading cadre"), _("Supervising leader"), _("In office")]
+    rows = (
+        [
+            o.person.name, o.person.masked_resident_id, mask_phone(o.person.phone) if o.person.phone else "", o.unit.name, o.position,
+            o.get_rank_display(), _yes_no(o.is_leading_cadre), o.supervising_leader.person.name if o.supervising_leader else "",
+            _yes_no(o.is_active),
+        ]
+        for o in officials.iterator(chunk_size=2000)
+    )
+    return xlsx_response(_("officials") + ".xlsx", headers, rows, sheet_title=_("Officials"))
+
+
+@role_required(*OFFICIAL_ROLES)
+def official_detail(request, pk: int):
+    official = _access(selectors.access_official, request.user, pk)
+    related = official.related_persons.select_related("person").order_by("end_date", "relationship")
+    related_links = EnterpriseLink.objects.filter(person__in=[r.person_id for r in related]).select_related("enterprise", "person")
+    context = {
+        "official": official,
+        "person": official.person,
+        "phone": mask_phone(official.person.phone) if official.person.phone else "",
+        "positions": official.positions.select_related("unit").order_by("-start_date", "-pk"),
+        "related": related,
+        "related_links": related_links,
+        "supervised": selectors.officials_visible_to(request.user).filter(supervising_leader=official),
+        "can_edit": user_has_any_role(request.user, (Role.ADMINISTRATOR,)),
+    }
+    return render(request, "directory/official_detail.html", context)
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_http_methods(["GET", "POST"])
+def official_edit(request, pk: int | None = None):
+    official = _access(selectors.access_official, request.user, pk) if pk else None
+    units = selectors.units_visible_to(request.user).filter(is_active=True)
+    leaders = selectors.officials_visible_to(request.user).filter(is_active=True)
+    initial = {}
+    if official is not None:
+        leaders = leaders.exclude(pk=official.pk)
+        initial = {
+            "name": official.person.name, "unit": official.unit, "position": official.position, "rank": official.rank,
+            "is_leading_cadre": official.is_leading_cadre, "supervising_leader": official.supervising_leader, "is_active": official.is_active,
+        }
+    form = OfficialForm(request.POST or None, initial=initial, units=units, officials=leaders)
+    if official is not None:
+        # The stored ID and phone are never echoed into the form; blank means "keep".
+        form.fields["resident_id"].help_text = _("Leave blank to keep the recorded number (%(masked)s).") % {"masked": official.person.masked_resident_id or "—"}
+        form.fields["phone"].help_text = _("Leave blank to keep the recorded number.")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                if official is None:
+                    person = services.person_find_or_create(name=data["name"], resident_id=data["resident_id"], phone=data["phone"], actor=request.user)
+                    official = services.official_create(
+                        person=person, unit=data["unit"], position=data["position"], rank=data["rank"],
+                        is_leading_cadre=data["is_leading_cadre"], supervising_leader=data["supervising_leader"],
+                        start_date=data["effective_date"], actor=request.user,
+                    )
+                else:
+                    person_changes = {"name": data["name"]}
+                    if data["resident_id"]:
+                        person_changes["resident_id"] = data["resident_id"]
+                    if data["phone"]:
+                        person_changes["phone"] = data["phone"]
+                    services.person_update(person=official.person, actor=request.user, **person_changes)
+                    official = services.official_update(
+                        official=official, unit=data["unit"], position=data["position"], rank=data["rank"],
+                        is_leading_cadre=data["is_leading_cadre"], supervising_leader=data["supervising_leader"],
+                        is_active=data["is_active"], effective_date=data["effective_date"], actor=request.user,
+                    )
+            messages.success(request, _("Official saved."))
+            return redirect("directory:official_detail", pk=official.pk)
+        except ServiceError as error:
+            if pk is None:
+                official = None
+            _show_service_error(form, error)
+    return render(request, "directory/form.html", {"form": form, "object": official, "title": _("Edit official") if official else _("New official")})
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_http_methods(["GET", "POST"])
+def related_person_create(request, pk: int):
+    official = _access(selectors.access_official, request.user, pk)
+    form = RelatedPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                person = services.person_find_or_create(name=data["name"], resident_id=data["resident_id"], phone=data["phone"], actor=request.user)
+                services.related_person_add(
+                    official=official, person=person, relationship=data["relationship"], occupation=data["occupation"],
+                    declared_on=data["declared_on"], actor=request.user,
+                )
+            messages.success(request, _("Related person added."))
+            return redirect("directory:official_detail", pk=official.pk)
+        except ServiceError as error:
+            _show_service_error(form, error)
+    title = _("Add a related person of %(name)s") % {"name": official.person.name}
+    return render(request, "directory/form.html", {"form": form, "object": None, "title": title, "cite": "15"})
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_POST
+def related_person_end(request, pk: int):
+    related = RelatedPerson.objects.filter(pk=pk).first()
+    if related is None:
+        raise Http404
+    official = _access(selectors.access_official, request.user, related.official_id)
+    try:
+        services.related_person_end(related=related, actor=request.user)
+        messages.success(request, _("Relationship ended."))
+    except ServiceError as error:
+        messages.error(request, error.text())
+    return redirect("directory:official_detail", pk=official.pk)
+
+
+# --- enterprises -------------------------------------------------------------------------------
+@role_required(*ENTERPRISE_ROLES)
+def enterprise_list(request):
+    query = request.GET.get("q", "")
+    enterprises = selectors.search_enterprises(selectors.enterprises_visible_to(request.user), query)
+    return render(request, "directory/enterprise_list.html", {"page": _page(request, enterprises), "q": query})
+
+
+@role_required(Role.ENTERPRISE_USER)
+def my_enterprises(request):
+    enterprises = list(selectors.enterprises_for_user(request.user))
+    if len(enterprises) == 1:
+        return redirect("directory:enterprise_detail", pk=enterprises[0].pk)
+    return render(request, "directory/enterprise_list.html", {"page": _page(request, enterprises), "q": "", "mine": True})
+
+
+@role_required(*ENTERPRISE_ROLES)
+def enterprise_export(request):
+    enterprises = selectors.search_enterprises(selectors.enterprises_visible_to(request.user), request.GET.get("q", ""))
+    headers = [
+        _("Unified social credit code"), _("Name"), _("Ownership type"), _("Non-public (article 2)"), _("Key enterprise"),
+        _("Industry"), _("Address"), _("Legal representative / head"), _("Resident ID number"), _("Active"),
+    ]
+    rows = (
+        [
+            e.uscc, e.name, e.get_ownership_type_display(), _yes_no(e.is_non_public), _yes_no(e.is_key_enterprise), e.industry, e.address,
+            e.legal_representative.name if e.legal_representative else "",
+            e.legal_representative.masked_resident_id if e.legal_representative else "", _yes_no(e.is_active),
+        ]
+        for e in enterprises.iterator(chunk_size=2000)
+    )
+    return xlsx_response(_("enterprises") + ".xlsx", headers, rows, sheet_title=_("Enterprises"))
+
+
+@role_required(*ENTERPRISE_ROLES)
+def enterprise_detail(request, pk: int):
+    enterprise = _access(selectors.access_enterprise, request.user, pk)
+    links = list(enterprise.person_links.select_related("person").order_by("end_date", "kind", "-share_percent", "pk"))
+    groups = [
+        {"kind": kind, "label": label, "links": [link for link in links if link.kind == kind]}
+        for kind, label in LinkKind.choices
+    ]
+    context = {
+        "enterprise": enterprise,
+        "groups": groups,
+        "can_edit": user_has_any_role(request.user, (Role.ADMINISTRATOR,)),
+        "can_open_persons": user_has_any_role(request.user, PERSON_ROLES),
+    }
+    return render(request, "directory/enterprise_detail.html", context)
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request, pk: int | None = None):
+    enterprise = _access(selectors.access_enterprise, request.user, pk) if pk else None
+    initial = {}
+    if enterprise is not None:
+        initial = {
+            field: getattr(enterprise, field)
+            for field in ("uscc", "name", "ownership_type", "is_key_enterprise", "industry", "address", "is_active")
+        }
+    form = EnterpriseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if enterprise is None:
+                enterprise = services.enterprise_create(actor=request.user, **data)
+            else:
+                enterprise = services.enterprise_update(enterprise=enterprise, actor=request.user, **data)
+            messages.success(request, _("Enterprise saved."))
+            return redirect("directory:enterprise_detail", pk=enterprise.pk)
+        except ServiceError as error:
+            _show_service_error(form, error)
+    title = _("Edit enterprise") if enterprise else _("New enterprise")
+    return render(request, "directory/form.html", {"form": form, "object": enterprise, "title": title})
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_http_methods(["GET", "POST"])
+def enterprise_link_create(request, pk: int):
+    enterprise = _access(selectors.access_enterprise, request.user, pk)
+    form = EnterpriseLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                person = services.person_find_or_create(name=data["name"], resident_id=data["resident_id"], phone=data["phone"], actor=request.user)
+                services.enterprise_link_create(
+                    person=person, enterprise=enterprise, kind=data["kind"], role=data["role"], share_percent=data["share_percent"],
+                    start_date=data["start_date"], source="manual", actor=request.user,
+                )
+            messages.success(request, _("Link added."))
+            return redirect("directory:enterprise_detail", pk=enterprise.pk)
+        except ServiceError as error:
+            _show_service_error(form, error)
+    title = _("Add a person linked to %(name)s") % {"name": enterprise.name}
+    return render(request, "directory/form.html", {"form": form, "object": None, "title": title})
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_POST
+def enterprise_link_end(request, pk: int):
+    link = EnterpriseLink.objects.filter(pk=pk).first()
+    if link is None:
+        raise Http404
+    enterprise = _access(selectors.access_enterprise, request.user, link.enterprise_id)
+    try:
+        services.enterprise_link_end(link=link, actor=request.user)
+        messages.success(request, _("Link ended."))
+    except ServiceError as error:
+        messages.error(request, error.text())
+    return redirect("directory:enterprise_detail", pk=enterprise.pk)
+
+
+# --- persons ------------------------------------------------------------------------------------
+def _person_context(request, person, revealed_id: str = ""):
+    user = request.user
+    visible_officials = selectors.officials_visible_to(user)
+    visible_enterprises = selectors.enterprises_visible_to(user)
+    return {
+        "person": person,
+        "phone": mask_phone(person.phone) if person.phone else "",
+        "revealed_id": revealed_id,
+        "can_reveal": bool(person.resident_id) and selectors.can_reveal_resident_id(user),
+        "official": visible_officials.filter(person=person).first(),
+        "relations": person.related_to_officials.filter(official__in=visible_officials).select_related("official__person", "official__unit"),
+        "links": person.enterprise_links.filter(enterprise__in=visible_enterprises).select_related("enterprise").order_by("end_date", "kind"),
+        "represented": visible_enterprises.filter(legal_representative=person),
+    }
+
+
+@role_required(*PERSON_ROLES)
+def person_detail(request, pk: int):
+    person = _access(selectors.access_person, request.user, pk)
+    return render(request, "directory/person_detail.html", _person_context(request, person))
+
+
+@role_required(*selectors.REVEAL_ID_ROLES)
+@require_POST
+def person_reveal_id(request, pk: int):
+    person = _access(selectors.access_person, request.user, pk)
+    revealed = services.person_reveal_resident_id(person=person, actor=request.user)
+    return render(request, "directory/person_detail.html", _person_context(request, person, revealed_id=revealed))
