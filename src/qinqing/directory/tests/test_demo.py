@@ -5,7 +5,15 @@ from django.core.management.base import CommandError
 from qinqing.core import audit
 from qinqing.core.identifiers import is_valid_resident_id, is_valid_uscc
 from qinqing.core.roles import Role
-from qinqing.directory.models import Enterprise, EnterpriseLink, EnterpriseMembership, Official, Person, RelatedPerson, Unit
+from qinqing.directory.models import (
+    Enterprise,
+    EnterpriseLink,
+    EnterpriseMembership,
+    Official,
+    Person,
+    RelatedPerson,
+    Unit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +60,16 @@ def test_demo_without_accounts_skips_linking_and_refuses_a_second_run():
     with pytest.raises(CommandError):
         call_command("demo", scale=5, verbosity=0)
     assert Enterprise.objects.count() == 5
+
+
+def test_export_writes_masked_resident_ids(tmp_path):
+    import openpyxl
+
+    call_command("demo", scale=5, seed=1, verbosity=0)
+    for kind in ("units", "enterprises", "officials", "links", "relatives"):
+        path = tmp_path / f"{kind}.xlsx"
+        call_command("export", kind, str(path), verbosity=0)
+        rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+        assert len(rows) > 1
+    officials = list(openpyxl.load_workbook(tmp_path / "officials.xlsx").active.iter_rows(values_only=True))
+    assert all("*" in row[1] for row in officials[1:])

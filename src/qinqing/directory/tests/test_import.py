@@ -8,10 +8,22 @@ from django.core.management import call_command
 from django.utils import translation
 
 from qinqing.core import audit
-from qinqing.core.identifiers import org_code_check_character, resident_id_check_character, uscc_check_character
+from qinqing.core.identifiers import (
+    org_code_check_character,
+    resident_id_check_character,
+    uscc_check_character,
+)
 from qinqing.core.models import AuditEvent
 from qinqing.directory.importing import import_file, template_headers
-from qinqing.directory.models import Enterprise, EnterpriseLink, Official, OrganType, Person, RelatedPerson, Unit
+from qinqing.directory.models import (
+    Enterprise,
+    EnterpriseLink,
+    Official,
+    OrganType,
+    Person,
+    RelatedPerson,
+    Unit,
+)
 
 pytestmark = pytest.mark.django_db
 ACTOR = audit.SystemActor("test")
