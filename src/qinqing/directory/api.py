@@ -6,7 +6,7 @@ API keys need ``directory:read`` / ``directory:write``; session users need the m
 
 from __future__ import annotations
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from qinqing.core.api import ErrorOut, actor_of, authorize
 
@@ -120,7 +120,7 @@ def create_enterprise(request, payload: EnterpriseIn):
         uscc=payload.uscc, name=payload.name, ownership_type=payload.ownership_type.value, is_key_enterprise=payload.is_key_enterprise,
         industry=payload.industry, address=payload.address, actor=actor_of(request),
     )
-    return 201, _enterprise_out(enterprise)
+    return Status(201, _enterprise_out(enterprise))
 
 
 @router.get("/units", response={200: list[UnitOut], 401: ErrorOut, 403: ErrorOut}, summary="All units")

@@ -3,7 +3,11 @@
 import itertools
 
 from qinqing.core.audit import SystemActor
-from qinqing.core.identifiers import org_code_check_character, resident_id_check_character, uscc_check_character
+from qinqing.core.identifiers import (
+    org_code_check_character,
+    resident_id_check_character,
+    uscc_check_character,
+)
 
 from .. import services
 from ..models import LinkKind, OrganType, OwnershipType, Rank, Relationship, UnitKind

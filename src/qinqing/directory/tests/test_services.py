@@ -9,9 +9,26 @@ from qinqing.core.crypto import blind_index
 from qinqing.core.errors import Conflict, ServiceError
 from qinqing.core.models import AuditEvent
 from qinqing.directory import services
-from qinqing.directory.models import Enterprise, LinkKind, OfficialPosition, OrganType, OwnershipType, Person, UnitKind
+from qinqing.directory.models import (
+    Enterprise,
+    LinkKind,
+    OfficialPosition,
+    OrganType,
+    OwnershipType,
+    Person,
+    UnitKind,
+)
 
-from .factories import ACTOR, make_enterprise, make_link, make_official, make_person, make_resident_id, make_unit, make_uscc
+from .factories import (
+    ACTOR,
+    make_enterprise,
+    make_link,
+    make_official,
+    make_person,
+    make_resident_id,
+    make_unit,
+    make_uscc,
+)
 
 pytestmark = pytest.mark.django_db
 
