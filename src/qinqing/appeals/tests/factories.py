@@ -1,0 +1,86 @@
+"""Factories for appeals tests (other apps' tests may use them too). Writes go through services."""
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from qinqing.core import calendar
+from qinqing.core.audit import SystemActor
+from qinqing.core.calendar_services import calendar_seed_years
+from qinqing.core.roles import Role
+from qinqing.core.testing import make_user
+from qinqing.directory import services as directory_services
+from qinqing.directory.models import OwnershipType, UnitKind
+
+from .. import services
+from ..models import Channel
+
+SYSTEM = SystemActor("test")
+_counter = itertools.count(1)
+# Valid unified social credit codes (GB 32100) are built with the check character helper.
+
+
+def load_calendar(years=(2024, 2025, 2026)) -> None:
+    calendar.invalidate()
+    calendar_seed_years(years=list(years), actor=SYSTEM)
+    calendar.invalidate()
+
+
+def make_unit(name: str | None = None, **extra):
+    number = next(_counter)
+    return directory_services.unit_create(code=f"U{number:04d}", name=name or f"单位{number}", kind=UnitKind.ORGAN,
+                                          organ_type=extra.pop("organ_type", None) or _first_organ_type(), actor=SYSTEM, **extra)
+
+
+def _first_organ_type():
+    from qinqing.directory.models import OrganType
+
+    return OrganType.values[0]
+
+
+def make_official(unit, *, user=None, name: str | None = None):
+    person = directory_services.person_create(name=name or f"干部{next(_counter)}", actor=SYSTEM)
+    return directory_services.official_create(person=person, unit=unit, position="科员", actor=SYSTEM, user=user)
+
+
+def make_handler(unit, *roles):
+    """A login account for an official of ``unit`` holding the handler role."""
+    user = make_user(*(roles or (Role.DEPARTMENT_HANDLER,)))
+    official = make_official(unit, user=user)
+    return user, official
+
+
+def _uscc(number: int) -> str:
+    from qinqing.core.identifiers import uscc_check_character
+
+    body = f"91110000{number:09d}"
+    return body + uscc_check_character(body)
+
+
+def make_enterprise(name: str | None = None):
+    number = next(_counter)
+    return directory_services.enterprise_create(uscc=_uscc(100000 + number), name=name or f"企业{number}",
+                                                ownership_type=_ownership(), actor=SYSTEM)
+
+
+def _ownership():
+    private = [value for value in OwnershipType.values if "private" in value]
+    return private[0] if private else OwnershipType.values[0]
+
+
+def make_enterprise_user(enterprise=None):
+    enterprise = enterprise or make_enterprise()
+    user = make_user(Role.ENTERPRISE_USER)
+    directory_services.enterprise_membership_add(user=user, enterprise=enterprise, actor=SYSTEM)
+    return user, enterprise
+
+
+def file_appeal(*, enterprise=None, content: str | None = None, received_at=None, channel=Channel.ENTERPRISE_WEB,
+                contact_phone="13800138000", actor=SYSTEM, **extra):
+    if isinstance(received_at, datetime.date) and not isinstance(received_at, datetime.datetime):
+        received_at = timezone.make_aware(datetime.datetime.combine(received_at, datetime.time(10, 0)))
+    return services.appeal_file(
+        channel=channel, title=extra.pop("title", "办理许可证"), content=content or f"诉求内容 {next(_counter)} 关于审批时限的问题",
+        actor=actor, enterprise=enterprise, contact_phone=contact_phone, received_at=received_at, **extra,
+    ).appeal
