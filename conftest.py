@@ -37,3 +37,16 @@ def api_key(db):
     from qinqing.core.testing import make_api_key
 
     return make_api_key
+
+
+@pytest.fixture
+def workday_calendar(db):
+    """The State Council schedule for 2024–2026, loaded as an administrator would."""
+    from qinqing.core import calendar
+    from qinqing.core.audit import SystemActor
+    from qinqing.core.calendar_services import calendar_seed_years
+
+    calendar.invalidate()
+    calendar_seed_years(years=[2024, 2025, 2026], actor=SystemActor("test"))
+    yield
+    calendar.invalidate()

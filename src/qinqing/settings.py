@@ -226,6 +226,7 @@ USE_TZ = True
 
 # --- static files (served by WhiteNoise; no CDN, intranets have no internet) -------
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("QINQING_STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_ROOT = Path(os.environ.get("QINQING_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
@@ -256,3 +257,30 @@ QINQING = {
     "SITE_NAME": _("Qinqing — close and clean government–business relations"),
     "DISTRICT_NAME": os.environ.get("QINQING_DISTRICT_NAME", "某区"),
 }
+
+# --- appeal channels ---------------------------------------------------------------
+# Inbound SMS gateway and WeChat official account callbacks, outbound SMS, portal limits.
+# Secrets come from the environment only; an empty secret makes its webhook refuse all.
+APPEAL_CHANNELS = {
+    # "console" (prints masked number + text), "tencentcloud", or a dotted class path.
+    "SMS_BACKEND": os.environ.get("QINQING_SMS_BACKEND", "tencentcloud" if PRODUCTION else "console"),
+    "SMS_GATEWAY_SECRET": os.environ.get("QINQING_SMS_GATEWAY_SECRET", "" if PRODUCTION else "qinqing-demo-sms-gateway-secret"),
+    "SMS_MAX_CLOCK_SKEW_SECONDS": int(os.environ.get("QINQING_SMS_MAX_CLOCK_SKEW_SECONDS", "300")),
+    "TENCENTCLOUD_SECRET_ID": os.environ.get("QINQING_TENCENTCLOUD_SECRET_ID", ""),
+    "TENCENTCLOUD_SECRET_KEY": os.environ.get("QINQING_TENCENTCLOUD_SECRET_KEY", ""),
+    "TENCENTCLOUD_SMS_REGION": os.environ.get("QINQING_TENCENTCLOUD_SMS_REGION", "ap-guangzhou"),
+    "TENCENTCLOUD_SMS_ENDPOINT": os.environ.get("QINQING_TENCENTCLOUD_SMS_ENDPOINT", "sms.tencentcloudapi.com"),
+    "TENCENTCLOUD_SMS_PROTOCOL": os.environ.get("QINQING_TENCENTCLOUD_SMS_PROTOCOL", "https"),
+    "TENCENTCLOUD_SMS_APP_ID": os.environ.get("QINQING_TENCENTCLOUD_SMS_APP_ID", ""),
+    "TENCENTCLOUD_SMS_SIGN_NAME": os.environ.get("QINQING_TENCENTCLOUD_SMS_SIGN_NAME", ""),
+    # An approved notification template whose single variable {1} carries the message.
+    "TENCENTCLOUD_SMS_TEMPLATE_ID": os.environ.get("QINQING_TENCENTCLOUD_SMS_TEMPLATE_ID", ""),
+    "WECHAT_TOKEN": os.environ.get("QINQING_WECHAT_TOKEN", "" if PRODUCTION else "qinqing-demo-wechat-token"),
+    "WECHAT_APP_ID": os.environ.get("QINQING_WECHAT_APP_ID", ""),
+    # Set for the official account's "safe mode" (messages encrypted with AES).
+    "WECHAT_ENCODING_AES_KEY": os.environ.get("QINQING_WECHAT_ENCODING_AES_KEY", ""),
+    "PORTAL_SUBMISSIONS_PER_PHONE_PER_HOUR": int(os.environ.get("QINQING_PORTAL_SUBMISSIONS_PER_PHONE_PER_HOUR", "5")),
+    "PORTAL_SUBMISSIONS_PER_ADDRESS_PER_HOUR": int(os.environ.get("QINQING_PORTAL_SUBMISSIONS_PER_ADDRESS_PER_HOUR", "20")),
+    "PORTAL_LOOKUPS_PER_ADDRESS_PER_HOUR": int(os.environ.get("QINQING_PORTAL_LOOKUPS_PER_ADDRESS_PER_HOUR", "60")),
+}
+# --- end appeal channels -----------------------------------------------------------

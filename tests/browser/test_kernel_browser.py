@@ -32,7 +32,8 @@ def test_demo_user_logs_in_switches_language_and_sees_the_role_home_page(page, s
 
     page.get_by_test_id("tile-audit").click()
     page.get_by_test_id("verify-chain").click()
-    assert "Chain intact" in page.get_by_test_id("verify-result").inner_text()
+    verdict = page.get_by_test_id("verify-result").inner_text()
+    assert "Chain intact" in verdict, verdict
 
     page.get_by_test_id("lang-zh-hans").click()
     page.wait_for_load_state()
@@ -48,3 +49,13 @@ def test_wrong_password_five_times_shows_the_lockout_message(page):
         page.click("button[type=submit].primary")
     assert page.get_by_test_id("lockout").is_visible()
     assert "锁定" in page.get_by_test_id("lockout").inner_text()
+
+
+def test_pages_are_styled_from_local_assets_only(page, live_server):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto("/login/")
+    background = page.evaluate("getComputedStyle(document.querySelector('.topbar')).backgroundColor")
+    assert background == "rgb(179, 38, 30)", "the local stylesheet is applied"
+    assert page.evaluate("typeof window.htmx") == "object", "htmx is served locally"
+    assert requested and all(url.startswith(live_server.url) for url in requested), "no asset comes from the internet"

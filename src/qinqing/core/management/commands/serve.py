@@ -25,6 +25,7 @@ class Command(BaseCommand):
             self._check_port(host, port)
         self.stdout.write("qinqing: migrating the database ...")
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("workdays", "seed", verbosity=0)  # skips years already loaded
         translation.activate(settings.LANGUAGE_CODE)
         first_run = not self._demo_loaded()
         accounts = create_demo_accounts()
