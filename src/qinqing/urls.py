@@ -18,5 +18,6 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("policy/", include("qinqing.policy.urls")),
     path("directory/", include("qinqing.directory.urls")),
+    path("", include("qinqing.appeals.channels_urls")),
     path("", include("qinqing.core.urls")),
 ]

@@ -1,0 +1,39 @@
+"""Intake channels of the appeals app: how an appeal reaches the one pool.
+
+Each channel only parses, verifies and acknowledges; every appeal is filed through
+``qinqing.appeals.services.appeal_file`` so tracking numbers, merging of duplicates and
+the audit trail are the same whatever the channel (article 8: the district head's
+mailbox, SMS, WeChat, phone hotline, letters, visits and roundtables).
+
+- ``sms``: inbound gateway webhook signature, status-query parsing, outbound backends;
+- ``wechat``: the official account's server callback (wechatpy);
+- ``portal``: the public district head's mailbox forms (no account needed);
+- ``operator``: the form staff use for calls, letters, visits and roundtables;
+- ``intake``: what the webhooks and pages share (status texts, rate limits).
+"""
+
+
+class SmsDeliveryFailed(Exception):
+    """The provider refused the message; the outbox retries it (the reason is on the row)."""
+
+
+def sms_sender(notification) -> None:
+    """Outbox sender for the ``sms`` channel: the recipient is the phone number that wrote."""
+    from qinqing.appeals import notify
+    from qinqing.core.identifiers import is_valid_mobile_phone
+
+    from .sms import send_sms
+
+    if not is_valid_mobile_phone(notification.recipient):
+        notify.log_sender(notification)
+        return
+    result = send_sms(phone=notification.recipient, text=notification.text)
+    if not result.accepted:
+        raise SmsDeliveryFailed(result.error)
+
+
+def register_senders() -> None:
+    """Called from the appeals AppConfig.ready() (and the channel URLs): outbound SMS delivery."""
+    from qinqing.appeals import notify
+
+    notify.register_sender("sms", sms_sender)

@@ -1,0 +1,313 @@
+"""Pages and webhooks through which appeals come in (article 8). Thin: parse, verify, call
+``appeal_file``/``appeal_status_for``, acknowledge on the same channel.
+
+- the public district head's mailbox and its status lookup (no account needed);
+- the SMS gateway webhook (HMAC-signed) and the WeChat official account callback;
+- the operator page for calls, letters, visits and roundtables, with a printable
+  acknowledgement for letters.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from qinqing.appeals import services
+from qinqing.appeals.models import Appeal, Channel
+from qinqing.core import audit
+from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.permissions import role_required, user_has_any_role
+from qinqing.core.roles import Role
+
+from .channels import intake, sms, wechat
+from .channels.operator import OperatorAppealForm
+from .channels.portal import MailboxForm, StatusLookupForm
+
+logger = logging.getLogger("qinqing.appeals.channels")
+
+OPERATOR_ROLES = (Role.DEPARTMENT_HANDLER, Role.ADMINISTRATOR)
+SESSION_FILED_KEY = "appeals_portal_filed"
+
+
+def _client_address(request) -> str:
+    # REMOTE_ADDR only: a forwarded-for header is whatever the client wants it to be.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _apply_service_error(form, error: ServiceError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.text())
+
+
+# --- the public district head's mailbox ------------------------------------------------------
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def portal_mailbox(request):
+    form = MailboxForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_robot():
+            # Robots get the same form back and nothing is stored.
+            form.add_error(None, _("Your submission could not be accepted. Please try again."))
+        elif intake.rate_limit_exceeded(
+            "portal-address", _client_address(request),
+            limit=intake.limit_setting("PORTAL_SUBMISSIONS_PER_ADDRESS_PER_HOUR", 20),
+        ):
+            form.add_error(None, _("Too many submissions from this network in the last hour. Please try again later."))
+        elif form.is_valid():
+            data = form.cleaned_data
+            enterprise = intake.match_enterprise(data["enterprise_uscc"])
+            if data["enterprise_uscc"] and enterprise is None:
+                form.add_error("enterprise_uscc", _(
+                    "No enterprise with this unified social credit code is recorded in the district directory. "
+                    "Check the code, or leave it empty."
+                ))
+            elif intake.rate_limit_exceeded(
+                "portal-phone", data["contact_phone"],
+                limit=intake.limit_setting("PORTAL_SUBMISSIONS_PER_PHONE_PER_HOUR", 5),
+            ):
+                form.add_error("contact_phone", _("Too many submissions with this phone number in the last hour. Please try again later."))
+            else:
+                content = data["content"]
+                if data["enterprise_name"] and enterprise is None:
+                    # Unmatched names are kept with the text so nothing the person wrote is lost.
+                    content = _("Enterprise (as given): %(name)s") % {"name": data["enterprise_name"]} + "\n\n" + content
+                try:
+                    result = services.appeal_file(
+                        channel=Channel.WEB_PORTAL, title=data["title"], content=content,
+                        actor=audit.SystemActor("channel:web_portal"), enterprise=enterprise,
+                        contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+                        category=data["category"] or None,
+                    )
+                except ServiceError as error:
+                    _apply_service_error(form, error)
+                else:
+                    request.session[SESSION_FILED_KEY] = {"number": result.tracking_number, "merged": result.merged}
+                    return redirect("appeals_channels:portal_filed")
+    return render(request, "appeals/portal_mailbox.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_not_required
+@never_cache
+def portal_filed(request):
+    """The acknowledgement page; the number lives in this browser's session only."""
+    filed = request.session.get(SESSION_FILED_KEY)
+    if not filed:
+        return redirect("appeals_channels:portal_mailbox")
+    return render(request, "appeals/portal_filed.html", {"tracking_number": filed["number"], "merged": filed["merged"]})
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def portal_status(request):
+    form = StatusLookupForm(request.POST or None)
+    appeal = None
+    if request.method == "POST":
+        if intake.rate_limit_exceeded(
+            "portal-lookup", _client_address(request),
+            limit=intake.limit_setting("PORTAL_LOOKUPS_PER_ADDRESS_PER_HOUR", 60),
+        ):
+            form.add_error(None, _("Too many lookups from this network in the last hour. Please try again later."))
+        elif form.is_valid():
+            try:
+                appeal = services.appeal_status_for(
+                    tracking_number=form.cleaned_data["tracking_number"], contact_phone=form.cleaned_data["contact_phone"]
+                )
+            except NotFound:
+                # The same answer for an unknown number and a wrong phone: nothing leaks.
+                form.add_error("tracking_number", _("No appeal matches this tracking number and phone number."))
+    context = {"form": form, "appeal": appeal, "timeline": intake.public_timeline(appeal) if appeal else []}
+    return render(request, "appeals/portal_status.html", context, status=400 if form.errors else 200)
+
+
+# --- SMS gateway ------------------------------------------------------------------------------
+def _sms_reply(phone: str, text: str) -> None:
+    result = sms.send_sms(phone=phone, text=text)
+    if not result.accepted:
+        logger.warning("SMS status reply not accepted by the provider: %s", result.error)
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def sms_webhook(request):
+    config = sms.channel_settings()
+    max_skew = int(config.get("SMS_MAX_CLOCK_SKEW_SECONDS", 300))
+    body = request.body
+    signature = request.headers.get(sms.SIGNATURE_HEADER, "")
+    try:
+        sms.verify_gateway_request(
+            secret=config.get("SMS_GATEWAY_SECRET", ""), timestamp=request.headers.get(sms.TIMESTAMP_HEADER),
+            signature=signature, body=body, max_skew_seconds=max_skew,
+        )
+    except sms.SignatureRejected as error:
+        logger.warning("SMS webhook refused: %s", error)
+        return HttpResponseForbidden("invalid signature")
+    # A valid signature seen before within the freshness window is a replay.
+    if intake.seen_before("sms-signature", signature.strip().lower(), window_seconds=2 * max_skew):
+        logger.warning("SMS webhook refused: replayed signature")
+        return HttpResponseForbidden("replayed request")
+    try:
+        message = sms.parse_gateway_body(body)
+    except ValueError as error:
+        return JsonResponse({"code": "invalid", "message": str(error)}, status=400)
+
+    with translation.override(settings.LANGUAGE_CODE):
+        tracking_number = sms.status_query_tracking_number(message.text)
+        if tracking_number:
+            try:
+                appeal = services.appeal_status_for(tracking_number=tracking_number, contact_phone=message.phone)
+                text = intake.status_text(appeal)
+            except NotFound:
+                text = _("No appeal %(number)s was filed from this phone number.") % {"number": tracking_number}
+            _sms_reply(message.phone, text)
+            return JsonResponse({"kind": "status", "reply": text})
+        try:
+            result = services.appeal_file(
+                channel=Channel.SMS, title="", content=message.text, actor=audit.SystemActor("channel:sms"),
+                contact_phone=message.phone,
+            )
+        except ServiceError as error:
+            return JsonResponse(error.as_dict(), status=error.status)
+    # The acknowledgement SMS itself goes through the notifications outbox (queued by appeal_file).
+    return JsonResponse({"kind": "filed", "tracking_number": result.tracking_number, "merged": result.merged})
+
+
+# --- WeChat official account ------------------------------------------------------------------
+def _wechat_status_reply(openid: str) -> str:
+    appeals = intake.latest_appeals_for_external_user(openid)
+    if not appeals:
+        return _("You have not filed any appeal through this account yet. Send your question or demand as a message.")
+    return "\n".join(intake.status_text(appeal) for appeal in appeals)
+
+
+@csrf_exempt
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def wechat_webhook(request):
+    config = wechat.WeChatConfig.from_settings()
+    params = request.GET
+    if request.method == "GET":
+        try:
+            wechat.verify_callback(config, signature=params.get("signature", ""), timestamp=params.get("timestamp", ""),
+                                   nonce=params.get("nonce", ""))
+        except wechat.CallbackRejected as error:
+            logger.warning("WeChat verification refused: %s", error)
+            return HttpResponseForbidden("invalid signature")
+        return HttpResponse(params.get("echostr", ""), content_type="text/plain")
+
+    try:
+        message = wechat.read_message(config, request.body, params=params)
+    except wechat.CallbackRejected as error:
+        logger.warning("WeChat callback refused: %s", error)
+        return HttpResponseForbidden("invalid signature")
+
+    with translation.override(settings.LANGUAGE_CODE):
+        if getattr(message, "type", "") != "text":
+            text = _("Please send your question or demand as a text message.")
+            return _wechat_reply(config, message, text, params)
+        # WeChat retries a message it got no answer to within 15 s: the same MsgId files once.
+        message_key = f"{message.source}:{message.id}"
+        if message.id and intake.seen_before("wechat-message", message_key, window_seconds=600):
+            appeals = intake.latest_appeals_for_external_user(message.source, limit=1)
+            text = (_("Your appeal has been received. Tracking number %(number)s.") % {"number": appeals[0].tracking_number}
+                    if appeals else _("Your message has been received."))
+            return _wechat_reply(config, message, text, params)
+        content = (message.content or "").strip()
+        if wechat.is_status_request(content):
+            return _wechat_reply(config, message, _wechat_status_reply(message.source), params)
+        tracking_number = sms.status_query_tracking_number(content)
+        if tracking_number:
+            try:
+                appeal = services.appeal_status_for(tracking_number=tracking_number, external_user_id=message.source)
+                text = intake.status_text(appeal)
+            except NotFound:
+                text = _("No appeal %(number)s was filed from this account.") % {"number": tracking_number}
+            return _wechat_reply(config, message, text, params)
+        try:
+            result = services.appeal_file(
+                channel=Channel.WECHAT, title="", content=content, actor=audit.SystemActor("channel:wechat"),
+                external_user_id=message.source,
+            )
+        except ServiceError as error:
+            return _wechat_reply(config, message, error.text(), params)
+        if result.merged:
+            text = _("You already filed this appeal; it is being handled under tracking number %(number)s.") % {
+                "number": result.tracking_number}
+        else:
+            text = _(
+                "Your appeal has been received. Tracking number %(number)s. Send \"查询\" at any time to see its progress."
+            ) % {"number": result.tracking_number}
+        return _wechat_reply(config, message, text, params)
+
+
+def _wechat_reply(config, message, text: str, params) -> HttpResponse:
+    xml = wechat.render_text_reply(config, message, text, params=params)
+    return HttpResponse(xml, content_type="application/xml; charset=utf-8")
+
+
+# --- operator: calls, letters, visits, roundtables ---------------------------------------------
+@role_required(*OPERATOR_ROLES)
+@require_http_methods(["GET", "POST"])
+def operator_record(request):
+    form = OperatorAppealForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        enterprise = intake.match_enterprise(data["enterprise_uscc"])
+        if data["enterprise_uscc"] and enterprise is None:
+            form.add_error("enterprise_uscc", _("No enterprise with this unified social credit code is recorded in the district directory."))
+        else:
+            received_at = _received_at(data["received_on"])
+            try:
+                result = services.appeal_file(
+                    channel=data["channel"], title=data["title"], content=data["content"], actor=request.user,
+                    enterprise=enterprise, contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+                    category=data["category"] or None, received_at=received_at,
+                )
+            except ServiceError as error:
+                _apply_service_error(form, error)
+            else:
+                request.session[f"appeals_operator_address:{result.appeal.tracking_number}"] = data["contact_address"]
+                return redirect("appeals_channels:operator_acknowledgement", tracking_number=result.appeal.tracking_number)
+    return render(request, "appeals/operator_record.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _received_at(received_on):
+    """Today keeps the current time; an earlier day counts from that day's start of office hours."""
+    import datetime
+
+    if received_on == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.datetime.combine(received_on, datetime.time(9, 0)))
+
+
+@role_required(*OPERATOR_ROLES)
+def operator_acknowledgement(request, tracking_number: str):
+    """What to tell (or print and post to) the person: their number and the acknowledgement."""
+    appeals = Appeal.objects.select_related("merged_into", "enterprise")
+    if not (request.user.is_superuser or user_has_any_role(request.user, (Role.ADMINISTRATOR,))):
+        appeals = appeals.filter(submitted_by=request.user)
+    appeal = appeals.filter(tracking_number=tracking_number).first()
+    if appeal is None:
+        raise Http404
+    original = appeal.merged_into or appeal
+    context = {
+        "appeal": appeal,
+        "original": original,
+        "merged": appeal.merged_into_id is not None,
+        "contact_address": request.session.get(f"appeals_operator_address:{appeal.tracking_number}", ""),
+        "printable": appeal.channel == Channel.LETTER or request.GET.get("print") == "1",
+        "today": timezone.localdate(),
+        "district_name": settings.QINQING.get("DISTRICT_NAME", ""),
+    }
+    return render(request, "appeals/operator_acknowledgement.html", context)
