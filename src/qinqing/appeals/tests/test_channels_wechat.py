@@ -1,0 +1,164 @@
+"""WeChat official account callback: signature on GET and POST, text messages become appeals,
+"查询"/"进度" answers with the sender's own appeals. Messages are built and signed as WeChat does."""
+
+import hashlib
+import time
+
+import pytest
+import xmltodict
+from django.core.cache import cache
+from django.urls import reverse
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+
+from qinqing.appeals.models import Appeal, Channel
+
+TOKEN = "test-wechat-token"
+APP_ID = "wx0123456789abcdef"
+ENCODING_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 characters, as WeChat issues them
+ACCOUNT = "gh_0123456789ab"
+OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+_message_ids = iter(range(6_000_000_000_000_000_000, 7_000_000_000_000_000_000))
+
+
+@pytest.fixture(autouse=True)
+def _channel_settings(settings):
+    cache.clear()
+    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "WECHAT_TOKEN": TOKEN, "WECHAT_APP_ID": APP_ID,
+                                "WECHAT_ENCODING_AES_KEY": ""}
+    settings.APPEALS_DELIVER_ON_COMMIT = False
+    yield
+    cache.clear()
+
+
+def wechat_signature(token: str, timestamp: str, nonce: str) -> str:
+    """What WeChat sends: sha1 of the token, timestamp and nonce sorted and joined."""
+    return hashlib.sha1("".join(sorted([token, timestamp, nonce])).encode()).hexdigest()  # noqa: S324 (WeChat's scheme)
+
+
+def text_message_xml(content: str, *, openid: str = OPENID, message_id: int | None = None) -> str:
+    return (
+        "<xml>"
+        f"<ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+        f"<FromUserName><![CDATA[{openid}]]></FromUserName>"
+        f"<CreateTime>{int(time.time())}</CreateTime>"
+        "<MsgType><![CDATA[text]]></MsgType>"
+        f"<Content><![CDATA[{content}]]></Content>"
+        f"<MsgId>{message_id if message_id is not None else next(_message_ids)}</MsgId>"
+        "</xml>"
+    )
+
+
+def signed_query(token: str = TOKEN, **extra) -> dict:
+    timestamp, nonce = str(int(time.time())), "1514711492"
+    return {"signature": wechat_signature(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
+            "openid": OPENID, **extra}
+
+
+def post_message(client, xml: str, *, query: dict | None = None):
+    query = query if query is not None else signed_query()
+    url = reverse("appeals_channels:wechat_webhook") + "?" + "&".join(f"{key}={value}" for key, value in query.items())
+    return client.post(url, data=xml.encode(), content_type="text/xml")
+
+
+def reply_of(response, *, openid: str = OPENID):
+    assert response.status_code == 200
+    reply = parse_message(response.content)
+    assert reply.source == ACCOUNT and reply.target == openid
+    return reply.content
+
+
+def test_server_verification_echoes_echostr_when_signed(client):
+    response = client.get(reverse("appeals_channels:wechat_webhook"), signed_query(echostr="8152963937423213597"))
+    assert response.status_code == 200
+    assert response.content == b"8152963937423213597"
+
+
+def test_server_verification_with_a_wrong_signature_is_refused(client):
+    response = client.get(reverse("appeals_channels:wechat_webhook"), signed_query(token="wrong", echostr="815"))
+    assert response.status_code == 403
+    assert b"815" not in response.content
+
+
+@pytest.mark.django_db
+def test_text_message_files_an_appeal_and_replies_with_the_tracking_number(client):
+    response = post_message(client, text_message_xml("我们企业的出口退税已经三个月没有到账，请帮忙催办。"))
+    appeal = Appeal.objects.get()
+    assert appeal.channel == Channel.WECHAT
+    assert appeal.external_user_id == OPENID
+    assert appeal.tracking_number in reply_of(response)
+    assert response["Content-Type"].startswith("application/xml")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", ["wrong_token", "no_signature", "tampered_timestamp"])
+def test_message_with_a_bad_signature_is_refused_and_nothing_is_stored(client, case):
+    if case == "wrong_token":
+        query = signed_query(token="not-our-token")
+    elif case == "no_signature":
+        query = {"timestamp": str(int(time.time())), "nonce": "1", "openid": OPENID}
+    else:
+        query = {**signed_query(), "timestamp": str(int(time.time()) - 3600)}
+    response = post_message(client, text_message_xml("伪造的消息"), query=query)
+    assert response.status_code == 403
+    assert Appeal.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_wechat_retry_of_the_same_message_files_it_once(client):
+    xml = text_message_xml("用地审批材料已经提交，一直没有答复。", message_id=1234567890123456)
+    first = reply_of(post_message(client, xml))
+    retried = reply_of(post_message(client, xml))
+    assert Appeal.objects.count() == 1
+    number = Appeal.objects.get().tracking_number
+    assert number in first and number in retried
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("word", ["查询", "进度"])
+def test_later_status_request_from_the_same_user_lists_their_appeals(client, word):
+    post_message(client, text_message_xml("希望简化高新技术企业认定的申报流程。"))
+    number = Appeal.objects.get().tracking_number
+    status = reply_of(post_message(client, text_message_xml(word)))
+    assert number in status
+    assert Appeal.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_status_request_from_another_user_does_not_show_someone_elses_appeal(client):
+    post_message(client, text_message_xml("厂房租金补贴什么时候发放？"))
+    number = Appeal.objects.get().tracking_number
+    other = "oOtherUser000000000000000000"
+    status = reply_of(post_message(client, text_message_xml("查询", openid=other)), openid=other)
+    assert number not in status
+    status = reply_of(post_message(client, text_message_xml(f"查询 {number}", openid=other)), openid=other)
+    assert "厂房" not in status and "租金" not in status
+
+
+@pytest.mark.django_db
+def test_safe_mode_decrypts_the_message_and_encrypts_the_reply(client, settings):
+    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "WECHAT_ENCODING_AES_KEY": ENCODING_AES_KEY}
+    crypto = WeChatCrypto(TOKEN, ENCODING_AES_KEY, APP_ID)
+    timestamp, nonce = str(int(time.time())), "98765"
+    encrypted = crypto.encrypt_message(text_message_xml("安全模式下的诉求：请协调解决物流车辆通行证。"), nonce, timestamp)
+    msg_signature = xmltodict.parse(encrypted)["xml"]["MsgSignature"]
+    query = {"signature": wechat_signature(TOKEN, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
+             "openid": OPENID, "encrypt_type": "aes", "msg_signature": msg_signature}
+    response = post_message(client, encrypted, query=query)
+    assert response.status_code == 200
+    envelope = xmltodict.parse(response.content)["xml"]
+    assert envelope["Encrypt"]
+    reply = parse_message(crypto.decrypt_message(response.content, envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"]))
+    assert Appeal.objects.get().tracking_number in reply.content
+
+
+@pytest.mark.django_db
+def test_safe_mode_message_with_a_forged_msg_signature_is_refused(client, settings):
+    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "WECHAT_ENCODING_AES_KEY": ENCODING_AES_KEY}
+    crypto = WeChatCrypto(TOKEN, ENCODING_AES_KEY, APP_ID)
+    timestamp, nonce = str(int(time.time())), "98765"
+    encrypted = crypto.encrypt_message(text_message_xml("伪造"), nonce, timestamp)
+    query = {"signature": wechat_signature(TOKEN, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
+             "openid": OPENID, "encrypt_type": "aes", "msg_signature": "0" * 40}
+    assert post_message(client, encrypted, query=query).status_code == 403
+    assert Appeal.objects.count() == 0
