@@ -9,6 +9,7 @@
 """
 
 import base64
+import functools
 import hashlib
 import os
 
@@ -33,7 +34,11 @@ def sm3_hex(data: bytes) -> str:
 
 def _derive(purpose: str, configured: str) -> bytes:
     """A 32-byte key for ``purpose``: the configured value, else derived from SECRET_KEY."""
-    material = configured or f"{settings.SECRET_KEY}:{purpose}"
+    return _key_from_material(configured or f"{settings.SECRET_KEY}:{purpose}")
+
+
+@functools.lru_cache(maxsize=16)
+def _key_from_material(material: str) -> bytes:
     return hashlib.sha256(material.encode()).digest()
 
 
