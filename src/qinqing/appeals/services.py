@@ -40,16 +40,16 @@ from .models import (
     Escalation,
     ExtensionRequest,
     ExtensionStatus,
-    LimitKey,
     Level,
+    LimitKey,
     Objection,
     Rating,
     Revisit,
     Satisfaction,
     Status,
+    Track,
     TrackingCounter,
     TrackLimit,
-    Track,
 )
 
 # Who runs the supervision office (督办): dispatches, approves extensions, sees every appeal.
@@ -363,3 +363,486 @@ def appeal_status_for(*, tracking_number: str, contact_phone: str | None = None,
     if appeal.merged_into_id:
         appeal = Appeal.objects.select_related("handling_unit").get(pk=appeal.merged_into_id)
     return appeal
+
+
+# --- the workflow ------------------------------------------------------------------------
+SUPERVISION = "supervision"  # the supervision office (督办) and administrators
+UNIT = "unit"  # the handling unit's handlers (and the supervision office)
+ENTERPRISE = "enterprise"  # the enterprise that filed it (and the supervision office, recording by phone)
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: tuple[str, ...]
+    target: str | None  # None: the status stays (or the action decides)
+    who: str
+
+
+ACTIVE = (Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS)
+TRANSITIONS: dict[str, Rule] = {
+    "triage": Rule((Status.RECEIVED, Status.TRIAGED), Status.TRIAGED, SUPERVISION),
+    "assign": Rule((Status.TRIAGED, Status.ASSIGNED), Status.ASSIGNED, SUPERVISION),
+    "object": Rule((Status.ASSIGNED, Status.IN_PROGRESS), Status.TRIAGED, UNIT),
+    "assign_handler": Rule((Status.ASSIGNED, Status.IN_PROGRESS), Status.IN_PROGRESS, UNIT),
+    "reply": Rule((Status.ASSIGNED, Status.IN_PROGRESS), Status.REPLIED, UNIT),
+    "escalate": Rule(ACTIVE, Status.ESCALATED, UNIT),
+    "relay_higher_answer": Rule((Status.ESCALATED,), Status.REPLIED, UNIT),
+    "decline": Rule(ACTIVE, Status.REPLIED, UNIT),
+    "extension_request": Rule(OPEN_STATUSES, None, UNIT),
+    "extension_decide": Rule(OPEN_STATUSES, None, SUPERVISION),
+    "urge": Rule(OPEN_STATUSES, None, SUPERVISION),
+    "rate": Rule((Status.REPLIED,), None, ENTERPRISE),
+    "revisit": Rule((Status.REPLIED, Status.RATED, Status.CLOSED), None, UNIT),
+    "close": Rule((Status.REPLIED, Status.RATED), Status.CLOSED, SUPERVISION),
+}
+
+
+def is_supervision(actor) -> bool:
+    return isinstance(actor, ApiKey) or bool(
+        getattr(actor, "is_authenticated", False) and (actor.is_superuser or has_role(actor, *SUPERVISION_ROLES))
+    )
+
+
+def is_unit_handler(actor, appeal: Appeal) -> bool:
+    from qinqing.directory.selectors import unit_scope_ids
+
+    if not (getattr(actor, "is_authenticated", False) and has_role(actor, *HANDLER_ROLES)):
+        return False
+    return appeal.handling_unit_id is not None and appeal.handling_unit_id in unit_scope_ids(actor)
+
+
+def is_submitter(actor, appeal: Appeal) -> bool:
+    from qinqing.directory.selectors import enterprises_for_user
+
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    if appeal.submitted_by_id == actor.pk:
+        return True
+    return appeal.enterprise_id is not None and enterprises_for_user(actor).filter(pk=appeal.enterprise_id).exists()
+
+
+def may_act(actor, appeal: Appeal, action: str) -> bool:
+    who = TRANSITIONS[action].who
+    if is_supervision(actor):
+        return True
+    if who == UNIT:
+        return is_unit_handler(actor, appeal)
+    if who == ENTERPRISE:
+        return is_submitter(actor, appeal)
+    return False
+
+
+def allowed_actions(actor, appeal: Appeal) -> list[str]:
+    """Actions this actor may take on this appeal now (the detail page shows only these)."""
+    return [action for action, rule in TRANSITIONS.items() if appeal.status in rule.sources and may_act(actor, appeal, action)]
+
+
+@dataclass
+class Change:
+    fields: list[str]
+    step: str = ""
+    notify: str = ""
+    details: dict | None = None
+
+
+def _transition(*, appeal: Appeal, action: str, actor, apply) -> Appeal:
+    """Lock, check status and actor, apply, save the changed fields, audit, timeline, notify."""
+    rule = TRANSITIONS[action]
+    with transaction.atomic():
+        locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        if locked.status not in rule.sources:
+            raise Conflict(
+                _("This appeal is %(status)s: the action %(action)s is not allowed now (article 8)."),
+                code="invalid_transition", field="status", params={"status": locked.get_status_display(), "action": action},
+            )
+        if not may_act(actor, locked, action):
+            raise PermissionDeniedError()
+        before = audit.snapshot(locked)
+        change: Change = apply(locked)
+        fields = list(dict.fromkeys(change.fields))
+        if rule.target is not None and "status" not in fields:
+            locked.status = rule.target
+            fields.append("status")
+        if fields:
+            locked.save(update_fields=fields)
+        audit.record_event(actor=actor, action=f"appeals.appeal.{action}", instance=locked, before=before, details=change.details)
+        _add_step(locked, action, actor, change.step)
+        if change.notify:
+            _notify_submitter(locked, change.notify)
+    appeal.refresh_from_db()
+    return appeal
+
+
+def _required(value: str, field: str, label) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ServiceError(_("%(label)s is required (article 8)."), code="required", field=field, params={"label": label})
+    return value
+
+
+def _stage_deadline(appeal: Appeal, start: datetime.date) -> datetime.date:
+    key = {
+        Track.RESOLVE: LimitKey.RESOLVE_COMPLEX if appeal.complexity == Complexity.COMPLEX else LimitKey.RESOLVE_SIMPLE,
+        Track.ESCALATE: LimitKey.REPORT_UP,
+        Track.DECLINE: LimitKey.NOTIFY,
+    }[appeal.track]
+    return _deadline(start, key)
+
+
+def _new_deadline(appeal: Appeal, due_at: datetime.date | None) -> list[str]:
+    appeal.due_at = due_at
+    appeal.urged_on = None
+    appeal.due_flagged_on = None
+    return ["due_at", "urged_on", "due_flagged_on"]
+
+
+def appeal_triage(*, appeal: Appeal, track: str, actor, complexity: str = Complexity.SIMPLE, category: str | None = None) -> Appeal:
+    """Put the appeal on one of the three tracks; its deadline runs from the day it was received."""
+    if track not in Track.values:
+        raise ServiceError(_("Choose a track: resolve, escalate or decline (article 8)."), code="invalid_track", field="track")
+    if complexity not in Complexity.values:
+        raise ServiceError(_("Choose simple or complex."), code="invalid_complexity", field="complexity")
+    if category and category not in Category.values:
+        raise ServiceError(_("Unknown category %(category)s."), code="invalid_category", field="category", params={"category": category})
+
+    def apply(locked: Appeal) -> Change:
+        locked.track, locked.complexity = track, complexity
+        fields = ["track", "complexity"]
+        if category:
+            locked.category = category
+            fields.append("category")
+        start = locked.stage_started_on if locked.round == 1 else _today()
+        fields += _new_deadline(locked, _stage_deadline(locked, start))
+        return Change(fields, gettext("Track: %(track)s; due %(date)s.") % {"track": Track(track).label, "date": locked.due_at.isoformat()})
+
+    return _transition(appeal=appeal, action="triage", actor=actor, apply=apply)
+
+
+def appeal_assign(*, appeal: Appeal, unit, actor, co_units=()) -> Appeal:
+    """Dispatch to a handling unit (and co-handling units); the unit may object within the window."""
+    if unit is None:
+        raise ServiceError(_("Choose the handling unit."), code="required", field="unit")
+    co_units = [co for co in co_units if co.pk != unit.pk]
+
+    def apply(locked: Appeal) -> Change:
+        locked.handling_unit = unit
+        locked.handler = None
+        locked.assigned_on = _today()
+        locked.co_handling_units.set(co_units)
+        names = "、".join(co.name for co in co_units)
+        text = gettext("Assigned to %(unit)s.") % {"unit": unit.name}
+        if names:
+            text += " " + gettext("Co-handling: %(units)s.") % {"units": names}
+        return Change(["handling_unit", "handler", "assigned_on", "status"], text, details={"co_units": [co.pk for co in co_units]})
+
+    # status is set explicitly so that re-assigning an ASSIGNED appeal stays ASSIGNED
+    def apply_with_status(locked: Appeal) -> Change:
+        change = apply(locked)
+        locked.status = Status.ASSIGNED
+        return change
+
+    return _transition(appeal=appeal, action="assign", actor=actor, apply=apply_with_status)
+
+
+def appeal_object(*, appeal: Appeal, reason: str, actor) -> Appeal:
+    """The assigned unit objects, with a reason, within the window (1 working day by default)."""
+    reason = _required(reason, "reason", _("The reason for the objection"))
+
+    def apply(locked: Appeal) -> Change:
+        window_end = _deadline(locked.assigned_on, LimitKey.OBJECTION_WINDOW)
+        if _today() > window_end:
+            raise ServiceError(
+                _("The window to object ended on %(date)s: a unit may object within %(days)s working day(s) of the assignment (article 8)."),
+                code="objection_window_closed", field="reason", params={"date": window_end.isoformat(), "days": limit_value(LimitKey.OBJECTION_WINDOW)},
+            )
+        objection = Objection.objects.create(appeal=locked, unit=locked.handling_unit, reason=reason, created_at=timezone.now())
+        audit.record_event(actor=actor, action="appeals.objection.create", instance=objection, before=None)
+        unit_name = locked.handling_unit.name
+        locked.handling_unit = None
+        locked.handler = None
+        locked.assigned_on = None
+        locked.co_handling_units.clear()
+        return Change(["handling_unit", "handler", "assigned_on"], gettext("%(unit)s objected: %(reason)s") % {"unit": unit_name, "reason": reason})
+
+    return _transition(appeal=appeal, action="object", actor=actor, apply=apply)
+
+
+def conflict_check():
+    """The conflict-of-interest check of the conduct app (article 15), when it is installed."""
+    try:
+        from qinqing.conduct.services import check_assignment
+    except ImportError:
+        return None
+    return check_assignment
+
+
+def appeal_assign_handler(*, appeal: Appeal, official, actor) -> Appeal:
+    """Name the official handling it; an official linked to the enterprise must recuse (article 15)."""
+    if official is None:
+        raise ServiceError(_("Choose the official who handles it."), code="required", field="official")
+    if appeal.handling_unit_id is None or official.unit_id != appeal.handling_unit_id:
+        raise ServiceError(_("The handler must be an official of the handling unit."), code="wrong_unit", field="official")
+    if not may_act(actor, appeal, "assign_handler"):
+        raise PermissionDeniedError()
+    check = conflict_check()
+    if check is not None and appeal.enterprise_id:
+        # Before our transaction: the conduct app keeps its record of a blocked check.
+        check(official=official, enterprise=appeal.enterprise, matter_type="appeals.appeal", matter_id=str(appeal.pk), actor=actor)
+
+    def apply(locked: Appeal) -> Change:
+        locked.handler = official
+        return Change(["handler"], gettext("Handler: %(name)s.") % {"name": official.person.name})
+
+    return _transition(appeal=appeal, action="assign_handler", actor=actor, apply=apply)
+
+
+def _require_track(locked: Appeal, track: str) -> None:
+    if locked.track != track:
+        raise Conflict(_("This action belongs to the track %(track)s; triage the appeal onto it first (article 8)."),
+                       code="wrong_track", field="track", params={"track": Track(track).label})
+
+
+def appeal_reply(*, appeal: Appeal, text: str, actor) -> Appeal:
+    """The handling unit's answer to the enterprise (本级办理·限时办结)."""
+    text = _required(text, "text", _("The reply"))
+
+    def apply(locked: Appeal) -> Change:
+        _require_track(locked, Track.RESOLVE)
+        locked.reply, locked.replied_at = text, timezone.now()
+        return Change(["reply", "replied_at"], text,
+                      notify=gettext("Reply to your appeal %(number)s: %(text)s") % {"number": locked.tracking_number, "text": text})
+
+    return _transition(appeal=appeal, action="reply", actor=actor, apply=apply)
+
+
+def appeal_escalate(*, appeal: Appeal, authority: str, reported_on: datetime.date | None = None, actor) -> Appeal:
+    """Record the report to the higher authority (需要上报·限时报出); it stays open for the answer."""
+    authority = _required(authority, "authority", _("The higher authority"))
+    reported_on = reported_on or _today()
+
+    def apply(locked: Appeal) -> Change:
+        _require_track(locked, Track.ESCALATE)
+        if reported_on > _today():
+            raise ServiceError(_("The date reported cannot be in the future."), code="future_date", field="reported_on")
+        escalation = Escalation.objects.create(appeal=locked, authority=authority, reported_on=reported_on)
+        audit.record_event(actor=actor, action="appeals.escalation.create", instance=escalation, before=None)
+        fields = _new_deadline(locked, None)  # the higher authority's answer has no local deadline
+        return Change(fields, gettext("Reported to %(authority)s on %(date)s.") % {"authority": authority, "date": reported_on.isoformat()},
+                      notify=gettext("Your appeal %(number)s was reported to %(authority)s; we will pass on its answer.") % {
+                          "number": locked.tracking_number, "authority": authority})
+
+    return _transition(appeal=appeal, action="escalate", actor=actor, apply=apply)
+
+
+def appeal_relay_higher_answer(*, appeal: Appeal, answer: str, actor) -> Appeal:
+    answer = _required(answer, "answer", _("The higher authority's answer"))
+
+    def apply(locked: Appeal) -> Change:
+        escalation = locked.escalations.filter(answer_relayed_at__isnull=True).order_by("-pk").first()
+        if escalation is not None:
+            before = audit.snapshot(escalation)
+            escalation.answer, escalation.answer_relayed_at = answer, timezone.now()
+            escalation.save(update_fields=["answer", "answer_relayed_at"])
+            audit.record_event(actor=actor, action="appeals.escalation.answer", instance=escalation, before=before)
+        locked.reply, locked.replied_at = answer, timezone.now()
+        return Change(["reply", "replied_at"], answer,
+                      notify=gettext("Answer to your appeal %(number)s: %(text)s") % {"number": locked.tracking_number, "text": answer})
+
+    return _transition(appeal=appeal, action="relay_higher_answer", actor=actor, apply=apply)
+
+
+def appeal_decline(*, appeal: Appeal, reason: str, basis: str, actor) -> Appeal:
+    """Tell the enterprise why it cannot be handled and on what basis (不能办理·限时告知)."""
+    reason = _required(reason, "reason", _("The reason"))
+    basis = _required(basis, "basis", _("The basis"))
+
+    def apply(locked: Appeal) -> Change:
+        _require_track(locked, Track.DECLINE)
+        locked.decline_reason, locked.decline_basis, locked.replied_at = reason, basis, timezone.now()
+        locked.reply = reason
+        text = gettext("Cannot be handled: %(reason)s Basis: %(basis)s") % {"reason": reason, "basis": basis}
+        return Change(["decline_reason", "decline_basis", "reply", "replied_at"], text,
+                      notify=gettext("Your appeal %(number)s: %(text)s") % {"number": locked.tracking_number, "text": text})
+
+    return _transition(appeal=appeal, action="decline", actor=actor, apply=apply)
+
+
+def extension_request(*, appeal: Appeal, days: int, reason: str, actor) -> ExtensionRequest:
+    """Ask for more time, before the deadline, within the cap (article 8)."""
+    reason = _required(reason, "reason", _("The reason for the extension"))
+    max_days = limit_value(LimitKey.EXTENSION_MAX_DAYS)
+    if not isinstance(days, int) or days < 1 or days > max_days:
+        raise ServiceError(_("An extension may add 1 to %(max)s working days (article 8)."), code="extension_days", field="days",
+                           params={"max": max_days})
+    created: list[ExtensionRequest] = []
+
+    def apply(locked: Appeal) -> Change:
+        if locked.due_at is None or _today() > locked.due_at:
+            raise ServiceError(_("An extension must be requested before the deadline (%(date)s) (article 8)."), code="extension_too_late",
+                               field="days", params={"date": locked.due_at.isoformat() if locked.due_at else "-"})
+        max_count = limit_value(LimitKey.EXTENSION_MAX_COUNT)
+        used = locked.extensions.exclude(status=ExtensionStatus.REFUSED).count()
+        if used >= max_count:
+            raise ServiceError(_("This appeal already has %(count)s extension(s); at most %(max)s are allowed (article 8)."),
+                               code="extension_cap", field="days", params={"count": used, "max": max_count})
+        request = ExtensionRequest.objects.create(appeal=locked, days=days, reason=reason, requested_at=timezone.now(), due_before=locked.due_at)
+        audit.record_event(actor=actor, action="appeals.extensionrequest.create", instance=request, before=None)
+        created.append(request)
+        return Change([], gettext("Extension of %(days)s working day(s) requested: %(reason)s") % {"days": days, "reason": reason})
+
+    _transition(appeal=appeal, action="extension_request", actor=actor, apply=apply)
+    return created[0]
+
+
+def extension_decide(*, request: ExtensionRequest, approve: bool, actor, note: str = "") -> ExtensionRequest:
+    """The supervision office approves (the deadline moves) or refuses a pending request."""
+
+    def apply(locked: Appeal) -> Change:
+        current = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+        if current.status != ExtensionStatus.REQUESTED:
+            raise Conflict(_("This extension request was already decided."), code="already_decided", field="request")
+        before = audit.snapshot(current)
+        current.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+        current.decided_at, current.decision_note = timezone.now(), (note or "").strip()
+        fields: list[str] = []
+        if approve:
+            current.due_after = calendar.add_workdays(locked.due_at or current.due_before, current.days)
+            fields = _new_deadline(locked, current.due_after)
+        current.save(update_fields=["status", "decided_at", "decision_note", "due_after"])
+        audit.record_event(actor=actor, action="appeals.extensionrequest.decide", instance=current, before=before)
+        if approve:
+            text = gettext("Extension approved: new deadline %(date)s.") % {"date": current.due_after.isoformat()}
+        else:
+            text = gettext("Extension refused.")
+        return Change(fields, text + (f" {current.decision_note}" if current.decision_note else ""))
+
+    _transition(appeal=request.appeal, action="extension_decide", actor=actor, apply=apply)
+    request.refresh_from_db()
+    return request
+
+
+def appeal_urge(*, appeal: Appeal, actor, text: str = "") -> Appeal:
+    """催办: remind the handling unit of the deadline."""
+
+    def apply(locked: Appeal) -> Change:
+        locked.urged_on = _today()
+        return Change(["urged_on"], (text or "").strip() or gettext("Urged: the deadline is %(date)s.") % {
+            "date": locked.due_at.isoformat() if locked.due_at else "-"})
+
+    return _transition(appeal=appeal, action="urge", actor=actor, apply=apply)
+
+
+def appeal_rate(*, appeal: Appeal, satisfaction: str, actor, comment: str = "") -> Rating:
+    """The enterprise rates the reply. 不满意 reopens it for round 2; unresolved after round 2
+    it is raised to district-leader level (article 8)."""
+    if satisfaction not in Satisfaction.values:
+        raise ServiceError(_("Choose satisfied, basically satisfied or unsatisfied."), code="invalid_satisfaction", field="satisfaction")
+    created: list[Rating] = []
+
+    def apply(locked: Appeal) -> Change:
+        rating = Rating.objects.create(appeal=locked, round=locked.round, satisfaction=satisfaction, comment=(comment or "").strip(),
+                                       created_at=timezone.now())
+        audit.record_event(actor=actor, action="appeals.rating.create", instance=rating, before=None)
+        created.append(rating)
+        step = Satisfaction(satisfaction).label + (f": {rating.comment}" if rating.comment else "")
+        if satisfaction != Satisfaction.UNSATISFIED:
+            locked.status = Status.RATED
+            return Change(["status"], step)
+        fields = ["status", "round", "level"]
+        if locked.round >= 2:
+            locked.level = Level.DISTRICT_LEADER
+            step += " " + gettext("Still unresolved after two rounds: raised to district-leader level.")
+        else:
+            locked.round = 2
+            step += " " + gettext("Reopened for a second round.")
+        locked.status = Status.IN_PROGRESS if locked.handler_id else (Status.ASSIGNED if locked.handling_unit_id else Status.TRIAGED)
+        fields += _new_deadline(locked, _stage_deadline(locked, _today()) if locked.track else None)
+        return Change(fields, step)
+
+    _transition(appeal=appeal, action="rate", actor=actor, apply=apply)
+    return created[0]
+
+
+def appeal_revisit(*, appeal: Appeal, notes: str, actor, method: str = "phone") -> Revisit:
+    """回访: the unit or the supervision office calls back and records what it heard."""
+    notes = _required(notes, "notes", _("The revisit notes"))
+    created: list[Revisit] = []
+
+    def apply(locked: Appeal) -> Change:
+        revisit = Revisit.objects.create(appeal=locked, method=(method or "phone")[:40], notes=notes, created_at=timezone.now())
+        audit.record_event(actor=actor, action="appeals.revisit.create", instance=revisit, before=None)
+        created.append(revisit)
+        return Change([], notes)
+
+    _transition(appeal=appeal, action="revisit", actor=actor, apply=apply)
+    return created[0]
+
+
+def appeal_close(*, appeal: Appeal, actor) -> Appeal:
+    def apply(locked: Appeal) -> Change:
+        locked.closed_at = timezone.now()
+        return Change(["closed_at"], gettext("Closed."))
+
+    return _transition(appeal=appeal, action="close", actor=actor, apply=apply)
+
+
+def perform(*, appeal: Appeal, action: str, actor, data: dict) -> Any:
+    """One entry point for the API and the HTMX forms: ``action`` plus its fields."""
+    from qinqing.directory.models import Official, Unit
+
+    def get(name, default=""):
+        return data.get(name, default)
+
+    def integer(name):
+        try:
+            return int(get(name))
+        except (TypeError, ValueError) as error:
+            raise ServiceError(_("Enter a whole number."), code="invalid", field=name) from error
+
+    def unit_by_id(value, field):
+        unit = Unit.objects.filter(pk=value, is_active=True).first() if str(value or "").isdigit() else None
+        if unit is None:
+            raise ServiceError(_("Choose the handling unit."), code="required", field=field)
+        return unit
+
+    if action == "triage":
+        return appeal_triage(appeal=appeal, track=get("track"), complexity=get("complexity") or Complexity.SIMPLE,
+                             category=get("category") or None, actor=actor)
+    if action == "assign":
+        co_ids = [value for value in (get("co_units", []) or []) if str(value).isdigit()]
+        return appeal_assign(appeal=appeal, unit=unit_by_id(get("unit"), "unit"), co_units=list(Unit.objects.filter(pk__in=co_ids)), actor=actor)
+    if action == "object":
+        return appeal_object(appeal=appeal, reason=get("reason"), actor=actor)
+    if action == "assign_handler":
+        official = Official.objects.select_related("person").filter(pk=get("official"), is_active=True).first() if str(get("official")).isdigit() else None
+        return appeal_assign_handler(appeal=appeal, official=official, actor=actor)
+    if action == "reply":
+        return appeal_reply(appeal=appeal, text=get("text"), actor=actor)
+    if action == "escalate":
+        reported_on = get("reported_on") or None
+        if reported_on and not isinstance(reported_on, datetime.date):
+            try:
+                reported_on = datetime.date.fromisoformat(str(reported_on))
+            except ValueError as error:
+                raise ServiceError(_("Enter a date as YYYY-MM-DD."), code="invalid_date", field="reported_on") from error
+        return appeal_escalate(appeal=appeal, authority=get("authority"), reported_on=reported_on, actor=actor)
+    if action == "relay_higher_answer":
+        return appeal_relay_higher_answer(appeal=appeal, answer=get("answer"), actor=actor)
+    if action == "decline":
+        return appeal_decline(appeal=appeal, reason=get("reason"), basis=get("basis"), actor=actor)
+    if action == "extension_request":
+        return extension_request(appeal=appeal, days=integer("days"), reason=get("reason"), actor=actor)
+    if action == "extension_decide":
+        request = appeal.extensions.filter(pk=get("request") if str(get("request")).isdigit() else None).first()
+        if request is None:
+            raise ServiceError(_("Choose the extension request."), code="required", field="request")
+        return extension_decide(request=request, approve=str(get("approve")).lower() in ("1", "true", "yes", "on"), note=get("note"), actor=actor)
+    if action == "urge":
+        return appeal_urge(appeal=appeal, text=get("text"), actor=actor)
+    if action == "rate":
+        return appeal_rate(appeal=appeal, satisfaction=get("satisfaction"), comment=get("comment"), actor=actor)
+    if action == "revisit":
+        return appeal_revisit(appeal=appeal, notes=get("notes"), method=get("method") or "phone", actor=actor)
+    if action == "close":
+        return appeal_close(appeal=appeal, actor=actor)
+    raise ServiceError(_("Unknown action %(action)s."), code="invalid_action", field="action", params={"action": action})

@@ -21,6 +21,9 @@ _counter = itertools.count(1)
 # Valid unified social credit codes (GB 32100) are built with the check character helper.
 
 
+_TOPICS = ["厂房消防验收迟迟没有结果", "用地指标调整", "稳岗补贴发放", "电力增容申请", "道路施工影响门店经营", "退税进度查询"]
+
+
 def load_calendar(years=(2024, 2025, 2026)) -> None:
     calendar.invalidate()
     calendar_seed_years(years=list(years), actor=SYSTEM)
@@ -52,15 +55,16 @@ def make_handler(unit, *roles):
 
 
 def _uscc(number: int) -> str:
-    from qinqing.core.identifiers import uscc_check_character
+    from qinqing.core.identifiers import org_code_check_character, uscc_check_character
 
-    body = f"91110000{number:09d}"
-    return body + uscc_check_character(body)
+    body = f"{number:08d}"
+    first17 = f"91330106{body}{org_code_check_character(body)}"
+    return first17 + uscc_check_character(first17)
 
 
 def make_enterprise(name: str | None = None):
     number = next(_counter)
-    return directory_services.enterprise_create(uscc=_uscc(100000 + number), name=name or f"企业{number}",
+    return directory_services.enterprise_create(uscc=_uscc(70_000_000 + number), name=name or f"企业{number}",
                                                 ownership_type=_ownership(), actor=SYSTEM)
 
 
@@ -77,10 +81,13 @@ def make_enterprise_user(enterprise=None):
 
 
 def file_appeal(*, enterprise=None, content: str | None = None, received_at=None, channel=Channel.ENTERPRISE_WEB,
-                contact_phone="13800138000", actor=SYSTEM, **extra):
+                contact_phone=None, actor=SYSTEM, **extra):
     if isinstance(received_at, datetime.date) and not isinstance(received_at, datetime.datetime):
         received_at = timezone.make_aware(datetime.datetime.combine(received_at, datetime.time(10, 0)))
+    number = next(_counter)
+    if contact_phone is None:
+        contact_phone = f"138{number:08d}"
     return services.appeal_file(
-        channel=channel, title=extra.pop("title", "办理许可证"), content=content or f"诉求内容 {next(_counter)} 关于审批时限的问题",
+        channel=channel, title=extra.pop("title", "办理许可证"), content=content or f"第{number}号诉求：{_TOPICS[number % len(_TOPICS)]}（编号{number * 7919}）",
         actor=actor, enterprise=enterprise, contact_phone=contact_phone, received_at=received_at, **extra,
     ).appeal
