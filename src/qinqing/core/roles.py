@@ -25,11 +25,13 @@ class Role(models.TextChoices):
 
 # Permissions per role. Core permissions live on qinqing.core models.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
+    # Enterprise users hold no model permission: membership alone shows them their enterprise.
     Role.ENTERPRISE_USER: [],
-    Role.OFFICIAL: ["directory.view_unit", "directory.view_enterprise"],
+    # Officials and handlers see their own unit's officials: the selectors narrow it.
+    Role.OFFICIAL: ["directory.view_unit", "directory.view_official", "directory.view_enterprise"],
     Role.SUPERVISING_LEADER: ["directory.view_unit", "directory.view_official", "directory.view_enterprise"],
     Role.DISTRICT_LEADER: ["directory.view_unit", "directory.view_official", "directory.view_enterprise"],
-    Role.DEPARTMENT_HANDLER: ["directory.view_unit", "directory.view_enterprise"],
+    Role.DEPARTMENT_HANDLER: ["directory.view_unit", "directory.view_official", "directory.view_enterprise"],
     Role.DISCIPLINE_INSPECTOR: [
         "core.view_auditevent",
         "directory.view_unit",
@@ -57,7 +59,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "directory.view_person",
         "directory.add_person",
         "directory.change_person",
-        "directory.import_directory",
         "core.manage_calendar",
     ],
 }
