@@ -187,3 +187,421 @@ def recusal_refuse(*, recusal: Recusal, reason: str, actor) -> Lead:
         )
         audit.record_event(actor=actor, action="conduct.lead.create", instance=lead, before=None, details={"article": "15.7"})
     return lead
+
+
+# --- integrity hook -------------------------------------------------------------------------------
+def is_enterprise_restricted(enterprise: Enterprise) -> bool:
+    """Whether the enterprise is on the integrity blacklist (article 21).
+
+    The integrity app does not exist yet, so this answers False for every enterprise. When it
+    lands, replace the body with a call to its selector; the pre-approval finding then turns
+    from a warning into a block. It never invents a positive answer.
+    """
+    return False
+
+
+# --- pre-approval of enterprise events (article 14) -------------------------------------------------
+class Level:
+    VIOLATION = "violation"  # the leader cannot approve while this stands
+    WARNING = "warning"  # marked for the leader and the discipline office
+    PASSED = "passed"
+
+
+RULE_MESSAGES = {
+    "situation_valid": _("The event is one of the three permitted situations."),
+    "situation_invalid": _("The event must be one of the three permitted situations (work meal, public business event, organiser's dinner)."),
+    "cost_within_standard": _("Cost per head %(cost)s yuan is within the reception standard of %(limit)s yuan."),
+    "cost_near_limit": _("Cost per head %(cost)s yuan is %(percent)s%% of the reception standard of %(limit)s yuan."),
+    "cost_over_standard": _("Cost per head %(cost)s yuan exceeds the local official reception standard of %(limit)s yuan."),
+    "alcohol_in_working_hours": _("Alcohol may not be served during working hours (%(day)s is a working day, %(start)s–%(end)s)."),
+    "alcohol_outside_working_hours": _("Alcohol is served outside working hours."),
+    "no_alcohol": _("No alcohol is served."),
+    "lottery_not_confirmed": _("Confirm that there is no lottery at the event."),
+    "unrelated_not_confirmed": _("Confirm that there are no activities unrelated to official duties."),
+    "no_lottery_or_unrelated": _("No lottery and no activities unrelated to official duties (confirmed)."),
+    "filed_in_advance": _("Filed before the event."),
+    "filed_late": _("Filed late: the event starts before approval could be given. Reason: %(reason)s"),
+    "enterprise_restricted": _("%(enterprise)s is on the integrity blacklist."),
+    "enterprise_not_restricted": _("No enterprise involved is on the integrity blacklist (integrity module pending: always answers no)."),
+    "conflict_of_interest": _("Conflict of interest: %(evidence)s"),
+    "no_conflict_of_interest": _("No conflict of interest found."),
+}
+
+
+def finding_message(finding: dict) -> str:
+    message = RULE_MESSAGES.get(finding.get("rule"), finding.get("rule", ""))
+    params = finding.get("params") or {}
+    return str(message) % params if params else str(message)
+
+
+def _finding(rule: str, level: str, article: str, **params) -> dict:
+    return {"rule": rule, "level": level, "article": article, "params": {key: str(value) for key, value in params.items()}}
+
+
+def _is_workday(day) -> bool:
+    """Working day from the calendar; if that year's calendar is not loaded yet, Monday to Friday
+    (the stricter reading for the alcohol rule is better than no answer)."""
+    from qinqing.core import calendar
+
+    try:
+        return calendar.is_workday(day)
+    except ServiceError:
+        return day.weekday() < 5
+
+
+def evaluate_activity(*, official: Official, situation: str, enterprises, event_date, start_time, end_time, cost_per_head,
+                      alcohol_served: bool, no_lottery_confirmed: bool, no_unrelated_activities_confirmed: bool,
+                      late_reason: str = "", now=None) -> list[dict]:
+    """Every article-14 rule (and the conflict check) applied to a draft request. Pure read."""
+    import datetime
+    from decimal import Decimal
+
+    from .models import SITUATION_ARTICLE, Situation
+
+    current = rules()
+    findings: list[dict] = []
+    if situation in Situation.values:
+        findings.append(_finding("situation_valid", Level.PASSED, SITUATION_ARTICLE[Situation(situation)]))
+    else:
+        findings.append(_finding("situation_invalid", Level.VIOLATION, "14"))
+    if cost_per_head is not None:
+        cost = Decimal(cost_per_head)
+        limit = current.reception_standard_per_head
+        if cost > limit:
+            findings.append(_finding("cost_over_standard", Level.VIOLATION, "14.3", cost=cost, limit=limit))
+        elif limit and cost * 100 >= limit * current.near_limit_percent:
+            findings.append(_finding("cost_near_limit", Level.WARNING, "14.3", cost=cost, limit=limit, percent=int(cost * 100 / limit)))
+        else:
+            findings.append(_finding("cost_within_standard", Level.PASSED, "14.3", cost=cost, limit=limit))
+    if alcohol_served and event_date and start_time and end_time:
+        overlaps = start_time < current.working_hours_end and end_time > current.working_hours_start
+        if _is_workday(event_date) and overlaps:
+            findings.append(_finding("alcohol_in_working_hours", Level.VIOLATION, "14.3", day=event_date.isoformat(),
+                                     start=current.working_hours_start.strftime("%H:%M"), end=current.working_hours_end.strftime("%H:%M")))
+        else:
+            findings.append(_finding("alcohol_outside_working_hours", Level.PASSED, "14.3"))
+    else:
+        findings.append(_finding("no_alcohol", Level.PASSED, "14.3"))
+    if not no_lottery_confirmed:
+        findings.append(_finding("lottery_not_confirmed", Level.VIOLATION, "14.2"))
+    if not no_unrelated_activities_confirmed:
+        findings.append(_finding("unrelated_not_confirmed", Level.VIOLATION, "14.2"))
+    if no_lottery_confirmed and no_unrelated_activities_confirmed:
+        findings.append(_finding("no_lottery_or_unrelated", Level.PASSED, "14.2"))
+    now = now or timezone.now()
+    if event_date and start_time:
+        starts = timezone.make_aware(datetime.datetime.combine(event_date, start_time))
+        if starts <= now:
+            findings.append(_finding("filed_late", Level.WARNING, "14", reason=(late_reason or "").strip() or "—"))
+        else:
+            findings.append(_finding("filed_in_advance", Level.PASSED, "14"))
+    enterprises = list(enterprises or [])
+    restricted = [enterprise for enterprise in enterprises if is_enterprise_restricted(enterprise)]
+    for enterprise in restricted:
+        findings.append(_finding("enterprise_restricted", Level.WARNING, "21", enterprise=enterprise.name))
+    if enterprises and not restricted:
+        findings.append(_finding("enterprise_not_restricted", Level.PASSED, "21"))
+    conflicts = [conflict for enterprise in enterprises for conflict in find_conflicts(official=official, enterprise=enterprise)]
+    for conflict in conflicts:
+        findings.append(_finding("conflict_of_interest", Level.VIOLATION, "15.7", evidence=conflict.evidence()))
+    if enterprises and not conflicts:
+        findings.append(_finding("no_conflict_of_interest", Level.PASSED, "15.7"))
+    return findings
+
+
+def activity_submit(*, official: Official, situation: str, enterprises, event_date, start_time, end_time, place: str, purpose: str,
+                    participants: str, cost_per_head, actor, participant_count: int = 1, people_involved: str = "",
+                    alcohol_served: bool = False, no_lottery_confirmed: bool = False, no_unrelated_activities_confirmed: bool = False,
+                    late_reason: str = ""):
+    """The official files a request for written approval before the event (article 14)."""
+    from .models import ActivityRequest, Situation
+
+    if _user_of(actor) is None or official.user_id != actor.pk:
+        raise PermissionDeniedError(_("Only the official themselves may file this request."), field="official")
+    if situation not in Situation.values:
+        raise ServiceError(RULE_MESSAGES["situation_invalid"], code="situation_invalid", field="situation")
+    if end_time <= start_time:
+        raise ServiceError(_("The end time must be after the start time."), code="end_before_start", field="end_time")
+    for value, field, label in ((place, "place", _("Place")), (purpose, "purpose", _("Purpose")), (participants, "participants", _("Participants"))):
+        if not (value or "").strip():
+            raise ServiceError(_("%(field)s is required."), code="required", field=field, params={"field": label})
+    enterprises = list(enterprises or [])
+    if not enterprises:
+        raise ServiceError(_("Name at least one enterprise involved."), code="required", field="enterprises")
+    findings = evaluate_activity(
+        official=official, situation=situation, enterprises=enterprises, event_date=event_date, start_time=start_time, end_time=end_time,
+        cost_per_head=cost_per_head, alcohol_served=alcohol_served, no_lottery_confirmed=no_lottery_confirmed,
+        no_unrelated_activities_confirmed=no_unrelated_activities_confirmed, late_reason=late_reason,
+    )
+    is_late = any(finding["rule"] == "filed_late" for finding in findings)
+    if is_late and not (late_reason or "").strip():
+        raise ServiceError(_("The event has already started: a late filing needs a reason (article 14)."), code="late_reason_required",
+                           field="late_reason")
+    with transaction.atomic():
+        activity = ActivityRequest.objects.create(
+            official=official, situation=situation, people_involved=(people_involved or "").strip(), event_date=event_date,
+            start_time=start_time, end_time=end_time, place=place.strip(), purpose=purpose.strip(), participants=participants.strip(),
+            participant_count=participant_count or 1, cost_per_head=cost_per_head, alcohol_served=alcohol_served,
+            no_lottery_confirmed=no_lottery_confirmed, no_unrelated_activities_confirmed=no_unrelated_activities_confirmed,
+            late_reason=(late_reason or "").strip() if is_late else "", is_late=is_late, findings=findings, submitted_at=timezone.now(),
+        )
+        activity.enterprises.set(enterprises)
+        audit.record_event(actor=actor, action="conduct.activity.submit", instance=activity, before=None,
+                           details={"article": "14", "enterprises": [enterprise.pk for enterprise in enterprises]})
+    return activity
+
+
+def _letter_code() -> str:
+    import secrets
+
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
+    return "".join(secrets.choice(alphabet) for _index in range(12))
+
+
+def activity_decide(*, activity, approve: bool, reason: str, actor):
+    """The supervising leader approves (issuing the numbered letter) or refuses, with a reason."""
+    from .models import ActivityRequest, ActivityStatus, ApprovalLetter
+
+    user = _user_of(actor)
+    official = activity.official
+    if user is not None and official.user_id == user.pk:
+        raise ServiceError(_("You cannot approve or refuse your own request (article 14: the supervising leader decides)."),
+                           code="self_approval", field="status")
+    leader = official.supervising_leader
+    if user is None or leader is None or leader.user_id != user.pk:
+        raise PermissionDeniedError(_("Only the official's supervising leader may decide this request (article 14)."), field="status")
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ServiceError(_("A refusal needs a reason."), code="reason_required", field="reason")
+    if approve:
+        violations = [finding for finding in activity.findings if finding["level"] == Level.VIOLATION and finding["rule"] != "conflict_of_interest"]
+        if violations:
+            raise ServiceError(_("This request breaks a rule and cannot be approved: %(rule)s"), code="rule_violation", field="status",
+                               params={"rule": finding_message(violations[0])})
+        # The conflict gate: an official linked to an enterprise involved must recuse (15.7).
+        for enterprise in activity.enterprises.all():
+            check_assignment(official=official, enterprise=enterprise, matter_type="conduct.activity", matter_id=str(activity.pk), actor=actor)
+    with transaction.atomic():
+        activity = ActivityRequest.objects.select_for_update().get(pk=activity.pk)
+        if activity.status != ActivityStatus.SUBMITTED:
+            raise ServiceError(_("This request has already been decided."), code="already_decided", field="status")
+        before = audit.snapshot(activity)
+        activity.status = ActivityStatus.APPROVED if approve else ActivityStatus.REFUSED
+        activity.decided_by = user
+        activity.decision_reason = reason
+        activity.decided_at = timezone.now()
+        activity.save(update_fields=["status", "decided_by", "decision_reason", "decided_at"])
+        audit.record_event(actor=actor, action="conduct.activity.approve" if approve else "conduct.activity.refuse", instance=activity,
+                           before=before, details={"article": "14"})
+        if approve:
+            year = timezone.localdate().year
+            last = ApprovalLetter.objects.select_for_update().filter(year=year).order_by("-sequence").first()
+            sequence = (last.sequence if last else 0) + 1
+            letter = ApprovalLetter.objects.create(
+                activity=activity, year=year, sequence=sequence, number=f"亲清批〔{year}〕{sequence:04d}号",
+                verification_code=_letter_code(), issued_at=activity.decided_at,
+            )
+            audit.record_event(actor=actor, action="conduct.letter.issue", instance=letter, before=None, details={"article": "14"})
+    return activity
+
+
+def activity_report(*, activity, actual_cost_per_head, actual_participants: str, actor, actual_participant_count: int = 1,
+                    alcohol_served: bool = False, items_received: str = ""):
+    """After the event the official reports what happened; differences become a lead (article 14, 16)."""
+    from decimal import Decimal
+
+    from .models import ActivityReport, ActivityRequest, ActivityStatus
+
+    activity = ActivityRequest.objects.select_related("official").get(pk=activity.pk)
+    if _user_of(actor) is None or activity.official.user_id != actor.pk:
+        raise PermissionDeniedError(_("Only the official themselves may report on the event."), field="activity")
+    if activity.status != ActivityStatus.APPROVED:
+        raise ServiceError(_("Only an approved event can be reported on."), code="not_approved", field="status")
+    actual_cost = Decimal(actual_cost_per_head)
+    differences = []
+    if actual_cost > activity.cost_per_head:
+        differences.append({"field": "cost_per_head", "approved": str(activity.cost_per_head), "actual": str(actual_cost), "article": "14.3"})
+    if actual_cost > rules().reception_standard_per_head:
+        differences.append({"field": "reception_standard", "approved": str(rules().reception_standard_per_head), "actual": str(actual_cost),
+                            "article": "14.3"})
+    if (actual_participant_count or 1) != activity.participant_count:
+        differences.append({"field": "participant_count", "approved": str(activity.participant_count),
+                            "actual": str(actual_participant_count), "article": "14"})
+    if alcohol_served and not activity.alcohol_served:
+        differences.append({"field": "alcohol_served", "approved": "no", "actual": "yes", "article": "14.3"})
+    if (items_received or "").strip():
+        differences.append({"field": "items_received", "approved": "", "actual": items_received.strip(), "article": "15.1"})
+    with transaction.atomic():
+        activity = ActivityRequest.objects.select_for_update().get(pk=activity.pk)
+        report = ActivityReport.objects.create(
+            activity=activity, actual_cost_per_head=actual_cost, actual_participants=(actual_participants or "").strip(),
+            actual_participant_count=actual_participant_count or 1, alcohol_served=alcohol_served,
+            items_received=(items_received or "").strip(), differences=differences, reported_at=timezone.now(),
+        )
+        audit.record_event(actor=actor, action="conduct.activity_report.create", instance=report, before=None, details={"article": "14"})
+        before = audit.snapshot(activity)
+        activity.status = ActivityStatus.REPORTED
+        activity.save(update_fields=["status"])
+        audit.record_event(actor=actor, action="conduct.activity.report", instance=activity, before=before)
+        if differences:
+            lead = Lead.objects.create(
+                official=activity.official, source=LeadSource.ACTIVITY_DIFFERENCE, article="14", activity=activity,
+                summary="; ".join(f"{item['field']}: {item['approved'] or '—'} → {item['actual']}" for item in differences),
+            )
+            audit.record_event(actor=actor, action="conduct.lead.create", instance=lead, before=None, details={"article": "14"})
+    return report
+
+
+# --- gifts (15.1) ----------------------------------------------------------------------------------
+def gift_record(*, official: Official, direction: str, kind: str, value, occurred_on, disposition: str, actor,
+                giver_enterprise: Enterprise | None = None, giver_name: str = "", description: str = ""):
+    """The official records a gift, red envelope, cash gift or security offered or received (15.1)."""
+    from decimal import Decimal
+
+    from .models import GiftDirection, GiftDisposition, GiftKind, GiftRecord
+
+    if _user_of(actor) is None or official.user_id != actor.pk:
+        raise PermissionDeniedError(_("Only the official themselves may record their gifts."), field="official")
+    if direction not in GiftDirection.values:
+        raise ServiceError(_("Choose whether the item was offered or received."), code="invalid_choice", field="direction")
+    if kind not in GiftKind.values:
+        raise ServiceError(_("Choose the kind of item."), code="invalid_choice", field="kind")
+    if disposition not in GiftDisposition.values or disposition == GiftDisposition.HANDED_IN:
+        # Handing in is done by the discipline office, which issues the receipt.
+        raise ServiceError(_("Choose refused, returned or not yet handed in; the discipline office records the handing in."),
+                           code="invalid_choice", field="disposition")
+    if giver_enterprise is None and not (giver_name or "").strip():
+        raise ServiceError(_("Name who offered or gave the item (an enterprise or a person)."), code="required", field="giver_name")
+    if Decimal(value) < 0:
+        raise ServiceError(_("The value cannot be negative."), code="negative", field="value")
+    with transaction.atomic():
+        gift = GiftRecord.objects.create(
+            official=official, direction=direction, kind=kind, value=Decimal(value), occurred_on=occurred_on, disposition=disposition,
+            giver_enterprise=giver_enterprise, giver_name=(giver_name or "").strip(), description=(description or "").strip(),
+            recorded_at=timezone.now(),
+        )
+        audit.record_event(actor=actor, action="conduct.gift.record", instance=gift, before=None, details={"article": "15.1"})
+    return gift
+
+
+def gift_hand_in(*, gift, actor, handed_in_on=None):
+    """The discipline office receives a handed-in item and issues a numbered receipt."""
+    from .models import GiftDisposition, GiftRecord
+
+    user = _user_of(actor)
+    if user is None or not (user.is_superuser or has_role(user, Role.DISCIPLINE_INSPECTOR)):
+        raise PermissionDeniedError(_("Only the discipline office issues hand-in receipts."), field="gift")
+    with transaction.atomic():
+        gift = GiftRecord.objects.select_for_update().get(pk=gift.pk)
+        if gift.disposition != GiftDisposition.PENDING:
+            raise ServiceError(_("Only an item not yet handed in can be handed in."), code="not_pending", field="disposition")
+        before = audit.snapshot(gift)
+        year = timezone.localdate().year
+        count = GiftRecord.objects.filter(receipt_number__startswith=f"亲清收〔{year}〕").count()
+        gift.disposition = GiftDisposition.HANDED_IN
+        gift.handed_in_on = handed_in_on or timezone.localdate()
+        gift.receipt_number = f"亲清收〔{year}〕{count + 1:04d}号"
+        gift.receipt_issued_by = user
+        gift.save(update_fields=["disposition", "handed_in_on", "receipt_number", "receipt_issued_by"])
+        audit.record_event(actor=actor, action="conduct.gift.hand_in", instance=gift, before=before, details={"article": "15.1"})
+    return gift
+
+
+# --- integrity pledge (15.b1–15.b6) -----------------------------------------------------------------
+PLEDGE_REQUIREMENTS = ["15.b1", "15.b2", "15.b3", "15.b4", "15.b5", "15.b6"]
+
+
+def pledge_sign(*, enterprise: Enterprise, signatory_name: str, accepted: list[str], actor):
+    """An enterprise's head signs the integrity pledge online, accepting all six requirements."""
+    from qinqing.directory.models import EnterpriseMembership
+
+    from .models import IntegrityPledge
+
+    user = _user_of(actor)
+    if user is None or not EnterpriseMembership.objects.filter(user=user, enterprise=enterprise).exists():
+        raise PermissionDeniedError(_("Only an account acting for this enterprise may sign its pledge."), field="enterprise")
+    missing = [key for key in PLEDGE_REQUIREMENTS if key not in (accepted or [])]
+    if missing:
+        raise ServiceError(_("Accept each of the six requirements (missing: %(missing)s)."), code="requirements_missing",
+                           field="accepted", params={"missing": ", ".join(missing)})
+    if not (signatory_name or "").strip():
+        raise ServiceError(_("%(field)s is required."), code="required", field="signatory_name", params={"field": _("Signed by")})
+    with transaction.atomic():
+        if IntegrityPledge.objects.filter(enterprise=enterprise).exists():
+            raise ServiceError(_("This enterprise has already signed the integrity pledge."), code="already_signed", field="enterprise")
+        pledge = IntegrityPledge.objects.create(enterprise=enterprise, signed_by=user, signatory_name=signatory_name.strip(),
+                                                signed_on=timezone.localdate(), requirements=PLEDGE_REQUIREMENTS)
+        audit.record_event(actor=actor, action="conduct.pledge.sign", instance=pledge, before=None, details={"article": "15"})
+    return pledge
+
+
+# --- related-person declarations (15.2–15.4) --------------------------------------------------------
+def related_person_declare(*, official: Official, name: str, relationship: str, actor, resident_id: str = "", phone: str = "",
+                           occupation: str = "", changed_on=None, holdings: list[dict] | None = None):
+    """The official declares a related person with their job, offices and shareholdings.
+
+    Writes go through the directory services (Person, RelatedPerson, EnterpriseLink of kind
+    ``declared_interest``); this records the declaration and whether it came within the period.
+    ``holdings``: ``[{"enterprise": Enterprise, "role": "...", "share_percent": "12.5"}]``.
+    """
+    from qinqing.directory import services as directory_services
+    from qinqing.directory.models import LinkKind
+
+    from .models import RelatedPersonDeclaration
+
+    if _user_of(actor) is None or official.user_id != actor.pk:
+        raise PermissionDeniedError(_("Only the official themselves may declare their related persons."), field="official")
+    today = timezone.localdate()
+    changed_on = changed_on or today
+    with transaction.atomic():
+        person = directory_services.person_find_or_create(name=name, resident_id=resident_id, phone=phone, actor=actor)
+        related, _created = directory_services.related_person_upsert(official=official, person=person, relationship=relationship,
+                                                                     occupation=occupation, declared_on=today, actor=actor)
+        declared = []
+        for holding in holdings or []:
+            link, _created = directory_services.enterprise_link_upsert(
+                person=person, enterprise=holding["enterprise"], kind=LinkKind.DECLARED_INTEREST, role=holding.get("role", ""),
+                share_percent=holding.get("share_percent") or None, source="declaration", actor=actor,
+            )
+            declared.append({"enterprise_id": holding["enterprise"].pk, "link_id": link.pk, "role": holding.get("role", ""),
+                             "share_percent": str(holding.get("share_percent") or "")})
+        declaration = RelatedPersonDeclaration.objects.create(
+            official=official, related_person=related, changed_on=changed_on, declared_on=today,
+            is_late=(today - changed_on).days > rules().related_change_days, holdings=declared,
+        )
+        audit.record_event(actor=actor, action="conduct.declaration.create", instance=declaration, before=None, details={"article": "15"})
+    return declaration
+
+
+def annual_confirm(*, official: Official, actor, year: int | None = None):
+    """The official confirms their declared related persons are complete for ``year``."""
+    from .models import AnnualConfirmation
+
+    if _user_of(actor) is None or official.user_id != actor.pk:
+        raise PermissionDeniedError(_("Only the official themselves may confirm their declaration."), field="official")
+    year = year or timezone.localdate().year
+    with transaction.atomic():
+        if AnnualConfirmation.objects.filter(official=official, year=year).exists():
+            raise ServiceError(_("You have already confirmed your declaration for %(year)s."), code="already_confirmed", field="year",
+                               params={"year": year})
+        confirmation = AnnualConfirmation.objects.create(official=official, year=year, confirmed_at=timezone.now())
+        audit.record_event(actor=actor, action="conduct.annual_confirmation.create", instance=confirmation, before=None,
+                           details={"article": "15"})
+    return confirmation
+
+
+# --- screening -------------------------------------------------------------------------------------
+def screening_run(*, incremental: bool = False, since=None):
+    """Run the district screening; incremental mode starts from ``since`` or the last run."""
+    from .conflicts import screen
+    from .models import ScreeningRun
+
+    if incremental and since is None:
+        last = ScreeningRun.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
+        since = last.started_at if last else None
+    run = ScreeningRun.objects.create(started_at=timezone.now(), incremental_since=since)
+    conflicts = screen(since=since)
+    run.conflicts_found = len(conflicts)
+    run.finished_at = timezone.now()
+    run.save(update_fields=["conflicts_found", "finished_at"])
+    return run, conflicts

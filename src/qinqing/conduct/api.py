@@ -1,0 +1,58 @@
+"""Conduct API: public letter verification; conflicts of an official (inspectors and keys)."""
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from qinqing.core.api import authorize
+from qinqing.core.errors import PermissionDeniedError
+from qinqing.directory.models import Official
+
+from . import selectors
+from .conflicts import find_conflicts
+
+router = Router(tags=["conduct"])
+
+
+class LetterOut(Schema):
+    number: str
+    verification_code: str
+    official_name: str
+    unit: str
+    situation: str
+    event_date: str
+    place: str
+    enterprises: list[str]
+    status: str
+
+
+@router.get("/letters/{code}", response=LetterOut, auth=None, summary="Verify an approval letter by its code (public, article 14)")
+def verify_letter(request, code: str):
+    letter = selectors.letter_by_code(code)
+    activity = letter.activity
+    return LetterOut(
+        number=letter.number, verification_code=letter.verification_code, official_name=activity.official.person.name,
+        unit=activity.official.unit.name, situation=activity.situation, event_date=activity.event_date.isoformat(), place=activity.place,
+        enterprises=[enterprise.name for enterprise in activity.enterprises.all()], status=activity.status,
+    )
+
+
+class ConflictOut(Schema):
+    official_id: int
+    relationship: str
+    person_name: str
+    match: str
+    enterprise_id: int
+    enterprise_name: str
+    link_kind: str
+    share_percent: str | None
+    evidence: str
+
+
+@router.get("/officials/{official_id}/conflicts", response=list[ConflictOut], summary="Conflicts of interest of an official (15.7)")
+def official_conflicts(request, official_id: int):
+    authorize(request, scope="conduct:read")
+    # Session users: only the discipline office (and administrators) see conflicts.
+    if getattr(request, "api_key", None) is None and not selectors.is_inspector(request.user):
+        raise PermissionDeniedError()
+    official = get_object_or_404(Official.objects.select_related("person"), pk=official_id)
+    return [ConflictOut(**conflict.as_dict()) for conflict in find_conflicts(official=official)]

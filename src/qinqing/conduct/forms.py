@@ -1,0 +1,110 @@
+"""Form parsing only; every rule lives in the services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.directory.models import Enterprise, Relationship
+
+from .models import GiftDirection, GiftDisposition, GiftKind, Situation
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+def _enterprises_from_codes(text: str) -> list[Enterprise]:
+    codes = [code.strip().upper() for code in (text or "").replace("，", ",").replace("\n", ",").split(",") if code.strip()]
+    found = {enterprise.uscc: enterprise for enterprise in Enterprise.objects.filter(uscc__in=codes)}
+    missing = [code for code in codes if code not in found]
+    if missing:
+        raise forms.ValidationError(_("No enterprise with the unified social credit code %(codes)s."), params={"codes": ", ".join(missing)})
+    return [found[code] for code in codes]
+
+
+class ActivityForm(forms.Form):
+    situation = forms.ChoiceField(label=_("Situation"), choices=Situation.choices)
+    enterprise_codes = forms.CharField(label=_("Enterprises involved (unified social credit codes, comma-separated)"),
+                                       widget=forms.Textarea(attrs={"rows": 2}))
+    people_involved = forms.CharField(label=_("Enterprise people involved"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    event_date = forms.DateField(label=_("Date"), widget=DateInput)
+    start_time = forms.TimeField(label=_("Start time"), widget=TimeInput)
+    end_time = forms.TimeField(label=_("End time"), widget=TimeInput)
+    place = forms.CharField(label=_("Place"), max_length=200)
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}))
+    participants = forms.CharField(label=_("Participants"), widget=forms.Textarea(attrs={"rows": 2}))
+    participant_count = forms.IntegerField(label=_("Number of participants"), min_value=1, initial=1)
+    cost_per_head = forms.DecimalField(label=_("Expected cost per head (yuan)"), min_value=0, decimal_places=2)
+    alcohol_served = forms.BooleanField(label=_("Alcohol served"), required=False)
+    no_lottery_confirmed = forms.BooleanField(label=_("I confirm there is no lottery"), required=False)
+    no_unrelated_activities_confirmed = forms.BooleanField(label=_("I confirm there are no activities unrelated to official duties"),
+                                                           required=False)
+    late_reason = forms.CharField(label=_("Reason for filing late (only if the event has started)"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_enterprise_codes(self):
+        return _enterprises_from_codes(self.cleaned_data["enterprise_codes"])
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReportForm(forms.Form):
+    actual_cost_per_head = forms.DecimalField(label=_("Actual cost per head (yuan)"), min_value=0, decimal_places=2)
+    actual_participants = forms.CharField(label=_("Actual participants"), widget=forms.Textarea(attrs={"rows": 2}))
+    actual_participant_count = forms.IntegerField(label=_("Actual number of participants"), min_value=1, initial=1)
+    alcohol_served = forms.BooleanField(label=_("Alcohol was served"), required=False)
+    items_received = forms.CharField(label=_("Anything received"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class GiftForm(forms.Form):
+    direction = forms.ChoiceField(label=_("Offered or received"), choices=GiftDirection.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=GiftKind.choices)
+    giver_enterprise_code = forms.CharField(label=_("From enterprise (unified social credit code)"), required=False)
+    giver_name = forms.CharField(label=_("From (person)"), required=False)
+    description = forms.CharField(label=_("Description"), required=False)
+    value = forms.DecimalField(label=_("Value (yuan)"), min_value=0, decimal_places=2)
+    occurred_on = forms.DateField(label=_("Date offered or received"), widget=DateInput)
+    disposition = forms.ChoiceField(label=_("Disposition"), choices=[c for c in GiftDisposition.choices if c[0] != GiftDisposition.HANDED_IN])
+
+    def clean_giver_enterprise_code(self):
+        code = self.cleaned_data["giver_enterprise_code"]
+        return _enterprises_from_codes(code)[0] if code.strip() else None
+
+
+class DeclarationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    relationship = forms.ChoiceField(label=_("Relationship"), choices=Relationship.choices)
+    resident_id = forms.CharField(label=_("Resident ID number"), required=False)
+    occupation = forms.CharField(label=_("Job and office"), required=False)
+    changed_on = forms.DateField(label=_("Change happened on"), required=False, widget=DateInput)
+    holding_code = forms.CharField(label=_("Holds shares or office in (unified social credit code)"), required=False)
+    holding_role = forms.CharField(label=_("Role or office held"), required=False)
+    holding_share = forms.DecimalField(label=_("Share (%)"), required=False, min_value=0, max_value=100)
+
+    def clean_holding_code(self):
+        code = self.cleaned_data["holding_code"]
+        return _enterprises_from_codes(code)[0] if code.strip() else None
+
+
+class RecusalForm(forms.Form):
+    matter_type = forms.CharField(label=_("Matter type"), max_length=64)
+    matter_id = forms.CharField(label=_("Matter"), max_length=64)
+    enterprise_code = forms.CharField(label=_("Enterprise (unified social credit code)"), required=False)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    apply = forms.BooleanField(label=_("Apply for recusal (not just report)"), required=False)
+
+    def clean_enterprise_code(self):
+        code = self.cleaned_data["enterprise_code"]
+        return _enterprises_from_codes(code)[0] if code.strip() else None
+
+
+class PledgeForm(forms.Form):
+    signatory_name = forms.CharField(label=_("Signed by"), max_length=100)
+    accepted = forms.MultipleChoiceField(label=_("I accept"), widget=forms.CheckboxSelectMultiple,
+                                         choices=[(key, key) for key in ("15.b1", "15.b2", "15.b3", "15.b4", "15.b5", "15.b6")])

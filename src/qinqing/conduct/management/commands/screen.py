@@ -1,0 +1,41 @@
+"""``./qinqing screen [--json] [--since DATETIME] [--incremental]``: conflict-of-interest screening (15.7)."""
+
+import json
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+
+class Command(BaseCommand):
+    help = "Screen every official and related person against the enterprise links; print each conflict with its evidence chain."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+        parser.add_argument("--since", help="only links and relationships changed after this date-time (ISO 8601)")
+        parser.add_argument("--incremental", action="store_true", help="only what changed since the last run")
+
+    def handle(self, *args, **options):
+        from qinqing.conduct.services import screening_run
+
+        since = None
+        if options["since"]:
+            since = parse_datetime(options["since"]) or parse_datetime(options["since"] + "T00:00:00")
+            if since is None:
+                raise CommandError("--since must be an ISO 8601 date-time, e.g. 2026-01-31T08:00")
+            if timezone.is_naive(since):
+                since = timezone.make_aware(since)
+        started = time.perf_counter()
+        run, conflicts = screening_run(incremental=options["incremental"] or since is not None, since=since)
+        elapsed = time.perf_counter() - started
+        if options["json"]:
+            self.stdout.write(json.dumps({
+                "since": since.isoformat() if since else (run.incremental_since.isoformat() if run.incremental_since else None),
+                "seconds": round(elapsed, 3), "count": len(conflicts), "article": "15.7",
+                "conflicts": [conflict.as_dict() for conflict in conflicts],
+            }, ensure_ascii=False, indent=2))
+            return
+        for conflict in conflicts:
+            self.stdout.write(conflict.evidence())
+        self.stdout.write(f"{len(conflicts)} conflict(s) found in {elapsed:.2f} s (article 15 item 7).")

@@ -1,0 +1,119 @@
+"""Conduct reads, already narrowed to what the actor may see.
+
+- an official sees their own requests, gifts, declarations and recusals;
+- a supervising leader sees the requests of the officials they supervise;
+- discipline inspectors (and administrators) see everything: red flags, leads, conflicts;
+- anyone (no login) can verify a letter by its code and sees only the approval's essentials.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from qinqing.core.errors import NotFound
+from qinqing.core.roles import Role, has_role
+from qinqing.directory.selectors import official_for_user
+
+from .models import (
+    ActivityRequest,
+    ActivityStatus,
+    ApprovalLetter,
+    GiftDisposition,
+    GiftRecord,
+    IntegrityPledge,
+    Lead,
+)
+
+INSPECTOR_ROLES = (Role.DISCIPLINE_INSPECTOR, Role.ADMINISTRATOR)
+
+
+def is_inspector(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and (user.is_superuser or has_role(user, *INSPECTOR_ROLES))
+
+
+def pledge_signed(enterprise) -> datetime.date | None:
+    """The date the enterprise signed the integrity pledge, or None."""
+    return IntegrityPledge.objects.filter(enterprise=enterprise).values_list("signed_on", flat=True).first()
+
+
+def activities_of(user) -> QuerySet[ActivityRequest]:
+    official = official_for_user(user)
+    if official is None:
+        return ActivityRequest.objects.none()
+    return ActivityRequest.objects.filter(official=official).prefetch_related("enterprises")
+
+
+def approvals_queue(user) -> QuerySet[ActivityRequest]:
+    """Requests awaiting this leader's decision (never their own)."""
+    return (ActivityRequest.objects.filter(status=ActivityStatus.SUBMITTED, official__supervising_leader__user=user)
+            .exclude(official__user=user).select_related("official__person", "official__unit").prefetch_related("enterprises"))
+
+
+def access_activity(user, pk) -> ActivityRequest:
+    """The request if ``user`` is its official, their supervising leader, or an inspector."""
+    visible = ActivityRequest.objects.select_related("official__person", "official__unit", "official__supervising_leader__person")
+    if not is_inspector(user):
+        visible = visible.filter(Q(official__user=user) | Q(official__supervising_leader__user=user))
+    activity = visible.filter(pk=pk).first()
+    if activity is None:
+        raise NotFound()
+    return activity
+
+
+def letter_by_code(code: str) -> ApprovalLetter:
+    letter = (ApprovalLetter.objects.select_related("activity__official__person", "activity__official__unit", "activity__decided_by")
+              .filter(verification_code=(code or "").strip().upper()).first())
+    if letter is None:
+        raise NotFound()
+    return letter
+
+
+def gifts_of(user) -> QuerySet[GiftRecord]:
+    official = official_for_user(user)
+    if official is None:
+        return GiftRecord.objects.none()
+    return GiftRecord.objects.filter(official=official).select_related("giver_enterprise")
+
+
+def gifts_overdue(*, days: int, today: datetime.date | None = None) -> QuerySet[GiftRecord]:
+    """Items still not handed in ``days`` after they were received (15.1)."""
+    today = today or timezone.localdate()
+    return (GiftRecord.objects.filter(disposition=GiftDisposition.PENDING, occurred_on__lte=today - datetime.timedelta(days=days))
+            .select_related("official__person", "giver_enterprise"))
+
+
+def red_flags(*, today: datetime.date | None = None) -> dict:
+    """What the discipline office looks at first (article 16: catch problems early)."""
+    from .services import rules
+
+    current = rules()
+    today = today or timezone.localdate()
+    year_ago = today - datetime.timedelta(days=365)
+    recent = ActivityRequest.objects.filter(event_date__gte=year_ago)
+    repeated = (recent.values("official_id", "official__person__name", "enterprises__id", "enterprises__name")
+                .annotate(events=Count("id", distinct=True)).filter(events__gte=current.repeated_events_threshold)
+                .order_by("-events"))
+    threshold = current.reception_standard_per_head * current.near_limit_percent / 100
+    near_limit = recent.filter(cost_per_head__gte=threshold).select_related("official__person").order_by("-event_date")
+    late = recent.filter(is_late=True).select_related("official__person").order_by("-event_date")
+    overdue = gifts_overdue(days=current.gift_hand_in_days, today=today)
+    return {"repeated": list(repeated), "near_limit": list(near_limit), "late": list(late), "gifts_overdue": list(overdue),
+            "threshold": threshold, "rules": current}
+
+
+def leads() -> QuerySet[Lead]:
+    return Lead.objects.select_related("official__person", "recusal", "activity")
+
+
+def missing_annual_confirmations(year: int | None = None):
+    """Active officials who have not confirmed their related persons for ``year``."""
+    from qinqing.directory.models import Official
+
+    from .models import AnnualConfirmation
+
+    year = year or timezone.localdate().year
+    confirmed = AnnualConfirmation.objects.filter(year=year).values("official_id")
+    return Official.objects.filter(is_active=True).exclude(pk__in=confirmed).select_related("person", "unit")

@@ -1,0 +1,351 @@
+"""Conduct pages (articles 14, 15). Thin: parse, call a service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.permissions import role_required
+from qinqing.core.roles import Role
+from qinqing.directory.models import EnterpriseMembership, Official, RelatedPerson
+from qinqing.directory.selectors import official_for_user
+
+from . import selectors, services
+from .forms import ActivityForm, DecisionForm, DeclarationForm, GiftForm, PledgeForm, RecusalForm, ReportForm
+from .letters import render_letter_pdf
+from .models import ActivityStatus, GiftRecord, IntegrityPledge, Recusal, RecusalStatus
+
+STAFF = (Role.OFFICIAL, Role.SUPERVISING_LEADER, Role.DISTRICT_LEADER, Role.DISCIPLINE_INSPECTOR, Role.ADMINISTRATOR,
+         Role.DEPARTMENT_HANDLER)
+INSPECTORS = (Role.DISCIPLINE_INSPECTOR, Role.ADMINISTRATOR)
+
+OFFICIAL_RULES = ["15.1", "15.2", "15.3", "15.4", "15.5", "15.6", "15.7"]
+ENTERPRISE_RULES = ["15.b1", "15.b2", "15.b3", "15.b4", "15.b5", "15.b6"]
+
+
+def _form_error(form, error: ServiceError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.text())
+
+
+def _own_official(request) -> Official:
+    official = official_for_user(request.user)
+    if official is None:
+        raise NotFound(_("Your account is not linked to an official record."))
+    return official
+
+
+def _with_messages(findings: list[dict]) -> list[dict]:
+    return [{**finding, "message": services.finding_message(finding)} for finding in findings]
+
+
+def _policy_items(keys: list[str]) -> list[dict]:
+    from qinqing.policy import selectors as policy_selectors
+
+    rows = []
+    for key in keys:
+        try:
+            text = policy_selectors.item(key).text
+        except Exception:  # noqa: BLE001 (the policy may not be loaded yet; the link still works)
+            text = ""
+        rows.append({"key": key, "text": text})
+    return rows
+
+
+@role_required(*STAFF, Role.ENTERPRISE_USER, Role.FEDERATION_STAFF)
+def rules_page(request):
+    """The negative lists shown as the rules they are (article 15), and the three situations (article 14)."""
+    return render(request, "conduct/rules.html", {
+        "official_rules": _policy_items(OFFICIAL_RULES), "enterprise_rules": _policy_items(ENTERPRISE_RULES),
+        "situations": _policy_items(["14.1", "14.2", "14.3"]), "rules": services.rules(),
+    })
+
+
+# --- official: requests -----------------------------------------------------------------------------
+@role_required(Role.OFFICIAL)
+def my_requests(request):
+    return render(request, "conduct/my_requests.html", {"activities": selectors.activities_of(request.user)})
+
+
+def _submit_arguments(data: dict) -> dict:
+    arguments = dict(data)
+    arguments["enterprises"] = arguments.pop("enterprise_codes")
+    return arguments
+
+
+@role_required(Role.OFFICIAL)
+def request_new(request):
+    official = _own_official(request)
+    form = ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_submit(official=official, actor=request.user, **_submit_arguments(form.cleaned_data))
+        except ServiceError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Request filed; your supervising leader will decide it."))
+            return redirect("conduct:activity_detail", pk=activity.pk)
+    return render(request, "conduct/request_form.html", {"form": form})
+
+
+@role_required(Role.OFFICIAL)
+@require_POST
+def request_check(request):
+    """HTMX: the rule findings for the draft, shown before the official submits."""
+    official = _own_official(request)
+    form = ActivityForm(request.POST)
+    findings = []
+    if form.is_valid():
+        data = form.cleaned_data
+        findings = services.evaluate_activity(
+            official=official, situation=data["situation"], enterprises=data["enterprise_codes"], event_date=data["event_date"],
+            start_time=data["start_time"], end_time=data["end_time"], cost_per_head=data["cost_per_head"],
+            alcohol_served=data["alcohol_served"], no_lottery_confirmed=data["no_lottery_confirmed"],
+            no_unrelated_activities_confirmed=data["no_unrelated_activities_confirmed"], late_reason=data["late_reason"],
+        )
+    return render(request, "conduct/_findings.html", {"findings": _with_messages(findings), "form": form, "checked": True})
+
+
+@role_required(*STAFF)
+def activity_detail(request, pk):
+    activity = selectors.access_activity(request.user, pk)
+    is_leader = activity.official.supervising_leader and activity.official.supervising_leader.user_id == request.user.pk
+    is_own = activity.official.user_id == request.user.pk
+    decision_form = DecisionForm()
+    report_form = ReportForm(initial={"actual_participant_count": activity.participant_count})
+    return render(request, "conduct/activity_detail.html", {
+        "activity": activity, "findings": _with_messages(activity.findings), "enterprises": activity.enterprises.all(),
+        "letter": getattr(activity, "letter", None), "report": getattr(activity, "report", None),
+        "can_decide": is_leader and not is_own and activity.status == ActivityStatus.SUBMITTED, "decision_form": decision_form,
+        "can_report": is_own and activity.status == ActivityStatus.APPROVED, "report_form": report_form,
+        "pledges": {enterprise.pk: selectors.pledge_signed(enterprise) for enterprise in activity.enterprises.all()},
+    })
+
+
+@role_required(Role.SUPERVISING_LEADER, Role.OFFICIAL)
+@require_POST
+def activity_decide(request, pk):
+    activity = selectors.access_activity(request.user, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.activity_decide(activity=activity, approve=form.cleaned_data["decision"] == "approve",
+                                     reason=form.cleaned_data["reason"], actor=request.user)
+            messages.success(request, _("Decision recorded."))
+        except ServiceError as error:
+            messages.error(request, error.text())
+    return redirect("conduct:activity_detail", pk=activity.pk)
+
+
+@role_required(Role.OFFICIAL)
+@require_POST
+def activity_report(request, pk):
+    activity = selectors.access_activity(request.user, pk)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.activity_report(activity=activity, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Report recorded."))
+        except ServiceError as error:
+            messages.error(request, error.text())
+    else:
+        messages.error(request, _("Check the report fields."))
+    return redirect("conduct:activity_detail", pk=activity.pk)
+
+
+@role_required(*STAFF)
+def letter_pdf(request, pk):
+    activity = selectors.access_activity(request.user, pk)
+    letter = getattr(activity, "letter", None)
+    if letter is None:
+        raise NotFound()
+    response = HttpResponse(render_letter_pdf(letter, base_url=request.build_absolute_uri("/")), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="approval-{letter.year}-{letter.sequence:04d}.pdf"'
+    return response
+
+
+@login_not_required
+def verify_letter(request):
+    """Public: anyone holding a letter checks its code; only the essentials, no personal IDs."""
+    code = (request.GET.get("code") or "").strip()
+    letter = None
+    if code:
+        try:
+            letter = selectors.letter_by_code(code)
+        except NotFound:
+            letter = None
+    enterprises = list(letter.activity.enterprises.all()) if letter else []
+    return render(request, "conduct/verify.html", {"code": code, "letter": letter, "enterprises": enterprises})
+
+
+# --- supervising leader --------------------------------------------------------------------------------
+@role_required(Role.SUPERVISING_LEADER)
+def approvals(request):
+    recusals = Recusal.objects.filter(official__supervising_leader__user=request.user,
+                                      status__in=[RecusalStatus.PENDING, RecusalStatus.REPORTED]).select_related("official__person")
+    return render(request, "conduct/approvals.html", {"activities": selectors.approvals_queue(request.user), "recusals": recusals})
+
+
+@role_required(Role.SUPERVISING_LEADER)
+@require_POST
+def recusal_decide(request, pk):
+    recusal = Recusal.objects.filter(pk=pk, official__supervising_leader__user=request.user).select_related("official").first()
+    if recusal is None:
+        raise NotFound()
+    try:
+        services.recusal_decide(recusal=recusal, approve=request.POST.get("decision") == "approve", reason=request.POST.get("reason", ""),
+                                actor=request.user)
+        messages.success(request, _("Decision recorded."))
+    except ServiceError as error:
+        messages.error(request, error.text())
+    return redirect("conduct:approvals")
+
+
+# --- official: gifts, related persons, recusals ---------------------------------------------------------
+@role_required(Role.OFFICIAL)
+def my_gifts(request):
+    official = _own_official(request)
+    form = GiftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["giver_enterprise"] = data.pop("giver_enterprise_code")
+        try:
+            services.gift_record(official=official, actor=request.user, **data)
+            messages.success(request, _("Gift recorded."))
+            return redirect("conduct:my_gifts")
+        except ServiceError as error:
+            _form_error(form, error)
+    return render(request, "conduct/my_gifts.html", {"gifts": selectors.gifts_of(request.user), "form": form})
+
+
+@role_required(*STAFF)
+def gift_receipt(request, pk):
+    gift = GiftRecord.objects.select_related("official__person", "official__unit", "giver_enterprise").filter(pk=pk).first()
+    if gift is None or not (gift.official.user_id == request.user.pk or selectors.is_inspector(request.user)) or not gift.receipt_number:
+        raise NotFound()
+    return render(request, "conduct/gift_receipt.html", {"gift": gift})
+
+
+@role_required(Role.DISCIPLINE_INSPECTOR)
+@require_POST
+def gift_hand_in(request, pk):
+    gift = GiftRecord.objects.filter(pk=pk).first()
+    if gift is None:
+        raise NotFound()
+    try:
+        gift = services.gift_hand_in(gift=gift, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, error.text())
+        return redirect("conduct:red_flags")
+    return redirect("conduct:gift_receipt", pk=gift.pk)
+
+
+@role_required(Role.OFFICIAL)
+def my_related_persons(request):
+    official = _own_official(request)
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            services.annual_confirm(official=official, actor=request.user)
+            messages.success(request, _("Annual confirmation recorded."))
+        except ServiceError as error:
+            messages.error(request, error.text())
+        return redirect("conduct:my_related_persons")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        holdings = []
+        if data["holding_code"]:
+            holdings.append({"enterprise": data["holding_code"], "role": data["holding_role"], "share_percent": data["holding_share"]})
+        try:
+            services.related_person_declare(official=official, name=data["name"], relationship=data["relationship"],
+                                            resident_id=data["resident_id"], occupation=data["occupation"],
+                                            changed_on=data["changed_on"], holdings=holdings, actor=request.user)
+            messages.success(request, _("Declaration recorded."))
+            return redirect("conduct:my_related_persons")
+        except ServiceError as error:
+            _form_error(form, error)
+    related = RelatedPerson.objects.filter(official=official).select_related("person")
+    from django.utils import timezone
+
+    from .models import AnnualConfirmation
+
+    confirmed = AnnualConfirmation.objects.filter(official=official, year=timezone.localdate().year).first()
+    return render(request, "conduct/my_related.html", {"related": related, "form": form, "confirmed": confirmed,
+                                                       "conflicts": services.find_conflicts(official=official)})
+
+
+@role_required(Role.OFFICIAL)
+def my_recusals(request):
+    official = _own_official(request)
+    form = RecusalForm(request.POST or None)
+    if request.method == "POST" and "refuse" in request.POST:
+        recusal = Recusal.objects.filter(pk=request.POST.get("refuse"), official=official).first()
+        if recusal is None:
+            raise NotFound()
+        try:
+            services.recusal_refuse(recusal=recusal, reason=request.POST.get("reason", ""), actor=request.user)
+            messages.warning(request, _("Your refusal is recorded and sent to the discipline office (article 15 item 7)."))
+        except ServiceError as error:
+            messages.error(request, error.text())
+        return redirect("conduct:my_recusals")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.recusal_report(official=official, matter_type=data["matter_type"], matter_id=data["matter_id"],
+                                    enterprise=data["enterprise_code"], description=data["description"], apply=data["apply"],
+                                    actor=request.user)
+            messages.success(request, _("Recorded."))
+            return redirect("conduct:my_recusals")
+        except ServiceError as error:
+            _form_error(form, error)
+    return render(request, "conduct/my_recusals.html", {"recusals": Recusal.objects.filter(official=official), "form": form})
+
+
+# --- discipline inspector -----------------------------------------------------------------------------
+@role_required(*INSPECTORS)
+def red_flags(request):
+    flags = selectors.red_flags()
+    flags["missing_confirmations"] = selectors.missing_annual_confirmations()[:200]
+    return render(request, "conduct/red_flags.html", flags)
+
+
+@role_required(*INSPECTORS)
+def leads(request):
+    return render(request, "conduct/leads.html", {"leads": selectors.leads()[:500]})
+
+
+@role_required(*INSPECTORS)
+def conflicts(request):
+    from .conflicts import screen
+
+    return render(request, "conduct/conflicts.html", {"conflicts": screen()[:1000]})
+
+
+# --- enterprises: integrity pledge ---------------------------------------------------------------------
+@role_required(Role.ENTERPRISE_USER)
+def pledge_sign(request):
+    memberships = EnterpriseMembership.objects.filter(user=request.user).select_related("enterprise")
+    enterprise = memberships.first().enterprise if memberships else None
+    if enterprise is None:
+        raise NotFound()
+    form = PledgeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pledge_sign(enterprise=enterprise, signatory_name=form.cleaned_data["signatory_name"],
+                                 accepted=form.cleaned_data["accepted"], actor=request.user)
+            messages.success(request, _("Integrity pledge signed."))
+            return redirect("conduct:pledge_sign")
+        except ServiceError as error:
+            _form_error(form, error)
+    return render(request, "conduct/pledge.html", {"form": form, "enterprise": enterprise, "signed_on": selectors.pledge_signed(enterprise),
+                                                   "requirements": _policy_items(ENTERPRISE_RULES)})
+
+
+@role_required(*STAFF, Role.FEDERATION_STAFF)
+def pledges(request):
+    return render(request, "conduct/pledges.html", {"pledges": IntegrityPledge.objects.select_related("enterprise")[:1000]})
+
+
+
