@@ -18,6 +18,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("policy/", include("qinqing.policy.urls")),
     path("directory/", include("qinqing.directory.urls")),
+    path("appeals/", include("qinqing.appeals.urls")),
+    path("conduct/", include("qinqing.conduct.urls")),
     path("", include("qinqing.appeals.channels_urls")),
     path("", include("qinqing.core.urls")),
 ]
