@@ -12,6 +12,7 @@ USAGE = """qinqing — 亲清 platform
 
   ./qinqing serve [--host H] [--port P]   migrate, load the demo district on first run, serve the site
   ./qinqing test [pytest args]            run the whole test suite
+  ./qinqing bench NAME [options]          run a benchmark from bench/ (docs/PERFORMANCE.md)
   ./qinqing help                          this text and every management command
   ./qinqing <command> --help              help for one command
 
@@ -25,11 +26,26 @@ def _run_tests(args: list[str]) -> int:
     return pytest.main(args)
 
 
+def _run_benchmark(args: list[str]) -> int:
+    """``qinqing bench NAME [options]`` runs bench/NAME.py with this environment's Python."""
+    import subprocess
+    from pathlib import Path
+
+    bench_dir = Path(os.environ.get("QINQING_HOME", Path.cwd())) / "bench"
+    available = sorted(p.stem for p in bench_dir.glob("*.py") if not p.stem.startswith("_"))
+    if not args or args[0] not in available:
+        print("usage: qinqing bench NAME [options]; NAME is one of: " + ", ".join(available), file=sys.stderr)
+        return 2
+    return subprocess.call([sys.executable, str(bench_dir / f"{args[0]}.py"), *args[1:]])  # noqa: S603
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv else "help"
     if command == "serve":
         os.environ["QINQING_MODE"] = "demo"
+    elif command == "bench":
+        sys.exit(_run_benchmark(argv[1:]))
     elif command == "test":
         os.environ["QINQING_MODE"] = "test"
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinqing.settings")
