@@ -148,6 +148,9 @@ class AppealStep(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("appeal step")
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class LimitKey(models.TextChoices):
     ACKNOWLEDGE = "acknowledge", _("Acknowledge receipt")
@@ -190,12 +193,18 @@ class TrackLimit(models.Model):
         verbose_name = _("time limit")
         verbose_name_plural = _("time limits")
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class TrackingCounter(models.Model):
     """The last tracking-number sequence used on one day (a row lock makes numbers unique)."""
 
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 @audited()
@@ -207,6 +216,9 @@ class Objection(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class ExtensionStatus(models.TextChoices):
@@ -230,6 +242,9 @@ class ExtensionRequest(models.Model):
     class Meta:
         ordering = ["requested_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 @audited()
 class Escalation(models.Model):
@@ -241,6 +256,9 @@ class Escalation(models.Model):
 
     class Meta:
         ordering = ["reported_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class Satisfaction(models.TextChoices):
@@ -260,6 +278,9 @@ class Rating(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 @audited()
 class Revisit(models.Model):
@@ -271,17 +292,24 @@ class Revisit(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 @audited()
 class Attachment(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="appeals/%Y/%m/", max_length=300)
+    # The storage path under MEDIA_ROOT (a plain string, so audit snapshots can hold it).
+    file = models.CharField(_("file"), max_length=300)
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
     content_type = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class NotificationStatus(models.TextChoices):
@@ -307,3 +335,6 @@ class Notification(models.Model):
     class Meta:
         ordering = ["pk"]
         indexes = [models.Index(fields=["status", "id"], name="appeals_notification_queue")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

@@ -20,7 +20,7 @@ from qinqing.core.errors import NotFound, ServiceError
 from qinqing.core.roles import has_role
 from qinqing.directory.selectors import enterprises_for_user, unit_scope_ids
 
-from .models import OPEN_STATUSES, Appeal, Level, Status
+from .models import OPEN_STATUSES, Appeal, Level, Status  # noqa: F401 (OPEN_STATUSES re-exported)
 from .services import HANDLER_ROLES, is_supervision
 
 

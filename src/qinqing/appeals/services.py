@@ -12,9 +12,11 @@ import datetime
 import difflib
 import hashlib
 import unicodedata
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -312,10 +314,11 @@ def appeal_file(
         audit.record_event(actor=audit_actor, action="appeals.appeal.file", instance=appeal, before=None,
                            details={"merged_into": original.tracking_number if original else None})
         for upload in attachments:
-            attachment = Attachment(appeal=appeal, original_name=upload.name[:200], size=upload.size,
-                                    content_type=ATTACHMENT_TYPES[check_attachment(upload)])
-            attachment.file.save(upload.name, upload, save=False)
-            attachment.save()
+            extension = check_attachment(upload)
+            # A generated name: the submitter's file name is kept only as data, never as a path.
+            stored = default_storage.save(f"appeals/{received_on:%Y/%m}/{uuid.uuid4().hex}{extension}", upload)
+            attachment = Attachment.objects.create(appeal=appeal, file=stored, original_name=upload.name[:200], size=upload.size,
+                                                   content_type=ATTACHMENT_TYPES[extension])
             audit.record_event(actor=audit_actor, action="appeals.attachment.add", instance=attachment, before=None)
         if original is None:
             _add_step(appeal, "received", audit_actor, gettext("Received through %(channel)s.") % {"channel": Channel(channel).label})

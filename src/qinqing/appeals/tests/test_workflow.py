@@ -41,7 +41,10 @@ def _today(monkeypatch, day):
     monkeypatch.setattr(services, "_today", lambda: day)
 
 
-def _assigned(supervisor, unit, *, track=Track.RESOLVE, complexity=Complexity.SIMPLE, received=D(2025, 9, 30), enterprise=None):
+NATIONAL_DAY_EVE = D(2025, 9, 30)
+
+
+def _assigned(supervisor, unit, *, track=Track.RESOLVE, complexity=Complexity.SIMPLE, received=NATIONAL_DAY_EVE, enterprise=None):
     appeal = factories.file_appeal(received_at=received, enterprise=enterprise)
     services.appeal_triage(appeal=appeal, track=track, complexity=complexity, actor=supervisor)
     return services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "appeals"
+
+urlpatterns = [
+    path("mine/", views.my_appeals, name="mine"),
+    path("queue/", views.queue, name="queue"),
+    path("supervision/", views.supervision, name="supervision"),
+    path("all/", views.all_appeals, name="all"),
+    path("limits/", views.limits, name="limits"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/<slug:action>/", views.act, name="act"),
+]

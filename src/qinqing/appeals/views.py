@@ -1,0 +1,181 @@
+"""Appeal pages (articles 6, 8): thin — parse, call a selector or service, render.
+
+Roles: the supervision office (督办) is the district and supervising leaders plus
+administrators (``services.SUPERVISION_ROLES``); they triage, dispatch, approve
+extensions and see every appeal. Department handlers and officials handle their own
+unit's appeals. Enterprise users file, follow and rate their own.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.permissions import role_required
+from qinqing.core.roles import Role
+from qinqing.directory.selectors import enterprises_for_user, official_for_user
+
+from . import selectors, services
+from .models import Category, Channel, Complexity, ExtensionStatus, LimitKey, Satisfaction, Track
+
+ENTERPRISE_ROLES = (Role.ENTERPRISE_USER,)
+HANDLER_ROLES = services.HANDLER_ROLES
+SUPERVISION_ROLES = services.SUPERVISION_ROLES
+ALL_APPEAL_ROLES = (*ENTERPRISE_ROLES, *HANDLER_ROLES, *SUPERVISION_ROLES)
+PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _access(user, pk):
+    try:
+        return selectors.access_appeal(user, pk)
+    except NotFound as error:
+        raise Http404 from error
+
+
+@role_required(*ENTERPRISE_ROLES)
+@require_http_methods(["GET", "POST"])
+def my_appeals(request):
+    enterprises = list(enterprises_for_user(request.user))
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = request.POST
+        enterprise = next((e for e in enterprises if str(e.pk) == request.POST.get("enterprise")), enterprises[0] if enterprises else None)
+        try:
+            result = services.appeal_file(
+                channel=Channel.ENTERPRISE_WEB, title=request.POST.get("title", ""), content=request.POST.get("content", ""),
+                category=request.POST.get("category") or None, actor=request.user, enterprise=enterprise,
+                contact_name=request.POST.get("contact_name", ""), contact_phone=request.POST.get("contact_phone", ""),
+                attachments=request.FILES.getlist("attachments"),
+            )
+        except ServiceError as error:
+            errors[error.field or "form"] = error.text()
+        else:
+            if result.merged:
+                messages.info(request, _("You already filed this appeal; it is being handled under tracking number %(number)s.")
+                              % {"number": result.tracking_number})
+            else:
+                messages.success(request, _("Appeal filed. Tracking number %(number)s.") % {"number": result.tracking_number})
+            return redirect("appeals:detail", pk=(result.appeal.merged_into_id or result.appeal.pk))
+    page = _page(request, selectors.enterprise_appeals(request.user))
+    selectors.annotate_rows(page.object_list)
+    return render(request, "appeals/my_appeals.html", {
+        "page": page, "enterprises": enterprises, "categories": Category.choices, "errors": errors, "values": values,
+    })
+
+
+@role_required(*HANDLER_ROLES)
+def queue(request):
+    page = _page(request, selectors.handler_queue(request.user))
+    rows = selectors.annotate_rows(page.object_list)
+    return render(request, "appeals/queue.html", {"page": page, "rows": rows, "official": official_for_user(request.user)})
+
+
+@role_required(*SUPERVISION_ROLES)
+def supervision(request):
+    page = _page(request, selectors.supervision_list(level=request.GET.get("level") or None))
+    rows = selectors.annotate_rows(page.object_list)
+    return render(request, "appeals/supervision.html", {"page": page, "rows": rows, "level": request.GET.get("level", "")})
+
+
+@role_required(*SUPERVISION_ROLES)
+def all_appeals(request):
+    queryset = selectors.all_appeals()
+    status = request.GET.get("status")
+    if status:
+        queryset = queryset.filter(status=status)
+    page = _page(request, queryset)
+    rows = selectors.annotate_rows(page.object_list)
+    return render(request, "appeals/all.html", {"page": page, "rows": rows})
+
+
+def _detail_context(request, appeal, errors=None, action=""):
+    from qinqing.directory.models import Official, Unit
+
+    actions = services.allowed_actions(request.user, appeal)
+    appeal.overdue = selectors.is_overdue(appeal)
+    appeal.days_overdue_count = selectors.days_overdue(appeal)
+    context = {
+        "appeal": appeal,
+        "actions": actions,
+        "steps": appeal.steps.all(),
+        "extensions": appeal.extensions.all(),
+        "pending_extensions": appeal.extensions.filter(status=ExtensionStatus.REQUESTED),
+        "escalations": appeal.escalations.all(),
+        "ratings": appeal.ratings.all(),
+        "revisits": appeal.revisits.all(),
+        "attachments": appeal.attachments.all(),
+        "co_units": appeal.co_handling_units.all(),
+        "duplicates": appeal.duplicates.all(),
+        "errors": errors or {},
+        "failed_action": action,
+        "tracks": Track.choices,
+        "complexities": Complexity.choices,
+        "categories": Category.choices,
+        "satisfactions": Satisfaction.choices,
+        "is_enterprise": services.is_submitter(request.user, appeal) and not services.is_supervision(request.user),
+    }
+    if "assign" in actions:
+        context["units"] = Unit.objects.filter(is_active=True).order_by("code")
+    if "assign_handler" in actions and appeal.handling_unit_id:
+        context["officials"] = Official.objects.filter(unit_id=appeal.handling_unit_id, is_active=True).select_related("person")
+    return context
+
+
+@role_required(*ALL_APPEAL_ROLES)
+def detail(request, pk):
+    appeal = _access(request.user, pk)
+    return render(request, "appeals/detail.html", _detail_context(request, appeal))
+
+
+@role_required(*ALL_APPEAL_ROLES)
+@require_POST
+def act(request, pk, action):
+    appeal = _access(request.user, pk)  # 404 alike for missing and another unit's appeal
+    if action not in services.TRANSITIONS:
+        raise Http404
+    data = {key: request.POST.get(key) for key in request.POST}
+    data["co_units"] = request.POST.getlist("co_units")
+    try:
+        services.perform(appeal=appeal, action=action, actor=request.user, data=data)
+    except ServiceError as error:
+        if error.status == 403:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied from error
+        appeal.refresh_from_db()
+        context = _detail_context(request, appeal, errors={error.field or "form": error.text()}, action=action)
+        return render(request, "appeals/detail.html", context, status=400)
+    messages.success(request, _("Saved."))
+    response = redirect("appeals:detail", pk=appeal.pk)
+    if request.headers.get("HX-Request"):
+        response["HX-Redirect"] = response["Location"]
+    return response
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_http_methods(["GET", "POST"])
+def limits(request):
+    errors = {}
+    if request.method == "POST":
+        key = request.POST.get("key", "")
+        try:
+            value = int(request.POST.get("value", ""))
+        except ValueError:
+            errors[key] = _("Enter a whole number.")
+        else:
+            try:
+                services.track_limit_set(key=key, value=value, actor=request.user)
+            except ServiceError as error:
+                errors[key] = error.text()
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("appeals:limits")
+    return render(request, "appeals/limits.html", {"rows": services.limits_table(), "errors": errors, "keys": LimitKey},
+                  status=400 if errors else 200)
