@@ -31,6 +31,9 @@ class AppealsConfig(AppConfig):
                            _("Overdue appeals with the working days overdue."), _("Article 8")))
         register_tile(Tile("appeals_limits", _("Appeal time limits"), "appeals:limits", (Role.ADMINISTRATOR,),
                            _("The working-day limits of the three tracks."), _("Article 8")))
+        register_tile(Tile("appeals_operator_record", _("Record an appeal"), "appeals_channels:operator_record",
+                           (Role.DEPARTMENT_HANDLER, Role.ADMINISTRATOR),
+                           _("Appeals received by phone, letter, visit or roundtable, with their channel kept."), _("Article 8")))
         try:
             from .channels import register_senders
         except ImportError:  # the channels package is optional

@@ -166,3 +166,42 @@ def test_same_appeal_through_sms_and_portal_surfaces_the_original_tracking_numbe
     response = client.post(reverse("appeals_channels:portal_mailbox"), form_data(title=text[:40], content=text), follow=True)
     assert by_sms["tracking_number"] in response.content.decode()
     assert Appeal.objects.filter(merged_into__tracking_number=by_sms["tracking_number"]).count() == 1
+
+
+@pytest.mark.django_db
+def test_portal_appeal_with_the_enterprise_code_appears_in_that_enterprises_my_appeals(client, make_user):
+    from qinqing.core.roles import Role
+    from qinqing.directory.tests.factories import make_membership
+
+    enterprise = make_enterprise(name="某区精密机械有限公司")
+    member = make_user(Role.ENTERPRISE_USER)
+    make_membership(user=member, enterprise=enterprise)
+    outsider = make_user(Role.ENTERPRISE_USER)
+    make_membership(user=outsider, enterprise=make_enterprise(name="另一家企业有限公司"))
+    client.post(reverse("appeals_channels:portal_mailbox"), form_data(enterprise_uscc=enterprise.uscc))
+    appeal = Appeal.objects.get()
+
+    client.force_login(member)
+    mine = client.get(reverse("appeals:mine")).content.decode()
+    assert appeal.tracking_number in mine and "排水管网改造" in mine
+    assert client.get(reverse("appeals:detail", args=[appeal.pk])).status_code == 200
+
+    client.force_login(outsider)
+    assert appeal.tracking_number not in client.get(reverse("appeals:mine")).content.decode()
+    assert client.get(reverse("appeals:detail", args=[appeal.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_portal_appeal_without_a_code_stays_out_of_enterprise_lists(client, make_user):
+    """Anyone can type any name or phone number on the public form: only the enterprise's code links it."""
+    from qinqing.core.roles import Role
+    from qinqing.directory.tests.factories import make_membership
+
+    enterprise = make_enterprise()
+    member = make_user(Role.ENTERPRISE_USER)
+    make_membership(user=member, enterprise=enterprise)
+    client.post(reverse("appeals_channels:portal_mailbox"), form_data(enterprise_name=enterprise.name))
+    appeal = Appeal.objects.get()
+    assert appeal.enterprise is None
+    client.force_login(member)
+    assert appeal.tracking_number not in client.get(reverse("appeals:mine")).content.decode()
