@@ -13,6 +13,8 @@ from qinqing.core.audit_registry import audited
 from qinqing.core.crypto import EncryptedTextField
 from qinqing.core.identifiers import mask_phone
 
+from .dashboard_models import AppealFigure, AppealFigureState  # noqa: F401 (the dashboard's derived counts)
+
 
 class Channel(models.TextChoices):
     WEB_PORTAL = "web_portal", _("District head's mailbox (portal)")
@@ -120,6 +122,7 @@ class Appeal(models.Model):
             models.Index(fields=["handling_unit", "status", "due_at"], name="appeals_unit_status_due"),
             models.Index(fields=["level", "status", "due_at"], name="appeals_level_status_due"),
             models.Index(fields=["enterprise", "received_at"], name="appeals_enterprise_received"),
+            models.Index(fields=["received_at"], name="appeals_received"),  # the dashboard recomputes one month at a time
         ]
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
@@ -338,3 +341,40 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.pk}"
+
+
+# --- Policy-interpretation knowledge base (政策解读库, article 8: "宣传和解读扶持企业的政策，解答企业疑问") ---
+# Owned by the knowledge-base module (knowledge.py, knowledge_views.py); consultation appeals
+# are answered from the published interpretations, each linked to the articles it explains.
+
+
+@audited()
+class PolicyInterpretation(models.Model):
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"))
+    # Citation keys of the policy articles or items it explains ("8", "14.2", "15.b1"), space-separated:
+    # a plain string keeps the audit snapshot readable and survives a new policy version.
+    article_keys = models.CharField(_("policy articles"), max_length=200)
+    keywords = models.CharField(_("keywords"), max_length=300, blank=True, default="")
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        ordering = ["question", "pk"]
+        verbose_name = _("policy interpretation")
+        verbose_name_plural = _("policy interpretations")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+    @property
+    def article_key_list(self) -> list[str]:
+        return self.article_keys.split()
+
+
+# --- end of the policy-interpretation knowledge base ---------------------------------------
