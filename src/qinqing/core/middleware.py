@@ -5,8 +5,10 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLoginRequired
+from django.middleware.locale import LocaleMiddleware as _DjangoLocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django_otp import user_has_device
 
 from . import audit
@@ -68,3 +70,25 @@ class LoginRequiredMiddleware(_DjangoLoginRequired):
         if request.path.startswith(self.open_prefixes):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class LocaleMiddleware(_DjangoLocaleMiddleware):
+    """Simplified Chinese unless the user chose English with the language switch.
+
+    Pages ignore the browser's Accept-Language (a district intranet's browsers are often
+    set to English while its users expect the Chinese UI); the choice is the language
+    cookie. The API honours Accept-Language, so external systems can ask for English.
+    """
+
+    def process_request(self, request):
+        if request.path.startswith("/api/"):
+            return super().process_request(request)
+        language = settings.LANGUAGE_CODE
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen:
+            try:
+                language = translation.get_supported_language_variant(chosen)
+            except LookupError:
+                language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

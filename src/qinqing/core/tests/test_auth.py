@@ -104,3 +104,10 @@ def test_users_are_never_deleted_while_they_have_audit_events(make_user):
     _login(Client(), user.username, TEST_PASSWORD)
     with pytest.raises(ProtectedError):
         get_user_model().objects.filter(pk=user.pk).delete()
+
+
+def test_pages_are_chinese_first_whatever_the_browser_asks_until_the_user_switches(client):
+    page = client.get("/login/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "登录" in page.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert "Log in" in client.get("/login/").content.decode()
