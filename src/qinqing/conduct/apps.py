@@ -22,3 +22,5 @@ class ConductConfig(AppConfig):
         register_tile(Tile("conduct_rules", _("Negative lists"), "conduct:rules",
                            (Role.OFFICIAL, Role.SUPERVISING_LEADER, Role.DISCIPLINE_INSPECTOR, Role.ENTERPRISE_USER),
                            _("Seven requirements for officials, six for enterprises."), _("Article 15")))
+        register_tile(Tile("conduct_settings", _("Conduct rules"), "conduct:rules_edit", (Role.ADMINISTRATOR,),
+                           _("Reception standard, working hours, gift hand-in period, near-limit share."), _("Articles 14, 15")))

@@ -108,3 +108,30 @@ class PledgeForm(forms.Form):
     signatory_name = forms.CharField(label=_("Signed by"), max_length=100)
     accepted = forms.MultipleChoiceField(label=_("I accept"), widget=forms.CheckboxSelectMultiple,
                                          choices=[(key, key) for key in ("15.b1", "15.b2", "15.b3", "15.b4", "15.b5", "15.b6")])
+
+
+class RulesForm(forms.Form):
+    reception_standard_per_head = forms.DecimalField(label=_("Official reception standard per head (yuan)"), min_value=0,
+                                                     max_digits=9, decimal_places=2)
+    working_hours_start = forms.TimeField(label=_("Working hours start"), widget=TimeInput)
+    working_hours_end = forms.TimeField(label=_("Working hours end"), widget=TimeInput)
+    gift_hand_in_days = forms.IntegerField(label=_("Days to hand in a gift"), min_value=0)
+    near_limit_percent = forms.IntegerField(label=_("Cost near the limit from (%)"), min_value=0)
+
+
+class RecusalOrderForm(forms.Form):
+    """The supervising leader orders one of the officials they supervise to recuse (15.7)."""
+
+    official = forms.ModelChoiceField(label=_("Official"), queryset=None)
+    matter_type = forms.CharField(label=_("Matter type"), max_length=64)
+    matter_id = forms.CharField(label=_("Matter"), max_length=64)
+    enterprise_code = forms.CharField(label=_("Enterprise (unified social credit code)"), required=False)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, officials, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["official"].queryset = officials
+
+    def clean_enterprise_code(self):
+        code = self.cleaned_data["enterprise_code"]
+        return _enterprises_from_codes(code)[0] if code.strip() else None

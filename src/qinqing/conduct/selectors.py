@@ -117,3 +117,20 @@ def missing_annual_confirmations(year: int | None = None):
     year = year or timezone.localdate().year
     confirmed = AnnualConfirmation.objects.filter(year=year).values("official_id")
     return Official.objects.filter(is_active=True).exclude(pk__in=confirmed).select_related("person", "unit")
+
+
+def supervised_officials(user):
+    """The officials in office whose supervising leader is ``user`` (those they may order to recuse)."""
+    from qinqing.directory.models import Official
+
+    if not getattr(user, "is_authenticated", False):
+        return Official.objects.none()
+    return Official.objects.filter(supervising_leader__user=user, is_active=True).select_related("person", "unit")
+
+
+def gift_with_receipt(user, pk) -> GiftRecord:
+    """A handed-in gift with its receipt, for the official concerned or an inspector (NotFound otherwise)."""
+    gift = GiftRecord.objects.select_related("official__person", "official__unit", "giver_enterprise", "receipt_issued_by").filter(pk=pk).first()
+    if gift is None or not gift.receipt_number or not (gift.official.user_id == user.pk or is_inspector(user)):
+        raise NotFound()
+    return gift

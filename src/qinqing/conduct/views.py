@@ -1,8 +1,10 @@
 """Conduct pages (articles 14, 15). Thin: parse, call a service or selector, render."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,9 +16,19 @@ from qinqing.directory.models import EnterpriseMembership, Official, RelatedPers
 from qinqing.directory.selectors import official_for_user
 
 from . import selectors, services
-from .forms import ActivityForm, DecisionForm, DeclarationForm, GiftForm, PledgeForm, RecusalForm, ReportForm
-from .letters import render_letter_pdf
-from .models import ActivityStatus, GiftRecord, IntegrityPledge, Recusal, RecusalStatus
+from .forms import (
+    ActivityForm,
+    DecisionForm,
+    DeclarationForm,
+    GiftForm,
+    PledgeForm,
+    RecusalForm,
+    RecusalOrderForm,
+    ReportForm,
+    RulesForm,
+)
+from .letters import render_letter_pdf, render_receipt_pdf, verification_url
+from .models import ActivityStatus, GiftRecord, IntegrityPledge, Recusal, RecusalOrigin, RecusalStatus
 
 STAFF = (Role.OFFICIAL, Role.SUPERVISING_LEADER, Role.DISTRICT_LEADER, Role.DISCIPLINE_INSPECTOR, Role.ADMINISTRATOR,
          Role.DEPARTMENT_HANDLER)
@@ -24,6 +36,19 @@ INSPECTORS = (Role.DISCIPLINE_INSPECTOR, Role.ADMINISTRATOR)
 
 OFFICIAL_RULES = ["15.1", "15.2", "15.3", "15.4", "15.5", "15.6", "15.7"]
 ENTERPRISE_RULES = ["15.b1", "15.b2", "15.b3", "15.b4", "15.b5", "15.b6"]
+
+
+def found_or_404(view):
+    """Selectors raise NotFound alike for missing and forbidden objects; pages answer 404 for both."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404 from error
+
+    return wrapped
 
 
 def _form_error(form, error: ServiceError) -> None:
@@ -55,6 +80,7 @@ def _policy_items(keys: list[str]) -> list[dict]:
 
 
 @role_required(*STAFF, Role.ENTERPRISE_USER, Role.FEDERATION_STAFF)
+@found_or_404
 def rules_page(request):
     """The negative lists shown as the rules they are (article 15), and the three situations (article 14)."""
     return render(request, "conduct/rules.html", {
@@ -65,6 +91,7 @@ def rules_page(request):
 
 # --- official: requests -----------------------------------------------------------------------------
 @role_required(Role.OFFICIAL)
+@found_or_404
 def my_requests(request):
     return render(request, "conduct/my_requests.html", {"activities": selectors.activities_of(request.user)})
 
@@ -76,6 +103,7 @@ def _submit_arguments(data: dict) -> dict:
 
 
 @role_required(Role.OFFICIAL)
+@found_or_404
 def request_new(request):
     official = _own_official(request)
     form = ActivityForm(request.POST or None)
@@ -92,6 +120,7 @@ def request_new(request):
 
 @role_required(Role.OFFICIAL)
 @require_POST
+@found_or_404
 def request_check(request):
     """HTMX: the rule findings for the draft, shown before the official submits."""
     official = _own_official(request)
@@ -109,6 +138,7 @@ def request_check(request):
 
 
 @role_required(*STAFF)
+@found_or_404
 def activity_detail(request, pk):
     activity = selectors.access_activity(request.user, pk)
     is_leader = activity.official.supervising_leader and activity.official.supervising_leader.user_id == request.user.pk
@@ -126,6 +156,7 @@ def activity_detail(request, pk):
 
 @role_required(Role.SUPERVISING_LEADER, Role.OFFICIAL)
 @require_POST
+@found_or_404
 def activity_decide(request, pk):
     activity = selectors.access_activity(request.user, pk)
     form = DecisionForm(request.POST)
@@ -141,6 +172,7 @@ def activity_decide(request, pk):
 
 @role_required(Role.OFFICIAL)
 @require_POST
+@found_or_404
 def activity_report(request, pk):
     activity = selectors.access_activity(request.user, pk)
     form = ReportForm(request.POST)
@@ -156,17 +188,20 @@ def activity_report(request, pk):
 
 
 @role_required(*STAFF)
+@found_or_404
 def letter_pdf(request, pk):
     activity = selectors.access_activity(request.user, pk)
     letter = getattr(activity, "letter", None)
     if letter is None:
         raise NotFound()
-    response = HttpResponse(render_letter_pdf(letter, base_url=request.build_absolute_uri("/")), content_type="application/pdf")
+    pdf = render_letter_pdf(letter, base_url=request.build_absolute_uri("/"), verify_url=verification_url(letter, request))
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="approval-{letter.year}-{letter.sequence:04d}.pdf"'
     return response
 
 
 @login_not_required
+@found_or_404
 def verify_letter(request):
     """Public: anyone holding a letter checks its code; only the essentials, no personal IDs."""
     code = (request.GET.get("code") or "").strip()
@@ -182,6 +217,7 @@ def verify_letter(request):
 
 # --- supervising leader --------------------------------------------------------------------------------
 @role_required(Role.SUPERVISING_LEADER)
+@found_or_404
 def approvals(request):
     recusals = Recusal.objects.filter(official__supervising_leader__user=request.user,
                                       status__in=[RecusalStatus.PENDING, RecusalStatus.REPORTED]).select_related("official__person")
@@ -190,6 +226,7 @@ def approvals(request):
 
 @role_required(Role.SUPERVISING_LEADER)
 @require_POST
+@found_or_404
 def recusal_decide(request, pk):
     recusal = Recusal.objects.filter(pk=pk, official__supervising_leader__user=request.user).select_related("official").first()
     if recusal is None:
@@ -203,8 +240,48 @@ def recusal_decide(request, pk):
     return redirect("conduct:approvals")
 
 
+@role_required(Role.SUPERVISING_LEADER)
+@found_or_404
+def recusal_order(request):
+    """The supervising leader orders an official they supervise to recuse (article 15 item 7)."""
+    officials = selectors.supervised_officials(request.user)
+    form = RecusalOrderForm(request.POST or None, officials=officials)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.recusal_order(official=data["official"], matter_type=data["matter_type"], matter_id=data["matter_id"],
+                                   enterprise=data["enterprise_code"], reason=data["reason"], actor=request.user)
+        except ServiceError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Recusal ordered; the official has been told and may refuse (article 15 item 7)."))
+            return redirect("conduct:recusal_order")
+    ordered = Recusal.objects.filter(decided_by=request.user, origin=RecusalOrigin.ORDERED).select_related("official__person")[:200]
+    return render(request, "conduct/recusal_order.html", {"form": form, "ordered": ordered})
+
+
+# --- administrator: rules ---------------------------------------------------------------------------------
+@role_required(Role.ADMINISTRATOR)
+@found_or_404
+def rules_edit(request):
+    """The administrator sets the reception standard, working hours, gift period and near-limit share."""
+    current = services.rules()
+    initial = {name: getattr(current, name) for name in services.RULE_FIELDS}
+    form = RulesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rules_update(actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Conduct rules saved."))
+            return redirect("conduct:rules_edit")
+    return render(request, "conduct/rules_edit.html", {"form": form, "rules": current})
+
+
 # --- official: gifts, related persons, recusals ---------------------------------------------------------
 @role_required(Role.OFFICIAL)
+@found_or_404
 def my_gifts(request):
     official = _own_official(request)
     form = GiftForm(request.POST or None)
@@ -221,15 +298,24 @@ def my_gifts(request):
 
 
 @role_required(*STAFF)
+@found_or_404
 def gift_receipt(request, pk):
-    gift = GiftRecord.objects.select_related("official__person", "official__unit", "giver_enterprise").filter(pk=pk).first()
-    if gift is None or not (gift.official.user_id == request.user.pk or selectors.is_inspector(request.user)) or not gift.receipt_number:
-        raise NotFound()
-    return render(request, "conduct/gift_receipt.html", {"gift": gift})
+    return render(request, "conduct/gift_receipt.html", {"gift": selectors.gift_with_receipt(request.user, pk)})
+
+
+@role_required(*STAFF)
+@found_or_404
+def gift_receipt_pdf(request, pk):
+    """The same receipt as a PDF to print and file (article 15 item 1)."""
+    gift = selectors.gift_with_receipt(request.user, pk)
+    response = HttpResponse(render_receipt_pdf(gift, base_url=request.build_absolute_uri("/")), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{gift.pk}.pdf"'
+    return response
 
 
 @role_required(Role.DISCIPLINE_INSPECTOR)
 @require_POST
+@found_or_404
 def gift_hand_in(request, pk):
     gift = GiftRecord.objects.filter(pk=pk).first()
     if gift is None:
@@ -243,6 +329,7 @@ def gift_hand_in(request, pk):
 
 
 @role_required(Role.OFFICIAL)
+@found_or_404
 def my_related_persons(request):
     official = _own_official(request)
     form = DeclarationForm(request.POST or None)
@@ -277,6 +364,7 @@ def my_related_persons(request):
 
 
 @role_required(Role.OFFICIAL)
+@found_or_404
 def my_recusals(request):
     official = _own_official(request)
     form = RecusalForm(request.POST or None)
@@ -305,6 +393,7 @@ def my_recusals(request):
 
 # --- discipline inspector -----------------------------------------------------------------------------
 @role_required(*INSPECTORS)
+@found_or_404
 def red_flags(request):
     flags = selectors.red_flags()
     flags["missing_confirmations"] = selectors.missing_annual_confirmations()[:200]
@@ -312,11 +401,13 @@ def red_flags(request):
 
 
 @role_required(*INSPECTORS)
+@found_or_404
 def leads(request):
     return render(request, "conduct/leads.html", {"leads": selectors.leads()[:500]})
 
 
 @role_required(*INSPECTORS)
+@found_or_404
 def conflicts(request):
     from .conflicts import screen
 
@@ -325,6 +416,7 @@ def conflicts(request):
 
 # --- enterprises: integrity pledge ---------------------------------------------------------------------
 @role_required(Role.ENTERPRISE_USER)
+@found_or_404
 def pledge_sign(request):
     memberships = EnterpriseMembership.objects.filter(user=request.user).select_related("enterprise")
     enterprise = memberships.first().enterprise if memberships else None
@@ -344,6 +436,7 @@ def pledge_sign(request):
 
 
 @role_required(*STAFF, Role.FEDERATION_STAFF)
+@found_or_404
 def pledges(request):
     return render(request, "conduct/pledges.html", {"pledges": IntegrityPledge.objects.select_related("enterprise")[:1000]})
 

@@ -1,0 +1,171 @@
+"""The administrator's rules page, the supervisor's recusal order, the receipt PDF and the
+full verification address on the approval letter — each for the right role, refused for others."""
+
+import datetime
+import shutil
+import subprocess
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from qinqing.core.errors import PermissionDeniedError
+from qinqing.core.models import AuditEvent
+from qinqing.core.roles import Role
+from qinqing.directory.tests import factories
+
+from .. import services
+from ..letters import render_letter_html, verification_url
+from ..models import ConductRules, Recusal, RecusalStatus
+from .test_activities import draft, evaluate, rules_of
+
+pytestmark = pytest.mark.django_db
+
+RULES_POST = {"reception_standard_per_head": "150.00", "working_hours_start": "09:00", "working_hours_end": "17:00",
+              "gift_hand_in_days": "15", "near_limit_percent": "80"}
+
+
+def pdf_text(content: bytes) -> str | None:
+    pdftotext = shutil.which("pdftotext")
+    if not pdftotext:  # poppler-utils is optional; the %PDF check always runs
+        return None
+    return subprocess.run([pdftotext, "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+
+
+# --- conduct rules (administrator) ----------------------------------------------------------------
+def test_administrator_edits_the_rules_and_each_change_is_audited(people, client, make_user):
+    administrator = make_user(Role.ADMINISTRATOR)
+    client.force_login(administrator)
+    assert client.get(reverse("conduct:rules_edit")).status_code == 200
+    response = client.post(reverse("conduct:rules_edit"), RULES_POST)
+    assert response.status_code == 302
+    rules = ConductRules.objects.get()
+    assert rules.reception_standard_per_head == Decimal("150.00") and rules.gift_hand_in_days == 15
+    assert rules.working_hours_start == datetime.time(9) and rules.near_limit_percent == 80
+    client.post(reverse("conduct:rules_edit"), {**RULES_POST, "reception_standard_per_head": "130"})
+    assert ConductRules.objects.get().reception_standard_per_head == Decimal("130.00")
+    actions = list(AuditEvent.objects.filter(object_type="conduct.ConductRules").order_by("seq").values_list("action", flat=True))
+    assert actions == ["conduct.rules.create", "conduct.rules.update"]
+    # The checks use the new standard at once: 125 yuan is now near the 130 limit (80%).
+    assert "cost_near_limit" in rules_of(evaluate(people, cost_per_head=Decimal("125")))
+
+
+def test_rules_that_make_no_sense_are_refused_naming_the_field(people, client, make_user):
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    response = client.post(reverse("conduct:rules_edit"), {**RULES_POST, "working_hours_end": "08:00"})
+    assert response.status_code == 200
+    assert 'data-testid="error-working_hours_end"' in response.content.decode()
+    assert not ConductRules.objects.exists()
+
+
+def test_wrong_role_cannot_edit_the_rules_and_nothing_changes(people, client):
+    client.force_login(people.leader_user)
+    assert client.get(reverse("conduct:rules_edit")).status_code == 403
+    assert client.post(reverse("conduct:rules_edit"), RULES_POST).status_code == 403
+    with pytest.raises(PermissionDeniedError):
+        services.rules_update(actor=people.inspector, **{**RULES_POST, "working_hours_start": datetime.time(9),
+                                                          "working_hours_end": datetime.time(17)})
+    assert not ConductRules.objects.exists()
+    assert services.rules().reception_standard_per_head == Decimal("120.00")
+
+
+# --- ordered recusal (supervising leader) -----------------------------------------------------------
+def test_supervising_leader_orders_a_recusal_through_the_page(people, client):
+    client.force_login(people.leader_user)
+    assert client.get(reverse("conduct:recusal_order")).status_code == 200
+    response = client.post(reverse("conduct:recusal_order"), {
+        "official": people.other.pk, "matter_type": "appeals.appeal", "matter_id": "21",
+        "enterprise_code": people.clean_enterprise.uscc, "reason": "曾任该企业法律顾问",
+    })
+    assert response.status_code == 302
+    recusal = Recusal.objects.get()
+    assert recusal.status == RecusalStatus.ORDERED and recusal.decided_by == people.leader_user
+    assert AuditEvent.objects.filter(action="conduct.recusal.order", object_id=str(recusal.pk)).exists()
+    with pytest.raises(services.RecusalRequired):
+        services.check_assignment(official=people.other, enterprise=people.clean_enterprise, matter_type="appeals.appeal",
+                                  matter_id="21", actor=people.leader_user)
+    assert "曾任该企业法律顾问" in client.get(reverse("conduct:recusal_order")).content.decode()
+
+
+def test_only_the_supervising_leader_of_that_official_may_order_recusal(people, client, make_user):
+    form = {"official": people.other.pk, "matter_type": "appeals.appeal", "matter_id": "22", "reason": "x"}
+    client.force_login(people.official_user)  # an official, not a supervising leader
+    assert client.post(reverse("conduct:recusal_order"), form).status_code == 403
+    other_leader_user = make_user(Role.SUPERVISING_LEADER, Role.OFFICIAL)
+    factories.make_official(unit=people.unit, name="钱领导", user=other_leader_user)
+    client.force_login(other_leader_user)  # a leader, but not 赵六's
+    response = client.post(reverse("conduct:recusal_order"), form)
+    assert response.status_code == 200 and 'data-testid="error-official"' in response.content.decode()
+    assert not Recusal.objects.exists()
+
+
+def test_an_ordered_recusal_needs_a_reason(people, client):
+    client.force_login(people.leader_user)
+    response = client.post(reverse("conduct:recusal_order"),
+                           {"official": people.other.pk, "matter_type": "appeals.appeal", "matter_id": "23", "reason": "  "})
+    assert response.status_code == 200 and not Recusal.objects.exists()
+
+
+# --- hand-in receipt as PDF --------------------------------------------------------------------------
+def handed_in_gift(people):
+    gift = services.gift_record(official=people.official, direction="received", kind="prepaid_card", value=Decimal("1000"),
+                                occurred_on=timezone.localdate() - datetime.timedelta(days=3), disposition="pending",
+                                giver_enterprise=people.enterprise, description="购物卡", actor=people.official_user)
+    return services.gift_hand_in(gift=gift, actor=people.inspector)
+
+
+def test_receipt_pdf_for_the_official_and_the_discipline_office(people, client):
+    gift = handed_in_gift(people)
+    for user in (people.official_user, people.inspector):
+        client.force_login(user)
+        page = client.get(reverse("conduct:gift_receipt", args=[gift.pk])).content.decode()
+        assert reverse("conduct:gift_receipt_pdf", args=[gift.pk]) in page
+        response = client.get(reverse("conduct:gift_receipt_pdf", args=[gift.pk]))
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+        text = pdf_text(response.content)
+        if text is not None:
+            assert gift.receipt_number in text and "某某科技有限公司" in text
+
+
+def test_receipt_pdf_is_not_shown_to_others(people, client, make_user):
+    gift = handed_in_gift(people)
+    client.force_login(people.other_user)  # another official
+    assert client.get(reverse("conduct:gift_receipt_pdf", args=[gift.pk])).status_code == 404
+    client.force_login(make_user(Role.ENTERPRISE_USER))
+    assert client.get(reverse("conduct:gift_receipt_pdf", args=[gift.pk])).status_code == 403
+
+
+def test_no_receipt_pdf_before_the_item_is_handed_in(people, client):
+    gift = services.gift_record(official=people.official, direction="received", kind="gift", value=Decimal("200"),
+                                occurred_on=timezone.localdate(), disposition="pending", giver_name="某人", actor=people.official_user)
+    client.force_login(people.official_user)
+    assert client.get(reverse("conduct:gift_receipt_pdf", args=[gift.pk])).status_code == 404
+
+
+# --- the letter's full verification address ------------------------------------------------------------
+def approved_letter(people):
+    activity = services.activity_submit(actor=people.official_user, **draft(people))
+    services.activity_decide(activity=activity, approve=True, reason="同意", actor=people.leader_user)
+    activity.refresh_from_db()
+    return activity, activity.letter
+
+
+def test_letter_prints_the_full_verification_address_of_the_request(people, client, rf):
+    activity, letter = approved_letter(people)
+    expected = f"http://testserver/conduct/verify/?code={letter.verification_code}"
+    assert verification_url(letter, rf.get("/")) == expected
+    assert expected in render_letter_html(letter, verify_url=expected)
+    client.force_login(people.official_user)
+    response = client.get(reverse("conduct:letter_pdf", args=[activity.pk]))
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    if text is not None:
+        assert expected in text.replace("\n", "")
+
+
+def test_public_base_url_setting_wins_over_the_request_address(people, rf, settings):
+    settings.QINQING_PUBLIC_BASE_URL = "https://qinqing.example.gov.cn/"
+    _activity, letter = approved_letter(people)
+    assert verification_url(letter, rf.get("/")) == f"https://qinqing.example.gov.cn/conduct/verify/?code={letter.verification_code}"
