@@ -1,0 +1,103 @@
+"""Benchmark: appeal intake through the HTTP API (POST /api/v1/appeals/), audit chain included.
+
+    ./qinqing bench appeals_intake [--count 1000] [--clients 32] [--duration 30] [--workers 2] [--threads 8]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres ./qinqing bench appeals_intake ...
+
+Builds (or reuses) a scratch database with the demo district and ``--count`` demo appeals
+(PostgreSQL: database qinqing_bench_appeals_<count>; SQLite under /tmp), creates an API key
+with appeals:write, starts gunicorn on a free 127.0.0.1 port (QINQING_MODE=demo), and drives
+it with wrk (``bench/appeals_intake.lua``: every request a different text and phone, so none
+is merged) at ``--clients`` connections for ``--duration`` seconds. Reports throughput,
+p50/p95/p99 latency and errors, then counts the rows written and verifies the audit chain
+(``./qinqing audit verify --chain-only``). Issue 4 target on PostgreSQL: ≥ 300 appeals/s
+sustained at 32 clients with p95 ≤ 100 ms.
+"""
+
+import argparse
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _appeals_db import ROOT, database_env, run  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def count_rows(env: dict) -> tuple[int, int]:
+    code = ("from qinqing.appeals.models import Appeal; from qinqing.core.models import AuditEvent; "
+            "print(Appeal.objects.count(), AuditEvent.objects.count())")
+    output = run(["shell", "-c", code], env)
+    appeals, events = output.split()[-2:]
+    return int(appeals), int(events)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=1000, help="demo appeals already in the database")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--duration", type=int, default=30, help="seconds")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument("--rebuild", action="store_true")
+    options = parser.parse_args()
+    env, database, _built = database_env(options.count, rebuild=options.rebuild)
+    key_name = f"bench-intake-{int(time.time())}"
+    key = run(["apikey", "create", "--name", key_name, "--scope", "appeals:write"], env).split()[0]
+    appeals_before, events_before = count_rows(env)
+    port = free_port()
+    server_env = {**env, "PYTHONPATH": str(ROOT / "src"), "QINQING_BENCH_KEY": key, "DJANGO_SETTINGS_MODULE": "qinqing.settings"}
+    log = open(Path(env["QINQING_VAR_DIR"]) / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
+    server = subprocess.Popen(  # noqa: S603
+        [str(ROOT / ".venv/bin/gunicorn"), "qinqing.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(options.workers), "--threads", str(options.threads), "--worker-class", "gthread" if options.threads > 1 else "sync",
+         "--backlog", "2048", "--log-level", "warning"],
+        env=server_env, cwd=ROOT, stdout=log, stderr=log,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/docs", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        command = ["wrk", "-t2", f"-c{options.clients}", f"-d{options.duration}s", "--latency", "-s", str(ROOT / "bench/appeals_intake.lua"),
+                   f"http://127.0.0.1:{port}/api/v1/appeals/"]
+        completed = subprocess.run(command, env=server_env, capture_output=True, text=True, check=False)  # noqa: S603
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    match = re.search(r"RESULT requests=(\d+) seconds=([\d.]+) p50_ms=([\d.]+) p95_ms=([\d.]+) p99_ms=([\d.]+) max_ms=([\d.]+) "
+                      r"socket_errors=(\d+) statuses=(\S*)", completed.stdout)
+    if not match:
+        sys.exit(f"wrk failed:\n{completed.stdout}\n{completed.stderr}")
+    requests, seconds, p50, p95, p99, worst, socket_errors, statuses = match.groups()
+    statuses_seen = dict(part.split("=") for part in statuses.split(",") if part)
+    created = int(statuses_seen.get("201", 0))
+    errors = int(requests) - created + int(socket_errors)
+    appeals_after, events_after = count_rows(env)
+    started = time.perf_counter()
+    verified = run(["audit", "verify", "--chain-only"], env, check=False).strip().splitlines()[-1]
+    verify_seconds = time.perf_counter() - started
+    rate = created / float(seconds)
+    print(f"wrk: {' '.join(command[:-1])} <url>")
+    print(f"statuses: {statuses_seen}; appeals +{appeals_after - appeals_before}, audit events +{events_after - events_before}")
+    print("| benchmark | database | gunicorn | clients | appeals/s | p50 | p95 | p99 | errors | chain verify | command |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print(f"| appeals intake (API) | {database} | {options.workers} workers × {options.threads} threads | {options.clients} | {rate:.0f} | "
+          f"{float(p50):.0f} ms | {float(p95):.0f} ms | {float(p99):.0f} ms | {errors} | {verified} ({verify_seconds:.0f} s) | "
+          f"`./qinqing bench appeals_intake --count {options.count} --clients {options.clients} --duration {options.duration} "
+          f"--workers {options.workers} --threads {options.threads}` |")
+
+
+if __name__ == "__main__":
+    main()
