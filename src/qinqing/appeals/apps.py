@@ -29,6 +29,8 @@ class AppealsConfig(AppConfig):
                            _("Triage and dispatch every appeal onto its track."), _("Article 8")))
         register_tile(Tile("appeals_supervision", _("Supervision of appeals (督办)"), "appeals:supervision", supervision,
                            _("Overdue appeals with the working days overdue."), _("Article 8")))
+        register_tile(Tile("appeals_dashboard", _("Appeals dashboard"), "appeals:dashboard", (*supervision, Role.DISCIPLINE_INSPECTOR),
+                           _("On-time, reply and satisfaction rates per unit and month, overdue list, hot topics, the ledger."), _("Article 8")))
         register_tile(Tile("appeals_limits", _("Appeal time limits"), "appeals:limits", (Role.ADMINISTRATOR,),
                            _("The working-day limits of the three tracks."), _("Article 8")))
         register_tile(Tile("appeals_operator_record", _("Record an appeal"), "appeals_channels:operator_record",

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("supervision/", views.supervision, name="supervision"),
     path("all/", views.all_appeals, name="all"),
     path("limits/", views.limits, name="limits"),
+    path("dashboard/", include("qinqing.appeals.dashboard_urls")),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
 ]

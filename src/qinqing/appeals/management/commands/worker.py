@@ -16,6 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from qinqing.appeals import notify
+        from qinqing.appeals.dashboard import refresh_figures
         from qinqing.appeals.sweep import run_sweep
 
         interval, rounds, done = max(1, options["interval"]), options["rounds"], 0
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             try:
                 result = run_sweep()
                 sent = notify.deliver_pending()
+                self.stdout.write(refresh_figures().summary())  # the dashboard's counts (appeals.dashboard)
                 self.stdout.write(f"{result.summary()}; notifications sent {sent}")
             except Exception:  # keep the loop alive; the next round retries
                 logger.exception("worker round failed")
