@@ -11,6 +11,7 @@ urlpatterns = [
     path("all/", views.all_appeals, name="all"),
     path("limits/", views.limits, name="limits"),
     path("dashboard/", include("qinqing.appeals.dashboard_urls")),
+    path("knowledge/", include("qinqing.appeals.knowledge_urls")),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
 ]

@@ -1,0 +1,87 @@
+"""Policy-interpretation library pages (article 8): the public list, and the editors' page.
+
+Editors are administrators and department handlers (``knowledge.EDITOR_ROLES``); the
+public page shows published interpretations only and needs no account.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.permissions import role_required
+
+from . import knowledge
+
+PAGE_SIZE = 50
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def public_list(request):
+    query = request.GET.get("q", "").strip()
+    page = Paginator(knowledge.published_interpretations(query), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "appeals/knowledge_public.html", {"page": page, "query": query})
+
+
+def _form_values(request) -> dict:
+    return {name: request.POST.get(name, "") for name in ("question", "answer", "article_keys", "keywords")}
+
+
+@role_required(*knowledge.EDITOR_ROLES)
+@require_http_methods(["GET", "POST"])
+def manage(request):
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = _form_values(request)
+        try:
+            interpretation = knowledge.interpretation_create(actor=request.user, **values)
+        except ServiceError as error:
+            errors[error.field or "form"] = error.text()
+        else:
+            messages.success(request, _("Saved as a draft; publish it to show it to enterprises."))
+            return redirect("appeals:knowledge_edit", pk=interpretation.pk)
+    page = Paginator(knowledge.interpretations_for_editor(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "appeals/knowledge_manage.html", {"page": page, "errors": errors, "values": values},
+                  status=400 if errors else 200)
+
+
+def _access(user, pk):
+    try:
+        return knowledge.access_interpretation(user, pk)
+    except NotFound as error:
+        raise Http404 from error
+
+
+@role_required(*knowledge.EDITOR_ROLES)
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    interpretation = _access(request.user, pk)
+    errors = {}
+    values = {"question": interpretation.question, "answer": interpretation.answer,
+              "article_keys": interpretation.article_keys, "keywords": interpretation.keywords}
+    if request.method == "POST":
+        values = _form_values(request)
+        try:
+            knowledge.interpretation_update(interpretation=interpretation, actor=request.user, **values)
+        except ServiceError as error:
+            errors[error.field or "form"] = error.text()
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("appeals:knowledge_edit", pk=interpretation.pk)
+    return render(request, "appeals/knowledge_edit.html", {"interpretation": interpretation, "errors": errors, "values": values},
+                  status=400 if errors else 200)
+
+
+@role_required(*knowledge.EDITOR_ROLES)
+@require_POST
+def publish(request, pk):
+    interpretation = _access(request.user, pk)
+    published = request.POST.get("published") == "1"
+    knowledge.interpretation_publish(interpretation=interpretation, published=published, actor=request.user)
+    messages.success(request, _("Published.") if published else _("Withdrawn from the public page."))
+    return redirect("appeals:knowledge_edit", pk=interpretation.pk)
