@@ -130,6 +130,40 @@ def test_screening_finds_the_spouse_conflict(people):
     assert [(c.official_name, c.person_name, c.enterprise_name) for c in conflicts] == [("张三", "李四", "某某科技有限公司")]
 
 
+def set_birth_date(person, birth_date):
+    from qinqing.directory.models import Person
+
+    with audit_write():
+        person = Person.objects.get(pk=person.pk)
+        before = audit.snapshot(person)
+        person.birth_date = birth_date
+        person.save(update_fields=["birth_date"])
+        audit.record_event(actor=ACTOR, action="directory.person.update", instance=person, before=before)
+
+
+def test_related_person_without_resident_id_is_matched_by_name_and_birth_date(people):
+    child = factories.make_person(name="张小明", resident_id="")
+    factories.make_related_person(official=people.official, person=child, relationship=Relationship.CHILD)
+    registered = factories.make_person(name="张小明")  # the registry's record, with a resident ID
+    set_birth_date(child, registered.birth_date)
+    enterprise = factories.make_enterprise(name="小明咨询有限公司")
+    factories.make_link(person=registered, enterprise=enterprise, kind=LinkKind.EXECUTIVE, role="执行董事")
+    assert [c.match for c in find_conflicts(official=people.official, enterprise=enterprise)] == [MatchMethod.NAME_BIRTH_DATE]
+    found = [c for c in screen() if c.enterprise_id == enterprise.pk]
+    assert [(c.match, c.relationship, c.person_name) for c in found] == [(MatchMethod.NAME_BIRTH_DATE, Relationship.CHILD, "张小明")]
+
+
+def test_incremental_screening_sees_only_links_changed_since(people):
+    from django.utils import timezone
+
+    since = timezone.now()
+    assert screen(since=since) == []
+    new_enterprise = factories.make_enterprise(name="新设投资有限公司")
+    factories.make_link(person=people.spouse, enterprise=new_enterprise, kind=LinkKind.SHAREHOLDER, share_percent="30")
+    assert [(c.person_name, c.enterprise_name) for c in screen(since=since)] == [("李四", "新设投资有限公司")]
+    assert len(screen()) == 2
+
+
 class audit_write:
     """A test-only direct write, with its audit event, inside a transaction."""
 
