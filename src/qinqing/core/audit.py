@@ -136,6 +136,68 @@ def event_hash(event: AuditEvent) -> str:
     return sm3_hex(canonical.encode())
 
 
+def _prepare_event(
+    *,
+    actor: Any,
+    action: str,
+    instance: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    deleted: bool = False,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    details: dict[str, Any] | None = None,
+    fresh: bool = False,
+) -> AuditEvent:
+    """The event without its place in the chain (seq, prev_hash, hash are set on append).
+
+    ``fresh=True`` says ``instance`` holds exactly what the database holds (the caller has
+    just inserted it from plain values), so its snapshot is taken without a re-read.
+    """
+    if instance is not None:
+        object_type = object_type or instance._meta.label
+        object_id = instance.pk if object_id is None else object_id
+    if not object_type or object_id is None:
+        raise ValueError("record_event needs an instance or object_type and object_id")
+    after = None
+    digest = ""
+    if instance is not None and not deleted:
+        after = snapshot(instance) if fresh else _fresh_snapshot(instance)
+        digest = state_digest(after)
+    return AuditEvent(
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        changes=_plain(diff(_masked(object_type, before), _masked(object_type, after))),
+        details=_plain(details or {}),
+        state_digest=digest,
+        request_id=current_request_id(),
+        **_actor_fields(actor),
+    )
+
+
+def _append(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain and insert prepared events under ONE lock on the head row (held until commit).
+
+    Everything that can be computed before the lock (snapshots, digests, diffs) already
+    was, so concurrent writers wait for each other only for this short tail.
+    """
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        head = AuditHead.objects.create(pk=1)
+    seq, prev = head.last_seq, head.last_hash
+    now = timezone.now()
+    for event in events:
+        seq += 1
+        event.seq, event.occurred_at, event.prev_hash = seq, now, prev
+        event.hash = prev = event_hash(event)
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        AuditEvent.objects.bulk_create(events)
+    AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+    return events
+
+
 def record_event(
     *,
     actor: Any,
@@ -150,36 +212,21 @@ def record_event(
     """Append one event. Must run inside the service's transaction."""
     if not connection.in_atomic_block:
         raise RuntimeError("record_event must be called inside transaction.atomic()")
-    if instance is not None:
-        object_type = object_type or instance._meta.label
-        object_id = instance.pk if object_id is None else object_id
-    if not object_type or object_id is None:
-        raise ValueError("record_event needs an instance or object_type and object_id")
-    after = None
-    digest = ""
-    if instance is not None and not deleted:
-        after = _fresh_snapshot(instance)
-        digest = state_digest(after)
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head = AuditHead.objects.create(pk=1)
-    event = AuditEvent(
-        seq=head.last_seq + 1,
-        occurred_at=timezone.now(),
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        changes=_plain(diff(_masked(object_type, before), _masked(object_type, after))),
-        details=_plain(details or {}),
-        state_digest=digest,
-        request_id=current_request_id(),
-        prev_hash=head.last_hash,
-        **_actor_fields(actor),
-    )
-    event.hash = event_hash(event)
-    event.save(force_insert=True)
-    AuditHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
-    return event
+    event = _prepare_event(actor=actor, action=action, instance=instance, before=before, deleted=deleted,
+                           object_type=object_type, object_id=object_id, details=details)
+    return _append([event])[0]
+
+
+def record_events(events: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append several events (each a dict of ``record_event``'s keyword arguments, plus an
+    optional ``fresh=True`` for rows the caller has just inserted) under one acquisition of
+    the head lock. Services call it LAST in their transaction, so the lock that serialises
+    every writer is held only from here to the commit. Must run inside the transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("record_events must be called inside transaction.atomic()")
+    if not events:
+        return []
+    return _append([_prepare_event(**event) for event in events])
 
 
 def record_bulk_events(*, actor: Any, action: str, model: type[models.Model], pks: list[Any], details: dict | None = None) -> int:
