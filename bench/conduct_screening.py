@@ -94,7 +94,7 @@ class Dialect:
         if self.vendor == "sqlite":
             return (f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count}) "
                     f"INSERT INTO {table} ({columns}) SELECT {select} FROM n")
-        return f"INSERT INTO {table} ({columns}) SELECT {select} FROM generate_series(1, {count}) AS n(i)"
+        return f"INSERT INTO {table} ({columns}) SELECT {select} FROM generate_series(1::bigint, {count}) AS n(i)"
 
     def hex64(self, expression: str) -> str:
         return f"printf('%064x', {expression})" if self.vendor == "sqlite" else f"lpad(to_hex({expression}), 64, '0')"

@@ -95,68 +95,115 @@ def _share(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _subjects(official: Official) -> list[tuple[Person, str]]:
-    """The official's own person and their current related persons."""
-    subjects: list[tuple[Person, str]] = [(official.person, SELF)]
-    related = RelatedPerson.objects.filter(official=official, end_date__isnull=True).select_related("person")
-    subjects.extend((relation.person, relation.relationship) for relation in related)
+# Every open tie of the given persons (by row, by resident-ID blind index, or by name for the
+# name checks) and their legal representations, in ONE statement of index-driven branches; the
+# rules are then applied in Python on these few rows. One raw statement instead of four ORM
+# queries: building the ORM queries (default orderings join the enterprise for its name) cost
+# more than running them, and this runs on every assignment.
+_TIES_SQL = """
+SELECT l.id, l.person_id, p.name, p.resident_id_index, p.birth_date, l.enterprise_id, e.name, l.kind, l.share_percent, l.role
+  FROM {link} l JOIN {person} p ON p.id = l.person_id JOIN {enterprise} e ON e.id = l.enterprise_id
+ WHERE l.end_date IS NULL AND l.person_id IN ({ids}) {link_enterprise}
+UNION ALL
+SELECT l.id, l.person_id, p.name, p.resident_id_index, p.birth_date, l.enterprise_id, e.name, l.kind, l.share_percent, l.role
+  FROM {person} p JOIN {link} l ON l.person_id = p.id JOIN {enterprise} e ON e.id = l.enterprise_id
+ WHERE l.end_date IS NULL AND (p.resident_id_index IN ({indexes}) OR p.name IN ({names})) AND p.id NOT IN ({ids}) {link_enterprise}
+UNION ALL
+SELECT NULL, e.legal_representative_id, p.name, p.resident_id_index, p.birth_date, e.id, e.name, 'legal_representative', NULL, ''
+  FROM {enterprise} e JOIN {person} p ON p.id = e.legal_representative_id
+ WHERE e.legal_representative_id IN ({ids}) {enterprise_enterprise}
+"""
+
+
+@dataclass(frozen=True)
+class _Subject:
+    person_id: int
+    relationship: str
+    name: str
+    resident_id_index: str
+    birth_date: object
+
+
+def _subjects(official: Official) -> list[_Subject]:
+    """The official's own person and their current related persons (no decryption: no phone here)."""
+    subjects = [_Subject(official.person_id, SELF, official.person.name, official.person.resident_id_index, official.person.birth_date)]
+    related = (RelatedPerson.objects.filter(official_id=official.pk, end_date__isnull=True).order_by()
+               .values_list("person_id", "relationship", "person__name", "person__resident_id_index", "person__birth_date"))
+    subjects.extend(_Subject(person_id, relationship, name, index, birth) for person_id, relationship, name, index, birth in related)
     return subjects
+
+
+def _phones(person_ids) -> dict[int, str]:
+    """Decrypted phone numbers, fetched only when a same-name candidate needs the phone check."""
+    return dict(Person.objects.filter(pk__in=list(person_ids)).order_by().values_list("pk", "phone"))
 
 
 def find_conflicts(*, official: Official, enterprise: Enterprise | None = None) -> list[Conflict]:
     """Every conflict between ``official`` (and their related persons) and ``enterprise``
-    (or any enterprise). At most four indexed queries; ordered and de-duplicated."""
-    if not hasattr(official, "person") or official.person is None:
+    (or any enterprise). Two queries (subjects, then one statement for all ties; a third only
+    for the phone check of a same-name candidate); ordered and de-duplicated."""
+    if not Official.person.is_cached(official):
         official = Official.objects.select_related("person").get(pk=official.pk)
     subjects = _subjects(official)
-    by_person_id = {person.pk: (person, relationship) for person, relationship in subjects}
-    by_index = {person.resident_id_index: (person, relationship) for person, relationship in subjects if person.resident_id_index}
-    official_name = official.person.name
+    by_person_id = {subject.person_id: subject for subject in subjects}
+    by_index = {subject.resident_id_index: subject for subject in subjects if subject.resident_id_index}
+    tables = _tables()
+    ids = list(by_person_id)
+    indexes = list(by_index) or [""]  # '' never matches a subject: they are excluded by id
+    names = sorted({subject.name for subject in subjects})
+    link_enterprise = enterprise_enterprise = ""
+
+    def placeholders(values) -> str:
+        return ", ".join(["%s"] * len(values))
+
+    if enterprise is not None:
+        link_enterprise = "AND l.enterprise_id = %s"
+        enterprise_enterprise = "AND e.id = %s"
+    sql = _TIES_SQL.format(ids=placeholders(ids), indexes=placeholders(indexes), names=placeholders(names),
+                           link_enterprise=link_enterprise, enterprise_enterprise=enterprise_enterprise, **tables)
+    params = [*ids] + ([enterprise.pk] if enterprise is not None else [])
+    params += [*indexes, *names, *ids] + ([enterprise.pk] if enterprise is not None else [])
+    params += [*ids] + ([enterprise.pk] if enterprise is not None else [])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ties = cursor.fetchall()
+
     found: dict[tuple, Conflict] = {}
 
-    def add(person: Person, relationship: str, match: str, target: Enterprise, kind: str, link: EnterpriseLink | None) -> None:
-        key = (person.pk, target.pk, kind, link.pk if link else None)
+    def add(subject: _Subject, match: str, tie: tuple) -> None:
+        link_id, _person_id, _name, _index, _birth, enterprise_id, enterprise_name, kind, share, role = tie
+        key = (subject.person_id, enterprise_id, kind, link_id)
         if key in found:
             return
         found[key] = Conflict(
-            official_id=official.pk, official_name=official_name, relationship=relationship, person_id=person.pk,
-            person_name=person.name, match=match, enterprise_id=target.pk, enterprise_name=target.name, link_kind=kind,
-            link_id=link.pk if link else None, share_percent=_share(link.share_percent) if link else None,
-            role=link.role if link else "",
+            official_id=official.pk, official_name=official.person.name, relationship=subject.relationship,
+            person_id=subject.person_id, person_name=subject.name, match=str(match), enterprise_id=enterprise_id,
+            enterprise_name=enterprise_name, link_kind=kind, link_id=link_id, share_percent=_share(share), role=role or "",
         )
 
-    def identity_match(person: Person) -> str:
-        return MatchMethod.RESIDENT_ID if person.resident_id_index else MatchMethod.SAME_PERSON
-
-    links = EnterpriseLink.objects.filter(end_date__isnull=True).select_related("enterprise", "person")
-    if enterprise is not None:
-        links = links.filter(enterprise=enterprise)
-    # 1. Same person row, or the same resident-ID blind index.
-    exact = links.filter(person_id__in=list(by_person_id))
-    if by_index:
-        exact = links.filter(person_id__in=list(by_person_id)) | links.filter(person__resident_id_index__in=list(by_index))
-    for link in exact:
-        person, relationship = by_person_id.get(link.person_id) or by_index[link.person.resident_id_index]
-        add(person, relationship, identity_match(person), link.enterprise, link.kind, link)
-    # Legal representative recorded on the enterprise itself.
-    represented = Enterprise.objects.filter(legal_representative_id__in=list(by_person_id))
-    if enterprise is not None:
-        represented = represented.filter(pk=enterprise.pk)
-    for target in represented:
-        person, relationship = by_person_id[target.legal_representative_id]
-        add(person, relationship, identity_match(person), target, LinkKind.LEGAL_REPRESENTATIVE, None)
-    # 2. Same name with supporting evidence (only where one side has no resident ID).
-    names = {person.name for person, _relationship in subjects}
-    candidates = links.filter(person__name__in=names).exclude(person_id__in=list(by_person_id))
-    for link in candidates:
-        other = link.person
-        for person, relationship in subjects:
-            if person.name != other.name or (person.resident_id_index and other.resident_id_index):
+    name_candidates = []
+    for tie in ties:
+        person_id, _name, index = tie[1], tie[2], tie[3]
+        subject = by_person_id.get(person_id) or (by_index.get(index) if index else None)
+        if subject is not None:
+            # 1. Same person row, or the same resident-ID blind index.
+            add(subject, MatchMethod.RESIDENT_ID if subject.resident_id_index else MatchMethod.SAME_PERSON, tie)
+        else:
+            name_candidates.append(tie)
+    # 2. Same name with supporting evidence, only where one side has no resident ID (two IDs: two people).
+    phones: dict[int, str] | None = None
+    for tie in name_candidates:
+        other_id, other_name, other_index, other_birth = tie[1], tie[2], tie[3], tie[4]
+        for subject in subjects:
+            if subject.name != other_name or (subject.resident_id_index and other_index):
                 continue
-            if person.birth_date and other.birth_date == person.birth_date:
-                add(person, relationship, MatchMethod.NAME_BIRTH_DATE, link.enterprise, link.kind, link)
-            elif person.phone and other.phone == person.phone:
-                add(person, relationship, MatchMethod.NAME_PHONE, link.enterprise, link.kind, link)
+            if subject.birth_date and other_birth == subject.birth_date:
+                add(subject, MatchMethod.NAME_BIRTH_DATE, tie)
+                continue
+            if phones is None:
+                phones = _phones({candidate[1] for candidate in name_candidates} | set(by_person_id))
+            if phones.get(subject.person_id) and phones.get(other_id) == phones.get(subject.person_id):
+                add(subject, MatchMethod.NAME_PHONE, tie)
     return sorted(found.values(), key=lambda c: (c.enterprise_name, c.relationship != SELF, c.person_name, c.link_kind, c.link_id or 0))
 
 

@@ -164,6 +164,18 @@ def test_incremental_screening_sees_only_links_changed_since(people):
     assert len(screen()) == 2
 
 
+def test_name_and_phone_match_a_person_without_resident_id(people):
+    spouse_with_phone = factories.make_person(name="王芳", phone="13800138000")
+    factories.make_related_person(official=people.official, person=spouse_with_phone, relationship=Relationship.OTHER)
+    registry_record = factories.make_person(name="王芳", resident_id="", phone="13800138000")
+    stranger = factories.make_person(name="王芳", resident_id="", phone="13900139000")
+    enterprise = factories.make_enterprise(name="同名验证有限公司")
+    factories.make_link(person=registry_record, enterprise=enterprise, kind=LinkKind.EMPLOYEE)
+    factories.make_link(person=stranger, enterprise=enterprise, kind=LinkKind.EMPLOYEE)
+    conflicts = find_conflicts(official=people.official, enterprise=enterprise)
+    assert [(c.match, c.person_name) for c in conflicts] == [(MatchMethod.NAME_PHONE, "王芳")]
+
+
 class audit_write:
     """A test-only direct write, with its audit event, inside a transaction."""
 
