@@ -36,6 +36,9 @@ class AppealsConfig(AppConfig):
         register_tile(Tile("appeals_operator_record", _("Record an appeal"), "appeals_channels:operator_record",
                            (Role.DEPARTMENT_HANDLER, Role.ADMINISTRATOR),
                            _("Appeals received by phone, letter, visit or roundtable, with their channel kept."), _("Article 8")))
+        register_tile(Tile("appeals_knowledge", _("Policy-interpretation library"), "appeals:knowledge_manage",
+                           (Role.ADMINISTRATOR, Role.DEPARTMENT_HANDLER),
+                           _("Answers to common policy questions, linked to the articles; reply drafts for consultations."), _("Article 8")))
         try:
             from .channels import register_senders
         except ImportError:  # the channels package is optional

@@ -63,4 +63,10 @@ class Command(BaseCommand):
         if "demo" in commands:
             self.stdout.write(f"qinqing: generating the demo district (scale {scale}) ...")
             call_command("demo", scale=scale, verbosity=0)
+        # The policy-interpretation library and a first routing model, so the appeal pages
+        # have answers and suggestions to show (appeals_train learns from generated samples
+        # until the district has its own history).
+        for name, arguments in (("appeals_kb_seed", ()), ("appeals_train", ("--with-samples",))):
+            if name in commands:
+                call_command(name, *arguments, verbosity=0)
         (settings.VAR_DIR / ".demo-loaded").write_text("loaded\n")
