@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -68,6 +68,12 @@ def limit_value(key: str) -> int:
     """The configured value of a time limit or cap (the default when none is stored)."""
     stored = TrackLimit.objects.filter(key=key).values_list("value", flat=True).first()
     return stored if stored is not None else DEFAULT_LIMITS[key][0]
+
+
+def limit_values(*keys: str) -> dict[str, int]:
+    """Several configured limits in one query (intake needs two on every appeal)."""
+    stored = dict(TrackLimit.objects.filter(key__in=keys).values_list("key", "value"))
+    return {key: stored.get(key, DEFAULT_LIMITS[key][0]) for key in keys}
 
 
 def limits_table() -> list[dict[str, Any]]:
@@ -151,15 +157,25 @@ def _notify_submitter(appeal: Appeal, text: str) -> None:
 
 
 def _next_tracking_number(day: datetime.date) -> str:
-    """``SQ`` + yyyymmdd + a 6-digit daily sequence. The counter row's lock makes it race-safe."""
-    updated = TrackingCounter.objects.filter(day=day).update(last=F("last") + 1)
-    if not updated:
+    """``SQ`` + yyyymmdd + a 6-digit daily sequence. The counter row's lock makes it race-safe.
+
+    One ``UPDATE … RETURNING`` (PostgreSQL, SQLite ≥ 3.35) increments and reads in one round
+    trip; the first number of a day creates the row.
+    """
+    table = connection.ops.quote_name(TrackingCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f'UPDATE {table} SET "last" = "last" + 1 WHERE "day" = %s RETURNING "last"', [day])  # noqa: S608 (model metadata)
+        row = cursor.fetchone()
+    if row is None:
         try:
             with transaction.atomic():
                 TrackingCounter.objects.create(day=day, last=1)
+            number = 1
         except IntegrityError:  # another request created today's counter first
             TrackingCounter.objects.filter(day=day).update(last=F("last") + 1)
-    number = TrackingCounter.objects.filter(day=day).values_list("last", flat=True).get()
+            number = TrackingCounter.objects.filter(day=day).values_list("last", flat=True).get()
+    else:
+        number = row[0]
     return f"SQ{day:%Y%m%d}{number:06d}"
 
 
@@ -272,7 +288,8 @@ def appeal_file(
     if len(attachments) > ATTACHMENT_MAX_COUNT:
         raise ServiceError(_("Attach at most 5 files."), code="too_many_attachments", field="attachments")
 
-    received_at = received_at or timezone.now()
+    # Kept in UTC, as the database returns it, so the audit snapshot needs no re-read.
+    received_at = (received_at or timezone.now()).astimezone(datetime.UTC)
     received_on = timezone.localdate(received_at)
     phone_index = blind_index(phone) if phone else ""
     normalised = normalise_text(f"{title}{content}")
@@ -281,14 +298,15 @@ def appeal_file(
     submitted_by = actor if getattr(actor, "is_authenticated", False) and not isinstance(actor, ApiKey) else None
 
     with transaction.atomic():
-        window = datetime.timedelta(hours=limit_value(LimitKey.DUPLICATE_WINDOW_HOURS))
+        limits = limit_values(LimitKey.DUPLICATE_WINDOW_HOURS, LimitKey.ACKNOWLEDGE)
+        window = datetime.timedelta(hours=limits[LimitKey.DUPLICATE_WINDOW_HOURS])
         original = _find_original(
             enterprise=enterprise, phone_index=phone_index, fingerprint=fingerprint, normalised=normalised, since=received_at - window
         )
         due_at = None
         if original is None:
             try:
-                due_at = _deadline(received_on, LimitKey.ACKNOWLEDGE)
+                due_at = calendar.add_workdays(received_on, limits[LimitKey.ACKNOWLEDGE])
             except ServiceError:
                 # A missing calendar year must not lose an appeal; the step says why there is no date.
                 due_at = None
@@ -311,15 +329,17 @@ def appeal_file(
             due_at=due_at,
             merged_into=original,
         )
-        audit.record_event(actor=audit_actor, action="appeals.appeal.file", instance=appeal, before=None,
-                           details={"merged_into": original.tracking_number if original else None})
+        # Audit events are recorded last, in one call: the chain's head lock (which every
+        # writer waits for) is then held only from there to the commit.
+        events = [{"actor": audit_actor, "action": "appeals.appeal.file", "instance": appeal, "fresh": True,
+                   "details": {"merged_into": original.tracking_number if original else None}}]
         for upload in attachments:
             extension = check_attachment(upload)
             # A generated name: the submitter's file name is kept only as data, never as a path.
             stored = default_storage.save(f"appeals/{received_on:%Y/%m}/{uuid.uuid4().hex}{extension}", upload)
             attachment = Attachment.objects.create(appeal=appeal, file=stored, original_name=upload.name[:200], size=upload.size,
                                                    content_type=ATTACHMENT_TYPES[extension])
-            audit.record_event(actor=audit_actor, action="appeals.attachment.add", instance=attachment, before=None)
+            events.append({"actor": audit_actor, "action": "appeals.attachment.add", "instance": attachment, "fresh": True})
         if original is None:
             _add_step(appeal, "received", audit_actor, gettext("Received through %(channel)s.") % {"channel": Channel(channel).label})
             if due_at:
@@ -334,6 +354,7 @@ def appeal_file(
             text = gettext("You already filed this appeal; it is being handled under tracking number %(number)s.") % {
                 "number": original.tracking_number}
         _notify_submitter(appeal, text)
+        audit.record_events(events)
     return FileResult(appeal=appeal, merged=original is not None)
 
 
