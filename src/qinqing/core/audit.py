@@ -17,6 +17,8 @@ is exactly as its last event left it, and that no row exists without an event.
 from __future__ import annotations
 
 import contextvars
+import datetime
+import decimal
 import json
 import uuid
 from collections.abc import Iterator
@@ -56,6 +58,18 @@ def _plain(value: Any) -> Any:
 
 
 _JSON_NATIVE = (str, int, bool, type(None))
+# Types DjangoJSONEncoder turns into one string (so the round trip gives that string).
+_AS_STRING = (datetime.datetime, datetime.date, datetime.time, datetime.timedelta, decimal.Decimal, uuid.UUID)
+_ENCODER = DjangoJSONEncoder()
+
+
+def _plain_value(value: Any) -> Any:
+    kind = type(value)
+    if kind in _JSON_NATIVE:
+        return value
+    if kind in _AS_STRING:
+        return _ENCODER.default(value)
+    return _plain(value)
 
 
 def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -64,7 +78,7 @@ def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
     Same result as the JSON round trip (each value of a dict is encoded on its own), without
     paying it for the strings and integers that make up most columns.
     """
-    return {key: value if type(value) in _JSON_NATIVE else _plain(value) for key, value in row.items()}
+    return {key: _plain_value(value) for key, value in row.items()}
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
