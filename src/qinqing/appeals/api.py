@@ -1,9 +1,26 @@
-"""Appeals API (articles 6, 8): file, read, list, transition. Scopes appeals:read / appeals:write."""
+"""Appeals API (articles 6, 8). Scopes appeals:read / appeals:write for API keys; session users by role.
+
+- file, list, read, transition (every appeal role, narrowed by the selectors);
+- ``/{number}/timeline`` — the enterprise's view: its own appeals (session enterprise users)
+  or any appeal (keys with appeals:read); always the public timeline;
+- ``/{number}/rating`` — the enterprise rates the reply (session enterprise users, own appeals;
+  keys with appeals:write may relay a rating taken by phone);
+- ``/queue`` — the handler's queue by deadline with overdue flags (session handlers: their
+  unit's; the supervision office and keys: every unit's, filterable by unit code);
+- ``/supervision`` — 督办 list with working days overdue (supervision office, keys);
+- ``/{number}/routing-suggestion`` — unit and track suggestion (supervision office, keys);
+- ``/{number}/answer-suggestions`` — knowledge-base matches for a consultation (its handlers,
+  the supervision office, keys);
+- ``/interpretations`` — the published policy interpretations. The same list is public on the
+  portal page, but through the API it stays behind appeals:read (keys) or a login, so that
+  every machine reader is a known key.
+"""
 
 import datetime
 
 from django.core.paginator import Paginator
-from ninja import Router, Schema
+from django.utils.translation import gettext_lazy as _
+from ninja import Router, Schema, Status
 
 from qinqing.core.api import ErrorOut, actor_of, authorize
 from qinqing.core.errors import NotFound, PermissionDeniedError
@@ -12,7 +29,7 @@ from qinqing.core.permissions import user_has_any_role
 from qinqing.core.roles import Role
 from qinqing.directory.selectors import enterprises_for_user
 
-from . import selectors, services
+from . import knowledge, routing, selectors, services
 from .models import Channel
 
 router = Router(tags=["appeals"])
@@ -66,6 +83,101 @@ class TransitionIn(Schema):
     data: dict = {}
 
 
+class QueueRowOut(Schema):
+    tracking_number: str
+    title: str
+    status: str
+    track: str
+    level: str
+    round: int
+    handling_unit: str | None = None
+    handling_unit_code: str | None = None
+    due_at: datetime.date | None = None
+    overdue: bool
+    days_overdue: int
+
+
+class QueuePageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[QueueRowOut]
+
+
+class StepOut(Schema):
+    at: datetime.datetime
+    kind: str
+    by: str
+    text: str
+
+
+class TimelineOut(Schema):
+    tracking_number: str
+    status: str
+    handling_unit: str | None = None
+    current_handler: str | None = None
+    due_at: datetime.date | None = None
+    overdue: bool
+    reply: str
+    steps: list[StepOut]
+
+
+class RatingIn(Schema):
+    satisfaction: str
+    comment: str = ""
+
+
+class RatingOut(Schema):
+    tracking_number: str
+    round: int
+    satisfaction: str
+    status: str
+    appeal_round: int
+    level: str
+    due_at: datetime.date | None = None
+
+
+class UnitChoiceOut(Schema):
+    code: str
+    name: str
+    probability: float
+
+
+class RoutingSuggestionOut(Schema):
+    tracking_number: str
+    available: bool
+    reason: str = ""
+    unit: UnitChoiceOut | None = None
+    track: str | None = None
+    track_probability: float | None = None
+    alternatives: list[UnitChoiceOut] = []
+    model_trained_at: datetime.datetime | None = None
+    note: str
+
+
+class InterpretationOut(Schema):
+    id: int
+    question: str
+    answer: str
+    article_keys: list[str]
+    keywords: str
+    published_at: datetime.datetime | None = None
+
+
+class AnswerSuggestionOut(Schema):
+    score: float
+    reply_draft: str
+    interpretation: InterpretationOut
+
+
+class AnswerSuggestionsOut(Schema):
+    tracking_number: str
+    category: str
+    results: list[AnswerSuggestionOut]
+
+
+ROUTING_NOTE = _("a suggestion; a person decides")  # the detail page's msgid, already translated
+
 APPEAL_ROLES = (Role.ENTERPRISE_USER, *services.HANDLER_ROLES, *services.SUPERVISION_ROLES)
 
 
@@ -74,6 +186,40 @@ def _authorize(request, scope: str):
     authorize(request, scope=scope)
     if not isinstance(request.auth, ApiKey) and not user_has_any_role(request.user, APPEAL_ROLES):
         raise PermissionDeniedError()
+
+
+def _is_key(request) -> bool:
+    return isinstance(request.auth, ApiKey)
+
+
+def _require_roles(request, roles) -> None:
+    """Session users must hold one of ``roles``; API keys are judged by their scope alone."""
+    if not _is_key(request) and not user_has_any_role(request.user, roles):
+        raise PermissionDeniedError()
+
+
+def _queue_row(appeal, on) -> dict:
+    return {
+        "tracking_number": appeal.tracking_number, "title": appeal.title, "status": appeal.status, "track": appeal.track,
+        "level": appeal.level, "round": appeal.round,
+        "handling_unit": appeal.handling_unit.name if appeal.handling_unit_id else None,
+        "handling_unit_code": appeal.handling_unit.code if appeal.handling_unit_id else None,
+        "due_at": appeal.due_at, "overdue": selectors.is_overdue(appeal, on), "days_overdue": selectors.days_overdue(appeal, on),
+    }
+
+
+def _queue_page(appeals, page: int) -> dict:
+    paginator = Paginator(appeals, 50)
+    current = paginator.get_page(page)
+    on = selectors.today()
+    return {"count": paginator.count, "page": current.number, "pages": paginator.num_pages,
+            "results": [_queue_row(appeal, on) for appeal in current]}
+
+
+def _interpretation(interpretation) -> dict:
+    return {"id": interpretation.pk, "question": interpretation.question, "answer": interpretation.answer,
+            "article_keys": interpretation.article_key_list, "keywords": interpretation.keywords,
+            "published_at": interpretation.published_at}
 
 
 def _out(appeal) -> dict:
@@ -106,7 +252,7 @@ def file_appeal(request, payload: FileIn):
         category=payload.category,
     )
     original = result.appeal.merged_into if result.merged else result.appeal
-    return 201, {"tracking_number": result.tracking_number, "merged": result.merged, "status": original.status, "due_at": original.due_at}
+    return Status(201, {"tracking_number": result.tracking_number, "merged": result.merged, "status": original.status, "due_at": original.due_at})
 
 
 @router.get("", response={200: PageOut, 403: ErrorOut}, summary="Appeals visible to the caller")
@@ -121,6 +267,53 @@ def list_appeals(request, page: int = 1, status: str | None = None, overdue: boo
     paginator = Paginator(appeals, 50)
     current = paginator.get_page(page)
     return {"count": paginator.count, "page": current.number, "pages": paginator.num_pages, "results": [_out(a) for a in current]}
+
+
+@router.get("/queue", response={200: QueuePageOut, 403: ErrorOut, 404: ErrorOut},
+            summary="Handler queue: open appeals by deadline, overdue flagged")
+def handler_queue(request, unit: str | None = None, page: int = 1):
+    """Session handlers: their unit's (and sub-units') open appeals; ``unit`` narrows to one unit of that scope.
+    The supervision office and keys with appeals:read: every unit's, ``unit`` is a unit code."""
+    authorize(request, scope="appeals:read")
+    _require_roles(request, (*services.HANDLER_ROLES, *services.SUPERVISION_ROLES))
+    actor = actor_of(request)
+    chosen = None
+    if unit:
+        from qinqing.directory.models import Unit
+
+        chosen = Unit.objects.filter(code=unit.strip()).first()
+        if chosen is None:
+            raise NotFound(field="unit")
+    if _is_key(request) or services.is_supervision(actor):
+        appeals = selectors.handler_queue_all(unit=chosen)
+    else:
+        appeals = selectors.handler_queue(actor)
+        if chosen is not None:
+            from qinqing.directory.selectors import unit_scope_ids
+
+            if chosen.pk not in unit_scope_ids(actor):
+                raise NotFound(field="unit")  # another unit's queue answers like a missing unit
+            appeals = appeals.filter(handling_unit=chosen)
+    return _queue_page(appeals, page)
+
+
+@router.get("/supervision", response={200: QueuePageOut, 403: ErrorOut},
+            summary="Supervision list (督办): overdue appeals moved up, with working days overdue")
+def supervision_list(request, level: str | None = None, page: int = 1):
+    authorize(request, scope="appeals:read")
+    _require_roles(request, services.SUPERVISION_ROLES)
+    from .models import Level
+
+    if level and level not in (Level.SUPERVISION, Level.DISTRICT_LEADER):
+        level = None
+    return _queue_page(selectors.supervision_list(level=level or None), page)
+
+
+@router.get("/interpretations", response={200: list[InterpretationOut], 403: ErrorOut},
+            summary="Published policy interpretations (scope appeals:read; the portal page shows the same list publicly)")
+def interpretations(request, q: str = ""):
+    authorize(request, scope="appeals:read")
+    return [_interpretation(found) for found in knowledge.published_interpretations(q)[:200]]
 
 
 @router.get("/{tracking_number}", response={200: AppealOut, 403: ErrorOut, 404: ErrorOut}, summary="One appeal")
@@ -138,3 +331,85 @@ def transition(request, tracking_number: str, payload: TransitionIn):
     services.perform(appeal=appeal, action=payload.action, actor=actor, data=payload.data)
     appeal.refresh_from_db()
     return _out(appeal)
+
+
+def _step(step) -> dict:
+    # Channel submitters act as "channel:<name>"; the enterprise sees them as the submitter.
+    by = "submitter" if step.actor_label.startswith("channel:") else step.actor_label
+    return {"at": step.at, "kind": step.kind, "by": by, "text": step.text}
+
+
+@router.get("/{tracking_number}/timeline", response={200: TimelineOut, 403: ErrorOut, 404: ErrorOut},
+            summary="The enterprise's view of one appeal: public timeline, handler, deadline, reply")
+def timeline(request, tracking_number: str):
+    """Session enterprise users: their own appeals only. Keys with appeals:read: any appeal. Always the public timeline."""
+    authorize(request, scope="appeals:read")
+    _require_roles(request, (Role.ENTERPRISE_USER,))
+    actor = actor_of(request)
+    appeals = selectors.all_appeals() if _is_key(request) else selectors.enterprise_appeals(actor)
+    appeal = appeals.filter(tracking_number=(tracking_number or "").strip().upper()).first()
+    if appeal is None:
+        raise NotFound(field="tracking_number")
+    return {
+        "tracking_number": appeal.tracking_number, "status": appeal.status,
+        "handling_unit": appeal.handling_unit.name if appeal.handling_unit_id else None,
+        "current_handler": appeal.handler.person.name if appeal.handler_id else None,
+        "due_at": appeal.due_at, "overdue": selectors.is_overdue(appeal), "reply": appeal.reply,
+        "steps": [_step(step) for step in selectors.public_timeline(appeal)],
+    }
+
+
+@router.post("/{tracking_number}/rating", response={201: RatingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+             summary="Rate the reply (满意 / 基本满意 / 不满意); unsatisfied reopens the appeal")
+def rate(request, tracking_number: str, payload: RatingIn):
+    """Session enterprise users: their own appeals only. Keys with appeals:write may relay a rating given by phone."""
+    authorize(request, scope="appeals:write")
+    _require_roles(request, (Role.ENTERPRISE_USER,))
+    actor = actor_of(request)
+    appeals = selectors.all_appeals() if _is_key(request) else selectors.enterprise_appeals(actor)
+    appeal = appeals.filter(tracking_number=(tracking_number or "").strip().upper()).first()
+    if appeal is None:
+        raise NotFound(field="tracking_number")
+    rating = services.appeal_rate(appeal=appeal, satisfaction=payload.satisfaction, comment=payload.comment, actor=actor)
+    appeal.refresh_from_db()
+    return Status(201, {"tracking_number": appeal.tracking_number, "round": rating.round, "satisfaction": rating.satisfaction,
+                        "status": appeal.status, "appeal_round": appeal.round, "level": appeal.level, "due_at": appeal.due_at})
+
+
+@router.get("/{tracking_number}/routing-suggestion", response={200: RoutingSuggestionOut, 403: ErrorOut, 404: ErrorOut},
+            summary="Suggested handling unit and track (a suggestion; a person decides)")
+def routing_suggestion(request, tracking_number: str):
+    authorize(request, scope="appeals:read")
+    _require_roles(request, services.SUPERVISION_ROLES)
+    appeal = selectors.access_appeal_by_number(actor_of(request), tracking_number)
+    suggestion = routing.suggest(appeal)
+    body = {"tracking_number": appeal.tracking_number, "available": suggestion is not None,
+            "note": str(ROUTING_NOTE)}
+    if suggestion is None:
+        body["reason"] = str(routing.NOT_ENOUGH_HISTORY)
+        return body
+
+    def choice(unit, probability):
+        return {"code": unit.code, "name": unit.name, "probability": round(float(probability), 4)}
+
+    body.update(
+        unit=choice(suggestion.unit, suggestion.unit_probability) if suggestion.unit is not None else None,
+        track=suggestion.track,
+        track_probability=round(float(suggestion.track_probability), 4) if suggestion.track_probability is not None else None,
+        alternatives=[choice(unit, probability) for unit, probability in suggestion.top3[1:]],
+        model_trained_at=suggestion.model_trained_at,
+    )
+    return body
+
+
+@router.get("/{tracking_number}/answer-suggestions", response={200: AnswerSuggestionsOut, 403: ErrorOut, 404: ErrorOut},
+            summary="Published policy interpretations matching a consultation appeal (reply drafts)")
+def answer_suggestions(request, tracking_number: str, limit: int = 3):
+    """Its handlers and the supervision office (session), keys with appeals:read. Empty for other categories."""
+    authorize(request, scope="appeals:read")
+    _require_roles(request, (*services.HANDLER_ROLES, *services.SUPERVISION_ROLES))
+    appeal = selectors.access_appeal_by_number(actor_of(request), tracking_number)
+    found = knowledge.suggest_answers(appeal, limit=max(1, min(limit, 10)))
+    return {"tracking_number": appeal.tracking_number, "category": appeal.category, "results": [
+        {"score": round(item.score, 4), "reply_draft": knowledge.reply_text(item.interpretation),
+         "interpretation": _interpretation(item.interpretation)} for item in found]}

@@ -75,6 +75,55 @@ def supervision_list(*, level: str | None = None) -> QuerySet[Appeal]:
     return _base().filter(level__in=levels, status__in=OPEN_STATUSES).order_by("due_at", "pk")
 
 
+def handler_queue_all(*, unit=None) -> QuerySet[Appeal]:
+    """Every unit's open appeals (API keys, the supervision office), optionally one unit's, earliest deadline first."""
+    appeals = _base().filter(handling_unit__isnull=False, status__in=OPEN_STATUSES)
+    if unit is not None:
+        appeals = appeals.filter(handling_unit=unit)
+    return appeals.order_by("due_at", "pk")
+
+
+# Timeline steps that stay inside the administration: the unit's objection to an assignment
+# (it names the unit and its reason), the supervision office's urging and the sweep's
+# reminders to the unit, revisit notes (what the unit wrote down after calling back), and
+# any kind marked internal. Kinds are the workflow's action names (services.TRANSITIONS)
+# and the sweep's action suffixes; "objection", "note" etc. are kept for older rows.
+INTERNAL_STEP_KINDS = frozenset({
+    "object", "objection", "objection_decided", "urge", "urge_before_deadline", "revisit",
+    "note", "internal_note", "triage_suggestion",
+})
+
+
+def is_internal_step(kind: str) -> bool:
+    return kind in INTERNAL_STEP_KINDS or kind.startswith("internal")
+
+
+def public_timeline(appeal: Appeal) -> list:
+    """The steps the enterprise may see (portal status page, its detail page, the API)."""
+    return [step for step in appeal.steps.all() if not is_internal_step(step.kind)]
+
+
+def timeline_for(actor, appeal: Appeal) -> list:
+    """The whole timeline for the supervision office and the handling unit; the public one for everyone else."""
+    if _is_staff_of(actor, appeal):
+        return list(appeal.steps.all())
+    return public_timeline(appeal)
+
+
+def _is_staff_of(actor, appeal: Appeal) -> bool:
+    """A logged-in member of the supervision office, or a handler of the lead or a co-handling unit."""
+    if not getattr(actor, "is_authenticated", False):
+        return False  # API keys too: an external system gets what the enterprise gets
+    if is_supervision(actor):
+        return True
+    if not has_role(actor, *HANDLER_ROLES):
+        return False
+    units = unit_scope_ids(actor)
+    if appeal.handling_unit_id in units:
+        return True
+    return bool(units) and appeal.co_handling_units.filter(pk__in=units).exists()
+
+
 def all_appeals() -> QuerySet[Appeal]:
     return _base().order_by("-received_at", "-pk")
 
@@ -108,4 +157,4 @@ def annotate_rows(appeals, on: datetime.date | None = None) -> list[Appeal]:
     return rows
 
 
-__all__ = ["Status", "access_appeal", "appeals_visible_to", "handler_queue", "supervision_list"]
+__all__ = ["Status", "access_appeal", "appeals_visible_to", "handler_queue", "public_timeline", "supervision_list", "timeline_for"]

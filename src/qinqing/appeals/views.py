@@ -104,7 +104,8 @@ def _detail_context(request, appeal, errors=None, action=""):
     context = {
         "appeal": appeal,
         "actions": actions,
-        "steps": appeal.steps.all(),
+        # The enterprise sees the public timeline (no objections, urging or revisit notes), as on the portal.
+        "steps": selectors.timeline_for(request.user, appeal),
         "extensions": appeal.extensions.all(),
         "pending_extensions": appeal.extensions.filter(status=ExtensionStatus.REQUESTED),
         "escalations": appeal.escalations.all(),

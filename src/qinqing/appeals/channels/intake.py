@@ -13,12 +13,11 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from qinqing.appeals.models import Appeal, Status
+from qinqing.appeals.selectors import INTERNAL_STEP_KINDS, public_timeline  # noqa: F401 (one definition for every page)
 from qinqing.directory.models import Enterprise
 
 from .sms import channel_settings
 
-# Timeline step kinds that stay inside the administration.
-INTERNAL_STEP_KINDS = frozenset({"note", "internal_note", "objection", "objection_decided", "triage_suggestion"})
 HOUR = 3600
 
 
@@ -61,10 +60,6 @@ def limit_setting(name: str, default: int) -> int:
 def seen_before(kind: str, value: str, *, window_seconds: int) -> bool:
     """Remember ``value`` for a while; True if it was already remembered (replay/retry)."""
     return not cache.add(_bucket_key(kind, value), 1, timeout=window_seconds)
-
-
-def public_timeline(appeal: Appeal) -> list:
-    return [step for step in appeal.steps.all() if step.kind not in INTERNAL_STEP_KINDS and not step.kind.startswith("internal")]
 
 
 def status_text(appeal: Appeal) -> str:
