@@ -277,6 +277,7 @@ APPEAL_CHANNELS = {
     "TENCENTCLOUD_SMS_TEMPLATE_ID": os.environ.get("QINQING_TENCENTCLOUD_SMS_TEMPLATE_ID", ""),
     "WECHAT_TOKEN": os.environ.get("QINQING_WECHAT_TOKEN", "" if PRODUCTION else "qinqing-demo-wechat-token"),
     "WECHAT_APP_ID": os.environ.get("QINQING_WECHAT_APP_ID", ""),
+    "WECHAT_APP_SECRET": os.environ.get("QINQING_WECHAT_APP_SECRET", ""),  # outbound customer-service messages; empty: log only
     # Set for the official account's "safe mode" (messages encrypted with AES).
     "WECHAT_ENCODING_AES_KEY": os.environ.get("QINQING_WECHAT_ENCODING_AES_KEY", ""),
     "PORTAL_SUBMISSIONS_PER_PHONE_PER_HOUR": int(os.environ.get("QINQING_PORTAL_SUBMISSIONS_PER_PHONE_PER_HOUR", "5")),

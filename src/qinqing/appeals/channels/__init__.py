@@ -33,7 +33,10 @@ def sms_sender(notification) -> None:
 
 
 def register_senders() -> None:
-    """Called from the appeals AppConfig.ready() (and the channel URLs): outbound SMS delivery."""
+    """Called from the appeals AppConfig.ready() (and the channel URLs): outbound SMS and WeChat delivery."""
     from qinqing.appeals import notify
 
+    from .wechat_sender import wechat_sender
+
     notify.register_sender("sms", sms_sender)
+    notify.register_sender("wechat", wechat_sender)
