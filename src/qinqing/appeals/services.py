@@ -160,7 +160,10 @@ def _next_tracking_number(day: datetime.date) -> str:
     """``SQ`` + yyyymmdd + a 6-digit daily sequence. The counter row's lock makes it race-safe.
 
     One ``UPDATE … RETURNING`` (PostgreSQL, SQLite ≥ 3.35) increments and reads in one round
-    trip; the first number of a day creates the row.
+    trip; the first number of a day creates the row. ``appeal_file`` calls it BEFORE its
+    transaction, so the row lock lasts one statement instead of the whole filing (it was
+    the point where concurrent filings queued up); numbers stay unique and increasing per
+    day, and a filing that fails afterwards leaves a gap.
     """
     table = connection.ops.quote_name(TrackingCounter._meta.db_table)
     with connection.cursor() as cursor:
@@ -297,6 +300,7 @@ def appeal_file(
     audit_actor = _audit_actor(actor, channel)
     submitted_by = actor if getattr(actor, "is_authenticated", False) and not isinstance(actor, ApiKey) else None
 
+    tracking_number = _next_tracking_number(received_on)
     with transaction.atomic():
         limits = limit_values(LimitKey.DUPLICATE_WINDOW_HOURS, LimitKey.ACKNOWLEDGE)
         window = datetime.timedelta(hours=limits[LimitKey.DUPLICATE_WINDOW_HOURS])
@@ -311,7 +315,7 @@ def appeal_file(
                 # A missing calendar year must not lose an appeal; the step says why there is no date.
                 due_at = None
         appeal = Appeal.objects.create(
-            tracking_number=_next_tracking_number(received_on),
+            tracking_number=tracking_number,
             channel=channel,
             enterprise=enterprise,
             contact_name=(contact_name or "").strip(),
