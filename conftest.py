@@ -41,12 +41,11 @@ def api_key(db):
 
 @pytest.fixture
 def workday_calendar(db):
-    """The State Council schedule for 2024–2026, loaded as an administrator would."""
+    """The State Council schedule for 2024–2026, loaded as an administrator would (plus
+    test-only later years while the package lacks them: core.testing.load_test_calendar)."""
     from qinqing.core import calendar
-    from qinqing.core.audit import SystemActor
-    from qinqing.core.calendar_services import calendar_seed_years
+    from qinqing.core.testing import load_test_calendar
 
-    calendar.invalidate()
-    calendar_seed_years(years=[2024, 2025, 2026], actor=SystemActor("test"))
+    load_test_calendar()
     yield
     calendar.invalidate()

@@ -11,10 +11,8 @@ from playwright.sync_api import expect
 
 from qinqing.appeals.models import Appeal
 from qinqing.core import audit, calendar
-from qinqing.core.audit import SystemActor
-from qinqing.core.calendar_services import calendar_seed_years
 from qinqing.core.roles import Role
-from qinqing.core.testing import TEST_PASSWORD, make_user
+from qinqing.core.testing import TEST_PASSWORD, load_test_calendar, make_user
 from qinqing.directory.tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,8 +26,7 @@ REPLY = "已安排市政养护单位于本周疏通排水管网，并将东门�
 @pytest.fixture
 def loaded_calendar(transactional_db):
     """The 2024–2026 schedule; ``workday_calendar`` needs ``db``, which a live server cannot use."""
-    calendar.invalidate()
-    calendar_seed_years(years=[2024, 2025, 2026], actor=SystemActor("test"))
+    load_test_calendar()
     yield
     calendar.invalidate()
 

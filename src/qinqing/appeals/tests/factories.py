@@ -5,11 +5,9 @@ import itertools
 
 from django.utils import timezone
 
-from qinqing.core import calendar
 from qinqing.core.audit import SystemActor
-from qinqing.core.calendar_services import calendar_seed_years
 from qinqing.core.roles import Role
-from qinqing.core.testing import make_user
+from qinqing.core.testing import load_test_calendar, make_user
 from qinqing.directory import services as directory_services
 from qinqing.directory.models import OwnershipType, UnitKind
 
@@ -24,10 +22,8 @@ _counter = itertools.count(1)
 _TOPICS = ["厂房消防验收迟迟没有结果", "用地指标调整", "稳岗补贴发放", "电力增容申请", "道路施工影响门店经营", "退税进度查询"]
 
 
-def load_calendar(years=(2024, 2025, 2026)) -> None:
-    calendar.invalidate()
-    calendar_seed_years(years=list(years), actor=SYSTEM)
-    calendar.invalidate()
+def load_calendar() -> None:
+    load_test_calendar()
 
 
 def make_unit(name: str | None = None, **extra):
