@@ -19,3 +19,19 @@ def cite(key) -> str:
 def citation(key) -> str:
     """The bilingual label of a citation key, without a link."""
     return citation_label(str(key))
+
+
+@register.filter
+def numeral(number) -> str:
+    """A chapter or article number as the policy writes it: 十五 in Chinese, 15 in English."""
+    from django.utils import translation
+
+    from qinqing.policy.citations import chinese_number
+
+    try:
+        value = int(number)
+    except (TypeError, ValueError):
+        return str(number)
+    if (translation.get_language() or "").startswith("zh") and 0 < value < 1000:
+        return chinese_number(value)
+    return str(value)
