@@ -64,6 +64,13 @@ def measure(count: int, requests: int) -> None:
         pages.append(("dashboard", leader, reverse("appeals:dashboard")))
     except NoReverseMatch:
         print("(no dashboard URL installed: measured the queue and the supervision list only)")
+    else:
+        # The dashboard reads figures the worker keeps up to date; compute them as it would.
+        from qinqing.appeals.dashboard import refresh_figures
+
+        started = time.perf_counter()
+        refreshed = refresh_figures(full=True)
+        print(f"dashboard figures: refresh_figures(full=True) took {time.perf_counter() - started:.1f} s ({len(refreshed.months)} months)")
     total = Appeal.objects.count()
     queue_size = Appeal.objects.filter(handling_unit_id__in=[unit_id], status__in=OPEN_STATUSES).count()
     print(f"{database}, {total:,} appeals; the handler's unit has {queue_size:,} open appeals")
