@@ -29,6 +29,8 @@ from .models import OPEN_STATUSES, Appeal, AppealStep, Level, LimitKey, Notifica
 from .services import limit_value
 
 SWEEP_ACTOR = audit.SystemActor("appeals-sweep")
+# The fields the rules change, read with the ids so the audit events can say old → new.
+BEFORE_COLUMNS = ("level", "supervised_on", "due_flagged_on", "urged_on")
 
 
 @dataclass
@@ -61,19 +63,22 @@ def _insert(model, objects: list) -> None:
 
 
 def _apply(rows: list[tuple], *, action: str, updates: dict, step_text: str, notify_unit: bool, actor, now) -> None:
-    """``rows`` are (pk, handling unit id, tracking number, due date) of the appeals to change."""
+    """``rows`` are (pk, handling unit id, tracking number, due date, *BEFORE_COLUMNS) of the appeals to change."""
     if not rows:
         return
     ids = [row[0] for row in rows]
+    # The old values of the updated fields, so each event records just what changed.
+    before = {row[0]: {name: row[BEFORE_COLUMNS.index(name) + 4] for name in updates} for row in rows}
     Appeal.objects.filter(pk__in=ids).update(**updates)
-    audit.record_bulk_events(actor=actor, action=action, model=Appeal, pks=ids, details={"article": "8", **{k: str(v) for k, v in updates.items()}})
+    audit.record_bulk_events(actor=actor, action=action, model=Appeal, pks=ids, before=before,
+                             details={"article": "8", **{k: str(v) for k, v in updates.items()}})
     kind = action.rsplit(".", 1)[-1]
     _insert(AppealStep, [AppealStep(appeal_id=pk, kind=kind, actor_label=actor.label, text=step_text, at=now) for pk in ids])
     if notify_unit:
         _insert(Notification, [
             Notification(appeal_id=pk, channel="internal", recipient=f"unit:{unit_id}" if unit_id else "supervision",
                          text=f"{step_text} {number} ({due_at})", created_at=now)
-            for pk, unit_id, number, due_at in rows
+            for pk, unit_id, number, due_at, *_before in rows
         ])
 
 
@@ -84,7 +89,7 @@ def run_sweep(*, today: datetime.date | None = None, actor=SWEEP_ACTOR) -> Sweep
     urge_until = calendar.add_workdays(today, limit_value(LimitKey.URGE_BEFORE))
     open_rows = Appeal.objects.filter(status__in=OPEN_STATUSES)
     # What the steps and notifications need comes with the ids (no second read).
-    columns = ("pk", "handling_unit_id", "tracking_number", "due_at")
+    columns = ("pk", "handling_unit_id", "tracking_number", "due_at", *BEFORE_COLUMNS)
     with transaction.atomic():
         raised = list(
             open_rows.filter(level__in=(Level.UNIT, Level.SUPERVISION), due_at__lt=today, round__gte=2).values_list(*columns)

@@ -255,8 +255,16 @@ def record_events(events: list[dict[str, Any]]) -> list[AuditEvent]:
     return _append([_prepare_event(**event) for event in events])
 
 
-def record_bulk_events(*, actor: Any, action: str, model: type[models.Model], pks: list[Any], details: dict | None = None) -> int:
+def record_bulk_events(
+    *, actor: Any, action: str, model: type[models.Model], pks: list[Any], details: dict | None = None,
+    before: dict[Any, dict[str, Any]] | None = None,
+) -> int:
     """Append one event per created record, for bulk imports and the demo generator.
+
+    For a bulk UPDATE pass ``before`` (pk → the fields the update changed, with their old
+    values): each event's ``changes`` are then those fields, old → new, instead of the whole
+    row as for a creation — smaller events, and the trail says what the update did. The
+    state digest always covers the whole row.
 
     Reads the rows back (so digests match what the database holds), chains the events in
     memory and inserts them with one parametrised ``executemany`` per batch — the ORM's
@@ -293,7 +301,11 @@ def record_bulk_events(*, actor: Any, action: str, model: type[models.Model], pk
     with connection.cursor() as cursor:
         for after in _state_rows(model, pks):
             seq += 1
-            changes = diff(None, _masked(label, after))
+            if before is None:
+                changes = diff(None, _masked(label, after))
+            else:
+                old = _plain_row(before[after[pk_name]])
+                changes = diff(_masked(label, old), _masked(label, {key: after[key] for key in old}))
             probe.seq, probe.object_id, probe.changes = seq, str(after[pk_name]), changes
             probe.state_digest, probe.prev_hash = state_digest(after), prev
             prev = event_hash(probe)

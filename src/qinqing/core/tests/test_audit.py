@@ -171,3 +171,16 @@ def test_record_events_appends_several_events_in_order_under_one_head_and_verifi
 def test_record_events_refuses_to_run_outside_a_transaction():
     with pytest.raises(RuntimeError):
         audit.record_events([{"actor": None, "action": "x", "object_type": "core.ApiKey", "object_id": 1}])
+
+
+def test_bulk_update_events_record_only_the_changed_fields_and_still_verify():
+    keys = _events(3)
+    pks = [key.pk for key in keys[1:]]
+    with transaction.atomic():
+        ApiKey.objects.filter(pk__in=pks).update(scopes=["appeals:read"])
+        audit.record_bulk_events(actor=audit.SystemActor("test"), action="core.apikey.bulk_rescope", model=ApiKey, pks=pks,
+                                 before={key.pk: {"scopes": key.scopes} for key in keys[1:]})
+
+    event = AuditEvent.objects.filter(action="core.apikey.bulk_rescope").order_by("seq").first()
+    assert event.changes == {"scopes": [keys[1].scopes, ["appeals:read"]]}
+    assert audit.verify_chain().ok
