@@ -48,13 +48,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--source", help="serve the code from this src directory instead (e.g. a git worktree of an older commit, "
+                                         "to measure before/after an optimisation)")
     options = parser.parse_args()
     env, database, _built = database_env(options.count, rebuild=options.rebuild)
     key_name = f"bench-intake-{int(time.time())}"
     key = run(["apikey", "create", "--name", key_name, "--scope", "appeals:write"], env).split()[0]
     appeals_before, events_before = count_rows(env)
     port = free_port()
-    server_env = {**env, "PYTHONPATH": str(ROOT / "src"), "QINQING_BENCH_KEY": key, "DJANGO_SETTINGS_MODULE": "qinqing.settings"}
+    server_env = {**env, "PYTHONPATH": options.source or str(ROOT / "src"), "QINQING_BENCH_KEY": key, "DJANGO_SETTINGS_MODULE": "qinqing.settings"}
     log = open(Path(env["QINQING_VAR_DIR"]) / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(  # noqa: S603
         [str(ROOT / ".venv/bin/gunicorn"), "qinqing.wsgi:application", "--bind", f"127.0.0.1:{port}",
@@ -96,7 +98,7 @@ def main() -> None:
     print(f"| appeals intake (API) | {database} | {options.workers} workers × {options.threads} threads | {options.clients} | {rate:.0f} | "
           f"{float(p50):.0f} ms | {float(p95):.0f} ms | {float(p99):.0f} ms | {errors} | {verified} ({verify_seconds:.0f} s) | "
           f"`./qinqing bench appeals_intake --count {options.count} --clients {options.clients} --duration {options.duration} "
-          f"--workers {options.workers} --threads {options.threads}` |")
+          f"--workers {options.workers} --threads {options.threads}{' --source ' + options.source if options.source else ''}` |")
 
 
 if __name__ == "__main__":
