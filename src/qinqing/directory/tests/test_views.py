@@ -21,7 +21,7 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}  # the API honours it; pages follow the language switch (cookie)
 
 
 def logged_in(client, make_user, *roles):
@@ -110,9 +110,12 @@ def test_enterprise_detail_shows_shareholders_with_shares_and_the_article(client
     logged_in(client, make_user, Role.ADMINISTRATOR)
     enterprise = make_enterprise(ownership_type="state_owned")
     make_link(enterprise=enterprise, person=make_person(name="股东甲"), share_percent="40.5")
-    html = client.get(reverse("directory:enterprise_detail", args=[enterprise.pk]), **ENGLISH).content.decode()
-    assert "股东甲" in html and "40.5" in html
-    assert "Article 23" in html
+    chinese = client.get(reverse("directory:enterprise_detail", args=[enterprise.pk])).content.decode()
+    assert "股东甲" in chinese and "40.5" in chinese
+    assert "第23条" in chinese
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("directory:enterprise_detail", args=[enterprise.pk])).content.decode()
+    assert "Article 23" in english
 
 
 def test_official_export_is_an_xlsx_with_masked_ids(client, make_user):
