@@ -13,6 +13,7 @@ chosen by ``settings.APPEAL_CHANNELS["SMS_BACKEND"]``.
 
 from __future__ import annotations
 
+import abc
 import hashlib
 import hmac
 import json
@@ -111,11 +112,12 @@ class SmsSendResult:
     error: str = ""
 
 
-class SmsBackend:
+class SmsBackend(abc.ABC):
     """Sends one text to one mainland mobile number. Implementations never log the full number."""
 
+    @abc.abstractmethod
     def send(self, *, phone: str, text: str) -> SmsSendResult:
-        raise NotImplementedError
+        """Hand the text to the provider; say whether it was accepted."""
 
 
 class ConsoleSmsBackend(SmsBackend):
