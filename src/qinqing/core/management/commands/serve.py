@@ -1,3 +1,4 @@
+import io
 import socket
 
 from django.conf import settings
@@ -63,10 +64,15 @@ class Command(BaseCommand):
         if "demo" in commands:
             self.stdout.write(f"qinqing: generating the demo district (scale {scale}) ...")
             call_command("demo", scale=scale, verbosity=0)
-        # The policy-interpretation library and a first routing model, so the appeal pages
-        # have answers and suggestions to show (appeals_train learns from generated samples
-        # until the district has its own history).
-        for name, arguments in (("appeals_kb_seed", ()), ("appeals_train", ("--with-samples",))):
+        # Some appeals in every state, the policy-interpretation library and a first routing
+        # model, so the appeal pages have work, answers and suggestions to show.
+        steps = (
+            ("appeals_demo", ("--count", "400")),
+            ("appeals_kb_seed", ()),
+            ("appeals_train", ("--with-samples",)),
+            ("worker", ("--rounds", "1", "--interval", "1")),  # one sweep and the dashboard figures
+        )
+        for name, arguments in steps:
             if name in commands:
-                call_command(name, *arguments, verbosity=0)
+                call_command(name, *arguments, verbosity=0, stdout=io.StringIO())
         (settings.VAR_DIR / ".demo-loaded").write_text("loaded\n")
