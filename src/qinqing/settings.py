@@ -253,6 +253,9 @@ LOGGING = {
     "loggers": {"axes": {"level": "ERROR"}},
 }
 
+# The address the public reaches the site at, printed on letters for verification.
+QINQING_PUBLIC_BASE_URL = os.environ.get("QINQING_PUBLIC_BASE_URL", "")
+
 QINQING = {
     "SITE_NAME": _("Qinqing — close and clean government–business relations"),
     "DISTRICT_NAME": os.environ.get("QINQING_DISTRICT_NAME", "某区"),
