@@ -452,6 +452,13 @@ class _Generator:
         return self.summary
 
 
+def refresh_planner_statistics() -> None:
+    """ANALYZE after a bulk load: without fresh statistics PostgreSQL picks poor plans for
+    the duplicate check and the queues (3 ms instead of 0.1 ms per filing, measured)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def generate_appeals(*, count: int, seed: int | None = None, as_of: datetime.date | None = None,
                      say: Callable[[str], None] | None = None) -> AppealsDemoSummary:
     """Generate exactly ``count`` demo appeals (about 2% of them merged duplicates) in their state on ``as_of``."""
@@ -464,4 +471,6 @@ def generate_appeals(*, count: int, seed: int | None = None, as_of: datetime.dat
     missing = [year for year in range(FIRST_DAY.year, as_of.year + 1) if year not in years]
     if missing:
         raise ServiceError(_("Load the working-day calendar first (./qinqing workdays seed)."), code="calendar_missing")
-    return _Generator(count=count, seed=seed, as_of=as_of, say=say or (lambda text: None)).run()
+    summary = _Generator(count=count, seed=seed, as_of=as_of, say=say or (lambda text: None)).run()
+    refresh_planner_statistics()
+    return summary

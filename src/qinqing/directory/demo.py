@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import audit
@@ -542,4 +542,7 @@ def generate_demo(*, scale: int = 200, seed: int | None = None, conflict_share: 
         )
     if scale < 1:
         raise ValueError("scale must be at least 1")
-    return _Generator(scale=scale, seed=seed, conflict_share=conflict_share, say=say or (lambda text: None)).run()
+    summary = _Generator(scale=scale, seed=seed, conflict_share=conflict_share, say=say or (lambda text: None)).run()
+    with connection.cursor() as cursor:  # fresh planner statistics after a bulk load
+        cursor.execute("ANALYZE")
+    return summary
