@@ -93,10 +93,15 @@ def deliver_pending(*, limit: int = 500) -> int:
 
 
 def queue(*, appeal, channel: str, recipient: str, text: str) -> Notification:
-    """Write an outbox row in the caller's transaction; try delivering once it commits."""
+    """Write an outbox row in the caller's transaction; try delivering once it commits.
+
+    Only channels with a real sender (SMS, WeChat) are tried at once; the others (the
+    portal and API answer in the response itself, letters are printed) wait for the
+    worker, which keeps the request path short.
+    """
     notification = Notification.objects.create(
         appeal=appeal, channel=channel, recipient=recipient or "", text=str(text), created_at=timezone.now()
     )
-    if getattr(settings, "APPEALS_DELIVER_ON_COMMIT", True):
+    if getattr(settings, "APPEALS_DELIVER_ON_COMMIT", True) and str(channel) in _SENDERS:
         transaction.on_commit(lambda: deliver_ids([notification.pk]))
     return notification
