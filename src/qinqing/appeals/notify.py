@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from qinqing.core.db import insert_instance
 from qinqing.core.identifiers import mask_phone
 
 from .models import Notification, NotificationStatus
@@ -99,9 +100,9 @@ def queue(*, appeal, channel: str, recipient: str, text: str) -> Notification:
     portal and API answer in the response itself, letters are printed) wait for the
     worker, which keeps the request path short.
     """
-    notification = Notification.objects.create(
+    notification = insert_instance(Notification(
         appeal=appeal, channel=channel, recipient=recipient or "", text=str(text), created_at=timezone.now()
-    )
+    ))
     if getattr(settings, "APPEALS_DELIVER_ON_COMMIT", True) and str(channel) in _SENDERS:
         transaction.on_commit(lambda: deliver_ids([notification.pk]))
     return notification

@@ -19,11 +19,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from qinqing.core import audit, calendar
+from qinqing.core.db import insert_rows
 
 from .models import OPEN_STATUSES, Appeal, AppealStep, Level, LimitKey, Notification
 from .services import limit_value
@@ -46,22 +47,6 @@ class SweepResult:
                 f"flagged {len(self.flagged)}, urged {len(self.urged)}")
 
 
-def _insert(model, objects: list) -> None:
-    """Insert unaudited rows (timeline steps, outbox notifications) with one ``executemany``.
-
-    ``bulk_create`` spent most of the sweep's time compiling its SQL row by row; the values
-    still go through each field's ``get_db_prep_save`` (the recipient is encrypted).
-    """
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 (model metadata)
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] for obj in objects]
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 2000):
-            cursor.executemany(sql, rows[start:start + 2000])
-
-
 def _apply(rows: list[tuple], *, action: str, updates: dict, step_text: str, notify_unit: bool, actor, now) -> None:
     """``rows`` are (pk, handling unit id, tracking number, due date, *BEFORE_COLUMNS) of the appeals to change."""
     if not rows:
@@ -73,9 +58,9 @@ def _apply(rows: list[tuple], *, action: str, updates: dict, step_text: str, not
     audit.record_bulk_events(actor=actor, action=action, model=Appeal, pks=ids, before=before,
                              details={"article": "8", **{k: str(v) for k, v in updates.items()}})
     kind = action.rsplit(".", 1)[-1]
-    _insert(AppealStep, [AppealStep(appeal_id=pk, kind=kind, actor_label=actor.label, text=step_text, at=now) for pk in ids])
+    insert_rows(AppealStep, [AppealStep(appeal_id=pk, kind=kind, actor_label=actor.label, text=step_text, at=now) for pk in ids])
     if notify_unit:
-        _insert(Notification, [
+        insert_rows(Notification, [
             Notification(appeal_id=pk, channel="internal", recipient=f"unit:{unit_id}" if unit_id else "supervision",
                          text=f"{step_text} {number} ({due_at})", created_at=now)
             for pk, unit_id, number, due_at, *_before in rows

@@ -30,6 +30,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from . import db
 from .audit_registry import _AUDITED, audited, audited_models, default_mask  # noqa: F401 (re-exported)
 from .crypto import DecryptionError, hmac_sm3_hex, sm3_hex
 from .models import ApiKey, AuditEvent, AuditHead
@@ -205,22 +206,40 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
     """Chain and insert prepared events under ONE lock on the head row (held until commit).
 
     Everything that can be computed before the lock (snapshots, digests, diffs) already
-    was, so concurrent writers wait for each other only for this short tail.
+    was, so concurrent writers wait for each other only for this short tail: one read of
+    the head (``FOR UPDATE`` on PostgreSQL; SQLite's writer lock serialises anyway), then,
+    on PostgreSQL, ONE statement that moves the head and inserts the events (plain SQL
+    built once: every write in the platform passes here).
     """
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
+    quote = connection.ops.quote_name
+    head_table = quote(AuditHead._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT last_seq, last_hash FROM {head_table} WHERE id = 1{lock}")  # noqa: S608 (model metadata)
+        row = cursor.fetchone()
+    if row is None:
         head = AuditHead.objects.create(pk=1)
-    seq, prev = head.last_seq, head.last_hash
+        row = (head.last_seq, head.last_hash)
+    seq, prev = row
     now = timezone.now()
     for event in events:
         seq += 1
         event.seq, event.occurred_at, event.prev_hash = seq, now, prev
         event.hash = prev = event_hash(event)
+    move_head = f"UPDATE {head_table} SET last_seq = %s, last_hash = %s WHERE id = 1"  # noqa: S608 (model metadata)
+    if len(events) == 1 and connection.vendor == "postgresql":
+        insert_sql, fields = db.insert_statement(AuditEvent, returning=True)
+        with connection.cursor() as cursor:
+            cursor.execute(f"WITH moved AS ({move_head}) {insert_sql}", [seq, prev, *db.insert_values(events[0], fields)])
+            events[0].pk = cursor.fetchone()[0]
+        events[0]._state.adding = False
+        return events
     if len(events) == 1:
-        events[0].save(force_insert=True)
+        db.insert_instance(events[0])
     else:
         AuditEvent.objects.bulk_create(events)
-    AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+    with connection.cursor() as cursor:
+        cursor.execute(move_head, [seq, prev])
     return events
 
 
