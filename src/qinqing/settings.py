@@ -138,6 +138,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif os.environ.get("QINQING_DB_PREPARED", "1") != "0":
+    # The request hot paths (appeal intake, the audit chain, API keys) run their few fixed
+    # statements as named prepared statements (``qinqing.core.db.execute``); the ORM's own
+    # queries are never prepared (client-side binding). A threshold this high means psycopg
+    # prepares only what is asked for explicitly. Behind PgBouncer in transaction mode older
+    # than 1.21, set QINQING_DB_PREPARED=0 (docs/OPERATIONS.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- authentication ----------------------------------------------------------------

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, calendar
+from qinqing.core import audit, calendar, db
 from qinqing.core.crypto import blind_index
 from qinqing.core.db import insert_instance
 from qinqing.core.errors import Conflict, PermissionDeniedError, ServiceError
@@ -75,10 +75,8 @@ def limit_values(*keys: str) -> dict[str, int]:
     """Several configured limits in one query (intake needs two on every appeal; plain SQL,
     as the ORM spent longer compiling this query than the database spent answering it)."""
     table = connection.ops.quote_name(TrackLimit._meta.db_table)
-    with connection.cursor() as cursor:
-        placeholders = ", ".join(["%s"] * len(keys))
-        cursor.execute(f'SELECT "key", "value" FROM {table} WHERE "key" IN ({placeholders})', list(keys))  # noqa: S608 (model metadata)
-        stored = dict(cursor.fetchall())
+    placeholders = ", ".join(["%s"] * len(keys))
+    stored = dict(db.execute(f'SELECT "key", "value" FROM {table} WHERE "key" IN ({placeholders})', list(keys)))  # noqa: S608 (model metadata)
     return {key: stored.get(key, DEFAULT_LIMITS[key][0]) for key in keys}
 
 
@@ -172,9 +170,8 @@ def _next_tracking_number(day: datetime.date) -> str:
     day, and a filing that fails afterwards leaves a gap.
     """
     table = connection.ops.quote_name(TrackingCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f'UPDATE {table} SET "last" = "last" + 1 WHERE "day" = %s RETURNING "last"', [day])  # noqa: S608 (model metadata)
-        row = cursor.fetchone()
+    rows = db.execute(f'UPDATE {table} SET "last" = "last" + 1 WHERE "day" = %s RETURNING "last"', [day])  # noqa: S608 (model metadata)
+    row = rows[0] if rows else None
     if row is None:
         try:
             with transaction.atomic():
@@ -206,9 +203,7 @@ def _find_original(*, enterprise, phone_index: str, fingerprint: str, normalised
         return None
     sql = (f"SELECT {columns} FROM ({' UNION '.join(branches)}) AS candidates "  # noqa: S608 (model metadata)
            f"ORDER BY received_at, id LIMIT {DUPLICATE_CANDIDATES:d}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = db.execute(sql, params)
     due_at = Appeal._meta.get_field("due_at")
     for row in rows:
         candidate = Appeal(**dict(zip(_ORIGINAL_COLUMNS, row, strict=True)))

@@ -214,13 +214,12 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
     quote = connection.ops.quote_name
     head_table = quote(AuditHead._meta.db_table)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT last_seq, last_hash FROM {head_table} WHERE id = 1{lock}")  # noqa: S608 (model metadata)
-        row = cursor.fetchone()
-    if row is None:
+    rows = db.execute(f"SELECT last_seq, last_hash FROM {head_table} WHERE id = 1{lock}")  # noqa: S608 (model metadata)
+    if rows:
+        seq, prev = rows[0]
+    else:
         head = AuditHead.objects.create(pk=1)
-        row = (head.last_seq, head.last_hash)
-    seq, prev = row
+        seq, prev = head.last_seq, head.last_hash
     now = timezone.now()
     for event in events:
         seq += 1
@@ -229,17 +228,15 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
     move_head = f"UPDATE {head_table} SET last_seq = %s, last_hash = %s WHERE id = 1"  # noqa: S608 (model metadata)
     if len(events) == 1 and connection.vendor == "postgresql":
         insert_sql, fields = db.insert_statement(AuditEvent, returning=True)
-        with connection.cursor() as cursor:
-            cursor.execute(f"WITH moved AS ({move_head}) {insert_sql}", [seq, prev, *db.insert_values(events[0], fields)])
-            events[0].pk = cursor.fetchone()[0]
+        rows = db.execute(f"WITH moved AS ({move_head}) {insert_sql}", [seq, prev, *db.insert_values(events[0], fields)])
+        events[0].pk = rows[0][0]
         events[0]._state.adding = False
         return events
     if len(events) == 1:
         db.insert_instance(events[0])
     else:
         AuditEvent.objects.bulk_create(events)
-    with connection.cursor() as cursor:
-        cursor.execute(move_head, [seq, prev])
+    db.execute(move_head, [seq, prev])
     return events
 
 

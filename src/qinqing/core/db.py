@@ -22,6 +22,25 @@ def register_sqlite_functions(sender, connection, **kwargs) -> None:
 # still pass every value through its field's ``pre_save`` and ``get_db_prep_save`` (dates,
 # JSON, encrypted text), so what is stored is exactly what the ORM would store.
 _INSERT_SQL: dict[tuple[str, str, bool], tuple[str, list]] = {}
+_PLAIN_TYPES: dict[tuple[str, str], list] = {}
+
+
+def _plain_type(field) -> type | None:
+    """``str``/``int``/``bool`` for a field of a stock Django type whose save path only casts
+    the attribute to that type (no ``auto_now``, no encryption, no JSON); None otherwise."""
+    from django.db import models
+
+    kind = type(field)
+    if kind in (models.CharField, models.TextField, models.SlugField):
+        return str
+    if kind in (models.BooleanField,):
+        return bool
+    if kind in (models.IntegerField, models.SmallIntegerField, models.BigIntegerField, models.PositiveIntegerField,
+                models.PositiveSmallIntegerField, models.PositiveBigIntegerField):
+        return int
+    if kind is models.ForeignKey and type(field.target_field) in (models.AutoField, models.BigAutoField):
+        return int
+    return None
 
 
 def insert_statement(model, *, returning: bool) -> tuple[str, list]:
@@ -41,21 +60,67 @@ def insert_statement(model, *, returning: bool) -> tuple[str, list]:
 
 
 def insert_values(instance, fields, connection=None) -> list:
-    """The database values of ``instance`` for ``fields`` (as ``insert_statement`` lists them)."""
+    """The database values of ``instance`` for ``fields`` (as ``insert_statement`` lists them):
+    what ``pre_save`` + ``get_db_prep_save`` give, with the stock text/number/boolean/foreign
+    key fields cast directly (the generic path cost more than the rest of an insert)."""
     if connection is None:
         from django.db import connection
-    return [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    key = (instance._meta.label, ",".join(field.attname for field in fields))
+    plain = _PLAIN_TYPES.get(key)
+    if plain is None:
+        plain = _PLAIN_TYPES[key] = [_plain_type(field) for field in fields]
+    values = []
+    for field, cast in zip(fields, plain, strict=True):
+        if cast is None:
+            values.append(field.get_db_prep_save(field.pre_save(instance, True), connection))
+        else:
+            value = getattr(instance, field.attname)
+            values.append(value if value is None or type(value) is cast else cast(value))
+    return values
+
+
+def execute(sql: str, params: list | tuple = ()) -> list[tuple] | None:
+    """Run one fixed statement of a request hot path; its rows, or None if it returns none.
+
+    On PostgreSQL it runs as a named prepared statement (psycopg server-side binding, prepared
+    on its first use on each connection; see ``prepare_threshold`` in settings): the server
+    then skips parsing and planning, which was most of its work for these small statements.
+    Elsewhere, and when prepared statements are switched off, through Django's cursor.
+    Errors are Django's database errors either way, and the statement is logged wherever
+    Django logs queries (``CaptureQueriesContext``, DEBUG).
+    """
+    import time
+
+    import psycopg
+    from django.db import connections
+    from django.db.utils import DEFAULT_DB_ALIAS
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall() if cursor.description is not None else None
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    started = time.monotonic()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        rows = cursor.fetchall() if cursor.description is not None else None
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": f"{sql} -- {len(params)} parameters (prepared)",
+                                       "time": f"{time.monotonic() - started:.3f}"})
+    return rows
 
 
 def insert_instance(instance):
     """INSERT one unsaved model instance (no signals, no ``save()`` override) and set its primary
     key from ``RETURNING`` (PostgreSQL, SQLite ≥ 3.35). Returns the instance, now saved."""
-    from django.db import connection
+    from django.db import connections
+    from django.db.utils import DEFAULT_DB_ALIAS
 
+    connection = connections[DEFAULT_DB_ALIAS]
     sql, fields = insert_statement(type(instance), returning=True)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, insert_values(instance, fields, connection))
-        instance.pk = cursor.fetchone()[0]
+    instance.pk = execute(sql, insert_values(instance, fields, connection))[0][0]
     instance._state.adding = False
     instance._state.db = connection.alias
     return instance

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
+from . import audit, db
 from .crypto import sm3_hex
 from .errors import Conflict, NotFound, ServiceError
 from .models import ApiKey
@@ -87,9 +87,8 @@ def apikey_authenticate(raw_key: str) -> ApiKey | None:
     # more than the indexed read. Checked against the database on every request, so a
     # revocation takes effect at once.
     table = connection.ops.quote_name(ApiKey._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, name, key_hash, scopes FROM {table} WHERE prefix = %s AND revoked_at IS NULL", [parts[1]])  # noqa: S608 (model metadata)
-        row = cursor.fetchone()
+    rows = db.execute(f"SELECT id, name, key_hash, scopes FROM {table} WHERE prefix = %s AND revoked_at IS NULL", [parts[1]])  # noqa: S608 (model metadata)
+    row = rows[0] if rows else None
     if row is None or not hmac.compare_digest(row[2], _hash_key(raw_key)):
         return None
     key_id, name, key_hash, scopes = row
