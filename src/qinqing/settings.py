@@ -100,7 +100,7 @@ MIDDLEWARE = [
     "qinqing.core.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "qinqing.core.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

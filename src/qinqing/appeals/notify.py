@@ -100,9 +100,17 @@ def queue(*, appeal, channel: str, recipient: str, text: str) -> Notification:
     portal and API answer in the response itself, letters are printed) wait for the
     worker, which keeps the request path short.
     """
-    notification = insert_instance(Notification(
-        appeal=appeal, channel=channel, recipient=recipient or "", text=str(text), created_at=timezone.now()
-    ))
-    if getattr(settings, "APPEALS_DELIVER_ON_COMMIT", True) and str(channel) in _SENDERS:
-        transaction.on_commit(lambda: deliver_ids([notification.pk]))
+    notification = insert_instance(outbox_row(appeal=appeal, channel=channel, recipient=recipient, text=text))
+    deliver_after_commit(notification)
     return notification
+
+
+def outbox_row(*, appeal, channel: str, recipient: str, text: str) -> Notification:
+    """The unsaved outbox row ``queue`` writes (for a caller that inserts it with its appeal)."""
+    return Notification(appeal=appeal, channel=channel, recipient=recipient or "", text=str(text), created_at=timezone.now())
+
+
+def deliver_after_commit(notification: Notification) -> None:
+    """Once the transaction commits, try delivering a saved outbox row (real senders only)."""
+    if getattr(settings, "APPEALS_DELIVER_ON_COMMIT", True) and str(notification.channel) in _SENDERS:
+        transaction.on_commit(lambda: deliver_ids([notification.pk]))

@@ -326,7 +326,7 @@ def appeal_file(
             except ServiceError:
                 # A missing calendar year must not lose an appeal; the step says why there is no date.
                 due_at = None
-        appeal = insert_instance(Appeal(
+        appeal = Appeal(
             tracking_number=tracking_number,
             channel=channel,
             enterprise=enterprise,
@@ -344,7 +344,26 @@ def appeal_file(
             stage_started_on=received_on,
             due_at=due_at,
             merged_into=original,
-        ))
+        )
+        if original is None:
+            if due_at:
+                text = gettext("Your appeal has been received. Tracking number %(number)s; we will acknowledge it by %(date)s.") % {
+                    "number": appeal.tracking_number, "date": due_at.isoformat()}
+            else:
+                text = gettext("Your appeal has been received. Tracking number %(number)s.") % {"number": appeal.tracking_number}
+            # The appeal, its first timeline step and its acknowledgement in the outbox: one
+            # statement on PostgreSQL.
+            step = AppealStep(kind="received", actor_label=actor_label(audit_actor), at=timezone.now(),
+                              text=gettext("Received through %(channel)s.") % {"channel": Channel(channel).label})
+            acknowledgement = notify.outbox_row(appeal=appeal, channel=appeal.channel, recipient=_recipient(appeal), text=text)
+            db.insert_family(appeal, [(step, "appeal"), (acknowledgement, "appeal")])
+            notify.deliver_after_commit(acknowledgement)
+        else:
+            insert_instance(appeal)
+            _add_step(original, "duplicate_merged", audit_actor,
+                      gettext("A repeated submission %(number)s was merged into this appeal.") % {"number": appeal.tracking_number})
+            _notify_submitter(appeal, gettext("You already filed this appeal; it is being handled under tracking number %(number)s.") % {
+                "number": original.tracking_number})
         # Audit events are recorded last, in one call: the chain's head lock (which every
         # writer waits for) is then held only from there to the commit.
         events = [{"actor": audit_actor, "action": "appeals.appeal.file", "instance": appeal, "fresh": True,
@@ -356,20 +375,6 @@ def appeal_file(
             attachment = Attachment.objects.create(appeal=appeal, file=stored, original_name=upload.name[:200], size=upload.size,
                                                    content_type=ATTACHMENT_TYPES[extension])
             events.append({"actor": audit_actor, "action": "appeals.attachment.add", "instance": attachment, "fresh": True})
-        if original is None:
-            _add_step(appeal, "received", audit_actor, gettext("Received through %(channel)s.") % {"channel": Channel(channel).label})
-            if due_at:
-                text = gettext("Your appeal has been received. Tracking number %(number)s; we will acknowledge it by %(date)s.") % {
-                    "number": appeal.tracking_number, "date": due_at.isoformat()}
-            else:
-                text = gettext("Your appeal has been received. Tracking number %(number)s.") % {"number": appeal.tracking_number}
-        else:
-            appeal.merged_into = original
-            _add_step(original, "duplicate_merged", audit_actor,
-                      gettext("A repeated submission %(number)s was merged into this appeal.") % {"number": appeal.tracking_number})
-            text = gettext("You already filed this appeal; it is being handled under tracking number %(number)s.") % {
-                "number": original.tracking_number}
-        _notify_submitter(appeal, text)
         audit.record_events(events)
     return FileResult(appeal=appeal, merged=original is not None)
 

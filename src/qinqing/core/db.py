@@ -105,7 +105,9 @@ def execute(sql: str, params: list | tuple = ()) -> list[tuple] | None:
     started = time.monotonic()
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params, prepare=True)
-        rows = cursor.fetchall() if cursor.description is not None else None
+        # The result status, not ``description`` (which builds a column object per column).
+        returned_rows = cursor.pgresult is not None and cursor.pgresult.status == psycopg.pq.ExecStatus.TUPLES_OK
+        rows = cursor.fetchall() if returned_rows else None
     if connection.queries_logged:
         connection.queries_log.append({"sql": f"{sql} -- {len(params)} parameters (prepared)",
                                        "time": f"{time.monotonic() - started:.3f}"})
@@ -124,6 +126,55 @@ def insert_instance(instance):
     instance._state.adding = False
     instance._state.db = connection.alias
     return instance
+
+
+_FAMILY_SQL: dict[tuple, str] = {}
+
+
+def insert_family(parent, children: list[tuple]) -> None:
+    """INSERT ``parent`` and ``children`` — (instance, name of its foreign key to the parent) —
+    setting every primary key and the children's foreign keys. On PostgreSQL in ONE statement
+    (data-modifying CTEs: the children take the parent's new id inside the statement);
+    elsewhere one INSERT each."""
+    from django.db import connections
+    from django.db.utils import DEFAULT_DB_ALIAS
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        insert_instance(parent)
+        for child, foreign_key in children:
+            setattr(child, foreign_key, parent)
+            insert_instance(child)
+        return
+    parent_sql, parent_fields = insert_statement(type(parent), returning=True)
+    shape = (type(parent)._meta.label, *((type(child)._meta.label, foreign_key) for child, foreign_key in children))
+    params = insert_values(parent, parent_fields, connection)
+    child_fields = []
+    for child, foreign_key in children:
+        fields = [field for field in insert_statement(type(child), returning=True)[1] if field.name != foreign_key]
+        child_fields.append(fields)
+        params += insert_values(child, fields, connection)
+    if shape not in _FAMILY_SQL:
+        quote = connection.ops.quote_name
+        parts = [f"parent AS ({parent_sql})"]
+        for index, ((child, foreign_key), fields) in enumerate(zip(children, child_fields, strict=True)):
+            meta = type(child)._meta
+            columns = ", ".join(quote(field.column) for field in fields)
+            parts.append(
+                f"child{index} AS (INSERT INTO {quote(meta.db_table)} ({quote(meta.get_field(foreign_key).column)}, {columns}) "  # noqa: S608 (model metadata)
+                f"SELECT parent.{quote(type(parent)._meta.pk.column)}, {', '.join(['%s'] * len(fields))} FROM parent "
+                f"RETURNING {quote(meta.pk.column)})"
+            )
+        ids = ", ".join(f"(SELECT {quote(type(child)._meta.pk.column)} FROM child{index})" for index, (child, _key) in enumerate(children))  # noqa: S608 (model metadata)
+        _FAMILY_SQL[shape] = f"WITH {', '.join(parts)} SELECT parent.{quote(type(parent)._meta.pk.column)}, {ids} FROM parent"  # noqa: S608 (model metadata)
+    row = execute(_FAMILY_SQL[shape], params)[0]
+    for instance in [parent] + [child for child, _key in children]:
+        instance._state.adding = False
+        instance._state.db = connection.alias
+    parent.pk = row[0]
+    for (child, foreign_key), child_id in zip(children, row[1:], strict=True):
+        setattr(child, foreign_key, parent)
+        child.pk = child_id
 
 
 def insert_rows(model, objects: list, *, batch_size: int = 2000) -> None:

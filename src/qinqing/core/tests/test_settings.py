@@ -48,3 +48,12 @@ def test_production_settings_are_secure():
 def test_pages_carry_security_headers(client, header):
     response = client.get("/login/")
     assert header in response
+
+
+def test_the_api_docs_page_carries_a_policy_but_json_answers_do_not(client):
+    """CSP governs documents; a JSON answer is never rendered as one (core.middleware.CSPMiddleware)."""
+    assert "Content-Security-Policy" in client.get("/api/v1/docs")
+    json_answer = client.get("/api/v1/openapi.json")
+    assert json_answer["Content-Type"].startswith("application/json")
+    assert "Content-Security-Policy" not in json_answer
+    assert json_answer["X-Content-Type-Options"] == "nosniff"

@@ -1,0 +1,76 @@
+"""The plain-SQL insert helpers store exactly what the ORM would (core.db), on SQLite and PostgreSQL."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from qinqing.appeals.models import Appeal, AppealStep, Channel, Notification, Status
+from qinqing.core import audit, db
+from qinqing.core.models import ApiKey
+
+pytestmark = pytest.mark.django_db
+
+
+def _appeal(number: str) -> Appeal:
+    return Appeal(tracking_number=number, channel=Channel.SMS, contact_phone="13800138000", contact_phone_index="idx",
+                  title="标题", content="内容", status=Status.RECEIVED, received_at=timezone.now(),
+                  stage_started_on=datetime.date(2026, 11, 25), due_at=datetime.date(2026, 11, 26))
+
+
+def test_insert_instance_stores_what_the_orm_stores():
+    ours = db.insert_instance(_appeal("SQ20261125000001"))
+    theirs = _appeal("SQ20261125000002")
+    theirs.save()
+
+    ours_row = Appeal.objects.values().get(pk=ours.pk)
+    theirs_row = Appeal.objects.values().get(pk=theirs.pk)
+    different = {key for key in ours_row if ours_row[key] != theirs_row[key]}
+    assert different == {"id", "tracking_number", "received_at"}
+    assert Appeal.objects.get(pk=ours.pk).contact_phone == "13800138000"  # encrypted and decrypted like the ORM's
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT contact_phone FROM appeals_appeal WHERE id = %s", [ours.pk])
+        assert "13800138000" not in cursor.fetchone()[0]
+    assert not ours._state.adding
+
+
+def test_insert_family_sets_every_key_and_the_childrens_foreign_keys():
+    appeal = _appeal("SQ20261125000003")
+    step = AppealStep(kind="received", actor_label="测试", text="收到", at=timezone.now())
+    outbox = Notification(appeal=appeal, channel=Channel.SMS, recipient="13800138000", text="已收到", created_at=timezone.now())
+
+    db.insert_family(appeal, [(step, "appeal"), (outbox, "appeal")])
+
+    assert appeal.pk and step.pk and outbox.pk
+    assert AppealStep.objects.get(pk=step.pk).appeal_id == appeal.pk
+    stored = Notification.objects.get(pk=outbox.pk)
+    assert stored.appeal_id == appeal.pk and stored.recipient == "13800138000"
+    assert step.appeal_id == outbox.appeal_id == appeal.pk
+
+
+def test_hot_path_statements_are_visible_to_query_capture_and_raise_django_errors():
+    from django.db import IntegrityError
+
+    db.insert_instance(_appeal("SQ20261125000004"))
+    with CaptureQueriesContext(connection) as captured:
+        assert db.execute("SELECT COUNT(*) FROM appeals_appeal WHERE tracking_number = %s", ["SQ20261125000004"]) == [(1,)]
+        assert db.execute("UPDATE appeals_appeal SET title = %s WHERE tracking_number = %s", ["新", "x"]) is None
+    assert len(captured.captured_queries) == 2
+    with pytest.raises(IntegrityError):  # Django's class, not the driver's
+        from django.db import transaction
+
+        with transaction.atomic():
+            db.insert_instance(_appeal("SQ20261125000004"))
+
+
+def test_api_key_lookup_sees_a_revocation_at_once():
+    from qinqing.core import services
+
+    key, raw = services.apikey_create(name="lookup", scopes=["appeals:write"], actor=audit.SYSTEM)
+    found = services.apikey_authenticate(raw)
+    assert isinstance(found, ApiKey) and found.pk == key.pk and found.scopes == ["appeals:write"]
+    services.apikey_revoke(name="lookup", actor=audit.SYSTEM)
+    assert services.apikey_authenticate(raw) is None
+    assert services.apikey_authenticate(raw[:-1] + ("0" if raw[-1] != "0" else "1")) is None
