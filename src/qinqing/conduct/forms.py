@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qinqing.directory.models import Enterprise, Relationship
 
@@ -78,7 +79,7 @@ class GiftForm(forms.Form):
 
 
 class DeclarationForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
     relationship = forms.ChoiceField(label=_("Relationship"), choices=Relationship.choices)
     resident_id = forms.CharField(label=_("Resident ID number"), required=False)
     occupation = forms.CharField(label=_("Job and office"), required=False)

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qinqing.core import audit
 from qinqing.core.crypto import blind_index
@@ -168,7 +169,7 @@ def _check_resident_id_free(index: str, *, exclude_pk=None) -> None:
 def person_create(*, name: str, actor, resident_id: str = "", phone: str = "") -> Person:
     """Record a natural person. ``resident_id`` (optional for relatives) is validated, encrypted
     and indexed; gender and date of birth are taken from it. ``phone`` must be a mobile number."""
-    name = _required_text(name, "name", _("Name"))
+    name = _required_text(name, "name", pgettext_lazy("person", "Name"))
     identity = _person_identity(resident_id)
     phone = _phone(phone)
     with transaction.atomic():
@@ -182,7 +183,7 @@ def person_update(*, person: Person, actor, name: str = UNSET, resident_id: str 
     """Change a person's name, resident ID (re-deriving gender and birth date) or phone."""
     changes: dict[str, Any] = {}
     if name is not UNSET:
-        changes["name"] = _required_text(name, "name", _("Name"))
+        changes["name"] = _required_text(name, "name", pgettext_lazy("person", "Name"))
     if resident_id is not UNSET:
         changes.update(_person_identity(resident_id))
     if phone is not UNSET:

@@ -92,6 +92,7 @@ def test_official_of_unit_a_gets_404_for_unit_b_official(client, make_user):
     assert client.get(reverse("directory:official_detail", args=[stranger.pk])).status_code == 404
     listing = client.get(reverse("directory:official_list")).content.decode()
     assert colleague.person.name in listing and stranger.person.name not in listing
+    assert "<th>姓名</th>" in listing  # a person's name (姓名), not a thing's (名称)
 
 
 def test_enterprise_user_sees_own_enterprise_and_gets_404_for_another(client, make_user):
