@@ -308,34 +308,31 @@ def record_bulk_events(
         "seq", "occurred_at", "actor_type", "actor_user_id", "actor_api_key_id", "actor_label", "action",
         "object_type", "object_id", "changes", "details", "state_digest", "request_id", "prev_hash", "hash",
     ]
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    sql = f"INSERT INTO {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 (identifiers from model metadata, values parametrised)
     probe = AuditEvent(occurred_at=now, action=action, object_type=label, details=plain_details, request_id=request_id, **actor_fields)
     pk_name = model._meta.pk.attname
     batch: list[tuple] = []
     count = 0
-    with connection.cursor() as cursor:
-        for after in _state_rows(model, pks):
-            seq += 1
-            if before is None:
-                changes = diff(None, _masked(label, after))
-            else:
-                old = _plain_row(before[after[pk_name]])
-                changes = diff(_masked(label, old), _masked(label, {key: after[key] for key in old}))
-            probe.seq, probe.object_id, probe.changes = seq, str(after[pk_name]), changes
-            probe.state_digest, probe.prev_hash = state_digest(after), prev
-            prev = event_hash(probe)
-            batch.append((
-                seq, occurred_at_db, probe.actor_type, getattr(actor_user, "pk", None), getattr(actor_key, "pk", None),
-                probe.actor_label, action, label, probe.object_id, changes_field.get_db_prep_save(changes, connection),
-                details_db, probe.state_digest, request_id, probe.prev_hash, prev,
-            ))
-            count += 1
-            if len(batch) >= 2000:
-                cursor.executemany(sql, batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
+    for after in _state_rows(model, pks):
+        seq += 1
+        if before is None:
+            changes = diff(None, _masked(label, after))
+        else:
+            old = _plain_row(before[after[pk_name]])
+            changes = diff(_masked(label, old), _masked(label, {key: after[key] for key in old}))
+        probe.seq, probe.object_id, probe.changes = seq, str(after[pk_name]), changes
+        probe.state_digest, probe.prev_hash = state_digest(after), prev
+        prev = event_hash(probe)
+        batch.append((
+            seq, occurred_at_db, probe.actor_type, getattr(actor_user, "pk", None), getattr(actor_key, "pk", None),
+            probe.actor_label, action, label, probe.object_id, changes_field.get_db_prep_save(changes, connection),
+            details_db, probe.state_digest, request_id, probe.prev_hash, prev,
+        ))
+        count += 1
+        if len(batch) >= 2000:
+            db.bulk_insert(AuditEvent._meta.db_table, columns, batch)
+            batch = []
+    if batch:
+        db.bulk_insert(AuditEvent._meta.db_table, columns, batch)
     AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
     return count
 

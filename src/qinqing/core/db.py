@@ -178,13 +178,44 @@ def insert_family(parent, children: list[tuple]) -> None:
 
 
 def insert_rows(model, objects: list, *, batch_size: int = 2000) -> None:
-    """INSERT unsaved instances with one ``executemany`` per batch (primary keys are not read back)."""
+    """INSERT unsaved instances in bulk (primary keys are not read back): ``COPY`` on
+    PostgreSQL, one ``executemany`` per batch elsewhere."""
     from django.db import connection
 
     if not objects:
         return
-    sql, fields = insert_statement(model, returning=False)
+    fields = insert_statement(model, returning=False)[1]
     rows = [insert_values(instance, fields, connection) for instance in objects]
+    bulk_insert(model._meta.db_table, [field.column for field in fields], rows, batch_size=batch_size)
+
+
+def bulk_insert(table: str, columns: list[str], rows: list, *, batch_size: int = 2000) -> None:
+    """Insert ready database values (``get_db_prep_save`` already applied) into ``table``.
+
+    PostgreSQL: one ``COPY … FROM STDIN`` — a thousand rows cost it about as much as a
+    handful of INSERT statements, where ``executemany`` parses and plans every row (the
+    sweep's audit events, steps and notifications were most of its time). Elsewhere one
+    ``executemany`` per ``batch_size`` rows.
+    """
+    import time
+
+    from django.db import connection
+
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    column_list = ", ".join(quote(column) for column in columns)
+    if connection.vendor == "postgresql":
+        started = time.monotonic()
+        with (connection.cursor() as cursor, connection.wrap_database_errors,
+              cursor.cursor.copy(f"COPY {quote(table)} ({column_list}) FROM STDIN") as copy):  # noqa: S608 (model metadata)
+            for row in rows:
+                copy.write_row(row)
+        if connection.queries_logged:
+            connection.queries_log.append({"sql": f"COPY {table} ({column_list}) FROM STDIN -- {len(rows)} rows",
+                                           "time": f"{time.monotonic() - started:.3f}"})
+        return
+    sql = f"INSERT INTO {quote(table)} ({column_list}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 (model metadata)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch_size):
             cursor.executemany(sql, rows[start:start + batch_size])
