@@ -14,7 +14,8 @@ How a directory person is matched to the official's side, strongest first:
 
 Each ``Conflict`` keeps its evidence chain so a person can see why the link was made.
 Two paths use the same rules: ``find_conflicts`` (a few indexed queries per official, used
-on every assignment) and ``screen`` (one set-based SQL statement for the whole district).
+on every assignment) and ``screen`` (one set-based SQL statement for the whole district,
+driven by the trigger-maintained watch list ``ScreeningWatch`` — see models.py).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from qinqing.directory.models import (
     Relationship,
 )
 
-from .models import MatchMethod
+from .models import MatchMethod, ScreeningWatch
 
 SELF = "self"
 
@@ -218,88 +219,97 @@ def _tables() -> dict[str, str]:
         "link": EnterpriseLink._meta.db_table,
         "enterprise": Enterprise._meta.db_table,
         "audit": AuditEvent._meta.db_table,
+        "watch": ScreeningWatch._meta.db_table,
     }
 
 
-# One statement. SQLite has no hash join, so every branch is written to be driven by an index:
-# - exact: each subject (official or current related person, ~250k at district scale) probes the
-#   link index on person_id and the enterprise index on legal_representative_id;
-# - name + date of birth: driven by the FEW persons without a resident ID (index on
-#   resident_id_index = ''), matched to others by the name index, and only then checked against
-#   the officials / related persons by their person_id indexes. Driving it from the 250k subjects
-#   instead (one name-index probe each) made this branch twice as slow as the rest together;
-# - names of the (few) matches are looked up by primary key per result row (scalar subqueries):
-#   PostgreSQL cannot know that subjects rarely hold links, estimates ~600k matches and would
-#   otherwise hash all 1.5M persons and 1M enterprises just to name ~1,000 rows.
+# One statement of eight small branches, each a plain chain of joins that an index drives
+# (SQLite has no hash join). The branches are written out rather than sharing a compound CTE:
+# SQLite materialises a UNION CTE once and, where it is read a second time, assumes it is huge
+# and scans the 200k related persons to build a Bloom filter (16 ms of a 40 ms statement).
+# - exact (4 branches: links / legal representations × the official themselves / a related
+#   person): driven by the watch list (``ScreeningWatch``, a few thousand rows at district scale,
+#   kept by database triggers; see models.py). Each watched link or enterprise is read by primary
+#   key and its person looked up in the official and related-person indexes on person_id. The
+#   watch list is a superset, so EVERY condition is re-checked here against the real tables:
+#   link open, the link (or the enterprise's legal representative) still that person, official
+#   in office, relationship not ended. Driving these from the 250k officials and relatives
+#   instead (one link-index probe each) took 0.6 s on SQLite and 2.4 s on PostgreSQL;
+# - name + date of birth (4 branches): driven by the FEW persons without a resident ID (``np``,
+#   index on resident_id_index = ''), matched to their namesakes (``other``) by the name index.
+#   Either the namesake is the official-side person and ``np`` holds the link (namesakes WITH a
+#   resident ID only, so that a pair of two persons without one is counted once, by the other
+#   case), or ``np`` is the official-side person and the namesake holds the link;
+# - names of the (few) matches are looked up by primary key per result row (each branch carries
+#   the official's person id, so the official's name costs one look-up). PostgreSQL cannot know
+#   that subjects rarely hold links and would hash all 1.5M persons and 1M enterprises just to
+#   name ~1,000 rows, which is why ``screen_rows`` lets it run nested loops only.
 SCREEN_SQL = """
-WITH subjects AS (
-    SELECT o.id AS official_id, o.person_id AS person_id, 'self' AS relationship
-      FROM {official} o WHERE o.is_active
+WITH matches AS (
+    SELECT o.id AS official_id, o.person_id AS official_person_id, 'self' AS relationship, l.person_id AS person_id, l.id AS link_id, l.enterprise_id,
+           l.kind, l.share_percent, l.role, 'exact' AS match
+      FROM {watch} w JOIN {link} l ON l.id = w.link_id
+      JOIN {official} o ON o.person_id = l.person_id
+     WHERE l.end_date IS NULL AND o.is_active {exact_link_filter}
     UNION ALL
-    SELECT r.official_id, r.person_id, r.relationship
-      FROM {related} r JOIN {official} o ON o.id = r.official_id
-     WHERE r.end_date IS NULL AND o.is_active
-),
-exact_links AS (
-    SELECT l.id, l.person_id, l.enterprise_id, l.kind, l.share_percent, l.role
-      FROM {link} l
-     WHERE l.end_date IS NULL AND l.person_id IN (SELECT person_id FROM subjects) {exact_link_filter}
-),
-represented AS (
-    SELECT e.id, e.legal_representative_id
-      FROM {enterprise} e
-     WHERE e.legal_representative_id IN (SELECT person_id FROM subjects) {enterprise_filter}
-),
-candidates AS (
-    SELECT sp.id AS subject_person_id, lp.id AS other_person_id
-      FROM {person} lp
-      JOIN {person} sp ON sp.name = lp.name AND sp.birth_date = lp.birth_date AND sp.id <> lp.id
-     WHERE lp.resident_id_index = ''
-    UNION
-    SELECT sp.id, lp.id
-      FROM {person} sp
-      JOIN {person} lp ON lp.name = sp.name AND lp.birth_date = sp.birth_date AND lp.id <> sp.id
-     WHERE sp.resident_id_index = ''
-),
-named AS (
-    SELECT o.id AS official_id, 'self' AS relationship, c.subject_person_id AS person_id, c.other_person_id
-      FROM candidates c JOIN {official} o ON o.person_id = c.subject_person_id
-     WHERE o.is_active
+    SELECT r.official_id, o.person_id, r.relationship, l.person_id, l.id, l.enterprise_id, l.kind, l.share_percent, l.role, 'exact'
+      FROM {watch} w JOIN {link} l ON l.id = w.link_id
+      JOIN {related} r ON r.person_id = l.person_id JOIN {official} o ON o.id = r.official_id
+     WHERE l.end_date IS NULL AND r.end_date IS NULL AND o.is_active {exact_link_filter}
     UNION ALL
-    SELECT r.official_id, r.relationship, c.subject_person_id, c.other_person_id
-      FROM candidates c JOIN {related} r ON r.person_id = c.subject_person_id
-      JOIN {official} o ON o.id = r.official_id
-     WHERE r.end_date IS NULL AND o.is_active
-),
-matches AS (
-    SELECT s.official_id, s.relationship, s.person_id, x.id AS link_id, x.enterprise_id, x.kind, x.share_percent, x.role,
-           'exact' AS match
-      FROM exact_links x JOIN subjects s ON s.person_id = x.person_id
+    SELECT o.id, o.person_id, 'self', e.legal_representative_id, NULL, e.id, 'legal_representative', NULL, '', 'exact'
+      FROM {watch} w JOIN {enterprise} e ON e.id = w.enterprise_id
+      JOIN {official} o ON o.person_id = e.legal_representative_id
+     WHERE o.is_active {enterprise_filter}
     UNION ALL
-    SELECT s.official_id, s.relationship, s.person_id, NULL, r.id, 'legal_representative', NULL, '', 'exact'
-      FROM represented r JOIN subjects s ON s.person_id = r.legal_representative_id
+    SELECT r.official_id, o.person_id, r.relationship, e.legal_representative_id, NULL, e.id, 'legal_representative', NULL, '', 'exact'
+      FROM {watch} w JOIN {enterprise} e ON e.id = w.enterprise_id
+      JOIN {related} r ON r.person_id = e.legal_representative_id JOIN {official} o ON o.id = r.official_id
+     WHERE r.end_date IS NULL AND o.is_active {enterprise_filter}
     UNION ALL
-    SELECT n.official_id, n.relationship, n.person_id, l.id, l.enterprise_id, l.kind, l.share_percent, l.role,
-           'name_birth_date'
-      FROM named n JOIN {link} l ON l.person_id = n.other_person_id
-     WHERE l.end_date IS NULL {named_link_filter}
+    SELECT o.id, o.person_id, 'self', other.id, l.id, l.enterprise_id, l.kind, l.share_percent, l.role, 'name_birth_date'
+      FROM {person} np
+      JOIN {person} other ON other.name = np.name AND other.birth_date = np.birth_date AND other.id <> np.id
+      JOIN {official} o ON o.person_id = other.id
+      JOIN {link} l ON l.person_id = np.id
+     WHERE np.resident_id_index = '' AND other.resident_id_index <> '' AND o.is_active AND l.end_date IS NULL
+           {named_link_filter_other}
+    UNION ALL
+    SELECT r.official_id, o.person_id, r.relationship, other.id, l.id, l.enterprise_id, l.kind, l.share_percent, l.role, 'name_birth_date'
+      FROM {person} np
+      JOIN {person} other ON other.name = np.name AND other.birth_date = np.birth_date AND other.id <> np.id
+      JOIN {related} r ON r.person_id = other.id JOIN {official} o ON o.id = r.official_id
+      JOIN {link} l ON l.person_id = np.id
+     WHERE np.resident_id_index = '' AND other.resident_id_index <> '' AND r.end_date IS NULL AND o.is_active
+           AND l.end_date IS NULL {named_link_filter_other}
+    UNION ALL
+    SELECT o.id, o.person_id, 'self', np.id, l.id, l.enterprise_id, l.kind, l.share_percent, l.role, 'name_birth_date'
+      FROM {person} np
+      JOIN {official} o ON o.person_id = np.id
+      JOIN {person} other ON other.name = np.name AND other.birth_date = np.birth_date AND other.id <> np.id
+      JOIN {link} l ON l.person_id = other.id
+     WHERE np.resident_id_index = '' AND o.is_active AND l.end_date IS NULL {named_link_filter_np}
+    UNION ALL
+    SELECT r.official_id, o.person_id, r.relationship, np.id, l.id, l.enterprise_id, l.kind, l.share_percent, l.role, 'name_birth_date'
+      FROM {person} np
+      JOIN {related} r ON r.person_id = np.id JOIN {official} o ON o.id = r.official_id
+      JOIN {person} other ON other.name = np.name AND other.birth_date = np.birth_date AND other.id <> np.id
+      JOIN {link} l ON l.person_id = other.id
+     WHERE np.resident_id_index = '' AND r.end_date IS NULL AND o.is_active AND l.end_date IS NULL {named_link_filter_np}
 )
-SELECT m.official_id,
-       (SELECT op.name FROM {official} o JOIN {person} op ON op.id = o.person_id WHERE o.id = m.official_id),
-       m.relationship, m.person_id,
-       (SELECT sp.name FROM {person} sp WHERE sp.id = m.person_id),
-       (SELECT sp.resident_id_index FROM {person} sp WHERE sp.id = m.person_id), m.match, m.enterprise_id,
+SELECT m.official_id, op.name, m.relationship, m.person_id, sp.name, sp.resident_id_index, m.match, m.enterprise_id,
        (SELECT e.name FROM {enterprise} e WHERE e.id = m.enterprise_id), m.kind, m.link_id, m.share_percent, m.role
-  FROM matches m
- ORDER BY m.official_id, m.enterprise_id, m.person_id, m.kind, m.link_id
+  FROM matches m JOIN {person} op ON op.id = m.official_person_id JOIN {person} sp ON sp.id = m.person_id
+ ORDER BY m.official_id, m.enterprise_id, m.person_id, m.kind, m.link_id, m.relationship, m.match
 """
 
 
 # Incremental mode: only links/enterprises with audit events after ``since``, and every link of a
-# person whose related-person record changed since then. ``{subject}`` is the branch's alias.
+# person whose related-person record changed since then. ``{subject}`` is the id of the branch's
+# official-side person.
 INCREMENTAL_LINK_FILTER = (
     "AND (l.id IN (SELECT CAST(a.object_id AS INTEGER) FROM {audit} a WHERE a.object_type = %s AND a.occurred_at > %s)"
-    " OR {subject}.person_id IN (SELECT r2.person_id FROM {related} r2 WHERE r2.id IN"
+    " OR {subject} IN (SELECT r2.person_id FROM {related} r2 WHERE r2.id IN"
     " (SELECT CAST(a.object_id AS INTEGER) FROM {audit} a WHERE a.object_type = %s AND a.occurred_at > %s)))"
 )
 INCREMENTAL_ENTERPRISE_FILTER = (
@@ -307,32 +317,65 @@ INCREMENTAL_ENTERPRISE_FILTER = (
 )
 
 
+# The watch list as it would be rebuilt: every link and every represented enterprise of a person
+# who is, or was, an official's or a related person's person (whatever the dates and states:
+# those are re-checked by SCREEN_SQL). Driven by the distinct persons through the person_id and
+# legal_representative_id indexes. Migration 0002 holds a frozen copy for its backfill.
+WATCH_LINKS_SQL = """
+SELECT l.id FROM (SELECT person_id FROM {official} UNION SELECT person_id FROM {related}) s
+  JOIN {link} l ON l.person_id = s.person_id
+"""
+WATCH_ENTERPRISES_SQL = """
+SELECT e.id FROM (SELECT person_id FROM {official} UNION SELECT person_id FROM {related}) s
+  JOIN {enterprise} e ON e.legal_representative_id = s.person_id
+"""
+
+
+def watch_statements() -> dict[str, str]:
+    """The two halves of the rebuilt watch list, by the watch column they fill."""
+    tables = _tables()
+    return {"link_id": WATCH_LINKS_SQL.format(**tables), "enterprise_id": WATCH_ENTERPRISES_SQL.format(**tables)}
+
+
 def screen_statement(*, since=None) -> tuple[str, list]:
     """The screening statement and its parameters (full, or incremental from ``since``)."""
     tables = _tables()
     params: list = []
-    exact_link_filter = named_link_filter = enterprise_filter = ""
+    filters = dict.fromkeys(("exact_link_filter", "enterprise_filter", "named_link_filter_other", "named_link_filter_np"), "")
     if since is not None:
-        exact_link_filter = INCREMENTAL_LINK_FILTER.format(subject="l", **tables)
-        named_link_filter = INCREMENTAL_LINK_FILTER.format(subject="n", **tables)
-        enterprise_filter = INCREMENTAL_ENTERPRISE_FILTER.format(**tables)
+        filters = {
+            "exact_link_filter": INCREMENTAL_LINK_FILTER.format(subject="l.person_id", **tables),
+            "enterprise_filter": INCREMENTAL_ENTERPRISE_FILTER.format(**tables),
+            "named_link_filter_other": INCREMENTAL_LINK_FILTER.format(subject="other.id", **tables),
+            "named_link_filter_np": INCREMENTAL_LINK_FILTER.format(subject="np.id", **tables),
+        }
         link_params = [EnterpriseLink._meta.label, since, RelatedPerson._meta.label, since]
         enterprise_params = [Enterprise._meta.label, since]
-        # Placeholders appear in order: exact links, represented enterprises, name-matched links.
-        params = link_params + enterprise_params + link_params
-    sql = SCREEN_SQL.format(exact_link_filter=exact_link_filter, named_link_filter=named_link_filter,
-                            enterprise_filter=enterprise_filter, **tables)
+        # Placeholders appear in branch order: 2 watched-link branches, 2 watched-enterprise
+        # branches, 4 name-matched-link branches.
+        params = link_params * 2 + enterprise_params * 2 + link_params * 4
+    sql = SCREEN_SQL.format(**filters, **tables)
     return sql, params
+
+
+def use_nested_loops(cursor) -> None:
+    """Let PostgreSQL run the screening statement with nested loops only, for this transaction.
+
+    Every branch is driven by a few rows through indexes, so only nested loops make sense.
+    PostgreSQL cannot know how sparse the matches are: at district scale it chose a merge join
+    that walked all 3M links in id order (5 s instead of 25 ms), and it starts parallel workers
+    that cost more than the whole statement. Nothing to do on SQLite (no hash or merge joins).
+    """
+    if cursor.db.vendor == "postgresql":
+        cursor.execute("SELECT set_config('enable_mergejoin', 'off', true), set_config('enable_hashjoin', 'off', true),"
+                       " set_config('max_parallel_workers_per_gather', '0', true)")
 
 
 def screen_rows(*, since=None) -> list[tuple]:
     """The raw rows of the screening statement (no Python objects built): timed on its own by the benchmark."""
     sql, params = screen_statement(since=since)
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The exact branch hash-joins 250k subjects with 3M links; with the default 4 MB the
-            # hash spills to temporary files. Only for this statement's transaction.
-            cursor.execute("SET LOCAL work_mem = '128MB'")
+        use_nested_loops(cursor)
         cursor.execute(sql, params)
         return cursor.fetchall()
 

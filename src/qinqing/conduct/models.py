@@ -387,3 +387,37 @@ class ScreeningRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ScreeningWatch(models.Model):
+    """One link or one legal representation the screening must look at (article 15 item 7).
+
+    An index, not a record: every ``EnterpriseLink`` and every ``Enterprise`` (through its
+    legal representative) whose person is, or ever was, the person of an official or of a
+    related person. Database triggers (migration 0002) add rows whenever an official, a
+    related person, a link or an enterprise is inserted or re-pointed at another person, so
+    no path — services, imports, the admin, raw SQL — can skip it. It is a SUPERSET: rows
+    are never removed when a person is re-pointed away, an official leaves office or a
+    relationship ends, because ``conflicts.screen`` re-applies every condition against the
+    real tables; only ``conduct.services.screening_watch_rebuild`` trims it. Not audited:
+    it is derived data, like an index, and can always be rebuilt from the directory.
+
+    No foreign-key constraints: the watch list must never stand in the way of a directory
+    write (a deleted link simply leaves a row that joins to nothing).
+    """
+
+    link = models.OneToOneField("directory.EnterpriseLink", null=True, blank=True, on_delete=models.DO_NOTHING,
+                                db_constraint=False, related_name="+")
+    enterprise = models.OneToOneField("directory.Enterprise", null=True, blank=True, on_delete=models.DO_NOTHING,
+                                      db_constraint=False, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(link__isnull=False, enterprise__isnull=True) | models.Q(link__isnull=True, enterprise__isnull=False),
+                name="conduct_screeningwatch_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"link:{self.link_id}" if self.link_id is not None else f"enterprise:{self.enterprise_id}"

@@ -6,7 +6,9 @@ on a matter concerning an enterprise calls it first, before saving anything.
 
 from __future__ import annotations
 
-from django.db import transaction
+from dataclasses import dataclass
+
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +17,7 @@ from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
 from qinqing.directory.models import Enterprise, Official
 
-from .conflicts import Conflict, find_conflicts
+from .conflicts import Conflict, find_conflicts, watch_statements
 from .models import (
     EFFECTIVE_RECUSAL,
     AssignmentCheck,
@@ -27,6 +29,7 @@ from .models import (
     Recusal,
     RecusalOrigin,
     RecusalStatus,
+    ScreeningWatch,
 )
 
 __all__ = ["RecusalRequired", "check_assignment", "find_conflicts"]
@@ -111,6 +114,27 @@ def _is_supervisor_of(actor, official: Official) -> bool:
 
 
 # --- the gate -----------------------------------------------------------------------------------
+# Both look-ups in one raw statement: a blocked check needs the exemption too, every statement is
+# a round trip on the gate every assignment passes, and compiling the equivalent ORM query (two
+# Exists subqueries) cost more than running it.
+_MATTER_SQL = (
+    "SELECT EXISTS (SELECT 1 FROM {recusal} WHERE official_id = %s AND matter_type = %s AND matter_id = %s"
+    " AND status IN ({effective})),"
+    " EXISTS (SELECT 1 FROM {exemption} WHERE official_id = %s AND matter_type = %s AND matter_id = %s)"
+)
+
+
+def _recused_and_exempted(*, official: Official, matter_type: str, matter_id: str) -> tuple[bool, bool]:
+    """Whether the official has an effective recusal, and an exemption, for this matter."""
+    sql = _MATTER_SQL.format(recusal=Recusal._meta.db_table, exemption=AssignmentExemption._meta.db_table,
+                             effective=", ".join(["%s"] * len(EFFECTIVE_RECUSAL)))
+    matter = [official.pk, matter_type, matter_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*matter, *(str(status) for status in EFFECTIVE_RECUSAL), *matter])
+        recused, exempted = cursor.fetchone()
+    return bool(recused), bool(exempted)
+
+
 def check_assignment(*, official: Official, enterprise: Enterprise, matter_type: str, matter_id: str, actor) -> None:
     """Stop the assignment of ``official`` to a matter concerning ``enterprise`` if they must recuse.
 
@@ -122,21 +146,21 @@ def check_assignment(*, official: Official, enterprise: Enterprise, matter_type:
     your rollback also removes that record. Nothing else is written.
     """
     matter_id = str(matter_id)
-    recused = Recusal.objects.filter(
-        official=official, matter_type=matter_type, matter_id=matter_id, status__in=EFFECTIVE_RECUSAL
-    ).exists()
+    recused, exempted = _recused_and_exempted(official=official, matter_type=matter_type, matter_id=matter_id)
     conflicts = find_conflicts(official=official, enterprise=enterprise)
     if not conflicts and not recused:
         return
-    exempted = not recused and AssignmentExemption.objects.filter(official=official, matter_type=matter_type, matter_id=matter_id).exists()
+    exempted = exempted and not recused
     with transaction.atomic():
         check = AssignmentCheck.objects.create(
             official=official, enterprise=enterprise, matter_type=matter_type, matter_id=matter_id,
             outcome=CheckOutcome.EXEMPTED if exempted else CheckOutcome.BLOCKED,
             conflicts=[conflict.as_dict() for conflict in conflicts],
         )
-        audit.record_event(actor=actor, action="conduct.assignment_check.exempted" if exempted else "conduct.assignment_check.blocked",
-                           instance=check, before=None, details={"article": "15.7"})
+        # ``fresh``: the row was just inserted from these plain values, so its audit snapshot is
+        # taken without reading it back.
+        audit.record_events([{"actor": actor, "action": "conduct.assignment_check.exempted" if exempted else "conduct.assignment_check.blocked",
+                              "instance": check, "before": None, "details": {"article": "15.7"}, "fresh": True}])
     if not exempted:
         raise RecusalRequired(conflicts=conflicts, recused=recused, check=check)
 
@@ -646,3 +670,39 @@ def screening_run(*, incremental: bool = False, since=None):
     run.finished_at = timezone.now()
     run.save(update_fields=["conflicts_found", "finished_at"])
     return run, conflicts
+
+
+@dataclass(frozen=True)
+class WatchRebuild:
+    """What ``screening_watch_rebuild`` found and did."""
+
+    rows: int  # rows in the rebuilt list
+    missing: int  # rows the triggers had NOT added: 0 unless a trigger was dropped or bypassed
+    stale: int  # rows removed: links or enterprises since re-pointed at someone else (harmless)
+
+
+def screening_watch_rebuild() -> WatchRebuild:
+    """Rebuild the screening watch list (``ScreeningWatch``) from the directory (article 15 item 7).
+
+    The triggers keep the list complete on their own; this trims the stale rows they leave and
+    reports any row they missed. Derived data, like an index: no audit event (the directory
+    rows it is computed from are audited). One transaction; on PostgreSQL the list is locked
+    against the triggers' inserts meanwhile (reads, including screening, go on).
+    """
+    table = connection.ops.quote_name(ScreeningWatch._meta.db_table)
+    statements = watch_statements()
+    missing = rows = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+        for column, select in statements.items():
+            cursor.execute(f"SELECT COUNT(*) FROM ({select}) wanted "  # noqa: S608 (identifiers from model metadata)
+                           f"WHERE NOT EXISTS (SELECT 1 FROM {table} w WHERE w.{column} = wanted.id)")
+            missing += cursor.fetchone()[0]
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+        before = cursor.fetchone()[0]
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        for column, select in statements.items():
+            cursor.execute(f"INSERT INTO {table} ({column}) {select}")
+            rows += cursor.rowcount
+    return WatchRebuild(rows=rows, missing=missing, stale=before - (rows - missing))

@@ -42,6 +42,7 @@ def test_conflict_through_spouse_shareholding_blocks_the_assignment(people):
     check = AssignmentCheck.objects.get()
     assert check.outcome == CheckOutcome.BLOCKED and check.article == "15.7"
     assert check.conflicts[0]["evidence"]
+    assert audit.verify_chain().ok  # the record's audit digest is of what the database holds
     # Another official without a link can take the matter.
     services.check_assignment(official=people.other, enterprise=people.enterprise, matter_type="appeals.appeal", matter_id="7", actor=ACTOR)
 
@@ -89,6 +90,22 @@ def test_exemption_by_the_supervisor_lets_the_assignment_through(people):
     services.check_assignment(official=people.official, enterprise=people.enterprise, matter_type="appeals.appeal", matter_id="9", actor=ACTOR)
     assert AssignmentCheck.objects.get().outcome == CheckOutcome.EXEMPTED
     assert exemption.reason
+    assert audit.verify_chain().ok
+
+
+def test_an_exemption_does_not_lift_an_ordered_recusal(people):
+    services.exemption_grant(official=people.official, enterprise=people.enterprise, matter_type="appeals.appeal",
+                             matter_id="10", reason="唯一具备资质的审核人员", actor=people.leader_user)
+    services.recusal_order(official=people.official, matter_type="appeals.appeal", matter_id="10", reason="配偶持股",
+                           actor=people.leader_user, enterprise=people.enterprise)
+    with pytest.raises(services.RecusalRequired):
+        services.check_assignment(official=people.official, enterprise=people.enterprise, matter_type="appeals.appeal",
+                                  matter_id="10", actor=ACTOR)
+    assert AssignmentCheck.objects.get().outcome == CheckOutcome.BLOCKED
+    # The exemption is for its own matter only.
+    with pytest.raises(services.RecusalRequired):
+        services.check_assignment(official=people.official, enterprise=people.enterprise, matter_type="appeals.appeal",
+                                  matter_id="11", actor=ACTOR)
 
 
 def test_the_official_cannot_exempt_themselves(people):

@@ -1,4 +1,8 @@
-"""``./qinqing screen [--json] [--since DATETIME] [--incremental]``: conflict-of-interest screening (15.7)."""
+"""``./qinqing screen [--json] [--since DATETIME] [--incremental] [--rebuild-watch]``: conflict-of-interest screening (15.7).
+
+``--rebuild-watch`` first rebuilds the screening watch list from the directory (the triggers
+keep it complete; the rebuild trims stale rows and says whether any row had been missed).
+"""
 
 import json
 import time
@@ -15,9 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print JSON instead of text")
         parser.add_argument("--since", help="only links and relationships changed after this date-time (ISO 8601)")
         parser.add_argument("--incremental", action="store_true", help="only what changed since the last run")
+        parser.add_argument("--rebuild-watch", action="store_true",
+                            help="rebuild the screening watch list from the directory first (it is trigger-maintained)")
 
     def handle(self, *args, **options):
-        from qinqing.conduct.services import screening_run
+        from qinqing.conduct.services import screening_run, screening_watch_rebuild
 
         since = None
         if options["since"]:
@@ -26,6 +32,15 @@ class Command(BaseCommand):
                 raise CommandError("--since must be an ISO 8601 date-time, e.g. 2026-01-31T08:00")
             if timezone.is_naive(since):
                 since = timezone.make_aware(since)
+        rebuilt = None
+        if options["rebuild_watch"]:
+            started = time.perf_counter()
+            rebuilt = screening_watch_rebuild()
+            message = (f"Watch list rebuilt in {time.perf_counter() - started:.2f} s: {rebuilt.rows} row(s), "
+                       f"{rebuilt.stale} stale row(s) removed, {rebuilt.missing} missing row(s) added.")
+            # stdout stays pure JSON with --json; missing rows mean a trigger was dropped or bypassed.
+            stream = self.stderr if rebuilt.missing or options["json"] else self.stdout
+            stream.write(message)
         started = time.perf_counter()
         run, conflicts = screening_run(incremental=options["incremental"] or since is not None, since=since)
         elapsed = time.perf_counter() - started
@@ -33,6 +48,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps({
                 "since": since.isoformat() if since else (run.incremental_since.isoformat() if run.incremental_since else None),
                 "seconds": round(elapsed, 3), "count": len(conflicts), "article": "15.7",
+                "watch_rebuild": None if rebuilt is None else {"rows": rebuilt.rows, "stale": rebuilt.stale, "missing": rebuilt.missing},
                 "conflicts": [conflict.as_dict() for conflict in conflicts],
             }, ensure_ascii=False, indent=2))
             return
