@@ -11,10 +11,16 @@ is merged) at ``--clients`` connections for ``--duration`` seconds. Reports thro
 p50/p95/p99 latency and errors, then counts the rows written and verifies the audit chain
 (``./qinqing audit verify --chain-only``). Issue 4 target on PostgreSQL: ≥ 300 appeals/s
 sustained at 32 clients with p95 ≤ 100 ms.
+
+Every run files into a scratch copy of the built database (PostgreSQL: ``CREATE DATABASE
+qinqing_bench_intake TEMPLATE qinqing_bench_appeals_<N>``; SQLite: a copy of its directory),
+dropped afterwards, so the pool the sweep and page benchmarks read is never changed and
+each intake run starts from the same data (``--keep`` keeps the copy).
 """
 
 import argparse
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -50,8 +56,55 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--source", help="serve the code from this src directory instead (e.g. a git worktree of an older commit, "
                                          "to measure before/after an optimisation)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch copy the appeals were filed into")
     options = parser.parse_args()
-    env, database, _built = database_env(options.count, rebuild=options.rebuild)
+    built_env, database, _built = database_env(options.count, rebuild=options.rebuild)
+    env = scratch_copy(built_env)
+    try:
+        measure(options, env, database)
+    finally:
+        if not options.keep:
+            drop_scratch_copy(env)
+
+
+SCRATCH = "qinqing_bench_intake"
+
+
+def scratch_copy(env: dict) -> dict:
+    """A copy of the built database to file into (the built one stays as generated)."""
+    copy = dict(env)
+    if env.get("DATABASE_URL", "").startswith("postgres"):
+        import psycopg
+
+        base, _slash, name = env["DATABASE_URL"].rpartition("/")
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
+            # FILE_COPY copies the files (the default WAL_LOG strategy writes the whole database
+            # through the WAL, and the checkpoint that follows would land inside the measurement);
+            # CHECKPOINT settles what is left before the clock starts.
+            connection.execute(f'CREATE DATABASE "{SCRATCH}" TEMPLATE "{name}" STRATEGY FILE_COPY')
+            connection.execute("CHECKPOINT")
+        copy["DATABASE_URL"] = f"{base}/{SCRATCH}"
+    else:
+        target = Path(env["QINQING_VAR_DIR"] + "-intake")
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(env["QINQING_VAR_DIR"], target)
+        copy["QINQING_VAR_DIR"] = str(target)
+    return copy
+
+
+def drop_scratch_copy(env: dict) -> None:
+    if env.get("DATABASE_URL", "").startswith("postgres"):
+        import psycopg
+
+        base = env["DATABASE_URL"].rpartition("/")[0]
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
+    else:
+        shutil.rmtree(env["QINQING_VAR_DIR"], ignore_errors=True)
+
+
+def measure(options, env: dict, database: str) -> None:
     key_name = f"bench-intake-{int(time.time())}"
     key = run(["apikey", "create", "--name", key_name, "--scope", "appeals:write"], env).split()[0]
     appeals_before, events_before = count_rows(env)
