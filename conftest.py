@@ -15,7 +15,9 @@ def _audit_triggers_allow_flush(request):
     from qinqing.core.audit import _set_maintenance
 
     names = request.fixturenames
-    transactional = "transactional_db" in names or "live_server" in names
+    marker = request.node.get_closest_marker("django_db")
+    transactional = ("transactional_db" in names or "live_server" in names
+                     or bool(marker is not None and marker.kwargs.get("transaction")))
     uses_db = transactional or "db" in names
     if uses_db:
         request.getfixturevalue("transactional_db" if transactional else "db")

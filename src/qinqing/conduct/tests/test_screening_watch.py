@@ -298,11 +298,12 @@ def _insert_relative(raw, official_id: int, person_id: int) -> None:
 def test_a_relative_and_a_link_of_one_person_written_at_once_are_not_missed(first):
     """Each transaction's trigger cannot see the other's uncommitted row; the person-row locks
     make the second wait for the first to commit, and then see its row."""
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite has one writer at a time")
     official = factories.make_official(name="并发官员")
     person = factories.make_person(name="并发亲属")
     enterprise = factories.make_enterprise()
+    if connection.vendor != "postgresql":
+        _sqlite_writers_cannot_overlap(first, official, person, enterprise)
+        return
     first_connection, second_connection = _raw_connection(), _raw_connection()
     link_ids = []
     try:
@@ -329,3 +330,29 @@ def test_a_relative_and_a_link_of_one_person_written_at_once_are_not_missed(firs
         first_connection.close()
         second_connection.close()
     assert link_ids[0] in watched_links()
+
+
+def _sqlite_writers_cannot_overlap(first, official, person, enterprise):
+    """SQLite: the race cannot happen. Every transaction begins IMMEDIATE (settings), so a
+    second writer cannot even begin while the first is open; once the first commits, the
+    second one's trigger sees its row."""
+    import sqlite3
+
+    other = sqlite3.connect(connection.settings_dict["NAME"], uri=True, timeout=0.1, isolation_level=None)
+    relative_sql = ("INSERT INTO directory_relatedperson (official_id, person_id, relationship, occupation)"
+                    " VALUES (?, ?, 'sibling', '')", [official.pk, person.pk])
+    link_sql = ("INSERT INTO directory_enterpriselink (person_id, enterprise_id, kind, role, source)"
+                " VALUES (?, ?, 'employee', '', 'test')", [person.pk, enterprise.pk])
+    first_sql, second_sql = (relative_sql, link_sql) if first == "relative" else (link_sql, relative_sql)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(first_sql[0].replace("?", "%s"), first_sql[1])
+            with pytest.raises(sqlite3.OperationalError):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")
+        other.execute(*second_sql)
+        other.execute("COMMIT")
+    finally:
+        other.close()
+    link_id = EnterpriseLink.objects.get(person_id=person.pk, enterprise_id=enterprise.pk).pk
+    assert link_id in watched_links()
