@@ -46,3 +46,47 @@ def test_an_appeal_with_attachments_is_audited_in_one_batch_and_verifies():
     assert events[0].seq == events[1].seq + 1
     assert result.appeal.tracking_number.startswith("SQ20250930")
     assert audit.verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_filings_from_many_connections_at_once_get_unique_numbers_and_keep_the_chain_intact():
+    """Four workers file at the same time, each on its own connection (prepared statements,
+    the counter row, the chain head's lock). SQLite has one writer at a time, so there the
+    workers take turns; PostgreSQL runs them truly concurrently."""
+    import threading
+
+    from django.db import connections
+
+    from ..models import Appeal
+
+    serial = threading.Lock() if connection.vendor != "postgresql" else None
+    numbers, errors = [], []
+
+    def worker(index: int) -> None:
+        try:
+            for number in range(10):
+                if serial:
+                    serial.acquire()
+                try:
+                    result = services.appeal_file(channel=Channel.API, title="", actor=None,
+                                                  content=f"并发诉求 {index}-{number}：用电报装进度", contact_phone=f"1390013{index:02d}{number:02d}")
+                finally:
+                    if serial:
+                        serial.release()
+                numbers.append(result.tracking_number)
+        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(index,)) for index in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert len(numbers) == len(set(numbers)) == 40
+    assert Appeal.objects.count() == 40
+    assert AuditEvent.objects.filter(action="appeals.appeal.file").count() == 40
+    assert audit.verify_chain().ok
