@@ -326,10 +326,13 @@ class _Generator:
         if not users:
             return
 
+        bound: list[tuple] = []
+
         def bind(username: str, official: Official, what: str) -> None:
             user = users.get(username)
             if user is not None and not Official.objects.filter(user=user).exists():
                 official.user = user
+                bound.append((user, official))
                 self.summary.linked_accounts[username] = what
 
         # Bound before their own insert? Leaders and heads are already saved, so bind the
@@ -364,7 +367,15 @@ class _Generator:
                 official.user = user
                 official.save(update_fields=["user"])
                 audit.record_event(actor=ACTOR, action="directory.official.update", instance=official, before=before, details={"source": "demo"})
+            bound.append((user, official))
             self.summary.linked_accounts[username] = what
+        # The official behind a demo account carries the account's name, so that pages and
+        # letters say 张伟 where the demo accounts list says "official（张伟）".
+        from .services import person_update
+
+        for user, official in bound:
+            if user.first_name and official.person.name != user.first_name:
+                person_update(person=official.person, name=user.first_name, actor=ACTOR)
 
     def build_relatives(self, officials: list[Official]) -> list[tuple[Official, Person, str]]:
         """Spouse, children and children's spouses; returns (official, person, relationship)."""
