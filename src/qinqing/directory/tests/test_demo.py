@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_district_is_valid_coherent_and_fully_audited(make_user):
     for username, role in (("official", Role.OFFICIAL), ("leader", Role.SUPERVISING_LEADER), ("district", Role.DISTRICT_LEADER),
                            ("handler", Role.DEPARTMENT_HANDLER), ("enterprise", Role.ENTERPRISE_USER)):
-        make_user(role, username=username)
+        make_user(role, username=username, full_name={"official": "张伟", "leader": "刘洋"}.get(username, ""))
     call_command("demo", scale=50, seed=3, conflict_share=0.05, verbosity=0)
 
     assert Enterprise.objects.count() == 50
@@ -48,6 +48,8 @@ def test_demo_district_is_valid_coherent_and_fully_audited(make_user):
     # demo accounts are linked
     official = Official.objects.get(user__username="official")
     assert official.supervising_leader.user.username == "leader"
+    # ... and carry the accounts' names (pages and letters agree with the accounts list)
+    assert official.person.name == "张伟" and official.supervising_leader.person.name == "刘洋"
     assert Official.objects.get(user__username="district").unit.code == "ZF"
     assert Official.objects.get(user__username="handler").unit.name == "区行政审批局"
     assert EnterpriseMembership.objects.get(user__username="enterprise").is_head
