@@ -58,6 +58,8 @@ def main() -> None:
                                          "to measure before/after an optimisation)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch copy the appeals were filed into")
     options = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("appeals_intake needs the wrk load generator: apt-get install wrk (Debian's package)")
     built_env, database, _built = database_env(options.count, rebuild=options.rebuild)
     env = scratch_copy(built_env)
     try:
