@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import audit, calendar, db
 from qinqing.core.crypto import blind_index
-from qinqing.core.db import insert_instance
 from qinqing.core.errors import Conflict, PermissionDeniedError, ServiceError
 from qinqing.core.models import ApiKey
 from qinqing.core.roles import Role, has_role
@@ -141,7 +140,7 @@ def _fingerprint(title: str, content: str) -> str:
 
 
 def _add_step(appeal: Appeal, kind: str, actor, text: str = "") -> AppealStep:
-    return insert_instance(AppealStep(appeal=appeal, kind=kind, actor_label=actor_label(actor), text=str(text), at=timezone.now()))
+    return db.insert_instance(AppealStep(appeal=appeal, kind=kind, actor_label=actor_label(actor), text=str(text), at=timezone.now()))
 
 
 def _deadline(start: datetime.date, key: str) -> datetime.date:
@@ -359,7 +358,7 @@ def appeal_file(
             db.insert_family(appeal, [(step, "appeal"), (acknowledgement, "appeal")])
             notify.deliver_after_commit(acknowledgement)
         else:
-            insert_instance(appeal)
+            db.insert_instance(appeal)
             _add_step(original, "duplicate_merged", audit_actor,
                       gettext("A repeated submission %(number)s was merged into this appeal.") % {"number": appeal.tracking_number})
             _notify_submitter(appeal, gettext("You already filed this appeal; it is being handled under tracking number %(number)s.") % {

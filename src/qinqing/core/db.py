@@ -1,4 +1,9 @@
-"""Database plumbing: the SQLite function the append-only triggers consult."""
+"""Database plumbing: the SQLite function the append-only triggers consult, and the plain-SQL
+helpers of the request hot paths."""
+
+import time
+
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 
 def register_sqlite_functions(sender, connection, **kwargs) -> None:
@@ -28,8 +33,6 @@ _PLAIN_TYPES: dict[tuple[str, str], list] = {}
 def _plain_type(field) -> type | None:
     """``str``/``int``/``bool`` for a field of a stock Django type whose save path only casts
     the attribute to that type (no ``auto_now``, no encryption, no JSON); None otherwise."""
-    from django.db import models
-
     kind = type(field)
     if kind in (models.CharField, models.TextField, models.SlugField):
         return str
@@ -45,8 +48,7 @@ def _plain_type(field) -> type | None:
 
 def insert_statement(model, *, returning: bool) -> tuple[str, list]:
     """(``INSERT … VALUES (%s, …)`` [``RETURNING pk``], the fields in column order), cached."""
-    from django.db import connection
-
+    connection = connections[DEFAULT_DB_ALIAS]
     cache_key = (connection.vendor, model._meta.label, returning)
     if cache_key not in _INSERT_SQL:
         fields = [field for field in model._meta.concrete_fields if not field.primary_key]
@@ -64,7 +66,7 @@ def insert_values(instance, fields, connection=None) -> list:
     what ``pre_save`` + ``get_db_prep_save`` give, with the stock text/number/boolean/foreign
     key fields cast directly (the generic path cost more than the rest of an insert)."""
     if connection is None:
-        from django.db import connection
+        connection = connections[DEFAULT_DB_ALIAS]
     key = (instance._meta.label, ",".join(field.attname for field in fields))
     plain = _PLAIN_TYPES.get(key)
     if plain is None:
@@ -89,17 +91,13 @@ def execute(sql: str, params: list | tuple = ()) -> list[tuple] | None:
     Errors are Django's database errors either way, and the statement is logged wherever
     Django logs queries (``CaptureQueriesContext``, DEBUG).
     """
-    import time
-
-    import psycopg
-    from django.db import connections
-    from django.db.utils import DEFAULT_DB_ALIAS
-
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall() if cursor.description is not None else None
+    import psycopg  # PostgreSQL deployments only
+
     connection.ensure_connection()
     connection.validate_thread_sharing()
     started = time.monotonic()
@@ -117,9 +115,6 @@ def execute(sql: str, params: list | tuple = ()) -> list[tuple] | None:
 def insert_instance(instance):
     """INSERT one unsaved model instance (no signals, no ``save()`` override) and set its primary
     key from ``RETURNING`` (PostgreSQL, SQLite ≥ 3.35). Returns the instance, now saved."""
-    from django.db import connections
-    from django.db.utils import DEFAULT_DB_ALIAS
-
     connection = connections[DEFAULT_DB_ALIAS]
     sql, fields = insert_statement(type(instance), returning=True)
     instance.pk = execute(sql, insert_values(instance, fields, connection))[0][0]
@@ -136,9 +131,6 @@ def insert_family(parent, children: list[tuple]) -> None:
     setting every primary key and the children's foreign keys. On PostgreSQL in ONE statement
     (data-modifying CTEs: the children take the parent's new id inside the statement);
     elsewhere one INSERT each."""
-    from django.db import connections
-    from django.db.utils import DEFAULT_DB_ALIAS
-
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
         insert_instance(parent)
@@ -180,10 +172,9 @@ def insert_family(parent, children: list[tuple]) -> None:
 def insert_rows(model, objects: list, *, batch_size: int = 2000) -> None:
     """INSERT unsaved instances in bulk (primary keys are not read back): ``COPY`` on
     PostgreSQL, one ``executemany`` per batch elsewhere."""
-    from django.db import connection
-
     if not objects:
         return
+    connection = connections[DEFAULT_DB_ALIAS]
     fields = insert_statement(model, returning=False)[1]
     rows = [insert_values(instance, fields, connection) for instance in objects]
     bulk_insert(model._meta.db_table, [field.column for field in fields], rows, batch_size=batch_size)
@@ -197,12 +188,9 @@ def bulk_insert(table: str, columns: list[str], rows: list, *, batch_size: int =
     sweep's audit events, steps and notifications were most of its time). Elsewhere one
     ``executemany`` per ``batch_size`` rows.
     """
-    import time
-
-    from django.db import connection
-
     if not rows:
         return
+    connection = connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
     column_list = ", ".join(quote(column) for column in columns)
     if connection.vendor == "postgresql":
