@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit
+from qinqing.core import audit, db
 from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
 from qinqing.directory.models import Enterprise, Official
@@ -129,9 +129,7 @@ def _recused_and_exempted(*, official: Official, matter_type: str, matter_id: st
     sql = _MATTER_SQL.format(recusal=Recusal._meta.db_table, exemption=AssignmentExemption._meta.db_table,
                              effective=", ".join(["%s"] * len(EFFECTIVE_RECUSAL)))
     matter = [official.pk, matter_type, matter_id]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*matter, *(str(status) for status in EFFECTIVE_RECUSAL), *matter])
-        recused, exempted = cursor.fetchone()
+    recused, exempted = db.execute(sql, [*matter, *(str(status) for status in EFFECTIVE_RECUSAL), *matter])[0]
     return bool(recused), bool(exempted)
 
 
