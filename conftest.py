@@ -51,3 +51,36 @@ def workday_calendar(db):
     load_test_calendar()
     yield
     calendar.invalidate()
+
+
+@pytest.fixture
+def frozen_clock():
+    """Freeze ``core.clock`` (and everything else that reads the time) at a moment:
+    ``frozen_clock("2026-12-20 10:00")`` (district time) or a date/datetime. Later calls
+    move it; time stands still until then. Uses time-machine, which patches the C-level
+    clocks, so Django, the database defaults and the services all agree."""
+    import datetime
+    import zoneinfo
+
+    import time_machine
+
+    zone = zoneinfo.ZoneInfo("Asia/Shanghai")
+    travellers = []
+
+    def freeze(moment):
+        if isinstance(moment, str):
+            moment = datetime.datetime.fromisoformat(moment) if (" " in moment or "T" in moment) else datetime.date.fromisoformat(moment)
+        if isinstance(moment, datetime.date) and not isinstance(moment, datetime.datetime):
+            moment = datetime.datetime.combine(moment, datetime.time(10, 0))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        while travellers:
+            travellers.pop().stop()
+        traveller = time_machine.travel(moment, tick=False)
+        traveller.start()
+        travellers.append(traveller)
+        return moment
+
+    yield freeze
+    while travellers:
+        travellers.pop().stop()

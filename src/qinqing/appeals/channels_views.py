@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from qinqing.appeals import services
 from qinqing.appeals.models import Appeal, Channel
-from qinqing.core import audit
+from qinqing.core import audit, clock
 from qinqing.core.errors import NotFound, ServiceError
 from qinqing.core.permissions import role_required, user_has_any_role
 from qinqing.core.roles import Role
@@ -260,7 +260,7 @@ def _wechat_reply(config, message, text: str, params) -> HttpResponse:
 @role_required(*OPERATOR_ROLES)
 @require_http_methods(["GET", "POST"])
 def operator_record(request):
-    form = OperatorAppealForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    form = OperatorAppealForm(request.POST or None, initial={"received_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         enterprise = intake.match_enterprise(data["enterprise_uscc"])
@@ -286,8 +286,8 @@ def _received_at(received_on):
     """Today keeps the current time; an earlier day counts from that day's start of office hours."""
     import datetime
 
-    if received_on == timezone.localdate():
-        return timezone.now()
+    if received_on == clock.today():
+        return clock.now()
     return timezone.make_aware(datetime.datetime.combine(received_on, datetime.time(9, 0)))
 
 
@@ -307,7 +307,7 @@ def operator_acknowledgement(request, tracking_number: str):
         "merged": appeal.merged_into_id is not None,
         "contact_address": request.session.get(f"appeals_operator_address:{appeal.tracking_number}", ""),
         "printable": appeal.channel == Channel.LETTER or request.GET.get("print") == "1",
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "district_name": settings.QINQING.get("DISTRICT_NAME", ""),
     }
     return render(request, "appeals/operator_acknowledgement.html", context)

@@ -7,10 +7,10 @@ office may ask for the figures to be recomputed now.
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qinqing.core import clock
 from qinqing.core.errors import ServiceError
 from qinqing.core.excel import xlsx_response
 from qinqing.core.permissions import role_required
@@ -57,7 +57,7 @@ def dashboard_page(request):
         "filter": flt, "errors": errors, "figures": result, "overdue": overdue, "overdue_count": overdue_count,
         "units": Unit.objects.filter(is_active=True).order_by("code").values("pk", "name"),
         "may_refresh": services.is_supervision(request.user),
-        "stale": result.computed_on != timezone.localdate(),
+        "stale": result.computed_on != clock.today(),
         **_charts(result),
     }
     return render(request, "appeals/dashboard.html", context, status=400 if errors else 200)

@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, calendar
+from qinqing.core import audit, calendar, clock
 from qinqing.core.crypto import EncryptedTextField, blind_index
 from qinqing.core.errors import ServiceError
 from qinqing.directory.models import Enterprise, Official, Unit
@@ -466,7 +466,7 @@ def generate_appeals(*, count: int, seed: int | None = None, as_of: datetime.dat
         raise ValueError("count must be at least 1")
     if not Unit.objects.filter(code=ROOT_CODE).exists():
         raise ServiceError(_("Load the demo district first (./qinqing demo --scale N)."), code="demo_missing")
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or clock.today()
     years = calendar.snapshot().years
     missing = [year for year in range(FIRST_DAY.year, as_of.year + 1) if year not in years]
     if missing:

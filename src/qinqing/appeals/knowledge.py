@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit
+from qinqing.core import audit, clock
 from qinqing.core.audit import SystemActor
 from qinqing.core.errors import NotFound, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
@@ -88,7 +87,7 @@ def interpretation_create(*, question: str, answer: str, article_keys, actor, ke
     """A new interpretation, unpublished until someone publishes it."""
     _require_editor(actor)
     values = _clean(question=question, answer=answer, article_keys=article_keys, keywords=keywords)
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         interpretation = PolicyInterpretation.objects.create(**values, author=_author(actor), created_at=now, updated_at=now)
         audit.record_event(actor=actor, action="appeals.policyinterpretation.create", instance=interpretation, before=None)
@@ -104,7 +103,7 @@ def interpretation_update(*, interpretation: PolicyInterpretation, question: str
         before = audit.snapshot(locked)
         for name, value in values.items():
             setattr(locked, name, value)
-        locked.updated_at = timezone.now()
+        locked.updated_at = clock.now()
         locked.save(update_fields=[*values, "updated_at"])
         audit.record_event(actor=actor, action="appeals.policyinterpretation.update", instance=locked, before=before)
     return locked
@@ -119,8 +118,8 @@ def interpretation_publish(*, interpretation: PolicyInterpretation, published: b
             return locked
         before = audit.snapshot(locked)
         locked.is_published = published
-        locked.published_at = timezone.now() if published else None
-        locked.updated_at = timezone.now()
+        locked.published_at = clock.now() if published else None
+        locked.updated_at = clock.now()
         locked.save(update_fields=["is_published", "published_at", "updated_at"])
         audit.record_event(actor=actor, action="appeals.policyinterpretation." + ("publish" if published else "withdraw"),
                            instance=locked, before=before)

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
+from qinqing.core import clock
 from qinqing.core.db import insert_instance
 from qinqing.core.identifiers import mask_phone
 
@@ -73,7 +73,7 @@ def deliver(notification: Notification) -> bool:
         logger.warning("notification %s on channel %s failed: %s", notification.pk, notification.channel, type(error).__name__)
         return False
     Notification.objects.filter(pk=notification.pk).update(
-        attempts=F("attempts") + 1, status=NotificationStatus.SENT, sent_at=timezone.now(), last_error=""
+        attempts=F("attempts") + 1, status=NotificationStatus.SENT, sent_at=clock.now(), last_error=""
     )
     return True
 
@@ -107,7 +107,7 @@ def queue(*, appeal, channel: str, recipient: str, text: str) -> Notification:
 
 def outbox_row(*, appeal, channel: str, recipient: str, text: str) -> Notification:
     """The unsaved outbox row ``queue`` writes (for a caller that inserts it with its appeal)."""
-    return Notification(appeal=appeal, channel=channel, recipient=recipient or "", text=str(text), created_at=timezone.now())
+    return Notification(appeal=appeal, channel=channel, recipient=recipient or "", text=str(text), created_at=clock.now())
 
 
 def deliver_after_commit(notification: Notification) -> None:

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from qinqing.core import clock
 
 from .models import Appeal, Status, Track
 
@@ -182,7 +183,7 @@ def train(examples: list[Example], *, minimum: int | None = None, history_count:
         report.unit_accuracy = _cross_validated_accuracy(texts, units, tokenizer)
         report.track_accuracy = _cross_validated_accuracy(texts, tracks, tokenizer) if len(track_counts) >= 2 else None
         unit_model, track_model = _fit(texts, units, tokenizer), _fit(texts, tracks, tokenizer)
-    report.trained_at = timezone.now()
+    report.trained_at = clock.now()
     report.trained = True
     bundle = {
         "format": MODEL_FORMAT,

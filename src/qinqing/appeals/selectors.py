@@ -13,9 +13,8 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
-from qinqing.core import calendar
+from qinqing.core import calendar, clock
 from qinqing.core.errors import NotFound, ServiceError
 from qinqing.core.roles import has_role
 from qinqing.directory.selectors import enterprises_for_user, unit_scope_ids
@@ -129,7 +128,7 @@ def all_appeals() -> QuerySet[Appeal]:
 
 
 def today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def is_overdue(appeal: Appeal, on: datetime.date | None = None) -> bool:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, calendar, db
+from qinqing.core import audit, calendar, clock, db
 from qinqing.core.crypto import blind_index
 from qinqing.core.errors import Conflict, PermissionDeniedError, ServiceError
 from qinqing.core.models import ApiKey
@@ -109,9 +109,6 @@ def track_limit_set(*, key: str, value: int, actor) -> TrackLimit:
 
 
 # --- helpers ---------------------------------------------------------------------------
-def _today() -> datetime.date:
-    return timezone.localdate()
-
 
 def actor_label(actor) -> str:
     if isinstance(actor, ApiKey):
@@ -140,7 +137,7 @@ def _fingerprint(title: str, content: str) -> str:
 
 
 def _add_step(appeal: Appeal, kind: str, actor, text: str = "") -> AppealStep:
-    return db.insert_instance(AppealStep(appeal=appeal, kind=kind, actor_label=actor_label(actor), text=str(text), at=timezone.now()))
+    return db.insert_instance(AppealStep(appeal=appeal, kind=kind, actor_label=actor_label(actor), text=str(text), at=clock.now()))
 
 
 def _deadline(start: datetime.date, key: str) -> datetime.date:
@@ -303,7 +300,7 @@ def appeal_file(
         raise ServiceError(_("Attach at most 5 files."), code="too_many_attachments", field="attachments")
 
     # Kept in UTC, as the database returns it, so the audit snapshot needs no re-read.
-    received_at = (received_at or timezone.now()).astimezone(datetime.UTC)
+    received_at = (received_at or clock.now()).astimezone(datetime.UTC)
     received_on = timezone.localdate(received_at)
     phone_index = blind_index(phone) if phone else ""
     normalised = normalise_text(f"{title}{content}")
@@ -352,7 +349,7 @@ def appeal_file(
                 text = gettext("Your appeal has been received. Tracking number %(number)s.") % {"number": appeal.tracking_number}
             # The appeal, its first timeline step and its acknowledgement in the outbox: one
             # statement on PostgreSQL.
-            step = AppealStep(kind="received", actor_label=actor_label(audit_actor), at=timezone.now(),
+            step = AppealStep(kind="received", actor_label=actor_label(audit_actor), at=clock.now(),
                               text=gettext("Received through %(channel)s.") % {"channel": Channel(channel).label})
             acknowledgement = notify.outbox_row(appeal=appeal, channel=appeal.channel, recipient=_recipient(appeal), text=text)
             db.insert_family(appeal, [(step, "appeal"), (acknowledgement, "appeal")])
@@ -555,7 +552,7 @@ def appeal_triage(*, appeal: Appeal, track: str, actor, complexity: str = Comple
         if category:
             locked.category = category
             fields.append("category")
-        start = locked.stage_started_on if locked.round == 1 else _today()
+        start = locked.stage_started_on if locked.round == 1 else clock.today()
         fields += _new_deadline(locked, _stage_deadline(locked, start))
         return Change(fields, gettext("Track: %(track)s; due %(date)s.") % {"track": Track(track).label, "date": locked.due_at.isoformat()})
 
@@ -571,7 +568,7 @@ def appeal_assign(*, appeal: Appeal, unit, actor, co_units=()) -> Appeal:
     def apply(locked: Appeal) -> Change:
         locked.handling_unit = unit
         locked.handler = None
-        locked.assigned_on = _today()
+        locked.assigned_on = clock.today()
         locked.co_handling_units.set(co_units)
         names = "、".join(co.name for co in co_units)
         text = gettext("Assigned to %(unit)s.") % {"unit": unit.name}
@@ -594,12 +591,12 @@ def appeal_object(*, appeal: Appeal, reason: str, actor) -> Appeal:
 
     def apply(locked: Appeal) -> Change:
         window_end = _deadline(locked.assigned_on, LimitKey.OBJECTION_WINDOW)
-        if _today() > window_end:
+        if clock.today() > window_end:
             raise ServiceError(
                 _("The window to object ended on %(date)s: a unit may object within %(days)s working day(s) of the assignment (article 8)."),
                 code="objection_window_closed", field="reason", params={"date": window_end.isoformat(), "days": limit_value(LimitKey.OBJECTION_WINDOW)},
             )
-        objection = Objection.objects.create(appeal=locked, unit=locked.handling_unit, reason=reason, created_at=timezone.now())
+        objection = Objection.objects.create(appeal=locked, unit=locked.handling_unit, reason=reason, created_at=clock.now())
         audit.record_event(actor=actor, action="appeals.objection.create", instance=objection, before=None)
         unit_name = locked.handling_unit.name
         locked.handling_unit = None
@@ -652,7 +649,7 @@ def appeal_reply(*, appeal: Appeal, text: str, actor) -> Appeal:
 
     def apply(locked: Appeal) -> Change:
         _require_track(locked, Track.RESOLVE)
-        locked.reply, locked.replied_at = text, timezone.now()
+        locked.reply, locked.replied_at = text, clock.now()
         return Change(["reply", "replied_at"], text,
                       notify=gettext("Reply to your appeal %(number)s: %(text)s") % {"number": locked.tracking_number, "text": text})
 
@@ -662,11 +659,11 @@ def appeal_reply(*, appeal: Appeal, text: str, actor) -> Appeal:
 def appeal_escalate(*, appeal: Appeal, authority: str, reported_on: datetime.date | None = None, actor) -> Appeal:
     """Record the report to the higher authority (需要上报·限时报出); it stays open for the answer."""
     authority = _required(authority, "authority", _("The higher authority"))
-    reported_on = reported_on or _today()
+    reported_on = reported_on or clock.today()
 
     def apply(locked: Appeal) -> Change:
         _require_track(locked, Track.ESCALATE)
-        if reported_on > _today():
+        if reported_on > clock.today():
             raise ServiceError(_("The date reported cannot be in the future."), code="future_date", field="reported_on")
         escalation = Escalation.objects.create(appeal=locked, authority=authority, reported_on=reported_on)
         audit.record_event(actor=actor, action="appeals.escalation.create", instance=escalation, before=None)
@@ -685,10 +682,10 @@ def appeal_relay_higher_answer(*, appeal: Appeal, answer: str, actor) -> Appeal:
         escalation = locked.escalations.filter(answer_relayed_at__isnull=True).order_by("-pk").first()
         if escalation is not None:
             before = audit.snapshot(escalation)
-            escalation.answer, escalation.answer_relayed_at = answer, timezone.now()
+            escalation.answer, escalation.answer_relayed_at = answer, clock.now()
             escalation.save(update_fields=["answer", "answer_relayed_at"])
             audit.record_event(actor=actor, action="appeals.escalation.answer", instance=escalation, before=before)
-        locked.reply, locked.replied_at = answer, timezone.now()
+        locked.reply, locked.replied_at = answer, clock.now()
         return Change(["reply", "replied_at"], answer,
                       notify=gettext("Answer to your appeal %(number)s: %(text)s") % {"number": locked.tracking_number, "text": answer})
 
@@ -702,7 +699,7 @@ def appeal_decline(*, appeal: Appeal, reason: str, basis: str, actor) -> Appeal:
 
     def apply(locked: Appeal) -> Change:
         _require_track(locked, Track.DECLINE)
-        locked.decline_reason, locked.decline_basis, locked.replied_at = reason, basis, timezone.now()
+        locked.decline_reason, locked.decline_basis, locked.replied_at = reason, basis, clock.now()
         locked.reply = reason
         text = gettext("Cannot be handled: %(reason)s Basis: %(basis)s") % {"reason": reason, "basis": basis}
         return Change(["decline_reason", "decline_basis", "reply", "replied_at"], text,
@@ -721,7 +718,7 @@ def extension_request(*, appeal: Appeal, days: int, reason: str, actor) -> Exten
     created: list[ExtensionRequest] = []
 
     def apply(locked: Appeal) -> Change:
-        if locked.due_at is None or _today() > locked.due_at:
+        if locked.due_at is None or clock.today() > locked.due_at:
             raise ServiceError(_("An extension must be requested before the deadline (%(date)s) (article 8)."), code="extension_too_late",
                                field="days", params={"date": locked.due_at.isoformat() if locked.due_at else "-"})
         max_count = limit_value(LimitKey.EXTENSION_MAX_COUNT)
@@ -729,7 +726,7 @@ def extension_request(*, appeal: Appeal, days: int, reason: str, actor) -> Exten
         if used >= max_count:
             raise ServiceError(_("This appeal already has %(count)s extension(s); at most %(max)s are allowed (article 8)."),
                                code="extension_cap", field="days", params={"count": used, "max": max_count})
-        request = ExtensionRequest.objects.create(appeal=locked, days=days, reason=reason, requested_at=timezone.now(), due_before=locked.due_at)
+        request = ExtensionRequest.objects.create(appeal=locked, days=days, reason=reason, requested_at=clock.now(), due_before=locked.due_at)
         audit.record_event(actor=actor, action="appeals.extensionrequest.create", instance=request, before=None)
         created.append(request)
         return Change([], gettext("Extension of %(days)s working day(s) requested: %(reason)s") % {"days": days, "reason": reason})
@@ -747,7 +744,7 @@ def extension_decide(*, request: ExtensionRequest, approve: bool, actor, note: s
             raise Conflict(_("This extension request was already decided."), code="already_decided", field="request")
         before = audit.snapshot(current)
         current.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
-        current.decided_at, current.decision_note = timezone.now(), (note or "").strip()
+        current.decided_at, current.decision_note = clock.now(), (note or "").strip()
         fields: list[str] = []
         if approve:
             current.due_after = calendar.add_workdays(locked.due_at or current.due_before, current.days)
@@ -769,7 +766,7 @@ def appeal_urge(*, appeal: Appeal, actor, text: str = "") -> Appeal:
     """催办: remind the handling unit of the deadline."""
 
     def apply(locked: Appeal) -> Change:
-        locked.urged_on = _today()
+        locked.urged_on = clock.today()
         return Change(["urged_on"], (text or "").strip() or gettext("Urged: the deadline is %(date)s.") % {
             "date": locked.due_at.isoformat() if locked.due_at else "-"})
 
@@ -785,7 +782,7 @@ def appeal_rate(*, appeal: Appeal, satisfaction: str, actor, comment: str = "") 
 
     def apply(locked: Appeal) -> Change:
         rating = Rating.objects.create(appeal=locked, round=locked.round, satisfaction=satisfaction, comment=(comment or "").strip(),
-                                       created_at=timezone.now())
+                                       created_at=clock.now())
         audit.record_event(actor=actor, action="appeals.rating.create", instance=rating, before=None)
         created.append(rating)
         step = Satisfaction(satisfaction).label + (f": {rating.comment}" if rating.comment else "")
@@ -800,7 +797,7 @@ def appeal_rate(*, appeal: Appeal, satisfaction: str, actor, comment: str = "") 
             locked.round = 2
             step += " " + gettext("Reopened for a second round.")
         locked.status = Status.IN_PROGRESS if locked.handler_id else (Status.ASSIGNED if locked.handling_unit_id else Status.TRIAGED)
-        fields += _new_deadline(locked, _stage_deadline(locked, _today()) if locked.track else None)
+        fields += _new_deadline(locked, _stage_deadline(locked, clock.today()) if locked.track else None)
         return Change(fields, step)
 
     _transition(appeal=appeal, action="rate", actor=actor, apply=apply)
@@ -813,7 +810,7 @@ def appeal_revisit(*, appeal: Appeal, notes: str, actor, method: str = "phone") 
     created: list[Revisit] = []
 
     def apply(locked: Appeal) -> Change:
-        revisit = Revisit.objects.create(appeal=locked, method=(method or "phone")[:40], notes=notes, created_at=timezone.now())
+        revisit = Revisit.objects.create(appeal=locked, method=(method or "phone")[:40], notes=notes, created_at=clock.now())
         audit.record_event(actor=actor, action="appeals.revisit.create", instance=revisit, before=None)
         created.append(revisit)
         return Change([], notes)
@@ -824,7 +821,7 @@ def appeal_revisit(*, appeal: Appeal, notes: str, actor, method: str = "phone") 
 
 def appeal_close(*, appeal: Appeal, actor) -> Appeal:
     def apply(locked: Appeal) -> Change:
-        locked.closed_at = timezone.now()
+        locked.closed_at = clock.now()
         return Change(["closed_at"], gettext("Closed."))
 
     return _transition(appeal=appeal, action="close", actor=actor, apply=apply)

@@ -20,10 +20,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 
-from qinqing.core import audit, calendar
+from qinqing.core import audit, calendar, clock
 from qinqing.core.db import insert_rows
 
 from .models import OPEN_STATUSES, Appeal, AppealStep, Level, LimitKey, Notification
@@ -68,8 +67,8 @@ def _apply(rows: list[tuple], *, action: str, updates: dict, step_text: str, not
 
 
 def run_sweep(*, today: datetime.date | None = None, actor=SWEEP_ACTOR) -> SweepResult:
-    today = today or timezone.localdate()
-    now = timezone.now()
+    today = today or clock.today()
+    now = clock.now()
     result = SweepResult(today=today)
     urge_until = calendar.add_workdays(today, limit_value(LimitKey.URGE_BEFORE))
     open_rows = Appeal.objects.filter(status__in=OPEN_STATUSES)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
+from qinqing.core import clock
 from qinqing.core.errors import NotFound
 from qinqing.core.roles import Role, has_role
 from qinqing.directory.selectors import official_for_user
@@ -80,7 +80,7 @@ def gifts_of(user) -> QuerySet[GiftRecord]:
 
 def gifts_overdue(*, days: int, today: datetime.date | None = None) -> QuerySet[GiftRecord]:
     """Items still not handed in ``days`` after they were received (15.1)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return (GiftRecord.objects.filter(disposition=GiftDisposition.PENDING, occurred_on__lte=today - datetime.timedelta(days=days))
             .select_related("official__person", "giver_enterprise"))
 
@@ -90,7 +90,7 @@ def red_flags(*, today: datetime.date | None = None) -> dict:
     from .services import rules
 
     current = rules()
-    today = today or timezone.localdate()
+    today = today or clock.today()
     year_ago = today - datetime.timedelta(days=365)
     recent = ActivityRequest.objects.filter(event_date__gte=year_ago)
     repeated = (recent.values("official_id", "official__person__name", "enterprises__id", "enterprises__name")
@@ -114,7 +114,7 @@ def missing_annual_confirmations(year: int | None = None):
 
     from .models import AnnualConfirmation
 
-    year = year or timezone.localdate().year
+    year = year or clock.today().year
     confirmed = AnnualConfirmation.objects.filter(year=year).values("official_id")
     return Official.objects.filter(is_active=True).exclude(pk__in=confirmed).select_related("person", "unit")
 

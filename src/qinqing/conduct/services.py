@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, db
+from qinqing.core import audit, clock, db
 from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
 from qinqing.directory.models import Enterprise, Official
@@ -202,7 +202,7 @@ def _decide(recusal: Recusal, *, status: str, reason: str, actor, action: str) -
     recusal.status = status
     recusal.decision_reason = reason
     recusal.decided_by = _user_of(actor) or recusal.decided_by
-    recusal.decided_at = timezone.now()
+    recusal.decided_at = clock.now()
     recusal.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
     audit.record_event(actor=actor, action=action, instance=recusal, before=before, details={"article": "15.7"})
     return recusal
@@ -230,7 +230,7 @@ def recusal_order(*, official: Official, matter_type: str, matter_id: str, reaso
     with transaction.atomic():
         recusal = Recusal.objects.create(
             official=official, enterprise=enterprise, matter_type=matter_type, matter_id=str(matter_id), origin=RecusalOrigin.ORDERED,
-            status=RecusalStatus.ORDERED, decision_reason=reason, decided_by=actor, decided_at=timezone.now(),
+            status=RecusalStatus.ORDERED, decision_reason=reason, decided_by=actor, decided_at=clock.now(),
         )
         audit.record_event(actor=actor, action="conduct.recusal.order", instance=recusal, before=None, details={"article": "15.7"})
     return recusal
@@ -351,7 +351,7 @@ def evaluate_activity(*, official: Official, situation: str, enterprises, event_
         findings.append(_finding("unrelated_not_confirmed", Level.VIOLATION, "14.2"))
     if no_lottery_confirmed and no_unrelated_activities_confirmed:
         findings.append(_finding("no_lottery_or_unrelated", Level.PASSED, "14.2"))
-    now = now or timezone.now()
+    now = now or clock.now()
     if event_date and start_time:
         starts = timezone.make_aware(datetime.datetime.combine(event_date, start_time))
         if starts <= now:
@@ -406,7 +406,7 @@ def activity_submit(*, official: Official, situation: str, enterprises, event_da
             start_time=start_time, end_time=end_time, place=place.strip(), purpose=purpose.strip(), participants=participants.strip(),
             participant_count=participant_count or 1, cost_per_head=cost_per_head, alcohol_served=alcohol_served,
             no_lottery_confirmed=no_lottery_confirmed, no_unrelated_activities_confirmed=no_unrelated_activities_confirmed,
-            late_reason=(late_reason or "").strip() if is_late else "", is_late=is_late, findings=findings, submitted_at=timezone.now(),
+            late_reason=(late_reason or "").strip() if is_late else "", is_late=is_late, findings=findings, submitted_at=clock.now(),
         )
         activity.enterprises.set(enterprises)
         audit.record_event(actor=actor, action="conduct.activity.submit", instance=activity, before=None,
@@ -452,12 +452,12 @@ def activity_decide(*, activity, approve: bool, reason: str, actor):
         activity.status = ActivityStatus.APPROVED if approve else ActivityStatus.REFUSED
         activity.decided_by = user
         activity.decision_reason = reason
-        activity.decided_at = timezone.now()
+        activity.decided_at = clock.now()
         activity.save(update_fields=["status", "decided_by", "decision_reason", "decided_at"])
         audit.record_event(actor=actor, action="conduct.activity.approve" if approve else "conduct.activity.refuse", instance=activity,
                            before=before, details={"article": "14"})
         if approve:
-            year = timezone.localdate().year
+            year = clock.today().year
             last = ApprovalLetter.objects.select_for_update().filter(year=year).order_by("-sequence").first()
             sequence = (last.sequence if last else 0) + 1
             letter = ApprovalLetter.objects.create(
@@ -499,7 +499,7 @@ def activity_report(*, activity, actual_cost_per_head, actual_participants: str,
         report = ActivityReport.objects.create(
             activity=activity, actual_cost_per_head=actual_cost, actual_participants=(actual_participants or "").strip(),
             actual_participant_count=actual_participant_count or 1, alcohol_served=alcohol_served,
-            items_received=(items_received or "").strip(), differences=differences, reported_at=timezone.now(),
+            items_received=(items_received or "").strip(), differences=differences, reported_at=clock.now(),
         )
         audit.record_event(actor=actor, action="conduct.activity_report.create", instance=report, before=None, details={"article": "14"})
         before = audit.snapshot(activity)
@@ -541,7 +541,7 @@ def gift_record(*, official: Official, direction: str, kind: str, value, occurre
         gift = GiftRecord.objects.create(
             official=official, direction=direction, kind=kind, value=Decimal(value), occurred_on=occurred_on, disposition=disposition,
             giver_enterprise=giver_enterprise, giver_name=(giver_name or "").strip(), description=(description or "").strip(),
-            recorded_at=timezone.now(),
+            recorded_at=clock.now(),
         )
         audit.record_event(actor=actor, action="conduct.gift.record", instance=gift, before=None, details={"article": "15.1"})
     return gift
@@ -559,10 +559,10 @@ def gift_hand_in(*, gift, actor, handed_in_on=None):
         if gift.disposition != GiftDisposition.PENDING:
             raise ServiceError(_("Only an item not yet handed in can be handed in."), code="not_pending", field="disposition")
         before = audit.snapshot(gift)
-        year = timezone.localdate().year
+        year = clock.today().year
         count = GiftRecord.objects.filter(receipt_number__startswith=f"亲清收〔{year}〕").count()
         gift.disposition = GiftDisposition.HANDED_IN
-        gift.handed_in_on = handed_in_on or timezone.localdate()
+        gift.handed_in_on = handed_in_on or clock.today()
         gift.receipt_number = f"亲清收〔{year}〕{count + 1:04d}号"
         gift.receipt_issued_by = user
         gift.save(update_fields=["disposition", "handed_in_on", "receipt_number", "receipt_issued_by"])
@@ -593,7 +593,7 @@ def pledge_sign(*, enterprise: Enterprise, signatory_name: str, accepted: list[s
         if IntegrityPledge.objects.filter(enterprise=enterprise).exists():
             raise ServiceError(_("This enterprise has already signed the integrity pledge."), code="already_signed", field="enterprise")
         pledge = IntegrityPledge.objects.create(enterprise=enterprise, signed_by=user, signatory_name=signatory_name.strip(),
-                                                signed_on=timezone.localdate(), requirements=PLEDGE_REQUIREMENTS)
+                                                signed_on=clock.today(), requirements=PLEDGE_REQUIREMENTS)
         audit.record_event(actor=actor, action="conduct.pledge.sign", instance=pledge, before=None, details={"article": "15"})
     return pledge
 
@@ -614,7 +614,7 @@ def related_person_declare(*, official: Official, name: str, relationship: str, 
 
     if _user_of(actor) is None or official.user_id != actor.pk:
         raise PermissionDeniedError(_("Only the official themselves may declare their related persons."), field="official")
-    today = timezone.localdate()
+    today = clock.today()
     changed_on = changed_on or today
     with transaction.atomic():
         person = directory_services.person_find_or_create(name=name, resident_id=resident_id, phone=phone, actor=actor)
@@ -642,12 +642,12 @@ def annual_confirm(*, official: Official, actor, year: int | None = None):
 
     if _user_of(actor) is None or official.user_id != actor.pk:
         raise PermissionDeniedError(_("Only the official themselves may confirm their declaration."), field="official")
-    year = year or timezone.localdate().year
+    year = year or clock.today().year
     with transaction.atomic():
         if AnnualConfirmation.objects.filter(official=official, year=year).exists():
             raise ServiceError(_("You have already confirmed your declaration for %(year)s."), code="already_confirmed", field="year",
                                params={"year": year})
-        confirmation = AnnualConfirmation.objects.create(official=official, year=year, confirmed_at=timezone.now())
+        confirmation = AnnualConfirmation.objects.create(official=official, year=year, confirmed_at=clock.now())
         audit.record_event(actor=actor, action="conduct.annual_confirmation.create", instance=confirmation, before=None,
                            details={"article": "15"})
     return confirmation
@@ -662,10 +662,10 @@ def screening_run(*, incremental: bool = False, since=None):
     if incremental and since is None:
         last = ScreeningRun.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
         since = last.started_at if last else None
-    run = ScreeningRun.objects.create(started_at=timezone.now(), incremental_since=since)
+    run = ScreeningRun.objects.create(started_at=clock.now(), incremental_since=since)
     conflicts = screen(since=since)
     run.conflicts_found = len(conflicts)
-    run.finished_at = timezone.now()
+    run.finished_at = clock.now()
     run.save(update_fields=["conflicts_found", "finished_at"])
     return run, conflicts
 

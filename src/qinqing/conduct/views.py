@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qinqing.core import clock
 from qinqing.core.errors import NotFound, ServiceError
 from qinqing.core.permissions import role_required
 from qinqing.core.roles import Role
@@ -354,11 +355,10 @@ def my_related_persons(request):
         except ServiceError as error:
             _form_error(form, error)
     related = RelatedPerson.objects.filter(official=official).select_related("person")
-    from django.utils import timezone
 
     from .models import AnnualConfirmation
 
-    confirmed = AnnualConfirmation.objects.filter(official=official, year=timezone.localdate().year).first()
+    confirmed = AnnualConfirmation.objects.filter(official=official, year=clock.today().year).first()
     return render(request, "conduct/my_related.html", {"related": related, "form": form, "confirmed": confirmed,
                                                        "conflicts": services.find_conflicts(official=official)})
 

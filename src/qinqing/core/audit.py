@@ -28,9 +28,8 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
-from django.utils import timezone
 
-from . import db
+from . import clock, db
 from .audit_registry import _AUDITED, audited, audited_models, default_mask  # noqa: F401 (re-exported)
 from .crypto import DecryptionError, hmac_sm3_hex, sm3_hex
 from .models import ApiKey, AuditEvent, AuditHead
@@ -220,7 +219,7 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
     else:
         head = AuditHead.objects.create(pk=1)
         seq, prev = head.last_seq, head.last_hash
-    now = timezone.now()
+    now = clock.now()
     for event in events:
         seq += 1
         event.seq, event.occurred_at, event.prev_hash = seq, now, prev
@@ -294,7 +293,7 @@ def record_bulk_events(
     label = model._meta.label
     head = AuditHead.objects.select_for_update().filter(pk=1).first() or AuditHead.objects.create(pk=1)
     seq, prev = head.last_seq, head.last_hash
-    now = timezone.now()
+    now = clock.now()
     actor_fields = _actor_fields(actor)
     actor_user = actor_fields.get("actor_user")
     actor_key = actor_fields.get("actor_api_key")

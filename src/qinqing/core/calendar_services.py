@@ -6,10 +6,9 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, calendar
+from . import audit, calendar, clock
 from .errors import ServiceError
 from .models import CalendarDay, CalendarYear
 
@@ -74,12 +73,12 @@ def calendar_year_set(
     with transaction.atomic():
         calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first()
         if calendar_year is None:
-            calendar_year = CalendarYear.objects.create(year=year, source=source, loaded_at=timezone.now())
+            calendar_year = CalendarYear.objects.create(year=year, source=source, loaded_at=clock.now())
             audit.record_event(actor=actor, action="core.calendaryear.create", instance=calendar_year)
         else:
             before = audit.snapshot(calendar_year)
             calendar_year.source = source
-            calendar_year.loaded_at = timezone.now()
+            calendar_year.loaded_at = clock.now()
             calendar_year.save(update_fields=["source", "loaded_at"])
             audit.record_event(actor=actor, action="core.calendaryear.update", instance=calendar_year, before=before)
         existing = {day.date: day for day in CalendarDay.objects.select_for_update().filter(calendar_year=calendar_year)}

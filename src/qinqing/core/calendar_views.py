@@ -6,10 +6,10 @@ import datetime
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from . import clock
 from .calendar_services import calendar_year_set, parse_schedule_lines
 from .errors import ServiceError
 from .models import CalendarDay, CalendarYear
@@ -48,7 +48,7 @@ def _schedule_lines(calendar_year: CalendarYear | None) -> str:
 @role_required(Role.ADMINISTRATOR)
 def calendar_index(request):
     years = CalendarYear.objects.order_by("year")
-    next_year = timezone.localdate().year + 1
+    next_year = clock.today().year + 1
     return render(request, "core/calendar_index.html", {"years": years, "next_year": next_year})
 
 

@@ -19,10 +19,10 @@ import enum
 import re
 import unicodedata
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import clock
 
 # --------------------------------------------------------------------------
 # Unified Social Credit Code (GB 32100-2015)
@@ -198,10 +198,6 @@ class Gender(enum.StrEnum):
     FEMALE = "female"
 
 
-def _today() -> datetime.date:
-    """Today's date in the project time zone (falls back to the system date)."""
-    return timezone.localdate() if settings.USE_TZ else datetime.date.today()
-
 
 def resident_id_check_character(first17: str) -> str:
     """Return the GB 11643-1999 check character for the first 17 digits."""
@@ -298,7 +294,7 @@ def validate_resident_id(value: str, *, today: datetime.date | None = None) -> s
     """
     number = _normalise(value)
     _check_resident_id_format(number)
-    _parse_birth_date(number, today or _today())
+    _parse_birth_date(number, today or clock.today())
     _check_resident_id_check_character(number)
     return number
 

@@ -9,11 +9,10 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, db
+from . import audit, clock, db
 from .crypto import sm3_hex
 from .errors import Conflict, NotFound, ServiceError
 from .models import ApiKey
@@ -57,7 +56,7 @@ def apikey_create(*, name: str, scopes: list[str], actor) -> tuple[ApiKey, str]:
             prefix=prefix,
             key_hash=_hash_key(raw_key),
             scopes=sorted(set(scopes)),
-            created_at=timezone.now(),
+            created_at=clock.now(),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         audit.record_event(actor=actor, action="core.apikey.create", instance=key)
@@ -72,7 +71,7 @@ def apikey_revoke(*, name: str, actor) -> ApiKey:
         if key.revoked_at is not None:
             return key
         before = audit.snapshot(key)
-        key.revoked_at = timezone.now()
+        key.revoked_at = clock.now()
         key.save(update_fields=["revoked_at"])
         audit.record_event(actor=actor, action="core.apikey.revoke", instance=key, before=before)
     return key

@@ -28,7 +28,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit
+from qinqing.core import audit, clock
 from qinqing.core.crypto import blind_index
 from qinqing.core.errors import Conflict
 from qinqing.core.identifiers import (
@@ -197,7 +197,7 @@ class _Generator:
         self.ids = ResidentIdFactory(self.rng)
         self.usccs = UsccFactory()
         self.summary = DemoSummary(scale=scale)
-        self.today = datetime.date.today()
+        self.today = clock.today()
         self.unallocated: dict[int, Decimal] = {}
 
     # helpers -------------------------------------------------------------------------------

@@ -23,11 +23,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from qinqing.core import audit
+from qinqing.core import audit, clock
 from qinqing.core.crypto import blind_index
 from qinqing.core.errors import Conflict, ServiceError
 from qinqing.core.identifiers import Gender as IdentifierGender
@@ -91,9 +90,6 @@ def _choice(value: str, choices, field: str) -> str:
         )
     return value
 
-
-def _today() -> datetime.date:
-    return timezone.localdate()
 
 
 def _apply(instance, changes: dict[str, Any]) -> list[str]:
@@ -355,7 +351,7 @@ def official_create(
             supervising_leader=supervising_leader, user=user,
         )
         audit.record_event(actor=actor, action="directory.official.create", instance=official, before=None)
-        _open_position(official, start_date or _today(), actor)
+        _open_position(official, start_date or clock.today(), actor)
     return official
 
 
@@ -401,7 +397,7 @@ def official_update(
         fields = [{"unit": "unit_id", "supervising_leader": "supervising_leader_id", "user": "user_id"}.get(n, n) for n in changed]
         _save_and_record(official, fields, before, actor=actor, action="directory.official.update")
         if {"unit", "position", "rank"} & set(changed):
-            day = effective_date or _today()
+            day = effective_date or clock.today()
             for current in OfficialPosition.objects.select_for_update().filter(official=official, end_date__isnull=True):
                 position_before = audit.snapshot(current)
                 current.end_date = max(day, current.start_date)
@@ -610,7 +606,7 @@ def enterprise_link_end(*, link: EnterpriseLink, actor, end_date: datetime.date 
         link = EnterpriseLink.objects.select_for_update().get(pk=link.pk)
         if link.end_date is not None:
             raise ServiceError(_("This link has already ended."), code="already_ended", field="end_date")
-        day = end_date or _today()
+        day = end_date or clock.today()
         if link.start_date and day < link.start_date:
             raise ServiceError(_("The end date cannot be before the start date."), code="end_before_start", field="end_date")
         before = audit.snapshot(link)
@@ -673,7 +669,7 @@ def related_person_add(
             raise Conflict(_("This related person is already declared."), code="duplicate_related_person", field="person")
         related = _create(RelatedPerson,
             official=official, person=person, relationship=relationship, occupation=(occupation or "").strip(),
-            declared_on=declared_on or _today(),
+            declared_on=declared_on or clock.today(),
         )
         audit.record_event(actor=actor, action="directory.related_person.add", instance=related, before=None)
     return related
@@ -686,7 +682,7 @@ def related_person_end(*, related: RelatedPerson, actor, end_date: datetime.date
         if related.end_date is not None:
             raise ServiceError(_("This relationship has already ended."), code="already_ended", field="end_date")
         before = audit.snapshot(related)
-        related.end_date = end_date or _today()
+        related.end_date = end_date or clock.today()
         related.save(update_fields=["end_date"])
         audit.record_event(actor=actor, action="directory.related_person.end", instance=related, before=before)
     return related

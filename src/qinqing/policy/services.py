@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit
+from qinqing.core import audit, clock
 from qinqing.core.errors import ServiceError
 
 from .models import Article, Chapter, Item, PolicyDocument
@@ -50,7 +49,7 @@ def policy_import(*, raw_text: str, source_name: str, actor) -> tuple[PolicyDocu
             source_name=source_name[:300],
             preamble=parsed.preamble,
             raw_text=raw_text,
-            imported_at=timezone.now(),
+            imported_at=clock.now(),
             is_current=True,
         )
         audit.record_event(actor=actor, action="policy.policydocument.import", instance=document,

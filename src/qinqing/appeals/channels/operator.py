@@ -5,10 +5,10 @@ or the letter arrived, not the day it was typed in (time limits run from it).
 """
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.appeals.models import Category, Channel
+from qinqing.core import clock
 
 from .portal import CONTENT_MAX_LENGTH, TITLE_MAX_LENGTH, clean_mobile_phone, clean_optional_uscc
 
@@ -40,7 +40,7 @@ class OperatorAppealForm(forms.Form):
 
     def clean_received_on(self):
         received_on = self.cleaned_data["received_on"]
-        if received_on > timezone.localdate():
+        if received_on > clock.today():
             raise forms.ValidationError(_("The date received cannot be in the future."), code="future")
         return received_on
 

@@ -37,10 +37,6 @@ def handler(unit):
     return factories.make_handler(unit)
 
 
-def _today(monkeypatch, day):
-    monkeypatch.setattr(services, "_today", lambda: day)
-
-
 NATIONAL_DAY_EVE = D(2025, 9, 30)
 
 
@@ -79,21 +75,21 @@ def test_administrator_changes_a_limit_and_new_triage_uses_it(supervisor, make_u
     assert audit.verify_chain().ok
 
 
-def test_unit_objects_within_one_working_day_and_the_appeal_returns_to_triage(monkeypatch, supervisor, unit, handler):
+def test_unit_objects_within_one_working_day_and_the_appeal_returns_to_triage(monkeypatch, supervisor, unit, handler, frozen_clock):
     user, _official = handler
-    _today(monkeypatch, D(2025, 9, 26))  # Friday; Sunday 09-28 is a make-up workday
+    frozen_clock(D(2025, 9, 26))  # Friday; Sunday 09-28 is a make-up workday
     appeal = _assigned(supervisor, unit, received=D(2025, 9, 26))
-    _today(monkeypatch, D(2025, 9, 28))
+    frozen_clock(D(2025, 9, 28))
     appeal = services.appeal_object(appeal=appeal, reason="不属于本单位职责", actor=user)
     assert appeal.status == Status.TRIAGED and appeal.handling_unit is None
     assert appeal.objections.get().reason == "不属于本单位职责"
 
 
-def test_objection_after_the_window_is_refused_and_nothing_changes(monkeypatch, supervisor, unit, handler):
+def test_objection_after_the_window_is_refused_and_nothing_changes(monkeypatch, supervisor, unit, handler, frozen_clock):
     user, _official = handler
-    _today(monkeypatch, D(2025, 9, 26))
+    frozen_clock(D(2025, 9, 26))
     appeal = _assigned(supervisor, unit, received=D(2025, 9, 26))
-    _today(monkeypatch, D(2025, 9, 29))
+    frozen_clock(D(2025, 9, 29))
     with pytest.raises(ServiceError) as error:
         services.appeal_object(appeal=appeal, reason="太晚了", actor=user)
     assert error.value.code == "objection_window_closed" and error.value.field == "reason"
@@ -101,10 +97,10 @@ def test_objection_after_the_window_is_refused_and_nothing_changes(monkeypatch, 
     assert appeal.status == Status.ASSIGNED and appeal.handling_unit == unit and not appeal.objections.exists()
 
 
-def test_extension_before_the_deadline_is_approved_and_moves_it(monkeypatch, supervisor, unit, handler):
+def test_extension_before_the_deadline_is_approved_and_moves_it(monkeypatch, supervisor, unit, handler, frozen_clock):
     user, _official = handler
     appeal = _assigned(supervisor, unit)  # due 2025-10-14
-    _today(monkeypatch, D(2025, 10, 13))
+    frozen_clock(D(2025, 10, 13))
     request = services.extension_request(appeal=appeal, days=3, reason="需要现场勘验", actor=user)
     request = services.extension_decide(request=request, approve=True, actor=supervisor)
     appeal.refresh_from_db()
@@ -112,14 +108,14 @@ def test_extension_before_the_deadline_is_approved_and_moves_it(monkeypatch, sup
     assert appeal.due_at == D(2025, 10, 17)
 
 
-def test_extension_after_the_deadline_or_beyond_the_cap_is_refused(monkeypatch, supervisor, unit, handler):
+def test_extension_after_the_deadline_or_beyond_the_cap_is_refused(monkeypatch, supervisor, unit, handler, frozen_clock):
     user, _official = handler
     appeal = _assigned(supervisor, unit)  # due 2025-10-14
-    _today(monkeypatch, D(2025, 10, 15))
+    frozen_clock(D(2025, 10, 15))
     with pytest.raises(ServiceError) as error:
         services.extension_request(appeal=appeal, days=3, reason="晚了", actor=user)
     assert error.value.code == "extension_too_late"
-    _today(monkeypatch, D(2025, 10, 10))
+    frozen_clock(D(2025, 10, 10))
     with pytest.raises(ServiceError) as error:
         services.extension_request(appeal=appeal, days=11, reason="太长", actor=user)
     assert error.value.code == "extension_days"
@@ -130,10 +126,10 @@ def test_extension_after_the_deadline_or_beyond_the_cap_is_refused(monkeypatch, 
     assert appeal.extensions.count() == 1
 
 
-def test_escalation_records_the_authority_and_stays_open_until_the_answer_is_relayed(monkeypatch, supervisor, unit, handler):
+def test_escalation_records_the_authority_and_stays_open_until_the_answer_is_relayed(monkeypatch, supervisor, unit, handler, frozen_clock):
     user, _official = handler
     appeal = _assigned(supervisor, unit, track=Track.ESCALATE)
-    _today(monkeypatch, D(2025, 10, 10))
+    frozen_clock(D(2025, 10, 10))
     appeal = services.appeal_escalate(appeal=appeal, authority="市自然资源局", reported_on=D(2025, 10, 10), actor=user)
     assert appeal.status == Status.ESCALATED and appeal.is_open
     assert appeal.escalations.get().authority == "市自然资源局"
@@ -195,13 +191,13 @@ def test_unconflicted_handler_passes_the_real_conduct_check(supervisor, unit, ha
     assert appeal.handler == official and appeal.status == Status.IN_PROGRESS
 
 
-def test_unsatisfied_rating_reopens_round_two_then_raises_to_district_leader(monkeypatch, supervisor, unit, handler):
+def test_unsatisfied_rating_reopens_round_two_then_raises_to_district_leader(monkeypatch, supervisor, unit, handler, frozen_clock):
     user, official = handler
     enterprise_user, enterprise = factories.make_enterprise_user()
     appeal = _assigned(supervisor, unit, enterprise=enterprise)
     services.appeal_assign_handler(appeal=appeal, official=official, actor=user)
     services.appeal_reply(appeal=appeal, text="已安排验收", actor=user)
-    _today(monkeypatch, D(2025, 10, 20))
+    frozen_clock(D(2025, 10, 20))
     services.appeal_rate(appeal=appeal, satisfaction=Satisfaction.UNSATISFIED, comment="没有解决", actor=enterprise_user)
     appeal.refresh_from_db()
     assert appeal.round == 2 and appeal.status == Status.IN_PROGRESS and appeal.due_at == D(2025, 10, 27)
