@@ -100,6 +100,12 @@ class Appeal(models.Model):
     received_at = models.DateTimeField(_("received at"))
     stage_started_on = models.DateField(_("stage started on"))
     due_at = models.DateField(_("due date"), null=True, blank=True)
+    # The deadline's basis (so it can be recounted) and whether it was counted on a provisional
+    # calendar year (core.calendar: the year after the last published schedule). When the
+    # official schedule is loaded, services.deadlines_recount recounts every open one.
+    due_provisional = models.BooleanField(_("due date is provisional"), default=False)
+    due_start = models.DateField(_("deadline counted from"), null=True, blank=True)
+    due_days = models.PositiveSmallIntegerField(_("working days counted"), null=True, blank=True)
     assigned_on = models.DateField(_("assigned on"), null=True, blank=True)
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.UNIT)
