@@ -146,3 +146,24 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.kind} {self.name}"
+
+
+# --- document numbers ----------------------------------------------------------------
+class Counter(models.Model):
+    """The last number taken in one series and period (``core.numbering``).
+
+    Not audited: the numbers it hands out are stored in audited records. A row per
+    (series, period), e.g. ("appeals.tracking", "20261130") or ("conduct.letter", "2026").
+    """
+
+    series = models.CharField(_("series"), max_length=64)
+    period = models.CharField(_("period"), max_length=16, blank=True, default="")
+    last = models.PositiveBigIntegerField(_("last number"), default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["series", "period"], name="core_counter_series_period")]
+        verbose_name = _("counter")
+        verbose_name_plural = _("counters")
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.period}: {self.last}"

@@ -1,0 +1,105 @@
+"""Document numbers: ONE service on counter rows (``core.Counter``, unique per series and period).
+
+A ``Series`` names the counter, says which period a date falls in (a day, a year) and how
+a number is written::
+
+    TRACKING = numbering.Series("appeals.tracking", "SQ{period}{number:06d}", numbering.daily)
+    number = numbering.take(TRACKING)            # Number(value=1, period="20261130", text="SQ20261130000001")
+
+``take`` increments the row with one ``UPDATE … RETURNING`` (a prepared statement on
+PostgreSQL through ``core.db.execute``); the first number of a period creates the row with
+``INSERT … ON CONFLICT DO NOTHING`` and increments again, so two writers starting a period
+at once still get 1 and 2. The row stays locked until the caller's transaction ends:
+
+* inside a transaction (letters, receipts) numbers have no gaps — a rollback gives the
+  number back — and writers of the same series take turns until the commit;
+* outside one (appeal intake, a hot path) the statement commits at once, so the lock lasts
+  one statement; a filing that fails afterwards leaves a gap in that day's numbers.
+
+Either way no number is handed out twice (the row lock), and the records that carry the
+numbers have unique constraints as the last line of defence.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from . import clock, db
+from .models import Counter
+
+
+def daily(day: datetime.date) -> str:
+    return f"{day:%Y%m%d}"
+
+
+def yearly(day: datetime.date) -> str:
+    return f"{day:%Y}"
+
+
+@dataclass(frozen=True)
+class Series:
+    """A numbered series: ``pattern`` takes ``period`` and ``number`` (``str.format``)."""
+
+    name: str
+    pattern: str
+    period: Callable[[datetime.date], str] = yearly
+
+    def text(self, period: str, number: int) -> str:
+        return self.pattern.format(period=period, number=number)
+
+
+@dataclass(frozen=True)
+class Number:
+    value: int
+    period: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _sql() -> tuple[str, str]:
+    table = connection.ops.quote_name(Counter._meta.db_table)
+    increment = f'UPDATE {table} SET "last" = "last" + 1 WHERE "series" = %s AND "period" = %s RETURNING "last"'  # noqa: S608 (model metadata)
+    create = f'INSERT INTO {table} ("series", "period", "last") VALUES (%s, %s, 0) ON CONFLICT ("series", "period") DO NOTHING'  # noqa: S608
+    return increment, create
+
+
+def next_value(series: str, period: str = "") -> int:
+    """The next number of ``series`` in ``period`` (1 for the first). See the module docstring."""
+    increment, create = _sql()
+    rows = db.execute(increment, [series, period])
+    if not rows:
+        db.execute(create, [series, period])
+        rows = db.execute(increment, [series, period])
+    return rows[0][0]
+
+
+def take(series: Series, on: datetime.date | None = None) -> Number:
+    """The next number of ``series`` for the period of ``on`` (default today), written out."""
+    period = series.period(on or clock.today())
+    value = next_value(series.name, period)
+    return Number(value=value, period=period, text=series.text(period, value))
+
+
+def last_values(series: Series | str) -> dict[str, int]:
+    """The last number taken per period (for bulk generators that number rows themselves)."""
+    name = series.name if isinstance(series, Series) else series
+    return dict(Counter.objects.filter(series=name).values_list("period", "last"))
+
+
+def raise_to(series: Series | str, lasts: Mapping[str, int]) -> None:
+    """Move counters forward to at least ``lasts[period]`` (never back): after a bulk load
+    that numbered its own rows, the service continues after them."""
+    name = series.name if isinstance(series, Series) else series
+    with transaction.atomic():
+        existing = {row.period: row for row in Counter.objects.select_for_update().filter(series=name, period__in=list(lasts))}
+        Counter.objects.bulk_create([Counter(series=name, period=period, last=last) for period, last in lasts.items()
+                                     if period not in existing], batch_size=2000)
+        for period, row in existing.items():
+            if lasts[period] > row.last:
+                Counter.objects.filter(pk=row.pk).update(last=lasts[period])
