@@ -167,3 +167,40 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series} {self.period}: {self.last}"
+
+
+# --- background jobs -----------------------------------------------------------------
+class JobState(models.Model):
+    """The last run of one background job (``core.jobs``), for the jobs page and /healthz/jobs.
+
+    Not audited: operational state, like a cache; the jobs' own writes are audited.
+    ``running_since``/``run_token`` are the job's claim: a run takes it with one conditional
+    UPDATE, so two workers never run the same job at once; a claim older than the job's
+    time limit has expired (the worker died) and can be taken again.
+    """
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    name = models.CharField(_("job"), max_length=100, primary_key=True)
+    running_since = models.DateTimeField(_("running since"), null=True, blank=True)
+    run_token = models.CharField(max_length=32, blank=True, default="")
+    last_started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
+    last_duration_ms = models.PositiveIntegerField(_("last duration (ms)"), null=True, blank=True)
+    last_outcome = models.CharField(_("last outcome"), max_length=10, choices=Outcome.choices, blank=True, default="")
+    last_summary = models.CharField(_("last result"), max_length=500, blank=True, default="")
+    last_error = models.CharField(_("last error"), max_length=500, blank=True, default="")
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    runs = models.PositiveIntegerField(_("runs"), default=0)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("job state")
+        verbose_name_plural = _("job states")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_outcome or '-'}"
