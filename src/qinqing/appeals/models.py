@@ -324,8 +324,12 @@ class Attachment(models.Model):
 
 class NotificationStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Being sent")  # claimed by one sender (appeals.notify)
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # No channel reaches the recipient (portal, hotline, letter, internal): only written to
+    # the log, so someone has to pass it on by hand. Never counted as sent.
+    MANUAL = "manual", _("Not sent: no channel, to be passed on by hand")
 
 
 class Notification(models.Model):
@@ -341,6 +345,11 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(max_length=300, blank=True, default="")
+    # The claim of the one sender delivering it (status "sending"); an old claim has expired.
+    claim_token = models.CharField(max_length=32, blank=True, default="")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # After a failure: not before this moment (backoff).
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
