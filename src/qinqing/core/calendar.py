@@ -10,9 +10,15 @@ A period of N working days starts counting on the day AFTER the start date:
 ``add_workdays(Friday 2025-09-26, 1)`` is Sunday 2025-09-28, a make-up workday before
 National Day; ``add_workdays(Friday 2025-09-19, 1)`` is Monday 2025-09-22.
 
-Any date in a year whose schedule is not loaded raises ``ServiceError`` with code
-``calendar_year_not_loaded`` naming the year, including when counting runs past the
-end of a loaded year into an unloaded one.
+The year after the latest loaded year is PROVISIONAL (暂定): it is answered from the
+statutory holidays and the published arrangement principles (``calendar_provisional``)
+instead of being refused, and callers mark what they computed on it
+(``deadline_info(...).provisional``, ``is_provisional(day)``). Any date in a year beyond
+that, or before the first loaded year, raises ``ServiceError`` with code
+``calendar_year_not_loaded`` naming the year, including when counting runs past the end of
+the provisional year. Loading the official schedule (``workdays notice``) makes the year
+official and the next one provisional; ``calendar_services`` then has every open deadline
+counted on the provisional year recounted.
 
 Speed: the loaded years are read once into sets and kept per process. The calendar
 services clear the cache on every change (and again when their transaction commits);
@@ -44,9 +50,24 @@ class CalendarSnapshot:
     workdays: frozenset[datetime.date] = frozenset()
     names: dict[datetime.date, str] = field(default_factory=dict)
     fingerprint: tuple = ()
+    provisional_year: int | None = None
+
+    def covers(self, year: int) -> bool:
+        """Whether dates in ``year`` can be counted (a loaded year or the provisional one)."""
+        return year in self.years or year == self.provisional_year
+
+    def is_provisional(self, day: datetime.date) -> bool:
+        """Whether ``day`` lies in the provisional year (its schedule is not published yet)."""
+        return day.year == self.provisional_year
+
+    def deadline_info(self, start: datetime.date, days: int) -> Deadline:
+        """The due date ``days`` working days after ``start`` and whether the count used the
+        provisional year (counting only moves forward, so the due date's year decides)."""
+        due = self.add_workdays(start, days)
+        return Deadline(due, self.is_provisional(due) or self.is_provisional(start))
 
     def require_year(self, year: int) -> None:
-        if year not in self.years:
+        if not self.covers(year):
             raise ServiceError(
                 _("The working-day calendar for %(year)s is not loaded: an administrator must enter that year's "
                   "holidays and make-up workdays first."),
@@ -93,6 +114,14 @@ class CalendarSnapshot:
         return count
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """A due date and whether it was counted on the provisional year (暂定)."""
+
+    due: datetime.date
+    provisional: bool
+
+
 _lock = threading.Lock()
 _cached: CalendarSnapshot | None = None
 _checked_at = 0.0
@@ -120,7 +149,16 @@ def _load(fingerprint: tuple) -> CalendarSnapshot:
     for day, kind, name in CalendarDay.objects.values_list("date", "kind", "name"):
         (holidays if kind == CalendarDay.Kind.HOLIDAY else workdays).add(day)
         names[day] = name
-    return CalendarSnapshot(frozenset(years), frozenset(holidays), frozenset(workdays), names, fingerprint)
+    provisional_year = max(years) + 1 if years else None
+    if provisional_year is not None:
+        from .calendar_provisional import provisional_schedule
+
+        schedule = provisional_schedule(provisional_year)
+        for target, entries in ((holidays, schedule.holidays), (workdays, schedule.workdays)):
+            for day, name in entries:
+                target.add(day)
+                names[day] = name
+    return CalendarSnapshot(frozenset(years), frozenset(holidays), frozenset(workdays), names, fingerprint, provisional_year)
 
 
 def snapshot() -> CalendarSnapshot:
@@ -172,6 +210,48 @@ def workdays_between(start: datetime.date, end: datetime.date) -> int:
     ``workdays_between(deadline, today) > 0`` means "that many working days overdue".
     """
     return snapshot().workdays_between(start, end)
+
+
+def deadline_info(start: datetime.date, days: int) -> Deadline:
+    """Like ``deadline`` but also says whether the due date is provisional (暂定)."""
+    return snapshot().deadline_info(start, days)
+
+
+def is_provisional(day: datetime.date) -> bool:
+    """Whether ``day`` lies in the provisional year (the year after the last published one)."""
+    return snapshot().is_provisional(day)
+
+
+def year_schedule(year: int) -> dict:
+    """One year as data: ``{"year", "provisional", "holidays": [date, ...], "workdays": [...],
+    "names": {date: name}}`` (workdays: the weekend days that are make-up working days).
+    Refuses a year that is neither loaded nor provisional."""
+    current = snapshot()
+    current.require_year(year)
+    holidays = sorted(day for day in current.holidays if day.year == year)
+    workdays = sorted(day for day in current.workdays if day.year == year)
+    names = {day: current.names.get(day, "") for day in (*holidays, *workdays)}
+    return {"year": year, "provisional": current.is_provisional(datetime.date(year, 1, 1)),
+            "holidays": holidays, "workdays": workdays, "names": names}
+
+
+WARNING_FROM_MONTH = 11
+
+
+def next_year_warning(today: datetime.date | None = None) -> dict | None:
+    """From 1 November until next year's schedule is loaded: ``{"year", "provisional",
+    "days_left"}`` for the warning administrators and the supervision office see; else None."""
+    from . import clock
+
+    today = today or clock.today()
+    if today.month < WARNING_FROM_MONTH:
+        return None
+    current = snapshot()
+    year = today.year + 1
+    if year in current.years:
+        return None
+    return {"year": year, "provisional": current.provisional_year == year,
+            "days_left": (datetime.date(year, 1, 1) - today).days}
 
 
 def holiday_name(day: datetime.date) -> str:
