@@ -1,9 +1,10 @@
 """Every write to an appeal (articles 6 and 8). Keyword-only, one transaction, one audit event.
 
-Intake (``appeal_file``) is shared by every channel. The workflow is the table
-``TRANSITIONS`` (action -> allowed from-statuses, who may act) and ONE function,
-``_transition``, that locks the row, checks, saves with ``update_fields``, records the
-audit event, appends a timeline step and queues notifications after commit.
+Intake (``appeal_file``) is shared by every channel; its tracking numbers come from
+``core.numbering``. The workflow is declared as data (``APPEAL_WORKFLOW``: per action the
+allowed from-statuses, the target, who may act, the required input, the article) and runs on
+``core.workflow.transition``, which locks the row, re-checks, saves with ``update_fields``,
+adds the timeline step, writes the outbox, records the audit events and delivers after commit.
 """
 
 from __future__ import annotations
@@ -17,17 +18,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, calendar, clock, db
+from qinqing.core import audit, calendar, clock, db, numbering, workflow
 from qinqing.core.crypto import blind_index
 from qinqing.core.errors import Conflict, PermissionDeniedError, ServiceError
 from qinqing.core.models import ApiKey
 from qinqing.core.roles import Role, has_role
+from qinqing.core.workflow import Change, Transition
 
 from . import notify
 from .models import (
@@ -50,7 +51,6 @@ from .models import (
     Satisfaction,
     Status,
     Track,
-    TrackingCounter,
     TrackLimit,
 )
 
@@ -156,29 +156,11 @@ def _notify_submitter(appeal: Appeal, text: str) -> None:
     notify.queue(appeal=appeal, channel=appeal.channel, recipient=_recipient(appeal), text=text)
 
 
-def _next_tracking_number(day: datetime.date) -> str:
-    """``SQ`` + yyyymmdd + a 6-digit daily sequence. The counter row's lock makes it race-safe.
-
-    One ``UPDATE … RETURNING`` (PostgreSQL, SQLite ≥ 3.35) increments and reads in one round
-    trip; the first number of a day creates the row. ``appeal_file`` calls it BEFORE its
-    transaction, so the row lock lasts one statement instead of the whole filing (it was
-    the point where concurrent filings queued up); numbers stay unique and increasing per
-    day, and a filing that fails afterwards leaves a gap.
-    """
-    table = connection.ops.quote_name(TrackingCounter._meta.db_table)
-    rows = db.execute(f'UPDATE {table} SET "last" = "last" + 1 WHERE "day" = %s RETURNING "last"', [day])  # noqa: S608 (model metadata)
-    row = rows[0] if rows else None
-    if row is None:
-        try:
-            with transaction.atomic():
-                TrackingCounter.objects.create(day=day, last=1)
-            number = 1
-        except IntegrityError:  # another request created today's counter first
-            TrackingCounter.objects.filter(day=day).update(last=F("last") + 1)
-            number = TrackingCounter.objects.filter(day=day).values_list("last", flat=True).get()
-    else:
-        number = row[0]
-    return f"SQ{day:%Y%m%d}{number:06d}"
+# ``SQ`` + yyyymmdd + a 6-digit daily sequence (core.numbering). ``appeal_file`` takes the
+# number BEFORE its transaction, so the counter row's lock lasts one statement instead of the
+# whole filing (it was the point where concurrent filings queued up); numbers stay unique and
+# increasing per day, and a filing that fails afterwards leaves a gap.
+TRACKING_NUMBERS = numbering.Series("appeals.tracking", "SQ{period}{number:06d}", numbering.daily)
 
 
 _ORIGINAL_COLUMNS = ("id", "tracking_number", "title", "content", "content_fingerprint", "due_at", "channel")
@@ -308,7 +290,7 @@ def appeal_file(
     audit_actor = _audit_actor(actor, channel)
     submitted_by = actor if getattr(actor, "is_authenticated", False) and not isinstance(actor, ApiKey) else None
 
-    tracking_number = _next_tracking_number(received_on)
+    tracking_number = numbering.take(TRACKING_NUMBERS, received_on).text
     with transaction.atomic():
         limits = limit_values(LimitKey.DUPLICATE_WINDOW_HOURS, LimitKey.ACKNOWLEDGE)
         window = datetime.timedelta(hours=limits[LimitKey.DUPLICATE_WINDOW_HOURS])
@@ -407,38 +389,13 @@ def appeal_status_for(*, tracking_number: str, contact_phone: str | None = None,
 
 
 # --- the workflow ------------------------------------------------------------------------
-SUPERVISION = "supervision"  # the supervision office (督办) and administrators
-UNIT = "unit"  # the handling unit's handlers (and the supervision office)
-ENTERPRISE = "enterprise"  # the enterprise that filed it (and the supervision office, recording by phone)
+# Who may act (actor rules of the workflow below).
+SUPERVISION = "supervision"  # the supervision office (督办), administrators and API keys
+UNIT = "unit"  # the handling unit's handlers
+ENTERPRISE = "enterprise"  # the enterprise that filed it
 
 
-@dataclass(frozen=True)
-class Rule:
-    sources: tuple[str, ...]
-    target: str | None  # None: the status stays (or the action decides)
-    who: str
-
-
-ACTIVE = (Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS)
-TRANSITIONS: dict[str, Rule] = {
-    "triage": Rule((Status.RECEIVED, Status.TRIAGED), Status.TRIAGED, SUPERVISION),
-    "assign": Rule((Status.TRIAGED, Status.ASSIGNED), Status.ASSIGNED, SUPERVISION),
-    "object": Rule((Status.ASSIGNED, Status.IN_PROGRESS), Status.TRIAGED, UNIT),
-    "assign_handler": Rule((Status.ASSIGNED, Status.IN_PROGRESS), Status.IN_PROGRESS, UNIT),
-    "reply": Rule((Status.ASSIGNED, Status.IN_PROGRESS), Status.REPLIED, UNIT),
-    "escalate": Rule(ACTIVE, Status.ESCALATED, UNIT),
-    "relay_higher_answer": Rule((Status.ESCALATED,), Status.REPLIED, UNIT),
-    "decline": Rule(ACTIVE, Status.REPLIED, UNIT),
-    "extension_request": Rule(OPEN_STATUSES, None, UNIT),
-    "extension_decide": Rule(OPEN_STATUSES, None, SUPERVISION),
-    "urge": Rule(OPEN_STATUSES, None, SUPERVISION),
-    "rate": Rule((Status.REPLIED,), None, ENTERPRISE),
-    "revisit": Rule((Status.REPLIED, Status.RATED, Status.CLOSED), None, UNIT),
-    "close": Rule((Status.REPLIED, Status.RATED), Status.CLOSED, SUPERVISION),
-}
-
-
-def is_supervision(actor) -> bool:
+def is_supervision(actor, appeal: Appeal | None = None) -> bool:
     return isinstance(actor, ApiKey) or bool(
         getattr(actor, "is_authenticated", False) and (actor.is_superuser or has_role(actor, *SUPERVISION_ROLES))
     )
@@ -462,63 +419,70 @@ def is_submitter(actor, appeal: Appeal) -> bool:
     return appeal.enterprise_id is not None and enterprises_for_user(actor).filter(pk=appeal.enterprise_id).exists()
 
 
+def _queue_notification(appeal: Appeal, text: str):
+    """The workflow's outbox: the row is written in the transition's transaction."""
+    return db.insert_instance(notify.outbox_row(appeal=appeal, channel=appeal.channel, recipient=_recipient(appeal), text=text))
+
+
+def _deliver(rows) -> None:
+    """After the commit (the engine calls this from ``on_commit``): try the real senders at once."""
+    for row in rows:
+        notify.deliver_after_commit(row)  # outside a transaction now: runs at once (or waits for the worker)
+
+
+ACTIVE = (Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS)
+# Every action may be taken by the supervision office too (it records the enterprise's
+# rating when the enterprise answers by phone).
+_SUPERVISION, _UNIT, _ENTERPRISE = (SUPERVISION,), (UNIT, SUPERVISION), (ENTERPRISE, SUPERVISION)
+APPEAL_WORKFLOW = workflow.Workflow(
+    name="appeals.appeal",
+    model=Appeal,
+    actors={
+        SUPERVISION: workflow.ActorRule(is_supervision, roles=SUPERVISION_ROLES, api_key=True, label=_("Supervision office")),
+        UNIT: workflow.ActorRule(is_unit_handler, roles=HANDLER_ROLES, label=_("Handling unit")),
+        ENTERPRISE: workflow.ActorRule(is_submitter, roles=(Role.ENTERPRISE_USER,), label=_("Enterprise that filed it")),
+    },
+    transitions={
+        "triage": Transition((Status.RECEIVED, Status.TRIAGED), Status.TRIAGED, _SUPERVISION, "8"),
+        "assign": Transition((Status.TRIAGED, Status.ASSIGNED), Status.ASSIGNED, _SUPERVISION, "8"),
+        "object": Transition((Status.ASSIGNED, Status.IN_PROGRESS), Status.TRIAGED, _UNIT, "8",
+                             requires={"reason": _("The reason for the objection")}),
+        "assign_handler": Transition((Status.ASSIGNED, Status.IN_PROGRESS), Status.IN_PROGRESS, _UNIT, "8",
+                                     requires={"official": _("The official who handles it")}),
+        "reply": Transition((Status.ASSIGNED, Status.IN_PROGRESS), Status.REPLIED, _UNIT, "8", requires={"text": _("The reply")}),
+        "escalate": Transition(ACTIVE, Status.ESCALATED, _UNIT, "8", requires={"authority": _("The higher authority")}),
+        "relay_higher_answer": Transition((Status.ESCALATED,), Status.REPLIED, _UNIT, "8",
+                                          requires={"answer": _("The higher authority's answer")}),
+        "decline": Transition(ACTIVE, Status.REPLIED, _UNIT, "8", requires={"reason": _("The reason"), "basis": _("The basis")}),
+        "extension_request": Transition(OPEN_STATUSES, None, _UNIT, "8", requires={"reason": _("The reason for the extension")}),
+        "extension_decide": Transition(OPEN_STATUSES, None, _SUPERVISION, "8"),
+        "urge": Transition(OPEN_STATUSES, None, _SUPERVISION, "8"),
+        "rate": Transition((Status.REPLIED,), None, _ENTERPRISE, "8", requires={"satisfaction": _("Satisfaction")}),
+        "revisit": Transition((Status.REPLIED, Status.RATED, Status.CLOSED), None, _UNIT, "8", requires={"notes": _("The revisit notes")}),
+        "close": Transition((Status.REPLIED, Status.RATED), Status.CLOSED, _SUPERVISION, "8"),
+    },
+    refused=_("This appeal is %(status)s: the action %(action)s is not allowed now (article 8)."),
+    step=lambda appeal, action, actor, text: _add_step(appeal, action, actor, text),
+    notify=_queue_notification,
+    deliver=_deliver,
+)
+TRANSITIONS = APPEAL_WORKFLOW.transitions
+
+
 def may_act(actor, appeal: Appeal, action: str) -> bool:
-    who = TRANSITIONS[action].who
-    if is_supervision(actor):
-        return True
-    if who == UNIT:
-        return is_unit_handler(actor, appeal)
-    if who == ENTERPRISE:
-        return is_submitter(actor, appeal)
-    return False
+    return workflow.may_act(APPEAL_WORKFLOW, actor, appeal, action)
 
 
 def allowed_actions(actor, appeal: Appeal) -> list[str]:
     """Actions this actor may take on this appeal now (the detail page shows only these)."""
-    return [action for action, rule in TRANSITIONS.items() if appeal.status in rule.sources and may_act(actor, appeal, action)]
+    return workflow.allowed_actions(APPEAL_WORKFLOW, actor, appeal)
 
 
-@dataclass
-class Change:
-    fields: list[str]
-    step: str = ""
-    notify: str = ""
-    details: dict | None = None
-
-
-def _transition(*, appeal: Appeal, action: str, actor, apply) -> Appeal:
-    """Lock, check status and actor, apply, save the changed fields, audit, timeline, notify."""
-    rule = TRANSITIONS[action]
-    with transaction.atomic():
-        locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
-        if locked.status not in rule.sources:
-            raise Conflict(
-                _("This appeal is %(status)s: the action %(action)s is not allowed now (article 8)."),
-                code="invalid_transition", field="status", params={"status": locked.get_status_display(), "action": action},
-            )
-        if not may_act(actor, locked, action):
-            raise PermissionDeniedError()
-        before = audit.snapshot(locked)
-        change: Change = apply(locked)
-        fields = list(dict.fromkeys(change.fields))
-        if rule.target is not None and "status" not in fields:
-            locked.status = rule.target
-            fields.append("status")
-        if fields:
-            locked.save(update_fields=fields)
-        audit.record_event(actor=actor, action=f"appeals.appeal.{action}", instance=locked, before=before, details=change.details)
-        _add_step(locked, action, actor, change.step)
-        if change.notify:
-            _notify_submitter(locked, change.notify)
+def _transition(*, appeal: Appeal, action: str, actor, apply, data: dict | None = None) -> Appeal:
+    """The engine's ``transition`` on the appeals workflow; the caller's instance is refreshed."""
+    workflow.transition(APPEAL_WORKFLOW, appeal, action, actor=actor, apply=apply, data=data)
     appeal.refresh_from_db()
     return appeal
-
-
-def _required(value: str, field: str, label) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ServiceError(_("%(label)s is required (article 8)."), code="required", field=field, params={"label": label})
-    return value
 
 
 def _stage_deadline(appeal: Appeal, start: datetime.date) -> datetime.date:
@@ -587,7 +551,7 @@ def appeal_assign(*, appeal: Appeal, unit, actor, co_units=()) -> Appeal:
 
 def appeal_object(*, appeal: Appeal, reason: str, actor) -> Appeal:
     """The assigned unit objects, with a reason, within the window (1 working day by default)."""
-    reason = _required(reason, "reason", _("The reason for the objection"))
+    reason = (reason or "").strip()
 
     def apply(locked: Appeal) -> Change:
         window_end = _deadline(locked.assigned_on, LimitKey.OBJECTION_WINDOW)
@@ -597,15 +561,15 @@ def appeal_object(*, appeal: Appeal, reason: str, actor) -> Appeal:
                 code="objection_window_closed", field="reason", params={"date": window_end.isoformat(), "days": limit_value(LimitKey.OBJECTION_WINDOW)},
             )
         objection = Objection.objects.create(appeal=locked, unit=locked.handling_unit, reason=reason, created_at=clock.now())
-        audit.record_event(actor=actor, action="appeals.objection.create", instance=objection, before=None)
         unit_name = locked.handling_unit.name
         locked.handling_unit = None
         locked.handler = None
         locked.assigned_on = None
         locked.co_handling_units.clear()
-        return Change(["handling_unit", "handler", "assigned_on"], gettext("%(unit)s objected: %(reason)s") % {"unit": unit_name, "reason": reason})
+        return Change(["handling_unit", "handler", "assigned_on"], gettext("%(unit)s objected: %(reason)s") % {"unit": unit_name, "reason": reason},
+                      events=[{"actor": actor, "action": "appeals.objection.create", "instance": objection, "before": None}])
 
-    return _transition(appeal=appeal, action="object", actor=actor, apply=apply)
+    return _transition(appeal=appeal, action="object", actor=actor, apply=apply, data={"reason": reason})
 
 
 def conflict_check():
@@ -634,7 +598,7 @@ def appeal_assign_handler(*, appeal: Appeal, official, actor) -> Appeal:
         locked.handler = official
         return Change(["handler"], gettext("Handler: %(name)s.") % {"name": official.person.name})
 
-    return _transition(appeal=appeal, action="assign_handler", actor=actor, apply=apply)
+    return _transition(appeal=appeal, action="assign_handler", actor=actor, apply=apply, data={"official": official})
 
 
 def _require_track(locked: Appeal, track: str) -> None:
@@ -645,7 +609,7 @@ def _require_track(locked: Appeal, track: str) -> None:
 
 def appeal_reply(*, appeal: Appeal, text: str, actor) -> Appeal:
     """The handling unit's answer to the enterprise (本级办理·限时办结)."""
-    text = _required(text, "text", _("The reply"))
+    text = (text or "").strip()
 
     def apply(locked: Appeal) -> Change:
         _require_track(locked, Track.RESOLVE)
@@ -653,12 +617,12 @@ def appeal_reply(*, appeal: Appeal, text: str, actor) -> Appeal:
         return Change(["reply", "replied_at"], text,
                       notify=gettext("Reply to your appeal %(number)s: %(text)s") % {"number": locked.tracking_number, "text": text})
 
-    return _transition(appeal=appeal, action="reply", actor=actor, apply=apply)
+    return _transition(appeal=appeal, action="reply", actor=actor, apply=apply, data={"text": text})
 
 
 def appeal_escalate(*, appeal: Appeal, authority: str, reported_on: datetime.date | None = None, actor) -> Appeal:
     """Record the report to the higher authority (需要上报·限时报出); it stays open for the answer."""
-    authority = _required(authority, "authority", _("The higher authority"))
+    authority = (authority or "").strip()
     reported_on = reported_on or clock.today()
 
     def apply(locked: Appeal) -> Change:
@@ -666,36 +630,36 @@ def appeal_escalate(*, appeal: Appeal, authority: str, reported_on: datetime.dat
         if reported_on > clock.today():
             raise ServiceError(_("The date reported cannot be in the future."), code="future_date", field="reported_on")
         escalation = Escalation.objects.create(appeal=locked, authority=authority, reported_on=reported_on)
-        audit.record_event(actor=actor, action="appeals.escalation.create", instance=escalation, before=None)
         fields = _new_deadline(locked, None)  # the higher authority's answer has no local deadline
         return Change(fields, gettext("Reported to %(authority)s on %(date)s.") % {"authority": authority, "date": reported_on.isoformat()},
                       notify=gettext("Your appeal %(number)s was reported to %(authority)s; we will pass on its answer.") % {
-                          "number": locked.tracking_number, "authority": authority})
+                          "number": locked.tracking_number, "authority": authority},
+                      events=[{"actor": actor, "action": "appeals.escalation.create", "instance": escalation, "before": None}])
 
-    return _transition(appeal=appeal, action="escalate", actor=actor, apply=apply)
+    return _transition(appeal=appeal, action="escalate", actor=actor, apply=apply, data={"authority": authority})
 
 
 def appeal_relay_higher_answer(*, appeal: Appeal, answer: str, actor) -> Appeal:
-    answer = _required(answer, "answer", _("The higher authority's answer"))
+    answer = (answer or "").strip()
 
     def apply(locked: Appeal) -> Change:
+        events = []
         escalation = locked.escalations.filter(answer_relayed_at__isnull=True).order_by("-pk").first()
         if escalation is not None:
             before = audit.snapshot(escalation)
             escalation.answer, escalation.answer_relayed_at = answer, clock.now()
             escalation.save(update_fields=["answer", "answer_relayed_at"])
-            audit.record_event(actor=actor, action="appeals.escalation.answer", instance=escalation, before=before)
+            events.append({"actor": actor, "action": "appeals.escalation.answer", "instance": escalation, "before": before})
         locked.reply, locked.replied_at = answer, clock.now()
-        return Change(["reply", "replied_at"], answer,
+        return Change(["reply", "replied_at"], answer, events=events,
                       notify=gettext("Answer to your appeal %(number)s: %(text)s") % {"number": locked.tracking_number, "text": answer})
 
-    return _transition(appeal=appeal, action="relay_higher_answer", actor=actor, apply=apply)
+    return _transition(appeal=appeal, action="relay_higher_answer", actor=actor, apply=apply, data={"answer": answer})
 
 
 def appeal_decline(*, appeal: Appeal, reason: str, basis: str, actor) -> Appeal:
     """Tell the enterprise why it cannot be handled and on what basis (不能办理·限时告知)."""
-    reason = _required(reason, "reason", _("The reason"))
-    basis = _required(basis, "basis", _("The basis"))
+    reason, basis = (reason or "").strip(), (basis or "").strip()
 
     def apply(locked: Appeal) -> Change:
         _require_track(locked, Track.DECLINE)
@@ -705,12 +669,12 @@ def appeal_decline(*, appeal: Appeal, reason: str, basis: str, actor) -> Appeal:
         return Change(["decline_reason", "decline_basis", "reply", "replied_at"], text,
                       notify=gettext("Your appeal %(number)s: %(text)s") % {"number": locked.tracking_number, "text": text})
 
-    return _transition(appeal=appeal, action="decline", actor=actor, apply=apply)
+    return _transition(appeal=appeal, action="decline", actor=actor, apply=apply, data={"reason": reason, "basis": basis})
 
 
 def extension_request(*, appeal: Appeal, days: int, reason: str, actor) -> ExtensionRequest:
     """Ask for more time, before the deadline, within the cap (article 8)."""
-    reason = _required(reason, "reason", _("The reason for the extension"))
+    reason = (reason or "").strip()
     max_days = limit_value(LimitKey.EXTENSION_MAX_DAYS)
     if not isinstance(days, int) or days < 1 or days > max_days:
         raise ServiceError(_("An extension may add 1 to %(max)s working days (article 8)."), code="extension_days", field="days",
@@ -727,11 +691,11 @@ def extension_request(*, appeal: Appeal, days: int, reason: str, actor) -> Exten
             raise ServiceError(_("This appeal already has %(count)s extension(s); at most %(max)s are allowed (article 8)."),
                                code="extension_cap", field="days", params={"count": used, "max": max_count})
         request = ExtensionRequest.objects.create(appeal=locked, days=days, reason=reason, requested_at=clock.now(), due_before=locked.due_at)
-        audit.record_event(actor=actor, action="appeals.extensionrequest.create", instance=request, before=None)
         created.append(request)
-        return Change([], gettext("Extension of %(days)s working day(s) requested: %(reason)s") % {"days": days, "reason": reason})
+        return Change([], gettext("Extension of %(days)s working day(s) requested: %(reason)s") % {"days": days, "reason": reason},
+                      events=[{"actor": actor, "action": "appeals.extensionrequest.create", "instance": request, "before": None}])
 
-    _transition(appeal=appeal, action="extension_request", actor=actor, apply=apply)
+    _transition(appeal=appeal, action="extension_request", actor=actor, apply=apply, data={"reason": reason})
     return created[0]
 
 
@@ -750,12 +714,12 @@ def extension_decide(*, request: ExtensionRequest, approve: bool, actor, note: s
             current.due_after = calendar.add_workdays(locked.due_at or current.due_before, current.days)
             fields = _new_deadline(locked, current.due_after)
         current.save(update_fields=["status", "decided_at", "decision_note", "due_after"])
-        audit.record_event(actor=actor, action="appeals.extensionrequest.decide", instance=current, before=before)
         if approve:
             text = gettext("Extension approved: new deadline %(date)s.") % {"date": current.due_after.isoformat()}
         else:
             text = gettext("Extension refused.")
-        return Change(fields, text + (f" {current.decision_note}" if current.decision_note else ""))
+        return Change(fields, text + (f" {current.decision_note}" if current.decision_note else ""),
+                      events=[{"actor": actor, "action": "appeals.extensionrequest.decide", "instance": current, "before": before}])
 
     _transition(appeal=request.appeal, action="extension_decide", actor=actor, apply=apply)
     request.refresh_from_db()
@@ -783,12 +747,12 @@ def appeal_rate(*, appeal: Appeal, satisfaction: str, actor, comment: str = "") 
     def apply(locked: Appeal) -> Change:
         rating = Rating.objects.create(appeal=locked, round=locked.round, satisfaction=satisfaction, comment=(comment or "").strip(),
                                        created_at=clock.now())
-        audit.record_event(actor=actor, action="appeals.rating.create", instance=rating, before=None)
+        events = [{"actor": actor, "action": "appeals.rating.create", "instance": rating, "before": None}]
         created.append(rating)
         step = Satisfaction(satisfaction).label + (f": {rating.comment}" if rating.comment else "")
         if satisfaction != Satisfaction.UNSATISFIED:
             locked.status = Status.RATED
-            return Change(["status"], step)
+            return Change(["status"], step, events=events)
         fields = ["status", "round", "level"]
         if locked.round >= 2:
             locked.level = Level.DISTRICT_LEADER
@@ -798,24 +762,23 @@ def appeal_rate(*, appeal: Appeal, satisfaction: str, actor, comment: str = "") 
             step += " " + gettext("Reopened for a second round.")
         locked.status = Status.IN_PROGRESS if locked.handler_id else (Status.ASSIGNED if locked.handling_unit_id else Status.TRIAGED)
         fields += _new_deadline(locked, _stage_deadline(locked, clock.today()) if locked.track else None)
-        return Change(fields, step)
+        return Change(fields, step, events=events)
 
-    _transition(appeal=appeal, action="rate", actor=actor, apply=apply)
+    _transition(appeal=appeal, action="rate", actor=actor, apply=apply, data={"satisfaction": satisfaction})
     return created[0]
 
 
 def appeal_revisit(*, appeal: Appeal, notes: str, actor, method: str = "phone") -> Revisit:
     """回访: the unit or the supervision office calls back and records what it heard."""
-    notes = _required(notes, "notes", _("The revisit notes"))
+    notes = (notes or "").strip()
     created: list[Revisit] = []
 
     def apply(locked: Appeal) -> Change:
         revisit = Revisit.objects.create(appeal=locked, method=(method or "phone")[:40], notes=notes, created_at=clock.now())
-        audit.record_event(actor=actor, action="appeals.revisit.create", instance=revisit, before=None)
         created.append(revisit)
-        return Change([], notes)
+        return Change([], notes, events=[{"actor": actor, "action": "appeals.revisit.create", "instance": revisit, "before": None}])
 
-    _transition(appeal=appeal, action="revisit", actor=actor, apply=apply)
+    _transition(appeal=appeal, action="revisit", actor=actor, apply=apply, data={"notes": notes})
     return created[0]
 
 

@@ -311,6 +311,9 @@ class GiftRecord(models.Model):
 
     class Meta:
         ordering = ["-occurred_on", "-pk"]
+        # Receipt numbers come from core.numbering; the constraint is the last line of defence.
+        constraints = [models.UniqueConstraint(fields=["receipt_number"], condition=~models.Q(receipt_number=""),
+                                               name="conduct_gift_receipt_number_unique")]
         verbose_name = _("gift record")
         verbose_name_plural = _("gift records")
 

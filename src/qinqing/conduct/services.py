@@ -12,18 +12,23 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock, db
+from qinqing.core import audit, clock, db, numbering, workflow
 from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
+from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
 from qinqing.directory.models import Enterprise, Official
 
 from .conflicts import Conflict, find_conflicts, watch_statements
 from .models import (
     EFFECTIVE_RECUSAL,
+    ActivityRequest,
+    ActivityStatus,
     AssignmentCheck,
     AssignmentExemption,
     CheckOutcome,
     ConductRules,
+    GiftDisposition,
+    GiftRecord,
     Lead,
     LeadSource,
     Recusal,
@@ -102,15 +107,48 @@ def _user_of(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+def _is_oversight(actor, obj=None) -> bool:
+    """An administrator or a district leader (they may act for any official's supervisor)."""
+    user = _user_of(actor)
+    return user is not None and (user.is_superuser or has_role(user, Role.DISTRICT_LEADER, Role.ADMINISTRATOR))
+
+
+def _is_supervising_leader(actor, official: Official) -> bool:
+    """The official's own supervising leader (in that role)."""
+    user = _user_of(actor)
+    leader = official.supervising_leader if user is not None else None
+    return leader is not None and leader.user_id == user.pk and has_role(user, Role.SUPERVISING_LEADER)
+
+
 def _is_supervisor_of(actor, official: Official) -> bool:
     """The official's supervising leader, or an administrator / district leader."""
+    return _is_oversight(actor) or _is_supervising_leader(actor, official)
+
+
+def _is_official_themselves(actor, obj) -> bool:
+    """``obj`` (a request, recusal, gift) belongs to the acting official."""
     user = _user_of(actor)
-    if user is None:
-        return False
-    if user.is_superuser or has_role(user, Role.DISTRICT_LEADER, Role.ADMINISTRATOR):
-        return True
-    leader = official.supervising_leader
-    return leader is not None and leader.user_id == user.pk and has_role(user, Role.SUPERVISING_LEADER)
+    return user is not None and obj.official.user_id == user.pk
+
+
+def _is_discipline_office(actor, obj=None) -> bool:
+    user = _user_of(actor)
+    return user is not None and (user.is_superuser or has_role(user, Role.DISCIPLINE_INSPECTOR))
+
+
+# --- who may act on conduct's workflows (core.workflow) -----------------------------------------
+OWNER = "owner"  # the official the request, recusal or gift belongs to
+SUPERVISING_LEADER = "supervising_leader"  # that official's supervising leader
+OVERSIGHT = "oversight"  # district leaders and administrators
+DISCIPLINE_OFFICE = "discipline_office"  # discipline inspectors
+
+ACTORS = {
+    OWNER: ActorRule(_is_official_themselves, roles=(), label=_("The official themselves")),
+    SUPERVISING_LEADER: ActorRule(lambda actor, obj: _is_supervising_leader(actor, obj.official), roles=(Role.SUPERVISING_LEADER,),
+                                  label=_("The official's supervising leader")),
+    OVERSIGHT: ActorRule(_is_oversight, roles=(Role.DISTRICT_LEADER, Role.ADMINISTRATOR), label=_("District leader or administrator")),
+    DISCIPLINE_OFFICE: ActorRule(_is_discipline_office, roles=(Role.DISCIPLINE_INSPECTOR,), label=_("Discipline office")),
+}
 
 
 # --- the gate -----------------------------------------------------------------------------------
@@ -196,27 +234,37 @@ def recusal_report(*, official: Official, matter_type: str, matter_id: str, acto
     return recusal
 
 
-def _decide(recusal: Recusal, *, status: str, reason: str, actor, action: str) -> Recusal:
-    recusal = Recusal.objects.select_for_update().select_related("official").get(pk=recusal.pk)
-    before = audit.snapshot(recusal)
-    recusal.status = status
-    recusal.decision_reason = reason
-    recusal.decided_by = _user_of(actor) or recusal.decided_by
-    recusal.decided_at = clock.now()
-    recusal.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
-    audit.record_event(actor=actor, action=action, instance=recusal, before=before, details={"article": "15.7"})
-    return recusal
+_UNDECIDED = (RecusalStatus.PENDING, RecusalStatus.REPORTED)
+_DECIDED = _("This recusal has already been decided (article 15 item 7).")
+_DECIDE_DENIED = _("Only the official's supervising leader may decide on a recusal.")
+RECUSAL_WORKFLOW = Workflow(
+    name="conduct.recusal",
+    model=Recusal,
+    actors=ACTORS,
+    transitions={
+        "approve": Transition(_UNDECIDED, RecusalStatus.APPROVED, (SUPERVISING_LEADER, OVERSIGHT), "15.7", refused=_DECIDED,
+                              denied=_DECIDE_DENIED),
+        "reject": Transition(_UNDECIDED, RecusalStatus.REJECTED, (SUPERVISING_LEADER, OVERSIGHT), "15.7", refused=_DECIDED,
+                             denied=_DECIDE_DENIED),
+        "refuse": Transition((RecusalStatus.ORDERED,), RecusalStatus.REFUSED, (OWNER,), "15.7",
+                             refused=_("Only an ordered recusal can be refused (article 15 item 7)."),
+                             denied=_("Only the official concerned can refuse a recusal.")),
+    },
+)
+
+
+def _decided(locked: Recusal, *, reason: str, actor) -> Change:
+    locked.decision_reason = reason
+    locked.decided_by = _user_of(actor) or locked.decided_by
+    locked.decided_at = clock.now()
+    return Change(["decision_reason", "decided_by", "decided_at"])
 
 
 def recusal_decide(*, recusal: Recusal, approve: bool, reason: str, actor) -> Recusal:
     """The supervisor decides an application for recusal (or a reported conflict)."""
-    if not _is_supervisor_of(actor, recusal.official):
-        raise PermissionDeniedError(_("Only the official's supervising leader may decide on a recusal."), field="recusal")
-    if recusal.status not in (RecusalStatus.PENDING, RecusalStatus.REPORTED):
-        raise ServiceError(_("This recusal has already been decided."), code="already_decided", field="status")
-    with transaction.atomic():
-        return _decide(recusal, status=RecusalStatus.APPROVED if approve else RecusalStatus.REJECTED, reason=(reason or "").strip(),
-                       actor=actor, action="conduct.recusal.approve" if approve else "conduct.recusal.reject")
+    reason = (reason or "").strip()
+    return workflow.transition(RECUSAL_WORKFLOW, recusal, "approve" if approve else "reject", actor=actor,
+                               apply=lambda locked: _decided(locked, reason=reason, actor=actor))
 
 
 def recusal_order(*, official: Official, matter_type: str, matter_id: str, reason: str, actor,
@@ -238,18 +286,20 @@ def recusal_order(*, official: Official, matter_type: str, matter_id: str, reaso
 
 def recusal_refuse(*, recusal: Recusal, reason: str, actor) -> Lead:
     """The official refuses an ordered recusal: recorded, and a lead goes to the discipline office."""
-    if _user_of(actor) is None or recusal.official.user_id != actor.pk:
-        raise PermissionDeniedError(_("Only the official concerned can refuse a recusal."), field="recusal")
-    if recusal.status != RecusalStatus.ORDERED:
-        raise ServiceError(_("Only an ordered recusal can be refused."), code="not_ordered", field="status")
-    with transaction.atomic():
-        recusal = _decide(recusal, status=RecusalStatus.REFUSED, reason=recusal.decision_reason, actor=actor, action="conduct.recusal.refuse")
+    created: list[Lead] = []
+
+    def apply(locked: Recusal) -> Change:
+        change = _decided(locked, reason=locked.decision_reason, actor=actor)
         lead = Lead.objects.create(
-            official=recusal.official, source=LeadSource.RECUSAL_REFUSED, article="15.7", recusal=recusal,
-            summary=f"{recusal.matter_type}:{recusal.matter_id} — {(reason or '').strip()}",
+            official=locked.official, source=LeadSource.RECUSAL_REFUSED, article="15.7", recusal=locked,
+            summary=f"{locked.matter_type}:{locked.matter_id} — {(reason or '').strip()}",
         )
-        audit.record_event(actor=actor, action="conduct.lead.create", instance=lead, before=None, details={"article": "15.7"})
-    return lead
+        created.append(lead)
+        change.events = [{"actor": actor, "action": "conduct.lead.create", "instance": lead, "before": None, "details": {"article": "15.7"}}]
+        return change
+
+    workflow.transition(RECUSAL_WORKFLOW, recusal, "refuse", actor=actor, apply=apply)
+    return created[0]
 
 
 # --- integrity hook -------------------------------------------------------------------------------
@@ -421,21 +471,39 @@ def _letter_code() -> str:
     return "".join(secrets.choice(alphabet) for _index in range(12))
 
 
+_ACTIVITY_DECIDED = _("This request has already been decided (article 14).")
+_ACTIVITY_DENIED = _("Only the official's supervising leader may decide this request (article 14).")
+ACTIVITY_WORKFLOW = Workflow(
+    name="conduct.activity",
+    model=ActivityRequest,
+    actors=ACTORS,
+    transitions={
+        "approve": Transition((ActivityStatus.SUBMITTED,), ActivityStatus.APPROVED, (SUPERVISING_LEADER,), "14",
+                              refused=_ACTIVITY_DECIDED, denied=_ACTIVITY_DENIED),
+        "refuse": Transition((ActivityStatus.SUBMITTED,), ActivityStatus.REFUSED, (SUPERVISING_LEADER,), "14",
+                             requires={"reason": _("The reason for the refusal")}, refused=_ACTIVITY_DECIDED, denied=_ACTIVITY_DENIED),
+        "report": Transition((ActivityStatus.APPROVED,), ActivityStatus.REPORTED, (OWNER,), "14",
+                             refused=_("Only an approved event can be reported on (article 14)."),
+                             denied=_("Only the official themselves may report on the event.")),
+    },
+)
+# 亲清批〔2026〕0001号: one series per year, gap-free (taken inside the approval's transaction).
+LETTER_NUMBERS = numbering.Series("conduct.letter", "亲清批〔{period}〕{number:04d}号", numbering.yearly)
+
+
 def activity_decide(*, activity, approve: bool, reason: str, actor):
     """The supervising leader approves (issuing the numbered letter) or refuses, with a reason."""
-    from .models import ActivityRequest, ActivityStatus, ApprovalLetter
+    from .models import ApprovalLetter
 
     user = _user_of(actor)
     official = activity.official
     if user is not None and official.user_id == user.pk:
         raise ServiceError(_("You cannot approve or refuse your own request (article 14: the supervising leader decides)."),
                            code="self_approval", field="status")
-    leader = official.supervising_leader
-    if user is None or leader is None or leader.user_id != user.pk:
-        raise PermissionDeniedError(_("Only the official's supervising leader may decide this request (article 14)."), field="status")
+    action = "approve" if approve else "refuse"
+    # Before the conflict gate, which records what it blocks: only the leader's attempt counts.
+    workflow.check_actor(ACTIVITY_WORKFLOW, actor, activity, action)
     reason = (reason or "").strip()
-    if not approve and not reason:
-        raise ServiceError(_("A refusal needs a reason."), code="reason_required", field="reason")
     if approve:
         violations = [finding for finding in activity.findings if finding["level"] == Level.VIOLATION and finding["rule"] != "conflict_of_interest"]
         if violations:
@@ -444,28 +512,22 @@ def activity_decide(*, activity, approve: bool, reason: str, actor):
         # The conflict gate: an official linked to an enterprise involved must recuse (15.7).
         for enterprise in activity.enterprises.all():
             check_assignment(official=official, enterprise=enterprise, matter_type="conduct.activity", matter_id=str(activity.pk), actor=actor)
-    with transaction.atomic():
-        activity = ActivityRequest.objects.select_for_update().get(pk=activity.pk)
-        if activity.status != ActivityStatus.SUBMITTED:
-            raise ServiceError(_("This request has already been decided."), code="already_decided", field="status")
-        before = audit.snapshot(activity)
-        activity.status = ActivityStatus.APPROVED if approve else ActivityStatus.REFUSED
-        activity.decided_by = user
-        activity.decision_reason = reason
-        activity.decided_at = clock.now()
-        activity.save(update_fields=["status", "decided_by", "decision_reason", "decided_at"])
-        audit.record_event(actor=actor, action="conduct.activity.approve" if approve else "conduct.activity.refuse", instance=activity,
-                           before=before, details={"article": "14"})
+
+    def apply(locked):
+        locked.decided_by = user
+        locked.decision_reason = reason
+        locked.decided_at = clock.now()
+        change = Change(["decided_by", "decision_reason", "decided_at"])
         if approve:
-            year = clock.today().year
-            last = ApprovalLetter.objects.select_for_update().filter(year=year).order_by("-sequence").first()
-            sequence = (last.sequence if last else 0) + 1
+            number = numbering.take(LETTER_NUMBERS)
             letter = ApprovalLetter.objects.create(
-                activity=activity, year=year, sequence=sequence, number=f"亲清批〔{year}〕{sequence:04d}号",
-                verification_code=_letter_code(), issued_at=activity.decided_at,
+                activity=locked, year=int(number.period), sequence=number.value, number=number.text,
+                verification_code=_letter_code(), issued_at=locked.decided_at,
             )
-            audit.record_event(actor=actor, action="conduct.letter.issue", instance=letter, before=None, details={"article": "14"})
-    return activity
+            change.events = [{"actor": actor, "action": "conduct.letter.issue", "instance": letter, "before": None, "details": {"article": "14"}}]
+        return change
+
+    return workflow.transition(ACTIVITY_WORKFLOW, activity, action, actor=actor, apply=apply, data={"reason": reason})
 
 
 def activity_report(*, activity, actual_cost_per_head, actual_participants: str, actor, actual_participant_count: int = 1,
@@ -473,13 +535,10 @@ def activity_report(*, activity, actual_cost_per_head, actual_participants: str,
     """After the event the official reports what happened; differences become a lead (article 14, 16)."""
     from decimal import Decimal
 
-    from .models import ActivityReport, ActivityRequest, ActivityStatus
+    from .models import ActivityReport
 
     activity = ActivityRequest.objects.select_related("official").get(pk=activity.pk)
-    if _user_of(actor) is None or activity.official.user_id != actor.pk:
-        raise PermissionDeniedError(_("Only the official themselves may report on the event."), field="activity")
-    if activity.status != ActivityStatus.APPROVED:
-        raise ServiceError(_("Only an approved event can be reported on."), code="not_approved", field="status")
+    workflow.check_actor(ACTIVITY_WORKFLOW, actor, activity, "report")
     actual_cost = Decimal(actual_cost_per_head)
     differences = []
     if actual_cost > activity.cost_per_head:
@@ -494,25 +553,26 @@ def activity_report(*, activity, actual_cost_per_head, actual_participants: str,
         differences.append({"field": "alcohol_served", "approved": "no", "actual": "yes", "article": "14.3"})
     if (items_received or "").strip():
         differences.append({"field": "items_received", "approved": "", "actual": items_received.strip(), "article": "15.1"})
-    with transaction.atomic():
-        activity = ActivityRequest.objects.select_for_update().get(pk=activity.pk)
+    created: list[ActivityReport] = []
+
+    def apply(locked):
         report = ActivityReport.objects.create(
-            activity=activity, actual_cost_per_head=actual_cost, actual_participants=(actual_participants or "").strip(),
+            activity=locked, actual_cost_per_head=actual_cost, actual_participants=(actual_participants or "").strip(),
             actual_participant_count=actual_participant_count or 1, alcohol_served=alcohol_served,
             items_received=(items_received or "").strip(), differences=differences, reported_at=clock.now(),
         )
-        audit.record_event(actor=actor, action="conduct.activity_report.create", instance=report, before=None, details={"article": "14"})
-        before = audit.snapshot(activity)
-        activity.status = ActivityStatus.REPORTED
-        activity.save(update_fields=["status"])
-        audit.record_event(actor=actor, action="conduct.activity.report", instance=activity, before=before)
+        created.append(report)
+        events = [{"actor": actor, "action": "conduct.activity_report.create", "instance": report, "before": None, "details": {"article": "14"}}]
         if differences:
             lead = Lead.objects.create(
-                official=activity.official, source=LeadSource.ACTIVITY_DIFFERENCE, article="14", activity=activity,
+                official=locked.official, source=LeadSource.ACTIVITY_DIFFERENCE, article="14", activity=locked,
                 summary="; ".join(f"{item['field']}: {item['approved'] or '—'} → {item['actual']}" for item in differences),
             )
-            audit.record_event(actor=actor, action="conduct.lead.create", instance=lead, before=None, details={"article": "14"})
-    return report
+            events.append({"actor": actor, "action": "conduct.lead.create", "instance": lead, "before": None, "details": {"article": "14"}})
+        return Change([], events=events)
+
+    workflow.transition(ACTIVITY_WORKFLOW, activity, "report", actor=actor, apply=apply)
+    return created[0]
 
 
 # --- gifts (15.1) ----------------------------------------------------------------------------------
@@ -547,27 +607,32 @@ def gift_record(*, official: Official, direction: str, kind: str, value, occurre
     return gift
 
 
+GIFT_WORKFLOW = Workflow(
+    name="conduct.gift",
+    model=GiftRecord,
+    state_field="disposition",
+    actors=ACTORS,
+    transitions={
+        "hand_in": Transition((GiftDisposition.PENDING,), GiftDisposition.HANDED_IN, (DISCIPLINE_OFFICE,), "15.1",
+                              refused=_("Only an item not yet handed in can be handed in (article 15 item 1)."),
+                              denied=_("Only the discipline office issues hand-in receipts.")),
+    },
+)
+# 亲清收〔2026〕0001号: one series per year, gap-free; GiftRecord.receipt_number is unique as well.
+RECEIPT_NUMBERS = numbering.Series("conduct.gift_receipt", "亲清收〔{period}〕{number:04d}号", numbering.yearly)
+
+
 def gift_hand_in(*, gift, actor, handed_in_on=None):
     """The discipline office receives a handed-in item and issues a numbered receipt."""
-    from .models import GiftDisposition, GiftRecord
-
     user = _user_of(actor)
-    if user is None or not (user.is_superuser or has_role(user, Role.DISCIPLINE_INSPECTOR)):
-        raise PermissionDeniedError(_("Only the discipline office issues hand-in receipts."), field="gift")
-    with transaction.atomic():
-        gift = GiftRecord.objects.select_for_update().get(pk=gift.pk)
-        if gift.disposition != GiftDisposition.PENDING:
-            raise ServiceError(_("Only an item not yet handed in can be handed in."), code="not_pending", field="disposition")
-        before = audit.snapshot(gift)
-        year = clock.today().year
-        count = GiftRecord.objects.filter(receipt_number__startswith=f"亲清收〔{year}〕").count()
-        gift.disposition = GiftDisposition.HANDED_IN
-        gift.handed_in_on = handed_in_on or clock.today()
-        gift.receipt_number = f"亲清收〔{year}〕{count + 1:04d}号"
-        gift.receipt_issued_by = user
-        gift.save(update_fields=["disposition", "handed_in_on", "receipt_number", "receipt_issued_by"])
-        audit.record_event(actor=actor, action="conduct.gift.hand_in", instance=gift, before=before, details={"article": "15.1"})
-    return gift
+
+    def apply(locked):
+        locked.handed_in_on = handed_in_on or clock.today()
+        locked.receipt_number = numbering.take(RECEIPT_NUMBERS).text
+        locked.receipt_issued_by = user
+        return Change(["handed_in_on", "receipt_number", "receipt_issued_by"])
+
+    return workflow.transition(GIFT_WORKFLOW, gift, "hand_in", actor=actor, apply=apply)
 
 
 # --- integrity pledge (15.b1–15.b6) -----------------------------------------------------------------
