@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, calendar, clock
+from qinqing.core import audit, calendar, clock, numbering
 from qinqing.core.crypto import EncryptedTextField, blind_index
 from qinqing.core.errors import ServiceError
 from qinqing.directory.models import Enterprise, Official, Unit
@@ -58,9 +58,8 @@ from .models import (
     Satisfaction,
     Status,
     Track,
-    TrackingCounter,
 )
-from .services import limit_value, normalise_text
+from .services import TRACKING_NUMBERS, limit_value, normalise_text
 
 BATCH_SIZE = 5000
 ACTOR = audit.SystemActor("demo-appeals")
@@ -182,7 +181,7 @@ class _Generator:
         for pk, unit_id in Official.objects.filter(is_active=True).values_list("pk", "unit_id"):
             self.officials.setdefault(unit_id, []).append(pk)
         self.enterprises = list(Enterprise.objects.values_list("pk", "name"))
-        self.counters = dict(TrackingCounter.objects.values_list("day", "last"))
+        self.counters = numbering.last_values(TRACKING_NUMBERS)  # period (yyyymmdd) -> last number
         self.days = (as_of - FIRST_DAY).days + 1
         self.tz = timezone.get_current_timezone()
         self.inserted_models: set = set()
@@ -193,9 +192,10 @@ class _Generator:
         return datetime.datetime.combine(day, datetime.time(self.rng.randint(earliest_hour, 19), self.rng.randrange(60), self.rng.randrange(60)), self.tz)
 
     def tracking_number(self, day: datetime.date) -> str:
-        number = self.counters.get(day, 0) + 1
-        self.counters[day] = number
-        return f"SQ{day:%Y%m%d}{number:06d}"
+        period = TRACKING_NUMBERS.period(day)
+        number = self.counters.get(period, 0) + 1
+        self.counters[period] = number
+        return TRACKING_NUMBERS.text(period, number)
 
     def limit_for(self, track: str, complexity: str) -> int:
         if track == Track.RESOLVE:
@@ -432,13 +432,7 @@ class _Generator:
 
     def save_counters(self) -> None:
         """Continue the per-day tracking-number counters after the generated numbers (not audited)."""
-        existing = set(TrackingCounter.objects.values_list("day", flat=True))
-        with transaction.atomic():
-            TrackingCounter.objects.bulk_create(
-                [TrackingCounter(day=day, last=last) for day, last in self.counters.items() if day not in existing], batch_size=2000
-            )
-            for day in existing & set(self.counters):
-                TrackingCounter.objects.filter(day=day).update(last=self.counters[day])
+        numbering.raise_to(TRACKING_NUMBERS, self.counters)
 
     def run(self) -> AppealsDemoSummary:
         started = time.monotonic()

@@ -207,16 +207,6 @@ class TrackLimit(models.Model):
         return f"{self._meta.verbose_name} {self.pk}"
 
 
-class TrackingCounter(models.Model):
-    """The last tracking-number sequence used on one day (a row lock makes numbers unique)."""
-
-    day = models.DateField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk}"
-
-
 @audited()
 class Objection(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="objections")
