@@ -3,11 +3,15 @@
 Every row is validated first (identifiers by their national standards, enums in Chinese
 or code form, required fields, duplicates inside the file); good rows are then written
 idempotently by natural key (USCC for enterprises, resident ID for persons and officials)
-in batches of ``BATCH_SIZE`` rows, one transaction each. Created rows get their audit
-events through ``audit.record_bulk_events``; changed rows get one ``record_event`` each
-with their before-state; unchanged rows are not touched at all, so re-importing a file
-adds neither rows nor events. A dry run does all of it inside a transaction that is
-rolled back, so its counts are exactly what a real run would report.
+in batches of ``BATCH_SIZE`` rows, one transaction each, through the directory services:
+created rows by their bulk forms (``services.*_create_bulk``: the services' rules, share
+totals per enterprise including the shares already stored, an official's first position,
+audit events through ``audit.record_bulk_events`` under the services' action names),
+changed rows by the single-row update services (one event each with its before-state).
+A row a service rule refuses is reported with its row number and column, and nothing is
+written for it. Unchanged rows are not touched at all, so re-importing a file adds
+neither rows nor events. A dry run does all of it inside a transaction that is rolled
+back, so its counts are exactly what a real run would report.
 """
 
 from __future__ import annotations
@@ -22,20 +26,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit
 from qinqing.core.crypto import blind_index
-from qinqing.core.identifiers import (
-    birth_date_from_resident_id,
-    gender_from_resident_id,
-    validate_resident_id,
-    validate_uscc,
-)
+from qinqing.core.errors import ServiceError
+from qinqing.core.identifiers import validate_resident_id, validate_uscc
 from qinqing.core.tabular import Row, normalise_header, read_rows
 
+from . import services
 from .models import (
     Enterprise,
     EnterpriseLink,
-    Gender,
     LinkKind,
     Official,
     OwnershipType,
@@ -380,56 +379,55 @@ def _natural_key(kind: str, cleaned: dict[str, Any]) -> tuple[str, tuple]:
 
 
 # --- writing helpers ----------------------------------------------------------------------
-def _person_defaults(resident_id: str) -> dict[str, Any]:
-    gender = gender_from_resident_id(resident_id)
-    return {
-        "gender": Gender.MALE if gender.value == "male" else Gender.FEMALE,
-        "birth_date": birth_date_from_resident_id(resident_id),
-    }
+# Every write goes through the directory services: their rules, their audit action names
+# (``services.Action``), their position history and share totals. Created rows use the
+# services' bulk forms; changed rows the single-row update services; a row a rule refuses is
+# reported with its row number and field, and nothing is written for it.
+IMPORT_DETAILS = {"source": "import"}
+#: A service names the model field it refused; the report names the file's column.
+FIELD_COLUMNS: dict[str, dict[str, str]] = {
+    "enterprises": {"legal_representative": "legal_representative_resident_id"},
+    "officials": {"unit": "unit_code", "supervising_leader": "supervising_leader_resident_id", "person": "resident_id", "user": "resident_id"},
+    "links": {"person": "resident_id", "enterprise": "uscc"},
+    "relatives": {"person": "resident_id", "official": "official_resident_id"},
+}
+ROW_FIELD = {"enterprises": "uscc", "officials": "resident_id", "links": "resident_id", "relatives": "resident_id"}
 
 
-def _ensure_persons(pairs: Iterable[tuple[str, str]], *, actor) -> tuple[dict[str, Person], set[str]]:
-    """Persons by resident ID, creating missing ones (bulk, audited) and renaming changed ones.
+def _known_persons(resident_ids: Iterable[str]) -> dict[str, Person]:
+    """Persons already recorded, by resident ID (read only)."""
+    indexes = {blind_index(resident_id): resident_id for resident_id in set(resident_ids)}
+    if not indexes:
+        return {}
+    return {indexes[person.resident_id_index]: person for person in Person.objects.filter(resident_id_index__in=list(indexes))}
 
-    Returns (resident ID -> Person, resident IDs whose person was renamed).
-    """
+
+def _ensure_persons(pairs: Iterable[tuple[str, str]], *, actor, known: dict[str, Person] | None = None) -> tuple[dict[str, Person], set[str]]:
+    """Persons by resident ID: new ones created (bulk, by the services' rules), recorded ones
+    renamed when the file names them differently. Returns (resident ID -> Person, resident
+    IDs whose person was renamed)."""
     wanted: dict[str, str] = {}
     for name, resident_id in pairs:
         wanted.setdefault(resident_id, name)
-    indexes = {resident_id: blind_index(resident_id) for resident_id in wanted}
-    existing = {person.resident_id_index: person for person in Person.objects.filter(resident_id_index__in=list(indexes.values()))}
+    existing = known if known is not None else _known_persons(wanted)
     persons: dict[str, Person] = {}
     renamed: set[str] = set()
     created: list[Person] = []
     for resident_id, name in wanted.items():
-        person = existing.get(indexes[resident_id])
+        person = existing.get(resident_id)
         if person is None:
-            person = Person(name=name, resident_id=resident_id, resident_id_index=indexes[resident_id], **_person_defaults(resident_id))
+            person = Person(name=name, resident_id=resident_id)
             created.append(person)
         elif person.name != name:
-            before = audit.snapshot(person)
-            person.name = name
-            person.save(update_fields=["name"])
-            audit.record_event(actor=actor, action="directory.person.update", instance=person, before=before, details={"source": "import"})
+            person = services.person_update(person=person, name=name, actor=actor)
             renamed.add(resident_id)
         persons[resident_id] = person
-    if created:
-        Person.objects.bulk_create(created)
-        audit.record_bulk_events(actor=actor, action="directory.person.create", model=Person, pks=[p.pk for p in created], details={"source": "import"})
+    services.persons_create_bulk(created, actor=actor, details=IMPORT_DETAILS)
     return persons, renamed
 
 
-def _apply_changes(instance, changes: dict[str, Any], *, actor, action: str) -> bool:
-    """Set changed attributes, save them, record one event. False when nothing differed."""
-    changed = {name: value for name, value in changes.items() if getattr(instance, name) != value}
-    if not changed:
-        return False
-    before = audit.snapshot(instance)
-    for name, value in changed.items():
-        setattr(instance, name, value)
-    instance.save(update_fields=[name.removesuffix("_id") if name.endswith("_id") else name for name in changed])
-    audit.record_event(actor=actor, action=action, instance=instance, before=before, details={"source": "import"})
-    return True
+def _differs(instance, fields: dict[str, Any]) -> bool:
+    return any(getattr(instance, name) != value for name, value in fields.items())
 
 
 def _batches(items: list, size: int = BATCH_SIZE):
@@ -453,6 +451,24 @@ class _Importer:
     def reject(self, row: Row, field_name: str, message) -> None:
         self.report.rejected.append(Rejection(row=row.number, field=field_name, error=str(message), values=row.original))
 
+    def refuse(self, good: _Good, error: ServiceError) -> None:
+        """A service rule refused the row: report it on the file's column."""
+        column = FIELD_COLUMNS[self.kind].get(error.field or "", error.field) or ROW_FIELD[self.kind]
+        self.reject(good.row, column, error.text())
+
+    def refuser(self, rows: dict[int, _Good]):
+        """``reject`` callback for the services' bulk checks (instances → their rows)."""
+        return lambda instance, error: self.refuse(rows[id(instance)], error)
+
+    def update(self, good: _Good, service: Callable[..., Any], **arguments) -> bool:
+        """Run a single-row update service for a changed row; a refusal rejects the row."""
+        try:
+            service(actor=self.actor, **arguments)
+        except ServiceError as error:
+            self.refuse(good, error)
+            return False
+        return True
+
     def count(self, created: bool, changed: bool) -> None:
         if created:
             self.report.imported += 1
@@ -463,10 +479,10 @@ class _Importer:
 
     # enterprises ------------------------------------------------------------------------
     def write_enterprises(self, batch: list[_Good]) -> None:
-        pairs = [(g.cleaned["legal_representative_name"], g.cleaned["legal_representative_resident_id"]) for g in batch if g.cleaned.get("legal_representative_resident_id")]
-        persons, _renamed = _ensure_persons(pairs, actor=self.actor)
         existing = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=[g.cleaned["uscc"] for g in batch])}
-        created: list[Enterprise] = []
+        new: list[Enterprise] = []
+        rows: dict[int, _Good] = {}
+        changes: list[tuple[_Good, Enterprise, dict[str, Any]]] = []
         for good in batch:
             values = good.cleaned
             fields: dict[str, Any] = {"name": values["name"], "ownership_type": values["ownership_type"]}
@@ -475,23 +491,44 @@ class _Importer:
                     fields[name] = values[name] or ""
             if "is_key_enterprise" in values:
                 fields["is_key_enterprise"] = bool(values["is_key_enterprise"])
-            if values.get("legal_representative_resident_id"):
-                fields["legal_representative_id"] = persons[values["legal_representative_resident_id"]].pk
             enterprise = existing.get(values["uscc"])
             if enterprise is None:
-                created.append(Enterprise(uscc=values["uscc"], **fields))
-                self.count(True, False)
+                enterprise = Enterprise(uscc=values["uscc"], **fields)
+                rows[id(enterprise)] = good
+                new.append(enterprise)
             else:
-                self.count(False, _apply_changes(enterprise, fields, actor=self.actor, action="directory.enterprise.update"))
-        if created:
-            Enterprise.objects.bulk_create(created)
-            audit.record_bulk_events(actor=self.actor, action="directory.enterprise.create", model=Enterprise, pks=[e.pk for e in created], details={"source": "import"})
+                changes.append((good, enterprise, fields))
+        # The rules first, so that a refused row leaves no person behind either.
+        new = services.enterprises_check(new, reject=self.refuser(rows))
+        goods = [rows[id(e)] for e in new] + [good for good, _e, _f in changes]
+        pairs = [(g.cleaned["legal_representative_name"], g.cleaned["legal_representative_resident_id"]) for g in goods
+                 if g.cleaned.get("legal_representative_resident_id")]
+        persons, _renamed = _ensure_persons(pairs, actor=self.actor)
+        for enterprise in new:
+            representative = rows[id(enterprise)].cleaned.get("legal_representative_resident_id")
+            if representative:
+                enterprise.legal_representative = persons[representative]
+        services.enterprises_create_bulk(new, actor=self.actor, details=IMPORT_DETAILS)
+        self.report.imported += len(new)
+        for good, enterprise, fields in changes:
+            representative = good.cleaned.get("legal_representative_resident_id")
+            if representative:
+                fields["legal_representative_id"] = persons[representative].pk
+            if not _differs(enterprise, fields):
+                self.count(False, False)
+                continue
+            if "legal_representative_id" in fields:
+                fields["legal_representative"] = persons[representative]
+                del fields["legal_representative_id"]
+            if self.update(good, services.enterprise_update, enterprise=enterprise, **fields):
+                self.count(False, True)
 
     # officials --------------------------------------------------------------------------
     def prepare_officials(self, goods: list[_Good]) -> list[list[_Good]]:
         """Check units and supervisors for the whole file; order rows so that every
         supervisor is written before the officials they supervise (any file order works)."""
-        units = {u.code: u.pk for u in Unit.objects.filter(code__in={g.cleaned["unit_code"] for g in goods})}
+        units = {u.code: u for u in Unit.objects.filter(code__in={g.cleaned["unit_code"] for g in goods})}
+        self.units = {unit.pk: unit for unit in units.values()}
         in_file = {g.cleaned["resident_id"]: g for g in goods}
         supervisor_ids = {g.cleaned["supervising_leader_resident_id"] for g in goods if g.cleaned.get("supervising_leader_resident_id")}
         outside = {blind_index(rid): rid for rid in supervisor_ids - set(in_file)}
@@ -505,7 +542,7 @@ class _Importer:
             if values["unit_code"] not in units:
                 self.reject(good.row, "unit_code", _("No unit with code %(code)s exists; create the unit first.") % {"code": values["unit_code"]})
                 continue
-            values["unit_id"] = units[values["unit_code"]]
+            values["unit_id"] = units[values["unit_code"]].pk
             supervisor = values.get("supervising_leader_resident_id")
             if supervisor and supervisor not in in_file and supervisor not in known_outside:
                 self.reject(
@@ -546,16 +583,17 @@ class _Importer:
         return levels
 
     def write_officials(self, batch: list[_Good]) -> None:
-        persons, renamed = _ensure_persons([(g.cleaned["name"], g.cleaned["resident_id"]) for g in batch], actor=self.actor)
+        known = _known_persons(g.cleaned["resident_id"] for g in batch)
         supervisor_ids = {g.cleaned["supervising_leader_resident_id"] for g in batch if g.cleaned.get("supervising_leader_resident_id")}
         supervisors = dict(
             Official.objects.filter(person__resident_id_index__in=[blind_index(r) for r in supervisor_ids]).values_list("person__resident_id_index", "pk")
         )
-        existing = {o.person_id: o for o in Official.objects.filter(person_id__in=[p.pk for p in persons.values()])}
-        created: list[Official] = []
+        existing = {o.person_id: o for o in Official.objects.filter(person_id__in=[p.pk for p in known.values()])}
+        new: list[Official] = []
+        rows: dict[int, _Good] = {}
+        changes: list[tuple[_Good, Official, dict[str, Any]]] = []
         for good in batch:
             values = good.cleaned
-            person = persons[values["resident_id"]]
             fields: dict[str, Any] = {"unit_id": values["unit_id"], "position": values["position"]}
             if "rank" in values:
                 fields["rank"] = values["rank"] or Rank.CLERK
@@ -564,16 +602,42 @@ class _Importer:
             if "supervising_leader_resident_id" in values:
                 supervisor = values["supervising_leader_resident_id"]
                 fields["supervising_leader_id"] = supervisors[blind_index(supervisor)] if supervisor else None
-            official = existing.get(person.pk)
+            person = known.get(values["resident_id"])
+            official = existing.get(person.pk) if person is not None else None
             if official is None:
-                created.append(Official(person=person, **fields))
-                self.count(True, False)
+                official = Official(person=person, **fields) if person is not None else Official(**fields)
+                rows[id(official)] = good
+                new.append(official)
             else:
-                changed = _apply_changes(official, fields, actor=self.actor, action="directory.official.update")
-                self.count(False, changed or values["resident_id"] in renamed)
-        if created:
-            Official.objects.bulk_create(created)
-            audit.record_bulk_events(actor=self.actor, action="directory.official.create", model=Official, pks=[o.pk for o in created], details={"source": "import"})
+                changes.append((good, official, fields))
+        new = services.officials_check(new, reject=self.refuser(rows))
+        # Changed officials first: a refused change leaves its person's name as it was.
+        updated: list[_Good] = []
+        changed: set[int] = set()  # row numbers an update service changed
+        leaders = Official.objects.in_bulk({f["supervising_leader_id"] for _g, _o, f in changes if f.get("supervising_leader_id")})
+        for good, official, fields in changes:
+            if not _differs(official, fields):
+                updated.append(good)
+                continue
+            arguments = {name: value for name, value in fields.items() if name not in ("unit_id", "supervising_leader_id")}
+            arguments["unit"] = self.units[fields["unit_id"]]
+            if "supervising_leader_id" in fields:
+                arguments["supervising_leader"] = leaders.get(fields["supervising_leader_id"])
+            if self.update(good, services.official_update, official=official, **arguments):
+                changed.add(good.row.number)
+                updated.append(good)
+        persons, renamed = _ensure_persons(
+            [(rows[id(o)].cleaned["name"], rows[id(o)].cleaned["resident_id"]) for o in new]
+            + [(g.cleaned["name"], g.cleaned["resident_id"]) for g in updated],
+            actor=self.actor, known=known,
+        )
+        for official in new:
+            official.person = persons[rows[id(official)].cleaned["resident_id"]]
+        # Position history as official_create opens it: one open position from today.
+        services.officials_create_bulk(new, actor=self.actor, details=IMPORT_DETAILS)
+        self.report.imported += len(new)
+        for good in updated:
+            self.count(False, good.row.number in changed or good.cleaned["resident_id"] in renamed)
 
     # links ------------------------------------------------------------------------------
     def write_links(self, batch: list[_Good]) -> None:
@@ -584,61 +648,101 @@ class _Importer:
                 self.reject(good.row, "uscc", _("No enterprise with this unified social credit code exists; import the enterprise first."))
             else:
                 usable.append(good)
-        persons, renamed = _ensure_persons([(g.cleaned["name"], g.cleaned["resident_id"]) for g in usable], actor=self.actor)
+        known = _known_persons(g.cleaned["resident_id"] for g in usable)
         existing: dict[tuple, EnterpriseLink] = {}
-        for link in EnterpriseLink.objects.filter(person_id__in=[p.pk for p in persons.values()], enterprise_id__in=set(enterprises.values())).order_by("pk"):
+        for link in EnterpriseLink.objects.filter(person_id__in=[p.pk for p in known.values()], enterprise_id__in=set(enterprises.values())).order_by("pk"):
             existing.setdefault((link.person_id, link.enterprise_id, link.kind, link.role), link)
-        created: list[EnterpriseLink] = []
+        new: list[EnterpriseLink] = []
+        rows: dict[int, _Good] = {}
+        updated: list[_Good] = []
+        changed: set[int] = set()  # row numbers an update service changed
         for good in usable:
             values = good.cleaned
-            person = persons[values["resident_id"]]
             enterprise_id = enterprises[values["uscc"]]
             role = values.get("role") or ""
             fields = {name: values.get(name) for name in ("share_percent", "start_date", "end_date") if name in values}
-            link = existing.get((person.pk, enterprise_id, values["kind"], role))
+            person = known.get(values["resident_id"])
+            link = existing.get((person.pk, enterprise_id, values["kind"], role)) if person is not None else None
             if link is None:
-                created.append(EnterpriseLink(person=person, enterprise_id=enterprise_id, kind=values["kind"], role=role, source="import", **fields))
-                self.count(True, False)
-            else:
-                changed = _apply_changes(link, fields, actor=self.actor, action="directory.enterpriselink.update")
-                self.count(False, changed or values["resident_id"] in renamed)
-        if created:
-            EnterpriseLink.objects.bulk_create(created)
-            audit.record_bulk_events(actor=self.actor, action="directory.enterpriselink.create", model=EnterpriseLink, pks=[x.pk for x in created], details={"source": "import"})
+                link = EnterpriseLink(enterprise_id=enterprise_id, kind=values["kind"], role=role, source="import", **fields)
+                if person is not None:
+                    link.person = person
+                rows[id(link)] = good
+                new.append(link)
+            elif not _differs(link, fields):
+                updated.append(good)
+            # A changed share is judged by the share-total rule against what is stored
+            # (this batch's earlier changes included); refused, nothing of the row is kept.
+            elif self.update(good, services.enterprise_link_update, link=link, **fields):
+                changed.add(good.row.number)
+                updated.append(good)
+        # New links: each link's rules, then the share totals per enterprise — stored shares
+        # and the rows before it in the file — before any person is written for them.
+        new = services.enterprise_links_check(new, reject=self.refuser(rows))
+        persons, renamed = _ensure_persons(
+            [(rows[id(x)].cleaned["name"], rows[id(x)].cleaned["resident_id"]) for x in new]
+            + [(g.cleaned["name"], g.cleaned["resident_id"]) for g in updated],
+            actor=self.actor, known=known,
+        )
+        for link in new:
+            link.person = persons[rows[id(link)].cleaned["resident_id"]]
+        services.enterprise_links_create_bulk(new, actor=self.actor, details=IMPORT_DETAILS)
+        self.report.imported += len(new)
+        for good in updated:
+            self.count(False, good.row.number in changed or good.cleaned["resident_id"] in renamed)
 
     # relatives --------------------------------------------------------------------------
     def write_relatives(self, batch: list[_Good]) -> None:
         official_ids = {g.cleaned["official_resident_id"] for g in batch}
-        officials = dict(
-            Official.objects.filter(person__resident_id_index__in=[blind_index(r) for r in official_ids]).values_list("person__resident_id_index", "pk")
-        )
+        officials = {
+            index: (pk, person_id)
+            for index, pk, person_id in Official.objects.filter(person__resident_id_index__in=[blind_index(r) for r in official_ids])
+            .values_list("person__resident_id_index", "pk", "person_id")
+        }
         usable = []
         for good in batch:
             if blind_index(good.cleaned["official_resident_id"]) not in officials:
                 self.reject(good.row, "official_resident_id", _("No official with this resident ID number exists; import the official first."))
             else:
                 usable.append(good)
-        persons, renamed = _ensure_persons([(g.cleaned["name"], g.cleaned["resident_id"]) for g in usable], actor=self.actor)
+        known = _known_persons(g.cleaned["resident_id"] for g in usable)
         existing = {
             (r.official_id, r.person_id, r.relationship): r
-            for r in RelatedPerson.objects.filter(official_id__in=set(officials.values()), person_id__in=[p.pk for p in persons.values()])
+            for r in RelatedPerson.objects.filter(official_id__in={pk for pk, _p in officials.values()}, person_id__in=[p.pk for p in known.values()])
         }
-        created: list[RelatedPerson] = []
+        new: list[RelatedPerson] = []
+        rows: dict[int, _Good] = {}
+        updated: list[_Good] = []
+        changed: set[int] = set()  # row numbers an update service changed
         for good in usable:
             values = good.cleaned
-            official_id = officials[blind_index(values["official_resident_id"])]
-            person = persons[values["resident_id"]]
+            official_id, _official_person = officials[blind_index(values["official_resident_id"])]
+            person = known.get(values["resident_id"])
             fields = {"occupation": values.get("occupation") or ""} if "occupation" in values else {}
-            relative = existing.get((official_id, person.pk, values["relationship"]))
+            relative = existing.get((official_id, person.pk, values["relationship"])) if person is not None else None
             if relative is None:
-                created.append(RelatedPerson(official_id=official_id, person=person, relationship=values["relationship"], **fields))
-                self.count(True, False)
-            else:
-                changed = _apply_changes(relative, fields, actor=self.actor, action="directory.relatedperson.update")
-                self.count(False, changed or values["resident_id"] in renamed)
-        if created:
-            RelatedPerson.objects.bulk_create(created)
-            audit.record_bulk_events(actor=self.actor, action="directory.relatedperson.create", model=RelatedPerson, pks=[x.pk for x in created], details={"source": "import"})
+                relative = RelatedPerson(official_id=official_id, relationship=values["relationship"], **fields)
+                if person is not None:
+                    relative.person = person
+                rows[id(relative)] = good
+                new.append(relative)
+            elif not _differs(relative, fields):
+                updated.append(good)
+            elif self.update(good, services.related_person_update, related=relative, **fields):
+                changed.add(good.row.number)
+                updated.append(good)
+        new = services.related_persons_check(new, reject=self.refuser(rows))
+        persons, renamed = _ensure_persons(
+            [(rows[id(r)].cleaned["name"], rows[id(r)].cleaned["resident_id"]) for r in new]
+            + [(g.cleaned["name"], g.cleaned["resident_id"]) for g in updated],
+            actor=self.actor, known=known,
+        )
+        for relative in new:
+            relative.person = persons[rows[id(relative)].cleaned["resident_id"]]
+        services.related_persons_create_bulk(new, actor=self.actor, details=IMPORT_DETAILS)
+        self.report.imported += len(new)
+        for good in updated:
+            self.count(False, good.row.number in changed or good.cleaned["resident_id"] in renamed)
 
 
 def import_rows(kind: str, rows: Iterable[Row], *, actor, dry_run: bool = False, progress: Callable[[int], None] | None = None) -> ImportReport:

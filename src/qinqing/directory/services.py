@@ -12,11 +12,19 @@ unchanged row records no event):
 
 Identifier errors are raised as ``ServiceError`` naming the field (``resident_id``,
 ``uscc``, ``phone``) with the identifier module's code (e.g. ``uscc_check``).
+
+One write path: each rule (a unit's, an official's, an enterprise's, a person's, a link's,
+a related person's; share totals; the position history an official starts with) is defined
+once here, as ``_<model>_rules`` / ``_<model>s_unique`` / ``_check_share_totals`` /
+``_position_held``, and every audit action name once, in ``Action``. The single-row services
+and the bulk forms at the end of this module (``*_check``, ``*_create_bulk``, used by the
+importer and the demo generator) call the same ones.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -31,8 +39,6 @@ from qinqing.core.crypto import blind_index
 from qinqing.core.errors import Conflict, ServiceError
 from qinqing.core.identifiers import Gender as IdentifierGender
 from qinqing.core.identifiers import (
-    birth_date_from_resident_id,
-    gender_from_resident_id,
     validate_mobile_phone,
     validate_resident_id,
     validate_uscc,
@@ -65,6 +71,56 @@ class _Unset:
 
 
 UNSET: Any = _Unset()
+
+
+class Action:
+    """Audit action names of every directory write: ``directory.<model>.<verb>``, the model
+    named by its ``model_name`` as in every other app (``appeals.policyinterpretation.create``,
+    ``core.apikey.create``). The services, the importer and the demo generator all use these,
+    so one kind of write has one name in the trail whichever path made it."""
+
+    UNIT_CREATE = "directory.unit.create"
+    UNIT_UPDATE = "directory.unit.update"
+    PERSON_CREATE = "directory.person.create"
+    PERSON_UPDATE = "directory.person.update"
+    PERSON_REVEAL_ID = "directory.person.reveal_id"
+    OFFICIAL_CREATE = "directory.official.create"
+    OFFICIAL_UPDATE = "directory.official.update"
+    POSITION_OPEN = "directory.officialposition.open"
+    POSITION_CLOSE = "directory.officialposition.close"
+    ENTERPRISE_CREATE = "directory.enterprise.create"
+    ENTERPRISE_UPDATE = "directory.enterprise.update"
+    LINK_CREATE = "directory.enterpriselink.create"
+    LINK_UPDATE = "directory.enterpriselink.update"
+    LINK_END = "directory.enterpriselink.end"
+    RELATED_CREATE = "directory.relatedperson.create"
+    RELATED_UPDATE = "directory.relatedperson.update"
+    RELATED_END = "directory.relatedperson.end"
+    MEMBERSHIP_CREATE = "directory.enterprisemembership.create"
+
+
+#: ``reject(instance, error)``: a bulk check hands each refused instance here instead of
+#: raising (the importer turns it into a row error); without it the first error is raised.
+Reject = Callable[[Any, ServiceError], None]
+
+
+def _refuse(error: ServiceError, instance, reject: Reject | None) -> None:
+    if reject is None:
+        raise error
+    reject(instance, error)
+
+
+def _screen(instances: Iterable, rule: Callable[[Any], None], reject: Reject | None) -> list:
+    """Run ``rule`` on each instance; keep those it passes, refuse the others."""
+    kept = []
+    for instance in instances:
+        try:
+            rule(instance)
+        except ServiceError as error:
+            _refuse(error, instance, reject)
+        else:
+            kept.append(instance)
+    return kept
 
 
 # --- small checks -------------------------------------------------------------------------
@@ -104,10 +160,18 @@ def _apply(instance, changes: dict[str, Any]) -> list[str]:
     return changed
 
 
+_RELATIONS: dict[type, set[str]] = {}
+
+
 def _clean(instance) -> None:
-    """Model field rules (lengths, ranges) as a ServiceError naming the first broken field."""
+    """Model field rules (lengths, choices, ranges) as a ServiceError naming the first broken
+    field. Relations are the database's foreign keys to keep (checking each here would cost a
+    query per row of a bulk load)."""
+    model = type(instance)
+    if model not in _RELATIONS:
+        _RELATIONS[model] = {f.name for f in model._meta.concrete_fields if f.is_relation}
     try:
-        instance.full_clean(validate_unique=False, validate_constraints=False)
+        instance.clean_fields(exclude=_RELATIONS[model])
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
         raise ServiceError(" ".join(messages), code="invalid", field=None if field == "__all__" else field) from error
@@ -133,16 +197,21 @@ GENDER_CODES = {IdentifierGender.MALE: Gender.MALE.value, IdentifierGender.FEMAL
 
 
 # --- persons --------------------------------------------------------------------------------
-def _person_identity(resident_id: str) -> dict[str, Any]:
-    """Normalised ID, blind index and what the ID encodes (gender, date of birth)."""
+def _person_identity(resident_id: str, *, today: datetime.date | None = None) -> dict[str, Any]:
+    """Normalised ID, blind index and what the ID encodes (gender, date of birth).
+
+    ``today`` bounds the date of birth; bulk callers pass it once for the whole batch."""
     if not (resident_id or "").strip():
         return {"resident_id": "", "resident_id_index": "", "gender": "", "birth_date": None}
-    number = _identifier(validate_resident_id, resident_id, "resident_id")
+    number = _identifier(lambda value: validate_resident_id(value, today=today or clock.today()), resident_id, "resident_id")
+    # GB 11643: digits 7-14 are the date of birth, digit 17 is odd for a man. The number is
+    # valid here, so this reads what gender_/birth_date_from_resident_id would, without
+    # validating it twice more.
     return {
         "resident_id": number,
         "resident_id_index": blind_index(number),
-        "gender": GENDER_CODES[gender_from_resident_id(number)],
-        "birth_date": birth_date_from_resident_id(number),
+        "gender": GENDER_CODES[IdentifierGender.MALE if int(number[16]) % 2 else IdentifierGender.FEMALE],
+        "birth_date": datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
     }
 
 
@@ -152,26 +221,42 @@ def _phone(value: str | None) -> str:
     return _identifier(validate_mobile_phone, value, "phone")
 
 
-def _check_resident_id_free(index: str, *, exclude_pk=None) -> None:
-    if not index:
-        return
-    others = Person.objects.filter(resident_id_index=index)
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
-    if others.exists():
-        raise Conflict(_("A person with this resident ID number is already recorded."), code="duplicate_resident_id", field="resident_id")
+def _person_rules(person: Person, *, today: datetime.date | None = None) -> None:
+    """A person's rules (the one definition, for ``person_create`` and the bulk writers): a
+    name; a valid resident ID (optional for relatives) that decides gender and date of birth
+    and gets its blind index; a mobile phone number or none; the model's field rules."""
+    person.name = _required_text(person.name, "name", pgettext_lazy("person", "Name"))
+    for key, value in _person_identity(person.resident_id, today=today).items():
+        setattr(person, key, value)
+    person.phone = _phone(person.phone)
+    _clean(person)
+
+
+def _persons_unique(persons: list[Person], reject: Reject | None = None) -> list[Person]:
+    """One person per resident ID, against the database and within ``persons``."""
+    indexes = [p.resident_id_index for p in persons if p.resident_id_index]
+    taken = dict(Person.objects.filter(resident_id_index__in=indexes).values_list("resident_id_index", "pk")) if indexes else {}
+    kept, seen = [], set()
+    for person in persons:
+        index = person.resident_id_index
+        if index and ((index in taken and taken[index] != person.pk) or index in seen):
+            _refuse(Conflict(_("A person with this resident ID number is already recorded."), code="duplicate_resident_id", field="resident_id"),
+                    person, reject)
+            continue
+        seen.add(index)
+        kept.append(person)
+    return kept
 
 
 def person_create(*, name: str, actor, resident_id: str = "", phone: str = "") -> Person:
     """Record a natural person. ``resident_id`` (optional for relatives) is validated, encrypted
     and indexed; gender and date of birth are taken from it. ``phone`` must be a mobile number."""
-    name = _required_text(name, "name", pgettext_lazy("person", "Name"))
-    identity = _person_identity(resident_id)
-    phone = _phone(phone)
+    person = Person(name=name, resident_id=resident_id or "", phone=phone or "")
+    _person_rules(person)
     with transaction.atomic():
-        _check_resident_id_free(identity["resident_id_index"])
-        person = _create(Person, name=name, phone=phone, **identity)
-        audit.record_event(actor=actor, action="directory.person.create", instance=person, before=None)
+        _persons_unique([person])
+        person.save(force_insert=True)
+        audit.record_event(actor=actor, action=Action.PERSON_CREATE, instance=person, before=None)
     return person
 
 
@@ -187,10 +272,10 @@ def person_update(*, person: Person, actor, name: str = UNSET, resident_id: str 
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         before = audit.snapshot(person)
-        if "resident_id_index" in changes:
-            _check_resident_id_free(changes["resident_id_index"], exclude_pk=person.pk)
         changed = _apply(person, changes)
-        _save_and_record(person, changed, before, actor=actor, action="directory.person.update")
+        if "resident_id_index" in changed:
+            _persons_unique([person])
+        _save_and_record(person, changed, before, actor=actor, action=Action.PERSON_UPDATE)
     return person
 
 
@@ -225,7 +310,7 @@ def person_find_or_create(*, name: str, actor, resident_id: str = "", phone: str
 def person_reveal_resident_id(*, person: Person, actor) -> str:
     """Return the full resident ID and record who looked at it (caller checks the role)."""
     with transaction.atomic():
-        audit.record_event(actor=actor, action="directory.person.reveal_id", instance=person, before=audit.snapshot(person))
+        audit.record_event(actor=actor, action=Action.PERSON_REVEAL_ID, instance=person, before=audit.snapshot(person))
     return person.resident_id
 
 
@@ -256,19 +341,44 @@ def _resolve_organ_type(kind: str, organ_type: str | None, parent: Unit | None) 
     return _choice(organ_type, OrganType, "organ_type")
 
 
+def _unit_rules(unit: Unit) -> None:
+    """A unit's rules (one definition, for ``unit_create`` and the bulk writer): a code, a
+    name, a kind, an article-2 organ type (a department inherits its organ's), no cycle."""
+    unit.code = _required_text(unit.code, "code", _("Unit code"))
+    unit.name = _required_text(unit.name, "name", _("Name"))
+    unit.kind = _choice(unit.kind, UnitKind, "kind")
+    unit.organ_type = _resolve_organ_type(unit.kind, unit.organ_type or None, unit.parent)
+    _check_parent(unit, unit.parent)
+    _clean(unit)
+
+
+def _duplicate_unit_code(code: str) -> Conflict:
+    return Conflict(_("The unit code %(code)s is already used."), code="duplicate_unit_code", field="code", params={"code": code})
+
+
+def _units_unique(units: list[Unit], reject: Reject | None = None) -> list[Unit]:
+    """Unit codes are unique, against the database and within ``units``."""
+    taken = dict(Unit.objects.filter(code__in=[u.code for u in units]).values_list("code", "pk"))
+    kept, seen = [], set()
+    for unit in units:
+        if (unit.code in taken and taken[unit.code] != unit.pk) or unit.code in seen:
+            _refuse(_duplicate_unit_code(unit.code), unit, reject)
+            continue
+        seen.add(unit.code)
+        kept.append(unit)
+    return kept
+
+
 def unit_create(
     *, code: str, name: str, actor, kind: str = UnitKind.ORGAN, organ_type: str | None = None, parent: Unit | None = None, is_active: bool = True
 ) -> Unit:
     """Create a unit. A department under an organ inherits its organ type unless one is given."""
-    code = _required_text(code, "code", _("Unit code"))
-    name = _required_text(name, "name", _("Name"))
-    kind = _choice(kind, UnitKind, "kind")
-    organ_type = _resolve_organ_type(kind, organ_type, parent)
+    unit = Unit(code=code or "", name=name or "", kind=kind, organ_type=organ_type or "", parent=parent, is_active=is_active)
+    _unit_rules(unit)
     with transaction.atomic():
-        if Unit.objects.filter(code=code).exists():
-            raise Conflict(_("The unit code %(code)s is already used."), code="duplicate_unit_code", field="code", params={"code": code})
-        unit = _create(Unit, code=code, name=name, kind=kind, organ_type=organ_type, parent=parent, is_active=is_active)
-        audit.record_event(actor=actor, action="directory.unit.create", instance=unit, before=None)
+        _units_unique([unit])
+        unit.save(force_insert=True)
+        audit.record_event(actor=actor, action=Action.UNIT_CREATE, instance=unit, before=None)
     return unit
 
 
@@ -283,7 +393,7 @@ def unit_update(
         if code is not UNSET:
             changes["code"] = _required_text(code, "code", _("Unit code"))
             if Unit.objects.filter(code=changes["code"]).exclude(pk=unit.pk).exists():
-                raise Conflict(_("The unit code %(code)s is already used."), code="duplicate_unit_code", field="code", params={"code": code})
+                raise _duplicate_unit_code(changes["code"])
         if name is not UNSET:
             changes["name"] = _required_text(name, "name", _("Name"))
         if kind is not UNSET:
@@ -298,7 +408,7 @@ def unit_update(
         if is_active is not UNSET:
             changes["is_active"] = bool(is_active)
         changed = _apply(unit, changes)
-        _save_and_record(unit, [("parent_id" if n == "parent" else n) for n in changed], before, actor=actor, action="directory.unit.update")
+        _save_and_record(unit, [("parent_id" if n == "parent" else n) for n in changed], before, actor=actor, action=Action.UNIT_UPDATE)
     return unit
 
 
@@ -313,16 +423,56 @@ def unit_upsert(
 
 
 # --- officials ------------------------------------------------------------------------------
-def _check_supervising_leader(official: Official | None, leader: Official | None) -> None:
-    if leader is not None and official is not None and official.pk is not None and leader.pk == official.pk:
+def _check_supervising_leader(official_pk, leader_pk) -> None:
+    if leader_pk is not None and official_pk is not None and leader_pk == official_pk:
         raise ServiceError(_("An official cannot be their own supervising leader."), code="self_supervision", field="supervising_leader")
 
 
+def _official_rules(official: Official) -> None:
+    """An official's rules (one definition, for ``official_create`` and the bulk writer): a
+    position, a rank, not their own supervising leader, the model's field rules."""
+    official.position = _required_text(official.position, "position", _("Position"))
+    official.rank = _choice(official.rank, Rank, "rank")
+    _check_supervising_leader(official.pk, official.supervising_leader_id)
+    _clean(official)
+
+
+def _officials_unique(officials: list[Official], reject: Reject | None = None) -> list[Official]:
+    """One official per person and per login account, against the database and within ``officials``."""
+    person_ids = [o.person_id for o in officials if o.person_id is not None]  # None: a person not yet written
+    people = dict(Official.objects.filter(person_id__in=person_ids).values_list("person_id", "pk")) if person_ids else {}
+    user_ids = [o.user_id for o in officials if o.user_id is not None]
+    users = dict(Official.objects.filter(user_id__in=user_ids).values_list("user_id", "pk")) if user_ids else {}
+    kept, seen_people, seen_users = [], set(), set()
+    for official in officials:
+        person = official.person_id
+        if person is not None and ((person in people and people[person] != official.pk) or person in seen_people):
+            _refuse(Conflict(_("This person is already recorded as an official."), code="duplicate_official", field="resident_id"), official, reject)
+            continue
+        user = official.user_id
+        if user is not None and ((user in users and users[user] != official.pk) or user in seen_users):
+            _refuse(Conflict(_("This login account already belongs to another official."), code="duplicate_official_user", field="user"),
+                    official, reject)
+            continue
+        if person is not None:
+            seen_people.add(person)
+        if user is not None:
+            seen_users.add(user)
+        kept.append(official)
+    return kept
+
+
+def _position_held(official: Official, start_date: datetime.date) -> OfficialPosition:
+    """Position history: the post an official holds from ``start_date`` (created with the
+    official, by every path, and again on each transfer)."""
+    return OfficialPosition(official=official, unit_id=official.unit_id, position=official.position, rank=official.rank, start_date=start_date)
+
+
 def _open_position(official: Official, start_date: datetime.date, actor) -> OfficialPosition:
-    position = _create(OfficialPosition,
-        official=official, unit=official.unit, position=official.position, rank=official.rank, start_date=start_date
-    )
-    audit.record_event(actor=actor, action="directory.official_position.open", instance=position, before=None)
+    position = _position_held(official, start_date)
+    _clean(position)
+    position.save(force_insert=True)
+    audit.record_event(actor=actor, action=Action.POSITION_OPEN, instance=position, before=None)
     return position
 
 
@@ -339,18 +489,15 @@ def official_create(
     start_date: datetime.date | None = None,
 ) -> Official:
     """Record ``person`` as a public official of ``unit`` and open their first position."""
-    position = _required_text(position, "position", _("Position"))
-    rank = _choice(rank, Rank, "rank")
+    official = Official(
+        person=person, unit=unit, position=position or "", rank=rank, is_leading_cadre=is_leading_cadre,
+        supervising_leader=supervising_leader, user=user,
+    )
+    _official_rules(official)
     with transaction.atomic():
-        if Official.objects.filter(person=person).exists():
-            raise Conflict(_("This person is already recorded as an official."), code="duplicate_official", field="resident_id")
-        if user is not None and Official.objects.filter(user=user).exists():
-            raise Conflict(_("This login account already belongs to another official."), code="duplicate_official_user", field="user")
-        official = _create(Official,
-            person=person, unit=unit, position=position, rank=rank, is_leading_cadre=is_leading_cadre,
-            supervising_leader=supervising_leader, user=user,
-        )
-        audit.record_event(actor=actor, action="directory.official.create", instance=official, before=None)
+        _officials_unique([official])
+        official.save(force_insert=True)
+        audit.record_event(actor=actor, action=Action.OFFICIAL_CREATE, instance=official, before=None)
         _open_position(official, start_date or clock.today(), actor)
     return official
 
@@ -383,7 +530,7 @@ def official_update(
         if is_leading_cadre is not UNSET:
             changes["is_leading_cadre"] = bool(is_leading_cadre)
         if supervising_leader is not UNSET:
-            _check_supervising_leader(official, supervising_leader)
+            _check_supervising_leader(official.pk, getattr(supervising_leader, "pk", None))
             changes["supervising_leader"] = supervising_leader
         if user is not UNSET:
             if user is not None and Official.objects.filter(user=user).exclude(pk=official.pk).exists():
@@ -395,14 +542,14 @@ def official_update(
         if not changed:
             return official
         fields = [{"unit": "unit_id", "supervising_leader": "supervising_leader_id", "user": "user_id"}.get(n, n) for n in changed]
-        _save_and_record(official, fields, before, actor=actor, action="directory.official.update")
+        _save_and_record(official, fields, before, actor=actor, action=Action.OFFICIAL_UPDATE)
         if {"unit", "position", "rank"} & set(changed):
             day = effective_date or clock.today()
             for current in OfficialPosition.objects.select_for_update().filter(official=official, end_date__isnull=True):
                 position_before = audit.snapshot(current)
                 current.end_date = max(day, current.start_date)
                 current.save(update_fields=["end_date"])
-                audit.record_event(actor=actor, action="directory.official_position.close", instance=current, before=position_before)
+                audit.record_event(actor=actor, action=Action.POSITION_CLOSE, instance=current, before=position_before)
             _open_position(official, day, actor)
     return official
 
@@ -439,6 +586,37 @@ def official_upsert(
 
 
 # --- enterprises ------------------------------------------------------------------------------
+def _enterprise_rules(enterprise: Enterprise) -> None:
+    """An enterprise's rules (one definition, for ``enterprise_create`` and the bulk writer):
+    a valid USCC (GB 32100), a name, an ownership type, the model's field rules."""
+    enterprise.uscc = _identifier(validate_uscc, enterprise.uscc, "uscc")
+    enterprise.name = _required_text(enterprise.name, "name", _("Name"))
+    enterprise.ownership_type = _choice(enterprise.ownership_type, OwnershipType, "ownership_type")
+    enterprise.industry = (enterprise.industry or "").strip()
+    enterprise.address = (enterprise.address or "").strip()
+    _clean(enterprise)
+
+
+def _duplicate_uscc(uscc: str) -> Conflict:
+    return Conflict(
+        _("An enterprise with the unified social credit code %(uscc)s is already recorded."),
+        code="duplicate_uscc", field="uscc", params={"uscc": uscc},
+    )
+
+
+def _enterprises_unique(enterprises: list[Enterprise], reject: Reject | None = None) -> list[Enterprise]:
+    """One enterprise per USCC, against the database and within ``enterprises``."""
+    taken = dict(Enterprise.objects.filter(uscc__in=[e.uscc for e in enterprises]).values_list("uscc", "pk"))
+    kept, seen = [], set()
+    for enterprise in enterprises:
+        if (enterprise.uscc in taken and taken[enterprise.uscc] != enterprise.pk) or enterprise.uscc in seen:
+            _refuse(_duplicate_uscc(enterprise.uscc), enterprise, reject)
+            continue
+        seen.add(enterprise.uscc)
+        kept.append(enterprise)
+    return kept
+
+
 def enterprise_create(
     *,
     uscc: str,
@@ -452,20 +630,15 @@ def enterprise_create(
     is_active: bool = True,
 ) -> Enterprise:
     """Record an enterprise. ``uscc`` is validated (GB 32100) and must be unique (``Conflict``)."""
-    uscc = _identifier(validate_uscc, uscc, "uscc")
-    name = _required_text(name, "name", _("Name"))
-    ownership_type = _choice(ownership_type, OwnershipType, "ownership_type")
+    enterprise = Enterprise(
+        uscc=uscc or "", name=name or "", ownership_type=ownership_type, is_key_enterprise=is_key_enterprise,
+        industry=industry, address=address, legal_representative=legal_representative, is_active=is_active,
+    )
+    _enterprise_rules(enterprise)
     with transaction.atomic():
-        if Enterprise.objects.filter(uscc=uscc).exists():
-            raise Conflict(
-                _("An enterprise with the unified social credit code %(uscc)s is already recorded."),
-                code="duplicate_uscc", field="uscc", params={"uscc": uscc},
-            )
-        enterprise = _create(Enterprise,
-            uscc=uscc, name=name, ownership_type=ownership_type, is_key_enterprise=is_key_enterprise,
-            industry=(industry or "").strip(), address=(address or "").strip(), legal_representative=legal_representative, is_active=is_active,
-        )
-        audit.record_event(actor=actor, action="directory.enterprise.create", instance=enterprise, before=None)
+        _enterprises_unique([enterprise])
+        enterprise.save(force_insert=True)
+        audit.record_event(actor=actor, action=Action.ENTERPRISE_CREATE, instance=enterprise, before=None)
     return enterprise
 
 
@@ -504,13 +677,10 @@ def enterprise_update(
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         before = audit.snapshot(enterprise)
         if "uscc" in changes and Enterprise.objects.filter(uscc=changes["uscc"]).exclude(pk=enterprise.pk).exists():
-            raise Conflict(
-                _("An enterprise with the unified social credit code %(uscc)s is already recorded."),
-                code="duplicate_uscc", field="uscc", params={"uscc": changes["uscc"]},
-            )
+            raise _duplicate_uscc(changes["uscc"])
         changed = _apply(enterprise, changes)
         fields = ["legal_representative_id" if n == "legal_representative" else n for n in changed]
-        _save_and_record(enterprise, fields, before, actor=actor, action="directory.enterprise.update")
+        _save_and_record(enterprise, fields, before, actor=actor, action=Action.ENTERPRISE_UPDATE)
     return enterprise
 
 
@@ -561,18 +731,51 @@ def _share(share_percent, kind: str) -> Decimal | None:
     return value
 
 
-def _check_total_shares(enterprise: Enterprise, share: Decimal | None, *, exclude_pk=None) -> None:
-    if not share:
-        return
-    open_links = EnterpriseLink.objects.filter(enterprise=enterprise, kind=LinkKind.SHAREHOLDER, end_date__isnull=True)
-    if exclude_pk is not None:
-        open_links = open_links.exclude(pk=exclude_pk)
-    total = (open_links.aggregate(total=Sum("share_percent"))["total"] or Decimal("0")) + share
-    if total > Decimal("100"):
-        raise ServiceError(
-            _("The shares of this enterprise's shareholders would add up to %(total)s%%, more than 100%%."),
-            code="share_total", field="share_percent", params={"total": total.normalize()},
-        )
+def _link_rules(link: EnterpriseLink) -> None:
+    """A link's own rules (one definition, for the services and the bulk writer): a kind; a
+    share from 0 to 100, carried only by a shareholder; an end not before the start; the
+    model's field rules. The share total is ``_check_share_totals``."""
+    link.kind = _choice(link.kind, LinkKind, "kind")
+    link.share_percent = _share(link.share_percent, link.kind)
+    link.role = (link.role or "").strip()
+    link.source = link.source or "registry"
+    if link.start_date and link.end_date and link.end_date < link.start_date:
+        raise ServiceError(_("The end date cannot be before the start date."), code="end_before_start", field="end_date")
+    _clean(link)
+
+
+def _check_share_totals(links: list[EnterpriseLink], reject: Reject | None = None) -> list[EnterpriseLink]:
+    """The shares of one enterprise's open shareholder links add up to at most 100 %.
+
+    ``links`` are new links or changed ones (a link with a pk replaces its stored self); they
+    count in order on top of what the database holds, so a link that would take its
+    enterprise past 100 % is refused and the ones after it are judged without it. Locks the
+    enterprises first (in pk order), so two writers cannot both take the last free share."""
+    holding = [link for link in links if link.kind == LinkKind.SHAREHOLDER and link.share_percent and link.end_date is None]
+    if not holding:
+        return list(links)
+    enterprise_ids = sorted({link.enterprise_id for link in holding})
+    list(Enterprise.objects.select_for_update().filter(pk__in=enterprise_ids).order_by("pk").values_list("pk", flat=True))
+    stored = EnterpriseLink.objects.filter(enterprise_id__in=enterprise_ids, kind=LinkKind.SHAREHOLDER, end_date__isnull=True)
+    replaced = [link.pk for link in holding if link.pk is not None]
+    if replaced:
+        stored = stored.exclude(pk__in=replaced)
+    totals: dict[Any, Decimal] = {
+        row["enterprise_id"]: Decimal(row["total"] or 0)
+        for row in stored.values("enterprise_id").order_by().annotate(total=Sum("share_percent"))
+    }
+    refused: set[int] = set()
+    for link in holding:
+        total = totals.get(link.enterprise_id, Decimal("0")) + link.share_percent
+        if total > Decimal("100"):
+            refused.add(id(link))
+            _refuse(ServiceError(
+                _("The shares of this enterprise's shareholders would add up to %(total)s%%, more than 100%%."),
+                code="share_total", field="share_percent", params={"total": total.normalize()},
+            ), link, reject)
+        else:
+            totals[link.enterprise_id] = total
+    return [link for link in links if id(link) not in refused]
 
 
 def enterprise_link_create(
@@ -587,16 +790,42 @@ def enterprise_link_create(
     source: str = "registry",
 ) -> EnterpriseLink:
     """Tie a person to an enterprise (shares, an office, a job or a declared interest)."""
-    kind = _choice(kind, LinkKind, "kind")
-    share = _share(share_percent, kind)
+    link = EnterpriseLink(
+        person=person, enterprise=enterprise, kind=kind, role=role, share_percent=share_percent, start_date=start_date, source=source,
+    )
+    _link_rules(link)
     with transaction.atomic():
-        Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()  # serialise share totals
-        _check_total_shares(enterprise, share)
-        link = _create(EnterpriseLink,
-            person=person, enterprise=enterprise, kind=kind, role=(role or "").strip(), share_percent=share,
-            start_date=start_date, source=source or "registry",
-        )
-        audit.record_event(actor=actor, action="directory.enterprise_link.create", instance=link, before=None)
+        _check_share_totals([link])
+        link.save(force_insert=True)
+        audit.record_event(actor=actor, action=Action.LINK_CREATE, instance=link, before=None)
+    return link
+
+
+def enterprise_link_update(
+    *,
+    link: EnterpriseLink,
+    actor,
+    role: str = UNSET,
+    share_percent: Decimal | str | None = UNSET,
+    start_date: datetime.date | None = UNSET,
+    end_date: datetime.date | None = UNSET,
+) -> EnterpriseLink:
+    """Change a link's role, share or dates; the link's and the share-total rules apply to the
+    result. No change, no event."""
+    with transaction.atomic():
+        link = EnterpriseLink.objects.select_for_update().get(pk=link.pk)
+        before = audit.snapshot(link)
+        changes = {"role": role, "share_percent": share_percent, "start_date": start_date, "end_date": end_date}
+        if role is not UNSET:
+            changes["role"] = (role or "").strip()
+        if share_percent is not UNSET:
+            changes["share_percent"] = _share(share_percent, link.kind)
+        changed = _apply(link, changes)
+        if not changed:
+            return link
+        _link_rules(link)
+        _check_share_totals([link])
+        _save_and_record(link, changed, before, actor=actor, action=Action.LINK_UPDATE)
     return link
 
 
@@ -612,7 +841,7 @@ def enterprise_link_end(*, link: EnterpriseLink, actor, end_date: datetime.date 
         before = audit.snapshot(link)
         link.end_date = day
         link.save(update_fields=["end_date"])
-        audit.record_event(actor=actor, action="directory.enterprise_link.end", instance=link, before=before)
+        audit.record_event(actor=actor, action=Action.LINK_END, instance=link, before=before)
     return link
 
 
@@ -643,14 +872,46 @@ def enterprise_link_upsert(
         changes = {"role": (role or "").strip(), "share_percent": share}
         if start_date is not None:
             changes["start_date"] = start_date
-        if share != existing.share_percent:
-            _check_total_shares(enterprise, share, exclude_pk=existing.pk)
         changed = _apply(existing, changes)
-        _save_and_record(existing, changed, before, actor=actor, action="directory.enterprise_link.update")
+        if "share_percent" in changed:
+            _check_share_totals([existing])
+        _save_and_record(existing, changed, before, actor=actor, action=Action.LINK_UPDATE)
         return existing, False
 
 
 # --- related persons (article 15) ----------------------------------------------------------------
+def _related_rules(related: RelatedPerson, official_person_id, *, today: datetime.date | None = None) -> None:
+    """A related person's rules (one definition, for ``related_person_add`` and the bulk
+    writer): a relationship, not the official themself, declared on a day (default today),
+    the model's field rules. ``official_person_id`` is the official's own person."""
+    related.relationship = _choice(related.relationship, Relationship, "relationship")
+    if related.person_id is not None and related.person_id == official_person_id:
+        raise ServiceError(_("An official cannot be their own related person."), code="self_relation", field="person")
+    related.occupation = (related.occupation or "").strip()
+    related.declared_on = related.declared_on or today or clock.today()
+    _clean(related)
+
+
+def _related_unique(relateds: list[RelatedPerson], reject: Reject | None = None) -> list[RelatedPerson]:
+    """A person is declared once per official and relationship (database and ``relateds``)."""
+    known = [r for r in relateds if r.person_id is not None]
+    taken = set()
+    if known:
+        taken = set(
+            RelatedPerson.objects.filter(official_id__in={r.official_id for r in known}, person_id__in={r.person_id for r in known})
+            .values_list("official_id", "person_id", "relationship")
+        )
+    kept, seen = [], set()
+    for related in relateds:
+        key = (related.official_id, related.person_id, related.relationship)
+        if related.person_id is not None and (key in taken or key in seen):
+            _refuse(Conflict(_("This related person is already declared."), code="duplicate_related_person", field="person"), related, reject)
+            continue
+        seen.add(key)
+        kept.append(related)
+    return kept
+
+
 def related_person_add(
     *,
     official: Official,
@@ -661,17 +922,12 @@ def related_person_add(
     declared_on: datetime.date | None = None,
 ) -> RelatedPerson:
     """Declare ``person`` as a related person (特定关系人) of ``official``."""
-    relationship = _choice(relationship, Relationship, "relationship")
-    if person.pk == official.person_id:
-        raise ServiceError(_("An official cannot be their own related person."), code="self_relation", field="person")
+    related = RelatedPerson(official=official, person=person, relationship=relationship, occupation=occupation, declared_on=declared_on)
+    _related_rules(related, official.person_id)
     with transaction.atomic():
-        if RelatedPerson.objects.filter(official=official, person=person, relationship=relationship).exists():
-            raise Conflict(_("This related person is already declared."), code="duplicate_related_person", field="person")
-        related = _create(RelatedPerson,
-            official=official, person=person, relationship=relationship, occupation=(occupation or "").strip(),
-            declared_on=declared_on or clock.today(),
-        )
-        audit.record_event(actor=actor, action="directory.related_person.add", instance=related, before=None)
+        _related_unique([related])
+        related.save(force_insert=True)
+        audit.record_event(actor=actor, action=Action.RELATED_CREATE, instance=related, before=None)
     return related
 
 
@@ -684,7 +940,7 @@ def related_person_end(*, related: RelatedPerson, actor, end_date: datetime.date
         before = audit.snapshot(related)
         related.end_date = end_date or clock.today()
         related.save(update_fields=["end_date"])
-        audit.record_event(actor=actor, action="directory.related_person.end", instance=related, before=before)
+        audit.record_event(actor=actor, action=Action.RELATED_END, instance=related, before=before)
     return related
 
 
@@ -700,18 +956,25 @@ def related_person_upsert(
     """Natural key (official, person, relationship): update the occupation or add it."""
     relationship = _choice(relationship, Relationship, "relationship")
     with transaction.atomic():
-        existing = RelatedPerson.objects.select_for_update().filter(official=official, person=person, relationship=relationship).first()
+        existing = RelatedPerson.objects.filter(official=official, person=person, relationship=relationship).first()
         if existing is None:
             return related_person_add(
                 official=official, person=person, relationship=relationship, occupation=occupation, declared_on=declared_on, actor=actor
             ), True
-        before = audit.snapshot(existing)
-        changes: dict[str, Any] = {"occupation": (occupation or "").strip()}
-        if declared_on is not None:
-            changes["declared_on"] = declared_on
-        changed = _apply(existing, changes)
-        _save_and_record(existing, changed, before, actor=actor, action="directory.related_person.update")
-        return existing, False
+        return related_person_update(related=existing, occupation=occupation, declared_on=declared_on or UNSET, actor=actor), False
+
+
+def related_person_update(
+    *, related: RelatedPerson, actor, occupation: str = UNSET, declared_on: datetime.date | None = UNSET
+) -> RelatedPerson:
+    """Change the declared occupation or declaration date. No change, no event."""
+    with transaction.atomic():
+        related = RelatedPerson.objects.select_for_update().get(pk=related.pk)
+        before = audit.snapshot(related)
+        changes: dict[str, Any] = {"occupation": occupation if occupation is UNSET else (occupation or "").strip(), "declared_on": declared_on}
+        changed = _apply(related, changes)
+        _save_and_record(related, changed, before, actor=actor, action=Action.RELATED_UPDATE)
+    return related
 
 
 # --- enterprise accounts ------------------------------------------------------------------------
@@ -721,5 +984,119 @@ def enterprise_membership_add(*, user, enterprise: Enterprise, actor, is_head: b
         if EnterpriseMembership.objects.filter(user=user, enterprise=enterprise).exists():
             raise Conflict(_("This account already acts for this enterprise."), code="duplicate_membership", field="user")
         membership = _create(EnterpriseMembership, user=user, enterprise=enterprise, is_head=is_head)
-        audit.record_event(actor=actor, action="directory.enterprise_membership.add", instance=membership, before=None)
+        audit.record_event(actor=actor, action=Action.MEMBERSHIP_CREATE, instance=membership, before=None)
     return membership
+
+
+# --- bulk forms (importer, demo generator) ------------------------------------------------------
+# The same rules and action names as the single-row services above, applied to a batch: the
+# per-row rules in Python, the uniqueness and share-total rules as one query per batch, the
+# rows inserted with ``bulk_create`` and audited with ``record_bulk_events``. ``*_check``
+# runs the rules without writing (the importer uses it to refuse a row before writing
+# anything for it); ``*_create_bulk`` runs them again inside its transaction and writes.
+# Without ``reject`` the first broken rule raises its ServiceError and nothing is written.
+def _insert(model, rows: list, *, actor, action: str, details: dict | None) -> None:
+    if rows:
+        model.objects.bulk_create(rows)
+        audit.record_bulk_events(actor=actor, action=action, model=model, pks=[row.pk for row in rows], details=details)
+
+
+def units_check(units: list[Unit], *, reject: Reject | None = None) -> list[Unit]:
+    return _units_unique(_screen(units, _unit_rules, reject), reject)
+
+
+def units_create_bulk(units: list[Unit], *, actor, details: dict | None = None, reject: Reject | None = None) -> list[Unit]:
+    """Create units (parents before, or in an earlier call than, their children)."""
+    with transaction.atomic():
+        kept = units_check(units, reject=reject)
+        _insert(Unit, kept, actor=actor, action=Action.UNIT_CREATE, details=details)
+    return kept
+
+
+def persons_check(persons: list[Person], *, reject: Reject | None = None, today: datetime.date | None = None) -> list[Person]:
+    today = today or clock.today()
+    return _persons_unique(_screen(persons, lambda person: _person_rules(person, today=today), reject), reject)
+
+
+def persons_create_bulk(persons: list[Person], *, actor, details: dict | None = None, reject: Reject | None = None) -> list[Person]:
+    """Create persons: the ID decides gender, date of birth and the blind index, as in ``person_create``."""
+    with transaction.atomic():
+        kept = persons_check(persons, reject=reject)
+        _insert(Person, kept, actor=actor, action=Action.PERSON_CREATE, details=details)
+    return kept
+
+
+def officials_check(officials: list[Official], *, reject: Reject | None = None) -> list[Official]:
+    return _officials_unique(_screen(officials, _official_rules, reject), reject)
+
+
+def officials_create_bulk(
+    officials: list[Official],
+    *,
+    actor,
+    start_date: datetime.date | Callable[[Official], datetime.date] | None = None,
+    details: dict | None = None,
+    reject: Reject | None = None,
+) -> list[Official]:
+    """Create officials and open each one's first position, as ``official_create`` does.
+
+    ``start_date`` (default today) is the first position's start, or a function giving it
+    per official. Supervising leaders must already be saved."""
+    today = clock.today()
+    start = start_date if callable(start_date) else (lambda official: start_date or today)
+    with transaction.atomic():
+        kept = officials_check(officials, reject=reject)
+        _insert(Official, kept, actor=actor, action=Action.OFFICIAL_CREATE, details=details)
+        positions = [_position_held(official, start(official)) for official in kept]
+        for position in positions:
+            _clean(position)
+        _insert(OfficialPosition, positions, actor=actor, action=Action.POSITION_OPEN, details=details)
+    return kept
+
+
+def enterprises_check(enterprises: list[Enterprise], *, reject: Reject | None = None) -> list[Enterprise]:
+    return _enterprises_unique(_screen(enterprises, _enterprise_rules, reject), reject)
+
+
+def enterprises_create_bulk(
+    enterprises: list[Enterprise], *, actor, details: dict | None = None, reject: Reject | None = None
+) -> list[Enterprise]:
+    with transaction.atomic():
+        kept = enterprises_check(enterprises, reject=reject)
+        _insert(Enterprise, kept, actor=actor, action=Action.ENTERPRISE_CREATE, details=details)
+    return kept
+
+
+def enterprise_links_check(links: list[EnterpriseLink], *, reject: Reject | None = None) -> list[EnterpriseLink]:
+    """The link rules, then the share totals per enterprise (stored shares included)."""
+    return _check_share_totals(_screen(links, _link_rules, reject), reject)
+
+
+def enterprise_links_create_bulk(
+    links: list[EnterpriseLink], *, actor, details: dict | None = None, reject: Reject | None = None
+) -> list[EnterpriseLink]:
+    with transaction.atomic():
+        kept = enterprise_links_check(links, reject=reject)
+        _insert(EnterpriseLink, kept, actor=actor, action=Action.LINK_CREATE, details=details)
+    return kept
+
+
+def related_persons_check(relateds: list[RelatedPerson], *, reject: Reject | None = None) -> list[RelatedPerson]:
+    today = clock.today()
+    unknown = {r.official_id for r in relateds if not RelatedPerson.official.is_cached(r)}
+    person_of = dict(Official.objects.filter(pk__in=unknown).values_list("pk", "person_id")) if unknown else {}
+
+    def rule(related: RelatedPerson) -> None:
+        official_person = related.official.person_id if RelatedPerson.official.is_cached(related) else person_of.get(related.official_id)
+        _related_rules(related, official_person, today=today)
+
+    return _related_unique(_screen(relateds, rule, reject), reject)
+
+
+def related_persons_create_bulk(
+    relateds: list[RelatedPerson], *, actor, details: dict | None = None, reject: Reject | None = None
+) -> list[RelatedPerson]:
+    with transaction.atomic():
+        kept = related_persons_check(relateds, reject=reject)
+        _insert(RelatedPerson, kept, actor=actor, action=Action.RELATED_CREATE, details=details)
+    return kept
