@@ -43,8 +43,8 @@ def api_key(db):
 
 @pytest.fixture
 def workday_calendar(db):
-    """The State Council schedule for 2024–2026, loaded as an administrator would (plus
-    test-only later years while the package lacks them: core.testing.load_test_calendar)."""
+    """The real State Council schedules for 2024–2026, loaded as an administrator would; 2027
+    is then the provisional year and later years are refused (core.testing.load_test_calendar)."""
     from qinqing.core import calendar
     from qinqing.core.testing import load_test_calendar
 

@@ -39,6 +39,11 @@ class AppealsConfig(AppConfig):
         register_tile(Tile("appeals_knowledge", _("Policy-interpretation library"), "appeals:knowledge_manage",
                            (Role.ADMINISTRATOR, Role.DEPARTMENT_HANDLER),
                            _("Answers to common policy questions, linked to the articles; reply drafts for consultations."), _("Article 8")))
+        from qinqing.core.calendar_services import register_schedule_listener
+
+        from .deadlines import deadlines_recount
+
+        register_schedule_listener(deadlines_recount)  # provisional deadlines recounted when a year is loaded (issue #10)
         try:
             from .channels import register_senders
         except ImportError:  # the channels package is optional

@@ -144,6 +144,30 @@ def _deadline(start: datetime.date, key: str) -> datetime.date:
     return calendar.add_workdays(start, limit_value(key))
 
 
+@dataclass(frozen=True)
+class Due:
+    """A deadline with its basis (``days`` working days after ``start``) and whether it was
+    counted on the provisional calendar year (暂定, core.calendar)."""
+
+    start: datetime.date
+    days: int
+    due: datetime.date
+    provisional: bool
+
+
+def _count_due(start: datetime.date, days: int) -> Due:
+    info = calendar.deadline_info(start, days)
+    return Due(start, days, info.due, info.provisional)
+
+
+def due_text(due: datetime.date, provisional: bool) -> str:
+    """A due date as the submitter and the handlers read it: "2027-01-05（暂定）"."""
+    if not provisional:
+        return due.isoformat()
+    return gettext("%(date)s (provisional: the %(year)s holiday schedule is not published yet)") % {
+        "date": due.isoformat(), "year": due.year}
+
+
 def _recipient(appeal: Appeal) -> str:
     if appeal.channel == Channel.WECHAT and appeal.external_user_id:
         return appeal.external_user_id
@@ -298,9 +322,11 @@ def appeal_file(
             enterprise=enterprise, phone_index=phone_index, fingerprint=fingerprint, normalised=normalised, since=received_at - window
         )
         due_at = None
+        due: Due | None = None
         if original is None:
             try:
-                due_at = calendar.add_workdays(received_on, limits[LimitKey.ACKNOWLEDGE])
+                due = _count_due(received_on, limits[LimitKey.ACKNOWLEDGE])
+                due_at = due.due
             except ServiceError:
                 # A missing calendar year must not lose an appeal; the step says why there is no date.
                 due_at = None
@@ -321,12 +347,15 @@ def appeal_file(
             received_at=received_at,
             stage_started_on=received_on,
             due_at=due_at,
+            due_provisional=bool(due and due.provisional),
+            due_start=due.start if due else None,
+            due_days=due.days if due else None,
             merged_into=original,
         )
         if original is None:
             if due_at:
                 text = gettext("Your appeal has been received. Tracking number %(number)s; we will acknowledge it by %(date)s.") % {
-                    "number": appeal.tracking_number, "date": due_at.isoformat()}
+                    "number": appeal.tracking_number, "date": due_text(due.due, due.provisional)}
             else:
                 text = gettext("Your appeal has been received. Tracking number %(number)s.") % {"number": appeal.tracking_number}
             # The appeal, its first timeline step and its acknowledgement in the outbox: one
@@ -485,20 +514,26 @@ def _transition(*, appeal: Appeal, action: str, actor, apply, data: dict | None 
     return appeal
 
 
-def _stage_deadline(appeal: Appeal, start: datetime.date) -> datetime.date:
+def _stage_deadline(appeal: Appeal, start: datetime.date) -> Due:
     key = {
         Track.RESOLVE: LimitKey.RESOLVE_COMPLEX if appeal.complexity == Complexity.COMPLEX else LimitKey.RESOLVE_SIMPLE,
         Track.ESCALATE: LimitKey.REPORT_UP,
         Track.DECLINE: LimitKey.NOTIFY,
     }[appeal.track]
-    return _deadline(start, key)
+    return _count_due(start, limit_value(key))
 
 
-def _new_deadline(appeal: Appeal, due_at: datetime.date | None) -> list[str]:
-    appeal.due_at = due_at
+DUE_FIELDS = ["due_at", "due_provisional", "due_start", "due_days", "urged_on", "due_flagged_on"]
+
+
+def _new_deadline(appeal: Appeal, due: Due | None) -> list[str]:
+    appeal.due_at = due.due if due else None
+    appeal.due_provisional = bool(due and due.provisional)
+    appeal.due_start = due.start if due else None
+    appeal.due_days = due.days if due else None
     appeal.urged_on = None
     appeal.due_flagged_on = None
-    return ["due_at", "urged_on", "due_flagged_on"]
+    return list(DUE_FIELDS)
 
 
 def appeal_triage(*, appeal: Appeal, track: str, actor, complexity: str = Complexity.SIMPLE, category: str | None = None) -> Appeal:
@@ -517,8 +552,10 @@ def appeal_triage(*, appeal: Appeal, track: str, actor, complexity: str = Comple
             locked.category = category
             fields.append("category")
         start = locked.stage_started_on if locked.round == 1 else clock.today()
-        fields += _new_deadline(locked, _stage_deadline(locked, start))
-        return Change(fields, gettext("Track: %(track)s; due %(date)s.") % {"track": Track(track).label, "date": locked.due_at.isoformat()})
+        due = _stage_deadline(locked, start)
+        fields += _new_deadline(locked, due)
+        return Change(fields, gettext("Track: %(track)s; due %(date)s.") % {"track": Track(track).label,
+                                                                           "date": due_text(due.due, due.provisional)})
 
     return _transition(appeal=appeal, action="triage", actor=actor, apply=apply)
 
@@ -711,11 +748,17 @@ def extension_decide(*, request: ExtensionRequest, approve: bool, actor, note: s
         current.decided_at, current.decision_note = clock.now(), (note or "").strip()
         fields: list[str] = []
         if approve:
-            current.due_after = calendar.add_workdays(locked.due_at or current.due_before, current.days)
-            fields = _new_deadline(locked, current.due_after)
+            # Counted from the deadline's own basis, so a later recount (official schedule
+            # loaded) keeps the extension: add(add(s, n), d) == add(s, n + d).
+            if locked.due_start is not None and locked.due_days is not None:
+                due = _count_due(locked.due_start, locked.due_days + current.days)
+            else:
+                due = _count_due(locked.due_at or current.due_before, current.days)
+            current.due_after = due.due
+            fields = _new_deadline(locked, due)
         current.save(update_fields=["status", "decided_at", "decision_note", "due_after"])
         if approve:
-            text = gettext("Extension approved: new deadline %(date)s.") % {"date": current.due_after.isoformat()}
+            text = gettext("Extension approved: new deadline %(date)s.") % {"date": due_text(due.due, due.provisional)}
         else:
             text = gettext("Extension refused.")
         return Change(fields, text + (f" {current.decision_note}" if current.decision_note else ""),

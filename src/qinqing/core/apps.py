@@ -16,15 +16,7 @@ class CoreConfig(AppConfig):
         connection_created.connect(register_sqlite_functions, dispatch_uid="qinqing_sqlite_functions")
         # Infrastructure, like Django's own permission creation: groups follow the role table.
         post_migrate.connect(sync_roles, dispatch_uid="qinqing_sync_roles")
-        self._register_tiles()
+        # Permissions as data: every app's access.py declares its pages and API operations.
+        from .access import autodiscover
 
-    def _register_tiles(self) -> None:
-        from .navigation import Tile, register_tile
-        from .roles import Role
-
-        register_tile(Tile("audit", _("Audit log"), "core:audit_log", (Role.AUDITOR, Role.ADMINISTRATOR, Role.DISCIPLINE_INSPECTOR),
-                           _("Every write, chained with SM3; verify the chain.")))
-        register_tile(Tile("api_keys", _("API keys"), "core:api_keys", (Role.ADMINISTRATOR,),
-                           _("Keys and scopes for external systems.")))
-        register_tile(Tile("calendar", _("Working-day calendar"), "core:calendar", (Role.ADMINISTRATOR,),
-                           _("Statutory holidays and make-up workdays for every time limit.")))
+        autodiscover()

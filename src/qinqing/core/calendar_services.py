@@ -1,14 +1,22 @@
-"""Writes to the working-day calendar: set one year's schedule, seed years from chinesecalendar."""
+"""Writes to the working-day calendar: set one year's schedule, load it from the State Council
+notice, seed years from chinesecalendar.
+
+Every change of a year's schedule tells the registered schedule listeners inside the same
+transaction (``register_schedule_listener``): the appeals app recounts the open deadlines that
+were counted on the provisional year, so loading the official schedule moves them at once.
+"""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import audit, calendar, clock
+from .calendar_notice import ParsedNotice, parse_notice
 from .errors import ServiceError
 from .models import CalendarDay, CalendarYear
 
@@ -26,6 +34,15 @@ CHINESE_HOLIDAY_NAMES = {
 
 DEFAULT_SEED_YEARS = (2024, 2025, 2026)
 SATURDAY = 5
+
+# Called as listener(year=, actor=, source=) inside the transaction that changed a year.
+_listeners: list[Callable[..., object]] = []
+
+
+def register_schedule_listener(listener: Callable[..., object]) -> None:
+    """Call ``listener(year=, actor=, source=)`` whenever a year's schedule is set (once per listener)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 def _validate(year: int, holidays: list[tuple[datetime.date, str]], workdays: list[tuple[datetime.date, str]]) -> None:
@@ -57,6 +74,7 @@ def calendar_year_set(
     workdays: Iterable[tuple[datetime.date, str]],
     actor,
     source: str = "administrator",
+    details: dict | None = None,
 ) -> CalendarYear:
     """Replace one year's holidays and make-up workdays atomically, one audit event per change.
 
@@ -73,14 +91,15 @@ def calendar_year_set(
     with transaction.atomic():
         calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first()
         if calendar_year is None:
-            calendar_year = CalendarYear.objects.create(year=year, source=source, loaded_at=clock.now())
-            audit.record_event(actor=actor, action="core.calendaryear.create", instance=calendar_year)
+            calendar_year = CalendarYear.objects.create(year=year, source=source[:100], loaded_at=clock.now())
+            audit.record_event(actor=actor, action="core.calendaryear.create", instance=calendar_year, details=details or {})
         else:
             before = audit.snapshot(calendar_year)
-            calendar_year.source = source
+            calendar_year.source = source[:100]
             calendar_year.loaded_at = clock.now()
             calendar_year.save(update_fields=["source", "loaded_at"])
-            audit.record_event(actor=actor, action="core.calendaryear.update", instance=calendar_year, before=before)
+            audit.record_event(actor=actor, action="core.calendaryear.update", instance=calendar_year, before=before,
+                               details=details or {})
         existing = {day.date: day for day in CalendarDay.objects.select_for_update().filter(calendar_year=calendar_year)}
         for date, day in existing.items():
             if date not in wanted:
@@ -102,7 +121,60 @@ def calendar_year_set(
                 audit.record_event(actor=actor, action="core.calendarday.update", instance=day, before=before)
         calendar.invalidate()
         transaction.on_commit(calendar.invalidate)
+        for listener in _listeners:
+            listener(year=year, actor=actor, source=calendar_year.source)
     return calendar_year
+
+
+@dataclass(frozen=True)
+class NoticeLoad:
+    notice: ParsedNotice
+    calendar_year: CalendarYear
+    earlier_year_merged: int | None  # the previous year, when the notice's New Year reached into it
+
+
+def notice_source(notice: ParsedNotice) -> str:
+    return f"国务院办公厅通知 {notice.document_number}".strip() if notice.document_number else f"国务院办公厅通知 {notice.year}"
+
+
+def calendar_notice_load(*, text: str, actor, replace: bool = False) -> NoticeLoad:
+    """Load a year from the State Council notice text ("国务院办公厅关于YYYY年部分节假日安排的通知").
+
+    A year already loaded is replaced only with ``replace=True``. Days the notice sets in the
+    previous December (元旦 "2018年12月30日至2019年1月1日") are merged into that year when it is
+    loaded (its other days are kept). One transaction; the calendar services audit every row;
+    the year's audit event carries the notice's title and document number.
+    """
+    notice = parse_notice(text)
+    holidays, workdays = notice.for_year(notice.year)
+    details = {"notice": notice.title[:200], "document_number": notice.document_number}
+    merged = None
+    with transaction.atomic():
+        existing = CalendarYear.objects.select_for_update().filter(year=notice.year).first()
+        if existing is not None and not replace:
+            raise ServiceError(
+                _("The working-day calendar for %(year)s is already loaded (%(source)s); load the notice with "
+                  "“replace” to overwrite it."),
+                code="calendar_year_already_loaded", field="text", params={"year": notice.year, "source": existing.source},
+            )
+        source = notice_source(notice)
+        earlier = notice.year - 1
+        early_holidays, early_workdays = notice.for_year(earlier)
+        if (early_holidays or early_workdays) and CalendarYear.objects.filter(year=earlier).exists():
+            wanted = {day.date: (day.kind, day.name) for day in CalendarDay.objects.filter(calendar_year__year=earlier)}
+            wanted.update({day: (CalendarDay.Kind.HOLIDAY, name) for day, name in early_holidays})
+            wanted.update({day: (CalendarDay.Kind.WORKDAY, name) for day, name in early_workdays})
+            previous_source = CalendarYear.objects.get(year=earlier).source
+            calendar_year_set(
+                year=earlier,
+                holidays=[(day, name) for day, (kind, name) in wanted.items() if kind == CalendarDay.Kind.HOLIDAY],
+                workdays=[(day, name) for day, (kind, name) in wanted.items() if kind == CalendarDay.Kind.WORKDAY],
+                actor=actor, source=f"{previous_source}; {source}", details=details,
+            )
+            merged = earlier
+        calendar_year = calendar_year_set(year=notice.year, holidays=holidays, workdays=workdays, actor=actor,
+                                          source=source, details=details)
+    return NoticeLoad(notice=notice, calendar_year=calendar_year, earlier_year_merged=merged)
 
 
 def published_schedule(year: int) -> tuple[list[tuple[datetime.date, str]], list[tuple[datetime.date, str]]]:

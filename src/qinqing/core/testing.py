@@ -26,23 +26,16 @@ def make_api_key(*scopes: str, name: str | None = None):
 
 
 def load_test_calendar() -> None:
-    """The State Council schedule for 2024–2026 (from chinesecalendar), plus — for tests
-    that run on the real current date — any later year up to next year that the package
-    does not carry yet, as TEST DATA: weekends and New Year's Day only, marked as such.
-    Production never guesses a year (see core.calendar); tests must not start failing on
-    1 January because the 2027 schedule has not been published.
+    """The real State Council schedules for 2024–2026 (as chinesecalendar ships them), loaded
+    through the calendar service as an administrator would. Nothing is invented: 2027 is then
+    the PROVISIONAL year (core.calendar_provisional) and later years are refused, exactly as in
+    production. Tests that depend on the date freeze the clock (``frozen_clock``) inside the
+    real years, or expect provisional answers for 2027.
     """
-    import datetime
-
     from qinqing.core import calendar
     from qinqing.core.audit import SystemActor
-    from qinqing.core.calendar_services import calendar_seed_years, calendar_year_set
-    from qinqing.core.models import CalendarYear
+    from qinqing.core.calendar_services import calendar_seed_years
 
-    actor = SystemActor("test")
     calendar.invalidate()
-    calendar_seed_years(years=[2024, 2025, 2026], actor=actor)
-    for year in range(2027, datetime.date.today().year + 2):
-        if not CalendarYear.objects.filter(year=year).exists():
-            calendar_year_set(year=year, holidays=[(datetime.date(year, 1, 1), "元旦（测试数据）")], workdays=[], actor=actor)
+    calendar_seed_years(years=[2024, 2025, 2026], actor=SystemActor("test"))
     calendar.invalidate()
