@@ -10,9 +10,10 @@ pytestmark = pytest.mark.django_db
 
 # Public on purpose: log-in, language switch, health probe, the published policy, the
 # public portal (mailbox form, status lookup, letter verification), the channel webhooks
-# (they check signatures), the published policy interpretations and the API docs.
+# (they check signatures), the published policy interpretations, the API docs, and ``/``
+# (the public landing page; a signed-in user gets their own home page there).
 PUBLIC = re.compile(
-    r"^/(login/|i18n/|jsi18n/|healthz|policy/|portal/|webhooks/|verify/|conduct/verify|appeals/knowledge/$|api/v1/(docs|openapi\.json)|django-admin/)"
+    r"^/($|login/|i18n/|jsi18n/|healthz|policy/|portal/|webhooks/|verify/|conduct/verify|appeals/knowledge/$|api/v1/(docs|openapi\.json)|django-admin/)"
 )
 
 

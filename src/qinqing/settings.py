@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "qinqing.core.middleware.LoginRequiredMiddleware",
+    "qinqing.core.access.AccessMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "qinqing.core.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -255,9 +256,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # A refused request (403, 404, 400 …) is expected: one line, no traceback (core/request_logging.py).
+    "filters": {"client_errors": {"()": "qinqing.core.request_logging.ClientErrorFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("QINQING_LOG_LEVEL", "WARNING")},
-    "loggers": {"axes": {"level": "ERROR"}},
+    "loggers": {"axes": {"level": "ERROR"}, "django.request": {"filters": ["client_errors"]}},
 }
 
 # The address the public reaches the site at, printed on letters for verification.

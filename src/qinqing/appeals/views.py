@@ -14,17 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qinqing.core.errors import NotFound, ServiceError
-from qinqing.core.permissions import role_required
-from qinqing.core.roles import Role
 from qinqing.directory.selectors import enterprises_for_user, official_for_user
 
 from . import selectors, services
 from .models import Category, Channel, Complexity, ExtensionStatus, LimitKey, Satisfaction, Track
 
-ENTERPRISE_ROLES = (Role.ENTERPRISE_USER,)
-HANDLER_ROLES = services.HANDLER_ROLES
-SUPERVISION_ROLES = services.SUPERVISION_ROLES
-ALL_APPEAL_ROLES = (*ENTERPRISE_ROLES, *HANDLER_ROLES, *SUPERVISION_ROLES)
 PAGE_SIZE = 50
 
 
@@ -39,7 +33,6 @@ def _access(user, pk):
         raise Http404 from error
 
 
-@role_required(*ENTERPRISE_ROLES)
 @require_http_methods(["GET", "POST"])
 def my_appeals(request):
     enterprises = list(enterprises_for_user(request.user))
@@ -70,21 +63,18 @@ def my_appeals(request):
     })
 
 
-@role_required(*HANDLER_ROLES)
 def queue(request):
     page = _page(request, selectors.handler_queue(request.user))
     rows = selectors.annotate_rows(page.object_list)
     return render(request, "appeals/queue.html", {"page": page, "rows": rows, "official": official_for_user(request.user)})
 
 
-@role_required(*SUPERVISION_ROLES)
 def supervision(request):
     page = _page(request, selectors.supervision_list(level=request.GET.get("level") or None))
     rows = selectors.annotate_rows(page.object_list)
     return render(request, "appeals/supervision.html", {"page": page, "rows": rows, "level": request.GET.get("level", "")})
 
 
-@role_required(*SUPERVISION_ROLES)
 def all_appeals(request):
     queryset = selectors.all_appeals()
     status = request.GET.get("status")
@@ -95,7 +85,7 @@ def all_appeals(request):
     return render(request, "appeals/all.html", {"page": page, "rows": rows})
 
 
-def _detail_context(request, appeal, errors=None, action=""):
+def _detail_context(request, appeal, errors=None, action="", values=None):
     from qinqing.directory.models import Official, Unit
 
     actions = services.allowed_actions(request.user, appeal)
@@ -116,6 +106,7 @@ def _detail_context(request, appeal, errors=None, action=""):
         "duplicates": appeal.duplicates.all(),
         "errors": errors or {},
         "failed_action": action,
+        "values": values or {},
         "tracks": Track.choices,
         "complexities": Complexity.choices,
         "categories": Category.choices,
@@ -129,13 +120,11 @@ def _detail_context(request, appeal, errors=None, action=""):
     return context
 
 
-@role_required(*ALL_APPEAL_ROLES)
 def detail(request, pk):
     appeal = _access(request.user, pk)
     return render(request, "appeals/detail.html", _detail_context(request, appeal))
 
 
-@role_required(*ALL_APPEAL_ROLES)
 @require_POST
 def act(request, pk, action):
     appeal = _access(request.user, pk)  # 404 alike for missing and another unit's appeal
@@ -151,8 +140,14 @@ def act(request, pk, action):
 
             raise PermissionDenied from error
         appeal.refresh_from_db()
-        context = _detail_context(request, appeal, errors={error.field or "form": error.text()}, action=action)
-        return render(request, "appeals/detail.html", context, status=400)
+        context = _detail_context(request, appeal, errors={error.field or "form": error.text()}, action=action,
+                                  values=request.POST)
+        # 409 when the appeal moved on meanwhile, else 400. From htmx only the action forms
+        # come back (swapped in place; base.html lets htmx swap 400/409/422); without script,
+        # the whole page. Either way the message stands next to the field it is about.
+        status = 409 if error.status == 409 else 400
+        template = "appeals/_actions.html" if request.headers.get("HX-Request") else "appeals/detail.html"
+        return render(request, template, context, status=status)
     messages.success(request, _("Saved."))
     response = redirect("appeals:detail", pk=appeal.pk)
     if request.headers.get("HX-Request"):
@@ -160,7 +155,6 @@ def act(request, pk, action):
     return response
 
 
-@role_required(Role.ADMINISTRATOR)
 @require_http_methods(["GET", "POST"])
 def limits(request):
     errors = {}

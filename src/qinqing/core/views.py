@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -59,8 +60,65 @@ def lockout_response(request, response=None, credentials=None):
     return HttpResponseForbidden(html)
 
 
+@login_not_required
 def home(request):
-    return render(request, "core/home.html", {})
+    """``/``: a signed-in user's own home page (tiles); the public's landing page otherwise."""
+    if request.user.is_authenticated:
+        return render(request, "core/home.html", {})
+    return render(request, "core/landing.html", _landing_context())
+
+
+# The public landing page: what anyone may do without an account. (URL name, title,
+# description, article); a link whose page is not installed is left out.
+_PUBLIC_SERVICES = (
+    ("appeals_channels:portal_mailbox", _lazy("District head's mailbox"),
+     _lazy("Write to the district about a question or demand of your enterprise. No account is needed; "
+           "you get a tracking number at once."), "8"),
+    ("appeals_channels:portal_status", _lazy("Look up an appeal"),
+     _lazy("Follow your appeal with its tracking number and the mobile phone number you gave."), "8"),
+    ("policy:index", _lazy("The policy"),
+     _lazy("The district's rules for close and clean government–business relations, article by article."), ""),
+    ("appeals:knowledge", _lazy("Policy interpretations"),
+     _lazy("Published answers to the questions enterprises ask most."), "19"),
+    ("conduct:verify_letter", _lazy("Verify an approval letter"),
+     _lazy("Check that a written approval for an official's activity with enterprises is genuine, by its code."),
+     "14"),
+)
+
+
+def _landing_context() -> dict:
+    from django.urls import NoReverseMatch, reverse
+
+    services = []
+    for name, title, description, article in _PUBLIC_SERVICES:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        services.append({"key": name.split(":")[-1], "url": url, "title": title, "description": description,
+                         "article": article})
+    return {"services": services, "mailbox": next((s for s in services if s["key"] == "portal_mailbox"), None),
+            "policy": _current_policy(), "interpretations": _latest_interpretations()}
+
+
+def _current_policy():
+    from django.apps import apps
+
+    if not apps.is_installed("qinqing.policy"):
+        return None
+    from qinqing.policy.selectors import current_policy
+
+    return current_policy()
+
+
+def _latest_interpretations(count: int = 5) -> list:
+    from django.apps import apps
+
+    try:
+        model = apps.get_model("appeals", "PolicyInterpretation")
+    except LookupError:
+        return []
+    return list(model.objects.filter(is_published=True).order_by("-published_at", "-pk")[:count])
 
 
 def _qr_svg(data: str) -> str:

@@ -18,7 +18,7 @@ OPERATOR_CHANNELS = (Channel.HOTLINE, Channel.LETTER, Channel.VISIT, Channel.ROU
 class OperatorAppealForm(forms.Form):
     channel = forms.ChoiceField(label=_("Received through"), choices=[(c.value, c.label) for c in OPERATOR_CHANNELS])
     received_on = forms.DateField(
-        label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),  # <input type=date> takes ISO only
         help_text=_("The day the call, letter or visit came in; time limits run from it."),
     )
     contact_name = forms.CharField(label=_("Caller or writer's name"), max_length=100, required=False)

@@ -82,7 +82,7 @@ def test_enterprise_user_cannot_reply_to_its_own_appeal(client, setup):
 def test_service_error_is_shown_next_to_the_form_and_nothing_changes(client, setup):
     client.force_login(setup["handler"])
     response = client.post(reverse("appeals:act", args=[setup["appeal"].pk, "reply"]), {"text": ""})
-    assert response.status_code == 400 and 'data-testid="errors"' in response.text
+    assert response.status_code == 400 and 'data-testid="error-reply-text"' in response.text
 
 
 def test_enterprise_files_with_an_attachment_and_a_wrong_type_is_refused(client, setup):

@@ -1,14 +1,15 @@
 from django import template
 
-from .. import audit
+from .. import audit, audit_display
 
 register = template.Library()
 
 
 @register.inclusion_tag("core/_audit_trail.html")
 def audit_trail(instance, limit=20):
-    """The object's audit events, newest first, for its detail page."""
-    return {"events": list(audit.trail_for(instance, limit=limit)), "instance": instance}
+    """The object's audit events, newest first, for its detail page: field labels, choice
+    labels, names of referenced records and local time (``core.audit_display``)."""
+    return {"rows": audit_display.describe(list(audit.trail_for(instance, limit=limit))), "instance": instance}
 
 
 @register.filter
