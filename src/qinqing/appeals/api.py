@@ -22,11 +22,9 @@ from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 
-from qinqing.core.api import ErrorOut, actor_of, authorize
-from qinqing.core.errors import NotFound, PermissionDeniedError
+from qinqing.core.api import ErrorOut, actor_of
+from qinqing.core.errors import NotFound
 from qinqing.core.models import ApiKey
-from qinqing.core.permissions import user_has_any_role
-from qinqing.core.roles import Role
 from qinqing.directory.selectors import enterprises_for_user
 
 from . import knowledge, routing, selectors, services
@@ -178,24 +176,8 @@ class AnswerSuggestionsOut(Schema):
 
 ROUTING_NOTE = _("a suggestion; a person decides")  # the detail page's msgid, already translated
 
-APPEAL_ROLES = (Role.ENTERPRISE_USER, *services.HANDLER_ROLES, *services.SUPERVISION_ROLES)
-
-
-def _authorize(request, scope: str):
-    """The key's scope; a session user must also hold a role that works with appeals."""
-    authorize(request, scope=scope)
-    if not isinstance(request.auth, ApiKey) and not user_has_any_role(request.user, APPEAL_ROLES):
-        raise PermissionDeniedError()
-
-
 def _is_key(request) -> bool:
     return isinstance(request.auth, ApiKey)
-
-
-def _require_roles(request, roles) -> None:
-    """Session users must hold one of ``roles``; API keys are judged by their scope alone."""
-    if not _is_key(request) and not user_has_any_role(request.user, roles):
-        raise PermissionDeniedError()
 
 
 def _queue_row(appeal, on) -> dict:
@@ -234,7 +216,6 @@ def _out(appeal) -> dict:
 
 @router.post("", response={201: FileOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="File an appeal")
 def file_appeal(request, payload: FileIn):
-    _authorize(request, "appeals:write")
     actor = actor_of(request)
     enterprise = None
     if payload.enterprise_uscc:
@@ -257,7 +238,6 @@ def file_appeal(request, payload: FileIn):
 
 @router.get("", response={200: PageOut, 403: ErrorOut}, summary="Appeals visible to the caller")
 def list_appeals(request, page: int = 1, status: str | None = None, overdue: bool = False):
-    _authorize(request, "appeals:read")
     actor = actor_of(request)
     appeals = selectors.appeals_visible_to(actor).order_by("due_at", "pk") if not isinstance(actor, ApiKey) else selectors.all_appeals()
     if status:
@@ -274,8 +254,6 @@ def list_appeals(request, page: int = 1, status: str | None = None, overdue: boo
 def handler_queue(request, unit: str | None = None, page: int = 1):
     """Session handlers: their unit's (and sub-units') open appeals; ``unit`` narrows to one unit of that scope.
     The supervision office and keys with appeals:read: every unit's, ``unit`` is a unit code."""
-    authorize(request, scope="appeals:read")
-    _require_roles(request, (*services.HANDLER_ROLES, *services.SUPERVISION_ROLES))
     actor = actor_of(request)
     chosen = None
     if unit:
@@ -300,8 +278,6 @@ def handler_queue(request, unit: str | None = None, page: int = 1):
 @router.get("/supervision", response={200: QueuePageOut, 403: ErrorOut},
             summary="Supervision list (督办): overdue appeals moved up, with working days overdue")
 def supervision_list(request, level: str | None = None, page: int = 1):
-    authorize(request, scope="appeals:read")
-    _require_roles(request, services.SUPERVISION_ROLES)
     from .models import Level
 
     if level and level not in (Level.SUPERVISION, Level.DISTRICT_LEADER):
@@ -312,20 +288,17 @@ def supervision_list(request, level: str | None = None, page: int = 1):
 @router.get("/interpretations", response={200: list[InterpretationOut], 403: ErrorOut},
             summary="Published policy interpretations (scope appeals:read; the portal page shows the same list publicly)")
 def interpretations(request, q: str = ""):
-    authorize(request, scope="appeals:read")
     return [_interpretation(found) for found in knowledge.published_interpretations(q)[:200]]
 
 
 @router.get("/{tracking_number}", response={200: AppealOut, 403: ErrorOut, 404: ErrorOut}, summary="One appeal")
 def get_appeal(request, tracking_number: str):
-    _authorize(request, "appeals:read")
     return _out(selectors.access_appeal_by_number(actor_of(request), tracking_number))
 
 
 @router.post("/{tracking_number}/transitions", response={200: AppealOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
              summary="Move an appeal along its track")
 def transition(request, tracking_number: str, payload: TransitionIn):
-    _authorize(request, "appeals:write")
     actor = actor_of(request)
     appeal = selectors.access_appeal_by_number(actor, tracking_number)
     services.perform(appeal=appeal, action=payload.action, actor=actor, data=payload.data)
@@ -343,8 +316,6 @@ def _step(step) -> dict:
             summary="The enterprise's view of one appeal: public timeline, handler, deadline, reply")
 def timeline(request, tracking_number: str):
     """Session enterprise users: their own appeals only. Keys with appeals:read: any appeal. Always the public timeline."""
-    authorize(request, scope="appeals:read")
-    _require_roles(request, (Role.ENTERPRISE_USER,))
     actor = actor_of(request)
     appeals = selectors.all_appeals() if _is_key(request) else selectors.enterprise_appeals(actor)
     appeal = appeals.filter(tracking_number=(tracking_number or "").strip().upper()).first()
@@ -363,8 +334,6 @@ def timeline(request, tracking_number: str):
              summary="Rate the reply (满意 / 基本满意 / 不满意); unsatisfied reopens the appeal")
 def rate(request, tracking_number: str, payload: RatingIn):
     """Session enterprise users: their own appeals only. Keys with appeals:write may relay a rating given by phone."""
-    authorize(request, scope="appeals:write")
-    _require_roles(request, (Role.ENTERPRISE_USER,))
     actor = actor_of(request)
     appeals = selectors.all_appeals() if _is_key(request) else selectors.enterprise_appeals(actor)
     appeal = appeals.filter(tracking_number=(tracking_number or "").strip().upper()).first()
@@ -379,8 +348,6 @@ def rate(request, tracking_number: str, payload: RatingIn):
 @router.get("/{tracking_number}/routing-suggestion", response={200: RoutingSuggestionOut, 403: ErrorOut, 404: ErrorOut},
             summary="Suggested handling unit and track (a suggestion; a person decides)")
 def routing_suggestion(request, tracking_number: str):
-    authorize(request, scope="appeals:read")
-    _require_roles(request, services.SUPERVISION_ROLES)
     appeal = selectors.access_appeal_by_number(actor_of(request), tracking_number)
     suggestion = routing.suggest(appeal)
     body = {"tracking_number": appeal.tracking_number, "available": suggestion is not None,
@@ -406,8 +373,6 @@ def routing_suggestion(request, tracking_number: str):
             summary="Published policy interpretations matching a consultation appeal (reply drafts)")
 def answer_suggestions(request, tracking_number: str, limit: int = 3):
     """Its handlers and the supervision office (session), keys with appeals:read. Empty for other categories."""
-    authorize(request, scope="appeals:read")
-    _require_roles(request, (*services.HANDLER_ROLES, *services.SUPERVISION_ROLES))
     appeal = selectors.access_appeal_by_number(actor_of(request), tracking_number)
     found = knowledge.suggest_answers(appeal, limit=max(1, min(limit, 10)))
     return {"tracking_number": appeal.tracking_number, "category": appeal.category, "results": [

@@ -24,9 +24,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from qinqing.appeals import services
 from qinqing.appeals.models import Appeal, Channel
 from qinqing.core import audit, clock
+from qinqing.core.access import sees_all
 from qinqing.core.errors import NotFound, ServiceError
-from qinqing.core.permissions import role_required, user_has_any_role
-from qinqing.core.roles import Role
 
 from .channels import intake, sms, wechat
 from .channels.operator import OperatorAppealForm
@@ -34,7 +33,6 @@ from .channels.portal import MailboxForm, StatusLookupForm
 
 logger = logging.getLogger("qinqing.appeals.channels")
 
-OPERATOR_ROLES = (Role.DEPARTMENT_HANDLER, Role.ADMINISTRATOR)
 SESSION_FILED_KEY = "appeals_portal_filed"
 
 
@@ -257,7 +255,6 @@ def _wechat_reply(config, message, text: str, params) -> HttpResponse:
 
 
 # --- operator: calls, letters, visits, roundtables ---------------------------------------------
-@role_required(*OPERATOR_ROLES)
 @require_http_methods(["GET", "POST"])
 def operator_record(request):
     form = OperatorAppealForm(request.POST or None, initial={"received_on": clock.today()})
@@ -291,11 +288,10 @@ def _received_at(received_on):
     return timezone.make_aware(datetime.datetime.combine(received_on, datetime.time(9, 0)))
 
 
-@role_required(*OPERATOR_ROLES)
 def operator_acknowledgement(request, tracking_number: str):
     """What to tell (or print and post to) the person: their number and the acknowledgement."""
     appeals = Appeal.objects.select_related("merged_into", "enterprise")
-    if not (request.user.is_superuser or user_has_any_role(request.user, (Role.ADMINISTRATOR,))):
+    if not sees_all(request.user, "appeals_channels:operator_acknowledgement"):
         appeals = appeals.filter(submitted_by=request.user)
     appeal = appeals.filter(tracking_number=tracking_number).first()
     if appeal is None:

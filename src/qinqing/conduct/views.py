@@ -9,11 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qinqing.core import clock
 from qinqing.core.errors import NotFound, ServiceError
-from qinqing.core.permissions import role_required
-from qinqing.core.roles import Role
-from qinqing.directory.models import EnterpriseMembership, Official, RelatedPerson
+from qinqing.directory.models import Official
 from qinqing.directory.selectors import official_for_user
 
 from . import selectors, services
@@ -29,11 +26,7 @@ from .forms import (
     RulesForm,
 )
 from .letters import render_letter_pdf, render_receipt_pdf, verification_url
-from .models import ActivityStatus, GiftRecord, IntegrityPledge, Recusal, RecusalOrigin, RecusalStatus
-
-STAFF = (Role.OFFICIAL, Role.SUPERVISING_LEADER, Role.DISTRICT_LEADER, Role.DISCIPLINE_INSPECTOR, Role.ADMINISTRATOR,
-         Role.DEPARTMENT_HANDLER)
-INSPECTORS = (Role.DISCIPLINE_INSPECTOR, Role.ADMINISTRATOR)
+from .models import ActivityStatus
 
 OFFICIAL_RULES = ["15.1", "15.2", "15.3", "15.4", "15.5", "15.6", "15.7"]
 ENTERPRISE_RULES = ["15.b1", "15.b2", "15.b3", "15.b4", "15.b5", "15.b6"]
@@ -80,7 +73,6 @@ def _policy_items(keys: list[str]) -> list[dict]:
     return rows
 
 
-@role_required(*STAFF, Role.ENTERPRISE_USER, Role.FEDERATION_STAFF)
 @found_or_404
 def rules_page(request):
     """The negative lists shown as the rules they are (article 15), and the three situations (article 14)."""
@@ -91,7 +83,6 @@ def rules_page(request):
 
 
 # --- official: requests -----------------------------------------------------------------------------
-@role_required(Role.OFFICIAL)
 @found_or_404
 def my_requests(request):
     return render(request, "conduct/my_requests.html", {"activities": selectors.activities_of(request.user)})
@@ -103,7 +94,6 @@ def _submit_arguments(data: dict) -> dict:
     return arguments
 
 
-@role_required(Role.OFFICIAL)
 @found_or_404
 def request_new(request):
     official = _own_official(request)
@@ -119,7 +109,6 @@ def request_new(request):
     return render(request, "conduct/request_form.html", {"form": form})
 
 
-@role_required(Role.OFFICIAL)
 @require_POST
 @found_or_404
 def request_check(request):
@@ -138,7 +127,6 @@ def request_check(request):
     return render(request, "conduct/_findings.html", {"findings": _with_messages(findings), "form": form, "checked": True})
 
 
-@role_required(*STAFF)
 @found_or_404
 def activity_detail(request, pk):
     activity = selectors.access_activity(request.user, pk)
@@ -155,7 +143,6 @@ def activity_detail(request, pk):
     })
 
 
-@role_required(Role.SUPERVISING_LEADER, Role.OFFICIAL)
 @require_POST
 @found_or_404
 def activity_decide(request, pk):
@@ -171,7 +158,6 @@ def activity_decide(request, pk):
     return redirect("conduct:activity_detail", pk=activity.pk)
 
 
-@role_required(Role.OFFICIAL)
 @require_POST
 @found_or_404
 def activity_report(request, pk):
@@ -188,7 +174,6 @@ def activity_report(request, pk):
     return redirect("conduct:activity_detail", pk=activity.pk)
 
 
-@role_required(*STAFF)
 @found_or_404
 def letter_pdf(request, pk):
     activity = selectors.access_activity(request.user, pk)
@@ -217,21 +202,16 @@ def verify_letter(request):
 
 
 # --- supervising leader --------------------------------------------------------------------------------
-@role_required(Role.SUPERVISING_LEADER)
 @found_or_404
 def approvals(request):
-    recusals = Recusal.objects.filter(official__supervising_leader__user=request.user,
-                                      status__in=[RecusalStatus.PENDING, RecusalStatus.REPORTED]).select_related("official__person")
+    recusals = selectors.recusals_to_decide(request.user)
     return render(request, "conduct/approvals.html", {"activities": selectors.approvals_queue(request.user), "recusals": recusals})
 
 
-@role_required(Role.SUPERVISING_LEADER)
 @require_POST
 @found_or_404
 def recusal_decide(request, pk):
-    recusal = Recusal.objects.filter(pk=pk, official__supervising_leader__user=request.user).select_related("official").first()
-    if recusal is None:
-        raise NotFound()
+    recusal = selectors.access_recusal_to_decide(request.user, pk)
     try:
         services.recusal_decide(recusal=recusal, approve=request.POST.get("decision") == "approve", reason=request.POST.get("reason", ""),
                                 actor=request.user)
@@ -241,7 +221,6 @@ def recusal_decide(request, pk):
     return redirect("conduct:approvals")
 
 
-@role_required(Role.SUPERVISING_LEADER)
 @found_or_404
 def recusal_order(request):
     """The supervising leader orders an official they supervise to recuse (article 15 item 7)."""
@@ -257,12 +236,11 @@ def recusal_order(request):
         else:
             messages.success(request, _("Recusal ordered; the official has been told and may refuse (article 15 item 7)."))
             return redirect("conduct:recusal_order")
-    ordered = Recusal.objects.filter(decided_by=request.user, origin=RecusalOrigin.ORDERED).select_related("official__person")[:200]
+    ordered = selectors.recusals_ordered_by(request.user)[:200]
     return render(request, "conduct/recusal_order.html", {"form": form, "ordered": ordered})
 
 
 # --- administrator: rules ---------------------------------------------------------------------------------
-@role_required(Role.ADMINISTRATOR)
 @found_or_404
 def rules_edit(request):
     """The administrator sets the reception standard, working hours, gift period and near-limit share."""
@@ -281,7 +259,6 @@ def rules_edit(request):
 
 
 # --- official: gifts, related persons, recusals ---------------------------------------------------------
-@role_required(Role.OFFICIAL)
 @found_or_404
 def my_gifts(request):
     official = _own_official(request)
@@ -298,13 +275,11 @@ def my_gifts(request):
     return render(request, "conduct/my_gifts.html", {"gifts": selectors.gifts_of(request.user), "form": form})
 
 
-@role_required(*STAFF)
 @found_or_404
 def gift_receipt(request, pk):
     return render(request, "conduct/gift_receipt.html", {"gift": selectors.gift_with_receipt(request.user, pk)})
 
 
-@role_required(*STAFF)
 @found_or_404
 def gift_receipt_pdf(request, pk):
     """The same receipt as a PDF to print and file (article 15 item 1)."""
@@ -314,13 +289,10 @@ def gift_receipt_pdf(request, pk):
     return response
 
 
-@role_required(Role.DISCIPLINE_INSPECTOR)
 @require_POST
 @found_or_404
 def gift_hand_in(request, pk):
-    gift = GiftRecord.objects.filter(pk=pk).first()
-    if gift is None:
-        raise NotFound()
+    gift = selectors.access_gift_for_hand_in(request.user, pk)
     try:
         gift = services.gift_hand_in(gift=gift, actor=request.user)
     except ServiceError as error:
@@ -329,7 +301,6 @@ def gift_hand_in(request, pk):
     return redirect("conduct:gift_receipt", pk=gift.pk)
 
 
-@role_required(Role.OFFICIAL)
 @found_or_404
 def my_related_persons(request):
     official = _own_official(request)
@@ -354,24 +325,18 @@ def my_related_persons(request):
             return redirect("conduct:my_related_persons")
         except ServiceError as error:
             _form_error(form, error)
-    related = RelatedPerson.objects.filter(official=official).select_related("person")
-
-    from .models import AnnualConfirmation
-
-    confirmed = AnnualConfirmation.objects.filter(official=official, year=clock.today().year).first()
+    related = selectors.related_persons_of(official)
+    confirmed = selectors.annual_confirmation(official)
     return render(request, "conduct/my_related.html", {"related": related, "form": form, "confirmed": confirmed,
                                                        "conflicts": services.find_conflicts(official=official)})
 
 
-@role_required(Role.OFFICIAL)
 @found_or_404
 def my_recusals(request):
     official = _own_official(request)
     form = RecusalForm(request.POST or None)
     if request.method == "POST" and "refuse" in request.POST:
-        recusal = Recusal.objects.filter(pk=request.POST.get("refuse"), official=official).first()
-        if recusal is None:
-            raise NotFound()
+        recusal = selectors.access_own_recusal(request.user, request.POST.get("refuse"))
         try:
             services.recusal_refuse(recusal=recusal, reason=request.POST.get("reason", ""), actor=request.user)
             messages.warning(request, _("Your refusal is recorded and sent to the discipline office (article 15 item 7)."))
@@ -388,11 +353,10 @@ def my_recusals(request):
             return redirect("conduct:my_recusals")
         except ServiceError as error:
             _form_error(form, error)
-    return render(request, "conduct/my_recusals.html", {"recusals": Recusal.objects.filter(official=official), "form": form})
+    return render(request, "conduct/my_recusals.html", {"recusals": selectors.recusals_of(request.user), "form": form})
 
 
 # --- discipline inspector -----------------------------------------------------------------------------
-@role_required(*INSPECTORS)
 @found_or_404
 def red_flags(request):
     flags = selectors.red_flags()
@@ -400,13 +364,11 @@ def red_flags(request):
     return render(request, "conduct/red_flags.html", flags)
 
 
-@role_required(*INSPECTORS)
 @found_or_404
 def leads(request):
     return render(request, "conduct/leads.html", {"leads": selectors.leads()[:500]})
 
 
-@role_required(*INSPECTORS)
 @found_or_404
 def conflicts(request):
     from .conflicts import screen
@@ -415,13 +377,9 @@ def conflicts(request):
 
 
 # --- enterprises: integrity pledge ---------------------------------------------------------------------
-@role_required(Role.ENTERPRISE_USER)
 @found_or_404
 def pledge_sign(request):
-    memberships = EnterpriseMembership.objects.filter(user=request.user).select_related("enterprise")
-    enterprise = memberships.first().enterprise if memberships else None
-    if enterprise is None:
-        raise NotFound()
+    enterprise = selectors.pledge_enterprise(request.user)
     form = PledgeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -435,10 +393,9 @@ def pledge_sign(request):
                                                    "requirements": _policy_items(ENTERPRISE_RULES)})
 
 
-@role_required(*STAFF, Role.FEDERATION_STAFF)
 @found_or_404
 def pledges(request):
-    return render(request, "conduct/pledges.html", {"pledges": IntegrityPledge.objects.select_related("enterprise")[:1000]})
+    return render(request, "conduct/pledges.html", {"pledges": selectors.signed_pledges()[:1000]})
 
 
 

@@ -1,15 +1,20 @@
 from django.conf import settings
 
-from .navigation import tiles_for
+from .navigation import menus_for, tiles_for
 from .roles import role_codes, role_label
 
 
 def qinqing(request):
     user = getattr(request, "user", None)
     codes = sorted(role_codes(user)) if user is not None else []
+    signed_in = user is not None and user.is_authenticated
+    match = getattr(request, "resolver_match", None)
+    menus = menus_for(user, match.view_name if match is not None else "") if signed_in else []
     return {
         "QINQING": settings.QINQING,
         "DEMO_MODE": settings.DEMO,
         "user_roles": [{"code": code, "label": role_label(code)} for code in codes],
-        "nav_tiles": tiles_for(user) if user is not None and user.is_authenticated else [],
+        "nav_tiles": tiles_for(user) if signed_in else [],
+        "nav_menus": menus,
+        "nav_menu": {menu["key"]: menu for menu in menus},
     }

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_otp import user_has_device
 
-from . import audit
+from . import access, audit
 from .roles import has_role
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -59,7 +59,8 @@ class TwoFactorRequiredMiddleware:
 
 
 class LoginRequiredMiddleware(_DjangoLoginRequired):
-    """Django's deny-by-default login wall, minus the paths that authenticate themselves.
+    """Django's deny-by-default login wall, minus the pages declared public (core.access) and the
+    paths that authenticate themselves. ``core.access.AccessMiddleware`` then checks the roles.
 
     The API (``/api/``) checks API keys or the session in every endpoint; ``/healthz``
     is for load balancers; static files are public assets.
@@ -70,6 +71,9 @@ class LoginRequiredMiddleware(_DjangoLoginRequired):
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.path.startswith(self.open_prefixes):
             return None
+        match = request.resolver_match
+        if match is not None and access.is_public_page(match.view_name):
+            return None  # declared public in its app's access.py (core.access)
         return super().process_view(request, view_func, view_args, view_kwargs)
 
 

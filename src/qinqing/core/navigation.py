@@ -1,37 +1,55 @@
-"""Home-page tiles: each app registers what a role can reach from its home page."""
+"""Menus and home-page tiles, generated from the access declarations (core.access).
 
-from dataclasses import dataclass
+A page appears in a menu when its declaration names a menu group (``menu=``) and on the
+home page when it carries a ``tile=``; either way only for users who may open it, so no
+link the system shows leads to a 403 page.
+"""
 
 from django.urls import NoReverseMatch, reverse
 
-from .roles import has_role
+from . import access
+from .access import MenuGroup, Tile
+from .roles import role_codes
+
+__all__ = ["Tile", "menus_for", "tiles_for"]
 
 
-@dataclass(frozen=True)
-class Tile:
-    key: str
-    label: str
-    url_name: str
-    roles: tuple[str, ...]
-    description: str = ""
-    article: str = ""
-
-
-_TILES: dict[str, Tile] = {}
-
-
-def register_tile(tile: Tile) -> None:
-    _TILES[tile.key] = tile
+def menus_for(user, current: str = "") -> list[dict]:
+    """The menu groups with the entries ``user`` may open, in order; empty groups left out."""
+    grouped: dict[str, list[access.Page]] = {}
+    for declared in access.pages().values():
+        if declared.menu and declared.allows(user):
+            grouped.setdefault(declared.menu, []).append(declared)
+    groups = access.menu_groups()
+    menus = []
+    for key, entries in grouped.items():
+        group = groups.get(key) or MenuGroup(key, key)
+        items = []
+        for declared in sorted(entries, key=lambda p: (p.order, p.name)):
+            try:
+                url = reverse(declared.name)
+            except NoReverseMatch:
+                continue
+            items.append({"name": declared.name, "label": declared.label, "url": url, "current": declared.name == current})
+        if items:
+            menus.append({"key": key, "label": group.label, "order": group.order, "items": items,
+                          "url": items[0]["url"], "current": any(item["current"] for item in items)})
+    return sorted(menus, key=lambda m: (m["order"], m["key"]))
 
 
 def tiles_for(user) -> list[dict]:
+    """Home-page tiles of the pages ``user`` may open (a tile's audience may narrow it further)."""
     visible = []
-    for tile in _TILES.values():
-        if not (user.is_superuser or has_role(user, *tile.roles)):
+    for declared in access.pages().values():
+        tile = declared.tile
+        if tile is None or not declared.allows(user):
+            continue
+        if tile.audience and not (user.is_superuser or role_codes(user) & set(tile.audience)):
             continue
         try:
-            url = reverse(tile.url_name)
+            url = reverse(declared.name)
         except NoReverseMatch:
             continue
-        visible.append({"key": tile.key, "label": tile.label, "url": url, "description": tile.description, "article": tile.article})
+        visible.append({"key": tile.key, "label": tile.label, "url": url, "description": tile.description,
+                        "article": tile.article})
     return visible

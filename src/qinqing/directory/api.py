@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ninja import Router, Schema, Status
 
-from qinqing.core.api import ErrorOut, actor_of, authorize
+from qinqing.core.api import ErrorOut, actor_of
 
 from . import selectors, services
 from .models import OwnershipType
@@ -93,7 +93,6 @@ def _page(queryset, page: int, page_size: int) -> tuple[int, int, int, list]:
 
 @router.get("/enterprises", response={200: EnterprisePageOut, 401: ErrorOut, 403: ErrorOut}, summary="List enterprises")
 def list_enterprises(request, uscc: str = "", name: str = "", page: int = 1, page_size: int = 50):
-    authorize(request, scope="directory:read", permission="directory.view_enterprise")
     enterprises = selectors.enterprises_visible_to(actor_of(request)).order_by("name", "pk")
     if uscc:
         enterprises = enterprises.filter(uscc=uscc.strip().upper())
@@ -105,7 +104,6 @@ def list_enterprises(request, uscc: str = "", name: str = "", page: int = 1, pag
 
 @router.get("/enterprises/{uscc}", response={200: EnterpriseOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="One enterprise by USCC")
 def get_enterprise(request, uscc: str):
-    authorize(request, scope="directory:read", permission="directory.view_enterprise")
     return _enterprise_out(selectors.access_enterprise_by_uscc(actor_of(request), uscc))
 
 
@@ -115,7 +113,6 @@ def get_enterprise(request, uscc: str):
     summary="Record an enterprise",
 )
 def create_enterprise(request, payload: EnterpriseIn):
-    authorize(request, scope="directory:write", permission="directory.add_enterprise")
     enterprise = services.enterprise_create(
         uscc=payload.uscc, name=payload.name, ownership_type=payload.ownership_type.value, is_key_enterprise=payload.is_key_enterprise,
         industry=payload.industry, address=payload.address, actor=actor_of(request),
@@ -125,7 +122,6 @@ def create_enterprise(request, payload: EnterpriseIn):
 
 @router.get("/units", response={200: list[UnitOut], 401: ErrorOut, 403: ErrorOut}, summary="All units")
 def list_units(request):
-    authorize(request, scope="directory:read", permission="directory.view_unit")
     return [
         {"id": u.pk, "code": u.code, "name": u.name, "kind": u.kind, "organ_type": u.organ_type, "parent_id": u.parent_id, "is_active": u.is_active}
         for u in selectors.units_visible_to(actor_of(request)).order_by("code")
@@ -134,7 +130,6 @@ def list_units(request):
 
 @router.get("/officials", response={200: OfficialPageOut, 401: ErrorOut, 403: ErrorOut}, summary="Officials (resident IDs masked)")
 def list_officials(request, unit_code: str = "", name: str = "", page: int = 1, page_size: int = 50):
-    authorize(request, scope="directory:read", permission="directory.view_official")
     officials = selectors.officials_visible_to(actor_of(request)).order_by("unit__code", "pk")
     if unit_code:
         officials = officials.filter(unit__code=unit_code.strip())

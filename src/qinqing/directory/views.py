@@ -13,30 +13,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from qinqing.core.access import may_open
 from qinqing.core.errors import NotFound, ServiceError
 from qinqing.core.excel import xlsx_response
 from qinqing.core.identifiers import mask_phone
-from qinqing.core.permissions import role_required, user_has_any_role
-from qinqing.core.roles import Role
 
 from . import selectors, services
 from .forms import EnterpriseForm, EnterpriseLinkForm, OfficialForm, RelatedPersonForm, UnitForm
 from .models import EnterpriseLink, LinkKind, RelatedPerson
 
-# Staff roles that use the directory at all.
-DIRECTORY_ROLES = (
-    Role.ADMINISTRATOR,
-    Role.DISCIPLINE_INSPECTOR,
-    Role.DISTRICT_LEADER,
-    Role.SUPERVISING_LEADER,
-    Role.OFFICIAL,
-    Role.DEPARTMENT_HANDLER,
-    Role.CREDIT_ADMINISTRATOR,
-    Role.FEDERATION_STAFF,
-)
-OFFICIAL_ROLES = selectors.ALL_OFFICIALS_ROLES + selectors.UNIT_SCOPED_ROLES
-ENTERPRISE_ROLES = (*DIRECTORY_ROLES, Role.ENTERPRISE_USER)
-PERSON_ROLES = (*OFFICIAL_ROLES, Role.CREDIT_ADMINISTRATOR)
 PAGE_SIZE = 50
 
 
@@ -61,14 +46,13 @@ def _yes_no(value: bool) -> str:
 
 
 # --- index ------------------------------------------------------------------------------------
-@role_required(*DIRECTORY_ROLES)
 def index(request):
     user = request.user
     context = {
         "unit_count": selectors.units_visible_to(user).count(),
         "official_count": selectors.officials_visible_to(user).count(),
         "enterprise_count": selectors.enterprises_visible_to(user).count(),
-        "can_see_officials": user_has_any_role(user, OFFICIAL_ROLES),
+        "can_see_officials": may_open(user, "directory:official_list"),
     }
     return render(request, "directory/index.html", context)
 
@@ -90,14 +74,12 @@ def _tree_rows(units):
     return rows
 
 
-@role_required(*DIRECTORY_ROLES)
 def unit_tree(request):
     query = request.GET.get("q", "")
     units = selectors.search_units(selectors.units_visible_to(request.user), query)
     return render(request, "directory/unit_tree.html", {"rows": _tree_rows(units), "q": query})
 
 
-@role_required(*DIRECTORY_ROLES)
 def unit_detail(request, pk: int):
     unit = _access(selectors.access_unit, request.user, pk)
     officials = selectors.officials_visible_to(request.user).filter(unit=unit)
@@ -105,7 +87,6 @@ def unit_detail(request, pk: int):
     return render(request, "directory/unit_detail.html", {"unit": unit, "officials": officials, "children": children})
 
 
-@role_required(*DIRECTORY_ROLES)
 def unit_export(request):
     units = selectors.search_units(selectors.units_visible_to(request.user), request.GET.get("q", ""))
     headers = [_("Unit code"), _("Name"), _("Kind"), _("Organ type (article 2)"), _("Parent unit"), _("Active")]
@@ -116,7 +97,6 @@ def unit_export(request):
     return xlsx_response(_("units") + ".xlsx", headers, rows, sheet_title=_("Units"))
 
 
-@role_required(Role.ADMINISTRATOR)
 @require_http_methods(["GET", "POST"])
 def unit_edit(request, pk: int | None = None):
     unit = _access(selectors.access_unit, request.user, pk) if pk else None
@@ -148,14 +128,12 @@ def unit_edit(request, pk: int | None = None):
 
 
 # --- officials ----------------------------------------------------------------------------------
-@role_required(*OFFICIAL_ROLES)
 def official_list(request):
     query = request.GET.get("q", "")
     officials = selectors.search_officials(selectors.officials_visible_to(request.user), query)
     return render(request, "directory/official_list.html", {"page": _page(request, officials), "q": query})
 
 
-@role_required(*OFFICIAL_ROLES)
 def official_export(request):
     officials = selectors.search_officials(selectors.officials_visible_to(request.user), request.GET.get("q", ""))
     headers = [_("Name"), _("Resident ID number"), _("Mobile phone"), _("Unit"), _("Position"), _("Rank"), _("Leading cadre"), _("Supervising leader"), _("In office")]
@@ -170,7 +148,6 @@ def official_export(request):
     return xlsx_response(_("officials") + ".xlsx", headers, rows, sheet_title=_("Officials"))
 
 
-@role_required(*OFFICIAL_ROLES)
 def official_detail(request, pk: int):
     official = _access(selectors.access_official, request.user, pk)
     related = official.related_persons.select_related("person").order_by("end_date", "relationship")
@@ -183,12 +160,11 @@ def official_detail(request, pk: int):
         "related": related,
         "related_links": related_links,
         "supervised": selectors.officials_visible_to(request.user).filter(supervising_leader=official),
-        "can_edit": user_has_any_role(request.user, (Role.ADMINISTRATOR,)),
+        "can_edit": may_open(request.user, "directory:official_edit"),
     }
     return render(request, "directory/official_detail.html", context)
 
 
-@role_required(Role.ADMINISTRATOR)
 @require_http_methods(["GET", "POST"])
 def official_edit(request, pk: int | None = None):
     official = _access(selectors.access_official, request.user, pk) if pk else None
@@ -238,7 +214,6 @@ def official_edit(request, pk: int | None = None):
     return render(request, "directory/form.html", {"form": form, "object": official, "title": _("Edit official") if official else _("New official")})
 
 
-@role_required(Role.ADMINISTRATOR)
 @require_http_methods(["GET", "POST"])
 def related_person_create(request, pk: int):
     official = _access(selectors.access_official, request.user, pk)
@@ -260,7 +235,6 @@ def related_person_create(request, pk: int):
     return render(request, "directory/form.html", {"form": form, "object": None, "title": title, "cite": "15"})
 
 
-@role_required(Role.ADMINISTRATOR)
 @require_POST
 def related_person_end(request, pk: int):
     related = RelatedPerson.objects.filter(pk=pk).first()
@@ -276,14 +250,12 @@ def related_person_end(request, pk: int):
 
 
 # --- enterprises -------------------------------------------------------------------------------
-@role_required(*ENTERPRISE_ROLES)
 def enterprise_list(request):
     query = request.GET.get("q", "")
     enterprises = selectors.search_enterprises(selectors.enterprises_visible_to(request.user), query)
     return render(request, "directory/enterprise_list.html", {"page": _page(request, enterprises), "q": query})
 
 
-@role_required(Role.ENTERPRISE_USER)
 def my_enterprises(request):
     enterprises = list(selectors.enterprises_for_user(request.user))
     if len(enterprises) == 1:
@@ -291,7 +263,6 @@ def my_enterprises(request):
     return render(request, "directory/enterprise_list.html", {"page": _page(request, enterprises), "q": "", "mine": True})
 
 
-@role_required(*ENTERPRISE_ROLES)
 def enterprise_export(request):
     enterprises = selectors.search_enterprises(selectors.enterprises_visible_to(request.user), request.GET.get("q", ""))
     headers = [
@@ -309,7 +280,6 @@ def enterprise_export(request):
     return xlsx_response(_("enterprises") + ".xlsx", headers, rows, sheet_title=_("Enterprises"))
 
 
-@role_required(*ENTERPRISE_ROLES)
 def enterprise_detail(request, pk: int):
     enterprise = _access(selectors.access_enterprise, request.user, pk)
     links = list(enterprise.person_links.select_related("person").order_by("end_date", "kind", "-share_percent", "pk"))
@@ -320,13 +290,12 @@ def enterprise_detail(request, pk: int):
     context = {
         "enterprise": enterprise,
         "groups": groups,
-        "can_edit": user_has_any_role(request.user, (Role.ADMINISTRATOR,)),
-        "can_open_persons": user_has_any_role(request.user, PERSON_ROLES),
+        "can_edit": may_open(request.user, "directory:enterprise_edit"),
+        "can_open_persons": may_open(request.user, "directory:person_detail"),
     }
     return render(request, "directory/enterprise_detail.html", context)
 
 
-@role_required(Role.ADMINISTRATOR)
 @require_http_methods(["GET", "POST"])
 def enterprise_edit(request, pk: int | None = None):
     enterprise = _access(selectors.access_enterprise, request.user, pk) if pk else None
@@ -352,7 +321,6 @@ def enterprise_edit(request, pk: int | None = None):
     return render(request, "directory/form.html", {"form": form, "object": enterprise, "title": title})
 
 
-@role_required(Role.ADMINISTRATOR)
 @require_http_methods(["GET", "POST"])
 def enterprise_link_create(request, pk: int):
     enterprise = _access(selectors.access_enterprise, request.user, pk)
@@ -374,7 +342,6 @@ def enterprise_link_create(request, pk: int):
     return render(request, "directory/form.html", {"form": form, "object": None, "title": title})
 
 
-@role_required(Role.ADMINISTRATOR)
 @require_POST
 def enterprise_link_end(request, pk: int):
     link = EnterpriseLink.objects.filter(pk=pk).first()
@@ -406,13 +373,11 @@ def _person_context(request, person, revealed_id: str = ""):
     }
 
 
-@role_required(*PERSON_ROLES)
 def person_detail(request, pk: int):
     person = _access(selectors.access_person, request.user, pk)
     return render(request, "directory/person_detail.html", _person_context(request, person))
 
 
-@role_required(*selectors.REVEAL_ID_ROLES)
 @require_POST
 def person_reveal_id(request, pk: int):
     person = _access(selectors.access_person, request.user, pk)

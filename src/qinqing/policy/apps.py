@@ -6,10 +6,3 @@ class PolicyConfig(AppConfig):
     name = "qinqing.policy"
     label = "policy"
     verbose_name = _("Policy library")
-
-    def ready(self) -> None:
-        from qinqing.core.navigation import Tile, register_tile
-        from qinqing.core.roles import Role
-
-        register_tile(Tile("policy", _("Policy"), "policy:index", tuple(Role.values),
-                           _("The district policy, article by article; every rule here cites it.")))

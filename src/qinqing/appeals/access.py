@@ -1,0 +1,76 @@
+"""Who may open each appeals page and call each appeals API operation (articles 6, 8).
+
+Enterprise users file, follow and rate their own appeals; department handlers and officials
+handle their own unit's; the supervision office (督办: district and supervising leaders,
+administrators) sees every appeal; the discipline office reads the dashboard. The selectors
+narrow each page to the caller's objects (404 for another party's). Actions on an appeal are
+declared with the workflow (appeals.services / core.workflow).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core.access import PUBLIC, SIGNED_IN, Operation, Page, Tile, declare, menu_group
+from qinqing.core.roles import Role
+
+ENTERPRISE = (Role.ENTERPRISE_USER,)
+HANDLERS = (Role.DEPARTMENT_HANDLER, Role.OFFICIAL)
+SUPERVISION = (Role.DISTRICT_LEADER, Role.SUPERVISING_LEADER, Role.ADMINISTRATOR)
+APPEAL_ROLES = (*ENTERPRISE, *HANDLERS, *SUPERVISION)
+DASHBOARD = (*SUPERVISION, Role.DISCIPLINE_INSPECTOR)
+OPERATORS = (Role.DEPARTMENT_HANDLER, Role.ADMINISTRATOR)
+EDITORS = (Role.ADMINISTRATOR, Role.DEPARTMENT_HANDLER)
+
+menu_group("appeals", _("Enterprise appeals"), order=10)
+
+declare(
+    # pages
+    Page("appeals:mine", ENTERPRISE, menu="appeals", label=_("My appeals"), order=10,
+         tile=Tile("appeals_mine", _("My appeals"), _("File a question or demand and follow it to the reply."), _("Articles 6, 8"))),
+    Page("appeals:queue", HANDLERS, menu="appeals", label=_("Appeals to handle"), order=20,
+         tile=Tile("appeals_queue", _("Appeals to handle"), _("Your unit's appeals by deadline, overdue first."), _("Article 8"))),
+    Page("appeals:all", SUPERVISION, menu="appeals", label=_("All appeals"), order=30,
+         tile=Tile("appeals_all", _("All appeals"), _("Triage and dispatch every appeal onto its track."), _("Article 8"))),
+    Page("appeals:supervision", SUPERVISION, menu="appeals", label=_("Supervision of appeals (督办)"), order=40,
+         tile=Tile("appeals_supervision", _("Supervision of appeals (督办)"), _("Overdue appeals with the working days overdue."),
+                   _("Article 8"))),
+    Page("appeals:dashboard", DASHBOARD, menu="appeals", label=_("Appeals dashboard"), order=50,
+         tile=Tile("appeals_dashboard", _("Appeals dashboard"),
+                   _("On-time, reply and satisfaction rates per unit and month, overdue list, hot topics, the ledger."), _("Article 8"))),
+    Page("appeals:dashboard_refresh", SUPERVISION),
+    Page("appeals:dashboard_ledger", DASHBOARD),
+    Page("appeals_channels:operator_record", OPERATORS, menu="appeals", label=_("Record an appeal"), order=60,
+         tile=Tile("appeals_operator_record", _("Record an appeal"),
+                   _("Appeals received by phone, letter, visit or roundtable, with their channel kept."), _("Article 8"))),
+    Page("appeals_channels:operator_acknowledgement", OPERATORS),
+    Page("appeals:knowledge_manage", EDITORS, menu="appeals", label=_("Policy-interpretation library"), order=70,
+         tile=Tile("appeals_knowledge", _("Policy-interpretation library"),
+                   _("Answers to common policy questions, linked to the articles; reply drafts for consultations."), _("Article 8"))),
+    Page("appeals:knowledge_edit", EDITORS),
+    Page("appeals:knowledge_publish", EDITORS),
+    Page("appeals:limits", (Role.ADMINISTRATOR,), menu="appeals", label=_("Appeal time limits"), order=80,
+         tile=Tile("appeals_limits", _("Appeal time limits"), _("The working-day limits of the three tracks."), _("Article 8"))),
+    Page("appeals:detail", APPEAL_ROLES, sees_all=SUPERVISION),
+    Page("appeals:act", APPEAL_ROLES, sees_all=SUPERVISION),
+    # public: the published interpretations, the mailbox, its status lookup, the channel webhooks (signed)
+    Page("appeals:knowledge", PUBLIC, menu="policy", label=_("Policy interpretations"), order=20),
+    Page("appeals_channels:portal_mailbox", PUBLIC),
+    Page("appeals_channels:portal_filed", PUBLIC),
+    Page("appeals_channels:portal_status", PUBLIC),
+    Page("appeals_channels:sms_webhook", PUBLIC),
+    Page("appeals_channels:wechat_webhook", PUBLIC),
+    # API: session callers by role, API keys by scope
+    Operation("POST /appeals", APPEAL_ROLES, scope="appeals:write"),
+    Operation("GET /appeals", APPEAL_ROLES, scope="appeals:read", sees_all=SUPERVISION),
+    Operation("GET /appeals/queue", (*HANDLERS, *SUPERVISION), scope="appeals:read", sees_all=SUPERVISION),
+    Operation("GET /appeals/supervision", SUPERVISION, scope="appeals:read"),
+    Operation("GET /appeals/interpretations", SIGNED_IN, scope="appeals:read"),
+    Operation("GET /appeals/{tracking_number}", APPEAL_ROLES, scope="appeals:read", sees_all=SUPERVISION),
+    Operation("POST /appeals/{tracking_number}/transitions", APPEAL_ROLES, scope="appeals:write", sees_all=SUPERVISION),
+    Operation("GET /appeals/{tracking_number}/timeline", ENTERPRISE, scope="appeals:read"),
+    Operation("POST /appeals/{tracking_number}/rating", ENTERPRISE, scope="appeals:write"),
+    Operation("GET /appeals/{tracking_number}/routing-suggestion", SUPERVISION, scope="appeals:read", sees_all=SUPERVISION),
+    Operation("GET /appeals/{tracking_number}/answer-suggestions", (*HANDLERS, *SUPERVISION), scope="appeals:read",
+              sees_all=SUPERVISION),
+    Operation("GET /appeals-stats/stats", DASHBOARD, scope="appeals:read"),
+    Operation("GET /appeals-stats/overdue", DASHBOARD, scope="appeals:read"),
+)
