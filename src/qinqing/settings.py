@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "django_q",
     "qinqing.core",
     "qinqing.directory",
     "qinqing.policy",
@@ -147,6 +148,51 @@ elif os.environ.get("QINQING_DB_PREPARED", "1") != "0":
     # than 1.21, set QINQING_DB_PREPARED=0 (docs/OPERATIONS.md).
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- shared cache --------------------------------------------------------------------
+# Rate limits, the SMS and WeChat replay guards and the WeChat access token must be the
+# same for every process (gunicorn workers, task workers, several machines): the database
+# by default (table ``qinqing_cache``, created by ``migrate``), Redis in production with
+# QINQING_CACHE_URL=redis://127.0.0.1:6379/0 (docs/OPERATIONS.md).
+CACHE_URL = os.environ.get("QINQING_CACHE_URL", "").strip()
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "qinqing"}}
+else:
+    # Culling starts only past MAX_ENTRIES live entries (expired ones go first), so the
+    # replay guards are not forgotten early.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "qinqing_cache",
+                          "KEY_PREFIX": "qinqing", "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4}}}
+
+# --- task queue (django-q2) ----------------------------------------------------------
+# The periodic jobs (qinqing.core.jobs) run on django-q2's cluster: ``./qinqing worker``
+# (``./qinqing serve`` starts one alongside the demo site). The broker is the database by
+# default (any number of workers on any number of machines share it), Redis with
+# QINQING_TASK_BROKER_URL=redis://127.0.0.1:6379/1. Schedules always live in the database.
+TASK_BROKER_URL = os.environ.get("QINQING_TASK_BROKER_URL", "").strip()
+TASK_TIMEOUT_SECONDS = int(os.environ.get("QINQING_TASK_TIMEOUT_SECONDS", "1800"))
+Q_CLUSTER = {
+    "name": "qinqing",
+    "label": _("Task queue"),
+    "workers": int(os.environ.get("QINQING_TASK_WORKERS", "2")),
+    "timeout": TASK_TIMEOUT_SECONDS,
+    # A task whose worker died is handed out again after this long (must exceed timeout).
+    "retry": TASK_TIMEOUT_SECONDS + 300,
+    # A failed job is not re-delivered by the queue: core.jobs retries it with backoff.
+    "ack_failures": True,
+    "max_attempts": 1,
+    # After downtime a periodic job runs once, not once per missed period.
+    "catch_up": False,
+    "save_limit": 500,
+    "poll": 1,
+    "guard_cycle": 2,
+    "time_zone": "Asia/Shanghai",
+    "cache": "default",
+}
+if TASK_BROKER_URL:
+    Q_CLUSTER["redis"] = TASK_BROKER_URL
+else:
+    Q_CLUSTER["orm"] = "default"
 
 # --- authentication ----------------------------------------------------------------
 PASSWORD_HASHERS = [

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from qinqing.api import api
+from qinqing.core import jobs_views
 from qinqing.core import views as core_views
 
 handler403 = "qinqing.core.views.error_403"
@@ -12,6 +13,7 @@ handler500 = "qinqing.core.views.error_500"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("healthz/jobs", jobs_views.jobs_health, name="healthz_jobs"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("api/v1/", api.urls),

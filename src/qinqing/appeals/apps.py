@@ -17,6 +17,9 @@ class AppealsConfig(AppConfig):
     verbose_name = _("Enterprise appeals")
 
     def ready(self) -> None:
+        from .jobs import register as register_jobs
+
+        register_jobs()  # the sweep, notification delivery, dashboard figures, routing (core.jobs)
         try:
             from .channels import register_senders
         except ImportError:  # the channels package is optional

@@ -1,20 +1,37 @@
 """Outbound notifications: an outbox table and a registry of senders per channel.
 
 The channels code registers a sender per channel (``register_sender("sms", send_sms)``);
-a sender takes ``(notification)`` and raises on failure. Channels without a sender fall
-back to the log, which never shows a phone number unmasked (nor the message text, which
-may carry personal details). Delivery runs right after the commit that queued the row
-(``APPEALS_DELIVER_ON_COMMIT``, on by default) and again in ``./qinqing worker``.
+a sender takes ``(notification)``, raises ``NoChannel`` when it cannot reach the recipient
+at all and any other exception on a failure worth retrying.
+
+Delivery runs right after the commit that queued the row (``APPEALS_DELIVER_ON_COMMIT``, on
+by default) and in the ``appeals.notifications`` background job (core.jobs) every minute.
+Each row is **claimed** before it is sent: one conditional UPDATE moves it from "queued" to
+"sending" with a claim token and time, so when the on-commit delivery and one or more
+workers reach the same row, exactly one of them sends it. The sender's outcome is written
+only under that token. A claim older than ``CLAIM_SECONDS`` has expired (its process died
+mid-send) and the row can be claimed again.
+
+Statuses are honest: "sent" means a provider accepted the message (or, for WeChat's first
+message, the passive reply answered it). A notification that no channel can deliver —
+channels without a sender (portal, hotline, letter, internal notices to units) or a sender
+that found no way to the recipient — is written to the log (never with the phone number
+unmasked, nor the text) and marked "not sent: no channel, to be passed on by hand"; the
+jobs page counts and lists those. A failure is retried with backoff (1, 2, 4, 8 minutes)
+up to ``MAX_ATTEMPTS``, then marked "failed".
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
+import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 
 from qinqing.core import clock
 from qinqing.core.db import insert_instance
@@ -25,7 +42,15 @@ from .models import Notification, NotificationStatus
 logger = logging.getLogger("qinqing.appeals.notify")
 
 MAX_ATTEMPTS = 5
+CLAIM_SECONDS = 600  # longer than any provider call (they time out after 10 s)
+BACKOFF_SECONDS = 60  # the first retry; doubled after each failure
+BACKOFF_MAX_SECONDS = 3600
 _SENDERS: dict[str, Callable[[Notification], None]] = {}
+
+
+class NoChannel(Exception):
+    """Raised by a sender that has no way to reach this recipient (no valid phone number, the
+    channel is not configured): the message is only logged and waits to be passed on by hand."""
 
 
 def register_sender(channel: str, sender: Callable[[Notification], None]) -> None:
@@ -37,6 +62,10 @@ def unregister_sender(channel: str) -> None:
     _SENDERS.pop(str(channel), None)
 
 
+def has_sender(channel: str) -> bool:
+    return str(channel) in _SENDERS
+
+
 def _masked_recipient(recipient: str) -> str:
     if not recipient:
         return "-"
@@ -45,10 +74,14 @@ def _masked_recipient(recipient: str) -> str:
     return recipient[:3] + "***"
 
 
+def masked_recipient(notification: Notification) -> str:
+    return _masked_recipient(notification.recipient)
+
+
 def log_sender(notification: Notification) -> None:
-    """Fallback: record that a message would be sent, without personal data."""
+    """Record in the log that a message could not be sent, without personal data."""
     logger.info(
-        "notification %s on channel %s to %s (%d characters)",
+        "notification %s on channel %s to %s (%d characters) not sent: no channel reaches the recipient",
         notification.pk,
         notification.channel,
         _masked_recipient(notification.recipient),
@@ -56,49 +89,145 @@ def log_sender(notification: Notification) -> None:
     )
 
 
-def sender_for(channel: str) -> Callable[[Notification], None]:
-    return _SENDERS.get(channel, log_sender)
+def sender_for(channel: str) -> Callable[[Notification], None] | None:
+    return _SENDERS.get(str(channel))
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """How long to wait after the ``attempts``-th failed attempt."""
+    return datetime.timedelta(seconds=min(BACKOFF_SECONDS * 2 ** max(0, attempts - 1), BACKOFF_MAX_SECONDS))
+
+
+# --- claiming ------------------------------------------------------------------------
+def _claimable(now: datetime.datetime) -> Q:
+    due = Q(status=NotificationStatus.QUEUED) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    expired = Q(status=NotificationStatus.SENDING, claimed_at__lt=now - datetime.timedelta(seconds=CLAIM_SECONDS))
+    return due | expired
+
+
+def claim(pk: int) -> str | None:
+    """Claim one notification for sending: its token, or None when it is not due or another
+    sender holds it. One conditional UPDATE, so two claimants cannot both win."""
+    now = clock.now()
+    token = uuid.uuid4().hex
+    taken = Notification.objects.filter(_claimable(now), pk=pk).update(
+        status=NotificationStatus.SENDING, claim_token=token, claimed_at=now
+    )
+    return token if taken else None
+
+
+def _finish(pk: int, token: str, **fields) -> bool:
+    return bool(Notification.objects.filter(pk=pk, claim_token=token).update(claim_token="", claimed_at=None, **fields))
+
+
+def _send_claimed(pk: int, token: str) -> str:
+    """Send a notification this process has claimed; returns its new status."""
+    notification = Notification.objects.filter(pk=pk, claim_token=token).first()
+    if notification is None:  # the claim expired and another sender took it
+        return NotificationStatus.SENDING
+    sender = sender_for(notification.channel)
+    try:
+        if sender is None:
+            raise NoChannel(f"no sender for channel {notification.channel}")
+        sender(notification)
+    except NoChannel as reason:
+        log_sender(notification)
+        _finish(pk, token, status=NotificationStatus.MANUAL, last_error=str(reason)[:300], next_attempt_at=None)
+        return NotificationStatus.MANUAL
+    except Exception as error:  # a provider outage must not break the caller; retried with backoff
+        attempts = notification.attempts + 1
+        failed = attempts >= MAX_ATTEMPTS
+        _finish(pk, token, attempts=F("attempts") + 1, last_error=type(error).__name__[:300],
+                status=NotificationStatus.FAILED if failed else NotificationStatus.QUEUED,
+                next_attempt_at=None if failed else clock.now() + backoff(attempts))
+        logger.warning("notification %s on channel %s failed (attempt %d): %s", pk, notification.channel, attempts,
+                       type(error).__name__)
+        return NotificationStatus.FAILED if failed else NotificationStatus.QUEUED
+    _finish(pk, token, attempts=F("attempts") + 1, status=NotificationStatus.SENT, sent_at=clock.now(), last_error="",
+            next_attempt_at=None)
+    return NotificationStatus.SENT
 
 
 def deliver(notification: Notification) -> bool:
-    """Try one notification once; record the outcome on the outbox row."""
-    try:
-        sender_for(notification.channel)(notification)
-    except Exception as error:  # a provider outage must not break the caller; the worker retries
-        attempts = notification.attempts + 1
-        status = NotificationStatus.FAILED if attempts >= MAX_ATTEMPTS else NotificationStatus.QUEUED
-        Notification.objects.filter(pk=notification.pk).update(
-            attempts=F("attempts") + 1, status=status, last_error=type(error).__name__[:300]
-        )
-        logger.warning("notification %s on channel %s failed: %s", notification.pk, notification.channel, type(error).__name__)
-        return False
-    Notification.objects.filter(pk=notification.pk).update(
-        attempts=F("attempts") + 1, status=NotificationStatus.SENT, sent_at=clock.now(), last_error=""
-    )
-    return True
+    """Claim and try one notification once; True if it was sent by this call."""
+    token = claim(notification.pk)
+    return token is not None and _send_claimed(notification.pk, token) == NotificationStatus.SENT
 
 
 def deliver_ids(ids: Iterable[int]) -> int:
+    """Claim and send these notifications (those still due); how many this call sent."""
     sent = 0
-    for notification in Notification.objects.filter(pk__in=list(ids), status=NotificationStatus.QUEUED):
-        sent += deliver(notification)
+    for pk in ids:
+        token = claim(pk)
+        sent += token is not None and _send_claimed(pk, token) == NotificationStatus.SENT
     return sent
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retry_later: int = 0
+    failed: int = 0
+    manual: int = 0
+    taken_elsewhere: int = 0
+
+    def summary(self) -> str:
+        return (f"sent {self.sent}, to retry {self.retry_later}, failed {self.failed}, "
+                f"not sent (no channel) {self.manual}, taken by another sender {self.taken_elsewhere}")
+
+
+def _park_channelless(now: datetime.datetime, ids: list[int] | None = None) -> int:
+    """Notifications of channels without any sender, marked in one statement (the sweep
+    queues thousands of internal notices a day); one log line per channel."""
+    rows = Notification.objects.filter(status=NotificationStatus.QUEUED).exclude(channel__in=list(_SENDERS))
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    channels = dict(rows.values_list("channel").annotate(count=Count("pk")).order_by())
+    if not channels:
+        return 0
+    parked = rows.update(status=NotificationStatus.MANUAL, last_error="no sender for this channel", next_attempt_at=None)
+    for channel, count in sorted(channels.items()):
+        logger.info("%d notification(s) on channel %s not sent: no sender for this channel", count, channel)
+    return parked
+
+
+def deliver_report(*, ids: list[int] | None = None, limit: int = 500) -> DeliveryReport:
+    """Deliver the due notifications (or only ``ids``), oldest first, each claimed first."""
+    now = clock.now()
+    report = DeliveryReport(manual=_park_channelless(now, ids))
+    candidates = Notification.objects.filter(_claimable(now), channel__in=list(_SENDERS))
+    if ids is not None:
+        candidates = candidates.filter(pk__in=ids)
+    for pk in list(candidates.order_by("pk").values_list("pk", flat=True)[:limit]):
+        token = claim(pk)
+        if token is None:
+            report.taken_elsewhere += 1
+            continue
+        status = _send_claimed(pk, token)
+        if status == NotificationStatus.SENT:
+            report.sent += 1
+        elif status == NotificationStatus.QUEUED:
+            report.retry_later += 1
+        elif status == NotificationStatus.FAILED:
+            report.failed += 1
+        elif status == NotificationStatus.MANUAL:
+            report.manual += 1
+        else:
+            report.taken_elsewhere += 1
+    return report
 
 
 def deliver_pending(*, limit: int = 500) -> int:
-    """Deliver queued notifications, oldest first (the worker calls this every round)."""
-    sent = 0
-    for notification in Notification.objects.filter(status=NotificationStatus.QUEUED).order_by("pk")[:limit]:
-        sent += deliver(notification)
-    return sent
+    """Deliver the due notifications; how many were sent (the background job's round)."""
+    return deliver_report(limit=limit).sent
 
 
+# --- queueing ------------------------------------------------------------------------
 def queue(*, appeal, channel: str, recipient: str, text: str) -> Notification:
     """Write an outbox row in the caller's transaction; try delivering once it commits.
 
-    Only channels with a real sender (SMS, WeChat) are tried at once; the others (the
-    portal and API answer in the response itself, letters are printed) wait for the
-    worker, which keeps the request path short.
+    Only channels with a sender (SMS, WeChat) are tried at once; the others wait for the
+    background job, which marks them "to be passed on by hand" and keeps the request short.
     """
     notification = insert_instance(outbox_row(appeal=appeal, channel=channel, recipient=recipient, text=text))
     deliver_after_commit(notification)
@@ -111,6 +240,26 @@ def outbox_row(*, appeal, channel: str, recipient: str, text: str) -> Notificati
 
 
 def deliver_after_commit(notification: Notification) -> None:
-    """Once the transaction commits, try delivering a saved outbox row (real senders only)."""
-    if getattr(settings, "APPEALS_DELIVER_ON_COMMIT", True) and str(notification.channel) in _SENDERS:
+    """Once the transaction commits, try delivering a saved outbox row (real senders only).
+    The row is claimed first, so a worker that reaches it at the same moment cannot send it too."""
+    if getattr(settings, "APPEALS_DELIVER_ON_COMMIT", True) and has_sender(notification.channel):
         transaction.on_commit(lambda: deliver_ids([notification.pk]))
+
+
+# --- what the jobs page shows --------------------------------------------------------
+def outbox_counts() -> dict[str, int]:
+    """Notifications per status (every status present, zero when none)."""
+    counts = dict(Notification.objects.values_list("status").annotate(count=Count("pk")).order_by())
+    return {status: counts.get(status, 0) for status in NotificationStatus.values}
+
+
+def manual_counts_by_channel() -> dict[str, int]:
+    rows = Notification.objects.filter(status=NotificationStatus.MANUAL).values_list("channel").annotate(count=Count("pk"))
+    return dict(sorted(rows.order_by()))
+
+
+def to_pass_on_by_hand(*, limit: int = 50, exclude_channels: Iterable[str] = ("internal",)):
+    """The newest notifications waiting to be passed on by hand (internal unit notices,
+    which units also see on their queues, left out by default)."""
+    rows = Notification.objects.filter(status=NotificationStatus.MANUAL).exclude(channel__in=list(exclude_channels))
+    return list(rows.select_related("appeal").order_by("-pk")[:limit])

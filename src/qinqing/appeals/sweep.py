@@ -4,7 +4,10 @@ Set-based, so it stays well under a second over a million appeals: each rule is 
 indexed query on ``(level, status, due_at)`` / ``(status, due_at)`` that returns only the
 rows that must change today, then one bulk update, one bulk audit append, one bulk
 insert of timeline steps and notifications. Rows already urged/flagged/moved are not
-touched again, so a second sweep the same day changes nothing.
+touched again, so a second sweep the same day changes nothing. Sweeps are serialised
+(``core.jobs.exclusive``: an advisory lock on PostgreSQL, the write lock on SQLite), and
+each reads the appeals only once it holds the lock, so two workers sweeping at the same
+moment still change each appeal once.
 
 Rules, in this order:
 1. an overdue appeal in its second round (or later) not yet at district-leader level is
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext
 
-from qinqing.core import audit, calendar, clock
+from qinqing.core import audit, calendar, clock, jobs
 from qinqing.core.db import insert_rows
 
 from .models import OPEN_STATUSES, Appeal, AppealStep, Level, LimitKey, Notification
@@ -75,6 +78,7 @@ def run_sweep(*, today: datetime.date | None = None, actor=SWEEP_ACTOR) -> Sweep
     # What the steps and notifications need comes with the ids (no second read).
     columns = ("pk", "handling_unit_id", "tracking_number", "due_at", *BEFORE_COLUMNS)
     with transaction.atomic():
+        jobs.exclusive("appeals.sweep")  # a second sweep waits here, then finds nothing left to change
         raised = list(
             open_rows.filter(level__in=(Level.UNIT, Level.SUPERVISION), due_at__lt=today, round__gte=2).values_list(*columns)
         )

@@ -16,6 +16,10 @@ class CoreConfig(AppConfig):
         connection_created.connect(register_sqlite_functions, dispatch_uid="qinqing_sqlite_functions")
         # Infrastructure, like Django's own permission creation: groups follow the role table.
         post_migrate.connect(sync_roles, dispatch_uid="qinqing_sync_roles")
+        # The shared cache's table and the periodic jobs' schedules follow every migrate.
+        from .jobs import after_migrate
+
+        post_migrate.connect(after_migrate, sender=self, dispatch_uid="qinqing_jobs_after_migrate")
         # Permissions as data: every app's access.py declares its pages and API operations.
         from .access import autodiscover
 

@@ -12,6 +12,7 @@ SCOPES: dict[str, str] = {
     "appeals:write": _("File and update enterprise appeals"),
     "conduct:read": _("Verify approval letters and read officials' conflicts of interest (articles 14, 15)"),
     "integrity:query": _("Ask whether an enterprise or person is restricted (article 21)"),
+    "jobs:read": _("Read the background jobs' health (/healthz/jobs, for monitoring)"),
 }
 
 

@@ -25,8 +25,7 @@ def sms_sender(notification) -> None:
     from .sms import send_sms
 
     if not is_valid_mobile_phone(notification.recipient):
-        notify.log_sender(notification)
-        return
+        raise notify.NoChannel("no valid mobile number to send to")
     result = send_sms(phone=notification.recipient, text=notification.text)
     if not result.accepted:
         raise SmsDeliveryFailed(result.error)

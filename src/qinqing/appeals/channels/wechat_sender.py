@@ -6,12 +6,13 @@ the unit's reply, an escalation notice, a reopened appeal — is queued by the s
 delivers it as a customer-service text message (``message/custom/send``) through wechatpy.
 
 Configuration (``APPEAL_CHANNELS``): ``WECHAT_APP_ID`` and ``WECHAT_APP_SECRET``; without
-both the notification only goes to the log, as before (demo, tests). ``WECHAT_API_BASE_URL``
+both the notification only goes to the log and is marked "not sent: to be passed on by hand"
+(``notify.NoChannel``; demo, tests). ``WECHAT_API_BASE_URL``
 (optional, not in settings.py) points the client elsewhere — a local stub in tests.
 
 Limits to know: WeChat accepts customer-service messages only within 48 hours of the
 user's last message (errcode 45015 otherwise); such a notification fails like any other
-provider error and is retried by the worker until ``notify.MAX_ATTEMPTS``.
+provider error and is retried with backoff until ``notify.MAX_ATTEMPTS``.
 """
 
 from __future__ import annotations
@@ -115,11 +116,12 @@ def wechat_sender(notification) -> None:
     """Outbox sender for the ``wechat`` channel: a customer-service text message to the openid."""
     from qinqing.appeals import notify
 
-    if not outbound_configured() or not notification.recipient:
-        notify.log_sender(notification)
+    if not notification.recipient:
+        raise notify.NoChannel("no openid to send to")
+    if is_passive_acknowledgement(notification):  # already delivered as the callback's passive reply
         return
-    if is_passive_acknowledgement(notification):
-        return
+    if not outbound_configured():
+        raise notify.NoChannel("WeChat customer-service messages are not configured (WECHAT_APP_ID, WECHAT_APP_SECRET)")
     try:
         client().message.send_text(notification.recipient, notification.text)
     except WeChatClientException as error:

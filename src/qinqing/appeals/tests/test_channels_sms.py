@@ -27,12 +27,16 @@ PHONE = "13800138000"
 
 
 @pytest.fixture(autouse=True)
-def _channel_settings(settings):
-    cache.clear()
+def _channel_settings(settings, request):
+    # The cache is the database (settings.CACHES): only tests that may use the database clear it.
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if uses_db:
+        cache.clear()
     settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "SMS_GATEWAY_SECRET": SECRET, "SMS_BACKEND": "console"}
     settings.APPEALS_DELIVER_ON_COMMIT = False
     yield
-    cache.clear()
+    if uses_db:
+        cache.clear()
 
 
 def post_sms(client, payload: dict, *, secret=SECRET, timestamp=None, signature=None):

@@ -2,6 +2,7 @@
 stub of the WeChat API: the token request and the send request both reach 127.0.0.1, never
 the network. The callback's passive reply is not sent a second time."""
 
+import datetime
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -147,7 +148,7 @@ def test_the_access_token_is_fetched_once_and_reused(stub, wechat_appeal):
     assert stub.tokens_issued == 1
 
 
-def test_a_wechat_error_counts_an_attempt_and_the_worker_retries_later(stub, wechat_appeal):
+def test_a_wechat_error_counts_an_attempt_and_the_worker_retries_later(stub, wechat_appeal, frozen_clock):
     notify.deliver_pending()
     notification = _reply(wechat_appeal)
     stub.next_send_results.append({"errcode": 45015, "errmsg": "response out of time limit"})
@@ -157,19 +158,29 @@ def test_a_wechat_error_counts_an_attempt_and_the_worker_retries_later(stub, wec
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.QUEUED  # still in the outbox: the worker tries again
     assert notification.attempts == 1 and notification.last_error == "WeChatDeliveryFailed" and notification.sent_at is None
+    assert notification.next_attempt_at is not None  # after a pause (backoff), not in the very next round
+    assert notify.deliver_pending() == 0 and len(stub.sent) == 1
 
-    assert notify.deliver_pending() == 1  # the worker's next round; WeChat accepts it now
+    frozen_clock(notification.next_attempt_at + datetime.timedelta(seconds=1))
+    assert notify.deliver_pending() == 1  # the worker's next round after the pause; WeChat accepts it now
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.SENT and notification.attempts == 2
     assert len(stub.sent) == 2 and stub.sent[0] == stub.sent[1]
 
 
-def test_a_message_wechat_keeps_refusing_is_marked_failed_after_the_last_attempt(stub, wechat_appeal):
+def test_a_message_wechat_keeps_refusing_is_marked_failed_after_the_last_attempt(stub, wechat_appeal, frozen_clock):
     notify.deliver_pending()
     notification = _reply(wechat_appeal)
     stub.next_send_results.extend({"errcode": 45047, "errmsg": "out of response count limit"} for _ in range(notify.MAX_ATTEMPTS))
+    pauses = []
     for _round in range(notify.MAX_ATTEMPTS):
         notify.deliver_pending()
+        notification.refresh_from_db()
+        if notification.next_attempt_at:
+            pauses.append(notification.next_attempt_at)
+            frozen_clock(notification.next_attempt_at)
+    assert [b - a for a, b in zip(pauses, pauses[1:], strict=False)] == [
+        notify.backoff(2), notify.backoff(3), notify.backoff(4)]  # the pauses grow: 2, 4, 8 minutes
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.FAILED and notification.attempts == notify.MAX_ATTEMPTS
     assert notify.deliver_pending() == 0 and len(stub.sent) == notify.MAX_ATTEMPTS  # failed rows are left alone
@@ -195,7 +206,7 @@ def test_the_callbacks_passive_reply_is_not_sent_again_but_the_later_reply_is(cl
     assert "材料已审核通过" in stub.sent[0]["text"]["content"]
 
 
-def test_without_an_app_secret_notifications_only_go_to_the_log(settings, wechat_appeal, caplog):
+def test_without_an_app_secret_notifications_only_go_to_the_log_and_are_not_counted_as_sent(settings, wechat_appeal, caplog):
     settings.APPEALS_DELIVER_ON_COMMIT = False
     settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": "",
                                 "WECHAT_API_BASE_URL": "http://127.0.0.1:9/cgi-bin/"}
@@ -203,5 +214,6 @@ def test_without_an_app_secret_notifications_only_go_to_the_log(settings, wechat
     with caplog.at_level("INFO", logger="qinqing.appeals.notify"):
         notify.deliver_pending()
     notification.refresh_from_db()
-    assert notification.status == NotificationStatus.SENT
+    assert notification.status == NotificationStatus.MANUAL and notification.sent_at is None
+    assert "not configured" in notification.last_error
     assert OPENID not in caplog.text and "退税" not in caplog.text

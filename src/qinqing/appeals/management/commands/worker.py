@@ -1,35 +1,44 @@
-import logging
-import time
-
-from django.core.management.base import BaseCommand
-from django.db import close_old_connections
-
-logger = logging.getLogger("qinqing.appeals.worker")
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Run the periodic jobs in a loop: the appeals sweep and delivery of queued notifications."
+    help = (
+        "Run the background jobs: the task queue's cluster (django-q2), which runs every periodic job "
+        "on its schedule and each queued task on one worker (docs/OPERATIONS.md). "
+        "--once runs every job (or those named with --job) once here and exits; --list shows them."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=int, default=60, help="Seconds between rounds (default 60).")
-        parser.add_argument("--rounds", type=int, default=0, help="Stop after this many rounds (0: run until stopped).")
+        parser.add_argument("--once", action="store_true", help="run each job once in this process, then exit")
+        parser.add_argument("--job", action="append", default=[], metavar="NAME", help="with --once: only this job (repeatable)")
+        parser.add_argument("--list", action="store_true", help="list the registered jobs and their schedules")
 
-    def handle(self, *args, **options):
-        from qinqing.appeals import notify
-        from qinqing.appeals.dashboard import refresh_figures
-        from qinqing.appeals.sweep import run_sweep
+    def handle(self, *args, once, job, list, **options):
+        from qinqing.core import jobs
 
-        interval, rounds, done = max(1, options["interval"]), options["rounds"], 0
-        while True:
-            close_old_connections()
-            try:
-                result = run_sweep()
-                sent = notify.deliver_pending()
-                self.stdout.write(refresh_figures().summary())  # the dashboard's counts (appeals.dashboard)
-                self.stdout.write(f"{result.summary()}; notifications sent {sent}")
-            except Exception:  # keep the loop alive; the next round retries
-                logger.exception("worker round failed")
-            done += 1
-            if rounds and done >= rounds:
-                return
-            time.sleep(interval)
+        known = {registered.name for registered in jobs.registered()}
+        unknown = sorted(set(job) - known)
+        if unknown:
+            raise CommandError(f"unknown job(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        if list:
+            for item in jobs.health():
+                when = (f"every {item.job.every_minutes} min" if item.job.every_minutes
+                        else f"daily at {item.job.daily_at:%H:%M}" if item.job.daily_at else "on demand")
+                self.stdout.write(f"{item.job.name:<24} {when:<18} {'ok' if item.healthy else item.problem}")
+            return
+        if once:
+            reports = jobs.run_all(job or None)
+            for report in reports:
+                self.stdout.write(f"{report.name}: {'ok' if report.ok else 'FAILED'} {report.summary}")
+            if any(not report.ok for report in reports):
+                raise CommandError("some jobs failed (the others ran); see above and the jobs page")
+            return
+        if job:
+            raise CommandError("--job goes with --once; the cluster runs every job on its schedule")
+        from django.core.management import call_command
+        from django.db import connections
+
+        jobs.sync_schedules()
+        connections.close_all()  # the cluster forks its processes; each opens its own connection
+        self.stdout.write("qinqing: task queue cluster starting (Ctrl+C to stop) ...")
+        call_command("qcluster")

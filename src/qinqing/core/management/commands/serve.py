@@ -17,8 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--scale", type=int, default=200, help="enterprises in the demo district (first run only)")
         parser.add_argument("--no-serve", action="store_true", help="set up, then exit without serving")
+        parser.add_argument("--no-worker", action="store_true",
+                            help="do not start the background jobs' worker alongside the site (./qinqing worker)")
 
-    def handle(self, *args, host, port, scale, no_serve, **options):
+    def handle(self, *args, host, port, scale, no_serve, no_worker=False, **options):
         if not settings.DEMO:
             raise CommandError("serve runs in demo mode only; for production use gunicorn (docs/OPERATIONS.md).")
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -39,8 +41,36 @@ class Command(BaseCommand):
         self.stdout.write("")
         if no_serve:
             return
+        worker = None if no_worker else self._start_worker()
         self.stdout.write(f"qinqing: serving http://{host}:{port}/  (Ctrl+C to stop)")
-        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+        try:
+            call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+        finally:
+            if worker is not None:
+                self._stop_worker(worker)
+
+    def _start_worker(self):
+        """The background jobs (sweep, notifications, dashboard figures, routing) run in a
+        ``./qinqing worker`` process next to the demo site, stopped with it."""
+        import subprocess
+        import sys
+
+        from django.db import connections
+
+        connections.close_all()
+        self.stdout.write("qinqing: starting the background jobs' worker (jobs page: /admin-tools/jobs/) ...")
+        return subprocess.Popen([sys.executable, "-m", "qinqing.cli", "worker"])  # noqa: S603 (our own CLI)
+
+    def _stop_worker(self, worker) -> None:
+        import signal
+        import subprocess
+
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
     def _check_port(self, host: str, port: int) -> None:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -70,9 +100,12 @@ class Command(BaseCommand):
             ("appeals_demo", ("--count", "400")),
             ("appeals_kb_seed", ()),
             ("appeals_train", ("--with-samples",)),
-            ("worker", ("--rounds", "1", "--interval", "1")),  # one sweep and the dashboard figures
+            ("worker", ("--once",)),  # each background job once: the sweep, notifications, figures
         )
         for name, arguments in steps:
             if name in commands:
-                call_command(name, *arguments, verbosity=0, stdout=io.StringIO())
+                try:
+                    call_command(name, *arguments, verbosity=0, stdout=io.StringIO())
+                except CommandError as error:  # a failing job is on the jobs page; the demo still starts
+                    self.stderr.write(f"qinqing: {name}: {error}")
         (settings.VAR_DIR / ".demo-loaded").write_text("loaded\n")
