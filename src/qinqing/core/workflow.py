@@ -118,13 +118,15 @@ class Workflow:
     step: Callable[[Any, str, Any, str], Any] | None = None  # (locked, action, actor, text): the timeline step
     notify: Callable[[Any, str], Any] | None = None  # (locked, text) -> queued: the outbox row, inside the transaction
     deliver: Callable[[list], Any] | None = None  # (queued) after the commit
+    register: bool = True  # listed in REGISTRY (tests declare throw-away workflows with False)
 
     def __post_init__(self):
         for action, rule in self.transitions.items():
             unknown = set(rule.who) - set(self.actors)
             if unknown:
                 raise ValueError(f"{self.name}.{action}: unknown actor rule(s) {sorted(unknown)}")
-        REGISTRY[self.name] = self
+        if self.register:
+            REGISTRY[self.name] = self
 
     def rules_for(self, action: str) -> list[ActorRule]:
         return [self.actors[name] for name in self.transitions[action].who]

@@ -1,0 +1,103 @@
+"""The numbering service (core.numbering): numbers per series and period, unique under
+concurrent writers (truly concurrent on PostgreSQL, in turns on SQLite), gap-free inside a
+transaction, and counters that bulk loaders move forward but never back."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import IntegrityError, connection, connections, transaction
+
+from qinqing.core import numbering
+from qinqing.core.models import Counter
+
+DAY = datetime.date(2026, 11, 30)
+TRACKING = numbering.Series("tests.tracking", "T{period}{number:05d}", numbering.daily)
+LETTERS = numbering.Series("tests.letter", "函〔{period}〕{number:04d}号")
+
+
+@pytest.mark.django_db
+def test_numbers_count_per_series_and_period_and_are_written_out():
+    assert [numbering.take(TRACKING, DAY).text for _ in range(3)] == ["T2026113000001", "T2026113000002", "T2026113000003"]
+    assert numbering.take(TRACKING, DAY + datetime.timedelta(days=1)).text == "T2026120100001"
+    first = numbering.take(LETTERS, DAY)
+    assert (first.value, first.period, str(first)) == (1, "2026", "函〔2026〕0001号")
+    assert numbering.last_values(TRACKING) == {"20261130": 3, "20261201": 1}
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_transaction_gives_its_number_back():
+    numbering.take(LETTERS, DAY)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert numbering.take(LETTERS, DAY).value == 2
+        raise RuntimeError("the letter was not issued")
+    assert numbering.take(LETTERS, DAY).value == 2
+
+
+@pytest.mark.django_db
+def test_bulk_loaders_move_counters_forward_never_back():
+    numbering.take(LETTERS, DAY)
+    numbering.raise_to(LETTERS, {"2026": 40, "2027": 5})
+    numbering.raise_to(LETTERS, {"2026": 10})
+    assert numbering.last_values(LETTERS) == {"2026": 40, "2027": 5}
+    assert numbering.take(LETTERS, DAY).value == 41
+
+
+@pytest.mark.django_db
+def test_one_counter_row_per_series_and_period():
+    Counter.objects.create(series="tests.x", period="2026", last=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Counter.objects.create(series="tests.x", period="2026", last=2)
+
+
+def _run_at_once(workers: int, work) -> list[str]:
+    """Run ``work(index)`` in ``workers`` threads, each on its own connection, released together.
+    SQLite has one writer at a time: there they take turns."""
+    serial = threading.Lock() if connection.vendor != "postgresql" else None
+    start = threading.Barrier(workers)
+    errors: list[str] = []
+
+    def run(index: int) -> None:
+        try:
+            start.wait(timeout=30)
+            if serial:
+                with serial:
+                    work(index)
+            else:
+                work(index)
+        except Exception as error:  # noqa: BLE001 (reported by the caller's assertion)
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_never_get_the_same_number():
+    """Six connections take numbers at once: first the first number of a new day (the row does
+    not exist yet), then 20 each, half of them inside transactions that hold the row lock."""
+    taken: list[tuple[str, int]] = []
+    lock = threading.Lock()
+
+    def work(index: int) -> None:
+        for round_ in range(20):
+            if round_ % 2:
+                with transaction.atomic():
+                    number = numbering.take(TRACKING, DAY)
+            else:
+                number = numbering.take(TRACKING, DAY)
+            with lock:
+                taken.append((number.text, number.value))
+
+    errors = _run_at_once(6, work)
+    assert errors == []
+    values = sorted(value for _text, value in taken)
+    assert values == list(range(1, 121)), "unique, and without gaps since nothing rolled back"
+    assert len({text for text, _value in taken}) == 120
+    assert Counter.objects.get(series=TRACKING.name, period="20261130").last == 120
