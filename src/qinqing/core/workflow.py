@@ -199,11 +199,19 @@ def transition(workflow: Workflow, obj, action: str, *, actor, apply: Callable[[
     return locked
 
 
+def registry() -> dict[str, Workflow]:
+    """Every workflow the installed apps declare (their ``services`` modules are imported first)."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("services")
+    return dict(REGISTRY)
+
+
 def declared(workflows: Iterable[Workflow] | None = None) -> list[dict]:
     """Every transition as a plain row (workflow, action, sources, target, who, roles, article):
     what the permission matrix and the documentation read. All registered workflows by default."""
     rows = []
-    for flow in REGISTRY.values() if workflows is None else workflows:
+    for flow in registry().values() if workflows is None else workflows:
         for action, rule in flow.transitions.items():
             roles = sorted({str(role) for name in rule.who for role in flow.actors[name].roles})
             rows.append({"workflow": flow.name, "action": action, "sources": [str(source) for source in rule.sources],
