@@ -49,6 +49,7 @@ class FileOut(Schema):
     merged: bool
     status: str
     due_at: datetime.date | None = None
+    due_provisional: bool = False  # counted on the provisional year (暂定); recounted when its schedule is loaded
 
 
 class AppealOut(Schema):
@@ -63,6 +64,7 @@ class AppealOut(Schema):
     round: int
     handling_unit: str | None = None
     due_at: datetime.date | None = None
+    due_provisional: bool = False  # counted on the provisional year (暂定); recounted when its schedule is loaded
     overdue: bool
     days_overdue: int
     reply: str
@@ -91,6 +93,7 @@ class QueueRowOut(Schema):
     handling_unit: str | None = None
     handling_unit_code: str | None = None
     due_at: datetime.date | None = None
+    due_provisional: bool = False  # counted on the provisional year (暂定); recounted when its schedule is loaded
     overdue: bool
     days_overdue: int
 
@@ -115,6 +118,7 @@ class TimelineOut(Schema):
     handling_unit: str | None = None
     current_handler: str | None = None
     due_at: datetime.date | None = None
+    due_provisional: bool = False  # counted on the provisional year (暂定); recounted when its schedule is loaded
     overdue: bool
     reply: str
     steps: list[StepOut]
@@ -133,6 +137,7 @@ class RatingOut(Schema):
     appeal_round: int
     level: str
     due_at: datetime.date | None = None
+    due_provisional: bool = False  # counted on the provisional year (暂定); recounted when its schedule is loaded
 
 
 class UnitChoiceOut(Schema):
@@ -186,7 +191,8 @@ def _queue_row(appeal, on) -> dict:
         "level": appeal.level, "round": appeal.round,
         "handling_unit": appeal.handling_unit.name if appeal.handling_unit_id else None,
         "handling_unit_code": appeal.handling_unit.code if appeal.handling_unit_id else None,
-        "due_at": appeal.due_at, "overdue": selectors.is_overdue(appeal, on), "days_overdue": selectors.days_overdue(appeal, on),
+        "due_at": appeal.due_at, "due_provisional": appeal.due_provisional,
+        "overdue": selectors.is_overdue(appeal, on), "days_overdue": selectors.days_overdue(appeal, on),
     }
 
 
@@ -209,7 +215,7 @@ def _out(appeal) -> dict:
         "tracking_number": appeal.tracking_number, "title": appeal.title, "channel": appeal.channel, "category": appeal.category,
         "status": appeal.status, "track": appeal.track, "complexity": appeal.complexity, "level": appeal.level, "round": appeal.round,
         "handling_unit": appeal.handling_unit.name if appeal.handling_unit_id else None, "due_at": appeal.due_at,
-        "overdue": selectors.is_overdue(appeal), "days_overdue": selectors.days_overdue(appeal), "reply": appeal.reply,
+        "due_provisional": appeal.due_provisional, "overdue": selectors.is_overdue(appeal), "days_overdue": selectors.days_overdue(appeal), "reply": appeal.reply,
         "received_at": appeal.received_at,
     }
 
@@ -233,7 +239,8 @@ def file_appeal(request, payload: FileIn):
         category=payload.category,
     )
     original = result.appeal.merged_into if result.merged else result.appeal
-    return Status(201, {"tracking_number": result.tracking_number, "merged": result.merged, "status": original.status, "due_at": original.due_at})
+    return Status(201, {"tracking_number": result.tracking_number, "merged": result.merged, "status": original.status, "due_at": original.due_at,
+                        "due_provisional": original.due_provisional})
 
 
 @router.get("", response={200: PageOut, 403: ErrorOut}, summary="Appeals visible to the caller")
@@ -325,7 +332,7 @@ def timeline(request, tracking_number: str):
         "tracking_number": appeal.tracking_number, "status": appeal.status,
         "handling_unit": appeal.handling_unit.name if appeal.handling_unit_id else None,
         "current_handler": appeal.handler.person.name if appeal.handler_id else None,
-        "due_at": appeal.due_at, "overdue": selectors.is_overdue(appeal), "reply": appeal.reply,
+        "due_at": appeal.due_at, "due_provisional": appeal.due_provisional, "overdue": selectors.is_overdue(appeal), "reply": appeal.reply,
         "steps": [_step(step) for step in selectors.public_timeline(appeal)],
     }
 
@@ -342,7 +349,8 @@ def rate(request, tracking_number: str, payload: RatingIn):
     rating = services.appeal_rate(appeal=appeal, satisfaction=payload.satisfaction, comment=payload.comment, actor=actor)
     appeal.refresh_from_db()
     return Status(201, {"tracking_number": appeal.tracking_number, "round": rating.round, "satisfaction": rating.satisfaction,
-                        "status": appeal.status, "appeal_round": appeal.round, "level": appeal.level, "due_at": appeal.due_at})
+                        "status": appeal.status, "appeal_round": appeal.round, "level": appeal.level, "due_at": appeal.due_at,
+                        "due_provisional": appeal.due_provisional})
 
 
 @router.get("/{tracking_number}/routing-suggestion", response={200: RoutingSuggestionOut, 403: ErrorOut, 404: ErrorOut},

@@ -352,14 +352,14 @@ def _finding(rule: str, level: str, article: str, **params) -> dict:
 
 
 def _is_workday(day) -> bool:
-    """Working day from the calendar; if that year's calendar is not loaded yet, Monday to Friday
-    (the stricter reading for the alcohol rule is better than no answer)."""
+    """Working day from the calendar, the provisional year included (core.calendar); a date in a
+    year beyond that is refused with the calendar's clear error, never guessed (issue #9 item 6)."""
     from qinqing.core import calendar
 
     try:
         return calendar.is_workday(day)
-    except ServiceError:
-        return day.weekday() < 5
+    except ServiceError as error:
+        raise ServiceError(error.message, code=error.code, field="event_date", params=error.params) from error
 
 
 def evaluate_activity(*, official: Official, situation: str, enterprises, event_date, start_time, end_time, cost_per_head,

@@ -4,13 +4,15 @@ import calendar as month_calendar
 import datetime
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import clock
-from .calendar_services import calendar_year_set, parse_schedule_lines
+from . import calendar, clock
+from .calendar_notice import parse_notice
+from .calendar_services import calendar_notice_load, calendar_year_set, parse_schedule_lines
 from .errors import ServiceError
 from .models import CalendarDay, CalendarYear
 
@@ -46,16 +48,32 @@ def _schedule_lines(calendar_year: CalendarYear | None) -> str:
 def calendar_index(request):
     years = CalendarYear.objects.order_by("year")
     next_year = clock.today().year + 1
-    return render(request, "core/calendar_index.html", {"years": years, "next_year": next_year})
+    provisional_year = calendar.snapshot().provisional_year
+    return render(request, "core/calendar_index.html", {"years": years, "next_year": next_year, "provisional_year": provisional_year})
 
 
 def calendar_year(request, year: int):
     calendar_year = CalendarYear.objects.filter(year=year).first()
     if calendar_year is None:
-        raise Http404
+        if calendar.snapshot().provisional_year != year:
+            raise Http404
+        days = _schedule_days(calendar.year_schedule(year))  # the provisional year (暂定)
+        context = {"year": year, "provisional": True, "months": _month_grid(year, days),
+                   "days": sorted(days.values(), key=lambda d: d.date)}
+        return render(request, "core/calendar_year.html", context)
     days = {day.date: day for day in calendar_year.days.all()}
-    context = {"calendar_year": calendar_year, "months": _month_grid(year, days), "days": sorted(days.values(), key=lambda d: d.date)}
+    context = {"year": year, "calendar_year": calendar_year, "months": _month_grid(year, days),
+               "days": sorted(days.values(), key=lambda d: d.date)}
     return render(request, "core/calendar_year.html", context)
+
+
+def _schedule_days(schedule: dict) -> dict[datetime.date, CalendarDay]:
+    """Unsaved ``CalendarDay`` rows for a computed or parsed year (for the month grid)."""
+    days = {day: CalendarDay(date=day, kind=CalendarDay.Kind.HOLIDAY, name=schedule["names"].get(day, ""))
+            for day in schedule["holidays"]}
+    days.update({day: CalendarDay(date=day, kind=CalendarDay.Kind.WORKDAY, name=schedule["names"].get(day, ""))
+                 for day in schedule["workdays"]})
+    return days
 
 
 @require_http_methods(["GET", "POST"])
@@ -77,3 +95,38 @@ def calendar_edit(request, year: int):
             return redirect("core:calendar_year", year=year)
     context = {"year": year, "calendar_year": calendar_year, "lines": lines, "error": error}
     return render(request, "core/calendar_edit.html", context, status=400 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_notice(request):
+    """Paste the State Council notice, see the parsed year as a calendar next to the text, confirm.
+
+    "preview" only parses; "load" parses again and saves through ``calendar_notice_load`` (every
+    row audited, the notice's title and number on the year's event)."""
+    from .permissions import user_has_any_role
+    from .roles import Role
+
+    if not user_has_any_role(request.user, (Role.ADMINISTRATOR,)):
+        raise PermissionDenied
+    text = request.POST.get("text", "") if request.method == "POST" else ""
+    replace = request.POST.get("replace") == "on"
+    context = {"text": text, "replace": replace, "error": None, "notice": None}
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "load":
+                loaded = calendar_notice_load(text=text, actor=request.user, replace=replace)
+                messages.success(request, _("The working-day calendar for %(year)s was loaded from the notice.")
+                                 % {"year": loaded.notice.year})
+                return redirect("core:calendar_year", year=loaded.notice.year)
+            notice = parse_notice(text)
+            holidays, workdays = notice.for_year(notice.year)
+            names = {day: name for day, name in (*holidays, *workdays)}
+            days = _schedule_days({"holidays": [day for day, _name in holidays], "workdays": [day for day, _name in workdays],
+                                   "names": names})
+            context.update({"notice": notice, "year": notice.year, "months": _month_grid(notice.year, days),
+                            "days": sorted(days.values(), key=lambda d: d.date),
+                            "loaded": CalendarYear.objects.filter(year=notice.year).first(),
+                            "earlier": [(day, name) for day, name in (*notice.holidays, *notice.workdays) if day.year != notice.year]})
+        except ServiceError as service_error:
+            context["error"] = service_error.text()
+    return render(request, "core/calendar_notice.html", context, status=400 if context["error"] else 200)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin-tools/api-keys/<slug:name>/revoke/", views.api_key_revoke, name="api_key_revoke"),
     path("admin-tools/jobs/", jobs_views.jobs_page, name="jobs"),
     path("calendar/", calendar_views.calendar_index, name="calendar"),
+    path("calendar/notice/", calendar_views.calendar_notice, name="calendar_notice"),
     path("calendar/<int:year>/", calendar_views.calendar_year, name="calendar_year"),
     path("calendar/<int:year>/edit/", calendar_views.calendar_edit, name="calendar_edit"),
 ]

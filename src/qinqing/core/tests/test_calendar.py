@@ -106,17 +106,43 @@ def test_counting_starts_the_day_after_and_between_is_the_inverse_of_add(loaded_
 @pytest.mark.parametrize(
     ("call", "year"),
     [
-        (lambda: calendar.add_workdays(D(2026, 12, 30), 5), 2027),
-        (lambda: calendar.is_workday(D(2027, 1, 4)), 2027),
+        (lambda: calendar.add_workdays(D(2027, 12, 28), 5), 2028),
+        (lambda: calendar.is_workday(D(2028, 1, 4)), 2028),
         (lambda: calendar.add_workdays(D(2023, 12, 29), 1), 2023),
         (lambda: calendar.workdays_between(D(2023, 12, 1), D(2024, 1, 5)), 2023),
     ],
 )
-def test_a_year_without_a_schedule_is_an_error_never_a_guess(loaded_calendar, call, year):
+def test_a_year_beyond_the_provisional_one_is_an_error_never_a_guess(loaded_calendar, call, year):
     with pytest.raises(ServiceError) as raised:
         call()
     assert raised.value.code == "calendar_year_not_loaded"
     assert str(year) in raised.value.text()
+
+
+def test_the_year_after_the_last_loaded_one_is_answered_provisionally(loaded_calendar):
+    """2026 is the last loaded year, so 2027 is provisional: New Year's Day 2027 is a Friday
+    (1-1..1-3 off), 除夕 is 2027-02-05, so the Spring Festival runs 02-05..02-12 with the make-up
+    Sunday 01-31 and Saturday 02-13."""
+    assert calendar.add_workdays(D(2026, 12, 30), 5) == D(2027, 1, 7)
+    info = calendar.deadline_info(D(2026, 12, 30), 5)
+    assert info.provisional and info.due == D(2027, 1, 7)
+    assert not calendar.deadline_info(D(2026, 12, 1), 5).provisional
+    assert calendar.is_workday(D(2027, 1, 31)) and not calendar.is_workday(D(2027, 2, 8))
+    assert calendar.is_provisional(D(2027, 6, 1)) and not calendar.is_provisional(D(2026, 6, 1))
+    schedule = calendar.year_schedule(2027)
+    assert schedule["provisional"] is True
+    assert D(2027, 10, 7) in schedule["holidays"] and D(2027, 10, 9) in schedule["workdays"]
+    assert calendar.year_schedule(2026)["provisional"] is False
+
+
+def test_loading_a_year_moves_the_provisional_year_on(loaded_calendar):
+    holidays, workdays = [(D(2027, 1, 1), "元旦")], []
+    calendar_year_set(year=2027, holidays=holidays, workdays=workdays, actor=SystemActor("t"))
+    assert not calendar.is_provisional(D(2027, 1, 4))
+    assert calendar.is_workday(D(2027, 2, 8)), "only the loaded schedule counts for 2027 now"
+    assert calendar.is_provisional(D(2028, 1, 4))
+    with pytest.raises(ServiceError):
+        calendar.is_workday(D(2029, 1, 4))
 
 
 def test_negative_period_is_refused(loaded_calendar):
@@ -221,8 +247,8 @@ def test_cli_add_between_and_show(loaded_calendar):
 
 
 def test_cli_reports_a_year_that_is_not_loaded(loaded_calendar):
-    with pytest.raises(CommandError, match="2027"):
-        _run("add", "2026-12-30", "5")
+    with pytest.raises(CommandError, match="2028"):
+        _run("add", "2027-12-28", "5")
     with pytest.raises(CommandError, match="2023"):
         _run("show", "2023")
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
@@ -241,10 +267,12 @@ def test_api_computes_due_dates_with_the_scope(client, api_key, loaded_calendar)
     _key, raw = api_key("calendar:read")
     response = client.get("/api/v1/calendar/add", {"start": "2026-02-13", "days": 2}, headers={"X-API-Key": raw})
     assert response.status_code == 200
-    assert response.json() == {"start": "2026-02-13", "days": 2, "due": "2026-02-24"}
+    assert response.json() == {"start": "2026-02-13", "days": 2, "due": "2026-02-24", "provisional": False}
     response = client.get("/api/v1/calendar/between", {"start": "2025-01-24", "end": "2025-02-10"}, headers={"X-API-Key": raw})
     assert response.json()["workdays"] == 7
-    response = client.get("/api/v1/calendar/add", {"start": "2027-03-01", "days": 1}, headers={"X-API-Key": raw})
+    response = client.get("/api/v1/calendar/add", {"start": "2026-12-30", "days": 5}, headers={"X-API-Key": raw})
+    assert response.json() == {"start": "2026-12-30", "days": 5, "due": "2027-01-07", "provisional": True}
+    response = client.get("/api/v1/calendar/add", {"start": "2028-03-01", "days": 1}, headers={"X-API-Key": raw})
     assert response.status_code == 400
     assert response.json()["code"] == "calendar_year_not_loaded"
 
