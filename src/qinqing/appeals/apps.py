@@ -20,6 +20,11 @@ class AppealsConfig(AppConfig):
         from .jobs import register as register_jobs
 
         register_jobs()  # the sweep, notification delivery, dashboard figures, routing (core.jobs)
+        from qinqing.core.calendar_services import register_schedule_listener
+
+        from .deadlines import deadlines_recount
+
+        register_schedule_listener(deadlines_recount)  # provisional deadlines recounted when a year is loaded (issue #10)
         try:
             from .channels import register_senders
         except ImportError:  # the channels package is optional
