@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
@@ -454,9 +455,10 @@ def _queue_notification(appeal: Appeal, text: str):
 
 
 def _deliver(rows) -> None:
-    """After the commit (the engine calls this from ``on_commit``): try the real senders at once."""
-    for row in rows:
-        notify.deliver_after_commit(row)  # outside a transaction now: runs at once (or waits for the worker)
+    """After the commit (the engine calls this from ``on_commit``): channels with a sender are
+    tried at once; the others wait for the background job (as ``notify.deliver_after_commit``)."""
+    if getattr(settings, "APPEALS_DELIVER_ON_COMMIT", True):
+        notify.deliver_ids([row.pk for row in rows if notify.has_sender(row.channel)])
 
 
 ACTIVE = (Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS)

@@ -1,0 +1,88 @@
+"""The appeals workflow on core.workflow (article 8): who may act is declared per transition,
+the status is re-checked under the lock, and the submitter's notification is written to the
+outbox with the change but sent only after the commit (never when the change rolls back)."""
+
+import pytest
+from django.db import transaction
+
+from qinqing.core import workflow
+from qinqing.core.errors import Conflict
+from qinqing.core.models import AuditEvent
+from qinqing.core.roles import Role
+
+from .. import notify, services
+from ..models import AppealStep, Channel, Notification, Status, Track
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def calendar_loaded(db):
+    factories.load_calendar()
+
+
+@pytest.fixture
+def sent(settings):
+    settings.APPEALS_DELIVER_ON_COMMIT = True
+    delivered = []
+    notify.register_sender(Channel.SMS, lambda notification: delivered.append(notification.text))
+    yield delivered
+    notify.unregister_sender(Channel.SMS)
+
+
+def _in_progress(make_user):
+    supervisor = make_user(Role.SUPERVISING_LEADER)
+    unit = factories.make_unit("区住建局")
+    handler, _official = factories.make_handler(unit)
+    appeal = factories.file_appeal(channel=Channel.SMS)
+    services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
+    services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
+    return appeal, supervisor, handler
+
+
+def test_every_action_is_declared_with_its_article_and_the_supervision_office_may_take_it():
+    rows = {row["action"]: row for row in workflow.declared([services.APPEAL_WORKFLOW])}
+    assert set(rows) == set(services.TRANSITIONS)
+    assert all(row["article"] == "8" and services.SUPERVISION in row["who"] for row in rows.values())
+    assert rows["reply"]["who"] == [services.UNIT, services.SUPERVISION] and rows["reply"]["requires"] == ["text"]
+    assert rows["rate"]["who"][0] == services.ENTERPRISE
+    assert rows["triage"]["api_key"] is True and str(Role.DISTRICT_LEADER) in rows["triage"]["roles"]
+
+
+def test_the_reply_notification_is_in_the_outbox_with_the_change_and_sent_after_the_commit(make_user, sent,
+                                                                                            django_capture_on_commit_callbacks):
+    appeal, _supervisor, handler = _in_progress(make_user)
+    before = Notification.objects.filter(appeal=appeal).count()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.appeal_reply(appeal=appeal, text="已协调供电公司，三日内完成增容。", actor=handler)
+    assert Notification.objects.filter(appeal=appeal).count() == before + 1
+    assert AppealStep.objects.filter(appeal=appeal, kind="reply").exists()
+    assert AuditEvent.objects.filter(action="appeals.appeal.reply", object_id=str(appeal.pk)).get().details == {"article": "8"}
+    assert sent == []  # not before the commit
+    for callback in callbacks:
+        callback()
+    assert any("三日内完成增容" in text for text in sent)
+
+
+def test_a_reply_rolled_back_with_its_caller_leaves_no_notification_and_sends_nothing(make_user, sent, django_capture_on_commit_callbacks):
+    appeal, _supervisor, handler = _in_progress(make_user)
+    before = Notification.objects.count()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError), transaction.atomic():
+        services.appeal_reply(appeal=appeal, text="答复", actor=handler)
+        raise RuntimeError("the caller fails")
+    assert callbacks == [] and sent == [] and Notification.objects.count() == before
+    appeal.refresh_from_db()
+    assert appeal.status == Status.ASSIGNED and not appeal.reply
+
+
+def test_a_reply_to_an_appeal_answered_meanwhile_is_refused(make_user):
+    appeal, supervisor, handler = _in_progress(make_user)
+    stale = type(appeal).objects.get(pk=appeal.pk)
+    services.appeal_reply(appeal=appeal, text="第一次答复", actor=handler)
+    with pytest.raises(Conflict) as raised:
+        services.appeal_reply(appeal=stale, text="第二次答复", actor=supervisor)
+    assert (raised.value.code, raised.value.field, raised.value.status) == ("invalid_transition", "status", 409)
+    appeal.refresh_from_db()
+    assert appeal.reply == "第一次答复"
+    assert AuditEvent.objects.filter(action="appeals.appeal.reply").count() == 1
