@@ -95,7 +95,8 @@ def _landing_context() -> dict:
             continue
         services.append({"key": name.split(":")[-1], "url": url, "title": title, "description": description,
                          "article": article})
-    return {"services": services, "mailbox": next((s for s in services if s["key"] == "portal_mailbox"), None),
+    by_key = {service["key"]: service for service in services}
+    return {"services": services, "mailbox": by_key.get("portal_mailbox"), "knowledge": by_key.get("knowledge"),
             "policy": _current_policy(), "interpretations": _latest_interpretations()}
 
 
