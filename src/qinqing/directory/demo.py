@@ -7,11 +7,13 @@ N enterprises with valid USCCs, their legal representatives, shareholders, execu
 and employees, the officials' related persons, and a known share of officials whose
 relatives hold shares or posts in an enterprise (so conflict screening has real cases).
 
-Every row is written with ``bulk_create`` in batches inside transactions, each batch
-followed by ``audit.record_bulk_events`` so the audit chain covers every row. Identifiers
-are unique by construction: resident IDs take their sequence digits from a counter per
-(area, birth date), organisation codes from a global counter, so no lookups are needed
-even at a million enterprises.
+Every row is written through the directory services' bulk forms (``services.*_create_bulk``)
+in batches, one transaction each: the same rules as a row entered by hand (identifiers,
+choices, uniqueness, share totals per enterprise), the same first position for every
+official, the same audit action names, ``bulk_create`` for the rows and
+``audit.record_bulk_events`` so the audit chain covers every row. Identifiers are unique
+by construction: resident IDs take their sequence digits from a counter per (area, birth
+date), organisation codes from a global counter.
 """
 
 from __future__ import annotations
@@ -25,11 +27,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import audit, clock
-from qinqing.core.crypto import blind_index
 from qinqing.core.errors import Conflict
 from qinqing.core.identifiers import (
     org_code_check_character,
@@ -37,6 +38,7 @@ from qinqing.core.identifiers import (
     uscc_check_character,
 )
 
+from . import services
 from .models import (
     Enterprise,
     EnterpriseLink,
@@ -56,6 +58,7 @@ from .models import (
 
 BATCH_SIZE = 5000
 ACTOR = audit.SystemActor("demo-loader")
+DETAILS = {"source": "demo"}
 ROOT_CODE = "DEMO"
 DISTRICT_AREA_CODE = "330106"  # the district's administrative division code (GB/T 2260 form)
 #: Areas where residents were born (most locally); resident IDs take one of these.
@@ -213,29 +216,27 @@ class _Generator:
         birth = self.birth(youngest, oldest)
         resident_id = self.ids.make(birth, male)
         name = (surname + self.rng.choice(self.given_names)) if surname else self.name()
-        return Person(
-            name=name,
-            resident_id=resident_id,
-            resident_id_index=blind_index(resident_id),
-            gender=Gender.MALE if male else Gender.FEMALE,
-            birth_date=datetime.date(int(resident_id[6:10]), int(resident_id[10:12]), int(resident_id[12:14])),
-        )
+        # Gender, date of birth and the blind index come from the ID, by the services' rule.
+        return Person(name=name, resident_id=resident_id)
 
-    def save(self, model, objects: list, action: str) -> None:
-        """bulk_create in batches, each in its own transaction with its audit events."""
+    def save(self, create_bulk: Callable[..., list], objects: list, **options) -> None:
+        """Write through a service bulk form (its rules, its action name) in batches, each in
+        its own transaction with its audit events. A row the rules refuse stops the run."""
         started = time.monotonic()
         for start in range(0, len(objects), BATCH_SIZE):
-            batch = objects[start : start + BATCH_SIZE]
-            with transaction.atomic():
-                model.objects.bulk_create(batch)
-                audit.record_bulk_events(actor=ACTOR, action=action, model=model, pks=[o.pk for o in batch], details={"source": "demo"})
-        if len(objects) >= BATCH_SIZE:
-            self.say(f"  {len(objects)} {model._meta.verbose_name_plural} in {time.monotonic() - started:.1f} s")
+            create_bulk(objects[start : start + BATCH_SIZE], actor=ACTOR, details=DETAILS, **options)
+        if len(objects) >= BATCH_SIZE and objects:
+            self.say(f"  {len(objects)} {type(objects[0])._meta.verbose_name_plural} in {time.monotonic() - started:.1f} s")
+
+    def start_date(self, official: Official) -> datetime.date:
+        """When the official took up the post (their first position): a few months to eight
+        years ago, drawn apart from the district's random stream so other data keep their seed."""
+        return self.today - datetime.timedelta(days=random.Random(official.person.resident_id).randint(90, 3000))  # noqa: S311
 
     # the district ------------------------------------------------------------------------
     def build_units(self) -> dict[str, Unit]:
         root = Unit(code=ROOT_CODE, name="示范区", kind=UnitKind.ORGAN, organ_type=OrganType.OTHER_PUBLIC_BODY)
-        self.save(Unit, [root], "directory.unit.create")
+        self.save(services.units_create_bulk, [root])
         units = {ROOT_CODE: root}
         for depth in (0, 1):  # organs first, then their departments (parents need pks)
             level = [
@@ -243,7 +244,7 @@ class _Generator:
                 for code, name, organ_type, parent, kind in UNIT_TREE
                 if (parent == ROOT_CODE) == (depth == 0)
             ]
-            self.save(Unit, level, "directory.unit.create")
+            self.save(services.units_create_bulk, level)
             units.update({unit.code: unit for unit in level})
         self.summary.units = len(units)
         return units
@@ -261,14 +262,14 @@ class _Generator:
             person = self.new_person(youngest=45, oldest=58)
             leader_persons.append(person)
             leaders.append(Official(unit=units[unit_code], position=position, rank=rank, is_leading_cadre=True))
-        self.save(Person, leader_persons, "directory.person.create")
+        self.save(services.persons_create_bulk, leader_persons)
         for official, person in zip(leaders, leader_persons, strict=True):
             official.person = person
         secretary = leaders[0]
-        self.save(Official, leaders[:1], "directory.official.create")
+        self.save(services.officials_create_bulk, leaders[:1], start_date=self.start_date)
         for official in leaders[1:]:
             official.supervising_leader = secretary
-        self.save(Official, leaders[1:], "directory.official.create")
+        self.save(services.officials_create_bulk, leaders[1:], start_date=self.start_date)
         supervisor_of_unit = {}
         for official, (_unit, _position, _rank, supervised) in zip(leaders, DISTRICT_LEADERS, strict=True):
             for code in supervised:
@@ -284,10 +285,10 @@ class _Generator:
                 head.supervising_leader = leaders[7]
             heads[code] = head
             head_list.append(head)
-        self.save(Person, [h.person for h in head_list], "directory.person.create")
+        self.save(services.persons_create_bulk, [h.person for h in head_list])
         for head in head_list:
             head.person_id = head.person.pk
-        self.save(Official, head_list, "directory.official.create")
+        self.save(services.officials_create_bulk, head_list, start_date=self.start_date)
 
         deputies: dict[str, list[Official]] = {}
         deputy_list = []
@@ -298,10 +299,10 @@ class _Generator:
                 for _ in range(count)
             ]
             deputy_list.extend(deputies[code])
-        self.save(Person, [d.person for d in deputy_list], "directory.person.create")
+        self.save(services.persons_create_bulk, [d.person for d in deputy_list])
         for deputy in deputy_list:
             deputy.person_id = deputy.person.pk
-        self.save(Official, deputy_list, "directory.official.create")
+        self.save(services.officials_create_bulk, deputy_list, start_date=self.start_date)
 
         staff_list = []
         for code in departments:
@@ -309,13 +310,13 @@ class _Generator:
                 rank = Rank.SECTION if index % 6 == 0 else Rank.CLERK
                 position = "科长" if rank == Rank.SECTION else self.rng.choice(["科员", "办事员", "主任科员", "四级主任科员"])
                 staff_list.append(Official(person=self.new_person(youngest=23, oldest=58), unit=units[code], position=position, rank=rank, supervising_leader=self.rng.choice(deputies[code])))
-        self.save(Person, [s.person for s in staff_list], "directory.person.create")
+        self.save(services.persons_create_bulk, [s.person for s in staff_list])
         for member in staff_list:
             member.person_id = member.person.pk
         # Demo accounts need officials of their own; they are assigned before the insert
         # so that each official row is written (and audited) once.
         self.assign_official_accounts(leaders, heads, deputies, staff_list)
-        self.save(Official, staff_list, "directory.official.create")
+        self.save(services.officials_create_bulk, staff_list, start_date=self.start_date)
 
         everyone = leaders + head_list + deputy_list + staff_list
         self.summary.officials = len(everyone)
@@ -362,20 +363,14 @@ class _Generator:
             user = users.get(username)
             if user is None or Official.objects.filter(user=user).exists():
                 continue
-            with transaction.atomic():
-                before = audit.snapshot(official)
-                official.user = user
-                official.save(update_fields=["user"])
-                audit.record_event(actor=ACTOR, action="directory.official.update", instance=official, before=before, details={"source": "demo"})
+            official.user = services.official_update(official=official, user=user, actor=ACTOR).user
             bound.append((user, official))
             self.summary.linked_accounts[username] = what
         # The official behind a demo account carries the account's name, so that pages and
         # letters say 张伟 where the demo accounts list says "official（张伟）".
-        from .services import person_update
-
         for user, official in bound:
             if user.first_name and official.person.name != user.first_name:
-                person_update(person=official.person, name=user.first_name, actor=ACTOR)
+                services.person_update(person=official.person, name=user.first_name, actor=ACTOR)
 
     def build_relatives(self, officials: list[Official]) -> list[tuple[Official, Person, str]]:
         """Spouse, children and children's spouses; returns (official, person, relationship)."""
@@ -396,12 +391,12 @@ class _Generator:
                     entries.append((official, child, Relationship.CHILD))
                     if child_age >= 24 and self.rng.random() < 0.5:
                         entries.append((official, self.new_person(youngest=child_age, oldest=child_age + 3, male=not child_male), Relationship.CHILD_SPOUSE))
-        self.save(Person, [person for _o, person, _r in entries], "directory.person.create")
+        self.save(services.persons_create_bulk, [person for _o, person, _r in entries])
         relations = [
             RelatedPerson(official=official, person=person, relationship=relationship, occupation=self.occupation(person), declared_on=self.today - datetime.timedelta(days=self.rng.randint(30, 700)))
             for official, person, relationship in entries
         ]
-        self.save(RelatedPerson, relations, "directory.relatedperson.create")
+        self.save(services.related_persons_create_bulk, relations)
         self.summary.related_persons = len(relations)
         return entries
 
@@ -416,7 +411,7 @@ class _Generator:
     def build_enterprises(self) -> list[Enterprise]:
         ownerships, weights = zip(*OWNERSHIP_MIX, strict=True)
         business_people = [self.new_person(youngest=22, oldest=65) for _ in range(max(10, int(self.scale * 0.9)))]
-        self.save(Person, business_people, "directory.person.create")
+        self.save(services.persons_create_bulk, business_people)
         self.business_person_pks = [p.pk for p in business_people]
         del business_people
         enterprises = []
@@ -444,7 +439,7 @@ class _Generator:
                     legal_representative_id=self.business_person_pks[index % len(self.business_person_pks)],
                 )
             )
-        self.save(Enterprise, enterprises, "directory.enterprise.create")
+        self.save(services.enterprises_create_bulk, enterprises)
         self.summary.enterprises = len(enterprises)
         return enterprises
 
@@ -456,7 +451,7 @@ class _Generator:
 
         def flush():
             nonlocal links, total
-            self.save(EnterpriseLink, links, "directory.enterpriselink.create")
+            self.save(services.enterprise_links_create_bulk, links)
             total += len(links)
             links = []
 
@@ -512,7 +507,7 @@ class _Generator:
             else:
                 enterprise = self.rng.choice(private)
                 links.append(EnterpriseLink(person=relative, enterprise=enterprise, kind=LinkKind.EXECUTIVE, role=self.rng.choice(EXECUTIVE_ROLES), start_date=start, source="demo"))
-        self.save(EnterpriseLink, links, "directory.enterpriselink.create")
+        self.save(services.enterprise_links_create_bulk, links)
         self.summary.links += len(links)
         self.summary.conflict_officials = len(chosen)
         self.summary.conflict_share = len(chosen) / len(officials) if officials else 0.0
@@ -522,7 +517,7 @@ class _Generator:
         if user is None or EnterpriseMembership.objects.filter(user=user).exists():
             return
         enterprise = next((e for e in enterprises if e.ownership_type == OwnershipType.PRIVATE), enterprises[0])
-        self.save(EnterpriseMembership, [EnterpriseMembership(user=user, enterprise=enterprise, is_head=True)], "directory.enterprisemembership.create")
+        services.enterprise_membership_add(user=user, enterprise=enterprise, is_head=True, actor=ACTOR)
         self.summary.linked_accounts["enterprise"] = f"head of {enterprise.name}"
 
     def run(self) -> DemoSummary:

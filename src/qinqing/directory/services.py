@@ -771,7 +771,7 @@ def _check_share_totals(links: list[EnterpriseLink], reject: Reject | None = Non
             refused.add(id(link))
             _refuse(ServiceError(
                 _("The shares of this enterprise's shareholders would add up to %(total)s%%, more than 100%%."),
-                code="share_total", field="share_percent", params={"total": total.normalize()},
+                code="share_total", field="share_percent", params={"total": f"{total.normalize():f}"},
             ), link, reject)
         else:
             totals[link.enterprise_id] = total

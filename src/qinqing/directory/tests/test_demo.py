@@ -10,6 +10,7 @@ from qinqing.directory.models import (
     EnterpriseLink,
     EnterpriseMembership,
     Official,
+    OfficialPosition,
     Person,
     RelatedPerson,
     Unit,
@@ -53,7 +54,16 @@ def test_demo_district_is_valid_coherent_and_fully_audited(make_user):
     assert Official.objects.get(user__username="district").unit.code == "ZF"
     assert Official.objects.get(user__username="handler").unit.name == "区行政审批局"
     assert EnterpriseMembership.objects.get(user__username="enterprise").is_head
-    assert audit.verify_chain().ok
+    # every official starts with the position history official_create gives: one open post
+    held = {}
+    for position in OfficialPosition.objects.all():
+        held.setdefault(position.official_id, []).append((position.unit_id, position.position, position.rank, position.end_date))
+    officials = list(Official.objects.all())
+    assert held == {o.pk: [(o.unit_id, o.position, o.rank, None)] for o in officials}
+    # the chain holds, and every generated row matches the digest its last event recorded
+    result = audit.verify_chain()
+    assert result.ok, result.problems
+    assert result.records_checked >= Person.objects.count() + len(officials) + len(held) + EnterpriseLink.objects.count()
 
 
 def test_demo_without_accounts_skips_linking_and_refuses_a_second_run():
