@@ -8,7 +8,7 @@ unit's appeals. Enterprise users file, follow and rate their own.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -151,7 +151,9 @@ def act(request, pk, action):
     messages.success(request, _("Saved."))
     response = redirect("appeals:detail", pk=appeal.pk)
     if request.headers.get("HX-Request"):
-        response["HX-Redirect"] = response["Location"]
+        # Not a 302: the browser's XHR would follow it and htmx would swap the whole page
+        # into the action forms. 204 + HX-Redirect makes htmx load the page itself.
+        return HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})
     return response
 
 

@@ -131,3 +131,17 @@ def test_base_template_lets_htmx_swap_400_409_and_422_but_not_403_404_or_500(cli
         assert handling(status)["swap"] is False and handling(status)["error"] is True
     assert handling(204)["swap"] is False and handling(200)["swap"] is True
     assert config["allowEval"] is False
+
+
+def test_a_successful_htmx_action_asks_htmx_to_load_the_page_instead_of_following_a_302(client, setup):
+    """A 302 is followed inside the XHR, so htmx would swap the whole page into the forms."""
+    appeal = setup["appeal"]
+    client.force_login(setup["handler"])
+    response = client.post(reverse("appeals:act", args=[appeal.pk, "reply"]), {"text": "已协调解决"}, **HTMX)
+    assert response.status_code == 204 and response["HX-Redirect"] == reverse("appeals:detail", args=[appeal.pk])
+    appeal.refresh_from_db()
+    assert appeal.status == Status.REPLIED
+    # Without script: the ordinary redirect.
+    client.force_login(setup["enterprise_user"])
+    response = client.post(reverse("appeals:act", args=[appeal.pk, "rate"]), {"satisfaction": "satisfied"})
+    assert response.status_code == 302 and response["Location"] == reverse("appeals:detail", args=[appeal.pk])

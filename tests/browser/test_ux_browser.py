@@ -1,0 +1,91 @@
+"""Issue 9, item 8, as a person meets it in the browser: the public landing page at ``/``,
+an action refused on the appeal page shown in place next to its field (htmx swaps the 400
+in; the page does not move), and the audit trail kept inside its card on a narrow screen."""
+
+import pytest
+from playwright.sync_api import expect
+
+from qinqing.appeals import services
+from qinqing.appeals.models import Appeal, Status, Track
+from qinqing.appeals.tests import factories
+from qinqing.core import calendar
+from qinqing.core.roles import Role
+from qinqing.core.testing import TEST_PASSWORD, load_test_calendar, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def loaded_calendar(transactional_db):
+    load_test_calendar()
+    yield
+    calendar.invalidate()
+
+
+@pytest.fixture
+def assigned(loaded_calendar):
+    unit = factories.make_unit("区住房和城乡建设局")
+    handler = make_user(Role.DEPARTMENT_HANDLER, username="handler", password=TEST_PASSWORD)
+    factories.make_official(unit, user=handler)
+    supervisor = make_user(Role.DISTRICT_LEADER, username="leader", password=TEST_PASSWORD)
+    _user, enterprise = factories.make_enterprise_user()
+    appeal = factories.file_appeal(enterprise=enterprise, content="园区东门道路每逢下雨严重积水，请求改造排水管网。")
+    services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
+    services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
+    return appeal
+
+
+def log_in(page, username):
+    page.context.clear_cookies()
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(lambda url: "/login/" not in url)
+
+
+def test_the_public_lands_on_the_mailbox_portal_not_a_login_page(page, screenshot):
+    page.goto("/")
+    assert "/login/" not in page.url
+    expect(page.get_by_test_id("landing")).to_be_visible()
+    screenshot("ux-landing")
+    page.get_by_test_id("landing-write").click()
+    page.wait_for_url("**/portal/appeals/")
+    expect(page.locator("h1")).to_contain_text("区长信箱")
+
+
+def test_an_empty_reply_is_refused_next_to_the_reply_box_without_leaving_the_page(page, screenshot, assigned):
+    log_in(page, "handler")
+    page.goto(f"/appeals/{assigned.pk}/")
+    form = page.get_by_test_id("form-reply")
+    url = page.url
+    form.locator("button[type=submit]").click()
+    error = page.get_by_test_id("error-reply-text")
+    expect(error).to_have_text("答复内容为必填项（第8条）。")
+    expect(page.get_by_test_id("form-reply").locator("textarea[name=text]")).to_have_attribute("aria-invalid", "true")
+    assert page.url == url  # swapped in place by htmx, not a new page
+    screenshot("ux-reply-error")
+    assert Appeal.objects.get(pk=assigned.pk).status == Status.ASSIGNED
+    # Correcting it goes through: the page reloads with the reply and the status.
+    page.get_by_test_id("form-reply").locator("textarea[name=text]").fill("已安排市政养护单位本周疏通排水管网。")
+    page.get_by_test_id("form-reply").locator("button[type=submit]").click()
+    expect(page.get_by_test_id("status")).to_have_text("已答复")
+    expect(page.get_by_test_id("reply")).to_contain_text("疏通排水管网")
+
+
+def test_the_audit_trail_stays_inside_its_card_on_a_narrow_screen(page, screenshot, assigned):
+    log_in(page, "leader")
+    page.set_viewport_size({"width": 420, "height": 900})
+    page.goto(f"/appeals/{assigned.pk}/")
+    trail = page.get_by_test_id("audit-trail")
+    expect(trail).to_contain_text("区住房和城乡建设局")
+    box = page.evaluate("""() => {
+        const card = document.querySelector('[data-testid=audit-trail]').getBoundingClientRect();
+        const table = document.querySelector('[data-testid=audit-trail] table').getBoundingClientRect();
+        return {card: [card.left, card.right], table: [table.left, table.right], page: document.documentElement.scrollWidth,
+                view: window.innerWidth, height: table.height};
+    }""")
+    assert box["card"][0] <= box["table"][0] and box["table"][1] <= box["card"][1], box
+    assert box["page"] <= box["view"], box  # no sideways scrolling of the page
+    assert box["height"] < 2000, box  # events stack as blocks, not a ribbon of one-word lines
+    screenshot("ux-audit-trail-narrow")
