@@ -80,11 +80,26 @@ def test_cost_near_the_limit_is_a_warning(people):
     assert "cost_near_limit" in rules_of(evaluate(people, cost_per_head=Decimal("115")), Level.WARNING)
 
 
-def test_alcohol_during_working_hours_on_a_workday_is_a_violation(people):
+def test_alcohol_during_working_hours_on_a_workday_is_a_violation(people, workday_calendar, frozen_clock):
+    frozen_clock("2026-09-16 09:00")  # inside the real 2026 schedule
+    assert next_workday() == datetime.date(2026, 9, 20), "Sunday 09-20 is a make-up workday before National Day"
     findings = evaluate(people, event_date=next_workday(), start_time=datetime.time(12, 0), end_time=datetime.time(13, 0), alcohol_served=True)
     assert [f["article"] for f in findings if f["rule"] == "alcohol_in_working_hours"] == ["14.3"]
-    weekend = evaluate(people, alcohol_served=True)
+    weekend = evaluate(people, alcohol_served=True)  # Saturday 09-26, in the Mid-autumn holiday
     assert "alcohol_outside_working_hours" in rules_of(weekend, Level.PASSED)
+
+
+def test_the_alcohol_rule_never_guesses_a_working_day(people, workday_calendar, frozen_clock):
+    """The calendar decides — the provisional 2027 included — or its clear error does (no Monday–Friday fallback)."""
+    frozen_clock("2026-12-20 09:00")
+    provisional = evaluate(people, event_date=datetime.date(2027, 1, 31), start_time=datetime.time(12, 0),
+                           end_time=datetime.time(13, 0), alcohol_served=True)
+    assert "alcohol_in_working_hours" in rules_of(provisional, Level.VIOLATION), "Sunday 2027-01-31: a provisional make-up day"
+    with pytest.raises(ServiceError) as raised:
+        evaluate(people, event_date=datetime.date(2028, 1, 4), start_time=datetime.time(12, 0), end_time=datetime.time(13, 0),
+                 alcohol_served=True)
+    assert (raised.value.code, raised.value.field) == ("calendar_year_not_loaded", "event_date")
+    assert "2028" in raised.value.text()
 
 
 def test_lottery_and_unrelated_activities_must_be_confirmed_absent(people):
