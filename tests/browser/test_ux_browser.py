@@ -29,7 +29,8 @@ def assigned(loaded_calendar):
     factories.make_official(unit, user=handler)
     supervisor = make_user(Role.DISTRICT_LEADER, username="leader", password=TEST_PASSWORD)
     _user, enterprise = factories.make_enterprise_user()
-    appeal = factories.file_appeal(enterprise=enterprise, content="园区东门道路每逢下雨严重积水，请求改造排水管网。")
+    appeal = factories.file_appeal(enterprise=enterprise,
+                                   content="园区东门道路每逢下雨严重积水，请求改造排水管网。")
     services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
     services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
     return appeal
@@ -62,7 +63,8 @@ def test_an_empty_reply_is_refused_next_to_the_reply_box_without_leaving_the_pag
     form.locator("button[type=submit]").click()
     error = page.get_by_test_id("error-reply-text")
     expect(error).to_have_text("答复内容为必填项（第8条）。")
-    expect(page.get_by_test_id("form-reply").locator("textarea[name=text]")).to_have_attribute("aria-invalid", "true")
+    reply_box = page.get_by_test_id("form-reply").locator("textarea[name=text]")
+    expect(reply_box).to_have_attribute("aria-invalid", "true")
     assert page.url == url  # swapped in place by htmx, not a new page
     screenshot("ux-reply-error")
     assert Appeal.objects.get(pk=assigned.pk).status == Status.ASSIGNED
@@ -82,8 +84,8 @@ def test_the_audit_trail_stays_inside_its_card_on_a_narrow_screen(page, screensh
     box = page.evaluate("""() => {
         const card = document.querySelector('[data-testid=audit-trail]').getBoundingClientRect();
         const table = document.querySelector('[data-testid=audit-trail] table').getBoundingClientRect();
-        return {card: [card.left, card.right], table: [table.left, table.right], page: document.documentElement.scrollWidth,
-                view: window.innerWidth, height: table.height};
+        return {card: [card.left, card.right], table: [table.left, table.right],
+                page: document.documentElement.scrollWidth, view: window.innerWidth, height: table.height};
     }""")
     assert box["card"][0] <= box["table"][0] and box["table"][1] <= box["card"][1], box
     assert box["page"] <= box["view"], box  # no sideways scrolling of the page

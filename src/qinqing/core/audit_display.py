@@ -117,7 +117,8 @@ def describe(events: list[AuditEvent]) -> list[EventRow]:
     names = _related_names([(fields, changes) for _event, fields, changes in prepared])
     rows = []
     for event, fields, changes in prepared:
-        pairs = {key: (pair if isinstance(pair, list | tuple) and len(pair) == 2 else [None, pair]) for key, pair in changes.items()}
+        pairs = {key: (pair if isinstance(pair, list | tuple) and len(pair) == 2 else [None, pair])
+                 for key, pair in changes.items()}
         created = bool(pairs) and all(_is_empty(before) for before, _after in pairs.values())
         row = EventRow(event=event, created=created)
         for attname, (before, after) in pairs.items():

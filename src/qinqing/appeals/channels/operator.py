@@ -16,20 +16,25 @@ OPERATOR_CHANNELS = (Channel.HOTLINE, Channel.LETTER, Channel.VISIT, Channel.ROU
 
 
 class OperatorAppealForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Received through"), choices=[(c.value, c.label) for c in OPERATOR_CHANNELS])
+    channel = forms.ChoiceField(label=_("Received through"),
+                                choices=[(c.value, c.label) for c in OPERATOR_CHANNELS])
     received_on = forms.DateField(
-        label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),  # <input type=date> takes ISO only
+        # An <input type=date> takes ISO only: the zh-Hans date format (2026/11/30) left it blank.
+        label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The day the call, letter or visit came in; time limits run from it."),
     )
     contact_name = forms.CharField(label=_("Caller or writer's name"), max_length=100, required=False)
     contact_phone = forms.CharField(label=_("Mobile phone number"), max_length=20, required=False,
-                                    help_text=_("Optional for letters; needed for status lookups and call-backs."))
+                                    help_text=_("Optional for letters; needed for status lookups and "
+                                                "call-backs."))
     contact_address = forms.CharField(label=_("Postal address (letters)"), max_length=300, required=False,
                                       help_text=_("Printed on the acknowledgement letter."))
     enterprise_uscc = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
-    category = forms.ChoiceField(label=_("Category"), choices=[("", "—")] + list(Category.choices), required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "—")] + list(Category.choices),
+                                 required=False)
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
-    content = forms.CharField(label=_("Content"), max_length=CONTENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8}))
+    content = forms.CharField(label=_("Content"), max_length=CONTENT_MAX_LENGTH,
+                              widget=forms.Textarea(attrs={"rows": 8}))
 
     def clean_contact_phone(self):
         value = self.cleaned_data.get("contact_phone", "").strip()

@@ -25,7 +25,8 @@ def error_id(action: str, field: str) -> str:
 @register.inclusion_tag("appeals/_field_error.html", takes_context=True)
 def field_error(context, action: str, field: str) -> dict:
     """The message for one field of one action's form, if that form just failed on it."""
-    return {"message": _errors_of(context, action).get(field, ""), "id": error_id(action, field), "field": field}
+    message = _errors_of(context, action).get(field, "")
+    return {"message": message, "id": error_id(action, field), "field": field}
 
 
 @register.inclusion_tag("appeals/_form_errors.html", takes_context=True)

@@ -34,7 +34,8 @@ def setup(make_user):
     appeal = factories.file_appeal(enterprise=enterprise, received_at=datetime.date(2025, 9, 1))
     services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
     services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
-    return {"handler": handler, "enterprise_user": enterprise_user, "supervisor": supervisor, "appeal": appeal}
+    return {"handler": handler, "enterprise_user": enterprise_user, "supervisor": supervisor,
+            "appeal": appeal}
 
 
 def _form(html: str, test_id: str) -> str:
@@ -56,7 +57,8 @@ def test_empty_reply_without_script_returns_the_page_with_the_message_in_the_rep
     assert "<html" in response.text  # the whole page: no script needed
     form = _form(response.text, "form-reply")
     # The message stands in the reply form, right after the textarea it is about, in Chinese.
-    assert re.search(r'<textarea name="text"[^>]*aria-invalid="true"[^>]*aria-describedby="error-reply-text"', form)
+    assert re.search(r'<textarea name="text"[^>]*aria-invalid="true"[^>]*'
+                     r'aria-describedby="error-reply-text"', form)
     message = re.search(r'<p class="errors field-error" id="error-reply-text"[^>]*>(.*?)</p>', form).group(1)
     assert "第八条" in message or "第8条" in message or re.search(r"[\u4e00-\u9fff]", message)
     assert "required" not in message
@@ -94,7 +96,8 @@ def test_rating_without_a_choice_is_shown_next_to_the_choices_and_the_comment_is
 def test_an_unknown_choice_is_refused_in_place(client, setup):
     _replied(setup)
     client.force_login(setup["enterprise_user"])
-    response = client.post(reverse("appeals:act", args=[setup["appeal"].pk, "rate"]), {"satisfaction": "nonsense"}, **HTMX)
+    url = reverse("appeals:act", args=[setup["appeal"].pk, "rate"])
+    response = client.post(url, {"satisfaction": "nonsense"}, **HTMX)
     assert response.status_code == 400 and 'data-testid="error-rate-satisfaction"' in response.text
 
 
@@ -109,10 +112,11 @@ def test_messages_are_english_when_the_user_switched_to_english(client, setup):
 def test_an_action_no_longer_open_says_so_above_the_forms_with_409(client, setup):
     """Triage after the appeal was assigned: the triage form is gone, so the message goes on top."""
     client.force_login(setup["supervisor"])
-    response = client.post(reverse("appeals:act", args=[setup["appeal"].pk, "triage"]), {"track": "resolve"}, **HTMX)
+    url = reverse("appeals:act", args=[setup["appeal"].pk, "triage"])
+    response = client.post(url, {"track": "resolve"}, **HTMX)
     assert response.status_code == 409
-    assert re.search(r'<div id="appeal-actions"[^>]*>\s*<ul class="errors form-errors card" role="alert" data-testid="errors">',
-                     response.text)
+    assert re.search(r'<div id="appeal-actions"[^>]*>\s*'
+                     r'<ul class="errors form-errors card" role="alert" data-testid="errors">', response.text)
     assert 'data-testid="form-triage"' not in response.text
 
 
@@ -138,7 +142,8 @@ def test_a_successful_htmx_action_asks_htmx_to_load_the_page_instead_of_followin
     appeal = setup["appeal"]
     client.force_login(setup["handler"])
     response = client.post(reverse("appeals:act", args=[appeal.pk, "reply"]), {"text": "已协调解决"}, **HTMX)
-    assert response.status_code == 204 and response["HX-Redirect"] == reverse("appeals:detail", args=[appeal.pk])
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("appeals:detail", args=[appeal.pk])
     appeal.refresh_from_db()
     assert appeal.status == Status.REPLIED
     # Without script: the ordinary redirect.

@@ -51,8 +51,10 @@ def test_describe_turns_codes_into_labels_names_and_local_time(assigned):
         assign = {change.name: change for change in by_action["appeals.appeal.assign"].changes}
         assert assign["handling_unit_id"].label == "办理单位" or "单位" in assign["handling_unit_id"].label
         assert assign["handling_unit_id"].after == f"{unit.name} (#{unit.pk})"
-        assert assign["status"].before == str(Status.TRIAGED.label) and assign["status"].after == str(Status.ASSIGNED.label)
-        assert not any(re.search(r"[a-z]_[a-z]", change.label) for change in assign.values() if not change.internal)
+        assert assign["status"].before == str(Status.TRIAGED.label)
+        assert assign["status"].after == str(Status.ASSIGNED.label)
+        readable = [change.label for change in assign.values() if not change.internal]
+        assert readable and not any(re.search(r"[a-z]_[a-z]", label) for label in readable)
         created = next(row for row in rows if row.created)
         fields = {change.name: change for change in created.changes}
         assert fields["received_at"].after == "2026-03-02 09:30:00"
@@ -86,4 +88,5 @@ def test_an_unknown_object_type_shows_its_raw_changes():
     event = audit.AuditEvent(seq=1, action="x", object_type="nowhere.Thing", object_id="1",
                              changes={"colour": [None, "red"], "count": [1, 2]})
     row = audit_display.describe([event])[0]
-    assert [(c.label, c.before, c.after) for c in row.changes] == [("colour", "—", "red"), ("count", "1", "2")]
+    shown = [(c.label, c.before, c.after) for c in row.changes]
+    assert shown == [("colour", "—", "red"), ("count", "1", "2")]

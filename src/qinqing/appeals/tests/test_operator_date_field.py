@@ -25,7 +25,8 @@ def test_date_received_is_a_date_input_holding_today_in_iso(client, make_user, f
 def test_a_refused_form_gives_back_the_posted_date_in_iso(client, make_user, frozen_clock):
     frozen_clock("2026-03-02 09:30")
     client.force_login(make_user(Role.DEPARTMENT_HANDLER))
-    response = client.post(reverse("appeals_channels:operator_record"), {"channel": "letter", "received_on": "2026-02-27"})
+    response = client.post(reverse("appeals_channels:operator_record"),
+                           {"channel": "letter", "received_on": "2026-02-27"})
     assert response.status_code == 400
     field = re.search(r'<input [^>]*name="received_on"[^>]*>', response.text).group(0)
     assert 'value="2026-02-27"' in field

@@ -9,7 +9,8 @@ register = template.Library()
 def audit_trail(instance, limit=20):
     """The object's audit events, newest first, for its detail page: field labels, choice
     labels, names of referenced records and local time (``core.audit_display``)."""
-    return {"rows": audit_display.describe(list(audit.trail_for(instance, limit=limit))), "instance": instance}
+    events = list(audit.trail_for(instance, limit=limit))
+    return {"rows": audit_display.describe(events), "instance": instance}
 
 
 @register.filter

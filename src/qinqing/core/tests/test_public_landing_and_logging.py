@@ -49,8 +49,8 @@ def test_the_landing_page_shows_the_policy_and_published_interpretations_only(cl
     assert "政策原文尚未发布" in client.get("/").text
     call_command("policy", "import", "--seed", verbosity=0)
     editor = make_user(Role.ADMINISTRATOR)
-    shown = knowledge.interpretation_create(question="企业开办需要多长时间？", answer="一个工作日内办结。", article_keys="6",
-                                            actor=editor)
+    shown = knowledge.interpretation_create(question="企业开办需要多长时间？", answer="一个工作日内办结。",
+                                            article_keys="6", actor=editor)
     knowledge.interpretation_publish(interpretation=shown, published=True, actor=editor)
     knowledge.interpretation_create(question="尚未发布的问题", answer="草稿", article_keys="6", actor=editor)
     html = client.get("/").text
@@ -79,7 +79,8 @@ def test_a_denied_request_logs_one_line_without_traceback(client, make_user, cap
 
 
 def _record(status: int, exc_info=None) -> logging.LogRecord:
-    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "%s: %s", ("Reason", "/p"), exc_info)
+    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "%s: %s", ("Reason", "/p"),
+                               exc_info)
     record.status_code = status
     return record
 
