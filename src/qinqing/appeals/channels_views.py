@@ -60,25 +60,28 @@ def portal_mailbox(request):
             "portal-address", _client_address(request),
             limit=intake.limit_setting("PORTAL_SUBMISSIONS_PER_ADDRESS_PER_HOUR", 20),
         ):
-            form.add_error(None, _("Too many submissions from this network in the last hour. Please try again later."))
+            form.add_error(None, _("Too many submissions from this network in the last hour. "
+                                   "Please try again later."))
         elif form.is_valid():
             data = form.cleaned_data
             enterprise = intake.match_enterprise(data["enterprise_uscc"])
             if data["enterprise_uscc"] and enterprise is None:
                 form.add_error("enterprise_uscc", _(
-                    "No enterprise with this unified social credit code is recorded in the district directory. "
-                    "Check the code, or leave it empty."
+                    "No enterprise with this unified social credit code is recorded in the district "
+                    "directory. Check the code, or leave it empty."
                 ))
             elif intake.rate_limit_exceeded(
                 "portal-phone", data["contact_phone"],
                 limit=intake.limit_setting("PORTAL_SUBMISSIONS_PER_PHONE_PER_HOUR", 5),
             ):
-                form.add_error("contact_phone", _("Too many submissions with this phone number in the last hour. Please try again later."))
+                form.add_error("contact_phone", _("Too many submissions with this phone number in the last "
+                                                  "hour. Please try again later."))
             else:
                 content = data["content"]
                 if data["enterprise_name"] and enterprise is None:
                     # Unmatched names are kept with the text so nothing the person wrote is lost.
-                    content = _("Enterprise (as given): %(name)s") % {"name": data["enterprise_name"]} + "\n\n" + content
+                    given = _("Enterprise (as given): %(name)s") % {"name": data["enterprise_name"]}
+                    content = given + "\n\n" + content
                 try:
                     result = services.appeal_file(
                         channel=Channel.WEB_PORTAL, title=data["title"], content=content,
@@ -89,7 +92,8 @@ def portal_mailbox(request):
                 except ServiceError as error:
                     _apply_service_error(form, error)
                 else:
-                    request.session[SESSION_FILED_KEY] = {"number": result.tracking_number, "merged": result.merged}
+                    request.session[SESSION_FILED_KEY] = {"number": result.tracking_number,
+                                                          "merged": result.merged}
                     return redirect("appeals_channels:portal_filed")
     return render(request, "appeals/portal_mailbox.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -101,7 +105,8 @@ def portal_filed(request):
     filed = request.session.get(SESSION_FILED_KEY)
     if not filed:
         return redirect("appeals_channels:portal_mailbox")
-    return render(request, "appeals/portal_filed.html", {"tracking_number": filed["number"], "merged": filed["merged"]})
+    return render(request, "appeals/portal_filed.html",
+                  {"tracking_number": filed["number"], "merged": filed["merged"]})
 
 
 @login_not_required
@@ -115,15 +120,18 @@ def portal_status(request):
             "portal-lookup", _client_address(request),
             limit=intake.limit_setting("PORTAL_LOOKUPS_PER_ADDRESS_PER_HOUR", 60),
         ):
-            form.add_error(None, _("Too many lookups from this network in the last hour. Please try again later."))
+            form.add_error(None, _("Too many lookups from this network in the last hour. "
+                                   "Please try again later."))
         elif form.is_valid():
             try:
                 appeal = services.appeal_status_for(
-                    tracking_number=form.cleaned_data["tracking_number"], contact_phone=form.cleaned_data["contact_phone"]
+                    tracking_number=form.cleaned_data["tracking_number"],
+                    contact_phone=form.cleaned_data["contact_phone"],
                 )
             except NotFound:
                 # The same answer for an unknown number and a wrong phone: nothing leaks.
-                form.add_error("tracking_number", _("No appeal matches this tracking number and phone number."))
+                form.add_error("tracking_number",
+                               _("No appeal matches this tracking number and phone number."))
     context = {"form": form, "appeal": appeal, "timeline": intake.public_timeline(appeal) if appeal else []}
     return render(request, "appeals/portal_status.html", context, status=400 if form.errors else 200)
 
@@ -164,10 +172,12 @@ def sms_webhook(request):
         tracking_number = sms.status_query_tracking_number(message.text)
         if tracking_number:
             try:
-                appeal = services.appeal_status_for(tracking_number=tracking_number, contact_phone=message.phone)
+                appeal = services.appeal_status_for(tracking_number=tracking_number,
+                                                    contact_phone=message.phone)
                 text = intake.status_text(appeal)
             except NotFound:
-                text = _("No appeal %(number)s was filed from this phone number.") % {"number": tracking_number}
+                text = (_("No appeal %(number)s was filed from this phone number.")
+                        % {"number": tracking_number})
             _sms_reply(message.phone, text)
             return JsonResponse({"kind": "status", "reply": text})
         try:
@@ -185,7 +195,8 @@ def sms_webhook(request):
 def _wechat_status_reply(openid: str) -> str:
     appeals = intake.latest_appeals_for_external_user(openid)
     if not appeals:
-        return _("You have not filed any appeal through this account yet. Send your question or demand as a message.")
+        return _("You have not filed any appeal through this account yet. Send your question or demand "
+                 "as a message.")
     return "\n".join(intake.status_text(appeal) for appeal in appeals)
 
 
@@ -197,8 +208,8 @@ def wechat_webhook(request):
     params = request.GET
     if request.method == "GET":
         try:
-            wechat.verify_callback(config, signature=params.get("signature", ""), timestamp=params.get("timestamp", ""),
-                                   nonce=params.get("nonce", ""))
+            wechat.verify_callback(config, signature=params.get("signature", ""),
+                                   timestamp=params.get("timestamp", ""), nonce=params.get("nonce", ""))
         except wechat.CallbackRejected as error:
             logger.warning("WeChat verification refused: %s", error)
             return HttpResponseForbidden("invalid signature")
@@ -218,7 +229,8 @@ def wechat_webhook(request):
         message_key = f"{message.source}:{message.id}"
         if message.id and intake.seen_before("wechat-message", message_key, window_seconds=600):
             appeals = intake.latest_appeals_for_external_user(message.source, limit=1)
-            text = (_("Your appeal has been received. Tracking number %(number)s.") % {"number": appeals[0].tracking_number}
+            text = (_("Your appeal has been received. Tracking number %(number)s.")
+                    % {"number": appeals[0].tracking_number}
                     if appeals else _("Your message has been received."))
             return _wechat_reply(config, message, text, params)
         content = (message.content or "").strip()
@@ -227,7 +239,8 @@ def wechat_webhook(request):
         tracking_number = sms.status_query_tracking_number(content)
         if tracking_number:
             try:
-                appeal = services.appeal_status_for(tracking_number=tracking_number, external_user_id=message.source)
+                appeal = services.appeal_status_for(tracking_number=tracking_number,
+                                                    external_user_id=message.source)
                 text = intake.status_text(appeal)
             except NotFound:
                 text = _("No appeal %(number)s was filed from this account.") % {"number": tracking_number}
@@ -240,11 +253,12 @@ def wechat_webhook(request):
         except ServiceError as error:
             return _wechat_reply(config, message, error.text(), params)
         if result.merged:
-            text = _("You already filed this appeal; it is being handled under tracking number %(number)s.") % {
-                "number": result.tracking_number}
+            text = _("You already filed this appeal; it is being handled under tracking number "
+                     "%(number)s.") % {"number": result.tracking_number}
         else:
             text = _(
-                "Your appeal has been received. Tracking number %(number)s. Send \"查询\" at any time to see its progress."
+                "Your appeal has been received. Tracking number %(number)s. Send \"查询\" at any time to see "
+                "its progress."
             ) % {"number": result.tracking_number}
         return _wechat_reply(config, message, text, params)
 
@@ -262,20 +276,23 @@ def operator_record(request):
         data = form.cleaned_data
         enterprise = intake.match_enterprise(data["enterprise_uscc"])
         if data["enterprise_uscc"] and enterprise is None:
-            form.add_error("enterprise_uscc", _("No enterprise with this unified social credit code is recorded in the district directory."))
+            form.add_error("enterprise_uscc", _("No enterprise with this unified social credit code is "
+                                                "recorded in the district directory."))
         else:
             received_at = _received_at(data["received_on"])
             try:
                 result = services.appeal_file(
                     channel=data["channel"], title=data["title"], content=data["content"], actor=request.user,
-                    enterprise=enterprise, contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+                    enterprise=enterprise, contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
                     category=data["category"] or None, received_at=received_at,
                 )
             except ServiceError as error:
                 _apply_service_error(form, error)
             else:
-                request.session[f"appeals_operator_address:{result.appeal.tracking_number}"] = data["contact_address"]
-                return redirect("appeals_channels:operator_acknowledgement", tracking_number=result.appeal.tracking_number)
+                number = result.appeal.tracking_number
+                request.session[f"appeals_operator_address:{number}"] = data["contact_address"]
+                return redirect("appeals_channels:operator_acknowledgement", tracking_number=number)
     return render(request, "appeals/operator_record.html", {"form": form}, status=400 if form.errors else 200)
 
 

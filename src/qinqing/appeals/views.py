@@ -39,40 +39,49 @@ def my_appeals(request):
     errors, values = {}, {}
     if request.method == "POST":
         values = request.POST
-        enterprise = next((e for e in enterprises if str(e.pk) == request.POST.get("enterprise")), enterprises[0] if enterprises else None)
+        chosen = request.POST.get("enterprise")
+        fallback = enterprises[0] if enterprises else None
+        enterprise = next((e for e in enterprises if str(e.pk) == chosen), fallback)
         try:
             result = services.appeal_file(
-                channel=Channel.ENTERPRISE_WEB, title=request.POST.get("title", ""), content=request.POST.get("content", ""),
+                channel=Channel.ENTERPRISE_WEB, title=request.POST.get("title", ""),
+                content=request.POST.get("content", ""),
                 category=request.POST.get("category") or None, actor=request.user, enterprise=enterprise,
-                contact_name=request.POST.get("contact_name", ""), contact_phone=request.POST.get("contact_phone", ""),
+                contact_name=request.POST.get("contact_name", ""),
+                contact_phone=request.POST.get("contact_phone", ""),
                 attachments=request.FILES.getlist("attachments"),
             )
         except ServiceError as error:
             errors[error.field or "form"] = error.text()
         else:
             if result.merged:
-                messages.info(request, _("You already filed this appeal; it is being handled under tracking number %(number)s.")
+                messages.info(request, _("You already filed this appeal; it is being handled under tracking "
+                                         "number %(number)s.")
                               % {"number": result.tracking_number})
             else:
-                messages.success(request, _("Appeal filed. Tracking number %(number)s.") % {"number": result.tracking_number})
+                messages.success(request, _("Appeal filed. Tracking number %(number)s.")
+                                 % {"number": result.tracking_number})
             return redirect("appeals:detail", pk=(result.appeal.merged_into_id or result.appeal.pk))
     page = _page(request, selectors.enterprise_appeals(request.user))
     selectors.annotate_rows(page.object_list)
     return render(request, "appeals/my_appeals.html", {
-        "page": page, "enterprises": enterprises, "categories": Category.choices, "errors": errors, "values": values,
+        "page": page, "enterprises": enterprises, "categories": Category.choices, "errors": errors,
+        "values": values,
     })
 
 
 def queue(request):
     page = _page(request, selectors.handler_queue(request.user))
     rows = selectors.annotate_rows(page.object_list)
-    return render(request, "appeals/queue.html", {"page": page, "rows": rows, "official": official_for_user(request.user)})
+    return render(request, "appeals/queue.html",
+                  {"page": page, "rows": rows, "official": official_for_user(request.user)})
 
 
 def supervision(request):
     page = _page(request, selectors.supervision_list(level=request.GET.get("level") or None))
     rows = selectors.annotate_rows(page.object_list)
-    return render(request, "appeals/supervision.html", {"page": page, "rows": rows, "level": request.GET.get("level", "")})
+    return render(request, "appeals/supervision.html",
+                  {"page": page, "rows": rows, "level": request.GET.get("level", "")})
 
 
 def all_appeals(request):
@@ -111,12 +120,14 @@ def _detail_context(request, appeal, errors=None, action="", values=None):
         "complexities": Complexity.choices,
         "categories": Category.choices,
         "satisfactions": Satisfaction.choices,
-        "is_enterprise": services.is_submitter(request.user, appeal) and not services.is_supervision(request.user),
+        "is_enterprise": (services.is_submitter(request.user, appeal)
+                          and not services.is_supervision(request.user)),
     }
     if "assign" in actions:
         context["units"] = Unit.objects.filter(is_active=True).order_by("code")
     if "assign_handler" in actions and appeal.handling_unit_id:
-        context["officials"] = Official.objects.filter(unit_id=appeal.handling_unit_id, is_active=True).select_related("person")
+        context["officials"] = (Official.objects.filter(unit_id=appeal.handling_unit_id, is_active=True)
+                                .select_related("person"))
     return context
 
 
@@ -140,8 +151,8 @@ def act(request, pk, action):
 
             raise PermissionDenied from error
         appeal.refresh_from_db()
-        context = _detail_context(request, appeal, errors={error.field or "form": error.text()}, action=action,
-                                  values=request.POST)
+        context = _detail_context(request, appeal, errors={error.field or "form": error.text()},
+                                  action=action, values=request.POST)
         # 409 when the appeal moved on meanwhile, else 400. From htmx only the action forms
         # come back (swapped in place; base.html lets htmx swap 400/409/422); without script,
         # the whole page. Either way the message stands next to the field it is about.
@@ -174,5 +185,6 @@ def limits(request):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("appeals:limits")
-    return render(request, "appeals/limits.html", {"rows": services.limits_table(), "errors": errors, "keys": LimitKey},
+    return render(request, "appeals/limits.html",
+                  {"rows": services.limits_table(), "errors": errors, "keys": LimitKey},
                   status=400 if errors else 200)

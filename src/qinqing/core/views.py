@@ -42,7 +42,8 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         with transaction.atomic():
             audit.record_event(
-                actor=form.get_user(), action="core.user.login", object_type="auth.User", object_id=form.get_user().pk
+                actor=form.get_user(), action="core.user.login", object_type="auth.User",
+                object_id=form.get_user().pk,
             )
         return response
 
@@ -75,11 +76,13 @@ _PUBLIC_SERVICES = (
     ("appeals_channels:portal_status", _lazy("Look up an appeal"),
      _lazy("Follow your appeal with its tracking number and the mobile phone number you gave."), "8"),
     ("policy:index", _lazy("The policy"),
-     _lazy("The district's rules for close and clean government–business relations, article by article."), ""),
+     _lazy("The district's rules for close and clean government–business relations, "
+           "article by article."), ""),
     ("appeals:knowledge", _lazy("Policy interpretations"),
      _lazy("Published answers to the questions enterprises ask most."), "19"),
     ("conduct:verify_letter", _lazy("Verify an approval letter"),
-     _lazy("Check that a written approval for an official's activity with enterprises is genuine, by its code."),
+     _lazy("Check that a written approval for an official's activity with enterprises is genuine, "
+           "by its code."),
      "14"),
 )
 
@@ -96,8 +99,9 @@ def _landing_context() -> dict:
         services.append({"key": name.split(":")[-1], "url": url, "title": title, "description": description,
                          "article": article})
     by_key = {service["key"]: service for service in services}
-    return {"services": services, "mailbox": by_key.get("portal_mailbox"), "knowledge": by_key.get("knowledge"),
-            "policy": _current_policy(), "interpretations": _latest_interpretations()}
+    return {"services": services, "mailbox": by_key.get("portal_mailbox"),
+            "knowledge": by_key.get("knowledge"), "policy": _current_policy(),
+            "interpretations": _latest_interpretations()}
 
 
 def _current_policy():
@@ -134,7 +138,8 @@ def two_factor(request):
     if device is None:
         with transaction.atomic():
             device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)
-            audit.record_event(actor=user, action="core.totp.provision", object_type="otp_totp.TOTPDevice", object_id=device.pk)
+            audit.record_event(actor=user, action="core.totp.provision", object_type="otp_totp.TOTPDevice",
+                               object_id=device.pk)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
@@ -142,11 +147,13 @@ def two_factor(request):
                 if not device.confirmed:
                     device.confirmed = True
                     device.save(update_fields=["confirmed"])
-                    audit.record_event(actor=user, action="core.totp.confirm", object_type="otp_totp.TOTPDevice", object_id=device.pk)
+                    audit.record_event(actor=user, action="core.totp.confirm",
+                                       object_type="otp_totp.TOTPDevice", object_id=device.pk)
             otp_login(request, device)
             messages.success(request, _("Second factor verified."))
             return redirect(request.GET.get("next") or "core:home")
-        form.add_error("token", _("The code is wrong or expired. Check the time on your phone and try again."))
+        form.add_error("token", _("The code is wrong or expired. Check the time on your phone and try "
+                                  "again."))
     context = {"form": form, "setting_up": not device.confirmed}
     if not device.confirmed:
         context["qr_svg"] = mark_safe(_qr_svg(device.config_url))  # noqa: S308 (our own generated SVG)
@@ -170,7 +177,8 @@ def audit_log(request):
     result = None
     if request.GET.get("verify") == "1" and request.user.has_perm("core.verify_audit_chain"):
         result = audit.verify_chain()
-    return render(request, "core/audit_log.html", {"page": page, "verify": result, "object_type": object_type, "object_id": object_id})
+    return render(request, "core/audit_log.html",
+                  {"page": page, "verify": result, "object_type": object_type, "object_id": object_id})
 
 
 @require_http_methods(["GET", "POST"])
@@ -180,7 +188,8 @@ def api_keys(request):
     new_key = None
     if request.method == "POST" and form.is_valid():
         try:
-            _key, new_key = apikey_create(name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"], actor=request.user)
+            _key, new_key = apikey_create(name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"],
+                                          actor=request.user)
             form = ApiKeyForm()
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.text())
