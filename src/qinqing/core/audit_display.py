@@ -107,6 +107,24 @@ def _display(target: models.Field | None, value: Any, names: dict) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _label(target: models.Field | None) -> str | None:
+    """The field's name for people, or None for a machine column.
+
+    Fields people read have a translatable verbose name; a reference without one is named
+    after the model it points to ("Chapter"). The others (blind indexes, fingerprints) have
+    none: they are shown by their column name, listed last and greyed.
+    """
+    if target is None:
+        return None
+    if isinstance(target.verbose_name, Promise):
+        return capfirst(str(target.verbose_name))
+    if target.is_relation and target.many_to_one:
+        model_name = target.related_model._meta.verbose_name
+        if isinstance(model_name, Promise):
+            return capfirst(str(model_name))
+    return None
+
+
 def describe(events: list[AuditEvent]) -> list[EventRow]:
     """Each event with its changes in words, in the order given."""
     prepared = []
@@ -125,10 +143,9 @@ def describe(events: list[AuditEvent]) -> list[EventRow]:
             target = fields.get(attname)
             if created and (_is_empty(after) or (target is not None and target.primary_key)):
                 continue  # a new record: only what was set, not every empty column
-            # Fields people read have a translatable verbose name; the others (blind indexes,
-            # fingerprints) are shown by their column name, listed last and greyed.
-            internal = target is None or not isinstance(target.verbose_name, Promise)
-            label = attname if internal else capfirst(str(target.verbose_name))
+            label = _label(target)
+            internal = label is None
+            label = label or attname
             row.changes.append(ChangeRow(name=attname, label=label, before=_display(target, before, names),
                                          after=_display(target, after, names), internal=internal))
         row.changes.sort(key=lambda change: change.internal)

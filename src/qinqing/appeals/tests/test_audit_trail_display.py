@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import capfirst
 
 from qinqing.core import audit, audit_display
 from qinqing.core.roles import Role
@@ -90,3 +91,18 @@ def test_an_unknown_object_type_shows_its_raw_changes():
     row = audit_display.describe([event])[0]
     shown = [(c.label, c.before, c.after) for c in row.changes]
     assert shown == [("colour", "—", "red"), ("count", "1", "2")]
+
+
+def test_a_reference_without_its_own_label_is_named_after_the_model_it_points_to(db):
+    from django.core.management import call_command
+
+    from qinqing.policy.selectors import article
+
+    call_command("policy", "import", "--seed", verbosity=0)
+    eight = article("8")
+    with translation.override("zh-hans"):
+        row = audit_display.describe(list(audit.trail_for(eight)))[0]
+        changes = {change.name: change for change in row.changes}
+        assert not changes["chapter_id"].internal and not changes["document_id"].internal
+        assert changes["chapter_id"].label == capfirst(str(type(eight.chapter)._meta.verbose_name))
+        assert changes["document_id"].after == f"{eight.document} (#{eight.document_id})"
