@@ -137,7 +137,7 @@ class Workdays:
         days: list[datetime.date] = []
         current = first
         while current <= last:
-            workday = snapshot.is_workday(current) if current.year in snapshot.years else current.weekday() < 5
+            workday = snapshot.is_workday(current) if snapshot.covers(current.year) else current.weekday() < 5
             if workday:
                 days.append(current)
             current += datetime.timedelta(days=1)
@@ -461,8 +461,8 @@ def generate_appeals(*, count: int, seed: int | None = None, as_of: datetime.dat
     if not Unit.objects.filter(code=ROOT_CODE).exists():
         raise ServiceError(_("Load the demo district first (./qinqing demo --scale N)."), code="demo_missing")
     as_of = as_of or clock.today()
-    years = calendar.snapshot().years
-    missing = [year for year in range(FIRST_DAY.year, as_of.year + 1) if year not in years]
+    snapshot = calendar.snapshot()  # a loaded year or the provisional one (core.calendar)
+    missing = [year for year in range(FIRST_DAY.year, as_of.year + 1) if not snapshot.covers(year)]
     if missing:
         raise ServiceError(_("Load the working-day calendar first (./qinqing workdays seed)."), code="calendar_missing")
     summary = _Generator(count=count, seed=seed, as_of=as_of, say=say or (lambda text: None)).run()
