@@ -202,7 +202,7 @@ def run(name: str, attempt: int = 1, **kwargs) -> str:
             logger.exception("could not record the failure of job %s", name)
             retry = None
         logger.error("job %s failed (attempt %d%s): %s", name, attempt,
-                     f", retry at {retry:%H:%M:%S}" if retry else ", no retry left", text)
+                     f", retry at {clock.local(retry):%H:%M:%S}" if retry else ", no retry left", text)
         raise
     summary = _summary_of(result)
     _finish(job, token, ok=True, duration_ms=int((time.perf_counter() - started) * 1000), summary=summary)
