@@ -139,8 +139,14 @@ def _required_text(value: str | None, field: str, label) -> str:
     return text
 
 
+_CHOICE_VALUES: dict[type, frozenset] = {}
+
+
 def _choice(value: str, choices, field: str) -> str:
-    if value not in choices.values:
+    allowed = _CHOICE_VALUES.get(choices)
+    if allowed is None:  # ``choices.values`` builds a new list on every call
+        allowed = _CHOICE_VALUES[choices] = frozenset(choices.values)
+    if value not in allowed:
         raise ServiceError(
             _("%(value)s is not a valid choice for %(field)s."), code="invalid_choice", field=field, params={"value": value, "field": field}
         )

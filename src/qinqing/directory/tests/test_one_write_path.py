@@ -202,3 +202,23 @@ def test_service_import_and_demo_record_the_same_action_names(tmp_path):
     assert every <= ACTIONS, every - ACTIONS
     assert "directory.enterpriselink.create" in every and "directory.enterprise_link.create" not in every
     assert audit.verify_chain().ok
+
+
+def test_reimported_changes_go_through_the_update_services(tmp_path):
+    make_unit(code="U9")
+    head = resident_id(95, "19710101")
+    import_file("officials", write_csv(tmp_path / "o.csv", [template_headers("officials"), ["子局长", head, "U9", "局长", "正科级", "是", ""]]), actor=ACTOR)
+    relatives = [template_headers("relatives"), [head, "子配偶", resident_id(96), "配偶", "教师"]]
+    enterprises = [template_headers("enterprises"), ["丑公司", uscc(97), "私营企业", "", "", "", "", ""]]
+    import_file("relatives", write_csv(tmp_path / "r.csv", relatives), actor=ACTOR)
+    import_file("enterprises", write_csv(tmp_path / "e.csv", enterprises), actor=ACTOR)
+
+    relatives[1][4] = "医生"
+    enterprises[1][0] = "丑集团有限公司"
+    assert import_file("relatives", write_csv(tmp_path / "r2.csv", relatives), actor=ACTOR).updated == 1
+    assert import_file("enterprises", write_csv(tmp_path / "e2.csv", enterprises), actor=ACTOR).updated == 1
+    related = RelatedPerson.objects.get()
+    assert related.occupation == "医生"
+    assert trail_actions(related) == [services.Action.RELATED_CREATE, services.Action.RELATED_UPDATE]
+    assert trail_actions(Enterprise.objects.get(uscc=uscc(97))) == [services.Action.ENTERPRISE_CREATE, services.Action.ENTERPRISE_UPDATE]
+    assert audit.verify_chain().ok
