@@ -41,7 +41,8 @@ declare(
     Page("appeals_channels:operator_record", OPERATORS, menu="appeals", label=_("Record an appeal"), order=60,
          tile=Tile("appeals_operator_record", _("Record an appeal"),
                    _("Appeals received by phone, letter, visit or roundtable, with their channel kept."), _("Article 8"))),
-    Page("appeals_channels:operator_acknowledgement", OPERATORS),
+    # Operators see the acknowledgements of the appeals they recorded; administrators every one.
+    Page("appeals_channels:operator_acknowledgement", OPERATORS, sees_all=(Role.ADMINISTRATOR,)),
     Page("appeals:knowledge_manage", EDITORS, menu="appeals", label=_("Policy-interpretation library"), order=70,
          tile=Tile("appeals_knowledge", _("Policy-interpretation library"),
                    _("Answers to common policy questions, linked to the articles; reply drafts for consultations."), _("Article 8"))),

@@ -116,14 +116,21 @@ def _roles_tuple(roles) -> tuple[str, ...] | _Audience:
     return tuple(str(role) for role in roles)
 
 
-def _allows(roles, user) -> bool:
-    if roles is PUBLIC or roles == PUBLIC:
+def _allows(roles, user, codes: set[str] | None = None) -> bool:
+    if roles is PUBLIC:
         return True
     if not getattr(user, "is_authenticated", False):
         return False
-    if roles is SIGNED_IN or roles == SIGNED_IN or user.is_superuser:
+    if roles is SIGNED_IN or user.is_superuser:
         return True
-    return bool(role_codes(user) & set(roles))
+    codes = role_codes(user) if codes is None else codes
+    return not codes.isdisjoint(roles)
+
+
+def allowed_pages(user) -> list[Page]:
+    """The declared pages ``user`` may open (for menus and tiles: the roles are read once)."""
+    codes = role_codes(user)
+    return [declared for declared in _REGISTRY.pages.values() if _allows(declared.roles, user, codes)]
 
 
 def menu_group(key: str, label, order: int = 100) -> MenuGroup:
@@ -209,6 +216,7 @@ class AccessMiddleware:
             return None
         declared = _REGISTRY.pages.get(match.view_name)
         if declared is None:
+            request.access_denied = "undeclared"
             raise PermissionDenied(f"page {match.view_name} has no access declaration")
         if declared.roles is PUBLIC:
             return None
@@ -218,6 +226,7 @@ class AccessMiddleware:
 
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         if not declared.allows(request.user):
+            request.access_denied = "role"  # the gate refused (the matrix test tells it from a view's own 403)
             raise PermissionDenied
         return None
 
@@ -260,9 +269,11 @@ def check_operation(request, principal) -> None:
 
     declared = _REGISTRY.operations.get(operation_key(request))
     if declared is None:
+        request.access_denied = "undeclared"
         raise PermissionDenied(f"operation {operation_key(request)} has no access declaration")
     if isinstance(principal, ApiKey):
         if not declared.allows_key(principal):
+            request.access_denied = "scope"
             from django.utils.translation import gettext as _
 
             from .errors import PermissionDeniedError
@@ -272,6 +283,7 @@ def check_operation(request, principal) -> None:
             raise PermissionDeniedError(_("This API key lacks the scope %(scope)s.") % {"scope": declared.scope},
                                         field="X-API-Key")
     elif not declared.allows(principal):
+        request.access_denied = "role"
         raise PermissionDenied
 
 

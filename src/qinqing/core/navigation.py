@@ -17,8 +17,8 @@ __all__ = ["Tile", "menus_for", "tiles_for"]
 def menus_for(user, current: str = "") -> list[dict]:
     """The menu groups with the entries ``user`` may open, in order; empty groups left out."""
     grouped: dict[str, list[access.Page]] = {}
-    for declared in access.pages().values():
-        if declared.menu and declared.allows(user):
+    for declared in access.allowed_pages(user):
+        if declared.menu:
             grouped.setdefault(declared.menu, []).append(declared)
     groups = access.menu_groups()
     menus = []
@@ -40,9 +40,9 @@ def menus_for(user, current: str = "") -> list[dict]:
 def tiles_for(user) -> list[dict]:
     """Home-page tiles of the pages ``user`` may open (a tile's audience may narrow it further)."""
     visible = []
-    for declared in access.pages().values():
+    for declared in access.allowed_pages(user):
         tile = declared.tile
-        if tile is None or not declared.allows(user):
+        if tile is None:
             continue
         if tile.audience and not (user.is_superuser or role_codes(user) & set(tile.audience)):
             continue

@@ -51,7 +51,8 @@ declare(
     Page("directory:enterprise_edit", ADMIN),
     Page("directory:enterprise_link_create", ADMIN),
     Page("directory:enterprise_link_end", ADMIN),
-    Page("directory:person_detail", PERSON_READERS),
+    # Holders of directory.view_person see every person; the others the persons of the officials they see.
+    Page("directory:person_detail", PERSON_READERS, sees_all=(Role.ADMINISTRATOR, Role.DISCIPLINE_INSPECTOR, Role.CREDIT_ADMINISTRATOR)),
     Page("directory:person_reveal_id", REVEAL_ID),
     Page("directory:import", ADMIN, menu="directory", label=_("Import"), order=50),
     Page("directory:import_errors", ADMIN),

@@ -1,0 +1,512 @@
+"""The permission matrix, generated from the access declarations (core.access, each app's access.py).
+
+* Every URL pattern and every API operation must be declared (a new URL without a declaration
+  fails here), and every declaration must name a URL or operation that exists.
+* Pages: every declared page x (anonymous + each of the 10 roles), GET; and POST for every
+  principal the declaration refuses, checking that nothing changed (audit events and the
+  app's tables). Allowed: the gate lets the request through (never a login redirect or the
+  gate's 403) and the view answers below 500 (200/302/405 for pages without URL arguments).
+  Refused: anonymous visitors go to the login page, signed-in users get 403 from the gate.
+* API: every operation x (anonymous + each role's session + an API key of each scope):
+  allowed callers get past the gate, refused ones get 401 (anonymous) or 403, and a refused
+  write changes nothing.
+* Object scope: each role that may open an object page (or call an object operation) but does
+  not see every object asks for another party's object and gets 404; the roles declared to
+  see every object get 200.
+
+The data is built once per module (one transaction rolled back at the end); every case runs
+in its own savepoint.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from qinqing.core import access
+from qinqing.core.roles import Role
+from qinqing.core.scopes import SCOPES
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = "anonymous"
+ROLES = [role.value for role in Role]
+PRINCIPALS = [ANONYMOUS, *ROLES]
+KEY_PRINCIPALS = [f"key:{scope}" for scope in sorted(SCOPES)]
+
+
+# --- what exists ------------------------------------------------------------------------------------------------
+def _url_patterns(patterns=None, namespace: str = "", prefix: str = ""):
+    """(view name, route, pattern, top namespace) of every URL pattern."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _url_patterns(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else ""
+            yield name, prefix + str(pattern.pattern), pattern, namespace.split(":", 1)[0]
+
+
+def _pages() -> dict[str, URLPattern]:
+    found = {}
+    for name, _route, pattern, top in _url_patterns():
+        if top in access.SELF_GUARDED_NAMESPACES:
+            continue
+        found[name or f"<unnamed {pattern.pattern}>"] = pattern
+    return found
+
+
+def _operations() -> dict[str, tuple[str, bool]]:
+    """``"METHOD /path"`` -> (the path as routed, whether the operation asks for authentication), from the OpenAPI schema."""
+    from qinqing.api import api
+
+    schema = api.get_openapi_schema(path_prefix="")
+    found = {}
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            key = f"{method.upper()} /{path.strip('/')}"
+            found[key] = (path, bool(operation.get("security")))
+    return found
+
+
+PAGES = _pages()
+OPERATIONS = _operations()
+
+
+def test_every_url_pattern_is_declared():
+    undeclared = sorted(name for name in PAGES if access.page(name) is None)
+    assert not undeclared, f"declare these pages in their app's access.py (core.access.Page): {undeclared}"
+
+
+def test_every_page_declaration_names_a_url():
+    stale = sorted(name for name in access.pages() if name not in PAGES)
+    assert not stale, f"declared pages with no URL pattern: {stale}"
+
+
+def test_every_api_operation_is_declared():
+    undeclared = sorted(key for key in OPERATIONS if access.operation(key) is None)
+    assert not undeclared, f"declare these operations in their app's access.py (core.access.Operation): {undeclared}"
+
+
+def test_every_operation_declaration_names_an_operation():
+    stale = sorted(key for key in access.operations() if key not in OPERATIONS)
+    assert not stale, f"declared operations the API does not have: {stale}"
+
+
+@pytest.mark.parametrize("key", sorted(OPERATIONS))
+def test_public_operations_are_exactly_those_without_authentication(key):
+    declared = access.operation(key)
+    assert declared is not None, key
+    needs_auth = OPERATIONS[key][1]
+    assert (declared.roles is access.PUBLIC) == (not needs_auth), (
+        f"{key}: declared {declared.roles!r} but the API {'asks' if needs_auth else 'does not ask'} for authentication")
+
+
+def test_menus_and_tiles_only_name_declared_pages_with_labels():
+    for name, declared in access.pages().items():
+        if declared.menu:
+            assert declared.label, f"{name} is in menu {declared.menu} without a label"
+            assert declared.menu in access.menu_groups(), f"{name}: menu group {declared.menu} is not declared"
+
+
+# --- the world ------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Users for each role, each with what the demo gives it (an official record, an enterprise), their
+    own objects, and a foreign party's objects (another unit, official, leader and enterprise)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            from qinqing.core.audit import _set_maintenance
+
+            _set_maintenance(False)
+            yield _build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _build_world():
+    from qinqing.appeals.tests import factories as appeal_factories
+    from qinqing.conduct import services as conduct
+    from qinqing.core import clock
+    from qinqing.core.testing import load_test_calendar, make_api_key, make_user
+    from qinqing.directory.models import LinkKind
+    from qinqing.directory.tests import factories
+
+    load_test_calendar()
+    users = {role: make_user(role) for role in ROLES}
+    unit = factories.make_unit(name="区发改局")
+    leader = factories.make_official(unit=unit, name="王领导", position="副局长", user=users[Role.SUPERVISING_LEADER])
+    official = factories.make_official(unit=unit, name="张三", user=users[Role.OFFICIAL], supervising_leader=leader)
+    factories.make_official(unit=unit, name="杨帆", user=users[Role.DEPARTMENT_HANDLER])
+    enterprise = factories.make_enterprise(name="清白实业有限公司")
+    factories.make_membership(user=users[Role.ENTERPRISE_USER], enterprise=enterprise)
+    appeal = appeal_factories.file_appeal(enterprise=enterprise, actor=users[Role.ENTERPRISE_USER])
+
+    # another party: its own unit, leader, official (with an account), enterprise and their objects
+    other_unit = factories.make_unit(name="区审批局")
+    other_leader_user = make_user(Role.SUPERVISING_LEADER)
+    other_leader = factories.make_official(unit=other_unit, name="钱领导", position="局长", user=other_leader_user)
+    other_user = make_user(Role.OFFICIAL)
+    other = factories.make_official(unit=other_unit, name="孙七", user=other_user, supervising_leader=other_leader)
+    other_enterprise = factories.make_enterprise(name="别家科技有限公司")
+    other_enterprise_user = make_user(Role.ENTERPRISE_USER)
+    factories.make_membership(user=other_enterprise_user, enterprise=other_enterprise)
+    other_person = factories.make_person(name="周八")
+    factories.make_link(person=other_person, enterprise=other_enterprise, kind=LinkKind.SHAREHOLDER, share_percent="30")
+    other_appeal = appeal_factories.file_appeal(enterprise=other_enterprise, actor=other_enterprise_user)
+
+    def activity_of(who, user, leader_user):
+        day = clock.today() + datetime.timedelta(days=7)
+        while day.weekday() != 5:
+            day += datetime.timedelta(days=1)
+        activity = conduct.activity_submit(
+            official=who, situation="work_meal", enterprises=[other_enterprise], event_date=day,
+            start_time=datetime.time(18, 0), end_time=datetime.time(20, 0), place="区商会会议室", purpose="商讨营商环境问题",
+            participants="参会人员", cost_per_head=Decimal("80"), alcohol_served=False, no_lottery_confirmed=True,
+            no_unrelated_activities_confirmed=True, actor=user)
+        if leader_user is not None:
+            conduct.activity_decide(activity=activity, approve=True, reason="同意", actor=leader_user)
+        return activity
+
+    def gift_of(who, user):
+        gift = conduct.gift_record(official=who, direction="received", kind="red_envelope", value=Decimal("500"),
+                                   occurred_on=clock.today() - datetime.timedelta(days=3), disposition="pending",
+                                   giver_enterprise=other_enterprise, actor=user)
+        return conduct.gift_hand_in(gift=gift, actor=users[Role.DISCIPLINE_INSPECTOR])
+
+    def recusal_of(who, user):
+        return conduct.recusal_report(official=who, matter_type="appeal", matter_id="X-1", enterprise=other_enterprise,
+                                      description="配偶持股", apply=True, actor=user)
+
+    own = SimpleNamespace(
+        appeal=appeal, activity=activity_of(official, users[Role.OFFICIAL], None), gift=gift_of(official, users[Role.OFFICIAL]),
+        recusal=recusal_of(official, users[Role.OFFICIAL]), unit=unit, official=official, enterprise=enterprise,
+    )
+    foreign = SimpleNamespace(
+        appeal=other_appeal, activity=activity_of(other, other_user, other_leader_user), gift=gift_of(other, other_user),
+        recusal=recusal_of(other, other_user), official=other, enterprise=other_enterprise, person=other_person,
+    )
+    keys = {f"key:{scope}": make_api_key(scope)[1] for scope in SCOPES}
+    return SimpleNamespace(users=users, own=own, foreign=foreign, keys=keys, sessions=_sessions(users))
+
+
+def _sessions(users) -> dict[str, str]:
+    """One logged-in session per role, made once; each case sends its cookie (instead of logging in again)."""
+    from django.test import Client
+
+    sessions = {}
+    for role, user in users.items():
+        client = Client()
+        client.force_login(user)
+        sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
+
+
+@pytest.fixture(scope="module")
+def _shared_client(world):
+    from django.test import Client
+
+    return Client()
+
+
+@pytest.fixture
+def web(_shared_client):
+    """One test client for the module (building a client's middleware stack costs more than a case), with
+    no cookies left from the previous case."""
+    _shared_client.cookies.clear()
+    return _shared_client
+
+
+def _sign_in(client, world, principal: str) -> None:
+    if principal in world.sessions:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[principal]
+
+
+# --- URL arguments ------------------------------------------------------------------------------------------------
+def _page_kwargs(name: str, world) -> dict:
+    """Arguments for a page's URL: the caller's own objects where the page has one, otherwise a value
+    of the converter's type (the gate decides before any object is looked up)."""
+    own = world.own
+    known = {
+        "appeals:detail": {"pk": own.appeal.pk}, "appeals:act": {"pk": own.appeal.pk, "action": "reply"},
+        "appeals_channels:operator_acknowledgement": {"tracking_number": own.appeal.tracking_number},
+        "conduct:activity_detail": {"pk": own.activity.pk}, "conduct:activity_decide": {"pk": own.activity.pk},
+        "conduct:activity_report": {"pk": own.activity.pk}, "conduct:letter_pdf": {"pk": own.activity.pk},
+        "conduct:recusal_decide": {"pk": own.recusal.pk}, "conduct:gift_receipt": {"pk": own.gift.pk},
+        "conduct:gift_receipt_pdf": {"pk": own.gift.pk}, "conduct:gift_hand_in": {"pk": own.gift.pk},
+        "directory:unit_detail": {"pk": own.unit.pk}, "directory:unit_edit": {"pk": own.unit.pk},
+        "directory:official_detail": {"pk": own.official.pk}, "directory:official_edit": {"pk": own.official.pk},
+        "directory:related_person_create": {"pk": own.official.pk},
+        "directory:enterprise_detail": {"pk": own.enterprise.pk}, "directory:enterprise_edit": {"pk": own.enterprise.pk},
+        "directory:enterprise_link_create": {"pk": own.enterprise.pk}, "directory:person_detail": {"pk": own.official.person_id},
+        "directory:person_reveal_id": {"pk": own.official.person_id},
+        "core:calendar_year": {"year": 2026}, "core:calendar_edit": {"year": 2026},
+    }
+    if name in known:
+        return known[name]
+    pattern = PAGES[name]
+    kwargs = {}
+    for argument, converter in pattern.pattern.converters.items():
+        kwargs[argument] = 999999 if type(converter).__name__ == "IntConverter" else "x"
+    return kwargs
+
+
+def _page_url(name: str, world) -> str:
+    return reverse(name, kwargs=_page_kwargs(name, world))
+
+
+def _operation_url(key: str, world, foreign: bool = False) -> str:
+    objects = world.foreign if foreign else world.own
+    path = OPERATIONS[key][0]
+    values = {"tracking_number": objects.appeal.tracking_number, "uscc": objects.enterprise.uscc,
+              "official_id": objects.official.pk, "key": "1", "code": "NOSUCHCODE", "year": 2026}
+    return "/api/v1" + re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), "1")), path)
+
+
+# --- who is allowed ---------------------------------------------------------------------------------------------
+def _allowed(declared, principal: str) -> bool:
+    if declared is None:
+        return False
+    if declared.roles is access.PUBLIC:
+        return True
+    if principal == ANONYMOUS:
+        return False
+    if principal.startswith("key:"):
+        return declared.scope is access.ANY_SCOPE or declared.scope == principal[4:]
+    return declared.roles is access.SIGNED_IN or principal in declared.roles
+
+
+def _app_of_page(name: str) -> str:
+    namespace = name.split(":", 1)[0] if ":" in name else "core"
+    return {"appeals_channels": "appeals"}.get(namespace, namespace)
+
+
+def _snapshot(app_label: str) -> dict:
+    """Audit events and the row count of every table of the app (what a write would change)."""
+    from django.db import connection
+
+    from qinqing.core.models import AuditEvent
+
+    tables = [AuditEvent._meta.db_table] + [model._meta.db_table for model in apps.get_app_config(app_label).get_models()
+                                            if model._meta.managed and not model._meta.proxy]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables))
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+# A write a refused caller sends: plausible fields of the app's forms, so that a view that forgot
+# to check would have something to act on.
+WRITE = {
+    "decision": "approve", "reason": "x", "text": "x", "name": "probe", "scopes": ["audit:read"], "confirm": "1",
+    "refuse": "1", "signatory_name": "x", "accepted": "on", "content": "x", "title": "x", "question": "x", "answer": "x",
+    "code": "X9", "uscc": "91330106MA2B000000", "kind": "shareholder", "official": "1", "matter_type": "appeal",
+    "matter_id": "1", "apply": "on", "description": "x",
+}
+
+# Pages that answer a request the gate let through with a status of their own (they check a signature
+# or an API key themselves, report a health state, or need state the case does not have): the status
+# each may answer besides 200.
+OWN_STATUS = {
+    "appeals_channels:wechat_webhook": {403},  # checks the WeChat signature
+    "healthz_jobs": {401, 403, 503},  # asks for an API key with jobs:read; 503 while the jobs have not run
+    "healthz": {503},  # the database is unreachable
+    "directory:import_errors": {404},  # only after an import left an error workbook in the session
+}
+
+
+def _to_login(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def _page_cases():
+    for name in sorted(PAGES):
+        declared = access.page(name)
+        for principal in PRINCIPALS:
+            yield pytest.param(name, principal, "GET", id=f"{name}-{principal}-GET")
+            if not _allowed(declared, principal):
+                yield pytest.param(name, principal, "POST", id=f"{name}-{principal}-POST")
+
+
+@pytest.mark.parametrize(("name", "principal", "method"), list(_page_cases()))
+def test_page_matrix(world, web, name, principal, method):
+    client = web
+    declared = access.page(name)
+    url = _page_url(name, world)
+    _sign_in(client, world, principal)
+    allowed = _allowed(declared, principal)
+    if method == "POST":
+        before = _snapshot(_app_of_page(name))
+        response = client.post(url, WRITE)
+        assert _snapshot(_app_of_page(name)) == before, f"a refused POST to {url} changed something"
+    else:
+        response = client.get(url)
+    denied_by = getattr(response.wsgi_request, "access_denied", None)
+    if allowed:
+        assert denied_by is None and not _to_login(response), f"{principal} may open {name} but was refused"
+        expected = {200, 302, 405} | OWN_STATUS.get(name, set())
+        if _page_kwargs(name, world):
+            expected |= {400, 404}  # an object the caller may not see, or a value the view refuses
+        assert response.status_code in expected, f"{name} for {principal}: {response.status_code}"
+    elif principal == ANONYMOUS:
+        assert _to_login(response), f"{name} let an anonymous visitor through ({response.status_code})"
+    else:
+        assert response.status_code == 403 and denied_by, f"{name} let {principal} through ({response.status_code})"
+
+
+def _operation_cases():
+    for key in sorted(OPERATIONS):
+        for principal in [*PRINCIPALS, *KEY_PRINCIPALS]:
+            yield pytest.param(key, principal, id=f"{key}-{principal}")
+
+
+def _call(client, world, key: str, principal: str, *, foreign: bool = False, body: dict | None = None):
+    method = key.split(" ", 1)[0]
+    url = _operation_url(key, world, foreign=foreign)
+    headers = {"X-API-Key": world.keys[principal]} if principal.startswith("key:") else {}
+    _sign_in(client, world, principal)
+    if method == "GET":
+        return client.get(url, headers=headers)
+    return client.generic(method, url, data=json.dumps(body or {}), content_type="application/json", headers=headers)
+
+
+@pytest.mark.parametrize(("key", "principal"), list(_operation_cases()))
+def test_api_matrix(world, web, key, principal):
+    client = web
+    declared = access.operation(key)
+    allowed = _allowed(declared, principal)
+    app_label = _app_of_operation(key)
+    write = not key.startswith("GET ")
+    before = _snapshot(app_label) if write and not allowed else None
+    response = _call(client, world, key, principal)
+    denied_by = getattr(response.wsgi_request, "access_denied", None)
+    if allowed:
+        assert response.status_code not in (401, 403) and denied_by is None, (
+            f"{principal} may call {key} but got {response.status_code}: {response.content[:200]!r}")
+        assert response.status_code < 500
+    elif principal == ANONYMOUS:
+        assert response.status_code == 401, f"{key} answered {response.status_code} to an anonymous caller"
+    else:
+        assert response.status_code == 403 and denied_by, f"{key} let {principal} through ({response.status_code})"
+    if before is not None:
+        assert _snapshot(app_label) == before, f"a refused {key} changed something"
+
+
+def _app_of_operation(key: str) -> str:
+    first = key.split(" ", 1)[1].strip("/").split("/", 1)[0]
+    return {"appeals-stats": "appeals", "whoami": "core", "audit": "core", "calendar": "core"}.get(first, first)
+
+
+# --- object scope -------------------------------------------------------------------------------------------------
+# Pages and operations with an object in their URL: another party's object, and how to ask for it.
+# A POST is only sent by the roles that must get 404 (the others would act on it).
+FOREIGN_PAGES = {
+    "appeals:detail": ("GET", lambda f: {"pk": f.appeal.pk}),
+    "appeals:act": ("POST", lambda f: {"pk": f.appeal.pk, "action": "reply"}),
+    "appeals_channels:operator_acknowledgement": ("GET", lambda f: {"tracking_number": f.appeal.tracking_number}),
+    "conduct:activity_detail": ("GET", lambda f: {"pk": f.activity.pk}),
+    "conduct:activity_decide": ("POST", lambda f: {"pk": f.activity.pk}),
+    "conduct:activity_report": ("POST", lambda f: {"pk": f.activity.pk}),
+    "conduct:letter_pdf": ("GET", lambda f: {"pk": f.activity.pk}),
+    "conduct:recusal_decide": ("POST", lambda f: {"pk": f.recusal.pk}),
+    "conduct:gift_receipt": ("GET", lambda f: {"pk": f.gift.pk}),
+    "conduct:gift_receipt_pdf": ("GET", lambda f: {"pk": f.gift.pk}),
+    "directory:official_detail": ("GET", lambda f: {"pk": f.official.pk}),
+    "directory:enterprise_detail": ("GET", lambda f: {"pk": f.enterprise.pk}),
+    "directory:person_detail": ("GET", lambda f: {"pk": f.person.pk}),
+}
+FOREIGN_OPERATIONS = {
+    "GET /appeals/{tracking_number}": None,
+    "POST /appeals/{tracking_number}/transitions": {"action": "reply", "data": {"text": "x"}},
+    "GET /appeals/{tracking_number}/timeline": None,
+    "POST /appeals/{tracking_number}/rating": {"satisfaction": "satisfied", "comment": ""},
+    "GET /appeals/{tracking_number}/routing-suggestion": None,
+    "GET /appeals/{tracking_number}/answer-suggestions": None,
+}
+# Object URLs with no narrower scope: everyone the declaration admits may see every such object.
+NOT_SCOPED = {
+    "appeals:knowledge_edit": "editors work on the whole library",
+    "appeals:knowledge_publish": "editors work on the whole library",
+    "core:api_key_revoke": "administrators only",
+    "core:calendar_year": "a public calendar year; administrators only",
+    "core:calendar_edit": "administrators only",
+    "core:calendar_notice": "administrators only",
+    "conduct:gift_hand_in": "the discipline office takes in any official's gift",
+    "directory:unit_detail": "units are public bodies (article 2)",
+    "directory:unit_edit": "administrators only",
+    "directory:official_edit": "administrators only",
+    "directory:related_person_create": "administrators only",
+    "directory:related_person_end": "administrators only",
+    "directory:enterprise_edit": "administrators only",
+    "directory:enterprise_link_create": "administrators only",
+    "directory:enterprise_link_end": "administrators only",
+    "directory:person_reveal_id": "administrators and the discipline office see every person",
+    "directory:import_template": "not an object: a template kind",
+    "policy:article": "the policy is public",
+    "GET /policy/articles/{key}": "the policy is public",
+    "GET /directory/enterprises/{uscc}": "every role admitted sees every enterprise",
+    "GET /conduct/letters/{code}": "public verification by code",
+    "GET /conduct/officials/{official_id}/conflicts": "the discipline office sees every official",
+    "GET /calendar/years/{year}": "a calendar year is public information",
+}
+
+
+def test_every_object_url_has_an_object_scope_row():
+    missing = sorted(name for name, pattern in PAGES.items()
+                     if pattern.pattern.converters and name not in FOREIGN_PAGES and name not in NOT_SCOPED)
+    missing += sorted(key for key in OPERATIONS if "{" in key and key not in FOREIGN_OPERATIONS and key not in NOT_SCOPED)
+    assert not missing, f"add another party's object to FOREIGN_PAGES / FOREIGN_OPERATIONS (or a reason to NOT_SCOPED): {missing}"
+
+
+def _scope_cases():
+    for name, (method, _kwargs) in sorted(FOREIGN_PAGES.items()):
+        declared = access.page(name)
+        for role in ROLES:
+            if declared is None or not _allowed(declared, role):
+                continue
+            sees_all = role in declared.sees_all
+            if method == "POST" and sees_all:
+                continue
+            yield pytest.param("page", name, role, sees_all, id=f"{name}-{role}")
+    for key in sorted(FOREIGN_OPERATIONS):
+        declared = access.operation(key)
+        for role in ROLES:
+            if declared is None or not _allowed(declared, role):
+                continue
+            sees_all = role in declared.sees_all
+            if not key.startswith("GET ") and sees_all:
+                continue
+            yield pytest.param("operation", key, role, sees_all, id=f"{key}-{role}")
+
+
+@pytest.mark.parametrize(("kind", "name", "role", "sees_all"), list(_scope_cases()))
+def test_object_scope(world, web, kind, name, role, sees_all):
+    client = web
+    _sign_in(client, world, role)
+    if kind == "page":
+        method, kwargs = FOREIGN_PAGES[name]
+        url = reverse(name, kwargs=kwargs(world.foreign))
+        before = _snapshot(_app_of_page(name))
+        response = client.get(url) if method == "GET" else client.post(url, WRITE)
+        app_label = _app_of_page(name)
+    else:
+        before = _snapshot(_app_of_operation(name))
+        response = _call(client, world, name, role, foreign=True, body=FOREIGN_OPERATIONS[name])
+        app_label = _app_of_operation(name)
+    if sees_all:
+        assert response.status_code == 200, f"{role} sees every object behind {name} but got {response.status_code}"
+    else:
+        assert response.status_code == 404, f"{role} asked {name} for another party's object: {response.status_code}"
+        assert _snapshot(app_label) == before
