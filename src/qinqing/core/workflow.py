@@ -58,7 +58,8 @@ from django.utils.translation import gettext_lazy as _
 from . import audit
 from .errors import Conflict, PermissionDeniedError, ServiceError
 
-__all__ = ["ActorRule", "Change", "Transition", "Workflow", "allowed_actions", "may_act", "transition"]
+__all__ = ["ActorRule", "Change", "Transition", "Workflow", "allowed_actions", "check_actor", "declared", "may_act", "registry",
+           "transition"]
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,6 @@ class Change:
     notify: list[str] | str = field(default_factory=list)  # messages for the workflow's recipient
     details: dict | None = None  # extra audit details
     events: list[dict] = field(default_factory=list)  # audit events of other rows (record_events entries)
-    action: str | None = None  # audit action name when it differs from the transition's
 
 
 # Every declared workflow by name (filled as the apps' services modules are imported).
@@ -191,7 +191,7 @@ def transition(workflow: Workflow, obj, action: str, *, actor, apply: Callable[[
         messages = [change.notify] if isinstance(change.notify, str) else list(change.notify)
         queued = [workflow.notify(locked, text) for text in messages if text] if workflow.notify else []
         # Audit last, in one append: the chain's head lock is held only from here to the commit.
-        main = {"actor": actor, "action": f"{workflow.name}.{change.action or action}", "instance": locked, "before": before,
+        main = {"actor": actor, "action": f"{workflow.name}.{action}", "instance": locked, "before": before,
                 "details": {"article": rule.article, **(change.details or {})}}
         audit.record_events([*change.events, main])
         if queued and workflow.deliver is not None:
