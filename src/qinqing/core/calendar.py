@@ -239,14 +239,18 @@ WARNING_FROM_MONTH = 11
 
 
 def next_year_warning(today: datetime.date | None = None) -> dict | None:
-    """From 1 November until next year's schedule is loaded: ``{"year", "provisional",
-    "days_left"}`` for the warning administrators and the supervision office see; else None."""
+    """From 1 November until next year's schedule is loaded — and on into that year if it is
+    still not loaded (``days_left`` 0) — ``{"year", "provisional", "days_left"}`` for the warning
+    administrators and the supervision office see; else None."""
     from . import clock
 
     today = today or clock.today()
+    current = snapshot()
+    if current.years and today.year not in current.years:
+        # The year has begun and its schedule is still not loaded: keep warning (days_left 0).
+        return {"year": today.year, "provisional": current.provisional_year == today.year, "days_left": 0}
     if today.month < WARNING_FROM_MONTH:
         return None
-    current = snapshot()
     year = today.year + 1
     if year in current.years:
         return None

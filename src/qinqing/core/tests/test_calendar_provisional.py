@@ -115,11 +115,22 @@ def test_warning_every_day_from_1_november_until_the_year_is_loaded(loaded, froz
 
 
 @pytest.mark.django_db
-def test_the_warning_says_when_next_year_cannot_even_be_counted_provisionally(db, frozen_clock):
+def test_the_warning_goes_on_into_the_new_year_while_it_is_not_loaded(loaded, frozen_clock, client, make_user):
+    frozen_clock("2027-01-04 08:00")
+    assert calendar.next_year_warning() == {"year": 2027, "provisional": True, "days_left": 0}
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    assert 'data-testid="calendar-warning"' in client.get("/").content.decode()
+    frozen_clock("2027-06-01 08:00")
+    calendar_year_set(year=2027, holidays=[(D(2027, 1, 1), "元旦")], workdays=[], actor=SystemActor("test"))
+    assert calendar.next_year_warning() is None, "June, 2027 loaded: nothing to warn about"
+
+
+@pytest.mark.django_db
+def test_the_current_year_unloaded_comes_first(db, frozen_clock):
     calendar.invalidate()
     calendar_seed_years(years=[2025], actor=SystemActor("test"))
     frozen_clock("2026-11-15 08:00")
-    assert calendar.next_year_warning() == {"year": 2027, "provisional": False, "days_left": 47}
+    assert calendar.next_year_warning() == {"year": 2026, "provisional": True, "days_left": 0}
     calendar.invalidate()
 
 
