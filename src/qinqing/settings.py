@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "qinqing.policy",
     "qinqing.appeals",
     "qinqing.conduct",
+    "qinqing.integrity",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("directory/", include("qinqing.directory.urls")),
     path("appeals/", include("qinqing.appeals.urls")),
     path("conduct/", include("qinqing.conduct.urls")),
+    path("integrity/", include("qinqing.integrity.urls")),
     path("", include("qinqing.appeals.channels_urls")),
     path("", include("qinqing.core.urls")),
 ]

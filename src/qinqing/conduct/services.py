@@ -304,13 +304,14 @@ def recusal_refuse(*, recusal: Recusal, reason: str, actor) -> Lead:
 
 # --- integrity hook -------------------------------------------------------------------------------
 def is_enterprise_restricted(enterprise: Enterprise) -> bool:
-    """Whether the enterprise is on the integrity blacklist (article 21).
+    """Whether the enterprise (or its head) is bound by any of article 21's restrictions today.
 
-    The integrity app does not exist yet, so this answers False for every enterprise. When it
-    lands, replace the body with a call to its selector; the pre-approval finding then turns
-    from a warning into a block. It never invents a positive answer.
+    Asks the integrity app's eligibility service (every answer is logged there); the
+    pre-approval shows a restricted enterprise as a warning citing article 21.
     """
-    return False
+    from qinqing.integrity.services import eligibility
+
+    return not eligibility(enterprise=enterprise, purpose="conduct.activity_check").eligible
 
 
 # --- pre-approval of enterprise events (article 14) -------------------------------------------------

@@ -147,3 +147,14 @@ def read_rows(source: str | os.PathLike | IO[bytes] | bytes, *, filename: str | 
             yield Row(number=number, values=mapped, original=original)
 
     return [field for field in fields if field], rows()
+
+
+# --- import kinds of other apps ---------------------------------------------------------------
+# ``./qinqing import KIND FILE`` (the directory's command) also runs the kinds other apps
+# register here: kind -> dotted path of ``import_file(source, *, actor, dry_run, progress_factory)``
+# returning a report with ``imported/updated/unchanged/rejected`` (the directory's shape).
+IMPORTERS: dict[str, str] = {}
+
+
+def register_importer(kind: str, dotted_path: str) -> None:
+    IMPORTERS[kind] = dotted_path

@@ -1,0 +1,44 @@
+"""Who may open each integrity page and call each integrity API operation (articles 20, 21).
+
+The credit administrator keeps the records and the blacklist and decides objections and
+early removals; the discipline office and administrators read everything; an enterprise
+user sees their own enterprise's records, evaluation and listings and files objections and
+credit-repair applications there. Other systems ask the eligibility API with an API key of
+scope ``integrity:query``; officials' departments may ask from their session.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core.access import Operation, Page, Tile, declare, menu_group
+from qinqing.core.roles import Role
+
+CREDIT = (Role.CREDIT_ADMINISTRATOR,)
+READERS = (Role.CREDIT_ADMINISTRATOR, Role.DISCIPLINE_INSPECTOR, Role.ADMINISTRATOR)
+ASKERS = (*READERS, Role.DEPARTMENT_HANDLER)
+ENTERPRISE = (Role.ENTERPRISE_USER,)
+
+menu_group("integrity", _("Integrity"), order=30)
+
+declare(
+    Page("integrity:listings", READERS, menu="integrity", label=_("Blacklist"), order=10,
+         tile=Tile("integrity_listings", _("Blacklist and restrictions"),
+                   _("List enterprises and heads, the three restrictions with their periods, objections and early removal."),
+                   _("Article 21"))),
+    Page("integrity:listing_new", CREDIT, menu="integrity", label=_("New listing decision"), order=20),
+    Page("integrity:listing_detail", READERS, sees_all=READERS),
+    Page("integrity:application_decide", CREDIT),
+    Page("integrity:notice_delivered", CREDIT),
+    Page("integrity:records", READERS, menu="integrity", label=_("Integrity records"), order=30,
+         tile=Tile("integrity_records", _("Integrity records"), _("Honours, clean records, pledges, convictions, outside lists."),
+                   _("Articles 20, 21"))),
+    Page("integrity:enterprise", READERS, sees_all=READERS),
+    Page("integrity:check", ASKERS, menu="integrity", label=_("Eligibility check"), order=40,
+         tile=Tile("integrity_check", _("Eligibility check"), _("May this enterprise or person take part in this activity today?"),
+                   _("Article 21"))),
+    Page("integrity:mine", ENTERPRISE, menu="integrity", label=_("Our integrity record"), order=50,
+         tile=Tile("integrity_mine", _("Our integrity record"), _("Records, listings and restrictions; objections and credit repair."),
+                   _("Article 21"))),
+    Operation("GET /integrity/eligibility", ASKERS, scope="integrity:query"),
+    Operation("POST /integrity/eligibility/batch", ASKERS, scope="integrity:query"),
+    Operation("GET /integrity/checks/{check_id}", ASKERS, scope="integrity:query"),
+)

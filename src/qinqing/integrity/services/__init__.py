@@ -1,0 +1,26 @@
+"""Integrity services (articles 20, 21): every write in one transaction with its audit events.
+
+- ``records``: integrity records (add, withdraw).
+- ``listings``: the blacklist decision with its restrictions, the notice, objections and
+  credit repair / early removal on ``core.workflow``.
+- ``eligibility``: the one question every module asks — may this enterprise or person take
+  part in this activity today? — logged for every answer.
+"""
+
+from .eligibility import (  # noqa: F401
+    EligibilityAnswer,
+    eligibility,
+    eligibility_batch,
+    is_enterprise_restricted,
+    parse_activity,
+)
+from .listings import (  # noqa: F401
+    APPLICATION_WORKFLOW,
+    LISTING_SERIES,
+    application_file,
+    application_grant,
+    application_refuse,
+    listing_decide,
+    notice_delivered,
+)
+from .records import record_add, record_withdraw  # noqa: F401

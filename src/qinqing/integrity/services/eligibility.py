@@ -1,0 +1,339 @@
+"""Eligibility (article 21): may this enterprise or person take part in this activity today?
+
+``eligibility`` is the one call every module makes (conduct's pre-approval, the API, later
+modules). It reads the restrictions in force on the day (``core.clock``: a restriction that
+ended yesterday or starts tomorrow does not count, with no job needed), counts the
+restrictions of an enterprise's head (its legal representative in the directory) against the
+enterprise for the same activities, and logs every answer in ``EligibilityCheck`` with a
+keyed digest, so that ``verify_check`` can show later what was answered and when.
+
+A name alone (the fallback) is matched against the listed parties and the directory after
+normalisation (``integrity.names``); the answer carries the candidates with scores and
+reasons, and is never a silent "eligible" while a listed party resembles the name.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core import clock, db
+from qinqing.core.crypto import blind_index, hmac_sm3_hex
+from qinqing.core.errors import ServiceError
+from qinqing.core.identifiers import mask_resident_id
+from qinqing.directory.models import Enterprise
+
+from .. import names
+from ..models import CATEGORY_OF, Activity, EligibilityCheck, Listing, ListingStatus, Restriction
+from ._party import clean_id_number, clean_uscc
+
+BATCH_LIMIT = 500
+NAME_CANDIDATE_LIMIT = 10
+CATEGORY_NUMERALS = {1: "(一)", 2: "(二)", 3: "(三)"}
+
+
+def parse_activity(value: str | None) -> str:
+    """An activity code ('' = any activity); unknown codes are refused naming the field."""
+    value = (value or "").strip()
+    if value and value not in Activity.values:
+        raise ServiceError(_("Unknown activity %(activity)s; use one of: %(allowed)s."), code="unknown_activity", field="activity",
+                           params={"activity": value, "allowed": ", ".join(Activity.values)})
+    return value
+
+
+@dataclass
+class EligibilityAnswer:
+    eligible: bool
+    restrictions: list[dict]
+    check_id: str
+    checked_at: datetime.datetime
+    query_kind: str
+    query: str
+    activity: str
+    certain: bool = True
+    party: dict | None = None
+    candidates: list[dict] = field(default_factory=list)
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return {"eligible": self.eligible, "restrictions": self.restrictions, "check_id": self.check_id,
+                "checked_at": self.checked_at.isoformat(), "activity": self.activity or None, "query_kind": self.query_kind,
+                "query": self.query, "certain": self.certain, "party": self.party, "candidates": self.candidates, "note": self.note}
+
+
+# --- reading the restrictions in force ----------------------------------------------------------------------------
+def _in_force(day: datetime.date, activity: str):
+    # The listing's status is not read: revoking or removing a listing lifts its restrictions from that day
+    # (``lifted_on``), so an answer for an earlier day stays what it was.
+    query = Restriction.objects.filter(start__lte=day, end__gte=day).filter(
+        Q(lifted_on__isnull=True) | Q(lifted_on__gt=day))
+    return query.filter(activity=activity) if activity else query
+
+
+def _rows(day: datetime.date, activity: str, *, usccs=(), id_indexes=()) -> list[dict]:
+    usccs, id_indexes = [u for u in usccs if u], [i for i in id_indexes if i]
+    if not usccs and not id_indexes:
+        return []
+    party = Q()
+    if usccs:
+        party |= Q(listing__uscc__in=usccs)
+    if id_indexes:
+        party |= Q(listing__id_index__in=id_indexes)
+    return list(_in_force(day, activity).filter(party).order_by("activity", "start").values(
+        "activity", "start", "end", "listing__number", "listing__article", "listing__kind", "listing__name", "listing__uscc",
+        "listing__id_index"))
+
+
+def _restriction_out(row: dict, *, via_head: bool) -> dict:
+    article = row["listing__article"]
+    basis = f"{row['listing__number']} · {_t('article')} {article}{CATEGORY_NUMERALS[CATEGORY_OF[row['activity']]]}"
+    if via_head:
+        basis += " · " + _t("the enterprise's head %(name)s is listed") % {"name": row["listing__name"]}
+    return {"activity": row["activity"], "start": row["start"].isoformat(), "end": row["end"].isoformat(), "basis": basis,
+            "listing": row["listing__number"], "via_head": via_head}
+
+
+def _heads(usccs: list[str]) -> dict[str, tuple[str, str, str]]:
+    """uscc -> (enterprise name, head's ID blind index, head's name) from the directory."""
+    rows = Enterprise.objects.filter(uscc__in=usccs).values_list("uscc", "name", "legal_representative__resident_id_index",
+                                                                  "legal_representative__name")
+    return {uscc: (name, index or "", head or "") for uscc, name, index, head in rows}
+
+
+def _enterprise_restrictions(day, activity, usccs: list[str]) -> dict[str, tuple[list[dict], dict]]:
+    """uscc -> (restrictions, party) for many enterprises in two queries (own listings and their heads')."""
+    heads = _heads(usccs)
+    head_indexes = [index for _name, index, _head in heads.values() if index]
+    rows = _rows(day, activity, usccs=usccs, id_indexes=head_indexes)
+    by_uscc: dict[str, list[dict]] = {}
+    by_index: dict[str, list[dict]] = {}
+    for row in rows:
+        if row["listing__uscc"]:
+            by_uscc.setdefault(row["listing__uscc"], []).append(row)
+        if row["listing__id_index"]:
+            by_index.setdefault(row["listing__id_index"], []).append(row)
+    out = {}
+    for uscc in usccs:
+        name, index, head = heads.get(uscc, ("", "", ""))
+        own = [_restriction_out(row, via_head=False) for row in by_uscc.get(uscc, [])]
+        through_head = [_restriction_out(row, via_head=True) for row in by_index.get(index, [])] if index else []
+        party = {"kind": "enterprise", "uscc": uscc, "name": name or (by_uscc[uscc][0]["listing__name"] if uscc in by_uscc else ""),
+                 "in_directory": uscc in heads, "head": head}
+        out[uscc] = (own + through_head, party)
+    return out
+
+
+def _person_restrictions(day, activity, index: str) -> list[dict]:
+    return [_restriction_out(row, via_head=False) for row in _rows(day, activity, id_indexes=[index])]
+
+
+# --- the name fallback ----------------------------------------------------------------------------------------------
+def _name_candidates(name: str, day: datetime.date, activity: str) -> list[dict]:
+    key = names.name_key(name)
+    core = names.core_of(key)
+    if len(core) < 2:
+        return []
+    probes = {core} | ({core[:4]} if len(core) > 4 else set()) | ({core[-4:]} if len(core) > 4 else set())
+    listing_filter = Q()
+    for probe in probes:
+        listing_filter |= Q(name_key__contains=probe)
+    listed = {}
+    for row in Listing.objects.filter(listing_filter, status=ListingStatus.IN_FORCE).values("name", "uscc", "id_index")[:200]:
+        listed.setdefault((row["uscc"], row["id_index"]), row["name"])
+    enterprise_filter = Q()
+    for probe in {name.strip(), core, core[:4]}:
+        if len(probe) >= 2:
+            enterprise_filter |= Q(name__contains=probe)
+    known = dict(Enterprise.objects.filter(enterprise_filter).values_list("uscc", "name")[:200])
+    scored = []
+    for uscc, candidate in known.items():
+        found = names.match(name, candidate)
+        if found:
+            scored.append({"kind": "enterprise", "uscc": uscc, "name": candidate, "score": found.score, "reason": found.reason})
+    for (uscc, index), candidate in listed.items():
+        if uscc and uscc in known:
+            continue
+        found = names.match(name, candidate)
+        if found:
+            scored.append({"kind": "enterprise" if uscc else "person", "uscc": uscc, "id_index": index, "name": candidate,
+                           "score": found.score, "reason": found.reason})
+    scored.sort(key=lambda c: (-c["score"], c["name"]))
+    scored = scored[:NAME_CANDIDATE_LIMIT]
+    usccs = [c["uscc"] for c in scored if c["uscc"]]
+    by_enterprise = _enterprise_restrictions(day, activity, usccs) if usccs else {}
+    for candidate in scored:
+        if candidate["uscc"]:
+            candidate["restrictions"] = by_enterprise[candidate["uscc"]][0]
+        else:
+            candidate["restrictions"] = _person_restrictions(day, activity, candidate["id_index"])
+        candidate["restricted"] = bool(candidate["restrictions"])
+        index = candidate.pop("id_index", "")
+        candidate["id_number"] = "" if not index else "***"
+    return scored
+
+
+def _by_name(name: str, day, activity) -> tuple[bool, bool, list[dict], dict | None, list[dict], str]:
+    """(eligible, certain, restrictions, party, candidates, note) for a name."""
+    candidates = _name_candidates(name, day, activity)
+    exact = [c for c in candidates if c["score"] >= 1.0]
+    restricted = [c for c in candidates if c["restricted"]]
+    if len(exact) == 1 and (not restricted or restricted == exact):
+        match = exact[0]
+        party = {"kind": match["kind"], "uscc": match["uscc"], "name": match["name"]}
+        return (not match["restricted"], True, match["restrictions"], party, candidates,
+                _t("The name matches exactly one party; answered for it. Check by code to be sure."))
+    if restricted:
+        return (False, False, [], None, candidates,
+                _t("A listed party's name resembles this name: not eligible until checked by unified social credit code "
+                   "or resident ID number."))
+    if len(exact) > 1:
+        return (True, False, [], None, candidates,
+                _t("Several parties share this name and none of them is restricted; check by code to be sure."))
+    return (True, False, [], None, candidates,
+            _t("No listed party's name resembles this name. A name is not proof of identity: check by code to be sure."))
+
+
+# --- the log --------------------------------------------------------------------------------------------------------
+def _caller_label(caller) -> str:
+    if caller is None:
+        return ""
+    from qinqing.core.models import ApiKey
+
+    if isinstance(caller, ApiKey):
+        return f"api_key:{caller.name}"
+    if getattr(caller, "is_authenticated", False):
+        return f"user:{caller.get_username()}"
+    return str(caller)
+
+
+def check_digest(row: EligibilityCheck | dict) -> str:
+    get = row.get if isinstance(row, dict) else (lambda name: getattr(row, name))
+    checked_at = get("checked_at")
+    payload = json.dumps({"check_id": get("check_id"), "checked_at": checked_at.isoformat() if hasattr(checked_at, "isoformat") else checked_at,
+                          "caller": get("caller"), "query_kind": get("query_kind"), "query": get("query"),
+                          "activity": get("activity"), "eligible": get("eligible"), "answer": get("answer")},
+                         sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hmac_sm3_hex(payload.encode(), purpose="audit")
+
+
+def _log(answers: list[EligibilityAnswer], *, caller, purpose: str, query_indexes: list[str], batch_id: str = "") -> None:
+    label = _caller_label(caller)[:200]
+    rows = []
+    for answer, index in zip(answers, query_indexes, strict=True):
+        row = EligibilityCheck(check_id=answer.check_id, checked_at=answer.checked_at, caller=label, purpose=purpose[:64],
+                               query_kind=answer.query_kind, query=answer.query[:300], query_index=index, activity=answer.activity,
+                               eligible=answer.eligible, answer=answer.as_dict(), batch_id=batch_id)
+        row.digest = check_digest({"check_id": row.check_id, "checked_at": row.checked_at, "caller": row.caller,
+                                   "query_kind": row.query_kind, "query": row.query, "activity": row.activity,
+                                   "eligible": row.eligible, "answer": row.answer})
+        rows.append(row)
+    if len(rows) == 1:
+        db.insert_instance(rows[0])
+    else:
+        db.insert_rows(EligibilityCheck, rows)
+
+
+# --- the service ----------------------------------------------------------------------------------------------------
+@dataclass
+class _Query:
+    kind: str
+    shown: str
+    index: str
+    uscc: str = ""
+    id_index: str = ""
+    name: str = ""
+
+
+def _parse(*, uscc=None, id_number=None, name=None, enterprise=None, person=None, field_prefix: str = "") -> _Query:
+    if enterprise is not None:
+        return _Query("uscc", enterprise.uscc, enterprise.uscc, uscc=enterprise.uscc)
+    if person is not None:
+        if not person.resident_id_index:
+            raise ServiceError(_("This person has no resident ID number in the directory."), code="required",
+                               field=f"{field_prefix}id_number")
+        return _Query("id_number", mask_resident_id(person.resident_id), person.resident_id_index, id_index=person.resident_id_index)
+    if (uscc or "").strip():
+        code = clean_uscc(uscc, field=f"{field_prefix}uscc")
+        return _Query("uscc", code, code, uscc=code)
+    if (id_number or "").strip():
+        number = clean_id_number(id_number, field=f"{field_prefix}id_number")
+        index = blind_index(number)
+        return _Query("id_number", mask_resident_id(number), index, id_index=index)
+    if (name or "").strip():
+        return _Query("name", name.strip()[:200], "", name=name.strip()[:200])
+    raise ServiceError(_("Give uscc (an enterprise), id_number (a person) or, failing both, name."), code="required",
+                       field=f"{field_prefix}uscc")
+
+
+def _answer(query: _Query, day, activity, now, by_enterprise=None) -> EligibilityAnswer:
+    check_id = uuid.uuid4().hex
+    if query.kind == "uscc":
+        restrictions, party = (by_enterprise or _enterprise_restrictions(day, activity, [query.uscc]))[query.uscc]
+        return EligibilityAnswer(not restrictions, restrictions, check_id, now, "uscc", query.shown, activity, party=party)
+    if query.kind == "id_number":
+        restrictions = _person_restrictions(day, activity, query.id_index)
+        return EligibilityAnswer(not restrictions, restrictions, check_id, now, "id_number", query.shown, activity,
+                                 party={"kind": "person", "id_number": query.shown})
+    eligible, certain, restrictions, party, candidates, note = _by_name(query.name, day, activity)
+    return EligibilityAnswer(eligible, restrictions, check_id, now, "name", query.shown, activity, certain=certain, party=party,
+                             candidates=candidates, note=note)
+
+
+def eligibility(*, activity: str | None = None, uscc: str | None = None, id_number: str | None = None, name: str | None = None,
+                enterprise=None, person=None, caller=None, purpose: str = "", log: bool = True) -> EligibilityAnswer:
+    """Whether the party may take part in ``activity`` today ('' or None: in every activity), logged.
+
+    Give one of ``enterprise`` / ``uscc`` (an enterprise: its own restrictions and its head's),
+    ``person`` / ``id_number`` (a person), or ``name`` (the fallback, with candidates).
+    """
+    activity = parse_activity(activity)
+    query = _parse(uscc=uscc, id_number=id_number, name=name, enterprise=enterprise, person=person)
+    now = clock.now()
+    answer = _answer(query, clock.local(now).date(), activity, now)
+    if log:
+        _log([answer], caller=caller, purpose=purpose, query_indexes=[query.index])
+    return answer
+
+
+def eligibility_batch(*, parties: list[dict], activity: str | None = None, caller=None, purpose: str = "") -> tuple[str, list[EligibilityAnswer]]:
+    """Up to ``BATCH_LIMIT`` parties (each a dict with uscc, id_number or name, and optionally its own activity), logged
+    under one batch id. The enterprises are read in two queries whatever their number."""
+    if not isinstance(parties, list) or not parties:
+        raise ServiceError(_("Give at least one party."), code="required", field="parties")
+    if len(parties) > BATCH_LIMIT:
+        raise ServiceError(_("A batch holds at most %(limit)d parties; this one has %(count)d."), code="batch_too_large",
+                           field="parties", params={"limit": BATCH_LIMIT, "count": len(parties)})
+    default_activity = parse_activity(activity)
+    queries = []
+    for position, party in enumerate(parties):
+        prefix = f"parties.{position}."
+        if not isinstance(party, dict):
+            raise ServiceError(_("Each party is an object with uscc, id_number or name."), code="invalid", field=f"parties.{position}")
+        try:
+            own_activity = parse_activity(party.get("activity")) if party.get("activity") else default_activity
+        except ServiceError as error:
+            error.field = prefix + "activity"
+            raise
+        queries.append((_parse(uscc=party.get("uscc"), id_number=party.get("id_number"), name=party.get("name"), field_prefix=prefix),
+                        own_activity))
+    now = clock.now()
+    day = clock.local(now).date()
+    by_activity: dict[str, dict] = {}
+    for act in {a for _q, a in queries}:
+        usccs = sorted({q.uscc for q, a in queries if a == act and q.kind == "uscc"})
+        by_activity[act] = _enterprise_restrictions(day, act, usccs) if usccs else {}
+    answers = [_answer(q, day, a, now, by_activity[a]) for q, a in queries]
+    batch_id = uuid.uuid4().hex
+    _log(answers, caller=caller, purpose=purpose, query_indexes=[q.index for q, _a in queries], batch_id=batch_id)
+    return batch_id, answers
+
+
+def is_enterprise_restricted(enterprise, *, activity: str = "", purpose: str = "") -> bool:
+    """Whether any of article 21's restrictions (or the one for ``activity``) binds the enterprise today, its head's included."""
+    return not eligibility(enterprise=enterprise, activity=activity, purpose=purpose or "is_enterprise_restricted").eligible

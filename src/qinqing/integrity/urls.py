@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "integrity"
+
+urlpatterns = [
+    path("", views.listings_page, name="listings"),
+    path("listings/new/", views.listing_new, name="listing_new"),
+    path("listings/<int:pk>/", views.listing_detail, name="listing_detail"),
+    path("applications/<int:pk>/decide/", views.application_decide, name="application_decide"),
+    path("notices/<int:pk>/delivered/", views.notice_delivered, name="notice_delivered"),
+    path("records/", views.records_page, name="records"),
+    path("enterprises/<int:pk>/", views.enterprise_page, name="enterprise"),
+    path("check/", views.check_page, name="check"),
+    path("mine/", views.mine, name="mine"),
+]

@@ -1,0 +1,198 @@
+"""Integrity pages (articles 20, 21). Thin: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qinqing.core import clock, workflow
+from qinqing.core.errors import NotFound, ServiceError
+
+from . import selectors, services
+from .forms import ApplicationForm, CheckForm, DecisionForm, DeliveryForm, ListingForm, RecordForm
+from .models import CATEGORY_LABELS, CATEGORY_OF, Application, ListingNotice
+
+
+def found_or_404(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404 from error
+
+    return wrapped
+
+
+def _form_error(form, error: ServiceError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.text())
+
+
+def _page(request, rows, size=50):
+    return Paginator(rows, size).get_page(request.GET.get("page"))
+
+
+def _listing_rows(listings, today):
+    return [{"listing": listing, "state": listing.state_on(today), "restrictions": list(listing.restrictions.all())}
+            for listing in listings]
+
+
+@found_or_404
+def listings_page(request):
+    state = request.GET.get("state", "")
+    query = (request.GET.get("q") or "").strip()
+    page = _page(request, selectors.listings(state=state, query=query))
+    today = clock.today()
+    return render(request, "integrity/listings.html", {
+        "page": page, "rows": _listing_rows(page.object_list, today), "state": state, "q": query, "today": today,
+        "pending": selectors.pending_applications()[:50]})
+
+
+def listing_new(request):
+    form = ListingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            listing = services.listing_decide(
+                uscc=data["uscc"], id_number=data["id_number"], name=data["name"], kind=data["kind"], grounds=data["grounds"],
+                evidence=data["evidence"], number=data["number"], decided_on=data["decided_on"], restrictions=form.restrictions(),
+                publication=data["publication"], objection_days=data["objection_days"], minimum_days=data["minimum_days"],
+                actor=request.user)
+        except ServiceError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Listing %(number)s decided.") % {"number": listing.number})
+            return redirect("integrity:listing_detail", pk=listing.pk)
+    return render(request, "integrity/listing_form.html", {"form": form})
+
+
+@found_or_404
+def listing_detail(request, pk: int):
+    listing = selectors.listing(request.user, pk)
+    today = clock.today()
+    applications = [{"application": a, "actions": workflow.allowed_actions(services.APPLICATION_WORKFLOW, request.user, a)}
+                    for a in listing.applications.all()]
+    restrictions = [{"restriction": r, "in_force": listing.status == "in_force" and r.in_force(today),
+                     "category": CATEGORY_LABELS[CATEGORY_OF[r.activity]]} for r in listing.restrictions.all()]
+    return render(request, "integrity/listing_detail.html", {
+        "listing": listing, "state": listing.state_on(today), "restrictions": restrictions, "applications": applications,
+        "notices": list(listing.notices.all()), "decision_form": DecisionForm(), "delivery_form": DeliveryForm(initial={"delivered_on": today}),
+        "records": list(listing.records.all())})
+
+
+@require_POST
+@found_or_404
+def application_decide(request, pk: int):
+    application = Application.objects.filter(pk=pk).first()
+    if application is None:
+        raise NotFound()
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        decide = services.application_grant if form.cleaned_data["decision"] == "grant" else services.application_refuse
+        try:
+            decide(application=application, reason=form.cleaned_data["reason"], actor=request.user)
+            messages.success(request, _("Decision recorded."))
+        except ServiceError as error:
+            messages.error(request, error.text())
+    else:
+        messages.error(request, _("Choose a decision and give the reason."))
+    return redirect("integrity:listing_detail", pk=application.listing_id)
+
+
+@require_POST
+@found_or_404
+def notice_delivered(request, pk: int):
+    notice = ListingNotice.objects.filter(pk=pk).first()
+    if notice is None:
+        raise NotFound()
+    form = DeliveryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.notice_delivered(notice=notice, delivered_on=form.cleaned_data["delivered_on"], note=form.cleaned_data["note"],
+                                      actor=request.user)
+            messages.success(request, _("Delivery recorded."))
+        except ServiceError as error:
+            messages.error(request, error.text())
+    else:
+        messages.error(request, _("Give the delivery date and how it was delivered."))
+    return redirect("integrity:listing_detail", pk=notice.listing_id)
+
+
+def records_page(request):
+    from qinqing.core.roles import Role, has_role
+
+    may_add = request.user.is_superuser or has_role(request.user, Role.CREDIT_ADMINISTRATOR)
+    form = RecordForm(request.POST or None) if may_add else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_add(uscc=data["uscc"], id_number=data["id_number"], name=data["name"], kind=data["kind"],
+                                    external_list=data["external_list"] or "", title=data["title"], source=data["source"],
+                                    evidence=data["evidence"], occurred_on=data["occurred_on"], expires_on=data["expires_on"],
+                                    actor=request.user)
+            except ServiceError as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, _("Record added."))
+                return redirect("integrity:records")
+    query = (request.GET.get("q") or "").strip()
+    page = _page(request, selectors.records(query=query))
+    return render(request, "integrity/records.html", {"page": page, "form": form, "q": query, "today": clock.today()})
+
+
+def _integrity_context(enterprise):
+    today = clock.today()
+    listings = list(selectors.party_listings(enterprise))
+    return {
+        "enterprise": enterprise, "today": today, "rows": _listing_rows(listings, today),
+        "records": [{"record": r, "in_force": r.in_force(today)} for r in selectors.party_records(enterprise)],
+        "answer": services.eligibility(enterprise=enterprise, log=False),
+    }
+
+
+@found_or_404
+def enterprise_page(request, pk: int):
+    enterprise = selectors.enterprise(pk)
+    return render(request, "integrity/enterprise.html", _integrity_context(enterprise))
+
+
+def check_page(request):
+    form = CheckForm(request.GET or None)
+    answer = None
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        try:
+            answer = services.eligibility(uscc=data["uscc"], id_number=data["id_number"], name=data["name"], activity=data["activity"],
+                                          caller=request.user, purpose="page")
+        except ServiceError as error:
+            _form_error(form, error)
+    return render(request, "integrity/check.html", {"form": form, "answer": answer})
+
+
+def mine(request):
+    enterprises = selectors.my_enterprises(request.user)
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            listing = selectors.listing(request.user, data["listing"])
+            services.application_file(listing=listing, kind=data["kind"], text=data["text"], evidence=data["evidence"],
+                                      actor=request.user)
+        except NotFound as error:
+            raise Http404 from error
+        except ServiceError as error:
+            messages.error(request, error.text())
+        else:
+            messages.success(request, _("Your application was filed; the credit administrator will decide it."))
+            return redirect("integrity:mine")
+    return render(request, "integrity/mine.html", {"contexts": [_integrity_context(e) for e in enterprises], "form": form})
