@@ -36,6 +36,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from . import clock
 
@@ -305,13 +306,25 @@ def sync_schedules(**_signal_kwargs) -> int:
 
 
 # --- health --------------------------------------------------------------------------
+PROBLEMS = {
+    "last_run_failed": _("last run failed"),
+    "never_succeeded": _("never succeeded yet"),
+    "overdue": _("no success for longer than twice its period: is a worker running?"),
+    "overran": _("a run exceeded its time limit (the worker may have died)"),
+}
+
+
 @dataclass
 class JobHealth:
     job: Job
     state: Any  # JobState or None
     healthy: bool
-    problem: str
+    problem: str  # a key of PROBLEMS, "" when healthy
     next_run: datetime.datetime | None
+
+    @property
+    def problem_text(self) -> str:
+        return str(PROBLEMS[self.problem]) if self.problem else ""
 
     def as_dict(self) -> dict:
         state = self.state
@@ -327,6 +340,7 @@ class JobHealth:
             "daily_at": self.job.daily_at.strftime("%H:%M") if self.job.daily_at else None,
             "healthy": self.healthy,
             "problem": self.problem or None,
+            "problem_text": self.problem_text or None,
             "running": bool(state and state.running_since),
             "last_started_at": iso(state and state.last_started_at),
             "last_finished_at": iso(state and state.last_finished_at),
@@ -356,16 +370,16 @@ def health() -> list[JobHealth]:
         state = states.get(job.name)
         problem = ""
         if state and state.last_outcome == "failed":
-            problem = "last run failed"
+            problem = "last_run_failed"
         elif job.periodic:
             interval = job.expected_interval()
             grace = 2 * interval + datetime.timedelta(minutes=job.max_minutes)
             if state is None or state.last_success_at is None:
-                problem = "never succeeded"
+                problem = "never_succeeded"
             elif now - state.last_success_at > grace:
-                problem = "no success for longer than twice its period: is a worker running?"
+                problem = "overdue"
         if state and state.running_since and now - state.running_since > datetime.timedelta(minutes=job.max_minutes):
-            problem = "a run exceeded its time limit (the worker may have died)"
+            problem = "overran"
         result.append(JobHealth(job=job, state=state, healthy=not problem, problem=problem,
                                 next_run=next_runs.get(job.schedule_name)))
     return result

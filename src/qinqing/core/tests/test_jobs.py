@@ -215,7 +215,7 @@ def test_health_answers_503_while_a_job_fails_and_200_when_all_are_healthy(clien
 def test_a_periodic_job_that_never_ran_is_not_healthy(client, test_jobs, api_key):
     _key, monitor = api_key("jobs:read")
     document = client.get(reverse("healthz_jobs"), HTTP_X_API_KEY=monitor).json()
-    assert {job["problem"] for job in document["jobs"]} == {"never succeeded"}
+    assert {job["problem"] for job in document["jobs"]} == {"never_succeeded"}
 
 
 @pytest.mark.django_db

@@ -24,7 +24,7 @@ class Command(BaseCommand):
             for item in jobs.health():
                 when = (f"every {item.job.every_minutes} min" if item.job.every_minutes
                         else f"daily at {item.job.daily_at:%H:%M}" if item.job.daily_at else "on demand")
-                self.stdout.write(f"{item.job.name:<24} {when:<18} {'ok' if item.healthy else item.problem}")
+                self.stdout.write(f"{item.job.name:<24} {when:<18} {'ok' if item.healthy else item.problem_text}")
             return
         if once:
             reports = jobs.run_all(job or None)
