@@ -116,21 +116,24 @@ def _roles_tuple(roles) -> tuple[str, ...] | _Audience:
     return tuple(str(role) for role in roles)
 
 
-def _allows(roles, user, codes: set[str] | None = None) -> bool:
+def _allows(roles, user, codes: set[str] | None = None, superuser: bool = True) -> bool:
     if roles is PUBLIC:
         return True
     if not getattr(user, "is_authenticated", False):
         return False
-    if roles is SIGNED_IN or user.is_superuser:
+    if roles is SIGNED_IN or (superuser and user.is_superuser):
         return True
     codes = role_codes(user) if codes is None else codes
     return not codes.isdisjoint(roles)
 
 
-def allowed_pages(user) -> list[Page]:
-    """The declared pages ``user`` may open (for menus and tiles: the roles are read once)."""
+def pages_for_roles(user) -> list[Page]:
+    """The declared pages that ``user``'s roles open, for menus and tiles (the roles are read once).
+
+    By role only: a superuser passes every check, but is shown what their roles are for (an
+    administrator has no gifts to declare, so "my gifts" would only answer 404)."""
     codes = role_codes(user)
-    return [declared for declared in _REGISTRY.pages.values() if _allows(declared.roles, user, codes)]
+    return [declared for declared in _REGISTRY.pages.values() if _allows(declared.roles, user, codes, superuser=False)]
 
 
 def menu_group(key: str, label, order: int = 100) -> MenuGroup:

@@ -1,8 +1,8 @@
 """Menus and home-page tiles, generated from the access declarations (core.access).
 
 A page appears in a menu when its declaration names a menu group (``menu=``) and on the
-home page when it carries a ``tile=``; either way only for users who may open it, so no
-link the system shows leads to a 403 page.
+home page when it carries a ``tile=``; either way only for users whose roles open it, so no
+link the system shows leads to a 403 page (tests/test_navigation.py walks every demo role).
 """
 
 from django.urls import NoReverseMatch, reverse
@@ -17,7 +17,7 @@ __all__ = ["Tile", "menus_for", "tiles_for"]
 def menus_for(user, current: str = "") -> list[dict]:
     """The menu groups with the entries ``user`` may open, in order; empty groups left out."""
     grouped: dict[str, list[access.Page]] = {}
-    for declared in access.allowed_pages(user):
+    for declared in access.pages_for_roles(user):
         if declared.menu:
             grouped.setdefault(declared.menu, []).append(declared)
     groups = access.menu_groups()
@@ -40,11 +40,11 @@ def menus_for(user, current: str = "") -> list[dict]:
 def tiles_for(user) -> list[dict]:
     """Home-page tiles of the pages ``user`` may open (a tile's audience may narrow it further)."""
     visible = []
-    for declared in access.allowed_pages(user):
+    for declared in access.pages_for_roles(user):
         tile = declared.tile
         if tile is None:
             continue
-        if tile.audience and not (user.is_superuser or role_codes(user) & set(tile.audience)):
+        if tile.audience and not role_codes(user) & set(tile.audience):
             continue
         try:
             url = reverse(declared.name)
