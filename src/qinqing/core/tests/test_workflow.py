@@ -185,3 +185,20 @@ def test_an_unknown_actor_rule_is_refused_when_declared():
     with pytest.raises(ValueError, match="nobody"):
         Workflow(name="tests.broken", model=CalendarDay, actors={}, register=False,
                  transitions={"x": Transition((HOLIDAY,), WORKDAY, ("nobody",), "3")})
+
+
+def test_every_declared_workflow_is_consistent():
+    """Each app's declarations: statuses are choices of the state field, every action names who
+    may take it (with real roles) and cites one of the policy's 23 articles."""
+    flows = workflow.registry()
+    assert {"appeals.appeal", "conduct.activity", "conduct.recusal", "conduct.gift"} <= set(flows)
+    for name, flow in flows.items():
+        choices = {str(value) for value, _label in flow.model._meta.get_field(flow.state_field).choices}
+        for action, rule in flow.transitions.items():
+            where = f"{name}.{action}"
+            assert rule.sources and {str(source) for source in rule.sources} <= choices, where
+            assert rule.target is None or str(rule.target) in choices, where
+            assert rule.who, where
+            assert 1 <= int(rule.article.split(".")[0]) <= 23, where
+            for rule_name in rule.who:
+                assert {str(role) for role in flow.actors[rule_name].roles} <= set(Role.values), where
