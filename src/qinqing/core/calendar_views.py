@@ -4,7 +4,6 @@ import calendar as month_calendar
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -104,8 +103,7 @@ def calendar_notice(request):
     "preview" only parses; "load" parses again and saves through ``calendar_notice_load`` (every
     row audited, the notice's title and number on the year's event)."""
     from .permissions import user_has_any_role
-    from .roles import Role
-
+    
     if not user_has_any_role(request.user, (Role.ADMINISTRATOR,)):
         raise PermissionDenied
     text = request.POST.get("text", "") if request.method == "POST" else ""

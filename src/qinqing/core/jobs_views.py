@@ -11,8 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import clock, jobs
-from .permissions import user_has_any_role
-from .roles import Role
+from .access import may_open
 from .services import apikey_authenticate
 
 HEALTH_SCOPE = "jobs:read"
@@ -61,7 +60,7 @@ def jobs_health(request):
     elif not request.user.is_authenticated:
         return JsonResponse({"code": "unauthenticated", "message": _("Authentication required: send a valid X-API-Key header or log in."),
                              "field": "X-API-Key"}, status=401)
-    elif not user_has_any_role(request.user, (Role.ADMINISTRATOR,)):
+    elif not may_open(request.user, "core:jobs"):  # the jobs page's declaration (core.access)
         return JsonResponse({"code": "permission_denied", "message": _("You do not have permission to do this."),
                              "field": None}, status=403)
     document, healthy = health_document()
