@@ -1,0 +1,223 @@
+"""``./qinqing import listings FILE [--json] [--dry-run]``: blacklist decisions from .xlsx or .csv.
+
+Columns (Chinese headers, English aliases accepted): 统一社会信用代码 (an enterprise) or 公民身份号码
+(a person), 名称, 列入原因, 限制措施, 起始日期, 截止日期, 决定文书号; optionally 列入类型 (失信 /
+不廉洁 / 围猎、拉拢腐蚀; inferred from 列入原因 when absent). 限制措施 names the activities in
+article 21's words separated by 、 (公共资源交易、政府采购、工程建设招投标、财政补助、贷款、社会团体登记、
+商协会任职、荣誉、政治安排). Each good row becomes one listing through ``services.listing_decide``
+(one transaction and its audit events per row); the decision number is the natural key, so a
+row whose number is already stored with the same party and restrictions is "unchanged" and a
+row that would change a stored decision is rejected (a decision is changed by objection or
+early removal, not by re-import). The report has the directory imports' shape.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from qinqing.core.audit import SystemActor
+from qinqing.core.crypto import blind_index
+from qinqing.core.errors import ServiceError
+from qinqing.core.identifiers import validate_resident_id, validate_uscc
+from qinqing.core.tabular import Row, normalise_header, read_rows
+
+from . import services
+from .models import ARTICLE_WORDS, Listing, ListingKind
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    header: str
+    aliases: tuple[str, ...] = ()
+
+
+COLUMNS = [
+    Column("uscc", "统一社会信用代码", ("信用代码", "uscc", "unified social credit code")),
+    Column("id_number", "公民身份号码", ("身份证号", "身份证号码", "id_number", "resident id")),
+    Column("name", "名称", ("企业名称", "姓名", "name")),
+    Column("grounds", "列入原因", ("原因", "grounds", "reason")),
+    Column("activities", "限制措施", ("限制", "restrictions", "activities")),
+    Column("start", "起始日期", ("开始日期", "start", "start date")),
+    Column("end", "截止日期", ("结束日期", "end", "end date")),
+    Column("number", "决定文书号", ("文书号", "决定书编号", "number", "document number")),
+    Column("kind", "列入类型", ("类型", "kind")),
+]
+REQUIRED = ("name", "grounds", "activities", "start", "end", "number")
+KIND_WORDS = {"失信": ListingKind.DISHONEST, "不廉洁": ListingKind.NOT_CLEAN, "围猎、拉拢腐蚀": ListingKind.CORRUPTING_OFFICIALS,
+              "围猎": ListingKind.CORRUPTING_OFFICIALS, **{kind.value: kind.value for kind in ListingKind}}
+
+
+def aliases() -> dict[str, str]:
+    return {normalise_header(text): column.name for column in COLUMNS for text in (column.header, column.name, *column.aliases)}
+
+
+@dataclass
+class Rejection:
+    row: int
+    field: str
+    error: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "field": self.field, "error": self.error}
+
+
+@dataclass
+class ImportReport:
+    kind: str = "listings"
+    dry_run: bool = False
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[Rejection] = None
+
+    def __post_init__(self):
+        self.rejected = self.rejected or []
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({rejection.row for rejection in self.rejected})
+
+    def as_dict(self) -> dict:
+        return {"imported": self.imported, "updated": self.updated, "unchanged": self.unchanged,
+                "rejected": [rejection.as_dict() for rejection in self.rejected]}
+
+
+class RowInvalid(Exception):
+    def __init__(self, field: str, message: str):
+        self.field, self.message = field, message
+        super().__init__(message)
+
+
+def _date(value: str, field: str) -> datetime.date:
+    text = value.strip().replace("/", "-").replace(".", "-").split("T", 1)[0].split(" ", 1)[0]
+    try:
+        return datetime.date.fromisoformat(text if len(text) != 8 or "-" in text else f"{text[:4]}-{text[4:6]}-{text[6:]}")
+    except ValueError:
+        raise RowInvalid(field, _("%(field)s must be a date in the form YYYY-MM-DD; got %(value)s.") % {"field": field, "value": value}) from None
+
+
+def _activities(value: str) -> list[str]:
+    words = [word.strip() for word in value.replace("，", "、").replace(",", "、").replace("；", "、").replace(";", "、").split("、")]
+    activities, unknown = [], []
+    for word in filter(None, words):
+        (activities if word in ARTICLE_WORDS else unknown).append(ARTICLE_WORDS.get(word, word))
+    if unknown:
+        raise RowInvalid("activities", _("%(words)s is not one of article 21's restrictions; use: %(allowed)s (separated by 、).")
+                         % {"words": "、".join(unknown), "allowed": "、".join(ARTICLE_WORDS)})
+    if len(set(activities)) != len(activities):
+        raise RowInvalid("activities", _("An activity is named twice."))
+    return [str(a) for a in activities]
+
+
+def _kind(values: dict[str, str]) -> str:
+    given = values.get("kind", "").strip()
+    if given:
+        if given not in KIND_WORDS:
+            raise RowInvalid("kind", _("%(value)s is not a grounds type; use 失信, 不廉洁 or 围猎、拉拢腐蚀.") % {"value": given})
+        return KIND_WORDS[given]
+    grounds = values.get("grounds", "")
+    if any(word in grounds for word in ("围猎", "拉拢", "腐蚀", "行贿")):
+        return ListingKind.CORRUPTING_OFFICIALS
+    if "不廉洁" in grounds:
+        return ListingKind.NOT_CLEAN
+    return ListingKind.DISHONEST
+
+
+def clean_row(values: dict[str, str]) -> tuple[dict, list[RowInvalid]]:
+    errors: list[RowInvalid] = []
+    cleaned: dict = {}
+    for name in REQUIRED:
+        if not values.get(name, "").strip():
+            errors.append(RowInvalid(name, _("%(field)s is required.") % {"field": name}))
+    uscc, id_number = values.get("uscc", "").strip(), values.get("id_number", "").strip()
+    if bool(uscc) == bool(id_number):
+        errors.append(RowInvalid("uscc", _("Give either 统一社会信用代码 (an enterprise) or 公民身份号码 (a person), one of them.")))
+    elif uscc:
+        try:
+            cleaned["uscc"] = validate_uscc(uscc)
+        except ValidationError as error:
+            errors.append(RowInvalid("uscc", error.messages[0]))
+    else:
+        try:
+            cleaned["id_number"] = validate_resident_id(id_number)
+        except ValidationError as error:
+            errors.append(RowInvalid("id_number", error.messages[0]))
+    for name, clean in (("start", _date), ("end", _date)):
+        if values.get(name, "").strip():
+            try:
+                cleaned[name] = clean(values[name], name)
+            except RowInvalid as error:
+                errors.append(error)
+    for name, clean in (("activities", lambda v: _activities(v)), ("kind", lambda _v: _kind(values))):
+        if name == "kind" or values.get(name, "").strip():
+            try:
+                cleaned[name] = clean(values.get(name, ""))
+            except RowInvalid as error:
+                errors.append(error)
+    if "start" in cleaned and "end" in cleaned and cleaned["end"] < cleaned["start"]:
+        errors.append(RowInvalid("end", _("截止日期 is before 起始日期.")))
+    cleaned.update(name=values.get("name", "").strip()[:200], grounds=values.get("grounds", "").strip(),
+                   number=values.get("number", "").strip()[:64])
+    return cleaned, errors
+
+
+def _same(listing: Listing, cleaned: dict) -> bool:
+    party = listing.uscc == cleaned.get("uscc", "") and (
+        listing.id_index == (blind_index(cleaned["id_number"]) if cleaned.get("id_number") else ""))
+    stored = sorted((r.activity, r.start, r.end) for r in listing.restrictions.all())
+    wanted = sorted((a, cleaned["start"], cleaned["end"]) for a in cleaned["activities"])
+    return party and stored == wanted and listing.grounds == cleaned["grounds"]
+
+
+def import_rows(rows: Iterable[Row], *, actor, dry_run: bool = False, progress: Callable[[int], None] | None = None) -> ImportReport:
+    report = ImportReport(dry_run=dry_run)
+    seen: dict[str, int] = {}
+    with transaction.atomic():
+        for row in rows:
+            cleaned, errors = clean_row(row.values)
+            if not errors and cleaned["number"] in seen:
+                errors = [RowInvalid("number", _("This row repeats row %(row)d of the file.") % {"row": seen[cleaned["number"]]})]
+            if errors:
+                report.rejected += [Rejection(row.number, error.field, str(error.message)) for error in errors]
+                continue
+            seen[cleaned["number"]] = row.number
+            existing = Listing.objects.filter(number=cleaned["number"]).prefetch_related("restrictions").first()
+            if existing is not None:
+                if _same(existing, cleaned):
+                    report.unchanged += 1
+                else:
+                    report.rejected.append(Rejection(row.number, "number", _(
+                        "Decision %(number)s is already stored with another party, grounds or restrictions; a decision is changed "
+                        "by objection or early removal, not by re-import.") % {"number": cleaned["number"]}))
+                continue
+            try:
+                with transaction.atomic():  # one row, one savepoint: a refused row leaves nothing behind
+                    services.listing_decide(
+                        uscc=cleaned.get("uscc", ""), id_number=cleaned.get("id_number", ""), name=cleaned["name"], kind=cleaned["kind"],
+                        grounds=cleaned["grounds"], number=cleaned["number"], decided_on=cleaned["start"],
+                        restrictions=[(a, cleaned["start"], cleaned["end"]) for a in cleaned["activities"]], actor=actor,
+                        source="import")
+            except ServiceError as error:
+                report.rejected.append(Rejection(row.number, error.field or "", error.text()))
+                continue
+            report.imported += 1
+            if progress:
+                progress(1)
+        if dry_run:
+            transaction.set_rollback(True)
+    report.rejected.sort(key=lambda rejection: rejection.row)
+    return report
+
+
+def import_file(source, *, filename: str | None = None, actor=None, dry_run: bool = False, progress_factory=None) -> ImportReport:
+    _fields, rows = read_rows(source, filename=filename, aliases=aliases())
+    rows = list(rows)
+    progress = progress_factory(len(rows)) if progress_factory else None
+    return import_rows(rows, actor=actor or SystemActor("import"), dry_run=dry_run, progress=progress)

@@ -1,0 +1,54 @@
+"""``./qinqing import listings FILE``: the issue's columns, article words, the directory imports' report shape."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from qinqing.directory.tests import factories as directory
+from qinqing.integrity import services
+from qinqing.integrity.models import Listing
+
+pytestmark = pytest.mark.django_db
+HEADER = "统一社会信用代码,公民身份号码,名称,列入原因,限制措施,起始日期,截止日期,决定文书号\n"
+
+
+def write(tmp_path, text):
+    path = tmp_path / "listings.csv"
+    path.write_text(HEADER + text, encoding="utf-8")
+    return path
+
+
+def run(path, *extra):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("import", "listings", str(path), "--json", *extra, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_good_rows_become_listings_and_bad_rows_are_reported_by_row_and_field(tmp_path, frozen_clock):
+    frozen_clock("2026-11-30 10:00")
+    person = directory.make_person(name="孙某")
+    uscc = directory.make_uscc()
+    path = write(tmp_path, (
+        f"{uscc},,外地工程有限公司,围猎公职人员被判行贿罪,政府采购、工程建设招投标,2026-01-01,2028-12-31,区信〔2026〕1号\n"
+        f",{person.resident_id},孙某,失信被执行人,荣誉、政治安排,2026/03/01,2027/02/28,区信〔2026〕2号\n"
+        f"{uscc},,外地工程有限公司,x,赌博,2026-01-01,2028-12-31,区信〔2026〕3号\n"
+        f"91330106MA2B00000X,,坏代码公司,x,贷款,2026-01-01,2028-12-31,区信〔2026〕4号\n"
+        f"{uscc},,外地工程有限公司,x,贷款,2026-05-01,2026-04-01,区信〔2026〕5号\n"
+        f"{uscc},,外地工程有限公司,x,贷款,2026-01-01,2028-12-31,区信〔2026〕1号\n"
+    ))
+    dry = run(path, "--dry-run")
+    assert dry["imported"] == 2 and Listing.objects.count() == 0
+    report = run(path)
+    assert report["imported"] == 2 and report["updated"] == 0 and report["unchanged"] == 0
+    assert [(r["row"], r["field"]) for r in report["rejected"]] == [(4, "activities"), (5, "uscc"), (6, "end"), (7, "number")]
+    assert "政府采购" in report["rejected"][0]["error"]
+    first = Listing.objects.get(number="区信〔2026〕1号")
+    assert first.kind == "corrupting_officials" and first.source == "import"
+    assert sorted(first.restrictions.values_list("activity", flat=True)) == ["construction_bidding", "procurement"]
+    assert not services.eligibility(uscc=uscc, activity="procurement").eligible
+    assert not services.eligibility(id_number=person.resident_id, activity="honour").eligible
+    again = run(path)
+    assert again["imported"] == 0 and again["unchanged"] == 2 and Listing.objects.count() == 2
