@@ -3,6 +3,20 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 
+class DateInput(forms.DateInput):
+    """``<input type="date">`` holding an ISO date (2026-11-30), whatever the language.
+
+    A plain ``forms.DateInput`` renders an initial date in the language's first input
+    format — zh-Hans gives 2026/11/30 — which a date input does not accept, so the field
+    started blank. Every form with a date field uses this widget.
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format=format or "%Y-%m-%d")
+
+
 class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("Wrong user name or password. After %(limit)s failed attempts the account is locked for a while."),

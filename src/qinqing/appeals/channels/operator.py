@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.appeals.models import Category, Channel
 from qinqing.core import clock
+from qinqing.core.forms import DateInput
 
 from .portal import CONTENT_MAX_LENGTH, TITLE_MAX_LENGTH, clean_mobile_phone, clean_optional_uscc
 
@@ -19,8 +20,7 @@ class OperatorAppealForm(forms.Form):
     channel = forms.ChoiceField(label=_("Received through"),
                                 choices=[(c.value, c.label) for c in OPERATOR_CHANNELS])
     received_on = forms.DateField(
-        # An <input type=date> takes ISO only: the zh-Hans date format (2026/11/30) left it blank.
-        label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("Date received"), widget=DateInput,  # ISO: the zh-Hans format (2026/11/30) left it blank
         help_text=_("The day the call, letter or visit came in; time limits run from it."),
     )
     contact_name = forms.CharField(label=_("Caller or writer's name"), max_length=100, required=False)

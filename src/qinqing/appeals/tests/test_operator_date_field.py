@@ -30,3 +30,23 @@ def test_a_refused_form_gives_back_the_posted_date_in_iso(client, make_user, fro
     assert response.status_code == 400
     field = re.search(r'<input [^>]*name="received_on"[^>]*>', response.text).group(0)
     assert 'value="2026-02-27"' in field
+
+
+def test_the_kernel_date_widget_renders_iso_in_every_language():
+    import datetime
+
+    from django import forms
+    from django.utils import translation
+
+    from qinqing.core.forms import DateInput
+
+    class Form(forms.Form):
+        day = forms.DateField(widget=DateInput)
+
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            html = str(Form(initial={"day": datetime.date(2026, 3, 2)})["day"])
+            assert 'type="date"' in html and 'value="2026-03-02"' in html, (language, html)
+    with translation.override("zh-hans"):  # the plain widget is what left the field blank
+        plain = forms.DateInput(attrs={"type": "date"}).format_value(datetime.date(2026, 3, 2))
+        assert plain == "2026/03/02"
