@@ -39,7 +39,7 @@ CHINESE_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "
 TITLE = re.compile(r"关于\s*(\d{4})\s*年\s*部分节假日安排")
 TITLE_FALLBACK = re.compile(r"现将\s*(\d{4})\s*年.{0,40}?放假调休日期")
 DOCUMENT_NUMBER = re.compile(r"国办发明电\s*[〔\[(]\s*(\d{4})\s*[〕\])]\s*(\d+)\s*号")
-ITEM = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、.]\s*([^:]{1,20}?)\s*:\s*(.*)$")
+ITEM = re.compile(r"^\s*([一二三四五六七八九十]{1,3}|\d{1,2})\s*[、.]\s*([^:]{1,20}?)\s*:\s*(.*)$")
 DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*日(?:\s*\(([^()]*)\))?")
 MARK = re.compile(r"\x00(\d+)\x00")
 RANGE = re.compile(r"\x00(\d+)\x00\s*(?:至|到|-|~)\s*\x00(\d+)\x00")
@@ -260,6 +260,8 @@ def parse_notice(text: str) -> ParsedNotice:
                         name=item.group(2), festivals="、".join(FESTIVALS))
         elif items and last_item_line and DATE.search(line) and re.search(r"放假|上班|补休", line) and not line.startswith("鼓励"):
             pending_outside.append(number)
+    for outside in pending_outside:  # e.g. an item's make-up days wrapped onto a line of their own
+        raise _fail(outside, _("Line %(line)s: a holiday arrangement outside a numbered item (“一、元旦：…”)."))
     if not items:
         raise _fail(title_line, _("Line %(line)s: no numbered items such as “一、元旦：1月1日放假…” were found."))
     return ParsedNotice(year=year, title=title, document_number=document_number, items=tuple(items))

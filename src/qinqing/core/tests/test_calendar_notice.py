@@ -110,6 +110,13 @@ def test_the_notices_own_wording_is_read():
     assert {item.name: item.holidays for item in n2024.items}["元旦"] == (D(2024, 1, 1),)  # "与周末连休"
 
 
+def test_arabic_item_numbers_read_the_same():
+    text = _text("2026.txt")
+    for number, digit in zip("一二三四五六七", "1234567", strict=True):
+        text = text.replace(f"　　{number}、", f"{digit}、")
+    assert parse_notice(text).holidays == parse_notice(_text("2026.txt")).holidays
+
+
 def test_traditional_characters_read_the_same():
     simplified, traditional = parse_notice(_text("2026.txt")), parse_notice(_text("2026-traditional.txt"))
     assert traditional.year == 2026
@@ -131,6 +138,7 @@ NOTICE_2027_HEAD = "国务院办公厅关于2027年部分节假日安排的通�
         ("一、元旦：1月1日放假。\n二、春节：2月5日至12日，共8天。", 4, "2027-02-05"),
         ("一、元旦：13月1日放假。", 3, "13月1日"),
         ("一、元旦：1月1日放假。\n春节2月5日至12日放假调休。\n二、清明节：4月5日放假。", 4, "4"),
+        ("一、元旦：1月1日放假。\n二、春节：2月5日至12日放假调休，共8天。\n1月31日（周日）、2月20日（周六）上班。", 5, "5"),
     ],
 )
 def test_errors_name_the_line(items, line, fragment):
