@@ -38,6 +38,7 @@ declare(
     Page("integrity:mine", ENTERPRISE, menu="integrity", label=_("Our integrity record"), order=50,
          tile=Tile("integrity_mine", _("Our integrity record"), _("Records, listings and restrictions; objections and credit repair."),
                    _("Article 21"))),
+    Page("integrity:rules", (Role.CREDIT_ADMINISTRATOR, Role.ADMINISTRATOR), menu="integrity", label=_("Evaluation rules"), order=60),
     Operation("GET /integrity/eligibility", ASKERS, scope="integrity:query"),
     Operation("POST /integrity/eligibility/batch", ASKERS, scope="integrity:query"),
     Operation("GET /integrity/checks/{check_id}", ASKERS, scope="integrity:query"),

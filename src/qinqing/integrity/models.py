@@ -335,3 +335,55 @@ class EligibilityCheck(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise RuntimeError("eligibility checks are append-only")
         super().save(*args, **kwargs)
+
+
+# --- the integrity evaluation (articles 20, 21) ---------------------------------------------------------------------
+@audited()
+class EvaluationRule(models.Model):
+    """One line of the published rule set: what a record of a kind contributes while it counts.
+
+    Administrators (and the credit administrator) edit the points; every change is audited and
+    the next computation uses it. ``months`` limits how long after its date a record counts (0:
+    until its own expiry)."""
+
+    kind = models.CharField(_("record kind"), max_length=32, choices=RecordKind.choices, unique=True)
+    points = models.IntegerField(_("points"))
+    months = models.PositiveIntegerField(_("counts for months (0: until the record expires)"), default=0)
+    note = models.CharField(_("note"), max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("evaluation rule")
+        verbose_name_plural = _("evaluation rules")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.points:+d}"
+
+
+# The rule set until an administrator changes it: base 100, honours and clean records add, breaches subtract.
+DEFAULT_RULES = {
+    RecordKind.HONOUR: (5, 36), RecordKind.CLEAN_RECORD: (10, 12), RecordKind.PLEDGE_KEPT: (5, 12),
+    RecordKind.PLEDGE_BROKEN: (-20, 36), RecordKind.REQUIREMENT_BREACH: (-15, 36), RecordKind.EXTERNAL_LIST: (-20, 0),
+    RecordKind.BRIBERY_CONVICTION: (-40, 60), RecordKind.LISTING: (-50, 0),
+}
+BASE_SCORE = 100
+GRADES = ((110, "A"), (90, "B"), (70, "C"), (-10_000, "D"))
+
+
+class Evaluation(models.Model):
+    """One computation of an enterprise's evaluation (history: a row whenever the result changes).
+    Derived from the records and the rule set, so not audited itself; the records and rules are."""
+
+    enterprise = models.ForeignKey("directory.Enterprise", on_delete=models.PROTECT, related_name="+")
+    computed_at = models.DateTimeField()
+    score = models.IntegerField()
+    grade = models.CharField(max_length=1)
+    contributions = models.JSONField()
+    trigger = models.CharField(max_length=100, blank=True, default="")
+
+    class Meta:
+        ordering = ["-computed_at", "-pk"]
+        indexes = [models.Index(fields=["enterprise", "-computed_at"], name="integrity_eval_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.grade} {self.score}"

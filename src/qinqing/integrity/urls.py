@@ -14,4 +14,5 @@ urlpatterns = [
     path("enterprises/<int:pk>/", views.enterprise_page, name="enterprise"),
     path("check/", views.check_page, name="check"),
     path("mine/", views.mine, name="mine"),
+    path("rules/", views.rules_page, name="rules"),
 ]

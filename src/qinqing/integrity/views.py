@@ -17,7 +17,7 @@ from qinqing.core.errors import NotFound, ServiceError
 
 from . import selectors, services
 from .forms import ApplicationForm, CheckForm, DecisionForm, DeliveryForm, ListingForm, RecordForm
-from .models import CATEGORY_LABELS, CATEGORY_OF, Application, ListingNotice
+from .models import CATEGORY_LABELS, CATEGORY_OF, Application, Evaluation, ListingNotice, RecordKind
 
 
 def found_or_404(view):
@@ -157,7 +157,42 @@ def _integrity_context(enterprise):
         "enterprise": enterprise, "today": today, "rows": _listing_rows(listings, today),
         "records": [{"record": r, "in_force": r.in_force(today)} for r in selectors.party_records(enterprise)],
         "answer": services.eligibility(enterprise=enterprise, log=False),
+        "evaluation": services.evaluate(enterprise), "rule_rows": _rule_rows(),
+        "history": list(Evaluation.objects.filter(enterprise=enterprise).order_by("-computed_at", "-pk")[:20]),
     }
+
+
+def _rule_rows():
+    from .services.evaluation import rules
+
+    return [{"kind": kind, "label": RecordKind(kind).label, "points": points, "months": months}
+            for kind, (points, months) in sorted(rules().items())]
+
+
+def rules_page(request):
+    """The published rule set; administrators and the credit administrator edit it (audited)."""
+    rows = _rule_rows()
+    if request.method == "POST":
+        values, errors = {}, []
+        for row in rows:
+            try:
+                values[row["kind"]] = (int(request.POST.get(f"points_{row['kind']}", row["points"])),
+                                       int(request.POST.get(f"months_{row['kind']}", row["months"])))
+            except ValueError:
+                errors.append(str(row["label"]))
+        if errors:
+            messages.error(request, _("Points and months must be whole numbers: %(rules)s.") % {"rules": ", ".join(errors)})
+        else:
+            try:
+                changed = services.rules_update(values=values, actor=request.user)
+            except ServiceError as error:
+                messages.error(request, error.text())
+            else:
+                messages.success(request, _("%(count)d rules changed.") % {"count": len(changed)})
+                return redirect("integrity:rules")
+    from .models import BASE_SCORE, GRADES
+
+    return render(request, "integrity/rules.html", {"rows": rows, "base": BASE_SCORE, "grades": GRADES[:-1]})
 
 
 @found_or_404

@@ -14,6 +14,7 @@ from .eligibility import (  # noqa: F401
     is_enterprise_restricted,
     parse_activity,
 )
+from .evaluation import evaluate, recompute, rules_update  # noqa: F401
 from .listings import (  # noqa: F401
     APPLICATION_WORKFLOW,
     LISTING_SERIES,

@@ -39,6 +39,7 @@ from ..models import (
     RecordKind,
     Restriction,
 )
+from . import evaluation
 from ._party import party_fields
 
 LISTING_SERIES = numbering.Series("integrity.listing", "亲清信决〔{period}〕{number:04d}号", numbering.yearly)
@@ -146,6 +147,7 @@ def listing_decide(*, kind: str, grounds: str, restrictions, actor, enterprise=N
             {"actor": actor, "action": "integrity.record.add", "instance": record, "before": None, "details": details},
             {"actor": actor, "action": "integrity.notice.write", "instance": notice, "before": None, "details": details},
         ])
+        evaluation.recompute_for(uscc=listing.uscc, id_index=listing.id_index, trigger="integrity.listing.decide")
     return listing
 
 
@@ -245,6 +247,7 @@ def application_grant(*, application: Application, reason: str, actor) -> Applic
             events.append({"actor": actor, "action": "integrity.restriction.lift", "instance": restriction, "before": before,
                            "details": {"article": "21"}})
         locked.decision_reason, locked.decided_on, locked.decided_by = reason.strip(), today, _user(actor)
+        evaluation.recompute_for(uscc=listing.uscc, id_index=listing.id_index, trigger=f"integrity.listing.{listing.status}")
         return Change(["decision_reason", "decided_on", "decided_by"], events=events)
 
     return workflow.transition(APPLICATION_WORKFLOW, application, "grant", actor=actor, apply=apply, data={"reason": reason})

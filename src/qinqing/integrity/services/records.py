@@ -11,6 +11,7 @@ from qinqing.core import audit, clock
 from qinqing.core.errors import ServiceError
 
 from ..models import POSITIVE_KINDS, ExternalList, IntegrityRecord, Polarity, RecordKind
+from . import evaluation
 from ._party import party_fields
 
 
@@ -42,6 +43,7 @@ def record_add(*, kind: str, title: str, source: str, occurred_on: datetime.date
             **party, kind=kind, polarity=polarity, external_list=external_list, title=title.strip(), source=source.strip(),
             evidence=(evidence or "").strip(), occurred_on=occurred_on, expires_on=expires_on, listing=listing, recorded_by=_user(actor))
         audit.record_event(actor=actor, action="integrity.record.add", instance=record, details={"article": "21"})
+        evaluation.recompute_for(uscc=record.uscc, id_index=record.id_index, trigger="integrity.record.add")
     return record
 
 
@@ -57,5 +59,6 @@ def record_withdraw(*, record: IntegrityRecord, reason: str, actor) -> Integrity
         locked.withdrawn_reason = reason.strip()
         locked.save(update_fields=["withdrawn_on", "withdrawn_reason"])
         audit.record_event(actor=actor, action="integrity.record.withdraw", instance=locked, before=before, details={"article": "21"})
+        evaluation.recompute_for(uscc=locked.uscc, id_index=locked.id_index, trigger="integrity.record.withdraw")
     return locked
 

@@ -1,0 +1,57 @@
+"""The pages: the credit administrator decides a listing from the form and sees it; the enterprise objects from its own view."""
+
+import datetime
+
+import pytest
+
+from qinqing.core.roles import Role
+from qinqing.directory.tests import factories as directory
+from qinqing.integrity.models import Application, EligibilityCheck, Listing
+
+from .factories import make_listing
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_credit_administrator_lists_an_enterprise_from_the_form(client, make_user, frozen_clock):
+    frozen_clock("2026-11-30 10:00")
+    credit = make_user(Role.CREDIT_ADMINISTRATOR)
+    enterprise = directory.make_enterprise(name="表单测试有限公司")
+    client.force_login(credit)
+    assert client.get("/integrity/listings/new/").status_code == 200
+    response = client.post("/integrity/listings/new/", {
+        "uscc": enterprise.uscc, "kind": "corrupting_officials", "grounds": "多次宴请公职人员", "activities": ["procurement", "loan"],
+        "start": "2026-12-01", "end": "2029-11-30", "publication": "authorities", "objection_days": "15", "minimum_days": "365"})
+    listing = Listing.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/integrity/listings/{listing.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert listing.number in page and "表单测试有限公司" in page
+    bad = client.post("/integrity/listings/new/", {
+        "uscc": "91330106MA2B00000X", "kind": "dishonest", "grounds": "x", "activities": ["loan"], "start": "2026-12-01",
+        "end": "2027-11-30", "publication": "authorities", "objection_days": "15", "minimum_days": "365"})
+    assert bad.status_code == 200 and 'data-testid="error-uscc"' in bad.content.decode()
+    for url in ("/integrity/", "/integrity/records/", f"/integrity/enterprises/{enterprise.pk}/", "/integrity/rules/"):
+        assert client.get(url).status_code == 200, url
+    checked = client.get("/integrity/check/", {"uscc": enterprise.uscc, "activity": "loan"}).content.decode()
+    assert 'data-testid="eligible"' in checked  # starts tomorrow
+    assert EligibilityCheck.objects.filter(purpose="page").count() == 1
+    frozen_clock("2026-12-01 09:00")
+    client.force_login(credit)  # a new day: the session of yesterday has ended
+    checked = client.get("/integrity/check/", {"uscc": enterprise.uscc, "activity": "loan"}).content.decode()
+    assert 'data-testid="not-eligible"' in checked
+
+
+def test_the_enterprise_sees_its_own_record_and_objects(client, make_user, frozen_clock):
+    frozen_clock("2026-11-30 10:00")
+    enterprise = directory.make_enterprise(name="自查有限公司")
+    user = make_user(Role.ENTERPRISE_USER)
+    directory.make_membership(user=user, enterprise=enterprise)
+    listing = make_listing(enterprise=enterprise, activities=("honour",), start=datetime.date(2026, 11, 30))
+    other = make_listing(enterprise=directory.make_enterprise())
+    client.force_login(user)
+    page = client.get("/integrity/mine/").content.decode()
+    assert listing.number in page and other.number not in page and 'data-testid="not-eligible"' in page
+    response = client.post("/integrity/mine/", {"listing": listing.pk, "kind": "objection", "text": "不服，申请复核"})
+    assert response.status_code == 302 and Application.objects.get().listing == listing
+    assert client.post("/integrity/mine/", {"listing": other.pk, "kind": "objection", "text": "x"}).status_code == 404
+    assert client.get("/integrity/").status_code == 403
