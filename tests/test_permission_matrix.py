@@ -460,6 +460,11 @@ NOT_SCOPED = {
     "GET /conduct/letters/{code}": "public verification by code",
     "GET /conduct/officials/{official_id}/conflicts": "the discipline office sees every official",
     "GET /calendar/years/{year}": "a calendar year is public information",
+    "integrity:listing_detail": "the credit administrator, the discipline office and administrators see every listing",
+    "integrity:application_decide": "the credit administrator decides every objection and application",
+    "integrity:notice_delivered": "the credit administrator records the delivery of every notice",
+    "integrity:enterprise": "the credit administrator, the discipline office and administrators see every enterprise's record",
+    "GET /integrity/checks/{check_id}": "check ids are unguessable (128 random bits); every caller admitted may verify a check",
 }
 
 
