@@ -208,3 +208,35 @@ def test_letter_and_receipt_numbers_continue_from_the_numbers_already_issued(peo
     services.activity_decide(activity=later, approve=True, reason="同意", actor=people.leader_user)
     assert ApprovalLetter.objects.get(activity=later).number == f"亲清批〔{year}〕0008号"
     assert services.gift_hand_in(gift=_pending_gift(people), actor=people.inspector).receipt_number == f"亲清收〔{year}〕0013号"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0003_renumbers_receipts_issued_twice_before_the_constraint(people):
+    """Before the unique constraint, two hand-ins at once could get the same number; the
+    migration keeps the first, gives the later one the next free number (audited) and the
+    counter continues after it."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    from qinqing.core.models import Counter
+
+    year = timezone.localdate().year
+    first = services.gift_hand_in(gift=_pending_gift(people), actor=people.inspector)
+    second = services.gift_hand_in(gift=_pending_gift(people, value="80"), actor=people.inspector)
+    MigrationExecutor(connection).migrate([("conduct", "0002_screeningwatch")])
+    try:
+        with transaction.atomic():  # the old race, as the service would have recorded it
+            before = audit.snapshot(second)
+            GiftRecord.objects.filter(pk=second.pk).update(receipt_number=first.receipt_number)
+            second.refresh_from_db()
+            audit.record_event(actor=people.inspector, action="conduct.gift.hand_in", instance=second, before=before)
+        Counter.objects.filter(series=services.RECEIPT_NUMBERS.name).delete()
+    finally:
+        MigrationExecutor(connection).migrate([("conduct", "0003_numbering")])
+
+    second.refresh_from_db()
+    assert GiftRecord.objects.get(pk=first.pk).receipt_number == f"亲清收〔{year}〕0001号"
+    assert second.receipt_number == f"亲清收〔{year}〕0002号"
+    assert AuditEvent.objects.filter(action="conduct.gift.renumber_receipt", object_id=str(second.pk)).count() == 1
+    third = services.gift_hand_in(gift=_pending_gift(people, value="60"), actor=people.inspector)
+    assert third.receipt_number == f"亲清收〔{year}〕0003号"
+    assert audit.verify_chain().ok
