@@ -91,3 +91,34 @@ def test_the_audit_trail_stays_inside_its_card_on_a_narrow_screen(page, screensh
     assert box["page"] <= box["view"], box  # no sideways scrolling of the page
     assert box["height"] < 2000, box  # events stack as blocks, not a ribbon of one-word lines
     screenshot("ux-audit-trail-narrow")
+
+
+def test_an_action_refused_with_404_or_403_tells_the_user_instead_of_doing_nothing(page, screenshot, assigned):
+    """Refusals without a form to swap in (htmx does not swap 403/404) show a translated notice."""
+    from django.contrib.auth import get_user_model
+
+    log_in(page, "handler")
+    page.goto(f"/appeals/{assigned.pk}/")
+    notice = page.get_by_test_id("request-notice")
+    expect(notice).to_be_hidden()
+    # Meanwhile the district passes the appeal to another unit: the handler's reply answers 404.
+    other = factories.make_unit("区市场监督管理局")
+    leader = get_user_model().objects.get(username="leader")
+    services.appeal_assign(appeal=Appeal.objects.get(pk=assigned.pk), unit=other, actor=leader)
+    form = page.get_by_test_id("form-reply")
+    form.locator("textarea[name=text]").fill("已安排疏通。")
+    form.locator("button[type=submit]").click()
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("已不在您的办理范围内")
+    screenshot("ux-refused-404")
+    assert Appeal.objects.get(pk=assigned.pk).status == Status.ASSIGNED
+    # And when the handler's role is withdrawn meanwhile, the gate's 403 is told too.
+    page.goto(f"/appeals/{assigned.pk}/")
+    services.appeal_assign(appeal=Appeal.objects.get(pk=assigned.pk), unit=assigned.handling_unit, actor=leader)
+    page.reload()
+    get_user_model().objects.get(username="handler").groups.clear()
+    form = page.get_by_test_id("form-reply")
+    form.locator("textarea[name=text]").fill("已安排疏通。")
+    form.locator("button[type=submit]").click()
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("无权执行此操作")

@@ -4,13 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from qinqing.core.forms import DateInput
 from qinqing.directory.models import Enterprise, Relationship
 
 from .models import GiftDirection, GiftDisposition, GiftKind, Situation
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class TimeInput(forms.TimeInput):

@@ -7,11 +7,9 @@ e.g. a wrong check character) reaches the user next to the field.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qinqing.core.forms import DateInput
+
 from .models import LinkKind, OrganType, OwnershipType, Rank, Relationship, UnitKind
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class UnitForm(forms.Form):
