@@ -160,9 +160,9 @@ if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
                           "KEY_PREFIX": "qinqing"}}
 else:
-    # Culling starts only past MAX_ENTRIES live entries (expired ones go first), so the
-    # replay guards are not forgotten early.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "qinqing_cache",
+    # Django's DatabaseCache with an atomic, expiry-keeping incr (rate limits). Culling starts
+    # only past MAX_ENTRIES live entries (expired ones go first): the replay guards stay.
+    CACHES = {"default": {"BACKEND": "qinqing.core.cache.DatabaseCache", "LOCATION": "qinqing_cache",
                           "KEY_PREFIX": "qinqing", "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4}}}
 
 # --- task queue (django-q2) ----------------------------------------------------------

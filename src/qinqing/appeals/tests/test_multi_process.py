@@ -109,5 +109,5 @@ def test_a_wechat_message_retried_against_the_other_process_files_no_second_appe
 def test_the_cache_is_shared_not_per_process(settings):
     """The configuration the guards rely on: a cache every process reaches."""
     backend = settings.CACHES["default"]["BACKEND"]
-    assert backend in {"django.core.cache.backends.db.DatabaseCache", "django.core.cache.backends.redis.RedisCache"}
+    assert backend in {"qinqing.core.cache.DatabaseCache", "django.core.cache.backends.redis.RedisCache"}
     assert OPENID  # the WeChat fixtures are shared with test_channels_wechat
