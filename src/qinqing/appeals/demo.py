@@ -202,6 +202,13 @@ class _Generator:
             return self.limits[LimitKey.RESOLVE_COMPLEX if complexity == Complexity.COMPLEX else LimitKey.RESOLVE_SIMPLE]
         return self.limits[LimitKey.REPORT_UP if track == Track.ESCALATE else LimitKey.NOTIFY]
 
+    @staticmethod
+    def set_due(appeal: Appeal, wd: Workdays, start: datetime.date, days: int) -> None:
+        """The deadline as the services store it: its basis and whether it lies in the provisional year."""
+        appeal.due_at = wd.add(start, days)
+        appeal.due_start, appeal.due_days = start, days
+        appeal.due_provisional = calendar.snapshot().is_provisional(appeal.due_at)
+
     def handler_of(self, unit_id: int | None) -> int | None:
         officials = self.officials.get(unit_id) or []
         return self.rng.choice(officials) if officials else None
@@ -247,7 +254,7 @@ class _Generator:
         triaged_on = wd.add(received_on, triage_delay)
         if triaged_on > as_of:
             appeal.status = Status.RECEIVED
-            appeal.due_at = wd.add(received_on, self.limits[LimitKey.ACKNOWLEDGE])
+            self.set_due(appeal, wd, received_on, self.limits[LimitKey.ACKNOWLEDGE])
             self._sweep_marks(appeal, received_on)
             return appeal, ratings, escalations
         roll = rng.random()
@@ -260,7 +267,7 @@ class _Generator:
         if rng.random() < 0.25:
             unit_id = rng.choice(self.units)
         limit = self.limit_for(track, complexity)
-        appeal.due_at = wd.add(received_on, limit)
+        self.set_due(appeal, wd, received_on, limit)
         appeal.status = Status.TRIAGED
         start = received_on
         for round_number in (1, 2):
@@ -315,7 +322,7 @@ class _Generator:
             # 不满意: reopened for a second round from the rating day.
             start = triaged_on = rated_on
             appeal.level = Level.UNIT
-            appeal.due_at = wd.add(rated_on, limit)
+            self.set_due(appeal, wd, rated_on, limit)
             appeal.urged_on = appeal.due_flagged_on = appeal.supervised_on = None
             appeal.reply, appeal.replied_at = "", None
             appeal.status = Status.IN_PROGRESS if appeal.handler_id else (Status.ASSIGNED if appeal.handling_unit_id else Status.TRIAGED)
