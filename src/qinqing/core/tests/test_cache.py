@@ -34,12 +34,14 @@ def test_a_rate_limit_window_lasts_its_hour_however_often_it_is_counted(frozen_c
     assert intake.rate_limit_exceeded("test", "13800138000", limit=3) is False
 
 
-def test_incr_of_a_missing_or_expired_key_is_refused(frozen_clock):
+def test_incr_of_a_missing_or_expired_key_is_refused(frozen_clock, settings):
     frozen_clock("2026-11-30 10:00")
     with pytest.raises(ValueError):
         cache.incr("nothing-here")
     cache.add("short", 1, timeout=60)
     assert cache.incr("short") == 2 and cache.decr("short") == 1
+    if "DatabaseCache" not in settings.CACHES["default"]["BACKEND"]:
+        return  # Redis expires keys by its own clock, which the test cannot move
     frozen_clock("2026-11-30 10:02")
     with pytest.raises(ValueError):
         cache.incr("short")
