@@ -26,9 +26,13 @@ def calendar_loaded(db):
 def sent(settings):
     settings.APPEALS_DELIVER_ON_COMMIT = True
     delivered = []
+    installed = notify.sender_for(Channel.SMS) if notify.has_sender(Channel.SMS) else None  # the app's own, put back after
     notify.register_sender(Channel.SMS, lambda notification: delivered.append(notification.text))
     yield delivered
-    notify.unregister_sender(Channel.SMS)
+    if installed is not None:
+        notify.register_sender(Channel.SMS, installed)
+    else:
+        notify.unregister_sender(Channel.SMS)
 
 
 def _in_progress(make_user):
@@ -86,3 +90,29 @@ def test_a_reply_to_an_appeal_answered_meanwhile_is_refused(make_user):
     appeal.refresh_from_db()
     assert appeal.reply == "第一次答复"
     assert AuditEvent.objects.filter(action="appeals.appeal.reply").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0008_moves_the_daily_counters_so_numbers_continue():
+    """The per-day counters of the old table become core.Counter rows: the next filing of a day
+    that already had numbers continues after them."""
+    import datetime
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from qinqing.core.models import Counter
+
+    day = datetime.date(2025, 10, 9)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("appeals", "0007_notification_claim")])
+    try:
+        old_counter = executor.loader.project_state(("appeals", "0007_notification_claim")).apps.get_model("appeals", "TrackingCounter")
+        old_counter.objects.create(day=day, last=41)
+        Counter.objects.filter(series=services.TRACKING_NUMBERS.name).delete()
+    finally:
+        MigrationExecutor(connection).migrate([("appeals", "0008_tracking_numbers_in_core_counter")])
+    assert Counter.objects.get(series="appeals.tracking", period="20251009").last == 41
+    received = datetime.datetime(2025, 10, 9, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    filed = factories.file_appeal(received_at=received)
+    assert filed.tracking_number == "SQ20251009000042"
