@@ -7,6 +7,8 @@ Each app declares its entries in ONE module, ``<app>/access.py``, with :func:`de
   (``menu=`` a group declared with :func:`menu_group`, ``label=``) and on the home page
   (``tile=``). ``sees_all`` names the roles that reach every object behind the page; the
   others reach only their own (the selectors narrow, answering 404 for another party's).
+  ``actions`` names the workflow actions (core.workflow) taken on the page, so the matrix can
+  check that everyone a transition admits can reach a page or operation that takes it.
 * :class:`Operation` — an API operation by method and path under ``/api/v1``
   (``"GET /appeals/{tracking_number}"``), the roles a logged-in caller needs and the scope
   an API key needs (``scope=None``: keys are refused).
@@ -21,7 +23,7 @@ expects exactly what is declared here. Superusers pass every role check.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import PermissionDenied
 from django.urls import NoReverseMatch, reverse
@@ -64,6 +66,7 @@ class Page:
     order: int = 100
     tile: Tile | None = None
     sees_all: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()  # workflow actions taken here: "conduct.activity.approve", "appeals.appeal.*"
 
     def allows(self, user) -> bool:
         return _allows(self.roles, user)
@@ -75,6 +78,7 @@ class Operation:
     roles: tuple[str, ...] | _Audience
     scope: str | _Audience | None = None
     sees_all: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
 
     @property
     def method(self) -> str:
@@ -146,14 +150,14 @@ def declare(*entries: Page | Operation) -> None:
     """Register an app's pages and operations. A second declaration of the same name is a mistake."""
     for entry in entries:
         if isinstance(entry, Page):
-            entry = Page(entry.name, _roles_tuple(entry.roles), entry.menu, entry.label, entry.order, entry.tile,
-                         tuple(str(r) for r in entry.sees_all))
+            entry = replace(entry, roles=_roles_tuple(entry.roles), sees_all=tuple(str(r) for r in entry.sees_all),
+                            actions=tuple(entry.actions))
             if entry.name in _REGISTRY.pages and _REGISTRY.pages[entry.name] != entry:
                 raise ValueError(f"page {entry.name} is declared twice")
             _REGISTRY.pages[entry.name] = entry
         elif isinstance(entry, Operation):
-            entry = Operation(_normalise_key(entry.key), _roles_tuple(entry.roles), entry.scope,
-                              tuple(str(r) for r in entry.sees_all))
+            entry = replace(entry, key=_normalise_key(entry.key), roles=_roles_tuple(entry.roles),
+                            sees_all=tuple(str(r) for r in entry.sees_all), actions=tuple(entry.actions))
             if entry.key in _REGISTRY.operations and _REGISTRY.operations[entry.key] != entry:
                 raise ValueError(f"operation {entry.key} is declared twice")
             _REGISTRY.operations[entry.key] = entry
@@ -288,6 +292,13 @@ def check_operation(request, principal) -> None:
     elif not declared.allows(principal):
         request.access_denied = "role"
         raise PermissionDenied
+
+
+def where_taken(action: str) -> list[Page | Operation]:
+    """The pages and operations that declare they take the workflow action ``"<workflow>.<action>"``."""
+    workflow = action.rsplit(".", 1)[0]
+    return [entry for entry in [*_REGISTRY.pages.values(), *_REGISTRY.operations.values()]
+            if action in entry.actions or f"{workflow}.*" in entry.actions]
 
 
 def sees_all(principal, declared: Page | Operation | str) -> bool:

@@ -26,7 +26,7 @@ declare(
                    _("Article 21"))),
     Page("integrity:listing_new", CREDIT, menu="integrity", label=_("New listing decision"), order=20),
     Page("integrity:listing_detail", READERS, sees_all=READERS),
-    Page("integrity:application_decide", CREDIT),
+    Page("integrity:application_decide", CREDIT, actions=("integrity.application.grant", "integrity.application.refuse")),
     Page("integrity:notice_delivered", CREDIT),
     Page("integrity:records", READERS, menu="integrity", label=_("Integrity records"), order=30,
          tile=Tile("integrity_records", _("Integrity records"), _("Honours, clean records, pledges, convictions, outside lists."),
