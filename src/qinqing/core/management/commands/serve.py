@@ -100,6 +100,7 @@ class Command(BaseCommand):
             ("appeals_demo", ("--count", "400")),
             ("appeals_kb_seed", ()),
             ("appeals_train", ("--with-samples",)),
+            ("integrity_demo", ()),  # listings (some expired) and applications for the credit administrator
             ("worker", ("--once",)),  # each background job once: the sweep, notifications, figures
         )
         for name, arguments in steps:
