@@ -464,6 +464,7 @@ NOT_SCOPED = {
     "integrity:application_decide": "the credit administrator decides every objection and application",
     "integrity:notice_delivered": "the credit administrator records the delivery of every notice",
     "integrity:enterprise": "the credit administrator, the discipline office and administrators see every enterprise's record",
+    "integrity:comprehensive_detail": "the federation, the discipline office and the credit administrator work on every evaluation",
     "GET /integrity/checks/{check_id}": "check ids are unguessable (128 random bits); every caller admitted may verify a check",
 }
 

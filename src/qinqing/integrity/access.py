@@ -16,6 +16,8 @@ CREDIT = (Role.CREDIT_ADMINISTRATOR,)
 READERS = (Role.CREDIT_ADMINISTRATOR, Role.DISCIPLINE_INSPECTOR, Role.ADMINISTRATOR)
 ASKERS = (*READERS, Role.DEPARTMENT_HANDLER)
 ENTERPRISE = (Role.ENTERPRISE_USER,)
+# Article 20: the federation runs the comprehensive evaluation, the discipline office gives the clean-record opinion.
+EVALUATORS = (Role.FEDERATION_STAFF, Role.DISCIPLINE_INSPECTOR, Role.CREDIT_ADMINISTRATOR, Role.ADMINISTRATOR)
 
 menu_group("integrity", _("Integrity"), order=30)
 
@@ -39,6 +41,12 @@ declare(
          tile=Tile("integrity_mine", _("Our integrity record"), _("Records, listings and restrictions; objections and credit repair."),
                    _("Article 21"))),
     Page("integrity:rules", (Role.CREDIT_ADMINISTRATOR, Role.ADMINISTRATOR), menu="integrity", label=_("Evaluation rules"), order=60),
+    Page("integrity:priority", (*READERS, Role.FEDERATION_STAFF, Role.DISTRICT_LEADER), menu="integrity", label=_("Priority list"),
+         order=70, tile=Tile("integrity_priority", _("Priority list"),
+                             _("Enterprises with a good integrity record for funds, projects, honours and political arrangements."),
+                             _("Article 20"))),
+    Page("integrity:comprehensive", EVALUATORS, menu="integrity", label=_("Comprehensive evaluations"), order=80),
+    Page("integrity:comprehensive_detail", EVALUATORS, sees_all=EVALUATORS, actions=("integrity.comprehensive.*",)),
     Operation("GET /integrity/eligibility", ASKERS, scope="integrity:query"),
     Operation("POST /integrity/eligibility/batch", ASKERS, scope="integrity:query"),
     Operation("GET /integrity/checks/{check_id}", ASKERS, scope="integrity:query"),

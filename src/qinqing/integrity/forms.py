@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Activity, ApplicationKind, ExternalList, ListingKind, Publication, RecordKind
+from .models import Activity, ApplicationKind, ExternalList, ListingKind, Publication, Purpose, RecordKind
 
 
 class DateInput(forms.DateInput):
@@ -69,3 +69,9 @@ class CheckForm(forms.Form):
     id_number = forms.CharField(label=_("Resident ID number"), required=False, max_length=18)
     name = forms.CharField(label=_("Name (fallback)"), required=False, max_length=200)
     activity = forms.ChoiceField(label=_("Activity"), choices=[("", _("Any activity")), *Activity.choices], required=False)
+
+
+class ComprehensiveForm(forms.Form):
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=18)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
+    matter = forms.CharField(label=_("Matter"), max_length=300)

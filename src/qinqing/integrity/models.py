@@ -387,3 +387,62 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.grade} {self.score}"
+
+
+# --- article 20: the comprehensive evaluation of representatives of the non-public economy ---------------------------
+class Purpose(models.TextChoices):
+    HONOUR = "honour", _("Honour")
+    POLITICAL_ARRANGEMENT = "political_arrangement", _("Political arrangement")
+    FUNDS = "funds", _("Funds")
+    PROJECT = "project", _("Project support")
+
+
+# The activity of article 21 a purpose is checked against.
+PURPOSE_ACTIVITY = {Purpose.HONOUR: Activity.HONOUR, Purpose.POLITICAL_ARRANGEMENT: Activity.POLITICAL_ARRANGEMENT,
+                    Purpose.FUNDS: Activity.FISCAL_SUBSIDY, Purpose.PROJECT: Activity.PUBLIC_RESOURCE_TRADING}
+
+
+class ComprehensiveStatus(models.TextChoices):
+    COLLECTING = "collecting", _("Collecting opinions")
+    RECOMMENDED = "recommended", _("Recommended")
+    NOT_RECOMMENDED = "not_recommended", _("Not recommended")
+
+
+class CleanConclusion(models.TextChoices):
+    NONE = "", _("—")
+    NO_OBJECTION = "no_objection", _("No objection (clean record)")
+    OBJECTION = "objection", _("Objection")
+
+
+@audited()
+class ComprehensiveEvaluation(models.Model):
+    """Before an honour or political arrangement (article 20): the integrity record (taken when the
+    evaluation starts), the federation's opinion and the discipline office's clean-record opinion
+    (廉洁意见) are collected; then the federation concludes."""
+
+    enterprise = models.ForeignKey("directory.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise"))
+    representative = models.ForeignKey("directory.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                       verbose_name=_("representative"))
+    purpose = models.CharField(_("purpose"), max_length=32, choices=Purpose.choices)
+    matter = models.CharField(_("matter"), max_length=300)
+    started_on = models.DateField(_("started on"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    integrity_grade = models.CharField(_("integrity grade"), max_length=1)
+    integrity_score = models.IntegerField(_("integrity score"))
+    integrity_restricted = models.BooleanField(_("restricted for this purpose"))
+    integrity_summary = models.TextField(_("integrity record"))
+    federation_opinion = models.TextField(_("federation's opinion"), blank=True, default="")
+    federation_on = models.DateField(null=True, blank=True)
+    clean_conclusion = models.CharField(_("clean-record opinion"), max_length=16, choices=CleanConclusion.choices, blank=True, default="")
+    clean_opinion = models.TextField(_("discipline office's clean-record opinion (廉洁意见)"), blank=True, default="")
+    clean_on = models.DateField(null=True, blank=True)
+    conclusion_reason = models.TextField(_("conclusion"), blank=True, default="")
+    status = models.CharField(_("status"), max_length=16, choices=ComprehensiveStatus.choices, default=ComprehensiveStatus.COLLECTING)
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        verbose_name = _("comprehensive evaluation")
+        verbose_name_plural = _("comprehensive evaluations")
+
+    def __str__(self) -> str:
+        return f"{self.matter} · {self.enterprise_id}"

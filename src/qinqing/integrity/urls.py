@@ -15,4 +15,7 @@ urlpatterns = [
     path("check/", views.check_page, name="check"),
     path("mine/", views.mine, name="mine"),
     path("rules/", views.rules_page, name="rules"),
+    path("priority/", views.priority_page, name="priority"),
+    path("comprehensive/", views.comprehensive_page, name="comprehensive"),
+    path("comprehensive/<int:pk>/", views.comprehensive_detail, name="comprehensive_detail"),
 ]

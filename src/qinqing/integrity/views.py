@@ -231,3 +231,61 @@ def mine(request):
             messages.success(request, _("Your application was filed; the credit administrator will decide it."))
             return redirect("integrity:mine")
     return render(request, "integrity/mine.html", {"contexts": [_integrity_context(e) for e in enterprises], "form": form})
+
+
+def priority_page(request):
+    return render(request, "integrity/priority.html", {"rows": services.priority_list()})
+
+
+def comprehensive_page(request):
+    from qinqing.directory.models import Enterprise
+
+    from .forms import ComprehensiveForm
+    from .models import ComprehensiveEvaluation
+
+    form = ComprehensiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        enterprise = Enterprise.objects.filter(uscc=form.cleaned_data["uscc"].strip().upper()).first()
+        if enterprise is None:
+            form.add_error("uscc", _("No enterprise with this unified social credit code in the directory."))
+        else:
+            try:
+                row = services.comprehensive_start(enterprise=enterprise, purpose=form.cleaned_data["purpose"],
+                                                   matter=form.cleaned_data["matter"], actor=request.user)
+            except ServiceError as error:
+                _form_error(form, error)
+            else:
+                return redirect("integrity:comprehensive_detail", pk=row.pk)
+    rows = ComprehensiveEvaluation.objects.select_related("enterprise").order_by("-started_on", "-pk")[:200]
+    return render(request, "integrity/comprehensive.html", {"rows": rows, "form": form})
+
+
+@found_or_404
+def comprehensive_detail(request, pk: int):
+    from .models import CleanConclusion, ComprehensiveEvaluation
+
+    row = ComprehensiveEvaluation.objects.filter(pk=pk).select_related("enterprise", "representative").first()
+    if row is None:
+        raise NotFound()
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        text = request.POST.get("text", "")
+        try:
+            if action == "federation_opinion":
+                services.comprehensive_federation_opinion(evaluation=row, opinion=text, actor=request.user)
+            elif action == "clean_opinion":
+                services.comprehensive_clean_opinion(evaluation=row, opinion=text, conclusion=request.POST.get("conclusion", ""),
+                                                     actor=request.user)
+            elif action in ("recommend", "not_recommend"):
+                services.comprehensive_conclude(evaluation=row, recommend=action == "recommend", reason=text, actor=request.user)
+            else:
+                messages.error(request, _("Unknown action."))
+                return redirect("integrity:comprehensive_detail", pk=pk)
+        except ServiceError as error:
+            messages.error(request, error.text())
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("integrity:comprehensive_detail", pk=pk)
+    actions = workflow.allowed_actions(services.COMPREHENSIVE_WORKFLOW, request.user, row)
+    return render(request, "integrity/comprehensive_detail.html", {"row": row, "actions": actions,
+                                                                    "conclusions": CleanConclusion.choices[1:]})

@@ -7,6 +7,13 @@
   part in this activity today? — logged for every answer.
 """
 
+from .comprehensive import (  # noqa: F401
+    COMPREHENSIVE_WORKFLOW,
+    comprehensive_clean_opinion,
+    comprehensive_conclude,
+    comprehensive_federation_opinion,
+    comprehensive_start,
+)
 from .eligibility import (  # noqa: F401
     EligibilityAnswer,
     eligibility,
@@ -14,7 +21,7 @@ from .eligibility import (  # noqa: F401
     is_enterprise_restricted,
     parse_activity,
 )
-from .evaluation import evaluate, recompute, rules_update  # noqa: F401
+from .evaluation import evaluate, priority_list, recompute, rules_update  # noqa: F401
 from .listings import (  # noqa: F401
     APPLICATION_WORKFLOW,
     LISTING_SERIES,

@@ -148,3 +148,24 @@ def rules_update(*, values: dict[str, tuple[int, int]], actor) -> list[Evaluatio
         if events:
             audit.record_events(events)
     return changed
+
+
+def priority_list(*, limit: int = 200) -> list[tuple[Enterprise, Result]]:
+    """Article 20: enterprises with good integrity (grade A today) and no restriction in force, theirs or their head's, for
+    priority in funds, projects, honours and political arrangements; best first. Computed now from the records."""
+    from .eligibility import _enterprise_restrictions
+
+    today = clock.today()
+    with_positive = IntegrityRecord.objects.filter(polarity="positive", occurred_on__lte=today).filter(
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today)).exclude(uscc="").values_list("uscc", flat=True)
+    enterprises = list(Enterprise.objects.filter(uscc__in=with_positive).select_related("legal_representative"))
+    restricted = _enterprise_restrictions(today, "", [e.uscc for e in enterprises]) if enterprises else {}
+    rows = []
+    for enterprise in enterprises:
+        if restricted.get(enterprise.uscc, ([], None))[0]:
+            continue
+        result = evaluate(enterprise, on=today)
+        if result.grade == "A":
+            rows.append((enterprise, result))
+    rows.sort(key=lambda row: (-row[1].score, row[0].name))
+    return rows[:limit]
