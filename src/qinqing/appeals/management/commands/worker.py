@@ -35,10 +35,20 @@ class Command(BaseCommand):
             return
         if job:
             raise CommandError("--job goes with --once; the cluster runs every job on its schedule")
-        from django.core.management import call_command
+        import time
+
         from django.db import connections
+        from django_q.cluster import Cluster
 
         jobs.sync_schedules()
         connections.close_all()  # the cluster forks its processes; each opens its own connection
-        self.stdout.write("qinqing: task queue cluster starting (Ctrl+C to stop) ...")
-        call_command("qcluster")
+        self.stdout.write("qinqing: task queue cluster starting (Ctrl+C or SIGTERM to stop) ...")
+        # The cluster's SIGTERM/SIGINT handler stops it gracefully (running tasks finish). This
+        # process waits here for that, rather than returning at once as django-q2's qcluster
+        # command does: a signal that arrives while the interpreter is shutting down was seen
+        # to leave the sentinel and its workers running without a parent.
+        cluster = Cluster()
+        cluster.start()
+        while cluster.sentinel is not None and cluster.sentinel.is_alive():
+            time.sleep(0.5)
+        self.stdout.write("qinqing: task queue cluster stopped")
