@@ -32,8 +32,10 @@ def parse_key(key: str) -> tuple[int, str, int | None] | None:
     return int(match.group("article")), match.group("list") or "", int(item) if item else None
 
 
-def citation_label(key: str) -> str:
-    """Bilingual label of a citation key; a malformed key is shown as it is."""
+def citation_label(key: str, *, language: str | None = None) -> str:
+    """Label of a citation key: bilingual ("第六条 / Art. 6", for the API and the CLI), or in one
+    language when ``language`` is given ("zh-hans" → 第六条, "en" → Art. 6: what a page shows);
+    a malformed key is shown as it is."""
     parsed = parse_key(key)
     if parsed is None:
         return str(key)
@@ -46,6 +48,8 @@ def citation_label(key: str) -> str:
             chinese += f"第{chinese_number(list_number)}部分"
         chinese += f"第（{chinese_number(item)}）项"
         english += f" ({list_letter}{item})"
+    if language is not None:
+        return chinese if language.lower().startswith("zh") else english
     return f"{chinese} / {english}"
 
 

@@ -1,3 +1,5 @@
+import re
+
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
@@ -7,18 +9,25 @@ from ..citations import anchor, citation_label
 register = template.Library()
 
 
+def _label(key: str) -> str:
+    """第十五条第（七）项 on a Chinese page, Art. 15 (7) on an English one: one language at a time."""
+    from django.utils import translation
+
+    return citation_label(key, language=translation.get_language() or "zh-hans")
+
+
 @register.simple_tag
 def cite(key) -> str:
-    """``{% cite "15.7" %}`` -> a link "第十五条第（七）项 / Art. 15 (7)" to that spot of the policy page."""
+    """``{% cite "15.7" %}`` -> a link "第十五条第（七）项" (Art. 15 (7) in English) to that spot of the policy page."""
     key = str(key).strip()
     url = reverse("policy:index") + "#" + anchor(key)
-    return format_html('<a class="cite" href="{}" data-cite="{}">{}</a>', url, key, citation_label(key))
+    return format_html('<a class="cite" href="{}" data-cite="{}">{}</a>', url, key, _label(key))
 
 
 @register.filter
 def citation(key) -> str:
-    """The bilingual label of a citation key, without a link."""
-    return citation_label(str(key))
+    """The label of a citation key in the page's language, without a link."""
+    return _label(str(key))
 
 
 @register.filter
@@ -35,3 +44,24 @@ def numeral(number) -> str:
     if (translation.get_language() or "").startswith("zh") and 0 < value < 1000:
         return chinese_number(value)
     return str(value)
+
+
+# A run of x (or ×) standing for missing words inside Chinese text: a placeholder the scraped
+# source left ("新时代的新xx"), not policy. Shown as it is, but marked as a gap in the source.
+_PLACEHOLDER = re.compile(r"(?<=[\u4e00-\u9fff])(?:[xX]{2,}|×{2,})(?=[\u4e00-\u9fff，。,.；;、]|$)")
+
+
+@register.filter
+def policy_text(text) -> str:
+    """The article's or item's text with line breaks, placeholders of the source marked as gaps."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext
+
+    html = str(escape(str(text))).replace("\n", "<br>")
+    label = escape(gettext("Gap in the source text: the published document has a placeholder here, not words."))
+    marked = _PLACEHOLDER.sub(
+        lambda match: f'<mark class="policy-gap" title="{label}" data-testid="policy-gap">{match.group(0)}'
+                      f'<span class="policy-gap-note">{escape(gettext("[words missing in the source]"))}</span></mark>',
+        html)
+    return mark_safe(marked)  # noqa: S308 (the text is escaped above; only our own markup is added)

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.template import Context, Template
+from django.utils import translation
 
 from qinqing.core import audit
 from qinqing.core.audit import SystemActor
@@ -119,6 +120,8 @@ def test_citation_labels():
     assert citation_label("15.7") == "第十五条第（七）项 / Art. 15 (7)"
     assert citation_label("23") == "第二十三条 / Art. 23"
     assert citation_label("15.b2") == "第十五条第二部分第（二）项 / Art. 15 (b2)"
+    assert citation_label("15.7", language="zh-hans") == "第十五条第（七）项"
+    assert citation_label("15.7", language="en") == "Art. 15 (7)"
 
 
 def test_the_public_reads_the_policy_page_with_anchors(client, seeded):
@@ -129,7 +132,7 @@ def test_the_public_reads_the_policy_page_with_anchors(client, seeded):
     assert 'id="article-23"' in html
     detail = client.get("/policy/article/15/")
     assert detail.status_code == 200
-    assert "第十五条 / Art. 15" in detail.content.decode()
+    assert "第十五条" in detail.content.decode() and "Art. 15" not in detail.content.decode()  # one language a page
     assert client.get("/policy/article/99/").status_code == 404
 
 
@@ -140,8 +143,10 @@ def test_policy_page_without_an_import_is_still_public(client, db):
 def test_cite_tag_and_article_url_link_to_the_anchor(seeded):
     html = Template('{% load policy_tags qinqing %}{% cite "15.7" %}|{{ "15"|article_url }}|{{ "15.7"|article_url }}').render(Context())
     assert '<a class="cite" href="/policy/#item-15.7"' in html
-    assert "第十五条第（七）项 / Art. 15 (7)" in html
+    assert ">第十五条第（七）项</a>" in html  # the page's language only, not "… / Art. 15 (7)"
     assert "|/policy/#article-15|/policy/#item-15.7" in html
+    with translation.override("en"):
+        assert ">Art. 15 (7)</a>" in Template('{% load policy_tags %}{% cite "15.7" %}').render(Context())
 
 
 @pytest.mark.parametrize("role", [Role.ENTERPRISE_USER, Role.OFFICIAL, Role.ADMINISTRATOR])
@@ -167,3 +172,11 @@ def test_api_refuses_without_the_scope_or_without_any_key(client, api_key, make_
     assert client.get("/api/v1/policy/articles").status_code == 401
     client.force_login(make_user(Role.ENTERPRISE_USER))
     assert client.get("/api/v1/policy/articles/15").status_code == 200, "a logged-in session reads the public policy"
+
+
+def test_a_placeholder_of_the_source_is_marked_as_a_gap_not_printed_as_policy(client, seeded):
+    html = client.get("/policy/article/1/").content.decode()
+    assert 'data-testid="policy-gap"' in html  # 新时代的新xx: the published text has a placeholder there
+    assert "原文此处缺字" in html
+    rendered = Template("{% load policy_tags %}{{ text|policy_text }}").render(Context({"text": "新xx，<b>box 2xx"}))
+    assert rendered.count("policy-gap-note") == 1 and "&lt;b&gt;" in rendered  # escaped; "box", "2xx" untouched
