@@ -107,6 +107,23 @@ class PledgeForm(forms.Form):
     accepted = forms.MultipleChoiceField(label=_("I accept"), widget=forms.CheckboxSelectMultiple,
                                          choices=[(key, key) for key in ("15.b1", "15.b2", "15.b3", "15.b4", "15.b5", "15.b6")])
 
+    def __init__(self, *args, requirements=(), **kwargs):
+        """Each checkbox reads as the requirement itself with its article ("…（第十五条第二部分第（一）项）"),
+        not as a bare key; ``requirements`` are the policy items ({"key", "text"})."""
+        from django.utils import translation
+
+        from qinqing.policy.citations import citation_label
+
+        super().__init__(*args, **kwargs)
+        texts = {row["key"]: row["text"] for row in requirements}
+        language = translation.get_language() or "zh-hans"
+        choices = []
+        for key, _key in self.fields["accepted"].choices:
+            citation = citation_label(key, language=language)
+            text = texts.get(key, "")
+            choices.append((key, (f"{text}（{citation}）" if language.startswith("zh") else f"{text} ({citation})") if text else citation))
+        self.fields["accepted"].choices = choices
+
 
 class RulesForm(forms.Form):
     reception_standard_per_head = forms.DecimalField(label=_("Official reception standard per head (yuan)"), min_value=0,

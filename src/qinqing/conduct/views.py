@@ -380,7 +380,8 @@ def conflicts(request):
 @found_or_404
 def pledge_sign(request):
     enterprise = selectors.pledge_enterprise(request.user)
-    form = PledgeForm(request.POST or None)
+    requirements = _policy_items(ENTERPRISE_RULES)
+    form = PledgeForm(request.POST or None, requirements=requirements)
     if request.method == "POST" and form.is_valid():
         try:
             services.pledge_sign(enterprise=enterprise, signatory_name=form.cleaned_data["signatory_name"],
@@ -390,7 +391,7 @@ def pledge_sign(request):
         except ServiceError as error:
             _form_error(form, error)
     return render(request, "conduct/pledge.html", {"form": form, "enterprise": enterprise, "signed_on": selectors.pledge_signed(enterprise),
-                                                   "requirements": _policy_items(ENTERPRISE_RULES)})
+                                                   "requirements": requirements})
 
 
 @found_or_404

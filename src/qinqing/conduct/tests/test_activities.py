@@ -1,5 +1,6 @@
 import datetime
 import json
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -226,6 +227,25 @@ def test_enterprise_signs_the_pledge_and_it_is_shown(people, make_user):
     services.pledge_sign(enterprise=people.clean_enterprise, signatory_name="钱总", accepted=services.PLEDGE_REQUIREMENTS, actor=head)
     assert pledge_signed(people.clean_enterprise) == timezone.localdate()
     assert pledge_signed(people.enterprise) is None
+
+
+def test_the_pledge_checkboxes_read_as_the_requirements_with_their_article(people, make_user, client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from qinqing.directory.tests import factories
+
+    call_command("policy", "import", "--seed", verbosity=0, stdout=StringIO())
+    head = make_user(Role.ENTERPRISE_USER)
+    factories.make_membership(user=head, enterprise=people.clean_enterprise)
+    client.force_login(head)
+    html = client.get("/conduct/pledge/").content.decode()
+    labels = re.findall(r'<label for="id_accepted_\d+">\s*<input[^>]*>\s*([^<]+)</label>', html)
+    assert len(labels) == 6, html
+    assert all(label.strip().endswith("项）") and "第十五条第二部分第（" in label for label in labels), labels
+    assert len(labels[0]) > 20  # the requirement's own words, not "15.b1"
+    assert "15.b1" not in labels[0]
 
 
 def test_declared_related_person_holding_creates_a_declared_interest_conflict(people):
