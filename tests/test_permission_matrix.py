@@ -198,6 +198,12 @@ def _build_world():
         appeal=other_appeal, activity=activity_of(other, other_user, other_leader_user), gift=gift_of(other, other_user),
         recusal=recusal_of(other, other_user), official=other, enterprise=other_enterprise, person=other_person,
     )
+    from qinqing.integrity import services as integrity
+
+    own.bribery = integrity.bribery_request(enterprise=enterprise, purpose="投标", actor=users[Role.ENTERPRISE_USER])
+    foreign.bribery = integrity.bribery_answer(
+        query=integrity.bribery_request(enterprise=other_enterprise, purpose="投标", actor=other_enterprise_user),
+        result="no_record", actor=users[Role.CREDIT_ADMINISTRATOR])
     keys = {f"key:{scope}": make_api_key(scope)[1] for scope in SCOPES}
     return SimpleNamespace(users=users, own=own, foreign=foreign, keys=keys, sessions=_sessions(users))
 
@@ -426,6 +432,7 @@ FOREIGN_PAGES = {
     "directory:official_detail": ("GET", lambda f: {"pk": f.official.pk}),
     "directory:enterprise_detail": ("GET", lambda f: {"pk": f.enterprise.pk}),
     "directory:person_detail": ("GET", lambda f: {"pk": f.person.pk}),
+    "integrity:bribery_letter": ("GET", lambda f: {"pk": f.bribery.pk}),
 }
 FOREIGN_OPERATIONS = {
     "GET /appeals/{tracking_number}": None,
@@ -464,6 +471,7 @@ NOT_SCOPED = {
     "integrity:application_decide": "the credit administrator decides every objection and application",
     "integrity:notice_delivered": "the credit administrator records the delivery of every notice",
     "integrity:enterprise": "the credit administrator, the discipline office and administrators see every enterprise's record",
+    "integrity:bribery_answer": "the credit administrator answers every bribery-record query",
     "integrity:comprehensive_detail": "the federation, the discipline office and the credit administrator work on every evaluation",
     "GET /integrity/checks/{check_id}": "check ids are unguessable (128 random bits); every caller admitted may verify a check",
 }

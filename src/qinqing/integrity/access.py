@@ -9,7 +9,7 @@ scope ``integrity:query``; officials' departments may ask from their session.
 
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core.access import Operation, Page, Tile, declare, menu_group
+from qinqing.core.access import PUBLIC, Operation, Page, Tile, declare, menu_group
 from qinqing.core.roles import Role
 
 CREDIT = (Role.CREDIT_ADMINISTRATOR,)
@@ -47,6 +47,13 @@ declare(
                              _("Article 20"))),
     Page("integrity:comprehensive", EVALUATORS, menu="integrity", label=_("Comprehensive evaluations"), order=80),
     Page("integrity:comprehensive_detail", EVALUATORS, sees_all=EVALUATORS, actions=("integrity.comprehensive.*",)),
+    Page("integrity:bribery", (*CREDIT, *ENTERPRISE), menu="integrity", label=_("Bribery-record queries"), order=90,
+         sees_all=CREDIT, tile=Tile("integrity_bribery", _("Bribery-record queries"),
+                                    _("Ask for the bribery-record result; answered within three working days with a numbered letter."),
+                                    _("Article 21"), audience=(*CREDIT, *ENTERPRISE))),
+    Page("integrity:bribery_answer", CREDIT, actions=("integrity.bribery.*",)),
+    Page("integrity:bribery_letter", (*CREDIT, *ENTERPRISE), sees_all=CREDIT),
+    Page("integrity:bribery_verify", PUBLIC),
     Operation("GET /integrity/eligibility", ASKERS, scope="integrity:query"),
     Operation("POST /integrity/eligibility/batch", ASKERS, scope="integrity:query"),
     Operation("GET /integrity/checks/{check_id}", ASKERS, scope="integrity:query"),

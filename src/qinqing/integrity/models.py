@@ -446,3 +446,46 @@ class ComprehensiveEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matter} · {self.enterprise_id}"
+
+
+# --- bribery-record queries (行贿犯罪档案查询, article 21) ----------------------------------------------------------
+class BriberyQueryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ANSWERED = "answered", _("Answered")
+
+
+class BriberyResult(models.TextChoices):
+    NONE = "", _("—")
+    NO_RECORD = "no_record", _("No bribery record")
+    RECORD_FOUND = "record_found", _("Bribery record found")
+
+
+@audited()
+class BriberyQuery(models.Model):
+    """An enterprise asks for its bribery-record result (e.g. for a bid); the office answers within
+    three working days (``due_on``, core.calendar) with a numbered letter anyone can verify by code."""
+
+    enterprise = models.ForeignKey("directory.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise"))
+    purpose = models.CharField(_("purpose"), max_length=300)
+    requested_on = models.DateField(_("requested on"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField(_("answer due"))
+    status = models.CharField(_("status"), max_length=16, choices=BriberyQueryStatus.choices, default=BriberyQueryStatus.PENDING)
+    result = models.CharField(_("result"), max_length=16, choices=BriberyResult.choices, blank=True, default="")
+    result_text = models.TextField(_("result details"), blank=True, default="")
+    number = models.CharField(_("letter number"), max_length=64, blank=True, default="")
+    verification_code = models.CharField(_("verification code"), max_length=16, blank=True, default="")
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-requested_on", "-pk"]
+        verbose_name = _("bribery-record query")
+        verbose_name_plural = _("bribery-record queries")
+        constraints = [
+            models.UniqueConstraint(fields=["number"], condition=~Q(number=""), name="integrity_bribery_number_unique"),
+            models.UniqueConstraint(fields=["verification_code"], condition=~Q(verification_code=""), name="integrity_bribery_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"{self.enterprise_id} {self.requested_on}"

@@ -84,3 +84,29 @@ def check(check_id: str) -> tuple[EligibilityCheck, bool]:
     if row is None:
         raise NotFound()
     return row, check_digest(row) == row.digest
+
+
+def bribery_queries(user):
+    from .models import BriberyQuery
+
+    rows = BriberyQuery.objects.select_related("enterprise").order_by("status", "due_on", "-pk")
+    if access.sees_all(user, "integrity:bribery"):
+        return rows
+    return rows.filter(enterprise__memberships__user_id=user.pk)
+
+
+def bribery_query(user, pk: int):
+    row = bribery_queries(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def bribery_by_code(code: str):
+    from .models import BriberyQuery
+
+    code = (code or "").strip().upper()
+    row = BriberyQuery.objects.filter(verification_code=code).exclude(verification_code="").select_related("enterprise").first()
+    if row is None:
+        raise NotFound()
+    return row

@@ -16,6 +16,10 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("rules/", views.rules_page, name="rules"),
     path("priority/", views.priority_page, name="priority"),
+    path("bribery/", views.bribery_page, name="bribery"),
+    path("bribery/<int:pk>/answer/", views.bribery_answer, name="bribery_answer"),
+    path("bribery/<int:pk>/letter.pdf", views.bribery_letter, name="bribery_letter"),
+    path("bribery/verify/", views.bribery_verify, name="bribery_verify"),
     path("comprehensive/", views.comprehensive_page, name="comprehensive"),
     path("comprehensive/<int:pk>/", views.comprehensive_detail, name="comprehensive_detail"),
 ]

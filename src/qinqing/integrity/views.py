@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -289,3 +290,74 @@ def comprehensive_detail(request, pk: int):
     actions = workflow.allowed_actions(services.COMPREHENSIVE_WORKFLOW, request.user, row)
     return render(request, "integrity/comprehensive_detail.html", {"row": row, "actions": actions,
                                                                     "conclusions": CleanConclusion.choices[1:]})
+
+
+# --- bribery-record queries -----------------------------------------------------------------------------------------
+def bribery_page(request):
+    from qinqing.core import access
+    from qinqing.directory.models import Enterprise
+
+    from .models import BriberyResult
+
+    sees_all = access.sees_all(request.user, "integrity:bribery")
+    mine = [] if sees_all else selectors.my_enterprises(request.user)
+    if request.method == "POST":
+        if sees_all:
+            enterprise = Enterprise.objects.filter(uscc=(request.POST.get("uscc") or "").strip().upper()).first()
+        else:
+            enterprise = next((e for e in mine if str(e.pk) == request.POST.get("enterprise")), None)
+        if enterprise is None:
+            messages.error(request, _("Choose the enterprise (by its unified social credit code)."))
+        else:
+            try:
+                query = services.bribery_request(enterprise=enterprise, purpose=request.POST.get("purpose", ""), actor=request.user)
+            except ServiceError as error:
+                messages.error(request, error.text())
+            else:
+                messages.success(request, _("Asked; the answer is due by %(date)s.") % {"date": query.due_on.isoformat()})
+                return redirect("integrity:bribery")
+    rows = [{"query": q, "found": services.bribery_found(q) if sees_all and q.status == "pending" else []}
+            for q in selectors.bribery_queries(request.user)[:200]]
+    return render(request, "integrity/bribery.html", {"rows": rows, "mine": mine, "sees_all": sees_all, "today": clock.today(),
+                                                      "results": BriberyResult.choices[1:]})
+
+
+@require_POST
+@found_or_404
+def bribery_answer(request, pk: int):
+    query = selectors.bribery_query(request.user, pk)
+    try:
+        services.bribery_answer(query=query, result=request.POST.get("result", ""), text=request.POST.get("text", ""),
+                                actor=request.user)
+        messages.success(request, _("Answered; the letter is ready."))
+    except ServiceError as error:
+        messages.error(request, error.text())
+    return redirect("integrity:bribery")
+
+
+@found_or_404
+def bribery_letter(request, pk: int):
+    from django.http import HttpResponse
+
+    from .letters import render_bribery_pdf, verification_url
+
+    query = selectors.bribery_query(request.user, pk)
+    if not query.number:
+        raise NotFound()
+    pdf = render_bribery_pdf(query, base_url=request.build_absolute_uri("/"), verify_url=verification_url(query, request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bribery-record-{query.pk}.pdf"'
+    return response
+
+
+@login_not_required
+def bribery_verify(request):
+    """Public: whoever holds the letter checks its code; only the essentials."""
+    code = (request.GET.get("code") or "").strip()
+    query = None
+    if code:
+        try:
+            query = selectors.bribery_by_code(code)
+        except NotFound:
+            query = None
+    return render(request, "integrity/bribery_verify.html", {"code": code, "query": query})

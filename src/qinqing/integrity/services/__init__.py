@@ -7,6 +7,7 @@
   part in this activity today? — logged for every answer.
 """
 
+from .bribery import BRIBERY_WORKFLOW, bribery_answer, bribery_found, bribery_request  # noqa: F401
 from .comprehensive import (  # noqa: F401
     COMPREHENSIVE_WORKFLOW,
     comprehensive_clean_opinion,
