@@ -204,3 +204,23 @@ class JobState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.last_outcome or '-'}"
+
+
+# --- the district's own particulars --------------------------------------------------------------------
+@audited()
+class DistrictSettings(models.Model):
+    """What every printed letter carries: the district's name, the text of its seal and the office
+    that issues the documents. One row, filled in by an administrator on first run
+    (``core.district``); until then letters show the gap instead of a made-up name."""
+
+    district_name = models.CharField(_("district name"), max_length=40)
+    seal_text = models.CharField(_("seal text"), max_length=40)
+    issuing_office = models.CharField(_("issuing office"), max_length=60)
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("district settings")
+        verbose_name_plural = _("district settings")
+
+    def __str__(self) -> str:
+        return self.district_name
