@@ -43,6 +43,10 @@ class Command(BaseCommand):
             return
         worker = None if no_worker else self._start_worker()
         self.stdout.write(f"qinqing: serving http://{host}:{port}/  (Ctrl+C to stop)")
+        import signal
+        import sys
+
+        signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))  # `kill` stops the worker too (the finally below)
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
         finally:
