@@ -194,8 +194,12 @@ def _build_world():
         appeal=appeal, activity=activity_of(official, users[Role.OFFICIAL], None), gift=gift_of(official, users[Role.OFFICIAL]),
         recusal=recusal_of(official, users[Role.OFFICIAL]), unit=unit, official=official, enterprise=enterprise,
     )
+    from qinqing.supervision import services as supervision
+
+    report, _code = supervision.report_submit(text="某局干部吃拿卡要", category="extortion", real_name=False, unit=other_unit,
+                                              rate_limited=False)
     foreign = SimpleNamespace(
-        appeal=other_appeal, activity=activity_of(other, other_user, other_leader_user), gift=gift_of(other, other_user),
+        report=report, appeal=other_appeal, activity=activity_of(other, other_user, other_leader_user), gift=gift_of(other, other_user),
         recusal=recusal_of(other, other_user), official=other, enterprise=other_enterprise, person=other_person,
     )
     from qinqing.integrity import services as integrity
@@ -432,6 +436,14 @@ FOREIGN_PAGES = {
     "directory:official_detail": ("GET", lambda f: {"pk": f.official.pk}),
     "directory:enterprise_detail": ("GET", lambda f: {"pk": f.enterprise.pk}),
     "directory:person_detail": ("GET", lambda f: {"pk": f.person.pk}),
+    # supervision: a report the inspector is not assigned to answers 404 (the content is sealed to its assignees)
+    "supervision:report_detail": ("GET", lambda f: {"pk": f.report.pk}),
+    "supervision:report_act": ("POST", lambda f: {"pk": f.report.pk, "action": "accept"}),
+    "supervision:report_message": ("POST", lambda f: {"pk": f.report.pk}),
+    "supervision:report_subject": ("POST", lambda f: {"pk": f.report.pk}),
+    "supervision:report_outcome": ("POST", lambda f: {"pk": f.report.pk}),
+    "supervision:report_handover": ("POST", lambda f: {"pk": f.report.pk}),
+    "supervision:attachment": ("GET", lambda f: {"pk": f.report.pk, "attachment_id": 1}),
     "integrity:bribery_letter": ("GET", lambda f: {"pk": f.bribery.pk}),
 }
 FOREIGN_OPERATIONS = {
@@ -474,6 +486,9 @@ NOT_SCOPED = {
     "integrity:bribery_answer": "the credit administrator answers every bribery-record query",
     "integrity:comprehensive_detail": "the federation, the discipline office and the credit administrator work on every evaluation",
     "GET /integrity/checks/{check_id}": "check ids are unguessable (128 random bits); every caller admitted may verify a check",
+    "supervision:report_assign": "the supervision office assigns any report from the queue (no content shown); one about the "
+                                 "inspector themselves answers 404 (supervision/tests/test_reports.py)",
+    "supervision:reminder_follow_up": "the discipline office follows up every early reminder (article 16)",
 }
 
 
