@@ -359,7 +359,8 @@ class JobHealth:
 def health() -> list[JobHealth]:
     """Each registered job with its last run and whether it looks healthy: it did not fail
     last time, and a periodic job finished successfully within twice its period (plus the
-    time limit of one run) — so a worker that stopped shows up too."""
+    time limit of one run) — so a worker that stopped shows up too. A job that never ran is
+    healthy until its first scheduled run is overdue."""
     from django_q.models import Schedule
 
     states = {state.name: state for state in _state_model().objects.all()}
@@ -374,8 +375,13 @@ def health() -> list[JobHealth]:
         elif job.periodic:
             interval = job.expected_interval()
             grace = 2 * interval + datetime.timedelta(minutes=job.max_minutes)
+            next_run = next_runs.get(job.schedule_name)
             if state is None or state.last_success_at is None:
-                problem = "never_succeeded"
+                # Waiting for its first run is fine (a daily job deployed in the morning);
+                # not having run well after it was due, or having no schedule, is not.
+                first_run_late = next_run is None or now - next_run > datetime.timedelta(minutes=job.max_minutes + 5)
+                if first_run_late or (state and state.last_outcome):
+                    problem = "never_succeeded"
             elif now - state.last_success_at > grace:
                 problem = "overdue"
         if state and state.running_since and now - state.running_since > datetime.timedelta(minutes=job.max_minutes):

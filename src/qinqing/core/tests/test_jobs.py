@@ -212,10 +212,21 @@ def test_health_answers_503_while_a_job_fails_and_200_when_all_are_healthy(clien
 
 
 @pytest.mark.django_db
-def test_a_periodic_job_that_never_ran_is_not_healthy(client, test_jobs, api_key):
+def test_a_periodic_job_that_never_ran_is_unhealthy_once_its_first_run_is_overdue(client, test_jobs, api_key, frozen_clock):
     _key, monitor = api_key("jobs:read")
+    frozen_clock("2026-11-30 10:00")
     document = client.get(reverse("healthz_jobs"), HTTP_X_API_KEY=monitor).json()
-    assert {job["problem"] for job in document["jobs"]} == {"never_succeeded"}
+    assert {job["problem"] for job in document["jobs"]} == {"never_succeeded"}  # not even scheduled
+
+    jobs.register(jobs.Job("test.nightly", "qinqing.core.tests.test_jobs.good_job", "nightly", daily_at=datetime.time(2, 30)))
+    jobs.sync_schedules()
+    problems = {job["name"]: job["problem"] for job in client.get(reverse("healthz_jobs"), HTTP_X_API_KEY=monitor).json()["jobs"]}
+    assert problems["test.nightly"] is None  # due tomorrow at 02:30: waiting is fine
+    assert problems["test.good"] is None  # due now: the scheduler has half a minute, the run its time limit
+
+    frozen_clock("2026-11-30 10:36")  # every-10-minutes jobs were due at 10:00 and never ran: no worker
+    problems = {job["name"]: job["problem"] for job in client.get(reverse("healthz_jobs"), HTTP_X_API_KEY=monitor).json()["jobs"]}
+    assert problems["test.good"] == "never_succeeded" and problems["test.nightly"] is None
 
 
 @pytest.mark.django_db
