@@ -166,18 +166,19 @@ def _apply(instance, changes: dict[str, Any]) -> list[str]:
     return changed
 
 
-_RELATIONS: dict[type, set[str]] = {}
+_EXCLUDED: dict[tuple[type, frozenset], set[str]] = {}
 
 
-def _clean(instance) -> None:
+def _clean(instance, *, checked: frozenset[str] = frozenset()) -> None:
     """Model field rules (lengths, choices, ranges) as a ServiceError naming the first broken
     field. Relations are the database's foreign keys to keep (checking each here would cost a
-    query per row of a bulk load)."""
-    model = type(instance)
-    if model not in _RELATIONS:
-        _RELATIONS[model] = {f.name for f in model._meta.concrete_fields if f.is_relation}
+    query per row of a bulk load); ``checked`` names fields the caller's rule has just
+    validated or derived itself (a valid resident ID, a choice), not worth checking twice."""
+    key = (type(instance), checked)
+    if key not in _EXCLUDED:
+        _EXCLUDED[key] = {f.name for f in type(instance)._meta.concrete_fields if f.is_relation} | set(checked)
     try:
-        instance.clean_fields(exclude=_RELATIONS[model])
+        instance.clean_fields(exclude=_EXCLUDED[key])
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
         raise ServiceError(" ".join(messages), code="invalid", field=None if field == "__all__" else field) from error
@@ -227,6 +228,9 @@ def _phone(value: str | None) -> str:
     return _identifier(validate_mobile_phone, value, "phone")
 
 
+_PERSON_DERIVED = frozenset({"resident_id", "resident_id_index", "gender", "birth_date"})
+
+
 def _person_rules(person: Person, *, today: datetime.date | None = None) -> None:
     """A person's rules (the one definition, for ``person_create`` and the bulk writers): a
     name; a valid resident ID (optional for relatives) that decides gender and date of birth
@@ -235,7 +239,7 @@ def _person_rules(person: Person, *, today: datetime.date | None = None) -> None
     for key, value in _person_identity(person.resident_id, today=today).items():
         setattr(person, key, value)
     person.phone = _phone(person.phone)
-    _clean(person)
+    _clean(person, checked=_PERSON_DERIVED)
 
 
 def _persons_unique(persons: list[Person], reject: Reject | None = None) -> list[Person]:
@@ -355,7 +359,7 @@ def _unit_rules(unit: Unit) -> None:
     unit.kind = _choice(unit.kind, UnitKind, "kind")
     unit.organ_type = _resolve_organ_type(unit.kind, unit.organ_type or None, unit.parent)
     _check_parent(unit, unit.parent)
-    _clean(unit)
+    _clean(unit, checked=frozenset({"kind", "organ_type"}))
 
 
 def _duplicate_unit_code(code: str) -> Conflict:
@@ -440,7 +444,7 @@ def _official_rules(official: Official) -> None:
     official.position = _required_text(official.position, "position", _("Position"))
     official.rank = _choice(official.rank, Rank, "rank")
     _check_supervising_leader(official.pk, official.supervising_leader_id)
-    _clean(official)
+    _clean(official, checked=frozenset({"rank"}))
 
 
 def _officials_unique(officials: list[Official], reject: Reject | None = None) -> list[Official]:
@@ -600,7 +604,7 @@ def _enterprise_rules(enterprise: Enterprise) -> None:
     enterprise.ownership_type = _choice(enterprise.ownership_type, OwnershipType, "ownership_type")
     enterprise.industry = (enterprise.industry or "").strip()
     enterprise.address = (enterprise.address or "").strip()
-    _clean(enterprise)
+    _clean(enterprise, checked=frozenset({"uscc", "ownership_type"}))
 
 
 def _duplicate_uscc(uscc: str) -> Conflict:
@@ -747,7 +751,7 @@ def _link_rules(link: EnterpriseLink) -> None:
     link.source = link.source or "registry"
     if link.start_date and link.end_date and link.end_date < link.start_date:
         raise ServiceError(_("The end date cannot be before the start date."), code="end_before_start", field="end_date")
-    _clean(link)
+    _clean(link, checked=frozenset({"kind"}))
 
 
 def _check_share_totals(links: list[EnterpriseLink], reject: Reject | None = None) -> list[EnterpriseLink]:
@@ -895,7 +899,7 @@ def _related_rules(related: RelatedPerson, official_person_id, *, today: datetim
         raise ServiceError(_("An official cannot be their own related person."), code="self_relation", field="person")
     related.occupation = (related.occupation or "").strip()
     related.declared_on = related.declared_on or today or clock.today()
-    _clean(related)
+    _clean(related, checked=frozenset({"relationship"}))
 
 
 def _related_unique(relateds: list[RelatedPerson], reject: Reject | None = None) -> list[RelatedPerson]:
