@@ -53,6 +53,13 @@ if PRODUCTION:
 # Separate from SECRET_KEY so that rotating the session key does not lose data.
 FIELD_ENCRYPTION_KEY = os.environ.get("QINQING_FIELD_KEY", "")
 AUDIT_KEY = os.environ.get("QINQING_AUDIT_KEY", "")
+# Supervision reports (article 17) are sealed under their own SM4 keys, kept outside the database:
+# QINQING_SUPERVISION_KEY_FILE (lines "key-id=32 hex digits") or QINQING_SUPERVISION_KEYS
+# ("key-id:hex,key-id:hex"); QINQING_SUPERVISION_KEY_ID names the key new text is sealed with
+# (default: the last listed). Old keys stay listed so old reports stay readable (rotation).
+SUPERVISION_KEY_FILE = os.environ.get("QINQING_SUPERVISION_KEY_FILE", "")
+SUPERVISION_KEYS = os.environ.get("QINQING_SUPERVISION_KEYS", "")
+SUPERVISION_KEY_ID = os.environ.get("QINQING_SUPERVISION_KEY_ID", "")
 
 DEBUG = env_bool("QINQING_DEBUG", False)
 
@@ -86,6 +93,7 @@ INSTALLED_APPS = [
     "qinqing.appeals",
     "qinqing.conduct",
     "qinqing.integrity",
+    "qinqing.supervision",
 ]
 
 MIDDLEWARE = [

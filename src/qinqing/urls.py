@@ -23,6 +23,7 @@ urlpatterns = [
     path("appeals/", include("qinqing.appeals.urls")),
     path("conduct/", include("qinqing.conduct.urls")),
     path("integrity/", include("qinqing.integrity.urls")),
+    path("supervision/", include("qinqing.supervision.urls")),
     path("", include("qinqing.appeals.channels_urls")),
     path("", include("qinqing.core.urls")),
 ]

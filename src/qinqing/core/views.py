@@ -63,7 +63,11 @@ def lockout_response(request, response=None, credentials=None):
 def home(request):
     """``/``: a signed-in user's own home page (tiles); the public's landing page otherwise."""
     if request.user.is_authenticated:
-        return render(request, "core/home.html", {})
+        from .access import may_open
+        from .district import current
+
+        district_unset = may_open(request.user, "core:district") and not current().configured
+        return render(request, "core/home.html", {"district_unset": district_unset})
     return render(request, "core/landing.html", _landing_context())
 
 
@@ -75,6 +79,11 @@ _PUBLIC_SERVICES = (
            "you get a tracking number at once."), "8"),
     ("appeals_channels:portal_status", _lazy("Look up an appeal"),
      _lazy("Follow your appeal with its tracking number and the mobile phone number you gave."), "8"),
+    ("supervision:report_new", _lazy("Report to the discipline office"),
+     _lazy("Report collusion, inaction, obstruction or demands by officials, by real name or anonymously. "
+           "Encrypted; read only by the inspectors assigned to it."), "17"),
+    ("supervision:report_status", _lazy("Follow a report"),
+     _lazy("Read replies, answer questions and add information with your receipt code."), "17"),
     ("policy:index", _lazy("The policy"),
      _lazy("The district's rules for close and clean government–business relations, "
            "article by article."), ""),

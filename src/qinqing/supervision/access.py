@@ -1,0 +1,48 @@
+"""Who may open each supervision page and call each supervision API operation (articles 16–18).
+
+The public files reports and follows them with a receipt code, with no account. Discipline
+inspectors see the queue (what a report is, never its sealed content, and never a report about
+themselves) and assign; only the inspectors assigned to a report read it and act on it
+(``services.is_assigned``; the selectors answer 404 to everyone else). Statistics carry no
+reporter identity; administrators may see them and edit the deadline defaults too.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core.access import PUBLIC, Operation, Page, Tile, declare, menu_group
+from qinqing.core.roles import Role
+
+INSPECTORS = (Role.DISCIPLINE_INSPECTOR,)
+FIGURES = (Role.DISCIPLINE_INSPECTOR, Role.ADMINISTRATOR)
+
+menu_group("supervision", _("Supervision"), order=25)
+
+declare(
+    Page("supervision:report_new", PUBLIC),
+    Page("supervision:report_status", PUBLIC),
+    Page("supervision:queue", INSPECTORS, menu="supervision", label=_("Reports"), order=10,
+         tile=Tile("supervision_queue", _("Reports (信访举报)"),
+                   _("Reports from every channel; real-name reports of collusion or inaction first, each verified."), _("Article 17"))),
+    Page("supervision:intake", INSPECTORS, menu="supervision", label=_("Record a letter, call or visit"), order=20),
+    Page("supervision:report_detail", INSPECTORS),
+    Page("supervision:report_act", INSPECTORS, actions=("supervision.report.*",)),
+    Page("supervision:report_assign", INSPECTORS),
+    Page("supervision:report_message", INSPECTORS),
+    Page("supervision:report_subject", INSPECTORS),
+    Page("supervision:report_outcome", INSPECTORS),
+    Page("supervision:report_handover", INSPECTORS),
+    Page("supervision:attachment", INSPECTORS),
+    Page("supervision:rotation", INSPECTORS, menu="supervision", label=_("Handover on rotation"), order=60),
+    Page("supervision:reminders", INSPECTORS, menu="supervision", label=_("Early reminders"), order=30,
+         tile=Tile("supervision_reminders", _("Early reminders"), _("Reminder talks about early signs, with follow-up."),
+                   _("Article 16"))),
+    Page("supervision:reminder_follow_up", INSPECTORS),
+    Page("supervision:dashboard", FIGURES, menu="supervision", label=_("Supervision figures"), order=40,
+         tile=Tile("supervision_dashboard", _("Supervision figures"),
+                   _("Verification rate of real-name reports, deadlines, counts by channel, category, unit, form and month."),
+                   _("Articles 17, 18"))),
+    Page("supervision:export", FIGURES),
+    Page("supervision:deadlines", FIGURES, menu="supervision", label=_("Deadline defaults"), order=50),
+    Operation("POST /supervision/reports", PUBLIC),
+    Operation("GET /supervision/reports/status", PUBLIC),
+)

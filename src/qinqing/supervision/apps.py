@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "qinqing.supervision"
+    label = "supervision"
+    verbose_name = _("Discipline supervision")
+
+    def ready(self):
+        from qinqing.core import jobs
+
+        jobs.register(jobs.Job("supervision.leads", "qinqing.supervision.services.leads_take_over", _("Conduct leads into supervision"),
+                               every_minutes=15, retries=3, backoff_seconds=60, max_minutes=10))

@@ -1,0 +1,670 @@
+"""Every write of the supervision app: one transaction, audit events without plaintext.
+
+Public side (no account): ``report_submit`` (rate-limited per client and overall, answers the
+receipt code once), ``reporter_view`` / ``reporter_add`` with the receipt code. Staff side: the
+``supervision.report`` workflow (accept, decline, dispose, set aside, resume, conclude, close,
+open a case, close the case, send the result), assignment through the conflict gate, handover,
+messages, outcomes in the four forms, early reminders, editable deadlines, conduct's leads.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core import audit, calendar, clock, numbering, workflow
+from qinqing.core.audit import SystemActor
+from qinqing.core.crypto import hmac_sm3_hex
+from qinqing.core.errors import NotFound, PermissionDeniedError, ServiceError
+from qinqing.core.roles import Role, has_role
+from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
+
+from .models import (
+    PRIORITY_CATEGORIES,
+    Assignment,
+    Attachment,
+    Behaviour,
+    Category,
+    Channel,
+    Deadlines,
+    Disposal,
+    EarlyReminder,
+    Finding,
+    Form,
+    Message,
+    MessageKind,
+    Outcome,
+    ReminderStatus,
+    Report,
+    Status,
+)
+
+log = logging.getLogger(__name__)
+
+PUBLIC = SystemActor("public report page")
+SYSTEM = SystemActor("supervision")
+NUMBER = numbering.Series("supervision.report", "JB{period}-{number:05d}", numbering.yearly)
+HOUR = 3600
+MAX_TEXT = 20_000
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+ALLOWED_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": None, "text/plain": None}
+_HASHER = PasswordHasher()
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+class RateLimited(ServiceError):
+    status = 429
+
+    def __init__(self, message, **kwargs):
+        kwargs.setdefault("code", "rate_limited")
+        super().__init__(message, **kwargs)
+
+
+# --- rate limits (shared cache) --------------------------------------------------------------------------------------
+
+
+def _limits() -> dict:
+    defaults = {"per_client": 5, "overall": 300, "lookups_per_client": 30}
+    return {**defaults, **getattr(settings, "SUPERVISION_RATE_LIMITS", {})}
+
+
+def _bucket(kind: str, value: str) -> str:
+    # keyed digest: the cache never holds a client address
+    return "supervision:rate:" + kind + ":" + hmac_sm3_hex(f"{kind}|{value}".encode(), purpose="supervision-rate")[:32]
+
+
+def _count(kind: str, value: str, limit: int) -> bool:
+    """Count one attempt in this hour; True when the limit was already reached."""
+    key = _bucket(kind, value)
+    if cache.add(key, 1, timeout=HOUR):
+        return limit < 1
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.add(key, 1, timeout=HOUR)
+        return False
+    return count > limit
+
+
+def _rate_check(client: str, *, lookup: bool = False) -> None:
+    limits = _limits()
+    if lookup:
+        if _count("lookup", client, limits["lookups_per_client"]):
+            raise RateLimited(_("Too many look-ups from your connection. Please wait an hour and try again."))
+        return
+    if _count("client", client, limits["per_client"]):
+        raise RateLimited(_("You have sent several reports within the hour. Please wait an hour before sending another; "
+                            "what you sent has been received."))
+    if _count("overall", "all", limits["overall"]):
+        raise RateLimited(_("The report page is receiving very many reports just now. Please try again in an hour, "
+                            "or write or telephone the discipline office (article 17)."))
+
+
+# --- receipt codes ---------------------------------------------------------------------------------------------------
+
+
+def _normalise_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def _new_code() -> str:
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(20))  # 100 bits
+    return "-".join(raw[i:i + 4] for i in range(0, 20, 4))
+
+
+def _code_index(normalised: str) -> str:
+    return hmac_sm3_hex(normalised[:8].encode(), purpose="supervision-receipt")
+
+
+def report_by_code(code: str, *, client: str) -> Report:
+    """The report a receipt code opens (argon2-verified); 404 for a wrong code, nothing recoverable."""
+    _rate_check(client, lookup=True)
+    normalised = _normalise_code(code)
+    if len(normalised) != 20:
+        raise NotFound(_("No report matches this receipt code. A lost code cannot be recovered."), field="code")
+    for report in Report.objects.filter(receipt_index=_code_index(normalised)).only("pk", "receipt_hash"):
+        try:
+            if _HASHER.verify(report.receipt_hash, normalised):
+                return Report.objects.get(pk=report.pk)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            continue
+    raise NotFound(_("No report matches this receipt code. A lost code cannot be recovered."), field="code")
+
+
+# --- deadlines ---------------------------------------------------------------------------------------------------------
+
+
+def deadlines() -> Deadlines:
+    row = Deadlines.objects.order_by("pk").first()
+    return row or Deadlines(accept_days=15, result_days=15, verify_days=60)
+
+
+def deadlines_update(*, accept_days: int, result_days: int, verify_days: int, actor) -> Deadlines:
+    for name, value in (("accept_days", accept_days), ("result_days", result_days), ("verify_days", verify_days)):
+        if not isinstance(value, int) or not 1 <= value <= 365:
+            raise ServiceError(_("Enter a number of working days between 1 and 365."), code="invalid_days", field=name)
+    with transaction.atomic():
+        row = Deadlines.objects.select_for_update().order_by("pk").first()
+        before = audit.snapshot(row) if row else None
+        row = row or Deadlines()
+        row.accept_days, row.result_days, row.verify_days = accept_days, result_days, verify_days
+        row.save()
+        audit.record_events([{"actor": actor, "action": "supervision.deadlines.update", "instance": row, "before": before,
+                              "details": {"article": "17"}}])
+    return row
+
+
+# --- attachments -------------------------------------------------------------------------------------------------------
+
+
+def _clean_attachment(name: str, content_type: str, data: bytes) -> tuple[str, bytes]:
+    if content_type not in ALLOWED_TYPES:
+        raise ServiceError(_("Attachments may be JPEG or PNG pictures, PDF or plain text files."), code="attachment_type", field="attachments")
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise ServiceError(_("An attachment may be at most 5 MB."), code="attachment_size", field="attachments")
+    image_format = ALLOWED_TYPES[content_type]
+    if image_format:
+        # Re-encode the picture's pixels only: EXIF (place, device, time) and other metadata are dropped.
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format != image_format:
+                    raise ServiceError(_("The file is not the picture type it claims to be."), code="attachment_type", field="attachments")
+                clean = Image.new(image.mode, image.size)
+                clean.putdata(list(image.getdata()))
+                out = io.BytesIO()
+                clean.save(out, format=image_format)
+                data = out.getvalue()
+        except (UnidentifiedImageError, OSError) as error:
+            raise ServiceError(_("The picture could not be read."), code="attachment_type", field="attachments") from error
+    elif content_type == "application/pdf" and not data.startswith(b"%PDF-"):
+        raise ServiceError(_("The file is not a PDF."), code="attachment_type", field="attachments")
+    elif content_type == "text/plain":
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ServiceError(_("A text attachment must be UTF-8."), code="attachment_type", field="attachments") from error
+    safe_name = (name or "attachment").replace("/", "_").replace("\\", "_")[:120]
+    return safe_name, data
+
+
+def _attachments(report: Report, message: Message | None, files) -> list[Attachment]:
+    files = list(files or [])
+    if len(files) > MAX_ATTACHMENTS:
+        raise ServiceError(_("At most 5 attachments."), code="attachment_count", field="attachments")
+    rows = []
+    for name, content_type, data in files:
+        safe_name, data = _clean_attachment(name, content_type, data)
+        rows.append(Attachment.objects.create(report=report, message=message, name=safe_name, content_type=content_type, size=len(data),
+                                              content=base64.b64encode(data).decode()))
+    return rows
+
+
+def attachment_bytes(attachment: Attachment) -> bytes:
+    return base64.b64decode(attachment.content)
+
+
+# --- the public side ---------------------------------------------------------------------------------------------------
+
+
+def _priority(real_name: bool, category: str) -> bool:
+    return real_name and category in PRIORITY_CATEGORIES
+
+
+def report_submit(*, text: str, category: str, real_name: bool, reporter_name: str = "", reporter_contact: str = "",
+                  subject_text: str = "", unit=None, channel: str = Channel.WEB, client: str = "", attachments=None,
+                  subject_official=None, subject_enterprise=None, lead=None, actor=PUBLIC, rate_limited: bool = True) -> tuple[Report, str]:
+    """File a report; returns (report, receipt code). The code is shown once and only its hashes are kept."""
+    text = (text or "").strip()
+    reporter_name, reporter_contact = (reporter_name or "").strip(), (reporter_contact or "").strip()
+    if not text:
+        raise ServiceError(_("Please describe what you are reporting."), code="required", field="text")
+    if len(text) > MAX_TEXT:
+        raise ServiceError(_("A report may be at most 20,000 characters; add more afterwards with your receipt code."),
+                           code="too_long", field="text")
+    if category not in Category.values:
+        raise ServiceError(_("Choose what the report is about."), code="invalid_category", field="category")
+    if channel not in Channel.values:
+        raise ServiceError(_("Unknown channel."), code="invalid_channel", field="channel")
+    if real_name and not reporter_name:
+        raise ServiceError(_("A real-name report needs your name (article 17)."), code="required", field="reporter_name")
+    if real_name and not reporter_contact:
+        raise ServiceError(_("A real-name report needs a way to reach you, so that the result can be fed back (article 17)."),
+                           code="required", field="reporter_contact")
+    if not real_name:
+        reporter_name = ""
+    if rate_limited:
+        _rate_check(client or "unknown")
+    today = clock.today()
+    rules = deadlines()
+    accept = calendar.deadline_info(today, rules.accept_days)
+    code = _new_code()
+    normalised = _normalise_code(code)
+    number = numbering.take(NUMBER, today)
+    with transaction.atomic():
+        report = Report.objects.create(
+            number=number.text, channel=channel, category=category, real_name=real_name, reporter_name=reporter_name,
+            reporter_contact=reporter_contact, subject_text=(subject_text or "").strip(), text=text, unit=unit,
+            subject_official=subject_official, subject_enterprise=subject_enterprise, priority=_priority(real_name, category),
+            received_on=today, accept_due=accept.due, accept_provisional=accept.provisional, receipt_index=_code_index(normalised),
+            receipt_hash=_HASHER.hash(normalised), lead=lead)
+        files = _attachments(report, None, attachments)
+        audit.record_events([*({"actor": actor, "action": "supervision.attachment.create", "instance": row, "before": None} for row in files),
+                             {"actor": actor, "action": "supervision.report.submit", "instance": report, "before": None,
+                              "details": {"article": "17", "channel": channel}}])
+    log.info("supervision report %s received (channel %s)", report.number, channel)
+    return report, code
+
+
+def reporter_add(*, code: str, body: str, client: str, answer: bool = False, attachments=None) -> Message:
+    """The reporter adds information (or answers a question) with the receipt code."""
+    report = report_by_code(code, client=client)
+    body = (body or "").strip()
+    if not body:
+        raise ServiceError(_("Write what you want to add."), code="required", field="body")
+    if len(body) > MAX_TEXT:
+        raise ServiceError(_("A message may be at most 20,000 characters."), code="too_long", field="body")
+    with transaction.atomic():
+        message = Message.objects.create(report=report, kind=MessageKind.ANSWER if answer else MessageKind.INFORMATION, body=body)
+        files = _attachments(report, message, attachments)
+        audit.record_events([{"actor": PUBLIC, "action": "supervision.message.from_reporter", "instance": message, "before": None,
+                              "details": {"article": "17", "report": report.number}},
+                             *({"actor": PUBLIC, "action": "supervision.attachment.create", "instance": row, "before": None} for row in files)])
+    return message
+
+
+def reporter_messages(report: Report) -> list[Message]:
+    return list(report.messages.all())
+
+
+# --- who may act on a report -------------------------------------------------------------------------------------------
+
+
+def is_assigned(actor, report: Report) -> bool:
+    user_id = getattr(actor, "pk", None)
+    if user_id is None or not has_role(actor, Role.DISCIPLINE_INSPECTOR):
+        return False
+    if is_reported(actor, report):
+        return False
+    return Assignment.objects.filter(report=report, inspector_id=user_id, active=True).exists()
+
+
+def is_reported(user, report: Report) -> bool:
+    """The user is the official the report is about: never sees it."""
+    if report.subject_official_id is None or getattr(user, "pk", None) is None:
+        return False
+    from qinqing.directory.models import Official
+
+    return Official.objects.filter(pk=report.subject_official_id, user_id=user.pk).exists()
+
+
+ASSIGNED = "assigned_inspector"
+
+
+def _told(locked: Report, fields: list[str], text, actor, **extra) -> Change:
+    """A Change that also leaves a notice for the reporter (read back with the receipt code), audited."""
+    message = Message.objects.create(report=locked, kind=MessageKind.NOTICE, body=str(text), author=actor if getattr(actor, "pk", None) else None)
+    event = {"actor": actor, "action": "supervision.message.to_reporter", "instance": message, "before": None, "fresh": True,
+             "details": {"article": "17", "report": locked.number}}
+    return Change(fields, events=[event], **extra)
+
+
+REPORT_WORKFLOW = Workflow(
+    name="supervision.report",
+    model=Report,
+    actors={ASSIGNED: ActorRule(is_assigned, roles=(Role.DISCIPLINE_INSPECTOR,), label=_("An inspector assigned to the report"))},
+    transitions={
+        "accept": Transition((Status.RECEIVED,), Status.ACCEPTED, (ASSIGNED,), "17"),
+        "decline": Transition((Status.RECEIVED,), Status.DECLINED, (ASSIGNED,), "17", requires={"reason": _("The reason")}),
+        "dispose": Transition((Status.ACCEPTED,), Status.VERIFYING, (ASSIGNED,), "17", requires={"disposal": _("The disposal")}),
+        "set_aside": Transition((Status.ACCEPTED, Status.VERIFYING), Status.PENDING, (ASSIGNED,), "17",
+                                requires={"reason": _("The reason")}),
+        "resume": Transition((Status.PENDING,), Status.VERIFYING, (ASSIGNED,), "17"),
+        "conclude": Transition((Status.VERIFYING,), Status.CONCLUDED, (ASSIGNED,), "17",
+                               requires={"finding": _("The finding"), "conclusion": _("The verification conclusion")}),
+        "close": Transition((Status.ACCEPTED, Status.VERIFYING, Status.PENDING), Status.CONCLUDED, (ASSIGNED,), "17",
+                            requires={"conclusion": _("The verification conclusion")}),
+        "open_case": Transition((Status.CONCLUDED,), Status.CASE, (ASSIGNED,), "18"),
+        "close_case": Transition((Status.CASE,), Status.CLOSED, (ASSIGNED,), "18"),
+        "send_result": Transition((Status.CONCLUDED, Status.CLOSED, Status.DECLINED), None, (ASSIGNED,), "17",
+                                  requires={"text": _("The result told to the reporter")}),
+    },
+)
+
+
+def _audit_read(report: Report, actor, what: str) -> None:
+    with transaction.atomic():
+        audit.record_events([{"actor": actor, "action": "supervision.report.read", "instance": report, "before": audit.snapshot(report),
+                              "details": {"article": "17", "read": what}}])
+
+
+def report_read(*, report: Report, actor, what: str = "report") -> Report:
+    """An assigned inspector reads the sealed content: refused otherwise (404), audited each time."""
+    if not is_assigned(actor, report):
+        raise NotFound()
+    _audit_read(report, actor, what)
+    return report
+
+
+def report_accept(*, report, actor):
+    def apply(locked):
+        locked.accepted_on = clock.today()
+        fields = ["accepted_on"]
+        if locked.priority:
+            locked.verify_due = calendar.deadline(locked.accepted_on, deadlines().verify_days)
+            fields.append("verify_due")
+        return _told(locked, fields, _("Your report was accepted and is being handled."), actor)
+
+    return workflow.transition(REPORT_WORKFLOW, report, "accept", actor=actor, apply=apply)
+
+
+def report_decline(*, report, reason: str, actor):
+    if report.priority:
+        raise ServiceError(_("A real-name report of collusion or inaction must be verified, not declined (article 17: 100% verified)."),
+                           code="priority_must_verify", field="status")
+
+    def apply(locked):
+        locked.decline_reason = reason.strip()
+        return _told(locked, ["decline_reason"], _("Your report was not accepted: %(reason)s") % {"reason": reason.strip()}, actor)
+
+    return workflow.transition(REPORT_WORKFLOW, report, "decline", actor=actor, apply=apply, data={"reason": (reason or "").strip()})
+
+
+def report_dispose(*, report, disposal: str, actor):
+    if disposal and disposal not in (Disposal.TALK_INQUIRY, Disposal.PRELIMINARY):
+        raise ServiceError(_("Choose talk or letter inquiry or preliminary verification; set aside and close have their own buttons."),
+                           code="invalid_disposal", field="disposal")
+
+    def apply(locked):
+        locked.disposal = disposal
+        return Change(["disposal"])
+
+    return workflow.transition(REPORT_WORKFLOW, report, "dispose", actor=actor, apply=apply, data={"disposal": disposal})
+
+
+def report_set_aside(*, report, reason: str, actor):
+    def apply(locked):
+        locked.disposal = Disposal.SET_ASIDE
+        return Change(["disposal"], details={"reason_given": True})
+
+    return workflow.transition(REPORT_WORKFLOW, report, "set_aside", actor=actor, apply=apply, data={"reason": (reason or "").strip()})
+
+
+def report_resume(*, report, disposal: str, actor):
+    if disposal not in (Disposal.TALK_INQUIRY, Disposal.PRELIMINARY):
+        raise ServiceError(_("Choose talk or letter inquiry or preliminary verification."), code="invalid_disposal", field="disposal")
+
+    def apply(locked):
+        locked.disposal = disposal
+        return Change(["disposal"])
+
+    return workflow.transition(REPORT_WORKFLOW, report, "resume", actor=actor, apply=apply)
+
+
+def _conclude(locked, finding: str, conclusion: str) -> list[str]:
+    today = clock.today()
+    locked.finding, locked.conclusion, locked.concluded_on = finding, conclusion, today
+    locked.result_due = calendar.deadline(today, deadlines().result_days)
+    return ["finding", "conclusion", "concluded_on", "result_due"]
+
+
+def report_conclude(*, report, finding: str, conclusion: str, actor):
+    conclusion = (conclusion or "").strip()
+    if finding and finding not in Finding.values:
+        raise ServiceError(_("Choose a finding."), code="invalid_finding", field="finding")
+
+    def apply(locked):
+        return Change(_conclude(locked, finding, conclusion))
+
+    return workflow.transition(REPORT_WORKFLOW, report, "conclude", actor=actor, apply=apply,
+                               data={"finding": finding, "conclusion": conclusion})
+
+
+def report_close(*, report, conclusion: str, actor):
+    """予以了结: the lead is closed with a conclusion (still a verification conclusion, article 17)."""
+    conclusion = (conclusion or "").strip()
+
+    def apply(locked):
+        locked.disposal = Disposal.CLOSED
+        return Change(["disposal", *_conclude(locked, Finding.UNSUBSTANTIATED, conclusion)])
+
+    return workflow.transition(REPORT_WORKFLOW, report, "close", actor=actor, apply=apply, data={"conclusion": conclusion})
+
+
+def report_open_case(*, report, actor):
+    if report.finding == Finding.UNSUBSTANTIATED:
+        raise ServiceError(_("A case is opened only on a substantiated finding (article 18)."), code="not_substantiated", field="finding")
+    return workflow.transition(REPORT_WORKFLOW, report, "open_case", actor=actor)
+
+
+def report_close_case(*, report, actor):
+    if not report.outcomes.exists():
+        raise ServiceError(_("Record at least one outcome in the four forms before closing the case (article 18)."),
+                           code="outcome_required", field="form")
+    return workflow.transition(REPORT_WORKFLOW, report, "close_case", actor=actor)
+
+
+def report_send_result(*, report, text: str, actor):
+    text = (text or "").strip()
+
+    def apply(locked):
+        locked.result_sent_on = clock.today()
+        return _told(locked, ["result_sent_on"], text, actor)
+
+    return workflow.transition(REPORT_WORKFLOW, report, "send_result", actor=actor, apply=apply, data={"text": text})
+
+
+def message_send(*, report, kind: str, body: str, actor) -> Message:
+    """An assigned inspector replies to or asks the reporter (read back with the receipt code)."""
+    if kind not in (MessageKind.REPLY, MessageKind.QUESTION):
+        raise ServiceError(_("Choose reply or question."), code="invalid_kind", field="kind")
+    body = (body or "").strip()
+    if not body:
+        raise ServiceError(_("Write the message."), code="required", field="body")
+    if not is_assigned(actor, report):
+        raise NotFound()
+    with transaction.atomic():
+        message = Message.objects.create(report=report, kind=kind, body=body, author=actor)
+        audit.record_events([{"actor": actor, "action": "supervision.message.to_reporter", "instance": message, "before": None,
+                              "details": {"article": "17", "report": report.number}}])
+    return message
+
+
+# --- assignment, subject, handover ---------------------------------------------------------------------------------------
+
+
+def _inspector_official(inspector):
+    from qinqing.directory.models import Official
+
+    return Official.objects.filter(user=inspector).select_related("person").first()
+
+
+def _gate(report: Report, inspector, actor) -> None:
+    """The conflict gate (article 15.7 via conduct.services.check_assignment) for putting ``inspector`` on ``report``."""
+    from qinqing.conduct.services import check_assignment
+
+    if not has_role(inspector, Role.DISCIPLINE_INSPECTOR):
+        raise ServiceError(_("Only a discipline inspector can be assigned a report."), code="not_inspector", field="inspector")
+    if is_reported(inspector, report):
+        raise ServiceError(_("This inspector is the official the report is about and cannot handle it (article 15)."),
+                           code="conflict_of_interest", field="inspector")
+    official = _inspector_official(inspector)
+    if (report.subject_official_id or report.subject_enterprise_id) and official is None:
+            raise ServiceError(_("The inspector has no record in the directory, so the conflict check cannot be made; "
+                                 "they cannot be assigned a report about a named official or enterprise."),
+                               code="conflict_check_impossible", field="inspector")
+    if report.subject_official_id and official is not None:
+        subject = report.subject_official
+        if official.pk in (subject.supervising_leader_id,) or subject.pk == official.supervising_leader_id:
+            raise ServiceError(_("This inspector is the reported official's supervising leader or supervised by them (article 15)."),
+                               code="conflict_of_interest", field="inspector")
+        if subject.person_id in set(official.related_persons.values_list("person_id", flat=True)):
+            raise ServiceError(_("The reported official is a related person of this inspector (article 15)."),
+                               code="conflict_of_interest", field="inspector")
+    if report.subject_enterprise_id and official is not None:
+        check_assignment(official=official, enterprise=report.subject_enterprise, matter_type="supervision.report",
+                         matter_id=str(report.pk), actor=actor)
+
+
+def assign(*, report: Report, inspector, actor) -> Assignment:
+    """The supervision office puts an inspector on a report, through the conflict gate (before the transaction)."""
+    if is_reported(actor, report):
+        raise NotFound()
+    _gate(report, inspector, actor)
+    with transaction.atomic():
+        if Assignment.objects.filter(report=report, inspector=inspector, active=True).exists():
+            raise ServiceError(_("This inspector is already assigned."), code="already_assigned", field="inspector")
+        row = Assignment.objects.create(report=report, inspector=inspector)
+        audit.record_events([{"actor": actor, "action": "supervision.assignment.create", "instance": row, "before": None,
+                              "details": {"article": "17", "report": report.number}}])
+    return row
+
+
+def handover(*, report: Report, from_inspector, to_inspector, actor) -> Assignment:
+    """Hand a report from one inspector to another (staff rotation): the gate checks the new one."""
+    current = Assignment.objects.filter(report=report, inspector=from_inspector, active=True).first()
+    if current is None:
+        raise ServiceError(_("That inspector is not assigned to this report."), code="not_assigned", field="from_inspector")
+    _gate(report, to_inspector, actor)
+    with transaction.atomic():
+        before = audit.snapshot(current)
+        current.active, current.ended_at = False, clock.now()
+        current.save(update_fields=["active", "ended_at"])
+        new = Assignment.objects.filter(report=report, inspector=to_inspector, active=True).first()
+        events = [{"actor": actor, "action": "supervision.assignment.handover", "instance": current, "before": before,
+                   "details": {"article": "17", "report": report.number}}]
+        if new is None:
+            new = Assignment.objects.create(report=report, inspector=to_inspector)
+            events.append({"actor": actor, "action": "supervision.assignment.create", "instance": new, "before": None,
+                           "details": {"article": "17", "report": report.number, "handover": True}})
+        audit.record_events(events)
+    return new
+
+
+def handover_all(*, from_inspector, to_inspector, actor) -> int:
+    """Every open report of a rotating inspector to their successor; each one through the gate and audited."""
+    reports = Report.objects.filter(assignments__inspector=from_inspector, assignments__active=True).distinct()
+    count = 0
+    for report in reports:
+        handover(report=report, from_inspector=from_inspector, to_inspector=to_inspector, actor=actor)
+        count += 1
+    return count
+
+
+def link_subject(*, report: Report, official=None, enterprise=None, unit=None, actor) -> Report:
+    """An assigned inspector names the reported official/enterprise; every assignee goes through the gate again."""
+    if not is_assigned(actor, report):
+        raise NotFound()
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        before = audit.snapshot(locked)
+        locked.subject_official, locked.subject_enterprise = official, enterprise
+        if unit is not None:
+            locked.unit = unit
+        elif official is not None:
+            locked.unit_id = official.unit_id
+        for row in Assignment.objects.filter(report=locked, active=True).select_related("inspector"):
+            try:
+                _gate(locked, row.inspector, actor)
+            except ServiceError as error:
+                raise ServiceError(_("An assigned inspector is linked to this official or enterprise; hand the report over first. "
+                                     "(%(reason)s)"), code="conflict_of_interest", field="official",
+                                   params={"reason": error.text()}) from error
+        locked.save(update_fields=["subject_official", "subject_enterprise", "unit"])
+        audit.record_events([{"actor": actor, "action": "supervision.report.link_subject", "instance": locked, "before": before,
+                              "details": {"article": "17"}}])
+    return locked
+
+
+# --- outcomes, reminders ----------------------------------------------------------------------------------------------------
+
+
+def outcome_record(*, report: Report, form: str, measure: str, behaviours: list[str], official=None, unit=None, decided_on=None,
+                   actor) -> Outcome:
+    if not is_assigned(actor, report):
+        raise NotFound()
+    if report.status != Status.CASE:
+        raise ServiceError(_("Outcomes are recorded on an open case (article 18)."), code="invalid_transition", field="status")
+    if form not in Form.values:
+        raise ServiceError(_("Choose one of the four forms (article 18)."), code="invalid_form", field="form")
+    behaviours = sorted(set(behaviours or []))
+    if not behaviours or any(b not in Behaviour.values for b in behaviours):
+        raise ServiceError(_("Tag the outcome with at least one of the five categories of article 18."), code="invalid_categories",
+                           field="behaviours")
+    measure = (measure or "").strip()
+    if not measure:
+        raise ServiceError(_("Name the measure taken."), code="required", field="measure")
+    if official is None and unit is None:
+        official = report.subject_official
+        unit = report.unit if official is None else None
+    with transaction.atomic():
+        row = Outcome.objects.create(report=report, form=form, measure=measure, behaviours=behaviours, official=official, unit=unit,
+                                     decided_on=decided_on or clock.today())
+        audit.record_events([{"actor": actor, "action": "supervision.outcome.create", "instance": row, "before": None,
+                              "details": {"article": "18"}}])
+    return row
+
+
+def reminder_create(*, official, concern: str, talk_on=None, follow_up_days: int = 20, report=None, actor) -> EarlyReminder:
+    concern = (concern or "").strip()
+    if not concern:
+        raise ServiceError(_("Describe the early sign the talk was about (article 16)."), code="required", field="concern")
+    if not has_role(actor, Role.DISCIPLINE_INSPECTOR):
+        raise PermissionDeniedError()
+    talk_on = talk_on or clock.today()
+    with transaction.atomic():
+        row = EarlyReminder.objects.create(official=official, concern=concern, talk_on=talk_on,
+                                           follow_up_due=calendar.deadline(talk_on, follow_up_days), report=report, created_by=actor)
+        audit.record_events([{"actor": actor, "action": "supervision.reminder.create", "instance": row, "before": None,
+                              "details": {"article": "16"}}])
+    return row
+
+
+def reminder_follow_up(*, reminder: EarlyReminder, note: str, actor) -> EarlyReminder:
+    note = (note or "").strip()
+    if not note:
+        raise ServiceError(_("Write what the follow-up found (article 16)."), code="required", field="follow_up")
+    with transaction.atomic():
+        locked = EarlyReminder.objects.select_for_update().get(pk=reminder.pk)
+        if locked.status != ReminderStatus.OPEN:
+            raise ServiceError(_("This reminder was already followed up."), code="invalid_transition", field="status")
+        before = audit.snapshot(locked)
+        locked.follow_up, locked.status = note, ReminderStatus.FOLLOWED_UP
+        locked.save(update_fields=["follow_up", "status"])
+        audit.record_events([{"actor": actor, "action": "supervision.reminder.follow_up", "instance": locked, "before": before,
+                              "details": {"article": "16"}}])
+    return locked
+
+
+# --- conduct's leads ---------------------------------------------------------------------------------------------------
+
+
+def leads_take_over() -> str:
+    """Conduct's leads (refused recusals, events that differed from their approval) become reports here, once each."""
+    from qinqing.conduct.models import Lead
+
+    taken = set(Report.objects.exclude(lead=None).values_list("lead_id", flat=True))
+    count = 0
+    for lead in Lead.objects.exclude(pk__in=taken).select_related("official").order_by("pk"):
+        category = Category.COLLUSION if lead.source == "recusal_refused" else Category.OTHER
+        report_submit(text=f"{lead.get_source_display()}（第{lead.article}条）：{lead.summary}", category=category, real_name=False,
+                      channel=Channel.CONDUCT, subject_official=lead.official, unit=lead.official.unit, lead=lead, actor=SYSTEM,
+                      rate_limited=False)
+        count += 1
+    return f"{count} lead(s) taken over"
+
+
+def client_of(request) -> str:
+    """The client a rate limit counts: the remote address (hashed before it reaches the cache)."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "supervision"
+
+urlpatterns = [
+    path("report/", views.report_new, name="report_new"),
+    path("report/status/", views.report_status, name="report_status"),
+    path("", views.queue, name="queue"),
+    path("intake/", views.intake, name="intake"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/assign/", views.report_assign, name="report_assign"),
+    path("reports/<int:pk>/act/<slug:action>/", views.report_act, name="report_act"),
+    path("reports/<int:pk>/message/", views.report_message, name="report_message"),
+    path("reports/<int:pk>/subject/", views.report_subject, name="report_subject"),
+    path("reports/<int:pk>/outcome/", views.report_outcome, name="report_outcome"),
+    path("reports/<int:pk>/handover/", views.report_handover, name="report_handover"),
+    path("reports/<int:pk>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("rotation/", views.rotation, name="rotation"),
+    path("reminders/", views.reminders, name="reminders"),
+    path("reminders/<int:pk>/follow-up/", views.reminder_follow_up, name="reminder_follow_up"),
+    path("figures/", views.dashboard, name="dashboard"),
+    path("figures/export.xlsx", views.export, name="export"),
+    path("deadlines/", views.deadlines, name="deadlines"),
+]

@@ -1,0 +1,359 @@
+"""Supervision pages: thin (parse, call a service or selector, render). Access is declared in access.py."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from qinqing.core import excel, workflow
+from qinqing.core.errors import NotFound, ServiceError
+
+from . import selectors, services
+from .models import Behaviour, Category, Channel, Disposal, Finding, Form, MessageKind, Status
+
+
+def found_or_404(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404 from error
+
+    return wrapped
+
+
+def _files(request) -> list[tuple[str, str, bytes]]:
+    return [(f.name, f.content_type or "", f.read()) for f in request.FILES.getlist("attachments")]
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+PUBLIC_CATEGORIES = Category.choices
+STAFF_CHANNELS = [(c.value, c.label) for c in (Channel.LETTER, Channel.PHONE, Channel.VISIT, Channel.WECHAT, Channel.SMS)]
+
+
+def _units():
+    from qinqing.directory.models import Unit
+
+    return Unit.objects.order_by("code", "pk").only("pk", "name")
+
+
+def _unit(value):
+    from qinqing.directory.models import Unit
+
+    pk = _int(value)
+    return Unit.objects.filter(pk=pk).first() if pk else None
+
+
+# --- public ------------------------------------------------------------------------------------------------------------
+
+
+@never_cache
+def report_new(request):
+    context = {"categories": PUBLIC_CATEGORIES, "units": _units(), "values": request.POST, "error": None}
+    if request.method == "POST":
+        try:
+            report, code = services.report_submit(
+                text=request.POST.get("text", ""), category=request.POST.get("category", ""),
+                real_name=request.POST.get("real_name") == "1", reporter_name=request.POST.get("reporter_name", ""),
+                reporter_contact=request.POST.get("reporter_contact", ""), subject_text=request.POST.get("subject_text", ""),
+                unit=_unit(request.POST.get("unit")), client=services.client_of(request), attachments=_files(request))
+        except ServiceError as error:
+            context["error"] = error
+            return render(request, "supervision/report_new.html", context, status=error.status)
+        # The code is shown on this response only (never in a URL, never again).
+        return render(request, "supervision/report_filed.html", {"code": code, "report": report})
+    return render(request, "supervision/report_new.html", context)
+
+
+@never_cache
+def report_status(request):
+    context = {"report": None, "error": None, "code": ""}
+    if request.method == "POST":
+        code = request.POST.get("code", "")
+        context["code"] = code
+        try:
+            if request.POST.get("body", "").strip():
+                services.reporter_add(code=code, body=request.POST["body"], client=services.client_of(request),
+                                      answer=request.POST.get("answer") == "1", attachments=_files(request))
+                context["added"] = True
+            report = services.report_by_code(code, client=services.client_of(request))
+        except ServiceError as error:
+            context["error"] = error
+            return render(request, "supervision/report_status.html", context, status=error.status)
+        context["report"] = report
+        context["messages_list"] = [m for m in report.messages.all()]
+    return render(request, "supervision/report_status.html", context)
+
+
+# --- the office ----------------------------------------------------------------------------------------------------------
+
+
+def queue(request):
+    status = request.GET.get("status", "")
+    priority_only = request.GET.get("priority") == "1"
+    rows = selectors.queue(request.user, status=status, priority_only=priority_only)[:500]
+    return render(request, "supervision/queue.html", {"rows": rows, "statuses": Status.choices, "status": status,
+                                                      "priority_only": priority_only, "inspectors": selectors.inspectors()})
+
+
+@never_cache
+def intake(request):
+    context = {"categories": PUBLIC_CATEGORIES, "channels": STAFF_CHANNELS, "units": _units(), "values": request.POST, "error": None}
+    if request.method == "POST":
+        try:
+            report, code = services.report_submit(
+                text=request.POST.get("text", ""), category=request.POST.get("category", ""),
+                real_name=request.POST.get("real_name") == "1", reporter_name=request.POST.get("reporter_name", ""),
+                reporter_contact=request.POST.get("reporter_contact", ""), subject_text=request.POST.get("subject_text", ""),
+                unit=_unit(request.POST.get("unit")), channel=request.POST.get("channel", ""), attachments=_files(request),
+                actor=request.user, rate_limited=False)
+        except ServiceError as error:
+            context["error"] = error
+            return render(request, "supervision/intake.html", context, status=error.status)
+        return render(request, "supervision/report_filed.html", {"code": code, "report": report, "staff": True})
+    return render(request, "supervision/intake.html", context)
+
+
+@require_POST
+@found_or_404
+def report_assign(request, pk):
+    from django.contrib.auth import get_user_model
+
+    report = selectors.report_meta_for(request.user, pk)
+    inspector = get_user_model().objects.filter(pk=_int(request.POST.get("inspector"))).first()
+    if inspector is None:
+        messages.error(request, _("Choose an inspector."))
+        return redirect("supervision:queue")
+    try:
+        services.assign(report=report, inspector=inspector, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, error.text())
+    else:
+        messages.success(request, _("Report %(number)s assigned.") % {"number": report.number})
+    return redirect("supervision:queue")
+
+
+@never_cache
+@found_or_404
+def report_detail(request, pk):
+    report = selectors.report_for(request.user, pk)
+    services.report_read(report=report, actor=request.user)
+    from qinqing.directory.models import Enterprise, Official
+
+    return render(request, "supervision/report_detail.html", {
+        "report": report, "messages_list": list(report.messages.select_related("author")),
+        "attachments": list(report.attachments.only("pk", "content_type", "size", "name", "message_id")),
+        "assignees": selectors.assignees(report), "inspectors": selectors.inspectors(),
+        "actions": workflow.allowed_actions(services.REPORT_WORKFLOW, request.user, report),
+        "disposals": [(d.value, d.label) for d in (Disposal.TALK_INQUIRY, Disposal.PRELIMINARY)],
+        "findings": Finding.choices, "forms": Form.choices, "behaviours": Behaviour.choices,
+        "message_kinds": [(k.value, k.label) for k in (MessageKind.REPLY, MessageKind.QUESTION)],
+        "outcomes": list(report.outcomes.select_related("official__person", "unit")),
+        "officials": Official.objects.select_related("person").filter(is_active=True).order_by("pk")[:500],
+        "enterprises": Enterprise.objects.order_by("pk").only("pk", "name")[:500],
+    })
+
+
+ACTIONS = {
+    "accept": lambda r, p, u: services.report_accept(report=r, actor=u),
+    "decline": lambda r, p, u: services.report_decline(report=r, reason=p.get("reason", ""), actor=u),
+    "dispose": lambda r, p, u: services.report_dispose(report=r, disposal=p.get("disposal", ""), actor=u),
+    "set_aside": lambda r, p, u: services.report_set_aside(report=r, reason=p.get("reason", ""), actor=u),
+    "resume": lambda r, p, u: services.report_resume(report=r, disposal=p.get("disposal", ""), actor=u),
+    "conclude": lambda r, p, u: services.report_conclude(report=r, finding=p.get("finding", ""), conclusion=p.get("conclusion", ""), actor=u),
+    "close": lambda r, p, u: services.report_close(report=r, conclusion=p.get("conclusion", ""), actor=u),
+    "open_case": lambda r, p, u: services.report_open_case(report=r, actor=u),
+    "close_case": lambda r, p, u: services.report_close_case(report=r, actor=u),
+    "send_result": lambda r, p, u: services.report_send_result(report=r, text=p.get("text", ""), actor=u),
+}
+
+
+def _done(request, pk, call, success):
+    try:
+        call()
+    except NotFound:
+        raise
+    except ServiceError as error:
+        messages.error(request, error.text())
+    else:
+        messages.success(request, success)
+    return redirect("supervision:report_detail", pk=pk)
+
+
+@require_POST
+@found_or_404
+def report_act(request, pk, action):
+    report = selectors.report_for(request.user, pk)
+    if action not in ACTIONS:
+        raise Http404
+    return _done(request, pk, lambda: ACTIONS[action](report, request.POST, request.user), _("Done."))
+
+
+@require_POST
+@found_or_404
+def report_message(request, pk):
+    report = selectors.report_for(request.user, pk)
+    return _done(request, pk, lambda: services.message_send(report=report, kind=request.POST.get("kind", ""),
+                                                             body=request.POST.get("body", ""), actor=request.user),
+                 _("Message left for the reporter; they read it with their receipt code."))
+
+
+@require_POST
+@found_or_404
+def report_subject(request, pk):
+    from qinqing.directory.models import Enterprise, Official
+
+    report = selectors.report_for(request.user, pk)
+    official = Official.objects.filter(pk=_int(request.POST.get("official"))).first()
+    enterprise = Enterprise.objects.filter(pk=_int(request.POST.get("enterprise"))).first()
+    return _done(request, pk, lambda: services.link_subject(report=report, official=official, enterprise=enterprise, actor=request.user),
+                 _("Subject recorded."))
+
+
+@require_POST
+@found_or_404
+def report_outcome(request, pk):
+    report = selectors.report_for(request.user, pk)
+    return _done(request, pk, lambda: services.outcome_record(report=report, form=request.POST.get("form", ""),
+                                                               measure=request.POST.get("measure", ""),
+                                                               behaviours=request.POST.getlist("behaviours"), actor=request.user),
+                 _("Outcome recorded."))
+
+
+@require_POST
+@found_or_404
+def report_handover(request, pk):
+    from django.contrib.auth import get_user_model
+
+    report = selectors.report_for(request.user, pk)
+    to = get_user_model().objects.filter(pk=_int(request.POST.get("to_inspector"))).first()
+    if to is None:
+        messages.error(request, _("Choose an inspector."))
+        return redirect("supervision:report_detail", pk=pk)
+    try:
+        services.handover(report=report, from_inspector=request.user, to_inspector=to, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, error.text())
+        return redirect("supervision:report_detail", pk=pk)
+    messages.success(request, _("Report handed over."))
+    return redirect("supervision:queue")
+
+
+@found_or_404
+def attachment(request, pk, attachment_id):
+    report = selectors.report_for(request.user, pk)
+    row = report.attachments.filter(pk=attachment_id).first()
+    if row is None:
+        raise Http404
+    services.report_read(report=report, actor=request.user, what=f"attachment {row.pk}")
+    response = HttpResponse(services.attachment_bytes(row), content_type=row.content_type)
+    response["Content-Disposition"] = "attachment"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def rotation(request):
+    from django.contrib.auth import get_user_model
+
+    if request.method == "POST":
+        users = get_user_model().objects
+        source = users.filter(pk=_int(request.POST.get("from_inspector"))).first()
+        target = users.filter(pk=_int(request.POST.get("to_inspector"))).first()
+        if source is None or target is None or source == target:
+            messages.error(request, _("Choose two different inspectors."))
+        else:
+            try:
+                count = services.handover_all(from_inspector=source, to_inspector=target, actor=request.user)
+            except ServiceError as error:
+                messages.error(request, error.text())
+            else:
+                messages.success(request, _("%(count)s report(s) handed over.") % {"count": count})
+        return redirect("supervision:rotation")
+    return render(request, "supervision/rotation.html", {"inspectors": selectors.inspectors()})
+
+
+def reminders(request):
+    from qinqing.directory.models import Official
+
+    error = None
+    if request.method == "POST":
+        official = Official.objects.filter(pk=_int(request.POST.get("official"))).first()
+        try:
+            if official is None:
+                raise ServiceError(_("Choose the official."), field="official")
+            services.reminder_create(official=official, concern=request.POST.get("concern", ""),
+                                     follow_up_days=_int(request.POST.get("follow_up_days")) or 20, actor=request.user)
+        except ServiceError as error_:
+            error = error_
+        else:
+            messages.success(request, _("Reminder talk recorded; the follow-up is due on the date shown."))
+            return redirect("supervision:reminders")
+    return render(request, "supervision/reminders.html", {
+        "rows": selectors.reminders(request.user)[:500], "error": error, "values": request.POST,
+        "officials": Official.objects.select_related("person").filter(is_active=True).order_by("pk")[:500]}, status=400 if error else 200)
+
+
+@require_POST
+@found_or_404
+def reminder_follow_up(request, pk):
+    row = selectors.reminder_for(request.user, pk)
+    try:
+        services.reminder_follow_up(reminder=row, note=request.POST.get("follow_up", ""), actor=request.user)
+    except ServiceError as error:
+        messages.error(request, error.text())
+    else:
+        messages.success(request, _("Follow-up recorded."))
+    return redirect("supervision:reminders")
+
+
+def _labelled(counter, choices) -> list[tuple[str, int]]:
+    labels = dict(choices)
+    return [(str(labels.get(key, key or "—")), count) for key, count in counter.most_common()]
+
+
+def dashboard(request):
+    data = selectors.figures()
+    rate = data["verification_rate"]
+    return render(request, "supervision/dashboard.html", {
+        "data": data, "rate": None if rate is None else round(rate * 100, 1), "overdue": selectors.overdue(),
+        "by_channel": _labelled(data["by_channel"], Channel.choices), "by_category": _labelled(data["by_category"], Category.choices),
+        "by_unit": _labelled(data["by_unit"], []), "by_month": sorted(data["by_month"].items()),
+        "by_status": _labelled(data["by_status"], Status.choices), "by_form": _labelled(data["by_form"], Form.choices),
+        "by_behaviour": _labelled(data["by_behaviour"], Behaviour.choices),
+    })
+
+
+EXPORT_HEADERS = ["编号", "渠道", "类别", "实名", "优先办理", "涉及单位", "状态", "处置方式", "收到日期", "受理告知期限", "受理日期",
+                  "核查期限", "核查结论日期", "核查结果", "结果反馈期限", "结果反馈日期", "四种形态"]
+
+
+def export(request):
+    return excel.xlsx_response("supervision-reports.xlsx", EXPORT_HEADERS, selectors.export_rows(), sheet_title="举报")
+
+
+def deadlines(request):
+    row = services.deadlines()
+    error = None
+    if request.method == "POST":
+        try:
+            row = services.deadlines_update(accept_days=_int(request.POST.get("accept_days")), result_days=_int(request.POST.get("result_days")),
+                                            verify_days=_int(request.POST.get("verify_days")), actor=request.user)
+        except ServiceError as error_:
+            error = error_
+        else:
+            messages.success(request, _("Deadline defaults saved; they apply to reports received from now on."))
+            return redirect("supervision:deadlines")
+    return render(request, "supervision/deadlines.html", {"row": row, "error": error}, status=400 if error else 200)
