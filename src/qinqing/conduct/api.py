@@ -1,9 +1,9 @@
 """Conduct API: public letter verification; conflicts of an official (inspectors and keys)."""
 
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from qinqing.directory.models import Official
+from qinqing.core.api import actor_of
+from qinqing.directory.selectors import access_official
 
 from . import selectors
 from .conflicts import find_conflicts
@@ -48,5 +48,5 @@ class ConflictOut(Schema):
 
 @router.get("/officials/{official_id}/conflicts", response=list[ConflictOut], summary="Conflicts of interest of an official (15.7)")
 def official_conflicts(request, official_id: int):
-    official = get_object_or_404(Official.objects.select_related("person"), pk=official_id)
+    official = access_official(actor_of(request), official_id)  # the discipline office and keys see every official
     return [ConflictOut(**conflict.as_dict()) for conflict in find_conflicts(official=official)]
