@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from qinqing.appeals import services
 from qinqing.appeals.models import Appeal, Channel
-from qinqing.core import audit, clock
+from qinqing.core import audit, clock, district
 from qinqing.core.access import sees_all
 from qinqing.core.errors import NotFound, ServiceError
 
@@ -321,6 +321,6 @@ def operator_acknowledgement(request, tracking_number: str):
         "contact_address": request.session.get(f"appeals_operator_address:{appeal.tracking_number}", ""),
         "printable": appeal.channel == Channel.LETTER or request.GET.get("print") == "1",
         "today": clock.today(),
-        "district_name": settings.QINQING.get("DISTRICT_NAME", ""),
+        "district_name": district.current().district_name,
     }
     return render(request, "appeals/operator_acknowledgement.html", context)

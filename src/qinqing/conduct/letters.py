@@ -5,6 +5,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from qinqing.core import district
+
 
 def verification_path(letter) -> str:
     return reverse("conduct:verify_letter") + f"?code={letter.verification_code}"
@@ -30,7 +32,7 @@ def letter_context(letter, *, verify_url: str = "") -> dict:
     return {
         "letter": letter, "activity": activity, "official": activity.official, "enterprises": list(activity.enterprises.all()),
         "verify_path": verification_path(letter), "verify_url": verify_url or verification_url(letter),
-        "district": settings.QINQING.get("DISTRICT_NAME", ""),
+        "district": district.current(),
     }
 
 
@@ -47,5 +49,5 @@ def render_letter_pdf(letter, *, base_url: str = "", verify_url: str = "") -> by
 def render_receipt_pdf(gift, *, base_url: str = "") -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("conduct/gift_receipt_pdf.html", {"gift": gift, "district": settings.QINQING.get("DISTRICT_NAME", "")})
+    html = render_to_string("conduct/gift_receipt_pdf.html", {"gift": gift, "district": district.current()})
     return HTML(string=html, base_url=base_url or None).write_pdf()

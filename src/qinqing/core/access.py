@@ -348,6 +348,8 @@ def _declare_kernel() -> None:
         Page("core:api_keys", admin, menu="system", label=_("API keys"), order=20,
              tile=Tile("api_keys", _("API keys"), _("Keys and scopes for external systems."))),
         Page("core:api_key_revoke", admin),
+        Page("core:district", admin, menu="system", label=_("District settings"), order=5,  # issue 20: on every letter
+             tile=Tile("district", _("District settings"), _("District name, seal text and issuing office printed on every letter."))),
         Page("core:calendar", admin, menu="system", label=_("Working-day calendar"), order=30,
              tile=Tile("calendar", _("Working-day calendar"), _("Statutory holidays and make-up workdays for every time limit."))),
         Page("core:calendar_year", admin),

@@ -1,7 +1,14 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from .navigation import menus_for, tiles_for
 from .roles import role_codes, role_label
+
+
+def _district():
+    from .district import current
+
+    return current()
 
 
 def qinqing(request):
@@ -12,6 +19,7 @@ def qinqing(request):
     menus = menus_for(user, match.view_name if match is not None else "") if signed_in else []
     return {
         "QINQING": settings.QINQING,
+        "DISTRICT": SimpleLazyObject(_district),  # read only by the pages that show it
         "DEMO_MODE": settings.DEMO,
         "user_roles": [{"code": code, "label": role_label(code)} for code in codes],
         "nav_tiles": tiles_for(user) if signed_in else [],

@@ -40,4 +40,17 @@ def create_demo_accounts() -> list[tuple[str, str]]:
                 full_name=person_name,
                 is_superuser=(role == Role.ADMINISTRATOR),
             )
+    create_demo_district()
     return [(username, f"{Role(role).label}（{person_name}）") for username, role, person_name in DEMO_ACCOUNTS]
+
+
+# The demo district's particulars, printed on its letters and receipts (an administrator fills
+# in the real district's on first run: core.district).
+DEMO_DISTRICT = {"district_name": "示范区", "seal_text": "中共示范区纪律检查委员会", "issuing_office": "示范区纪委监委"}
+
+
+def create_demo_district() -> None:
+    from .district import current, district_update
+
+    if not current().configured:
+        district_update(actor=audit.SystemActor("demo-loader"), **DEMO_DISTRICT)

@@ -129,6 +129,31 @@ def test_receipt_pdf_for_the_official_and_the_discipline_office(people, client):
             assert gift.receipt_number in text and "某某科技有限公司" in text
 
 
+def test_the_letters_print_the_district_and_show_the_gap_until_it_is_filled_in(people):
+    """Issue 20: the district's issuing office and seal text (core.district), never a made-up 某区."""
+    from qinqing.core import district
+    from qinqing.core.audit import SystemActor
+
+    from ..letters import render_receipt_pdf
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    gift = handed_in_gift(people)
+    before = pdf_text(render_receipt_pdf(gift))
+    assert "〔未设置〕" in before and "某区" not in before
+    _activity, letter = approved_letter(people)
+    letter_before = render_letter_html(letter)
+    assert "〔未设置〕" in letter_before
+    district.district_update(actor=SystemActor("test"), district_name="示范区", seal_text="中共示范区纪律检查委员会",
+                             issuing_office="示范区纪委监委")
+    printed = pdf_text(render_receipt_pdf(gift))
+    assert printed.count("\f") == 1  # the seal overlaps the signature as a stamp does: still one page
+    after = "".join(printed.split())  # the seal's words wrap inside its circle
+    assert "示范区纪委监委" in after and "中共示范区纪律" in after and "检查委员会" in after and "〔未设置〕" not in after
+    letter_after = render_letter_html(letter)
+    assert 'data-testid="issuing-office">示范区纪委监委<' in letter_after and "中共示范区纪律检查委员会" in letter_after
+
+
 def test_receipt_pdf_is_not_shown_to_others(people, client, make_user):
     gift = handed_in_gift(people)
     client.force_login(people.other_user)  # another official
