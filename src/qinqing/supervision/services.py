@@ -370,6 +370,7 @@ def report_accept(*, report, actor):
 
 
 def report_decline(*, report, reason: str, actor):
+    report = _fresh(report)
     if report.priority:
         raise ServiceError(_("A real-name report of collusion or inaction must be verified, not declined (article 17: 100% verified)."),
                            code="priority_must_verify", field="status")
@@ -443,6 +444,7 @@ def report_close(*, report, conclusion: str, actor):
 
 
 def report_open_case(*, report, actor):
+    report = _fresh(report)
     if report.finding == Finding.UNSUBSTANTIATED:
         raise ServiceError(_("A case is opened only on a substantiated finding (article 18)."), code="not_substantiated", field="finding")
     return workflow.transition(REPORT_WORKFLOW, report, "open_case", actor=actor)
@@ -484,6 +486,11 @@ def message_send(*, report, kind: str, body: str, actor) -> Message:
 # --- assignment, subject, handover ---------------------------------------------------------------------------------------
 
 
+def _fresh(report: Report) -> Report:
+    """The report as the database holds it now (a caller's copy may be stale)."""
+    return Report.objects.select_related("subject_official", "subject_enterprise").get(pk=report.pk)
+
+
 def _inspector_official(inspector):
     from qinqing.directory.models import Official
 
@@ -519,6 +526,7 @@ def _gate(report: Report, inspector, actor) -> None:
 
 def assign(*, report: Report, inspector, actor) -> Assignment:
     """The supervision office puts an inspector on a report, through the conflict gate (before the transaction)."""
+    report = _fresh(report)
     if is_reported(actor, report):
         raise NotFound()
     _gate(report, inspector, actor)
@@ -533,6 +541,7 @@ def assign(*, report: Report, inspector, actor) -> Assignment:
 
 def handover(*, report: Report, from_inspector, to_inspector, actor) -> Assignment:
     """Hand a report from one inspector to another (staff rotation): the gate checks the new one."""
+    report = _fresh(report)
     current = Assignment.objects.filter(report=report, inspector=from_inspector, active=True).first()
     if current is None:
         raise ServiceError(_("That inspector is not assigned to this report."), code="not_assigned", field="from_inspector")
@@ -592,6 +601,7 @@ def link_subject(*, report: Report, official=None, enterprise=None, unit=None, a
 
 def outcome_record(*, report: Report, form: str, measure: str, behaviours: list[str], official=None, unit=None, decided_on=None,
                    actor) -> Outcome:
+    report = _fresh(report)
     if not is_assigned(actor, report):
         raise NotFound()
     if report.status != Status.CASE:

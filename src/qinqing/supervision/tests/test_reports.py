@@ -1,0 +1,305 @@
+"""Reports (article 17): sealed at rest, read only by assigned inspectors, the priority queue and
+the 100% rule, deadlines in working days, rate limits, the public API."""
+
+import datetime
+import logging
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from qinqing.core import audit, calendar
+from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.models import AuditEvent
+from qinqing.core.roles import Role
+from qinqing.directory.tests import factories as directory
+from qinqing.supervision import keys, selectors, services
+from qinqing.supervision.models import Assignment, Attachment, Message, Report, Status
+
+pytestmark = pytest.mark.django_db
+
+NAME, CONTACT, TEXT, SUBJECT = "举报人李秘密", "13912345678", "王局长收受某公司购物卡十张独特文本XYZ", "王局长独特主体"
+
+
+def _raw_rows(*models) -> str:
+    out = []
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608 (model metadata)
+            out.extend(repr(row) for row in cursor.fetchall())
+    return "\n".join(out)
+
+
+def _submit(**extra):
+    values = {"text": TEXT, "category": "collusion", "real_name": True, "reporter_name": NAME, "reporter_contact": CONTACT,
+              "subject_text": SUBJECT, "rate_limited": False}
+    values.update(extra)
+    return services.report_submit(**values)
+
+
+@pytest.fixture
+def office(make_user, workday_calendar, frozen_clock):
+    frozen_clock("2026-11-30 10:00")
+    unit = directory.make_unit(name="区纪委监委")
+    inspector = make_user(Role.DISCIPLINE_INSPECTOR, username="insp1")
+    other = make_user(Role.DISCIPLINE_INSPECTOR, username="insp2")
+    directory.make_official(unit=unit, name="赵磊", user=inspector)
+    directory.make_official(unit=unit, name="钱多", user=other)
+    return inspector, other
+
+
+def test_nothing_in_clear_in_the_database_the_logs_or_the_audit_trail(office, client, caplog):
+    inspector, _other = office
+    caplog.set_level(logging.DEBUG)
+    report, code = _submit(attachments=[("证据.txt", "text/plain", "附件独特内容QQQ".encode())])
+    services.assign(report=report, inspector=inspector, actor=inspector)
+    services.report_accept(report=report, actor=inspector)
+    services.message_send(report=report, kind="reply", body="答复独特内容RRR", actor=inspector)
+    services.reporter_add(code=code, body="补充独特内容SSS", client="1.2.3.4")
+    client.force_login(inspector)
+    page = client.get(f"/supervision/reports/{report.pk}/").content.decode()
+    assert TEXT in page and NAME in page  # the assigned inspector reads it
+    secrets_ = [NAME, CONTACT, TEXT, SUBJECT, "附件独特内容QQQ", "答复独特内容RRR", "补充独特内容SSS", "证据.txt", code]
+    raw = _raw_rows(Report, Message, Attachment, Assignment)
+    trail = _raw_rows(AuditEvent)
+    for secret in secrets_:
+        assert secret not in raw, secret
+        assert secret not in trail, secret
+        assert secret not in caplog.text, secret
+    assert "sv1:demo:" in raw
+    # every read is an audit event, without the content
+    reads = AuditEvent.objects.filter(action="supervision.report.read", object_id=str(report.pk))
+    assert reads.count() == 1
+    assert audit.verify_chain().ok
+
+
+def test_a_wrong_or_missing_key_fails_loudly(office):
+    report, _code = _submit()
+    with override_settings(SUPERVISION_KEYS="demo:" + "11" * 16), pytest.raises(keys.SealError):  # same id, another key
+        Report.objects.get(pk=report.pk)
+    with override_settings(SUPERVISION_KEYS="k2:" + "22" * 16), pytest.raises(keys.KeyRingError):  # the row's key is gone
+        Report.objects.get(pk=report.pk)
+    with override_settings(MODE="production", SUPERVISION_KEYS="", SUPERVISION_KEY_FILE=""), pytest.raises(keys.KeyRingError):
+        _submit()
+    with override_settings(SUPERVISION_KEYS="bad:xyz"), pytest.raises(keys.KeyRingError):
+        keys.seal("x")
+
+
+def test_rotation_keeps_old_reports_readable(office, tmp_path):
+    key_file = tmp_path / "supervision.keys"
+    key_file.write_text("# supervision keys\nk1=" + "33" * 16 + "\n")
+    with override_settings(SUPERVISION_KEY_FILE=str(key_file)):
+        old, _ = _submit()
+    key_file.write_text("k1=" + "33" * 16 + "\nk2=" + "44" * 16 + "\n")
+    with override_settings(SUPERVISION_KEY_FILE=str(key_file), SUPERVISION_KEY_ID="k2"):
+        new, _ = _submit(text="新密钥下的举报")
+        assert Report.objects.get(pk=old.pk).text == TEXT
+        assert Report.objects.get(pk=new.pk).text == "新密钥下的举报"
+        raw = _raw_rows(Report)
+        assert "sv1:k1:" in raw and "sv1:k2:" in raw
+
+
+def test_only_assigned_inspectors_read_and_the_reported_official_never_sees_it(office, client, make_user):
+    inspector, other = office
+    subject_user = make_user(Role.DISCIPLINE_INSPECTOR, username="subject")
+    subject = directory.make_official(unit=directory.make_unit(name="区住建局"), name="王局长", user=subject_user)
+    report, _code = _submit()
+    services.assign(report=report, inspector=inspector, actor=inspector)
+    services.link_subject(report=report, official=subject, actor=inspector)
+    for user in (other, subject_user):
+        client.force_login(user)
+        assert client.get(f"/supervision/reports/{report.pk}/").status_code == 404
+        assert client.post(f"/supervision/reports/{report.pk}/act/accept/").status_code == 404
+        with pytest.raises(NotFound):
+            selectors.report_for(user, report.pk)
+    client.force_login(subject_user)
+    assert report.number not in client.get("/supervision/").content.decode()  # not even in the queue
+    assert client.post(f"/supervision/reports/{report.pk}/assign/", {"inspector": subject_user.pk}).status_code == 404
+    with pytest.raises(ServiceError) as refused:
+        services.assign(report=report, inspector=subject_user, actor=inspector)
+    assert refused.value.code == "conflict_of_interest"
+    client.force_login(other)
+    assert report.number in client.get("/supervision/").content.decode()  # metadata only
+    assert TEXT not in client.get("/supervision/").content.decode()
+
+
+def test_an_inspector_tied_to_the_reported_enterprise_cannot_be_assigned(office):
+    from qinqing.conduct.models import AssignmentCheck
+    from qinqing.conduct.services import RecusalRequired
+    from qinqing.directory.models import Official
+
+    inspector, other = office
+    enterprise = directory.make_enterprise(name="勾结实业有限公司")
+    directory.make_link(person=Official.objects.get(user=other).person, enterprise=enterprise, kind="shareholder", share_percent="10")
+    report, _code = _submit(subject_enterprise=enterprise)
+    with pytest.raises(RecusalRequired):
+        services.assign(report=report, inspector=other, actor=inspector)
+    assert AssignmentCheck.objects.filter(matter_type="supervision.report", matter_id=str(report.pk), outcome="blocked").exists()
+    assert not Assignment.objects.filter(report=report).exists()
+    services.assign(report=report, inspector=inspector, actor=inspector)
+    # a handover to the tied inspector is refused the same way
+    with pytest.raises(RecusalRequired):
+        services.handover(report=report, from_inspector=inspector, to_inspector=other, actor=inspector)
+    assert Assignment.objects.get(report=report, active=True).inspector == inspector
+
+
+def test_priority_queue_and_the_100_percent_rule(office, frozen_clock):
+    inspector, _other = office
+    priority, _ = _submit()
+    anonymous, _ = _submit(real_name=False, reporter_name="", reporter_contact="")
+    other_kind, _ = _submit(category="extortion")
+    assert (priority.priority, anonymous.priority, other_kind.priority) == (True, False, False)
+    assert [r.pk for r in selectors.queue(inspector, priority_only=True)] == [priority.pk]
+    for report in (priority, anonymous):
+        services.assign(report=report, inspector=inspector, actor=inspector)
+    with pytest.raises(ServiceError) as refused:
+        services.report_decline(report=priority, reason="不属于受理范围", actor=inspector)
+    assert refused.value.code == "priority_must_verify"
+    services.report_decline(report=anonymous, reason="内容不具体", actor=inspector)
+    services.report_accept(report=priority, actor=inspector)
+    priority.refresh_from_db()
+    assert priority.verify_due == calendar.deadline(datetime.date(2026, 11, 30), 60)
+    figures = selectors.figures()
+    assert (figures["priority_total"], figures["priority_verified"], figures["verification_rate"]) == (1, 0, 0.0)
+    frozen_clock(priority.verify_due + datetime.timedelta(days=1))
+    assert [r.pk for r in selectors.figures()["priority_overdue"]] == [priority.pk]
+    assert any(row.what == "verify" and row.report.pk == priority.pk for row in selectors.overdue())
+    services.report_dispose(report=priority, disposal="preliminary", actor=inspector)
+    with pytest.raises(ServiceError) as missing:
+        services.report_conclude(report=priority, finding="substantiated", conclusion="", actor=inspector)
+    assert missing.value.code == "required" and missing.value.field == "conclusion"
+    services.report_conclude(report=priority, finding="substantiated", conclusion="查实收受购物卡", actor=inspector)
+    assert selectors.figures()["verification_rate"] == 1.0
+
+
+def test_deadlines_count_working_days_across_national_day(office, frozen_clock):
+    inspector, _other = office
+    frozen_clock("2026-09-25 10:00")  # a Friday before the 2026 National Day holiday (1–7 October, 10 October worked)
+    report, _ = _submit()
+    assert report.accept_due == datetime.date(2026, 10, 22)  # 15 working days; without the holiday it would be 16 October
+    assert not report.accept_provisional
+    services.deadlines_update(accept_days=5, result_days=3, verify_days=30, actor=inspector)
+    report2, _ = _submit()
+    assert report2.accept_due == datetime.date(2026, 10, 9)  # 28, 29, 30 September, 8, 9 October
+    services.assign(report=report2, inspector=inspector, actor=inspector)
+    services.report_accept(report=report2, actor=inspector)
+    frozen_clock("2026-09-30 10:00")
+    services.report_close(report=report2, conclusion="经核实不属实，予以了结", actor=inspector)
+    report2.refresh_from_db()
+    assert report2.status == Status.CONCLUDED and report2.disposal == "closed"
+    assert report2.result_due == datetime.date(2026, 10, 10)  # 8, 9 and the make-up Saturday 10 October
+
+
+def test_the_whole_path_to_a_case_in_the_four_forms(office):
+    inspector, other = office
+    report, code = _submit()
+    services.assign(report=report, inspector=inspector, actor=other)
+    services.report_accept(report=report, actor=inspector)
+    services.report_dispose(report=report, disposal="talk_inquiry", actor=inspector)
+    services.report_set_aside(report=report, reason="待补充材料", actor=inspector)
+    services.message_send(report=report, kind="question", body="请提供购物卡照片", actor=inspector)
+    services.reporter_add(code=code, body="照片已附", answer=True, client="9.9.9.9")
+    services.report_resume(report=report, disposal="preliminary", actor=inspector)
+    services.report_conclude(report=report, finding="substantiated", conclusion="查实", actor=inspector)
+    services.report_open_case(report=report, actor=inspector)
+    with pytest.raises(ServiceError) as refused:
+        services.report_close_case(report=report, actor=inspector)
+    assert refused.value.code == "outcome_required"
+    with pytest.raises(ServiceError):
+        services.outcome_record(report=report, form="2", measure="党内警告", behaviours=[], actor=inspector)
+    services.outcome_record(report=report, form="2", measure="党内警告", behaviours=["18.4"], actor=inspector)
+    services.report_close_case(report=report, actor=inspector)
+    services.report_send_result(report=report, text="经查属实，已给予党内警告处分", actor=inspector)
+    report.refresh_from_db()
+    assert report.status == Status.CLOSED and report.result_sent_on is not None
+    seen = services.report_by_code(code, client="9.9.9.9")
+    kinds = [m.kind for m in seen.messages.all()]
+    assert kinds == ["notice", "question", "answer", "notice"]
+    assert selectors.figures()["by_form"] == {"2": 1}
+    assert audit.verify_chain().ok
+
+
+def test_receipt_codes_are_stored_only_as_hashes_and_wrong_codes_find_nothing(office):
+    report, code = _submit(real_name=False, reporter_name="", reporter_contact="")
+    row = Report.objects.get(pk=report.pk)
+    assert code not in row.receipt_hash and code.replace("-", "") not in row.receipt_hash
+    assert row.receipt_hash.startswith("$argon2")
+    assert services.report_by_code(code.lower(), client="c").pk == report.pk
+    wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
+    with pytest.raises(NotFound):
+        services.report_by_code(wrong, client="c")
+
+
+@override_settings(SUPERVISION_RATE_LIMITS={"per_client": 2, "overall": 3, "lookups_per_client": 3})
+def test_rate_limits_per_client_and_overall(office, client):
+    from django.core.cache import cache
+
+    cache.clear()
+    body = {"text": "有人吃拿卡要", "category": "extortion"}
+    for _ in range(2):
+        assert client.post("/api/v1/supervision/reports", body, content_type="application/json", REMOTE_ADDR="10.0.0.1").status_code == 200
+    refused = client.post("/api/v1/supervision/reports", body, content_type="application/json", REMOTE_ADDR="10.0.0.1")
+    assert refused.status_code == 429 and refused.json()["code"] == "rate_limited"
+    assert client.post("/api/v1/supervision/reports", body, content_type="application/json", REMOTE_ADDR="10.0.0.2").status_code == 200
+    overall = client.post("/api/v1/supervision/reports", body, content_type="application/json", REMOTE_ADDR="10.0.0.3")
+    assert overall.status_code == 429
+    assert Report.objects.count() == 3
+    page = client.post("/supervision/report/", {"text": "x", "category": "other", "real_name": "0"}, REMOTE_ADDR="10.0.0.1")
+    assert page.status_code == 429 and "data-testid=\"form-error\"" in page.content.decode()
+    for _ in range(3):
+        client.get("/api/v1/supervision/reports/status", HTTP_X_RECEIPT_CODE="AAAA-BBBB-CCCC-DDDD-EEEE", REMOTE_ADDR="10.0.0.9")
+    assert client.get("/api/v1/supervision/reports/status", HTTP_X_RECEIPT_CODE="AAAA", REMOTE_ADDR="10.0.0.9").status_code == 429
+    cache.clear()
+
+
+def test_the_api_answers_the_code_once_and_the_status_with_replies(office, client):
+    from django.core.cache import cache
+
+    cache.clear()
+    inspector, _other = office
+    response = client.post("/api/v1/supervision/reports", {"text": "某科长为官不为", "category": "inaction"}, content_type="application/json")
+    assert response.status_code == 200
+    code = response.json()["receipt_code"]
+    report = Report.objects.get(number=response.json()["number"])
+    assert not report.priority  # anonymous
+    services.assign(report=report, inspector=inspector, actor=inspector)
+    services.message_send(report=report, kind="reply", body="已转相关部门核查", actor=inspector)
+    status = client.get("/api/v1/supervision/reports/status", HTTP_X_RECEIPT_CODE=code)
+    assert status.status_code == 200
+    data = status.json()
+    assert data["status"] == "received" and [m["body"] for m in data["messages"]] == ["已转相关部门核查"]
+    assert client.get("/api/v1/supervision/reports/status", {"code": "NOPE"}).status_code == 404
+    real = client.post("/api/v1/supervision/reports", {"text": "x", "category": "collusion", "real_name": True},
+                       content_type="application/json")
+    assert real.status_code == 400 and real.json()["field"] == "reporter_name"
+    cache.clear()
+
+
+def test_picture_metadata_is_stripped_and_types_are_limited(office):
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (4, 4), "red")
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCameraMaker"
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    assert b"SecretCameraMaker" in buffer.getvalue()
+    report, _ = _submit(attachments=[("p.jpg", "image/jpeg", buffer.getvalue())])
+    stored = services.attachment_bytes(report.attachments.get())
+    assert b"SecretCameraMaker" not in stored and stored.startswith(b"\xff\xd8")
+    with pytest.raises(ServiceError) as refused:
+        _submit(attachments=[("x.exe", "application/x-msdownload", b"MZ")])
+    assert refused.value.code == "attachment_type"
+
+
+def test_conduct_leads_arrive_once(office):
+    from qinqing.conduct.models import Lead, LeadSource
+
+    official = directory.make_official(unit=directory.make_unit(name="区商务局"), name="孙科长")
+    Lead.objects.create(official=official, source=LeadSource.RECUSAL_REFUSED, summary="拒不回避", article="15.7")
+    assert services.leads_take_over() == "1 lead(s) taken over"
+    assert services.leads_take_over() == "0 lead(s) taken over"
+    report = Report.objects.get(channel="conduct")
+    assert report.subject_official == official and report.lead is not None
