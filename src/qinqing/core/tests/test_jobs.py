@@ -253,3 +253,40 @@ def test_the_jobs_page_shows_each_jobs_last_run_for_administrators_only(client, 
     html = response.content.decode()
     assert 'data-job="test.failing"' in html and "RuntimeError: the calendar has no 2028" in html
     assert "all fine" in html and 'data-testid="no-worker"' in html  # no cluster reported in
+
+
+@pytest.mark.django_db
+def test_a_later_module_can_queue_a_run_now_or_at_a_deadline(test_jobs, frozen_clock):
+    frozen_clock("2026-11-30 10:00")
+    assert jobs.enqueue("test.good")
+    assert [SignedPackage.loads(row.payload)["args"] for row in OrmQ.objects.all()] == [("test.good",)]
+
+    deadline = clock.now() + datetime.timedelta(days=3)
+    jobs.enqueue("test.other", at=deadline, reminder="12345")
+    one_off = Schedule.objects.get(name="qinqing-at:test.other")
+    assert one_off.schedule_type == Schedule.ONCE and one_off.next_run == deadline and "'reminder': '12345'" in one_off.kwargs
+    with pytest.raises(KeyError):
+        jobs.enqueue("no.such.job")
+
+
+@pytest.mark.django_db
+def test_the_worker_command_runs_every_job_once_and_fails_when_one_failed(test_jobs):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    with pytest.raises(CommandError, match="some jobs failed"):
+        call_command("worker", "--once", stdout=out)
+    assert "test.failing: FAILED RuntimeError" in out.getvalue() and "test.good: ok all fine" in out.getvalue()
+    assert sorted(CALLS) == ["failing", "good", "other"]
+
+    out = StringIO()
+    call_command("worker", "--once", "--job", "test.good", stdout=out)
+    assert out.getvalue().strip() == "test.good: ok all fine"
+    out = StringIO()
+    call_command("worker", "--list", stdout=out)
+    assert "test.failing" in out.getvalue() and "every 10 min" in out.getvalue()
+    with pytest.raises(CommandError, match="unknown job"):
+        call_command("worker", "--once", "--job", "nope")
