@@ -1,0 +1,74 @@
+"""Article 17 end to end: an anonymous report from the public page, an inspector replies, the
+reporter reads the reply with the receipt code (and nothing of it is stored in clear)."""
+
+import pytest
+
+from qinqing.core import calendar
+from qinqing.core.roles import Role
+from qinqing.core.testing import TEST_PASSWORD, load_test_calendar, make_user
+from qinqing.directory.tests import factories
+from qinqing.supervision.models import Report
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TEXT = "区住建局某科长多次暗示企业送购物卡才给办理竣工验收"
+REPLY = "您反映的问题已受理，正在初步核实，请补充具体时间。"
+
+
+@pytest.fixture
+def loaded_calendar(transactional_db):
+    load_test_calendar()
+    yield
+    calendar.invalidate()
+
+
+def log_in(page, username):
+    page.context.clear_cookies()
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+
+
+def test_anonymous_report_reply_and_reading_it_with_the_receipt_code(page, screenshot, loaded_calendar):
+    unit = factories.make_unit(name="区纪委监委")
+    inspector = make_user(Role.DISCIPLINE_INSPECTOR, username="inspector", password=TEST_PASSWORD)
+    factories.make_official(unit=unit, name="赵磊", user=inspector)
+
+    page.goto("/")
+    page.get_by_test_id("service-report_new").click()
+    page.get_by_test_id("anonymous").check()
+    page.get_by_test_id("category").select_option("extortion")
+    page.get_by_test_id("report-text").fill(TEXT)
+    screenshot("supervision-report-form")
+    page.get_by_test_id("report-submit").click()
+    code = page.get_by_test_id("receipt-code").inner_text().strip()
+    assert len(code.replace("-", "")) == 20
+    screenshot("supervision-receipt")
+    report = Report.objects.get()
+    assert report.text == TEXT and not report.real_name
+
+    log_in(page, "inspector")
+    page.goto("/supervision/")
+    page.get_by_test_id(f"assign-{report.number}").click()
+    page.get_by_test_id(f"open-{report.number}").click()
+    assert TEXT in page.get_by_test_id("report-text").inner_text()
+    page.get_by_test_id("action-accept").locator("button").click()
+    page.get_by_test_id("message-kind").select_option("reply")
+    page.get_by_test_id("message-body").fill(REPLY)
+    page.get_by_test_id("message-send").click()
+    page.get_by_test_id("messages").get_by_text(REPLY).wait_for()
+
+    page.context.clear_cookies()
+    page.goto("/supervision/report/status/")
+    page.get_by_test_id("status-code").fill(code.lower())
+    page.get_by_test_id("status-submit").click()
+    messages = page.get_by_test_id("status-messages")
+    assert REPLY in messages.inner_text()
+    assert "受理" in page.get_by_test_id("status-label").inner_text()
+    page.get_by_test_id("add-body").fill("时间是十一月二十日下午。")
+    page.get_by_test_id("add-submit").click()
+    page.get_by_test_id("added").wait_for()
+    screenshot("supervision-status")
+    assert report.messages.filter(kind="information").get().body == "时间是十一月二十日下午。"
