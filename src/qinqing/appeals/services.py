@@ -423,6 +423,11 @@ def appeal_status_for(*, tracking_number: str, contact_phone: str | None = None,
 SUPERVISION = "supervision"  # the supervision office (督办), administrators and API keys
 UNIT = "unit"  # the handling unit's handlers
 ENTERPRISE = "enterprise"  # the enterprise that filed it
+RELAY = "rating_relay"  # who records a rating the filer gave outside the system (issue 20)
+# Channels whose filer has no way to rate online: their rating is given by phone or on paper and
+# recorded by the supervision office (never by a district leader, who only reads and urges).
+OFFLINE_CHANNELS = (Channel.HOTLINE, Channel.LETTER, Channel.VISIT, Channel.ROUNDTABLE)
+RELAY_ROLES = (Role.SUPERVISING_LEADER, Role.ADMINISTRATOR)
 
 
 def is_supervision(actor, appeal: Appeal | None = None) -> bool:
@@ -464,7 +469,19 @@ def _deliver(rows) -> None:
 ACTIVE = (Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS)
 # Every action may be taken by the supervision office too (it records the enterprise's
 # rating when the enterprise answers by phone).
+def is_rating_relay(actor, appeal: Appeal | None = None) -> bool:
+    """An external system relaying a rating given there (API key), or the supervision office
+    recording the rating of an appeal filed offline whose filer has no account to rate with."""
+    if isinstance(actor, ApiKey):
+        return True
+    if not (getattr(actor, "is_authenticated", False) and (actor.is_superuser or has_role(actor, *RELAY_ROLES))):
+        return False
+    return appeal is None or (appeal.channel in OFFLINE_CHANNELS and appeal.submitted_by_id is None)
+
+
 _SUPERVISION, _UNIT, _ENTERPRISE = (SUPERVISION,), (UNIT, SUPERVISION), (ENTERPRISE, SUPERVISION)
+# Only who filed rates the answer; a rating given by phone or on paper is relayed, never made up.
+_RATERS = (ENTERPRISE, RELAY)
 APPEAL_WORKFLOW = workflow.Workflow(
     name="appeals.appeal",
     model=Appeal,
@@ -472,6 +489,8 @@ APPEAL_WORKFLOW = workflow.Workflow(
         SUPERVISION: workflow.ActorRule(is_supervision, roles=SUPERVISION_ROLES, api_key=True, label=_("Supervision office")),
         UNIT: workflow.ActorRule(is_unit_handler, roles=HANDLER_ROLES, label=_("Handling unit")),
         ENTERPRISE: workflow.ActorRule(is_submitter, roles=(Role.ENTERPRISE_USER,), label=_("Enterprise that filed it")),
+        RELAY: workflow.ActorRule(is_rating_relay, roles=RELAY_ROLES, api_key=True,
+                                  label=_("Supervision office, relaying a rating given by phone or letter")),
     },
     transitions={
         "triage": Transition((Status.RECEIVED, Status.TRIAGED), Status.TRIAGED, _SUPERVISION, "8"),
@@ -488,7 +507,7 @@ APPEAL_WORKFLOW = workflow.Workflow(
         "extension_request": Transition(OPEN_STATUSES, None, _UNIT, "8", requires={"reason": _("The reason for the extension")}),
         "extension_decide": Transition(OPEN_STATUSES, None, _SUPERVISION, "8"),
         "urge": Transition(OPEN_STATUSES, None, _SUPERVISION, "8"),
-        "rate": Transition((Status.REPLIED,), None, _ENTERPRISE, "8", requires={"satisfaction": _("Satisfaction")}),
+        "rate": Transition((Status.REPLIED,), None, _RATERS, "8", requires={"satisfaction": _("Satisfaction")}),
         "revisit": Transition((Status.REPLIED, Status.RATED, Status.CLOSED), None, _UNIT, "8", requires={"notes": _("The revisit notes")}),
         "close": Transition((Status.REPLIED, Status.RATED), Status.CLOSED, _SUPERVISION, "8"),
     },

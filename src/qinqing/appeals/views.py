@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from qinqing.core.errors import NotFound, ServiceError
 from qinqing.directory.selectors import enterprises_for_user, official_for_user
 
-from . import selectors, services
+from . import routing, selectors, services
 from .models import Category, Channel, Complexity, ExtensionStatus, LimitKey, Satisfaction, Track
 
 PAGE_SIZE = 50
@@ -125,6 +125,13 @@ def _detail_context(request, appeal, errors=None, action="", values=None):
     }
     if "assign" in actions:
         context["units"] = Unit.objects.filter(is_active=True).order_by("code")
+        # The unit preselected: the one posted (a refused form), the current one (a reassignment),
+        # else the routing suggestion (issue 20: not the first unit of the list, 示范区).
+        suggestion = routing.suggest(appeal)
+        context["suggested_unit_id"] = suggestion.unit.pk if suggestion is not None and suggestion.unit else None
+        posted = (values or {}).get("unit") if action == "assign" else None
+        context["preselected_unit_id"] = (int(posted) if posted and str(posted).isdigit() else None) \
+            or appeal.handling_unit_id or context["suggested_unit_id"]
     if "assign_handler" in actions and appeal.handling_unit_id:
         context["officials"] = (Official.objects.filter(unit_id=appeal.handling_unit_id, is_active=True)
                                 .select_related("person"))

@@ -16,6 +16,7 @@ from qinqing.appeals.channels import wechat_sender
 from qinqing.appeals.models import Channel, Notification, NotificationStatus, Track
 from qinqing.core.audit import SystemActor
 from qinqing.core.roles import Role
+from qinqing.core.testing import make_api_key
 
 from . import factories
 from .test_channels_wechat import OPENID, post_message, reply_of, text_message_xml
@@ -138,7 +139,7 @@ def test_the_units_reply_goes_to_the_user_as_a_customer_service_text_message(stu
 def test_the_access_token_is_fetched_once_and_reused(stub, wechat_appeal):
     services.appeal_urge(appeal=wechat_appeal["appeal"], actor=wechat_appeal["supervisor"])
     _reply(wechat_appeal, "第一次答复")
-    services.appeal_rate(appeal=wechat_appeal["appeal"], satisfaction="unsatisfied", actor=wechat_appeal["supervisor"])
+    services.appeal_rate(appeal=wechat_appeal["appeal"], satisfaction="unsatisfied", actor=make_api_key("appeals:write")[0])
     _reply(wechat_appeal, "第二次答复")
     notify.deliver_pending()
     assert [message["text"]["content"] for message in stub.sent if "答复" in message["text"]["content"]] == [

@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from qinqing.core import workflow
-from qinqing.core.errors import Conflict
+from qinqing.core.errors import Conflict, PermissionDeniedError
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
 
@@ -45,12 +45,15 @@ def _in_progress(make_user):
     return appeal, supervisor, handler
 
 
-def test_every_action_is_declared_with_its_article_and_the_supervision_office_may_take_it():
+def test_every_action_is_declared_with_its_article_and_the_supervision_office_may_take_it_but_rate():
     rows = {row["action"]: row for row in workflow.declared([services.APPEAL_WORKFLOW])}
     assert set(rows) == set(services.TRANSITIONS)
-    assert all(row["article"] == "8" and services.SUPERVISION in row["who"] for row in rows.values())
+    # Every action but the rating: only who filed rates the answer, or a rating given by phone or
+    # letter is relayed (issue 20: a district leader is not offered the rating form).
+    assert all(row["article"] == "8" and services.SUPERVISION in row["who"] for action, row in rows.items() if action != "rate")
     assert rows["reply"]["who"] == [services.UNIT, services.SUPERVISION] and rows["reply"]["requires"] == ["text"]
-    assert rows["rate"]["who"][0] == services.ENTERPRISE
+    assert rows["rate"]["who"] == [services.ENTERPRISE, services.RELAY]
+    assert str(Role.DISTRICT_LEADER) not in rows["rate"]["roles"]
     assert rows["triage"]["api_key"] is True and str(Role.DISTRICT_LEADER) in rows["triage"]["roles"]
 
 
@@ -116,3 +119,31 @@ def test_migration_0008_moves_the_daily_counters_so_numbers_continue():
     received = datetime.datetime(2025, 10, 9, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
     filed = factories.file_appeal(received_at=received)
     assert filed.tracking_number == "SQ20251009000042"
+
+
+def test_only_who_filed_rates_the_answer_and_a_phone_rating_is_relayed_not_made_up(make_user):
+    """Issue 20: a district leader was offered the rating form on a citizen's appeal."""
+    from qinqing.core.testing import make_api_key
+
+    appeal, supervisor, handler = _in_progress(make_user)  # filed by SMS: rated by SMS, not by staff
+    services.appeal_reply(appeal=appeal, text="已答复", actor=handler)
+    appeal.refresh_from_db()
+    district_leader = make_user(Role.DISTRICT_LEADER)
+    for user in (supervisor, district_leader, handler):
+        assert "rate" not in services.allowed_actions(user, appeal)
+        with pytest.raises(PermissionDeniedError):
+            services.appeal_rate(appeal=appeal, satisfaction="satisfied", actor=user)
+    assert not appeal.ratings.exists()
+    # A letter has no way to rate online: the supervision office records what the filer said on
+    # the phone, but a district leader still does not.
+    letter = factories.file_appeal(channel=Channel.LETTER)
+    services.appeal_triage(appeal=letter, track=Track.RESOLVE, actor=supervisor)
+    services.appeal_assign(appeal=letter, unit=appeal.handling_unit, actor=supervisor)
+    services.appeal_reply(appeal=letter, text="已答复", actor=supervisor)
+    letter.refresh_from_db()
+    assert "rate" not in services.allowed_actions(district_leader, letter)
+    assert "rate" in services.allowed_actions(supervisor, letter)  # the supervising leader's office
+    services.appeal_rate(appeal=letter, satisfaction="satisfied", actor=supervisor)
+    # An external system (API key) relays the rating given there.
+    services.appeal_rate(appeal=appeal, satisfaction="satisfied", actor=make_api_key("appeals:write")[0])
+    assert appeal.ratings.count() == 1
