@@ -221,3 +221,35 @@ def test_the_enterprise_does_not_see_routing_suggestions(sample_bundle, district
 
     assert 'data-testid="routing-suggestion"' not in page
     assert Appeal.objects.get(pk=appeal.pk).handling_unit is None
+
+
+def test_the_assign_form_itself_starts_on_the_suggested_unit_and_the_handler_on_the_current_one(
+        sample_bundle, district, model_dir, client, make_user):
+    """Issue 20: the 交办 dropdown started on the first unit of the list (示范区), not the suggestion;
+    the 研判 selects had no visible label; the 经办人 select did not show the current handler."""
+    import re
+
+    routing.save(sample_bundle[1])
+    supervisor = make_user(Role.DISTRICT_LEADER)
+    appeal = _appeal(*TAX_TEXT)
+    client.force_login(supervisor)
+    page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    for name in ("track", "complexity", "category"):
+        assert re.search(rf'<label for="triage-{name}">[^<]+</label><select name="{name}" id="triage-{name}"', page)
+    services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
+    page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    form = page[page.index('data-testid="form-assign"'):]
+    form = form[:form.index("</form>")]
+    assert re.search(rf'<option value="{district["税务局"].pk}" selected>区税务局（建议）</option>', form), form
+    assert form.count(" selected") == 1
+    # Assigned: the handler select starts on the current handler.
+    tax = district["税务局"]
+    services.appeal_assign(appeal=appeal, unit=tax, actor=supervisor)
+    _first_user, first = factories.make_handler(tax)
+    _second_user, second = factories.make_handler(tax)
+    services.appeal_assign_handler(appeal=appeal, official=second, actor=supervisor)
+    page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    handler_form = page[page.index('data-testid="form-handler"'):]
+    handler_form = handler_form[:handler_form.index("</form>")]
+    assert '<label for="handler-official">' in handler_form
+    assert f'<option value="{second.pk}" selected>' in handler_form and f'<option value="{first.pk}" selected>' not in handler_form
