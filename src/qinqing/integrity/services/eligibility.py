@@ -129,6 +129,55 @@ def _enterprise_restrictions(day, activity, usccs: list[str]) -> dict[str, tuple
     return out
 
 
+_ONE_SQL: str | None = None
+
+
+def _one_sql() -> str:
+    """One statement for the hot path (one enterprise by code): the enterprise and its head from the directory,
+    and the restrictions in force of the enterprise's listings and its head's. Run by ``core.db.execute``
+    (a prepared statement on PostgreSQL)."""
+    global _ONE_SQL
+    if _ONE_SQL is None:
+        from django.db import connection
+
+        from qinqing.directory.models import Person
+
+        q = connection.ops.quote_name
+        enterprise, person = q(Enterprise._meta.db_table), q(Person._meta.db_table)
+        listing, restriction = q(Listing._meta.db_table), q(Restriction._meta.db_table)
+        _ONE_SQL = (
+            f"WITH ent AS (SELECT e.name AS name, COALESCE(p.name, '') AS head, COALESCE(p.resident_id_index, '') AS idx "  # noqa: S608
+            f"FROM {enterprise} e LEFT JOIN {person} p ON p.id = e.legal_representative_id WHERE e.uscc = %s) "
+            f"SELECT 'e', name, head, NULL, NULL, '', '', '' FROM ent "
+            f"UNION ALL "
+            f"SELECT 'r', r.activity, l.number, r.start, r.\"end\", l.article, l.name, CASE WHEN l.uscc = %s THEN 'own' ELSE 'head' END "
+            f"FROM {restriction} r JOIN {listing} l ON l.id = r.listing_id "
+            f"WHERE r.start <= %s AND r.\"end\" >= %s AND (r.lifted_on IS NULL OR r.lifted_on > %s) "
+            f"AND (r.activity = %s OR %s = '') "
+            f"AND (l.uscc = %s OR l.id_index IN (SELECT idx FROM ent WHERE idx <> ''))"
+        )  # table names from model metadata only; every value is a parameter
+    return _ONE_SQL
+
+
+def _as_date(value) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value)[:10])
+
+
+def _one_enterprise(day, activity, uscc: str) -> tuple[list[dict], dict]:
+    """What ``_enterprise_restrictions(day, activity, [uscc])[uscc]`` answers, in one statement."""
+    rows = db.execute(_one_sql(), [uscc, uscc, day, day, day, activity, activity, uscc]) or []
+    found = [row for row in rows if row[0] == "e"]
+    restrictions = sorted(
+        ({"activity": row[1], "start": _as_date(row[3]), "end": _as_date(row[4]), "listing__number": row[2], "listing__article": row[5],
+          "listing__name": row[6], "via_head": row[7] == "head"} for row in rows if row[0] == "r"),
+        key=lambda row: (row["via_head"], row["activity"], row["start"]))
+    out = [_restriction_out(row, via_head=row["via_head"]) for row in restrictions]
+    own = [row for row in restrictions if not row["via_head"]]
+    party = {"kind": "enterprise", "uscc": uscc, "name": found[0][1] if found else (own[0]["listing__name"] if own else ""),
+             "in_directory": bool(found), "head": found[0][2] if found else ""}
+    return out, party
+
+
 def _person_restrictions(day, activity, index: str) -> list[dict]:
     return [_restriction_out(row, via_head=False) for row in _rows(day, activity, id_indexes=[index])]
 
@@ -274,7 +323,7 @@ def _parse(*, uscc=None, id_number=None, name=None, enterprise=None, person=None
 def _answer(query: _Query, day, activity, now, by_enterprise=None) -> EligibilityAnswer:
     check_id = uuid.uuid4().hex
     if query.kind == "uscc":
-        restrictions, party = (by_enterprise or _enterprise_restrictions(day, activity, [query.uscc]))[query.uscc]
+        restrictions, party = by_enterprise[query.uscc] if by_enterprise is not None else _one_enterprise(day, activity, query.uscc)
         return EligibilityAnswer(not restrictions, restrictions, check_id, now, "uscc", query.shown, activity, party=party)
     if query.kind == "id_number":
         restrictions = _person_restrictions(day, activity, query.id_index)

@@ -1,0 +1,46 @@
+-- wrk script for bench/eligibility.py: GET /api/v1/integrity/eligibility with a random credit code
+-- from the file QINQING_BENCH_CODES (one per line; listed parties and clean ones mixed) and a random
+-- activity; or, with QINQING_BENCH_PATH set, that fixed path (the trivial JSON endpoint). Prints one
+-- RESULT line the benchmark parses.
+local threads = {}
+local codes = {}
+local activities = {"public_resource_trading", "procurement", "construction_bidding", "fiscal_subsidy", "loan",
+                    "social_organization_registration", "association_office", "honour", "political_arrangement"}
+
+function setup(thread)
+   table.insert(threads, thread)
+   thread:set("id", #threads)
+end
+
+function init(args)
+   math.randomseed(os.time() + id * 7919)
+   wrk.headers["X-API-Key"] = os.getenv("QINQING_BENCH_KEY")
+   fixed = os.getenv("QINQING_BENCH_PATH")
+   if not fixed then
+      for line in io.lines(os.getenv("QINQING_BENCH_CODES")) do codes[#codes + 1] = line end
+   end
+   statuses = {}
+end
+
+function request()
+   if fixed then return wrk.format("GET", fixed) end
+   local code = codes[math.random(#codes)]
+   local activity = activities[math.random(#activities)]
+   return wrk.format("GET", "/api/v1/integrity/eligibility?uscc=" .. code .. "&activity=" .. activity)
+end
+
+function response(status, headers, body)
+   statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+   local codes_seen = {}
+   for _, thread in ipairs(threads) do
+      for status, count in pairs(thread:get("statuses")) do codes_seen[status] = (codes_seen[status] or 0) + count end
+   end
+   local parts = {}
+   for status, count in pairs(codes_seen) do table.insert(parts, status .. "=" .. count) end
+   io.write(string.format("RESULT requests=%d seconds=%.3f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f socket_errors=%d statuses=%s\n",
+      summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+      summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, table.concat(parts, ",")))
+end

@@ -1,0 +1,244 @@
+"""Benchmark: eligibility checks over HTTP (GET /api/v1/integrity/eligibility), every check logged.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres ./qinqing bench eligibility \
+        [--enterprises 1000000] [--listings 100000] [--clients 32] [--duration 20] [--workers 2] [--threads 8]
+
+Builds (or reuses) ``qinqing_bench_eligibility_<enterprises>_<listings>`` on that PostgreSQL server:
+the schema by ``migrate``, then ``--enterprises`` enterprises with valid credit codes (one in ten
+with a head whose ID blind index is set), and ``--listings`` listings (nine in ten of enterprises,
+one in ten of heads) with one to three restrictions each over the nine activities, a third of them
+already ended. The rows are bench data written with COPY (not through the services, not audited):
+the benchmark measures the read path and its log, not the loader.
+
+Then starts gunicorn on a free port and drives it with wrk (``bench/eligibility.lua``): random
+credit codes (a fifth of them listed) and random activities, at ``--clients`` connections for
+``--duration`` seconds; then the same server and key on a trivial JSON endpoint (``GET
+/api/v1/whoami``, the same authentication) for the ratio; then ``--batches`` sequential 500-party
+batches (``POST /api/v1/integrity/eligibility/batch``). It prints one table row per measurement
+and checks that every answered check is in the log. Issue #12 targets: ≥ 2,000 checks/s with p99
+≤ 20 ms and ≥ 60 % of the trivial endpoint's throughput; a 500-party batch ≤ 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _appeals_db import ROOT, django_setup, run  # noqa: E402
+
+ACTIVITIES = ["public_resource_trading", "procurement", "construction_bidding", "fiscal_subsidy", "loan",
+              "social_organization_registration", "association_office", "honour", "political_arrangement"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def environment(options) -> tuple[dict, bool]:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("bench eligibility needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres ./qinqing bench eligibility")
+    import psycopg
+
+    name = f"qinqing_bench_eligibility_{options.enterprises}_{options.listings}"
+    base = url.rpartition("/")[0]
+    env = {**os.environ, "QINQING_MODE": "demo", "DATABASE_URL": f"{base}/{name}",
+           "QINQING_VAR_DIR": f"/tmp/qinqing-bench-eligibility-{options.enterprises}-{options.listings}"}  # noqa: S108
+    Path(env["QINQING_VAR_DIR"]).mkdir(parents=True, exist_ok=True)
+    marker = Path(env["QINQING_VAR_DIR"]) / "built"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if options.rebuild or not exists or not marker.exists():
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
+            marker.unlink(missing_ok=True)
+    return env, not marker.exists()
+
+
+def uscc_of(number: int) -> str:
+    from qinqing.core.identifiers import org_code_check_character, uscc_check_character
+
+    body = f"{number:08d}"
+    first17 = f"91330106{body}{org_code_check_character(body)}"
+    return first17 + uscc_check_character(first17)
+
+
+def build(options, env: dict) -> None:
+    started = time.perf_counter()
+    run(["migrate", "-v0"], env)
+    django_setup(env)
+    from django.db import connection
+
+    from qinqing.core import db
+    from qinqing.core.crypto import blind_index
+    from qinqing.integrity.names import name_key
+
+    rng = random.Random(12)  # noqa: S311 (bench data)
+    today = datetime.date.today()
+    people = options.enterprises // 10
+    db.bulk_insert("directory_person", ["name", "resident_id", "resident_id_index", "gender", "phone"],
+                   [(f"负责人{i}", "", blind_index(f"bench-head-{i}"), "", "") for i in range(people)], batch_size=20000)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM directory_person ORDER BY id")
+        person_ids = [row[0] for row in cursor.fetchall()]
+    db.bulk_insert("directory_enterprise", ["name", "uscc", "ownership_type", "is_key_enterprise", "industry", "address",
+                                            "legal_representative_id", "is_active"],
+                   [(f"基准企业{i}有限公司", uscc_of(i), "private", False, "", "", person_ids[i // 10] if i % 10 == 0 else None, True)
+                    for i in range(options.enterprises)], batch_size=20000)
+    listings, year = [], today.year
+    for n in range(options.listings):
+        if n % 10 == 9:  # a head
+            i = rng.randrange(people)
+            party = ("", blind_index(f"bench-head-{i}"), f"负责人{i}")
+        else:
+            i = rng.randrange(options.enterprises)
+            party = (uscc_of(i), "", f"基准企业{i}有限公司")
+        decided = today - datetime.timedelta(days=rng.randint(0, 1500))
+        listings.append((party[0], "", party[1], party[2], name_key(party[2]), f"基准〔{year}〕{n:06d}号", "corrupting_officials",
+                         "基准数据", "", "21", decided, "", decided + datetime.timedelta(days=15),
+                         decided + datetime.timedelta(days=365), "authorities", "in_force", "bench", datetime.datetime.now(datetime.UTC)))
+    db.bulk_insert("integrity_listing", ["uscc", "id_number", "id_index", "name", "name_key", "number", "kind", "grounds", "evidence",
+                                         "article", "decided_on", "decider_name", "objection_until", "repair_from", "publication",
+                                         "status", "source", "created_at"], listings, batch_size=20000)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, decided_on FROM integrity_listing")
+        rows = cursor.fetchall()
+    restrictions = []
+    for listing_id, decided in rows:
+        years = rng.choice([1, 2, 3, 3, 5])
+        for activity in rng.sample(ACTIVITIES, rng.randint(1, 3)):
+            restrictions.append((listing_id, activity, decided, decided + datetime.timedelta(days=365 * years), None, ""))
+    db.bulk_insert("integrity_restriction", ["listing_id", "activity", "start", "end", "lifted_on", "lifted_reason"], restrictions,
+                   batch_size=20000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    (Path(env["QINQING_VAR_DIR"]) / "built").write_text("built\n")
+    print(f"| build: {options.enterprises} enterprises, {options.listings} listings, {len(restrictions)} restrictions | "
+          f"{time.perf_counter() - started:.0f} s |")
+
+
+def codes_file(options, env: dict) -> Path:
+    """Credit codes to ask about: four in five drawn from all enterprises, one in five listed ones."""
+    django_setup(env)
+    from django.db import connection
+
+    rng = random.Random(34)  # noqa: S311 (bench data)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT uscc FROM integrity_listing WHERE uscc <> '' ORDER BY random() LIMIT 20000")
+        listed = [row[0] for row in cursor.fetchall()]
+    codes = [uscc_of(rng.randrange(options.enterprises)) for _ in range(80000)] + listed
+    rng.shuffle(codes)
+    path = Path(env["QINQING_VAR_DIR"]) / "codes.txt"
+    path.write_text("\n".join(codes) + "\n")
+    return path
+
+
+def wrk(options, port: int, server_env: dict, extra_env: dict) -> dict:
+    command = ["wrk", "-t2", f"-c{options.clients}", f"-d{options.duration}s", "--latency", "-s", str(ROOT / "bench/eligibility.lua"),
+               f"http://127.0.0.1:{port}"]
+    completed = subprocess.run(command, env={**server_env, **extra_env}, capture_output=True, text=True, check=False)  # noqa: S603
+    match = re.search(r"RESULT requests=(\d+) seconds=([\d.]+) p50_ms=([\d.]+) p99_ms=([\d.]+) max_ms=([\d.]+) socket_errors=(\d+) "
+                      r"statuses=(\S*)", completed.stdout)
+    if not match:
+        sys.exit(f"wrk failed:\n{completed.stdout}\n{completed.stderr}")
+    requests, seconds, p50, p99, worst, socket_errors, statuses = match.groups()
+    statuses = dict(part.split("=") for part in statuses.split(",") if part)
+    ok = int(statuses.get("200", 0))
+    return {"rate": ok / float(seconds), "p50": float(p50), "p99": float(p99), "errors": int(requests) - ok + int(socket_errors),
+            "ok": ok}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--enterprises", type=int, default=1_000_000)
+    parser.add_argument("--listings", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--duration", type=int, default=20, help="seconds per wrk run")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--batches", type=int, default=20, help="sequential 500-party batches to time")
+    parser.add_argument("--rebuild", action="store_true")
+    options = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("bench eligibility needs the wrk load generator: apt-get install wrk")
+    env, needs_build = environment(options)
+    if needs_build:
+        build(options, env)
+    codes = codes_file(options, env)
+    key = run(["apikey", "create", "--name", f"bench-eligibility-{int(time.time())}", "--scope", "integrity:query"], env).split()[0]
+    django_setup(env)
+    from qinqing.integrity.models import EligibilityCheck
+
+    logged_before = EligibilityCheck.objects.count()
+    port = free_port()
+    server_env = {**env, "PYTHONPATH": str(ROOT / "src"), "QINQING_BENCH_KEY": key, "QINQING_BENCH_CODES": str(codes),
+                  "DJANGO_SETTINGS_MODULE": "qinqing.settings"}
+    log = open(Path(env["QINQING_VAR_DIR"]) / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
+    server = subprocess.Popen(  # noqa: S603
+        [str(ROOT / ".venv/bin/gunicorn"), "qinqing.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(options.workers),
+         "--threads", str(options.threads), "--worker-class", "gthread" if options.threads > 1 else "sync", "--backlog", "2048",
+         "--log-level", "warning"], env=server_env, cwd=ROOT, stdout=log, stderr=log)
+    batch_times = []
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310 (the bench's own server)
+                break
+            except OSError:
+                time.sleep(0.2)
+        checks = wrk(options, port, server_env, {})
+        trivial = wrk(options, port, server_env, {"QINQING_BENCH_PATH": "/api/v1/whoami"})
+        rng = random.Random(56)  # noqa: S311 (bench data)
+        all_codes = codes.read_text().split()
+        for _ in range(options.batches):
+            body = json.dumps({"activity": "procurement", "parties": [{"uscc": c} for c in rng.sample(all_codes, 500)]}).encode()
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/integrity/eligibility/batch", data=body,  # noqa: S310
+                                             headers={"X-API-Key": key, "Content-Type": "application/json"}, method="POST")
+            started = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (the bench's own server)
+                answer = json.loads(response.read())
+            batch_times.append((time.perf_counter() - started) * 1000)
+            assert answer["count"] == 500
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    logged = EligibilityCheck.objects.count() - logged_before
+    expected = checks["ok"] + 500 * len(batch_times)
+    ratio = checks["rate"] / trivial["rate"] if trivial["rate"] else 0
+    batch_times.sort()
+    p95 = batch_times[max(0, int(len(batch_times) * 0.95) - 1)]
+    # wrk counts the answers it read before its clock stopped; requests still in flight are answered and
+    # logged too, so the log may hold a few more rows than wrk counted, never fewer.
+    verdict = "every counted answer is logged" if logged >= expected else f"MISSING {expected - logged} log rows"
+    print(f"logged checks: {logged} (answers counted: {expected}): {verdict}")
+    print("| benchmark | data | gunicorn | clients | rate | p50 | p99 | errors | vs trivial | command |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    setup = f"{options.workers} workers × {options.threads} threads"
+    data = f"{options.enterprises:,} enterprises, {options.listings:,} listings"
+    print(f"| eligibility GET (exact code) | {data} | {setup} | {options.clients} | {checks['rate']:.0f}/s | {checks['p50']:.1f} ms | "
+          f"{checks['p99']:.1f} ms | {checks['errors']} | {ratio:.0%} | `./qinqing bench eligibility --enterprises {options.enterprises} "
+          f"--listings {options.listings} --clients {options.clients} --duration {options.duration}` |")
+    print(f"| trivial JSON (GET /whoami) | same server | {setup} | {options.clients} | {trivial['rate']:.0f}/s | {trivial['p50']:.1f} ms | "
+          f"{trivial['p99']:.1f} ms | {trivial['errors']} | 100% | (same run) |")
+    print(f"| 500-party batch | {data} | {setup} | 1 | {len(batch_times)} batches | {statistics.median(batch_times):.0f} ms | "
+          f"p95 {p95:.0f} ms | 0 | — | (same run) |")
+
+
+if __name__ == "__main__":
+    main()
