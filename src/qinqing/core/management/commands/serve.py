@@ -105,6 +105,7 @@ class Command(BaseCommand):
             ("appeals_kb_seed", ()),
             ("appeals_train", ("--with-samples",)),
             ("integrity_demo", ()),  # listings (some expired) and applications for the credit administrator
+            ("supervision_demo", ()),  # reports in every state for the inspector account
             ("worker", ("--once",)),  # each background job once: the sweep, notifications, figures
         )
         for name, arguments in steps:
