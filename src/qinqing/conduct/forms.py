@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from qinqing.core.forms import DateInput
+from qinqing.core import limits
+from qinqing.core.forms import DateInput, bounded
 from qinqing.directory.models import Enterprise, Relationship
 
 from .models import GiftDirection, GiftDisposition, GiftKind, Situation
@@ -26,14 +27,15 @@ def _enterprises_from_codes(text: str) -> list[Enterprise]:
 class ActivityForm(forms.Form):
     situation = forms.ChoiceField(label=_("Situation"), choices=Situation.choices)
     enterprise_codes = forms.CharField(label=_("Enterprises involved (unified social credit codes, comma-separated)"),
-                                       widget=forms.Textarea(attrs={"rows": 2}))
-    people_involved = forms.CharField(label=_("Enterprise people involved"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+                                       max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2}))
+    people_involved = forms.CharField(label=_("Enterprise people involved"), required=False, max_length=limits.REASON,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
     event_date = forms.DateField(label=_("Date"), widget=DateInput)
     start_time = forms.TimeField(label=_("Start time"), widget=TimeInput)
     end_time = forms.TimeField(label=_("End time"), widget=TimeInput)
-    place = forms.CharField(label=_("Place"), max_length=200)
-    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}))
-    participants = forms.CharField(label=_("Participants"), widget=forms.Textarea(attrs={"rows": 2}))
+    place = forms.CharField(label=_("Place"), max_length=limits.PLACE)
+    purpose = forms.CharField(label=_("Purpose"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2}))
+    participants = forms.CharField(label=_("Participants"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2}))
     participant_count = forms.IntegerField(label=_("Number of participants"), min_value=1, initial=1)
     cost_per_head = forms.DecimalField(label=_("Expected cost per head (yuan)"), min_value=0, decimal_places=2)
     alcohol_served = forms.BooleanField(label=_("Alcohol served"), required=False)
@@ -41,7 +43,11 @@ class ActivityForm(forms.Form):
     no_unrelated_activities_confirmed = forms.BooleanField(label=_("I confirm there are no activities unrelated to official duties"),
                                                            required=False)
     late_reason = forms.CharField(label=_("Reason for filing late (only if the event has started)"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+                                  max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bounded(self.fields["event_date"], past_days=31, future_days=366)  # filed before the event; late filings with a reason
 
     def clean_enterprise_codes(self):
         return _enterprises_from_codes(self.cleaned_data["enterprise_codes"])
@@ -49,25 +55,30 @@ class ActivityForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReportForm(forms.Form):
     actual_cost_per_head = forms.DecimalField(label=_("Actual cost per head (yuan)"), min_value=0, decimal_places=2)
-    actual_participants = forms.CharField(label=_("Actual participants"), widget=forms.Textarea(attrs={"rows": 2}))
+    actual_participants = forms.CharField(label=_("Actual participants"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2}))
     actual_participant_count = forms.IntegerField(label=_("Actual number of participants"), min_value=1, initial=1)
     alcohol_served = forms.BooleanField(label=_("Alcohol was served"), required=False)
-    items_received = forms.CharField(label=_("Anything received"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    items_received = forms.CharField(label=_("Anything received"), required=False, max_length=limits.REASON,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class GiftForm(forms.Form):
     direction = forms.ChoiceField(label=_("Offered or received"), choices=GiftDirection.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=GiftKind.choices)
-    giver_enterprise_code = forms.CharField(label=_("From enterprise (unified social credit code)"), required=False)
-    giver_name = forms.CharField(label=_("From (person)"), required=False)
-    description = forms.CharField(label=_("Description"), required=False)
+    giver_enterprise_code = forms.CharField(label=_("From enterprise (unified social credit code)"), required=False, max_length=18)
+    giver_name = forms.CharField(label=_("From (person)"), required=False, max_length=limits.NAME)
+    description = forms.CharField(label=_("Description"), required=False, max_length=limits.DESCRIPTION)
     value = forms.DecimalField(label=_("Value (yuan)"), min_value=0, decimal_places=2)
     occurred_on = forms.DateField(label=_("Date offered or received"), widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bounded(self.fields["occurred_on"], past_years=5, future_days=0)  # no gift from the future
     disposition = forms.ChoiceField(label=_("Disposition"), choices=[c for c in GiftDisposition.choices if c[0] != GiftDisposition.HANDED_IN])
 
     def clean_giver_enterprise_code(self):
@@ -78,12 +89,16 @@ class GiftForm(forms.Form):
 class DeclarationForm(forms.Form):
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
     relationship = forms.ChoiceField(label=_("Relationship"), choices=Relationship.choices)
-    resident_id = forms.CharField(label=_("Resident ID number"), required=False)
-    occupation = forms.CharField(label=_("Job and office"), required=False)
+    resident_id = forms.CharField(label=_("Resident ID number"), required=False, max_length=18)
+    occupation = forms.CharField(label=_("Job and office"), required=False, max_length=limits.PLACE)
     changed_on = forms.DateField(label=_("Change happened on"), required=False, widget=DateInput)
-    holding_code = forms.CharField(label=_("Holds shares or office in (unified social credit code)"), required=False)
-    holding_role = forms.CharField(label=_("Role or office held"), required=False)
+    holding_code = forms.CharField(label=_("Holds shares or office in (unified social credit code)"), required=False, max_length=18)
+    holding_role = forms.CharField(label=_("Role or office held"), required=False, max_length=limits.PLACE)
     holding_share = forms.DecimalField(label=_("Share (%)"), required=False, min_value=0, max_value=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bounded(self.fields["changed_on"], past_years=30, future_days=0)
 
     def clean_holding_code(self):
         code = self.cleaned_data["holding_code"]
@@ -93,8 +108,8 @@ class DeclarationForm(forms.Form):
 class RecusalForm(forms.Form):
     matter_type = forms.CharField(label=_("Matter type"), max_length=64)
     matter_id = forms.CharField(label=_("Matter"), max_length=64)
-    enterprise_code = forms.CharField(label=_("Enterprise (unified social credit code)"), required=False)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    enterprise_code = forms.CharField(label=_("Enterprise (unified social credit code)"), required=False, max_length=18)
+    description = forms.CharField(label=_("Description"), required=False, max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2}))
     apply = forms.BooleanField(label=_("Apply for recusal (not just report)"), required=False)
 
     def clean_enterprise_code(self):
@@ -140,8 +155,8 @@ class RecusalOrderForm(forms.Form):
     official = forms.ModelChoiceField(label=_("Official"), queryset=None)
     matter_type = forms.CharField(label=_("Matter type"), max_length=64)
     matter_id = forms.CharField(label=_("Matter"), max_length=64)
-    enterprise_code = forms.CharField(label=_("Enterprise (unified social credit code)"), required=False)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    enterprise_code = forms.CharField(label=_("Enterprise (unified social credit code)"), required=False, max_length=18)
+    reason = forms.CharField(label=_("Reason"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, officials, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,13 +6,14 @@ on a matter concerning an enterprise calls it first, before saving anything.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock, db, numbering, workflow
+from qinqing.core import audit, clock, db, limits, numbering, workflow
 from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
@@ -439,6 +440,15 @@ def activity_submit(*, official: Official, situation: str, enterprises, event_da
     for value, field, label in ((place, "place", _("Place")), (purpose, "purpose", _("Purpose")), (participants, "participants", _("Participants"))):
         if not (value or "").strip():
             raise ServiceError(_("%(field)s is required."), code="required", field=field, params={"field": label})
+    for value, field, label, limit in ((place, "place", _("Place"), limits.PLACE), (purpose, "purpose", _("Purpose"), limits.REASON),
+                                       (participants, "participants", _("Participants"), limits.REASON),
+                                       (people_involved, "people_involved", _("Enterprise people involved"), limits.REASON),
+                                       (late_reason, "late_reason", _("Reason for filing late"), limits.REASON)):
+        limits.check_text(value, field=field, label=label, limit=limit)
+    # Filed before the event (late filings within a month, with a reason), for an event within a year.
+    today = clock.today()
+    limits.check_date(event_date, field="event_date", label=_("Date"), not_before=today - datetime.timedelta(days=31),
+                      not_after=today + limits.YEAR)
     enterprises = list(enterprises or [])
     if not enterprises:
         raise ServiceError(_("Name at least one enterprise involved."), code="required", field="enterprises")
@@ -540,6 +550,8 @@ def activity_report(*, activity, actual_cost_per_head, actual_participants: str,
 
     activity = ActivityRequest.objects.select_related("official").get(pk=activity.pk)
     workflow.check_actor(ACTIVITY_WORKFLOW, actor, activity, "report")
+    limits.check_text(actual_participants, field="actual_participants", label=_("Actual participants"), limit=limits.REASON)
+    limits.check_text(items_received, field="items_received", label=_("Anything received"), limit=limits.REASON)
     actual_cost = Decimal(actual_cost_per_head)
     differences = []
     if actual_cost > activity.cost_per_head:
@@ -596,6 +608,9 @@ def gift_record(*, official: Official, direction: str, kind: str, value, occurre
                            code="invalid_choice", field="disposition")
     if giver_enterprise is None and not (giver_name or "").strip():
         raise ServiceError(_("Name who offered or gave the item (an enterprise or a person)."), code="required", field="giver_name")
+    limits.check_text(giver_name, field="giver_name", label=_("From (person)"), limit=limits.NAME)
+    limits.check_text(description, field="description", label=_("Description"), limit=limits.DESCRIPTION)
+    limits.past_date(occurred_on, field="occurred_on", label=_("Date offered or received"))  # 15.1: no gift from the future
     if Decimal(value) < 0:
         raise ServiceError(_("The value cannot be negative."), code="negative", field="value")
     with transaction.atomic():
@@ -682,6 +697,10 @@ def related_person_declare(*, official: Official, name: str, relationship: str, 
         raise PermissionDeniedError(_("Only the official themselves may declare their related persons."), field="official")
     today = clock.today()
     changed_on = changed_on or today
+    limits.past_date(changed_on, field="changed_on", label=_("Change happened on"), years=30)
+    limits.check_text(occupation, field="occupation", label=_("Job and office"), limit=limits.PLACE)
+    for holding in holdings or []:
+        limits.check_text(holding.get("role", ""), field="holding_role", label=_("Role or office held"), limit=limits.PLACE)
     with transaction.atomic():
         person = directory_services.person_find_or_create(name=name, resident_id=resident_id, phone=phone, actor=actor)
         related, _created = directory_services.related_person_upsert(official=official, person=person, relationship=relationship,

@@ -49,3 +49,41 @@ class ApiKeyForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["scopes"].choices = [(code, f"{code} — {label}") for code, label in SCOPES.items()]
+
+
+def bounded(field: forms.DateField, *, past_days: int | None = None, past_years: int | None = None,
+            future_days: int | None = None) -> forms.DateField:
+    """Sensible bounds on a date field, counted from today: the date input offers only those days
+    (``min``/``max``) and the form refuses others next to the field, saying which bound it broke.
+    The services check the same bounds (``core.limits``) for the API."""
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from . import clock
+
+    today = clock.today()
+    earliest = None
+    if past_years is not None:
+        earliest = today - datetime.timedelta(days=366 * past_years)
+    elif past_days is not None:
+        earliest = today - datetime.timedelta(days=past_days)
+    latest = today + datetime.timedelta(days=future_days) if future_days is not None else None
+    if earliest is not None:
+        field.widget.attrs["min"] = earliest.isoformat()
+    if latest is not None:
+        field.widget.attrs["max"] = latest.isoformat()
+
+    def check(value):
+        if value is None:
+            return
+        if latest is not None and value > latest:
+            message = (_("The date cannot be in the future (today is %(bound)s).") if latest == today
+                       else _("The date must be on or before %(bound)s."))
+            raise ValidationError(message, code="date_out_of_range", params={"bound": latest.isoformat()})
+        if earliest is not None and value < earliest:
+            raise ValidationError(_("The date must be on or after %(bound)s."), code="date_out_of_range",
+                                  params={"bound": earliest.isoformat()})
+
+    field.validators = [*field.validators, check]
+    return field

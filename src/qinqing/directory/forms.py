@@ -7,7 +7,7 @@ e.g. a wrong check character) reaches the user next to the field.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core.forms import DateInput
+from qinqing.core.forms import DateInput, bounded
 
 from .models import LinkKind, OrganType, OwnershipType, Rank, Relationship, UnitKind
 
@@ -50,6 +50,7 @@ class OfficialForm(PersonFieldsMixin):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["supervising_leader"].queryset = officials
+        bounded(self.fields["effective_date"], past_years=10, future_days=366)
 
 
 class EnterpriseForm(forms.Form):
@@ -68,12 +69,20 @@ class EnterpriseLinkForm(PersonFieldsMixin):
     share_percent = forms.DecimalField(label=_("Share (%)"), max_digits=7, decimal_places=3, required=False)
     start_date = forms.DateField(label=_("Start date"), required=False, widget=DateInput)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bounded(self.fields["start_date"], past_years=80, future_days=0)  # a link that has begun
+
 
 class RelatedPersonForm(PersonFieldsMixin):
     relationship = forms.ChoiceField(label=_("Relationship"), choices=Relationship.choices)
     occupation = forms.CharField(label=_("Job and office"), max_length=200, required=False)
     declared_on = forms.DateField(label=_("Declared on"), required=False, widget=DateInput)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bounded(self.fields["declared_on"], past_years=30, future_days=0)
+
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)

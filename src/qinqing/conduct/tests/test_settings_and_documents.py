@@ -194,3 +194,32 @@ def test_public_base_url_setting_wins_over_the_request_address(people, rf, setti
     settings.QINQING_PUBLIC_BASE_URL = "https://qinqing.example.gov.cn/"
     _activity, letter = approved_letter(people)
     assert verification_url(letter, rf.get("/")) == f"https://qinqing.example.gov.cn/conduct/verify/?code={letter.verification_code}"
+
+
+# --- dates within sensible bounds, lengths by purpose (issue 20) ---------------------------------------
+def test_a_gift_from_the_future_or_with_a_novel_for_a_description_is_refused_naming_the_field(people, client):
+    from qinqing.core.errors import ServiceError
+
+    future = timezone.localdate() + datetime.timedelta(days=1)
+    base = dict(official=people.official, direction="received", kind="gift", value=Decimal("100"), disposition="pending",
+                giver_name="某人", actor=people.official_user)
+    with pytest.raises(ServiceError) as error:
+        services.gift_record(occurred_on=datetime.date(2030, 1, 1), **base)
+    assert error.value.field == "occurred_on" and error.value.code == "date_out_of_range"
+    assert "不能晚于今天" in error.value.text()
+    with pytest.raises(ServiceError) as error:
+        services.gift_record(occurred_on=timezone.localdate(), description="茶" * 20000, **base)
+    assert error.value.field == "description" and "最多 300 个字符（当前 20000 个）" in error.value.text()
+    # The form: the date input offers no day after today, and refuses one next to the field.
+    client.force_login(people.official_user)
+    page = client.get(reverse("conduct:my_gifts")).content.decode()
+    assert f'max="{timezone.localdate().isoformat()}"' in page
+    response = client.post(reverse("conduct:my_gifts"), {"direction": "received", "kind": "gift", "giver_name": "某人",
+                                                         "value": "100", "occurred_on": future.isoformat(),
+                                                         "disposition": "pending", "description": "茶叶"})
+    assert "日期不能晚于今天" in response.content.decode()
+    response = client.post(reverse("conduct:my_gifts"), {"direction": "received", "kind": "gift", "giver_name": "某人",
+                                                         "value": "100", "occurred_on": timezone.localdate().isoformat(),
+                                                         "disposition": "pending", "description": "茶" * 301})
+    assert "300" in response.content.decode()
+    assert not services.GiftRecord.objects.exists()
