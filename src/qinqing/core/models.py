@@ -216,6 +216,7 @@ class DistrictSettings(models.Model):
     district_name = models.CharField(_("district name"), max_length=40)
     seal_text = models.CharField(_("seal text"), max_length=40)
     issuing_office = models.CharField(_("issuing office"), max_length=60)
+    helpdesk = models.CharField(_("how to reach an administrator"), max_length=100, blank=True, default="")
     updated_at = models.DateTimeField(_("updated at"))
 
     class Meta:
