@@ -206,12 +206,7 @@ def _find_original(*, enterprise, phone_index: str, fingerprint: str, normalised
         return None
     sql = (f"SELECT {columns} FROM ({' UNION '.join(branches)}) AS candidates "  # noqa: S608 (model metadata)
            f"ORDER BY received_at, id LIMIT {DUPLICATE_CANDIDATES:d}")
-    rows = db.execute(sql, params)
-    due_at = Appeal._meta.get_field("due_at")
-    for row in rows:
-        candidate = Appeal(**dict(zip(_ORIGINAL_COLUMNS, row, strict=True)))
-        candidate.due_at = due_at.to_python(candidate.due_at)
-        candidate._state.adding = False
+    for candidate in db.instances(Appeal, _ORIGINAL_COLUMNS, db.execute(sql, params)):
         if candidate.content_fingerprint == fingerprint:
             return candidate
         other = normalise_text(f"{candidate.title}{candidate.content}")

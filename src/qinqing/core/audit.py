@@ -229,7 +229,7 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
         insert_sql, fields = db.insert_statement(AuditEvent, returning=True)
         rows = db.execute(f"WITH moved AS ({move_head}) {insert_sql}", [seq, prev, *db.insert_values(events[0], fields)])
         events[0].pk = rows[0][0]
-        events[0]._state.adding = False
+        db.mark_saved(events[0])
         return events
     if len(events) == 1:
         db.insert_instance(events[0])

@@ -112,15 +112,68 @@ def execute(sql: str, params: list | tuple = ()) -> list[tuple] | None:
     return rows
 
 
+# --- the read half: rows of ``execute`` → model instances ------------------------------------
+_READERS: dict[tuple[str, str, tuple[str, ...]], tuple] = {}
+
+
+def _reader(model, field_names: tuple[str, ...], connection) -> tuple:
+    """(the attnames in the model's field order — what ``from_db`` expects —, per column of that
+    order its index in the row and the converters the ORM's compiler would apply: the
+    backend's, then the field's ``from_db_value``: SQLite's dates as text, JSON, encrypted text)."""
+    key = (connection.vendor, model._meta.label, field_names)
+    if key not in _READERS:
+        wanted = {name: index for index, name in enumerate(field_names)}
+        ordered, columns = [], []
+        for field in model._meta.concrete_fields:
+            if field.attname not in wanted:
+                continue
+            column = field.get_col(model._meta.db_table)
+            converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+            ordered.append(field.attname)
+            columns.append((wanted.pop(field.attname), converters, column))
+        if wanted:
+            raise ValueError(f"{model._meta.label} has no field {', '.join(wanted)}")
+        _READERS[key] = (ordered, columns)
+    return _READERS[key]
+
+
+def instances(model, field_names, rows) -> list:
+    """Model instances from ``rows`` (as ``execute`` returns them) whose columns are the fields
+    ``field_names`` (attnames, e.g. ``enterprise_id``), in that order.
+
+    Each value goes through the converters the ORM would apply, then the model's own
+    ``from_db`` builds the instance (saved state, this database; fields not selected are
+    deferred and load on access), exactly as a queryset would."""
+    if not rows:
+        return []
+    connection = connections[DEFAULT_DB_ALIAS]
+    ordered, columns = _reader(model, tuple(field_names), connection)
+    found = []
+    for row in rows:
+        values = []
+        for index, converters, column in columns:
+            value = row[index]
+            for converter in converters:
+                value = converter(value, column, connection)
+            values.append(value)
+        found.append(model.from_db(connection.alias, ordered, values))
+    return found
+
+
+def mark_saved(instance, connection=None):
+    """What the ORM does after a save: the instance now exists in this database."""
+    instance._state.adding = False
+    instance._state.db = (connection or connections[DEFAULT_DB_ALIAS]).alias
+    return instance
+
+
 def insert_instance(instance):
     """INSERT one unsaved model instance (no signals, no ``save()`` override) and set its primary
     key from ``RETURNING`` (PostgreSQL, SQLite ≥ 3.35). Returns the instance, now saved."""
     connection = connections[DEFAULT_DB_ALIAS]
     sql, fields = insert_statement(type(instance), returning=True)
     instance.pk = execute(sql, insert_values(instance, fields, connection))[0][0]
-    instance._state.adding = False
-    instance._state.db = connection.alias
-    return instance
+    return mark_saved(instance, connection)
 
 
 _FAMILY_SQL: dict[tuple, str] = {}
@@ -161,8 +214,7 @@ def insert_family(parent, children: list[tuple]) -> None:
         _FAMILY_SQL[shape] = f"WITH {', '.join(parts)} SELECT parent.{quote(type(parent)._meta.pk.column)}, {ids} FROM parent"  # noqa: S608 (model metadata)
     row = execute(_FAMILY_SQL[shape], params)[0]
     for instance in [parent] + [child for child, _key in children]:
-        instance._state.adding = False
-        instance._state.db = connection.alias
+        mark_saved(instance, connection)
     parent.pk = row[0]
     for (child, foreign_key), child_id in zip(children, row[1:], strict=True):
         setattr(child, foreign_key, parent)

@@ -1,7 +1,6 @@
 """Kernel writes: API keys and user accounts. Each one transaction, one audit event."""
 
 import hmac
-import json
 import secrets
 
 from django.contrib.auth import get_user_model
@@ -86,15 +85,11 @@ def apikey_authenticate(raw_key: str) -> ApiKey | None:
     # more than the indexed read. Checked against the database on every request, so a
     # revocation takes effect at once.
     table = connection.ops.quote_name(ApiKey._meta.db_table)
-    rows = db.execute(f"SELECT id, name, key_hash, scopes FROM {table} WHERE prefix = %s AND revoked_at IS NULL", [parts[1]])  # noqa: S608 (model metadata)
+    rows = db.execute(f"SELECT id, name, prefix, key_hash, scopes FROM {table} WHERE prefix = %s AND revoked_at IS NULL", [parts[1]])  # noqa: S608 (model metadata)
     row = rows[0] if rows else None
-    if row is None or not hmac.compare_digest(row[2], _hash_key(raw_key)):
+    if row is None or not hmac.compare_digest(row[3], _hash_key(raw_key)):
         return None
-    key_id, name, key_hash, scopes = row
-    key = ApiKey(id=key_id, name=name, prefix=parts[1], key_hash=key_hash, scopes=json.loads(scopes) if isinstance(scopes, str) else scopes)
-    key._state.adding = False
-    key._state.db = connection.alias
-    return key
+    return db.instances(ApiKey, ("id", "name", "prefix", "key_hash", "scopes"), [row])[0]
 
 
 def user_create(

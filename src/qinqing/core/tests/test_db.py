@@ -74,3 +74,26 @@ def test_api_key_lookup_sees_a_revocation_at_once():
     services.apikey_revoke(name="lookup", actor=audit.SYSTEM)
     assert services.apikey_authenticate(raw) is None
     assert services.apikey_authenticate(raw[:-1] + ("0" if raw[-1] != "0" else "1")) is None
+
+
+def test_instances_reads_rows_like_a_queryset():
+    stored = db.insert_instance(_appeal("SQ20261125000009"))
+    names = ("id", "tracking_number", "contact_phone", "due_at", "received_at", "enterprise_id")
+    rows = db.execute("SELECT id, tracking_number, contact_phone, due_at, received_at, enterprise_id FROM appeals_appeal WHERE id = %s",
+                      [stored.pk])
+    [ours] = db.instances(Appeal, names, rows)
+    theirs = Appeal.objects.only(*names).get(pk=stored.pk)
+
+    assert not ours._state.adding and ours._state.db == "default"
+    for name in names:  # converted as the ORM converts: dates, aware datetimes, decrypted text
+        assert getattr(ours, name) == getattr(theirs, name), name
+    assert ours.contact_phone == "13800138000" and ours.due_at == datetime.date(2026, 11, 26)
+    assert ours.get_deferred_fields() == theirs.get_deferred_fields()  # the rest load on access
+    assert ours.title == "标题"
+    assert db.instances(Appeal, names, []) == []
+
+
+def test_instances_decode_json():
+    key = ApiKey.objects.create(name="k", prefix="p1", key_hash="h", scopes=["appeals:read"], created_at=timezone.now())
+    rows = db.execute("SELECT id, scopes FROM core_apikey WHERE id = %s", [key.pk])
+    assert db.instances(ApiKey, ("id", "scopes"), rows)[0].scopes == ["appeals:read"]
