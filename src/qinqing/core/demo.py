@@ -46,7 +46,8 @@ def create_demo_accounts() -> list[tuple[str, str]]:
 
 # The demo district's particulars, printed on its letters and receipts (an administrator fills
 # in the real district's on first run: core.district).
-DEMO_DISTRICT = {"district_name": "示范区", "seal_text": "中共示范区纪律检查委员会", "issuing_office": "示范区纪委监委"}
+DEMO_DISTRICT = {"district_name": "示范区", "seal_text": "中共示范区纪律检查委员会", "issuing_office": "示范区纪委监委",
+                 "helpdesk": "示范区政务服务数据管理局信息科（演示），工作日 9:00–17:00"}
 
 
 def create_demo_district() -> None:

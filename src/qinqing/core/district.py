@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from . import audit, clock
 from .errors import ServiceError
 
-LIMITS = {"district_name": 40, "seal_text": 40, "issuing_office": 60}
+LIMITS = {"district_name": 40, "seal_text": 40, "issuing_office": 60, "helpdesk": 100}
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class District:
     seal_text: str
     issuing_office: str
     configured: bool
+    helpdesk: str = ""
 
     def show(self, field: str) -> str:
         """The value for a printed document, or the visible gap when it is not set."""
@@ -37,24 +38,26 @@ def current() -> District:
 
     row = DistrictSettings.objects.order_by("pk").first()
     if row is not None:
-        return District(row.district_name, row.seal_text, row.issuing_office, True)
+        return District(row.district_name, row.seal_text, row.issuing_office, True, row.helpdesk)
     # Before the first save: a name given to the deployment (QINQING_DISTRICT_NAME), else nothing.
     return District(os.environ.get("QINQING_DISTRICT_NAME", ""), "", "", False)
 
 
 def _labels() -> dict[str, str]:
-    return {"district_name": _("District name"), "seal_text": _("Seal text"), "issuing_office": _("Issuing office")}
+    return {"district_name": _("District name"), "seal_text": _("Seal text"), "issuing_office": _("Issuing office"),
+            "helpdesk": _("How to reach an administrator")}
 
 
-def district_update(*, actor, district_name: str, seal_text: str, issuing_office: str):
-    """Save the district's particulars (one row), audited with before and after."""
+def district_update(*, actor, district_name: str, seal_text: str, issuing_office: str, helpdesk: str = ""):
+    """Save the district's particulars (one row), audited with before and after. ``helpdesk``
+    (optional) is shown where a user is stuck, e.g. on the lockout page."""
     from .models import DistrictSettings
 
     values = {"district_name": (district_name or "").strip(), "seal_text": (seal_text or "").strip(),
-              "issuing_office": (issuing_office or "").strip()}
+              "issuing_office": (issuing_office or "").strip(), "helpdesk": (helpdesk or "").strip()}
     labels = _labels()
     for field, value in values.items():
-        if not value:
+        if not value and field != "helpdesk":
             raise ServiceError(_("%(field)s is required."), code="required", field=field, params={"field": labels[field]})
         if len(value) > LIMITS[field]:
             raise ServiceError(_("%(field)s may be at most %(limit)d characters long."), code="too_long", field=field,

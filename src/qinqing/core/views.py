@@ -52,9 +52,22 @@ LoginView = login_not_required(LoginView.as_view())
 
 
 def lockout_response(request, response=None, credentials=None):
+    """The lockout page says when to try again (the last failed attempt plus the cool-off, local
+    time) and how to reach an administrator (the district settings' helpdesk)."""
+    from axes.models import AccessAttempt
+
+    from . import clock
+    from .district import current
+
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    last = (AccessAttempt.objects.filter(username=username).order_by("-attempt_time").values_list("attempt_time", flat=True)
+            .first() if username else None)
+    retry_at = clock.local((last or clock.now()) + settings.AXES_COOLOFF_TIME)
     html = render_to_string(
-        "core/lockout.html", {"minutes": minutes, "limit": settings.AXES_FAILURE_LIMIT}, request=request
+        "core/lockout.html",
+        {"minutes": minutes, "limit": settings.AXES_FAILURE_LIMIT, "retry_at": retry_at, "helpdesk": current().helpdesk},
+        request=request,
     )
     return HttpResponseForbidden(html)
 
@@ -84,6 +97,8 @@ _PUBLIC_SERVICES = (
            "Encrypted; read only by the inspectors assigned to it."), "17"),
     ("supervision:report_status", _lazy("Follow a report"),
      _lazy("Read replies, answer questions and add information with your receipt code."), "17"),
+    ("supervision:public_cases", _lazy("Typical cases exposed"),
+     _lazy("Cases of officials' misconduct towards enterprises, published after approval without personal data."), "18"),
     ("policy:index", _lazy("The policy"),
      _lazy("The district's rules for close and clean government–business relations, "
            "article by article."), ""),

@@ -27,7 +27,7 @@ def test_the_administrator_fills_them_in_and_each_save_is_audited(client, make_u
     events = list(AuditEvent.objects.filter(action="core.district.update").order_by("seq"))
     assert len(events) == 2 and events[1].actor_user_id == admin.pk
     assert 'data-testid="district-unset"' not in client.get("/").content.decode()
-    assert district.current() == district.District("示范区", "中共示范区纪律检查委员会", "示范区纪委", True)
+    assert district.current() == district.District("示范区", "中共示范区纪律检查委员会", "示范区纪委", True, "")
 
 
 def test_missing_or_too_long_values_are_refused_naming_the_field(client, make_user):
