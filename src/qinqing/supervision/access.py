@@ -43,6 +43,13 @@ declare(
                    _("Articles 17, 18"))),
     Page("supervision:export", FIGURES),
     Page("supervision:deadlines", FIGURES, menu="supervision", label=_("Deadline defaults"), order=50),
+    Page("supervision:inspections", INSPECTORS, menu="supervision", label=_("Inspections"), order=70,
+         tile=Tile("supervision_inspections", _("Inspections (明察暗访)"),
+                   _("Units ranked by complaint signals; open inspections and unannounced visits with findings."), _("Article 18"))),
+    Page("supervision:inspection_findings", INSPECTORS),
+    Page("supervision:cases", INSPECTORS, menu="supervision", label=_("Typical cases"), order=80),
+    Page("supervision:case_publish", INSPECTORS),
+    Page("supervision:public_cases", PUBLIC),
     Operation("POST /supervision/reports", PUBLIC),
     Operation("GET /supervision/reports/status", PUBLIC),
 )

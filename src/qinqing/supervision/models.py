@@ -130,6 +130,7 @@ class Report(models.Model):
     lead = models.OneToOneField("conduct.Lead", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("conduct lead"))
     retain_until = models.DateField(_("retain until"), null=True, blank=True)
+    erased_on = models.DateField(_("content erased on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -275,3 +276,66 @@ class Deadlines(models.Model):
 
     def __str__(self) -> str:
         return f"{self.accept_days}/{self.result_days}/{self.verify_days}"
+
+
+class InspectionKind(models.TextChoices):
+    OPEN = "open", _("Open inspection (明察)")
+    COVERT = "covert", _("Unannounced visit (暗访)")
+
+
+class InspectionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    DONE = "done", _("Findings recorded")
+
+
+@audited()
+class Inspection(models.Model):
+    """Article 18.5: a themed open or covert inspection of a unit, with findings."""
+
+    unit = models.ForeignKey("directory.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    kind = models.CharField(_("kind"), max_length=8, choices=InspectionKind.choices)
+    theme = models.CharField(_("theme"), max_length=200)
+    planned_on = models.DateField(_("planned for"))
+    status = models.CharField(_("status"), max_length=8, choices=InspectionStatus.choices, default=InspectionStatus.PLANNED)
+    findings = models.TextField(_("findings"), blank=True, default="")
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-planned_on", "-pk"]
+        verbose_name = _("inspection")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.theme}"
+
+
+class CaseStatus(models.TextChoices):
+    DRAFT = "draft", _("Awaiting approval")
+    PUBLISHED = "published", _("Published")
+
+
+@audited()
+class TypicalCase(models.Model):
+    """Article 18.5: a typical case exposed (曝光) on the public portal after approval, personal data removed.
+
+    The text is written for publication by the inspector (no names, no identifiers); publication checks
+    it against the names in the directory once more before it goes out.
+    """
+
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text for publication"))
+    behaviours = models.JSONField(_("categories (article 18)"), default=list)
+    status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.DRAFT)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_on", "-pk"]
+        verbose_name = _("typical case")
+
+    def __str__(self) -> str:
+        return self.title

@@ -146,3 +146,94 @@ def export_rows():
                r.unit.name if r.unit_id else "", r.get_status_display(), r.get_disposal_display() if r.disposal else "",
                r.received_on, r.accept_due, r.accepted_on, r.verify_due, r.concluded_on, r.get_finding_display() if r.finding else "",
                r.result_due, r.result_sent_on, "、".join(sorted(forms.get(r.pk, set())))]
+
+
+# --- inspections and exposure (article 18.5) ---------------------------------------------------------------------------
+
+
+@dataclass
+class UnitSignals:
+    unit_id: int
+    name: str
+    overdue_appeals: int = 0
+    unsatisfied: int = 0
+    reports: int = 0
+    leads: int = 0
+
+    @property
+    def score(self) -> int:
+        # weights: a report and an unsatisfied rating weigh more than lateness; conduct's leads most
+        return self.overdue_appeals + 2 * self.unsatisfied + 3 * self.reports + 3 * self.leads
+
+
+def unit_signals(today: datetime.date | None = None, limit: int = 20) -> list[UnitSignals]:
+    """Units ranked by complaint signals: overdue and unsatisfied appeals, reports, conduct's leads."""
+    from django.apps import apps
+    from django.db.models import Count
+
+    from qinqing.directory.models import Unit
+
+    today = today or clock.today()
+    rows: dict[int, UnitSignals] = {}
+
+    def add(unit_id, field, count):
+        if unit_id is None:
+            return
+        rows.setdefault(unit_id, UnitSignals(unit_id, ""))
+        setattr(rows[unit_id], field, getattr(rows[unit_id], field) + count)
+
+    if apps.is_installed("qinqing.appeals"):
+        from qinqing.appeals.models import OPEN_STATUSES as APPEAL_OPEN
+        from qinqing.appeals.models import Appeal, Rating
+
+        for row in Appeal.objects.filter(status__in=APPEAL_OPEN, due_at__lt=today).values("handling_unit").annotate(n=Count("pk")):
+            add(row["handling_unit"], "overdue_appeals", row["n"])
+        for row in Rating.objects.filter(satisfaction="unsatisfied").values("appeal__handling_unit").annotate(n=Count("pk")):
+            add(row["appeal__handling_unit"], "unsatisfied", row["n"])
+    for row in Report.objects.values("unit").annotate(n=Count("pk")):
+        add(row["unit"], "reports", row["n"])
+    if apps.is_installed("qinqing.conduct"):
+        from qinqing.conduct.models import Lead
+
+        for row in Lead.objects.values("official__unit").annotate(n=Count("pk")):
+            add(row["official__unit"], "leads", row["n"])
+    names = dict(Unit.objects.filter(pk__in=list(rows)).values_list("pk", "name"))
+    for unit_id, row in rows.items():
+        row.name = names.get(unit_id, "")
+    return sorted(rows.values(), key=lambda r: (-r.score, r.name))[:limit]
+
+
+def inspections(user):
+    from .models import Inspection
+
+    if not has_role(user, Role.DISCIPLINE_INSPECTOR):
+        return Inspection.objects.none()
+    return Inspection.objects.select_related("unit")
+
+
+def inspection_for(user, pk: int):
+    row = inspections(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def cases_for_office(user):
+    from .models import TypicalCase
+
+    if not has_role(user, Role.DISCIPLINE_INSPECTOR):
+        return TypicalCase.objects.none()
+    return TypicalCase.objects.select_related("drafted_by", "approved_by")
+
+
+def case_for(user, pk: int):
+    row = cases_for_office(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def published_cases():
+    from .models import CaseStatus, TypicalCase
+
+    return TypicalCase.objects.filter(status=CaseStatus.PUBLISHED).only("title", "body", "behaviours", "published_on")

@@ -678,3 +678,190 @@ def leads_take_over() -> str:
 def client_of(request) -> str:
     """The client a rate limit counts: the remote address (hashed before it reaches the cache)."""
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+# --- retention -----------------------------------------------------------------------------------------------------------
+
+# Days a report's sealed content is kept after it ended, per final status; then it is erased (the
+# numbered row with its dates, category and outcomes stays for the statistics). Reminders start
+# RETENTION_WARNING_DAYS before. Settings may override: SUPERVISION_RETENTION_DAYS.
+RETENTION_DAYS = {Status.DECLINED: 2 * 365, Status.CONCLUDED: 5 * 365, Status.CLOSED: 10 * 365}
+RETENTION_WARNING_DAYS = 30
+
+
+def _retention_days() -> dict:
+    return {**RETENTION_DAYS, **getattr(settings, "SUPERVISION_RETENTION_DAYS", {})}
+
+
+def retention_due(today=None):
+    """Reports whose sealed content will be erased within the warning period (the reminder list)."""
+    import datetime
+
+    today = today or clock.today()
+    return Report.objects.filter(retain_until__isnull=False, retain_until__lte=today + datetime.timedelta(days=RETENTION_WARNING_DAYS),
+                                 erased_on=None).order_by("retain_until", "pk")
+
+
+def retention_sweep() -> str:
+    """The daily job: set the retention date of reports that ended, and erase the sealed content of those past it.
+
+    A concluded report is kept until its result was sent (it still owes the reporter an answer)."""
+    import datetime
+
+    today = clock.today()
+    days = _retention_days()
+    dated = erased = 0
+    ended = Report.objects.filter(retain_until=None, status__in=list(days)).exclude(status=Status.CONCLUDED, result_sent_on=None)
+    for report in ended.only("pk", "status"):
+        with transaction.atomic():
+            locked = Report.objects.select_for_update().get(pk=report.pk)
+            if locked.retain_until is not None:
+                continue
+            before = audit.snapshot(locked)
+            locked.retain_until = today + datetime.timedelta(days=days[locked.status])
+            locked.save(update_fields=["retain_until"])
+            audit.record_events([{"actor": SYSTEM, "action": "supervision.report.retention_set", "instance": locked, "before": before,
+                                  "details": {"article": "17", "days": days[locked.status]}}])
+        dated += 1
+    for report in Report.objects.filter(retain_until__lt=today, erased_on=None).only("pk"):
+        report_erase(report=report, actor=SYSTEM)
+        erased += 1
+    warned = retention_due(today).count()
+    return f"{dated} retention date(s) set, {erased} report(s) erased, {warned} due within {RETENTION_WARNING_DAYS} days"
+
+
+def report_erase(*, report: Report, actor) -> Report:
+    """Erase a report's sealed content (identity, contact, text, conclusion, messages, attachments); audited."""
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        events = []
+        for attachment in Attachment.objects.filter(report=locked):
+            events.append({"actor": actor, "action": "supervision.attachment.erase", "instance": attachment, "object_id": attachment.pk,
+                           "before": audit.snapshot(attachment), "deleted": True})
+            attachment.delete()
+        for message in Message.objects.filter(report=locked):
+            before = audit.snapshot(message)
+            message.body = "—"
+            message.save(update_fields=["body"])
+            events.append({"actor": actor, "action": "supervision.message.erase", "instance": message, "before": before})
+        before = audit.snapshot(locked)
+        locked.reporter_name = locked.reporter_contact = locked.subject_text = locked.conclusion = locked.decline_reason = ""
+        locked.text = "—"
+        locked.receipt_hash = locked.receipt_index = ""
+        locked.erased_on = clock.today()
+        locked.save(update_fields=["reporter_name", "reporter_contact", "subject_text", "conclusion", "decline_reason", "text",
+                                   "receipt_hash", "receipt_index", "erased_on"])
+        events.append({"actor": actor, "action": "supervision.report.erase", "instance": locked, "before": before,
+                       "details": {"article": "17", "retain_until": str(locked.retain_until)}})
+        audit.record_events(events)
+    return locked
+
+
+# --- inspections and exposure (article 18.5) ---------------------------------------------------------------------------
+
+
+def inspection_plan(*, unit, kind: str, theme: str, planned_on, actor):
+    from .models import Inspection, InspectionKind
+
+    theme = (theme or "").strip()
+    if kind not in InspectionKind.values:
+        raise ServiceError(_("Choose an open inspection or an unannounced visit."), code="invalid_kind", field="kind")
+    if not theme:
+        raise ServiceError(_("Name the theme of the inspection (article 18)."), code="required", field="theme")
+    if planned_on is None:
+        raise ServiceError(_("Give the planned date."), code="required", field="planned_on")
+    with transaction.atomic():
+        row = Inspection.objects.create(unit=unit, kind=kind, theme=theme, planned_on=planned_on, created_by=actor)
+        audit.record_events([{"actor": actor, "action": "supervision.inspection.plan", "instance": row, "before": None,
+                              "details": {"article": "18"}}])
+    return row
+
+
+def inspection_findings(*, inspection, findings: str, actor):
+    from .models import Inspection, InspectionStatus
+
+    findings = (findings or "").strip()
+    if not findings:
+        raise ServiceError(_("Write the findings (article 18)."), code="required", field="findings")
+    with transaction.atomic():
+        locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if locked.status != InspectionStatus.PLANNED:
+            raise ServiceError(_("The findings of this inspection were already recorded."), code="invalid_transition", field="status")
+        before = audit.snapshot(locked)
+        locked.findings, locked.status, locked.done_on = findings, InspectionStatus.DONE, clock.today()
+        locked.save(update_fields=["findings", "status", "done_on"])
+        audit.record_events([{"actor": actor, "action": "supervision.inspection.findings", "instance": locked, "before": before,
+                              "details": {"article": "18"}}])
+    return locked
+
+
+_PHONE = r"1[3-9]\d{9}"
+_RESIDENT_ID = r"\d{17}[\dXx]"
+
+
+def personal_data_in(text: str, report: Report | None = None) -> list[str]:
+    """What in ``text`` looks like personal data: a person's name from the directory, the reporter's
+    name or contact, a mobile number or a resident ID (the words found, for the refusal message)."""
+    import re
+
+    from qinqing.directory.models import Person
+
+    found = []
+    if re.search(_PHONE, text):
+        found.append(_("a mobile number"))
+    if re.search(_RESIDENT_ID, text):
+        found.append(_("a resident ID number"))
+    chunks = {text[i:i + n] for n in (2, 3, 4) for i in range(len(text) - n + 1)}
+    names = sorted(set(Person.objects.filter(name__in=chunks).values_list("name", flat=True)))
+    found.extend(names)
+    if report is not None:
+        for secret in (report.reporter_name, report.reporter_contact):
+            if secret and secret in text:
+                found.append(_("the reporter's identity"))
+    return [str(item) for item in found]
+
+
+def case_draft(*, title: str, body: str, behaviours: list[str], report: Report | None = None, actor):
+    from .models import TypicalCase
+
+    title, body = (title or "").strip(), (body or "").strip()
+    if not title or not body:
+        raise ServiceError(_("A typical case needs a title and a text."), code="required", field="body" if title else "title")
+    behaviours = sorted(set(behaviours or []))
+    if any(b not in Behaviour.values for b in behaviours):
+        raise ServiceError(_("Unknown category."), code="invalid_categories", field="behaviours")
+    if report is not None and not is_assigned(actor, report):
+        raise NotFound()
+    found = personal_data_in(f"{title}\n{body}", report)
+    if found:
+        raise ServiceError(_("Remove personal data before publication (article 18): %(found)s."), code="personal_data", field="body",
+                           params={"found": "、".join(found)})
+    with transaction.atomic():
+        row = TypicalCase.objects.create(title=title, body=body, behaviours=behaviours, report=report, drafted_by=actor)
+        audit.record_events([{"actor": actor, "action": "supervision.case.draft", "instance": row, "before": None,
+                              "details": {"article": "18"}}])
+    return row
+
+
+def case_publish(*, case, actor):
+    """Another inspector approves and publishes (four eyes); the text is checked for personal data again."""
+    from .models import CaseStatus, TypicalCase
+
+    if not has_role(actor, Role.DISCIPLINE_INSPECTOR):
+        raise PermissionDeniedError()
+    with transaction.atomic():
+        locked = TypicalCase.objects.select_for_update().get(pk=case.pk)
+        if locked.status != CaseStatus.DRAFT:
+            raise ServiceError(_("This case is already published."), code="invalid_transition", field="status")
+        if locked.drafted_by_id == actor.pk:
+            raise ServiceError(_("Another inspector must approve the publication (article 18)."), code="four_eyes", field="status")
+        found = personal_data_in(f"{locked.title}\n{locked.body}", locked.report)
+        if found:
+            raise ServiceError(_("Remove personal data before publication (article 18): %(found)s."), code="personal_data",
+                               field="body", params={"found": "、".join(found)})
+        before = audit.snapshot(locked)
+        locked.status, locked.approved_by, locked.published_on = CaseStatus.PUBLISHED, actor, clock.today()
+        locked.save(update_fields=["status", "approved_by", "published_on"])
+        audit.record_events([{"actor": actor, "action": "supervision.case.publish", "instance": locked, "before": before,
+                              "details": {"article": "18"}}])
+    return locked

@@ -23,4 +23,9 @@ urlpatterns = [
     path("figures/", views.dashboard, name="dashboard"),
     path("figures/export.xlsx", views.export, name="export"),
     path("deadlines/", views.deadlines, name="deadlines"),
+    path("inspections/", views.inspections, name="inspections"),
+    path("inspections/<int:pk>/findings/", views.inspection_findings, name="inspection_findings"),
+    path("cases/", views.cases, name="cases"),
+    path("cases/<int:pk>/publish/", views.case_publish, name="case_publish"),
+    path("typical-cases/", views.public_cases, name="public_cases"),
 ]

@@ -329,6 +329,7 @@ def dashboard(request):
     rate = data["verification_rate"]
     return render(request, "supervision/dashboard.html", {
         "data": data, "rate": None if rate is None else round(rate * 100, 1), "overdue": selectors.overdue(),
+        "retention": services.retention_due()[:100],
         "by_channel": _labelled(data["by_channel"], Channel.choices), "by_category": _labelled(data["by_category"], Category.choices),
         "by_unit": _labelled(data["by_unit"], []), "by_month": sorted(data["by_month"].items()),
         "by_status": _labelled(data["by_status"], Status.choices), "by_form": _labelled(data["by_form"], Form.choices),
@@ -357,3 +358,81 @@ def deadlines(request):
             messages.success(request, _("Deadline defaults saved; they apply to reports received from now on."))
             return redirect("supervision:deadlines")
     return render(request, "supervision/deadlines.html", {"row": row, "error": error}, status=400 if error else 200)
+
+
+# --- inspections and exposure (article 18.5) ---------------------------------------------------------------------------
+
+
+def inspections(request):
+    from .models import InspectionKind
+
+    error = None
+    if request.method == "POST":
+        import datetime
+
+        try:
+            planned = datetime.date.fromisoformat(request.POST.get("planned_on", ""))
+        except ValueError:
+            planned = None
+        try:
+            unit = _unit(request.POST.get("unit"))
+            if unit is None:
+                raise ServiceError(_("Choose the unit."), field="unit")
+            services.inspection_plan(unit=unit, kind=request.POST.get("kind", ""), theme=request.POST.get("theme", ""),
+                                     planned_on=planned, actor=request.user)
+        except ServiceError as error_:
+            error = error_
+        else:
+            messages.success(request, _("Inspection planned."))
+            return redirect("supervision:inspections")
+    return render(request, "supervision/inspections.html", {
+        "ranking": selectors.unit_signals(), "rows": selectors.inspections(request.user)[:200], "units": _units(),
+        "kinds": InspectionKind.choices, "error": error, "values": request.POST}, status=400 if error else 200)
+
+
+@require_POST
+@found_or_404
+def inspection_findings(request, pk):
+    row = selectors.inspection_for(request.user, pk)
+    try:
+        services.inspection_findings(inspection=row, findings=request.POST.get("findings", ""), actor=request.user)
+    except ServiceError as error:
+        messages.error(request, error.text())
+    else:
+        messages.success(request, _("Findings recorded."))
+    return redirect("supervision:inspections")
+
+
+def cases(request):
+    error = None
+    if request.method == "POST":
+        try:
+            services.case_draft(title=request.POST.get("title", ""), body=request.POST.get("body", ""),
+                                behaviours=request.POST.getlist("behaviours"), actor=request.user)
+        except ServiceError as error_:
+            error = error_
+        else:
+            messages.success(request, _("Draft saved; another inspector approves the publication."))
+            return redirect("supervision:cases")
+    return render(request, "supervision/cases.html", {"rows": selectors.cases_for_office(request.user)[:200], "error": error,
+                                                      "values": request.POST, "behaviours": Behaviour.choices},
+                  status=400 if error else 200)
+
+
+@require_POST
+@found_or_404
+def case_publish(request, pk):
+    row = selectors.case_for(request.user, pk)
+    try:
+        services.case_publish(case=row, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, error.text())
+    else:
+        messages.success(request, _("Published on the public portal."))
+    return redirect("supervision:cases")
+
+
+def public_cases(request):
+    labels = dict(Behaviour.choices)
+    rows = [{"case": case, "labels": [labels.get(b, b) for b in case.behaviours]} for case in selectors.published_cases()[:100]]
+    return render(request, "supervision/public_cases.html", {"rows": rows})
