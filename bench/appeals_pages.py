@@ -66,7 +66,7 @@ def measure(count: int, requests: int) -> None:
         print("(no dashboard URL installed: measured the queue and the supervision list only)")
     else:
         # The dashboard reads figures the worker keeps up to date; compute them as it would.
-        from qinqing.appeals.dashboard import refresh_figures
+        from qinqing.appeals.dashboard.figures import refresh_figures
 
         started = time.perf_counter()
         refreshed = refresh_figures(full=True)

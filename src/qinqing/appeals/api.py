@@ -27,8 +27,9 @@ from qinqing.core.errors import NotFound
 from qinqing.core.models import ApiKey
 from qinqing.directory.selectors import enterprises_for_user
 
-from . import knowledge, routing, selectors, services
+from . import knowledge, selectors, services
 from .models import Channel
+from .routing import model as routing
 
 router = Router(tags=["appeals"])
 

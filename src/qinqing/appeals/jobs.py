@@ -26,7 +26,7 @@ def deliver_notifications() -> str:
 
 
 def refresh_dashboard_figures() -> str:
-    from .dashboard import refresh_figures
+    from .dashboard.figures import refresh_figures
 
     return refresh_figures().summary()
 
@@ -35,7 +35,7 @@ def retrain_routing() -> str:
     """Retrain the routing suggestions from the district's history; the generated samples are
     added again when the current model was trained with them (a district without history yet).
     Not enough history is no failure: the current model stays."""
-    from . import routing
+    from .routing import model as routing
 
     metadata = routing.model_metadata() or {}
     report = routing.train_and_save(with_samples=bool(metadata.get("generated_count")))

@@ -232,7 +232,7 @@ def _search_index():
     """TF-IDF over jieba words of the published interpretations, rebuilt when any of them changes."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from .routing import tokenize
+    from .routing.model import tokenize
 
     published = PolicyInterpretation.objects.filter(is_published=True)
     state = published.aggregate(latest=Max("updated_at"))
@@ -253,7 +253,7 @@ def suggest_answers(appeal, *, limit: int = 3) -> list[AnswerSuggestion]:
     """For a consultation appeal: the best-matching published interpretations, best first (reads only)."""
     from sklearn.metrics.pairwise import cosine_similarity
 
-    from .routing import appeal_text
+    from .routing.model import appeal_text
 
     if appeal.category != Category.CONSULTATION:
         return []

@@ -13,7 +13,7 @@ from qinqing.core.audit_registry import audited
 from qinqing.core.crypto import EncryptedTextField
 from qinqing.core.identifiers import mask_phone
 
-from .dashboard_models import AppealFigure, AppealFigureState  # noqa: F401 (the dashboard's derived counts)
+from .dashboard.models import AppealFigure, AppealFigureState  # noqa: F401 (the dashboard's derived counts)
 
 
 class Channel(models.TextChoices):

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from qinqing.core.errors import NotFound, ServiceError
 from qinqing.directory.selectors import enterprises_for_user, official_for_user
 
-from . import routing, selectors, services
+from . import selectors, services
 from .models import Category, Channel, Complexity, ExtensionStatus, LimitKey, Satisfaction, Track
+from .routing import model as routing
 
 PAGE_SIZE = 50
 

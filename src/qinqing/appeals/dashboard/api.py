@@ -10,7 +10,7 @@ from ninja import Router, Schema
 
 from qinqing.core.api import ErrorOut
 
-from . import dashboard
+from . import figures
 
 router = Router(tags=["appeals statistics"])
 
@@ -73,7 +73,7 @@ DEFINITIONS = {
 }
 
 
-def _line(line: dashboard.Line) -> dict:
+def _line(line: figures.Line) -> dict:
     return {**line.as_dict(), "unit_id": line.unit_id, "unit": line.unit_name or None,
             "month": f"{line.month:%Y-%m}" if line.month else None}
 
@@ -81,8 +81,8 @@ def _line(line: dashboard.Line) -> dict:
 @router.get("/stats", response={200: StatsOut, 400: ErrorOut, 403: ErrorOut},
             summary="On-time, reply and satisfaction rates per unit and month")
 def stats(request, from_month: str | None = None, to_month: str | None = None, unit: int | None = None):
-    flt = dashboard.make_filter(from_month=from_month, to_month=to_month, unit=unit)
-    result = dashboard.figures(flt)
+    flt = figures.make_filter(from_month=from_month, to_month=to_month, unit=unit)
+    result = figures.figures(flt)
     return {
         "from_month": f"{flt.first_month:%Y-%m}", "to_month": f"{flt.last_month:%Y-%m}", "unit_id": flt.unit_id,
         "computed_at": result.computed_at, "definitions": DEFINITIONS, "total": result.total.as_dict(),
@@ -93,7 +93,7 @@ def stats(request, from_month: str | None = None, to_month: str | None = None, u
 
 @router.get("/overdue", response={200: OverduePageOut, 400: ErrorOut, 403: ErrorOut}, summary="Overdue appeals, longest overdue first")
 def overdue(request, unit: int | None = None, limit: int = 50):
-    rows, count = dashboard.overdue_list(dashboard.make_filter(unit=unit), limit=max(1, min(limit, 500)))
+    rows, count = figures.overdue_list(figures.make_filter(unit=unit), limit=max(1, min(limit, 500)))
     return {"count": count, "results": [
         {"tracking_number": row["tracking_number"], "title": row["title"], "status": row["status"], "level": row["level"],
          "round": row["round"], "handling_unit": row["handling_unit__name"], "due_at": row["due_at"], "days_overdue": row["days_overdue"]}

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -40,8 +41,7 @@ from qinqing.core import calendar, clock
 from qinqing.core.errors import ServiceError
 from qinqing.core.identifiers import mask_phone
 
-from .dashboard_models import AppealFigure, AppealFigureState
-from .models import (
+from ..models import (
     OPEN_STATUSES,
     Appeal,
     AppealStep,
@@ -53,6 +53,7 @@ from .models import (
     Status,
     Track,
 )
+from .models import AppealFigure, AppealFigureState
 
 logger = logging.getLogger("qinqing.appeals.dashboard")
 
@@ -64,10 +65,28 @@ HOT_TOPIC_SAMPLE = 2000
 HOT_TOPIC_COUNT = 20
 HOT_TOPIC_MAX_AGE = datetime.timedelta(minutes=10)
 OVERDUE_LIST_SIZE = 50
-# Words every appeal uses; they say nothing about its topic.
+# Words every appeal uses; they say nothing about its topic (issue 20: 热点问题 was led by 关于,
+# the district's name and 有限公司). Function words, the words of asking and answering, company
+# forms; the district's own name and the filer's name and address are taken out of each text.
 HOT_TOPIC_STOP_WORDS = frozenset(
-    ["企业", "我们", "公司", "问题", "请求", "希望", "尽快", "协调", "解决", "诉求", "情况", "相关", "进行", "没有", "已经", "目前", "需要", "部门", "一直", "反映", "咨询", "申请", "办理", "什么", "怎么", "如何", "可以", "是否", "政府", "编号", "谢谢", "您好", "你好", "请问", "我司", "贵局"]
+    ["企业", "我们", "公司", "问题", "请求", "希望", "尽快", "协调", "解决", "诉求", "情况", "相关", "进行", "没有", "已经", "目前", "需要",
+     "部门", "一直", "反映", "咨询", "申请", "办理", "什么", "怎么", "如何", "可以", "是否", "政府", "编号", "谢谢", "您好", "你好", "请问",
+     "我司", "贵局",
+     # function words and the language of a request
+     "关于", "对于", "以及", "因为", "所以", "但是", "而且", "或者", "还是", "这个", "那个", "一个", "他们", "你们", "自己", "有关",
+     "要求", "答复", "提交", "请予", "了解", "影响", "核实", "迟迟", "回音", "进度", "帮助", "处理", "予以", "能否", "为什么", "时候",
+     "现在", "今年", "去年", "本月", "多次", "至今", "仍然", "一下", "怎样", "哪些", "结果", "材料", "单位", "管理", "工作", "方面",
+     # company forms: an enterprise's legal form is not a topic
+     "有限公司", "有限责任公司", "股份有限公司", "分公司", "集团", "商贸", "商行", "经营部", "维修部", "工作室", "合作社",
+     "个体工商户", "个体户", "门市部", "营业部", "经销部", "服务部", "小吃店", "水果店", "科技", "实业"]
 )
+# Phrases a leader acts on, kept whole instead of split in two (消防 + 验收).
+HOT_TOPIC_PHRASES = ("消防验收", "环评审批", "施工许可", "营业执照", "电力增容", "社保费缓缴", "稳岗补贴", "留抵退税", "出口退税",
+                     "人才公寓", "融资担保", "用地指标", "厂房租金", "招商政策", "政策兑现", "拖欠账款", "工程款", "店招更换",
+                     "占道经营", "停车难", "排水管网", "道路积水")
+# What names a filer or a place rather than a topic: "（西溪路927号）", "莫干山路", "文三路".
+_ADDRESS = re.compile(r"[（(][^（）()]*\d+号[^（）()]*[）)]")
+_PLACE_SUFFIXES = ("路", "街", "巷", "大道", "号", "弄", "村", "镇")
 
 
 # --- months ---------------------------------------------------------------------------------
@@ -323,19 +342,37 @@ def refresh_figures(*, full: bool = False, today: datetime.date | None = None) -
 
 # --- hot topics ------------------------------------------------------------------------------------
 def hot_topics(*, sample: int = HOT_TOPIC_SAMPLE, count: int = HOT_TOPIC_COUNT) -> list[dict]:
-    """Keywords of the latest ``sample`` appeals (jieba TF-IDF), with how many of them mention each."""
-    texts = [f"{title}\n{content}" for title, content in
-             Appeal.objects.exclude(status=Status.MERGED).order_by("-received_at", "-pk").values_list("title", "content")[:sample]]
+    """Keywords of the latest ``sample`` appeals (jieba TF-IDF), with how many of them mention each.
+
+    Each text loses what names its filer or the district rather than its topic (the enterprise's
+    name, an address in brackets, the district's name); stop words, company forms and place
+    names (…路, …街) are no topics; the domain's phrases (消防验收, 留抵退税) stay whole."""
+    from qinqing.core.district import current
+
+    district_name = current().district_name
+    rows = (Appeal.objects.exclude(status=Status.MERGED).order_by("-received_at", "-pk")
+            .values_list("title", "content", "enterprise__name")[:sample])
+    texts = []
+    for title, content, enterprise_name in rows:
+        text = _ADDRESS.sub(" ", f"{title}\n{content}")
+        for name in (enterprise_name, district_name):
+            if name:
+                text = text.replace(name, " ")
+        texts.append(text)
     if not texts:
         return []
     import jieba
     import jieba.analyse
 
     jieba.setLogLevel(logging.WARNING)
-    tags = jieba.analyse.extract_tags("\n".join(texts), topK=count * 3, withWeight=True)
+    for phrase in HOT_TOPIC_PHRASES:
+        jieba.add_word(phrase, freq=2000)
+    tags = jieba.analyse.extract_tags("\n".join(texts), topK=count * 6, withWeight=True)
+    stop = HOT_TOPIC_STOP_WORDS | ({district_name, district_name.removesuffix("区")} if district_name else set())
     topics = []
     for word, weight in tags:
-        if word in HOT_TOPIC_STOP_WORDS or len(word) < 2 or word.isdigit():
+        if (word in stop or len(word) < 2 or word.isdigit() or word.endswith(_PLACE_SUFFIXES)
+                or any(form in word for form in ("有限公司", "公司"))):
             continue
         topics.append({"word": word, "weight": round(weight, 4), "appeals": sum(1 for text in texts if word in text)})
         if len(topics) >= count:

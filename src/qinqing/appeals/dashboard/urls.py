@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import dashboard_views
+from . import views as dashboard_views
 
 urlpatterns = [
     path("", dashboard_views.dashboard_page, name="dashboard"),

@@ -14,18 +14,19 @@ from qinqing.core import clock
 from qinqing.core.errors import ServiceError
 from qinqing.core.excel import xlsx_response
 
-from . import charts, dashboard, services
+from .. import services
+from . import charts, figures
 
 
-def _filter(request) -> tuple[dashboard.Filter, dict]:
+def _filter(request) -> tuple[figures.Filter, dict]:
     try:
-        return dashboard.make_filter(from_month=request.GET.get("from_month"), to_month=request.GET.get("to_month"),
+        return figures.make_filter(from_month=request.GET.get("from_month"), to_month=request.GET.get("to_month"),
                                      unit=request.GET.get("unit")), {}
     except ServiceError as error:
-        return dashboard.make_filter(), {error.field or "form": error.text()}
+        return figures.make_filter(), {error.field or "form": error.text()}
 
 
-def _charts(result: dashboard.Figures) -> dict:
+def _charts(result: figures.Figures) -> dict:
     months = [f"{line.month:%Y-%m}" for line in result.months]
     monthly = charts.column_chart(
         chart_id="chart-monthly", title=_("Appeals received and answered on time, per month"),
@@ -46,8 +47,8 @@ def dashboard_page(request):
     from qinqing.directory.models import Unit
 
     flt, errors = _filter(request)
-    result = dashboard.figures(flt)
-    overdue, overdue_count = dashboard.overdue_list(flt)
+    result = figures.figures(flt)
+    overdue, overdue_count = figures.overdue_list(flt)
     context = {
         "filter": flt, "errors": errors, "figures": result, "overdue": overdue, "overdue_count": overdue_count,
         "units": Unit.objects.filter(is_active=True).order_by("code").values("pk", "name"),
@@ -60,7 +61,7 @@ def dashboard_page(request):
 
 @require_POST
 def dashboard_refresh(request):
-    result = dashboard.refresh_figures()
+    result = figures.refresh_figures()
     messages.success(request, _("Figures recomputed for %(count)s month(s).") % {"count": len(result.months)})
     return redirect("appeals:dashboard")
 
@@ -70,4 +71,4 @@ def dashboard_ledger(request):
     if errors:
         return dashboard_page(request)  # the page shows the field error (status 400)
     filename = _("appeals-ledger") + f"-{flt.first_month:%Y%m}-{flt.last_month:%Y%m}.xlsx"
-    return xlsx_response(filename, dashboard.LEDGER_HEADERS, dashboard.ledger_rows(flt), sheet_title=_("Ledger"))
+    return xlsx_response(filename, figures.LEDGER_HEADERS, figures.ledger_rows(flt), sheet_title=_("Ledger"))

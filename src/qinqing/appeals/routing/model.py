@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import clock
 
-from .models import Appeal, Status, Track
+from ..models import Appeal, Status, Track
 
 MODEL_FORMAT = 1
 # Below this many past assignments a model would mostly echo the largest unit; a setting
@@ -95,7 +95,7 @@ def sample_examples(*, per_department: int = 24) -> list[Example]:
     """The generated samples, labelled with this district's matching units (departments without one are left out)."""
     from qinqing.directory.models import Unit
 
-    from .routing_samples import department_units, sample_appeals
+    from .samples import department_units, sample_appeals
 
     units = department_units(Unit.objects.filter(is_active=True))
     return [

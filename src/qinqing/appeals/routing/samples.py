@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from .models import Track
+from ..models import Track
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ post to the ordinary actions. Nothing is recorded until a person submits one of 
 
 from django import template
 
-from .. import knowledge, routing
+from .. import knowledge
 from ..models import Category, Track
+from ..routing import model as routing
 
 register = template.Library()
 

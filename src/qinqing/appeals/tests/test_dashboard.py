@@ -15,8 +15,9 @@ from qinqing.core import calendar
 from qinqing.core.roles import Role
 from qinqing.core.testing import make_api_key
 
-from .. import dashboard, services
-from ..dashboard_models import AppealFigure
+from .. import services
+from ..dashboard import figures as dashboard
+from ..dashboard.models import AppealFigure
 from ..models import Satisfaction, Status, Track
 from . import factories
 

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--minimum", type=int, default=None, help="fewest past assignments needed for a model (default 30)")
 
     def handle(self, *args, with_samples, minimum, **options):
-        from qinqing.appeals.routing import train_and_save
+        from qinqing.appeals.routing.model import train_and_save
 
         report = train_and_save(with_samples=with_samples, minimum=minimum)
         self.stdout.write(
