@@ -50,6 +50,7 @@ declare(
     Page("supervision:cases", INSPECTORS, menu="supervision", label=_("Typical cases"), order=80),
     Page("supervision:case_publish", INSPECTORS),
     Page("supervision:public_cases", PUBLIC),
+    Page("supervision:transfers", INSPECTORS, menu="supervision", label=_("Reports in the appeals pool"), order=90),
     Operation("POST /supervision/reports", PUBLIC),
     Operation("GET /supervision/reports/status", PUBLIC),
 )

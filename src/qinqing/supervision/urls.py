@@ -28,4 +28,5 @@ urlpatterns = [
     path("cases/", views.cases, name="cases"),
     path("cases/<int:pk>/publish/", views.case_publish, name="case_publish"),
     path("typical-cases/", views.public_cases, name="public_cases"),
+    path("transfers/", views.transfers, name="transfers"),
 ]

@@ -436,3 +436,22 @@ def public_cases(request):
     labels = dict(Behaviour.choices)
     rows = [{"case": case, "labels": [labels.get(b, b) for b in case.behaviours]} for case in selectors.published_cases()[:100]]
     return render(request, "supervision/public_cases.html", {"rows": rows})
+
+
+def transfers(request):
+    from . import transfer
+
+    error = None
+    if request.method == "POST":
+        try:
+            report = transfer.transfer_from_appeal(tracking_number=request.POST.get("tracking_number", ""),
+                                                   category=request.POST.get("category", ""), actor=request.user)
+        except ServiceError as error_:
+            error = error_
+        else:
+            messages.success(request, _("Moved to supervision as report %(number)s; nothing of it is left in the appeals pool.")
+                             % {"number": report.number})
+            return redirect("supervision:transfers")
+    return render(request, "supervision/transfers.html", {
+        "rows": transfer.transferable_appeals().select_related("handling_unit")[:200], "categories": PUBLIC_CATEGORIES,
+        "error": error, "values": request.POST}, status=error.status if error else 200)

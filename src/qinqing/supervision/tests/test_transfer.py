@@ -1,0 +1,42 @@
+"""A message in the appeals pool that is really a report moves to supervision and leaves no copy there."""
+
+import pytest
+from django.db import connection
+
+from qinqing.appeals.models import Appeal, AppealStep
+from qinqing.appeals.tests.factories import file_appeal
+from qinqing.core import audit
+from qinqing.core.errors import PermissionDeniedError
+from qinqing.core.roles import Role
+from qinqing.supervision import transfer
+from qinqing.supervision.models import Report
+
+pytestmark = pytest.mark.django_db
+
+CONTENT = "区住建局某科长索要好处费才肯办理竣工验收独特TRANSFER文本"
+
+
+def test_the_supervision_office_moves_a_misfiled_report_out_of_the_appeals_pool(make_user, workday_calendar, frozen_clock, client):
+    frozen_clock("2026-11-30 10:00")
+    inspector = make_user(Role.DISCIPLINE_INSPECTOR)
+    handler = make_user(Role.DEPARTMENT_HANDLER)
+    appeal = file_appeal(content=CONTENT, contact_name="举报人甲", contact_phone="13912340000")
+    Appeal.objects.filter(pk=appeal.pk).update(category="not_ours")
+    assert [a.pk for a in transfer.transferable_appeals()] == [appeal.pk]
+    with pytest.raises(PermissionDeniedError):
+        transfer.transfer_from_appeal(tracking_number=appeal.tracking_number, category="extortion", actor=handler)
+    client.force_login(inspector)
+    assert appeal.tracking_number in client.get("/supervision/transfers/").content.decode()
+    response = client.post("/supervision/transfers/", {"tracking_number": appeal.tracking_number, "category": "extortion"})
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.channel == "appeals" and CONTENT in report.text and report.real_name and report.reporter_contact == "13912340000"
+    assert not Appeal.objects.filter(pk=appeal.pk).exists() and not AppealStep.objects.filter(appeal_id=appeal.pk).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM appeals_appeal")
+        assert CONTENT not in repr(cursor.fetchall())
+        cursor.execute("SELECT * FROM supervision_report")
+        assert CONTENT not in repr(cursor.fetchall())
+    assert audit.verify_chain().ok
+    again = client.post("/supervision/transfers/", {"tracking_number": appeal.tracking_number, "category": "extortion"})
+    assert again.status_code == 404
