@@ -1,6 +1,6 @@
 """The supervision dashboard pages (article 8): figures, charts, overdue list, hot topics, ledger.
 
-Who: the supervision office (``services.SUPERVISION_ROLES``: district and supervising
+Who: the supervision office (``appeals.services.SUPERVISION_ROLES``: district and supervising
 leaders, administrators) and discipline inspectors, who only read. Only the supervision
 office may ask for the figures to be recomputed now.
 """
@@ -14,7 +14,7 @@ from qinqing.core import clock
 from qinqing.core.errors import ServiceError
 from qinqing.core.excel import xlsx_response
 
-from .. import services
+from ..workflow import services
 from . import charts, figures
 
 
@@ -31,7 +31,7 @@ def _charts(result: figures.Figures) -> dict:
     monthly = charts.column_chart(
         chart_id="chart-monthly", title=_("Appeals received and answered on time, per month"),
         description=_("Bars per month: appeals received, and appeals answered on or before their deadline. The table below gives the same figures."),
-        categories=months,
+        categories=months, unit=_("Appeals (number)"),
         series=[charts.Series(_("Received"), [line.received for line in result.months], "received"),
                 charts.Series(_("Answered on time"), [line.on_time for line in result.months], "on-time")],
     )
@@ -39,6 +39,7 @@ def _charts(result: figures.Figures) -> dict:
         chart_id="chart-satisfaction", title=_("Satisfaction rate per handling unit"),
         description=_("One bar per unit: satisfied and basically satisfied ratings as a share of all ratings. The table below gives the same figures."),
         rows=[(line.unit_name or _("Not yet dispatched"), line.satisfaction_rate) for line in result.units],
+        missing=_("no ratings yet"),
     )
     return {"monthly_chart": monthly, "satisfaction_chart": satisfaction}
 
