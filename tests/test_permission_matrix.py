@@ -489,6 +489,8 @@ NOT_SCOPED = {
     "supervision:report_assign": "the supervision office assigns any report from the queue (no content shown); one about the "
                                  "inspector themselves answers 404 (supervision/tests/test_reports.py)",
     "supervision:reminder_follow_up": "the discipline office follows up every early reminder (article 16)",
+    "supervision:inspection_findings": "the discipline office records the findings of every inspection (article 18)",
+    "supervision:case_publish": "any inspector but the drafter approves a typical case (article 18)",
 }
 
 
