@@ -146,15 +146,19 @@ def _one_sql() -> str:
         enterprise, person = q(Enterprise._meta.db_table), q(Person._meta.db_table)
         listing, restriction = q(Listing._meta.db_table), q(Restriction._meta.db_table)
         _ONE_SQL = (
+            # Own listings by code and the head's by ID index are two index lookups (one OR over both columns
+            # made PostgreSQL scan every listing); their restrictions follow by (listing, activity).
             f"WITH ent AS (SELECT e.name AS name, COALESCE(p.name, '') AS head, COALESCE(p.resident_id_index, '') AS idx "  # noqa: S608
-            f"FROM {enterprise} e LEFT JOIN {person} p ON p.id = e.legal_representative_id WHERE e.uscc = %s) "
+            f"FROM {enterprise} e LEFT JOIN {person} p ON p.id = e.legal_representative_id WHERE e.uscc = %s), "
+            f"lst AS (SELECT l.id, l.number, l.article, l.name, 'own' AS via FROM {listing} l WHERE l.uscc = %s "
+            f"UNION ALL SELECT l.id, l.number, l.article, l.name, 'head' FROM {listing} l JOIN ent ON l.id_index = ent.idx "
+            f"WHERE ent.idx <> '') "
             f"SELECT 'e', name, head, NULL, NULL, '', '', '' FROM ent "
             f"UNION ALL "
-            f"SELECT 'r', r.activity, l.number, r.start, r.\"end\", l.article, l.name, CASE WHEN l.uscc = %s THEN 'own' ELSE 'head' END "
-            f"FROM {restriction} r JOIN {listing} l ON l.id = r.listing_id "
+            f"SELECT 'r', r.activity, lst.number, r.start, r.\"end\", lst.article, lst.name, lst.via "
+            f"FROM lst JOIN {restriction} r ON r.listing_id = lst.id "
             f"WHERE r.start <= %s AND r.\"end\" >= %s AND (r.lifted_on IS NULL OR r.lifted_on > %s) "
-            f"AND (r.activity = %s OR %s = '') "
-            f"AND (l.uscc = %s OR l.id_index IN (SELECT idx FROM ent WHERE idx <> ''))"
+            f"AND (r.activity = %s OR %s = '')"
         )  # table names from model metadata only; every value is a parameter
     return _ONE_SQL
 
@@ -165,7 +169,7 @@ def _as_date(value) -> datetime.date:
 
 def _one_enterprise(day, activity, uscc: str) -> tuple[list[dict], dict]:
     """What ``_enterprise_restrictions(day, activity, [uscc])[uscc]`` answers, in one statement."""
-    rows = db.execute(_one_sql(), [uscc, uscc, day, day, day, activity, activity, uscc]) or []
+    rows = db.execute(_one_sql(), [uscc, uscc, day, day, day, activity, activity]) or []
     found = [row for row in rows if row[0] == "e"]
     restrictions = sorted(
         ({"activity": row[1], "start": _as_date(row[3]), "end": _as_date(row[4]), "listing__number": row[2], "listing__article": row[5],
