@@ -202,10 +202,22 @@ def verify_letter(request):
 
 
 # --- supervising leader --------------------------------------------------------------------------------
+_SEVERITY = {"violation": 0, "warning": 1}
+
+
 @found_or_404
 def approvals(request):
+    """The leader's queue: each request's findings in words with their severity and article,
+    violations first; requests with a violation at the top (issue 20: not bare "14.3 14.3 15.7")."""
     recusals = selectors.recusals_to_decide(request.user)
-    return render(request, "conduct/approvals.html", {"activities": selectors.approvals_queue(request.user), "recusals": recusals})
+    activities = list(selectors.approvals_queue(request.user))
+    for activity in activities:
+        shown = [{**finding, "message": services.finding_message(finding)} for finding in activity.findings or []
+                 if finding.get("level") in _SEVERITY]
+        activity.shown_findings = sorted(shown, key=lambda finding: _SEVERITY[finding["level"]])
+        activity.worst = min((_SEVERITY[finding["level"]] for finding in shown), default=len(_SEVERITY))
+    activities.sort(key=lambda activity: activity.worst)  # stable: the queue's own order within a severity
+    return render(request, "conduct/approvals.html", {"activities": activities, "recusals": recusals})
 
 
 @require_POST

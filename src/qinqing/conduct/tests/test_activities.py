@@ -313,6 +313,23 @@ def test_leader_approves_through_the_page(people, client):
     assert activity.status == ActivityStatus.APPROVED
 
 
+def test_the_approval_list_shows_each_findings_rule_and_severity_violations_first(people, client):
+    """Issue 20: the leader saw only "14.3 14.3 15.7"."""
+    near = services.activity_submit(actor=people.official_user, **draft(people, cost_per_head=Decimal("115")))
+    over = services.activity_submit(actor=people.official_user, **draft(people, cost_per_head=Decimal("300")))
+    client.force_login(people.leader_user)
+    html = client.get(reverse("conduct:approvals")).content.decode()
+    rows = re.findall(r'href="/conduct/requests/(\d+)/"', html)
+    assert rows.index(str(over.pk)) < rows.index(str(near.pk))  # the request with a violation first
+    over_row = html[html.index(f'/conduct/requests/{over.pk}/'):]
+    over_row = over_row[:over_row.index("</tr>")]
+    assert 'data-testid="approval-finding-cost_over_standard"' in over_row
+    assert "违规" in over_row or "违反" in over_row  # the severity in words
+    assert "超过当地公务接待标准" in over_row and 'data-cite="14.3"' in over_row  # the rule in words, with its article
+    levels = re.findall(r'<li class="finding-(\w+)"', over_row)
+    assert levels == sorted(levels, key=lambda level: level != "violation")  # violations first within a request
+
+
 def test_inspector_pages_and_conflicts_api(people, client, api_key):
     client.force_login(people.inspector)
     for name in ("red_flags", "leads", "conflicts"):
