@@ -304,7 +304,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-WHITENOISE_AUTOREFRESH = False
+# Tests create a fresh handler per client: looking files up per request (autorefresh) spares
+# a scan of every static file per client (~0.1 s each); demo and production scan once.
+WHITENOISE_AUTOREFRESH = MODE == "test"
 
 # --- logging: never log personal data ---------------------------------------------
 LOGGING = {
