@@ -137,3 +137,13 @@ def test_conduct_pre_approval_shows_the_real_answer(frozen_clock):
     assert conduct.is_enterprise_restricted(enterprise) is True
     assert EligibilityCheck.objects.filter(purpose="conduct.activity_check").count() == 2
     assert services.eligibility(enterprise=enterprise, activity="loan").eligible
+
+
+def test_the_answers_match_their_documented_schemas(client, key, listed):
+    from qinqing.integrity.api import BatchOut, EligibilityOut
+
+    EligibilityOut.model_validate(get(client, key, uscc=listed.uscc, activity="procurement").json())
+    EligibilityOut.model_validate(get(client, key, name="围猎建设", activity="procurement").json())
+    batch = client.post(URL + "/batch", {"parties": [{"uscc": listed.uscc}, {"name": "围猎建设"}]}, content_type="application/json",
+                        headers={"X-API-Key": key}).json()
+    BatchOut.model_validate(batch)
