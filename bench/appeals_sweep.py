@@ -1,4 +1,4 @@
-"""Benchmark: the appeals deadline sweep (``qinqing.appeals.sweep.run_sweep``) over N demo appeals.
+"""Benchmark: the appeals deadline sweep (``qinqing.appeals.workflow.sweep.run_sweep``) over N demo appeals.
 
     ./qinqing bench appeals_sweep [--count 1000000] [--runs 5] [--verify] [--rebuild]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres ./qinqing bench appeals_sweep ...
@@ -44,7 +44,7 @@ def main() -> None:
     from django.db import connection, transaction
 
     from qinqing.appeals.models import OPEN_STATUSES, Appeal
-    from qinqing.appeals.sweep import run_sweep
+    from qinqing.appeals.workflow.sweep import run_sweep
 
     total = Appeal.objects.count()
     open_count = Appeal.objects.filter(status__in=OPEN_STATUSES).count()

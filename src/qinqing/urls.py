@@ -24,6 +24,6 @@ urlpatterns = [
     path("conduct/", include("qinqing.conduct.urls")),
     path("integrity/", include("qinqing.integrity.urls")),
     path("supervision/", include("qinqing.supervision.urls")),
-    path("", include("qinqing.appeals.channels_urls")),
+    path("", include("qinqing.appeals.intake.urls")),
     path("", include("qinqing.core.urls")),
 ]

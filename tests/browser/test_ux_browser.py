@@ -5,9 +5,9 @@ in; the page does not move), and the audit trail kept inside its card on a narro
 import pytest
 from playwright.sync_api import expect
 
-from qinqing.appeals import services
 from qinqing.appeals.models import Appeal, Status, Track
 from qinqing.appeals.tests import factories
+from qinqing.appeals.workflow import services
 from qinqing.core import calendar
 from qinqing.core.roles import Role
 from qinqing.core.testing import TEST_PASSWORD, load_test_calendar, make_user

@@ -27,9 +27,11 @@ from qinqing.core.errors import NotFound
 from qinqing.core.models import ApiKey
 from qinqing.directory.selectors import enterprises_for_user
 
-from . import knowledge, selectors, services
+from . import knowledge, selectors
+from .intake import services as intake_services
 from .models import Channel
 from .routing import model as routing
+from .workflow import services as workflow_services
 
 router = Router(tags=["appeals"])
 
@@ -234,7 +236,7 @@ def file_appeal(request, payload: FileIn):
             raise NotFound(field="enterprise_uscc") from error
     elif not isinstance(actor, ApiKey):
         enterprise = enterprises_for_user(actor).first()
-    result = services.appeal_file(
+    result = intake_services.appeal_file(
         channel=payload.channel, title=payload.title, content=payload.content, actor=actor, enterprise=enterprise,
         contact_name=payload.contact_name, contact_phone=payload.contact_phone, external_user_id=payload.external_user_id,
         category=payload.category,
@@ -270,7 +272,7 @@ def handler_queue(request, unit: str | None = None, page: int = 1):
         chosen = Unit.objects.filter(code=unit.strip()).first()
         if chosen is None:
             raise NotFound(field="unit")
-    if _is_key(request) or services.is_supervision(actor):
+    if _is_key(request) or workflow_services.is_supervision(actor):
         appeals = selectors.handler_queue_all(unit=chosen)
     else:
         appeals = selectors.handler_queue(actor)
@@ -309,7 +311,7 @@ def get_appeal(request, tracking_number: str):
 def transition(request, tracking_number: str, payload: TransitionIn):
     actor = actor_of(request)
     appeal = selectors.access_appeal_by_number(actor, tracking_number)
-    services.perform(appeal=appeal, action=payload.action, actor=actor, data=payload.data)
+    workflow_services.perform(appeal=appeal, action=payload.action, actor=actor, data=payload.data)
     appeal.refresh_from_db()
     return _out(appeal)
 
@@ -347,7 +349,7 @@ def rate(request, tracking_number: str, payload: RatingIn):
     appeal = appeals.filter(tracking_number=(tracking_number or "").strip().upper()).first()
     if appeal is None:
         raise NotFound(field="tracking_number")
-    rating = services.appeal_rate(appeal=appeal, satisfaction=payload.satisfaction, comment=payload.comment, actor=actor)
+    rating = workflow_services.appeal_rate(appeal=appeal, satisfaction=payload.satisfaction, comment=payload.comment, actor=actor)
     appeal.refresh_from_db()
     return Status(201, {"tracking_number": appeal.tracking_number, "round": rating.round, "satisfaction": rating.satisfaction,
                         "status": appeal.status, "appeal_round": appeal.round, "level": appeal.level, "due_at": appeal.due_at,

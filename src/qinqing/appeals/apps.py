@@ -22,11 +22,12 @@ class AppealsConfig(AppConfig):
         register_jobs()  # the sweep, notification delivery, dashboard figures, routing (core.jobs)
         from qinqing.core.calendar_services import register_schedule_listener
 
-        from .deadlines import deadlines_recount
+        from .workflow import services as workflow_services  # noqa: F401 (declares APPEAL_WORKFLOW on core.workflow)
+        from .workflow.deadlines import deadlines_recount
 
         register_schedule_listener(deadlines_recount)  # provisional deadlines recounted when a year is loaded (issue #10)
         try:
-            from .channels import register_senders
+            from .intake.channels import register_senders
         except ImportError:  # the channels package is optional
             return
         register_senders()

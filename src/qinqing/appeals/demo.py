@@ -44,6 +44,7 @@ from qinqing.core.crypto import EncryptedTextField, blind_index
 from qinqing.core.errors import ServiceError
 from qinqing.directory.models import Enterprise, Official, Unit
 
+from .intake.services import TRACKING_NUMBERS
 from .models import (
     DEFAULT_LIMITS,
     Appeal,
@@ -59,7 +60,7 @@ from .models import (
     Status,
     Track,
 )
-from .services import TRACKING_NUMBERS, limit_value, normalise_text
+from .services import limit_value, normalise_text
 
 BATCH_SIZE = 5000
 ACTOR = audit.SystemActor("demo-appeals")

@@ -14,13 +14,13 @@ from qinqing.core import jobs
 
 
 def sweep() -> str:
-    from .sweep import run_sweep
+    from .workflow.sweep import run_sweep
 
     return run_sweep().summary()
 
 
 def deliver_notifications() -> str:
-    from . import notify
+    from .workflow import notify
 
     return notify.deliver_report().summary()
 

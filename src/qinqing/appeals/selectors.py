@@ -20,7 +20,8 @@ from qinqing.core.roles import has_role
 from qinqing.directory.selectors import enterprises_for_user, unit_scope_ids
 
 from .models import OPEN_STATUSES, Appeal, Level, Status  # noqa: F401 (OPEN_STATUSES re-exported)
-from .services import HANDLER_ROLES, is_supervision
+from .services import HANDLER_ROLES
+from .workflow.services import is_supervision
 
 
 def _base() -> QuerySet[Appeal]:
@@ -85,7 +86,7 @@ def handler_queue_all(*, unit=None) -> QuerySet[Appeal]:
 # Timeline steps that stay inside the administration: the unit's objection to an assignment
 # (it names the unit and its reason), the supervision office's urging and the sweep's
 # reminders to the unit, revisit notes (what the unit wrote down after calling back), and
-# any kind marked internal. Kinds are the workflow's action names (services.TRANSITIONS)
+# any kind marked internal. Kinds are the workflow's action names (workflow.services.TRANSITIONS)
 # and the sweep's action suffixes; "objection", "note" etc. are kept for older rows.
 INTERNAL_STEP_KINDS = frozenset({
     "object", "objection", "objection_decided", "urge", "urge_before_deadline", "revisit",

@@ -17,8 +17,10 @@ from qinqing.core.errors import NotFound, ServiceError
 from qinqing.directory.selectors import enterprises_for_user, official_for_user
 
 from . import selectors, services
+from .intake import services as intake_services
 from .models import Category, Channel, Complexity, ExtensionStatus, LimitKey, Satisfaction, Track
 from .routing import model as routing
+from .workflow import services as workflow_services
 
 PAGE_SIZE = 50
 
@@ -44,7 +46,7 @@ def my_appeals(request):
         fallback = enterprises[0] if enterprises else None
         enterprise = next((e for e in enterprises if str(e.pk) == chosen), fallback)
         try:
-            result = services.appeal_file(
+            result = intake_services.appeal_file(
                 channel=Channel.ENTERPRISE_WEB, title=request.POST.get("title", ""),
                 content=request.POST.get("content", ""),
                 category=request.POST.get("category") or None, actor=request.user, enterprise=enterprise,
@@ -98,7 +100,7 @@ def all_appeals(request):
 def _detail_context(request, appeal, errors=None, action="", values=None):
     from qinqing.directory.models import Official, Unit
 
-    actions = services.allowed_actions(request.user, appeal)
+    actions = workflow_services.allowed_actions(request.user, appeal)
     appeal.overdue = selectors.is_overdue(appeal)
     appeal.days_overdue_count = selectors.days_overdue(appeal)
     context = {
@@ -121,8 +123,8 @@ def _detail_context(request, appeal, errors=None, action="", values=None):
         "complexities": Complexity.choices,
         "categories": Category.choices,
         "satisfactions": Satisfaction.choices,
-        "is_enterprise": (services.is_submitter(request.user, appeal)
-                          and not services.is_supervision(request.user)),
+        "is_enterprise": (workflow_services.is_submitter(request.user, appeal)
+                          and not workflow_services.is_supervision(request.user)),
     }
     if "assign" in actions:
         context["units"] = Unit.objects.filter(is_active=True).order_by("code")
@@ -147,12 +149,12 @@ def detail(request, pk):
 @require_POST
 def act(request, pk, action):
     appeal = _access(request.user, pk)  # 404 alike for missing and another unit's appeal
-    if action not in services.TRANSITIONS:
+    if action not in workflow_services.TRANSITIONS:
         raise Http404
     data = {key: request.POST.get(key) for key in request.POST}
     data["co_units"] = request.POST.getlist("co_units")
     try:
-        services.perform(appeal=appeal, action=action, actor=request.user, data=data)
+        workflow_services.perform(appeal=appeal, action=action, actor=request.user, data=data)
     except ServiceError as error:
         if error.status == 403:
             from django.core.exceptions import PermissionDenied

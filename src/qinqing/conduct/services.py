@@ -316,7 +316,7 @@ def is_enterprise_restricted(enterprise: Enterprise) -> bool:
 
 
 # --- pre-approval of enterprise events (article 14) -------------------------------------------------
-class Level:
+class FindingLevel:
     VIOLATION = "violation"  # the leader cannot approve while this stands
     WARNING = "warning"  # marked for the leader and the discipline office
     PASSED = "passed"
@@ -376,51 +376,51 @@ def evaluate_activity(*, official: Official, situation: str, enterprises, event_
     current = rules()
     findings: list[dict] = []
     if situation in Situation.values:
-        findings.append(_finding("situation_valid", Level.PASSED, SITUATION_ARTICLE[Situation(situation)]))
+        findings.append(_finding("situation_valid", FindingLevel.PASSED, SITUATION_ARTICLE[Situation(situation)]))
     else:
-        findings.append(_finding("situation_invalid", Level.VIOLATION, "14"))
+        findings.append(_finding("situation_invalid", FindingLevel.VIOLATION, "14"))
     if cost_per_head is not None:
         cost = Decimal(cost_per_head)
         limit = current.reception_standard_per_head
         if cost > limit:
-            findings.append(_finding("cost_over_standard", Level.VIOLATION, "14.3", cost=cost, limit=limit))
+            findings.append(_finding("cost_over_standard", FindingLevel.VIOLATION, "14.3", cost=cost, limit=limit))
         elif limit and cost * 100 >= limit * current.near_limit_percent:
-            findings.append(_finding("cost_near_limit", Level.WARNING, "14.3", cost=cost, limit=limit, percent=int(cost * 100 / limit)))
+            findings.append(_finding("cost_near_limit", FindingLevel.WARNING, "14.3", cost=cost, limit=limit, percent=int(cost * 100 / limit)))
         else:
-            findings.append(_finding("cost_within_standard", Level.PASSED, "14.3", cost=cost, limit=limit))
+            findings.append(_finding("cost_within_standard", FindingLevel.PASSED, "14.3", cost=cost, limit=limit))
     if alcohol_served and event_date and start_time and end_time:
         overlaps = start_time < current.working_hours_end and end_time > current.working_hours_start
         if _is_workday(event_date) and overlaps:
-            findings.append(_finding("alcohol_in_working_hours", Level.VIOLATION, "14.3", day=event_date.isoformat(),
+            findings.append(_finding("alcohol_in_working_hours", FindingLevel.VIOLATION, "14.3", day=event_date.isoformat(),
                                      start=current.working_hours_start.strftime("%H:%M"), end=current.working_hours_end.strftime("%H:%M")))
         else:
-            findings.append(_finding("alcohol_outside_working_hours", Level.PASSED, "14.3"))
+            findings.append(_finding("alcohol_outside_working_hours", FindingLevel.PASSED, "14.3"))
     else:
-        findings.append(_finding("no_alcohol", Level.PASSED, "14.3"))
+        findings.append(_finding("no_alcohol", FindingLevel.PASSED, "14.3"))
     if not no_lottery_confirmed:
-        findings.append(_finding("lottery_not_confirmed", Level.VIOLATION, "14.2"))
+        findings.append(_finding("lottery_not_confirmed", FindingLevel.VIOLATION, "14.2"))
     if not no_unrelated_activities_confirmed:
-        findings.append(_finding("unrelated_not_confirmed", Level.VIOLATION, "14.2"))
+        findings.append(_finding("unrelated_not_confirmed", FindingLevel.VIOLATION, "14.2"))
     if no_lottery_confirmed and no_unrelated_activities_confirmed:
-        findings.append(_finding("no_lottery_or_unrelated", Level.PASSED, "14.2"))
+        findings.append(_finding("no_lottery_or_unrelated", FindingLevel.PASSED, "14.2"))
     now = now or clock.now()
     if event_date and start_time:
         starts = timezone.make_aware(datetime.datetime.combine(event_date, start_time))
         if starts <= now:
-            findings.append(_finding("filed_late", Level.WARNING, "14", reason=(late_reason or "").strip() or "—"))
+            findings.append(_finding("filed_late", FindingLevel.WARNING, "14", reason=(late_reason or "").strip() or "—"))
         else:
-            findings.append(_finding("filed_in_advance", Level.PASSED, "14"))
+            findings.append(_finding("filed_in_advance", FindingLevel.PASSED, "14"))
     enterprises = list(enterprises or [])
     restricted = [enterprise for enterprise in enterprises if is_enterprise_restricted(enterprise)]
     for enterprise in restricted:
-        findings.append(_finding("enterprise_restricted", Level.WARNING, "21", enterprise=enterprise.name))
+        findings.append(_finding("enterprise_restricted", FindingLevel.WARNING, "21", enterprise=enterprise.name))
     if enterprises and not restricted:
-        findings.append(_finding("enterprise_not_restricted", Level.PASSED, "21"))
+        findings.append(_finding("enterprise_not_restricted", FindingLevel.PASSED, "21"))
     conflicts = [conflict for enterprise in enterprises for conflict in find_conflicts(official=official, enterprise=enterprise)]
     for conflict in conflicts:
-        findings.append(_finding("conflict_of_interest", Level.VIOLATION, "15.7", evidence=conflict.evidence()))
+        findings.append(_finding("conflict_of_interest", FindingLevel.VIOLATION, "15.7", evidence=conflict.evidence()))
     if enterprises and not conflicts:
-        findings.append(_finding("no_conflict_of_interest", Level.PASSED, "15.7"))
+        findings.append(_finding("no_conflict_of_interest", FindingLevel.PASSED, "15.7"))
     return findings
 
 
@@ -516,7 +516,7 @@ def activity_decide(*, activity, approve: bool, reason: str, actor):
     workflow.check_actor(ACTIVITY_WORKFLOW, actor, activity, action)
     reason = (reason or "").strip()
     if approve:
-        violations = [finding for finding in activity.findings if finding["level"] == Level.VIOLATION and finding["rule"] != "conflict_of_interest"]
+        violations = [finding for finding in activity.findings if finding["level"] == FindingLevel.VIOLATION and finding["rule"] != "conflict_of_interest"]
         if violations:
             raise ServiceError(_("This request breaks a rule and cannot be approved: %(rule)s"), code="rule_violation", field="status",
                                params={"rule": finding_message(violations[0])})

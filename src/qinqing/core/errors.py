@@ -42,7 +42,7 @@ class PermissionDeniedError(ServiceError):
         super().__init__(message or _("You do not have permission to do this."), **kwargs)
 
 
-class Conflict(ServiceError):
+class ConflictError(ServiceError):
     status = 409
 
     def __init__(self, message, **kwargs):

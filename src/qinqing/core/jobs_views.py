@@ -20,7 +20,7 @@ HEALTH_SCOPE = "jobs:read"
 def _outbox() -> dict | None:
     """The appeals outbox by status (the appeals app is optional for the kernel)."""
     try:
-        from qinqing.appeals import notify
+        from qinqing.appeals.workflow import notify
     except ImportError:
         return None
     return {"by_status": notify.outbox_counts(), "not_sent_by_channel": notify.manual_counts_by_channel()}
@@ -78,8 +78,8 @@ def jobs_page(request):
         "recent_tasks": _recent_tasks(),
     }
     try:
-        from qinqing.appeals import notify
         from qinqing.appeals.models import NotificationStatus
+        from qinqing.appeals.workflow import notify
     except ImportError:
         notify = None
     if notify is not None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import audit, clock, db
 from .crypto import sm3_hex
-from .errors import Conflict, NotFound, ServiceError
+from .errors import ConflictError, NotFound, ServiceError
 from .models import ApiKey
 from .roles import Role
 from .scopes import SCOPES
@@ -49,7 +49,7 @@ def apikey_create(*, name: str, scopes: list[str], actor) -> tuple[ApiKey, str]:
     raw_key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     with transaction.atomic():
         if ApiKey.objects.filter(name=name).exists():
-            raise Conflict(_("An API key named %(name)s already exists."), field="name", params={"name": name})
+            raise ConflictError(_("An API key named %(name)s already exists."), field="name", params={"name": name})
         key = ApiKey.objects.create(
             name=name,
             prefix=prefix,
@@ -110,7 +110,7 @@ def user_create(
         raise ServiceError(_("Unknown role(s): %(roles)s."), code="unknown_role", field="roles", params={"roles": ", ".join(unknown)})
     with transaction.atomic():
         if user_model.objects.filter(username=username).exists():
-            raise Conflict(_("The user name %(username)s is taken."), field="username", params={"username": username})
+            raise ConflictError(_("The user name %(username)s is taken."), field="username", params={"username": username})
         user = user_model(username=username, email=email, first_name=full_name, is_superuser=is_superuser, is_staff=is_superuser)
         if password:
             if validate:

@@ -56,7 +56,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
-from .errors import Conflict, PermissionDeniedError, ServiceError
+from .errors import ConflictError, PermissionDeniedError, ServiceError
 
 __all__ = ["ActorRule", "Change", "Transition", "Workflow", "allowed_actions", "check_actor", "declared", "may_act", "registry",
            "transition"]
@@ -158,7 +158,7 @@ def transition(workflow: Workflow, obj, action: str, *, actor, apply: Callable[[
                data: Mapping[str, Any] | None = None):
     """Take ``action`` on ``obj``: lock, re-check, apply, save, timeline, outbox, audit; deliver after commit.
 
-    Returns the locked instance as saved. Raises ``Conflict`` (409, ``invalid_transition``) when
+    Returns the locked instance as saved. Raises ``ConflictError`` (409, ``invalid_transition``) when
     the status does not allow the action once the row is locked, ``PermissionDeniedError`` when
     the actor may not take it, ``ServiceError`` (``required``, the field) when required input
     is missing; ``apply`` may raise too. Any error rolls everything back.
@@ -170,7 +170,7 @@ def transition(workflow: Workflow, obj, action: str, *, actor, apply: Callable[[
         state = getattr(locked, workflow.state_field)
         if state not in rule.sources:
             display = getattr(locked, f"get_{workflow.state_field}_display", lambda: state)()
-            raise Conflict(rule.refused or workflow.refused, code="invalid_transition", field=workflow.state_field,
+            raise ConflictError(rule.refused or workflow.refused, code="invalid_transition", field=workflow.state_field,
                            params={"object": locked._meta.verbose_name, "status": display, "action": action, "article": rule.article})
         if not may_act(workflow, actor, locked, action):
             raise PermissionDeniedError(rule.denied, field=workflow.state_field)

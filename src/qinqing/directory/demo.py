@@ -31,7 +31,7 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import audit, clock
-from qinqing.core.errors import Conflict
+from qinqing.core.errors import ConflictError
 from qinqing.core.identifiers import (
     org_code_check_character,
     resident_id_check_character,
@@ -542,7 +542,7 @@ class _Generator:
 def generate_demo(*, scale: int = 200, seed: int | None = None, conflict_share: float = 0.03, say: Callable[[str], None] | None = None) -> DemoSummary:
     """Generate the demo district. Refuses a database that already holds it."""
     if Unit.objects.filter(code=ROOT_CODE).exists():
-        raise Conflict(
+        raise ConflictError(
             _("The demo district is already loaded in this database; generate it into an empty database instead."),
             code="demo_loaded",
         )

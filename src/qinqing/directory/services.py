@@ -36,7 +36,7 @@ from django.utils.translation import pgettext_lazy
 
 from qinqing.core import audit, clock
 from qinqing.core.crypto import blind_index
-from qinqing.core.errors import Conflict, ServiceError
+from qinqing.core.errors import ConflictError, ServiceError
 from qinqing.core.identifiers import Gender as IdentifierGender
 from qinqing.core.identifiers import (
     validate_mobile_phone,
@@ -250,7 +250,7 @@ def _persons_unique(persons: list[Person], reject: Reject | None = None) -> list
     for person in persons:
         index = person.resident_id_index
         if index and ((index in taken and taken[index] != person.pk) or index in seen):
-            _refuse(Conflict(_("A person with this resident ID number is already recorded."), code="duplicate_resident_id", field="resident_id"),
+            _refuse(ConflictError(_("A person with this resident ID number is already recorded."), code="duplicate_resident_id", field="resident_id"),
                     person, reject)
             continue
         seen.add(index)
@@ -362,8 +362,8 @@ def _unit_rules(unit: Unit) -> None:
     _clean(unit, checked=frozenset({"kind", "organ_type"}))
 
 
-def _duplicate_unit_code(code: str) -> Conflict:
-    return Conflict(_("The unit code %(code)s is already used."), code="duplicate_unit_code", field="code", params={"code": code})
+def _duplicate_unit_code(code: str) -> ConflictError:
+    return ConflictError(_("The unit code %(code)s is already used."), code="duplicate_unit_code", field="code", params={"code": code})
 
 
 def _units_unique(units: list[Unit], reject: Reject | None = None) -> list[Unit]:
@@ -457,11 +457,11 @@ def _officials_unique(officials: list[Official], reject: Reject | None = None) -
     for official in officials:
         person = official.person_id
         if person is not None and ((person in people and people[person] != official.pk) or person in seen_people):
-            _refuse(Conflict(_("This person is already recorded as an official."), code="duplicate_official", field="resident_id"), official, reject)
+            _refuse(ConflictError(_("This person is already recorded as an official."), code="duplicate_official", field="resident_id"), official, reject)
             continue
         user = official.user_id
         if user is not None and ((user in users and users[user] != official.pk) or user in seen_users):
-            _refuse(Conflict(_("This login account already belongs to another official."), code="duplicate_official_user", field="user"),
+            _refuse(ConflictError(_("This login account already belongs to another official."), code="duplicate_official_user", field="user"),
                     official, reject)
             continue
         if person is not None:
@@ -544,7 +544,7 @@ def official_update(
             changes["supervising_leader"] = supervising_leader
         if user is not UNSET:
             if user is not None and Official.objects.filter(user=user).exclude(pk=official.pk).exists():
-                raise Conflict(_("This login account already belongs to another official."), code="duplicate_official_user", field="user")
+                raise ConflictError(_("This login account already belongs to another official."), code="duplicate_official_user", field="user")
             changes["user"] = user
         if is_active is not UNSET:
             changes["is_active"] = bool(is_active)
@@ -607,8 +607,8 @@ def _enterprise_rules(enterprise: Enterprise) -> None:
     _clean(enterprise, checked=frozenset({"uscc", "ownership_type"}))
 
 
-def _duplicate_uscc(uscc: str) -> Conflict:
-    return Conflict(
+def _duplicate_uscc(uscc: str) -> ConflictError:
+    return ConflictError(
         _("An enterprise with the unified social credit code %(uscc)s is already recorded."),
         code="duplicate_uscc", field="uscc", params={"uscc": uscc},
     )
@@ -639,7 +639,7 @@ def enterprise_create(
     legal_representative: Person | None = None,
     is_active: bool = True,
 ) -> Enterprise:
-    """Record an enterprise. ``uscc`` is validated (GB 32100) and must be unique (``Conflict``)."""
+    """Record an enterprise. ``uscc`` is validated (GB 32100) and must be unique (``ConflictError``)."""
     enterprise = Enterprise(
         uscc=uscc or "", name=name or "", ownership_type=ownership_type, is_key_enterprise=is_key_enterprise,
         industry=industry, address=address, legal_representative=legal_representative, is_active=is_active,
@@ -915,7 +915,7 @@ def _related_unique(relateds: list[RelatedPerson], reject: Reject | None = None)
     for related in relateds:
         key = (related.official_id, related.person_id, related.relationship)
         if related.person_id is not None and (key in taken or key in seen):
-            _refuse(Conflict(_("This related person is already declared."), code="duplicate_related_person", field="person"), related, reject)
+            _refuse(ConflictError(_("This related person is already declared."), code="duplicate_related_person", field="person"), related, reject)
             continue
         seen.add(key)
         kept.append(related)
@@ -992,7 +992,7 @@ def enterprise_membership_add(*, user, enterprise: Enterprise, actor, is_head: b
     """Let a login account act for an enterprise (its head or staff)."""
     with transaction.atomic():
         if EnterpriseMembership.objects.filter(user=user, enterprise=enterprise).exists():
-            raise Conflict(_("This account already acts for this enterprise."), code="duplicate_membership", field="user")
+            raise ConflictError(_("This account already acts for this enterprise."), code="duplicate_membership", field="user")
         membership = _create(EnterpriseMembership, user=user, enterprise=enterprise, is_head=is_head)
         audit.record_event(actor=actor, action=Action.MEMBERSHIP_CREATE, instance=membership, before=None)
     return membership

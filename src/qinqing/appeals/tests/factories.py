@@ -11,7 +11,7 @@ from qinqing.core.testing import load_test_calendar, make_user
 from qinqing.directory import services as directory_services
 from qinqing.directory.models import OwnershipType, UnitKind
 
-from .. import services
+from ..intake import services
 from ..models import Channel
 
 SYSTEM = SystemActor("test")

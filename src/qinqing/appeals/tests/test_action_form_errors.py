@@ -12,8 +12,8 @@ from django.urls import reverse
 from qinqing.core import audit
 from qinqing.core.roles import Role
 
-from .. import services
 from ..models import Appeal, Status, Track
+from ..workflow import services
 from . import factories
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.utils.text import capfirst
 from qinqing.core import audit, audit_display
 from qinqing.core.roles import Role
 
-from .. import services
 from ..models import Appeal, Status, Track
+from ..workflow import services
 from . import factories
 
 pytestmark = pytest.mark.django_db

@@ -154,7 +154,7 @@ def test_same_appeal_through_sms_and_portal_surfaces_the_original_tracking_numbe
     import json
     import time
 
-    from qinqing.appeals.channels.sms import SIGNATURE_HEADER, TIMESTAMP_HEADER, gateway_signature
+    from qinqing.appeals.intake.channels.sms import SIGNATURE_HEADER, TIMESTAMP_HEADER, gateway_signature
 
     settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "SMS_GATEWAY_SECRET": "s"}
     text = "园区东门道路每逢下雨严重积水，影响货车通行，请求改造排水管网。"

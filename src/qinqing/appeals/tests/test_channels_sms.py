@@ -10,9 +10,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from qinqing.appeals import notify
-from qinqing.appeals.channels import register_senders, sms_sender
-from qinqing.appeals.channels.sms import (
+from qinqing.appeals.intake.channels import register_senders, sms_sender
+from qinqing.appeals.intake.channels.sms import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     ConsoleSmsBackend,
@@ -21,6 +20,7 @@ from qinqing.appeals.channels.sms import (
     status_query_tracking_number,
 )
 from qinqing.appeals.models import Appeal, Channel, Notification
+from qinqing.appeals.workflow import notify
 
 SECRET = "test-gateway-secret"
 PHONE = "13800138000"

@@ -11,8 +11,8 @@ from qinqing.core.roles import Role
 from qinqing.directory.models import LinkKind, Relationship
 from qinqing.directory.tests import factories as directory_factories
 
-from .. import services
 from ..models import Complexity, Status, Track
+from ..workflow import services
 from . import factories
 
 pytestmark = pytest.mark.django_db

@@ -15,10 +15,10 @@ from qinqing.core import calendar
 from qinqing.core.roles import Role
 from qinqing.core.testing import make_api_key
 
-from .. import services
 from ..dashboard import figures as dashboard
 from ..dashboard.models import AppealFigure
 from ..models import Satisfaction, Status, Track
+from ..workflow import services
 from . import factories
 
 pytestmark = pytest.mark.django_db

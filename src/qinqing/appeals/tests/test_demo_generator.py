@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from qinqing.appeals.demo import generate_appeals
+from qinqing.appeals.intake.services import TRACKING_NUMBERS
 from qinqing.appeals.models import (
     OPEN_STATUSES,
     Appeal,
@@ -15,8 +16,7 @@ from qinqing.appeals.models import (
     Status,
     Track,
 )
-from qinqing.appeals.services import TRACKING_NUMBERS
-from qinqing.appeals.sweep import run_sweep
+from qinqing.appeals.workflow.sweep import run_sweep
 from qinqing.core import numbering
 from qinqing.core.audit import verify_chain
 from qinqing.core.errors import ServiceError

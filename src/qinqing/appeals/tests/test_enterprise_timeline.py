@@ -4,9 +4,10 @@ never show an objection, the supervision office's urging or revisit notes; the h
 import pytest
 from django.urls import reverse
 
-from qinqing.appeals import selectors, services
-from qinqing.appeals.channels import intake
+from qinqing.appeals import selectors
+from qinqing.appeals.intake.channels import intake
 from qinqing.appeals.models import Track
+from qinqing.appeals.workflow import services
 from qinqing.core.roles import Role
 
 from . import factories

@@ -8,7 +8,7 @@ from django.utils import timezone
 from qinqing.core import audit
 from qinqing.core.errors import NotFound, ServiceError
 
-from .. import services
+from ..intake import services
 from ..models import Appeal, Channel, Notification, Status
 from . import factories
 

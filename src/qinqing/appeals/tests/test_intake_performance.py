@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from qinqing.core import audit
 from qinqing.core.models import AuditEvent
 
-from .. import services
+from ..intake import services
 from ..models import Channel
 from . import factories
 

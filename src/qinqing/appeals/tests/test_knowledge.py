@@ -13,8 +13,9 @@ from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
 
-from .. import knowledge, services
+from .. import knowledge
 from ..models import Category, PolicyInterpretation, Status, Track
+from ..workflow import services
 from . import factories
 
 pytestmark = pytest.mark.django_db

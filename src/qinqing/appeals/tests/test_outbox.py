@@ -14,9 +14,9 @@ from django.db import connection, connections
 from qinqing.core import clock
 from qinqing.core.models import AuditEvent
 
-from .. import notify
 from ..models import Appeal, Channel, Notification, NotificationStatus
-from ..sweep import run_sweep
+from ..workflow import notify
+from ..workflow.sweep import run_sweep
 from . import factories
 
 D = datetime.date

@@ -11,6 +11,7 @@ from qinqing.core.roles import Role
 
 from .. import services
 from ..models import Appeal, LimitKey, Status, Track, TrackLimit
+from ..workflow import services as workflow_services
 from . import factories
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +30,8 @@ def setup(make_user):
     enterprise_user, enterprise = factories.make_enterprise_user()
     supervisor = make_user(Role.DISTRICT_LEADER)
     appeal = factories.file_appeal(enterprise=enterprise, received_at=D(2025, 9, 1))
-    services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
-    services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
+    workflow_services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
+    workflow_services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
     return {"unit": unit, "handler": handler, "official": official, "enterprise_user": enterprise_user, "enterprise": enterprise,
             "supervisor": supervisor, "appeal": appeal}
 
@@ -104,7 +105,7 @@ def test_my_appeals_denies_staff(client, setup):
 
 
 def test_supervision_list_shows_days_overdue_after_the_sweep(client, setup):
-    from ..sweep import run_sweep
+    from ..workflow.sweep import run_sweep
 
     run_sweep(today=D(2025, 10, 13))
     client.force_login(setup["supervisor"])

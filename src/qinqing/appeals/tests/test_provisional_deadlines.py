@@ -19,8 +19,9 @@ from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
 
 from .. import services
-from ..deadlines import ACTION
 from ..models import Complexity, LimitKey, Notification, Track
+from ..workflow import services as workflow_services
+from ..workflow.deadlines import ACTION
 from . import factories
 
 pytestmark = pytest.mark.django_db
@@ -66,13 +67,13 @@ def test_an_appeal_filed_on_2026_12_20_gets_a_provisional_deadline_that_the_2027
     services.track_limit_set(key=LimitKey.RESOLVE_COMPLEX, value=30, actor=admin)
     moved = factories.file_appeal(received_at=D(2026, 12, 20))
     assert moved.due_at == D(2026, 12, 21) and not moved.due_provisional, "the acknowledgement date is in 2026"
-    moved = services.appeal_triage(appeal=moved, track=Track.RESOLVE, complexity=Complexity.COMPLEX, actor=supervisor)
+    moved = workflow_services.appeal_triage(appeal=moved, track=Track.RESOLVE, complexity=Complexity.COMPLEX, actor=supervisor)
     # 30 working days from Sunday 2026-12-20: ... 2027-01-29 is the 29th, Sunday 01-31 (a provisional make-up day) the 30th.
     assert (moved.due_at, moved.due_provisional, moved.due_start, moved.due_days) == (D(2027, 1, 31), True, D(2026, 12, 20), 30)
-    confirmed = services.appeal_triage(appeal=factories.file_appeal(received_at=D(2026, 12, 28)), track=Track.RESOLVE,
+    confirmed = workflow_services.appeal_triage(appeal=factories.file_appeal(received_at=D(2026, 12, 28)), track=Track.RESOLVE,
                                        actor=supervisor)
     assert (confirmed.due_at, confirmed.due_provisional) == (D(2027, 1, 5), True)
-    untouched = services.appeal_triage(appeal=factories.file_appeal(received_at=D(2026, 12, 20)), track=Track.RESOLVE,
+    untouched = workflow_services.appeal_triage(appeal=factories.file_appeal(received_at=D(2026, 12, 20)), track=Track.RESOLVE,
                                        actor=supervisor)
     assert (untouched.due_at, untouched.due_provisional) == (D(2026, 12, 25), False)
 
@@ -111,14 +112,14 @@ def test_an_appeal_filed_on_2026_12_20_gets_a_provisional_deadline_that_the_2027
 def test_an_extension_on_a_provisional_deadline_is_kept_when_it_is_recounted(frozen_clock, supervisor, admin):
     frozen_clock("2026-12-20 10:00")
     services.track_limit_set(key=LimitKey.RESOLVE_COMPLEX, value=25, actor=admin)
-    appeal = services.appeal_triage(appeal=factories.file_appeal(received_at=D(2026, 12, 20)), track=Track.RESOLVE,
+    appeal = workflow_services.appeal_triage(appeal=factories.file_appeal(received_at=D(2026, 12, 20)), track=Track.RESOLVE,
                                     complexity=Complexity.COMPLEX, actor=supervisor)
     assert (appeal.due_at, appeal.due_provisional) == (D(2027, 1, 25), True)
     unit = factories.make_unit()
-    services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
+    workflow_services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
     user, _official = factories.make_handler(unit)
-    request = services.extension_request(appeal=appeal, days=5, reason="需要现场核查", actor=user)
-    services.extension_decide(request=request, approve=True, actor=supervisor)
+    request = workflow_services.extension_request(appeal=appeal, days=5, reason="需要现场核查", actor=user)
+    workflow_services.extension_decide(request=request, approve=True, actor=supervisor)
     appeal.refresh_from_db()
     assert (appeal.due_at, appeal.due_provisional, appeal.due_days) == (D(2027, 1, 31), True, 30)
     calendar_notice_load(text=NOTICE_2027, actor=admin)
@@ -142,5 +143,5 @@ def test_years_beyond_the_provisional_one_are_still_refused(frozen_clock, superv
     appeal = factories.file_appeal(received_at=D(2027, 12, 28))
     assert appeal.due_at == D(2027, 12, 29) and appeal.due_provisional
     with pytest.raises(services.ServiceError) as raised:
-        services.appeal_triage(appeal=appeal, track=Track.RESOLVE, complexity=Complexity.COMPLEX, actor=supervisor)
+        workflow_services.appeal_triage(appeal=appeal, track=Track.RESOLVE, complexity=Complexity.COMPLEX, actor=supervisor)
     assert raised.value.code == "calendar_year_not_loaded" and "2028" in raised.value.text()

@@ -14,10 +14,10 @@ from qinqing.core.roles import Role
 from qinqing.directory import services as directory_services
 from qinqing.directory.models import UnitKind
 
-from .. import services
 from ..models import Appeal, Track
 from ..routing import model as routing
 from ..routing.samples import DEPARTMENTS, sample_appeals
+from ..workflow import services
 from . import factories
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.cache import cache
 
-from qinqing.appeals import notify, services
-from qinqing.appeals.channels import wechat_sender
+from qinqing.appeals.intake import services as intake_services
+from qinqing.appeals.intake.channels import wechat_sender
 from qinqing.appeals.models import Channel, Notification, NotificationStatus, Track
+from qinqing.appeals.workflow import notify
+from qinqing.appeals.workflow import services as workflow_services
 from qinqing.core.audit import SystemActor
 from qinqing.core.roles import Role
 from qinqing.core.testing import make_api_key
@@ -108,15 +110,15 @@ def wechat_appeal(workday_calendar, make_user):
     unit = factories.make_unit("区商务局")
     handler, _official = factories.make_handler(unit)
     supervisor = make_user(Role.DISTRICT_LEADER)
-    appeal = services.appeal_file(channel=Channel.WECHAT, title="", content="出口退税三个月没有到账，请帮忙催办。",
+    appeal = intake_services.appeal_file(channel=Channel.WECHAT, title="", content="出口退税三个月没有到账，请帮忙催办。",
                                   actor=SystemActor("channel:wechat"), external_user_id=OPENID).appeal
-    services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
-    services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
+    workflow_services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
+    workflow_services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
     return {"appeal": appeal, "handler": handler, "supervisor": supervisor}
 
 
 def _reply(wechat_appeal, text="退税已于今日到账，请查收。") -> Notification:
-    services.appeal_reply(appeal=wechat_appeal["appeal"], text=text, actor=wechat_appeal["handler"])
+    workflow_services.appeal_reply(appeal=wechat_appeal["appeal"], text=text, actor=wechat_appeal["handler"])
     return Notification.objects.filter(appeal=wechat_appeal["appeal"]).order_by("-pk").first()
 
 
@@ -137,9 +139,9 @@ def test_the_units_reply_goes_to_the_user_as_a_customer_service_text_message(stu
 
 
 def test_the_access_token_is_fetched_once_and_reused(stub, wechat_appeal):
-    services.appeal_urge(appeal=wechat_appeal["appeal"], actor=wechat_appeal["supervisor"])
+    workflow_services.appeal_urge(appeal=wechat_appeal["appeal"], actor=wechat_appeal["supervisor"])
     _reply(wechat_appeal, "第一次答复")
-    services.appeal_rate(appeal=wechat_appeal["appeal"], satisfaction="unsatisfied", actor=make_api_key("appeals:write")[0])
+    workflow_services.appeal_rate(appeal=wechat_appeal["appeal"], satisfaction="unsatisfied", actor=make_api_key("appeals:write")[0])
     _reply(wechat_appeal, "第二次答复")
     notify.deliver_pending()
     assert [message["text"]["content"] for message in stub.sent if "答复" in message["text"]["content"]] == [
@@ -199,9 +201,9 @@ def test_the_callbacks_passive_reply_is_not_sent_again_but_the_later_reply_is(cl
     handler, _official = factories.make_handler(unit)
     supervisor = make_user(Role.DISTRICT_LEADER)
     appeal = acknowledgement.appeal
-    services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
-    services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
-    services.appeal_reply(appeal=appeal, text="材料已审核通过。", actor=handler)
+    workflow_services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
+    workflow_services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
+    workflow_services.appeal_reply(appeal=appeal, text="材料已审核通过。", actor=handler)
     notify.deliver_pending()
     assert [message["touser"] for message in stub.sent] == [OPENID]
     assert "材料已审核通过" in stub.sent[0]["text"]["content"]

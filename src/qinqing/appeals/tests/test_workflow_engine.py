@@ -10,8 +10,10 @@ from qinqing.core.errors import Conflict, PermissionDeniedError
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
 
-from .. import notify, services
+from ..intake import services as intake_services
 from ..models import AppealStep, Channel, Notification, Status, Track
+from ..workflow import notify
+from ..workflow import services as workflow_services
 from . import factories
 
 pytestmark = pytest.mark.django_db
@@ -40,19 +42,19 @@ def _in_progress(make_user):
     unit = factories.make_unit("区住建局")
     handler, _official = factories.make_handler(unit)
     appeal = factories.file_appeal(channel=Channel.SMS)
-    services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
-    services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
+    workflow_services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
+    workflow_services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
     return appeal, supervisor, handler
 
 
 def test_every_action_is_declared_with_its_article_and_the_supervision_office_may_take_it_but_rate():
-    rows = {row["action"]: row for row in workflow.declared([services.APPEAL_WORKFLOW])}
-    assert set(rows) == set(services.TRANSITIONS)
+    rows = {row["action"]: row for row in workflow.declared([workflow_services.APPEAL_WORKFLOW])}
+    assert set(rows) == set(workflow_services.TRANSITIONS)
     # Every action but the rating: only who filed rates the answer, or a rating given by phone or
     # letter is relayed (issue 20: a district leader is not offered the rating form).
-    assert all(row["article"] == "8" and services.SUPERVISION in row["who"] for action, row in rows.items() if action != "rate")
-    assert rows["reply"]["who"] == [services.UNIT, services.SUPERVISION] and rows["reply"]["requires"] == ["text"]
-    assert rows["rate"]["who"] == [services.ENTERPRISE, services.RELAY]
+    assert all(row["article"] == "8" and workflow_services.SUPERVISION in row["who"] for action, row in rows.items() if action != "rate")
+    assert rows["reply"]["who"] == [workflow_services.UNIT, workflow_services.SUPERVISION] and rows["reply"]["requires"] == ["text"]
+    assert rows["rate"]["who"] == [workflow_services.ENTERPRISE, workflow_services.RELAY]
     assert str(Role.DISTRICT_LEADER) not in rows["rate"]["roles"]
     assert rows["triage"]["api_key"] is True and str(Role.DISTRICT_LEADER) in rows["triage"]["roles"]
 
@@ -62,7 +64,7 @@ def test_the_reply_notification_is_in_the_outbox_with_the_change_and_sent_after_
     appeal, _supervisor, handler = _in_progress(make_user)
     before = Notification.objects.filter(appeal=appeal).count()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.appeal_reply(appeal=appeal, text="已协调供电公司，三日内完成增容。", actor=handler)
+        workflow_services.appeal_reply(appeal=appeal, text="已协调供电公司，三日内完成增容。", actor=handler)
     assert Notification.objects.filter(appeal=appeal).count() == before + 1
     assert AppealStep.objects.filter(appeal=appeal, kind="reply").exists()
     assert AuditEvent.objects.filter(action="appeals.appeal.reply", object_id=str(appeal.pk)).get().details == {"article": "8"}
@@ -76,7 +78,7 @@ def test_a_reply_rolled_back_with_its_caller_leaves_no_notification_and_sends_no
     appeal, _supervisor, handler = _in_progress(make_user)
     before = Notification.objects.count()
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError), transaction.atomic():
-        services.appeal_reply(appeal=appeal, text="答复", actor=handler)
+        workflow_services.appeal_reply(appeal=appeal, text="答复", actor=handler)
         raise RuntimeError("the caller fails")
     assert callbacks == [] and sent == [] and Notification.objects.count() == before
     appeal.refresh_from_db()
@@ -86,9 +88,9 @@ def test_a_reply_rolled_back_with_its_caller_leaves_no_notification_and_sends_no
 def test_a_reply_to_an_appeal_answered_meanwhile_is_refused(make_user):
     appeal, supervisor, handler = _in_progress(make_user)
     stale = type(appeal).objects.get(pk=appeal.pk)
-    services.appeal_reply(appeal=appeal, text="第一次答复", actor=handler)
+    workflow_services.appeal_reply(appeal=appeal, text="第一次答复", actor=handler)
     with pytest.raises(Conflict) as raised:
-        services.appeal_reply(appeal=stale, text="第二次答复", actor=supervisor)
+        workflow_services.appeal_reply(appeal=stale, text="第二次答复", actor=supervisor)
     assert (raised.value.code, raised.value.field, raised.value.status) == ("invalid_transition", "status", 409)
     appeal.refresh_from_db()
     assert appeal.reply == "第一次答复"
@@ -112,7 +114,7 @@ def test_migration_0008_moves_the_daily_counters_so_numbers_continue():
     try:
         old_counter = executor.loader.project_state(("appeals", "0007_notification_claim")).apps.get_model("appeals", "TrackingCounter")
         old_counter.objects.create(day=day, last=41)
-        Counter.objects.filter(series=services.TRACKING_NUMBERS.name).delete()
+        Counter.objects.filter(series=intake_services.TRACKING_NUMBERS.name).delete()
     finally:
         MigrationExecutor(connection).migrate([("appeals", "0008_tracking_numbers_in_core_counter")])
     assert Counter.objects.get(series="appeals.tracking", period="20251009").last == 41
@@ -126,24 +128,24 @@ def test_only_who_filed_rates_the_answer_and_a_phone_rating_is_relayed_not_made_
     from qinqing.core.testing import make_api_key
 
     appeal, supervisor, handler = _in_progress(make_user)  # filed by SMS: rated by SMS, not by staff
-    services.appeal_reply(appeal=appeal, text="已答复", actor=handler)
+    workflow_services.appeal_reply(appeal=appeal, text="已答复", actor=handler)
     appeal.refresh_from_db()
     district_leader = make_user(Role.DISTRICT_LEADER)
     for user in (supervisor, district_leader, handler):
-        assert "rate" not in services.allowed_actions(user, appeal)
+        assert "rate" not in workflow_services.allowed_actions(user, appeal)
         with pytest.raises(PermissionDeniedError):
-            services.appeal_rate(appeal=appeal, satisfaction="satisfied", actor=user)
+            workflow_services.appeal_rate(appeal=appeal, satisfaction="satisfied", actor=user)
     assert not appeal.ratings.exists()
     # A letter has no way to rate online: the supervision office records what the filer said on
     # the phone, but a district leader still does not.
     letter = factories.file_appeal(channel=Channel.LETTER)
-    services.appeal_triage(appeal=letter, track=Track.RESOLVE, actor=supervisor)
-    services.appeal_assign(appeal=letter, unit=appeal.handling_unit, actor=supervisor)
-    services.appeal_reply(appeal=letter, text="已答复", actor=supervisor)
+    workflow_services.appeal_triage(appeal=letter, track=Track.RESOLVE, actor=supervisor)
+    workflow_services.appeal_assign(appeal=letter, unit=appeal.handling_unit, actor=supervisor)
+    workflow_services.appeal_reply(appeal=letter, text="已答复", actor=supervisor)
     letter.refresh_from_db()
-    assert "rate" not in services.allowed_actions(district_leader, letter)
-    assert "rate" in services.allowed_actions(supervisor, letter)  # the supervising leader's office
-    services.appeal_rate(appeal=letter, satisfaction="satisfied", actor=supervisor)
+    assert "rate" not in workflow_services.allowed_actions(district_leader, letter)
+    assert "rate" in workflow_services.allowed_actions(supervisor, letter)  # the supervising leader's office
+    workflow_services.appeal_rate(appeal=letter, satisfaction="satisfied", actor=supervisor)
     # An external system (API key) relays the rating given there.
-    services.appeal_rate(appeal=appeal, satisfaction="satisfied", actor=make_api_key("appeals:write")[0])
+    workflow_services.appeal_rate(appeal=appeal, satisfaction="satisfied", actor=make_api_key("appeals:write")[0])
     assert appeal.ratings.count() == 1

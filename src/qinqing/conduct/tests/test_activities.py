@@ -17,7 +17,7 @@ from qinqing.core.roles import Role
 
 from .. import services
 from ..models import ActivityRequest, ActivityStatus, ApprovalLetter, GiftDisposition, Lead
-from ..services import Level
+from ..services import FindingLevel
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def evaluate(people, **overrides):
 
 def test_clean_request_passes_every_rule(people):
     findings = evaluate(people)
-    assert not rules_of(findings, Level.VIOLATION) and not rules_of(findings, Level.WARNING)
+    assert not rules_of(findings, FindingLevel.VIOLATION) and not rules_of(findings, FindingLevel.WARNING)
     assert {"situation_valid", "cost_within_standard", "no_alcohol", "no_lottery_or_unrelated", "filed_in_advance",
             "no_conflict_of_interest"} <= rules_of(findings)
 
@@ -78,7 +78,7 @@ def test_cost_over_the_reception_standard_cites_14_3(people):
 
 
 def test_cost_near_the_limit_is_a_warning(people):
-    assert "cost_near_limit" in rules_of(evaluate(people, cost_per_head=Decimal("115")), Level.WARNING)
+    assert "cost_near_limit" in rules_of(evaluate(people, cost_per_head=Decimal("115")), FindingLevel.WARNING)
 
 
 def test_alcohol_during_working_hours_on_a_workday_is_a_violation(people, workday_calendar, frozen_clock):
@@ -87,7 +87,7 @@ def test_alcohol_during_working_hours_on_a_workday_is_a_violation(people, workda
     findings = evaluate(people, event_date=next_workday(), start_time=datetime.time(12, 0), end_time=datetime.time(13, 0), alcohol_served=True)
     assert [f["article"] for f in findings if f["rule"] == "alcohol_in_working_hours"] == ["14.3"]
     weekend = evaluate(people, alcohol_served=True)  # Saturday 09-26, in the Mid-autumn holiday
-    assert "alcohol_outside_working_hours" in rules_of(weekend, Level.PASSED)
+    assert "alcohol_outside_working_hours" in rules_of(weekend, FindingLevel.PASSED)
 
 
 def test_the_alcohol_rule_never_guesses_a_working_day(people, workday_calendar, frozen_clock):
@@ -95,7 +95,7 @@ def test_the_alcohol_rule_never_guesses_a_working_day(people, workday_calendar, 
     frozen_clock("2026-12-20 09:00")
     provisional = evaluate(people, event_date=datetime.date(2027, 1, 31), start_time=datetime.time(12, 0),
                            end_time=datetime.time(13, 0), alcohol_served=True)
-    assert "alcohol_in_working_hours" in rules_of(provisional, Level.VIOLATION), "Sunday 2027-01-31: a provisional make-up day"
+    assert "alcohol_in_working_hours" in rules_of(provisional, FindingLevel.VIOLATION), "Sunday 2027-01-31: a provisional make-up day"
     with pytest.raises(ServiceError) as raised:
         evaluate(people, event_date=datetime.date(2028, 1, 4), start_time=datetime.time(12, 0), end_time=datetime.time(13, 0),
                  alcohol_served=True)
@@ -105,7 +105,7 @@ def test_the_alcohol_rule_never_guesses_a_working_day(people, workday_calendar, 
 
 def test_lottery_and_unrelated_activities_must_be_confirmed_absent(people):
     findings = evaluate(people, no_lottery_confirmed=False, no_unrelated_activities_confirmed=False)
-    assert {"lottery_not_confirmed", "unrelated_not_confirmed"} <= rules_of(findings, Level.VIOLATION)
+    assert {"lottery_not_confirmed", "unrelated_not_confirmed"} <= rules_of(findings, FindingLevel.VIOLATION)
     assert {f["article"] for f in findings if f["rule"].endswith("_not_confirmed")} == {"14.2"}
 
 
@@ -115,7 +115,7 @@ def test_late_filing_is_marked_and_needs_a_reason(people):
         services.activity_submit(actor=people.official_user, **draft(people, event_date=yesterday))
     assert raised.value.field == "late_reason"
     activity = services.activity_submit(actor=people.official_user, late_reason="临时通知", **draft(people, event_date=yesterday))
-    assert activity.is_late and "filed_late" in rules_of(activity.findings, Level.WARNING)
+    assert activity.is_late and "filed_late" in rules_of(activity.findings, FindingLevel.WARNING)
 
 
 def test_blacklist_hook_answers_no_until_the_integrity_module_exists(people):
@@ -125,7 +125,7 @@ def test_blacklist_hook_answers_no_until_the_integrity_module_exists(people):
 
 def test_conflict_of_interest_is_a_finding_and_blocks_approval(people):
     activity = services.activity_submit(actor=people.official_user, **draft(people, enterprises=[people.enterprise]))
-    assert "conflict_of_interest" in rules_of(activity.findings, Level.VIOLATION)
+    assert "conflict_of_interest" in rules_of(activity.findings, FindingLevel.VIOLATION)
     with pytest.raises(services.RecusalRequired):
         services.activity_decide(activity=activity, approve=True, reason="", actor=people.leader_user)
     activity.refresh_from_db()

@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from qinqing.core import audit, numbering, workflow
-from qinqing.core.errors import Conflict, PermissionDeniedError, ServiceError
+from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
 
@@ -40,7 +40,7 @@ def test_a_recusal_decided_meanwhile_is_not_decided_again(people, make_user):
     services.recusal_decide(recusal=recusal, approve=True, reason="同意回避", actor=people.leader_user)
     district_leader = make_user(Role.DISTRICT_LEADER)
     assert stale.status == RecusalStatus.PENDING
-    with pytest.raises(Conflict) as raised:
+    with pytest.raises(ConflictError) as raised:
         services.recusal_decide(recusal=stale, approve=False, reason="无需回避", actor=district_leader)
     assert (raised.value.status, raised.value.code, raised.value.field) == (409, "invalid_transition", "status")
     recusal.refresh_from_db()
@@ -52,7 +52,7 @@ def test_only_the_supervisor_decides_and_a_refusal_needs_an_order(people):
     recusal = _application(people)
     with pytest.raises(PermissionDeniedError):
         services.recusal_decide(recusal=recusal, approve=True, reason="", actor=people.other_user)
-    with pytest.raises(Conflict):
+    with pytest.raises(ConflictError):
         services.recusal_refuse(recusal=recusal, reason="不同意", actor=people.official_user)
     recusal.refresh_from_db()
     assert recusal.status == RecusalStatus.PENDING and not AuditEvent.objects.filter(action__in=["conduct.recusal.approve", "conduct.recusal.refuse"]).exists()
@@ -111,7 +111,7 @@ def test_two_supervisors_deciding_the_same_recusal_at_once_decide_it_once(people
 
     outcomes = _at_once(2, decide)
     decided = [outcome for outcome in outcomes if isinstance(outcome, Recusal)]
-    refused = [outcome for outcome in outcomes if isinstance(outcome, Conflict)]
+    refused = [outcome for outcome in outcomes if isinstance(outcome, ConflictError)]
     assert len(decided) == 1 and len(refused) == 1, outcomes
     assert refused[0].code == "invalid_transition"
     recusal.refresh_from_db()
@@ -137,7 +137,7 @@ def test_one_item_handed_in_twice_at_once_gets_one_receipt(people):
     gift = _pending_gift(people)
     outcomes = _at_once(2, lambda index: services.gift_hand_in(gift=GiftRecord.objects.get(pk=gift.pk), actor=people.inspector))
     assert sum(isinstance(outcome, GiftRecord) for outcome in outcomes) == 1, outcomes
-    assert sum(isinstance(outcome, Conflict) for outcome in outcomes) == 1, outcomes
+    assert sum(isinstance(outcome, ConflictError) for outcome in outcomes) == 1, outcomes
     assert GiftRecord.objects.exclude(receipt_number="").count() == 1
     assert numbering.last_values(services.RECEIPT_NUMBERS) == {str(timezone.localdate().year): 1}
 
@@ -155,7 +155,7 @@ def test_a_handed_in_item_cannot_be_handed_in_again(people):
     gift = _pending_gift(people)
     stale = GiftRecord.objects.get(pk=gift.pk)
     services.gift_hand_in(gift=gift, actor=people.inspector)
-    with pytest.raises(Conflict) as raised:
+    with pytest.raises(ConflictError) as raised:
         services.gift_hand_in(gift=stale, actor=people.inspector)
     assert raised.value.field == "disposition"
     assert GiftRecord.objects.get(pk=gift.pk).disposition == GiftDisposition.HANDED_IN
@@ -166,10 +166,10 @@ def test_an_activity_decided_meanwhile_is_not_decided_again_and_only_an_approved
     activity = services.activity_submit(actor=people.official_user, **draft(people))
     stale = type(activity).objects.get(pk=activity.pk)
     services.activity_decide(activity=activity, approve=False, reason="不符合规定", actor=people.leader_user)
-    with pytest.raises(Conflict):
+    with pytest.raises(ConflictError):
         services.activity_decide(activity=stale, approve=True, reason="同意", actor=people.leader_user)
     assert not ApprovalLetter.objects.exists()
-    with pytest.raises(Conflict):
+    with pytest.raises(ConflictError):
         services.activity_report(activity=activity, actual_cost_per_head="80", actual_participants="张三", actor=people.official_user)
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.REFUSED

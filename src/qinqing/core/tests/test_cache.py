@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, connections
 
-from qinqing.appeals.channels import intake
+from qinqing.appeals.intake.channels import intake
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ import pytest
 from django.db import transaction
 
 from qinqing.core import audit, workflow
-from qinqing.core.errors import Conflict, PermissionDeniedError, ServiceError
+from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.models import AuditEvent, CalendarDay, CalendarYear
 from qinqing.core.roles import Role, has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
@@ -108,7 +108,7 @@ def test_the_status_is_rechecked_after_the_lock(flow, hooks, day, admin, django_
     """The caller read the day as a holiday; meanwhile another writer made it a workday."""
     CalendarDay.objects.filter(pk=day.pk).update(kind=WORKDAY)
     assert day.kind == HOLIDAY  # the caller's stale copy
-    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(Conflict) as raised:
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ConflictError) as raised:
         workflow.transition(flow, day, "make_workday", actor=admin, apply=rename_to("x"), data={"name": "x"})
     error = raised.value
     assert (error.status, error.code, error.field) == (409, "invalid_transition", "kind")

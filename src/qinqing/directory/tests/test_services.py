@@ -6,7 +6,7 @@ from django.utils import translation
 
 from qinqing.core import audit
 from qinqing.core.crypto import blind_index
-from qinqing.core.errors import Conflict, ServiceError
+from qinqing.core.errors import ConflictError, ServiceError
 from qinqing.core.models import AuditEvent
 from qinqing.directory import services
 from qinqing.directory.models import (
@@ -75,7 +75,7 @@ def test_a_bad_mobile_phone_names_the_field():
 def test_the_same_resident_id_cannot_be_recorded_twice():
     number = make_resident_id()
     make_person(resident_id=number)
-    with pytest.raises(Conflict) as caught:
+    with pytest.raises(ConflictError) as caught:
         services.person_create(name="另一人", resident_id=number, actor=ACTOR)
     assert caught.value.field == "resident_id"
 
@@ -119,7 +119,7 @@ def test_a_unit_cannot_move_under_its_own_sub_unit():
 
 def test_duplicate_unit_code_is_a_conflict_on_code():
     make_unit(code="SAME")
-    with pytest.raises(Conflict) as caught:
+    with pytest.raises(ConflictError) as caught:
         make_unit(code="SAME")
     assert caught.value.field == "code"
 
@@ -181,7 +181,7 @@ def test_a_wrong_uscc_check_character_names_the_field_and_rule():
 def test_a_duplicate_uscc_is_a_conflict():
     code = make_uscc()
     make_enterprise(uscc=code)
-    with pytest.raises(Conflict) as caught:
+    with pytest.raises(ConflictError) as caught:
         make_enterprise(uscc=code.lower())
     assert caught.value.field == "uscc"
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import audit, clock, numbering, workflow
-from qinqing.core.errors import Conflict, PermissionDeniedError, ServiceError
+from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
 from qinqing.directory.models import EnterpriseMembership
@@ -121,7 +121,7 @@ def listing_decide(*, kind: str, grounds: str, restrictions, actor, enterprise=N
     user = _user(actor)
     with transaction.atomic():
         if number and Listing.objects.filter(number=number).exists():
-            raise Conflict(_("A listing with document number %(number)s already exists."), code="duplicate_number", field="number",
+            raise ConflictError(_("A listing with document number %(number)s already exists."), code="duplicate_number", field="number",
                            params={"number": number})
         number = number or numbering.take(LISTING_SERIES, decided_on).text
         first_start = min(start for _a, start, _e in cleaned)
@@ -162,7 +162,7 @@ def notice_delivered(*, notice: ListingNotice, delivered_on: datetime.date, note
     with transaction.atomic():
         locked = ListingNotice.objects.select_for_update().get(pk=notice.pk)
         if locked.delivered_on is not None:
-            raise Conflict(_("The delivery of this notice is already recorded."), code="already_delivered", field="notice")
+            raise ConflictError(_("The delivery of this notice is already recorded."), code="already_delivered", field="notice")
         before = audit.snapshot(locked)
         locked.delivered_on, locked.delivery_note = delivered_on, note.strip()
         locked.save(update_fields=["delivered_on", "delivery_note"])
@@ -205,7 +205,7 @@ def application_file(*, listing: Listing, kind: str, text: str, actor, evidence:
     with transaction.atomic():
         locked = Listing.objects.select_for_update().get(pk=listing.pk)
         if locked.status != ListingStatus.IN_FORCE:
-            raise Conflict(_("This listing is %(status)s; nothing to apply for (article 21)."), code="invalid_transition",
+            raise ConflictError(_("This listing is %(status)s; nothing to apply for (article 21)."), code="invalid_transition",
                            field="listing", params={"status": locked.get_status_display()})
         if kind == ApplicationKind.OBJECTION and today > locked.objection_until:
             raise ServiceError(_("The period for objections ended on %(date)s (article 21)."), code="objection_period_over",
@@ -217,7 +217,7 @@ def application_file(*, listing: Listing, kind: str, text: str, actor, evidence:
             if not locked.restrictions.filter(end__gte=today, lifted_on__isnull=True).exists():
                 raise ServiceError(_("Every restriction of this listing has already ended."), code="nothing_to_remove", field="kind")
         if Application.objects.filter(listing=locked, kind=kind, status=ApplicationStatus.PENDING).exists():
-            raise Conflict(_("An application of this kind is already pending."), code="pending", field="kind")
+            raise ConflictError(_("An application of this kind is already pending."), code="pending", field="kind")
         application = Application.objects.create(listing=locked, kind=kind, text=text.strip(), evidence=(evidence or "").strip(),
                                                  filed_on=today, filed_by=_user(actor))
         audit.record_event(actor=actor, action=f"integrity.application.file_{kind}", instance=application, details={"article": "21"})
@@ -231,7 +231,7 @@ def application_grant(*, application: Application, reason: str, actor) -> Applic
         today = clock.today()
         listing = Listing.objects.select_for_update().get(pk=locked.listing_id)
         if listing.status != ListingStatus.IN_FORCE:
-            raise Conflict(_("This listing is %(status)s; nothing to apply for (article 21)."), code="invalid_transition",
+            raise ConflictError(_("This listing is %(status)s; nothing to apply for (article 21)."), code="invalid_transition",
                            field="listing", params={"status": listing.get_status_display()})
         events = []
         before = audit.snapshot(listing)

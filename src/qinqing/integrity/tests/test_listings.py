@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from qinqing.core.errors import Conflict, PermissionDeniedError, ServiceError
+from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
 from qinqing.directory.tests import factories as directory
@@ -53,7 +53,7 @@ def test_a_listing_refuses_unknown_activities_reversed_periods_and_duplicate_num
                                 actor=credit)
     assert error.value.field == "grounds"
     make_listing(enterprise=enterprise, number="区信〔2026〕7号")
-    with pytest.raises(Conflict):
+    with pytest.raises(ConflictError):
         make_listing(enterprise=directory.make_enterprise(), number="区信〔2026〕7号")
 
 
@@ -97,7 +97,7 @@ def test_an_objection_within_the_period_upheld_revokes_the_listing(credit, make_
     with pytest.raises(PermissionDeniedError):
         services.application_file(listing=listing, kind="objection", text="不服", actor=stranger)
     objection = services.application_file(listing=listing, kind="objection", text="证据不实", actor=user)
-    with pytest.raises(Conflict):
+    with pytest.raises(ConflictError):
         services.application_file(listing=listing, kind="objection", text="again", actor=user)
     with pytest.raises(PermissionDeniedError):
         services.application_grant(application=objection, reason="x", actor=user)
@@ -154,7 +154,7 @@ def test_the_notice_is_marked_delivered_only_when_someone_records_it(credit, fro
     services.notice_delivered(notice=notice, delivered_on=D(2026, 11, 30), note="当面送达法定代表人，签收", actor=credit)
     notice.refresh_from_db()
     assert notice.delivered_on == D(2026, 11, 30)
-    with pytest.raises(Conflict):
+    with pytest.raises(ConflictError):
         services.notice_delivered(notice=notice, delivered_on=D(2026, 11, 30), note="again", actor=credit)
 
 

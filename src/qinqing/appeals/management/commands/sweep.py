@@ -12,7 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="Pretend today is this date (YYYY-MM-DD), for catching up.")
 
     def handle(self, *args, **options):
-        from qinqing.appeals.sweep import run_sweep
+        from qinqing.appeals.workflow.sweep import run_sweep
 
         today = datetime.date.fromisoformat(options["date"]) if options.get("date") else None
         try:

@@ -28,8 +28,8 @@ from django.utils.translation import gettext
 from qinqing.core import audit, calendar, clock, jobs
 from qinqing.core.db import insert_rows
 
-from .models import OPEN_STATUSES, Appeal, AppealStep, Level, LimitKey, Notification
-from .services import limit_value
+from ..models import OPEN_STATUSES, Appeal, AppealStep, Level, LimitKey, Notification
+from ..services import limit_value
 
 SWEEP_ACTOR = audit.SystemActor("appeals-sweep")
 # The fields the rules change, read with the ids so the audit events can say old → new.

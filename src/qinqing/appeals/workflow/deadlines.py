@@ -18,14 +18,14 @@ from django.utils.translation import gettext
 from qinqing.core import audit, calendar
 from qinqing.core.errors import ServiceError
 
-from .models import OPEN_STATUSES, Appeal
+from ..models import OPEN_STATUSES, Appeal
 
 ACTION = "appeals.appeal.deadline_recount"
 
 
 def deadlines_recount(*, year: int, actor, source: str = "") -> int:
     """Recount the open provisional deadlines on the current schedule; returns how many changed."""
-    from . import services
+    from .. import services
 
     snapshot = calendar.snapshot()
     changed = 0

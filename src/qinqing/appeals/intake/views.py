@@ -21,12 +21,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from qinqing.appeals import services
 from qinqing.appeals.models import Appeal, Channel
 from qinqing.core import audit, clock, district
 from qinqing.core.access import sees_all
 from qinqing.core.errors import NotFound, ServiceError
 
+from . import services
 from .channels import intake, sms, wechat
 from .channels.operator import OperatorAppealForm
 from .channels.portal import MailboxForm, StatusLookupForm

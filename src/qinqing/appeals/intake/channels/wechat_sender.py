@@ -114,7 +114,7 @@ def is_passive_acknowledgement(notification) -> bool:
 
 def wechat_sender(notification) -> None:
     """Outbox sender for the ``wechat`` channel: a customer-service text message to the openid."""
-    from qinqing.appeals import notify
+    from qinqing.appeals.workflow import notify
 
     if not notification.recipient:
         raise notify.NoChannel("no openid to send to")

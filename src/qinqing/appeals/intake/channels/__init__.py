@@ -1,7 +1,7 @@
 """Intake channels of the appeals app: how an appeal reaches the one pool.
 
 Each channel only parses, verifies and acknowledges; every appeal is filed through
-``qinqing.appeals.services.appeal_file`` so tracking numbers, merging of duplicates and
+``qinqing.appeals.intake.services.appeal_file`` so tracking numbers, merging of duplicates and
 the audit trail are the same whatever the channel (article 8: the district head's
 mailbox, SMS, WeChat, phone hotline, letters, visits and roundtables).
 
@@ -19,7 +19,7 @@ class SmsDeliveryFailed(Exception):
 
 def sms_sender(notification) -> None:
     """Outbox sender for the ``sms`` channel: the recipient is the phone number that wrote."""
-    from qinqing.appeals import notify
+    from qinqing.appeals.workflow import notify
     from qinqing.core.identifiers import is_valid_mobile_phone
 
     from .sms import send_sms
@@ -33,7 +33,7 @@ def sms_sender(notification) -> None:
 
 def register_senders() -> None:
     """Called from the appeals AppConfig.ready() (and the channel URLs): outbound SMS and WeChat delivery."""
-    from qinqing.appeals import notify
+    from qinqing.appeals.workflow import notify
 
     from .wechat_sender import wechat_sender
 

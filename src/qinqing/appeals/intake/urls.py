@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import channels_views as views
+from . import views
 from .channels import register_senders
 
 app_name = "appeals_channels"

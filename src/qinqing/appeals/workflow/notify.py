@@ -37,7 +37,7 @@ from qinqing.core import clock
 from qinqing.core.db import insert_instance
 from qinqing.core.identifiers import mask_phone
 
-from .models import Notification, NotificationStatus
+from ..models import Notification, NotificationStatus
 
 logger = logging.getLogger("qinqing.appeals.notify")
 

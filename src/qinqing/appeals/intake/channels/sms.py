@@ -224,8 +224,8 @@ def e164(phone: str) -> str:
 
 
 BACKENDS = {
-    "console": "qinqing.appeals.channels.sms.ConsoleSmsBackend",
-    "tencentcloud": "qinqing.appeals.channels.sms.TencentCloudSmsBackend",
+    "console": "qinqing.appeals.intake.channels.sms.ConsoleSmsBackend",
+    "tencentcloud": "qinqing.appeals.intake.channels.sms.TencentCloudSmsBackend",
 }
 
 

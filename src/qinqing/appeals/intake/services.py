@@ -1,0 +1,275 @@
+"""Filing an appeal from any channel (articles 6 and 8): ``appeal_file`` is shared by every
+channel; its tracking numbers come from ``core.numbering``; near-identical repeats are merged.
+Keyword-only, one transaction, one audit event.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core import audit, clock, db, numbering
+from qinqing.core.crypto import blind_index
+from qinqing.core.errors import ServiceError
+from qinqing.core.models import ApiKey
+
+from ..models import (
+    Appeal,
+    AppealStep,
+    Attachment,
+    Category,
+    Channel,
+    LimitKey,
+    Status,
+)
+from ..services import (
+    DUPLICATE_CANDIDATES,
+    DUPLICATE_RATIO,
+    Due,
+    _add_step,
+    _audit_actor,
+    _count_due,
+    _notify_submitter,
+    _recipient,
+    actor_label,
+    due_text,
+    limit_values,
+    normalise_text,
+)
+from ..workflow import notify
+
+TRACKING_NUMBERS = numbering.Series("appeals.tracking", "SQ{period}{number:06d}", numbering.daily)
+
+
+_ORIGINAL_COLUMNS = ("id", "tracking_number", "title", "content", "content_fingerprint", "due_at", "channel")
+
+
+def _find_original(*, enterprise, phone_index: str, fingerprint: str, normalised: str, since) -> Appeal | None:
+    """An earlier, unmerged appeal from the same enterprise or phone with near-identical text.
+
+    Plain SQL (one branch per identity, each driven by its index; runs on every filing)."""
+    branches, params = [], []
+    table = connection.ops.quote_name(Appeal._meta.db_table)
+    columns = ", ".join(_ORIGINAL_COLUMNS)
+    for column, value in (("enterprise_id", enterprise.pk if enterprise is not None else None), ("contact_phone_index", phone_index)):
+        if value:
+            branches.append(f"SELECT {columns}, received_at FROM {table} WHERE {column} = %s AND received_at >= %s AND merged_into_id IS NULL")  # noqa: S608 (model metadata)
+            params += [value, since]
+    if not branches:
+        return None
+    sql = (f"SELECT {columns} FROM ({' UNION '.join(branches)}) AS candidates "  # noqa: S608 (model metadata)
+           f"ORDER BY received_at, id LIMIT {DUPLICATE_CANDIDATES:d}")
+    for candidate in db.instances(Appeal, _ORIGINAL_COLUMNS, db.execute(sql, params)):
+        if candidate.content_fingerprint == fingerprint:
+            return candidate
+        other = normalise_text(f"{candidate.title}{candidate.content}")
+        if difflib.SequenceMatcher(None, normalised, other, autojunk=False).ratio() >= DUPLICATE_RATIO:
+            return candidate
+    return None
+
+
+@dataclass(frozen=True)
+class FileResult:
+    appeal: Appeal
+    merged: bool
+
+    @property
+    def tracking_number(self) -> str:
+        """The number to tell the submitter: the original's when this one was merged."""
+        return self.appeal.merged_into.tracking_number if self.merged else self.appeal.tracking_number
+
+
+ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_MAX_COUNT = 5
+
+
+def check_attachment(upload) -> str:
+    """Type by extension (pdf/jpg/png/docx/xlsx) and size (at most 10 MB). Returns the extension."""
+    import os
+
+    name = getattr(upload, "name", "") or ""
+    extension = os.path.splitext(name)[1].lower()
+    if extension not in ATTACHMENT_TYPES:
+        raise ServiceError(
+            _("The file %(name)s is not allowed: attach PDF, JPG, PNG, DOCX or XLSX files only."),
+            code="attachment_type", field="attachments", params={"name": os.path.basename(name)[:80]},
+        )
+    if (upload.size or 0) > ATTACHMENT_MAX_BYTES:
+        raise ServiceError(
+            _("The file %(name)s is larger than 10 MB."), code="attachment_size", field="attachments",
+            params={"name": os.path.basename(name)[:80]},
+        )
+    return extension
+
+
+def appeal_file(
+    *,
+    channel: str,
+    title: str,
+    content: str,
+    actor,
+    enterprise=None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    external_user_id: str = "",
+    category: str | None = None,
+    attachments=(),
+    received_at: datetime.datetime | None = None,
+) -> FileResult:
+    """File an appeal from any channel (article 8): tracking number, acknowledgement deadline,
+    acknowledgement queued on the same channel, near-identical repeats merged (article 6:
+    nothing lost, the submitter is given the original's number)."""
+    if channel not in Channel.values:
+        raise ServiceError(_("Unknown channel %(channel)s."), code="invalid_channel", field="channel", params={"channel": channel})
+    title = (title or "").strip()
+    content = (content or "").strip()
+    if not content:
+        raise ServiceError(_("Describe your question or demand (content is required)."), code="required", field="content")
+    if not title:
+        title = content[:40]
+    if len(title) > 200:
+        raise ServiceError(_("The title may have at most 200 characters."), code="too_long", field="title")
+    if category and category not in Category.values:
+        raise ServiceError(_("Unknown category %(category)s."), code="invalid_category", field="category", params={"category": category})
+    phone = (contact_phone or "").strip()
+    if phone:
+        from django.core.exceptions import ValidationError
+
+        from qinqing.core.identifiers import validate_mobile_phone
+
+        try:
+            phone = validate_mobile_phone(phone)
+        except ValidationError as error:
+            raise ServiceError(error.messages[0], code="invalid_phone", field="contact_phone") from error
+    for upload in attachments:
+        check_attachment(upload)
+    if len(attachments) > ATTACHMENT_MAX_COUNT:
+        raise ServiceError(_("Attach at most 5 files."), code="too_many_attachments", field="attachments")
+
+    # Kept in UTC, as the database returns it, so the audit snapshot needs no re-read.
+    received_at = (received_at or clock.now()).astimezone(datetime.UTC)
+    received_on = timezone.localdate(received_at)
+    phone_index = blind_index(phone) if phone else ""
+    normalised = normalise_text(f"{title}{content}")
+    fingerprint = hashlib.sha256(normalised.encode()).hexdigest()
+    audit_actor = _audit_actor(actor, channel)
+    submitted_by = actor if getattr(actor, "is_authenticated", False) and not isinstance(actor, ApiKey) else None
+
+    tracking_number = numbering.take(TRACKING_NUMBERS, received_on).text
+    with transaction.atomic():
+        limits = limit_values(LimitKey.DUPLICATE_WINDOW_HOURS, LimitKey.ACKNOWLEDGE)
+        window = datetime.timedelta(hours=limits[LimitKey.DUPLICATE_WINDOW_HOURS])
+        original = _find_original(
+            enterprise=enterprise, phone_index=phone_index, fingerprint=fingerprint, normalised=normalised, since=received_at - window
+        )
+        due_at = None
+        due: Due | None = None
+        if original is None:
+            try:
+                due = _count_due(received_on, limits[LimitKey.ACKNOWLEDGE])
+                due_at = due.due
+            except ServiceError:
+                # A missing calendar year must not lose an appeal; the step says why there is no date.
+                due_at = None
+        appeal = Appeal(
+            tracking_number=tracking_number,
+            channel=channel,
+            enterprise=enterprise,
+            contact_name=(contact_name or "").strip(),
+            contact_phone=phone,
+            contact_phone_index=phone_index,
+            external_user_id=(external_user_id or "").strip(),
+            submitted_by=submitted_by,
+            title=title,
+            content=content,
+            content_fingerprint=fingerprint,
+            category=category or "",
+            status=Status.MERGED if original else Status.RECEIVED,
+            received_at=received_at,
+            stage_started_on=received_on,
+            due_at=due_at,
+            due_provisional=bool(due and due.provisional),
+            due_start=due.start if due else None,
+            due_days=due.days if due else None,
+            merged_into=original,
+        )
+        if original is None:
+            if due_at:
+                text = gettext("Your appeal has been received. Tracking number %(number)s; we will acknowledge it by %(date)s.") % {
+                    "number": appeal.tracking_number, "date": due_text(due.due, due.provisional)}
+            else:
+                text = gettext("Your appeal has been received. Tracking number %(number)s.") % {"number": appeal.tracking_number}
+            # The appeal, its first timeline step and its acknowledgement in the outbox: one
+            # statement on PostgreSQL.
+            step = AppealStep(kind="received", actor_label=actor_label(audit_actor), at=clock.now(),
+                              text=gettext("Received through %(channel)s.") % {"channel": Channel(channel).label})
+            acknowledgement = notify.outbox_row(appeal=appeal, channel=appeal.channel, recipient=_recipient(appeal), text=text)
+            db.insert_family(appeal, [(step, "appeal"), (acknowledgement, "appeal")])
+            notify.deliver_after_commit(acknowledgement)
+        else:
+            db.insert_instance(appeal)
+            _add_step(original, "duplicate_merged", audit_actor,
+                      gettext("A repeated submission %(number)s was merged into this appeal.") % {"number": appeal.tracking_number})
+            _notify_submitter(appeal, gettext("You already filed this appeal; it is being handled under tracking number %(number)s.") % {
+                "number": original.tracking_number})
+        # Audit events are recorded last, in one call: the chain's head lock (which every
+        # writer waits for) is then held only from there to the commit.
+        events = [{"actor": audit_actor, "action": "appeals.appeal.file", "instance": appeal, "fresh": True,
+                   "details": {"merged_into": original.tracking_number if original else None}}]
+        for upload in attachments:
+            extension = check_attachment(upload)
+            # A generated name: the submitter's file name is kept only as data, never as a path.
+            stored = default_storage.save(f"appeals/{received_on:%Y/%m}/{uuid.uuid4().hex}{extension}", upload)
+            attachment = Attachment.objects.create(appeal=appeal, file=stored, original_name=upload.name[:200], size=upload.size,
+                                                   content_type=ATTACHMENT_TYPES[extension])
+            events.append({"actor": audit_actor, "action": "appeals.attachment.add", "instance": attachment, "fresh": True})
+        audit.record_events(events)
+    return FileResult(appeal=appeal, merged=original is not None)
+
+
+def appeal_status_for(*, tracking_number: str, contact_phone: str | None = None, external_user_id: str | None = None) -> Appeal:
+    """The appeal a channel's user asks about; they must prove it is theirs (phone or WeChat id).
+
+    Answers ``NotFound`` alike for an unknown number and a wrong phone/id. A merged
+    duplicate answers with its original.
+    """
+    from qinqing.core.errors import NotFound
+
+    appeal = Appeal.objects.filter(tracking_number=(tracking_number or "").strip().upper()).select_related("handling_unit").first()
+    if appeal is None:
+        raise NotFound(field="tracking_number")
+    owned = False
+    if contact_phone:
+        from django.core.exceptions import ValidationError
+
+        from qinqing.core.identifiers import validate_mobile_phone
+
+        try:
+            digits = validate_mobile_phone(contact_phone)
+        except ValidationError:
+            digits = ""
+        owned = bool(digits) and appeal.contact_phone_index == blind_index(digits)
+    if not owned and external_user_id:
+        owned = bool(appeal.external_user_id) and appeal.external_user_id == external_user_id
+    if not owned:
+        raise NotFound(field="tracking_number")
+    if appeal.merged_into_id:
+        appeal = Appeal.objects.select_related("handling_unit").get(pk=appeal.merged_into_id)
+    return appeal
