@@ -89,3 +89,59 @@ def transfer_from_appeal(*, tracking_number: str, category: str, actor) -> Repor
         transaction.on_commit(lambda path=path: path.unlink(missing_ok=True))
     log.info("appeal transferred to supervision as report %s", report.number)
     return report
+
+
+_APPEAL_CHANNEL = {Channel.WEB: "web_portal", Channel.WECHAT: "wechat", Channel.SMS: "sms", Channel.LETTER: "letter",
+                   Channel.PHONE: "hotline", Channel.VISIT: "visit", Channel.APPEALS: "web_portal"}
+
+
+def _appeal_file():
+    try:
+        from qinqing.appeals.intake.services import appeal_file
+    except ImportError:  # before the appeals intake package existed
+        from qinqing.appeals.services import appeal_file
+    return appeal_file
+
+
+def transfer_to_appeals(*, report: Report, actor):
+    """The other way: a report that is really an enterprise's question or demand becomes an appeal, and
+    the report (its messages, attachments and assignments) is deleted from supervision.
+
+    Only an inspector assigned to the report (who has read it), only before it was disposed of; the
+    reporter's receipt code then opens nothing (the appeal's acknowledgement reaches a mobile number
+    the reporter gave)."""
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .models import Assignment, Attachment, EarlyReminder, Message, Status, TypicalCase
+
+    if not services.is_assigned(actor, report):
+        raise NotFound()
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        if locked.status not in (Status.RECEIVED, Status.ACCEPTED) or locked.channel == Channel.CONDUCT:
+            raise ServiceError(_("Only a report not yet disposed of, and not a conduct lead, can be moved to the appeals pool."),
+                               code="invalid_transition", field="status")
+        if EarlyReminder.objects.filter(report=locked).exists() or TypicalCase.objects.filter(report=locked).exists():
+            raise ServiceError(_("A reminder or a typical case refers to this report; it stays in supervision."),
+                               code="not_transferable", field="status")
+        phone = locked.reporter_contact if re.fullmatch(r"1[3-9]\d{9}", locked.reporter_contact or "") else ""
+        uploads = [SimpleUploadedFile(row.name, services.attachment_bytes(row), content_type=row.content_type)
+                   for row in Attachment.objects.filter(report=locked)]
+        result = _appeal_file()(channel=_APPEAL_CHANNEL.get(locked.channel, "web_portal"), title=locked.text[:40], content=locked.text,
+                                actor=actor, contact_name=locked.reporter_name if locked.real_name else "", contact_phone=phone,
+                                attachments=uploads)
+        events = []
+        for model in (Attachment, Message, Assignment):
+            for row in model.objects.filter(report=locked):
+                events.append({"actor": actor, "action": f"supervision.{model._meta.model_name}.transferred", "instance": row,
+                               "object_id": row.pk, "deleted": True, "details": {"article": "17"}})
+                row.delete()
+        number, pk = locked.number, locked.pk
+        locked.delete()
+        events.append({"actor": actor, "action": "supervision.report.transferred_to_appeals", "object_type": Report._meta.label,
+                       "object_id": pk, "deleted": True, "details": {"article": "17", "appeal": result.appeal.tracking_number}})
+        audit.record_events(events)
+    log.info("report %s moved to the appeals pool as %s", number, result.appeal.tracking_number)
+    return result.appeal

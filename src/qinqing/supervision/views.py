@@ -455,3 +455,21 @@ def transfers(request):
     return render(request, "supervision/transfers.html", {
         "rows": transfer.transferable_appeals().select_related("handling_unit")[:200], "categories": PUBLIC_CATEGORIES,
         "error": error, "values": request.POST}, status=error.status if error else 200)
+
+
+@require_POST
+@found_or_404
+def report_to_appeals(request, pk):
+    from . import transfer
+
+    report = selectors.report_for(request.user, pk)
+    try:
+        appeal = transfer.transfer_to_appeals(report=report, actor=request.user)
+    except NotFound:
+        raise
+    except ServiceError as error:
+        messages.error(request, error.text())
+        return redirect("supervision:report_detail", pk=pk)
+    messages.success(request, _("Moved to the appeals pool as %(number)s; nothing of it is left in supervision.")
+                     % {"number": appeal.tracking_number})
+    return redirect("supervision:queue")
