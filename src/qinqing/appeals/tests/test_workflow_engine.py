@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from qinqing.core import workflow
-from qinqing.core.errors import Conflict, PermissionDeniedError
+from qinqing.core.errors import ConflictError, PermissionDeniedError
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
 
@@ -89,7 +89,7 @@ def test_a_reply_to_an_appeal_answered_meanwhile_is_refused(make_user):
     appeal, supervisor, handler = _in_progress(make_user)
     stale = type(appeal).objects.get(pk=appeal.pk)
     workflow_services.appeal_reply(appeal=appeal, text="第一次答复", actor=handler)
-    with pytest.raises(Conflict) as raised:
+    with pytest.raises(ConflictError) as raised:
         workflow_services.appeal_reply(appeal=stale, text="第二次答复", actor=supervisor)
     assert (raised.value.code, raised.value.field, raised.value.status) == ("invalid_transition", "status", 409)
     appeal.refresh_from_db()
