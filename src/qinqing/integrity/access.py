@@ -54,6 +54,7 @@ declare(
     Page("integrity:bribery_answer", CREDIT, actions=("integrity.bribery.*",)),
     Page("integrity:bribery_letter", (*CREDIT, *ENTERPRISE), sees_all=CREDIT),
     Page("integrity:bribery_verify", PUBLIC),
+    Page("integrity:public", PUBLIC),  # the entries an administrator chose to publish to the public
     Operation("GET /integrity/eligibility", ASKERS, scope="integrity:query"),
     Operation("POST /integrity/eligibility/batch", ASKERS, scope="integrity:query"),
     Operation("GET /integrity/checks/{check_id}", ASKERS, scope="integrity:query"),

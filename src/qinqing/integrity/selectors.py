@@ -110,3 +110,9 @@ def bribery_by_code(code: str):
     if row is None:
         raise NotFound()
     return row
+
+
+def public_listings():
+    """Listings published to the public with a restriction in force today (article 21: publication per entry)."""
+    today = clock.today()
+    return listings(state="in_force").filter(publication="public").filter(restrictions__end__gte=today).distinct()

@@ -20,6 +20,7 @@ urlpatterns = [
     path("bribery/<int:pk>/answer/", views.bribery_answer, name="bribery_answer"),
     path("bribery/<int:pk>/letter.pdf", views.bribery_letter, name="bribery_letter"),
     path("bribery/verify/", views.bribery_verify, name="bribery_verify"),
+    path("public/", views.public_listings, name="public"),
     path("comprehensive/", views.comprehensive_page, name="comprehensive"),
     path("comprehensive/<int:pk>/", views.comprehensive_detail, name="comprehensive_detail"),
 ]

@@ -361,3 +361,11 @@ def bribery_verify(request):
         except NotFound:
             query = None
     return render(request, "integrity/bribery_verify.html", {"code": code, "query": query})
+
+
+@login_not_required
+def public_listings(request):
+    """Public: the entries published to the public, restrictions in force today; credit codes, no ID numbers."""
+    page = _page(request, selectors.public_listings())
+    rows = [row for row in _listing_rows(page.object_list, clock.today()) if not row["listing"].is_person]
+    return render(request, "integrity/public.html", {"page": page, "rows": rows})

@@ -55,3 +55,14 @@ def test_the_enterprise_sees_its_own_record_and_objects(client, make_user, froze
     assert response.status_code == 302 and Application.objects.get().listing == listing
     assert client.post("/integrity/mine/", {"listing": other.pk, "kind": "objection", "text": "x"}).status_code == 404
     assert client.get("/integrity/").status_code == 403
+
+
+def test_only_entries_published_to_the_public_appear_on_the_public_page(client, frozen_clock):
+    frozen_clock("2026-11-30 10:00")
+    public = make_listing(enterprise=directory.make_enterprise(name="公开失信有限公司"), publication="public")
+    internal = make_listing(enterprise=directory.make_enterprise(name="内部共享有限公司"), publication="authorities")
+    person = make_listing(person=directory.make_person(name="个人甲"), publication="public")
+    ended = make_listing(enterprise=directory.make_enterprise(name="已到期有限公司"), publication="public",
+                         start=datetime.date(2022, 1, 1), end=datetime.date(2024, 12, 31))
+    page = client.get("/integrity/public/").content.decode()  # anonymous
+    assert public.number in page and internal.number not in page and person.number not in page and ended.number not in page
