@@ -11,3 +11,4 @@ class IntegrityConfig(AppConfig):
         from qinqing.core import tabular
 
         tabular.register_importer("listings", "qinqing.integrity.importing.import_file")
+        tabular.register_importer("records", "qinqing.integrity.importing.import_records_file")

@@ -1,4 +1,10 @@
-"""``./qinqing import listings FILE [--json] [--dry-run]``: blacklist decisions from .xlsx or .csv.
+"""``./qinqing import listings|records FILE [--json] [--dry-run]``: blacklist decisions and records from .xlsx or .csv.
+
+Records (``import records``): 统一社会信用代码 or 公民身份号码, 名称, 记录类型 (荣誉, 廉洁记录证明, 履行廉洁承诺,
+违反廉洁承诺, 行贿犯罪, 违反六要求, or an outside list: 失信被执行人, 重大税收违法, 政府采购严重违法失信), 标题,
+来源, 日期, 失效日期, 证据; one record per row through ``services.record_add``.
+
+Listings:
 
 Columns (Chinese headers, English aliases accepted): 统一社会信用代码 (an enterprise) or 公民身份号码
 (a person), 名称, 列入原因, 限制措施, 起始日期, 截止日期, 决定文书号; optionally 列入类型 (失信 /
@@ -221,3 +227,107 @@ def import_file(source, *, filename: str | None = None, actor=None, dry_run: boo
     rows = list(rows)
     progress = progress_factory(len(rows)) if progress_factory else None
     return import_rows(rows, actor=actor or SystemActor("import"), dry_run=dry_run, progress=progress)
+
+
+# --- integrity records (outside lists among them): ./qinqing import records FILE ------------------------------------
+RECORD_COLUMNS = [
+    Column("uscc", "统一社会信用代码", ("信用代码", "uscc")),
+    Column("id_number", "公民身份号码", ("身份证号", "身份证号码", "id_number")),
+    Column("name", "名称", ("企业名称", "姓名", "name")),
+    Column("kind", "记录类型", ("类型", "名单", "kind", "list")),
+    Column("title", "标题", ("事由", "title")),
+    Column("source", "来源", ("来源单位", "source")),
+    Column("occurred_on", "日期", ("列入日期", "认定日期", "date", "occurred_on")),
+    Column("expires_on", "失效日期", ("移出日期", "有效期至", "expires_on")),
+    Column("evidence", "证据", ("文书", "evidence")),
+]
+# 记录类型 in Chinese: the record kinds, and the three outside lists (kind external_list).
+RECORD_KINDS = {
+    "荣誉": ("honour", ""), "廉洁记录证明": ("clean_record", ""), "履行廉洁承诺": ("pledge_kept", ""),
+    "违反廉洁承诺": ("pledge_broken", ""), "行贿犯罪": ("bribery_conviction", ""), "违反六要求": ("requirement_breach", ""),
+    "失信被执行人": ("external_list", "dishonest_debtor"), "重大税收违法": ("external_list", "major_tax_violation"),
+    "政府采购严重违法失信": ("external_list", "procurement_violation"),
+}
+
+
+def record_aliases() -> dict[str, str]:
+    return {normalise_header(text): column.name for column in RECORD_COLUMNS for text in (column.header, column.name, *column.aliases)}
+
+
+def clean_record_row(values: dict[str, str]) -> tuple[dict, list[RowInvalid]]:
+    errors: list[RowInvalid] = []
+    cleaned: dict = {"name": values.get("name", "").strip()[:200], "title": values.get("title", "").strip()[:300],
+                     "source": values.get("source", "").strip()[:200], "evidence": values.get("evidence", "").strip()}
+    for name in ("name", "kind", "source", "occurred_on"):
+        if not values.get(name, "").strip():
+            errors.append(RowInvalid(name, _("%(field)s is required.") % {"field": name}))
+    uscc, id_number = values.get("uscc", "").strip(), values.get("id_number", "").strip()
+    if bool(uscc) == bool(id_number):
+        errors.append(RowInvalid("uscc", _("Give either 统一社会信用代码 (an enterprise) or 公民身份号码 (a person), one of them.")))
+    elif uscc:
+        try:
+            cleaned["uscc"] = validate_uscc(uscc)
+        except ValidationError as error:
+            errors.append(RowInvalid("uscc", error.messages[0]))
+    else:
+        try:
+            cleaned["id_number"] = validate_resident_id(id_number)
+        except ValidationError as error:
+            errors.append(RowInvalid("id_number", error.messages[0]))
+    kind = values.get("kind", "").strip()
+    if kind:
+        if kind not in RECORD_KINDS:
+            errors.append(RowInvalid("kind", _("%(value)s is not a record kind; use one of: %(allowed)s.")
+                                     % {"value": kind, "allowed": "、".join(RECORD_KINDS)}))
+        else:
+            cleaned["kind"], cleaned["external_list"] = RECORD_KINDS[kind]
+            cleaned["title"] = cleaned["title"] or kind
+    for name in ("occurred_on", "expires_on"):
+        if values.get(name, "").strip():
+            try:
+                cleaned[name] = _date(values[name], name)
+            except RowInvalid as error:
+                errors.append(error)
+    return cleaned, errors
+
+
+def import_record_rows(rows: Iterable[Row], *, actor, dry_run: bool = False, progress=None) -> ImportReport:
+    """One record per good row through ``services.record_add``; a row equal to a stored record (same party, kind,
+    list, title and date) is unchanged, so re-importing a list adds nothing."""
+    from .models import IntegrityRecord
+
+    report = ImportReport(kind="records", dry_run=dry_run)
+    with transaction.atomic():
+        for row in rows:
+            cleaned, errors = clean_record_row(row.values)
+            if errors:
+                report.rejected += [Rejection(row.number, error.field, str(error.message)) for error in errors]
+                continue
+            party = ({"uscc": cleaned["uscc"]} if cleaned.get("uscc") else {"id_index": blind_index(cleaned["id_number"])})
+            if IntegrityRecord.objects.filter(**party, kind=cleaned["kind"], external_list=cleaned["external_list"],
+                                              title=cleaned["title"], occurred_on=cleaned["occurred_on"]).exists():
+                report.unchanged += 1
+                continue
+            try:
+                with transaction.atomic():
+                    services.record_add(uscc=cleaned.get("uscc", ""), id_number=cleaned.get("id_number", ""), name=cleaned["name"],
+                                        kind=cleaned["kind"], external_list=cleaned["external_list"], title=cleaned["title"],
+                                        source=cleaned["source"], evidence=cleaned["evidence"], occurred_on=cleaned["occurred_on"],
+                                        expires_on=cleaned.get("expires_on"), actor=actor)
+            except ServiceError as error:
+                report.rejected.append(Rejection(row.number, error.field or "", error.text()))
+                continue
+            report.imported += 1
+            if progress:
+                progress(1)
+        if dry_run:
+            transaction.set_rollback(True)
+    report.rejected.sort(key=lambda rejection: rejection.row)
+    return report
+
+
+def import_records_file(source, *, filename: str | None = None, actor=None, dry_run: bool = False, progress_factory=None) -> ImportReport:
+    _fields, rows = read_rows(source, filename=filename, aliases=record_aliases())
+    rows = list(rows)
+    progress = progress_factory(len(rows)) if progress_factory else None
+    return import_record_rows(rows, actor=actor or SystemActor("import"), dry_run=dry_run, progress=progress)

@@ -52,3 +52,27 @@ def test_good_rows_become_listings_and_bad_rows_are_reported_by_row_and_field(tm
     assert not services.eligibility(id_number=person.resident_id, activity="honour").eligible
     again = run(path)
     assert again["imported"] == 0 and again["unchanged"] == 2 and Listing.objects.count() == 2
+
+
+def test_outside_lists_are_imported_as_records_with_the_row_report(tmp_path, frozen_clock):
+    from io import StringIO
+
+    from qinqing.integrity.models import IntegrityRecord
+
+    frozen_clock("2026-11-30 10:00")
+    enterprise = directory.make_enterprise(name="欠税有限公司")
+    path = tmp_path / "records.csv"
+    path.write_text(
+        "统一社会信用代码,公民身份号码,名称,记录类型,标题,来源,日期,失效日期\n"
+        f"{enterprise.uscc},,欠税有限公司,重大税收违法,,信用中国,2026-03-01,2029-02-28\n"
+        f"{enterprise.uscc},,欠税有限公司,区级诚信示范企业,,区工商联,2026-01-01,\n"
+        f"{directory.make_uscc()},,外地有限公司,失信被执行人,,人民法院,2026/05/01,\n", encoding="utf-8")
+    out = StringIO()
+    call_command("import", "records", str(path), "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["imported"] == 2 and [(r["row"], r["field"]) for r in report["rejected"]] == [(3, "kind")]
+    record = IntegrityRecord.objects.get(uscc=enterprise.uscc)
+    assert record.kind == "external_list" and record.external_list == "major_tax_violation" and record.polarity == "negative"
+    out = StringIO()
+    call_command("import", "records", str(path), "--json", stdout=out)
+    assert json.loads(out.getvalue())["unchanged"] == 2 and IntegrityRecord.objects.count() == 2
