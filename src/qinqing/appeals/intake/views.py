@@ -137,6 +137,18 @@ def portal_status(request):
 
 
 # --- SMS gateway ------------------------------------------------------------------------------
+def _report_keyword(channel: str, text: str, contact: str) -> str | None:
+    """A message starting with 举报 is a report (article 17): supervision files it, never the appeals pool.
+    Returns the reply, or None when the message is not a report (or supervision is not installed)."""
+    from django.apps import apps
+
+    if not apps.is_installed("qinqing.supervision"):
+        return None
+    from qinqing.supervision.channels import file_from_channel
+
+    return file_from_channel(channel=channel, text=text, contact=contact)
+
+
 def _sms_reply(phone: str, text: str) -> None:
     result = sms.send_sms(phone=phone, text=text)
     if not result.accepted:
@@ -169,6 +181,10 @@ def sms_webhook(request):
         return JsonResponse({"code": "invalid", "message": str(error)}, status=400)
 
     with translation.override(settings.LANGUAGE_CODE):
+        report_reply = _report_keyword("sms", message.text, message.phone)
+        if report_reply is not None:
+            _sms_reply(message.phone, report_reply)
+            return JsonResponse({"kind": "report"})
         tracking_number = sms.status_query_tracking_number(message.text)
         if tracking_number:
             try:
@@ -234,6 +250,9 @@ def wechat_webhook(request):
                     if appeals else _("Your message has been received."))
             return _wechat_reply(config, message, text, params)
         content = (message.content or "").strip()
+        report_reply = _report_keyword("wechat", content, f"wechat:{message.source}")
+        if report_reply is not None:
+            return _wechat_reply(config, message, report_reply, params)
         if wechat.is_status_request(content):
             return _wechat_reply(config, message, _wechat_status_reply(message.source), params)
         tracking_number = sms.status_query_tracking_number(content)
