@@ -43,3 +43,12 @@ def file_from_channel(*, channel: str, text: str, contact: str) -> str | None:
         return error.text()
     return _("Your report %(number)s was received by the discipline office. Receipt code %(code)s (shown only now; keep it): "
              "with it you read the replies on the report page.") % {"number": report.number, "code": code}
+
+
+def file_from_mailbox(*, title: str, content: str, contact_name: str, contact_phone: str, client: str):
+    """A message the district head's mailbox received under "Report (not handled here)": a sealed
+    report (real-name when the writer gave a name and a phone number), never an appeal."""
+    real_name = bool(contact_name and contact_phone)
+    text = f"{title}\n\n{content}" if title else content
+    return services.report_submit(text=text, category=Category.OTHER, real_name=real_name, reporter_name=contact_name if real_name else "",
+                                  reporter_contact=contact_phone, channel=Channel.WEB, client=client)

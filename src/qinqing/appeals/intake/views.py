@@ -82,6 +82,9 @@ def portal_mailbox(request):
                     # Unmatched names are kept with the text so nothing the person wrote is lost.
                     given = _("Enterprise (as given): %(name)s") % {"name": data["enterprise_name"]}
                     content = given + "\n\n" + content
+                report_filed = _mailbox_report(request, form, data, content)
+                if report_filed is not None:
+                    return report_filed
                 try:
                     result = services.appeal_file(
                         channel=Channel.WEB_PORTAL, title=data["title"], content=content,
@@ -137,6 +140,28 @@ def portal_status(request):
 
 
 # --- SMS gateway ------------------------------------------------------------------------------
+def _mailbox_report(request, form, data, content):
+    """The mailbox's "Report (not handled here)" goes to supervision's sealed channel (article 17), never into
+    the appeals pool: the receipt page with the code, the form again when refused, or None (another category, or
+    no supervision installed)."""
+    from django.apps import apps
+
+    from qinqing.appeals.models import Category
+
+    if data.get("category") != Category.NOT_OURS or not apps.is_installed("qinqing.supervision"):
+        return None
+    from qinqing.supervision.channels import file_from_mailbox
+    from qinqing.supervision.services import client_of
+
+    try:
+        report, code = file_from_mailbox(title=data["title"], content=content, contact_name=data["contact_name"],
+                                         contact_phone=data["contact_phone"], client=client_of(request))
+    except ServiceError as error:
+        _apply_service_error(form, error)
+        return render(request, "appeals/portal_mailbox.html", {"form": form}, status=error.status)
+    return render(request, "supervision/report_filed.html", {"code": code, "report": report})
+
+
 def _report_keyword(channel: str, text: str, contact: str) -> str | None:
     """A message starting with 举报 is a report (article 17): supervision files it, never the appeals pool.
     Returns the reply, or None when the message is not a report (or supervision is not installed)."""

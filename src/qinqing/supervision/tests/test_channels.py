@@ -52,3 +52,12 @@ def test_a_wechat_report_is_answered_with_the_receipt_code_and_files_no_appeal(c
     assert not Appeal.objects.exists()
     ordinary = wechat_tests.post_message(client, wechat_tests.text_message_xml("园区道路积水，请修缮"))
     assert wechat_tests.reply_of(ordinary) and Appeal.objects.count() == 1
+
+
+def test_the_mailbox_report_category_goes_to_supervision(client):
+    response = client.post("/portal/appeals/", {"contact_name": "李四", "contact_phone": "13912345678", "category": "not_ours",
+                                         "title": "举报某科长", "content": TEXT})
+    assert response.status_code == 200 and 'data-testid="receipt-code"' in response.content.decode()
+    assert not Appeal.objects.exists()
+    report = Report.objects.get()
+    assert report.real_name and report.reporter_name == "李四" and TEXT in report.text and report.channel == "web"
