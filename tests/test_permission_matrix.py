@@ -254,7 +254,8 @@ def _page_kwargs(name: str, world) -> dict:
         "appeals_channels:operator_acknowledgement": {"tracking_number": own.appeal.tracking_number},
         "conduct:activity_detail": {"pk": own.activity.pk}, "conduct:activity_decide": {"pk": own.activity.pk},
         "conduct:activity_report": {"pk": own.activity.pk}, "conduct:letter_pdf": {"pk": own.activity.pk},
-        "conduct:recusal_decide": {"pk": own.recusal.pk}, "conduct:gift_receipt": {"pk": own.gift.pk},
+        "conduct:recusal_decide": {"pk": own.recusal.pk}, "conduct:recusal_oversee": {"pk": own.recusal.pk},
+        "conduct:gift_receipt": {"pk": own.gift.pk},
         "conduct:gift_receipt_pdf": {"pk": own.gift.pk}, "conduct:gift_hand_in": {"pk": own.gift.pk},
         "directory:unit_detail": {"pk": own.unit.pk}, "directory:unit_edit": {"pk": own.unit.pk},
         "directory:official_detail": {"pk": own.official.pk}, "directory:official_edit": {"pk": own.official.pk},
@@ -464,6 +465,8 @@ NOT_SCOPED = {
     "core:calendar_edit": "administrators only",
     "core:calendar_notice": "administrators only",
     "conduct:gift_hand_in": "the discipline office takes in any official's gift",
+    "conduct:recusal_oversee": "district leaders and administrators decide any official's recusal but their own "
+                               "(conduct/tests/test_recusal_oversight.py)",
     "directory:unit_detail": "units are public bodies (article 2)",
     "directory:unit_edit": "administrators only",
     "directory:official_edit": "administrators only",
@@ -556,12 +559,7 @@ def _action_cases():
 
 # Transitions the workflow admits a role to that no page or operation offers that role yet: (action, role) -> why.
 # Each is an xfail(strict): once a page serves it, the case passes and the entry must go.
-KNOWN_GAPS = {
-    ("conduct.recusal.approve", Role.DISTRICT_LEADER): "oversight may decide recusals in the service; no page lists them yet",
-    ("conduct.recusal.approve", Role.ADMINISTRATOR): "oversight may decide recusals in the service; no page lists them yet",
-    ("conduct.recusal.reject", Role.DISTRICT_LEADER): "oversight may decide recusals in the service; no page lists them yet",
-    ("conduct.recusal.reject", Role.ADMINISTRATOR): "oversight may decide recusals in the service; no page lists them yet",
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 @pytest.mark.parametrize(("action", "role", "api_key"), list(_action_cases()))

@@ -15,6 +15,8 @@ OFFICIAL = (Role.OFFICIAL,)
 LEADER = (Role.SUPERVISING_LEADER,)
 # The discipline office and administrators see every official's conduct records.
 INSPECTORS = (Role.DISCIPLINE_INSPECTOR, Role.ADMINISTRATOR)
+# District leaders and administrators may decide any official's recusal (conduct.services.OVERSIGHT), never their own.
+OVERSIGHT = (Role.DISTRICT_LEADER, Role.ADMINISTRATOR)
 STAFF = (Role.OFFICIAL, Role.SUPERVISING_LEADER, Role.DISTRICT_LEADER, Role.DISCIPLINE_INSPECTOR, Role.ADMINISTRATOR,
          Role.DEPARTMENT_HANDLER)
 
@@ -42,6 +44,9 @@ declare(
          tile=Tile("conduct_approvals", _("Approvals"), _("Approve or refuse enterprise-event requests and recusals."),
                    _("Article 14"))),
     Page("conduct:recusal_decide", LEADER, actions=("conduct.recusal.approve", "conduct.recusal.reject")),
+    Page("conduct:recusals_pending", OVERSIGHT, menu="conduct", label=_("Recusals to decide"), order=55,
+         actions=("conduct.recusal.approve", "conduct.recusal.reject")),
+    Page("conduct:recusal_oversee", OVERSIGHT, sees_all=OVERSIGHT, actions=("conduct.recusal.approve", "conduct.recusal.reject")),
     Page("conduct:recusal_order", LEADER, menu="conduct", label=_("Order a recusal"), order=60),
     Page("conduct:red_flags", INSPECTORS, menu="conduct", label=_("Red flags"), order=70,
          tile=Tile("conduct_red_flags", _("Conduct red flags"),

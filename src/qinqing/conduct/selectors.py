@@ -17,7 +17,7 @@ from qinqing.core.errors import NotFound
 from qinqing.core.roles import has_role
 from qinqing.directory.selectors import official_for_user
 
-from .access import INSPECTORS
+from .access import INSPECTORS, OVERSIGHT
 from .models import (
     ActivityRequest,
     ActivityStatus,
@@ -150,6 +150,38 @@ def access_recusal_to_decide(user, pk):
     from .models import Recusal
 
     recusal = Recusal.objects.filter(pk=pk, official__supervising_leader__user=user).select_related("official").first()
+    if recusal is None:
+        raise NotFound()
+    return recusal
+
+
+def is_oversight(user) -> bool:
+    """District leaders and administrators: they may decide any official's recusal (conduct.access.OVERSIGHT)."""
+    return bool(getattr(user, "is_authenticated", False)) and (user.is_superuser or has_role(user, *OVERSIGHT))
+
+
+def recusals_for_oversight(user):
+    """For district leaders and administrators: every recusal of an official that is not theirs
+    (none for anyone else). Their own recusal is never theirs to decide."""
+    from .models import Recusal
+
+    if not is_oversight(user):
+        return Recusal.objects.none()
+    return (Recusal.objects.exclude(official__user=user)
+            .select_related("official__person", "official__unit", "official__supervising_leader__person", "enterprise"))
+
+
+def recusals_pending_for_oversight(user):
+    """Recusal applications and reports awaiting a decision, oldest first, for district leaders and administrators."""
+    from .models import RecusalStatus
+
+    return (recusals_for_oversight(user).filter(status__in=[RecusalStatus.PENDING, RecusalStatus.REPORTED])
+            .order_by("created_at", "pk"))
+
+
+def access_recusal_for_oversight(user, pk):
+    """Any official's recusal but the user's own, decided or not, for oversight (NotFound otherwise)."""
+    recusal = recusals_for_oversight(user).filter(pk=pk).first()
     if recusal is None:
         raise NotFound()
     return recusal

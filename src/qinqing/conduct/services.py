@@ -147,7 +147,9 @@ ACTORS = {
     OWNER: ActorRule(_is_official_themselves, roles=(), label=_("The official themselves")),
     SUPERVISING_LEADER: ActorRule(lambda actor, obj: _is_supervising_leader(actor, obj.official), roles=(Role.SUPERVISING_LEADER,),
                                   label=_("The official's supervising leader")),
-    OVERSIGHT: ActorRule(_is_oversight, roles=(Role.DISTRICT_LEADER, Role.ADMINISTRATOR), label=_("District leader or administrator")),
+    # never on their own request or recusal
+    OVERSIGHT: ActorRule(lambda actor, obj: _is_oversight(actor) and not _is_official_themselves(actor, obj),
+                         roles=(Role.DISTRICT_LEADER, Role.ADMINISTRATOR), label=_("District leader or administrator")),
     DISCIPLINE_OFFICE: ActorRule(_is_discipline_office, roles=(Role.DISCIPLINE_INSPECTOR,), label=_("Discipline office")),
 }
 

@@ -252,6 +252,38 @@ def recusal_order(request):
     return render(request, "conduct/recusal_order.html", {"form": form, "ordered": ordered})
 
 
+# --- district leaders and administrators: recusals awaiting a decision -------------------------------------
+def _recusals_pending_page(request, *, failed=None, error: ServiceError | None = None):
+    recusals = selectors.recusals_pending_for_oversight(request.user)[:500]
+    context = {"recusals": recusals, "failed": failed, "error": error.text() if error else "",
+               "reason": request.POST.get("reason", "") if failed else ""}
+    return render(request, "conduct/recusals_pending.html", context, status=error.status if error else 200)
+
+
+def recusals_pending(request):
+    """District leaders and administrators see every official's recusal awaiting a decision (but their
+    own) and decide it for the supervising leader (article 15 item 7)."""
+    return _recusals_pending_page(request)
+
+
+@require_POST
+@found_or_404
+def recusal_oversee(request, pk):
+    """Decide one recusal from the oversight list: 404 for an unknown one or the user's own, 409 when it
+    was decided meanwhile; the refusal comes back on the list next to that recusal."""
+    recusal = selectors.access_recusal_for_oversight(request.user, pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision not in ("approve", "reject"):
+            raise ServiceError(_("Choose whether the official recuses or not."), code="required", field="decision")
+        services.recusal_decide(recusal=recusal, approve=decision == "approve", reason=request.POST.get("reason", ""),
+                                actor=request.user)
+    except ServiceError as error:
+        return _recusals_pending_page(request, failed=recusal, error=error)
+    messages.success(request, _("Decision recorded."))
+    return redirect("conduct:recusals_pending")
+
+
 # --- administrator: rules ---------------------------------------------------------------------------------
 @found_or_404
 def rules_edit(request):
