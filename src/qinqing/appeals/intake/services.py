@@ -53,14 +53,17 @@ TRACKING_NUMBERS = numbering.Series("appeals.tracking", "SQ{period}{number:06d}"
 _ORIGINAL_COLUMNS = ("id", "tracking_number", "title", "content", "content_fingerprint", "due_at", "channel")
 
 
-def _find_original(*, enterprise, phone_index: str, fingerprint: str, normalised: str, since) -> Appeal | None:
-    """An earlier, unmerged appeal from the same enterprise or phone with near-identical text.
+def _find_original(*, enterprise, phone_index: str, fingerprint: str, normalised: str, since,
+                   external_user_id: str = "") -> Appeal | None:
+    """An earlier, unmerged appeal from the same enterprise, phone or WeChat openid with near-identical text.
 
     Plain SQL (one branch per identity, each driven by its index; runs on every filing)."""
     branches, params = [], []
     table = connection.ops.quote_name(Appeal._meta.db_table)
     columns = ", ".join(_ORIGINAL_COLUMNS)
-    for column, value in (("enterprise_id", enterprise.pk if enterprise is not None else None), ("contact_phone_index", phone_index)):
+    identities = (("enterprise_id", enterprise.pk if enterprise is not None else None), ("contact_phone_index", phone_index),
+                  ("external_user_id", external_user_id))
+    for column, value in identities:
         if value:
             branches.append(f"SELECT {columns}, received_at FROM {table} WHERE {column} = %s AND received_at >= %s AND merged_into_id IS NULL")  # noqa: S608 (model metadata)
             params += [value, since]
@@ -177,7 +180,8 @@ def appeal_file(
         limits = limit_values(LimitKey.DUPLICATE_WINDOW_HOURS, LimitKey.ACKNOWLEDGE)
         window = datetime.timedelta(hours=limits[LimitKey.DUPLICATE_WINDOW_HOURS])
         original = _find_original(
-            enterprise=enterprise, phone_index=phone_index, fingerprint=fingerprint, normalised=normalised, since=received_at - window
+            enterprise=enterprise, phone_index=phone_index, fingerprint=fingerprint, normalised=normalised, since=received_at - window,
+            external_user_id=(external_user_id or "").strip(),
         )
         due_at = None
         due: Due | None = None

@@ -2,6 +2,7 @@
 "查询"/"进度" answers with the sender's own appeals. Messages are built and signed as WeChat does."""
 
 import hashlib
+import secrets
 import time
 
 import pytest
@@ -53,8 +54,13 @@ def text_message_xml(content: str, *, openid: str = OPENID, message_id: int | No
     )
 
 
-def signed_query(token: str = TOKEN, **extra) -> dict:
-    timestamp, nonce = str(int(time.time())), "1514711492"
+def new_nonce() -> str:
+    """WeChat sends a fresh numeric nonce with every request (its retries included)."""
+    return str(secrets.randbelow(10**10))
+
+
+def signed_query(token: str = TOKEN, *, timestamp: str | None = None, nonce: str | None = None, **extra) -> dict:
+    timestamp, nonce = timestamp or str(int(time.time())), nonce or new_nonce()
     return {"signature": wechat_signature(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
             "openid": OPENID, **extra}
 
@@ -143,7 +149,7 @@ def test_status_request_from_another_user_does_not_show_someone_elses_appeal(cli
 def test_safe_mode_decrypts_the_message_and_encrypts_the_reply(client, settings):
     settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "WECHAT_ENCODING_AES_KEY": ENCODING_AES_KEY}
     crypto = WeChatCrypto(TOKEN, ENCODING_AES_KEY, APP_ID)
-    timestamp, nonce = str(int(time.time())), "98765"
+    timestamp, nonce = str(int(time.time())), new_nonce()
     encrypted = crypto.encrypt_message(text_message_xml("安全模式下的诉求：请协调解决物流车辆通行证。"), nonce, timestamp)
     msg_signature = xmltodict.parse(encrypted)["xml"]["MsgSignature"]
     query = {"signature": wechat_signature(TOKEN, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
@@ -160,9 +166,99 @@ def test_safe_mode_decrypts_the_message_and_encrypts_the_reply(client, settings)
 def test_safe_mode_message_with_a_forged_msg_signature_is_refused(client, settings):
     settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "WECHAT_ENCODING_AES_KEY": ENCODING_AES_KEY}
     crypto = WeChatCrypto(TOKEN, ENCODING_AES_KEY, APP_ID)
-    timestamp, nonce = str(int(time.time())), "98765"
+    timestamp, nonce = str(int(time.time())), new_nonce()
     encrypted = crypto.encrypt_message(text_message_xml("伪造"), nonce, timestamp)
     query = {"signature": wechat_signature(TOKEN, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
              "openid": OPENID, "encrypt_type": "aes", "msg_signature": "0" * 40}
     assert post_message(client, encrypted, query=query).status_code == 403
     assert Appeal.objects.count() == 0
+
+
+def encrypted_post(client, xml: str, *, timestamp: str | None = None, nonce: str | None = None):
+    """A safe-mode message exactly as WeChat sends it: the Encrypt envelope, encrypt_type=aes, msg_signature."""
+    crypto = WeChatCrypto(TOKEN, ENCODING_AES_KEY, APP_ID)
+    timestamp, nonce = timestamp or str(int(time.time())), nonce or new_nonce()
+    encrypted = crypto.encrypt_message(xml, nonce, timestamp)
+    msg_signature = xmltodict.parse(encrypted)["xml"]["MsgSignature"]
+    query = {"signature": wechat_signature(TOKEN, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
+             "openid": OPENID, "encrypt_type": "aes", "msg_signature": msg_signature}
+    return post_message(client, encrypted, query=query)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("age_seconds", [30 * 24 * 3600, 600, -600])
+def test_a_callback_signed_long_ago_or_in_the_future_is_refused_and_nothing_is_stored(client, age_seconds):
+    """A request captured 30 days (or 10 minutes) ago, correctly signed, replayed today."""
+    query = signed_query(timestamp=str(int(time.time()) - age_seconds))
+    response = post_message(client, text_message_xml("三十天前截获的消息，今天重放"), query=query)
+    assert response.status_code == 403
+    assert Appeal.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_same_timestamp_and_nonce_twice_is_refused_and_files_nothing_more(client):
+    query = signed_query()
+    first = post_message(client, text_message_xml("第一次发送的诉求：园区道路积水严重。"), query=query)
+    assert first.status_code == 200
+    # The captured request replayed with another body (another openid, another MsgId): same signature.
+    replayed = post_message(client, text_message_xml("伪造的诉求", openid="oForgedOpenid0000000000000000"), query=query)
+    assert replayed.status_code == 403
+    assert Appeal.objects.count() == 1
+    assert not Appeal.objects.filter(external_user_id="oForgedOpenid0000000000000000").exists()
+
+
+@pytest.mark.django_db
+def test_a_replayed_nonce_is_refused_by_every_process_through_the_shared_cache(client):
+    from qinqing.appeals.intake.channels import intake
+
+    query = signed_query()
+    # Another process already saw this pair: the shared cache remembers it, not this process's memory.
+    assert not intake.seen_before("wechat-nonce", f"{query['timestamp']}:{query['nonce']}", window_seconds=660)
+    assert post_message(client, text_message_xml("其他进程已经收到的请求"), query=query).status_code == 403
+    assert Appeal.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_safe_mode_refuses_a_plaintext_message_and_stores_nothing(client, settings):
+    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "WECHAT_ENCODING_AES_KEY": ENCODING_AES_KEY}
+    # Correctly signed by someone who knows the token, but not encrypted: encrypt_type left out, or "raw".
+    for extra in ({}, {"encrypt_type": "raw"}):
+        response = post_message(client, text_message_xml("明文消息冒充的诉求"), query=signed_query(**extra))
+        assert response.status_code == 403
+    assert Appeal.objects.count() == 0
+    response = encrypted_post(client, text_message_xml("安全模式下正常加密的诉求：请协调供电。"))
+    assert response.status_code == 200
+    assert Appeal.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_safe_mode_replay_of_an_encrypted_message_is_refused(client, settings):
+    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "WECHAT_ENCODING_AES_KEY": ENCODING_AES_KEY}
+    timestamp, nonce = str(int(time.time())), new_nonce()
+    xml = text_message_xml("加密消息被截获后重放")
+    assert encrypted_post(client, xml, timestamp=timestamp, nonce=nonce).status_code == 200
+    assert encrypted_post(client, xml, timestamp=timestamp, nonce=nonce).status_code == 403
+    assert Appeal.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_same_text_from_the_same_openid_is_merged_but_another_openid_files_its_own(client):
+    text = "开发区的污水管网接入申请已经两个月没有批复，请帮忙协调。"
+    post_message(client, text_message_xml(text))
+    repeat = reply_of(post_message(client, text_message_xml(text)))
+    original = Appeal.objects.get(merged_into__isnull=True)
+    assert original.tracking_number in repeat
+    assert Appeal.objects.get(merged_into=original).external_user_id == OPENID
+    other = "oAnotherUser0000000000000000"
+    post_message(client, text_message_xml(text, openid=other))
+    assert Appeal.objects.filter(external_user_id=other, merged_into__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_message_id_deduplication_is_per_openid_in_the_shared_cache(client):
+    xml = text_message_xml("同一个消息编号，两个不同的用户。", message_id=987654321)
+    post_message(client, xml)
+    other = "oSecondUser00000000000000000"
+    post_message(client, text_message_xml("另一个用户的消息，碰巧同一个编号。", openid=other, message_id=987654321))
+    assert Appeal.objects.filter(external_user_id=other).count() == 1
+    assert Appeal.objects.count() == 2

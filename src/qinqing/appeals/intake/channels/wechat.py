@@ -3,10 +3,22 @@
 WeChat signs every callback with ``sha1(sorted([token, timestamp, nonce]))``; in safe
 mode the message itself is AES-encrypted and carries ``msg_signature``. We check the
 signature before reading the body, so a forged callback stores nothing.
+
+Replays: the signature covers only the token, ``timestamp`` and ``nonce``, so a captured
+request stays valid for ever unless the timestamp is bounded. A callback whose timestamp is
+more than ``WECHAT_MAX_CLOCK_SKEW_SECONDS`` (300) away from our clock is refused, and so is a
+(timestamp, nonce) pair already seen — remembered in the shared cache (``CACHES``) for twice
+that window, so every process and worker sees it. WeChat's own retries of an unanswered
+message come as new requests (new timestamp and nonce, same ``MsgId``); the view files them
+once by ``openid:MsgId``, again in the shared cache.
+
+Safe mode (``WECHAT_ENCODING_AES_KEY`` configured): WeChat sends ``encrypt_type=aes`` and the
+``Encrypt`` envelope; a message without it is plaintext and refused.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from wechatpy import parse_message
@@ -30,6 +42,7 @@ class WeChatConfig:
     token: str
     app_id: str = ""
     encoding_aes_key: str = ""
+    max_skew_seconds: int = 300
 
     @property
     def safe_mode(self) -> bool:
@@ -42,27 +55,50 @@ class WeChatConfig:
             token=config.get("WECHAT_TOKEN", ""),
             app_id=config.get("WECHAT_APP_ID", ""),
             encoding_aes_key=config.get("WECHAT_ENCODING_AES_KEY", ""),
+            max_skew_seconds=int(config.get("WECHAT_MAX_CLOCK_SKEW_SECONDS", 300)),
         )
 
     def crypto(self) -> WeChatCrypto:
         return WeChatCrypto(self.token, self.encoding_aes_key, self.app_id)
 
 
-def verify_callback(config: WeChatConfig, *, signature: str, timestamp: str, nonce: str) -> None:
+def verify_callback(config: WeChatConfig, *, signature: str, timestamp: str, nonce: str, now: float | None = None) -> None:
+    """The signature matches and the timestamp is within ``max_skew_seconds`` of our clock."""
     if not config.token:
         raise CallbackRejected("no WeChat token configured")
     try:
         check_signature(config.token, signature or "", timestamp or "", nonce or "")
     except InvalidSignatureException as error:
         raise CallbackRejected("signature mismatch") from error
+    try:
+        sent_at = int(timestamp)
+    except (TypeError, ValueError) as error:
+        raise CallbackRejected("timestamp is not an integer") from error
+    current = time.time() if now is None else now
+    if abs(current - sent_at) > config.max_skew_seconds:
+        raise CallbackRejected("stale timestamp")
+
+
+def refuse_replay(config: WeChatConfig, *, timestamp: str, nonce: str) -> None:
+    """Remember this (timestamp, nonce) in the shared cache; refuse it if it was seen before.
+    Called after the signature was verified, so forged requests cannot fill the cache."""
+    from .intake import seen_before
+
+    if not nonce:
+        raise CallbackRejected("missing nonce")
+    if seen_before("wechat-nonce", f"{timestamp}:{nonce}", window_seconds=2 * config.max_skew_seconds + 60):
+        raise CallbackRejected("replayed timestamp and nonce")
 
 
 def read_message(config: WeChatConfig, body: bytes, *, params) -> object:
-    """Verify and parse a POSTed message; in safe mode decrypt it first."""
+    """Verify and parse a POSTed message; in safe mode decrypt it first (plaintext is refused)."""
     verify_callback(config, signature=params.get("signature", ""), timestamp=params.get("timestamp", ""),
                     nonce=params.get("nonce", ""))
+    if config.safe_mode and params.get("encrypt_type", "raw") != "aes":
+        raise CallbackRejected("plaintext message in safe mode")
+    refuse_replay(config, timestamp=params.get("timestamp", ""), nonce=params.get("nonce", ""))
     xml = body
-    if config.safe_mode and params.get("encrypt_type", "raw") == "aes":
+    if config.safe_mode:
         try:
             xml = config.crypto().decrypt_message(
                 body, params.get("msg_signature", ""), params.get("timestamp", ""), params.get("nonce", "")
@@ -78,7 +114,7 @@ def read_message(config: WeChatConfig, body: bytes, *, params) -> object:
 def render_text_reply(config: WeChatConfig, message, text: str, *, params) -> str:
     """The passive reply XML; encrypted again when the message came encrypted."""
     xml = TextReply(content=text, message=message).render()
-    if config.safe_mode and params.get("encrypt_type", "raw") == "aes":
+    if config.safe_mode:
         return config.crypto().encrypt_message(xml, params.get("nonce", ""), params.get("timestamp", ""))
     return xml
 
