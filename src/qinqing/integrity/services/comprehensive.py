@@ -60,7 +60,7 @@ def comprehensive_start(*, enterprise, purpose: str, matter: str, actor) -> Comp
     answer = eligibility(enterprise=enterprise, activity=PURPOSE_ACTIVITY[purpose], caller=actor, purpose="integrity.comprehensive")
     lines = [_t("Grade %(grade)s, %(score)d points on %(day)s.") % {"grade": result.grade, "score": result.score,
                                                                      "day": clock.today().isoformat()}]
-    lines += [f"{c['date']} {c['kind_label']} {c['title']} ({c['source']}): {c['points']:+d} — {c['why']}" for c in result.contributions]
+    lines += [f"{c['date']} {c['kind_label']}：{c['title']}（{c['source']}）{c['points']:+d}，{c['why']}" for c in result.contributions]
     lines += [_t("Restricted: %(activity)s %(start)s–%(end)s, %(basis)s") % r for r in answer.restrictions]
     lines.append(_t("Eligibility check %(id)s") % {"id": answer.check_id})
     with transaction.atomic():

@@ -133,7 +133,7 @@ def listing_decide(*, kind: str, grounds: str, restrictions, actor, enterprise=N
         rows = Restriction.objects.bulk_create([Restriction(listing=listing, activity=a, start=s, end=e) for a, s, e in cleaned])
         rows = list(Restriction.objects.filter(listing=listing))
         record = IntegrityRecord.objects.create(
-            **party, kind=RecordKind.LISTING, polarity=Polarity.NEGATIVE, title=f"{listing.get_kind_display()} {number}",
+            **party, kind=RecordKind.LISTING, polarity=Polarity.NEGATIVE, title=f"{listing.get_kind_display()}（{number}）",
             source=_t("Blacklist decision %(number)s") % {"number": number}, evidence=listing.grounds, occurred_on=decided_on,
             expires_on=max(r.end for r in rows), listing=listing, recorded_by=user)
         has_account = party["enterprise"] is not None and EnterpriseMembership.objects.filter(enterprise=party["enterprise"]).exists()
