@@ -445,6 +445,7 @@ FOREIGN_PAGES = {
     "supervision:report_outcome": ("POST", lambda f: {"pk": f.report.pk}),
     "supervision:report_handover": ("POST", lambda f: {"pk": f.report.pk}),
     "supervision:report_to_appeals": ("POST", lambda f: {"pk": f.report.pk}),
+    "supervision:report_category": ("POST", lambda f: {"pk": f.report.pk}),
     "supervision:attachment": ("GET", lambda f: {"pk": f.report.pk, "attachment_id": 1}),
     "integrity:bribery_letter": ("GET", lambda f: {"pk": f.bribery.pk}),
 }

@@ -32,6 +32,7 @@ declare(
     Page("supervision:report_outcome", INSPECTORS),
     Page("supervision:report_handover", INSPECTORS),
     Page("supervision:report_to_appeals", INSPECTORS),
+    Page("supervision:report_category", INSPECTORS),
     Page("supervision:attachment", INSPECTORS),
     Page("supervision:rotation", INSPECTORS, menu="supervision", label=_("Handover on rotation"), order=60),
     Page("supervision:reminders", INSPECTORS, menu="supervision", label=_("Early reminders"), order=30,

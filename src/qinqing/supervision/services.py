@@ -865,3 +865,31 @@ def case_publish(*, case, actor):
         audit.record_events([{"actor": actor, "action": "supervision.case.publish", "instance": locked, "before": before,
                               "details": {"article": "18"}}])
     return locked
+
+
+def report_recategorise(*, report: Report, category: str, actor) -> Report:
+    """An assigned inspector corrects what a report is about (SMS, WeChat and mailbox reports arrive as "other");
+    the priority of article 17 follows: a real-name report of collusion or inaction is moved to the priority queue
+    (and, if already accepted, gets its verification deadline). A priority report cannot be moved out of it."""
+    if category not in Category.values:
+        raise ServiceError(_("Choose what the report is about."), code="invalid_category", field="category")
+    if not is_assigned(actor, report):
+        raise NotFound()
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        if locked.priority and not _priority(locked.real_name, category):
+            raise ServiceError(_("A real-name report of collusion or inaction stays in the priority queue until it is verified "
+                                 "(article 17)."), code="priority_must_verify", field="category")
+        before = audit.snapshot(locked)
+        locked.category = category
+        fields = ["category"]
+        if _priority(locked.real_name, category) and not locked.priority:
+            locked.priority = True
+            fields.append("priority")
+            if locked.accepted_on and locked.verify_due is None:
+                locked.verify_due = calendar.deadline(locked.accepted_on, deadlines().verify_days)
+                fields.append("verify_due")
+        locked.save(update_fields=fields)
+        audit.record_events([{"actor": actor, "action": "supervision.report.recategorise", "instance": locked, "before": before,
+                              "details": {"article": "17"}}])
+    return locked

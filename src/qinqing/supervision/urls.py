@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/<int:pk>/outcome/", views.report_outcome, name="report_outcome"),
     path("reports/<int:pk>/handover/", views.report_handover, name="report_handover"),
     path("reports/<int:pk>/to-appeals/", views.report_to_appeals, name="report_to_appeals"),
+    path("reports/<int:pk>/category/", views.report_category, name="report_category"),
     path("reports/<int:pk>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("rotation/", views.rotation, name="rotation"),
     path("reminders/", views.reminders, name="reminders"),

@@ -159,7 +159,7 @@ def report_detail(request, pk):
         "assignees": selectors.assignees(report), "inspectors": selectors.inspectors(),
         "actions": workflow.allowed_actions(services.REPORT_WORKFLOW, request.user, report),
         "disposals": [(d.value, d.label) for d in (Disposal.TALK_INQUIRY, Disposal.PRELIMINARY)],
-        "findings": Finding.choices, "forms": Form.choices, "behaviours": Behaviour.choices,
+        "findings": Finding.choices, "forms": Form.choices, "categories": Category.choices, "behaviours": Behaviour.choices,
         "message_kinds": [(k.value, k.label) for k in (MessageKind.REPLY, MessageKind.QUESTION)],
         "outcomes": list(report.outcomes.select_related("official__person", "unit")),
         "officials": Official.objects.select_related("person").filter(is_active=True).order_by("pk")[:500],
@@ -473,3 +473,11 @@ def report_to_appeals(request, pk):
     messages.success(request, _("Moved to the appeals pool as %(number)s; nothing of it is left in supervision.")
                      % {"number": appeal.tracking_number})
     return redirect("supervision:queue")
+
+
+@require_POST
+@found_or_404
+def report_category(request, pk):
+    report = selectors.report_for(request.user, pk)
+    return _done(request, pk, lambda: services.report_recategorise(report=report, category=request.POST.get("category", ""),
+                                                                    actor=request.user), _("Category recorded."))

@@ -303,3 +303,16 @@ def test_conduct_leads_arrive_once(office):
     assert services.leads_take_over() == "0 lead(s) taken over"
     report = Report.objects.get(channel="conduct")
     assert report.subject_official == official and report.lead is not None
+
+
+def test_recategorising_moves_a_real_name_report_into_the_priority_queue_and_not_out(office):
+    inspector, _other = office
+    report, _ = _submit(category="other")
+    assert not report.priority
+    services.assign(report=report, inspector=inspector, actor=inspector)
+    services.report_accept(report=report, actor=inspector)
+    report = services.report_recategorise(report=report, category="inaction", actor=inspector)
+    assert report.priority and report.verify_due == calendar.deadline(datetime.date(2026, 11, 30), 60)
+    with pytest.raises(ServiceError) as refused:
+        services.report_recategorise(report=report, category="other", actor=inspector)
+    assert refused.value.code == "priority_must_verify"
