@@ -197,10 +197,6 @@ def may_open(user, url_name: str) -> bool:
     return declared is not None and declared.allows(user)
 
 
-def roles_of(url_name: str) -> tuple[str, ...] | _Audience:
-    return _REGISTRY.pages[url_name].roles
-
-
 # --- pages --------------------------------------------------------------------------------------------------
 class AccessMiddleware:
     """Every page request is checked against its declaration, found by URL name.

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import connection, models
 
 from . import clock, db
 from .audit_registry import _AUDITED, audited, audited_models, default_mask  # noqa: F401 (re-exported)
@@ -451,8 +451,3 @@ def _set_maintenance(on: bool) -> None:
     else:
         connection.ensure_connection()
         connection.qinqing_audit_maintenance = on
-
-
-def atomic_service(func):
-    """Decorator for service functions: one transaction around the whole write."""
-    return transaction.atomic(func)

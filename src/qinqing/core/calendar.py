@@ -256,8 +256,3 @@ def next_year_warning(today: datetime.date | None = None) -> dict | None:
         return None
     return {"year": year, "provisional": current.provisional_year == year,
             "days_left": (datetime.date(year, 1, 1) - today).days}
-
-
-def holiday_name(day: datetime.date) -> str:
-    """The name of the holiday or make-up workday on ``day`` ("" for an ordinary day)."""
-    return snapshot().names.get(day, "")

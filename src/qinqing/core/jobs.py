@@ -175,10 +175,6 @@ def _finish(job: Job, token: str, *, ok: bool, duration_ms: int, summary: str = 
         JobState.objects.filter(name=job.name).update(**fields)
 
 
-class AlreadyRunning(Exception):
-    """Another worker is running this job right now; this run did nothing."""
-
-
 def run(name: str, attempt: int = 1, **kwargs) -> str:
     """Run one job now, in this process: what every queued task calls.
 

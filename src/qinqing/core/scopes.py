@@ -14,7 +14,3 @@ SCOPES: dict[str, str] = {
     "integrity:query": _("Ask whether an enterprise or person is restricted (article 21)"),
     "jobs:read": _("Read the background jobs' health (/healthz/jobs, for monitoring)"),
 }
-
-
-def register_scope(code: str, label) -> None:
-    SCOPES[code] = label

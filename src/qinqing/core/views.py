@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit, selectors
@@ -183,10 +182,6 @@ def two_factor(request):
         context["qr_svg"] = mark_safe(_qr_svg(device.config_url))  # noqa: S308 (our own generated SVG)
         context["secret"] = device.bin_key.hex()
     return render(request, "core/two_factor.html", context)
-
-
-def requires_second_factor(user) -> bool:
-    return user_has_device(user, confirmed=True)
 
 
 def audit_log(request):

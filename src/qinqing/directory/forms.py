@@ -82,7 +82,3 @@ class RelatedPersonForm(PersonFieldsMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bounded(self.fields["declared_on"], past_years=30, future_days=0)
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)

@@ -4,7 +4,6 @@ Natural-key upserts for importers (re-importing a row updates, never duplicates,
 unchanged row records no event):
 
 - ``person_get_or_create_by_resident_id(*, name, resident_id, actor, phone=None) -> (Person, created)``
-- ``unit_upsert(*, code, name, actor, kind=..., organ_type=None, parent=UNSET) -> (Unit, created)``
 - ``enterprise_upsert(*, uscc, name, ownership_type, actor, ...) -> (Enterprise, created)``
 - ``official_upsert(*, resident_id, name, unit, position, actor, ...) -> (Official, created)``
 - ``enterprise_link_upsert(*, person, enterprise, kind, actor, ...) -> (EnterpriseLink, created)``
@@ -420,16 +419,6 @@ def unit_update(
         changed = _apply(unit, changes)
         _save_and_record(unit, [("parent_id" if n == "parent" else n) for n in changed], before, actor=actor, action=Action.UNIT_UPDATE)
     return unit
-
-
-def unit_upsert(
-    *, code: str, name: str, actor, kind: str = UnitKind.ORGAN, organ_type: str | None = None, parent: Unit | None = UNSET
-) -> tuple[Unit, bool]:
-    """Natural key ``code``: create the unit or bring it up to date. Returns ``(unit, created)``."""
-    existing = Unit.objects.filter(code=(code or "").strip()).first()
-    if existing is None:
-        return unit_create(code=code, name=name, kind=kind, organ_type=organ_type, parent=None if parent is UNSET else parent, actor=actor), True
-    return unit_update(unit=existing, name=name, kind=kind, organ_type=organ_type or UNSET, parent=parent, actor=actor), False
 
 
 # --- officials ------------------------------------------------------------------------------
