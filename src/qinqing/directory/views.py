@@ -161,6 +161,12 @@ def official_detail(request, pk: int):
         "related_links": related_links,
         "supervised": selectors.officials_visible_to(request.user).filter(supervising_leader=official),
         "can_edit": may_open(request.user, "directory:official_edit"),
+        # Links only to what this user may open (issue 20: an official was shown their leader and
+        # their related persons as links answering 404).
+        "leader_openable": bool(official.supervising_leader_id) and selectors.officials_visible_to(request.user).filter(
+            pk=official.supervising_leader_id).exists(),
+        "openable_persons": set(selectors.persons_visible_to(request.user).filter(
+            pk__in=[relation.person_id for relation in related]).values_list("pk", flat=True)),
     }
     return render(request, "directory/official_detail.html", context)
 

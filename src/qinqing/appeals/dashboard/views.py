@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qinqing.core import clock
+from qinqing.core.access import may_open
 from qinqing.core.errors import ServiceError
 from qinqing.core.excel import xlsx_response
 
@@ -54,6 +55,7 @@ def dashboard_page(request):
         "filter": flt, "errors": errors, "figures": result, "overdue": overdue, "overdue_count": overdue_count,
         "units": Unit.objects.filter(is_active=True).order_by("code").values("pk", "name"),
         "may_refresh": services.is_supervision(request.user),
+        "may_supervise": may_open(request.user, "appeals:supervision"),  # inspectors read the dashboard only
         "stale": result.computed_on != clock.today(),
         **_charts(result),
     }

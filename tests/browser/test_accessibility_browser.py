@@ -1,0 +1,142 @@
+"""Every role's pages as a browser shows them (issue 20): axe-core (vendored, offline) finds no
+violation of serious or critical impact, the Chinese reads as Chinese (``core.zh_text`` on the
+rendered page), and no link shown answers 4xx or 5xx.
+
+The demo district is loaded as ``./qinqing serve`` loads it (smaller); for each demo account
+the walk opens the pages of its menus and home tiles, then one page of each kind linked from
+them (as tests/test_chinese_text.py does), and checks each page (axe-core once per kind of page);
+every same-site link shown on those pages is requested once per role.
+"""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+
+from qinqing.core import zh_text
+from qinqing.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parents[2] / "src" / "qinqing" / "static" / "vendor" / "axe-core" / "axe.min.js"
+# Links a page shows that are not pages to open: downloads, the API, the language switch.
+NOT_CHECKED = (".pdf", ".xlsx", ".csv", "/api/", "/i18n/", "/logout/")
+MAX_PAGES_PER_ROLE = 60
+
+
+@pytest.fixture
+def demo_district(transactional_db, settings):
+    from qinqing.core import calendar
+    from qinqing.core.audit import _set_maintenance
+    from qinqing.core.demo import create_demo_accounts
+    from qinqing.core.testing import load_test_calendar
+    from qinqing.directory.demo import generate_demo
+
+    settings.DEMO = True
+    _set_maintenance(False)
+    load_test_calendar()
+    create_demo_accounts()
+    call_command("policy", "import", "--seed", verbosity=0, stdout=StringIO())
+    generate_demo(scale=8, seed=7)
+    call_command("appeals_demo", "--count", "12", verbosity=0, stdout=StringIO())
+    yield
+    calendar.invalidate()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """Like conftest's page, with the page's CSP bypassed so the test may inject axe-core (the
+    site itself allows no inline script)."""
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900},
+                                  bypass_csp=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _log_in(page, username):
+    page.context.clear_cookies()
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(lambda url: "/login/" not in url)
+
+
+def _same_site_links(page, base: str) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(link => link.getAttribute('href'))")
+    found = []
+    for href in hrefs:
+        if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+            continue
+        url = urljoin(base, href)
+        if urlsplit(url).netloc != urlsplit(base).netloc or any(part in url for part in NOT_CHECKED):
+            continue
+        found.append(urlsplit(url)._replace(fragment="").geturl())
+    return found
+
+
+def _axe_problems(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ['violations']});
+        return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v =>
+            `${v.impact} ${v.id}: ${v.help} — ` + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+    }""")
+    return list(result)
+
+
+def _walk(page, live_server_url: str, username: str, axe_seen: set[str]) -> dict[str, list[str]]:
+    """One role's walk. axe-core runs once per kind of page over all roles (the markup of a kind of
+    page is the same template whoever opens it); the Chinese and the links are checked per role."""
+    from tests.test_chinese_text import _key
+
+    _log_in(page, username)
+    page.goto("/")
+    home_links = page.eval_on_selector_all(
+        "[data-testid^=menu-link-], [data-testid^=tile-]", "links => links.map(link => link.getAttribute('href'))")
+    frontier = ["/", *home_links]
+    seen_kinds, shown_links, problems = set(), set(), {}
+    for depth in range(2):
+        following = []
+        for href in frontier:
+            key = _key(href)
+            if key is None or key in seen_kinds or len(seen_kinds) >= MAX_PAGES_PER_ROLE:
+                continue
+            seen_kinds.add(key)
+            response = page.goto(href)
+            here = []
+            if response is None or response.status >= 400:
+                problems[href] = [f"opens with {response.status if response else 'no answer'}"]
+                continue
+            if key not in axe_seen:
+                axe_seen.add(key)
+                here += _axe_problems(page)
+            here += [f"zh: {snippet}" for snippet in zh_text.page_problems(page.content())]
+            links = _same_site_links(page, page.url)
+            shown_links.update(links)
+            if depth == 0:
+                following.extend(urlsplit(link).path + (f"?{urlsplit(link).query}" if urlsplit(link).query else "")
+                                 for link in links)
+            if here:
+                problems[href] = here
+        frontier = following
+    for link in sorted(shown_links):
+        status = page.request.get(link, max_redirects=5).status
+        if status >= 400:
+            problems.setdefault(link, []).append(f"link answers {status}")
+    return problems
+
+
+def test_every_roles_pages_are_accessible_read_as_chinese_and_link_nowhere_broken(page, live_server, demo_district):
+    report, axe_seen = {}, set()
+    for username, _role, _name in DEMO_ACCOUNTS:
+        problems = _walk(page, live_server.url, username, axe_seen)
+        if problems:
+            report[username] = problems
+    lines = [f"{user} {url}: {problem}" for user, pages in report.items() for url, found in pages.items() for problem in found]
+    assert not lines, f"{len(lines)} problem(s):\n" + "\n".join(lines[:150])
