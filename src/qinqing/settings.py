@@ -326,6 +326,10 @@ QINQING_PUBLIC_BASE_URL = os.environ.get("QINQING_PUBLIC_BASE_URL", "")
 QINQING = {
     "SITE_NAME": _("Qinqing — close and clean government–business relations"),
     "DISTRICT_NAME": os.environ.get("QINQING_DISTRICT_NAME", "某区"),
+    # The district's administrative division code (GB/T 2260, six digits): enterprises whose
+    # USCC (characters 3-8) names another division are imported with a warning. The demo
+    # district's code is 330106; empty in production until the administrator sets it.
+    "DISTRICT_DIVISION_CODE": os.environ.get("QINQING_DISTRICT_DIVISION_CODE", "" if PRODUCTION else "330106"),
 }
 
 # --- appeal channels ---------------------------------------------------------------

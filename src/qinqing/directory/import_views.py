@@ -47,7 +47,7 @@ def import_page(request):
                 request.session[SESSION_KEY] = {
                     "kind": report.kind,
                     "rejected": [
-                        {"row": r.row, "field": r.field, "error": r.error, "values": r.values} for r in report.rejected[:MAX_REJECTIONS_KEPT]
+                        {"row": r.row, "field": r.column, "error": r.error, "values": r.values} for r in report.rejected[:MAX_REJECTIONS_KEPT]
                     ],
                 }
     templates = [(kind, KIND_LABELS[kind]) for kind in KINDS]
@@ -64,7 +64,7 @@ def import_errors(request):
         for label in rejection["values"]:
             if label not in value_columns:
                 value_columns.append(label)
-    headers = [_("Row"), _("Field"), _("Error"), *value_columns]
+    headers = [_("Row"), _("Column"), _("Error"), *value_columns]
     rows = ([r["row"], r["field"], r["error"], *[r["values"].get(label, "") for label in value_columns]] for r in stored["rejected"])
     return xlsx_response(f"import-errors-{stored['kind']}.xlsx", headers, rows, sheet_title="errors")
 

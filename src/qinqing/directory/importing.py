@@ -16,7 +16,10 @@ back, so its counts are exactly what a real run would report.
 
 from __future__ import annotations
 
+import contextvars
 import datetime
+import io
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -31,7 +34,7 @@ from qinqing.core.errors import ServiceError
 from qinqing.core.identifiers import validate_resident_id, validate_uscc
 from qinqing.core.tabular import Row, normalise_header, read_rows
 
-from . import services
+from . import registry, services
 from .models import (
     Enterprise,
     EnterpriseLink,
@@ -62,7 +65,9 @@ COLUMNS: dict[str, list[Column]] = {
     "enterprises": [
         Column("name", "企业名称", ("名称", "name", "enterprise name", "enterprise"), True),
         Column("uscc", "统一社会信用代码", ("信用代码", "uscc", "unified social credit code", "credit code"), True),
-        Column("ownership_type", "所有制类型", ("企业类型", "经济类型", "ownership type", "ownership", "ownership_type"), True),
+        # Not required: a registry export (企业信用信息公示) has 企业类型 instead, from which (and
+        # from the USCC's own structure) the ownership is inferred (``infer_ownership``).
+        Column("ownership_type", "所有制类型", ("经济类型", "所有制", "ownership type", "ownership", "ownership_type")),
         Column("is_key_enterprise", "重点企业", ("是否重点企业", "key enterprise", "is_key_enterprise")),
         Column("industry", "行业", ("所属行业", "industry")),
         Column("address", "地址", ("住所", "注册地址", "address")),
@@ -72,6 +77,7 @@ COLUMNS: dict[str, list[Column]] = {
             "法定代表人身份证号",
             ("法定代表人公民身份号码", "legal representative resident id", "legal_representative_resident_id"),
         ),
+        Column("enterprise_type", "企业类型", ("市场主体类型", "主体类型", "企业类型名称", "enterprise type", "enterprise_type")),
     ],
     "officials": [
         Column("name", "姓名", ("name",), True),
@@ -117,6 +123,34 @@ def aliases_for(kind: str) -> dict[str, str]:
         for text in (column.header, column.name, *column.aliases):
             table[normalise_header(text)] = column.name
     return table
+
+
+#: The headers of the file being imported, by field: errors name the column as the user's file
+#: names it (a column the file lacks by the template's Chinese header), never a field code.
+_LABELS: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("directory_import_labels", default=None)
+
+
+def column_label(name: str, kind: str | None = None) -> str:
+    labels = _LABELS.get() or {}
+    if name in labels:
+        return labels[name]
+    for kind_name, columns in COLUMNS.items():
+        if kind in (None, kind_name):
+            for column in columns:
+                if column.name == name:
+                    return column.header
+    return name
+
+
+def file_labels(kind: str, original_headers: Iterable[str]) -> dict[str, str]:
+    """Field -> the header the user's file gives it."""
+    table = aliases_for(kind)
+    labels: dict[str, str] = {}
+    for header in original_headers:
+        name = table.get(normalise_header(header))
+        if name and name not in labels:
+            labels[name] = str(header).strip().rstrip("*").strip()
+    return labels
 
 
 def template_headers(kind: str) -> list[str]:
@@ -188,12 +222,17 @@ BOOLEAN_VALUES = {
 @dataclass
 class Rejection:
     row: int
-    field: str
+    field: str  # the field code (for programs); ``column`` is what the user's file calls it
     error: str
     values: dict[str, str] = field(default_factory=dict)
+    column: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.column:
+            self.column = column_label(self.field)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "field": self.field, "error": self.error}
+        return {"row": self.row, "field": self.field, "column": self.column, "error": self.error}
 
 
 @dataclass
@@ -204,6 +243,10 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    #: Rows imported with a caution (e.g. registered outside the district): not refused.
+    warnings: list[Rejection] = field(default_factory=list)
+    #: How ownership was inferred for rows without a 所有制类型: rule in words -> rows.
+    inferred: dict[str, int] = field(default_factory=dict)
 
     @property
     def rejected_rows(self) -> int:
@@ -215,6 +258,8 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": [rejection.as_dict() for rejection in self.rejected],
+            "warnings": [warning.as_dict() for warning in self.warnings],
+            "ownership_inferred": [{"rule": rule, "rows": rows} for rule, rows in self.inferred.items()],
         }
 
 
@@ -248,7 +293,7 @@ def _clean_choice(value: str, field_name: str, table: dict[str, str]) -> str:
     raise RowInvalid(
         field_name,
         _("%(value)s is not an allowed value for %(field)s; use one of: %(allowed)s (Chinese names accepted).")
-        % {"value": value, "field": field_name, "allowed": ", ".join(allowed)},
+        % {"value": value, "field": column_label(field_name), "allowed": ", ".join(allowed)},
     )
 
 
@@ -256,7 +301,7 @@ def _clean_boolean(value: str, field_name: str) -> bool:
     text = value.strip().lower()
     if text in BOOLEAN_VALUES:
         return BOOLEAN_VALUES[text]
-    raise RowInvalid(field_name, _("%(field)s must be 是/否 (yes/no); got %(value)s.") % {"field": field_name, "value": value})
+    raise RowInvalid(field_name, _("%(field)s must be 是/否 (yes/no); got %(value)s.") % {"field": column_label(field_name), "value": value})
 
 
 def _clean_date(value: str, field_name: str) -> datetime.date | None:
@@ -268,7 +313,7 @@ def _clean_date(value: str, field_name: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text if len(text) != 8 or "-" in text else f"{text[:4]}-{text[4:6]}-{text[6:]}")
     except ValueError:
-        raise RowInvalid(field_name, _("%(field)s must be a date in the form YYYY-MM-DD; got %(value)s.") % {"field": field_name, "value": value}) from None
+        raise RowInvalid(field_name, _("%(field)s must be a date in the form YYYY-MM-DD; got %(value)s.") % {"field": column_label(field_name), "value": value}) from None
 
 
 def _clean_percent(value: str, field_name: str) -> Decimal | None:
@@ -278,7 +323,7 @@ def _clean_percent(value: str, field_name: str) -> Decimal | None:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise RowInvalid(field_name, _("%(field)s must be a number from 0 to 100; got %(value)s.") % {"field": field_name, "value": value}) from None
+        raise RowInvalid(field_name, _("%(field)s must be a number from 0 to 100; got %(value)s.") % {"field": column_label(field_name), "value": value}) from None
     if not number.is_finite() or number < 0 or number > 100:
         raise RowInvalid(field_name, _("The share must be between 0 and 100 percent; got %(value)s.") % {"value": value})
     return number.quantize(Decimal("0.001"))
@@ -287,7 +332,7 @@ def _clean_percent(value: str, field_name: str) -> Decimal | None:
 def _text(values: dict[str, str], name: str, limit: int) -> str:
     text = values.get(name, "").strip()
     if len(text) > limit:
-        raise RowInvalid(name, _("%(field)s may be at most %(limit)d characters long.") % {"field": name, "limit": limit})
+        raise RowInvalid(name, _("%(field)s may be at most %(limit)d characters long.") % {"field": column_label(name), "limit": limit})
     return text
 
 
@@ -297,7 +342,7 @@ def _clean_row(kind: str, values: dict[str, str]) -> tuple[dict[str, Any], list[
     errors: list[RowInvalid] = []
     for column in COLUMNS[kind]:
         if column.required and not values.get(column.name, "").strip():
-            errors.append(RowInvalid(column.name, _("%(field)s is required.") % {"field": column.name}))
+            errors.append(RowInvalid(column.name, _("%(field)s is required.") % {"field": column_label(column.name, kind)}))
     missing = {error.field for error in errors}
 
     def attempt(name: str, clean: Callable[[str, str], Any]) -> None:
@@ -329,11 +374,27 @@ def _clean_row(kind: str, values: dict[str, str]) -> tuple[dict[str, Any], list[
         text("address", 300)
         text("legal_representative_name", 100)
         attempt("legal_representative_resident_id", _clean_resident_id)
+        text("enterprise_type", 100)
+        # A registry export names the representative without an ID number: accepted (a person
+        # without identity, who gains one when a later file brings the number). An ID number
+        # without a name is still refused.
         has_name = bool(cleaned.get("legal_representative_name"))
         has_id = bool(cleaned.get("legal_representative_resident_id"))
-        if has_name != has_id and not any(e.field.startswith("legal_representative") for e in errors):
-            name = "legal_representative_resident_id" if has_name else "legal_representative_name"
-            errors.append(RowInvalid(name, _("Give both the legal representative's name and resident ID number, or neither.")))
+        if has_id and not has_name and not any(e.field.startswith("legal_representative") for e in errors):
+            errors.append(RowInvalid("legal_representative_name", _("Give the legal representative's name with the resident ID number.")))
+        if not cleaned.get("ownership_type") and "ownership_type" not in {e.field for e in errors} and cleaned.get("uscc"):
+            inference = registry.infer_ownership(cleaned.get("enterprise_type") or "", cleaned["uscc"])
+            if inference is None:
+                blame = "enterprise_type" if cleaned.get("enterprise_type") else "ownership_type"
+                errors.append(RowInvalid(blame, _(
+                    "The ownership cannot be told from %(type_column)s “%(type)s” or from the unified social credit code; "
+                    "add a column %(ownership_column)s (私营企业, 个体工商户, 外商投资企业, 港澳台投资企业, 集体企业, 国有企业, "
+                    "国有控股企业 or 其他) for this row.") % {
+                    "type_column": column_label("enterprise_type", kind), "type": cleaned.get("enterprise_type") or "",
+                    "ownership_column": column_label("ownership_type", kind)}))
+            else:
+                cleaned["ownership_type"] = inference.ownership
+                cleaned["ownership_rule"] = inference.rule
     elif kind == "officials":
         text("name", 100)
         attempt("resident_id", _clean_resident_id)
@@ -447,6 +508,7 @@ class _Importer:
         self.actor = actor
         self.report = report
         self.progress = progress or (lambda count: None)
+        self.division = registry.district_division_code()
 
     def reject(self, row: Row, field_name: str, message) -> None:
         self.report.rejected.append(Rejection(row=row.number, field=field_name, error=str(message), values=row.original))
@@ -501,27 +563,75 @@ class _Importer:
         # The rules first, so that a refused row leaves no person behind either.
         new = services.enterprises_check(new, reject=self.refuser(rows))
         goods = [rows[id(e)] for e in new] + [good for good, _e, _f in changes]
+        # A representative named without an ID number who now arrives with one gains the
+        # identity (same enterprise, same name, nobody else holds the number): the person is
+        # updated, not replaced, so links and the screening watch list follow by blind index.
+        known = _known_persons(g.cleaned["legal_representative_resident_id"] for g in goods if g.cleaned.get("legal_representative_resident_id"))
+        current = Person.objects.in_bulk({e.legal_representative_id for _g, e, _f in changes if e.legal_representative_id})
+        for good, enterprise, _fields in changes:
+            resident_id = good.cleaned.get("legal_representative_resident_id")
+            person = current.get(enterprise.legal_representative_id)
+            if (resident_id and resident_id not in known and person is not None and not person.resident_id_index
+                    and person.name == good.cleaned["legal_representative_name"]):
+                try:
+                    known[resident_id] = services.person_update(person=person, resident_id=resident_id, actor=self.actor)
+                except ServiceError as error:
+                    self.refuse(good, error)
         pairs = [(g.cleaned["legal_representative_name"], g.cleaned["legal_representative_resident_id"]) for g in goods
                  if g.cleaned.get("legal_representative_resident_id")]
-        persons, _renamed = _ensure_persons(pairs, actor=self.actor)
+        persons, _renamed = _ensure_persons(pairs, actor=self.actor, known=known)
+        # Named without an ID number: a person without identity, one per enterprise (kept
+        # while the file names the same representative).
+        nameless: dict[int, Person] = {}
+        for good in goods:
+            if good.cleaned.get("legal_representative_name") and not good.cleaned.get("legal_representative_resident_id"):
+                nameless[good.row.number] = Person(name=good.cleaned["legal_representative_name"])
+        for good, enterprise, _fields in changes:
+            person = current.get(enterprise.legal_representative_id)
+            if good.row.number in nameless and person is not None and person.name == good.cleaned["legal_representative_name"]:
+                nameless[good.row.number] = person
+        services.persons_create_bulk([p for p in nameless.values() if p.pk is None], actor=self.actor, details=IMPORT_DETAILS)
         for enterprise in new:
-            representative = rows[id(enterprise)].cleaned.get("legal_representative_resident_id")
-            if representative:
-                enterprise.legal_representative = persons[representative]
-        services.enterprises_create_bulk(new, actor=self.actor, details=IMPORT_DETAILS)
-        self.report.imported += len(new)
-        for good, enterprise, fields in changes:
+            good = rows[id(enterprise)]
             representative = good.cleaned.get("legal_representative_resident_id")
             if representative:
-                fields["legal_representative_id"] = persons[representative].pk
+                enterprise.legal_representative = persons[representative]
+            elif good.row.number in nameless:
+                enterprise.legal_representative = nameless[good.row.number]
+        services.enterprises_create_bulk(new, actor=self.actor, details=IMPORT_DETAILS)
+        self.report.imported += len(new)
+        for enterprise in new:
+            self.registered(rows[id(enterprise)])
+        for good, enterprise, fields in changes:
+            representative = good.cleaned.get("legal_representative_resident_id")
+            chosen = persons[representative] if representative else nameless.get(good.row.number)
+            if chosen is not None:
+                fields["legal_representative_id"] = chosen.pk
             if not _differs(enterprise, fields):
                 self.count(False, False)
+                self.registered(good)
                 continue
             if "legal_representative_id" in fields:
-                fields["legal_representative"] = persons[representative]
+                fields["legal_representative"] = chosen
                 del fields["legal_representative_id"]
             if self.update(good, services.enterprise_update, enterprise=enterprise, **fields):
                 self.count(False, True)
+                self.registered(good)
+
+    def registered(self, good: _Good) -> None:
+        """An enterprise row went in: count the ownership rule used; warn when the USCC says
+        it was registered outside the district (imported all the same)."""
+        rule = good.cleaned.get("ownership_rule")
+        if rule:
+            self.report.inferred[rule] = self.report.inferred.get(rule, 0) + 1
+        uscc = good.cleaned["uscc"]
+        if registry.registered_outside(uscc, self.division):
+            self.report.warnings.append(Rejection(
+                row=good.row.number, field="uscc", values=good.row.original,
+                error=str(_("Registered outside the district: the unified social credit code's division code is %(code)s, "
+                            "the district's is %(district)s. Imported; check that the enterprise belongs here.")
+                          % {"code": uscc[2:8], "district": self.division}),
+            ))
 
     # officials --------------------------------------------------------------------------
     def prepare_officials(self, goods: list[_Good]) -> list[list[_Good]]:
@@ -746,47 +856,97 @@ class _Importer:
 
 
 def import_rows(kind: str, rows: Iterable[Row], *, actor, dry_run: bool = False, progress: Callable[[int], None] | None = None) -> ImportReport:
-    """Validate and import ``rows`` of ``kind``; return the report (rejections sorted by row)."""
+    """Validate and import ``rows`` of ``kind``; return the report (rejections sorted by row).
+
+    Rows are streamed: enterprises, links and relatives are written every ``BATCH_SIZE`` good
+    rows, so memory holds one batch and the natural keys seen (officials are ordered by their
+    supervisors first, so their good rows are kept until the end)."""
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}")
     report = ImportReport(kind=kind, dry_run=dry_run)
     importer = _Importer(kind, actor=actor, report=report, progress=progress)
-    goods: list[_Good] = []
-    seen: dict[tuple, int] = {}
-    for row in rows:
-        cleaned, errors = _clean_row(kind, row.values)
-        if errors:
-            for error in errors:
-                importer.reject(row, error.field, error.message)
-            continue
-        blame, key = _natural_key(kind, cleaned)
-        if key in seen:
-            importer.reject(row, blame, _("This row repeats row %(row)d of the file.") % {"row": seen[key]})
-            continue
-        seen[key] = row.number
-        goods.append(_Good(row=row, cleaned=cleaned))
-
-    write = getattr(importer, f"write_{kind}")
-    with transaction.atomic():
-        if kind == "officials":
-            batches = [batch for level in importer.prepare_officials(goods) for batch in _batches(level)]
-        else:
-            batches = list(_batches(goods))
-        for batch in batches:
-            # One transaction per batch (a savepoint inside the dry run's outer transaction).
-            with transaction.atomic():
-                write(batch)
-            importer.progress(len(batch))
-        if dry_run:
-            transaction.set_rollback(True)
+    token = _LABELS.set(None)
+    try:
+        _import(kind, rows, importer, dry_run=dry_run)
+    finally:
+        _LABELS.reset(token)
     report.rejected.sort(key=lambda rejection: rejection.row)
     return report
 
 
+def _import(kind: str, rows: Iterable[Row], importer: _Importer, *, dry_run: bool) -> None:
+    write = getattr(importer, f"write_{kind}")
+    goods: list[_Good] = []
+    seen: dict[tuple, int] = {}
+
+    def flush(batch: list[_Good]) -> None:
+        # One transaction per batch (a savepoint inside the import's outer transaction).
+        with transaction.atomic():
+            write(batch)
+        importer.progress(len(batch))
+
+    with transaction.atomic():
+        for row in rows:
+            if _LABELS.get() is None:
+                _LABELS.set(file_labels(kind, row.original))
+            cleaned, errors = _clean_row(kind, row.values)
+            if errors:
+                for error in errors:
+                    importer.reject(row, error.field, error.message)
+                importer.progress(1)
+                continue
+            blame, key = _natural_key(kind, cleaned)
+            if key in seen:
+                importer.reject(row, blame, _("This row repeats row %(row)d of the file.") % {"row": seen[key]})
+                importer.progress(1)
+                continue
+            seen[key] = row.number
+            goods.append(_Good(row=row, cleaned=cleaned))
+            if kind != "officials" and len(goods) >= BATCH_SIZE:
+                flush(goods)
+                goods = []
+        if kind == "officials":
+            for level in importer.prepare_officials(goods):
+                for batch in _batches(level):
+                    flush(batch)
+        elif goods:
+            flush(goods)
+        if dry_run:
+            transaction.set_rollback(True)
+
+
+def count_rows(data: bytes, filename: str) -> int:
+    """The number of data rows, cheaply, for a progress bar (an upper bound: blank lines count)."""
+    if (filename or "").lower().endswith(".csv"):
+        return max(data.count(b"\n") - (0 if data.endswith(b"\n") else -1) - 1, 0)
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    except Exception:  # the reader reports an unreadable file properly
+        return 0
+    try:
+        return max((workbook.worksheets[0].max_row or 1) - 1, 0)
+    finally:
+        workbook.close()
+
+
 def import_file(kind: str, source, *, filename: str | None = None, actor, dry_run: bool = False, progress_factory=None) -> ImportReport:
-    """Read an .xlsx or .csv file and import it. ``progress_factory(total)`` may return a
-    callable advanced by the number of rows written."""
+    """Read an .xlsx or .csv file and import it, streaming its rows (openpyxl's read-only
+    mode, the csv reader). ``progress_factory(total)`` may return a callable advanced by the
+    number of rows done."""
+    progress = None
+    if progress_factory:
+        if isinstance(source, bytes):
+            data = source
+        elif hasattr(source, "read"):
+            data = source.read()
+            filename = filename or getattr(source, "name", "")
+        else:
+            filename = filename or os.fspath(source)
+            with open(source, "rb") as handle:
+                data = handle.read()
+        source = data
+        progress = progress_factory(count_rows(data, filename or ""))
     _fields, rows = read_rows(source, filename=filename, aliases=aliases_for(kind))
-    rows = list(rows)
-    progress = progress_factory(len(rows)) if progress_factory else None
     return import_rows(kind, rows, actor=actor, dry_run=dry_run, progress=progress)

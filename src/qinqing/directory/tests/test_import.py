@@ -186,7 +186,10 @@ def test_links_and_relatives_import_through_the_command_with_json_report(tmp_pat
     ])
     call_command("import", "relatives", str(relatives), "--json")
     result = json.loads(capsys.readouterr().out)
-    assert result == {"imported": 1, "updated": 0, "unchanged": 0, "rejected": [{"row": 3, "field": "official_resident_id", "error": result["rejected"][0]["error"]}]}
+    assert result == {
+        "imported": 1, "updated": 0, "unchanged": 0, "warnings": [], "ownership_inferred": [],
+        "rejected": [{"row": 3, "field": "official_resident_id", "column": "公职人员身份证号", "error": result["rejected"][0]["error"]}],
+    }
     links = write_csv(tmp_path / "l.csv", [
         template_headers("links"),
         ["吴配偶", spouse_id, uscc(30), "股东", "", "30", "2020-01-01", ""],
@@ -210,5 +213,5 @@ def test_dry_run_command_changes_nothing(tmp_path, capsys):
     path = write_csv(tmp_path / "enterprises.csv", enterprise_rows())
     call_command("import", "enterprises", str(path), "--dry-run")
     output = capsys.readouterr().out
-    assert "dry run" in output and "row 4 [uscc]" in output
+    assert "dry run" in output and "row 4 [统一社会信用代码]" in output
     assert Enterprise.objects.count() == 0

@@ -31,7 +31,7 @@ def test_administrator_imports_a_file_sees_the_report_and_downloads_the_error_re
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(errors.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert [row[0] for row in rows[1:]] == [4, 5, 6, 7, 8]
-    assert rows[1][1] == "uscc" and "丙公司" in rows[1]
+    assert rows[1][1] == "统一社会信用代码" and "丙公司" in rows[1]
 
 
 def test_dry_run_from_the_page_writes_nothing(client, make_user):

@@ -68,5 +68,9 @@ class Command(BaseCommand):
             f"{prefix}{kind}: {report.imported} imported, {report.updated} updated, {report.unchanged} unchanged, "
             f"{report.rejected_rows} rows rejected"
         )
+        for rule, rows in getattr(report, "inferred", {}).items():
+            self.stdout.write(f"  ownership inferred for {rows} rows: {rule}")
+        for warning in getattr(report, "warnings", []):
+            self.stdout.write(f"  row {warning.row} [{getattr(warning, 'column', warning.field)}] warning: {warning.error}")
         for rejection in report.rejected:
-            self.stdout.write(f"  row {rejection.row} [{rejection.field}]: {rejection.error}")
+            self.stdout.write(f"  row {rejection.row} [{getattr(rejection, 'column', rejection.field)}]: {rejection.error}")
