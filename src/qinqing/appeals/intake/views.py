@@ -27,7 +27,7 @@ from qinqing.core.access import sees_all
 from qinqing.core.errors import NotFound, ServiceError
 
 from . import services
-from .channels import intake, sms, wechat
+from .channels import intake, sms, wechat, wechat_sender
 from .channels.operator import OperatorAppealForm
 from .channels.portal import MailboxForm, StatusLookupForm
 
@@ -261,6 +261,8 @@ def wechat_webhook(request):
     except wechat.CallbackRejected as error:
         logger.warning("WeChat callback refused: %s", error)
         return HttpResponseForbidden("invalid signature")
+    # The user wrote just now: customer-service messages may reach them for 48 hours.
+    wechat_sender.heard_from(getattr(message, "source", ""))
 
     with translation.override(settings.LANGUAGE_CODE):
         if getattr(message, "type", "") != "text":

@@ -38,6 +38,8 @@ class StubWeChat:
         self.send_queries: list[dict] = []
         self.token_queries: list[dict] = []
         self.next_send_results: list[dict] = []
+        self.templates: list[dict] = []
+        self.next_template_results: list[dict] = []
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -61,6 +63,12 @@ class StubWeChat:
             def do_POST(self):  # noqa: N802
                 url = urlsplit(self.path)
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if url.path == "/cgi-bin/message/template/send":
+                    stub.templates.append(json.loads(body.decode()))
+                    answer = stub.next_template_results.pop(0) if stub.next_template_results else {
+                        "errcode": 0, "errmsg": "ok", "msgid": 200228332}
+                    self._answer(answer)
+                    return
                 if url.path != "/cgi-bin/message/custom/send":
                     self._answer({"errcode": 404, "errmsg": "unknown path"})
                     return
@@ -114,6 +122,7 @@ def wechat_appeal(workday_calendar, make_user):
                                   actor=SystemActor("channel:wechat"), external_user_id=OPENID).appeal
     workflow_services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
     workflow_services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
+    wechat_sender.heard_from(OPENID)  # as the callback records when the message came in
     return {"appeal": appeal, "handler": handler, "supervisor": supervisor}
 
 
@@ -154,7 +163,7 @@ def test_the_access_token_is_fetched_once_and_reused(stub, wechat_appeal):
 def test_a_wechat_error_counts_an_attempt_and_the_worker_retries_later(stub, wechat_appeal, frozen_clock):
     notify.deliver_pending()
     notification = _reply(wechat_appeal)
-    stub.next_send_results.append({"errcode": 45015, "errmsg": "response out of time limit"})
+    stub.next_send_results.append({"errcode": -1, "errmsg": "system error"})
 
     assert notify.deliver_pending() == 0
 
@@ -220,3 +229,89 @@ def test_without_an_app_secret_notifications_only_go_to_the_log_and_are_not_coun
     assert notification.status == NotificationStatus.MANUAL and notification.sent_at is None
     assert "not configured" in notification.last_error
     assert OPENID not in caplog.text and "退税" not in caplog.text
+
+
+TEMPLATE_ID = "ngqIpbwh8bUfcSsECmogfXcV14J0tQlEpBO27izEYtY"
+PHONE = "13800138000"
+
+
+def test_a_reply_after_48_hours_goes_as_a_template_message_then_by_sms_when_that_fails(
+        stub, settings, wechat_appeal, frozen_clock, capsys):
+    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "WECHAT_TEMPLATE_ID": TEMPLATE_ID, "SMS_BACKEND": "console"}
+    appeal = wechat_appeal["appeal"]
+    notify.deliver_pending()
+    frozen_clock(datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=7))  # the unit replies a week later
+    first = _reply(wechat_appeal, "补贴资金已拨付。")
+    assert notify.deliver_pending() == 1
+    assert not [m for m in stub.sent if "补贴资金" in m["text"]["content"]]  # no customer-service message outside the window
+    (template,) = stub.templates
+    assert template["touser"] == OPENID and template["template_id"] == TEMPLATE_ID
+    assert template["data"]["character_string1"]["value"] == appeal.tracking_number
+    assert all(len(field["value"]) <= 20 and "\n" not in field["value"] for key, field in template["data"].items()
+               if key != "character_string1")
+    first.refresh_from_db()
+    assert first.status == NotificationStatus.SENT
+
+    # The submitter gave a mobile number (an operator added it); WeChat now says the user unsubscribed.
+    type(appeal).objects.filter(pk=appeal.pk).update(contact_phone=PHONE)
+    stub.next_template_results.append({"errcode": 43004, "errmsg": "require subscribe"})
+    workflow_services.appeal_rate(appeal=appeal, satisfaction="unsatisfied", actor=make_api_key("appeals:write")[0])
+    notify.deliver_pending()
+    Notification.objects.filter(appeal=appeal).update(status=NotificationStatus.SENT)
+    stub.next_template_results[:] = [{"errcode": 43004, "errmsg": "require subscribe"}]
+    sent_templates = len(stub.templates)
+    second = _reply(wechat_appeal, "第二次答复：请于周五前补交材料。")
+    notify.deliver_pending()
+    second.refresh_from_db()
+    assert second.status == NotificationStatus.FAILED and second.attempts == 1 and second.next_attempt_at is None
+    assert "43004" in second.last_error and "sms" in second.last_error
+    by_sms = Notification.objects.get(appeal=appeal, channel="sms")
+    assert by_sms.recipient == PHONE and by_sms.text == second.text
+    assert notify.deliver_pending() == 1
+    by_sms.refresh_from_db()
+    assert by_sms.status == NotificationStatus.SENT
+    assert "138****8000" in capsys.readouterr().out
+    assert len(stub.templates) == sent_templates + 1  # "never" is not retried
+
+
+def test_a_user_who_wrote_within_48_hours_gets_a_customer_service_message_and_45015_falls_back_to_the_template(
+        stub, settings, wechat_appeal, frozen_clock):
+    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "WECHAT_TEMPLATE_ID": TEMPLATE_ID}
+    notify.deliver_pending()
+    frozen_clock(datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=47))
+    _reply(wechat_appeal, "窗口之内的答复")
+    assert notify.deliver_pending() == 1
+    assert stub.templates == [] and "窗口之内的答复" in stub.sent[-1]["text"]["content"]
+    # WeChat's own clock says the window has closed: the template message goes instead, in the same attempt.
+    workflow_services.appeal_rate(appeal=wechat_appeal["appeal"], satisfaction="unsatisfied",
+                                  actor=make_api_key("appeals:write")[0])
+    Notification.objects.update(status=NotificationStatus.SENT)  # the rating's own notices are not under test
+    stub.next_send_results.append({"errcode": 45015, "errmsg": "response out of time limit"})
+    notification = _reply(wechat_appeal, "刚好过了窗口的答复")
+    assert notify.deliver_pending() == 1
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.SENT and notification.attempts == 1
+    assert len(stub.templates) == 1
+
+
+def test_outside_the_window_without_a_template_or_a_phone_the_message_is_passed_on_by_hand(stub, wechat_appeal, frozen_clock):
+    notify.deliver_pending()
+    frozen_clock(datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=3))
+    notification = _reply(wechat_appeal)
+    notify.deliver_pending()
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.MANUAL and "WECHAT_TEMPLATE_ID" in notification.last_error
+    assert not Notification.objects.filter(channel="sms").exists()
+
+
+def test_a_busy_wechat_is_retried_with_backoff_not_marked_failed(stub, settings, wechat_appeal, frozen_clock):
+    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "WECHAT_TEMPLATE_ID": TEMPLATE_ID}
+    notify.deliver_pending()
+    frozen_clock(datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=3))
+    stub.next_template_results.append({"errcode": -1, "errmsg": "system error"})
+    notification = _reply(wechat_appeal)
+    notify.deliver_pending()
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.QUEUED and notification.next_attempt_at is not None
+    frozen_clock(notification.next_attempt_at + datetime.timedelta(seconds=1))
+    assert notify.deliver_pending() == 1

@@ -18,7 +18,14 @@ channels without a sender (portal, hotline, letter, internal notices to units) o
 that found no way to the recipient — is written to the log (never with the phone number
 unmasked, nor the text) and marked "not sent: no channel, to be passed on by hand"; the
 jobs page counts and lists those. A failure is retried with backoff (1, 2, 4, 8 minutes)
-up to ``MAX_ATTEMPTS``, then marked "failed".
+up to ``MAX_ATTEMPTS``, then marked "failed". A sender that learns the message can never be
+delivered (WeChat: the user unsubscribed, the openid is invalid) raises ``Undeliverable``:
+marked "failed" at once, no retries.
+
+Fallback: a channel may name another one (``register_fallback("wechat", "sms")``). When a
+notification on it ends "failed" or "not sent" and the appeal's submitter gave a mobile
+number, the same text is queued once more on the fallback channel to that number, and the
+first row's reason says so.
 """
 
 from __future__ import annotations
@@ -46,11 +53,23 @@ CLAIM_SECONDS = 600  # longer than any provider call (they time out after 10 s)
 BACKOFF_SECONDS = 60  # the first retry; doubled after each failure
 BACKOFF_MAX_SECONDS = 3600
 _SENDERS: dict[str, Callable[[Notification], None]] = {}
+_FALLBACKS: dict[str, str] = {}
 
 
 class NoChannel(Exception):
     """Raised by a sender that has no way to reach this recipient (no valid phone number, the
     channel is not configured): the message is only logged and waits to be passed on by hand."""
+
+
+class Undeliverable(Exception):
+    """Raised by a sender when the provider says the message can never be delivered to this
+    recipient: marked "failed" at once (then the fallback channel, if any, is tried)."""
+
+
+def register_fallback(channel: str, fallback_channel: str) -> None:
+    """When a notification on ``channel`` fails or cannot be sent, resend it on ``fallback_channel``
+    to the submitter's mobile number (when they gave one)."""
+    _FALLBACKS[str(channel)] = str(fallback_channel)
 
 
 def register_sender(channel: str, sender: Callable[[Notification], None]) -> None:
@@ -132,12 +151,22 @@ def _send_claimed(pk: int, token: str) -> str:
         sender(notification)
     except NoChannel as reason:
         log_sender(notification)
-        _finish(pk, token, status=NotificationStatus.MANUAL, last_error=str(reason)[:300], next_attempt_at=None)
+        reason_text = _with_fallback(notification, str(reason))
+        _finish(pk, token, status=NotificationStatus.MANUAL, last_error=reason_text[:300], next_attempt_at=None)
         return NotificationStatus.MANUAL
+    except Undeliverable as reason:
+        logger.warning("notification %s on channel %s can never be delivered: %s", pk, notification.channel, reason)
+        reason_text = _with_fallback(notification, f"undeliverable: {reason}")
+        _finish(pk, token, attempts=F("attempts") + 1, status=NotificationStatus.FAILED, last_error=reason_text[:300],
+                next_attempt_at=None)
+        return NotificationStatus.FAILED
     except Exception as error:  # a provider outage must not break the caller; retried with backoff
         attempts = notification.attempts + 1
         failed = attempts >= MAX_ATTEMPTS
-        _finish(pk, token, attempts=F("attempts") + 1, last_error=type(error).__name__[:300],
+        reason_text = type(error).__name__
+        if failed:
+            reason_text = _with_fallback(notification, reason_text)
+        _finish(pk, token, attempts=F("attempts") + 1, last_error=reason_text[:300],
                 status=NotificationStatus.FAILED if failed else NotificationStatus.QUEUED,
                 next_attempt_at=None if failed else clock.now() + backoff(attempts))
         logger.warning("notification %s on channel %s failed (attempt %d): %s", pk, notification.channel, attempts,
@@ -146,6 +175,22 @@ def _send_claimed(pk: int, token: str) -> str:
     _finish(pk, token, attempts=F("attempts") + 1, status=NotificationStatus.SENT, sent_at=clock.now(), last_error="",
             next_attempt_at=None)
     return NotificationStatus.SENT
+
+
+def _with_fallback(notification: Notification, reason: str) -> str:
+    """Queue the same text on the channel's fallback to the submitter's mobile number, if there
+    is one; the reason to record on the first row (naming the new row)."""
+    from qinqing.core.identifiers import is_valid_mobile_phone
+
+    fallback = _FALLBACKS.get(str(notification.channel))
+    appeal = notification.appeal if notification.appeal_id else None
+    phone = getattr(appeal, "contact_phone", "") or ""
+    if not fallback or not phone or not is_valid_mobile_phone(phone) or not has_sender(fallback):
+        return reason
+    row = queue(appeal=appeal, channel=fallback, recipient=phone, text=notification.text)
+    logger.info("notification %s on channel %s passed to channel %s as notification %s", notification.pk,
+                notification.channel, fallback, row.pk)
+    return f"{reason}; sent on by {fallback} (notification {row.pk})"
 
 
 def deliver(notification: Notification) -> bool:

@@ -39,3 +39,5 @@ def register_senders() -> None:
 
     notify.register_sender("sms", sms_sender)
     notify.register_sender("wechat", wechat_sender)
+    # A WeChat message that cannot reach the user goes on by SMS when they gave a mobile number.
+    notify.register_fallback("wechat", "sms")

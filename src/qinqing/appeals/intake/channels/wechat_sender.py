@@ -10,21 +10,39 @@ both the notification only goes to the log and is marked "not sent: to be passed
 (``notify.NoChannel``; demo, tests). ``WECHAT_API_BASE_URL``
 (optional, not in settings.py) points the client elsewhere — a local stub in tests.
 
-Limits to know: WeChat accepts customer-service messages only within 48 hours of the
-user's last message (errcode 45015 otherwise); such a notification fails like any other
-provider error and is retried with backoff until ``notify.MAX_ATTEMPTS``.
+The 48-hour window: WeChat accepts customer-service messages only within 48 hours of the
+user's last message (errcode 45015 otherwise), and a unit's reply comes days later. The
+callback records, in the shared cache, when each openid last wrote (``heard_from``). Within
+the window the notification goes as a customer-service text; outside it (or on 45015) as a
+**template message** (``message/template/send``) with the template the administrator chose
+in the official account's 模板库 (``WECHAT_TEMPLATE_ID``). Since May 2023 WeChat shows no
+first line nor remark, each field at most 20 characters and no line breaks, so the template
+carries the tracking number, a short status and the time, and tells the user to send
+"查询" — which opens a new window in which the full text is the passive reply.
+``WECHAT_TEMPLATE_FIELDS`` maps our three values to the template's keys
+(default ``character_string1``, ``thing2``, ``time3``).
+
+Error codes: those that mean "never" for this user (43004 unsubscribed, 40003 invalid
+openid, 43019 user blocked the account, 40037 invalid template id, 47003 template data
+invalid, 48001 api not authorised) raise ``notify.Undeliverable`` — marked failed at once;
+the others (-1 system busy, 45009 API quota, 45047 too many messages, network errors) are
+retried with backoff (1, 2, 4, 8 minutes). A failed WeChat notification is sent on by SMS
+when the submitter gave a mobile number (``notify.register_fallback("wechat", "sms")``).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 
 import requests
 from django.core.cache import cache
 from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 from wechatpy.session import SessionStorage
+
+from qinqing.core import clock
 
 from .sms import channel_settings
 
@@ -33,6 +51,21 @@ logger = logging.getLogger("qinqing.appeals.channels.wechat")
 TIMEOUT_SECONDS = 10
 # Keep a cached access token a little shorter than WeChat says it lives, so it is never used stale.
 TOKEN_MARGIN_SECONDS = 300
+
+
+WINDOW = timedelta(hours=48)
+WINDOW_MARGIN = timedelta(minutes=10)  # the send may take a while; do not cut it fine
+OUTSIDE_WINDOW = 45015
+NEVER_ERRCODES = {
+    43004: "user has unsubscribed",
+    40003: "invalid openid",
+    43019: "user has blocked the account",
+    40037: "invalid template id",
+    47003: "template data invalid",
+    48001: "api not authorised for this account",
+}
+TEMPLATE_FIELD_DEFAULTS = {"number": "character_string1", "status": "thing2", "time": "time3"}
+TEMPLATE_FIELD_MAX = 20  # WeChat's rule since 2023-05-04: each field at most 20 characters, no line breaks
 
 
 class WeChatDeliveryFailed(Exception):
@@ -112,8 +145,60 @@ def is_passive_acknowledgement(notification) -> bool:
     return not Notification.objects.filter(appeal_id=notification.appeal_id, pk__lt=notification.pk).exists()
 
 
+def _window_key(openid: str) -> str:
+    return "appeals:wechat:heard:" + openid
+
+
+def heard_from(openid: str) -> None:
+    """The user wrote to the account just now (called by the callback for every verified message)."""
+    if openid:
+        cache.set(_window_key(openid), clock.now().timestamp(), timeout=int((WINDOW + WINDOW_MARGIN).total_seconds()))
+
+
+def within_window(openid: str) -> bool:
+    """Whether a customer-service message to ``openid`` is still allowed (48 hours since its last message)."""
+    heard = cache.get(_window_key(openid)) if openid else None
+    if heard is None:
+        return False
+    return clock.now().timestamp() - float(heard) < (WINDOW - WINDOW_MARGIN).total_seconds()
+
+
+def fit_field(text: str, limit: int = TEMPLATE_FIELD_MAX) -> str:
+    """One template field: no line breaks, at most ``limit`` characters (an ellipsis when cut)."""
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def template_data(notification) -> dict:
+    """The template message's fields: the tracking number, a short status, the time."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    fields = {**TEMPLATE_FIELD_DEFAULTS, **(channel_settings().get("WECHAT_TEMPLATE_FIELDS") or {})}
+    appeal = notification.appeal if notification.appeal_id else None
+    number = appeal.tracking_number if appeal is not None else ""
+    status = _("New message; send 查询 to read it")
+    values = {
+        "number": fit_field(number, 32),  # character_string: 32 letters, digits or symbols
+        "status": fit_field(status),
+        "time": timezone.localtime(clock.now()).strftime("%Y-%m-%d %H:%M"),
+    }
+    return {fields[name]: {"value": value} for name, value in values.items()}
+
+
+def _refused(notification, error: WeChatClientException):
+    from qinqing.appeals.workflow import notify
+
+    # errcode and errmsg are WeChat's own words; the openid and the text stay out of the log.
+    logger.warning("WeChat refused notification %s: errcode %s %s", notification.pk, error.errcode, error.errmsg)
+    if error.errcode in NEVER_ERRCODES:
+        return notify.Undeliverable(f"WeChat errcode {error.errcode}: {NEVER_ERRCODES[error.errcode]}")
+    return WeChatDeliveryFailed(f"errcode {error.errcode}")
+
+
 def wechat_sender(notification) -> None:
-    """Outbox sender for the ``wechat`` channel: a customer-service text message to the openid."""
+    """Outbox sender for the ``wechat`` channel: a customer-service text within 48 hours of the
+    user's last message, a template message after that."""
     from qinqing.appeals.workflow import notify
 
     if not notification.recipient:
@@ -122,12 +207,21 @@ def wechat_sender(notification) -> None:
         return
     if not outbound_configured():
         raise notify.NoChannel("WeChat customer-service messages are not configured (WECHAT_APP_ID, WECHAT_APP_SECRET)")
+    template_id = channel_settings().get("WECHAT_TEMPLATE_ID", "")
     try:
-        client().message.send_text(notification.recipient, notification.text)
-    except WeChatClientException as error:
-        # errcode and errmsg are WeChat's own words; the openid and the text stay out of the log.
-        logger.warning("WeChat refused notification %s: errcode %s %s", notification.pk, error.errcode, error.errmsg)
-        raise WeChatDeliveryFailed(f"errcode {error.errcode}") from error
+        if within_window(notification.recipient):
+            try:
+                client().message.send_text(notification.recipient, notification.text)
+                return
+            except WeChatClientException as error:
+                if error.errcode != OUTSIDE_WINDOW:
+                    raise _refused(notification, error) from error
+        if not template_id:
+            raise notify.NoChannel("outside WeChat's 48-hour window and no template message configured (WECHAT_TEMPLATE_ID)")
+        try:
+            client().message.send_template(notification.recipient, template_id, template_data(notification))
+        except WeChatClientException as error:
+            raise _refused(notification, error) from error
     except requests.RequestException as error:
         logger.warning("WeChat unreachable for notification %s: %s", notification.pk, type(error).__name__)
         raise WeChatDeliveryFailed(type(error).__name__) from error
