@@ -107,6 +107,15 @@ def overdue(today: datetime.date | None = None) -> list[Overdue]:
     return sorted(rows, key=lambda row: (row.due, row.report.pk))
 
 
+def reminders_due(today: datetime.date | None = None):
+    """Article 16: reminder talks whose follow-up is due (today or earlier) and not yet recorded."""
+    from .models import ReminderStatus
+
+    today = today or clock.today()
+    return EarlyReminder.objects.filter(status=ReminderStatus.OPEN, follow_up_due__lte=today).select_related(
+        "official__person", "official__unit").order_by("follow_up_due", "pk")
+
+
 def figures(today: datetime.date | None = None) -> dict:
     """Counts by channel, category, unit, month, form; the verification rate of priority reports (article 17: 100%)."""
     today = today or clock.today()

@@ -181,8 +181,9 @@ def _clean_attachment(name: str, content_type: str, data: bytes) -> tuple[str, b
             with Image.open(io.BytesIO(data)) as image:
                 if image.format != image_format:
                     raise ServiceError(_("The file is not the picture type it claims to be."), code="attachment_type", field="attachments")
-                clean = Image.new(image.mode, image.size)
-                clean.putdata(list(image.getdata()))
+                clean = Image.frombytes(image.mode, image.size, image.tobytes())  # pixels only, no info/EXIF
+                if image.mode == "P" and image.getpalette():
+                    clean.putpalette(image.getpalette())
                 out = io.BytesIO()
                 clean.save(out, format=image_format)
                 data = out.getvalue()

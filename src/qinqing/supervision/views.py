@@ -329,7 +329,7 @@ def dashboard(request):
     rate = data["verification_rate"]
     return render(request, "supervision/dashboard.html", {
         "data": data, "rate": None if rate is None else round(rate * 100, 1), "overdue": selectors.overdue(),
-        "retention": services.retention_due()[:100],
+        "retention": services.retention_due()[:100], "reminders_due": selectors.reminders_due()[:100],
         "by_channel": _labelled(data["by_channel"], Channel.choices), "by_category": _labelled(data["by_category"], Category.choices),
         "by_unit": _labelled(data["by_unit"], []), "by_month": sorted(data["by_month"].items()),
         "by_status": _labelled(data["by_status"], Status.choices), "by_form": _labelled(data["by_form"], Form.choices),

@@ -316,3 +316,17 @@ def test_recategorising_moves_a_real_name_report_into_the_priority_queue_and_not
     with pytest.raises(ServiceError) as refused:
         services.report_recategorise(report=report, category="other", actor=inspector)
     assert refused.value.code == "priority_must_verify"
+
+
+def test_an_early_reminder_is_due_for_follow_up_in_working_days(office, frozen_clock, client):
+    inspector, _other = office
+    official = directory.make_official(unit=directory.make_unit(name="区商务局"), name="孙科长")
+    reminder = services.reminder_create(official=official, concern="与企业负责人多次非工作场合接触", follow_up_days=3, actor=inspector)
+    assert reminder.follow_up_due == datetime.date(2026, 12, 3)
+    assert not selectors.reminders_due().exists()
+    frozen_clock("2026-12-03 09:00")
+    assert list(selectors.reminders_due()) == [reminder]
+    client.force_login(inspector)
+    assert "与企业负责人多次非工作场合接触" in client.get("/supervision/figures/").content.decode()
+    services.reminder_follow_up(reminder=reminder, note="已整改", actor=inspector)
+    assert not selectors.reminders_due().exists()
