@@ -103,6 +103,30 @@ TOPICS = [
 PLACES = ["文一路", "古墩路", "学院路", "莫干山路", "天目山路", "紫金港路", "西溪路", "丰潭路", "余杭塘路", "文三路"]
 AUTHORITIES = ["市发展和改革委员会", "市自然资源和规划局", "市生态环境局", "省税务局", "市人力资源和社会保障局", "市市场监督管理局"]
 DECLINE_BASES = ["《中华人民共和国行政许可法》第三十八条", "《优化营商环境条例》第二十九条", "本区亲清政商关系实施办法第八条"]
+# The answer a unit gives to each topic (issue 20: a construction-permit question was answered
+# "款项已于本周拨付"); the generic texts below only where a topic has none.
+TOPIC_REPLIES = {
+    "厂房消防验收": ["已安排消防验收人员本周到现场复验，复验通过后当日出具意见书。", "经核实，整改项已全部完成，消防验收意见书已出具，请到窗口领取。"],
+    "用地指标": ["新增用地指标需列入年度供地计划，已将贵司需求报送，申请流程和材料清单已短信发送。"],
+    "稳岗补贴": ["经核实，贵司稳岗补贴已审核通过，资金已于本周拨付至对公账户，请查收。"],
+    "电力增容": ["区里的意见已出具并转供电部门，供电部门将在十个工作日内上门勘察。"],
+    "道路施工": ["已要求施工单位缩小围挡范围并预留店铺出入口，工期压缩至本月底。"],
+    "退税进度": ["经查询，贵司出口退税已审核完毕，退税款预计五个工作日内到账。"],
+    "营业执照变更": ["已核对材料，无需重复提交，变更已办结，新执照可到窗口领取或邮寄。"],
+    "人才公寓": ["人才公寓申请条件和排队情况已电话告知，符合条件的人员可于下月初入住。"],
+    "环评审批": ["环评报告已进入技术评估，预计十五个工作日内完成审批，期间如需补正将及时告知。"],
+    "政府采购付款": ["已督促采购单位完成付款审批，合同款项已于本周支付。"],
+    "招商政策兑现": ["已对照签约协议核实扶持政策，首期扶持资金已列入本月兑现计划。"],
+    "科技项目申报": ["奖励资金申报材料清单已答复，可登录科技项目申报系统提交。"],
+    "市场监管检查": ["已将同一事项的检查合并为一次联合检查，后续按计划统一开展。"],
+    "融资担保": ["已与合作银行统一材料清单，以政策文件为准，担保申请已受理。"],
+    "食品经营许可": ["食品经营许可证延续已审核通过，新证已制发，可到窗口领取。"],
+    "安全生产培训": ["已增加一期安全生产培训，企业负责人可报名下周的培训班。"],
+    "建筑工程许可": ["施工许可可与图审并联办理，已安排专人指导申报。"],
+    "城市管理执法": ["经核实，贵司店招已取得审批，拆除要求已撤销。"],
+    "农业项目补助": ["经核实，农业产业化项目补助资金已于本周拨付，请查收。"],
+    "社保费缓缴": ["贵司符合阶段性缓缴条件，缓缴申请已受理，可缓缴三个月。"],
+}
 REPLY_TEXTS = [
     "已协调相关科室办理完毕，请留意短信通知。", "经核实，款项已于本周拨付，请查收。", "已安排专人对接，问题已解决。",
     "已按政策要求答复，如有疑问请来电咨询。", "检查事项已合并，后续将按计划统一开展。",
@@ -264,9 +288,9 @@ class _Generator:
             track = Track.ESCALATE if rng.random() < 0.5 else Track.DECLINE
         complexity = Complexity.COMPLEX if rng.random() < 0.3 else Complexity.SIMPLE
         appeal.track, appeal.complexity = track, complexity
+        # The unit that handles the topic (issue 20: a random unit gave answers unrelated to the
+        # question); any unit only where the district has no unit for it.
         unit_id = self.unit_for_topic[topic_index] or rng.choice(self.units)
-        if rng.random() < 0.25:
-            unit_id = rng.choice(self.units)
         limit = self.limit_for(track, complexity)
         self.set_due(appeal, wd, received_on, limit)
         appeal.status = Status.TRIAGED
@@ -307,7 +331,7 @@ class _Generator:
                 appeal.decline_basis = rng.choice(DECLINE_BASES)
                 appeal.reply, appeal.replied_at = appeal.decline_reason, finished_at
             else:
-                appeal.reply, appeal.replied_at = rng.choice(REPLY_TEXTS), finished_at
+                appeal.reply, appeal.replied_at = rng.choice(TOPIC_REPLIES.get(topic) or REPLY_TEXTS), finished_at
             appeal.status = Status.REPLIED
             rated_on = appeal.replied_at.date() + datetime.timedelta(days=rng.randint(0, 6))
             if rng.random() > 0.8 or rated_on > as_of:
@@ -426,7 +450,10 @@ class _Generator:
             self.save(Escalation, escalations, "appeals.escalation.create")
             # The timeline's first line (not audited: the appeal's own event covers it).
             self.insert(AppealStep,
-                [AppealStep(appeal_id=appeal.pk, kind="received", actor_label=ACTOR.label, text=self.step_texts[appeal.channel],
+                # The actor shown is the channel it came through, as for a real filing; "demo-appeals"
+                # (the loader) stays in the audit log, not on the enterprise's timeline.
+                [AppealStep(appeal_id=appeal.pk, kind="received", actor_label=str(Channel(appeal.channel).label),
+                            text=self.step_texts[appeal.channel],
                             at=appeal.received_at)
                  for appeal in appeals + duplicates],
             )
