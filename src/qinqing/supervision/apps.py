@@ -12,6 +12,8 @@ class SupervisionConfig(AppConfig):
     def ready(self):
         from qinqing.core import jobs
 
+        from . import checks  # noqa: F401 (registers the key ring check)
+
         jobs.register(jobs.Job("supervision.leads", "qinqing.supervision.services.leads_take_over", _("Conduct leads into supervision"),
                                every_minutes=15, retries=3, backoff_seconds=60, max_minutes=10))
         jobs.register(jobs.Job("supervision.retention", "qinqing.supervision.services.retention_sweep",

@@ -894,3 +894,33 @@ def report_recategorise(*, report: Report, category: str, actor) -> Report:
         audit.record_events([{"actor": actor, "action": "supervision.report.recategorise", "instance": locked, "before": before,
                               "details": {"article": "17"}}])
     return locked
+
+
+def rekey(*, actor=SYSTEM, batch: int = 500) -> dict:
+    """Re-seal every sealed value not yet under the current key (after a rotation). The plain values do
+    not change, so the rows' audit digests stay valid; one audit event records the counts."""
+    from django.db import connection
+
+    from .keys import current_key_id
+    from .models import Attachment as AttachmentModel
+
+    current = current_key_id()
+    prefix = f"sv1:{current}:"
+    counts = {}
+    for model, fields in ((Report, ["reporter_name", "reporter_contact", "subject_text", "text", "decline_reason", "conclusion"]),
+                          (Message, ["body"]), (AttachmentModel, ["name", "content"])):
+        table = connection.ops.quote_name(model._meta.db_table)
+        columns = [connection.ops.quote_name(model._meta.get_field(name).column) for name in fields]
+        stale = " OR ".join(f"({column} <> '' AND {column} NOT LIKE %s)" for column in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {table} WHERE {stale}", [prefix + "%"] * len(columns))  # noqa: S608 (model metadata)
+            pks = [row[0] for row in cursor.fetchall()]
+        for start in range(0, len(pks), batch):
+            with transaction.atomic():
+                for row in model.objects.select_for_update().filter(pk__in=pks[start:start + batch]):
+                    row.save(update_fields=fields)
+        counts[model._meta.model_name] = len(pks)
+    with transaction.atomic():
+        audit.record_events([{"actor": actor, "action": "supervision.keys.rekey", "object_type": "supervision.KeyRing",
+                              "object_id": current, "details": {"article": "17", "resealed": counts}}])
+    return counts

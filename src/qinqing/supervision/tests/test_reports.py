@@ -97,6 +97,12 @@ def test_rotation_keeps_old_reports_readable(office, tmp_path):
         assert Report.objects.get(pk=new.pk).text == "新密钥下的举报"
         raw = _raw_rows(Report)
         assert "sv1:k1:" in raw and "sv1:k2:" in raw
+        assert services.rekey() == {"report": 1, "message": 0, "attachment": 0}
+        assert "sv1:k1:" not in _raw_rows(Report)
+    key_file.write_text("k2=" + "44" * 16 + "\n")  # the old key removed after the rekey
+    with override_settings(SUPERVISION_KEY_FILE=str(key_file), SUPERVISION_KEY_ID=""):
+        assert Report.objects.get(pk=old.pk).text == TEXT
+        assert audit.verify_chain().ok
 
 
 def test_only_assigned_inspectors_read_and_the_reported_official_never_sees_it(office, client, make_user):
@@ -330,3 +336,12 @@ def test_an_early_reminder_is_due_for_follow_up_in_working_days(office, frozen_c
     assert "与企业负责人多次非工作场合接触" in client.get("/supervision/figures/").content.decode()
     services.reminder_follow_up(reminder=reminder, note="已整改", actor=inspector)
     assert not selectors.reminders_due().exists()
+
+
+def test_the_site_refuses_to_start_without_a_supervision_key():
+    from qinqing.supervision.checks import supervision_keys
+
+    assert supervision_keys(None) == []
+    with override_settings(MODE="production", SUPERVISION_KEYS="", SUPERVISION_KEY_FILE=""):
+        errors = supervision_keys(None)
+    assert [error.id for error in errors] == ["supervision.E001"]
