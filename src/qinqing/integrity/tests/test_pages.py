@@ -66,3 +66,15 @@ def test_only_entries_published_to_the_public_appear_on_the_public_page(client, 
                          start=datetime.date(2022, 1, 1), end=datetime.date(2024, 12, 31))
     page = client.get("/integrity/public/").content.decode()  # anonymous
     assert public.number in page and internal.number not in page and person.number not in page and ended.number not in page
+
+
+def test_the_admin_shows_integrity_rows_read_only(client, make_user, frozen_clock):
+    frozen_clock("2026-11-30 10:00")
+    listing = make_listing(person=directory.make_person(name="个人乙"))
+    admin = make_user(Role.ADMINISTRATOR, is_superuser=True)
+    client.force_login(admin)
+    page = client.get(f"/django-admin/integrity/listing/{listing.pk}/change/")
+    assert page.status_code == 200 and listing.number in page.content.decode()
+    assert listing.id_number not in page.content.decode()  # masked only
+    assert client.get("/django-admin/integrity/listing/add/").status_code == 403
+    assert client.get("/django-admin/integrity/eligibilitycheck/").status_code == 200
