@@ -347,13 +347,22 @@ APPEAL_CHANNELS = {
     "TENCENTCLOUD_SMS_PROTOCOL": os.environ.get("QINQING_TENCENTCLOUD_SMS_PROTOCOL", "https"),
     "TENCENTCLOUD_SMS_APP_ID": os.environ.get("QINQING_TENCENTCLOUD_SMS_APP_ID", ""),
     "TENCENTCLOUD_SMS_SIGN_NAME": os.environ.get("QINQING_TENCENTCLOUD_SMS_SIGN_NAME", ""),
-    # An approved notification template whose single variable {1} carries the message.
+    # The approved template id of each notification kind (appeals/intake/channels/sms_templates.py
+    # has the text to submit at Tencent Cloud for each; docs/OPERATIONS.md).
+    "TENCENTCLOUD_SMS_TEMPLATES": {
+        kind: os.environ.get(f"QINQING_TENCENTCLOUD_SMS_TEMPLATE_{kind.upper()}", "")
+        for kind in ("acknowledgement", "reply_ready", "urge", "status_answer")
+    },
+    # Optional: a single-variable template for free texts (replies to unknown numbers, 举报 receipts).
     "TENCENTCLOUD_SMS_TEMPLATE_ID": os.environ.get("QINQING_TENCENTCLOUD_SMS_TEMPLATE_ID", ""),
     "WECHAT_TOKEN": os.environ.get("QINQING_WECHAT_TOKEN", "" if PRODUCTION else "qinqing-demo-wechat-token"),
     "WECHAT_APP_ID": os.environ.get("QINQING_WECHAT_APP_ID", ""),
     "WECHAT_APP_SECRET": os.environ.get("QINQING_WECHAT_APP_SECRET", ""),  # outbound customer-service messages; empty: log only
     # Set for the official account's "safe mode" (messages encrypted with AES).
     "WECHAT_ENCODING_AES_KEY": os.environ.get("QINQING_WECHAT_ENCODING_AES_KEY", ""),
+    "WECHAT_MAX_CLOCK_SKEW_SECONDS": int(os.environ.get("QINQING_WECHAT_MAX_CLOCK_SKEW_SECONDS", "300")),
+    # The template message (模板消息) used outside the 48-hour customer-service window.
+    "WECHAT_TEMPLATE_ID": os.environ.get("QINQING_WECHAT_TEMPLATE_ID", ""),
     "PORTAL_SUBMISSIONS_PER_PHONE_PER_HOUR": int(os.environ.get("QINQING_PORTAL_SUBMISSIONS_PER_PHONE_PER_HOUR", "5")),
     "PORTAL_SUBMISSIONS_PER_ADDRESS_PER_HOUR": int(os.environ.get("QINQING_PORTAL_SUBMISSIONS_PER_ADDRESS_PER_HOUR", "20")),
     "PORTAL_LOOKUPS_PER_ADDRESS_PER_HOUR": int(os.environ.get("QINQING_PORTAL_LOOKUPS_PER_ADDRESS_PER_HOUR", "60")),

@@ -174,8 +174,21 @@ def _report_keyword(channel: str, text: str, contact: str) -> str | None:
     return file_from_channel(channel=channel, text=text, contact=contact)
 
 
-def _sms_reply(phone: str, text: str) -> None:
-    result = sms.send_sms(phone=phone, text=text)
+def _sms_reply(phone: str, text: str, *, appeal=None) -> None:
+    """A direct answer by SMS: the status-answer template for an appeal, else the free text
+    (through a single-variable template, when the provider has one)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from .channels.sms_templates import STATUS_ANSWER, TemplateValueRefused, values_for
+
+    try:
+        if appeal is not None:
+            result = sms.send_sms_template(phone=phone, kind=STATUS_ANSWER, values=values_for(STATUS_ANSWER, appeal))
+        else:
+            result = sms.send_sms(phone=phone, text=text)
+    except (ImproperlyConfigured, TemplateValueRefused) as error:
+        logger.warning("SMS reply not sent: %s", error)
+        return
     if not result.accepted:
         logger.warning("SMS status reply not accepted by the provider: %s", result.error)
 
@@ -217,9 +230,10 @@ def sms_webhook(request):
                                                     contact_phone=message.phone)
                 text = intake.status_text(appeal)
             except NotFound:
+                appeal = None
                 text = (_("No appeal %(number)s was filed from this phone number.")
                         % {"number": tracking_number})
-            _sms_reply(message.phone, text)
+            _sms_reply(message.phone, text, appeal=appeal)
             return JsonResponse({"kind": "status", "reply": text})
         try:
             result = services.appeal_file(

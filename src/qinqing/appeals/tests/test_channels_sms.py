@@ -229,11 +229,14 @@ def test_outbox_delivers_sms_acknowledgements_through_the_configured_backend(cli
     settings.APPEAL_CHANNELS = {
         **settings.APPEAL_CHANNELS, "SMS_BACKEND": "tencentcloud", "TENCENTCLOUD_SECRET_ID": "AKIDtest",
         "TENCENTCLOUD_SECRET_KEY": "secret", "TENCENTCLOUD_SMS_APP_ID": "1400000001", "TENCENTCLOUD_SMS_SIGN_NAME": "某区政务",
-        "TENCENTCLOUD_SMS_TEMPLATE_ID": "100001", "TENCENTCLOUD_SMS_ENDPOINT": f"127.0.0.1:{tencent_stub.server_port}",
-        "TENCENTCLOUD_SMS_PROTOCOL": "http",
+        "TENCENTCLOUD_SMS_TEMPLATE_ID": "", "TENCENTCLOUD_SMS_ENDPOINT": f"127.0.0.1:{tencent_stub.server_port}",
+        "TENCENTCLOUD_SMS_PROTOCOL": "http", "TENCENTCLOUD_SMS_TEMPLATES": {"acknowledgement": "2001001", "reply_ready": "2001002"},
     }
     filed = post_sms(client, {"from": PHONE, "text": "企业用电增容申请迟迟没有答复。"}).json()
     assert notify.deliver_pending() == 1
     (request,) = _StubTencentCloud.requests
-    assert filed["tracking_number"] in request["body"]["TemplateParamSet"][0]
+    # The acknowledgement template with its typed values: the number, then the date (no free text).
+    assert request["body"]["TemplateId"] == "2001001"
+    number, due = request["body"]["TemplateParamSet"]
+    assert number == filed["tracking_number"] and len(due) <= 12
     assert Notification.objects.get().status == "sent"

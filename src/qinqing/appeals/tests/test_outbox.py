@@ -89,16 +89,17 @@ def test_what_no_channel_reaches_is_not_counted_as_sent(settings, workday_calend
     with caplog.at_level("INFO", logger="qinqing.appeals.notify"):
         report = notify.deliver_report()
 
-    assert (report.sent, report.manual) == (1, 3)
+    # The mailbox and the hotline answer by SMS to the number the submitter gave (issue 11).
+    assert (report.sent, report.manual) == (3, 1)
     statuses = {row.appeal_id: row.status for row in Notification.objects.all()}
-    assert statuses == {portal.pk: "manual", hotline.pk: "manual", landline.pk: "manual", mobile.pk: "sent"}
+    assert statuses == {portal.pk: "sent", hotline.pk: "sent", landline.pk: "manual", mobile.pk: "sent"}
     assert Notification.objects.get(appeal=landline).last_error == "no valid mobile number to send to"
-    assert capsys.readouterr().out.count("[sms] to ") == 1  # only the mobile number got an SMS
-    assert Notification.objects.filter(sent_at__isnull=False).count() == 1
+    assert capsys.readouterr().out.count("[sms] to ") == 3  # every mobile number got an SMS, the landline none
+    assert Notification.objects.filter(sent_at__isnull=False).count() == 3
     counts = notify.outbox_counts()
-    assert counts["sent"] == 1 and counts["manual"] == 3
-    assert notify.manual_counts_by_channel() == {"hotline": 1, "sms": 1, "web_portal": 1}
-    assert {row.appeal_id for row in notify.to_pass_on_by_hand()} == {portal.pk, hotline.pk, landline.pk}
+    assert counts["sent"] == 3 and counts["manual"] == 1
+    assert notify.manual_counts_by_channel() == {"sms": 1}
+    assert {row.appeal_id for row in notify.to_pass_on_by_hand()} == {landline.pk}
     assert "13700137000" not in caplog.text and "02088886666" not in caplog.text  # the log never has the number
     assert notify.deliver_report().manual == 0  # marked once, not again every round
 

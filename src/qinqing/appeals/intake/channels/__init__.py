@@ -18,15 +18,29 @@ class SmsDeliveryFailed(Exception):
 
 
 def sms_sender(notification) -> None:
-    """Outbox sender for the ``sms`` channel: the recipient is the phone number that wrote."""
+    """Outbox sender for SMS: the recipient is the phone number that wrote (or gave its number).
+    A notification about an appeal goes as the approved template of its kind (sms_templates)."""
+    from django.core.exceptions import ImproperlyConfigured
+
     from qinqing.appeals.workflow import notify
     from qinqing.core.identifiers import is_valid_mobile_phone
 
-    from .sms import send_sms
+    from .sms import send_sms, send_sms_template
+    from .sms_templates import TemplateValueRefused, kind_for, values_for
 
     if not is_valid_mobile_phone(notification.recipient):
         raise notify.NoChannel("no valid mobile number to send to")
-    result = send_sms(phone=notification.recipient, text=notification.text)
+    try:
+        if notification.appeal_id:
+            kind = kind_for(notification)
+            result = send_sms_template(phone=notification.recipient, kind=kind,
+                                       values=values_for(kind, notification.appeal))
+        else:
+            result = send_sms(phone=notification.recipient, text=notification.text)
+    except ImproperlyConfigured as error:
+        raise notify.NoChannel(str(error)) from error
+    except TemplateValueRefused as error:
+        raise notify.Undeliverable(str(error)) from error
     if not result.accepted:
         raise SmsDeliveryFailed(result.error)
 
@@ -39,5 +53,9 @@ def register_senders() -> None:
 
     notify.register_sender("sms", sms_sender)
     notify.register_sender("wechat", wechat_sender)
+    # The public mailbox and the hotline have no channel of their own to answer on: the
+    # submitter's mobile number (required in the mailbox, asked for on the phone) gets SMS.
+    notify.register_sender("web_portal", sms_sender)
+    notify.register_sender("hotline", sms_sender)
     # A WeChat message that cannot reach the user goes on by SMS when they gave a mobile number.
     notify.register_fallback("wechat", "sms")

@@ -7,8 +7,9 @@ timestamp or a wrong signature is refused before anything is read or stored.
 
 Outbound: ``SmsBackend.send(phone=, text=)``. ``ConsoleSmsBackend`` prints the masked
 number and the text (demo); ``TencentCloudSmsBackend`` sends through Tencent Cloud SMS
-with one approved notification template whose variable carries the text. The backend is
-chosen by ``settings.APPEAL_CHANNELS["SMS_BACKEND"]``.
+with the approved template of each notification kind and its typed values
+(``send_template``, see ``sms_templates``); a free text goes only through a single-variable
+template when one is configured (``TENCENTCLOUD_SMS_TEMPLATE_ID``). The backend is chosen by ``settings.APPEAL_CHANNELS["SMS_BACKEND"]``.
 """
 
 from __future__ import annotations
@@ -119,6 +120,13 @@ class SmsBackend(abc.ABC):
     def send(self, *, phone: str, text: str) -> SmsSendResult:
         """Hand the text to the provider; say whether it was accepted."""
 
+    def send_template(self, *, phone: str, kind: str, values: list[str]) -> SmsSendResult:
+        """Send the approved template of ``kind`` (sms_templates) with these values; backends
+        without templates send the rendered text."""
+        from .sms_templates import TEMPLATES
+
+        return self.send(phone=phone, text=TEMPLATES[kind].render(values))
+
 
 class ConsoleSmsBackend(SmsBackend):
     """Demo backend: prints the masked number and the text to standard output."""
@@ -136,19 +144,20 @@ class ConsoleSmsBackend(SmsBackend):
 class TencentCloudSmsBackend(SmsBackend):
     """Tencent Cloud SMS (API 2021-01-11) through its Python SDK.
 
-    Mainland SMS must use an approved signature and template; we use one notification
-    template whose single variable ``{1}`` carries the text. ``endpoint``/``protocol``
+    Mainland SMS must use an approved signature and template; each notification kind has its
+    own template with typed, length-limited variables (``sms_templates``). ``endpoint``/``protocol``
     are settings so tests and private deployments can point the SDK elsewhere.
     """
 
     def __init__(self, *, secret_id: str, secret_key: str, region: str, app_id: str, sign_name: str,
-                 template_id: str, endpoint: str = "sms.tencentcloudapi.com", protocol: str = "https",
-                 timeout_seconds: int = 10):
+                 template_id: str = "", endpoint: str = "sms.tencentcloudapi.com", protocol: str = "https",
+                 timeout_seconds: int = 10, templates: dict[str, str] | None = None):
         missing = [name for name, value in (
             ("TENCENTCLOUD_SECRET_ID", secret_id), ("TENCENTCLOUD_SECRET_KEY", secret_key),
             ("TENCENTCLOUD_SMS_APP_ID", app_id), ("TENCENTCLOUD_SMS_SIGN_NAME", sign_name),
-            ("TENCENTCLOUD_SMS_TEMPLATE_ID", template_id),
         ) if not value]
+        if not template_id and not any((templates or {}).values()):
+            missing.append("TENCENTCLOUD_SMS_TEMPLATES")
         if missing:
             raise ImproperlyConfigured("Tencent Cloud SMS needs APPEAL_CHANNELS settings: " + ", ".join(missing))
         self.secret_id = secret_id
@@ -157,6 +166,7 @@ class TencentCloudSmsBackend(SmsBackend):
         self.app_id = app_id
         self.sign_name = sign_name
         self.template_id = template_id
+        self.templates = {kind: value for kind, value in (templates or {}).items() if value}
         self.endpoint = endpoint
         self.protocol = protocol
         self.timeout_seconds = timeout_seconds
@@ -173,6 +183,7 @@ class TencentCloudSmsBackend(SmsBackend):
             template_id=config.get("TENCENTCLOUD_SMS_TEMPLATE_ID", ""),
             endpoint=config.get("TENCENTCLOUD_SMS_ENDPOINT", "sms.tencentcloudapi.com"),
             protocol=config.get("TENCENTCLOUD_SMS_PROTOCOL", "https"),
+            templates=config.get("TENCENTCLOUD_SMS_TEMPLATES") or {},
         )
 
     def client(self):
@@ -185,22 +196,37 @@ class TencentCloudSmsBackend(SmsBackend):
         profile = ClientProfile(httpProfile=http_profile)
         return sms_client.SmsClient(credential.Credential(self.secret_id, self.secret_key), self.region, profile)
 
-    def build_request(self, *, phone: str, text: str):
+    def build_request(self, *, phone: str, text: str = "", template_id: str = "", values: list[str] | None = None):
         from tencentcloud.sms.v20210111 import models
 
         request = models.SendSmsRequest()
         request.SmsSdkAppId = self.app_id
         request.SignName = self.sign_name
-        request.TemplateId = self.template_id
-        request.TemplateParamSet = [text]
+        request.TemplateId = template_id or self.template_id
+        request.TemplateParamSet = list(values) if values is not None else [text]
         request.PhoneNumberSet = [e164(phone)]
         return request
 
     def send(self, *, phone: str, text: str) -> SmsSendResult:
+        if not self.template_id:
+            raise ImproperlyConfigured("no single-variable template (TENCENTCLOUD_SMS_TEMPLATE_ID) for a free text")
+        return self._send(self.build_request(phone=phone, text=text))
+
+    def send_template(self, *, phone: str, kind: str, values: list[str]) -> SmsSendResult:
+        """The approved template for ``kind`` with its typed values (checked against the rules first)."""
+        from .sms_templates import TEMPLATES, check_values
+
+        template_id = self.templates.get(kind)
+        if not template_id:
+            raise ImproperlyConfigured(f"no approved Tencent Cloud template id for {kind} (TENCENTCLOUD_SMS_TEMPLATES)")
+        check_values(TEMPLATES[kind], values, sign_name=self.sign_name)
+        return self._send(self.build_request(phone=phone, template_id=template_id, values=values))
+
+    def _send(self, request) -> SmsSendResult:
         from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 
         try:
-            response = self.client().SendSms(self.build_request(phone=phone, text=text))
+            response = self.client().SendSms(request)
         except TencentCloudSDKException as error:
             # The SDK's message never contains the phone number; the code tells operators why.
             return SmsSendResult(accepted=False, error=f"{error.get_code()}: {error.get_message()}")
@@ -240,3 +266,7 @@ def sms_backend() -> SmsBackend:
 
 def send_sms(*, phone: str, text: str) -> SmsSendResult:
     return sms_backend().send(phone=phone, text=text)
+
+
+def send_sms_template(*, phone: str, kind: str, values: list[str]) -> SmsSendResult:
+    return sms_backend().send_template(phone=phone, kind=kind, values=values)
