@@ -18,7 +18,6 @@ SUPERVISION = (Role.DISTRICT_LEADER, Role.SUPERVISING_LEADER, Role.ADMINISTRATOR
 APPEAL_ROLES = (*ENTERPRISE, *HANDLERS, *SUPERVISION)
 DASHBOARD = (*SUPERVISION, Role.DISCIPLINE_INSPECTOR)
 OPERATORS = (Role.DEPARTMENT_HANDLER, Role.ADMINISTRATOR)
-EDITORS = (Role.ADMINISTRATOR, Role.DEPARTMENT_HANDLER)
 
 menu_group("appeals", _("Enterprise appeals"), order=10)
 
@@ -43,17 +42,12 @@ declare(
                    _("Appeals received by phone, letter, visit or roundtable, with their channel kept."), _("Article 8"))),
     # Operators see the acknowledgements of the appeals they recorded; administrators every one.
     Page("appeals_channels:operator_acknowledgement", OPERATORS, sees_all=(Role.ADMINISTRATOR,)),
-    Page("appeals:knowledge_manage", EDITORS, menu="appeals", label=_("Policy-interpretation library"), order=70,
-         tile=Tile("appeals_knowledge", _("Policy-interpretation library"),
-                   _("Answers to common policy questions, linked to the articles; reply drafts for consultations."), _("Article 8"))),
-    Page("appeals:knowledge_edit", EDITORS),
-    Page("appeals:knowledge_publish", EDITORS),
     Page("appeals:limits", (Role.ADMINISTRATOR,), menu="appeals", label=_("Appeal time limits"), order=80,
          tile=Tile("appeals_limits", _("Appeal time limits"), _("The working-day limits of the three tracks."), _("Article 8"))),
     Page("appeals:detail", APPEAL_ROLES, sees_all=SUPERVISION),
     Page("appeals:act", APPEAL_ROLES, sees_all=SUPERVISION, actions=("appeals.appeal.*",)),
-    # public: the published interpretations, the mailbox, its status lookup, the channel webhooks (signed)
-    Page("appeals:knowledge", PUBLIC, menu="policy", label=_("Policy interpretations"), order=20),
+    # public: the mailbox, its status lookup, the channel webhooks (signed); the policy-interpretation
+    # library mounted at /appeals/knowledge/ is declared by its app (policy/access.py)
     Page("appeals_channels:portal_mailbox", PUBLIC),
     Page("appeals_channels:portal_filed", PUBLIC),
     Page("appeals_channels:portal_status", PUBLIC),

@@ -26,10 +26,12 @@ from qinqing.core.api import ErrorOut, actor_of
 from qinqing.core.errors import NotFound
 from qinqing.core.models import ApiKey
 from qinqing.directory.selectors import enterprises_for_user
+from qinqing.policy.interpretations import library as interpretation_library
 
-from . import knowledge, selectors
+from . import selectors
 from .intake import services as intake_services
 from .models import Channel
+from .routing import answers
 from .routing import model as routing
 from .workflow import services as workflow_services
 
@@ -298,7 +300,7 @@ def supervision_list(request, level: str | None = None, page: int = 1):
 @router.get("/interpretations", response={200: list[InterpretationOut], 403: ErrorOut},
             summary="Published policy interpretations (scope appeals:read; the portal page shows the same list publicly)")
 def interpretations(request, q: str = ""):
-    return [_interpretation(found) for found in knowledge.published_interpretations(q)[:200]]
+    return [_interpretation(found) for found in interpretation_library.published_interpretations(q)[:200]]
 
 
 @router.get("/{tracking_number}", response={200: AppealOut, 403: ErrorOut, 404: ErrorOut}, summary="One appeal")
@@ -385,7 +387,7 @@ def routing_suggestion(request, tracking_number: str):
 def answer_suggestions(request, tracking_number: str, limit: int = 3):
     """Its handlers and the supervision office (session), keys with appeals:read. Empty for other categories."""
     appeal = selectors.access_appeal_by_number(actor_of(request), tracking_number)
-    found = knowledge.suggest_answers(appeal, limit=max(1, min(limit, 10)))
+    found = answers.suggest_answers(appeal, limit=max(1, min(limit, 10)))
     return {"tracking_number": appeal.tracking_number, "category": appeal.category, "results": [
-        {"score": round(item.score, 4), "reply_draft": knowledge.reply_text(item.interpretation),
+        {"score": round(item.score, 4), "reply_draft": answers.reply_text(item.interpretation),
          "interpretation": _interpretation(item.interpretation)} for item in found]}

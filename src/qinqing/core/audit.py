@@ -30,7 +30,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 
 from . import clock, db
-from .audit_registry import _AUDITED, audited, audited_models, default_mask  # noqa: F401 (re-exported)
+from .audit_registry import _AUDITED, audited, audited_models, current_label, default_mask, labels_of  # noqa: F401 (re-exported)
 from .crypto import DecryptionError, hmac_sm3_hex, sm3_hex
 from .models import ApiKey, AuditEvent, AuditHead
 
@@ -369,8 +369,9 @@ def verify_chain(*, check_records: bool = True, max_problems: int = 20) -> Verif
             result.fail(f"event #{event.seq} was altered: its content does not match its SM3 hash", event.seq)
         expected_prev = event.hash
         expected_seq = event.seq + 1
-        if event.object_type in _AUDITED:
-            last[(event.object_type, event.object_id)] = (event.seq, event.state_digest)
+        object_type = current_label(event.object_type)
+        if object_type in _AUDITED:
+            last[(object_type, event.object_id)] = (event.seq, event.state_digest)
         if len(result.problems) >= max_problems:
             return result
     head = AuditHead.objects.filter(pk=1).first()
@@ -423,7 +424,7 @@ def _verify_records(result: VerifyResult, last: dict[tuple[str, str], tuple[int,
 def trail_for(instance: models.Model, *, limit: int = 50):
     """Events for one object, newest first."""
     return (
-        AuditEvent.objects.filter(object_type=instance._meta.label, object_id=str(instance.pk))
+        AuditEvent.objects.filter(object_type__in=labels_of(instance._meta.model), object_id=str(instance.pk))
         .order_by("-seq")
         .select_related("actor_user")[:limit]
     )

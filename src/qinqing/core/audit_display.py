@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from .audit_registry import current_label
 from .models import AuditEvent
 
 EMPTY = "—"
@@ -45,7 +46,7 @@ class EventRow:
 
 def _model_for(label: str) -> type[models.Model] | None:
     try:
-        return apps.get_model(label)
+        return apps.get_model(current_label(label))
     except (LookupError, ValueError):
         return None
 

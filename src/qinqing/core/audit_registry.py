@@ -11,6 +11,8 @@ from django.db import models
 
 # model label ("app_label.ModelName") -> {field attname: masking function}
 _AUDITED: dict[str, dict[str, Callable[[Any], str]]] = {}
+# a label events were recorded under before the model moved to another app -> its label now
+_FORMER: dict[str, str] = {}
 
 
 def default_mask(value: Any) -> str:
@@ -21,11 +23,17 @@ def default_mask(value: Any) -> str:
     return text[:keep] + "*" * (len(text) - 2 * keep) + text[-keep:]
 
 
-def audited(masked: dict[str, Callable[[Any], str] | None] | None = None):
-    """Class decorator: register a model as audited, naming its personal fields to mask."""
+def audited(masked: dict[str, Callable[[Any], str] | None] | None = None, *, former_labels: tuple[str, ...] = ()):
+    """Class decorator: register a model as audited, naming its personal fields to mask.
+
+    ``former_labels``: the labels of this model before it moved to another app (its table kept).
+    Events are append-only, so those recorded earlier keep the old label; the chain check and the
+    trail read them as this model's."""
 
     def register(model: type[models.Model]) -> type[models.Model]:
         _AUDITED[model._meta.label] = {name: (mask or default_mask) for name, mask in (masked or {}).items()}
+        for former in former_labels:
+            _FORMER[former] = model._meta.label
         return model
 
     return register
@@ -33,5 +41,16 @@ def audited(masked: dict[str, Callable[[Any], str] | None] | None = None):
 
 def audited_models() -> list[type[models.Model]]:
     return [apps.get_model(label) for label in sorted(_AUDITED)]
+
+
+def current_label(label: str) -> str:
+    """The label a model recorded as ``label`` has now (itself unless the model moved)."""
+    return _FORMER.get(label, label)
+
+
+def labels_of(model: type[models.Model]) -> list[str]:
+    """Every label ``model``'s events may carry: its own and those it had before it moved."""
+    label = model._meta.label
+    return [label, *sorted(former for former, now in _FORMER.items() if now == label)]
 
 

@@ -141,7 +141,7 @@ def _latest_interpretations(count: int = 5) -> list:
     from django.apps import apps
 
     try:
-        model = apps.get_model("appeals", "PolicyInterpretation")
+        model = apps.get_model("policy", "PolicyInterpretation")
     except LookupError:
         return []
     return list(model.objects.filter(is_published=True).order_by("-published_at", "-pk")[:count])

@@ -5,6 +5,7 @@ becomes a new version; older versions stay, so a citation made under version 1 c
 still be read as it was.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -84,3 +85,38 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"Art. {self.key}"
+
+
+# --- Policy-interpretation library (政策解读库; articles 4 and 19: publicising and interpreting the
+# policy; article 8: "宣传和解读扶持企业的政策，解答企业疑问"). Moved here from appeals: same table,
+# its earlier audit events are recorded as appeals.PolicyInterpretation (see former_labels).
+
+
+@audited(former_labels=("appeals.PolicyInterpretation",))
+class PolicyInterpretation(models.Model):
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"))
+    # Citation keys of the policy articles or items it explains ("8", "14.2", "15.b1"), space-separated:
+    # a plain string keeps the audit snapshot readable and survives a new policy version.
+    article_keys = models.CharField(_("policy articles"), max_length=200)
+    keywords = models.CharField(_("keywords"), max_length=300, blank=True, default="")
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        ordering = ["question", "pk"]
+        verbose_name = _("policy interpretation")
+        verbose_name_plural = _("policy interpretations")
+        db_table = "appeals_policyinterpretation"  # the table it has had since it lived in appeals
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+    @property
+    def article_key_list(self) -> list[str]:
+        return self.article_keys.split()

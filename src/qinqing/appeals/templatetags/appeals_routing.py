@@ -6,8 +6,8 @@ post to the ordinary actions. Nothing is recorded until a person submits one of 
 
 from django import template
 
-from .. import knowledge
 from ..models import Category, Track
+from ..routing import answers as answer_drafts
 from ..routing import model as routing
 
 register = template.Library()
@@ -32,11 +32,11 @@ def suggestion_panel(context) -> dict:
         if suggestion is not None:
             panel["suggested_track"] = suggestion.track or appeal.track or Track.RESOLVE
     if "reply" in actions and appeal.track == Track.RESOLVE and appeal.category == Category.CONSULTATION:
-        answers = knowledge.suggest_answers(appeal)
+        answers = answer_drafts.suggest_answers(appeal)
         panel.update(answers=True, answer_suggestions=answers)
         chosen = next((found for found in answers if str(found.interpretation.pk) == query.get("answer")), None)
         if query.get("prefill") == PREFILL_ANSWER and chosen is not None:
-            panel["prefill_reply"] = knowledge.reply_text(chosen.interpretation)
+            panel["prefill_reply"] = answer_drafts.reply_text(chosen.interpretation)
             panel["prefill_interpretation"] = chosen.interpretation
     return panel
 

@@ -8,12 +8,12 @@ import warnings
 import pytest
 from django.core.management import call_command
 
-from qinqing.appeals import knowledge
 from qinqing.appeals.models import Appeal, Category, Rating, Status, Track
 from qinqing.appeals.workflow import services
 from qinqing.appeals.workflow.sweep import run_sweep
 from qinqing.core import audit
 from qinqing.core.roles import Role
+from qinqing.policy.interpretations import library as knowledge
 
 from . import factories
 

@@ -43,7 +43,7 @@ def test_the_landing_page_is_in_english_when_switched(client, settings):
 def test_the_landing_page_shows_the_policy_and_published_interpretations_only(client, make_user):
     from django.core.management import call_command
 
-    from qinqing.appeals import knowledge
+    from qinqing.policy.interpretations import library as knowledge
     from qinqing.policy.selectors import current_policy
 
     assert "政策原文尚未发布" in client.get("/").text

@@ -1,5 +1,5 @@
-"""Policy-interpretation library: audited upkeep by the right roles, a public page of published answers,
-and reply drafts for consultation appeals (article 8)."""
+"""Policy-interpretation library (articles 4, 8, 19): audited upkeep by the right roles, a public page
+of published answers. Reply drafts for consultation appeals: appeals/tests/test_answer_suggestions.py."""
 
 import datetime
 from io import StringIO
@@ -13,19 +13,16 @@ from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
 
-from .. import knowledge
-from ..models import Category, PolicyInterpretation, Status, Track
-from ..workflow import services
-from . import factories
+from ..interpretations import library as knowledge
+from ..models import PolicyInterpretation
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
 @pytest.fixture(autouse=True)
-def policy_and_calendar(db):
+def policy(db):
     call_command("policy", "import", "--seed", verbosity=0)
-    factories.load_calendar()
 
 
 @pytest.fixture
@@ -160,66 +157,43 @@ def test_public_page_search_narrows_the_list(client, seeded):
     assert "领导干部可以参加企业年会吗？" in page and "公职人员的亲属能否持有企业股份？" not in page
 
 
-# --- answers for consultation appeals -----------------------------------------------------
-def _consultation(content, title="咨询"):
-    appeal = factories.file_appeal(content=content, title=title, received_at=D(2025, 9, 1))
-    appeal.category = Category.CONSULTATION
-    return appeal
+# --- moved from appeals: events recorded before the move ----------------------------------------
+def _recorded_before_the_move(actor) -> PolicyInterpretation:
+    """A row with the event appeals recorded for it (object type appeals.PolicyInterpretation)."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    row = PolicyInterpretation.objects.create(question="旧问题", answer="旧答案", article_keys="8", created_at=now, updated_at=now)
+    audit.record_event(actor=actor, action="appeals.policyinterpretation.create", instance=row,
+                       object_type="appeals.PolicyInterpretation")
+    return row
 
 
-def test_a_consultation_about_time_limits_gets_the_article_8_interpretation_first(seeded):
-    appeal = _consultation("我们公司上周通过区长信箱提交了一个诉求，想问一下一般多久能办结？有没有时限规定？", "诉求办理时限")
+def test_the_chain_verifies_with_events_recorded_under_the_appeals_label(make_user):
+    administrator = make_user(Role.ADMINISTRATOR)
+    old = _recorded_before_the_move(administrator)
+    untouched = _recorded_before_the_move(administrator)
+    assert AuditEvent.objects.filter(object_type="appeals.PolicyInterpretation").count() == 2
+    assert audit.verify_chain().ok
 
-    suggestions = knowledge.suggest_answers(appeal)
+    knowledge.interpretation_update(interpretation=old, question="新问题", answer="新答案", article_keys="8", actor=administrator)
+    assert audit.verify_chain().ok
+    trail = list(audit.trail_for(old))
+    assert [event.object_type for event in trail] == ["policy.PolicyInterpretation", "appeals.PolicyInterpretation"]
 
-    assert suggestions[0].interpretation == seeded["8"] and suggestions[0].score > knowledge.MINIMUM_SCORE
-
-
-def test_a_question_about_relatives_holding_shares_gets_article_15_3(seeded):
-    appeal = _consultation("区里一位科长的配偶想入股我们这家非上市企业，这样可以吗？", "公职人员配偶入股")
-
-    assert knowledge.suggest_answers(appeal)[0].interpretation == seeded["15.3"]
-
-
-def test_other_categories_and_drafts_are_not_offered(seeded, make_user):
-    appeal = _consultation("诉求一般多久能办结？")
-    appeal.category = Category.COMPLAINT
-    assert knowledge.suggest_answers(appeal) == []
-
-    knowledge.interpretation_publish(interpretation=seeded["8"], published=False, actor=make_user(Role.ADMINISTRATOR))
-    appeal.category = Category.CONSULTATION
-    assert seeded["8"] not in [found.interpretation for found in knowledge.suggest_answers(appeal)]
+    # The old event's digest is still what the row is checked against: an edit outside the services shows.
+    PolicyInterpretation.objects.filter(pk=untouched.pk).update(answer="改过")
+    result = audit.verify_chain()
+    assert not result.ok and any(f"policy.PolicyInterpretation {untouched.pk} was changed outside" in problem
+                                 for problem in result.problems)
 
 
-def test_handler_prefills_the_reply_from_the_library_and_nothing_is_sent_until_they_send_it(client, seeded, make_user):
-    unit = factories.make_unit("区行政审批局")
-    handler, _official = factories.make_handler(unit)
-    supervisor = make_user(Role.DISTRICT_LEADER)
-    appeal = factories.file_appeal(content="我们提交的诉求多久能办结？有时限要求吗？", title="诉求办结时限", received_at=D(2025, 9, 1))
-    services.appeal_triage(appeal=appeal, track=Track.RESOLVE, category=Category.CONSULTATION, actor=supervisor)
-    services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
-    client.force_login(handler)
-    url = reverse("appeals:detail", args=[appeal.pk])
-
-    page = client.get(url).content.decode()
-    assert 'data-testid="answer-suggestions"' in page and "企业诉求多久办结？" in page
-    assert f"?prefill=answer&amp;answer={seeded['8'].pk}" in page
-
-    prefilled = client.get(url, {"prefill": "answer", "answer": seeded["8"].pk}).content.decode()
-    assert 'data-testid="prefilled-reply"' in prefilled and "限时办结" in prefilled and "政策依据" in prefilled and "第八条" in prefilled
-    appeal.refresh_from_db()
-    assert appeal.status == Status.ASSIGNED and appeal.reply == ""
-
-    client.post(reverse("appeals:act", args=[appeal.pk, "reply"]), {"text": knowledge.reply_text(seeded["8"])})
-    appeal.refresh_from_db()
-    assert appeal.status == Status.REPLIED and "限时办结" in appeal.reply
-
-
-def test_the_enterprise_sees_no_answer_suggestions(client, seeded):
-    user, enterprise = factories.make_enterprise_user()
-    appeal = factories.file_appeal(enterprise=enterprise, content="诉求多久能办结？", title="时限", actor=user, category=Category.CONSULTATION)
-    client.force_login(user)
-
-    page = client.get(reverse("appeals:detail", args=[appeal.pk]), {"prefill": "answer", "answer": seeded["8"].pk}).content.decode()
-
-    assert 'data-testid="answer-suggestions"' not in page and 'data-testid="prefilled-reply"' not in page
+def test_the_edit_page_shows_the_events_from_before_the_move(client, make_user):
+    administrator = make_user(Role.ADMINISTRATOR)
+    old = _recorded_before_the_move(administrator)
+    client.force_login(administrator)
+    page = client.get(reverse("appeals:knowledge_edit", args=[old.pk]))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert content.count('data-testid="audit-event"') == 1 and "<code>appeals.policyinterpretation.create</code>" in content
+    assert "旧问题" in content  # the old event's changes shown with the model's field labels

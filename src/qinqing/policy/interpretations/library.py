@@ -1,4 +1,5 @@
-"""Policy-interpretation knowledge base (政策解读库), article 8: "宣传和解读扶持企业的政策，解答企业疑问".
+"""Policy-interpretation library (政策解读库), articles 4 and 19 (publicising and interpreting the
+policy) and article 8: "宣传和解读扶持企业的政策，解答企业疑问".
 
 Administrators and department handlers write interpretations, each linked to the
 articles or items it explains; published ones are public and are offered to the handler
@@ -20,7 +21,7 @@ from qinqing.core.audit import SystemActor
 from qinqing.core.errors import NotFound, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
 
-from .models import Category, PolicyInterpretation
+from ..models import PolicyInterpretation
 
 EDITOR_ROLES = (Role.ADMINISTRATOR, Role.DEPARTMENT_HANDLER)
 QUESTION_MAX = 300
@@ -90,6 +91,7 @@ def interpretation_create(*, question: str, answer: str, article_keys, actor, ke
     now = clock.now()
     with transaction.atomic():
         interpretation = PolicyInterpretation.objects.create(**values, author=_author(actor), created_at=now, updated_at=now)
+        # The action names are those the library's events have always carried (it lived in appeals).
         audit.record_event(actor=actor, action="appeals.policyinterpretation.create", instance=interpretation, before=None)
     return interpretation
 
@@ -228,20 +230,19 @@ def _document(interpretation) -> str:
     return f"{interpretation.question}\n{interpretation.question}\n{interpretation.keywords}\n{interpretation.answer}"
 
 
-def _search_index():
-    """TF-IDF over jieba words of the published interpretations, rebuilt when any of them changes."""
+def _search_index(tokenizer):
+    """TF-IDF over the words (``tokenizer``) of the published interpretations, rebuilt when any of
+    them changes (or the tokenizer does)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
-
-    from .routing.model import tokenize
 
     published = PolicyInterpretation.objects.filter(is_published=True)
     state = published.aggregate(latest=Max("updated_at"))
-    key = (published.count(), state["latest"])
+    key = (published.count(), state["latest"], tokenizer)
     with _index_lock:
         if _index["key"] != key:
             rows = list(published.order_by("pk"))
             if rows:
-                vectorizer = TfidfVectorizer(tokenizer=tokenize, token_pattern=None, lowercase=False, sublinear_tf=True)
+                vectorizer = TfidfVectorizer(tokenizer=tokenizer, token_pattern=None, lowercase=False, sublinear_tf=True)
                 _index.update(matrix=vectorizer.fit_transform([_document(row) for row in rows]), vectorizer=vectorizer)
             else:
                 _index.update(matrix=None, vectorizer=None)
@@ -249,18 +250,15 @@ def _search_index():
         return _index["vectorizer"], _index["matrix"], list(_index["ids"])
 
 
-def suggest_answers(appeal, *, limit: int = 3) -> list[AnswerSuggestion]:
-    """For a consultation appeal: the best-matching published interpretations, best first (reads only)."""
+def suggest_answers(text: str, *, tokenizer, limit: int = 3) -> list[AnswerSuggestion]:
+    """The published interpretations that best match ``text`` (a question), best first (reads only).
+    ``tokenizer`` splits a text into words (the caller's: appeals use their routing model's jieba words)."""
     from sklearn.metrics.pairwise import cosine_similarity
 
-    from .routing.model import appeal_text
-
-    if appeal.category != Category.CONSULTATION:
-        return []
-    vectorizer, matrix, ids = _search_index()
+    vectorizer, matrix, ids = _search_index(tokenizer)
     if vectorizer is None:
         return []
-    scores = cosine_similarity(vectorizer.transform([appeal_text(appeal)]), matrix)[0]
+    scores = cosine_similarity(vectorizer.transform([text]), matrix)[0]
     ranked = sorted(((float(score), pk) for score, pk in zip(scores, ids, strict=True) if score >= MINIMUM_SCORE), reverse=True)[:limit]
     found = PolicyInterpretation.objects.in_bulk([pk for _score, pk in ranked])
     return [AnswerSuggestion(found[pk], score) for score, pk in ranked if pk in found]

@@ -1,6 +1,6 @@
-"""Policy-interpretation library pages (article 8): the public list, and the editors' page.
+"""Policy-interpretation library pages (articles 4, 8, 19): the public list, and the editors' page.
 
-Editors are administrators and department handlers (``knowledge.EDITOR_ROLES``); the
+Editors are administrators and department handlers (``library.EDITOR_ROLES``); the
 public page shows published interpretations only and needs no account.
 """
 
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from qinqing.core.errors import NotFound, ServiceError
 
-from . import knowledge
+from . import library as knowledge
 
 PAGE_SIZE = 50
 
@@ -24,7 +24,7 @@ PAGE_SIZE = 50
 def public_list(request):
     query = request.GET.get("q", "").strip()
     page = Paginator(knowledge.published_interpretations(query), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "appeals/knowledge_public.html", {"page": page, "query": query})
+    return render(request, "policy/interpretations/public.html", {"page": page, "query": query})
 
 
 def _form_values(request) -> dict:
@@ -44,7 +44,7 @@ def manage(request):
             messages.success(request, _("Saved as a draft; publish it to show it to enterprises."))
             return redirect("appeals:knowledge_edit", pk=interpretation.pk)
     page = Paginator(knowledge.interpretations_for_editor(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "appeals/knowledge_manage.html", {"page": page, "errors": errors, "values": values},
+    return render(request, "policy/interpretations/manage.html", {"page": page, "errors": errors, "values": values},
                   status=400 if errors else 200)
 
 
@@ -70,7 +70,7 @@ def edit(request, pk):
         else:
             messages.success(request, _("Saved."))
             return redirect("appeals:knowledge_edit", pk=interpretation.pk)
-    return render(request, "appeals/knowledge_edit.html", {"interpretation": interpretation, "errors": errors, "values": values},
+    return render(request, "policy/interpretations/edit.html", {"interpretation": interpretation, "errors": errors, "values": values},
                   status=400 if errors else 200)
 
 

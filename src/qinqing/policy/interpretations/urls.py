@@ -1,8 +1,9 @@
-"""Policy-interpretation library, included under /appeals/knowledge/ in the appeals namespace."""
+"""Policy-interpretation library pages. Included by appeals/urls.py under /appeals/knowledge/ in the ``appeals``
+namespace, where they have always been (the public paths and URL names people bookmarked)."""
 
 from django.urls import path
 
-from . import knowledge_views as views
+from . import views
 
 urlpatterns = [
     path("", views.public_list, name="knowledge"),

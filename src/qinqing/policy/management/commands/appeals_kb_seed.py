@@ -10,7 +10,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        from qinqing.appeals.knowledge import seed_interpretations
+        from qinqing.policy.interpretations.library import seed_interpretations
 
         try:
             added = seed_interpretations()
