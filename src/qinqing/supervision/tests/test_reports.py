@@ -345,3 +345,24 @@ def test_the_site_refuses_to_start_without_a_supervision_key():
     with override_settings(MODE="production", SUPERVISION_KEYS="", SUPERVISION_KEY_FILE=""):
         errors = supervision_keys(None)
     assert [error.id for error in errors] == ["supervision.E001"]
+
+
+def test_the_figures_and_the_export_carry_no_reporter_identity(office, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    inspector, _other = office
+    report, _ = _submit()
+    services.assign(report=report, inspector=inspector, actor=inspector)
+    services.report_accept(report=report, actor=inspector)
+    client.force_login(inspector)
+    page = client.get("/supervision/figures/").content.decode()
+    assert 'data-testid="rate"' in page and 'data-testid="acceptance-on-time">100%' in page
+    response = client.get("/supervision/figures/export.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cells = " ".join(str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value is not None)
+    assert report.number in cells
+    for secret in (NAME, CONTACT, TEXT, SUBJECT):
+        assert secret not in cells
