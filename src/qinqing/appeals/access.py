@@ -44,6 +44,11 @@ declare(
     Page("appeals_channels:operator_acknowledgement", OPERATORS, sees_all=(Role.ADMINISTRATOR,)),
     Page("appeals:limits", (Role.ADMINISTRATOR,), menu="appeals", label=_("Appeal time limits"), order=80,
          tile=Tile("appeals_limits", _("Appeal time limits"), _("The working-day limits of the three tracks."), _("Article 8"))),
+    Page("appeals:hotline", SUPERVISION, menu="appeals", label=_("12345 hotline work orders"), order=75,
+         tile=Tile("appeals_hotline", _("12345 hotline work orders"),
+                   _("Import the hotline platform's work orders as appeals; export the results back."), _("Article 8"))),
+    Page("appeals:hotline_results_xlsx", SUPERVISION),
+    Page("appeals:hotline_results_csv", SUPERVISION),
     Page("appeals:detail", APPEAL_ROLES, sees_all=SUPERVISION),
     Page("appeals:act", APPEAL_ROLES, sees_all=SUPERVISION, actions=("appeals.appeal.*",)),
     # public: the mailbox, its status lookup, the channel webhooks (signed); the policy-interpretation
@@ -67,6 +72,9 @@ declare(
     Operation("GET /appeals/{tracking_number}/routing-suggestion", SUPERVISION, scope="appeals:read", sees_all=SUPERVISION),
     Operation("GET /appeals/{tracking_number}/answer-suggestions", (*HANDLERS, *SUPERVISION), scope="appeals:read",
               sees_all=SUPERVISION),
+    # 12345 hotline work orders (issue 11): a pushing platform's key, or the supervision office
+    Operation("POST /appeals/hotline/orders", SUPERVISION, scope="appeals:hotline"),
+    Operation("GET /appeals/hotline/results", SUPERVISION, scope="appeals:hotline"),
     Operation("GET /appeals-stats/stats", DASHBOARD, scope="appeals:read"),
     Operation("GET /appeals-stats/overdue", DASHBOARD, scope="appeals:read"),
 )

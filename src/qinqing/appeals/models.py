@@ -14,6 +14,7 @@ from qinqing.core.crypto import EncryptedTextField
 from qinqing.core.identifiers import mask_phone
 
 from .dashboard.models import AppealFigure, AppealFigureState  # noqa: F401 (the dashboard's derived counts)
+from .hotline.models import HotlineOrder  # noqa: F401,E402 (12345 work orders; imported last: it names appeals.Appeal)
 
 
 class Channel(models.TextChoices):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("all/", views.all_appeals, name="all"),
     path("limits/", views.limits, name="limits"),
     path("dashboard/", include("qinqing.appeals.dashboard.urls")),
+    path("hotline/", include("qinqing.appeals.hotline.urls")),
     path("knowledge/", include("qinqing.policy.interpretations.urls")),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),

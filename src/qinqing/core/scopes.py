@@ -10,6 +10,7 @@ SCOPES: dict[str, str] = {
     "audit:read": _("Read audit events and verify the chain"),
     "appeals:read": _("Read enterprise appeals"),
     "appeals:write": _("File and update enterprise appeals"),
+    "appeals:hotline": _("Push 12345 hotline work orders and read their results"),
     "conduct:read": _("Verify approval letters and read officials' conflicts of interest (articles 14, 15)"),
     "integrity:query": _("Ask whether an enterprise or person is restricted (article 21)"),
     "jobs:read": _("Read the background jobs' health (/healthz/jobs, for monitoring)"),

@@ -1,0 +1,47 @@
+"""The supervision office's page: upload the 12345 platform's export, see the row report,
+download the results (.xlsx or .csv) to load back into the platform."""
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core.errors import ServiceError
+
+from . import services
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("12345 work-order export (.xlsx or .csv)"))
+    dry_run = forms.BooleanField(label=_("Dry run: validate and report only, change nothing"), required=False)
+
+
+def hotline_page(request):
+    report = None
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            form.add_error("file", _("The file is larger than 50 MB; split it or use ./qinqing import."))
+        else:
+            try:
+                report = services.import_file(upload.read(), filename=upload.name, actor=request.user, dry_run=form.cleaned_data["dry_run"])
+            except ServiceError as error:
+                form.add_error("file", error.text())
+    return render(request, "appeals/hotline.html", {"form": form, "report": report, "headers": [c.header for c in services.COLUMNS],
+                                                    "result_headers": services.RESULT_HEADERS})
+
+
+def hotline_results(request, fmt: str):
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    rows = services.result_rows(finished_only=not request.GET.get("all"))
+    if fmt == "csv":
+        body, content_type = services.results_csv(rows), "text/csv; charset=utf-8"
+    else:
+        body, content_type = services.results_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="12345-results.{fmt}"'
+    return response
