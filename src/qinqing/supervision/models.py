@@ -95,7 +95,9 @@ class Finding(models.TextChoices):
 
 
 @audited(masked={"reporter_name": sealed_mask, "reporter_contact": sealed_mask, "subject_text": sealed_mask, "text": sealed_mask,
-                 "conclusion": sealed_mask, "decline_reason": sealed_mask, "receipt_hash": sealed_mask, "receipt_index": sealed_mask})
+                 "conclusion": sealed_mask, "decline_reason": sealed_mask, "receipt_hash": sealed_mask, "receipt_index": sealed_mask,
+                 # who is reported stays out of the audit trail too: the reported official may read audit events
+                 "subject_official_id": sealed_mask, "subject_enterprise_id": sealed_mask})
 class Report(models.Model):
     number = models.CharField(_("number"), max_length=32, unique=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)

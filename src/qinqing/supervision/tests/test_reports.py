@@ -112,6 +112,8 @@ def test_only_assigned_inspectors_read_and_the_reported_official_never_sees_it(o
     report, _code = _submit()
     services.assign(report=report, inspector=inspector, actor=inspector)
     services.link_subject(report=report, official=subject, actor=inspector)
+    linked = AuditEvent.objects.get(action="supervision.report.link_subject")
+    assert linked.changes["subject_official_id"] == [None, "[sealed]"]
     for user in (other, subject_user):
         client.force_login(user)
         assert client.get(f"/supervision/reports/{report.pk}/").status_code == 404
