@@ -254,3 +254,17 @@ def test_the_assign_form_itself_starts_on_the_suggested_unit_and_the_handler_on_
     handler_form = handler_form[:handler_form.index("</form>")]
     assert '<label for="handler-official">' in handler_form
     assert f'<option value="{second.pk}" selected>' in handler_form and f'<option value="{first.pk}" selected>' not in handler_form
+
+
+def test_a_model_pickled_before_routing_became_a_package_still_loads():
+    """Its pickle names the tokenizer qinqing.appeals.routing.tokenize (the module before the move)."""
+    import pickle
+
+    moved_from = routing.tokenize.__module__
+    routing.tokenize.__module__ = "qinqing.appeals.routing"
+    try:
+        old_pickle = pickle.dumps({"tokenizer": routing.tokenize})
+    finally:
+        routing.tokenize.__module__ = moved_from
+    assert b"qinqing.appeals.routing\n" in old_pickle or b"qinqing.appeals.routing\x94" in old_pickle
+    assert pickle.loads(old_pickle)["tokenizer"] is routing.tokenize  # noqa: S301 (our own bytes)
