@@ -459,6 +459,7 @@ FOREIGN_OPERATIONS = {
 }
 # Object URLs with no narrower scope: everyone the declaration admits may see every such object.
 NOT_SCOPED = {
+    "appeals_channels:sms_tencent_callback": "the URL's token is the SMS provider's shared secret, not an object",
     "appeals:knowledge_edit": "editors work on the whole library",
     "appeals:knowledge_publish": "editors work on the whole library",
     "core:api_key_revoke": "administrators only",

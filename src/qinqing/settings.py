@@ -353,6 +353,8 @@ APPEAL_CHANNELS = {
         kind: os.environ.get(f"QINQING_TENCENTCLOUD_SMS_TEMPLATE_{kind.upper()}", "")
         for kind in ("acknowledgement", "reply_ready", "urge", "status_answer")
     },
+    # Tencent Cloud's reply callback URL ends with this secret: /webhooks/sms/tencent/<token>/.
+    "TENCENTCLOUD_SMS_CALLBACK_TOKEN": os.environ.get("QINQING_TENCENTCLOUD_SMS_CALLBACK_TOKEN", ""),
     # Optional: a single-variable template for free texts (replies to unknown numbers, 举报 receipts).
     "TENCENTCLOUD_SMS_TEMPLATE_ID": os.environ.get("QINQING_TENCENTCLOUD_SMS_TEMPLATE_ID", ""),
     "WECHAT_TOKEN": os.environ.get("QINQING_WECHAT_TOKEN", "" if PRODUCTION else "qinqing-demo-wechat-token"),

@@ -57,6 +57,7 @@ declare(
     Page("appeals_channels:portal_filed", PUBLIC),
     Page("appeals_channels:portal_status", PUBLIC),
     Page("appeals_channels:sms_webhook", PUBLIC),
+    Page("appeals_channels:sms_tencent_callback", PUBLIC),  # Tencent Cloud's reply callback: the URL's secret token
     Page("appeals_channels:wechat_webhook", PUBLIC),
     # API: session callers by role, API keys by scope
     Operation("POST /appeals", APPEAL_ROLES, scope="appeals:write"),

@@ -217,12 +217,18 @@ def sms_webhook(request):
         message = sms.parse_gateway_body(body)
     except ValueError as error:
         return JsonResponse({"code": "invalid", "message": str(error)}, status=400)
+    outcome, status = _handle_inbound_sms(message)
+    return JsonResponse(outcome, status=status)
 
+
+def _handle_inbound_sms(message) -> tuple[dict, int]:
+    """What every inbound SMS adapter does once the request is verified: a report goes to
+    supervision, a status query is answered, anything else is filed. (outcome, HTTP status)."""
     with translation.override(settings.LANGUAGE_CODE):
         report_reply = _report_keyword("sms", message.text, message.phone)
         if report_reply is not None:
             _sms_reply(message.phone, report_reply)
-            return JsonResponse({"kind": "report"})
+            return {"kind": "report"}, 200
         tracking_number = sms.status_query_tracking_number(message.text)
         if tracking_number:
             try:
@@ -234,16 +240,46 @@ def sms_webhook(request):
                 text = (_("No appeal %(number)s was filed from this phone number.")
                         % {"number": tracking_number})
             _sms_reply(message.phone, text, appeal=appeal)
-            return JsonResponse({"kind": "status", "reply": text})
+            return {"kind": "status", "reply": text}, 200
         try:
             result = services.appeal_file(
                 channel=Channel.SMS, title="", content=message.text, actor=audit.SystemActor("channel:sms"),
                 contact_phone=message.phone,
             )
         except ServiceError as error:
-            return JsonResponse(error.as_dict(), status=error.status)
+            return error.as_dict(), error.status
     # The acknowledgement SMS itself goes through the notifications outbox (queued by appeal_file).
-    return JsonResponse({"kind": "filed", "tracking_number": result.tracking_number, "merged": result.merged})
+    return {"kind": "filed", "tracking_number": result.tracking_number, "merged": result.merged}, 200
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def sms_tencent_callback(request, token: str):
+    """Tencent Cloud SMS's reply callback (回复短信回调), in its own format: a JSON body with
+    ``extend, mobile, nationcode, sign, text, time``, answered ``{"result": 0, "errmsg": "OK"}``.
+    Tencent does not sign it: the secret is the URL's last segment (set in the Tencent console),
+    the ``sign`` must be our signature, ``time`` recent, and a (mobile, time, text) seen before is
+    answered OK without filing again (Tencent retries a callback it got no answer to)."""
+    config = sms.channel_settings()
+    try:
+        message = sms.parse_tencent_reply(
+            request.body, expected_token=config.get("TENCENTCLOUD_SMS_CALLBACK_TOKEN", ""), token=token,
+            sign_name=config.get("TENCENTCLOUD_SMS_SIGN_NAME", ""),
+            max_age_seconds=int(config.get("TENCENTCLOUD_SMS_CALLBACK_MAX_AGE_SECONDS", 86400)),
+        )
+    except sms.SignatureRejected as error:
+        logger.warning("Tencent Cloud SMS callback refused: %s", error)
+        return JsonResponse({"result": 403, "errmsg": "forbidden"}, status=403)
+    except ValueError as error:
+        return JsonResponse({"result": 400, "errmsg": str(error)}, status=400)
+    if intake.seen_before("sms-tencent", message.message_id, window_seconds=2 * 86400):
+        return JsonResponse({"result": 0, "errmsg": "OK"})
+    outcome, status = _handle_inbound_sms(message)
+    if status >= 400:
+        # Kept as a Tencent answer: a non-zero result with our reason (Tencent does not retry on it).
+        return JsonResponse({"result": status, "errmsg": str(outcome.get("message", ""))[:200]})
+    return JsonResponse({"result": 0, "errmsg": "OK"})
 
 
 # --- WeChat official account ------------------------------------------------------------------

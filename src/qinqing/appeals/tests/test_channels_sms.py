@@ -240,3 +240,69 @@ def test_outbox_delivers_sms_acknowledgements_through_the_configured_backend(cli
     number, due = request["body"]["TemplateParamSet"]
     assert number == filed["tracking_number"] and len(due) <= 12
     assert Notification.objects.get().status == "sent"
+
+
+# --- Tencent Cloud SMS reply callback (回复短信回调), in the provider's own format ----------------------
+CALLBACK_TOKEN = "b1f3c9a7d2e84f6a9c0d"
+
+
+def tencent_reply(client, *, text: str, mobile: str = PHONE, sign: str = "某区政务", at: int | None = None,
+                  token: str = CALLBACK_TOKEN, nationcode: str = "86"):
+    body = {"extend": "", "mobile": mobile, "nationcode": nationcode, "sign": sign, "text": text,
+            "time": int(time.time()) if at is None else at}
+    url = reverse("appeals_channels:sms_tencent_callback", kwargs={"token": token})
+    return client.post(url, data=json.dumps(body, ensure_ascii=False).encode(), content_type="application/json")
+
+
+@pytest.fixture
+def tencent_callback(settings):
+    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "TENCENTCLOUD_SMS_CALLBACK_TOKEN": CALLBACK_TOKEN,
+                                "TENCENTCLOUD_SMS_SIGN_NAME": "某区政务"}
+
+
+@pytest.mark.django_db
+def test_tencent_reply_callback_files_an_appeal_and_answers_in_tencents_format(client, tencent_callback):
+    at = int(time.time())
+    response = tencent_reply(client, text="厂区门口道路破损，货车无法通行，请协调维修。", at=at)
+    assert response.status_code == 200
+    assert response.json() == {"result": 0, "errmsg": "OK"}
+    appeal = Appeal.objects.get()
+    assert appeal.channel == Channel.SMS and appeal.contact_phone == PHONE
+    # Tencent retries a callback it had no answer to: the same reply files once, still answered OK.
+    assert tencent_reply(client, text="厂区门口道路破损，货车无法通行，请协调维修。", at=at).json() == {
+        "result": 0, "errmsg": "OK"}
+    assert Appeal.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", ["wrong_token", "other_sign", "stale", "no_token_configured"])
+def test_tencent_reply_callback_refuses_what_is_not_ours_and_stores_nothing(client, settings, tencent_callback, case):
+    kwargs = {"text": "伪造的回复"}
+    if case == "wrong_token":
+        kwargs["token"] = "guessed-token"
+    elif case == "other_sign":
+        kwargs["sign"] = "别的公司"
+    elif case == "stale":
+        kwargs["at"] = int(time.time()) - 3 * 86400
+    else:
+        settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "TENCENTCLOUD_SMS_CALLBACK_TOKEN": ""}
+    response = tencent_reply(client, **kwargs)
+    assert response.status_code == 403 and response.json()["result"] != 0
+    assert Appeal.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_tencent_reply_callback_answers_a_status_query(client, tencent_callback):
+    tencent_reply(client, text="企业用电增容申请迟迟没有答复。")
+    number = Appeal.objects.get().tracking_number
+    response = tencent_reply(client, text=f"查询 {number}")
+    assert response.json() == {"result": 0, "errmsg": "OK"}
+    assert Appeal.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_tencent_reply_callback_with_a_malformed_body_is_a_tencent_error(client, tencent_callback):
+    url = reverse("appeals_channels:sms_tencent_callback", kwargs={"token": CALLBACK_TOKEN})
+    response = client.post(url, data=b'{"mobile": "13800138000"}', content_type="application/json")
+    assert response.status_code == 400 and response.json()["result"] != 0
+    assert Appeal.objects.count() == 0

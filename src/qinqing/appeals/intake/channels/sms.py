@@ -96,6 +96,40 @@ def parse_gateway_body(body: bytes) -> InboundSms:
     return InboundSms(phone=phone, text=text, message_id=str(data.get("message_id") or "")[:100])
 
 
+def parse_tencent_reply(body: bytes, *, expected_token: str, token: str, sign_name: str,
+                        max_age_seconds: int = 86400, now: float | None = None) -> InboundSms:
+    """Tencent Cloud SMS's reply callback: ``{"extend": "", "mobile": "13xxxxxxxxx", "nationcode": "86",
+    "sign": "签名", "text": "用户回复的内容", "time": 1457336869}``. Raises ``SignatureRejected`` (a wrong
+    URL token, another signature, a stale time) or ``ValueError`` (not that format)."""
+    if not expected_token:
+        raise SignatureRejected("no Tencent Cloud callback token configured")
+    if not hmac.compare_digest(expected_token.encode(), (token or "").encode()):
+        raise SignatureRejected("wrong callback token")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError("body is not JSON") from error
+    if not isinstance(data, dict):
+        raise ValueError("body is not a JSON object")
+    mobile, text = str(data.get("mobile") or "").strip(), str(data.get("text") or "").strip()
+    nationcode = str(data.get("nationcode") or "").strip().lstrip("+")
+    if not mobile or not text or not nationcode or data.get("time") is None:
+        raise ValueError("mobile, nationcode, text and time are required")
+    if nationcode != "86":
+        raise ValueError("only mainland numbers (nationcode 86) are handled")
+    if sign_name and str(data.get("sign") or "").strip("【】 ") != sign_name:
+        raise SignatureRejected("a reply to another signature")
+    try:
+        sent_at = int(data["time"])
+    except (TypeError, ValueError) as error:
+        raise ValueError("time is not a Unix timestamp") from error
+    current = time.time() if now is None else now
+    if abs(current - sent_at) > max_age_seconds:
+        raise SignatureRejected("stale time")
+    message_id = hashlib.sha256(f"{mobile}|{sent_at}|{text}".encode()).hexdigest()[:40]
+    return InboundSms(phone=mobile, text=text, message_id=message_id)
+
+
 # "查询 QQ2025..." / "CX QQ2025...": a status query for that tracking number.
 STATUS_QUERY = re.compile(r"^\s*(?:查询|查|CX)\s*[:：]?\s*([A-Za-z0-9][A-Za-z0-9\-]{3,40})\s*$", re.IGNORECASE)
 
