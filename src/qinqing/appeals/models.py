@@ -70,7 +70,8 @@ class Level(models.TextChoices):
     DISTRICT_LEADER = "district_leader", _("District leader")
 
 
-@audited(masked={"contact_phone": mask_phone, "contact_name": None, "contact_phone_index": lambda v: "***", "external_user_id": None})
+@audited(masked={"contact_phone": mask_phone, "contact_name": None, "contact_phone_index": lambda v: "***", "external_user_id": None,
+                 "contact_address": None})
 class Appeal(models.Model):
     tracking_number = models.CharField(_("tracking number"), max_length=20, unique=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
@@ -79,6 +80,8 @@ class Appeal(models.Model):
     )
     contact_name = EncryptedTextField(_("contact name"), blank=True, default="")
     contact_phone = EncryptedTextField(_("contact phone"), blank=True, default="")
+    # A letter writer's postal address, kept (encrypted) with the appeal so the reply letter can be posted.
+    contact_address = EncryptedTextField(_("postal address"), blank=True, default="")
     contact_phone_index = models.CharField(max_length=64, blank=True, default="", db_index=True)
     external_user_id = models.CharField(_("external user id"), max_length=128, blank=True, default="", db_index=True)
     submitted_by = models.ForeignKey(
@@ -348,3 +351,34 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.pk}"
+
+
+class ReplyLetterStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the mail room")
+    PRINTED = "printed", _("Printed")
+    POSTED = "posted", _("Posted")
+
+
+@audited(masked={"address": None, "recipient_name": None})
+class ReplyLetter(models.Model):
+    """A printed reply to someone who wrote a letter (article 8): numbered, queued for the mail
+    room, printed in batches and marked posted. The address is copied (encrypted) from the appeal."""
+
+    number = models.CharField(_("letter number"), max_length=40, unique=True)
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="reply_letters")
+    notification = models.OneToOneField(Notification, null=True, blank=True, on_delete=models.PROTECT, related_name="letter")
+    recipient_name = EncryptedTextField(_("addressee"), blank=True, default="")
+    address = EncryptedTextField(_("postal address"), blank=True, default="")
+    text = models.TextField(_("text"))
+    status = models.CharField(_("status"), max_length=10, choices=ReplyLetterStatus.choices, default=ReplyLetterStatus.QUEUED)
+    batch = models.CharField(_("print batch"), max_length=40, blank=True, default="")
+    created_at = models.DateTimeField(_("created at"))
+    printed_at = models.DateTimeField(_("printed at"), null=True, blank=True)
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("reply letter")
+
+    def __str__(self) -> str:
+        return self.number
