@@ -297,7 +297,10 @@ def enterprise_detail(request, pk: int):
         "enterprise": enterprise,
         "groups": groups,
         "can_edit": may_open(request.user, "directory:enterprise_edit"),
-        "can_open_persons": may_open(request.user, "directory:person_detail"),
+        # Only the persons this user may open are links (issue 20: shareholders answered 404).
+        "openable_persons": set(selectors.persons_visible_to(request.user).filter(
+            pk__in=[link.person_id for link in links]).values_list("pk", flat=True))
+        if may_open(request.user, "directory:person_detail") else set(),
     }
     return render(request, "directory/enterprise_detail.html", context)
 
