@@ -42,6 +42,9 @@ declare(
                    _("Appeals received by phone, letter, visit or roundtable, with their channel kept."), _("Article 8"))),
     # Operators see the acknowledgements of the appeals they recorded; administrators every one.
     Page("appeals_channels:operator_acknowledgement", OPERATORS, sees_all=(Role.ADMINISTRATOR,)),
+    Page("appeals:mail_room", SUPERVISION, menu="appeals", label=_("Reply letters (mail room)"), order=78,
+         tile=Tile("appeals_mail_room", _("Reply letters (mail room)"),
+                   _("Print the replies to letter writers in batches and mark them posted."), _("Article 8"))),
     Page("appeals:limits", (Role.ADMINISTRATOR,), menu="appeals", label=_("Appeal time limits"), order=80,
          tile=Tile("appeals_limits", _("Appeal time limits"), _("The working-day limits of the three tracks."), _("Article 8"))),
     Page("appeals:hotline", SUPERVISION, menu="appeals", label=_("12345 hotline work orders"), order=75,

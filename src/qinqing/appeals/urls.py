@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .workflow import letters
 
 app_name = "appeals"
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("supervision/", views.supervision, name="supervision"),
     path("all/", views.all_appeals, name="all"),
     path("limits/", views.limits, name="limits"),
+    path("mail-room/", letters.mail_room, name="mail_room"),
     path("dashboard/", include("qinqing.appeals.dashboard.urls")),
     path("hotline/", include("qinqing.appeals.hotline.urls")),
     path("knowledge/", include("qinqing.policy.interpretations.urls")),

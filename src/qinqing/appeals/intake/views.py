@@ -380,14 +380,13 @@ def operator_record(request):
                 result = services.appeal_file(
                     channel=data["channel"], title=data["title"], content=data["content"], actor=request.user,
                     enterprise=enterprise, contact_name=data["contact_name"],
-                    contact_phone=data["contact_phone"],
+                    contact_phone=data["contact_phone"], contact_address=data["contact_address"],
                     category=data["category"] or None, received_at=received_at,
                 )
             except ServiceError as error:
                 _apply_service_error(form, error)
             else:
                 number = result.appeal.tracking_number
-                request.session[f"appeals_operator_address:{number}"] = data["contact_address"]
                 return redirect("appeals_channels:operator_acknowledgement", tracking_number=number)
     return render(request, "appeals/operator_record.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -414,7 +413,7 @@ def operator_acknowledgement(request, tracking_number: str):
         "appeal": appeal,
         "original": original,
         "merged": appeal.merged_into_id is not None,
-        "contact_address": request.session.get(f"appeals_operator_address:{appeal.tracking_number}", ""),
+        "contact_address": appeal.contact_address or original.contact_address,
         "printable": appeal.channel == Channel.LETTER or request.GET.get("print") == "1",
         "today": clock.today(),
         "district_name": district.current().district_name,

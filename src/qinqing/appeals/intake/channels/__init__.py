@@ -26,10 +26,11 @@ def sms_sender(notification) -> None:
     from qinqing.core.identifiers import is_valid_mobile_phone
 
     from .sms import send_sms, send_sms_template
-    from .sms_templates import TemplateValueRefused, kind_for, values_for
+    from .sms_templates import REPLY_READY, TemplateValueRefused, kind_for, values_for
 
     if not is_valid_mobile_phone(notification.recipient):
         raise notify.NoChannel("no valid mobile number to send to")
+    kind = ""
     try:
         if notification.appeal_id:
             kind = kind_for(notification)
@@ -43,6 +44,14 @@ def sms_sender(notification) -> None:
         raise notify.Undeliverable(str(error)) from error
     if not result.accepted:
         raise SmsDeliveryFailed(result.error)
+    if notification.appeal_id and kind == REPLY_READY:
+        from django.utils.translation import gettext
+
+        from qinqing.appeals.workflow.letters import delivery_step
+        from qinqing.core.identifiers import mask_phone
+
+        delivery_step(notification.appeal, "reply_sms",
+                      gettext("The reply was sent by SMS to %(phone)s.") % {"phone": mask_phone(notification.recipient)})
 
 
 def register_senders() -> None:
@@ -57,5 +66,9 @@ def register_senders() -> None:
     # submitter's mobile number (required in the mailbox, asked for on the phone) gets SMS.
     notify.register_sender("web_portal", sms_sender)
     notify.register_sender("hotline", sms_sender)
+    # A letter writer gets a printed reply letter, queued for the mail room (workflow.letters).
+    from qinqing.appeals.workflow.letters import letter_sender
+
+    notify.register_sender("letter", letter_sender)
     # A WeChat message that cannot reach the user goes on by SMS when they gave a mobile number.
     notify.register_fallback("wechat", "sms")
