@@ -8,6 +8,7 @@ Headers may be Chinese or English: each caller passes an alias table.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import io
@@ -55,12 +56,18 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _decode(data: bytes) -> str:
+def _csv_encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or GB18030, checked chunk by chunk so that a large file is
+    never held twice more as text (the rows are then decoded as they are read)."""
     for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return data.decode(encoding)
+            for start in range(0, len(data), 1 << 20):
+                decoder.decode(data[start:start + (1 << 20)])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        return encoding
     raise ServiceError(
         _("The CSV file is neither UTF-8 nor GB18030/GBK encoded; save it again as UTF-8 CSV."),
         code="csv_encoding",
@@ -70,8 +77,7 @@ def _decode(data: bytes) -> str:
 
 def _raw_rows(data: bytes, extension: str) -> Iterator[list[Any]]:
     if extension == ".csv":
-        text = _decode(data)
-        yield from csv.reader(io.StringIO(text, newline=""))
+        yield from csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=_csv_encoding(data), newline=""))
         return
     import openpyxl
 
