@@ -100,23 +100,30 @@ def test_a_reply_to_an_appeal_answered_meanwhile_is_refused(make_user):
 @pytest.mark.django_db(transaction=True)
 def test_migration_0008_moves_the_daily_counters_so_numbers_continue():
     """The per-day counters of the old table become core.Counter rows: the next filing of a day
-    that already had numbers continues after them."""
+    that already had numbers continues after them. (The migration's function runs on the old
+    table as it stood before 0008; other apps' migrations are left alone.)"""
     import datetime
+    import importlib
 
     from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+    from django.db.migrations.loader import MigrationLoader
 
     from qinqing.core.models import Counter
 
+    migration = importlib.import_module("qinqing.appeals.migrations.0008_tracking_numbers_in_core_counter")
+    before_0008 = MigrationLoader(connection).project_state(("appeals", "0008_tracking_numbers_in_core_counter"), at_end=False).apps
+    old_counter = before_0008.get_model("appeals", "TrackingCounter")
     day = datetime.date(2025, 10, 9)
-    executor = MigrationExecutor(connection)
-    executor.migrate([("appeals", "0007_notification_claim")])
+    with connection.schema_editor() as editor:
+        editor.create_model(old_counter)
     try:
-        old_counter = executor.loader.project_state(("appeals", "0007_notification_claim")).apps.get_model("appeals", "TrackingCounter")
         old_counter.objects.create(day=day, last=41)
         Counter.objects.filter(series=intake_services.TRACKING_NUMBERS.name).delete()
+        with transaction.atomic():
+            migration.move_counters(before_0008, None)
     finally:
-        MigrationExecutor(connection).migrate([("appeals", "0008_tracking_numbers_in_core_counter")])
+        with connection.schema_editor() as editor:
+            editor.delete_model(old_counter)
     assert Counter.objects.get(series="appeals.tracking", period="20251009").last == 41
     received = datetime.datetime(2025, 10, 9, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
     filed = factories.file_appeal(received_at=received)
