@@ -30,7 +30,7 @@ def next_saturday() -> datetime.date:
 
 
 def next_workday() -> datetime.date:
-    from ..services import _is_workday
+    from ..services.activities import _is_workday
 
     day = timezone.localdate() + datetime.timedelta(days=3)
     while not _is_workday(day):

@@ -17,7 +17,7 @@ from qinqing.directory.tests import factories
 
 from .. import services
 from ..letters import render_letter_html, verification_url
-from ..models import ConductRules, Recusal, RecusalStatus
+from ..models import ConductRules, GiftRecord, Recusal, RecusalStatus
 from .test_activities import draft, evaluate, rules_of
 
 pytestmark = pytest.mark.django_db
@@ -222,4 +222,4 @@ def test_a_gift_from_the_future_or_with_a_novel_for_a_description_is_refused_nam
                                                          "value": "100", "occurred_on": timezone.localdate().isoformat(),
                                                          "disposition": "pending", "description": "茶" * 301})
     assert "300" in response.content.decode()
-    assert not services.GiftRecord.objects.exists()
+    assert not GiftRecord.objects.exists()
