@@ -251,6 +251,7 @@ def test_a_reply_after_48_hours_goes_as_a_template_message_then_by_sms_when_that
                if key != "character_string1")
     first.refresh_from_db()
     assert first.status == NotificationStatus.SENT
+    assert appeal.steps.filter(kind="reply_wechat", text__contains="template").exists()  # the timeline says which
 
     # The submitter gave a mobile number (an operator added it); WeChat now says the user unsubscribed.
     type(appeal).objects.filter(pk=appeal.pk).update(contact_phone=PHONE)
@@ -271,6 +272,7 @@ def test_a_reply_after_48_hours_goes_as_a_template_message_then_by_sms_when_that
     by_sms.refresh_from_db()
     assert by_sms.status == NotificationStatus.SENT
     assert "138****8000" in capsys.readouterr().out
+    assert appeal.steps.filter(kind="reply_sms").exists()
     assert len(stub.templates) == sent_templates + 1  # "never" is not retried
 
 

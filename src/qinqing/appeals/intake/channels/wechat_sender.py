@@ -186,6 +186,20 @@ def template_data(notification) -> dict:
     return {fields[name]: {"value": value} for name, value in values.items()}
 
 
+def _timeline(notification, *, template: bool) -> None:
+    """A reply delivered through WeChat says so on the appeal's timeline (and how)."""
+    from django.utils.translation import gettext
+
+    from qinqing.appeals.workflow.letters import delivery_step
+
+    appeal = notification.appeal if notification.appeal_id else None
+    if appeal is None or appeal.replied_at is None or appeal.replied_at > notification.created_at:
+        return
+    text = (gettext("The reply was announced by a WeChat template message (the user reads it by sending 查询).")
+            if template else gettext("The reply was sent as a WeChat message."))
+    delivery_step(appeal, "reply_wechat", text)
+
+
 def _refused(notification, error: WeChatClientException):
     from qinqing.appeals.workflow import notify
 
@@ -212,6 +226,7 @@ def wechat_sender(notification) -> None:
         if within_window(notification.recipient):
             try:
                 client().message.send_text(notification.recipient, notification.text)
+                _timeline(notification, template=False)
                 return
             except WeChatClientException as error:
                 if error.errcode != OUTSIDE_WINDOW:
@@ -222,6 +237,7 @@ def wechat_sender(notification) -> None:
             client().message.send_template(notification.recipient, template_id, template_data(notification))
         except WeChatClientException as error:
             raise _refused(notification, error) from error
+        _timeline(notification, template=True)
     except requests.RequestException as error:
         logger.warning("WeChat unreachable for notification %s: %s", notification.pk, type(error).__name__)
         raise WeChatDeliveryFailed(type(error).__name__) from error
