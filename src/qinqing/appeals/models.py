@@ -318,7 +318,7 @@ class Attachment(models.Model):
 
 class NotificationStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
-    SENDING = "sending", _("Being sent")  # claimed by one sender (appeals.notify)
+    SENDING = "sending", _("Being sent")  # claimed by one sender (appeals.workflow.notify)
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     # No channel reaches the recipient (portal, hotline, letter, internal): only written to
