@@ -251,7 +251,7 @@ def test_a_reply_after_48_hours_goes_as_a_template_message_then_by_sms_when_that
                if key != "character_string1")
     first.refresh_from_db()
     assert first.status == NotificationStatus.SENT
-    assert appeal.steps.filter(kind="reply_wechat", text__contains="template").exists()  # the timeline says which
+    assert appeal.steps.filter(kind="reply_wechat_template").exists()  # the timeline says which
 
     # The submitter gave a mobile number (an operator added it); WeChat now says the user unsubscribed.
     type(appeal).objects.filter(pk=appeal.pk).update(contact_phone=PHONE)

@@ -197,7 +197,7 @@ def _timeline(notification, *, template: bool) -> None:
         return
     text = (gettext("The reply was announced by a WeChat template message (the user reads it by sending 查询).")
             if template else gettext("The reply was sent as a WeChat message."))
-    delivery_step(appeal, "reply_wechat", text)
+    delivery_step(appeal, "reply_wechat_template" if template else "reply_wechat", text)
 
 
 def _refused(notification, error: WeChatClientException):
