@@ -66,7 +66,9 @@ class Page:
     order: int = 100
     tile: Tile | None = None
     sees_all: tuple[str, ...] = ()
-    actions: tuple[str, ...] = ()  # workflow actions taken here: "conduct.activity.approve", "appeals.appeal.*"
+    actions: tuple[
+        str, ...
+    ] = ()  # workflow actions taken here: "conduct.activity.approve", "appeals.appeal.*"
 
     def allows(self, user) -> bool:
         return _allows(self.roles, user)
@@ -137,7 +139,11 @@ def pages_for_roles(user) -> list[Page]:
     By role only: a superuser passes every check, but is shown what their roles are for (an
     administrator has no gifts to declare, so "my gifts" would only answer 404)."""
     codes = role_codes(user)
-    return [declared for declared in _REGISTRY.pages.values() if _allows(declared.roles, user, codes, superuser=False)]
+    return [
+        declared
+        for declared in _REGISTRY.pages.values()
+        if _allows(declared.roles, user, codes, superuser=False)
+    ]
 
 
 def menu_group(key: str, label, order: int = 100) -> MenuGroup:
@@ -150,8 +156,12 @@ def declare(*entries: Page | Operation) -> None:
     """Register an app's pages and operations. A second declaration of the same name is a mistake."""
     for entry in entries:
         if isinstance(entry, Page):
-            entry = replace(entry, roles=_roles_tuple(entry.roles), sees_all=tuple(str(r) for r in entry.sees_all),
-                            actions=tuple(entry.actions))
+            entry = replace(
+                entry,
+                roles=_roles_tuple(entry.roles),
+                sees_all=tuple(str(r) for r in entry.sees_all),
+                actions=tuple(entry.actions),
+            )
             if entry.name in _REGISTRY.pages and _REGISTRY.pages[entry.name] != entry:
                 raise ValueError(f"page {entry.name} is declared twice")
             _REGISTRY.pages[entry.name] = entry
@@ -229,7 +239,9 @@ class AccessMiddleware:
 
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         if not declared.allows(request.user):
-            request.access_denied = "role"  # the gate refused (the matrix test tells it from a view's own 403)
+            request.access_denied = (
+                "role"  # the gate refused (the matrix test tells it from a view's own 403)
+            )
             raise PermissionDenied
         return None
 
@@ -239,7 +251,8 @@ def is_public_page(url_name: str) -> bool:
     return declared is not None and declared.roles is PUBLIC
 
 
-# --- API operations -------------------------------------------------------------------------------------------
+# --- API operations
+# -------------------------------------------------------------------------------------------
 _PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
@@ -283,8 +296,9 @@ def check_operation(request, principal) -> None:
 
             if declared.scope is None:
                 raise PermissionDeniedError(_("API keys may not call this operation."), field="X-API-Key")
-            raise PermissionDeniedError(_("This API key lacks the scope %(scope)s.") % {"scope": declared.scope},
-                                        field="X-API-Key")
+            raise PermissionDeniedError(
+                _("This API key lacks the scope %(scope)s.") % {"scope": declared.scope}, field="X-API-Key"
+            )
     elif not declared.allows(principal):
         request.access_denied = "role"
         raise PermissionDenied
@@ -318,7 +332,8 @@ def autodiscover() -> None:
     autodiscover_modules("access")
 
 
-# --- the kernel's own declarations ---------------------------------------------------------------------------
+# --- the kernel's own declarations
+# ---------------------------------------------------------------------------
 def _declare_kernel() -> None:
     from django.utils.translation import gettext_lazy as _
 
@@ -331,29 +346,75 @@ def _declare_kernel() -> None:
         Page("healthz", PUBLIC),
         # Guards itself: an API key with the jobs:read scope, or an administrator's session (core.jobs_views).
         Page("healthz_jobs", PUBLIC),
-        Page("core:jobs", admin, menu="system", label=_("Background jobs"), order=40,
-             tile=Tile("jobs", _("Background jobs"), _("Last run, outcome and duration of each periodic job; notifications not sent."))),
+        Page(
+            "core:jobs",
+            admin,
+            menu="system",
+            label=_("Background jobs"),
+            order=40,
+            tile=Tile(
+                "jobs",
+                _("Background jobs"),
+                _("Last run, outcome and duration of each periodic job; notifications not sent."),
+            ),
+        ),
         Page("set_language", PUBLIC),
         Page("javascript-catalog", PUBLIC),
         Page("core:login", PUBLIC),
         Page("core:home", PUBLIC),  # the public landing page; a signed-in user's own home page
         Page("core:logout", SIGNED_IN),
         Page("core:two_factor", SIGNED_IN),
-        Page("core:audit_log", auditors, menu="system", label=_("Audit log"), order=10,
-             tile=Tile("audit", _("Audit log"), _("Every write, chained with SM3; verify the chain."))),
-        Page("core:api_keys", admin, menu="system", label=_("API keys"), order=20,
-             tile=Tile("api_keys", _("API keys"), _("Keys and scopes for external systems."))),
+        Page(
+            "core:audit_log",
+            auditors,
+            menu="system",
+            label=_("Audit log"),
+            order=10,
+            tile=Tile("audit", _("Audit log"), _("Every write, chained with SM3; verify the chain.")),
+        ),
+        Page(
+            "core:api_keys",
+            admin,
+            menu="system",
+            label=_("API keys"),
+            order=20,
+            tile=Tile("api_keys", _("API keys"), _("Keys and scopes for external systems.")),
+        ),
         Page("core:api_key_revoke", admin),
-        Page("core:district", admin, menu="system", label=_("District settings"), order=5,  # issue 20: on every letter
-             tile=Tile("district", _("District settings"), _("District name, seal text and issuing office printed on every letter."))),
-        Page("core:calendar", admin, menu="system", label=_("Working-day calendar"), order=30,
-             tile=Tile("calendar", _("Working-day calendar"), _("Statutory holidays and make-up workdays for every time limit."))),
+        Page(
+            "core:district",
+            admin,
+            menu="system",
+            label=_("District settings"),
+            order=5,  # issue 20: on every letter
+            tile=Tile(
+                "district",
+                _("District settings"),
+                _("District name, seal text and issuing office printed on every letter."),
+            ),
+        ),
+        Page(
+            "core:calendar",
+            admin,
+            menu="system",
+            label=_("Working-day calendar"),
+            order=30,
+            tile=Tile(
+                "calendar",
+                _("Working-day calendar"),
+                _("Statutory holidays and make-up workdays for every time limit."),
+            ),
+        ),
         Page("core:calendar_year", admin),
         Page("core:calendar_edit", admin),
         Page("core:calendar_notice", admin),  # issue #10: load a year from the State Council notice
         Operation("GET /whoami", SIGNED_IN, scope=ANY_SCOPE),
         # API callers by the Django permission their role carries (core.roles.ROLE_PERMISSIONS).
-        Operation("GET /audit/events", (Role.DISCIPLINE_INSPECTOR, Role.AUDITOR, Role.ADMINISTRATOR), scope="audit:read"),
+        Operation(
+            "GET /audit/events",
+            (Role.DISCIPLINE_INSPECTOR, Role.AUDITOR, Role.ADMINISTRATOR),
+            scope="audit:read",
+        ),
         Operation("GET /audit/verify", (Role.AUDITOR, Role.ADMINISTRATOR), scope="audit:read"),
         Operation("GET /calendar/add", SIGNED_IN, scope="calendar:read"),
         Operation("GET /calendar/between", SIGNED_IN, scope="calendar:read"),

@@ -75,10 +75,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
         errors = [
-            {"field": _field_of(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors
+            {"field": _field_of(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors
         ]
         first = errors[0] if errors else {"field": None, "message": ""}
-        message = _("Invalid value for %(field)s: %(message)s") % {"field": first["field"], "message": first["message"]}
+        message = _("Invalid value for %(field)s: %(message)s") % {
+            "field": first["field"],
+            "message": first["message"],
+        }
         return _error(api, request, 422, "validation_error", message, first["field"], errors=errors)
 
     @api.exception_handler(AuthenticationError)
@@ -114,7 +118,11 @@ def whoami(request):
     auth = request.auth
     if isinstance(auth, ApiKey):
         return {"kind": "api_key", "name": auth.name, "scopes": auth.scopes}
-    return {"kind": "user", "name": request.user.get_username(), "roles": sorted(request.user.groups.values_list("name", flat=True))}
+    return {
+        "kind": "user",
+        "name": request.user.get_username(),
+        "roles": sorted(request.user.groups.values_list("name", flat=True)),
+    }
 
 
 class AuditEventOut(Schema):
@@ -136,9 +144,13 @@ class VerifyOut(Schema):
     problems: list[str]
 
 
-@router.get("/audit/events", response={200: list[AuditEventOut], 403: ErrorOut}, summary="Audit trail of one object")
+@router.get(
+    "/audit/events", response={200: list[AuditEventOut], 403: ErrorOut}, summary="Audit trail of one object"
+)
 def audit_events(request, object_type: str, object_id: str, limit: int = 50):
-    events = audit.AuditEvent.objects.filter(object_type=object_type, object_id=object_id).order_by("-seq")[: min(limit, 500)]
+    events = audit.AuditEvent.objects.filter(object_type=object_type, object_id=object_id).order_by("-seq")[
+        : min(limit, 500)
+    ]
     return [
         {
             "seq": e.seq,

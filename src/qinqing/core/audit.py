@@ -109,7 +109,10 @@ def _masked(label: str, state: dict[str, Any] | None) -> dict[str, Any] | None:
     if state is None:
         return None
     masks = _AUDITED.get(label, {})
-    return {key: (masks[key](value) if key in masks and value not in (None, "") else value) for key, value in state.items()}
+    return {
+        key: (masks[key](value) if key in masks and value not in (None, "") else value)
+        for key, value in state.items()
+    }
 
 
 def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, list[Any]]:
@@ -131,12 +134,20 @@ SYSTEM = SystemActor()
 
 def _actor_fields(actor: Any) -> dict[str, Any]:
     if isinstance(actor, ApiKey):
-        return {"actor_type": AuditEvent.ActorType.API_KEY, "actor_api_key": actor, "actor_label": f"apikey:{actor.name}"}
+        return {
+            "actor_type": AuditEvent.ActorType.API_KEY,
+            "actor_api_key": actor,
+            "actor_label": f"apikey:{actor.name}",
+        }
     if actor is None or isinstance(actor, SystemActor):
         label = actor.label if isinstance(actor, SystemActor) else "system"
         return {"actor_type": AuditEvent.ActorType.SYSTEM, "actor_label": label}
     if getattr(actor, "is_authenticated", False):
-        return {"actor_type": AuditEvent.ActorType.USER, "actor_user": actor, "actor_label": actor.get_username()}
+        return {
+            "actor_type": AuditEvent.ActorType.USER,
+            "actor_user": actor,
+            "actor_label": actor.get_username(),
+        }
     raise TypeError(f"not an audit actor: {actor!r}")
 
 
@@ -158,7 +169,9 @@ def event_hash(event: AuditEvent) -> str:
         "request_id": event.request_id,
         "prev_hash": event.prev_hash,
     }
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
+    canonical = json.dumps(
+        content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder
+    )
     return sm3_hex(canonical.encode())
 
 
@@ -227,7 +240,9 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
     move_head = f"UPDATE {head_table} SET last_seq = %s, last_hash = %s WHERE id = 1"  # noqa: S608 (model metadata)
     if len(events) == 1 and connection.vendor == "postgresql":
         insert_sql, fields = db.insert_statement(AuditEvent, returning=True)
-        rows = db.execute(f"WITH moved AS ({move_head}) {insert_sql}", [seq, prev, *db.insert_values(events[0], fields)])
+        rows = db.execute(
+            f"WITH moved AS ({move_head}) {insert_sql}", [seq, prev, *db.insert_values(events[0], fields)]
+        )
         events[0].pk = rows[0][0]
         db.mark_saved(events[0])
         return events
@@ -307,7 +322,14 @@ def record_bulk_events(
         "seq", "occurred_at", "actor_type", "actor_user_id", "actor_api_key_id", "actor_label", "action",
         "object_type", "object_id", "changes", "details", "state_digest", "request_id", "prev_hash", "hash",
     ]
-    probe = AuditEvent(occurred_at=now, action=action, object_type=label, details=plain_details, request_id=request_id, **actor_fields)
+    probe = AuditEvent(
+        occurred_at=now,
+        action=action,
+        object_type=label,
+        details=plain_details,
+        request_id=request_id,
+        **actor_fields,
+    )
     pk_name = model._meta.pk.attname
     batch: list[tuple] = []
     count = 0
@@ -321,11 +343,25 @@ def record_bulk_events(
         probe.seq, probe.object_id, probe.changes = seq, str(after[pk_name]), changes
         probe.state_digest, probe.prev_hash = state_digest(after), prev
         prev = event_hash(probe)
-        batch.append((
-            seq, occurred_at_db, probe.actor_type, getattr(actor_user, "pk", None), getattr(actor_key, "pk", None),
-            probe.actor_label, action, label, probe.object_id, changes_field.get_db_prep_save(changes, connection),
-            details_db, probe.state_digest, request_id, probe.prev_hash, prev,
-        ))
+        batch.append(
+            (
+                seq,
+                occurred_at_db,
+                probe.actor_type,
+                getattr(actor_user, "pk", None),
+                getattr(actor_key, "pk", None),
+                probe.actor_label,
+                action,
+                label,
+                probe.object_id,
+                changes_field.get_db_prep_save(changes, connection),
+                details_db,
+                probe.state_digest,
+                request_id,
+                probe.prev_hash,
+                prev,
+            )
+        )
         count += 1
         if len(batch) >= 2000:
             db.bulk_insert(AuditEvent._meta.db_table, columns, batch)
@@ -364,7 +400,9 @@ def verify_chain(*, check_records: bool = True, max_problems: int = 20) -> Verif
         if event.seq != expected_seq:
             result.fail(f"event #{expected_seq} is missing (next found is #{event.seq})", expected_seq)
         if event.prev_hash != expected_prev:
-            result.fail(f"event #{event.seq} does not link to the event before it (deleted or reordered)", event.seq)
+            result.fail(
+                f"event #{event.seq} does not link to the event before it (deleted or reordered)", event.seq
+            )
         if event_hash(event) != event.hash:
             result.fail(f"event #{event.seq} was altered: its content does not match its SM3 hash", event.seq)
         expected_prev = event.hash
@@ -376,7 +414,11 @@ def verify_chain(*, check_records: bool = True, max_problems: int = 20) -> Verif
             return result
     head = AuditHead.objects.filter(pk=1).first()
     if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != expected_prev):
-        result.fail(f"the chain ends at #{expected_seq - 1} but its head says #{head.last_seq}: events were removed from the end", head.last_seq)
+        result.fail(
+            f"the chain ends at #{expected_seq - 1} but its head says #{head.last_seq}: events "
+            f"were removed from the end",
+            head.last_seq,
+        )
     if check_records:
         _verify_records(result, last, max_problems)
     return result
@@ -401,7 +443,9 @@ def _verify_model_rows(result, label, pk_name, attnames, rows, last, seen, max_p
     return False
 
 
-def _verify_records(result: VerifyResult, last: dict[tuple[str, str], tuple[int, str]], max_problems: int) -> None:
+def _verify_records(
+    result: VerifyResult, last: dict[tuple[str, str], tuple[int, str]], max_problems: int
+) -> None:
     seen: set[tuple[str, str]] = set()
     for model in audited_models():
         label = model._meta.label
@@ -411,7 +455,10 @@ def _verify_records(result: VerifyResult, last: dict[tuple[str, str], tuple[int,
         try:
             stopped = _verify_model_rows(result, label, pk_name, attnames, rows, last, seen, max_problems)
         except DecryptionError as error:
-            result.fail(f"{label}: an encrypted column cannot be read ({error}): tampered, or QINQING_FIELD_KEY changed")
+            result.fail(
+                f"{label}: an encrypted column cannot be read ({error}): tampered, or "
+                f"QINQING_FIELD_KEY changed"
+            )
             stopped = False
         if stopped:
             return
@@ -448,7 +495,9 @@ def maintenance_mode():
 def _set_maintenance(on: bool) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('qinqing.audit_maintenance', %s, false)", ["on" if on else "off"])
+            cursor.execute(
+                "SELECT set_config('qinqing.audit_maintenance', %s, false)", ["on" if on else "off"]
+            )
     else:
         connection.ensure_connection()
         connection.qinqing_audit_maintenance = on

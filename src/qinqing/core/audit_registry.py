@@ -23,7 +23,9 @@ def default_mask(value: Any) -> str:
     return text[:keep] + "*" * (len(text) - 2 * keep) + text[-keep:]
 
 
-def audited(masked: dict[str, Callable[[Any], str] | None] | None = None, *, former_labels: tuple[str, ...] = ()):
+def audited(
+    masked: dict[str, Callable[[Any], str] | None] | None = None, *, former_labels: tuple[str, ...] = ()
+):
     """Class decorator: register a model as audited, naming its personal fields to mask.
 
     ``former_labels``: the labels of this model before it moved to another app (its table kept).

@@ -69,8 +69,11 @@ class CalendarSnapshot:
     def require_year(self, year: int) -> None:
         if not self.covers(year):
             raise ServiceError(
-                _("The working-day calendar for %(year)s is not loaded: an administrator must enter that year's "
-                  "holidays and make-up workdays first."),
+                _(
+                    "The working-day calendar for %(year)s is not loaded: an administrator must "
+                    "enter that year's "
+                    "holidays and make-up workdays first."
+                ),
                 code="calendar_year_not_loaded",
                 field="date",
                 params={"year": year},
@@ -158,7 +161,9 @@ def _load(fingerprint: tuple) -> CalendarSnapshot:
             for day, name in entries:
                 target.add(day)
                 names[day] = name
-    return CalendarSnapshot(frozenset(years), frozenset(holidays), frozenset(workdays), names, fingerprint, provisional_year)
+    return CalendarSnapshot(
+        frozenset(years), frozenset(holidays), frozenset(workdays), names, fingerprint, provisional_year
+    )
 
 
 def snapshot() -> CalendarSnapshot:

@@ -45,7 +45,10 @@ MARK = re.compile(r"\x00(\d+)\x00")
 RANGE = re.compile(r"\x00(\d+)\x00\s*(?:至|到|-|~)\s*\x00(\d+)\x00")
 COUNT = re.compile(r"(?:共|放假)\s*([0-9一二三四五六七八九十]+)\s*天")
 WEEKDAY = re.compile(r"(?:周|星期)([一二三四五六日天])")
-LUNAR = re.compile(r"农历\s*([正一二三四五六七八九十冬腊]+月)?\s*(除夕|初[一二三四五六七八九十]|十[一二三四五六七八九]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十)")
+LUNAR = re.compile(
+    r"农历\s*([正一二三四五六七八九十冬腊]+月)?\s*(除夕|初[一二三四五六七八九十]|十[一二三四五六"
+    r"七八九]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十)"
+)
 
 
 class NoticeError(ServiceError):
@@ -129,16 +132,30 @@ def _check_bracket(line: int, day: datetime.date, written: str, bracket: str) ->
     for match in WEEKDAY.finditer(bracket):
         if WEEKDAYS[match.group(1)] != day.weekday():
             names = "一二三四五六日"
-            raise _fail(line, _("Line %(line)s: %(date)s is a 周%(actual)s, not %(written)s as the notice says."),
-                        date=written, actual=names[day.weekday()], written=match.group(0))
+            raise _fail(
+                line,
+                _("Line %(line)s: %(date)s is a 周%(actual)s, not %(written)s as the notice says."),
+                date=written,
+                actual=names[day.weekday()],
+                written=match.group(0),
+            )
     lunar = LUNAR.search(bracket)
     if lunar:
         month, day_name, is_eve = _lunar_label(day)
         wanted_month, wanted_day = lunar.group(1), lunar.group(2).replace("廿", "二十")
-        fits = is_eve if wanted_day == "除夕" else (day_name == wanted_day and (not wanted_month or wanted_month == month))
+        fits = (
+            is_eve
+            if wanted_day == "除夕"
+            else (day_name == wanted_day and (not wanted_month or wanted_month == month))
+        )
         if not fits:
-            raise _fail(line, _("Line %(line)s: %(date)s is 农历%(actual)s, not %(written)s as the notice says."),
-                        date=written, actual=month + day_name, written=lunar.group(0))
+            raise _fail(
+                line,
+                _("Line %(line)s: %(date)s is 农历%(actual)s, not %(written)s as the notice says."),
+                date=written,
+                actual=month + day_name,
+                written=lunar.group(0),
+            )
 
 
 def _dates(line: int, body: str, year: int) -> tuple[str, list[datetime.date]]:
@@ -156,7 +173,11 @@ def _dates(line: int, body: str, year: int) -> tuple[str, list[datetime.date]]:
             year_number = int(explicit_year)
         elif previous is not None:
             # "12月31日至1月2日": a range that runs over New Year moves into the next year.
-            over_new_year = previous.month == 12 and month_number < 12 and match.string[: match.start()].rstrip().endswith("至")
+            over_new_year = (
+                previous.month == 12
+                and month_number < 12
+                and match.string[: match.start()].rstrip().endswith("至")
+            )
             year_number = previous.year + (1 if over_new_year else 0)
         else:
             year_number = year
@@ -194,22 +215,43 @@ def _item_days(line: int, body: str, year: int) -> tuple[list[datetime.date], li
                     for start, end in RANGE.findall(clause):
                         first, last = dates[int(start)], dates[int(end)]
                         if last < first:
-                            raise _fail(line, _("Line %(line)s: the range %(first)s to %(last)s runs backwards."),
-                                        first=first.isoformat(), last=last.isoformat())
-                        span = [first + datetime.timedelta(days=offset) for offset in range((last - first).days + 1)]
+                            raise _fail(
+                                line,
+                                _("Line %(line)s: the range %(first)s to %(last)s runs backwards."),
+                                first=first.isoformat(),
+                                last=last.isoformat(),
+                            )
+                        span = [
+                            first + datetime.timedelta(days=offset)
+                            for offset in range((last - first).days + 1)
+                        ]
                         counted.extend(span)
                         in_range.update((int(start), int(end)))
                     counted.extend(dates[index] for index in marks if index not in in_range)
                 else:
                     plain = MARK.sub(lambda match: dates[int(match.group(1))].isoformat(), clause)
-                    raise _fail(line, _("Line %(line)s: cannot tell whether the dates in “%(text)s” are holidays (放假) "
-                                        "or make-up workdays (上班)."), text=plain.strip())
+                    raise _fail(
+                        line,
+                        _(
+                            "Line %(line)s: cannot tell whether the dates in “%(text)s” are holidays (放假) "
+                            "or make-up workdays (上班)."
+                        ),
+                        text=plain.strip(),
+                    )
             count = COUNT.search(clause)
             if count:
                 expected = _number(count.group(1))
                 if expected != len(counted):
-                    raise _fail(line, _("Line %(line)s: the notice says %(expected)s day(s) but gives %(given)s: %(dates)s."),
-                                expected=expected, given=len(counted), dates=", ".join(day.isoformat() for day in counted))
+                    raise _fail(
+                        line,
+                        _(
+                            "Line %(line)s: the notice says %(expected)s day(s) but gives "
+                            "%(given)s: %(dates)s."
+                        ),
+                        expected=expected,
+                        given=len(counted),
+                        dates=", ".join(day.isoformat() for day in counted),
+                    )
         holidays.extend(counted)
     return holidays, workdays
 
@@ -238,30 +280,60 @@ def parse_notice(text: str) -> ParsedNotice:
         names = re.split(r"[、和与及]", item.group(2)) if item else []
         if item and names and all(name in FESTIVALS for name in names):
             for outside in pending_outside:
-                raise _fail(outside, _("Line %(line)s: a holiday arrangement outside a numbered item (“一、元旦：…”)."))
+                raise _fail(
+                    outside,
+                    _("Line %(line)s: a holiday arrangement outside a numbered item (“一、元旦：…”)."),
+                )
             holidays, workdays = _item_days(number, item.group(3), year)
             if not holidays:
-                raise _fail(number, _("Line %(line)s: the item %(name)s gives no holiday date."), name=item.group(2))
+                raise _fail(
+                    number, _("Line %(line)s: the item %(name)s gives no holiday date."), name=item.group(2)
+                )
             for day in (*holidays, *workdays):
                 if day in seen:
                     raise _fail(number, _("Line %(line)s: %(date)s is already given on line %(other)s."),
                                 date=day.isoformat(), other=seen[day])
                 seen[day] = number
                 if not (day.year == year or (day.year == year - 1 and day.month == 12)):
-                    raise _fail(number, _("Line %(line)s: %(date)s is not in %(year)s."), date=day.isoformat(), year=year)
+                    raise _fail(
+                        number,
+                        _("Line %(line)s: %(date)s is not in %(year)s."),
+                        date=day.isoformat(),
+                        year=year,
+                    )
             for day in workdays:
                 if day.weekday() < SATURDAY:
-                    raise _fail(number, _("Line %(line)s: %(date)s is a weekday: a make-up workday (上班) must be a "
-                                          "Saturday or a Sunday."), date=day.isoformat())
+                    raise _fail(
+                        number,
+                        _(
+                            "Line %(line)s: %(date)s is a weekday: a make-up workday (上班) must be a "
+                            "Saturday or a Sunday."
+                        ),
+                        date=day.isoformat(),
+                    )
             items.append(NoticeItem(number, item.group(2), tuple(holidays), tuple(workdays)))
             last_item_line = number
         elif item and items and DATE.search(line):
-            raise _fail(number, _("Line %(line)s: “%(name)s” is not a festival of the notice (%(festivals)s)."),
-                        name=item.group(2), festivals="、".join(FESTIVALS))
-        elif items and last_item_line and DATE.search(line) and re.search(r"放假|上班|补休", line) and not line.startswith("鼓励"):
+            raise _fail(
+                number,
+                _("Line %(line)s: “%(name)s” is not a festival of the notice (%(festivals)s)."),
+                name=item.group(2),
+                festivals="、".join(FESTIVALS),
+            )
+        elif (
+            items
+            and last_item_line
+            and DATE.search(line)
+            and re.search(r"放假|上班|补休", line)
+            and not line.startswith("鼓励")
+        ):
             pending_outside.append(number)
     for outside in pending_outside:  # e.g. an item's make-up days wrapped onto a line of their own
-        raise _fail(outside, _("Line %(line)s: a holiday arrangement outside a numbered item (“一、元旦：…”)."))
+        raise _fail(
+            outside, _("Line %(line)s: a holiday arrangement outside a numbered item (“一、元旦：…”).")
+        )
     if not items:
-        raise _fail(title_line, _("Line %(line)s: no numbered items such as “一、元旦：1月1日放假…” were found."))
+        raise _fail(
+            title_line, _("Line %(line)s: no numbered items such as “一、元旦：1月1日放假…” were found.")
+        )
     return ParsedNotice(year=year, title=title, document_number=document_number, items=tuple(items))

@@ -130,11 +130,20 @@ def provisional_schedule(year: int) -> ProvisionalSchedule:
             continue
         before = [first - ONE_DAY * offset for offset in range(1, 15)]
         after = [last + ONE_DAY * offset for offset in range(1, 15)]
-        before = [day for day in before if day.weekday() >= SATURDAY and day not in in_blocks and day not in workdays]
-        after = [day for day in after if day.weekday() >= SATURDAY and day not in in_blocks and day not in workdays]
+        before = [
+            day
+            for day in before
+            if day.weekday() >= SATURDAY and day not in in_blocks and day not in workdays
+        ]
+        after = [
+            day for day in after if day.weekday() >= SATURDAY and day not in in_blocks and day not in workdays
+        ]
         chosen: list[datetime.date] = []
         if needed == 1:
-            nearest = min(before[:1] + after[:1], key=lambda day: (abs((day - first).days) if day < first else (day - last).days))
+            nearest = min(
+                before[:1] + after[:1],
+                key=lambda day: abs((day - first).days) if day < first else (day - last).days,
+            )
             chosen.append(nearest)
         else:
             while len(chosen) < needed and (before or after):

@@ -45,14 +45,21 @@ def register_schedule_listener(listener: Callable[..., object]) -> None:
         _listeners.append(listener)
 
 
-def _validate(year: int, holidays: list[tuple[datetime.date, str]], workdays: list[tuple[datetime.date, str]]) -> None:
+def _validate(
+    year: int, holidays: list[tuple[datetime.date, str]], workdays: list[tuple[datetime.date, str]]
+) -> None:
     seen: set[datetime.date] = set()
     for kind, entries in (("holidays", holidays), ("workdays", workdays)):
         for day, _name in entries:
             if day.year != year:
                 raise ServiceError(
-                    _("%(date)s is not in %(year)s: every holiday and make-up workday must lie in the year being set."),
-                    code="calendar_date_outside_year", field=kind, params={"date": day.isoformat(), "year": year},
+                    _(
+                        "%(date)s is not in %(year)s: every holiday and make-up workday must lie "
+                        "in the year being set."
+                    ),
+                    code="calendar_date_outside_year",
+                    field=kind,
+                    params={"date": day.isoformat(), "year": year},
                 )
             if day in seen:
                 raise ServiceError(
@@ -92,22 +99,38 @@ def calendar_year_set(
         calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first()
         if calendar_year is None:
             calendar_year = CalendarYear.objects.create(year=year, source=source[:100], loaded_at=clock.now())
-            audit.record_event(actor=actor, action="core.calendaryear.create", instance=calendar_year, details=details or {})
+            audit.record_event(
+                actor=actor, action="core.calendaryear.create", instance=calendar_year, details=details or {}
+            )
         else:
             before = audit.snapshot(calendar_year)
             calendar_year.source = source[:100]
             calendar_year.loaded_at = clock.now()
             calendar_year.save(update_fields=["source", "loaded_at"])
-            audit.record_event(actor=actor, action="core.calendaryear.update", instance=calendar_year, before=before,
-                               details=details or {})
-        existing = {day.date: day for day in CalendarDay.objects.select_for_update().filter(calendar_year=calendar_year)}
+            audit.record_event(
+                actor=actor,
+                action="core.calendaryear.update",
+                instance=calendar_year,
+                before=before,
+                details=details or {},
+            )
+        existing = {
+            day.date: day
+            for day in CalendarDay.objects.select_for_update().filter(calendar_year=calendar_year)
+        }
         for date, day in existing.items():
             if date not in wanted:
                 before = audit.snapshot(day)
                 pk = day.pk
                 day.delete()
-                audit.record_event(actor=actor, action="core.calendarday.delete", object_type=CalendarDay._meta.label,
-                                   object_id=pk, before=before, deleted=True)
+                audit.record_event(
+                    actor=actor,
+                    action="core.calendarday.delete",
+                    object_type=CalendarDay._meta.label,
+                    object_id=pk,
+                    before=before,
+                    deleted=True,
+                )
         for date in sorted(wanted):
             kind, name = wanted[date]
             day = existing.get(date)
@@ -134,7 +157,11 @@ class NoticeLoad:
 
 
 def notice_source(notice: ParsedNotice) -> str:
-    return f"国务院办公厅通知 {notice.document_number}".strip() if notice.document_number else f"国务院办公厅通知 {notice.year}"
+    return (
+        f"国务院办公厅通知 {notice.document_number}".strip()
+        if notice.document_number
+        else f"国务院办公厅通知 {notice.year}"
+    )
 
 
 def calendar_notice_load(*, text: str, actor, replace: bool = False) -> NoticeLoad:
@@ -153,23 +180,37 @@ def calendar_notice_load(*, text: str, actor, replace: bool = False) -> NoticeLo
         existing = CalendarYear.objects.select_for_update().filter(year=notice.year).first()
         if existing is not None and not replace:
             raise ServiceError(
-                _("The working-day calendar for %(year)s is already loaded (%(source)s); load the notice with "
-                  "“replace” to overwrite it."),
-                code="calendar_year_already_loaded", field="text", params={"year": notice.year, "source": existing.source},
+                _(
+                    "The working-day calendar for %(year)s is already loaded (%(source)s); load "
+                    "the notice with "
+                    "“replace” to overwrite it."
+                ),
+                code="calendar_year_already_loaded",
+                field="text",
+                params={"year": notice.year, "source": existing.source},
             )
         source = notice_source(notice)
         earlier = notice.year - 1
         early_holidays, early_workdays = notice.for_year(earlier)
         if (early_holidays or early_workdays) and CalendarYear.objects.filter(year=earlier).exists():
-            wanted = {day.date: (day.kind, day.name) for day in CalendarDay.objects.filter(calendar_year__year=earlier)}
+            wanted = {
+                day.date: (day.kind, day.name)
+                for day in CalendarDay.objects.filter(calendar_year__year=earlier)
+            }
             wanted.update({day: (CalendarDay.Kind.HOLIDAY, name) for day, name in early_holidays})
             wanted.update({day: (CalendarDay.Kind.WORKDAY, name) for day, name in early_workdays})
             previous_source = CalendarYear.objects.get(year=earlier).source
             calendar_year_set(
                 year=earlier,
-                holidays=[(day, name) for day, (kind, name) in wanted.items() if kind == CalendarDay.Kind.HOLIDAY],
-                workdays=[(day, name) for day, (kind, name) in wanted.items() if kind == CalendarDay.Kind.WORKDAY],
-                actor=actor, source=f"{previous_source}; {source}", details=details,
+                holidays=[
+                    (day, name) for day, (kind, name) in wanted.items() if kind == CalendarDay.Kind.HOLIDAY
+                ],
+                workdays=[
+                    (day, name) for day, (kind, name) in wanted.items() if kind == CalendarDay.Kind.WORKDAY
+                ],
+                actor=actor,
+                source=f"{previous_source}; {source}",
+                details=details,
             )
             merged = earlier
         calendar_year = calendar_year_set(year=notice.year, holidays=holidays, workdays=workdays, actor=actor,
@@ -205,11 +246,15 @@ def calendar_seed_years(*, years: Iterable[int] = DEFAULT_SEED_YEARS, actor) -> 
                 _("The chinesecalendar package has no schedule for %(year)s; enter it on the calendar page."),
                 code="calendar_year_not_published", field="years", params={"year": year},
             )
-        loaded.append(calendar_year_set(year=year, holidays=holidays, workdays=workdays, actor=actor, source=source))
+        loaded.append(
+            calendar_year_set(year=year, holidays=holidays, workdays=workdays, actor=actor, source=source)
+        )
     return loaded
 
 
-def parse_schedule_lines(text: str) -> tuple[list[tuple[datetime.date, str]], list[tuple[datetime.date, str]]]:
+def parse_schedule_lines(
+    text: str,
+) -> tuple[list[tuple[datetime.date, str]], list[tuple[datetime.date, str]]]:
     """Parse pasted lines ``YYYY-MM-DD,holiday,国庆节`` / ``YYYY-MM-DD,workday,国庆节``.
 
     Blank lines and lines starting with ``#`` are skipped; a wrong line raises a
@@ -228,8 +273,13 @@ def parse_schedule_lines(text: str) -> tuple[list[tuple[datetime.date, str]], li
         kind = parts[1].lower() if len(parts) > 1 else ""
         if day is None or kind not in CalendarDay.Kind.values or len(parts) > 3:
             raise ServiceError(
-                _("Line %(line)s is not of the form YYYY-MM-DD,holiday,name or YYYY-MM-DD,workday,name: %(text)s"),
-                code="calendar_line_invalid", field="lines", params={"line": number, "text": raw.strip()},
+                _(
+                    "Line %(line)s is not of the form YYYY-MM-DD,holiday,name or "
+                    "YYYY-MM-DD,workday,name: %(text)s"
+                ),
+                code="calendar_line_invalid",
+                field="lines",
+                params={"line": number, "text": raw.strip()},
             )
         name = parts[2] if len(parts) > 2 else ""
         (holidays if kind == CalendarDay.Kind.HOLIDAY else workdays).append((day, name))

@@ -32,7 +32,14 @@ def _month_grid(year: int, days: dict[datetime.date, CalendarDay]) -> list[dict]
                     css = "weekend"
                 else:
                     css = ""
-                cells.append({"date": day, "in_month": day.month == month, "css": css, "name": entry.name if entry else ""})
+                cells.append(
+                    {
+                        "date": day,
+                        "in_month": day.month == month,
+                        "css": css,
+                        "name": entry.name if entry else "",
+                    }
+                )
             weeks.append(cells)
         months.append({"number": month, "weeks": weeks})
     return months
@@ -41,14 +48,20 @@ def _month_grid(year: int, days: dict[datetime.date, CalendarDay]) -> list[dict]
 def _schedule_lines(calendar_year: CalendarYear | None) -> str:
     if calendar_year is None:
         return ""
-    return "\n".join(f"{day.date.isoformat()},{day.kind},{day.name}" for day in calendar_year.days.order_by("date"))
+    return "\n".join(
+        f"{day.date.isoformat()},{day.kind},{day.name}" for day in calendar_year.days.order_by("date")
+    )
 
 
 def calendar_index(request):
     years = CalendarYear.objects.order_by("year")
     next_year = clock.today().year + 1
     provisional_year = calendar.snapshot().provisional_year
-    return render(request, "core/calendar_index.html", {"years": years, "next_year": next_year, "provisional_year": provisional_year})
+    return render(
+        request,
+        "core/calendar_index.html",
+        {"years": years, "next_year": next_year, "provisional_year": provisional_year},
+    )
 
 
 def calendar_year(request, year: int):
@@ -70,8 +83,12 @@ def _schedule_days(schedule: dict) -> dict[datetime.date, CalendarDay]:
     """Unsaved ``CalendarDay`` rows for a computed or parsed year (for the month grid)."""
     days = {day: CalendarDay(date=day, kind=CalendarDay.Kind.HOLIDAY, name=schedule["names"].get(day, ""))
             for day in schedule["holidays"]}
-    days.update({day: CalendarDay(date=day, kind=CalendarDay.Kind.WORKDAY, name=schedule["names"].get(day, ""))
-                 for day in schedule["workdays"]})
+    days.update(
+        {
+            day: CalendarDay(date=day, kind=CalendarDay.Kind.WORKDAY, name=schedule["names"].get(day, ""))
+            for day in schedule["workdays"]
+        }
+    )
     return days
 
 
@@ -85,7 +102,9 @@ def calendar_edit(request, year: int):
         try:
             holidays, workdays = parse_schedule_lines(lines)
             if not holidays:
-                raise ServiceError(_("Enter at least one holiday."), code="calendar_no_holidays", field="lines")
+                raise ServiceError(
+                    _("Enter at least one holiday."), code="calendar_no_holidays", field="lines"
+                )
             calendar_year_set(year=year, holidays=holidays, workdays=workdays, actor=request.user)
         except ServiceError as service_error:
             error = service_error.text()
@@ -109,18 +128,36 @@ def calendar_notice(request):
         try:
             if request.POST.get("action") == "load":
                 loaded = calendar_notice_load(text=text, actor=request.user, replace=replace)
-                messages.success(request, _("The working-day calendar for %(year)s was loaded from the notice.")
-                                 % {"year": loaded.notice.year})
+                messages.success(
+                    request,
+                    _("The working-day calendar for %(year)s was loaded from the notice.")
+                    % {"year": loaded.notice.year},
+                )
                 return redirect("core:calendar_year", year=loaded.notice.year)
             notice = parse_notice(text)
             holidays, workdays = notice.for_year(notice.year)
             names = {day: name for day, name in (*holidays, *workdays)}
-            days = _schedule_days({"holidays": [day for day, _name in holidays], "workdays": [day for day, _name in workdays],
-                                   "names": names})
-            context.update({"notice": notice, "year": notice.year, "months": _month_grid(notice.year, days),
-                            "days": sorted(days.values(), key=lambda d: d.date),
-                            "loaded": CalendarYear.objects.filter(year=notice.year).first(),
-                            "earlier": [(day, name) for day, name in (*notice.holidays, *notice.workdays) if day.year != notice.year]})
+            days = _schedule_days(
+                {
+                    "holidays": [day for day, _name in holidays],
+                    "workdays": [day for day, _name in workdays],
+                    "names": names,
+                }
+            )
+            context.update(
+                {
+                    "notice": notice,
+                    "year": notice.year,
+                    "months": _month_grid(notice.year, days),
+                    "days": sorted(days.values(), key=lambda d: d.date),
+                    "loaded": CalendarYear.objects.filter(year=notice.year).first(),
+                    "earlier": [
+                        (day, name)
+                        for day, name in (*notice.holidays, *notice.workdays)
+                        if day.year != notice.year
+                    ],
+                }
+            )
         except ServiceError as service_error:
             context["error"] = service_error.text()
     return render(request, "core/calendar_notice.html", context, status=400 if context["error"] else 200)

@@ -16,7 +16,9 @@ def register_sqlite_functions(sender, connection, **kwargs) -> None:
     if connection.vendor != "sqlite":
         return
     connection.connection.create_function(
-        "qinqing_audit_maintenance", 0, lambda: int(bool(getattr(connection, "qinqing_audit_maintenance", False)))
+        "qinqing_audit_maintenance",
+        0,
+        lambda: int(bool(getattr(connection, "qinqing_audit_maintenance", False))),
     )
 
 
@@ -38,8 +40,14 @@ def _plain_type(field) -> type | None:
         return str
     if kind in (models.BooleanField,):
         return bool
-    if kind in (models.IntegerField, models.SmallIntegerField, models.BigIntegerField, models.PositiveIntegerField,
-                models.PositiveSmallIntegerField, models.PositiveBigIntegerField):
+    if kind in (
+        models.IntegerField,
+        models.SmallIntegerField,
+        models.BigIntegerField,
+        models.PositiveIntegerField,
+        models.PositiveSmallIntegerField,
+        models.PositiveBigIntegerField,
+    ):
         return int
     if kind is models.ForeignKey and type(field.target_field) in (models.AutoField, models.BigAutoField):
         return int
@@ -53,8 +61,11 @@ def insert_statement(model, *, returning: bool) -> tuple[str, list]:
     if cache_key not in _INSERT_SQL:
         fields = [field for field in model._meta.concrete_fields if not field.primary_key]
         quote = connection.ops.quote_name
-        sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "  # noqa: S608 (model metadata)
-               f"VALUES ({', '.join(['%s'] * len(fields))})")
+        sql = (
+            f"INSERT INTO {quote(model._meta.db_table)} "
+            f"({', '.join(quote(field.column) for field in fields)}) "  # noqa: S608 (model metadata)
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        )
         if returning:
             sql += f" RETURNING {quote(model._meta.pk.column)}"
         _INSERT_SQL[cache_key] = (sql, fields)
@@ -92,7 +103,10 @@ def execute(sql: str, params: list | tuple = ()) -> list[tuple] | None:
     Django logs queries (``CaptureQueriesContext``, DEBUG).
     """
     connection = connections[DEFAULT_DB_ALIAS]
-    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
+    if (
+        connection.vendor != "postgresql"
+        or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None
+    ):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall() if cursor.description is not None else None
@@ -104,7 +118,9 @@ def execute(sql: str, params: list | tuple = ()) -> list[tuple] | None:
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params, prepare=True)
         # The result status, not ``description`` (which builds a column object per column).
-        returned_rows = cursor.pgresult is not None and cursor.pgresult.status == psycopg.pq.ExecStatus.TUPLES_OK
+        returned_rows = (
+            cursor.pgresult is not None and cursor.pgresult.status == psycopg.pq.ExecStatus.TUPLES_OK
+        )
         rows = cursor.fetchall() if returned_rows else None
     if connection.queries_logged:
         connection.queries_log.append({"sql": f"{sql} -- {len(params)} parameters (prepared)",
@@ -192,11 +208,16 @@ def insert_family(parent, children: list[tuple]) -> None:
             insert_instance(child)
         return
     parent_sql, parent_fields = insert_statement(type(parent), returning=True)
-    shape = (type(parent)._meta.label, *((type(child)._meta.label, foreign_key) for child, foreign_key in children))
+    shape = (
+        type(parent)._meta.label,
+        *((type(child)._meta.label, foreign_key) for child, foreign_key in children),
+    )
     params = insert_values(parent, parent_fields, connection)
     child_fields = []
     for child, foreign_key in children:
-        fields = [field for field in insert_statement(type(child), returning=True)[1] if field.name != foreign_key]
+        fields = [
+            field for field in insert_statement(type(child), returning=True)[1] if field.name != foreign_key
+        ]
         child_fields.append(fields)
         params += insert_values(child, fields, connection)
     if shape not in _FAMILY_SQL:
@@ -206,12 +227,19 @@ def insert_family(parent, children: list[tuple]) -> None:
             meta = type(child)._meta
             columns = ", ".join(quote(field.column) for field in fields)
             parts.append(
-                f"child{index} AS (INSERT INTO {quote(meta.db_table)} ({quote(meta.get_field(foreign_key).column)}, {columns}) "  # noqa: S608 (model metadata)
-                f"SELECT parent.{quote(type(parent)._meta.pk.column)}, {', '.join(['%s'] * len(fields))} FROM parent "
+                f"child{index} AS (INSERT INTO {quote(meta.db_table)} "
+                f"({quote(meta.get_field(foreign_key).column)}, {columns}) "  # noqa: S608 (model metadata)
+                f"SELECT parent.{quote(type(parent)._meta.pk.column)}, "
+                f"{', '.join(['%s'] * len(fields))} FROM parent "
                 f"RETURNING {quote(meta.pk.column)})"
             )
-        ids = ", ".join(f"(SELECT {quote(type(child)._meta.pk.column)} FROM child{index})" for index, (child, _key) in enumerate(children))  # noqa: S608 (model metadata)
-        _FAMILY_SQL[shape] = f"WITH {', '.join(parts)} SELECT parent.{quote(type(parent)._meta.pk.column)}, {ids} FROM parent"  # noqa: S608 (model metadata)
+        ids = ", ".join(
+            f"(SELECT {quote(type(child)._meta.pk.column)} FROM child{index})"
+            for index, (child, _key) in enumerate(children)
+        )  # noqa: S608 (model metadata)
+        _FAMILY_SQL[shape] = (
+            f"WITH {', '.join(parts)} SELECT parent.{quote(type(parent)._meta.pk.column)}, {ids} FROM parent"  # noqa: S608 (model metadata)
+        )
     row = execute(_FAMILY_SQL[shape], params)[0]
     for instance in [parent] + [child for child, _key in children]:
         mark_saved(instance, connection)
@@ -247,13 +275,20 @@ def bulk_insert(table: str, columns: list[str], rows: list, *, batch_size: int =
     column_list = ", ".join(quote(column) for column in columns)
     if connection.vendor == "postgresql":
         started = time.monotonic()
-        with (connection.cursor() as cursor, connection.wrap_database_errors,
-              cursor.cursor.copy(f"COPY {quote(table)} ({column_list}) FROM STDIN") as copy):  # noqa: S608 (model metadata)
+        with (
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {quote(table)} ({column_list}) FROM STDIN") as copy,
+        ):  # noqa: S608 (model metadata)
             for row in rows:
                 copy.write_row(row)
         if connection.queries_logged:
-            connection.queries_log.append({"sql": f"COPY {table} ({column_list}) FROM STDIN -- {len(rows)} rows",
-                                           "time": f"{time.monotonic() - started:.3f}"})
+            connection.queries_log.append(
+                {
+                    "sql": f"COPY {table} ({column_list}) FROM STDIN -- {len(rows)} rows",
+                    "time": f"{time.monotonic() - started:.3f}",
+                }
+            )
         return
     sql = f"INSERT INTO {quote(table)} ({column_list}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 (model metadata)
     with connection.cursor() as cursor:

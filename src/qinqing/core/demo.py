@@ -28,7 +28,11 @@ def create_demo_accounts() -> list[tuple[str, str]]:
     """Create missing demo accounts; return (username, role label) for all of them."""
     if not settings.DEMO:
         raise RuntimeError("demo accounts exist only in demo mode")
-    existing = set(get_user_model().objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS]).values_list("username", flat=True))
+    existing = set(
+        get_user_model()
+        .objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])
+        .values_list("username", flat=True)
+    )
     actor = audit.SystemActor("demo-loader")
     for username, role, person_name in DEMO_ACCOUNTS:
         if username not in existing:
@@ -41,13 +45,19 @@ def create_demo_accounts() -> list[tuple[str, str]]:
                 is_superuser=(role == Role.ADMINISTRATOR),
             )
     create_demo_district()
-    return [(username, f"{Role(role).label}（{person_name}）") for username, role, person_name in DEMO_ACCOUNTS]
+    return [
+        (username, f"{Role(role).label}（{person_name}）") for username, role, person_name in DEMO_ACCOUNTS
+    ]
 
 
 # The demo district's particulars, printed on its letters and receipts (an administrator fills
 # in the real district's on first run: core.district).
-DEMO_DISTRICT = {"district_name": "示范区", "seal_text": "中共示范区纪律检查委员会", "issuing_office": "示范区纪委监委",
-                 "helpdesk": "示范区政务服务数据管理局信息科（演示），工作日 9:00–17:00"}
+DEMO_DISTRICT = {
+    "district_name": "示范区",
+    "seal_text": "中共示范区纪律检查委员会",
+    "issuing_office": "示范区纪委监委",
+    "helpdesk": "示范区政务服务数据管理局信息科（演示），工作日 9:00–17:00",
+}
 
 
 def create_demo_district() -> None:

@@ -44,8 +44,12 @@ def current() -> District:
 
 
 def _labels() -> dict[str, str]:
-    return {"district_name": _("District name"), "seal_text": _("Seal text"), "issuing_office": _("Issuing office"),
-            "helpdesk": _("How to reach an administrator")}
+    return {
+        "district_name": _("District name"),
+        "seal_text": _("Seal text"),
+        "issuing_office": _("Issuing office"),
+        "helpdesk": _("How to reach an administrator"),
+    }
 
 
 def district_update(*, actor, district_name: str, seal_text: str, issuing_office: str, helpdesk: str = ""):
@@ -58,10 +62,16 @@ def district_update(*, actor, district_name: str, seal_text: str, issuing_office
     labels = _labels()
     for field, value in values.items():
         if not value and field != "helpdesk":
-            raise ServiceError(_("%(field)s is required."), code="required", field=field, params={"field": labels[field]})
+            raise ServiceError(
+                _("%(field)s is required."), code="required", field=field, params={"field": labels[field]}
+            )
         if len(value) > LIMITS[field]:
-            raise ServiceError(_("%(field)s may be at most %(limit)d characters long."), code="too_long", field=field,
-                               params={"field": labels[field], "limit": LIMITS[field]})
+            raise ServiceError(
+                _("%(field)s may be at most %(limit)d characters long."),
+                code="too_long",
+                field=field,
+                params={"field": labels[field], "limit": LIMITS[field]},
+            )
     with transaction.atomic():
         row = DistrictSettings.objects.select_for_update().order_by("pk").first()
         if row is None:

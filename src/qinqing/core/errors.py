@@ -10,7 +10,10 @@ from django.utils.translation import gettext_lazy as _
 class ServiceError(Exception):
     status = 400
 
-    def __init__(self, message, *, code: str = "invalid", field: str | None = None, params: dict | None = None):
+
+    def __init__(
+        self, message, *, code: str = "invalid", field: str | None = None, params: dict | None = None
+    ):
         self.message = message
         self.code = code
         self.field = field

@@ -41,7 +41,13 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def write_xlsx(path_or_stream: str | IO[bytes], headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, sheet_title: str = "Sheet1") -> None:
+def write_xlsx(
+    path_or_stream: str | IO[bytes],
+    headers: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet_title: str = "Sheet1",
+) -> None:
     """Write one sheet: a bold header row, then ``rows``. ``path_or_stream`` is a path or a binary file."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
@@ -58,7 +64,9 @@ def write_xlsx(path_or_stream: str | IO[bytes], headers: Sequence[Any], rows: It
     workbook.save(path_or_stream)
 
 
-def xlsx_response(filename: str, headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, sheet_title: str = "Sheet1") -> FileResponse:
+def xlsx_response(
+    filename: str, headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, sheet_title: str = "Sheet1"
+) -> FileResponse:
     """An .xlsx download named ``filename`` (Chinese names are fine: RFC 5987 encoding)."""
     if not filename.lower().endswith(".xlsx"):
         filename += ".xlsx"

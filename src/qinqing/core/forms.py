@@ -19,7 +19,9 @@ class DateInput(forms.DateInput):
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("Wrong user name or password. After %(limit)s failed attempts the account is locked for a while."),
+        "invalid_login": _(
+            "Wrong user name or password. After %(limit)s failed attempts the account is locked for a while."
+        ),
         "inactive": _("This account is inactive."),
     }
 
@@ -27,7 +29,9 @@ class LoginForm(AuthenticationForm):
         from django.conf import settings
 
         return forms.ValidationError(
-            self.error_messages["invalid_login"], code="invalid_login", params={"limit": settings.AXES_FAILURE_LIMIT}
+            self.error_messages["invalid_login"],
+            code="invalid_login",
+            params={"limit": settings.AXES_FAILURE_LIMIT},
         )
 
 
@@ -36,7 +40,9 @@ class TokenForm(forms.Form):
         label=_("6-digit code from your authenticator app"),
         regex=r"^\d{6}$",
         error_messages={"invalid": _("Enter the 6 digits your authenticator app shows.")},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
 

@@ -144,9 +144,9 @@ def _claim(job: Job) -> str | None:
     now = clock.now()
     token = uuid.uuid4().hex
     expired = now - datetime.timedelta(minutes=job.max_minutes)
-    taken = JobState.objects.filter(Q(running_since__isnull=True) | Q(running_since__lt=expired), name=job.name).update(
-        running_since=now, run_token=token, last_started_at=now
-    )
+    taken = JobState.objects.filter(
+        Q(running_since__isnull=True) | Q(running_since__lt=expired), name=job.name
+    ).update(running_since=now, run_token=token, last_started_at=now)
     return token if taken else None
 
 
@@ -169,8 +169,14 @@ def _finish(job: Job, token: str, *, ok: bool, duration_ms: int, summary: str = 
     if ok:
         fields.update(last_summary=summary, last_error="", last_success_at=now, consecutive_failures=0)
     else:
-        fields.update(last_error=error[:500], failures=F("failures") + 1, consecutive_failures=F("consecutive_failures") + 1)
-    released = JobState.objects.filter(name=job.name, run_token=token).update(running_since=None, run_token="", **fields)
+        fields.update(
+            last_error=error[:500],
+            failures=F("failures") + 1,
+            consecutive_failures=F("consecutive_failures") + 1,
+        )
+    released = JobState.objects.filter(name=job.name, run_token=token).update(
+        running_since=None, run_token="", **fields
+    )
     if not released:  # our claim expired and another run took it over: record the outcome, leave its claim
         JobState.objects.filter(name=job.name).update(**fields)
 
@@ -231,7 +237,9 @@ def enqueue(name: str, *, at: datetime.datetime | None = None, **kwargs) -> str 
         return None
     from django_q.tasks import async_task
 
-    return async_task(RUN_FUNC, job.name, **kwargs, task_name=f"{job.name}-{uuid.uuid4().hex[:8]}", group=job.name)
+    return async_task(
+        RUN_FUNC, job.name, **kwargs, task_name=f"{job.name}-{uuid.uuid4().hex[:8]}", group=job.name
+    )
 
 
 @dataclass
@@ -360,7 +368,9 @@ def health() -> list[JobHealth]:
     from django_q.models import Schedule
 
     states = {state.name: state for state in _state_model().objects.all()}
-    next_runs = dict(Schedule.objects.filter(name__startswith=SCHEDULE_PREFIX).values_list("name", "next_run"))
+    next_runs = dict(
+        Schedule.objects.filter(name__startswith=SCHEDULE_PREFIX).values_list("name", "next_run")
+    )
     now = clock.now()
     result = []
     for job in registered():
@@ -375,12 +385,18 @@ def health() -> list[JobHealth]:
             if state is None or state.last_success_at is None:
                 # Waiting for its first run is fine (a daily job deployed in the morning);
                 # not having run well after it was due, or having no schedule, is not.
-                first_run_late = next_run is None or now - next_run > datetime.timedelta(minutes=job.max_minutes + 5)
+                first_run_late = next_run is None or now - next_run > datetime.timedelta(
+                    minutes=job.max_minutes + 5
+                )
                 if first_run_late or (state and state.last_outcome):
                     problem = "never_succeeded"
             elif now - state.last_success_at > grace:
                 problem = "overdue"
-        if state and state.running_since and now - state.running_since > datetime.timedelta(minutes=job.max_minutes):
+        if (
+            state
+            and state.running_since
+            and now - state.running_since > datetime.timedelta(minutes=job.max_minutes)
+        ):
             problem = "overran"
         result.append(JobHealth(job=job, state=state, healthy=not problem, problem=problem,
                                 next_run=next_runs.get(job.schedule_name)))

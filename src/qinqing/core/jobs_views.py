@@ -54,15 +54,32 @@ def jobs_health(request):
             return JsonResponse({"code": "unauthenticated", "message": _("Unknown or revoked API key."),
                                  "field": "X-API-Key"}, status=401)
         if HEALTH_SCOPE not in (key.scopes or []):
-            return JsonResponse({"code": "permission_denied",
-                                 "message": _("This API key lacks the scope %(scope)s.") % {"scope": HEALTH_SCOPE},
-                                 "field": "X-API-Key"}, status=403)
+            return JsonResponse(
+                {
+                    "code": "permission_denied",
+                    "message": _("This API key lacks the scope %(scope)s.") % {"scope": HEALTH_SCOPE},
+                    "field": "X-API-Key",
+                },
+                status=403,
+            )
     elif not request.user.is_authenticated:
-        return JsonResponse({"code": "unauthenticated", "message": _("Authentication required: send a valid X-API-Key header or log in."),
-                             "field": "X-API-Key"}, status=401)
+        return JsonResponse(
+            {
+                "code": "unauthenticated",
+                "message": _("Authentication required: send a valid X-API-Key header or log in."),
+                "field": "X-API-Key",
+            },
+            status=401,
+        )
     elif not may_open(request.user, "core:jobs"):  # the jobs page's declaration (core.access)
-        return JsonResponse({"code": "permission_denied", "message": _("You do not have permission to do this."),
-                             "field": None}, status=403)
+        return JsonResponse(
+            {
+                "code": "permission_denied",
+                "message": _("You do not have permission to do this."),
+                "field": None,
+            },
+            status=403,
+        )
     document, healthy = health_document()
     return JsonResponse(document, status=200 if healthy else 503)
 
@@ -84,9 +101,13 @@ def jobs_page(request):
         notify = None
     if notify is not None:
         counts = notify.outbox_counts()
-        context["outbox"] = [(NotificationStatus(status).label, status, count) for status, count in counts.items()]
+        context["outbox"] = [
+            (NotificationStatus(status).label, status, count) for status, count in counts.items()
+        ]
         context["manual_by_channel"] = notify.manual_counts_by_channel()
-        context["to_pass_on"] = [(item, notify.masked_recipient(item)) for item in notify.to_pass_on_by_hand(limit=30)]
+        context["to_pass_on"] = [
+            (item, notify.masked_recipient(item)) for item in notify.to_pass_on_by_hand(limit=30)
+        ]
     return render(request, "core/jobs.html", context)
 
 

@@ -29,8 +29,12 @@ def check_text(value: str | None, *, field: str, label, limit: int) -> str:
     """``value`` stripped; refused (code ``too_long``) when longer than ``limit``."""
     text = (value or "").strip()
     if len(text) > limit:
-        raise ServiceError(_("%(field)s may be at most %(limit)d characters long (%(length)d given)."), code="too_long",
-                           field=field, params={"field": label, "limit": limit, "length": len(text)})
+        raise ServiceError(
+            _("%(field)s may be at most %(limit)d characters long (%(length)d given)."),
+            code="too_long",
+            field=field,
+            params={"field": label, "limit": limit, "length": len(text)},
+        )
     return text
 
 
@@ -44,11 +48,19 @@ def check_date(value: datetime.date | None, *, field: str, label, not_after: dat
             message = _("%(field)s cannot be in the future (%(value)s is after today, %(bound)s).")
         else:
             message = _("%(field)s must be on or before %(bound)s (%(value)s given).")
-        raise ServiceError(message, code="date_out_of_range", field=field,
-                           params={"field": label, "value": value.isoformat(), "bound": not_after.isoformat()})
+        raise ServiceError(
+            message,
+            code="date_out_of_range",
+            field=field,
+            params={"field": label, "value": value.isoformat(), "bound": not_after.isoformat()},
+        )
     if not_before is not None and value < not_before:
-        raise ServiceError(_("%(field)s must be on or after %(bound)s (%(value)s given)."), code="date_out_of_range",
-                           field=field, params={"field": label, "value": value.isoformat(), "bound": not_before.isoformat()})
+        raise ServiceError(
+            _("%(field)s must be on or after %(bound)s (%(value)s given)."),
+            code="date_out_of_range",
+            field=field,
+            params={"field": label, "value": value.isoformat(), "bound": not_before.isoformat()},
+        )
     return value
 
 

@@ -31,7 +31,9 @@ class AuditEvent(models.Model):
     actor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    actor_api_key = models.ForeignKey("core.ApiKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_api_key = models.ForeignKey(
+        "core.ApiKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_label = models.CharField(_("actor"), max_length=150)
     action = models.CharField(_("action"), max_length=100, db_index=True)
     object_type = models.CharField(_("object type"), max_length=100)
@@ -134,7 +136,9 @@ class CalendarDay(models.Model):
         HOLIDAY = "holiday", _("Holiday")
         WORKDAY = "workday", _("Make-up workday")
 
-    calendar_year = models.ForeignKey(CalendarYear, on_delete=models.PROTECT, related_name="days", verbose_name=_("year"))
+    calendar_year = models.ForeignKey(
+        CalendarYear, on_delete=models.PROTECT, related_name="days", verbose_name=_("year")
+    )
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=100, blank=True)
@@ -161,7 +165,9 @@ class Counter(models.Model):
     last = models.PositiveBigIntegerField(_("last number"), default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["series", "period"], name="core_counter_series_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "period"], name="core_counter_series_period")
+        ]
         verbose_name = _("counter")
         verbose_name_plural = _("counters")
 
@@ -189,7 +195,9 @@ class JobState(models.Model):
     last_started_at = models.DateTimeField(_("last started"), null=True, blank=True)
     last_finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
     last_duration_ms = models.PositiveIntegerField(_("last duration (ms)"), null=True, blank=True)
-    last_outcome = models.CharField(_("last outcome"), max_length=10, choices=Outcome.choices, blank=True, default="")
+    last_outcome = models.CharField(
+        _("last outcome"), max_length=10, choices=Outcome.choices, blank=True, default=""
+    )
     last_summary = models.CharField(_("last result"), max_length=500, blank=True, default="")
     last_error = models.CharField(_("last error"), max_length=500, blank=True, default="")
     last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)

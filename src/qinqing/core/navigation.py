@@ -30,7 +30,14 @@ def menus_for(user, current: str = "") -> list[dict]:
                 url = reverse(declared.name)
             except NoReverseMatch:
                 continue
-            items.append({"name": declared.name, "label": declared.label, "url": url, "current": declared.name == current})
+            items.append(
+                {
+                    "name": declared.name,
+                    "label": declared.label,
+                    "url": url,
+                    "current": declared.name == current,
+                }
+            )
         if items:
             menus.append({"key": key, "label": group.label, "order": group.order, "items": items,
                           "url": items[0]["url"], "current": any(item["current"] for item in items)})

@@ -64,8 +64,13 @@ class Number:
 
 def _sql() -> tuple[str, str]:
     table = connection.ops.quote_name(Counter._meta.db_table)
-    increment = f'UPDATE {table} SET "last" = "last" + 1 WHERE "series" = %s AND "period" = %s RETURNING "last"'  # noqa: S608 (model metadata)
-    create = f'INSERT INTO {table} ("series", "period", "last") VALUES (%s, %s, 0) ON CONFLICT ("series", "period") DO NOTHING'  # noqa: S608
+    increment = (
+        f'UPDATE {table} SET "last" = "last" + 1 WHERE "series" = %s AND "period" = %s RETURNING "last"'  # noqa: S608 (model metadata)
+    )
+    create = (
+        f'INSERT INTO {table} ("series", "period", "last") VALUES (%s, %s, 0) ON CONFLICT ("series", '
+        f'"period") DO NOTHING'
+    )  # noqa: S608
     return increment, create
 
 
@@ -97,9 +102,18 @@ def raise_to(series: Series | str, lasts: Mapping[str, int]) -> None:
     that numbered its own rows, the service continues after them."""
     name = series.name if isinstance(series, Series) else series
     with transaction.atomic():
-        existing = {row.period: row for row in Counter.objects.select_for_update().filter(series=name, period__in=list(lasts))}
-        Counter.objects.bulk_create([Counter(series=name, period=period, last=last) for period, last in lasts.items()
-                                     if period not in existing], batch_size=2000)
+        existing = {
+            row.period: row
+            for row in Counter.objects.select_for_update().filter(series=name, period__in=list(lasts))
+        }
+        Counter.objects.bulk_create(
+            [
+                Counter(series=name, period=period, last=last)
+                for period, last in lasts.items()
+                if period not in existing
+            ],
+            batch_size=2000,
+        )
         for period, row in existing.items():
             if lasts[period] > row.last:
                 Counter.objects.filter(pk=row.pk).update(last=lasts[period])

@@ -24,12 +24,16 @@ class CharacterClassValidator:
     def validate(self, password: str, user=None) -> None:
         if self._classes(password) < self.min_classes:
             raise ValidationError(
-                _("The password must mix at least %(count)d of: upper-case letters, lower-case letters, digits, symbols."),
+                _(
+                    "The password must mix at least %(count)d of: upper-case letters, lower-case "
+                    "letters, digits, symbols."
+                ),
                 code="password_character_classes",
                 params={"count": self.min_classes},
             )
 
     def get_help_text(self) -> str:
-        return _("Your password must mix at least %(count)d of: upper-case letters, lower-case letters, digits, symbols.") % {
-            "count": self.min_classes
-        }
+        return _(
+            "Your password must mix at least %(count)d of: upper-case letters, lower-case "
+            "letters, digits, symbols."
+        ) % {"count": self.min_classes}

@@ -95,7 +95,9 @@ def sync_roles(**_kwargs) -> None:
         wanted = []
         for dotted in ROLE_PERMISSIONS.get(role, []):
             app_label, codename = dotted.split(".", 1)
-            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
             if permission is not None:
                 wanted.append(permission)
         group.permissions.set(wanted)

@@ -49,7 +49,9 @@ def apikey_create(*, name: str, scopes: list[str], actor) -> tuple[ApiKey, str]:
     raw_key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     with transaction.atomic():
         if ApiKey.objects.filter(name=name).exists():
-            raise ConflictError(_("An API key named %(name)s already exists."), field="name", params={"name": name})
+            raise ConflictError(
+                _("An API key named %(name)s already exists."), field="name", params={"name": name}
+            )
         key = ApiKey.objects.create(
             name=name,
             prefix=prefix,
@@ -85,7 +87,10 @@ def apikey_authenticate(raw_key: str) -> ApiKey | None:
     # more than the indexed read. Checked against the database on every request, so a
     # revocation takes effect at once.
     table = connection.ops.quote_name(ApiKey._meta.db_table)
-    rows = db.execute(f"SELECT id, name, prefix, key_hash, scopes FROM {table} WHERE prefix = %s AND revoked_at IS NULL", [parts[1]])  # noqa: S608 (model metadata)
+    rows = db.execute(
+        f"SELECT id, name, prefix, key_hash, scopes FROM {table} WHERE prefix = %s AND revoked_at IS NULL",
+        [parts[1]],
+    )  # noqa: S608 (model metadata)
     row = rows[0] if rows else None
     if row is None or not hmac.compare_digest(row[3], _hash_key(raw_key)):
         return None
@@ -107,17 +112,32 @@ def user_create(
     user_model = get_user_model()
     unknown = sorted(set(roles) - {r.value for r in Role})
     if unknown:
-        raise ServiceError(_("Unknown role(s): %(roles)s."), code="unknown_role", field="roles", params={"roles": ", ".join(unknown)})
+        raise ServiceError(
+            _("Unknown role(s): %(roles)s."),
+            code="unknown_role",
+            field="roles",
+            params={"roles": ", ".join(unknown)},
+        )
     with transaction.atomic():
         if user_model.objects.filter(username=username).exists():
-            raise ConflictError(_("The user name %(username)s is taken."), field="username", params={"username": username})
-        user = user_model(username=username, email=email, first_name=full_name, is_superuser=is_superuser, is_staff=is_superuser)
+            raise ConflictError(
+                _("The user name %(username)s is taken."), field="username", params={"username": username}
+            )
+        user = user_model(
+            username=username,
+            email=email,
+            first_name=full_name,
+            is_superuser=is_superuser,
+            is_staff=is_superuser,
+        )
         if password:
             if validate:
                 try:
                     validate_password(password, user)
                 except ValidationError as error:
-                    raise ServiceError(" ".join(error.messages), code="password_rules", field="password") from error
+                    raise ServiceError(
+                        " ".join(error.messages), code="password_rules", field="password"
+                    ) from error
             user.set_password(password)
         else:
             user.set_unusable_password()

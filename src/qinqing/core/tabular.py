@@ -110,7 +110,9 @@ def file_extension(filename: str) -> str:
     return extension
 
 
-def read_rows(source: str | os.PathLike | IO[bytes] | bytes, *, filename: str | None = None, aliases: dict[str, str]) -> tuple[list[str], Iterator[Row]]:
+def read_rows(
+    source: str | os.PathLike | IO[bytes] | bytes, *, filename: str | None = None, aliases: dict[str, str]
+) -> tuple[list[str], Iterator[Row]]:
     """Return (field names found in the header, iterator of rows).
 
     ``aliases`` maps normalised header text (Chinese or English) to a field name. Unknown
@@ -135,7 +137,9 @@ def read_rows(source: str | os.PathLike | IO[bytes] | bytes, *, filename: str | 
             header = candidate
             break
     if header is None:
-        raise ServiceError(_("The file is empty: the first row must name the columns."), code="file_empty", field="file")
+        raise ServiceError(
+            _("The file is empty: the first row must name the columns."), code="file_empty", field="file"
+        )
     labels = [cell_text(cell) for cell in header]
     fields = [aliases.get(normalise_header(label), "") for label in labels]
 
@@ -148,7 +152,9 @@ def read_rows(source: str | os.PathLike | IO[bytes] | bytes, *, filename: str | 
             texts = [cell_text(value) for value in values]
             if not any(texts):
                 continue
-            original = {label: (texts[i] if i < len(texts) else "") for i, label in enumerate(labels) if label}
+            original = {
+                label: (texts[i] if i < len(texts) else "") for i, label in enumerate(labels) if label
+            }
             mapped = {field: (texts[i] if i < len(texts) else "") for i, field in enumerate(fields) if field}
             yield Row(number=number, values=mapped, original=original)
 

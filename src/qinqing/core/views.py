@@ -60,12 +60,23 @@ def lockout_response(request, response=None, credentials=None):
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     username = (credentials or {}).get("username") or request.POST.get("username", "")
-    last = (AccessAttempt.objects.filter(username=username).order_by("-attempt_time").values_list("attempt_time", flat=True)
-            .first() if username else None)
+    last = (
+        AccessAttempt.objects.filter(username=username)
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)
+        .first()
+        if username
+        else None
+    )
     retry_at = clock.local((last or clock.now()) + settings.AXES_COOLOFF_TIME)
     html = render_to_string(
         "core/lockout.html",
-        {"minutes": minutes, "limit": settings.AXES_FAILURE_LIMIT, "retry_at": retry_at, "helpdesk": current().helpdesk},
+        {
+            "minutes": minutes,
+            "limit": settings.AXES_FAILURE_LIMIT,
+            "retry_at": retry_at,
+            "helpdesk": current().helpdesk,
+        },
         request=request,
     )
     return HttpResponseForbidden(html)
@@ -86,27 +97,66 @@ def home(request):
 # The public landing page: what anyone may do without an account. (URL name, title,
 # description, article); a link whose page is not installed is left out.
 _PUBLIC_SERVICES = (
-    ("appeals_channels:portal_mailbox", _lazy("District head's mailbox"),
-     _lazy("Write to the district about a question or demand of your enterprise. No account is needed; "
-           "you get a tracking number at once."), "8"),
-    ("appeals_channels:portal_status", _lazy("Look up an appeal"),
-     _lazy("Follow your appeal with its tracking number and the mobile phone number you gave."), "8"),
-    ("supervision:report_new", _lazy("Report to the discipline office"),
-     _lazy("Report collusion, inaction, obstruction or demands by officials, by real name or anonymously. "
-           "Encrypted; read only by the inspectors assigned to it."), "17"),
-    ("supervision:report_status", _lazy("Follow a report"),
-     _lazy("Read replies, answer questions and add information with your receipt code."), "17"),
-    ("supervision:public_cases", _lazy("Typical cases exposed"),
-     _lazy("Cases of officials' misconduct towards enterprises, published after approval without personal data."), "18"),
-    ("policy:index", _lazy("The policy"),
-     _lazy("The district's rules for close and clean government–business relations, "
-           "article by article."), ""),
-    ("appeals:knowledge", _lazy("Policy interpretations"),
-     _lazy("Published answers to the questions enterprises ask most."), "19"),
-    ("conduct:verify_letter", _lazy("Verify an approval letter"),
-     _lazy("Check that a written approval for an official's activity with enterprises is genuine, "
-           "by its code."),
-     "14"),
+    (
+        "appeals_channels:portal_mailbox",
+        _lazy("District head's mailbox"),
+        _lazy(
+            "Write to the district about a question or demand of your enterprise. No account is needed; "
+            "you get a tracking number at once."
+        ),
+        "8",
+    ),
+    (
+        "appeals_channels:portal_status",
+        _lazy("Look up an appeal"),
+        _lazy("Follow your appeal with its tracking number and the mobile phone number you gave."),
+        "8",
+    ),
+    (
+        "supervision:report_new",
+        _lazy("Report to the discipline office"),
+        _lazy(
+            "Report collusion, inaction, obstruction or demands by officials, by real name or anonymously. "
+            "Encrypted; read only by the inspectors assigned to it."
+        ),
+        "17",
+    ),
+    (
+        "supervision:report_status",
+        _lazy("Follow a report"),
+        _lazy("Read replies, answer questions and add information with your receipt code."),
+        "17",
+    ),
+    (
+        "supervision:public_cases",
+        _lazy("Typical cases exposed"),
+        _lazy(
+            "Cases of officials' misconduct towards enterprises, published after approval "
+            "without personal data."
+        ),
+        "18",
+    ),
+    (
+        "policy:index",
+        _lazy("The policy"),
+        _lazy("The district's rules for close and clean government–business relations, article by article."),
+        "",
+    ),
+    (
+        "appeals:knowledge",
+        _lazy("Policy interpretations"),
+        _lazy("Published answers to the questions enterprises ask most."),
+        "19",
+    ),
+    (
+        "conduct:verify_letter",
+        _lazy("Verify an approval letter"),
+        _lazy(
+            "Check that a written approval for an official's activity with enterprises is genuine, "
+            "by its code."
+        ),
+        "14",
+    ),
 )
 
 

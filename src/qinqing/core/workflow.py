@@ -44,7 +44,7 @@ notifications to the outbox (``Workflow.notify``), appends the audit events last
 ``Workflow.deliver`` once the transaction commits (never on a rollback). Pages ask
 ``allowed_actions`` which buttons to show; the permission matrix reads ``Workflow.transitions``
 (``.who``, ``.article``) and ``Workflow.actors`` (``.roles``).
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -58,8 +58,18 @@ from django.utils.translation import gettext_lazy as _
 from . import audit
 from .errors import ConflictError, PermissionDeniedError, ServiceError
 
-__all__ = ["ActorRule", "Change", "Transition", "Workflow", "allowed_actions", "check_actor", "declared", "may_act", "registry",
-           "transition"]
+__all__ = [
+    "ActorRule",
+    "Change",
+    "Transition",
+    "Workflow",
+    "allowed_actions",
+    "check_actor",
+    "declared",
+    "may_act",
+    "registry",
+    "transition",
+]
 
 
 @dataclass(frozen=True)
@@ -115,8 +125,12 @@ class Workflow:
     transitions: Mapping[str, Transition]
     state_field: str = "status"
     refused: Any = DEFAULT_REFUSED  # params: object, status, action, article
-    step: Callable[[Any, str, Any, str], Any] | None = None  # (locked, action, actor, text): the timeline step
-    notify: Callable[[Any, str], Any] | None = None  # (locked, text) -> queued: the outbox row, inside the transaction
+    step: Callable[[Any, str, Any, str], Any] | None = (
+        None  # (locked, action, actor, text): the timeline step
+    )
+    notify: Callable[[Any, str], Any] | None = (
+        None  # (locked, text) -> queued: the outbox row, inside the transaction
+    )
     deliver: Callable[[list], Any] | None = None  # (queued) after the commit
     register: bool = True  # listed in REGISTRY (tests declare throw-away workflows with False)
 
@@ -140,7 +154,11 @@ def may_act(workflow: Workflow, actor, obj, action: str) -> bool:
 def allowed_actions(workflow: Workflow, actor, obj) -> list[str]:
     """The actions ``actor`` may take on ``obj`` in its current status (pages show only these)."""
     state = getattr(obj, workflow.state_field)
-    return [action for action, rule in workflow.transitions.items() if state in rule.sources and may_act(workflow, actor, obj, action)]
+    return [
+        action
+        for action, rule in workflow.transitions.items()
+        if state in rule.sources and may_act(workflow, actor, obj, action)
+    ]
 
 
 def check_actor(workflow: Workflow, actor, obj, action: str) -> None:
@@ -151,11 +169,22 @@ def check_actor(workflow: Workflow, actor, obj, action: str) -> None:
 
 
 def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, list | tuple | set | dict) and not value)
+    return (
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or (isinstance(value, list | tuple | set | dict) and not value)
+    )
 
 
-def transition(workflow: Workflow, obj, action: str, *, actor, apply: Callable[[Any], Change | None] | None = None,
-               data: Mapping[str, Any] | None = None):
+def transition(
+    workflow: Workflow,
+    obj,
+    action: str,
+    *,
+    actor,
+    apply: Callable[[Any], Change | None] | None = None,
+    data: Mapping[str, Any] | None = None,
+):
     """Take ``action`` on ``obj``: lock, re-check, apply, save, timeline, outbox, audit; deliver after commit.
 
     Returns the locked instance as saved. Raises ``ConflictError`` (409, ``invalid_transition``) when
@@ -170,14 +199,27 @@ def transition(workflow: Workflow, obj, action: str, *, actor, apply: Callable[[
         state = getattr(locked, workflow.state_field)
         if state not in rule.sources:
             display = getattr(locked, f"get_{workflow.state_field}_display", lambda: state)()
-            raise ConflictError(rule.refused or workflow.refused, code="invalid_transition", field=workflow.state_field,
-                           params={"object": locked._meta.verbose_name, "status": display, "action": action, "article": rule.article})
+            raise ConflictError(
+                rule.refused or workflow.refused,
+                code="invalid_transition",
+                field=workflow.state_field,
+                params={
+                    "object": locked._meta.verbose_name,
+                    "status": display,
+                    "action": action,
+                    "article": rule.article,
+                },
+            )
         if not may_act(workflow, actor, locked, action):
             raise PermissionDeniedError(rule.denied, field=workflow.state_field)
         for name, label in rule.requires.items():
             if _blank(data.get(name)):
-                raise ServiceError(_("%(label)s is required (article %(article)s)."), code="required", field=name,
-                                   params={"label": label, "article": rule.article})
+                raise ServiceError(
+                    _("%(label)s is required (article %(article)s)."),
+                    code="required",
+                    field=name,
+                    params={"label": label, "article": rule.article},
+                )
         before = audit.snapshot(locked)
         change = (apply(locked) if apply else None) or Change()
         fields = list(dict.fromkeys(change.fields))
@@ -214,8 +256,17 @@ def declared(workflows: Iterable[Workflow] | None = None) -> list[dict]:
     for flow in registry().values() if workflows is None else workflows:
         for action, rule in flow.transitions.items():
             roles = sorted({str(role) for name in rule.who for role in flow.actors[name].roles})
-            rows.append({"workflow": flow.name, "action": action, "sources": [str(source) for source in rule.sources],
-                         "target": None if rule.target is None else str(rule.target), "who": list(rule.who), "roles": roles,
-                         "api_key": any(flow.actors[name].api_key for name in rule.who), "article": rule.article,
-                         "requires": list(rule.requires)})
+            rows.append(
+                {
+                    "workflow": flow.name,
+                    "action": action,
+                    "sources": [str(source) for source in rule.sources],
+                    "target": None if rule.target is None else str(rule.target),
+                    "who": list(rule.who),
+                    "roles": roles,
+                    "api_key": any(flow.actors[name].api_key for name in rule.who),
+                    "article": rule.article,
+                    "requires": list(rule.requires),
+                }
+            )
     return rows

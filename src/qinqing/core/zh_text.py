@@ -23,8 +23,32 @@ _ASCII_AFTER_HAN = re.compile(rf"[{_HAN}](?:[:,;?!]|\.(?![0-9A-Za-z]))")
 _SPACE_BETWEEN_HAN = re.compile(rf"[{_HAN}][ \u00a0]+[{_HAN}]")
 _URL = re.compile(r"(?:(?<=\s)|^)(?:https?://|/)\S*")
 
-_INLINE = {"a", "abbr", "b", "cite", "em", "i", "label", "mark", "q", "s", "small", "span", "strong", "sub", "sup",
-           "time", "u", "bdi", "bdo", "data", "var", "dfn", "ins", "del"}
+_INLINE = {
+    "a",
+    "abbr",
+    "b",
+    "cite",
+    "em",
+    "i",
+    "label",
+    "mark",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "time",
+    "u",
+    "bdi",
+    "bdo",
+    "data",
+    "var",
+    "dfn",
+    "ins",
+    "del",
+}
 _SKIP = {"script", "style", "code", "pre", "kbd", "samp", "template", "noscript", "head", "title", "textarea"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _SHOWN_ATTRIBUTES = ("placeholder", "aria-label", "title", "alt")
@@ -59,7 +83,11 @@ class _Text(HTMLParser):
             if name in _SHOWN_ATTRIBUTES and value:
                 self.lines.append(re.sub(r"[ \t\r\n\f]+", " ", value).strip())
         classes = set((dict(attrs).get("class") or "").split())
-        apart = tag not in _INLINE or bool(classes & _BOX_CLASSES) or (tag == "a" and any(t == "nav" for t, _ in self.open))
+        apart = (
+            tag not in _INLINE
+            or bool(classes & _BOX_CLASSES)
+            or (tag == "a" and any(t == "nav" for t, _ in self.open))
+        )
         if tag not in _VOID:
             self.open.append((tag, apart))
         if apart:

@@ -20,7 +20,12 @@ def test_api_key_authenticates_and_shows_its_scopes(client, api_key):
     _key, raw = api_key("audit:read", name="procurement")
     response = client.get("/api/v1/whoami", headers={"X-API-Key": raw})
     assert response.status_code == 200
-    assert response.json() == {"kind": "api_key", "name": "procurement", "scopes": ["audit:read"], "roles": []}
+    assert response.json() == {
+        "kind": "api_key",
+        "name": "procurement",
+        "scopes": ["audit:read"],
+        "roles": [],
+    }
 
 
 def test_missing_or_wrong_key_is_a_json_401(client, api_key):
@@ -57,7 +62,9 @@ def test_key_with_the_scope_verifies_the_chain(client, api_key):
 
 def test_validation_errors_name_the_field(client, api_key):
     _key, raw = api_key("audit:read")
-    response = client.get("/api/v1/audit/events?object_type=core.ApiKey&object_id=1&limit=abc", headers={"X-API-Key": raw})
+    response = client.get(
+        "/api/v1/audit/events?object_type=core.ApiKey&object_id=1&limit=abc", headers={"X-API-Key": raw}
+    )
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "validation_error" and body["field"] == "limit"
@@ -66,7 +73,9 @@ def test_validation_errors_name_the_field(client, api_key):
 def test_errors_are_in_chinese_by_default_and_english_on_request(client, api_key):
     _key, raw = api_key("directory:read")
     chinese = client.get("/api/v1/audit/verify", headers={"X-API-Key": raw}).json()["message"]
-    english = client.get("/api/v1/audit/verify", headers={"X-API-Key": raw, "Accept-Language": "en"}).json()["message"]
+    english = client.get("/api/v1/audit/verify", headers={"X-API-Key": raw, "Accept-Language": "en"}).json()[
+        "message"
+    ]
     assert english.startswith("This API key lacks the scope")
     assert chinese != english
 
@@ -80,7 +89,9 @@ def test_session_users_need_the_permission(client, make_user):
 
 def test_audit_events_of_an_object(client, api_key):
     key, raw = api_key("audit:read", name="reader")
-    response = client.get(f"/api/v1/audit/events?object_type=core.ApiKey&object_id={key.pk}", headers={"X-API-Key": raw})
+    response = client.get(
+        f"/api/v1/audit/events?object_type=core.ApiKey&object_id={key.pk}", headers={"X-API-Key": raw}
+    )
     assert response.status_code == 200
     assert [event["action"] for event in response.json()] == ["core.apikey.create"]
     assert AuditEvent.objects.count() >= 1

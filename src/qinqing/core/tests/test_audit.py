@@ -136,10 +136,14 @@ def test_request_id_is_recorded(client, make_user):
     admin = make_user(Role.ADMINISTRATOR)
     client.force_login(admin)
     response = client.post(
-        "/admin-tools/api-keys/", {"name": "procurement", "scopes": ["integrity:query"]}, headers={"X-Request-ID": "req-42"}
+        "/admin-tools/api-keys/",
+        {"name": "procurement", "scopes": ["integrity:query"]},
+        headers={"X-Request-ID": "req-42"},
     )
     assert response.status_code == 200
-    event = AuditEvent.objects.get(action="core.apikey.create", object_id=str(ApiKey.objects.get(name="procurement").pk))
+    event = AuditEvent.objects.get(
+        action="core.apikey.create", object_id=str(ApiKey.objects.get(name="procurement").pk)
+    )
     assert event.request_id == "req-42"
     assert event.actor_label == admin.username
     assert response["X-Request-ID"] == "req-42"
@@ -150,8 +154,20 @@ def test_record_events_appends_several_events_in_order_under_one_head_and_verifi
     _events(1)
     from django.utils import timezone
 
-    first_key = ApiKey.objects.create(name="batch-a", prefix="aaaaaaaa", key_hash="a" * 64, scopes=["directory:read"], created_at=timezone.now())
-    second_key = ApiKey.objects.create(name="batch-b", prefix="bbbbbbbb", key_hash="b" * 64, scopes=["directory:read"], created_at=timezone.now())
+    first_key = ApiKey.objects.create(
+        name="batch-a",
+        prefix="aaaaaaaa",
+        key_hash="a" * 64,
+        scopes=["directory:read"],
+        created_at=timezone.now(),
+    )
+    second_key = ApiKey.objects.create(
+        name="batch-b",
+        prefix="bbbbbbbb",
+        key_hash="b" * 64,
+        scopes=["directory:read"],
+        created_at=timezone.now(),
+    )
     with transaction.atomic():
         events = audit.record_events([
             {"actor": actor, "action": "core.apikey.create", "instance": first_key, "fresh": True},
@@ -178,8 +194,13 @@ def test_bulk_update_events_record_only_the_changed_fields_and_still_verify():
     pks = [key.pk for key in keys[1:]]
     with transaction.atomic():
         ApiKey.objects.filter(pk__in=pks).update(scopes=["appeals:read"])
-        audit.record_bulk_events(actor=audit.SystemActor("test"), action="core.apikey.bulk_rescope", model=ApiKey, pks=pks,
-                                 before={key.pk: {"scopes": key.scopes} for key in keys[1:]})
+        audit.record_bulk_events(
+            actor=audit.SystemActor("test"),
+            action="core.apikey.bulk_rescope",
+            model=ApiKey,
+            pks=pks,
+            before={key.pk: {"scopes": key.scopes} for key in keys[1:]},
+        )
 
     event = AuditEvent.objects.filter(action="core.apikey.bulk_rescope").order_by("seq").first()
     assert event.changes == {"scopes": [keys[1].scopes, ["appeals:read"]]}

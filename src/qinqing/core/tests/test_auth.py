@@ -56,7 +56,9 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_password(clien
     assert "_auth_user_id" not in client.session
 
 
-def test_the_lockout_page_says_when_to_try_again_and_how_to_reach_an_administrator(client, make_user, frozen_clock):
+def test_the_lockout_page_says_when_to_try_again_and_how_to_reach_an_administrator(
+    client, make_user, frozen_clock
+):
     """Issue 20: the lockout page was a dead end."""
     import re
 
@@ -64,8 +66,13 @@ def test_the_lockout_page_says_when_to_try_again_and_how_to_reach_an_administrat
     from qinqing.core.audit import SystemActor
 
     frozen_clock("2026-03-02 10:00")
-    district.district_update(actor=SystemActor("test"), district_name="示范区", seal_text="中共示范区纪律检查委员会",
-                             issuing_office="示范区纪委监委", helpdesk="区信息中心，电话 0000-1234567")
+    district.district_update(
+        actor=SystemActor("test"),
+        district_name="示范区",
+        seal_text="中共示范区纪律检查委员会",
+        issuing_office="示范区纪委监委",
+        helpdesk="区信息中心，电话 0000-1234567",
+    )
     user = make_user(Role.OFFICIAL, password=TEST_PASSWORD)
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         response = _login(client, user.username, "Wrong-password-1")

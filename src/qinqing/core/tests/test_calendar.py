@@ -40,8 +40,16 @@ def test_seed_matches_the_published_schedule_in_chinese_calendar():
     for day in (D(2025, 1, 28), D(2025, 2, 4), D(2025, 10, 1), D(2025, 10, 8), D(2026, 2, 15), D(2026, 2, 23),
                 D(2026, 10, 1), D(2026, 10, 7)):
         assert day in constants.holidays
-    for day in (D(2025, 1, 26), D(2025, 2, 8), D(2025, 9, 28), D(2025, 10, 11), D(2026, 2, 14), D(2026, 2, 28),
-                D(2026, 9, 20), D(2026, 10, 10)):
+    for day in (
+        D(2025, 1, 26),
+        D(2025, 2, 8),
+        D(2025, 9, 28),
+        D(2025, 10, 11),
+        D(2026, 2, 14),
+        D(2026, 2, 28),
+        D(2026, 9, 20),
+        D(2026, 10, 10),
+    ):
         assert day in constants.workdays
 
 
@@ -100,7 +108,9 @@ def test_counting_starts_the_day_after_and_between_is_the_inverse_of_add(loaded_
         end = calendar.add_workdays(start, days)
         assert calendar.workdays_between(start, end) == days
     assert calendar.workdays_between(start, start) == 0
-    assert calendar.workdays_between(D(2025, 10, 11), D(2025, 9, 26)) == -calendar.workdays_between(D(2025, 9, 26), D(2025, 10, 11))
+    assert calendar.workdays_between(D(2025, 10, 11), D(2025, 9, 26)) == -calendar.workdays_between(
+        D(2025, 9, 26), D(2025, 10, 11)
+    )
 
 
 @pytest.mark.parametrize(
@@ -153,7 +163,12 @@ def test_negative_period_is_refused(loaded_calendar):
 
 def test_year_set_rejects_weekday_make_up_days_and_dates_outside_the_year(loaded_calendar):
     with pytest.raises(ServiceError) as raised:
-        calendar_year_set(year=2027, holidays=[(D(2027, 1, 1), "元旦")], workdays=[(D(2027, 1, 5), "x")], actor=SystemActor("t"))
+        calendar_year_set(
+            year=2027,
+            holidays=[(D(2027, 1, 1), "元旦")],
+            workdays=[(D(2027, 1, 5), "x")],
+            actor=SystemActor("t"),
+        )
     assert raised.value.code == "calendar_workday_not_weekend"
     with pytest.raises(ServiceError) as raised:
         calendar_year_set(year=2027, holidays=[(D(2026, 1, 1), "元旦")], workdays=[], actor=SystemActor("t"))
@@ -170,13 +185,21 @@ def test_replacing_a_year_audits_only_the_changes_and_clears_the_cache(loaded_ca
     before = AuditEvent.objects.count()
     calendar_year_set(year=2026, holidays=holidays, workdays=workdays, actor=SystemActor("t"))
     actions = list(AuditEvent.objects.filter(seq__gt=before).values_list("action", flat=True))
-    assert sorted(actions) == ["core.calendarday.create", "core.calendarday.delete", "core.calendaryear.update"]
-    assert calendar.add_workdays(D(2026, 10, 9), 1) == D(2026, 10, 12), "the removed make-up Saturday is off now"
+    assert sorted(actions) == [
+        "core.calendarday.create",
+        "core.calendarday.delete",
+        "core.calendaryear.update",
+    ]
+    assert calendar.add_workdays(D(2026, 10, 9), 1) == D(2026, 10, 12), (
+        "the removed make-up Saturday is off now"
+    )
     assert audit.verify_chain().ok
 
 
 def test_parse_pasted_state_council_lines():
-    holidays, workdays = parse_schedule_lines("# 2027\n2027-10-01,holiday,国庆节\n\n2027-09-26，workday，国庆节\n")
+    holidays, workdays = parse_schedule_lines(
+        "# 2027\n2027-10-01,holiday,国庆节\n\n2027-09-26，workday，国庆节\n"
+    )
     assert holidays == [(D(2027, 10, 1), "国庆节")]
     assert workdays == [(D(2027, 9, 26), "国庆节")]
     with pytest.raises(ServiceError) as raised:
@@ -207,7 +230,9 @@ def test_administrator_enters_the_next_year_by_pasting_lines(client, make_user, 
     assert response.status_code == 302
     assert calendar.add_workdays(D(2027, 9, 30), 1) == D(2027, 10, 4), "10-01 holiday, then the weekend"
     assert calendar.is_workday(D(2027, 10, 9))
-    event = AuditEvent.objects.get(action="core.calendaryear.create", object_id=str(CalendarYear.objects.get(year=2027).pk))
+    event = AuditEvent.objects.get(
+        action="core.calendaryear.create", object_id=str(CalendarYear.objects.get(year=2027).pk)
+    )
     assert event.actor_label == admin.username
     # remove a day by deleting its line
     client.post("/calendar/2027/edit/", {"lines": NEXT_YEAR_LINES.replace("2027-10-09,workday,国庆节\n", "")})
@@ -216,7 +241,9 @@ def test_administrator_enters_the_next_year_by_pasting_lines(client, make_user, 
 
 def test_a_wrong_line_is_reported_and_nothing_is_saved(client, make_user, loaded_calendar):
     client.force_login(make_user(Role.ADMINISTRATOR))
-    response = client.post("/calendar/2027/edit/", {"lines": "2027-01-01,holiday,元旦\n2027-01-05,workday,x\n"})
+    response = client.post(
+        "/calendar/2027/edit/", {"lines": "2027-01-01,holiday,元旦\n2027-01-05,workday,x\n"}
+    )
     assert response.status_code == 400
     assert "2027-01-05" in response.content.decode()
     assert not CalendarYear.objects.filter(year=2027).exists()
@@ -265,20 +292,30 @@ def test_cli_seed_loads_the_years():
 # --- API --------------------------------------------------------------------------------------
 def test_api_computes_due_dates_with_the_scope(client, api_key, loaded_calendar):
     _key, raw = api_key("calendar:read")
-    response = client.get("/api/v1/calendar/add", {"start": "2026-02-13", "days": 2}, headers={"X-API-Key": raw})
+    response = client.get(
+        "/api/v1/calendar/add", {"start": "2026-02-13", "days": 2}, headers={"X-API-Key": raw}
+    )
     assert response.status_code == 200
     assert response.json() == {"start": "2026-02-13", "days": 2, "due": "2026-02-24", "provisional": False}
-    response = client.get("/api/v1/calendar/between", {"start": "2025-01-24", "end": "2025-02-10"}, headers={"X-API-Key": raw})
+    response = client.get(
+        "/api/v1/calendar/between", {"start": "2025-01-24", "end": "2025-02-10"}, headers={"X-API-Key": raw}
+    )
     assert response.json()["workdays"] == 7
-    response = client.get("/api/v1/calendar/add", {"start": "2026-12-30", "days": 5}, headers={"X-API-Key": raw})
+    response = client.get(
+        "/api/v1/calendar/add", {"start": "2026-12-30", "days": 5}, headers={"X-API-Key": raw}
+    )
     assert response.json() == {"start": "2026-12-30", "days": 5, "due": "2027-01-07", "provisional": True}
-    response = client.get("/api/v1/calendar/add", {"start": "2028-03-01", "days": 1}, headers={"X-API-Key": raw})
+    response = client.get(
+        "/api/v1/calendar/add", {"start": "2028-03-01", "days": 1}, headers={"X-API-Key": raw}
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "calendar_year_not_loaded"
 
 
 def test_api_refuses_a_key_without_the_scope_and_anonymous_callers(client, api_key, loaded_calendar):
     _key, raw = api_key("directory:read")
-    response = client.get("/api/v1/calendar/add", {"start": "2026-02-13", "days": 2}, headers={"X-API-Key": raw})
+    response = client.get(
+        "/api/v1/calendar/add", {"start": "2026-02-13", "days": 2}, headers={"X-API-Key": raw}
+    )
     assert response.status_code == 403
     assert client.get("/api/v1/calendar/add", {"start": "2026-02-13", "days": 2}).status_code == 401

@@ -33,15 +33,32 @@ D = datetime.date
 NOTICES = Path(__file__).parent / "notices"
 YEARS = range(2015, 2027)
 
-# year -> (holidays chinesecalendar has and the notices do not, make-up days likewise, extra make-up days in the notices)
+# year -> (holidays chinesecalendar has and the notices do not, make-up days likewise, extra make-up days in
+# the notices)
 KNOWN_DIFFERENCES = {
     # 国务院关于中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日调休放假的通知 (May 2015, a separate notice)
     2015: ({D(2015, 9, 3), D(2015, 9, 4)}, {D(2015, 9, 6)}, set()),
-    # 国务院办公厅关于调整2019年劳动节假期安排的通知 (March 2019, a separate notice): 5月1日至4日, 4月28日、5月5日上班;
-    # and chinesecalendar counts the weekends of "与周末连休" (清明 4月5日, 端午 6月7日, 中秋 9月13日) as holidays.
-    2019: ({D(2019, 5, 2), D(2019, 5, 3), D(2019, 5, 4), D(2019, 4, 6), D(2019, 4, 7), D(2019, 6, 8), D(2019, 6, 9),
-            D(2019, 9, 14), D(2019, 9, 15)}, {D(2019, 4, 28), D(2019, 5, 5)}, set()),
-    # 国务院办公厅关于延长2020年春节假期的通知 (January 2020): off until 2月2日, so Saturday 2月1日 was no longer worked.
+    # 国务院办公厅关于调整2019年劳动节假期安排的通知 (March 2019, a separate notice): 5月1日至4日,
+    # 4月28日、5月5日上班;
+    # and chinesecalendar counts the weekends of "与周末连休" (清明 4月5日, 端午 6月7日, 中秋 9月13日) as
+    # holidays.
+    2019: (
+        {
+            D(2019, 5, 2),
+            D(2019, 5, 3),
+            D(2019, 5, 4),
+            D(2019, 4, 6),
+            D(2019, 4, 7),
+            D(2019, 6, 8),
+            D(2019, 6, 9),
+            D(2019, 9, 14),
+            D(2019, 9, 15),
+        },
+        {D(2019, 4, 28), D(2019, 5, 5)},
+        set(),
+    ),
+    # 国务院办公厅关于延长2020年春节假期的通知 (January 2020): off until 2月2日, so Saturday 2月1日 was no
+    # longer worked.
     2020: ({D(2020, 1, 31), D(2020, 2, 1), D(2020, 2, 2)}, set(), {D(2020, 2, 1)}),
     # The 2024 notice: "元旦：1月1日放假，与周末连休" — chinesecalendar counts that weekend (2023-12-30/31).
     2023: ({D(2023, 12, 30), D(2023, 12, 31)}, set(), set()),
@@ -99,14 +116,26 @@ def test_the_notices_own_wording_is_read():
     assert n2025.document_number == "国办发明电〔2024〕12号"
     items = {item.name: item for item in n2025.items}
     assert items["元旦"].holidays == (D(2025, 1, 1),)  # "放假1天，不调休"
-    assert items["端午节"].holidays == (D(2025, 5, 31), D(2025, 6, 1), D(2025, 6, 2))  # "5月31日至6月2日": across months
+    assert items["端午节"].holidays == (
+        D(2025, 5, 31),
+        D(2025, 6, 1),
+        D(2025, 6, 2),
+    )  # "5月31日至6月2日": across months
     assert items["国庆节、中秋节"].workdays == (D(2025, 9, 28), D(2025, 10, 11))  # two festivals in one item
     n2015 = parse_notice(_text("2015.txt"))
-    assert {item.name: item.holidays for item in n2015.items}["清明节"] == (D(2015, 4, 5), D(2015, 4, 6))  # "补休"
+    assert {item.name: item.holidays for item in n2015.items}["清明节"] == (
+        D(2015, 4, 5),
+        D(2015, 4, 6),
+    )  # "补休"
     n2019 = parse_notice(_text("2019.txt"))
-    assert n2019.for_year(2018) == ([(D(2018, 12, 30), "元旦"), (D(2018, 12, 31), "元旦")], [(D(2018, 12, 29), "元旦")])
+    assert n2019.for_year(2018) == (
+        [(D(2018, 12, 30), "元旦"), (D(2018, 12, 31), "元旦")],
+        [(D(2018, 12, 29), "元旦")],
+    )
     n2024 = parse_notice(_text("2024.txt"))
-    assert D(2024, 2, 9) not in {day for day, _name in n2024.holidays}, "鼓励…在除夕（2月9日）休息 is advice, not a holiday"
+    assert D(2024, 2, 9) not in {day for day, _name in n2024.holidays}, (
+        "鼓励…在除夕（2月9日）休息 is advice, not a holiday"
+    )
     assert {item.name: item.holidays for item in n2024.items}["元旦"] == (D(2024, 1, 1),)  # "与周末连休"
 
 
@@ -123,7 +152,9 @@ def test_traditional_characters_read_the_same():
     assert traditional.holidays == simplified.holidays and traditional.workdays == simplified.workdays
 
 
-NOTICE_2027_HEAD = "国务院办公厅关于2027年部分节假日安排的通知\n各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n"
+NOTICE_2027_HEAD = (
+    "国务院办公厅关于2027年部分节假日安排的通知\n各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -131,14 +162,28 @@ NOTICE_2027_HEAD = "国务院办公厅关于2027年部分节假日安排的通�
     [
         ("一、元旦：1月1日（周四）至3日（周日）放假，共3天。", 3, "周五"),  # 2027-01-01 is a Friday
         ("一、元旦：1月1日至3日放假，共4天。", 3, "4"),
-        ("一、元旦：1月1日（周五）至3日（周日）放假，共3天。\n二、春节：2月5日（农历腊月二十八、周五）至12日放假调休，共8天。", 4, "腊月二十八"),
-        ("一、元旦：1月1日放假。\n二、春节：2月5日至12日放假调休，共8天。2月17日（周三）上班。", 4, "2027-02-17"),
+        (
+            "一、元旦：1月1日（周五）至3日（周日）放假，共3天。\n二、春节：2月5日（农历腊月二十八"
+            "、周五）至12日放假调休，共8天。",
+            4,
+            "腊月二十八",
+        ),
+        (
+            "一、元旦：1月1日放假。\n二、春节：2月5日至12日放假调休，共8天。2月17日（周三）上班。",
+            4,
+            "2027-02-17",
+        ),
         ("一、元旦：1月1日放假。\n二、春节：2月5日至12日放假调休，共8天。1月1日上班。", 4, "2027-01-01"),
         ("一、元旦：1月1日放假。\n二、植树节：3月12日放假。", 4, "植树节"),
         ("一、元旦：1月1日放假。\n二、春节：2月5日至12日，共8天。", 4, "2027-02-05"),
         ("一、元旦：13月1日放假。", 3, "13月1日"),
         ("一、元旦：1月1日放假。\n春节2月5日至12日放假调休。\n二、清明节：4月5日放假。", 4, "4"),
-        ("一、元旦：1月1日放假。\n二、春节：2月5日至12日放假调休，共8天。\n1月31日（周日）、2月20日（周六）上班。", 5, "5"),
+        (
+            "一、元旦：1月1日放假。\n二、春节：2月5日至12日放假调休，共8天。\n1月31日（周日）、2"
+            "月20日（周六）上班。",
+            5,
+            "5",
+        ),
     ],
 )
 def test_errors_name_the_line(items, line, fragment):
@@ -176,7 +221,9 @@ def _run(*args) -> str:
 
 @pytest.mark.django_db
 def test_cli_loads_the_2026_notice_and_shows_it_as_json(seeded, tmp_path):
-    assert json.loads(_run("show", "2026", "--json"))["provisional"] is True, "before the notice 2026 is provisional"
+    assert json.loads(_run("show", "2026", "--json"))["provisional"] is True, (
+        "before the notice 2026 is provisional"
+    )
     path = tmp_path / "2026.txt"
     path.write_text(_text("2026.txt"), encoding="utf-8")
     assert "loaded 2026" in _run("notice", str(path))
@@ -185,7 +232,9 @@ def test_cli_loads_the_2026_notice_and_shows_it_as_json(seeded, tmp_path):
     assert shown["holidays"] == sorted(day.isoformat() for day in constants.holidays if day.year == 2026)
     assert shown["workdays"] == sorted(day.isoformat() for day in constants.workdays if day.year == 2026)
     assert CalendarYear.objects.get(year=2026).source == "国务院办公厅通知 2026"
-    event = AuditEvent.objects.get(action="core.calendaryear.create", object_id=str(CalendarYear.objects.get(year=2026).pk))
+    event = AuditEvent.objects.get(
+        action="core.calendaryear.create", object_id=str(CalendarYear.objects.get(year=2026).pk)
+    )
     assert event.details["notice"] == "国务院办公厅关于2026年部分节假日安排的通知"
     assert json.loads(_run("show", "2027", "--json"))["provisional"] is True
     with pytest.raises(CommandError, match="2028"):
@@ -222,7 +271,9 @@ def test_a_notice_that_reaches_into_the_previous_december_sets_those_days_there(
 def test_a_broken_notice_saves_nothing(seeded):
     before = AuditEvent.objects.count()
     with pytest.raises(ServiceError):
-        calendar_notice_load(text=_text("2026.txt").replace("1月4日（周日）上班", "1月5日（周一）上班"), actor=SystemActor("t"))
+        calendar_notice_load(
+            text=_text("2026.txt").replace("1月4日（周日）上班", "1月5日（周一）上班"), actor=SystemActor("t")
+        )
     assert not CalendarYear.objects.filter(year=2026).exists()
     assert AuditEvent.objects.count() == before
 
@@ -236,17 +287,27 @@ def test_administrator_pastes_previews_and_loads_the_notice(client, make_user, s
     preview = client.post("/calendar/notice/", {"text": text, "action": "preview"})
     assert preview.status_code == 200
     html = preview.content.decode()
-    assert 'data-date="2026-02-15" data-kind="holiday"' in html and 'data-date="2026-02-28" data-kind="workday"' in html
+    assert (
+        'data-date="2026-02-15" data-kind="holiday"' in html
+        and 'data-date="2026-02-28" data-kind="workday"' in html
+    )
     assert text.splitlines()[0] in html, "the text stays next to the calendar"
     assert not CalendarYear.objects.filter(year=2026).exists(), "a preview saves nothing"
     response = client.post("/calendar/notice/", {"text": text, "action": "load"})
     assert response.status_code == 302 and response["Location"].endswith("/calendar/2026/")
     assert not calendar.is_workday(D(2026, 2, 23)) and calendar.is_workday(D(2026, 2, 28))
-    event = AuditEvent.objects.get(action="core.calendaryear.create", object_id=str(CalendarYear.objects.get(year=2026).pk))
+    event = AuditEvent.objects.get(
+        action="core.calendaryear.create", object_id=str(CalendarYear.objects.get(year=2026).pk)
+    )
     assert event.actor_label == admin.username
-    broken = client.post("/calendar/notice/", {"text": text.replace("（周四）", "（周五）", 1), "action": "preview"})
+    broken = client.post(
+        "/calendar/notice/", {"text": text.replace("（周四）", "（周五）", 1), "action": "preview"}
+    )
     assert broken.status_code == 400
-    assert "周五" in broken.content.decode() and not CalendarYear.objects.filter(year=2026).exclude(pk=event.object_id).exists()
+    assert (
+        "周五" in broken.content.decode()
+        and not CalendarYear.objects.filter(year=2026).exclude(pk=event.object_id).exists()
+    )
 
 
 @pytest.mark.django_db

@@ -13,7 +13,17 @@ pytestmark = pytest.mark.django_db
 
 def test_apikey_create_prints_the_key_once_and_stores_only_its_hash():
     out = StringIO()
-    call_command("apikey", "create", "--name", "procurement", "--scope", "integrity:query", "directory:read", stdout=out, stderr=StringIO())
+    call_command(
+        "apikey",
+        "create",
+        "--name",
+        "procurement",
+        "--scope",
+        "integrity:query",
+        "directory:read",
+        stdout=out,
+        stderr=StringIO(),
+    )
     raw = out.getvalue().strip()
     key = ApiKey.objects.get(name="procurement")
     assert raw.startswith(f"qq_{key.prefix}_")
@@ -33,7 +43,9 @@ def test_apikey_create_rejects_unknown_scopes_naming_them():
 
 
 def test_apikey_revoke_and_unknown_name():
-    call_command("apikey", "create", "--name", "old", "--scope", "audit:read", stdout=StringIO(), stderr=StringIO())
+    call_command(
+        "apikey", "create", "--name", "old", "--scope", "audit:read", stdout=StringIO(), stderr=StringIO()
+    )
     call_command("apikey", "revoke", "old", stdout=StringIO())
     assert ApiKey.objects.get(name="old").revoked_at is not None
     with pytest.raises(CommandError):
@@ -48,8 +60,12 @@ def test_audit_verify_command_reports_intact_chain():
 
 def test_roles_adduser_enforces_password_rules():
     with pytest.raises(CommandError):
-        call_command("roles", "adduser", "weak", "--role", "official", "--password", "password", stdout=StringIO())
-    call_command("roles", "adduser", "strong", "--role", "official", "--password", "Str0ng-Passw0rd", stdout=StringIO())
+        call_command(
+            "roles", "adduser", "weak", "--role", "official", "--password", "password", stdout=StringIO()
+        )
+    call_command(
+        "roles", "adduser", "strong", "--role", "official", "--password", "Str0ng-Passw0rd", stdout=StringIO()
+    )
 
 
 def test_serve_says_clearly_when_the_port_is_taken():

@@ -15,9 +15,18 @@ pytestmark = pytest.mark.django_db
 
 
 def _appeal(number: str) -> Appeal:
-    return Appeal(tracking_number=number, channel=Channel.SMS, contact_phone="13800138000", contact_phone_index="idx",
-                  title="标题", content="内容", status=Status.RECEIVED, received_at=timezone.now(),
-                  stage_started_on=datetime.date(2026, 11, 25), due_at=datetime.date(2026, 11, 26))
+    return Appeal(
+        tracking_number=number,
+        channel=Channel.SMS,
+        contact_phone="13800138000",
+        contact_phone_index="idx",
+        title="标题",
+        content="内容",
+        status=Status.RECEIVED,
+        received_at=timezone.now(),
+        stage_started_on=datetime.date(2026, 11, 25),
+        due_at=datetime.date(2026, 11, 26),
+    )
 
 
 def test_insert_instance_stores_what_the_orm_stores():
@@ -29,7 +38,9 @@ def test_insert_instance_stores_what_the_orm_stores():
     theirs_row = Appeal.objects.values().get(pk=theirs.pk)
     different = {key for key in ours_row if ours_row[key] != theirs_row[key]}
     assert different == {"id", "tracking_number", "received_at"}
-    assert Appeal.objects.get(pk=ours.pk).contact_phone == "13800138000"  # encrypted and decrypted like the ORM's
+    assert (
+        Appeal.objects.get(pk=ours.pk).contact_phone == "13800138000"
+    )  # encrypted and decrypted like the ORM's
     with connection.cursor() as cursor:
         cursor.execute("SELECT contact_phone FROM appeals_appeal WHERE id = %s", [ours.pk])
         assert "13800138000" not in cursor.fetchone()[0]
@@ -39,7 +50,9 @@ def test_insert_instance_stores_what_the_orm_stores():
 def test_insert_family_sets_every_key_and_the_childrens_foreign_keys():
     appeal = _appeal("SQ20261125000003")
     step = AppealStep(kind="received", actor_label="测试", text="收到", at=timezone.now())
-    outbox = Notification(appeal=appeal, channel=Channel.SMS, recipient="13800138000", text="已收到", created_at=timezone.now())
+    outbox = Notification(
+        appeal=appeal, channel=Channel.SMS, recipient="13800138000", text="已收到", created_at=timezone.now()
+    )
 
     db.insert_family(appeal, [(step, "appeal"), (outbox, "appeal")])
 
@@ -55,8 +68,12 @@ def test_hot_path_statements_are_visible_to_query_capture_and_raise_django_error
 
     db.insert_instance(_appeal("SQ20261125000004"))
     with CaptureQueriesContext(connection) as captured:
-        assert db.execute("SELECT COUNT(*) FROM appeals_appeal WHERE tracking_number = %s", ["SQ20261125000004"]) == [(1,)]
-        assert db.execute("UPDATE appeals_appeal SET title = %s WHERE tracking_number = %s", ["新", "x"]) is None
+        assert db.execute(
+            "SELECT COUNT(*) FROM appeals_appeal WHERE tracking_number = %s", ["SQ20261125000004"]
+        ) == [(1,)]
+        assert (
+            db.execute("UPDATE appeals_appeal SET title = %s WHERE tracking_number = %s", ["新", "x"]) is None
+        )
     assert len(captured.captured_queries) == 2
     with pytest.raises(IntegrityError):  # Django's class, not the driver's
         from django.db import transaction
@@ -79,8 +96,11 @@ def test_api_key_lookup_sees_a_revocation_at_once():
 def test_instances_reads_rows_like_a_queryset():
     stored = db.insert_instance(_appeal("SQ20261125000009"))
     names = ("id", "tracking_number", "contact_phone", "due_at", "received_at", "enterprise_id")
-    rows = db.execute("SELECT id, tracking_number, contact_phone, due_at, received_at, enterprise_id FROM appeals_appeal WHERE id = %s",
-                      [stored.pk])
+    rows = db.execute(
+        "SELECT id, tracking_number, contact_phone, due_at, received_at, enterprise_id FROM "
+        "appeals_appeal WHERE id = %s",
+        [stored.pk],
+    )
     [ours] = db.instances(Appeal, names, rows)
     theirs = Appeal.objects.only(*names).get(pk=stored.pk)
 
@@ -94,6 +114,8 @@ def test_instances_reads_rows_like_a_queryset():
 
 
 def test_instances_decode_json():
-    key = ApiKey.objects.create(name="k", prefix="p1", key_hash="h", scopes=["appeals:read"], created_at=timezone.now())
+    key = ApiKey.objects.create(
+        name="k", prefix="p1", key_hash="h", scopes=["appeals:read"], created_at=timezone.now()
+    )
     rows = db.execute("SELECT id, scopes FROM core_apikey WHERE id = %s", [key.pk])
     assert db.instances(ApiKey, ("id", "scopes"), rows)[0].scopes == ["appeals:read"]

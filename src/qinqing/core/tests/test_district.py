@@ -11,7 +11,11 @@ from qinqing.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
-VALUES = {"district_name": "示范区", "seal_text": "中共示范区纪律检查委员会", "issuing_office": "示范区纪委监委"}
+VALUES = {
+    "district_name": "示范区",
+    "seal_text": "中共示范区纪律检查委员会",
+    "issuing_office": "示范区纪委监委",
+}
 
 
 def test_the_administrator_fills_them_in_and_each_save_is_audited(client, make_user):
@@ -21,13 +25,21 @@ def test_the_administrator_fills_them_in_and_each_save_is_audited(client, make_u
     assert 'data-testid="district-unset"' in home  # asked for on first run
     assert client.get(reverse("core:district")).status_code == 200
     assert client.post(reverse("core:district"), VALUES).status_code == 302
-    assert client.post(reverse("core:district"), {**VALUES, "issuing_office": "示范区纪委"}).status_code == 302
+    assert (
+        client.post(reverse("core:district"), {**VALUES, "issuing_office": "示范区纪委"}).status_code == 302
+    )
     row = DistrictSettings.objects.get()
-    assert (row.district_name, row.seal_text, row.issuing_office) == ("示范区", "中共示范区纪律检查委员会", "示范区纪委")
+    assert (row.district_name, row.seal_text, row.issuing_office) == (
+        "示范区",
+        "中共示范区纪律检查委员会",
+        "示范区纪委",
+    )
     events = list(AuditEvent.objects.filter(action="core.district.update").order_by("seq"))
     assert len(events) == 2 and events[1].actor_user_id == admin.pk
     assert 'data-testid="district-unset"' not in client.get("/").content.decode()
-    assert district.current() == district.District("示范区", "中共示范区纪律检查委员会", "示范区纪委", True, "")
+    assert district.current() == district.District(
+        "示范区", "中共示范区纪律检查委员会", "示范区纪委", True, ""
+    )
 
 
 def test_missing_or_too_long_values_are_refused_naming_the_field(client, make_user):
@@ -35,7 +47,9 @@ def test_missing_or_too_long_values_are_refused_naming_the_field(client, make_us
     response = client.post(reverse("core:district"), {**VALUES, "seal_text": ""})
     assert response.status_code == 400 and not DistrictSettings.objects.exists()
     with pytest.raises(ServiceError) as error:
-        district.district_update(actor=make_user(Role.ADMINISTRATOR), **{**VALUES, "district_name": "区" * 41})
+        district.district_update(
+            actor=make_user(Role.ADMINISTRATOR), **{**VALUES, "district_name": "区" * 41}
+        )
     assert error.value.field == "district_name" and error.value.code == "too_long"
 
 

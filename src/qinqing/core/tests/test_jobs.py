@@ -47,7 +47,9 @@ def test_jobs():
     CALLS.clear()
     for job in (
         jobs.Job("test.good", "qinqing.core.tests.test_jobs.good_job", "good", every_minutes=10),
-        jobs.Job("test.failing", "qinqing.core.tests.test_jobs.failing_job", "failing", every_minutes=10, retries=2),
+        jobs.Job(
+            "test.failing", "qinqing.core.tests.test_jobs.failing_job", "failing", every_minutes=10, retries=2
+        ),
         jobs.Job("test.other", "qinqing.core.tests.test_jobs.other_good_job", "other", every_minutes=10),
     ):
         jobs.register(job)
@@ -66,12 +68,20 @@ def test_a_failing_job_stops_no_other_and_each_outcome_is_recorded(test_jobs):
     reports = jobs.run_all()
 
     assert CALLS == ["failing", "good", "other"]  # every job ran, in name order, despite the failure
-    assert {report.name: report.ok for report in reports} == {"test.failing": False, "test.good": True, "test.other": True}
+    assert {report.name: report.ok for report in reports} == {
+        "test.failing": False,
+        "test.good": True,
+        "test.other": True,
+    }
     good, failing = JobState.objects.get(name="test.good"), JobState.objects.get(name="test.failing")
     assert good.last_outcome == "ok" and good.last_summary == "all fine" and good.last_duration_ms is not None
     assert good.last_success_at is not None and good.running_since is None and good.runs == 1
     assert failing.last_outcome == "failed" and failing.last_error == "RuntimeError: the calendar has no 2028"
-    assert failing.consecutive_failures == 1 and failing.last_success_at is None and failing.running_since is None
+    assert (
+        failing.consecutive_failures == 1
+        and failing.last_success_at is None
+        and failing.running_since is None
+    )
 
 
 @pytest.mark.django_db
@@ -87,7 +97,9 @@ def test_a_failed_job_is_retried_with_growing_pauses_then_no_more(test_jobs, fro
 
     with pytest.raises(RuntimeError):
         jobs.run("test.failing", attempt=2)
-    assert Schedule.objects.get(name="qinqing-retry:test.failing").next_run == clock.now() + datetime.timedelta(seconds=120)
+    assert Schedule.objects.get(
+        name="qinqing-retry:test.failing"
+    ).next_run == clock.now() + datetime.timedelta(seconds=120)
     Schedule.objects.filter(name__startswith="qinqing-retry:").delete()
 
     with pytest.raises(RuntimeError):
@@ -114,7 +126,11 @@ def test_schedules_follow_the_registered_jobs_once_each(test_jobs):
     jobs.sync_schedules()
     jobs.sync_schedules()  # a second worker starting: nothing doubles
     rows = Schedule.objects.filter(name__startswith=jobs.SCHEDULE_PREFIX)
-    assert sorted(rows.values_list("name", flat=True)) == ["qinqing:test.failing", "qinqing:test.good", "qinqing:test.other"]
+    assert sorted(rows.values_list("name", flat=True)) == [
+        "qinqing:test.failing",
+        "qinqing:test.good",
+        "qinqing:test.other",
+    ]
     assert {row.schedule_type for row in rows} == {Schedule.MINUTES} and {row.minutes for row in rows} == {10}
 
     jobs.unregister("test.other")
@@ -146,7 +162,9 @@ def _work_off_the_queue(broker) -> list[dict]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_on_the_queue_each_period_makes_one_task_per_job_and_a_failure_stops_no_other(test_jobs, frozen_clock):
+def test_on_the_queue_each_period_makes_one_task_per_job_and_a_failure_stops_no_other(
+    test_jobs, frozen_clock
+):
     frozen_clock("2026-11-30 10:00")
     jobs.sync_schedules()
     broker = get_broker()
@@ -174,8 +192,14 @@ def test_on_the_queue_each_period_makes_one_task_per_job_and_a_failure_stops_no_
     frozen_clock("2026-11-30 10:00:06")  # (the ORM broker hands out tasks queued before now)
     done = _work_off_the_queue(broker)
     assert sorted(CALLS) == ["failing", "good", "other"]
-    assert {task["args"][0]: task["success"] for task in done} == {"test.failing": False, "test.good": True, "test.other": True}
-    assert OrmQ.objects.count() == 0  # every task acknowledged, the failed one too (retries are ours, with backoff)
+    assert {task["args"][0]: task["success"] for task in done} == {
+        "test.failing": False,
+        "test.good": True,
+        "test.other": True,
+    }
+    assert (
+        OrmQ.objects.count() == 0
+    )  # every task acknowledged, the failed one too (retries are ours, with backoff)
     assert Task.objects.filter(func=jobs.RUN_FUNC).count() == 3
     assert JobState.objects.get(name="test.failing").last_outcome == "failed"
     assert Schedule.objects.filter(name="qinqing-retry:test.failing").count() == 1
@@ -212,20 +236,32 @@ def test_health_answers_503_while_a_job_fails_and_200_when_all_are_healthy(clien
 
 
 @pytest.mark.django_db
-def test_a_periodic_job_that_never_ran_is_unhealthy_once_its_first_run_is_overdue(client, test_jobs, api_key, frozen_clock):
+def test_a_periodic_job_that_never_ran_is_unhealthy_once_its_first_run_is_overdue(
+    client, test_jobs, api_key, frozen_clock
+):
     _key, monitor = api_key("jobs:read")
     frozen_clock("2026-11-30 10:00")
     document = client.get(reverse("healthz_jobs"), HTTP_X_API_KEY=monitor).json()
     assert {job["problem"] for job in document["jobs"]} == {"never_succeeded"}  # not even scheduled
 
-    jobs.register(jobs.Job("test.nightly", "qinqing.core.tests.test_jobs.good_job", "nightly", daily_at=datetime.time(2, 30)))
+    jobs.register(
+        jobs.Job(
+            "test.nightly", "qinqing.core.tests.test_jobs.good_job", "nightly", daily_at=datetime.time(2, 30)
+        )
+    )
     jobs.sync_schedules()
-    problems = {job["name"]: job["problem"] for job in client.get(reverse("healthz_jobs"), HTTP_X_API_KEY=monitor).json()["jobs"]}
+    problems = {
+        job["name"]: job["problem"]
+        for job in client.get(reverse("healthz_jobs"), HTTP_X_API_KEY=monitor).json()["jobs"]
+    }
     assert problems["test.nightly"] is None  # due tomorrow at 02:30: waiting is fine
     assert problems["test.good"] is None  # due now: the scheduler has half a minute, the run its time limit
 
     frozen_clock("2026-11-30 10:36")  # every-10-minutes jobs were due at 10:00 and never ran: no worker
-    problems = {job["name"]: job["problem"] for job in client.get(reverse("healthz_jobs"), HTTP_X_API_KEY=monitor).json()["jobs"]}
+    problems = {
+        job["name"]: job["problem"]
+        for job in client.get(reverse("healthz_jobs"), HTTP_X_API_KEY=monitor).json()["jobs"]
+    }
     assert problems["test.good"] == "never_succeeded" and problems["test.nightly"] is None
 
 
@@ -264,7 +300,11 @@ def test_a_later_module_can_queue_a_run_now_or_at_a_deadline(test_jobs, frozen_c
     deadline = clock.now() + datetime.timedelta(days=3)
     jobs.enqueue("test.other", at=deadline, reminder="12345")
     one_off = Schedule.objects.get(name="qinqing-at:test.other")
-    assert one_off.schedule_type == Schedule.ONCE and one_off.next_run == deadline and "'reminder': '12345'" in one_off.kwargs
+    assert (
+        one_off.schedule_type == Schedule.ONCE
+        and one_off.next_run == deadline
+        and "'reminder': '12345'" in one_off.kwargs
+    )
     with pytest.raises(KeyError):
         jobs.enqueue("no.such.job")
 
@@ -279,7 +319,9 @@ def test_the_worker_command_runs_every_job_once_and_fails_when_one_failed(test_j
     out = StringIO()
     with pytest.raises(CommandError, match="some jobs failed"):
         call_command("worker", "--once", stdout=out)
-    assert "test.failing: FAILED RuntimeError" in out.getvalue() and "test.good: ok all fine" in out.getvalue()
+    assert (
+        "test.failing: FAILED RuntimeError" in out.getvalue() and "test.good: ok all fine" in out.getvalue()
+    )
     assert sorted(CALLS) == ["failing", "good", "other"]
 
     out = StringIO()

@@ -18,7 +18,11 @@ LETTERS = numbering.Series("tests.letter", "函〔{period}〕{number:04d}号")
 
 @pytest.mark.django_db
 def test_numbers_count_per_series_and_period_and_are_written_out():
-    assert [numbering.take(TRACKING, DAY).text for _ in range(3)] == ["T2026113000001", "T2026113000002", "T2026113000003"]
+    assert [numbering.take(TRACKING, DAY).text for _ in range(3)] == [
+        "T2026113000001",
+        "T2026113000002",
+        "T2026113000003",
+    ]
     assert numbering.take(TRACKING, DAY + datetime.timedelta(days=1)).text == "T2026120100001"
     first = numbering.take(LETTERS, DAY)
     assert (first.value, first.period, str(first)) == (1, "2026", "函〔2026〕0001号")

@@ -15,7 +15,9 @@ def test_audit_log_is_open_to_auditing_roles(client, make_user, role):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("role", [Role.ENTERPRISE_USER, Role.OFFICIAL, Role.DEPARTMENT_HANDLER, Role.FEDERATION_STAFF])
+@pytest.mark.parametrize(
+    "role", [Role.ENTERPRISE_USER, Role.OFFICIAL, Role.DEPARTMENT_HANDLER, Role.FEDERATION_STAFF]
+)
 def test_audit_log_is_denied_to_other_roles(client, make_user, role):
     client.force_login(make_user(role))
     response = client.get("/audit/")
@@ -31,7 +33,9 @@ def test_auditor_can_verify_the_chain_from_the_page(client, make_user):
 
 def test_administrator_creates_and_revokes_an_api_key_on_the_page(client, make_user):
     client.force_login(make_user(Role.ADMINISTRATOR))
-    response = client.post("/admin-tools/api-keys/", {"name": "subsidy-system", "scopes": ["integrity:query"]})
+    response = client.post(
+        "/admin-tools/api-keys/", {"name": "subsidy-system", "scopes": ["integrity:query"]}
+    )
     assert response.status_code == 200
     assert 'data-testid="new-key"' in response.content.decode()
     key = ApiKey.objects.get(name="subsidy-system")
@@ -49,13 +53,17 @@ def test_api_key_page_reports_a_bad_name_against_the_field(client, make_user):
     assert "Bad Name!" in response.content.decode(), "what the user typed is kept"
 
 
-@pytest.mark.parametrize("role", [Role.OFFICIAL, Role.AUDITOR, Role.CREDIT_ADMINISTRATOR, Role.ENTERPRISE_USER])
+@pytest.mark.parametrize(
+    "role", [Role.OFFICIAL, Role.AUDITOR, Role.CREDIT_ADMINISTRATOR, Role.ENTERPRISE_USER]
+)
 def test_other_roles_cannot_create_or_revoke_api_keys(client, make_user, api_key, role):
     existing, _raw = api_key("directory:read", name="existing")
     events_before = AuditEvent.objects.count()
     client.force_login(make_user(role))
     assert client.get("/admin-tools/api-keys/").status_code == 403
-    assert client.post("/admin-tools/api-keys/", {"name": "sneaky", "scopes": ["audit:read"]}).status_code == 403
+    assert (
+        client.post("/admin-tools/api-keys/", {"name": "sneaky", "scopes": ["audit:read"]}).status_code == 403
+    )
     assert client.post("/admin-tools/api-keys/existing/revoke/").status_code == 403
     assert not ApiKey.objects.filter(name="sneaky").exists()
     existing.refresh_from_db()

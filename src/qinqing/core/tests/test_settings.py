@@ -13,7 +13,10 @@ SRC = Path(__file__).resolve().parents[3]
 def _load_settings(env: dict) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("QINQING_", "DATABASE_URL"))}
     clean.update({"DJANGO_SETTINGS_MODULE": "qinqing.settings", "PYTHONPATH": str(SRC), **env})
-    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS)"
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, "
+        "settings.SESSION_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS)"
+    )
     return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60)
 
 
@@ -26,7 +29,9 @@ def test_production_is_the_default_and_needs_a_secret_key():
 def test_production_refuses_the_demo_secret_key():
     from django.conf import settings
 
-    result = _load_settings({"QINQING_SECRET_KEY": settings.DEMO_SECRET_KEY, "QINQING_ALLOWED_HOSTS": "qinqing.example.gov.cn"})
+    result = _load_settings(
+        {"QINQING_SECRET_KEY": settings.DEMO_SECRET_KEY, "QINQING_ALLOWED_HOSTS": "qinqing.example.gov.cn"}
+    )
     assert result.returncode != 0
     assert "public demo key" in result.stderr
 
@@ -38,7 +43,9 @@ def test_production_needs_allowed_hosts():
 
 
 def test_production_settings_are_secure():
-    result = _load_settings({"QINQING_SECRET_KEY": "x" * 60, "QINQING_ALLOWED_HOSTS": "qinqing.example.gov.cn"})
+    result = _load_settings(
+        {"QINQING_SECRET_KEY": "x" * 60, "QINQING_ALLOWED_HOSTS": "qinqing.example.gov.cn"}
+    )
     assert result.returncode == 0, result.stderr
     debug, secure_cookie, hsts = result.stdout.split()
     assert debug == "False" and secure_cookie == "True" and int(hsts) > 0

@@ -50,22 +50,38 @@ def flow(hooks):
         name="tests.calendarday",
         model=CalendarDay,
         state_field="kind",
-        actors={"admin": ActorRule(lambda actor, day: has_role(actor, Role.ADMINISTRATOR), roles=(Role.ADMINISTRATOR,))},
+        actors={
+            "admin": ActorRule(
+                lambda actor, day: has_role(actor, Role.ADMINISTRATOR), roles=(Role.ADMINISTRATOR,)
+            )
+        },
         transitions={
             "make_workday": Transition((HOLIDAY,), WORKDAY, ("admin",), "3", requires={"name": "The name"}),
             "make_holiday": Transition((WORKDAY,), HOLIDAY, ("admin",), "3"),
             "rename": Transition((HOLIDAY, WORKDAY), None, ("admin",), "3"),
         },
-        step=hooks.step, notify=hooks.notify, deliver=hooks.deliver, register=False,
+        step=hooks.step,
+        notify=hooks.notify,
+        deliver=hooks.deliver,
+        register=False,
     )
 
 
 @pytest.fixture
 def day(db):
     with transaction.atomic():  # audited like a service would, so the chain verifies
-        year = CalendarYear.objects.create(year=2031, source="test", loaded_at=datetime.datetime(2030, 12, 1, tzinfo=datetime.UTC))
-        day = CalendarDay.objects.create(calendar_year=year, date=datetime.date(2031, 1, 1), kind=HOLIDAY, name="元旦")
-        audit.record_events([{"actor": audit.SystemActor("test"), "action": "tests.create", "instance": row} for row in (year, day)])
+        year = CalendarYear.objects.create(
+            year=2031, source="test", loaded_at=datetime.datetime(2030, 12, 1, tzinfo=datetime.UTC)
+        )
+        day = CalendarDay.objects.create(
+            calendar_year=year, date=datetime.date(2031, 1, 1), kind=HOLIDAY, name="元旦"
+        )
+        audit.record_events(
+            [
+                {"actor": audit.SystemActor("test"), "action": "tests.create", "instance": row}
+                for row in (year, day)
+            ]
+        )
     return day
 
 
@@ -86,10 +102,13 @@ def events(action):
     return AuditEvent.objects.filter(action=action)
 
 
-def test_a_transition_saves_adds_the_step_and_audit_event_and_delivers_only_after_commit(flow, hooks, day, admin,
-                                                                                        django_capture_on_commit_callbacks):
+def test_a_transition_saves_adds_the_step_and_audit_event_and_delivers_only_after_commit(
+    flow, hooks, day, admin, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        saved = workflow.transition(flow, day, "make_workday", actor=admin, apply=rename_to("补班"), data={"name": "补班"})
+        saved = workflow.transition(
+            flow, day, "make_workday", actor=admin, apply=rename_to("补班"), data={"name": "补班"}
+        )
         # Written in the transaction: the step and the outbox entry; nothing delivered yet.
         assert hooks.steps == [(day.pk, "make_workday", "renamed 补班", True)]
         assert hooks.queued == ["now 补班"] and hooks.delivered == []
@@ -113,7 +132,11 @@ def test_the_status_is_rechecked_after_the_lock(flow, hooks, day, admin, django_
     error = raised.value
     assert (error.status, error.code, error.field) == (409, "invalid_transition", "kind")
     assert "article 3" in error.text() or "第3条" in error.text()
-    assert not events("tests.calendarday.make_workday").exists() and hooks.steps == hooks.queued == [] and callbacks == []
+    assert (
+        not events("tests.calendarday.make_workday").exists()
+        and hooks.steps == hooks.queued == []
+        and callbacks == []
+    )
     assert CalendarDay.objects.get(pk=day.pk).name == "元旦"
 
 
@@ -129,7 +152,10 @@ def test_a_denied_actor_changes_nothing(flow, hooks, day, make_user, django_capt
         workflow.transition(flow, day, "make_workday", actor=clerk, apply=apply, data={"name": "x"})
     assert raised.value.status == 403
     assert applied == [] and hooks.steps == hooks.queued == [] and callbacks == []
-    assert CalendarDay.objects.get(pk=day.pk).kind == HOLIDAY and not events("tests.calendarday.make_workday").exists()
+    assert (
+        CalendarDay.objects.get(pk=day.pk).kind == HOLIDAY
+        and not events("tests.calendarday.make_workday").exists()
+    )
     assert workflow.allowed_actions(flow, clerk, day) == []
 
 
@@ -140,15 +166,24 @@ def test_required_input_is_named_and_nothing_changes(flow, hooks, day, admin):
     assert CalendarDay.objects.get(pk=day.pk).kind == HOLIDAY and hooks.steps == []
 
 
-def test_nothing_is_delivered_when_the_surrounding_transaction_rolls_back(flow, hooks, day, admin, django_capture_on_commit_callbacks):
+def test_nothing_is_delivered_when_the_surrounding_transaction_rolls_back(
+    flow, hooks, day, admin, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError), transaction.atomic():
-        workflow.transition(flow, day, "make_workday", actor=admin, apply=rename_to("补班"), data={"name": "补班"})
+        workflow.transition(
+            flow, day, "make_workday", actor=admin, apply=rename_to("补班"), data={"name": "补班"}
+        )
         raise RuntimeError("the caller fails after the transition")
     assert callbacks == [] and hooks.delivered == []
-    assert CalendarDay.objects.get(pk=day.pk).kind == HOLIDAY and not events("tests.calendarday.make_workday").exists()
+    assert (
+        CalendarDay.objects.get(pk=day.pk).kind == HOLIDAY
+        and not events("tests.calendarday.make_workday").exists()
+    )
 
 
-def test_an_error_in_apply_rolls_back_and_queues_nothing(flow, hooks, day, admin, django_capture_on_commit_callbacks):
+def test_an_error_in_apply_rolls_back_and_queues_nothing(
+    flow, hooks, day, admin, django_capture_on_commit_callbacks
+):
     def apply(locked):
         locked.name = "half done"
         locked.save(update_fields=["name"])
@@ -159,8 +194,9 @@ def test_an_error_in_apply_rolls_back_and_queues_nothing(flow, hooks, day, admin
     assert callbacks == [] and CalendarDay.objects.get(pk=day.pk).name == "元旦"
 
 
-def test_a_transition_without_target_keeps_the_status_and_without_messages_delivers_nothing(flow, hooks, day, admin,
-                                                                                           django_capture_on_commit_callbacks):
+def test_a_transition_without_target_keeps_the_status_and_without_messages_delivers_nothing(
+    flow, hooks, day, admin, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks:
         workflow.transition(flow, day, "rename", actor=admin, apply=lambda locked: Change([]))
     assert CalendarDay.objects.get(pk=day.pk).kind == HOLIDAY
@@ -175,9 +211,17 @@ def test_allowed_actions_follow_the_status_and_the_actor(flow, day, admin):
 
 def test_the_declarations_are_data(flow):
     rows = {row["action"]: row for row in workflow.declared([flow])}
-    assert rows["make_workday"] == {"workflow": "tests.calendarday", "action": "make_workday", "sources": [HOLIDAY], "target": WORKDAY,
-                                    "who": ["admin"], "roles": [Role.ADMINISTRATOR], "api_key": False, "article": "3",
-                                    "requires": ["name"]}
+    assert rows["make_workday"] == {
+        "workflow": "tests.calendarday",
+        "action": "make_workday",
+        "sources": [HOLIDAY],
+        "target": WORKDAY,
+        "who": ["admin"],
+        "roles": [Role.ADMINISTRATOR],
+        "api_key": False,
+        "article": "3",
+        "requires": ["name"],
+    }
     assert "tests.calendarday" not in workflow.REGISTRY
 
 

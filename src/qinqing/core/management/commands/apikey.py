@@ -10,13 +10,22 @@ from qinqing.core.services import apikey_create, apikey_revoke
 
 
 class Command(BaseCommand):
-    help = "Create, list and revoke API keys for external systems. The key is printed once; only its hash is kept."
+    help = (
+        "Create, list and revoke API keys for external systems. The key is printed once; only its "
+        "hash is kept."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser("create", help="create a key and print it once")
         create.add_argument("--name", required=True)
-        create.add_argument("--scope", dest="scopes", nargs="+", required=True, help="one or more of: " + ", ".join(sorted(SCOPES)))
+        create.add_argument(
+            "--scope",
+            dest="scopes",
+            nargs="+",
+            required=True,
+            help="one or more of: " + ", ".join(sorted(SCOPES)),
+        )
         revoke = sub.add_parser("revoke", help="revoke a key by name")
         revoke.add_argument("name")
         listing = sub.add_parser("list", help="list keys (never the secrets)")
@@ -29,7 +38,9 @@ class Command(BaseCommand):
             if action == "create":
                 _key, raw = apikey_create(name=options["name"], scopes=options["scopes"], actor=actor)
                 self.stdout.write(raw)
-                self.stderr.write("Store this key now: it is not shown again. / 请立即保存此密钥，之后不再显示。")
+                self.stderr.write(
+                    "Store this key now: it is not shown again. / 请立即保存此密钥，之后不再显示。"
+                )
             elif action == "revoke":
                 key = apikey_revoke(name=options["name"], actor=actor)
                 self.stdout.write(f"revoked {key.name} at {key.revoked_at:%Y-%m-%d %H:%M:%S}")
@@ -41,7 +52,10 @@ class Command(BaseCommand):
                 if options["json"]:
                     self.stdout.write(json.dumps(rows, ensure_ascii=False))
                 for row in [] if options["json"] else rows:
-                    self.stdout.write(f"{row['name']:<24} qq_{row['prefix']}_…  {'active' if row['active'] else 'revoked':<8} {' '.join(row['scopes'])}")
+                    self.stdout.write(
+                        f"{row['name']:<24} qq_{row['prefix']}_…  "
+                        f"{'active' if row['active'] else 'revoked':<8} {' '.join(row['scopes'])}"
+                    )
             else:
                 for code, label in sorted(SCOPES.items()):
                     self.stdout.write(f"{code:<20} {label}")

@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        verify = sub.add_parser("verify", help="walk the SM3 chain and compare audited records with their last event")
+        verify = sub.add_parser(
+            "verify", help="walk the SM3 chain and compare audited records with their last event"
+        )
         verify.add_argument("--json", action="store_true")
         verify.add_argument("--chain-only", action="store_true", help="skip the record-state comparison")
         show = sub.add_parser("show", help="print the events of one object")
@@ -20,14 +22,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         if action == "show":
-            for event in AuditEvent.objects.filter(object_type=options["object_type"], object_id=options["object_id"]).order_by("seq"):
-                self.stdout.write(f"#{event.seq} {event.occurred_at:%Y-%m-%d %H:%M:%S} {event.actor_label} {event.action} {json.dumps(event.changes, ensure_ascii=False)}")
+            for event in AuditEvent.objects.filter(
+                object_type=options["object_type"], object_id=options["object_id"]
+            ).order_by("seq"):
+                self.stdout.write(
+                    f"#{event.seq} {event.occurred_at:%Y-%m-%d %H:%M:%S} {event.actor_label} "
+                    f"{event.action} {json.dumps(event.changes, ensure_ascii=False)}"
+                )
             return
         result = verify_chain(check_records=not options["chain_only"])
         if options["json"]:
             self.stdout.write(json.dumps(result.__dict__, ensure_ascii=False))
         elif result.ok:
-            self.stdout.write(f"audit chain intact: {result.events_checked} events, {result.records_checked} records checked")
+            self.stdout.write(
+                f"audit chain intact: {result.events_checked} events, {result.records_checked} "
+                f"records checked"
+            )
         if not result.ok:
             if not options["json"]:
                 self.stderr.write(f"audit chain BROKEN: first broken event #{result.first_broken_seq}")

@@ -10,19 +10,29 @@ from qinqing.core.demo import DEMO_PASSWORD, create_demo_accounts
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the demo district on first run, print the demo accounts and serve the site (demo mode)."
+    help = (
+        "Migrate, load the demo district on first run, print the demo accounts and serve the site "
+        "(demo mode)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--scale", type=int, default=200, help="enterprises in the demo district (first run only)")
+        parser.add_argument(
+            "--scale", type=int, default=200, help="enterprises in the demo district (first run only)"
+        )
         parser.add_argument("--no-serve", action="store_true", help="set up, then exit without serving")
-        parser.add_argument("--no-worker", action="store_true",
-                            help="do not start the background jobs' worker alongside the site (./qinqing worker)")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start the background jobs' worker alongside the site (./qinqing worker)",
+        )
 
     def handle(self, *args, host, port, scale, no_serve, no_worker=False, **options):
         if not settings.DEMO:
-            raise CommandError("serve runs in demo mode only; for production use gunicorn (docs/OPERATIONS.md).")
+            raise CommandError(
+                "serve runs in demo mode only; for production use gunicorn (docs/OPERATIONS.md)."
+            )
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         if not no_serve:
             self._check_port(host, port)
@@ -46,7 +56,9 @@ class Command(BaseCommand):
         import signal
         import sys
 
-        signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))  # `kill` stops the worker too (the finally below)
+        signal.signal(
+            signal.SIGTERM, lambda *_args: sys.exit(0)
+        )  # `kill` stops the worker too (the finally below)
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
         finally:

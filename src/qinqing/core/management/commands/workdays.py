@@ -25,7 +25,8 @@ class Command(BaseCommand):
         "Working-day arithmetic with statutory holidays and make-up workdays (调休): "
         "add DATE N prints the due date; between DATE DATE counts working days after the first date up to "
         "and including the second; notice FILE loads a year from the State Council notice; seed loads years "
-        "from chinesecalendar; show YEAR [--json] lists a year. Answers that use the provisional year (the year "
+        "from chinesecalendar; show YEAR [--json] lists a year. Answers that use the provisional "
+        "year (the year "
         "after the last loaded one, before its notice is published) are marked 暂定/provisional."
     )
 
@@ -37,21 +38,32 @@ class Command(BaseCommand):
         between = sub.add_parser("between", help="working days after START up to and including END")
         between.add_argument("start")
         between.add_argument("end")
-        notice = sub.add_parser("notice", help="load a year from the text of the State Council notice "
-                                               "(国务院办公厅关于YYYY年部分节假日安排的通知); '-' reads standard input")
+        notice = sub.add_parser(
+            "notice",
+            help="load a year from the text of the State Council notice "
+            "(国务院办公厅关于YYYY年部分节假日安排的通知); '-' reads standard input",
+        )
         notice.add_argument("file")
-        notice.add_argument("--replace", action="store_true", help="overwrite the year if it is already loaded")
-        seed = sub.add_parser("seed", help="load years from the chinesecalendar package (years already loaded are kept)")
+        notice.add_argument(
+            "--replace", action="store_true", help="overwrite the year if it is already loaded"
+        )
+        seed = sub.add_parser(
+            "seed", help="load years from the chinesecalendar package (years already loaded are kept)"
+        )
         seed.add_argument("--years", type=int, nargs="+", default=list(DEFAULT_SEED_YEARS))
         show = sub.add_parser("show", help="list a year's holidays and make-up workdays")
         show.add_argument("year", type=int)
-        show.add_argument("--json", action="store_true", help='print {"year", "provisional", "holidays", "workdays"}')
+        show.add_argument(
+            "--json", action="store_true", help='print {"year", "provisional", "holidays", "workdays"}'
+        )
 
     def handle(self, *args, action, **options):
         try:
             if action == "add":
                 result = calendar.deadline_info(_date(options["start"]), options["days"])
-                self.stdout.write(result.due.isoformat() + (f" ({PROVISIONAL})" if result.provisional else ""))
+                self.stdout.write(
+                    result.due.isoformat() + (f" ({PROVISIONAL})" if result.provisional else "")
+                )
             elif action == "between":
                 start, end = _date(options["start"]), _date(options["end"])
                 count = calendar.workdays_between(start, end)
@@ -85,7 +97,9 @@ class Command(BaseCommand):
             self.stdout.write(f"holidays: {len(notice.for_year(notice.year)[0])}, make-up workdays: "
                               f"{len(notice.for_year(notice.year)[1])}")
             if loaded.earlier_year_merged:
-                self.stdout.write(f"also set in {loaded.earlier_year_merged}: the days the notice gives in that December")
+                self.stdout.write(
+                    f"also set in {loaded.earlier_year_merged}: the days the notice gives in that December"
+                )
 
     def _show(self, year: int, *, as_json: bool) -> None:
         schedule = calendar.year_schedule(year)  # refuses a year that is neither loaded nor provisional
@@ -98,11 +112,17 @@ class Command(BaseCommand):
             }, ensure_ascii=False))
             return
         if schedule["provisional"]:
-            self.stdout.write(f"{year} ({PROVISIONAL}: computed from the statutory holidays and the 2025 arrangement "
-                              f"principles; the State Council notice for {year} is not loaded)")
+            self.stdout.write(
+                f"{year} ({PROVISIONAL}: computed from the statutory holidays and the 2025 arrangement "
+                f"principles; the State Council notice for {year} is not loaded)"
+            )
         else:
             calendar_year = CalendarYear.objects.get(year=year)
-            self.stdout.write(f"{year} (source: {calendar_year.source}, loaded {calendar_year.loaded_at:%Y-%m-%d %H:%M})")
-        rows = [(day, "holiday") for day in schedule["holidays"]] + [(day, "workday") for day in schedule["workdays"]]
+            self.stdout.write(
+                f"{year} (source: {calendar_year.source}, loaded {calendar_year.loaded_at:%Y-%m-%d %H:%M})"
+            )
+        rows = [(day, "holiday") for day in schedule["holidays"]] + [
+            (day, "workday") for day in schedule["workdays"]
+        ]
         for day, kind in sorted(rows):
             self.stdout.write(f"{day.isoformat()} {day:%a} {kind:<8} {schedule['names'].get(day, '')}")
