@@ -30,8 +30,8 @@ class DatabaseCache(DjangoDatabaseCache):
         now = connection.ops.adapt_datetimefield_value(tz_now().replace(microsecond=0))
         with transaction.atomic(using=alias), connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {quote('value')} FROM {table} WHERE {quote('cache_key')} = %s AND "
-                f"{quote('expires')} > %s{lock}",  # noqa: S608 (names from settings)
+                f"SELECT {quote('value')} FROM {table} WHERE {quote('cache_key')} = %s AND "  # noqa: S608 (names from settings)
+                f"{quote('expires')} > %s{lock}",
                 [key, now],
             )
             row = cursor.fetchone()
@@ -40,8 +40,8 @@ class DatabaseCache(DjangoDatabaseCache):
             value = pickle.loads(base64.b64decode(connection.ops.process_clob(row[0]).encode())) + delta  # noqa: S301 (our own table)
             encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
             cursor.execute(
-                f"UPDATE {table} SET {quote('value')} = %s WHERE {quote('cache_key')} = %s", [encoded, key]
-            )  # noqa: S608
+                f"UPDATE {table} SET {quote('value')} = %s WHERE {quote('cache_key')} = %s", [encoded, key]  # noqa: S608
+            )
         return value
 
     def decr(self, key, delta=1, version=None):

@@ -62,8 +62,8 @@ def insert_statement(model, *, returning: bool) -> tuple[str, list]:
         fields = [field for field in model._meta.concrete_fields if not field.primary_key]
         quote = connection.ops.quote_name
         sql = (
-            f"INSERT INTO {quote(model._meta.db_table)} "
-            f"({', '.join(quote(field.column) for field in fields)}) "  # noqa: S608 (model metadata)
+            f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 (model metadata)
+            f"({', '.join(quote(field.column) for field in fields)}) "
             f"VALUES ({', '.join(['%s'] * len(fields))})"
         )
         if returning:
@@ -227,16 +227,16 @@ def insert_family(parent, children: list[tuple]) -> None:
             meta = type(child)._meta
             columns = ", ".join(quote(field.column) for field in fields)
             parts.append(
-                f"child{index} AS (INSERT INTO {quote(meta.db_table)} "
-                f"({quote(meta.get_field(foreign_key).column)}, {columns}) "  # noqa: S608 (model metadata)
+                f"child{index} AS (INSERT INTO {quote(meta.db_table)} "  # noqa: S608 (model metadata)
+                f"({quote(meta.get_field(foreign_key).column)}, {columns}) "
                 f"SELECT parent.{quote(type(parent)._meta.pk.column)}, "
                 f"{', '.join(['%s'] * len(fields))} FROM parent "
                 f"RETURNING {quote(meta.pk.column)})"
             )
         ids = ", ".join(
-            f"(SELECT {quote(type(child)._meta.pk.column)} FROM child{index})"
+            f"(SELECT {quote(type(child)._meta.pk.column)} FROM child{index})"  # noqa: S608 (model metadata)
             for index, (child, _key) in enumerate(children)
-        )  # noqa: S608 (model metadata)
+        )
         _FAMILY_SQL[shape] = (
             f"WITH {', '.join(parts)} SELECT parent.{quote(type(parent)._meta.pk.column)}, {ids} FROM parent"  # noqa: S608 (model metadata)
         )

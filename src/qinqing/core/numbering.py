@@ -68,9 +68,9 @@ def _sql() -> tuple[str, str]:
         f'UPDATE {table} SET "last" = "last" + 1 WHERE "series" = %s AND "period" = %s RETURNING "last"'  # noqa: S608 (model metadata)
     )
     create = (
-        f'INSERT INTO {table} ("series", "period", "last") VALUES (%s, %s, 0) ON CONFLICT ("series", '
+        f'INSERT INTO {table} ("series", "period", "last") VALUES (%s, %s, 0) ON CONFLICT ("series", '  # noqa: S608
         f'"period") DO NOTHING'
-    )  # noqa: S608
+    )
     return increment, create
 
 

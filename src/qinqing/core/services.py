@@ -88,9 +88,9 @@ def apikey_authenticate(raw_key: str) -> ApiKey | None:
     # revocation takes effect at once.
     table = connection.ops.quote_name(ApiKey._meta.db_table)
     rows = db.execute(
-        f"SELECT id, name, prefix, key_hash, scopes FROM {table} WHERE prefix = %s AND revoked_at IS NULL",
+        f"SELECT id, name, prefix, key_hash, scopes FROM {table} WHERE prefix = %s AND revoked_at IS NULL",  # noqa: S608 (model metadata)
         [parts[1]],
-    )  # noqa: S608 (model metadata)
+    )
     row = rows[0] if rows else None
     if row is None or not hmac.compare_digest(row[3], _hash_key(raw_key)):
         return None
