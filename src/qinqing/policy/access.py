@@ -11,16 +11,37 @@ EDITORS = (Role.ADMINISTRATOR, Role.DEPARTMENT_HANDLER)
 menu_group("policy", _("Policy"), order=40)
 
 declare(
-    Page("policy:index", PUBLIC, menu="policy", label=_("Policy library"), order=10,
-         tile=Tile("policy", _("Policy"), _("The district policy, article by article; every rule here cites it."),
-                   audience=tuple(Role.values))),
+    Page(
+        "policy:index",
+        PUBLIC,
+        menu="policy",
+        label=_("Policy library"),
+        order=10,
+        tile=Tile(
+            "policy",
+            _("Policy"),
+            _("The district policy, article by article; every rule here cites it."),
+            audience=tuple(Role.values),
+        ),
+    ),
     Page("policy:article", PUBLIC),
     # The policy-interpretation library (policy.interpretations), mounted under /appeals/knowledge/ in the
-    # appeals namespace where it has always been (public paths and URL names kept). Editors write, anyone reads.
+    # appeals namespace where it has always been (public paths and URL names kept). Editors write, anyone
+    # reads.
     Page("appeals:knowledge", PUBLIC, menu="policy", label=_("Policy interpretations"), order=20),
-    Page("appeals:knowledge_manage", EDITORS, menu="appeals", label=_("Policy-interpretation library"), order=70,
-         tile=Tile("appeals_knowledge", _("Policy-interpretation library"),
-                   _("Answers to common policy questions, linked to the articles; reply drafts for consultations."), _("Article 8"))),
+    Page(
+        "appeals:knowledge_manage",
+        EDITORS,
+        menu="appeals",
+        label=_("Policy-interpretation library"),
+        order=70,
+        tile=Tile(
+            "appeals_knowledge",
+            _("Policy-interpretation library"),
+            _("Answers to common policy questions, linked to the articles; reply drafts for consultations."),
+            _("Article 8"),
+        ),
+    ),
     Page("appeals:knowledge_edit", EDITORS),
     Page("appeals:knowledge_publish", EDITORS),
     Operation("GET /policy/articles", SIGNED_IN, scope="policy:read"),

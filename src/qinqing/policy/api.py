@@ -35,15 +35,26 @@ def _article_out(article) -> dict:
         "chapter_number": article.chapter.number,
         "chapter_title": article.chapter.title,
         "text": article.text,
-        "items": [{"key": i.key, "number": i.number, "label": citation_label(i.key), "text": i.text} for i in article.items.all()],
+        "items": [
+            {"key": i.key, "number": i.number, "label": citation_label(i.key), "text": i.text}
+            for i in article.items.all()
+        ],
     }
 
 
-@router.get("/articles", response={200: list[ArticleOut], 403: ErrorOut, 404: ErrorOut}, summary="All articles of the current policy")
+@router.get(
+    "/articles",
+    response={200: list[ArticleOut], 403: ErrorOut, 404: ErrorOut},
+    summary="All articles of the current policy",
+)
 def list_articles(request):
     return [_article_out(article) for article in selectors.articles()]
 
 
-@router.get("/articles/{key}", response={200: ArticleOut, 403: ErrorOut, 404: ErrorOut}, summary="One article (15) of the current policy")
+@router.get(
+    "/articles/{key}",
+    response={200: ArticleOut, 403: ErrorOut, 404: ErrorOut},
+    summary="One article (15) of the current policy",
+)
 def get_article(request, key: str):
     return _article_out(selectors.article(key))

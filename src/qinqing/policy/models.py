@@ -26,7 +26,9 @@ class PolicyDocument(models.Model):
     class Meta:
         ordering = ["-version"]
         constraints = [
-            models.UniqueConstraint(fields=["is_current"], condition=models.Q(is_current=True), name="policy_one_current_document"),
+            models.UniqueConstraint(
+                fields=["is_current"], condition=models.Q(is_current=True), name="policy_one_current_document"
+            ),
         ]
         verbose_name = _("policy document")
         verbose_name_plural = _("policy documents")
@@ -43,7 +45,9 @@ class Chapter(models.Model):
 
     class Meta:
         ordering = ["document", "number"]
-        constraints = [models.UniqueConstraint(fields=["document", "number"], name="policy_chapter_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="policy_chapter_number_unique")
+        ]
         verbose_name = _("chapter")
         verbose_name_plural = _("chapters")
 
@@ -103,7 +107,12 @@ class PolicyInterpretation(models.Model):
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
     )
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))

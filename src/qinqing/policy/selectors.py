@@ -24,7 +24,9 @@ def _document(document: PolicyDocument | None) -> PolicyDocument:
 
 def chapters_with_articles(document: PolicyDocument | None = None) -> QuerySet[Chapter]:
     """All chapters of the document with their articles and items, in three queries."""
-    articles = Article.objects.order_by("number").prefetch_related(Prefetch("items", queryset=Item.objects.order_by("list_number", "number")))
+    articles = Article.objects.order_by("number").prefetch_related(
+        Prefetch("items", queryset=Item.objects.order_by("list_number", "number"))
+    )
     return Chapter.objects.filter(document=_document(document)).order_by("number").prefetch_related(
         Prefetch("articles", queryset=articles)
     )
@@ -44,7 +46,12 @@ def article(key: str, document: PolicyDocument | None = None) -> Article:
     key = str(key).strip()
     found = articles(document).filter(key=key).first()
     if found is None:
-        raise NotFound(_("Article %(key)s does not exist in the current policy."), code="policy_article_not_found", field="key", params={"key": key})
+        raise NotFound(
+            _("Article %(key)s does not exist in the current policy."),
+            code="policy_article_not_found",
+            field="key",
+            params={"key": key},
+        )
     return found
 
 
@@ -52,10 +59,17 @@ def item(key: str, document: PolicyDocument | None = None) -> Item:
     """Item ``key`` ("15.7", "15.b2") of the current (or given) version."""
     key = str(key).strip()
     found = (
-        Item.objects.filter(article__document=_document(document), key=key).select_related("article", "article__chapter").first()
+        Item.objects.filter(article__document=_document(document), key=key)
+        .select_related("article", "article__chapter")
+        .first()
     )
     if found is None:
-        raise NotFound(_("Item %(key)s does not exist in the current policy."), code="policy_item_not_found", field="key", params={"key": key})
+        raise NotFound(
+            _("Item %(key)s does not exist in the current policy."),
+            code="policy_item_not_found",
+            field="key",
+            params={"key": key},
+        )
     return found
 
 

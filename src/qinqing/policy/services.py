@@ -27,8 +27,13 @@ def policy_import(*, raw_text: str, source_name: str, actor) -> tuple[PolicyDocu
     parsed = parse_policy(raw_text)
     if not parsed.articles:
         raise ServiceError(
-            _("No article (第X条) was found in %(source)s: the text is not a policy or its headings are missing."),
-            code="policy_no_articles", field="raw_text", params={"source": source_name},
+            _(
+                "No article (第X条) was found in %(source)s: the text is not a policy or its "
+                "headings are missing."
+            ),
+            code="policy_no_articles",
+            field="raw_text",
+            params={"source": source_name},
         )
     with transaction.atomic():
         # Lock the current version so two imports cannot both become current.
@@ -40,7 +45,9 @@ def policy_import(*, raw_text: str, source_name: str, actor) -> tuple[PolicyDocu
             before = audit.snapshot(previous)
             previous.is_current = False
             previous.save(update_fields=["is_current"])
-            audit.record_event(actor=actor, action="policy.policydocument.supersede", instance=previous, before=before)
+            audit.record_event(
+                actor=actor, action="policy.policydocument.supersede", instance=previous, before=before
+            )
         version = (PolicyDocument.objects.aggregate(highest=Max("version"))["highest"] or 0) + 1
         document = PolicyDocument.objects.create(
             title=parsed.title[:300],
@@ -55,23 +62,43 @@ def policy_import(*, raw_text: str, source_name: str, actor) -> tuple[PolicyDocu
         audit.record_event(actor=actor, action="policy.policydocument.import", instance=document,
                            details={"warnings": parsed.warnings})
         chapters = Chapter.objects.bulk_create(
-            [Chapter(document=document, number=chapter.number, title=chapter.title[:300]) for chapter in parsed.chapters]
+            [
+                Chapter(document=document, number=chapter.number, title=chapter.title[:300])
+                for chapter in parsed.chapters
+            ]
         )
         articles = Article.objects.bulk_create(
             [
-                Article(document=document, chapter=chapter_row, number=article.number, key=article.key, text=article.text)
+                Article(
+                    document=document,
+                    chapter=chapter_row,
+                    number=article.number,
+                    key=article.key,
+                    text=article.text,
+                )
                 for chapter_row, chapter in zip(chapters, parsed.chapters, strict=True)
                 for article in chapter.articles
             ]
         )
         items = Item.objects.bulk_create(
             [
-                Item(article=article_row, number=item.number, list_number=item.list_number, key=item.key, text=item.text)
+                Item(
+                    article=article_row,
+                    number=item.number,
+                    list_number=item.list_number,
+                    key=item.key,
+                    text=item.text,
+                )
                 for article_row, article in zip(articles, parsed.articles, strict=True)
                 for item in article.items
             ]
         )
         for model, rows in ((Chapter, chapters), (Article, articles), (Item, items)):
-            audit.record_bulk_events(actor=actor, action=f"policy.{model._meta.model_name}.import", model=model,
-                                     pks=[row.pk for row in rows], details={"document_version": version})
+            audit.record_bulk_events(
+                actor=actor,
+                action=f"policy.{model._meta.model_name}.import",
+                model=model,
+                pks=[row.pk for row in rows],
+                details={"document_version": version},
+            )
     return document, True

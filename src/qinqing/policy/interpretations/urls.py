@@ -1,5 +1,5 @@
 """Policy-interpretation library pages. Included by appeals/urls.py under /appeals/knowledge/ in the ``appeals``
-namespace, where they have always been (the public paths and URL names people bookmarked)."""
+namespace, where they have always been (the public paths and URL names people bookmarked)."""  # noqa: E501
 
 from django.urls import path
 

@@ -43,9 +43,15 @@ def manage(request):
         else:
             messages.success(request, _("Saved as a draft; publish it to show it to enterprises."))
             return redirect("appeals:knowledge_edit", pk=interpretation.pk)
-    page = Paginator(knowledge.interpretations_for_editor(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "policy/interpretations/manage.html", {"page": page, "errors": errors, "values": values},
-                  status=400 if errors else 200)
+    page = Paginator(knowledge.interpretations_for_editor(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "policy/interpretations/manage.html",
+        {"page": page, "errors": errors, "values": values},
+        status=400 if errors else 200,
+    )
 
 
 def _access(user, pk):
@@ -70,8 +76,12 @@ def edit(request, pk):
         else:
             messages.success(request, _("Saved."))
             return redirect("appeals:knowledge_edit", pk=interpretation.pk)
-    return render(request, "policy/interpretations/edit.html", {"interpretation": interpretation, "errors": errors, "values": values},
-                  status=400 if errors else 200)
+    return render(
+        request,
+        "policy/interpretations/edit.html",
+        {"interpretation": interpretation, "errors": errors, "values": values},
+        status=400 if errors else 200,
+    )
 
 
 @require_POST

@@ -18,7 +18,7 @@ def _label(key: str) -> str:
 
 @register.simple_tag
 def cite(key) -> str:
-    """``{% cite "15.7" %}`` -> a link "第十五条第（七）项" (Art. 15 (7) in English) to that spot of the policy page."""
+    """``{% cite "15.7" %}`` -> a link "第十五条第（七）项" (Art. 15 (7) in English) to that spot of the policy page."""  # noqa: E501
     key = str(key).strip()
     url = reverse("policy:index") + "#" + anchor(key)
     return format_html('<a class="cite" href="{}" data-cite="{}">{}</a>', url, key, _label(key))
@@ -59,9 +59,14 @@ def policy_text(text) -> str:
     from django.utils.translation import gettext
 
     html = str(escape(str(text))).replace("\n", "<br>")
-    label = escape(gettext("Gap in the source text: the published document has a placeholder here, not words."))
+    label = escape(
+        gettext("Gap in the source text: the published document has a placeholder here, not words.")
+    )
     marked = _PLACEHOLDER.sub(
-        lambda match: f'<mark class="policy-gap" title="{label}" data-testid="policy-gap">{match.group(0)}'
-                      f'<span class="policy-gap-note">{escape(gettext("[words missing in the source]"))}</span></mark>',
-        html)
+        lambda match: (
+            f'<mark class="policy-gap" title="{label}" data-testid="policy-gap">{match.group(0)}'
+            f'<span class="policy-gap-note">{escape(gettext("[words missing in the source]"))}</span></mark>'
+        ),
+        html,
+    )
     return mark_safe(marked)  # noqa: S308 (the text is escaped above; only our own markup is added)

@@ -32,8 +32,12 @@ def seeded():
 
 
 def _form(**changes):
-    values = {"question": "企业可以通过哪些渠道反映诉求？", "answer": "可以通过区长信箱、短信平台、微信公众号和热线电话反映。",
-              "article_keys": "8", "keywords": "渠道 区长信箱 短信"}
+    values = {
+        "question": "企业可以通过哪些渠道反映诉求？",
+        "answer": "可以通过区长信箱、短信平台、微信公众号和热线电话反映。",
+        "article_keys": "8",
+        "keywords": "渠道 区长信箱 短信",
+    }
     values.update(changes)
     return values
 
@@ -50,8 +54,14 @@ def test_department_handler_creates_a_draft_through_the_page_and_it_is_audited(c
     response = client.post(reverse("appeals:knowledge_manage"), _form())
 
     interpretation = PolicyInterpretation.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("appeals:knowledge_edit", args=[interpretation.pk])
-    assert not interpretation.is_published and interpretation.author == handler and interpretation.article_key_list == ["8"]
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "appeals:knowledge_edit", args=[interpretation.pk]
+    )
+    assert (
+        not interpretation.is_published
+        and interpretation.author == handler
+        and interpretation.article_key_list == ["8"]
+    )
     event = AuditEvent.objects.get(action="appeals.policyinterpretation.create")
     assert event.actor_user == handler and event.object_id == str(interpretation.pk)
 
@@ -70,13 +80,20 @@ def test_administrator_edits_and_publishes_and_each_change_is_audited(client, ma
     interpretation = knowledge.interpretation_create(actor=administrator, **_form())
     client.force_login(administrator)
 
-    response = client.post(reverse("appeals:knowledge_edit", args=[interpretation.pk]), _form(article_keys="8 6", keywords="渠道"))
+    response = client.post(
+        reverse("appeals:knowledge_edit", args=[interpretation.pk]),
+        _form(article_keys="8 6", keywords="渠道"),
+    )
     assert response.status_code == 302
     response = client.post(reverse("appeals:knowledge_publish", args=[interpretation.pk]), {"published": "1"})
     assert response.status_code == 302
 
     interpretation.refresh_from_db()
-    assert interpretation.article_keys == "8 6" and interpretation.is_published and interpretation.published_at is not None
+    assert (
+        interpretation.article_keys == "8 6"
+        and interpretation.is_published
+        and interpretation.published_at is not None
+    )
     update = AuditEvent.objects.get(action="appeals.policyinterpretation.update")
     assert update.changes["article_keys"] == ["8", "8 6"]
     assert _events("appeals.policyinterpretation.publish") == 1
@@ -89,12 +106,25 @@ def test_an_official_may_not_publish_or_edit_and_nothing_changes(client, make_us
     interpretation = knowledge.interpretation_create(actor=make_user(Role.ADMINISTRATOR), **_form())
     client.force_login(make_user(Role.OFFICIAL))
 
-    assert client.post(reverse("appeals:knowledge_publish", args=[interpretation.pk]), {"published": "1"}).status_code == 403
-    assert client.post(reverse("appeals:knowledge_edit", args=[interpretation.pk]), _form(question="改过的问题")).status_code == 403
+    assert (
+        client.post(
+            reverse("appeals:knowledge_publish", args=[interpretation.pk]), {"published": "1"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("appeals:knowledge_edit", args=[interpretation.pk]), _form(question="改过的问题")
+        ).status_code
+        == 403
+    )
 
     interpretation.refresh_from_db()
     assert not interpretation.is_published and interpretation.question == _form()["question"]
-    assert _events("appeals.policyinterpretation.publish") == 0 and _events("appeals.policyinterpretation.update") == 0
+    assert (
+        _events("appeals.policyinterpretation.publish") == 0
+        and _events("appeals.policyinterpretation.update") == 0
+    )
 
 
 def test_services_refuse_a_wrong_role(make_user):
@@ -109,10 +139,21 @@ def test_withdrawing_hides_it_again(make_user):
 
     knowledge.interpretation_publish(interpretation=interpretation, published=False, actor=administrator)
 
-    assert not knowledge.published_interpretations().exists() and _events("appeals.policyinterpretation.withdraw") == 1
+    assert (
+        not knowledge.published_interpretations().exists()
+        and _events("appeals.policyinterpretation.withdraw") == 1
+    )
 
 
-@pytest.mark.parametrize(("keys", "code"), [("", "required"), ("八", "invalid_article_key"), ("99", "unknown_article_key"), ("14.9", "unknown_article_key")])
+@pytest.mark.parametrize(
+    ("keys", "code"),
+    [
+        ("", "required"),
+        ("八", "invalid_article_key"),
+        ("99", "unknown_article_key"),
+        ("14.9", "unknown_article_key"),
+    ],
+)
 def test_linked_articles_must_exist_in_the_current_policy(make_user, keys, code):
     with pytest.raises(ServiceError) as raised:
         knowledge.interpretation_create(actor=make_user(Role.ADMINISTRATOR), **_form(article_keys=keys))
@@ -139,8 +180,12 @@ def test_seed_command_adds_the_interpretations_once(seeded):
     assert "added: 0" in out.getvalue() and PolicyInterpretation.objects.count() == 5
 
 
-def test_public_page_shows_only_published_interpretations_with_links_to_the_articles(client, seeded, make_user):
-    knowledge.interpretation_create(actor=make_user(Role.ADMINISTRATOR), **_form(question="尚未发布的草稿问题"))
+def test_public_page_shows_only_published_interpretations_with_links_to_the_articles(
+    client, seeded, make_user
+):
+    knowledge.interpretation_create(
+        actor=make_user(Role.ADMINISTRATOR), **_form(question="尚未发布的草稿问题")
+    )
 
     response = client.get(reverse("appeals:knowledge"))  # no login
 
@@ -163,7 +208,9 @@ def _recorded_before_the_move(actor) -> PolicyInterpretation:
     from django.utils import timezone
 
     now = timezone.now()
-    row = PolicyInterpretation.objects.create(question="旧问题", answer="旧答案", article_keys="8", created_at=now, updated_at=now)
+    row = PolicyInterpretation.objects.create(
+        question="旧问题", answer="旧答案", article_keys="8", created_at=now, updated_at=now
+    )
     audit.record_event(actor=actor, action="appeals.policyinterpretation.create", instance=row,
                        object_type="appeals.PolicyInterpretation")
     return row
@@ -176,10 +223,15 @@ def test_the_chain_verifies_with_events_recorded_under_the_appeals_label(make_us
     assert AuditEvent.objects.filter(object_type="appeals.PolicyInterpretation").count() == 2
     assert audit.verify_chain().ok
 
-    knowledge.interpretation_update(interpretation=old, question="新问题", answer="新答案", article_keys="8", actor=administrator)
+    knowledge.interpretation_update(
+        interpretation=old, question="新问题", answer="新答案", article_keys="8", actor=administrator
+    )
     assert audit.verify_chain().ok
     trail = list(audit.trail_for(old))
-    assert [event.object_type for event in trail] == ["policy.PolicyInterpretation", "appeals.PolicyInterpretation"]
+    assert [event.object_type for event in trail] == [
+        "policy.PolicyInterpretation",
+        "appeals.PolicyInterpretation",
+    ]
 
     # The old event's digest is still what the row is checked against: an edit outside the services shows.
     PolicyInterpretation.objects.filter(pk=untouched.pk).update(answer="改过")
@@ -195,5 +247,8 @@ def test_the_edit_page_shows_the_events_from_before_the_move(client, make_user):
     page = client.get(reverse("appeals:knowledge_edit", args=[old.pk]))
     assert page.status_code == 200
     content = page.content.decode()
-    assert content.count('data-testid="audit-event"') == 1 and "<code>appeals.policyinterpretation.create</code>" in content
+    assert (
+        content.count('data-testid="audit-event"') == 1
+        and "<code>appeals.policyinterpretation.create</code>" in content
+    )
     assert "旧问题" in content  # the old event's changes shown with the model's field labels

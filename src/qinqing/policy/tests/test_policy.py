@@ -61,7 +61,9 @@ def test_every_imported_row_has_an_audit_event(seeded):
 
 def test_reimporting_the_same_text_changes_nothing(seeded):
     events = AuditEvent.objects.count()
-    document, created = policy_import(raw_text=_seed_text(), source_name="again.txt", actor=SystemActor("test"))
+    document, created = policy_import(
+        raw_text=_seed_text(), source_name="again.txt", actor=SystemActor("test")
+    )
     assert (document, created) == (seeded, False)
     assert "unchanged" in _run("import", "--seed")
     assert AuditEvent.objects.count() == events
@@ -80,7 +82,9 @@ def test_a_modified_text_becomes_version_two_and_version_one_is_kept(seeded, tmp
     assert selectors.article("1").document == second
     assert selectors.article("23").text.endswith("本办法自印发之日起施行。")
     assert not first.articles.get(key="23").text.endswith("施行。")
-    assert AuditEvent.objects.filter(action="policy.policydocument.supersede", object_id=str(first.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="policy.policydocument.supersede", object_id=str(first.pk)
+    ).exists()
     versions = _run("versions")
     assert "* v2" in versions and "  v1" in versions
     assert audit.verify_chain().ok
@@ -132,7 +136,9 @@ def test_the_public_reads_the_policy_page_with_anchors(client, seeded):
     assert 'id="article-23"' in html
     detail = client.get("/policy/article/15/")
     assert detail.status_code == 200
-    assert "第十五条" in detail.content.decode() and "Art. 15" not in detail.content.decode()  # one language a page
+    assert (
+        "第十五条" in detail.content.decode() and "Art. 15" not in detail.content.decode()
+    )  # one language a page
     assert client.get("/policy/article/99/").status_code == 404
 
 
@@ -141,7 +147,9 @@ def test_policy_page_without_an_import_is_still_public(client, db):
 
 
 def test_cite_tag_and_article_url_link_to_the_anchor(seeded):
-    html = Template('{% load policy_tags qinqing %}{% cite "15.7" %}|{{ "15"|article_url }}|{{ "15.7"|article_url }}').render(Context())
+    html = Template(
+        '{% load policy_tags qinqing %}{% cite "15.7" %}|{{ "15"|article_url }}|{{ "15.7"|article_url }}'
+    ).render(Context())
     assert '<a class="cite" href="/policy/#item-15.7"' in html
     assert ">第十五条第（七）项</a>" in html  # the page's language only, not "… / Art. 15 (7)"
     assert "|/policy/#article-15|/policy/#item-15.7" in html
@@ -171,12 +179,18 @@ def test_api_refuses_without_the_scope_or_without_any_key(client, api_key, make_
     assert client.get("/api/v1/policy/articles", headers={"X-API-Key": raw}).status_code == 403
     assert client.get("/api/v1/policy/articles").status_code == 401
     client.force_login(make_user(Role.ENTERPRISE_USER))
-    assert client.get("/api/v1/policy/articles/15").status_code == 200, "a logged-in session reads the public policy"
+    assert client.get("/api/v1/policy/articles/15").status_code == 200, (
+        "a logged-in session reads the public policy"
+    )
 
 
 def test_a_placeholder_of_the_source_is_marked_as_a_gap_not_printed_as_policy(client, seeded):
     html = client.get("/policy/article/1/").content.decode()
     assert 'data-testid="policy-gap"' in html  # 新时代的新xx: the published text has a placeholder there
     assert "原文此处缺字" in html
-    rendered = Template("{% load policy_tags %}{{ text|policy_text }}").render(Context({"text": "新xx，<b>box 2xx"}))
-    assert rendered.count("policy-gap-note") == 1 and "&lt;b&gt;" in rendered  # escaped; "box", "2xx" untouched
+    rendered = Template("{% load policy_tags %}{{ text|policy_text }}").render(
+        Context({"text": "新xx，<b>box 2xx"})
+    )
+    assert (
+        rendered.count("policy-gap-note") == 1 and "&lt;b&gt;" in rendered
+    )  # escaped; "box", "2xx" untouched

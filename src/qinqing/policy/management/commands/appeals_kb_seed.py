@@ -5,7 +5,8 @@ from qinqing.core.errors import ServiceError
 
 class Command(BaseCommand):
     help = (
-        "Add and publish the seed policy interpretations (articles 6, 8, 14, 14.2, 15.3) that are not there yet. "
+        "Add and publish the seed policy interpretations (articles 6, 8, 14, 14.2, 15.3) that "
+        "are not there yet. "
         "Needs the policy imported first (./qinqing policy import --seed)."
     )
 

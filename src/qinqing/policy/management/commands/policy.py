@@ -41,7 +41,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         importing = sub.add_parser("import", help="import FILE, or the bundled seed policy with --seed")
         importing.add_argument("file", nargs="?")
-        importing.add_argument("--seed", action="store_true", help="import the seed policy shipped with qinqing")
+        importing.add_argument(
+            "--seed", action="store_true", help="import the seed policy shipped with qinqing"
+        )
         show = sub.add_parser("show", help="the whole current policy as an outline, or one article/item")
         show.add_argument("key", nargs="?")
         show.add_argument("--json", action="store_true")
@@ -72,10 +74,14 @@ class Command(BaseCommand):
                 raw_text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as error:
                 raise CommandError(f"cannot read {path} as UTF-8 text: {error}") from error
-            document, created = policy_import(raw_text=raw_text, source_name=path.name, actor=SystemActor("policy import"))
+            document, created = policy_import(
+                raw_text=raw_text, source_name=path.name, actor=SystemActor("policy import")
+            )
             if verbosity:
                 state = "imported as" if created else "unchanged, already"
-                self.stdout.write(f"{path.name}: {state} version {document.version} ({document.articles.count()} articles)")
+                self.stdout.write(
+                    f"{path.name}: {state} version {document.version} ({document.articles.count()} articles)"
+                )
 
     def _show(self, key: str | None, as_json: bool) -> None:
         document = selectors.current_policy()
@@ -96,8 +102,14 @@ class Command(BaseCommand):
                 "title": document.title,
                 "version": document.version,
                 "chapters": [
-                    {"number": chapter.number, "title": chapter.title,
-                     "articles": [{"key": a.key, "items": [i.key for i in a.items.all()]} for a in chapter.articles.all()]}
+                    {
+                        "number": chapter.number,
+                        "title": chapter.title,
+                        "articles": [
+                            {"key": a.key, "items": [i.key for i in a.items.all()]}
+                            for a in chapter.articles.all()
+                        ],
+                    }
                     for chapter in chapters
                 ],
             }
