@@ -77,9 +77,15 @@ class OfficialPageOut(Schema):
 
 def _enterprise_out(enterprise) -> dict:
     return {
-        "id": enterprise.pk, "uscc": enterprise.uscc, "name": enterprise.name, "ownership_type": enterprise.ownership_type,
-        "is_non_public": enterprise.is_non_public, "is_key_enterprise": enterprise.is_key_enterprise, "industry": enterprise.industry,
-        "address": enterprise.address, "is_active": enterprise.is_active,
+        "id": enterprise.pk,
+        "uscc": enterprise.uscc,
+        "name": enterprise.name,
+        "ownership_type": enterprise.ownership_type,
+        "is_non_public": enterprise.is_non_public,
+        "is_key_enterprise": enterprise.is_key_enterprise,
+        "industry": enterprise.industry,
+        "address": enterprise.address,
+        "is_active": enterprise.is_active,
     }
 
 
@@ -91,7 +97,11 @@ def _page(queryset, page: int, page_size: int) -> tuple[int, int, int, list]:
     return count, page, page_size, list(queryset[start : start + page_size])
 
 
-@router.get("/enterprises", response={200: EnterprisePageOut, 401: ErrorOut, 403: ErrorOut}, summary="List enterprises")
+@router.get(
+    "/enterprises",
+    response={200: EnterprisePageOut, 401: ErrorOut, 403: ErrorOut},
+    summary="List enterprises",
+)
 def list_enterprises(request, uscc: str = "", name: str = "", page: int = 1, page_size: int = 50):
     enterprises = selectors.enterprises_visible_to(actor_of(request)).order_by("name", "pk")
     if uscc:
@@ -102,7 +112,11 @@ def list_enterprises(request, uscc: str = "", name: str = "", page: int = 1, pag
     return {"count": count, "page": page, "page_size": page_size, "items": [_enterprise_out(e) for e in rows]}
 
 
-@router.get("/enterprises/{uscc}", response={200: EnterpriseOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="One enterprise by USCC")
+@router.get(
+    "/enterprises/{uscc}",
+    response={200: EnterpriseOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="One enterprise by USCC",
+)
 def get_enterprise(request, uscc: str):
     return _enterprise_out(selectors.access_enterprise_by_uscc(actor_of(request), uscc))
 
@@ -114,8 +128,13 @@ def get_enterprise(request, uscc: str):
 )
 def create_enterprise(request, payload: EnterpriseIn):
     enterprise = services.enterprise_create(
-        uscc=payload.uscc, name=payload.name, ownership_type=payload.ownership_type.value, is_key_enterprise=payload.is_key_enterprise,
-        industry=payload.industry, address=payload.address, actor=actor_of(request),
+        uscc=payload.uscc,
+        name=payload.name,
+        ownership_type=payload.ownership_type.value,
+        is_key_enterprise=payload.is_key_enterprise,
+        industry=payload.industry,
+        address=payload.address,
+        actor=actor_of(request),
     )
     return Status(201, _enterprise_out(enterprise))
 
@@ -123,12 +142,24 @@ def create_enterprise(request, payload: EnterpriseIn):
 @router.get("/units", response={200: list[UnitOut], 401: ErrorOut, 403: ErrorOut}, summary="All units")
 def list_units(request):
     return [
-        {"id": u.pk, "code": u.code, "name": u.name, "kind": u.kind, "organ_type": u.organ_type, "parent_id": u.parent_id, "is_active": u.is_active}
+        {
+            "id": u.pk,
+            "code": u.code,
+            "name": u.name,
+            "kind": u.kind,
+            "organ_type": u.organ_type,
+            "parent_id": u.parent_id,
+            "is_active": u.is_active,
+        }
         for u in selectors.units_visible_to(actor_of(request)).order_by("code")
     ]
 
 
-@router.get("/officials", response={200: OfficialPageOut, 401: ErrorOut, 403: ErrorOut}, summary="Officials (resident IDs masked)")
+@router.get(
+    "/officials",
+    response={200: OfficialPageOut, 401: ErrorOut, 403: ErrorOut},
+    summary="Officials (resident IDs masked)",
+)
 def list_officials(request, unit_code: str = "", name: str = "", page: int = 1, page_size: int = 50):
     officials = selectors.officials_visible_to(actor_of(request)).order_by("unit__code", "pk")
     if unit_code:
@@ -138,9 +169,16 @@ def list_officials(request, unit_code: str = "", name: str = "", page: int = 1, 
     count, page, page_size, rows = _page(officials, page, page_size)
     items = [
         {
-            "id": o.pk, "name": o.person.name, "resident_id_masked": o.person.masked_resident_id, "unit_code": o.unit.code,
-            "unit_name": o.unit.name, "position": o.position, "rank": o.rank, "is_leading_cadre": o.is_leading_cadre,
-            "supervising_leader_id": o.supervising_leader_id, "is_active": o.is_active,
+            "id": o.pk,
+            "name": o.person.name,
+            "resident_id_masked": o.person.masked_resident_id,
+            "unit_code": o.unit.code,
+            "unit_name": o.unit.name,
+            "position": o.position,
+            "rank": o.rank,
+            "is_leading_cadre": o.is_leading_cadre,
+            "supervising_leader_id": o.supervising_leader_id,
+            "is_active": o.is_active,
         }
         for o in rows
     ]

@@ -62,15 +62,41 @@ DETAILS = {"source": "demo"}
 ROOT_CODE = "DEMO"
 DISTRICT_AREA_CODE = "330106"  # the district's administrative division code (GB/T 2260 form)
 #: Areas where residents were born (most locally); resident IDs take one of these.
-BIRTH_AREA_CODES = ("330106", "330102", "330105", "330108", "330110", "330182", "320102", "340104", "360102", "410105")
+BIRTH_AREA_CODES = (
+    "330106",
+    "330102",
+    "330105",
+    "330108",
+    "330110",
+    "330182",
+    "320102",
+    "340104",
+    "360102",
+    "410105",
+)
 
 GOVERNMENT_DEPARTMENTS = [
-    ("ZF01", "区政府办公室"), ("ZF02", "区发展和改革局"), ("ZF03", "区市场监督管理局"), ("ZF04", "区财政局"),
-    ("ZF05", "区住房和城乡建设局"), ("ZF06", "区商务局"), ("ZF07", "区税务局"), ("ZF08", "区自然资源局"),
-    ("ZF09", "区生态环境分局"), ("ZF10", "区人力资源和社会保障局"), ("ZF11", "区科学技术局"),
-    ("ZF12", "区经济和信息化局"), ("ZF13", "区交通运输局"), ("ZF14", "区农业农村局"), ("ZF15", "区应急管理局"),
-    ("ZF16", "区卫生健康局"), ("ZF17", "区教育局"), ("ZF18", "区城市管理局"), ("ZF19", "区司法局"),
-    ("ZF20", "区民政局"), ("ZF21", "区行政审批局"),
+    ("ZF01", "区政府办公室"),
+    ("ZF02", "区发展和改革局"),
+    ("ZF03", "区市场监督管理局"),
+    ("ZF04", "区财政局"),
+    ("ZF05", "区住房和城乡建设局"),
+    ("ZF06", "区商务局"),
+    ("ZF07", "区税务局"),
+    ("ZF08", "区自然资源局"),
+    ("ZF09", "区生态环境分局"),
+    ("ZF10", "区人力资源和社会保障局"),
+    ("ZF11", "区科学技术局"),
+    ("ZF12", "区经济和信息化局"),
+    ("ZF13", "区交通运输局"),
+    ("ZF14", "区农业农村局"),
+    ("ZF15", "区应急管理局"),
+    ("ZF16", "区卫生健康局"),
+    ("ZF17", "区教育局"),
+    ("ZF18", "区城市管理局"),
+    ("ZF19", "区司法局"),
+    ("ZF20", "区民政局"),
+    ("ZF21", "区行政审批局"),
 ]
 APPROVAL_BUREAU = "ZF21"
 DEVELOPMENT_BUREAU = "ZF02"
@@ -103,16 +129,50 @@ DISTRICT_LEADERS = [
     ("ZX", "区政协主席", Rank.DIVISION, ["GSL"]),
 ]
 INDUSTRIES = [
-    ("科技", "信息技术"), ("软件", "信息技术"), ("网络", "信息技术"), ("建设工程", "建筑业"), ("建筑装饰", "建筑业"),
-    ("房地产开发", "房地产业"), ("物业管理", "房地产业"), ("贸易", "批发和零售业"), ("商贸", "批发和零售业"),
-    ("食品", "制造业"), ("机械制造", "制造业"), ("新材料", "制造业"), ("生物医药", "制造业"), ("物流", "交通运输业"),
-    ("餐饮管理", "住宿和餐饮业"), ("酒店管理", "住宿和餐饮业"), ("文化传媒", "文化和娱乐业"), ("教育咨询", "教育"),
-    ("环保科技", "水利和环境"), ("农业开发", "农林牧渔业"), ("咨询服务", "租赁和商务服务业"), ("人力资源", "租赁和商务服务业"),
+    ("科技", "信息技术"),
+    ("软件", "信息技术"),
+    ("网络", "信息技术"),
+    ("建设工程", "建筑业"),
+    ("建筑装饰", "建筑业"),
+    ("房地产开发", "房地产业"),
+    ("物业管理", "房地产业"),
+    ("贸易", "批发和零售业"),
+    ("商贸", "批发和零售业"),
+    ("食品", "制造业"),
+    ("机械制造", "制造业"),
+    ("新材料", "制造业"),
+    ("生物医药", "制造业"),
+    ("物流", "交通运输业"),
+    ("餐饮管理", "住宿和餐饮业"),
+    ("酒店管理", "住宿和餐饮业"),
+    ("文化传媒", "文化和娱乐业"),
+    ("教育咨询", "教育"),
+    ("环保科技", "水利和环境"),
+    ("农业开发", "农林牧渔业"),
+    ("咨询服务", "租赁和商务服务业"),
+    ("人力资源", "租赁和商务服务业"),
 ]
-SHOP_KINDS = ["便利店", "小吃店", "五金店", "理发店", "水果店", "服装店", "维修部", "面馆", "超市", "茶叶店", "药店", "烟酒店"]
+SHOP_KINDS = [
+    "便利店",
+    "小吃店",
+    "五金店",
+    "理发店",
+    "水果店",
+    "服装店",
+    "维修部",
+    "面馆",
+    "超市",
+    "茶叶店",
+    "药店",
+    "烟酒店",
+]
 OWNERSHIP_MIX = [
-    (OwnershipType.PRIVATE, 0.55), (OwnershipType.INDIVIDUAL_BUSINESS, 0.33), (OwnershipType.FOREIGN_INVESTED, 0.03),
-    (OwnershipType.HK_MACAO_TAIWAN, 0.02), (OwnershipType.COLLECTIVE, 0.02), (OwnershipType.STATE_OWNED, 0.03),
+    (OwnershipType.PRIVATE, 0.55),
+    (OwnershipType.INDIVIDUAL_BUSINESS, 0.33),
+    (OwnershipType.FOREIGN_INVESTED, 0.03),
+    (OwnershipType.HK_MACAO_TAIWAN, 0.02),
+    (OwnershipType.COLLECTIVE, 0.02),
+    (OwnershipType.STATE_OWNED, 0.03),
     (OwnershipType.STATE_HOLDING, 0.02),
 ]
 KEY_ENTERPRISE_SHARE = 0.05
@@ -138,8 +198,10 @@ class DemoSummary:
         lines = [
             f"demo district (scale {self.scale}) generated in {self.seconds:.1f} s:",
             f"  {self.units} units, {self.officials} officials, {self.enterprises} enterprises,",
-            f"  {self.persons} persons, {self.related_persons} related persons, {self.links} person–enterprise links",
-            f"  {self.conflict_officials} officials ({self.conflict_share:.1%}) have a related person holding shares or a post in an enterprise",
+            f"  {self.persons} persons, {self.related_persons} related persons, {self.links} "
+            f"person–enterprise links",
+            f"  {self.conflict_officials} officials ({self.conflict_share:.1%}) have a related "
+            f"person holding shares or a post in an enterprise",
         ]
         for username, what in sorted(self.linked_accounts.items()):
             lines.append(f"  account {username!r} → {what}")
@@ -211,7 +273,10 @@ class _Generator:
         age_days = self.rng.randint(youngest * 365, oldest * 365)
         return self.today - datetime.timedelta(days=age_days)
 
-    def new_person(self, *, youngest: int = 25, oldest: int = 60, male: bool | None = None, surname: str | None = None) -> Person:
+
+    def new_person(
+        self, *, youngest: int = 25, oldest: int = 60, male: bool | None = None, surname: str | None = None
+    ) -> Person:
         male = self.rng.random() < 0.5 if male is None else male
         birth = self.birth(youngest, oldest)
         resident_id = self.ids.make(birth, male)
@@ -226,16 +291,23 @@ class _Generator:
         for start in range(0, len(objects), BATCH_SIZE):
             create_bulk(objects[start : start + BATCH_SIZE], actor=ACTOR, details=DETAILS, **options)
         if len(objects) >= BATCH_SIZE and objects:
-            self.say(f"  {len(objects)} {type(objects[0])._meta.verbose_name_plural} in {time.monotonic() - started:.1f} s")
+            self.say(
+                f"  {len(objects)} {type(objects[0])._meta.verbose_name_plural} in "
+                f"{time.monotonic() - started:.1f} s"
+            )
 
     def start_date(self, official: Official) -> datetime.date:
         """When the official took up the post (their first position): a few months to eight
         years ago, drawn apart from the district's random stream so other data keep their seed."""
-        return self.today - datetime.timedelta(days=random.Random(official.person.resident_id).randint(90, 3000))  # noqa: S311
+        return self.today - datetime.timedelta(
+            days=random.Random(official.person.resident_id).randint(90, 3000)  # noqa: S311
+        )
 
     # the district ------------------------------------------------------------------------
     def build_units(self) -> dict[str, Unit]:
-        root = Unit(code=ROOT_CODE, name="示范区", kind=UnitKind.ORGAN, organ_type=OrganType.OTHER_PUBLIC_BODY)
+        root = Unit(
+            code=ROOT_CODE, name="示范区", kind=UnitKind.ORGAN, organ_type=OrganType.OTHER_PUBLIC_BODY
+        )
         self.save(services.units_create_bulk, [root])
         units = {ROOT_CODE: root}
         for depth in (0, 1):  # organs first, then their departments (parents need pks)
@@ -261,7 +333,9 @@ class _Generator:
         for unit_code, position, rank, _supervised in DISTRICT_LEADERS:
             person = self.new_person(youngest=45, oldest=58)
             leader_persons.append(person)
-            leaders.append(Official(unit=units[unit_code], position=position, rank=rank, is_leading_cadre=True))
+            leaders.append(
+                Official(unit=units[unit_code], position=position, rank=rank, is_leading_cadre=True)
+            )
         self.save(services.persons_create_bulk, leader_persons)
         for official, person in zip(leaders, leader_persons, strict=True):
             official.person = person
@@ -279,7 +353,14 @@ class _Generator:
         head_list = []
         for code in departments:
             person = self.new_person(youngest=38, oldest=56)
-            head = Official(person=person, unit=units[code], position="局长" if code.startswith("ZF") else "主任", rank=Rank.SECTION if code.startswith("ZF") else Rank.DEPUTY_DIVISION, is_leading_cadre=True, supervising_leader=supervisor_of_unit.get(code, secretary))
+            head = Official(
+                person=person,
+                unit=units[code],
+                position="局长" if code.startswith("ZF") else "主任",
+                rank=Rank.SECTION if code.startswith("ZF") else Rank.DEPUTY_DIVISION,
+                is_leading_cadre=True,
+                supervising_leader=supervisor_of_unit.get(code, secretary),
+            )
             if code == "JW":
                 head.position = "区纪委副书记、区监委副主任"
                 head.supervising_leader = leaders[7]
@@ -295,7 +376,14 @@ class _Generator:
         for code in departments:
             count = 1 if per_department < 8 else 2
             deputies[code] = [
-                Official(person=self.new_person(youngest=35, oldest=55), unit=units[code], position="副局长" if code.startswith("ZF") else "副主任", rank=Rank.DEPUTY_SECTION, is_leading_cadre=True, supervising_leader=heads[code])
+                Official(
+                    person=self.new_person(youngest=35, oldest=55),
+                    unit=units[code],
+                    position="副局长" if code.startswith("ZF") else "副主任",
+                    rank=Rank.DEPUTY_SECTION,
+                    is_leading_cadre=True,
+                    supervising_leader=heads[code],
+                )
                 for _ in range(count)
             ]
             deputy_list.extend(deputies[code])
@@ -308,8 +396,20 @@ class _Generator:
         for code in departments:
             for index in range(max(1, per_department - 1 - len(deputies[code]))):
                 rank = Rank.SECTION if index % 6 == 0 else Rank.CLERK
-                position = "科长" if rank == Rank.SECTION else self.rng.choice(["科员", "办事员", "主任科员", "四级主任科员"])
-                staff_list.append(Official(person=self.new_person(youngest=23, oldest=58), unit=units[code], position=position, rank=rank, supervising_leader=self.rng.choice(deputies[code])))
+                position = (
+                    "科长"
+                    if rank == Rank.SECTION
+                    else self.rng.choice(["科员", "办事员", "主任科员", "四级主任科员"])
+                )
+                staff_list.append(
+                    Official(
+                        person=self.new_person(youngest=23, oldest=58),
+                        unit=units[code],
+                        position=position,
+                        rank=rank,
+                        supervising_leader=self.rng.choice(deputies[code]),
+                    )
+                )
         self.save(services.persons_create_bulk, [s.person for s in staff_list])
         for member in staff_list:
             member.person_id = member.person.pk
@@ -323,7 +423,12 @@ class _Generator:
         return everyone, heads
 
     def assign_official_accounts(self, leaders, heads, deputies, staff_list) -> None:
-        users = {u.username: u for u in get_user_model().objects.filter(username__in=["official", "leader", "district", "handler", "inspector", "federation"])}
+        users = {
+            u.username: u
+            for u in get_user_model().objects.filter(
+                username__in=["official", "leader", "district", "handler", "inspector", "federation"]
+            )
+        }
         if not users:
             return
 
@@ -348,13 +453,25 @@ class _Generator:
             # The "official" account works under the "leader" account's deputy director.
             subordinate = development_staff[0]
             subordinate.supervising_leader = leader_official
-            bind("official", subordinate, f"{subordinate.unit.name} {subordinate.position}, supervised by the 'leader' account")
+            bind(
+                "official",
+                subordinate,
+                f"{subordinate.unit.name} {subordinate.position}, supervised by the 'leader' account",
+            )
         if approval_staff:
             bind("handler", approval_staff[0], f"{approval_staff[0].unit.name} {approval_staff[0].position}")
         if inspection_staff:
-            bind("inspector", inspection_staff[0], f"{inspection_staff[0].unit.name} {inspection_staff[0].position}")
+            bind(
+                "inspector",
+                inspection_staff[0],
+                f"{inspection_staff[0].unit.name} {inspection_staff[0].position}",
+            )
         if federation_staff:
-            bind("federation", federation_staff[0], f"{federation_staff[0].unit.name} {federation_staff[0].position}")
+            bind(
+                "federation",
+                federation_staff[0],
+                f"{federation_staff[0].unit.name} {federation_staff[0].position}",
+            )
         # Already-saved officials get their account through an audited single-row update.
         for username, official, what in (
             ("leader", leader_official, f"{leader_official.unit.name} {leader_official.position}"),
@@ -382,18 +499,40 @@ class _Generator:
             surname = person.name[0]
             if age >= 26 and self.rng.random() < 0.92:
                 spouse_age = max(22, age + self.rng.randint(-4, 4))
-                entries.append((official, self.new_person(youngest=spouse_age, oldest=spouse_age, male=not male), Relationship.SPOUSE))
+                entries.append(
+                    (
+                        official,
+                        self.new_person(youngest=spouse_age, oldest=spouse_age, male=not male),
+                        Relationship.SPOUSE,
+                    )
+                )
             if age >= 30:
                 for _ in range(self.rng.choice([1, 1, 1, 2, 2])):
                     child_age = max(1, age - self.rng.randint(24, 32))
                     child_male = self.rng.random() < 0.5
-                    child = self.new_person(youngest=child_age, oldest=child_age, male=child_male, surname=surname)
+                    child = self.new_person(
+                        youngest=child_age, oldest=child_age, male=child_male, surname=surname
+                    )
                     entries.append((official, child, Relationship.CHILD))
                     if child_age >= 24 and self.rng.random() < 0.5:
-                        entries.append((official, self.new_person(youngest=child_age, oldest=child_age + 3, male=not child_male), Relationship.CHILD_SPOUSE))
+                        entries.append(
+                            (
+                                official,
+                                self.new_person(
+                                    youngest=child_age, oldest=child_age + 3, male=not child_male
+                                ),
+                                Relationship.CHILD_SPOUSE,
+                            )
+                        )
         self.save(services.persons_create_bulk, [person for _o, person, _r in entries])
         relations = [
-            RelatedPerson(official=official, person=person, relationship=relationship, occupation=self.occupation(person), declared_on=self.today - datetime.timedelta(days=self.rng.randint(30, 700)))
+            RelatedPerson(
+                official=official,
+                person=person,
+                relationship=relationship,
+                occupation=self.occupation(person),
+                declared_on=self.today - datetime.timedelta(days=self.rng.randint(30, 700)),
+            )
             for official, person, relationship in entries
         ]
         self.save(services.related_persons_create_bulk, relations)
@@ -406,11 +545,15 @@ class _Generator:
             return "学生"
         if age >= 60:
             return "退休"
-        return self.rng.choice(["教师", "医生", "公司职员", "个体经营", "自由职业", "事业单位职员", "无业", "工程师"])
+        return self.rng.choice(
+            ["教师", "医生", "公司职员", "个体经营", "自由职业", "事业单位职员", "无业", "工程师"]
+        )
 
     def build_enterprises(self) -> list[Enterprise]:
         ownerships, weights = zip(*OWNERSHIP_MIX, strict=True)
-        business_people = [self.new_person(youngest=22, oldest=65) for _ in range(max(10, int(self.scale * 0.9)))]
+        business_people = [
+            self.new_person(youngest=22, oldest=65) for _ in range(max(10, int(self.scale * 0.9)))
+        ]
         self.save(services.persons_create_bulk, business_people)
         self.business_person_pks = [p.pk for p in business_people]
         del business_people
@@ -423,7 +566,11 @@ class _Generator:
                 name = f"示范区{brand}{self.rng.choice(SHOP_KINDS)}"
                 industry = "批发和零售业" if "店" in name else "居民服务业"
             elif ownership in (OwnershipType.STATE_OWNED, OwnershipType.STATE_HOLDING):
-                name = f"示范区{brand}{word}集团有限公司" if ownership == OwnershipType.STATE_OWNED else f"示范区{brand}{word}股份有限公司"
+                name = (
+                    f"示范区{brand}{word}集团有限公司"
+                    if ownership == OwnershipType.STATE_OWNED
+                    else f"示范区{brand}{word}股份有限公司"
+                )
             elif ownership == OwnershipType.FOREIGN_INVESTED:
                 name = f"{brand}{word}(中国)有限公司"
             else:
@@ -458,9 +605,26 @@ class _Generator:
         for enterprise in enterprises:
             representative = enterprise.legal_representative_id
             start = self.today - datetime.timedelta(days=self.rng.randint(60, 6000))
-            links.append(EnterpriseLink(person_id=representative, enterprise_id=enterprise.pk, kind=LinkKind.LEGAL_REPRESENTATIVE, role="法定代表人", start_date=start, source="demo"))
-            if enterprise.ownership_type not in (OwnershipType.STATE_OWNED, OwnershipType.STATE_HOLDING, OwnershipType.COLLECTIVE):
-                holders = [representative] + ([] if enterprise.ownership_type == OwnershipType.INDIVIDUAL_BUSINESS else [self.rng.choice(pool) for _ in range(self.rng.choice([0, 1, 1, 2]))])
+            links.append(
+                EnterpriseLink(
+                    person_id=representative,
+                    enterprise_id=enterprise.pk,
+                    kind=LinkKind.LEGAL_REPRESENTATIVE,
+                    role="法定代表人",
+                    start_date=start,
+                    source="demo",
+                )
+            )
+            if enterprise.ownership_type not in (
+                OwnershipType.STATE_OWNED,
+                OwnershipType.STATE_HOLDING,
+                OwnershipType.COLLECTIVE,
+            ):
+                holders = [representative] + (
+                    []
+                    if enterprise.ownership_type == OwnershipType.INDIVIDUAL_BUSINESS
+                    else [self.rng.choice(pool) for _ in range(self.rng.choice([0, 1, 1, 2]))]
+                )
                 # Some enterprises keep part of their equity unallocated in the registry
                 # extract; conflict cases take their stake from there (sums stay ≤ 100 %).
                 remaining = Decimal(100)
@@ -471,31 +635,74 @@ class _Generator:
                 holders = list(dict.fromkeys(holders))
                 for position, holder in enumerate(holders):
                     later = len(holders) - position - 1  # each later holder keeps at least 10 %
-                    share = remaining if not later else Decimal(self.rng.randint(10, int(remaining) - 10 * later))
+                    share = (
+                        remaining if not later else Decimal(self.rng.randint(10, int(remaining) - 10 * later))
+                    )
                     remaining -= share
-                    links.append(EnterpriseLink(person_id=holder, enterprise_id=enterprise.pk, kind=LinkKind.SHAREHOLDER, share_percent=share, start_date=start, source="demo"))
+                    links.append(
+                        EnterpriseLink(
+                            person_id=holder,
+                            enterprise_id=enterprise.pk,
+                            kind=LinkKind.SHAREHOLDER,
+                            share_percent=share,
+                            start_date=start,
+                            source="demo",
+                        )
+                    )
             if enterprise.ownership_type != OwnershipType.INDIVIDUAL_BUSINESS and self.rng.random() < 0.5:
-                links.append(EnterpriseLink(person_id=self.rng.choice(pool), enterprise_id=enterprise.pk, kind=LinkKind.EXECUTIVE, role=self.rng.choice(EXECUTIVE_ROLES), start_date=start, source="demo"))
+                links.append(
+                    EnterpriseLink(
+                        person_id=self.rng.choice(pool),
+                        enterprise_id=enterprise.pk,
+                        kind=LinkKind.EXECUTIVE,
+                        role=self.rng.choice(EXECUTIVE_ROLES),
+                        start_date=start,
+                        source="demo",
+                    )
+                )
             if self.rng.random() < 0.3:
-                links.append(EnterpriseLink(person_id=self.rng.choice(pool), enterprise_id=enterprise.pk, kind=LinkKind.EMPLOYEE, role=self.rng.choice(EMPLOYEE_ROLES), source="demo"))
+                links.append(
+                    EnterpriseLink(
+                        person_id=self.rng.choice(pool),
+                        enterprise_id=enterprise.pk,
+                        kind=LinkKind.EMPLOYEE,
+                        role=self.rng.choice(EMPLOYEE_ROLES),
+                        source="demo",
+                    )
+                )
             if len(links) >= BATCH_SIZE * 4:
                 flush()
         flush()
         self.summary.links += total
 
-    def build_conflicts(self, officials: list[Official], relatives: list[tuple[Official, Person, str]], enterprises: list[Enterprise]) -> None:
+
+    def build_conflicts(
+        self,
+        officials: list[Official],
+        relatives: list[tuple[Official, Person, str]],
+        enterprises: list[Enterprise],
+    ) -> None:
         """A known share of officials get a relative holding shares or a post in an enterprise."""
         adults: dict[int, list[Person]] = {}
         for official, person, _relationship in relatives:
             if (self.today - person.birth_date).days >= 20 * 365:
                 adults.setdefault(official.pk, []).append(person)
         candidates = [official for official in officials if official.pk in adults]
-        wanted = min(len(candidates), round(len(officials) * self.conflict_share)) if self.conflict_share > 0 else 0
+        wanted = (
+            min(len(candidates), round(len(officials) * self.conflict_share))
+            if self.conflict_share > 0
+            else 0
+        )
         if self.conflict_share > 0 and wanted == 0 and candidates:
             wanted = 1
         chosen = self.rng.sample(candidates, wanted)
         with_room = [e for e in enterprises if e.pk in self.unallocated]
-        private = [e for e in enterprises if e.ownership_type in (OwnershipType.PRIVATE, OwnershipType.FOREIGN_INVESTED, OwnershipType.HK_MACAO_TAIWAN)] or enterprises
+        private = [
+            e
+            for e in enterprises
+            if e.ownership_type
+            in (OwnershipType.PRIVATE, OwnershipType.FOREIGN_INVESTED, OwnershipType.HK_MACAO_TAIWAN)
+        ] or enterprises
         links = []
         for official in chosen:
             relative = self.rng.choice(adults[official.pk])
@@ -503,10 +710,28 @@ class _Generator:
             if with_room and self.rng.random() < 0.6:
                 enterprise = with_room.pop(self.rng.randrange(len(with_room)))
                 share = self.unallocated.pop(enterprise.pk)
-                links.append(EnterpriseLink(person=relative, enterprise=enterprise, kind=LinkKind.SHAREHOLDER, share_percent=share, start_date=start, source="demo"))
+                links.append(
+                    EnterpriseLink(
+                        person=relative,
+                        enterprise=enterprise,
+                        kind=LinkKind.SHAREHOLDER,
+                        share_percent=share,
+                        start_date=start,
+                        source="demo",
+                    )
+                )
             else:
                 enterprise = self.rng.choice(private)
-                links.append(EnterpriseLink(person=relative, enterprise=enterprise, kind=LinkKind.EXECUTIVE, role=self.rng.choice(EXECUTIVE_ROLES), start_date=start, source="demo"))
+                links.append(
+                    EnterpriseLink(
+                        person=relative,
+                        enterprise=enterprise,
+                        kind=LinkKind.EXECUTIVE,
+                        role=self.rng.choice(EXECUTIVE_ROLES),
+                        start_date=start,
+                        source="demo",
+                    )
+                )
         self.save(services.enterprise_links_create_bulk, links)
         self.summary.links += len(links)
         self.summary.conflict_officials = len(chosen)
@@ -516,7 +741,9 @@ class _Generator:
         user = get_user_model().objects.filter(username="enterprise").first()
         if user is None or EnterpriseMembership.objects.filter(user=user).exists():
             return
-        enterprise = next((e for e in enterprises if e.ownership_type == OwnershipType.PRIVATE), enterprises[0])
+        enterprise = next(
+            (e for e in enterprises if e.ownership_type == OwnershipType.PRIVATE), enterprises[0]
+        )
         services.enterprise_membership_add(user=user, enterprise=enterprise, is_head=True, actor=ACTOR)
         self.summary.linked_accounts["enterprise"] = f"head of {enterprise.name}"
 
@@ -539,16 +766,27 @@ class _Generator:
         return self.summary
 
 
-def generate_demo(*, scale: int = 200, seed: int | None = None, conflict_share: float = 0.03, say: Callable[[str], None] | None = None) -> DemoSummary:
+def generate_demo(
+    *,
+    scale: int = 200,
+    seed: int | None = None,
+    conflict_share: float = 0.03,
+    say: Callable[[str], None] | None = None,
+) -> DemoSummary:
     """Generate the demo district. Refuses a database that already holds it."""
     if Unit.objects.filter(code=ROOT_CODE).exists():
         raise ConflictError(
-            _("The demo district is already loaded in this database; generate it into an empty database instead."),
+            _(
+                "The demo district is already loaded in this database; generate it into an empty "
+                "database instead."
+            ),
             code="demo_loaded",
         )
     if scale < 1:
         raise ValueError("scale must be at least 1")
-    summary = _Generator(scale=scale, seed=seed, conflict_share=conflict_share, say=say or (lambda text: None)).run()
+    summary = _Generator(
+        scale=scale, seed=seed, conflict_share=conflict_share, say=say or (lambda text: None)
+    ).run()
     with connection.cursor() as cursor:  # fresh planner statistics after a bulk load
         cursor.execute("ANALYZE")
     return summary

@@ -17,7 +17,9 @@ class UnitForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=UnitKind.choices)
     organ_type = forms.ChoiceField(
-        label=_("Organ type (article 2)"), choices=[("", _("Same as the parent organ"))] + list(OrganType.choices), required=False
+        label=_("Organ type (article 2)"),
+        choices=[("", _("Same as the parent organ"))] + list(OrganType.choices),
+        required=False,
     )
     parent = forms.ModelChoiceField(label=_("Parent unit"), queryset=None, required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
@@ -30,7 +32,10 @@ class UnitForm(forms.Form):
 class PersonFieldsMixin(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     resident_id = forms.CharField(
-        label=_("Resident ID number"), max_length=32, required=False, help_text=_("18 characters; the last may be X.")
+        label=_("Resident ID number"),
+        max_length=32,
+        required=False,
+        help_text=_("18 characters; the last may be X."),
     )
     phone = forms.CharField(label=_("Mobile phone"), max_length=32, required=False)
 
@@ -42,7 +47,10 @@ class OfficialForm(PersonFieldsMixin):
     is_leading_cadre = forms.BooleanField(label=_("Leading cadre"), required=False)
     supervising_leader = forms.ModelChoiceField(label=_("Supervising leader"), queryset=None, required=False)
     effective_date = forms.DateField(
-        label=_("Effective date"), required=False, widget=DateInput, help_text=_("When the post or unit changes; default today.")
+        label=_("Effective date"),
+        required=False,
+        widget=DateInput,
+        help_text=_("When the post or unit changes; default today."),
     )
     is_active = forms.BooleanField(label=_("In office"), required=False, initial=True)
 

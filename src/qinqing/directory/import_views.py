@@ -24,7 +24,9 @@ KIND_LABELS = {
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What the file contains"), choices=[(kind, KIND_LABELS[kind]) for kind in KINDS])
+    kind = forms.ChoiceField(
+        label=_("What the file contains"), choices=[(kind, KIND_LABELS[kind]) for kind in KINDS]
+    )
     file = forms.FileField(label=_("File (.xlsx or .csv, UTF-8 or GBK)"))
     dry_run = forms.BooleanField(label=_("Dry run: validate and report only, change nothing"), required=False)
 
@@ -39,7 +41,11 @@ def import_page(request):
         else:
             try:
                 report = import_file(
-                    form.cleaned_data["kind"], upload.read(), filename=upload.name, actor=request.user, dry_run=form.cleaned_data["dry_run"]
+                    form.cleaned_data["kind"],
+                    upload.read(),
+                    filename=upload.name,
+                    actor=request.user,
+                    dry_run=form.cleaned_data["dry_run"],
                 )
             except ServiceError as error:
                 form.add_error("file", error.text())
@@ -47,7 +53,8 @@ def import_page(request):
                 request.session[SESSION_KEY] = {
                     "kind": report.kind,
                     "rejected": [
-                        {"row": r.row, "field": r.column, "error": r.error, "values": r.values} for r in report.rejected[:MAX_REJECTIONS_KEPT]
+                        {"row": r.row, "field": r.column, "error": r.error, "values": r.values}
+                        for r in report.rejected[:MAX_REJECTIONS_KEPT]
                     ],
                 }
     templates = [(kind, KIND_LABELS[kind]) for kind in KINDS]
@@ -65,7 +72,10 @@ def import_errors(request):
             if label not in value_columns:
                 value_columns.append(label)
     headers = [_("Row"), _("Column"), _("Error"), *value_columns]
-    rows = ([r["row"], r["field"], r["error"], *[r["values"].get(label, "") for label in value_columns]] for r in stored["rejected"])
+    rows = (
+        [r["row"], r["field"], r["error"], *[r["values"].get(label, "") for label in value_columns]]
+        for r in stored["rejected"]
+    )
     return xlsx_response(f"import-errors-{stored['kind']}.xlsx", headers, rows, sheet_title="errors")
 
 

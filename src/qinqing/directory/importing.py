@@ -64,24 +64,50 @@ class Column:
 COLUMNS: dict[str, list[Column]] = {
     "enterprises": [
         Column("name", "企业名称", ("名称", "name", "enterprise name", "enterprise"), True),
-        Column("uscc", "统一社会信用代码", ("信用代码", "uscc", "unified social credit code", "credit code"), True),
+        Column(
+            "uscc",
+            "统一社会信用代码",
+            ("信用代码", "uscc", "unified social credit code", "credit code"),
+            True,
+        ),
         # Not required: a registry export (企业信用信息公示) has 企业类型 instead, from which (and
         # from the USCC's own structure) the ownership is inferred (``infer_ownership``).
-        Column("ownership_type", "所有制类型", ("经济类型", "所有制", "ownership type", "ownership", "ownership_type")),
+        Column(
+            "ownership_type",
+            "所有制类型",
+            ("经济类型", "所有制", "ownership type", "ownership", "ownership_type"),
+        ),
         Column("is_key_enterprise", "重点企业", ("是否重点企业", "key enterprise", "is_key_enterprise")),
         Column("industry", "行业", ("所属行业", "industry")),
         Column("address", "地址", ("住所", "注册地址", "address")),
-        Column("legal_representative_name", "法定代表人", ("法定代表人姓名", "负责人", "legal representative", "legal_representative_name")),
+        Column(
+            "legal_representative_name",
+            "法定代表人",
+            ("法定代表人姓名", "负责人", "legal representative", "legal_representative_name"),
+        ),
         Column(
             "legal_representative_resident_id",
             "法定代表人身份证号",
-            ("法定代表人公民身份号码", "legal representative resident id", "legal_representative_resident_id"),
+            (
+                "法定代表人公民身份号码",
+                "legal representative resident id",
+                "legal_representative_resident_id",
+            ),
         ),
-        Column("enterprise_type", "企业类型", ("市场主体类型", "主体类型", "企业类型名称", "enterprise type", "enterprise_type")),
+        Column(
+            "enterprise_type",
+            "企业类型",
+            ("市场主体类型", "主体类型", "企业类型名称", "enterprise type", "enterprise_type"),
+        ),
     ],
     "officials": [
         Column("name", "姓名", ("name",), True),
-        Column("resident_id", "公民身份号码", ("身份证号", "身份证号码", "resident id", "resident_id", "id number"), True),
+        Column(
+            "resident_id",
+            "公民身份号码",
+            ("身份证号", "身份证号码", "resident id", "resident_id", "id number"),
+            True,
+        ),
         Column("unit_code", "单位代码", ("单位编码", "unit code", "unit_code", "unit"), True),
         Column("position", "职务", ("position", "post"), True),
         Column("rank", "职级", ("级别", "rank")),
@@ -89,7 +115,12 @@ COLUMNS: dict[str, list[Column]] = {
         Column(
             "supervising_leader_resident_id",
             "分管领导身份证号",
-            ("分管领导公民身份号码", "supervising leader resident id", "supervising_leader_resident_id", "supervising leader"),
+            (
+                "分管领导公民身份号码",
+                "supervising leader resident id",
+                "supervising_leader_resident_id",
+                "supervising leader",
+            ),
         ),
     ],
     "links": [
@@ -98,7 +129,11 @@ COLUMNS: dict[str, list[Column]] = {
         Column("uscc", "统一社会信用代码", ("企业统一社会信用代码", "uscc", "enterprise uscc"), True),
         Column("kind", "关系类型", ("类型", "关联类型", "kind", "link kind"), True),
         Column("role", "职务或角色", ("角色", "职务", "role")),
-        Column("share_percent", "持股比例(%)", ("持股比例", "share", "share %", "share percent", "share_percent", "share(%)")),
+        Column(
+            "share_percent",
+            "持股比例(%)",
+            ("持股比例", "share", "share %", "share percent", "share_percent", "share(%)"),
+        ),
         Column("start_date", "开始日期", ("起始日期", "start date", "start_date")),
         Column("end_date", "结束日期", ("终止日期", "end date", "end_date")),
     ],
@@ -110,7 +145,12 @@ COLUMNS: dict[str, list[Column]] = {
             True,
         ),
         Column("name", "亲属姓名", ("姓名", "relative name", "name"), True),
-        Column("resident_id", "亲属身份证号", ("亲属公民身份号码", "relative resident id", "resident_id", "resident id"), True),
+        Column(
+            "resident_id",
+            "亲属身份证号",
+            ("亲属公民身份号码", "relative resident id", "resident_id", "resident id"),
+            True,
+        ),
         Column("relationship", "关系", ("与本人关系", "relationship"), True),
         Column("occupation", "工作单位及职务", ("职业", "工作单位", "occupation", "job and office")),
     ],
@@ -127,7 +167,9 @@ def aliases_for(kind: str) -> dict[str, str]:
 
 #: The headers of the file being imported, by field: errors name the column as the user's file
 #: names it (a column the file lacks by the template's Chinese header), never a field code.
-_LABELS: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("directory_import_labels", default=None)
+_LABELS: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "directory_import_labels", default=None
+)
 
 
 def column_label(name: str, kind: str | None = None) -> str:
@@ -186,19 +228,36 @@ OWNERSHIP_VALUES = _choices_table(
 RANK_VALUES = _choices_table(
     Rank,
     {
-        "科员": "clerk", "副科级": "deputy_section", "副科": "deputy_section", "正科级": "section", "正科": "section",
-        "副处级": "deputy_division", "副处": "deputy_division", "正处级": "division", "正处": "division",
-        "副厅级": "deputy_bureau", "副厅": "deputy_bureau", "其他": "other",
+        "科员": "clerk",
+        "副科级": "deputy_section",
+        "副科": "deputy_section",
+        "正科级": "section",
+        "正科": "section",
+        "副处级": "deputy_division",
+        "副处": "deputy_division",
+        "正处级": "division",
+        "正处": "division",
+        "副厅级": "deputy_bureau",
+        "副厅": "deputy_bureau",
+        "其他": "other",
     },
 )
 LINK_KIND_VALUES = _choices_table(
     LinkKind,
     {
-        "股东": "shareholder", "出资人": "shareholder",
-        "高管": "executive", "高级管理人员": "executive", "董事": "executive", "监事": "executive", "经理": "executive",
-        "员工": "employee", "职工": "employee",
-        "法定代表人": "legal_representative", "负责人": "legal_representative",
-        "申报利益": "declared_interest", "其他利益": "declared_interest",
+        "股东": "shareholder",
+        "出资人": "shareholder",
+        "高管": "executive",
+        "高级管理人员": "executive",
+        "董事": "executive",
+        "监事": "executive",
+        "经理": "executive",
+        "员工": "employee",
+        "职工": "employee",
+        "法定代表人": "legal_representative",
+        "负责人": "legal_representative",
+        "申报利益": "declared_interest",
+        "其他利益": "declared_interest",
     },
 )
 RELATIONSHIP_VALUES = _choices_table(
@@ -292,7 +351,10 @@ def _clean_choice(value: str, field_name: str, table: dict[str, str]) -> str:
     allowed = sorted({v for v in table.values()})
     raise RowInvalid(
         field_name,
-        _("%(value)s is not an allowed value for %(field)s; use one of: %(allowed)s (Chinese names accepted).")
+        _(
+            "%(value)s is not an allowed value for %(field)s; use one of: %(allowed)s (Chinese "
+            "names accepted)."
+        )
         % {"value": value, "field": column_label(field_name), "allowed": ", ".join(allowed)},
     )
 
@@ -301,7 +363,11 @@ def _clean_boolean(value: str, field_name: str) -> bool:
     text = value.strip().lower()
     if text in BOOLEAN_VALUES:
         return BOOLEAN_VALUES[text]
-    raise RowInvalid(field_name, _("%(field)s must be 是/否 (yes/no); got %(value)s.") % {"field": column_label(field_name), "value": value})
+    raise RowInvalid(
+        field_name,
+        _("%(field)s must be 是/否 (yes/no); got %(value)s.")
+        % {"field": column_label(field_name), "value": value},
+    )
 
 
 def _clean_date(value: str, field_name: str) -> datetime.date | None:
@@ -311,9 +377,15 @@ def _clean_date(value: str, field_name: str) -> datetime.date | None:
     if "T" in text:
         text = text.split("T", 1)[0]
     try:
-        return datetime.date.fromisoformat(text if len(text) != 8 or "-" in text else f"{text[:4]}-{text[4:6]}-{text[6:]}")
+        return datetime.date.fromisoformat(
+            text if len(text) != 8 or "-" in text else f"{text[:4]}-{text[4:6]}-{text[6:]}"
+        )
     except ValueError:
-        raise RowInvalid(field_name, _("%(field)s must be a date in the form YYYY-MM-DD; got %(value)s.") % {"field": column_label(field_name), "value": value}) from None
+        raise RowInvalid(
+            field_name,
+            _("%(field)s must be a date in the form YYYY-MM-DD; got %(value)s.")
+            % {"field": column_label(field_name), "value": value},
+        ) from None
 
 
 def _clean_percent(value: str, field_name: str) -> Decimal | None:
@@ -323,16 +395,26 @@ def _clean_percent(value: str, field_name: str) -> Decimal | None:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise RowInvalid(field_name, _("%(field)s must be a number from 0 to 100; got %(value)s.") % {"field": column_label(field_name), "value": value}) from None
+        raise RowInvalid(
+            field_name,
+            _("%(field)s must be a number from 0 to 100; got %(value)s.")
+            % {"field": column_label(field_name), "value": value},
+        ) from None
     if not number.is_finite() or number < 0 or number > 100:
-        raise RowInvalid(field_name, _("The share must be between 0 and 100 percent; got %(value)s.") % {"value": value})
+        raise RowInvalid(
+            field_name, _("The share must be between 0 and 100 percent; got %(value)s.") % {"value": value}
+        )
     return number.quantize(Decimal("0.001"))
 
 
 def _text(values: dict[str, str], name: str, limit: int) -> str:
     text = values.get(name, "").strip()
     if len(text) > limit:
-        raise RowInvalid(name, _("%(field)s may be at most %(limit)d characters long.") % {"field": column_label(name), "limit": limit})
+        raise RowInvalid(
+            name,
+            _("%(field)s may be at most %(limit)d characters long.")
+            % {"field": column_label(name), "limit": limit},
+        )
     return text
 
 
@@ -342,7 +424,11 @@ def _clean_row(kind: str, values: dict[str, str]) -> tuple[dict[str, Any], list[
     errors: list[RowInvalid] = []
     for column in COLUMNS[kind]:
         if column.required and not values.get(column.name, "").strip():
-            errors.append(RowInvalid(column.name, _("%(field)s is required.") % {"field": column_label(column.name, kind)}))
+            errors.append(
+                RowInvalid(
+                    column.name, _("%(field)s is required.") % {"field": column_label(column.name, kind)}
+                )
+            )
     missing = {error.field for error in errors}
 
     def attempt(name: str, clean: Callable[[str, str], Any]) -> None:
@@ -381,17 +467,37 @@ def _clean_row(kind: str, values: dict[str, str]) -> tuple[dict[str, Any], list[
         has_name = bool(cleaned.get("legal_representative_name"))
         has_id = bool(cleaned.get("legal_representative_resident_id"))
         if has_id and not has_name and not any(e.field.startswith("legal_representative") for e in errors):
-            errors.append(RowInvalid("legal_representative_name", _("Give the legal representative's name with the resident ID number.")))
-        if not cleaned.get("ownership_type") and "ownership_type" not in {e.field for e in errors} and cleaned.get("uscc"):
+            errors.append(
+                RowInvalid(
+                    "legal_representative_name",
+                    _("Give the legal representative's name with the resident ID number."),
+                )
+            )
+        if (
+            not cleaned.get("ownership_type")
+            and "ownership_type" not in {e.field for e in errors}
+            and cleaned.get("uscc")
+        ):
             inference = registry.infer_ownership(cleaned.get("enterprise_type") or "", cleaned["uscc"])
             if inference is None:
                 blame = "enterprise_type" if cleaned.get("enterprise_type") else "ownership_type"
-                errors.append(RowInvalid(blame, _(
-                    "The ownership cannot be told from %(type_column)s “%(type)s” or from the unified social credit code; "
-                    "add a column %(ownership_column)s (私营企业, 个体工商户, 外商投资企业, 港澳台投资企业, 集体企业, 国有企业, "
-                    "国有控股企业 or 其他) for this row.") % {
-                    "type_column": column_label("enterprise_type", kind), "type": cleaned.get("enterprise_type") or "",
-                    "ownership_column": column_label("ownership_type", kind)}))
+                errors.append(
+                    RowInvalid(
+                        blame,
+                        _(
+                            "The ownership cannot be told from %(type_column)s “%(type)s” or "
+                            "from the unified social credit code; "
+                            "add a column %(ownership_column)s (私营企业, 个体工商户, "
+                            "外商投资企业, 港澳台投资企业, 集体企业, 国有企业, "
+                            "国有控股企业 or 其他) for this row."
+                        )
+                        % {
+                            "type_column": column_label("enterprise_type", kind),
+                            "type": cleaned.get("enterprise_type") or "",
+                            "ownership_column": column_label("ownership_type", kind),
+                        },
+                    )
+                )
             else:
                 cleaned["ownership_type"] = inference.ownership
                 cleaned["ownership_rule"] = inference.rule
@@ -403,8 +509,14 @@ def _clean_row(kind: str, values: dict[str, str]) -> tuple[dict[str, Any], list[
         attempt("rank", lambda v, n: _clean_choice(v, n, RANK_VALUES))
         attempt("is_leading_cadre", _clean_boolean)
         attempt("supervising_leader_resident_id", _clean_resident_id)
-        if cleaned.get("supervising_leader_resident_id") and cleaned.get("supervising_leader_resident_id") == cleaned.get("resident_id"):
-            errors.append(RowInvalid("supervising_leader_resident_id", _("An official cannot be their own supervising leader.")))
+        if cleaned.get("supervising_leader_resident_id") and cleaned.get(
+            "supervising_leader_resident_id"
+        ) == cleaned.get("resident_id"):
+            errors.append(
+                RowInvalid(
+                    "supervising_leader_resident_id", _("An official cannot be their own supervising leader.")
+                )
+            )
     elif kind == "links":
         text("name", 100)
         attempt("resident_id", _clean_resident_id)
@@ -423,7 +535,9 @@ def _clean_row(kind: str, values: dict[str, str]) -> tuple[dict[str, Any], list[
         attempt("resident_id", _clean_resident_id)
         attempt("relationship", lambda v, n: _clean_choice(v, n, RELATIONSHIP_VALUES))
         text("occupation", 200)
-        if cleaned.get("official_resident_id") and cleaned.get("official_resident_id") == cleaned.get("resident_id"):
+        if cleaned.get("official_resident_id") and cleaned.get("official_resident_id") == cleaned.get(
+            "resident_id"
+        ):
             errors.append(RowInvalid("resident_id", _("An official cannot be their own related person.")))
     return cleaned, errors
 
@@ -435,7 +549,12 @@ def _natural_key(kind: str, cleaned: dict[str, Any]) -> tuple[str, tuple]:
     if kind == "officials":
         return "resident_id", (cleaned["resident_id"],)
     if kind == "links":
-        return "resident_id", (cleaned["resident_id"], cleaned["uscc"], cleaned["kind"], cleaned.get("role") or "")
+        return "resident_id", (
+            cleaned["resident_id"],
+            cleaned["uscc"],
+            cleaned["kind"],
+            cleaned.get("role") or "",
+        )
     return "resident_id", (cleaned["official_resident_id"], cleaned["resident_id"], cleaned["relationship"])
 
 
@@ -448,11 +567,21 @@ IMPORT_DETAILS = {"source": "import"}
 #: A service names the model field it refused; the report names the file's column.
 FIELD_COLUMNS: dict[str, dict[str, str]] = {
     "enterprises": {"legal_representative": "legal_representative_resident_id"},
-    "officials": {"unit": "unit_code", "supervising_leader": "supervising_leader_resident_id", "person": "resident_id", "user": "resident_id"},
+    "officials": {
+        "unit": "unit_code",
+        "supervising_leader": "supervising_leader_resident_id",
+        "person": "resident_id",
+        "user": "resident_id",
+    },
     "links": {"person": "resident_id", "enterprise": "uscc"},
     "relatives": {"person": "resident_id", "official": "official_resident_id"},
 }
-ROW_FIELD = {"enterprises": "uscc", "officials": "resident_id", "links": "resident_id", "relatives": "resident_id"}
+ROW_FIELD = {
+    "enterprises": "uscc",
+    "officials": "resident_id",
+    "links": "resident_id",
+    "relatives": "resident_id",
+}
 
 
 def _known_persons(resident_ids: Iterable[str]) -> dict[str, Person]:
@@ -460,10 +589,15 @@ def _known_persons(resident_ids: Iterable[str]) -> dict[str, Person]:
     indexes = {blind_index(resident_id): resident_id for resident_id in set(resident_ids)}
     if not indexes:
         return {}
-    return {indexes[person.resident_id_index]: person for person in Person.objects.filter(resident_id_index__in=list(indexes))}
+    return {
+        indexes[person.resident_id_index]: person
+        for person in Person.objects.filter(resident_id_index__in=list(indexes))
+    }
 
 
-def _ensure_persons(pairs: Iterable[tuple[str, str]], *, actor, known: dict[str, Person] | None = None) -> tuple[dict[str, Person], set[str]]:
+def _ensure_persons(
+    pairs: Iterable[tuple[str, str]], *, actor, known: dict[str, Person] | None = None
+) -> tuple[dict[str, Person], set[str]]:
     """Persons by resident ID: new ones created (bulk, by the services' rules), recorded ones
     renamed when the file names them differently. Returns (resident ID -> Person, resident
     IDs whose person was renamed)."""
@@ -511,7 +645,9 @@ class _Importer:
         self.division = registry.district_division_code()
 
     def reject(self, row: Row, field_name: str, message) -> None:
-        self.report.rejected.append(Rejection(row=row.number, field=field_name, error=str(message), values=row.original))
+        self.report.rejected.append(
+            Rejection(row=row.number, field=field_name, error=str(message), values=row.original)
+        )
 
     def refuse(self, good: _Good, error: ServiceError) -> None:
         """A service rule refused the row: report it on the file's column."""
@@ -566,31 +702,55 @@ class _Importer:
         # A representative named without an ID number who now arrives with one gains the
         # identity (same enterprise, same name, nobody else holds the number): the person is
         # updated, not replaced, so links and the screening watch list follow by blind index.
-        known = _known_persons(g.cleaned["legal_representative_resident_id"] for g in goods if g.cleaned.get("legal_representative_resident_id"))
-        current = Person.objects.in_bulk({e.legal_representative_id for _g, e, _f in changes if e.legal_representative_id})
+        known = _known_persons(
+            g.cleaned["legal_representative_resident_id"]
+            for g in goods
+            if g.cleaned.get("legal_representative_resident_id")
+        )
+        current = Person.objects.in_bulk(
+            {e.legal_representative_id for _g, e, _f in changes if e.legal_representative_id}
+        )
         for good, enterprise, _fields in changes:
             resident_id = good.cleaned.get("legal_representative_resident_id")
             person = current.get(enterprise.legal_representative_id)
-            if (resident_id and resident_id not in known and person is not None and not person.resident_id_index
-                    and person.name == good.cleaned["legal_representative_name"]):
+            if (
+                resident_id
+                and resident_id not in known
+                and person is not None
+                and not person.resident_id_index
+                and person.name == good.cleaned["legal_representative_name"]
+            ):
                 try:
-                    known[resident_id] = services.person_update(person=person, resident_id=resident_id, actor=self.actor)
+                    known[resident_id] = services.person_update(
+                        person=person, resident_id=resident_id, actor=self.actor
+                    )
                 except ServiceError as error:
                     self.refuse(good, error)
-        pairs = [(g.cleaned["legal_representative_name"], g.cleaned["legal_representative_resident_id"]) for g in goods
-                 if g.cleaned.get("legal_representative_resident_id")]
+        pairs = [
+            (g.cleaned["legal_representative_name"], g.cleaned["legal_representative_resident_id"])
+            for g in goods
+            if g.cleaned.get("legal_representative_resident_id")
+        ]
         persons, _renamed = _ensure_persons(pairs, actor=self.actor, known=known)
         # Named without an ID number: a person without identity, one per enterprise (kept
         # while the file names the same representative).
         nameless: dict[int, Person] = {}
         for good in goods:
-            if good.cleaned.get("legal_representative_name") and not good.cleaned.get("legal_representative_resident_id"):
+            if good.cleaned.get("legal_representative_name") and not good.cleaned.get(
+                "legal_representative_resident_id"
+            ):
                 nameless[good.row.number] = Person(name=good.cleaned["legal_representative_name"])
         for good, enterprise, _fields in changes:
             person = current.get(enterprise.legal_representative_id)
-            if good.row.number in nameless and person is not None and person.name == good.cleaned["legal_representative_name"]:
+            if (
+                good.row.number in nameless
+                and person is not None
+                and person.name == good.cleaned["legal_representative_name"]
+            ):
                 nameless[good.row.number] = person
-        services.persons_create_bulk([p for p in nameless.values() if p.pk is None], actor=self.actor, details=IMPORT_DETAILS)
+        services.persons_create_bulk(
+            [p for p in nameless.values() if p.pk is None], actor=self.actor, details=IMPORT_DETAILS
+        )
         for enterprise in new:
             good = rows[id(enterprise)]
             representative = good.cleaned.get("legal_representative_resident_id")
@@ -626,12 +786,22 @@ class _Importer:
             self.report.inferred[rule] = self.report.inferred.get(rule, 0) + 1
         uscc = good.cleaned["uscc"]
         if registry.registered_outside(uscc, self.division):
-            self.report.warnings.append(Rejection(
-                row=good.row.number, field="uscc", values=good.row.original,
-                error=str(_("Registered outside the district: the unified social credit code's division code is %(code)s, "
-                            "the district's is %(district)s. Imported; check that the enterprise belongs here.")
-                          % {"code": uscc[2:8], "district": self.division}),
-            ))
+            self.report.warnings.append(
+                Rejection(
+                    row=good.row.number,
+                    field="uscc",
+                    values=good.row.original,
+                    error=str(
+                        _(
+                            "Registered outside the district: the unified social credit code's "
+                            "division code is %(code)s, "
+                            "the district's is %(district)s. Imported; check that the enterprise "
+                            "belongs here."
+                        )
+                        % {"code": uscc[2:8], "district": self.division}
+                    ),
+                )
+            )
 
     # officials --------------------------------------------------------------------------
     def prepare_officials(self, goods: list[_Good]) -> list[list[_Good]]:
@@ -640,17 +810,28 @@ class _Importer:
         units = {u.code: u for u in Unit.objects.filter(code__in={g.cleaned["unit_code"] for g in goods})}
         self.units = {unit.pk: unit for unit in units.values()}
         in_file = {g.cleaned["resident_id"]: g for g in goods}
-        supervisor_ids = {g.cleaned["supervising_leader_resident_id"] for g in goods if g.cleaned.get("supervising_leader_resident_id")}
+        supervisor_ids = {
+            g.cleaned["supervising_leader_resident_id"]
+            for g in goods
+            if g.cleaned.get("supervising_leader_resident_id")
+        }
         outside = {blind_index(rid): rid for rid in supervisor_ids - set(in_file)}
         existing_officials = set(
-            Official.objects.filter(person__resident_id_index__in=list(outside)).values_list("person__resident_id_index", flat=True)
+            Official.objects.filter(person__resident_id_index__in=list(outside)).values_list(
+                "person__resident_id_index", flat=True
+            )
         )
         known_outside = {outside[index] for index in existing_officials}
         valid: dict[str, _Good] = {}
         for good in goods:
             values = good.cleaned
             if values["unit_code"] not in units:
-                self.reject(good.row, "unit_code", _("No unit with code %(code)s exists; create the unit first.") % {"code": values["unit_code"]})
+                self.reject(
+                    good.row,
+                    "unit_code",
+                    _("No unit with code %(code)s exists; create the unit first.")
+                    % {"code": values["unit_code"]},
+                )
                 continue
             values["unit_id"] = units[values["unit_code"]].pk
             supervisor = values.get("supervising_leader_resident_id")
@@ -669,7 +850,11 @@ class _Importer:
             for resident_id, good in list(valid.items()):
                 supervisor = good.cleaned.get("supervising_leader_resident_id")
                 if supervisor and supervisor in in_file and supervisor not in valid:
-                    self.reject(good.row, "supervising_leader_resident_id", _("The supervising leader's row was rejected."))
+                    self.reject(
+                        good.row,
+                        "supervising_leader_resident_id",
+                        _("The supervising leader's row was rejected."),
+                    )
                     del valid[resident_id]
                     changed = True
         levels: list[list[_Good]] = []
@@ -684,7 +869,11 @@ class _Importer:
             ]
             if not level:
                 for good in remaining.values():
-                    self.reject(good.row, "supervising_leader_resident_id", _("Supervising leaders form a cycle in this file."))
+                    self.reject(
+                        good.row,
+                        "supervising_leader_resident_id",
+                        _("Supervising leaders form a cycle in this file."),
+                    )
                 break
             for good in level:
                 placed.add(good.cleaned["resident_id"])
@@ -694,11 +883,19 @@ class _Importer:
 
     def write_officials(self, batch: list[_Good]) -> None:
         known = _known_persons(g.cleaned["resident_id"] for g in batch)
-        supervisor_ids = {g.cleaned["supervising_leader_resident_id"] for g in batch if g.cleaned.get("supervising_leader_resident_id")}
+        supervisor_ids = {
+            g.cleaned["supervising_leader_resident_id"]
+            for g in batch
+            if g.cleaned.get("supervising_leader_resident_id")
+        }
         supervisors = dict(
-            Official.objects.filter(person__resident_id_index__in=[blind_index(r) for r in supervisor_ids]).values_list("person__resident_id_index", "pk")
+            Official.objects.filter(
+                person__resident_id_index__in=[blind_index(r) for r in supervisor_ids]
+            ).values_list("person__resident_id_index", "pk")
         )
-        existing = {o.person_id: o for o in Official.objects.filter(person_id__in=[p.pk for p in known.values()])}
+        existing = {
+            o.person_id: o for o in Official.objects.filter(person_id__in=[p.pk for p in known.values()])
+        }
         new: list[Official] = []
         rows: dict[int, _Good] = {}
         changes: list[tuple[_Good, Official, dict[str, Any]]] = []
@@ -724,12 +921,18 @@ class _Importer:
         # Changed officials first: a refused change leaves its person's name as it was.
         updated: list[_Good] = []
         changed: set[int] = set()  # row numbers an update service changed
-        leaders = Official.objects.in_bulk({f["supervising_leader_id"] for _g, _o, f in changes if f.get("supervising_leader_id")})
+        leaders = Official.objects.in_bulk(
+            {f["supervising_leader_id"] for _g, _o, f in changes if f.get("supervising_leader_id")}
+        )
         for good, official, fields in changes:
             if not _differs(official, fields):
                 updated.append(good)
                 continue
-            arguments = {name: value for name, value in fields.items() if name not in ("unit_id", "supervising_leader_id")}
+            arguments = {
+                name: value
+                for name, value in fields.items()
+                if name not in ("unit_id", "supervising_leader_id")
+            }
             arguments["unit"] = self.units[fields["unit_id"]]
             if "supervising_leader_id" in fields:
                 arguments["supervising_leader"] = leaders.get(fields["supervising_leader_id"])
@@ -751,16 +954,27 @@ class _Importer:
 
     # links ------------------------------------------------------------------------------
     def write_links(self, batch: list[_Good]) -> None:
-        enterprises = dict(Enterprise.objects.filter(uscc__in={g.cleaned["uscc"] for g in batch}).values_list("uscc", "pk"))
+        enterprises = dict(
+            Enterprise.objects.filter(uscc__in={g.cleaned["uscc"] for g in batch}).values_list("uscc", "pk")
+        )
         usable = []
         for good in batch:
             if good.cleaned["uscc"] not in enterprises:
-                self.reject(good.row, "uscc", _("No enterprise with this unified social credit code exists; import the enterprise first."))
+                self.reject(
+                    good.row,
+                    "uscc",
+                    _(
+                        "No enterprise with this unified social credit code exists; import the "
+                        "enterprise first."
+                    ),
+                )
             else:
                 usable.append(good)
         known = _known_persons(g.cleaned["resident_id"] for g in usable)
         existing: dict[tuple, EnterpriseLink] = {}
-        for link in EnterpriseLink.objects.filter(person_id__in=[p.pk for p in known.values()], enterprise_id__in=set(enterprises.values())).order_by("pk"):
+        for link in EnterpriseLink.objects.filter(
+            person_id__in=[p.pk for p in known.values()], enterprise_id__in=set(enterprises.values())
+        ).order_by("pk"):
             existing.setdefault((link.person_id, link.enterprise_id, link.kind, link.role), link)
         new: list[EnterpriseLink] = []
         rows: dict[int, _Good] = {}
@@ -770,11 +984,19 @@ class _Importer:
             values = good.cleaned
             enterprise_id = enterprises[values["uscc"]]
             role = values.get("role") or ""
-            fields = {name: values.get(name) for name in ("share_percent", "start_date", "end_date") if name in values}
+            fields = {
+                name: values.get(name)
+                for name in ("share_percent", "start_date", "end_date")
+                if name in values
+            }
             person = known.get(values["resident_id"])
-            link = existing.get((person.pk, enterprise_id, values["kind"], role)) if person is not None else None
+            link = (
+                existing.get((person.pk, enterprise_id, values["kind"], role)) if person is not None else None
+            )
             if link is None:
-                link = EnterpriseLink(enterprise_id=enterprise_id, kind=values["kind"], role=role, source="import", **fields)
+                link = EnterpriseLink(
+                    enterprise_id=enterprise_id, kind=values["kind"], role=role, source="import", **fields
+                )
                 if person is not None:
                     link.person = person
                 rows[id(link)] = good
@@ -806,19 +1028,27 @@ class _Importer:
         official_ids = {g.cleaned["official_resident_id"] for g in batch}
         officials = {
             index: (pk, person_id)
-            for index, pk, person_id in Official.objects.filter(person__resident_id_index__in=[blind_index(r) for r in official_ids])
-            .values_list("person__resident_id_index", "pk", "person_id")
+            for index, pk, person_id in Official.objects.filter(
+                person__resident_id_index__in=[blind_index(r) for r in official_ids]
+            ).values_list("person__resident_id_index", "pk", "person_id")
         }
         usable = []
         for good in batch:
             if blind_index(good.cleaned["official_resident_id"]) not in officials:
-                self.reject(good.row, "official_resident_id", _("No official with this resident ID number exists; import the official first."))
+                self.reject(
+                    good.row,
+                    "official_resident_id",
+                    _("No official with this resident ID number exists; import the official first."),
+                )
             else:
                 usable.append(good)
         known = _known_persons(g.cleaned["resident_id"] for g in usable)
         existing = {
             (r.official_id, r.person_id, r.relationship): r
-            for r in RelatedPerson.objects.filter(official_id__in={pk for pk, _p in officials.values()}, person_id__in=[p.pk for p in known.values()])
+            for r in RelatedPerson.objects.filter(
+                official_id__in={pk for pk, _p in officials.values()},
+                person_id__in=[p.pk for p in known.values()],
+            )
         }
         new: list[RelatedPerson] = []
         rows: dict[int, _Good] = {}
@@ -829,9 +1059,13 @@ class _Importer:
             official_id, _official_person = officials[blind_index(values["official_resident_id"])]
             person = known.get(values["resident_id"])
             fields = {"occupation": values.get("occupation") or ""} if "occupation" in values else {}
-            relative = existing.get((official_id, person.pk, values["relationship"])) if person is not None else None
+            relative = (
+                existing.get((official_id, person.pk, values["relationship"])) if person is not None else None
+            )
             if relative is None:
-                relative = RelatedPerson(official_id=official_id, relationship=values["relationship"], **fields)
+                relative = RelatedPerson(
+                    official_id=official_id, relationship=values["relationship"], **fields
+                )
                 if person is not None:
                     relative.person = person
                 rows[id(relative)] = good
@@ -855,7 +1089,14 @@ class _Importer:
             self.count(False, good.row.number in changed or good.cleaned["resident_id"] in renamed)
 
 
-def import_rows(kind: str, rows: Iterable[Row], *, actor, dry_run: bool = False, progress: Callable[[int], None] | None = None) -> ImportReport:
+def import_rows(
+    kind: str,
+    rows: Iterable[Row],
+    *,
+    actor,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
     """Validate and import ``rows`` of ``kind``; return the report (rejections sorted by row).
 
     Rows are streamed: enterprises, links and relatives are written every ``BATCH_SIZE`` good
@@ -897,7 +1138,9 @@ def _import(kind: str, rows: Iterable[Row], importer: _Importer, *, dry_run: boo
                 continue
             blame, key = _natural_key(kind, cleaned)
             if key in seen:
-                importer.reject(row, blame, _("This row repeats row %(row)d of the file.") % {"row": seen[key]})
+                importer.reject(
+                    row, blame, _("This row repeats row %(row)d of the file.") % {"row": seen[key]}
+                )
                 importer.progress(1)
                 continue
             seen[key] = row.number
@@ -931,7 +1174,9 @@ def count_rows(data: bytes, filename: str) -> int:
         workbook.close()
 
 
-def import_file(kind: str, source, *, filename: str | None = None, actor, dry_run: bool = False, progress_factory=None) -> ImportReport:
+def import_file(
+    kind: str, source, *, filename: str | None = None, actor, dry_run: bool = False, progress_factory=None
+) -> ImportReport:
     """Read an .xlsx or .csv file and import it, streaming its rows (openpyxl's read-only
     mode, the csv reader). ``progress_factory(total)`` may return a callable advanced by the
     number of rows done."""

@@ -41,7 +41,14 @@ class Unit(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices, default=UnitKind.ORGAN)
     organ_type = models.CharField(_("organ type (article 2)"), max_length=32, choices=OrganType.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent unit"))
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -73,7 +80,11 @@ class Person(models.Model):
     class Meta:
         ordering = ["name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["resident_id_index"], condition=~Q(resident_id_index=""), name="directory_person_unique_resident_id"),
+            models.UniqueConstraint(
+                fields=["resident_id_index"],
+                condition=~Q(resident_id_index=""),
+                name="directory_person_unique_resident_id",
+            ),
         ]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
@@ -100,16 +111,28 @@ class Rank(models.TextChoices):
 class Official(models.Model):
     """A public official under article 2. ``supervising_leader`` is their 分管领导."""
 
-    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="official", verbose_name=_("person"))
+    person = models.OneToOneField(
+        Person, on_delete=models.PROTECT, related_name="official", verbose_name=_("person")
+    )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="official", verbose_name=_("login account")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="official",
+        verbose_name=_("login account"),
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="officials", verbose_name=_("unit"))
     position = models.CharField(_("position"), max_length=100)
     rank = models.CharField(_("rank"), max_length=32, choices=Rank.choices, default=Rank.CLERK)
     is_leading_cadre = models.BooleanField(_("leading cadre"), default=False)
     supervising_leader = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supervised", verbose_name=_("supervising leader")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervised",
+        verbose_name=_("supervising leader"),
     )
     is_active = models.BooleanField(_("in office"), default=True)
 
@@ -167,7 +190,12 @@ class Enterprise(models.Model):
     industry = models.CharField(_("industry"), max_length=100, blank=True, default="")
     address = models.CharField(_("address"), max_length=300, blank=True, default="")
     legal_representative = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="represented_enterprises", verbose_name=_("legal representative / head")
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="represented_enterprises",
+        verbose_name=_("legal representative / head"),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -243,7 +271,11 @@ class RelatedPerson(models.Model):
 
     class Meta:
         ordering = ["official", "relationship", "pk"]
-        constraints = [models.UniqueConstraint(fields=["official", "person", "relationship"], name="directory_related_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["official", "person", "relationship"], name="directory_related_unique"
+            )
+        ]
         verbose_name = _("related person")
         verbose_name_plural = _("related persons")
 
@@ -255,12 +287,16 @@ class RelatedPerson(models.Model):
 class EnterpriseMembership(models.Model):
     """A login account acting for an enterprise (its head or staff)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enterprise_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enterprise_memberships"
+    )
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="memberships")
     is_head = models.BooleanField(_("enterprise head"), default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "enterprise"], name="directory_membership_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "enterprise"], name="directory_membership_unique")
+        ]
         verbose_name = _("enterprise account")
         verbose_name_plural = _("enterprise accounts")
 

@@ -62,13 +62,25 @@ def infer_ownership(enterprise_type: str, uscc: str) -> Inference | None:
         for words, ownership in TYPE_RULES:
             word = next((w for w in words if w in text), None)
             if word is not None:
-                return Inference(str(ownership), str(_("The enterprise type contains “%(word)s” → %(ownership)s") % {
-                    "word": word, "ownership": OwnershipType(ownership).label}))
+                return Inference(
+                    str(ownership),
+                    str(
+                        _("The enterprise type contains “%(word)s” → %(ownership)s")
+                        % {"word": word, "ownership": OwnershipType(ownership).label}
+                    ),
+                )
     if uscc and uscc[0] == "9" and uscc[1:2] in USCC_CATEGORY_RULES:
         ownership = USCC_CATEGORY_RULES[uscc[1]]
-        return Inference(str(ownership), str(_("The unified social credit code starts with 9%(category)s (GB 32100-2015: market "
-                                                "regulation, entity category %(category)s) → %(ownership)s") % {
-            "category": uscc[1], "ownership": OwnershipType(ownership).label}))
+        return Inference(
+            str(ownership),
+            str(
+                _(
+                    "The unified social credit code starts with 9%(category)s (GB 32100-2015: market "
+                    "regulation, entity category %(category)s) → %(ownership)s"
+                )
+                % {"category": uscc[1], "ownership": OwnershipType(ownership).label}
+            ),
+        )
     return None
 
 

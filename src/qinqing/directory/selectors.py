@@ -20,7 +20,12 @@ from qinqing.core.roles import Role, has_role
 from .models import Enterprise, Official, Person, Unit
 
 # Roles that oversee the whole district's officials.
-ALL_OFFICIALS_ROLES = (Role.ADMINISTRATOR, Role.DISCIPLINE_INSPECTOR, Role.DISTRICT_LEADER, Role.SUPERVISING_LEADER)
+ALL_OFFICIALS_ROLES = (
+    Role.ADMINISTRATOR,
+    Role.DISCIPLINE_INSPECTOR,
+    Role.DISTRICT_LEADER,
+    Role.SUPERVISING_LEADER,
+)
 # Roles that see the officials of their own unit and its sub-units.
 UNIT_SCOPED_ROLES = (Role.OFFICIAL, Role.DEPARTMENT_HANDLER)
 # Roles that may see the full resident ID on a detail page (each look is audited).
@@ -36,7 +41,9 @@ def _is_authenticated(actor) -> bool:
 
 
 def _sees_all_officials(user) -> bool:
-    return _is_api_key(user) or (_is_authenticated(user) and (user.is_superuser or has_role(user, *ALL_OFFICIALS_ROLES)))
+    return _is_api_key(user) or (
+        _is_authenticated(user) and (user.is_superuser or has_role(user, *ALL_OFFICIALS_ROLES))
+    )
 
 
 def official_for_user(user) -> Official | None:
@@ -148,13 +155,17 @@ def persons_visible_to(user) -> QuerySet[Person]:
     """With ``directory.view_person``: everyone. Otherwise the officials one may see and their
     related persons (one person may be both)."""
     persons = Person.objects.all()
-    if _is_api_key(user) or (_is_authenticated(user) and (user.is_superuser or user.has_perm("directory.view_person"))):
+    if _is_api_key(user) or (
+        _is_authenticated(user) and (user.is_superuser or user.has_perm("directory.view_person"))
+    ):
         return persons
     officials = officials_visible_to(user)
     if not _is_authenticated(user) or not officials.exists():
         return persons.none()
     official_ids = officials.values("pk")
-    return persons.filter(Q(official__in=official_ids) | Q(related_to_officials__official__in=official_ids)).distinct()
+    return persons.filter(
+        Q(official__in=official_ids) | Q(related_to_officials__official__in=official_ids)
+    ).distinct()
 
 
 def access_person(user, pk) -> Person:
@@ -185,7 +196,9 @@ def search_enterprises(enterprises: QuerySet[Enterprise], query: str) -> QuerySe
     query = (query or "").strip()
     if not query:
         return enterprises
-    return enterprises.filter(Q(name__icontains=query) | Q(uscc__icontains=query.upper()) | Q(industry__icontains=query))
+    return enterprises.filter(
+        Q(name__icontains=query) | Q(uscc__icontains=query.upper()) | Q(industry__icontains=query)
+    )
 
 
 def search_units(units: QuerySet[Unit], query: str) -> QuerySet[Unit]:

@@ -128,7 +128,9 @@ def _identifier(validator, value: str, field: str) -> str:
     try:
         return validator(value)
     except ValidationError as error:
-        raise ServiceError(error.message, code=error.code or "invalid", field=field, params=error.params) from error
+        raise ServiceError(
+            error.message, code=error.code or "invalid", field=field, params=error.params
+        ) from error
 
 
 def _required_text(value: str | None, field: str, label) -> str:
@@ -147,7 +149,10 @@ def _choice(value: str, choices, field: str) -> str:
         allowed = _CHOICE_VALUES[choices] = frozenset(choices.values)
     if value not in allowed:
         raise ServiceError(
-            _("%(value)s is not a valid choice for %(field)s."), code="invalid_choice", field=field, params={"value": value, "field": field}
+            _("%(value)s is not a valid choice for %(field)s."),
+            code="invalid_choice",
+            field=field,
+            params={"value": value, "field": field},
         )
     return value
 
@@ -175,12 +180,16 @@ def _clean(instance, *, checked: frozenset[str] = frozenset()) -> None:
     validated or derived itself (a valid resident ID, a choice), not worth checking twice."""
     key = (type(instance), checked)
     if key not in _EXCLUDED:
-        _EXCLUDED[key] = {f.name for f in type(instance)._meta.concrete_fields if f.is_relation} | set(checked)
+        _EXCLUDED[key] = {f.name for f in type(instance)._meta.concrete_fields if f.is_relation} | set(
+            checked
+        )
     try:
         instance.clean_fields(exclude=_EXCLUDED[key])
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
-        raise ServiceError(" ".join(messages), code="invalid", field=None if field == "__all__" else field) from error
+        raise ServiceError(
+            " ".join(messages), code="invalid", field=None if field == "__all__" else field
+        ) from error
 
 
 def _create(model, **fields):
@@ -209,7 +218,9 @@ def _person_identity(resident_id: str, *, today: datetime.date | None = None) ->
     ``today`` bounds the date of birth; bulk callers pass it once for the whole batch."""
     if not (resident_id or "").strip():
         return {"resident_id": "", "resident_id_index": "", "gender": "", "birth_date": None}
-    number = _identifier(lambda value: validate_resident_id(value, today=today or clock.today()), resident_id, "resident_id")
+    number = _identifier(
+        lambda value: validate_resident_id(value, today=today or clock.today()), resident_id, "resident_id"
+    )
     # GB 11643: digits 7-14 are the date of birth, digit 17 is odd for a man. The number is
     # valid here, so this reads what gender_/birth_date_from_resident_id would, without
     # validating it twice more.
@@ -244,13 +255,24 @@ def _person_rules(person: Person, *, today: datetime.date | None = None) -> None
 def _persons_unique(persons: list[Person], reject: Reject | None = None) -> list[Person]:
     """One person per resident ID, against the database and within ``persons``."""
     indexes = [p.resident_id_index for p in persons if p.resident_id_index]
-    taken = dict(Person.objects.filter(resident_id_index__in=indexes).values_list("resident_id_index", "pk")) if indexes else {}
+    taken = (
+        dict(Person.objects.filter(resident_id_index__in=indexes).values_list("resident_id_index", "pk"))
+        if indexes
+        else {}
+    )
     kept, seen = [], set()
     for person in persons:
         index = person.resident_id_index
         if index and ((index in taken and taken[index] != person.pk) or index in seen):
-            _refuse(ConflictError(_("A person with this resident ID number is already recorded."), code="duplicate_resident_id", field="resident_id"),
-                    person, reject)
+            _refuse(
+                ConflictError(
+                    _("A person with this resident ID number is already recorded."),
+                    code="duplicate_resident_id",
+                    field="resident_id",
+                ),
+                person,
+                reject,
+            )
             continue
         seen.add(index)
         kept.append(person)
@@ -269,7 +291,9 @@ def person_create(*, name: str, actor, resident_id: str = "", phone: str = "") -
     return person
 
 
-def person_update(*, person: Person, actor, name: str = UNSET, resident_id: str = UNSET, phone: str = UNSET) -> Person:
+def person_update(
+    *, person: Person, actor, name: str = UNSET, resident_id: str = UNSET, phone: str = UNSET
+) -> Person:
     """Change a person's name, resident ID (re-deriving gender and birth date) or phone."""
     changes: dict[str, Any] = {}
     if name is not UNSET:
@@ -288,7 +312,9 @@ def person_update(*, person: Person, actor, name: str = UNSET, resident_id: str 
     return person
 
 
-def person_get_or_create_by_resident_id(*, name: str, resident_id: str, actor, phone: str | None = None) -> tuple[Person, bool]:
+def person_get_or_create_by_resident_id(
+    *, name: str, resident_id: str, actor, phone: str | None = None
+) -> tuple[Person, bool]:
     """Find the person by resident ID (blind index) or create them. Returns ``(person, created)``.
 
     An existing person's name (and phone, when given) are brought up to date; no change, no event.
@@ -298,7 +324,9 @@ def person_get_or_create_by_resident_id(*, name: str, resident_id: str, actor, p
     with transaction.atomic():
         existing = Person.objects.filter(resident_id_index=identity["resident_id_index"]).first()
         if existing is None:
-            return person_create(name=name, resident_id=identity["resident_id"], phone=phone or "", actor=actor), True
+            return person_create(
+                name=name, resident_id=identity["resident_id"], phone=phone or "", actor=actor
+            ), True
         changes: dict[str, Any] = {"name": name}
         if phone:
             changes["phone"] = phone
@@ -311,7 +339,9 @@ def person_get_or_create_by_resident_id(*, name: str, resident_id: str, actor, p
 def person_find_or_create(*, name: str, actor, resident_id: str = "", phone: str = "") -> Person:
     """With a resident ID: the one person holding it (created if new). Without: a new person."""
     if (resident_id or "").strip():
-        person, _created = person_get_or_create_by_resident_id(name=name, resident_id=resident_id, phone=phone or None, actor=actor)
+        person, _created = person_get_or_create_by_resident_id(
+            name=name, resident_id=resident_id, phone=phone or None, actor=actor
+        )
         return person
     return person_create(name=name, phone=phone, actor=actor)
 
@@ -319,7 +349,9 @@ def person_find_or_create(*, name: str, actor, resident_id: str = "", phone: str
 def person_reveal_resident_id(*, person: Person, actor) -> str:
     """Return the full resident ID and record who looked at it (caller checks the role)."""
     with transaction.atomic():
-        audit.record_event(actor=actor, action=Action.PERSON_REVEAL_ID, instance=person, before=audit.snapshot(person))
+        audit.record_event(
+            actor=actor, action=Action.PERSON_REVEAL_ID, instance=person, before=audit.snapshot(person)
+        )
     return person.resident_id
 
 
@@ -333,7 +365,9 @@ def _check_parent(unit: Unit | None, parent: Unit | None) -> None:
     while node is not None and node.pk not in seen:
         if node.pk == unit.pk:
             raise ServiceError(
-                _("A unit cannot be placed under itself or one of its own sub-units."), code="unit_cycle", field="parent"
+                _("A unit cannot be placed under itself or one of its own sub-units."),
+                code="unit_cycle",
+                field="parent",
             )
         seen.add(node.pk)
         node = node.parent
@@ -362,7 +396,12 @@ def _unit_rules(unit: Unit) -> None:
 
 
 def _duplicate_unit_code(code: str) -> ConflictError:
-    return ConflictError(_("The unit code %(code)s is already used."), code="duplicate_unit_code", field="code", params={"code": code})
+    return ConflictError(
+        _("The unit code %(code)s is already used."),
+        code="duplicate_unit_code",
+        field="code",
+        params={"code": code},
+    )
 
 
 def _units_unique(units: list[Unit], reject: Reject | None = None) -> list[Unit]:
@@ -379,10 +418,24 @@ def _units_unique(units: list[Unit], reject: Reject | None = None) -> list[Unit]
 
 
 def unit_create(
-    *, code: str, name: str, actor, kind: str = UnitKind.ORGAN, organ_type: str | None = None, parent: Unit | None = None, is_active: bool = True
+    *,
+    code: str,
+    name: str,
+    actor,
+    kind: str = UnitKind.ORGAN,
+    organ_type: str | None = None,
+    parent: Unit | None = None,
+    is_active: bool = True,
 ) -> Unit:
     """Create a unit. A department under an organ inherits its organ type unless one is given."""
-    unit = Unit(code=code or "", name=name or "", kind=kind, organ_type=organ_type or "", parent=parent, is_active=is_active)
+    unit = Unit(
+        code=code or "",
+        name=name or "",
+        kind=kind,
+        organ_type=organ_type or "",
+        parent=parent,
+        is_active=is_active,
+    )
     _unit_rules(unit)
     with transaction.atomic():
         _units_unique([unit])
@@ -392,7 +445,15 @@ def unit_create(
 
 
 def unit_update(
-    *, unit: Unit, actor, code: str = UNSET, name: str = UNSET, kind: str = UNSET, organ_type: str = UNSET, parent: Unit | None = UNSET, is_active: bool = UNSET
+    *,
+    unit: Unit,
+    actor,
+    code: str = UNSET,
+    name: str = UNSET,
+    kind: str = UNSET,
+    organ_type: str = UNSET,
+    parent: Unit | None = UNSET,
+    is_active: bool = UNSET,
 ) -> Unit:
     """Change a unit; moving it under one of its own sub-units is refused (field ``parent``)."""
     with transaction.atomic():
@@ -417,14 +478,24 @@ def unit_update(
         if is_active is not UNSET:
             changes["is_active"] = bool(is_active)
         changed = _apply(unit, changes)
-        _save_and_record(unit, [("parent_id" if n == "parent" else n) for n in changed], before, actor=actor, action=Action.UNIT_UPDATE)
+        _save_and_record(
+            unit,
+            [("parent_id" if n == "parent" else n) for n in changed],
+            before,
+            actor=actor,
+            action=Action.UNIT_UPDATE,
+        )
     return unit
 
 
 # --- officials ------------------------------------------------------------------------------
 def _check_supervising_leader(official_pk, leader_pk) -> None:
     if leader_pk is not None and official_pk is not None and leader_pk == official_pk:
-        raise ServiceError(_("An official cannot be their own supervising leader."), code="self_supervision", field="supervising_leader")
+        raise ServiceError(
+            _("An official cannot be their own supervising leader."),
+            code="self_supervision",
+            field="supervising_leader",
+        )
 
 
 def _official_rules(official: Official) -> None:
@@ -439,19 +510,42 @@ def _official_rules(official: Official) -> None:
 def _officials_unique(officials: list[Official], reject: Reject | None = None) -> list[Official]:
     """One official per person and per login account, against the database and within ``officials``."""
     person_ids = [o.person_id for o in officials if o.person_id is not None]  # None: a person not yet written
-    people = dict(Official.objects.filter(person_id__in=person_ids).values_list("person_id", "pk")) if person_ids else {}
+    people = (
+        dict(Official.objects.filter(person_id__in=person_ids).values_list("person_id", "pk"))
+        if person_ids
+        else {}
+    )
     user_ids = [o.user_id for o in officials if o.user_id is not None]
-    users = dict(Official.objects.filter(user_id__in=user_ids).values_list("user_id", "pk")) if user_ids else {}
+    users = (
+        dict(Official.objects.filter(user_id__in=user_ids).values_list("user_id", "pk")) if user_ids else {}
+    )
     kept, seen_people, seen_users = [], set(), set()
     for official in officials:
         person = official.person_id
-        if person is not None and ((person in people and people[person] != official.pk) or person in seen_people):
-            _refuse(ConflictError(_("This person is already recorded as an official."), code="duplicate_official", field="resident_id"), official, reject)
+        if person is not None and (
+            (person in people and people[person] != official.pk) or person in seen_people
+        ):
+            _refuse(
+                ConflictError(
+                    _("This person is already recorded as an official."),
+                    code="duplicate_official",
+                    field="resident_id",
+                ),
+                official,
+                reject,
+            )
             continue
         user = official.user_id
         if user is not None and ((user in users and users[user] != official.pk) or user in seen_users):
-            _refuse(ConflictError(_("This login account already belongs to another official."), code="duplicate_official_user", field="user"),
-                    official, reject)
+            _refuse(
+                ConflictError(
+                    _("This login account already belongs to another official."),
+                    code="duplicate_official_user",
+                    field="user",
+                ),
+                official,
+                reject,
+            )
             continue
         if person is not None:
             seen_people.add(person)
@@ -464,7 +558,13 @@ def _officials_unique(officials: list[Official], reject: Reject | None = None) -
 def _position_held(official: Official, start_date: datetime.date) -> OfficialPosition:
     """Position history: the post an official holds from ``start_date`` (created with the
     official, by every path, and again on each transfer)."""
-    return OfficialPosition(official=official, unit_id=official.unit_id, position=official.position, rank=official.rank, start_date=start_date)
+    return OfficialPosition(
+        official=official,
+        unit_id=official.unit_id,
+        position=official.position,
+        rank=official.rank,
+        start_date=start_date,
+    )
 
 
 def _open_position(official: Official, start_date: datetime.date, actor) -> OfficialPosition:
@@ -533,22 +633,33 @@ def official_update(
             changes["supervising_leader"] = supervising_leader
         if user is not UNSET:
             if user is not None and Official.objects.filter(user=user).exclude(pk=official.pk).exists():
-                raise ConflictError(_("This login account already belongs to another official."), code="duplicate_official_user", field="user")
+                raise ConflictError(
+                    _("This login account already belongs to another official."),
+                    code="duplicate_official_user",
+                    field="user",
+                )
             changes["user"] = user
         if is_active is not UNSET:
             changes["is_active"] = bool(is_active)
         changed = _apply(official, changes)
         if not changed:
             return official
-        fields = [{"unit": "unit_id", "supervising_leader": "supervising_leader_id", "user": "user_id"}.get(n, n) for n in changed]
+        fields = [
+            {"unit": "unit_id", "supervising_leader": "supervising_leader_id", "user": "user_id"}.get(n, n)
+            for n in changed
+        ]
         _save_and_record(official, fields, before, actor=actor, action=Action.OFFICIAL_UPDATE)
         if {"unit", "position", "rank"} & set(changed):
             day = effective_date or clock.today()
-            for current in OfficialPosition.objects.select_for_update().filter(official=official, end_date__isnull=True):
+            for current in OfficialPosition.objects.select_for_update().filter(
+                official=official, end_date__isnull=True
+            ):
                 position_before = audit.snapshot(current)
                 current.end_date = max(day, current.start_date)
                 current.save(update_fields=["end_date"])
-                audit.record_event(actor=actor, action=Action.POSITION_CLOSE, instance=current, before=position_before)
+                audit.record_event(
+                    actor=actor, action=Action.POSITION_CLOSE, instance=current, before=position_before
+                )
             _open_position(official, day, actor)
     return official
 
@@ -569,12 +680,20 @@ def official_upsert(
     """Natural key: the person's resident ID. Creates the person and official, or brings
     them up to date (position history follows). Returns ``(official, created)``."""
     with transaction.atomic():
-        person, _person_created = person_get_or_create_by_resident_id(name=name, resident_id=resident_id, phone=phone, actor=actor)
+        person, _person_created = person_get_or_create_by_resident_id(
+            name=name, resident_id=resident_id, phone=phone, actor=actor
+        )
         existing = Official.objects.filter(person=person).first()
         if existing is None:
             official = official_create(
-                person=person, unit=unit, position=position, rank=rank, is_leading_cadre=is_leading_cadre,
-                supervising_leader=None if supervising_leader is UNSET else supervising_leader, start_date=start_date, actor=actor,
+                person=person,
+                unit=unit,
+                position=position,
+                rank=rank,
+                is_leading_cadre=is_leading_cadre,
+                supervising_leader=None if supervising_leader is UNSET else supervising_leader,
+                start_date=start_date,
+                actor=actor,
             )
             return official, True
         official = official_update(
@@ -675,7 +794,10 @@ def enterprise_update(
     with transaction.atomic():
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         before = audit.snapshot(enterprise)
-        if "uscc" in changes and Enterprise.objects.filter(uscc=changes["uscc"]).exclude(pk=enterprise.pk).exists():
+        if (
+            "uscc" in changes
+            and Enterprise.objects.filter(uscc=changes["uscc"]).exclude(pk=enterprise.pk).exists()
+        ):
             raise _duplicate_uscc(changes["uscc"])
         changed = _apply(enterprise, changes)
         fields = ["legal_representative_id" if n == "legal_representative" else n for n in changed]
@@ -703,14 +825,26 @@ def enterprise_upsert(
         if existing is None:
             optional = {
                 key: value
-                for key, value in {"is_key_enterprise": is_key_enterprise, "industry": industry, "address": address,
-                                   "legal_representative": legal_representative}.items()
+                for key, value in {
+                    "is_key_enterprise": is_key_enterprise,
+                    "industry": industry,
+                    "address": address,
+                    "legal_representative": legal_representative,
+                }.items()
                 if value is not UNSET
             }
-            return enterprise_create(uscc=code, name=name, ownership_type=ownership_type, actor=actor, **optional), True
+            return enterprise_create(
+                uscc=code, name=name, ownership_type=ownership_type, actor=actor, **optional
+            ), True
         enterprise = enterprise_update(
-            enterprise=existing, name=name, ownership_type=ownership_type, is_key_enterprise=is_key_enterprise,
-            industry=industry, address=address, legal_representative=legal_representative, actor=actor,
+            enterprise=existing,
+            name=name,
+            ownership_type=ownership_type,
+            is_key_enterprise=is_key_enterprise,
+            industry=industry,
+            address=address,
+            legal_representative=legal_representative,
+            actor=actor,
         )
         return enterprise, False
 
@@ -722,11 +856,17 @@ def _share(share_percent, kind: str) -> Decimal | None:
     try:
         value = Decimal(str(share_percent))
     except InvalidOperation as error:
-        raise ServiceError(_("The share must be a number between 0 and 100."), code="share_range", field="share_percent") from error
+        raise ServiceError(
+            _("The share must be a number between 0 and 100."), code="share_range", field="share_percent"
+        ) from error
     if not Decimal("0") <= value <= Decimal("100"):
-        raise ServiceError(_("The share must be a number between 0 and 100."), code="share_range", field="share_percent")
+        raise ServiceError(
+            _("The share must be a number between 0 and 100."), code="share_range", field="share_percent"
+        )
     if kind != LinkKind.SHAREHOLDER and value:
-        raise ServiceError(_("Only a shareholder link carries a share."), code="share_not_shareholder", field="share_percent")
+        raise ServiceError(
+            _("Only a shareholder link carries a share."), code="share_not_shareholder", field="share_percent"
+        )
     return value
 
 
@@ -739,7 +879,9 @@ def _link_rules(link: EnterpriseLink) -> None:
     link.role = (link.role or "").strip()
     link.source = link.source or "registry"
     if link.start_date and link.end_date and link.end_date < link.start_date:
-        raise ServiceError(_("The end date cannot be before the start date."), code="end_before_start", field="end_date")
+        raise ServiceError(
+            _("The end date cannot be before the start date."), code="end_before_start", field="end_date"
+        )
     _clean(link, checked=frozenset({"kind"}))
 
 
@@ -750,12 +892,23 @@ def _check_share_totals(links: list[EnterpriseLink], reject: Reject | None = Non
     count in order on top of what the database holds, so a link that would take its
     enterprise past 100 % is refused and the ones after it are judged without it. Locks the
     enterprises first (in pk order), so two writers cannot both take the last free share."""
-    holding = [link for link in links if link.kind == LinkKind.SHAREHOLDER and link.share_percent and link.end_date is None]
+    holding = [
+        link
+        for link in links
+        if link.kind == LinkKind.SHAREHOLDER and link.share_percent and link.end_date is None
+    ]
     if not holding:
         return list(links)
     enterprise_ids = sorted({link.enterprise_id for link in holding})
-    list(Enterprise.objects.select_for_update().filter(pk__in=enterprise_ids).order_by("pk").values_list("pk", flat=True))
-    stored = EnterpriseLink.objects.filter(enterprise_id__in=enterprise_ids, kind=LinkKind.SHAREHOLDER, end_date__isnull=True)
+    list(
+        Enterprise.objects.select_for_update()
+        .filter(pk__in=enterprise_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    stored = EnterpriseLink.objects.filter(
+        enterprise_id__in=enterprise_ids, kind=LinkKind.SHAREHOLDER, end_date__isnull=True
+    )
     replaced = [link.pk for link in holding if link.pk is not None]
     if replaced:
         stored = stored.exclude(pk__in=replaced)
@@ -768,10 +921,19 @@ def _check_share_totals(links: list[EnterpriseLink], reject: Reject | None = Non
         total = totals.get(link.enterprise_id, Decimal("0")) + link.share_percent
         if total > Decimal("100"):
             refused.add(id(link))
-            _refuse(ServiceError(
-                _("The shares of this enterprise's shareholders would add up to %(total)s%%, more than 100%%."),
-                code="share_total", field="share_percent", params={"total": f"{total.normalize():f}"},
-            ), link, reject)
+            _refuse(
+                ServiceError(
+                    _(
+                        "The shares of this enterprise's shareholders would add up to "
+                        "%(total)s%%, more than 100%%."
+                    ),
+                    code="share_total",
+                    field="share_percent",
+                    params={"total": f"{total.normalize():f}"},
+                ),
+                link,
+                reject,
+            )
         else:
             totals[link.enterprise_id] = total
     return [link for link in links if id(link) not in refused]
@@ -790,7 +952,13 @@ def enterprise_link_create(
 ) -> EnterpriseLink:
     """Tie a person to an enterprise (shares, an office, a job or a declared interest)."""
     link = EnterpriseLink(
-        person=person, enterprise=enterprise, kind=kind, role=role, share_percent=share_percent, start_date=start_date, source=source,
+        person=person,
+        enterprise=enterprise,
+        kind=kind,
+        role=role,
+        share_percent=share_percent,
+        start_date=start_date,
+        source=source,
     )
     _link_rules(link)
     with transaction.atomic():
@@ -814,7 +982,12 @@ def enterprise_link_update(
     with transaction.atomic():
         link = EnterpriseLink.objects.select_for_update().get(pk=link.pk)
         before = audit.snapshot(link)
-        changes = {"role": role, "share_percent": share_percent, "start_date": start_date, "end_date": end_date}
+        changes = {
+            "role": role,
+            "share_percent": share_percent,
+            "start_date": start_date,
+            "end_date": end_date,
+        }
         if role is not UNSET:
             changes["role"] = (role or "").strip()
         if share_percent is not UNSET:
@@ -828,7 +1001,9 @@ def enterprise_link_update(
     return link
 
 
-def enterprise_link_end(*, link: EnterpriseLink, actor, end_date: datetime.date | None = None) -> EnterpriseLink:
+def enterprise_link_end(
+    *, link: EnterpriseLink, actor, end_date: datetime.date | None = None
+) -> EnterpriseLink:
     """Close a link on ``end_date`` (default today); links are ended, never deleted (history)."""
     with transaction.atomic():
         link = EnterpriseLink.objects.select_for_update().get(pk=link.pk)
@@ -836,7 +1011,9 @@ def enterprise_link_end(*, link: EnterpriseLink, actor, end_date: datetime.date 
             raise ServiceError(_("This link has already ended."), code="already_ended", field="end_date")
         day = end_date or clock.today()
         if link.start_date and day < link.start_date:
-            raise ServiceError(_("The end date cannot be before the start date."), code="end_before_start", field="end_date")
+            raise ServiceError(
+                _("The end date cannot be before the start date."), code="end_before_start", field="end_date"
+            )
         before = audit.snapshot(link)
         link.end_date = day
         link.save(update_fields=["end_date"])
@@ -864,8 +1041,14 @@ def enterprise_link_upsert(
         ).first()
         if existing is None:
             return enterprise_link_create(
-                person=person, enterprise=enterprise, kind=kind, role=role, share_percent=share, start_date=start_date,
-                source=source, actor=actor,
+                person=person,
+                enterprise=enterprise,
+                kind=kind,
+                role=role,
+                share_percent=share,
+                start_date=start_date,
+                source=source,
+                actor=actor,
             ), True
         before = audit.snapshot(existing)
         changes = {"role": (role or "").strip(), "share_percent": share}
@@ -885,7 +1068,9 @@ def _related_rules(related: RelatedPerson, official_person_id, *, today: datetim
     the model's field rules. ``official_person_id`` is the official's own person."""
     related.relationship = _choice(related.relationship, Relationship, "relationship")
     if related.person_id is not None and related.person_id == official_person_id:
-        raise ServiceError(_("An official cannot be their own related person."), code="self_relation", field="person")
+        raise ServiceError(
+            _("An official cannot be their own related person."), code="self_relation", field="person"
+        )
     related.occupation = (related.occupation or "").strip()
     related.declared_on = related.declared_on or today or clock.today()
     _clean(related, checked=frozenset({"relationship"}))
@@ -897,14 +1082,23 @@ def _related_unique(relateds: list[RelatedPerson], reject: Reject | None = None)
     taken = set()
     if known:
         taken = set(
-            RelatedPerson.objects.filter(official_id__in={r.official_id for r in known}, person_id__in={r.person_id for r in known})
-            .values_list("official_id", "person_id", "relationship")
+            RelatedPerson.objects.filter(
+                official_id__in={r.official_id for r in known}, person_id__in={r.person_id for r in known}
+            ).values_list("official_id", "person_id", "relationship")
         )
     kept, seen = [], set()
     for related in relateds:
         key = (related.official_id, related.person_id, related.relationship)
         if related.person_id is not None and (key in taken or key in seen):
-            _refuse(ConflictError(_("This related person is already declared."), code="duplicate_related_person", field="person"), related, reject)
+            _refuse(
+                ConflictError(
+                    _("This related person is already declared."),
+                    code="duplicate_related_person",
+                    field="person",
+                ),
+                related,
+                reject,
+            )
             continue
         seen.add(key)
         kept.append(related)
@@ -921,7 +1115,13 @@ def related_person_add(
     declared_on: datetime.date | None = None,
 ) -> RelatedPerson:
     """Declare ``person`` as a related person (特定关系人) of ``official``."""
-    related = RelatedPerson(official=official, person=person, relationship=relationship, occupation=occupation, declared_on=declared_on)
+    related = RelatedPerson(
+        official=official,
+        person=person,
+        relationship=relationship,
+        occupation=occupation,
+        declared_on=declared_on,
+    )
     _related_rules(related, official.person_id)
     with transaction.atomic():
         _related_unique([related])
@@ -930,12 +1130,16 @@ def related_person_add(
     return related
 
 
-def related_person_end(*, related: RelatedPerson, actor, end_date: datetime.date | None = None) -> RelatedPerson:
+def related_person_end(
+    *, related: RelatedPerson, actor, end_date: datetime.date | None = None
+) -> RelatedPerson:
     """The relationship ended (divorce, a child's spouse no longer so); kept for history."""
     with transaction.atomic():
         related = RelatedPerson.objects.select_for_update().get(pk=related.pk)
         if related.end_date is not None:
-            raise ServiceError(_("This relationship has already ended."), code="already_ended", field="end_date")
+            raise ServiceError(
+                _("This relationship has already ended."), code="already_ended", field="end_date"
+            )
         before = audit.snapshot(related)
         related.end_date = end_date or clock.today()
         related.save(update_fields=["end_date"])
@@ -955,12 +1159,21 @@ def related_person_upsert(
     """Natural key (official, person, relationship): update the occupation or add it."""
     relationship = _choice(relationship, Relationship, "relationship")
     with transaction.atomic():
-        existing = RelatedPerson.objects.filter(official=official, person=person, relationship=relationship).first()
+        existing = RelatedPerson.objects.filter(
+            official=official, person=person, relationship=relationship
+        ).first()
         if existing is None:
             return related_person_add(
-                official=official, person=person, relationship=relationship, occupation=occupation, declared_on=declared_on, actor=actor
+                official=official,
+                person=person,
+                relationship=relationship,
+                occupation=occupation,
+                declared_on=declared_on,
+                actor=actor,
             ), True
-        return related_person_update(related=existing, occupation=occupation, declared_on=declared_on or UNSET, actor=actor), False
+        return related_person_update(
+            related=existing, occupation=occupation, declared_on=declared_on or UNSET, actor=actor
+        ), False
 
 
 def related_person_update(
@@ -970,18 +1183,25 @@ def related_person_update(
     with transaction.atomic():
         related = RelatedPerson.objects.select_for_update().get(pk=related.pk)
         before = audit.snapshot(related)
-        changes: dict[str, Any] = {"occupation": occupation if occupation is UNSET else (occupation or "").strip(), "declared_on": declared_on}
+        changes: dict[str, Any] = {
+            "occupation": occupation if occupation is UNSET else (occupation or "").strip(),
+            "declared_on": declared_on,
+        }
         changed = _apply(related, changes)
         _save_and_record(related, changed, before, actor=actor, action=Action.RELATED_UPDATE)
     return related
 
 
 # --- enterprise accounts ------------------------------------------------------------------------
-def enterprise_membership_add(*, user, enterprise: Enterprise, actor, is_head: bool = False) -> EnterpriseMembership:
+def enterprise_membership_add(
+    *, user, enterprise: Enterprise, actor, is_head: bool = False
+) -> EnterpriseMembership:
     """Let a login account act for an enterprise (its head or staff)."""
     with transaction.atomic():
         if EnterpriseMembership.objects.filter(user=user, enterprise=enterprise).exists():
-            raise ConflictError(_("This account already acts for this enterprise."), code="duplicate_membership", field="user")
+            raise ConflictError(
+                _("This account already acts for this enterprise."), code="duplicate_membership", field="user"
+            )
         membership = _create(EnterpriseMembership, user=user, enterprise=enterprise, is_head=is_head)
         audit.record_event(actor=actor, action=Action.MEMBERSHIP_CREATE, instance=membership, before=None)
     return membership
@@ -997,14 +1217,18 @@ def enterprise_membership_add(*, user, enterprise: Enterprise, actor, is_head: b
 def _insert(model, rows: list, *, actor, action: str, details: dict | None) -> None:
     if rows:
         model.objects.bulk_create(rows)
-        audit.record_bulk_events(actor=actor, action=action, model=model, pks=[row.pk for row in rows], details=details)
+        audit.record_bulk_events(
+            actor=actor, action=action, model=model, pks=[row.pk for row in rows], details=details
+        )
 
 
 def units_check(units: list[Unit], *, reject: Reject | None = None) -> list[Unit]:
     return _units_unique(_screen(units, _unit_rules, reject), reject)
 
 
-def units_create_bulk(units: list[Unit], *, actor, details: dict | None = None, reject: Reject | None = None) -> list[Unit]:
+def units_create_bulk(
+    units: list[Unit], *, actor, details: dict | None = None, reject: Reject | None = None
+) -> list[Unit]:
     """Create units (parents before, or in an earlier call than, their children)."""
     with transaction.atomic():
         kept = units_check(units, reject=reject)
@@ -1012,12 +1236,18 @@ def units_create_bulk(units: list[Unit], *, actor, details: dict | None = None, 
     return kept
 
 
-def persons_check(persons: list[Person], *, reject: Reject | None = None, today: datetime.date | None = None) -> list[Person]:
+def persons_check(
+    persons: list[Person], *, reject: Reject | None = None, today: datetime.date | None = None
+) -> list[Person]:
     today = today or clock.today()
-    return _persons_unique(_screen(persons, lambda person: _person_rules(person, today=today), reject), reject)
+    return _persons_unique(
+        _screen(persons, lambda person: _person_rules(person, today=today), reject), reject
+    )
 
 
-def persons_create_bulk(persons: list[Person], *, actor, details: dict | None = None, reject: Reject | None = None) -> list[Person]:
+def persons_create_bulk(
+    persons: list[Person], *, actor, details: dict | None = None, reject: Reject | None = None
+) -> list[Person]:
     """Create persons: the ID decides gender, date of birth and the blind index, as in ``person_create``."""
     with transaction.atomic():
         kept = persons_check(persons, reject=reject)
@@ -1066,7 +1296,9 @@ def enterprises_create_bulk(
     return kept
 
 
-def enterprise_links_check(links: list[EnterpriseLink], *, reject: Reject | None = None) -> list[EnterpriseLink]:
+def enterprise_links_check(
+    links: list[EnterpriseLink], *, reject: Reject | None = None
+) -> list[EnterpriseLink]:
     """The link rules, then the share totals per enterprise (stored shares included)."""
     return _check_share_totals(_screen(links, _link_rules, reject), reject)
 
@@ -1080,13 +1312,21 @@ def enterprise_links_create_bulk(
     return kept
 
 
-def related_persons_check(relateds: list[RelatedPerson], *, reject: Reject | None = None) -> list[RelatedPerson]:
+def related_persons_check(
+    relateds: list[RelatedPerson], *, reject: Reject | None = None
+) -> list[RelatedPerson]:
     today = clock.today()
     unknown = {r.official_id for r in relateds if not RelatedPerson.official.is_cached(r)}
-    person_of = dict(Official.objects.filter(pk__in=unknown).values_list("pk", "person_id")) if unknown else {}
+    person_of = (
+        dict(Official.objects.filter(pk__in=unknown).values_list("pk", "person_id")) if unknown else {}
+    )
 
     def rule(related: RelatedPerson) -> None:
-        official_person = related.official.person_id if RelatedPerson.official.is_cached(related) else person_of.get(related.official_id)
+        official_person = (
+            related.official.person_id
+            if RelatedPerson.official.is_cached(related)
+            else person_of.get(related.official_id)
+        )
         _related_rules(related, official_person, today=today)
 
     return _related_unique(_screen(relateds, rule, reject), reject)

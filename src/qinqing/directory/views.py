@@ -84,14 +84,30 @@ def unit_detail(request, pk: int):
     unit = _access(selectors.access_unit, request.user, pk)
     officials = selectors.officials_visible_to(request.user).filter(unit=unit)
     children = selectors.units_visible_to(request.user).filter(parent=unit)
-    return render(request, "directory/unit_detail.html", {"unit": unit, "officials": officials, "children": children})
+    return render(
+        request, "directory/unit_detail.html", {"unit": unit, "officials": officials, "children": children}
+    )
 
 
 def unit_export(request):
     units = selectors.search_units(selectors.units_visible_to(request.user), request.GET.get("q", ""))
-    headers = [_("Unit code"), _("Name"), _("Kind"), _("Organ type (article 2)"), _("Parent unit"), _("Active")]
+    headers = [
+        _("Unit code"),
+        _("Name"),
+        _("Kind"),
+        _("Organ type (article 2)"),
+        _("Parent unit"),
+        _("Active"),
+    ]
     rows = (
-        [u.code, u.name, u.get_kind_display(), u.get_organ_type_display(), u.parent.name if u.parent else "", _yes_no(u.is_active)]
+        [
+            u.code,
+            u.name,
+            u.get_kind_display(),
+            u.get_organ_type_display(),
+            u.parent.name if u.parent else "",
+            _yes_no(u.is_active),
+        ]
         for u in units.iterator(chunk_size=2000)
     )
     return xlsx_response(_("units") + ".xlsx", headers, rows, sheet_title=_("Units"))
@@ -105,26 +121,48 @@ def unit_edit(request, pk: int | None = None):
         units = units.exclude(pk__in=selectors.descendant_unit_ids(unit.pk))
     initial = {}
     if unit is not None:
-        initial = {"code": unit.code, "name": unit.name, "kind": unit.kind, "organ_type": unit.organ_type, "parent": unit.parent, "is_active": unit.is_active}
+        initial = {
+            "code": unit.code,
+            "name": unit.name,
+            "kind": unit.kind,
+            "organ_type": unit.organ_type,
+            "parent": unit.parent,
+            "is_active": unit.is_active,
+        }
     form = UnitForm(request.POST or None, initial=initial, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             if unit is None:
                 unit = services.unit_create(
-                    code=data["code"], name=data["name"], kind=data["kind"], organ_type=data["organ_type"] or None,
-                    parent=data["parent"], is_active=data["is_active"], actor=request.user,
+                    code=data["code"],
+                    name=data["name"],
+                    kind=data["kind"],
+                    organ_type=data["organ_type"] or None,
+                    parent=data["parent"],
+                    is_active=data["is_active"],
+                    actor=request.user,
                 )
             else:
                 unit = services.unit_update(
-                    unit=unit, code=data["code"], name=data["name"], kind=data["kind"], organ_type=data["organ_type"] or None,
-                    parent=data["parent"], is_active=data["is_active"], actor=request.user,
+                    unit=unit,
+                    code=data["code"],
+                    name=data["name"],
+                    kind=data["kind"],
+                    organ_type=data["organ_type"] or None,
+                    parent=data["parent"],
+                    is_active=data["is_active"],
+                    actor=request.user,
                 )
             messages.success(request, _("Unit saved."))
             return redirect("directory:unit_detail", pk=unit.pk)
         except ServiceError as error:
             _show_service_error(form, error)
-    return render(request, "directory/form.html", {"form": form, "object": unit, "title": _("Edit unit") if unit else _("New unit")})
+    return render(
+        request,
+        "directory/form.html",
+        {"form": form, "object": unit, "title": _("Edit unit") if unit else _("New unit")},
+    )
 
 
 # --- officials ----------------------------------------------------------------------------------
@@ -135,12 +173,30 @@ def official_list(request):
 
 
 def official_export(request):
-    officials = selectors.search_officials(selectors.officials_visible_to(request.user), request.GET.get("q", ""))
-    headers = [_("Name"), _("Resident ID number"), _("Mobile phone"), _("Unit"), _("Position"), _("Rank"), _("Leading cadre"), _("Supervising leader"), _("In office")]
+    officials = selectors.search_officials(
+        selectors.officials_visible_to(request.user), request.GET.get("q", "")
+    )
+    headers = [
+        _("Name"),
+        _("Resident ID number"),
+        _("Mobile phone"),
+        _("Unit"),
+        _("Position"),
+        _("Rank"),
+        _("Leading cadre"),
+        _("Supervising leader"),
+        _("In office"),
+    ]
     rows = (
         [
-            o.person.name, o.person.masked_resident_id, mask_phone(o.person.phone) if o.person.phone else "", o.unit.name, o.position,
-            o.get_rank_display(), _yes_no(o.is_leading_cadre), o.supervising_leader.person.name if o.supervising_leader else "",
+            o.person.name,
+            o.person.masked_resident_id,
+            mask_phone(o.person.phone) if o.person.phone else "",
+            o.unit.name,
+            o.position,
+            o.get_rank_display(),
+            _yes_no(o.is_leading_cadre),
+            o.supervising_leader.person.name if o.supervising_leader else "",
             _yes_no(o.is_active),
         ]
         for o in officials.iterator(chunk_size=2000)
@@ -151,7 +207,9 @@ def official_export(request):
 def official_detail(request, pk: int):
     official = _access(selectors.access_official, request.user, pk)
     related = official.related_persons.select_related("person").order_by("end_date", "relationship")
-    related_links = EnterpriseLink.objects.filter(person__in=[r.person_id for r in related]).select_related("enterprise", "person")
+    related_links = EnterpriseLink.objects.filter(person__in=[r.person_id for r in related]).select_related(
+        "enterprise", "person"
+    )
     context = {
         "official": official,
         "person": official.person,
@@ -163,10 +221,13 @@ def official_detail(request, pk: int):
         "can_edit": may_open(request.user, "directory:official_edit"),
         # Links only to what this user may open (issue 20: an official was shown their leader and
         # their related persons as links answering 404).
-        "leader_openable": bool(official.supervising_leader_id) and selectors.officials_visible_to(request.user).filter(
-            pk=official.supervising_leader_id).exists(),
-        "openable_persons": set(selectors.persons_visible_to(request.user).filter(
-            pk__in=[relation.person_id for relation in related]).values_list("pk", flat=True)),
+        "leader_openable": bool(official.supervising_leader_id)
+        and selectors.officials_visible_to(request.user).filter(pk=official.supervising_leader_id).exists(),
+        "openable_persons": set(
+            selectors.persons_visible_to(request.user)
+            .filter(pk__in=[relation.person_id for relation in related])
+            .values_list("pk", flat=True)
+        ),
     }
     return render(request, "directory/official_detail.html", context)
 
@@ -180,24 +241,41 @@ def official_edit(request, pk: int | None = None):
     if official is not None:
         leaders = leaders.exclude(pk=official.pk)
         initial = {
-            "name": official.person.name, "unit": official.unit, "position": official.position, "rank": official.rank,
-            "is_leading_cadre": official.is_leading_cadre, "supervising_leader": official.supervising_leader, "is_active": official.is_active,
+            "name": official.person.name,
+            "unit": official.unit,
+            "position": official.position,
+            "rank": official.rank,
+            "is_leading_cadre": official.is_leading_cadre,
+            "supervising_leader": official.supervising_leader,
+            "is_active": official.is_active,
         }
     form = OfficialForm(request.POST or None, initial=initial, units=units, officials=leaders)
     if official is not None:
         # The stored ID and phone are never echoed into the form; blank means "keep".
-        form.fields["resident_id"].help_text = _("Leave blank to keep the recorded number (%(masked)s).") % {"masked": official.person.masked_resident_id or "—"}
+        form.fields["resident_id"].help_text = _("Leave blank to keep the recorded number (%(masked)s).") % {
+            "masked": official.person.masked_resident_id or "—"
+        }
         form.fields["phone"].help_text = _("Leave blank to keep the recorded number.")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():
                 if official is None:
-                    person = services.person_find_or_create(name=data["name"], resident_id=data["resident_id"], phone=data["phone"], actor=request.user)
+                    person = services.person_find_or_create(
+                        name=data["name"],
+                        resident_id=data["resident_id"],
+                        phone=data["phone"],
+                        actor=request.user,
+                    )
                     official = services.official_create(
-                        person=person, unit=data["unit"], position=data["position"], rank=data["rank"],
-                        is_leading_cadre=data["is_leading_cadre"], supervising_leader=data["supervising_leader"],
-                        start_date=data["effective_date"], actor=request.user,
+                        person=person,
+                        unit=data["unit"],
+                        position=data["position"],
+                        rank=data["rank"],
+                        is_leading_cadre=data["is_leading_cadre"],
+                        supervising_leader=data["supervising_leader"],
+                        start_date=data["effective_date"],
+                        actor=request.user,
                     )
                 else:
                     person_changes = {"name": data["name"]}
@@ -207,9 +285,15 @@ def official_edit(request, pk: int | None = None):
                         person_changes["phone"] = data["phone"]
                     services.person_update(person=official.person, actor=request.user, **person_changes)
                     official = services.official_update(
-                        official=official, unit=data["unit"], position=data["position"], rank=data["rank"],
-                        is_leading_cadre=data["is_leading_cadre"], supervising_leader=data["supervising_leader"],
-                        is_active=data["is_active"], effective_date=data["effective_date"], actor=request.user,
+                        official=official,
+                        unit=data["unit"],
+                        position=data["position"],
+                        rank=data["rank"],
+                        is_leading_cadre=data["is_leading_cadre"],
+                        supervising_leader=data["supervising_leader"],
+                        is_active=data["is_active"],
+                        effective_date=data["effective_date"],
+                        actor=request.user,
                     )
             messages.success(request, _("Official saved."))
             return redirect("directory:official_detail", pk=official.pk)
@@ -217,7 +301,11 @@ def official_edit(request, pk: int | None = None):
             if pk is None:
                 official = None
             _show_service_error(form, error)
-    return render(request, "directory/form.html", {"form": form, "object": official, "title": _("Edit official") if official else _("New official")})
+    return render(
+        request,
+        "directory/form.html",
+        {"form": form, "object": official, "title": _("Edit official") if official else _("New official")},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -228,17 +316,28 @@ def related_person_create(request, pk: int):
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                person = services.person_find_or_create(name=data["name"], resident_id=data["resident_id"], phone=data["phone"], actor=request.user)
+                person = services.person_find_or_create(
+                    name=data["name"],
+                    resident_id=data["resident_id"],
+                    phone=data["phone"],
+                    actor=request.user,
+                )
                 services.related_person_add(
-                    official=official, person=person, relationship=data["relationship"], occupation=data["occupation"],
-                    declared_on=data["declared_on"], actor=request.user,
+                    official=official,
+                    person=person,
+                    relationship=data["relationship"],
+                    occupation=data["occupation"],
+                    declared_on=data["declared_on"],
+                    actor=request.user,
                 )
             messages.success(request, _("Related person added."))
             return redirect("directory:official_detail", pk=official.pk)
         except ServiceError as error:
             _show_service_error(form, error)
     title = _("Add a related person of %(name)s") % {"name": official.person.name}
-    return render(request, "directory/form.html", {"form": form, "object": None, "title": title, "cite": "15"})
+    return render(
+        request, "directory/form.html", {"form": form, "object": None, "title": title, "cite": "15"}
+    )
 
 
 @require_POST
@@ -259,27 +358,50 @@ def related_person_end(request, pk: int):
 def enterprise_list(request):
     query = request.GET.get("q", "")
     enterprises = selectors.search_enterprises(selectors.enterprises_visible_to(request.user), query)
-    return render(request, "directory/enterprise_list.html", {"page": _page(request, enterprises), "q": query})
+    return render(
+        request, "directory/enterprise_list.html", {"page": _page(request, enterprises), "q": query}
+    )
 
 
 def my_enterprises(request):
     enterprises = list(selectors.enterprises_for_user(request.user))
     if len(enterprises) == 1:
         return redirect("directory:enterprise_detail", pk=enterprises[0].pk)
-    return render(request, "directory/enterprise_list.html", {"page": _page(request, enterprises), "q": "", "mine": True})
+    return render(
+        request,
+        "directory/enterprise_list.html",
+        {"page": _page(request, enterprises), "q": "", "mine": True},
+    )
 
 
 def enterprise_export(request):
-    enterprises = selectors.search_enterprises(selectors.enterprises_visible_to(request.user), request.GET.get("q", ""))
+    enterprises = selectors.search_enterprises(
+        selectors.enterprises_visible_to(request.user), request.GET.get("q", "")
+    )
     headers = [
-        _("Unified social credit code"), _("Name"), _("Ownership type"), _("Non-public (article 2)"), _("Key enterprise"),
-        _("Industry"), _("Address"), _("Legal representative / head"), _("Resident ID number"), _("Active"),
+        _("Unified social credit code"),
+        _("Name"),
+        _("Ownership type"),
+        _("Non-public (article 2)"),
+        _("Key enterprise"),
+        _("Industry"),
+        _("Address"),
+        _("Legal representative / head"),
+        _("Resident ID number"),
+        _("Active"),
     ]
     rows = (
         [
-            e.uscc, e.name, e.get_ownership_type_display(), _yes_no(e.is_non_public), _yes_no(e.is_key_enterprise), e.industry, e.address,
+            e.uscc,
+            e.name,
+            e.get_ownership_type_display(),
+            _yes_no(e.is_non_public),
+            _yes_no(e.is_key_enterprise),
+            e.industry,
+            e.address,
             e.legal_representative.name if e.legal_representative else "",
-            e.legal_representative.masked_resident_id if e.legal_representative else "", _yes_no(e.is_active),
+            e.legal_representative.masked_resident_id if e.legal_representative else "",
+            _yes_no(e.is_active),
         ]
         for e in enterprises.iterator(chunk_size=2000)
     )
@@ -288,7 +410,9 @@ def enterprise_export(request):
 
 def enterprise_detail(request, pk: int):
     enterprise = _access(selectors.access_enterprise, request.user, pk)
-    links = list(enterprise.person_links.select_related("person").order_by("end_date", "kind", "-share_percent", "pk"))
+    links = list(
+        enterprise.person_links.select_related("person").order_by("end_date", "kind", "-share_percent", "pk")
+    )
     groups = [
         {"kind": kind, "label": label, "links": [link for link in links if link.kind == kind]}
         for kind, label in LinkKind.choices
@@ -312,7 +436,15 @@ def enterprise_edit(request, pk: int | None = None):
     if enterprise is not None:
         initial = {
             field: getattr(enterprise, field)
-            for field in ("uscc", "name", "ownership_type", "is_key_enterprise", "industry", "address", "is_active")
+            for field in (
+                "uscc",
+                "name",
+                "ownership_type",
+                "is_key_enterprise",
+                "industry",
+                "address",
+                "is_active",
+            )
         }
     form = EnterpriseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -338,10 +470,21 @@ def enterprise_link_create(request, pk: int):
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                person = services.person_find_or_create(name=data["name"], resident_id=data["resident_id"], phone=data["phone"], actor=request.user)
+                person = services.person_find_or_create(
+                    name=data["name"],
+                    resident_id=data["resident_id"],
+                    phone=data["phone"],
+                    actor=request.user,
+                )
                 services.enterprise_link_create(
-                    person=person, enterprise=enterprise, kind=data["kind"], role=data["role"], share_percent=data["share_percent"],
-                    start_date=data["start_date"], source="manual", actor=request.user,
+                    person=person,
+                    enterprise=enterprise,
+                    kind=data["kind"],
+                    role=data["role"],
+                    share_percent=data["share_percent"],
+                    start_date=data["start_date"],
+                    source="manual",
+                    actor=request.user,
                 )
             messages.success(request, _("Link added."))
             return redirect("directory:enterprise_detail", pk=enterprise.pk)
@@ -376,8 +519,12 @@ def _person_context(request, person, revealed_id: str = ""):
         "revealed_id": revealed_id,
         "can_reveal": bool(person.resident_id) and selectors.can_reveal_resident_id(user),
         "official": visible_officials.filter(person=person).first(),
-        "relations": person.related_to_officials.filter(official__in=visible_officials).select_related("official__person", "official__unit"),
-        "links": person.enterprise_links.filter(enterprise__in=visible_enterprises).select_related("enterprise").order_by("end_date", "kind"),
+        "relations": person.related_to_officials.filter(official__in=visible_officials).select_related(
+            "official__person", "official__unit"
+        ),
+        "links": person.enterprise_links.filter(enterprise__in=visible_enterprises)
+        .select_related("enterprise")
+        .order_by("end_date", "kind"),
         "represented": visible_enterprises.filter(legal_representative=person),
     }
 
@@ -391,4 +538,6 @@ def person_detail(request, pk: int):
 def person_reveal_id(request, pk: int):
     person = _access(selectors.access_person, request.user, pk)
     revealed = services.person_reveal_resident_id(person=person, actor=request.user)
-    return render(request, "directory/person_detail.html", _person_context(request, person, revealed_id=revealed))
+    return render(
+        request, "directory/person_detail.html", _person_context(request, person, revealed_id=revealed)
+    )

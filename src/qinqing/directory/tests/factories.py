@@ -28,46 +28,94 @@ def make_resident_id(sequence: int | None = None, birth: str = "19800101") -> st
     return body + resident_id_check_character(body)
 
 
-def make_unit(*, name: str | None = None, parent=None, kind: str | None = None, organ_type: str | None = None, code: str | None = None):
+def make_unit(
+    *,
+    name: str | None = None,
+    parent=None,
+    kind: str | None = None,
+    organ_type: str | None = None,
+    code: str | None = None,
+):
     number = next(_counter)
     kind = kind or (UnitKind.DEPARTMENT if parent is not None else UnitKind.ORGAN)
     if organ_type is None and parent is None:
         organ_type = OrganType.GOVERNMENT
     return services.unit_create(
-        code=code or f"U{number:05d}", name=name or f"单位{number}", kind=kind, organ_type=organ_type, parent=parent, actor=ACTOR
+        code=code or f"U{number:05d}",
+        name=name or f"单位{number}",
+        kind=kind,
+        organ_type=organ_type,
+        parent=parent,
+        actor=ACTOR,
     )
 
 
 def make_person(*, name: str | None = None, resident_id: str | None = None, phone: str = ""):
     return services.person_create(
-        name=name or f"人员{next(_counter)}", resident_id=resident_id if resident_id is not None else make_resident_id(), phone=phone, actor=ACTOR
+        name=name or f"人员{next(_counter)}",
+        resident_id=resident_id if resident_id is not None else make_resident_id(),
+        phone=phone,
+        actor=ACTOR,
     )
 
 
-def make_official(*, unit=None, name: str | None = None, position: str = "科员", user=None, supervising_leader=None, rank: str = Rank.CLERK, **person_fields):
+def make_official(
+    *,
+    unit=None,
+    name: str | None = None,
+    position: str = "科员",
+    user=None,
+    supervising_leader=None,
+    rank: str = Rank.CLERK,
+    **person_fields,
+):
     person = make_person(name=name, **person_fields)
     return services.official_create(
-        person=person, unit=unit or make_unit(), position=position, rank=rank, user=user, supervising_leader=supervising_leader, actor=ACTOR
+        person=person,
+        unit=unit or make_unit(),
+        position=position,
+        rank=rank,
+        user=user,
+        supervising_leader=supervising_leader,
+        actor=ACTOR,
     )
 
 
-def make_enterprise(*, name: str | None = None, ownership_type: str = OwnershipType.PRIVATE, uscc: str | None = None, **fields):
+def make_enterprise(
+    *, name: str | None = None, ownership_type: str = OwnershipType.PRIVATE, uscc: str | None = None, **fields
+):
     return services.enterprise_create(
-        uscc=uscc or make_uscc(), name=name or f"企业{next(_counter)}", ownership_type=ownership_type, actor=ACTOR, **fields
+        uscc=uscc or make_uscc(),
+        name=name or f"企业{next(_counter)}",
+        ownership_type=ownership_type,
+        actor=ACTOR,
+        **fields,
     )
 
 
-def make_link(*, person=None, enterprise=None, kind: str = LinkKind.SHAREHOLDER, share_percent=None, role: str = ""):
+def make_link(
+    *, person=None, enterprise=None, kind: str = LinkKind.SHAREHOLDER, share_percent=None, role: str = ""
+):
     return services.enterprise_link_create(
-        person=person or make_person(), enterprise=enterprise or make_enterprise(), kind=kind, share_percent=share_percent, role=role, actor=ACTOR
+        person=person or make_person(),
+        enterprise=enterprise or make_enterprise(),
+        kind=kind,
+        share_percent=share_percent,
+        role=role,
+        actor=ACTOR,
     )
 
 
 def make_related_person(*, official=None, person=None, relationship: str = Relationship.SPOUSE):
     return services.related_person_add(
-        official=official or make_official(), person=person or make_person(), relationship=relationship, actor=ACTOR
+        official=official or make_official(),
+        person=person or make_person(),
+        relationship=relationship,
+        actor=ACTOR,
     )
 
 
 def make_membership(*, user, enterprise=None, is_head: bool = True):
-    return services.enterprise_membership_add(user=user, enterprise=enterprise or make_enterprise(), is_head=is_head, actor=ACTOR)
+    return services.enterprise_membership_add(
+        user=user, enterprise=enterprise or make_enterprise(), is_head=is_head, actor=ACTOR
+    )

@@ -44,7 +44,12 @@ def test_a_key_without_the_scope_is_refused(client, api_key):
 def test_write_key_creates_an_enterprise(client, api_key):
     _key, raw = api_key("directory:write")
     code = make_uscc()
-    response = client.post(f"{BASE}/enterprises", {"uscc": code, "name": "接口公司", "ownership_type": "private"}, content_type="application/json", **headers(raw))
+    response = client.post(
+        f"{BASE}/enterprises",
+        {"uscc": code, "name": "接口公司", "ownership_type": "private"},
+        content_type="application/json",
+        **headers(raw),
+    )
     assert response.status_code == 201, response.content
     assert Enterprise.objects.get(uscc=code).name == "接口公司"
 
@@ -53,7 +58,12 @@ def test_a_bad_uscc_is_a_400_naming_the_field_and_rule(client, api_key):
     _key, raw = api_key("directory:write")
     code = make_uscc()
     wrong = code[:17] + ("0" if code[17] != "0" else "1")
-    response = client.post(f"{BASE}/enterprises", {"uscc": wrong, "name": "坏码", "ownership_type": "private"}, content_type="application/json", **headers(raw))
+    response = client.post(
+        f"{BASE}/enterprises",
+        {"uscc": wrong, "name": "坏码", "ownership_type": "private"},
+        content_type="application/json",
+        **headers(raw),
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "uscc_check" and body["field"] == "uscc" and body["message"]
@@ -63,13 +73,23 @@ def test_a_bad_uscc_is_a_400_naming_the_field_and_rule(client, api_key):
 def test_a_duplicate_uscc_is_a_409(client, api_key):
     _key, raw = api_key("directory:write")
     existing = make_enterprise()
-    response = client.post(f"{BASE}/enterprises", {"uscc": existing.uscc, "name": "重复", "ownership_type": "private"}, content_type="application/json", **headers(raw))
+    response = client.post(
+        f"{BASE}/enterprises",
+        {"uscc": existing.uscc, "name": "重复", "ownership_type": "private"},
+        content_type="application/json",
+        **headers(raw),
+    )
     assert response.status_code == 409 and response.json()["field"] == "uscc"
 
 
 def test_a_read_key_cannot_create(client, api_key):
     _key, raw = api_key("directory:read")
-    response = client.post(f"{BASE}/enterprises", {"uscc": make_uscc(), "name": "越权", "ownership_type": "private"}, content_type="application/json", **headers(raw))
+    response = client.post(
+        f"{BASE}/enterprises",
+        {"uscc": make_uscc(), "name": "越权", "ownership_type": "private"},
+        content_type="application/json",
+        **headers(raw),
+    )
     assert response.status_code == 403
     assert not Enterprise.objects.exists()
 
@@ -105,6 +125,10 @@ def test_enterprise_session_user_is_refused_by_the_enterprise_api(client, make_u
 def test_session_administrator_creates_an_enterprise(client, make_user):
     client.force_login(make_user(Role.ADMINISTRATOR))
     code = make_uscc()
-    response = client.post(f"{BASE}/enterprises", {"uscc": code, "name": "会话公司", "ownership_type": "private"}, content_type="application/json")
+    response = client.post(
+        f"{BASE}/enterprises",
+        {"uscc": code, "name": "会话公司", "ownership_type": "private"},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     assert Enterprise.objects.filter(uscc=code).exists()

@@ -31,7 +31,10 @@ def test_swapping_in_another_ciphertext_is_found():
 def test_garbled_ciphertext_is_reported_not_crashed_on():
     person = make_person()
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE directory_person SET resident_id = %s WHERE id = %s", ["sm4gcm:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", person.pk])
+        cursor.execute(
+            "UPDATE directory_person SET resident_id = %s WHERE id = %s",
+            ["sm4gcm:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", person.pk],
+        )
     result = audit.verify_chain()
     assert not result.ok
     assert any("cannot be read" in problem for problem in result.problems)

@@ -20,8 +20,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_district_is_valid_coherent_and_fully_audited(make_user):
-    for username, role in (("official", Role.OFFICIAL), ("leader", Role.SUPERVISING_LEADER), ("district", Role.DISTRICT_LEADER),
-                           ("handler", Role.DEPARTMENT_HANDLER), ("enterprise", Role.ENTERPRISE_USER)):
+    for username, role in (
+        ("official", Role.OFFICIAL),
+        ("leader", Role.SUPERVISING_LEADER),
+        ("district", Role.DISTRICT_LEADER),
+        ("handler", Role.DEPARTMENT_HANDLER),
+        ("enterprise", Role.ENTERPRISE_USER),
+    ):
         make_user(role, username=username, full_name={"official": "张伟", "leader": "刘洋"}.get(username, ""))
     call_command("demo", scale=50, seed=3, conflict_share=0.05, verbosity=0)
 
@@ -57,13 +62,18 @@ def test_demo_district_is_valid_coherent_and_fully_audited(make_user):
     # every official starts with the position history official_create gives: one open post
     held = {}
     for position in OfficialPosition.objects.all():
-        held.setdefault(position.official_id, []).append((position.unit_id, position.position, position.rank, position.end_date))
+        held.setdefault(position.official_id, []).append(
+            (position.unit_id, position.position, position.rank, position.end_date)
+        )
     officials = list(Official.objects.all())
     assert held == {o.pk: [(o.unit_id, o.position, o.rank, None)] for o in officials}
     # the chain holds, and every generated row matches the digest its last event recorded
     result = audit.verify_chain()
     assert result.ok, result.problems
-    assert result.records_checked >= Person.objects.count() + len(officials) + len(held) + EnterpriseLink.objects.count()
+    assert (
+        result.records_checked
+        >= Person.objects.count() + len(officials) + len(held) + EnterpriseLink.objects.count()
+    )
 
 
 def test_demo_without_accounts_skips_linking_and_refuses_a_second_run():

@@ -66,13 +66,31 @@ def enterprise_rows():
     bad_check = uscc(3)[:-1] + ("0" if uscc(3)[-1] != "0" else "1")
     return [
         template_headers("enterprises"),
-        ["甲科技有限公司", uscc(1), "私营企业", "是", "信息技术", "示范区一路1号", "张三", resident_id(1)],  # row 2
+        [
+            "甲科技有限公司",
+            uscc(1),
+            "私营企业",
+            "是",
+            "信息技术",
+            "示范区一路1号",
+            "张三",
+            resident_id(1),
+        ],  # row 2
         ["乙便利店", uscc(2, "2"), "individual_business", "否", "", "", "", ""],  # row 3
         ["丙公司", bad_check, "私营企业", "", "", "", "", ""],  # row 4: bad check character
         ["丁公司", uscc(4), "合伙魔法", "", "", "", "", ""],  # row 5: unknown enum
         ["", uscc(5), "私营企业", "", "", "", "", ""],  # row 6: missing name
         ["甲科技有限公司", uscc(1), "私营企业", "是", "", "", "", ""],  # row 7: duplicate of row 2
-        ["戊公司", uscc(6), "private", "", "", "", "李四", resident_id(2, "19801332")],  # row 8: bad birth date
+        [
+            "戊公司",
+            uscc(6),
+            "private",
+            "",
+            "",
+            "",
+            "李四",
+            resident_id(2, "19801332"),
+        ],  # row 8: bad birth date
     ]
 
 
@@ -133,7 +151,10 @@ def test_gbk_csv_and_xlsx_with_english_headers_both_parse(tmp_path):
     rows = [["企业名称", "统一社会信用代码", "所有制类型"], ["中文公司", uscc(11), "外商投资企业"]]
     gbk = import_file("enterprises", write_csv(tmp_path / "gbk.csv", rows, encoding="gbk"), actor=ACTOR)
     assert gbk.imported == 1 and not gbk.rejected
-    english = [["Name", "USCC", "Ownership type", "Key enterprise"], ["English Ltd", uscc(12), "state_owned", "yes"]]
+    english = [
+        ["Name", "USCC", "Ownership type", "Key enterprise"],
+        ["English Ltd", uscc(12), "state_owned", "yes"],
+    ]
     xlsx = import_file("enterprises", write_xlsx(tmp_path / "e.xlsx", english), actor=ACTOR)
     assert xlsx.imported == 1 and not xlsx.rejected
     assert Enterprise.objects.get(uscc=uscc(11)).ownership_type == "foreign_invested"
@@ -177,8 +198,22 @@ def test_officials_resolve_supervisors_after_the_whole_file_whatever_the_order(t
 def test_links_and_relatives_import_through_the_command_with_json_report(tmp_path, capsys):
     _units()
     official_id, spouse_id = resident_id(20, "19750101"), resident_id(21, "19760202")
-    import_file("officials", write_csv(tmp_path / "o.csv", [template_headers("officials"), ["周局长", official_id, "U1", "局长", "正科级", "是", ""]]), actor=ACTOR)
-    import_file("enterprises", write_csv(tmp_path / "e.csv", [template_headers("enterprises"), ["甲公司", uscc(30), "私营企业", "", "", "", "", ""]]), actor=ACTOR)
+    import_file(
+        "officials",
+        write_csv(
+            tmp_path / "o.csv",
+            [template_headers("officials"), ["周局长", official_id, "U1", "局长", "正科级", "是", ""]],
+        ),
+        actor=ACTOR,
+    )
+    import_file(
+        "enterprises",
+        write_csv(
+            tmp_path / "e.csv",
+            [template_headers("enterprises"), ["甲公司", uscc(30), "私营企业", "", "", "", "", ""]],
+        ),
+        actor=ACTOR,
+    )
     relatives = write_csv(tmp_path / "r.csv", [
         template_headers("relatives"),
         [official_id, "吴配偶", spouse_id, "配偶", "公司职员"],
@@ -187,8 +222,19 @@ def test_links_and_relatives_import_through_the_command_with_json_report(tmp_pat
     call_command("import", "relatives", str(relatives), "--json")
     result = json.loads(capsys.readouterr().out)
     assert result == {
-        "imported": 1, "updated": 0, "unchanged": 0, "warnings": [], "ownership_inferred": [],
-        "rejected": [{"row": 3, "field": "official_resident_id", "column": "公职人员身份证号", "error": result["rejected"][0]["error"]}],
+        "imported": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "warnings": [],
+        "ownership_inferred": [],
+        "rejected": [
+            {
+                "row": 3,
+                "field": "official_resident_id",
+                "column": "公职人员身份证号",
+                "error": result["rejected"][0]["error"],
+            }
+        ],
     }
     links = write_csv(tmp_path / "l.csv", [
         template_headers("links"),

@@ -20,7 +20,9 @@ def csv_upload(rows, name="enterprises.csv"):
 
 def test_administrator_imports_a_file_sees_the_report_and_downloads_the_error_report(client, make_user):
     client.force_login(make_user(Role.ADMINISTRATOR))
-    response = client.post(reverse("directory:import"), {"kind": "enterprises", "file": csv_upload(enterprise_rows())})
+    response = client.post(
+        reverse("directory:import"), {"kind": "enterprises", "file": csv_upload(enterprise_rows())}
+    )
     assert response.status_code == 200
     report = response.context["report"]
     assert report.imported == 2 and report.rejected_rows == 5
@@ -36,7 +38,10 @@ def test_administrator_imports_a_file_sees_the_report_and_downloads_the_error_re
 
 def test_dry_run_from_the_page_writes_nothing(client, make_user):
     client.force_login(make_user(Role.ADMINISTRATOR))
-    response = client.post(reverse("directory:import"), {"kind": "enterprises", "file": csv_upload(enterprise_rows()), "dry_run": "on"})
+    response = client.post(
+        reverse("directory:import"),
+        {"kind": "enterprises", "file": csv_upload(enterprise_rows()), "dry_run": "on"},
+    )
     assert response.context["report"].imported == 2
     assert Enterprise.objects.count() == 0
 
@@ -52,7 +57,9 @@ def test_blank_template_downloads_with_its_headers(client, make_user):
 def test_other_roles_are_denied_and_nothing_is_imported(client, make_user, role):
     client.force_login(make_user(role))
     events = AuditEvent.objects.count()
-    response = client.post(reverse("directory:import"), {"kind": "enterprises", "file": csv_upload(enterprise_rows())})
+    response = client.post(
+        reverse("directory:import"), {"kind": "enterprises", "file": csv_upload(enterprise_rows())}
+    )
     assert response.status_code == 403
     assert client.get(reverse("directory:import_template", args=["officials"])).status_code == 403
     assert Enterprise.objects.count() == 0 and AuditEvent.objects.count() == events

@@ -39,11 +39,19 @@ def _english():
 
 
 def positions(official: Official) -> list[tuple]:
-    return list(OfficialPosition.objects.filter(official=official).values_list("unit__code", "position", "rank", "start_date", "end_date"))
+    return list(
+        OfficialPosition.objects.filter(official=official).values_list(
+            "unit__code", "position", "rank", "start_date", "end_date"
+        )
+    )
 
 
 def trail_actions(instance) -> list[str]:
-    return list(AuditEvent.objects.filter(object_type=instance._meta.label, object_id=str(instance.pk)).order_by("seq").values_list("action", flat=True))
+    return list(
+        AuditEvent.objects.filter(object_type=instance._meta.label, object_id=str(instance.pk))
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
 
 
 # --- position history --------------------------------------------------------------------
@@ -99,7 +107,11 @@ def test_an_import_exceeding_100_percent_is_refused_with_the_row_named_and_nothi
     assert [(r.row, r.field) for r in report.rejected] == [(3, "share_percent")]
     assert "110%" in report.rejected[0].error and "100%" in report.rejected[0].error
     shares = EnterpriseLink.objects.filter(enterprise=enterprise, kind="shareholder")
-    assert sorted(shares.values_list("share_percent", flat=True)) == [Decimal("10"), Decimal("30"), Decimal("60")]
+    assert sorted(shares.values_list("share_percent", flat=True)) == [
+        Decimal("10"),
+        Decimal("30"),
+        Decimal("60"),
+    ]
     # row 3's person holds no share; only row 5 (a post) brought them in
     second_person = Person.objects.get(resident_id_index=blind_index(second))
     assert list(second_person.enterprise_links.values_list("kind", flat=True)) == ["executive"]
@@ -127,14 +139,19 @@ def test_a_refused_share_row_leaves_no_person_behind_and_reads_in_chinese(tmp_pa
 def test_a_changed_share_in_a_reimport_is_judged_against_the_stored_shares(tmp_path):
     make_enterprise(uscc=uscc(70))
     holder, other = resident_id(71), resident_id(72)
-    rows = link_rows(["戊股东", holder, uscc(70), "股东", "", "50", "", ""], ["己股东", other, uscc(70), "股东", "", "40", "", ""])
+    rows = link_rows(
+        ["戊股东", holder, uscc(70), "股东", "", "50", "", ""],
+        ["己股东", other, uscc(70), "股东", "", "40", "", ""],
+    )
     assert import_file("links", write_csv(tmp_path / "a.csv", rows), actor=ACTOR).imported == 2
 
     rows[1][5] = "70"  # 70 + 40 = 110
     report = import_file("links", write_csv(tmp_path / "b.csv", rows), actor=ACTOR)
     assert (report.imported, report.updated, report.unchanged) == (0, 0, 1)
     assert [(r.row, r.field) for r in report.rejected] == [(2, "share_percent")]
-    assert EnterpriseLink.objects.get(person__resident_id_index=blind_index(holder)).share_percent == Decimal("50")
+    assert EnterpriseLink.objects.get(person__resident_id_index=blind_index(holder)).share_percent == Decimal(
+        "50"
+    )
 
     rows[1][5] = "60"  # 60 + 40 = 100: allowed, recorded as an update
     report = import_file("links", write_csv(tmp_path / "c.csv", rows), actor=ACTOR)
@@ -149,23 +166,32 @@ def test_the_bulk_share_rule_is_the_services_rule():
     enterprise = make_enterprise()
     make_link(enterprise=enterprise, share_percent=Decimal("70"))
     people = [make_person(), make_person()]
-    links = [EnterpriseLink(person=p, enterprise=enterprise, kind="shareholder", share_percent=Decimal("20")) for p in people]
+    links = [
+        EnterpriseLink(person=p, enterprise=enterprise, kind="shareholder", share_percent=Decimal("20"))
+        for p in people
+    ]
     with pytest.raises(ServiceError) as caught:
         services.enterprise_links_create_bulk(links, actor=ACTOR)
     assert caught.value.code == "share_total" and caught.value.field == "share_percent"
     assert EnterpriseLink.objects.filter(enterprise=enterprise).count() == 1  # nothing half-written
     refused = []
-    kept = services.enterprise_links_create_bulk(links, actor=ACTOR, reject=lambda link, error: refused.append((link, error.code)))
+    kept = services.enterprise_links_create_bulk(
+        links, actor=ACTOR, reject=lambda link, error: refused.append((link, error.code))
+    )
     assert kept == links[:1] and refused == [(links[1], "share_total")]
     # the single-row service refuses the same link for the same reason
     with pytest.raises(ServiceError) as single:
-        services.enterprise_link_create(person=people[1], enterprise=enterprise, kind="shareholder", share_percent="20", actor=ACTOR)
+        services.enterprise_link_create(
+            person=people[1], enterprise=enterprise, kind="shareholder", share_percent="20", actor=ACTOR
+        )
     assert single.value.code == "share_total"
 
 
 def test_import_rows_that_break_a_service_rule_are_refused_on_their_column(tmp_path):
     make_enterprise(uscc=uscc(80))
-    rows = link_rows(["庚员工", resident_id(81), uscc(80), "员工", "会计", "5", "", ""])  # only shareholders hold shares
+    rows = link_rows(
+        ["庚员工", resident_id(81), uscc(80), "员工", "会计", "5", "", ""]
+    )  # only shareholders hold shares
     report = import_file("links", write_csv(tmp_path / "l.csv", rows), actor=ACTOR)
     assert report.imported == 0
     assert [(r.row, r.field) for r in report.rejected] == [(2, "share_percent")]
@@ -179,22 +205,58 @@ def test_service_import_and_demo_record_the_same_action_names(tmp_path):
     # by hand, through the single-row services
     unit = make_unit(code="HAND")
     official = make_official(unit=unit)
-    relative = services.related_person_add(official=official, person=make_person(), relationship="spouse", actor=ACTOR)
+    relative = services.related_person_add(
+        official=official, person=make_person(), relationship="spouse", actor=ACTOR
+    )
     enterprise = make_enterprise()
     make_link(person=relative.person, enterprise=enterprise, share_percent=Decimal("5"))
     # and by import
     head = resident_id(91, "19700101")
-    import_file("officials", write_csv(tmp_path / "o.csv", [template_headers("officials"), ["壬局长", head, "HAND", "局长", "正科级", "是", ""]]), actor=ACTOR)
-    import_file("enterprises", write_csv(tmp_path / "e.csv", [template_headers("enterprises"), ["癸公司", uscc(90), "私营企业", "", "", "", "法人", resident_id(92)]]), actor=ACTOR)
-    import_file("relatives", write_csv(tmp_path / "r.csv", [template_headers("relatives"), [head, "壬配偶", resident_id(93), "配偶", ""]]), actor=ACTOR)
-    import_file("links", write_csv(tmp_path / "l.csv", link_rows(["壬配偶", resident_id(93), uscc(90), "股东", "", "10", "", ""])), actor=ACTOR)
+    import_file(
+        "officials",
+        write_csv(
+            tmp_path / "o.csv",
+            [template_headers("officials"), ["壬局长", head, "HAND", "局长", "正科级", "是", ""]],
+        ),
+        actor=ACTOR,
+    )
+    import_file(
+        "enterprises",
+        write_csv(
+            tmp_path / "e.csv",
+            [
+                template_headers("enterprises"),
+                ["癸公司", uscc(90), "私营企业", "", "", "", "法人", resident_id(92)],
+            ],
+        ),
+        actor=ACTOR,
+    )
+    import_file(
+        "relatives",
+        write_csv(
+            tmp_path / "r.csv", [template_headers("relatives"), [head, "壬配偶", resident_id(93), "配偶", ""]]
+        ),
+        actor=ACTOR,
+    )
+    import_file(
+        "links",
+        write_csv(
+            tmp_path / "l.csv", link_rows(["壬配偶", resident_id(93), uscc(90), "股东", "", "10", "", ""])
+        ),
+        actor=ACTOR,
+    )
 
     by_source: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for object_type, action, details in AuditEvent.objects.filter(object_type__startswith="directory.").values_list("object_type", "action", "details"):
+    for object_type, action, details in AuditEvent.objects.filter(
+        object_type__startswith="directory."
+    ).values_list("object_type", "action", "details"):
         by_source[object_type][(details or {}).get("source", "service")].add(action)
     for model in (Unit, Person, Official, OfficialPosition, Enterprise, EnterpriseLink, RelatedPerson):
         sources = by_source[model._meta.label]
-        creations = {source: {a for a in actions if a.endswith((".create", ".open"))} for source, actions in sources.items()}
+        creations = {
+            source: {a for a in actions if a.endswith((".create", ".open"))}
+            for source, actions in sources.items()
+        }
         expected = {"service", "demo"} | ({"import"} if model is not Unit else set())
         assert expected <= set(creations), (model, creations)
         assert len({frozenset(actions) for actions in creations.values()}) == 1, (model, creations)
@@ -207,7 +269,14 @@ def test_service_import_and_demo_record_the_same_action_names(tmp_path):
 def test_reimported_changes_go_through_the_update_services(tmp_path):
     make_unit(code="U9")
     head = resident_id(95, "19710101")
-    import_file("officials", write_csv(tmp_path / "o.csv", [template_headers("officials"), ["子局长", head, "U9", "局长", "正科级", "是", ""]]), actor=ACTOR)
+    import_file(
+        "officials",
+        write_csv(
+            tmp_path / "o.csv",
+            [template_headers("officials"), ["子局长", head, "U9", "局长", "正科级", "是", ""]],
+        ),
+        actor=ACTOR,
+    )
     relatives = [template_headers("relatives"), [head, "子配偶", resident_id(96), "配偶", "教师"]]
     enterprises = [template_headers("enterprises"), ["丑公司", uscc(97), "私营企业", "", "", "", "", ""]]
     import_file("relatives", write_csv(tmp_path / "r.csv", relatives), actor=ACTOR)
@@ -220,5 +289,8 @@ def test_reimported_changes_go_through_the_update_services(tmp_path):
     related = RelatedPerson.objects.get()
     assert related.occupation == "医生"
     assert trail_actions(related) == [services.Action.RELATED_CREATE, services.Action.RELATED_UPDATE]
-    assert trail_actions(Enterprise.objects.get(uscc=uscc(97))) == [services.Action.ENTERPRISE_CREATE, services.Action.ENTERPRISE_UPDATE]
+    assert trail_actions(Enterprise.objects.get(uscc=uscc(97))) == [
+        services.Action.ENTERPRISE_CREATE,
+        services.Action.ENTERPRISE_UPDATE,
+    ]
     assert audit.verify_chain().ok

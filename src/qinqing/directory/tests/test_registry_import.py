@@ -24,7 +24,17 @@ from qinqing.directory.tests import factories
 
 pytestmark = pytest.mark.django_db
 ACTOR = audit.SystemActor("test")
-HEADERS = ["企业名称", "统一社会信用代码", "法定代表人", "企业类型", "成立日期", "注册资本", "登记机关", "住所", "登记状态"]
+HEADERS = [
+    "企业名称",
+    "统一社会信用代码",
+    "法定代表人",
+    "企业类型",
+    "成立日期",
+    "注册资本",
+    "登记机关",
+    "住所",
+    "登记状态",
+]
 _bodies = itertools.count(52_000_001)
 
 
@@ -50,7 +60,17 @@ def write_xlsx(path, rows):
 
 
 def registry_row(name, code, representative, kind, status="存续（在营、开业、在册）"):
-    return [name, code, representative, kind, "2015-06-18", "500万元人民币", "杭州市西湖区市场监督管理局", "西湖区文三路90号", status]
+    return [
+        name,
+        code,
+        representative,
+        kind,
+        "2015-06-18",
+        "500万元人民币",
+        "杭州市西湖区市场监督管理局",
+        "西湖区文三路90号",
+        status,
+    ]
 
 
 @pytest.fixture
@@ -72,21 +92,32 @@ def codes():
 
 
 def registry_file(tmp_path, codes):
-    return write_xlsx(tmp_path / "企业信用信息公示.xlsx", [
-        HEADERS,
-        registry_row("杭州甲科技有限公司", codes["private"], "张三", "有限责任公司（自然人投资或控股）"),  # row 2
-        registry_row("杭州乙股份有限公司", codes["listed"], "李四", "股份有限公司（上市、国有控股）"),
-        registry_row("西湖丙商行", codes["sole"], "王五", "个人独资企业"),
-        registry_row("杭州丁投资合伙企业（有限合伙）", codes["partnership"], "赵六", "有限合伙企业"),
-        registry_row("杭州戊厂", codes["whole_people"], "钱七", "全民所有制"),
-        registry_row("西湖己服装厂", codes["collective"], "孙八", "集体所有制"),
-        registry_row("杭州庚贸易有限公司", codes["foreign"], "周九", "有限责任公司（外商投资、非独资）"),
-        registry_row("杭州辛电子有限公司", codes["hk"], "吴十", "有限责任公司（台港澳法人独资）"),
-        registry_row("西湖区小王便利店", codes["individual"], "王小二", ""),  # row 10: 个体 from the USCC
-        registry_row("西湖区茶农专业合作社", codes["cooperative"], "陈茶", ""),  # row 11: 93 = 农民专业合作社
-        registry_row("滨江壬科技有限公司", codes["outside"], "郑壬", "有限责任公司（自然人独资）"),  # row 12: 330108
-        registry_row("杭州癸实业有限公司", codes["unknown"], "冯癸", "有限责任公司（非自然人投资或控股的法人独资）"),  # row 13
-    ])
+    return write_xlsx(
+        tmp_path / "企业信用信息公示.xlsx",
+        [
+            HEADERS,
+            registry_row(
+                "杭州甲科技有限公司", codes["private"], "张三", "有限责任公司（自然人投资或控股）"
+            ),  # row 2
+            registry_row("杭州乙股份有限公司", codes["listed"], "李四", "股份有限公司（上市、国有控股）"),
+            registry_row("西湖丙商行", codes["sole"], "王五", "个人独资企业"),
+            registry_row("杭州丁投资合伙企业（有限合伙）", codes["partnership"], "赵六", "有限合伙企业"),
+            registry_row("杭州戊厂", codes["whole_people"], "钱七", "全民所有制"),
+            registry_row("西湖己服装厂", codes["collective"], "孙八", "集体所有制"),
+            registry_row("杭州庚贸易有限公司", codes["foreign"], "周九", "有限责任公司（外商投资、非独资）"),
+            registry_row("杭州辛电子有限公司", codes["hk"], "吴十", "有限责任公司（台港澳法人独资）"),
+            registry_row("西湖区小王便利店", codes["individual"], "王小二", ""),  # row 10: 个体 from the USCC
+            registry_row(
+                "西湖区茶农专业合作社", codes["cooperative"], "陈茶", ""
+            ),  # row 11: 93 = 农民专业合作社
+            registry_row(
+                "滨江壬科技有限公司", codes["outside"], "郑壬", "有限责任公司（自然人独资）"
+            ),  # row 12: 330108
+            registry_row(
+                "杭州癸实业有限公司", codes["unknown"], "冯癸", "有限责任公司（非自然人投资或控股的法人独资）"
+            ),  # row 13
+        ],
+    )
 
 
 def test_a_registry_export_imports_with_ownership_inferred_and_the_rule_shown(tmp_path, codes, settings):
@@ -122,7 +153,11 @@ def test_a_registry_export_imports_with_ownership_inferred_and_the_rule_shown(tm
     assert warning.row == 12 and "330108" in warning.error and "330106" in warning.error
     # Representatives by name alone: persons without identity.
     representative = Enterprise.objects.get(uscc=codes["private"]).legal_representative
-    assert representative.name == "张三" and representative.resident_id == "" and representative.resident_id_index == ""
+    assert (
+        representative.name == "张三"
+        and representative.resident_id == ""
+        and representative.resident_id_index == ""
+    )
     assert audit.verify_chain().ok
 
 
@@ -137,8 +172,14 @@ def test_reimporting_the_registry_export_changes_nothing(tmp_path, codes):
 
 def test_a_representative_named_alone_gains_an_identity_when_the_number_arrives(tmp_path, codes):
     code = codes["private"]
-    import_file("enterprises", write_xlsx(tmp_path / "a.xlsx", [HEADERS, registry_row("杭州甲科技有限公司", code, "张三", "有限责任公司（自然人投资或控股）")]),
-                actor=ACTOR)
+    import_file(
+        "enterprises",
+        write_xlsx(
+            tmp_path / "a.xlsx",
+            [HEADERS, registry_row("杭州甲科技有限公司", code, "张三", "有限责任公司（自然人投资或控股）")],
+        ),
+        actor=ACTOR,
+    )
     nameless = Enterprise.objects.get(uscc=code).legal_representative
     later = write_xlsx(tmp_path / "b.xlsx", [
         ["企业名称", "统一社会信用代码", "法定代表人", "法定代表人身份证号", "企业类型"],
@@ -155,7 +196,13 @@ def test_a_representative_named_alone_gains_an_identity_when_the_number_arrives(
 def test_a_number_already_held_by_someone_links_the_enterprise_to_that_person(tmp_path, codes):
     known = factories.make_person(name="张三", resident_id=resident_id(2))
     code = codes["private"]
-    import_file("enterprises", write_xlsx(tmp_path / "a.xlsx", [HEADERS, registry_row("杭州甲科技有限公司", code, "张三", "个人独资企业")]), actor=ACTOR)
+    import_file(
+        "enterprises",
+        write_xlsx(
+            tmp_path / "a.xlsx", [HEADERS, registry_row("杭州甲科技有限公司", code, "张三", "个人独资企业")]
+        ),
+        actor=ACTOR,
+    )
     later = write_xlsx(tmp_path / "b.xlsx", [
         ["企业名称", "统一社会信用代码", "法定代表人", "法定代表人身份证号", "企业类型"],
         ["杭州甲科技有限公司", code, "张三", resident_id(2), "个人独资企业"],
@@ -189,7 +236,11 @@ def test_rows_are_streamed_and_written_batch_by_batch(monkeypatch):
         for number in range(2, 2 + 160):
             if number in (60, 160):
                 seen_in_database.append(Enterprise.objects.count())
-            yield Row(number=number, values={"name": f"企业{number}", "uscc": registry_uscc(), "enterprise_type": "个人独资企业"}, original={})
+            yield Row(
+                number=number,
+                values={"name": f"企业{number}", "uscc": registry_uscc(), "enterprise_type": "个人独资企业"},
+                original={},
+            )
 
     progress: list[int] = []
     report = import_rows("enterprises", rows(), actor=ACTOR, progress=progress.append)
@@ -207,8 +258,14 @@ def test_a_relative_who_heads_an_imported_enterprise_comes_onto_the_screening_wa
     spouse = factories.make_person(name="吴敏", resident_id=resident_id(3))
     factories.make_related_person(official=official, person=spouse)
     code = codes["private"]
-    import_file("enterprises", write_xlsx(tmp_path / "a.xlsx", [HEADERS, registry_row("杭州甲科技有限公司", code, "吴敏", "有限责任公司（自然人投资或控股）")]),
-                actor=ACTOR)
+    import_file(
+        "enterprises",
+        write_xlsx(
+            tmp_path / "a.xlsx",
+            [HEADERS, registry_row("杭州甲科技有限公司", code, "吴敏", "有限责任公司（自然人投资或控股）")],
+        ),
+        actor=ACTOR,
+    )
     enterprise = Enterprise.objects.get(uscc=code)
     assert not ScreeningWatch.objects.filter(enterprise=enterprise).exists()
     later = write_xlsx(tmp_path / "b.xlsx", [

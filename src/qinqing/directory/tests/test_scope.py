@@ -43,7 +43,9 @@ def test_forbidden_and_missing_officials_answer_alike(make_user):
     assert forbidden.value.as_dict() == missing.value.as_dict()
 
 
-@pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.DISCIPLINE_INSPECTOR, Role.DISTRICT_LEADER, Role.SUPERVISING_LEADER])
+@pytest.mark.parametrize(
+    "role", [Role.ADMINISTRATOR, Role.DISCIPLINE_INSPECTOR, Role.DISTRICT_LEADER, Role.SUPERVISING_LEADER]
+)
 def test_overseeing_roles_see_every_official(make_user, role):
     officials = {make_official(), make_official()}
     assert officials <= set(selectors.officials_visible_to(make_user(role)))

@@ -46,7 +46,9 @@ def events(action: str) -> int:
 # --- persons ------------------------------------------------------------------------------
 def test_person_resident_id_is_encrypted_indexed_and_tells_gender_and_birth_date():
     number = make_resident_id(sequence=13, birth="19850612")  # digit 17 = 3: male
-    person = services.person_create(name="张三", resident_id=number.lower(), phone="138 0013 8000", actor=ACTOR)
+    person = services.person_create(
+        name="张三", resident_id=number.lower(), phone="138 0013 8000", actor=ACTOR
+    )
     person.refresh_from_db()
     assert person.resident_id == number
     assert person.resident_id_index == blind_index(number)
@@ -82,10 +84,14 @@ def test_the_same_resident_id_cannot_be_recorded_twice():
 
 def test_get_or_create_by_resident_id_finds_the_one_person_and_records_nothing_when_unchanged():
     number = make_resident_id()
-    first, created = services.person_get_or_create_by_resident_id(name="赵六", resident_id=number, actor=ACTOR)
+    first, created = services.person_get_or_create_by_resident_id(
+        name="赵六", resident_id=number, actor=ACTOR
+    )
     assert created
     before = AuditEvent.objects.count()
-    again, created_again = services.person_get_or_create_by_resident_id(name="赵六", resident_id=number, actor=ACTOR)
+    again, created_again = services.person_get_or_create_by_resident_id(
+        name="赵六", resident_id=number, actor=ACTOR
+    )
     assert not created_again and again.pk == first.pk
     assert AuditEvent.objects.count() == before
     renamed, _ = services.person_get_or_create_by_resident_id(name="赵六六", resident_id=number, actor=ACTOR)
@@ -96,7 +102,9 @@ def test_get_or_create_by_resident_id_finds_the_one_person_and_records_nothing_w
 # --- units ----------------------------------------------------------------------------------
 def test_a_department_inherits_its_organs_type():
     organ = make_unit(organ_type=OrganType.PEOPLES_CONGRESS)
-    department = services.unit_create(code="D1", name="办公室", kind=UnitKind.DEPARTMENT, parent=organ, actor=ACTOR)
+    department = services.unit_create(
+        code="D1", name="办公室", kind=UnitKind.DEPARTMENT, parent=organ, actor=ACTOR
+    )
     assert department.organ_type == OrganType.PEOPLES_CONGRESS
 
 
@@ -130,11 +138,17 @@ def test_new_official_opens_a_position_and_a_transfer_closes_it():
     official = make_official(unit=first_unit, position="科员")
     assert official.positions.count() == 1
     transfer_day = datetime.date(2030, 3, 1)
-    services.official_update(official=official, unit=second_unit, position="副科长", effective_date=transfer_day, actor=ACTOR)
+    services.official_update(
+        official=official, unit=second_unit, position="副科长", effective_date=transfer_day, actor=ACTOR
+    )
     positions = list(OfficialPosition.objects.filter(official=official).order_by("pk"))
     assert len(positions) == 2
     assert positions[0].unit == first_unit and positions[0].end_date == transfer_day
-    assert positions[1].unit == second_unit and positions[1].position == "副科长" and positions[1].end_date is None
+    assert (
+        positions[1].unit == second_unit
+        and positions[1].position == "副科长"
+        and positions[1].end_date is None
+    )
 
 
 def test_changing_only_the_leading_cadre_flag_keeps_the_position_open():
@@ -154,13 +168,19 @@ def test_an_official_cannot_supervise_themselves():
 def test_official_upsert_is_idempotent_and_follows_a_transfer():
     unit, other_unit = make_unit(), make_unit()
     number = make_resident_id()
-    official, created = services.official_upsert(resident_id=number, name="钱七", unit=unit, position="科员", actor=ACTOR)
+    official, created = services.official_upsert(
+        resident_id=number, name="钱七", unit=unit, position="科员", actor=ACTOR
+    )
     assert created
     count = AuditEvent.objects.count()
-    again, created_again = services.official_upsert(resident_id=number, name="钱七", unit=unit, position="科员", actor=ACTOR)
+    again, created_again = services.official_upsert(
+        resident_id=number, name="钱七", unit=unit, position="科员", actor=ACTOR
+    )
     assert not created_again and again.pk == official.pk
     assert AuditEvent.objects.count() == count, "an unchanged row records no event"
-    moved, _ = services.official_upsert(resident_id=number, name="钱七", unit=other_unit, position="科员", actor=ACTOR)
+    moved, _ = services.official_upsert(
+        resident_id=number, name="钱七", unit=other_unit, position="科员", actor=ACTOR
+    )
     assert moved.unit == other_unit
     assert Person.objects.count() == 1
     assert moved.positions.count() == 2
@@ -171,7 +191,9 @@ def test_a_wrong_uscc_check_character_names_the_field_and_rule():
     code = make_uscc()
     wrong = code[:17] + ("0" if code[17] != "0" else "1")
     with pytest.raises(ServiceError) as caught:
-        services.enterprise_create(uscc=wrong, name="坏码公司", ownership_type=OwnershipType.PRIVATE, actor=ACTOR)
+        services.enterprise_create(
+            uscc=wrong, name="坏码公司", ownership_type=OwnershipType.PRIVATE, actor=ACTOR
+        )
     assert caught.value.field == "uscc"
     assert caught.value.code == "uscc_check"
     assert "check" in caught.value.text().lower()
@@ -188,13 +210,19 @@ def test_a_duplicate_uscc_is_a_conflict():
 
 def test_enterprise_upsert_updates_never_duplicates_and_unchanged_records_nothing():
     code = make_uscc()
-    enterprise, created = services.enterprise_upsert(uscc=code, name="甲公司", ownership_type=OwnershipType.PRIVATE, industry="制造", actor=ACTOR)
+    enterprise, created = services.enterprise_upsert(
+        uscc=code, name="甲公司", ownership_type=OwnershipType.PRIVATE, industry="制造", actor=ACTOR
+    )
     assert created
     count = AuditEvent.objects.count()
-    same, created_again = services.enterprise_upsert(uscc=code, name="甲公司", ownership_type=OwnershipType.PRIVATE, industry="制造", actor=ACTOR)
+    same, created_again = services.enterprise_upsert(
+        uscc=code, name="甲公司", ownership_type=OwnershipType.PRIVATE, industry="制造", actor=ACTOR
+    )
     assert not created_again and same.pk == enterprise.pk
     assert AuditEvent.objects.count() == count
-    renamed, _ = services.enterprise_upsert(uscc=code, name="甲有限公司", ownership_type=OwnershipType.PRIVATE, actor=ACTOR)
+    renamed, _ = services.enterprise_upsert(
+        uscc=code, name="甲有限公司", ownership_type=OwnershipType.PRIVATE, actor=ACTOR
+    )
     assert renamed.name == "甲有限公司" and renamed.industry == "制造"
     assert Enterprise.objects.count() == 1
 
@@ -236,17 +264,25 @@ def test_one_person_can_be_spouse_shareholder_and_executive():
 def test_an_official_cannot_be_their_own_related_person():
     official = make_official()
     with pytest.raises(ServiceError) as caught:
-        services.related_person_add(official=official, person=official.person, relationship="spouse", actor=ACTOR)
+        services.related_person_add(
+            official=official, person=official.person, relationship="spouse", actor=ACTOR
+        )
     assert caught.value.field == "person"
 
 
 def test_link_and_related_person_upserts_are_idempotent():
     official, person, enterprise = make_official(), make_person(), make_enterprise()
     services.related_person_upsert(official=official, person=person, relationship="child", actor=ACTOR)
-    services.enterprise_link_upsert(person=person, enterprise=enterprise, kind="shareholder", share_percent="10", actor=ACTOR)
+    services.enterprise_link_upsert(
+        person=person, enterprise=enterprise, kind="shareholder", share_percent="10", actor=ACTOR
+    )
     count = AuditEvent.objects.count()
-    _, created_relation = services.related_person_upsert(official=official, person=person, relationship="child", actor=ACTOR)
-    _, created_link = services.enterprise_link_upsert(person=person, enterprise=enterprise, kind="shareholder", share_percent="10.000", actor=ACTOR)
+    _, created_relation = services.related_person_upsert(
+        official=official, person=person, relationship="child", actor=ACTOR
+    )
+    _, created_link = services.enterprise_link_upsert(
+        person=person, enterprise=enterprise, kind="shareholder", share_percent="10.000", actor=ACTOR
+    )
     assert not created_relation and not created_link
     assert AuditEvent.objects.count() == count
 
@@ -255,7 +291,9 @@ def test_audit_chain_verifies_after_every_kind_of_directory_write():
     official = make_official()
     services.official_update(official=official, unit=make_unit(), actor=ACTOR)
     person = make_person()
-    related = services.related_person_add(official=official, person=person, relationship="spouse", actor=ACTOR)
+    related = services.related_person_add(
+        official=official, person=person, relationship="spouse", actor=ACTOR
+    )
     services.related_person_end(related=related, actor=ACTOR)
     enterprise = make_enterprise()
     link = make_link(person=person, enterprise=enterprise, share_percent="12.5")

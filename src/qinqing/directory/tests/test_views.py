@@ -31,7 +31,8 @@ def logged_in(client, make_user, *roles):
 
 
 @pytest.mark.parametrize(
-    "url_name", ["directory:index", "directory:unit_tree", "directory:official_list", "directory:enterprise_list"]
+    "url_name",
+    ["directory:index", "directory:unit_tree", "directory:official_list", "directory:enterprise_list"],
 )
 def test_directory_pages_open_for_an_administrator(client, make_user, url_name):
     logged_in(client, make_user, Role.ADMINISTRATOR)
@@ -39,7 +40,14 @@ def test_directory_pages_open_for_an_administrator(client, make_user, url_name):
 
 
 @pytest.mark.parametrize(
-    "url_name", ["directory:index", "directory:unit_tree", "directory:official_list", "directory:enterprise_list", "directory:official_export"]
+    "url_name",
+    [
+        "directory:index",
+        "directory:unit_tree",
+        "directory:official_list",
+        "directory:enterprise_list",
+        "directory:official_export",
+    ],
 )
 def test_an_auditor_is_denied_the_directory(client, make_user, url_name):
     logged_in(client, make_user, Role.AUDITOR)
@@ -61,7 +69,10 @@ def test_lists_and_detail_pages_mask_resident_ids_and_phones(client, make_user):
         html = client.get(url).content.decode()
         assert number not in html and "13812345678" not in html
         assert official.person.masked_resident_id in html
-    assert 'data-testid="audit-trail"' in client.get(reverse("directory:official_detail", args=[official.pk])).content.decode()
+    assert (
+        'data-testid="audit-trail"'
+        in client.get(reverse("directory:official_detail", args=[official.pk])).content.decode()
+    )
 
 
 def test_discipline_inspector_reveals_a_full_id_and_the_look_is_recorded(client, make_user):
@@ -99,7 +110,9 @@ def test_enterprise_user_sees_own_enterprise_and_gets_404_for_another(client, ma
     user = logged_in(client, make_user, Role.ENTERPRISE_USER)
     own, other = make_enterprise(name="自家公司"), make_enterprise(name="别家公司")
     make_membership(user=user, enterprise=own)
-    assert client.get(reverse("directory:my_enterprises")).url == reverse("directory:enterprise_detail", args=[own.pk])
+    assert client.get(reverse("directory:my_enterprises")).url == reverse(
+        "directory:enterprise_detail", args=[own.pk]
+    )
     page = client.get(reverse("directory:enterprise_detail", args=[own.pk]))
     assert page.status_code == 200 and 'data-testid="audit-trail"' in page.content.decode()
     assert client.get(reverse("directory:enterprise_detail", args=[other.pk])).status_code == 404
@@ -139,24 +152,39 @@ def test_enterprise_export_lists_only_what_the_enterprise_user_may_see(client, m
     make_enterprise()
     make_membership(user=user, enterprise=own)
     response = client.get(reverse("directory:enterprise_export"))
-    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(
+            values_only=True
+        )
+    )
     assert [row[0] for row in rows[1:]] == [own.uscc]
 
 
 def test_administrator_creates_an_enterprise_through_the_form(client, make_user):
     logged_in(client, make_user, Role.ADMINISTRATOR)
     code = make_uscc()
-    response = client.post(reverse("directory:enterprise_create"), {"uscc": code, "name": "新公司", "ownership_type": "private", "is_active": "on"})
+    response = client.post(
+        reverse("directory:enterprise_create"),
+        {"uscc": code, "name": "新公司", "ownership_type": "private", "is_active": "on"},
+    )
     enterprise = Enterprise.objects.get(uscc=code)
-    assert response.status_code == 302 and response.url == reverse("directory:enterprise_detail", args=[enterprise.pk])
-    assert AuditEvent.objects.filter(action="directory.enterprise.create", object_id=str(enterprise.pk)).exists()
+    assert response.status_code == 302 and response.url == reverse(
+        "directory:enterprise_detail", args=[enterprise.pk]
+    )
+    assert AuditEvent.objects.filter(
+        action="directory.enterprise.create", object_id=str(enterprise.pk)
+    ).exists()
 
 
 def test_a_bad_uscc_in_the_form_is_shown_next_to_the_field_and_values_are_kept(client, make_user):
     logged_in(client, make_user, Role.ADMINISTRATOR)
     code = make_uscc()
     wrong = code[:17] + ("0" if code[17] != "0" else "1")
-    response = client.post(reverse("directory:enterprise_create"), {"uscc": wrong, "name": "坏码公司", "ownership_type": "private"}, **ENGLISH)
+    response = client.post(
+        reverse("directory:enterprise_create"),
+        {"uscc": wrong, "name": "坏码公司", "ownership_type": "private"},
+        **ENGLISH,
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="error-uscc"' in html and "check" in html.lower()
@@ -166,7 +194,10 @@ def test_a_bad_uscc_in_the_form_is_shown_next_to_the_field_and_values_are_kept(c
 
 def test_a_non_administrator_cannot_create_an_enterprise(client, make_user):
     logged_in(client, make_user, Role.DISCIPLINE_INSPECTOR)
-    response = client.post(reverse("directory:enterprise_create"), {"uscc": make_uscc(), "name": "越权公司", "ownership_type": "private"})
+    response = client.post(
+        reverse("directory:enterprise_create"),
+        {"uscc": make_uscc(), "name": "越权公司", "ownership_type": "private"},
+    )
     assert response.status_code == 403
     assert not Enterprise.objects.exists()
 
@@ -177,7 +208,15 @@ def test_administrator_creates_an_official_with_a_new_person(client, make_user):
     number = make_resident_id()
     response = client.post(
         reverse("directory:official_create"),
-        {"name": "孙八", "resident_id": number, "phone": "", "unit": unit.pk, "position": "科员", "rank": "clerk", "is_active": "on"},
+        {
+            "name": "孙八",
+            "resident_id": number,
+            "phone": "",
+            "unit": unit.pk,
+            "position": "科员",
+            "rank": "clerk",
+            "is_active": "on",
+        },
     )
     official = Official.objects.get(person__name="孙八")
     assert response.status_code == 302
@@ -189,7 +228,13 @@ def test_a_bad_resident_id_in_the_official_form_leaves_nothing_behind(client, ma
     unit = make_unit()
     response = client.post(
         reverse("directory:official_create"),
-        {"name": "周九", "resident_id": "11010119900101001", "unit": unit.pk, "position": "科员", "rank": "clerk"},
+        {
+            "name": "周九",
+            "resident_id": "11010119900101001",
+            "unit": unit.pk,
+            "position": "科员",
+            "rank": "clerk",
+        },
     )
     assert response.status_code == 200
     assert 'data-testid="error-resident_id"' in response.content.decode()
@@ -199,7 +244,16 @@ def test_a_bad_resident_id_in_the_official_form_leaves_nothing_behind(client, ma
 def test_an_official_cannot_create_officials(client, make_user):
     logged_in(client, make_user, Role.OFFICIAL)
     unit = make_unit()
-    response = client.post(reverse("directory:official_create"), {"name": "吴十", "resident_id": make_resident_id(), "unit": unit.pk, "position": "科员", "rank": "clerk"})
+    response = client.post(
+        reverse("directory:official_create"),
+        {
+            "name": "吴十",
+            "resident_id": make_resident_id(),
+            "unit": unit.pk,
+            "position": "科员",
+            "rank": "clerk",
+        },
+    )
     assert response.status_code == 403
     assert not Person.objects.exists()
 
@@ -208,7 +262,16 @@ def test_unit_form_refuses_a_cycle_naming_the_parent(client, make_user):
     logged_in(client, make_user, Role.ADMINISTRATOR)
     top = make_unit()
     below = make_unit(parent=top)
-    response = client.post(reverse("directory:unit_edit", args=[top.pk]), {"code": top.code, "name": top.name, "kind": "organ", "organ_type": top.organ_type, "parent": below.pk})
+    response = client.post(
+        reverse("directory:unit_edit", args=[top.pk]),
+        {
+            "code": top.code,
+            "name": top.name,
+            "kind": "organ",
+            "organ_type": top.organ_type,
+            "parent": below.pk,
+        },
+    )
     # The form offers no sub-unit as parent, so the choice itself is refused.
     assert response.status_code == 200 and 'data-testid="error-parent"' in response.content.decode()
     top.refresh_from_db()
@@ -218,13 +281,19 @@ def test_unit_form_refuses_a_cycle_naming_the_parent(client, make_user):
 def test_administrator_adds_and_ends_a_link_and_a_related_person(client, make_user):
     logged_in(client, make_user, Role.ADMINISTRATOR)
     enterprise, official = make_enterprise(), make_official()
-    response = client.post(reverse("directory:enterprise_link_create", args=[enterprise.pk]), {"name": "高管甲", "kind": "executive", "role": "总经理"})
+    response = client.post(
+        reverse("directory:enterprise_link_create", args=[enterprise.pk]),
+        {"name": "高管甲", "kind": "executive", "role": "总经理"},
+    )
     assert response.status_code == 302
     link = EnterpriseLink.objects.get(enterprise=enterprise)
     client.post(reverse("directory:enterprise_link_end", args=[link.pk]))
     link.refresh_from_db()
     assert link.end_date is not None
-    response = client.post(reverse("directory:related_person_create", args=[official.pk]), {"name": "配偶乙", "relationship": "spouse"})
+    response = client.post(
+        reverse("directory:related_person_create", args=[official.pk]),
+        {"name": "配偶乙", "relationship": "spouse"},
+    )
     assert response.status_code == 302
     related = RelatedPerson.objects.get(official=official)
     client.post(reverse("directory:related_person_end", args=[related.pk]))

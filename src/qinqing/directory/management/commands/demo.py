@@ -15,9 +15,19 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=int, default=200, help="number of enterprises (officials ≈ 5%%, at least 3 per unit)")
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=200,
+            help="number of enterprises (officials ≈ 5%%, at least 3 per unit)",
+        )
         parser.add_argument("--seed", type=int, default=None, help="random seed for a reproducible district")
-        parser.add_argument("--conflict-share", type=float, default=0.03, help="share of officials given a conflict of interest (default 0.03)")
+        parser.add_argument(
+            "--conflict-share",
+            type=float,
+            default=0.03,
+            help="share of officials given a conflict of interest (default 0.03)",
+        )
 
     def handle(self, *args, scale, seed=None, conflict_share=0.03, **options):
         verbosity = options.get("verbosity", 1)

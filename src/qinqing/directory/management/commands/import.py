@@ -27,7 +27,11 @@ class Command(BaseCommand):
 
         parser.add_argument("kind", choices=(*KINDS, *sorted(IMPORTERS)))
         parser.add_argument("file")
-        parser.add_argument("--json", action="store_true", help='print {"imported", "updated", "unchanged", "rejected": [{row, field, error}]}')
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help='print {"imported", "updated", "unchanged", "rejected": [{row, field, error}]}',
+        )
         parser.add_argument("--dry-run", action="store_true", help="validate and report only; change nothing")
 
     def handle(self, *args, kind, file, **options):
@@ -47,12 +51,23 @@ class Command(BaseCommand):
 
             from qinqing.core.tabular import IMPORTERS
 
-            if kind in IMPORTERS:  # another app's kind (core.tabular.register_importer), e.g. integrity's listings
-                report = import_string(IMPORTERS[kind])(file, actor=audit.SystemActor("import"), dry_run=options["dry_run"],
-                                                        progress_factory=progress_factory)
+            if (
+                kind in IMPORTERS
+            ):  # another app's kind (core.tabular.register_importer), e.g. integrity's listings
+                report = import_string(IMPORTERS[kind])(
+                    file,
+                    actor=audit.SystemActor("import"),
+                    dry_run=options["dry_run"],
+                    progress_factory=progress_factory,
+                )
             else:
-                report = import_file(kind, file, actor=audit.SystemActor("import"), dry_run=options["dry_run"],
-                                     progress_factory=progress_factory)
+                report = import_file(
+                    kind,
+                    file,
+                    actor=audit.SystemActor("import"),
+                    dry_run=options["dry_run"],
+                    progress_factory=progress_factory,
+                )
         except FileNotFoundError as error:
             raise CommandError(f"no such file: {file}") from error
         except ServiceError as error:
@@ -65,12 +80,17 @@ class Command(BaseCommand):
             return
         prefix = "dry run (nothing written): " if options["dry_run"] else ""
         self.stdout.write(
-            f"{prefix}{kind}: {report.imported} imported, {report.updated} updated, {report.unchanged} unchanged, "
+            f"{prefix}{kind}: {report.imported} imported, {report.updated} updated, "
+            f"{report.unchanged} unchanged, "
             f"{report.rejected_rows} rows rejected"
         )
         for rule, rows in getattr(report, "inferred", {}).items():
             self.stdout.write(f"  ownership inferred for {rows} rows: {rule}")
         for warning in getattr(report, "warnings", []):
-            self.stdout.write(f"  row {warning.row} [{getattr(warning, 'column', warning.field)}] warning: {warning.error}")
+            self.stdout.write(
+                f"  row {warning.row} [{getattr(warning, 'column', warning.field)}] warning: {warning.error}"
+            )
         for rejection in report.rejected:
-            self.stdout.write(f"  row {rejection.row} [{getattr(rejection, 'column', rejection.field)}]: {rejection.error}")
+            self.stdout.write(
+                f"  row {rejection.row} [{getattr(rejection, 'column', rejection.field)}]: {rejection.error}"
+            )
