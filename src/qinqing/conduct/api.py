@@ -23,14 +23,25 @@ class LetterOut(Schema):
     status: str
 
 
-@router.get("/letters/{code}", response=LetterOut, auth=None, summary="Verify an approval letter by its code (public, article 14)")
+@router.get(
+    "/letters/{code}",
+    response=LetterOut,
+    auth=None,
+    summary="Verify an approval letter by its code (public, article 14)",
+)
 def verify_letter(request, code: str):
     letter = selectors.letter_by_code(code)
     activity = letter.activity
     return LetterOut(
-        number=letter.number, verification_code=letter.verification_code, official_name=activity.official.person.name,
-        unit=activity.official.unit.name, situation=activity.situation, event_date=activity.event_date.isoformat(), place=activity.place,
-        enterprises=[enterprise.name for enterprise in activity.enterprises.all()], status=activity.status,
+        number=letter.number,
+        verification_code=letter.verification_code,
+        official_name=activity.official.person.name,
+        unit=activity.official.unit.name,
+        situation=activity.situation,
+        event_date=activity.event_date.isoformat(),
+        place=activity.place,
+        enterprises=[enterprise.name for enterprise in activity.enterprises.all()],
+        status=activity.status,
     )
 
 
@@ -46,7 +57,13 @@ class ConflictOut(Schema):
     evidence: str
 
 
-@router.get("/officials/{official_id}/conflicts", response=list[ConflictOut], summary="Conflicts of interest of an official (15.7)")
+@router.get(
+    "/officials/{official_id}/conflicts",
+    response=list[ConflictOut],
+    summary="Conflicts of interest of an official (15.7)",
+)
 def official_conflicts(request, official_id: int):
-    official = access_official(actor_of(request), official_id)  # the discipline office and keys see every official
+    official = access_official(
+        actor_of(request), official_id
+    )  # the discipline office and keys see every official
     return [ConflictOut(**conflict.as_dict()) for conflict in find_conflicts(official=official)]

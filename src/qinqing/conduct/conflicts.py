@@ -76,15 +76,22 @@ class Conflict:
         return label
 
     def evidence(self) -> str:
-        """The evidence chain, e.g. "official 张三 → spouse 李四 (resident ID match) → shareholder 12.5% of 某公司"."""
+        """The evidence chain, e.g. "official 张三 → spouse 李四 (resident ID match) → shareholder 12.5% of 某公司"."""  # noqa: E501
         match = str(MatchMethod(self.match).label)
         if self.relationship == SELF:
             middle = _("official %(official)s (%(match)s)") % {"official": self.official_name, "match": match}
         else:
             middle = _("official %(official)s → %(relationship)s %(person)s (%(match)s)") % {
-                "official": self.official_name, "relationship": self.relationship_label(), "person": self.person_name, "match": match,
+                "official": self.official_name,
+                "relationship": self.relationship_label(),
+                "person": self.person_name,
+                "match": match,
             }
-        return _("%(chain)s → %(link)s of %(enterprise)s") % {"chain": middle, "link": self.link_label(), "enterprise": self.enterprise_name}
+        return _("%(chain)s → %(link)s of %(enterprise)s") % {
+            "chain": middle,
+            "link": self.link_label(),
+            "enterprise": self.enterprise_name,
+        }
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -113,7 +120,7 @@ UNION ALL
 SELECT NULL, e.legal_representative_id, p.name, p.resident_id_index, p.birth_date, e.id, e.name, 'legal_representative', NULL, ''
   FROM {enterprise} e JOIN {person} p ON p.id = e.legal_representative_id
  WHERE e.legal_representative_id IN ({ids}) {enterprise_enterprise}
-"""
+"""  # noqa: E501
 
 
 @dataclass(frozen=True)
@@ -127,10 +134,26 @@ class _Subject:
 
 def _subjects(official: Official) -> list[_Subject]:
     """The official's own person and their current related persons (no decryption: no phone here)."""
-    subjects = [_Subject(official.person_id, SELF, official.person.name, official.person.resident_id_index, official.person.birth_date)]
-    related = (RelatedPerson.objects.filter(official_id=official.pk, end_date__isnull=True).order_by()
-               .values_list("person_id", "relationship", "person__name", "person__resident_id_index", "person__birth_date"))
-    subjects.extend(_Subject(person_id, relationship, name, index, birth) for person_id, relationship, name, index, birth in related)
+    subjects = [
+        _Subject(
+            official.person_id,
+            SELF,
+            official.person.name,
+            official.person.resident_id_index,
+            official.person.birth_date,
+        )
+    ]
+    related = (
+        RelatedPerson.objects.filter(official_id=official.pk, end_date__isnull=True)
+        .order_by()
+        .values_list(
+            "person_id", "relationship", "person__name", "person__resident_id_index", "person__birth_date"
+        )
+    )
+    subjects.extend(
+        _Subject(person_id, relationship, name, index, birth)
+        for person_id, relationship, name, index, birth in related
+    )
     return subjects
 
 
@@ -160,8 +183,14 @@ def find_conflicts(*, official: Official, enterprise: Enterprise | None = None) 
     if enterprise is not None:
         link_enterprise = "AND l.enterprise_id = %s"
         enterprise_enterprise = "AND e.id = %s"
-    sql = _TIES_SQL.format(ids=placeholders(ids), indexes=placeholders(indexes), names=placeholders(names),
-                           link_enterprise=link_enterprise, enterprise_enterprise=enterprise_enterprise, **tables)
+    sql = _TIES_SQL.format(
+        ids=placeholders(ids),
+        indexes=placeholders(indexes),
+        names=placeholders(names),
+        link_enterprise=link_enterprise,
+        enterprise_enterprise=enterprise_enterprise,
+        **tables,
+    )
     params = [*ids] + ([enterprise.pk] if enterprise is not None else [])
     params += [*indexes, *names, *ids] + ([enterprise.pk] if enterprise is not None else [])
     params += [*ids] + ([enterprise.pk] if enterprise is not None else [])
@@ -177,9 +206,18 @@ def find_conflicts(*, official: Official, enterprise: Enterprise | None = None) 
         if key in found:
             return
         found[key] = Conflict(
-            official_id=official.pk, official_name=official.person.name, relationship=subject.relationship,
-            person_id=subject.person_id, person_name=subject.name, match=str(match), enterprise_id=enterprise_id,
-            enterprise_name=enterprise_name, link_kind=kind, link_id=link_id, share_percent=_share(share), role=role or "",
+            official_id=official.pk,
+            official_name=official.person.name,
+            relationship=subject.relationship,
+            person_id=subject.person_id,
+            person_name=subject.name,
+            match=str(match),
+            enterprise_id=enterprise_id,
+            enterprise_name=enterprise_name,
+            link_kind=kind,
+            link_id=link_id,
+            share_percent=_share(share),
+            role=role or "",
         )
 
     name_candidates = []
@@ -188,7 +226,11 @@ def find_conflicts(*, official: Official, enterprise: Enterprise | None = None) 
         subject = by_person_id.get(person_id) or (by_index.get(index) if index else None)
         if subject is not None:
             # 1. Same person row, or the same resident-ID blind index.
-            add(subject, MatchMethod.RESIDENT_ID if subject.resident_id_index else MatchMethod.SAME_PERSON, tie)
+            add(
+                subject,
+                MatchMethod.RESIDENT_ID if subject.resident_id_index else MatchMethod.SAME_PERSON,
+                tie,
+            )
         else:
             name_candidates.append(tie)
     # 2. Same name with supporting evidence, only where one side has no resident ID (two IDs: two people).
@@ -205,7 +247,10 @@ def find_conflicts(*, official: Official, enterprise: Enterprise | None = None) 
                 phones = _phones({candidate[1] for candidate in name_candidates} | set(by_person_id))
             if phones.get(subject.person_id) and phones.get(other_id) == phones.get(subject.person_id):
                 add(subject, MatchMethod.NAME_PHONE, tie)
-    return sorted(found.values(), key=lambda c: (c.enterprise_name, c.relationship != SELF, c.person_name, c.link_kind, c.link_id or 0))
+    return sorted(
+        found.values(),
+        key=lambda c: (c.enterprise_name, c.relationship != SELF, c.person_name, c.link_kind, c.link_id or 0),
+    )
 
 
 # --- set-based screening of the whole district -----------------------------------------------------
@@ -301,19 +346,21 @@ SELECT m.official_id, op.name, m.relationship, m.person_id, sp.name, sp.resident
        (SELECT e.name FROM {enterprise} e WHERE e.id = m.enterprise_id), m.kind, m.link_id, m.share_percent, m.role
   FROM matches m JOIN {person} op ON op.id = m.official_person_id JOIN {person} sp ON sp.id = m.person_id
  ORDER BY m.official_id, m.enterprise_id, m.person_id, m.kind, m.link_id, m.relationship, m.match
-"""
+"""  # noqa: E501
 
 
 # Incremental mode: only links/enterprises with audit events after ``since``, and every link of a
 # person whose related-person record changed since then. ``{subject}`` is the id of the branch's
 # official-side person.
 INCREMENTAL_LINK_FILTER = (
-    "AND (l.id IN (SELECT CAST(a.object_id AS INTEGER) FROM {audit} a WHERE a.object_type = %s AND a.occurred_at > %s)"
+    "AND (l.id IN (SELECT CAST(a.object_id AS INTEGER) FROM {audit} a WHERE a.object_type = %s "
+    "AND a.occurred_at > %s)"
     " OR {subject} IN (SELECT r2.person_id FROM {related} r2 WHERE r2.id IN"
     " (SELECT CAST(a.object_id AS INTEGER) FROM {audit} a WHERE a.object_type = %s AND a.occurred_at > %s)))"
 )
 INCREMENTAL_ENTERPRISE_FILTER = (
-    "AND e.id IN (SELECT CAST(a.object_id AS INTEGER) FROM {audit} a WHERE a.object_type = %s AND a.occurred_at > %s)"
+    "AND e.id IN (SELECT CAST(a.object_id AS INTEGER) FROM {audit} a WHERE a.object_type = %s AND "
+    "a.occurred_at > %s)"
 )
 
 
@@ -334,14 +381,19 @@ SELECT e.id FROM (SELECT person_id FROM {official} UNION SELECT person_id FROM {
 def watch_statements() -> dict[str, str]:
     """The two halves of the rebuilt watch list, by the watch column they fill."""
     tables = _tables()
-    return {"link_id": WATCH_LINKS_SQL.format(**tables), "enterprise_id": WATCH_ENTERPRISES_SQL.format(**tables)}
+    return {
+        "link_id": WATCH_LINKS_SQL.format(**tables),
+        "enterprise_id": WATCH_ENTERPRISES_SQL.format(**tables),
+    }
 
 
 def screen_statement(*, since=None) -> tuple[str, list]:
     """The screening statement and its parameters (full, or incremental from ``since``)."""
     tables = _tables()
     params: list = []
-    filters = dict.fromkeys(("exact_link_filter", "enterprise_filter", "named_link_filter_other", "named_link_filter_np"), "")
+    filters = dict.fromkeys(
+        ("exact_link_filter", "enterprise_filter", "named_link_filter_other", "named_link_filter_np"), ""
+    )
     if since is not None:
         filters = {
             "exact_link_filter": INCREMENTAL_LINK_FILTER.format(subject="l.person_id", **tables),
@@ -367,12 +419,14 @@ def use_nested_loops(cursor) -> None:
     that cost more than the whole statement. Nothing to do on SQLite (no hash or merge joins).
     """
     if cursor.db.vendor == "postgresql":
-        cursor.execute("SELECT set_config('enable_mergejoin', 'off', true), set_config('enable_hashjoin', 'off', true),"
-                       " set_config('max_parallel_workers_per_gather', '0', true)")
+        cursor.execute(
+            "SELECT set_config('enable_mergejoin', 'off', true), set_config('enable_hashjoin', 'off', true),"
+            " set_config('max_parallel_workers_per_gather', '0', true)"
+        )
 
 
 def screen_rows(*, since=None) -> list[tuple]:
-    """The raw rows of the screening statement (no Python objects built): timed on its own by the benchmark."""
+    """The raw rows of the screening statement (no Python objects built): timed on its own by the benchmark."""  # noqa: E501
     sql, params = screen_statement(since=since)
     with transaction.atomic(), connection.cursor() as cursor:
         use_nested_loops(cursor)
@@ -386,13 +440,37 @@ def screen(*, since=None) -> list[Conflict]:
     whose related-person record changed — are screened (incremental mode). Evidence text is
     not built here: ``Conflict.evidence()`` composes it when a conflict is shown."""
     conflicts: list[Conflict] = []
-    for (official_id, official_name, relationship, person_id, person_name, resident_id_index, match, enterprise_id,
-         enterprise_name, kind, link_id, share, role) in screen_rows(since=since):
+    for (
+        official_id,
+        official_name,
+        relationship,
+        person_id,
+        person_name,
+        resident_id_index,
+        match,
+        enterprise_id,
+        enterprise_name,
+        kind,
+        link_id,
+        share,
+        role,
+    ) in screen_rows(since=since):
         if match == "exact":
             match = MatchMethod.RESIDENT_ID if resident_id_index else MatchMethod.SAME_PERSON
-        conflicts.append(Conflict(
-            official_id=official_id, official_name=official_name, relationship=relationship, person_id=person_id,
-            person_name=person_name, match=str(match), enterprise_id=enterprise_id, enterprise_name=enterprise_name,
-            link_kind=kind, link_id=link_id, share_percent=_share(share), role=role or "",
-        ))
+        conflicts.append(
+            Conflict(
+                official_id=official_id,
+                official_name=official_name,
+                relationship=relationship,
+                person_id=person_id,
+                person_name=person_name,
+                match=str(match),
+                enterprise_id=enterprise_id,
+                enterprise_name=enterprise_name,
+                link_kind=kind,
+                link_id=link_id,
+                share_percent=_share(share),
+                role=role or "",
+            )
+        )
     return conflicts

@@ -16,52 +16,89 @@ class TimeInput(forms.TimeInput):
 
 
 def _enterprises_from_codes(text: str) -> list[Enterprise]:
-    codes = [code.strip().upper() for code in (text or "").replace("，", ",").replace("\n", ",").split(",") if code.strip()]
+    codes = [
+        code.strip().upper()
+        for code in (text or "").replace("，", ",").replace("\n", ",").split(",")
+        if code.strip()
+    ]
     found = {enterprise.uscc: enterprise for enterprise in Enterprise.objects.filter(uscc__in=codes)}
     missing = [code for code in codes if code not in found]
     if missing:
-        raise forms.ValidationError(_("No enterprise with the unified social credit code %(codes)s."), params={"codes": ", ".join(missing)})
+        raise forms.ValidationError(
+            _("No enterprise with the unified social credit code %(codes)s."),
+            params={"codes": ", ".join(missing)},
+        )
     return [found[code] for code in codes]
 
 
 class ActivityForm(forms.Form):
     situation = forms.ChoiceField(label=_("Situation"), choices=Situation.choices)
-    enterprise_codes = forms.CharField(label=_("Enterprises involved (unified social credit codes, comma-separated)"),
-                                       max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2}))
-    people_involved = forms.CharField(label=_("Enterprise people involved"), required=False, max_length=limits.REASON,
-                                      widget=forms.Textarea(attrs={"rows": 2}))
+    enterprise_codes = forms.CharField(
+        label=_("Enterprises involved (unified social credit codes, comma-separated)"),
+        max_length=limits.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    people_involved = forms.CharField(
+        label=_("Enterprise people involved"),
+        required=False,
+        max_length=limits.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     event_date = forms.DateField(label=_("Date"), widget=DateInput)
     start_time = forms.TimeField(label=_("Start time"), widget=TimeInput)
     end_time = forms.TimeField(label=_("End time"), widget=TimeInput)
     place = forms.CharField(label=_("Place"), max_length=limits.PLACE)
-    purpose = forms.CharField(label=_("Purpose"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2}))
-    participants = forms.CharField(label=_("Participants"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2}))
+    purpose = forms.CharField(
+        label=_("Purpose"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    participants = forms.CharField(
+        label=_("Participants"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2})
+    )
     participant_count = forms.IntegerField(label=_("Number of participants"), min_value=1, initial=1)
-    cost_per_head = forms.DecimalField(label=_("Expected cost per head (yuan)"), min_value=0, decimal_places=2)
+    cost_per_head = forms.DecimalField(
+        label=_("Expected cost per head (yuan)"), min_value=0, decimal_places=2
+    )
     alcohol_served = forms.BooleanField(label=_("Alcohol served"), required=False)
     no_lottery_confirmed = forms.BooleanField(label=_("I confirm there is no lottery"), required=False)
-    no_unrelated_activities_confirmed = forms.BooleanField(label=_("I confirm there are no activities unrelated to official duties"),
-                                                           required=False)
-    late_reason = forms.CharField(label=_("Reason for filing late (only if the event has started)"), required=False,
-                                  max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2}))
+    no_unrelated_activities_confirmed = forms.BooleanField(
+        label=_("I confirm there are no activities unrelated to official duties"), required=False
+    )
+    late_reason = forms.CharField(
+        label=_("Reason for filing late (only if the event has started)"),
+        required=False,
+        max_length=limits.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        bounded(self.fields["event_date"], past_days=31, future_days=366)  # filed before the event; late filings with a reason
+        bounded(
+            self.fields["event_date"], past_days=31, future_days=366
+        )  # filed before the event; late filings with a reason
 
     def clean_enterprise_codes(self):
         return _enterprises_from_codes(self.cleaned_data["enterprise_codes"])
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))]
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReportForm(forms.Form):
-    actual_cost_per_head = forms.DecimalField(label=_("Actual cost per head (yuan)"), min_value=0, decimal_places=2)
-    actual_participants = forms.CharField(label=_("Actual participants"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2}))
-    actual_participant_count = forms.IntegerField(label=_("Actual number of participants"), min_value=1, initial=1)
+    actual_cost_per_head = forms.DecimalField(
+        label=_("Actual cost per head (yuan)"), min_value=0, decimal_places=2
+    )
+    actual_participants = forms.CharField(
+        label=_("Actual participants"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    actual_participant_count = forms.IntegerField(
+        label=_("Actual number of participants"), min_value=1, initial=1
+    )
     alcohol_served = forms.BooleanField(label=_("Alcohol was served"), required=False)
     items_received = forms.CharField(label=_("Anything received"), required=False, max_length=limits.REASON,
                                      widget=forms.Textarea(attrs={"rows": 2}))
@@ -70,7 +107,9 @@ class ReportForm(forms.Form):
 class GiftForm(forms.Form):
     direction = forms.ChoiceField(label=_("Offered or received"), choices=GiftDirection.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=GiftKind.choices)
-    giver_enterprise_code = forms.CharField(label=_("From enterprise (unified social credit code)"), required=False, max_length=18)
+    giver_enterprise_code = forms.CharField(
+        label=_("From enterprise (unified social credit code)"), required=False, max_length=18
+    )
     giver_name = forms.CharField(label=_("From (person)"), required=False, max_length=limits.NAME)
     description = forms.CharField(label=_("Description"), required=False, max_length=limits.DESCRIPTION)
     value = forms.DecimalField(label=_("Value (yuan)"), min_value=0, decimal_places=2)
@@ -79,7 +118,10 @@ class GiftForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bounded(self.fields["occurred_on"], past_years=5, future_days=0)  # no gift from the future
-    disposition = forms.ChoiceField(label=_("Disposition"), choices=[c for c in GiftDisposition.choices if c[0] != GiftDisposition.HANDED_IN])
+    disposition = forms.ChoiceField(
+        label=_("Disposition"),
+        choices=[c for c in GiftDisposition.choices if c[0] != GiftDisposition.HANDED_IN],
+    )
 
     def clean_giver_enterprise_code(self):
         code = self.cleaned_data["giver_enterprise_code"]
@@ -92,7 +134,9 @@ class DeclarationForm(forms.Form):
     resident_id = forms.CharField(label=_("Resident ID number"), required=False, max_length=18)
     occupation = forms.CharField(label=_("Job and office"), required=False, max_length=limits.PLACE)
     changed_on = forms.DateField(label=_("Change happened on"), required=False, widget=DateInput)
-    holding_code = forms.CharField(label=_("Holds shares or office in (unified social credit code)"), required=False, max_length=18)
+    holding_code = forms.CharField(
+        label=_("Holds shares or office in (unified social credit code)"), required=False, max_length=18
+    )
     holding_role = forms.CharField(label=_("Role or office held"), required=False, max_length=limits.PLACE)
     holding_share = forms.DecimalField(label=_("Share (%)"), required=False, min_value=0, max_value=100)
 
@@ -108,8 +152,15 @@ class DeclarationForm(forms.Form):
 class RecusalForm(forms.Form):
     matter_type = forms.CharField(label=_("Matter type"), max_length=64)
     matter_id = forms.CharField(label=_("Matter"), max_length=64)
-    enterprise_code = forms.CharField(label=_("Enterprise (unified social credit code)"), required=False, max_length=18)
-    description = forms.CharField(label=_("Description"), required=False, max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2}))
+    enterprise_code = forms.CharField(
+        label=_("Enterprise (unified social credit code)"), required=False, max_length=18
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=limits.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     apply = forms.BooleanField(label=_("Apply for recusal (not just report)"), required=False)
 
     def clean_enterprise_code(self):
@@ -119,8 +170,11 @@ class RecusalForm(forms.Form):
 
 class PledgeForm(forms.Form):
     signatory_name = forms.CharField(label=_("Signed by"), max_length=100)
-    accepted = forms.MultipleChoiceField(label=_("I accept"), widget=forms.CheckboxSelectMultiple,
-                                         choices=[(key, key) for key in ("15.b1", "15.b2", "15.b3", "15.b4", "15.b5", "15.b6")])
+    accepted = forms.MultipleChoiceField(
+        label=_("I accept"),
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(key, key) for key in ("15.b1", "15.b2", "15.b3", "15.b4", "15.b5", "15.b6")],
+    )
 
     def __init__(self, *args, requirements=(), **kwargs):
         """Each checkbox reads as the requirement itself with its article ("…（第十五条第二部分第（一）项）"),
@@ -136,13 +190,21 @@ class PledgeForm(forms.Form):
         for key, _key in self.fields["accepted"].choices:
             citation = citation_label(key, language=language)
             text = texts.get(key, "")
-            choices.append((key, (f"{text}（{citation}）" if language.startswith("zh") else f"{text} ({citation})") if text else citation))
+            choices.append(
+                (
+                    key,
+                    (f"{text}（{citation}）" if language.startswith("zh") else f"{text} ({citation})")
+                    if text
+                    else citation,
+                )
+            )
         self.fields["accepted"].choices = choices
 
 
 class RulesForm(forms.Form):
-    reception_standard_per_head = forms.DecimalField(label=_("Official reception standard per head (yuan)"), min_value=0,
-                                                     max_digits=9, decimal_places=2)
+    reception_standard_per_head = forms.DecimalField(
+        label=_("Official reception standard per head (yuan)"), min_value=0, max_digits=9, decimal_places=2
+    )
     working_hours_start = forms.TimeField(label=_("Working hours start"), widget=TimeInput)
     working_hours_end = forms.TimeField(label=_("Working hours end"), widget=TimeInput)
     gift_hand_in_days = forms.IntegerField(label=_("Days to hand in a gift"), min_value=0)
@@ -155,8 +217,12 @@ class RecusalOrderForm(forms.Form):
     official = forms.ModelChoiceField(label=_("Official"), queryset=None)
     matter_type = forms.CharField(label=_("Matter type"), max_length=64)
     matter_id = forms.CharField(label=_("Matter"), max_length=64)
-    enterprise_code = forms.CharField(label=_("Enterprise (unified social credit code)"), required=False, max_length=18)
-    reason = forms.CharField(label=_("Reason"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2}))
+    enterprise_code = forms.CharField(
+        label=_("Enterprise (unified social credit code)"), required=False, max_length=18
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, officials, **kwargs):
         super().__init__(*args, **kwargs)

@@ -30,8 +30,12 @@ def verification_url(letter, request=None) -> str:
 def letter_context(letter, *, verify_url: str = "") -> dict:
     activity = letter.activity
     return {
-        "letter": letter, "activity": activity, "official": activity.official, "enterprises": list(activity.enterprises.all()),
-        "verify_path": verification_path(letter), "verify_url": verify_url or verification_url(letter),
+        "letter": letter,
+        "activity": activity,
+        "official": activity.official,
+        "enterprises": list(activity.enterprises.all()),
+        "verify_path": verification_path(letter),
+        "verify_url": verify_url or verification_url(letter),
         "district": district.current(),
     }
 
@@ -43,7 +47,9 @@ def render_letter_html(letter, *, verify_url: str = "") -> str:
 def render_letter_pdf(letter, *, base_url: str = "", verify_url: str = "") -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=render_letter_html(letter, verify_url=verify_url), base_url=base_url or None).write_pdf()
+    return HTML(
+        string=render_letter_html(letter, verify_url=verify_url), base_url=base_url or None
+    ).write_pdf()
 
 
 def render_receipt_pdf(gift, *, base_url: str = "") -> bytes:

@@ -26,15 +26,22 @@ class ConductRules(models.Model):
     """Limits and standards an administrator edits (one row; defaults apply until saved)."""
 
     reception_standard_per_head = models.DecimalField(
-        _("official reception standard per head (yuan)"), max_digits=9, decimal_places=2, default=Decimal("120.00"),
+        _("official reception standard per head (yuan)"),
+        max_digits=9,
+        decimal_places=2,
+        default=Decimal("120.00"),
         help_text=_("Article 14 item 3: meals may not exceed the local official reception standard."),
     )
     working_hours_start = models.TimeField(_("working hours start"), default=datetime.time(8, 30))
     working_hours_end = models.TimeField(_("working hours end"), default=datetime.time(17, 30))
     gift_hand_in_days = models.PositiveIntegerField(_("days to hand in a gift"), default=30)
-    related_change_days = models.PositiveIntegerField(_("days to declare a change of related persons"), default=30)
+    related_change_days = models.PositiveIntegerField(
+        _("days to declare a change of related persons"), default=30
+    )
     near_limit_percent = models.PositiveIntegerField(_("cost near the limit from (%)"), default=90)
-    repeated_events_threshold = models.PositiveIntegerField(_("repeated events with one enterprise (per 12 months)"), default=3)
+    repeated_events_threshold = models.PositiveIntegerField(
+        _("repeated events with one enterprise (per 12 months)"), default=3
+    )
 
     class Meta:
         verbose_name = _("conduct rules")
@@ -92,7 +99,9 @@ class AssignmentExemption(models.Model):
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["official", "matter_type", "matter_id"], name="conduct_exemption_matter")]
+        indexes = [
+            models.Index(fields=["official", "matter_type", "matter_id"], name="conduct_exemption_matter")
+        ]
         verbose_name = _("assignment exemption")
         verbose_name_plural = _("assignment exemptions")
 
@@ -124,20 +133,26 @@ class Recusal(models.Model):
     """Article 15 item 7: report in advance, apply for recusal, or be ordered to recuse."""
 
     official = models.ForeignKey("directory.Official", on_delete=models.PROTECT, related_name="recusals")
-    enterprise = models.ForeignKey("directory.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(
+        "directory.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     matter_type = models.CharField(_("matter type"), max_length=64)
     matter_id = models.CharField(_("matter"), max_length=64)
     origin = models.CharField(_("origin"), max_length=16, choices=RecusalOrigin.choices)
     status = models.CharField(_("status"), max_length=16, choices=RecusalStatus.choices)
     description = models.TextField(_("description"), blank=True, default="")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decision_reason = models.TextField(_("reason for the decision"), blank=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["official", "matter_type", "matter_id"], name="conduct_recusal_matter")]
+        indexes = [
+            models.Index(fields=["official", "matter_type", "matter_id"], name="conduct_recusal_matter")
+        ]
         verbose_name = _("recusal")
         verbose_name_plural = _("recusals")
 
@@ -159,8 +174,12 @@ class Lead(models.Model):
     source = models.CharField(_("source"), max_length=32, choices=LeadSource.choices)
     summary = models.TextField(_("summary"))
     article = models.CharField(_("article"), max_length=16)
-    recusal = models.ForeignKey(Recusal, null=True, blank=True, on_delete=models.PROTECT, related_name="leads")
-    activity = models.ForeignKey("ActivityRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="leads")
+    recusal = models.ForeignKey(
+        Recusal, null=True, blank=True, on_delete=models.PROTECT, related_name="leads"
+    )
+    activity = models.ForeignKey(
+        "ActivityRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="leads"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -180,7 +199,11 @@ class Situation(models.TextChoices):
     ORGANISER_DINNER = "organiser_dinner", _("Dinner arranged by the organiser (14.3)")
 
 
-SITUATION_ARTICLE = {Situation.WORK_MEAL: "14.1", Situation.PUBLIC_EVENT: "14.2", Situation.ORGANISER_DINNER: "14.3"}
+SITUATION_ARTICLE = {
+    Situation.WORK_MEAL: "14.1",
+    Situation.PUBLIC_EVENT: "14.2",
+    Situation.ORGANISER_DINNER: "14.3",
+}
 
 
 class ActivityStatus(models.TextChoices):
@@ -194,9 +217,13 @@ class ActivityStatus(models.TextChoices):
 class ActivityRequest(models.Model):
     """A request for written approval of an enterprise event (涉企公务活动, article 14)."""
 
-    official = models.ForeignKey("directory.Official", on_delete=models.PROTECT, related_name="activity_requests")
+    official = models.ForeignKey(
+        "directory.Official", on_delete=models.PROTECT, related_name="activity_requests"
+    )
     situation = models.CharField(_("situation"), max_length=32, choices=Situation.choices)
-    enterprises = models.ManyToManyField("directory.Enterprise", related_name="+", verbose_name=_("enterprises involved"))
+    enterprises = models.ManyToManyField(
+        "directory.Enterprise", related_name="+", verbose_name=_("enterprises involved")
+    )
     people_involved = models.TextField(_("enterprise people involved"), blank=True, default="")
     event_date = models.DateField(_("date"))
     start_time = models.TimeField(_("start time"))
@@ -208,12 +235,18 @@ class ActivityRequest(models.Model):
     cost_per_head = models.DecimalField(_("expected cost per head (yuan)"), max_digits=9, decimal_places=2)
     alcohol_served = models.BooleanField(_("alcohol served"), default=False)
     no_lottery_confirmed = models.BooleanField(_("I confirm there is no lottery"), default=False)
-    no_unrelated_activities_confirmed = models.BooleanField(_("I confirm there are no activities unrelated to official duties"), default=False)
+    no_unrelated_activities_confirmed = models.BooleanField(
+        _("I confirm there are no activities unrelated to official duties"), default=False
+    )
     late_reason = models.TextField(_("reason for filing late"), blank=True, default="")
     is_late = models.BooleanField(_("filed late"), default=False)
     findings = models.JSONField(_("rule findings"), default=list)
-    status = models.CharField(_("status"), max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.SUBMITTED)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.SUBMITTED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decision_reason = models.TextField(_("reason for the decision"), blank=True, default="")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"))
@@ -240,7 +273,9 @@ class ApprovalLetter(models.Model):
     issued_at = models.DateTimeField(_("issued at"))
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["year", "sequence"], name="conduct_letter_year_sequence")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="conduct_letter_year_sequence")
+        ]
         verbose_name = _("approval letter")
         verbose_name_plural = _("approval letters")
 
@@ -253,7 +288,9 @@ class ActivityReport(models.Model):
     """What actually happened at an approved event; differences go to the discipline office."""
 
     activity = models.OneToOneField(ActivityRequest, on_delete=models.PROTECT, related_name="report")
-    actual_cost_per_head = models.DecimalField(_("actual cost per head (yuan)"), max_digits=9, decimal_places=2)
+    actual_cost_per_head = models.DecimalField(
+        _("actual cost per head (yuan)"), max_digits=9, decimal_places=2
+    )
     actual_participants = models.TextField(_("actual participants"))
     actual_participant_count = models.PositiveIntegerField(_("actual number of participants"), default=1)
     alcohol_served = models.BooleanField(_("alcohol was served"), default=False)
@@ -296,8 +333,14 @@ class GiftRecord(models.Model):
 
     official = models.ForeignKey("directory.Official", on_delete=models.PROTECT, related_name="gift_records")
     direction = models.CharField(_("offered or received"), max_length=16, choices=GiftDirection.choices)
-    giver_enterprise = models.ForeignKey("directory.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                         verbose_name=_("from enterprise"))
+    giver_enterprise = models.ForeignKey(
+        "directory.Enterprise",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("from enterprise"),
+    )
     giver_name = models.CharField(_("from (person)"), max_length=100, blank=True, default="")
     kind = models.CharField(_("kind"), max_length=16, choices=GiftKind.choices)
     description = models.CharField(_("description"), max_length=300, blank=True, default="")
@@ -306,14 +349,21 @@ class GiftRecord(models.Model):
     disposition = models.CharField(_("disposition"), max_length=16, choices=GiftDisposition.choices)
     handed_in_on = models.DateField(_("handed in on"), null=True, blank=True)
     receipt_number = models.CharField(_("receipt number"), max_length=40, blank=True, default="")
-    receipt_issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    receipt_issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("recorded at"))
 
     class Meta:
         ordering = ["-occurred_on", "-pk"]
         # Receipt numbers come from core.numbering; the constraint is the last line of defence.
-        constraints = [models.UniqueConstraint(fields=["receipt_number"], condition=~models.Q(receipt_number=""),
-                                               name="conduct_gift_receipt_number_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["receipt_number"],
+                condition=~models.Q(receipt_number=""),
+                name="conduct_gift_receipt_number_unique",
+            )
+        ]
         verbose_name = _("gift record")
         verbose_name_plural = _("gift records")
 
@@ -325,7 +375,9 @@ class GiftRecord(models.Model):
 class IntegrityPledge(models.Model):
     """An enterprise's signed integrity pledge: the six requirements 15.b1–15.b6."""
 
-    enterprise = models.OneToOneField("directory.Enterprise", on_delete=models.PROTECT, related_name="integrity_pledge")
+    enterprise = models.OneToOneField(
+        "directory.Enterprise", on_delete=models.PROTECT, related_name="integrity_pledge"
+    )
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signatory_name = models.CharField(_("signed by"), max_length=100)
     signed_on = models.DateField(_("signed on"))
@@ -369,7 +421,9 @@ class AnnualConfirmation(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"))
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["official", "year"], name="conduct_annual_confirmation_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["official", "year"], name="conduct_annual_confirmation_unique")
+        ]
         verbose_name = _("annual confirmation")
         verbose_name_plural = _("annual confirmations")
 
@@ -409,15 +463,28 @@ class ScreeningWatch(models.Model):
     write (a deleted link simply leaves a row that joins to nothing).
     """
 
-    link = models.OneToOneField("directory.EnterpriseLink", null=True, blank=True, on_delete=models.DO_NOTHING,
-                                db_constraint=False, related_name="+")
-    enterprise = models.OneToOneField("directory.Enterprise", null=True, blank=True, on_delete=models.DO_NOTHING,
-                                      db_constraint=False, related_name="+")
+    link = models.OneToOneField(
+        "directory.EnterpriseLink",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    enterprise = models.OneToOneField(
+        "directory.Enterprise",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(link__isnull=False, enterprise__isnull=True) | models.Q(link__isnull=True, enterprise__isnull=False),
+                condition=models.Q(link__isnull=False, enterprise__isnull=True)
+                | models.Q(link__isnull=True, enterprise__isnull=False),
                 name="conduct_screeningwatch_one_target",
             ),
         ]

@@ -30,8 +30,10 @@ from .models import (
 
 
 def is_inspector(user) -> bool:
-    """The discipline office (and administrators): they see every official's conduct records (conduct.access)."""
-    return bool(getattr(user, "is_authenticated", False)) and (user.is_superuser or has_role(user, *INSPECTORS))
+    """The discipline office (and administrators): they see every official's conduct records (conduct.access)."""  # noqa: E501
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or has_role(user, *INSPECTORS)
+    )
 
 
 def pledge_signed(enterprise) -> datetime.date | None:
@@ -48,13 +50,21 @@ def activities_of(user) -> QuerySet[ActivityRequest]:
 
 def approvals_queue(user) -> QuerySet[ActivityRequest]:
     """Requests awaiting this leader's decision (never their own)."""
-    return (ActivityRequest.objects.filter(status=ActivityStatus.SUBMITTED, official__supervising_leader__user=user)
-            .exclude(official__user=user).select_related("official__person", "official__unit").prefetch_related("enterprises"))
+    return (
+        ActivityRequest.objects.filter(
+            status=ActivityStatus.SUBMITTED, official__supervising_leader__user=user
+        )
+        .exclude(official__user=user)
+        .select_related("official__person", "official__unit")
+        .prefetch_related("enterprises")
+    )
 
 
 def access_activity(user, pk) -> ActivityRequest:
     """The request if ``user`` is its official, their supervising leader, or an inspector."""
-    visible = ActivityRequest.objects.select_related("official__person", "official__unit", "official__supervising_leader__person")
+    visible = ActivityRequest.objects.select_related(
+        "official__person", "official__unit", "official__supervising_leader__person"
+    )
     if not is_inspector(user):
         visible = visible.filter(Q(official__user=user) | Q(official__supervising_leader__user=user))
     activity = visible.filter(pk=pk).first()
@@ -64,8 +74,13 @@ def access_activity(user, pk) -> ActivityRequest:
 
 
 def letter_by_code(code: str) -> ApprovalLetter:
-    letter = (ApprovalLetter.objects.select_related("activity__official__person", "activity__official__unit", "activity__decided_by")
-              .filter(verification_code=(code or "").strip().upper()).first())
+    letter = (
+        ApprovalLetter.objects.select_related(
+            "activity__official__person", "activity__official__unit", "activity__decided_by"
+        )
+        .filter(verification_code=(code or "").strip().upper())
+        .first()
+    )
     if letter is None:
         raise NotFound()
     return letter
@@ -81,8 +96,9 @@ def gifts_of(user) -> QuerySet[GiftRecord]:
 def gifts_overdue(*, days: int, today: datetime.date | None = None) -> QuerySet[GiftRecord]:
     """Items still not handed in ``days`` after they were received (15.1)."""
     today = today or clock.today()
-    return (GiftRecord.objects.filter(disposition=GiftDisposition.PENDING, occurred_on__lte=today - datetime.timedelta(days=days))
-            .select_related("official__person", "giver_enterprise"))
+    return GiftRecord.objects.filter(
+        disposition=GiftDisposition.PENDING, occurred_on__lte=today - datetime.timedelta(days=days)
+    ).select_related("official__person", "giver_enterprise")
 
 
 def red_flags(*, today: datetime.date | None = None) -> dict:
@@ -93,15 +109,26 @@ def red_flags(*, today: datetime.date | None = None) -> dict:
     today = today or clock.today()
     year_ago = today - datetime.timedelta(days=365)
     recent = ActivityRequest.objects.filter(event_date__gte=year_ago)
-    repeated = (recent.values("official_id", "official__person__name", "enterprises__id", "enterprises__name")
-                .annotate(events=Count("id", distinct=True)).filter(events__gte=current.repeated_events_threshold)
-                .order_by("-events"))
+    repeated = (
+        recent.values("official_id", "official__person__name", "enterprises__id", "enterprises__name")
+        .annotate(events=Count("id", distinct=True))
+        .filter(events__gte=current.repeated_events_threshold)
+        .order_by("-events")
+    )
     threshold = current.reception_standard_per_head * current.near_limit_percent / 100
-    near_limit = recent.filter(cost_per_head__gte=threshold).select_related("official__person").order_by("-event_date")
+    near_limit = (
+        recent.filter(cost_per_head__gte=threshold).select_related("official__person").order_by("-event_date")
+    )
     late = recent.filter(is_late=True).select_related("official__person").order_by("-event_date")
     overdue = gifts_overdue(days=current.gift_hand_in_days, today=today)
-    return {"repeated": list(repeated), "near_limit": list(near_limit), "late": list(late), "gifts_overdue": list(overdue),
-            "threshold": threshold, "rules": current}
+    return {
+        "repeated": list(repeated),
+        "near_limit": list(near_limit),
+        "late": list(late),
+        "gifts_overdue": list(overdue),
+        "threshold": threshold,
+        "rules": current,
+    }
 
 
 def leads() -> QuerySet[Lead]:
@@ -125,39 +152,59 @@ def supervised_officials(user):
 
     if not getattr(user, "is_authenticated", False):
         return Official.objects.none()
-    return Official.objects.filter(supervising_leader__user=user, is_active=True).select_related("person", "unit")
+    return Official.objects.filter(supervising_leader__user=user, is_active=True).select_related(
+        "person", "unit"
+    )
 
 
 def gift_with_receipt(user, pk) -> GiftRecord:
     """A handed-in gift with its receipt, for the official concerned or an inspector (NotFound otherwise)."""
-    gift = GiftRecord.objects.select_related("official__person", "official__unit", "giver_enterprise", "receipt_issued_by").filter(pk=pk).first()
-    if gift is None or not gift.receipt_number or not (gift.official.user_id == user.pk or is_inspector(user)):
+    gift = (
+        GiftRecord.objects.select_related(
+            "official__person", "official__unit", "giver_enterprise", "receipt_issued_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if (
+        gift is None
+        or not gift.receipt_number
+        or not (gift.official.user_id == user.pk or is_inspector(user))
+    ):
         raise NotFound()
     return gift
 
 
-# --- what the pages list and open, narrowed to the actor ------------------------------------------------------
+# --- what the pages list and open, narrowed to the actor
+# ------------------------------------------------------
 def recusals_to_decide(user):
     """Recusal applications and reports awaiting this supervising leader's decision."""
     from .models import Recusal, RecusalStatus
 
-    return (Recusal.objects.filter(official__supervising_leader__user=user, status__in=[RecusalStatus.PENDING, RecusalStatus.REPORTED])
-            .select_related("official__person"))
+    return Recusal.objects.filter(
+        official__supervising_leader__user=user, status__in=[RecusalStatus.PENDING, RecusalStatus.REPORTED]
+    ).select_related("official__person")
 
 
 def access_recusal_to_decide(user, pk):
     """A recusal of an official whose supervising leader is ``user`` (NotFound otherwise)."""
     from .models import Recusal
 
-    recusal = Recusal.objects.filter(pk=pk, official__supervising_leader__user=user).select_related("official").first()
+    recusal = (
+        Recusal.objects.filter(pk=pk, official__supervising_leader__user=user)
+        .select_related("official")
+        .first()
+    )
     if recusal is None:
         raise NotFound()
     return recusal
 
 
 def is_oversight(user) -> bool:
-    """District leaders and administrators: they may decide any official's recusal (conduct.access.OVERSIGHT)."""
-    return bool(getattr(user, "is_authenticated", False)) and (user.is_superuser or has_role(user, *OVERSIGHT))
+    """District leaders and administrators: they may decide any official's recusal (conduct.access.OVERSIGHT)."""  # noqa: E501
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or has_role(user, *OVERSIGHT)
+    )
 
 
 def recusals_for_oversight(user):
@@ -167,12 +214,13 @@ def recusals_for_oversight(user):
 
     if not is_oversight(user):
         return Recusal.objects.none()
-    return (Recusal.objects.exclude(official__user=user)
-            .select_related("official__person", "official__unit", "official__supervising_leader__person", "enterprise"))
+    return Recusal.objects.exclude(official__user=user).select_related(
+        "official__person", "official__unit", "official__supervising_leader__person", "enterprise"
+    )
 
 
 def recusals_pending_for_oversight(user):
-    """Recusal applications and reports awaiting a decision, oldest first, for district leaders and administrators."""
+    """Recusal applications and reports awaiting a decision, oldest first, for district leaders and administrators."""  # noqa: E501
     from .models import RecusalStatus
 
     return (recusals_for_oversight(user).filter(status__in=[RecusalStatus.PENDING, RecusalStatus.REPORTED])
@@ -190,7 +238,9 @@ def access_recusal_for_oversight(user, pk):
 def recusals_ordered_by(user):
     from .models import Recusal, RecusalOrigin
 
-    return Recusal.objects.filter(decided_by=user, origin=RecusalOrigin.ORDERED).select_related("official__person")
+    return Recusal.objects.filter(decided_by=user, origin=RecusalOrigin.ORDERED).select_related(
+        "official__person"
+    )
 
 
 def recusals_of(user):

@@ -100,7 +100,9 @@ def request_new(request):
     form = ActivityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = services.activity_submit(official=official, actor=request.user, **_submit_arguments(form.cleaned_data))
+            activity = services.activity_submit(
+                official=official, actor=request.user, **_submit_arguments(form.cleaned_data)
+            )
         except ServiceError as error:
             _form_error(form, error)
         else:
@@ -119,28 +121,54 @@ def request_check(request):
     if form.is_valid():
         data = form.cleaned_data
         findings = services.evaluate_activity(
-            official=official, situation=data["situation"], enterprises=data["enterprise_codes"], event_date=data["event_date"],
-            start_time=data["start_time"], end_time=data["end_time"], cost_per_head=data["cost_per_head"],
-            alcohol_served=data["alcohol_served"], no_lottery_confirmed=data["no_lottery_confirmed"],
-            no_unrelated_activities_confirmed=data["no_unrelated_activities_confirmed"], late_reason=data["late_reason"],
+            official=official,
+            situation=data["situation"],
+            enterprises=data["enterprise_codes"],
+            event_date=data["event_date"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            cost_per_head=data["cost_per_head"],
+            alcohol_served=data["alcohol_served"],
+            no_lottery_confirmed=data["no_lottery_confirmed"],
+            no_unrelated_activities_confirmed=data["no_unrelated_activities_confirmed"],
+            late_reason=data["late_reason"],
         )
-    return render(request, "conduct/_findings.html", {"findings": _with_messages(findings), "form": form, "checked": True})
+    return render(
+        request,
+        "conduct/_findings.html",
+        {"findings": _with_messages(findings), "form": form, "checked": True},
+    )
 
 
 @found_or_404
 def activity_detail(request, pk):
     activity = selectors.access_activity(request.user, pk)
-    is_leader = activity.official.supervising_leader and activity.official.supervising_leader.user_id == request.user.pk
+    is_leader = (
+        activity.official.supervising_leader
+        and activity.official.supervising_leader.user_id == request.user.pk
+    )
     is_own = activity.official.user_id == request.user.pk
     decision_form = DecisionForm()
     report_form = ReportForm(initial={"actual_participant_count": activity.participant_count})
-    return render(request, "conduct/activity_detail.html", {
-        "activity": activity, "findings": _with_messages(activity.findings), "enterprises": activity.enterprises.all(),
-        "letter": getattr(activity, "letter", None), "report": getattr(activity, "report", None),
-        "can_decide": is_leader and not is_own and activity.status == ActivityStatus.SUBMITTED, "decision_form": decision_form,
-        "can_report": is_own and activity.status == ActivityStatus.APPROVED, "report_form": report_form,
-        "pledges": {enterprise.pk: selectors.pledge_signed(enterprise) for enterprise in activity.enterprises.all()},
-    })
+    return render(
+        request,
+        "conduct/activity_detail.html",
+        {
+            "activity": activity,
+            "findings": _with_messages(activity.findings),
+            "enterprises": activity.enterprises.all(),
+            "letter": getattr(activity, "letter", None),
+            "report": getattr(activity, "report", None),
+            "can_decide": is_leader and not is_own and activity.status == ActivityStatus.SUBMITTED,
+            "decision_form": decision_form,
+            "can_report": is_own and activity.status == ActivityStatus.APPROVED,
+            "report_form": report_form,
+            "pledges": {
+                enterprise.pk: selectors.pledge_signed(enterprise)
+                for enterprise in activity.enterprises.all()
+            },
+        },
+    )
 
 
 @require_POST
@@ -180,7 +208,9 @@ def letter_pdf(request, pk):
     letter = getattr(activity, "letter", None)
     if letter is None:
         raise NotFound()
-    pdf = render_letter_pdf(letter, base_url=request.build_absolute_uri("/"), verify_url=verification_url(letter, request))
+    pdf = render_letter_pdf(
+        letter, base_url=request.build_absolute_uri("/"), verify_url=verification_url(letter, request)
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="approval-{letter.year}-{letter.sequence:04d}.pdf"'
     return response
@@ -198,7 +228,9 @@ def verify_letter(request):
         except NotFound:
             letter = None
     enterprises = list(letter.activity.enterprises.all()) if letter else []
-    return render(request, "conduct/verify.html", {"code": code, "letter": letter, "enterprises": enterprises})
+    return render(
+        request, "conduct/verify.html", {"code": code, "letter": letter, "enterprises": enterprises}
+    )
 
 
 # --- supervising leader --------------------------------------------------------------------------------
@@ -212,8 +244,11 @@ def approvals(request):
     recusals = selectors.recusals_to_decide(request.user)
     activities = list(selectors.approvals_queue(request.user))
     for activity in activities:
-        shown = [{**finding, "message": services.finding_message(finding)} for finding in activity.findings or []
-                 if finding.get("level") in _SEVERITY]
+        shown = [
+            {**finding, "message": services.finding_message(finding)}
+            for finding in activity.findings or []
+            if finding.get("level") in _SEVERITY
+        ]
         activity.shown_findings = sorted(shown, key=lambda finding: _SEVERITY[finding["level"]])
         activity.worst = min((_SEVERITY[finding["level"]] for finding in shown), default=len(_SEVERITY))
     activities.sort(key=lambda activity: activity.worst)  # stable: the queue's own order within a severity
@@ -225,8 +260,12 @@ def approvals(request):
 def recusal_decide(request, pk):
     recusal = selectors.access_recusal_to_decide(request.user, pk)
     try:
-        services.recusal_decide(recusal=recusal, approve=request.POST.get("decision") == "approve", reason=request.POST.get("reason", ""),
-                                actor=request.user)
+        services.recusal_decide(
+            recusal=recusal,
+            approve=request.POST.get("decision") == "approve",
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )
         messages.success(request, _("Decision recorded."))
     except ServiceError as error:
         messages.error(request, error.text())
@@ -241,12 +280,20 @@ def recusal_order(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.recusal_order(official=data["official"], matter_type=data["matter_type"], matter_id=data["matter_id"],
-                                   enterprise=data["enterprise_code"], reason=data["reason"], actor=request.user)
+            services.recusal_order(
+                official=data["official"],
+                matter_type=data["matter_type"],
+                matter_id=data["matter_id"],
+                enterprise=data["enterprise_code"],
+                reason=data["reason"],
+                actor=request.user,
+            )
         except ServiceError as error:
             _form_error(form, error)
         else:
-            messages.success(request, _("Recusal ordered; the official has been told and may refuse (article 15 item 7)."))
+            messages.success(
+                request, _("Recusal ordered; the official has been told and may refuse (article 15 item 7).")
+            )
             return redirect("conduct:recusal_order")
     ordered = selectors.recusals_ordered_by(request.user)[:200]
     return render(request, "conduct/recusal_order.html", {"form": form, "ordered": ordered})
@@ -275,9 +322,15 @@ def recusal_oversee(request, pk):
     decision = request.POST.get("decision")
     try:
         if decision not in ("approve", "reject"):
-            raise ServiceError(_("Choose whether the official recuses or not."), code="required", field="decision")
-        services.recusal_decide(recusal=recusal, approve=decision == "approve", reason=request.POST.get("reason", ""),
-                                actor=request.user)
+            raise ServiceError(
+                _("Choose whether the official recuses or not."), code="required", field="decision"
+            )
+        services.recusal_decide(
+            recusal=recusal,
+            approve=decision == "approve",
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )
     except ServiceError as error:
         return _recusals_pending_page(request, failed=recusal, error=error)
     messages.success(request, _("Decision recorded."))
@@ -321,14 +374,18 @@ def my_gifts(request):
 
 @found_or_404
 def gift_receipt(request, pk):
-    return render(request, "conduct/gift_receipt.html", {"gift": selectors.gift_with_receipt(request.user, pk)})
+    return render(
+        request, "conduct/gift_receipt.html", {"gift": selectors.gift_with_receipt(request.user, pk)}
+    )
 
 
 @found_or_404
 def gift_receipt_pdf(request, pk):
     """The same receipt as a PDF to print and file (article 15 item 1)."""
     gift = selectors.gift_with_receipt(request.user, pk)
-    response = HttpResponse(render_receipt_pdf(gift, base_url=request.build_absolute_uri("/")), content_type="application/pdf")
+    response = HttpResponse(
+        render_receipt_pdf(gift, base_url=request.build_absolute_uri("/")), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="receipt-{gift.pk}.pdf"'
     return response
 
@@ -360,19 +417,40 @@ def my_related_persons(request):
         data = form.cleaned_data
         holdings = []
         if data["holding_code"]:
-            holdings.append({"enterprise": data["holding_code"], "role": data["holding_role"], "share_percent": data["holding_share"]})
+            holdings.append(
+                {
+                    "enterprise": data["holding_code"],
+                    "role": data["holding_role"],
+                    "share_percent": data["holding_share"],
+                }
+            )
         try:
-            services.related_person_declare(official=official, name=data["name"], relationship=data["relationship"],
-                                            resident_id=data["resident_id"], occupation=data["occupation"],
-                                            changed_on=data["changed_on"], holdings=holdings, actor=request.user)
+            services.related_person_declare(
+                official=official,
+                name=data["name"],
+                relationship=data["relationship"],
+                resident_id=data["resident_id"],
+                occupation=data["occupation"],
+                changed_on=data["changed_on"],
+                holdings=holdings,
+                actor=request.user,
+            )
             messages.success(request, _("Declaration recorded."))
             return redirect("conduct:my_related_persons")
         except ServiceError as error:
             _form_error(form, error)
     related = selectors.related_persons_of(official)
     confirmed = selectors.annual_confirmation(official)
-    return render(request, "conduct/my_related.html", {"related": related, "form": form, "confirmed": confirmed,
-                                                       "conflicts": services.find_conflicts(official=official)})
+    return render(
+        request,
+        "conduct/my_related.html",
+        {
+            "related": related,
+            "form": form,
+            "confirmed": confirmed,
+            "conflicts": services.find_conflicts(official=official),
+        },
+    )
 
 
 @found_or_404
@@ -382,22 +460,34 @@ def my_recusals(request):
     if request.method == "POST" and "refuse" in request.POST:
         recusal = selectors.access_own_recusal(request.user, request.POST.get("refuse"))
         try:
-            services.recusal_refuse(recusal=recusal, reason=request.POST.get("reason", ""), actor=request.user)
-            messages.warning(request, _("Your refusal is recorded and sent to the discipline office (article 15 item 7)."))
+            services.recusal_refuse(
+                recusal=recusal, reason=request.POST.get("reason", ""), actor=request.user
+            )
+            messages.warning(
+                request, _("Your refusal is recorded and sent to the discipline office (article 15 item 7).")
+            )
         except ServiceError as error:
             messages.error(request, error.text())
         return redirect("conduct:my_recusals")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.recusal_report(official=official, matter_type=data["matter_type"], matter_id=data["matter_id"],
-                                    enterprise=data["enterprise_code"], description=data["description"], apply=data["apply"],
-                                    actor=request.user)
+            services.recusal_report(
+                official=official,
+                matter_type=data["matter_type"],
+                matter_id=data["matter_id"],
+                enterprise=data["enterprise_code"],
+                description=data["description"],
+                apply=data["apply"],
+                actor=request.user,
+            )
             messages.success(request, _("Recorded."))
             return redirect("conduct:my_recusals")
         except ServiceError as error:
             _form_error(form, error)
-    return render(request, "conduct/my_recusals.html", {"recusals": selectors.recusals_of(request.user), "form": form})
+    return render(
+        request, "conduct/my_recusals.html", {"recusals": selectors.recusals_of(request.user), "form": form}
+    )
 
 
 # --- discipline inspector -----------------------------------------------------------------------------
@@ -434,8 +524,16 @@ def pledge_sign(request):
             return redirect("conduct:pledge_sign")
         except ServiceError as error:
             _form_error(form, error)
-    return render(request, "conduct/pledge.html", {"form": form, "enterprise": enterprise, "signed_on": selectors.pledge_signed(enterprise),
-                                                   "requirements": requirements})
+    return render(
+        request,
+        "conduct/pledge.html",
+        {
+            "form": form,
+            "enterprise": enterprise,
+            "signed_on": selectors.pledge_signed(enterprise),
+            "requirements": requirements,
+        },
+    )
 
 
 @found_or_404

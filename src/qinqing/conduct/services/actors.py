@@ -16,7 +16,9 @@ def _user_of(actor):
 def _is_oversight(actor, obj=None) -> bool:
     """An administrator or a district leader (they may act for any official's supervisor)."""
     user = _user_of(actor)
-    return user is not None and (user.is_superuser or has_role(user, Role.DISTRICT_LEADER, Role.ADMINISTRATOR))
+    return user is not None and (
+        user.is_superuser or has_role(user, Role.DISTRICT_LEADER, Role.ADMINISTRATOR)
+    )
 
 
 def _is_supervising_leader(actor, official: Official) -> bool:
@@ -50,10 +52,18 @@ DISCIPLINE_OFFICE = "discipline_office"  # discipline inspectors
 
 ACTORS = {
     OWNER: ActorRule(_is_official_themselves, roles=(), label=_("The official themselves")),
-    SUPERVISING_LEADER: ActorRule(lambda actor, obj: _is_supervising_leader(actor, obj.official), roles=(Role.SUPERVISING_LEADER,),
-                                  label=_("The official's supervising leader")),
+    SUPERVISING_LEADER: ActorRule(
+        lambda actor, obj: _is_supervising_leader(actor, obj.official),
+        roles=(Role.SUPERVISING_LEADER,),
+        label=_("The official's supervising leader"),
+    ),
     # never on their own request or recusal
-    OVERSIGHT: ActorRule(lambda actor, obj: _is_oversight(actor) and not _is_official_themselves(actor, obj),
-                         roles=(Role.DISTRICT_LEADER, Role.ADMINISTRATOR), label=_("District leader or administrator")),
-    DISCIPLINE_OFFICE: ActorRule(_is_discipline_office, roles=(Role.DISCIPLINE_INSPECTOR,), label=_("Discipline office")),
+    OVERSIGHT: ActorRule(
+        lambda actor, obj: _is_oversight(actor) and not _is_official_themselves(actor, obj),
+        roles=(Role.DISTRICT_LEADER, Role.ADMINISTRATOR),
+        label=_("District leader or administrator"),
+    ),
+    DISCIPLINE_OFFICE: ActorRule(
+        _is_discipline_office, roles=(Role.DISCIPLINE_INSPECTOR,), label=_("Discipline office")
+    ),
 }

@@ -25,25 +25,57 @@ def pledge_sign(*, enterprise: Enterprise, signatory_name: str, accepted: list[s
 
     user = _user_of(actor)
     if user is None or not EnterpriseMembership.objects.filter(user=user, enterprise=enterprise).exists():
-        raise PermissionDeniedError(_("Only an account acting for this enterprise may sign its pledge."), field="enterprise")
+        raise PermissionDeniedError(
+            _("Only an account acting for this enterprise may sign its pledge."), field="enterprise"
+        )
     missing = [key for key in PLEDGE_REQUIREMENTS if key not in (accepted or [])]
     if missing:
-        raise ServiceError(_("Accept each of the six requirements (missing: %(missing)s)."), code="requirements_missing",
-                           field="accepted", params={"missing": ", ".join(missing)})
+        raise ServiceError(
+            _("Accept each of the six requirements (missing: %(missing)s)."),
+            code="requirements_missing",
+            field="accepted",
+            params={"missing": ", ".join(missing)},
+        )
     if not (signatory_name or "").strip():
-        raise ServiceError(_("%(field)s is required."), code="required", field="signatory_name", params={"field": _("Signed by")})
+        raise ServiceError(
+            _("%(field)s is required."),
+            code="required",
+            field="signatory_name",
+            params={"field": _("Signed by")},
+        )
     with transaction.atomic():
         if IntegrityPledge.objects.filter(enterprise=enterprise).exists():
-            raise ServiceError(_("This enterprise has already signed the integrity pledge."), code="already_signed", field="enterprise")
-        pledge = IntegrityPledge.objects.create(enterprise=enterprise, signed_by=user, signatory_name=signatory_name.strip(),
-                                                signed_on=clock.today(), requirements=PLEDGE_REQUIREMENTS)
-        audit.record_event(actor=actor, action="conduct.pledge.sign", instance=pledge, before=None, details={"article": "15"})
+            raise ServiceError(
+                _("This enterprise has already signed the integrity pledge."),
+                code="already_signed",
+                field="enterprise",
+            )
+        pledge = IntegrityPledge.objects.create(
+            enterprise=enterprise,
+            signed_by=user,
+            signatory_name=signatory_name.strip(),
+            signed_on=clock.today(),
+            requirements=PLEDGE_REQUIREMENTS,
+        )
+        audit.record_event(
+            actor=actor, action="conduct.pledge.sign", instance=pledge, before=None, details={"article": "15"}
+        )
     return pledge
 
 
 # --- related-person declarations (15.2–15.4) --------------------------------------------------------
-def related_person_declare(*, official: Official, name: str, relationship: str, actor, resident_id: str = "", phone: str = "",
-                           occupation: str = "", changed_on=None, holdings: list[dict] | None = None):
+def related_person_declare(
+    *,
+    official: Official,
+    name: str,
+    relationship: str,
+    actor,
+    resident_id: str = "",
+    phone: str = "",
+    occupation: str = "",
+    changed_on=None,
+    holdings: list[dict] | None = None,
+):
     """The official declares a related person with their job, offices and shareholdings.
 
     Writes go through the directory services (Person, RelatedPerson, EnterpriseLink of kind
@@ -56,30 +88,59 @@ def related_person_declare(*, official: Official, name: str, relationship: str, 
     from ..models import RelatedPersonDeclaration
 
     if _user_of(actor) is None or official.user_id != actor.pk:
-        raise PermissionDeniedError(_("Only the official themselves may declare their related persons."), field="official")
+        raise PermissionDeniedError(
+            _("Only the official themselves may declare their related persons."), field="official"
+        )
     today = clock.today()
     changed_on = changed_on or today
     limits.past_date(changed_on, field="changed_on", label=_("Change happened on"), years=30)
     limits.check_text(occupation, field="occupation", label=_("Job and office"), limit=limits.PLACE)
     for holding in holdings or []:
-        limits.check_text(holding.get("role", ""), field="holding_role", label=_("Role or office held"), limit=limits.PLACE)
+        limits.check_text(
+            holding.get("role", ""), field="holding_role", label=_("Role or office held"), limit=limits.PLACE
+        )
     with transaction.atomic():
-        person = directory_services.person_find_or_create(name=name, resident_id=resident_id, phone=phone, actor=actor)
-        related, _created = directory_services.related_person_upsert(official=official, person=person, relationship=relationship,
-                                                                     occupation=occupation, declared_on=today, actor=actor)
+        person = directory_services.person_find_or_create(
+            name=name, resident_id=resident_id, phone=phone, actor=actor
+        )
+        related, _created = directory_services.related_person_upsert(
+            official=official,
+            person=person,
+            relationship=relationship,
+            occupation=occupation,
+            declared_on=today,
+            actor=actor,
+        )
         declared = []
         for holding in holdings or []:
             link, _created = directory_services.enterprise_link_upsert(
-                person=person, enterprise=holding["enterprise"], kind=LinkKind.DECLARED_INTEREST, role=holding.get("role", ""),
-                share_percent=holding.get("share_percent") or None, source="declaration", actor=actor,
+                person=person,
+                enterprise=holding["enterprise"],
+                kind=LinkKind.DECLARED_INTEREST,
+                role=holding.get("role", ""),
+                share_percent=holding.get("share_percent") or None,
+                source="declaration",
+                actor=actor,
             )
-            declared.append({"enterprise_id": holding["enterprise"].pk, "link_id": link.pk, "role": holding.get("role", ""),
-                             "share_percent": str(holding.get("share_percent") or "")})
+            declared.append(
+                {
+                    "enterprise_id": holding["enterprise"].pk,
+                    "link_id": link.pk,
+                    "role": holding.get("role", ""),
+                    "share_percent": str(holding.get("share_percent") or ""),
+                }
+            )
         declaration = RelatedPersonDeclaration.objects.create(
             official=official, related_person=related, changed_on=changed_on, declared_on=today,
             is_late=(today - changed_on).days > rules().related_change_days, holdings=declared,
         )
-        audit.record_event(actor=actor, action="conduct.declaration.create", instance=declaration, before=None, details={"article": "15"})
+        audit.record_event(
+            actor=actor,
+            action="conduct.declaration.create",
+            instance=declaration,
+            before=None,
+            details={"article": "15"},
+        )
     return declaration
 
 
@@ -88,13 +149,26 @@ def annual_confirm(*, official: Official, actor, year: int | None = None):
     from ..models import AnnualConfirmation
 
     if _user_of(actor) is None or official.user_id != actor.pk:
-        raise PermissionDeniedError(_("Only the official themselves may confirm their declaration."), field="official")
+        raise PermissionDeniedError(
+            _("Only the official themselves may confirm their declaration."), field="official"
+        )
     year = year or clock.today().year
     with transaction.atomic():
         if AnnualConfirmation.objects.filter(official=official, year=year).exists():
-            raise ServiceError(_("You have already confirmed your declaration for %(year)s."), code="already_confirmed", field="year",
-                               params={"year": year})
-        confirmation = AnnualConfirmation.objects.create(official=official, year=year, confirmed_at=clock.now())
-        audit.record_event(actor=actor, action="conduct.annual_confirmation.create", instance=confirmation, before=None,
-                           details={"article": "15"})
+            raise ServiceError(
+                _("You have already confirmed your declaration for %(year)s."),
+                code="already_confirmed",
+                field="year",
+                params={"year": year},
+            )
+        confirmation = AnnualConfirmation.objects.create(
+            official=official, year=year, confirmed_at=clock.now()
+        )
+        audit.record_event(
+            actor=actor,
+            action="conduct.annual_confirmation.create",
+            instance=confirmation,
+            before=None,
+            details={"article": "15"},
+        )
     return confirmation

@@ -23,11 +23,20 @@ class RecusalRequired(ServiceError):
 
     status = 409
 
-    def __init__(self, *, conflicts: list[Conflict], recused: bool = False, check: AssignmentCheck | None = None):
+
+    def __init__(
+        self, *, conflicts: list[Conflict], recused: bool = False, check: AssignmentCheck | None = None
+    ):
         if recused:
-            message = _("This official has recused themselves (or was ordered to) from this matter; assign another official (article 15 item 7).")
+            message = _(
+                "This official has recused themselves (or was ordered to) from this matter; "
+                "assign another official (article 15 item 7)."
+            )
         else:
-            message = _("Recusal required: the official or a related person is linked to this enterprise (article 15 item 7): %(evidence)s")
+            message = _(
+                "Recusal required: the official or a related person is linked to this enterprise "
+                "(article 15 item 7): %(evidence)s"
+            )
         evidence = "; ".join(conflict.evidence() for conflict in conflicts)
         super().__init__(message, code="recusal_required", field="official", params={"evidence": evidence})
         self.conflicts = conflicts
@@ -55,7 +64,9 @@ def _recused_and_exempted(*, official: Official, matter_type: str, matter_id: st
     return bool(recused), bool(exempted)
 
 
-def check_assignment(*, official: Official, enterprise: Enterprise, matter_type: str, matter_id: str, actor) -> None:
+def check_assignment(
+    *, official: Official, enterprise: Enterprise, matter_type: str, matter_id: str, actor
+) -> None:
     """Stop the assignment of ``official`` to a matter concerning ``enterprise`` if they must recuse.
 
     Raises ``RecusalRequired`` (409, field "official", ``.conflicts`` = evidence) when the
@@ -79,24 +90,53 @@ def check_assignment(*, official: Official, enterprise: Enterprise, matter_type:
         )
         # ``fresh``: the row was just inserted from these plain values, so its audit snapshot is
         # taken without reading it back.
-        audit.record_events([{"actor": actor, "action": "conduct.assignment_check.exempted" if exempted else "conduct.assignment_check.blocked",
-                              "instance": check, "before": None, "details": {"article": "15.7"}, "fresh": True}])
+        audit.record_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "conduct.assignment_check.exempted"
+                    if exempted
+                    else "conduct.assignment_check.blocked",
+                    "instance": check,
+                    "before": None,
+                    "details": {"article": "15.7"},
+                    "fresh": True,
+                }
+            ]
+        )
     if not exempted:
         raise RecusalRequired(conflicts=conflicts, recused=recused, check=check)
 
 
-def exemption_grant(*, official: Official, enterprise: Enterprise, matter_type: str, matter_id: str, reason: str, actor) -> AssignmentExemption:
+def exemption_grant(
+    *, official: Official, enterprise: Enterprise, matter_type: str, matter_id: str, reason: str, actor
+) -> AssignmentExemption:
     """A supervisor lets a conflicted official handle this one matter, giving a reason."""
     if not _is_supervisor_of(actor, official):
-        raise PermissionDeniedError(_("Only the official's supervising leader may grant an exemption."), field="official")
+        raise PermissionDeniedError(
+            _("Only the official's supervising leader may grant an exemption."), field="official"
+        )
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError(_("An exemption needs a reason (article 15 item 7)."), code="reason_required", field="reason")
+        raise ServiceError(
+            _("An exemption needs a reason (article 15 item 7)."), code="reason_required", field="reason"
+        )
     with transaction.atomic():
         exemption = AssignmentExemption.objects.create(
-            official=official, enterprise=enterprise, matter_type=matter_type, matter_id=str(matter_id), reason=reason, granted_by=actor,
+            official=official,
+            enterprise=enterprise,
+            matter_type=matter_type,
+            matter_id=str(matter_id),
+            reason=reason,
+            granted_by=actor,
         )
-        audit.record_event(actor=actor, action="conduct.exemption.grant", instance=exemption, before=None, details={"article": "15.7"})
+        audit.record_event(
+            actor=actor,
+            action="conduct.exemption.grant",
+            instance=exemption,
+            before=None,
+            details={"article": "15.7"},
+        )
     return exemption
 
 

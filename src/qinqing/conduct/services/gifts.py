@@ -23,29 +23,51 @@ def gift_record(*, official: Official, direction: str, kind: str, value, occurre
     from ..models import GiftDirection, GiftDisposition, GiftKind, GiftRecord
 
     if _user_of(actor) is None or official.user_id != actor.pk:
-        raise PermissionDeniedError(_("Only the official themselves may record their gifts."), field="official")
+        raise PermissionDeniedError(
+            _("Only the official themselves may record their gifts."), field="official"
+        )
     if direction not in GiftDirection.values:
-        raise ServiceError(_("Choose whether the item was offered or received."), code="invalid_choice", field="direction")
+        raise ServiceError(
+            _("Choose whether the item was offered or received."), code="invalid_choice", field="direction"
+        )
     if kind not in GiftKind.values:
         raise ServiceError(_("Choose the kind of item."), code="invalid_choice", field="kind")
     if disposition not in GiftDisposition.values or disposition == GiftDisposition.HANDED_IN:
         # Handing in is done by the discipline office, which issues the receipt.
-        raise ServiceError(_("Choose refused, returned or not yet handed in; the discipline office records the handing in."),
-                           code="invalid_choice", field="disposition")
+        raise ServiceError(
+            _("Choose refused, returned or not yet handed in; the discipline office records the handing in."),
+            code="invalid_choice",
+            field="disposition",
+        )
     if giver_enterprise is None and not (giver_name or "").strip():
-        raise ServiceError(_("Name who offered or gave the item (an enterprise or a person)."), code="required", field="giver_name")
+        raise ServiceError(
+            _("Name who offered or gave the item (an enterprise or a person)."),
+            code="required",
+            field="giver_name",
+        )
     limits.check_text(giver_name, field="giver_name", label=_("From (person)"), limit=limits.NAME)
     limits.check_text(description, field="description", label=_("Description"), limit=limits.DESCRIPTION)
-    limits.past_date(occurred_on, field="occurred_on", label=_("Date offered or received"))  # 15.1: no gift from the future
+    limits.past_date(
+        occurred_on, field="occurred_on", label=_("Date offered or received")
+    )  # 15.1: no gift from the future
     if Decimal(value) < 0:
         raise ServiceError(_("The value cannot be negative."), code="negative", field="value")
     with transaction.atomic():
         gift = GiftRecord.objects.create(
-            official=official, direction=direction, kind=kind, value=Decimal(value), occurred_on=occurred_on, disposition=disposition,
-            giver_enterprise=giver_enterprise, giver_name=(giver_name or "").strip(), description=(description or "").strip(),
+            official=official,
+            direction=direction,
+            kind=kind,
+            value=Decimal(value),
+            occurred_on=occurred_on,
+            disposition=disposition,
+            giver_enterprise=giver_enterprise,
+            giver_name=(giver_name or "").strip(),
+            description=(description or "").strip(),
             recorded_at=clock.now(),
         )
-        audit.record_event(actor=actor, action="conduct.gift.record", instance=gift, before=None, details={"article": "15.1"})
+        audit.record_event(
+            actor=actor, action="conduct.gift.record", instance=gift, before=None, details={"article": "15.1"}
+        )
     return gift
 
 
@@ -55,13 +77,20 @@ GIFT_WORKFLOW = Workflow(
     state_field="disposition",
     actors=ACTORS,
     transitions={
-        "hand_in": Transition((GiftDisposition.PENDING,), GiftDisposition.HANDED_IN, (DISCIPLINE_OFFICE,), "15.1",
-                              refused=_("Only an item not yet handed in can be handed in (article 15 item 1)."),
-                              denied=_("Only the discipline office issues hand-in receipts.")),
+        "hand_in": Transition(
+            (GiftDisposition.PENDING,),
+            GiftDisposition.HANDED_IN,
+            (DISCIPLINE_OFFICE,),
+            "15.1",
+            refused=_("Only an item not yet handed in can be handed in (article 15 item 1)."),
+            denied=_("Only the discipline office issues hand-in receipts."),
+        ),
     },
 )
 # 亲清收〔2026〕0001号: one series per year, gap-free; GiftRecord.receipt_number is unique as well.
-RECEIPT_NUMBERS = numbering.Series("conduct.gift_receipt", "亲清收〔{period}〕{number:04d}号", numbering.yearly)
+RECEIPT_NUMBERS = numbering.Series(
+    "conduct.gift_receipt", "亲清收〔{period}〕{number:04d}号", numbering.yearly
+)
 
 
 def gift_hand_in(*, gift, actor, handed_in_on=None):

@@ -15,11 +15,21 @@ from .actors import ACTORS, OVERSIGHT, OWNER, SUPERVISING_LEADER, _is_supervisor
 
 
 # --- recusal (15.7) -----------------------------------------------------------------------------
-def recusal_report(*, official: Official, matter_type: str, matter_id: str, actor, enterprise: Enterprise | None = None,
-                   description: str = "", apply: bool = False) -> Recusal:
+def recusal_report(
+    *,
+    official: Official,
+    matter_type: str,
+    matter_id: str,
+    actor,
+    enterprise: Enterprise | None = None,
+    description: str = "",
+    apply: bool = False,
+) -> Recusal:
     """The official reports a possible conflict in advance, or (``apply=True``) applies for recusal."""
     if _user_of(actor) is None or official.user_id != actor.pk:
-        raise PermissionDeniedError(_("Only the official themselves may report a conflict or apply for recusal."), field="official")
+        raise PermissionDeniedError(
+            _("Only the official themselves may report a conflict or apply for recusal."), field="official"
+        )
     with transaction.atomic():
         recusal = Recusal.objects.create(
             official=official, enterprise=enterprise, matter_type=matter_type, matter_id=str(matter_id),
@@ -40,13 +50,30 @@ RECUSAL_WORKFLOW = Workflow(
     model=Recusal,
     actors=ACTORS,
     transitions={
-        "approve": Transition(_UNDECIDED, RecusalStatus.APPROVED, (SUPERVISING_LEADER, OVERSIGHT), "15.7", refused=_DECIDED,
-                              denied=_DECIDE_DENIED),
-        "reject": Transition(_UNDECIDED, RecusalStatus.REJECTED, (SUPERVISING_LEADER, OVERSIGHT), "15.7", refused=_DECIDED,
-                             denied=_DECIDE_DENIED),
-        "refuse": Transition((RecusalStatus.ORDERED,), RecusalStatus.REFUSED, (OWNER,), "15.7",
-                             refused=_("Only an ordered recusal can be refused (article 15 item 7)."),
-                             denied=_("Only the official concerned can refuse a recusal.")),
+        "approve": Transition(
+            _UNDECIDED,
+            RecusalStatus.APPROVED,
+            (SUPERVISING_LEADER, OVERSIGHT),
+            "15.7",
+            refused=_DECIDED,
+            denied=_DECIDE_DENIED,
+        ),
+        "reject": Transition(
+            _UNDECIDED,
+            RecusalStatus.REJECTED,
+            (SUPERVISING_LEADER, OVERSIGHT),
+            "15.7",
+            refused=_DECIDED,
+            denied=_DECIDE_DENIED,
+        ),
+        "refuse": Transition(
+            (RecusalStatus.ORDERED,),
+            RecusalStatus.REFUSED,
+            (OWNER,),
+            "15.7",
+            refused=_("Only an ordered recusal can be refused (article 15 item 7)."),
+            denied=_("Only the official concerned can refuse a recusal."),
+        ),
     },
 )
 
@@ -69,16 +96,35 @@ def recusal_order(*, official: Official, matter_type: str, matter_id: str, reaso
                   enterprise: Enterprise | None = None) -> Recusal:
     """Article 15 item 7: where an official should recuse and did not, the supervisor orders it."""
     if not _is_supervisor_of(actor, official):
-        raise PermissionDeniedError(_("Only the official's supervising leader may order a recusal."), field="official")
+        raise PermissionDeniedError(
+            _("Only the official's supervising leader may order a recusal."), field="official"
+        )
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError(_("An ordered recusal needs a reason (article 15 item 7)."), code="reason_required", field="reason")
+        raise ServiceError(
+            _("An ordered recusal needs a reason (article 15 item 7)."),
+            code="reason_required",
+            field="reason",
+        )
     with transaction.atomic():
         recusal = Recusal.objects.create(
-            official=official, enterprise=enterprise, matter_type=matter_type, matter_id=str(matter_id), origin=RecusalOrigin.ORDERED,
-            status=RecusalStatus.ORDERED, decision_reason=reason, decided_by=actor, decided_at=clock.now(),
+            official=official,
+            enterprise=enterprise,
+            matter_type=matter_type,
+            matter_id=str(matter_id),
+            origin=RecusalOrigin.ORDERED,
+            status=RecusalStatus.ORDERED,
+            decision_reason=reason,
+            decided_by=actor,
+            decided_at=clock.now(),
         )
-        audit.record_event(actor=actor, action="conduct.recusal.order", instance=recusal, before=None, details={"article": "15.7"})
+        audit.record_event(
+            actor=actor,
+            action="conduct.recusal.order",
+            instance=recusal,
+            before=None,
+            details={"article": "15.7"},
+        )
     return recusal
 
 
@@ -93,7 +139,15 @@ def recusal_refuse(*, recusal: Recusal, reason: str, actor) -> Lead:
             summary=f"{locked.matter_type}:{locked.matter_id} — {(reason or '').strip()}",
         )
         created.append(lead)
-        change.events = [{"actor": actor, "action": "conduct.lead.create", "instance": lead, "before": None, "details": {"article": "15.7"}}]
+        change.events = [
+            {
+                "actor": actor,
+                "action": "conduct.lead.create",
+                "instance": lead,
+                "before": None,
+                "details": {"article": "15.7"},
+            }
+        ]
         return change
 
     workflow.transition(RECUSAL_WORKFLOW, recusal, "refuse", actor=actor, apply=apply)

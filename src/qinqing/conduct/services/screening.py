@@ -53,8 +53,10 @@ def screening_watch_rebuild() -> WatchRebuild:
         if connection.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
         for column, select in statements.items():
-            cursor.execute(f"SELECT COUNT(*) FROM ({select}) wanted "  # noqa: S608 (identifiers from model metadata)
-                           f"WHERE NOT EXISTS (SELECT 1 FROM {table} w WHERE w.{column} = wanted.id)")
+            cursor.execute(
+                f"SELECT COUNT(*) FROM ({select}) wanted "  # noqa: S608 (identifiers from model metadata)
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} w WHERE w.{column} = wanted.id)"
+            )
             missing += cursor.fetchone()[0]
         cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
         before = cursor.fetchone()[0]

@@ -29,7 +29,16 @@ def people(make_user):
 
     found = People()
     found.__dict__.update(
-        unit=unit, leader=leader, leader_user=leader_user, official=official, official_user=official_user, other=other,
-        other_user=other_user, spouse=spouse, enterprise=enterprise, clean_enterprise=clean_enterprise, inspector=inspector,
+        unit=unit,
+        leader=leader,
+        leader_user=leader_user,
+        official=official,
+        official_user=official_user,
+        other=other,
+        other_user=other_user,
+        spouse=spouse,
+        enterprise=enterprise,
+        clean_enterprise=clean_enterprise,
+        inspector=inspector,
     )
     return found

@@ -40,9 +40,18 @@ def next_workday() -> datetime.date:
 
 def draft(people, **overrides):
     arguments = dict(
-        official=people.official, situation="work_meal", enterprises=[people.clean_enterprise], event_date=next_saturday(),
-        start_time=datetime.time(18, 0), end_time=datetime.time(20, 0), place="区商会会议室", purpose="商讨营商环境问题",
-        participants="张三、商会秘书长", cost_per_head=Decimal("80"), alcohol_served=False, no_lottery_confirmed=True,
+        official=people.official,
+        situation="work_meal",
+        enterprises=[people.clean_enterprise],
+        event_date=next_saturday(),
+        start_time=datetime.time(18, 0),
+        end_time=datetime.time(20, 0),
+        place="区商会会议室",
+        purpose="商讨营商环境问题",
+        participants="张三、商会秘书长",
+        cost_per_head=Decimal("80"),
+        alcohol_served=False,
+        no_lottery_confirmed=True,
         no_unrelated_activities_confirmed=True,
     )
     arguments.update(overrides)
@@ -63,8 +72,14 @@ def evaluate(people, **overrides):
 def test_clean_request_passes_every_rule(people):
     findings = evaluate(people)
     assert not rules_of(findings, FindingLevel.VIOLATION) and not rules_of(findings, FindingLevel.WARNING)
-    assert {"situation_valid", "cost_within_standard", "no_alcohol", "no_lottery_or_unrelated", "filed_in_advance",
-            "no_conflict_of_interest"} <= rules_of(findings)
+    assert {
+        "situation_valid",
+        "cost_within_standard",
+        "no_alcohol",
+        "no_lottery_or_unrelated",
+        "filed_in_advance",
+        "no_conflict_of_interest",
+    } <= rules_of(findings)
 
 
 def test_invalid_situation_is_a_violation_of_article_14(people):
@@ -83,22 +98,37 @@ def test_cost_near_the_limit_is_a_warning(people):
 
 def test_alcohol_during_working_hours_on_a_workday_is_a_violation(people, workday_calendar, frozen_clock):
     frozen_clock("2026-09-16 09:00")  # inside the real 2026 schedule
-    assert next_workday() == datetime.date(2026, 9, 20), "Sunday 09-20 is a make-up workday before National Day"
-    findings = evaluate(people, event_date=next_workday(), start_time=datetime.time(12, 0), end_time=datetime.time(13, 0), alcohol_served=True)
+    assert next_workday() == datetime.date(2026, 9, 20), (
+        "Sunday 09-20 is a make-up workday before National Day"
+    )
+    findings = evaluate(
+        people,
+        event_date=next_workday(),
+        start_time=datetime.time(12, 0),
+        end_time=datetime.time(13, 0),
+        alcohol_served=True,
+    )
     assert [f["article"] for f in findings if f["rule"] == "alcohol_in_working_hours"] == ["14.3"]
     weekend = evaluate(people, alcohol_served=True)  # Saturday 09-26, in the Mid-autumn holiday
     assert "alcohol_outside_working_hours" in rules_of(weekend, FindingLevel.PASSED)
 
 
 def test_the_alcohol_rule_never_guesses_a_working_day(people, workday_calendar, frozen_clock):
-    """The calendar decides — the provisional 2027 included — or its clear error does (no Monday–Friday fallback)."""
+    """The calendar decides — the provisional 2027 included — or its clear error does (no Monday–Friday fallback)."""  # noqa: E501
     frozen_clock("2026-12-20 09:00")
     provisional = evaluate(people, event_date=datetime.date(2027, 1, 31), start_time=datetime.time(12, 0),
                            end_time=datetime.time(13, 0), alcohol_served=True)
-    assert "alcohol_in_working_hours" in rules_of(provisional, FindingLevel.VIOLATION), "Sunday 2027-01-31: a provisional make-up day"
+    assert "alcohol_in_working_hours" in rules_of(provisional, FindingLevel.VIOLATION), (
+        "Sunday 2027-01-31: a provisional make-up day"
+    )
     with pytest.raises(ServiceError) as raised:
-        evaluate(people, event_date=datetime.date(2028, 1, 4), start_time=datetime.time(12, 0), end_time=datetime.time(13, 0),
-                 alcohol_served=True)
+        evaluate(
+            people,
+            event_date=datetime.date(2028, 1, 4),
+            start_time=datetime.time(12, 0),
+            end_time=datetime.time(13, 0),
+            alcohol_served=True,
+        )
     assert (raised.value.code, raised.value.field) == ("calendar_year_not_loaded", "event_date")
     assert "2028" in raised.value.text()
 
@@ -114,7 +144,9 @@ def test_late_filing_is_marked_and_needs_a_reason(people):
     with pytest.raises(ServiceError) as raised:
         services.activity_submit(actor=people.official_user, **draft(people, event_date=yesterday))
     assert raised.value.field == "late_reason"
-    activity = services.activity_submit(actor=people.official_user, late_reason="临时通知", **draft(people, event_date=yesterday))
+    activity = services.activity_submit(
+        actor=people.official_user, late_reason="临时通知", **draft(people, event_date=yesterday)
+    )
     assert activity.is_late and "filed_late" in rules_of(activity.findings, FindingLevel.WARNING)
 
 
@@ -124,7 +156,9 @@ def test_blacklist_hook_answers_no_until_the_integrity_module_exists(people):
 
 
 def test_conflict_of_interest_is_a_finding_and_blocks_approval(people):
-    activity = services.activity_submit(actor=people.official_user, **draft(people, enterprises=[people.enterprise]))
+    activity = services.activity_submit(
+        actor=people.official_user, **draft(people, enterprises=[people.enterprise])
+    )
     assert "conflict_of_interest" in rules_of(activity.findings, FindingLevel.VIOLATION)
     with pytest.raises(services.RecusalRequired):
         services.activity_decide(activity=activity, approve=True, reason="", actor=people.leader_user)
@@ -158,7 +192,10 @@ def test_approval_issues_a_numbered_letter_verifiable_on_the_public_page(people,
     assert response.status_code == 200 and letter.number in response.content.decode()
     assert "330106" not in response.content.decode()  # no resident IDs
     # The page is shown in the reader's language; the marker does not depend on it.
-    assert 'data-testid="not-verified"' in client.get(reverse("conduct:verify_letter"), {"code": "WRONG"}).content.decode()
+    assert (
+        'data-testid="not-verified"'
+        in client.get(reverse("conduct:verify_letter"), {"code": "WRONG"}).content.decode()
+    )
     api = client.get(f"/api/v1/conduct/letters/{letter.verification_code}")
     assert api.status_code == 200 and api.json()["number"] == letter.number
 
@@ -172,7 +209,9 @@ def test_letter_pdf_is_generated_with_the_cjk_text(people, client):
     assert b"NotoSansCJK" in _inflated(response.content)
     pdftotext = shutil.which("pdftotext")
     if pdftotext:  # poppler-utils is optional here; the font check above always runs
-        text = subprocess.run([pdftotext, "-", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
+        text = subprocess.run(
+            [pdftotext, "-", "-"], input=response.content, capture_output=True, check=True
+        ).stdout.decode()
         assert activity.letter.verification_code in text and "区商会会议室" in text
 
 
@@ -192,9 +231,20 @@ def _inflated(pdf: bytes) -> bytes:
 def test_report_differences_become_a_lead(people):
     activity = services.activity_submit(actor=people.official_user, **draft(people))
     services.activity_decide(activity=activity, approve=True, reason="同意", actor=people.leader_user)
-    report = services.activity_report(activity=activity, actual_cost_per_head=Decimal("150"), actual_participants="张三等5人",
-                                      actual_participant_count=5, items_received="茶叶一盒", actor=people.official_user)
-    assert {item["field"] for item in report.differences} >= {"cost_per_head", "reception_standard", "participant_count", "items_received"}
+    report = services.activity_report(
+        activity=activity,
+        actual_cost_per_head=Decimal("150"),
+        actual_participants="张三等5人",
+        actual_participant_count=5,
+        items_received="茶叶一盒",
+        actor=people.official_user,
+    )
+    assert {item["field"] for item in report.differences} >= {
+        "cost_per_head",
+        "reception_standard",
+        "participant_count",
+        "items_received",
+    }
     assert Lead.objects.get().activity == activity
     assert audit.verify_chain().ok
 
@@ -202,9 +252,16 @@ def test_report_differences_become_a_lead(people):
 def test_gift_hand_in_issues_a_receipt_and_overdue_items_are_flagged(people, client):
     from .. import selectors
 
-    gift = services.gift_record(official=people.official, direction="received", kind="red_envelope", value=Decimal("500"),
-                                occurred_on=timezone.localdate() - datetime.timedelta(days=40), disposition="pending",
-                                giver_enterprise=people.enterprise, actor=people.official_user)
+    gift = services.gift_record(
+        official=people.official,
+        direction="received",
+        kind="red_envelope",
+        value=Decimal("500"),
+        occurred_on=timezone.localdate() - datetime.timedelta(days=40),
+        disposition="pending",
+        giver_enterprise=people.enterprise,
+        actor=people.official_user,
+    )
     assert gift in selectors.red_flags()["gifts_overdue"]
     with pytest.raises(PermissionDeniedError):
         services.gift_hand_in(gift=gift, actor=people.official_user)
@@ -223,8 +280,15 @@ def test_enterprise_signs_the_pledge_and_it_is_shown(people, make_user):
     head = make_user(Role.ENTERPRISE_USER)
     factories.make_membership(user=head, enterprise=people.clean_enterprise)
     with pytest.raises(ServiceError):
-        services.pledge_sign(enterprise=people.clean_enterprise, signatory_name="钱总", accepted=["15.b1"], actor=head)
-    services.pledge_sign(enterprise=people.clean_enterprise, signatory_name="钱总", accepted=services.PLEDGE_REQUIREMENTS, actor=head)
+        services.pledge_sign(
+            enterprise=people.clean_enterprise, signatory_name="钱总", accepted=["15.b1"], actor=head
+        )
+    services.pledge_sign(
+        enterprise=people.clean_enterprise,
+        signatory_name="钱总",
+        accepted=services.PLEDGE_REQUIREMENTS,
+        actor=head,
+    )
     assert pledge_signed(people.clean_enterprise) == timezone.localdate()
     assert pledge_signed(people.enterprise) is None
 
@@ -254,12 +318,21 @@ def test_declared_related_person_holding_creates_a_declared_interest_conflict(pe
     from ..conflicts import find_conflicts
 
     declaration = services.related_person_declare(
-        official=people.other, name="孙七", relationship="child", occupation="销售经理", actor=people.other_user,
-        changed_on=timezone.localdate() - datetime.timedelta(days=45), holdings=[{"enterprise": people.clean_enterprise, "role": "销售经理"}],
+        official=people.other,
+        name="孙七",
+        relationship="child",
+        occupation="销售经理",
+        actor=people.other_user,
+        changed_on=timezone.localdate() - datetime.timedelta(days=45),
+        holdings=[{"enterprise": people.clean_enterprise, "role": "销售经理"}],
     )
     assert declaration.is_late
-    assert EnterpriseLink.objects.filter(kind=LinkKind.DECLARED_INTEREST, enterprise=people.clean_enterprise).exists()
-    assert [c.link_kind for c in find_conflicts(official=people.other, enterprise=people.clean_enterprise)] == ["declared_interest"]
+    assert EnterpriseLink.objects.filter(
+        kind=LinkKind.DECLARED_INTEREST, enterprise=people.clean_enterprise
+    ).exists()
+    assert [
+        c.link_kind for c in find_conflicts(official=people.other, enterprise=people.clean_enterprise)
+    ] == ["declared_interest"]
 
 
 def test_missing_annual_confirmation_is_flagged(people):
@@ -283,9 +356,20 @@ def test_screen_command_prints_json_with_the_evidence_chain(people):
 # --- pages: the right role succeeds, the wrong role is denied with nothing changed -------------------
 def test_official_files_a_request_through_the_page(people, client):
     client.force_login(people.official_user)
-    form = {"situation": "work_meal", "enterprise_codes": people.clean_enterprise.uscc, "event_date": next_saturday().isoformat(),
-            "start_time": "18:00", "end_time": "20:00", "place": "商会", "purpose": "座谈", "participants": "张三",
-            "participant_count": 1, "cost_per_head": "115", "no_lottery_confirmed": "on", "no_unrelated_activities_confirmed": "on"}
+    form = {
+        "situation": "work_meal",
+        "enterprise_codes": people.clean_enterprise.uscc,
+        "event_date": next_saturday().isoformat(),
+        "start_time": "18:00",
+        "end_time": "20:00",
+        "place": "商会",
+        "purpose": "座谈",
+        "participants": "张三",
+        "participant_count": 1,
+        "cost_per_head": "115",
+        "no_lottery_confirmed": "on",
+        "no_unrelated_activities_confirmed": "on",
+    }
     check = client.post(reverse("conduct:request_check"), form)
     assert "finding-cost_near_limit" in check.content.decode()
     response = client.post(reverse("conduct:request_new"), form)
@@ -308,7 +392,9 @@ def test_leader_approves_through_the_page(people, client):
     activity = services.activity_submit(actor=people.official_user, **draft(people))
     client.force_login(people.leader_user)
     assert activity.official.person.name in client.get(reverse("conduct:approvals")).content.decode()
-    client.post(reverse("conduct:activity_decide", args=[activity.pk]), {"decision": "approve", "reason": "同意"})
+    client.post(
+        reverse("conduct:activity_decide", args=[activity.pk]), {"decision": "approve", "reason": "同意"}
+    )
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.APPROVED
 
@@ -325,9 +411,13 @@ def test_the_approval_list_shows_each_findings_rule_and_severity_violations_firs
     over_row = over_row[:over_row.index("</tr>")]
     assert 'data-testid="approval-finding-cost_over_standard"' in over_row
     assert "违规" in over_row or "违反" in over_row  # the severity in words
-    assert "超过当地公务接待标准" in over_row and 'data-cite="14.3"' in over_row  # the rule in words, with its article
+    assert (
+        "超过当地公务接待标准" in over_row and 'data-cite="14.3"' in over_row
+    )  # the rule in words, with its article
     levels = re.findall(r'<li class="finding-(\w+)"', over_row)
-    assert levels == sorted(levels, key=lambda level: level != "violation")  # violations first within a request
+    assert levels == sorted(
+        levels, key=lambda level: level != "violation"
+    )  # violations first within a request
 
 
 def test_inspector_pages_and_conflicts_api(people, client, api_key):
@@ -336,10 +426,17 @@ def test_inspector_pages_and_conflicts_api(people, client, api_key):
         assert client.get(reverse(f"conduct:{name}")).status_code == 200
     assert "李四" in client.get(reverse("conduct:conflicts")).content.decode()
     _key, raw = api_key("conduct:read")
-    response = client.get(f"/api/v1/conduct/officials/{people.official.pk}/conflicts", headers={"X-API-Key": raw})
+    response = client.get(
+        f"/api/v1/conduct/officials/{people.official.pk}/conflicts", headers={"X-API-Key": raw}
+    )
     assert response.status_code == 200 and response.json()[0]["person_name"] == "李四"
     _key, wrong = api_key("directory:read")
-    assert client.get(f"/api/v1/conduct/officials/{people.official.pk}/conflicts", headers={"X-API-Key": wrong}).status_code == 403
+    assert (
+        client.get(
+            f"/api/v1/conduct/officials/{people.official.pk}/conflicts", headers={"X-API-Key": wrong}
+        ).status_code
+        == 403
+    )
     client.force_login(people.official_user)
     assert client.get(f"/api/v1/conduct/officials/{people.official.pk}/conflicts").status_code == 403
 

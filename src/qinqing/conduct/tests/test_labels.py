@@ -13,9 +13,16 @@ pytestmark = pytest.mark.django_db
 
 
 def test_gift_pages_name_the_giver_and_the_related_person_form_asks_for_a_persons_name(people, client):
-    gift = services.gift_record(official=people.official, direction="received", kind="gift", value=Decimal("80"),
-                                occurred_on=timezone.localdate() - datetime.timedelta(days=1), disposition="pending",
-                                giver_enterprise=people.enterprise, actor=people.official_user)
+    gift = services.gift_record(
+        official=people.official,
+        direction="received",
+        kind="gift",
+        value=Decimal("80"),
+        occurred_on=timezone.localdate() - datetime.timedelta(days=1),
+        disposition="pending",
+        giver_enterprise=people.enterprise,
+        actor=people.official_user,
+    )
     gift = services.gift_hand_in(gift=gift, actor=people.inspector)
     client.force_login(people.official_user)
     for page in (reverse("conduct:gift_receipt", args=[gift.pk]), reverse("conduct:my_gifts")):

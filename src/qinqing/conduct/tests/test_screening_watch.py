@@ -31,7 +31,9 @@ def watched_links() -> set[int]:
 
 
 def watched_enterprises() -> set[int]:
-    return set(ScreeningWatch.objects.filter(enterprise__isnull=False).values_list("enterprise_id", flat=True))
+    return set(
+        ScreeningWatch.objects.filter(enterprise__isnull=False).values_list("enterprise_id", flat=True)
+    )
 
 
 def watch_rows() -> set[tuple]:
@@ -51,7 +53,9 @@ def test_the_spouse_link_is_on_the_watch_list_and_an_unrelated_link_is_not(peopl
 
 def test_a_link_added_later_for_an_existing_relative_is_watched(people):
     enterprise = factories.make_enterprise(name="后来投资有限公司")
-    link = factories.make_link(person=people.spouse, enterprise=enterprise, kind=LinkKind.EXECUTIVE, role="监事")
+    link = factories.make_link(
+        person=people.spouse, enterprise=enterprise, kind=LinkKind.EXECUTIVE, role="监事"
+    )
     assert link.pk in watched_links()
     assert screened(enterprise) == [(people.official.pk, people.spouse.pk, LinkKind.EXECUTIVE)]
 
@@ -83,16 +87,23 @@ def test_a_link_whose_person_is_updated_by_raw_sql_is_watched(people):
     link = factories.make_link(enterprise=people.clean_enterprise, kind=LinkKind.EXECUTIVE)
     assert link.pk not in watched_links()
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {EnterpriseLink._meta.db_table} SET person_id = %s WHERE id = %s", [people.spouse.pk, link.pk])  # noqa: S608
+        cursor.execute(
+            f"UPDATE {EnterpriseLink._meta.db_table} SET person_id = %s WHERE id = %s",
+            [people.spouse.pk, link.pk],
+        )  # noqa: S608
     assert link.pk in watched_links()
     assert screened(people.clean_enterprise) == [(people.official.pk, people.spouse.pk, LinkKind.EXECUTIVE)]
 
 
 def test_an_enterprise_whose_legal_representative_changes_is_watched(people):
     assert people.clean_enterprise.pk not in watched_enterprises()
-    directory.enterprise_update(enterprise=people.clean_enterprise, legal_representative=people.official.person, actor=ACTOR)
+    directory.enterprise_update(
+        enterprise=people.clean_enterprise, legal_representative=people.official.person, actor=ACTOR
+    )
     assert people.clean_enterprise.pk in watched_enterprises()
-    assert screened(people.clean_enterprise) == [(people.official.pk, people.official.person_id, LinkKind.LEGAL_REPRESENTATIVE)]
+    assert screened(people.clean_enterprise) == [
+        (people.official.pk, people.official.person_id, LinkKind.LEGAL_REPRESENTATIVE)
+    ]
 
 
 def test_a_link_repointed_away_stays_watched_but_is_not_screened_and_a_rebuild_trims_it(people):
@@ -148,11 +159,19 @@ def test_the_watch_list_triggers_are_installed():
     # triggers; this names the ones the screening relies on.
     if connection.vendor == "postgresql":
         sql = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'conduct_watch_%'"
-        expected = {"conduct_watch_official", "conduct_watch_related", "conduct_watch_link", "conduct_watch_enterprise"}
+        expected = {
+            "conduct_watch_official",
+            "conduct_watch_related",
+            "conduct_watch_link",
+            "conduct_watch_enterprise",
+        }
     else:
         sql = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'conduct_watch_%'"
-        expected = {f"conduct_watch_{table}_{event}" for table in ("official", "related", "link", "enterprise")
-                    for event in ("insert", "update")}
+        expected = {
+            f"conduct_watch_{table}_{event}"
+            for table in ("official", "related", "link", "enterprise")
+            for event in ("insert", "update")
+        }
     with connection.cursor() as cursor:
         cursor.execute(sql)
         assert {name for (name,) in cursor.fetchall()} == expected
@@ -192,20 +211,56 @@ def _expected_rows() -> list[tuple]:
     rows = []
     for official in Official.objects.filter(is_active=True):
         subjects = [(official.person_id, "self")] + [
-            (r.person_id, r.relationship) for r in RelatedPerson.objects.filter(official=official, end_date__isnull=True)
+            (r.person_id, r.relationship)
+            for r in RelatedPerson.objects.filter(official=official, end_date__isnull=True)
         ]
         for person_id, relationship in subjects:
             subject = persons[person_id]
             for link in links:
                 if link.person_id == person_id:
-                    rows.append((official.pk, relationship, person_id, "exact", link.enterprise_id, link.kind, link.pk))
+                    rows.append(
+                        (
+                            official.pk,
+                            relationship,
+                            person_id,
+                            "exact",
+                            link.enterprise_id,
+                            link.kind,
+                            link.pk,
+                        )
+                    )
                 other = persons[link.person_id]
-                if (other.pk != person_id and other.name == subject.name and subject.birth_date is not None
-                        and other.birth_date == subject.birth_date and "" in (subject.resident_id_index, other.resident_id_index)):
-                    rows.append((official.pk, relationship, person_id, "name_birth_date", link.enterprise_id, link.kind, link.pk))
+                if (
+                    other.pk != person_id
+                    and other.name == subject.name
+                    and subject.birth_date is not None
+                    and other.birth_date == subject.birth_date
+                    and "" in (subject.resident_id_index, other.resident_id_index)
+                ):
+                    rows.append(
+                        (
+                            official.pk,
+                            relationship,
+                            person_id,
+                            "name_birth_date",
+                            link.enterprise_id,
+                            link.kind,
+                            link.pk,
+                        )
+                    )
             for enterprise in enterprises:
                 if enterprise.legal_representative_id == person_id:
-                    rows.append((official.pk, relationship, person_id, "exact", enterprise.pk, LinkKind.LEGAL_REPRESENTATIVE, None))
+                    rows.append(
+                        (
+                            official.pk,
+                            relationship,
+                            person_id,
+                            "exact",
+                            enterprise.pk,
+                            LinkKind.LEGAL_REPRESENTATIVE,
+                            None,
+                        )
+                    )
     nulls_first = connection.vendor == "sqlite"  # NULL link ids sort first on SQLite, last on PostgreSQL
 
     def order(row):
@@ -229,21 +284,39 @@ def test_screening_finds_exactly_what_the_rules_say_on_a_mixed_directory():
             if number % 9 != 8:
                 _set_birth_date(person, birth)
         else:
-            person = factories.make_person(name=name, resident_id=factories.make_resident_id(birth=birth.strftime("%Y%m%d")))
+            person = factories.make_person(
+                name=name, resident_id=factories.make_resident_id(birth=birth.strftime("%Y%m%d"))
+            )
         persons.append(person)
-    officials = [directory.official_create(person=person, unit=unit, position="科员", actor=ACTOR) for person in persons[:6]]
+    officials = [
+        directory.official_create(person=person, unit=unit, position="科员", actor=ACTOR)
+        for person in persons[:6]
+    ]
     directory.official_update(official=officials[5], is_active=False, actor=ACTOR)
     relatives = []
     for official in officials:
         for person in rng.sample(persons[6:], 3):
-            relatives.append(directory.related_person_add(official=official, person=person, actor=ACTOR,
-                                                          relationship=rng.choice([r.value for r in Relationship])))
+            relatives.append(
+                directory.related_person_add(
+                    official=official,
+                    person=person,
+                    actor=ACTOR,
+                    relationship=rng.choice([r.value for r in Relationship]),
+                )
+            )
     for related in relatives[::5]:
         directory.related_person_end(related=related, actor=ACTOR)
-    enterprises = [factories.make_enterprise(legal_representative=rng.choice(persons + [None])) for _number in range(8)]
-    links = [factories.make_link(person=rng.choice(persons), enterprise=rng.choice(enterprises),
-                                 kind=rng.choice([LinkKind.EXECUTIVE, LinkKind.EMPLOYEE, LinkKind.DECLARED_INTEREST]))
-             for _number in range(40)]
+    enterprises = [
+        factories.make_enterprise(legal_representative=rng.choice(persons + [None])) for _number in range(8)
+    ]
+    links = [
+        factories.make_link(
+            person=rng.choice(persons),
+            enterprise=rng.choice(enterprises),
+            kind=rng.choice([LinkKind.EXECUTIVE, LinkKind.EMPLOYEE, LinkKind.DECLARED_INTEREST]),
+        )
+        for _number in range(40)
+    ]
     for link in links[::6]:
         directory.enterprise_link_end(link=link, actor=ACTOR)
     # Writes that go around the services: every one must still leave the watch list complete.
@@ -252,15 +325,29 @@ def test_screening_finds_exactly_what_the_rules_say_on_a_mixed_directory():
     Official.objects.filter(pk=officials[2].pk).update(person=persons[-1])
     directory.enterprise_update(enterprise=enterprises[0], legal_representative=persons[7], actor=ACTOR)
 
-    found = [(c.official_id, c.relationship, c.person_id, "exact" if c.match in (MatchMethod.RESIDENT_ID, MatchMethod.SAME_PERSON)
-              else c.match, c.enterprise_id, c.link_kind, c.link_id) for c in screen()]
+    found = [
+        (
+            c.official_id,
+            c.relationship,
+            c.person_id,
+            "exact" if c.match in (MatchMethod.RESIDENT_ID, MatchMethod.SAME_PERSON) else c.match,
+            c.enterprise_id,
+            c.link_kind,
+            c.link_id,
+        )
+        for c in screen()
+    ]
     expected = _expected_rows()
-    assert len({row[3] for row in expected}) == 2 and len(expected) > 20  # the data exercises both kinds of match
+    assert (
+        len({row[3] for row in expected}) == 2 and len(expected) > 20
+    )  # the data exercises both kinds of match
     assert found == expected
     by_triggers = watch_rows()
     rebuilt = screening_watch_rebuild()
     assert rebuilt.missing == 0 and watch_rows() <= by_triggers
-    assert [(c.official_id, c.person_id, c.link_id, c.enterprise_id) for c in screen()] == [(r[0], r[2], r[6], r[4]) for r in expected]
+    assert [(c.official_id, c.person_id, c.link_id, c.enterprise_id) for c in screen()] == [
+        (r[0], r[2], r[6], r[4]) for r in expected
+    ]
 
 
 def test_the_exact_matches_name_their_method(people):
@@ -269,7 +356,10 @@ def test_the_exact_matches_name_their_method(people):
     factories.make_related_person(official=people.official, person=no_id, relationship=Relationship.OTHER)
     enterprise = factories.make_enterprise()
     factories.make_link(person=no_id, enterprise=enterprise)
-    assert {c.person_name: c.match for c in screen()} == {"李四": MatchMethod.RESIDENT_ID, "无证亲属": MatchMethod.SAME_PERSON}
+    assert {c.person_name: c.match for c in screen()} == {
+        "李四": MatchMethod.RESIDENT_ID,
+        "无证亲属": MatchMethod.SAME_PERSON,
+    }
 
 
 # --- two transactions at once (PostgreSQL; SQLite has one writer at a time) ------------------------
@@ -277,8 +367,13 @@ def _raw_connection():
     import psycopg
 
     settings = connection.settings_dict
-    return psycopg.connect(dbname=settings["NAME"], user=settings["USER"], password=settings["PASSWORD"] or None,
-                           host=settings["HOST"] or None, port=settings["PORT"] or None)
+    return psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+    )
 
 
 def _insert_link(raw, person_id: int, enterprise_id: int) -> int:

@@ -22,15 +22,22 @@ from .test_activities import draft, evaluate, rules_of
 
 pytestmark = pytest.mark.django_db
 
-RULES_POST = {"reception_standard_per_head": "150.00", "working_hours_start": "09:00", "working_hours_end": "17:00",
-              "gift_hand_in_days": "15", "near_limit_percent": "80"}
+RULES_POST = {
+    "reception_standard_per_head": "150.00",
+    "working_hours_start": "09:00",
+    "working_hours_end": "17:00",
+    "gift_hand_in_days": "15",
+    "near_limit_percent": "80",
+}
 
 
 def pdf_text(content: bytes) -> str | None:
     pdftotext = shutil.which("pdftotext")
     if not pdftotext:  # poppler-utils is optional; the %PDF check always runs
         return None
-    return subprocess.run([pdftotext, "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        [pdftotext, "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
 
 
 # --- conduct rules (administrator) ----------------------------------------------------------------
@@ -45,7 +52,11 @@ def test_administrator_edits_the_rules_and_each_change_is_audited(people, client
     assert rules.working_hours_start == datetime.time(9) and rules.near_limit_percent == 80
     client.post(reverse("conduct:rules_edit"), {**RULES_POST, "reception_standard_per_head": "130"})
     assert ConductRules.objects.get().reception_standard_per_head == Decimal("130.00")
-    actions = list(AuditEvent.objects.filter(object_type="conduct.ConductRules").order_by("seq").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(object_type="conduct.ConductRules")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
     assert actions == ["conduct.rules.create", "conduct.rules.update"]
     # The checks use the new standard at once: 125 yuan is now near the 130 limit (80%).
     assert "cost_near_limit" in rules_of(evaluate(people, cost_per_head=Decimal("125")))
@@ -64,8 +75,10 @@ def test_wrong_role_cannot_edit_the_rules_and_nothing_changes(people, client):
     assert client.get(reverse("conduct:rules_edit")).status_code == 403
     assert client.post(reverse("conduct:rules_edit"), RULES_POST).status_code == 403
     with pytest.raises(PermissionDeniedError):
-        services.rules_update(actor=people.inspector, **{**RULES_POST, "working_hours_start": datetime.time(9),
-                                                          "working_hours_end": datetime.time(17)})
+        services.rules_update(
+            actor=people.inspector,
+            **{**RULES_POST, "working_hours_start": datetime.time(9), "working_hours_end": datetime.time(17)},
+        )
     assert not ConductRules.objects.exists()
     assert services.rules().reception_standard_per_head == Decimal("120.00")
 
@@ -83,8 +96,13 @@ def test_supervising_leader_orders_a_recusal_through_the_page(people, client):
     assert recusal.status == RecusalStatus.ORDERED and recusal.decided_by == people.leader_user
     assert AuditEvent.objects.filter(action="conduct.recusal.order", object_id=str(recusal.pk)).exists()
     with pytest.raises(services.RecusalRequired):
-        services.check_assignment(official=people.other, enterprise=people.clean_enterprise, matter_type="appeals.appeal",
-                                  matter_id="21", actor=people.leader_user)
+        services.check_assignment(
+            official=people.other,
+            enterprise=people.clean_enterprise,
+            matter_type="appeals.appeal",
+            matter_id="21",
+            actor=people.leader_user,
+        )
     assert "曾任该企业法律顾问" in client.get(reverse("conduct:recusal_order")).content.decode()
 
 
@@ -102,16 +120,26 @@ def test_only_the_supervising_leader_of_that_official_may_order_recusal(people, 
 
 def test_an_ordered_recusal_needs_a_reason(people, client):
     client.force_login(people.leader_user)
-    response = client.post(reverse("conduct:recusal_order"),
-                           {"official": people.other.pk, "matter_type": "appeals.appeal", "matter_id": "23", "reason": "  "})
+    response = client.post(
+        reverse("conduct:recusal_order"),
+        {"official": people.other.pk, "matter_type": "appeals.appeal", "matter_id": "23", "reason": "  "},
+    )
     assert response.status_code == 200 and not Recusal.objects.exists()
 
 
 # --- hand-in receipt as PDF --------------------------------------------------------------------------
 def handed_in_gift(people):
-    gift = services.gift_record(official=people.official, direction="received", kind="prepaid_card", value=Decimal("1000"),
-                                occurred_on=timezone.localdate() - datetime.timedelta(days=3), disposition="pending",
-                                giver_enterprise=people.enterprise, description="购物卡", actor=people.official_user)
+    gift = services.gift_record(
+        official=people.official,
+        direction="received",
+        kind="prepaid_card",
+        value=Decimal("1000"),
+        occurred_on=timezone.localdate() - datetime.timedelta(days=3),
+        disposition="pending",
+        giver_enterprise=people.enterprise,
+        description="购物卡",
+        actor=people.official_user,
+    )
     return services.gift_hand_in(gift=gift, actor=people.inspector)
 
 
@@ -144,14 +172,26 @@ def test_the_letters_print_the_district_and_show_the_gap_until_it_is_filled_in(p
     _activity, letter = approved_letter(people)
     letter_before = render_letter_html(letter)
     assert "〔未设置〕" in letter_before
-    district.district_update(actor=SystemActor("test"), district_name="示范区", seal_text="中共示范区纪律检查委员会",
-                             issuing_office="示范区纪委监委")
+    district.district_update(
+        actor=SystemActor("test"),
+        district_name="示范区",
+        seal_text="中共示范区纪律检查委员会",
+        issuing_office="示范区纪委监委",
+    )
     printed = pdf_text(render_receipt_pdf(gift))
     assert printed.count("\f") == 1  # the seal overlaps the signature as a stamp does: still one page
     after = "".join(printed.split())  # the seal's words wrap inside its circle
-    assert "示范区纪委监委" in after and "中共示范区纪律" in after and "检查委员会" in after and "〔未设置〕" not in after
+    assert (
+        "示范区纪委监委" in after
+        and "中共示范区纪律" in after
+        and "检查委员会" in after
+        and "〔未设置〕" not in after
+    )
     letter_after = render_letter_html(letter)
-    assert 'data-testid="issuing-office">示范区纪委监委<' in letter_after and "中共示范区纪律检查委员会" in letter_after
+    assert (
+        'data-testid="issuing-office">示范区纪委监委<' in letter_after
+        and "中共示范区纪律检查委员会" in letter_after
+    )
 
 
 def test_receipt_pdf_is_not_shown_to_others(people, client, make_user):
@@ -163,8 +203,16 @@ def test_receipt_pdf_is_not_shown_to_others(people, client, make_user):
 
 
 def test_no_receipt_pdf_before_the_item_is_handed_in(people, client):
-    gift = services.gift_record(official=people.official, direction="received", kind="gift", value=Decimal("200"),
-                                occurred_on=timezone.localdate(), disposition="pending", giver_name="某人", actor=people.official_user)
+    gift = services.gift_record(
+        official=people.official,
+        direction="received",
+        kind="gift",
+        value=Decimal("200"),
+        occurred_on=timezone.localdate(),
+        disposition="pending",
+        giver_name="某人",
+        actor=people.official_user,
+    )
     client.force_login(people.official_user)
     assert client.get(reverse("conduct:gift_receipt_pdf", args=[gift.pk])).status_code == 404
 
@@ -193,7 +241,10 @@ def test_letter_prints_the_full_verification_address_of_the_request(people, clie
 def test_public_base_url_setting_wins_over_the_request_address(people, rf, settings):
     settings.QINQING_PUBLIC_BASE_URL = "https://qinqing.example.gov.cn/"
     _activity, letter = approved_letter(people)
-    assert verification_url(letter, rf.get("/")) == f"https://qinqing.example.gov.cn/conduct/verify/?code={letter.verification_code}"
+    assert (
+        verification_url(letter, rf.get("/"))
+        == f"https://qinqing.example.gov.cn/conduct/verify/?code={letter.verification_code}"
+    )
 
 
 # --- dates within sensible bounds, lengths by purpose (issue 20) ---------------------------------------
@@ -201,8 +252,15 @@ def test_a_gift_from_the_future_or_with_a_novel_for_a_description_is_refused_nam
     from qinqing.core.errors import ServiceError
 
     future = timezone.localdate() + datetime.timedelta(days=1)
-    base = dict(official=people.official, direction="received", kind="gift", value=Decimal("100"), disposition="pending",
-                giver_name="某人", actor=people.official_user)
+    base = dict(
+        official=people.official,
+        direction="received",
+        kind="gift",
+        value=Decimal("100"),
+        disposition="pending",
+        giver_name="某人",
+        actor=people.official_user,
+    )
     with pytest.raises(ServiceError) as error:
         services.gift_record(occurred_on=datetime.date(2030, 1, 1), **base)
     assert error.value.field == "occurred_on" and error.value.code == "date_out_of_range"
@@ -214,12 +272,30 @@ def test_a_gift_from_the_future_or_with_a_novel_for_a_description_is_refused_nam
     client.force_login(people.official_user)
     page = client.get(reverse("conduct:my_gifts")).content.decode()
     assert f'max="{timezone.localdate().isoformat()}"' in page
-    response = client.post(reverse("conduct:my_gifts"), {"direction": "received", "kind": "gift", "giver_name": "某人",
-                                                         "value": "100", "occurred_on": future.isoformat(),
-                                                         "disposition": "pending", "description": "茶叶"})
+    response = client.post(
+        reverse("conduct:my_gifts"),
+        {
+            "direction": "received",
+            "kind": "gift",
+            "giver_name": "某人",
+            "value": "100",
+            "occurred_on": future.isoformat(),
+            "disposition": "pending",
+            "description": "茶叶",
+        },
+    )
     assert "日期不能晚于今天" in response.content.decode()
-    response = client.post(reverse("conduct:my_gifts"), {"direction": "received", "kind": "gift", "giver_name": "某人",
-                                                         "value": "100", "occurred_on": timezone.localdate().isoformat(),
-                                                         "disposition": "pending", "description": "茶" * 301})
+    response = client.post(
+        reverse("conduct:my_gifts"),
+        {
+            "direction": "received",
+            "kind": "gift",
+            "giver_name": "某人",
+            "value": "100",
+            "occurred_on": timezone.localdate().isoformat(),
+            "disposition": "pending",
+            "description": "茶" * 301,
+        },
+    )
     assert "300" in response.content.decode()
     assert not GiftRecord.objects.exists()

@@ -24,14 +24,28 @@ pytestmark = pytest.mark.django_db
 
 
 def _application(people, matter_id="21") -> Recusal:
-    return services.recusal_report(official=people.official, matter_type="appeals.appeal", matter_id=matter_id, apply=True,
-                                   enterprise=people.enterprise, description="配偶持股", actor=people.official_user)
+    return services.recusal_report(
+        official=people.official,
+        matter_type="appeals.appeal",
+        matter_id=matter_id,
+        apply=True,
+        enterprise=people.enterprise,
+        description="配偶持股",
+        actor=people.official_user,
+    )
 
 
 def _pending_gift(people, value="300") -> GiftRecord:
-    return services.gift_record(official=people.official, direction="received", kind="gift", value=Decimal(value),
-                                occurred_on=timezone.localdate() - datetime.timedelta(days=3), disposition="pending",
-                                giver_enterprise=people.enterprise, actor=people.official_user)
+    return services.gift_record(
+        official=people.official,
+        direction="received",
+        kind="gift",
+        value=Decimal(value),
+        occurred_on=timezone.localdate() - datetime.timedelta(days=3),
+        disposition="pending",
+        giver_enterprise=people.enterprise,
+        actor=people.official_user,
+    )
 
 
 def test_a_recusal_decided_meanwhile_is_not_decided_again(people, make_user):
@@ -42,10 +56,17 @@ def test_a_recusal_decided_meanwhile_is_not_decided_again(people, make_user):
     assert stale.status == RecusalStatus.PENDING
     with pytest.raises(ConflictError) as raised:
         services.recusal_decide(recusal=stale, approve=False, reason="无需回避", actor=district_leader)
-    assert (raised.value.status, raised.value.code, raised.value.field) == (409, "invalid_transition", "status")
+    assert (raised.value.status, raised.value.code, raised.value.field) == (
+        409,
+        "invalid_transition",
+        "status",
+    )
     recusal.refresh_from_db()
     assert recusal.status == RecusalStatus.APPROVED and recusal.decision_reason == "同意回避"
-    assert AuditEvent.objects.filter(action__in=["conduct.recusal.approve", "conduct.recusal.reject"]).count() == 1
+    assert (
+        AuditEvent.objects.filter(action__in=["conduct.recusal.approve", "conduct.recusal.reject"]).count()
+        == 1
+    )
 
 
 def test_only_the_supervisor_decides_and_a_refusal_needs_an_order(people):
@@ -55,7 +76,12 @@ def test_only_the_supervisor_decides_and_a_refusal_needs_an_order(people):
     with pytest.raises(ConflictError):
         services.recusal_refuse(recusal=recusal, reason="不同意", actor=people.official_user)
     recusal.refresh_from_db()
-    assert recusal.status == RecusalStatus.PENDING and not AuditEvent.objects.filter(action__in=["conduct.recusal.approve", "conduct.recusal.refuse"]).exists()
+    assert (
+        recusal.status == RecusalStatus.PENDING
+        and not AuditEvent.objects.filter(
+            action__in=["conduct.recusal.approve", "conduct.recusal.refuse"]
+        ).exists()
+    )
 
 
 def test_the_recusal_workflow_is_declared_as_data(people):
@@ -64,7 +90,10 @@ def test_the_recusal_workflow_is_declared_as_data(people):
     assert services.RECUSAL_WORKFLOW.transitions["refuse"].who == (services.OWNER,)
     assert services.GIFT_WORKFLOW.transitions["hand_in"].who == (services.DISCIPLINE_OFFICE,)
     recusal = _application(people)
-    assert workflow.allowed_actions(services.RECUSAL_WORKFLOW, people.leader_user, recusal) == ["approve", "reject"]
+    assert workflow.allowed_actions(services.RECUSAL_WORKFLOW, people.leader_user, recusal) == [
+        "approve",
+        "reject",
+    ]
     assert workflow.allowed_actions(services.RECUSAL_WORKFLOW, people.official_user, recusal) == []
     names = {row["workflow"] for row in workflow.declared()}
     assert {"conduct.recusal", "conduct.activity", "conduct.gift", "appeals.appeal"} <= names
@@ -116,7 +145,10 @@ def test_two_supervisors_deciding_the_same_recusal_at_once_decide_it_once(people
     assert refused[0].code == "invalid_transition"
     recusal.refresh_from_db()
     assert recusal.status == decided[0].status and recusal.decision_reason == decided[0].decision_reason
-    assert AuditEvent.objects.filter(action__in=["conduct.recusal.approve", "conduct.recusal.reject"]).count() == 1
+    assert (
+        AuditEvent.objects.filter(action__in=["conduct.recusal.approve", "conduct.recusal.reject"]).count()
+        == 1
+    )
     assert audit.verify_chain().ok
 
 
@@ -135,7 +167,10 @@ def test_hand_ins_at_once_get_unique_receipt_numbers(people):
 @pytest.mark.django_db(transaction=True)
 def test_one_item_handed_in_twice_at_once_gets_one_receipt(people):
     gift = _pending_gift(people)
-    outcomes = _at_once(2, lambda index: services.gift_hand_in(gift=GiftRecord.objects.get(pk=gift.pk), actor=people.inspector))
+    outcomes = _at_once(
+        2,
+        lambda index: services.gift_hand_in(gift=GiftRecord.objects.get(pk=gift.pk), actor=people.inspector),
+    )
     assert sum(isinstance(outcome, GiftRecord) for outcome in outcomes) == 1, outcomes
     assert sum(isinstance(outcome, ConflictError) for outcome in outcomes) == 1, outcomes
     assert GiftRecord.objects.exclude(receipt_number="").count() == 1
@@ -170,7 +205,12 @@ def test_an_activity_decided_meanwhile_is_not_decided_again_and_only_an_approved
         services.activity_decide(activity=stale, approve=True, reason="同意", actor=people.leader_user)
     assert not ApprovalLetter.objects.exists()
     with pytest.raises(ConflictError):
-        services.activity_report(activity=activity, actual_cost_per_head="80", actual_participants="张三", actor=people.official_user)
+        services.activity_report(
+            activity=activity,
+            actual_cost_per_head="80",
+            actual_participants="张三",
+            actor=people.official_user,
+        )
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.REFUSED
 
@@ -207,7 +247,10 @@ def test_letter_and_receipt_numbers_continue_from_the_numbers_already_issued(peo
     later = services.activity_submit(actor=people.official_user, **draft(people))
     services.activity_decide(activity=later, approve=True, reason="同意", actor=people.leader_user)
     assert ApprovalLetter.objects.get(activity=later).number == f"亲清批〔{year}〕0008号"
-    assert services.gift_hand_in(gift=_pending_gift(people), actor=people.inspector).receipt_number == f"亲清收〔{year}〕0013号"
+    assert (
+        services.gift_hand_in(gift=_pending_gift(people), actor=people.inspector).receipt_number
+        == f"亲清收〔{year}〕0013号"
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -223,7 +266,9 @@ def test_migration_0003_renumbers_receipts_issued_twice_before_the_constraint(pe
     from qinqing.core.models import Counter
 
     migration = importlib.import_module("qinqing.conduct.migrations.0003_numbering")
-    constraint = next(c for c in GiftRecord._meta.constraints if c.name == "conduct_gift_receipt_number_unique")
+    constraint = next(
+        c for c in GiftRecord._meta.constraints if c.name == "conduct_gift_receipt_number_unique"
+    )
     year = timezone.localdate().year
     first = services.gift_hand_in(gift=_pending_gift(people), actor=people.inspector)
     second = services.gift_hand_in(gift=_pending_gift(people, value="80"), actor=people.inspector)
@@ -234,7 +279,9 @@ def test_migration_0003_renumbers_receipts_issued_twice_before_the_constraint(pe
             before = audit.snapshot(second)
             GiftRecord.objects.filter(pk=second.pk).update(receipt_number=first.receipt_number)
             second.refresh_from_db()
-            audit.record_event(actor=people.inspector, action="conduct.gift.hand_in", instance=second, before=before)
+            audit.record_event(
+                actor=people.inspector, action="conduct.gift.hand_in", instance=second, before=before
+            )
         Counter.objects.filter(series=services.RECEIPT_NUMBERS.name).delete()
         with transaction.atomic():
             migration.renumber_duplicate_receipts(apps, None)
@@ -246,7 +293,10 @@ def test_migration_0003_renumbers_receipts_issued_twice_before_the_constraint(pe
     second.refresh_from_db()
     assert GiftRecord.objects.get(pk=first.pk).receipt_number == f"亲清收〔{year}〕0001号"
     assert second.receipt_number == f"亲清收〔{year}〕0002号"
-    assert AuditEvent.objects.filter(action="conduct.gift.renumber_receipt", object_id=str(second.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="conduct.gift.renumber_receipt", object_id=str(second.pk)).count()
+        == 1
+    )
     third = services.gift_hand_in(gift=_pending_gift(people, value="60"), actor=people.inspector)
     assert third.receipt_number == f"亲清收〔{year}〕0003号"
     assert audit.verify_chain().ok

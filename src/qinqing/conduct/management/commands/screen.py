@@ -2,7 +2,7 @@
 
 ``--rebuild-watch`` first rebuilds the screening watch list from the directory (the triggers
 keep it complete; the rebuild trims stale rows and says whether any row had been missed).
-"""
+"""  # noqa: E501
 
 import json
 import time
@@ -13,14 +13,22 @@ from django.utils.dateparse import parse_datetime
 
 
 class Command(BaseCommand):
-    help = "Screen every official and related person against the enterprise links; print each conflict with its evidence chain."
+    help = (
+        "Screen every official and related person against the enterprise links; print each conflict "
+        "with its evidence chain."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-        parser.add_argument("--since", help="only links and relationships changed after this date-time (ISO 8601)")
+        parser.add_argument(
+            "--since", help="only links and relationships changed after this date-time (ISO 8601)"
+        )
         parser.add_argument("--incremental", action="store_true", help="only what changed since the last run")
-        parser.add_argument("--rebuild-watch", action="store_true",
-                            help="rebuild the screening watch list from the directory first (it is trigger-maintained)")
+        parser.add_argument(
+            "--rebuild-watch",
+            action="store_true",
+            help="rebuild the screening watch list from the directory first (it is trigger-maintained)",
+        )
 
     def handle(self, *args, **options):
         from qinqing.conduct.services import screening_run, screening_watch_rebuild
@@ -45,12 +53,24 @@ class Command(BaseCommand):
         run, conflicts = screening_run(incremental=options["incremental"] or since is not None, since=since)
         elapsed = time.perf_counter() - started
         if options["json"]:
-            self.stdout.write(json.dumps({
-                "since": since.isoformat() if since else (run.incremental_since.isoformat() if run.incremental_since else None),
-                "seconds": round(elapsed, 3), "count": len(conflicts), "article": "15.7",
-                "watch_rebuild": None if rebuilt is None else {"rows": rebuilt.rows, "stale": rebuilt.stale, "missing": rebuilt.missing},
-                "conflicts": [conflict.as_dict() for conflict in conflicts],
-            }, ensure_ascii=False, indent=2))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "since": since.isoformat()
+                        if since
+                        else (run.incremental_since.isoformat() if run.incremental_since else None),
+                        "seconds": round(elapsed, 3),
+                        "count": len(conflicts),
+                        "article": "15.7",
+                        "watch_rebuild": None
+                        if rebuilt is None
+                        else {"rows": rebuilt.rows, "stale": rebuilt.stale, "missing": rebuilt.missing},
+                        "conflicts": [conflict.as_dict() for conflict in conflicts],
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return
         for conflict in conflicts:
             self.stdout.write(conflict.evidence())
