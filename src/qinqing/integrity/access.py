@@ -16,41 +16,131 @@ CREDIT = (Role.CREDIT_ADMINISTRATOR,)
 READERS = (Role.CREDIT_ADMINISTRATOR, Role.DISCIPLINE_INSPECTOR, Role.ADMINISTRATOR)
 ASKERS = (*READERS, Role.DEPARTMENT_HANDLER)
 ENTERPRISE = (Role.ENTERPRISE_USER,)
-# Article 20: the federation runs the comprehensive evaluation, the discipline office gives the clean-record opinion.
+# Article 20: the federation runs the comprehensive evaluation, the discipline office gives the clean-record
+# opinion.
 EVALUATORS = (Role.FEDERATION_STAFF, Role.DISCIPLINE_INSPECTOR, Role.CREDIT_ADMINISTRATOR, Role.ADMINISTRATOR)
 
 menu_group("integrity", _("Integrity"), order=30)
 
 declare(
-    Page("integrity:listings", READERS, menu="integrity", label=_("Blacklist"), order=10,
-         tile=Tile("integrity_listings", _("Blacklist and restrictions"),
-                   _("List enterprises and heads, the three restrictions with their periods, objections and early removal."),
-                   _("Article 21"))),
+    Page(
+        "integrity:listings",
+        READERS,
+        menu="integrity",
+        label=_("Blacklist"),
+        order=10,
+        tile=Tile(
+            "integrity_listings",
+            _("Blacklist and restrictions"),
+            _(
+                "List enterprises and heads, the three restrictions with their periods, "
+                "objections and early removal."
+            ),
+            _("Article 21"),
+        ),
+    ),
     Page("integrity:listing_new", CREDIT, menu="integrity", label=_("New listing decision"), order=20),
     Page("integrity:listing_detail", READERS, sees_all=READERS),
-    Page("integrity:application_decide", CREDIT, actions=("integrity.application.grant", "integrity.application.refuse")),
+    Page(
+        "integrity:application_decide",
+        CREDIT,
+        actions=("integrity.application.grant", "integrity.application.refuse"),
+    ),
     Page("integrity:notice_delivered", CREDIT),
-    Page("integrity:records", READERS, menu="integrity", label=_("Integrity records"), order=30,
-         tile=Tile("integrity_records", _("Integrity records"), _("Honours, clean records, pledges, convictions, outside lists."),
-                   _("Articles 20, 21"))),
+    Page(
+        "integrity:records",
+        READERS,
+        menu="integrity",
+        label=_("Integrity records"),
+        order=30,
+        tile=Tile(
+            "integrity_records",
+            _("Integrity records"),
+            _("Honours, clean records, pledges, convictions, outside lists."),
+            _("Articles 20, 21"),
+        ),
+    ),
     Page("integrity:enterprise", READERS, sees_all=READERS),
-    Page("integrity:check", ASKERS, menu="integrity", label=_("Eligibility check"), order=40,
-         tile=Tile("integrity_check", _("Eligibility check"), _("May this enterprise or person take part in this activity today?"),
-                   _("Article 21"))),
-    Page("integrity:mine", ENTERPRISE, menu="integrity", label=_("Our integrity record"), order=50,
-         tile=Tile("integrity_mine", _("Our integrity record"), _("Records, listings and restrictions; objections and credit repair."),
-                   _("Article 21"))),
-    Page("integrity:rules", (Role.CREDIT_ADMINISTRATOR, Role.ADMINISTRATOR), menu="integrity", label=_("Evaluation rules"), order=60),
-    Page("integrity:priority", (*READERS, Role.FEDERATION_STAFF, Role.DISTRICT_LEADER), menu="integrity", label=_("Priority list"),
-         order=70, tile=Tile("integrity_priority", _("Priority list"),
-                             _("Enterprises with a good integrity record for funds, projects, honours and political arrangements."),
-                             _("Article 20"))),
-    Page("integrity:comprehensive", EVALUATORS, menu="integrity", label=_("Comprehensive evaluations"), order=80),
-    Page("integrity:comprehensive_detail", EVALUATORS, sees_all=EVALUATORS, actions=("integrity.comprehensive.*",)),
-    Page("integrity:bribery", (*CREDIT, *ENTERPRISE), menu="integrity", label=_("Bribery-record queries"), order=90,
-         sees_all=CREDIT, tile=Tile("integrity_bribery", _("Bribery-record queries"),
-                                    _("Ask for the bribery-record result; answered within three working days with a numbered letter."),
-                                    _("Article 21"), audience=(*CREDIT, *ENTERPRISE))),
+    Page(
+        "integrity:check",
+        ASKERS,
+        menu="integrity",
+        label=_("Eligibility check"),
+        order=40,
+        tile=Tile(
+            "integrity_check",
+            _("Eligibility check"),
+            _("May this enterprise or person take part in this activity today?"),
+            _("Article 21"),
+        ),
+    ),
+    Page(
+        "integrity:mine",
+        ENTERPRISE,
+        menu="integrity",
+        label=_("Our integrity record"),
+        order=50,
+        tile=Tile(
+            "integrity_mine",
+            _("Our integrity record"),
+            _("Records, listings and restrictions; objections and credit repair."),
+            _("Article 21"),
+        ),
+    ),
+    Page(
+        "integrity:rules",
+        (Role.CREDIT_ADMINISTRATOR, Role.ADMINISTRATOR),
+        menu="integrity",
+        label=_("Evaluation rules"),
+        order=60,
+    ),
+    Page(
+        "integrity:priority",
+        (*READERS, Role.FEDERATION_STAFF, Role.DISTRICT_LEADER),
+        menu="integrity",
+        label=_("Priority list"),
+        order=70,
+        tile=Tile(
+            "integrity_priority",
+            _("Priority list"),
+            _(
+                "Enterprises with a good integrity record for funds, projects, honours and "
+                "political arrangements."
+            ),
+            _("Article 20"),
+        ),
+    ),
+    Page(
+        "integrity:comprehensive",
+        EVALUATORS,
+        menu="integrity",
+        label=_("Comprehensive evaluations"),
+        order=80,
+    ),
+    Page(
+        "integrity:comprehensive_detail",
+        EVALUATORS,
+        sees_all=EVALUATORS,
+        actions=("integrity.comprehensive.*",),
+    ),
+    Page(
+        "integrity:bribery",
+        (*CREDIT, *ENTERPRISE),
+        menu="integrity",
+        label=_("Bribery-record queries"),
+        order=90,
+        sees_all=CREDIT,
+        tile=Tile(
+            "integrity_bribery",
+            _("Bribery-record queries"),
+            _(
+                "Ask for the bribery-record result; answered within three working days with a "
+                "numbered letter."
+            ),
+            _("Article 21"),
+            audience=(*CREDIT, *ENTERPRISE),
+        ),
+    ),
     Page("integrity:bribery_answer", CREDIT, actions=("integrity.bribery.*",)),
     Page("integrity:bribery_letter", (*CREDIT, *ENTERPRISE), sees_all=CREDIT),
     Page("integrity:bribery_verify", PUBLIC),

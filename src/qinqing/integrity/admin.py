@@ -34,8 +34,22 @@ class ListingAdmin(ReadOnlyAdmin):
     list_display = ("number", "name", "code", "kind", "decided_on", "status", "publication")
     list_filter = ("kind", "status", "publication", "source")
     search_fields = ("number", "name", "uscc")
-    fields = ("number", "name", "code", "kind", "grounds", "evidence", "article", "decided_on", "decider_name", "objection_until",
-              "repair_from", "publication", "status", "source")
+    fields = (
+        "number",
+        "name",
+        "code",
+        "kind",
+        "grounds",
+        "evidence",
+        "article",
+        "decided_on",
+        "decider_name",
+        "objection_until",
+        "repair_from",
+        "publication",
+        "status",
+        "source",
+    )
     readonly_fields = fields
     inlines = [RestrictionInline]
 
@@ -45,8 +59,20 @@ class IntegrityRecordAdmin(ReadOnlyAdmin):
     list_display = ("name", "code", "kind", "polarity", "title", "occurred_on", "expires_on", "withdrawn_on")
     list_filter = ("kind", "polarity", "external_list")
     search_fields = ("name", "uscc", "title")
-    fields = ("name", "code", "kind", "polarity", "external_list", "title", "source", "evidence", "occurred_on", "expires_on",
-              "withdrawn_on", "withdrawn_reason")
+    fields = (
+        "name",
+        "code",
+        "kind",
+        "polarity",
+        "external_list",
+        "title",
+        "source",
+        "evidence",
+        "occurred_on",
+        "expires_on",
+        "withdrawn_on",
+        "withdrawn_reason",
+    )
     readonly_fields = fields
 
 

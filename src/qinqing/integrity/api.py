@@ -51,11 +51,18 @@ class EligibilityOut(Schema):
     note: str
 
 
-@router.get("/eligibility", response=EligibilityOut,
-            summary="May this enterprise or person take part in this activity today? (article 21; every check is logged)")
+@router.get(
+    "/eligibility",
+    response=EligibilityOut,
+    summary="May this enterprise or person take part in this activity today? (article 21; every check is "
+    "logged)",
+)
 def eligibility(request, uscc: str = "", id_number: str = "", name: str = "", activity: str = ""):
-    answer = services.eligibility(uscc=uscc, id_number=id_number, name=name, activity=activity, caller=actor_of(request), purpose="api")
-    # The answer is built by the service in exactly the schema's shape; returned as JSON directly (the schema stays
+    answer = services.eligibility(
+        uscc=uscc, id_number=id_number, name=name, activity=activity, caller=actor_of(request), purpose="api"
+    )
+    # The answer is built by the service in exactly the schema's shape; returned as JSON directly (the schema
+    # stays
     # the documented contract, checked by the tests) to spare re-validating every field on the hot path.
     return JsonResponse(answer.as_dict(), json_dumps_params={"ensure_ascii": False})
 
@@ -80,13 +87,28 @@ class BatchOut(Schema):
     results: list[EligibilityOut]
 
 
-@router.post("/eligibility/batch", response=BatchOut, summary="Check up to 500 parties at once (a bidder list), each logged")
+@router.post(
+    "/eligibility/batch",
+    response=BatchOut,
+    summary="Check up to 500 parties at once (a bidder list), each logged",
+)
 def eligibility_batch(request, payload: BatchIn):
-    batch_id, answers = services.eligibility_batch(parties=[party.dict() for party in payload.parties], activity=payload.activity,
-                                                   caller=actor_of(request), purpose="api.batch")
-    return JsonResponse({"batch_id": batch_id, "checked_at": answers[0].checked_at.isoformat(), "count": len(answers),
-                         "ineligible": sum(1 for answer in answers if not answer.eligible),
-                         "results": [answer.as_dict() for answer in answers]}, json_dumps_params={"ensure_ascii": False})
+    batch_id, answers = services.eligibility_batch(
+        parties=[party.dict() for party in payload.parties],
+        activity=payload.activity,
+        caller=actor_of(request),
+        purpose="api.batch",
+    )
+    return JsonResponse(
+        {
+            "batch_id": batch_id,
+            "checked_at": answers[0].checked_at.isoformat(),
+            "count": len(answers),
+            "ineligible": sum(1 for answer in answers if not answer.eligible),
+            "results": [answer.as_dict() for answer in answers],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 class CheckOut(Schema):
@@ -102,9 +124,20 @@ class CheckOut(Schema):
     intact: bool
 
 
-@router.get("/checks/{check_id}", response=CheckOut, summary="Verify a past check: what was answered and when")
+@router.get(
+    "/checks/{check_id}", response=CheckOut, summary="Verify a past check: what was answered and when"
+)
 def check(request, check_id: str):
     row, intact = selectors.check(check_id)
-    return {"check_id": row.check_id, "checked_at": row.checked_at.isoformat(), "caller": row.caller, "query_kind": row.query_kind,
-            "query": row.query, "activity": row.activity or None, "eligible": row.eligible, "answer": row.answer,
-            "batch_id": row.batch_id, "intact": intact}
+    return {
+        "check_id": row.check_id,
+        "checked_at": row.checked_at.isoformat(),
+        "caller": row.caller,
+        "query_kind": row.query_kind,
+        "query": row.query,
+        "activity": row.activity or None,
+        "eligible": row.eligible,
+        "answer": row.answer,
+        "batch_id": row.batch_id,
+        "intact": intact,
+    }

@@ -13,19 +13,25 @@ class DateInput(forms.DateInput):
 
 
 class ListingForm(forms.Form):
-    uscc = forms.CharField(label=_("Unified social credit code (an enterprise)"), required=False, max_length=18)
+    uscc = forms.CharField(
+        label=_("Unified social credit code (an enterprise)"), required=False, max_length=18
+    )
     id_number = forms.CharField(label=_("Resident ID number (a person)"), required=False, max_length=18)
     name = forms.CharField(label=_("Name (required if not in the directory)"), required=False, max_length=200)
     kind = forms.ChoiceField(label=_("Grounds type"), choices=ListingKind.choices)
     grounds = forms.CharField(label=_("Grounds"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.CharField(label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    number = forms.CharField(label=_("Decision document number (blank: numbered by the system)"), required=False, max_length=64)
+    number = forms.CharField(
+        label=_("Decision document number (blank: numbered by the system)"), required=False, max_length=64
+    )
     decided_on = forms.DateField(label=_("Decided on"), required=False, widget=DateInput)
     activities = forms.MultipleChoiceField(label=_("Restrictions (article 21)"), choices=Activity.choices,
                                            widget=forms.CheckboxSelectMultiple)
     start = forms.DateField(label=_("Restrictions start"), widget=DateInput)
     end = forms.DateField(label=_("Restrictions end"), widget=DateInput)
-    publication = forms.ChoiceField(label=_("Publication"), choices=Publication.choices, initial=Publication.AUTHORITIES)
+    publication = forms.ChoiceField(
+        label=_("Publication"), choices=Publication.choices, initial=Publication.AUTHORITIES
+    )
     objection_days = forms.IntegerField(label=_("Days to object"), min_value=0, initial=15)
     minimum_days = forms.IntegerField(label=_("Minimum days before credit repair"), min_value=0, initial=365)
 
@@ -35,7 +41,9 @@ class ListingForm(forms.Form):
 
 
 class RecordForm(forms.Form):
-    uscc = forms.CharField(label=_("Unified social credit code (an enterprise)"), required=False, max_length=18)
+    uscc = forms.CharField(
+        label=_("Unified social credit code (an enterprise)"), required=False, max_length=18
+    )
     id_number = forms.CharField(label=_("Resident ID number (a person)"), required=False, max_length=18)
     name = forms.CharField(label=_("Name (required if not in the directory)"), required=False, max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=RecordKind.choices)
@@ -48,7 +56,9 @@ class RecordForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("grant", _("Grant")), ("refuse", _("Refuse"))], label=_("Decision"))
+    decision = forms.ChoiceField(
+        choices=[("grant", _("Grant")), ("refuse", _("Refuse"))], label=_("Decision")
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -68,7 +78,9 @@ class CheckForm(forms.Form):
     uscc = forms.CharField(label=_("Unified social credit code"), required=False, max_length=18)
     id_number = forms.CharField(label=_("Resident ID number"), required=False, max_length=18)
     name = forms.CharField(label=_("Name (fallback)"), required=False, max_length=200)
-    activity = forms.ChoiceField(label=_("Activity"), choices=[("", _("Any activity")), *Activity.choices], required=False)
+    activity = forms.ChoiceField(
+        label=_("Activity"), choices=[("", _("Any activity")), *Activity.choices], required=False
+    )
 
 
 class ComprehensiveForm(forms.Form):

@@ -15,7 +15,7 @@ article 21's words separated by 、 (公共资源交易、政府采购、工程�
 row whose number is already stored with the same party and restrictions is "unchanged" and a
 row that would change a stored decision is rejected (a decision is changed by objection or
 early removal, not by re-import). The report has the directory imports' shape.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -56,12 +56,21 @@ COLUMNS = [
     Column("kind", "列入类型", ("类型", "kind")),
 ]
 REQUIRED = ("name", "grounds", "activities", "start", "end", "number")
-KIND_WORDS = {"失信": ListingKind.DISHONEST, "不廉洁": ListingKind.NOT_CLEAN, "围猎、拉拢腐蚀": ListingKind.CORRUPTING_OFFICIALS,
-              "围猎": ListingKind.CORRUPTING_OFFICIALS, **{kind.value: kind.value for kind in ListingKind}}
+KIND_WORDS = {
+    "失信": ListingKind.DISHONEST,
+    "不廉洁": ListingKind.NOT_CLEAN,
+    "围猎、拉拢腐蚀": ListingKind.CORRUPTING_OFFICIALS,
+    "围猎": ListingKind.CORRUPTING_OFFICIALS,
+    **{kind.value: kind.value for kind in ListingKind},
+}
 
 
 def aliases() -> dict[str, str]:
-    return {normalise_header(text): column.name for column in COLUMNS for text in (column.header, column.name, *column.aliases)}
+    return {
+        normalise_header(text): column.name
+        for column in COLUMNS
+        for text in (column.header, column.name, *column.aliases)
+    }
 
 
 @dataclass
@@ -104,19 +113,35 @@ class RowInvalid(Exception):
 def _date(value: str, field: str) -> datetime.date:
     text = value.strip().replace("/", "-").replace(".", "-").split("T", 1)[0].split(" ", 1)[0]
     try:
-        return datetime.date.fromisoformat(text if len(text) != 8 or "-" in text else f"{text[:4]}-{text[4:6]}-{text[6:]}")
+        return datetime.date.fromisoformat(
+            text if len(text) != 8 or "-" in text else f"{text[:4]}-{text[4:6]}-{text[6:]}"
+        )
     except ValueError:
-        raise RowInvalid(field, _("%(field)s must be a date in the form YYYY-MM-DD; got %(value)s.") % {"field": field, "value": value}) from None
+        raise RowInvalid(
+            field,
+            _("%(field)s must be a date in the form YYYY-MM-DD; got %(value)s.")
+            % {"field": field, "value": value},
+        ) from None
 
 
 def _activities(value: str) -> list[str]:
-    words = [word.strip() for word in value.replace("，", "、").replace(",", "、").replace("；", "、").replace(";", "、").split("、")]
+    words = [
+        word.strip()
+        for word in value.replace("，", "、")
+        .replace(",", "、")
+        .replace("；", "、")
+        .replace(";", "、")
+        .split("、")
+    ]
     activities, unknown = [], []
     for word in filter(None, words):
         (activities if word in ARTICLE_WORDS else unknown).append(ARTICLE_WORDS.get(word, word))
     if unknown:
-        raise RowInvalid("activities", _("%(words)s is not one of article 21's restrictions; use: %(allowed)s (separated by 、).")
-                         % {"words": "、".join(unknown), "allowed": "、".join(ARTICLE_WORDS)})
+        raise RowInvalid(
+            "activities",
+            _("%(words)s is not one of article 21's restrictions; use: %(allowed)s (separated by 、).")
+            % {"words": "、".join(unknown), "allowed": "、".join(ARTICLE_WORDS)},
+        )
     if len(set(activities)) != len(activities):
         raise RowInvalid("activities", _("An activity is named twice."))
     return [str(a) for a in activities]
@@ -126,7 +151,10 @@ def _kind(values: dict[str, str]) -> str:
     given = values.get("kind", "").strip()
     if given:
         if given not in KIND_WORDS:
-            raise RowInvalid("kind", _("%(value)s is not a grounds type; use 失信, 不廉洁 or 围猎、拉拢腐蚀.") % {"value": given})
+            raise RowInvalid(
+                "kind",
+                _("%(value)s is not a grounds type; use 失信, 不廉洁 or 围猎、拉拢腐蚀.") % {"value": given},
+            )
         return KIND_WORDS[given]
     grounds = values.get("grounds", "")
     if any(word in grounds for word in ("围猎", "拉拢", "腐蚀", "行贿")):
@@ -144,7 +172,12 @@ def clean_row(values: dict[str, str]) -> tuple[dict, list[RowInvalid]]:
             errors.append(RowInvalid(name, _("%(field)s is required.") % {"field": name}))
     uscc, id_number = values.get("uscc", "").strip(), values.get("id_number", "").strip()
     if bool(uscc) == bool(id_number):
-        errors.append(RowInvalid("uscc", _("Give either 统一社会信用代码 (an enterprise) or 公民身份号码 (a person), one of them.")))
+        errors.append(
+            RowInvalid(
+                "uscc",
+                _("Give either 统一社会信用代码 (an enterprise) or 公民身份号码 (a person), one of them."),
+            )
+        )
     elif uscc:
         try:
             cleaned["uscc"] = validate_uscc(uscc)
@@ -182,34 +215,61 @@ def _same(listing: Listing, cleaned: dict) -> bool:
     return party and stored == wanted and listing.grounds == cleaned["grounds"]
 
 
-def import_rows(rows: Iterable[Row], *, actor, dry_run: bool = False, progress: Callable[[int], None] | None = None) -> ImportReport:
+def import_rows(
+    rows: Iterable[Row], *, actor, dry_run: bool = False, progress: Callable[[int], None] | None = None
+) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     seen: dict[str, int] = {}
     with transaction.atomic():
         for row in rows:
             cleaned, errors = clean_row(row.values)
             if not errors and cleaned["number"] in seen:
-                errors = [RowInvalid("number", _("This row repeats row %(row)d of the file.") % {"row": seen[cleaned["number"]]})]
+                errors = [
+                    RowInvalid(
+                        "number",
+                        _("This row repeats row %(row)d of the file.") % {"row": seen[cleaned["number"]]},
+                    )
+                ]
             if errors:
-                report.rejected += [Rejection(row.number, error.field, str(error.message)) for error in errors]
+                report.rejected += [
+                    Rejection(row.number, error.field, str(error.message)) for error in errors
+                ]
                 continue
             seen[cleaned["number"]] = row.number
-            existing = Listing.objects.filter(number=cleaned["number"]).prefetch_related("restrictions").first()
+            existing = (
+                Listing.objects.filter(number=cleaned["number"]).prefetch_related("restrictions").first()
+            )
             if existing is not None:
                 if _same(existing, cleaned):
                     report.unchanged += 1
                 else:
-                    report.rejected.append(Rejection(row.number, "number", _(
-                        "Decision %(number)s is already stored with another party, grounds or restrictions; a decision is changed "
-                        "by objection or early removal, not by re-import.") % {"number": cleaned["number"]}))
+                    report.rejected.append(
+                        Rejection(
+                            row.number,
+                            "number",
+                            _(
+                                "Decision %(number)s is already stored with another party, "
+                                "grounds or restrictions; a decision is changed "
+                                "by objection or early removal, not by re-import."
+                            )
+                            % {"number": cleaned["number"]},
+                        )
+                    )
                 continue
             try:
                 with transaction.atomic():  # one row, one savepoint: a refused row leaves nothing behind
                     services.listing_decide(
-                        uscc=cleaned.get("uscc", ""), id_number=cleaned.get("id_number", ""), name=cleaned["name"], kind=cleaned["kind"],
-                        grounds=cleaned["grounds"], number=cleaned["number"], decided_on=cleaned["start"],
-                        restrictions=[(a, cleaned["start"], cleaned["end"]) for a in cleaned["activities"]], actor=actor,
-                        source="import")
+                        uscc=cleaned.get("uscc", ""),
+                        id_number=cleaned.get("id_number", ""),
+                        name=cleaned["name"],
+                        kind=cleaned["kind"],
+                        grounds=cleaned["grounds"],
+                        number=cleaned["number"],
+                        decided_on=cleaned["start"],
+                        restrictions=[(a, cleaned["start"], cleaned["end"]) for a in cleaned["activities"]],
+                        actor=actor,
+                        source="import",
+                    )
             except ServiceError as error:
                 report.rejected.append(Rejection(row.number, error.field or "", error.text()))
                 continue
@@ -222,14 +282,17 @@ def import_rows(rows: Iterable[Row], *, actor, dry_run: bool = False, progress: 
     return report
 
 
-def import_file(source, *, filename: str | None = None, actor=None, dry_run: bool = False, progress_factory=None) -> ImportReport:
+def import_file(
+    source, *, filename: str | None = None, actor=None, dry_run: bool = False, progress_factory=None
+) -> ImportReport:
     _fields, rows = read_rows(source, filename=filename, aliases=aliases())
     rows = list(rows)
     progress = progress_factory(len(rows)) if progress_factory else None
     return import_rows(rows, actor=actor or SystemActor("import"), dry_run=dry_run, progress=progress)
 
 
-# --- integrity records (outside lists among them): ./qinqing import records FILE ------------------------------------
+# --- integrity records (outside lists among them): ./qinqing import records FILE
+# ------------------------------------
 RECORD_COLUMNS = [
     Column("uscc", "统一社会信用代码", ("信用代码", "uscc")),
     Column("id_number", "公民身份号码", ("身份证号", "身份证号码", "id_number")),
@@ -243,27 +306,45 @@ RECORD_COLUMNS = [
 ]
 # 记录类型 in Chinese: the record kinds, and the three outside lists (kind external_list).
 RECORD_KINDS = {
-    "荣誉": ("honour", ""), "廉洁记录证明": ("clean_record", ""), "履行廉洁承诺": ("pledge_kept", ""),
-    "违反廉洁承诺": ("pledge_broken", ""), "行贿犯罪": ("bribery_conviction", ""), "违反六要求": ("requirement_breach", ""),
-    "失信被执行人": ("external_list", "dishonest_debtor"), "重大税收违法": ("external_list", "major_tax_violation"),
+    "荣誉": ("honour", ""),
+    "廉洁记录证明": ("clean_record", ""),
+    "履行廉洁承诺": ("pledge_kept", ""),
+    "违反廉洁承诺": ("pledge_broken", ""),
+    "行贿犯罪": ("bribery_conviction", ""),
+    "违反六要求": ("requirement_breach", ""),
+    "失信被执行人": ("external_list", "dishonest_debtor"),
+    "重大税收违法": ("external_list", "major_tax_violation"),
     "政府采购严重违法失信": ("external_list", "procurement_violation"),
 }
 
 
 def record_aliases() -> dict[str, str]:
-    return {normalise_header(text): column.name for column in RECORD_COLUMNS for text in (column.header, column.name, *column.aliases)}
+    return {
+        normalise_header(text): column.name
+        for column in RECORD_COLUMNS
+        for text in (column.header, column.name, *column.aliases)
+    }
 
 
 def clean_record_row(values: dict[str, str]) -> tuple[dict, list[RowInvalid]]:
     errors: list[RowInvalid] = []
-    cleaned: dict = {"name": values.get("name", "").strip()[:200], "title": values.get("title", "").strip()[:300],
-                     "source": values.get("source", "").strip()[:200], "evidence": values.get("evidence", "").strip()}
+    cleaned: dict = {
+        "name": values.get("name", "").strip()[:200],
+        "title": values.get("title", "").strip()[:300],
+        "source": values.get("source", "").strip()[:200],
+        "evidence": values.get("evidence", "").strip(),
+    }
     for name in ("name", "kind", "source", "occurred_on"):
         if not values.get(name, "").strip():
             errors.append(RowInvalid(name, _("%(field)s is required.") % {"field": name}))
     uscc, id_number = values.get("uscc", "").strip(), values.get("id_number", "").strip()
     if bool(uscc) == bool(id_number):
-        errors.append(RowInvalid("uscc", _("Give either 统一社会信用代码 (an enterprise) or 公民身份号码 (a person), one of them.")))
+        errors.append(
+            RowInvalid(
+                "uscc",
+                _("Give either 统一社会信用代码 (an enterprise) or 公民身份号码 (a person), one of them."),
+            )
+        )
     elif uscc:
         try:
             cleaned["uscc"] = validate_uscc(uscc)
@@ -293,7 +374,7 @@ def clean_record_row(values: dict[str, str]) -> tuple[dict, list[RowInvalid]]:
 
 def import_record_rows(rows: Iterable[Row], *, actor, dry_run: bool = False, progress=None) -> ImportReport:
     """One record per good row through ``services.record_add``; a row equal to a stored record (same party, kind,
-    list, title and date) is unchanged, so re-importing a list adds nothing."""
+    list, title and date) is unchanged, so re-importing a list adds nothing."""  # noqa: E501
     from .models import IntegrityRecord
 
     report = ImportReport(kind="records", dry_run=dry_run)
@@ -301,19 +382,39 @@ def import_record_rows(rows: Iterable[Row], *, actor, dry_run: bool = False, pro
         for row in rows:
             cleaned, errors = clean_record_row(row.values)
             if errors:
-                report.rejected += [Rejection(row.number, error.field, str(error.message)) for error in errors]
+                report.rejected += [
+                    Rejection(row.number, error.field, str(error.message)) for error in errors
+                ]
                 continue
-            party = ({"uscc": cleaned["uscc"]} if cleaned.get("uscc") else {"id_index": blind_index(cleaned["id_number"])})
-            if IntegrityRecord.objects.filter(**party, kind=cleaned["kind"], external_list=cleaned["external_list"],
-                                              title=cleaned["title"], occurred_on=cleaned["occurred_on"]).exists():
+            party = (
+                {"uscc": cleaned["uscc"]}
+                if cleaned.get("uscc")
+                else {"id_index": blind_index(cleaned["id_number"])}
+            )
+            if IntegrityRecord.objects.filter(
+                **party,
+                kind=cleaned["kind"],
+                external_list=cleaned["external_list"],
+                title=cleaned["title"],
+                occurred_on=cleaned["occurred_on"],
+            ).exists():
                 report.unchanged += 1
                 continue
             try:
                 with transaction.atomic():
-                    services.record_add(uscc=cleaned.get("uscc", ""), id_number=cleaned.get("id_number", ""), name=cleaned["name"],
-                                        kind=cleaned["kind"], external_list=cleaned["external_list"], title=cleaned["title"],
-                                        source=cleaned["source"], evidence=cleaned["evidence"], occurred_on=cleaned["occurred_on"],
-                                        expires_on=cleaned.get("expires_on"), actor=actor)
+                    services.record_add(
+                        uscc=cleaned.get("uscc", ""),
+                        id_number=cleaned.get("id_number", ""),
+                        name=cleaned["name"],
+                        kind=cleaned["kind"],
+                        external_list=cleaned["external_list"],
+                        title=cleaned["title"],
+                        source=cleaned["source"],
+                        evidence=cleaned["evidence"],
+                        occurred_on=cleaned["occurred_on"],
+                        expires_on=cleaned.get("expires_on"),
+                        actor=actor,
+                    )
             except ServiceError as error:
                 report.rejected.append(Rejection(row.number, error.field or "", error.text()))
                 continue
@@ -326,7 +427,9 @@ def import_record_rows(rows: Iterable[Row], *, actor, dry_run: bool = False, pro
     return report
 
 
-def import_records_file(source, *, filename: str | None = None, actor=None, dry_run: bool = False, progress_factory=None) -> ImportReport:
+def import_records_file(
+    source, *, filename: str | None = None, actor=None, dry_run: bool = False, progress_factory=None
+) -> ImportReport:
     _fields, rows = read_rows(source, filename=filename, aliases=record_aliases())
     rows = list(rows)
     progress = progress_factory(len(rows)) if progress_factory else None

@@ -34,7 +34,10 @@ class Activity(models.TextChoices):
     CONSTRUCTION_BIDDING = "construction_bidding", _("Construction bidding")
     FISCAL_SUBSIDY = "fiscal_subsidy", _("Fiscal subsidies")
     LOAN = "loan", _("Loans")
-    SOCIAL_ORGANIZATION_REGISTRATION = "social_organization_registration", _("Social-organisation registration")
+    SOCIAL_ORGANIZATION_REGISTRATION = (
+        "social_organization_registration",
+        _("Social-organisation registration"),
+    )
     ASSOCIATION_OFFICE = "association_office", _("Offices in associations, chambers and social organisations")
     HONOUR = "honour", _("Honours")
     POLITICAL_ARRANGEMENT = "political_arrangement", _("Political arrangements")
@@ -46,11 +49,15 @@ CATEGORIES: dict[int, tuple[str, ...]] = {
     2: (Activity.FISCAL_SUBSIDY, Activity.LOAN, Activity.SOCIAL_ORGANIZATION_REGISTRATION),
     3: (Activity.ASSOCIATION_OFFICE, Activity.HONOUR, Activity.POLITICAL_ARRANGEMENT),
 }
-CATEGORY_OF: dict[str, int] = {str(activity): number for number, activities in CATEGORIES.items() for activity in activities}
+CATEGORY_OF: dict[str, int] = {
+    str(activity): number for number, activities in CATEGORIES.items() for activity in activities
+}
 CATEGORY_LABELS = {
     1: _("Restriction (1): public-resource trading, government procurement, construction bidding"),
     2: _("Restriction (2): fiscal subsidies, loans, social-organisation registration"),
-    3: _("Restriction (3): offices in associations and social organisations, honours, political arrangements"),
+    3: _(
+        "Restriction (3): offices in associations and social organisations, honours, political arrangements"
+    ),
 }
 # The article's own words (the import's 限制措施 column), to the activity codes.
 ARTICLE_WORDS: dict[str, str] = {
@@ -89,7 +96,10 @@ class ExternalList(models.TextChoices):
     NONE = "", _("—")
     DISHONEST_DEBTOR = "dishonest_debtor", _("Dishonest judgment debtors (失信被执行人)")
     MAJOR_TAX_VIOLATION = "major_tax_violation", _("Major tax violations (重大税收违法)")
-    PROCUREMENT_VIOLATION = "procurement_violation", _("Serious dishonesty in government procurement (政府采购严重违法失信)")
+    PROCUREMENT_VIOLATION = (
+        "procurement_violation",
+        _("Serious dishonesty in government procurement (政府采购严重违法失信)"),
+    )
 
 
 class PartyFields(models.Model):
@@ -97,11 +107,25 @@ class PartyFields(models.Model):
     linked to the directory when it knows them. The identifiers are kept on the row so that a
     party outside the district's directory can still be checked."""
 
-    enterprise = models.ForeignKey("directory.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("enterprise"))
-    person = models.ForeignKey("directory.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("person"))
-    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True, default="", db_index=True)
+    enterprise = models.ForeignKey(
+        "directory.Enterprise",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enterprise"),
+    )
+    person = models.ForeignKey(
+        "directory.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, default="", db_index=True
+    )
     id_number = EncryptedTextField(_("resident ID number"), blank=True, default="")
     id_index = models.CharField(max_length=64, blank=True, default="", db_index=True)
     name = models.CharField(_("name"), max_length=200)
@@ -130,7 +154,9 @@ PARTY_MASKS = {"id_number": mask_resident_id, "id_index": lambda value: "***"}
 class IntegrityRecord(PartyFields):
     kind = models.CharField(_("kind"), max_length=32, choices=RecordKind.choices)
     polarity = models.CharField(_("positive or negative"), max_length=8, choices=Polarity.choices)
-    external_list = models.CharField(_("outside list"), max_length=32, choices=ExternalList.choices, blank=True, default="")
+    external_list = models.CharField(
+        _("outside list"), max_length=32, choices=ExternalList.choices, blank=True, default=""
+    )
     title = models.CharField(_("title"), max_length=300)
     source = models.CharField(_("source"), max_length=200)
     evidence = models.TextField(_("evidence"), blank=True, default="")
@@ -138,16 +164,26 @@ class IntegrityRecord(PartyFields):
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True, default="")
-    listing = models.ForeignKey("Listing", null=True, blank=True, on_delete=models.PROTECT, related_name="records",
-                                verbose_name=_("listing"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    listing = models.ForeignKey(
+        "Listing",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+        verbose_name=_("listing"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-occurred_on", "-pk"]
         verbose_name = _("integrity record")
         verbose_name_plural = _("integrity records")
-        constraints = [models.CheckConstraint(condition=~Q(uscc="") | ~Q(id_index=""), name="integrity_record_has_party")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(uscc="") | ~Q(id_index=""), name="integrity_record_has_party")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}: {self.title}"
@@ -160,7 +196,10 @@ class IntegrityRecord(PartyFields):
 class ListingKind(models.TextChoices):
     DISHONEST = "dishonest", _("Dishonest (失信)")
     NOT_CLEAN = "not_clean", _("Not clean (不廉洁)")
-    CORRUPTING_OFFICIALS = "corrupting_officials", _("Hunting or corrupting public officials (围猎、拉拢腐蚀)")
+    CORRUPTING_OFFICIALS = (
+        "corrupting_officials",
+        _("Hunting or corrupting public officials (围猎、拉拢腐蚀)"),
+    )
 
 
 class ListingStatus(models.TextChoices):
@@ -183,13 +222,23 @@ class Listing(PartyFields):
     evidence = models.TextField(_("evidence"), blank=True, default="")
     article = models.CharField(_("article"), max_length=16, default="21")
     decided_on = models.DateField(_("decided on"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("decided by"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
     decider_name = models.CharField(_("decider"), max_length=200, blank=True, default="")
     objection_until = models.DateField(_("objections until"))
     repair_from = models.DateField(_("credit repair possible from"))
-    publication = models.CharField(_("publication"), max_length=16, choices=Publication.choices, default=Publication.AUTHORITIES)
-    status = models.CharField(_("status"), max_length=16, choices=ListingStatus.choices, default=ListingStatus.IN_FORCE)
+    publication = models.CharField(
+        _("publication"), max_length=16, choices=Publication.choices, default=Publication.AUTHORITIES
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ListingStatus.choices, default=ListingStatus.IN_FORCE
+    )
     source = models.CharField(_("source"), max_length=32, default="decision")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -197,14 +246,22 @@ class Listing(PartyFields):
         ordering = ["-decided_on", "-pk"]
         verbose_name = _("listing")
         verbose_name_plural = _("listings")
-        constraints = [models.CheckConstraint(condition=~Q(uscc="") | ~Q(id_index=""), name="integrity_listing_has_party")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(uscc="") | ~Q(id_index=""), name="integrity_listing_has_party"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
 
     def is_expired(self, day) -> bool:
         restrictions = list(self.restrictions.all())
-        return self.status == ListingStatus.IN_FORCE and bool(restrictions) and all(r.end < day for r in restrictions)
+        return (
+            self.status == ListingStatus.IN_FORCE
+            and bool(restrictions)
+            and all(r.end < day for r in restrictions)
+        )
 
     def state_on(self, day) -> str:
         """In force / not yet started / expired / revoked / removed, on ``day``."""
@@ -220,7 +277,9 @@ class Listing(PartyFields):
 
 @audited()
 class Restriction(models.Model):
-    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="restrictions", verbose_name=_("listing"))
+    listing = models.ForeignKey(
+        Listing, on_delete=models.PROTECT, related_name="restrictions", verbose_name=_("listing")
+    )
     activity = models.CharField(_("activity"), max_length=40, choices=Activity.choices)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
@@ -232,8 +291,12 @@ class Restriction(models.Model):
         verbose_name = _("restriction")
         verbose_name_plural = _("restrictions")
         constraints = [
-            models.UniqueConstraint(fields=["listing", "activity"], name="integrity_restriction_one_per_activity"),
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="integrity_restriction_end_after_start"),
+            models.UniqueConstraint(
+                fields=["listing", "activity"], name="integrity_restriction_one_per_activity"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="integrity_restriction_end_after_start"
+            ),
         ]
         indexes = [models.Index(fields=["activity", "end"], name="integrity_restr_activity_end")]
 
@@ -287,16 +350,24 @@ class ApplicationStatus(models.TextChoices):
 
 @audited()
 class Application(models.Model):
-    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="applications", verbose_name=_("listing"))
+    listing = models.ForeignKey(
+        Listing, on_delete=models.PROTECT, related_name="applications", verbose_name=_("listing")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=ApplicationKind.choices)
     text = models.TextField(_("reasons"))
     evidence = models.TextField(_("evidence"), blank=True, default="")
     filed_on = models.DateField(_("filed on"))
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(_("status"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING
+    )
     decision_reason = models.TextField(_("reason for the decision"), blank=True, default="")
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-filed_on", "-pk"]
@@ -318,7 +389,9 @@ class EligibilityCheck(models.Model):
     purpose = models.CharField(max_length=64, blank=True, default="")
     query_kind = models.CharField(max_length=16)  # uscc / id_number / name / enterprise / person
     query = models.CharField(max_length=300)  # USCC, a masked ID number, or the name asked
-    query_index = models.CharField(max_length=64, blank=True, default="", db_index=True)  # USCC or the ID's blind index
+    query_index = models.CharField(
+        max_length=64, blank=True, default="", db_index=True
+    )  # USCC or the ID's blind index
     activity = models.CharField(max_length=40, blank=True, default="")
     eligible = models.BooleanField()
     answer = models.JSONField()
@@ -337,7 +410,8 @@ class EligibilityCheck(models.Model):
         super().save(*args, **kwargs)
 
 
-# --- the integrity evaluation (articles 20, 21) ---------------------------------------------------------------------
+# --- the integrity evaluation (articles 20, 21)
+# ---------------------------------------------------------------------
 @audited()
 class EvaluationRule(models.Model):
     """One line of the published rule set: what a record of a kind contributes while it counts.
@@ -362,9 +436,14 @@ class EvaluationRule(models.Model):
 
 # The rule set until an administrator changes it: base 100, honours and clean records add, breaches subtract.
 DEFAULT_RULES = {
-    RecordKind.HONOUR: (5, 36), RecordKind.CLEAN_RECORD: (10, 12), RecordKind.PLEDGE_KEPT: (5, 12),
-    RecordKind.PLEDGE_BROKEN: (-20, 36), RecordKind.REQUIREMENT_BREACH: (-15, 36), RecordKind.EXTERNAL_LIST: (-20, 0),
-    RecordKind.BRIBERY_CONVICTION: (-40, 60), RecordKind.LISTING: (-50, 0),
+    RecordKind.HONOUR: (5, 36),
+    RecordKind.CLEAN_RECORD: (10, 12),
+    RecordKind.PLEDGE_KEPT: (5, 12),
+    RecordKind.PLEDGE_BROKEN: (-20, 36),
+    RecordKind.REQUIREMENT_BREACH: (-15, 36),
+    RecordKind.EXTERNAL_LIST: (-20, 0),
+    RecordKind.BRIBERY_CONVICTION: (-40, 60),
+    RecordKind.LISTING: (-50, 0),
 }
 BASE_SCORE = 100
 GRADES = ((110, "A"), (90, "B"), (70, "C"), (-10_000, "D"))
@@ -389,7 +468,8 @@ class Evaluation(models.Model):
         return f"{self.enterprise_id} {self.grade} {self.score}"
 
 
-# --- article 20: the comprehensive evaluation of representatives of the non-public economy ---------------------------
+# --- article 20: the comprehensive evaluation of representatives of the non-public economy
+# ---------------------------
 class Purpose(models.TextChoices):
     HONOUR = "honour", _("Honour")
     POLITICAL_ARRANGEMENT = "political_arrangement", _("Political arrangement")
@@ -398,8 +478,12 @@ class Purpose(models.TextChoices):
 
 
 # The activity of article 21 a purpose is checked against.
-PURPOSE_ACTIVITY = {Purpose.HONOUR: Activity.HONOUR, Purpose.POLITICAL_ARRANGEMENT: Activity.POLITICAL_ARRANGEMENT,
-                    Purpose.FUNDS: Activity.FISCAL_SUBSIDY, Purpose.PROJECT: Activity.PUBLIC_RESOURCE_TRADING}
+PURPOSE_ACTIVITY = {
+    Purpose.HONOUR: Activity.HONOUR,
+    Purpose.POLITICAL_ARRANGEMENT: Activity.POLITICAL_ARRANGEMENT,
+    Purpose.FUNDS: Activity.FISCAL_SUBSIDY,
+    Purpose.PROJECT: Activity.PUBLIC_RESOURCE_TRADING,
+}
 
 
 class ComprehensiveStatus(models.TextChoices):
@@ -420,24 +504,43 @@ class ComprehensiveEvaluation(models.Model):
     evaluation starts), the federation's opinion and the discipline office's clean-record opinion
     (廉洁意见) are collected; then the federation concludes."""
 
-    enterprise = models.ForeignKey("directory.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise"))
-    representative = models.ForeignKey("directory.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                       verbose_name=_("representative"))
+    enterprise = models.ForeignKey(
+        "directory.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise")
+    )
+    representative = models.ForeignKey(
+        "directory.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("representative"),
+    )
     purpose = models.CharField(_("purpose"), max_length=32, choices=Purpose.choices)
     matter = models.CharField(_("matter"), max_length=300)
     started_on = models.DateField(_("started on"))
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     integrity_grade = models.CharField(_("integrity grade"), max_length=1)
     integrity_score = models.IntegerField(_("integrity score"))
     integrity_restricted = models.BooleanField(_("restricted for this purpose"))
     integrity_summary = models.TextField(_("integrity record"))
     federation_opinion = models.TextField(_("federation's opinion"), blank=True, default="")
     federation_on = models.DateField(null=True, blank=True)
-    clean_conclusion = models.CharField(_("clean-record opinion"), max_length=16, choices=CleanConclusion.choices, blank=True, default="")
-    clean_opinion = models.TextField(_("discipline office's clean-record opinion (廉洁意见)"), blank=True, default="")
+    clean_conclusion = models.CharField(
+        _("clean-record opinion"), max_length=16, choices=CleanConclusion.choices, blank=True, default=""
+    )
+    clean_opinion = models.TextField(
+        _("discipline office's clean-record opinion (廉洁意见)"), blank=True, default=""
+    )
     clean_on = models.DateField(null=True, blank=True)
     conclusion_reason = models.TextField(_("conclusion"), blank=True, default="")
-    status = models.CharField(_("status"), max_length=16, choices=ComprehensiveStatus.choices, default=ComprehensiveStatus.COLLECTING)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ComprehensiveStatus.choices,
+        default=ComprehensiveStatus.COLLECTING,
+    )
 
     class Meta:
         ordering = ["-started_on", "-pk"]
@@ -448,7 +551,8 @@ class ComprehensiveEvaluation(models.Model):
         return f"{self.matter} · {self.enterprise_id}"
 
 
-# --- bribery-record queries (行贿犯罪档案查询, article 21) ----------------------------------------------------------
+# --- bribery-record queries (行贿犯罪档案查询, article 21)
+# ----------------------------------------------------------
 class BriberyQueryStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     ANSWERED = "answered", _("Answered")
@@ -465,26 +569,42 @@ class BriberyQuery(models.Model):
     """An enterprise asks for its bribery-record result (e.g. for a bid); the office answers within
     three working days (``due_on``, core.calendar) with a numbered letter anyone can verify by code."""
 
-    enterprise = models.ForeignKey("directory.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise"))
+    enterprise = models.ForeignKey(
+        "directory.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise")
+    )
     purpose = models.CharField(_("purpose"), max_length=300)
     requested_on = models.DateField(_("requested on"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     due_on = models.DateField(_("answer due"))
-    status = models.CharField(_("status"), max_length=16, choices=BriberyQueryStatus.choices, default=BriberyQueryStatus.PENDING)
-    result = models.CharField(_("result"), max_length=16, choices=BriberyResult.choices, blank=True, default="")
+    status = models.CharField(
+        _("status"), max_length=16, choices=BriberyQueryStatus.choices, default=BriberyQueryStatus.PENDING
+    )
+    result = models.CharField(
+        _("result"), max_length=16, choices=BriberyResult.choices, blank=True, default=""
+    )
     result_text = models.TextField(_("result details"), blank=True, default="")
     number = models.CharField(_("letter number"), max_length=64, blank=True, default="")
     verification_code = models.CharField(_("verification code"), max_length=16, blank=True, default="")
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-requested_on", "-pk"]
         verbose_name = _("bribery-record query")
         verbose_name_plural = _("bribery-record queries")
         constraints = [
-            models.UniqueConstraint(fields=["number"], condition=~Q(number=""), name="integrity_bribery_number_unique"),
-            models.UniqueConstraint(fields=["verification_code"], condition=~Q(verification_code=""), name="integrity_bribery_code_unique"),
+            models.UniqueConstraint(
+                fields=["number"], condition=~Q(number=""), name="integrity_bribery_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["verification_code"],
+                condition=~Q(verification_code=""),
+                name="integrity_bribery_code_unique",
+            ),
         ]
 
     def __str__(self) -> str:

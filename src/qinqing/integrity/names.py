@@ -18,8 +18,20 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 # Longest first: the first that ends the name is removed.
-SUFFIXES = ("股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "合伙企业", "个体工商户", "总公司", "分公司",
-            "公司", "厂", "集团")
+SUFFIXES = (
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "有限公司",
+    "集团公司",
+    "合伙企业",
+    "个体工商户",
+    "总公司",
+    "分公司",
+    "公司",
+    "厂",
+    "集团",
+)
 _DROP_CATEGORIES = ("P", "Z", "S")  # punctuation, separators, symbols
 
 
@@ -62,17 +74,24 @@ def match(query: str, candidate: str) -> Match | None:
     if q == c:
         if query.strip() == candidate.strip():
             return Match(1.0, _("same name"))
-        return Match(1.0, _("same name once brackets, punctuation, width and traditional characters are normalised"))
+        return Match(
+            1.0, _("same name once brackets, punctuation, width and traditional characters are normalised")
+        )
     qc, cc = core_of(q), core_of(c)
     if qc == cc:
         return Match(0.9, _("same name apart from the company-form suffix (有限公司, 股份有限公司, …)"))
     if len(qc) >= 2 and qc in cc:
-        return Match(round(0.6 + 0.3 * len(qc) / len(cc), 2), _("the name asked is part of this name (a short name?)"))
+        return Match(
+            round(0.6 + 0.3 * len(qc) / len(cc), 2), _("the name asked is part of this name (a short name?)")
+        )
     if len(cc) >= 2 and cc in qc:
         return Match(round(0.6 + 0.3 * len(cc) / len(qc), 2), _("this name is part of the name asked"))
     a, b = _bigrams(qc), _bigrams(cc)
     overlap = len(a & b) / len(a | b)
     if overlap >= 0.5:
-        return Match(round(0.5 + 0.3 * overlap, 2), _("similar characters (%(percent)d%% of character pairs shared)")
-                     % {"percent": round(overlap * 100)})
+        return Match(
+            round(0.5 + 0.3 * overlap, 2),
+            _("similar characters (%(percent)d%% of character pairs shared)")
+            % {"percent": round(overlap * 100)},
+        )
     return None

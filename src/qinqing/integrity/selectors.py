@@ -1,4 +1,4 @@
-"""Integrity reads, scoped to the actor: readers see every listing and record, an enterprise user only their own."""
+"""Integrity reads, scoped to the actor: readers see every listing and record, an enterprise user only their own."""  # noqa: E501
 
 from __future__ import annotations
 
@@ -13,11 +13,18 @@ from .services.eligibility import check_digest
 
 
 def listings(*, state: str = "", query: str = ""):
-    rows = Listing.objects.prefetch_related(Prefetch("restrictions", queryset=Restriction.objects.order_by("activity")))
+    rows = Listing.objects.prefetch_related(
+        Prefetch("restrictions", queryset=Restriction.objects.order_by("activity"))
+    )
     today = clock.today()
     if state == "in_force":
-        rows = rows.filter(status=ListingStatus.IN_FORCE, restrictions__start__lte=today, restrictions__end__gte=today).filter(
-            Q(restrictions__lifted_on__isnull=True) | Q(restrictions__lifted_on__gt=today)).distinct()
+        rows = (
+            rows.filter(
+                status=ListingStatus.IN_FORCE, restrictions__start__lte=today, restrictions__end__gte=today
+            )
+            .filter(Q(restrictions__lifted_on__isnull=True) | Q(restrictions__lifted_on__gt=today))
+            .distinct()
+        )
     elif state == "expired":
         rows = rows.filter(status=ListingStatus.IN_FORCE).exclude(restrictions__end__gte=today)
     elif state in (ListingStatus.REVOKED, ListingStatus.REMOVED):
@@ -29,7 +36,9 @@ def listings(*, state: str = "", query: str = ""):
 
 def listing(user, pk: int) -> Listing:
     row = Listing.objects.filter(pk=pk).select_related("enterprise", "decided_by").first()
-    if row is None or not (access.sees_all(user, "integrity:listing_detail") or _member(user, row.enterprise_id)):
+    if row is None or not (
+        access.sees_all(user, "integrity:listing_detail") or _member(user, row.enterprise_id)
+    ):
         raise NotFound()
     return row
 
@@ -58,7 +67,11 @@ def _member(user, enterprise_id) -> bool:
 
 
 def my_enterprises(user) -> list[Enterprise]:
-    return list(Enterprise.objects.filter(memberships__user_id=user.pk).select_related("legal_representative").order_by("name"))
+    return list(
+        Enterprise.objects.filter(memberships__user_id=user.pk)
+        .select_related("legal_representative")
+        .order_by("name")
+    )
 
 
 def party_listings(enterprise: Enterprise):
@@ -67,7 +80,11 @@ def party_listings(enterprise: Enterprise):
     head = enterprise.legal_representative
     if head is not None and head.resident_id_index:
         party |= Q(id_index=head.resident_id_index)
-    return Listing.objects.filter(party).prefetch_related("restrictions", "applications", "notices").order_by("-decided_on", "-pk")
+    return (
+        Listing.objects.filter(party)
+        .prefetch_related("restrictions", "applications", "notices")
+        .order_by("-decided_on", "-pk")
+    )
 
 
 def party_records(enterprise: Enterprise):
@@ -106,13 +123,23 @@ def bribery_by_code(code: str):
     from .models import BriberyQuery
 
     code = (code or "").strip().upper()
-    row = BriberyQuery.objects.filter(verification_code=code).exclude(verification_code="").select_related("enterprise").first()
+    row = (
+        BriberyQuery.objects.filter(verification_code=code)
+        .exclude(verification_code="")
+        .select_related("enterprise")
+        .first()
+    )
     if row is None:
         raise NotFound()
     return row
 
 
 def public_listings():
-    """Listings published to the public with a restriction in force today (article 21: publication per entry)."""
+    """Listings published to the public with a restriction in force today (article 21: publication per entry)."""  # noqa: E501
     today = clock.today()
-    return listings(state="in_force").filter(publication="public").filter(restrictions__end__gte=today).distinct()
+    return (
+        listings(state="in_force")
+        .filter(publication="public")
+        .filter(restrictions__end__gte=today)
+        .distinct()
+    )

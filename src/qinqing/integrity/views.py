@@ -41,8 +41,14 @@ def _page(request, rows, size=50):
 
 
 def _listing_rows(listings, today):
-    return [{"listing": listing, "state": listing.state_on(today), "restrictions": list(listing.restrictions.all())}
-            for listing in listings]
+    return [
+        {
+            "listing": listing,
+            "state": listing.state_on(today),
+            "restrictions": list(listing.restrictions.all()),
+        }
+        for listing in listings
+    ]
 
 
 @found_or_404
@@ -51,9 +57,18 @@ def listings_page(request):
     query = (request.GET.get("q") or "").strip()
     page = _page(request, selectors.listings(state=state, query=query))
     today = clock.today()
-    return render(request, "integrity/listings.html", {
-        "page": page, "rows": _listing_rows(page.object_list, today), "state": state, "q": query, "today": today,
-        "pending": selectors.pending_applications()[:50]})
+    return render(
+        request,
+        "integrity/listings.html",
+        {
+            "page": page,
+            "rows": _listing_rows(page.object_list, today),
+            "state": state,
+            "q": query,
+            "today": today,
+            "pending": selectors.pending_applications()[:50],
+        },
+    )
 
 
 def listing_new(request):
@@ -62,10 +77,20 @@ def listing_new(request):
         data = form.cleaned_data
         try:
             listing = services.listing_decide(
-                uscc=data["uscc"], id_number=data["id_number"], name=data["name"], kind=data["kind"], grounds=data["grounds"],
-                evidence=data["evidence"], number=data["number"], decided_on=data["decided_on"], restrictions=form.restrictions(),
-                publication=data["publication"], objection_days=data["objection_days"], minimum_days=data["minimum_days"],
-                actor=request.user)
+                uscc=data["uscc"],
+                id_number=data["id_number"],
+                name=data["name"],
+                kind=data["kind"],
+                grounds=data["grounds"],
+                evidence=data["evidence"],
+                number=data["number"],
+                decided_on=data["decided_on"],
+                restrictions=form.restrictions(),
+                publication=data["publication"],
+                objection_days=data["objection_days"],
+                minimum_days=data["minimum_days"],
+                actor=request.user,
+            )
         except ServiceError as error:
             _form_error(form, error)
         else:
@@ -78,14 +103,35 @@ def listing_new(request):
 def listing_detail(request, pk: int):
     listing = selectors.listing(request.user, pk)
     today = clock.today()
-    applications = [{"application": a, "actions": workflow.allowed_actions(services.APPLICATION_WORKFLOW, request.user, a)}
-                    for a in listing.applications.all()]
-    restrictions = [{"restriction": r, "in_force": listing.status == "in_force" and r.in_force(today),
-                     "category": CATEGORY_LABELS[CATEGORY_OF[r.activity]]} for r in listing.restrictions.all()]
-    return render(request, "integrity/listing_detail.html", {
-        "listing": listing, "state": listing.state_on(today), "restrictions": restrictions, "applications": applications,
-        "notices": list(listing.notices.all()), "decision_form": DecisionForm(), "delivery_form": DeliveryForm(initial={"delivered_on": today}),
-        "records": list(listing.records.all())})
+    applications = [
+        {
+            "application": a,
+            "actions": workflow.allowed_actions(services.APPLICATION_WORKFLOW, request.user, a),
+        }
+        for a in listing.applications.all()
+    ]
+    restrictions = [
+        {
+            "restriction": r,
+            "in_force": listing.status == "in_force" and r.in_force(today),
+            "category": CATEGORY_LABELS[CATEGORY_OF[r.activity]],
+        }
+        for r in listing.restrictions.all()
+    ]
+    return render(
+        request,
+        "integrity/listing_detail.html",
+        {
+            "listing": listing,
+            "state": listing.state_on(today),
+            "restrictions": restrictions,
+            "applications": applications,
+            "notices": list(listing.notices.all()),
+            "decision_form": DecisionForm(),
+            "delivery_form": DeliveryForm(initial={"delivered_on": today}),
+            "records": list(listing.records.all()),
+        },
+    )
 
 
 @require_POST
@@ -96,7 +142,11 @@ def application_decide(request, pk: int):
         raise NotFound()
     form = DecisionForm(request.POST)
     if form.is_valid():
-        decide = services.application_grant if form.cleaned_data["decision"] == "grant" else services.application_refuse
+        decide = (
+            services.application_grant
+            if form.cleaned_data["decision"] == "grant"
+            else services.application_refuse
+        )
         try:
             decide(application=application, reason=form.cleaned_data["reason"], actor=request.user)
             messages.success(request, _("Decision recorded."))
@@ -116,8 +166,12 @@ def notice_delivered(request, pk: int):
     form = DeliveryForm(request.POST)
     if form.is_valid():
         try:
-            services.notice_delivered(notice=notice, delivered_on=form.cleaned_data["delivered_on"], note=form.cleaned_data["note"],
-                                      actor=request.user)
+            services.notice_delivered(
+                notice=notice,
+                delivered_on=form.cleaned_data["delivered_on"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
             messages.success(request, _("Delivery recorded."))
         except ServiceError as error:
             messages.error(request, error.text())
@@ -137,10 +191,19 @@ def records_page(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.record_add(uscc=data["uscc"], id_number=data["id_number"], name=data["name"], kind=data["kind"],
-                                    external_list=data["external_list"] or "", title=data["title"], source=data["source"],
-                                    evidence=data["evidence"], occurred_on=data["occurred_on"], expires_on=data["expires_on"],
-                                    actor=request.user)
+                services.record_add(
+                    uscc=data["uscc"],
+                    id_number=data["id_number"],
+                    name=data["name"],
+                    kind=data["kind"],
+                    external_list=data["external_list"] or "",
+                    title=data["title"],
+                    source=data["source"],
+                    evidence=data["evidence"],
+                    occurred_on=data["occurred_on"],
+                    expires_on=data["expires_on"],
+                    actor=request.user,
+                )
             except ServiceError as error:
                 _form_error(form, error)
             else:
@@ -148,18 +211,27 @@ def records_page(request):
                 return redirect("integrity:records")
     query = (request.GET.get("q") or "").strip()
     page = _page(request, selectors.records(query=query))
-    return render(request, "integrity/records.html", {"page": page, "form": form, "q": query, "today": clock.today()})
+    return render(
+        request, "integrity/records.html", {"page": page, "form": form, "q": query, "today": clock.today()}
+    )
 
 
 def _integrity_context(enterprise):
     today = clock.today()
     listings = list(selectors.party_listings(enterprise))
     return {
-        "enterprise": enterprise, "today": today, "rows": _listing_rows(listings, today),
-        "records": [{"record": r, "in_force": r.in_force(today)} for r in selectors.party_records(enterprise)],
+        "enterprise": enterprise,
+        "today": today,
+        "rows": _listing_rows(listings, today),
+        "records": [
+            {"record": r, "in_force": r.in_force(today)} for r in selectors.party_records(enterprise)
+        ],
         "answer": services.eligibility(enterprise=enterprise, log=False),
-        "evaluation": services.evaluate(enterprise), "rule_rows": _rule_rows(),
-        "history": list(Evaluation.objects.filter(enterprise=enterprise).order_by("-computed_at", "-pk")[:20]),
+        "evaluation": services.evaluate(enterprise),
+        "rule_rows": _rule_rows(),
+        "history": list(
+            Evaluation.objects.filter(enterprise=enterprise).order_by("-computed_at", "-pk")[:20]
+        ),
     }
 
 
@@ -182,7 +254,10 @@ def rules_page(request):
             except ValueError:
                 errors.append(str(row["label"]))
         if errors:
-            messages.error(request, _("Points and months must be whole numbers: %(rules)s.") % {"rules": ", ".join(errors)})
+            messages.error(
+                request,
+                _("Points and months must be whole numbers: %(rules)s.") % {"rules": ", ".join(errors)},
+            )
         else:
             try:
                 changed = services.rules_update(values=values, actor=request.user)
@@ -208,8 +283,14 @@ def check_page(request):
     if request.GET and form.is_valid():
         data = form.cleaned_data
         try:
-            answer = services.eligibility(uscc=data["uscc"], id_number=data["id_number"], name=data["name"], activity=data["activity"],
-                                          caller=request.user, purpose="page")
+            answer = services.eligibility(
+                uscc=data["uscc"],
+                id_number=data["id_number"],
+                name=data["name"],
+                activity=data["activity"],
+                caller=request.user,
+                purpose="page",
+            )
         except ServiceError as error:
             _form_error(form, error)
     return render(request, "integrity/check.html", {"form": form, "answer": answer})
@@ -222,16 +303,27 @@ def mine(request):
         data = form.cleaned_data
         try:
             listing = selectors.listing(request.user, data["listing"])
-            services.application_file(listing=listing, kind=data["kind"], text=data["text"], evidence=data["evidence"],
-                                      actor=request.user)
+            services.application_file(
+                listing=listing,
+                kind=data["kind"],
+                text=data["text"],
+                evidence=data["evidence"],
+                actor=request.user,
+            )
         except NotFound as error:
             raise Http404 from error
         except ServiceError as error:
             messages.error(request, error.text())
         else:
-            messages.success(request, _("Your application was filed; the credit administrator will decide it."))
+            messages.success(
+                request, _("Your application was filed; the credit administrator will decide it.")
+            )
             return redirect("integrity:mine")
-    return render(request, "integrity/mine.html", {"contexts": [_integrity_context(e) for e in enterprises], "form": form})
+    return render(
+        request,
+        "integrity/mine.html",
+        {"contexts": [_integrity_context(e) for e in enterprises], "form": form},
+    )
 
 
 def priority_page(request):
@@ -251,8 +343,12 @@ def comprehensive_page(request):
             form.add_error("uscc", _("No enterprise with this unified social credit code in the directory."))
         else:
             try:
-                row = services.comprehensive_start(enterprise=enterprise, purpose=form.cleaned_data["purpose"],
-                                                   matter=form.cleaned_data["matter"], actor=request.user)
+                row = services.comprehensive_start(
+                    enterprise=enterprise,
+                    purpose=form.cleaned_data["purpose"],
+                    matter=form.cleaned_data["matter"],
+                    actor=request.user,
+                )
             except ServiceError as error:
                 _form_error(form, error)
             else:
@@ -275,10 +371,16 @@ def comprehensive_detail(request, pk: int):
             if action == "federation_opinion":
                 services.comprehensive_federation_opinion(evaluation=row, opinion=text, actor=request.user)
             elif action == "clean_opinion":
-                services.comprehensive_clean_opinion(evaluation=row, opinion=text, conclusion=request.POST.get("conclusion", ""),
-                                                     actor=request.user)
+                services.comprehensive_clean_opinion(
+                    evaluation=row,
+                    opinion=text,
+                    conclusion=request.POST.get("conclusion", ""),
+                    actor=request.user,
+                )
             elif action in ("recommend", "not_recommend"):
-                services.comprehensive_conclude(evaluation=row, recommend=action == "recommend", reason=text, actor=request.user)
+                services.comprehensive_conclude(
+                    evaluation=row, recommend=action == "recommend", reason=text, actor=request.user
+                )
             else:
                 messages.error(request, _("Unknown action."))
                 return redirect("integrity:comprehensive_detail", pk=pk)
@@ -288,11 +390,15 @@ def comprehensive_detail(request, pk: int):
             messages.success(request, _("Saved."))
         return redirect("integrity:comprehensive_detail", pk=pk)
     actions = workflow.allowed_actions(services.COMPREHENSIVE_WORKFLOW, request.user, row)
-    return render(request, "integrity/comprehensive_detail.html", {"row": row, "actions": actions,
-                                                                    "conclusions": CleanConclusion.choices[1:]})
+    return render(
+        request,
+        "integrity/comprehensive_detail.html",
+        {"row": row, "actions": actions, "conclusions": CleanConclusion.choices[1:]},
+    )
 
 
-# --- bribery-record queries -----------------------------------------------------------------------------------------
+# --- bribery-record queries
+# -----------------------------------------------------------------------------------------
 def bribery_page(request):
     from qinqing.core import access
     from qinqing.directory.models import Enterprise
@@ -303,23 +409,38 @@ def bribery_page(request):
     mine = [] if sees_all else selectors.my_enterprises(request.user)
     if request.method == "POST":
         if sees_all:
-            enterprise = Enterprise.objects.filter(uscc=(request.POST.get("uscc") or "").strip().upper()).first()
+            enterprise = Enterprise.objects.filter(
+                uscc=(request.POST.get("uscc") or "").strip().upper()
+            ).first()
         else:
             enterprise = next((e for e in mine if str(e.pk) == request.POST.get("enterprise")), None)
         if enterprise is None:
             messages.error(request, _("Choose the enterprise (by its unified social credit code)."))
         else:
             try:
-                query = services.bribery_request(enterprise=enterprise, purpose=request.POST.get("purpose", ""), actor=request.user)
+                query = services.bribery_request(
+                    enterprise=enterprise, purpose=request.POST.get("purpose", ""), actor=request.user
+                )
             except ServiceError as error:
                 messages.error(request, error.text())
             else:
-                messages.success(request, _("Asked; the answer is due by %(date)s.") % {"date": query.due_on.isoformat()})
+                messages.success(
+                    request, _("Asked; the answer is due by %(date)s.") % {"date": query.due_on.isoformat()}
+                )
                 return redirect("integrity:bribery")
     rows = [{"query": q, "found": services.bribery_found(q) if sees_all and q.status == "pending" else []}
             for q in selectors.bribery_queries(request.user)[:200]]
-    return render(request, "integrity/bribery.html", {"rows": rows, "mine": mine, "sees_all": sees_all, "today": clock.today(),
-                                                      "results": BriberyResult.choices[1:]})
+    return render(
+        request,
+        "integrity/bribery.html",
+        {
+            "rows": rows,
+            "mine": mine,
+            "sees_all": sees_all,
+            "today": clock.today(),
+            "results": BriberyResult.choices[1:],
+        },
+    )
 
 
 @require_POST
@@ -327,8 +448,12 @@ def bribery_page(request):
 def bribery_answer(request, pk: int):
     query = selectors.bribery_query(request.user, pk)
     try:
-        services.bribery_answer(query=query, result=request.POST.get("result", ""), text=request.POST.get("text", ""),
-                                actor=request.user)
+        services.bribery_answer(
+            query=query,
+            result=request.POST.get("result", ""),
+            text=request.POST.get("text", ""),
+            actor=request.user,
+        )
         messages.success(request, _("Answered; the letter is ready."))
     except ServiceError as error:
         messages.error(request, error.text())
@@ -344,7 +469,9 @@ def bribery_letter(request, pk: int):
     query = selectors.bribery_query(request.user, pk)
     if not query.number:
         raise NotFound()
-    pdf = render_bribery_pdf(query, base_url=request.build_absolute_uri("/"), verify_url=verification_url(query, request))
+    pdf = render_bribery_pdf(
+        query, base_url=request.build_absolute_uri("/"), verify_url=verification_url(query, request)
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bribery-record-{query.pk}.pdf"'
     return response
@@ -365,7 +492,7 @@ def bribery_verify(request):
 
 @login_not_required
 def public_listings(request):
-    """Public: the entries published to the public, restrictions in force today; credit codes, no ID numbers."""
+    """Public: the entries published to the public, restrictions in force today; credit codes, no ID numbers."""  # noqa: E501
     page = _page(request, selectors.public_listings())
     rows = [row for row in _listing_rows(page.object_list, clock.today()) if not row["listing"].is_person]
     return render(request, "integrity/public.html", {"page": page, "rows": rows})

@@ -5,7 +5,7 @@ without a published schedule is refused, never guessed). ``bribery_found`` reads
 convictions on record for the enterprise and its head (what the office sees when it answers);
 ``bribery_answer`` (on core.workflow) records the result, takes the letter's number from
 core.numbering and a verification code; the letter is printed as a PDF (``integrity.letters``).
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -37,8 +37,15 @@ BRIBERY_WORKFLOW = Workflow(
     name="integrity.bribery",
     model=BriberyQuery,
     actors={OFFICE: ActorRule(_credit, roles=(Role.CREDIT_ADMINISTRATOR,), label=_("credit administrator"))},
-    transitions={"answer": Transition((BriberyQueryStatus.PENDING,), BriberyQueryStatus.ANSWERED, (OFFICE,), "21",
-                                      requires={"result": _("The result")})},
+    transitions={
+        "answer": Transition(
+            (BriberyQueryStatus.PENDING,),
+            BriberyQueryStatus.ANSWERED,
+            (OFFICE,),
+            "21",
+            requires={"result": _("The result")},
+        )
+    },
 )
 
 
@@ -53,13 +60,22 @@ def bribery_request(*, enterprise, purpose: str, actor) -> BriberyQuery:
     if not (member or _credit(actor)):
         raise PermissionDeniedError(field="enterprise")
     if not (purpose or "").strip():
-        raise ServiceError(_("%(field)s is required."), code="required", field="purpose", params={"field": _("Purpose")})
+        raise ServiceError(
+            _("%(field)s is required."), code="required", field="purpose", params={"field": _("Purpose")}
+        )
     today = clock.today()
     due = calendar.add_workdays(today, ANSWER_WORKDAYS)
     with transaction.atomic():
-        row = BriberyQuery.objects.create(enterprise=enterprise, purpose=purpose.strip(), requested_on=today, due_on=due,
-                                          requested_by=actor if getattr(actor, "pk", None) else None)
-        audit.record_event(actor=actor, action="integrity.bribery.request", instance=row, details={"article": "21"})
+        row = BriberyQuery.objects.create(
+            enterprise=enterprise,
+            purpose=purpose.strip(),
+            requested_on=today,
+            due_on=due,
+            requested_by=actor if getattr(actor, "pk", None) else None,
+        )
+        audit.record_event(
+            actor=actor, action="integrity.bribery.request", instance=row, details={"article": "21"}
+        )
     return row
 
 
@@ -78,8 +94,14 @@ def bribery_answer(*, query: BriberyQuery, result: str, text: str = "", actor) -
     if result and result not in (BriberyResult.NO_RECORD, BriberyResult.RECORD_FOUND):
         raise ServiceError(_("The result is no_record or record_found."), code="invalid", field="result")
     if result == BriberyResult.NO_RECORD and bribery_found(query):
-        raise ServiceError(_("A bribery conviction is on record for this enterprise or its head: the result cannot be "
-                             "'no record' (article 21)."), code="record_on_file", field="result")
+        raise ServiceError(
+            _(
+                "A bribery conviction is on record for this enterprise or its head: the result cannot be "
+                "'no record' (article 21)."
+            ),
+            code="record_on_file",
+            field="result",
+        )
 
     def apply(locked: BriberyQuery) -> Change:
         today = clock.today()
@@ -89,4 +111,6 @@ def bribery_answer(*, query: BriberyQuery, result: str, text: str = "", actor) -
         locked.answered_by = actor if getattr(actor, "pk", None) else None
         return Change(["result", "result_text", "number", "verification_code", "answered_on", "answered_by"])
 
-    return workflow.transition(BRIBERY_WORKFLOW, query, "answer", actor=actor, apply=apply, data={"result": result})
+    return workflow.transition(
+        BRIBERY_WORKFLOW, query, "answer", actor=actor, apply=apply, data={"result": result}
+    )

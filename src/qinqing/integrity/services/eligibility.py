@@ -42,8 +42,12 @@ def parse_activity(value: str | None) -> str:
     """An activity code ('' = any activity); unknown codes are refused naming the field."""
     value = (value or "").strip()
     if value and value not in Activity.values:
-        raise ServiceError(_("Unknown activity %(activity)s; use one of: %(allowed)s."), code="unknown_activity", field="activity",
-                           params={"activity": value, "allowed": ", ".join(Activity.values)})
+        raise ServiceError(
+            _("Unknown activity %(activity)s; use one of: %(allowed)s."),
+            code="unknown_activity",
+            field="activity",
+            params={"activity": value, "allowed": ", ".join(Activity.values)},
+        )
     return value
 
 
@@ -62,12 +66,23 @@ class EligibilityAnswer:
     note: str = ""
 
     def as_dict(self) -> dict:
-        return {"eligible": self.eligible, "restrictions": self.restrictions, "check_id": self.check_id,
-                "checked_at": self.checked_at.isoformat(), "activity": self.activity or None, "query_kind": self.query_kind,
-                "query": self.query, "certain": self.certain, "party": self.party, "candidates": self.candidates, "note": self.note}
+        return {
+            "eligible": self.eligible,
+            "restrictions": self.restrictions,
+            "check_id": self.check_id,
+            "checked_at": self.checked_at.isoformat(),
+            "activity": self.activity or None,
+            "query_kind": self.query_kind,
+            "query": self.query,
+            "certain": self.certain,
+            "party": self.party,
+            "candidates": self.candidates,
+            "note": self.note,
+        }
 
 
-# --- reading the restrictions in force ----------------------------------------------------------------------------
+# --- reading the restrictions in force
+# ----------------------------------------------------------------------------
 def _in_force(day: datetime.date, activity: str):
     # The listing's status is not read: revoking or removing a listing lifts its restrictions from that day
     # (``lifted_on``), so an answer for an earlier day stays what it was.
@@ -85,24 +100,47 @@ def _rows(day: datetime.date, activity: str, *, usccs=(), id_indexes=()) -> list
         party |= Q(listing__uscc__in=usccs)
     if id_indexes:
         party |= Q(listing__id_index__in=id_indexes)
-    return list(_in_force(day, activity).filter(party).order_by("activity", "start").values(
-        "activity", "start", "end", "listing__number", "listing__article", "listing__kind", "listing__name", "listing__uscc",
-        "listing__id_index"))
+    return list(
+        _in_force(day, activity)
+        .filter(party)
+        .order_by("activity", "start")
+        .values(
+            "activity",
+            "start",
+            "end",
+            "listing__number",
+            "listing__article",
+            "listing__kind",
+            "listing__name",
+            "listing__uscc",
+            "listing__id_index",
+        )
+    )
 
 
 def _restriction_out(row: dict, *, via_head: bool) -> dict:
     article = row["listing__article"]
-    basis = f"{row['listing__number']} · {_t('article')} {article}{CATEGORY_NUMERALS[CATEGORY_OF[row['activity']]]}"
+    basis = (
+        f"{row['listing__number']} · {_t('article')} "
+        f"{article}{CATEGORY_NUMERALS[CATEGORY_OF[row['activity']]]}"
+    )
     if via_head:
         basis += " · " + _t("the enterprise's head %(name)s is listed") % {"name": row["listing__name"]}
-    return {"activity": row["activity"], "start": row["start"].isoformat(), "end": row["end"].isoformat(), "basis": basis,
-            "listing": row["listing__number"], "via_head": via_head}
+    return {
+        "activity": row["activity"],
+        "start": row["start"].isoformat(),
+        "end": row["end"].isoformat(),
+        "basis": basis,
+        "listing": row["listing__number"],
+        "via_head": via_head,
+    }
 
 
 def _heads(usccs: list[str]) -> dict[str, tuple[str, str, str]]:
     """uscc -> (enterprise name, head's ID blind index, head's name) from the directory."""
-    rows = Enterprise.objects.filter(uscc__in=usccs).values_list("uscc", "name", "legal_representative__resident_id_index",
-                                                                  "legal_representative__name")
+    rows = Enterprise.objects.filter(uscc__in=usccs).values_list(
+        "uscc", "name", "legal_representative__resident_id_index", "legal_representative__name"
+    )
     return {uscc: (name, index or "", head or "") for uscc, name, index, head in rows}
 
 
@@ -122,9 +160,16 @@ def _enterprise_restrictions(day, activity, usccs: list[str]) -> dict[str, tuple
     for uscc in usccs:
         name, index, head = heads.get(uscc, ("", "", ""))
         own = [_restriction_out(row, via_head=False) for row in by_uscc.get(uscc, [])]
-        through_head = [_restriction_out(row, via_head=True) for row in by_index.get(index, [])] if index else []
-        party = {"kind": "enterprise", "uscc": uscc, "name": name or (by_uscc[uscc][0]["listing__name"] if uscc in by_uscc else ""),
-                 "in_directory": uscc in heads, "head": head}
+        through_head = (
+            [_restriction_out(row, via_head=True) for row in by_index.get(index, [])] if index else []
+        )
+        party = {
+            "kind": "enterprise",
+            "uscc": uscc,
+            "name": name or (by_uscc[uscc][0]["listing__name"] if uscc in by_uscc else ""),
+            "in_directory": uscc in heads,
+            "head": head,
+        }
         out[uscc] = (own + through_head, party)
     return out
 
@@ -135,7 +180,7 @@ _ONE_SQL: str | None = None
 def _one_sql() -> str:
     """One statement for the hot path (one enterprise by code): the enterprise and its head from the directory,
     and the restrictions in force of the enterprise's listings and its head's. Run by ``core.db.execute``
-    (a prepared statement on PostgreSQL)."""
+    (a prepared statement on PostgreSQL)."""  # noqa: E501
     global _ONE_SQL
     if _ONE_SQL is None:
         from django.db import connection
@@ -148,16 +193,20 @@ def _one_sql() -> str:
         _ONE_SQL = (
             # Own listings by code and the head's by ID index are two index lookups (one OR over both columns
             # made PostgreSQL scan every listing); their restrictions follow by (listing, activity).
-            f"WITH ent AS (SELECT e.name AS name, COALESCE(p.name, '') AS head, COALESCE(p.resident_id_index, '') AS idx "  # noqa: S608
-            f"FROM {enterprise} e LEFT JOIN {person} p ON p.id = e.legal_representative_id WHERE e.uscc = %s), "
-            f"lst AS (SELECT l.id, l.number, l.article, l.name, 'own' AS via FROM {listing} l WHERE l.uscc = %s "
-            f"UNION ALL SELECT l.id, l.number, l.article, l.name, 'head' FROM {listing} l JOIN ent ON l.id_index = ent.idx "
+            f"WITH ent AS (SELECT e.name AS name, COALESCE(p.name, '') AS head, "  # noqa: S608
+            f"COALESCE(p.resident_id_index, '') AS idx "
+            f"FROM {enterprise} e LEFT JOIN {person} p ON p.id = e.legal_representative_id WHERE "
+            f"e.uscc = %s), "
+            f"lst AS (SELECT l.id, l.number, l.article, l.name, 'own' AS via FROM {listing} l "
+            f"WHERE l.uscc = %s "
+            f"UNION ALL SELECT l.id, l.number, l.article, l.name, 'head' FROM {listing} l JOIN "
+            f"ent ON l.id_index = ent.idx "
             f"WHERE ent.idx <> '') "
             f"SELECT 'e', name, head, NULL, NULL, '', '', '' FROM ent "
             f"UNION ALL "
             f"SELECT 'r', r.activity, lst.number, r.start, r.\"end\", lst.article, lst.name, lst.via "
             f"FROM lst JOIN {restriction} r ON r.listing_id = lst.id "
-            f"WHERE r.start <= %s AND r.\"end\" >= %s AND (r.lifted_on IS NULL OR r.lifted_on > %s) "
+            f'WHERE r.start <= %s AND r."end" >= %s AND (r.lifted_on IS NULL OR r.lifted_on > %s) '
             f"AND (r.activity = %s OR %s = '')"
         )  # table names from model metadata only; every value is a parameter
     return _ONE_SQL
@@ -172,13 +221,30 @@ def _one_enterprise(day, activity, uscc: str) -> tuple[list[dict], dict]:
     rows = db.execute(_one_sql(), [uscc, uscc, day, day, day, activity, activity]) or []
     found = [row for row in rows if row[0] == "e"]
     restrictions = sorted(
-        ({"activity": row[1], "start": _as_date(row[3]), "end": _as_date(row[4]), "listing__number": row[2], "listing__article": row[5],
-          "listing__name": row[6], "via_head": row[7] == "head"} for row in rows if row[0] == "r"),
-        key=lambda row: (row["via_head"], row["activity"], row["start"]))
+        (
+            {
+                "activity": row[1],
+                "start": _as_date(row[3]),
+                "end": _as_date(row[4]),
+                "listing__number": row[2],
+                "listing__article": row[5],
+                "listing__name": row[6],
+                "via_head": row[7] == "head",
+            }
+            for row in rows
+            if row[0] == "r"
+        ),
+        key=lambda row: (row["via_head"], row["activity"], row["start"]),
+    )
     out = [_restriction_out(row, via_head=row["via_head"]) for row in restrictions]
     own = [row for row in restrictions if not row["via_head"]]
-    party = {"kind": "enterprise", "uscc": uscc, "name": found[0][1] if found else (own[0]["listing__name"] if own else ""),
-             "in_directory": bool(found), "head": found[0][2] if found else ""}
+    party = {
+        "kind": "enterprise",
+        "uscc": uscc,
+        "name": found[0][1] if found else (own[0]["listing__name"] if own else ""),
+        "in_directory": bool(found),
+        "head": found[0][2] if found else "",
+    }
     return out, party
 
 
@@ -186,7 +252,8 @@ def _person_restrictions(day, activity, index: str) -> list[dict]:
     return [_restriction_out(row, via_head=False) for row in _rows(day, activity, id_indexes=[index])]
 
 
-# --- the name fallback ----------------------------------------------------------------------------------------------
+# --- the name fallback
+# ----------------------------------------------------------------------------------------------
 def _name_candidates(name: str, day: datetime.date, activity: str) -> list[dict]:
     key = names.name_key(name)
     core = names.core_of(key)
@@ -197,7 +264,9 @@ def _name_candidates(name: str, day: datetime.date, activity: str) -> list[dict]
     for probe in probes:
         listing_filter |= Q(name_key__contains=probe)
     listed = {}
-    for row in Listing.objects.filter(listing_filter, status=ListingStatus.IN_FORCE).values("name", "uscc", "id_index")[:200]:
+    for row in Listing.objects.filter(listing_filter, status=ListingStatus.IN_FORCE).values(
+        "name", "uscc", "id_index"
+    )[:200]:
         listed.setdefault((row["uscc"], row["id_index"]), row["name"])
     enterprise_filter = Q()
     for probe in {name.strip(), core, core[:4]}:
@@ -208,14 +277,30 @@ def _name_candidates(name: str, day: datetime.date, activity: str) -> list[dict]
     for uscc, candidate in known.items():
         found = names.match(name, candidate)
         if found:
-            scored.append({"kind": "enterprise", "uscc": uscc, "name": candidate, "score": found.score, "reason": found.reason})
+            scored.append(
+                {
+                    "kind": "enterprise",
+                    "uscc": uscc,
+                    "name": candidate,
+                    "score": found.score,
+                    "reason": found.reason,
+                }
+            )
     for (uscc, index), candidate in listed.items():
         if uscc and uscc in known:
             continue
         found = names.match(name, candidate)
         if found:
-            scored.append({"kind": "enterprise" if uscc else "person", "uscc": uscc, "id_index": index, "name": candidate,
-                           "score": found.score, "reason": found.reason})
+            scored.append(
+                {
+                    "kind": "enterprise" if uscc else "person",
+                    "uscc": uscc,
+                    "id_index": index,
+                    "name": candidate,
+                    "score": found.score,
+                    "reason": found.reason,
+                }
+            )
     scored.sort(key=lambda c: (-c["score"], c["name"]))
     scored = scored[:NAME_CANDIDATE_LIMIT]
     usccs = [c["uscc"] for c in scored if c["uscc"]]
@@ -242,17 +327,42 @@ def _by_name(name: str, day, activity) -> tuple[bool, bool, list[dict], dict | N
         return (not match["restricted"], True, match["restrictions"], party, candidates,
                 _t("The name matches exactly one party; answered for it. Check by code to be sure."))
     if restricted:
-        return (False, False, [], None, candidates,
-                _t("A listed party's name resembles this name: not eligible until checked by unified social credit code "
-                   "or resident ID number."))
+        return (
+            False,
+            False,
+            [],
+            None,
+            candidates,
+            _t(
+                "A listed party's name resembles this name: not eligible until checked by "
+                "unified social credit code "
+                "or resident ID number."
+            ),
+        )
     if len(exact) > 1:
-        return (True, False, [], None, candidates,
-                _t("Several parties share this name and none of them is restricted; check by code to be sure."))
-    return (True, False, [], None, candidates,
-            _t("No listed party's name resembles this name. A name is not proof of identity: check by code to be sure."))
+        return (
+            True,
+            False,
+            [],
+            None,
+            candidates,
+            _t("Several parties share this name and none of them is restricted; check by code to be sure."),
+        )
+    return (
+        True,
+        False,
+        [],
+        None,
+        candidates,
+        _t(
+            "No listed party's name resembles this name. A name is not proof of identity: check "
+            "by code to be sure."
+        ),
+    )
 
 
-# --- the log --------------------------------------------------------------------------------------------------------
+# --- the log
+# --------------------------------------------------------------------------------------------------------
 def _caller_label(caller) -> str:
     if caller is None:
         return ""
@@ -268,23 +378,55 @@ def _caller_label(caller) -> str:
 def check_digest(row: EligibilityCheck | dict) -> str:
     get = row.get if isinstance(row, dict) else (lambda name: getattr(row, name))
     checked_at = get("checked_at")
-    payload = json.dumps({"check_id": get("check_id"), "checked_at": checked_at.isoformat() if hasattr(checked_at, "isoformat") else checked_at,
-                          "caller": get("caller"), "query_kind": get("query_kind"), "query": get("query"),
-                          "activity": get("activity"), "eligible": get("eligible"), "answer": get("answer")},
-                         sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    payload = json.dumps(
+        {
+            "check_id": get("check_id"),
+            "checked_at": checked_at.isoformat() if hasattr(checked_at, "isoformat") else checked_at,
+            "caller": get("caller"),
+            "query_kind": get("query_kind"),
+            "query": get("query"),
+            "activity": get("activity"),
+            "eligible": get("eligible"),
+            "answer": get("answer"),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hmac_sm3_hex(payload.encode(), purpose="audit")
 
 
-def _log(answers: list[EligibilityAnswer], *, caller, purpose: str, query_indexes: list[str], batch_id: str = "") -> None:
+def _log(
+    answers: list[EligibilityAnswer], *, caller, purpose: str, query_indexes: list[str], batch_id: str = ""
+) -> None:
     label = _caller_label(caller)[:200]
     rows = []
     for answer, index in zip(answers, query_indexes, strict=True):
-        row = EligibilityCheck(check_id=answer.check_id, checked_at=answer.checked_at, caller=label, purpose=purpose[:64],
-                               query_kind=answer.query_kind, query=answer.query[:300], query_index=index, activity=answer.activity,
-                               eligible=answer.eligible, answer=answer.as_dict(), batch_id=batch_id)
-        row.digest = check_digest({"check_id": row.check_id, "checked_at": row.checked_at, "caller": row.caller,
-                                   "query_kind": row.query_kind, "query": row.query, "activity": row.activity,
-                                   "eligible": row.eligible, "answer": row.answer})
+        row = EligibilityCheck(
+            check_id=answer.check_id,
+            checked_at=answer.checked_at,
+            caller=label,
+            purpose=purpose[:64],
+            query_kind=answer.query_kind,
+            query=answer.query[:300],
+            query_index=index,
+            activity=answer.activity,
+            eligible=answer.eligible,
+            answer=answer.as_dict(),
+            batch_id=batch_id,
+        )
+        row.digest = check_digest(
+            {
+                "check_id": row.check_id,
+                "checked_at": row.checked_at,
+                "caller": row.caller,
+                "query_kind": row.query_kind,
+                "query": row.query,
+                "activity": row.activity,
+                "eligible": row.eligible,
+                "answer": row.answer,
+            }
+        )
         rows.append(row)
     if len(rows) == 1:
         db.insert_instance(rows[0])
@@ -292,7 +434,8 @@ def _log(answers: list[EligibilityAnswer], *, caller, purpose: str, query_indexe
         db.insert_rows(EligibilityCheck, rows)
 
 
-# --- the service ----------------------------------------------------------------------------------------------------
+# --- the service
+# ----------------------------------------------------------------------------------------------------
 @dataclass
 class _Query:
     kind: str
@@ -303,14 +446,21 @@ class _Query:
     name: str = ""
 
 
-def _parse(*, uscc=None, id_number=None, name=None, enterprise=None, person=None, field_prefix: str = "") -> _Query:
+def _parse(
+    *, uscc=None, id_number=None, name=None, enterprise=None, person=None, field_prefix: str = ""
+) -> _Query:
     if enterprise is not None:
         return _Query("uscc", enterprise.uscc, enterprise.uscc, uscc=enterprise.uscc)
     if person is not None:
         if not person.resident_id_index:
             raise ServiceError(_("This person has no resident ID number in the directory."), code="required",
                                field=f"{field_prefix}id_number")
-        return _Query("id_number", mask_resident_id(person.resident_id), person.resident_id_index, id_index=person.resident_id_index)
+        return _Query(
+            "id_number",
+            mask_resident_id(person.resident_id),
+            person.resident_id_index,
+            id_index=person.resident_id_index,
+        )
     if (uscc or "").strip():
         code = clean_uscc(uscc, field=f"{field_prefix}uscc")
         return _Query("uscc", code, code, uscc=code)
@@ -320,26 +470,64 @@ def _parse(*, uscc=None, id_number=None, name=None, enterprise=None, person=None
         return _Query("id_number", mask_resident_id(number), index, id_index=index)
     if (name or "").strip():
         return _Query("name", name.strip()[:200], "", name=name.strip()[:200])
-    raise ServiceError(_("Give uscc (an enterprise), id_number (a person) or, failing both, name."), code="required",
-                       field=f"{field_prefix}uscc")
+    raise ServiceError(
+        _("Give uscc (an enterprise), id_number (a person) or, failing both, name."),
+        code="required",
+        field=f"{field_prefix}uscc",
+    )
 
 
 def _answer(query: _Query, day, activity, now, by_enterprise=None) -> EligibilityAnswer:
     check_id = uuid.uuid4().hex
     if query.kind == "uscc":
-        restrictions, party = by_enterprise[query.uscc] if by_enterprise is not None else _one_enterprise(day, activity, query.uscc)
-        return EligibilityAnswer(not restrictions, restrictions, check_id, now, "uscc", query.shown, activity, party=party)
+        restrictions, party = (
+            by_enterprise[query.uscc]
+            if by_enterprise is not None
+            else _one_enterprise(day, activity, query.uscc)
+        )
+        return EligibilityAnswer(
+            not restrictions, restrictions, check_id, now, "uscc", query.shown, activity, party=party
+        )
     if query.kind == "id_number":
         restrictions = _person_restrictions(day, activity, query.id_index)
-        return EligibilityAnswer(not restrictions, restrictions, check_id, now, "id_number", query.shown, activity,
-                                 party={"kind": "person", "id_number": query.shown})
+        return EligibilityAnswer(
+            not restrictions,
+            restrictions,
+            check_id,
+            now,
+            "id_number",
+            query.shown,
+            activity,
+            party={"kind": "person", "id_number": query.shown},
+        )
     eligible, certain, restrictions, party, candidates, note = _by_name(query.name, day, activity)
-    return EligibilityAnswer(eligible, restrictions, check_id, now, "name", query.shown, activity, certain=certain, party=party,
-                             candidates=candidates, note=note)
+    return EligibilityAnswer(
+        eligible,
+        restrictions,
+        check_id,
+        now,
+        "name",
+        query.shown,
+        activity,
+        certain=certain,
+        party=party,
+        candidates=candidates,
+        note=note,
+    )
 
 
-def eligibility(*, activity: str | None = None, uscc: str | None = None, id_number: str | None = None, name: str | None = None,
-                enterprise=None, person=None, caller=None, purpose: str = "", log: bool = True) -> EligibilityAnswer:
+def eligibility(
+    *,
+    activity: str | None = None,
+    uscc: str | None = None,
+    id_number: str | None = None,
+    name: str | None = None,
+    enterprise=None,
+    person=None,
+    caller=None,
+    purpose: str = "",
+    log: bool = True,
+) -> EligibilityAnswer:
     """Whether the party may take part in ``activity`` today ('' or None: in every activity), logged.
 
     Give one of ``enterprise`` / ``uscc`` (an enterprise: its own restrictions and its head's),
@@ -354,27 +542,48 @@ def eligibility(*, activity: str | None = None, uscc: str | None = None, id_numb
     return answer
 
 
-def eligibility_batch(*, parties: list[dict], activity: str | None = None, caller=None, purpose: str = "") -> tuple[str, list[EligibilityAnswer]]:
+def eligibility_batch(
+    *, parties: list[dict], activity: str | None = None, caller=None, purpose: str = ""
+) -> tuple[str, list[EligibilityAnswer]]:
     """Up to ``BATCH_LIMIT`` parties (each a dict with uscc, id_number or name, and optionally its own activity), logged
-    under one batch id. The enterprises are read in two queries whatever their number."""
+    under one batch id. The enterprises are read in two queries whatever their number."""  # noqa: E501
     if not isinstance(parties, list) or not parties:
         raise ServiceError(_("Give at least one party."), code="required", field="parties")
     if len(parties) > BATCH_LIMIT:
-        raise ServiceError(_("A batch holds at most %(limit)d parties; this one has %(count)d."), code="batch_too_large",
-                           field="parties", params={"limit": BATCH_LIMIT, "count": len(parties)})
+        raise ServiceError(
+            _("A batch holds at most %(limit)d parties; this one has %(count)d."),
+            code="batch_too_large",
+            field="parties",
+            params={"limit": BATCH_LIMIT, "count": len(parties)},
+        )
     default_activity = parse_activity(activity)
     queries = []
     for position, party in enumerate(parties):
         prefix = f"parties.{position}."
         if not isinstance(party, dict):
-            raise ServiceError(_("Each party is an object with uscc, id_number or name."), code="invalid", field=f"parties.{position}")
+            raise ServiceError(
+                _("Each party is an object with uscc, id_number or name."),
+                code="invalid",
+                field=f"parties.{position}",
+            )
         try:
-            own_activity = parse_activity(party.get("activity")) if party.get("activity") else default_activity
+            own_activity = (
+                parse_activity(party.get("activity")) if party.get("activity") else default_activity
+            )
         except ServiceError as error:
             error.field = prefix + "activity"
             raise
-        queries.append((_parse(uscc=party.get("uscc"), id_number=party.get("id_number"), name=party.get("name"), field_prefix=prefix),
-                        own_activity))
+        queries.append(
+            (
+                _parse(
+                    uscc=party.get("uscc"),
+                    id_number=party.get("id_number"),
+                    name=party.get("name"),
+                    field_prefix=prefix,
+                ),
+                own_activity,
+            )
+        )
     now = clock.now()
     day = clock.local(now).date()
     by_activity: dict[str, dict] = {}
@@ -383,10 +592,18 @@ def eligibility_batch(*, parties: list[dict], activity: str | None = None, calle
         by_activity[act] = _enterprise_restrictions(day, act, usccs) if usccs else {}
     answers = [_answer(q, day, a, now, by_activity[a]) for q, a in queries]
     batch_id = uuid.uuid4().hex
-    _log(answers, caller=caller, purpose=purpose, query_indexes=[q.index for q, _a in queries], batch_id=batch_id)
+    _log(
+        answers,
+        caller=caller,
+        purpose=purpose,
+        query_indexes=[q.index for q, _a in queries],
+        batch_id=batch_id,
+    )
     return batch_id, answers
 
 
 def is_enterprise_restricted(enterprise, *, activity: str = "", purpose: str = "") -> bool:
-    """Whether any of article 21's restrictions (or the one for ``activity``) binds the enterprise today, its head's included."""
-    return not eligibility(enterprise=enterprise, activity=activity, purpose=purpose or "is_enterprise_restricted").eligible
+    """Whether any of article 21's restrictions (or the one for ``activity``) binds the enterprise today, its head's included."""  # noqa: E501
+    return not eligibility(
+        enterprise=enterprise, activity=activity, purpose=purpose or "is_enterprise_restricted"
+    ).eligible

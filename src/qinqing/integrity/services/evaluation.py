@@ -86,13 +86,29 @@ def evaluate(enterprise: Enterprise, *, on: datetime.date | None = None) -> Resu
             counts, why = False, _t("counted until %(date)s") % {"date": until.isoformat()}
         else:
             counts = True
-            why = (_t("counts until %(date)s") % {"date": until.isoformat()}) if until else _t("counts until withdrawn")
+            why = (
+                (_t("counts until %(date)s") % {"date": until.isoformat()})
+                if until
+                else _t("counts until withdrawn")
+            )
         if counts and record.kind == RecordKind.LISTING and record.listing is not None:
             live = any(r.in_force(on) for r in record.listing.restrictions.all())
             capped = capped or live
-        contributions.append({"record": record.pk, "date": record.occurred_on.isoformat(), "kind": record.kind,
-                              "kind_label": str(record.get_kind_display()), "title": record.title, "source": record.source,
-                              "whose": whose, "points": points if counts else 0, "rule_points": points, "counts": counts, "why": why})
+        contributions.append(
+            {
+                "record": record.pk,
+                "date": record.occurred_on.isoformat(),
+                "kind": record.kind,
+                "kind_label": str(record.get_kind_display()),
+                "title": record.title,
+                "source": record.source,
+                "whose": whose,
+                "points": points if counts else 0,
+                "rule_points": points,
+                "counts": counts,
+                "why": why,
+            }
+        )
         if counts:
             score += points
     grade = next(letter for floor, letter in GRADES if score >= floor)
@@ -105,16 +121,33 @@ def recompute(enterprise: Enterprise, *, trigger: str) -> Evaluation | None:
     """Store the evaluation if it differs from the last one stored (history of changes)."""
     result = evaluate(enterprise)
     last = Evaluation.objects.filter(enterprise=enterprise).order_by("-computed_at", "-pk").first()
-    if last is not None and last.score == result.score and last.grade == result.grade and last.contributions == result.contributions:
+    if (
+        last is not None
+        and last.score == result.score
+        and last.grade == result.grade
+        and last.contributions == result.contributions
+    ):
         return None
-    return Evaluation.objects.create(enterprise=enterprise, computed_at=clock.now(), score=result.score, grade=result.grade,
-                                     contributions=result.contributions, trigger=trigger[:100])
+    return Evaluation.objects.create(
+        enterprise=enterprise,
+        computed_at=clock.now(),
+        score=result.score,
+        grade=result.grade,
+        contributions=result.contributions,
+        trigger=trigger[:100],
+    )
 
 
 def enterprises_of(*, uscc: str = "", id_index: str = "") -> list[Enterprise]:
-    """The directory enterprises a record's party touches: the enterprise itself, or those the person heads."""
-    query = Q(uscc=uscc) if uscc else Q(legal_representative__resident_id_index=id_index) if id_index else None
-    return list(Enterprise.objects.filter(query).select_related("legal_representative")) if query is not None else []
+    """The directory enterprises a record's party touches: the enterprise itself, or those the person heads."""  # noqa: E501
+    query = (
+        Q(uscc=uscc) if uscc else Q(legal_representative__resident_id_index=id_index) if id_index else None
+    )
+    return (
+        list(Enterprise.objects.filter(query).select_related("legal_representative"))
+        if query is not None
+        else []
+    )
 
 
 def recompute_for(*, uscc: str = "", id_index: str = "", trigger: str) -> None:
@@ -124,15 +157,24 @@ def recompute_for(*, uscc: str = "", id_index: str = "", trigger: str) -> None:
 
 def rules_update(*, values: dict[str, tuple[int, int]], actor) -> list[EvaluationRule]:
     """The administrator's edit of the rule set: kind -> (points, months). Audited per changed rule."""
-    if not (getattr(actor, "is_superuser", False) or has_role(actor, Role.ADMINISTRATOR, Role.CREDIT_ADMINISTRATOR)):
+    if not (
+        getattr(actor, "is_superuser", False)
+        or has_role(actor, Role.ADMINISTRATOR, Role.CREDIT_ADMINISTRATOR)
+    ):
         raise PermissionDeniedError(field="rules")
     events, changed = [], []
     with transaction.atomic():
         for kind, (points, months) in values.items():
             if kind not in RecordKind.values:
-                raise ServiceError(_("Unknown record kind %(kind)s."), code="invalid_kind", field=kind, params={"kind": kind})
+                raise ServiceError(
+                    _("Unknown record kind %(kind)s."), code="invalid_kind", field=kind, params={"kind": kind}
+                )
             if not -1000 <= int(points) <= 1000 or int(months) < 0:
-                raise ServiceError(_("Points must be between -1000 and 1000 and months not negative."), code="invalid", field=kind)
+                raise ServiceError(
+                    _("Points must be between -1000 and 1000 and months not negative."),
+                    code="invalid",
+                    field=kind,
+                )
             rule = EvaluationRule.objects.select_for_update().filter(kind=kind).first()
             current = (rule.points, rule.months) if rule is not None else DEFAULT_RULES.get(kind)
             if current == (int(points), int(months)):
@@ -143,8 +185,15 @@ def rules_update(*, values: dict[str, tuple[int, int]], actor) -> list[Evaluatio
             rule.points, rule.months = int(points), int(months)
             rule.save()
             changed.append(rule)
-            events.append({"actor": actor, "action": "integrity.rule.change", "instance": rule, "before": before,
-                           "details": {"article": "21"}})
+            events.append(
+                {
+                    "actor": actor,
+                    "action": "integrity.rule.change",
+                    "instance": rule,
+                    "before": before,
+                    "details": {"article": "21"},
+                }
+            )
         if events:
             audit.record_events(events)
     return changed
@@ -152,13 +201,19 @@ def rules_update(*, values: dict[str, tuple[int, int]], actor) -> list[Evaluatio
 
 def priority_list(*, limit: int = 200) -> list[tuple[Enterprise, Result]]:
     """Article 20: enterprises with good integrity (grade A today) and no restriction in force, theirs or their head's, for
-    priority in funds, projects, honours and political arrangements; best first. Computed now from the records."""
+    priority in funds, projects, honours and political arrangements; best first. Computed now from the records."""  # noqa: E501
     from .eligibility import _enterprise_restrictions
 
     today = clock.today()
-    with_positive = IntegrityRecord.objects.filter(polarity="positive", occurred_on__lte=today).filter(
-        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today)).exclude(uscc="").values_list("uscc", flat=True)
-    enterprises = list(Enterprise.objects.filter(uscc__in=with_positive).select_related("legal_representative"))
+    with_positive = (
+        IntegrityRecord.objects.filter(polarity="positive", occurred_on__lte=today)
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
+        .exclude(uscc="")
+        .values_list("uscc", flat=True)
+    )
+    enterprises = list(
+        Enterprise.objects.filter(uscc__in=with_positive).select_related("legal_representative")
+    )
     restricted = _enterprise_restrictions(today, "", [e.uscc for e in enterprises]) if enterprises else {}
     rows = []
     for enterprise in enterprises:

@@ -6,7 +6,7 @@ already has one) and article citation, imposing one or more of the article's res
 each with its own start and end. Restrictions end on their own at their end date (the
 eligibility check compares dates); an upheld objection revokes the listing and an early
 removal (credit repair) ends it, both from the day of the decision, on ``core.workflow``.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -62,56 +62,114 @@ def _is_credit_administrator(actor, _obj=None) -> bool:
         getattr(actor, "is_authenticated", False) and has_role(actor, Role.CREDIT_ADMINISTRATOR))
 
 
-def clean_restrictions(restrictions, *, field: str = "restrictions") -> list[tuple[str, datetime.date, datetime.date]]:
-    """``[(activity, start, end)]`` (or dicts with those keys), checked: known activity, end on or after start, no repeats."""
+def clean_restrictions(
+    restrictions, *, field: str = "restrictions"
+) -> list[tuple[str, datetime.date, datetime.date]]:
+    """``[(activity, start, end)]`` (or dicts with those keys), checked: known activity, end on or after start, no repeats."""  # noqa: E501
     cleaned, seen = [], set()
     for item in restrictions or []:
-        activity, start, end = (item["activity"], item["start"], item["end"]) if isinstance(item, dict) else item
+        activity, start, end = (
+            (item["activity"], item["start"], item["end"]) if isinstance(item, dict) else item
+        )
         activity = str(activity)
         if activity not in Activity.values:
-            raise ServiceError(_("Unknown activity %(activity)s; use one of: %(allowed)s."), code="unknown_activity", field=field,
-                               params={"activity": activity, "allowed": ", ".join(Activity.values)})
+            raise ServiceError(
+                _("Unknown activity %(activity)s; use one of: %(allowed)s."),
+                code="unknown_activity",
+                field=field,
+                params={"activity": activity, "allowed": ", ".join(Activity.values)},
+            )
         if start is None or end is None:
-            raise ServiceError(_("Each restriction needs a start and an end date (article 21)."), code="required", field=field)
+            raise ServiceError(
+                _("Each restriction needs a start and an end date (article 21)."),
+                code="required",
+                field=field,
+            )
         if end < start:
-            raise ServiceError(_("The restriction on %(activity)s ends before it starts."), code="end_before_start", field=field,
-                               params={"activity": Activity(activity).label})
+            raise ServiceError(
+                _("The restriction on %(activity)s ends before it starts."),
+                code="end_before_start",
+                field=field,
+                params={"activity": Activity(activity).label},
+            )
         if activity in seen:
-            raise ServiceError(_("%(activity)s is restricted twice in one decision."), code="duplicate_activity", field=field,
-                               params={"activity": Activity(activity).label})
+            raise ServiceError(
+                _("%(activity)s is restricted twice in one decision."),
+                code="duplicate_activity",
+                field=field,
+                params={"activity": Activity(activity).label},
+            )
         seen.add(activity)
         cleaned.append((activity, start, end))
     if not cleaned:
-        raise ServiceError(_("A listing imposes at least one of article 21's restrictions."), code="required", field=field)
+        raise ServiceError(
+            _("A listing imposes at least one of article 21's restrictions."), code="required", field=field
+        )
     return cleaned
 
 
 def notice_text(listing: Listing, restrictions: list[Restriction]) -> str:
     lines = [
-        _t("%(name)s: by decision %(number)s of %(date)s you are listed as %(kind)s under article %(article)s.") % {
-            "name": listing.name, "number": listing.number, "date": listing.decided_on.isoformat(),
-            "kind": listing.get_kind_display(), "article": listing.article},
+        _t(
+            "%(name)s: by decision %(number)s of %(date)s you are listed as %(kind)s under "
+            "article %(article)s."
+        )
+        % {
+            "name": listing.name,
+            "number": listing.number,
+            "date": listing.decided_on.isoformat(),
+            "kind": listing.get_kind_display(),
+            "article": listing.article,
+        },
         _t("Grounds: %(grounds)s") % {"grounds": listing.grounds},
     ]
-    lines += [_t("Restricted: %(activity)s from %(start)s to %(end)s.") % {
-        "activity": r.get_activity_display(), "start": r.start.isoformat(), "end": r.end.isoformat()} for r in restrictions]
-    lines.append(_t("You may object until %(until)s; you may apply for credit repair or early removal from %(from)s.") % {
-        "until": listing.objection_until.isoformat(), "from": listing.repair_from.isoformat()})
+    lines += [
+        _t("Restricted: %(activity)s from %(start)s to %(end)s.")
+        % {"activity": r.get_activity_display(), "start": r.start.isoformat(), "end": r.end.isoformat()}
+        for r in restrictions
+    ]
+    lines.append(
+        _t("You may object until %(until)s; you may apply for credit repair or early removal from %(from)s.")
+        % {"until": listing.objection_until.isoformat(), "from": listing.repair_from.isoformat()}
+    )
     return "\n".join(lines)
 
 
-def listing_decide(*, kind: str, grounds: str, restrictions, actor, enterprise=None, person=None, uscc: str = "", id_number: str = "",
-                   name: str = "", evidence: str = "", decided_on: datetime.date | None = None, number: str = "",
-                   decider_name: str = "", article: str = "21", publication: str = Publication.AUTHORITIES,
-                   objection_days: int = OBJECTION_DAYS, minimum_days: int = MINIMUM_DAYS, source: str = "decision") -> Listing:
-    """List a party (article 21): the decision, its restrictions, an integrity record and the notice, in one transaction."""
+def listing_decide(
+    *,
+    kind: str,
+    grounds: str,
+    restrictions,
+    actor,
+    enterprise=None,
+    person=None,
+    uscc: str = "",
+    id_number: str = "",
+    name: str = "",
+    evidence: str = "",
+    decided_on: datetime.date | None = None,
+    number: str = "",
+    decider_name: str = "",
+    article: str = "21",
+    publication: str = Publication.AUTHORITIES,
+    objection_days: int = OBJECTION_DAYS,
+    minimum_days: int = MINIMUM_DAYS,
+    source: str = "decision",
+) -> Listing:
+    """List a party (article 21): the decision, its restrictions, an integrity record and the notice, in one transaction."""  # noqa: E501
     if kind not in ListingKind.values:
-        raise ServiceError(_("Unknown grounds type %(kind)s."), code="invalid_kind", field="kind", params={"kind": kind})
+        raise ServiceError(
+            _("Unknown grounds type %(kind)s."), code="invalid_kind", field="kind", params={"kind": kind}
+        )
     if not (grounds or "").strip():
         raise ServiceError(_("The grounds are required (article 21)."), code="required", field="grounds")
     if publication not in Publication.values:
-        raise ServiceError(_("Unknown publication scope %(value)s."), code="invalid_publication", field="publication",
-                           params={"value": publication})
+        raise ServiceError(
+            _("Unknown publication scope %(value)s."),
+            code="invalid_publication",
+            field="publication",
+            params={"value": publication},
+        )
     if objection_days < 0 or minimum_days < 0:
         raise ServiceError(_("Periods cannot be negative."), code="invalid_period", field="objection_days")
     cleaned = clean_restrictions(restrictions)
@@ -121,66 +179,155 @@ def listing_decide(*, kind: str, grounds: str, restrictions, actor, enterprise=N
     user = _user(actor)
     with transaction.atomic():
         if number and Listing.objects.filter(number=number).exists():
-            raise ConflictError(_("A listing with document number %(number)s already exists."), code="duplicate_number", field="number",
-                           params={"number": number})
+            raise ConflictError(
+                _("A listing with document number %(number)s already exists."),
+                code="duplicate_number",
+                field="number",
+                params={"number": number},
+            )
         number = number or numbering.take(LISTING_SERIES, decided_on).text
         first_start = min(start for _a, start, _e in cleaned)
         listing = Listing.objects.create(
-            **party, number=number, kind=kind, grounds=grounds.strip(), evidence=(evidence or "").strip(), article=article,
-            decided_on=decided_on, decided_by=user, decider_name=(decider_name or "").strip() or (user.get_username() if user else ""),
+            **party,
+            number=number,
+            kind=kind,
+            grounds=grounds.strip(),
+            evidence=(evidence or "").strip(),
+            article=article,
+            decided_on=decided_on,
+            decided_by=user,
+            decider_name=(decider_name or "").strip() or (user.get_username() if user else ""),
             objection_until=decided_on + datetime.timedelta(days=objection_days),
-            repair_from=first_start + datetime.timedelta(days=minimum_days), publication=publication, source=source)
-        rows = Restriction.objects.bulk_create([Restriction(listing=listing, activity=a, start=s, end=e) for a, s, e in cleaned])
+            repair_from=first_start + datetime.timedelta(days=minimum_days),
+            publication=publication,
+            source=source,
+        )
+        rows = Restriction.objects.bulk_create(
+            [Restriction(listing=listing, activity=a, start=s, end=e) for a, s, e in cleaned]
+        )
         rows = list(Restriction.objects.filter(listing=listing))
         record = IntegrityRecord.objects.create(
-            **party, kind=RecordKind.LISTING, polarity=Polarity.NEGATIVE, title=f"{listing.get_kind_display()}（{number}）",
-            source=_t("Blacklist decision %(number)s") % {"number": number}, evidence=listing.grounds, occurred_on=decided_on,
-            expires_on=max(r.end for r in rows), listing=listing, recorded_by=user)
-        has_account = party["enterprise"] is not None and EnterpriseMembership.objects.filter(enterprise=party["enterprise"]).exists()
-        notice = ListingNotice.objects.create(listing=listing, channel=NoticeChannel.SYSTEM if has_account else NoticeChannel.LETTER,
-                                              text=notice_text(listing, rows))
+            **party,
+            kind=RecordKind.LISTING,
+            polarity=Polarity.NEGATIVE,
+            title=f"{listing.get_kind_display()}（{number}）",
+            source=_t("Blacklist decision %(number)s") % {"number": number},
+            evidence=listing.grounds,
+            occurred_on=decided_on,
+            expires_on=max(r.end for r in rows),
+            listing=listing,
+            recorded_by=user,
+        )
+        has_account = (
+            party["enterprise"] is not None
+            and EnterpriseMembership.objects.filter(enterprise=party["enterprise"]).exists()
+        )
+        notice = ListingNotice.objects.create(
+            listing=listing,
+            channel=NoticeChannel.SYSTEM if has_account else NoticeChannel.LETTER,
+            text=notice_text(listing, rows),
+        )
         details = {"article": article}
-        audit.record_events([
-            {"actor": actor, "action": "integrity.listing.decide", "instance": listing, "before": None, "details": details},
-            *({"actor": actor, "action": "integrity.restriction.impose", "instance": r, "before": None,
-               "details": {"article": article_citation(article, r.activity)}} for r in rows),
-            {"actor": actor, "action": "integrity.record.add", "instance": record, "before": None, "details": details},
-            {"actor": actor, "action": "integrity.notice.write", "instance": notice, "before": None, "details": details},
-        ])
-        evaluation.recompute_for(uscc=listing.uscc, id_index=listing.id_index, trigger="integrity.listing.decide")
+        audit.record_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "integrity.listing.decide",
+                    "instance": listing,
+                    "before": None,
+                    "details": details,
+                },
+                *(
+                    {
+                        "actor": actor,
+                        "action": "integrity.restriction.impose",
+                        "instance": r,
+                        "before": None,
+                        "details": {"article": article_citation(article, r.activity)},
+                    }
+                    for r in rows
+                ),
+                {
+                    "actor": actor,
+                    "action": "integrity.record.add",
+                    "instance": record,
+                    "before": None,
+                    "details": details,
+                },
+                {
+                    "actor": actor,
+                    "action": "integrity.notice.write",
+                    "instance": notice,
+                    "before": None,
+                    "details": details,
+                },
+            ]
+        )
+        evaluation.recompute_for(
+            uscc=listing.uscc, id_index=listing.id_index, trigger="integrity.listing.decide"
+        )
     return listing
 
 
-def notice_delivered(*, notice: ListingNotice, delivered_on: datetime.date, note: str, actor) -> ListingNotice:
+def notice_delivered(
+    *, notice: ListingNotice, delivered_on: datetime.date, note: str, actor
+) -> ListingNotice:
     """Record that the notice reached the party (who served it, how): only a person who did it says so."""
     if not _is_credit_administrator(actor):
         raise PermissionDeniedError(field="notice")
     if delivered_on is None or delivered_on > clock.today():
-        raise ServiceError(_("The delivery date must be today or earlier."), code="invalid_date", field="delivered_on")
+        raise ServiceError(
+            _("The delivery date must be today or earlier."), code="invalid_date", field="delivered_on"
+        )
     if not (note or "").strip():
         raise ServiceError(_("Say how and to whom the notice was delivered."), code="required", field="note")
     with transaction.atomic():
         locked = ListingNotice.objects.select_for_update().get(pk=notice.pk)
         if locked.delivered_on is not None:
-            raise ConflictError(_("The delivery of this notice is already recorded."), code="already_delivered", field="notice")
+            raise ConflictError(
+                _("The delivery of this notice is already recorded."),
+                code="already_delivered",
+                field="notice",
+            )
         before = audit.snapshot(locked)
         locked.delivered_on, locked.delivery_note = delivered_on, note.strip()
         locked.save(update_fields=["delivered_on", "delivery_note"])
-        audit.record_event(actor=actor, action="integrity.notice.delivered", instance=locked, before=before, details={"article": "21"})
+        audit.record_event(
+            actor=actor,
+            action="integrity.notice.delivered",
+            instance=locked,
+            before=before,
+            details={"article": "21"},
+        )
     return locked
 
 
-# --- objections and credit repair, on the workflow engine ---------------------------------------------------------
+# --- objections and credit repair, on the workflow engine
+# ---------------------------------------------------------
 CREDIT = "credit_administrator"
 APPLICATION_WORKFLOW = Workflow(
     name="integrity.application",
     model=Application,
-    actors={CREDIT: ActorRule(_is_credit_administrator, roles=(Role.CREDIT_ADMINISTRATOR,), label=_("credit administrator"))},
+    actors={
+        CREDIT: ActorRule(
+            _is_credit_administrator, roles=(Role.CREDIT_ADMINISTRATOR,), label=_("credit administrator")
+        )
+    },
     transitions={
-        "grant": Transition((ApplicationStatus.PENDING,), ApplicationStatus.GRANTED, (CREDIT,), "21",
-                            requires={"reason": _("The reason for the decision")}),
-        "refuse": Transition((ApplicationStatus.PENDING,), ApplicationStatus.REFUSED, (CREDIT,), "21",
-                             requires={"reason": _("The reason for the refusal")}),
+        "grant": Transition(
+            (ApplicationStatus.PENDING,),
+            ApplicationStatus.GRANTED,
+            (CREDIT,),
+            "21",
+            requires={"reason": _("The reason for the decision")},
+        ),
+        "refuse": Transition(
+            (ApplicationStatus.PENDING,),
+            ApplicationStatus.REFUSED,
+            (CREDIT,),
+            "21",
+            requires={"reason": _("The reason for the refusal")},
+        ),
     },
 )
 
@@ -189,38 +336,80 @@ def may_file_for(actor, listing: Listing) -> bool:
     """The credit administrator (for a party who applied on paper) or a user of the listed enterprise."""
     if _is_credit_administrator(actor):
         return True
-    return (listing.enterprise_id is not None and getattr(actor, "is_authenticated", False)
-            and EnterpriseMembership.objects.filter(user_id=actor.pk, enterprise_id=listing.enterprise_id).exists())
+    return (
+        listing.enterprise_id is not None
+        and getattr(actor, "is_authenticated", False)
+        and EnterpriseMembership.objects.filter(
+            user_id=actor.pk, enterprise_id=listing.enterprise_id
+        ).exists()
+    )
 
 
 def application_file(*, listing: Listing, kind: str, text: str, actor, evidence: str = "") -> Application:
     """An objection (until ``objection_until``) or a credit-repair application (from ``repair_from``)."""
     if kind not in ApplicationKind.values:
-        raise ServiceError(_("Unknown application kind %(kind)s."), code="invalid_kind", field="kind", params={"kind": kind})
+        raise ServiceError(
+            _("Unknown application kind %(kind)s."), code="invalid_kind", field="kind", params={"kind": kind}
+        )
     if not may_file_for(actor, listing):
         raise PermissionDeniedError(field="listing")
     if not (text or "").strip():
-        raise ServiceError(_("%(field)s is required."), code="required", field="text", params={"field": _("Reasons")})
+        raise ServiceError(
+            _("%(field)s is required."), code="required", field="text", params={"field": _("Reasons")}
+        )
     today = clock.today()
     with transaction.atomic():
         locked = Listing.objects.select_for_update().get(pk=listing.pk)
         if locked.status != ListingStatus.IN_FORCE:
-            raise ConflictError(_("This listing is %(status)s; nothing to apply for (article 21)."), code="invalid_transition",
-                           field="listing", params={"status": locked.get_status_display()})
+            raise ConflictError(
+                _("This listing is %(status)s; nothing to apply for (article 21)."),
+                code="invalid_transition",
+                field="listing",
+                params={"status": locked.get_status_display()},
+            )
         if kind == ApplicationKind.OBJECTION and today > locked.objection_until:
-            raise ServiceError(_("The period for objections ended on %(date)s (article 21)."), code="objection_period_over",
-                               field="kind", params={"date": locked.objection_until.isoformat()})
+            raise ServiceError(
+                _("The period for objections ended on %(date)s (article 21)."),
+                code="objection_period_over",
+                field="kind",
+                params={"date": locked.objection_until.isoformat()},
+            )
         if kind == ApplicationKind.REPAIR:
             if today < locked.repair_from:
-                raise ServiceError(_("Credit repair or early removal may be applied for from %(date)s, after the minimum period "
-                                     "(article 21)."), code="too_early", field="kind", params={"date": locked.repair_from.isoformat()})
+                raise ServiceError(
+                    _(
+                        "Credit repair or early removal may be applied for from %(date)s, after "
+                        "the minimum period "
+                        "(article 21)."
+                    ),
+                    code="too_early",
+                    field="kind",
+                    params={"date": locked.repair_from.isoformat()},
+                )
             if not locked.restrictions.filter(end__gte=today, lifted_on__isnull=True).exists():
-                raise ServiceError(_("Every restriction of this listing has already ended."), code="nothing_to_remove", field="kind")
+                raise ServiceError(
+                    _("Every restriction of this listing has already ended."),
+                    code="nothing_to_remove",
+                    field="kind",
+                )
         if Application.objects.filter(listing=locked, kind=kind, status=ApplicationStatus.PENDING).exists():
-            raise ConflictError(_("An application of this kind is already pending."), code="pending", field="kind")
-        application = Application.objects.create(listing=locked, kind=kind, text=text.strip(), evidence=(evidence or "").strip(),
-                                                 filed_on=today, filed_by=_user(actor))
-        audit.record_event(actor=actor, action=f"integrity.application.file_{kind}", instance=application, details={"article": "21"})
+            raise ConflictError(
+                _("An application of this kind is already pending."), code="pending", field="kind"
+            )
+        application = Application.objects.create(
+            listing=locked,
+            kind=kind,
+            text=text.strip(),
+            evidence=(evidence or "").strip(),
+            filed_on=today,
+            filed_by=_user(actor),
+        )
+        audit.record_event(
+            actor=actor,
+            action=f"integrity.application.file_{kind}",
+            instance=application,
+            details={"article": "21"},
+        )
     return application
 
 
@@ -231,31 +420,66 @@ def application_grant(*, application: Application, reason: str, actor) -> Applic
         today = clock.today()
         listing = Listing.objects.select_for_update().get(pk=locked.listing_id)
         if listing.status != ListingStatus.IN_FORCE:
-            raise ConflictError(_("This listing is %(status)s; nothing to apply for (article 21)."), code="invalid_transition",
-                           field="listing", params={"status": listing.get_status_display()})
+            raise ConflictError(
+                _("This listing is %(status)s; nothing to apply for (article 21)."),
+                code="invalid_transition",
+                field="listing",
+                params={"status": listing.get_status_display()},
+            )
         events = []
         before = audit.snapshot(listing)
-        listing.status = ListingStatus.REVOKED if locked.kind == ApplicationKind.OBJECTION else ListingStatus.REMOVED
+        listing.status = (
+            ListingStatus.REVOKED if locked.kind == ApplicationKind.OBJECTION else ListingStatus.REMOVED
+        )
         listing.save(update_fields=["status"])
-        events.append({"actor": actor, "action": f"integrity.listing.{listing.status}", "instance": listing, "before": before,
-                       "details": {"article": "21", "application": locked.pk}})
-        why = _t("%(kind)s granted on %(date)s") % {"kind": locked.get_kind_display(), "date": today.isoformat()}
-        for restriction in Restriction.objects.select_for_update().filter(listing=listing, lifted_on__isnull=True, end__gte=today):
+        events.append(
+            {
+                "actor": actor,
+                "action": f"integrity.listing.{listing.status}",
+                "instance": listing,
+                "before": before,
+                "details": {"article": "21", "application": locked.pk},
+            }
+        )
+        why = _t("%(kind)s granted on %(date)s") % {
+            "kind": locked.get_kind_display(),
+            "date": today.isoformat(),
+        }
+        for restriction in Restriction.objects.select_for_update().filter(
+            listing=listing, lifted_on__isnull=True, end__gte=today
+        ):
             before = audit.snapshot(restriction)
             restriction.lifted_on, restriction.lifted_reason = today, why[:300]
             restriction.save(update_fields=["lifted_on", "lifted_reason"])
-            events.append({"actor": actor, "action": "integrity.restriction.lift", "instance": restriction, "before": before,
-                           "details": {"article": "21"}})
+            events.append(
+                {
+                    "actor": actor,
+                    "action": "integrity.restriction.lift",
+                    "instance": restriction,
+                    "before": before,
+                    "details": {"article": "21"},
+                }
+            )
         locked.decision_reason, locked.decided_on, locked.decided_by = reason.strip(), today, _user(actor)
-        evaluation.recompute_for(uscc=listing.uscc, id_index=listing.id_index, trigger=f"integrity.listing.{listing.status}")
+        evaluation.recompute_for(
+            uscc=listing.uscc, id_index=listing.id_index, trigger=f"integrity.listing.{listing.status}"
+        )
         return Change(["decision_reason", "decided_on", "decided_by"], events=events)
 
-    return workflow.transition(APPLICATION_WORKFLOW, application, "grant", actor=actor, apply=apply, data={"reason": reason})
+    return workflow.transition(
+        APPLICATION_WORKFLOW, application, "grant", actor=actor, apply=apply, data={"reason": reason}
+    )
 
 
 def application_refuse(*, application: Application, reason: str, actor) -> Application:
     def apply(locked: Application) -> Change:
-        locked.decision_reason, locked.decided_on, locked.decided_by = reason.strip(), clock.today(), _user(actor)
+        locked.decision_reason, locked.decided_on, locked.decided_by = (
+            reason.strip(),
+            clock.today(),
+            _user(actor),
+        )
         return Change(["decision_reason", "decided_on", "decided_by"])
 
-    return workflow.transition(APPLICATION_WORKFLOW, application, "refuse", actor=actor, apply=apply, data={"reason": reason})
+    return workflow.transition(
+        APPLICATION_WORKFLOW, application, "refuse", actor=actor, apply=apply, data={"reason": reason}
+    )

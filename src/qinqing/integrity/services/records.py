@@ -19,46 +19,101 @@ def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
 
 
-def record_add(*, kind: str, title: str, source: str, occurred_on: datetime.date, actor, enterprise=None, person=None, uscc: str = "",
-               id_number: str = "", name: str = "", evidence: str = "", expires_on: datetime.date | None = None,
-               external_list: str = "", listing=None) -> IntegrityRecord:
-    """Add a record; its polarity follows from its kind (honours, clean records and kept pledges are positive)."""
+def record_add(
+    *,
+    kind: str,
+    title: str,
+    source: str,
+    occurred_on: datetime.date,
+    actor,
+    enterprise=None,
+    person=None,
+    uscc: str = "",
+    id_number: str = "",
+    name: str = "",
+    evidence: str = "",
+    expires_on: datetime.date | None = None,
+    external_list: str = "",
+    listing=None,
+) -> IntegrityRecord:
+    """Add a record; its polarity follows from its kind (honours, clean records and kept pledges are positive)."""  # noqa: E501
     if kind not in RecordKind.values:
-        raise ServiceError(_("Unknown record kind %(kind)s."), code="invalid_kind", field="kind", params={"kind": kind})
+        raise ServiceError(
+            _("Unknown record kind %(kind)s."), code="invalid_kind", field="kind", params={"kind": kind}
+        )
     if external_list and external_list not in ExternalList.values:
-        raise ServiceError(_("Unknown outside list %(list)s."), code="invalid_list", field="external_list", params={"list": external_list})
+        raise ServiceError(
+            _("Unknown outside list %(list)s."),
+            code="invalid_list",
+            field="external_list",
+            params={"list": external_list},
+        )
     if kind == RecordKind.EXTERNAL_LIST and not external_list:
-        raise ServiceError(_("Name the outside list the record comes from."), code="required", field="external_list")
+        raise ServiceError(
+            _("Name the outside list the record comes from."), code="required", field="external_list"
+        )
     for value, field, label in ((title, "title", _("Title")), (source, "source", _("Source"))):
         if not (value or "").strip():
-            raise ServiceError(_("%(field)s is required."), code="required", field=field, params={"field": label})
+            raise ServiceError(
+                _("%(field)s is required."), code="required", field=field, params={"field": label}
+            )
     if occurred_on is None:
-        raise ServiceError(_("%(field)s is required."), code="required", field="occurred_on", params={"field": _("Date")})
+        raise ServiceError(
+            _("%(field)s is required."), code="required", field="occurred_on", params={"field": _("Date")}
+        )
     if expires_on is not None and expires_on < occurred_on:
-        raise ServiceError(_("The expiry date cannot be before the record's date."), code="expires_before", field="expires_on")
+        raise ServiceError(
+            _("The expiry date cannot be before the record's date."),
+            code="expires_before",
+            field="expires_on",
+        )
     party = party_fields(enterprise=enterprise, person=person, uscc=uscc, id_number=id_number, name=name)
     polarity = Polarity.POSITIVE if kind in POSITIVE_KINDS else Polarity.NEGATIVE
     with transaction.atomic():
         record = IntegrityRecord.objects.create(
-            **party, kind=kind, polarity=polarity, external_list=external_list, title=title.strip(), source=source.strip(),
-            evidence=(evidence or "").strip(), occurred_on=occurred_on, expires_on=expires_on, listing=listing, recorded_by=_user(actor))
-        audit.record_event(actor=actor, action="integrity.record.add", instance=record, details={"article": "21"})
+            **party,
+            kind=kind,
+            polarity=polarity,
+            external_list=external_list,
+            title=title.strip(),
+            source=source.strip(),
+            evidence=(evidence or "").strip(),
+            occurred_on=occurred_on,
+            expires_on=expires_on,
+            listing=listing,
+            recorded_by=_user(actor),
+        )
+        audit.record_event(
+            actor=actor, action="integrity.record.add", instance=record, details={"article": "21"}
+        )
         evaluation.recompute_for(uscc=record.uscc, id_index=record.id_index, trigger="integrity.record.add")
     return record
 
 
 def record_withdraw(*, record: IntegrityRecord, reason: str, actor) -> IntegrityRecord:
     if not (reason or "").strip():
-        raise ServiceError(_("%(field)s is required."), code="required", field="reason", params={"field": _("Reason")})
+        raise ServiceError(
+            _("%(field)s is required."), code="required", field="reason", params={"field": _("Reason")}
+        )
     with transaction.atomic():
         locked = IntegrityRecord.objects.select_for_update().get(pk=record.pk)
         if locked.withdrawn_on is not None:
-            raise ServiceError(_("This record was already withdrawn."), code="already_withdrawn", field="record")
+            raise ServiceError(
+                _("This record was already withdrawn."), code="already_withdrawn", field="record"
+            )
         before = audit.snapshot(locked)
         locked.withdrawn_on = clock.today()
         locked.withdrawn_reason = reason.strip()
         locked.save(update_fields=["withdrawn_on", "withdrawn_reason"])
-        audit.record_event(actor=actor, action="integrity.record.withdraw", instance=locked, before=before, details={"article": "21"})
-        evaluation.recompute_for(uscc=locked.uscc, id_index=locked.id_index, trigger="integrity.record.withdraw")
+        audit.record_event(
+            actor=actor,
+            action="integrity.record.withdraw",
+            instance=locked,
+            before=before,
+            details={"article": "21"},
+        )
+        evaluation.recompute_for(
+            uscc=locked.uscc, id_index=locked.id_index, trigger="integrity.record.withdraw"
+        )
     return locked
 

@@ -1,4 +1,4 @@
-"""Article 20: the priority list and the comprehensive evaluation (integrity record + federation + 廉洁意见)."""
+"""Article 20: the priority list and the comprehensive evaluation (integrity record + federation + 廉洁意见)."""  # noqa: E501
 
 import datetime
 
@@ -19,8 +19,14 @@ ACTOR = SystemActor("test")
 
 def _honours(enterprise, count):
     for n in range(count):
-        services.record_add(enterprise=enterprise, kind="honour", title=f"荣誉{n}", source="区政府", occurred_on=D(2026, 1, 1 + n),
-                            actor=ACTOR)
+        services.record_add(
+            enterprise=enterprise,
+            kind="honour",
+            title=f"荣誉{n}",
+            source="区政府",
+            occurred_on=D(2026, 1, 1 + n),
+            actor=ACTOR,
+        )
 
 
 def test_the_priority_list_holds_grade_a_enterprises_without_restrictions(frozen_clock):
@@ -35,30 +41,50 @@ def test_the_priority_list_holds_grade_a_enterprises_without_restrictions(frozen
     assert [enterprise.name for enterprise, _result in rows] == ["甲"]
 
 
-def test_the_comprehensive_evaluation_needs_both_opinions_and_refuses_a_restricted_party(make_user, frozen_clock):
+def test_the_comprehensive_evaluation_needs_both_opinions_and_refuses_a_restricted_party(
+    make_user, frozen_clock
+):
     frozen_clock("2026-11-30 10:00")
     federation, inspector = make_user(Role.FEDERATION_STAFF), make_user(Role.DISCIPLINE_INSPECTOR)
     enterprise = directory.make_enterprise(legal_representative=directory.make_person(name="周总"))
     _honours(enterprise, 2)
-    row = services.comprehensive_start(enterprise=enterprise, purpose="honour", matter="2027年度优秀民营企业家", actor=federation)
+    row = services.comprehensive_start(
+        enterprise=enterprise, purpose="honour", matter="2027年度优秀民营企业家", actor=federation
+    )
     assert row.integrity_grade == "A" and not row.integrity_restricted and "荣誉0" in row.integrity_summary
     with pytest.raises(ServiceError) as error:
         services.comprehensive_conclude(evaluation=row, recommend=True, reason="推荐", actor=federation)
     assert error.value.code == "opinions_missing"
     with pytest.raises(PermissionDeniedError):
-        services.comprehensive_clean_opinion(evaluation=row, opinion="无", conclusion="no_objection", actor=federation)
+        services.comprehensive_clean_opinion(
+            evaluation=row, opinion="无", conclusion="no_objection", actor=federation
+        )
     services.comprehensive_federation_opinion(evaluation=row, opinion="守法经营，热心公益", actor=federation)
-    services.comprehensive_clean_opinion(evaluation=row, opinion="未发现违纪违法问题", conclusion="no_objection", actor=inspector)
-    done = services.comprehensive_conclude(evaluation=row, recommend=True, reason="同意推荐", actor=federation)
+    services.comprehensive_clean_opinion(
+        evaluation=row, opinion="未发现违纪违法问题", conclusion="no_objection", actor=inspector
+    )
+    done = services.comprehensive_conclude(
+        evaluation=row, recommend=True, reason="同意推荐", actor=federation
+    )
     assert done.status == "recommended"
 
     make_listing(person=enterprise.legal_representative, activities=("honour",))
-    restricted = services.comprehensive_start(enterprise=enterprise, purpose="honour", matter="另一荣誉", actor=federation)
+    restricted = services.comprehensive_start(
+        enterprise=enterprise, purpose="honour", matter="另一荣誉", actor=federation
+    )
     assert restricted.integrity_restricted
     services.comprehensive_federation_opinion(evaluation=restricted, opinion="x", actor=federation)
-    services.comprehensive_clean_opinion(evaluation=restricted, opinion="y", conclusion="no_objection", actor=inspector)
+    services.comprehensive_clean_opinion(
+        evaluation=restricted, opinion="y", conclusion="no_objection", actor=inspector
+    )
     with pytest.raises(ServiceError) as error:
-        services.comprehensive_conclude(evaluation=restricted, recommend=True, reason="推荐", actor=federation)
+        services.comprehensive_conclude(
+            evaluation=restricted, recommend=True, reason="推荐", actor=federation
+        )
     assert error.value.code == "restricted"
-    assert services.comprehensive_conclude(evaluation=restricted, recommend=False, reason="列入黑名单期间不予推荐",
-                                           actor=federation).status == "not_recommended"
+    assert (
+        services.comprehensive_conclude(
+            evaluation=restricted, recommend=False, reason="列入黑名单期间不予推荐", actor=federation
+        ).status
+        == "not_recommended"
+    )

@@ -1,4 +1,4 @@
-"""Bribery-record queries: asked by the enterprise, due in three working days, answered with a numbered, verifiable PDF letter."""
+"""Bribery-record queries: asked by the enterprise, due in three working days, answered with a numbered, verifiable PDF letter."""  # noqa: E501
 
 import datetime
 
@@ -14,8 +14,9 @@ from qinqing.integrity.models import BriberyQuery
 pytestmark = pytest.mark.django_db
 
 
-def test_a_query_is_due_in_three_working_days_and_answered_with_a_verifiable_letter(client, make_user, workday_calendar,
-                                                                                   frozen_clock):
+def test_a_query_is_due_in_three_working_days_and_answered_with_a_verifiable_letter(
+    client, make_user, workday_calendar, frozen_clock
+):
     frozen_clock("2026-09-30 10:00")  # before the National Day holiday: 1-7 October are not working days
     enterprise = directory.make_enterprise(name="投标人有限公司")
     user, credit = make_user(Role.ENTERPRISE_USER), make_user(Role.CREDIT_ADMINISTRATOR)
@@ -23,20 +24,38 @@ def test_a_query_is_due_in_three_working_days_and_answered_with_a_verifiable_let
     with pytest.raises(PermissionDeniedError):
         services.bribery_request(enterprise=directory.make_enterprise(), purpose="投标", actor=user)
     client.force_login(user)
-    assert client.post("/integrity/bribery/", {"enterprise": enterprise.pk, "purpose": "参加区政府采购项目投标"}).status_code == 302
+    assert (
+        client.post(
+            "/integrity/bribery/", {"enterprise": enterprise.pk, "purpose": "参加区政府采购项目投标"}
+        ).status_code
+        == 302
+    )
     query = BriberyQuery.objects.get()
-    assert query.due_on == datetime.date(2026, 10, 10)  # 10-8, 10-9 and the make-up Saturday 10-10, by the calendar
+    assert query.due_on == datetime.date(
+        2026, 10, 10
+    )  # 10-8, 10-9 and the make-up Saturday 10-10, by the calendar
     client.force_login(credit)
     assert client.post(f"/integrity/bribery/{query.pk}/answer/", {"result": "no_record"}).status_code == 302
     query.refresh_from_db()
-    assert query.number == "亲清档查〔2026〕0001号" and query.status == "answered" and len(query.verification_code) == 12
+    assert (
+        query.number == "亲清档查〔2026〕0001号"
+        and query.status == "answered"
+        and len(query.verification_code) == 12
+    )
     client.force_login(user)
     pdf = client.get(f"/integrity/bribery/{query.pk}/letter.pdf")
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert (
+        pdf.status_code == 200
+        and pdf["Content-Type"] == "application/pdf"
+        and pdf.content.startswith(b"%PDF")
+    )
     client.logout()
     page = client.get("/integrity/bribery/verify/", {"code": query.verification_code}).content.decode()
     assert query.number in page and "投标人有限公司" in page
-    assert 'data-testid="not-verified"' in client.get("/integrity/bribery/verify/", {"code": "NOSUCHCODE"}).content.decode()
+    assert (
+        'data-testid="not-verified"'
+        in client.get("/integrity/bribery/verify/", {"code": "NOSUCHCODE"}).content.decode()
+    )
 
 
 def test_no_record_cannot_be_answered_when_a_conviction_is_on_file(make_user, workday_calendar, frozen_clock):
@@ -50,5 +69,7 @@ def test_no_record_cannot_be_answered_when_a_conviction_is_on_file(make_user, wo
     with pytest.raises(ServiceError) as error:
         services.bribery_answer(query=query, result="no_record", actor=credit)
     assert error.value.code == "record_on_file"
-    answered = services.bribery_answer(query=query, result="record_found", text="法定代表人2025年行贿罪判决", actor=credit)
+    answered = services.bribery_answer(
+        query=query, result="record_found", text="法定代表人2025年行贿罪判决", actor=credit
+    )
     assert answered.result == "record_found"

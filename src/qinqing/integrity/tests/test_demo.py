@@ -1,4 +1,4 @@
-"""The integrity demo gives the credit administrator real work: listings in force and expired, applications to decide."""
+"""The integrity demo gives the credit administrator real work: listings in force and expired, applications to decide."""  # noqa: E501
 
 import pytest
 from django.core.management import call_command

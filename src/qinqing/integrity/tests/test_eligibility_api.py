@@ -1,4 +1,4 @@
-"""The eligibility API (article 21): exact code, person, name fallback, batch, scope, every check logged and verifiable."""
+"""The eligibility API (article 21): exact code, person, name fallback, batch, scope, every check logged and verifiable."""  # noqa: E501
 
 import datetime
 
@@ -23,8 +23,12 @@ def key(api_key):
 def listed(frozen_clock):
     frozen_clock("2026-11-30 10:02")
     enterprise = directory.make_enterprise(name="杭州围猎建设（集团）有限公司")
-    make_listing(enterprise=enterprise, activities=("procurement", "construction_bidding"), start=datetime.date(2026, 1, 1),
-                 end=datetime.date(2028, 12, 31))
+    make_listing(
+        enterprise=enterprise,
+        activities=("procurement", "construction_bidding"),
+        start=datetime.date(2026, 1, 1),
+        end=datetime.date(2028, 12, 31),
+    )
     return enterprise
 
 
@@ -37,13 +41,23 @@ def test_an_exact_code_check_answers_and_is_logged_and_verifiable(client, key, l
     assert response.status_code == 200
     body = response.json()
     assert body["eligible"] is False and body["checked_at"].startswith("2026-11-30T02:02")
-    assert body["restrictions"][0] | {"basis": ""} == {"activity": "procurement", "start": "2026-01-01", "end": "2028-12-31",
-                                                       "basis": "", "listing": body["restrictions"][0]["listing"], "via_head": False}
+    assert body["restrictions"][0] | {"basis": ""} == {
+        "activity": "procurement",
+        "start": "2026-01-01",
+        "end": "2028-12-31",
+        "basis": "",
+        "listing": body["restrictions"][0]["listing"],
+        "via_head": False,
+    }
     assert "21(一)" in body["restrictions"][0]["basis"]
     row = EligibilityCheck.objects.get(check_id=body["check_id"])
     assert row.eligible is False and row.query == listed.uscc and row.caller.startswith("api_key:")
     verified = client.get(f"/api/v1/integrity/checks/{body['check_id']}", headers={"X-API-Key": key}).json()
-    assert verified["intact"] is True and verified["eligible"] is False and verified["checked_at"] == body["checked_at"]
+    assert (
+        verified["intact"] is True
+        and verified["eligible"] is False
+        and verified["checked_at"] == body["checked_at"]
+    )
     assert get(client, key, uscc=listed.uscc, activity="loan").json()["eligible"] is True
     assert EligibilityCheck.objects.count() == 2  # every check logged, the eligible one too
 
@@ -57,9 +71,17 @@ def test_a_tampered_log_row_no_longer_verifies(client, key, listed):
 
 def test_errors_name_the_field(client, key, listed):
     response = get(client, key, uscc="91330106MA2B00000X", activity="procurement")
-    assert response.status_code == 400 and response.json()["field"] == "uscc" and response.json()["code"] == "invalid_uscc"
+    assert (
+        response.status_code == 400
+        and response.json()["field"] == "uscc"
+        and response.json()["code"] == "invalid_uscc"
+    )
     response = get(client, key, uscc=listed.uscc, activity="casino")
-    assert response.status_code == 400 and response.json()["field"] == "activity" and "procurement" in response.json()["message"]
+    assert (
+        response.status_code == 400
+        and response.json()["field"] == "activity"
+        and "procurement" in response.json()["message"]
+    )
     response = get(client, key, activity="procurement")
     assert response.status_code == 400 and response.json()["field"] == "uscc"
     response = get(client, key, id_number="330106198001011234")
@@ -81,7 +103,9 @@ def test_a_person_is_checked_by_resident_id(client, key, frozen_clock):
     person = directory.make_person(name="钱某")
     make_listing(person=person, activities=("political_arrangement",))
     body = get(client, key, id_number=person.resident_id, activity="political_arrangement").json()
-    assert body["eligible"] is False and person.resident_id not in str(body)  # the number is masked in the answer
+    assert body["eligible"] is False and person.resident_id not in str(
+        body
+    )  # the number is masked in the answer
     row = EligibilityCheck.objects.get(check_id=body["check_id"])
     assert person.resident_id not in row.query and row.query_index == person.resident_id_index
 
@@ -93,8 +117,12 @@ def test_name_variants_normalise_to_one_key():
     assert names.match("杭州围猎建设集团", "杭州围猎建设（集团）有限公司").score == 0.9
 
 
-def test_the_name_fallback_answers_an_exact_name_and_is_never_silently_eligible_when_unsure(client, key, listed):
-    exact = get(client, key, name="杭州圍獵建設(集團)有限公司", activity="procurement").json()  # traditional, half-width brackets
+def test_the_name_fallback_answers_an_exact_name_and_is_never_silently_eligible_when_unsure(
+    client, key, listed
+):
+    exact = get(
+        client, key, name="杭州圍獵建設(集團)有限公司", activity="procurement"
+    ).json()  # traditional, half-width brackets
     assert exact["eligible"] is False and exact["certain"] is True and exact["party"]["uscc"] == listed.uscc
     assert exact["candidates"][0]["score"] == 1.0 and exact["candidates"][0]["reason"]
     short = get(client, key, name="围猎建设", activity="procurement").json()  # a short name
@@ -110,18 +138,34 @@ def test_the_name_fallback_answers_an_exact_name_and_is_never_silently_eligible_
 def test_a_batch_checks_up_to_500_parties_each_logged(client, key, listed):
     clean = [directory.make_enterprise() for _ in range(3)]
     parties = [{"uscc": listed.uscc}, *({"uscc": e.uscc} for e in clean), {"name": "围猎建设"}]
-    response = client.post(URL + "/batch", {"activity": "construction_bidding", "parties": parties}, content_type="application/json",
-                           headers={"X-API-Key": key})
+    response = client.post(
+        URL + "/batch",
+        {"activity": "construction_bidding", "parties": parties},
+        content_type="application/json",
+        headers={"X-API-Key": key},
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 5 and body["ineligible"] == 2
     assert [r["eligible"] for r in body["results"]] == [False, True, True, True, False]
     assert EligibilityCheck.objects.filter(batch_id=body["batch_id"]).count() == 5
-    too_many = client.post(URL + "/batch", {"parties": [{"uscc": listed.uscc}] * 501}, content_type="application/json",
-                           headers={"X-API-Key": key})
-    assert too_many.status_code == 400 and too_many.json()["code"] == "batch_too_large" and too_many.json()["field"] == "parties"
-    bad = client.post(URL + "/batch", {"parties": [{"uscc": listed.uscc}, {"uscc": "123"}]}, content_type="application/json",
-                      headers={"X-API-Key": key})
+    too_many = client.post(
+        URL + "/batch",
+        {"parties": [{"uscc": listed.uscc}] * 501},
+        content_type="application/json",
+        headers={"X-API-Key": key},
+    )
+    assert (
+        too_many.status_code == 400
+        and too_many.json()["code"] == "batch_too_large"
+        and too_many.json()["field"] == "parties"
+    )
+    bad = client.post(
+        URL + "/batch",
+        {"parties": [{"uscc": listed.uscc}, {"uscc": "123"}]},
+        content_type="application/json",
+        headers={"X-API-Key": key},
+    )
     assert bad.status_code == 400 and bad.json()["field"] == "parties.1.uscc"
     assert EligibilityCheck.objects.count() == 5
 
@@ -144,6 +188,10 @@ def test_the_answers_match_their_documented_schemas(client, key, listed):
 
     EligibilityOut.model_validate(get(client, key, uscc=listed.uscc, activity="procurement").json())
     EligibilityOut.model_validate(get(client, key, name="围猎建设", activity="procurement").json())
-    batch = client.post(URL + "/batch", {"parties": [{"uscc": listed.uscc}, {"name": "围猎建设"}]}, content_type="application/json",
-                        headers={"X-API-Key": key}).json()
+    batch = client.post(
+        URL + "/batch",
+        {"parties": [{"uscc": listed.uscc}, {"name": "围猎建设"}]},
+        content_type="application/json",
+        headers={"X-API-Key": key},
+    ).json()
     BatchOut.model_validate(batch)

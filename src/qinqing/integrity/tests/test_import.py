@@ -1,4 +1,4 @@
-"""``./qinqing import listings FILE``: the issue's columns, article words, the directory imports' report shape."""
+"""``./qinqing import listings FILE``: the issue's columns, article words, the directory imports' report shape."""  # noqa: E501
 
 import json
 
@@ -31,23 +31,35 @@ def test_good_rows_become_listings_and_bad_rows_are_reported_by_row_and_field(tm
     frozen_clock("2026-11-30 10:00")
     person = directory.make_person(name="孙某")
     uscc = directory.make_uscc()
-    path = write(tmp_path, (
-        f"{uscc},,外地工程有限公司,围猎公职人员被判行贿罪,政府采购、工程建设招投标,2026-01-01,2028-12-31,区信〔2026〕1号\n"
-        f",{person.resident_id},孙某,失信被执行人,荣誉、政治安排,2026/03/01,2027/02/28,区信〔2026〕2号\n"
-        f"{uscc},,外地工程有限公司,x,赌博,2026-01-01,2028-12-31,区信〔2026〕3号\n"
-        f"91330106MA2B00000X,,坏代码公司,x,贷款,2026-01-01,2028-12-31,区信〔2026〕4号\n"
-        f"{uscc},,外地工程有限公司,x,贷款,2026-05-01,2026-04-01,区信〔2026〕5号\n"
-        f"{uscc},,外地工程有限公司,x,贷款,2026-01-01,2028-12-31,区信〔2026〕1号\n"
-    ))
+    path = write(
+        tmp_path,
+        (
+            f"{uscc},,外地工程有限公司,围猎公职人员被判行贿罪,政府采购、工程建设招投标,2026-01-01"
+            f",2028-12-31,区信〔2026〕1号\n"
+            f",{person.resident_id},孙某,失信被执行人,荣誉、政治安排,2026/03/01,2027/02/28,区信〔2026〕2号\n"
+            f"{uscc},,外地工程有限公司,x,赌博,2026-01-01,2028-12-31,区信〔2026〕3号\n"
+            f"91330106MA2B00000X,,坏代码公司,x,贷款,2026-01-01,2028-12-31,区信〔2026〕4号\n"
+            f"{uscc},,外地工程有限公司,x,贷款,2026-05-01,2026-04-01,区信〔2026〕5号\n"
+            f"{uscc},,外地工程有限公司,x,贷款,2026-01-01,2028-12-31,区信〔2026〕1号\n"
+        ),
+    )
     dry = run(path, "--dry-run")
     assert dry["imported"] == 2 and Listing.objects.count() == 0
     report = run(path)
     assert report["imported"] == 2 and report["updated"] == 0 and report["unchanged"] == 0
-    assert [(r["row"], r["field"]) for r in report["rejected"]] == [(4, "activities"), (5, "uscc"), (6, "end"), (7, "number")]
+    assert [(r["row"], r["field"]) for r in report["rejected"]] == [
+        (4, "activities"),
+        (5, "uscc"),
+        (6, "end"),
+        (7, "number"),
+    ]
     assert "政府采购" in report["rejected"][0]["error"]
     first = Listing.objects.get(number="区信〔2026〕1号")
     assert first.kind == "corrupting_officials" and first.source == "import"
-    assert sorted(first.restrictions.values_list("activity", flat=True)) == ["construction_bidding", "procurement"]
+    assert sorted(first.restrictions.values_list("activity", flat=True)) == [
+        "construction_bidding",
+        "procurement",
+    ]
     assert not services.eligibility(uscc=uscc, activity="procurement").eligible
     assert not services.eligibility(id_number=person.resident_id, activity="honour").eligible
     again = run(path)
@@ -72,7 +84,11 @@ def test_outside_lists_are_imported_as_records_with_the_row_report(tmp_path, fro
     report = json.loads(out.getvalue())
     assert report["imported"] == 2 and [(r["row"], r["field"]) for r in report["rejected"]] == [(3, "kind")]
     record = IntegrityRecord.objects.get(uscc=enterprise.uscc)
-    assert record.kind == "external_list" and record.external_list == "major_tax_violation" and record.polarity == "negative"
+    assert (
+        record.kind == "external_list"
+        and record.external_list == "major_tax_violation"
+        and record.polarity == "negative"
+    )
     out = StringIO()
     call_command("import", "records", str(path), "--json", stdout=out)
     assert json.loads(out.getvalue())["unchanged"] == 2 and IntegrityRecord.objects.count() == 2

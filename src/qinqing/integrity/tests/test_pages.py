@@ -1,4 +1,4 @@
-"""The pages: the credit administrator decides a listing from the form and sees it; the enterprise objects from its own view."""
+"""The pages: the credit administrator decides a listing from the form and sees it; the enterprise objects from its own view."""  # noqa: E501
 
 import datetime
 
@@ -19,18 +19,45 @@ def test_the_credit_administrator_lists_an_enterprise_from_the_form(client, make
     enterprise = directory.make_enterprise(name="表单测试有限公司")
     client.force_login(credit)
     assert client.get("/integrity/listings/new/").status_code == 200
-    response = client.post("/integrity/listings/new/", {
-        "uscc": enterprise.uscc, "kind": "corrupting_officials", "grounds": "多次宴请公职人员", "activities": ["procurement", "loan"],
-        "start": "2026-12-01", "end": "2029-11-30", "publication": "authorities", "objection_days": "15", "minimum_days": "365"})
+    response = client.post(
+        "/integrity/listings/new/",
+        {
+            "uscc": enterprise.uscc,
+            "kind": "corrupting_officials",
+            "grounds": "多次宴请公职人员",
+            "activities": ["procurement", "loan"],
+            "start": "2026-12-01",
+            "end": "2029-11-30",
+            "publication": "authorities",
+            "objection_days": "15",
+            "minimum_days": "365",
+        },
+    )
     listing = Listing.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/integrity/listings/{listing.pk}/"
     page = client.get(response["Location"]).content.decode()
     assert listing.number in page and "表单测试有限公司" in page
-    bad = client.post("/integrity/listings/new/", {
-        "uscc": "91330106MA2B00000X", "kind": "dishonest", "grounds": "x", "activities": ["loan"], "start": "2026-12-01",
-        "end": "2027-11-30", "publication": "authorities", "objection_days": "15", "minimum_days": "365"})
+    bad = client.post(
+        "/integrity/listings/new/",
+        {
+            "uscc": "91330106MA2B00000X",
+            "kind": "dishonest",
+            "grounds": "x",
+            "activities": ["loan"],
+            "start": "2026-12-01",
+            "end": "2027-11-30",
+            "publication": "authorities",
+            "objection_days": "15",
+            "minimum_days": "365",
+        },
+    )
     assert bad.status_code == 200 and 'data-testid="error-uscc"' in bad.content.decode()
-    for url in ("/integrity/", "/integrity/records/", f"/integrity/enterprises/{enterprise.pk}/", "/integrity/rules/"):
+    for url in (
+        "/integrity/",
+        "/integrity/records/",
+        f"/integrity/enterprises/{enterprise.pk}/",
+        "/integrity/rules/",
+    ):
         assert client.get(url).status_code == 200, url
     checked = client.get("/integrity/check/", {"uscc": enterprise.uscc, "activity": "loan"}).content.decode()
     assert 'data-testid="eligible"' in checked  # starts tomorrow
@@ -51,21 +78,33 @@ def test_the_enterprise_sees_its_own_record_and_objects(client, make_user, froze
     client.force_login(user)
     page = client.get("/integrity/mine/").content.decode()
     assert listing.number in page and other.number not in page and 'data-testid="not-eligible"' in page
-    response = client.post("/integrity/mine/", {"listing": listing.pk, "kind": "objection", "text": "不服，申请复核"})
+    response = client.post(
+        "/integrity/mine/", {"listing": listing.pk, "kind": "objection", "text": "不服，申请复核"}
+    )
     assert response.status_code == 302 and Application.objects.get().listing == listing
-    assert client.post("/integrity/mine/", {"listing": other.pk, "kind": "objection", "text": "x"}).status_code == 404
+    assert (
+        client.post("/integrity/mine/", {"listing": other.pk, "kind": "objection", "text": "x"}).status_code
+        == 404
+    )
     assert client.get("/integrity/").status_code == 403
 
 
 def test_only_entries_published_to_the_public_appear_on_the_public_page(client, frozen_clock):
     frozen_clock("2026-11-30 10:00")
     public = make_listing(enterprise=directory.make_enterprise(name="公开失信有限公司"), publication="public")
-    internal = make_listing(enterprise=directory.make_enterprise(name="内部共享有限公司"), publication="authorities")
+    internal = make_listing(
+        enterprise=directory.make_enterprise(name="内部共享有限公司"), publication="authorities"
+    )
     person = make_listing(person=directory.make_person(name="个人甲"), publication="public")
     ended = make_listing(enterprise=directory.make_enterprise(name="已到期有限公司"), publication="public",
                          start=datetime.date(2022, 1, 1), end=datetime.date(2024, 12, 31))
     page = client.get("/integrity/public/").content.decode()  # anonymous
-    assert public.number in page and internal.number not in page and person.number not in page and ended.number not in page
+    assert (
+        public.number in page
+        and internal.number not in page
+        and person.number not in page
+        and ended.number not in page
+    )
 
 
 def test_the_admin_shows_integrity_rows_read_only(client, make_user, frozen_clock):

@@ -6,9 +6,13 @@ from qinqing.core.errors import ServiceError
 
 
 class Command(BaseCommand):
-    help = ("Load the integrity demo over the demo district (run `demo` first): listings in force, expired, starting tomorrow, "
-            "revoked on objection and removed early; an objection and a credit-repair application for the credit "
-            "administrator to decide; records of every kind. Every write goes through the services and is audited.")
+    help = (
+        "Load the integrity demo over the demo district (run `demo` first): listings in force, "
+        "expired, starting tomorrow, "
+        "revoked on objection and removed early; an objection and a credit-repair application for the credit "
+        "administrator to decide; records of every kind. Every write goes through the services "
+        "and is audited."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=21)
