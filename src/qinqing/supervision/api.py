@@ -47,24 +47,45 @@ class StatusOut(Schema):
     messages: list[MessageOut]
 
 
-@router.post("/reports", response=ReceiptOut, auth=None,
-             summary="File a report, real-name or anonymous (public; rate-limited; the receipt code is shown once)")
+@router.post(
+    "/reports",
+    response=ReceiptOut,
+    auth=None,
+    summary="File a report, real-name or anonymous (public; rate-limited; the receipt code is shown once)",
+)
 def report_create(request, payload: ReportIn):
-    report, code = services.report_submit(text=payload.text, category=payload.category, real_name=payload.real_name,
-                                          reporter_name=payload.reporter_name, reporter_contact=payload.reporter_contact,
-                                          subject_text=payload.subject_text, client=services.client_of(request))
+    report, code = services.report_submit(
+        text=payload.text,
+        category=payload.category,
+        real_name=payload.real_name,
+        reporter_name=payload.reporter_name,
+        reporter_contact=payload.reporter_contact,
+        subject_text=payload.subject_text,
+        client=services.client_of(request),
+    )
     return ReceiptOut(receipt_code=code, number=report.number, accept_due=report.accept_due.isoformat())
 
 
-@router.get("/reports/status", response=StatusOut, auth=None,
-            summary="The status of a report and the replies, by receipt code (header X-Receipt-Code or code=)")
+@router.get(
+    "/reports/status",
+    response=StatusOut,
+    auth=None,
+    summary="The status of a report and the replies, by receipt code (header X-Receipt-Code or code=)",
+)
 def report_status(request, code: str = ""):
     code = request.headers.get("X-Receipt-Code", "") or code
     report = services.report_by_code(code, client=services.client_of(request))
     return StatusOut(
-        number=report.number, status=report.status, status_label=str(Status(report.status).label),
-        accept_due=report.accept_due.isoformat(), accepted_on=report.accepted_on.isoformat() if report.accepted_on else None,
+        number=report.number,
+        status=report.status,
+        status_label=str(Status(report.status).label),
+        accept_due=report.accept_due.isoformat(),
+        accepted_on=report.accepted_on.isoformat() if report.accepted_on else None,
         result_sent_on=report.result_sent_on.isoformat() if report.result_sent_on else None,
-        messages=[MessageOut(kind=m.kind, from_reporter=m.kind in FROM_REPORTER, body=m.body, at=m.created_at.isoformat())
-                  for m in report.messages.all()],
+        messages=[
+            MessageOut(
+                kind=m.kind, from_reporter=m.kind in FROM_REPORTER, body=m.body, at=m.created_at.isoformat()
+            )
+            for m in report.messages.all()
+        ],
     )

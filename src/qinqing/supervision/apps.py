@@ -14,8 +14,25 @@ class SupervisionConfig(AppConfig):
 
         from . import checks  # noqa: F401 (registers the key ring check)
 
-        jobs.register(jobs.Job("supervision.leads", "qinqing.supervision.services.leads_take_over", _("Conduct leads into supervision"),
-                               every_minutes=15, retries=3, backoff_seconds=60, max_minutes=10))
-        jobs.register(jobs.Job("supervision.retention", "qinqing.supervision.services.retention_sweep",
-                               _("Report retention: dates, reminders, erasure"), daily_at=datetime.time(2, 30), retries=3,
-                               backoff_seconds=300, max_minutes=30))
+        jobs.register(
+            jobs.Job(
+                "supervision.leads",
+                "qinqing.supervision.services.leads_take_over",
+                _("Conduct leads into supervision"),
+                every_minutes=15,
+                retries=3,
+                backoff_seconds=60,
+                max_minutes=10,
+            )
+        )
+        jobs.register(
+            jobs.Job(
+                "supervision.retention",
+                "qinqing.supervision.services.retention_sweep",
+                _("Report retention: dates, reminders, erasure"),
+                daily_at=datetime.time(2, 30),
+                retries=3,
+                backoff_seconds=300,
+                max_minutes=30,
+            )
+        )

@@ -37,12 +37,21 @@ def file_from_channel(*, channel: str, text: str, contact: str) -> str | None:
     if not body:
         return _("To report, send 举报 followed by what happened, who was involved, when and where.")
     try:
-        report, code = services.report_submit(text=body, category=Category.OTHER, real_name=False, reporter_contact=contact,
-                                              channel=channel, client=f"{channel}:{contact}")
+        report, code = services.report_submit(
+            text=body,
+            category=Category.OTHER,
+            real_name=False,
+            reporter_contact=contact,
+            channel=channel,
+            client=f"{channel}:{contact}",
+        )
     except ServiceError as error:
         return error.text()
-    return _("Your report %(number)s was received by the discipline office. Receipt code %(code)s (shown only now; keep it): "
-             "with it you read the replies on the report page.") % {"number": report.number, "code": code}
+    return _(
+        "Your report %(number)s was received by the discipline office. Receipt code %(code)s "
+        "(shown only now; keep it): "
+        "with it you read the replies on the report page."
+    ) % {"number": report.number, "code": code}
 
 
 def file_from_mailbox(*, title: str, content: str, contact_name: str, contact_phone: str, client: str):
@@ -50,5 +59,12 @@ def file_from_mailbox(*, title: str, content: str, contact_name: str, contact_ph
     report (real-name when the writer gave a name and a phone number), never an appeal."""
     real_name = bool(contact_name and contact_phone)
     text = f"{title}\n\n{content}" if title else content
-    return services.report_submit(text=text, category=Category.OTHER, real_name=real_name, reporter_name=contact_name if real_name else "",
-                                  reporter_contact=contact_phone, channel=Channel.WEB, client=client)
+    return services.report_submit(
+        text=text,
+        category=Category.OTHER,
+        real_name=real_name,
+        reporter_name=contact_name if real_name else "",
+        reporter_contact=contact_phone,
+        channel=Channel.WEB,
+        client=client,
+    )

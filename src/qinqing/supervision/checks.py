@@ -10,6 +10,11 @@ def supervision_keys(app_configs, **kwargs):
     try:
         key_ring()
     except KeyRingError as error:
-        return [Error(str(error), hint="Set QINQING_SUPERVISION_KEY_FILE or QINQING_SUPERVISION_KEYS (docs/OPERATIONS.md).",
-                      id="supervision.E001")]
+        return [
+            Error(
+                str(error),
+                hint="Set QINQING_SUPERVISION_KEY_FILE or QINQING_SUPERVISION_KEYS (docs/OPERATIONS.md).",
+                id="supervision.E001",
+            )
+        ]
     return []

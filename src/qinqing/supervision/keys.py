@@ -46,19 +46,25 @@ def _parse(pairs: list[tuple[str, str]], source: str) -> list[tuple[str, bytes]]
     for key_id, hex_key in pairs:
         key_id, hex_key = key_id.strip(), hex_key.strip()
         if not _KEY_ID.match(key_id):
-            raise KeyRingError(f"supervision key id {key_id!r} in {source} is not 1–32 letters, digits, - or _")
+            raise KeyRingError(
+                f"supervision key id {key_id!r} in {source} is not 1–32 letters, digits, - or _"
+            )
         try:
             key = bytes.fromhex(hex_key)
         except ValueError as error:
             raise KeyRingError(f"supervision key {key_id!r} in {source} is not hexadecimal") from error
         if len(key) != 16:
-            raise KeyRingError(f"supervision key {key_id!r} in {source} must be 16 bytes (32 hex digits) for SM4")
+            raise KeyRingError(
+                f"supervision key {key_id!r} in {source} must be 16 bytes (32 hex digits) for SM4"
+            )
         ring.append((key_id, key))
     return ring
 
 
 @functools.lru_cache(maxsize=8)
-def _ring(keys: str, key_file: str, file_stamp: float, current: str, demo_material: str) -> tuple[dict[str, bytes], str]:
+def _ring(
+    keys: str, key_file: str, file_stamp: float, current: str, demo_material: str
+) -> tuple[dict[str, bytes], str]:
     pairs: list[tuple[str, str]] = []
     source = "QINQING_SUPERVISION_KEYS"
     if key_file:
@@ -78,13 +84,18 @@ def _ring(keys: str, key_file: str, file_stamp: float, current: str, demo_materi
     ring = _parse(pairs, source)
     if not ring:
         if not demo_material:
-            raise KeyRingError("No supervision key is configured (QINQING_SUPERVISION_KEY_FILE or QINQING_SUPERVISION_KEYS): "
-                               "reports cannot be sealed or read.")
+            raise KeyRingError(
+                "No supervision key is configured (QINQING_SUPERVISION_KEY_FILE or "
+                "QINQING_SUPERVISION_KEYS): "
+                "reports cannot be sealed or read."
+            )
         ring = [("demo", hashlib.sha256(f"{demo_material}:supervision".encode()).digest()[:16])]
     keys_by_id = dict(ring)
     current = current or ring[-1][0]
     if current not in keys_by_id:
-        raise KeyRingError(f"QINQING_SUPERVISION_KEY_ID {current!r} is not one of the configured supervision keys")
+        raise KeyRingError(
+            f"QINQING_SUPERVISION_KEY_ID {current!r} is not one of the configured supervision keys"
+        )
     return keys_by_id, current
 
 
@@ -98,8 +109,13 @@ def key_ring() -> tuple[dict[str, bytes], str]:
         except OSError as error:
             raise KeyRingError(f"supervision key file {key_file} cannot be read: {error}") from error
     demo = settings.SECRET_KEY if getattr(settings, "MODE", "production") in ("demo", "test") else ""
-    return _ring(getattr(settings, "SUPERVISION_KEYS", "") or "", key_file, stamp, getattr(settings, "SUPERVISION_KEY_ID", "") or "",
-                 demo)
+    return _ring(
+        getattr(settings, "SUPERVISION_KEYS", "") or "",
+        key_file,
+        stamp,
+        getattr(settings, "SUPERVISION_KEY_ID", "") or "",
+        demo,
+    )
 
 
 def current_key_id() -> str:
@@ -133,7 +149,9 @@ def unseal(token: str) -> str:
     try:
         return (decryptor.update(body) + decryptor.finalize()).decode()
     except InvalidTag as error:
-        raise SealError(f"a sealed supervision value failed authentication with key {key_id!r} (wrong key or tampered)") from error
+        raise SealError(
+            f"a sealed supervision value failed authentication with key {key_id!r} (wrong key or tampered)"
+        ) from error
 
 
 class SealedTextField(models.TextField):

@@ -94,10 +94,21 @@ class Finding(models.TextChoices):
     UNSUBSTANTIATED = "unsubstantiated", _("Not substantiated")
 
 
-@audited(masked={"reporter_name": sealed_mask, "reporter_contact": sealed_mask, "subject_text": sealed_mask, "text": sealed_mask,
-                 "conclusion": sealed_mask, "decline_reason": sealed_mask, "receipt_hash": sealed_mask, "receipt_index": sealed_mask,
-                 # who is reported stays out of the audit trail too: the reported official may read audit events
-                 "subject_official_id": sealed_mask, "subject_enterprise_id": sealed_mask})
+@audited(
+    masked={
+        "reporter_name": sealed_mask,
+        "reporter_contact": sealed_mask,
+        "subject_text": sealed_mask,
+        "text": sealed_mask,
+        "conclusion": sealed_mask,
+        "decline_reason": sealed_mask,
+        "receipt_hash": sealed_mask,
+        "receipt_index": sealed_mask,
+        # who is reported stays out of the audit trail too: the reported official may read audit events
+        "subject_official_id": sealed_mask,
+        "subject_enterprise_id": sealed_mask,
+    }
+)
 class Report(models.Model):
     number = models.CharField(_("number"), max_length=32, unique=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
@@ -107,15 +118,35 @@ class Report(models.Model):
     reporter_contact = SealedTextField(_("reporter's contact"), blank=True, default="")
     subject_text = SealedTextField(_("who or what is reported"), blank=True, default="")
     text = SealedTextField(_("report"))
-    unit = models.ForeignKey("directory.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("unit concerned"))
-    subject_official = models.ForeignKey("directory.Official", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                         verbose_name=_("reported official"))
-    subject_enterprise = models.ForeignKey("directory.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                           verbose_name=_("enterprise concerned"))
+    unit = models.ForeignKey(
+        "directory.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("unit concerned"),
+    )
+    subject_official = models.ForeignKey(
+        "directory.Official",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reported official"),
+    )
+    subject_enterprise = models.ForeignKey(
+        "directory.Enterprise",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enterprise concerned"),
+    )
     priority = models.BooleanField(_("priority (article 17)"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
-    disposal = models.CharField(_("disposal"), max_length=16, choices=Disposal.choices, blank=True, default="")
+    disposal = models.CharField(
+        _("disposal"), max_length=16, choices=Disposal.choices, blank=True, default=""
+    )
     received_on = models.DateField(_("received on"))
     accept_due = models.DateField(_("acceptance due"))
     accept_provisional = models.BooleanField(_("acceptance deadline provisional"), default=False)
@@ -129,8 +160,14 @@ class Report(models.Model):
     result_sent_on = models.DateField(_("result sent on"), null=True, blank=True)
     receipt_index = models.CharField(_("receipt index"), max_length=64, blank=True, default="", db_index=True)
     receipt_hash = models.CharField(_("receipt hash"), max_length=255, blank=True, default="")
-    lead = models.OneToOneField("conduct.Lead", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("conduct lead"))
+    lead = models.OneToOneField(
+        "conduct.Lead",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("conduct lead"),
+    )
     retain_until = models.DateField(_("retain until"), null=True, blank=True)
     erased_on = models.DateField(_("content erased on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -147,7 +184,9 @@ class Report(models.Model):
 
 class Assignment(models.Model):
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="assignments")
-    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("inspector"))
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("inspector")
+    )
     active = models.BooleanField(_("active"), default=True)
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
@@ -155,8 +194,13 @@ class Assignment(models.Model):
     class Meta:
         ordering = ["pk"]
         verbose_name = _("assignment")
-        constraints = [models.UniqueConstraint(fields=["report", "inspector"], condition=models.Q(active=True),
-                                               name="supervision_one_active_assignment")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "inspector"],
+                condition=models.Q(active=True),
+                name="supervision_one_active_assignment",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.inspector_id}"
@@ -181,7 +225,9 @@ class Message(models.Model):
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="messages")
     kind = models.CharField(_("kind"), max_length=16, choices=MessageKind.choices)
     body = SealedTextField(_("message"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -199,7 +245,9 @@ class Message(models.Model):
 @audited(masked={"name": sealed_mask, "content": sealed_mask})
 class Attachment(models.Model):
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="attachments")
-    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
     name = SealedTextField(_("file name"))
     content_type = models.CharField(_("type"), max_length=64)
     size = models.PositiveIntegerField(_("size"))
@@ -219,10 +267,22 @@ class Outcome(models.Model):
     """How a case ended for one person or unit: one of the four forms, tagged with article 18's categories."""
 
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="outcomes")
-    official = models.ForeignKey("directory.Official", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("official"))
-    unit = models.ForeignKey("directory.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("unit"))
+    official = models.ForeignKey(
+        "directory.Official",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("official"),
+    )
+    unit = models.ForeignKey(
+        "directory.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
     form = models.CharField(_("form"), max_length=1, choices=Form.choices)
     measure = models.CharField(_("measure"), max_length=200)
     behaviours = models.JSONField(_("categories (article 18)"), default=list)
@@ -246,12 +306,16 @@ class ReminderStatus(models.TextChoices):
 class EarlyReminder(models.Model):
     """Article 16: a reminder talk about early signs (苗头性、倾向性问题), with a follow-up."""
 
-    official = models.ForeignKey("directory.Official", on_delete=models.PROTECT, related_name="+", verbose_name=_("official"))
+    official = models.ForeignKey(
+        "directory.Official", on_delete=models.PROTECT, related_name="+", verbose_name=_("official")
+    )
     concern = models.TextField(_("early sign"))
     talk_on = models.DateField(_("talk held on"))
     follow_up_due = models.DateField(_("follow-up due"))
     follow_up = models.TextField(_("follow-up"), blank=True, default="")
-    status = models.CharField(_("status"), max_length=16, choices=ReminderStatus.choices, default=ReminderStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReminderStatus.choices, default=ReminderStatus.OPEN
+    )
     report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -266,11 +330,17 @@ class EarlyReminder(models.Model):
 
 @audited()
 class Deadlines(models.Model):
-    """The editable defaults (one row): working days to accept, to tell the result, to verify a priority report."""
+    """The editable defaults (one row): working days to accept, to tell the result, to verify a priority report."""  # noqa: E501
 
-    accept_days = models.PositiveSmallIntegerField(_("working days to tell the reporter about acceptance"), default=15)
-    result_days = models.PositiveSmallIntegerField(_("working days to tell the result after the conclusion"), default=15)
-    verify_days = models.PositiveSmallIntegerField(_("working days to verify a priority report after acceptance"), default=60)
+    accept_days = models.PositiveSmallIntegerField(
+        _("working days to tell the reporter about acceptance"), default=15
+    )
+    result_days = models.PositiveSmallIntegerField(
+        _("working days to tell the result after the conclusion"), default=15
+    )
+    verify_days = models.PositiveSmallIntegerField(
+        _("working days to verify a priority report after acceptance"), default=60
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -294,11 +364,15 @@ class InspectionStatus(models.TextChoices):
 class Inspection(models.Model):
     """Article 18.5: a themed open or covert inspection of a unit, with findings."""
 
-    unit = models.ForeignKey("directory.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        "directory.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=InspectionKind.choices)
     theme = models.CharField(_("theme"), max_length=200)
     planned_on = models.DateField(_("planned for"))
-    status = models.CharField(_("status"), max_length=8, choices=InspectionStatus.choices, default=InspectionStatus.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=8, choices=InspectionStatus.choices, default=InspectionStatus.PLANNED
+    )
     findings = models.TextField(_("findings"), blank=True, default="")
     done_on = models.DateField(_("done on"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -329,9 +403,13 @@ class TypicalCase(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text for publication"))
     behaviours = models.JSONField(_("categories (article 18)"), default=list)
-    status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.DRAFT
+    )
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     published_on = models.DateField(_("published on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -30,11 +30,30 @@ def queue(user, *, status: str = "", priority_only: bool = False):
         return Report.objects.none()
     mine = Assignment.objects.filter(report=OuterRef("pk"), inspector_id=user.pk, active=True)
     assigned = Assignment.objects.filter(report=OuterRef("pk"), active=True)
-    rows = (Report.objects.filter(_not_about(user)).select_related("unit")
-            .annotate(mine=Exists(mine), assigned=Exists(assigned))
-            .only("pk", "number", "channel", "category", "real_name", "priority", "status", "received_on", "accept_due",
-                  "accepted_on", "verify_due", "concluded_on", "result_due", "result_sent_on", "unit__name", "unit_id",
-                  "subject_official_id"))
+    rows = (
+        Report.objects.filter(_not_about(user))
+        .select_related("unit")
+        .annotate(mine=Exists(mine), assigned=Exists(assigned))
+        .only(
+            "pk",
+            "number",
+            "channel",
+            "category",
+            "real_name",
+            "priority",
+            "status",
+            "received_on",
+            "accept_due",
+            "accepted_on",
+            "verify_due",
+            "concluded_on",
+            "result_due",
+            "result_sent_on",
+            "unit__name",
+            "unit_id",
+            "subject_official_id",
+        )
+    )
     if status:
         rows = rows.filter(status=status)
     if priority_only:
@@ -46,7 +65,11 @@ def report_for(user, pk: int) -> Report:
     """A report the user is assigned to (404 alike for missing, unassigned, or about the user)."""
     from .services import is_assigned
 
-    report = Report.objects.select_related("unit", "subject_official__person", "subject_enterprise").filter(pk=pk).first()
+    report = (
+        Report.objects.select_related("unit", "subject_official__person", "subject_enterprise")
+        .filter(pk=pk)
+        .first()
+    )
     if report is None or not is_assigned(user, report):
         raise NotFound()
     return report
@@ -69,7 +92,11 @@ def assignees(report: Report):
 def inspectors():
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(groups__name=Role.DISCIPLINE_INSPECTOR, is_active=True).order_by("username")
+    return (
+        get_user_model()
+        .objects.filter(groups__name=Role.DISCIPLINE_INSPECTOR, is_active=True)
+        .order_by("username")
+    )
 
 
 def reminders(user):
@@ -85,7 +112,8 @@ def reminder_for(user, pk: int) -> EarlyReminder:
     return row
 
 
-# --- figures -----------------------------------------------------------------------------------------------------------
+# --- figures
+# -----------------------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -98,11 +126,19 @@ class Overdue:
 def overdue(today: datetime.date | None = None) -> list[Overdue]:
     today = today or clock.today()
     rows = []
-    for report in Report.objects.filter(accepted_on=None, status=Status.RECEIVED, accept_due__lt=today).select_related("unit"):
+    for report in Report.objects.filter(
+        accepted_on=None, status=Status.RECEIVED, accept_due__lt=today
+    ).select_related("unit"):
         rows.append(Overdue(report, "accept", report.accept_due))
-    for report in Report.objects.filter(priority=True, status__in=OPEN_STATUSES, verify_due__lt=today).select_related("unit"):
+    for report in Report.objects.filter(
+        priority=True, status__in=OPEN_STATUSES, verify_due__lt=today
+    ).select_related("unit"):
         rows.append(Overdue(report, "verify", report.verify_due))
-    for report in Report.objects.filter(result_sent_on=None, result_due__lt=today).exclude(status=Status.DECLINED).select_related("unit"):
+    for report in (
+        Report.objects.filter(result_sent_on=None, result_due__lt=today)
+        .exclude(status=Status.DECLINED)
+        .select_related("unit")
+    ):
         rows.append(Overdue(report, "result", report.result_due))
     return sorted(rows, key=lambda row: (row.due, row.report.pk))
 
@@ -117,10 +153,22 @@ def reminders_due(today: datetime.date | None = None):
 
 
 def figures(today: datetime.date | None = None) -> dict:
-    """Counts by channel, category, unit, month, form; the verification rate of priority reports (article 17: 100%)."""
+    """Counts by channel, category, unit, month, form; the verification rate of priority reports (article 17: 100%)."""  # noqa: E501
     today = today or clock.today()
-    reports = list(Report.objects.select_related("unit").only("channel", "category", "unit__name", "received_on", "priority", "status",
-                                                               "verify_due", "real_name", "accepted_on", "accept_due"))
+    reports = list(
+        Report.objects.select_related("unit").only(
+            "channel",
+            "category",
+            "unit__name",
+            "received_on",
+            "priority",
+            "status",
+            "verify_due",
+            "real_name",
+            "accepted_on",
+            "accept_due",
+        )
+    )
     priority = [r for r in reports if r.priority]
     verified = [r for r in priority if r.status in VERIFIED_STATUSES]
     accepted_on_time = [r for r in reports if r.accepted_on and r.accepted_on <= r.accept_due]
@@ -133,7 +181,9 @@ def figures(today: datetime.date | None = None) -> dict:
         "priority_total": len(priority),
         "priority_verified": len(verified),
         "verification_rate": (len(verified) / len(priority)) if priority else None,
-        "priority_overdue": [r for r in priority if r.status in OPEN_STATUSES and r.verify_due and r.verify_due < today],
+        "priority_overdue": [
+            r for r in priority if r.status in OPEN_STATUSES and r.verify_due and r.verify_due < today
+        ],
         "acceptance_on_time": (len(accepted_on_time) / len(answered)) if answered else None,
         "by_channel": Counter(r.channel for r in reports),
         "by_category": Counter(r.category for r in reports),
@@ -151,13 +201,29 @@ def export_rows():
     for report_id, form in Outcome.objects.values_list("report_id", "form"):
         forms.setdefault(report_id, set()).add(form)
     for r in Report.objects.select_related("unit").order_by("received_on", "pk"):
-        yield [r.number, r.get_channel_display(), r.get_category_display(), "是" if r.real_name else "否", "是" if r.priority else "否",
-               r.unit.name if r.unit_id else "", r.get_status_display(), r.get_disposal_display() if r.disposal else "",
-               r.received_on, r.accept_due, r.accepted_on, r.verify_due, r.concluded_on, r.get_finding_display() if r.finding else "",
-               r.result_due, r.result_sent_on, "、".join(sorted(forms.get(r.pk, set())))]
+        yield [
+            r.number,
+            r.get_channel_display(),
+            r.get_category_display(),
+            "是" if r.real_name else "否",
+            "是" if r.priority else "否",
+            r.unit.name if r.unit_id else "",
+            r.get_status_display(),
+            r.get_disposal_display() if r.disposal else "",
+            r.received_on,
+            r.accept_due,
+            r.accepted_on,
+            r.verify_due,
+            r.concluded_on,
+            r.get_finding_display() if r.finding else "",
+            r.result_due,
+            r.result_sent_on,
+            "、".join(sorted(forms.get(r.pk, set()))),
+        ]
 
 
-# --- inspections and exposure (article 18.5) ---------------------------------------------------------------------------
+# --- inspections and exposure (article 18.5)
+# ---------------------------------------------------------------------------
 
 
 @dataclass
@@ -195,9 +261,17 @@ def unit_signals(today: datetime.date | None = None, limit: int = 20) -> list[Un
         from qinqing.appeals.models import OPEN_STATUSES as APPEAL_OPEN
         from qinqing.appeals.models import Appeal, Rating
 
-        for row in Appeal.objects.filter(status__in=APPEAL_OPEN, due_at__lt=today).values("handling_unit").annotate(n=Count("pk")):
+        for row in (
+            Appeal.objects.filter(status__in=APPEAL_OPEN, due_at__lt=today)
+            .values("handling_unit")
+            .annotate(n=Count("pk"))
+        ):
             add(row["handling_unit"], "overdue_appeals", row["n"])
-        for row in Rating.objects.filter(satisfaction="unsatisfied").values("appeal__handling_unit").annotate(n=Count("pk")):
+        for row in (
+            Rating.objects.filter(satisfaction="unsatisfied")
+            .values("appeal__handling_unit")
+            .annotate(n=Count("pk"))
+        ):
             add(row["appeal__handling_unit"], "unsatisfied", row["n"])
     for row in Report.objects.values("unit").annotate(n=Count("pk")):
         add(row["unit"], "reports", row["n"])
@@ -245,4 +319,6 @@ def case_for(user, pk: int):
 def published_cases():
     from .models import CaseStatus, TypicalCase
 
-    return TypicalCase.objects.filter(status=CaseStatus.PUBLISHED).only("title", "body", "behaviours", "published_on")
+    return TypicalCase.objects.filter(status=CaseStatus.PUBLISHED).only(
+        "title", "body", "behaviours", "published_on"
+    )

@@ -70,7 +70,8 @@ class RateLimited(ServiceError):
         super().__init__(message, **kwargs)
 
 
-# --- rate limits (shared cache) --------------------------------------------------------------------------------------
+# --- rate limits (shared cache)
+# --------------------------------------------------------------------------------------
 
 
 def _limits() -> dict:
@@ -80,7 +81,12 @@ def _limits() -> dict:
 
 def _bucket(kind: str, value: str) -> str:
     # keyed digest: the cache never holds a client address
-    return "supervision:rate:" + kind + ":" + hmac_sm3_hex(f"{kind}|{value}".encode(), purpose="supervision-rate")[:32]
+    return (
+        "supervision:rate:"
+        + kind
+        + ":"
+        + hmac_sm3_hex(f"{kind}|{value}".encode(), purpose="supervision-rate")[:32]
+    )
 
 
 def _count(kind: str, value: str, limit: int) -> bool:
@@ -103,14 +109,23 @@ def _rate_check(client: str, *, lookup: bool = False) -> None:
             raise RateLimited(_("Too many look-ups from your connection. Please wait an hour and try again."))
         return
     if _count("client", client, limits["per_client"]):
-        raise RateLimited(_("You have sent several reports within the hour. Please wait an hour before sending another; "
-                            "what you sent has been received."))
+        raise RateLimited(
+            _(
+                "You have sent several reports within the hour. Please wait an hour before sending another; "
+                "what you sent has been received."
+            )
+        )
     if _count("overall", "all", limits["overall"]):
-        raise RateLimited(_("The report page is receiving very many reports just now. Please try again in an hour, "
-                            "or write or telephone the discipline office (article 17)."))
+        raise RateLimited(
+            _(
+                "The report page is receiving very many reports just now. Please try again in an hour, "
+                "or write or telephone the discipline office (article 17)."
+            )
+        )
 
 
-# --- receipt codes ---------------------------------------------------------------------------------------------------
+# --- receipt codes
+# ---------------------------------------------------------------------------------------------------
 
 
 def _normalise_code(code: str) -> str:
@@ -131,7 +146,9 @@ def report_by_code(code: str, *, client: str) -> Report:
     _rate_check(client, lookup=True)
     normalised = _normalise_code(code)
     if len(normalised) != 20:
-        raise NotFound(_("No report matches this receipt code. A lost code cannot be recovered."), field="code")
+        raise NotFound(
+            _("No report matches this receipt code. A lost code cannot be recovered."), field="code"
+        )
     for report in Report.objects.filter(receipt_index=_code_index(normalised)).only("pk", "receipt_hash"):
         try:
             if _HASHER.verify(report.receipt_hash, normalised):
@@ -141,7 +158,8 @@ def report_by_code(code: str, *, client: str) -> Report:
     raise NotFound(_("No report matches this receipt code. A lost code cannot be recovered."), field="code")
 
 
-# --- deadlines ---------------------------------------------------------------------------------------------------------
+# --- deadlines
+# ---------------------------------------------------------------------------------------------------------
 
 
 def deadlines() -> Deadlines:
@@ -150,28 +168,50 @@ def deadlines() -> Deadlines:
 
 
 def deadlines_update(*, accept_days: int, result_days: int, verify_days: int, actor) -> Deadlines:
-    for name, value in (("accept_days", accept_days), ("result_days", result_days), ("verify_days", verify_days)):
+    for name, value in (
+        ("accept_days", accept_days),
+        ("result_days", result_days),
+        ("verify_days", verify_days),
+    ):
         if not isinstance(value, int) or not 1 <= value <= 365:
-            raise ServiceError(_("Enter a number of working days between 1 and 365."), code="invalid_days", field=name)
+            raise ServiceError(
+                _("Enter a number of working days between 1 and 365."), code="invalid_days", field=name
+            )
     with transaction.atomic():
         row = Deadlines.objects.select_for_update().order_by("pk").first()
         before = audit.snapshot(row) if row else None
         row = row or Deadlines()
         row.accept_days, row.result_days, row.verify_days = accept_days, result_days, verify_days
         row.save()
-        audit.record_events([{"actor": actor, "action": "supervision.deadlines.update", "instance": row, "before": before,
-                              "details": {"article": "17"}}])
+        audit.record_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "supervision.deadlines.update",
+                    "instance": row,
+                    "before": before,
+                    "details": {"article": "17"},
+                }
+            ]
+        )
     return row
 
 
-# --- attachments -------------------------------------------------------------------------------------------------------
+# --- attachments
+# -------------------------------------------------------------------------------------------------------
 
 
 def _clean_attachment(name: str, content_type: str, data: bytes) -> tuple[str, bytes]:
     if content_type not in ALLOWED_TYPES:
-        raise ServiceError(_("Attachments may be JPEG or PNG pictures, PDF or plain text files."), code="attachment_type", field="attachments")
+        raise ServiceError(
+            _("Attachments may be JPEG or PNG pictures, PDF or plain text files."),
+            code="attachment_type",
+            field="attachments",
+        )
     if len(data) > MAX_ATTACHMENT_BYTES:
-        raise ServiceError(_("An attachment may be at most 5 MB."), code="attachment_size", field="attachments")
+        raise ServiceError(
+            _("An attachment may be at most 5 MB."), code="attachment_size", field="attachments"
+        )
     image_format = ALLOWED_TYPES[content_type]
     if image_format:
         # Re-encode the picture's pixels only: EXIF (place, device, time) and other metadata are dropped.
@@ -180,7 +220,11 @@ def _clean_attachment(name: str, content_type: str, data: bytes) -> tuple[str, b
         try:
             with Image.open(io.BytesIO(data)) as image:
                 if image.format != image_format:
-                    raise ServiceError(_("The file is not the picture type it claims to be."), code="attachment_type", field="attachments")
+                    raise ServiceError(
+                        _("The file is not the picture type it claims to be."),
+                        code="attachment_type",
+                        field="attachments",
+                    )
                 clean = Image.frombytes(image.mode, image.size, image.tobytes())  # pixels only, no info/EXIF
                 if image.mode == "P" and image.getpalette():
                     clean.putpalette(image.getpalette())
@@ -188,14 +232,18 @@ def _clean_attachment(name: str, content_type: str, data: bytes) -> tuple[str, b
                 clean.save(out, format=image_format)
                 data = out.getvalue()
         except (UnidentifiedImageError, OSError) as error:
-            raise ServiceError(_("The picture could not be read."), code="attachment_type", field="attachments") from error
+            raise ServiceError(
+                _("The picture could not be read."), code="attachment_type", field="attachments"
+            ) from error
     elif content_type == "application/pdf" and not data.startswith(b"%PDF-"):
         raise ServiceError(_("The file is not a PDF."), code="attachment_type", field="attachments")
     elif content_type == "text/plain":
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise ServiceError(_("A text attachment must be UTF-8."), code="attachment_type", field="attachments") from error
+            raise ServiceError(
+                _("A text attachment must be UTF-8."), code="attachment_type", field="attachments"
+            ) from error
     safe_name = (name or "attachment").replace("/", "_").replace("\\", "_")[:120]
     return safe_name, data
 
@@ -207,8 +255,16 @@ def _attachments(report: Report, message: Message | None, files) -> list[Attachm
     rows = []
     for name, content_type, data in files:
         safe_name, data = _clean_attachment(name, content_type, data)
-        rows.append(Attachment.objects.create(report=report, message=message, name=safe_name, content_type=content_type, size=len(data),
-                                              content=base64.b64encode(data).decode()))
+        rows.append(
+            Attachment.objects.create(
+                report=report,
+                message=message,
+                name=safe_name,
+                content_type=content_type,
+                size=len(data),
+                content=base64.b64encode(data).decode(),
+            )
+        )
     return rows
 
 
@@ -216,33 +272,60 @@ def attachment_bytes(attachment: Attachment) -> bytes:
     return base64.b64decode(attachment.content)
 
 
-# --- the public side ---------------------------------------------------------------------------------------------------
+# --- the public side
+# ---------------------------------------------------------------------------------------------------
 
 
 def _priority(real_name: bool, category: str) -> bool:
     return real_name and category in PRIORITY_CATEGORIES
 
 
-def report_submit(*, text: str, category: str, real_name: bool, reporter_name: str = "", reporter_contact: str = "",
-                  subject_text: str = "", unit=None, channel: str = Channel.WEB, client: str = "", attachments=None,
-                  subject_official=None, subject_enterprise=None, lead=None, actor=PUBLIC, rate_limited: bool = True) -> tuple[Report, str]:
+def report_submit(
+    *,
+    text: str,
+    category: str,
+    real_name: bool,
+    reporter_name: str = "",
+    reporter_contact: str = "",
+    subject_text: str = "",
+    unit=None,
+    channel: str = Channel.WEB,
+    client: str = "",
+    attachments=None,
+    subject_official=None,
+    subject_enterprise=None,
+    lead=None,
+    actor=PUBLIC,
+    rate_limited: bool = True,
+) -> tuple[Report, str]:
     """File a report; returns (report, receipt code). The code is shown once and only its hashes are kept."""
     text = (text or "").strip()
     reporter_name, reporter_contact = (reporter_name or "").strip(), (reporter_contact or "").strip()
     if not text:
         raise ServiceError(_("Please describe what you are reporting."), code="required", field="text")
     if len(text) > MAX_TEXT:
-        raise ServiceError(_("A report may be at most 20,000 characters; add more afterwards with your receipt code."),
-                           code="too_long", field="text")
+        raise ServiceError(
+            _("A report may be at most 20,000 characters; add more afterwards with your receipt code."),
+            code="too_long",
+            field="text",
+        )
     if category not in Category.values:
         raise ServiceError(_("Choose what the report is about."), code="invalid_category", field="category")
     if channel not in Channel.values:
         raise ServiceError(_("Unknown channel."), code="invalid_channel", field="channel")
     if real_name and not reporter_name:
-        raise ServiceError(_("A real-name report needs your name (article 17)."), code="required", field="reporter_name")
+        raise ServiceError(
+            _("A real-name report needs your name (article 17)."), code="required", field="reporter_name"
+        )
     if real_name and not reporter_contact:
-        raise ServiceError(_("A real-name report needs a way to reach you, so that the result can be fed back (article 17)."),
-                           code="required", field="reporter_contact")
+        raise ServiceError(
+            _(
+                "A real-name report needs a way to reach you, so that the result can be fed back "
+                "(article 17)."
+            ),
+            code="required",
+            field="reporter_contact",
+        )
     if not real_name:
         reporter_name = ""
     if rate_limited:
@@ -255,15 +338,46 @@ def report_submit(*, text: str, category: str, real_name: bool, reporter_name: s
     number = numbering.take(NUMBER, today)
     with transaction.atomic():
         report = Report.objects.create(
-            number=number.text, channel=channel, category=category, real_name=real_name, reporter_name=reporter_name,
-            reporter_contact=reporter_contact, subject_text=(subject_text or "").strip(), text=text, unit=unit,
-            subject_official=subject_official, subject_enterprise=subject_enterprise, priority=_priority(real_name, category),
-            received_on=today, accept_due=accept.due, accept_provisional=accept.provisional, receipt_index=_code_index(normalised),
-            receipt_hash=_HASHER.hash(normalised), lead=lead)
+            number=number.text,
+            channel=channel,
+            category=category,
+            real_name=real_name,
+            reporter_name=reporter_name,
+            reporter_contact=reporter_contact,
+            subject_text=(subject_text or "").strip(),
+            text=text,
+            unit=unit,
+            subject_official=subject_official,
+            subject_enterprise=subject_enterprise,
+            priority=_priority(real_name, category),
+            received_on=today,
+            accept_due=accept.due,
+            accept_provisional=accept.provisional,
+            receipt_index=_code_index(normalised),
+            receipt_hash=_HASHER.hash(normalised),
+            lead=lead,
+        )
         files = _attachments(report, None, attachments)
-        audit.record_events([*({"actor": actor, "action": "supervision.attachment.create", "instance": row, "before": None} for row in files),
-                             {"actor": actor, "action": "supervision.report.submit", "instance": report, "before": None,
-                              "details": {"article": "17", "channel": channel}}])
+        audit.record_events(
+            [
+                *(
+                    {
+                        "actor": actor,
+                        "action": "supervision.attachment.create",
+                        "instance": row,
+                        "before": None,
+                    }
+                    for row in files
+                ),
+                {
+                    "actor": actor,
+                    "action": "supervision.report.submit",
+                    "instance": report,
+                    "before": None,
+                    "details": {"article": "17", "channel": channel},
+                },
+            ]
+        )
     log.info("supervision report %s received (channel %s)", report.number, channel)
     return report, code
 
@@ -277,11 +391,30 @@ def reporter_add(*, code: str, body: str, client: str, answer: bool = False, att
     if len(body) > MAX_TEXT:
         raise ServiceError(_("A message may be at most 20,000 characters."), code="too_long", field="body")
     with transaction.atomic():
-        message = Message.objects.create(report=report, kind=MessageKind.ANSWER if answer else MessageKind.INFORMATION, body=body)
+        message = Message.objects.create(
+            report=report, kind=MessageKind.ANSWER if answer else MessageKind.INFORMATION, body=body
+        )
         files = _attachments(report, message, attachments)
-        audit.record_events([{"actor": PUBLIC, "action": "supervision.message.from_reporter", "instance": message, "before": None,
-                              "details": {"article": "17", "report": report.number}},
-                             *({"actor": PUBLIC, "action": "supervision.attachment.create", "instance": row, "before": None} for row in files)])
+        audit.record_events(
+            [
+                {
+                    "actor": PUBLIC,
+                    "action": "supervision.message.from_reporter",
+                    "instance": message,
+                    "before": None,
+                    "details": {"article": "17", "report": report.number},
+                },
+                *(
+                    {
+                        "actor": PUBLIC,
+                        "action": "supervision.attachment.create",
+                        "instance": row,
+                        "before": None,
+                    }
+                    for row in files
+                ),
+            ]
+        )
     return message
 
 
@@ -289,7 +422,8 @@ def reporter_messages(report: Report) -> list[Message]:
     return list(report.messages.all())
 
 
-# --- who may act on a report -------------------------------------------------------------------------------------------
+# --- who may act on a report
+# -------------------------------------------------------------------------------------------
 
 
 def is_assigned(actor, report: Report) -> bool:
@@ -315,39 +449,87 @@ ASSIGNED = "assigned_inspector"
 
 def _told(locked: Report, fields: list[str], text, actor, **extra) -> Change:
     """A Change that also leaves a notice for the reporter (read back with the receipt code), audited."""
-    message = Message.objects.create(report=locked, kind=MessageKind.NOTICE, body=str(text), author=actor if getattr(actor, "pk", None) else None)
-    event = {"actor": actor, "action": "supervision.message.to_reporter", "instance": message, "before": None, "fresh": True,
-             "details": {"article": "17", "report": locked.number}}
+    message = Message.objects.create(
+        report=locked,
+        kind=MessageKind.NOTICE,
+        body=str(text),
+        author=actor if getattr(actor, "pk", None) else None,
+    )
+    event = {
+        "actor": actor,
+        "action": "supervision.message.to_reporter",
+        "instance": message,
+        "before": None,
+        "fresh": True,
+        "details": {"article": "17", "report": locked.number},
+    }
     return Change(fields, events=[event], **extra)
 
 
 REPORT_WORKFLOW = Workflow(
     name="supervision.report",
     model=Report,
-    actors={ASSIGNED: ActorRule(is_assigned, roles=(Role.DISCIPLINE_INSPECTOR,), label=_("An inspector assigned to the report"))},
+    actors={
+        ASSIGNED: ActorRule(
+            is_assigned, roles=(Role.DISCIPLINE_INSPECTOR,), label=_("An inspector assigned to the report")
+        )
+    },
     transitions={
         "accept": Transition((Status.RECEIVED,), Status.ACCEPTED, (ASSIGNED,), "17"),
-        "decline": Transition((Status.RECEIVED,), Status.DECLINED, (ASSIGNED,), "17", requires={"reason": _("The reason")}),
-        "dispose": Transition((Status.ACCEPTED,), Status.VERIFYING, (ASSIGNED,), "17", requires={"disposal": _("The disposal")}),
-        "set_aside": Transition((Status.ACCEPTED, Status.VERIFYING), Status.PENDING, (ASSIGNED,), "17",
-                                requires={"reason": _("The reason")}),
+        "decline": Transition(
+            (Status.RECEIVED,), Status.DECLINED, (ASSIGNED,), "17", requires={"reason": _("The reason")}
+        ),
+        "dispose": Transition(
+            (Status.ACCEPTED,), Status.VERIFYING, (ASSIGNED,), "17", requires={"disposal": _("The disposal")}
+        ),
+        "set_aside": Transition(
+            (Status.ACCEPTED, Status.VERIFYING),
+            Status.PENDING,
+            (ASSIGNED,),
+            "17",
+            requires={"reason": _("The reason")},
+        ),
         "resume": Transition((Status.PENDING,), Status.VERIFYING, (ASSIGNED,), "17"),
-        "conclude": Transition((Status.VERIFYING,), Status.CONCLUDED, (ASSIGNED,), "17",
-                               requires={"finding": _("The finding"), "conclusion": _("The verification conclusion")}),
-        "close": Transition((Status.ACCEPTED, Status.VERIFYING, Status.PENDING), Status.CONCLUDED, (ASSIGNED,), "17",
-                            requires={"conclusion": _("The verification conclusion")}),
+        "conclude": Transition(
+            (Status.VERIFYING,),
+            Status.CONCLUDED,
+            (ASSIGNED,),
+            "17",
+            requires={"finding": _("The finding"), "conclusion": _("The verification conclusion")},
+        ),
+        "close": Transition(
+            (Status.ACCEPTED, Status.VERIFYING, Status.PENDING),
+            Status.CONCLUDED,
+            (ASSIGNED,),
+            "17",
+            requires={"conclusion": _("The verification conclusion")},
+        ),
         "open_case": Transition((Status.CONCLUDED,), Status.CASE, (ASSIGNED,), "18"),
         "close_case": Transition((Status.CASE,), Status.CLOSED, (ASSIGNED,), "18"),
-        "send_result": Transition((Status.CONCLUDED, Status.CLOSED, Status.DECLINED), None, (ASSIGNED,), "17",
-                                  requires={"text": _("The result told to the reporter")}),
+        "send_result": Transition(
+            (Status.CONCLUDED, Status.CLOSED, Status.DECLINED),
+            None,
+            (ASSIGNED,),
+            "17",
+            requires={"text": _("The result told to the reporter")},
+        ),
     },
 )
 
 
 def _audit_read(report: Report, actor, what: str) -> None:
     with transaction.atomic():
-        audit.record_events([{"actor": actor, "action": "supervision.report.read", "instance": report, "before": audit.snapshot(report),
-                              "details": {"article": "17", "read": what}}])
+        audit.record_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "supervision.report.read",
+                    "instance": report,
+                    "before": audit.snapshot(report),
+                    "details": {"article": "17", "read": what},
+                }
+            ]
+        )
 
 
 def report_read(*, report: Report, actor, what: str = "report") -> Report:
@@ -373,26 +555,47 @@ def report_accept(*, report, actor):
 def report_decline(*, report, reason: str, actor):
     report = _fresh(report)
     if report.priority:
-        raise ServiceError(_("A real-name report of collusion or inaction must be verified, not declined (article 17: 100% verified)."),
-                           code="priority_must_verify", field="status")
+        raise ServiceError(
+            _(
+                "A real-name report of collusion or inaction must be verified, not declined "
+                "(article 17: 100% verified)."
+            ),
+            code="priority_must_verify",
+            field="status",
+        )
 
     def apply(locked):
         locked.decline_reason = reason.strip()
-        return _told(locked, ["decline_reason"], _("Your report was not accepted: %(reason)s") % {"reason": reason.strip()}, actor)
+        return _told(
+            locked,
+            ["decline_reason"],
+            _("Your report was not accepted: %(reason)s") % {"reason": reason.strip()},
+            actor,
+        )
 
-    return workflow.transition(REPORT_WORKFLOW, report, "decline", actor=actor, apply=apply, data={"reason": (reason or "").strip()})
+    return workflow.transition(
+        REPORT_WORKFLOW, report, "decline", actor=actor, apply=apply, data={"reason": (reason or "").strip()}
+    )
 
 
 def report_dispose(*, report, disposal: str, actor):
     if disposal and disposal not in (Disposal.TALK_INQUIRY, Disposal.PRELIMINARY):
-        raise ServiceError(_("Choose talk or letter inquiry or preliminary verification; set aside and close have their own buttons."),
-                           code="invalid_disposal", field="disposal")
+        raise ServiceError(
+            _(
+                "Choose talk or letter inquiry or preliminary verification; set aside and close "
+                "have their own buttons."
+            ),
+            code="invalid_disposal",
+            field="disposal",
+        )
 
     def apply(locked):
         locked.disposal = disposal
         return Change(["disposal"])
 
-    return workflow.transition(REPORT_WORKFLOW, report, "dispose", actor=actor, apply=apply, data={"disposal": disposal})
+    return workflow.transition(
+        REPORT_WORKFLOW, report, "dispose", actor=actor, apply=apply, data={"disposal": disposal}
+    )
 
 
 def report_set_aside(*, report, reason: str, actor):
@@ -400,12 +603,23 @@ def report_set_aside(*, report, reason: str, actor):
         locked.disposal = Disposal.SET_ASIDE
         return Change(["disposal"], details={"reason_given": True})
 
-    return workflow.transition(REPORT_WORKFLOW, report, "set_aside", actor=actor, apply=apply, data={"reason": (reason or "").strip()})
+    return workflow.transition(
+        REPORT_WORKFLOW,
+        report,
+        "set_aside",
+        actor=actor,
+        apply=apply,
+        data={"reason": (reason or "").strip()},
+    )
 
 
 def report_resume(*, report, disposal: str, actor):
     if disposal not in (Disposal.TALK_INQUIRY, Disposal.PRELIMINARY):
-        raise ServiceError(_("Choose talk or letter inquiry or preliminary verification."), code="invalid_disposal", field="disposal")
+        raise ServiceError(
+            _("Choose talk or letter inquiry or preliminary verification."),
+            code="invalid_disposal",
+            field="disposal",
+        )
 
     def apply(locked):
         locked.disposal = disposal
@@ -441,20 +655,29 @@ def report_close(*, report, conclusion: str, actor):
         locked.disposal = Disposal.CLOSED
         return Change(["disposal", *_conclude(locked, Finding.UNSUBSTANTIATED, conclusion)])
 
-    return workflow.transition(REPORT_WORKFLOW, report, "close", actor=actor, apply=apply, data={"conclusion": conclusion})
+    return workflow.transition(
+        REPORT_WORKFLOW, report, "close", actor=actor, apply=apply, data={"conclusion": conclusion}
+    )
 
 
 def report_open_case(*, report, actor):
     report = _fresh(report)
     if report.finding == Finding.UNSUBSTANTIATED:
-        raise ServiceError(_("A case is opened only on a substantiated finding (article 18)."), code="not_substantiated", field="finding")
+        raise ServiceError(
+            _("A case is opened only on a substantiated finding (article 18)."),
+            code="not_substantiated",
+            field="finding",
+        )
     return workflow.transition(REPORT_WORKFLOW, report, "open_case", actor=actor)
 
 
 def report_close_case(*, report, actor):
     if not report.outcomes.exists():
-        raise ServiceError(_("Record at least one outcome in the four forms before closing the case (article 18)."),
-                           code="outcome_required", field="form")
+        raise ServiceError(
+            _("Record at least one outcome in the four forms before closing the case (article 18)."),
+            code="outcome_required",
+            field="form",
+        )
     return workflow.transition(REPORT_WORKFLOW, report, "close_case", actor=actor)
 
 
@@ -465,7 +688,9 @@ def report_send_result(*, report, text: str, actor):
         locked.result_sent_on = clock.today()
         return _told(locked, ["result_sent_on"], text, actor)
 
-    return workflow.transition(REPORT_WORKFLOW, report, "send_result", actor=actor, apply=apply, data={"text": text})
+    return workflow.transition(
+        REPORT_WORKFLOW, report, "send_result", actor=actor, apply=apply, data={"text": text}
+    )
 
 
 def message_send(*, report, kind: str, body: str, actor) -> Message:
@@ -479,12 +704,22 @@ def message_send(*, report, kind: str, body: str, actor) -> Message:
         raise NotFound()
     with transaction.atomic():
         message = Message.objects.create(report=report, kind=kind, body=body, author=actor)
-        audit.record_events([{"actor": actor, "action": "supervision.message.to_reporter", "instance": message, "before": None,
-                              "details": {"article": "17", "report": report.number}}])
+        audit.record_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "supervision.message.to_reporter",
+                    "instance": message,
+                    "before": None,
+                    "details": {"article": "17", "report": report.number},
+                }
+            ]
+        )
     return message
 
 
-# --- assignment, subject, handover ---------------------------------------------------------------------------------------
+# --- assignment, subject, handover
+# ---------------------------------------------------------------------------------------
 
 
 def _fresh(report: Report) -> Report:
@@ -499,44 +734,78 @@ def _inspector_official(inspector):
 
 
 def _gate(report: Report, inspector, actor) -> None:
-    """The conflict gate (article 15.7 via conduct.services.check_assignment) for putting ``inspector`` on ``report``."""
+    """The conflict gate (article 15.7 via conduct.services.check_assignment) for putting ``inspector`` on ``report``."""  # noqa: E501
     from qinqing.conduct.services import check_assignment
 
     if not has_role(inspector, Role.DISCIPLINE_INSPECTOR):
-        raise ServiceError(_("Only a discipline inspector can be assigned a report."), code="not_inspector", field="inspector")
+        raise ServiceError(
+            _("Only a discipline inspector can be assigned a report."),
+            code="not_inspector",
+            field="inspector",
+        )
     if is_reported(inspector, report):
-        raise ServiceError(_("This inspector is the official the report is about and cannot handle it (article 15)."),
-                           code="conflict_of_interest", field="inspector")
+        raise ServiceError(
+            _("This inspector is the official the report is about and cannot handle it (article 15)."),
+            code="conflict_of_interest",
+            field="inspector",
+        )
     official = _inspector_official(inspector)
     if (report.subject_official_id or report.subject_enterprise_id) and official is None:
-            raise ServiceError(_("The inspector has no record in the directory, so the conflict check cannot be made; "
-                                 "they cannot be assigned a report about a named official or enterprise."),
-                               code="conflict_check_impossible", field="inspector")
+            raise ServiceError(
+                _(
+                    "The inspector has no record in the directory, so the conflict check cannot be made; "
+                    "they cannot be assigned a report about a named official or enterprise."
+                ),
+                code="conflict_check_impossible",
+                field="inspector",
+            )
     if report.subject_official_id and official is not None:
         subject = report.subject_official
         if official.pk in (subject.supervising_leader_id,) or subject.pk == official.supervising_leader_id:
-            raise ServiceError(_("This inspector is the reported official's supervising leader or supervised by them (article 15)."),
-                               code="conflict_of_interest", field="inspector")
+            raise ServiceError(
+                _(
+                    "This inspector is the reported official's supervising leader or supervised "
+                    "by them (article 15)."
+                ),
+                code="conflict_of_interest",
+                field="inspector",
+            )
         if subject.person_id in set(official.related_persons.values_list("person_id", flat=True)):
             raise ServiceError(_("The reported official is a related person of this inspector (article 15)."),
                                code="conflict_of_interest", field="inspector")
     if report.subject_enterprise_id and official is not None:
-        check_assignment(official=official, enterprise=report.subject_enterprise, matter_type="supervision.report",
-                         matter_id=str(report.pk), actor=actor)
+        check_assignment(
+            official=official,
+            enterprise=report.subject_enterprise,
+            matter_type="supervision.report",
+            matter_id=str(report.pk),
+            actor=actor,
+        )
 
 
 def assign(*, report: Report, inspector, actor) -> Assignment:
-    """The supervision office puts an inspector on a report, through the conflict gate (before the transaction)."""
+    """The supervision office puts an inspector on a report, through the conflict gate (before the transaction)."""  # noqa: E501
     report = _fresh(report)
     if is_reported(actor, report):
         raise NotFound()
     _gate(report, inspector, actor)
     with transaction.atomic():
         if Assignment.objects.filter(report=report, inspector=inspector, active=True).exists():
-            raise ServiceError(_("This inspector is already assigned."), code="already_assigned", field="inspector")
+            raise ServiceError(
+                _("This inspector is already assigned."), code="already_assigned", field="inspector"
+            )
         row = Assignment.objects.create(report=report, inspector=inspector)
-        audit.record_events([{"actor": actor, "action": "supervision.assignment.create", "instance": row, "before": None,
-                              "details": {"article": "17", "report": report.number}}])
+        audit.record_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "supervision.assignment.create",
+                    "instance": row,
+                    "before": None,
+                    "details": {"article": "17", "report": report.number},
+                }
+            ]
+        )
     return row
 
 
@@ -545,26 +814,44 @@ def handover(*, report: Report, from_inspector, to_inspector, actor) -> Assignme
     report = _fresh(report)
     current = Assignment.objects.filter(report=report, inspector=from_inspector, active=True).first()
     if current is None:
-        raise ServiceError(_("That inspector is not assigned to this report."), code="not_assigned", field="from_inspector")
+        raise ServiceError(
+            _("That inspector is not assigned to this report."), code="not_assigned", field="from_inspector"
+        )
     _gate(report, to_inspector, actor)
     with transaction.atomic():
         before = audit.snapshot(current)
         current.active, current.ended_at = False, clock.now()
         current.save(update_fields=["active", "ended_at"])
         new = Assignment.objects.filter(report=report, inspector=to_inspector, active=True).first()
-        events = [{"actor": actor, "action": "supervision.assignment.handover", "instance": current, "before": before,
-                   "details": {"article": "17", "report": report.number}}]
+        events = [
+            {
+                "actor": actor,
+                "action": "supervision.assignment.handover",
+                "instance": current,
+                "before": before,
+                "details": {"article": "17", "report": report.number},
+            }
+        ]
         if new is None:
             new = Assignment.objects.create(report=report, inspector=to_inspector)
-            events.append({"actor": actor, "action": "supervision.assignment.create", "instance": new, "before": None,
-                           "details": {"article": "17", "report": report.number, "handover": True}})
+            events.append(
+                {
+                    "actor": actor,
+                    "action": "supervision.assignment.create",
+                    "instance": new,
+                    "before": None,
+                    "details": {"article": "17", "report": report.number, "handover": True},
+                }
+            )
         audit.record_events(events)
     return new
 
 
 def handover_all(*, from_inspector, to_inspector, actor) -> int:
     """Every open report of a rotating inspector to their successor; each one through the gate and audited."""
-    reports = Report.objects.filter(assignments__inspector=from_inspector, assignments__active=True).distinct()
+    reports = Report.objects.filter(
+        assignments__inspector=from_inspector, assignments__active=True
+    ).distinct()
     count = 0
     for report in reports:
         handover(report=report, from_inspector=from_inspector, to_inspector=to_inspector, actor=actor)
@@ -573,7 +860,7 @@ def handover_all(*, from_inspector, to_inspector, actor) -> int:
 
 
 def link_subject(*, report: Report, official=None, enterprise=None, unit=None, actor) -> Report:
-    """An assigned inspector names the reported official/enterprise; every assignee goes through the gate again."""
+    """An assigned inspector names the reported official/enterprise; every assignee goes through the gate again."""  # noqa: E501
     if not is_assigned(actor, report):
         raise NotFound()
     with transaction.atomic():
@@ -588,31 +875,64 @@ def link_subject(*, report: Report, official=None, enterprise=None, unit=None, a
             try:
                 _gate(locked, row.inspector, actor)
             except ServiceError as error:
-                raise ServiceError(_("An assigned inspector is linked to this official or enterprise; hand the report over first. "
-                                     "(%(reason)s)"), code="conflict_of_interest", field="official",
-                                   params={"reason": error.text()}) from error
+                raise ServiceError(
+                    _(
+                        "An assigned inspector is linked to this official or enterprise; hand "
+                        "the report over first. "
+                        "(%(reason)s)"
+                    ),
+                    code="conflict_of_interest",
+                    field="official",
+                    params={"reason": error.text()},
+                ) from error
         locked.save(update_fields=["subject_official", "subject_enterprise", "unit"])
-        audit.record_events([{"actor": actor, "action": "supervision.report.link_subject", "instance": locked, "before": before,
-                              "details": {"article": "17"}}])
+        audit.record_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "supervision.report.link_subject",
+                    "instance": locked,
+                    "before": before,
+                    "details": {"article": "17"},
+                }
+            ]
+        )
     return locked
 
 
-# --- outcomes, reminders ----------------------------------------------------------------------------------------------------
+# --- outcomes, reminders
+# ----------------------------------------------------------------------------------------------------
 
 
-def outcome_record(*, report: Report, form: str, measure: str, behaviours: list[str], official=None, unit=None, decided_on=None,
-                   actor) -> Outcome:
+def outcome_record(
+    *,
+    report: Report,
+    form: str,
+    measure: str,
+    behaviours: list[str],
+    official=None,
+    unit=None,
+    decided_on=None,
+    actor,
+) -> Outcome:
     report = _fresh(report)
     if not is_assigned(actor, report):
         raise NotFound()
     if report.status != Status.CASE:
-        raise ServiceError(_("Outcomes are recorded on an open case (article 18)."), code="invalid_transition", field="status")
+        raise ServiceError(
+            _("Outcomes are recorded on an open case (article 18)."),
+            code="invalid_transition",
+            field="status",
+        )
     if form not in Form.values:
         raise ServiceError(_("Choose one of the four forms (article 18)."), code="invalid_form", field="form")
     behaviours = sorted(set(behaviours or []))
     if not behaviours or any(b not in Behaviour.values for b in behaviours):
-        raise ServiceError(_("Tag the outcome with at least one of the five categories of article 18."), code="invalid_categories",
-                           field="behaviours")
+        raise ServiceError(
+            _("Tag the outcome with at least one of the five categories of article 18."),
+            code="invalid_categories",
+            field="behaviours",
+        )
     measure = (measure or "").strip()
     if not measure:
         raise ServiceError(_("Name the measure taken."), code="required", field="measure")
@@ -620,58 +940,115 @@ def outcome_record(*, report: Report, form: str, measure: str, behaviours: list[
         official = report.subject_official
         unit = report.unit if official is None else None
     with transaction.atomic():
-        row = Outcome.objects.create(report=report, form=form, measure=measure, behaviours=behaviours, official=official, unit=unit,
-                                     decided_on=decided_on or clock.today())
-        audit.record_events([{"actor": actor, "action": "supervision.outcome.create", "instance": row, "before": None,
-                              "details": {"article": "18"}}])
+        row = Outcome.objects.create(
+            report=report,
+            form=form,
+            measure=measure,
+            behaviours=behaviours,
+            official=official,
+            unit=unit,
+            decided_on=decided_on or clock.today(),
+        )
+        audit.record_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "supervision.outcome.create",
+                    "instance": row,
+                    "before": None,
+                    "details": {"article": "18"},
+                }
+            ]
+        )
     return row
 
 
-def reminder_create(*, official, concern: str, talk_on=None, follow_up_days: int = 20, report=None, actor) -> EarlyReminder:
+def reminder_create(
+    *, official, concern: str, talk_on=None, follow_up_days: int = 20, report=None, actor
+) -> EarlyReminder:
     concern = (concern or "").strip()
     if not concern:
-        raise ServiceError(_("Describe the early sign the talk was about (article 16)."), code="required", field="concern")
+        raise ServiceError(
+            _("Describe the early sign the talk was about (article 16)."), code="required", field="concern"
+        )
     if not has_role(actor, Role.DISCIPLINE_INSPECTOR):
         raise PermissionDeniedError()
     talk_on = talk_on or clock.today()
     with transaction.atomic():
-        row = EarlyReminder.objects.create(official=official, concern=concern, talk_on=talk_on,
-                                           follow_up_due=calendar.deadline(talk_on, follow_up_days), report=report, created_by=actor)
-        audit.record_events([{"actor": actor, "action": "supervision.reminder.create", "instance": row, "before": None,
-                              "details": {"article": "16"}}])
+        row = EarlyReminder.objects.create(
+            official=official,
+            concern=concern,
+            talk_on=talk_on,
+            follow_up_due=calendar.deadline(talk_on, follow_up_days),
+            report=report,
+            created_by=actor,
+        )
+        audit.record_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "supervision.reminder.create",
+                    "instance": row,
+                    "before": None,
+                    "details": {"article": "16"},
+                }
+            ]
+        )
     return row
 
 
 def reminder_follow_up(*, reminder: EarlyReminder, note: str, actor) -> EarlyReminder:
     note = (note or "").strip()
     if not note:
-        raise ServiceError(_("Write what the follow-up found (article 16)."), code="required", field="follow_up")
+        raise ServiceError(
+            _("Write what the follow-up found (article 16)."), code="required", field="follow_up"
+        )
     with transaction.atomic():
         locked = EarlyReminder.objects.select_for_update().get(pk=reminder.pk)
         if locked.status != ReminderStatus.OPEN:
-            raise ServiceError(_("This reminder was already followed up."), code="invalid_transition", field="status")
+            raise ServiceError(
+                _("This reminder was already followed up."), code="invalid_transition", field="status"
+            )
         before = audit.snapshot(locked)
         locked.follow_up, locked.status = note, ReminderStatus.FOLLOWED_UP
         locked.save(update_fields=["follow_up", "status"])
-        audit.record_events([{"actor": actor, "action": "supervision.reminder.follow_up", "instance": locked, "before": before,
-                              "details": {"article": "16"}}])
+        audit.record_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "supervision.reminder.follow_up",
+                    "instance": locked,
+                    "before": before,
+                    "details": {"article": "16"},
+                }
+            ]
+        )
     return locked
 
 
-# --- conduct's leads ---------------------------------------------------------------------------------------------------
+# --- conduct's leads
+# ---------------------------------------------------------------------------------------------------
 
 
 def leads_take_over() -> str:
-    """Conduct's leads (refused recusals, events that differed from their approval) become reports here, once each."""
+    """Conduct's leads (refused recusals, events that differed from their approval) become reports here, once each."""  # noqa: E501
     from qinqing.conduct.models import Lead
 
     taken = set(Report.objects.exclude(lead=None).values_list("lead_id", flat=True))
     count = 0
     for lead in Lead.objects.exclude(pk__in=taken).select_related("official").order_by("pk"):
         category = Category.COLLUSION if lead.source == "recusal_refused" else Category.OTHER
-        report_submit(text=f"{lead.get_source_display()}（第{lead.article}条）：{lead.summary}", category=category, real_name=False,
-                      channel=Channel.CONDUCT, subject_official=lead.official, unit=lead.official.unit, lead=lead, actor=SYSTEM,
-                      rate_limited=False)
+        report_submit(
+            text=f"{lead.get_source_display()}（第{lead.article}条）：{lead.summary}",
+            category=category,
+            real_name=False,
+            channel=Channel.CONDUCT,
+            subject_official=lead.official,
+            unit=lead.official.unit,
+            lead=lead,
+            actor=SYSTEM,
+            rate_limited=False,
+        )
         count += 1
     return f"{count} lead(s) taken over"
 
@@ -681,7 +1058,8 @@ def client_of(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-# --- retention -----------------------------------------------------------------------------------------------------------
+# --- retention
+# -----------------------------------------------------------------------------------------------------------
 
 # Days a report's sealed content is kept after it ended, per final status; then it is erased (the
 # numbered row with its dates, category and outcomes stays for the statistics). Reminders start
@@ -699,20 +1077,25 @@ def retention_due(today=None):
     import datetime
 
     today = today or clock.today()
-    return Report.objects.filter(retain_until__isnull=False, retain_until__lte=today + datetime.timedelta(days=RETENTION_WARNING_DAYS),
-                                 erased_on=None).order_by("retain_until", "pk")
+    return Report.objects.filter(
+        retain_until__isnull=False,
+        retain_until__lte=today + datetime.timedelta(days=RETENTION_WARNING_DAYS),
+        erased_on=None,
+    ).order_by("retain_until", "pk")
 
 
 def retention_sweep() -> str:
     """The daily job: set the retention date of reports that ended, and erase the sealed content of those past it.
 
-    A concluded report is kept until its result was sent (it still owes the reporter an answer)."""
+    A concluded report is kept until its result was sent (it still owes the reporter an answer)."""  # noqa: E501
     import datetime
 
     today = clock.today()
     days = _retention_days()
     dated = erased = 0
-    ended = Report.objects.filter(retain_until=None, status__in=list(days)).exclude(status=Status.CONCLUDED, result_sent_on=None)
+    ended = Report.objects.filter(retain_until=None, status__in=list(days)).exclude(
+        status=Status.CONCLUDED, result_sent_on=None
+    )
     for report in ended.only("pk", "status"):
         with transaction.atomic():
             locked = Report.objects.select_for_update().get(pk=report.pk)
@@ -721,44 +1104,87 @@ def retention_sweep() -> str:
             before = audit.snapshot(locked)
             locked.retain_until = today + datetime.timedelta(days=days[locked.status])
             locked.save(update_fields=["retain_until"])
-            audit.record_events([{"actor": SYSTEM, "action": "supervision.report.retention_set", "instance": locked, "before": before,
-                                  "details": {"article": "17", "days": days[locked.status]}}])
+            audit.record_events(
+                [
+                    {
+                        "actor": SYSTEM,
+                        "action": "supervision.report.retention_set",
+                        "instance": locked,
+                        "before": before,
+                        "details": {"article": "17", "days": days[locked.status]},
+                    }
+                ]
+            )
         dated += 1
     for report in Report.objects.filter(retain_until__lt=today, erased_on=None).only("pk"):
         report_erase(report=report, actor=SYSTEM)
         erased += 1
     warned = retention_due(today).count()
-    return f"{dated} retention date(s) set, {erased} report(s) erased, {warned} due within {RETENTION_WARNING_DAYS} days"
+    return (
+        f"{dated} retention date(s) set, {erased} report(s) erased, {warned} due within "
+        f"{RETENTION_WARNING_DAYS} days"
+    )
 
 
 def report_erase(*, report: Report, actor) -> Report:
-    """Erase a report's sealed content (identity, contact, text, conclusion, messages, attachments); audited."""
+    """Erase a report's sealed content (identity, contact, text, conclusion, messages, attachments); audited."""  # noqa: E501
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
         events = []
         for attachment in Attachment.objects.filter(report=locked):
-            events.append({"actor": actor, "action": "supervision.attachment.erase", "instance": attachment, "object_id": attachment.pk,
-                           "before": audit.snapshot(attachment), "deleted": True})
+            events.append(
+                {
+                    "actor": actor,
+                    "action": "supervision.attachment.erase",
+                    "instance": attachment,
+                    "object_id": attachment.pk,
+                    "before": audit.snapshot(attachment),
+                    "deleted": True,
+                }
+            )
             attachment.delete()
         for message in Message.objects.filter(report=locked):
             before = audit.snapshot(message)
             message.body = "—"
             message.save(update_fields=["body"])
-            events.append({"actor": actor, "action": "supervision.message.erase", "instance": message, "before": before})
+            events.append(
+                {"actor": actor, "action": "supervision.message.erase", "instance": message, "before": before}
+            )
         before = audit.snapshot(locked)
-        locked.reporter_name = locked.reporter_contact = locked.subject_text = locked.conclusion = locked.decline_reason = ""
+        locked.reporter_name = locked.reporter_contact = locked.subject_text = locked.conclusion = (
+            locked.decline_reason
+        ) = ""
         locked.text = "—"
         locked.receipt_hash = locked.receipt_index = ""
         locked.erased_on = clock.today()
-        locked.save(update_fields=["reporter_name", "reporter_contact", "subject_text", "conclusion", "decline_reason", "text",
-                                   "receipt_hash", "receipt_index", "erased_on"])
-        events.append({"actor": actor, "action": "supervision.report.erase", "instance": locked, "before": before,
-                       "details": {"article": "17", "retain_until": str(locked.retain_until)}})
+        locked.save(
+            update_fields=[
+                "reporter_name",
+                "reporter_contact",
+                "subject_text",
+                "conclusion",
+                "decline_reason",
+                "text",
+                "receipt_hash",
+                "receipt_index",
+                "erased_on",
+            ]
+        )
+        events.append(
+            {
+                "actor": actor,
+                "action": "supervision.report.erase",
+                "instance": locked,
+                "before": before,
+                "details": {"article": "17", "retain_until": str(locked.retain_until)},
+            }
+        )
         audit.record_events(events)
     return locked
 
 
-# --- inspections and exposure (article 18.5) ---------------------------------------------------------------------------
+# --- inspections and exposure (article 18.5)
+# ---------------------------------------------------------------------------
 
 
 def inspection_plan(*, unit, kind: str, theme: str, planned_on, actor):
@@ -766,15 +1192,30 @@ def inspection_plan(*, unit, kind: str, theme: str, planned_on, actor):
 
     theme = (theme or "").strip()
     if kind not in InspectionKind.values:
-        raise ServiceError(_("Choose an open inspection or an unannounced visit."), code="invalid_kind", field="kind")
+        raise ServiceError(
+            _("Choose an open inspection or an unannounced visit."), code="invalid_kind", field="kind"
+        )
     if not theme:
-        raise ServiceError(_("Name the theme of the inspection (article 18)."), code="required", field="theme")
+        raise ServiceError(
+            _("Name the theme of the inspection (article 18)."), code="required", field="theme"
+        )
     if planned_on is None:
         raise ServiceError(_("Give the planned date."), code="required", field="planned_on")
     with transaction.atomic():
-        row = Inspection.objects.create(unit=unit, kind=kind, theme=theme, planned_on=planned_on, created_by=actor)
-        audit.record_events([{"actor": actor, "action": "supervision.inspection.plan", "instance": row, "before": None,
-                              "details": {"article": "18"}}])
+        row = Inspection.objects.create(
+            unit=unit, kind=kind, theme=theme, planned_on=planned_on, created_by=actor
+        )
+        audit.record_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "supervision.inspection.plan",
+                    "instance": row,
+                    "before": None,
+                    "details": {"article": "18"},
+                }
+            ]
+        )
     return row
 
 
@@ -787,12 +1228,25 @@ def inspection_findings(*, inspection, findings: str, actor):
     with transaction.atomic():
         locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if locked.status != InspectionStatus.PLANNED:
-            raise ServiceError(_("The findings of this inspection were already recorded."), code="invalid_transition", field="status")
+            raise ServiceError(
+                _("The findings of this inspection were already recorded."),
+                code="invalid_transition",
+                field="status",
+            )
         before = audit.snapshot(locked)
         locked.findings, locked.status, locked.done_on = findings, InspectionStatus.DONE, clock.today()
         locked.save(update_fields=["findings", "status", "done_on"])
-        audit.record_events([{"actor": actor, "action": "supervision.inspection.findings", "instance": locked, "before": before,
-                              "details": {"article": "18"}}])
+        audit.record_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "supervision.inspection.findings",
+                    "instance": locked,
+                    "before": before,
+                    "details": {"article": "18"},
+                }
+            ]
+        )
     return locked
 
 
@@ -827,7 +1281,9 @@ def case_draft(*, title: str, body: str, behaviours: list[str], report: Report |
 
     title, body = (title or "").strip(), (body or "").strip()
     if not title or not body:
-        raise ServiceError(_("A typical case needs a title and a text."), code="required", field="body" if title else "title")
+        raise ServiceError(
+            _("A typical case needs a title and a text."), code="required", field="body" if title else "title"
+        )
     behaviours = sorted(set(behaviours or []))
     if any(b not in Behaviour.values for b in behaviours):
         raise ServiceError(_("Unknown category."), code="invalid_categories", field="behaviours")
@@ -835,12 +1291,27 @@ def case_draft(*, title: str, body: str, behaviours: list[str], report: Report |
         raise NotFound()
     found = personal_data_in(f"{title}\n{body}", report)
     if found:
-        raise ServiceError(_("Remove personal data before publication (article 18): %(found)s."), code="personal_data", field="body",
-                           params={"found": "、".join(found)})
+        raise ServiceError(
+            _("Remove personal data before publication (article 18): %(found)s."),
+            code="personal_data",
+            field="body",
+            params={"found": "、".join(found)},
+        )
     with transaction.atomic():
-        row = TypicalCase.objects.create(title=title, body=body, behaviours=behaviours, report=report, drafted_by=actor)
-        audit.record_events([{"actor": actor, "action": "supervision.case.draft", "instance": row, "before": None,
-                              "details": {"article": "18"}}])
+        row = TypicalCase.objects.create(
+            title=title, body=body, behaviours=behaviours, report=report, drafted_by=actor
+        )
+        audit.record_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "supervision.case.draft",
+                    "instance": row,
+                    "before": None,
+                    "details": {"article": "18"},
+                }
+            ]
+        )
     return row
 
 
@@ -853,25 +1324,44 @@ def case_publish(*, case, actor):
     with transaction.atomic():
         locked = TypicalCase.objects.select_for_update().get(pk=case.pk)
         if locked.status != CaseStatus.DRAFT:
-            raise ServiceError(_("This case is already published."), code="invalid_transition", field="status")
+            raise ServiceError(
+                _("This case is already published."), code="invalid_transition", field="status"
+            )
         if locked.drafted_by_id == actor.pk:
-            raise ServiceError(_("Another inspector must approve the publication (article 18)."), code="four_eyes", field="status")
+            raise ServiceError(
+                _("Another inspector must approve the publication (article 18)."),
+                code="four_eyes",
+                field="status",
+            )
         found = personal_data_in(f"{locked.title}\n{locked.body}", locked.report)
         if found:
-            raise ServiceError(_("Remove personal data before publication (article 18): %(found)s."), code="personal_data",
-                               field="body", params={"found": "、".join(found)})
+            raise ServiceError(
+                _("Remove personal data before publication (article 18): %(found)s."),
+                code="personal_data",
+                field="body",
+                params={"found": "、".join(found)},
+            )
         before = audit.snapshot(locked)
         locked.status, locked.approved_by, locked.published_on = CaseStatus.PUBLISHED, actor, clock.today()
         locked.save(update_fields=["status", "approved_by", "published_on"])
-        audit.record_events([{"actor": actor, "action": "supervision.case.publish", "instance": locked, "before": before,
-                              "details": {"article": "18"}}])
+        audit.record_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "supervision.case.publish",
+                    "instance": locked,
+                    "before": before,
+                    "details": {"article": "18"},
+                }
+            ]
+        )
     return locked
 
 
 def report_recategorise(*, report: Report, category: str, actor) -> Report:
     """An assigned inspector corrects what a report is about (SMS, WeChat and mailbox reports arrive as "other");
     the priority of article 17 follows: a real-name report of collusion or inaction is moved to the priority queue
-    (and, if already accepted, gets its verification deadline). A priority report cannot be moved out of it."""
+    (and, if already accepted, gets its verification deadline). A priority report cannot be moved out of it."""  # noqa: E501
     if category not in Category.values:
         raise ServiceError(_("Choose what the report is about."), code="invalid_category", field="category")
     if not is_assigned(actor, report):
@@ -879,8 +1369,15 @@ def report_recategorise(*, report: Report, category: str, actor) -> Report:
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
         if locked.priority and not _priority(locked.real_name, category):
-            raise ServiceError(_("A real-name report of collusion or inaction stays in the priority queue until it is verified "
-                                 "(article 17)."), code="priority_must_verify", field="category")
+            raise ServiceError(
+                _(
+                    "A real-name report of collusion or inaction stays in the priority queue "
+                    "until it is verified "
+                    "(article 17)."
+                ),
+                code="priority_must_verify",
+                field="category",
+            )
         before = audit.snapshot(locked)
         locked.category = category
         fields = ["category"]
@@ -891,8 +1388,17 @@ def report_recategorise(*, report: Report, category: str, actor) -> Report:
                 locked.verify_due = calendar.deadline(locked.accepted_on, deadlines().verify_days)
                 fields.append("verify_due")
         locked.save(update_fields=fields)
-        audit.record_events([{"actor": actor, "action": "supervision.report.recategorise", "instance": locked, "before": before,
-                              "details": {"article": "17"}}])
+        audit.record_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "supervision.report.recategorise",
+                    "instance": locked,
+                    "before": before,
+                    "details": {"article": "17"},
+                }
+            ]
+        )
     return locked
 
 
@@ -907,8 +1413,14 @@ def rekey(*, actor=SYSTEM, batch: int = 500) -> dict:
     current = current_key_id()
     prefix = f"sv1:{current}:"
     counts = {}
-    for model, fields in ((Report, ["reporter_name", "reporter_contact", "subject_text", "text", "decline_reason", "conclusion"]),
-                          (Message, ["body"]), (AttachmentModel, ["name", "content"])):
+    for model, fields in (
+        (
+            Report,
+            ["reporter_name", "reporter_contact", "subject_text", "text", "decline_reason", "conclusion"],
+        ),
+        (Message, ["body"]),
+        (AttachmentModel, ["name", "content"]),
+    ):
         table = connection.ops.quote_name(model._meta.db_table)
         columns = [connection.ops.quote_name(model._meta.get_field(name).column) for name in fields]
         stale = " OR ".join(f"({column} <> '' AND {column} NOT LIKE %s)" for column in columns)
@@ -921,6 +1433,15 @@ def rekey(*, actor=SYSTEM, batch: int = 500) -> dict:
                     row.save(update_fields=fields)
         counts[model._meta.model_name] = len(pks)
     with transaction.atomic():
-        audit.record_events([{"actor": actor, "action": "supervision.keys.rekey", "object_type": "supervision.KeyRing",
-                              "object_id": current, "details": {"article": "17", "resealed": counts}}])
+        audit.record_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "supervision.keys.rekey",
+                    "object_type": "supervision.KeyRing",
+                    "object_id": current,
+                    "details": {"article": "17", "resealed": counts},
+                }
+            ]
+        )
     return counts

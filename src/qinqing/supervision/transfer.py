@@ -33,7 +33,9 @@ def transferable_appeals():
     from qinqing.appeals.models import OPEN_STATUSES, Appeal
     from qinqing.appeals.models import Category as AppealCategory
 
-    return Appeal.objects.filter(category=AppealCategory.NOT_OURS, status__in=OPEN_STATUSES).order_by("received_at", "pk")
+    return Appeal.objects.filter(category=AppealCategory.NOT_OURS, status__in=OPEN_STATUSES).order_by(
+        "received_at", "pk"
+    )
 
 
 def transfer_from_appeal(*, tracking_number: str, category: str, actor) -> Report:
@@ -46,35 +48,75 @@ def transfer_from_appeal(*, tracking_number: str, category: str, actor) -> Repor
         raise ServiceError(_("Choose what the report is about."), code="invalid_category", field="category")
     files_to_remove: list[Path] = []
     with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().filter(tracking_number=(tracking_number or "").strip()).first()
+        appeal = (
+            Appeal.objects.select_for_update().filter(tracking_number=(tracking_number or "").strip()).first()
+        )
         if appeal is None:
             raise NotFound(_("No appeal has this tracking number."), field="tracking_number")
         if appeal.status not in OPEN_STATUSES:
-            raise ServiceError(_("Only an open appeal can be transferred to supervision."), code="invalid_transition", field="status")
-        blockers = [appeal.objections.exists(), appeal.extensions.exists(), appeal.escalations.exists(), appeal.ratings.exists(),
-                    appeal.revisits.exists(), Appeal.objects.filter(merged_into=appeal).exists()]
+            raise ServiceError(
+                _("Only an open appeal can be transferred to supervision."),
+                code="invalid_transition",
+                field="status",
+            )
+        blockers = [
+            appeal.objections.exists(),
+            appeal.extensions.exists(),
+            appeal.escalations.exists(),
+            appeal.ratings.exists(),
+            appeal.revisits.exists(),
+            Appeal.objects.filter(merged_into=appeal).exists(),
+        ]
         if any(blockers):
-            raise ServiceError(_("This appeal already has objections, extensions, escalations, ratings, revisits or merged appeals; "
-                                 "it cannot be moved without losing them."), code="not_transferable", field="tracking_number")
+            raise ServiceError(
+                _(
+                    "This appeal already has objections, extensions, escalations, ratings, "
+                    "revisits or merged appeals; "
+                    "it cannot be moved without losing them."
+                ),
+                code="not_transferable",
+                field="tracking_number",
+            )
         attachments = []
         media = Path(settings.MEDIA_ROOT)
         for row in AppealAttachment.objects.filter(appeal=appeal):
             path = media / row.file
             try:
-                attachments.append((row.original_name, row.content_type or "application/octet-stream", path.read_bytes()))
+                attachments.append(
+                    (row.original_name, row.content_type or "application/octet-stream", path.read_bytes())
+                )
             except OSError as error:
-                raise ServiceError(_("An attachment of the appeal cannot be read; nothing was moved."), code="attachment_missing",
-                                   field="tracking_number") from error
+                raise ServiceError(
+                    _("An attachment of the appeal cannot be read; nothing was moved."),
+                    code="attachment_missing",
+                    field="tracking_number",
+                ) from error
             files_to_remove.append(path)
         real_name = bool(appeal.contact_name and appeal.contact_phone)
         report, _code = services.report_submit(
-            text=f"{appeal.title}\n\n{appeal.content}", category=category, real_name=real_name,
-            reporter_name=appeal.contact_name if real_name else "", reporter_contact=appeal.contact_phone,
-            unit=appeal.handling_unit, channel=Channel.APPEALS, attachments=attachments, actor=actor, rate_limited=False)
+            text=f"{appeal.title}\n\n{appeal.content}",
+            category=category,
+            real_name=real_name,
+            reporter_name=appeal.contact_name if real_name else "",
+            reporter_contact=appeal.contact_phone,
+            unit=appeal.handling_unit,
+            channel=Channel.APPEALS,
+            attachments=attachments,
+            actor=actor,
+            rate_limited=False,
+        )
         events = []
         for row in AppealAttachment.objects.filter(appeal=appeal):
-            events.append({"actor": actor, "action": "appeals.attachment.transferred", "instance": row, "object_id": row.pk,
-                           "deleted": True, "details": {"article": "17"}})
+            events.append(
+                {
+                    "actor": actor,
+                    "action": "appeals.attachment.transferred",
+                    "instance": row,
+                    "object_id": row.pk,
+                    "deleted": True,
+                    "details": {"article": "17"},
+                }
+            )
             row.delete()
         AppealStep.objects.filter(appeal=appeal).delete()
         Notification.objects.filter(appeal=appeal).delete()
@@ -82,8 +124,16 @@ def transfer_from_appeal(*, tracking_number: str, category: str, actor) -> Repor
         appeal_pk = appeal.pk
         appeal.delete()
         # No ``before``: the deletion event must not repeat the title and content it removes.
-        events.append({"actor": actor, "action": "appeals.appeal.transferred_to_supervision", "object_type": "appeals.Appeal",
-                       "object_id": appeal_pk, "deleted": True, "details": {"article": "17", "report": report.number}})
+        events.append(
+            {
+                "actor": actor,
+                "action": "appeals.appeal.transferred_to_supervision",
+                "object_type": "appeals.Appeal",
+                "object_id": appeal_pk,
+                "deleted": True,
+                "details": {"article": "17", "report": report.number},
+            }
+        )
         audit.record_events(events)
     for path in files_to_remove:
         transaction.on_commit(lambda path=path: path.unlink(missing_ok=True))
@@ -91,8 +141,15 @@ def transfer_from_appeal(*, tracking_number: str, category: str, actor) -> Repor
     return report
 
 
-_APPEAL_CHANNEL = {Channel.WEB: "web_portal", Channel.WECHAT: "wechat", Channel.SMS: "sms", Channel.LETTER: "letter",
-                   Channel.PHONE: "hotline", Channel.VISIT: "visit", Channel.APPEALS: "web_portal"}
+_APPEAL_CHANNEL = {
+    Channel.WEB: "web_portal",
+    Channel.WECHAT: "wechat",
+    Channel.SMS: "sms",
+    Channel.LETTER: "letter",
+    Channel.PHONE: "hotline",
+    Channel.VISIT: "visit",
+    Channel.APPEALS: "web_portal",
+}
 
 
 def _appeal_file():
@@ -121,27 +178,61 @@ def transfer_to_appeals(*, report: Report, actor):
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
         if locked.status not in (Status.RECEIVED, Status.ACCEPTED) or locked.channel == Channel.CONDUCT:
-            raise ServiceError(_("Only a report not yet disposed of, and not a conduct lead, can be moved to the appeals pool."),
-                               code="invalid_transition", field="status")
-        if EarlyReminder.objects.filter(report=locked).exists() or TypicalCase.objects.filter(report=locked).exists():
-            raise ServiceError(_("A reminder or a typical case refers to this report; it stays in supervision."),
-                               code="not_transferable", field="status")
+            raise ServiceError(
+                _(
+                    "Only a report not yet disposed of, and not a conduct lead, can be moved to "
+                    "the appeals pool."
+                ),
+                code="invalid_transition",
+                field="status",
+            )
+        if (
+            EarlyReminder.objects.filter(report=locked).exists()
+            or TypicalCase.objects.filter(report=locked).exists()
+        ):
+            raise ServiceError(
+                _("A reminder or a typical case refers to this report; it stays in supervision."),
+                code="not_transferable",
+                field="status",
+            )
         phone = locked.reporter_contact if re.fullmatch(r"1[3-9]\d{9}", locked.reporter_contact or "") else ""
         uploads = [SimpleUploadedFile(row.name, services.attachment_bytes(row), content_type=row.content_type)
                    for row in Attachment.objects.filter(report=locked)]
-        result = _appeal_file()(channel=_APPEAL_CHANNEL.get(locked.channel, "web_portal"), title=locked.text[:40], content=locked.text,
-                                actor=actor, contact_name=locked.reporter_name if locked.real_name else "", contact_phone=phone,
-                                attachments=uploads)
+        result = _appeal_file()(
+            channel=_APPEAL_CHANNEL.get(locked.channel, "web_portal"),
+            title=locked.text[:40],
+            content=locked.text,
+            actor=actor,
+            contact_name=locked.reporter_name if locked.real_name else "",
+            contact_phone=phone,
+            attachments=uploads,
+        )
         events = []
         for model in (Attachment, Message, Assignment):
             for row in model.objects.filter(report=locked):
-                events.append({"actor": actor, "action": f"supervision.{model._meta.model_name}.transferred", "instance": row,
-                               "object_id": row.pk, "deleted": True, "details": {"article": "17"}})
+                events.append(
+                    {
+                        "actor": actor,
+                        "action": f"supervision.{model._meta.model_name}.transferred",
+                        "instance": row,
+                        "object_id": row.pk,
+                        "deleted": True,
+                        "details": {"article": "17"},
+                    }
+                )
                 row.delete()
         number, pk = locked.number, locked.pk
         locked.delete()
-        events.append({"actor": actor, "action": "supervision.report.transferred_to_appeals", "object_type": Report._meta.label,
-                       "object_id": pk, "deleted": True, "details": {"article": "17", "appeal": result.appeal.tracking_number}})
+        events.append(
+            {
+                "actor": actor,
+                "action": "supervision.report.transferred_to_appeals",
+                "object_type": Report._meta.label,
+                "object_id": pk,
+                "deleted": True,
+                "details": {"article": "17", "appeal": result.appeal.tracking_number},
+            }
+        )
         audit.record_events(events)
     log.info("report %s moved to the appeals pool as %s", number, result.appeal.tracking_number)
     return result.appeal

@@ -41,7 +41,9 @@ def _int(value) -> int | None:
 
 
 PUBLIC_CATEGORIES = Category.choices
-STAFF_CHANNELS = [(c.value, c.label) for c in (Channel.LETTER, Channel.PHONE, Channel.VISIT, Channel.WECHAT, Channel.SMS)]
+STAFF_CHANNELS = [
+    (c.value, c.label) for c in (Channel.LETTER, Channel.PHONE, Channel.VISIT, Channel.WECHAT, Channel.SMS)
+]
 
 
 def _units():
@@ -57,7 +59,8 @@ def _unit(value):
     return Unit.objects.filter(pk=pk).first() if pk else None
 
 
-# --- public ------------------------------------------------------------------------------------------------------------
+# --- public
+# ------------------------------------------------------------------------------------------------------------
 
 
 @never_cache
@@ -66,10 +69,16 @@ def report_new(request):
     if request.method == "POST":
         try:
             report, code = services.report_submit(
-                text=request.POST.get("text", ""), category=request.POST.get("category", ""),
-                real_name=request.POST.get("real_name") == "1", reporter_name=request.POST.get("reporter_name", ""),
-                reporter_contact=request.POST.get("reporter_contact", ""), subject_text=request.POST.get("subject_text", ""),
-                unit=_unit(request.POST.get("unit")), client=services.client_of(request), attachments=_files(request))
+                text=request.POST.get("text", ""),
+                category=request.POST.get("category", ""),
+                real_name=request.POST.get("real_name") == "1",
+                reporter_name=request.POST.get("reporter_name", ""),
+                reporter_contact=request.POST.get("reporter_contact", ""),
+                subject_text=request.POST.get("subject_text", ""),
+                unit=_unit(request.POST.get("unit")),
+                client=services.client_of(request),
+                attachments=_files(request),
+            )
         except ServiceError as error:
             context["error"] = error
             return render(request, "supervision/report_new.html", context, status=error.status)
@@ -86,8 +95,13 @@ def report_status(request):
         context["code"] = code
         try:
             if request.POST.get("body", "").strip():
-                services.reporter_add(code=code, body=request.POST["body"], client=services.client_of(request),
-                                      answer=request.POST.get("answer") == "1", attachments=_files(request))
+                services.reporter_add(
+                    code=code,
+                    body=request.POST["body"],
+                    client=services.client_of(request),
+                    answer=request.POST.get("answer") == "1",
+                    attachments=_files(request),
+                )
                 context["added"] = True
             report = services.report_by_code(code, client=services.client_of(request))
         except ServiceError as error:
@@ -98,32 +112,57 @@ def report_status(request):
     return render(request, "supervision/report_status.html", context)
 
 
-# --- the office ----------------------------------------------------------------------------------------------------------
+# --- the office
+# ----------------------------------------------------------------------------------------------------------
 
 
 def queue(request):
     status = request.GET.get("status", "")
     priority_only = request.GET.get("priority") == "1"
     rows = selectors.queue(request.user, status=status, priority_only=priority_only)[:500]
-    return render(request, "supervision/queue.html", {"rows": rows, "statuses": Status.choices, "status": status,
-                                                      "priority_only": priority_only, "inspectors": selectors.inspectors()})
+    return render(
+        request,
+        "supervision/queue.html",
+        {
+            "rows": rows,
+            "statuses": Status.choices,
+            "status": status,
+            "priority_only": priority_only,
+            "inspectors": selectors.inspectors(),
+        },
+    )
 
 
 @never_cache
 def intake(request):
-    context = {"categories": PUBLIC_CATEGORIES, "channels": STAFF_CHANNELS, "units": _units(), "values": request.POST, "error": None}
+    context = {
+        "categories": PUBLIC_CATEGORIES,
+        "channels": STAFF_CHANNELS,
+        "units": _units(),
+        "values": request.POST,
+        "error": None,
+    }
     if request.method == "POST":
         try:
             report, code = services.report_submit(
-                text=request.POST.get("text", ""), category=request.POST.get("category", ""),
-                real_name=request.POST.get("real_name") == "1", reporter_name=request.POST.get("reporter_name", ""),
-                reporter_contact=request.POST.get("reporter_contact", ""), subject_text=request.POST.get("subject_text", ""),
-                unit=_unit(request.POST.get("unit")), channel=request.POST.get("channel", ""), attachments=_files(request),
-                actor=request.user, rate_limited=False)
+                text=request.POST.get("text", ""),
+                category=request.POST.get("category", ""),
+                real_name=request.POST.get("real_name") == "1",
+                reporter_name=request.POST.get("reporter_name", ""),
+                reporter_contact=request.POST.get("reporter_contact", ""),
+                subject_text=request.POST.get("subject_text", ""),
+                unit=_unit(request.POST.get("unit")),
+                channel=request.POST.get("channel", ""),
+                attachments=_files(request),
+                actor=request.user,
+                rate_limited=False,
+            )
         except ServiceError as error:
             context["error"] = error
             return render(request, "supervision/intake.html", context, status=error.status)
-        return render(request, "supervision/report_filed.html", {"code": code, "report": report, "staff": True})
+        return render(
+            request, "supervision/report_filed.html", {"code": code, "report": report, "staff": True}
+        )
     return render(request, "supervision/intake.html", context)
 
 
@@ -153,18 +192,29 @@ def report_detail(request, pk):
     services.report_read(report=report, actor=request.user)
     from qinqing.directory.models import Enterprise, Official
 
-    return render(request, "supervision/report_detail.html", {
-        "report": report, "messages_list": list(report.messages.select_related("author")),
-        "attachments": list(report.attachments.only("pk", "content_type", "size", "name", "message_id")),
-        "assignees": selectors.assignees(report), "inspectors": selectors.inspectors(),
-        "actions": workflow.allowed_actions(services.REPORT_WORKFLOW, request.user, report),
-        "disposals": [(d.value, d.label) for d in (Disposal.TALK_INQUIRY, Disposal.PRELIMINARY)],
-        "findings": Finding.choices, "forms": Form.choices, "categories": Category.choices, "behaviours": Behaviour.choices,
-        "message_kinds": [(k.value, k.label) for k in (MessageKind.REPLY, MessageKind.QUESTION)],
-        "outcomes": list(report.outcomes.select_related("official__person", "unit")),
-        "officials": Official.objects.select_related("person").filter(is_active=True).order_by("pk")[:500],
-        "enterprises": Enterprise.objects.order_by("pk").only("pk", "name")[:500],
-    })
+    return render(
+        request,
+        "supervision/report_detail.html",
+        {
+            "report": report,
+            "messages_list": list(report.messages.select_related("author")),
+            "attachments": list(report.attachments.only("pk", "content_type", "size", "name", "message_id")),
+            "assignees": selectors.assignees(report),
+            "inspectors": selectors.inspectors(),
+            "actions": workflow.allowed_actions(services.REPORT_WORKFLOW, request.user, report),
+            "disposals": [(d.value, d.label) for d in (Disposal.TALK_INQUIRY, Disposal.PRELIMINARY)],
+            "findings": Finding.choices,
+            "forms": Form.choices,
+            "categories": Category.choices,
+            "behaviours": Behaviour.choices,
+            "message_kinds": [(k.value, k.label) for k in (MessageKind.REPLY, MessageKind.QUESTION)],
+            "outcomes": list(report.outcomes.select_related("official__person", "unit")),
+            "officials": Official.objects.select_related("person")
+            .filter(is_active=True)
+            .order_by("pk")[:500],
+            "enterprises": Enterprise.objects.order_by("pk").only("pk", "name")[:500],
+        },
+    )
 
 
 ACTIONS = {
@@ -173,7 +223,9 @@ ACTIONS = {
     "dispose": lambda r, p, u: services.report_dispose(report=r, disposal=p.get("disposal", ""), actor=u),
     "set_aside": lambda r, p, u: services.report_set_aside(report=r, reason=p.get("reason", ""), actor=u),
     "resume": lambda r, p, u: services.report_resume(report=r, disposal=p.get("disposal", ""), actor=u),
-    "conclude": lambda r, p, u: services.report_conclude(report=r, finding=p.get("finding", ""), conclusion=p.get("conclusion", ""), actor=u),
+    "conclude": lambda r, p, u: services.report_conclude(
+        report=r, finding=p.get("finding", ""), conclusion=p.get("conclusion", ""), actor=u
+    ),
     "close": lambda r, p, u: services.report_close(report=r, conclusion=p.get("conclusion", ""), actor=u),
     "open_case": lambda r, p, u: services.report_open_case(report=r, actor=u),
     "close_case": lambda r, p, u: services.report_close_case(report=r, actor=u),
@@ -206,9 +258,17 @@ def report_act(request, pk, action):
 @found_or_404
 def report_message(request, pk):
     report = selectors.report_for(request.user, pk)
-    return _done(request, pk, lambda: services.message_send(report=report, kind=request.POST.get("kind", ""),
-                                                             body=request.POST.get("body", ""), actor=request.user),
-                 _("Message left for the reporter; they read it with their receipt code."))
+    return _done(
+        request,
+        pk,
+        lambda: services.message_send(
+            report=report,
+            kind=request.POST.get("kind", ""),
+            body=request.POST.get("body", ""),
+            actor=request.user,
+        ),
+        _("Message left for the reporter; they read it with their receipt code."),
+    )
 
 
 @require_POST
@@ -219,18 +279,32 @@ def report_subject(request, pk):
     report = selectors.report_for(request.user, pk)
     official = Official.objects.filter(pk=_int(request.POST.get("official"))).first()
     enterprise = Enterprise.objects.filter(pk=_int(request.POST.get("enterprise"))).first()
-    return _done(request, pk, lambda: services.link_subject(report=report, official=official, enterprise=enterprise, actor=request.user),
-                 _("Subject recorded."))
+    return _done(
+        request,
+        pk,
+        lambda: services.link_subject(
+            report=report, official=official, enterprise=enterprise, actor=request.user
+        ),
+        _("Subject recorded."),
+    )
 
 
 @require_POST
 @found_or_404
 def report_outcome(request, pk):
     report = selectors.report_for(request.user, pk)
-    return _done(request, pk, lambda: services.outcome_record(report=report, form=request.POST.get("form", ""),
-                                                               measure=request.POST.get("measure", ""),
-                                                               behaviours=request.POST.getlist("behaviours"), actor=request.user),
-                 _("Outcome recorded."))
+    return _done(
+        request,
+        pk,
+        lambda: services.outcome_record(
+            report=report,
+            form=request.POST.get("form", ""),
+            measure=request.POST.get("measure", ""),
+            behaviours=request.POST.getlist("behaviours"),
+            actor=request.user,
+        ),
+        _("Outcome recorded."),
+    )
 
 
 @require_POST
@@ -294,16 +368,30 @@ def reminders(request):
         try:
             if official is None:
                 raise ServiceError(_("Choose the official."), field="official")
-            services.reminder_create(official=official, concern=request.POST.get("concern", ""),
-                                     follow_up_days=_int(request.POST.get("follow_up_days")) or 20, actor=request.user)
+            services.reminder_create(
+                official=official,
+                concern=request.POST.get("concern", ""),
+                follow_up_days=_int(request.POST.get("follow_up_days")) or 20,
+                actor=request.user,
+            )
         except ServiceError as error_:
             error = error_
         else:
             messages.success(request, _("Reminder talk recorded; the follow-up is due on the date shown."))
             return redirect("supervision:reminders")
-    return render(request, "supervision/reminders.html", {
-        "rows": selectors.reminders(request.user)[:500], "error": error, "values": request.POST,
-        "officials": Official.objects.select_related("person").filter(is_active=True).order_by("pk")[:500]}, status=400 if error else 200)
+    return render(
+        request,
+        "supervision/reminders.html",
+        {
+            "rows": selectors.reminders(request.user)[:500],
+            "error": error,
+            "values": request.POST,
+            "officials": Official.objects.select_related("person")
+            .filter(is_active=True)
+            .order_by("pk")[:500],
+        },
+        status=400 if error else 200,
+    )
 
 
 @require_POST
@@ -327,22 +415,51 @@ def _labelled(counter, choices) -> list[tuple[str, int]]:
 def dashboard(request):
     data = selectors.figures()
     rate = data["verification_rate"]
-    return render(request, "supervision/dashboard.html", {
-        "data": data, "rate": None if rate is None else round(rate * 100, 1), "overdue": selectors.overdue(),
-        "retention": services.retention_due()[:100], "reminders_due": selectors.reminders_due()[:100],
-        "by_channel": _labelled(data["by_channel"], Channel.choices), "by_category": _labelled(data["by_category"], Category.choices),
-        "by_unit": _labelled(data["by_unit"], []), "by_month": sorted(data["by_month"].items()),
-        "by_status": _labelled(data["by_status"], Status.choices), "by_form": _labelled(data["by_form"], Form.choices),
-        "by_behaviour": _labelled(data["by_behaviour"], Behaviour.choices),
-    })
+    return render(
+        request,
+        "supervision/dashboard.html",
+        {
+            "data": data,
+            "rate": None if rate is None else round(rate * 100, 1),
+            "overdue": selectors.overdue(),
+            "retention": services.retention_due()[:100],
+            "reminders_due": selectors.reminders_due()[:100],
+            "by_channel": _labelled(data["by_channel"], Channel.choices),
+            "by_category": _labelled(data["by_category"], Category.choices),
+            "by_unit": _labelled(data["by_unit"], []),
+            "by_month": sorted(data["by_month"].items()),
+            "by_status": _labelled(data["by_status"], Status.choices),
+            "by_form": _labelled(data["by_form"], Form.choices),
+            "by_behaviour": _labelled(data["by_behaviour"], Behaviour.choices),
+        },
+    )
 
 
-EXPORT_HEADERS = ["编号", "渠道", "类别", "实名", "优先办理", "涉及单位", "状态", "处置方式", "收到日期", "受理告知期限", "受理日期",
-                  "核查期限", "核查结论日期", "核查结果", "结果反馈期限", "结果反馈日期", "四种形态"]
+EXPORT_HEADERS = [
+    "编号",
+    "渠道",
+    "类别",
+    "实名",
+    "优先办理",
+    "涉及单位",
+    "状态",
+    "处置方式",
+    "收到日期",
+    "受理告知期限",
+    "受理日期",
+    "核查期限",
+    "核查结论日期",
+    "核查结果",
+    "结果反馈期限",
+    "结果反馈日期",
+    "四种形态",
+]
 
 
 def export(request):
-    return excel.xlsx_response("supervision-reports.xlsx", EXPORT_HEADERS, selectors.export_rows(), sheet_title="举报")
+    return excel.xlsx_response(
+        "supervision-reports.xlsx", EXPORT_HEADERS, selectors.export_rows(), sheet_title="举报"
+    )
 
 
 def deadlines(request):
@@ -350,17 +467,26 @@ def deadlines(request):
     error = None
     if request.method == "POST":
         try:
-            row = services.deadlines_update(accept_days=_int(request.POST.get("accept_days")), result_days=_int(request.POST.get("result_days")),
-                                            verify_days=_int(request.POST.get("verify_days")), actor=request.user)
+            row = services.deadlines_update(
+                accept_days=_int(request.POST.get("accept_days")),
+                result_days=_int(request.POST.get("result_days")),
+                verify_days=_int(request.POST.get("verify_days")),
+                actor=request.user,
+            )
         except ServiceError as error_:
             error = error_
         else:
-            messages.success(request, _("Deadline defaults saved; they apply to reports received from now on."))
+            messages.success(
+                request, _("Deadline defaults saved; they apply to reports received from now on.")
+            )
             return redirect("supervision:deadlines")
-    return render(request, "supervision/deadlines.html", {"row": row, "error": error}, status=400 if error else 200)
+    return render(
+        request, "supervision/deadlines.html", {"row": row, "error": error}, status=400 if error else 200
+    )
 
 
-# --- inspections and exposure (article 18.5) ---------------------------------------------------------------------------
+# --- inspections and exposure (article 18.5)
+# ---------------------------------------------------------------------------
 
 
 def inspections(request):
@@ -378,16 +504,31 @@ def inspections(request):
             unit = _unit(request.POST.get("unit"))
             if unit is None:
                 raise ServiceError(_("Choose the unit."), field="unit")
-            services.inspection_plan(unit=unit, kind=request.POST.get("kind", ""), theme=request.POST.get("theme", ""),
-                                     planned_on=planned, actor=request.user)
+            services.inspection_plan(
+                unit=unit,
+                kind=request.POST.get("kind", ""),
+                theme=request.POST.get("theme", ""),
+                planned_on=planned,
+                actor=request.user,
+            )
         except ServiceError as error_:
             error = error_
         else:
             messages.success(request, _("Inspection planned."))
             return redirect("supervision:inspections")
-    return render(request, "supervision/inspections.html", {
-        "ranking": selectors.unit_signals(), "rows": selectors.inspections(request.user)[:200], "units": _units(),
-        "kinds": InspectionKind.choices, "error": error, "values": request.POST}, status=400 if error else 200)
+    return render(
+        request,
+        "supervision/inspections.html",
+        {
+            "ranking": selectors.unit_signals(),
+            "rows": selectors.inspections(request.user)[:200],
+            "units": _units(),
+            "kinds": InspectionKind.choices,
+            "error": error,
+            "values": request.POST,
+        },
+        status=400 if error else 200,
+    )
 
 
 @require_POST
@@ -395,7 +536,9 @@ def inspections(request):
 def inspection_findings(request, pk):
     row = selectors.inspection_for(request.user, pk)
     try:
-        services.inspection_findings(inspection=row, findings=request.POST.get("findings", ""), actor=request.user)
+        services.inspection_findings(
+            inspection=row, findings=request.POST.get("findings", ""), actor=request.user
+        )
     except ServiceError as error:
         messages.error(request, error.text())
     else:
@@ -414,9 +557,17 @@ def cases(request):
         else:
             messages.success(request, _("Draft saved; another inspector approves the publication."))
             return redirect("supervision:cases")
-    return render(request, "supervision/cases.html", {"rows": selectors.cases_for_office(request.user)[:200], "error": error,
-                                                      "values": request.POST, "behaviours": Behaviour.choices},
-                  status=400 if error else 200)
+    return render(
+        request,
+        "supervision/cases.html",
+        {
+            "rows": selectors.cases_for_office(request.user)[:200],
+            "error": error,
+            "values": request.POST,
+            "behaviours": Behaviour.choices,
+        },
+        status=400 if error else 200,
+    )
 
 
 @require_POST
@@ -434,7 +585,10 @@ def case_publish(request, pk):
 
 def public_cases(request):
     labels = dict(Behaviour.choices)
-    rows = [{"case": case, "labels": [labels.get(b, b) for b in case.behaviours]} for case in selectors.published_cases()[:100]]
+    rows = [
+        {"case": case, "labels": [labels.get(b, b) for b in case.behaviours]}
+        for case in selectors.published_cases()[:100]
+    ]
     return render(request, "supervision/public_cases.html", {"rows": rows})
 
 
@@ -444,17 +598,31 @@ def transfers(request):
     error = None
     if request.method == "POST":
         try:
-            report = transfer.transfer_from_appeal(tracking_number=request.POST.get("tracking_number", ""),
-                                                   category=request.POST.get("category", ""), actor=request.user)
+            report = transfer.transfer_from_appeal(
+                tracking_number=request.POST.get("tracking_number", ""),
+                category=request.POST.get("category", ""),
+                actor=request.user,
+            )
         except ServiceError as error_:
             error = error_
         else:
-            messages.success(request, _("Moved to supervision as report %(number)s; nothing of it is left in the appeals pool.")
-                             % {"number": report.number})
+            messages.success(
+                request,
+                _("Moved to supervision as report %(number)s; nothing of it is left in the appeals pool.")
+                % {"number": report.number},
+            )
             return redirect("supervision:transfers")
-    return render(request, "supervision/transfers.html", {
-        "rows": transfer.transferable_appeals().select_related("handling_unit")[:200], "categories": PUBLIC_CATEGORIES,
-        "error": error, "values": request.POST}, status=error.status if error else 200)
+    return render(
+        request,
+        "supervision/transfers.html",
+        {
+            "rows": transfer.transferable_appeals().select_related("handling_unit")[:200],
+            "categories": PUBLIC_CATEGORIES,
+            "error": error,
+            "values": request.POST,
+        },
+        status=error.status if error else 200,
+    )
 
 
 @require_POST
@@ -470,8 +638,11 @@ def report_to_appeals(request, pk):
     except ServiceError as error:
         messages.error(request, error.text())
         return redirect("supervision:report_detail", pk=pk)
-    messages.success(request, _("Moved to the appeals pool as %(number)s; nothing of it is left in supervision.")
-                     % {"number": appeal.tracking_number})
+    messages.success(
+        request,
+        _("Moved to the appeals pool as %(number)s; nothing of it is left in supervision.")
+        % {"number": appeal.tracking_number},
+    )
     return redirect("supervision:queue")
 
 
@@ -479,5 +650,11 @@ def report_to_appeals(request, pk):
 @found_or_404
 def report_category(request, pk):
     report = selectors.report_for(request.user, pk)
-    return _done(request, pk, lambda: services.report_recategorise(report=report, category=request.POST.get("category", ""),
-                                                                    actor=request.user), _("Category recorded."))
+    return _done(
+        request,
+        pk,
+        lambda: services.report_recategorise(
+            report=report, category=request.POST.get("category", ""), actor=request.user
+        ),
+        _("Category recorded."),
+    )

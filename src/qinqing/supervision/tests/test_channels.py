@@ -19,8 +19,14 @@ TEXT = "区市场监管局某科长索要购物卡独特SMS文本"
 def _channels(settings, workday_calendar, frozen_clock):
     frozen_clock("2026-11-30 10:00")
     cache.clear()
-    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "SMS_GATEWAY_SECRET": sms_tests.SECRET, "SMS_BACKEND": "console",
-                                "WECHAT_TOKEN": wechat_tests.TOKEN, "WECHAT_APP_ID": wechat_tests.APP_ID, "WECHAT_ENCODING_AES_KEY": ""}
+    settings.APPEAL_CHANNELS = {
+        **settings.APPEAL_CHANNELS,
+        "SMS_GATEWAY_SECRET": sms_tests.SECRET,
+        "SMS_BACKEND": "console",
+        "WECHAT_TOKEN": wechat_tests.TOKEN,
+        "WECHAT_APP_ID": wechat_tests.APP_ID,
+        "WECHAT_ENCODING_AES_KEY": "",
+    }
     settings.APPEALS_DELIVER_ON_COMMIT = False
     yield
     cache.clear()
@@ -37,7 +43,12 @@ def test_an_sms_report_goes_to_supervision_with_its_code_sent_back_only(client, 
     assert response.status_code == 200 and response.json() == {"kind": "report"}
     assert not Appeal.objects.exists() and not Notification.objects.exists()
     report = Report.objects.get()
-    assert report.channel == "sms" and report.text == TEXT and report.reporter_contact == "13800138000" and not report.real_name
+    assert (
+        report.channel == "sms"
+        and report.text == TEXT
+        and report.reporter_contact == "13800138000"
+        and not report.real_name
+    )
     sent = capsys.readouterr().out  # the console SMS backend
     code = next(word for word in sent.replace("（", " ").replace("）", " ").split() if word.count("-") == 4)
     assert services.report_by_code(code, client="x").pk == report.pk
@@ -55,9 +66,22 @@ def test_a_wechat_report_is_answered_with_the_receipt_code_and_files_no_appeal(c
 
 
 def test_the_mailbox_report_category_goes_to_supervision(client):
-    response = client.post("/portal/appeals/", {"contact_name": "李四", "contact_phone": "13912345678", "category": "not_ours",
-                                         "title": "举报某科长", "content": TEXT})
+    response = client.post(
+        "/portal/appeals/",
+        {
+            "contact_name": "李四",
+            "contact_phone": "13912345678",
+            "category": "not_ours",
+            "title": "举报某科长",
+            "content": TEXT,
+        },
+    )
     assert response.status_code == 200 and 'data-testid="receipt-code"' in response.content.decode()
     assert not Appeal.objects.exists()
     report = Report.objects.get()
-    assert report.real_name and report.reporter_name == "李四" and TEXT in report.text and report.channel == "web"
+    assert (
+        report.real_name
+        and report.reporter_name == "李四"
+        and TEXT in report.text
+        and report.channel == "web"
+    )

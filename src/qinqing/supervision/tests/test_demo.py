@@ -20,7 +20,14 @@ def test_the_demo_gives_the_inspector_reports_in_every_state(frozen_clock, workd
     call_command("supervision_demo", verbosity=0)
     inspector = get_user_model().objects.get(username="inspector")
     statuses = set(Report.objects.values_list("status", flat=True))
-    assert {Status.RECEIVED, Status.ACCEPTED, Status.VERIFYING, Status.CONCLUDED, Status.DECLINED, Status.CLOSED} <= statuses
+    assert {
+        Status.RECEIVED,
+        Status.ACCEPTED,
+        Status.VERIFYING,
+        Status.CONCLUDED,
+        Status.DECLINED,
+        Status.CLOSED,
+    } <= statuses
     assert selectors.queue(inspector, priority_only=True).count() == 2
     assert selectors.report_for(inspector, Report.objects.get(status=Status.CLOSED).pk).outcomes.count() == 1
     call_command("supervision_demo", verbosity=0)  # idempotent

@@ -36,8 +36,12 @@ def test_units_ranked_by_signals_and_an_inspection_with_findings(inspectors):
     ranking = selectors.unit_signals()
     assert [row.name for row in ranking[:2]] == ["区市场监管局", "区档案馆"] and ranking[0].reports == 2
     with pytest.raises(ServiceError):
-        services.inspection_plan(unit=noisy, kind="covert", theme="", planned_on=datetime.date(2026, 12, 3), actor=one)
-    row = services.inspection_plan(unit=noisy, kind="covert", theme="窗口服务作风暗访", planned_on=datetime.date(2026, 12, 3), actor=one)
+        services.inspection_plan(
+            unit=noisy, kind="covert", theme="", planned_on=datetime.date(2026, 12, 3), actor=one
+        )
+    row = services.inspection_plan(
+        unit=noisy, kind="covert", theme="窗口服务作风暗访", planned_on=datetime.date(2026, 12, 3), actor=one
+    )
     row = services.inspection_findings(inspection=row, findings="两个窗口存在推诿现象", actor=one)
     assert row.status == "done" and row.done_on == datetime.date(2026, 11, 30)
 
@@ -46,9 +50,19 @@ def test_a_typical_case_is_published_after_approval_without_personal_data(inspec
     one, two = inspectors
     directory.make_person(name="周八斤")
     with pytest.raises(ServiceError) as refused:
-        services.case_draft(title="某局干部吃拿卡要案", body="周八斤在审批中索要财物，电话13912345678。", behaviours=["18.4"], actor=one)
+        services.case_draft(
+            title="某局干部吃拿卡要案",
+            body="周八斤在审批中索要财物，电话13912345678。",
+            behaviours=["18.4"],
+            actor=one,
+        )
     assert refused.value.code == "personal_data" and "周八斤" in refused.value.text()
-    case = services.case_draft(title="某局干部吃拿卡要案", body="某局一名科员在审批中索要财物，受到党内警告处分。", behaviours=["18.4"], actor=one)
+    case = services.case_draft(
+        title="某局干部吃拿卡要案",
+        body="某局一名科员在审批中索要财物，受到党内警告处分。",
+        behaviours=["18.4"],
+        actor=one,
+    )
     assert client.get("/supervision/typical-cases/").content.decode().count('data-testid="public-case"') == 0
     with pytest.raises(ServiceError) as own:
         services.case_publish(case=case, actor=one)
@@ -73,7 +87,9 @@ def test_retention_dates_reminders_and_erasure(inspectors, frozen_clock):
     frozen_clock("2026-12-11 03:00")
     assert services.retention_sweep().startswith("0 retention date(s) set, 1 report(s) erased")
     report = Report.objects.get(pk=report.pk)
-    assert report.erased_on == datetime.date(2026, 12, 11) and report.text == "—" and report.decline_reason == ""
+    assert (
+        report.erased_on == datetime.date(2026, 12, 11) and report.text == "—" and report.decline_reason == ""
+    )
     assert not Attachment.objects.filter(report=report).exists()
     assert all(m.body == "—" for m in report.messages.all())
     assert "不属于受理范围" not in _raw_rows(Report)

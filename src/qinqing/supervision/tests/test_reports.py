@@ -18,7 +18,12 @@ from qinqing.supervision.models import Assignment, Attachment, Message, Report, 
 
 pytestmark = pytest.mark.django_db
 
-NAME, CONTACT, TEXT, SUBJECT = "举报人李秘密", "13912345678", "王局长收受某公司购物卡十张独特文本XYZ", "王局长独特主体"
+NAME, CONTACT, TEXT, SUBJECT = (
+    "举报人李秘密",
+    "13912345678",
+    "王局长收受某公司购物卡十张独特文本XYZ",
+    "王局长独特主体",
+)
 
 
 def _raw_rows(*models) -> str:
@@ -31,8 +36,15 @@ def _raw_rows(*models) -> str:
 
 
 def _submit(**extra):
-    values = {"text": TEXT, "category": "collusion", "real_name": True, "reporter_name": NAME, "reporter_contact": CONTACT,
-              "subject_text": SUBJECT, "rate_limited": False}
+    values = {
+        "text": TEXT,
+        "category": "collusion",
+        "real_name": True,
+        "reporter_name": NAME,
+        "reporter_contact": CONTACT,
+        "subject_text": SUBJECT,
+        "rate_limited": False,
+    }
     values.update(extra)
     return services.report_submit(**values)
 
@@ -59,7 +71,17 @@ def test_nothing_in_clear_in_the_database_the_logs_or_the_audit_trail(office, cl
     client.force_login(inspector)
     page = client.get(f"/supervision/reports/{report.pk}/").content.decode()
     assert TEXT in page and NAME in page  # the assigned inspector reads it
-    secrets_ = [NAME, CONTACT, TEXT, SUBJECT, "附件独特内容QQQ", "答复独特内容RRR", "补充独特内容SSS", "证据.txt", code]
+    secrets_ = [
+        NAME,
+        CONTACT,
+        TEXT,
+        SUBJECT,
+        "附件独特内容QQQ",
+        "答复独特内容RRR",
+        "补充独特内容SSS",
+        "证据.txt",
+        code,
+    ]
     raw = _raw_rows(Report, Message, Attachment, Assignment)
     trail = _raw_rows(AuditEvent)
     for secret in secrets_:
@@ -75,11 +97,20 @@ def test_nothing_in_clear_in_the_database_the_logs_or_the_audit_trail(office, cl
 
 def test_a_wrong_or_missing_key_fails_loudly(office):
     report, _code = _submit()
-    with override_settings(SUPERVISION_KEYS="demo:" + "11" * 16), pytest.raises(keys.SealError):  # same id, another key
+    with (
+        override_settings(SUPERVISION_KEYS="demo:" + "11" * 16),
+        pytest.raises(keys.SealError),
+    ):  # same id, another key
         Report.objects.get(pk=report.pk)
-    with override_settings(SUPERVISION_KEYS="k2:" + "22" * 16), pytest.raises(keys.KeyRingError):  # the row's key is gone
+    with (
+        override_settings(SUPERVISION_KEYS="k2:" + "22" * 16),
+        pytest.raises(keys.KeyRingError),
+    ):  # the row's key is gone
         Report.objects.get(pk=report.pk)
-    with override_settings(MODE="production", SUPERVISION_KEYS="", SUPERVISION_KEY_FILE=""), pytest.raises(keys.KeyRingError):
+    with (
+        override_settings(MODE="production", SUPERVISION_KEYS="", SUPERVISION_KEY_FILE=""),
+        pytest.raises(keys.KeyRingError),
+    ):
         _submit()
     with override_settings(SUPERVISION_KEYS="bad:xyz"), pytest.raises(keys.KeyRingError):
         keys.seal("x")
@@ -108,7 +139,9 @@ def test_rotation_keeps_old_reports_readable(office, tmp_path):
 def test_only_assigned_inspectors_read_and_the_reported_official_never_sees_it(office, client, make_user):
     inspector, other = office
     subject_user = make_user(Role.DISCIPLINE_INSPECTOR, username="subject")
-    subject = directory.make_official(unit=directory.make_unit(name="区住建局"), name="王局长", user=subject_user)
+    subject = directory.make_official(
+        unit=directory.make_unit(name="区住建局"), name="王局长", user=subject_user
+    )
     report, _code = _submit()
     services.assign(report=report, inspector=inspector, actor=inspector)
     services.link_subject(report=report, official=subject, actor=inspector)
@@ -122,7 +155,10 @@ def test_only_assigned_inspectors_read_and_the_reported_official_never_sees_it(o
             selectors.report_for(user, report.pk)
     client.force_login(subject_user)
     assert report.number not in client.get("/supervision/").content.decode()  # not even in the queue
-    assert client.post(f"/supervision/reports/{report.pk}/assign/", {"inspector": subject_user.pk}).status_code == 404
+    assert (
+        client.post(f"/supervision/reports/{report.pk}/assign/", {"inspector": subject_user.pk}).status_code
+        == 404
+    )
     with pytest.raises(ServiceError) as refused:
         services.assign(report=report, inspector=subject_user, actor=inspector)
     assert refused.value.code == "conflict_of_interest"
@@ -138,11 +174,18 @@ def test_an_inspector_tied_to_the_reported_enterprise_cannot_be_assigned(office)
 
     inspector, other = office
     enterprise = directory.make_enterprise(name="勾结实业有限公司")
-    directory.make_link(person=Official.objects.get(user=other).person, enterprise=enterprise, kind="shareholder", share_percent="10")
+    directory.make_link(
+        person=Official.objects.get(user=other).person,
+        enterprise=enterprise,
+        kind="shareholder",
+        share_percent="10",
+    )
     report, _code = _submit(subject_enterprise=enterprise)
     with pytest.raises(RecusalRequired):
         services.assign(report=report, inspector=other, actor=inspector)
-    assert AssignmentCheck.objects.filter(matter_type="supervision.report", matter_id=str(report.pk), outcome="blocked").exists()
+    assert AssignmentCheck.objects.filter(
+        matter_type="supervision.report", matter_id=str(report.pk), outcome="blocked"
+    ).exists()
     assert not Assignment.objects.filter(report=report).exists()
     services.assign(report=report, inspector=inspector, actor=inspector)
     # a handover to the tied inspector is refused the same way
@@ -168,7 +211,11 @@ def test_priority_queue_and_the_100_percent_rule(office, frozen_clock):
     priority.refresh_from_db()
     assert priority.verify_due == calendar.deadline(datetime.date(2026, 11, 30), 60)
     figures = selectors.figures()
-    assert (figures["priority_total"], figures["priority_verified"], figures["verification_rate"]) == (1, 0, 0.0)
+    assert (figures["priority_total"], figures["priority_verified"], figures["verification_rate"]) == (
+        1,
+        0,
+        0.0,
+    )
     frozen_clock(priority.verify_due + datetime.timedelta(days=1))
     assert [r.pk for r in selectors.figures()["priority_overdue"]] == [priority.pk]
     assert any(row.what == "verify" and row.report.pk == priority.pk for row in selectors.overdue())
@@ -176,15 +223,21 @@ def test_priority_queue_and_the_100_percent_rule(office, frozen_clock):
     with pytest.raises(ServiceError) as missing:
         services.report_conclude(report=priority, finding="substantiated", conclusion="", actor=inspector)
     assert missing.value.code == "required" and missing.value.field == "conclusion"
-    services.report_conclude(report=priority, finding="substantiated", conclusion="查实收受购物卡", actor=inspector)
+    services.report_conclude(
+        report=priority, finding="substantiated", conclusion="查实收受购物卡", actor=inspector
+    )
     assert selectors.figures()["verification_rate"] == 1.0
 
 
 def test_deadlines_count_working_days_across_national_day(office, frozen_clock):
     inspector, _other = office
-    frozen_clock("2026-09-25 10:00")  # a Friday before the 2026 National Day holiday (1–7 October, 10 October worked)
+    frozen_clock(
+        "2026-09-25 10:00"
+    )  # a Friday before the 2026 National Day holiday (1–7 October, 10 October worked)
     report, _ = _submit()
-    assert report.accept_due == datetime.date(2026, 10, 22)  # 15 working days; without the holiday it would be 16 October
+    assert report.accept_due == datetime.date(
+        2026, 10, 22
+    )  # 15 working days; without the holiday it would be 16 October
     assert not report.accept_provisional
     services.deadlines_update(accept_days=5, result_days=3, verify_days=30, actor=inspector)
     report2, _ = _submit()
@@ -245,18 +298,43 @@ def test_rate_limits_per_client_and_overall(office, client):
     cache.clear()
     body = {"text": "有人吃拿卡要", "category": "extortion"}
     for _ in range(2):
-        assert client.post("/api/v1/supervision/reports", body, content_type="application/json", REMOTE_ADDR="10.0.0.1").status_code == 200
-    refused = client.post("/api/v1/supervision/reports", body, content_type="application/json", REMOTE_ADDR="10.0.0.1")
+        assert (
+            client.post(
+                "/api/v1/supervision/reports", body, content_type="application/json", REMOTE_ADDR="10.0.0.1"
+            ).status_code
+            == 200
+        )
+    refused = client.post(
+        "/api/v1/supervision/reports", body, content_type="application/json", REMOTE_ADDR="10.0.0.1"
+    )
     assert refused.status_code == 429 and refused.json()["code"] == "rate_limited"
-    assert client.post("/api/v1/supervision/reports", body, content_type="application/json", REMOTE_ADDR="10.0.0.2").status_code == 200
-    overall = client.post("/api/v1/supervision/reports", body, content_type="application/json", REMOTE_ADDR="10.0.0.3")
+    assert (
+        client.post(
+            "/api/v1/supervision/reports", body, content_type="application/json", REMOTE_ADDR="10.0.0.2"
+        ).status_code
+        == 200
+    )
+    overall = client.post(
+        "/api/v1/supervision/reports", body, content_type="application/json", REMOTE_ADDR="10.0.0.3"
+    )
     assert overall.status_code == 429
     assert Report.objects.count() == 3
-    page = client.post("/supervision/report/", {"text": "x", "category": "other", "real_name": "0"}, REMOTE_ADDR="10.0.0.1")
+    page = client.post(
+        "/supervision/report/", {"text": "x", "category": "other", "real_name": "0"}, REMOTE_ADDR="10.0.0.1"
+    )
     assert page.status_code == 429 and "data-testid=\"form-error\"" in page.content.decode()
     for _ in range(3):
-        client.get("/api/v1/supervision/reports/status", HTTP_X_RECEIPT_CODE="AAAA-BBBB-CCCC-DDDD-EEEE", REMOTE_ADDR="10.0.0.9")
-    assert client.get("/api/v1/supervision/reports/status", HTTP_X_RECEIPT_CODE="AAAA", REMOTE_ADDR="10.0.0.9").status_code == 429
+        client.get(
+            "/api/v1/supervision/reports/status",
+            HTTP_X_RECEIPT_CODE="AAAA-BBBB-CCCC-DDDD-EEEE",
+            REMOTE_ADDR="10.0.0.9",
+        )
+    assert (
+        client.get(
+            "/api/v1/supervision/reports/status", HTTP_X_RECEIPT_CODE="AAAA", REMOTE_ADDR="10.0.0.9"
+        ).status_code
+        == 429
+    )
     cache.clear()
 
 
@@ -265,7 +343,11 @@ def test_the_api_answers_the_code_once_and_the_status_with_replies(office, clien
 
     cache.clear()
     inspector, _other = office
-    response = client.post("/api/v1/supervision/reports", {"text": "某科长为官不为", "category": "inaction"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/supervision/reports",
+        {"text": "某科长为官不为", "category": "inaction"},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     code = response.json()["receipt_code"]
     report = Report.objects.get(number=response.json()["number"])
@@ -277,8 +359,11 @@ def test_the_api_answers_the_code_once_and_the_status_with_replies(office, clien
     data = status.json()
     assert data["status"] == "received" and [m["body"] for m in data["messages"]] == ["已转相关部门核查"]
     assert client.get("/api/v1/supervision/reports/status", {"code": "NOPE"}).status_code == 404
-    real = client.post("/api/v1/supervision/reports", {"text": "x", "category": "collusion", "real_name": True},
-                       content_type="application/json")
+    real = client.post(
+        "/api/v1/supervision/reports",
+        {"text": "x", "category": "collusion", "real_name": True},
+        content_type="application/json",
+    )
     assert real.status_code == 400 and real.json()["field"] == "reporter_name"
     cache.clear()
 
@@ -306,7 +391,9 @@ def test_conduct_leads_arrive_once(office):
     from qinqing.conduct.models import Lead, LeadSource
 
     official = directory.make_official(unit=directory.make_unit(name="区商务局"), name="孙科长")
-    Lead.objects.create(official=official, source=LeadSource.RECUSAL_REFUSED, summary="拒不回避", article="15.7")
+    Lead.objects.create(
+        official=official, source=LeadSource.RECUSAL_REFUSED, summary="拒不回避", article="15.7"
+    )
     assert services.leads_take_over() == "1 lead(s) taken over"
     assert services.leads_take_over() == "0 lead(s) taken over"
     report = Report.objects.get(channel="conduct")
@@ -329,7 +416,9 @@ def test_recategorising_moves_a_real_name_report_into_the_priority_queue_and_not
 def test_an_early_reminder_is_due_for_follow_up_in_working_days(office, frozen_clock, client):
     inspector, _other = office
     official = directory.make_official(unit=directory.make_unit(name="区商务局"), name="孙科长")
-    reminder = services.reminder_create(official=official, concern="与企业负责人多次非工作场合接触", follow_up_days=3, actor=inspector)
+    reminder = services.reminder_create(
+        official=official, concern="与企业负责人多次非工作场合接触", follow_up_days=3, actor=inspector
+    )
     assert reminder.follow_up_due == datetime.date(2026, 12, 3)
     assert not selectors.reminders_due().exists()
     frozen_clock("2026-12-03 09:00")

@@ -6,9 +6,13 @@ from qinqing.core.errors import ServiceError
 
 
 class Command(BaseCommand):
-    help = ("Load the supervision demo over the demo district (run `demo` first): reports received, accepted, under verification, "
-            "concluded, declined and closed as a case in the four forms for the inspector account; an early reminder; conduct's leads. "
-            "Every write goes through the services (sealed and audited).")
+    help = (
+        "Load the supervision demo over the demo district (run `demo` first): reports received, "
+        "accepted, under verification, "
+        "concluded, declined and closed as a case in the four forms for the inspector account; "
+        "an early reminder; conduct's leads. "
+        "Every write goes through the services (sealed and audited)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=17)
