@@ -20,7 +20,9 @@ AS_OF = "2026-11-25"  # the day the demo pool describes (a Wednesday); the sweep
 
 
 def run(args: list[str], env: dict, *, check: bool = True) -> str:
-    completed = subprocess.run([str(ROOT / "qinqing"), *args], env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        [str(ROOT / "qinqing"), *args], env=env, cwd=ROOT, capture_output=True, text=True, check=False
+    )
     if check and completed.returncode != 0:
         sys.exit(f"{' '.join(args)} failed:\n{completed.stdout}\n{completed.stderr}")
     return completed.stdout + completed.stderr
@@ -65,14 +67,22 @@ def database_env(count: int, *, rebuild: bool = False) -> tuple[dict, str, bool]
     output = run(["appeals_demo", "--count", str(count), "--seed", "1", "--as-of", AS_OF], env)
     elapsed = time.perf_counter() - started
     print(output.strip().splitlines()[-3:] and "\n".join(output.strip().splitlines()[-3:]))
-    print(f"| build: demo --scale {DEMO_SCALE} + appeals_demo --count {count} | {database} | {elapsed:.0f} s |")
+    print(
+        f"| build: demo --scale {DEMO_SCALE} + appeals_demo --count {count} | {database} | {elapsed:.0f} s |"
+    )
     marker.write_text(output)
     return env, database, True
 
 
 def django_setup(env: dict) -> None:
     """Point this process at the bench database and set Django up."""
-    os.environ.update({key: value for key, value in env.items() if key in ("QINQING_MODE", "QINQING_VAR_DIR", "DATABASE_URL")})
+    os.environ.update(
+        {
+            key: value
+            for key, value in env.items()
+            if key in ("QINQING_MODE", "QINQING_VAR_DIR", "DATABASE_URL")
+        }
+    )
     if "DATABASE_URL" not in env:
         os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinqing.settings")

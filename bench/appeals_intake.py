@@ -47,16 +47,23 @@ def count_rows(env: dict) -> tuple[int, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=1000, help="demo appeals already in the database")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--duration", type=int, default=30, help="seconds")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
     parser.add_argument("--rebuild", action="store_true")
-    parser.add_argument("--source", help="serve the code from this src directory instead (e.g. a git worktree of an older commit, "
-                                         "to measure before/after an optimisation)")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch copy the appeals were filed into")
+    parser.add_argument(
+        "--source",
+        help="serve the code from this src directory instead (e.g. a git worktree of an older commit, "
+        "to measure before/after an optimisation)",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the scratch copy the appeals were filed into"
+    )
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("appeals_intake needs the wrk load generator: apt-get install wrk (Debian's package)")
@@ -111,13 +118,34 @@ def measure(options, env: dict, database: str) -> None:
     key = run(["apikey", "create", "--name", key_name, "--scope", "appeals:write"], env).split()[0]
     appeals_before, events_before = count_rows(env)
     port = free_port()
-    server_env = {**env, "PYTHONPATH": options.source or str(ROOT / "src"), "QINQING_BENCH_KEY": key, "DJANGO_SETTINGS_MODULE": "qinqing.settings"}
+    server_env = {
+        **env,
+        "PYTHONPATH": options.source or str(ROOT / "src"),
+        "QINQING_BENCH_KEY": key,
+        "DJANGO_SETTINGS_MODULE": "qinqing.settings",
+    }
     log = open(Path(env["QINQING_VAR_DIR"]) / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(  # noqa: S603
-        [str(ROOT / ".venv/bin/gunicorn"), "qinqing.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(options.workers), "--threads", str(options.threads), "--worker-class", "gthread" if options.threads > 1 else "sync",
-         "--backlog", "2048", "--log-level", "warning"],
-        env=server_env, cwd=ROOT, stdout=log, stderr=log,
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "qinqing.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(options.workers),
+            "--threads",
+            str(options.threads),
+            "--worker-class",
+            "gthread" if options.threads > 1 else "sync",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+        ],
+        env=server_env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=log,
     )
     try:
         for _ in range(100):
@@ -126,15 +154,27 @@ def measure(options, env: dict, database: str) -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        command = ["wrk", "-t2", f"-c{options.clients}", f"-d{options.duration}s", "--latency", "-s", str(ROOT / "bench/appeals_intake.lua"),
-                   f"http://127.0.0.1:{port}/api/v1/appeals/"]
+        command = [
+            "wrk",
+            "-t2",
+            f"-c{options.clients}",
+            f"-d{options.duration}s",
+            "--latency",
+            "-s",
+            str(ROOT / "bench/appeals_intake.lua"),
+            f"http://127.0.0.1:{port}/api/v1/appeals/",
+        ]
         completed = subprocess.run(command, env=server_env, capture_output=True, text=True, check=False)  # noqa: S603
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
-    match = re.search(r"RESULT requests=(\d+) seconds=([\d.]+) p50_ms=([\d.]+) p95_ms=([\d.]+) p99_ms=([\d.]+) max_ms=([\d.]+) "
-                      r"socket_errors=(\d+) statuses=(\S*)", completed.stdout)
+    match = re.search(
+        r"RESULT requests=(\d+) seconds=([\d.]+) p50_ms=([\d.]+) p95_ms=([\d.]+) p99_ms=([\d.]+) "
+        r"max_ms=([\d.]+) "
+        r"socket_errors=(\d+) statuses=(\S*)",
+        completed.stdout,
+    )
     if not match:
         sys.exit(f"wrk failed:\n{completed.stdout}\n{completed.stderr}")
     requests, seconds, p50, p95, p99, worst, socket_errors, statuses = match.groups()
@@ -147,13 +187,25 @@ def measure(options, env: dict, database: str) -> None:
     verify_seconds = time.perf_counter() - started
     rate = created / float(seconds)
     print(f"wrk: {' '.join(command[:-1])} <url>")
-    print(f"statuses: {statuses_seen}; appeals +{appeals_after - appeals_before}, audit events +{events_after - events_before}")
-    print("| benchmark | database | gunicorn | clients | appeals/s | p50 | p95 | p99 | errors | chain verify | command |")
+    print(
+        f"statuses: {statuses_seen}; appeals +{appeals_after - appeals_before}, audit events "
+        f"+{events_after - events_before}"
+    )
+    print(
+        "| benchmark | database | gunicorn | clients | appeals/s | p50 | p95 | p99 | errors | "
+        "chain verify | command |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
-    print(f"| appeals intake (API) | {database} | {options.workers} workers × {options.threads} threads | {options.clients} | {rate:.0f} | "
-          f"{float(p50):.0f} ms | {float(p95):.0f} ms | {float(p99):.0f} ms | {errors} | {verified} ({verify_seconds:.0f} s) | "
-          f"`./qinqing bench appeals_intake --count {options.count} --clients {options.clients} --duration {options.duration} "
-          f"--workers {options.workers} --threads {options.threads}{' --source ' + options.source if options.source else ''}` |")
+    print(
+        f"| appeals intake (API) | {database} | {options.workers} workers × {options.threads} "
+        f"threads | {options.clients} | {rate:.0f} | "
+        f"{float(p50):.0f} ms | {float(p95):.0f} ms | {float(p99):.0f} ms | {errors} | "
+        f"{verified} ({verify_seconds:.0f} s) | "
+        f"`./qinqing bench appeals_intake --count {options.count} --clients {options.clients} "
+        f"--duration {options.duration} "
+        f"--workers {options.workers} --threads "
+        f"{options.threads}{' --source ' + options.source if options.source else ''}` |"
+    )
 
 
 if __name__ == "__main__":

@@ -45,8 +45,14 @@ def measure(count: int, requests: int) -> None:
     from qinqing.directory.models import Official
 
     users = get_user_model()
-    unit_id = (Appeal.objects.filter(status__in=OPEN_STATUSES, handling_unit__isnull=False).values("handling_unit")
-               .annotate(n=Count("pk")).order_by("-n").values_list("handling_unit", flat=True).first())
+    unit_id = (
+        Appeal.objects.filter(status__in=OPEN_STATUSES, handling_unit__isnull=False)
+        .values("handling_unit")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("handling_unit", flat=True)
+        .first()
+    )
     handler, _ = users.objects.get_or_create(username="bench-handler")
     handler.groups.add(Group.objects.get(name=Role.DEPARTMENT_HANDLER))
     if not Official.objects.filter(user=handler).exists():
@@ -55,11 +61,19 @@ def measure(count: int, requests: int) -> None:
             before = audit.snapshot(official)
             official.user = handler
             official.save(update_fields=["user"])
-            audit.record_event(actor=audit.SystemActor("bench"), action="directory.official.update", instance=official, before=before,
-                               details={"source": "bench"})
+            audit.record_event(
+                actor=audit.SystemActor("bench"),
+                action="directory.official.update",
+                instance=official,
+                before=before,
+                details={"source": "bench"},
+            )
     leader, _ = users.objects.get_or_create(username="bench-supervisor")
     leader.groups.add(Group.objects.get(name=Role.SUPERVISING_LEADER))
-    pages = [("handler queue", handler, reverse("appeals:queue")), ("supervision list", leader, reverse("appeals:supervision"))]
+    pages = [
+        ("handler queue", handler, reverse("appeals:queue")),
+        ("supervision list", leader, reverse("appeals:supervision")),
+    ]
     try:
         pages.append(("dashboard", leader, reverse("appeals:dashboard")))
     except NoReverseMatch:
@@ -70,7 +84,10 @@ def measure(count: int, requests: int) -> None:
 
         started = time.perf_counter()
         refreshed = refresh_figures(full=True)
-        print(f"dashboard figures: refresh_figures(full=True) took {time.perf_counter() - started:.1f} s ({len(refreshed.months)} months)")
+        print(
+            f"dashboard figures: refresh_figures(full=True) took "
+            f"{time.perf_counter() - started:.1f} s ({len(refreshed.months)} months)"
+        )
     total = Appeal.objects.count()
     queue_size = Appeal.objects.filter(handling_unit_id__in=[unit_id], status__in=OPEN_STATUSES).count()
     print(f"{database}, {total:,} appeals; the handler's unit has {queue_size:,} open appeals")
@@ -90,15 +107,22 @@ def measure(count: int, requests: int) -> None:
                     client.get(url)
                     timings.append((time.perf_counter() - started) * 1000)
                 queries.add(len(captured.captured_queries))
-            print(f"| {label} ({url}) | {database} | {total:,} | {statistics.median(timings):.0f} ms | {percentile(timings, 0.95):.0f} ms | "
-                  f"{'/'.join(str(q) for q in sorted(queries))} | ≤ 200 ms p95 |")
+            print(
+                f"| {label} ({url}) | {database} | {total:,} | {statistics.median(timings):.0f} "
+                f"ms | {percentile(timings, 0.95):.0f} ms | "
+                f"{'/'.join(str(q) for q in sorted(queries))} | ≤ 200 ms p95 |"
+            )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--counts", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--requests", type=int, default=80)
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one count in this process
+    parser.add_argument(
+        "--one", type=int, help=argparse.SUPPRESS
+    )  # internal: measure one count in this process
     options = parser.parse_args()
     if options.one:
         measure(options.one, options.requests)
@@ -107,8 +131,15 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     for count in options.counts:
         # One process per size: Django is set up once per process, against one database.
-        subprocess.run([sys.executable, __file__, "--one", str(count), "--requests", str(options.requests)], env=os.environ, check=False)  # noqa: S603
-    print(f"command: ./qinqing bench appeals_pages --counts {' '.join(map(str, options.counts))} --requests {options.requests}")
+        subprocess.run(
+            [sys.executable, __file__, "--one", str(count), "--requests", str(options.requests)],
+            env=os.environ,
+            check=False,
+        )  # noqa: S603
+    print(
+        f"command: ./qinqing bench appeals_pages --counts {' '.join(map(str, options.counts))} "
+        f"--requests {options.requests}"
+    )
 
 
 if __name__ == "__main__":

@@ -33,10 +33,14 @@ class Rollback(Exception):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--verify", action="store_true", help="also time ./qinqing audit verify (full and --chain-only)")
+    parser.add_argument(
+        "--verify", action="store_true", help="also time ./qinqing audit verify (full and --chain-only)"
+    )
     parser.add_argument("--rebuild", action="store_true")
     options = parser.parse_args()
     env, database, _built = database_env(options.count, rebuild=options.rebuild)
@@ -71,14 +75,20 @@ def main() -> None:
     print(f"sweep on {SWEEP_DAY}: {result.summary()}")
     print("| benchmark | database | appeals | rows changed | median | best | worst | target | command |")
     print("|---|---|---|---|---|---|---|---|---|")
-    print(f"| appeals sweep (one day) | {database} | {total:,} | {changed:,} | {statistics.median(timings):.3f} s | "
-          f"{min(timings):.3f} s | {max(timings):.3f} s | ≤ 1 s | `{command}` |")
+    print(
+        f"| appeals sweep (one day) | {database} | {total:,} | {changed:,} | "
+        f"{statistics.median(timings):.3f} s | "
+        f"{min(timings):.3f} s | {max(timings):.3f} s | ≤ 1 s | `{command}` |"
+    )
     if options.verify:
         for args in (["audit", "verify", "--chain-only"], ["audit", "verify"]):
             started = time.perf_counter()
             output = run(args, env, check=False)
             elapsed = time.perf_counter() - started
-            print(f"| ./qinqing {' '.join(args)} | {database} | {total:,} appeals | {elapsed:.0f} s | {output.strip().splitlines()[-1][:120]} |")
+            print(
+                f"| ./qinqing {' '.join(args)} | {database} | {total:,} appeals | {elapsed:.0f} "
+                f"s | {output.strip().splitlines()[-1][:120]} |"
+            )
 
 
 if __name__ == "__main__":

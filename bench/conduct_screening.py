@@ -101,10 +101,17 @@ class Dialect:
         if self.vendor == "sqlite":
             return (f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count}) "
                     f"INSERT INTO {table} ({columns}) SELECT {select} FROM n")
-        return f"INSERT INTO {table} ({columns}) SELECT {select} FROM generate_series(1::bigint, {count}) AS n(i)"
+        return (
+            f"INSERT INTO {table} ({columns}) SELECT {select} FROM generate_series(1::bigint, "
+            f"{count}) AS n(i)"
+        )
 
     def hex64(self, expression: str) -> str:
-        return f"printf('%064x', {expression})" if self.vendor == "sqlite" else f"lpad(to_hex({expression}), 64, '0')"
+        return (
+            f"printf('%064x', {expression})"
+            if self.vendor == "sqlite"
+            else f"lpad(to_hex({expression}), 64, '0')"
+        )
 
     def padded(self, prefix: str, expression: str, width: int) -> str:
         if self.vendor == "sqlite":
@@ -141,22 +148,39 @@ def build(cursor, shape: Shape, dialect: Dialect) -> dict[str, float]:
         f"i, '人' || {d.text(f'CASE WHEN {is_twin} THEN {twin_of} ELSE i END')}, '', "
         f"CASE WHEN {is_twin} THEN '' ELSE {d.hex64('i')} END, '', "
         f"{d.day(f'(CASE WHEN {is_twin} THEN {twin_of} ELSE i END) % 15000')}, ''"))
-    cursor.execute(d.insert_series(
-        s.officials, "directory_official", "id, person_id, unit_id, position, rank, is_leading_cadre, is_active",
-        f"i, i, {unit_id}, '科员', 'clerk', FALSE, TRUE"))
+    cursor.execute(
+        d.insert_series(
+            s.officials,
+            "directory_official",
+            "id, person_id, unit_id, position, rank, is_leading_cadre, is_active",
+            f"i, i, {unit_id}, '科员', 'clerk', FALSE, TRUE",
+        )
+    )
     # Related person r belongs to official 1 + (r mod officials); official k's first relative is r = k − 1.
-    cursor.execute(d.insert_series(
-        s.related, "directory_relatedperson", "id, official_id, person_id, relationship, occupation",
-        f"i, 1 + (i % {s.officials}), {s.officials} + i, "
-        "CASE i % 4 WHEN 0 THEN 'spouse' WHEN 1 THEN 'child' WHEN 2 THEN 'child_spouse' ELSE 'other' END, ''"))
+    cursor.execute(
+        d.insert_series(
+            s.related,
+            "directory_relatedperson",
+            "id, official_id, person_id, relationship, occupation",
+            f"i, 1 + (i % {s.officials}), {s.officials} + i, "
+            "CASE i % 4 WHEN 0 THEN 'spouse' WHEN 1 THEN 'child' WHEN 2 THEN 'child_spouse' ELSE "
+            "'other' END, ''",
+        )
+    )
     # Legal representatives: enterprise e ≤ Q → official 50e − 25 (odd e) or their first relative (even e).
     representative = (f"CASE WHEN i <= {s.planted_representatives} THEN "
                       f"(CASE WHEN i % 2 = 1 THEN 50 * i - 25 ELSE {s.officials} + 50 * i - 26 END) "
                       f"ELSE {s.first_other} + ((i * 7) % {s.others}) END")
-    cursor.execute(d.insert_series(
-        s.enterprises, "directory_enterprise",
-        "id, name, uscc, ownership_type, is_key_enterprise, industry, address, legal_representative_id, is_active",
-        f"i, '企业' || {d.text('i')}, {d.padded('B', 'i', 17)}, 'private', FALSE, '', '', {representative}, TRUE"))
+    cursor.execute(
+        d.insert_series(
+            s.enterprises,
+            "directory_enterprise",
+            "id, name, uscc, ownership_type, is_key_enterprise, industry, address, "
+            "legal_representative_id, is_active",
+            f"i, '企业' || {d.text('i')}, {d.padded('B', 'i', 17)}, 'private', FALSE, '', '', "
+            f"{representative}, TRUE",
+        )
+    )
     # Links: j ≤ P → official 50j (odd j) or their first relative (even j); then one link per twin;
     # every other link belongs to an "other" person.
     person = (f"CASE WHEN i <= {s.planted_links} THEN "
@@ -164,11 +188,16 @@ def build(cursor, shape: Shape, dialect: Dialect) -> dict[str, float]:
               f"WHEN i <= {s.planted_links + s.twins} THEN {s.first_twin} + i - {s.planted_links + 1} "
               f"ELSE {s.first_other} + ((i * 7919) % {s.others}) END")
     started = time.perf_counter()
-    cursor.execute(d.insert_series(
-        s.links, "directory_enterpriselink", "id, person_id, enterprise_id, kind, role, share_percent, source",
-        f"i, {person}, 1 + ((i * 104729) % {s.enterprises}), "
-        "CASE i % 3 WHEN 0 THEN 'shareholder' WHEN 1 THEN 'executive' ELSE 'employee' END, '', "
-        "CASE i % 3 WHEN 0 THEN 1 + (i % 40) ELSE NULL END, 'bench'"))
+    cursor.execute(
+        d.insert_series(
+            s.links,
+            "directory_enterpriselink",
+            "id, person_id, enterprise_id, kind, role, share_percent, source",
+            f"i, {person}, 1 + ((i * 104729) % {s.enterprises}), "
+            "CASE i % 3 WHEN 0 THEN 'shareholder' WHEN 1 THEN 'executive' ELSE 'employee' END, '', "
+            "CASE i % 3 WHEN 0 THEN 1 + (i % 40) ELSE NULL END, 'bench'",
+        )
+    )
     steps = {"links": time.perf_counter() - started}
     cursor.execute("ANALYZE")
     return steps
@@ -197,14 +226,19 @@ def load_into_duckdb(cursor, duck) -> None:
         rows = []
         while chunk := cursor.fetchmany(200_000):
             rows.extend(chunk)
-        data = {column: numpy.array([row[index] for row in rows], dtype=object) for index, column in enumerate(columns)}
+        data = {
+            column: numpy.array([row[index] for row in rows], dtype=object)
+            for index, column in enumerate(columns)
+        }
         for column in columns:
             if column in ("id", "person_id", "official_id", "enterprise_id"):
                 data[column] = data[column].astype(numpy.int64)
             elif column == "is_active":
                 data[column] = data[column].astype(bool)
         duck.register("incoming", data)
-        casts = ", ".join(f"CAST({column} AS DATE) AS {column}" if column == "end_date" else column for column in columns)
+        casts = ", ".join(
+            f"CAST({column} AS DATE) AS {column}" if column == "end_date" else column for column in columns
+        )
         duck.execute(f"CREATE TABLE {names[key]} AS SELECT {casts} FROM incoming")
         duck.unregister("incoming")
 
@@ -255,12 +289,18 @@ def repeated(function, times: int = 3):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--checks", type=int, default=500, help="official × enterprise pairs for check_assignment")
+    parser.add_argument(
+        "--checks", type=int, default=500, help="official × enterprise pairs for check_assignment"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
-    parser.add_argument("--explain", action="store_true", help="print the query plan of the screening statement")
+    parser.add_argument(
+        "--explain", action="store_true", help="print the query plan of the screening statement"
+    )
     options = parser.parse_args()
     os.environ["QINQING_MODE"] = "demo"
     os.environ["DJANGO_SETTINGS_MODULE"] = "qinqing.settings"
@@ -335,11 +375,19 @@ def run(options, shape: Shape, connection, var_dir: str) -> None:
     duck_rows, duck_first, duck_seconds = repeated(lambda: duck.execute(join_sql).fetchall())
     duck.close()
 
-    assert len(our_rows) == len(duck_rows) == shape.planted_links, (len(our_rows), len(duck_rows), shape.planted_links)
+    assert len(our_rows) == len(duck_rows) == shape.planted_links, (
+        len(our_rows),
+        len(duck_rows),
+        shape.planted_links,
+    )
     assert sorted(our_rows) == sorted(tuple(row) for row in duck_rows), "our join and DuckDB's differ"
     assert len(screen_rows) == len(conflicts)
-    assert len(exact) == expected_exact, f"screen found {len(exact)} exact-ID conflicts, expected {expected_exact}"
-    assert len(by_name) == expected_name, f"screen found {len(by_name)} name-based conflicts, expected {expected_name}"
+    assert len(exact) == expected_exact, (
+        f"screen found {len(exact)} exact-ID conflicts, expected {expected_exact}"
+    )
+    assert len(by_name) == expected_name, (
+        f"screen found {len(by_name)} name-based conflicts, expected {expected_name}"
+    )
     assert all(c.match == "name_birth_date" for c in by_name)
 
     # check_assignment: half conflicted pairs (from the screening), half random ones.
@@ -355,7 +403,9 @@ def run(options, shape: Shape, connection, var_dir: str) -> None:
         enterprise = Enterprise.objects.get(pk=enterprise_id)
         started = time.perf_counter()
         try:
-            check_assignment(official=official, enterprise=enterprise, matter_type="bench", matter_id="1", actor=actor)
+            check_assignment(
+                official=official, enterprise=enterprise, matter_type="bench", matter_id="1", actor=actor
+            )
         except RecusalRequired:
             blocked_timings.append((time.perf_counter() - started) * 1000)
         else:
@@ -373,38 +423,67 @@ def run(options, shape: Shape, connection, var_dir: str) -> None:
 
         database += " " + sqlite3.sqlite_version
     s = shape
-    print(f"\nconduct screening, scale {options.scale:g}: {s.officials:,} officials, {s.related:,} related persons, "
-          f"{s.persons:,} persons, {s.enterprises:,} enterprises, {s.links:,} links; database {database}"
-          + (f" [{var_dir}]" if dialect.vendor == "sqlite" else f" [{BENCH_DATABASE}]")
-          + f"; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"planted: {s.planted_links:,} links + {s.planted_representatives:,} legal representatives "
-          f"({(s.planted_links + s.planted_representatives) / s.officials:.1%} of officials) + {s.twins:,} name/date-of-birth twins\n")
+    print(
+        f"\nconduct screening, scale {options.scale:g}: {s.officials:,} officials, {s.related:,} "
+        f"related persons, "
+        f"{s.persons:,} persons, {s.enterprises:,} enterprises, {s.links:,} links; database {database}"
+        + (f" [{var_dir}]" if dialect.vendor == "sqlite" else f" [{BENCH_DATABASE}]")
+        + f"; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
+    print(
+        f"planted: {s.planted_links:,} links + {s.planted_representatives:,} legal representatives "
+        f"({(s.planted_links + s.planted_representatives) / s.officials:.1%} of officials) + "
+        f"{s.twins:,} name/date-of-birth twins\n"
+    )
     print("| database | measure | value |")
     print("|---|---|---|")
     rows = [
-        ("data build (set-based INSERT … SELECT + ANALYZE; watch triggers fire)",
-         f"{build_seconds:.1f} s, of which the {s.links:,} links {steps['links']:.1f} s"),
-        ("watch list rebuilt from the directory (screening_watch_rebuild)",
-         f"{rebuild_seconds:.2f} s, {rebuilt.rows:,} rows, {rebuilt.missing} missed by the triggers"),
-        ("screen SQL only (screen_rows: exact ID + legal representative + name/date of birth; median of 3, first run)",
-         f"{screen_sql_seconds:.3f} s ({screen_sql_first:.3f} s), {len(screen_rows):,} rows"),
-        ("screen total (screen(): SQL + Conflict objects; median of 3, first run)", f"{screen_seconds:.3f} s ({screen_first:.3f} s)"),
-        ("exact-ID join, ours (EXACT_JOIN_SQL; median of 3, first run)",
-         f"{our_join_seconds:.3f} s ({our_join_first:.3f} s), {len(our_rows):,} rows"),
+        (
+            "data build (set-based INSERT … SELECT + ANALYZE; watch triggers fire)",
+            f"{build_seconds:.1f} s, of which the {s.links:,} links {steps['links']:.1f} s",
+        ),
+        (
+            "watch list rebuilt from the directory (screening_watch_rebuild)",
+            f"{rebuild_seconds:.2f} s, {rebuilt.rows:,} rows, {rebuilt.missing} missed by the triggers",
+        ),
+        (
+            "screen SQL only (screen_rows: exact ID + legal representative + name/date of birth; "
+            "median of 3, first run)",
+            f"{screen_sql_seconds:.3f} s ({screen_sql_first:.3f} s), {len(screen_rows):,} rows",
+        ),
+        (
+            "screen total (screen(): SQL + Conflict objects; median of 3, first run)",
+            f"{screen_seconds:.3f} s ({screen_first:.3f} s)",
+        ),
+        (
+            "exact-ID join, ours (EXACT_JOIN_SQL; median of 3, first run)",
+            f"{our_join_seconds:.3f} s ({our_join_first:.3f} s), {len(our_rows):,} rows",
+        ),
         ("DuckDB load (needed columns copied from our database)", f"{load_seconds:.1f} s"),
-        ("DuckDB exact-ID join (same EXACT_JOIN_SQL, in memory; median of 3, first run)",
-         f"{duck_seconds:.3f} s ({duck_first:.3f} s), {len(duck_rows):,} rows"),
+        (
+            "DuckDB exact-ID join (same EXACT_JOIN_SQL, in memory; median of 3, first run)",
+            f"{duck_seconds:.3f} s ({duck_first:.3f} s), {len(duck_rows):,} rows",
+        ),
         ("ratio screen total / DuckDB join (issue target ≤ 3×)", f"{screen_seconds / duck_seconds:.1f}×"),
         ("ratio screen SQL only / DuckDB join", f"{screen_sql_seconds / duck_seconds:.1f}×"),
         ("ratio exact-ID join ours / DuckDB join (like for like)", f"{our_join_seconds / duck_seconds:.1f}×"),
         ("conflicts found vs expected (exact ID)", f"{len(exact):,} / {expected_exact:,}"),
-        ("conflicts found vs expected (name + date of birth, separately)", f"{len(by_name):,} / {expected_name:,}"),
-        (f"check_assignment over {len(timings)} pairs ({blocked} blocked, each writes its audited record)",
-         f"p50 {percentile(timings, 50):.2f} ms, p95 {percentile(timings, 95):.2f} ms"),
-        (f"check_assignment, {len(clean_timings)} clean pairs (reads only)",
-         f"p50 {percentile(clean_timings, 50):.2f} ms, p95 {percentile(clean_timings, 95):.2f} ms"),
-        (f"check_assignment, {blocked} blocked pairs (reads + audited AssignmentCheck + commit)",
-         f"p50 {percentile(blocked_timings, 50):.2f} ms, p95 {percentile(blocked_timings, 95):.2f} ms"),
+        (
+            "conflicts found vs expected (name + date of birth, separately)",
+            f"{len(by_name):,} / {expected_name:,}",
+        ),
+        (
+            f"check_assignment over {len(timings)} pairs ({blocked} blocked, each writes its audited record)",
+            f"p50 {percentile(timings, 50):.2f} ms, p95 {percentile(timings, 95):.2f} ms",
+        ),
+        (
+            f"check_assignment, {len(clean_timings)} clean pairs (reads only)",
+            f"p50 {percentile(clean_timings, 50):.2f} ms, p95 {percentile(clean_timings, 95):.2f} ms",
+        ),
+        (
+            f"check_assignment, {blocked} blocked pairs (reads + audited AssignmentCheck + commit)",
+            f"p50 {percentile(blocked_timings, 50):.2f} ms, p95 {percentile(blocked_timings, 95):.2f} ms",
+        ),
     ]
     for measure, value in rows:
         print(f"| {database} | {measure} | {value} |")

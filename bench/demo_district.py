@@ -42,7 +42,9 @@ def fresh_postgres_database(url: str, name: str = "qinqing_bench") -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", type=int, default=100_000)
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="qinqing-bench-") as scratch:
@@ -58,12 +60,28 @@ def main() -> None:
         verify_started = time.perf_counter()
         verified = run(["audit", "verify", "--chain-only"], env)
         verify_elapsed = time.perf_counter() - verify_started
-    counts = re.search(r"(\d+) officials, (\d+) enterprises.*?(\d+) persons, (\d+) related persons, (\d+) person", output, re.S)
+    counts = re.search(
+        r"(\d+) officials, (\d+) enterprises.*?(\d+) persons, (\d+) related persons, (\d+) person",
+        output,
+        re.S,
+    )
     print("\n".join(output.strip().splitlines()[-4:]))
     print(verified.strip())
-    summary = ", ".join(f"{n} {label}" for n, label in zip(counts.groups(), ["officials", "enterprises", "persons", "related persons", "links"], strict=True)) if counts else ""
+    summary = (
+        ", ".join(
+            f"{n} {label}"
+            for n, label in zip(
+                counts.groups(),
+                ["officials", "enterprises", "persons", "related persons", "links"],
+                strict=True,
+            )
+        )
+        if counts
+        else ""
+    )
     print(
-        f"| demo --scale {options.scale} | {database} | {elapsed:.0f} s | {peak_mb:.0f} MB | {summary} | audit chain verified in {verify_elapsed:.0f} s |"
+        f"| demo --scale {options.scale} | {database} | {elapsed:.0f} s | {peak_mb:.0f} MB | "
+        f"{summary} | audit chain verified in {verify_elapsed:.0f} s |"
     )
 
 

@@ -52,13 +52,20 @@ def free_port() -> int:
 def environment(options) -> tuple[dict, bool]:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        sys.exit("bench eligibility needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres ./qinqing bench eligibility")
+        sys.exit(
+            "bench eligibility needs PostgreSQL: "
+            "DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres ./qinqing bench eligibility"
+        )
     import psycopg
 
     name = f"qinqing_bench_eligibility_{options.enterprises}_{options.listings}"
     base = url.rpartition("/")[0]
-    env = {**os.environ, "QINQING_MODE": "demo", "DATABASE_URL": f"{base}/{name}",
-           "QINQING_VAR_DIR": f"/tmp/qinqing-bench-eligibility-{options.enterprises}-{options.listings}"}  # noqa: S108
+    env = {
+        **os.environ,
+        "QINQING_MODE": "demo",
+        "DATABASE_URL": f"{base}/{name}",
+        "QINQING_VAR_DIR": f"/tmp/qinqing-bench-eligibility-{options.enterprises}-{options.listings}",  # noqa: S108
+    }
     Path(env["QINQING_VAR_DIR"]).mkdir(parents=True, exist_ok=True)
     marker = Path(env["QINQING_VAR_DIR"]) / "built"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
@@ -91,15 +98,42 @@ def build(options, env: dict) -> None:
     rng = random.Random(12)  # noqa: S311 (bench data)
     today = datetime.date.today()
     people = options.enterprises // 10
-    db.bulk_insert("directory_person", ["name", "resident_id", "resident_id_index", "gender", "phone"],
-                   [(f"负责人{i}", "", blind_index(f"bench-head-{i}"), "", "") for i in range(people)], batch_size=20000)
+    db.bulk_insert(
+        "directory_person",
+        ["name", "resident_id", "resident_id_index", "gender", "phone"],
+        [(f"负责人{i}", "", blind_index(f"bench-head-{i}"), "", "") for i in range(people)],
+        batch_size=20000,
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT id FROM directory_person ORDER BY id")
         person_ids = [row[0] for row in cursor.fetchall()]
-    db.bulk_insert("directory_enterprise", ["name", "uscc", "ownership_type", "is_key_enterprise", "industry", "address",
-                                            "legal_representative_id", "is_active"],
-                   [(f"基准企业{i}有限公司", uscc_of(i), "private", False, "", "", person_ids[i // 10] if i % 10 == 0 else None, True)
-                    for i in range(options.enterprises)], batch_size=20000)
+    db.bulk_insert(
+        "directory_enterprise",
+        [
+            "name",
+            "uscc",
+            "ownership_type",
+            "is_key_enterprise",
+            "industry",
+            "address",
+            "legal_representative_id",
+            "is_active",
+        ],
+        [
+            (
+                f"基准企业{i}有限公司",
+                uscc_of(i),
+                "private",
+                False,
+                "",
+                "",
+                person_ids[i // 10] if i % 10 == 0 else None,
+                True,
+            )
+            for i in range(options.enterprises)
+        ],
+        batch_size=20000,
+    )
     listings, year = [], today.year
     for n in range(options.listings):
         if n % 10 == 9:  # a head
@@ -109,12 +143,53 @@ def build(options, env: dict) -> None:
             i = rng.randrange(options.enterprises)
             party = (uscc_of(i), "", f"基准企业{i}有限公司")
         decided = today - datetime.timedelta(days=rng.randint(0, 1500))
-        listings.append((party[0], "", party[1], party[2], name_key(party[2]), f"基准〔{year}〕{n:06d}号", "corrupting_officials",
-                         "基准数据", "", "21", decided, "", decided + datetime.timedelta(days=15),
-                         decided + datetime.timedelta(days=365), "authorities", "in_force", "bench", datetime.datetime.now(datetime.UTC)))
-    db.bulk_insert("integrity_listing", ["uscc", "id_number", "id_index", "name", "name_key", "number", "kind", "grounds", "evidence",
-                                         "article", "decided_on", "decider_name", "objection_until", "repair_from", "publication",
-                                         "status", "source", "created_at"], listings, batch_size=20000)
+        listings.append(
+            (
+                party[0],
+                "",
+                party[1],
+                party[2],
+                name_key(party[2]),
+                f"基准〔{year}〕{n:06d}号",
+                "corrupting_officials",
+                "基准数据",
+                "",
+                "21",
+                decided,
+                "",
+                decided + datetime.timedelta(days=15),
+                decided + datetime.timedelta(days=365),
+                "authorities",
+                "in_force",
+                "bench",
+                datetime.datetime.now(datetime.UTC),
+            )
+        )
+    db.bulk_insert(
+        "integrity_listing",
+        [
+            "uscc",
+            "id_number",
+            "id_index",
+            "name",
+            "name_key",
+            "number",
+            "kind",
+            "grounds",
+            "evidence",
+            "article",
+            "decided_on",
+            "decider_name",
+            "objection_until",
+            "repair_from",
+            "publication",
+            "status",
+            "source",
+            "created_at",
+        ],
+        listings,
+        batch_size=20000,
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT id, decided_on FROM integrity_listing")
         rows = cursor.fetchall()
@@ -122,14 +197,23 @@ def build(options, env: dict) -> None:
     for listing_id, decided in rows:
         years = rng.choice([1, 2, 3, 3, 5])
         for activity in rng.sample(ACTIVITIES, rng.randint(1, 3)):
-            restrictions.append((listing_id, activity, decided, decided + datetime.timedelta(days=365 * years), None, ""))
-    db.bulk_insert("integrity_restriction", ["listing_id", "activity", "start", "end", "lifted_on", "lifted_reason"], restrictions,
-                   batch_size=20000)
+            restrictions.append(
+                (listing_id, activity, decided, decided + datetime.timedelta(days=365 * years), None, "")
+            )
+    db.bulk_insert(
+        "integrity_restriction",
+        ["listing_id", "activity", "start", "end", "lifted_on", "lifted_reason"],
+        restrictions,
+        batch_size=20000,
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     (Path(env["QINQING_VAR_DIR"]) / "built").write_text("built\n")
-    print(f"| build: {options.enterprises} enterprises, {options.listings} listings, {len(restrictions)} restrictions | "
-          f"{time.perf_counter() - started:.0f} s |")
+    print(
+        f"| build: {options.enterprises} enterprises, {options.listings} listings, "
+        f"{len(restrictions)} restrictions | "
+        f"{time.perf_counter() - started:.0f} s |"
+    )
 
 
 def codes_file(options, env: dict) -> Path:
@@ -149,22 +233,43 @@ def codes_file(options, env: dict) -> Path:
 
 
 def wrk(options, port: int, server_env: dict, extra_env: dict) -> dict:
-    command = ["wrk", "-t2", f"-c{options.clients}", f"-d{options.duration}s", "--latency", "-s", str(ROOT / "bench/eligibility.lua"),
-               f"http://127.0.0.1:{port}"]
-    completed = subprocess.run(command, env={**server_env, **extra_env}, capture_output=True, text=True, check=False)  # noqa: S603
-    match = re.search(r"RESULT requests=(\d+) seconds=([\d.]+) p50_ms=([\d.]+) p99_ms=([\d.]+) max_ms=([\d.]+) socket_errors=(\d+) "
-                      r"statuses=(\S*)", completed.stdout)
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{options.clients}",
+        f"-d{options.duration}s",
+        "--latency",
+        "-s",
+        str(ROOT / "bench/eligibility.lua"),
+        f"http://127.0.0.1:{port}",
+    ]
+    completed = subprocess.run(
+        command, env={**server_env, **extra_env}, capture_output=True, text=True, check=False
+    )  # noqa: S603
+    match = re.search(
+        r"RESULT requests=(\d+) seconds=([\d.]+) p50_ms=([\d.]+) p99_ms=([\d.]+) max_ms=([\d.]+) "
+        r"socket_errors=(\d+) "
+        r"statuses=(\S*)",
+        completed.stdout,
+    )
     if not match:
         sys.exit(f"wrk failed:\n{completed.stdout}\n{completed.stderr}")
     requests, seconds, p50, p99, worst, socket_errors, statuses = match.groups()
     statuses = dict(part.split("=") for part in statuses.split(",") if part)
     ok = int(statuses.get("200", 0))
-    return {"rate": ok / float(seconds), "p50": float(p50), "p99": float(p99), "errors": int(requests) - ok + int(socket_errors),
-            "ok": ok}
+    return {
+        "rate": ok / float(seconds),
+        "p50": float(p50),
+        "p99": float(p99),
+        "errors": int(requests) - ok + int(socket_errors),
+        "ok": ok,
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--enterprises", type=int, default=1_000_000)
     parser.add_argument("--listings", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=32)
@@ -180,19 +285,45 @@ def main() -> None:
     if needs_build:
         build(options, env)
     codes = codes_file(options, env)
-    key = run(["apikey", "create", "--name", f"bench-eligibility-{int(time.time())}", "--scope", "integrity:query"], env).split()[0]
+    key = run(
+        ["apikey", "create", "--name", f"bench-eligibility-{int(time.time())}", "--scope", "integrity:query"],
+        env,
+    ).split()[0]
     django_setup(env)
     from qinqing.integrity.models import EligibilityCheck
 
     logged_before = EligibilityCheck.objects.count()
     port = free_port()
-    server_env = {**env, "PYTHONPATH": str(ROOT / "src"), "QINQING_BENCH_KEY": key, "QINQING_BENCH_CODES": str(codes),
-                  "DJANGO_SETTINGS_MODULE": "qinqing.settings"}
+    server_env = {
+        **env,
+        "PYTHONPATH": str(ROOT / "src"),
+        "QINQING_BENCH_KEY": key,
+        "QINQING_BENCH_CODES": str(codes),
+        "DJANGO_SETTINGS_MODULE": "qinqing.settings",
+    }
     log = open(Path(env["QINQING_VAR_DIR"]) / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(  # noqa: S603
-        [str(ROOT / ".venv/bin/gunicorn"), "qinqing.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(options.workers),
-         "--threads", str(options.threads), "--worker-class", "gthread" if options.threads > 1 else "sync", "--backlog", "2048",
-         "--log-level", "warning"], env=server_env, cwd=ROOT, stdout=log, stderr=log)
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "qinqing.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(options.workers),
+            "--threads",
+            str(options.threads),
+            "--worker-class",
+            "gthread" if options.threads > 1 else "sync",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+        ],
+        env=server_env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=log,
+    )
     batch_times = []
     try:
         for _ in range(100):
@@ -206,9 +337,15 @@ def main() -> None:
         rng = random.Random(56)  # noqa: S311 (bench data)
         all_codes = codes.read_text().split()
         for _ in range(options.batches):
-            body = json.dumps({"activity": "procurement", "parties": [{"uscc": c} for c in rng.sample(all_codes, 500)]}).encode()
-            request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/integrity/eligibility/batch", data=body,  # noqa: S310
-                                             headers={"X-API-Key": key, "Content-Type": "application/json"}, method="POST")
+            body = json.dumps(
+                {"activity": "procurement", "parties": [{"uscc": c} for c in rng.sample(all_codes, 500)]}
+            ).encode()
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/v1/integrity/eligibility/batch",
+                data=body,  # noqa: S310
+                headers={"X-API-Key": key, "Content-Type": "application/json"},
+                method="POST",
+            )
             started = time.perf_counter()
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (the bench's own server)
                 answer = json.loads(response.read())
@@ -225,19 +362,31 @@ def main() -> None:
     p95 = batch_times[max(0, int(len(batch_times) * 0.95) - 1)]
     # wrk counts the answers it read before its clock stopped; requests still in flight are answered and
     # logged too, so the log may hold a few more rows than wrk counted, never fewer.
-    verdict = "every counted answer is logged" if logged >= expected else f"MISSING {expected - logged} log rows"
+    verdict = (
+        "every counted answer is logged" if logged >= expected else f"MISSING {expected - logged} log rows"
+    )
     print(f"logged checks: {logged} (answers counted: {expected}): {verdict}")
     print("| benchmark | data | gunicorn | clients | rate | p50 | p99 | errors | vs trivial | command |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     setup = f"{options.workers} workers × {options.threads} threads"
     data = f"{options.enterprises:,} enterprises, {options.listings:,} listings"
-    print(f"| eligibility GET (exact code) | {data} | {setup} | {options.clients} | {checks['rate']:.0f}/s | {checks['p50']:.1f} ms | "
-          f"{checks['p99']:.1f} ms | {checks['errors']} | {ratio:.0%} | `./qinqing bench eligibility --enterprises {options.enterprises} "
-          f"--listings {options.listings} --clients {options.clients} --duration {options.duration}` |")
-    print(f"| trivial JSON (GET /whoami) | same server | {setup} | {options.clients} | {trivial['rate']:.0f}/s | {trivial['p50']:.1f} ms | "
-          f"{trivial['p99']:.1f} ms | {trivial['errors']} | 100% | (same run) |")
-    print(f"| 500-party batch | {data} | {setup} | 1 | {len(batch_times)} batches | {statistics.median(batch_times):.0f} ms | "
-          f"p95 {p95:.0f} ms | 0 | — | (same run) |")
+    print(
+        f"| eligibility GET (exact code) | {data} | {setup} | {options.clients} | "
+        f"{checks['rate']:.0f}/s | {checks['p50']:.1f} ms | "
+        f"{checks['p99']:.1f} ms | {checks['errors']} | {ratio:.0%} | `./qinqing bench "
+        f"eligibility --enterprises {options.enterprises} "
+        f"--listings {options.listings} --clients {options.clients} --duration {options.duration}` |"
+    )
+    print(
+        f"| trivial JSON (GET /whoami) | same server | {setup} | {options.clients} | "
+        f"{trivial['rate']:.0f}/s | {trivial['p50']:.1f} ms | "
+        f"{trivial['p99']:.1f} ms | {trivial['errors']} | 100% | (same run) |"
+    )
+    print(
+        f"| 500-party batch | {data} | {setup} | 1 | {len(batch_times)} batches | "
+        f"{statistics.median(batch_times):.0f} ms | "
+        f"p95 {p95:.0f} ms | 0 | — | (same run) |"
+    )
 
 
 if __name__ == "__main__":
