@@ -54,7 +54,9 @@ class FileOut(Schema):
     merged: bool
     status: str
     due_at: datetime.date | None = None
-    due_provisional: bool = False  # counted on the provisional year (暂定); recounted when its schedule is loaded
+    due_provisional: bool = (
+        False  # counted on the provisional year (暂定); recounted when its schedule is loaded
+    )
 
 
 class AppealOut(Schema):
@@ -69,7 +71,9 @@ class AppealOut(Schema):
     round: int
     handling_unit: str | None = None
     due_at: datetime.date | None = None
-    due_provisional: bool = False  # counted on the provisional year (暂定); recounted when its schedule is loaded
+    due_provisional: bool = (
+        False  # counted on the provisional year (暂定); recounted when its schedule is loaded
+    )
     overdue: bool
     days_overdue: int
     reply: str
@@ -98,7 +102,9 @@ class QueueRowOut(Schema):
     handling_unit: str | None = None
     handling_unit_code: str | None = None
     due_at: datetime.date | None = None
-    due_provisional: bool = False  # counted on the provisional year (暂定); recounted when its schedule is loaded
+    due_provisional: bool = (
+        False  # counted on the provisional year (暂定); recounted when its schedule is loaded
+    )
     overdue: bool
     days_overdue: int
 
@@ -123,7 +129,9 @@ class TimelineOut(Schema):
     handling_unit: str | None = None
     current_handler: str | None = None
     due_at: datetime.date | None = None
-    due_provisional: bool = False  # counted on the provisional year (暂定); recounted when its schedule is loaded
+    due_provisional: bool = (
+        False  # counted on the provisional year (暂定); recounted when its schedule is loaded
+    )
     overdue: bool
     reply: str
     steps: list[StepOut]
@@ -142,7 +150,9 @@ class RatingOut(Schema):
     appeal_round: int
     level: str
     due_at: datetime.date | None = None
-    due_provisional: bool = False  # counted on the provisional year (暂定); recounted when its schedule is loaded
+    due_provisional: bool = (
+        False  # counted on the provisional year (暂定); recounted when its schedule is loaded
+    )
 
 
 class UnitChoiceOut(Schema):
@@ -192,12 +202,18 @@ def _is_key(request) -> bool:
 
 def _queue_row(appeal, on) -> dict:
     return {
-        "tracking_number": appeal.tracking_number, "title": appeal.title, "status": appeal.status, "track": appeal.track,
-        "level": appeal.level, "round": appeal.round,
+        "tracking_number": appeal.tracking_number,
+        "title": appeal.title,
+        "status": appeal.status,
+        "track": appeal.track,
+        "level": appeal.level,
+        "round": appeal.round,
         "handling_unit": appeal.handling_unit.name if appeal.handling_unit_id else None,
         "handling_unit_code": appeal.handling_unit.code if appeal.handling_unit_id else None,
-        "due_at": appeal.due_at, "due_provisional": appeal.due_provisional,
-        "overdue": selectors.is_overdue(appeal, on), "days_overdue": selectors.days_overdue(appeal, on),
+        "due_at": appeal.due_at,
+        "due_provisional": appeal.due_provisional,
+        "overdue": selectors.is_overdue(appeal, on),
+        "days_overdue": selectors.days_overdue(appeal, on),
     }
 
 
@@ -217,15 +233,28 @@ def _interpretation(interpretation) -> dict:
 
 def _out(appeal) -> dict:
     return {
-        "tracking_number": appeal.tracking_number, "title": appeal.title, "channel": appeal.channel, "category": appeal.category,
-        "status": appeal.status, "track": appeal.track, "complexity": appeal.complexity, "level": appeal.level, "round": appeal.round,
-        "handling_unit": appeal.handling_unit.name if appeal.handling_unit_id else None, "due_at": appeal.due_at,
-        "due_provisional": appeal.due_provisional, "overdue": selectors.is_overdue(appeal), "days_overdue": selectors.days_overdue(appeal), "reply": appeal.reply,
+        "tracking_number": appeal.tracking_number,
+        "title": appeal.title,
+        "channel": appeal.channel,
+        "category": appeal.category,
+        "status": appeal.status,
+        "track": appeal.track,
+        "complexity": appeal.complexity,
+        "level": appeal.level,
+        "round": appeal.round,
+        "handling_unit": appeal.handling_unit.name if appeal.handling_unit_id else None,
+        "due_at": appeal.due_at,
+        "due_provisional": appeal.due_provisional,
+        "overdue": selectors.is_overdue(appeal),
+        "days_overdue": selectors.days_overdue(appeal),
+        "reply": appeal.reply,
         "received_at": appeal.received_at,
     }
 
 
-@router.post("", response={201: FileOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="File an appeal")
+@router.post(
+    "", response={201: FileOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="File an appeal"
+)
 def file_appeal(request, payload: FileIn):
     actor = actor_of(request)
     enterprise = None
@@ -239,33 +268,56 @@ def file_appeal(request, payload: FileIn):
     elif not isinstance(actor, ApiKey):
         enterprise = enterprises_for_user(actor).first()
     result = intake_services.appeal_file(
-        channel=payload.channel, title=payload.title, content=payload.content, actor=actor, enterprise=enterprise,
-        contact_name=payload.contact_name, contact_phone=payload.contact_phone, external_user_id=payload.external_user_id,
+        channel=payload.channel,
+        title=payload.title,
+        content=payload.content,
+        actor=actor,
+        enterprise=enterprise,
+        contact_name=payload.contact_name,
+        contact_phone=payload.contact_phone,
+        external_user_id=payload.external_user_id,
         category=payload.category,
     )
     original = result.appeal.merged_into if result.merged else result.appeal
-    return Status(201, {"tracking_number": result.tracking_number, "merged": result.merged, "status": original.status, "due_at": original.due_at,
-                        "due_provisional": original.due_provisional})
+    return Status(
+        201,
+        {
+            "tracking_number": result.tracking_number,
+            "merged": result.merged,
+            "status": original.status,
+            "due_at": original.due_at,
+            "due_provisional": original.due_provisional,
+        },
+    )
 
 
 @router.get("", response={200: PageOut, 403: ErrorOut}, summary="Appeals visible to the caller")
 def list_appeals(request, page: int = 1, status: str | None = None, overdue: bool = False):
     actor = actor_of(request)
-    appeals = selectors.appeals_visible_to(actor).order_by("due_at", "pk") if not isinstance(actor, ApiKey) else selectors.all_appeals()
+    appeals = (
+        selectors.appeals_visible_to(actor).order_by("due_at", "pk")
+        if not isinstance(actor, ApiKey)
+        else selectors.all_appeals()
+    )
     if status:
         appeals = appeals.filter(status=status)
     if overdue:
         appeals = appeals.filter(status__in=selectors.OPEN_STATUSES, due_at__lt=selectors.today())
     paginator = Paginator(appeals, 50)
     current = paginator.get_page(page)
-    return {"count": paginator.count, "page": current.number, "pages": paginator.num_pages, "results": [_out(a) for a in current]}
+    return {
+        "count": paginator.count,
+        "page": current.number,
+        "pages": paginator.num_pages,
+        "results": [_out(a) for a in current],
+    }
 
 
 @router.get("/queue", response={200: QueuePageOut, 403: ErrorOut, 404: ErrorOut},
             summary="Handler queue: open appeals by deadline, overdue flagged")
 def handler_queue(request, unit: str | None = None, page: int = 1):
     """Session handlers: their unit's (and sub-units') open appeals; ``unit`` narrows to one unit of that scope.
-    The supervision office and keys with appeals:read: every unit's, ``unit`` is a unit code."""
+    The supervision office and keys with appeals:read: every unit's, ``unit`` is a unit code."""  # noqa: E501
     actor = actor_of(request)
     chosen = None
     if unit:
@@ -297,19 +349,28 @@ def supervision_list(request, level: str | None = None, page: int = 1):
     return _queue_page(selectors.supervision_list(level=level or None), page)
 
 
-@router.get("/interpretations", response={200: list[InterpretationOut], 403: ErrorOut},
-            summary="Published policy interpretations (scope appeals:read; the portal page shows the same list publicly)")
+@router.get(
+    "/interpretations",
+    response={200: list[InterpretationOut], 403: ErrorOut},
+    summary="Published policy interpretations (scope appeals:read; the portal page shows the same list "
+    "publicly)",
+)
 def interpretations(request, q: str = ""):
     return [_interpretation(found) for found in interpretation_library.published_interpretations(q)[:200]]
 
 
-@router.get("/{tracking_number}", response={200: AppealOut, 403: ErrorOut, 404: ErrorOut}, summary="One appeal")
+@router.get(
+    "/{tracking_number}", response={200: AppealOut, 403: ErrorOut, 404: ErrorOut}, summary="One appeal"
+)
 def get_appeal(request, tracking_number: str):
     return _out(selectors.access_appeal_by_number(actor_of(request), tracking_number))
 
 
-@router.post("/{tracking_number}/transitions", response={200: AppealOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-             summary="Move an appeal along its track")
+@router.post(
+    "/{tracking_number}/transitions",
+    response={200: AppealOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Move an appeal along its track",
+)
 def transition(request, tracking_number: str, payload: TransitionIn):
     actor = actor_of(request)
     appeal = selectors.access_appeal_by_number(actor, tracking_number)
@@ -327,39 +388,61 @@ def _step(step) -> dict:
 @router.get("/{tracking_number}/timeline", response={200: TimelineOut, 403: ErrorOut, 404: ErrorOut},
             summary="The enterprise's view of one appeal: public timeline, handler, deadline, reply")
 def timeline(request, tracking_number: str):
-    """Session enterprise users: their own appeals only. Keys with appeals:read: any appeal. Always the public timeline."""
+    """Session enterprise users: their own appeals only. Keys with appeals:read: any appeal. Always the public timeline."""  # noqa: E501
     actor = actor_of(request)
     appeals = selectors.all_appeals() if _is_key(request) else selectors.enterprise_appeals(actor)
     appeal = appeals.filter(tracking_number=(tracking_number or "").strip().upper()).first()
     if appeal is None:
         raise NotFound(field="tracking_number")
     return {
-        "tracking_number": appeal.tracking_number, "status": appeal.status,
+        "tracking_number": appeal.tracking_number,
+        "status": appeal.status,
         "handling_unit": appeal.handling_unit.name if appeal.handling_unit_id else None,
         "current_handler": appeal.handler.person.name if appeal.handler_id else None,
-        "due_at": appeal.due_at, "due_provisional": appeal.due_provisional, "overdue": selectors.is_overdue(appeal), "reply": appeal.reply,
+        "due_at": appeal.due_at,
+        "due_provisional": appeal.due_provisional,
+        "overdue": selectors.is_overdue(appeal),
+        "reply": appeal.reply,
         "steps": [_step(step) for step in selectors.public_timeline(appeal)],
     }
 
 
-@router.post("/{tracking_number}/rating", response={201: RatingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-             summary="Rate the reply (满意 / 基本满意 / 不满意); unsatisfied reopens the appeal")
+@router.post(
+    "/{tracking_number}/rating",
+    response={201: RatingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Rate the reply (满意 / 基本满意 / 不满意); unsatisfied reopens the appeal",
+)
 def rate(request, tracking_number: str, payload: RatingIn):
-    """Session enterprise users: their own appeals only. Keys with appeals:write may relay a rating given by phone."""
+    """Session enterprise users: their own appeals only. Keys with appeals:write may relay a rating given by phone."""  # noqa: E501
     actor = actor_of(request)
     appeals = selectors.all_appeals() if _is_key(request) else selectors.enterprise_appeals(actor)
     appeal = appeals.filter(tracking_number=(tracking_number or "").strip().upper()).first()
     if appeal is None:
         raise NotFound(field="tracking_number")
-    rating = workflow_services.appeal_rate(appeal=appeal, satisfaction=payload.satisfaction, comment=payload.comment, actor=actor)
+    rating = workflow_services.appeal_rate(
+        appeal=appeal, satisfaction=payload.satisfaction, comment=payload.comment, actor=actor
+    )
     appeal.refresh_from_db()
-    return Status(201, {"tracking_number": appeal.tracking_number, "round": rating.round, "satisfaction": rating.satisfaction,
-                        "status": appeal.status, "appeal_round": appeal.round, "level": appeal.level, "due_at": appeal.due_at,
-                        "due_provisional": appeal.due_provisional})
+    return Status(
+        201,
+        {
+            "tracking_number": appeal.tracking_number,
+            "round": rating.round,
+            "satisfaction": rating.satisfaction,
+            "status": appeal.status,
+            "appeal_round": appeal.round,
+            "level": appeal.level,
+            "due_at": appeal.due_at,
+            "due_provisional": appeal.due_provisional,
+        },
+    )
 
 
-@router.get("/{tracking_number}/routing-suggestion", response={200: RoutingSuggestionOut, 403: ErrorOut, 404: ErrorOut},
-            summary="Suggested handling unit and track (a suggestion; a person decides)")
+@router.get(
+    "/{tracking_number}/routing-suggestion",
+    response={200: RoutingSuggestionOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Suggested handling unit and track (a suggestion; a person decides)",
+)
 def routing_suggestion(request, tracking_number: str):
     appeal = selectors.access_appeal_by_number(actor_of(request), tracking_number)
     suggestion = routing.suggest(appeal)
@@ -375,17 +458,22 @@ def routing_suggestion(request, tracking_number: str):
     body.update(
         unit=choice(suggestion.unit, suggestion.unit_probability) if suggestion.unit is not None else None,
         track=suggestion.track,
-        track_probability=round(float(suggestion.track_probability), 4) if suggestion.track_probability is not None else None,
+        track_probability=round(float(suggestion.track_probability), 4)
+        if suggestion.track_probability is not None
+        else None,
         alternatives=[choice(unit, probability) for unit, probability in suggestion.top3[1:]],
         model_trained_at=suggestion.model_trained_at,
     )
     return body
 
 
-@router.get("/{tracking_number}/answer-suggestions", response={200: AnswerSuggestionsOut, 403: ErrorOut, 404: ErrorOut},
-            summary="Published policy interpretations matching a consultation appeal (reply drafts)")
+@router.get(
+    "/{tracking_number}/answer-suggestions",
+    response={200: AnswerSuggestionsOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Published policy interpretations matching a consultation appeal (reply drafts)",
+)
 def answer_suggestions(request, tracking_number: str, limit: int = 3):
-    """Its handlers and the supervision office (session), keys with appeals:read. Empty for other categories."""
+    """Its handlers and the supervision office (session), keys with appeals:read. Empty for other categories."""  # noqa: E501
     appeal = selectors.access_appeal_by_number(actor_of(request), tracking_number)
     found = answers.suggest_answers(appeal, limit=max(1, min(limit, 10)))
     return {"tracking_number": appeal.tracking_number, "category": appeal.category, "results": [

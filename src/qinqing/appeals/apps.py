@@ -25,10 +25,14 @@ class AppealsConfig(AppConfig):
         from .workflow import services as workflow_services  # noqa: F401 (declares APPEAL_WORKFLOW on core.workflow)
         from .workflow.deadlines import deadlines_recount
 
-        register_schedule_listener(deadlines_recount)  # provisional deadlines recounted when a year is loaded (issue #10)
+        register_schedule_listener(
+            deadlines_recount
+        )  # provisional deadlines recounted when a year is loaded (issue #10)
         from qinqing.core import tabular
 
-        tabular.register_importer("hotline", "qinqing.appeals.hotline.services.import_file")  # ./qinqing import hotline FILE
+        tabular.register_importer(
+            "hotline", "qinqing.appeals.hotline.services.import_file"
+        )  # ./qinqing import hotline FILE
         try:
             from .intake.channels import register_senders
         except ImportError:  # the channels package is optional

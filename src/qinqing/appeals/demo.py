@@ -69,14 +69,28 @@ ROOT_CODE = "DEMO"
 
 # (channel, weight): the portal mailbox and the hotline carry most of the load.
 CHANNEL_MIX = [
-    (Channel.WEB_PORTAL, 0.30), (Channel.ENTERPRISE_WEB, 0.20), (Channel.HOTLINE, 0.18), (Channel.WECHAT, 0.12),
-    (Channel.SMS, 0.08), (Channel.API, 0.05), (Channel.VISIT, 0.03), (Channel.LETTER, 0.02), (Channel.ROUNDTABLE, 0.02),
+    (Channel.WEB_PORTAL, 0.30),
+    (Channel.ENTERPRISE_WEB, 0.20),
+    (Channel.HOTLINE, 0.18),
+    (Channel.WECHAT, 0.12),
+    (Channel.SMS, 0.08),
+    (Channel.API, 0.05),
+    (Channel.VISIT, 0.03),
+    (Channel.LETTER, 0.02),
+    (Channel.ROUNDTABLE, 0.02),
 ]
 CATEGORY_MIX = [
-    (Category.DEMAND, 0.40), (Category.CONSULTATION, 0.30), (Category.COMPLAINT, 0.15), (Category.SUGGESTION, 0.10),
+    (Category.DEMAND, 0.40),
+    (Category.CONSULTATION, 0.30),
+    (Category.COMPLAINT, 0.15),
+    (Category.SUGGESTION, 0.10),
     (Category.NOT_OURS, 0.05),
 ]
-SATISFACTION_MIX = [(Satisfaction.SATISFIED, 0.78), (Satisfaction.BASICALLY_SATISFIED, 0.16), (Satisfaction.UNSATISFIED, 0.06)]
+SATISFACTION_MIX = [
+    (Satisfaction.SATISFIED, 0.78),
+    (Satisfaction.BASICALLY_SATISFIED, 0.16),
+    (Satisfaction.UNSATISFIED, 0.06),
+]
 # Topics (the dashboard's hot topics) with the unit codes that usually handle them.
 TOPICS = [
     ("厂房消防验收", "ZF05", "我公司新建厂房已按要求整改，消防验收迟迟没有结果，影响投产，请帮助协调。"),
@@ -100,13 +114,38 @@ TOPICS = [
     ("农业项目补助", "ZF14", "农业产业化项目补助资金拨付进度请答复。"),
     ("社保费缓缴", "ZF10", "受订单下降影响，想申请阶段性缓缴社保费。"),
 ]
-PLACES = ["文一路", "古墩路", "学院路", "莫干山路", "天目山路", "紫金港路", "西溪路", "丰潭路", "余杭塘路", "文三路"]
-AUTHORITIES = ["市发展和改革委员会", "市自然资源和规划局", "市生态环境局", "省税务局", "市人力资源和社会保障局", "市市场监督管理局"]
-DECLINE_BASES = ["《中华人民共和国行政许可法》第三十八条", "《优化营商环境条例》第二十九条", "本区亲清政商关系实施办法第八条"]
+PLACES = [
+    "文一路",
+    "古墩路",
+    "学院路",
+    "莫干山路",
+    "天目山路",
+    "紫金港路",
+    "西溪路",
+    "丰潭路",
+    "余杭塘路",
+    "文三路",
+]
+AUTHORITIES = [
+    "市发展和改革委员会",
+    "市自然资源和规划局",
+    "市生态环境局",
+    "省税务局",
+    "市人力资源和社会保障局",
+    "市市场监督管理局",
+]
+DECLINE_BASES = [
+    "《中华人民共和国行政许可法》第三十八条",
+    "《优化营商环境条例》第二十九条",
+    "本区亲清政商关系实施办法第八条",
+]
 # The answer a unit gives to each topic (issue 20: a construction-permit question was answered
 # "款项已于本周拨付"); the generic texts below only where a topic has none.
 TOPIC_REPLIES = {
-    "厂房消防验收": ["已安排消防验收人员本周到现场复验，复验通过后当日出具意见书。", "经核实，整改项已全部完成，消防验收意见书已出具，请到窗口领取。"],
+    "厂房消防验收": [
+        "已安排消防验收人员本周到现场复验，复验通过后当日出具意见书。",
+        "经核实，整改项已全部完成，消防验收意见书已出具，请到窗口领取。",
+    ],
     "用地指标": ["新增用地指标需列入年度供地计划，已将贵司需求报送，申请流程和材料清单已短信发送。"],
     "稳岗补贴": ["经核实，贵司稳岗补贴已审核通过，资金已于本周拨付至对公账户，请查收。"],
     "电力增容": ["区里的意见已出具并转供电部门，供电部门将在十个工作日内上门勘察。"],
@@ -128,8 +167,11 @@ TOPIC_REPLIES = {
     "社保费缓缴": ["贵司符合阶段性缓缴条件，缓缴申请已受理，可缓缴三个月。"],
 }
 REPLY_TEXTS = [
-    "已协调相关科室办理完毕，请留意短信通知。", "经核实，款项已于本周拨付，请查收。", "已安排专人对接，问题已解决。",
-    "已按政策要求答复，如有疑问请来电咨询。", "检查事项已合并，后续将按计划统一开展。",
+    "已协调相关科室办理完毕，请留意短信通知。",
+    "经核实，款项已于本周拨付，请查收。",
+    "已安排专人对接，问题已解决。",
+    "已按政策要求答复，如有疑问请来电咨询。",
+    "检查事项已合并，后续将按计划统一开展。",
 ]
 
 
@@ -194,14 +236,18 @@ class _Generator:
         self.as_of = as_of
         self.say = say
         self.summary = AppealsDemoSummary(as_of=as_of)
-        self.workdays = Workdays(FIRST_DAY - datetime.timedelta(days=7), as_of + datetime.timedelta(days=1000))
+        self.workdays = Workdays(
+            FIRST_DAY - datetime.timedelta(days=7), as_of + datetime.timedelta(days=1000)
+        )
         self.limits = {key: limit_value(key) for key in DEFAULT_LIMITS}
         self.channel = _weighted(self.rng, CHANNEL_MIX)
         self.category = _weighted(self.rng, CATEGORY_MIX)
         self.satisfaction = _weighted(self.rng, SATISFACTION_MIX)
         units = {code: pk for code, pk in Unit.objects.filter(is_active=True).values_list("code", "pk")}
         self.unit_for_topic = [units.get(code) for _topic, code, _text in TOPICS]
-        self.units = sorted(pk for code, pk in units.items() if code.startswith(("ZF", "SY")) and len(code) > 2) or sorted(units.values())
+        self.units = sorted(
+            pk for code, pk in units.items() if code.startswith(("ZF", "SY")) and len(code) > 2
+        ) or sorted(units.values())
         self.officials: dict[int, list[int]] = {}
         for pk, unit_id in Official.objects.filter(is_active=True).values_list("pk", "unit_id"):
             self.officials.setdefault(unit_id, []).append(pk)
@@ -210,11 +256,20 @@ class _Generator:
         self.days = (as_of - FIRST_DAY).days + 1
         self.tz = timezone.get_current_timezone()
         self.inserted_models: set = set()
-        self.step_texts = {channel: gettext("Received through %(channel)s.") % {"channel": label} for channel, label in Channel.choices}
+        self.step_texts = {
+            channel: gettext("Received through %(channel)s.") % {"channel": label}
+            for channel, label in Channel.choices
+        }
 
     # one appeal ------------------------------------------------------------------------
     def at(self, day: datetime.date, earliest_hour: int = 8) -> datetime.datetime:
-        return datetime.datetime.combine(day, datetime.time(self.rng.randint(earliest_hour, 19), self.rng.randrange(60), self.rng.randrange(60)), self.tz)
+        return datetime.datetime.combine(
+            day,
+            datetime.time(
+                self.rng.randint(earliest_hour, 19), self.rng.randrange(60), self.rng.randrange(60)
+            ),
+            self.tz,
+        )
 
     def tracking_number(self, day: datetime.date) -> str:
         period = TRACKING_NUMBERS.period(day)
@@ -224,7 +279,9 @@ class _Generator:
 
     def limit_for(self, track: str, complexity: str) -> int:
         if track == Track.RESOLVE:
-            return self.limits[LimitKey.RESOLVE_COMPLEX if complexity == Complexity.COMPLEX else LimitKey.RESOLVE_SIMPLE]
+            return self.limits[
+                LimitKey.RESOLVE_COMPLEX if complexity == Complexity.COMPLEX else LimitKey.RESOLVE_SIMPLE
+            ]
         return self.limits[LimitKey.REPORT_UP if track == Track.ESCALATE else LimitKey.NOTIFY]
 
     @staticmethod
@@ -243,7 +300,9 @@ class _Generator:
         if channel in (Channel.WEB_PORTAL, Channel.SMS, Channel.HOTLINE, Channel.VISIT, Channel.LETTER):
             phone = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
             appeal.contact_phone, appeal.contact_phone_index = phone, blind_index(phone)
-            appeal.contact_name = rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(["先生", "女士", "经理", "会计"])
+            appeal.contact_name = rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(
+                ["先生", "女士", "经理", "会计"]
+            )
         elif channel == Channel.WECHAT:
             appeal.external_user_id = f"o{hashlib.sha256(f'{rng.random()}'.encode()).hexdigest()[:27]}"
 
@@ -319,7 +378,12 @@ class _Generator:
             if track == Track.ESCALATE:
                 escalation = [rng.choice(AUTHORITIES), finished_on, "", None]
                 escalations.append(escalation)
-                appeal.status, appeal.due_at, appeal.urged_on, appeal.due_flagged_on = Status.ESCALATED, None, None, None
+                appeal.status, appeal.due_at, appeal.urged_on, appeal.due_flagged_on = (
+                    Status.ESCALATED,
+                    None,
+                    None,
+                    None,
+                )
                 answered_on = finished_on + datetime.timedelta(days=rng.randint(5, 60))
                 if answered_on > as_of:
                     return appeal, ratings, escalations
@@ -331,12 +395,19 @@ class _Generator:
                 appeal.decline_basis = rng.choice(DECLINE_BASES)
                 appeal.reply, appeal.replied_at = appeal.decline_reason, finished_at
             else:
-                appeal.reply, appeal.replied_at = rng.choice(TOPIC_REPLIES.get(topic) or REPLY_TEXTS), finished_at
+                appeal.reply, appeal.replied_at = (
+                    rng.choice(TOPIC_REPLIES.get(topic) or REPLY_TEXTS),
+                    finished_at,
+                )
             appeal.status = Status.REPLIED
             rated_on = appeal.replied_at.date() + datetime.timedelta(days=rng.randint(0, 6))
             if rng.random() > 0.8 or rated_on > as_of:
                 return appeal, ratings, escalations
-            satisfaction = self.satisfaction() if round_number == 1 else rng.choice([Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED])
+            satisfaction = (
+                self.satisfaction()
+                if round_number == 1
+                else rng.choice([Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED])
+            )
             ratings.append((round_number, satisfaction, self.at(rated_on, 9)))
             if satisfaction != Satisfaction.UNSATISFIED:
                 appeal.status = Status.RATED
@@ -350,7 +421,11 @@ class _Generator:
             self.set_due(appeal, wd, rated_on, limit)
             appeal.urged_on = appeal.due_flagged_on = appeal.supervised_on = None
             appeal.reply, appeal.replied_at = "", None
-            appeal.status = Status.IN_PROGRESS if appeal.handler_id else (Status.ASSIGNED if appeal.handling_unit_id else Status.TRIAGED)
+            appeal.status = (
+                Status.IN_PROGRESS
+                if appeal.handler_id
+                else (Status.ASSIGNED if appeal.handling_unit_id else Status.TRIAGED)
+            )
         self._sweep_marks(appeal, start)
         return appeal, ratings, escalations
 
@@ -377,11 +452,21 @@ class _Generator:
         received_at = original.received_at + datetime.timedelta(hours=self.rng.randint(1, 30))
         day = timezone.localdate(received_at)
         return Appeal(
-            tracking_number=self.tracking_number(day), channel=original.channel, enterprise_id=original.enterprise_id,
-            contact_name=original.contact_name, contact_phone=original.contact_phone, contact_phone_index=original.contact_phone_index,
-            external_user_id=original.external_user_id, title=original.title, content=original.content,
-            content_fingerprint=original.content_fingerprint, category=original.category, status=Status.MERGED,
-            received_at=received_at, stage_started_on=day, merged_into_id=original.pk,
+            tracking_number=self.tracking_number(day),
+            channel=original.channel,
+            enterprise_id=original.enterprise_id,
+            contact_name=original.contact_name,
+            contact_phone=original.contact_phone,
+            contact_phone_index=original.contact_phone_index,
+            external_user_id=original.external_user_id,
+            title=original.title,
+            content=original.content,
+            content_fingerprint=original.content_fingerprint,
+            category=original.category,
+            status=Status.MERGED,
+            received_at=received_at,
+            stage_started_on=day,
+            merged_into_id=original.pk,
         )
 
     # batches ---------------------------------------------------------------------------------
@@ -397,7 +482,13 @@ class _Generator:
         if not objects:
             return
         fields = model._meta.concrete_fields
-        plain = (models.CharField, models.TextField, models.IntegerField, models.ForeignKey, models.BooleanField)
+        plain = (
+            models.CharField,
+            models.TextField,
+            models.IntegerField,
+            models.ForeignKey,
+            models.BooleanField,
+        )
         convert = [(not isinstance(f, plain) or isinstance(f, EncryptedTextField)) for f in fields]
         start = (model.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
         rows = []
@@ -406,11 +497,16 @@ class _Generator:
             row = []
             for model_field, needs in zip(fields, convert, strict=True):
                 value = getattr(obj, model_field.attname)
-                row.append(model_field.get_db_prep_save(value, connection) if needs and value is not None else value)
+                row.append(
+                    model_field.get_db_prep_save(value, connection) if needs and value is not None else value
+                )
             rows.append(row)
         quote = connection.ops.quote_name
-        sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 (model metadata)
-               f"VALUES ({', '.join(['%s'] * len(fields))})")
+        sql = (
+            f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 (model metadata)
+            f"({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        )
         with connection.cursor() as cursor:
             for chunk in range(0, len(rows), 2000):
                 cursor.executemany(sql, rows[chunk:chunk + 2000])
@@ -420,7 +516,9 @@ class _Generator:
         if not objects:
             return
         self.insert(model, objects)
-        audit.record_bulk_events(actor=ACTOR, action=action, model=model, pks=[o.pk for o in objects], details={"source": "demo"})
+        audit.record_bulk_events(
+            actor=ACTOR, action=action, model=model, pks=[o.pk for o in objects], details={"source": "demo"}
+        )
 
     def reset_sequences(self) -> None:
         statements = connection.ops.sequence_reset_sql(no_style(), list(self.inserted_models))
@@ -440,22 +538,37 @@ class _Generator:
             self.save(Appeal, duplicates, "appeals.appeal.create")
             ratings = [
                 Rating(appeal_id=appeal.pk, round=round_number, satisfaction=satisfaction, created_at=at)
-                for appeal, appeal_ratings, _escalations in made for round_number, satisfaction, at in appeal_ratings
+                for appeal, appeal_ratings, _escalations in made
+                for round_number, satisfaction, at in appeal_ratings
             ]
             self.save(Rating, ratings, "appeals.rating.create")
             escalations = [
-                Escalation(appeal_id=appeal.pk, authority=authority, reported_on=reported_on, answer=answer, answer_relayed_at=relayed_at)
-                for appeal, _ratings, appeal_escalations in made for authority, reported_on, answer, relayed_at in appeal_escalations
+                Escalation(
+                    appeal_id=appeal.pk,
+                    authority=authority,
+                    reported_on=reported_on,
+                    answer=answer,
+                    answer_relayed_at=relayed_at,
+                )
+                for appeal, _ratings, appeal_escalations in made
+                for authority, reported_on, answer, relayed_at in appeal_escalations
             ]
             self.save(Escalation, escalations, "appeals.escalation.create")
             # The timeline's first line (not audited: the appeal's own event covers it).
-            self.insert(AppealStep,
+            self.insert(
+                AppealStep,
                 # The actor shown is the channel it came through, as for a real filing; "demo-appeals"
                 # (the loader) stays in the audit log, not on the enterprise's timeline.
-                [AppealStep(appeal_id=appeal.pk, kind="received", actor_label=str(Channel(appeal.channel).label),
-                            text=self.step_texts[appeal.channel],
-                            at=appeal.received_at)
-                 for appeal in appeals + duplicates],
+                [
+                    AppealStep(
+                        appeal_id=appeal.pk,
+                        kind="received",
+                        actor_label=str(Channel(appeal.channel).label),
+                        text=self.step_texts[appeal.channel],
+                        at=appeal.received_at,
+                    )
+                    for appeal in appeals + duplicates
+                ],
             )
         summary = self.summary
         summary.count += len(appeals) + len(duplicates)
@@ -490,7 +603,7 @@ def refresh_planner_statistics() -> None:
 
 def generate_appeals(*, count: int, seed: int | None = None, as_of: datetime.date | None = None,
                      say: Callable[[str], None] | None = None) -> AppealsDemoSummary:
-    """Generate exactly ``count`` demo appeals (about 2% of them merged duplicates) in their state on ``as_of``."""
+    """Generate exactly ``count`` demo appeals (about 2% of them merged duplicates) in their state on ``as_of``."""  # noqa: E501
     if count < 1:
         raise ValueError("count must be at least 1")
     if not Unit.objects.filter(code=ROOT_CODE).exists():
@@ -499,7 +612,9 @@ def generate_appeals(*, count: int, seed: int | None = None, as_of: datetime.dat
     snapshot = calendar.snapshot()  # a loaded year or the provisional one (core.calendar)
     missing = [year for year in range(FIRST_DAY.year, as_of.year + 1) if not snapshot.covers(year)]
     if missing:
-        raise ServiceError(_("Load the working-day calendar first (./qinqing workdays seed)."), code="calendar_missing")
+        raise ServiceError(
+            _("Load the working-day calendar first (./qinqing workdays seed)."), code="calendar_missing"
+        )
     summary = _Generator(count=count, seed=seed, as_of=as_of, say=say or (lambda text: None)).run()
     refresh_planner_statistics()
     return summary

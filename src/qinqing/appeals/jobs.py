@@ -41,22 +41,50 @@ def retrain_routing() -> str:
     report = routing.train_and_save(with_samples=bool(metadata.get("generated_count")))
     if not report.trained:
         return f"not retrained ({report.sample_count} samples): {report.reason}"
-    return (f"retrained on {report.sample_count} samples (history {report.history_count}); "
-            f"unit accuracy {report.unit_accuracy if report.unit_accuracy is None else round(report.unit_accuracy, 3)}")
+    return (
+        f"retrained on {report.sample_count} samples (history {report.history_count}); "
+        f"unit accuracy "
+        f"{report.unit_accuracy if report.unit_accuracy is None else round(report.unit_accuracy, 3)}"
+    )
 
 
 JOBS = (
-    jobs.Job("appeals.sweep", "qinqing.appeals.jobs.sweep", _("Appeal deadline sweep (urge, flag, supervise)"),
-             every_minutes=10, description=_("Article 8: urges appeals near their deadline, flags those due today, "
-                                             "moves overdue ones to supervision.")),
-    jobs.Job("appeals.notifications", "qinqing.appeals.jobs.deliver_notifications", _("Notification delivery"),
-             every_minutes=1, retries=0, max_minutes=15,
-             description=_("Sends queued SMS and WeChat messages; marks those no channel reaches for hand delivery.")),
-    jobs.Job("appeals.figures", "qinqing.appeals.jobs.refresh_dashboard_figures", _("Dashboard figures"),
-             every_minutes=5, description=_("Recomputes the appeals dashboard's per-unit and monthly figures.")),
-    jobs.Job("appeals.routing", "qinqing.appeals.jobs.retrain_routing", _("Routing suggestions retraining"),
-             daily_at=datetime.time(2, 30), max_minutes=60,
-             description=_("Retrains the handling-unit and track suggestions from past assignments.")),
+    jobs.Job(
+        "appeals.sweep",
+        "qinqing.appeals.jobs.sweep",
+        _("Appeal deadline sweep (urge, flag, supervise)"),
+        every_minutes=10,
+        description=_(
+            "Article 8: urges appeals near their deadline, flags those due today, "
+            "moves overdue ones to supervision."
+        ),
+    ),
+    jobs.Job(
+        "appeals.notifications",
+        "qinqing.appeals.jobs.deliver_notifications",
+        _("Notification delivery"),
+        every_minutes=1,
+        retries=0,
+        max_minutes=15,
+        description=_(
+            "Sends queued SMS and WeChat messages; marks those no channel reaches for hand delivery."
+        ),
+    ),
+    jobs.Job(
+        "appeals.figures",
+        "qinqing.appeals.jobs.refresh_dashboard_figures",
+        _("Dashboard figures"),
+        every_minutes=5,
+        description=_("Recomputes the appeals dashboard's per-unit and monthly figures."),
+    ),
+    jobs.Job(
+        "appeals.routing",
+        "qinqing.appeals.jobs.retrain_routing",
+        _("Routing suggestions retraining"),
+        daily_at=datetime.time(2, 30),
+        max_minutes=60,
+        description=_("Retrains the handling-unit and track suggestions from past assignments."),
+    ),
 )
 
 

@@ -70,36 +70,71 @@ class Level(models.TextChoices):
     DISTRICT_LEADER = "district_leader", _("District leader")
 
 
-@audited(masked={"contact_phone": mask_phone, "contact_name": None, "contact_phone_index": lambda v: "***", "external_user_id": None,
-                 "contact_address": None})
+@audited(
+    masked={
+        "contact_phone": mask_phone,
+        "contact_name": None,
+        "contact_phone_index": lambda v: "***",
+        "external_user_id": None,
+        "contact_address": None,
+    }
+)
 class Appeal(models.Model):
     tracking_number = models.CharField(_("tracking number"), max_length=20, unique=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     enterprise = models.ForeignKey(
-        "directory.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("enterprise")
+        "directory.Enterprise",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        verbose_name=_("enterprise"),
     )
     contact_name = EncryptedTextField(_("contact name"), blank=True, default="")
     contact_phone = EncryptedTextField(_("contact phone"), blank=True, default="")
     # A letter writer's postal address, kept (encrypted) with the appeal so the reply letter can be posted.
     contact_address = EncryptedTextField(_("postal address"), blank=True, default="")
     contact_phone_index = models.CharField(max_length=64, blank=True, default="", db_index=True)
-    external_user_id = models.CharField(_("external user id"), max_length=128, blank=True, default="", db_index=True)
+    external_user_id = models.CharField(
+        _("external user id"), max_length=128, blank=True, default="", db_index=True
+    )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     title = models.CharField(_("title"), max_length=200)
     content = models.TextField(_("content"))
     content_fingerprint = models.CharField(max_length=64, blank=True, default="", db_index=True)
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True, default="")
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, blank=True, default=""
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     track = models.CharField(_("track"), max_length=16, choices=Track.choices, blank=True, default="")
-    complexity = models.CharField(_("complexity"), max_length=16, choices=Complexity.choices, default=Complexity.SIMPLE)
-    handling_unit = models.ForeignKey(
-        "directory.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("handling unit")
+    complexity = models.CharField(
+        _("complexity"), max_length=16, choices=Complexity.choices, default=Complexity.SIMPLE
     )
-    co_handling_units = models.ManyToManyField("directory.Unit", blank=True, related_name="co_handled_appeals", verbose_name=_("co-handling units"))
+    handling_unit = models.ForeignKey(
+        "directory.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        verbose_name=_("handling unit"),
+    )
+    co_handling_units = models.ManyToManyField(
+        "directory.Unit", blank=True, related_name="co_handled_appeals", verbose_name=_("co-handling units")
+    )
     handler = models.ForeignKey(
-        "directory.Official", null=True, blank=True, on_delete=models.PROTECT, related_name="handled_appeals", verbose_name=_("handler")
+        "directory.Official",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_appeals",
+        verbose_name=_("handler"),
     )
     received_at = models.DateTimeField(_("received at"))
     stage_started_on = models.DateField(_("stage started on"))
@@ -122,7 +157,12 @@ class Appeal(models.Model):
     decline_basis = models.TextField(_("basis"), blank=True, default="")
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates", verbose_name=_("merged into")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        verbose_name=_("merged into"),
     )
 
     class Meta:
@@ -133,7 +173,10 @@ class Appeal(models.Model):
             models.Index(fields=["level", "status", "due_at"], name="appeals_level_status_due"),
             models.Index(fields=["enterprise", "received_at"], name="appeals_enterprise_received"),
             # The dashboard recomputes one month at a time from this index alone (no table reads).
-            models.Index(fields=["received_at", "handling_unit", "status", "due_at", "replied_at"], name="appeals_received_figures"),
+            models.Index(
+                fields=["received_at", "handling_unit", "status", "due_at", "replied_at"],
+                name="appeals_received_figures",
+            ),
         ]
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
@@ -176,7 +219,10 @@ class LimitKey(models.TextChoices):
     URGE_BEFORE = "urge_before", _("Urge this many working days before the deadline")
     EXTENSION_MAX_DAYS = "extension_max_days", _("Most working days one extension may add")
     EXTENSION_MAX_COUNT = "extension_max_count", _("Most extensions per appeal")
-    DUPLICATE_WINDOW_HOURS = "duplicate_window_hours", _("Hours within which near-identical appeals are merged")
+    DUPLICATE_WINDOW_HOURS = (
+        "duplicate_window_hours",
+        _("Hours within which near-identical appeals are merged"),
+    )
 
 
 # key -> (value, article): the defaults an administrator may change on the settings page.
@@ -236,7 +282,9 @@ class ExtensionRequest(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="extensions")
     days = models.PositiveIntegerField(_("working days"))
     reason = models.TextField(_("reason"))
-    status = models.CharField(_("status"), max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.REQUESTED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.REQUESTED
+    )
     requested_at = models.DateTimeField(_("requested at"))
     due_before = models.DateField(_("deadline before"))
     due_after = models.DateField(_("deadline after"), null=True, blank=True)
@@ -330,11 +378,15 @@ class Notification(models.Model):
     """Outbox: written in the same transaction as the change, delivered by the worker
     (or right after commit) through the sender registered for its channel."""
 
-    appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications")
+    appeal = models.ForeignKey(
+        Appeal, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
+    )
     channel = models.CharField(_("channel"), max_length=20)
     recipient = EncryptedTextField(_("recipient"), blank=True, default="")
     text = models.TextField(_("text"))
-    status = models.CharField(_("status"), max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.QUEUED
+    )
     created_at = models.DateTimeField(_("created at"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -366,11 +418,15 @@ class ReplyLetter(models.Model):
 
     number = models.CharField(_("letter number"), max_length=40, unique=True)
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="reply_letters")
-    notification = models.OneToOneField(Notification, null=True, blank=True, on_delete=models.PROTECT, related_name="letter")
+    notification = models.OneToOneField(
+        Notification, null=True, blank=True, on_delete=models.PROTECT, related_name="letter"
+    )
     recipient_name = EncryptedTextField(_("addressee"), blank=True, default="")
     address = EncryptedTextField(_("postal address"), blank=True, default="")
     text = models.TextField(_("text"))
-    status = models.CharField(_("status"), max_length=10, choices=ReplyLetterStatus.choices, default=ReplyLetterStatus.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReplyLetterStatus.choices, default=ReplyLetterStatus.QUEUED
+    )
     batch = models.CharField(_("print batch"), max_length=40, blank=True, default="")
     created_at = models.DateTimeField(_("created at"))
     printed_at = models.DateTimeField(_("printed at"), null=True, blank=True)

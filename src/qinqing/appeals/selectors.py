@@ -66,7 +66,11 @@ def handler_queue(user) -> QuerySet[Appeal]:
 
 def enterprise_appeals(user) -> QuerySet[Appeal]:
     """An enterprise user's own appeals (merged duplicates included: nothing is hidden)."""
-    return _base().filter(Q(submitted_by=user) | Q(enterprise__in=enterprises_for_user(user).values("pk"))).order_by("-received_at", "-pk")
+    return (
+        _base()
+        .filter(Q(submitted_by=user) | Q(enterprise__in=enterprises_for_user(user).values("pk")))
+        .order_by("-received_at", "-pk")
+    )
 
 
 def supervision_list(*, level: str | None = None) -> QuerySet[Appeal]:
@@ -76,7 +80,7 @@ def supervision_list(*, level: str | None = None) -> QuerySet[Appeal]:
 
 
 def handler_queue_all(*, unit=None) -> QuerySet[Appeal]:
-    """Every unit's open appeals (API keys, the supervision office), optionally one unit's, earliest deadline first."""
+    """Every unit's open appeals (API keys, the supervision office), optionally one unit's, earliest deadline first."""  # noqa: E501
     appeals = _base().filter(handling_unit__isnull=False, status__in=OPEN_STATUSES)
     if unit is not None:
         appeals = appeals.filter(handling_unit=unit)
@@ -104,7 +108,7 @@ def public_timeline(appeal: Appeal) -> list:
 
 
 def timeline_for(actor, appeal: Appeal) -> list:
-    """The whole timeline for the supervision office and the handling unit; the public one for everyone else."""
+    """The whole timeline for the supervision office and the handling unit; the public one for everyone else."""  # noqa: E501
     if _is_staff_of(actor, appeal):
         return list(appeal.steps.all())
     return public_timeline(appeal)
@@ -157,4 +161,12 @@ def annotate_rows(appeals, on: datetime.date | None = None) -> list[Appeal]:
     return rows
 
 
-__all__ = ["Status", "access_appeal", "appeals_visible_to", "handler_queue", "public_timeline", "supervision_list", "timeline_for"]
+__all__ = [
+    "Status",
+    "access_appeal",
+    "appeals_visible_to",
+    "handler_queue",
+    "public_timeline",
+    "supervision_list",
+    "timeline_for",
+]

@@ -54,7 +54,9 @@ def limit_values(*keys: str) -> dict[str, int]:
     as the ORM spent longer compiling this query than the database spent answering it)."""
     table = connection.ops.quote_name(TrackLimit._meta.db_table)
     placeholders = ", ".join(["%s"] * len(keys))
-    stored = dict(db.execute(f'SELECT "key", "value" FROM {table} WHERE "key" IN ({placeholders})', list(keys)))  # noqa: S608 (model metadata)
+    stored = dict(
+        db.execute(f'SELECT "key", "value" FROM {table} WHERE "key" IN ({placeholders})', list(keys))  # noqa: S608 (model metadata)
+    )
     return {key: stored.get(key, DEFAULT_LIMITS[key][0]) for key in keys}
 
 
@@ -71,9 +73,15 @@ def limits_table() -> list[dict[str, Any]]:
 def track_limit_set(*, key: str, value: int, actor) -> TrackLimit:
     """An administrator changes a time limit or cap (article 8)."""
     if key not in DEFAULT_LIMITS:
-        raise ServiceError(_("Unknown time limit %(key)s."), code="unknown_limit", field="key", params={"key": key})
+        raise ServiceError(
+            _("Unknown time limit %(key)s."), code="unknown_limit", field="key", params={"key": key}
+        )
     if not isinstance(value, int) or value < 0 or (value == 0 and key not in (LimitKey.URGE_BEFORE,)):
-        raise ServiceError(_("A time limit must be a whole number of at least 1 (article 8)."), code="invalid_limit", field="value")
+        raise ServiceError(
+            _("A time limit must be a whole number of at least 1 (article 8)."),
+            code="invalid_limit",
+            field="value",
+        )
     with transaction.atomic():
         row = TrackLimit.objects.select_for_update().filter(key=key).first()
         if row is None:
@@ -108,7 +116,11 @@ def _audit_actor(actor, channel: str):
 
 def normalise_text(text: str) -> str:
     """Lower case without spaces, punctuation or symbols: near-identical texts become equal."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text or "").lower() if unicodedata.category(ch)[0] not in "PZSC")
+    return "".join(
+        ch
+        for ch in unicodedata.normalize("NFKC", text or "").lower()
+        if unicodedata.category(ch)[0] not in "PZSC"
+    )
 
 
 def _fingerprint(title: str, content: str) -> str:
@@ -116,7 +128,9 @@ def _fingerprint(title: str, content: str) -> str:
 
 
 def _add_step(appeal: Appeal, kind: str, actor, text: str = "") -> AppealStep:
-    return db.insert_instance(AppealStep(appeal=appeal, kind=kind, actor_label=actor_label(actor), text=str(text), at=clock.now()))
+    return db.insert_instance(
+        AppealStep(appeal=appeal, kind=kind, actor_label=actor_label(actor), text=str(text), at=clock.now())
+    )
 
 
 def _deadline(start: datetime.date, key: str) -> datetime.date:

@@ -131,7 +131,9 @@ def _detail_context(request, appeal, errors=None, action="", values=None):
         # The unit preselected: the one posted (a refused form), the current one (a reassignment),
         # else the routing suggestion (issue 20: not the first unit of the list, 示范区).
         suggestion = routing.suggest(appeal)
-        context["suggested_unit_id"] = suggestion.unit.pk if suggestion is not None and suggestion.unit else None
+        context["suggested_unit_id"] = (
+            suggestion.unit.pk if suggestion is not None and suggestion.unit else None
+        )
         posted = (values or {}).get("unit") if action == "assign" else None
         context["preselected_unit_id"] = (int(posted) if posted and str(posted).isdigit() else None) \
             or appeal.handling_unit_id or context["suggested_unit_id"]

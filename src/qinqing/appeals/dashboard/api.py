@@ -65,7 +65,9 @@ class OverduePageOut(Schema):
 
 
 DEFINITIONS = {
-    "on_time_rate": "answered on or before the deadline / (answered with a deadline + open past the deadline); percent",
+    "on_time_rate": "answered on or before the deadline / (answered with a deadline + open past the "
+    "deadline); "
+    "percent",
     "reply_rate": "replied at least once / received (merged duplicates excluded); percent",
     "satisfaction_rate": "(satisfied + basically satisfied) / all ratings, every round; percent",
     "overdue": "open with the deadline before the day the figures were computed",
@@ -84,17 +86,38 @@ def stats(request, from_month: str | None = None, to_month: str | None = None, u
     flt = figures.make_filter(from_month=from_month, to_month=to_month, unit=unit)
     result = figures.figures(flt)
     return {
-        "from_month": f"{flt.first_month:%Y-%m}", "to_month": f"{flt.last_month:%Y-%m}", "unit_id": flt.unit_id,
-        "computed_at": result.computed_at, "definitions": DEFINITIONS, "total": result.total.as_dict(),
-        "units": [_line(line) for line in result.units], "months": [_line(line) for line in result.months],
+        "from_month": f"{flt.first_month:%Y-%m}",
+        "to_month": f"{flt.last_month:%Y-%m}",
+        "unit_id": flt.unit_id,
+        "computed_at": result.computed_at,
+        "definitions": DEFINITIONS,
+        "total": result.total.as_dict(),
+        "units": [_line(line) for line in result.units],
+        "months": [_line(line) for line in result.months],
         "cells": [_line(line) for line in result.cells],
     }
 
 
-@router.get("/overdue", response={200: OverduePageOut, 400: ErrorOut, 403: ErrorOut}, summary="Overdue appeals, longest overdue first")
+@router.get(
+    "/overdue",
+    response={200: OverduePageOut, 400: ErrorOut, 403: ErrorOut},
+    summary="Overdue appeals, longest overdue first",
+)
 def overdue(request, unit: int | None = None, limit: int = 50):
     rows, count = figures.overdue_list(figures.make_filter(unit=unit), limit=max(1, min(limit, 500)))
-    return {"count": count, "results": [
-        {"tracking_number": row["tracking_number"], "title": row["title"], "status": row["status"], "level": row["level"],
-         "round": row["round"], "handling_unit": row["handling_unit__name"], "due_at": row["due_at"], "days_overdue": row["days_overdue"]}
-        for row in rows]}
+    return {
+        "count": count,
+        "results": [
+            {
+                "tracking_number": row["tracking_number"],
+                "title": row["title"],
+                "status": row["status"],
+                "level": row["level"],
+                "round": row["round"],
+                "handling_unit": row["handling_unit__name"],
+                "due_at": row["due_at"],
+                "days_overdue": row["days_overdue"],
+            }
+            for row in rows
+        ],
+    }

@@ -51,8 +51,18 @@ def nice_ticks(highest: float, count: int = 4) -> list[int]:
     return list(range(0, top + 1, step))
 
 
-def column_chart(*, chart_id: str, title: str, description: str, categories: Sequence[str], series: Sequence[Series],
-                 width: int = 720, height: int = 260, suffix: str = "", unit: str = "") -> SafeString:
+def column_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    width: int = 720,
+    height: int = 260,
+    suffix: str = "",
+    unit: str = "",
+) -> SafeString:
     """Grouped vertical bars: one group per category (e.g. month), one bar per series; whole-number
     ticks, the unit of the axis (``unit``, e.g. "appeals") above it, a legend."""
     left, right, top, bottom = 44, 12, 40, 46
@@ -63,8 +73,15 @@ def column_chart(*, chart_id: str, title: str, description: str, categories: Seq
     bar_width = max(2.0, (group_width * 0.8) / max(1, len(series)))
     parts = []
     if unit:
-        parts.append(format_html('<text class="axis-unit" x="{}" y="{}" text-anchor="start" font-size="10" fill="#333">{}</text>',
-                                 4, top - 10, unit))
+        parts.append(
+            format_html(
+                '<text class="axis-unit" x="{}" y="{}" text-anchor="start" font-size="10" '
+                'fill="#333">{}</text>',
+                4,
+                top - 10,
+                unit,
+            )
+        )
     for value in ticks:
         y = top + plot_height - plot_height * value / highest
         parts.append(format_html('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ddd"/>'
@@ -76,24 +93,71 @@ def column_chart(*, chart_id: str, title: str, description: str, categories: Seq
             value = item.values[index]
             bar_height = 0 if value is None else plot_height * value / highest
             x = group_x + number * bar_width
-            parts.append(format_html(
-                '<rect class="bar {}" x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{} · {}: {}{}</title></rect>',
-                item.css_class, _f(x), _f(top + plot_height - bar_height), _f(bar_width - 1), _f(bar_height), PALETTE[number % len(PALETTE)],
-                category, item.name, _number(value), suffix))
-        parts.append(format_html('<text x="{}" y="{}" text-anchor="middle" font-size="10" fill="#333">{}</text>',
-                                 _f(left + index * group_width + group_width / 2), height - bottom + 14, category))
-    legend = format_html_join("", '<g class="legend-item"><rect x="{}" y="6" width="12" height="12" fill="{}"/>'
-                                  '<text x="{}" y="16" font-size="11" fill="#333">{}</text></g>',
-                              ((left + i * 170, PALETTE[i % len(PALETTE)], left + i * 170 + 16, s.name) for i, s in enumerate(series)))
+            parts.append(
+                format_html(
+                    '<rect class="bar {}" x="{}" y="{}" width="{}" height="{}" '
+                    'fill="{}"><title>{} · {}: {}{}</title></rect>',
+                    item.css_class,
+                    _f(x),
+                    _f(top + plot_height - bar_height),
+                    _f(bar_width - 1),
+                    _f(bar_height),
+                    PALETTE[number % len(PALETTE)],
+                    category,
+                    item.name,
+                    _number(value),
+                    suffix,
+                )
+            )
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="middle" font-size="10" fill="#333">{}</text>',
+                _f(left + index * group_width + group_width / 2),
+                height - bottom + 14,
+                category,
+            )
+        )
+    legend = format_html_join(
+        "",
+        '<g class="legend-item"><rect x="{}" y="6" width="12" height="12" fill="{}"/>'
+        '<text x="{}" y="16" font-size="11" fill="#333">{}</text></g>',
+        (
+            (left + i * 170, PALETTE[i % len(PALETTE)], left + i * 170 + 16, s.name)
+            for i, s in enumerate(series)
+        ),
+    )
     return format_html(
-        '<svg class="chart" id="{}" role="img" aria-labelledby="{}-title {}-desc" viewBox="0 0 {} {}" width="100%" '
-        'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg"><title id="{}-title">{}</title>'
+        '<svg class="chart" id="{}" role="img" aria-labelledby="{}-title {}-desc" viewBox="0 0 '
+        '{} {}" width="100%" '
+        'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg"><title '
+        'id="{}-title">{}</title>'
         '<desc id="{}-desc">{}</desc>{}{}</svg>',
-        chart_id, chart_id, chart_id, width, height, chart_id, title, chart_id, description, legend, _join(parts))
+        chart_id,
+        chart_id,
+        chart_id,
+        width,
+        height,
+        chart_id,
+        title,
+        chart_id,
+        description,
+        legend,
+        _join(parts),
+    )
 
 
-def bar_chart(*, chart_id: str, title: str, description: str, rows: Sequence[tuple[str, float | None]], maximum: float = 100,
-              width: int = 720, row_height: int = 22, suffix: str = "%", missing: str = "—") -> SafeString:
+def bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    rows: Sequence[tuple[str, float | None]],
+    maximum: float = 100,
+    width: int = 720,
+    row_height: int = 22,
+    suffix: str = "%",
+    missing: str = "—",
+) -> SafeString:
     """Horizontal bars, one per row (e.g. satisfaction per unit), labelled with the figure; an axis
     of whole ticks (0, 25, 50, 75, 100 with ``suffix``) along the top; ``missing`` for a row without
     a figure (no ratings yet), so an empty bar is not read as 0."""
@@ -104,22 +168,60 @@ def bar_chart(*, chart_id: str, title: str, description: str, rows: Sequence[tup
     for tick in range(0, 5):
         value = maximum * tick / 4
         x = label_width + plot_width * tick / 4
-        parts.append(format_html('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ddd"/>'
-                                 '<text x="{}" y="{}" text-anchor="middle" font-size="10" fill="#333">{}{}</text>',
-                                 _f(x), _f(x), top - 4, height - 8, _f(x), top - 8, _number(int(value) if value == int(value) else value),
-                                 suffix))
+        parts.append(
+            format_html(
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ddd"/>'
+                '<text x="{}" y="{}" text-anchor="middle" font-size="10" fill="#333">{}{}</text>',
+                _f(x),
+                _f(x),
+                top - 4,
+                height - 8,
+                _f(x),
+                top - 8,
+                _number(int(value) if value == int(value) else value),
+                suffix,
+            )
+        )
     for index, (label, value) in enumerate(rows):
         y = top + index * row_height
         bar = 0 if value is None else plot_width * min(value, maximum) / (maximum or 1)
-        parts.append(format_html(
-            '<text x="{}" y="{}" text-anchor="end" font-size="11" fill="#333">{}</text>'
-            '<rect class="bar" x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}{}</title></rect>'
-            '<text x="{}" y="{}" font-size="11" fill="#333">{}{}</text>',
-            label_width - 6, _f(y + row_height * 0.65), label[:24], label_width, _f(y + 3), _f(bar), row_height - 6, PALETTE[0], label,
-            _number(value) if value is not None else missing, suffix if value is not None else "", _f(label_width + bar + 4),
-            _f(y + row_height * 0.65), _number(value) if value is not None else missing, suffix if value is not None else ""))
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" font-size="11" fill="#333">{}</text>'
+                '<rect class="bar" x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: '
+                "{}{}</title></rect>"
+                '<text x="{}" y="{}" font-size="11" fill="#333">{}{}</text>',
+                label_width - 6,
+                _f(y + row_height * 0.65),
+                label[:24],
+                label_width,
+                _f(y + 3),
+                _f(bar),
+                row_height - 6,
+                PALETTE[0],
+                label,
+                _number(value) if value is not None else missing,
+                suffix if value is not None else "",
+                _f(label_width + bar + 4),
+                _f(y + row_height * 0.65),
+                _number(value) if value is not None else missing,
+                suffix if value is not None else "",
+            )
+        )
     return format_html(
-        '<svg class="chart" id="{}" role="img" aria-labelledby="{}-title {}-desc" viewBox="0 0 {} {}" width="100%" '
-        'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg"><title id="{}-title">{}</title>'
+        '<svg class="chart" id="{}" role="img" aria-labelledby="{}-title {}-desc" viewBox="0 0 '
+        '{} {}" width="100%" '
+        'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg"><title '
+        'id="{}-title">{}</title>'
         '<desc id="{}-desc">{}</desc>{}</svg>',
-        chart_id, chart_id, chart_id, width, height, chart_id, title, chart_id, description, _join(parts))
+        chart_id,
+        chart_id,
+        chart_id,
+        width,
+        height,
+        chart_id,
+        title,
+        chart_id,
+        description,
+        _join(parts),
+    )

@@ -58,7 +58,17 @@ from .models import AppealFigure, AppealFigureState
 logger = logging.getLogger("qinqing.appeals.dashboard")
 
 ANSWERED_STATUSES = (Status.REPLIED, Status.RATED, Status.CLOSED)
-COUNT_FIELDS = ("received", "merged", "replied", "due", "on_time", "overdue", "rated", "satisfied", "basically_satisfied")
+COUNT_FIELDS = (
+    "received",
+    "merged",
+    "replied",
+    "due",
+    "on_time",
+    "overdue",
+    "rated",
+    "satisfied",
+    "basically_satisfied",
+)
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 60
 HOT_TOPIC_SAMPLE = 2000
@@ -69,21 +79,141 @@ OVERDUE_LIST_SIZE = 50
 # the district's name and 有限公司). Function words, the words of asking and answering, company
 # forms; the district's own name and the filer's name and address are taken out of each text.
 HOT_TOPIC_STOP_WORDS = frozenset(
-    ["企业", "我们", "公司", "问题", "请求", "希望", "尽快", "协调", "解决", "诉求", "情况", "相关", "进行", "没有", "已经", "目前", "需要",
-     "部门", "一直", "反映", "咨询", "申请", "办理", "什么", "怎么", "如何", "可以", "是否", "政府", "编号", "谢谢", "您好", "你好", "请问",
-     "我司", "贵局",
-     # function words and the language of a request
-     "关于", "对于", "以及", "因为", "所以", "但是", "而且", "或者", "还是", "这个", "那个", "一个", "他们", "你们", "自己", "有关",
-     "要求", "答复", "提交", "请予", "了解", "影响", "核实", "迟迟", "回音", "进度", "帮助", "处理", "予以", "能否", "为什么", "时候",
-     "现在", "今年", "去年", "本月", "多次", "至今", "仍然", "一下", "怎样", "哪些", "结果", "材料", "单位", "管理", "工作", "方面",
-     # company forms: an enterprise's legal form is not a topic
-     "有限公司", "有限责任公司", "股份有限公司", "分公司", "集团", "商贸", "商行", "经营部", "维修部", "工作室", "合作社",
-     "个体工商户", "个体户", "门市部", "营业部", "经销部", "服务部", "小吃店", "水果店", "科技", "实业"]
+    [
+        "企业",
+        "我们",
+        "公司",
+        "问题",
+        "请求",
+        "希望",
+        "尽快",
+        "协调",
+        "解决",
+        "诉求",
+        "情况",
+        "相关",
+        "进行",
+        "没有",
+        "已经",
+        "目前",
+        "需要",
+        "部门",
+        "一直",
+        "反映",
+        "咨询",
+        "申请",
+        "办理",
+        "什么",
+        "怎么",
+        "如何",
+        "可以",
+        "是否",
+        "政府",
+        "编号",
+        "谢谢",
+        "您好",
+        "你好",
+        "请问",
+        "我司",
+        "贵局",
+        # function words and the language of a request
+        "关于",
+        "对于",
+        "以及",
+        "因为",
+        "所以",
+        "但是",
+        "而且",
+        "或者",
+        "还是",
+        "这个",
+        "那个",
+        "一个",
+        "他们",
+        "你们",
+        "自己",
+        "有关",
+        "要求",
+        "答复",
+        "提交",
+        "请予",
+        "了解",
+        "影响",
+        "核实",
+        "迟迟",
+        "回音",
+        "进度",
+        "帮助",
+        "处理",
+        "予以",
+        "能否",
+        "为什么",
+        "时候",
+        "现在",
+        "今年",
+        "去年",
+        "本月",
+        "多次",
+        "至今",
+        "仍然",
+        "一下",
+        "怎样",
+        "哪些",
+        "结果",
+        "材料",
+        "单位",
+        "管理",
+        "工作",
+        "方面",
+        # company forms: an enterprise's legal form is not a topic
+        "有限公司",
+        "有限责任公司",
+        "股份有限公司",
+        "分公司",
+        "集团",
+        "商贸",
+        "商行",
+        "经营部",
+        "维修部",
+        "工作室",
+        "合作社",
+        "个体工商户",
+        "个体户",
+        "门市部",
+        "营业部",
+        "经销部",
+        "服务部",
+        "小吃店",
+        "水果店",
+        "科技",
+        "实业",
+    ]
 )
 # Phrases a leader acts on, kept whole instead of split in two (消防 + 验收).
-HOT_TOPIC_PHRASES = ("消防验收", "环评审批", "施工许可", "营业执照", "电力增容", "社保费缓缴", "稳岗补贴", "留抵退税", "出口退税",
-                     "人才公寓", "融资担保", "用地指标", "厂房租金", "招商政策", "政策兑现", "拖欠账款", "工程款", "店招更换",
-                     "占道经营", "停车难", "排水管网", "道路积水")
+HOT_TOPIC_PHRASES = (
+    "消防验收",
+    "环评审批",
+    "施工许可",
+    "营业执照",
+    "电力增容",
+    "社保费缓缴",
+    "稳岗补贴",
+    "留抵退税",
+    "出口退税",
+    "人才公寓",
+    "融资担保",
+    "用地指标",
+    "厂房租金",
+    "招商政策",
+    "政策兑现",
+    "拖欠账款",
+    "工程款",
+    "店招更换",
+    "占道经营",
+    "停车难",
+    "排水管网",
+    "道路积水",
+)
 # What names a filer or a place rather than a topic: "（西溪路927号）", "莫干山路", "文三路".
 _ADDRESS = re.compile(r"[（(][^（）()]*\d+号[^（）()]*[）)]")
 _PLACE_SUFFIXES = ("路", "街", "巷", "大道", "号", "弄", "村", "镇")
@@ -152,15 +282,24 @@ def make_filter(*, from_month: str | None = None, to_month: str | None = None, u
         for _step in range(DEFAULT_MONTHS - 1):
             first = (first - datetime.timedelta(days=1)).replace(day=1)
     if first > last:
-        raise ServiceError(_("The first month must not be after the last month."), code="invalid_range", field="from_month")
+        raise ServiceError(
+            _("The first month must not be after the last month."), code="invalid_range", field="from_month"
+        )
     if len(months_between(first, last)) > MAX_MONTHS:
-        raise ServiceError(_("Choose at most %(count)s months."), code="range_too_long", field="from_month", params={"count": MAX_MONTHS})
+        raise ServiceError(
+            _("Choose at most %(count)s months."),
+            code="range_too_long",
+            field="from_month",
+            params={"count": MAX_MONTHS},
+        )
     unit_id = None
     if unit not in (None, ""):
         try:
             unit_id = int(unit)
         except (TypeError, ValueError) as error:
-            raise ServiceError(_("Choose a unit from the list."), code="invalid_unit", field="unit") from error
+            raise ServiceError(
+                _("Choose a unit from the list."), code="invalid_unit", field="unit"
+            ) from error
     return Filter(first_month=first, last_month=last, unit_id=unit_id)
 
 
@@ -234,19 +373,29 @@ def figures(flt: Filter) -> Figures:
     result = Figures(filter=flt)
     by_unit: dict[int | None, Line] = {}
     by_month: dict[datetime.date, Line] = {month: Line(month=month) for month in flt.months}
-    for row in rows.values("unit_id", "unit__name", "month", *COUNT_FIELDS).order_by("month", "unit__name", "unit_id"):
+    for row in rows.values("unit_id", "unit__name", "month", *COUNT_FIELDS).order_by(
+        "month", "unit__name", "unit_id"
+    ):
         cell = Line(unit_id=row["unit_id"], unit_name=row["unit__name"] or "", month=row["month"])
         cell.add(row)
         result.cells.append(cell)
-        unit_line = by_unit.setdefault(row["unit_id"], Line(unit_id=row["unit_id"], unit_name=row["unit__name"] or ""))
+        unit_line = by_unit.setdefault(
+            row["unit_id"], Line(unit_id=row["unit_id"], unit_name=row["unit__name"] or "")
+        )
         unit_line.add(row)
         by_month.setdefault(row["month"], Line(month=row["month"])).add(row)
         result.total.add(row)
-    result.units = sorted(by_unit.values(), key=lambda line: (line.unit_id is None, line.unit_name, line.unit_id or 0))
+    result.units = sorted(
+        by_unit.values(), key=lambda line: (line.unit_id is None, line.unit_name, line.unit_id or 0)
+    )
     result.months = [by_month[month] for month in sorted(by_month)]
     state = AppealFigureState.objects.filter(pk=1).values("computed_at", "computed_on", "hot_topics").first()
     if state:
-        result.computed_at, result.computed_on, result.hot_topics = state["computed_at"], state["computed_on"], state["hot_topics"] or []
+        result.computed_at, result.computed_on, result.hot_topics = (
+            state["computed_at"],
+            state["computed_on"],
+            state["hot_topics"] or [],
+        )
     return result
 
 
@@ -291,7 +440,10 @@ def _dirty_months(state: AppealFigureState, high_appeal: int, high_step: int) ->
     """Months of the appeals filed or changed since the last refresh (every change writes a timeline step)."""
     changed = Q(pk__gt=state.last_appeal_id, pk__lte=high_appeal) | Q(
         pk__in=AppealStep.objects.filter(pk__gt=state.last_step_id, pk__lte=high_step).values("appeal_id"))
-    return {timezone.localtime(moment).date().replace(day=1) for moment in Appeal.objects.filter(changed).datetimes("received_at", "month")}
+    return {
+        timezone.localtime(moment).date().replace(day=1)
+        for moment in Appeal.objects.filter(changed).datetimes("received_at", "month")
+    }
 
 
 @dataclass
@@ -303,7 +455,9 @@ class RefreshResult:
 
     def summary(self) -> str:
         kind = "full" if self.full else "incremental"
-        return f"dashboard figures: {kind}, {len(self.months)} month(s) in {self.seconds:.2f} s" + (", hot topics" if self.hot_topics else "")
+        return f"dashboard figures: {kind}, {len(self.months)} month(s) in {self.seconds:.2f} s" + (
+            ", hot topics" if self.hot_topics else ""
+        )
 
 
 def refresh_figures(*, full: bool = False, today: datetime.date | None = None) -> RefreshResult:
@@ -324,20 +478,38 @@ def refresh_figures(*, full: bool = False, today: datetime.date | None = None) -
         span = Appeal.objects.aggregate(first=Min("received_at"), last=Max("received_at"))
         months = set()
         if span["first"]:
-            months = set(months_between(timezone.localtime(span["first"]).date(), timezone.localtime(span["last"]).date()))
-        months |= set(AppealFigure.objects.values_list("month", flat=True).distinct())  # months that no longer have appeals
+            months = set(
+                months_between(
+                    timezone.localtime(span["first"]).date(), timezone.localtime(span["last"]).date()
+                )
+            )
+        months |= set(
+            AppealFigure.objects.values_list("month", flat=True).distinct()
+        )  # months that no longer have appeals
     else:
         months = _dirty_months(state, high_appeal, high_step)
     for month in sorted(months):
         _store_month(month, _month_figures(month, today))
     now = clock.now()
-    fields = {"computed_on": today, "computed_at": now, "last_appeal_id": high_appeal, "last_step_id": high_step}
-    # jieba over 2,000 texts takes a few hundred milliseconds: at most every ten minutes, and only when appeals came in.
-    refreshed_topics = full or state.hot_topics_at is None or (high_appeal > state.last_appeal_id and now - state.hot_topics_at > HOT_TOPIC_MAX_AGE)
+    fields = {
+        "computed_on": today,
+        "computed_at": now,
+        "last_appeal_id": high_appeal,
+        "last_step_id": high_step,
+    }
+    # jieba over 2,000 texts takes a few hundred milliseconds: at most every ten minutes, and only when
+    # appeals came in.
+    refreshed_topics = (
+        full
+        or state.hot_topics_at is None
+        or (high_appeal > state.last_appeal_id and now - state.hot_topics_at > HOT_TOPIC_MAX_AGE)
+    )
     if refreshed_topics:
         fields.update(hot_topics=hot_topics(), hot_topics_at=now)
     AppealFigureState.objects.filter(pk=1).update(**fields)
-    return RefreshResult(months=sorted(months), full=full, seconds=time.perf_counter() - started, hot_topics=refreshed_topics)
+    return RefreshResult(
+        months=sorted(months), full=full, seconds=time.perf_counter() - started, hot_topics=refreshed_topics
+    )
 
 
 # --- hot topics ------------------------------------------------------------------------------------
@@ -368,13 +540,17 @@ def hot_topics(*, sample: int = HOT_TOPIC_SAMPLE, count: int = HOT_TOPIC_COUNT) 
     for phrase in HOT_TOPIC_PHRASES:
         jieba.add_word(phrase, freq=2000)
     tags = jieba.analyse.extract_tags("\n".join(texts), topK=count * 6, withWeight=True)
-    stop = HOT_TOPIC_STOP_WORDS | ({district_name, district_name.removesuffix("区")} if district_name else set())
+    stop = HOT_TOPIC_STOP_WORDS | (
+        {district_name, district_name.removesuffix("区")} if district_name else set()
+    )
     topics = []
     for word, weight in tags:
         if (word in stop or len(word) < 2 or word.isdigit() or word.endswith(_PLACE_SUFFIXES)
                 or any(form in word for form in ("有限公司", "公司"))):
             continue
-        topics.append({"word": word, "weight": round(weight, 4), "appeals": sum(1 for text in texts if word in text)})
+        topics.append(
+            {"word": word, "weight": round(weight, 4), "appeals": sum(1 for text in texts if word in text)}
+        )
         if len(topics) >= count:
             break
     return topics
@@ -418,7 +594,9 @@ class WorkdayCounter:
             return (end - start).days
 
 
-def overdue_list(flt: Filter, *, today: datetime.date | None = None, limit: int = OVERDUE_LIST_SIZE) -> tuple[list[dict], int]:
+def overdue_list(
+    flt: Filter, *, today: datetime.date | None = None, limit: int = OVERDUE_LIST_SIZE
+) -> tuple[list[dict], int]:
     """Open appeals past their deadline now (whatever month they were received), longest overdue
     first, with the working days overdue; and how many there are.
 
@@ -431,7 +609,17 @@ def overdue_list(flt: Filter, *, today: datetime.date | None = None, limit: int 
     appeals = Appeal.objects.filter(status__in=OPEN_STATUSES, due_at__lt=today)
     if flt.unit_id:
         appeals = appeals.filter(handling_unit_id=flt.unit_id)
-    fields = ("pk", "tracking_number", "title", "status", "level", "round", "due_at", "handling_unit_id", "handling_unit__name")
+    fields = (
+        "pk",
+        "tracking_number",
+        "title",
+        "status",
+        "level",
+        "round",
+        "due_at",
+        "handling_unit_id",
+        "handling_unit__name",
+    )
     rows: list[dict] = []
     for status in OPEN_STATUSES:
         rows += appeals.filter(status=status).order_by("due_at", "pk").values(*fields)[:limit]
@@ -446,8 +634,19 @@ def overdue_list(flt: Filter, *, today: datetime.date | None = None, limit: int 
 
 # --- the ledger (台账) ----------------------------------------------------------------------------------
 LEDGER_HEADERS = (
-    _("Tracking number"), _("Received on"), _("Channel"), _("Enterprise"), _("Contact phone (masked)"), _("Category"), _("Track"),
-    _("Handling unit"), _("Status"), _("Due date"), _("Replied on"), _("Working days overdue or late"), _("Rating"),
+    _("Tracking number"),
+    _("Received on"),
+    _("Channel"),
+    _("Enterprise"),
+    _("Contact phone (masked)"),
+    _("Category"),
+    _("Track"),
+    _("Handling unit"),
+    _("Status"),
+    _("Due date"),
+    _("Replied on"),
+    _("Working days overdue or late"),
+    _("Rating"),
 )
 
 
@@ -461,17 +660,46 @@ def ledger_rows(flt: Filter, *, today: datetime.date | None = None) -> Iterator[
     appeals = Appeal.objects.filter(received_at__gte=start, received_at__lt=end)
     if flt.unit_id:
         appeals = appeals.filter(handling_unit_id=flt.unit_id)
-    latest_rating = Rating.objects.filter(appeal=OuterRef("pk")).order_by("-created_at", "-pk").values("satisfaction")[:1]
+    latest_rating = (
+        Rating.objects.filter(appeal=OuterRef("pk")).order_by("-created_at", "-pk").values("satisfaction")[:1]
+    )
     labels = {
         "channel": dict(Channel.choices), "category": dict(Category.choices), "track": dict(Track.choices),
         "status": dict(Status.choices), "rating": dict(Satisfaction.choices),
     }
     counter = WorkdayCounter()
-    rows = appeals.order_by("received_at", "pk").annotate(rating=Subquery(latest_rating)).values_list(
-        "tracking_number", "received_at", "channel", "enterprise__name", "contact_phone", "category", "track", "handling_unit__name",
-        "status", "due_at", "replied_at", "rating")
-    for (number, received_at, channel, enterprise, phone, category, track, unit, status, due_at, replied_at, rating) in rows.iterator(
-            chunk_size=2000):
+    rows = (
+        appeals.order_by("received_at", "pk")
+        .annotate(rating=Subquery(latest_rating))
+        .values_list(
+            "tracking_number",
+            "received_at",
+            "channel",
+            "enterprise__name",
+            "contact_phone",
+            "category",
+            "track",
+            "handling_unit__name",
+            "status",
+            "due_at",
+            "replied_at",
+            "rating",
+        )
+    )
+    for (
+        number,
+        received_at,
+        channel,
+        enterprise,
+        phone,
+        category,
+        track,
+        unit,
+        status,
+        due_at,
+        replied_at,
+        rating,
+    ) in rows.iterator(chunk_size=2000):
         replied_on = timezone.localtime(replied_at).date() if replied_at else None
         late = 0
         if due_at is not None:
@@ -480,7 +708,17 @@ def ledger_rows(flt: Filter, *, today: datetime.date | None = None) -> Iterator[
             elif status in ANSWERED_STATUSES and replied_on and replied_on > due_at:
                 late = counter.between(due_at, replied_on)
         yield (
-            number, timezone.localtime(received_at).date(), labels["channel"].get(channel, channel), enterprise or "",
-            mask_phone(phone) if phone else "", labels["category"].get(category, category), labels["track"].get(track, track),
-            unit or "", labels["status"].get(status, status), due_at, replied_on, late, labels["rating"].get(rating, rating or ""),
+            number,
+            timezone.localtime(received_at).date(),
+            labels["channel"].get(channel, channel),
+            enterprise or "",
+            mask_phone(phone) if phone else "",
+            labels["category"].get(category, category),
+            labels["track"].get(track, track),
+            unit or "",
+            labels["status"].get(status, status),
+            due_at,
+            replied_on,
+            late,
+            labels["rating"].get(rating, rating or ""),
         )

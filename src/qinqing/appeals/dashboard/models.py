@@ -13,10 +13,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AppealFigure(models.Model):
-    """Counts for the appeals RECEIVED in ``month`` whose handling unit is ``unit`` (none: not yet dispatched)."""
+    """Counts for the appeals RECEIVED in ``month`` whose handling unit is ``unit`` (none: not yet dispatched)."""  # noqa: E501
 
-    unit = models.ForeignKey("directory.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-                             verbose_name=_("handling unit"))
+    unit = models.ForeignKey(
+        "directory.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("handling unit"),
+    )
     month = models.DateField(_("month"))  # the first day of the month
     received = models.PositiveIntegerField(default=0)  # merged duplicates excluded
     merged = models.PositiveIntegerField(default=0)
@@ -40,7 +46,9 @@ class AppealFigure(models.Model):
 class AppealFigureState(models.Model):
     """The single bookkeeping row of the refresh: how far it has read and when."""
 
-    computed_on = models.DateField(null=True, blank=True)  # "today" of the last refresh (overdue is relative to it)
+    computed_on = models.DateField(
+        null=True, blank=True
+    )  # "today" of the last refresh (overdue is relative to it)
     computed_at = models.DateTimeField(null=True, blank=True)
     last_appeal_id = models.BigIntegerField(default=0)
     last_step_id = models.BigIntegerField(default=0)

@@ -21,8 +21,11 @@ from . import charts, figures
 
 def _filter(request) -> tuple[figures.Filter, dict]:
     try:
-        return figures.make_filter(from_month=request.GET.get("from_month"), to_month=request.GET.get("to_month"),
-                                     unit=request.GET.get("unit")), {}
+        return figures.make_filter(
+            from_month=request.GET.get("from_month"),
+            to_month=request.GET.get("to_month"),
+            unit=request.GET.get("unit"),
+        ), {}
     except ServiceError as error:
         return figures.make_filter(), {error.field or "form": error.text()}
 
@@ -30,15 +33,26 @@ def _filter(request) -> tuple[figures.Filter, dict]:
 def _charts(result: figures.Figures) -> dict:
     months = [f"{line.month:%Y-%m}" for line in result.months]
     monthly = charts.column_chart(
-        chart_id="chart-monthly", title=_("Appeals received and answered on time, per month"),
-        description=_("Bars per month: appeals received, and appeals answered on or before their deadline. The table below gives the same figures."),
-        categories=months, unit=_("Appeals (number)"),
-        series=[charts.Series(_("Received"), [line.received for line in result.months], "received"),
-                charts.Series(_("Answered on time"), [line.on_time for line in result.months], "on-time")],
+        chart_id="chart-monthly",
+        title=_("Appeals received and answered on time, per month"),
+        description=_(
+            "Bars per month: appeals received, and appeals answered on or before their deadline. "
+            "The table below gives the same figures."
+        ),
+        categories=months,
+        unit=_("Appeals (number)"),
+        series=[
+            charts.Series(_("Received"), [line.received for line in result.months], "received"),
+            charts.Series(_("Answered on time"), [line.on_time for line in result.months], "on-time"),
+        ],
     )
     satisfaction = charts.bar_chart(
-        chart_id="chart-satisfaction", title=_("Satisfaction rate per handling unit"),
-        description=_("One bar per unit: satisfied and basically satisfied ratings as a share of all ratings. The table below gives the same figures."),
+        chart_id="chart-satisfaction",
+        title=_("Satisfaction rate per handling unit"),
+        description=_(
+            "One bar per unit: satisfied and basically satisfied ratings as a share of all "
+            "ratings. The table below gives the same figures."
+        ),
         rows=[(line.unit_name or _("Not yet dispatched"), line.satisfaction_rate) for line in result.units],
         missing=_("no ratings yet"),
     )
@@ -52,7 +66,11 @@ def dashboard_page(request):
     result = figures.figures(flt)
     overdue, overdue_count = figures.overdue_list(flt)
     context = {
-        "filter": flt, "errors": errors, "figures": result, "overdue": overdue, "overdue_count": overdue_count,
+        "filter": flt,
+        "errors": errors,
+        "figures": result,
+        "overdue": overdue,
+        "overdue_count": overdue_count,
         "units": Unit.objects.filter(is_active=True).order_by("code").values("pk", "name"),
         "may_refresh": services.is_supervision(request.user),
         "may_supervise": may_open(request.user, "appeals:supervision"),  # inspectors read the dashboard only

@@ -17,12 +17,16 @@ router = Router(tags=["appeals"])
 
 class OrderIn(Schema):
     order_number: str = Field(..., description="工单编号, unique on the platform")
-    called_at: datetime.datetime = Field(..., description="来电时间 (ISO 8601; without an offset, China time)")
+    called_at: datetime.datetime = Field(
+        ..., description="来电时间 (ISO 8601; without an offset, China time)"
+    )
     caller: str = Field("", description="来电人")
     phone: str = Field("", description="联系电话 (mobile, or a landline kept with the order)")
     content: str = Field("", description="诉求内容")
     title: str = Field("", description="工单标题 (optional)")
-    demand_type: str = Field("", description="诉求类型 as the platform writes it (咨询, 求助, 投诉, 建议, 举报…)")
+    demand_type: str = Field(
+        "", description="诉求类型 as the platform writes it (咨询, 求助, 投诉, 建议, 举报…)"
+    )
     platform_unit: str = Field("", description="承办单位 on the platform")
     time_limit: datetime.date | None = Field(None, description="办理时限")
 
@@ -30,7 +34,9 @@ class OrderIn(Schema):
 class OrderOut(Schema):
     order_number: str
     tracking_number: str
-    outcome: str = Field(..., description="imported, updated (time limit or unit changed) or unchanged (already received)")
+    outcome: str = Field(
+        ..., description="imported, updated (time limit or unit changed) or unchanged (already received)"
+    )
 
 
 class ResultOut(Schema):
@@ -43,10 +49,18 @@ class ResultOut(Schema):
 @router.post("/orders", response={200: OrderOut, 201: OrderOut, 400: ErrorOut, 403: ErrorOut},
              summary="Receive a 12345 work order (idempotent by order_number)")
 def receive_order(request, payload: OrderIn):
-    called_at = payload.called_at if timezone.is_aware(payload.called_at) else timezone.make_aware(payload.called_at)
+    called_at = (
+        payload.called_at if timezone.is_aware(payload.called_at) else timezone.make_aware(payload.called_at)
+    )
     values = {
-        "order_number": payload.order_number, "called_at": timezone.localtime(called_at).strftime("%Y-%m-%d %H:%M:%S"), "caller": payload.caller, "phone": payload.phone,
-        "content": payload.content, "title": payload.title, "demand_type": payload.demand_type, "platform_unit": payload.platform_unit,
+        "order_number": payload.order_number,
+        "called_at": timezone.localtime(called_at).strftime("%Y-%m-%d %H:%M:%S"),
+        "caller": payload.caller,
+        "phone": payload.phone,
+        "content": payload.content,
+        "title": payload.title,
+        "demand_type": payload.demand_type,
+        "platform_unit": payload.platform_unit,
         "time_limit": payload.time_limit.isoformat() if payload.time_limit else "",
     }
     try:
@@ -55,11 +69,19 @@ def receive_order(request, payload: OrderIn):
         raise ServiceError(error.message, code="invalid", field=error.name) from None
     cleaned["called_at"] = called_at
     order, outcome = services.order_receive(actor=actor_of(request), cleaned=cleaned)
-    body = {"order_number": order.order_number, "tracking_number": order.appeal.tracking_number, "outcome": outcome}
+    body = {
+        "order_number": order.order_number,
+        "tracking_number": order.appeal.tracking_number,
+        "outcome": outcome,
+    }
     return Status(201 if outcome == "imported" else 200, body)
 
 
-@router.get("/results", response={200: list[ResultOut], 403: ErrorOut},
-            summary="Results of the work orders (工单编号, 办理结果, 办结时间, 满意度); finished ones unless all=true")
+@router.get(
+    "/results",
+    response={200: list[ResultOut], 403: ErrorOut},
+    summary="Results of the work orders (工单编号, 办理结果, 办结时间, 满意度); finished ones unless "
+    "all=true",
+)
 def results(request, since: datetime.datetime | None = None, all: bool = False):  # noqa: A002 (the query parameter's name)
     return list(services.result_rows(finished_only=not all, since=since))

@@ -11,11 +11,15 @@ from qinqing.core.crypto import EncryptedTextField
 @audited({"caller_phone": None})
 class HotlineOrder(models.Model):
     order_number = models.CharField(_("work order number (工单编号)"), max_length=64, unique=True)
-    appeal = models.OneToOneField("appeals.Appeal", on_delete=models.PROTECT, related_name="hotline_order", verbose_name=_("appeal"))
+    appeal = models.OneToOneField(
+        "appeals.Appeal", on_delete=models.PROTECT, related_name="hotline_order", verbose_name=_("appeal")
+    )
     called_at = models.DateTimeField(_("call time (来电时间)"))
     # As the platform wrote them: its demand type and the unit it named (our routing decides ours).
     demand_type = models.CharField(_("demand type (诉求类型)"), max_length=50, blank=True, default="")
-    platform_unit = models.CharField(_("handling unit on the platform (承办单位)"), max_length=100, blank=True, default="")
+    platform_unit = models.CharField(
+        _("handling unit on the platform (承办单位)"), max_length=100, blank=True, default=""
+    )
     time_limit = models.DateField(_("time limit (办理时限)"), null=True, blank=True)
     # A landline the appeal's mobile-only contact field cannot hold is kept here (encrypted).
     caller_phone = EncryptedTextField(_("caller's phone (联系电话)"), blank=True, default="")

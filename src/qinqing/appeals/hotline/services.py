@@ -65,8 +65,14 @@ HEADERS = {column.name: column.header for column in COLUMNS}
 
 # 诉求类型 as platforms write it -> our category (an unknown type leaves the category to triage).
 DEMAND_TYPES = {
-    "咨询": Category.CONSULTATION, "求助": Category.DEMAND, "诉求": Category.DEMAND, "求决": Category.DEMAND,
-    "投诉": Category.COMPLAINT, "建议": Category.SUGGESTION, "意见建议": Category.SUGGESTION, "举报": Category.NOT_OURS,
+    "咨询": Category.CONSULTATION,
+    "求助": Category.DEMAND,
+    "诉求": Category.DEMAND,
+    "求决": Category.DEMAND,
+    "投诉": Category.COMPLAINT,
+    "建议": Category.SUGGESTION,
+    "意见建议": Category.SUGGESTION,
+    "举报": Category.NOT_OURS,
 }
 SATISFACTION_TEXT = {"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意"}
 
@@ -133,7 +139,11 @@ def _datetime(value: str, name: str, label: str) -> datetime.datetime:
         except ValueError:
             continue
         return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-    raise Invalid(name, _("%(column)s must be a date and time such as 2026-11-30 09:15:00; got %(value)s.") % {"column": label, "value": value})
+    raise Invalid(
+        name,
+        _("%(column)s must be a date and time such as 2026-11-30 09:15:00; got %(value)s.")
+        % {"column": label, "value": value},
+    )
 
 
 def clean(values: dict[str, str], labels: dict[str, str] | None = None) -> dict[str, Any]:
@@ -148,7 +158,11 @@ def clean(values: dict[str, str], labels: dict[str, str] | None = None) -> dict[
             raise Invalid(column.name, _("%(field)s is required.") % {"field": label(column.name)})
     order_number = values["order_number"].strip()
     if len(order_number) > 64:
-        raise Invalid("order_number", _("%(field)s may be at most %(limit)d characters long.") % {"field": label("order_number"), "limit": 64})
+        raise Invalid(
+            "order_number",
+            _("%(field)s may be at most %(limit)d characters long.")
+            % {"field": label("order_number"), "limit": 64},
+        )
     cleaned: dict[str, Any] = {
         "order_number": order_number,
         "called_at": _datetime(values["called_at"], "called_at", label("called_at")),
@@ -162,9 +176,15 @@ def clean(values: dict[str, str], labels: dict[str, str] | None = None) -> dict[
         "landline": "",
     }
     if cleaned["called_at"] > clock.now() + datetime.timedelta(minutes=5):
-        raise Invalid("called_at", _("%(column)s is in the future: %(value)s.") % {"column": label("called_at"), "value": values["called_at"]})
+        raise Invalid(
+            "called_at",
+            _("%(column)s is in the future: %(value)s.")
+            % {"column": label("called_at"), "value": values["called_at"]},
+        )
     if (values.get("time_limit") or "").strip():
-        cleaned["time_limit"] = timezone.localdate(_datetime(values["time_limit"], "time_limit", label("time_limit")))
+        cleaned["time_limit"] = timezone.localdate(
+            _datetime(values["time_limit"], "time_limit", label("time_limit"))
+        )
     phone = (values.get("phone") or "").strip()
     if phone:
         try:
@@ -173,7 +193,11 @@ def clean(values: dict[str, str], labels: dict[str, str] | None = None) -> dict[
             # A landline: kept with the work order (the appeal's contact field holds mobiles).
             digits = "".join(c for c in phone if c.isdigit() or c == "-")
             if len(digits.replace("-", "")) < 7:
-                raise Invalid("phone", _("%(column)s is not a phone number: %(value)s.") % {"column": label("phone"), "value": phone}) from None
+                raise Invalid(
+                    "phone",
+                    _("%(column)s is not a phone number: %(value)s.")
+                    % {"column": label("phone"), "value": phone},
+                ) from None
             cleaned["landline"] = digits
     return cleaned
 
@@ -185,9 +209,18 @@ def order_receive(*, actor, cleaned: dict[str, Any]) -> tuple[HotlineOrder, str]
     from ..intake.services import appeal_file
 
     with transaction.atomic():
-        existing = HotlineOrder.objects.select_for_update().filter(order_number=cleaned["order_number"]).select_related("appeal").first()
+        existing = (
+            HotlineOrder.objects.select_for_update()
+            .filter(order_number=cleaned["order_number"])
+            .select_related("appeal")
+            .first()
+        )
         if existing is not None:
-            changes = {name: cleaned[name] for name in ("time_limit", "platform_unit") if getattr(existing, name) != cleaned[name]}
+            changes = {
+                name: cleaned[name]
+                for name in ("time_limit", "platform_unit")
+                if getattr(existing, name) != cleaned[name]
+            }
             if not changes:
                 return existing, "unchanged"
             before = audit.snapshot(existing)
@@ -197,20 +230,37 @@ def order_receive(*, actor, cleaned: dict[str, Any]) -> tuple[HotlineOrder, str]
             audit.record_event(actor=actor, action=UPDATE, instance=existing, before=before)
             return existing, "updated"
         result = appeal_file(
-            channel=Channel.HOTLINE, title=cleaned["title"], content=cleaned["content"], actor=audit.SystemActor(CHANNEL_ACTOR),
-            contact_name=cleaned["caller"], contact_phone=cleaned["phone"], category=DEMAND_TYPES.get(cleaned["demand_type"]),
+            channel=Channel.HOTLINE,
+            title=cleaned["title"],
+            content=cleaned["content"],
+            actor=audit.SystemActor(CHANNEL_ACTOR),
+            contact_name=cleaned["caller"],
+            contact_phone=cleaned["phone"],
+            category=DEMAND_TYPES.get(cleaned["demand_type"]),
             received_at=cleaned["called_at"],
         )
         order = HotlineOrder.objects.create(
-            order_number=cleaned["order_number"], appeal=result.appeal, called_at=cleaned["called_at"], demand_type=cleaned["demand_type"],
-            platform_unit=cleaned["platform_unit"], time_limit=cleaned["time_limit"], caller_phone=cleaned["landline"],
+            order_number=cleaned["order_number"],
+            appeal=result.appeal,
+            called_at=cleaned["called_at"],
+            demand_type=cleaned["demand_type"],
+            platform_unit=cleaned["platform_unit"],
+            time_limit=cleaned["time_limit"],
+            caller_phone=cleaned["landline"],
             received_at=clock.now(),
         )
-        audit.record_event(actor=actor, action=RECEIVE, instance=order, details={"tracking_number": result.appeal.tracking_number})
+        audit.record_event(
+            actor=actor,
+            action=RECEIVE,
+            instance=order,
+            details={"tracking_number": result.appeal.tracking_number},
+        )
         return order, "imported"
 
 
-def import_rows(rows: Iterable[Row], *, actor, dry_run: bool = False, progress: Callable[[int], None] | None = None) -> ImportReport:
+def import_rows(
+    rows: Iterable[Row], *, actor, dry_run: bool = False, progress: Callable[[int], None] | None = None
+) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     labels: dict[str, str] | None = None
     seen: dict[str, int] = {}
@@ -227,15 +277,28 @@ def import_rows(rows: Iterable[Row], *, actor, dry_run: bool = False, progress: 
                 cleaned = clean(row.values, labels)
                 number = cleaned["order_number"]
                 if number in seen:
-                    raise Invalid("order_number", _("This row repeats row %(row)d of the file.") % {"row": seen[number]})
+                    raise Invalid(
+                        "order_number", _("This row repeats row %(row)d of the file.") % {"row": seen[number]}
+                    )
                 seen[number] = row.number
                 with transaction.atomic():
                     order, outcome = order_receive(actor=actor, cleaned=cleaned)
             except Invalid as error:
-                report.rejected.append(Rejection(row.number, error.name, labels.get(error.name) or HEADERS[error.name], str(error.message)))
+                report.rejected.append(
+                    Rejection(
+                        row.number,
+                        error.name,
+                        labels.get(error.name) or HEADERS[error.name],
+                        str(error.message),
+                    )
+                )
             except ServiceError as error:
-                name = {"contact_phone": "phone", "title": "title", "content": "content"}.get(error.field or "", "content")
-                report.rejected.append(Rejection(row.number, name, labels.get(name) or HEADERS[name], error.text()))
+                name = {"contact_phone": "phone", "title": "title", "content": "content"}.get(
+                    error.field or "", "content"
+                )
+                report.rejected.append(
+                    Rejection(row.number, name, labels.get(name) or HEADERS[name], error.text())
+                )
             else:
                 setattr(report, outcome, getattr(report, outcome) + 1)
                 report.tracking[order.order_number] = order.appeal.tracking_number
@@ -246,7 +309,9 @@ def import_rows(rows: Iterable[Row], *, actor, dry_run: bool = False, progress: 
     return report
 
 
-def import_file(source, *, filename: str | None = None, actor, dry_run: bool = False, progress_factory=None) -> ImportReport:
+def import_file(
+    source, *, filename: str | None = None, actor, dry_run: bool = False, progress_factory=None
+) -> ImportReport:
     """``./qinqing import hotline FILE`` and the supervision office's upload page."""
     if progress_factory:
         if hasattr(source, "read"):
@@ -284,7 +349,9 @@ def result_of(order: HotlineOrder, ratings: dict[int, str]) -> dict[str, str]:
     }
 
 
-def result_rows(*, finished_only: bool = True, since: datetime.datetime | None = None) -> Iterator[dict[str, str]]:
+def result_rows(
+    *, finished_only: bool = True, since: datetime.datetime | None = None
+) -> Iterator[dict[str, str]]:
     """The results of the work orders received (since ``since``), finished ones only by default."""
     orders = HotlineOrder.objects.select_related("appeal", "appeal__merged_into").order_by("called_at", "pk")
     if since is not None:
@@ -293,7 +360,11 @@ def result_rows(*, finished_only: bool = True, since: datetime.datetime | None =
         chunk = list(orders[start:start + 1000])
         appeal_ids = {o.appeal.merged_into_id or o.appeal_id for o in chunk}
         ratings: dict[int, str] = {}
-        for appeal_id, satisfaction in Rating.objects.filter(appeal_id__in=appeal_ids).order_by("created_at", "pk").values_list("appeal_id", "satisfaction"):
+        for appeal_id, satisfaction in (
+            Rating.objects.filter(appeal_id__in=appeal_ids)
+            .order_by("created_at", "pk")
+            .values_list("appeal_id", "satisfaction")
+        ):
             ratings[appeal_id] = satisfaction  # the latest rating wins
         for order in chunk:
             row = result_of(order, ratings)
@@ -315,5 +386,10 @@ def results_xlsx(rows: Iterable[dict[str, str]]) -> bytes:
     from qinqing.core.excel import write_xlsx
 
     stream = io.BytesIO()
-    write_xlsx(stream, RESULT_HEADERS, ([row[header] for header in RESULT_HEADERS] for row in rows), sheet_title="办理结果")
+    write_xlsx(
+        stream,
+        RESULT_HEADERS,
+        ([row[header] for header in RESULT_HEADERS] for row in rows),
+        sheet_title="办理结果",
+    )
     return stream.getvalue()

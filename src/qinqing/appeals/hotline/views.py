@@ -27,11 +27,24 @@ def hotline_page(request):
             form.add_error("file", _("The file is larger than 50 MB; split it or use ./qinqing import."))
         else:
             try:
-                report = services.import_file(upload.read(), filename=upload.name, actor=request.user, dry_run=form.cleaned_data["dry_run"])
+                report = services.import_file(
+                    upload.read(),
+                    filename=upload.name,
+                    actor=request.user,
+                    dry_run=form.cleaned_data["dry_run"],
+                )
             except ServiceError as error:
                 form.add_error("file", error.text())
-    return render(request, "appeals/hotline.html", {"form": form, "report": report, "headers": [c.header for c in services.COLUMNS],
-                                                    "result_headers": services.RESULT_HEADERS})
+    return render(
+        request,
+        "appeals/hotline.html",
+        {
+            "form": form,
+            "report": report,
+            "headers": [c.header for c in services.COLUMNS],
+            "result_headers": services.RESULT_HEADERS,
+        },
+    )
 
 
 def hotline_results(request, fmt: str):
@@ -41,7 +54,10 @@ def hotline_results(request, fmt: str):
     if fmt == "csv":
         body, content_type = services.results_csv(rows), "text/csv; charset=utf-8"
     else:
-        body, content_type = services.results_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, content_type = (
+            services.results_xlsx(rows),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="12345-results.{fmt}"'
     return response

@@ -61,11 +61,17 @@ def _find_original(*, enterprise, phone_index: str, fingerprint: str, normalised
     branches, params = [], []
     table = connection.ops.quote_name(Appeal._meta.db_table)
     columns = ", ".join(_ORIGINAL_COLUMNS)
-    identities = (("enterprise_id", enterprise.pk if enterprise is not None else None), ("contact_phone_index", phone_index),
-                  ("external_user_id", external_user_id))
+    identities = (
+        ("enterprise_id", enterprise.pk if enterprise is not None else None),
+        ("contact_phone_index", phone_index),
+        ("external_user_id", external_user_id),
+    )
     for column, value in identities:
         if value:
-            branches.append(f"SELECT {columns}, received_at FROM {table} WHERE {column} = %s AND received_at >= %s AND merged_into_id IS NULL")  # noqa: S608 (model metadata)
+            branches.append(
+                f"SELECT {columns}, received_at FROM {table} WHERE {column} = %s AND received_at "  # noqa: S608 (model metadata)
+                f">= %s AND merged_into_id IS NULL"
+            )
             params += [value, since]
     if not branches:
         return None
@@ -141,17 +147,29 @@ def appeal_file(
     acknowledgement queued on the same channel, near-identical repeats merged (article 6:
     nothing lost, the submitter is given the original's number)."""
     if channel not in Channel.values:
-        raise ServiceError(_("Unknown channel %(channel)s."), code="invalid_channel", field="channel", params={"channel": channel})
+        raise ServiceError(
+            _("Unknown channel %(channel)s."),
+            code="invalid_channel",
+            field="channel",
+            params={"channel": channel},
+        )
     title = (title or "").strip()
     content = (content or "").strip()
     if not content:
-        raise ServiceError(_("Describe your question or demand (content is required)."), code="required", field="content")
+        raise ServiceError(
+            _("Describe your question or demand (content is required)."), code="required", field="content"
+        )
     if not title:
         title = content[:40]
     if len(title) > 200:
         raise ServiceError(_("The title may have at most 200 characters."), code="too_long", field="title")
     if category and category not in Category.values:
-        raise ServiceError(_("Unknown category %(category)s."), code="invalid_category", field="category", params={"category": category})
+        raise ServiceError(
+            _("Unknown category %(category)s."),
+            code="invalid_category",
+            field="category",
+            params={"category": category},
+        )
     phone = (contact_phone or "").strip()
     if phone:
         from django.core.exceptions import ValidationError
@@ -174,14 +192,20 @@ def appeal_file(
     normalised = normalise_text(f"{title}{content}")
     fingerprint = hashlib.sha256(normalised.encode()).hexdigest()
     audit_actor = _audit_actor(actor, channel)
-    submitted_by = actor if getattr(actor, "is_authenticated", False) and not isinstance(actor, ApiKey) else None
+    submitted_by = (
+        actor if getattr(actor, "is_authenticated", False) and not isinstance(actor, ApiKey) else None
+    )
 
     tracking_number = numbering.take(TRACKING_NUMBERS, received_on).text
     with transaction.atomic():
         limits = limit_values(LimitKey.DUPLICATE_WINDOW_HOURS, LimitKey.ACKNOWLEDGE)
         window = datetime.timedelta(hours=limits[LimitKey.DUPLICATE_WINDOW_HOURS])
         original = _find_original(
-            enterprise=enterprise, phone_index=phone_index, fingerprint=fingerprint, normalised=normalised, since=received_at - window,
+            enterprise=enterprise,
+            phone_index=phone_index,
+            fingerprint=fingerprint,
+            normalised=normalised,
+            since=received_at - window,
             external_user_id=(external_user_id or "").strip(),
         )
         due_at = None
@@ -218,23 +242,43 @@ def appeal_file(
         )
         if original is None:
             if due_at:
-                text = gettext("Your appeal has been received. Tracking number %(number)s; we will acknowledge it by %(date)s.") % {
-                    "number": appeal.tracking_number, "date": due_text(due.due, due.provisional)}
+                text = gettext(
+                    "Your appeal has been received. Tracking number %(number)s; we will "
+                    "acknowledge it by %(date)s."
+                ) % {"number": appeal.tracking_number, "date": due_text(due.due, due.provisional)}
             else:
-                text = gettext("Your appeal has been received. Tracking number %(number)s.") % {"number": appeal.tracking_number}
+                text = gettext("Your appeal has been received. Tracking number %(number)s.") % {
+                    "number": appeal.tracking_number
+                }
             # The appeal, its first timeline step and its acknowledgement in the outbox: one
             # statement on PostgreSQL.
-            step = AppealStep(kind="received", actor_label=actor_label(audit_actor), at=clock.now(),
-                              text=gettext("Received through %(channel)s.") % {"channel": Channel(channel).label})
-            acknowledgement = notify.outbox_row(appeal=appeal, channel=appeal.channel, recipient=_recipient(appeal), text=text)
+            step = AppealStep(
+                kind="received",
+                actor_label=actor_label(audit_actor),
+                at=clock.now(),
+                text=gettext("Received through %(channel)s.") % {"channel": Channel(channel).label},
+            )
+            acknowledgement = notify.outbox_row(
+                appeal=appeal, channel=appeal.channel, recipient=_recipient(appeal), text=text
+            )
             db.insert_family(appeal, [(step, "appeal"), (acknowledgement, "appeal")])
             notify.deliver_after_commit(acknowledgement)
         else:
             db.insert_instance(appeal)
-            _add_step(original, "duplicate_merged", audit_actor,
-                      gettext("A repeated submission %(number)s was merged into this appeal.") % {"number": appeal.tracking_number})
-            _notify_submitter(appeal, gettext("You already filed this appeal; it is being handled under tracking number %(number)s.") % {
-                "number": original.tracking_number})
+            _add_step(
+                original,
+                "duplicate_merged",
+                audit_actor,
+                gettext("A repeated submission %(number)s was merged into this appeal.")
+                % {"number": appeal.tracking_number},
+            )
+            _notify_submitter(
+                appeal,
+                gettext(
+                    "You already filed this appeal; it is being handled under tracking number %(number)s."
+                )
+                % {"number": original.tracking_number},
+            )
         # Audit events are recorded last, in one call: the chain's head lock (which every
         # writer waits for) is then held only from there to the commit.
         events = [{"actor": audit_actor, "action": "appeals.appeal.file", "instance": appeal, "fresh": True,
@@ -242,15 +286,31 @@ def appeal_file(
         for upload in attachments:
             extension = check_attachment(upload)
             # A generated name: the submitter's file name is kept only as data, never as a path.
-            stored = default_storage.save(f"appeals/{received_on:%Y/%m}/{uuid.uuid4().hex}{extension}", upload)
-            attachment = Attachment.objects.create(appeal=appeal, file=stored, original_name=upload.name[:200], size=upload.size,
-                                                   content_type=ATTACHMENT_TYPES[extension])
-            events.append({"actor": audit_actor, "action": "appeals.attachment.add", "instance": attachment, "fresh": True})
+            stored = default_storage.save(
+                f"appeals/{received_on:%Y/%m}/{uuid.uuid4().hex}{extension}", upload
+            )
+            attachment = Attachment.objects.create(
+                appeal=appeal,
+                file=stored,
+                original_name=upload.name[:200],
+                size=upload.size,
+                content_type=ATTACHMENT_TYPES[extension],
+            )
+            events.append(
+                {
+                    "actor": audit_actor,
+                    "action": "appeals.attachment.add",
+                    "instance": attachment,
+                    "fresh": True,
+                }
+            )
         audit.record_events(events)
     return FileResult(appeal=appeal, merged=original is not None)
 
 
-def appeal_status_for(*, tracking_number: str, contact_phone: str | None = None, external_user_id: str | None = None) -> Appeal:
+def appeal_status_for(
+    *, tracking_number: str, contact_phone: str | None = None, external_user_id: str | None = None
+) -> Appeal:
     """The appeal a channel's user asks about; they must prove it is theirs (phone or WeChat id).
 
     Answers ``NotFound`` alike for an unknown number and a wrong phone/id. A merged
@@ -258,7 +318,11 @@ def appeal_status_for(*, tracking_number: str, contact_phone: str | None = None,
     """
     from qinqing.core.errors import NotFound
 
-    appeal = Appeal.objects.filter(tracking_number=(tracking_number or "").strip().upper()).select_related("handling_unit").first()
+    appeal = (
+        Appeal.objects.filter(tracking_number=(tracking_number or "").strip().upper())
+        .select_related("handling_unit")
+        .first()
+    )
     if appeal is None:
         raise NotFound(field="tracking_number")
     owned = False

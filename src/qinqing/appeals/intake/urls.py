@@ -18,5 +18,9 @@ urlpatterns = [
     path("webhooks/sms/tencent/<str:token>/", views.sms_tencent_callback, name="sms_tencent_callback"),
     path("webhooks/wechat/", views.wechat_webhook, name="wechat_webhook"),
     path("intake/appeals/new/", views.operator_record, name="operator_record"),
-    path("intake/appeals/<str:tracking_number>/acknowledgement/", views.operator_acknowledgement, name="operator_acknowledgement"),
+    path(
+        "intake/appeals/<str:tracking_number>/acknowledgement/",
+        views.operator_acknowledgement,
+        name="operator_acknowledgement",
+    ),
 ]

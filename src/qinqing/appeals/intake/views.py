@@ -143,7 +143,7 @@ def portal_status(request):
 def _mailbox_report(request, form, data, content):
     """The mailbox's "Report (not handled here)" goes to supervision's sealed channel (article 17), never into
     the appeals pool: the receipt page with the code, the form again when refused, or None (another category, or
-    no supervision installed)."""
+    no supervision installed)."""  # noqa: E501
     from django.apps import apps
 
     from qinqing.appeals.models import Category
@@ -154,8 +154,13 @@ def _mailbox_report(request, form, data, content):
     from qinqing.supervision.services import client_of
 
     try:
-        report, code = file_from_mailbox(title=data["title"], content=content, contact_name=data["contact_name"],
-                                         contact_phone=data["contact_phone"], client=client_of(request))
+        report, code = file_from_mailbox(
+            title=data["title"],
+            content=content,
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+            client=client_of(request),
+        )
     except ServiceError as error:
         _apply_service_error(form, error)
         return render(request, "appeals/portal_mailbox.html", {"form": form}, status=error.status)
@@ -183,7 +188,9 @@ def _sms_reply(phone: str, text: str, *, appeal=None) -> None:
 
     try:
         if appeal is not None:
-            result = sms.send_sms_template(phone=phone, kind=STATUS_ANSWER, values=values_for(STATUS_ANSWER, appeal))
+            result = sms.send_sms_template(
+                phone=phone, kind=STATUS_ANSWER, values=values_for(STATUS_ANSWER, appeal)
+            )
         else:
             result = sms.send_sms(phone=phone, text=text)
     except (ImproperlyConfigured, TemplateValueRefused) as error:

@@ -40,8 +40,10 @@ NOT_ENOUGH_HISTORY = _("Not enough past assignments to suggest a handling unit a
 
 # Words that say nothing about who should handle an appeal (jieba keeps them as tokens).
 _STOP_WORDS_TEXT = (
-    "的 了 和 与 及 或 是 在 有 我 我们 我司 我公司 本 本企业 公司 企业 请 请问 希望 恳请 能否 是否 一下 一直 已经 还 也 都 就 "
-    "对 把 被 给 让 向 从 为 为了 因为 所以 但是 如果 这个 那个 这 那 什么 怎么 如何 哪些 多少 问题 情况 相关 部门 领导 "
+    "的 了 和 与 及 或 是 在 有 我 我们 我司 我公司 本 本企业 公司 企业 请 请问 希望 恳请 能否 "
+    "是否 一下 一直 已经 还 也 都 就 "
+    "对 把 被 给 让 向 从 为 为了 因为 所以 但是 如果 这个 那个 这 那 什么 怎么 如何 哪些 多少 "
+    "问题 情况 相关 部门 领导 "
     "尽快 帮助 协调 解决 处理 答复 关注 一家 目前 现在 需要 没有 不 很 太 多次 吗 呢 吧 啊"
 )
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
@@ -83,16 +85,19 @@ class Example:
 
 
 def history_examples(limit: int = MAXIMUM_TRAINING_SAMPLES) -> list[Example]:
-    """This district's past assignments: appeals with a handling unit and a track (merged duplicates left out)."""
+    """This district's past assignments: appeals with a handling unit and a track (merged duplicates left out)."""  # noqa: E501
     rows = (
-        Appeal.objects.filter(handling_unit__isnull=False).exclude(track="").exclude(status=Status.MERGED)
-        .order_by("-received_at", "-pk").values_list("title", "content", "handling_unit__code", "track")[:limit]
+        Appeal.objects.filter(handling_unit__isnull=False)
+        .exclude(track="")
+        .exclude(status=Status.MERGED)
+        .order_by("-received_at", "-pk")
+        .values_list("title", "content", "handling_unit__code", "track")[:limit]
     )
     return [Example(f"{title}\n{content}", unit_code, track) for title, content, unit_code, track in rows]
 
 
 def sample_examples(*, per_department: int = 24) -> list[Example]:
-    """The generated samples, labelled with this district's matching units (departments without one are left out)."""
+    """The generated samples, labelled with this district's matching units (departments without one are left out)."""  # noqa: E501
     from qinqing.directory.models import Unit
 
     from .samples import department_units, sample_appeals
@@ -125,7 +130,14 @@ def _classifier(tokenizer=tokenize):
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    vectorizer = TfidfVectorizer(tokenizer=tokenizer, token_pattern=None, lowercase=False, ngram_range=(1, 2), sublinear_tf=True, min_df=1)
+    vectorizer = TfidfVectorizer(
+        tokenizer=tokenizer,
+        token_pattern=None,
+        lowercase=False,
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+        min_df=1,
+    )
     return make_pipeline(vectorizer, LogisticRegression(C=10.0, max_iter=2000))
 
 
@@ -143,7 +155,12 @@ def _cross_validated_accuracy(texts: list[str], labels: list[str], tokenizer=tok
     folds = min(5, smallest)
     if folds < 2:
         return None
-    scores = cross_val_score(_classifier(tokenizer), texts, labels, cv=StratifiedKFold(n_splits=folds, shuffle=True, random_state=0))
+    scores = cross_val_score(
+        _classifier(tokenizer),
+        texts,
+        labels,
+        cv=StratifiedKFold(n_splits=folds, shuffle=True, random_state=0),
+    )
     return float(scores.mean())
 
 
@@ -157,15 +174,21 @@ def _fit(texts: list[str], labels: list[str], tokenizer=tokenize):
     return model
 
 
-def train(examples: list[Example], *, minimum: int | None = None, history_count: int | None = None) -> tuple[TrainingReport, dict | None]:
+def train(
+    examples: list[Example], *, minimum: int | None = None, history_count: int | None = None
+) -> tuple[TrainingReport, dict | None]:
     """Fit both models; (report, bundle) — bundle is None when there is not enough history."""
     minimum = minimum_samples() if minimum is None else minimum
     unit_counts = dict(Counter(example.unit_code for example in examples).most_common())
     track_counts = dict(Counter(example.track for example in examples).most_common())
     history_count = len(examples) if history_count is None else history_count
     report = TrainingReport(
-        trained=False, sample_count=len(examples), history_count=history_count, generated_count=len(examples) - history_count,
-        unit_counts=unit_counts, track_counts=track_counts,
+        trained=False,
+        sample_count=len(examples),
+        history_count=history_count,
+        generated_count=len(examples) - history_count,
+        unit_counts=unit_counts,
+        track_counts=track_counts,
     )
     if len(examples) < minimum or len(unit_counts) < 2:
         report.reason = str(NOT_ENOUGH_HISTORY)
@@ -181,7 +204,9 @@ def train(examples: list[Example], *, minimum: int | None = None, history_count:
     tokenizer = _pretokenized(texts)
     with threadpool_limits(limits=1):
         report.unit_accuracy = _cross_validated_accuracy(texts, units, tokenizer)
-        report.track_accuracy = _cross_validated_accuracy(texts, tracks, tokenizer) if len(track_counts) >= 2 else None
+        report.track_accuracy = (
+            _cross_validated_accuracy(texts, tracks, tokenizer) if len(track_counts) >= 2 else None
+        )
         unit_model, track_model = _fit(texts, units, tokenizer), _fit(texts, tracks, tokenizer)
     report.trained_at = clock.now()
     report.trained = True
@@ -220,8 +245,10 @@ def save(bundle: dict, path: Path | None = None) -> Path:
     return path
 
 
-def train_and_save(*, with_samples: bool = False, minimum: int | None = None, path: Path | None = None) -> TrainingReport:
-    """Retrain from this district's history (plus the generated samples when asked); write only a real model."""
+def train_and_save(
+    *, with_samples: bool = False, minimum: int | None = None, path: Path | None = None
+) -> TrainingReport:
+    """Retrain from this district's history (plus the generated samples when asked); write only a real model."""  # noqa: E501
     examples = history_examples()
     history_count = len(examples)
     if with_samples:
@@ -266,7 +293,9 @@ def load_model(path: Path | None = None) -> dict | None:
     with _lock:
         if _cache["key"] != key:
             bundle = joblib.load(path)
-            _cache["bundle"] = bundle if isinstance(bundle, dict) and bundle.get("format") == MODEL_FORMAT else None
+            _cache["bundle"] = (
+                bundle if isinstance(bundle, dict) and bundle.get("format") == MODEL_FORMAT else None
+            )
             _cache["key"] = key
         return _cache["bundle"]
 
@@ -278,7 +307,10 @@ def model_metadata() -> dict | None:
 
 def _ranked(model, text: str) -> list[tuple[str, float]]:
     probabilities = model.predict_proba([text])[0]
-    return sorted(zip((str(c) for c in model.classes_), (float(p) for p in probabilities), strict=True), key=lambda pair: -pair[1])
+    return sorted(
+        zip((str(c) for c in model.classes_), (float(p) for p in probabilities), strict=True),
+        key=lambda pair: -pair[1],
+    )
 
 
 def suggest(appeal) -> Suggestion | None:
@@ -292,7 +324,9 @@ def suggest(appeal) -> Suggestion | None:
     unit_ranking: list[tuple[Any, float]] = []
     if bundle["unit_model"] is not None:
         ranked = _ranked(bundle["unit_model"], text)
-        units = Unit.objects.filter(code__in=[code for code, _probability in ranked[:10]], is_active=True).in_bulk(field_name="code")
+        units = Unit.objects.filter(
+            code__in=[code for code, _probability in ranked[:10]], is_active=True
+        ).in_bulk(field_name="code")
         # A unit merged away or deactivated since training is skipped rather than suggested.
         unit_ranking = [(units[code], probability) for code, probability in ranked if code in units][:3]
     track, track_probability = None, None

@@ -135,9 +135,31 @@ DEPARTMENTS: tuple[Department, ...] = (
     )),
 )
 
-_OPENINGS = ("我公司", "我们是一家小微企业，", "本企业", "我司作为区内重点企业，", "我们厂", "我们是一家民营企业，", "")
-_IMPACTS = ("影响了正常生产经营", "企业资金压力很大", "耽误了项目进度", "员工很着急", "已经多次咨询没有结果", "")
-_REQUESTS = ("请帮助协调解决", "希望尽快给予答复", "请相关部门尽快处理", "恳请领导关注", "请告知办理进度和时限", "请问应该怎么办")
+_OPENINGS = (
+    "我公司",
+    "我们是一家小微企业，",
+    "本企业",
+    "我司作为区内重点企业，",
+    "我们厂",
+    "我们是一家民营企业，",
+    "",
+)
+_IMPACTS = (
+    "影响了正常生产经营",
+    "企业资金压力很大",
+    "耽误了项目进度",
+    "员工很着急",
+    "已经多次咨询没有结果",
+    "",
+)
+_REQUESTS = (
+    "请帮助协调解决",
+    "希望尽快给予答复",
+    "请相关部门尽快处理",
+    "恳请领导关注",
+    "请告知办理进度和时限",
+    "请问应该怎么办",
+)
 # Phrases that put an appeal on the other two tracks (article 8): beyond this level, or not
 # something the district can do at all.
 _ESCALATE = (
@@ -174,7 +196,11 @@ def sample_appeals(*, per_department: int = 24, seed: int = 8) -> list[SampleApp
         for index in range(per_department):
             subject = department.subjects[index % len(department.subjects)]
             impact = generator.choice(_IMPACTS)
-            content = f"{generator.choice(_OPENINGS)}{subject}" + (f"，{impact}" if impact else "") + f"，{generator.choice(_REQUESTS)}。"
+            content = (
+                f"{generator.choice(_OPENINGS)}{subject}"
+                + (f"，{impact}" if impact else "")
+                + f"，{generator.choice(_REQUESTS)}。"
+            )
             draw = generator.random()
             track = Track.RESOLVE
             if draw < 0.12:

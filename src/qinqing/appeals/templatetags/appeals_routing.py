@@ -28,13 +28,19 @@ def suggestion_panel(context) -> dict:
         return panel
     if "triage" in actions or "assign" in actions:
         suggestion = routing.suggest(appeal)
-        panel.update(routing=True, suggestion=suggestion, prefill_routing=query.get("prefill") == PREFILL_ROUTING and suggestion is not None)
+        panel.update(
+            routing=True,
+            suggestion=suggestion,
+            prefill_routing=query.get("prefill") == PREFILL_ROUTING and suggestion is not None,
+        )
         if suggestion is not None:
             panel["suggested_track"] = suggestion.track or appeal.track or Track.RESOLVE
     if "reply" in actions and appeal.track == Track.RESOLVE and appeal.category == Category.CONSULTATION:
         answers = answer_drafts.suggest_answers(appeal)
         panel.update(answers=True, answer_suggestions=answers)
-        chosen = next((found for found in answers if str(found.interpretation.pk) == query.get("answer")), None)
+        chosen = next(
+            (found for found in answers if str(found.interpretation.pk) == query.get("answer")), None
+        )
         if query.get("prefill") == PREFILL_ANSWER and chosen is not None:
             panel["prefill_reply"] = answer_drafts.reply_text(chosen.interpretation)
             panel["prefill_interpretation"] = chosen.interpretation

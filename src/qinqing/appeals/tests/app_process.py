@@ -33,7 +33,10 @@ def main() -> None:
         method = getattr(client, request.get("method", "GET").lower())
         kwargs = {}
         if "body" in request:
-            kwargs = {"data": request["body"].encode(), "content_type": request.get("content_type", "application/octet-stream")}
+            kwargs = {
+                "data": request["body"].encode(),
+                "content_type": request.get("content_type", "application/octet-stream"),
+            }
         response = method(request["path"], **kwargs, headers=request.get("headers") or {})
         print(json.dumps({"status": response.status_code, "body": response.content.decode("utf-8", "replace"),
                           "appeals": Appeal.objects.count(), "pid": os.getpid()}), flush=True)

@@ -19,7 +19,14 @@ _counter = itertools.count(1)
 # Valid unified social credit codes (GB 32100) are built with the check character helper.
 
 
-_TOPICS = ["厂房消防验收迟迟没有结果", "用地指标调整", "稳岗补贴发放", "电力增容申请", "道路施工影响门店经营", "退税进度查询"]
+_TOPICS = [
+    "厂房消防验收迟迟没有结果",
+    "用地指标调整",
+    "稳岗补贴发放",
+    "电力增容申请",
+    "道路施工影响门店经营",
+    "退税进度查询",
+]
 
 
 def load_calendar() -> None:
@@ -28,8 +35,14 @@ def load_calendar() -> None:
 
 def make_unit(name: str | None = None, **extra):
     number = next(_counter)
-    return directory_services.unit_create(code=f"U{number:04d}", name=name or f"单位{number}", kind=UnitKind.ORGAN,
-                                          organ_type=extra.pop("organ_type", None) or _first_organ_type(), actor=SYSTEM, **extra)
+    return directory_services.unit_create(
+        code=f"U{number:04d}",
+        name=name or f"单位{number}",
+        kind=UnitKind.ORGAN,
+        organ_type=extra.pop("organ_type", None) or _first_organ_type(),
+        actor=SYSTEM,
+        **extra,
+    )
 
 
 def _first_organ_type():
@@ -40,7 +53,9 @@ def _first_organ_type():
 
 def make_official(unit, *, user=None, name: str | None = None):
     person = directory_services.person_create(name=name or f"干部{next(_counter)}", actor=SYSTEM)
-    return directory_services.official_create(person=person, unit=unit, position="科员", actor=SYSTEM, user=user)
+    return directory_services.official_create(
+        person=person, unit=unit, position="科员", actor=SYSTEM, user=user
+    )
 
 
 def make_handler(unit, *roles):
@@ -76,14 +91,28 @@ def make_enterprise_user(enterprise=None):
     return user, enterprise
 
 
-def file_appeal(*, enterprise=None, content: str | None = None, received_at=None, channel=Channel.ENTERPRISE_WEB,
-                contact_phone=None, actor=SYSTEM, **extra):
+def file_appeal(
+    *,
+    enterprise=None,
+    content: str | None = None,
+    received_at=None,
+    channel=Channel.ENTERPRISE_WEB,
+    contact_phone=None,
+    actor=SYSTEM,
+    **extra,
+):
     if isinstance(received_at, datetime.date) and not isinstance(received_at, datetime.datetime):
         received_at = timezone.make_aware(datetime.datetime.combine(received_at, datetime.time(10, 0)))
     number = next(_counter)
     if contact_phone is None:
         contact_phone = f"138{number:08d}"
     return services.appeal_file(
-        channel=channel, title=extra.pop("title", "办理许可证"), content=content or f"第{number}号诉求：{_TOPICS[number % len(_TOPICS)]}（编号{number * 7919}）",
-        actor=actor, enterprise=enterprise, contact_phone=contact_phone, received_at=received_at, **extra,
+        channel=channel,
+        title=extra.pop("title", "办理许可证"),
+        content=content or f"第{number}号诉求：{_TOPICS[number % len(_TOPICS)]}（编号{number * 7919}）",
+        actor=actor,
+        enterprise=enterprise,
+        contact_phone=contact_phone,
+        received_at=received_at,
+        **extra,
     ).appeal

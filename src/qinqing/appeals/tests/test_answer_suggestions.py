@@ -35,8 +35,12 @@ def seeded():
 
 
 def _form(**changes):
-    values = {"question": "企业可以通过哪些渠道反映诉求？", "answer": "可以通过区长信箱、短信平台、微信公众号和热线电话反映。",
-              "article_keys": "8", "keywords": "渠道 区长信箱 短信"}
+    values = {
+        "question": "企业可以通过哪些渠道反映诉求？",
+        "answer": "可以通过区长信箱、短信平台、微信公众号和热线电话反映。",
+        "article_keys": "8",
+        "keywords": "渠道 区长信箱 短信",
+    }
     values.update(changes)
     return values
 
@@ -53,7 +57,9 @@ def _consultation(content, title="咨询"):
 
 
 def test_a_consultation_about_time_limits_gets_the_article_8_interpretation_first(seeded):
-    appeal = _consultation("我们公司上周通过区长信箱提交了一个诉求，想问一下一般多久能办结？有没有时限规定？", "诉求办理时限")
+    appeal = _consultation(
+        "我们公司上周通过区长信箱提交了一个诉求，想问一下一般多久能办结？有没有时限规定？", "诉求办理时限"
+    )
 
     suggestions = suggest_answers(appeal)
 
@@ -71,17 +77,25 @@ def test_other_categories_and_drafts_are_not_offered(seeded, make_user):
     appeal.category = Category.COMPLAINT
     assert suggest_answers(appeal) == []
 
-    knowledge.interpretation_publish(interpretation=seeded["8"], published=False, actor=make_user(Role.ADMINISTRATOR))
+    knowledge.interpretation_publish(
+        interpretation=seeded["8"], published=False, actor=make_user(Role.ADMINISTRATOR)
+    )
     appeal.category = Category.CONSULTATION
     assert seeded["8"] not in [found.interpretation for found in suggest_answers(appeal)]
 
 
-def test_handler_prefills_the_reply_from_the_library_and_nothing_is_sent_until_they_send_it(client, seeded, make_user):
+def test_handler_prefills_the_reply_from_the_library_and_nothing_is_sent_until_they_send_it(
+    client, seeded, make_user
+):
     unit = factories.make_unit("区行政审批局")
     handler, _official = factories.make_handler(unit)
     supervisor = make_user(Role.DISTRICT_LEADER)
-    appeal = factories.file_appeal(content="我们提交的诉求多久能办结？有时限要求吗？", title="诉求办结时限", received_at=D(2025, 9, 1))
-    services.appeal_triage(appeal=appeal, track=Track.RESOLVE, category=Category.CONSULTATION, actor=supervisor)
+    appeal = factories.file_appeal(
+        content="我们提交的诉求多久能办结？有时限要求吗？", title="诉求办结时限", received_at=D(2025, 9, 1)
+    )
+    services.appeal_triage(
+        appeal=appeal, track=Track.RESOLVE, category=Category.CONSULTATION, actor=supervisor
+    )
     services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
     client.force_login(handler)
     url = reverse("appeals:detail", args=[appeal.pk])
@@ -91,20 +105,35 @@ def test_handler_prefills_the_reply_from_the_library_and_nothing_is_sent_until_t
     assert f"?prefill=answer&amp;answer={seeded['8'].pk}" in page
 
     prefilled = client.get(url, {"prefill": "answer", "answer": seeded["8"].pk}).content.decode()
-    assert 'data-testid="prefilled-reply"' in prefilled and "限时办结" in prefilled and "政策依据" in prefilled and "第八条" in prefilled
+    assert (
+        'data-testid="prefilled-reply"' in prefilled
+        and "限时办结" in prefilled
+        and "政策依据" in prefilled
+        and "第八条" in prefilled
+    )
     appeal.refresh_from_db()
     assert appeal.status == Status.ASSIGNED and appeal.reply == ""
 
-    client.post(reverse("appeals:act", args=[appeal.pk, "reply"]), {"text": knowledge.reply_text(seeded["8"])})
+    client.post(
+        reverse("appeals:act", args=[appeal.pk, "reply"]), {"text": knowledge.reply_text(seeded["8"])}
+    )
     appeal.refresh_from_db()
     assert appeal.status == Status.REPLIED and "限时办结" in appeal.reply
 
 
 def test_the_enterprise_sees_no_answer_suggestions(client, seeded):
     user, enterprise = factories.make_enterprise_user()
-    appeal = factories.file_appeal(enterprise=enterprise, content="诉求多久能办结？", title="时限", actor=user, category=Category.CONSULTATION)
+    appeal = factories.file_appeal(
+        enterprise=enterprise,
+        content="诉求多久能办结？",
+        title="时限",
+        actor=user,
+        category=Category.CONSULTATION,
+    )
     client.force_login(user)
 
-    page = client.get(reverse("appeals:detail", args=[appeal.pk]), {"prefill": "answer", "answer": seeded["8"].pk}).content.decode()
+    page = client.get(
+        reverse("appeals:detail", args=[appeal.pk]), {"prefill": "answer", "answer": seeded["8"].pk}
+    ).content.decode()
 
     assert 'data-testid="answer-suggestions"' not in page and 'data-testid="prefilled-reply"' not in page

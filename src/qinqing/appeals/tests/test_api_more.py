@@ -41,9 +41,18 @@ def setup(workday_calendar, make_user, settings):
     elsewhere = factories.file_appeal(received_at=D(2025, 10, 9))
     services.appeal_triage(appeal=elsewhere, track=Track.RESOLVE, actor=supervisor)
     services.appeal_assign(appeal=elsewhere, unit=other_unit, actor=supervisor)
-    return {"unit": unit, "other_unit": other_unit, "handler": handler, "other_handler": other_handler,
-            "enterprise_user": enterprise_user, "other_enterprise_user": other_enterprise_user, "supervisor": supervisor,
-            "late": late, "recent": recent, "elsewhere": elsewhere}
+    return {
+        "unit": unit,
+        "other_unit": other_unit,
+        "handler": handler,
+        "other_handler": other_handler,
+        "enterprise_user": enterprise_user,
+        "other_enterprise_user": other_enterprise_user,
+        "supervisor": supervisor,
+        "late": late,
+        "recent": recent,
+        "elsewhere": elsewhere,
+    }
 
 
 @pytest.fixture
@@ -96,8 +105,11 @@ def _replied(setup):
 def test_enterprise_rates_unsatisfied_and_the_appeal_reopens(client, setup):
     appeal = _replied(setup)
     client.force_login(setup["enterprise_user"])
-    response = client.post(f"{API}/{appeal.tracking_number}/rating", {"satisfaction": "unsatisfied", "comment": "仍未到账"},
-                           content_type="application/json")
+    response = client.post(
+        f"{API}/{appeal.tracking_number}/rating",
+        {"satisfaction": "unsatisfied", "comment": "仍未到账"},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["satisfaction"] == "unsatisfied" and body["round"] == 1 and body["appeal_round"] == 2
@@ -110,7 +122,11 @@ def test_rating_by_anyone_but_the_enterprise_is_refused_and_nothing_changes(clie
     appeal = _replied(setup)
     before = _snapshot(appeal)
     client.force_login(setup[who])
-    response = client.post(f"{API}/{appeal.tracking_number}/rating", {"satisfaction": "unsatisfied"}, content_type="application/json")
+    response = client.post(
+        f"{API}/{appeal.tracking_number}/rating",
+        {"satisfaction": "unsatisfied"},
+        content_type="application/json",
+    )
     assert response.status_code == (404 if who == "other_enterprise_user" else 403)
     assert _snapshot(appeal) == before and not Rating.objects.exists()
 
@@ -140,7 +156,10 @@ def test_handler_queue_is_their_units_by_deadline_with_overdue_flags(client, set
     response = client.get(f"{API}/queue")
     assert response.status_code == 200
     rows = response.json()["results"]
-    assert [row["tracking_number"] for row in rows] == [setup["late"].tracking_number, setup["recent"].tracking_number]
+    assert [row["tracking_number"] for row in rows] == [
+        setup["late"].tracking_number,
+        setup["recent"].tracking_number,
+    ]
     assert rows[0]["overdue"] is True and rows[0]["days_overdue"] > 0
     assert rows[1]["overdue"] is False and rows[1]["days_overdue"] == 0
 
@@ -189,7 +208,9 @@ def test_supervision_list_is_refused_to_handlers_and_enterprises(client, setup, 
 
 
 # --- suggestions -------------------------------------------------------------------------------
-def test_routing_suggestion_for_the_supervision_office_and_not_for_a_handler(client, setup, settings, tmp_path):
+def test_routing_suggestion_for_the_supervision_office_and_not_for_a_handler(
+    client, setup, settings, tmp_path
+):
     settings.VAR_DIR = tmp_path  # no model trained here: the answer says so instead of guessing
     url = f"{API}/{setup['late'].tracking_number}/routing-suggestion"
     client.force_login(setup["supervisor"])
@@ -202,9 +223,14 @@ def test_routing_suggestion_for_the_supervision_office_and_not_for_a_handler(cli
 
 
 def test_answer_suggestions_for_a_consultation(client, setup, api_key, interpretations):
-    appeal = factories.file_appeal(content="请问企业诉求多久能办结？时限是几个工作日？", category=Category.CONSULTATION,
-                                   title="诉求办理时限")
-    services.appeal_triage(appeal=appeal, track=Track.RESOLVE, category=Category.CONSULTATION, actor=setup["supervisor"])
+    appeal = factories.file_appeal(
+        content="请问企业诉求多久能办结？时限是几个工作日？",
+        category=Category.CONSULTATION,
+        title="诉求办理时限",
+    )
+    services.appeal_triage(
+        appeal=appeal, track=Track.RESOLVE, category=Category.CONSULTATION, actor=setup["supervisor"]
+    )
     services.appeal_assign(appeal=appeal, unit=setup["unit"], actor=setup["supervisor"])
     url = f"{API}/{appeal.tracking_number}/answer-suggestions"
     client.force_login(setup["handler"])
@@ -237,14 +263,26 @@ def test_filing_through_the_api_raises_no_deprecation_warning(client, api_key):
     _key, writer = api_key("appeals:write")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        response = client.post(f"{API}/", {"content": "用电增容申请一直没有答复"}, content_type="application/json", HTTP_X_API_KEY=writer)
+        response = client.post(
+            f"{API}/",
+            {"content": "用电增容申请一直没有答复"},
+            content_type="application/json",
+            HTTP_X_API_KEY=writer,
+        )
     assert response.status_code == 201
     assert not [warning for warning in caught if "Returning tuple" in str(warning.message)]
 
 
 def test_the_new_endpoints_are_in_the_openapi_schema(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    for path in ("queue", "supervision", "interpretations", "{tracking_number}/timeline", "{tracking_number}/rating",
-                 "{tracking_number}/routing-suggestion", "{tracking_number}/answer-suggestions"):
+    for path in (
+        "queue",
+        "supervision",
+        "interpretations",
+        "{tracking_number}/timeline",
+        "{tracking_number}/rating",
+        "{tracking_number}/routing-suggestion",
+        "{tracking_number}/answer-suggestions",
+    ):
         assert f"{API}/{path}" in paths
     assert "RatingIn" in str(paths[f"{API}/{{tracking_number}}/rating"])

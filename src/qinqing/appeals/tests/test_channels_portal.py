@@ -20,8 +20,16 @@ def _fresh_cache(settings):
 
 
 def form_data(**overrides):
-    data = {"contact_name": "张三", "contact_phone": PHONE, "enterprise_name": "", "enterprise_uscc": "", "category": "demand",
-            "title": "排水管网改造", "content": "园区东门道路每逢下雨严重积水，影响货车通行，请求改造排水管网。", "website": ""}
+    data = {
+        "contact_name": "张三",
+        "contact_phone": PHONE,
+        "enterprise_name": "",
+        "enterprise_uscc": "",
+        "category": "demand",
+        "title": "排水管网改造",
+        "content": "园区东门道路每逢下雨严重积水，影响货车通行，请求改造排水管网。",
+        "website": "",
+    }
     data.update(overrides)
     return data
 
@@ -36,7 +44,11 @@ def test_anyone_can_open_the_mailbox_without_an_account(client):
 @pytest.mark.django_db
 def test_filing_shows_the_tracking_number_and_links_the_directory_enterprise(client):
     enterprise = make_enterprise(name="某区精密机械有限公司")
-    response = client.post(reverse("appeals_channels:portal_mailbox"), form_data(enterprise_uscc=enterprise.uscc.lower()), follow=True)
+    response = client.post(
+        reverse("appeals_channels:portal_mailbox"),
+        form_data(enterprise_uscc=enterprise.uscc.lower()),
+        follow=True,
+    )
     appeal = Appeal.objects.get()
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == reverse("appeals_channels:portal_filed")
@@ -75,7 +87,9 @@ def test_invalid_phone_number_is_explained(client):
 def test_bad_uscc_is_named_and_the_values_are_kept(client):
     good = make_uscc()
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
-    response = client.post(reverse("appeals_channels:portal_mailbox"), form_data(enterprise_uscc="91330106ABC"))
+    response = client.post(
+        reverse("appeals_channels:portal_mailbox"), form_data(enterprise_uscc="91330106ABC")
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert 'data-testid="error-enterprise_uscc"' in page
@@ -95,13 +109,17 @@ def test_valid_uscc_unknown_to_the_directory_is_refused_by_field(client):
 
 @pytest.mark.django_db
 def test_enterprise_name_without_a_code_is_kept_with_the_text(client):
-    client.post(reverse("appeals_channels:portal_mailbox"), form_data(enterprise_name="某区新材料科技有限公司"))
+    client.post(
+        reverse("appeals_channels:portal_mailbox"), form_data(enterprise_name="某区新材料科技有限公司")
+    )
     assert "某区新材料科技有限公司" in Appeal.objects.get().content
 
 
 @pytest.mark.django_db
 def test_filled_honeypot_stores_nothing(client):
-    response = client.post(reverse("appeals_channels:portal_mailbox"), form_data(website="http://spam.example"))
+    response = client.post(
+        reverse("appeals_channels:portal_mailbox"), form_data(website="http://spam.example")
+    )
     assert response.status_code == 400
     assert Appeal.objects.count() == 0
 
@@ -110,7 +128,10 @@ def test_filled_honeypot_stores_nothing(client):
 def test_too_many_submissions_from_one_phone_are_refused(client, settings):
     settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "PORTAL_SUBMISSIONS_PER_PHONE_PER_HOUR": 2}
     for number in range(3):
-        response = client.post(reverse("appeals_channels:portal_mailbox"), form_data(title=f"第{number}件", content=f"完全不同的内容{number}" * 5))
+        response = client.post(
+            reverse("appeals_channels:portal_mailbox"),
+            form_data(title=f"第{number}件", content=f"完全不同的内容{number}" * 5),
+        )
     assert response.status_code == 400
     assert 'data-testid="error-contact_phone"' in response.content.decode()
     assert Appeal.objects.count() == 2
@@ -120,7 +141,10 @@ def test_too_many_submissions_from_one_phone_are_refused(client, settings):
 def test_too_many_submissions_from_one_address_are_refused(client, settings):
     settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "PORTAL_SUBMISSIONS_PER_ADDRESS_PER_HOUR": 1}
     client.post(reverse("appeals_channels:portal_mailbox"), form_data())
-    response = client.post(reverse("appeals_channels:portal_mailbox"), form_data(contact_phone="13900139000", content="另一件事" * 10))
+    response = client.post(
+        reverse("appeals_channels:portal_mailbox"),
+        form_data(contact_phone="13900139000", content="另一件事" * 10),
+    )
     assert response.status_code == 400
     assert Appeal.objects.count() == 1
 
@@ -129,8 +153,10 @@ def test_too_many_submissions_from_one_address_are_refused(client, settings):
 def test_status_lookup_with_number_and_phone_shows_status_and_public_timeline(client):
     client.post(reverse("appeals_channels:portal_mailbox"), form_data())
     appeal = Appeal.objects.get()
-    response = client.post(reverse("appeals_channels:portal_status"),
-                           {"tracking_number": appeal.tracking_number.lower(), "contact_phone": "+86 138-0013-8000"})
+    response = client.post(
+        reverse("appeals_channels:portal_status"),
+        {"tracking_number": appeal.tracking_number.lower(), "contact_phone": "+86 138-0013-8000"},
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="status-result"' in page
@@ -142,7 +168,10 @@ def test_status_lookup_with_number_and_phone_shows_status_and_public_timeline(cl
 def test_status_lookup_with_the_wrong_phone_reveals_nothing(client):
     client.post(reverse("appeals_channels:portal_mailbox"), form_data())
     appeal = Appeal.objects.get()
-    response = client.post(reverse("appeals_channels:portal_status"), {"tracking_number": appeal.tracking_number, "contact_phone": "13900139000"})
+    response = client.post(
+        reverse("appeals_channels:portal_status"),
+        {"tracking_number": appeal.tracking_number, "contact_phone": "13900139000"},
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "排水管网改造" not in page
@@ -160,10 +189,19 @@ def test_same_appeal_through_sms_and_portal_surfaces_the_original_tracking_numbe
     text = "园区东门道路每逢下雨严重积水，影响货车通行，请求改造排水管网。"
     body = json.dumps({"from": PHONE, "text": text}).encode()
     timestamp = str(int(time.time()))
-    by_sms = client.post(reverse("appeals_channels:sms_webhook"), data=body, content_type="application/json",
-                         headers={TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: gateway_signature(secret="s", timestamp=timestamp, body=body)}).json()
+    by_sms = client.post(
+        reverse("appeals_channels:sms_webhook"),
+        data=body,
+        content_type="application/json",
+        headers={
+            TIMESTAMP_HEADER: timestamp,
+            SIGNATURE_HEADER: gateway_signature(secret="s", timestamp=timestamp, body=body),
+        },
+    ).json()
     # An SMS has no title: the service takes the text's beginning, so the portal copy matches it.
-    response = client.post(reverse("appeals_channels:portal_mailbox"), form_data(title=text[:40], content=text), follow=True)
+    response = client.post(
+        reverse("appeals_channels:portal_mailbox"), form_data(title=text[:40], content=text), follow=True
+    )
     assert by_sms["tracking_number"] in response.content.decode()
     assert Appeal.objects.filter(merged_into__tracking_number=by_sms["tracking_number"]).count() == 1
 

@@ -29,10 +29,16 @@ PHONE = "13800138000"
 @pytest.fixture(autouse=True)
 def _channel_settings(settings, request):
     # The cache is the database (settings.CACHES): only tests that may use the database clear it.
-    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
     if uses_db:
         cache.clear()
-    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "SMS_GATEWAY_SECRET": SECRET, "SMS_BACKEND": "console"}
+    settings.APPEAL_CHANNELS = {
+        **settings.APPEAL_CHANNELS,
+        "SMS_GATEWAY_SECRET": SECRET,
+        "SMS_BACKEND": "console",
+    }
     settings.APPEALS_DELIVER_ON_COMMIT = False
     yield
     if uses_db:
@@ -49,7 +55,9 @@ def post_sms(client, payload: dict, *, secret=SECRET, timestamp=None, signature=
 
 @pytest.mark.django_db
 def test_signed_sms_files_an_appeal_and_queues_the_acknowledgement_by_sms(client):
-    response = post_sms(client, {"from": "+86 138 0013 8000", "text": "厂区门口道路积水严重，希望尽快修复排水管网。"})
+    response = post_sms(
+        client, {"from": "+86 138 0013 8000", "text": "厂区门口道路积水严重，希望尽快修复排水管网。"}
+    )
     assert response.status_code == 200
     data = response.json()
     appeal = Appeal.objects.get()
@@ -69,10 +77,14 @@ def test_badly_signed_sms_is_refused_and_nothing_is_stored(client, case):
         response = post_sms(client, payload, secret="not-the-secret")
     elif case == "tampered_body":
         timestamp = str(int(time.time()))
-        good = gateway_signature(secret=SECRET, timestamp=timestamp, body=json.dumps({"from": PHONE, "text": "原文"}).encode())
+        good = gateway_signature(
+            secret=SECRET, timestamp=timestamp, body=json.dumps({"from": PHONE, "text": "原文"}).encode()
+        )
         response = post_sms(client, payload, timestamp=timestamp, signature=good)
     elif case == "missing_headers":
-        response = client.post(reverse("appeals_channels:sms_webhook"), data=json.dumps(payload), content_type="application/json")
+        response = client.post(
+            reverse("appeals_channels:sms_webhook"), data=json.dumps(payload), content_type="application/json"
+        )
     else:
         response = post_sms(client, payload, signature="00" * 32)
     assert response.status_code == 403
@@ -82,7 +94,9 @@ def test_badly_signed_sms_is_refused_and_nothing_is_stored(client, case):
 
 @pytest.mark.django_db
 def test_sms_with_a_stale_timestamp_is_refused_even_when_correctly_signed(client):
-    response = post_sms(client, {"from": PHONE, "text": "六分钟前签名的消息"}, timestamp=int(time.time()) - 6 * 60)
+    response = post_sms(
+        client, {"from": PHONE, "text": "六分钟前签名的消息"}, timestamp=int(time.time()) - 6 * 60
+    )
     assert response.status_code == 403
     assert Appeal.objects.count() == 0
 
@@ -91,7 +105,10 @@ def test_sms_with_a_stale_timestamp_is_refused_even_when_correctly_signed(client
 def test_replayed_sms_request_is_refused_and_files_nothing_twice(client):
     body = json.dumps({"from": PHONE, "text": "重放测试诉求内容"}).encode()
     timestamp = str(int(time.time()))
-    headers = {TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: gateway_signature(secret=SECRET, timestamp=timestamp, body=body)}
+    headers = {
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: gateway_signature(secret=SECRET, timestamp=timestamp, body=body),
+    }
     url = reverse("appeals_channels:sms_webhook")
     first = client.post(url, data=body, content_type="application/json", headers=headers)
     again = client.post(url, data=body, content_type="application/json", headers=headers)
@@ -189,8 +206,14 @@ def tencent_stub():
 
 def _tencent_backend(server):
     return TencentCloudSmsBackend(
-        secret_id="AKIDtest", secret_key="secret", region="ap-guangzhou", app_id="1400000001", sign_name="某区政务",
-        template_id="100001", endpoint=f"127.0.0.1:{server.server_port}", protocol="http",
+        secret_id="AKIDtest",
+        secret_key="secret",
+        region="ap-guangzhou",
+        app_id="1400000001",
+        sign_name="某区政务",
+        template_id="100001",
+        endpoint=f"127.0.0.1:{server.server_port}",
+        protocol="http",
     )
 
 
@@ -217,7 +240,11 @@ def test_tencent_cloud_backend_reports_a_refused_message(tencent_stub):
 def test_tencent_cloud_backend_without_credentials_is_a_configuration_error(settings):
     from django.core.exceptions import ImproperlyConfigured
 
-    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "SMS_BACKEND": "tencentcloud", "TENCENTCLOUD_SECRET_ID": ""}
+    settings.APPEAL_CHANNELS = {
+        **settings.APPEAL_CHANNELS,
+        "SMS_BACKEND": "tencentcloud",
+        "TENCENTCLOUD_SECRET_ID": "",
+    }
     with pytest.raises(ImproperlyConfigured):
         TencentCloudSmsBackend.from_settings()
 
@@ -227,10 +254,16 @@ def test_outbox_delivers_sms_acknowledgements_through_the_configured_backend(cli
     register_senders()
     assert notify.sender_for("sms") is sms_sender
     settings.APPEAL_CHANNELS = {
-        **settings.APPEAL_CHANNELS, "SMS_BACKEND": "tencentcloud", "TENCENTCLOUD_SECRET_ID": "AKIDtest",
-        "TENCENTCLOUD_SECRET_KEY": "secret", "TENCENTCLOUD_SMS_APP_ID": "1400000001", "TENCENTCLOUD_SMS_SIGN_NAME": "某区政务",
-        "TENCENTCLOUD_SMS_TEMPLATE_ID": "", "TENCENTCLOUD_SMS_ENDPOINT": f"127.0.0.1:{tencent_stub.server_port}",
-        "TENCENTCLOUD_SMS_PROTOCOL": "http", "TENCENTCLOUD_SMS_TEMPLATES": {"acknowledgement": "2001001", "reply_ready": "2001002"},
+        **settings.APPEAL_CHANNELS,
+        "SMS_BACKEND": "tencentcloud",
+        "TENCENTCLOUD_SECRET_ID": "AKIDtest",
+        "TENCENTCLOUD_SECRET_KEY": "secret",
+        "TENCENTCLOUD_SMS_APP_ID": "1400000001",
+        "TENCENTCLOUD_SMS_SIGN_NAME": "某区政务",
+        "TENCENTCLOUD_SMS_TEMPLATE_ID": "",
+        "TENCENTCLOUD_SMS_ENDPOINT": f"127.0.0.1:{tencent_stub.server_port}",
+        "TENCENTCLOUD_SMS_PROTOCOL": "http",
+        "TENCENTCLOUD_SMS_TEMPLATES": {"acknowledgement": "2001001", "reply_ready": "2001002"},
     }
     filed = post_sms(client, {"from": PHONE, "text": "企业用电增容申请迟迟没有答复。"}).json()
     assert notify.deliver_pending() == 1
@@ -251,7 +284,9 @@ def tencent_reply(client, *, text: str, mobile: str = PHONE, sign: str = "某区
     body = {"extend": "", "mobile": mobile, "nationcode": nationcode, "sign": sign, "text": text,
             "time": int(time.time()) if at is None else at}
     url = reverse("appeals_channels:sms_tencent_callback", kwargs={"token": token})
-    return client.post(url, data=json.dumps(body, ensure_ascii=False).encode(), content_type="application/json")
+    return client.post(
+        url, data=json.dumps(body, ensure_ascii=False).encode(), content_type="application/json"
+    )
 
 
 @pytest.fixture
@@ -276,7 +311,9 @@ def test_tencent_reply_callback_files_an_appeal_and_answers_in_tencents_format(c
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", ["wrong_token", "other_sign", "stale", "no_token_configured"])
-def test_tencent_reply_callback_refuses_what_is_not_ours_and_stores_nothing(client, settings, tencent_callback, case):
+def test_tencent_reply_callback_refuses_what_is_not_ours_and_stores_nothing(
+    client, settings, tencent_callback, case
+):
     kwargs = {"text": "伪造的回复"}
     if case == "wrong_token":
         kwargs["token"] = "guessed-token"

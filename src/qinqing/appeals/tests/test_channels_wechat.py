@@ -25,7 +25,9 @@ _message_ids = iter(range(6_000_000_000_000_000_000, 7_000_000_000_000_000_000))
 @pytest.fixture(autouse=True)
 def _channel_settings(settings, request):
     # The cache is the database (settings.CACHES): only tests that may use the database clear it.
-    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
     if uses_db:
         cache.clear()
     settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "WECHAT_TOKEN": TOKEN, "WECHAT_APP_ID": APP_ID,
@@ -59,7 +61,9 @@ def new_nonce() -> str:
     return str(secrets.randbelow(10**10))
 
 
-def signed_query(token: str = TOKEN, *, timestamp: str | None = None, nonce: str | None = None, **extra) -> dict:
+def signed_query(
+    token: str = TOKEN, *, timestamp: str | None = None, nonce: str | None = None, **extra
+) -> dict:
     timestamp, nonce = timestamp or str(int(time.time())), nonce or new_nonce()
     return {"signature": wechat_signature(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
             "openid": OPENID, **extra}
@@ -67,7 +71,11 @@ def signed_query(token: str = TOKEN, *, timestamp: str | None = None, nonce: str
 
 def post_message(client, xml: str, *, query: dict | None = None):
     query = query if query is not None else signed_query()
-    url = reverse("appeals_channels:wechat_webhook") + "?" + "&".join(f"{key}={value}" for key, value in query.items())
+    url = (
+        reverse("appeals_channels:wechat_webhook")
+        + "?"
+        + "&".join(f"{key}={value}" for key, value in query.items())
+    )
     return client.post(url, data=xml.encode(), content_type="text/xml")
 
 
@@ -79,13 +87,17 @@ def reply_of(response, *, openid: str = OPENID):
 
 
 def test_server_verification_echoes_echostr_when_signed(client):
-    response = client.get(reverse("appeals_channels:wechat_webhook"), signed_query(echostr="8152963937423213597"))
+    response = client.get(
+        reverse("appeals_channels:wechat_webhook"), signed_query(echostr="8152963937423213597")
+    )
     assert response.status_code == 200
     assert response.content == b"8152963937423213597"
 
 
 def test_server_verification_with_a_wrong_signature_is_refused(client):
-    response = client.get(reverse("appeals_channels:wechat_webhook"), signed_query(token="wrong", echostr="815"))
+    response = client.get(
+        reverse("appeals_channels:wechat_webhook"), signed_query(token="wrong", echostr="815")
+    )
     assert response.status_code == 403
     assert b"815" not in response.content
 
@@ -150,7 +162,9 @@ def test_safe_mode_decrypts_the_message_and_encrypts_the_reply(client, settings)
     settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "WECHAT_ENCODING_AES_KEY": ENCODING_AES_KEY}
     crypto = WeChatCrypto(TOKEN, ENCODING_AES_KEY, APP_ID)
     timestamp, nonce = str(int(time.time())), new_nonce()
-    encrypted = crypto.encrypt_message(text_message_xml("安全模式下的诉求：请协调解决物流车辆通行证。"), nonce, timestamp)
+    encrypted = crypto.encrypt_message(
+        text_message_xml("安全模式下的诉求：请协调解决物流车辆通行证。"), nonce, timestamp
+    )
     msg_signature = xmltodict.parse(encrypted)["xml"]["MsgSignature"]
     query = {"signature": wechat_signature(TOKEN, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
              "openid": OPENID, "encrypt_type": "aes", "msg_signature": msg_signature}
@@ -158,7 +172,11 @@ def test_safe_mode_decrypts_the_message_and_encrypts_the_reply(client, settings)
     assert response.status_code == 200
     envelope = xmltodict.parse(response.content)["xml"]
     assert envelope["Encrypt"]
-    reply = parse_message(crypto.decrypt_message(response.content, envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"]))
+    reply = parse_message(
+        crypto.decrypt_message(
+            response.content, envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"]
+        )
+    )
     assert Appeal.objects.get().tracking_number in reply.content
 
 
@@ -175,7 +193,7 @@ def test_safe_mode_message_with_a_forged_msg_signature_is_refused(client, settin
 
 
 def encrypted_post(client, xml: str, *, timestamp: str | None = None, nonce: str | None = None):
-    """A safe-mode message exactly as WeChat sends it: the Encrypt envelope, encrypt_type=aes, msg_signature."""
+    """A safe-mode message exactly as WeChat sends it: the Encrypt envelope, encrypt_type=aes, msg_signature."""  # noqa: E501
     crypto = WeChatCrypto(TOKEN, ENCODING_AES_KEY, APP_ID)
     timestamp, nonce = timestamp or str(int(time.time())), nonce or new_nonce()
     encrypted = crypto.encrypt_message(xml, nonce, timestamp)
@@ -201,7 +219,9 @@ def test_the_same_timestamp_and_nonce_twice_is_refused_and_files_nothing_more(cl
     first = post_message(client, text_message_xml("第一次发送的诉求：园区道路积水严重。"), query=query)
     assert first.status_code == 200
     # The captured request replayed with another body (another openid, another MsgId): same signature.
-    replayed = post_message(client, text_message_xml("伪造的诉求", openid="oForgedOpenid0000000000000000"), query=query)
+    replayed = post_message(
+        client, text_message_xml("伪造的诉求", openid="oForgedOpenid0000000000000000"), query=query
+    )
     assert replayed.status_code == 403
     assert Appeal.objects.count() == 1
     assert not Appeal.objects.filter(external_user_id="oForgedOpenid0000000000000000").exists()
@@ -213,7 +233,9 @@ def test_a_replayed_nonce_is_refused_by_every_process_through_the_shared_cache(c
 
     query = signed_query()
     # Another process already saw this pair: the shared cache remembers it, not this process's memory.
-    assert not intake.seen_before("wechat-nonce", f"{query['timestamp']}:{query['nonce']}", window_seconds=660)
+    assert not intake.seen_before(
+        "wechat-nonce", f"{query['timestamp']}:{query['nonce']}", window_seconds=660
+    )
     assert post_message(client, text_message_xml("其他进程已经收到的请求"), query=query).status_code == 403
     assert Appeal.objects.count() == 0
 
@@ -259,6 +281,8 @@ def test_message_id_deduplication_is_per_openid_in_the_shared_cache(client):
     xml = text_message_xml("同一个消息编号，两个不同的用户。", message_id=987654321)
     post_message(client, xml)
     other = "oSecondUser00000000000000000"
-    post_message(client, text_message_xml("另一个用户的消息，碰巧同一个编号。", openid=other, message_id=987654321))
+    post_message(
+        client, text_message_xml("另一个用户的消息，碰巧同一个编号。", openid=other, message_id=987654321)
+    )
     assert Appeal.objects.filter(external_user_id=other).count() == 1
     assert Appeal.objects.count() == 2

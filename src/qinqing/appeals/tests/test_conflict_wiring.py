@@ -35,10 +35,16 @@ def test_spouse_shareholding_blocks_the_handler_assignment_and_nothing_is_saved(
     user, official = factories.make_handler(unit)
     enterprise = factories.make_enterprise("某某建设有限公司")
     spouse = directory_factories.make_person(name="李四")
-    directory_factories.make_related_person(official=official, person=spouse, relationship=Relationship.SPOUSE)
-    directory_factories.make_link(person=spouse, enterprise=enterprise, kind=LinkKind.SHAREHOLDER, share_percent="12.5")
+    directory_factories.make_related_person(
+        official=official, person=spouse, relationship=Relationship.SPOUSE
+    )
+    directory_factories.make_link(
+        person=spouse, enterprise=enterprise, kind=LinkKind.SHAREHOLDER, share_percent="12.5"
+    )
     appeal = _assigned_appeal(enterprise, unit, supervisor)
-    events_before = audit.AuditEvent.objects.filter(object_type="appeals.Appeal", object_id=str(appeal.pk)).count()
+    events_before = audit.AuditEvent.objects.filter(
+        object_type="appeals.Appeal", object_id=str(appeal.pk)
+    ).count()
 
     with pytest.raises(RecusalRequired) as raised:
         services.appeal_assign_handler(appeal=appeal, official=official, actor=supervisor)
@@ -49,7 +55,10 @@ def test_spouse_shareholding_blocks_the_handler_assignment_and_nothing_is_saved(
     assert "李四" in evidence and "某某建设有限公司" in evidence and "12.5" in evidence
     appeal.refresh_from_db()
     assert appeal.handler is None and appeal.status == Status.ASSIGNED, "the assignment was not saved"
-    assert audit.AuditEvent.objects.filter(object_type="appeals.Appeal", object_id=str(appeal.pk)).count() == events_before
+    assert (
+        audit.AuditEvent.objects.filter(object_type="appeals.Appeal", object_id=str(appeal.pk)).count()
+        == events_before
+    )
     assert AssignmentCheck.objects.filter(official=official).exists(), "the blocked check is on record (15.7)"
 
     colleague_user, colleague = factories.make_handler(unit)

@@ -54,7 +54,9 @@ def district(make_user):
     unit_a, unit_b = factories.make_unit("区发改局"), factories.make_unit("区税务局")
     enterprise = factories.make_enterprise()
     appeals = {
-        "on_time_satisfied": _replied(supervisor, unit_a, Satisfaction.SATISFIED, enterprise=enterprise, phone="13812345678"),
+        "on_time_satisfied": _replied(
+            supervisor, unit_a, Satisfaction.SATISFIED, enterprise=enterprise, phone="13812345678"
+        ),
         "on_time_basic": _replied(supervisor, unit_a, Satisfaction.BASICALLY_SATISFIED),
         "reopened": _replied(supervisor, unit_a, Satisfaction.UNSATISFIED),
         "open": _dispatched(supervisor, unit_a),
@@ -63,10 +65,18 @@ def district(make_user):
         "unit_b": _replied(supervisor, unit_b, Satisfaction.SATISFIED),
     }
     original = appeals["on_time_satisfied"]
-    duplicate = factories.file_appeal(enterprise=enterprise, content=original.content, title=original.title, contact_phone="13812345678")
+    duplicate = factories.file_appeal(
+        enterprise=enterprise, content=original.content, title=original.title, contact_phone="13812345678"
+    )
     assert duplicate.status == Status.MERGED
     dashboard.refresh_figures()
-    return {"supervisor": supervisor, "unit_a": unit_a, "unit_b": unit_b, "appeals": appeals, "duplicate": duplicate}
+    return {
+        "supervisor": supervisor,
+        "unit_a": unit_a,
+        "unit_b": unit_b,
+        "appeals": appeals,
+        "duplicate": duplicate,
+    }
 
 
 def _range():
@@ -76,9 +86,18 @@ def _range():
 def test_rates_per_unit_follow_the_definitions_exactly(district):
     result = dashboard.figures(_range())
     unit_a = next(line for line in result.units if line.unit_id == district["unit_a"].pk)
-    assert (unit_a.received, unit_a.replied, unit_a.due, unit_a.on_time, unit_a.rated, unit_a.overdue) == (6, 4, 4, 2, 3, 1)
+    assert (unit_a.received, unit_a.replied, unit_a.due, unit_a.on_time, unit_a.rated, unit_a.overdue) == (
+        6,
+        4,
+        4,
+        2,
+        3,
+        1,
+    )
     assert unit_a.reply_rate == 66.7  # 4 replied / 6 received (the merged duplicate is not counted)
-    assert unit_a.on_time_rate == 50.0  # 2 on time / (3 answered + 1 open past its deadline); the reopened one is not due yet
+    assert (
+        unit_a.on_time_rate == 50.0
+    )  # 2 on time / (3 answered + 1 open past its deadline); the reopened one is not due yet
     assert unit_a.satisfaction_rate == 66.7  # (满意 + 基本满意) / 3 ratings
     unit_b = next(line for line in result.units if line.unit_id == district["unit_b"].pk)
     assert (unit_b.reply_rate, unit_b.on_time_rate, unit_b.satisfaction_rate) == (100.0, 100.0, 100.0)
@@ -106,7 +125,9 @@ def test_incremental_refresh_recomputes_only_the_month_that_changed(district):
 def test_overdue_list_counts_working_days_with_the_calendar(district):
     rows, count = dashboard.overdue_list(_range())
     assert count == 1 and rows[0]["tracking_number"] == district["appeals"]["overdue"].tracking_number
-    assert rows[0]["days_overdue"] == calendar.workdays_between(datetime.date(2025, 9, 8), timezone.localdate())
+    assert rows[0]["days_overdue"] == calendar.workdays_between(
+        datetime.date(2025, 9, 8), timezone.localdate()
+    )
 
 
 @pytest.mark.parametrize(("start", "end"), [(datetime.date(2025, 9, 8), datetime.date(2025, 10, 9)),
@@ -123,7 +144,9 @@ def test_page_shows_rates_definitions_and_svg_charts_with_the_figures(client, di
     text = response.text
     assert text.count("<svg") == 2 and 'role="img"' in text and "<title" in text
     assert "区发改局: 66.7%" in text  # the satisfaction bar's own title carries the figure
-    assert "66.7%" in text and "50.0%" in text and 'data-testid="definitions"' in text and "#article-8" in text
+    assert (
+        "66.7%" in text and "50.0%" in text and 'data-testid="definitions"' in text and "#article-8" in text
+    )
     assert district["appeals"]["overdue"].tracking_number in text
     assert " style=" not in text.split("<main", 1)[1]  # the CSP forbids inline style attributes
 
@@ -166,7 +189,11 @@ def test_supervision_recomputes_now(client, district):
 
 @pytest.mark.parametrize("who", ["enterprise", "handler"])
 def test_enterprise_users_and_handlers_are_denied_and_nothing_changes(client, district, who):
-    user = factories.make_enterprise_user()[0] if who == "enterprise" else factories.make_handler(district["unit_a"])[0]
+    user = (
+        factories.make_enterprise_user()[0]
+        if who == "enterprise"
+        else factories.make_handler(district["unit_a"])[0]
+    )
     client.force_login(user)
     before = list(AppealFigure.objects.values_list("pk", "received", "replied"))
     assert client.get(reverse("appeals:dashboard")).status_code == 403
@@ -190,7 +217,11 @@ def test_ledger_xlsx_has_every_appeal_of_the_filter_with_masked_phones(client, d
     assert len(rows) == 1 + 8  # header, 7 appeals and the merged duplicate
     numbers = {row[0]: row for row in rows[1:]}
     first = numbers[district["appeals"]["on_time_satisfied"].tracking_number]
-    assert first[4] == "138****5678" and first[7] == "区发改局" and first[12] == str(Satisfaction.SATISFIED.label)
+    assert (
+        first[4] == "138****5678"
+        and first[7] == "区发改局"
+        and first[12] == str(Satisfaction.SATISFIED.label)
+    )
     assert not any("13812345678" in str(cell) for row in rows for cell in row)
     late = numbers[district["appeals"]["late"].tracking_number]
     assert late[11] == calendar.workdays_between(datetime.date(2025, 9, 8), timezone.localdate())
@@ -199,7 +230,9 @@ def test_ledger_xlsx_has_every_appeal_of_the_filter_with_masked_phones(client, d
 def test_ledger_can_be_narrowed_to_one_unit(client, district):
     client.force_login(district["supervisor"])
     query = {**_range().query(), "unit": district["unit_b"].pk}
-    sheet = load_workbook(io.BytesIO(b"".join(client.get(reverse("appeals:dashboard_ledger"), query).streaming_content))).active
+    sheet = load_workbook(
+        io.BytesIO(b"".join(client.get(reverse("appeals:dashboard_ledger"), query).streaming_content))
+    ).active
     assert sheet.max_row == 2 and sheet.cell(2, 1).value == district["appeals"]["unit_b"].tracking_number
 
 
@@ -209,9 +242,17 @@ def test_api_stats_with_the_scope_give_the_page_figures(client, api_key, distric
     assert response.status_code == 200
     units = {line["unit_id"]: line for line in response.json()["units"]}
     unit_a = units[district["unit_a"].pk]
-    assert (unit_a["reply_rate"], unit_a["on_time_rate"], unit_a["satisfaction_rate"], unit_a["overdue"]) == (66.7, 50.0, 66.7, 1)
+    assert (unit_a["reply_rate"], unit_a["on_time_rate"], unit_a["satisfaction_rate"], unit_a["overdue"]) == (
+        66.7,
+        50.0,
+        66.7,
+        1,
+    )
     overdue = client.get("/api/v1/appeals-stats/overdue", HTTP_X_API_KEY=raw).json()
-    assert overdue["count"] == 1 and overdue["results"][0]["tracking_number"] == district["appeals"]["overdue"].tracking_number
+    assert (
+        overdue["count"] == 1
+        and overdue["results"][0]["tracking_number"] == district["appeals"]["overdue"].tracking_number
+    )
 
 
 def test_api_without_the_scope_or_role_is_denied(client, api_key, district):

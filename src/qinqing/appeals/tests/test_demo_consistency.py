@@ -25,7 +25,13 @@ def test_every_answer_is_about_its_question_and_from_the_topics_unit(district):
     assert replied.count() > 50
     for appeal in replied:
         topic = next(topic for topic, _code, _text in TOPICS if f"关于{topic}的" in appeal.title)
-        assert appeal.reply in TOPIC_REPLIES[topic] and appeal.reply not in REPLY_TEXTS, (appeal.title, appeal.reply)
+        assert appeal.reply in TOPIC_REPLIES[topic] and appeal.reply not in REPLY_TEXTS, (
+            appeal.title,
+            appeal.reply,
+        )
         code = next(code for name, code, _text in TOPICS if name == topic)
-        assert appeal.handling_unit is not None and appeal.handling_unit.code.endswith(code), (appeal.title, appeal.handling_unit)
+        assert appeal.handling_unit is not None and appeal.handling_unit.code.endswith(code), (
+            appeal.title,
+            appeal.handling_unit,
+        )
     assert not AppealStep.objects.filter(actor_label="demo-appeals").exists()

@@ -63,7 +63,12 @@ def test_the_pool_is_as_the_daily_sweep_left_it(district):
 def test_tracking_numbers_continue_after_the_generated_ones(district):
     generate_appeals(count=100, seed=1, as_of=AS_OF)
 
-    last_number = Appeal.objects.filter(received_at__date=AS_OF).order_by("-tracking_number").values_list("tracking_number", flat=True).first()
+    last_number = (
+        Appeal.objects.filter(received_at__date=AS_OF)
+        .order_by("-tracking_number")
+        .values_list("tracking_number", flat=True)
+        .first()
+    )
     if last_number:
         assert numbering.last_values(TRACKING_NUMBERS)[f"{AS_OF:%Y%m%d}"] == int(last_number[-6:])
     assert Appeal.objects.values("tracking_number").distinct().count() == 100

@@ -29,7 +29,9 @@ def handled(workday_calendar, make_user):
     handler, _official = factories.make_handler(right_unit)
     enterprise_user, enterprise = factories.make_enterprise_user()
     supervisor = make_user(Role.DISTRICT_LEADER)
-    appeal = factories.file_appeal(enterprise=enterprise, contact_phone=PHONE, content="出口退税三个月没有到账")
+    appeal = factories.file_appeal(
+        enterprise=enterprise, contact_phone=PHONE, content="出口退税三个月没有到账"
+    )
     services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
     services.appeal_assign(appeal=appeal, unit=wrong_unit, actor=supervisor)
     services.appeal_object(appeal=appeal, reason=OBJECTION_REASON, actor=wrong_handler)
@@ -37,7 +39,12 @@ def handled(workday_calendar, make_user):
     services.appeal_urge(appeal=appeal, text=URGE_NOTE, actor=supervisor)
     services.appeal_reply(appeal=appeal, text=REPLY, actor=handler)
     services.appeal_revisit(appeal=appeal, notes=REVISIT_NOTE, actor=handler)
-    return {"appeal": appeal, "enterprise_user": enterprise_user, "handler": handler, "supervisor": supervisor}
+    return {
+        "appeal": appeal,
+        "enterprise_user": enterprise_user,
+        "handler": handler,
+        "supervisor": supervisor,
+    }
 
 
 INTERNAL_TEXTS = (OBJECTION_REASON, URGE_NOTE, REVISIT_NOTE)

@@ -25,7 +25,17 @@ from . import factories
 pytestmark = pytest.mark.django_db
 ACTOR = audit.SystemActor("test")
 # The columns as a 12345 platform exports them (extra columns are kept out of the way).
-EXPORT_HEADERS = ["工单编号", "来电时间", "来电人", "联系电话", "诉求内容", "诉求类型", "承办单位", "办理时限", "工单状态"]
+EXPORT_HEADERS = [
+    "工单编号",
+    "来电时间",
+    "来电人",
+    "联系电话",
+    "诉求内容",
+    "诉求类型",
+    "承办单位",
+    "办理时限",
+    "工单状态",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -37,10 +47,40 @@ def calendar_loaded(db, frozen_clock):
 def export_rows():
     return [
         EXPORT_HEADERS,
-        ["GD20251118000123", "2025-11-18 09:12:45", "王先生", "13812345678", "企业开办后税务登记一直无法办理，请尽快协调。", "求助", "区市场监管局", "2025-11-25", "已派单"],
-        ["GD20251118000456", "2025-11-18 14:03:10", "李女士", "0571-87654321", "咨询小微企业社保补贴的申请条件和材料。", "咨询", "区人社局", "2025-11-21 17:30:00", "已派单"],
+        [
+            "GD20251118000123",
+            "2025-11-18 09:12:45",
+            "王先生",
+            "13812345678",
+            "企业开办后税务登记一直无法办理，请尽快协调。",
+            "求助",
+            "区市场监管局",
+            "2025-11-25",
+            "已派单",
+        ],
+        [
+            "GD20251118000456",
+            "2025-11-18 14:03:10",
+            "李女士",
+            "0571-87654321",
+            "咨询小微企业社保补贴的申请条件和材料。",
+            "咨询",
+            "区人社局",
+            "2025-11-21 17:30:00",
+            "已派单",
+        ],
         ["GD20251119000789", "2025/11/19 08:30", "", "", "", "投诉", "", "", "已派单"],  # no content
-        ["GD20251118000123", "2025-11-18 09:12:45", "王先生", "13812345678", "重复行", "求助", "", "", "已派单"],  # repeats row 2
+        [
+            "GD20251118000123",
+            "2025-11-18 09:12:45",
+            "王先生",
+            "13812345678",
+            "重复行",
+            "求助",
+            "",
+            "",
+            "已派单",
+        ],  # repeats row 2
     ]
 
 
@@ -62,7 +102,11 @@ def test_a_12345_export_round_trip(tmp_path, make_user):
     appeal = first.appeal
     # One pool, the hotline as the channel, numbered and acknowledged at intake.
     assert appeal.channel == Channel.HOTLINE and appeal.tracking_number.startswith("SQ")
-    assert appeal.contact_name == "王先生" and appeal.contact_phone == "13812345678" and appeal.category == "demand"
+    assert (
+        appeal.contact_name == "王先生"
+        and appeal.contact_phone == "13812345678"
+        and appeal.category == "demand"
+    )
     assert appeal.received_at.astimezone().strftime("%Y-%m-%d %H:%M") == "2025-11-18 09:12"
     assert Notification.objects.filter(appeal=appeal).exists()
     assert str(first.time_limit) == "2025-11-25" and first.platform_unit == "区市场监管局"
@@ -80,9 +124,14 @@ def test_a_12345_export_round_trip(tmp_path, make_user):
     unit = factories.make_unit("区市场监管局")
     workflow_services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
     workflow_services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
-    workflow_services.appeal_reply(appeal=Appeal.objects.get(pk=appeal.pk), text="已协调税务部门，11月20日完成登记。", actor=supervisor)
-    workflow_services.appeal_rate(appeal=Appeal.objects.get(pk=appeal.pk), satisfaction=Satisfaction.SATISFIED,
-                                  actor=make_api_key("appeals:write")[0])
+    workflow_services.appeal_reply(
+        appeal=Appeal.objects.get(pk=appeal.pk), text="已协调税务部门，11月20日完成登记。", actor=supervisor
+    )
+    workflow_services.appeal_rate(
+        appeal=Appeal.objects.get(pk=appeal.pk),
+        satisfaction=Satisfaction.SATISFIED,
+        actor=make_api_key("appeals:write")[0],
+    )
 
     rows = list(hotline.result_rows())
     assert rows == [{"工单编号": "GD20251118000123", "办理结果": "已协调税务部门，11月20日完成登记。",
@@ -91,14 +140,27 @@ def test_a_12345_export_round_trip(tmp_path, make_user):
     text = hotline.results_csv(rows).decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(text))) == [hotline.RESULT_HEADERS, list(rows[0].values())]
     sheet = openpyxl.load_workbook(io.BytesIO(hotline.results_xlsx(rows))).active
-    assert [list(r) for r in sheet.iter_rows(values_only=True)] == [hotline.RESULT_HEADERS, list(rows[0].values())]
+    assert [list(r) for r in sheet.iter_rows(values_only=True)] == [
+        hotline.RESULT_HEADERS,
+        list(rows[0].values()),
+    ]
     assert len(list(hotline.result_rows(finished_only=False))) == 2
 
     # Re-importing the same export changes nothing: no appeal, no event, no notification.
-    counts = (Appeal.objects.count(), HotlineOrder.objects.count(), AuditEvent.objects.count(), Notification.objects.count())
+    counts = (
+        Appeal.objects.count(),
+        HotlineOrder.objects.count(),
+        AuditEvent.objects.count(),
+        Notification.objects.count(),
+    )
     again = hotline.import_file(path, actor=ACTOR)
     assert (again.imported, again.updated, again.unchanged) == (0, 0, 2)
-    assert (Appeal.objects.count(), HotlineOrder.objects.count(), AuditEvent.objects.count(), Notification.objects.count()) == counts
+    assert (
+        Appeal.objects.count(),
+        HotlineOrder.objects.count(),
+        AuditEvent.objects.count(),
+        Notification.objects.count(),
+    ) == counts
     assert Appeal.objects.get(pk=appeal.pk).status == Status.RATED
     # The platform extended a time limit: the order is updated (one event), the appeal kept.
     changed = export_rows()
@@ -127,8 +189,16 @@ def test_dry_run_and_the_command(tmp_path, capsys):
 
 def test_a_platform_pushes_orders_through_the_api_idempotently(client):
     key = make_api_key("appeals:hotline")[1]
-    order = {"order_number": "GD20251119000001", "called_at": "2025-11-19T16:20:00+08:00", "caller": "张先生", "phone": "13900001111",
-             "content": "厂区门前道路施工影响货车进出，请协调。", "demand_type": "求助", "platform_unit": "区建设局", "time_limit": "2025-11-26"}
+    order = {
+        "order_number": "GD20251119000001",
+        "called_at": "2025-11-19T16:20:00+08:00",
+        "caller": "张先生",
+        "phone": "13900001111",
+        "content": "厂区门前道路施工影响货车进出，请协调。",
+        "demand_type": "求助",
+        "platform_unit": "区建设局",
+        "time_limit": "2025-11-26",
+    }
     url = "/api/v1/appeals/hotline/orders"
     first = client.post(url, order, content_type="application/json", HTTP_X_API_KEY=key)
     assert first.status_code == 201, first.content
@@ -137,7 +207,12 @@ def test_a_platform_pushes_orders_through_the_api_idempotently(client):
     assert again.status_code == 200 and again.json()["outcome"] == "unchanged"
     assert again.json()["tracking_number"] == first.json()["tracking_number"]
     assert Appeal.objects.filter(channel=Channel.HOTLINE).count() == 1
-    missing = client.post(url, {**order, "order_number": "GD2", "content": ""}, content_type="application/json", HTTP_X_API_KEY=key)
+    missing = client.post(
+        url,
+        {**order, "order_number": "GD2", "content": ""},
+        content_type="application/json",
+        HTTP_X_API_KEY=key,
+    )
     assert missing.status_code == 400 and missing.json()["field"] == "content"
     # A key without the scope is refused.
     other = make_api_key("appeals:write")[1]

@@ -1,4 +1,4 @@
-"""Intake stays cheap under load: few queries, the audit appended last, the chain intact (issue 4, performance)."""
+"""Intake stays cheap under load: few queries, the audit appended last, the chain intact (issue 4, performance)."""  # noqa: E501
 
 import datetime
 
@@ -23,23 +23,38 @@ def calendar_loaded(db):
 
 
 def test_filing_takes_a_bounded_number_of_queries_and_appends_its_audit_event_last():
-    services.appeal_file(channel=Channel.API, title="", content="第一件：电力增容", actor=None, contact_phone="13800138000")
+    services.appeal_file(
+        channel=Channel.API, title="", content="第一件：电力增容", actor=None, contact_phone="13800138000"
+    )
     with CaptureQueriesContext(connection) as captured:
-        result = services.appeal_file(channel=Channel.API, title="", content="第二件：稳岗补贴", actor=None, contact_phone="13900139000")
+        result = services.appeal_file(
+            channel=Channel.API, title="", content="第二件：稳岗补贴", actor=None, contact_phone="13900139000"
+        )
 
     statements = [query["sql"] for query in captured.captured_queries]
     assert len(statements) <= 12, statements
     head_lock = next(i for i, sql in enumerate(statements) if "core_audithead" in sql)
-    assert not any("appeals_" in sql for sql in statements[head_lock:]), "nothing else runs while the chain's head is locked"
+    assert not any("appeals_" in sql for sql in statements[head_lock:]), (
+        "nothing else runs while the chain's head is locked"
+    )
     assert result.appeal.tracking_number.endswith("000002")
     assert audit.verify_chain().ok
 
 
 def test_an_appeal_with_attachments_is_audited_in_one_batch_and_verifies():
     upload = SimpleUploadedFile("证明.pdf", b"%PDF-1.4 demo", content_type="application/pdf")
-    received_at = datetime.datetime(2025, 9, 30, 23, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
-    result = services.appeal_file(channel=Channel.WEB_PORTAL, title="", content="附件说明", actor=None, contact_phone="13700137000",
-                                  attachments=[upload], received_at=received_at)
+    received_at = datetime.datetime(
+        2025, 9, 30, 23, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8))
+    )
+    result = services.appeal_file(
+        channel=Channel.WEB_PORTAL,
+        title="",
+        content="附件说明",
+        actor=None,
+        contact_phone="13700137000",
+        attachments=[upload],
+        received_at=received_at,
+    )
 
     events = list(AuditEvent.objects.order_by("-seq")[:2])
     assert {event.action for event in events} == {"appeals.appeal.file", "appeals.attachment.add"}
@@ -68,8 +83,13 @@ def test_filings_from_many_connections_at_once_get_unique_numbers_and_keep_the_c
                 if serial:
                     serial.acquire()
                 try:
-                    result = services.appeal_file(channel=Channel.API, title="", actor=None,
-                                                  content=f"并发诉求 {index}-{number}：用电报装进度", contact_phone=f"1390013{index:02d}{number:02d}")
+                    result = services.appeal_file(
+                        channel=Channel.API,
+                        title="",
+                        actor=None,
+                        content=f"并发诉求 {index}-{number}：用电报装进度",
+                        contact_phone=f"1390013{index:02d}{number:02d}",
+                    )
                 finally:
                     if serial:
                         serial.release()

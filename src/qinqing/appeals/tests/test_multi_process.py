@@ -42,10 +42,17 @@ def _database_url(tmp_path: Path) -> str:
 
 class AppProcess:
     def __init__(self, database_url: str):
-        env = {**os.environ, "QINQING_MODE": "test", "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "qinqing.settings",
-               "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])),
-               "QINQING_WECHAT_TOKEN": TOKEN, "QINQING_WECHAT_APP_ID": APP_ID, "QINQING_WECHAT_ENCODING_AES_KEY": "",
-               "QINQING_LOG_LEVEL": "ERROR"}
+        env = {
+            **os.environ,
+            "QINQING_MODE": "test",
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "qinqing.settings",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])),
+            "QINQING_WECHAT_TOKEN": TOKEN,
+            "QINQING_WECHAT_APP_ID": APP_ID,
+            "QINQING_WECHAT_ENCODING_AES_KEY": "",
+            "QINQING_LOG_LEVEL": "ERROR",
+        }
         self.process = subprocess.Popen(  # noqa: S603 (this interpreter, our own module)
             [sys.executable, "-m", "qinqing.appeals.tests.app_process"], env=env, text=True,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -76,17 +83,25 @@ class AppProcess:
 
 def _wechat_request(xml: str) -> dict:
     query = signed_query()
-    path = reverse("appeals_channels:wechat_webhook") + "?" + "&".join(f"{key}={value}" for key, value in query.items())
+    path = (
+        reverse("appeals_channels:wechat_webhook")
+        + "?"
+        + "&".join(f"{key}={value}" for key, value in query.items())
+    )
     return {"method": "POST", "path": path, "body": xml, "content_type": "text/xml"}
 
 
-def test_a_wechat_message_retried_against_the_other_process_files_no_second_appeal(tmp_path, workday_calendar):
+def test_a_wechat_message_retried_against_the_other_process_files_no_second_appeal(
+    tmp_path, workday_calendar
+):
     url = _database_url(tmp_path)
     first, second = AppProcess(url), AppProcess(url)
     try:
         assert first.read()["ready"] != second.read()["ready"]  # two processes, two memories
 
-        message = text_message_xml("园区道路施工封路三个月，货车进不来，请协调。", message_id=7200000000000001)
+        message = text_message_xml(
+            "园区道路施工封路三个月，货车进不来，请协调。", message_id=7200000000000001
+        )
         answer = first.request(**_wechat_request(message))
         assert answer["status"] == 200 and answer["appeals"] == 1
 
@@ -95,7 +110,9 @@ def test_a_wechat_message_retried_against_the_other_process_files_no_second_appe
         retried = second.request(**_wechat_request(message))
         assert retried["status"] == 200
         assert retried["appeals"] == 1, "the second process filed the retried message again"
-        assert "SQ" in retried["body"]  # answered with the tracking number of the appeal the first process filed
+        assert (
+            "SQ" in retried["body"]
+        )  # answered with the tracking number of the appeal the first process filed
 
         # The second process files new messages itself: what stopped the retry was the shared guard.
         other = text_message_xml("申请的稳岗补贴还没有到账。", message_id=7200000000000002)

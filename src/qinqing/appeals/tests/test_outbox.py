@@ -55,7 +55,9 @@ def _turns():
 
 # --- claims ----------------------------------------------------------------------------
 @pytest.mark.django_db
-def test_a_notification_is_claimed_by_one_sender_and_an_old_claim_expires(settings, workday_calendar, recording_sms, frozen_clock):
+def test_a_notification_is_claimed_by_one_sender_and_an_old_claim_expires(
+    settings, workday_calendar, recording_sms, frozen_clock
+):
     settings.APPEALS_DELIVER_ON_COMMIT = False
     frozen_clock("2026-11-30 10:00")
     appeal = factories.file_appeal(channel=Channel.SMS, contact_phone="13900139000")
@@ -77,7 +79,10 @@ def test_a_notification_is_claimed_by_one_sender_and_an_old_claim_expires(settin
 @pytest.mark.django_db
 def test_what_no_channel_reaches_is_not_counted_as_sent(settings, workday_calendar, caplog, capsys):
     settings.APPEALS_DELIVER_ON_COMMIT = False
-    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "SMS_BACKEND": "console"}  # the real SMS sender, printing
+    settings.APPEAL_CHANNELS = {
+        **settings.APPEAL_CHANNELS,
+        "SMS_BACKEND": "console",
+    }  # the real SMS sender, printing
     portal = factories.file_appeal(channel=Channel.WEB_PORTAL, contact_phone="13700137000")
     hotline = factories.file_appeal(channel=Channel.HOTLINE, contact_phone="13600136000")
     mobile = factories.file_appeal(channel=Channel.SMS, contact_phone="13900139001")
@@ -94,19 +99,25 @@ def test_what_no_channel_reaches_is_not_counted_as_sent(settings, workday_calend
     statuses = {row.appeal_id: row.status for row in Notification.objects.all()}
     assert statuses == {portal.pk: "sent", hotline.pk: "sent", landline.pk: "manual", mobile.pk: "sent"}
     assert Notification.objects.get(appeal=landline).last_error == "no valid mobile number to send to"
-    assert capsys.readouterr().out.count("[sms] to ") == 3  # every mobile number got an SMS, the landline none
+    assert (
+        capsys.readouterr().out.count("[sms] to ") == 3
+    )  # every mobile number got an SMS, the landline none
     assert Notification.objects.filter(sent_at__isnull=False).count() == 3
     counts = notify.outbox_counts()
     assert counts["sent"] == 3 and counts["manual"] == 1
     assert notify.manual_counts_by_channel() == {"sms": 1}
     assert {row.appeal_id for row in notify.to_pass_on_by_hand()} == {landline.pk}
-    assert "13700137000" not in caplog.text and "02088886666" not in caplog.text  # the log never has the number
+    assert (
+        "13700137000" not in caplog.text and "02088886666" not in caplog.text
+    )  # the log never has the number
     assert notify.deliver_report().manual == 0  # marked once, not again every round
 
 
 # --- delivered once, however many senders race -------------------------------------------
 @pytest.mark.django_db(transaction=True)
-def test_each_notification_is_delivered_once_with_the_on_commit_path_and_two_workers(settings, workday_calendar):
+def test_each_notification_is_delivered_once_with_the_on_commit_path_and_two_workers(
+    settings, workday_calendar
+):
     settings.APPEALS_DELIVER_ON_COMMIT = True
     sender = RecordingSender(pause=0.01)
     previous = notify.sender_for("sms")
@@ -120,7 +131,10 @@ def test_each_notification_is_delivered_once_with_the_on_commit_path_and_two_wor
             while True:
                 with turns:
                     notify.deliver_pending()
-                if filing_done.is_set() and not Notification.objects.filter(status=NotificationStatus.QUEUED).exists():
+                if (
+                    filing_done.is_set()
+                    and not Notification.objects.filter(status=NotificationStatus.QUEUED).exists()
+                ):
                     return
         except Exception as error:  # noqa: BLE001 (reported by the assertion below)
             errors.append(repr(error))
@@ -153,7 +167,14 @@ def test_each_notification_is_delivered_once_with_the_on_commit_path_and_two_wor
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_sweeping_at_once_change_each_appeal_once(workday_calendar, frozen_clock):
     frozen_clock("2026-11-02 10:00")
-    for received in (D(2026, 10, 9), D(2026, 10, 12), D(2026, 10, 20), D(2026, 10, 27), D(2026, 10, 28), D(2026, 10, 29)):
+    for received in (
+        D(2026, 10, 9),
+        D(2026, 10, 12),
+        D(2026, 10, 20),
+        D(2026, 10, 27),
+        D(2026, 10, 28),
+        D(2026, 10, 29),
+    ):
         factories.file_appeal(received_at=received)
     today = clock.today()
     turns = _turns()
@@ -177,12 +198,25 @@ def test_two_workers_sweeping_at_once_change_each_appeal_once(workday_calendar, 
         thread.join(timeout=60)
 
     assert errors == [] and len(results) == 2
-    changes = [(kind, pk) for result in results for kind in ("raised", "supervised", "flagged", "urged") for pk in getattr(result, kind)]
+    changes = [
+        (kind, pk)
+        for result in results
+        for kind in ("raised", "supervised", "flagged", "urged")
+        for pk in getattr(result, kind)
+    ]
     assert changes, "the sweep had nothing to do: the test proves nothing"
     assert len(changes) == len(set(changes)), "an appeal was changed twice"
-    assert min(len(result.supervised) + len(result.flagged) + len(result.urged) for result in results) == 0  # the later one: nothing left
-    sweep_actions = ("appeals.appeal.supervise", "appeals.appeal.flag_due", "appeals.appeal.urge_before_deadline",
-                     "appeals.appeal.raise_to_district_leader")
+    assert (
+        min(len(result.supervised) + len(result.flagged) + len(result.urged) for result in results) == 0
+    )  # the later one: nothing left
+    sweep_actions = (
+        "appeals.appeal.supervise",
+        "appeals.appeal.flag_due",
+        "appeals.appeal.urge_before_deadline",
+        "appeals.appeal.raise_to_district_leader",
+    )
     events = list(AuditEvent.objects.filter(action__in=sweep_actions).values_list("action", "object_id"))
     assert len(events) == len(set(events)) == len(changes)
-    assert Appeal.objects.filter(supervised_on=today).count() == sum(len(result.supervised) for result in results)
+    assert Appeal.objects.filter(supervised_on=today).count() == sum(
+        len(result.supervised) for result in results
+    )

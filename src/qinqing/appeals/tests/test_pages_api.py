@@ -32,8 +32,15 @@ def setup(make_user):
     appeal = factories.file_appeal(enterprise=enterprise, received_at=D(2025, 9, 1))
     workflow_services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
     workflow_services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
-    return {"unit": unit, "handler": handler, "official": official, "enterprise_user": enterprise_user, "enterprise": enterprise,
-            "supervisor": supervisor, "appeal": appeal}
+    return {
+        "unit": unit,
+        "handler": handler,
+        "official": official,
+        "enterprise_user": enterprise_user,
+        "enterprise": enterprise,
+        "supervisor": supervisor,
+        "appeal": appeal,
+    }
 
 
 def test_handler_queue_is_sorted_by_deadline_with_overdue_in_red(client, setup):
@@ -75,7 +82,10 @@ def test_handler_replies_and_enterprise_rates_unsatisfied_through_the_pages(clie
 def test_enterprise_user_cannot_reply_to_its_own_appeal(client, setup):
     client.force_login(setup["enterprise_user"])
     appeal = setup["appeal"]
-    assert client.post(reverse("appeals:act", args=[appeal.pk, "reply"]), {"text": "自己答复"}).status_code == 403
+    assert (
+        client.post(reverse("appeals:act", args=[appeal.pk, "reply"]), {"text": "自己答复"}).status_code
+        == 403
+    )
     appeal.refresh_from_db()
     assert appeal.status == Status.ASSIGNED and not appeal.reply
 
@@ -89,12 +99,17 @@ def test_service_error_is_shown_next_to_the_form_and_nothing_changes(client, set
 def test_enterprise_files_with_an_attachment_and_a_wrong_type_is_refused(client, setup):
     client.force_login(setup["enterprise_user"])
     good = SimpleUploadedFile("证明.pdf", b"%PDF-1.4 test", content_type="application/pdf")
-    response = client.post(reverse("appeals:mine"), {"title": "电力增容", "content": "申请电力增容，已等待三个月", "attachments": [good]})
+    response = client.post(
+        reverse("appeals:mine"),
+        {"title": "电力增容", "content": "申请电力增容，已等待三个月", "attachments": [good]},
+    )
     assert response.status_code == 302
     filed = Appeal.objects.get(title="电力增容")
     assert filed.enterprise == setup["enterprise"] and filed.attachments.get().original_name == "证明.pdf"
     bad = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
-    response = client.post(reverse("appeals:mine"), {"title": "另一件", "content": "另一件完全不同的事情", "attachments": [bad]})
+    response = client.post(
+        reverse("appeals:mine"), {"title": "另一件", "content": "另一件完全不同的事情", "attachments": [bad]}
+    )
     assert response.status_code == 200 and not Appeal.objects.filter(title="另一件").exists()
     assert setup["appeal"].tracking_number in client.get(reverse("appeals:mine")).text
 
@@ -127,12 +142,18 @@ def test_administrator_edits_a_limit_and_others_may_not(client, make_user):
 
 def test_api_files_with_the_write_scope_and_refuses_a_read_only_key(client, api_key):
     _key, raw = api_key("appeals:write")
-    response = client.post("/api/v1/appeals/", {"content": "咨询高新技术企业认定", "contact_phone": "13700137000"},
-                           content_type="application/json", HTTP_X_API_KEY=raw)
+    response = client.post(
+        "/api/v1/appeals/",
+        {"content": "咨询高新技术企业认定", "contact_phone": "13700137000"},
+        content_type="application/json",
+        HTTP_X_API_KEY=raw,
+    )
     assert response.status_code == 201, response.content
     number = response.json()["tracking_number"]
     _key, read_only = api_key("appeals:read")
-    response = client.post("/api/v1/appeals/", {"content": "别的事"}, content_type="application/json", HTTP_X_API_KEY=read_only)
+    response = client.post(
+        "/api/v1/appeals/", {"content": "别的事"}, content_type="application/json", HTTP_X_API_KEY=read_only
+    )
     assert response.status_code == 403 and Appeal.objects.count() == 1
     assert client.get(f"/api/v1/appeals/{number}", HTTP_X_API_KEY=read_only).json()["status"] == "received"
     assert client.get("/api/v1/appeals/", HTTP_X_API_KEY=read_only).json()["count"] == 1
@@ -140,7 +161,9 @@ def test_api_files_with_the_write_scope_and_refuses_a_read_only_key(client, api_
 
 def test_api_errors_name_the_field(client, api_key):
     _key, raw = api_key("appeals:write")
-    response = client.post("/api/v1/appeals/", {"content": " "}, content_type="application/json", HTTP_X_API_KEY=raw)
+    response = client.post(
+        "/api/v1/appeals/", {"content": " "}, content_type="application/json", HTTP_X_API_KEY=raw
+    )
     assert response.status_code == 400 and response.json()["field"] == "content"
 
 
@@ -149,9 +172,16 @@ def test_api_transitions_for_the_unit_and_404_for_another_unit(client, setup):
     other, _official = factories.make_handler(factories.make_unit("区商务局"))
     client.force_login(other)
     url = f"/api/v1/appeals/{appeal.tracking_number}/transitions"
-    assert client.post(url, {"action": "reply", "data": {"text": "越权"}}, content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            url, {"action": "reply", "data": {"text": "越权"}}, content_type="application/json"
+        ).status_code
+        == 404
+    )
     client.force_login(setup["handler"])
-    response = client.post(url, {"action": "reply", "data": {"text": "已办结"}}, content_type="application/json")
+    response = client.post(
+        url, {"action": "reply", "data": {"text": "已办结"}}, content_type="application/json"
+    )
     assert response.status_code == 200 and response.json()["status"] == "replied"
     response = client.get("/api/v1/appeals/")
     assert response.status_code == 200 and response.json()["count"] == 1

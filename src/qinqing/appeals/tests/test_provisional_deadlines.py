@@ -66,21 +66,36 @@ def test_an_appeal_filed_on_2026_12_20_gets_a_provisional_deadline_that_the_2027
     frozen_clock("2026-12-20 10:00")
     services.track_limit_set(key=LimitKey.RESOLVE_COMPLEX, value=30, actor=admin)
     moved = factories.file_appeal(received_at=D(2026, 12, 20))
-    assert moved.due_at == D(2026, 12, 21) and not moved.due_provisional, "the acknowledgement date is in 2026"
-    moved = workflow_services.appeal_triage(appeal=moved, track=Track.RESOLVE, complexity=Complexity.COMPLEX, actor=supervisor)
-    # 30 working days from Sunday 2026-12-20: ... 2027-01-29 is the 29th, Sunday 01-31 (a provisional make-up day) the 30th.
-    assert (moved.due_at, moved.due_provisional, moved.due_start, moved.due_days) == (D(2027, 1, 31), True, D(2026, 12, 20), 30)
-    confirmed = workflow_services.appeal_triage(appeal=factories.file_appeal(received_at=D(2026, 12, 28)), track=Track.RESOLVE,
-                                       actor=supervisor)
+    assert moved.due_at == D(2026, 12, 21) and not moved.due_provisional, (
+        "the acknowledgement date is in 2026"
+    )
+    moved = workflow_services.appeal_triage(
+        appeal=moved, track=Track.RESOLVE, complexity=Complexity.COMPLEX, actor=supervisor
+    )
+    # 30 working days from Sunday 2026-12-20: ... 2027-01-29 is the 29th, Sunday 01-31 (a provisional make-up
+    # day) the 30th.
+    assert (moved.due_at, moved.due_provisional, moved.due_start, moved.due_days) == (
+        D(2027, 1, 31),
+        True,
+        D(2026, 12, 20),
+        30,
+    )
+    confirmed = workflow_services.appeal_triage(
+        appeal=factories.file_appeal(received_at=D(2026, 12, 28)), track=Track.RESOLVE, actor=supervisor
+    )
     assert (confirmed.due_at, confirmed.due_provisional) == (D(2027, 1, 5), True)
-    untouched = workflow_services.appeal_triage(appeal=factories.file_appeal(received_at=D(2026, 12, 20)), track=Track.RESOLVE,
-                                       actor=supervisor)
+    untouched = workflow_services.appeal_triage(
+        appeal=factories.file_appeal(received_at=D(2026, 12, 20)), track=Track.RESOLVE, actor=supervisor
+    )
     assert (untouched.due_at, untouched.due_provisional) == (D(2026, 12, 25), False)
 
     client.force_login(supervisor)
     page = client.get(reverse("appeals:detail", args=[moved.pk])).content.decode()
     assert 'data-testid="deadline-provisional"' in page
-    assert 'data-testid="deadline-provisional"' not in client.get(reverse("appeals:detail", args=[untouched.pk])).content.decode()
+    assert (
+        'data-testid="deadline-provisional"'
+        not in client.get(reverse("appeals:detail", args=[untouched.pk])).content.decode()
+    )
     step = moved.steps.filter(kind="triage").get()
     assert "2027-01-31" in step.text and "2027" in step.text
 
@@ -89,31 +104,50 @@ def test_an_appeal_filed_on_2026_12_20_gets_a_provisional_deadline_that_the_2027
     calendar_notice_load(text=NOTICE_2027, actor=admin)
 
     moved.refresh_from_db()
-    assert (moved.due_at, moved.due_provisional) == (D(2027, 2, 1), False), "Sunday 01-31 is not worked in the notice"
+    assert (moved.due_at, moved.due_provisional) == (D(2027, 2, 1), False), (
+        "Sunday 01-31 is not worked in the notice"
+    )
     event = AuditEvent.objects.get(action=ACTION, object_id=str(moved.pk))
     assert event.actor_label == admin.username
     assert event.details["reason"] == "calendar_year_loaded" and event.details["calendar_year"] == 2027
-    assert (event.details["due_before"], event.details["due_after"], event.details["submitter_told"]) == ("2027-01-31", "2027-02-01", True)
+    assert (event.details["due_before"], event.details["due_after"], event.details["submitter_told"]) == (
+        "2027-01-31",
+        "2027-02-01",
+        True,
+    )
     assert "due_at" in event.changes and "due_provisional" in event.changes
     messages = list(Notification.objects.filter(appeal=moved).order_by("pk"))
     assert len(messages) == told_before + 1
-    assert "2027-01-31" in messages[-1].text and "2027-02-01" in messages[-1].text and moved.tracking_number in messages[-1].text
+    assert (
+        "2027-01-31" in messages[-1].text
+        and "2027-02-01" in messages[-1].text
+        and moved.tracking_number in messages[-1].text
+    )
     assert moved.steps.filter(kind="deadline_recount").count() == 1
 
     assert Notification.objects.filter(appeal=confirmed).count() == confirmed_told_before
     confirmed.refresh_from_db()
     assert (confirmed.due_at, confirmed.due_provisional) == (D(2027, 1, 5), False)
-    assert AuditEvent.objects.get(action=ACTION, object_id=str(confirmed.pk)).details["submitter_told"] is False
+    assert (
+        AuditEvent.objects.get(action=ACTION, object_id=str(confirmed.pk)).details["submitter_told"] is False
+    )
     assert not AuditEvent.objects.filter(action=ACTION, object_id=str(untouched.pk)).exists()
-    assert 'data-testid="deadline-provisional"' not in client.get(reverse("appeals:detail", args=[moved.pk])).content.decode()
+    assert (
+        'data-testid="deadline-provisional"'
+        not in client.get(reverse("appeals:detail", args=[moved.pk])).content.decode()
+    )
     assert audit.verify_chain().ok
 
 
 def test_an_extension_on_a_provisional_deadline_is_kept_when_it_is_recounted(frozen_clock, supervisor, admin):
     frozen_clock("2026-12-20 10:00")
     services.track_limit_set(key=LimitKey.RESOLVE_COMPLEX, value=25, actor=admin)
-    appeal = workflow_services.appeal_triage(appeal=factories.file_appeal(received_at=D(2026, 12, 20)), track=Track.RESOLVE,
-                                    complexity=Complexity.COMPLEX, actor=supervisor)
+    appeal = workflow_services.appeal_triage(
+        appeal=factories.file_appeal(received_at=D(2026, 12, 20)),
+        track=Track.RESOLVE,
+        complexity=Complexity.COMPLEX,
+        actor=supervisor,
+    )
     assert (appeal.due_at, appeal.due_provisional) == (D(2027, 1, 25), True)
     unit = factories.make_unit()
     workflow_services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
@@ -124,10 +158,14 @@ def test_an_extension_on_a_provisional_deadline_is_kept_when_it_is_recounted(fro
     assert (appeal.due_at, appeal.due_provisional, appeal.due_days) == (D(2027, 1, 31), True, 30)
     calendar_notice_load(text=NOTICE_2027, actor=admin)
     appeal.refresh_from_db()
-    assert (appeal.due_at, appeal.due_provisional) == (D(2027, 2, 1), False), "the 5 extra days survive the recount"
+    assert (appeal.due_at, appeal.due_provisional) == (D(2027, 2, 1), False), (
+        "the 5 extra days survive the recount"
+    )
 
 
-def test_an_appeal_filed_in_the_provisional_year_is_marked_and_the_api_says_so(frozen_clock, supervisor, api_key, client):
+def test_an_appeal_filed_in_the_provisional_year_is_marked_and_the_api_says_so(
+    frozen_clock, supervisor, api_key, client
+):
     frozen_clock("2026-12-31 16:00")
     appeal = factories.file_appeal(received_at=D(2026, 12, 31))
     assert (appeal.due_at, appeal.due_provisional) == (D(2027, 1, 4), True)
@@ -143,5 +181,7 @@ def test_years_beyond_the_provisional_one_are_still_refused(frozen_clock, superv
     appeal = factories.file_appeal(received_at=D(2027, 12, 28))
     assert appeal.due_at == D(2027, 12, 29) and appeal.due_provisional
     with pytest.raises(services.ServiceError) as raised:
-        workflow_services.appeal_triage(appeal=appeal, track=Track.RESOLVE, complexity=Complexity.COMPLEX, actor=supervisor)
+        workflow_services.appeal_triage(
+            appeal=appeal, track=Track.RESOLVE, complexity=Complexity.COMPLEX, actor=supervisor
+        )
     assert raised.value.code == "calendar_year_not_loaded" and "2028" in raised.value.text()

@@ -36,7 +36,9 @@ def replied(settings, workday_calendar, make_user):
     return {"reply": reply, "supervisor": supervisor}
 
 
-def test_the_operator_form_keeps_the_letter_writers_address_encrypted_with_the_appeal(client, make_user, workday_calendar):
+def test_the_operator_form_keeps_the_letter_writers_address_encrypted_with_the_appeal(
+    client, make_user, workday_calendar
+):
     operator = make_user(Role.DEPARTMENT_HANDLER)
     client.force_login(operator)
     response = client.post(reverse("appeals_channels:operator_record"), {

@@ -1,4 +1,4 @@
-"""Handling-unit and track suggestions: learnt from past assignments, shown as a suggestion, never recorded by themselves."""
+"""Handling-unit and track suggestions: learnt from past assignments, shown as a suggestion, never recorded by themselves."""  # noqa: E501
 
 import datetime
 import os
@@ -35,13 +35,19 @@ DISTRICT_UNITS = {
     "财政局": ("ZF04", "区财政局"),
     "人力资源和社会保障局": ("ZF10", "区人力资源和社会保障局"),
 }
-TAX_TEXT = ("我们是一家小微企业，今年三月提交了增值税留抵退税申请，到现在还没有退到账上，资金周转很困难，请问进度", "留抵退税一直没到账")
+TAX_TEXT = (
+    "我们是一家小微企业，今年三月提交了增值税留抵退税申请，到现在还没有退到账上，资金周转很困难，请问进度",
+    "留抵退税一直没到账",
+)
 
 
 @pytest.fixture(scope="module")
 def sample_bundle():
     """One model trained on the samples, shared by the tests of this module (training takes seconds)."""
-    examples = [routing.Example(sample.text, DISTRICT_UNITS[sample.department][0], sample.track) for sample in sample_appeals()]
+    examples = [
+        routing.Example(sample.text, DISTRICT_UNITS[sample.department][0], sample.track)
+        for sample in sample_appeals()
+    ]
     report, bundle = routing.train(examples, minimum=30)
     assert bundle is not None
     return report, bundle
@@ -59,8 +65,9 @@ def district(db):
     from qinqing.directory.models import OrganType
 
     return {
-        department: directory_services.unit_create(code=code, name=name, kind=UnitKind.ORGAN, organ_type=OrganType.values[0],
-                                                   actor=factories.SYSTEM)
+        department: directory_services.unit_create(
+            code=code, name=name, kind=UnitKind.ORGAN, organ_type=OrganType.values[0], actor=factories.SYSTEM
+        )
         for department, (code, name) in DISTRICT_UNITS.items()
     }
 
@@ -75,7 +82,9 @@ def test_the_samples_cover_every_department_and_all_three_tracks():
     assert {sample.track for sample in samples} == set(Track.values)
 
 
-def test_model_trained_on_the_samples_suggests_the_tax_bureau_for_a_held_out_tax_question(sample_bundle, district, model_dir):
+def test_model_trained_on_the_samples_suggests_the_tax_bureau_for_a_held_out_tax_question(
+    sample_bundle, district, model_dir
+):
     report, bundle = sample_bundle
     routing.save(bundle)
     appeal = _appeal(*TAX_TEXT)
@@ -85,14 +94,19 @@ def test_model_trained_on_the_samples_suggests_the_tax_bureau_for_a_held_out_tax
     assert suggestion.unit == district["税务局"]
     assert 0.3 < suggestion.unit_probability <= 1
     assert suggestion.track == Track.RESOLVE and suggestion.track_probability > 0.5
-    assert suggestion.top3[0] == (district["税务局"], suggestion.unit_probability) and len(suggestion.top3) == 3
+    assert (
+        suggestion.top3[0] == (district["税务局"], suggestion.unit_probability) and len(suggestion.top3) == 3
+    )
     assert suggestion.model_trained_at == report.trained_at
     assert report.unit_accuracy > 0.8 and report.track_accuracy > 0.7
 
 
 def test_an_appeal_needing_a_higher_level_is_suggested_the_escalate_track(sample_bundle, district, model_dir):
     routing.save(sample_bundle[1])
-    appeal = _appeal("我公司施工许可证的审批权限在省级，该事项需要国家部委层面调整规定，请帮忙向上反映", "施工许可审批权限在省级")
+    appeal = _appeal(
+        "我公司施工许可证的审批权限在省级，该事项需要国家部委层面调整规定，请帮忙向上反映",
+        "施工许可审批权限在省级",
+    )
 
     assert routing.suggest(appeal).track == Track.ESCALATE
 
@@ -118,7 +132,10 @@ def test_a_deactivated_unit_is_never_suggested(sample_bundle, district, model_di
 
 
 def test_too_few_past_assignments_give_no_model_and_no_suggestion(district, model_dir):
-    examples = [routing.Example(sample.text, DISTRICT_UNITS[sample.department][0], sample.track) for sample in sample_appeals()[:29]]
+    examples = [
+        routing.Example(sample.text, DISTRICT_UNITS[sample.department][0], sample.track)
+        for sample in sample_appeals()[:29]
+    ]
 
     report, bundle = routing.train(examples, minimum=30)
 
@@ -145,7 +162,11 @@ def test_retrain_command_prints_accuracy_and_writes_the_model(district, model_di
     assert "generated 216" in text
     assert (model_dir / "models" / "appeal_routing.joblib").exists()
     metadata = routing.model_metadata()
-    assert metadata["sample_count"] == 216 and metadata["unit_counts"]["ZF07"] == 24 and 0 < metadata["unit_accuracy"] <= 1
+    assert (
+        metadata["sample_count"] == 216
+        and metadata["unit_counts"]["ZF07"] == 24
+        and 0 < metadata["unit_accuracy"] <= 1
+    )
 
 
 def test_retrain_command_without_enough_history_writes_nothing_and_says_why(district, model_dir):
@@ -173,7 +194,9 @@ def test_the_model_is_reloaded_when_the_file_changes(sample_bundle, district, mo
     routing.save(sample_bundle[1])
     first = routing.load_model()
     assert routing.load_model() is first  # cached
-    other = dict(sample_bundle[1], metadata={**sample_bundle[1]["metadata"], "trained_at": "2020-01-01T00:00:00+00:00"})
+    other = dict(
+        sample_bundle[1], metadata={**sample_bundle[1]["metadata"], "trained_at": "2020-01-01T00:00:00+00:00"}
+    )
     path = routing.save(other)
     os.utime(path, ns=(1, 1))  # a different modification time, whatever the clock's resolution
 
@@ -181,7 +204,9 @@ def test_the_model_is_reloaded_when_the_file_changes(sample_bundle, district, mo
 
 
 # --- the detail page ---------------------------------------------------------------------
-def test_supervisor_sees_the_suggestion_labelled_as_such_and_can_prefill_the_forms(sample_bundle, district, model_dir, client, make_user):
+def test_supervisor_sees_the_suggestion_labelled_as_such_and_can_prefill_the_forms(
+    sample_bundle, district, model_dir, client, make_user
+):
     routing.save(sample_bundle[1])
     supervisor = make_user(Role.DISTRICT_LEADER)
     appeal = _appeal(*TAX_TEXT)
@@ -192,7 +217,9 @@ def test_supervisor_sees_the_suggestion_labelled_as_such_and_can_prefill_the_for
     assert "建议，由人工决定" in page and 'data-testid="suggested-unit">区税务局<' in page
     assert 'href="?prefill=routing#routing-suggestion"' in page
 
-    prefilled = client.get(reverse("appeals:detail", args=[appeal.pk]), {"prefill": "routing"}).content.decode()
+    prefilled = client.get(
+        reverse("appeals:detail", args=[appeal.pk]), {"prefill": "routing"}
+    ).content.decode()
     assert 'data-testid="prefilled-assign"' in prefilled
     assert f'<option value="{district["税务局"].pk}" selected>区税务局</option>' in prefilled
     appeal.refresh_from_db()
@@ -236,12 +263,16 @@ def test_the_assign_form_itself_starts_on_the_suggested_unit_and_the_handler_on_
     client.force_login(supervisor)
     page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
     for name in ("track", "complexity", "category"):
-        assert re.search(rf'<label for="triage-{name}">[^<]+</label><select name="{name}" id="triage-{name}"', page)
+        assert re.search(
+            rf'<label for="triage-{name}">[^<]+</label><select name="{name}" id="triage-{name}"', page
+        )
     services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
     page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
     form = page[page.index('data-testid="form-assign"'):]
     form = form[:form.index("</form>")]
-    assert re.search(rf'<option value="{district["税务局"].pk}" selected>区税务局（建议）</option>', form), form
+    assert re.search(rf'<option value="{district["税务局"].pk}" selected>区税务局（建议）</option>', form), (
+        form
+    )
     assert form.count(" selected") == 1
     # Assigned: the handler select starts on the current handler.
     tax = district["税务局"]
@@ -253,7 +284,10 @@ def test_the_assign_form_itself_starts_on_the_suggested_unit_and_the_handler_on_
     handler_form = page[page.index('data-testid="form-handler"'):]
     handler_form = handler_form[:handler_form.index("</form>")]
     assert '<label for="handler-official">' in handler_form
-    assert f'<option value="{second.pk}" selected>' in handler_form and f'<option value="{first.pk}" selected>' not in handler_form
+    assert (
+        f'<option value="{second.pk}" selected>' in handler_form
+        and f'<option value="{first.pk}" selected>' not in handler_form
+    )
 
 
 def test_a_model_pickled_before_routing_became_a_package_still_loads():

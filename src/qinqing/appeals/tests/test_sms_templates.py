@@ -35,7 +35,10 @@ def test_every_template_has_fixed_text_numbered_variables_and_fits_the_provider(
     assert all(variable.type in MAX_LENGTH for variable in template.variables)
     # The longest values allowed still make a message within 500 characters with a long signature.
     longest = ["9" * MAX_LENGTH[variable.type] for variable in template.variables]
-    assert len("【某某市某某区人民政府办公室】") + len(template.render(longest)) <= sms_templates.MESSAGE_MAX_LENGTH
+    assert (
+        len("【某某市某某区人民政府办公室】") + len(template.render(longest))
+        <= sms_templates.MESSAGE_MAX_LENGTH
+    )
 
 
 @pytest.mark.django_db

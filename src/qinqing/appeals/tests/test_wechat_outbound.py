@@ -74,7 +74,11 @@ class StubWeChat:
                     return
                 stub.sent.append(json.loads(body.decode()))
                 stub.send_queries.append(parse_qs(url.query))
-                self._answer(stub.next_send_results.pop(0) if stub.next_send_results else {"errcode": 0, "errmsg": "ok"})
+                self._answer(
+                    stub.next_send_results.pop(0)
+                    if stub.next_send_results
+                    else {"errcode": 0, "errmsg": "ok"}
+                )
 
             def log_message(self, *args):  # keep the test output clean
                 pass
@@ -103,8 +107,14 @@ def stub(settings, monkeypatch):
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     settings.APPEALS_DELIVER_ON_COMMIT = False
     with StubWeChat() as server:
-        settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "WECHAT_TOKEN": "test-wechat-token", "WECHAT_APP_ID": APP_ID,
-                                    "WECHAT_APP_SECRET": APP_SECRET, "WECHAT_ENCODING_AES_KEY": "", "WECHAT_API_BASE_URL": server.base_url}
+        settings.APPEAL_CHANNELS = {
+            **settings.APPEAL_CHANNELS,
+            "WECHAT_TOKEN": "test-wechat-token",
+            "WECHAT_APP_ID": APP_ID,
+            "WECHAT_APP_SECRET": APP_SECRET,
+            "WECHAT_ENCODING_AES_KEY": "",
+            "WECHAT_API_BASE_URL": server.base_url,
+        }
         cache.clear()
         wechat_sender.forget_access_token()
         yield server
@@ -118,8 +128,13 @@ def wechat_appeal(workday_calendar, make_user):
     unit = factories.make_unit("区商务局")
     handler, _official = factories.make_handler(unit)
     supervisor = make_user(Role.DISTRICT_LEADER)
-    appeal = intake_services.appeal_file(channel=Channel.WECHAT, title="", content="出口退税三个月没有到账，请帮忙催办。",
-                                  actor=SystemActor("channel:wechat"), external_user_id=OPENID).appeal
+    appeal = intake_services.appeal_file(
+        channel=Channel.WECHAT,
+        title="",
+        content="出口退税三个月没有到账，请帮忙催办。",
+        actor=SystemActor("channel:wechat"),
+        external_user_id=OPENID,
+    ).appeal
     workflow_services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor)
     workflow_services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
     wechat_sender.heard_from(OPENID)  # as the callback records when the message came in
@@ -139,18 +154,29 @@ def test_the_units_reply_goes_to_the_user_as_a_customer_service_text_message(stu
 
     assert notify.deliver_pending() == 1
 
-    assert stub.token_queries == [{"grant_type": ["client_credential"], "appid": [APP_ID], "secret": [APP_SECRET]}]
+    assert stub.token_queries == [
+        {"grant_type": ["client_credential"], "appid": [APP_ID], "secret": [APP_SECRET]}
+    ]
     assert stub.sent == [{"touser": OPENID, "msgtype": "text", "text": {"content": notification.text}}]
-    assert "退税已于今日到账" in notification.text and wechat_appeal["appeal"].tracking_number in notification.text
+    assert (
+        "退税已于今日到账" in notification.text
+        and wechat_appeal["appeal"].tracking_number in notification.text
+    )
     assert stub.send_queries[0]["access_token"] == ["TOKEN-1"]
     notification.refresh_from_db()
-    assert notification.status == NotificationStatus.SENT and notification.attempts == 1 and notification.sent_at is not None
+    assert (
+        notification.status == NotificationStatus.SENT
+        and notification.attempts == 1
+        and notification.sent_at is not None
+    )
 
 
 def test_the_access_token_is_fetched_once_and_reused(stub, wechat_appeal):
     workflow_services.appeal_urge(appeal=wechat_appeal["appeal"], actor=wechat_appeal["supervisor"])
     _reply(wechat_appeal, "第一次答复")
-    workflow_services.appeal_rate(appeal=wechat_appeal["appeal"], satisfaction="unsatisfied", actor=make_api_key("appeals:write")[0])
+    workflow_services.appeal_rate(
+        appeal=wechat_appeal["appeal"], satisfaction="unsatisfied", actor=make_api_key("appeals:write")[0]
+    )
     _reply(wechat_appeal, "第二次答复")
     notify.deliver_pending()
     assert [message["text"]["content"] for message in stub.sent if "答复" in message["text"]["content"]] == [
@@ -169,7 +195,11 @@ def test_a_wechat_error_counts_an_attempt_and_the_worker_retries_later(stub, wec
 
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.QUEUED  # still in the outbox: the worker tries again
-    assert notification.attempts == 1 and notification.last_error == "WeChatDeliveryFailed" and notification.sent_at is None
+    assert (
+        notification.attempts == 1
+        and notification.last_error == "WeChatDeliveryFailed"
+        and notification.sent_at is None
+    )
     assert notification.next_attempt_at is not None  # after a pause (backoff), not in the very next round
     assert notify.deliver_pending() == 0 and len(stub.sent) == 1
 
@@ -180,10 +210,14 @@ def test_a_wechat_error_counts_an_attempt_and_the_worker_retries_later(stub, wec
     assert len(stub.sent) == 2 and stub.sent[0] == stub.sent[1]
 
 
-def test_a_message_wechat_keeps_refusing_is_marked_failed_after_the_last_attempt(stub, wechat_appeal, frozen_clock):
+def test_a_message_wechat_keeps_refusing_is_marked_failed_after_the_last_attempt(
+    stub, wechat_appeal, frozen_clock
+):
     notify.deliver_pending()
     notification = _reply(wechat_appeal)
-    stub.next_send_results.extend({"errcode": 45047, "errmsg": "out of response count limit"} for _ in range(notify.MAX_ATTEMPTS))
+    stub.next_send_results.extend(
+        {"errcode": 45047, "errmsg": "out of response count limit"} for _ in range(notify.MAX_ATTEMPTS)
+    )
     pauses = []
     for _round in range(notify.MAX_ATTEMPTS):
         notify.deliver_pending()
@@ -195,10 +229,14 @@ def test_a_message_wechat_keeps_refusing_is_marked_failed_after_the_last_attempt
         notify.backoff(2), notify.backoff(3), notify.backoff(4)]  # the pauses grow: 2, 4, 8 minutes
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.FAILED and notification.attempts == notify.MAX_ATTEMPTS
-    assert notify.deliver_pending() == 0 and len(stub.sent) == notify.MAX_ATTEMPTS  # failed rows are left alone
+    assert (
+        notify.deliver_pending() == 0 and len(stub.sent) == notify.MAX_ATTEMPTS
+    )  # failed rows are left alone
 
 
-def test_the_callbacks_passive_reply_is_not_sent_again_but_the_later_reply_is(client, stub, make_user, workday_calendar):
+def test_the_callbacks_passive_reply_is_not_sent_again_but_the_later_reply_is(
+    client, stub, make_user, workday_calendar
+):
     response = post_message(client, text_message_xml("用地审批材料已经提交，一直没有答复。"))
     acknowledgement = Notification.objects.get()
     assert acknowledgement.appeal.tracking_number in reply_of(response)
@@ -218,7 +256,9 @@ def test_the_callbacks_passive_reply_is_not_sent_again_but_the_later_reply_is(cl
     assert "材料已审核通过" in stub.sent[0]["text"]["content"]
 
 
-def test_without_an_app_secret_notifications_only_go_to_the_log_and_are_not_counted_as_sent(settings, wechat_appeal, caplog):
+def test_without_an_app_secret_notifications_only_go_to_the_log_and_are_not_counted_as_sent(
+    settings, wechat_appeal, caplog
+):
     settings.APPEALS_DELIVER_ON_COMMIT = False
     settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": "",
                                 "WECHAT_API_BASE_URL": "http://127.0.0.1:9/cgi-bin/"}
@@ -237,18 +277,29 @@ PHONE = "13800138000"
 
 def test_a_reply_after_48_hours_goes_as_a_template_message_then_by_sms_when_that_fails(
         stub, settings, wechat_appeal, frozen_clock, capsys):
-    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "WECHAT_TEMPLATE_ID": TEMPLATE_ID, "SMS_BACKEND": "console"}
+    settings.APPEAL_CHANNELS = {
+        **settings.APPEAL_CHANNELS,
+        "WECHAT_TEMPLATE_ID": TEMPLATE_ID,
+        "SMS_BACKEND": "console",
+    }
     appeal = wechat_appeal["appeal"]
     notify.deliver_pending()
-    frozen_clock(datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=7))  # the unit replies a week later
+    frozen_clock(
+        datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=7)
+    )  # the unit replies a week later
     first = _reply(wechat_appeal, "补贴资金已拨付。")
     assert notify.deliver_pending() == 1
-    assert not [m for m in stub.sent if "补贴资金" in m["text"]["content"]]  # no customer-service message outside the window
+    assert not [
+        m for m in stub.sent if "补贴资金" in m["text"]["content"]
+    ]  # no customer-service message outside the window
     (template,) = stub.templates
     assert template["touser"] == OPENID and template["template_id"] == TEMPLATE_ID
     assert template["data"]["character_string1"]["value"] == appeal.tracking_number
-    assert all(len(field["value"]) <= 20 and "\n" not in field["value"] for key, field in template["data"].items()
-               if key != "character_string1")
+    assert all(
+        len(field["value"]) <= 20 and "\n" not in field["value"]
+        for key, field in template["data"].items()
+        if key != "character_string1"
+    )
     first.refresh_from_db()
     assert first.status == NotificationStatus.SENT
     assert appeal.steps.filter(kind="reply_wechat_template").exists()  # the timeline says which
@@ -256,7 +307,9 @@ def test_a_reply_after_48_hours_goes_as_a_template_message_then_by_sms_when_that
     # The submitter gave a mobile number (an operator added it); WeChat now says the user unsubscribed.
     type(appeal).objects.filter(pk=appeal.pk).update(contact_phone=PHONE)
     stub.next_template_results.append({"errcode": 43004, "errmsg": "require subscribe"})
-    workflow_services.appeal_rate(appeal=appeal, satisfaction="unsatisfied", actor=make_api_key("appeals:write")[0])
+    workflow_services.appeal_rate(
+        appeal=appeal, satisfaction="unsatisfied", actor=make_api_key("appeals:write")[0]
+    )
     notify.deliver_pending()
     Notification.objects.filter(appeal=appeal).update(status=NotificationStatus.SENT)
     stub.next_template_results[:] = [{"errcode": 43004, "errmsg": "require subscribe"}]
@@ -264,7 +317,9 @@ def test_a_reply_after_48_hours_goes_as_a_template_message_then_by_sms_when_that
     second = _reply(wechat_appeal, "第二次答复：请于周五前补交材料。")
     notify.deliver_pending()
     second.refresh_from_db()
-    assert second.status == NotificationStatus.FAILED and second.attempts == 1 and second.next_attempt_at is None
+    assert (
+        second.status == NotificationStatus.FAILED and second.attempts == 1 and second.next_attempt_at is None
+    )
     assert "43004" in second.last_error and "sms" in second.last_error
     by_sms = Notification.objects.get(appeal=appeal, channel="sms")
     assert by_sms.recipient == PHONE and by_sms.text == second.text
@@ -276,8 +331,9 @@ def test_a_reply_after_48_hours_goes_as_a_template_message_then_by_sms_when_that
     assert len(stub.templates) == sent_templates + 1  # "never" is not retried
 
 
-def test_a_user_who_wrote_within_48_hours_gets_a_customer_service_message_and_45015_falls_back_to_the_template(
-        stub, settings, wechat_appeal, frozen_clock):
+def test_a_user_who_wrote_within_48_hours_gets_a_customer_service_message_and_45015_falls_back_to_the_template(  # noqa: E501
+    stub, settings, wechat_appeal, frozen_clock
+):
     settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "WECHAT_TEMPLATE_ID": TEMPLATE_ID}
     notify.deliver_pending()
     frozen_clock(datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=47))
@@ -296,13 +352,17 @@ def test_a_user_who_wrote_within_48_hours_gets_a_customer_service_message_and_45
     assert len(stub.templates) == 1
 
 
-def test_outside_the_window_without_a_template_or_a_phone_the_message_is_passed_on_by_hand(stub, wechat_appeal, frozen_clock):
+def test_outside_the_window_without_a_template_or_a_phone_the_message_is_passed_on_by_hand(
+    stub, wechat_appeal, frozen_clock
+):
     notify.deliver_pending()
     frozen_clock(datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=3))
     notification = _reply(wechat_appeal)
     notify.deliver_pending()
     notification.refresh_from_db()
-    assert notification.status == NotificationStatus.MANUAL and "WECHAT_TEMPLATE_ID" in notification.last_error
+    assert (
+        notification.status == NotificationStatus.MANUAL and "WECHAT_TEMPLATE_ID" in notification.last_error
+    )
     assert not Notification.objects.filter(channel="sms").exists()
 
 

@@ -42,7 +42,15 @@ def handler(unit):
 NATIONAL_DAY_EVE = D(2025, 9, 30)
 
 
-def _assigned(supervisor, unit, *, track=Track.RESOLVE, complexity=Complexity.SIMPLE, received=NATIONAL_DAY_EVE, enterprise=None):
+def _assigned(
+    supervisor,
+    unit,
+    *,
+    track=Track.RESOLVE,
+    complexity=Complexity.SIMPLE,
+    received=NATIONAL_DAY_EVE,
+    enterprise=None,
+):
     appeal = factories.file_appeal(received_at=received, enterprise=enterprise)
     workflow_services.appeal_triage(appeal=appeal, track=track, complexity=complexity, actor=supervisor)
     return workflow_services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
@@ -62,9 +70,13 @@ def _assigned(supervisor, unit, *, track=Track.RESOLVE, complexity=Complexity.SI
         (D(2026, 2, 13), Track.DECLINE, Complexity.SIMPLE, D(2026, 2, 25)),
     ],
 )
-def test_each_track_deadline_counts_working_days_across_the_holiday_week(supervisor, received, track, complexity, due):
+def test_each_track_deadline_counts_working_days_across_the_holiday_week(
+    supervisor, received, track, complexity, due
+):
     appeal = factories.file_appeal(received_at=received)
-    appeal = workflow_services.appeal_triage(appeal=appeal, track=track, complexity=complexity, actor=supervisor)
+    appeal = workflow_services.appeal_triage(
+        appeal=appeal, track=track, complexity=complexity, actor=supervisor
+    )
     assert appeal.due_at == due
     assert appeal.status == Status.TRIAGED
 
@@ -73,11 +85,15 @@ def test_administrator_changes_a_limit_and_new_triage_uses_it(supervisor, make_u
     admin = make_user(Role.ADMINISTRATOR)
     services.track_limit_set(key=LimitKey.RESOLVE_SIMPLE, value=2, actor=admin)
     appeal = factories.file_appeal(received_at=D(2025, 9, 30))
-    assert workflow_services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor).due_at == D(2025, 10, 10)
+    assert workflow_services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=supervisor).due_at == D(
+        2025, 10, 10
+    )
     assert audit.verify_chain().ok
 
 
-def test_unit_objects_within_one_working_day_and_the_appeal_returns_to_triage(monkeypatch, supervisor, unit, handler, frozen_clock):
+def test_unit_objects_within_one_working_day_and_the_appeal_returns_to_triage(
+    monkeypatch, supervisor, unit, handler, frozen_clock
+):
     user, _official = handler
     frozen_clock(D(2025, 9, 26))  # Friday; Sunday 09-28 is a make-up workday
     appeal = _assigned(supervisor, unit, received=D(2025, 9, 26))
@@ -87,7 +103,9 @@ def test_unit_objects_within_one_working_day_and_the_appeal_returns_to_triage(mo
     assert appeal.objections.get().reason == "不属于本单位职责"
 
 
-def test_objection_after_the_window_is_refused_and_nothing_changes(monkeypatch, supervisor, unit, handler, frozen_clock):
+def test_objection_after_the_window_is_refused_and_nothing_changes(
+    monkeypatch, supervisor, unit, handler, frozen_clock
+):
     user, _official = handler
     frozen_clock(D(2025, 9, 26))
     appeal = _assigned(supervisor, unit, received=D(2025, 9, 26))
@@ -96,10 +114,14 @@ def test_objection_after_the_window_is_refused_and_nothing_changes(monkeypatch, 
         workflow_services.appeal_object(appeal=appeal, reason="太晚了", actor=user)
     assert error.value.code == "objection_window_closed" and error.value.field == "reason"
     appeal.refresh_from_db()
-    assert appeal.status == Status.ASSIGNED and appeal.handling_unit == unit and not appeal.objections.exists()
+    assert (
+        appeal.status == Status.ASSIGNED and appeal.handling_unit == unit and not appeal.objections.exists()
+    )
 
 
-def test_extension_before_the_deadline_is_approved_and_moves_it(monkeypatch, supervisor, unit, handler, frozen_clock):
+def test_extension_before_the_deadline_is_approved_and_moves_it(
+    monkeypatch, supervisor, unit, handler, frozen_clock
+):
     user, _official = handler
     appeal = _assigned(supervisor, unit)  # due 2025-10-14
     frozen_clock(D(2025, 10, 13))
@@ -110,7 +132,9 @@ def test_extension_before_the_deadline_is_approved_and_moves_it(monkeypatch, sup
     assert appeal.due_at == D(2025, 10, 17)
 
 
-def test_extension_after_the_deadline_or_beyond_the_cap_is_refused(monkeypatch, supervisor, unit, handler, frozen_clock):
+def test_extension_after_the_deadline_or_beyond_the_cap_is_refused(
+    monkeypatch, supervisor, unit, handler, frozen_clock
+):
     user, _official = handler
     appeal = _assigned(supervisor, unit)  # due 2025-10-14
     frozen_clock(D(2025, 10, 15))
@@ -128,14 +152,20 @@ def test_extension_after_the_deadline_or_beyond_the_cap_is_refused(monkeypatch, 
     assert appeal.extensions.count() == 1
 
 
-def test_escalation_records_the_authority_and_stays_open_until_the_answer_is_relayed(monkeypatch, supervisor, unit, handler, frozen_clock):
+def test_escalation_records_the_authority_and_stays_open_until_the_answer_is_relayed(
+    monkeypatch, supervisor, unit, handler, frozen_clock
+):
     user, _official = handler
     appeal = _assigned(supervisor, unit, track=Track.ESCALATE)
     frozen_clock(D(2025, 10, 10))
-    appeal = workflow_services.appeal_escalate(appeal=appeal, authority="市自然资源局", reported_on=D(2025, 10, 10), actor=user)
+    appeal = workflow_services.appeal_escalate(
+        appeal=appeal, authority="市自然资源局", reported_on=D(2025, 10, 10), actor=user
+    )
     assert appeal.status == Status.ESCALATED and appeal.is_open
     assert appeal.escalations.get().authority == "市自然资源局"
-    appeal = workflow_services.appeal_relay_higher_answer(appeal=appeal, answer="市局已同意调整用地指标", actor=user)
+    appeal = workflow_services.appeal_relay_higher_answer(
+        appeal=appeal, answer="市局已同意调整用地指标", actor=user
+    )
     assert appeal.status == Status.REPLIED and appeal.escalations.get().answer_relayed_at is not None
 
 
@@ -145,7 +175,9 @@ def test_decline_needs_reason_and_basis(supervisor, unit, handler):
     with pytest.raises(ServiceError) as error:
         workflow_services.appeal_decline(appeal=appeal, reason="属于司法程序", basis="", actor=user)
     assert error.value.field == "basis"
-    appeal = workflow_services.appeal_decline(appeal=appeal, reason="属于司法程序", basis="《民事诉讼法》", actor=user)
+    appeal = workflow_services.appeal_decline(
+        appeal=appeal, reason="属于司法程序", basis="《民事诉讼法》", actor=user
+    )
     assert appeal.status == Status.REPLIED and appeal.decline_basis == "《民事诉讼法》"
 
 
@@ -193,14 +225,18 @@ def test_unconflicted_handler_passes_the_real_conduct_check(supervisor, unit, ha
     assert appeal.handler == official and appeal.status == Status.IN_PROGRESS
 
 
-def test_unsatisfied_rating_reopens_round_two_then_raises_to_district_leader(monkeypatch, supervisor, unit, handler, frozen_clock):
+def test_unsatisfied_rating_reopens_round_two_then_raises_to_district_leader(
+    monkeypatch, supervisor, unit, handler, frozen_clock
+):
     user, official = handler
     enterprise_user, enterprise = factories.make_enterprise_user()
     appeal = _assigned(supervisor, unit, enterprise=enterprise)
     workflow_services.appeal_assign_handler(appeal=appeal, official=official, actor=user)
     workflow_services.appeal_reply(appeal=appeal, text="已安排验收", actor=user)
     frozen_clock(D(2025, 10, 20))
-    workflow_services.appeal_rate(appeal=appeal, satisfaction=Satisfaction.UNSATISFIED, comment="没有解决", actor=enterprise_user)
+    workflow_services.appeal_rate(
+        appeal=appeal, satisfaction=Satisfaction.UNSATISFIED, comment="没有解决", actor=enterprise_user
+    )
     appeal.refresh_from_db()
     assert appeal.round == 2 and appeal.status == Status.IN_PROGRESS and appeal.due_at == D(2025, 10, 27)
     workflow_services.appeal_reply(appeal=appeal, text="再次答复", actor=user)
@@ -216,12 +252,24 @@ def test_full_loop_keeps_the_audit_chain_valid(supervisor, unit, handler):
     workflow_services.appeal_assign_handler(appeal=appeal, official=official, actor=user)
     workflow_services.appeal_urge(appeal=appeal, actor=supervisor)
     workflow_services.appeal_reply(appeal=appeal, text="已办结", actor=user)
-    rating = workflow_services.appeal_rate(appeal=appeal, satisfaction=Satisfaction.SATISFIED, actor=enterprise_user)
+    rating = workflow_services.appeal_rate(
+        appeal=appeal, satisfaction=Satisfaction.SATISFIED, actor=enterprise_user
+    )
     workflow_services.appeal_revisit(appeal=appeal, notes="企业表示满意", actor=supervisor)
     appeal = workflow_services.appeal_close(appeal=appeal, actor=supervisor)
     assert rating.round == 1 and appeal.status == Status.CLOSED
     kinds = list(appeal.steps.values_list("kind", flat=True))
-    assert kinds == ["received", "triage", "assign", "assign_handler", "urge", "reply", "rate", "revisit", "close"]
+    assert kinds == [
+        "received",
+        "triage",
+        "assign",
+        "assign_handler",
+        "urge",
+        "reply",
+        "rate",
+        "revisit",
+        "close",
+    ]
     result = audit.verify_chain()
     assert result.ok, result.problems
 
@@ -244,7 +292,9 @@ def test_sweep_urges_flags_moves_overdue_to_supervision_and_raises_second_rounds
     second_round = _assigned(supervisor, unit, received=D(2025, 9, 2))
     workflow_services.appeal_reply(appeal=second_round, text="答复", actor=supervisor)
     # the hotline system relays a rating taken by phone (a district leader does not rate: issue 20)
-    workflow_services.appeal_rate(appeal=second_round, satisfaction=Satisfaction.UNSATISFIED, actor=make_api_key("appeals:write")[0])
+    workflow_services.appeal_rate(
+        appeal=second_round, satisfaction=Satisfaction.UNSATISFIED, actor=make_api_key("appeals:write")[0]
+    )
     second_round.refresh_from_db()
     assert second_round.round == 2
 
@@ -259,7 +309,11 @@ def test_sweep_urges_flags_moves_overdue_to_supervision_and_raises_second_rounds
 
     result = run_sweep(today=D(2025, 10, 14))
     assert result.flagged == [due_soon.pk] and not result.supervised and not result.urged
-    assert run_sweep(today=D(2025, 10, 14)).summary().endswith("raised 0, moved to supervision 0, flagged 0, urged 0")
+    assert (
+        run_sweep(today=D(2025, 10, 14))
+        .summary()
+        .endswith("raised 0, moved to supervision 0, flagged 0, urged 0")
+    )
 
     later = run_sweep(today=calendar.add_workdays(second_round.due_at, 1))
     assert second_round.pk in later.raised

@@ -28,7 +28,9 @@ def calendar_loaded(db):
 def sent(settings):
     settings.APPEALS_DELIVER_ON_COMMIT = True
     delivered = []
-    installed = notify.sender_for(Channel.SMS) if notify.has_sender(Channel.SMS) else None  # the app's own, put back after
+    installed = (
+        notify.sender_for(Channel.SMS) if notify.has_sender(Channel.SMS) else None
+    )  # the app's own, put back after
     notify.register_sender(Channel.SMS, lambda notification: delivered.append(notification.text))
     yield delivered
     if installed is not None:
@@ -52,32 +54,47 @@ def test_every_action_is_declared_with_its_article_and_the_supervision_office_ma
     assert set(rows) == set(workflow_services.TRANSITIONS)
     # Every action but the rating: only who filed rates the answer, or a rating given by phone or
     # letter is relayed (issue 20: a district leader is not offered the rating form).
-    assert all(row["article"] == "8" and workflow_services.SUPERVISION in row["who"] for action, row in rows.items() if action != "rate")
-    assert rows["reply"]["who"] == [workflow_services.UNIT, workflow_services.SUPERVISION] and rows["reply"]["requires"] == ["text"]
+    assert all(
+        row["article"] == "8" and workflow_services.SUPERVISION in row["who"]
+        for action, row in rows.items()
+        if action != "rate"
+    )
+    assert rows["reply"]["who"] == [workflow_services.UNIT, workflow_services.SUPERVISION] and rows["reply"][
+        "requires"
+    ] == ["text"]
     assert rows["rate"]["who"] == [workflow_services.ENTERPRISE, workflow_services.RELAY]
     assert str(Role.DISTRICT_LEADER) not in rows["rate"]["roles"]
     assert rows["triage"]["api_key"] is True and str(Role.DISTRICT_LEADER) in rows["triage"]["roles"]
 
 
-def test_the_reply_notification_is_in_the_outbox_with_the_change_and_sent_after_the_commit(make_user, sent,
-                                                                                            django_capture_on_commit_callbacks):
+def test_the_reply_notification_is_in_the_outbox_with_the_change_and_sent_after_the_commit(
+    make_user, sent, django_capture_on_commit_callbacks
+):
     appeal, _supervisor, handler = _in_progress(make_user)
     before = Notification.objects.filter(appeal=appeal).count()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         workflow_services.appeal_reply(appeal=appeal, text="已协调供电公司，三日内完成增容。", actor=handler)
     assert Notification.objects.filter(appeal=appeal).count() == before + 1
     assert AppealStep.objects.filter(appeal=appeal, kind="reply").exists()
-    assert AuditEvent.objects.filter(action="appeals.appeal.reply", object_id=str(appeal.pk)).get().details == {"article": "8"}
+    assert AuditEvent.objects.filter(
+        action="appeals.appeal.reply", object_id=str(appeal.pk)
+    ).get().details == {"article": "8"}
     assert sent == []  # not before the commit
     for callback in callbacks:
         callback()
     assert any("三日内完成增容" in text for text in sent)
 
 
-def test_a_reply_rolled_back_with_its_caller_leaves_no_notification_and_sends_nothing(make_user, sent, django_capture_on_commit_callbacks):
+def test_a_reply_rolled_back_with_its_caller_leaves_no_notification_and_sends_nothing(
+    make_user, sent, django_capture_on_commit_callbacks
+):
     appeal, _supervisor, handler = _in_progress(make_user)
     before = Notification.objects.count()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError), transaction.atomic():
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
         workflow_services.appeal_reply(appeal=appeal, text="答复", actor=handler)
         raise RuntimeError("the caller fails")
     assert callbacks == [] and sent == [] and Notification.objects.count() == before
@@ -91,7 +108,11 @@ def test_a_reply_to_an_appeal_answered_meanwhile_is_refused(make_user):
     workflow_services.appeal_reply(appeal=appeal, text="第一次答复", actor=handler)
     with pytest.raises(ConflictError) as raised:
         workflow_services.appeal_reply(appeal=stale, text="第二次答复", actor=supervisor)
-    assert (raised.value.code, raised.value.field, raised.value.status) == ("invalid_transition", "status", 409)
+    assert (raised.value.code, raised.value.field, raised.value.status) == (
+        "invalid_transition",
+        "status",
+        409,
+    )
     appeal.refresh_from_db()
     assert appeal.reply == "第一次答复"
     assert AuditEvent.objects.filter(action="appeals.appeal.reply").count() == 1
@@ -111,7 +132,11 @@ def test_migration_0008_moves_the_daily_counters_so_numbers_continue():
     from qinqing.core.models import Counter
 
     migration = importlib.import_module("qinqing.appeals.migrations.0008_tracking_numbers_in_core_counter")
-    before_0008 = MigrationLoader(connection).project_state(("appeals", "0008_tracking_numbers_in_core_counter"), at_end=False).apps
+    before_0008 = (
+        MigrationLoader(connection)
+        .project_state(("appeals", "0008_tracking_numbers_in_core_counter"), at_end=False)
+        .apps
+    )
     old_counter = before_0008.get_model("appeals", "TrackingCounter")
     day = datetime.date(2025, 10, 9)
     with connection.schema_editor() as editor:
@@ -154,5 +179,7 @@ def test_only_who_filed_rates_the_answer_and_a_phone_rating_is_relayed_not_made_
     assert "rate" in workflow_services.allowed_actions(supervisor, letter)  # the supervising leader's office
     workflow_services.appeal_rate(appeal=letter, satisfaction="satisfied", actor=supervisor)
     # An external system (API key) relays the rating given there.
-    workflow_services.appeal_rate(appeal=appeal, satisfaction="satisfied", actor=make_api_key("appeals:write")[0])
+    workflow_services.appeal_rate(
+        appeal=appeal, satisfaction="satisfied", actor=make_api_key("appeals:write")[0]
+    )
     assert appeal.ratings.count() == 1

@@ -31,8 +31,11 @@ def deadlines_recount(*, year: int, actor, source: str = "") -> int:
     changed = 0
     events = []
     with transaction.atomic():
-        appeals = (Appeal.objects.select_for_update()
-                   .filter(status__in=OPEN_STATUSES, due_provisional=True, due_at__isnull=False).order_by("pk"))
+        appeals = (
+            Appeal.objects.select_for_update()
+            .filter(status__in=OPEN_STATUSES, due_provisional=True, due_at__isnull=False)
+            .order_by("pk")
+        )
         for appeal in appeals:
             if appeal.due_start is None or appeal.due_days is None:
                 continue  # no basis to count from (never stored provisional without one)
@@ -53,22 +56,54 @@ def deadlines_recount(*, year: int, actor, source: str = "") -> int:
             appeal.save(update_fields=fields)
             new_text = services.due_text(info.due, info.provisional)
             if moved:
-                step = gettext("The %(year)s holiday schedule was loaded (%(source)s): the deadline, counted %(days)s working "
-                               "day(s) from %(start)s, moved from %(old)s to %(new)s.")
+                step = gettext(
+                    "The %(year)s holiday schedule was loaded (%(source)s): the deadline, "
+                    "counted %(days)s working "
+                    "day(s) from %(start)s, moved from %(old)s to %(new)s."
+                )
             else:
-                step = gettext("The %(year)s holiday schedule was loaded (%(source)s): the deadline %(new)s is confirmed.")
-            params = {"year": year, "source": source, "days": appeal.due_days, "start": appeal.due_start.isoformat(),
-                      "old": old_due.isoformat(), "new": new_text}
+                step = gettext(
+                    "The %(year)s holiday schedule was loaded (%(source)s): the deadline %(new)s "
+                    "is confirmed."
+                )
+            params = {
+                "year": year,
+                "source": source,
+                "days": appeal.due_days,
+                "start": appeal.due_start.isoformat(),
+                "old": old_due.isoformat(),
+                "new": new_text,
+            }
             services._add_step(appeal, "deadline_recount", actor, step % params)
             if moved:
-                services._notify_submitter(appeal, gettext(
-                    "Your appeal %(number)s: the official %(year)s holiday schedule has been published, so its deadline "
-                    "moved from %(old)s to %(new)s.") % {**params, "number": appeal.tracking_number})
-            events.append({"actor": actor, "action": ACTION, "instance": appeal, "before": before, "details": {
-                "reason": "calendar_year_loaded", "calendar_year": year, "source": source,
-                "due_start": appeal.due_start.isoformat(), "due_days": appeal.due_days,
-                "due_before": old_due.isoformat(), "due_after": info.due.isoformat(), "provisional": info.provisional,
-                "submitter_told": moved}})
+                services._notify_submitter(
+                    appeal,
+                    gettext(
+                        "Your appeal %(number)s: the official %(year)s holiday schedule has been "
+                        "published, so its deadline "
+                        "moved from %(old)s to %(new)s."
+                    )
+                    % {**params, "number": appeal.tracking_number},
+                )
+            events.append(
+                {
+                    "actor": actor,
+                    "action": ACTION,
+                    "instance": appeal,
+                    "before": before,
+                    "details": {
+                        "reason": "calendar_year_loaded",
+                        "calendar_year": year,
+                        "source": source,
+                        "due_start": appeal.due_start.isoformat(),
+                        "due_days": appeal.due_days,
+                        "due_before": old_due.isoformat(),
+                        "due_after": info.due.isoformat(),
+                        "provisional": info.provisional,
+                        "submitter_told": moved,
+                    },
+                }
+            )
             changed += 1
         if events:
             audit.record_events(events)

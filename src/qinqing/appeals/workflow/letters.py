@@ -30,7 +30,9 @@ SYSTEM = audit.SystemActor("appeals.letters")
 
 
 def _step(appeal: Appeal, kind: str, actor, text: str) -> None:
-    AppealStep.objects.create(appeal=appeal, kind=kind, actor_label=actor_label(actor), text=text, at=clock.now())
+    AppealStep.objects.create(
+        appeal=appeal, kind=kind, actor_label=actor_label(actor), text=text, at=clock.now()
+    )
 
 
 def delivery_step(appeal: Appeal, kind: str, text: str) -> None:
@@ -61,7 +63,9 @@ def queue_letter(notification: Notification) -> ReplyLetter:
             address=appeal.contact_address, text=notification.text, created_at=clock.now())
         _step(appeal, "reply_letter_queued", SYSTEM,
               gettext("Reply letter %(number)s was queued for the mail room (by post).") % {"number": number})
-        audit.record_events([{"actor": SYSTEM, "action": "appeals.reply_letter.queue", "instance": letter, "fresh": True}])
+        audit.record_events(
+            [{"actor": SYSTEM, "action": "appeals.reply_letter.queue", "instance": letter, "fresh": True}]
+        )
     return letter
 
 
@@ -72,7 +76,9 @@ def waiting(status: str = ReplyLetterStatus.QUEUED):
 def print_batch(*, actor) -> tuple[str, list[ReplyLetter]]:
     """Take every waiting letter into one numbered batch and mark it printed; (batch, letters)."""
     with transaction.atomic():
-        letters = list(ReplyLetter.objects.select_for_update().filter(status=ReplyLetterStatus.QUEUED).order_by("pk"))
+        letters = list(
+            ReplyLetter.objects.select_for_update().filter(status=ReplyLetterStatus.QUEUED).order_by("pk")
+        )
         if not letters:
             raise ServiceError(gettext("No reply letter is waiting to be printed."), code="nothing_to_print")
         batch = numbering.take(BATCH_NUMBERS, clock.today()).text
@@ -81,9 +87,16 @@ def print_batch(*, actor) -> tuple[str, list[ReplyLetter]]:
             before = audit.snapshot(letter)
             letter.status, letter.batch, letter.printed_at = ReplyLetterStatus.PRINTED, batch, clock.now()
             letter.save(update_fields=["status", "batch", "printed_at"])
-            _step(letter.appeal, "reply_letter_printed", actor,
-                  gettext("Reply letter %(number)s was printed (batch %(batch)s).") % {"number": letter.number, "batch": batch})
-            events.append({"actor": actor, "action": "appeals.reply_letter.print", "instance": letter, "before": before})
+            _step(
+                letter.appeal,
+                "reply_letter_printed",
+                actor,
+                gettext("Reply letter %(number)s was printed (batch %(batch)s).")
+                % {"number": letter.number, "batch": batch},
+            )
+            events.append(
+                {"actor": actor, "action": "appeals.reply_letter.print", "instance": letter, "before": before}
+            )
         audit.record_events(events)
     return batch, letters
 
@@ -91,11 +104,18 @@ def print_batch(*, actor) -> tuple[str, list[ReplyLetter]]:
 def mark_posted(*, batch: str, actor) -> int:
     """The letters of a printed batch went out by post."""
     with transaction.atomic():
-        letters = list(ReplyLetter.objects.select_for_update().filter(batch=batch, status=ReplyLetterStatus.PRINTED)
-                       .select_related("appeal"))
+        letters = list(
+            ReplyLetter.objects.select_for_update()
+            .filter(batch=batch, status=ReplyLetterStatus.PRINTED)
+            .select_related("appeal")
+        )
         if not letters:
-            raise ServiceError(gettext("No printed letter in batch %(batch)s waits to be posted."), code="nothing_to_post",
-                               field="batch", params={"batch": batch})
+            raise ServiceError(
+                gettext("No printed letter in batch %(batch)s waits to be posted."),
+                code="nothing_to_post",
+                field="batch",
+                params={"batch": batch},
+            )
         events = []
         for letter in letters:
             before = audit.snapshot(letter)
@@ -103,7 +123,9 @@ def mark_posted(*, batch: str, actor) -> int:
             letter.save(update_fields=["status", "posted_at"])
             _step(letter.appeal, "reply_letter_posted", actor,
                   gettext("Reply letter %(number)s was posted.") % {"number": letter.number})
-            events.append({"actor": actor, "action": "appeals.reply_letter.post", "instance": letter, "before": before})
+            events.append(
+                {"actor": actor, "action": "appeals.reply_letter.post", "instance": letter, "before": before}
+            )
         audit.record_events(events)
     return len(letters)
 
@@ -142,7 +164,14 @@ def mail_room(request):
     batches: dict[str, list[ReplyLetter]] = {}
     for letter in printed:
         batches.setdefault(letter.batch, []).append(letter)
-    context = {"queued": list(waiting()), "batches": batches, "error": error,
-               "posted": list(ReplyLetter.objects.filter(status=ReplyLetterStatus.POSTED).select_related("appeal")
-                              .order_by("-posted_at")[:20])}
+    context = {
+        "queued": list(waiting()),
+        "batches": batches,
+        "error": error,
+        "posted": list(
+            ReplyLetter.objects.filter(status=ReplyLetterStatus.POSTED)
+            .select_related("appeal")
+            .order_by("-posted_at")[:20]
+        ),
+    }
     return render(request, "appeals/mail_room.html", context, status=400 if error else 200)

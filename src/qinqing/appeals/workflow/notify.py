@@ -119,8 +119,12 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 # --- claiming ------------------------------------------------------------------------
 def _claimable(now: datetime.datetime) -> Q:
-    due = Q(status=NotificationStatus.QUEUED) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-    expired = Q(status=NotificationStatus.SENDING, claimed_at__lt=now - datetime.timedelta(seconds=CLAIM_SECONDS))
+    due = Q(status=NotificationStatus.QUEUED) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    expired = Q(
+        status=NotificationStatus.SENDING, claimed_at__lt=now - datetime.timedelta(seconds=CLAIM_SECONDS)
+    )
     return due | expired
 
 
@@ -136,7 +140,11 @@ def claim(pk: int) -> str | None:
 
 
 def _finish(pk: int, token: str, **fields) -> bool:
-    return bool(Notification.objects.filter(pk=pk, claim_token=token).update(claim_token="", claimed_at=None, **fields))
+    return bool(
+        Notification.objects.filter(pk=pk, claim_token=token).update(
+            claim_token="", claimed_at=None, **fields
+        )
+    )
 
 
 def _send_claimed(pk: int, token: str) -> str:
@@ -152,13 +160,23 @@ def _send_claimed(pk: int, token: str) -> str:
     except NoChannel as reason:
         log_sender(notification)
         reason_text = _with_fallback(notification, str(reason))
-        _finish(pk, token, status=NotificationStatus.MANUAL, last_error=reason_text[:300], next_attempt_at=None)
+        _finish(
+            pk, token, status=NotificationStatus.MANUAL, last_error=reason_text[:300], next_attempt_at=None
+        )
         return NotificationStatus.MANUAL
     except Undeliverable as reason:
-        logger.warning("notification %s on channel %s can never be delivered: %s", pk, notification.channel, reason)
+        logger.warning(
+            "notification %s on channel %s can never be delivered: %s", pk, notification.channel, reason
+        )
         reason_text = _with_fallback(notification, f"undeliverable: {reason}")
-        _finish(pk, token, attempts=F("attempts") + 1, status=NotificationStatus.FAILED, last_error=reason_text[:300],
-                next_attempt_at=None)
+        _finish(
+            pk,
+            token,
+            attempts=F("attempts") + 1,
+            status=NotificationStatus.FAILED,
+            last_error=reason_text[:300],
+            next_attempt_at=None,
+        )
         return NotificationStatus.FAILED
     except Exception as error:  # a provider outage must not break the caller; retried with backoff
         attempts = notification.attempts + 1
@@ -169,11 +187,23 @@ def _send_claimed(pk: int, token: str) -> str:
         _finish(pk, token, attempts=F("attempts") + 1, last_error=reason_text[:300],
                 status=NotificationStatus.FAILED if failed else NotificationStatus.QUEUED,
                 next_attempt_at=None if failed else clock.now() + backoff(attempts))
-        logger.warning("notification %s on channel %s failed (attempt %d): %s", pk, notification.channel, attempts,
-                       type(error).__name__)
+        logger.warning(
+            "notification %s on channel %s failed (attempt %d): %s",
+            pk,
+            notification.channel,
+            attempts,
+            type(error).__name__,
+        )
         return NotificationStatus.FAILED if failed else NotificationStatus.QUEUED
-    _finish(pk, token, attempts=F("attempts") + 1, status=NotificationStatus.SENT, sent_at=clock.now(), last_error="",
-            next_attempt_at=None)
+    _finish(
+        pk,
+        token,
+        attempts=F("attempts") + 1,
+        status=NotificationStatus.SENT,
+        sent_at=clock.now(),
+        last_error="",
+        next_attempt_at=None,
+    )
     return NotificationStatus.SENT
 
 
@@ -230,7 +260,9 @@ def _park_channelless(now: datetime.datetime, ids: list[int] | None = None) -> i
     channels = dict(rows.values_list("channel").annotate(count=Count("pk")).order_by())
     if not channels:
         return 0
-    parked = rows.update(status=NotificationStatus.MANUAL, last_error="no sender for this channel", next_attempt_at=None)
+    parked = rows.update(
+        status=NotificationStatus.MANUAL, last_error="no sender for this channel", next_attempt_at=None
+    )
     for channel, count in sorted(channels.items()):
         logger.info("%d notification(s) on channel %s not sent: no sender for this channel", count, channel)
     return parked
@@ -281,7 +313,9 @@ def queue(*, appeal, channel: str, recipient: str, text: str) -> Notification:
 
 def outbox_row(*, appeal, channel: str, recipient: str, text: str) -> Notification:
     """The unsaved outbox row ``queue`` writes (for a caller that inserts it with its appeal)."""
-    return Notification(appeal=appeal, channel=channel, recipient=recipient or "", text=str(text), created_at=clock.now())
+    return Notification(
+        appeal=appeal, channel=channel, recipient=recipient or "", text=str(text), created_at=clock.now()
+    )
 
 
 def deliver_after_commit(notification: Notification) -> None:
@@ -299,12 +333,18 @@ def outbox_counts() -> dict[str, int]:
 
 
 def manual_counts_by_channel() -> dict[str, int]:
-    rows = Notification.objects.filter(status=NotificationStatus.MANUAL).values_list("channel").annotate(count=Count("pk"))
+    rows = (
+        Notification.objects.filter(status=NotificationStatus.MANUAL)
+        .values_list("channel")
+        .annotate(count=Count("pk"))
+    )
     return dict(sorted(rows.order_by()))
 
 
 def to_pass_on_by_hand(*, limit: int = 50, exclude_channels: Iterable[str] = ("internal",)):
     """The newest notifications waiting to be passed on by hand (internal unit notices,
     which units also see on their queues, left out by default)."""
-    rows = Notification.objects.filter(status=NotificationStatus.MANUAL).exclude(channel__in=list(exclude_channels))
+    rows = Notification.objects.filter(status=NotificationStatus.MANUAL).exclude(
+        channel__in=list(exclude_channels)
+    )
     return list(rows.select_related("appeal").order_by("-pk")[:limit])

@@ -49,8 +49,10 @@ class SweepResult:
                 f"flagged {len(self.flagged)}, urged {len(self.urged)}")
 
 
-def _apply(rows: list[tuple], *, action: str, updates: dict, step_text: str, notify_unit: bool, actor, now) -> None:
-    """``rows`` are (pk, handling unit id, tracking number, due date, *BEFORE_COLUMNS) of the appeals to change."""
+def _apply(
+    rows: list[tuple], *, action: str, updates: dict, step_text: str, notify_unit: bool, actor, now
+) -> None:
+    """``rows`` are (pk, handling unit id, tracking number, due date, *BEFORE_COLUMNS) of the appeals to change."""  # noqa: E501
     if not rows:
         return
     ids = [row[0] for row in rows]
@@ -60,13 +62,24 @@ def _apply(rows: list[tuple], *, action: str, updates: dict, step_text: str, not
     audit.record_bulk_events(actor=actor, action=action, model=Appeal, pks=ids, before=before,
                              details={"article": "8", **{k: str(v) for k, v in updates.items()}})
     kind = action.rsplit(".", 1)[-1]
-    insert_rows(AppealStep, [AppealStep(appeal_id=pk, kind=kind, actor_label=actor.label, text=step_text, at=now) for pk in ids])
+    insert_rows(
+        AppealStep,
+        [AppealStep(appeal_id=pk, kind=kind, actor_label=actor.label, text=step_text, at=now) for pk in ids],
+    )
     if notify_unit:
-        insert_rows(Notification, [
-            Notification(appeal_id=pk, channel="internal", recipient=f"unit:{unit_id}" if unit_id else "supervision",
-                         text=f"{step_text} {number} ({due_at})", created_at=now)
-            for pk, unit_id, number, due_at, *_before in rows
-        ])
+        insert_rows(
+            Notification,
+            [
+                Notification(
+                    appeal_id=pk,
+                    channel="internal",
+                    recipient=f"unit:{unit_id}" if unit_id else "supervision",
+                    text=f"{step_text} {number} ({due_at})",
+                    created_at=now,
+                )
+                for pk, unit_id, number, due_at, *_before in rows
+            ],
+        )
 
 
 def run_sweep(*, today: datetime.date | None = None, actor=SWEEP_ACTOR) -> SweepResult:
@@ -80,22 +93,39 @@ def run_sweep(*, today: datetime.date | None = None, actor=SWEEP_ACTOR) -> Sweep
     with transaction.atomic():
         jobs.exclusive("appeals.sweep")  # a second sweep waits here, then finds nothing left to change
         raised = list(
-            open_rows.filter(level__in=(Level.UNIT, Level.SUPERVISION), due_at__lt=today, round__gte=2).values_list(*columns)
+            open_rows.filter(
+                level__in=(Level.UNIT, Level.SUPERVISION), due_at__lt=today, round__gte=2
+            ).values_list(*columns)
         )
         result.raised = [row[0] for row in raised]
-        _apply(raised, action="appeals.appeal.raise_to_district_leader",
-               updates={"level": Level.DISTRICT_LEADER, "supervised_on": today},
-               step_text=gettext("Overdue after two rounds: raised to district-leader level."), notify_unit=True, actor=actor, now=now)
+        _apply(
+            raised,
+            action="appeals.appeal.raise_to_district_leader",
+            updates={"level": Level.DISTRICT_LEADER, "supervised_on": today},
+            step_text=gettext("Overdue after two rounds: raised to district-leader level."),
+            notify_unit=True,
+            actor=actor,
+            now=now,
+        )
         supervised = list(open_rows.filter(level=Level.UNIT, due_at__lt=today).values_list(*columns))
         result.supervised = [row[0] for row in supervised]
-        _apply(supervised, action="appeals.appeal.supervise", updates={"level": Level.SUPERVISION, "supervised_on": today},
-               step_text=gettext("Overdue: moved to the supervision office (督办)."), notify_unit=True, actor=actor, now=now)
+        _apply(
+            supervised,
+            action="appeals.appeal.supervise",
+            updates={"level": Level.SUPERVISION, "supervised_on": today},
+            step_text=gettext("Overdue: moved to the supervision office (督办)."),
+            notify_unit=True,
+            actor=actor,
+            now=now,
+        )
         flagged = list(open_rows.filter(due_at=today, due_flagged_on__isnull=True).values_list(*columns))
         result.flagged = [row[0] for row in flagged]
         _apply(flagged, action="appeals.appeal.flag_due", updates={"due_flagged_on": today},
                step_text=gettext("Due today."), notify_unit=True, actor=actor, now=now)
         urged = list(
-            open_rows.filter(due_at__gt=today, due_at__lte=urge_until, urged_on__isnull=True).values_list(*columns)
+            open_rows.filter(due_at__gt=today, due_at__lte=urge_until, urged_on__isnull=True).values_list(
+                *columns
+            )
         )
         result.urged = [row[0] for row in urged]
         _apply(urged, action="appeals.appeal.urge_before_deadline", updates={"urged_on": today},

@@ -50,8 +50,12 @@ def sms_sender(notification) -> None:
         from qinqing.appeals.workflow.letters import delivery_step
         from qinqing.core.identifiers import mask_phone
 
-        delivery_step(notification.appeal, "reply_sms",
-                      gettext("The reply was sent by SMS to %(phone)s.") % {"phone": mask_phone(notification.recipient)})
+        delivery_step(
+            notification.appeal,
+            "reply_sms",
+            gettext("The reply was sent by SMS to %(phone)s.")
+            % {"phone": mask_phone(notification.recipient)},
+        )
 
 
 def register_senders() -> None:

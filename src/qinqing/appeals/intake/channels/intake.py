@@ -64,7 +64,10 @@ def seen_before(kind: str, value: str, *, window_seconds: int) -> bool:
 
 def status_text(appeal: Appeal) -> str:
     """One short message (SMS or WeChat) with the appeal's number, status, deadline and reply."""
-    parts = [_("Appeal %(number)s: %(status)s.") % {"number": appeal.tracking_number, "status": Status(appeal.status).label}]
+    parts = [
+        _("Appeal %(number)s: %(status)s.")
+        % {"number": appeal.tracking_number, "status": Status(appeal.status).label}
+    ]
     if appeal.is_open and appeal.due_at:
         parts.append(_("Due by %(date)s.") % {"date": appeal.due_at.isoformat()})
     if appeal.reply:
@@ -77,7 +80,11 @@ def latest_appeals_for_external_user(external_user_id: str, *, limit: int = 3) -
     """The WeChat user's own most recent appeals (merged repeats answer with their original)."""
     if not external_user_id:
         return []
-    appeals = Appeal.objects.filter(external_user_id=external_user_id).select_related("merged_into").order_by("-received_at", "-pk")
+    appeals = (
+        Appeal.objects.filter(external_user_id=external_user_id)
+        .select_related("merged_into")
+        .order_by("-received_at", "-pk")
+    )
     result: list[Appeal] = []
     seen: set[int] = set()
     for appeal in appeals[: limit * 3]:

@@ -26,21 +26,32 @@ def clean_optional_uscc(value: str) -> str:
 class MailboxForm(forms.Form):
     contact_name = forms.CharField(label=_("Your name"), max_length=100, required=False)
     contact_phone = forms.CharField(
-        label=_("Mobile phone number"), max_length=20,
-        help_text=_("Required: the handling unit calls you back on it, and you need it to look up the status."),
+        label=_("Mobile phone number"),
+        max_length=20,
+        help_text=_(
+            "Required: the handling unit calls you back on it, and you need it to look up the status."
+        ),
         error_messages={"required": _("Enter your mobile phone number: we need it to reply to you.")},
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     enterprise_name = forms.CharField(label=_("Enterprise name"), max_length=200, required=False)
     enterprise_uscc = forms.CharField(
-        label=_("Unified social credit code"), max_length=18, required=False,
-        help_text=_("Optional: 18 characters, links the appeal to your enterprise in the district directory."),
+        label=_("Unified social credit code"),
+        max_length=18,
+        required=False,
+        help_text=_(
+            "Optional: 18 characters, links the appeal to your enterprise in the district directory."
+        ),
     )
-    category = forms.ChoiceField(label=_("Category"), choices=[("", "—")] + list(Category.choices), required=False)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", "—")] + list(Category.choices), required=False
+    )
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH,
                             error_messages={"required": _("Enter a short title for your appeal.")})
     content = forms.CharField(
-        label=_("Your question or demand"), max_length=CONTENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8}),
+        label=_("Your question or demand"),
+        max_length=CONTENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": _("Describe your question or demand.")},
     )
     # Honeypot: hidden from people (the template wraps it in a hidden block).

@@ -10,7 +10,7 @@ number and the text (demo); ``TencentCloudSmsBackend`` sends through Tencent Clo
 with the approved template of each notification kind and its typed values
 (``send_template``, see ``sms_templates``); a free text goes only through a single-variable
 template when one is configured (``TENCENTCLOUD_SMS_TEMPLATE_ID``). The backend is chosen by ``settings.APPEAL_CHANNELS["SMS_BACKEND"]``.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -131,7 +131,9 @@ def parse_tencent_reply(body: bytes, *, expected_token: str, token: str, sign_na
 
 
 # "查询 QQ2025..." / "CX QQ2025...": a status query for that tracking number.
-STATUS_QUERY = re.compile(r"^\s*(?:查询|查|CX)\s*[:：]?\s*([A-Za-z0-9][A-Za-z0-9\-]{3,40})\s*$", re.IGNORECASE)
+STATUS_QUERY = re.compile(
+    r"^\s*(?:查询|查|CX)\s*[:：]?\s*([A-Za-z0-9][A-Za-z0-9\-]{3,40})\s*$", re.IGNORECASE
+)
 
 
 def status_query_tracking_number(text: str) -> str | None:
@@ -193,7 +195,9 @@ class TencentCloudSmsBackend(SmsBackend):
         if not template_id and not any((templates or {}).values()):
             missing.append("TENCENTCLOUD_SMS_TEMPLATES")
         if missing:
-            raise ImproperlyConfigured("Tencent Cloud SMS needs APPEAL_CHANNELS settings: " + ", ".join(missing))
+            raise ImproperlyConfigured(
+                "Tencent Cloud SMS needs APPEAL_CHANNELS settings: " + ", ".join(missing)
+            )
         self.secret_id = secret_id
         self.secret_key = secret_key
         self.region = region
@@ -226,11 +230,18 @@ class TencentCloudSmsBackend(SmsBackend):
         from tencentcloud.common.profile.http_profile import HttpProfile
         from tencentcloud.sms.v20210111 import sms_client
 
-        http_profile = HttpProfile(protocol=self.protocol, endpoint=self.endpoint, reqTimeout=self.timeout_seconds)
+        http_profile = HttpProfile(
+            protocol=self.protocol, endpoint=self.endpoint, reqTimeout=self.timeout_seconds
+        )
         profile = ClientProfile(httpProfile=http_profile)
-        return sms_client.SmsClient(credential.Credential(self.secret_id, self.secret_key), self.region, profile)
+        return sms_client.SmsClient(
+            credential.Credential(self.secret_id, self.secret_key), self.region, profile
+        )
 
-    def build_request(self, *, phone: str, text: str = "", template_id: str = "", values: list[str] | None = None):
+
+    def build_request(
+        self, *, phone: str, text: str = "", template_id: str = "", values: list[str] | None = None
+    ):
         from tencentcloud.sms.v20210111 import models
 
         request = models.SendSmsRequest()
@@ -243,7 +254,9 @@ class TencentCloudSmsBackend(SmsBackend):
 
     def send(self, *, phone: str, text: str) -> SmsSendResult:
         if not self.template_id:
-            raise ImproperlyConfigured("no single-variable template (TENCENTCLOUD_SMS_TEMPLATE_ID) for a free text")
+            raise ImproperlyConfigured(
+                "no single-variable template (TENCENTCLOUD_SMS_TEMPLATE_ID) for a free text"
+            )
         return self._send(self.build_request(phone=phone, text=text))
 
     def send_template(self, *, phone: str, kind: str, values: list[str]) -> SmsSendResult:
@@ -252,7 +265,9 @@ class TencentCloudSmsBackend(SmsBackend):
 
         template_id = self.templates.get(kind)
         if not template_id:
-            raise ImproperlyConfigured(f"no approved Tencent Cloud template id for {kind} (TENCENTCLOUD_SMS_TEMPLATES)")
+            raise ImproperlyConfigured(
+                f"no approved Tencent Cloud template id for {kind} (TENCENTCLOUD_SMS_TEMPLATES)"
+            )
         check_values(TEMPLATES[kind], values, sign_name=self.sign_name)
         return self._send(self.build_request(phone=phone, template_id=template_id, values=values))
 

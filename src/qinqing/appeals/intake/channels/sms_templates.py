@@ -99,7 +99,9 @@ def check_value(variable: Variable, value: str) -> None:
 
 def check_values(template: SmsTemplate, values: list[str], *, sign_name: str = "") -> None:
     if len(values) != len(template.variables):
-        raise TemplateValueRefused(f"{template.kind}: {len(values)} values for {len(template.variables)} variables")
+        raise TemplateValueRefused(
+            f"{template.kind}: {len(values)} values for {len(template.variables)} variables"
+        )
     for variable, value in zip(template.variables, values, strict=True):
         check_value(variable, value)
     if len(sign_name) + 2 + len(template.render(values)) > MESSAGE_MAX_LENGTH:

@@ -62,7 +62,9 @@ class WeChatConfig:
         return WeChatCrypto(self.token, self.encoding_aes_key, self.app_id)
 
 
-def verify_callback(config: WeChatConfig, *, signature: str, timestamp: str, nonce: str, now: float | None = None) -> None:
+def verify_callback(
+    config: WeChatConfig, *, signature: str, timestamp: str, nonce: str, now: float | None = None
+) -> None:
     """The signature matches and the timestamp is within ``max_skew_seconds`` of our clock."""
     if not config.token:
         raise CallbackRejected("no WeChat token configured")

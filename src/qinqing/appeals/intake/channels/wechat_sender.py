@@ -119,11 +119,20 @@ def outbound_configured() -> bool:
 def client() -> QinqingWeChatClient:
     """One client per configuration and process (it keeps its HTTP connection pool)."""
     config = channel_settings()
-    key = (config.get("WECHAT_APP_ID", ""), config.get("WECHAT_APP_SECRET", ""), config.get("WECHAT_API_BASE_URL", ""))
+    key = (
+        config.get("WECHAT_APP_ID", ""),
+        config.get("WECHAT_APP_SECRET", ""),
+        config.get("WECHAT_API_BASE_URL", ""),
+    )
     with _clients_lock:
         if key not in _clients:
-            _clients[key] = QinqingWeChatClient(key[0], key[1], api_base_url=key[2] or None, session=DjangoCacheStorage(),
-                                                timeout=TIMEOUT_SECONDS)
+            _clients[key] = QinqingWeChatClient(
+                key[0],
+                key[1],
+                api_base_url=key[2] or None,
+                session=DjangoCacheStorage(),
+                timeout=TIMEOUT_SECONDS,
+            )
         return _clients[key]
 
 
@@ -152,7 +161,11 @@ def _window_key(openid: str) -> str:
 def heard_from(openid: str) -> None:
     """The user wrote to the account just now (called by the callback for every verified message)."""
     if openid:
-        cache.set(_window_key(openid), clock.now().timestamp(), timeout=int((WINDOW + WINDOW_MARGIN).total_seconds()))
+        cache.set(
+            _window_key(openid),
+            clock.now().timestamp(),
+            timeout=int((WINDOW + WINDOW_MARGIN).total_seconds()),
+        )
 
 
 def within_window(openid: str) -> bool:
@@ -195,8 +208,11 @@ def _timeline(notification, *, template: bool) -> None:
     appeal = notification.appeal if notification.appeal_id else None
     if appeal is None or appeal.replied_at is None or appeal.replied_at > notification.created_at:
         return
-    text = (gettext("The reply was announced by a WeChat template message (the user reads it by sending 查询).")
-            if template else gettext("The reply was sent as a WeChat message."))
+    text = (
+        gettext("The reply was announced by a WeChat template message (the user reads it by sending 查询).")
+        if template
+        else gettext("The reply was sent as a WeChat message.")
+    )
     delivery_step(appeal, "reply_wechat_template" if template else "reply_wechat", text)
 
 
@@ -204,7 +220,9 @@ def _refused(notification, error: WeChatClientException):
     from qinqing.appeals.workflow import notify
 
     # errcode and errmsg are WeChat's own words; the openid and the text stay out of the log.
-    logger.warning("WeChat refused notification %s: errcode %s %s", notification.pk, error.errcode, error.errmsg)
+    logger.warning(
+        "WeChat refused notification %s: errcode %s %s", notification.pk, error.errcode, error.errmsg
+    )
     if error.errcode in NEVER_ERRCODES:
         return notify.Undeliverable(f"WeChat errcode {error.errcode}: {NEVER_ERRCODES[error.errcode]}")
     return WeChatDeliveryFailed(f"errcode {error.errcode}")
@@ -220,7 +238,9 @@ def wechat_sender(notification) -> None:
     if is_passive_acknowledgement(notification):  # already delivered as the callback's passive reply
         return
     if not outbound_configured():
-        raise notify.NoChannel("WeChat customer-service messages are not configured (WECHAT_APP_ID, WECHAT_APP_SECRET)")
+        raise notify.NoChannel(
+            "WeChat customer-service messages are not configured (WECHAT_APP_ID, WECHAT_APP_SECRET)"
+        )
     template_id = channel_settings().get("WECHAT_TEMPLATE_ID", "")
     try:
         if within_window(notification.recipient):
@@ -232,7 +252,9 @@ def wechat_sender(notification) -> None:
                 if error.errcode != OUTSIDE_WINDOW:
                     raise _refused(notification, error) from error
         if not template_id:
-            raise notify.NoChannel("outside WeChat's 48-hour window and no template message configured (WECHAT_TEMPLATE_ID)")
+            raise notify.NoChannel(
+                "outside WeChat's 48-hour window and no template message configured (WECHAT_TEMPLATE_ID)"
+            )
         try:
             client().message.send_template(notification.recipient, template_id, template_data(notification))
         except WeChatClientException as error:

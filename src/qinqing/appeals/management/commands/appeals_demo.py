@@ -1,4 +1,4 @@
-"""``./qinqing appeals_demo --count N [--seed S] [--as-of DATE]``: bulk demo appeals over the demo district."""
+"""``./qinqing appeals_demo --count N [--seed S] [--as-of DATE]``: bulk demo appeals over the demo district."""  # noqa: E501
 
 import datetime
 
@@ -9,16 +9,26 @@ from qinqing.core.errors import ServiceError
 
 class Command(BaseCommand):
     help = (
-        "Generate N realistic demo appeals over the demo district (run `demo --scale K` and `workdays seed` first): "
-        "every channel, category and track, received since 2025-01-02, in the state the workflow and the daily "
-        "sweep leave them on --as-of (today by default): mostly closed and rated, some open, some overdue at the "
+        "Generate N realistic demo appeals over the demo district (run `demo --scale K` and "
+        "`workdays seed` first): "
+        "every channel, category and track, received since 2025-01-02, in the state the workflow "
+        "and the daily "
+        "sweep leave them on --as-of (today by default): mostly closed and rated, some open, "
+        "some overdue at the "
         "supervision office, some escalated, declined or merged. Every row is audited."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--count", type=int, default=1000, help="number of appeals (about 2%% merged duplicates)")
+        parser.add_argument(
+            "--count", type=int, default=1000, help="number of appeals (about 2%% merged duplicates)"
+        )
         parser.add_argument("--seed", type=int, default=None, help="random seed for a reproducible pool")
-        parser.add_argument("--as-of", dest="as_of", default=None, help="the day the pool describes (YYYY-MM-DD; default today)")
+        parser.add_argument(
+            "--as-of",
+            dest="as_of",
+            default=None,
+            help="the day the pool describes (YYYY-MM-DD; default today)",
+        )
 
     def handle(self, *args, count, seed=None, as_of=None, **options):
         from qinqing.appeals.demo import generate_appeals

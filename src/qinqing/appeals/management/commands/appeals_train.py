@@ -12,16 +12,25 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--with-samples", action="store_true",
-                            help="add the generated sample appeals (for a district without history yet, e.g. the demo)")
-        parser.add_argument("--minimum", type=int, default=None, help="fewest past assignments needed for a model (default 30)")
+        parser.add_argument(
+            "--with-samples",
+            action="store_true",
+            help="add the generated sample appeals (for a district without history yet, e.g. the demo)",
+        )
+        parser.add_argument(
+            "--minimum",
+            type=int,
+            default=None,
+            help="fewest past assignments needed for a model (default 30)",
+        )
 
     def handle(self, *args, with_samples, minimum, **options):
         from qinqing.appeals.routing.model import train_and_save
 
         report = train_and_save(with_samples=with_samples, minimum=minimum)
         self.stdout.write(
-            f"samples: {report.sample_count} (past assignments {report.history_count}, generated {report.generated_count}); "
+            f"samples: {report.sample_count} (past assignments {report.history_count}, generated "
+            f"{report.generated_count}); "
             f"units: {len(report.unit_counts)}; tracks: {len(report.track_counts)}"
         )
         if not report.trained:

@@ -9,9 +9,19 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="run each job once in this process, then exit")
-        parser.add_argument("--job", action="append", default=[], metavar="NAME", help="with --once: only this job (repeatable)")
-        parser.add_argument("--list", action="store_true", help="list the registered jobs and their schedules")
+        parser.add_argument(
+            "--once", action="store_true", help="run each job once in this process, then exit"
+        )
+        parser.add_argument(
+            "--job",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="with --once: only this job (repeatable)",
+        )
+        parser.add_argument(
+            "--list", action="store_true", help="list the registered jobs and their schedules"
+        )
 
     def handle(self, *args, once, job, list, **options):
         from qinqing.core import jobs
@@ -24,7 +34,9 @@ class Command(BaseCommand):
             for item in jobs.health():
                 when = (f"every {item.job.every_minutes} min" if item.job.every_minutes
                         else f"daily at {item.job.daily_at:%H:%M}" if item.job.daily_at else "on demand")
-                self.stdout.write(f"{item.job.name:<24} {when:<18} {'ok' if item.healthy else item.problem_text}")
+                self.stdout.write(
+                    f"{item.job.name:<24} {when:<18} {'ok' if item.healthy else item.problem_text}"
+                )
             return
         if once:
             reports = jobs.run_all(job or None)
