@@ -33,7 +33,12 @@ def _page_links(html: str) -> list[str]:
 def _key(url: str) -> str | None:
     """One page per URL name (and per query-less/query form): the walk sees each kind of page once."""
     parts = urlsplit(url)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/") or any(bad in parts.path for bad in _NOT_PAGES):
+    if (
+        parts.scheme
+        or parts.netloc
+        or not parts.path.startswith("/")
+        or any(bad in parts.path for bad in _NOT_PAGES)
+    ):
         return None
     try:
         match = resolve(parts.path)
@@ -77,7 +82,9 @@ def test_no_ascii_punctuation_or_gaps_in_the_chinese_of_any_page_a_role_reaches(
     assert len(pages) > 3, f"{username} reaches only {sorted(pages)}"
     found = {url: problems for url, html in pages.items() if (problems := zh_text.page_problems(html))}
     report = "\n".join(f"{url}: {' | '.join(problems[:8])}" for url, problems in found.items())
-    assert not found, f"{username}: ASCII punctuation or a gap in Chinese text on {len(found)} page(s):\n{report}"
+    assert not found, (
+        f"{username}: ASCII punctuation or a gap in Chinese text on {len(found)} page(s):\n{report}"
+    )
 
 
 def test_the_rule_itself():

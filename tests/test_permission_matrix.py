@@ -44,7 +44,7 @@ PRINCIPALS = [ANONYMOUS, *ROLES]
 KEY_PRINCIPALS = [f"key:{scope}" for scope in sorted(SCOPES)]
 
 
-# --- what exists ------------------------------------------------------------------------------------------------
+# --- what exists --------------------------------------------------------------------------------------------
 def _url_patterns(patterns=None, namespace: str = "", prefix: str = ""):
     """(view name, route, pattern, top namespace) of every URL pattern."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
@@ -66,7 +66,7 @@ def _pages() -> dict[str, URLPattern]:
 
 
 def _operations() -> dict[str, tuple[str, bool]]:
-    """``"METHOD /path"`` -> (the path as routed, whether the operation asks for authentication), from the OpenAPI schema."""
+    """``"METHOD /path"`` -> (the path as routed, whether the operation asks for authentication), from the OpenAPI schema."""  # noqa: E501
     from qinqing.api import api
 
     schema = api.get_openapi_schema(path_prefix="")
@@ -94,7 +94,9 @@ def test_every_page_declaration_names_a_url():
 
 def test_every_api_operation_is_declared():
     undeclared = sorted(key for key in OPERATIONS if access.operation(key) is None)
-    assert not undeclared, f"declare these operations in their app's access.py (core.access.Operation): {undeclared}"
+    assert not undeclared, (
+        f"declare these operations in their app's access.py (core.access.Operation): {undeclared}"
+    )
 
 
 def test_every_operation_declaration_names_an_operation():
@@ -108,17 +110,21 @@ def test_public_operations_are_exactly_those_without_authentication(key):
     assert declared is not None, key
     needs_auth = OPERATIONS[key][1]
     assert (declared.roles is access.PUBLIC) == (not needs_auth), (
-        f"{key}: declared {declared.roles!r} but the API {'asks' if needs_auth else 'does not ask'} for authentication")
+        f"{key}: declared {declared.roles!r} but the API "
+        f"{'asks' if needs_auth else 'does not ask'} for authentication"
+    )
 
 
 def test_menus_and_tiles_only_name_declared_pages_with_labels():
     for name, declared in access.pages().items():
         if declared.menu:
             assert declared.label, f"{name} is in menu {declared.menu} without a label"
-            assert declared.menu in access.menu_groups(), f"{name}: menu group {declared.menu} is not declared"
+            assert declared.menu in access.menu_groups(), (
+                f"{name}: menu group {declared.menu} is not declared"
+            )
 
 
-# --- the world ------------------------------------------------------------------------------------------------
+# --- the world ----------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """Users for each role, each with what the demo gives it (an official record, an enterprise), their
@@ -147,8 +153,12 @@ def _build_world():
     load_test_calendar()
     users = {role: make_user(role) for role in ROLES}
     unit = factories.make_unit(name="区发改局")
-    leader = factories.make_official(unit=unit, name="王领导", position="副局长", user=users[Role.SUPERVISING_LEADER])
-    official = factories.make_official(unit=unit, name="张三", user=users[Role.OFFICIAL], supervising_leader=leader)
+    leader = factories.make_official(
+        unit=unit, name="王领导", position="副局长", user=users[Role.SUPERVISING_LEADER]
+    )
+    official = factories.make_official(
+        unit=unit, name="张三", user=users[Role.OFFICIAL], supervising_leader=leader
+    )
     factories.make_official(unit=unit, name="杨帆", user=users[Role.DEPARTMENT_HANDLER])
     enterprise = factories.make_enterprise(name="清白实业有限公司")
     factories.make_membership(user=users[Role.ENTERPRISE_USER], enterprise=enterprise)
@@ -157,14 +167,20 @@ def _build_world():
     # another party: its own unit, leader, official (with an account), enterprise and their objects
     other_unit = factories.make_unit(name="区审批局")
     other_leader_user = make_user(Role.SUPERVISING_LEADER)
-    other_leader = factories.make_official(unit=other_unit, name="钱领导", position="局长", user=other_leader_user)
+    other_leader = factories.make_official(
+        unit=other_unit, name="钱领导", position="局长", user=other_leader_user
+    )
     other_user = make_user(Role.OFFICIAL)
-    other = factories.make_official(unit=other_unit, name="孙七", user=other_user, supervising_leader=other_leader)
+    other = factories.make_official(
+        unit=other_unit, name="孙七", user=other_user, supervising_leader=other_leader
+    )
     other_enterprise = factories.make_enterprise(name="别家科技有限公司")
     other_enterprise_user = make_user(Role.ENTERPRISE_USER)
     factories.make_membership(user=other_enterprise_user, enterprise=other_enterprise)
     other_person = factories.make_person(name="周八")
-    factories.make_link(person=other_person, enterprise=other_enterprise, kind=LinkKind.SHAREHOLDER, share_percent="30")
+    factories.make_link(
+        person=other_person, enterprise=other_enterprise, kind=LinkKind.SHAREHOLDER, share_percent="30"
+    )
     other_appeal = appeal_factories.file_appeal(enterprise=other_enterprise, actor=other_enterprise_user)
 
     def activity_of(who, user, leader_user):
@@ -172,42 +188,85 @@ def _build_world():
         while day.weekday() != 5:
             day += datetime.timedelta(days=1)
         activity = conduct.activity_submit(
-            official=who, situation="work_meal", enterprises=[other_enterprise], event_date=day,
-            start_time=datetime.time(18, 0), end_time=datetime.time(20, 0), place="区商会会议室", purpose="商讨营商环境问题",
-            participants="参会人员", cost_per_head=Decimal("80"), alcohol_served=False, no_lottery_confirmed=True,
-            no_unrelated_activities_confirmed=True, actor=user)
+            official=who,
+            situation="work_meal",
+            enterprises=[other_enterprise],
+            event_date=day,
+            start_time=datetime.time(18, 0),
+            end_time=datetime.time(20, 0),
+            place="区商会会议室",
+            purpose="商讨营商环境问题",
+            participants="参会人员",
+            cost_per_head=Decimal("80"),
+            alcohol_served=False,
+            no_lottery_confirmed=True,
+            no_unrelated_activities_confirmed=True,
+            actor=user,
+        )
         if leader_user is not None:
             conduct.activity_decide(activity=activity, approve=True, reason="同意", actor=leader_user)
         return activity
 
     def gift_of(who, user):
-        gift = conduct.gift_record(official=who, direction="received", kind="red_envelope", value=Decimal("500"),
-                                   occurred_on=clock.today() - datetime.timedelta(days=3), disposition="pending",
-                                   giver_enterprise=other_enterprise, actor=user)
+        gift = conduct.gift_record(
+            official=who,
+            direction="received",
+            kind="red_envelope",
+            value=Decimal("500"),
+            occurred_on=clock.today() - datetime.timedelta(days=3),
+            disposition="pending",
+            giver_enterprise=other_enterprise,
+            actor=user,
+        )
         return conduct.gift_hand_in(gift=gift, actor=users[Role.DISCIPLINE_INSPECTOR])
 
     def recusal_of(who, user):
-        return conduct.recusal_report(official=who, matter_type="appeal", matter_id="X-1", enterprise=other_enterprise,
-                                      description="配偶持股", apply=True, actor=user)
+        return conduct.recusal_report(
+            official=who,
+            matter_type="appeal",
+            matter_id="X-1",
+            enterprise=other_enterprise,
+            description="配偶持股",
+            apply=True,
+            actor=user,
+        )
 
     own = SimpleNamespace(
-        appeal=appeal, activity=activity_of(official, users[Role.OFFICIAL], None), gift=gift_of(official, users[Role.OFFICIAL]),
-        recusal=recusal_of(official, users[Role.OFFICIAL]), unit=unit, official=official, enterprise=enterprise,
+        appeal=appeal,
+        activity=activity_of(official, users[Role.OFFICIAL], None),
+        gift=gift_of(official, users[Role.OFFICIAL]),
+        recusal=recusal_of(official, users[Role.OFFICIAL]),
+        unit=unit,
+        official=official,
+        enterprise=enterprise,
     )
     from qinqing.supervision import services as supervision
 
-    report, _code = supervision.report_submit(text="某局干部吃拿卡要", category="extortion", real_name=False, unit=other_unit,
-                                              rate_limited=False)
+    report, _code = supervision.report_submit(
+        text="某局干部吃拿卡要", category="extortion", real_name=False, unit=other_unit, rate_limited=False
+    )
     foreign = SimpleNamespace(
-        report=report, appeal=other_appeal, activity=activity_of(other, other_user, other_leader_user), gift=gift_of(other, other_user),
-        recusal=recusal_of(other, other_user), official=other, enterprise=other_enterprise, person=other_person,
+        report=report,
+        appeal=other_appeal,
+        activity=activity_of(other, other_user, other_leader_user),
+        gift=gift_of(other, other_user),
+        recusal=recusal_of(other, other_user),
+        official=other,
+        enterprise=other_enterprise,
+        person=other_person,
     )
     from qinqing.integrity import services as integrity
 
-    own.bribery = integrity.bribery_request(enterprise=enterprise, purpose="投标", actor=users[Role.ENTERPRISE_USER])
+    own.bribery = integrity.bribery_request(
+        enterprise=enterprise, purpose="投标", actor=users[Role.ENTERPRISE_USER]
+    )
     foreign.bribery = integrity.bribery_answer(
-        query=integrity.bribery_request(enterprise=other_enterprise, purpose="投标", actor=other_enterprise_user),
-        result="no_record", actor=users[Role.CREDIT_ADMINISTRATOR])
+        query=integrity.bribery_request(
+            enterprise=other_enterprise, purpose="投标", actor=other_enterprise_user
+        ),
+        result="no_record",
+        actor=users[Role.CREDIT_ADMINISTRATOR],
+    )
     keys = {f"key:{scope}": make_api_key(scope)[1] for scope in SCOPES}
     return SimpleNamespace(users=users, own=own, foreign=foreign, keys=keys, sessions=_sessions(users))
 
@@ -244,26 +303,36 @@ def _sign_in(client, world, principal: str) -> None:
         client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[principal]
 
 
-# --- URL arguments ------------------------------------------------------------------------------------------------
+# --- URL arguments ------------------------------------------------------------------------------------------
 def _page_kwargs(name: str, world) -> dict:
     """Arguments for a page's URL: the caller's own objects where the page has one, otherwise a value
     of the converter's type (the gate decides before any object is looked up)."""
     own = world.own
     known = {
-        "appeals:detail": {"pk": own.appeal.pk}, "appeals:act": {"pk": own.appeal.pk, "action": "reply"},
+        "appeals:detail": {"pk": own.appeal.pk},
+        "appeals:act": {"pk": own.appeal.pk, "action": "reply"},
         "appeals_channels:operator_acknowledgement": {"tracking_number": own.appeal.tracking_number},
-        "conduct:activity_detail": {"pk": own.activity.pk}, "conduct:activity_decide": {"pk": own.activity.pk},
-        "conduct:activity_report": {"pk": own.activity.pk}, "conduct:letter_pdf": {"pk": own.activity.pk},
-        "conduct:recusal_decide": {"pk": own.recusal.pk}, "conduct:recusal_oversee": {"pk": own.recusal.pk},
+        "conduct:activity_detail": {"pk": own.activity.pk},
+        "conduct:activity_decide": {"pk": own.activity.pk},
+        "conduct:activity_report": {"pk": own.activity.pk},
+        "conduct:letter_pdf": {"pk": own.activity.pk},
+        "conduct:recusal_decide": {"pk": own.recusal.pk},
+        "conduct:recusal_oversee": {"pk": own.recusal.pk},
         "conduct:gift_receipt": {"pk": own.gift.pk},
-        "conduct:gift_receipt_pdf": {"pk": own.gift.pk}, "conduct:gift_hand_in": {"pk": own.gift.pk},
-        "directory:unit_detail": {"pk": own.unit.pk}, "directory:unit_edit": {"pk": own.unit.pk},
-        "directory:official_detail": {"pk": own.official.pk}, "directory:official_edit": {"pk": own.official.pk},
+        "conduct:gift_receipt_pdf": {"pk": own.gift.pk},
+        "conduct:gift_hand_in": {"pk": own.gift.pk},
+        "directory:unit_detail": {"pk": own.unit.pk},
+        "directory:unit_edit": {"pk": own.unit.pk},
+        "directory:official_detail": {"pk": own.official.pk},
+        "directory:official_edit": {"pk": own.official.pk},
         "directory:related_person_create": {"pk": own.official.pk},
-        "directory:enterprise_detail": {"pk": own.enterprise.pk}, "directory:enterprise_edit": {"pk": own.enterprise.pk},
-        "directory:enterprise_link_create": {"pk": own.enterprise.pk}, "directory:person_detail": {"pk": own.official.person_id},
+        "directory:enterprise_detail": {"pk": own.enterprise.pk},
+        "directory:enterprise_edit": {"pk": own.enterprise.pk},
+        "directory:enterprise_link_create": {"pk": own.enterprise.pk},
+        "directory:person_detail": {"pk": own.official.person_id},
         "directory:person_reveal_id": {"pk": own.official.person_id},
-        "core:calendar_year": {"year": 2026}, "core:calendar_edit": {"year": 2026},
+        "core:calendar_year": {"year": 2026},
+        "core:calendar_edit": {"year": 2026},
     }
     if name in known:
         return known[name]
@@ -286,7 +355,7 @@ def _operation_url(key: str, world, foreign: bool = False) -> str:
     return "/api/v1" + re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), "1")), path)
 
 
-# --- who is allowed ---------------------------------------------------------------------------------------------
+# --- who is allowed -----------------------------------------------------------------------------------------
 def _allowed(declared, principal: str) -> bool:
     if declared is None:
         return False
@@ -310,8 +379,11 @@ def _snapshot(app_label: str) -> dict:
 
     from qinqing.core.models import AuditEvent
 
-    tables = [AuditEvent._meta.db_table] + [model._meta.db_table for model in apps.get_app_config(app_label).get_models()
-                                            if model._meta.managed and not model._meta.proxy]
+    tables = [AuditEvent._meta.db_table] + [
+        model._meta.db_table
+        for model in apps.get_app_config(app_label).get_models()
+        if model._meta.managed and not model._meta.proxy
+    ]
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables))
@@ -321,10 +393,27 @@ def _snapshot(app_label: str) -> dict:
 # A write a refused caller sends: plausible fields of the app's forms, so that a view that forgot
 # to check would have something to act on.
 WRITE = {
-    "decision": "approve", "reason": "x", "text": "x", "name": "probe", "scopes": ["audit:read"], "confirm": "1",
-    "refuse": "1", "signatory_name": "x", "accepted": "on", "content": "x", "title": "x", "question": "x", "answer": "x",
-    "code": "X9", "uscc": "91330106MA2B000000", "kind": "shareholder", "official": "1", "matter_type": "appeal",
-    "matter_id": "1", "apply": "on", "description": "x",
+    "decision": "approve",
+    "reason": "x",
+    "text": "x",
+    "name": "probe",
+    "scopes": ["audit:read"],
+    "confirm": "1",
+    "refuse": "1",
+    "signatory_name": "x",
+    "accepted": "on",
+    "content": "x",
+    "title": "x",
+    "question": "x",
+    "answer": "x",
+    "code": "X9",
+    "uscc": "91330106MA2B000000",
+    "kind": "shareholder",
+    "official": "1",
+    "matter_type": "appeal",
+    "matter_id": "1",
+    "apply": "on",
+    "description": "x",
 }
 
 # Pages that answer a request the gate let through with a status of their own (they check a signature
@@ -374,7 +463,9 @@ def test_page_matrix(world, web, name, principal, method):
     elif principal == ANONYMOUS:
         assert _to_login(response), f"{name} let an anonymous visitor through ({response.status_code})"
     else:
-        assert response.status_code == 403 and denied_by, f"{name} let {principal} through ({response.status_code})"
+        assert response.status_code == 403 and denied_by, (
+            f"{name} let {principal} through ({response.status_code})"
+        )
 
 
 def _operation_cases():
@@ -390,7 +481,9 @@ def _call(client, world, key: str, principal: str, *, foreign: bool = False, bod
     _sign_in(client, world, principal)
     if method == "GET":
         return client.get(url, headers=headers)
-    return client.generic(method, url, data=json.dumps(body or {}), content_type="application/json", headers=headers)
+    return client.generic(
+        method, url, data=json.dumps(body or {}), content_type="application/json", headers=headers
+    )
 
 
 @pytest.mark.parametrize(("key", "principal"), list(_operation_cases()))
@@ -410,23 +503,30 @@ def test_api_matrix(world, web, key, principal):
     elif principal == ANONYMOUS:
         assert response.status_code == 401, f"{key} answered {response.status_code} to an anonymous caller"
     else:
-        assert response.status_code == 403 and denied_by, f"{key} let {principal} through ({response.status_code})"
+        assert response.status_code == 403 and denied_by, (
+            f"{key} let {principal} through ({response.status_code})"
+        )
     if before is not None:
         assert _snapshot(app_label) == before, f"a refused {key} changed something"
 
 
 def _app_of_operation(key: str) -> str:
     first = key.split(" ", 1)[1].strip("/").split("/", 1)[0]
-    return {"appeals-stats": "appeals", "whoami": "core", "audit": "core", "calendar": "core"}.get(first, first)
+    return {"appeals-stats": "appeals", "whoami": "core", "audit": "core", "calendar": "core"}.get(
+        first, first
+    )
 
 
-# --- object scope -------------------------------------------------------------------------------------------------
+# --- object scope -------------------------------------------------------------------------------------------
 # Pages and operations with an object in their URL: another party's object, and how to ask for it.
 # A POST is only sent by the roles that must get 404 (the others would act on it).
 FOREIGN_PAGES = {
     "appeals:detail": ("GET", lambda f: {"pk": f.appeal.pk}),
     "appeals:act": ("POST", lambda f: {"pk": f.appeal.pk, "action": "reply"}),
-    "appeals_channels:operator_acknowledgement": ("GET", lambda f: {"tracking_number": f.appeal.tracking_number}),
+    "appeals_channels:operator_acknowledgement": (
+        "GET",
+        lambda f: {"tracking_number": f.appeal.tracking_number},
+    ),
     "conduct:activity_detail": ("GET", lambda f: {"pk": f.activity.pk}),
     "conduct:activity_decide": ("POST", lambda f: {"pk": f.activity.pk}),
     "conduct:activity_report": ("POST", lambda f: {"pk": f.activity.pk}),
@@ -437,7 +537,8 @@ FOREIGN_PAGES = {
     "directory:official_detail": ("GET", lambda f: {"pk": f.official.pk}),
     "directory:enterprise_detail": ("GET", lambda f: {"pk": f.enterprise.pk}),
     "directory:person_detail": ("GET", lambda f: {"pk": f.person.pk}),
-    # supervision: a report the inspector is not assigned to answers 404 (the content is sealed to its assignees)
+    # supervision: a report the inspector is not assigned to answers 404 (the content is sealed to its
+    # assignees)
     "supervision:report_detail": ("GET", lambda f: {"pk": f.report.pk}),
     "supervision:report_act": ("POST", lambda f: {"pk": f.report.pk, "action": "accept"}),
     "supervision:report_message": ("POST", lambda f: {"pk": f.report.pk}),
@@ -459,7 +560,8 @@ FOREIGN_OPERATIONS = {
 }
 # Object URLs with no narrower scope: everyone the declaration admits may see every such object.
 NOT_SCOPED = {
-    "appeals_channels:sms_tencent_callback": "the URL's token is the SMS provider's shared secret, not an object",
+    "appeals_channels:sms_tencent_callback": "the URL's token is the SMS provider's shared secret, not an "
+    "object",
     "appeals:knowledge_edit": "editors work on the whole library",
     "appeals:knowledge_publish": "editors work on the whole library",
     "core:api_key_revoke": "administrators only",
@@ -467,8 +569,9 @@ NOT_SCOPED = {
     "core:calendar_edit": "administrators only",
     "core:calendar_notice": "administrators only",
     "conduct:gift_hand_in": "the discipline office takes in any official's gift",
-    "conduct:recusal_oversee": "district leaders and administrators decide any official's recusal but their own "
-                               "(conduct/tests/test_recusal_oversight.py)",
+    "conduct:recusal_oversee": "district leaders and administrators decide any official's recusal but "
+    "their own "
+    "(conduct/tests/test_recusal_oversight.py)",
     "directory:unit_detail": "units are public bodies (article 2)",
     "directory:unit_edit": "administrators only",
     "directory:official_edit": "administrators only",
@@ -485,17 +588,24 @@ NOT_SCOPED = {
     "GET /conduct/letters/{code}": "public verification by code",
     "GET /conduct/officials/{official_id}/conflicts": "the discipline office sees every official",
     "GET /calendar/years/{year}": "a calendar year is public information",
-    "integrity:listing_detail": "the credit administrator, the discipline office and administrators see every listing",
+    "integrity:listing_detail": "the credit administrator, the discipline office and administrators see "
+    "every listing",
     "integrity:application_decide": "the credit administrator decides every objection and application",
     "integrity:notice_delivered": "the credit administrator records the delivery of every notice",
-    "integrity:enterprise": "the credit administrator, the discipline office and administrators see every enterprise's record",
+    "integrity:enterprise": "the credit administrator, the discipline office and administrators see every "
+    "enterprise's "
+    "record",
     "integrity:bribery_answer": "the credit administrator answers every bribery-record query",
-    "integrity:comprehensive_detail": "the federation, the discipline office and the credit administrator work on every evaluation",
-    "GET /integrity/checks/{check_id}": "check ids are unguessable (128 random bits); every caller admitted may verify a check",
-    "supervision:report_assign": "the supervision office assigns any report from the queue (no content shown); one about the "
-                                 "inspector themselves answers 404 (supervision/tests/test_reports.py)",
+    "integrity:comprehensive_detail": "the federation, the discipline office and the credit administrator "
+    "work on every evaluation",
+    "GET /integrity/checks/{check_id}": "check ids are unguessable (128 random bits); every caller "
+    "admitted may verify a check",
+    "supervision:report_assign": "the supervision office assigns any report from the queue (no content "
+    "shown); one about the "
+    "inspector themselves answers 404 (supervision/tests/test_reports.py)",
     "supervision:reminder_follow_up": "the discipline office follows up every early reminder (article 16)",
-    "supervision:inspection_findings": "the discipline office records the findings of every inspection (article 18)",
+    "supervision:inspection_findings": "the discipline office records the findings of every inspection "
+    "(article 18)",
     "supervision:case_publish": "any inspector but the drafter approves a typical case (article 18)",
 }
 
@@ -503,8 +613,13 @@ NOT_SCOPED = {
 def test_every_object_url_has_an_object_scope_row():
     missing = sorted(name for name, pattern in PAGES.items()
                      if pattern.pattern.converters and name not in FOREIGN_PAGES and name not in NOT_SCOPED)
-    missing += sorted(key for key in OPERATIONS if "{" in key and key not in FOREIGN_OPERATIONS and key not in NOT_SCOPED)
-    assert not missing, f"add another party's object to FOREIGN_PAGES / FOREIGN_OPERATIONS (or a reason to NOT_SCOPED): {missing}"
+    missing += sorted(
+        key for key in OPERATIONS if "{" in key and key not in FOREIGN_OPERATIONS and key not in NOT_SCOPED
+    )
+    assert not missing, (
+        f"add another party's object to FOREIGN_PAGES / FOREIGN_OPERATIONS (or a reason to "
+        f"NOT_SCOPED): {missing}"
+    )
 
 
 def _scope_cases():
@@ -543,13 +658,17 @@ def test_object_scope(world, web, kind, name, role, sees_all):
         response = _call(client, world, name, role, foreign=True, body=FOREIGN_OPERATIONS[name])
         app_label = _app_of_operation(name)
     if sees_all:
-        assert response.status_code == 200, f"{role} sees every object behind {name} but got {response.status_code}"
+        assert response.status_code == 200, (
+            f"{role} sees every object behind {name} but got {response.status_code}"
+        )
     else:
-        assert response.status_code == 404, f"{role} asked {name} for another party's object: {response.status_code}"
+        assert response.status_code == 404, (
+            f"{role} asked {name} for another party's object: {response.status_code}"
+        )
         assert _snapshot(app_label) == before
 
 
-# --- workflow actions ---------------------------------------------------------------------------------------------
+# --- workflow actions ---------------------------------------------------------------------------------------
 def _action_cases():
     from qinqing.core import workflow
 
@@ -559,7 +678,8 @@ def _action_cases():
             yield pytest.param(action, role, row["api_key"], id=f"{action}-{role}")
 
 
-# Transitions the workflow admits a role to that no page or operation offers that role yet: (action, role) -> why.
+# Transitions the workflow admits a role to that no page or operation offers that role yet: (action, role) ->
+# why.
 # Each is an xfail(strict): once a page serves it, the case passes and the entry must go.
 KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
@@ -578,8 +698,9 @@ def test_every_workflow_action_is_offered_to_the_roles_it_admits(action, role, a
         pytest.fail(f"{action} is now offered to {role}: remove it from KNOWN_GAPS")
     _assert_offered(action, role)
     if api_key:
-        assert any(isinstance(entry, access.Operation) and entry.scope for entry in access.where_taken(action)), (
-            f"API keys may {action} but no operation that takes it admits a key")
+        assert any(
+            isinstance(entry, access.Operation) and entry.scope for entry in access.where_taken(action)
+        ), f"API keys may {action} but no operation that takes it admits a key"
 
 
 def _assert_offered(action: str, role: str) -> None:
@@ -587,4 +708,6 @@ def _assert_offered(action: str, role: str) -> None:
     assert where, f"no page or operation declares actions=({action!r},) in its app's access.py"
     if role != "(owner)":
         assert any(_allowed(entry, role) for entry in where), (
-            f"{role} may {action} but may open none of {[getattr(e, 'name', getattr(e, 'key', '')) for e in where]}")
+            f"{role} may {action} but may open none of "
+            f"{[getattr(e, 'name', getattr(e, 'key', '')) for e in where]}"
+        )

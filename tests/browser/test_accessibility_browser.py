@@ -22,7 +22,9 @@ from qinqing.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parents[2] / "src" / "qinqing" / "static" / "vendor" / "axe-core" / "axe.min.js"
+AXE = (
+    Path(__file__).resolve().parents[2] / "src" / "qinqing" / "static" / "vendor" / "axe-core" / "axe.min.js"
+)
 # Links a page shows that are not pages to open: downloads, the API, the language switch.
 NOT_CHECKED = (".pdf", ".xlsx", ".csv", "/api/", "/i18n/", "/logout/")
 MAX_PAGES_PER_ROLE = 60
@@ -51,8 +53,9 @@ def demo_district(transactional_db, settings):
 def page(browser, live_server):
     """Like conftest's page, with the page's CSP bypassed so the test may inject axe-core (the
     site itself allows no inline script)."""
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900},
-                                  bypass_csp=True)
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
     page = context.new_page()
     yield page
     context.close()
@@ -86,7 +89,7 @@ def _axe_problems(page) -> list[str]:
         const result = await axe.run(document, {resultTypes: ['violations']});
         return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v =>
             `${v.impact} ${v.id}: ${v.help} — ` + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
-    }""")
+    }""")  # noqa: E501
     return list(result)
 
 
@@ -98,7 +101,9 @@ def _walk(page, live_server_url: str, username: str, axe_seen: set[str]) -> dict
     _log_in(page, username)
     page.goto("/")
     home_links = page.eval_on_selector_all(
-        "[data-testid^=menu-link-], [data-testid^=tile-]", "links => links.map(link => link.getAttribute('href'))")
+        "[data-testid^=menu-link-], [data-testid^=tile-]",
+        "links => links.map(link => link.getAttribute('href'))",
+    )
     frontier = ["/", *home_links]
     seen_kinds, shown_links, problems = set(), set(), {}
     for depth in range(2):
@@ -120,8 +125,10 @@ def _walk(page, live_server_url: str, username: str, axe_seen: set[str]) -> dict
             links = _same_site_links(page, page.url)
             shown_links.update(links)
             if depth == 0:
-                following.extend(urlsplit(link).path + (f"?{urlsplit(link).query}" if urlsplit(link).query else "")
-                                 for link in links)
+                following.extend(
+                    urlsplit(link).path + (f"?{urlsplit(link).query}" if urlsplit(link).query else "")
+                    for link in links
+                )
             if here:
                 problems[href] = here
         frontier = following
@@ -132,11 +139,18 @@ def _walk(page, live_server_url: str, username: str, axe_seen: set[str]) -> dict
     return problems
 
 
-def test_every_roles_pages_are_accessible_read_as_chinese_and_link_nowhere_broken(page, live_server, demo_district):
+def test_every_roles_pages_are_accessible_read_as_chinese_and_link_nowhere_broken(
+    page, live_server, demo_district
+):
     report, axe_seen = {}, set()
     for username, _role, _name in DEMO_ACCOUNTS:
         problems = _walk(page, live_server.url, username, axe_seen)
         if problems:
             report[username] = problems
-    lines = [f"{user} {url}: {problem}" for user, pages in report.items() for url, found in pages.items() for problem in found]
+    lines = [
+        f"{user} {url}: {problem}"
+        for user, pages in report.items()
+        for url, found in pages.items()
+        for problem in found
+    ]
     assert not lines, f"{len(lines)} problem(s):\n" + "\n".join(lines[:150])

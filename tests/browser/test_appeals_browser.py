@@ -61,12 +61,18 @@ def test_portal_appeal_is_resolved_rated_unsatisfied_and_reopens(page, screensho
     streets = factories.make_unit(name="区住房和城乡建设局")
     factories.make_unit(name="区市场监督管理局")
     office = factories.make_unit(name="区政府督查室")
-    supervisor_user = make_user(Role.SUPERVISING_LEADER, username="duban", password=TEST_PASSWORD, full_name="李督办")
+    supervisor_user = make_user(
+        Role.SUPERVISING_LEADER, username="duban", password=TEST_PASSWORD, full_name="李督办"
+    )
     factories.make_official(unit=office, name="李督办", position="主任", user=supervisor_user)
-    handler_user = make_user(Role.DEPARTMENT_HANDLER, username="handler", password=TEST_PASSWORD, full_name="王经办")
+    handler_user = make_user(
+        Role.DEPARTMENT_HANDLER, username="handler", password=TEST_PASSWORD, full_name="王经办"
+    )
     factories.make_official(unit=streets, name="王经办", position="科员", user=handler_user)
     enterprise = factories.make_enterprise(name="清风精密机械有限公司")
-    enterprise_user = make_user(Role.ENTERPRISE_USER, username="qingfeng", password=TEST_PASSWORD, full_name="赵经理")
+    enterprise_user = make_user(
+        Role.ENTERPRISE_USER, username="qingfeng", password=TEST_PASSWORD, full_name="赵经理"
+    )
     factories.make_membership(user=enterprise_user, enterprise=enterprise)
     filed_on = timezone.localdate()
     first_deadline = calendar.add_workdays(filed_on, 5)
@@ -156,5 +162,10 @@ def test_portal_appeal_is_resolved_rated_unsatisfied_and_reopens(page, screensho
     screenshot("appeals-7-reopened")
 
     appeal = Appeal.objects.get(tracking_number=tracking_number)
-    assert (appeal.round, appeal.status, appeal.due_at, appeal.enterprise_id) == (2, "assigned", second_deadline, enterprise.pk)
+    assert (appeal.round, appeal.status, appeal.due_at, appeal.enterprise_id) == (
+        2,
+        "assigned",
+        second_deadline,
+        enterprise.pk,
+    )
     assert audit.verify_chain().ok

@@ -58,4 +58,6 @@ def test_pages_are_styled_from_local_assets_only(page, live_server):
     background = page.evaluate("getComputedStyle(document.querySelector('.topbar')).backgroundColor")
     assert background == "rgb(179, 38, 30)", "the local stylesheet is applied"
     assert page.evaluate("typeof window.htmx") == "object", "htmx is served locally"
-    assert requested and all(url.startswith(live_server.url) for url in requested), "no asset comes from the internet"
+    assert requested and all(url.startswith(live_server.url) for url in requested), (
+        "no asset comes from the internet"
+    )

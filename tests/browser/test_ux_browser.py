@@ -69,7 +69,9 @@ def test_an_empty_reply_is_refused_next_to_the_reply_box_without_leaving_the_pag
     screenshot("ux-reply-error")
     assert Appeal.objects.get(pk=assigned.pk).status == Status.ASSIGNED
     # Correcting it goes through: the page reloads with the reply and the status.
-    page.get_by_test_id("form-reply").locator("textarea[name=text]").fill("已安排市政养护单位本周疏通排水管网。")
+    page.get_by_test_id("form-reply").locator("textarea[name=text]").fill(
+        "已安排市政养护单位本周疏通排水管网。"
+    )
     page.get_by_test_id("form-reply").locator("button[type=submit]").click()
     expect(page.get_by_test_id("status")).to_have_text("已答复")
     expect(page.get_by_test_id("reply")).to_contain_text("疏通排水管网")
@@ -93,7 +95,9 @@ def test_the_audit_trail_stays_inside_its_card_on_a_narrow_screen(page, screensh
     screenshot("ux-audit-trail-narrow")
 
 
-def test_an_action_refused_with_404_or_403_tells_the_user_instead_of_doing_nothing(page, screenshot, assigned):
+def test_an_action_refused_with_404_or_403_tells_the_user_instead_of_doing_nothing(
+    page, screenshot, assigned
+):
     """Refusals without a form to swap in (htmx does not swap 403/404) show a translated notice."""
     from django.contrib.auth import get_user_model
 
@@ -114,7 +118,9 @@ def test_an_action_refused_with_404_or_403_tells_the_user_instead_of_doing_nothi
     assert Appeal.objects.get(pk=assigned.pk).status == Status.ASSIGNED
     # And when the handler's role is withdrawn meanwhile, the gate's 403 is told too.
     page.goto(f"/appeals/{assigned.pk}/")
-    services.appeal_assign(appeal=Appeal.objects.get(pk=assigned.pk), unit=assigned.handling_unit, actor=leader)
+    services.appeal_assign(
+        appeal=Appeal.objects.get(pk=assigned.pk), unit=assigned.handling_unit, actor=leader
+    )
     page.reload()
     get_user_model().objects.get(username="handler").groups.clear()
     form = page.get_by_test_id("form-reply")
