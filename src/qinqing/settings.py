@@ -47,7 +47,9 @@ if PRODUCTION:
     if not SECRET_KEY:
         raise ImproperlyConfigured("QINQING_SECRET_KEY is required in production (QINQING_MODE=production).")
     if SECRET_KEY == DEMO_SECRET_KEY:
-        raise ImproperlyConfigured("QINQING_SECRET_KEY is the public demo key; set a secret one for production.")
+        raise ImproperlyConfigured(
+            "QINQING_SECRET_KEY is the public demo key; set a secret one for production."
+        )
 
 # Key material for field encryption (SM4) and blind indexes / audit digests (HMAC-SM3).
 # Separate from SECRET_KEY so that rotating the session key does not lose data.
@@ -66,7 +68,9 @@ DEBUG = env_bool("QINQING_DEBUG", False)
 if PRODUCTION:
     ALLOWED_HOSTS = env_list("QINQING_ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("QINQING_ALLOWED_HOSTS is required in production (comma-separated host names).")
+        raise ImproperlyConfigured(
+            "QINQING_ALLOWED_HOSTS is required in production (comma-separated host names)."
+        )
 else:
     ALLOWED_HOSTS = env_list("QINQING_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("QINQING_CSRF_TRUSTED_ORIGINS", [])
@@ -141,7 +145,9 @@ TEMPLATES = [
 if "DATABASE_URL" not in os.environ and not PRODUCTION:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / ('test.sqlite3' if MODE == 'test' else 'qinqing.sqlite3')}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -329,7 +335,9 @@ QINQING = {
     # The district's administrative division code (GB/T 2260, six digits): enterprises whose
     # USCC (characters 3-8) names another division are imported with a warning. The demo
     # district's code is 330106; empty in production until the administrator sets it.
-    "DISTRICT_DIVISION_CODE": os.environ.get("QINQING_DISTRICT_DIVISION_CODE", "" if PRODUCTION else "330106"),
+    "DISTRICT_DIVISION_CODE": os.environ.get(
+        "QINQING_DISTRICT_DIVISION_CODE", "" if PRODUCTION else "330106"
+    ),
 }
 
 # --- appeal channels ---------------------------------------------------------------
@@ -338,12 +346,16 @@ QINQING = {
 APPEAL_CHANNELS = {
     # "console" (prints masked number + text), "tencentcloud", or a dotted class path.
     "SMS_BACKEND": os.environ.get("QINQING_SMS_BACKEND", "tencentcloud" if PRODUCTION else "console"),
-    "SMS_GATEWAY_SECRET": os.environ.get("QINQING_SMS_GATEWAY_SECRET", "" if PRODUCTION else "qinqing-demo-sms-gateway-secret"),
+    "SMS_GATEWAY_SECRET": os.environ.get(
+        "QINQING_SMS_GATEWAY_SECRET", "" if PRODUCTION else "qinqing-demo-sms-gateway-secret"
+    ),
     "SMS_MAX_CLOCK_SKEW_SECONDS": int(os.environ.get("QINQING_SMS_MAX_CLOCK_SKEW_SECONDS", "300")),
     "TENCENTCLOUD_SECRET_ID": os.environ.get("QINQING_TENCENTCLOUD_SECRET_ID", ""),
     "TENCENTCLOUD_SECRET_KEY": os.environ.get("QINQING_TENCENTCLOUD_SECRET_KEY", ""),
     "TENCENTCLOUD_SMS_REGION": os.environ.get("QINQING_TENCENTCLOUD_SMS_REGION", "ap-guangzhou"),
-    "TENCENTCLOUD_SMS_ENDPOINT": os.environ.get("QINQING_TENCENTCLOUD_SMS_ENDPOINT", "sms.tencentcloudapi.com"),
+    "TENCENTCLOUD_SMS_ENDPOINT": os.environ.get(
+        "QINQING_TENCENTCLOUD_SMS_ENDPOINT", "sms.tencentcloudapi.com"
+    ),
     "TENCENTCLOUD_SMS_PROTOCOL": os.environ.get("QINQING_TENCENTCLOUD_SMS_PROTOCOL", "https"),
     "TENCENTCLOUD_SMS_APP_ID": os.environ.get("QINQING_TENCENTCLOUD_SMS_APP_ID", ""),
     "TENCENTCLOUD_SMS_SIGN_NAME": os.environ.get("QINQING_TENCENTCLOUD_SMS_SIGN_NAME", ""),
@@ -359,14 +371,22 @@ APPEAL_CHANNELS = {
     "TENCENTCLOUD_SMS_TEMPLATE_ID": os.environ.get("QINQING_TENCENTCLOUD_SMS_TEMPLATE_ID", ""),
     "WECHAT_TOKEN": os.environ.get("QINQING_WECHAT_TOKEN", "" if PRODUCTION else "qinqing-demo-wechat-token"),
     "WECHAT_APP_ID": os.environ.get("QINQING_WECHAT_APP_ID", ""),
-    "WECHAT_APP_SECRET": os.environ.get("QINQING_WECHAT_APP_SECRET", ""),  # outbound customer-service messages; empty: log only
+    "WECHAT_APP_SECRET": os.environ.get(
+        "QINQING_WECHAT_APP_SECRET", ""
+    ),  # outbound customer-service messages; empty: log only
     # Set for the official account's "safe mode" (messages encrypted with AES).
     "WECHAT_ENCODING_AES_KEY": os.environ.get("QINQING_WECHAT_ENCODING_AES_KEY", ""),
     "WECHAT_MAX_CLOCK_SKEW_SECONDS": int(os.environ.get("QINQING_WECHAT_MAX_CLOCK_SKEW_SECONDS", "300")),
     # The template message (模板消息) used outside the 48-hour customer-service window.
     "WECHAT_TEMPLATE_ID": os.environ.get("QINQING_WECHAT_TEMPLATE_ID", ""),
-    "PORTAL_SUBMISSIONS_PER_PHONE_PER_HOUR": int(os.environ.get("QINQING_PORTAL_SUBMISSIONS_PER_PHONE_PER_HOUR", "5")),
-    "PORTAL_SUBMISSIONS_PER_ADDRESS_PER_HOUR": int(os.environ.get("QINQING_PORTAL_SUBMISSIONS_PER_ADDRESS_PER_HOUR", "20")),
-    "PORTAL_LOOKUPS_PER_ADDRESS_PER_HOUR": int(os.environ.get("QINQING_PORTAL_LOOKUPS_PER_ADDRESS_PER_HOUR", "60")),
+    "PORTAL_SUBMISSIONS_PER_PHONE_PER_HOUR": int(
+        os.environ.get("QINQING_PORTAL_SUBMISSIONS_PER_PHONE_PER_HOUR", "5")
+    ),
+    "PORTAL_SUBMISSIONS_PER_ADDRESS_PER_HOUR": int(
+        os.environ.get("QINQING_PORTAL_SUBMISSIONS_PER_ADDRESS_PER_HOUR", "20")
+    ),
+    "PORTAL_LOOKUPS_PER_ADDRESS_PER_HOUR": int(
+        os.environ.get("QINQING_PORTAL_LOOKUPS_PER_ADDRESS_PER_HOUR", "60")
+    ),
 }
 # --- end appeal channels -----------------------------------------------------------
