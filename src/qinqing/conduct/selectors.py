@@ -175,8 +175,7 @@ def gift_with_receipt(user, pk) -> GiftRecord:
     return gift
 
 
-# --- what the pages list and open, narrowed to the actor
-# ------------------------------------------------------
+# --- what the pages list and open, narrowed to the actor ----------------------------------------------------
 def recusals_to_decide(user):
     """Recusal applications and reports awaiting this supervising leader's decision."""
     from .models import Recusal, RecusalStatus

@@ -251,8 +251,7 @@ def is_public_page(url_name: str) -> bool:
     return declared is not None and declared.roles is PUBLIC
 
 
-# --- API operations
-# -------------------------------------------------------------------------------------------
+# --- API operations -----------------------------------------------------------------------------------------
 _PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
@@ -332,8 +331,7 @@ def autodiscover() -> None:
     autodiscover_modules("access")
 
 
-# --- the kernel's own declarations
-# ---------------------------------------------------------------------------
+# --- the kernel's own declarations --------------------------------------------------------------------------
 def _declare_kernel() -> None:
     from django.utils.translation import gettext_lazy as _
 

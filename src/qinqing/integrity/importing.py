@@ -291,8 +291,7 @@ def import_file(
     return import_rows(rows, actor=actor or SystemActor("import"), dry_run=dry_run, progress=progress)
 
 
-# --- integrity records (outside lists among them): ./qinqing import records FILE
-# ------------------------------------
+# --- integrity records (outside lists among them): ./qinqing import records FILE ----------------------------
 RECORD_COLUMNS = [
     Column("uscc", "统一社会信用代码", ("信用代码", "uscc")),
     Column("id_number", "公民身份号码", ("身份证号", "身份证号码", "id_number")),

@@ -410,8 +410,7 @@ class EligibilityCheck(models.Model):
         super().save(*args, **kwargs)
 
 
-# --- the integrity evaluation (articles 20, 21)
-# ---------------------------------------------------------------------
+# --- the integrity evaluation (articles 20, 21) -------------------------------------------------------------
 @audited()
 class EvaluationRule(models.Model):
     """One line of the published rule set: what a record of a kind contributes while it counts.
@@ -468,8 +467,7 @@ class Evaluation(models.Model):
         return f"{self.enterprise_id} {self.grade} {self.score}"
 
 
-# --- article 20: the comprehensive evaluation of representatives of the non-public economy
-# ---------------------------
+# --- article 20: the comprehensive evaluation of representatives of the non-public economy ------------------
 class Purpose(models.TextChoices):
     HONOUR = "honour", _("Honour")
     POLITICAL_ARRANGEMENT = "political_arrangement", _("Political arrangement")
@@ -551,8 +549,7 @@ class ComprehensiveEvaluation(models.Model):
         return f"{self.matter} · {self.enterprise_id}"
 
 
-# --- bribery-record queries (行贿犯罪档案查询, article 21)
-# ----------------------------------------------------------
+# --- bribery-record queries (行贿犯罪档案查询, article 21) --------------------------------------------------
 class BriberyQueryStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     ANSWERED = "answered", _("Answered")

@@ -397,8 +397,7 @@ def comprehensive_detail(request, pk: int):
     )
 
 
-# --- bribery-record queries
-# -----------------------------------------------------------------------------------------
+# --- bribery-record queries ---------------------------------------------------------------------------------
 def bribery_page(request):
     from qinqing.core import access
     from qinqing.directory.models import Enterprise

@@ -70,8 +70,7 @@ class RateLimited(ServiceError):
         super().__init__(message, **kwargs)
 
 
-# --- rate limits (shared cache)
-# --------------------------------------------------------------------------------------
+# --- rate limits (shared cache) -----------------------------------------------------------------------------
 
 
 def _limits() -> dict:
@@ -124,8 +123,7 @@ def _rate_check(client: str, *, lookup: bool = False) -> None:
         )
 
 
-# --- receipt codes
-# ---------------------------------------------------------------------------------------------------
+# --- receipt codes ------------------------------------------------------------------------------------------
 
 
 def _normalise_code(code: str) -> str:
@@ -158,8 +156,7 @@ def report_by_code(code: str, *, client: str) -> Report:
     raise NotFound(_("No report matches this receipt code. A lost code cannot be recovered."), field="code")
 
 
-# --- deadlines
-# ---------------------------------------------------------------------------------------------------------
+# --- deadlines ----------------------------------------------------------------------------------------------
 
 
 def deadlines() -> Deadlines:
@@ -197,8 +194,7 @@ def deadlines_update(*, accept_days: int, result_days: int, verify_days: int, ac
     return row
 
 
-# --- attachments
-# -------------------------------------------------------------------------------------------------------
+# --- attachments --------------------------------------------------------------------------------------------
 
 
 def _clean_attachment(name: str, content_type: str, data: bytes) -> tuple[str, bytes]:
@@ -272,8 +268,7 @@ def attachment_bytes(attachment: Attachment) -> bytes:
     return base64.b64decode(attachment.content)
 
 
-# --- the public side
-# ---------------------------------------------------------------------------------------------------
+# --- the public side ----------------------------------------------------------------------------------------
 
 
 def _priority(real_name: bool, category: str) -> bool:
@@ -422,8 +417,7 @@ def reporter_messages(report: Report) -> list[Message]:
     return list(report.messages.all())
 
 
-# --- who may act on a report
-# -------------------------------------------------------------------------------------------
+# --- who may act on a report --------------------------------------------------------------------------------
 
 
 def is_assigned(actor, report: Report) -> bool:
@@ -718,8 +712,7 @@ def message_send(*, report, kind: str, body: str, actor) -> Message:
     return message
 
 
-# --- assignment, subject, handover
-# ---------------------------------------------------------------------------------------
+# --- assignment, subject, handover --------------------------------------------------------------------------
 
 
 def _fresh(report: Report) -> Report:
@@ -900,8 +893,7 @@ def link_subject(*, report: Report, official=None, enterprise=None, unit=None, a
     return locked
 
 
-# --- outcomes, reminders
-# ----------------------------------------------------------------------------------------------------
+# --- outcomes, reminders ------------------------------------------------------------------------------------
 
 
 def outcome_record(
@@ -1026,8 +1018,7 @@ def reminder_follow_up(*, reminder: EarlyReminder, note: str, actor) -> EarlyRem
     return locked
 
 
-# --- conduct's leads
-# ---------------------------------------------------------------------------------------------------
+# --- conduct's leads ----------------------------------------------------------------------------------------
 
 
 def leads_take_over() -> str:
@@ -1058,8 +1049,7 @@ def client_of(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-# --- retention
-# -----------------------------------------------------------------------------------------------------------
+# --- retention ----------------------------------------------------------------------------------------------
 
 # Days a report's sealed content is kept after it ended, per final status; then it is erased (the
 # numbered row with its dates, category and outcomes stays for the statistics). Reminders start
@@ -1183,8 +1173,7 @@ def report_erase(*, report: Report, actor) -> Report:
     return locked
 
 
-# --- inspections and exposure (article 18.5)
-# ---------------------------------------------------------------------------
+# --- inspections and exposure (article 18.5) ----------------------------------------------------------------
 
 
 def inspection_plan(*, unit, kind: str, theme: str, planned_on, actor):

@@ -81,8 +81,7 @@ class EligibilityAnswer:
         }
 
 
-# --- reading the restrictions in force
-# ----------------------------------------------------------------------------
+# --- reading the restrictions in force ----------------------------------------------------------------------
 def _in_force(day: datetime.date, activity: str):
     # The listing's status is not read: revoking or removing a listing lifts its restrictions from that day
     # (``lifted_on``), so an answer for an earlier day stays what it was.
@@ -252,8 +251,7 @@ def _person_restrictions(day, activity, index: str) -> list[dict]:
     return [_restriction_out(row, via_head=False) for row in _rows(day, activity, id_indexes=[index])]
 
 
-# --- the name fallback
-# ----------------------------------------------------------------------------------------------
+# --- the name fallback --------------------------------------------------------------------------------------
 def _name_candidates(name: str, day: datetime.date, activity: str) -> list[dict]:
     key = names.name_key(name)
     core = names.core_of(key)
@@ -361,8 +359,7 @@ def _by_name(name: str, day, activity) -> tuple[bool, bool, list[dict], dict | N
     )
 
 
-# --- the log
-# --------------------------------------------------------------------------------------------------------
+# --- the log ------------------------------------------------------------------------------------------------
 def _caller_label(caller) -> str:
     if caller is None:
         return ""
@@ -434,8 +431,7 @@ def _log(
         db.insert_rows(EligibilityCheck, rows)
 
 
-# --- the service
-# ----------------------------------------------------------------------------------------------------
+# --- the service --------------------------------------------------------------------------------------------
 @dataclass
 class _Query:
     kind: str

@@ -302,8 +302,7 @@ def notice_delivered(
     return locked
 
 
-# --- objections and credit repair, on the workflow engine
-# ---------------------------------------------------------
+# --- objections and credit repair, on the workflow engine ---------------------------------------------------
 CREDIT = "credit_administrator"
 APPLICATION_WORKFLOW = Workflow(
     name="integrity.application",
