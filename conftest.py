@@ -69,7 +69,11 @@ def frozen_clock():
 
     def freeze(moment):
         if isinstance(moment, str):
-            moment = datetime.datetime.fromisoformat(moment) if (" " in moment or "T" in moment) else datetime.date.fromisoformat(moment)
+            moment = (
+                datetime.datetime.fromisoformat(moment)
+                if (" " in moment or "T" in moment)
+                else datetime.date.fromisoformat(moment)
+            )
         if isinstance(moment, datetime.date) and not isinstance(moment, datetime.datetime):
             moment = datetime.datetime.combine(moment, datetime.time(10, 0))
         if moment.tzinfo is None:
