@@ -165,6 +165,25 @@ def measure(options, env: dict, database: str) -> None:
             f"http://127.0.0.1:{port}/api/v1/appeals/",
         ]
         completed = subprocess.run(command, env=server_env, capture_output=True, text=True, check=False)  # noqa: S603
+        # The same server and key on a trivial JSON endpoint, so the figure can be checked on
+        # another machine: the ratio travels, absolute rates do not.
+        trivial_command = [
+            "wrk",
+            "-t2",
+            f"-c{options.clients}",
+            f"-d{min(options.duration, 10)}s",
+            "--latency",
+            "-s",
+            str(ROOT / "bench/eligibility.lua"),
+            f"http://127.0.0.1:{port}/api/v1/whoami",
+        ]
+        trivial_run = subprocess.run(  # noqa: S603
+            trivial_command,
+            env={**server_env, "QINQING_BENCH_PATH": "/api/v1/whoami"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -186,6 +205,10 @@ def measure(options, env: dict, database: str) -> None:
     verified = run(["audit", "verify", "--chain-only"], env, check=False).strip().splitlines()[-1]
     verify_seconds = time.perf_counter() - started
     rate = created / float(seconds)
+    trivial = re.search(r"RESULT requests=(\d+) seconds=([\d.]+)", trivial_run.stdout)
+    if not trivial:
+        sys.exit(f"wrk on the trivial endpoint failed:\n{trivial_run.stdout}\n{trivial_run.stderr}")
+    trivial_rate = int(trivial.group(1)) / float(trivial.group(2))
     print(f"wrk: {' '.join(command[:-1])} <url>")
     print(
         f"statuses: {statuses_seen}; appeals +{appeals_after - appeals_before}, audit events "
@@ -193,13 +216,14 @@ def measure(options, env: dict, database: str) -> None:
     )
     print(
         "| benchmark | database | gunicorn | clients | appeals/s | p50 | p95 | p99 | errors | "
-        "chain verify | command |"
+        "`GET /api/v1/whoami`/s | ratio | chain verify | command |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     print(
         f"| appeals intake (API) | {database} | {options.workers} workers × {options.threads} "
         f"threads | {options.clients} | {rate:.0f} | "
         f"{float(p50):.0f} ms | {float(p95):.0f} ms | {float(p99):.0f} ms | {errors} | "
+        f"{trivial_rate:.0f} | {rate / trivial_rate:.0%} | "
         f"{verified} ({verify_seconds:.0f} s) | "
         f"`./qinqing bench appeals_intake --count {options.count} --clients {options.clients} "
         f"--duration {options.duration} "

@@ -91,6 +91,9 @@ def measure(count: int, requests: int) -> None:
     total = Appeal.objects.count()
     queue_size = Appeal.objects.filter(handling_unit_id__in=[unit_id], status__in=OPEN_STATUSES).count()
     print(f"{database}, {total:,} appeals; the handler's unit has {queue_size:,} open appeals")
+    # A trivial page from the same process and database, so the figures can be checked on
+    # another machine by their ratio to it.
+    pages.append(("trivial: /healthz", handler, "/healthz"))
     for label, user, url in pages:
         client = Client()
         client.force_login(user)
