@@ -12,6 +12,27 @@ through the database (or Redis) — the point of the tests that use it.
 import json
 import os
 import sys
+import time
+
+from qinqing.appeals.intake.channels.sms import SmsBackend, SmsSendResult
+
+
+class RecordingSmsBackend(SmsBackend):
+    """An SMS provider for the multi-process tests (``QINQING_SMS_BACKEND`` names this class):
+    each accepted message is one line appended to the file ``QINQING_TEST_SMS_LOG`` names —
+    the pid, the number, the text — so the test counts, after the processes end, what every
+    process sent. ``QINQING_TEST_SMS_PAUSE`` (seconds) makes each send slow enough to overlap."""
+
+    def send(self, *, phone: str, text: str) -> SmsSendResult:
+        time.sleep(float(os.environ.get("QINQING_TEST_SMS_PAUSE") or 0))
+        line = json.dumps({"pid": os.getpid(), "phone": phone, "text": text}, ensure_ascii=False) + "\n"
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+        descriptor = os.open(os.environ["QINQING_TEST_SMS_LOG"], flags, 0o600)
+        try:
+            os.write(descriptor, line.encode("utf-8"))  # one write of one line: O_APPEND keeps lines whole
+        finally:
+            os.close(descriptor)
+        return SmsSendResult(accepted=True, provider_message_id=f"{os.getpid()}-{time.monotonic_ns()}")
 
 
 def main() -> None:

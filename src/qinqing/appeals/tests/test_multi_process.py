@@ -4,6 +4,8 @@ Redis with QINQING_CACHE_URL), so a message WeChat retries against the other pro
 answered without filing a second appeal. With a per-process cache (Django's default local
 memory) the second process would file it again."""
 
+import contextlib
+import datetime
 import json
 import os
 import select
@@ -128,3 +130,96 @@ def test_the_cache_is_shared_not_per_process(settings):
     backend = settings.CACHES["default"]["BACKEND"]
     assert backend in {"qinqing.core.cache.DatabaseCache", "django.core.cache.backends.redis.RedisCache"}
     assert OPENID  # the WeChat fixtures are shared with test_channels_wechat
+
+
+# --- two worker processes --------------------------------------------------------------------
+SWEEP_ACTIONS = (
+    "appeals.appeal.supervise",
+    "appeals.appeal.flag_due",
+    "appeals.appeal.urge_before_deadline",
+    "appeals.appeal.raise_to_district_leader",
+)
+
+
+def _worker(database_url: str, sms_log: Path) -> subprocess.Popen:
+    """``./qinqing worker --once`` running the delivery and the sweep jobs, as its own process with
+    its own memory; its SMS provider appends each message it sends to ``sms_log``."""
+    env = {
+        **os.environ,
+        "QINQING_MODE": "test",
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "qinqing.settings",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])),
+        "QINQING_SMS_BACKEND": "qinqing.appeals.tests.app_process.RecordingSmsBackend",
+        "QINQING_TEST_SMS_LOG": str(sms_log),
+        "QINQING_TEST_SMS_PAUSE": "0.05",  # each send takes a moment, so the two rounds overlap
+        "QINQING_LOG_LEVEL": "ERROR",
+    }
+    return subprocess.Popen(  # noqa: S603 (this interpreter, Django's own command line)
+        [sys.executable, "-m", "django", "worker", "--once",
+         "--job", "appeals.notifications", "--job", "appeals.sweep"],
+        env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+
+
+def test_two_worker_processes_deliver_each_notification_once_and_sweep_each_appeal_once(
+    tmp_path, settings, workday_calendar
+):
+    from qinqing.core import clock
+
+    from ..models import Appeal, Channel, Notification, NotificationStatus
+    from . import factories
+
+    settings.APPEALS_DELIVER_ON_COMMIT = False  # everything waits in the outbox for the workers
+    today = clock.today()
+    for number in range(16):  # acknowledgements to send: one SMS per appeal, each to its own number
+        factories.file_appeal(channel=Channel.SMS, contact_phone=f"1390013{number:04d}")
+    for days_ago in (60, 45, 30, 21, 14, 12, 10):  # open appeals past or near their deadline
+        factories.file_appeal(received_at=today - datetime.timedelta(days=days_ago))
+    queued = {row.pk: row.recipient for row in Notification.objects.filter(
+        channel=Channel.SMS, status=NotificationStatus.QUEUED)}
+    assert len(queued) == 16 and len(set(queued.values())) == 16
+
+    sms_log = tmp_path / "sms.jsonl"
+    url = _database_url(tmp_path)
+    workers = [_worker(url, sms_log), _worker(url, sms_log)]  # both started before either is waited for
+    outputs = []
+    for worker in workers:
+        try:
+            outputs.append(worker.communicate(timeout=120))
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            outputs.append(worker.communicate())
+    for worker, (out, err) in zip(workers, outputs, strict=True):
+        assert worker.returncode == 0, f"a worker failed:\n{out}\n{err[-3000:]}"
+
+    # What both processes sent: each notification's number exactly once.
+    sent = [json.loads(line) for line in sms_log.read_text(encoding="utf-8").splitlines()]
+    per_number = {phone: [entry["phone"] for entry in sent].count(phone) for phone in queued.values()}
+    assert per_number == dict.fromkeys(queued.values(), 1), f"sent twice or never: {per_number}"
+    assert len(sent) == len(queued), "something else was sent"
+
+    # What the workers wrote to the shared database (on SQLite: the file copy they shared).
+    statuses = {pk: (status, attempts) for pk, status, attempts in _shared_rows(
+        url, "SELECT id, status, attempts FROM appeals_notification WHERE channel = 'sms'")}
+    assert statuses == dict.fromkeys(queued, (NotificationStatus.SENT.value, 1))
+    events = [(action, object_id) for action, object_id in _shared_rows(
+        url, "SELECT action, object_id FROM core_auditevent WHERE action LIKE 'appeals.appeal.%'")
+        if action in SWEEP_ACTIONS]
+    assert events, "the sweep had nothing to do: the test proves nothing"
+    appeal_ids = {str(pk) for pk in Appeal.objects.values_list("pk", flat=True)}
+    assert {object_id for _action, object_id in events} <= appeal_ids
+    assert len(events) == len(set(events)), f"an appeal was changed twice by the sweep: {sorted(events)}"
+    summaries = "\n".join(out for out, _err in outputs)
+    assert summaries.count("appeals.notifications: ok") == summaries.count("appeals.sweep: ok") == 2
+
+
+def _shared_rows(url: str, sql: str) -> list[tuple]:
+    """Rows of the database the workers used: PostgreSQL's test database is this process's own;
+    on SQLite they used the file copy (this process's test database is another, in memory)."""
+    if url.startswith("sqlite:///"):
+        with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as database:
+            return database.execute(sql).fetchall()
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
