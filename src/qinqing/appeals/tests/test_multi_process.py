@@ -2,7 +2,13 @@
 the WeChat de-duplication is in the shared cache (settings.CACHES: the database by default,
 Redis with QINQING_CACHE_URL), so a message WeChat retries against the other process is
 answered without filing a second appeal. With a per-process cache (Django's default local
-memory) the second process would file it again."""
+memory) the second process would file it again.
+
+Two worker processes (``./qinqing worker --once`` with the delivery and the sweep jobs, started
+together) on one database deliver each notification once and change each appeal once: the
+job's own claim (core.jobs) lets one delivery round run at a time, the outbox row's claim
+(workflow.notify) keeps rounds that do overlap from sending a row twice; with both removed the
+test sees numbers texted twice."""
 
 import contextlib
 import datetime
