@@ -74,6 +74,7 @@ def dashboard_page(request):
         "units": Unit.objects.filter(is_active=True).order_by("code").values("pk", "name"),
         "may_refresh": services.is_supervision(request.user),
         "may_supervise": may_open(request.user, "appeals:supervision"),  # inspectors read the dashboard only
+        "may_open_appeals": may_open(request.user, "appeals:detail"),  # inspectors: no appeal pages
         "stale": result.computed_on != clock.today(),
         **_charts(result),
     }

@@ -182,6 +182,20 @@ def test_discipline_inspector_reads_but_cannot_recompute(client, make_user, dist
     assert list(AppealFigure.objects.values_list("pk", flat=True)) == before
 
 
+def test_the_overdue_list_links_an_appeal_only_for_roles_that_may_open_it(client, make_user, district):
+    """The discipline office reads the dashboard but opens no appeal page: its overdue list names
+    the appeal without a link that would answer 403; the supervision office gets the link."""
+    overdue = district["appeals"]["overdue"]
+    detail = reverse("appeals:detail", args=[overdue.pk])
+    client.force_login(make_user(Role.DISCIPLINE_INSPECTOR))
+    months = {"from_month": "2025-09", "to_month": f"{timezone.localdate():%Y-%m}"}
+    page = client.get(reverse("appeals:dashboard"), months).content.decode()
+    assert overdue.tracking_number in page and f'href="{detail}"' not in page
+    client.force_login(district["supervisor"])
+    page = client.get(reverse("appeals:dashboard"), months).content.decode()
+    assert f'href="{detail}"' in page
+
+
 def test_supervision_recomputes_now(client, district):
     client.force_login(district["supervisor"])
     assert client.post(reverse("appeals:dashboard_refresh")).status_code == 302
