@@ -164,12 +164,8 @@ def _kind(values: dict[str, str]) -> str:
     return ListingKind.DISHONEST
 
 
-def clean_row(values: dict[str, str]) -> tuple[dict, list[RowInvalid]]:
-    errors: list[RowInvalid] = []
-    cleaned: dict = {}
-    for name in REQUIRED:
-        if not values.get(name, "").strip():
-            errors.append(RowInvalid(name, _("%(field)s is required.") % {"field": name}))
+def _clean_party(values: dict[str, str], cleaned: dict, errors: list[RowInvalid]) -> None:
+    """The party a row is about: an enterprise by its code or a person by ID number, exactly one."""
     uscc, id_number = values.get("uscc", "").strip(), values.get("id_number", "").strip()
     if bool(uscc) == bool(id_number):
         errors.append(
@@ -188,6 +184,15 @@ def clean_row(values: dict[str, str]) -> tuple[dict, list[RowInvalid]]:
             cleaned["id_number"] = validate_resident_id(id_number)
         except ValidationError as error:
             errors.append(RowInvalid("id_number", error.messages[0]))
+
+
+def clean_row(values: dict[str, str]) -> tuple[dict, list[RowInvalid]]:
+    errors: list[RowInvalid] = []
+    cleaned: dict = {}
+    for name in REQUIRED:
+        if not values.get(name, "").strip():
+            errors.append(RowInvalid(name, _("%(field)s is required.") % {"field": name}))
+    _clean_party(values, cleaned, errors)
     for name, clean in (("start", _date), ("end", _date)):
         if values.get(name, "").strip():
             try:
@@ -336,24 +341,7 @@ def clean_record_row(values: dict[str, str]) -> tuple[dict, list[RowInvalid]]:
     for name in ("name", "kind", "source", "occurred_on"):
         if not values.get(name, "").strip():
             errors.append(RowInvalid(name, _("%(field)s is required.") % {"field": name}))
-    uscc, id_number = values.get("uscc", "").strip(), values.get("id_number", "").strip()
-    if bool(uscc) == bool(id_number):
-        errors.append(
-            RowInvalid(
-                "uscc",
-                _("Give either 统一社会信用代码 (an enterprise) or 公民身份号码 (a person), one of them."),
-            )
-        )
-    elif uscc:
-        try:
-            cleaned["uscc"] = validate_uscc(uscc)
-        except ValidationError as error:
-            errors.append(RowInvalid("uscc", error.messages[0]))
-    else:
-        try:
-            cleaned["id_number"] = validate_resident_id(id_number)
-        except ValidationError as error:
-            errors.append(RowInvalid("id_number", error.messages[0]))
+    _clean_party(values, cleaned, errors)
     kind = values.get("kind", "").strip()
     if kind:
         if kind not in RECORD_KINDS:

@@ -7,8 +7,8 @@ delivers it as a customer-service text message (``message/custom/send``) through
 
 Configuration (``APPEAL_CHANNELS``): ``WECHAT_APP_ID`` and ``WECHAT_APP_SECRET``; without
 both the notification only goes to the log and is marked "not sent: to be passed on by hand"
-(``notify.NoChannel``; demo, tests). ``WECHAT_API_BASE_URL``
-(optional, not in settings.py) points the client elsewhere — a local stub in tests.
+(``notify.NoChannel``; demo, tests). ``WECHAT_API_BASE_URL``, which settings.py leaves
+unset, sends the client to another address; the tests point it at a local HTTP server.
 
 The 48-hour window: WeChat accepts customer-service messages only within 48 hours of the
 user's last message (errcode 45015 otherwise), and a unit's reply comes days later. The
