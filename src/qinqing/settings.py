@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qinqing.core.input_rules.InputRulesMiddleware",
     "qinqing.core.middleware.LoginRequiredMiddleware",
     "qinqing.core.access.AccessMiddleware",
     "django_otp.middleware.OTPMiddleware",

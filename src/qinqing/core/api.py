@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router, Schema
+from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, SessionAuth
 
@@ -19,6 +19,21 @@ from . import access, audit
 from .errors import ServiceError
 from .models import ApiKey
 from .services import apikey_authenticate
+
+# Bounds for numbers a client sends (issue 18): beyond them a 422 naming the parameter, not a
+# database overflow (a page of 10**19 does not fit the database's 64-bit OFFSET).
+PAGE_MAX = 1_000_000
+ID_MAX = 2**31 - 1
+
+
+def page_query(default: int = 1):
+    """A ``page`` query parameter: 1 to PAGE_MAX."""
+    return Query(default, ge=1, le=PAGE_MAX)
+
+
+def bounded_query(default, *, low: int = 1, high: int):
+    """A whole-number query parameter within [low, high]."""
+    return Query(default, ge=low, le=high)
 
 
 class ApiKeyAuth(APIKeyHeader):
@@ -147,9 +162,9 @@ class VerifyOut(Schema):
 @router.get(
     "/audit/events", response={200: list[AuditEventOut], 403: ErrorOut}, summary="Audit trail of one object"
 )
-def audit_events(request, object_type: str, object_id: str, limit: int = 50):
+def audit_events(request, object_type: str, object_id: str, limit: int = bounded_query(50, high=500)):
     events = audit.AuditEvent.objects.filter(object_type=object_type, object_id=object_id).order_by("-seq")[
-        : min(limit, 500)
+        :limit
     ]
     return [
         {

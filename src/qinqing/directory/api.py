@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ninja import Router, Schema, Status
 
-from qinqing.core.api import ErrorOut, actor_of
+from qinqing.core.api import ErrorOut, actor_of, bounded_query, page_query
 
 from . import selectors, services
 from .models import OwnershipType
@@ -102,7 +102,8 @@ def _page(queryset, page: int, page_size: int) -> tuple[int, int, int, list]:
     response={200: EnterprisePageOut, 401: ErrorOut, 403: ErrorOut},
     summary="List enterprises",
 )
-def list_enterprises(request, uscc: str = "", name: str = "", page: int = 1, page_size: int = 50):
+def list_enterprises(request, uscc: str = "", name: str = "", page: int = page_query(),
+                     page_size: int = bounded_query(50, high=MAX_PAGE_SIZE)):
     enterprises = selectors.enterprises_visible_to(actor_of(request)).order_by("name", "pk")
     if uscc:
         enterprises = enterprises.filter(uscc=uscc.strip().upper())
@@ -160,7 +161,8 @@ def list_units(request):
     response={200: OfficialPageOut, 401: ErrorOut, 403: ErrorOut},
     summary="Officials (resident IDs masked)",
 )
-def list_officials(request, unit_code: str = "", name: str = "", page: int = 1, page_size: int = 50):
+def list_officials(request, unit_code: str = "", name: str = "", page: int = page_query(),
+                     page_size: int = bounded_query(50, high=MAX_PAGE_SIZE)):
     officials = selectors.officials_visible_to(actor_of(request)).order_by("unit__code", "pk")
     if unit_code:
         officials = officials.filter(unit__code=unit_code.strip())

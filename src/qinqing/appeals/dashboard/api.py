@@ -8,7 +8,7 @@ import datetime
 
 from ninja import Router, Schema
 
-from qinqing.core.api import ErrorOut
+from qinqing.core.api import ID_MAX, ErrorOut, bounded_query
 
 from . import figures
 
@@ -82,7 +82,8 @@ def _line(line: figures.Line) -> dict:
 
 @router.get("/stats", response={200: StatsOut, 400: ErrorOut, 403: ErrorOut},
             summary="On-time, reply and satisfaction rates per unit and month")
-def stats(request, from_month: str | None = None, to_month: str | None = None, unit: int | None = None):
+def stats(request, from_month: str | None = None, to_month: str | None = None,
+          unit: int | None = bounded_query(None, high=ID_MAX)):
     flt = figures.make_filter(from_month=from_month, to_month=to_month, unit=unit)
     result = figures.figures(flt)
     return {
@@ -103,7 +104,7 @@ def stats(request, from_month: str | None = None, to_month: str | None = None, u
     response={200: OverduePageOut, 400: ErrorOut, 403: ErrorOut},
     summary="Overdue appeals, longest overdue first",
 )
-def overdue(request, unit: int | None = None, limit: int = 50):
+def overdue(request, unit: int | None = bounded_query(None, high=ID_MAX), limit: int = 50):
     rows, count = figures.overdue_list(figures.make_filter(unit=unit), limit=max(1, min(limit, 500)))
     return {
         "count": count,
