@@ -7,7 +7,7 @@ refused with 400 and a message naming the field — instead of being stored as U
 without a word (forms), stored with the NUL (SQLite) or failing with a 500 (PostgreSQL).
 
 Uploaded files are not checked here (a PDF holds NUL bytes); importers check each cell
-(``check_cell``) and report the row.
+(``cell_problems``) and report the row.
 """
 
 from __future__ import annotations
@@ -49,14 +49,15 @@ def text_problem(value: str) -> str | None:
     return None
 
 
-def check_cell(value, *, field: str) -> None:
-    """For importers: a cell breaking the rule raises ``ServiceError`` naming the column."""
-    from .errors import ServiceError
-
-    if isinstance(value, str):
-        code = text_problem(value)
+def cell_problems(values: dict, label=str) -> list[tuple[str, str]]:
+    """For importers: ``(field, message)`` for each cell of a row breaking the rule, so the
+    row is reported on its column instead of failing in the database (PostgreSQL refuses NUL)."""
+    problems = []
+    for name, value in values.items():
+        code = text_problem(value) if isinstance(value, str) else None
         if code:
-            raise ServiceError(MESSAGES[code], code=code, field=field, params={"field": field})
+            problems.append((name, str(MESSAGES[code]) % {"field": label(name)}))
+    return problems
 
 
 def _urlencoded_problem(raw: bytes) -> Problem | None:

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from qinqing.core.crypto import blind_index
 from qinqing.core.errors import ServiceError
 from qinqing.core.identifiers import validate_resident_id, validate_uscc
+from qinqing.core.input_rules import cell_problems
 from qinqing.core.tabular import Row, normalise_header, read_rows
 
 from . import registry, services
@@ -421,8 +422,13 @@ def _text(values: dict[str, str], name: str, limit: int) -> str:
 def _clean_row(kind: str, values: dict[str, str]) -> tuple[dict[str, Any], list[RowInvalid]]:
     """Clean one row; return cleaned values and every field error (not just the first)."""
     cleaned: dict[str, Any] = {}
-    errors: list[RowInvalid] = []
+    # The input rule (core.input_rules): a NUL or a broken character is reported on its column.
+    errors: list[RowInvalid] = [
+        RowInvalid(name, message) for name, message in cell_problems(values, lambda n: column_label(n, kind))
+    ]
     for column in COLUMNS[kind]:
+        if column.name in {error.field for error in errors}:
+            continue
         if column.required and not values.get(column.name, "").strip():
             errors.append(
                 RowInvalid(

@@ -31,6 +31,7 @@ from qinqing.core.audit import SystemActor
 from qinqing.core.crypto import blind_index
 from qinqing.core.errors import ServiceError
 from qinqing.core.identifiers import validate_resident_id, validate_uscc
+from qinqing.core.input_rules import cell_problems
 from qinqing.core.tabular import Row, normalise_header, read_rows
 
 from . import services
@@ -186,8 +187,15 @@ def _clean_party(values: dict[str, str], cleaned: dict, errors: list[RowInvalid]
             errors.append(RowInvalid("id_number", error.messages[0]))
 
 
+def _input_rule(values: dict[str, str]) -> list[RowInvalid]:
+    """The input rule (core.input_rules): a NUL or a broken character is reported on its column."""
+    return [RowInvalid(name, message) for name, message in cell_problems(values)]
+
+
 def clean_row(values: dict[str, str]) -> tuple[dict, list[RowInvalid]]:
-    errors: list[RowInvalid] = []
+    errors: list[RowInvalid] = _input_rule(values)
+    if errors:
+        return {}, errors
     cleaned: dict = {}
     for name in REQUIRED:
         if not values.get(name, "").strip():
@@ -331,7 +339,9 @@ def record_aliases() -> dict[str, str]:
 
 
 def clean_record_row(values: dict[str, str]) -> tuple[dict, list[RowInvalid]]:
-    errors: list[RowInvalid] = []
+    errors: list[RowInvalid] = _input_rule(values)
+    if errors:
+        return {}, errors
     cleaned: dict = {
         "name": values.get("name", "").strip()[:200],
         "title": values.get("title", "").strip()[:300],
