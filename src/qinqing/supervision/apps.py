@@ -27,6 +27,17 @@ class SupervisionConfig(AppConfig):
         )
         jobs.register(
             jobs.Job(
+                "supervision.due",
+                "qinqing.supervision.services.due_notices",
+                _("Notices to inspectors: follow-ups, deadlines, erasures due"),
+                daily_at=datetime.time(7, 0),
+                retries=3,
+                backoff_seconds=300,
+                max_minutes=10,
+            )
+        )
+        jobs.register(
+            jobs.Job(
                 "supervision.retention",
                 "qinqing.supervision.services.retention_sweep",
                 _("Report retention: dates, reminders, erasure"),

@@ -228,6 +228,12 @@ class Message(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The outbound notice (SMS or WeChat, through the appeals outbox) telling a reporter who can be
+    # reached that this message is waiting: a neutral text with the report number only. None when
+    # the reporter cannot be reached that way (anonymous without a number, a postal address).
+    notification = models.ForeignKey(
+        "appeals.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -419,3 +425,40 @@ class TypicalCase(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NoticeKind(models.TextChoices):
+    FOLLOW_UP = "follow_up", _("Follow-up of a reminder talk due (article 16)")
+    ACCEPT = "accept", _("Acceptance to be told to the reporter (article 17)")
+    VERIFY = "verify", _("Verification of a priority report due (article 17)")
+    RESULT = "result", _("Result to be told to the reporter (article 17)")
+    RETENTION = "retention", _("Sealed content to be erased")
+
+
+@audited()
+class InspectorNotice(models.Model):
+    """A notice in the application for an inspector: something they handle is due soon (written by
+    the daily ``supervision.due`` job, once per inspector, item and due date). It names the report
+    number or the reminder, never sealed content; the inspector sees it on the reports page."""
+
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("inspector")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reminder = models.ForeignKey(
+        EarlyReminder, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due = models.DateField(_("due"))
+    key = models.CharField(max_length=80)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["due", "pk"]
+        verbose_name = _("inspector notice")
+        constraints = [
+            models.UniqueConstraint(fields=["inspector", "key"], name="supervision_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.due}"

@@ -25,6 +25,18 @@ def _not_about(user):
     return ~Q(subject_official__user_id=user.pk) | Q(subject_official=None)
 
 
+def my_notices(user, *, days: int = 30):
+    """The inspector's notices of what falls due (``services.due_notices``), of the last ``days``."""
+    from .models import InspectorNotice
+
+    since = clock.now() - datetime.timedelta(days=days)
+    return (
+        InspectorNotice.objects.filter(inspector_id=user.pk, created_at__gte=since)
+        .select_related("report", "reminder__official__person")
+        .order_by("due", "pk")
+    )
+
+
 def queue(user, *, status: str = "", priority_only: bool = False):
     if not has_role(user, Role.DISCIPLINE_INSPECTOR):
         return Report.objects.none()

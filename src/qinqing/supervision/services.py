@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, calendar, clock, numbering, workflow
+from qinqing.core import audit, calendar, clock, limits, numbering, workflow
 from qinqing.core.audit import SystemActor
 from qinqing.core.crypto import hmac_sm3_hex
 from qinqing.core.errors import NotFound, PermissionDeniedError, ServiceError
@@ -29,7 +29,9 @@ from qinqing.core.roles import Role, has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
 
 from .models import (
+    OPEN_STATUSES,
     PRIORITY_CATEGORIES,
+    VERIFIED_STATUSES,
     Assignment,
     Attachment,
     Behaviour,
@@ -295,7 +297,15 @@ def report_submit(
 ) -> tuple[Report, str]:
     """File a report; returns (report, receipt code). The code is shown once and only its hashes are kept."""
     text = (text or "").strip()
-    reporter_name, reporter_contact = (reporter_name or "").strip(), (reporter_contact or "").strip()
+    reporter_name = limits.check_text(
+        reporter_name, field="reporter_name", label=_("Your name"), limit=limits.NAME
+    )
+    reporter_contact = limits.check_text(
+        reporter_contact, field="reporter_contact", label=_("How to reach you"), limit=limits.PLACE
+    )
+    subject_text = limits.check_text(
+        subject_text, field="subject_text", label=_("Who or what is reported"), limit=limits.DESCRIPTION
+    )
     if not text:
         raise ServiceError(_("Please describe what you are reporting."), code="required", field="text")
     if len(text) > MAX_TEXT:
@@ -441,13 +451,67 @@ def is_reported(user, report: Report) -> bool:
 ASSIGNED = "assigned_inspector"
 
 
-def _told(locked: Report, fields: list[str], text, actor, **extra) -> Change:
-    """A Change that also leaves a notice for the reporter (read back with the receipt code), audited."""
+# --- telling the reporter ----------------------------------------------------------------------------------
+
+# What an SMS or WeChat message to the reporter says: the report number and where to read, nothing
+# of the report, the reporter or the reply (a phone may be seen by others; the outbox text is plain).
+OUTBOUND_TEXT = {
+    "accepted": _("Your report %(number)s was accepted. Read the details with your receipt code at %(url)s"),
+    "declined": _(
+        "Your report %(number)s was not accepted. Read the reason with your receipt code at %(url)s"
+    ),
+    "result": _("Your report %(number)s has a result. Read it with your receipt code at %(url)s"),
+    "reply": _("Your report %(number)s has a reply. Read it with your receipt code at %(url)s"),
+}
+
+
+def reporter_reach(report: Report) -> tuple[str, str] | None:
+    """(channel, recipient) on which a real-name reporter can be told that something is waiting:
+    WeChat for a report sent by WeChat, SMS for a mobile number; None for an anonymous reporter
+    (they come back with the receipt code) or a contact that is no mobile number (a landline, an
+    address: the inspector tells them by telephone or letter, the report page says so)."""
+    from qinqing.core.identifiers import is_valid_mobile_phone
+
+    if not report.real_name:
+        return None
+    contact = (report.reporter_contact or "").strip()
+    if contact.startswith("wechat:") and len(contact) > len("wechat:"):
+        return "wechat", contact[len("wechat:"):]
+    number = "".join(ch for ch in contact if ch.isdigit() or ch == "+").removeprefix("+86")
+    if is_valid_mobile_phone(number):
+        return "sms", number
+    return None
+
+
+def _status_url() -> str:
+    from django.urls import reverse
+
+    base = (getattr(settings, "QINQING_PUBLIC_BASE_URL", "") or "").rstrip("/")
+    return base + reverse("supervision:report_status")
+
+
+def _outbound(report: Report, what: str):
+    """Queue the neutral outbound notice in the caller's transaction (sent once it commits, through
+    the appeals outbox and its SMS/WeChat senders); None when the reporter cannot be reached so."""
+    from qinqing.appeals.workflow import notify
+
+    reach = reporter_reach(report)
+    if reach is None:
+        return None
+    channel, recipient = reach
+    text = str(OUTBOUND_TEXT[what]) % {"number": report.number, "url": _status_url()}
+    return notify.queue(appeal=None, channel=channel, recipient=recipient, text=text)
+
+
+def _told(locked: Report, fields: list[str], text, actor, *, what: str, **extra) -> Change:
+    """A Change that also leaves a notice for the reporter (read back with the receipt code) and, for a
+    real-name reporter who can be reached by SMS or WeChat, queues the neutral outbound notice; audited."""
     message = Message.objects.create(
         report=locked,
         kind=MessageKind.NOTICE,
         body=str(text),
         author=actor if getattr(actor, "pk", None) else None,
+        notification=_outbound(locked, what),
     )
     event = {
         "actor": actor,
@@ -541,12 +605,15 @@ def report_accept(*, report, actor):
         if locked.priority:
             locked.verify_due = calendar.deadline(locked.accepted_on, deadlines().verify_days)
             fields.append("verify_due")
-        return _told(locked, fields, _("Your report was accepted and is being handled."), actor)
+        return _told(
+            locked, fields, _("Your report was accepted and is being handled."), actor, what="accepted"
+        )
 
     return workflow.transition(REPORT_WORKFLOW, report, "accept", actor=actor, apply=apply)
 
 
 def report_decline(*, report, reason: str, actor):
+    reason = limits.check_text(reason, field="reason", label=_("The reason"), limit=limits.REASON)
     report = _fresh(report)
     if report.priority:
         raise ServiceError(
@@ -565,6 +632,7 @@ def report_decline(*, report, reason: str, actor):
             ["decline_reason"],
             _("Your report was not accepted: %(reason)s") % {"reason": reason.strip()},
             actor,
+            what="declined",
         )
 
     return workflow.transition(
@@ -593,6 +661,7 @@ def report_dispose(*, report, disposal: str, actor):
 
 
 def report_set_aside(*, report, reason: str, actor):
+    reason = limits.check_text(reason, field="reason", label=_("The reason"), limit=limits.REASON)
     def apply(locked):
         locked.disposal = Disposal.SET_ASIDE
         return Change(["disposal"], details={"reason_given": True})
@@ -630,7 +699,9 @@ def _conclude(locked, finding: str, conclusion: str) -> list[str]:
 
 
 def report_conclude(*, report, finding: str, conclusion: str, actor):
-    conclusion = (conclusion or "").strip()
+    conclusion = limits.check_text(
+        conclusion, field="conclusion", label=_("The verification conclusion"), limit=limits.REPORT
+    )
     if finding and finding not in Finding.values:
         raise ServiceError(_("Choose a finding."), code="invalid_finding", field="finding")
 
@@ -643,7 +714,9 @@ def report_conclude(*, report, finding: str, conclusion: str, actor):
 
 def report_close(*, report, conclusion: str, actor):
     """予以了结: the lead is closed with a conclusion (still a verification conclusion, article 17)."""
-    conclusion = (conclusion or "").strip()
+    conclusion = limits.check_text(
+        conclusion, field="conclusion", label=_("The verification conclusion"), limit=limits.REPORT
+    )
 
     def apply(locked):
         locked.disposal = Disposal.CLOSED
@@ -676,11 +749,13 @@ def report_close_case(*, report, actor):
 
 
 def report_send_result(*, report, text: str, actor):
-    text = (text or "").strip()
+    text = limits.check_text(
+        text, field="text", label=_("The result told to the reporter"), limit=limits.REPORT
+    )
 
     def apply(locked):
         locked.result_sent_on = clock.today()
-        return _told(locked, ["result_sent_on"], text, actor)
+        return _told(locked, ["result_sent_on"], text, actor, what="result")
 
     return workflow.transition(
         REPORT_WORKFLOW, report, "send_result", actor=actor, apply=apply, data={"text": text}
@@ -691,13 +766,15 @@ def message_send(*, report, kind: str, body: str, actor) -> Message:
     """An assigned inspector replies to or asks the reporter (read back with the receipt code)."""
     if kind not in (MessageKind.REPLY, MessageKind.QUESTION):
         raise ServiceError(_("Choose reply or question."), code="invalid_kind", field="kind")
-    body = (body or "").strip()
+    body = limits.check_text(body, field="body", label=_("The message"), limit=limits.REPORT)
     if not body:
         raise ServiceError(_("Write the message."), code="required", field="body")
     if not is_assigned(actor, report):
         raise NotFound()
     with transaction.atomic():
-        message = Message.objects.create(report=report, kind=kind, body=body, author=actor)
+        message = Message.objects.create(
+            report=report, kind=kind, body=body, author=actor, notification=_outbound(report, "reply")
+        )
         audit.record_events(
             [
                 {
@@ -925,7 +1002,8 @@ def outcome_record(
             code="invalid_categories",
             field="behaviours",
         )
-    measure = (measure or "").strip()
+    measure = limits.check_text(measure, field="measure", label=_("The measure"), limit=limits.PLACE)
+    decided_on = limits.past_date(decided_on, field="decided_on", label=_("Decided on"))
     if not measure:
         raise ServiceError(_("Name the measure taken."), code="required", field="measure")
     if official is None and unit is None:
@@ -958,7 +1036,14 @@ def outcome_record(
 def reminder_create(
     *, official, concern: str, talk_on=None, follow_up_days: int = 20, report=None, actor
 ) -> EarlyReminder:
-    concern = (concern or "").strip()
+    concern = limits.check_text(concern, field="concern", label=_("The early sign"), limit=limits.REASON)
+    talk_on = limits.past_date(talk_on, field="talk_on", label=_("Talk held on"))
+    if not isinstance(follow_up_days, int) or not 1 <= follow_up_days <= 250:
+        raise ServiceError(
+            _("Enter a number of working days between 1 and 250."),
+            code="invalid_days",
+            field="follow_up_days",
+        )
     if not concern:
         raise ServiceError(
             _("Describe the early sign the talk was about (article 16)."), code="required", field="concern"
@@ -990,7 +1075,7 @@ def reminder_create(
 
 
 def reminder_follow_up(*, reminder: EarlyReminder, note: str, actor) -> EarlyReminder:
-    note = (note or "").strip()
+    note = limits.check_text(note, field="follow_up", label=_("The follow-up"), limit=limits.REASON)
     if not note:
         raise ServiceError(
             _("Write what the follow-up found (article 16)."), code="required", field="follow_up"
@@ -1140,6 +1225,12 @@ def report_erase(*, report: Report, actor) -> Report:
             events.append(
                 {"actor": actor, "action": "supervision.message.erase", "instance": message, "before": before}
             )
+        # The outbound notices keep no way back to the reporter either (their text is neutral).
+        from qinqing.appeals.models import Notification
+
+        Notification.objects.filter(
+            pk__in=Message.objects.filter(report=locked).exclude(notification=None).values("notification_id")
+        ).update(recipient="")
         before = audit.snapshot(locked)
         locked.reporter_name = locked.reporter_contact = locked.subject_text = locked.conclusion = (
             locked.decline_reason
@@ -1173,13 +1264,130 @@ def report_erase(*, report: Report, actor) -> Report:
     return locked
 
 
+# --- what falls due: notices to the inspectors --------------------------------------------------------------
+
+DUE_WARNING_WORKDAYS = 3  # one notice this many working days before a deadline (at once if already past)
+
+
+def _assignee_ids(report_ids) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    rows = Assignment.objects.filter(report_id__in=list(report_ids), active=True).order_by("pk")
+    for report_id, inspector_id in rows.values_list("report_id", "inspector_id"):
+        out.setdefault(report_id, []).append(inspector_id)
+    return out
+
+
+def due_items(today=None) -> list[tuple[int, str, int | None, int | None, object]]:
+    """(inspector id, kind, report id, reminder id, due date) of everything due within
+    ``DUE_WARNING_WORKDAYS`` working days (core calendar) or already past: reminder follow-ups
+    (article 16), acceptance, verification of priority reports and results to tell (article 17),
+    and sealed content to be erased (retention, calendar days as the retention rule counts)."""
+    import datetime
+
+    from .models import NoticeKind
+
+    today = today or clock.today()
+    horizon = calendar.add_workdays(today, DUE_WARNING_WORKDAYS)
+    items = []
+    reminders = EarlyReminder.objects.filter(status=ReminderStatus.OPEN, follow_up_due__lte=horizon)
+    reminder_rows = list(reminders.values_list("pk", "created_by_id", "report_id", "follow_up_due"))
+    assigned = _assignee_ids({row[2] for row in reminder_rows if row[2]})
+    for pk, author_id, report_id, due in reminder_rows:
+        for inspector_id in dict.fromkeys([author_id, *assigned.get(report_id, [])]):
+            items.append((inspector_id, NoticeKind.FOLLOW_UP, report_id, pk, due))
+    reports = []
+    reports += [
+        (NoticeKind.ACCEPT, pk, due)
+        for pk, due in Report.objects.filter(status=Status.RECEIVED, accept_due__lte=horizon).values_list(
+            "pk", "accept_due"
+        )
+    ]
+    reports += [
+        (NoticeKind.VERIFY, pk, due)
+        for pk, due in Report.objects.filter(
+            priority=True, status__in=OPEN_STATUSES, verify_due__lte=horizon
+        ).values_list("pk", "verify_due")
+    ]
+    reports += [
+        (NoticeKind.RESULT, pk, due)
+        for pk, due in Report.objects.filter(
+            result_sent_on=None, result_due__lte=horizon, status__in=VERIFIED_STATUSES
+        ).values_list("pk", "result_due")
+    ]
+    retention_horizon = today + datetime.timedelta(days=RETENTION_WARNING_DAYS)
+    reports += [
+        (NoticeKind.RETENTION, pk, due)
+        for pk, due in Report.objects.filter(
+            retain_until__isnull=False, retain_until__lte=retention_horizon, erased_on=None
+        ).values_list("pk", "retain_until")
+    ]
+    assigned = _assignee_ids({pk for _kind, pk, _due in reports})
+    for kind, pk, due in reports:
+        for inspector_id in assigned.get(pk, []):
+            items.append((inspector_id, kind, pk, None, due))
+    return items
+
+
+def due_notices(today=None) -> str:
+    """The daily job: a notice in the application for each assigned inspector of what falls due,
+    once per inspector, item and due date (a moved deadline gives a new notice); audited."""
+    from .models import InspectorNotice
+
+    today = today or clock.today()
+    items = due_items(today)
+    keys = {
+        (inspector_id, f"{kind}:{report_id or ''}:{reminder_id or ''}:{due.isoformat()}")
+        for inspector_id, kind, report_id, reminder_id, due in items
+    }
+    existing = set(
+        InspectorNotice.objects.filter(
+            inspector_id__in={inspector_id for inspector_id, _key in keys}, key__in={key for _i, key in keys}
+        ).values_list("inspector_id", "key")
+    )
+    created = []
+    with transaction.atomic():
+        for inspector_id, kind, report_id, reminder_id, due in items:
+            key = f"{kind}:{report_id or ''}:{reminder_id or ''}:{due.isoformat()}"
+            if (inspector_id, key) in existing:
+                continue
+            existing.add((inspector_id, key))
+            created.append(
+                InspectorNotice.objects.create(
+                    inspector_id=inspector_id,
+                    kind=kind,
+                    report_id=report_id,
+                    reminder_id=reminder_id,
+                    due=due,
+                    key=key,
+                )
+            )
+        audit.record_events(
+            [
+                {
+                    "actor": SYSTEM,
+                    "action": "supervision.notice.create",
+                    "instance": row,
+                    "before": None,
+                    "details": {"article": "16" if row.kind == "follow_up" else "17"},
+                }
+                for row in created
+            ]
+        )
+    return f"{len(created)} notice(s) to inspectors, {len(items) - len(created)} already given"
+
+
 # --- inspections and exposure (article 18.5) ----------------------------------------------------------------
 
 
 def inspection_plan(*, unit, kind: str, theme: str, planned_on, actor):
     from .models import Inspection, InspectionKind
 
-    theme = (theme or "").strip()
+    theme = limits.check_text(theme, field="theme", label=_("The theme"), limit=limits.PLACE)
+    today = clock.today()
+    planned_on = limits.check_date(
+        planned_on, field="planned_on", label=_("Planned for"), not_before=today - limits.YEAR,
+        not_after=today + limits.YEAR,
+    )
     if kind not in InspectionKind.values:
         raise ServiceError(
             _("Choose an open inspection or an unannounced visit."), code="invalid_kind", field="kind"
@@ -1211,7 +1419,7 @@ def inspection_plan(*, unit, kind: str, theme: str, planned_on, actor):
 def inspection_findings(*, inspection, findings: str, actor):
     from .models import Inspection, InspectionStatus
 
-    findings = (findings or "").strip()
+    findings = limits.check_text(findings, field="findings", label=_("The findings"), limit=limits.REPORT)
     if not findings:
         raise ServiceError(_("Write the findings (article 18)."), code="required", field="findings")
     with transaction.atomic():
@@ -1268,7 +1476,8 @@ def personal_data_in(text: str, report: Report | None = None) -> list[str]:
 def case_draft(*, title: str, body: str, behaviours: list[str], report: Report | None = None, actor):
     from .models import TypicalCase
 
-    title, body = (title or "").strip(), (body or "").strip()
+    title = limits.check_text(title, field="title", label=_("The title"), limit=limits.PLACE)
+    body = limits.check_text(body, field="body", label=_("The text for publication"), limit=limits.REPORT)
     if not title or not body:
         raise ServiceError(
             _("A typical case needs a title and a text."), code="required", field="body" if title else "title"

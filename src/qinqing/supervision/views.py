@@ -127,6 +127,7 @@ def queue(request):
             "status": status,
             "priority_only": priority_only,
             "inspectors": selectors.inspectors(),
+            "notices": selectors.my_notices(request.user)[:50],
         },
     )
 
@@ -195,7 +196,7 @@ def report_detail(request, pk):
         "supervision/report_detail.html",
         {
             "report": report,
-            "messages_list": list(report.messages.select_related("author")),
+            "messages_list": list(report.messages.select_related("author", "notification")),
             "attachments": list(report.attachments.only("pk", "content_type", "size", "name", "message_id")),
             "assignees": selectors.assignees(report),
             "inspectors": selectors.inspectors(),
