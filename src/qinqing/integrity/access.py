@@ -47,6 +47,8 @@ declare(
         actions=("integrity.application.grant", "integrity.application.refuse"),
     ),
     Page("integrity:notice_delivered", CREDIT),
+    Page("integrity:notice_letter", CREDIT),
+    Page("integrity:record_new", CREDIT),
     Page(
         "integrity:records",
         READERS,

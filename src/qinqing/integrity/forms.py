@@ -1,15 +1,14 @@
-"""Form parsing only; every rule lives in the services."""
+"""Form parsing only; every rule lives in the services (lengths and dates: core.limits there)."""
 
 import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qinqing.core import limits
+from qinqing.core.forms import DateInput
+
 from .models import Activity, ApplicationKind, ExternalList, ListingKind, Publication, Purpose, RecordKind
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ListingForm(forms.Form):
@@ -17,7 +16,9 @@ class ListingForm(forms.Form):
         label=_("Unified social credit code (an enterprise)"), required=False, max_length=18
     )
     id_number = forms.CharField(label=_("Resident ID number (a person)"), required=False, max_length=18)
-    name = forms.CharField(label=_("Name (required if not in the directory)"), required=False, max_length=200)
+    name = forms.CharField(
+        label=_("Name (required if not in the directory)"), required=False, max_length=limits.PLACE
+    )
     kind = forms.ChoiceField(label=_("Grounds type"), choices=ListingKind.choices)
     grounds = forms.CharField(label=_("Grounds"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.CharField(label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -45,11 +46,13 @@ class RecordForm(forms.Form):
         label=_("Unified social credit code (an enterprise)"), required=False, max_length=18
     )
     id_number = forms.CharField(label=_("Resident ID number (a person)"), required=False, max_length=18)
-    name = forms.CharField(label=_("Name (required if not in the directory)"), required=False, max_length=200)
+    name = forms.CharField(
+        label=_("Name (required if not in the directory)"), required=False, max_length=limits.PLACE
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=RecordKind.choices)
     external_list = forms.ChoiceField(label=_("Outside list"), choices=ExternalList.choices, required=False)
-    title = forms.CharField(label=_("Title"), max_length=300)
-    source = forms.CharField(label=_("Source"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=limits.DESCRIPTION)
+    source = forms.CharField(label=_("Source"), max_length=limits.PLACE)
     evidence = forms.CharField(label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     occurred_on = forms.DateField(label=_("Date"), widget=DateInput)
     expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput)
@@ -64,7 +67,7 @@ class DecisionForm(forms.Form):
 
 class DeliveryForm(forms.Form):
     delivered_on = forms.DateField(label=_("Delivered on"), widget=DateInput)
-    note = forms.CharField(label=_("How and to whom"), max_length=300)
+    note = forms.CharField(label=_("How and to whom"), max_length=limits.DESCRIPTION)
 
 
 class ApplicationForm(forms.Form):
@@ -77,7 +80,7 @@ class ApplicationForm(forms.Form):
 class CheckForm(forms.Form):
     uscc = forms.CharField(label=_("Unified social credit code"), required=False, max_length=18)
     id_number = forms.CharField(label=_("Resident ID number"), required=False, max_length=18)
-    name = forms.CharField(label=_("Name (fallback)"), required=False, max_length=200)
+    name = forms.CharField(label=_("Name (fallback)"), required=False, max_length=limits.PLACE)
     activity = forms.ChoiceField(
         label=_("Activity"), choices=[("", _("Any activity")), *Activity.choices], required=False
     )
@@ -86,4 +89,4 @@ class CheckForm(forms.Form):
 class ComprehensiveForm(forms.Form):
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=18)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
-    matter = forms.CharField(label=_("Matter"), max_length=300)
+    matter = forms.CharField(label=_("Matter"), max_length=limits.DESCRIPTION)

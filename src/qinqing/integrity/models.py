@@ -314,17 +314,39 @@ class Restriction(models.Model):
 class NoticeChannel(models.TextChoices):
     LETTER = "letter", _("Written notice (served in person or by post)")
     SYSTEM = "system", _("Message in the enterprise's account")
+    SMS = "sms", _("SMS to the party's mobile number")
+
+
+class NoticeState(models.TextChoices):
+    """Where a notice is, from what really happened (never "sent" for what was only written)."""
+
+    TO_PRINT = "to_print", _("Letter waiting to be printed")
+    PRINTED = "printed", _("Letter printed, delivery not recorded yet")
+    IN_ACCOUNT = "in_account", _("Shown in the enterprise's account (reading not confirmed)")
+    QUEUED = "queued", _("SMS queued")
+    SENT = "sent", _("SMS accepted by the provider")
+    FAILED = "failed", _("SMS failed")
+    MANUAL = "manual", _("SMS not sent: no channel, to be passed on by hand")
+    DELIVERED = "delivered", _("Delivery recorded")
 
 
 @audited()
 class ListingNotice(models.Model):
-    """The notice to the listed party, as written. ``delivered_on`` is set only when the person
-    who served it records it (or, for the system channel, when the enterprise has an account)."""
+    """The notice to the listed party, as written, and how it goes out (article 21).
+
+    ``sms``: an outbox row (``appeals.Notification``) sent by the project's SMS sender, whose
+    status is the notice's; ``letter``: a printable letter on the district's paper, marked
+    printed when the credit administrator prints it; ``system``: shown on the enterprise's own
+    page. ``delivered_on`` is set only when the person who served it records it."""
 
     listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="notices")
     channel = models.CharField(_("channel"), max_length=16, choices=NoticeChannel.choices)
     text = models.TextField(_("text"))
     created_at = models.DateTimeField(auto_now_add=True)
+    notification = models.ForeignKey(
+        "appeals.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    printed_at = models.DateTimeField(_("printed at"), null=True, blank=True)
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
     delivery_note = models.CharField(_("delivery note"), max_length=300, blank=True, default="")
 
@@ -335,6 +357,21 @@ class ListingNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.listing_id}"
+
+    @property
+    def state(self) -> str:
+        if self.delivered_on is not None:
+            return NoticeState.DELIVERED
+        if self.channel == NoticeChannel.SMS:
+            status = self.notification.status if self.notification_id else "queued"
+            return {"sending": NoticeState.QUEUED}.get(status, status)
+        if self.channel == NoticeChannel.LETTER:
+            return NoticeState.PRINTED if self.printed_at else NoticeState.TO_PRINT
+        return NoticeState.IN_ACCOUNT
+
+    @property
+    def state_label(self) -> str:
+        return NoticeState(self.state).label
 
 
 class ApplicationKind(models.TextChoices):
@@ -523,6 +560,8 @@ class ComprehensiveEvaluation(models.Model):
     integrity_score = models.IntegerField(_("integrity score"))
     integrity_restricted = models.BooleanField(_("restricted for this purpose"))
     integrity_summary = models.TextField(_("integrity record"))
+    # Article 20: whether the enterprise was on the priority list when the evaluation started.
+    on_priority_list = models.BooleanField(_("on the priority list (article 20)"), default=False)
     federation_opinion = models.TextField(_("federation's opinion"), blank=True, default="")
     federation_on = models.DateField(null=True, blank=True)
     clean_conclusion = models.CharField(

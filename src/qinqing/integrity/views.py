@@ -6,14 +6,13 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qinqing.core import clock, workflow
+from qinqing.core import access, clock, workflow
 from qinqing.core.errors import NotFound, ServiceError
 
 from . import selectors, services
@@ -34,6 +33,11 @@ def found_or_404(view):
 
 def _form_error(form, error: ServiceError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.text())
+
+
+def _status(form) -> int:
+    """400 when a submitted form was refused (the errors name the field), else 200."""
+    return 400 if form is not None and form.is_bound and form.errors else 200
 
 
 def _page(request, rows, size=50):
@@ -96,7 +100,7 @@ def listing_new(request):
         else:
             messages.success(request, _("Listing %(number)s decided.") % {"number": listing.number})
             return redirect("integrity:listing_detail", pk=listing.pk)
-    return render(request, "integrity/listing_form.html", {"form": form})
+    return render(request, "integrity/listing_form.html", {"form": form}, status=_status(form))
 
 
 @found_or_404
@@ -126,10 +130,15 @@ def listing_detail(request, pk: int):
             "state": listing.state_on(today),
             "restrictions": restrictions,
             "applications": applications,
-            "notices": list(listing.notices.all()),
+            "notices": [
+                {"notice": notice, "form": DeliveryForm(initial={"delivered_on": today},
+                                                        auto_id=f"id_notice{notice.pk}_%s")}
+                for notice in listing.notices.select_related("notification")
+            ],
             "decision_form": DecisionForm(),
-            "delivery_form": DeliveryForm(initial={"delivered_on": today}),
             "records": list(listing.records.all()),
+            "may_print": access.may_open(request.user, "integrity:notice_letter"),
+            "may_record_delivery": access.may_open(request.user, "integrity:notice_delivered"),
         },
     )
 
@@ -180,40 +189,70 @@ def notice_delivered(request, pk: int):
     return redirect("integrity:listing_detail", pk=notice.listing_id)
 
 
-def records_page(request):
-    from qinqing.core.roles import Role, has_role
+@require_POST
+@found_or_404
+def notice_letter(request, pk: int):
+    """Print the written notice (PDF on the district's paper); the first print is recorded."""
+    from django.http import HttpResponse
 
-    may_add = request.user.is_superuser or has_role(request.user, Role.CREDIT_ADMINISTRATOR)
-    form = RecordForm(request.POST or None) if may_add else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.record_add(
-                    uscc=data["uscc"],
-                    id_number=data["id_number"],
-                    name=data["name"],
-                    kind=data["kind"],
-                    external_list=data["external_list"] or "",
-                    title=data["title"],
-                    source=data["source"],
-                    evidence=data["evidence"],
-                    occurred_on=data["occurred_on"],
-                    expires_on=data["expires_on"],
-                    actor=request.user,
-                )
-            except ServiceError as error:
-                _form_error(form, error)
-            else:
-                messages.success(request, _("Record added."))
-                return redirect("integrity:records")
+    from .letters import render_notice_pdf
+
+    notice = ListingNotice.objects.filter(pk=pk).select_related("listing").first()
+    if notice is None:
+        raise NotFound()
+    try:
+        notice = services.notice_printed(notice=notice, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, error.text())
+        return redirect("integrity:listing_detail", pk=notice.listing_id)
+    response = HttpResponse(render_notice_pdf(notice, base_url=request.build_absolute_uri("/")),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="listing-notice-{notice.pk}.pdf"'
+    return response
+
+
+def records_page(request):
+    """The records; who may add one (integrity:record_new, access.py) sees the form, posting there."""
+    form = RecordForm() if access.may_open(request.user, "integrity:record_new") else None
+    return _records(request, form)
+
+
+def _records(request, form):
     query = (request.GET.get("q") or "").strip()
     page = _page(request, selectors.records(query=query))
     return render(
-        request, "integrity/records.html", {"page": page, "form": form, "q": query, "today": clock.today()}
+        request,
+        "integrity/records.html",
+        {"page": page, "form": form, "q": query, "today": clock.today()},
+        status=_status(form),
     )
+
+
+def record_new(request):
+    """Add a record (the credit administrator, access.py); GET shows the records page with the form."""
+    form = RecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_add(
+                uscc=data["uscc"],
+                id_number=data["id_number"],
+                name=data["name"],
+                kind=data["kind"],
+                external_list=data["external_list"] or "",
+                title=data["title"],
+                source=data["source"],
+                evidence=data["evidence"],
+                occurred_on=data["occurred_on"],
+                expires_on=data["expires_on"],
+                actor=request.user,
+            )
+        except ServiceError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Record added."))
+            return redirect("integrity:records")
+    return _records(request, form)
 
 
 def _integrity_context(enterprise):
@@ -293,7 +332,7 @@ def check_page(request):
             )
         except ServiceError as error:
             _form_error(form, error)
-    return render(request, "integrity/check.html", {"form": form, "answer": answer})
+    return render(request, "integrity/check.html", {"form": form, "answer": answer}, status=_status(form))
 
 
 def mine(request):
@@ -354,7 +393,9 @@ def comprehensive_page(request):
             else:
                 return redirect("integrity:comprehensive_detail", pk=row.pk)
     rows = ComprehensiveEvaluation.objects.select_related("enterprise").order_by("-started_on", "-pk")[:200]
-    return render(request, "integrity/comprehensive.html", {"rows": rows, "form": form})
+    return render(
+        request, "integrity/comprehensive.html", {"rows": rows, "form": form}, status=_status(form)
+    )
 
 
 @found_or_404

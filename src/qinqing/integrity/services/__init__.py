@@ -32,4 +32,5 @@ from .listings import (  # noqa: F401
     listing_decide,
     notice_delivered,
 )
+from .notices import notice_printed  # noqa: F401
 from .records import record_add, record_withdraw  # noqa: F401

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, calendar, clock, numbering, workflow
+from qinqing.core import audit, calendar, clock, limits, numbering, workflow
 from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
@@ -63,6 +63,7 @@ def bribery_request(*, enterprise, purpose: str, actor) -> BriberyQuery:
         raise ServiceError(
             _("%(field)s is required."), code="required", field="purpose", params={"field": _("Purpose")}
         )
+    limits.check_text(purpose, field="purpose", label=_("Purpose"), limit=limits.DESCRIPTION)
     today = clock.today()
     due = calendar.add_workdays(today, ANSWER_WORKDAYS)
     with transaction.atomic():
@@ -91,6 +92,7 @@ def bribery_found(query: BriberyQuery) -> list[IntegrityRecord]:
 
 
 def bribery_answer(*, query: BriberyQuery, result: str, text: str = "", actor) -> BriberyQuery:
+    limits.check_text(text, field="text", label=_("Result details"), limit=limits.REPORT)
     if result and result not in (BriberyResult.NO_RECORD, BriberyResult.RECORD_FOUND):
         raise ServiceError(_("The result is no_record or record_found."), code="invalid", field="result")
     if result == BriberyResult.NO_RECORD and bribery_found(query):

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock, workflow
+from qinqing.core import audit, clock, limits, workflow
 from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
@@ -91,6 +91,7 @@ def comprehensive_start(*, enterprise, purpose: str, matter: str, actor) -> Comp
         raise ServiceError(
             _("%(field)s is required."), code="required", field="matter", params={"field": _("Matter")}
         )
+    limits.check_text(matter, field="matter", label=_("Matter"), limit=limits.DESCRIPTION)
     result = evaluate(enterprise)
     answer = eligibility(
         enterprise=enterprise,
@@ -128,6 +129,7 @@ def comprehensive_start(*, enterprise, purpose: str, matter: str, actor) -> Comp
 
 
 def comprehensive_federation_opinion(*, evaluation: ComprehensiveEvaluation, opinion: str, actor):
+    limits.check_text(opinion, field="text", label=_("The federation's opinion"), limit=limits.REPORT)
     def apply(locked):
         locked.federation_opinion, locked.federation_on = opinion.strip(), clock.today()
         return Change(["federation_opinion", "federation_on"])
@@ -143,6 +145,7 @@ def comprehensive_federation_opinion(*, evaluation: ComprehensiveEvaluation, opi
 
 
 def comprehensive_clean_opinion(*, evaluation: ComprehensiveEvaluation, opinion: str, conclusion: str, actor):
+    limits.check_text(opinion, field="text", label=_("The clean-record opinion"), limit=limits.REPORT)
     if conclusion and conclusion not in (CleanConclusion.NO_OBJECTION, CleanConclusion.OBJECTION):
         raise ServiceError(_("Say no objection or objection."), code="invalid", field="conclusion")
 
@@ -159,6 +162,7 @@ def comprehensive_clean_opinion(*, evaluation: ComprehensiveEvaluation, opinion:
 
 
 def comprehensive_conclude(*, evaluation: ComprehensiveEvaluation, recommend: bool, reason: str, actor):
+    limits.check_text(reason, field="text", label=_("The conclusion"), limit=limits.REPORT)
     def apply(locked):
         if not locked.federation_opinion or not locked.clean_opinion:
             raise ServiceError(

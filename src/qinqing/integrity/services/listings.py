@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock, numbering, workflow
+from qinqing.core import audit, clock, limits, numbering, workflow
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
@@ -33,13 +33,12 @@ from ..models import (
     ListingKind,
     ListingNotice,
     ListingStatus,
-    NoticeChannel,
     Polarity,
     Publication,
     RecordKind,
     Restriction,
 )
-from . import evaluation
+from . import evaluation, notices
 from ._party import party_fields
 
 LISTING_SERIES = numbering.Series("integrity.listing", "亲清信决〔{period}〕{number:04d}号", numbering.yearly)
@@ -60,6 +59,20 @@ def _user(actor):
 def _is_credit_administrator(actor, _obj=None) -> bool:
     return bool(getattr(actor, "is_superuser", False)) or (
         getattr(actor, "is_authenticated", False) and has_role(actor, Role.CREDIT_ADMINISTRATOR))
+
+
+MAX_PERIOD_DAYS = 3650  # objection and minimum periods: ten years is already more than any rule sets
+LISTING_YEARS = 20  # a decision (or an imported one) may be that old, a restriction end that far ahead
+
+
+def check_listing_fields(*, grounds, evidence, number, name, decider_name, decided_on) -> None:
+    """Lengths by purpose and dates within sense (core.limits), naming the field refused."""
+    limits.check_text(grounds, field="grounds", label=_("Grounds"), limit=limits.REASON)
+    limits.check_text(evidence, field="evidence", label=_("Evidence"), limit=limits.REASON)
+    limits.check_text(number, field="number", label=_("Decision document number"), limit=64)
+    limits.check_text(name, field="name", label=_("Name"), limit=limits.PLACE)
+    limits.check_text(decider_name, field="decider_name", label=_("Decider"), limit=limits.PLACE)
+    limits.past_date(decided_on, field="decided_on", label=_("Decided on"), years=LISTING_YEARS)
 
 
 def clean_restrictions(
@@ -85,6 +98,11 @@ def clean_restrictions(
                 code="required",
                 field=field,
             )
+        limits.check_date(start, field=field, label=_("Restrictions start"),
+                          not_before=clock.today() - LISTING_YEARS * limits.YEAR,
+                          not_after=clock.today() + limits.YEAR)
+        limits.check_date(end, field=field, label=_("Restrictions end"),
+                          not_after=clock.today() + LISTING_YEARS * limits.YEAR)
         if end < start:
             raise ServiceError(
                 _("The restriction on %(activity)s ends before it starts."),
@@ -172,6 +190,15 @@ def listing_decide(
         )
     if objection_days < 0 or minimum_days < 0:
         raise ServiceError(_("Periods cannot be negative."), code="invalid_period", field="objection_days")
+    if objection_days > MAX_PERIOD_DAYS or minimum_days > MAX_PERIOD_DAYS:
+        raise ServiceError(
+            _("A period may be at most %(days)d days."),
+            code="invalid_period",
+            field="objection_days" if objection_days > MAX_PERIOD_DAYS else "minimum_days",
+            params={"days": MAX_PERIOD_DAYS},
+        )
+    check_listing_fields(grounds=grounds, evidence=evidence, number=number, name=name,
+                         decider_name=decider_name, decided_on=decided_on)
     cleaned = clean_restrictions(restrictions)
     party = party_fields(enterprise=enterprise, person=person, uscc=uscc, id_number=id_number, name=name)
     decided_on = decided_on or clock.today()
@@ -222,10 +249,8 @@ def listing_decide(
             party["enterprise"] is not None
             and EnterpriseMembership.objects.filter(enterprise=party["enterprise"]).exists()
         )
-        notice = ListingNotice.objects.create(
-            listing=listing,
-            channel=NoticeChannel.SYSTEM if has_account else NoticeChannel.LETTER,
-            text=notice_text(listing, rows),
+        notice_events = notices.send(
+            listing, rows, text=notice_text(listing, rows), has_account=has_account
         )
         details = {"article": article}
         audit.record_events(
@@ -254,13 +279,10 @@ def listing_decide(
                     "before": None,
                     "details": details,
                 },
-                {
-                    "actor": actor,
-                    "action": "integrity.notice.write",
-                    "instance": notice,
-                    "before": None,
-                    "details": details,
-                },
+                *(
+                    {"actor": actor, "action": "integrity.notice.write", "before": None, **event}
+                    for event in notice_events
+                ),
             ]
         )
         evaluation.recompute_for(
@@ -281,6 +303,8 @@ def notice_delivered(
         )
     if not (note or "").strip():
         raise ServiceError(_("Say how and to whom the notice was delivered."), code="required", field="note")
+    limits.check_text(note, field="note", label=_("How and to whom"), limit=limits.DESCRIPTION)
+    limits.past_date(delivered_on, field="delivered_on", label=_("Delivered on"), years=1)
     with transaction.atomic():
         locked = ListingNotice.objects.select_for_update().get(pk=notice.pk)
         if locked.delivered_on is not None:
@@ -356,6 +380,8 @@ def application_file(*, listing: Listing, kind: str, text: str, actor, evidence:
         raise ServiceError(
             _("%(field)s is required."), code="required", field="text", params={"field": _("Reasons")}
         )
+    limits.check_text(text, field="text", label=_("Reasons"), limit=limits.REASON)
+    limits.check_text(evidence, field="evidence", label=_("Evidence"), limit=limits.REASON)
     today = clock.today()
     with transaction.atomic():
         locked = Listing.objects.select_for_update().get(pk=listing.pk)
@@ -413,6 +439,7 @@ def application_file(*, listing: Listing, kind: str, text: str, actor, evidence:
 
 
 def application_grant(*, application: Application, reason: str, actor) -> Application:
+    limits.check_text(reason, field="reason", label=_("Reason"), limit=limits.REASON)
     """Grant: an objection revokes the listing, a repair removes it; restrictions still running end today."""
 
     def apply(locked: Application) -> Change:
@@ -471,6 +498,7 @@ def application_grant(*, application: Application, reason: str, actor) -> Applic
 
 
 def application_refuse(*, application: Application, reason: str, actor) -> Application:
+    limits.check_text(reason, field="reason", label=_("Reason"), limit=limits.REASON)
     def apply(locked: Application) -> Change:
         locked.decision_reason, locked.decided_on, locked.decided_by = (
             reason.strip(),

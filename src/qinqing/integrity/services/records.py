@@ -7,7 +7,7 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock
+from qinqing.core import audit, clock, limits
 from qinqing.core.errors import ServiceError
 
 from ..models import POSITIVE_KINDS, ExternalList, IntegrityRecord, Polarity, RecordKind
@@ -17,6 +17,20 @@ from ._party import party_fields
 
 def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+
+
+RECORD_YEARS = 30  # an outside list or a conviction may be that old; nothing older is a typo's date
+
+
+def check_record_fields(*, title, source, evidence, name, occurred_on, expires_on) -> None:
+    """Lengths by purpose and dates within sense (core.limits), naming the field refused."""
+    limits.check_text(title, field="title", label=_("Title"), limit=limits.DESCRIPTION)
+    limits.check_text(source, field="source", label=_("Source"), limit=limits.PLACE)
+    limits.check_text(evidence, field="evidence", label=_("Evidence"), limit=limits.REASON)
+    limits.check_text(name, field="name", label=_("Name"), limit=limits.PLACE)
+    limits.past_date(occurred_on, field="occurred_on", label=_("Date"), years=RECORD_YEARS)
+    limits.check_date(expires_on, field="expires_on", label=_("Expires on"),
+                      not_after=clock.today() + RECORD_YEARS * limits.YEAR)
 
 
 def record_add(
@@ -61,6 +75,8 @@ def record_add(
         raise ServiceError(
             _("%(field)s is required."), code="required", field="occurred_on", params={"field": _("Date")}
         )
+    check_record_fields(title=title, source=source, evidence=evidence, name=name, occurred_on=occurred_on,
+                        expires_on=expires_on)
     if expires_on is not None and expires_on < occurred_on:
         raise ServiceError(
             _("The expiry date cannot be before the record's date."),
@@ -91,6 +107,7 @@ def record_add(
 
 
 def record_withdraw(*, record: IntegrityRecord, reason: str, actor) -> IntegrityRecord:
+    limits.check_text(reason, field="reason", label=_("Reason"), limit=limits.REASON)
     if not (reason or "").strip():
         raise ServiceError(
             _("%(field)s is required."), code="required", field="reason", params={"field": _("Reason")}

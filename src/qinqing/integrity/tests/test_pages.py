@@ -51,7 +51,7 @@ def test_the_credit_administrator_lists_an_enterprise_from_the_form(client, make
             "minimum_days": "365",
         },
     )
-    assert bad.status_code == 200 and 'data-testid="error-uscc"' in bad.content.decode()
+    assert bad.status_code == 400 and 'data-testid="error-uscc"' in bad.content.decode()
     for url in (
         "/integrity/",
         "/integrity/records/",
