@@ -233,8 +233,10 @@ def _clean_attachment(name: str, content_type: str, data: bytes) -> tuple[str, b
             raise ServiceError(
                 _("The picture could not be read."), code="attachment_type", field="attachments"
             ) from error
-    elif content_type == "application/pdf" and not data.startswith(b"%PDF-"):
-        raise ServiceError(_("The file is not a PDF."), code="attachment_type", field="attachments")
+    elif content_type == "application/pdf":
+        if not data.startswith(b"%PDF-"):
+            raise ServiceError(_("The file is not a PDF."), code="attachment_type", field="attachments")
+        data = _clean_pdf(data)
     elif content_type == "text/plain":
         try:
             data.decode("utf-8")
@@ -244,6 +246,44 @@ def _clean_attachment(name: str, content_type: str, data: bytes) -> tuple[str, b
             ) from error
     safe_name = (name or "attachment").replace("/", "_").replace("\\", "_")[:120]
     return safe_name, data
+
+
+def _clean_pdf(data: bytes) -> bytes:
+    """The pages only, rewritten by pypdf: the document information (author, producer, creator,
+    dates), the XMP metadata stream, outlines, embedded files and scripts of the catalogue are not
+    copied; each page loses its own XMP stream and private application data, and comments lose the
+    name of their author."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PdfReadError
+    from pypdf.generic import NameObject
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ServiceError(
+                _("A password-protected PDF cannot be accepted; send it without the password."),
+                code="attachment_type",
+                field="attachments",
+            )
+        writer = PdfWriter()
+        for page in reader.pages:
+            added = writer.add_page(page)
+            for key in ("/Metadata", "/PieceInfo"):
+                added.pop(NameObject(key), None)
+            for annotation in added.get("/Annots") or []:
+                annotation = annotation.get_object()
+                for key in ("/T", "/M", "/CreationDate"):
+                    annotation.pop(NameObject(key), None)
+        writer.metadata = None  # no /Info at all (pypdf would name itself the producer)
+        out = io.BytesIO()
+        writer.write(out)
+    except ServiceError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        raise ServiceError(
+            _("The PDF could not be read."), code="attachment_type", field="attachments"
+        ) from error
+    return out.getvalue()
 
 
 def _attachments(report: Report, message: Message | None, files) -> list[Attachment]:

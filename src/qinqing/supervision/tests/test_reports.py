@@ -95,6 +95,26 @@ def test_nothing_in_clear_in_the_database_the_logs_or_the_audit_trail(office, cl
     assert audit.verify_chain().ok
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_grep_of_the_sqlite_database_file_finds_nothing(office, tmp_path):
+    """The issue's own test: copy the committed SQLite database to a file and search its bytes."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the database file is SQLite's; PostgreSQL is checked through the raw rows above")
+    inspector, _other = office
+    report, code = _submit(attachments=[("证据.txt", "text/plain", "附件独特内容QQQ".encode())])
+    services.assign(report=report, inspector=inspector, actor=inspector)
+    services.report_accept(report=report, actor=inspector)
+    services.message_send(report=report, kind="reply", body="答复独特内容RRR", actor=inspector)
+    copy = tmp_path / "copy.sqlite3"
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM INTO %s", [str(copy)])
+    data = copy.read_bytes()
+    assert report.number.encode() in data  # the file is the database, with the report's row in it
+    for secret in (NAME, CONTACT, TEXT, SUBJECT, "附件独特内容QQQ", "答复独特内容RRR", "证据.txt", code):
+        for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
+            assert secret.encode(encoding) not in data, (secret, encoding)
+
+
 def test_a_wrong_or_missing_key_fails_loudly(office):
     report, _code = _submit()
     with (
@@ -385,6 +405,73 @@ def test_picture_metadata_is_stripped_and_types_are_limited(office):
     with pytest.raises(ServiceError) as refused:
         _submit(attachments=[("x.exe", "application/x-msdownload", b"MZ")])
     assert refused.value.code == "attachment_type"
+
+
+def _pdf_with_metadata() -> bytes:
+    """A real PDF with text on its page, document information, an XMP packet and a signed comment."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.annotations import Text
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(300, 200)
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+    )
+    content = DecodedStreamObject()
+    content.set_data(b"BT /F1 12 Tf 20 100 Td (Evidence page one) Tj ET")
+    page[NameObject("/Contents")] = writer._add_object(content)
+    writer.add_annotation(0, Text(text="note", rect=(10, 10, 30, 30)))
+    page["/Annots"][0].get_object()[NameObject("/T")] = TextStringObject("CommentAuthorZhou")
+    writer.add_metadata(
+        {"/Author": "AuthorLiMimi", "/Producer": "SecretProducer 9.1", "/Creator": "LiLaptop"}
+    )
+    xmp = DecodedStreamObject()
+    xmp.set_data(
+        b'<?xpacket begin=""?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+        b'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>XmpAuthorLi</dc:creator>'
+        b'</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    )
+    xmp.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
+    writer._root_object[NameObject("/Metadata")] = writer._add_object(xmp)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_pdf_metadata_is_stripped_and_the_pages_kept(office):
+    import io
+
+    from pypdf import PdfReader
+
+    original = _pdf_with_metadata()
+    for marker in (b"AuthorLiMimi", b"SecretProducer", b"XmpAuthorLi", b"CommentAuthorZhou", b"LiLaptop"):
+        assert marker in original, marker
+    report, _ = _submit(attachments=[("证据.pdf", "application/pdf", original)])
+    stored = services.attachment_bytes(report.attachments.get())
+    for marker in (b"AuthorLiMimi", b"SecretProducer", b"XmpAuthorLi", b"CommentAuthorZhou", b"LiLaptop"):
+        assert marker not in stored, marker
+    reader = PdfReader(io.BytesIO(stored))
+    assert reader.metadata is None and reader.xmp_metadata is None
+    assert "/Metadata" not in reader.trailer["/Root"]
+    assert len(reader.pages) == 1 and "Evidence page one" in reader.pages[0].extract_text()
+    assert report.attachments.get().size == len(stored)
+    for broken in (b"%PDF-1.7\nnot really a pdf", b"GIF89a"):
+        with pytest.raises(ServiceError) as refused:
+            _submit(attachments=[("x.pdf", "application/pdf", broken)])
+        assert refused.value.code == "attachment_type" and refused.value.field == "attachments"
 
 
 def test_conduct_leads_arrive_once(office):
