@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +10,19 @@ class IntegrityConfig(AppConfig):
     verbose_name = _("Integrity and the blacklist")
 
     def ready(self):
-        from qinqing.core import tabular
+        from qinqing.core import jobs, tabular
+
+        jobs.register(
+            jobs.Job(
+                "integrity.recompute",
+                "qinqing.integrity.services.evaluation.recompute_aged",
+                _("Integrity evaluations: recompute those changed by time"),
+                daily_at=datetime.time(1, 30),
+                retries=3,
+                backoff_seconds=300,
+                max_minutes=30,
+            )
+        )
 
         tabular.register_importer("listings", "qinqing.integrity.importing.import_file")
         tabular.register_importer("records", "qinqing.integrity.importing.import_records_file")

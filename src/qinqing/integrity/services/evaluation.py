@@ -155,6 +155,52 @@ def recompute_for(*, uscc: str = "", id_index: str = "", trigger: str) -> None:
         recompute(enterprise, trigger=trigger)
 
 
+DAILY_TRIGGER = "integrity.daily: records aged"
+LOOKBACK_DAYS = 7  # days looked back each run, so a worker down for a few days misses nothing
+
+
+def _aged_parties(today: datetime.date, since: datetime.date) -> set[tuple[str, str]]:
+    """(uscc, id_index) of every party one of whose records or restrictions started counting, stopped
+    counting or ended between ``since`` and ``today``: the evaluations time alone may have changed."""
+    from ..models import Restriction
+
+    began = Q(occurred_on__gt=since, occurred_on__lte=today) | Q(
+        withdrawn_on__gt=since, withdrawn_on__lte=today
+    )
+    ended = Q(expires_on__gte=since, expires_on__lt=today)
+    for kind, (_points, months) in rules().items():
+        if months:  # the rule's window (occurred_on + months) ended in the period; a few days' margin
+            low = _add_months(since, -months) - datetime.timedelta(days=3)
+            high = _add_months(today, -months) + datetime.timedelta(days=3)
+            ended |= Q(kind=kind, occurred_on__gte=low, occurred_on__lte=high)
+    parties = set(IntegrityRecord.objects.filter(began | ended).values_list("uscc", "id_index"))
+    restrictions = Restriction.objects.filter(
+        Q(start__gt=since, start__lte=today) | Q(end__gte=since, end__lt=today)
+        | Q(lifted_on__gt=since, lifted_on__lte=today)
+    )
+    parties |= set(restrictions.values_list("listing__uscc", "listing__id_index"))
+    return parties
+
+
+def recompute_aged(*, lookback_days: int = LOOKBACK_DAYS) -> str:
+    """The daily job (core.jobs ``integrity.recompute``): store a new evaluation for every enterprise
+    whose result changed because of the date alone — a record expired or left its rule's window, a
+    dated record began to count, a listing's restrictions began or ended. History is kept: a row is
+    added only when the result differs from the last one stored."""
+    today = clock.today()
+    since = today - datetime.timedelta(days=max(1, lookback_days))
+    parties = _aged_parties(today, since)
+    enterprises: dict[int, Enterprise] = {}
+    for uscc, id_index in parties:
+        for enterprise in enterprises_of(uscc=uscc) if uscc else enterprises_of(id_index=id_index):
+            enterprises[enterprise.pk] = enterprise
+    changed = 0
+    for enterprise in enterprises.values():
+        with transaction.atomic():
+            changed += recompute(enterprise, trigger=DAILY_TRIGGER) is not None
+    return f"{len(enterprises)} enterprises looked at, {changed} evaluations changed"
+
+
 def rules_update(*, values: dict[str, tuple[int, int]], actor) -> list[EvaluationRule]:
     """The administrator's edit of the rule set: kind -> (points, months). Audited per changed rule."""
     if not (
