@@ -13,8 +13,9 @@ at once still get 1 and 2. The row stays locked until the caller's transaction e
 
 * inside a transaction (letters, receipts) numbers have no gaps — a rollback gives the
   number back — and writers of the same series take turns until the commit;
-* outside one (appeal intake, a hot path) the statement commits at once, so the lock lasts
-  one statement; a filing that fails afterwards leaves a gap in that day's numbers.
+* outside one the statement commits at once, so the lock lasts one statement; a caller
+  that fails afterwards leaves a gap (appeal intake takes its number inside its transaction,
+  as late as it can, so a failed filing gives its number back).
 
 Either way no number is handed out twice (the row lock), and the records that carry the
 numbers have unique constraints as the last line of defence.
