@@ -267,6 +267,33 @@ def _build_world():
         result="no_record",
         actor=users[Role.CREDIT_ADMINISTRATOR],
     )
+    from qinqing.liaison import services as liaison
+
+    handler = users[Role.DEPARTMENT_HANDLER]
+    decision = liaison.decision_register(title="涉企决策", summary="调整收费", actor=handler)
+    own.consultation = liaison.consultation_add(
+        decision=decision, form="forum", held_on=clock.today(), enterprises=[enterprise], actor=handler
+    )
+    foreign.consultation = liaison.consultation_add(
+        decision=decision,
+        form="hearing",
+        held_on=clock.today(),
+        invite_federation=False,
+        enterprises=[other_enterprise],
+        actor=handler,
+    )
+    from qinqing.fairness import services as fairness
+
+    own.review = fairness.review_create(
+        actor=users[Role.DEPARTMENT_HANDLER], title="本局采购文件", document_kind="procurement",
+        text="投标人注册资本不低于1000万元。",
+    )
+    other_handler = make_user(Role.DEPARTMENT_HANDLER)
+    factories.make_official(unit=other_unit, name="郑审查", user=other_handler)
+    foreign.review = fairness.review_create(
+        actor=other_handler, title="他局采购文件", document_kind="procurement", text="投标人须在本市注册。"
+    )
+    foreign.finding = foreign.review.findings.get()
     keys = {f"key:{scope}": make_api_key(scope)[1] for scope in SCOPES}
     return SimpleNamespace(users=users, own=own, foreign=foreign, keys=keys, sessions=_sessions(users))
 
@@ -331,6 +358,7 @@ def _page_kwargs(name: str, world) -> dict:
         "directory:enterprise_link_create": {"pk": own.enterprise.pk},
         "directory:person_detail": {"pk": own.official.person_id},
         "directory:person_reveal_id": {"pk": own.official.person_id},
+        "liaison:invitation": {"pk": own.consultation.pk},
         "core:calendar_year": {"year": 2026},
         "core:calendar_edit": {"year": 2026},
     }
@@ -552,6 +580,13 @@ FOREIGN_PAGES = {
 }
 FOREIGN_OPERATIONS = {
     "GET /appeals/{tracking_number}": None,
+    # fairness: a review of another unit's reviewing office answers 404; administrators see every review
+    "fairness:review_detail": ("GET", lambda f: {"pk": f.review.pk}),
+    "fairness:review_pdf": ("GET", lambda f: {"pk": f.review.pk}),
+    "fairness:review_docx": ("GET", lambda f: {"pk": f.review.pk}),
+    "fairness:finding_decide": ("POST", lambda f: {"pk": f.finding.pk}),
+    "fairness:review_conclude": ("POST", lambda f: {"pk": f.review.pk}),
+    "liaison:invitation": ("GET", lambda f: {"pk": f.consultation.pk}),
     "POST /appeals/{tracking_number}/transitions": {"action": "reply", "data": {"text": "x"}},
     "GET /appeals/{tracking_number}/timeline": None,
     "POST /appeals/{tracking_number}/rating": {"satisfaction": "satisfied", "comment": ""},
@@ -586,6 +621,21 @@ NOT_SCOPED = {
     "GET /policy/articles/{key}": "the policy is public",
     "GET /directory/enterprises/{uscc}": "every role admitted sees every enterprise",
     "GET /conduct/letters/{code}": "public verification by code",
+    "liaison:leader_detail": "the liaison office works on every leader",
+    "liaison:link_add": "the liaison office works on every leader",
+    "liaison:link_end": "the liaison office works on every leader",
+    "liaison:list_create": "the liaison office works on every leader",
+    "liaison:list_act": "the liaison office works on every responsibility list",
+    "liaison:meeting_detail": "the liaison office works on every meeting",
+    "liaison:meeting_act": "the liaison office works on every meeting",
+    "liaison:problem_raise": "the liaison office works on every meeting",
+    "liaison:follow_up_add": "the liaison office works on every meeting",
+    "liaison:follow_up_done": "the liaison office works on every meeting",
+    "liaison:decision_detail": "the liaison office works on every decision",
+    "liaison:decision_act": "the liaison office works on every decision",
+    "liaison:opinion_answer": "the liaison office works on every decision",
+    "liaison:list_public": "published lists are public in their scope; drafts answer 404 to everyone "
+                           "(liaison/tests/test_liaison.py)",
     "GET /conduct/officials/{official_id}/conflicts": "the discipline office sees every official",
     "GET /calendar/years/{year}": "a calendar year is public information",
     "integrity:listing_detail": "the credit administrator, the discipline office and administrators see "

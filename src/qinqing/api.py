@@ -23,6 +23,8 @@ api.add_router("/calendar/", calendar_router)
 api.add_router("/policy/", policy_router)
 api.add_router("/directory/", directory_router)
 api.add_router("/conduct/", "qinqing.conduct.api.router")
+api.add_router("/fairness/", "qinqing.fairness.api.router")
+api.add_router("/liaison/", "qinqing.liaison.api.router")
 api.add_router("/integrity/", "qinqing.integrity.api.router")
 api.add_router("/supervision/", "qinqing.supervision.api.router")
 api.add_router("/appeals/hotline/", "qinqing.appeals.hotline.api.router")  # before /appeals/{tracking_number}

@@ -1,0 +1,176 @@
+"""Forms of the liaison pages: lengths from ``core.limits``, dates in ``core.forms.DateInput`` (the services
+check the same limits for the API)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core import clock, limits
+from qinqing.core.forms import DateInput, bounded
+
+from .models import ConsultationForm, MeetingKind, Outcome, Scope
+
+
+class LeaderAddForm(forms.Form):
+    official = forms.ModelChoiceField(label=_("District leader"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        from .selectors import candidate_officials
+
+        super().__init__(*args, **kwargs)
+        self.fields["official"].queryset = candidate_officials()
+
+
+class LinkAddForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("Key enterprise"), queryset=None)
+    started_on = bounded(
+        forms.DateField(label=_("Since"), widget=DateInput, required=False), past_years=5, future_days=0
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .selectors import key_enterprises
+
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = key_enterprises()
+
+
+class ListCreateForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"))
+    title = forms.CharField(label=_("Title"), max_length=limits.PLACE)
+    content = forms.CharField(
+        label=_("Responsibilities"),
+        max_length=limits.REPORT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One responsibility a line: what the leader helps with, and how often."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = clock.today().year
+
+
+class ListPublishForm(forms.Form):
+    scope = forms.ChoiceField(label=_("Who may read it"), choices=Scope.choices)
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=limits.PLACE)
+    scheduled_on = bounded(forms.DateField(label=_("Date"), widget=DateInput), past_days=366, future_days=732)
+    place = forms.CharField(label=_("Place"), max_length=limits.PLACE, required=False)
+    leader = forms.ModelChoiceField(label=_("Leader"), queryset=None, required=False)
+    enterprises = forms.ModelMultipleChoiceField(
+        label=_("Invited enterprises"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    participants = forms.CharField(
+        label=_("Departments, federation and chambers taking part"),
+        max_length=limits.REASON,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from qinqing.directory.models import Enterprise
+
+        from .selectors import leaders
+
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = leaders()
+        self.fields["enterprises"].queryset = Enterprise.objects.filter(is_active=True).order_by(
+            "-is_key_enterprise", "name"
+        )
+
+
+class HoldForm(forms.Form):
+    held_on = bounded(forms.DateField(label=_("Held on"), widget=DateInput), past_years=1, future_days=0)
+    minutes = forms.CharField(
+        label=_("Minutes"), max_length=limits.REPORT, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class ProblemForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("Raised by"), queryset=None, required=False)
+    title = forms.CharField(label=_("Title"), max_length=limits.PLACE)
+    text = forms.CharField(
+        label=_("Problem raised"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        from qinqing.directory.models import Enterprise
+
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.filter(
+            pk__in=meeting.invitations.values("enterprise_id") if meeting else []
+        ).order_by("name")
+
+
+class FollowUpForm(forms.Form):
+    task = forms.CharField(label=_("Task"), max_length=limits.DESCRIPTION)
+    unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=None, required=False)
+    due_on = bounded(forms.DateField(label=_("Due on"), widget=DateInput), past_days=366, future_days=732)
+
+    def __init__(self, *args, **kwargs):
+        from qinqing.directory.models import Unit
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("code")
+
+
+class DecisionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=limits.PLACE)
+    summary = forms.CharField(
+        label=_("What it decides"), max_length=limits.REPORT, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    unit = forms.ModelChoiceField(label=_("Drafting unit"), queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from qinqing.directory.models import Unit
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("code")
+
+
+class ConsultationAddForm(forms.Form):
+    form = forms.ChoiceField(label=_("Form"), choices=ConsultationForm.choices)
+    held_on = bounded(forms.DateField(label=_("Held on"), widget=DateInput), past_days=366, future_days=732)
+    place = forms.CharField(label=_("Place"), max_length=limits.PLACE, required=False)
+    invite_federation = forms.BooleanField(
+        label=_("Invite the federation of industry and commerce"), required=False, initial=True
+    )
+    invited_chambers = forms.CharField(
+        label=_("Chambers invited"), max_length=limits.DESCRIPTION, required=False
+    )
+    enterprises = forms.ModelMultipleChoiceField(
+        label=_("Invited enterprises"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from qinqing.directory.models import Enterprise
+
+        super().__init__(*args, **kwargs)
+        self.fields["enterprises"].queryset = Enterprise.objects.filter(is_active=True).order_by(
+            "-is_key_enterprise", "name"
+        )
+
+
+class OpinionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your opinion"), max_length=limits.REPORT, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class OpinionAnswerForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[c for c in Outcome.choices if c[0] != Outcome.PENDING]
+    )
+    response = forms.CharField(
+        label=_("Why (required unless adopted in full)"),
+        max_length=limits.REASON,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

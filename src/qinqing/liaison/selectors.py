@@ -1,0 +1,271 @@
+"""Reads of the liaison app, narrowed to the actor where objects belong to a party."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from qinqing.core.errors import NotFound
+from qinqing.core.roles import Role, has_role, role_codes
+from qinqing.directory.models import Enterprise, Official, OrganType
+
+from .models import (
+    Consultation,
+    Decision,
+    Leader,
+    LeaderEnterprise,
+    ListStatus,
+    Meeting,
+    MeetingProblem,
+    Opinion,
+    ResponsibilityList,
+    Scope,
+)
+from .services import invited_enterprise_ids
+
+
+def _active_links() -> QuerySet[LeaderEnterprise]:
+    return LeaderEnterprise.objects.filter(ended_on__isnull=True)
+
+
+def leaders() -> QuerySet[Leader]:
+    return (
+        Leader.objects.filter(is_active=True)
+        .select_related("official__person", "official__unit")
+        .annotate(enterprise_count=Count("links", filter=Q(links__ended_on__isnull=True)))
+        .order_by("official__unit__code", "pk")
+    )
+
+
+def coverage() -> dict:
+    """Live coverage (article 7): leaders on the roster with no key enterprise, active key enterprises
+    with no leader, and the links themselves."""
+    roster = list(leaders())
+    linked = _active_links().filter(enterprise=OuterRef("pk"), leader__is_active=True)
+    uncovered = list(
+        Enterprise.objects.filter(is_key_enterprise=True, is_active=True)
+        .exclude(Exists(linked))
+        .order_by("name")
+    )
+    key_total = Enterprise.objects.filter(is_key_enterprise=True, is_active=True).count()
+    return {
+        "leaders": roster,
+        "leaders_without": [leader for leader in roster if not leader.enterprise_count],
+        "enterprises_without": uncovered,
+        "key_total": key_total,
+        "links": _active_links()
+        .filter(leader__is_active=True)
+        .select_related("leader__official__person", "enterprise")
+        .order_by("leader__official__unit__code", "leader_id", "enterprise__name"),
+    }
+
+
+def leader(pk: int) -> Leader:
+    found = (
+        Leader.objects.select_related("official__person", "official__unit")
+        .prefetch_related(
+            Prefetch(
+                "links",
+                queryset=LeaderEnterprise.objects.select_related("enterprise").order_by(
+                    "ended_on", "enterprise__name"
+                ),
+            ),
+            Prefetch("lists", queryset=ResponsibilityList.objects.order_by("-year", "-pk")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+# The organs whose leading cadres are district leaders (区委、区纪委、区人大、区政府、区政协).
+DISTRICT_ORGANS = (
+    OrganType.PARTY_COMMITTEE,
+    OrganType.PEOPLES_CONGRESS,
+    OrganType.GOVERNMENT,
+    OrganType.CPPCC,
+)
+
+
+def candidate_officials() -> QuerySet[Official]:
+    """Leading cadres of the district's organs (区委、区政府、人大、政协…) not yet on the roster."""
+    return (
+        Official.objects.filter(
+            is_active=True,
+            is_leading_cadre=True,
+            unit__kind="organ",
+            unit__organ_type__in=DISTRICT_ORGANS,
+            unit__parent__parent__isnull=True,
+        )
+        .exclude(liaison_leader__is_active=True)
+        .select_related("person", "unit")
+        .order_by("unit__code", "pk")
+    )
+
+
+def key_enterprises() -> QuerySet[Enterprise]:
+    return Enterprise.objects.filter(is_key_enterprise=True, is_active=True).order_by("name")
+
+
+# --- responsibility lists ------------------------------------------------------------------------------
+def _readable_scopes(user) -> list[str]:
+    if not getattr(user, "is_authenticated", False):
+        return [Scope.PUBLIC]
+    codes = role_codes(user)
+    if codes and codes <= {Role.ENTERPRISE_USER}:
+        return [Scope.PUBLIC, Scope.ENTERPRISES]
+    return [Scope.PUBLIC, Scope.ENTERPRISES, Scope.INTERNAL]
+
+
+def published_lists(user) -> QuerySet[ResponsibilityList]:
+    return (
+        ResponsibilityList.objects.filter(status=ListStatus.PUBLISHED, scope__in=_readable_scopes(user))
+        .select_related("leader__official__person", "leader__official__unit")
+        .order_by("-year", "leader__official__unit__code", "pk")
+    )
+
+
+def published_list(user, pk: int) -> ResponsibilityList:
+    """A published list the user may read in its scope; 404 alike for drafts, withdrawn and out of scope."""
+    found = published_lists(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def responsibility_list(pk: int) -> ResponsibilityList:
+    found = ResponsibilityList.objects.select_related("leader").filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+# --- meetings ------------------------------------------------------------------------------------------
+def meetings() -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.select_related("leader__official__person")
+        .annotate(
+            problem_count=Count("problems", distinct=True), invited_count=Count("invitations", distinct=True)
+        )
+        .order_by("-scheduled_on", "-pk")
+    )
+
+
+def meeting(pk: int) -> Meeting:
+    found = (
+        Meeting.objects.select_related("leader__official__person")
+        .prefetch_related(
+            "invitations__enterprise",
+            Prefetch(
+                "problems",
+                queryset=MeetingProblem.objects.select_related(
+                    "appeal", "enterprise", "appeal__handling_unit"
+                ),
+            ),
+            "follow_ups__unit",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def problem_of(pk: int) -> MeetingProblem:
+    found = MeetingProblem.objects.filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+# --- decisions and consultations -----------------------------------------------------------------------
+def decisions() -> QuerySet[Decision]:
+    return (
+        Decision.objects.select_related("unit")
+        .annotate(
+            consultation_count=Count("consultations", distinct=True),
+            opinion_count=Count("consultations__opinions", distinct=True),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def decision(pk: int) -> Decision:
+    found = (
+        Decision.objects.select_related("unit")
+        .prefetch_related(
+            Prefetch(
+                "consultations",
+                queryset=Consultation.objects.prefetch_related(
+                    "invitations__enterprise",
+                    Prefetch("opinions", queryset=Opinion.objects.select_related("author")),
+                ).order_by("held_on", "pk"),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def opinion(pk: int) -> Opinion:
+    found = Opinion.objects.select_related("consultation__decision").filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def consultation(pk: int) -> Consultation:
+    found = Consultation.objects.select_related("decision").filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def invitations_for(user) -> QuerySet[Consultation]:
+    """Consultations the user's party is invited to: the federation's, or their enterprise's."""
+    condition = Q(pk__in=[])
+    if has_role(user, Role.FEDERATION_STAFF):
+        condition |= Q(invite_federation=True)
+    if has_role(user, Role.ENTERPRISE_USER):
+        condition |= Q(invitations__enterprise_id__in=invited_enterprise_ids(user))
+    return (
+        Consultation.objects.filter(condition)
+        .select_related("decision")
+        .distinct()
+        .order_by("-held_on", "-pk")
+    )
+
+
+def invitation(user, pk: int) -> Consultation:
+    found = invitations_for(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def opinions_of(user, consultation: Consultation) -> QuerySet[Opinion]:
+    """The opinions the user's party gave in the consultation (the federation's, or their enterprise's)."""
+    mine = Q(author=user)
+    if has_role(user, Role.FEDERATION_STAFF):
+        mine |= Q(enterprise__isnull=True)
+    if has_role(user, Role.ENTERPRISE_USER):
+        mine |= Q(enterprise_id__in=invited_enterprise_ids(user))
+    return consultation.opinions.filter(mine).order_by("submitted_at", "pk")
+
+
+def published_feedback() -> QuerySet[Decision]:
+    return (
+        Decision.objects.filter(feedback_published_at__isnull=False)
+        .prefetch_related(
+            Prefetch(
+                "consultations",
+                queryset=Consultation.objects.prefetch_related("opinions").order_by("held_on", "pk"),
+            ),
+        )
+        .order_by("-feedback_published_at", "-pk")
+    )

@@ -1,0 +1,423 @@
+"""Liaison pages: thin (parse, call a service or selector, render). Access is declared in access.py."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qinqing.core import access, workflow
+from qinqing.core.errors import NotFound, ServiceError
+
+from . import forms, selectors, services
+from .models import FollowUp, LeaderEnterprise
+
+
+def found_or_404(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404 from error
+
+    return wrapped
+
+
+def _bind_error(form, error: ServiceError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.text())
+
+
+# --- leaders and key enterprises ---------------------------------------------------------------------
+def coverage(request):
+    return render(
+        request, "liaison/coverage.html", {**selectors.coverage(), "leader_form": forms.LeaderAddForm()}
+    )
+
+
+@require_POST
+def leader_add(request):
+    form = forms.LeaderAddForm(request.POST)
+    if form.is_valid():
+        try:
+            leader = services.leader_add(official=form.cleaned_data["official"], actor=request.user)
+        except ServiceError as error:
+            _bind_error(form, error)
+        else:
+            messages.success(request, _("Added to the roster."))
+            return redirect("liaison:leader_detail", pk=leader.pk)
+    return render(request, "liaison/coverage.html", {**selectors.coverage(), "leader_form": form}, status=400)
+
+
+def _leader_page(request, leader, *, status=200, **context):
+    context.setdefault("link_form", forms.LinkAddForm())
+    context.setdefault("list_form", forms.ListCreateForm())
+    context.setdefault("publish_form", forms.ListPublishForm())
+    return render(request, "liaison/leader.html", {"leader": leader, **context}, status=status)
+
+
+@found_or_404
+def leader_detail(request, pk: int):
+    return _leader_page(request, selectors.leader(pk))
+
+
+@require_POST
+@found_or_404
+def link_add(request, pk: int):
+    leader = selectors.leader(pk)
+    form = forms.LinkAddForm(request.POST)
+    if form.is_valid():
+        try:
+            services.link_add(
+                leader=leader,
+                enterprise=form.cleaned_data["enterprise"],
+                started_on=form.cleaned_data["started_on"],
+                actor=request.user,
+            )
+        except ServiceError as error:
+            _bind_error(form, error)
+        else:
+            messages.success(request, _("Linked."))
+            return redirect("liaison:leader_detail", pk=leader.pk)
+    return _leader_page(request, leader, link_form=form, status=400)
+
+
+@require_POST
+@found_or_404
+def link_end(request, pk: int):
+    link = LeaderEnterprise.objects.filter(pk=pk).first()
+    if link is None:
+        raise NotFound()
+    services.link_end(link=link, actor=request.user)
+    messages.success(request, _("The link has ended."))
+    return redirect("liaison:leader_detail", pk=link.leader_id)
+
+
+@require_POST
+@found_or_404
+def list_create(request, pk: int):
+    leader = selectors.leader(pk)
+    form = forms.ListCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.list_create(leader=leader, actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            _bind_error(form, error)
+        else:
+            messages.success(request, _("Responsibility list saved as a draft."))
+            return redirect("liaison:leader_detail", pk=leader.pk)
+    return _leader_page(request, leader, list_form=form, status=400)
+
+
+@require_POST
+@found_or_404
+def list_act(request, pk: int):
+    row = selectors.responsibility_list(pk)
+    form = forms.ListPublishForm(request.POST)
+    try:
+        if request.POST.get("action") == "withdraw":
+            services.list_withdraw(responsibility_list=row, actor=request.user)
+            messages.success(request, _("Withdrawn."))
+        else:
+            services.list_publish(
+                responsibility_list=row, scope=request.POST.get("scope", ""), actor=request.user
+            )
+            messages.success(request, _("Published."))
+    except ServiceError as error:
+        return _leader_page(
+            request, selectors.leader(row.leader_id), error=error, publish_form=form, status=error.status
+        )
+    return redirect("liaison:leader_detail", pk=row.leader_id)
+
+
+@login_not_required
+def lists_public(request):
+    return render(request, "liaison/lists_public.html", {"lists": selectors.published_lists(request.user)})
+
+
+@login_not_required
+@found_or_404
+def list_public(request, pk: int):
+    return render(request, "liaison/list_public.html", {"row": selectors.published_list(request.user, pk)})
+
+
+# --- meetings --------------------------------------------------------------------------------------------
+def meetings(request):
+    form = forms.MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_schedule(
+                kind=data["kind"],
+                title=data["title"],
+                scheduled_on=data["scheduled_on"],
+                place=data["place"],
+                leader=data["leader"],
+                participants=data["participants"],
+                enterprises=list(data["enterprises"]),
+                actor=request.user,
+            )
+        except ServiceError as error:
+            _bind_error(form, error)
+        else:
+            messages.success(request, _("Meeting scheduled."))
+            return redirect("liaison:meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "liaison/meetings.html",
+        {"meetings": selectors.meetings()[:200], "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _meeting_page(request, meeting, *, status=200, **context):
+    context.setdefault("hold_form", forms.HoldForm())
+    context.setdefault("problem_form", forms.ProblemForm(meeting=meeting))
+    context.setdefault("follow_up_form", forms.FollowUpForm())
+    return render(
+        request,
+        "liaison/meeting.html",
+        {
+            "meeting": meeting,
+            "actions": workflow.allowed_actions(services.MEETING_WORKFLOW, request.user, meeting),
+            "sees_appeals": access.sees_all(request.user, "appeals:detail"),
+            **context,
+        },
+        status=status,
+    )
+
+
+@found_or_404
+def meeting_detail(request, pk: int):
+    return _meeting_page(request, selectors.meeting(pk))
+
+
+@require_POST
+@found_or_404
+def meeting_act(request, pk: int):
+    meeting = selectors.meeting(pk)
+    action = request.POST.get("action", "")
+    form = forms.HoldForm(request.POST) if action == "hold" else None
+    try:
+        if action == "hold":
+            if not form.is_valid():
+                return _meeting_page(request, meeting, hold_form=form, status=400)
+            services.meeting_hold(
+                meeting=meeting,
+                minutes=form.cleaned_data["minutes"],
+                held_on=form.cleaned_data["held_on"],
+                actor=request.user,
+            )
+        elif action == "cancel":
+            services.meeting_cancel(
+                meeting=meeting, reason=request.POST.get("reason", ""), actor=request.user
+            )
+        else:
+            raise ServiceError(_("Unknown action."), code="invalid_choice", field="action")
+    except ServiceError as error:
+        if form is not None:
+            _bind_error(form, error)
+            return _meeting_page(request, meeting, hold_form=form, error=error, status=error.status)
+        return _meeting_page(request, meeting, error=error, status=error.status)
+    messages.success(request, _("Saved."))
+    return redirect("liaison:meeting_detail", pk=meeting.pk)
+
+
+@require_POST
+@found_or_404
+def problem_raise(request, pk: int):
+    meeting = selectors.meeting(pk)
+    form = forms.ProblemForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            problem = services.problem_raise(meeting=meeting, actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            _bind_error(form, error)
+            return _meeting_page(request, meeting, problem_form=form, status=error.status)
+        messages.success(
+            request, _("Filed as appeal %(number)s.") % {"number": problem.appeal.tracking_number}
+        )
+        return redirect("liaison:meeting_detail", pk=meeting.pk)
+    return _meeting_page(request, meeting, problem_form=form, status=400)
+
+
+@require_POST
+@found_or_404
+def follow_up_add(request, pk: int):
+    meeting = selectors.meeting(pk)
+    form = forms.FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.follow_up_add(meeting=meeting, actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            _bind_error(form, error)
+            return _meeting_page(request, meeting, follow_up_form=form, status=error.status)
+        messages.success(request, _("Follow-up added."))
+        return redirect("liaison:meeting_detail", pk=meeting.pk)
+    return _meeting_page(request, meeting, follow_up_form=form, status=400)
+
+
+@require_POST
+@found_or_404
+def follow_up_done(request, pk: int):
+    row = FollowUp.objects.filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    try:
+        services.follow_up_done(follow_up=row, result=request.POST.get("result", ""), actor=request.user)
+    except ServiceError as error:
+        return _meeting_page(request, selectors.meeting(row.meeting_id), error=error, status=error.status)
+    messages.success(request, _("Follow-up done."))
+    return redirect("liaison:meeting_detail", pk=row.meeting_id)
+
+
+# --- decisions -------------------------------------------------------------------------------------------
+def decisions(request):
+    form = forms.DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.decision_register(actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            _bind_error(form, error)
+        else:
+            messages.success(request, _("Decision registered: now consult on it (article 9)."))
+            return redirect("liaison:decision_detail", pk=decision.pk)
+    return render(
+        request,
+        "liaison/decisions.html",
+        {"decisions": selectors.decisions()[:200], "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _decision_page(request, decision, *, status=200, **context):
+    context.setdefault("consultation_form", forms.ConsultationAddForm())
+    context.setdefault("answer_form", forms.OpinionAnswerForm())
+    return render(
+        request,
+        "liaison/decision.html",
+        {
+            "decision": decision,
+            "actions": workflow.allowed_actions(services.DECISION_WORKFLOW, request.user, decision),
+            **context,
+        },
+        status=status,
+    )
+
+
+@found_or_404
+def decision_detail(request, pk: int):
+    return _decision_page(request, selectors.decision(pk))
+
+
+@require_POST
+@found_or_404
+def decision_act(request, pk: int):
+    decision = selectors.decision(pk)
+    action = request.POST.get("action", "")
+    form = None
+    try:
+        if action == "consult":
+            form = forms.ConsultationAddForm(request.POST)
+            if not form.is_valid():
+                return _decision_page(request, decision, consultation_form=form, status=400)
+            data = form.cleaned_data
+            services.consultation_add(
+                decision=decision,
+                form=data["form"],
+                held_on=data["held_on"],
+                place=data["place"],
+                invite_federation=data["invite_federation"],
+                invited_chambers=data["invited_chambers"],
+                enterprises=list(data["enterprises"]),
+                actor=request.user,
+            )
+        elif action == "complete":
+            found = decision.consultations.filter(pk=request.POST.get("consultation") or 0).first()
+            if found is None:
+                raise NotFound()
+            services.consultation_complete(
+                consultation=found, conclusion=request.POST.get("conclusion", ""), actor=request.user
+            )
+        elif action == "adopt":
+            services.decision_adopt(decision=decision, actor=request.user)
+        elif action == "withdraw":
+            services.decision_withdraw(
+                decision=decision, reason=request.POST.get("reason", ""), actor=request.user
+            )
+        elif action == "feedback":
+            services.feedback_publish(
+                decision=decision, feedback=request.POST.get("feedback", ""), actor=request.user
+            )
+        else:
+            raise ServiceError(_("Unknown action."), code="invalid_choice", field="action")
+    except NotFound:
+        raise
+    except ServiceError as error:
+        extra = {"consultation_form": form} if form is not None else {}
+        if form is not None:
+            _bind_error(form, error)
+        return _decision_page(request, selectors.decision(pk), error=error, status=error.status, **extra)
+    messages.success(request, _("Saved."))
+    return redirect("liaison:decision_detail", pk=decision.pk)
+
+
+@require_POST
+@found_or_404
+def opinion_answer(request, pk: int):
+    row = selectors.opinion(pk)
+    form = forms.OpinionAnswerForm(request.POST)
+    decision_pk = row.consultation.decision_id
+    if form.is_valid():
+        try:
+            services.opinion_answer(opinion=row, actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            return _decision_page(request, selectors.decision(decision_pk), error=error, status=error.status)
+        messages.success(request, _("Answer recorded."))
+        return redirect("liaison:decision_detail", pk=decision_pk)
+    return _decision_page(request, selectors.decision(decision_pk), answer_form=form, status=400)
+
+
+# --- the federation's and enterprises' side --------------------------------------------------------------
+def invitations(request):
+    return render(
+        request, "liaison/invitations.html", {"consultations": selectors.invitations_for(request.user)}
+    )
+
+
+@found_or_404
+def invitation(request, pk: int):
+    consultation = selectors.invitation(request.user, pk)
+    form = forms.OpinionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opinion_submit(
+                consultation=consultation, text=form.cleaned_data["text"], actor=request.user
+            )
+        except ServiceError as error:
+            _bind_error(form, error)
+        else:
+            messages.success(request, _("Your opinion was received."))
+            return redirect("liaison:invitation", pk=consultation.pk)
+    return render(
+        request,
+        "liaison/invitation.html",
+        {
+            "consultation": consultation,
+            "decision": consultation.decision,
+            "opinions": selectors.opinions_of(request.user, consultation),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_not_required
+def feedback_public(request):
+    return render(request, "liaison/feedback_public.html", {"decisions": selectors.published_feedback()})
