@@ -200,6 +200,8 @@ def figures(today: datetime.date | None = None) -> dict:
         "by_category": Counter(r.category for r in reports),
         "by_unit": Counter(r.unit.name if r.unit_id else "" for r in reports),
         "by_month": Counter(r.received_on.strftime("%Y-%m") for r in reports),
+        "by_month_priority": Counter(r.received_on.strftime("%Y-%m") for r in priority),
+        "by_month_verified": Counter(r.received_on.strftime("%Y-%m") for r in verified),
         "by_status": Counter(r.status for r in reports),
         "by_form": forms,
         "by_behaviour": behaviours,

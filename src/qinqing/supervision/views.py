@@ -411,24 +411,95 @@ def _labelled(counter, choices) -> list[tuple[str, int]]:
     return [(str(labels.get(key, key or "—")), count) for key, count in counter.most_common()]
 
 
+def _count_chart(chart_id: str, title, description, rows: list[tuple[str, int]]):
+    """Horizontal bars of counts (the appeals dashboard's SVG helper): whole-number ticks, as the
+    axis spans four equal whole steps."""
+    from qinqing.appeals.dashboard import charts
+
+    ticks = charts.nice_ticks(max([count for _label, count in rows] or [0]))
+    step = ticks[1] if len(ticks) > 1 else 1
+    return charts.bar_chart(
+        chart_id=chart_id, title=title, description=description, rows=rows, maximum=step * 4, suffix=""
+    )
+
+
+def _charts(data: dict, by_channel, by_category, by_form) -> dict:
+    from qinqing.appeals.dashboard import charts
+
+    months = sorted(data["by_month"])[-12:]
+    table_note = _("The table below gives the same figures.")
+    return {
+        "month_chart": charts.column_chart(
+            chart_id="chart-months",
+            title=_("Reports received per month"),
+            description=_(
+                "Bars per month of receipt: all reports, real-name reports of collusion or inaction "
+                "(priority), and those of them verified. %(note)s"
+            )
+            % {"note": table_note},
+            categories=months,
+            unit=_("Reports (number)"),
+            series=[
+                charts.Series(_("All reports"), [data["by_month"][m] for m in months], "received"),
+                charts.Series(
+                    _("Priority (real-name, collusion or inaction)"),
+                    [data["by_month_priority"][m] for m in months],
+                    "priority",
+                ),
+                charts.Series(
+                    _("Priority reports verified"), [data["by_month_verified"][m] for m in months], "verified"
+                ),
+            ],
+        ),
+        "channel_chart": _count_chart(
+            "chart-channels",
+            _("Reports by channel (number)"),
+            _("One bar per channel: the number of reports received through it. %(note)s")
+            % {"note": table_note},
+            by_channel,
+        ),
+        "category_chart": _count_chart(
+            "chart-categories",
+            _("Reports by category (number)"),
+            _("One bar per category: the number of reports about it. %(note)s") % {"note": table_note},
+            by_category,
+        ),
+        "form_chart": _count_chart(
+            "chart-forms",
+            _("Outcomes by form (number, article 18)"),
+            _("One bar per form of the four forms: the number of outcomes recorded. %(note)s")
+            % {"note": table_note},
+            by_form,
+        ),
+    }
+
+
 def dashboard(request):
     data = selectors.figures()
     rate = data["verification_rate"]
+    by_channel = _labelled(data["by_channel"], Channel.choices)
+    by_category = _labelled(data["by_category"], Category.choices)
+    by_form = [(str(label), data["by_form"].get(value, 0)) for value, label in Form.choices]  # all four
     return render(
         request,
         "supervision/dashboard.html",
         {
+            **_charts(data, by_channel, by_category, by_form),
+            "by_month_rows": [
+                (m, data["by_month"][m], data["by_month_priority"][m], data["by_month_verified"][m])
+                for m in sorted(data["by_month"])
+            ],
             "data": data,
             "rate": None if rate is None else round(rate * 100, 1),
             "overdue": selectors.overdue(),
             "retention": services.retention_due()[:100],
             "reminders_due": selectors.reminders_due()[:100],
-            "by_channel": _labelled(data["by_channel"], Channel.choices),
-            "by_category": _labelled(data["by_category"], Category.choices),
+            "by_channel": by_channel,
+            "by_category": by_category,
             "by_unit": _labelled(data["by_unit"], []),
             "by_month": sorted(data["by_month"].items()),
             "by_status": _labelled(data["by_status"], Status.choices),
-            "by_form": _labelled(data["by_form"], Form.choices),
+            "by_form": by_form,
             "by_behaviour": _labelled(data["by_behaviour"], Behaviour.choices),
         },
     )

@@ -544,3 +544,40 @@ def test_the_figures_and_the_export_carry_no_reporter_identity(office, client):
     assert report.number in cells
     for secret in (NAME, CONTACT, TEXT, SUBJECT):
         assert secret not in cells
+
+
+def test_the_figures_page_has_titled_charts_with_whole_ticks_and_the_same_numbers_as_tables(office, client):
+    import re
+
+    inspector, _other = office
+    for index in range(7):
+        report, _ = _submit(text=f"举报{index}", category="collusion" if index < 3 else "other")
+        if index == 0:
+            services.assign(report=report, inspector=inspector, actor=inspector)
+            services.report_accept(report=report, actor=inspector)
+            services.report_dispose(report=report, disposal="preliminary", actor=inspector)
+            services.report_conclude(
+                report=report, finding="substantiated", conclusion="属实", actor=inspector
+            )
+    client.force_login(inspector)
+    page = client.get("/supervision/figures/").content.decode()
+    for chart in ("chart-months", "chart-channels", "chart-categories", "chart-forms"):
+        svg = re.search(rf'<svg class="chart" id="{chart}".*?</svg>', page, re.S)
+        assert svg, chart
+        svg = svg.group(0)
+        assert f'<title id="{chart}-title">' in svg and f'<desc id="{chart}-desc">' in svg
+        ticks = re.findall(r'font-size="10" fill="#333">([^<]*)</text>', svg)
+        numeric = [tick for tick in ticks if re.fullmatch(r"[\d.]+", tick)]
+        assert numeric and all(tick.isdigit() for tick in numeric), (chart, ticks)  # whole numbers only
+        assert "#0072B2" in svg  # Okabe–Ito: told apart by colour-blind readers
+    months = re.search(r'<svg class="chart" id="chart-months".*?</svg>', page, re.S).group(0)
+    assert 'class="legend-item"' in months and "举报数（件）" in months  # legend and the axis unit
+    # the month's bars carry the same figures as the table: 7 reports, 3 priority, 1 verified
+    assert "2026-11 · " in months and ": 7</title>" in months and ": 3</title>" in months
+    assert ": 1</title>" in months
+    table = re.search(r'data-testid="table-months".*?</table>', page, re.S).group(0)
+    assert re.search(r"<td>2026-11</td><td class=\"number\">7</td><td class=\"number\">3</td>"
+                     r"<td class=\"number\">1</td>", table)
+    assert "cdn" not in page.lower() and "<script src=\"http" not in page
+    for secret in (NAME, CONTACT, TEXT):
+        assert secret not in page
