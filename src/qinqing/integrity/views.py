@@ -366,7 +366,15 @@ def mine(request):
 
 
 def priority_page(request):
-    return render(request, "integrity/priority.html", {"rows": services.priority_list()})
+    from .models import Purpose
+
+    purpose = request.GET.get("purpose", "")
+    purpose = purpose if purpose in Purpose.values else ""
+    return render(
+        request,
+        "integrity/priority.html",
+        {"rows": services.priority_list(purpose=purpose), "purpose": purpose, "purposes": Purpose.choices},
+    )
 
 
 def comprehensive_page(request):

@@ -22,7 +22,14 @@ from .eligibility import (  # noqa: F401
     is_enterprise_restricted,
     parse_activity,
 )
-from .evaluation import evaluate, priority_list, recompute, rules_update  # noqa: F401
+from .evaluation import (  # noqa: F401
+    Standing,
+    evaluate,
+    priority_list,
+    priority_standing,
+    recompute,
+    rules_update,
+)
 from .listings import (  # noqa: F401
     APPLICATION_WORKFLOW,
     LISTING_SERIES,

@@ -18,9 +18,8 @@ from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
 
-from ..models import PURPOSE_ACTIVITY, CleanConclusion, ComprehensiveEvaluation, ComprehensiveStatus, Purpose
-from .eligibility import eligibility
-from .evaluation import evaluate
+from ..models import CleanConclusion, ComprehensiveEvaluation, ComprehensiveStatus, Purpose
+from .evaluation import priority_standing
 
 
 def _role(*roles):
@@ -92,13 +91,8 @@ def comprehensive_start(*, enterprise, purpose: str, matter: str, actor) -> Comp
             _("%(field)s is required."), code="required", field="matter", params={"field": _("Matter")}
         )
     limits.check_text(matter, field="matter", label=_("Matter"), limit=limits.DESCRIPTION)
-    result = evaluate(enterprise)
-    answer = eligibility(
-        enterprise=enterprise,
-        activity=PURPOSE_ACTIVITY[purpose],
-        caller=actor,
-        purpose="integrity.comprehensive",
-    )
+    standing = priority_standing(enterprise, purpose=purpose, caller=actor)
+    result, answer = standing.result, standing.answer
     lines = [
         _t("Grade %(grade)s, %(score)d points on %(day)s.")
         % {"grade": result.grade, "score": result.score, "day": clock.today().isoformat()}
@@ -108,6 +102,7 @@ def comprehensive_start(*, enterprise, purpose: str, matter: str, actor) -> Comp
         for c in result.contributions
     ]
     lines += [_t("Restricted: %(activity)s %(start)s–%(end)s, %(basis)s") % r for r in answer.restrictions]
+    lines += standing.reasons
     lines.append(_t("Eligibility check %(id)s") % {"id": answer.check_id})
     with transaction.atomic():
         row = ComprehensiveEvaluation.objects.create(
@@ -120,6 +115,7 @@ def comprehensive_start(*, enterprise, purpose: str, matter: str, actor) -> Comp
             integrity_grade=result.grade,
             integrity_score=result.score,
             integrity_restricted=not answer.eligible,
+            on_priority_list=standing.on_priority_list,
             integrity_summary="\n".join(lines),
         )
         audit.record_event(

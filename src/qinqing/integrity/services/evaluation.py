@@ -245,11 +245,25 @@ def rules_update(*, values: dict[str, tuple[int, int]], actor) -> list[Evaluatio
     return changed
 
 
-def priority_list(*, limit: int = 200) -> list[tuple[Enterprise, Result]]:
-    """Article 20: enterprises with good integrity (grade A today) and no restriction in force, theirs or their head's, for
-    priority in funds, projects, honours and political arrangements; best first. Computed now from the records."""  # noqa: E501
+def _unknown_purpose(purpose: str) -> ServiceError:
+    return ServiceError(
+        _("Unknown purpose %(purpose)s."),
+        code="invalid_purpose",
+        field="purpose",
+        params={"purpose": purpose},
+    )
+
+
+def priority_list(*, purpose: str = "", limit: int = 200) -> list[tuple[Enterprise, Result]]:
+    """Article 20: enterprises with good integrity (grade A today) and no restriction in force, theirs
+    or their head's — for ``purpose`` (funds, project, honour, political_arrangement) none for its
+    activity, without a purpose none at all — for priority in funds, projects, honours and political
+    arrangements; best first. Computed now from the records."""
+    from ..models import PURPOSE_ACTIVITY, Purpose
     from .eligibility import _enterprise_restrictions
 
+    if purpose and purpose not in Purpose.values:
+        raise _unknown_purpose(purpose)
     today = clock.today()
     with_positive = (
         IntegrityRecord.objects.filter(polarity="positive", occurred_on__lte=today)
@@ -260,7 +274,9 @@ def priority_list(*, limit: int = 200) -> list[tuple[Enterprise, Result]]:
     enterprises = list(
         Enterprise.objects.filter(uscc__in=with_positive).select_related("legal_representative")
     )
-    restricted = _enterprise_restrictions(today, "", [e.uscc for e in enterprises]) if enterprises else {}
+    activity = str(PURPOSE_ACTIVITY[purpose]) if purpose else ""
+    usccs = [e.uscc for e in enterprises]
+    restricted = _enterprise_restrictions(today, activity, usccs) if enterprises else {}
     rows = []
     for enterprise in enterprises:
         if restricted.get(enterprise.uscc, ([], None))[0]:
@@ -270,3 +286,54 @@ def priority_list(*, limit: int = 200) -> list[tuple[Enterprise, Result]]:
             rows.append((enterprise, result))
     rows.sort(key=lambda row: (-row[1].score, row[0].name))
     return rows[:limit]
+
+
+PRIORITY_GRADE = "A"
+
+
+@dataclass
+class Standing:
+    """An enterprise's standing for one article-20 purpose: on the priority list or not, and why."""
+
+    purpose: str
+    on_priority_list: bool
+    grade: str
+    score: int
+    restricted: bool
+    reasons: list[str]
+    result: Result
+    answer: object  # the logged EligibilityAnswer
+    basis: str = "20"
+
+    @property
+    def check_id(self) -> str:
+        return self.answer.check_id
+
+
+def priority_standing(enterprise: Enterprise, *, purpose: str, caller=None) -> Standing:
+    """Article 20, the one call for every module that hands out funds, project support, honours or political
+    arrangements (funds, issue 14, calls it too): the evaluation today and article 21's restriction for the
+    purpose's activity (an eligibility check, logged). On the priority list: grade A and not restricted."""
+    from ..models import PURPOSE_ACTIVITY, Purpose
+    from .eligibility import eligibility
+
+    if purpose not in Purpose.values:
+        raise _unknown_purpose(purpose)
+    activity = PURPOSE_ACTIVITY[purpose]
+    result = evaluate(enterprise)
+    answer = eligibility(enterprise=enterprise, activity=activity, caller=caller,
+                         purpose=f"integrity.priority.{purpose}")
+    reasons = []
+    if result.grade != PRIORITY_GRADE:
+        reasons.append(_t("Grade %(grade)s today; the priority list takes grade %(needed)s (article 20).")
+                       % {"grade": result.grade, "needed": PRIORITY_GRADE})
+    if not answer.eligible:
+        reasons.append(_t("Restricted for %(activity)s (article 21).") % {"activity": activity.label})
+    on_list = not reasons
+    if on_list:
+        reasons.append(
+            _t("Grade %(grade)s and no restriction for %(activity)s: on the priority list (article 20).")
+            % {"grade": result.grade, "activity": activity.label}
+        )
+    return Standing(purpose=purpose, on_priority_list=on_list, grade=result.grade, score=result.score,
+                    restricted=not answer.eligible, reasons=reasons, result=result, answer=answer)

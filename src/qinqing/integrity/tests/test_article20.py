@@ -88,3 +88,58 @@ def test_the_comprehensive_evaluation_needs_both_opinions_and_refuses_a_restrict
         ).status
         == "not_recommended"
     )
+
+
+def test_one_service_answers_the_standing_for_each_purpose_and_logs_the_check(frozen_clock):
+    from qinqing.integrity.models import EligibilityCheck
+
+    frozen_clock("2026-11-30 10:00")
+    head = directory.make_person(name="吴总")
+    enterprise = directory.make_enterprise(name="吴氏科技有限公司", legal_representative=head)
+    _honours(enterprise, 3)
+    standing = services.priority_standing(enterprise, purpose="funds")
+    assert standing.on_priority_list and standing.grade == "A" and standing.basis == "20"
+    assert EligibilityCheck.objects.filter(
+        check_id=standing.check_id, purpose="integrity.priority.funds"
+    ).exists()
+    make_listing(person=head, activities=("fiscal_subsidy",))  # the head: restriction (2), fiscal subsidies
+    funds = services.priority_standing(enterprise, purpose="funds")
+    assert not funds.on_priority_list and funds.restricted and len(funds.reasons) == 2  # grade D, restricted
+    honour = services.priority_standing(enterprise, purpose="honour")
+    assert honour.restricted is False
+    # The head's listing caps the grade at D, so no purpose keeps the enterprise on the list.
+    assert not honour.on_priority_list and honour.grade == "D"
+    with pytest.raises(ServiceError) as error:
+        services.priority_standing(enterprise, purpose="lottery")
+    assert error.value.field == "purpose"
+    assert [e.name for e, _r in services.priority_list(purpose="funds")] == []
+
+
+def test_the_priority_list_by_purpose_and_the_comprehensive_evaluation_record_the_standing(
+    client, make_user, frozen_clock
+):
+    from django.urls import reverse
+
+    frozen_clock("2026-11-30 10:00")
+    federation = make_user(Role.FEDERATION_STAFF)
+    good, other = directory.make_enterprise(name="甲级企业"), directory.make_enterprise(name="普通企业")
+    _honours(good, 3)
+    _honours(other, 1)
+    row = services.comprehensive_start(
+        enterprise=good, purpose="political_arrangement", matter="政协委员推荐", actor=federation
+    )
+    assert row.on_priority_list and "第二十条" in row.integrity_summary
+    plain = services.comprehensive_start(
+        enterprise=other, purpose="honour", matter="优秀企业", actor=federation
+    )
+    assert not plain.on_priority_list
+    client.force_login(federation)
+    detail = client.get(reverse("integrity:comprehensive_detail", args=[row.pk])).content.decode()
+    assert 'data-testid="on-priority"' in detail
+    assert 'data-testid="not-on-priority"' in client.get(
+        reverse("integrity:comprehensive_detail", args=[plain.pk])).content.decode()
+    listing = client.get(reverse("integrity:comprehensive")).content.decode()
+    assert f'data-testid="on-priority-{row.pk}"' in listing
+    assert f'data-testid="on-priority-{plain.pk}"' not in listing
+    page = client.get(reverse("integrity:priority"), {"purpose": "honour"}).content.decode()
+    assert "甲级企业" in page and "普通企业" not in page
