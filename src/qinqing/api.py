@@ -1,14 +1,12 @@
 """The typed API at /api/v1 (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
 
-from ninja import NinjaAPI
-
-from qinqing.core.api import ApiKeyAuth, QinqingSessionAuth, install_error_handlers
+from qinqing.core.api import ApiKeyAuth, QinqingNinjaAPI, QinqingSessionAuth, install_error_handlers
 from qinqing.core.api import router as core_router
 from qinqing.core.calendar_api import router as calendar_router
 from qinqing.directory.api import router as directory_router
 from qinqing.policy.api import router as policy_router
 
-api = NinjaAPI(
+api = QinqingNinjaAPI(
     title="qinqing 亲清 API",
     version="1",
     description="Typed API of the qinqing platform. Authenticate with an `X-API-Key` header "

@@ -264,6 +264,8 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("QINQING_SSL_REDIRECT", True)
+    # A load balancer probes /healthz (and /healthz/jobs) over plain HTTP: answer it, not 301.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/.*)?$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -202,6 +203,15 @@ def _qr_svg(data: str) -> str:
     return image.to_string(encoding="unicode")
 
 
+def _same_site(request, target: str | None) -> str | None:
+    """``target`` when it is a path on this site (Django's check), else None: never off-site."""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 def two_factor(request):
     """Set up (first time) or enter the TOTP second factor."""
@@ -224,7 +234,7 @@ def two_factor(request):
                                        object_type="otp_totp.TOTPDevice", object_id=device.pk)
             otp_login(request, device)
             messages.success(request, _("Second factor verified."))
-            return redirect(request.GET.get("next") or "core:home")
+            return redirect(_same_site(request, request.GET.get("next")) or "core:home")
         form.add_error("token", _("The code is wrong or expired. Check the time on your phone and try "
                                   "again."))
     context = {"form": form, "setting_up": not device.confirmed}

@@ -23,6 +23,7 @@ class Command(BaseCommand):
             "--scope",
             dest="scopes",
             nargs="+",
+            action="extend",  # --scope a --scope b and --scope a b both keep every scope
             required=True,
             help="one or more of: " + ", ".join(sorted(SCOPES)),
         )
