@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from qinqing.core import clock
+from qinqing.core import limits as text_limits
 from qinqing.core.errors import NotFound, ServiceError
 from qinqing.directory.selectors import enterprises_for_user, official_for_user
 
@@ -70,7 +72,7 @@ def my_appeals(request):
     return render(request, "appeals/my_appeals.html", {
         "page": page, "enterprises": enterprises, "categories": Category.choices, "errors": errors,
         "values": values,
-    })
+    }, status=400 if errors else 200)
 
 
 def queue(request):
@@ -125,6 +127,10 @@ def _detail_context(request, appeal, errors=None, action="", values=None):
         "satisfactions": Satisfaction.choices,
         "is_enterprise": (workflow_services.is_submitter(request.user, appeal)
                           and not workflow_services.is_supervision(request.user)),
+        # The forms' maxlength and date bounds: the services' limits (core.limits), shown by the browser.
+        "limit": {"place": text_limits.PLACE, "reason": text_limits.REASON, "report": text_limits.REPORT},
+        "reported_min": clock.local(appeal.received_at).date().isoformat() if appeal.received_at else "",
+        "today": clock.today().isoformat(),
     }
     if "assign" in actions:
         context["units"] = Unit.objects.filter(is_active=True).order_by("code")

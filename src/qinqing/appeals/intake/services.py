@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import audit, clock, db, numbering
+from qinqing.core import limits as text_limits
 from qinqing.core.crypto import blind_index
 from qinqing.core.errors import ServiceError
 from qinqing.core.models import ApiKey
@@ -195,6 +196,12 @@ def appeal_file(
         title = content[:40]
     if len(title) > 200:
         raise ServiceError(_("The title may have at most 200 characters."), code="too_long", field="title")
+    # Lengths by purpose (issue 20): the forms' limits, for every channel and the API alike.
+    content = text_limits.check_text(content, field="content", label=_("Content"), limit=text_limits.REPORT)
+    text_limits.check_text(contact_name, field="contact_name", label=_("Contact name"),
+                           limit=text_limits.NAME)
+    text_limits.check_text(contact_address, field="contact_address", label=_("Postal address"),
+                           limit=text_limits.DESCRIPTION)
     if category and category not in Category.values:
         raise ServiceError(
             _("Unknown category %(category)s."),
@@ -220,6 +227,8 @@ def appeal_file(
     # Kept in UTC, as the database returns it, so the audit snapshot needs no re-read.
     received_at = (received_at or clock.now()).astimezone(datetime.UTC)
     received_on = timezone.localdate(received_at)
+    text_limits.check_date(received_on, field="received_on", label=_("Date received"),
+                           not_after=clock.today())  # received, so not in the future
     phone_index = blind_index(phone) if phone else ""
     normalised = normalise_text(f"{title}{content}")
     fingerprint = hashlib.sha256(normalised.encode()).hexdigest()

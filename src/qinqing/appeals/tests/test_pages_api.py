@@ -110,7 +110,7 @@ def test_enterprise_files_with_an_attachment_and_a_wrong_type_is_refused(client,
     response = client.post(
         reverse("appeals:mine"), {"title": "另一件", "content": "另一件完全不同的事情", "attachments": [bad]}
     )
-    assert response.status_code == 200 and not Appeal.objects.filter(title="另一件").exists()
+    assert response.status_code == 400 and not Appeal.objects.filter(title="另一件").exists()
     assert setup["appeal"].tracking_number in client.get(reverse("appeals:mine")).text
 
 

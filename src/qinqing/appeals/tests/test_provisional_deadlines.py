@@ -80,6 +80,7 @@ def test_an_appeal_filed_on_2026_12_20_gets_a_provisional_deadline_that_the_2027
         D(2026, 12, 20),
         30,
     )
+    frozen_clock("2026-12-28 10:00")  # an appeal is received on a day that has come (issue 20)
     confirmed = workflow_services.appeal_triage(
         appeal=factories.file_appeal(received_at=D(2026, 12, 28)), track=Track.RESOLVE, actor=supervisor
     )

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock, db, workflow
+from qinqing.core import audit, clock, db, limits, workflow
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.models import ApiKey
 from qinqing.core.roles import Role, has_role
@@ -313,7 +313,7 @@ def appeal_assign(*, appeal: Appeal, unit, actor, co_units=()) -> Appeal:
 
 def appeal_object(*, appeal: Appeal, reason: str, actor) -> Appeal:
     """The assigned unit objects, with a reason, within the window (1 working day by default)."""
-    reason = (reason or "").strip()
+    reason = limits.check_text(reason, field="reason", label=_("Reason"), limit=limits.REASON)
 
     def apply(locked: Appeal) -> Change:
         window_end = _deadline(locked.assigned_on, LimitKey.OBJECTION_WINDOW)
@@ -397,7 +397,7 @@ def _require_track(locked: Appeal, track: str) -> None:
 
 def appeal_reply(*, appeal: Appeal, text: str, actor) -> Appeal:
     """The handling unit's answer to the enterprise (本级办理·限时办结)."""
-    text = (text or "").strip()
+    text = limits.check_text(text, field="text", label=_("Reply"), limit=limits.REPORT)
 
     def apply(locked: Appeal) -> Change:
         _require_track(locked, Track.RESOLVE)
@@ -416,15 +416,15 @@ def appeal_escalate(
     *, appeal: Appeal, authority: str, reported_on: datetime.date | None = None, actor
 ) -> Appeal:
     """Record the report to the higher authority (需要上报·限时报出); it stays open for the answer."""
-    authority = (authority or "").strip()
+    authority = limits.check_text(authority, field="authority", label=_("Higher authority"),
+                                  limit=limits.PLACE)
     reported_on = reported_on or clock.today()
+    # Reported on a day since the appeal came in, not in the future.
+    limits.check_date(reported_on, field="reported_on", label=_("Date reported"), not_after=clock.today(),
+                      not_before=clock.local(appeal.received_at).date() if appeal.received_at else None)
 
     def apply(locked: Appeal) -> Change:
         _require_track(locked, Track.ESCALATE)
-        if reported_on > clock.today():
-            raise ServiceError(
-                _("The date reported cannot be in the future."), code="future_date", field="reported_on"
-            )
         escalation = Escalation.objects.create(appeal=locked, authority=authority, reported_on=reported_on)
         fields = _new_deadline(locked, None)  # the higher authority's answer has no local deadline
         return Change(
@@ -451,7 +451,7 @@ def appeal_escalate(
 
 
 def appeal_relay_higher_answer(*, appeal: Appeal, answer: str, actor) -> Appeal:
-    answer = (answer or "").strip()
+    answer = limits.check_text(answer, field="answer", label=_("Answer"), limit=limits.REPORT)
 
     def apply(locked: Appeal) -> Change:
         events = []
@@ -484,7 +484,8 @@ def appeal_relay_higher_answer(*, appeal: Appeal, answer: str, actor) -> Appeal:
 
 def appeal_decline(*, appeal: Appeal, reason: str, basis: str, actor) -> Appeal:
     """Tell the enterprise why it cannot be handled and on what basis (不能办理·限时告知)."""
-    reason, basis = (reason or "").strip(), (basis or "").strip()
+    reason = limits.check_text(reason, field="reason", label=_("Reason"), limit=limits.REASON)
+    basis = limits.check_text(basis, field="basis", label=_("Basis"), limit=limits.REASON)
 
     def apply(locked: Appeal) -> Change:
         _require_track(locked, Track.DECLINE)
@@ -505,7 +506,7 @@ def appeal_decline(*, appeal: Appeal, reason: str, basis: str, actor) -> Appeal:
 
 def extension_request(*, appeal: Appeal, days: int, reason: str, actor) -> ExtensionRequest:
     """Ask for more time, before the deadline, within the cap (article 8)."""
-    reason = (reason or "").strip()
+    reason = limits.check_text(reason, field="reason", label=_("Reason"), limit=limits.REASON)
     max_days = limit_value(LimitKey.EXTENSION_MAX_DAYS)
     if not isinstance(days, int) or days < 1 or days > max_days:
         raise ServiceError(
@@ -557,6 +558,7 @@ def extension_request(*, appeal: Appeal, days: int, reason: str, actor) -> Exten
 
 def extension_decide(*, request: ExtensionRequest, approve: bool, actor, note: str = "") -> ExtensionRequest:
     """The supervision office approves (the deadline moves) or refuses a pending request."""
+    note = limits.check_text(note, field="note", label=_("Note"), limit=limits.REASON)
 
     def apply(locked: Appeal) -> Change:
         current = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
@@ -566,7 +568,7 @@ def extension_decide(*, request: ExtensionRequest, approve: bool, actor, note: s
             )
         before = audit.snapshot(current)
         current.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
-        current.decided_at, current.decision_note = clock.now(), (note or "").strip()
+        current.decided_at, current.decision_note = clock.now(), note
         fields: list[str] = []
         if approve:
             # Counted from the deadline's own basis, so a later recount (official schedule
@@ -604,6 +606,7 @@ def extension_decide(*, request: ExtensionRequest, approve: bool, actor, note: s
 
 def appeal_urge(*, appeal: Appeal, actor, text: str = "") -> Appeal:
     """催办: remind the handling unit of the deadline."""
+    text = limits.check_text(text, field="text", label=_("Note"), limit=limits.REASON)
 
     def apply(locked: Appeal) -> Change:
         locked.urged_on = clock.today()
@@ -616,6 +619,7 @@ def appeal_urge(*, appeal: Appeal, actor, text: str = "") -> Appeal:
 def appeal_rate(*, appeal: Appeal, satisfaction: str, actor, comment: str = "") -> Rating:
     """The enterprise rates the reply. 不满意 reopens it for round 2; unresolved after round 2
     it is raised to district-leader level (article 8)."""
+    comment = limits.check_text(comment, field="comment", label=_("Comment"), limit=limits.REASON)
     if satisfaction not in Satisfaction.values:
         raise ServiceError(
             _("Choose satisfied, basically satisfied or unsatisfied."),
@@ -659,7 +663,7 @@ def appeal_rate(*, appeal: Appeal, satisfaction: str, actor, comment: str = "") 
 
 def appeal_revisit(*, appeal: Appeal, notes: str, actor, method: str = "phone") -> Revisit:
     """回访: the unit or the supervision office calls back and records what it heard."""
-    notes = (notes or "").strip()
+    notes = limits.check_text(notes, field="notes", label=_("Notes"), limit=limits.REPORT)
     created: list[Revisit] = []
 
     def apply(locked: Appeal) -> Change:

@@ -367,7 +367,7 @@ def activity_decide(*, activity, approve: bool, reason: str, actor):
     action = "approve" if approve else "refuse"
     # Before the conflict gate, which records what it blocks: only the leader's attempt counts.
     workflow.check_actor(ACTIVITY_WORKFLOW, actor, activity, action)
-    reason = (reason or "").strip()
+    reason = limits.check_text(reason, field="reason", label=_("Reason"), limit=limits.REASON)
     if approve:
         violations = [
             finding

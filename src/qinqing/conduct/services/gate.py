@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, db
+from qinqing.core import audit, db, limits
 from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.directory.models import Enterprise, Official
 
@@ -116,7 +116,7 @@ def exemption_grant(
         raise PermissionDeniedError(
             _("Only the official's supervising leader may grant an exemption."), field="official"
         )
-    reason = (reason or "").strip()
+    reason = limits.check_text(reason, field="reason", label=_("Reason"), limit=limits.REASON)
     if not reason:
         raise ServiceError(
             _("An exemption needs a reason (article 15 item 7)."), code="reason_required", field="reason"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock, workflow
+from qinqing.core import audit, clock, limits, workflow
 from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.workflow import Change, Transition, Workflow
 from qinqing.directory.models import Enterprise, Official
@@ -30,6 +30,9 @@ def recusal_report(
         raise PermissionDeniedError(
             _("Only the official themselves may report a conflict or apply for recusal."), field="official"
         )
+    description = limits.check_text(description, field="description", label=_("Description"),
+                                    limit=limits.REASON)
+    _check_matter(matter_type, matter_id)
     with transaction.atomic():
         recusal = Recusal.objects.create(
             official=official, enterprise=enterprise, matter_type=matter_type, matter_id=str(matter_id),
@@ -78,6 +81,14 @@ RECUSAL_WORKFLOW = Workflow(
 )
 
 
+def _check_matter(matter_type: str, matter_id) -> None:
+    limits.check_text(matter_type, field="matter_type", label=_("Matter type"), limit=MATTER)
+    limits.check_text(str(matter_id), field="matter_id", label=_("Matter"), limit=MATTER)
+
+
+MATTER = 64  # a matter's type and reference (the Recusal columns' length)
+
+
 def _decided(locked: Recusal, *, reason: str, actor) -> Change:
     locked.decision_reason = reason
     locked.decided_by = _user_of(actor) or locked.decided_by
@@ -87,7 +98,7 @@ def _decided(locked: Recusal, *, reason: str, actor) -> Change:
 
 def recusal_decide(*, recusal: Recusal, approve: bool, reason: str, actor) -> Recusal:
     """The supervisor decides an application for recusal (or a reported conflict)."""
-    reason = (reason or "").strip()
+    reason = limits.check_text(reason, field="reason", label=_("Reason"), limit=limits.REASON)
     return workflow.transition(RECUSAL_WORKFLOW, recusal, "approve" if approve else "reject", actor=actor,
                                apply=lambda locked: _decided(locked, reason=reason, actor=actor))
 
@@ -99,7 +110,8 @@ def recusal_order(*, official: Official, matter_type: str, matter_id: str, reaso
         raise PermissionDeniedError(
             _("Only the official's supervising leader may order a recusal."), field="official"
         )
-    reason = (reason or "").strip()
+    reason = limits.check_text(reason, field="reason", label=_("Reason"), limit=limits.REASON)
+    _check_matter(matter_type, matter_id)
     if not reason:
         raise ServiceError(
             _("An ordered recusal needs a reason (article 15 item 7)."),
@@ -130,6 +142,7 @@ def recusal_order(*, official: Official, matter_type: str, matter_id: str, reaso
 
 def recusal_refuse(*, recusal: Recusal, reason: str, actor) -> Lead:
     """The official refuses an ordered recusal: recorded, and a lead goes to the discipline office."""
+    reason = limits.check_text(reason, field="reason", label=_("Reason"), limit=limits.REASON)
     created: list[Lead] = []
 
     def apply(locked: Recusal) -> Change:

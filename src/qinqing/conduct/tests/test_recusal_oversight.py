@@ -5,7 +5,7 @@ awaits a decision and conduct:recusal_oversee decides it through conduct.service
 import pytest
 from django.urls import reverse
 
-from qinqing.core.errors import PermissionDeniedError
+from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
 from qinqing.directory.tests import factories
@@ -161,3 +161,20 @@ def test_a_decision_must_be_chosen(people, client, make_user):
     )
     recusal.refresh_from_db()
     assert recusal.status == RecusalStatus.PENDING
+
+
+def test_a_20000_character_reason_is_refused_on_the_page_and_nothing_is_decided(people, client, make_user):
+    """Issue 20: lengths by purpose on every form (core.limits.REASON), the service checks them."""
+    recusal = _apply(people)
+    client.force_login(make_user(Role.DISTRICT_LEADER))
+    response = _decide(client, recusal, reason="长" * 20_000)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-testid="recusal-error"' in html and "最多 2000 个字符（当前 20000 个）" in html
+    recusal.refresh_from_db()
+    assert recusal.status == RecusalStatus.PENDING and recusal.decision_reason == ""
+    assert _events(recusal) == ["conduct.recusal.apply"]
+    with pytest.raises(ServiceError) as error:
+        services.recusal_report(official=people.official, matter_type="appeal", matter_id="X" * 65,
+                                actor=people.official_user)
+    assert (error.value.code, error.value.field) == ("too_long", "matter_id")

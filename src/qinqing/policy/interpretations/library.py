@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock
+from qinqing.core import audit, clock, limits
 from qinqing.core.audit import SystemActor
 from qinqing.core.errors import NotFound, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
@@ -102,6 +102,7 @@ def _clean(*, question: str, answer: str, article_keys, keywords: str) -> dict:
         )
     if not answer:
         raise ServiceError(_("The answer is required."), code="required", field="answer")
+    answer = limits.check_text(answer, field="answer", label=_("Answer"), limit=limits.REPORT)
     if len(keywords) > KEYWORDS_MAX:
         raise ServiceError(
             _("The keywords may be at most %(limit)s characters."),

@@ -252,3 +252,12 @@ def test_the_edit_page_shows_the_events_from_before_the_move(client, make_user):
         and "<code>appeals.policyinterpretation.create</code>" in content
     )
     assert "旧问题" in content  # the old event's changes shown with the model's field labels
+
+
+def test_a_20000_character_answer_is_refused_on_the_form_and_not_stored(client, make_user):
+    """Issue 20: lengths by purpose (core.limits.REPORT for an answer)."""
+    client.force_login(make_user(Role.DEPARTMENT_HANDLER))
+    response = client.post(reverse("appeals:knowledge_manage"), _form(answer="答" * 20_000))
+    assert response.status_code == 400
+    assert "最多 5000 个字符（当前 20000 个）" in response.content.decode()
+    assert not PolicyInterpretation.objects.exists()

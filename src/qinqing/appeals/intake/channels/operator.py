@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.appeals.models import Category, Channel
-from qinqing.core import clock
-from qinqing.core.forms import DateInput
+from qinqing.core.forms import DateInput, bounded
+from qinqing.core.limits import DESCRIPTION, NAME
 
 from .portal import CONTENT_MAX_LENGTH, TITLE_MAX_LENGTH, clean_mobile_phone, clean_optional_uscc
 
@@ -23,12 +23,12 @@ class OperatorAppealForm(forms.Form):
         label=_("Date received"), widget=DateInput,  # ISO: the zh-Hans format (2026/11/30) left it blank
         help_text=_("The day the call, letter or visit came in; time limits run from it."),
     )
-    contact_name = forms.CharField(label=_("Caller or writer's name"), max_length=100, required=False)
+    contact_name = forms.CharField(label=_("Caller or writer's name"), max_length=NAME, required=False)
     contact_phone = forms.CharField(label=_("Mobile phone number"), max_length=20, required=False,
                                     help_text=_("Optional for letters; needed for status lookups and "
                                                 "call-backs."))
-    contact_address = forms.CharField(label=_("Postal address (letters)"), max_length=300, required=False,
-                                      help_text=_("Printed on the acknowledgement letter."))
+    contact_address = forms.CharField(label=_("Postal address (letters)"), max_length=DESCRIPTION,
+                                      required=False, help_text=_("Printed on the acknowledgement letter."))
     enterprise_uscc = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
     category = forms.ChoiceField(label=_("Category"), choices=[("", "—")] + list(Category.choices),
                                  required=False)
@@ -43,11 +43,10 @@ class OperatorAppealForm(forms.Form):
     def clean_enterprise_uscc(self):
         return clean_optional_uscc(self.cleaned_data.get("enterprise_uscc", ""))
 
-    def clean_received_on(self):
-        received_on = self.cleaned_data["received_on"]
-        if received_on > clock.today():
-            raise forms.ValidationError(_("The date received cannot be in the future."), code="future")
-        return received_on
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Recorded within a year of coming in, and not in the future (issue 20: dates within bounds).
+        bounded(self.fields["received_on"], past_years=1, future_days=0)
 
     def clean(self):
         cleaned = super().clean()
