@@ -565,10 +565,10 @@ FOREIGN_PAGES = {
     "supervision:report_category": ("POST", lambda f: {"pk": f.report.pk}),
     "supervision:attachment": ("GET", lambda f: {"pk": f.report.pk, "attachment_id": 1}),
     "integrity:bribery_letter": ("GET", lambda f: {"pk": f.bribery.pk}),
+    "liaison:invitation": ("GET", lambda f: {"pk": f.consultation.pk}),
 }
 FOREIGN_OPERATIONS = {
     "GET /appeals/{tracking_number}": None,
-    "liaison:invitation": ("GET", lambda f: {"pk": f.consultation.pk}),
     "POST /appeals/{tracking_number}/transitions": {"action": "reply", "data": {"text": "x"}},
     "GET /appeals/{tracking_number}/timeline": None,
     "POST /appeals/{tracking_number}/rating": {"satisfaction": "satisfied", "comment": ""},
@@ -600,9 +600,6 @@ NOT_SCOPED = {
     "directory:person_reveal_id": "administrators and the discipline office see every person",
     "directory:import_template": "not an object: a template kind",
     "policy:article": "the policy is public",
-    "GET /policy/articles/{key}": "the policy is public",
-    "GET /directory/enterprises/{uscc}": "every role admitted sees every enterprise",
-    "GET /conduct/letters/{code}": "public verification by code",
     "liaison:leader_detail": "the liaison office works on every leader",
     "liaison:link_add": "the liaison office works on every leader",
     "liaison:link_end": "the liaison office works on every leader",
@@ -618,6 +615,9 @@ NOT_SCOPED = {
     "liaison:opinion_answer": "the liaison office works on every decision",
     "liaison:list_public": "published lists are public in their scope; drafts answer 404 to everyone "
                            "(liaison/tests/test_liaison.py)",
+    "GET /policy/articles/{key}": "the policy is public",
+    "GET /directory/enterprises/{uscc}": "every role admitted sees every enterprise",
+    "GET /conduct/letters/{code}": "public verification by code",
     "GET /conduct/officials/{official_id}/conflicts": "the discipline office sees every official",
     "GET /calendar/years/{year}": "a calendar year is public information",
     "integrity:listing_detail": "the credit administrator, the discipline office and administrators see "
