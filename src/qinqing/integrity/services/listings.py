@@ -98,10 +98,10 @@ def clean_restrictions(
                 code="required",
                 field=field,
             )
-        limits.check_date(start, field=field, label=_("Restrictions start"),
+        limits.check_date(start, field="start", label=_("Restrictions start"),
                           not_before=clock.today() - LISTING_YEARS * limits.YEAR,
                           not_after=clock.today() + limits.YEAR)
-        limits.check_date(end, field=field, label=_("Restrictions end"),
+        limits.check_date(end, field="end", label=_("Restrictions end"),
                           not_after=clock.today() + LISTING_YEARS * limits.YEAR)
         if end < start:
             raise ServiceError(

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from qinqing.core.roles import Role
 from qinqing.directory.tests import factories as directory
@@ -117,3 +118,51 @@ def test_the_admin_shows_integrity_rows_read_only(client, make_user, frozen_cloc
     assert listing.id_number not in page.content.decode()  # masked only
     assert client.get("/django-admin/integrity/listing/add/").status_code == 403
     assert client.get("/django-admin/integrity/eligibilitycheck/").status_code == 200
+
+
+def test_integrity_forms_refuse_absurd_dates_and_overlong_text_with_400_naming_the_field(
+    client, make_user, frozen_clock
+):
+    from qinqing.core.models import AuditEvent
+    from qinqing.integrity.models import IntegrityRecord
+
+    frozen_clock("2026-11-30 10:00")
+    client.force_login(make_user(Role.CREDIT_ADMINISTRATOR))
+    enterprise = directory.make_enterprise()
+    listing = {
+        "uscc": enterprise.uscc,
+        "kind": "corrupting_officials",
+        "grounds": "多次宴请",
+        "activities": ["procurement"],
+        "start": "2026-12-01",
+        "end": "2999-12-31",
+        "publication": "authorities",
+        "objection_days": "15",
+        "minimum_days": "365",
+    }
+    events = AuditEvent.objects.count()
+    response = client.post(reverse("integrity:listing_new"), listing)
+    assert response.status_code == 400 and 'data-testid="error-end"' in response.content.decode()
+    response = client.post(reverse("integrity:listing_new"), {**listing, "end": "2027-12-31",
+                                                              "grounds": "宴" * 2001})
+    assert response.status_code == 400 and 'data-testid="error-grounds"' in response.content.decode()
+    assert "2000" in response.content.decode()
+    response = client.post(reverse("integrity:listing_new"), {**listing, "end": "2027-12-31",
+                                                              "decided_on": "2027-01-01"})
+    assert response.status_code == 400 and 'data-testid="error-decided_on"' in response.content.decode()
+    record = {"uscc": enterprise.uscc, "kind": "honour", "title": "诚信示范", "source": "区工商联",
+              "occurred_on": "1900-01-01"}
+    response = client.post(reverse("integrity:record_new"), record)
+    assert response.status_code == 400 and 'data-testid="error-occurred_on"' in response.content.decode()
+    assert AuditEvent.objects.count() == events and not Listing.objects.exists()
+    assert not IntegrityRecord.objects.exists()
+    added = client.post(reverse("integrity:record_new"), {**record, "occurred_on": "2026-11-01"})
+    assert added.status_code == 302
+    page = client.get(reverse("integrity:records")).content.decode()
+    assert 'type="date"' in page and 'action="/integrity/records/new/"' in page
+
+
+def test_only_the_credit_administrator_sees_and_uses_the_record_form(client, make_user):
+    client.force_login(make_user(Role.DISCIPLINE_INSPECTOR))
+    assert 'data-testid="record-form"' not in client.get(reverse("integrity:records")).content.decode()
+    assert client.post(reverse("integrity:record_new"), {"kind": "honour"}).status_code == 403
