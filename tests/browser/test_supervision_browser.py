@@ -1,6 +1,8 @@
 """Article 17 end to end: an anonymous report from the public page, an inspector replies, the
 reporter reads the reply with the receipt code (and nothing of it is stored in clear)."""
 
+from pathlib import Path
+
 import pytest
 
 from qinqing.core import calendar
@@ -72,3 +74,77 @@ def test_anonymous_report_reply_and_reading_it_with_the_receipt_code(page, scree
     page.get_by_test_id("added").wait_for()
     screenshot("supervision-status")
     assert report.messages.filter(kind="information").get().body == "时间是十一月二十日下午。"
+
+
+AXE = Path(__file__).resolve().parents[2] / "src/qinqing/static/vendor/axe-core/axe.min.js"
+
+
+def _axe_problems(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    return list(page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ['violations']});
+        return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v =>
+            `${v.impact} ${v.id}: ${v.help} - ` + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+    }"""))  # noqa: E501
+
+
+def test_the_inspectors_pages_pass_axe_with_every_control_labelled(browser, live_server, loaded_calendar):
+    """The report page in each state it shows forms for, the figures with their charts, the queue with
+    notices due, reminders and inspections (the role walk does not load supervision's demo)."""
+    from qinqing.core import clock
+    from qinqing.supervision import services
+
+    unit = factories.make_unit(name="区纪委监委")
+    inspector = make_user(Role.DISCIPLINE_INSPECTOR, username="inspector", password=TEST_PASSWORD)
+    factories.make_official(unit=unit, name="赵磊", user=inspector)
+    factories.make_official(unit=factories.make_unit(name="区住建局"), name="孙某")
+    report, _code = services.report_submit(
+        text=TEXT,
+        category="collusion",
+        real_name=True,
+        reporter_name="实名人",
+        reporter_contact="13912345678",
+        rate_limited=False,
+    )
+    case, _code = services.report_submit(
+        text="另一件举报", category="other", real_name=False, rate_limited=False
+    )
+    for row in (report, case):
+        services.assign(report=row, inspector=inspector, actor=inspector)
+        services.report_accept(report=row, actor=inspector)
+    services.message_send(report=report, kind="question", body="请补充时间", actor=inspector)
+    services.report_dispose(report=case, disposal="preliminary", actor=inspector)
+    services.report_conclude(report=case, finding="substantiated", conclusion="属实", actor=inspector)
+    services.report_open_case(report=case, actor=inspector)
+    Report.objects.filter(pk=report.pk).update(verify_due=clock.today())
+    services.due_notices()
+
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
+    page = context.new_page()
+    try:
+        log_in(page, "inspector")
+        problems = {}
+        for path in (
+            f"/supervision/reports/{report.pk}/",
+            f"/supervision/reports/{case.pk}/",
+            "/supervision/",
+            "/supervision/figures/",
+            "/supervision/reminders/",
+            "/supervision/inspections/",
+        ):
+            response = page.goto(path)
+            assert response.status == 200, path
+            found = _axe_problems(page)
+            if found:
+                problems[path] = found
+            unlabelled = page.evaluate("""() => [...document.querySelectorAll(
+                'main select, main textarea, main input:not([type=hidden]):not([type=submit])')]
+                .filter(el => !el.labels.length && !el.getAttribute('aria-label')).map(el => el.name)""")
+            assert not unlabelled, (path, unlabelled)
+        assert not problems, problems
+        page.goto("/supervision/")
+        assert report.number in page.get_by_test_id("my-notices").inner_text()
+    finally:
+        context.close()

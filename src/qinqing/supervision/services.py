@@ -1078,9 +1078,9 @@ def reminder_create(
 ) -> EarlyReminder:
     concern = limits.check_text(concern, field="concern", label=_("The early sign"), limit=limits.REASON)
     talk_on = limits.past_date(talk_on, field="talk_on", label=_("Talk held on"))
-    if not isinstance(follow_up_days, int) or not 1 <= follow_up_days <= 250:
+    if not isinstance(follow_up_days, int) or not 1 <= follow_up_days <= 365:
         raise ServiceError(
-            _("Enter a number of working days between 1 and 250."),
+            _("Enter a number of working days between 1 and 365."),
             code="invalid_days",
             field="follow_up_days",
         )

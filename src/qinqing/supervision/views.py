@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from qinqing.core import excel, workflow
+from qinqing.core import clock, excel, workflow
 from qinqing.core.errors import NotFound, ServiceError
 
 from . import selectors, services
@@ -38,6 +38,31 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _date(request, name: str, label):
+    """The ISO date posted in ``name``; None when left empty; refused (naming the field) when unreadable."""
+    import datetime
+
+    value = (request.POST.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise ServiceError(
+            _("%(field)s: enter a date such as 2026-11-30."),
+            code="invalid_date",
+            field=name,
+            params={"field": label},
+        ) from error
+
+
+def _date_input(name: str, value, **attrs) -> str:
+    """The date control every form uses (core.forms.DateInput: an ISO value whatever the language)."""
+    from qinqing.core.forms import DateInput
+
+    return DateInput(attrs={"id": f"id_{name}", **attrs}).render(name, value or None)
 
 
 PUBLIC_CATEGORIES = Category.choices
@@ -367,10 +392,12 @@ def reminders(request):
         try:
             if official is None:
                 raise ServiceError(_("Choose the official."), field="official")
+            days = request.POST.get("follow_up_days", "")
             services.reminder_create(
                 official=official,
                 concern=request.POST.get("concern", ""),
-                follow_up_days=_int(request.POST.get("follow_up_days")) or 20,
+                talk_on=_date(request, "talk_on", _("Talk held on")),
+                follow_up_days=_int(days) if days.strip() else 20,
                 actor=request.user,
             )
         except ServiceError as error_:
@@ -385,6 +412,7 @@ def reminders(request):
             "rows": selectors.reminders(request.user)[:500],
             "error": error,
             "values": request.POST,
+            "talk_on_input": _date_input("talk_on", request.POST.get("talk_on"), max=str(clock.today())),
             "officials": Official.objects.select_related("person")
             .filter(is_active=True)
             .order_by("pk")[:500],
@@ -563,13 +591,8 @@ def inspections(request):
 
     error = None
     if request.method == "POST":
-        import datetime
-
         try:
-            planned = datetime.date.fromisoformat(request.POST.get("planned_on", ""))
-        except ValueError:
-            planned = None
-        try:
+            planned = _date(request, "planned_on", _("Planned for"))
             unit = _unit(request.POST.get("unit"))
             if unit is None:
                 raise ServiceError(_("Choose the unit."), field="unit")
@@ -595,6 +618,7 @@ def inspections(request):
             "kinds": InspectionKind.choices,
             "error": error,
             "values": request.POST,
+            "planned_on_input": _date_input("planned_on", request.POST.get("planned_on"), required=True),
         },
         status=400 if error else 200,
     )

@@ -199,3 +199,45 @@ def test_retention_erasure_is_announced_to_the_assigned_inspector(office, frozen
     services.due_notices()
     notice = InspectorNotice.objects.get(kind=NoticeKind.RETENTION)
     assert notice.inspector == inspector and notice.due == datetime.date(2026, 12, 20)
+
+
+def test_form_limits_name_the_field_and_the_rule(office, client):
+    inspector, _other = office
+    client.force_login(inspector)
+    unit = directory.make_unit(name="区交通局")
+    long_theme = client.post(
+        "/supervision/inspections/",
+        {"unit": unit.pk, "kind": "open", "theme": "主" * 201, "planned_on": "2026-12-01"},
+    )
+    assert long_theme.status_code == 400 and 'data-field="theme"' in long_theme.content.decode()
+    assert "200" in long_theme.content.decode()
+    bad_date = client.post(
+        "/supervision/inspections/", {"unit": unit.pk, "kind": "open", "theme": "作风", "planned_on": "明天"}
+    )
+    assert bad_date.status_code == 400 and 'data-field="planned_on"' in bad_date.content.decode()
+    far = client.post(
+        "/supervision/inspections/",
+        {"unit": unit.pk, "kind": "open", "theme": "作风", "planned_on": "2031-01-01"},
+    )
+    assert far.status_code == 400 and 'data-field="planned_on"' in far.content.decode()
+    page = client.get("/supervision/inspections/").content.decode()
+    assert 'type="date" name="planned_on"' in page and 'id="id_planned_on"' in page  # core.forms.DateInput
+    official = directory.make_official(name="吴某", unit=unit)
+    future_talk = client.post(
+        "/supervision/reminders/", {"official": official.pk, "concern": "苗头", "talk_on": "2026-12-05"}
+    )
+    assert future_talk.status_code == 400 and 'data-field="talk_on"' in future_talk.content.decode()
+    talk = client.post(
+        "/supervision/reminders/", {"official": official.pk, "concern": "苗头", "talk_on": "2026-11-27"}
+    )
+    assert talk.status_code == 302
+    assert EarlyReminder.objects.get().talk_on == datetime.date(2026, 11, 27)
+    with pytest.raises(services.ServiceError) as refused:
+        _submit(reporter_name="名" * 101)
+    assert refused.value.field == "reporter_name" and refused.value.code == "too_long"
+    api = client.post(
+        "/api/v1/supervision/reports",
+        {"text": "x", "category": "other", "real_name": False, "subject_text": "对" * 301},
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and api.json()["field"] == "subject_text"
