@@ -22,7 +22,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .audit_registry import current_label
+from .audit_registry import _AUDITED, current_label
 from .models import AuditEvent
 
 EMPTY = "—"
@@ -126,6 +126,15 @@ def _label(target: models.Field | None) -> str | None:
     return None
 
 
+def _mask(label: str, attname: str, value: Any) -> Any:
+    """A value recorded before its field was masked (``@audited(masked=...)``) is masked on
+    display too; values recorded masked pass unchanged."""
+    mask = _AUDITED.get(current_label(label), {}).get(attname)
+    if mask is None or _is_empty(value) or (isinstance(value, str) and "*" in value):
+        return value
+    return mask(value)
+
+
 def describe(events: list[AuditEvent]) -> list[EventRow]:
     """Each event with its changes in words, in the order given."""
     prepared = []
@@ -141,6 +150,8 @@ def describe(events: list[AuditEvent]) -> list[EventRow]:
         created = bool(pairs) and all(_is_empty(before) for before, _after in pairs.values())
         row = EventRow(event=event, created=created)
         for attname, (before, after) in pairs.items():
+            before = _mask(event.object_type, attname, before)
+            after = _mask(event.object_type, attname, after)
             target = fields.get(attname)
             if created and (_is_empty(after) or (target is not None and target.primary_key)):
                 continue  # a new record: only what was set, not every empty column

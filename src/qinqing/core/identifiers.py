@@ -342,6 +342,12 @@ def mask_resident_id(value: str) -> str:
     return _mask_middle(_normalise(value), 3, 4)
 
 
+def mask_birth_date(value: object) -> str:
+    """A date of birth for display beside a masked ID number: nothing of it (``****-**-**``).
+    Its 8 digits are the middle of the resident ID; shown, they would undo the ID's mask."""
+    return "****-**-**"
+
+
 _COUNTRY_PREFIX = re.compile(r"^(?:\+86|0086)(?=\d{11}$)|^86(?=1\d{10}$)")
 
 

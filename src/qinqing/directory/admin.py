@@ -35,9 +35,10 @@ class UnitAdmin(ReadOnlyAdmin):
 
 @admin.register(Person)
 class PersonAdmin(ReadOnlyAdmin):
-    # Only masked values: the encrypted fields are never shown in full here.
-    list_display = ("name", "masked_resident_id", "gender", "birth_date")
-    fields = ("name", "masked_resident_id", "gender", "birth_date")
+    # Only masked values: the encrypted fields are never shown in full here, nor the date of
+    # birth, which would undo the ID's mask (it is digits 7-14 of the number; issue 18).
+    list_display = ("name", "masked_resident_id", "gender")
+    fields = ("name", "masked_resident_id", "gender")
     readonly_fields = ("masked_resident_id",)
     search_fields = ("name",)
 

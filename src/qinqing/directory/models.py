@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.audit_registry import audited
 from qinqing.core.crypto import EncryptedTextField
-from qinqing.core.identifiers import mask_phone, mask_resident_id
+from qinqing.core.identifiers import mask_birth_date, mask_phone, mask_resident_id
 
 
 class OrganType(models.TextChoices):
@@ -66,7 +66,10 @@ class Gender(models.TextChoices):
     UNKNOWN = "", _("Unknown")
 
 
-@audited(masked={"resident_id": mask_resident_id, "phone": mask_phone, "resident_id_index": lambda v: "***"})
+# The date of birth is digits 7-14 of the ID: masked too, or the masked ID plus it would give
+# 15 of 18 digits (issue 18). Gender is digit 17, already inside the masked ID's last four.
+@audited(masked={"resident_id": mask_resident_id, "phone": mask_phone, "resident_id_index": lambda v: "***",
+                 "birth_date": mask_birth_date})
 class Person(models.Model):
     """A natural person: official, relative, shareholder, executive, employee — one record."""
 
