@@ -47,6 +47,24 @@ def pending_applications():
     return Application.objects.filter(status="pending").select_related("listing").order_by("filed_on", "pk")
 
 
+def notices_waiting():
+    """Notices of listings in force (not every restriction ended) whose delivery is not recorded:
+    letters to print or serve, SMS that failed or could not be sent (the credit administrator's
+    work), oldest first."""
+    from .models import ListingNotice, NoticeChannel
+
+    return (
+        ListingNotice.objects.filter(delivered_on__isnull=True, listing__status=ListingStatus.IN_FORCE)
+        .filter(pk__in=ListingNotice.objects.filter(listing__restrictions__end__gte=clock.today()).values("pk"))
+        .filter(
+            Q(channel=NoticeChannel.LETTER)
+            | Q(channel=NoticeChannel.SMS, notification__status__in=("failed", "manual"))
+        )
+        .select_related("listing", "notification")
+        .order_by("created_at", "pk")
+    )
+
+
 def records(*, query: str = ""):
     rows = IntegrityRecord.objects.select_related("listing")
     if query:

@@ -71,6 +71,7 @@ def listings_page(request):
             "q": query,
             "today": today,
             "pending": selectors.pending_applications()[:50],
+            "notices": selectors.notices_waiting()[:50],
         },
     )
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from qinqing.core import audit
+from qinqing.core import audit, clock
 from qinqing.core.testing import make_user
 from qinqing.directory.demo import generate_demo
 from qinqing.integrity import selectors, services
@@ -25,4 +25,8 @@ def test_the_demo_district_has_listings_some_expired_and_work_to_decide(frozen_c
     assert services.is_enterprise_restricted(in_force.enterprise)
     expired = selectors.listings(state="expired").first()
     assert services.eligibility(uscc=expired.uscc).eligible
+    # Letters to print for parties without a mobile number: work on the credit administrator's list.
+    waiting = list(selectors.notices_waiting())
+    assert waiting and all(n.state in ("to_print", "failed", "manual") for n in waiting)
+    assert {n.listing.state_on(clock.today()) for n in waiting} <= {"in_force", "pending"}  # not expired
     assert audit.verify_chain().ok

@@ -104,6 +104,8 @@ def test_without_a_mobile_number_a_letter_on_the_districts_paper_is_printed_then
     assert listing.number in html and "某区" not in html
 
     client.force_login(credit)
+    waiting = client.get(reverse("integrity:listings")).content.decode()
+    assert 'data-testid="notices-waiting"' in waiting and listing.number in waiting
     page = client.get(reverse("integrity:listing_detail", args=[listing.pk])).content.decode()
     assert 'data-testid="notice-state-letter"' in page and f'data-testid="print-notice-{notice.pk}"' in page
     response = client.post(reverse("integrity:notice_letter", args=[notice.pk]))
