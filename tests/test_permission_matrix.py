@@ -282,6 +282,18 @@ def _build_world():
         enterprises=[other_enterprise],
         actor=handler,
     )
+    from qinqing.fairness import services as fairness
+
+    own.review = fairness.review_create(
+        actor=users[Role.DEPARTMENT_HANDLER], title="本局采购文件", document_kind="procurement",
+        text="投标人注册资本不低于1000万元。",
+    )
+    other_handler = make_user(Role.DEPARTMENT_HANDLER)
+    factories.make_official(unit=other_unit, name="郑审查", user=other_handler)
+    foreign.review = fairness.review_create(
+        actor=other_handler, title="他局采购文件", document_kind="procurement", text="投标人须在本市注册。"
+    )
+    foreign.finding = foreign.review.findings.get()
     keys = {f"key:{scope}": make_api_key(scope)[1] for scope in SCOPES}
     return SimpleNamespace(users=users, own=own, foreign=foreign, keys=keys, sessions=_sessions(users))
 
@@ -349,6 +361,9 @@ def _page_kwargs(name: str, world) -> dict:
         "liaison:invitation": {"pk": own.consultation.pk},
         "core:calendar_year": {"year": 2026},
         "core:calendar_edit": {"year": 2026},
+        "fairness:review_detail": {"pk": own.review.pk},
+        "fairness:review_pdf": {"pk": own.review.pk},
+        "fairness:review_docx": {"pk": own.review.pk},
     }
     if name in known:
         return known[name]
@@ -565,6 +580,12 @@ FOREIGN_PAGES = {
     "supervision:report_category": ("POST", lambda f: {"pk": f.report.pk}),
     "supervision:attachment": ("GET", lambda f: {"pk": f.report.pk, "attachment_id": 1}),
     "integrity:bribery_letter": ("GET", lambda f: {"pk": f.bribery.pk}),
+    # fairness: a review of another unit's reviewing office answers 404; administrators see every review
+    "fairness:review_detail": ("GET", lambda f: {"pk": f.review.pk}),
+    "fairness:review_pdf": ("GET", lambda f: {"pk": f.review.pk}),
+    "fairness:review_docx": ("GET", lambda f: {"pk": f.review.pk}),
+    "fairness:finding_decide": ("POST", lambda f: {"pk": f.finding.pk}),
+    "fairness:review_conclude": ("POST", lambda f: {"pk": f.review.pk}),
     "liaison:invitation": ("GET", lambda f: {"pk": f.consultation.pk}),
 }
 FOREIGN_OPERATIONS = {

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "qinqing.conduct",
     "qinqing.integrity",
     "qinqing.supervision",
+    "qinqing.fairness",
     "qinqing.liaison",
 ]
 

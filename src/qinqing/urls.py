@@ -24,6 +24,7 @@ urlpatterns = [
     path("conduct/", include("qinqing.conduct.urls")),
     path("integrity/", include("qinqing.integrity.urls")),
     path("supervision/", include("qinqing.supervision.urls")),
+    path("fairness/", include("qinqing.fairness.urls")),
     path("liaison/", include("qinqing.liaison.urls")),
     path("", include("qinqing.appeals.intake.urls")),
     path("", include("qinqing.core.urls")),

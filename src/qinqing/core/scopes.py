@@ -13,5 +13,6 @@ SCOPES: dict[str, str] = {
     "appeals:hotline": _("Push 12345 hotline work orders and read their results"),
     "conduct:read": _("Verify approval letters and read officials' conflicts of interest (articles 14, 15)"),
     "integrity:query": _("Ask whether an enterprise or person is restricted (article 21)"),
+    "fairness:check": _("Check a document for discriminatory clauses (article 5)"),
     "jobs:read": _("Read the background jobs' health (/healthz/jobs, for monitoring)"),
 }

@@ -118,6 +118,7 @@ class Command(BaseCommand):
             ("appeals_train", ("--with-samples",)),
             ("integrity_demo", ()),  # listings (some expired) and applications for the credit administrator
             ("supervision_demo", ()),  # reports in every state for the inspector account
+            ("fairness", ("demo",)),  # a tender under fair-competition review, a policy signed off
             ("liaison_demo", ()),  # leaders and key enterprises, a roundtable's appeal, consultations
             ("worker", ("--once",)),  # each background job once: the sweep, notifications, figures
         )

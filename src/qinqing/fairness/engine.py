@@ -1,0 +1,122 @@
+"""The fair-competition check: each clause against the rules (article 5).
+
+A rule is data (``models.Rule``, seeded from ``seed/rules.json`` and maintained in the admin):
+``pattern`` must match the clause, ``requires`` (when set) must match it too, ``excludes`` (when
+set) must not. Patterns see the clause normalised (NFKC, so full-width （）：；，and digits read as
+ASCII; whitespace removed). A match preceded in its own sentence by a negation (不得以, 不将, 不要求,
+不限, 禁止 …) is a clause stating the rule, not breaking it ("本项目不以注册资本作为资格条件"), and is
+not a finding.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .clauses import Clause
+
+NEGATION = re.compile(
+    r"(不得|不以|不将|不把|不作为|不设置?|不要求|不限制?|不对|不因|不会|无需|无须|禁止|严禁|不应|不能以|不允许|取消|清理|废止)"
+)
+_SENTENCE = re.compile(r"[。;!?,]")  # a negation counts within its own phrase
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    code: str
+    kind: str
+    title: str
+    severity: str
+    basis: str
+    explanation: str
+    suggestion: str
+    pattern: re.Pattern
+    requires: re.Pattern | None
+    excludes: re.Pattern | None
+    rule_id: int | None = None
+
+
+def compile_rule(rule) -> CompiledRule:
+    """A ``Rule`` (or anything with its fields) compiled; ``re.error`` for a bad pattern."""
+    return CompiledRule(
+        code=rule.code,
+        kind=rule.kind,
+        title=rule.title,
+        severity=rule.severity,
+        basis=rule.basis,
+        explanation=rule.explanation,
+        suggestion=rule.suggestion,
+        pattern=re.compile(rule.pattern),
+        requires=re.compile(rule.requires) if rule.requires else None,
+        excludes=re.compile(rule.excludes) if rule.excludes else None,
+        rule_id=getattr(rule, "pk", None),
+    )
+
+
+def _negated(text: str, start: int) -> bool:
+    sentence_start = 0
+    for match in _SENTENCE.finditer(text, 0, start):
+        sentence_start = match.end()
+    return bool(NEGATION.search(text, sentence_start, start))
+
+
+def matches(rule: CompiledRule, text: str) -> re.Match | None:
+    """The match that makes ``text`` (normalised) break ``rule``, or None."""
+    if rule.excludes is not None and rule.excludes.search(text):
+        return None
+    if rule.requires is not None and not rule.requires.search(text):
+        return None
+    for match in rule.pattern.finditer(text):
+        if not _negated(text, match.start()):
+            return match
+    return None
+
+
+@dataclass
+class Finding:
+    clause: Clause
+    rule: CompiledRule
+    matched: str
+
+    def as_dict(self) -> dict:
+        return {
+            "clause": self.clause.text,
+            "location": self.clause.location,
+            "rule": self.rule.code,
+            "rule_title": self.rule.title,
+            "kind": self.rule.kind,
+            "basis": self.rule.basis,
+            "severity": self.rule.severity,
+            "suggestion": self.rule.suggestion,
+            "matched": self.matched,
+        }
+
+
+@dataclass
+class Result:
+    clauses: list[Clause]
+    findings: list[Finding] = field(default_factory=list)
+
+
+def check_clauses(clauses: list[Clause], rules: list[CompiledRule]) -> Result:
+    result = Result(clauses)
+    for clause in clauses:
+        text = normalise(clause.text)
+        if len(text) < 4:
+            continue
+        for rule in rules:
+            match = matches(rule, text)
+            if match is not None:
+                result.findings.append(Finding(clause, rule, match.group(0)))
+    return result
+
+
+def check_text(text: str, rules: list[CompiledRule]) -> list[CompiledRule]:
+    """The rules one piece of text breaks (the examples and the corpus use it)."""
+    normal = normalise(text)
+    return [rule for rule in rules if matches(rule, normal) is not None]

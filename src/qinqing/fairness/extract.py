@@ -1,0 +1,193 @@
+"""Text with its structure out of a document (article 5's fair-competition review).
+
+``extract(data, filename)`` answers the document's blocks in reading order: each block is a
+paragraph (or a table row, its cells joined with " | ") with the page it is on when the format
+knows pages (.pdf: the page of the text layer; .txt: form feeds; .docx has no pages until it is
+laid out, so its blocks carry the paragraph number instead). ``UnreadableDocument`` says why a
+file cannot be read (unknown format, broken file, a scanned PDF without a text layer), never
+an empty result that would read as "no problem found".
+
+python-docx reads .docx (paragraphs and tables in body order), pypdf the text layer of a PDF.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+FORMATS = ("docx", "pdf", "txt")
+MAX_BYTES = 20 * 1024 * 1024  # a tender document with drawings stays well below this
+
+
+class UnreadableDocument(Exception):
+    """The document cannot be read; the message says why (translated)."""
+
+
+@dataclass(frozen=True)
+class Block:
+    text: str
+    page: int | None = None  # 1-based page (pdf, txt with form feeds)
+    paragraph: int | None = None  # 1-based paragraph or table-row number (docx)
+    table: int | None = None  # 1-based table number when the block is a table row
+
+
+def detect_format(data: bytes, filename: str = "") -> str:
+    name = (filename or "").lower()
+    if data[:5] == b"%PDF-":
+        return "pdf"
+    if data[:4] == b"PK\x03\x04":
+        if name.endswith((".doc", ".xls", ".xlsx", ".pptx")) and not name.endswith(".docx"):
+            raise UnreadableDocument(
+                _("Only .docx Word documents can be read, not %(name)s.") % {"name": filename}
+            )
+        return "docx"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise UnreadableDocument(
+            _("This is an old Word (.doc) or Excel file; save it as .docx or PDF and upload it again.")
+        )
+    if name.endswith((".docx", ".pdf")):
+        raise UnreadableDocument(
+            _("The file is not a valid %(format)s file.") % {"format": name.rsplit(".", 1)[-1]}
+        )
+    return "txt"
+
+
+def decode_text(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break
+        return text
+    raise UnreadableDocument(_("The text file is neither UTF-8 nor GB18030 text."))
+
+
+def _txt_blocks(text: str) -> list[Block]:
+    blocks = []
+    for page_number, page in enumerate(text.split("\f"), start=1):
+        for line in page.splitlines():
+            line = line.strip()
+            if line:
+                blocks.append(Block(line, page=page_number))
+    return blocks
+
+
+def _docx_blocks(data: bytes) -> list[Block]:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise UnreadableDocument(
+            _("The Word document cannot be opened (%(error)s).") % {"error": error}
+        ) from None
+    except Exception as error:  # lxml and python-docx raise many kinds on damaged parts
+        raise UnreadableDocument(
+            _("The Word document cannot be opened (%(error)s).") % {"error": error}
+        ) from None
+    blocks: list[Block] = []
+    tables = 0
+    number = 0
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            text = item.text.strip()
+            if text:
+                number += 1
+                blocks.append(Block(text, paragraph=number))
+        elif isinstance(item, Table):
+            tables += 1
+            for row in item.rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    value = " ".join(cell.text.split())
+                    if value and (not cells or cells[-1] != value):  # merged cells repeat
+                        cells.append(value)
+                if cells:
+                    number += 1
+                    blocks.append(Block(" | ".join(cells), paragraph=number, table=tables))
+    return blocks
+
+
+def _pdf_blocks(data: bytes) -> list[Block]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise UnreadableDocument(_("The PDF is encrypted; upload it without a password."))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except UnreadableDocument:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        raise UnreadableDocument(_("The PDF cannot be read (%(error)s).") % {"error": error}) from None
+    blocks = []
+    for page_number, page in enumerate(pages, start=1):
+        for line in page.splitlines():
+            line = line.strip()
+            if line:
+                blocks.append(Block(line, page=page_number))
+    if pages and not blocks:
+        raise UnreadableDocument(
+            _("The PDF has no text layer (a scan?); run it through OCR or upload the Word file.")
+        )
+    return blocks
+
+
+_CJK = r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]"
+
+
+def _join_pdf_lines(blocks: list[Block]) -> list[Block]:
+    """A PDF's text layer breaks lines where the page did; join a line to the one before it
+    unless the line before ends a sentence or this one starts a numbered item or heading."""
+    from .clauses import starts_item
+
+    joined: list[Block] = []
+    for block in blocks:
+        if (
+            joined
+            and joined[-1].page == block.page
+            and not re.search(r"[。；;：:！？!?]$", joined[-1].text)
+            and not starts_item(block.text)
+            and re.search(_CJK + "$", joined[-1].text)
+        ):
+            joined[-1] = Block(joined[-1].text + block.text, page=block.page)
+        else:
+            joined.append(block)
+    return joined
+
+
+def extract(data: bytes, filename: str = "") -> tuple[str, list[Block]]:
+    """(format, blocks) of an uploaded document; ``UnreadableDocument`` when it cannot be read."""
+    if not data:
+        raise UnreadableDocument(_("The file is empty."))
+    if len(data) > MAX_BYTES:
+        raise UnreadableDocument(
+            _("The file is larger than %(limit)d MB.") % {"limit": MAX_BYTES // (1024 * 1024)}
+        )
+    kind = detect_format(data, filename)
+    if kind == "docx":
+        blocks = _docx_blocks(data)
+    elif kind == "pdf":
+        blocks = _join_pdf_lines(_pdf_blocks(data))
+    else:
+        blocks = _txt_blocks(decode_text(data))
+    if not blocks:
+        raise UnreadableDocument(_("The document contains no text."))
+    return kind, blocks
+
+
+def extract_text(text: str) -> list[Block]:
+    """Pasted text: lines are blocks; form feeds separate pages."""
+    blocks = _txt_blocks(text or "")
+    if not blocks:
+        raise UnreadableDocument(_("The text is empty."))
+    return blocks

@@ -1,0 +1,33 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core.limits import DESCRIPTION, PLACE, REASON
+
+from .models import Conclusion, DocumentKind
+
+
+class ReviewForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=PLACE)
+    document_kind = forms.ChoiceField(label=_("Document kind"), choices=DocumentKind.choices)
+    document = forms.FileField(
+        label=_("Document (.docx, .pdf with a text layer, .txt)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.pdf,.txt"}),
+    )
+    text = forms.CharField(
+        label=_("…or paste the text"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("confirmed", _("Confirm")), ("dismissed", _("Dismiss"))]
+    )
+    note = forms.CharField(label=_("Note"), max_length=DESCRIPTION, required=False)
+
+
+class ConclusionForm(forms.Form):
+    conclusion = forms.ChoiceField(label=_("Conclusion"), choices=Conclusion.choices)
+    note = forms.CharField(
+        label=_("Opinion"), max_length=REASON, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

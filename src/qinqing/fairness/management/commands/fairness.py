@@ -1,0 +1,65 @@
+"""``./qinqing fairness check FILE [--json]`` and ``./qinqing fairness demo``.
+
+check: reads a .docx, a PDF with a text layer or a .txt file ("-" reads text from standard input),
+prints the findings (``--json``: a list of {clause, location, rule, basis, severity, suggestion, …})
+and exits 1 when there are findings, 0 when there are none, 2 when the file cannot be read (the
+message says why). demo: one or two reviews in the demo district for the handler account.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from qinqing.fairness import extract, services
+
+
+class Command(BaseCommand):
+    help = "Fair-competition review (article 5): check a document for discriminatory clauses."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        check = sub.add_parser("check", help="check a .docx, .pdf (text layer) or .txt file; - reads stdin")
+        check.add_argument("file")
+        check.add_argument("--json", action="store_true", help="print the findings as JSON")
+        sub.add_parser("demo", help="load demo reviews for the demo handler account")
+
+    def handle(self, *args, **options):
+        if options["action"] == "demo":
+            from qinqing.core.errors import ServiceError
+            from qinqing.fairness.demo import generate
+
+            try:
+                lines = generate()
+            except ServiceError as error:
+                raise CommandError(error.text()) from None
+            for line in lines:
+                self.stdout.write(line)
+            return
+        name = options["file"]
+        try:
+            if name == "-":
+                kind, result = "text", services.check_pasted(sys.stdin.read())
+            else:
+                path = Path(name)
+                if not path.is_file():
+                    raise extract.UnreadableDocument(f"{name}: no such file")
+                kind, result = services.check_upload(path.read_bytes(), path.name)
+        except extract.UnreadableDocument as error:
+            raise CommandError(f"{name}: {error}", returncode=2) from None
+        findings = [item.as_dict() for item in result.findings]
+        if options["json"]:
+            self.stdout.write(json.dumps(findings, ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(f"{name} ({kind}): {len(result.clauses)} clauses, {len(findings)} findings")
+            for number, item in enumerate(findings, start=1):
+                self.stdout.write(
+                    f"\n{number}. [{item['severity']}] {item['rule_title']} ({item['rule']})\n"
+                    f"   {item['location']}\n   {item['clause']}\n   basis: {item['basis']}\n"
+                    f"   suggestion: {item['suggestion']}"
+                )
+        if findings:
+            sys.exit(1)

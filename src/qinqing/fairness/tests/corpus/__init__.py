@@ -1,0 +1,60 @@
+"""The labeled corpus (clauses.tsv; SOURCES.md says where each clause comes from) and its scoring."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def load(name: str = "clauses.tsv") -> list[tuple[str, str, str]]:
+    """(label, source, clause) rows; label is a rule kind or ``lawful``."""
+    rows = []
+    for line in (HERE / name).read_text("utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        label, source, text = line.split("\t")
+        rows.append((label, source, text))
+    return rows
+
+
+def score(rows, rules) -> dict:
+    """Precision and recall per kind and overall.
+
+    Per kind K: a clause labeled K with a finding of kind K is a true positive, without one a
+    false negative; a clause not labeled K (lawful, or another kind) with a finding of kind K is
+    a false positive. "overall" sums the kinds' counts; "clauses" asks only problematic-or-not
+    (a lawful clause with any finding is a false alarm, a problematic one with none a miss).
+    """
+    from qinqing.fairness.engine import check_text
+
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0})
+    clause_level = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
+    mistakes = []
+    for label, _source, text in rows:
+        kinds = {rule.kind for rule in check_text(text, rules)}
+        if label != "lawful":
+            counts[label]["tp" if label in kinds else "fn"] += 1
+            if label not in kinds:
+                mistakes.append(("miss", label, text, sorted(kinds)))
+        for kind in kinds - {label}:
+            counts[kind]["fp"] += 1
+            mistakes.append(("false alarm", label, text, sorted(kinds)))
+        if label == "lawful":
+            clause_level["fp" if kinds else "tn"] += 1
+        else:
+            clause_level["tp" if kinds else "fn"] += 1
+
+    def ratios(c):
+        found = c["tp"] + c["fp"]
+        real = c["tp"] + c["fn"]
+        return {
+            **c,
+            "precision": c["tp"] / found if found else 1.0,
+            "recall": c["tp"] / real if real else 1.0,
+        }
+
+    table = {kind: ratios(c) for kind, c in sorted(counts.items())}
+    total = {key: sum(c[key] for c in counts.values()) for key in ("tp", "fp", "fn")}
+    return {"kinds": table, "overall": ratios(total), "clauses": ratios(clause_level), "mistakes": mistakes}

@@ -1,0 +1,175 @@
+"""The reviewing office's pages, the check API and the CLI (article 5)."""
+
+import base64
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+
+from qinqing.core.models import AuditEvent
+from qinqing.core.roles import Role
+from qinqing.core.testing import make_api_key, make_user
+from qinqing.fairness import services
+from qinqing.fairness.models import Decision, Finding, Review, Status
+from qinqing.fairness.tests import documents
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def handler(client):
+    user = make_user(Role.DEPARTMENT_HANDLER)
+    client.force_login(user)
+    return user
+
+
+def _upload(client, data, name, title="物业服务采购"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("fairness:review_new"),
+        {"title": title, "document_kind": "procurement", "document": SimpleUploadedFile(name, data)},
+    )
+
+
+def test_upload_decide_conclude_and_export(client, handler):
+    response = _upload(client, documents.docx_bytes(), "tender.docx")
+    assert response.status_code == 302
+    review = Review.objects.get()
+    assert review.file_format == "docx" and review.findings.count() == 3
+    page = client.get(reverse("fairness:review_detail", args=[review.pk]))
+    assert page.status_code == 200 and "注册资本不低于1000万元" in page.content.decode()
+    first, second, third = review.findings.order_by("position")
+    client.post(reverse("fairness:finding_decide", args=[first.pk]), {"decision": "confirmed"})
+    refused = client.post(reverse("fairness:finding_decide", args=[second.pk]), {"decision": "dismissed"})
+    assert refused.status_code == 302 and Finding.objects.get(pk=second.pk).decision == Decision.PENDING
+    client.post(
+        reverse("fairness:finding_decide", args=[second.pk]), {"decision": "dismissed", "note": "项目需要"}
+    )
+    # a pass is refused while a finding is pending, and refused with a confirmed finding
+    client.post(reverse("fairness:review_conclude", args=[review.pk]), {"conclusion": "pass_after_changes"})
+    assert Review.objects.get().status == Status.OPEN
+    client.post(reverse("fairness:finding_decide", args=[third.pk]), {"decision": "confirmed"})
+    client.post(reverse("fairness:review_conclude", args=[review.pk]), {"conclusion": "pass"})
+    assert Review.objects.get().status == Status.OPEN
+    client.post(reverse("fairness:review_conclude", args=[review.pk]), {"conclusion": "pass_after_changes"})
+    review = Review.objects.get()
+    assert review.status == Status.CONCLUDED and review.signed_by == handler and review.signed_at
+    actions = set(
+        AuditEvent.objects.filter(object_type__startswith="fairness.").values_list("action", flat=True)
+    )
+    assert {
+        "fairness.review.create",
+        "fairness.finding.confirmed",
+        "fairness.finding.dismissed",
+        "fairness.review.conclude",
+    } <= actions
+    # signed off: findings can no longer change
+    with translation.override("en"), pytest.raises(Exception, match="signed off"):
+        services.finding_decide(actor=handler, finding=first, decision="dismissed", note="x")
+    pdf = client.get(reverse("fairness:review_pdf", args=[review.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    word = client.get(reverse("fairness:review_docx", args=[review.pk]))
+    assert word.status_code == 200 and word.content.startswith(b"PK")
+    from qinqing.fairness import extract
+
+    _kind, blocks = extract.extract(word.content, "report.docx")
+    assert any("注册资本" in block.text for block in blocks)
+    rules = client.get(reverse("fairness:rules")).content.decode()
+    assert 'data-testid="rule-local-branch"' in rules
+
+
+def test_an_unreadable_upload_is_a_400_naming_the_field_and_nothing_is_stored(client, handler):
+    response = _upload(client, b"PK\x03\x04broken", "tender.docx")
+    assert response.status_code == 400
+    assert 'data-testid="error-document"' in response.content.decode()
+    assert not Review.objects.exists()
+
+
+def test_another_units_reviewer_gets_404(client, handler):
+    review = services.review_create(
+        actor=handler, title="x", document_kind="policy", text="享受扶持的企业十年内不得迁出本区。"
+    )
+    other = make_user(Role.DEPARTMENT_HANDLER)
+    from qinqing.directory.tests import factories
+
+    factories.make_official(unit=factories.make_unit(name="区财政局"), name="钱审查", user=other)
+    client.force_login(other)
+    assert client.get(reverse("fairness:review_detail", args=[review.pk])).status_code == 404
+
+
+def test_api_checks_text_and_files_and_refuses_bad_input(client):
+    _key, secret = make_api_key("fairness:check")
+    headers = {"X-API-Key": secret}
+
+    def post(body):
+        return client.post(
+            "/api/v1/fairness/check", json.dumps(body), content_type="application/json", headers=headers
+        )
+
+    response = post({"text": documents.plain_text()})
+    assert response.status_code == 200
+    body = response.json()
+    assert {item["rule"] for item in body["findings"]} == {
+        "registered-capital",
+        "local-branch",
+        "regional-performance",
+    }
+    assert set(body["findings"][0]) >= {"clause", "location", "rule", "basis", "severity", "suggestion"}
+    encoded = base64.b64encode(documents.docx_bytes()).decode()
+    assert post({"file_name": "t.docx", "content_base64": encoded}).json()["format"] == "docx"
+    lawful = post({"text": "具有独立承担民事责任的能力；\n有依法缴纳税收和社会保障资金的良好记录。"})
+    assert lawful.status_code == 200 and lawful.json()["findings"] == []
+    unreadable = post({"file_name": "t.pdf", "content_base64": base64.b64encode(b"%PDF-1.4 junk").decode()})
+    assert unreadable.status_code == 422 and unreadable.json()["field"] == "content_base64"
+    assert post({"content_base64": "***"}).status_code == 400
+    empty = post({})
+    assert empty.status_code == 400 and empty.json()["field"] == "text"
+    _other, wrong = make_api_key("integrity:query")
+    assert (
+        client.post(
+            "/api/v1/fairness/check", "{}", content_type="application/json", headers={"X-API-Key": wrong}
+        ).status_code
+        == 403
+    )
+
+
+def test_cli_exit_codes_and_json(tmp_path, capsys):
+    flagged = tmp_path / "tender.docx"
+    flagged.write_bytes(documents.docx_bytes())
+    with pytest.raises(SystemExit) as exited:
+        call_command("fairness", "check", str(flagged), "--json")
+    assert exited.value.code == 1
+    findings = json.loads(capsys.readouterr().out)
+    assert {item["rule"] for item in findings} == {
+        "registered-capital",
+        "local-branch",
+        "regional-performance",
+    }
+    assert all(
+        {"clause", "location", "rule", "basis", "severity", "suggestion"} <= set(item) for item in findings
+    )
+    clean = tmp_path / "clean.txt"
+    clean.write_text(
+        "具有独立承担民事责任的能力；\n具有良好的商业信誉和健全的财务会计制度。", encoding="utf-8"
+    )
+    call_command("fairness", "check", str(clean))  # no findings: returns, exit status 0
+    assert "0 findings" in capsys.readouterr().out
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 junk")
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as failed:
+        call_command("fairness", "check", str(broken))
+    assert failed.value.returncode == 2 and "cannot be read" in str(failed.value)
+
+
+def test_demo_loads_two_reviews_for_the_handler():
+    make_user(Role.DEPARTMENT_HANDLER, username="handler")
+    call_command("fairness", "demo")
+    assert Review.objects.count() == 2
+    assert Review.objects.filter(status=Status.CONCLUDED, conclusion="pass").exists()
+    tender = Review.objects.get(document_kind="procurement")
+    assert tender.findings.count() >= 5 and tender.findings.filter(decision="confirmed").count() == 1

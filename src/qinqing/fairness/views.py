@@ -1,0 +1,160 @@
+"""Fair-competition review pages (article 5). Thin: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qinqing.core import workflow
+from qinqing.core.errors import NotFound, ServiceError
+
+from . import extract, reports, selectors, services
+from .forms import ConclusionForm, DecisionForm, ReviewForm
+from .models import Decision
+
+
+def found_or_404(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404 from error
+
+    return wrapped
+
+
+def reviews_page(request):
+    rows = selectors.reviews_for(request.user)[:200]
+    return render(request, "fairness/reviews.html", {"reviews": rows})
+
+
+def review_new(request):
+    form = ReviewForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("document")
+        data = b""
+        if upload is not None:
+            if upload.size > extract.MAX_BYTES:
+                form.add_error(
+                    "document",
+                    _("The file is larger than %(limit)d MB.") % {"limit": extract.MAX_BYTES // 2**20},
+                )
+            else:
+                data = upload.read()
+        if not form.errors:
+            try:
+                review = services.review_create(
+                    actor=request.user,
+                    title=form.cleaned_data["title"],
+                    document_kind=form.cleaned_data["document_kind"],
+                    data=data,
+                    filename=upload.name if upload is not None else "",
+                    text=form.cleaned_data.get("text") or "",
+                )
+            except ServiceError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.text())
+            else:
+                messages.success(
+                    request, _("Reviewed: %(count)d findings to decide.") % {"count": review.findings.count()}
+                )
+                return redirect("fairness:review_detail", pk=review.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "fairness/review_new.html", {"form": form}, status=status)
+
+
+@found_or_404
+def review_detail(request, pk: int):
+    review = selectors.review(request.user, pk)
+    findings = list(review.findings.select_related("rule", "decided_by").order_by("position", "id"))
+    pending = sum(1 for item in findings if item.decision == Decision.PENDING)
+    return render(
+        request,
+        "fairness/review_detail.html",
+        {
+            "review": review,
+            "findings": findings,
+            "pending": pending,
+            "decision_form": DecisionForm(),
+            "conclusion_form": ConclusionForm(),
+            "actions": workflow.allowed_actions(services.REVIEW_WORKFLOW, request.user, review),
+        },
+    )
+
+
+@require_POST
+@found_or_404
+def finding_decide(request, pk: int):
+    finding = selectors.finding(request.user, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            services.finding_decide(
+                actor=request.user,
+                finding=finding,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+            )
+        except ServiceError as error:
+            messages.error(request, error.text())
+    return redirect(f"{_detail_url(finding.review_id)}#finding-{finding.pk}")
+
+
+def _detail_url(pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse("fairness:review_detail", args=[pk])
+
+
+@require_POST
+@found_or_404
+def review_conclude(request, pk: int):
+    review = selectors.review(request.user, pk)
+    form = ConclusionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a conclusion."))
+    else:
+        try:
+            services.review_conclude(
+                actor=request.user,
+                review=review,
+                conclusion=form.cleaned_data["conclusion"],
+                note=form.cleaned_data["note"],
+            )
+        except ServiceError as error:
+            messages.error(request, error.text())
+        else:
+            messages.success(request, _("Signed off."))
+    return redirect("fairness:review_detail", pk=review.pk)
+
+
+@found_or_404
+def review_pdf(request, pk: int):
+    review = selectors.review(request.user, pk)
+    response = HttpResponse(
+        reports.render_pdf(review, base_url=request.build_absolute_uri("/")), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="fair-competition-review-{review.pk}.pdf"'
+    return response
+
+
+@found_or_404
+def review_docx(request, pk: int):
+    review = selectors.review(request.user, pk)
+    response = HttpResponse(
+        reports.render_docx(review),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="fair-competition-review-{review.pk}.docx"'
+    return response
+
+
+def rules_page(request):
+    return render(request, "fairness/rules.html", {"rows": services.rule_precision()})
