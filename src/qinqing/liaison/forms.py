@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from qinqing.core import clock, limits
 from qinqing.core.forms import DateInput, bounded
 
-from .models import ConsultationForm, MeetingKind, Outcome, Scope
+from .models import ConsultationForm, MeetingKind
 
 
 class LeaderAddForm(forms.Form):
@@ -46,10 +46,6 @@ class ListCreateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = clock.today().year
-
-
-class ListPublishForm(forms.Form):
-    scope = forms.ChoiceField(label=_("Who may read it"), choices=Scope.choices)
 
 
 class MeetingForm(forms.Form):
@@ -161,16 +157,4 @@ class ConsultationAddForm(forms.Form):
 class OpinionForm(forms.Form):
     text = forms.CharField(
         label=_("Your opinion"), max_length=limits.REPORT, widget=forms.Textarea(attrs={"rows": 5})
-    )
-
-
-class OpinionAnswerForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=[c for c in Outcome.choices if c[0] != Outcome.PENDING]
-    )
-    response = forms.CharField(
-        label=_("Why (required unless adopted in full)"),
-        max_length=limits.REASON,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
     )

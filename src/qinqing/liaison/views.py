@@ -15,7 +15,7 @@ from qinqing.core import access, workflow
 from qinqing.core.errors import NotFound, ServiceError
 
 from . import forms, selectors, services
-from .models import FollowUp, LeaderEnterprise
+from .models import FollowUp, LeaderEnterprise, Outcome, Scope
 
 
 def found_or_404(view):
@@ -58,7 +58,7 @@ def leader_add(request):
 def _leader_page(request, leader, *, status=200, **context):
     context.setdefault("link_form", forms.LinkAddForm())
     context.setdefault("list_form", forms.ListCreateForm())
-    context.setdefault("publish_form", forms.ListPublishForm())
+    context.setdefault("scopes", Scope.choices)
     return render(request, "liaison/leader.html", {"leader": leader, **context}, status=status)
 
 
@@ -119,7 +119,6 @@ def list_create(request, pk: int):
 @found_or_404
 def list_act(request, pk: int):
     row = selectors.responsibility_list(pk)
-    form = forms.ListPublishForm(request.POST)
     try:
         if request.POST.get("action") == "withdraw":
             services.list_withdraw(responsibility_list=row, actor=request.user)
@@ -130,9 +129,7 @@ def list_act(request, pk: int):
             )
             messages.success(request, _("Published."))
     except ServiceError as error:
-        return _leader_page(
-            request, selectors.leader(row.leader_id), error=error, publish_form=form, status=error.status
-        )
+        return _leader_page(request, selectors.leader(row.leader_id), error=error, status=error.status)
     return redirect("liaison:leader_detail", pk=row.leader_id)
 
 
@@ -298,7 +295,7 @@ def decisions(request):
 
 def _decision_page(request, decision, *, status=200, **context):
     context.setdefault("consultation_form", forms.ConsultationAddForm())
-    context.setdefault("answer_form", forms.OpinionAnswerForm())
+    context.setdefault("outcomes", [c for c in Outcome.choices if c[0] != Outcome.PENDING])
     return render(
         request,
         "liaison/decision.html",
@@ -372,16 +369,18 @@ def decision_act(request, pk: int):
 @found_or_404
 def opinion_answer(request, pk: int):
     row = selectors.opinion(pk)
-    form = forms.OpinionAnswerForm(request.POST)
     decision_pk = row.consultation.decision_id
-    if form.is_valid():
-        try:
-            services.opinion_answer(opinion=row, actor=request.user, **form.cleaned_data)
-        except ServiceError as error:
-            return _decision_page(request, selectors.decision(decision_pk), error=error, status=error.status)
-        messages.success(request, _("Answer recorded."))
-        return redirect("liaison:decision_detail", pk=decision_pk)
-    return _decision_page(request, selectors.decision(decision_pk), answer_form=form, status=400)
+    try:
+        services.opinion_answer(
+            opinion=row,
+            outcome=request.POST.get("outcome", ""),
+            response=request.POST.get("response", ""),
+            actor=request.user,
+        )
+    except ServiceError as error:
+        return _decision_page(request, selectors.decision(decision_pk), error=error, status=error.status)
+    messages.success(request, _("Answer recorded."))
+    return redirect("liaison:decision_detail", pk=decision_pk)
 
 
 # --- the federation's and enterprises' side --------------------------------------------------------------
