@@ -495,14 +495,18 @@ ASSIGNED = "assigned_inspector"
 
 # What an SMS or WeChat message to the reporter says: the report number and where to read, nothing
 # of the report, the reporter or the reply (a phone may be seen by others; the outbox text is plain).
+# No link in an SMS: mainland SMS templates refuse links in variables (appeals' sms_templates).
 OUTBOUND_TEXT = {
-    "accepted": _("Your report %(number)s was accepted. Read the details with your receipt code at %(url)s"),
-    "declined": _(
-        "Your report %(number)s was not accepted. Read the reason with your receipt code at %(url)s"
+    "accepted": _(
+        "Your report %(number)s was accepted. Read the details with your receipt code on the report page."
     ),
-    "result": _("Your report %(number)s has a result. Read it with your receipt code at %(url)s"),
-    "reply": _("Your report %(number)s has a reply. Read it with your receipt code at %(url)s"),
+    "declined": _(
+        "Your report %(number)s was not accepted. Read the reason with your receipt code on the report page."
+    ),
+    "result": _("Your report %(number)s has a result. Read it with your receipt code on the report page."),
+    "reply": _("Your report %(number)s has a reply. Read it with your receipt code on the report page."),
 }
+WECHAT_LINK = _("Report page: %(url)s")
 
 
 def reporter_reach(report: Report) -> tuple[str, str] | None:
@@ -539,7 +543,9 @@ def _outbound(report: Report, what: str):
     if reach is None:
         return None
     channel, recipient = reach
-    text = str(OUTBOUND_TEXT[what]) % {"number": report.number, "url": _status_url()}
+    text = str(OUTBOUND_TEXT[what]) % {"number": report.number}
+    if channel == "wechat":
+        text += " " + str(WECHAT_LINK) % {"url": _status_url()}
     return notify.queue(appeal=None, channel=channel, recipient=recipient, text=text)
 
 

@@ -66,9 +66,9 @@ def test_a_real_name_reporter_gets_neutral_sms_notices_that_are_really_sent(
         ("sms", MOBILE, NotificationStatus.SENT, None),
         ("sms", MOBILE, NotificationStatus.SENT, None),
     ]
-    url = "https://qinqing.example.gov.cn/supervision/report/status/"
-    assert rows[0].text == f"您的举报{report.number}已受理。详情请凭回执码查看：{url}"
-    assert rows[1].text == f"您的举报{report.number}有新的答复，请凭回执码查看：{url}"
+    assert rows[0].text == f"您的举报{report.number}已受理，详情请凭回执码在举报页面查看。"
+    assert rows[1].text == f"您的举报{report.number}有新的答复，请凭回执码在举报页面查看。"
+    assert all("http" not in row.text for row in rows)  # no link in an SMS (template rules)
     printed = capsys.readouterr().out  # the console SMS backend: what the provider would have got
     assert printed.count("[sms] to 139****5678") == 2
     for secret in (NAME, TEXT, REPLY, MOBILE, "被接受", "礼金"):
@@ -142,6 +142,16 @@ def test_anonymous_and_unreachable_reporters_get_no_outbound_message(office, cli
     client.force_login(inspector)
     assert "电话或信件" in client.get(f"/supervision/reports/{landline.pk}/").content.decode()
     assert "回执码" in client.get(f"/supervision/reports/{anonymous.pk}/").content.decode()
+
+
+def test_a_wechat_notice_carries_the_link(office, django_capture_on_commit_callbacks):
+    inspector, _other = office
+    report, _code = _submit(reporter_contact="wechat:oOPENID123", channel="wechat")
+    services.assign(report=report, inspector=inspector, actor=inspector)
+    services.report_accept(report=report, actor=inspector)
+    row = Notification.objects.get()
+    assert (row.channel, row.recipient) == ("wechat", "oOPENID123")
+    assert row.text.endswith("举报页面：https://qinqing.example.gov.cn/supervision/report/status/")
 
 
 def test_how_a_reporter_is_reached():
