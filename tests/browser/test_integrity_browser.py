@@ -47,6 +47,8 @@ def test_listing_an_enterprise_changes_the_api_answer(page, live_server, screens
     page.get_by_test_id("listing-form").locator("button[type=submit]").click()
     page.wait_for_url("**/integrity/listings/*/")
     assert "围猎测试建设有限公司" in page.get_by_test_id("listing-facts").inner_text()
+    # No mobile number on file: the written notice waits to be printed (not claimed as sent).
+    assert "待打印" in page.get_by_test_id("notice-state-letter").inner_text()
     screenshot("integrity-listing")
 
     after = ask(live_server, key, enterprise.uscc)
