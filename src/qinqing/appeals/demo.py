@@ -14,6 +14,8 @@ state the workflow and the daily sweep would have left them on ``as_of``:
   run every day up to ``as_of``. The next day's sweep then has one day of work, as in
   production;
 - ratings (满意 / 基本满意 / 不满意; 不满意 reopened for a second round) and escalations.
+- in the last two weeks more than half are about the topics of the units the demo accounts
+  work in (the handler's, the official's) and still in hand there, so their queues have work.
 
 Rows are written with ``bulk_create`` in batches of ``BATCH_SIZE``, each batch in one
 transaction with ``audit.record_bulk_events`` for every audited row, so ``./qinqing audit
@@ -245,6 +247,15 @@ class _Generator:
         self.satisfaction = _weighted(self.rng, SATISFACTION_MIX)
         units = {code: pk for code, pk in Unit.objects.filter(is_active=True).values_list("code", "pk")}
         self.unit_for_topic = [units.get(code) for _topic, code, _text in TOPICS]
+        # The topics of the units the demo accounts work in (issue 20: the handler and the official
+        # who sign in to the demo find appeals waiting for them, not an empty queue).
+        staff_units = set(
+            Official.objects.filter(is_active=True, user__isnull=False).values_list("unit_id", flat=True)
+        )
+        self.staff_topics = [
+            index for index, unit_id in enumerate(self.unit_for_topic) if unit_id in staff_units
+        ]
+        self.staff_turn = 0
         self.units = sorted(
             pk for code, pk in units.items() if code.startswith(("ZF", "SY")) and len(code) > 2
         ) or sorted(units.values())
@@ -316,6 +327,12 @@ class _Generator:
         channel = self.channel()
         category = self.category()
         topic_index = rng.randrange(len(TOPICS))
+        # In the last two weeks, more than half of the appeals are about the demo accounts' units'
+        # topics (taken in turn) and still being worked on there on the day the demo is loaded.
+        in_hand = bool(self.staff_topics) and (as_of - received_on).days <= 14 and rng.random() < 0.6
+        if in_hand:
+            topic_index = self.staff_topics[self.staff_turn % len(self.staff_topics)]
+            self.staff_turn += 1
         topic, _code, text = TOPICS[topic_index]
         enterprise_id, enterprise_name = rng.choice(self.enterprises) if self.enterprises else (None, "")
         if channel in (Channel.HOTLINE, Channel.SMS, Channel.WECHAT) and rng.random() < 0.3:
@@ -372,6 +389,8 @@ class _Generator:
             else:
                 needed = limit + rng.randint(26, 300)
             finished_on = max(wd.add(start, needed), started_on)
+            if in_hand and round_number == 1:  # work in hand: not finished yet
+                finished_on = max(finished_on, as_of + datetime.timedelta(days=1))
             if finished_on > as_of:
                 break
             finished_at = self.at(finished_on)

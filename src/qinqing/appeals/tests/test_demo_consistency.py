@@ -35,3 +35,21 @@ def test_every_answer_is_about_its_question_and_from_the_topics_unit(district):
             appeal.handling_unit,
         )
     assert not AppealStep.objects.filter(actor_label="demo-appeals").exists()
+
+
+def test_the_demo_accounts_find_open_appeals_in_their_units(workday_calendar, settings):
+    """The handler and the official who sign in to the demo have appeals to handle (issue 20: the
+    handler's queue was empty, so the 经办人 select and the reply form were never seen)."""
+    from qinqing.appeals.models import OPEN_STATUSES, Status
+    from qinqing.core.demo import create_demo_accounts
+    from qinqing.directory.models import Official
+
+    settings.DEMO = True
+    create_demo_accounts()
+    generate_demo(scale=40, seed=7)
+    as_of = datetime.date(2026, 6, 10)
+    generate_appeals(count=400, seed=5, as_of=as_of)
+    for username in ("handler", "official"):
+        unit = Official.objects.get(user__username=username).unit
+        open_here = Appeal.objects.filter(handling_unit=unit, status__in=OPEN_STATUSES)
+        assert open_here.filter(status__in=[Status.ASSIGNED, Status.IN_PROGRESS]).exists(), (username, unit)
