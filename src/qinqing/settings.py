@@ -251,10 +251,12 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Roles that must log in with a TOTP second factor (codes from qinqing.core.roles.Role).
+# Roles that must log in with a TOTP second factor (codes from qinqing.core.roles.Role): every
+# privileged role, the auditor (who reads the whole audit trail) included. Enrolling an
+# authenticator needs an administrator's one-time code (core.enrolment, ./qinqing twofactor issue).
 TWO_FACTOR_REQUIRED_ROLES = env_list(
     "QINQING_2FA_ROLES",
-    [] if DEMO else ["administrator", "discipline_inspector", "credit_administrator"],
+    [] if DEMO else ["administrator", "discipline_inspector", "credit_administrator", "auditor"],
 )
 OTP_TOTP_ISSUER = "qinqing 亲清"
 

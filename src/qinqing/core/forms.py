@@ -93,3 +93,13 @@ def bounded(field: forms.DateField, *, past_days: int | None = None, past_years:
 
     field.validators = [*field.validators, check]
     return field
+
+
+class EnrolmentCodeForm(forms.Form):
+    """The one-time code an administrator issued for enrolling an authenticator (core.enrolment)."""
+
+    enrolment_code = forms.CharField(
+        label=_("Enrolment code from your administrator"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True, "spellcheck": "false"}),
+    )

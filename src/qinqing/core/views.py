@@ -19,10 +19,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit, selectors
+from . import audit, enrolment, selectors
 from .api import database_ok
 from .errors import ServiceError
-from .forms import ApiKeyForm, LoginForm, TokenForm
+from .forms import ApiKeyForm, EnrolmentCodeForm, LoginForm, TokenForm
 from .services import apikey_create, apikey_revoke
 
 
@@ -212,17 +212,28 @@ def _same_site(request, target: str | None) -> str | None:
     return None
 
 
+def _enrolment_code_step(request):
+    """No authenticator yet: the administrator's one-time code first (core.enrolment)."""
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if enrolment.enrolment_code_redeem(user=request.user, code=form.cleaned_data["enrolment_code"]):
+            return redirect(request.get_full_path())
+        form.add_error("enrolment_code", _("The enrolment code is wrong or was used already. Ask an "
+                                           "administrator for a new one."))
+    context = {"form": form, "enrolling": True,
+               "code_pending": enrolment.enrolment_code_pending(request.user)}
+    return render(request, "core/two_factor.html", context, status=200)
+
+
 @require_http_methods(["GET", "POST"])
 def two_factor(request):
-    """Set up (first time) or enter the TOTP second factor."""
+    """Enter the TOTP second factor; enrolling one first needs an administrator's one-time code
+    (issue 18: before, whoever logged in first enrolled their phone)."""
     user = request.user
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    device = confirmed or TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = confirmed or enrolment.authorised_device(user)
     if device is None:
-        with transaction.atomic():
-            device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)
-            audit.record_event(actor=user, action="core.totp.provision", object_type="otp_totp.TOTPDevice",
-                               object_id=device.pk)
+        return _enrolment_code_step(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):

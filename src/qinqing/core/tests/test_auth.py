@@ -100,6 +100,12 @@ def test_privileged_role_must_set_up_and_use_totp(client, make_user, settings):
     assert _login(client, user.username, TEST_PASSWORD).status_code == 302
     response = client.get("/audit/")
     assert response.status_code == 302 and response["Location"] == "/account/2fa/"
+    # Enrolment needs the administrator's one-time code (core.enrolment; test_two_factor_enrolment).
+    from qinqing.core.audit import SystemActor
+    from qinqing.core.enrolment import enrolment_code_issue
+
+    code = enrolment_code_issue(user=user, actor=SystemActor("test"))
+    assert client.post("/account/2fa/", {"enrolment_code": code}).status_code == 302
     setup = client.get("/account/2fa/")
     assert setup.status_code == 200 and "<svg" in setup.content.decode()
     device = TOTPDevice.objects.get(user=user)

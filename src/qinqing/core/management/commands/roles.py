@@ -16,7 +16,8 @@ class Command(BaseCommand):
         sub.add_parser("sync", help="re-create role groups and their permissions")
         add = sub.add_parser("adduser", help="create a user with one or more roles")
         add.add_argument("username")
-        add.add_argument("--role", dest="roles", nargs="+", required=True, choices=[r.value for r in Role])
+        add.add_argument("--role", dest="roles", nargs="+", action="extend", required=True,
+                         choices=[r.value for r in Role])
         add.add_argument("--password", required=True)
         add.add_argument("--name", default="")
 
