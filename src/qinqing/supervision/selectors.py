@@ -178,12 +178,23 @@ def figures(today: datetime.date | None = None) -> dict:
             "real_name",
             "accepted_on",
             "accept_due",
+            "result_due",
+            "result_sent_on",
         )
     )
     priority = [r for r in reports if r.priority]
     verified = [r for r in priority if r.status in VERIFIED_STATUSES]
     accepted_on_time = [r for r in reports if r.accepted_on and r.accepted_on <= r.accept_due]
     answered = [r for r in reports if r.accepted_on or r.status == Status.DECLINED]
+    results_due = [
+        r for r in reports if r.result_due and (r.result_sent_on or r.result_due < today)
+    ]
+    results_on_time = [r for r in results_due if r.result_sent_on and r.result_sent_on <= r.result_due]
+    from .models import Message
+
+    outbound = Counter(
+        Message.objects.exclude(notification=None).values_list("notification__status", flat=True)
+    )
     forms = Counter(Outcome.objects.values_list("form", flat=True))
     behaviours = Counter(tag for tags in Outcome.objects.values_list("behaviours", flat=True) for tag in tags)
     return {
@@ -196,6 +207,8 @@ def figures(today: datetime.date | None = None) -> dict:
             r for r in priority if r.status in OPEN_STATUSES and r.verify_due and r.verify_due < today
         ],
         "acceptance_on_time": (len(accepted_on_time) / len(answered)) if answered else None,
+        "result_on_time": (len(results_on_time) / len(results_due)) if results_due else None,
+        "outbound": outbound,
         "by_channel": Counter(r.channel for r in reports),
         "by_category": Counter(r.category for r in reports),
         "by_unit": Counter(r.unit.name if r.unit_id else "" for r in reports),

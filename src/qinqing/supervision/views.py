@@ -503,6 +503,8 @@ def _charts(data: dict, by_channel, by_category, by_form) -> dict:
 
 
 def dashboard(request):
+    from qinqing.appeals.models import NotificationStatus
+
     data = selectors.figures()
     rate = data["verification_rate"]
     by_channel = _labelled(data["by_channel"], Channel.choices)
@@ -513,6 +515,7 @@ def dashboard(request):
         "supervision/dashboard.html",
         {
             **_charts(data, by_channel, by_category, by_form),
+            "outbound": _labelled(data["outbound"], NotificationStatus.choices),
             "by_month_rows": [
                 (m, data["by_month"][m], data["by_month_priority"][m], data["by_month_verified"][m])
                 for m in sorted(data["by_month"])

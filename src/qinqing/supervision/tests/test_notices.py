@@ -86,6 +86,8 @@ def test_a_real_name_reporter_gets_neutral_sms_notices_that_are_really_sent(
     client.force_login(inspector)
     page = client.get(f"/supervision/reports/{report.pk}/").content.decode()
     assert page.count('data-testid="notice-delivery"') == 2 and "已发送" in page
+    figures = client.get("/supervision/figures/").content.decode()
+    assert "已发送 2" in figures.split('data-testid="outbound"')[1].split("</p>")[0]
 
 
 def test_a_failing_provider_is_not_reported_as_sent(office, django_capture_on_commit_callbacks):
@@ -106,6 +108,13 @@ def test_a_failing_provider_is_not_reported_as_sent(office, django_capture_on_co
     row = Notification.objects.get()
     assert row.status == NotificationStatus.QUEUED and row.attempts == 1 and row.next_attempt_at
     assert row.sent_at is None
+    from django.test import Client
+
+    client = Client()
+    client.force_login(inspector)
+    figures = client.get("/supervision/figures/").content.decode()
+    outbound = figures.split('data-testid="outbound"')[1].split("</p>")[0]
+    assert "待发送 1" in outbound and "已发送" not in outbound
 
 
 def test_the_result_notice_and_erasure_forget_the_number(office, django_capture_on_commit_callbacks):
