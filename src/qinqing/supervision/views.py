@@ -469,13 +469,10 @@ def _charts(data: dict, by_channel, by_category, by_form) -> dict:
             unit=_("Reports (number)"),
             series=[
                 charts.Series(_("All reports"), [data["by_month"][m] for m in months], "received"),
+                # short legend names (the legend gives each 170 units); the caption and table say more
+                charts.Series(_("Priority"), [data["by_month_priority"][m] for m in months], "priority"),
                 charts.Series(
-                    _("Priority (real-name, collusion or inaction)"),
-                    [data["by_month_priority"][m] for m in months],
-                    "priority",
-                ),
-                charts.Series(
-                    _("Priority reports verified"), [data["by_month_verified"][m] for m in months], "verified"
+                    _("Priority verified"), [data["by_month_verified"][m] for m in months], "verified"
                 ),
             ],
         ),

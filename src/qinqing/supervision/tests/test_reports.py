@@ -579,5 +579,6 @@ def test_the_figures_page_has_titled_charts_with_whole_ticks_and_the_same_number
     assert re.search(r"<td>2026-11</td><td class=\"number\">7</td><td class=\"number\">3</td>"
                      r"<td class=\"number\">1</td>", table)
     assert "cdn" not in page.lower() and "<script src=\"http" not in page
+    assert "要求100%" in page and "expected" not in page
     for secret in (NAME, CONTACT, TEXT):
         assert secret not in page
