@@ -39,6 +39,46 @@ class CompiledRule:
     requires: re.Pattern | None
     excludes: re.Pattern | None
     rule_id: int | None = None
+    prefilter: re.Pattern | None = None  # one of these characters is in every match (derived, for speed)
+
+
+def _required_any(items) -> set[str] | None:
+    """Characters of which every match of the parsed sequence ``items`` holds at least one
+    (the smallest such set found), or None when no such set can be derived."""
+    from re import _constants as c  # noqa: PLC2701 (the parser's opcodes, stable since 3.11)
+
+    best: set[str] | None = None
+    for op, value in items:
+        found: set[str] | None = None
+        if op is c.LITERAL:
+            found = {chr(value)}
+        elif op is c.IN:
+            if all(kind is c.LITERAL for kind, _v in value):
+                found = {chr(v) for _k, v in value}
+        elif op is c.BRANCH:
+            sets = [_required_any(branch) for branch in value[1]]
+            if all(entry is not None for entry in sets):
+                found = set().union(*sets)
+        elif op is c.SUBPATTERN:
+            found = _required_any(value[-1])
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and value[0] >= 1:
+            found = _required_any(value[2])
+        if found and (best is None or len(found) < len(best)):
+            best = found
+    return best
+
+
+def _prefilter(*patterns: str) -> re.Pattern | None:
+    from re import _parser
+
+    best: set[str] | None = None
+    for pattern in patterns:
+        if not pattern:
+            continue
+        found = _required_any(_parser.parse(pattern))
+        if found and (best is None or len(found) < len(best)):
+            best = found
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(best)) + "]") if best else None
 
 
 def compile_rule(rule) -> CompiledRule:
@@ -55,6 +95,7 @@ def compile_rule(rule) -> CompiledRule:
         requires=re.compile(rule.requires) if rule.requires else None,
         excludes=re.compile(rule.excludes) if rule.excludes else None,
         rule_id=getattr(rule, "pk", None),
+        prefilter=_prefilter(rule.pattern, rule.requires),
     )
 
 
@@ -67,6 +108,8 @@ def _negated(text: str, start: int) -> bool:
 
 def matches(rule: CompiledRule, text: str) -> re.Match | None:
     """The match that makes ``text`` (normalised) break ``rule``, or None."""
+    if rule.prefilter is not None and rule.prefilter.search(text) is None:
+        return None
     if rule.excludes is not None and rule.excludes.search(text):
         return None
     if rule.requires is not None and not rule.requires.search(text):
