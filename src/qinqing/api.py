@@ -11,7 +11,13 @@ api = QinqingNinjaAPI(
     version="1",
     description="Typed API of the qinqing platform. Authenticate with an `X-API-Key` header "
     "(keys are created with `./qinqing apikey create`) or a logged-in session. "
-    "Errors are JSON: `{code, message, field}`.",
+    "Errors are JSON: `{code, message, field}`.\n\n"
+    "**Retrying writes safely:** send an `Idempotency-Key` header (1–255 printable ASCII "
+    "characters, e.g. a UUID) with any POST/PUT/PATCH/DELETE. The first answer is stored with "
+    "the call's own writes for 24 hours; the same key with the same request returns that answer "
+    "again (header `Idempotent-Replayed: true`) and creates nothing; the same key with another "
+    "request answers 422 `idempotency_key_reused`; a call that failed with a 5xx is not "
+    "remembered, so retry it with the same key. Keys are per API key (or per session user).",
     urls_namespace="api-v1",
     auth=[ApiKeyAuth(), QinqingSessionAuth()],
 )

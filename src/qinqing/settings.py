@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "qinqing.core.input_rules.InputRulesMiddleware",
+    "qinqing.core.idempotency.IdempotencyMiddleware",
     "qinqing.core.middleware.LoginRequiredMiddleware",
     "qinqing.core.access.AccessMiddleware",
     "django_otp.middleware.OTPMiddleware",

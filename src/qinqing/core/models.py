@@ -233,3 +233,28 @@ class DistrictSettings(models.Model):
 
     def __str__(self) -> str:
         return self.district_name
+
+
+# --- idempotent API writes (issue 18) ----------------------------------------------------------------
+class IdempotencyRecord(models.Model):
+    """The first answer to a creating API call sent with an ``Idempotency-Key`` header
+    (``core.idempotency``). Stored in the same transaction as the call's own writes, so an
+    answer is remembered exactly when its writes were committed. Not audited itself: the
+    operation it answers recorded its own events; this is a copy of the reply."""
+
+    principal = models.CharField(_("caller"), max_length=80)  # "key:<sha256 of the key>" or "user:<id>"
+    key = models.CharField(_("idempotency key"), max_length=255)
+    request_hash = models.CharField(_("request digest"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("status"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    body = models.TextField(_("body"))
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [models.UniqueConstraint(fields=["principal", "key"], name="core_idempotency_unique")]
+        indexes = [models.Index(fields=["principal", "created_at"], name="core_idempotency_age")]
+
+    def __str__(self) -> str:
+        return f"{self.principal} {self.key}"

@@ -1,0 +1,121 @@
+"""``Idempotency-Key`` on the API's writes (issue 18).
+
+A client that times out cannot know whether its call was done; retrying may file a second
+appeal. With an ``Idempotency-Key: <up to 255 printable ASCII characters>`` header on a POST,
+PUT, PATCH or DELETE under ``/api/``:
+
+* the first call runs, and its answer (status and JSON body) is stored together with the
+  caller (the API key, by digest, or the session user), the key and a digest of the request
+  (method, path, query, body) — **in the same transaction as the call's own writes**, so the
+  answer is remembered exactly when what it reports was committed;
+* the same caller sending the same key and the same request gets that answer again (header
+  ``Idempotent-Replayed: true``), and nothing runs twice;
+* the same key with a different request is refused: 422 ``idempotency_key_reused``;
+* a call that ends in a 5xx is rolled back and not remembered: retry it with the same key;
+* two calls with one key at the same moment: the second waits for the first (the unique
+  index on caller and key) and then answers as a replay.
+
+Records are kept for ``RETENTION`` (24 hours): a caller's expired records are dropped when
+it next stores one. Requests without the header behave as before.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+from . import clock
+from .models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+RETENTION = datetime.timedelta(hours=24)
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+_VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+# Answers that say nothing about the operation (who you are, try later) are not remembered.
+_NOT_STORED = {401, 403, 429}
+
+
+def _refuse(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"code": code, "message": message, "field": HEADER}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def _principal(request) -> str | None:
+    raw = request.headers.get("X-API-Key", "")
+    if raw:
+        return "key:" + hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return None
+
+
+def _request_hash(request) -> str:
+    digest = hashlib.sha256()
+    for part in (request.method, request.path, request.META.get("QUERY_STRING", "")):
+        digest.update(part.encode("utf-8", "replace") + b"\0")
+    digest.update(request.body)
+    return digest.hexdigest()
+
+
+def _replay(record: IdempotencyRecord, request_hash: str) -> HttpResponse:
+    if record.request_hash != request_hash:
+        return _refuse(422, "idempotency_key_reused", _(
+            "This Idempotency-Key was already used for a different request. Use a new key for a new "
+            "request; send the same request to get its first answer again."))
+    response = HttpResponse(record.body, status=record.status, content_type=record.content_type)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+class IdempotencyMiddleware:
+    """Answers a repeated API write carrying an ``Idempotency-Key`` with its first answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in WRITE_METHODS or not request.path.startswith("/api/") \
+                or HEADER not in request.headers:
+            return self.get_response(request)
+        key = request.headers[HEADER]
+        if not _VALID_KEY.match(key):
+            return _refuse(400, "invalid_idempotency_key", _(
+                "The Idempotency-Key header must be 1 to 255 printable ASCII characters (e.g. a UUID)."))
+        principal = _principal(request)
+        if principal is None:
+            return self.get_response(request)  # unauthenticated: the API answers 401 itself
+        request_hash = _request_hash(request)
+        found = IdempotencyRecord.objects.filter(principal=principal, key=key).first()
+        if found is not None:
+            return _replay(found, request_hash)
+        try:
+            with transaction.atomic():
+                now = clock.now()
+                record = IdempotencyRecord.objects.create(
+                    principal=principal, key=key, request_hash=request_hash, status=0,
+                    content_type="", body="", created_at=now)
+                response = self.get_response(request)
+                if response.status_code >= 500:
+                    transaction.set_rollback(True)  # nothing of a failed call is kept, nor its key
+                    return response
+                if response.status_code in _NOT_STORED:
+                    record.delete()
+                    return response
+                record.status = response.status_code
+                record.content_type = response.get("Content-Type", "application/json")
+                record.body = response.content.decode("utf-8")
+                record.save(update_fields=["status", "content_type", "body"])
+                IdempotencyRecord.objects.filter(principal=principal, created_at__lt=now - RETENTION).delete()
+                return response
+        except IntegrityError:
+            # Another call with this key committed first (we waited on the unique index).
+            found = IdempotencyRecord.objects.filter(principal=principal, key=key).first()
+            if found is None:
+                raise
+            return _replay(found, request_hash)
