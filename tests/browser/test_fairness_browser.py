@@ -1,0 +1,51 @@
+"""Article 5 end to end: the reviewing office uploads a tender as .docx, confirms one finding,
+dismisses another with a reason, and the rule precision page counts both."""
+
+import pytest
+
+from qinqing.core.roles import Role
+from qinqing.core.testing import TEST_PASSWORD, make_user
+from qinqing.fairness.models import Decision, Finding
+from qinqing.fairness.tests import documents
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_upload_a_docx_confirm_one_finding_and_dismiss_another(page, live_server, screenshot, tmp_path):
+    make_user(Role.DEPARTMENT_HANDLER, username="handler", password=TEST_PASSWORD)
+    tender = tmp_path / "物业服务采购招标文件.docx"
+    tender.write_bytes(documents.docx_bytes())
+
+    page.goto("/login/")
+    page.fill("#id_username", "handler")
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+    page.goto("/fairness/new/")
+    page.fill("#id_title", "政务服务中心物业服务采购")
+    page.select_option("#id_document_kind", "procurement")
+    page.set_input_files("#id_document", str(tender))
+    page.get_by_test_id("fairness-form").locator("button[type=submit]").click()
+    page.wait_for_url("**/fairness/*/")
+    findings = page.locator("[data-testid^=finding-]")
+    assert findings.count() == 3
+    capital = page.locator("[data-rule=registered-capital]")
+    assert "第三章" in capital.inner_text() and "注册资本不低于1000万元" in capital.inner_text()
+    screenshot("fairness-findings")
+
+    capital.get_by_test_id("confirm").click()
+    page.wait_for_load_state()
+    branch = page.locator("[data-rule=local-branch]")
+    branch.get_by_test_id("note").fill("本项目需驻场服务，已在评审中核实")
+    branch.get_by_test_id("dismiss").click()
+    page.wait_for_load_state()
+    assert page.locator("[data-rule=registered-capital]").get_by_test_id("decision").inner_text() == "已确认"
+    assert page.locator("[data-rule=local-branch]").get_by_test_id("decision").inner_text() == "已排除"
+    assert Finding.objects.get(rule__code="registered-capital").decision == Decision.CONFIRMED
+    dismissed = Finding.objects.get(rule__code="local-branch")
+    assert dismissed.decision == Decision.DISMISSED and dismissed.note.startswith("本项目需驻场服务")
+    assert "1 个问题未处理" in page.get_by_test_id("pending").inner_text()
+
+    page.goto("/fairness/rules/")
+    assert page.get_by_test_id("rule-registered-capital").get_by_test_id("precision").inner_text() == "1.00"
+    assert page.get_by_test_id("rule-local-branch").get_by_test_id("precision").inner_text() == "0.00"
