@@ -468,6 +468,16 @@ def test_pdf_metadata_is_stripped_and_the_pages_kept(office):
     assert "/Metadata" not in reader.trailer["/Root"]
     assert len(reader.pages) == 1 and "Evidence page one" in reader.pages[0].extract_text()
     assert report.attachments.get().size == len(stored)
+    from pypdf import PdfWriter
+
+    locked = PdfWriter()
+    locked.add_blank_page(100, 100)
+    locked.encrypt("secret")
+    buffer = io.BytesIO()
+    locked.write(buffer)
+    with pytest.raises(ServiceError) as refused:
+        _submit(attachments=[("locked.pdf", "application/pdf", buffer.getvalue())])
+    assert refused.value.code == "attachment_type" and "密码" in refused.value.text()
     for broken in (b"%PDF-1.7\nnot really a pdf", b"GIF89a"):
         with pytest.raises(ServiceError) as refused:
             _submit(attachments=[("x.pdf", "application/pdf", broken)])
