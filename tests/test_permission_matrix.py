@@ -621,6 +621,8 @@ NOT_SCOPED = {
     "directory:person_reveal_id": "administrators and the discipline office see every person",
     "directory:import_template": "not an object: a template kind",
     "policy:article": "the policy is public",
+    "policy:document": "every library document and version is public (article 4)",
+    "policy:measure_act": "the policy office tracks every supporting measure",
     "liaison:leader_detail": "the liaison office works on every leader",
     "liaison:link_add": "the liaison office works on every leader",
     "liaison:link_end": "the liaison office works on every leader",

@@ -7,6 +7,15 @@ from qinqing.core.roles import Role
 
 # Who writes and publishes policy interpretations (policy.interpretations.library.EDITOR_ROLES).
 EDITORS = (Role.ADMINISTRATOR, Role.DEPARTMENT_HANDLER)
+# Who imports library documents and tracks the supporting measures (配套措施, article 4).
+MEASURE_ROLES = (Role.ADMINISTRATOR, Role.DEPARTMENT_HANDLER, Role.DISTRICT_LEADER)
+# Who records publicity and integrity-education activities and enterprises' integrity culture (article 19).
+EDUCATION_ROLES = (
+    Role.ADMINISTRATOR,
+    Role.DEPARTMENT_HANDLER,
+    Role.DISCIPLINE_INSPECTOR,
+    Role.FEDERATION_STAFF,
+)
 
 menu_group("policy", _("Policy"), order=40)
 
@@ -25,6 +34,39 @@ declare(
         ),
     ),
     Page("policy:article", PUBLIC),
+    # The policy library (article 4): every level, several current at once, searchable in Chinese.
+    Page("policy:library", PUBLIC, menu="policy", label=_("Policies for the private economy"), order=15),
+    Page("policy:document", PUBLIC),
+    Page("policy:library_import", MEASURE_ROLES),
+    Page(
+        "policy:measures",
+        MEASURE_ROLES,
+        menu="policy",
+        label=_("Supporting measures"),
+        order=30,
+        tile=Tile(
+            "policy_measures",
+            _("Supporting measures (配套措施)"),
+            _("What the district does to carry the policies out, by unit and date, tracked to completion."),
+            _("Article 4"),
+        ),
+    ),
+    Page("policy:measure_act", MEASURE_ROLES, actions=("policy.measure.*",)),
+    Page(
+        "policy:education",
+        EDUCATION_ROLES,
+        menu="policy",
+        label=_("Publicity and integrity education"),
+        order=40,
+        tile=Tile(
+            "policy_education",
+            _("Publicity and integrity education"),
+            _(
+                "Activities with date, audience, content and attendance; enterprises' integrity-culture work."
+            ),
+            _("Article 19"),
+        ),
+    ),
     # The policy-interpretation library (policy.interpretations), mounted under /appeals/knowledge/ in the
     # appeals namespace where it has always been (public paths and URL names kept). Editors write, anyone
     # reads.

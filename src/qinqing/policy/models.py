@@ -11,11 +11,32 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.audit_registry import audited
 
+# The series of this district's own measures (the policy every rule cites); other documents of the library
+# (national, provincial, municipal policies, other district documents) each have a series of their own.
+DISTRICT_SERIES = "district"
+
+
+class Level(models.TextChoices):
+    """Article 4: the national, provincial, municipal and district policies for the private economy."""
+
+    NATIONAL = "national", _("National")
+    PROVINCIAL = "provincial", _("Provincial")
+    MUNICIPAL = "municipal", _("Municipal")
+    DISTRICT = "district", _("District")
+
 
 @audited()
 class PolicyDocument(models.Model):
     title = models.CharField(_("title"), max_length=300)
-    version = models.PositiveIntegerField(_("version"), unique=True)
+    # one policy across its versions: the district's measures are DISTRICT_SERIES
+    series = models.CharField(_("series"), max_length=120, default=DISTRICT_SERIES, db_index=True)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.DISTRICT)
+    issuing_body = models.CharField(_("issuing body"), max_length=200, blank=True, default="")
+    document_number = models.CharField(_("document number"), max_length=100, blank=True, default="")
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    valid_from = models.DateField(_("in force from"), null=True, blank=True)
+    valid_until = models.DateField(_("in force until"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"))
     content_hash = models.CharField(_("content hash"), max_length=64, unique=True)
     source_name = models.CharField(_("source file"), max_length=300)
     preamble = models.TextField(_("preamble"), blank=True)
@@ -27,14 +48,24 @@ class PolicyDocument(models.Model):
         ordering = ["-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["is_current"], condition=models.Q(is_current=True), name="policy_one_current_document"
+                fields=["series"], condition=models.Q(is_current=True), name="policy_one_current_per_series"
             ),
+            models.UniqueConstraint(fields=["series", "version"], name="policy_version_per_series"),
         ]
         verbose_name = _("policy document")
         verbose_name_plural = _("policy documents")
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
+
+    @property
+    def in_force(self) -> bool:
+        from qinqing.core import clock
+
+        today = clock.today()
+        return (self.valid_from is None or self.valid_from <= today) and (
+            self.valid_until is None or today <= self.valid_until
+        )
 
 
 @audited()
@@ -129,3 +160,90 @@ class PolicyInterpretation(models.Model):
     @property
     def article_key_list(self) -> list[str]:
         return self.article_keys.split()
+
+
+# --- Supporting measures (配套措施, article 4): what the district does to carry a policy out, tracked to
+# completion by the unit responsible.
+
+
+class MeasureStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Completed")
+
+
+@audited()
+class SupportingMeasure(models.Model):
+    document = models.ForeignKey(
+        PolicyDocument, on_delete=models.PROTECT, related_name="measures", verbose_name=_("policy")
+    )
+    article_keys = models.CharField(_("articles it carries out"), max_length=200, blank=True, default="")
+    title = models.CharField(_("measure"), max_length=200)
+    unit = models.ForeignKey(
+        "directory.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible unit"),
+    )
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    result = models.TextField(_("result"), blank=True, default="")
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["status", "due_on", "pk"]
+        verbose_name = _("supporting measure")
+        verbose_name_plural = _("supporting measures")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- Publicity and integrity education (article 19).
+
+
+class ActivityKind(models.TextChoices):
+    PUBLICITY = "publicity", _("Policy publicity")
+    EDUCATION = "education", _("Integrity education")
+    ENTERPRISE_CULTURE = "enterprise_culture", _("Enterprise's own integrity-culture work")
+
+
+@audited()
+class EducationActivity(models.Model):
+    kind = models.CharField(_("kind"), max_length=24, choices=ActivityKind.choices)
+    held_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    audience = models.CharField(_("audience"), max_length=200)
+    content = models.TextField(_("content"))
+    attendance = models.PositiveIntegerField(_("attendance"))
+    unit = models.ForeignKey(
+        "directory.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organising unit"),
+    )
+    enterprise = models.ForeignKey(
+        "directory.Enterprise",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enterprise"),
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("publicity or education activity")
+        verbose_name_plural = _("publicity and education activities")
+
+    def __str__(self) -> str:
+        return self.title

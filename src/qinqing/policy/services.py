@@ -1,25 +1,78 @@
-"""Writes to the policy library: import a policy text as a new version."""
+"""Writes to the policy library (article 4): import a policy text as a new version of its series (the
+district's measures, or a national, provincial, municipal or other district document, several current at
+once), from .txt or .docx; supporting measures (配套措施) tracked to completion; publicity and integrity-
+education activities (article 19)."""
 
 from __future__ import annotations
+
+import datetime
+import io
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock
-from qinqing.core.errors import ServiceError
+from qinqing.core import audit, clock, limits, workflow
+from qinqing.core.errors import PermissionDeniedError, ServiceError
+from qinqing.core.roles import has_role
+from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
 
-from .models import Article, Chapter, Item, PolicyDocument
+from .access import MEASURE_ROLES
+from .models import (
+    DISTRICT_SERIES,
+    ActivityKind,
+    Article,
+    Chapter,
+    EducationActivity,
+    Item,
+    Level,
+    MeasureStatus,
+    PolicyDocument,
+    SupportingMeasure,
+)
 from .parser import content_hash, parse_policy
 
 
-def policy_import(*, raw_text: str, source_name: str, actor) -> tuple[PolicyDocument, bool]:
-    """Parse ``raw_text`` and store it as the new current version.
+def policy_import(
+    *,
+    raw_text: str,
+    source_name: str,
+    actor,
+    series: str | None = DISTRICT_SERIES,
+    level: str = Level.DISTRICT,
+    issuing_body: str = "",
+    document_number: str = "",
+    issued_on: datetime.date | None = None,
+    valid_from: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
+) -> tuple[PolicyDocument, bool]:
+    """Parse ``raw_text`` and store it as the new current version of its series.
 
     The same content (by ``content_hash``) is never stored twice: re-importing it returns
     the existing document and ``created=False`` and writes nothing. A different text
-    becomes version N+1 and current; earlier versions are kept, no longer current.
+    becomes version N+1 of its series and current; earlier versions are kept, no longer current.
+    The district's own measures are the series ``DISTRICT_SERIES`` (the default); any other
+    document (``series=None``: named after its level and title) is current next to it.
     """
+    if level not in Level.values:
+        raise ServiceError(
+            _("Choose the level: national, provincial, municipal or district."),
+            code="invalid_choice",
+            field="level",
+        )
+    issuing_body = limits.check_text(
+        issuing_body, field="issuing_body", label=_("Issuing body"), limit=limits.PLACE
+    )
+    document_number = limits.check_text(
+        document_number, field="document_number", label=_("Document number"), limit=limits.NAME
+    )
+    limits.past_date(issued_on, field="issued_on", label=_("Issued on"), years=80)
+    if valid_from and valid_until and valid_until < valid_from:
+        raise ServiceError(
+            _("The end of validity must not be before its start."),
+            code="date_out_of_range",
+            field="valid_until",
+        )
     digest = content_hash(raw_text)
     existing = PolicyDocument.objects.filter(content_hash=digest).first()
     if existing is not None:
@@ -35,9 +88,11 @@ def policy_import(*, raw_text: str, source_name: str, actor) -> tuple[PolicyDocu
             field="raw_text",
             params={"source": source_name},
         )
+    if series is None:
+        series = f"{level}:{parsed.title[:100]}"
     with transaction.atomic():
         # Lock the current version so two imports cannot both become current.
-        previous = PolicyDocument.objects.select_for_update().filter(is_current=True).first()
+        previous = PolicyDocument.objects.select_for_update().filter(is_current=True, series=series).first()
         existing = PolicyDocument.objects.filter(content_hash=digest).first()
         if existing is not None:
             return existing, False
@@ -48,9 +103,18 @@ def policy_import(*, raw_text: str, source_name: str, actor) -> tuple[PolicyDocu
             audit.record_event(
                 actor=actor, action="policy.policydocument.supersede", instance=previous, before=before
             )
-        version = (PolicyDocument.objects.aggregate(highest=Max("version"))["highest"] or 0) + 1
+        version = (
+            PolicyDocument.objects.filter(series=series).aggregate(highest=Max("version"))["highest"] or 0
+        ) + 1
         document = PolicyDocument.objects.create(
             title=parsed.title[:300],
+            series=series,
+            level=level,
+            issuing_body=issuing_body,
+            document_number=document_number,
+            issued_on=issued_on,
+            valid_from=valid_from,
+            valid_until=valid_until,
             version=version,
             content_hash=digest,
             source_name=source_name[:300],
@@ -59,8 +123,12 @@ def policy_import(*, raw_text: str, source_name: str, actor) -> tuple[PolicyDocu
             imported_at=clock.now(),
             is_current=True,
         )
-        audit.record_event(actor=actor, action="policy.policydocument.import", instance=document,
-                           details={"warnings": parsed.warnings})
+        audit.record_event(
+            actor=actor,
+            action="policy.policydocument.import",
+            instance=document,
+            details={"warnings": parsed.warnings},
+        )
         chapters = Chapter.objects.bulk_create(
             [
                 Chapter(document=document, number=chapter.number, title=chapter.title[:300])
@@ -102,3 +170,188 @@ def policy_import(*, raw_text: str, source_name: str, actor) -> tuple[PolicyDocu
                 details={"document_version": version},
             )
     return document, True
+
+
+def text_from_file(name: str, data: bytes) -> str:
+    """The text of an uploaded or given file: UTF-8 .txt, or the paragraphs of a .docx (python-docx); the
+    same parser reads both."""
+    lower = name.lower()
+    if lower.endswith(".docx"):
+        import docx
+
+        try:
+            document = docx.Document(io.BytesIO(data))
+        except Exception as error:  # noqa: BLE001 (python-docx raises several kinds for a broken file)
+            raise ServiceError(
+                _("%(name)s is not a readable .docx file."),
+                code="invalid_file",
+                field="file",
+                params={"name": name[:80]},
+            ) from error
+        lines = [paragraph.text for paragraph in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                lines.append(" ".join(cell.text for cell in row.cells))
+        return "\n".join(lines)
+    if lower.endswith(".txt"):
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ServiceError(
+                _("%(name)s is not UTF-8 text."),
+                code="invalid_file",
+                field="file",
+                params={"name": name[:80]},
+            ) from error
+    raise ServiceError(_("Import a .txt or .docx file."), code="invalid_file", field="file")
+
+
+# --- supporting measures (配套措施) -----------------------------------------------------------------------
+def _is_editor(actor, _obj=None) -> bool:
+    return bool(getattr(actor, "is_superuser", False) or has_role(actor, *MEASURE_ROLES))
+
+
+EDITOR = "editor"
+MEASURE_WORKFLOW = Workflow(
+    name="policy.measure",
+    model=SupportingMeasure,
+    actors={
+        EDITOR: ActorRule(
+            _is_editor,
+            roles=MEASURE_ROLES,
+            label=_("Policy office"),
+        )
+    },
+    transitions={
+        "start": Transition((MeasureStatus.PLANNED,), MeasureStatus.IN_PROGRESS, (EDITOR,), "4"),
+        "complete": Transition(
+            (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS),
+            MeasureStatus.DONE,
+            (EDITOR,),
+            "4",
+            requires={"result": _("Result")},
+        ),
+    },
+)
+
+
+def measure_create(
+    *, document, title: str, due_on, actor, unit=None, article_keys: str = ""
+) -> SupportingMeasure:
+    if not _is_editor(actor):
+        raise PermissionDeniedError()
+    title = limits.check_text(title, field="title", label=_("Measure"), limit=limits.PLACE)
+    if not title:
+        raise ServiceError(
+            _("%(field)s is required."), code="required", field="title", params={"field": _("Measure")}
+        )
+    if due_on is None:
+        raise ServiceError(
+            _("%(field)s is required."), code="required", field="due_on", params={"field": _("Due on")}
+        )
+    today = clock.today()
+    limits.check_date(
+        due_on,
+        field="due_on",
+        label=_("Due on"),
+        not_before=today - limits.YEAR,
+        not_after=today + 5 * limits.YEAR,
+    )
+    keys = " ".join(
+        limits.check_text(article_keys, field="article_keys", label=_("Articles"), limit=limits.PLACE)
+        .replace("，", " ")
+        .replace(",", " ")
+        .split()
+    )
+    with transaction.atomic():
+        measure = SupportingMeasure.objects.create(
+            document=document,
+            title=title,
+            unit=unit,
+            due_on=due_on,
+            article_keys=keys,
+            created_at=clock.now(),
+        )
+        audit.record_event(
+            actor=actor, action="policy.measure.create", instance=measure, details={"article": "4"}
+        )
+    return measure
+
+
+def measure_start(*, measure, actor) -> SupportingMeasure:
+    return workflow.transition(MEASURE_WORKFLOW, measure, "start", actor=actor)
+
+
+def measure_complete(*, measure, result: str, actor, completed_on=None) -> SupportingMeasure:
+    result = limits.check_text(result, field="result", label=_("Result"), limit=limits.REASON)
+    completed_on = limits.past_date(
+        completed_on or clock.today(), field="completed_on", label=_("Completed on")
+    )
+
+    def apply(locked):
+        locked.result, locked.completed_on = result, completed_on
+        return Change(fields=["result", "completed_on"])
+
+    return workflow.transition(
+        MEASURE_WORKFLOW, measure, "complete", actor=actor, apply=apply, data={"result": result}
+    )
+
+
+# --- publicity and integrity education (article 19) ------------------------------------------------------
+def activity_record(
+    *,
+    kind: str,
+    held_on,
+    title: str,
+    audience: str,
+    content: str,
+    attendance,
+    actor,
+    unit=None,
+    enterprise=None,
+) -> EducationActivity:
+    """A publicity or integrity-education activity, or an enterprise's own integrity-culture work (which
+    names the enterprise)."""
+    if kind not in ActivityKind.values:
+        raise ServiceError(_("Choose the kind of activity."), code="invalid_choice", field="kind")
+    if held_on is None:
+        raise ServiceError(
+            _("%(field)s is required."), code="required", field="held_on", params={"field": _("Date")}
+        )
+    limits.past_date(held_on, field="held_on", label=_("Date"))
+    values = {}
+    for name, value, label, limit in (
+        ("title", title, _("Title"), limits.PLACE),
+        ("audience", audience, _("Audience"), limits.PLACE),
+        ("content", content, _("Content"), limits.REPORT),
+    ):
+        values[name] = limits.check_text(value, field=name, label=label, limit=limit)
+        if not values[name]:
+            raise ServiceError(
+                _("%(field)s is required."), code="required", field=name, params={"field": label}
+            )
+    if not isinstance(attendance, int) or not 0 <= attendance <= 100000:
+        raise ServiceError(
+            _("Attendance must be a number between 0 and 100,000."), code="out_of_range", field="attendance"
+        )
+    if kind == ActivityKind.ENTERPRISE_CULTURE and enterprise is None:
+        raise ServiceError(
+            _("Name the enterprise whose integrity-culture work this is."),
+            code="required",
+            field="enterprise",
+        )
+    with transaction.atomic():
+        row = EducationActivity.objects.create(
+            kind=kind,
+            held_on=held_on,
+            attendance=attendance,
+            unit=unit,
+            enterprise=enterprise,
+            recorded_by=actor,
+            created_at=clock.now(),
+            **values,
+        )
+        audit.record_event(
+            actor=actor, action="policy.educationactivity.record", instance=row, details={"article": "19"}
+        )
+    return row

@@ -7,4 +7,10 @@ app_name = "policy"
 urlpatterns = [
     path("", views.index, name="index"),
     path("article/<str:key>/", views.article_detail, name="article"),
+    path("library/", views.library, name="library"),
+    path("library/import/", views.library_import, name="library_import"),
+    path("library/<int:pk>/", views.document_detail, name="document"),
+    path("measures/", views.measures, name="measures"),
+    path("measures/<int:pk>/act/", views.measure_act, name="measure_act"),
+    path("education/", views.education, name="education"),
 ]

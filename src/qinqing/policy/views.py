@@ -1,12 +1,17 @@
-"""The public policy pages: the whole policy with anchors, and one article."""
+"""The public policy pages: the whole policy with anchors, one article, the library of every level with its
+search, one library document; the supporting measures and the education activities for the staff."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from qinqing.core.errors import NotFound
+from qinqing.core.errors import NotFound, ServiceError
 
-from . import selectors
+from . import forms, selectors, services
+from .models import DISTRICT_SERIES, Level
 
 
 @login_not_required
@@ -22,4 +27,149 @@ def article_detail(request, key: str):
         article = selectors.article(key)
     except NotFound as error:
         raise Http404(error.text()) from error
-    return render(request, "policy/article.html", {"article": article, "document": article.document})
+    return render(
+        request,
+        "policy/article.html",
+        {
+            "article": article,
+            "document": article.document,
+            "interpretations": selectors.interpretations_for(article.key),
+        },
+    )
+
+
+def _bind_error(form, error: ServiceError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.text())
+
+
+@login_not_required
+def library(request):
+    query = (request.GET.get("q") or "").strip()[:200]
+    documents = list(selectors.library())
+    grouped = [(label, [d for d in documents if d.level == value]) for value, label in Level.choices]
+    return render(
+        request,
+        "policy/library.html",
+        {
+            "query": query,
+            "results": selectors.search(query) if query else None,
+            "terms": selectors.search_terms(query) if query else [],
+            "grouped": [(label, rows) for label, rows in grouped if rows],
+        },
+    )
+
+
+@login_not_required
+def document_detail(request, pk: int):
+    try:
+        document = selectors.library_document(pk)
+    except NotFound as error:
+        raise Http404(error.text()) from error
+    return render(
+        request,
+        "policy/document.html",
+        {
+            "document": document,
+            "chapters": selectors.chapters_with_articles(document),
+            "versions": selectors.versions_of(document.series),
+        },
+    )
+
+
+def library_import(request):
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data["file"]
+        try:
+            if upload.size > 5 * 1024 * 1024:
+                raise ServiceError(_("The file is larger than 5 MB."), code="too_large", field="file")
+            text = services.text_from_file(upload.name, upload.read())
+            district = data["district_measures"]
+            document, created = services.policy_import(
+                raw_text=text,
+                source_name=upload.name,
+                actor=request.user,
+                series=DISTRICT_SERIES if district else None,
+                level=Level.DISTRICT if district else data["level"],
+                issuing_body=data["issuing_body"],
+                document_number=data["document_number"],
+                issued_on=data["issued_on"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+            )
+        except ServiceError as error:
+            _bind_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Imported as version %(version)s.") % {"version": document.version}
+                if created
+                else _("This text is already in the library."),
+            )
+            return redirect("policy:document", pk=document.pk)
+    return render(request, "policy/library_import.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def measures(request):
+    form = forms.MeasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_create(actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            _bind_error(form, error)
+        else:
+            messages.success(request, _("Supporting measure added."))
+            return redirect("policy:measures")
+    return render(
+        request,
+        "policy/measures.html",
+        {"measures": selectors.measures()[:300], "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def measure_act(request, pk: int):
+    try:
+        measure = selectors.measure(pk)
+    except NotFound as error:
+        raise Http404 from error
+    try:
+        if request.POST.get("action") == "start":
+            services.measure_start(measure=measure, actor=request.user)
+        else:
+            services.measure_complete(
+                measure=measure, result=request.POST.get("result", ""), actor=request.user
+            )
+    except ServiceError as error:
+        return render(
+            request,
+            "policy/measures.html",
+            {
+                "measures": selectors.measures()[:300],
+                "form": forms.MeasureForm(),
+                "error": error,
+            },
+            status=error.status,
+        )
+    messages.success(request, _("Saved."))
+    return redirect("policy:measures")
+
+
+def education(request):
+    form = forms.ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_record(actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            _bind_error(form, error)
+        else:
+            messages.success(request, _("Activity recorded."))
+            return redirect("policy:education")
+    return render(
+        request,
+        "policy/education.html",
+        {"activities": selectors.activities()[:300], "form": form},
+        status=400 if form.errors else 200,
+    )

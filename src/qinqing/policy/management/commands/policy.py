@@ -1,3 +1,4 @@
+import datetime
 import json
 from pathlib import Path
 
@@ -7,7 +8,8 @@ from qinqing.core.audit import SystemActor
 from qinqing.core.errors import ServiceError
 from qinqing.policy import selectors
 from qinqing.policy.citations import citation_label
-from qinqing.policy.services import policy_import
+from qinqing.policy.models import Level
+from qinqing.policy.services import policy_import, text_from_file
 
 SEED_DIRECTORY = Path(__file__).resolve().parents[2] / "seed"
 
@@ -44,6 +46,18 @@ class Command(BaseCommand):
         importing.add_argument(
             "--seed", action="store_true", help="import the seed policy shipped with qinqing"
         )
+        importing.add_argument(
+            "--level",
+            choices=list(Level.values),
+            help="another document of the library (national, provincial, municipal or district): current "
+            "next to the district's measures, a changed text becoming its next version; without it FILE is "
+            "a new version of the district's own measures",
+        )
+        importing.add_argument("--issuer", default="", help="the issuing body")
+        importing.add_argument("--number", default="", help="the document number (文号)")
+        importing.add_argument("--issued-on", type=datetime.date.fromisoformat, help="YYYY-MM-DD")
+        importing.add_argument("--valid-from", type=datetime.date.fromisoformat, help="YYYY-MM-DD")
+        importing.add_argument("--valid-until", type=datetime.date.fromisoformat, help="YYYY-MM-DD")
         show = sub.add_parser("show", help="the whole current policy as an outline, or one article/item")
         show.add_argument("key", nargs="?")
         show.add_argument("--json", action="store_true")
@@ -52,30 +66,51 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         try:
             if action == "import":
-                self._import(options["file"], options["seed"], options["verbosity"])
+                self._import(options["file"], options["seed"], options["verbosity"], options)
             elif action == "show":
                 self._show(options["key"], options["json"])
             elif action == "versions":
-                for document in selectors.versions():
+                for document in selectors.versions_all():
                     marker = "*" if document.is_current else " "
                     self.stdout.write(
                         f"{marker} v{document.version}  {document.imported_at:%Y-%m-%d %H:%M}  "
-                        f"{document.content_hash[:16]}  {document.source_name}  {document.title}"
+                        f"{document.content_hash[:16]}  {document.source_name}  {document.title}  "
+                        f"[{document.level}]"
                     )
         except ServiceError as error:
             raise CommandError(error.text()) from error
 
-    def _import(self, file: str | None, seed: bool, verbosity: int) -> None:
+    def _import(self, file: str | None, seed: bool, verbosity: int, options: dict | None = None) -> None:
         if bool(file) == seed:
             raise CommandError("give either FILE or --seed")
+        options = options or {}
+        level = options.get("level")
         paths = seed_files() if seed else [Path(file)]
         for path in paths:
             try:
-                raw_text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as error:
-                raise CommandError(f"cannot read {path} as UTF-8 text: {error}") from error
+                data = path.read_bytes()
+            except OSError as error:
+                raise CommandError(f"cannot read {path}: {error}") from error
+            if path.suffix.lower() == ".docx":
+                raw_text = text_from_file(path.name, data)
+            else:  # the district's measures have always come as UTF-8 text, whatever the file is called
+                try:
+                    raw_text = data.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    raise CommandError(f"cannot read {path} as UTF-8 text: {error}") from error
+            extra = {}
+            if level:
+                extra = {
+                    "series": None,
+                    "level": level,
+                    "issuing_body": options.get("issuer") or "",
+                    "document_number": options.get("number") or "",
+                    "issued_on": options.get("issued_on"),
+                    "valid_from": options.get("valid_from"),
+                    "valid_until": options.get("valid_until"),
+                }
             document, created = policy_import(
-                raw_text=raw_text, source_name=path.name, actor=SystemActor("policy import")
+                raw_text=raw_text, source_name=path.name, actor=SystemActor("policy import"), **extra
             )
             if verbosity:
                 state = "imported as" if created else "unchanged, already"
