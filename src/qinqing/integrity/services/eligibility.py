@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import datetime
 import json
+import threading
 import uuid
 from dataclasses import dataclass, field
 
+from django.db import DatabaseError
 from django.db.models import Q
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -36,12 +38,13 @@ from ._party import clean_id_number, clean_uscc
 BATCH_LIMIT = 500
 NAME_CANDIDATE_LIMIT = 10
 CATEGORY_NUMERALS = {1: "(一)", 2: "(二)", 3: "(三)"}
+_ACTIVITIES = frozenset(Activity.values)
 
 
 def parse_activity(value: str | None) -> str:
     """An activity code ('' = any activity); unknown codes are refused naming the field."""
     value = (value or "").strip()
-    if value and value not in Activity.values:
+    if value and value not in _ACTIVITIES:
         raise ServiceError(
             _("Unknown activity %(activity)s; use one of: %(allowed)s."),
             code="unknown_activity",
@@ -64,6 +67,7 @@ class EligibilityAnswer:
     party: dict | None = None
     candidates: list[dict] = field(default_factory=list)
     note: str = ""
+    json_text: str = ""  # the answer as JSON text, as logged (set when it is logged)
 
     def as_dict(self) -> dict:
         return {
@@ -393,42 +397,136 @@ def check_digest(row: EligibilityCheck | dict) -> str:
     return hmac_sm3_hex(payload.encode(), purpose="audit")
 
 
+_LOG_FIELDS = ("check_id", "checked_at", "caller", "purpose", "query_kind", "query", "query_index",
+               "activity", "eligible", "answer", "digest", "batch_id")
+_LOG_SQL: dict[tuple[str, int], str] = {}
+_VALUES_UP_TO = 16  # rows; more go through unnest (one statement for any number)
+
+
+def _log_sql(vendor: str, rows: int) -> str:
+    """The INSERT of ``rows`` log rows. On PostgreSQL (prepared statements): a VALUES list for a few rows
+    (a single check, or the group of concurrent checks one commit carries; cheapest to bind), one ``unnest``
+    of an array per column for more (a 500-party batch: one statement whatever its size); elsewhere one
+    row's INSERT for ``executemany``."""
+    shape: int | str = 1
+    if vendor == "postgresql":
+        shape = "unnest" if rows > _VALUES_UP_TO else rows
+    key = (vendor, shape)
+    if key not in _LOG_SQL:
+        from django.db import connection
+
+        quote = connection.ops.quote_name
+        fields = [EligibilityCheck._meta.get_field(name) for name in _LOG_FIELDS]
+        head = (
+            f"INSERT INTO {quote(EligibilityCheck._meta.db_table)} "  # noqa: S608 (model metadata)
+            f"({', '.join(quote(field.column) for field in fields)}) "
+        )
+        if shape == "unnest":
+            types = {"checked_at": "timestamptz", "eligible": "boolean", "answer": "jsonb"}
+            arrays = ", ".join(f"%s::{types.get(field.name, 'text')}[]" for field in fields)
+            _LOG_SQL[key] = f"{head}SELECT * FROM unnest({arrays})"  # noqa: S608 (model metadata)
+        else:
+            row = f"({', '.join(['%s'] * len(fields))})"
+            _LOG_SQL[key] = f"{head}VALUES {', '.join([row] * shape)}"
+    return _LOG_SQL[key]
+
+
+def _insert_log(rows: list[tuple]) -> None:
+    """INSERT log rows (tuples in ``_LOG_FIELDS`` order, the answer as JSON text) in one statement."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        sql = _log_sql("postgresql", len(rows))
+        if len(rows) > _VALUES_UP_TO:
+            db.execute(sql, [list(column) for column in zip(*rows, strict=True)])
+        else:
+            db.execute(sql, [value for row in rows for value in row])
+        return
+    at = _LOG_FIELDS.index("checked_at")
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            _log_sql(connection.vendor, 1), [(*row[:at], adapt(row[at]), *row[at + 1:]) for row in rows]
+        )
+
+
+class _GroupCommit:
+    """Concurrent checks of one process share an INSERT and its commit (group commit), each durable first.
+
+    Every check must be in the log before its answer leaves (a check id handed out must be verifiable), so
+    its row is committed before ``write`` returns. A commit waits for the WAL to reach the disk (a few
+    milliseconds); the threads that arrive meanwhile queue their rows, and when the commit is done one of
+    them (the next leader) writes everything queued in one statement and one commit while the others wait
+    for it. The rows stay one append-only log of their own (no audit chain head is taken: a check changes
+    no data). A caller inside a transaction writes its row in that transaction instead (it commits or rolls
+    back with the caller's work).
+    """
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._queue: list[list] = []  # [rows, done, error]
+        self._writing = False
+
+    def write(self, rows: list[tuple]) -> None:
+        entry = [rows, False, None]
+        with self._condition:
+            self._queue.append(entry)
+            while not entry[1]:
+                if not self._writing:
+                    self._writing = True
+                    group, self._queue = self._queue, []
+                    break
+                self._condition.wait()
+            else:  # written by another thread's commit
+                if entry[2] is not None:
+                    raise DatabaseError("the eligibility check was not logged") from entry[2]
+                return
+        error = None
+        try:
+            _insert_log([row for queued in group for row in queued[0]])
+        except BaseException as exc:  # every waiting check must learn that its row was not written
+            error = exc
+        with self._condition:
+            for queued in group:
+                queued[1], queued[2] = True, error
+            self._writing = False
+            self._condition.notify_all()
+        if error is not None:
+            raise error
+
+
+_GROUP = _GroupCommit()
+
+
 def _log(
     answers: list[EligibilityAnswer], *, caller, purpose: str, query_indexes: list[str], batch_id: str = ""
 ) -> None:
-    label = _caller_label(caller)[:200]
+    from django.db import connection
+
+    label, purpose = _caller_label(caller)[:200], purpose[:64]
     rows = []
     for answer, index in zip(answers, query_indexes, strict=True):
-        row = EligibilityCheck(
-            check_id=answer.check_id,
-            checked_at=answer.checked_at,
-            caller=label,
-            purpose=purpose[:64],
-            query_kind=answer.query_kind,
-            query=answer.query[:300],
-            query_index=index,
-            activity=answer.activity,
-            eligible=answer.eligible,
-            answer=answer.as_dict(),
-            batch_id=batch_id,
-        )
-        row.digest = check_digest(
+        body = answer.as_dict()
+        digest = check_digest(
             {
-                "check_id": row.check_id,
-                "checked_at": row.checked_at,
-                "caller": row.caller,
-                "query_kind": row.query_kind,
-                "query": row.query,
-                "activity": row.activity,
-                "eligible": row.eligible,
-                "answer": row.answer,
+                "check_id": answer.check_id,
+                "checked_at": answer.checked_at,
+                "caller": label,
+                "query_kind": answer.query_kind,
+                "query": answer.query[:300],
+                "activity": answer.activity,
+                "eligible": answer.eligible,
+                "answer": body,
             }
         )
-        rows.append(row)
-    if len(rows) == 1:
-        db.insert_instance(rows[0])
+        answer.json_text = json.dumps(body, ensure_ascii=False)
+        rows.append((answer.check_id, answer.checked_at, label, purpose, answer.query_kind,
+                     answer.query[:300], index, answer.activity, answer.eligible, answer.json_text, digest,
+                     batch_id))
+    if connection.in_atomic_block or len(rows) > 1:
+        _insert_log(rows)  # in the caller's transaction; a batch is one statement and one commit already
     else:
-        db.insert_rows(EligibilityCheck, rows)
+        _GROUP.write(rows)
 
 
 # --- the service --------------------------------------------------------------------------------------------
