@@ -7,7 +7,8 @@ their own (object scope stays in the selectors). Errors are always JSON
 ``{"code", "message", "field"}`` in the request's language.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import connection
 from django.http import Http404
 from django.utils import translation
@@ -113,6 +114,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
             "message": first["message"],
         }
         return _error(api, request, 422, "validation_error", message, first["field"], errors=errors)
+
+    @api.exception_handler(RequestDataTooBig)
+    def request_too_big(request, exc):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        message = _("The request is larger than %(limit)d bytes.") % {"limit": limit}
+        return _error(api, request, 413, "too_large", message, None)
 
     @api.exception_handler(AuthenticationError)
     def authentication_error(request, exc):

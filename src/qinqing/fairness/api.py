@@ -3,7 +3,8 @@ rules; nothing is stored. API keys need the scope ``fairness:check`` (``fairness
 
 Input: ``{"text": "…"}`` or ``{"file_name": "x.docx", "content_base64": "…"}``. Output: the
 findings as ``{clause, location, rule, basis, severity, suggestion, …}``. An unreadable file is a
-422 naming the field and why; a file over 20 MB (or text over 2,000,000 characters) a 413.
+422 naming the field and why; a request body over Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB
+unless configured) a 413 in JSON (core.api); larger documents go through the page or the CLI.
 """
 
 from __future__ import annotations

@@ -173,3 +173,15 @@ def test_demo_loads_two_reviews_for_the_handler():
     assert Review.objects.filter(status=Status.CONCLUDED, conclusion="pass").exists()
     tender = Review.objects.get(document_kind="procurement")
     assert tender.findings.count() >= 5 and tender.findings.filter(decision="confirmed").count() == 1
+
+
+def test_api_body_over_the_request_limit_is_a_413_in_json(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    _key, secret = make_api_key("fairness:check")
+    response = client.post(
+        "/api/v1/fairness/check",
+        json.dumps({"text": "投标人注册资本不低于1000万元。" * 2000}),
+        content_type="application/json",
+        headers={"X-API-Key": secret},
+    )
+    assert response.status_code == 413 and response.json()["code"] == "too_large"
