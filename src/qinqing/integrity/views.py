@@ -40,6 +40,12 @@ def _status(form) -> int:
     return 400 if form is not None and form.is_bound and form.errors else 200
 
 
+def _refused(response):
+    """A refused POST answers 400 with the page and the message naming the field (not a redirect)."""
+    response.status_code = 400
+    return response
+
+
 def _page(request, rows, size=50):
     return Paginator(rows, size).get_page(request.GET.get("page"))
 
@@ -159,12 +165,14 @@ def application_decide(request, pk: int):
         )
         try:
             decide(application=application, reason=form.cleaned_data["reason"], actor=request.user)
-            messages.success(request, _("Decision recorded."))
         except ServiceError as error:
             messages.error(request, error.text())
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("integrity:listing_detail", pk=application.listing_id)
     else:
         messages.error(request, _("Choose a decision and give the reason."))
-    return redirect("integrity:listing_detail", pk=application.listing_id)
+    return _refused(listing_detail(request, pk=application.listing_id))
 
 
 @require_POST
@@ -182,12 +190,14 @@ def notice_delivered(request, pk: int):
                 note=form.cleaned_data["note"],
                 actor=request.user,
             )
-            messages.success(request, _("Delivery recorded."))
         except ServiceError as error:
             messages.error(request, error.text())
+        else:
+            messages.success(request, _("Delivery recorded."))
+            return redirect("integrity:listing_detail", pk=notice.listing_id)
     else:
         messages.error(request, _("Give the delivery date and how it was delivered."))
-    return redirect("integrity:listing_detail", pk=notice.listing_id)
+    return _refused(listing_detail(request, pk=notice.listing_id))
 
 
 @require_POST
@@ -205,7 +215,7 @@ def notice_letter(request, pk: int):
         notice = services.notice_printed(notice=notice, actor=request.user)
     except ServiceError as error:
         messages.error(request, error.text())
-        return redirect("integrity:listing_detail", pk=notice.listing_id)
+        return _refused(listing_detail(request, pk=notice.listing_id))
     response = HttpResponse(render_notice_pdf(notice, base_url=request.build_absolute_uri("/")),
                             content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="listing-notice-{notice.pk}.pdf"'
@@ -285,7 +295,9 @@ def _rule_rows():
 def rules_page(request):
     """The published rule set; administrators and the credit administrator edit it (audited)."""
     rows = _rule_rows()
+    status = 200
     if request.method == "POST":
+        status = 400  # unless saved (then redirected)
         values, errors = {}, []
         for row in rows:
             try:
@@ -308,7 +320,12 @@ def rules_page(request):
                 return redirect("integrity:rules")
     from .models import BASE_SCORE, GRADES
 
-    return render(request, "integrity/rules.html", {"rows": rows, "base": BASE_SCORE, "grades": GRADES[:-1]})
+    return render(
+        request,
+        "integrity/rules.html",
+        {"rows": rows, "base": BASE_SCORE, "grades": GRADES[:-1]},
+        status=status,
+    )
 
 
 @found_or_404
@@ -339,6 +356,7 @@ def check_page(request):
 def mine(request):
     enterprises = selectors.my_enterprises(request.user)
     form = ApplicationForm(request.POST or None)
+    status = 400 if request.method == "POST" else 200  # unless filed (then redirected)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -363,6 +381,7 @@ def mine(request):
         request,
         "integrity/mine.html",
         {"contexts": [_integrity_context(e) for e in enterprises], "form": form},
+        status=status,
     )
 
 
@@ -414,6 +433,7 @@ def comprehensive_detail(request, pk: int):
     row = ComprehensiveEvaluation.objects.filter(pk=pk).select_related("enterprise", "representative").first()
     if row is None:
         raise NotFound()
+    status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
         text = request.POST.get("text", "")
@@ -432,51 +452,52 @@ def comprehensive_detail(request, pk: int):
                     evaluation=row, recommend=action == "recommend", reason=text, actor=request.user
                 )
             else:
-                messages.error(request, _("Unknown action."))
-                return redirect("integrity:comprehensive_detail", pk=pk)
+                raise ServiceError(_("Unknown action."), code="unknown_action", field="action")
         except ServiceError as error:
             messages.error(request, error.text())
+            status = 400
+            row.refresh_from_db()
         else:
             messages.success(request, _("Saved."))
-        return redirect("integrity:comprehensive_detail", pk=pk)
+            return redirect("integrity:comprehensive_detail", pk=pk)
     actions = workflow.allowed_actions(services.COMPREHENSIVE_WORKFLOW, request.user, row)
     return render(
         request,
         "integrity/comprehensive_detail.html",
         {"row": row, "actions": actions, "conclusions": CleanConclusion.choices[1:]},
+        status=status,
     )
 
 
 # --- bribery-record queries ---------------------------------------------------------------------------------
 def bribery_page(request):
-    from qinqing.core import access
     from qinqing.directory.models import Enterprise
-
-    from .models import BriberyResult
 
     sees_all = access.sees_all(request.user, "integrity:bribery")
     mine = [] if sees_all else selectors.my_enterprises(request.user)
-    if request.method == "POST":
-        if sees_all:
-            enterprise = Enterprise.objects.filter(
-                uscc=(request.POST.get("uscc") or "").strip().upper()
-            ).first()
-        else:
-            enterprise = next((e for e in mine if str(e.pk) == request.POST.get("enterprise")), None)
-        if enterprise is None:
-            messages.error(request, _("Choose the enterprise (by its unified social credit code)."))
-        else:
-            try:
-                query = services.bribery_request(
-                    enterprise=enterprise, purpose=request.POST.get("purpose", ""), actor=request.user
-                )
-            except ServiceError as error:
-                messages.error(request, error.text())
-            else:
-                messages.success(
-                    request, _("Asked; the answer is due by %(date)s.") % {"date": query.due_on.isoformat()}
-                )
-                return redirect("integrity:bribery")
+    if request.method != "POST":
+        return _bribery_render(request, sees_all, mine)
+    if sees_all:
+        enterprise = Enterprise.objects.filter(uscc=(request.POST.get("uscc") or "").strip().upper()).first()
+    else:
+        enterprise = next((e for e in mine if str(e.pk) == request.POST.get("enterprise")), None)
+    if enterprise is None:
+        messages.error(request, _("Choose the enterprise (by its unified social credit code)."))
+        return _refused(_bribery_render(request, sees_all, mine))
+    try:
+        query = services.bribery_request(
+            enterprise=enterprise, purpose=request.POST.get("purpose", ""), actor=request.user
+        )
+    except ServiceError as error:
+        messages.error(request, error.text())
+        return _refused(_bribery_render(request, sees_all, mine))
+    messages.success(request, _("Asked; the answer is due by %(date)s.") % {"date": query.due_on.isoformat()})
+    return redirect("integrity:bribery")
+
+
+def _bribery_render(request, sees_all: bool, mine):
+    from .models import BriberyResult
+
     rows = [{"query": q, "found": services.bribery_found(q) if sees_all and q.status == "pending" else []}
             for q in selectors.bribery_queries(request.user)[:200]]
     return render(
@@ -503,9 +524,12 @@ def bribery_answer(request, pk: int):
             text=request.POST.get("text", ""),
             actor=request.user,
         )
-        messages.success(request, _("Answered; the letter is ready."))
     except ServiceError as error:
         messages.error(request, error.text())
+        sees_all = access.sees_all(request.user, "integrity:bribery")
+        mine = [] if sees_all else selectors.my_enterprises(request.user)
+        return _refused(_bribery_render(request, sees_all, mine))
+    messages.success(request, _("Answered; the letter is ready."))
     return redirect("integrity:bribery")
 
 

@@ -166,3 +166,38 @@ def test_only_the_credit_administrator_sees_and_uses_the_record_form(client, mak
     client.force_login(make_user(Role.DISCIPLINE_INSPECTOR))
     assert 'data-testid="record-form"' not in client.get(reverse("integrity:records")).content.decode()
     assert client.post(reverse("integrity:record_new"), {"kind": "honour"}).status_code == 403
+
+
+def test_refused_posts_answer_400_with_the_message_naming_the_field(client, make_user, workday_calendar,
+                                                                   frozen_clock):
+    from django.utils.translation import gettext
+
+    from qinqing.integrity import services
+    from qinqing.integrity.models import BriberyQuery
+
+    frozen_clock("2026-11-30 10:00")
+    credit, federation = make_user(Role.CREDIT_ADMINISTRATOR), make_user(Role.FEDERATION_STAFF)
+    enterprise = directory.make_enterprise()
+    listing = make_listing(enterprise=enterprise, actor=credit)
+    notice = listing.notices.get()
+    client.force_login(credit)
+    response = client.post(reverse("integrity:notice_delivered", args=[notice.pk]),
+                           {"delivered_on": "2026-12-25", "note": "当面送达"})
+    assert response.status_code == 400
+    assert gettext("The delivery date must be today or earlier.") in response.content.decode()
+    notice.refresh_from_db()
+    assert notice.delivered_on is None
+    response = client.post(reverse("integrity:bribery"), {"uscc": enterprise.uscc, "purpose": "投" * 301})
+    assert response.status_code == 400 and "300" in response.content.decode()
+    assert not BriberyQuery.objects.exists()
+    response = client.post(reverse("integrity:rules"), {"points_honour": "五"})
+    assert response.status_code == 400
+    client.force_login(federation)
+    row = services.comprehensive_start(
+        enterprise=enterprise, purpose="honour", matter="荣誉推荐", actor=federation
+    )
+    response = client.post(reverse("integrity:comprehensive_detail", args=[row.pk]),
+                           {"action": "federation_opinion", "text": "意" * 5001})
+    assert response.status_code == 400 and "5000" in response.content.decode()
+    row.refresh_from_db()
+    assert row.federation_opinion == ""
