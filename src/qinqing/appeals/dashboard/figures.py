@@ -249,9 +249,12 @@ def parse_month(value: str | None, *, field: str) -> datetime.date | None:
     if not value:
         return None
     try:
-        return datetime.datetime.strptime(value[:7], "%Y-%m").date()
+        month = datetime.datetime.strptime(value[:7], "%Y-%m").date()
     except ValueError as error:
         raise ServiceError(_("Enter a month as YYYY-MM."), code="invalid_month", field=field) from error
+    if not 2000 <= month.year <= 2099:  # 9999-12 has no next month: a 500 before (issue 18)
+        raise ServiceError(_("Enter a month between 2000-01 and 2099-12."), code="invalid_month", field=field)
+    return month
 
 
 @dataclass(frozen=True)

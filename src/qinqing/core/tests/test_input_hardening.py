@@ -35,6 +35,8 @@ def test_a_negative_audit_limit_is_a_4xx_naming_the_field(client, reader_key):
     [
         "/api/v1/appeals-stats/overdue?unit=10000000000000000000",
         "/api/v1/appeals-stats/stats?unit=10000000000000000000",
+        "/api/v1/appeals-stats/stats?to_month=9999-12",
+        "/api/v1/appeals-stats/stats?from_month=0001-01",
         "/api/v1/conduct/officials/10000000000000000000/conflicts",
         "/api/v1/calendar/add?start=2025-01-02&days=10000000000000000000",
         "/api/v1/calendar/years/10000000000000000000",
