@@ -294,6 +294,15 @@ def _build_world():
         actor=other_handler, title="他局采购文件", document_kind="procurement", text="投标人须在本市注册。"
     )
     foreign.finding = foreign.review.findings.get()
+    from qinqing.tolerance import services as tolerance
+
+    def tolerance_of(who, user):
+        return tolerance.request_submit(
+            official=who, submitter="official", matter="先行先试", facts="事实", evidence="证据", actor=user
+        )
+
+    own.tolerance = tolerance_of(official, users[Role.OFFICIAL])
+    foreign.tolerance = tolerance_of(other, other_user)
     keys = {f"key:{scope}": make_api_key(scope)[1] for scope in SCOPES}
     return SimpleNamespace(users=users, own=own, foreign=foreign, keys=keys, sessions=_sessions(users))
 
@@ -364,6 +373,8 @@ def _page_kwargs(name: str, world) -> dict:
         "fairness:review_detail": {"pk": own.review.pk},
         "fairness:review_pdf": {"pk": own.review.pk},
         "fairness:review_docx": {"pk": own.review.pk},
+        "tolerance:request_detail": {"pk": own.tolerance.pk},
+        "tolerance:request_act": {"pk": own.tolerance.pk},
     }
     if name in known:
         return known[name]
@@ -587,6 +598,8 @@ FOREIGN_PAGES = {
     "fairness:finding_decide": ("POST", lambda f: {"pk": f.finding.pk}),
     "fairness:review_conclude": ("POST", lambda f: {"pk": f.review.pk}),
     "liaison:invitation": ("GET", lambda f: {"pk": f.consultation.pk}),
+    # tolerance: another official's request answers 404; the discipline office sees every request
+    "tolerance:request_detail": ("GET", lambda f: {"pk": f.tolerance.pk}),
 }
 FOREIGN_OPERATIONS = {
     "GET /appeals/{tracking_number}": None,
@@ -638,6 +651,9 @@ NOT_SCOPED = {
     "liaison:opinion_answer": "the liaison office works on every decision",
     "liaison:list_public": "published lists are public in their scope; drafts answer 404 to everyone "
                            "(liaison/tests/test_liaison.py)",
+    "tolerance:request_act": "the discipline office acts on every fault-tolerance request",
+    "tolerance:clearing_public": "published clearing notices are public; others answer 404 to everyone "
+                                 "(tolerance/tests/test_tolerance.py)",
     "GET /policy/articles/{key}": "the policy is public",
     "GET /directory/enterprises/{uscc}": "every role admitted sees every enterprise",
     "GET /conduct/letters/{code}": "public verification by code",

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "qinqing.supervision",
     "qinqing.fairness",
     "qinqing.liaison",
+    "qinqing.tolerance",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("supervision/", include("qinqing.supervision.urls")),
     path("fairness/", include("qinqing.fairness.urls")),
     path("liaison/", include("qinqing.liaison.urls")),
+    path("tolerance/", include("qinqing.tolerance.urls")),
     path("", include("qinqing.appeals.intake.urls")),
     path("", include("qinqing.core.urls")),
 ]

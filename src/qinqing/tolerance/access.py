@@ -1,0 +1,42 @@
+"""Who may open each fault-tolerance page (article 22).
+
+Officials, supervising leaders and department handlers (for their unit) submit requests and follow
+their own; the discipline office (inspectors, administrators) accepts, deliberates, determines and
+files every request, keeps the time limits and reads the statistics. Published clearing notices
+(澄清正名) are public.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core.access import PUBLIC, Operation, Page, Tile, declare, menu_group
+from qinqing.core.roles import Role
+
+OFFICE = (Role.DISCIPLINE_INSPECTOR, Role.ADMINISTRATOR)
+SUBMITTERS = (Role.OFFICIAL, Role.SUPERVISING_LEADER, Role.DEPARTMENT_HANDLER)
+
+menu_group("tolerance", _("Fault tolerance"), order=55)
+
+declare(
+    Page(
+        "tolerance:requests",
+        SUBMITTERS + OFFICE,
+        sees_all=OFFICE,
+        menu="tolerance",
+        label=_("Fault-tolerance requests"),
+        order=10,
+        tile=Tile(
+            "tolerance_requests",
+            _("Fault tolerance and correction"),
+            _("Submit a request about a mistake made while serving enterprises; follow its four steps."),
+            _("Article 22"),
+        ),
+    ),
+    Page("tolerance:request_new", SUBMITTERS, menu="tolerance", label=_("Submit a request"), order=20),
+    Page("tolerance:request_detail", SUBMITTERS + OFFICE, sees_all=OFFICE),
+    Page("tolerance:request_act", OFFICE, actions=("tolerance.request.*",)),
+    Page("tolerance:limits", OFFICE, menu="tolerance", label=_("Time limits"), order=30),
+    Page("tolerance:statistics", OFFICE, menu="tolerance", label=_("Fault-tolerance statistics"), order=40),
+    Page("tolerance:clearings_public", PUBLIC),
+    Page("tolerance:clearing_public", PUBLIC),
+    Operation("GET /tolerance/statistics", OFFICE, scope=None),
+)

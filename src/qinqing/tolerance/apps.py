@@ -1,0 +1,35 @@
+import datetime
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ToleranceConfig(AppConfig):
+    name = "qinqing.tolerance"
+    label = "tolerance"
+    verbose_name = _("Fault tolerance and correction")
+
+    def ready(self):
+        from qinqing.core import jobs
+
+        jobs.register(
+            jobs.Job(
+                "tolerance.overdue",
+                "qinqing.tolerance.services.overdue_alerts",
+                _("Fault tolerance: steps past their time limit, revisits due"),
+                daily_at=datetime.time(7, 15),
+                retries=3,
+                backoff_seconds=300,
+                max_minutes=10,
+            )
+        )
+        jobs.register(
+            jobs.Job(
+                "tolerance.revisit",
+                "qinqing.tolerance.services.revisit_due",
+                _("Fault tolerance: a revisit falls due"),
+                retries=3,
+                backoff_seconds=300,
+                max_minutes=10,
+            )
+        )

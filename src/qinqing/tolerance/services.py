@@ -1,0 +1,448 @@
+"""Every write of the fault-tolerance app (article 22): keyword-only, one transaction, audited.
+
+The request moves on ``core.workflow`` (``tolerance.request``): submitted → accepted (or refused) →
+deliberated → determined → filed; linking a discipline case, publishing the clearing notice and the
+revisit keep the status. Each step's due date is counted in working days on the core calendar from
+the editable ``TimeLimits``; the daily job ``tolerance.overdue`` records what is past due.
+
+Dependencies point inward: tolerance reads supervision (a case is found through
+``supervision.selectors.queue``, the inspector's own view) and records its factor in its own
+``CaseFactor`` table; supervision never imports tolerance.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core import audit, calendar, clock, jobs, limits, numbering, workflow
+from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from qinqing.core.roles import has_role
+from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
+
+from .access import OFFICE, SUBMITTERS
+from .models import (
+    CONDITIONS,
+    DISTINCTIONS,
+    OPEN_STATUSES,
+    TOLERATED,
+    Alert,
+    AlertKind,
+    CaseFactor,
+    Determination,
+    Status,
+    Submitter,
+    TimeLimits,
+    ToleranceRequest,
+)
+
+SERIES = numbering.Series("tolerance.request", "容错〔{period}〕{number:04d}号")
+REVISIT_HOUR = datetime.time(9, 0)
+
+
+def is_office(actor, _obj=None) -> bool:
+    return has_role(actor, *OFFICE) or getattr(actor, "is_superuser", False)
+
+
+OFFICE_RULE = "office"
+REQUEST_WORKFLOW = Workflow(
+    name="tolerance.request",
+    model=ToleranceRequest,
+    actors={OFFICE_RULE: ActorRule(is_office, roles=OFFICE, label=_("Discipline office"))},
+    transitions={
+        "accept": Transition((Status.SUBMITTED,), Status.ACCEPTED, (OFFICE_RULE,), "22"),
+        "refuse": Transition(
+            (Status.SUBMITTED,),
+            Status.REFUSED,
+            (OFFICE_RULE,),
+            "22",
+            requires={"reason": _("Reason for not accepting")},
+        ),
+        "deliberate": Transition((Status.ACCEPTED,), Status.DELIBERATED, (OFFICE_RULE,), "22"),
+        "determine": Transition(
+            (Status.DELIBERATED,),
+            Status.DETERMINED,
+            (OFFICE_RULE,),
+            "22",
+            requires={"determination": _("Determination"), "reasons": _("Reasons")},
+        ),
+        "file": Transition(
+            (Status.DETERMINED,),
+            Status.FILED,
+            (OFFICE_RULE,),
+            "22",
+            requires={"organisation_department": _("Organisation department")},
+        ),
+        "link_case": Transition(
+            (Status.SUBMITTED, Status.ACCEPTED, Status.DELIBERATED),
+            None,
+            (OFFICE_RULE,),
+            "22",
+            requires={"case": _("Case number")},
+        ),
+        "publish_clearing": Transition(
+            (Status.FILED,), None, (OFFICE_RULE,), "22", requires={"text": _("Clearing notice")}
+        ),
+        "revisit": Transition(
+            (Status.FILED,), None, (OFFICE_RULE,), "22", requires={"note": _("Revisit notes")}
+        ),
+    },
+)
+
+
+def _required(value: str, *, field: str, label) -> str:
+    if not value:
+        raise ServiceError(_("%(field)s is required."), code="required", field=field, params={"field": label})
+    return value
+
+
+def time_limits() -> TimeLimits:
+    """The time limits in force: the saved row, or the defaults (unsaved) until the office edits them."""
+    return TimeLimits.objects.filter(pk=1).first() or TimeLimits(pk=1)
+
+
+def time_limits_update(
+    *, accept_days: int, deliberate_days: int, determine_days: int, revisit_days: int, actor
+) -> TimeLimits:
+    if not is_office(actor):
+        raise PermissionDeniedError()
+    values = {
+        "accept_days": (accept_days, _("Acceptance (working days)"), 1, 30),
+        "deliberate_days": (deliberate_days, _("Deliberation (working days)"), 1, 90),
+        "determine_days": (determine_days, _("Determination (working days)"), 1, 60),
+        "revisit_days": (revisit_days, _("Revisit after (working days)"), 5, 250),
+    }
+    for field, (value, label, low, high) in values.items():
+        if not isinstance(value, int) or not low <= value <= high:
+            raise ServiceError(
+                _("%(field)s must be between %(low)d and %(high)d."),
+                code="out_of_range",
+                field=field,
+                params={"field": label, "low": low, "high": high},
+            )
+    with transaction.atomic():
+        row = TimeLimits.objects.select_for_update().filter(pk=1).first()
+        before = audit.snapshot(row) if row is not None else None
+        row = row or TimeLimits(pk=1)
+        for field, (value, *_rest) in values.items():
+            setattr(row, field, value)
+        row.save()
+        audit.record_event(
+            actor=actor,
+            action="tolerance.timelimits.update",
+            instance=row,
+            before=before,
+            details={"article": "22"},
+        )
+    return row
+
+
+def _official_of(actor):
+    from qinqing.directory.models import Official
+
+    return Official.objects.filter(user=actor, is_active=True).select_related("unit").first()
+
+
+def request_submit(
+    *, official, submitter: str, matter: str, facts: str, evidence: str, actor
+) -> ToleranceRequest:
+    """Submission (提出): by the official themselves or by their unit (a colleague of the same unit)."""
+    if not (has_role(actor, *SUBMITTERS) or getattr(actor, "is_superuser", False)):
+        raise PermissionDeniedError()
+    if submitter not in Submitter.values:
+        raise ServiceError(_("Choose who submits the request."), code="invalid_choice", field="submitter")
+    if official is None:
+        raise ServiceError(
+            _("%(field)s is required."), code="required", field="official", params={"field": _("Official")}
+        )
+    mine = _official_of(actor)
+    if submitter == Submitter.OFFICIAL and (mine is None or mine.pk != official.pk):
+        raise ServiceError(
+            _("An official submits only for themselves; a unit submits for its officials."),
+            code="not_own",
+            field="official",
+        )
+    if submitter == Submitter.UNIT and (mine is None or mine.unit_id != official.unit_id):
+        raise ServiceError(_("A unit submits only for its own officials."), code="not_own", field="official")
+    matter = _required(
+        limits.check_text(matter, field="matter", label=_("Matter"), limit=limits.PLACE),
+        field="matter",
+        label=_("Matter"),
+    )
+    facts = _required(
+        limits.check_text(facts, field="facts", label=_("Facts"), limit=limits.REPORT),
+        field="facts",
+        label=_("Facts"),
+    )
+    evidence = _required(
+        limits.check_text(evidence, field="evidence", label=_("Evidence"), limit=limits.REPORT),
+        field="evidence",
+        label=_("Evidence"),
+    )
+    today = clock.today()
+    due = calendar.deadline(today, time_limits().accept_days)
+    with transaction.atomic():
+        number = numbering.take(SERIES, today)
+        row = ToleranceRequest.objects.create(
+            number=number.text,
+            official=official,
+            unit_id=official.unit_id,
+            submitter=submitter,
+            submitted_by=actor,
+            matter=matter,
+            facts=facts,
+            evidence=evidence,
+            submitted_on=today,
+            step_due=due,
+            created_at=clock.now(),
+        )
+        audit.record_event(
+            actor=actor, action="tolerance.request.submit", instance=row, details={"article": "22"}
+        )
+    return row
+
+
+def request_accept(*, request: ToleranceRequest, actor) -> ToleranceRequest:
+    """Acceptance (受理); the deliberation's time limit starts."""
+
+    def apply(locked):
+        locked.accepted_on = clock.today()
+        locked.step_due = calendar.deadline(locked.accepted_on, time_limits().deliberate_days)
+        return Change(fields=["accepted_on", "step_due"])
+
+    return workflow.transition(REQUEST_WORKFLOW, request, "accept", actor=actor, apply=apply)
+
+
+def request_refuse(*, request: ToleranceRequest, reason: str, actor) -> ToleranceRequest:
+    reason = limits.check_text(
+        reason, field="reason", label=_("Reason for not accepting"), limit=limits.REASON
+    )
+
+    def apply(locked):
+        locked.refuse_reason = reason
+        locked.step_due = None
+        return Change(fields=["refuse_reason", "step_due"])
+
+    return workflow.transition(
+        REQUEST_WORKFLOW, request, "refuse", actor=actor, apply=apply, data={"reason": reason}
+    )
+
+
+def request_deliberate(
+    *, request: ToleranceRequest, answers: dict, notes: str = "", actor
+) -> ToleranceRequest:
+    """Deliberation (审议): each of the three distinctions answered, with its evidence, and the conditions.
+
+    ``answers`` maps each distinction and condition name to True/False and ``<distinction>_evidence``
+    to its text; an unanswered item or a distinction without evidence is refused naming the item.
+    """
+    values = {}
+    for name, label in DISTINCTIONS + CONDITIONS:
+        value = answers.get(name)
+        if value not in (True, False):
+            raise ServiceError(_("Answer: %(field)s."), code="required", field=name, params={"field": label})
+        values[name] = value
+    for name, label in DISTINCTIONS:
+        key = f"{name}_evidence"
+        text = limits.check_text(answers.get(key), field=key, label=label, limit=limits.REASON)
+        values[key] = _required(text, field=key, label=_("Evidence for “%(item)s”") % {"item": label})
+    notes = limits.check_text(notes, field="notes", label=_("Deliberation notes"), limit=limits.REPORT)
+
+    def apply(locked):
+        for field, value in values.items():
+            setattr(locked, field, value)
+        locked.deliberation_notes = notes
+        locked.deliberated_on = clock.today()
+        locked.step_due = calendar.deadline(locked.deliberated_on, time_limits().determine_days)
+        return Change(fields=[*values, "deliberation_notes", "deliberated_on", "step_due"])
+
+    return workflow.transition(REQUEST_WORKFLOW, request, "deliberate", actor=actor, apply=apply)
+
+
+def may_tolerate(request: ToleranceRequest) -> bool:
+    """Tolerance (exempted, lighter, mitigated) needs every distinction on the tolerable side and no
+    private gain (article 22: 三个区分开来)."""
+    return (
+        all(getattr(request, name) is True for name, _label in DISTINCTIONS)
+        and request.no_private_gain is True
+    )
+
+
+def request_determine(
+    *, request: ToleranceRequest, determination: str, reasons: str, actor
+) -> ToleranceRequest:
+    """Determination (界定) with reasons; recorded as a factor on the linked discipline case, if any."""
+    if determination not in Determination.values:
+        raise ServiceError(_("Choose the determination."), code="invalid_choice", field="determination")
+    reasons = limits.check_text(reasons, field="reasons", label=_("Reasons"), limit=limits.REPORT)
+
+    def apply(locked):
+        if determination in TOLERATED and not may_tolerate(locked):
+            raise ConflictError(
+                _(
+                    "Tolerance needs all three distinctions on the tolerable side and no private gain "
+                    "(article 22); determine it as not tolerated or deliberate again."
+                ),
+                code="not_tolerable",
+                field="determination",
+            )
+        locked.determination = determination
+        locked.reasons = reasons
+        locked.determined_on = clock.today()
+        locked.step_due = None
+        events = []
+        if locked.case_id:
+            factor = CaseFactor.objects.create(
+                request=locked,
+                case_id=locked.case_id,
+                determination=determination,
+                reasons=reasons,
+                recorded_on=locked.determined_on,
+            )
+            events.append(
+                {
+                    "actor": actor,
+                    "action": "tolerance.casefactor.record",
+                    "instance": factor,
+                    "fresh": True,
+                    "details": {"article": "22"},
+                }
+            )
+        return Change(
+            fields=["determination", "reasons", "determined_on", "step_due"],
+            events=events,
+            details={"determination": determination},
+        )
+
+    return workflow.transition(
+        REQUEST_WORKFLOW,
+        request,
+        "determine",
+        actor=actor,
+        apply=apply,
+        data={"determination": determination, "reasons": reasons},
+    )
+
+
+def request_file(*, request: ToleranceRequest, organisation_department, actor) -> ToleranceRequest:
+    """The conclusion filed with the discipline office and the organisation department; the revisit is
+    scheduled (a one-off run of ``tolerance.revisit`` on its due day)."""
+
+    def apply(locked):
+        locked.organisation_department = organisation_department
+        locked.filed_on = clock.today()
+        locked.revisit_due = calendar.deadline(locked.filed_on, time_limits().revisit_days)
+        return Change(fields=["organisation_department", "filed_on", "revisit_due"])
+
+    row = workflow.transition(
+        REQUEST_WORKFLOW,
+        request,
+        "file",
+        actor=actor,
+        apply=apply,
+        data={"organisation_department": organisation_department},
+    )
+    moment = datetime.datetime.combine(row.revisit_due, REVISIT_HOUR, tzinfo=clock.now().tzinfo)
+    transaction.on_commit(lambda: jobs.enqueue("tolerance.revisit", at=moment, request_id=row.pk))
+    return row
+
+
+def request_link_case(*, request: ToleranceRequest, case_number: str, actor) -> ToleranceRequest:
+    """Link the discipline case (a supervision report the inspector may see) the request concerns."""
+    from qinqing.supervision import selectors as supervision
+
+    case_number = limits.check_text(case_number, field="case", label=_("Case number"), limit=limits.NAME)
+    case = supervision.queue(actor).filter(number=case_number).first() if case_number else None
+    if case_number and case is None:
+        raise ServiceError(
+            _("No discipline case %(number)s that you may see."),
+            code="not_found",
+            field="case",
+            params={"number": case_number},
+        )
+
+    def apply(locked):
+        locked.case = case
+        return Change(fields=["case"])
+
+    return workflow.transition(
+        REQUEST_WORKFLOW, request, "link_case", actor=actor, apply=apply, data={"case": case}
+    )
+
+
+def request_publish_clearing(*, request: ToleranceRequest, text: str, actor) -> ToleranceRequest:
+    """Publish a clearing notice (澄清正名): only for an official exempted from responsibility."""
+    text = limits.check_text(text, field="text", label=_("Clearing notice"), limit=limits.REPORT)
+
+    def apply(locked):
+        if locked.determination != Determination.EXEMPTED:
+            raise ConflictError(
+                _(
+                    "A clearing notice is published only for an official exempted from "
+                    "responsibility (article 22)."
+                ),
+                code="not_cleared",
+                field="text",
+            )
+        locked.clearing_text = text
+        locked.clearing_published_on = clock.today()
+        return Change(fields=["clearing_text", "clearing_published_on"])
+
+    return workflow.transition(
+        REQUEST_WORKFLOW, request, "publish_clearing", actor=actor, apply=apply, data={"text": text}
+    )
+
+
+def request_revisit(*, request: ToleranceRequest, note: str, actor) -> ToleranceRequest:
+    note = limits.check_text(note, field="note", label=_("Revisit notes"), limit=limits.REPORT)
+
+    def apply(locked):
+        if locked.revisit_done_on:
+            raise ConflictError(_("The revisit is already recorded."), code="duplicate", field="note")
+        locked.revisit_note = note
+        locked.revisit_done_on = clock.today()
+        return Change(fields=["revisit_note", "revisit_done_on"])
+
+    return workflow.transition(
+        REQUEST_WORKFLOW, request, "revisit", actor=actor, apply=apply, data={"note": note}
+    )
+
+
+# --- the daily job ---------------------------------------------------------------------------------------
+def _alert(rows, kind, today, due_of) -> int:
+    made = 0
+    now = clock.now()
+    for row in rows:
+        _alert_row, created = Alert.objects.get_or_create(
+            request=row, kind=kind, status=row.status, due=due_of(row), defaults={"created_at": now}
+        )
+        made += created
+    return made
+
+
+def overdue_alerts(today: datetime.date | None = None) -> str:
+    """Record each open request whose step is past its time limit and each revisit due (idempotent per
+    step and due date). The discipline office sees them on the requests page; nothing is sent."""
+    today = today or clock.today()
+    with transaction.atomic():
+        jobs.exclusive("tolerance.overdue")
+        late = ToleranceRequest.objects.filter(status__in=OPEN_STATUSES, step_due__lt=today)
+        overdue = _alert(late, AlertKind.OVERDUE, today, lambda row: row.step_due)
+        revisits = _revisits(today)
+    return f"{overdue} overdue step(s), {revisits} revisit(s) due recorded"
+
+
+def _revisits(today) -> int:
+    due = ToleranceRequest.objects.filter(
+        status=Status.FILED, revisit_done_on__isnull=True, revisit_due__lte=today
+    )
+    return _alert(due, AlertKind.REVISIT, today, lambda row: row.revisit_due)
+
+
+def revisit_due(request_id: int | None = None) -> str:
+    """The one-off run scheduled at filing: record the revisit as due (if not yet done)."""
+    with transaction.atomic():
+        made = _revisits(clock.today())
+    return f"{made} revisit(s) due recorded"

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tolerance"
+
+urlpatterns = [
+    path("", views.requests, name="requests"),
+    path("new/", views.request_new, name="request_new"),
+    path("<int:pk>/", views.request_detail, name="request_detail"),
+    path("<int:pk>/act/", views.request_act, name="request_act"),
+    path("limits/", views.limits, name="limits"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("clearings/", views.clearings_public, name="clearings_public"),
+    path("clearings/<int:pk>/", views.clearing_public, name="clearing_public"),
+]

@@ -1,0 +1,191 @@
+"""Fault-tolerance pages: thin (parse, call a service or selector, render). Access is in access.py."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qinqing.core import clock, workflow
+from qinqing.core.errors import NotFound, ServiceError
+
+from . import forms, selectors, services
+
+
+def found_or_404(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404 from error
+
+    return wrapped
+
+
+def _bind_error(form, error: ServiceError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.text())
+
+
+def requests(request):
+    office = selectors.is_office(request.user)
+    return render(
+        request,
+        "tolerance/requests.html",
+        {
+            "rows": selectors.requests(request.user)[:200],
+            "office": office,
+            "alerts": selectors.alerts(request.user),
+            "today": clock.today(),
+        },
+    )
+
+
+def request_new(request):
+    form = forms.RequestForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                row = services.request_submit(actor=request.user, **form.cleaned_data)
+            except ServiceError as error:
+                _bind_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Submitted as %(number)s.") % {"number": row.number})
+                return redirect("tolerance:request_detail", pk=row.pk)
+    return render(request, "tolerance/request_new.html", {"form": form}, status=status)
+
+
+ACTION_FORMS = {
+    "refuse": forms.RefuseForm,
+    "deliberate": forms.DeliberationForm,
+    "determine": forms.DetermineForm,
+    "file": forms.FileForm,
+    "link_case": forms.LinkCaseForm,
+    "publish_clearing": forms.ClearingForm,
+    "revisit": forms.RevisitForm,
+}
+
+
+def _page(request, row, *, status=200, bound=None, error=None):
+    actions = workflow.allowed_actions(services.REQUEST_WORKFLOW, request.user, row)
+    action_forms = {}
+    for action in actions:
+        if action in ACTION_FORMS:
+            kwargs = {"tolerable": services.may_tolerate(row)} if action == "determine" else {}
+            action_forms[action] = ACTION_FORMS[action](**kwargs)
+    if bound is not None:
+        action_forms[bound[0]] = bound[1]
+    return render(
+        request,
+        "tolerance/request.html",
+        {
+            "row": row,
+            "actions": actions,
+            "panels": [(action, action_forms.get(action)) for action in actions],
+            "error": error,
+            "today": clock.today(),
+            "office": selectors.is_office(request.user),
+        },
+        status=status,
+    )
+
+
+@found_or_404
+def request_detail(request, pk: int):
+    return _page(request, selectors.request_for(request.user, pk))
+
+
+@require_POST
+@found_or_404
+def request_act(request, pk: int):
+    row = selectors.request_for(request.user, pk)
+    action = request.POST.get("action", "")
+    form = None
+    if action in ACTION_FORMS:
+        kwargs = {"tolerable": services.may_tolerate(row)} if action == "determine" else {}
+        form = ACTION_FORMS[action](request.POST, **kwargs)
+        if not form.is_valid():
+            return _page(request, row, status=400, bound=(action, form))
+    data = form.cleaned_data if form is not None else {}
+    try:
+        if action == "accept":
+            services.request_accept(request=row, actor=request.user)
+        elif action == "refuse":
+            services.request_refuse(request=row, reason=data["reason"], actor=request.user)
+        elif action == "deliberate":
+            answers = form.answers()
+            services.request_deliberate(
+                request=row, answers=answers, notes=answers.get("notes", ""), actor=request.user
+            )
+        elif action == "determine":
+            services.request_determine(
+                request=row, determination=data["determination"], reasons=data["reasons"], actor=request.user
+            )
+        elif action == "file":
+            services.request_file(
+                request=row, organisation_department=data["organisation_department"], actor=request.user
+            )
+        elif action == "link_case":
+            services.request_link_case(request=row, case_number=data["case"], actor=request.user)
+        elif action == "publish_clearing":
+            services.request_publish_clearing(request=row, text=data["text"], actor=request.user)
+        elif action == "revisit":
+            services.request_revisit(request=row, note=data["note"], actor=request.user)
+        else:
+            raise ServiceError(_("Unknown action."), code="invalid_choice", field="action")
+    except ServiceError as error:
+        if form is not None:
+            _bind_error(form, error)
+            return _page(request, row, status=error.status, bound=(action, form), error=error)
+        return _page(request, row, status=error.status, error=error)
+    messages.success(request, _("Saved."))
+    return redirect("tolerance:request_detail", pk=row.pk)
+
+
+def limits(request):
+    current = services.time_limits()
+    initial = {name: getattr(current, name) for name in forms.LimitsForm.base_fields}
+    form = forms.LimitsForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.time_limits_update(actor=request.user, **form.cleaned_data)
+            except ServiceError as error:
+                _bind_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("tolerance:limits")
+    return render(request, "tolerance/limits.html", {"form": form}, status=status)
+
+
+def statistics(request):
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    return render(
+        request,
+        "tolerance/statistics.html",
+        {"data": selectors.statistics(year), "year": year, "this_year": clock.today().year},
+    )
+
+
+@login_not_required
+def clearings_public(request):
+    return render(request, "tolerance/clearings_public.html", {"rows": selectors.clearings()[:100]})
+
+
+@login_not_required
+@found_or_404
+def clearing_public(request, pk: int):
+    return render(request, "tolerance/clearing_public.html", {"row": selectors.clearing(pk)})
