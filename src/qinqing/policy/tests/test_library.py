@@ -231,3 +231,28 @@ def test_an_article_page_shows_the_interpretations_that_explain_it(library, make
         "民营企业如何申请融资担保？"
         not in Client().get(reverse("policy:article", kwargs={"key": "5"})).content.decode()
     )
+
+
+def test_the_demo_has_measures_in_every_state_and_activities(workday_calendar, settings):
+    from qinqing.core.demo import create_demo_accounts
+    from qinqing.directory.demo import generate_demo
+    from qinqing.policy.models import EducationActivity, SupportingMeasure
+
+    settings.DEMO = True
+    create_demo_accounts()
+    call_command("policy", "import", "--seed", verbosity=0)
+    generate_demo(scale=8, seed=7)
+    call_command("policy_demo", stdout=StringIO())
+    assert sorted(SupportingMeasure.objects.values_list("status", flat=True)) == [
+        "done",
+        "in_progress",
+        "planned",
+    ]
+    assert (
+        EducationActivity.objects.filter(
+            kind=ActivityKind.ENTERPRISE_CULTURE, enterprise__isnull=False
+        ).count()
+        == 1
+    )
+    call_command("policy_demo", stdout=StringIO())
+    assert SupportingMeasure.objects.count() == 3 and EducationActivity.objects.count() == 3

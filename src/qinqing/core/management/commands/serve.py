@@ -121,6 +121,7 @@ class Command(BaseCommand):
             ("supervision_demo", ()),  # reports in every state for the inspector account
             ("fairness", ("demo",)),  # a tender under fair-competition review, a policy signed off
             ("liaison_demo", ()),  # leaders and key enterprises, a roundtable's appeal, consultations
+            ("policy_demo", ()),  # supporting measures in every state, education activities
             ("tolerance_demo", ()),  # fault-tolerance requests in three states, a clearing notice
             ("worker", ("--once",)),  # each background job once: the sweep, notifications, figures
         )
