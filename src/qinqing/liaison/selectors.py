@@ -160,7 +160,7 @@ def meeting(pk: int) -> Meeting:
             Prefetch(
                 "problems",
                 queryset=MeetingProblem.objects.select_related(
-                    "appeal", "enterprise", "appeal__handling_unit"
+                    "appeal", "enterprise", "appeal__handling_unit", "appeal__merged_into__handling_unit"
                 ),
             ),
             "follow_ups__unit",

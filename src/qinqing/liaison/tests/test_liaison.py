@@ -254,3 +254,39 @@ def test_the_federation_sees_its_invitation_gives_an_opinion_and_reads_the_answe
     assert "收费依据将随清单公开" in page and "过渡期已为六个月" not in page  # its own opinion only
     public = Client().get(reverse("liaison:feedback_public")).content.decode()
     assert "采纳一条" in public and "过渡期已为六个月" in public
+
+
+def test_a_problem_raised_again_shows_the_earlier_appeals_progress(office):
+    staff, _a, _b, key_1, _key_2, _ordinary = office
+    first = services.meeting_schedule(
+        kind=MeetingKind.ROUNDTABLE,
+        title="恳谈会一",
+        enterprises=[key_1],
+        scheduled_on=datetime.date(2026, 11, 30),
+        actor=staff,
+    )
+    services.meeting_hold(meeting=first, minutes="纪要", actor=staff)
+    original = services.problem_raise(
+        meeting=first, title="融资难", text="贷款续贷难，希望协调银行", enterprise=key_1, actor=staff
+    ).appeal
+    again = services.problem_raise(
+        meeting=first, title="融资难", text="贷款续贷难，希望协调银行", enterprise=key_1, actor=staff
+    ).appeal
+    assert again.merged_into_id == original.pk
+    client = Client()
+    client.force_login(staff)
+    page = client.get(reverse("liaison:meeting_detail", kwargs={"pk": first.pk})).content.decode()
+    assert page.count(original.tracking_number) == 2 and again.tracking_number not in page
+
+
+def test_the_coverage_api_answers_the_gaps(office):
+    staff, official_a, official_b, key_1, key_2, _ordinary = office
+    a = services.leader_add(official=official_a, actor=staff)
+    services.leader_add(official=official_b, actor=staff)
+    services.link_add(leader=a, enterprise=key_1, actor=staff)
+    client = Client()
+    client.force_login(staff)
+    data = client.get("/api/v1/liaison/coverage").json()
+    assert data["key_enterprises"] == 2
+    assert [row["name"] for row in data["leaders_without"]] == ["周明"]
+    assert [row["uscc"] for row in data["enterprises_without"]] == [key_2.uscc]
