@@ -116,3 +116,24 @@ def test_plain_json_is_still_accepted(client, reader_key):
     response = client.get("/api/v1/directory/officials", {"name": "张"}, HTTP_X_API_KEY=reader_key)
     assert response.status_code == 200
     assert json.loads(response.content)["count"] == 0
+
+
+def test_free_text_is_capped_on_the_api_as_on_the_forms(client, api_key, workday_calendar):
+    """The probe's 20,000-character appeal (issue 18; the caps themselves: core.limits, issue 20)."""
+    from qinqing.appeals.models import Appeal
+    from qinqing.directory.models import Enterprise
+    from qinqing.directory.tests.factories import make_uscc
+
+    _key, raw = api_key("appeals:write", "directory:write")
+    huge = "长" * 20_000
+    response = client.post("/api/v1/appeals/", data=json.dumps({"content": huge}),
+                           content_type="application/json", HTTP_X_API_KEY=raw)
+    assert response.status_code == 400 and response.json()["field"] == "content"
+    assert not Appeal.objects.exists()
+    for field in ("name", "industry", "address"):
+        body = {"uscc": make_uscc(), "name": "甲公司", "ownership_type": "private", field: huge}
+        response = client.post("/api/v1/directory/enterprises", data=json.dumps(body),
+                               content_type="application/json", HTTP_X_API_KEY=raw)
+        assert response.status_code == 400, (field, response.content)
+        assert response.json()["field"] == field
+    assert not Enterprise.objects.exists()
