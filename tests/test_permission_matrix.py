@@ -679,6 +679,7 @@ NOT_SCOPED = {
     "supervision:inspection_findings": "the discipline office records the findings of every inspection "
     "(article 18)",
     "supervision:case_publish": "any inspector but the drafter approves a typical case (article 18)",
+    "fairness:rule_edit": "the reviewing offices keep the one rule set together (article 5)",
 }
 
 

@@ -31,3 +31,29 @@ class ConclusionForm(forms.Form):
     note = forms.CharField(
         label=_("Opinion"), max_length=REASON, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class RuleForm(forms.ModelForm):
+    """The reviewers' edit of a rule; services.rule_save checks it against its own examples."""
+
+    class Meta:
+        from .models import Rule
+
+        model = Rule
+        fields = (
+            "title",
+            "kind",
+            "severity",
+            "pattern",
+            "requires",
+            "excludes",
+            "basis",
+            "explanation",
+            "suggestion",
+            "positive_examples",
+            "negative_examples",
+            "active",
+        )
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3}) for name in ("pattern", "requires", "excludes", "basis")
+        }

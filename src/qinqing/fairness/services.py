@@ -91,8 +91,19 @@ def rule_problems(rule: Rule) -> list[tuple[str, str]]:
             problems.append(
                 ("positive_examples", _t("The rule does not flag its example: %(text)s") % {"text": example})
             )
+    others = [other for other in active_rules() if other.code != rule.code]
     for example in _lines(rule.negative_examples):
-        if engine.matches(compiled, engine.normalise(example)) is not None:
+        normal = engine.normalise(example)
+        flagged_by = [other.code for other in others if engine.matches(other, normal) is not None]
+        if flagged_by:
+            problems.append(
+                (
+                    "negative_examples",
+                    _t("Rule %(rule)s flags this lawful example: %(text)s")
+                    % {"rule": flagged_by[0], "text": example},
+                )
+            )
+        if engine.matches(compiled, normal) is not None:
             problems.append(
                 ("negative_examples", _t("The rule flags a lawful example: %(text)s") % {"text": example})
             )

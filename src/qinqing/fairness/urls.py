@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/report.docx", views.review_docx, name="review_docx"),
     path("findings/<int:pk>/decide/", views.finding_decide, name="finding_decide"),
     path("rules/", views.rules_page, name="rules"),
+    path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),
 ]

@@ -14,7 +14,7 @@ from qinqing.core import workflow
 from qinqing.core.errors import NotFound, ServiceError
 
 from . import extract, reports, selectors, services
-from .forms import ConclusionForm, DecisionForm, ReviewForm
+from .forms import ConclusionForm, DecisionForm, ReviewForm, RuleForm
 from .models import Decision
 
 
@@ -158,3 +158,23 @@ def review_docx(request, pk: int):
 
 def rules_page(request):
     return render(request, "fairness/rules.html", {"rows": services.rule_precision()})
+
+
+@found_or_404
+def rule_edit(request, pk: int):
+    from .models import Rule
+
+    rule = Rule.objects.filter(pk=pk).first()
+    if rule is None:
+        raise NotFound()
+    form = RuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_save(actor=request.user, rule=form.instance)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.text())
+        else:
+            messages.success(request, _("Rule saved."))
+            return redirect("fairness:rules")
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "fairness/rule_edit.html", {"form": form, "rule": rule}, status=status)

@@ -185,3 +185,33 @@ def test_api_body_over_the_request_limit_is_a_413_in_json(client, settings):
         headers={"X-API-Key": secret},
     )
     assert response.status_code == 413 and response.json()["code"] == "too_large"
+
+
+def test_reviewers_edit_a_rule_on_its_page_and_a_broken_edit_is_refused(client, handler):
+    from qinqing.fairness.models import Rule
+
+    rule = Rule.objects.get(code="registered-capital")
+    url = reverse("fairness:rule_edit", args=[rule.pk])
+    assert client.get(url).status_code == 200
+    fields = {
+        name: getattr(rule, name)
+        for name in (
+            "title",
+            "kind",
+            "severity",
+            "pattern",
+            "requires",
+            "excludes",
+            "basis",
+            "explanation",
+            "suggestion",
+            "positive_examples",
+            "negative_examples",
+        )
+    }
+    broken = client.post(url, {**fields, "active": "on", "pattern": "注册地"})
+    assert broken.status_code == 400 and 'data-testid="error-positive_examples"' in broken.content.decode()
+    assert Rule.objects.get(pk=rule.pk).pattern == rule.pattern
+    saved = client.post(url, {**fields, "active": "on", "suggestion": "删除注册资本要求。"})
+    assert saved.status_code == 302 and Rule.objects.get(pk=rule.pk).suggestion == "删除注册资本要求。"
+    assert AuditEvent.objects.filter(action="fairness.rule.update", object_id=str(rule.pk)).exists()
