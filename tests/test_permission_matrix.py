@@ -664,6 +664,8 @@ NOT_SCOPED = {
     "integrity:application_decide": "the credit administrator decides every objection and application",
     "integrity:notice_delivered": "the credit administrator records the delivery of every notice",
     "integrity:notice_letter": "the credit administrator prints the written notice of every listing",
+    "integrity:listing_publication": "the credit administrator and administrators set every listing's "
+    "publication",
     "integrity:enterprise": "the credit administrator, the discipline office and administrators see every "
     "enterprise's "
     "record",

@@ -48,6 +48,8 @@ declare(
     ),
     Page("integrity:notice_delivered", CREDIT),
     Page("integrity:notice_letter", CREDIT),
+    # Article 21: publication per entry, in the scope an administrator chooses.
+    Page("integrity:listing_publication", (*CREDIT, Role.ADMINISTRATOR)),
     Page("integrity:record_new", CREDIT),
     Page(
         "integrity:records",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.listings_page, name="listings"),
     path("listings/new/", views.listing_new, name="listing_new"),
     path("listings/<int:pk>/", views.listing_detail, name="listing_detail"),
+    path("listings/<int:pk>/publication/", views.listing_publication, name="listing_publication"),
     path("applications/<int:pk>/decide/", views.application_decide, name="application_decide"),
     path("notices/<int:pk>/delivered/", views.notice_delivered, name="notice_delivered"),
     path("notices/<int:pk>/letter.pdf", views.notice_letter, name="notice_letter"),

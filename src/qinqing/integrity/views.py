@@ -17,7 +17,15 @@ from qinqing.core.errors import NotFound, ServiceError
 
 from . import selectors, services
 from .forms import ApplicationForm, CheckForm, DecisionForm, DeliveryForm, ListingForm, RecordForm
-from .models import CATEGORY_LABELS, CATEGORY_OF, Application, Evaluation, ListingNotice, RecordKind
+from .models import (
+    CATEGORY_LABELS,
+    CATEGORY_OF,
+    Application,
+    Evaluation,
+    ListingNotice,
+    Publication,
+    RecordKind,
+)
 
 
 def found_or_404(view):
@@ -145,6 +153,8 @@ def listing_detail(request, pk: int):
             "decision_form": DecisionForm(),
             "records": list(listing.records.all()),
             "may_print": access.may_open(request.user, "integrity:notice_letter"),
+            "may_publish": access.may_open(request.user, "integrity:listing_publication"),
+            "publications": Publication.choices,
             "may_record_delivery": access.may_open(request.user, "integrity:notice_delivered"),
         },
     )
@@ -173,6 +183,21 @@ def application_decide(request, pk: int):
     else:
         messages.error(request, _("Choose a decision and give the reason."))
     return _refused(listing_detail(request, pk=application.listing_id))
+
+
+@require_POST
+@found_or_404
+def listing_publication(request, pk: int):
+    listing = selectors.listing(request.user, pk)
+    try:
+        services.listing_publication(
+            listing=listing, publication=request.POST.get("publication", ""), actor=request.user
+        )
+    except ServiceError as error:
+        messages.error(request, error.text())
+        return _refused(listing_detail(request, pk=pk))
+    messages.success(request, _("Publication saved."))
+    return redirect("integrity:listing_detail", pk=pk)
 
 
 @require_POST

@@ -37,6 +37,7 @@ from .listings import (  # noqa: F401
     application_grant,
     application_refuse,
     listing_decide,
+    listing_publication,
     notice_delivered,
 )
 from .notices import notice_printed  # noqa: F401

@@ -291,6 +291,41 @@ def listing_decide(
     return listing
 
 
+def _may_publish(actor) -> bool:
+    return _is_credit_administrator(actor) or (
+        getattr(actor, "is_authenticated", False) and has_role(actor, Role.ADMINISTRATOR)
+    )
+
+
+def listing_publication(*, listing: Listing, publication: str, actor) -> Listing:
+    """Set who may see an entry (article 21: publication per entry, in the scope an administrator
+    chooses): not published, government departments, or the public page. Audited with before/after."""
+    if not _may_publish(actor):
+        raise PermissionDeniedError(field="publication")
+    if publication not in Publication.values:
+        raise ServiceError(
+            _("Unknown publication scope %(value)s."),
+            code="invalid_publication",
+            field="publication",
+            params={"value": publication},
+        )
+    with transaction.atomic():
+        locked = Listing.objects.select_for_update().get(pk=listing.pk)
+        if locked.publication == publication:
+            return locked
+        before = audit.snapshot(locked)
+        locked.publication = publication
+        locked.save(update_fields=["publication"])
+        audit.record_event(
+            actor=actor,
+            action="integrity.listing.publication",
+            instance=locked,
+            before=before,
+            details={"article": "21"},
+        )
+    return locked
+
+
 def notice_delivered(
     *, notice: ListingNotice, delivered_on: datetime.date, note: str, actor
 ) -> ListingNotice:

@@ -201,3 +201,28 @@ def test_refused_posts_answer_400_with_the_message_naming_the_field(client, make
     assert response.status_code == 400 and "5000" in response.content.decode()
     row.refresh_from_db()
     assert row.federation_opinion == ""
+
+
+def test_the_administrator_chooses_the_publication_of_an_entry_and_the_public_page_follows(
+    client, make_user, frozen_clock
+):
+    from qinqing.core.models import AuditEvent
+
+    frozen_clock("2026-11-30 10:00")
+    listing = make_listing(enterprise=directory.make_enterprise(name="公开测试有限公司"))
+    assert "公开测试有限公司" not in client.get(reverse("integrity:public")).content.decode()
+    client.force_login(make_user(Role.DISCIPLINE_INSPECTOR))
+    assert 'data-testid="publication-form"' not in client.get(
+        reverse("integrity:listing_detail", args=[listing.pk])).content.decode()
+    assert client.post(reverse("integrity:listing_publication", args=[listing.pk]),
+                       {"publication": "public"}).status_code == 403
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    url = reverse("integrity:listing_publication", args=[listing.pk])
+    assert client.post(url, {"publication": "everyone"}).status_code == 400
+    assert client.post(url, {"publication": "public"}).status_code == 302
+    listing.refresh_from_db()
+    assert listing.publication == "public"
+    event = AuditEvent.objects.get(action="integrity.listing.publication")
+    assert event.details["article"] == "21"
+    client.logout()
+    assert "公开测试有限公司" in client.get(reverse("integrity:public")).content.decode()
