@@ -521,7 +521,8 @@ def hot_topics(*, sample: int = HOT_TOPIC_SAMPLE, count: int = HOT_TOPIC_COUNT) 
 
     Each text loses what names its filer or the district rather than its topic (the enterprise's
     name, an address in brackets, the district's name); stop words, company forms and place
-    names (…路, …街) are no topics; the domain's phrases (消防验收, 留抵退税) stay whole."""
+    names (…路, …街) are no topics; the domain's phrases (消防验收, 留抵退税) stay whole, and a
+    word inside a longer topic (审批 in 环评审批) is not listed beside it."""
     from qinqing.core.district import current
 
     district_name = current().district_name
@@ -546,10 +547,17 @@ def hot_topics(*, sample: int = HOT_TOPIC_SAMPLE, count: int = HOT_TOPIC_COUNT) 
     stop = HOT_TOPIC_STOP_WORDS | (
         {district_name, district_name.removesuffix("区")} if district_name else set()
     )
+    tags = [
+        (word, weight) for word, weight in tags
+        if not (word in stop or len(word) < 2 or word.isdigit() or word.endswith(_PLACE_SUFFIXES)
+                or any(form in word for form in ("有限公司", "公司")))
+    ]
+    # A word inside a longer topic is that topic's part, not a topic of its own (社保费缓缴, not
+    # 社保费 and 缓缴 beside it; 环评审批, not 审批).
+    words = [word for word, _weight in tags]
     topics = []
     for word, weight in tags:
-        if (word in stop or len(word) < 2 or word.isdigit() or word.endswith(_PLACE_SUFFIXES)
-                or any(form in word for form in ("有限公司", "公司"))):
+        if any(word != other and word in other for other in words):
             continue
         topics.append(
             {"word": word, "weight": round(weight, 4), "appeals": sum(1 for text in texts if word in text)}

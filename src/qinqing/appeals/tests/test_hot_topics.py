@@ -57,3 +57,20 @@ def test_hot_topics_leave_out_stop_words_the_districts_name_company_forms_and_ad
         "商贸",
     ):
         assert noise not in topics, (noise, words)
+
+
+def test_a_word_inside_a_longer_topic_is_not_listed_beside_it():
+    """社保费缓缴 is the topic, not also 社保费 and 缓缴; 环评审批, not also 审批 (issue 20: phrases a
+    leader would act on)."""
+    texts = [
+        ("关于社保费缓缴的诉求", "申请社保费缓缴三个月；缓缴期间能否正常参保？缓缴到期后怎么补缴？"),
+        ("关于社保费缓缴的咨询", "社保费缓缴需要哪些材料？缓缴申请在哪里提交？"),
+        ("关于环评审批的诉求", "新建项目环评审批超过时限，审批部门说还在审批，审批没有结果。"),
+        ("关于环评审批进度的诉求", "扩建项目环评审批还没有结果，审批进度请告知。"),
+    ]
+    for title, content in texts:
+        factories.file_appeal(title=title, content=content)
+    words = [topic["word"] for topic in figures.hot_topics()]
+    assert "社保费缓缴" in words and "环评审批" in words, words
+    for part in ("社保费", "缓缴", "审批", "环评"):
+        assert part not in words, (part, words)
