@@ -1,11 +1,12 @@
-"""Every role's pages as a browser shows them (issue 20): axe-core (vendored, offline) finds no
-violation of serious or critical impact, the Chinese reads as Chinese (``core.zh_text`` on the
-rendered page), and no link shown answers 4xx or 5xx.
+"""Every role's pages as a browser shows them, and the public pages a visitor sees (issue 20):
+axe-core (vendored, offline) finds no violation of serious or critical impact, the Chinese reads as
+Chinese (``core.zh_text`` on the rendered page), and no link shown answers 4xx or 5xx.
 
 The demo district is loaded as ``./qinqing serve`` loads it (smaller); for each demo account
-the walk opens the pages of its menus and home tiles, then one page of each kind linked from
-them (as tests/test_chinese_text.py does), and checks each page (axe-core once per kind of page);
-every same-site link shown on those pages is requested once per role.
+(and a visitor who is not signed in) the walk opens the pages of its menus and home tiles, then
+one page of each kind linked from them (as tests/test_chinese_text.py does), and checks each page
+(axe-core once per kind of page); every same-site link shown on those pages is requested once per
+role.
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ def demo_district(transactional_db, settings):
     call_command("policy", "import", "--seed", verbosity=0, stdout=StringIO())
     generate_demo(scale=8, seed=7)
     call_command("appeals_demo", "--count", "12", verbosity=0, stdout=StringIO())
-    call_command("tolerance_demo", verbosity=0, stdout=StringIO())
+    call_command("liaison_demo", verbosity=0, stdout=StringIO())
+    call_command("legal_demo", verbosity=0, stdout=StringIO())
+    call_command("conduct_demo", verbosity=0, stdout=StringIO())
     yield
     calendar.invalidate()
 
@@ -94,12 +97,17 @@ def _axe_problems(page) -> list[str]:
     return list(result)
 
 
-def _walk(page, live_server_url: str, username: str, axe_seen: set[str]) -> dict[str, list[str]]:
-    """One role's walk. axe-core runs once per kind of page over all roles (the markup of a kind of
-    page is the same template whoever opens it); the Chinese and the links are checked per role."""
+def _walk(page, live_server_url: str, username: str | None, axe_seen: set[str],
+          walked: dict[str | None, int]) -> dict[str, list[str]]:
+    """One role's walk (``username`` None: a visitor who is not signed in, on the public pages).
+    axe-core runs once per kind of page over all roles (the markup of a kind of page is the same
+    template whoever opens it); the Chinese and the links are checked per role."""
     from tests.test_chinese_text import _key
 
-    _log_in(page, username)
+    if username is None:
+        page.context.clear_cookies()
+    else:
+        _log_in(page, username)
     page.goto("/")
     home_links = page.eval_on_selector_all(
         "[data-testid^=menu-link-], [data-testid^=tile-]",
@@ -133,6 +141,7 @@ def _walk(page, live_server_url: str, username: str, axe_seen: set[str]) -> dict
             if here:
                 problems[href] = here
         frontier = following
+    walked[username] = len(seen_kinds)
     for link in sorted(shown_links):
         status = page.request.get(link, max_redirects=5).status
         if status >= 400:
@@ -143,11 +152,13 @@ def _walk(page, live_server_url: str, username: str, axe_seen: set[str]) -> dict
 def test_every_roles_pages_are_accessible_read_as_chinese_and_link_nowhere_broken(
     page, live_server, demo_district
 ):
-    report, axe_seen = {}, set()
-    for username, _role, _name in DEMO_ACCOUNTS:
-        problems = _walk(page, live_server.url, username, axe_seen)
+    report, axe_seen, walked = {}, set(), {}
+    for username in [None, *(account[0] for account in DEMO_ACCOUNTS)]:
+        problems = _walk(page, live_server.url, username, axe_seen, walked)
         if problems:
-            report[username] = problems
+            report[username or "(not signed in)"] = problems
+    # Every role was walked through more than its home page (a failed log-in would walk nothing).
+    assert len(walked) == len(DEMO_ACCOUNTS) + 1 and all(count >= 3 for count in walked.values()), walked
     lines = [
         f"{user} {url}: {problem}"
         for user, pages in report.items()
