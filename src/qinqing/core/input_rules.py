@@ -12,6 +12,7 @@ Uploaded files are not checked here (a PDF holds NUL bytes); importers check eac
 
 from __future__ import annotations
 
+import contextlib
 import json
 from urllib.parse import unquote_to_bytes
 
@@ -130,6 +131,10 @@ def find_problem(request) -> Problem | None:
     except RequestDataTooBig:
         return None  # Django refuses it with its own 400 when the view reads it
     if content_type == "multipart/form-data":
+        # Kept in memory when small, so a view may still read the raw body; a large upload is
+        # parsed as a stream below, as the view would.
+        with contextlib.suppress(RequestDataTooBig):
+            request.body  # noqa: B018
         # Django decodes multipart fields with errors="replace": invalid UTF-8 arrives as U+FFFD.
         for name, values in request.POST.lists():
             for value in values:

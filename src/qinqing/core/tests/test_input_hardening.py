@@ -137,3 +137,13 @@ def test_free_text_is_capped_on_the_api_as_on_the_forms(client, api_key, workday
         assert response.status_code == 400, (field, response.content)
         assert response.json()["field"] == field
     assert not Enterprise.objects.exists()
+
+
+def test_a_view_may_still_read_the_raw_body_of_a_small_multipart_request(rf):
+    from django.http import HttpResponse
+
+    from qinqing.core.input_rules import InputRulesMiddleware
+
+    request = rf.post("/webhooks/sms/", {"text": "你好"})
+    response = InputRulesMiddleware(lambda req: HttpResponse(len(req.body)))(request)
+    assert response.status_code == 200 and int(response.content) > 0
