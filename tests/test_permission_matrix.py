@@ -303,6 +303,26 @@ def _build_world():
 
     own.tolerance = tolerance_of(official, users[Role.OFFICIAL])
     foreign.tolerance = tolerance_of(other, other_user)
+    from qinqing.legal import services as legal
+
+    def legal_of(firm, body, body_user, firm_user):
+        action = legal.action_register(
+            enterprise=firm, unit=body, kind="charge", subtype="fee", started_on=clock.today(),
+            actor=body_user,
+        )
+        lawsuit = legal.case_register(
+            enterprise=firm, unit=body, kind="administrative", court="示范区人民法院",
+            case_number=f"（2026）行初{firm.pk}号", filed_on=clock.today(), actor=body_user,
+        )
+        protection = legal.protection_request(enterprise=firm, kind="extortion", description="强买强卖",
+                                              actor=firm_user)
+        protection = legal.protection_update(request=protection, step="accept", text="受理", actor=body_user)
+        return action, lawsuit, protection
+
+    own.action, own.lawsuit, own.protection = legal_of(enterprise, unit, handler, users[Role.ENTERPRISE_USER])
+    foreign.action, foreign.lawsuit, foreign.protection = legal_of(
+        other_enterprise, other_unit, other_handler, other_enterprise_user
+    )
     keys = {f"key:{scope}": make_api_key(scope)[1] for scope in SCOPES}
     return SimpleNamespace(users=users, own=own, foreign=foreign, keys=keys, sessions=_sessions(users))
 
@@ -375,6 +395,11 @@ def _page_kwargs(name: str, world) -> dict:
         "fairness:review_docx": {"pk": own.review.pk},
         "tolerance:request_detail": {"pk": own.tolerance.pk},
         "tolerance:request_act": {"pk": own.tolerance.pk},
+        "legal:action_detail": {"pk": own.action.pk},
+        "legal:action_act": {"pk": own.action.pk},
+        "legal:case_detail": {"pk": own.lawsuit.pk},
+        "legal:case_act": {"pk": own.lawsuit.pk},
+        "legal:protection_act": {"pk": own.protection.pk},
     }
     if name in known:
         return known[name]
@@ -600,6 +625,13 @@ FOREIGN_PAGES = {
     "liaison:invitation": ("GET", lambda f: {"pk": f.consultation.pk}),
     # tolerance: another official's request answers 404; the discipline office sees every request
     "tolerance:request_detail": ("GET", lambda f: {"pk": f.tolerance.pk}),
+    # legal: another unit's (or enterprise's) registrations, cases and protection requests answer 404;
+    # the discipline office, district leaders and administrators see every unit's
+    "legal:action_detail": ("GET", lambda f: {"pk": f.action.pk}),
+    "legal:action_act": ("POST", lambda f: {"pk": f.action.pk}),
+    "legal:case_detail": ("GET", lambda f: {"pk": f.lawsuit.pk}),
+    "legal:case_act": ("POST", lambda f: {"pk": f.lawsuit.pk}),
+    "legal:protection_act": ("POST", lambda f: {"pk": f.protection.pk}),
 }
 FOREIGN_OPERATIONS = {
     "GET /appeals/{tracking_number}": None,

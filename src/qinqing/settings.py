@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "qinqing.fairness",
     "qinqing.liaison",
     "qinqing.tolerance",
+    "qinqing.legal",
 ]
 
 MIDDLEWARE = [

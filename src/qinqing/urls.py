@@ -27,6 +27,7 @@ urlpatterns = [
     path("fairness/", include("qinqing.fairness.urls")),
     path("liaison/", include("qinqing.liaison.urls")),
     path("tolerance/", include("qinqing.tolerance.urls")),
+    path("legal/", include("qinqing.legal.urls")),
     path("", include("qinqing.appeals.intake.urls")),
     path("", include("qinqing.core.urls")),
 ]

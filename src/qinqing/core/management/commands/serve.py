@@ -123,6 +123,7 @@ class Command(BaseCommand):
             ("liaison_demo", ()),  # leaders and key enterprises, a roundtable's appeal, consultations
             ("policy_demo", ()),  # supporting measures in every state, education activities
             ("tolerance_demo", ()),  # fault-tolerance requests in three states, a clearing notice
+            ("legal_demo", ()),  # flagged measures, inspections and charges; a lawsuit; protection
             ("worker", ("--once",)),  # each background job once: the sweep, notifications, figures
         )
         for name, arguments in steps:

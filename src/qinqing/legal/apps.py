@@ -1,0 +1,25 @@
+import datetime
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LegalConfig(AppConfig):
+    name = "qinqing.legal"
+    label = "legal"
+    verbose_name = _("Legal environment")
+
+    def ready(self):
+        from qinqing.core import jobs
+
+        jobs.register(
+            jobs.Job(
+                "legal.obligations",
+                "qinqing.legal.services.obligation_alerts",
+                _("Litigation: obligations not performed by their deadline"),
+                daily_at=datetime.time(7, 30),
+                retries=3,
+                backoff_seconds=300,
+                max_minutes=10,
+            )
+        )

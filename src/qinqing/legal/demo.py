@@ -1,0 +1,99 @@
+"""The legal-environment demo over the demo district (run ``demo`` first). The ``handler`` account's unit
+registers, about the ``enterprise`` account's enterprise: a fine without a legal basis, three inspections
+within the default period (the third flagged), a sealing past its term; the enterprise objects to the fine;
+a lawsuit it brought with a judgment obligation past its deadline (the daily job records it) and a charge
+after it sued (flagged as possible retaliation); a protection request waiting to be taken on. Every write
+goes through the services (audited)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+
+from qinqing.core import clock
+from qinqing.directory.models import EnterpriseMembership, Official
+
+from . import services
+from .models import Action
+
+
+def generate(*, say=None) -> dict:
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["handler", "enterprise"])}
+    if len(users) < 2:
+        raise RuntimeError("the demo accounts are missing: run ./qinqing serve (or create them) first")
+    if Action.objects.exists():
+        return {"actions": Action.objects.count(), "skipped": True}
+    handler, firm_user = users["handler"], users["enterprise"]
+    official = Official.objects.filter(user=handler, is_active=True).select_related("unit").first()
+    membership = EnterpriseMembership.objects.filter(user=firm_user).select_related("enterprise").first()
+    if official is None or membership is None:
+        raise RuntimeError("the handler or enterprise account is not linked: run ./qinqing demo first")
+    unit, firm = official.unit, membership.enterprise
+    today = clock.today()
+
+    def ago(days):
+        return today - datetime.timedelta(days=days)
+
+    def register(**values):
+        return services.action_register(enterprise=firm, unit=unit, actor=handler, **values)
+
+    fine = register(
+        kind="charge",
+        subtype="fine",
+        started_on=ago(40),
+        amount="8000",
+        details="现场检查发现消防通道堆放杂物",
+    )
+    for days in (70, 35, 10):
+        register(
+            kind="inspection",
+            subtype="inspection",
+            started_on=ago(days),
+            legal_basis="年度双随机抽查计划",
+            details="检查生产安全台账",
+        )
+    register(
+        kind="measure",
+        subtype="seal",
+        started_on=ago(60),
+        ends_on=ago(30),
+        legal_basis="《中华人民共和国行政强制法》第二十二条、第二十五条",
+        approval="局长审批",
+        harm_limitation="仅查封涉案仓库一间，其他生产线照常运行",
+    )
+    services.objection_raise(action=fine, text="罚款决定书未写明法律依据，请说明。", actor=firm_user)
+    case = services.case_register(
+        enterprise=firm,
+        unit=unit,
+        kind="administrative",
+        court="示范区人民法院",
+        case_number=f"（{ago(120).year}）示0101行初{firm.pk}号",
+        filed_on=ago(120),
+        actor=handler,
+    )
+    services.case_update(
+        case=case,
+        cooperation="按法院要求提交了全部执法案卷",
+        outcome="judgment",
+        outcome_on=ago(50),
+        actor=handler,
+    )
+    services.obligation_add(case=case, text="撤销原处罚决定并退还罚款", due_on=ago(20), actor=handler)
+    register(
+        kind="charge",
+        subtype="fee",
+        started_on=ago(5),
+        legal_basis="区行政事业性收费目录第12项",
+        amount="1200",
+    )
+    services.protection_request(
+        enterprise=firm,
+        kind="obstruction",
+        description="厂区扩建工地连续多日被不明人员阻拦施工，要求支付“协调费”。",
+        actor=firm_user,
+    )
+    services.obligation_alerts(today)
+    if say:
+        say("legal demo: flagged actions, an objection, an overdue judgment obligation, a protection request")
+    return {"actions": Action.objects.count(), "skipped": False}

@@ -1,0 +1,106 @@
+"""Forms of the legal-environment pages: lengths from ``core.limits``, dates in ``core.forms.DateInput``
+(the services check the same limits for every caller)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core import limits
+from qinqing.core.forms import DateInput, bounded
+
+from .models import ActionKind, LawsuitKind, OutcomeKind, ProtectionKind, Subtype
+
+
+def _enterprises():
+    from qinqing.directory.models import Enterprise
+
+    return Enterprise.objects.filter(is_active=True).order_by("name")
+
+
+class ActionForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
+    kind = forms.ChoiceField(label=_("What is registered"), choices=ActionKind.choices)
+    subtype = forms.ChoiceField(label=_("What"), choices=Subtype.choices)
+    started_on = bounded(forms.DateField(label=_("Date"), widget=DateInput), past_years=5, future_days=0)
+    ends_on = bounded(
+        forms.DateField(label=_("Term ends on"), widget=DateInput, required=False),
+        past_years=5,
+        future_days=5 * 366,
+    )
+    legal_basis = forms.CharField(
+        label=_("Legal basis"),
+        max_length=limits.DESCRIPTION,
+        required=False,
+        help_text=_("The law, regulation or rule and its article. Left empty, it is flagged."),
+    )
+    approval = forms.CharField(label=_("Approval"), max_length=limits.DESCRIPTION, required=False)
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+    details = forms.CharField(
+        label=_("Details and findings"),
+        max_length=limits.REPORT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    harm_limitation = forms.CharField(
+        label=_("What limited the harm to normal operations"),
+        max_length=limits.REASON,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = _enterprises()
+
+
+class CaseForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
+    kind = forms.ChoiceField(label=_("Kind"), choices=LawsuitKind.choices)
+    court = forms.CharField(label=_("Court"), max_length=limits.PLACE)
+    case_number = forms.CharField(label=_("Case number"), max_length=limits.NAME)
+    enterprise_sued = forms.BooleanField(
+        label=_("The enterprise brought the case"), required=False, initial=True
+    )
+    filed_on = bounded(forms.DateField(label=_("Filed on"), widget=DateInput), past_years=10, future_days=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = _enterprises()
+
+
+class OutcomeForm(forms.Form):
+    cooperation = forms.CharField(
+        label=_("Cooperation with investigation and evidence requests"),
+        max_length=limits.REPORT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *OutcomeKind.choices], required=False)
+    outcome_on = bounded(
+        forms.DateField(label=_("Decided on"), widget=DateInput, required=False), past_years=10, future_days=0
+    )
+
+
+class ObligationForm(forms.Form):
+    text = forms.CharField(label=_("Obligation"), max_length=limits.DESCRIPTION)
+    due_on = bounded(forms.DateField(label=_("Due on"), widget=DateInput), past_years=10, future_days=5 * 366)
+
+
+class ProtectionForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
+    kind = forms.ChoiceField(label=_("What happened"), choices=ProtectionKind.choices)
+    description = forms.CharField(
+        label=_("Describe it"), max_length=limits.REPORT, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        from qinqing.directory import selectors as directory
+
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = directory.enterprises_for_user(user)
+
+
+class SettingsForm(forms.Form):
+    repeat_window_days = forms.IntegerField(label=_("Inspection period (days)"), min_value=7, max_value=730)
+    repeat_limit = forms.IntegerField(label=_("Inspections allowed in the period"), min_value=1, max_value=50)

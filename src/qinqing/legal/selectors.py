@@ -1,0 +1,172 @@
+"""Reads of the legal-environment app, scoped to the actor (404 alike for missing and another's).
+
+The flags are computed here from the registered rows, never stored: an action without a legal basis
+(article 15.6: a charge or measure must rest on one), repeated inspections of one enterprise within the
+configured period, a measure past its term and not lifted, and retaliation (an action against an
+enterprise on or after the day it sued a government body, article 13).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core import clock
+from qinqing.core.errors import NotFound
+from qinqing.core.roles import has_role
+
+from .access import WATCHERS
+from .models import (
+    Action,
+    ActionKind,
+    LawsuitCase,
+    LegalSettings,
+    Obligation,
+    ObligationAlert,
+    ProtectionRequest,
+)
+
+
+def sees_all(user) -> bool:
+    return has_role(user, *WATCHERS) or getattr(user, "is_superuser", False)
+
+
+def unit_ids(user) -> set[int]:
+    """The units whose registrations a handler or supervising leader works on: their own and below."""
+    from qinqing.directory import selectors as directory
+
+    official = directory.official_for_user(user)
+    return directory.descendant_unit_ids(official.unit_id) if official else set()
+
+
+def enterprise_ids(user) -> set[int]:
+    from qinqing.directory import selectors as directory
+
+    return set(directory.enterprises_for_user(user).values_list("pk", flat=True))
+
+
+def _scoped(rows, user, *, enterprise_field="enterprise_id", unit_field="unit_id"):
+    if sees_all(user):
+        return rows
+    if has_role(user, "enterprise_user"):
+        return rows.filter(**{f"{enterprise_field}__in": enterprise_ids(user)})
+    return rows.filter(**{f"{unit_field}__in": unit_ids(user)})
+
+
+def settings_row() -> LegalSettings:
+    return LegalSettings.objects.filter(pk=1).first() or LegalSettings(pk=1)
+
+
+def actions(user):
+    return _scoped(Action.objects.select_related("enterprise", "unit"), user)
+
+
+def action_for(user, pk: int) -> Action:
+    row = actions(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def cases(user):
+    return _scoped(LawsuitCase.objects.select_related("enterprise", "unit"), user)
+
+
+def case_for(user, pk: int) -> LawsuitCase:
+    row = cases(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def protections(user):
+    rows = ProtectionRequest.objects.select_related("enterprise", "unit")
+    if sees_all(user):
+        return rows
+    if has_role(user, "enterprise_user"):
+        return rows.filter(enterprise_id__in=enterprise_ids(user))
+    # a body sees the requests not yet taken by anyone and those it handles
+    return rows.filter(unit_id__in=unit_ids(user)) | rows.filter(unit__isnull=True)
+
+
+def protection_for(user, pk: int) -> ProtectionRequest:
+    row = protections(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+@dataclass
+class Flag:
+    code: str
+    label: object
+    action: Action
+    detail: str = ""
+
+
+FLAG_LABELS = {
+    "no_basis": _("No legal basis registered"),
+    "repeated": _("Repeated inspections within the period"),
+    "past_term": _("Measure past its term and not lifted"),
+    "retaliation": _("After the enterprise sued a government body"),
+}
+
+
+def flags_of(rows, today: datetime.date | None = None) -> list[Flag]:
+    """The flags over ``rows`` (actions); each action may carry several."""
+    today = today or clock.today()
+    rows = list(rows)
+    setting = settings_row()
+    window = datetime.timedelta(days=setting.repeat_window_days)
+    enterprises = {row.enterprise_id for row in rows}
+    inspections = defaultdict(list)
+    for enterprise_id, day in Action.objects.filter(
+        enterprise_id__in=enterprises, kind=ActionKind.INSPECTION
+    ).values_list("enterprise_id", "started_on"):
+        inspections[enterprise_id].append(day)
+    sued = {}
+    for case in LawsuitCase.objects.filter(enterprise_id__in=enterprises, enterprise_sued=True).order_by(
+        "filed_on"
+    ):
+        sued.setdefault(case.enterprise_id, case)
+    found = []
+    for row in rows:
+        if row.kind in (ActionKind.MEASURE, ActionKind.CHARGE) and not row.legal_basis.strip():
+            found.append(Flag("no_basis", FLAG_LABELS["no_basis"], row))
+        if row.kind == ActionKind.MEASURE and row.ends_on and row.ends_on < today and row.lifted_on is None:
+            found.append(Flag("past_term", FLAG_LABELS["past_term"], row, row.ends_on.isoformat()))
+        if row.kind == ActionKind.INSPECTION:
+            within = [
+                d for d in inspections[row.enterprise_id] if row.started_on - window < d <= row.started_on
+            ]
+            if len(within) > setting.repeat_limit:
+                found.append(
+                    Flag(
+                        "repeated",
+                        FLAG_LABELS["repeated"],
+                        row,
+                        f"{len(within)} / {setting.repeat_window_days}",
+                    )
+                )
+        case = sued.get(row.enterprise_id)
+        if case is not None and row.started_on >= case.filed_on:
+            found.append(Flag("retaliation", FLAG_LABELS["retaliation"], row, case.case_number))
+    return found
+
+
+def flags(user, today: datetime.date | None = None) -> list[Flag]:
+    return flags_of(actions(user), today)
+
+
+def overdue_obligations(user):
+    rows = Obligation.objects.select_related("case__enterprise", "case__unit").filter(
+        performed_on__isnull=True, alerts__isnull=False
+    )
+    return _scoped(rows, user, enterprise_field="case__enterprise_id", unit_field="case__unit_id").distinct()
+
+
+def obligation_alerts():
+    return ObligationAlert.objects.select_related("obligation__case")

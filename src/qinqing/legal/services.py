@@ -1,0 +1,466 @@
+"""Every write of the legal-environment app (articles 11, 12, 13, 15.6): keyword-only, one transaction,
+audited. A body registers only for its own unit (or an administrator for any); an enterprise user acts only
+for its own enterprise. The objection becomes an appeal through the appeals intake (``appeal_file``)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core import audit, clock, jobs, limits
+from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from qinqing.core.roles import Role, has_role
+
+from . import selectors
+from .models import (
+    SUBTYPES,
+    Action,
+    ActionKind,
+    LawsuitCase,
+    LawsuitKind,
+    LegalSettings,
+    Objection,
+    ObjectionStatus,
+    Obligation,
+    ObligationAlert,
+    OutcomeKind,
+    ProtectionKind,
+    ProtectionRequest,
+    ProtectionStatus,
+)
+
+EVENT = {"article": "12"}
+
+
+def _required(value: str, *, field: str, label) -> str:
+    if not value:
+        raise ServiceError(_("%(field)s is required."), code="required", field=field, params={"field": label})
+    return value
+
+
+def _text(value, *, field, label, limit, required=False) -> str:
+    text = limits.check_text(value, field=field, label=label, limit=limit)
+    return _required(text, field=field, label=label) if required else text
+
+
+def _is_admin(actor) -> bool:
+    return has_role(actor, Role.ADMINISTRATOR) or getattr(actor, "is_superuser", False)
+
+
+def _check_body(actor, unit) -> None:
+    """A department handler acts for their own unit (and the units below it)."""
+    if _is_admin(actor):
+        return
+    if not has_role(actor, Role.DEPARTMENT_HANDLER) or unit.pk not in selectors.unit_ids(actor):
+        raise PermissionDeniedError()
+
+
+def _check_enterprise(actor, enterprise_id) -> None:
+    if enterprise_id not in selectors.enterprise_ids(actor):
+        raise PermissionDeniedError()
+
+
+def settings_update(*, repeat_window_days: int, repeat_limit: int, actor) -> LegalSettings:
+    if not (has_role(actor, Role.DISCIPLINE_INSPECTOR) or _is_admin(actor)):
+        raise PermissionDeniedError()
+    if not isinstance(repeat_window_days, int) or not 7 <= repeat_window_days <= 730:
+        raise ServiceError(
+            _("The period must be between 7 and 730 days."), code="out_of_range", field="repeat_window_days"
+        )
+    if not isinstance(repeat_limit, int) or not 1 <= repeat_limit <= 50:
+        raise ServiceError(
+            _("The number allowed must be between 1 and 50."), code="out_of_range", field="repeat_limit"
+        )
+    with transaction.atomic():
+        row = LegalSettings.objects.select_for_update().filter(pk=1).first()
+        before = audit.snapshot(row) if row is not None else None
+        row = row or LegalSettings(pk=1)
+        row.repeat_window_days, row.repeat_limit = repeat_window_days, repeat_limit
+        row.save()
+        audit.record_event(
+            actor=actor,
+            action="legal.settings.update",
+            instance=row,
+            before=before,
+            details={"article": "15.6"},
+        )
+    return row
+
+
+def action_register(
+    *,
+    enterprise,
+    unit,
+    kind: str,
+    subtype: str,
+    started_on,
+    legal_basis: str = "",
+    approval: str = "",
+    ends_on=None,
+    amount=None,
+    details: str = "",
+    harm_limitation: str = "",
+    actor,
+) -> Action:
+    """Register a compulsory measure, an inspection or a charge. A missing legal basis is recorded as given
+    (and flagged), not refused: the register must show what was actually done."""
+    _check_body(actor, unit)
+    if kind not in ActionKind.values:
+        raise ServiceError(_("Choose what is registered."), code="invalid_choice", field="kind")
+    if subtype not in SUBTYPES[kind]:
+        raise ServiceError(
+            _("This kind of action does not fit what is registered."), code="invalid_choice", field="subtype"
+        )
+    if started_on is None:
+        raise ServiceError(
+            _("%(field)s is required."), code="required", field="started_on", params={"field": _("Date")}
+        )
+    started_on = limits.past_date(started_on, field="started_on", label=_("Date"))
+    if ends_on is not None:
+        ends_on = limits.check_date(
+            ends_on,
+            field="ends_on",
+            label=_("Term ends on"),
+            not_before=started_on,
+            not_after=started_on + 5 * limits.YEAR,
+        )
+    if amount is not None:
+        try:
+            amount = Decimal(amount)
+        except (InvalidOperation, TypeError) as error:
+            raise ServiceError(_("Give the amount in yuan."), code="invalid", field="amount") from error
+        if amount < 0 or amount >= Decimal("1e12"):
+            raise ServiceError(_("Give the amount in yuan."), code="out_of_range", field="amount")
+    with transaction.atomic():
+        row = Action.objects.create(
+            enterprise=enterprise,
+            unit=unit,
+            kind=kind,
+            subtype=subtype,
+            started_on=started_on,
+            ends_on=ends_on,
+            legal_basis=_text(
+                legal_basis, field="legal_basis", label=_("Legal basis"), limit=limits.DESCRIPTION
+            ),
+            approval=_text(approval, field="approval", label=_("Approval"), limit=limits.DESCRIPTION),
+            amount=amount,
+            details=_text(details, field="details", label=_("Details and findings"), limit=limits.REPORT),
+            harm_limitation=_text(
+                harm_limitation,
+                field="harm_limitation",
+                label=_("What limited the harm"),
+                limit=limits.REASON,
+            ),
+            registered_by=actor,
+            created_at=clock.now(),
+        )
+        audit.record_event(
+            actor=actor,
+            action="legal.action.register",
+            instance=row,
+            details={"article": "15.6" if kind != ActionKind.MEASURE else "12"},
+        )
+    return row
+
+
+def action_lift(*, action: Action, lifted_on=None, actor) -> Action:
+    _check_body(actor, action.unit)
+    with transaction.atomic():
+        locked = Action.objects.select_for_update().get(pk=action.pk)
+        if locked.kind != ActionKind.MEASURE or locked.lifted_on:
+            raise ConflictError(
+                _("Only a compulsory measure in force can be lifted."),
+                code="invalid_transition",
+                field="lifted_on",
+            )
+        lifted_on = limits.check_date(
+            lifted_on or clock.today(),
+            field="lifted_on",
+            label=_("Lifted on"),
+            not_before=locked.started_on,
+            not_after=clock.today(),
+        )
+        before = audit.snapshot(locked)
+        locked.lifted_on = lifted_on
+        locked.save(update_fields=["lifted_on"])
+        audit.record_event(
+            actor=actor, action="legal.action.lift", instance=locked, before=before, details=EVENT
+        )
+    return locked
+
+
+def objection_raise(*, action: Action, text: str, actor) -> Objection:
+    """The enterprise objects to what was registered about it."""
+    _check_enterprise(actor, action.enterprise_id)
+    text = _text(text, field="text", label=_("Objection"), limit=limits.REASON, required=True)
+    with transaction.atomic():
+        row = Objection.objects.create(action=action, text=text, raised_by=actor, created_at=clock.now())
+        audit.record_event(actor=actor, action="legal.objection.raise", instance=row, details=EVENT)
+    return row
+
+
+def objection_answer(*, objection: Objection, answer: str, actor) -> Objection:
+    _check_body(actor, objection.action.unit)
+    answer = _text(answer, field="answer", label=_("Answer"), limit=limits.REPORT, required=True)
+    with transaction.atomic():
+        locked = Objection.objects.select_for_update().get(pk=objection.pk)
+        if locked.status != ObjectionStatus.OPEN:
+            raise ConflictError(
+                _("This objection is already answered."), code="invalid_transition", field="answer"
+            )
+        before = audit.snapshot(locked)
+        locked.answer, locked.answered_on, locked.status = answer, clock.today(), ObjectionStatus.ANSWERED
+        locked.save(update_fields=["answer", "answered_on", "status"])
+        audit.record_event(
+            actor=actor, action="legal.objection.answer", instance=locked, before=before, details=EVENT
+        )
+    return locked
+
+
+def objection_to_appeal(*, objection: Objection, actor) -> Objection:
+    """The enterprise takes its objection further as an appeal (appeals intake, article 8)."""
+    from qinqing.appeals.intake.services import appeal_file
+    from qinqing.appeals.models import Channel
+
+    action = objection.action
+    _check_enterprise(actor, action.enterprise_id)
+    if objection.status == ObjectionStatus.APPEALED:
+        raise ConflictError(
+            _("This objection is already an appeal."), code="invalid_transition", field="objection"
+        )
+    content = str(_("Objection to %(what)s registered by %(body)s on %(date)s: %(text)s")) % {
+        "what": action.get_subtype_display(),
+        "body": action.unit.name,
+        "date": action.started_on.isoformat(),
+        "text": objection.text,
+    }
+    if objection.answer:
+        content += "\n" + str(_("Answer: %(answer)s")) % {"answer": objection.answer}
+    with transaction.atomic():
+        locked = Objection.objects.select_for_update().get(pk=objection.pk)
+        if locked.status == ObjectionStatus.APPEALED:
+            raise ConflictError(
+                _("This objection is already an appeal."), code="invalid_transition", field="objection"
+            )
+        result = appeal_file(
+            channel=Channel.ENTERPRISE_WEB,
+            title=str(_("Objection to a registered action"))[:100],
+            content=content[: limits.REPORT],
+            actor=actor,
+            enterprise=action.enterprise,
+            contact_name=action.enterprise.name[:100],
+        )
+        before = audit.snapshot(locked)
+        locked.appeal, locked.status = result.appeal, ObjectionStatus.APPEALED
+        locked.save(update_fields=["appeal", "status"])
+        audit.record_event(
+            actor=actor, action="legal.objection.appeal", instance=locked, before=before, details=EVENT
+        )
+    return locked
+
+
+# --- protection (article 11) ------------------------------------------------------------------------------
+def protection_request(*, enterprise, kind: str, description: str, actor) -> ProtectionRequest:
+    _check_enterprise(actor, enterprise.pk)
+    if kind not in ProtectionKind.values:
+        raise ServiceError(_("Choose what happened."), code="invalid_choice", field="kind")
+    description = _text(
+        description, field="description", label=_("What happened"), limit=limits.REPORT, required=True
+    )
+    with transaction.atomic():
+        row = ProtectionRequest.objects.create(
+            enterprise=enterprise,
+            kind=kind,
+            description=description,
+            requested_by=actor,
+            created_at=clock.now(),
+        )
+        audit.record_event(
+            actor=actor, action="legal.protection.request", instance=row, details={"article": "11"}
+        )
+    return row
+
+
+def protection_update(
+    *, request: ProtectionRequest, step: str, text: str, unit=None, actor
+) -> ProtectionRequest:
+    """``accept`` (the body takes it on), ``progress`` (a note), ``close`` (with the result)."""
+    text = _text(text, field="text", label=_("Progress"), limit=limits.REPORT, required=True)
+    with transaction.atomic():
+        locked = ProtectionRequest.objects.select_for_update().get(pk=request.pk)
+        before = audit.snapshot(locked)
+        if step == "accept" and locked.status == ProtectionStatus.REQUESTED:
+            unit = unit or _own_unit(actor)
+            _check_body(actor, unit)
+            locked.unit, locked.status = unit, ProtectionStatus.ACCEPTED
+            locked.progress = text
+        elif step in ("progress", "close") and locked.status == ProtectionStatus.ACCEPTED:
+            _check_body(actor, locked.unit)
+            if step == "close":
+                locked.result, locked.status, locked.closed_on = text, ProtectionStatus.CLOSED, clock.today()
+            else:
+                locked.progress = (locked.progress + "\n" if locked.progress else "") + text
+        else:
+            raise ConflictError(_("This step is not possible now."), code="invalid_transition", field="step")
+        locked.save()
+        audit.record_event(
+            actor=actor,
+            action=f"legal.protection.{step}",
+            instance=locked,
+            before=before,
+            details={"article": "11"},
+        )
+    return locked
+
+
+def _own_unit(actor):
+    from qinqing.directory import selectors as directory
+
+    official = directory.official_for_user(actor)
+    if official is None:
+        raise PermissionDeniedError()
+    return official.unit
+
+
+# --- litigation (article 13) ------------------------------------------------------------------------------
+def case_register(
+    *,
+    enterprise,
+    unit,
+    kind: str,
+    court: str,
+    case_number: str,
+    filed_on,
+    enterprise_sued: bool = True,
+    actor,
+) -> LawsuitCase:
+    _check_body(actor, unit)
+    if kind not in LawsuitKind.values:
+        raise ServiceError(_("Choose the kind of case."), code="invalid_choice", field="kind")
+    if filed_on is None:
+        raise ServiceError(
+            _("%(field)s is required."), code="required", field="filed_on", params={"field": _("Filed on")}
+        )
+    filed_on = limits.past_date(filed_on, field="filed_on", label=_("Filed on"), years=10)
+    with transaction.atomic():
+        row = LawsuitCase.objects.create(
+            enterprise=enterprise,
+            unit=unit,
+            kind=kind,
+            filed_on=filed_on,
+            enterprise_sued=bool(enterprise_sued),
+            court=_text(court, field="court", label=_("Court"), limit=limits.PLACE, required=True),
+            case_number=_text(
+                case_number, field="case_number", label=_("Case number"), limit=limits.NAME, required=True
+            ),
+            created_at=clock.now(),
+        )
+        audit.record_event(
+            actor=actor, action="legal.lawsuitcase.register", instance=row, details={"article": "13"}
+        )
+    return row
+
+
+def case_update(
+    *, case: LawsuitCase, cooperation: str | None = None, outcome: str = "", outcome_on=None, actor
+) -> LawsuitCase:
+    _check_body(actor, case.unit)
+    if outcome and outcome not in OutcomeKind.values:
+        raise ServiceError(_("Choose the outcome."), code="invalid_choice", field="outcome")
+    with transaction.atomic():
+        locked = LawsuitCase.objects.select_for_update().get(pk=case.pk)
+        before = audit.snapshot(locked)
+        if cooperation is not None:
+            locked.cooperation = _text(
+                cooperation, field="cooperation", label=_("Cooperation"), limit=limits.REPORT
+            )
+        if outcome:
+            if outcome_on is None:
+                raise ServiceError(
+                    _("%(field)s is required."),
+                    code="required",
+                    field="outcome_on",
+                    params={"field": _("Decided on")},
+                )
+            locked.outcome = outcome
+            locked.outcome_on = limits.check_date(
+                outcome_on,
+                field="outcome_on",
+                label=_("Decided on"),
+                not_before=locked.filed_on,
+                not_after=clock.today(),
+            )
+        locked.save()
+        audit.record_event(
+            actor=actor,
+            action="legal.lawsuitcase.update",
+            instance=locked,
+            before=before,
+            details={"article": "13"},
+        )
+    return locked
+
+
+def obligation_add(*, case: LawsuitCase, text: str, due_on, actor) -> Obligation:
+    _check_body(actor, case.unit)
+    case = LawsuitCase.objects.get(pk=case.pk)  # the outcome as saved, not as the caller last read it
+    if not case.outcome:
+        raise ConflictError(
+            _("Record the judgment, ruling or mediation first."), code="outcome_required", field="text"
+        )
+    text = _text(text, field="text", label=_("Obligation"), limit=limits.DESCRIPTION, required=True)
+    if due_on is None:
+        raise ServiceError(
+            _("%(field)s is required."), code="required", field="due_on", params={"field": _("Due on")}
+        )
+    due_on = limits.check_date(
+        due_on,
+        field="due_on",
+        label=_("Due on"),
+        not_before=case.outcome_on,
+        not_after=case.outcome_on + 5 * limits.YEAR,
+    )
+    with transaction.atomic():
+        row = Obligation.objects.create(case=case, text=text, due_on=due_on)
+        audit.record_event(
+            actor=actor, action="legal.obligation.add", instance=row, details={"article": "13"}
+        )
+    return row
+
+
+def obligation_perform(*, obligation: Obligation, performance: str, actor) -> Obligation:
+    _check_body(actor, obligation.case.unit)
+    performance = _text(
+        performance, field="performance", label=_("How it was performed"), limit=limits.REPORT, required=True
+    )
+    with transaction.atomic():
+        locked = Obligation.objects.select_for_update().get(pk=obligation.pk)
+        if locked.performed_on:
+            raise ConflictError(_("Already performed."), code="invalid_transition", field="performance")
+        before = audit.snapshot(locked)
+        locked.performance, locked.performed_on = performance, clock.today()
+        locked.save(update_fields=["performance", "performed_on"])
+        audit.record_event(
+            actor=actor,
+            action="legal.obligation.perform",
+            instance=locked,
+            before=before,
+            details={"article": "13"},
+        )
+    return locked
+
+
+def obligation_alerts(today: datetime.date | None = None) -> str:
+    """Daily: record each obligation not performed by its deadline (once); the body's leaders and the
+    discipline office see them on the ledger and the flags page (recorded here; nothing is sent)."""
+    today = today or clock.today()
+    with transaction.atomic():
+        jobs.exclusive("legal.obligations")
+        due = Obligation.objects.filter(performed_on__isnull=True, due_on__lt=today, alerts__isnull=True)
+        made = ObligationAlert.objects.bulk_create(
+            [ObligationAlert(obligation=row, found_on=today) for row in due]
+        )
+    return f"{len(made)} overdue obligation(s) recorded"

@@ -1,0 +1,254 @@
+"""The legal environment (articles 11, 12, 13, 15.6): flags, objections, protection, the litigation ledger."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from qinqing.appeals.models import Appeal
+from qinqing.core import audit
+from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from qinqing.core.roles import Role
+from qinqing.directory.tests import factories as directory
+from qinqing.legal import selectors, services
+from qinqing.legal.models import Action, ObjectionStatus, ObligationAlert, ProtectionStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(make_user, workday_calendar, frozen_clock):
+    frozen_clock("2026-11-30 10:00")
+    bureau = directory.make_unit(name="区市场监管局")
+    other = directory.make_unit(name="区税务局")
+    handler = make_user(Role.DEPARTMENT_HANDLER)
+    directory.make_official(unit=bureau, name="杨帆", user=handler)
+    leader = make_user(Role.SUPERVISING_LEADER)
+    directory.make_official(unit=bureau, name="刘洋", position="副局长", user=leader)
+    other_leader = make_user(Role.SUPERVISING_LEADER)
+    directory.make_official(unit=other, name="钱领导", position="局长", user=other_leader)
+    inspector = make_user(Role.DISCIPLINE_INSPECTOR)
+    enterprise = directory.make_enterprise(name="示范区恒通科技有限公司")
+    enterprise_user = make_user(Role.ENTERPRISE_USER)
+    directory.make_membership(user=enterprise_user, enterprise=enterprise)
+    return {
+        "bureau": bureau,
+        "other": other,
+        "handler": handler,
+        "leader": leader,
+        "other_leader": other_leader,
+        "inspector": inspector,
+        "enterprise": enterprise,
+        "enterprise_user": enterprise_user,
+    }
+
+
+def _register(w, kind="charge", subtype="fine", day=datetime.date(2026, 11, 20), **extra):
+    return services.action_register(
+        enterprise=w["enterprise"],
+        unit=w["bureau"],
+        kind=kind,
+        subtype=subtype,
+        started_on=day,
+        actor=w["handler"],
+        **extra,
+    )
+
+
+def _codes(user, action=None):
+    return [
+        (f.code, f.action.pk) for f in selectors.flags(user) if action is None or f.action.pk == action.pk
+    ]
+
+
+def test_a_charge_or_measure_without_a_legal_basis_is_flagged_to_the_units_leader_and_the_office(world):
+    w = world
+    fine = _register(w, amount="5000")
+    based = _register(w, legal_basis="《行政处罚法》第二十八条", amount="5000")
+    measure = _register(w, kind="measure", subtype="freeze", ends_on=datetime.date(2026, 12, 20))
+    inspection = _register(w, kind="inspection", subtype="inspection")  # no basis: not a charge or measure
+    for viewer in (w["leader"], w["inspector"]):
+        codes = _codes(viewer)
+        assert ("no_basis", fine.pk) in codes and ("no_basis", measure.pk) in codes
+        assert ("no_basis", based.pk) not in codes and ("no_basis", inspection.pk) not in codes
+    assert _codes(w["other_leader"]) == []  # another unit's leader sees nothing of it
+    with pytest.raises(ServiceError) as refused:
+        _register(w, kind="charge", subtype="freeze")
+    assert refused.value.field == "subtype"
+    with pytest.raises(PermissionDeniedError):
+        services.action_register(
+            enterprise=w["enterprise"],
+            unit=w["other"],
+            kind="charge",
+            subtype="fee",
+            started_on=datetime.date(2026, 11, 1),
+            actor=w["handler"],
+        )
+
+
+def test_a_measure_past_its_term_is_flagged_until_lifted(world, frozen_clock):
+    w = world
+    measure = _register(
+        w,
+        kind="measure",
+        subtype="seal",
+        legal_basis="《行政强制法》第二十二条",
+        ends_on=datetime.date(2026, 12, 10),
+    )
+    assert ("past_term", measure.pk) not in _codes(w["inspector"])
+    frozen_clock("2026-12-11 09:00")
+    assert ("past_term", measure.pk) in _codes(w["inspector"])
+    services.action_lift(action=measure, actor=w["handler"])
+    assert ("past_term", measure.pk) not in _codes(w["inspector"])
+
+
+def test_repeated_inspections_within_the_period_are_flagged(world):
+    w = world
+    days = [datetime.date(2026, 9, 1), datetime.date(2026, 10, 1), datetime.date(2026, 11, 1)]
+    first, second, third = [_register(w, kind="inspection", subtype="inspection", day=d) for d in days]
+    codes = _codes(w["inspector"])
+    # at most 2 within 90 days by default: the third is one too many
+    assert ("repeated", third.pk) in codes and ("repeated", second.pk) not in codes
+    services.settings_update(repeat_window_days=30, repeat_limit=2, actor=w["inspector"])
+    assert not [c for c in _codes(w["inspector"]) if c[0] == "repeated"]
+    services.settings_update(repeat_window_days=90, repeat_limit=1, actor=w["inspector"])
+    assert {pk for code, pk in _codes(w["inspector"]) if code == "repeated"} == {second.pk, third.pk}
+
+
+def test_the_enterprise_sees_objects_gets_an_answer_and_takes_it_further_as_an_appeal(world):
+    w = world
+    fine = _register(w, amount="20000", details="未按规定公示年报")
+    mine = Client()
+    mine.force_login(w["enterprise_user"])
+    assert "未按规定公示年报" in mine.get(reverse("legal:action_detail", args=[fine.pk])).content.decode()
+    objection = services.objection_raise(action=fine, text="罚款没有法律依据", actor=w["enterprise_user"])
+    with pytest.raises(PermissionDeniedError):
+        services.objection_answer(objection=objection, answer="x", actor=w["other_leader"])
+    services.objection_answer(objection=objection, answer="依据《企业信息公示暂行条例》", actor=w["handler"])
+    objection.refresh_from_db()
+    assert objection.status == ObjectionStatus.ANSWERED
+    response = mine.post(
+        reverse("legal:action_act", args=[fine.pk]), {"step": "appeal", "objection": objection.pk}
+    )
+    assert response.status_code == 302
+    objection.refresh_from_db()
+    appeal = Appeal.objects.get()
+    assert objection.appeal_id == appeal.pk and appeal.enterprise_id == w["enterprise"].pk
+    with pytest.raises(ConflictError):
+        services.objection_to_appeal(objection=objection, actor=w["enterprise_user"])
+    stranger = directory.make_enterprise(name="别家公司")
+    other_fine = services.action_register(
+        enterprise=stranger,
+        unit=w["bureau"],
+        kind="charge",
+        subtype="fee",
+        started_on=datetime.date(2026, 11, 2),
+        actor=w["handler"],
+    )
+    assert mine.get(reverse("legal:action_detail", args=[other_fine.pk])).status_code == 404
+    with pytest.raises(PermissionDeniedError):
+        services.objection_raise(action=other_fine, text="x", actor=w["enterprise_user"])
+    assert audit.verify_chain().ok
+
+
+def test_a_protection_request_is_followed_to_the_end(world):
+    w = world
+    row = services.protection_request(
+        enterprise=w["enterprise"],
+        kind="obstruction",
+        description="工地连续三天被人阻拦施工",
+        actor=w["enterprise_user"],
+    )
+    assert row in selectors.protections(w["handler"])  # not yet taken: every body sees it
+    services.protection_update(request=row, step="accept", text="已受理，派员到场", actor=w["handler"])
+    services.protection_update(request=row, step="progress", text="已对阻工人员训诫", actor=w["handler"])
+    with pytest.raises(ConflictError):
+        services.protection_update(request=row, step="accept", text="again", actor=w["handler"])
+    row = services.protection_update(request=row, step="close", text="施工恢复正常", actor=w["handler"])
+    assert row.status == ProtectionStatus.CLOSED and row.unit_id == w["bureau"].pk
+    assert row not in selectors.protections(w["other_leader"])
+
+
+def test_a_judgment_obligation_goes_overdue_and_is_recorded_once(world, frozen_clock):
+    w = world
+    case = services.case_register(
+        enterprise=w["enterprise"],
+        unit=w["bureau"],
+        kind="administrative",
+        court="示范区人民法院",
+        case_number="（2026）示0101行初12号",
+        filed_on=datetime.date(2026, 6, 1),
+        actor=w["handler"],
+    )
+    with pytest.raises(ConflictError):
+        services.obligation_add(
+            case=case, text="退还罚款", due_on=datetime.date(2026, 12, 1), actor=w["handler"]
+        )
+    services.case_update(
+        case=case,
+        cooperation="按期提交证据",
+        outcome="judgment",
+        outcome_on=datetime.date(2026, 11, 2),
+        actor=w["handler"],
+    )
+    case.refresh_from_db()
+    owed = services.obligation_add(
+        case=case, text="退还罚款五千元", due_on=datetime.date(2026, 12, 1), actor=w["handler"]
+    )
+    done = services.obligation_add(
+        case=case, text="撤销处罚决定", due_on=datetime.date(2026, 12, 1), actor=w["handler"]
+    )
+    services.obligation_perform(obligation=done, performance="已撤销", actor=w["handler"])
+    assert services.obligation_alerts(datetime.date(2026, 12, 1)).startswith("0 ")  # due today: not yet late
+    assert services.obligation_alerts(datetime.date(2026, 12, 2)).startswith("1 ")
+    assert services.obligation_alerts(datetime.date(2026, 12, 3)).startswith("0 ")  # once
+    assert ObligationAlert.objects.get().obligation_id == owed.pk
+    assert list(selectors.overdue_obligations(w["leader"])) == [owed]
+    assert list(selectors.overdue_obligations(w["inspector"])) == [owed]
+    assert list(selectors.overdue_obligations(w["other_leader"])) == []
+
+
+def test_actions_after_the_enterprise_sued_are_flagged_as_possible_retaliation(world):
+    w = world
+    before = _register(w, kind="inspection", subtype="inspection", day=datetime.date(2026, 8, 1))
+    services.case_register(
+        enterprise=w["enterprise"],
+        unit=w["bureau"],
+        kind="administrative",
+        court="示范区人民法院",
+        case_number="（2026）示0101行初20号",
+        filed_on=datetime.date(2026, 9, 10),
+        actor=w["handler"],
+    )
+    after = _register(
+        w, kind="charge", subtype="fine", legal_basis="《行政处罚法》", day=datetime.date(2026, 10, 8)
+    )
+    codes = _codes(w["inspector"])
+    assert ("retaliation", after.pk) in codes and ("retaliation", before.pk) not in codes
+    assert Action.objects.count() == 2
+
+
+def test_the_pages_refuse_bad_input_naming_the_field(world):
+    w = world
+    web = Client()
+    web.force_login(w["handler"])
+    response = web.post(
+        reverse("legal:register"),
+        {
+            "enterprise": w["enterprise"].pk,
+            "kind": "charge",
+            "subtype": "fine",
+            "started_on": "2100-01-01",
+            "details": "长" * 20000,
+        },
+    )
+    assert response.status_code == 400 and Action.objects.count() == 0
+    response = web.post(
+        reverse("legal:register"),
+        {"enterprise": w["enterprise"].pk, "kind": "charge", "subtype": "fine", "started_on": "2026-11-20"},
+    )
+    assert response.status_code == 302
+    web.force_login(w["inspector"])
+    assert web.get(reverse("legal:flags")).status_code == 200
+    assert web.get("/api/v1/legal/flags").json()[0]["code"] == "no_basis"

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "legal"
+
+urlpatterns = [
+    path("", views.register, name="register"),
+    path("flags/", views.flags, name="flags"),
+    path("actions/<int:pk>/", views.action_detail, name="action_detail"),
+    path("actions/<int:pk>/act/", views.action_act, name="action_act"),
+    path("mine/", views.mine, name="mine"),
+    path("protection/", views.protection_new, name="protection_new"),
+    path("protections/", views.protections, name="protections"),
+    path("protections/<int:pk>/act/", views.protection_act, name="protection_act"),
+    path("cases/", views.cases, name="cases"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/act/", views.case_act, name="case_act"),
+    path("settings/", views.settings_page, name="settings"),
+]

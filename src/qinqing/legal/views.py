@@ -1,0 +1,320 @@
+"""Legal-environment pages: thin (parse, call a service or selector, render). Access is in access.py."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qinqing.core import clock
+from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.roles import Role, has_role
+
+from . import forms, selectors, services
+from .models import Obligation
+
+
+def found_or_404(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404 from error
+
+    return wrapped
+
+
+def _bind_error(form, error: ServiceError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.text())
+
+
+def _is_body(user) -> bool:
+    return has_role(user, Role.DEPARTMENT_HANDLER, Role.ADMINISTRATOR)
+
+
+def _own_unit(user):
+    from qinqing.directory import selectors as directory
+
+    official = directory.official_for_user(user)
+    return official.unit if official else None
+
+
+def register(request):
+    form = forms.ActionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if not _is_body(request.user) or _own_unit(request.user) is None:
+            form.add_error(None, _("Only an enforcement body's handler registers actions."))
+        elif form.is_valid():
+            try:
+                row = services.action_register(
+                    unit=_own_unit(request.user), actor=request.user, **form.cleaned_data
+                )
+            except ServiceError as error:
+                _bind_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Registered."))
+                return redirect("legal:action_detail", pk=row.pk)
+    rows = list(selectors.actions(request.user)[:200])
+    flagged = {}
+    for flag in selectors.flags_of(rows):
+        flagged.setdefault(flag.action.pk, []).append(flag)
+    return render(
+        request,
+        "legal/register.html",
+        {
+            "rows": [(row, flagged.get(row.pk, [])) for row in rows],
+            "form": form if _is_body(request.user) else None,
+        },
+        status=status,
+    )
+
+
+def flags(request):
+    return render(
+        request,
+        "legal/flags.html",
+        {
+            "flags": selectors.flags(request.user),
+            "obligations": selectors.overdue_obligations(request.user),
+        },
+    )
+
+
+def _action_page(request, action, *, status=200, error=None):
+    return render(
+        request,
+        "legal/action.html",
+        {
+            "row": action,
+            "flags": selectors.flags_of([action]),
+            "objections": action.objections.select_related("appeal"),
+            "is_enterprise": has_role(request.user, Role.ENTERPRISE_USER),
+            "is_body": _is_body(request.user) and not has_role(request.user, Role.ENTERPRISE_USER),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@found_or_404
+def action_detail(request, pk: int):
+    return _action_page(request, selectors.action_for(request.user, pk))
+
+
+@require_POST
+@found_or_404
+def action_act(request, pk: int):
+    action = selectors.action_for(request.user, pk)
+    step = request.POST.get("step", "")
+    try:
+        if step == "lift":
+            services.action_lift(action=action, actor=request.user)
+        elif step == "object":
+            services.objection_raise(action=action, text=request.POST.get("text", ""), actor=request.user)
+        elif step in ("answer", "appeal"):
+            objection = action.objections.filter(pk=_int(request.POST.get("objection"))).first()
+            if objection is None:
+                raise NotFound()
+            if step == "answer":
+                services.objection_answer(
+                    objection=objection, answer=request.POST.get("answer", ""), actor=request.user
+                )
+            else:
+                services.objection_to_appeal(objection=objection, actor=request.user)
+        else:
+            raise ServiceError(_("Unknown action."), code="invalid_choice", field="step")
+    except NotFound:
+        raise
+    except ServiceError as error:
+        return _action_page(request, action, status=error.status, error=error)
+    messages.success(request, _("Saved."))
+    return redirect("legal:action_detail", pk=action.pk)
+
+
+def _int(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0
+
+
+def mine(request):
+    rows = list(selectors.actions(request.user)[:200])
+    return render(
+        request,
+        "legal/mine.html",
+        {
+            "rows": rows,
+            "protections": selectors.protections(request.user)[:50],
+            "form": forms.ProtectionForm(user=request.user),
+        },
+    )
+
+
+@require_POST
+def protection_new(request):
+    form = forms.ProtectionForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.protection_request(actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            _bind_error(form, error)
+        else:
+            messages.success(request, _("Your request is registered."))
+            return redirect("legal:mine")
+    return render(
+        request,
+        "legal/mine.html",
+        {
+            "rows": selectors.actions(request.user)[:200],
+            "protections": selectors.protections(request.user)[:50],
+            "form": form,
+        },
+        status=400,
+    )
+
+
+def protections(request):
+    return render(
+        request,
+        "legal/protections.html",
+        {"rows": selectors.protections(request.user)[:200], "is_body": _is_body(request.user)},
+    )
+
+
+@require_POST
+@found_or_404
+def protection_act(request, pk: int):
+    row = selectors.protection_for(request.user, pk)
+    try:
+        services.protection_update(
+            request=row,
+            step=request.POST.get("step", ""),
+            text=request.POST.get("text", ""),
+            actor=request.user,
+        )
+    except ServiceError as error:
+        return render(
+            request,
+            "legal/protections.html",
+            {
+                "rows": selectors.protections(request.user)[:200],
+                "is_body": True,
+                "error": error,
+            },
+            status=error.status,
+        )
+    messages.success(request, _("Saved."))
+    return redirect("legal:protections")
+
+
+def cases(request):
+    form = forms.CaseForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if not _is_body(request.user) or _own_unit(request.user) is None:
+            form.add_error(None, _("Only an enforcement body's handler registers cases."))
+        elif form.is_valid():
+            try:
+                row = services.case_register(
+                    unit=_own_unit(request.user), actor=request.user, **form.cleaned_data
+                )
+            except ServiceError as error:
+                _bind_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Registered."))
+                return redirect("legal:case_detail", pk=row.pk)
+    return render(
+        request,
+        "legal/cases.html",
+        {
+            "rows": selectors.cases(request.user)[:200],
+            "overdue": selectors.overdue_obligations(request.user),
+            "form": form if _is_body(request.user) else None,
+        },
+        status=status,
+    )
+
+
+def _case_page(request, case, *, status=200, outcome_form=None, obligation_form=None, error=None):
+    return render(
+        request,
+        "legal/case.html",
+        {
+            "row": case,
+            "obligations": case.obligations.all(),
+            "today": clock.today(),
+            "is_body": _is_body(request.user),
+            "outcome_form": outcome_form or forms.OutcomeForm(initial={"cooperation": case.cooperation}),
+            "obligation_form": obligation_form or forms.ObligationForm(),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@found_or_404
+def case_detail(request, pk: int):
+    return _case_page(request, selectors.case_for(request.user, pk))
+
+
+@require_POST
+@found_or_404
+def case_act(request, pk: int):
+    case = selectors.case_for(request.user, pk)
+    step = request.POST.get("step", "")
+    try:
+        if step == "outcome":
+            form = forms.OutcomeForm(request.POST)
+            if not form.is_valid():
+                return _case_page(request, case, status=400, outcome_form=form)
+            services.case_update(case=case, actor=request.user, **form.cleaned_data)
+        elif step == "obligation":
+            form = forms.ObligationForm(request.POST)
+            if not form.is_valid():
+                return _case_page(request, case, status=400, obligation_form=form)
+            services.obligation_add(case=case, actor=request.user, **form.cleaned_data)
+        elif step == "perform":
+            obligation = Obligation.objects.filter(case=case, pk=_int(request.POST.get("obligation"))).first()
+            if obligation is None:
+                raise NotFound()
+            services.obligation_perform(
+                obligation=obligation, performance=request.POST.get("performance", ""), actor=request.user
+            )
+        else:
+            raise ServiceError(_("Unknown action."), code="invalid_choice", field="step")
+    except NotFound:
+        raise
+    except ServiceError as error:
+        return _case_page(request, case, status=error.status, error=error)
+    messages.success(request, _("Saved."))
+    return redirect("legal:case_detail", pk=case.pk)
+
+
+def settings_page(request):
+    current = selectors.settings_row()
+    form = forms.SettingsForm(
+        request.POST or None,
+        initial={"repeat_window_days": current.repeat_window_days, "repeat_limit": current.repeat_limit},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.settings_update(actor=request.user, **form.cleaned_data)
+            except ServiceError as error:
+                _bind_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("legal:settings")
+    return render(request, "legal/settings.html", {"form": form}, status=status)
