@@ -229,6 +229,12 @@ class FollowUp(models.Model):
     def __str__(self) -> str:
         return self.task
 
+    @property
+    def overdue(self) -> bool:
+        from qinqing.core import clock
+
+        return self.done_on is None and self.due_on < clock.today()
+
 
 class DecisionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")

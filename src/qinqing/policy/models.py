@@ -203,6 +203,12 @@ class SupportingMeasure(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def overdue(self) -> bool:
+        from qinqing.core import clock
+
+        return self.status != MeasureStatus.DONE and self.due_on < clock.today()
+
 
 # --- Publicity and integrity education (article 19).
 

@@ -290,3 +290,25 @@ def test_the_coverage_api_answers_the_gaps(office):
     assert data["key_enterprises"] == 2
     assert [row["name"] for row in data["leaders_without"]] == ["周明"]
     assert [row["uscc"] for row in data["enterprises_without"]] == [key_2.uscc]
+
+
+def test_an_overdue_follow_up_is_marked_until_it_is_done(office):
+    staff, *_rest = office
+    meeting = services.meeting_schedule(
+        kind=MeetingKind.COMMUNICATION,
+        title="政企定期沟通会",
+        scheduled_on=datetime.date(2026, 11, 20),
+        actor=staff,
+    )
+    late = services.follow_up_add(
+        meeting=meeting, task="梳理涉企收费清单", due_on=datetime.date(2026, 11, 25), actor=staff
+    )
+    services.follow_up_add(
+        meeting=meeting, task="召开商会座谈", due_on=datetime.date(2026, 12, 5), actor=staff
+    )
+    client = Client()
+    client.force_login(staff)
+    url = reverse("liaison:meeting_detail", kwargs={"pk": meeting.pk})
+    assert client.get(url).content.decode().count('class="overdue"') == 1
+    services.follow_up_done(follow_up=late, result="已印发", actor=staff)
+    assert 'class="overdue"' not in client.get(url).content.decode()
