@@ -97,6 +97,14 @@ declare(
     ),
     Page("liaison:invitation", PARTICIPANTS),
     Page("liaison:feedback_public", PUBLIC),
+    # The federation takes part in the regular communication meetings: it reads them and their follow-ups.
+    Page(
+        "liaison:communication",
+        (Role.FEDERATION_STAFF,),
+        menu="liaison",
+        label=_("Communication meetings and follow-ups"),
+        order=50,
+    ),
     Operation("GET /liaison/coverage", MANAGERS, scope=None),
     Operation("GET /liaison/invitations", PARTICIPANTS, scope=None),
 )

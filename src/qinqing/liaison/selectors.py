@@ -15,7 +15,9 @@ from .models import (
     LeaderEnterprise,
     ListStatus,
     Meeting,
+    MeetingKind,
     MeetingProblem,
+    MeetingStatus,
     Opinion,
     ResponsibilityList,
     Scope,
@@ -171,6 +173,15 @@ def meeting(pk: int) -> Meeting:
     if found is None:
         raise NotFound()
     return found
+
+
+def communication_meetings() -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(kind=MeetingKind.COMMUNICATION)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .prefetch_related("follow_ups__unit")
+        .order_by("-scheduled_on", "-pk")
+    )
 
 
 def problem_of(pk: int) -> MeetingProblem:

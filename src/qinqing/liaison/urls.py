@@ -27,4 +27,5 @@ urlpatterns = [
     path("invitations/", views.invitations, name="invitations"),
     path("invitations/<int:pk>/", views.invitation, name="invitation"),
     path("feedback/", views.feedback_public, name="feedback_public"),
+    path("communication/", views.communication, name="communication"),
 ]

@@ -420,3 +420,10 @@ def invitation(request, pk: int):
 @login_not_required
 def feedback_public(request):
     return render(request, "liaison/feedback_public.html", {"decisions": selectors.published_feedback()})
+
+
+def communication(request):
+    """The regular communication meetings and their follow-ups, read by the federation taking part."""
+    return render(
+        request, "liaison/communication.html", {"meetings": selectors.communication_meetings()[:100]}
+    )

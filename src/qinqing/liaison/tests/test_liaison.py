@@ -312,3 +312,22 @@ def test_an_overdue_follow_up_is_marked_until_it_is_done(office):
     assert client.get(url).content.decode().count('class="overdue"') == 1
     services.follow_up_done(follow_up=late, result="已印发", actor=staff)
     assert 'class="overdue"' not in client.get(url).content.decode()
+
+
+def test_the_federation_reads_the_communication_meetings_and_their_follow_ups(office, make_user):
+    staff, *_rest = office
+    meeting = services.meeting_schedule(
+        kind=MeetingKind.COMMUNICATION,
+        title="政企定期沟通会",
+        scheduled_on=datetime.date(2026, 11, 27),
+        participants="区工商联、区商会",
+        actor=staff,
+    )
+    services.follow_up_add(
+        meeting=meeting, task="梳理涉企收费清单", due_on=datetime.date(2026, 12, 5), actor=staff
+    )
+    federation = Client()
+    federation.force_login(make_user(Role.FEDERATION_STAFF))
+    page = federation.get(reverse("liaison:communication")).content.decode()
+    assert "政企定期沟通会" in page and "梳理涉企收费清单" in page
+    assert federation.get(reverse("liaison:meeting_detail", kwargs={"pk": meeting.pk})).status_code == 403
