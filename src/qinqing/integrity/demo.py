@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from qinqing.core import clock
 from qinqing.core.audit import SystemActor
 from qinqing.core.errors import ServiceError
+from qinqing.directory import services as directory_services
 from qinqing.directory.models import Enterprise, EnterpriseMembership
 
 from . import services
@@ -96,6 +97,12 @@ def generate(*, seed: int | None = 21, say: Callable[[str], None] | None = None)
         summary.in_force += 1
     # Heads listed: their enterprises are ineligible too.
     heads = [e for e in enterprises[30:] if e.legal_representative_id][:3]
+    # One head reachable by SMS: the notice goes through the appeals outbox.
+    for number, enterprise in enumerate(heads[:1], start=1):
+        if not enterprise.legal_representative.phone:
+            enterprise.legal_representative = directory_services.person_update(
+                person=enterprise.legal_representative, phone=f"1390000{number:04d}", actor=actor
+            )
     for enterprise in heads:
         start = today - datetime.timedelta(days=rng.randint(30, 300))
         listing(enterprise, start=start, end=start + 2 * years, person=True)

@@ -7,7 +7,7 @@ from qinqing.core import audit, clock
 from qinqing.core.testing import make_user
 from qinqing.directory.demo import generate_demo
 from qinqing.integrity import selectors, services
-from qinqing.integrity.models import Listing
+from qinqing.integrity.models import Listing, ListingNotice
 
 pytestmark = pytest.mark.django_db
 
@@ -29,4 +29,7 @@ def test_the_demo_district_has_listings_some_expired_and_work_to_decide(frozen_c
     waiting = list(selectors.notices_waiting())
     assert waiting and all(n.state in ("to_print", "failed", "manual") for n in waiting)
     assert {n.listing.state_on(clock.today()) for n in waiting} <= {"in_force", "pending"}  # not expired
+    # A listed head with a mobile number: the notice went to the appeals outbox as an SMS.
+    sms = ListingNotice.objects.filter(channel="sms").select_related("notification")
+    assert sms.count() == 1 and sms.get().notification.channel == "sms"
     assert audit.verify_chain().ok
