@@ -60,8 +60,12 @@ class Clause:
     paragraph: int | None = None
 
 
+_GAP = re.compile(r"(?<=[\u3400-\u9fff]) +(?=[\u3400-\u9fff])")
+
+
 def _location(context: dict[int, str], block: Block) -> str:
-    parts = [context[level] for level in sorted(context)]
+    # "第二章 投标人须知" as Chinese is typeset: a full-width space between chapter and title
+    parts = [_GAP.sub("\u3000", context[level]) for level in sorted(context)]
     where = " › ".join(parts)
     place = []
     if block.table:

@@ -20,8 +20,8 @@ def test_docx_paragraphs_and_table_rows_are_clauses_located_by_chapter_and_numbe
     assert kind == "docx"
     assert _codes(result) == EXPECTED
     by_rule = {finding.rule.code: finding for finding in result.findings}
-    assert by_rule["registered-capital"].clause.location.startswith("第三章 供应商资格要求 › 一、 › 3.")
-    assert by_rule["regional-performance"].clause.location.startswith("第四章 评分标准")
+    assert by_rule["registered-capital"].clause.location.startswith("第三章\u3000供应商资格要求 › 一、 › 3.")
+    assert by_rule["regional-performance"].clause.location.startswith("第四章\u3000评分标准")
     assert "表1" in by_rule["regional-performance"].clause.location
 
 
@@ -46,7 +46,7 @@ def test_form_feeds_in_text_are_pages():
     blocks = extract.extract_text("第一章 总则\n1.投标人注册资本不低于500万元。\f2.投标人须在本市注册。")
     found = clauses.split(blocks)
     assert [clause.page for clause in found] == [1, 2]
-    assert found[1].location == "第一章 总则 › 2. · 第2页"
+    assert found[1].location == "第一章\u3000总则 › 2. · 第2页"
 
 
 @pytest.mark.parametrize(
