@@ -51,6 +51,7 @@ def test_the_basis_cites_the_national_rules_by_article():
         "《公平竞争审查条例》第八条",
         "第九条",
         "第十条",
+        "第十一条",
     ):
         assert citation in texts
 
