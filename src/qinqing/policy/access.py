@@ -54,16 +54,15 @@ declare(
     Page("policy:measure_act", MEASURE_ROLES, actions=("policy.measure.*",)),
     Page(
         "policy:education",
-        EDUCATION_ROLES,
+        (*EDUCATION_ROLES, Role.ENTERPRISE_USER),
+        sees_all=EDUCATION_ROLES,  # an enterprise account records and reads its own enterprise's work only
         menu="policy",
         label=_("Publicity and integrity education"),
         order=40,
         tile=Tile(
             "policy_education",
             _("Publicity and integrity education"),
-            _(
-                "Activities with date, audience, content and attendance; enterprises' integrity-culture work."
-            ),
+            _("Activities with date, audience, content and attendance; enterprises' integrity-culture work."),
             _("Article 19"),
         ),
     ),

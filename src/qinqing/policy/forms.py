@@ -61,11 +61,17 @@ class ActivityForm(forms.Form):
         label=_("Enterprise (for its own integrity-culture work)"), queryset=None, required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, own_enterprises=None, **kwargs):
         from qinqing.directory.models import Enterprise, Unit
 
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("code")
-        self.fields["enterprise"].queryset = Enterprise.objects.filter(is_active=True).order_by(
-            "-is_key_enterprise", "name"
-        )
+        enterprises = Enterprise.objects.filter(is_active=True).order_by("-is_key_enterprise", "name")
+        if own_enterprises is not None:  # an enterprise account: its own enterprise's culture work only
+            enterprises = enterprises.filter(pk__in=own_enterprises)
+            self.fields["kind"].choices = [
+                (ActivityKind.ENTERPRISE_CULTURE, ActivityKind.ENTERPRISE_CULTURE.label)
+            ]
+            self.fields["enterprise"].required = True
+            del self.fields["unit"]
+        self.fields["enterprise"].queryset = enterprises

@@ -192,5 +192,20 @@ def measure(pk: int) -> SupportingMeasure:
     return found
 
 
-def activities() -> QuerySet[EducationActivity]:
-    return EducationActivity.objects.select_related("unit", "enterprise").order_by("-held_on", "-pk")
+def own_enterprise_ids(user) -> list[int] | None:
+    """None for the staff who see every activity; else the enterprises the account acts for."""
+    from qinqing.core.access import sees_all
+
+    if sees_all(user, "policy:education"):
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return []
+    from qinqing.directory.models import EnterpriseMembership
+
+    return list(EnterpriseMembership.objects.filter(user=user).values_list("enterprise_id", flat=True))
+
+
+def activities(user=None) -> QuerySet[EducationActivity]:
+    rows = EducationActivity.objects.select_related("unit", "enterprise").order_by("-held_on", "-pk")
+    own = own_enterprise_ids(user) if user is not None else None
+    return rows if own is None else rows.filter(enterprise_id__in=own)

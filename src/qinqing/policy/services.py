@@ -334,6 +334,17 @@ def activity_record(
         raise ServiceError(
             _("Attendance must be a number between 0 and 100,000."), code="out_of_range", field="attendance"
         )
+    from .selectors import own_enterprise_ids
+
+    own = own_enterprise_ids(actor)
+    if own is not None and (
+        kind != ActivityKind.ENTERPRISE_CULTURE or enterprise is None or enterprise.pk not in own
+    ):
+        # an enterprise account records its own enterprise's integrity-culture work, nothing else
+        raise PermissionDeniedError(
+            _("An enterprise account records its own enterprise's integrity-culture work only."),
+            field="enterprise",
+        )
     if kind == ActivityKind.ENTERPRISE_CULTURE and enterprise is None:
         raise ServiceError(
             _("Name the enterprise whose integrity-culture work this is."),

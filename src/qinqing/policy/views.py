@@ -158,7 +158,8 @@ def measure_act(request, pk: int):
 
 
 def education(request):
-    form = forms.ActivityForm(request.POST or None)
+    own = selectors.own_enterprise_ids(request.user)
+    form = forms.ActivityForm(request.POST or None, own_enterprises=own)
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_record(actor=request.user, **form.cleaned_data)
@@ -170,6 +171,6 @@ def education(request):
     return render(
         request,
         "policy/education.html",
-        {"activities": selectors.activities()[:300], "form": form},
+        {"activities": selectors.activities(request.user)[:300], "form": form},
         status=400 if form.errors else 200,
     )

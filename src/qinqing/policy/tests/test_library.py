@@ -256,3 +256,75 @@ def test_the_demo_has_measures_in_every_state_and_activities(workday_calendar, s
     )
     call_command("policy_demo", stdout=StringIO())
     assert SupportingMeasure.objects.count() == 3 and EducationActivity.objects.count() == 3
+
+
+def test_an_enterprise_account_records_and_reads_its_own_integrity_culture_work_only(db, make_user):
+    own, other = (
+        directory.make_enterprise(name="示范区恒通科技有限公司"),
+        directory.make_enterprise(name="别家公司"),
+    )
+    account = make_user(Role.ENTERPRISE_USER)
+    directory.make_membership(user=account, enterprise=own)
+    today = datetime.date.today()
+    services.activity_record(
+        kind=ActivityKind.ENTERPRISE_CULTURE,
+        held_on=today,
+        title="别家廉洁月",
+        audience="员工",
+        content="x",
+        attendance=5,
+        enterprise=other,
+        actor=make_user(Role.FEDERATION_STAFF),
+    )
+    with pytest.raises(PermissionDeniedError):
+        services.activity_record(
+            kind=ActivityKind.ENTERPRISE_CULTURE,
+            held_on=today,
+            title="t",
+            audience="a",
+            content="c",
+            attendance=1,
+            enterprise=other,
+            actor=account,
+        )
+    with pytest.raises(PermissionDeniedError):
+        services.activity_record(
+            kind=ActivityKind.EDUCATION,
+            held_on=today,
+            title="t",
+            audience="a",
+            content="c",
+            attendance=1,
+            enterprise=own,
+            actor=account,
+        )
+    client = Client()
+    client.force_login(account)
+    response = client.post(
+        reverse("policy:education"),
+        {
+            "kind": "enterprise_culture",
+            "held_on": today.isoformat(),
+            "title": "廉洁文化进车间",
+            "audience": "一线员工",
+            "content": "张贴廉洁公约",
+            "attendance": "45",
+            "enterprise": own.pk,
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("policy:education")).content.decode()
+    assert "廉洁文化进车间" in page and "别家廉洁月" not in page
+    refused = client.post(
+        reverse("policy:education"),
+        {
+            "kind": "enterprise_culture",
+            "held_on": today.isoformat(),
+            "title": "x",
+            "audience": "y",
+            "content": "z",
+            "attendance": "1",
+            "enterprise": other.pk,
+        },
+    )
+    assert refused.status_code == 400  # not a choice the form offers
