@@ -3,7 +3,8 @@
 check: reads a .docx, a PDF with a text layer or a .txt file ("-" reads text from standard input),
 prints the findings (``--json``: a list of {clause, location, rule, basis, severity, suggestion, …})
 and exits 1 when there are findings, 0 when there are none, 2 when the file cannot be read (the
-message says why). demo: one or two reviews in the demo district for the handler account.
+message says why), 3 when the rules cannot be read (database not migrated).
+demo: one or two reviews in the demo district for the handler account.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from qinqing.fairness import extract, services
 
@@ -50,6 +52,11 @@ class Command(BaseCommand):
                 kind, result = services.check_upload(path.read_bytes(), path.name)
         except extract.UnreadableDocument as error:
             raise CommandError(f"{name}: {error}", returncode=2) from None
+        except DatabaseError as error:  # the rules live in the database
+            raise CommandError(
+                f"the rules cannot be read from the database ({error}); run ./qinqing migrate first",
+                returncode=3,
+            ) from None
         findings = [item.as_dict() for item in result.findings]
         if options["json"]:
             self.stdout.write(json.dumps(findings, ensure_ascii=False, indent=2))
