@@ -45,6 +45,7 @@ def demo_district(django_db_setup, django_db_blocker):
             call_command("appeals_demo", "--count", "12", verbosity=0, stdout=StringIO())
             call_command("tolerance_demo", verbosity=0, stdout=StringIO())
             call_command("legal_demo", verbosity=0, stdout=StringIO())
+            call_command("commitments_demo", verbosity=0, stdout=StringIO())
             call_command("liaison_demo", verbosity=0, stdout=StringIO())
             call_command("fairness", "demo", verbosity=0, stdout=StringIO())
             call_command("policy_demo", verbosity=0, stdout=StringIO())

@@ -323,6 +323,16 @@ def _build_world():
     foreign.action, foreign.lawsuit, foreign.protection = legal_of(
         other_enterprise, other_unit, other_handler, other_enterprise_user
     )
+    from qinqing.commitments import services as commitments
+
+    def commitment_of(firm, body, body_user):
+        return commitments.commitment_register(
+            enterprise=firm, unit=body, kind="investment", title="落实用地", content="供地",
+            made_on=clock.today(), deadline=clock.today(), actor=body_user,
+        )
+
+    own.commitment = commitment_of(enterprise, unit, handler)
+    foreign.commitment = commitment_of(other_enterprise, other_unit, other_handler)
     keys = {f"key:{scope}": make_api_key(scope)[1] for scope in SCOPES}
     return SimpleNamespace(users=users, own=own, foreign=foreign, keys=keys, sessions=_sessions(users))
 
@@ -400,6 +410,8 @@ def _page_kwargs(name: str, world) -> dict:
         "legal:case_detail": {"pk": own.lawsuit.pk},
         "legal:case_act": {"pk": own.lawsuit.pk},
         "legal:protection_act": {"pk": own.protection.pk},
+        "commitments:detail": {"pk": own.commitment.pk},
+        "commitments:act": {"pk": own.commitment.pk},
     }
     if name in known:
         return known[name]
@@ -632,6 +644,10 @@ FOREIGN_PAGES = {
     "legal:case_detail": ("GET", lambda f: {"pk": f.lawsuit.pk}),
     "legal:case_act": ("POST", lambda f: {"pk": f.lawsuit.pk}),
     "legal:protection_act": ("POST", lambda f: {"pk": f.protection.pk}),
+    # commitments: another unit's (or enterprise's) commitment answers 404; the discipline office, district
+    # leaders and administrators see every unit's
+    "commitments:detail": ("GET", lambda f: {"pk": f.commitment.pk}),
+    "commitments:act": ("POST", lambda f: {"pk": f.commitment.pk}),
 }
 FOREIGN_OPERATIONS = {
     "GET /appeals/{tracking_number}": None,
@@ -684,6 +700,8 @@ NOT_SCOPED = {
     "liaison:list_public": "published lists are public in their scope; drafts answer 404 to everyone "
                            "(liaison/tests/test_liaison.py)",
     "tolerance:request_act": "the discipline office acts on every fault-tolerance request",
+    "commitments:public_detail": "published commitments are public in their scope; internal ones answer 404 "
+                                 "to everyone (commitments/tests/test_commitments.py)",
     "tolerance:clearing_public": "published clearing notices are public; others answer 404 to everyone "
                                  "(tolerance/tests/test_tolerance.py)",
     "GET /policy/articles/{key}": "the policy is public",

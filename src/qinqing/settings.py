@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "qinqing.liaison",
     "qinqing.tolerance",
     "qinqing.legal",
+    "qinqing.commitments",
 ]
 
 MIDDLEWARE = [

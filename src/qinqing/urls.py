@@ -28,6 +28,7 @@ urlpatterns = [
     path("liaison/", include("qinqing.liaison.urls")),
     path("tolerance/", include("qinqing.tolerance.urls")),
     path("legal/", include("qinqing.legal.urls")),
+    path("commitments/", include("qinqing.commitments.urls")),
     path("", include("qinqing.appeals.intake.urls")),
     path("", include("qinqing.core.urls")),
 ]

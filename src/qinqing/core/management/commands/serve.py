@@ -124,6 +124,7 @@ class Command(BaseCommand):
             ("policy_demo", ()),  # supporting measures in every state, education activities
             ("tolerance_demo", ()),  # fault-tolerance requests in three states, a clearing notice
             ("legal_demo", ()),  # flagged measures, inspections and charges; a lawsuit; protection
+            ("commitments_demo", ()),  # commitments to the demo enterprise in every state and scope
             ("worker", ("--once",)),  # each background job once: the sweep, notifications, figures
         )
         for name, arguments in steps:

@@ -1,0 +1,78 @@
+"""Who may open each commitments page (article 10).
+
+The responsible unit's department handlers register commitments and contracts made to enterprises, record
+progress and milestones, propose changes, and record fulfilment or breach; the unit's supervising leader (or
+a district leader, or an administrator) approves a change. The discipline office, district leaders and
+administrators see every unit's commitments and the overdue and breached ones. An enterprise sees the
+commitments made to it and flags a breach, which becomes an appeal. Published items are read on the public
+pages in the scope chosen per item.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core.access import PUBLIC, Page, Tile, declare, menu_group
+from qinqing.core.roles import Role
+
+BODIES = (Role.DEPARTMENT_HANDLER, Role.ADMINISTRATOR)
+APPROVERS = (Role.SUPERVISING_LEADER, Role.DISTRICT_LEADER, Role.ADMINISTRATOR)
+WATCHERS = (Role.DISCIPLINE_INSPECTOR, Role.DISTRICT_LEADER, Role.ADMINISTRATOR)  # every unit
+STAFF = (
+    Role.DEPARTMENT_HANDLER,
+    Role.SUPERVISING_LEADER,
+    Role.DISCIPLINE_INSPECTOR,
+    Role.DISTRICT_LEADER,
+    Role.ADMINISTRATOR,
+)
+ENTERPRISES = (Role.ENTERPRISE_USER,)
+
+menu_group("commitments", _("Commitments"), order=55)
+
+declare(
+    Page(
+        "commitments:list",
+        STAFF,
+        sees_all=WATCHERS,
+        menu="commitments",
+        label=_("Commitments memorandum"),
+        order=10,
+        tile=Tile(
+            "commitments_list",
+            _("Commitments to enterprises"),
+            _("Every commitment and contract with an enterprise, item by item, to fulfilment."),
+            _("Article 10"),
+        ),
+    ),
+    Page(
+        "commitments:overdue",
+        (Role.SUPERVISING_LEADER,) + WATCHERS,
+        sees_all=WATCHERS,
+        menu="commitments",
+        label=_("Overdue and breached"),
+        order=20,
+    ),
+    Page("commitments:import", BODIES, menu="commitments", label=_("Import a commitments ledger"), order=30),
+    Page("commitments:detail", STAFF + ENTERPRISES, sees_all=WATCHERS),
+    Page(
+        "commitments:act",
+        STAFF + ENTERPRISES,
+        sees_all=WATCHERS,  # the discipline office records a breach, district leaders approve changes
+        actions=("commitments.commitment.*",),
+    ),
+    Page(
+        "commitments:mine",
+        ENTERPRISES,
+        menu="commitments",
+        label=_("Commitments made to us"),
+        order=40,
+        tile=Tile(
+            "commitments_mine",
+            _("Commitments made to us"),
+            _("What the government committed to your enterprise, its progress; flag a breach."),
+            _("Article 10"),
+        ),
+    ),
+    Page("commitments:public", PUBLIC),
+    Page("commitments:public_detail", PUBLIC),
+    Page("commitments:public_feed", PUBLIC),
+    Page("commitments:public_xlsx", PUBLIC),
+)

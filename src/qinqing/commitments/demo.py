@@ -1,0 +1,107 @@
+"""The commitments demo over the demo district (run ``demo`` first). The ``handler`` account's unit
+registers commitments to the ``enterprise`` account's enterprise: one public and in progress with
+milestones, one past its deadline (overdue), one whose change the ``district`` leader approved, one fulfilled, one
+published to enterprises and one internal; the daily deadline job runs once. Every write goes through the
+services (audited)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+
+from qinqing.core import clock
+from qinqing.directory.models import EnterpriseMembership, Official
+
+from . import services
+from .models import Commitment, Scope
+
+
+def generate(*, say=None) -> dict:
+    names = ["handler", "enterprise", "district"]
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=names)}
+    if len(users) < 3:
+        raise RuntimeError("the demo accounts are missing: run ./qinqing serve (or create them) first")
+    if Commitment.objects.exists():
+        return {"commitments": Commitment.objects.count(), "skipped": True}
+    handler, leader = users["handler"], users["district"]
+    official = Official.objects.filter(user=handler, is_active=True).select_related("unit").first()
+    membership = (
+        EnterpriseMembership.objects.filter(user=users["enterprise"]).select_related("enterprise").first()
+    )
+    if official is None or membership is None:
+        raise RuntimeError("the handler or enterprise account is not linked: run ./qinqing demo first")
+    unit, firm = official.unit, membership.enterprise
+    today = clock.today()
+
+    def day(offset):
+        return today + datetime.timedelta(days=offset)
+
+    def register(**values):
+        return services.commitment_register(enterprise=firm, unit=unit, actor=handler, **values)
+
+    land = register(
+        kind="investment",
+        title="项目用地指标落实",
+        content="在协议签订后六个月内完成项目用地供应和规划许可。",
+        legal_basis="《招商引资项目投资协议》第五条",
+        made_on=day(-120),
+        deadline=day(60),
+        documents="招商引资项目投资协议（示范投促〔2026〕12号）",
+        scope=Scope.PUBLIC,
+    )
+    land = services.commitment_start(commitment=land, actor=handler)
+    services.milestone_add(commitment=land, title="完成土地征收", due_on=day(-30), actor=handler)
+    services.milestone_add(commitment=land, title="取得建设用地规划许可证", due_on=day(40), actor=handler)
+    services.milestone_done(milestone=land.milestones.first(), actor=handler)
+    services.commitment_progress(
+        commitment=land, text="土地征收已完成，正在办理规划许可。", progress=60, actor=handler
+    )
+    subsidy = register(
+        kind="policy",
+        title="研发费用奖补兑现",
+        content="按区政策对上年度研发投入给予百分之十奖补。",
+        legal_basis="区促进科技创新若干措施第八条",
+        made_on=day(-200),
+        deadline=day(-20),
+        scope=Scope.PUBLIC,
+    )
+    services.commitment_start(commitment=subsidy, actor=handler)
+    power = register(
+        kind="minutes",
+        title="厂区双回路供电",
+        content="协调供电公司完成厂区双回路供电改造。",
+        legal_basis="区政府专题会议纪要〔2026〕7号",
+        made_on=day(-90),
+        deadline=day(10),
+        scope=Scope.ENTERPRISES,
+    )
+    power = services.commitment_start(commitment=power, actor=handler)
+    power = services.commitment_request_change(
+        commitment=power, reason="供电公司设备到货延迟", new_deadline=day(70), actor=handler
+    )
+    services.commitment_decide_change(
+        commitment=power, approve=True, text="分管副区长批示（2026年第15号）", actor=leader
+    )
+    rent = register(
+        kind="contract",
+        title="标准厂房租金减免",
+        content="前三年租金减半。",
+        made_on=day(-300),
+        deadline=day(-100),
+        documents="厂房租赁合同",
+        scope=Scope.PUBLIC,
+    )
+    rent = services.commitment_start(commitment=rent, actor=handler)
+    services.commitment_close(commitment=rent, fulfilled=True, outcome="已按合同减免租金。", actor=handler)
+    register(
+        kind="policy",
+        title="人才公寓配租",
+        content="为企业引进的高层次人才配租公寓十套。",
+        made_on=day(-10),
+        deadline=day(80),
+    )
+    found = services.deadline_alerts()
+    if say:
+        say(f"commitments: {Commitment.objects.count()} registered; {found}")
+    return {"commitments": Commitment.objects.count()}

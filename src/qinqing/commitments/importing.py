@@ -1,0 +1,144 @@
+"""Import of an existing 承诺事项台账 (.xlsx or .csv): ``./qinqing import commitments FILE`` or the page.
+
+Columns (Chinese headers, English aliases accepted): 统一社会信用代码 (or 企业名称) of the enterprise in the
+directory, 承诺类型 (招商引资协议 / 政策承诺 / 会议纪要 / 合同), 承诺事项, 承诺内容, 依据, 责任单位 (a unit's
+name), 承诺日期, 完成时限, 相关文件, 公开范围 (公开 / 企业 / 内部; default 内部). Each good row becomes one
+commitment through ``services.commitment_register`` (its own transaction and audit event); a row whose
+enterprise already has a commitment with the same 承诺事项 and 承诺日期 is "unchanged". The report has the
+directory imports' shape (``directory.importing.ImportReport``, a ``Rejection`` per refused cell).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from qinqing.core.errors import ServiceError
+from qinqing.core.tabular import normalise_header, read_rows
+from qinqing.directory.importing import ImportReport, Rejection
+
+from . import services
+from .models import Commitment, Kind, Scope
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    header: str
+    aliases: tuple[str, ...] = ()
+
+
+COLUMNS = [
+    Column("uscc", "统一社会信用代码", ("信用代码", "uscc")),
+    Column("enterprise", "企业名称", ("企业", "enterprise")),
+    Column("kind", "承诺类型", ("类型", "kind")),
+    Column("title", "承诺事项", ("事项", "title")),
+    Column("content", "承诺内容", ("内容", "content")),
+    Column("legal_basis", "依据", ("法律依据", "政策依据", "legal basis")),
+    Column("unit", "责任单位", ("单位", "responsible unit", "unit")),
+    Column("made_on", "承诺日期", ("日期", "made on")),
+    Column("deadline", "完成时限", ("时限", "期限", "deadline")),
+    Column("documents", "相关文件", ("文件", "documents")),
+    Column("scope", "公开范围", ("公开", "scope")),
+]
+HEADERS = {column.name: column.header for column in COLUMNS}
+KIND_WORDS = {
+    "招商引资协议": Kind.INVESTMENT,
+    "投资协议": Kind.INVESTMENT,
+    "政策承诺": Kind.POLICY,
+    "会议纪要": Kind.MINUTES,
+    "合同": Kind.CONTRACT,
+    **{k.value: k.value for k in Kind},
+}
+SCOPE_WORDS = {
+    "公开": Scope.PUBLIC,
+    "企业": Scope.ENTERPRISES,
+    "内部": Scope.INTERNAL,
+    "": Scope.INTERNAL,
+    **{s.value: s.value for s in Scope},
+}
+REQUIRED = ("kind", "title", "content", "unit", "made_on", "deadline")
+
+
+def aliases() -> dict[str, str]:
+    return {normalise_header(text): c.name for c in COLUMNS for text in (c.header, c.name, *c.aliases)}
+
+
+def _reject(report, number, field, message):
+    report.rejected.append(Rejection(row=number, field=field, error=str(message), column=HEADERS[field]))
+
+
+def _parse_date(text: str):
+    try:
+        return datetime.date.fromisoformat(text.replace("/", "-").replace(".", "-")[:10])
+    except ValueError:
+        return None
+
+
+def import_file(source, *, actor, dry_run: bool = False, filename: str | None = None, progress_factory=None):
+    from qinqing.directory.models import Enterprise, Unit
+
+    report = ImportReport(kind="commitments", dry_run=dry_run)
+    _fields, rows = read_rows(source, filename=filename, aliases=aliases())
+    for row in rows:
+        values, problems = row.values, 0
+        for name in REQUIRED:
+            if not values.get(name, "").strip():
+                _reject(report, row.number, name, _("Required."))
+                problems += 1
+        if not (values.get("uscc") or values.get("enterprise")):
+            _reject(report, row.number, "uscc", _("Give the enterprise's credit code or name."))
+            problems += 1
+        if problems:
+            continue
+        enterprise = (
+            Enterprise.objects.filter(uscc=values["uscc"].strip().upper()).first()
+            if values.get("uscc")
+            else Enterprise.objects.filter(name=values["enterprise"].strip()).first()
+        )
+        unit = Unit.objects.filter(name=values["unit"].strip()).first()
+        kind = KIND_WORDS.get(values["kind"].strip())
+        scope = SCOPE_WORDS.get(values.get("scope", "").strip())
+        made_on, deadline = _parse_date(values["made_on"]), _parse_date(values["deadline"])
+        checks = [
+            (enterprise is None, "uscc" if values.get("uscc") else "enterprise", _("Not in the directory.")),
+            (unit is None, "unit", _("No unit of this name in the directory.")),
+            (kind is None, "kind", _("Not a kind of commitment: 招商引资协议, 政策承诺, 会议纪要 or 合同.")),
+            (scope is None, "scope", _("公开, 企业 or 内部.")),
+            (made_on is None, "made_on", _("Give a date as YYYY-MM-DD.")),
+            (deadline is None, "deadline", _("Give a date as YYYY-MM-DD.")),
+        ]
+        bad = [(field, message) for failed, field, message in checks if failed]
+        for field, message in bad:
+            _reject(report, row.number, field, message)
+        if bad:
+            continue
+        title = values["title"].strip()
+        if Commitment.objects.filter(enterprise=enterprise, title=title, made_on=made_on).exists():
+            report.unchanged += 1
+            continue
+        if dry_run:
+            report.imported += 1
+            continue
+        try:
+            services.commitment_register(
+                enterprise=enterprise,
+                unit=unit,
+                kind=kind,
+                title=title,
+                content=values["content"],
+                legal_basis=values.get("legal_basis", ""),
+                made_on=made_on,
+                deadline=deadline,
+                documents=values.get("documents", ""),
+                scope=scope,
+                actor=actor,
+            )
+        except ServiceError as error:
+            field = error.field if error.field in HEADERS else ("unit" if error.status == 403 else "title")
+            _reject(report, row.number, field, error.text())
+            continue
+        report.imported += 1
+    return report

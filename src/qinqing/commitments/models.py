@@ -1,0 +1,169 @@
+"""The commitments memorandum (article 10): every promise the government makes to an enterprise.
+
+* ``Commitment``: one commitment (an investment agreement, a policy promise, meeting minutes) or a contract
+  with an enterprise (a directory ``Enterprise``): content, legal basis, responsible unit, deadline,
+  documents; status registered → in progress → fulfilled, changed (reason, then approval) or breached
+  (workflow ``commitments.commitment``); published in the chosen scope (public, enterprises, internal).
+* ``Milestone`` and ``ProgressNote``: the steps and the progress recorded.
+* ``BreachFlag``: the enterprise says a commitment was broken; it is filed as an appeal (one pool) and
+  linked here; the appeal's text carries the commitment's number.
+* ``DeadlineAlert``: what the daily job found (N working days before, on the day, overdue), once each.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core.audit_registry import audited
+
+
+class Kind(models.TextChoices):
+    INVESTMENT = "investment", _("Investment agreement")
+    POLICY = "policy", _("Policy promise")
+    MINUTES = "minutes", _("Meeting minutes")
+    CONTRACT = "contract", _("Contract")
+
+
+class Scope(models.TextChoices):
+    PUBLIC = "public", _("Public (anyone, no login)")
+    ENTERPRISES = "enterprises", _("Enterprises and staff (signed in)")
+    INTERNAL = "internal", _("Internal (staff only)")
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    IN_PROGRESS = "in_progress", _("In progress")
+    CHANGE_REQUESTED = "change_requested", _("Change awaiting approval")
+    CHANGED = "changed", _("Changed")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    BREACHED = "breached", _("Breached")
+
+
+OPEN = (Status.REGISTERED, Status.IN_PROGRESS, Status.CHANGE_REQUESTED, Status.CHANGED)
+
+
+@audited()
+class Commitment(models.Model):
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    enterprise = models.ForeignKey(
+        "directory.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("commitment"), max_length=200)
+    content = models.TextField(_("content"))
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True, default="")
+    unit = models.ForeignKey(
+        "directory.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible unit")
+    )
+    made_on = models.DateField(_("made on"))
+    deadline = models.DateField(_("deadline"))
+    documents = models.TextField(_("documents"), blank=True, default="")
+    scope = models.CharField(_("published to"), max_length=16, choices=Scope.choices, default=Scope.INTERNAL)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    change_reason = models.TextField(_("reason for the change"), blank=True, default="")
+    change_deadline = models.DateField(_("proposed deadline"), null=True, blank=True)
+    change_approval = models.CharField(_("approval of the change"), max_length=300, blank=True, default="")
+    outcome = models.TextField(_("outcome"), blank=True, default="")
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    created_at = models.DateTimeField(_("registered at"))
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        indexes = [models.Index(fields=["status", "deadline"]), models.Index(fields=["scope", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+@audited()
+class Milestone(models.Model):
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, related_name="milestones", verbose_name=_("commitment")
+    )
+    title = models.CharField(_("milestone"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@audited()
+class ProgressNote(models.Model):
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, related_name="notes", verbose_name=_("commitment")
+    )
+    text = models.TextField(_("progress"))
+    progress = models.PositiveSmallIntegerField(_("progress (%)"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    created_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+
+    def __str__(self) -> str:
+        return f"{self.progress}%"
+
+
+@audited()
+class BreachFlag(models.Model):
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, related_name="flags", verbose_name=_("commitment")
+    )
+    text = models.TextField(_("what was not kept"))
+    appeal = models.ForeignKey(
+        "appeals.Appeal", on_delete=models.PROTECT, related_name="+", verbose_name=_("appeal")
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("raised by")
+    )
+    created_at = models.DateTimeField(_("raised at"))
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("breach flagged by the enterprise")
+        verbose_name_plural = _("breaches flagged by enterprises")
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id}:{self.appeal_id}"
+
+
+class AlertKind(models.TextChoices):
+    BEFORE = "before", _("Deadline approaching")
+    DUE = "due", _("Due today")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class DeadlineAlert(models.Model):
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("commitment")
+    )
+    kind = models.CharField(_("alert"), max_length=16, choices=AlertKind.choices)
+    deadline = models.DateField(_("deadline"))
+    found_on = models.DateField(_("found on"))
+
+    class Meta:
+        ordering = ["-found_on", "pk"]
+        verbose_name = _("deadline alert")
+        verbose_name_plural = _("deadline alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "kind", "deadline"], name="commitments_alert_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id}:{self.kind}:{self.deadline}"

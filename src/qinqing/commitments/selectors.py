@@ -1,0 +1,82 @@
+"""Reads of the commitments app, scoped to the actor (404 alike for missing and another party's).
+
+Staff read their unit's commitments (and the units below it); the discipline office, district leaders and
+administrators every unit's; an enterprise user the commitments made to their enterprise, whatever the
+publication scope. The public pages read only published items: ``public`` for anyone, ``enterprises``
+too for a signed-in user; ``internal`` items are never on them (not by id either).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from qinqing.core import clock
+from qinqing.core.errors import NotFound
+from qinqing.core.roles import Role, has_role
+
+from .access import WATCHERS
+from .models import OPEN, Commitment, Scope, Status
+
+
+def sees_all(user) -> bool:
+    return has_role(user, *WATCHERS) or getattr(user, "is_superuser", False)
+
+
+def unit_ids(user) -> set[int]:
+    from qinqing.directory import selectors as directory
+
+    official = directory.official_for_user(user)
+    return directory.descendant_unit_ids(official.unit_id) if official else set()
+
+
+def enterprise_ids(user) -> set[int]:
+    from qinqing.directory import selectors as directory
+
+    return set(directory.enterprises_for_user(user).values_list("pk", flat=True))
+
+
+def commitments(user) -> QuerySet[Commitment]:
+    rows = Commitment.objects.select_related("enterprise", "unit")
+    if sees_all(user):
+        return rows
+    if has_role(user, Role.ENTERPRISE_USER):
+        return rows.filter(enterprise_id__in=enterprise_ids(user))
+    return rows.filter(unit_id__in=unit_ids(user))
+
+
+def commitment_for(user, pk: int) -> Commitment:
+    row = commitments(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def overdue(user) -> QuerySet[Commitment]:
+    """Open commitments past their deadline, and breached ones (shown to the discipline office)."""
+    today = clock.today()
+    return (
+        commitments(user)
+        .filter(Q(status__in=OPEN, deadline__lt=today) | Q(status=Status.BREACHED))
+        .order_by("deadline", "pk")
+    )
+
+
+def readable_scopes(user) -> list[str]:
+    if user is None or not user.is_authenticated:
+        return [Scope.PUBLIC]
+    return [Scope.PUBLIC, Scope.ENTERPRISES]
+
+
+def published(user) -> QuerySet[Commitment]:
+    return (
+        Commitment.objects.select_related("enterprise", "unit")
+        .filter(scope__in=readable_scopes(user))
+        .order_by("-made_on", "-pk")
+    )
+
+
+def published_one(user, pk: int) -> Commitment:
+    row = published(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    return row

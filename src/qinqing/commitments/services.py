@@ -1,0 +1,472 @@
+"""Every write of the commitments app (article 10): keyword-only, one transaction, audited.
+
+The status runs on ``core.workflow`` (``commitments.commitment``); numbers come from ``core.numbering``;
+deadline alerts count working days on the core calendar (daily job ``commitments.deadlines``). A breach the
+enterprise flags is filed through the appeals intake (``appeal_file``) and linked both ways: the flag keeps
+the appeal, the appeal's text names the commitment's number.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core import audit, calendar, clock, jobs, limits, numbering, workflow
+from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from qinqing.core.roles import Role, has_role
+from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
+
+from . import selectors
+from .models import (
+    OPEN,
+    AlertKind,
+    BreachFlag,
+    Commitment,
+    DeadlineAlert,
+    Kind,
+    Milestone,
+    ProgressNote,
+    Scope,
+    Status,
+)
+
+ARTICLE = "10"
+NUMBER = numbering.Series("commitments.commitment", "CN{period}-{number:05d}", numbering.yearly)
+#: Working days before the deadline when the "approaching" alert is recorded.
+ALERT_WORKDAYS = 5
+LOOKAHEAD_DAYS = 31
+
+
+def _required(value: str, *, field: str, label) -> str:
+    if not value:
+        raise ServiceError(_("%(field)s is required."), code="required", field=field, params={"field": label})
+    return value
+
+
+def _text(value, *, field, label, limit, required=False) -> str:
+    text = limits.check_text(value, field=field, label=label, limit=limit)
+    return _required(text, field=field, label=label) if required else text
+
+
+def _is_admin(actor) -> bool:
+    return has_role(actor, Role.ADMINISTRATOR) or getattr(actor, "is_superuser", False)
+
+
+def is_unit_handler(actor, commitment) -> bool:
+    """A department handler of the responsible unit (or a unit above it), or an administrator."""
+    if _is_admin(actor):
+        return True
+    return has_role(actor, Role.DEPARTMENT_HANDLER) and commitment.unit_id in selectors.unit_ids(actor)
+
+
+def is_approver(actor, commitment) -> bool:
+    """The responsible unit's supervising leader, a district leader, or an administrator."""
+    if _is_admin(actor) or has_role(actor, Role.DISTRICT_LEADER):
+        return True
+    return has_role(actor, Role.SUPERVISING_LEADER) and commitment.unit_id in selectors.unit_ids(actor)
+
+
+def is_watcher_or_unit(actor, commitment) -> bool:
+    return is_unit_handler(actor, commitment) or has_role(actor, Role.DISCIPLINE_INSPECTOR)
+
+
+UNIT, APPROVER, RECORDER = "unit", "approver", "recorder"
+COMMITMENT_WORKFLOW = Workflow(
+    name="commitments.commitment",
+    model=Commitment,
+    actors={
+        UNIT: ActorRule(is_unit_handler, roles=(Role.DEPARTMENT_HANDLER, Role.ADMINISTRATOR)),
+        APPROVER: ActorRule(
+            is_approver, roles=(Role.SUPERVISING_LEADER, Role.DISTRICT_LEADER, Role.ADMINISTRATOR)
+        ),
+        RECORDER: ActorRule(
+            is_watcher_or_unit, roles=(Role.DEPARTMENT_HANDLER, Role.DISCIPLINE_INSPECTOR, Role.ADMINISTRATOR)
+        ),
+    },
+    transitions={
+        "start": Transition((Status.REGISTERED,), Status.IN_PROGRESS, (UNIT,), ARTICLE),
+        "progress": Transition(
+            (Status.IN_PROGRESS, Status.CHANGED), None, (UNIT,), ARTICLE, requires={"text": _("Progress")}
+        ),
+        "request_change": Transition(
+            (Status.REGISTERED, Status.IN_PROGRESS, Status.CHANGED),
+            Status.CHANGE_REQUESTED,
+            (UNIT,),
+            ARTICLE,
+            requires={"reason": _("The reason for the change")},
+        ),
+        "approve_change": Transition(
+            (Status.CHANGE_REQUESTED,),
+            Status.CHANGED,
+            (APPROVER,),
+            ARTICLE,
+            requires={"approval": _("The approval (document or decision)")},
+        ),
+        "refuse_change": Transition(
+            (Status.CHANGE_REQUESTED,),
+            Status.IN_PROGRESS,
+            (APPROVER,),
+            ARTICLE,
+            requires={"reason": _("The reason for the refusal")},
+        ),
+        "fulfil": Transition(
+            (Status.IN_PROGRESS, Status.CHANGED),
+            Status.FULFILLED,
+            (UNIT,),
+            ARTICLE,
+            requires={"outcome": _("How it was fulfilled")},
+        ),
+        "breach": Transition(
+            (Status.REGISTERED, Status.IN_PROGRESS, Status.CHANGE_REQUESTED, Status.CHANGED),
+            Status.BREACHED,
+            (RECORDER,),
+            ARTICLE,
+            requires={"outcome": _("What was not kept")},
+        ),
+    },
+)
+
+
+def _check_registrar(actor, unit) -> None:
+    if _is_admin(actor):
+        return
+    if not has_role(actor, Role.DEPARTMENT_HANDLER) or unit.pk not in selectors.unit_ids(actor):
+        raise PermissionDeniedError()
+
+
+def _date(value, *, field, label, not_before=None, not_after=None):
+    if value in (None, ""):
+        raise ServiceError(_("%(field)s is required."), code="required", field=field, params={"field": label})
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value.strip())
+        except ValueError as error:
+            raise ServiceError(
+                _("%(field)s: give a date as YYYY-MM-DD."),
+                code="invalid_date",
+                field=field,
+                params={"field": label},
+            ) from error
+    return limits.check_date(value, field=field, label=label, not_before=not_before, not_after=not_after)
+
+
+def commitment_register(
+    *,
+    enterprise,
+    unit,
+    kind: str,
+    title: str,
+    content: str,
+    made_on,
+    deadline,
+    legal_basis: str = "",
+    documents: str = "",
+    scope: str = Scope.INTERNAL,
+    actor,
+) -> Commitment:
+    """Register one commitment or contract with an enterprise, item by item (article 10)."""
+    _check_registrar(actor, unit)
+    if kind not in Kind.values:
+        raise ServiceError(_("Choose the kind of commitment."), code="invalid_choice", field="kind")
+    if scope not in Scope.values:
+        raise ServiceError(_("Choose who may read it."), code="invalid_choice", field="scope")
+    if enterprise is None:
+        raise ServiceError(
+            _("%(field)s is required."),
+            code="required",
+            field="enterprise",
+            params={"field": _("Enterprise")},
+        )
+    today = clock.today()
+    made_on = _date(
+        made_on, field="made_on", label=_("Made on"), not_before=today - 20 * limits.YEAR, not_after=today
+    )
+    deadline = _date(
+        deadline,
+        field="deadline",
+        label=_("Deadline"),
+        not_before=made_on,
+        not_after=made_on + 20 * limits.YEAR,
+    )
+    values = {
+        "title": _text(title, field="title", label=_("Commitment"), limit=limits.PLACE, required=True),
+        "content": _text(content, field="content", label=_("Content"), limit=limits.REPORT, required=True),
+        "legal_basis": _text(
+            legal_basis, field="legal_basis", label=_("Legal basis"), limit=limits.DESCRIPTION
+        ),
+        "documents": _text(documents, field="documents", label=_("Documents"), limit=limits.REASON),
+    }
+    with transaction.atomic():
+        row = Commitment.objects.create(
+            number=numbering.take(NUMBER, today).text,
+            enterprise=enterprise,
+            unit=unit,
+            kind=kind,
+            made_on=made_on,
+            deadline=deadline,
+            scope=scope,
+            created_by=actor,
+            created_at=clock.now(),
+            **values,
+        )
+        audit.record_event(
+            actor=actor, action="commitments.commitment.register", instance=row, details={"article": ARTICLE}
+        )
+    return row
+
+
+def commitment_publish(*, commitment: Commitment, scope: str, actor) -> Commitment:
+    """Publish the item in the chosen scope (public, enterprises, internal)."""
+    if scope not in Scope.values:
+        raise ServiceError(_("Choose who may read it."), code="invalid_choice", field="scope")
+    if not is_unit_handler(actor, commitment):
+        raise PermissionDeniedError()
+    with transaction.atomic():
+        locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        before = audit.snapshot(locked)
+        locked.scope = scope
+        locked.save(update_fields=["scope"])
+        audit.record_event(
+            actor=actor,
+            action="commitments.commitment.publish",
+            instance=locked,
+            before=before,
+            details={"article": ARTICLE, "scope": scope},
+        )
+    return locked
+
+
+def commitment_start(*, commitment: Commitment, actor) -> Commitment:
+    return workflow.transition(COMMITMENT_WORKFLOW, commitment, "start", actor=actor)
+
+
+def commitment_progress(*, commitment: Commitment, text: str, progress, actor) -> Commitment:
+    text = _text(text, field="text", label=_("Progress"), limit=limits.REASON, required=True)
+    try:
+        progress = int(progress)
+    except (TypeError, ValueError) as error:
+        raise ServiceError(
+            _("Progress is a percentage from 0 to 100."), code="invalid", field="progress"
+        ) from error
+    if not 0 <= progress <= 100:
+        raise ServiceError(
+            _("Progress is a percentage from 0 to 100."), code="out_of_range", field="progress"
+        )
+
+    def apply(locked):
+        note = ProgressNote.objects.create(
+            commitment=locked, text=text, progress=progress, written_by=actor, created_at=clock.now()
+        )
+        locked.progress = progress
+        return Change(
+            fields=["progress"],
+            details={"progress": progress},
+            events=[{"actor": actor, "action": "commitments.progressnote.add", "instance": note}],
+        )
+
+    return workflow.transition(
+        COMMITMENT_WORKFLOW, commitment, "progress", actor=actor, apply=apply, data={"text": text}
+    )
+
+
+def commitment_request_change(*, commitment: Commitment, reason: str, new_deadline=None, actor) -> Commitment:
+    reason = _text(reason, field="reason", label=_("Reason for the change"), limit=limits.REASON)
+    if new_deadline not in (None, ""):
+        new_deadline = _date(
+            new_deadline,
+            field="new_deadline",
+            label=_("Proposed deadline"),
+            not_before=clock.today(),
+            not_after=clock.today() + 20 * limits.YEAR,
+        )
+    else:
+        new_deadline = None
+
+    def apply(locked):
+        locked.change_reason, locked.change_deadline, locked.change_approval = reason, new_deadline, ""
+        return Change(fields=["change_reason", "change_deadline", "change_approval"])
+
+    return workflow.transition(
+        COMMITMENT_WORKFLOW, commitment, "request_change", actor=actor, apply=apply, data={"reason": reason}
+    )
+
+
+def commitment_decide_change(*, commitment: Commitment, approve: bool, text: str, actor) -> Commitment:
+    """The unit's supervising leader (or a district leader) approves the change, with the approval's
+    reference, or refuses it with a reason (the commitment goes back in progress)."""
+    text = _text(
+        text, field="approval" if approve else "reason", label=_("Approval"), limit=limits.DESCRIPTION
+    )
+
+    def apply(locked):
+        if not approve:
+            return Change(details={"refusal": text})
+        locked.change_approval = text
+        fields = ["change_approval"]
+        if locked.change_deadline:
+            locked.deadline = locked.change_deadline
+            fields.append("deadline")
+        return Change(fields=fields)
+
+    if approve:
+        return workflow.transition(
+            COMMITMENT_WORKFLOW,
+            commitment,
+            "approve_change",
+            actor=actor,
+            apply=apply,
+            data={"approval": text},
+        )
+    return workflow.transition(
+        COMMITMENT_WORKFLOW, commitment, "refuse_change", actor=actor, apply=apply, data={"reason": text}
+    )
+
+
+def commitment_close(*, commitment: Commitment, fulfilled: bool, outcome: str, actor) -> Commitment:
+    """Record fulfilment (with how) or breach (with what was not kept)."""
+    outcome = _text(outcome, field="outcome", label=_("Outcome"), limit=limits.REPORT)
+
+    def apply(locked):
+        locked.outcome, locked.closed_on = outcome, clock.today()
+        fields = ["outcome", "closed_on"]
+        if fulfilled:
+            locked.progress = 100
+            fields.append("progress")
+        return Change(fields=fields)
+
+    return workflow.transition(
+        COMMITMENT_WORKFLOW,
+        commitment,
+        "fulfil" if fulfilled else "breach",
+        actor=actor,
+        apply=apply,
+        data={"outcome": outcome},
+    )
+
+
+def milestone_add(*, commitment: Commitment, title: str, due_on, actor) -> Milestone:
+    if not is_unit_handler(actor, commitment):
+        raise PermissionDeniedError()
+    title = _text(title, field="title", label=_("Milestone"), limit=limits.PLACE, required=True)
+    due_on = _date(
+        due_on,
+        field="due_on",
+        label=_("Due on"),
+        not_before=commitment.made_on,
+        not_after=commitment.made_on + 20 * limits.YEAR,
+    )
+    with transaction.atomic():
+        row = Milestone.objects.create(commitment=commitment, title=title, due_on=due_on)
+        audit.record_event(
+            actor=actor, action="commitments.milestone.add", instance=row, details={"article": ARTICLE}
+        )
+    return row
+
+
+def milestone_done(*, milestone: Milestone, actor) -> Milestone:
+    if not is_unit_handler(actor, milestone.commitment):
+        raise PermissionDeniedError()
+    with transaction.atomic():
+        locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if locked.done_on:
+            raise ConflictError(_("Already done."), code="invalid_transition", field="milestone")
+        before = audit.snapshot(locked)
+        locked.done_on = clock.today()
+        locked.save(update_fields=["done_on"])
+        audit.record_event(
+            actor=actor,
+            action="commitments.milestone.done",
+            instance=locked,
+            before=before,
+            details={"article": ARTICLE},
+        )
+    return locked
+
+
+def breach_flag(*, commitment: Commitment, text: str, actor) -> BreachFlag:
+    """The enterprise says the commitment was not kept: filed as an appeal in the one pool (article 8),
+    linked to the commitment; the responsible unit and the discipline office see it on the commitment."""
+    from qinqing.appeals.intake.services import appeal_file
+    from qinqing.appeals.models import Channel
+
+    if commitment.enterprise_id not in selectors.enterprise_ids(actor):
+        raise PermissionDeniedError()
+    text = _text(text, field="text", label=_("What was not kept"), limit=limits.REASON, required=True)
+    if commitment.status == Status.FULFILLED:
+        # still allowed: the enterprise may disagree that it was fulfilled; the appeal decides
+        pass
+    content = str(
+        _(
+            "Commitment %(number)s (%(title)s) made by %(unit)s on %(made)s, due %(due)s, was not "
+            "kept: %(text)s"
+        )
+    ) % {
+        "number": commitment.number,
+        "title": commitment.title,
+        "unit": commitment.unit.name,
+        "made": commitment.made_on.isoformat(),
+        "due": commitment.deadline.isoformat(),
+        "text": text,
+    }
+    with transaction.atomic():
+        result = appeal_file(
+            channel=Channel.ENTERPRISE_WEB,
+            title=(str(_("Commitment not kept")) + " " + commitment.number)[:100],
+            content=content[: limits.REPORT],
+            actor=actor,
+            enterprise=commitment.enterprise,
+            contact_name=commitment.enterprise.name[:100],
+        )
+        row = BreachFlag.objects.create(
+            commitment=commitment, text=text, appeal=result.appeal, raised_by=actor, created_at=clock.now()
+        )
+        audit.record_event(
+            actor=actor,
+            action="commitments.breachflag.raise",
+            instance=row,
+            details={"article": ARTICLE, "appeal": result.appeal.tracking_number},
+        )
+    return row
+
+
+def alerts_due(commitment_deadline: datetime.date, today: datetime.date) -> str | None:
+    """Which alert a deadline calls for today, counted in working days on the core calendar."""
+    if today > commitment_deadline:
+        return AlertKind.OVERDUE
+    if today == commitment_deadline:
+        return AlertKind.DUE
+    if (commitment_deadline - today).days > LOOKAHEAD_DAYS:  # never 5 working days, even over Spring Festival
+        return None
+    if calendar.workdays_between(today, commitment_deadline) <= ALERT_WORKDAYS:
+        return AlertKind.BEFORE
+    return None
+
+
+def deadline_alerts(today: datetime.date | None = None) -> str:
+    """Daily: record, once per commitment, deadline and kind, the open commitments whose deadline is at most
+    ``ALERT_WORKDAYS`` working days away, due today, or past. They are shown on the memorandum and on the
+    overdue page of the discipline office (recorded here; nothing is sent)."""
+    today = today or clock.today()
+    made = 0
+    with transaction.atomic():
+        jobs.exclusive("commitments.deadlines")
+        rows = Commitment.objects.filter(
+            status__in=OPEN, deadline__lte=today + datetime.timedelta(days=LOOKAHEAD_DAYS)
+        ).only("pk", "deadline")
+        existing = set(
+            DeadlineAlert.objects.filter(commitment__status__in=OPEN).values_list(
+                "commitment_id", "kind", "deadline"
+            )
+        )
+        new = []
+        for row in rows:
+            kind = alerts_due(row.deadline, today)
+            if kind and (row.pk, kind, row.deadline) not in existing:
+                new.append(DeadlineAlert(commitment=row, kind=kind, deadline=row.deadline, found_on=today))
+        try:
+            made = len(DeadlineAlert.objects.bulk_create(new))
+        except IntegrityError as error:  # pragma: no cover - exclusive() serialises runs
+            raise ConflictError(_("The alerts were recorded twice."), code="duplicate") from error
+    return f"{made} deadline alert(s) recorded"

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "commitments"
+
+urlpatterns = [
+    path("", views.commitment_list, name="list"),
+    path("overdue/", views.overdue, name="overdue"),
+    path("import/", views.import_page, name="import"),
+    path("mine/", views.mine, name="mine"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/act/", views.act, name="act"),
+    path("public/", views.public, name="public"),
+    path("public/feed.atom", views.public_feed, name="public_feed"),
+    path("public/commitments.xlsx", views.public_xlsx, name="public_xlsx"),
+    path("public/<int:pk>/", views.public_detail, name="public_detail"),
+]

@@ -1,0 +1,270 @@
+"""Commitments pages: thin (parse, call a service or selector, render). Access is in access.py."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import feedgenerator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qinqing.core import clock, excel
+from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.roles import Role, has_role
+
+from . import forms, importing, selectors, services
+from .models import Scope, Status
+
+
+def found_or_404(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404 from error
+
+    return wrapped
+
+
+def _bind_error(form, error: ServiceError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.text())
+
+
+def _is_body(user) -> bool:
+    return has_role(user, Role.DEPARTMENT_HANDLER, Role.ADMINISTRATOR)
+
+
+def _own_unit(user):
+    from qinqing.directory import selectors as directory
+
+    official = directory.official_for_user(user)
+    return official.unit if official else None
+
+
+def commitment_list(request):
+    body = _is_body(request.user) and _own_unit(request.user) is not None
+    form = forms.CommitmentForm(request.POST or None) if body else None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form is None:
+            return render(
+                request, "commitments/list.html", {"rows": [], "form": None, "refused": True}, status=403
+            )
+        if form.is_valid():
+            try:
+                row = services.commitment_register(
+                    unit=_own_unit(request.user), actor=request.user, **form.cleaned_data
+                )
+            except ServiceError as error:
+                _bind_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Registered."))
+                return redirect("commitments:detail", pk=row.pk)
+    rows = selectors.commitments(request.user).prefetch_related("alerts")[:300]
+    return render(
+        request, "commitments/list.html", {"rows": rows, "form": form, "today": clock.today()}, status=status
+    )
+
+
+def overdue(request):
+    return render(
+        request,
+        "commitments/overdue.html",
+        {"rows": selectors.overdue(request.user)[:500], "today": clock.today()},
+    )
+
+
+def mine(request):
+    return render(request, "commitments/mine.html", {"rows": selectors.commitments(request.user)[:300]})
+
+
+def _detail_page(request, row, *, status=200, error=None):
+    user = request.user
+    enterprise = has_role(user, Role.ENTERPRISE_USER)
+    return render(
+        request,
+        "commitments/detail.html",
+        {
+            "row": row,
+            "milestones": row.milestones.all(),
+            "notes": row.notes.all(),
+            "flags": row.flags.select_related("appeal"),
+            "alerts": row.alerts.all()[:10],
+            "is_enterprise": enterprise,
+            "is_unit": not enterprise and services.is_unit_handler(user, row),
+            "is_approver": not enterprise and services.is_approver(user, row),
+            "may_breach": not enterprise and services.is_watcher_or_unit(user, row),
+            "scopes": Scope.choices,
+            "error": error,
+            "Status": Status,
+        },
+        status=status,
+    )
+
+
+@found_or_404
+def detail(request, pk: int):
+    return _detail_page(request, selectors.commitment_for(request.user, pk))
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_POST
+@found_or_404
+def act(request, pk: int):
+    row = selectors.commitment_for(request.user, pk)
+    post, user = request.POST, request.user
+    step = post.get("step", "")
+    try:
+        if step == "flag":
+            flag = services.breach_flag(commitment=row, text=post.get("text", ""), actor=user)
+            messages.success(
+                request, _("Filed as appeal %(number)s.") % {"number": flag.appeal.tracking_number}
+            )
+            return redirect("commitments:detail", pk=row.pk)
+        if step == "start":
+            services.commitment_start(commitment=row, actor=user)
+        elif step == "progress":
+            services.commitment_progress(
+                commitment=row, text=post.get("text", ""), progress=post.get("progress"), actor=user
+            )
+        elif step == "request_change":
+            services.commitment_request_change(
+                commitment=row,
+                reason=post.get("reason", ""),
+                new_deadline=post.get("new_deadline") or None,
+                actor=user,
+            )
+        elif step in ("approve_change", "refuse_change"):
+            services.commitment_decide_change(
+                commitment=row, approve=step == "approve_change", text=post.get("text", ""), actor=user
+            )
+        elif step in ("fulfil", "breach"):
+            services.commitment_close(
+                commitment=row, fulfilled=step == "fulfil", outcome=post.get("outcome", ""), actor=user
+            )
+        elif step == "publish":
+            services.commitment_publish(commitment=row, scope=post.get("scope", ""), actor=user)
+        elif step == "milestone":
+            services.milestone_add(
+                commitment=row, title=post.get("title", ""), due_on=post.get("due_on"), actor=user
+            )
+        elif step == "milestone_done":
+            milestone = row.milestones.filter(pk=_int(post.get("milestone"))).first()
+            if milestone is None:
+                raise NotFound()
+            services.milestone_done(milestone=milestone, actor=user)
+        else:
+            raise ServiceError(_("Unknown action."), code="invalid_choice", field="step")
+    except NotFound:
+        raise
+    except ServiceError as error:
+        return _detail_page(request, row, status=error.status, error=error)
+    messages.success(request, _("Saved."))
+    return redirect("commitments:detail", pk=row.pk)
+
+
+def import_page(request):
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    report, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report = importing.import_file(
+                    upload.read(),
+                    filename=upload.name,
+                    actor=request.user,
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+            except ServiceError as error:
+                _bind_error(form, error)
+                status = error.status
+            else:
+                status = 200
+    return render(
+        request,
+        "commitments/import.html",
+        {"form": form, "report": report, "columns": importing.COLUMNS},
+        status=status,
+    )
+
+
+# --- the public portal ------------------------------------------------------------------------------------
+def public(request):
+    return render(request, "commitments/public.html", {"rows": selectors.published(request.user)[:500]})
+
+
+@found_or_404
+def public_detail(request, pk: int):
+    row = selectors.published_one(request.user, pk)
+    return render(request, "commitments/public_detail.html", {"row": row, "milestones": row.milestones.all()})
+
+
+def public_feed(request):
+    feed = feedgenerator.Atom1Feed(
+        title=_("Commitments to enterprises"),
+        link=request.build_absolute_uri(reverse("commitments:public")),
+        description=_("Commitments published to the public (article 10)."),
+        language="zh-hans",
+        feed_url=request.build_absolute_uri(reverse("commitments:public_feed")),
+    )
+    for row in selectors.published(None)[:100]:
+        feed.add_item(
+            title=f"{row.number} {row.title}",
+            link=request.build_absolute_uri(reverse("commitments:public_detail", args=[row.pk])),
+            description=f"{row.enterprise.name}；{row.unit.name}；{row.get_status_display()}；{row.content}",
+            pubdate=row.created_at,
+            updateddate=row.created_at,
+            unique_id=f"urn:qinqing:commitment:{row.number}",
+        )
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(response, "utf-8")
+    return response
+
+
+XLSX_HEADERS = [
+    "编号",
+    "承诺类型",
+    "承诺事项",
+    "企业名称",
+    "责任单位",
+    "承诺日期",
+    "完成时限",
+    "状态",
+    "进度(%)",
+    "承诺内容",
+]
+
+
+def public_xlsx(request):
+    rows = (
+        [
+            r.number,
+            r.get_kind_display(),
+            r.title,
+            r.enterprise.name,
+            r.unit.name,
+            r.made_on,
+            r.deadline,
+            r.get_status_display(),
+            r.progress,
+            r.content,
+        ]
+        for r in selectors.published(request.user)[:5000]
+    )
+    return excel.xlsx_response("commitments.xlsx", XLSX_HEADERS, rows, sheet_title="承诺事项")
