@@ -21,7 +21,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.db.models import Q
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -143,16 +143,19 @@ def _restriction_out(row: dict, *, via_head: bool) -> dict:
 _ENTERPRISE_SQL: dict[tuple[str, str, str], str] = {}
 
 
+_PLACEHOLDER: dict[str, str] = {}
+
+
 def _array_placeholder() -> str:
     """``%b`` (sent in binary) for the array parameters of a batch where ``core.db.execute`` binds on the
     server (prepared statements, PostgreSQL): the text form escapes every element with a regular expression,
-    25 ms of a 500-party batch's log; ``%s`` elsewhere."""
-    from django.db import connection
-
-    prepared = connection.vendor == "postgresql" and (
-        connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None
-    )
-    return "%b" if prepared else "%s"
+    25 ms of a 500-party batch's log; ``%s`` elsewhere. Settings do not change while a process runs."""
+    if connection.vendor not in _PLACEHOLDER:
+        prepared = connection.vendor == "postgresql" and (
+            connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None
+        )
+        _PLACEHOLDER[connection.vendor] = "%b" if prepared else "%s"
+    return _PLACEHOLDER[connection.vendor]
 
 
 def _enterprise_sql(vendor: str, codes: str) -> str:
@@ -166,8 +169,6 @@ def _enterprise_sql(vendor: str, codes: str) -> str:
     ``('r', code, activity, listing number, start, end, article, listing name, 'own'|'head')``."""
     key = (vendor, codes, _array_placeholder())
     if key not in _ENTERPRISE_SQL:
-        from django.db import connection
-
         from qinqing.directory.models import Person
 
         q = connection.ops.quote_name
@@ -202,8 +203,6 @@ def _as_date(value) -> datetime.date:
 
 
 def _enterprise_rows(day, activity, usccs: list[str]) -> list[tuple]:
-    from django.db import connection
-
     vendor = connection.vendor
     if len(usccs) == 1:
         sql, codes = _enterprise_sql(vendor, "one"), [usccs[0]]
@@ -420,8 +419,6 @@ def _log_sql(vendor: str, rows: int) -> str:
         shape = "unnest" if rows > _VALUES_UP_TO else rows
     key = (vendor, shape, _array_placeholder())
     if key not in _LOG_SQL:
-        from django.db import connection
-
         quote = connection.ops.quote_name
         fields = [EligibilityCheck._meta.get_field(name) for name in _LOG_FIELDS]
         head = (
@@ -441,8 +438,6 @@ def _log_sql(vendor: str, rows: int) -> str:
 
 def _insert_log(rows: list[tuple]) -> None:
     """INSERT log rows (tuples in ``_LOG_FIELDS`` order, the answer as JSON text) in one statement."""
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         sql = _log_sql("postgresql", len(rows))
         if len(rows) > _VALUES_UP_TO:
@@ -509,8 +504,6 @@ _GROUP = _GroupCommit()
 def _log(
     answers: list[EligibilityAnswer], *, caller, purpose: str, query_indexes: list[str], batch_id: str = ""
 ) -> None:
-    from django.db import connection
-
     label, purpose = _caller_label(caller)[:200], purpose[:64]
     rows = []
     for answer, index in zip(answers, query_indexes, strict=True):
