@@ -1,8 +1,8 @@
 """The commitments demo over the demo district (run ``demo`` first). The ``handler`` account's unit
 registers commitments to the ``enterprise`` account's enterprise: one public and in progress with
-milestones, one past its deadline (overdue), one whose change the ``district`` leader approved, one fulfilled, one
-published to enterprises and one internal; the daily deadline job runs once. Every write goes through the
-services (audited)."""
+milestones, one past its deadline (overdue), one whose change the ``district`` leader approved, one
+fulfilled, one published to enterprises and one internal; the daily deadline job runs once. Every write
+goes through the services (audited)."""
 
 from __future__ import annotations
 

@@ -167,3 +167,146 @@ class DeadlineAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment_id}:{self.kind}:{self.deadline}"
+
+
+# --- support funds (article 10) ---------------------------------------------------------------------------
+class ProgrammeStatus(models.TextChoices):
+    OPEN = "open", _("Open for applications")
+    REVIEW = "review", _("Under review")
+    PUBLISHED = "published", _("Results published")
+
+
+@audited()
+class FundProgramme(models.Model):
+    """A support-fund programme: its rules, budget and dates; results published with an objection period
+    counted in working days."""
+
+    title = models.CharField(_("programme"), max_length=200)
+    rules = models.TextField(_("rules"))
+    budget = models.DecimalField(_("budget (yuan)"), max_digits=14, decimal_places=2)
+    opens_on = models.DateField(_("applications open on"))
+    closes_on = models.DateField(_("applications close on"))
+    objection_workdays = models.PositiveSmallIntegerField(_("objection period (working days)"), default=5)
+    unit = models.ForeignKey(
+        "directory.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible unit")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProgrammeStatus.choices, default=ProgrammeStatus.OPEN
+    )
+    published_on = models.DateField(_("results published on"), null=True, blank=True)
+    objections_until = models.DateField(_("objections until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["-opens_on", "pk"]
+        verbose_name = _("fund programme")
+        verbose_name_plural = _("fund programmes")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Not approved")
+
+
+@audited()
+class FundApplication(models.Model):
+    programme = models.ForeignKey(
+        FundProgramme, on_delete=models.PROTECT, related_name="applications", verbose_name=_("programme")
+    )
+    enterprise = models.ForeignKey(
+        "directory.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise")
+    )
+    amount = models.DecimalField(_("amount requested (yuan)"), max_digits=14, decimal_places=2)
+    description = models.TextField(_("application"))
+    eligibility_check = models.CharField(_("eligibility check"), max_length=64)
+    priority = models.BooleanField(_("on the priority list (article 20)"), default=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
+    )
+    approved_amount = models.DecimalField(
+        _("approved amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    decision = models.TextField(_("decision"), blank=True, default="")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
+    created_at = models.DateTimeField(_("submitted at"))
+
+    class Meta:
+        ordering = ["programme", "pk"]
+        verbose_name = _("fund application")
+        verbose_name_plural = _("fund applications")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "enterprise"], name="commitments_one_application")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}:{self.enterprise_id}"
+
+
+@audited()
+class FundReview(models.Model):
+    application = models.ForeignKey(
+        FundApplication, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("application")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewer")
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True, default="")
+    created_at = models.DateTimeField(_("reviewed at"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("fund review")
+        verbose_name_plural = _("fund reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="commitments_one_review")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}:{self.score}"
+
+
+@audited()
+class FundObjection(models.Model):
+    application = models.ForeignKey(
+        FundApplication, on_delete=models.PROTECT, related_name="objections", verbose_name=_("application")
+    )
+    text = models.TextField(_("objection"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("raised by")
+    )
+    created_at = models.DateTimeField(_("raised at"))
+    answer = models.TextField(_("answer"), blank=True, default="")
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("objection to a fund result")
+        verbose_name_plural = _("objections to fund results")
+
+    def __str__(self) -> str:
+        return f"{self.application_id}:{self.pk}"
+
+
+@audited()
+class FundPayment(models.Model):
+    application = models.ForeignKey(
+        FundApplication, on_delete=models.PROTECT, related_name="payments", verbose_name=_("application")
+    )
+    amount = models.DecimalField(_("amount paid (yuan)"), max_digits=14, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    reference = models.CharField(_("payment reference"), max_length=100)
+
+    class Meta:
+        ordering = ["paid_on", "pk"]
+        verbose_name = _("fund payment")
+        verbose_name_plural = _("fund payments")
+
+    def __str__(self) -> str:
+        return f"{self.application_id}:{self.amount}"

@@ -1,0 +1,158 @@
+"""Support funds (article 10): a round from application to published result with one objection; a
+restricted applicant refused citing article 21; a conflicted reviewer stopped before the file; the
+objection period in working days across a real holiday; payments never above the approval."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from qinqing.commitments import funds
+from qinqing.commitments.models import ApplicationStatus, FundApplication, FundPayment
+from qinqing.conduct.services.gate import RecusalRequired
+from qinqing.core import audit
+from qinqing.core.errors import ConflictError, ServiceError
+from qinqing.core.roles import Role
+from qinqing.directory.models import LinkKind, Relationship
+from qinqing.directory.tests import factories as directory
+from qinqing.integrity.tests.factories import make_listing
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def world(make_user, workday_calendar, frozen_clock):
+    frozen_clock("2026-09-22 10:00")
+    bureau = directory.make_unit(name="区科技局")
+    handler = make_user(Role.DEPARTMENT_HANDLER)
+    directory.make_official(unit=bureau, name="杨帆", user=handler)
+    leader = make_user(Role.SUPERVISING_LEADER)
+    directory.make_official(unit=bureau, name="刘洋", position="局长", user=leader)
+    reviewer = make_user(Role.DEPARTMENT_HANDLER)
+    reviewer_official = directory.make_official(unit=bureau, name="张三", user=reviewer)
+    firm = directory.make_enterprise(name="示范区恒通科技有限公司")
+    firm_user = make_user(Role.ENTERPRISE_USER)
+    directory.make_membership(user=firm_user, enterprise=firm)
+    programme = funds.programme_create(
+        unit=bureau,
+        title="2026年科技创新专项资金",
+        rules="研发投入500万元以上的企业，按投入的10%补助。",
+        budget="1000000",
+        opens_on=D(2026, 9, 1),
+        closes_on=D(2026, 9, 30),
+        objection_workdays=5,
+        actor=handler,
+    )
+    return {
+        "bureau": bureau,
+        "handler": handler,
+        "leader": leader,
+        "reviewer": reviewer,
+        "reviewer_official": reviewer_official,
+        "firm": firm,
+        "firm_user": firm_user,
+        "programme": programme,
+        "make_user": make_user,
+    }
+
+
+def test_round_from_application_to_result_with_one_objection(world, frozen_clock):
+    application = funds.apply(
+        programme=world["programme"],
+        enterprise=world["firm"],
+        amount="300000",
+        description="研发投入600万元",
+        actor=world["firm_user"],
+    )
+    assert application.eligibility_check
+    assert funds.review_file(application=application, actor=world["reviewer"]) == application
+    funds.review_score(application=application, score=86, comment="材料齐全", actor=world["reviewer"])
+    application = funds.decide(application=application, approve=True, amount="250000", actor=world["leader"])
+    assert application.status == ApplicationStatus.APPROVED
+    # Results published on Wednesday 30 September 2026: 1–7 October are holidays (real schedule), so the
+    # five working days are 8, 9, 10 (make-up Saturday), 12 and 13 October.
+    frozen_clock("2026-09-30 10:00")
+    programme = funds.results_publish(programme=world["programme"], actor=world["handler"])
+    assert programme.objections_until == D(2026, 10, 13)
+    frozen_clock("2026-10-13 16:00")
+    objection = funds.objection_raise(
+        application=application, text="评分偏低，请复核。", actor=world["firm_user"]
+    )
+    objection = funds.objection_answer(
+        objection=objection, answer="经复核，维持原结果。", actor=world["handler"]
+    )
+    assert objection.answered_on == D(2026, 10, 13)
+    frozen_clock("2026-10-14 09:00")
+    with pytest.raises(ConflictError) as error:
+        funds.objection_raise(application=application, text="再次异议", actor=world["firm_user"])
+    assert error.value.code == "objection_period"
+    funds.payment_record(
+        application=application,
+        amount="200000",
+        paid_on=D(2026, 10, 14),
+        reference="拨付1",
+        actor=world["handler"],
+    )
+    with pytest.raises(ConflictError):
+        funds.payment_record(
+            application=application,
+            amount="60000",
+            paid_on=D(2026, 10, 14),
+            reference="拨付2",
+            actor=world["handler"],
+        )
+    assert FundPayment.objects.get().amount == Decimal("200000.00")
+    assert audit.verify_chain().ok
+
+
+def test_restricted_applicant_refused_citing_article_21(world):
+    make_listing(enterprise=world["firm"], activities=("fiscal_subsidy",), kind="dishonest")
+    with pytest.raises(ServiceError) as error:
+        funds.apply(
+            programme=world["programme"],
+            enterprise=world["firm"],
+            amount="100000",
+            description="申请补助",
+            actor=world["firm_user"],
+        )
+    assert error.value.code == "restricted" and error.value.field == "enterprise"
+    assert "21" in error.value.text()
+    assert not FundApplication.objects.exists()
+
+
+def test_conflicted_reviewer_stopped_before_the_file(world):
+    application = funds.apply(
+        programme=world["programme"],
+        enterprise=world["firm"],
+        amount="100000",
+        description="申请补助",
+        actor=world["firm_user"],
+    )
+    spouse = directory.make_person(name="李四")
+    directory.make_related_person(
+        official=world["reviewer_official"], person=spouse, relationship=Relationship.SPOUSE
+    )
+    directory.make_link(
+        person=spouse, enterprise=world["firm"], kind=LinkKind.SHAREHOLDER, share_percent="20"
+    )
+    with pytest.raises(RecusalRequired):
+        funds.review_file(application=application, actor=world["reviewer"])
+    with pytest.raises(RecusalRequired):
+        funds.review_score(application=application, score=90, actor=world["reviewer"])
+    assert not application.reviews.exists()
+
+
+def test_budget_and_unreviewed_approval_refused(world):
+    application = funds.apply(
+        programme=world["programme"],
+        enterprise=world["firm"],
+        amount="999999",
+        description="申请补助",
+        actor=world["firm_user"],
+    )
+    with pytest.raises(ConflictError):
+        funds.decide(application=application, approve=True, amount="100", actor=world["leader"])
+    with pytest.raises(ServiceError) as error:
+        funds.decide(application=application, approve=True, amount="2000000", actor=world["leader"])
+    assert error.value.field == "amount"
