@@ -11,7 +11,23 @@ from qinqing.fairness.tests import documents
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_upload_a_docx_confirm_one_finding_and_dismiss_another(page, live_server, screenshot, tmp_path):
+@pytest.fixture
+def seeded_rules():
+    """Transactional tests flush the tables, the rules seeded by the migrations too: seed them again."""
+    import importlib
+
+    from django.apps import apps
+
+    from qinqing.fairness.models import Rule
+
+    if not Rule.objects.exists():
+        for name in ("0002_seed_rules", "0003_seed_pricing_rules"):
+            importlib.import_module(f"qinqing.fairness.migrations.{name}").seed(apps, None)
+
+
+def test_upload_a_docx_confirm_one_finding_and_dismiss_another(
+    page, live_server, screenshot, tmp_path, seeded_rules
+):
     make_user(Role.DEPARTMENT_HANDLER, username="handler", password=TEST_PASSWORD)
     tender = tmp_path / "物业服务采购招标文件.docx"
     tender.write_bytes(documents.docx_bytes())

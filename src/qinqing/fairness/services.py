@@ -55,10 +55,25 @@ _cache_lock = threading.Lock()
 _cache: dict = {"key": None, "rules": []}
 
 
+class NoRules(ServiceError):
+    """No active rule: a document checked now would pass unexamined, so nothing is checked."""
+
+    status = 503
+
+
 def active_rules() -> list[engine.CompiledRule]:
-    """The active rules compiled, recompiled when a rule changed (count and latest change)."""
-    state = Rule.objects.filter(active=True).aggregate(n=Count("id"), latest=Max("updated_at"))
-    key = (state["n"], state["latest"])
+    """The active rules compiled, recompiled when a rule changed (count, latest change, highest id).
+    ``NoRules`` when there is none (never an empty check that reads as "no problem found")."""
+    state = Rule.objects.filter(active=True).aggregate(n=Count("id"), latest=Max("updated_at"), top=Max("id"))
+    if not state["n"]:
+        raise NoRules(
+            _(
+                "No fair-competition rule is active: the document cannot be checked. Run the migrations "
+                "or switch the rules on."
+            ),
+            code="no_rules",
+        )
+    key = (state["n"], state["latest"], state["top"])
     with _cache_lock:
         if _cache["key"] != key:
             _cache["rules"] = [engine.compile_rule(rule) for rule in Rule.objects.filter(active=True)]

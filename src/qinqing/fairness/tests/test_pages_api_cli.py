@@ -215,3 +215,23 @@ def test_reviewers_edit_a_rule_on_its_page_and_a_broken_edit_is_refused(client, 
     saved = client.post(url, {**fields, "active": "on", "suggestion": "删除注册资本要求。"})
     assert saved.status_code == 302 and Rule.objects.get(pk=rule.pk).suggestion == "删除注册资本要求。"
     assert AuditEvent.objects.filter(action="fairness.rule.update", object_id=str(rule.pk)).exists()
+
+
+def test_with_no_active_rule_nothing_is_checked_and_nothing_reads_as_clean(client, handler, tmp_path):
+    from django.core.management.base import CommandError
+
+    from qinqing.fairness.models import Rule
+
+    Rule.objects.update(active=False)
+    with pytest.raises(services.NoRules):
+        services.check_pasted("投标人注册资本不低于1000万元。")
+    response = client.post(
+        reverse("fairness:review_new"),
+        {"title": "x", "document_kind": "procurement", "text": "具有独立承担民事责任的能力。"},
+    )
+    assert response.status_code == 400 and not Review.objects.exists()
+    clean = tmp_path / "clean.txt"
+    clean.write_text("具有独立承担民事责任的能力。", encoding="utf-8")
+    with pytest.raises(CommandError) as failed:
+        call_command("fairness", "check", str(clean))
+    assert failed.value.returncode == 3

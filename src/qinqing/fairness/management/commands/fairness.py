@@ -52,6 +52,8 @@ class Command(BaseCommand):
                 kind, result = services.check_upload(path.read_bytes(), path.name)
         except extract.UnreadableDocument as error:
             raise CommandError(f"{name}: {error}", returncode=2) from None
+        except services.NoRules as error:
+            raise CommandError(error.text(), returncode=3) from None
         except DatabaseError as error:  # the rules live in the database
             raise CommandError(
                 f"the rules cannot be read from the database ({error}); run ./qinqing migrate first",
