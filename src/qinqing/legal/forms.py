@@ -10,22 +10,34 @@ from qinqing.core.forms import DateInput, bounded
 from .models import ActionKind, LawsuitKind, OutcomeKind, ProtectionKind, Subtype
 
 
+class TodayBounds(forms.Form):
+    """Date bounds counted from the day the form is built: ``core.forms.bounded`` applied to the instance's
+    own copy of each field (applied to the class, it would count from the day the module was imported)."""
+
+    date_bounds: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, bounds in self.date_bounds.items():
+            bounded(self.fields[name], **bounds)
+
+
 def _enterprises():
     from qinqing.directory.models import Enterprise
 
     return Enterprise.objects.filter(is_active=True).order_by("name")
 
 
-class ActionForm(forms.Form):
+class ActionForm(TodayBounds):
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
     kind = forms.ChoiceField(label=_("What is registered"), choices=ActionKind.choices)
     subtype = forms.ChoiceField(label=_("What"), choices=Subtype.choices)
-    started_on = bounded(forms.DateField(label=_("Date"), widget=DateInput), past_years=5, future_days=0)
-    ends_on = bounded(
-        forms.DateField(label=_("Term ends on"), widget=DateInput, required=False),
-        past_years=5,
-        future_days=5 * 366,
-    )
+    date_bounds = {
+        "started_on": {"past_years": 5, "future_days": 0},
+        "ends_on": {"past_years": 5, "future_days": 5 * 366},
+    }
+    started_on = forms.DateField(label=_("Date"), widget=DateInput)
+    ends_on = forms.DateField(label=_("Term ends on"), widget=DateInput, required=False)
     legal_basis = forms.CharField(
         label=_("Legal basis"),
         max_length=limits.DESCRIPTION,
@@ -54,7 +66,7 @@ class ActionForm(forms.Form):
         self.fields["enterprise"].queryset = _enterprises()
 
 
-class CaseForm(forms.Form):
+class CaseForm(TodayBounds):
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=LawsuitKind.choices)
     court = forms.CharField(label=_("Court"), max_length=limits.PLACE)
@@ -62,14 +74,15 @@ class CaseForm(forms.Form):
     enterprise_sued = forms.BooleanField(
         label=_("The enterprise brought the case"), required=False, initial=True
     )
-    filed_on = bounded(forms.DateField(label=_("Filed on"), widget=DateInput), past_years=10, future_days=0)
+    date_bounds = {"filed_on": {"past_years": 10, "future_days": 0}}
+    filed_on = forms.DateField(label=_("Filed on"), widget=DateInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = _enterprises()
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(TodayBounds):
     cooperation = forms.CharField(
         label=_("Cooperation with investigation and evidence requests"),
         max_length=limits.REPORT,
@@ -77,14 +90,14 @@ class OutcomeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *OutcomeKind.choices], required=False)
-    outcome_on = bounded(
-        forms.DateField(label=_("Decided on"), widget=DateInput, required=False), past_years=10, future_days=0
-    )
+    date_bounds = {"outcome_on": {"past_years": 10, "future_days": 0}}
+    outcome_on = forms.DateField(label=_("Decided on"), widget=DateInput, required=False)
 
 
-class ObligationForm(forms.Form):
+class ObligationForm(TodayBounds):
     text = forms.CharField(label=_("Obligation"), max_length=limits.DESCRIPTION)
-    due_on = bounded(forms.DateField(label=_("Due on"), widget=DateInput), past_years=10, future_days=5 * 366)
+    date_bounds = {"due_on": {"past_years": 10, "future_days": 5 * 366}}
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput)
 
 
 class ProtectionForm(forms.Form):

@@ -248,7 +248,16 @@ def test_the_pages_refuse_bad_input_naming_the_field(world):
         reverse("legal:register"),
         {"enterprise": w["enterprise"].pk, "kind": "charge", "subtype": "fine", "started_on": "2026-11-20"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 302, response.content.decode()[-4000:]
     web.force_login(w["inspector"])
     assert web.get(reverse("legal:flags")).status_code == 200
     assert web.get("/api/v1/legal/flags").json()[0]["code"] == "no_basis"
+
+
+def test_date_bounds_count_from_the_day_the_form_is_built(world, frozen_clock):
+    from qinqing.legal import forms
+
+    forms.OutcomeForm()  # built once on 30 November
+    frozen_clock("2026-12-15 10:00")
+    assert forms.OutcomeForm({"outcome": "judgment", "outcome_on": "2026-12-15"}).is_valid()
+    assert not forms.OutcomeForm({"outcome": "judgment", "outcome_on": "2026-12-16"}).is_valid()
