@@ -75,4 +75,7 @@ declare(
     Page("commitments:public_detail", PUBLIC),
     Page("commitments:public_feed", PUBLIC),
     Page("commitments:public_xlsx", PUBLIC),
+    Page("commitments:funds_public", PUBLIC),
+    Page("commitments:funds_public_feed", PUBLIC),
+    Page("commitments:funds_public_xlsx", PUBLIC),
 )

@@ -80,3 +80,22 @@ def published_one(user, pk: int) -> Commitment:
     if row is None:
         raise NotFound()
     return row
+
+
+# --- support funds: the public portal ----------------------------------------------------------------------
+def public_programmes():
+    """Every programme is public from its creation (rules, budget, dates); results once published."""
+    from .models import FundProgramme
+
+    return FundProgramme.objects.select_related("unit").order_by("-opens_on", "-pk")
+
+
+def public_results():
+    """Approved applications of programmes whose results are published (nothing before publication)."""
+    from .models import ApplicationStatus, FundApplication, ProgrammeStatus
+
+    return (
+        FundApplication.objects.select_related("programme", "enterprise")
+        .filter(programme__status=ProgrammeStatus.PUBLISHED, status=ApplicationStatus.APPROVED)
+        .order_by("-programme__published_on", "programme_id", "enterprise__name")
+    )

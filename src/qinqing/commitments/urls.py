@@ -15,4 +15,7 @@ urlpatterns = [
     path("public/feed.atom", views.public_feed, name="public_feed"),
     path("public/commitments.xlsx", views.public_xlsx, name="public_xlsx"),
     path("public/<int:pk>/", views.public_detail, name="public_detail"),
+    path("funds/public/", views.funds_public, name="funds_public"),
+    path("funds/public/feed.atom", views.funds_public_feed, name="funds_public_feed"),
+    path("funds/public/results.xlsx", views.funds_public_xlsx, name="funds_public_xlsx"),
 ]

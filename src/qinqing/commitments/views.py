@@ -268,3 +268,61 @@ def public_xlsx(request):
         for r in selectors.published(request.user)[:5000]
     )
     return excel.xlsx_response("commitments.xlsx", XLSX_HEADERS, rows, sheet_title="承诺事项")
+
+
+def funds_public(request):
+    results = {}
+    for row in selectors.public_results()[:2000]:
+        results.setdefault(row.programme_id, []).append(row)
+    programmes = [(p, results.get(p.pk, [])) for p in selectors.public_programmes()[:200]]
+    return render(request, "commitments/funds_public.html", {"programmes": programmes})
+
+
+def funds_public_feed(request):
+    feed = feedgenerator.Atom1Feed(
+        title=_("Support-fund programmes and results"),
+        link=request.build_absolute_uri(reverse("commitments:funds_public")),
+        description=_("Support-fund programmes and their published results (article 10)."),
+        language="zh-hans",
+        feed_url=request.build_absolute_uri(reverse("commitments:funds_public_feed")),
+    )
+    link = request.build_absolute_uri(reverse("commitments:funds_public"))
+    for programme in selectors.public_programmes()[:100]:
+        feed.add_item(
+            title=programme.title,
+            link=f"{link}#programme-{programme.pk}",
+            description=f"{programme.unit.name}；{programme.opens_on}—{programme.closes_on}；{programme.rules}",
+            pubdate=programme.created_at,
+            unique_id=f"urn:qinqing:fund-programme:{programme.pk}",
+        )
+        if programme.published_on:
+            approved = [r for r in selectors.public_results().filter(programme=programme)]
+            feed.add_item(
+                title=f"{programme.title}：{_('Results published')}",
+                link=f"{link}#results-{programme.pk}",
+                description="；".join(f"{r.enterprise.name} {r.approved_amount}" for r in approved),
+                pubdate=programme.created_at,
+                updateddate=programme.created_at,
+                unique_id=f"urn:qinqing:fund-results:{programme.pk}",
+            )
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(response, "utf-8")
+    return response
+
+
+FUND_HEADERS = ["资金项目", "责任单位", "企业名称", "批准金额（元）", "公示日期", "异议截止日期"]
+
+
+def funds_public_xlsx(request):
+    rows = (
+        [
+            r.programme.title,
+            r.programme.unit.name,
+            r.enterprise.name,
+            r.approved_amount,
+            r.programme.published_on,
+            r.programme.objections_until,
+        ]
+        for r in selectors.public_results().select_related("programme__unit")[:20000]
+    )
+    return excel.xlsx_response("fund-results.xlsx", FUND_HEADERS, rows, sheet_title="扶持资金结果")

@@ -156,3 +156,36 @@ def test_budget_and_unreviewed_approval_refused(world):
     with pytest.raises(ServiceError) as error:
         funds.decide(application=application, approve=True, amount="2000000", actor=world["leader"])
     assert error.value.field == "amount"
+
+
+def test_public_portal_shows_results_only_once_published(world, frozen_clock):
+    import io
+    import xml.etree.ElementTree as ET
+
+    from django.test import Client
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    application = funds.apply(
+        programme=world["programme"],
+        enterprise=world["firm"],
+        amount="300000",
+        description="研发投入600万元",
+        actor=world["firm_user"],
+    )
+    funds.review_score(application=application, score=80, actor=world["reviewer"])
+    funds.decide(application=application, approve=True, amount="123456", actor=world["leader"])
+    anonymous = Client()
+    page = anonymous.get(reverse("commitments:funds_public")).content.decode()
+    assert "2026年科技创新专项资金" in page and "123456" not in page  # approved, not yet published
+    frozen_clock("2026-09-30 10:00")
+    funds.results_publish(programme=world["programme"], actor=world["handler"])
+    page = anonymous.get(reverse("commitments:funds_public")).content.decode()
+    assert "123456" in page and "2026-10-13" in page
+    feed = anonymous.get(reverse("commitments:funds_public_feed"))
+    root = ET.fromstring(feed.content)  # noqa: S314 (our own feed)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert len(root.findall("a:entry", ns)) == 2
+    download = anonymous.get(reverse("commitments:funds_public_xlsx"))
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["示范区恒通科技有限公司"]
