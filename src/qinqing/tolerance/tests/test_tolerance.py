@@ -155,6 +155,11 @@ def test_submission_to_determination_with_the_checklist_and_the_case_factor(offi
     assert factor.case_id == case.pk and factor.determination == Determination.NOT_TOLERATED
     assert selectors.case_factors(case) == [factor]
     assert AuditEvent.objects.filter(action="tolerance.casefactor.record").count() == 1
+    # the case's own page in supervision shows the determination to its assigned inspector
+    web = Client()
+    web.force_login(inspector)
+    page = web.get(reverse("supervision:report_detail", args=[case.pk])).content.decode()
+    assert "tolerance-factors" in page and "明知禁令仍继续推进" in page
     with pytest.raises(ConflictError):  # no clearing before filing, none for not tolerated
         services.request_publish_clearing(request=row, text="澄清", actor=inspector)
     services.request_file(request=row, organisation_department=org, actor=inspector)
