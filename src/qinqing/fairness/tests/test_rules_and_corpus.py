@@ -115,3 +115,13 @@ def test_a_rule_edit_that_breaks_its_own_examples_is_refused_and_a_good_one_is_a
     services.rule_save(actor=None, rule=rule)
     event = AuditEvent.objects.filter(action="fairness.rule.update").latest("seq")
     assert "negative_examples" in event.changes
+
+
+def test_the_rules_come_back_after_a_flush_emptied_the_table():
+    from qinqing.fairness.apps import seed_rules_if_empty
+
+    Rule.objects.all().delete()
+    seed_rules_if_empty()
+    assert Rule.objects.count() == len(SEED_CODES)
+    seed_rules_if_empty()  # a database with rules is left alone
+    assert Rule.objects.count() == len(SEED_CODES)
