@@ -61,35 +61,44 @@ def bounded(field: forms.DateField, *, past_days: int | None = None, past_years:
             future_days: int | None = None) -> forms.DateField:
     """Sensible bounds on a date field, counted from today: the date input offers only those days
     (``min``/``max``) and the form refuses others next to the field, saying which bound it broke.
-    The services check the same bounds (``core.limits``) for the API."""
+    The services check the same bounds (``core.limits``) for the API.
+
+    "Today" is read when the page is drawn and when the form is checked, not when ``bounded``
+    runs: a form class declared at import time keeps counting from the right day on a server
+    that stays up past midnight."""
     import datetime
 
     from django.core.exceptions import ValidationError
+    from django.utils.functional import lazy
 
     from . import clock
 
-    today = clock.today()
-    earliest = None
-    if past_years is not None:
-        earliest = today - datetime.timedelta(days=366 * past_years)
-    elif past_days is not None:
-        earliest = today - datetime.timedelta(days=past_days)
-    latest = today + datetime.timedelta(days=future_days) if future_days is not None else None
-    if earliest is not None:
-        field.widget.attrs["min"] = earliest.isoformat()
-    if latest is not None:
-        field.widget.attrs["max"] = latest.isoformat()
+    def earliest() -> datetime.date | None:
+        if past_years is not None:
+            return clock.today() - datetime.timedelta(days=366 * past_years)
+        if past_days is not None:
+            return clock.today() - datetime.timedelta(days=past_days)
+        return None
+
+    def latest() -> datetime.date | None:
+        return clock.today() + datetime.timedelta(days=future_days) if future_days is not None else None
+
+    if past_years is not None or past_days is not None:
+        field.widget.attrs["min"] = lazy(lambda: earliest().isoformat(), str)()
+    if future_days is not None:
+        field.widget.attrs["max"] = lazy(lambda: latest().isoformat(), str)()
 
     def check(value):
         if value is None:
             return
-        if latest is not None and value > latest:
-            message = (_("The date cannot be in the future (today is %(bound)s).") if latest == today
+        low, high = earliest(), latest()
+        if high is not None and value > high:
+            message = (_("The date cannot be in the future (today is %(bound)s).") if future_days == 0
                        else _("The date must be on or before %(bound)s."))
-            raise ValidationError(message, code="date_out_of_range", params={"bound": latest.isoformat()})
-        if earliest is not None and value < earliest:
+            raise ValidationError(message, code="date_out_of_range", params={"bound": high.isoformat()})
+        if low is not None and value < low:
             raise ValidationError(_("The date must be on or after %(bound)s."), code="date_out_of_range",
-                                  params={"bound": earliest.isoformat()})
+                                  params={"bound": low.isoformat()})
 
     field.validators = [*field.validators, check]
     return field
