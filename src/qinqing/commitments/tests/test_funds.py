@@ -117,7 +117,12 @@ def test_restricted_applicant_refused_citing_article_21(world):
             actor=world["firm_user"],
         )
     assert error.value.code == "restricted" and error.value.field == "enterprise"
-    assert "21" in error.value.text()
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert "article 21" in error.value.text()
+    with translation.override("zh-hans"):
+        assert "第二十一条" in error.value.text()
     assert not FundApplication.objects.exists()
 
 
