@@ -48,6 +48,7 @@ def demo_district(transactional_db, settings):
     call_command("appeals_demo", "--count", "12", verbosity=0, stdout=StringIO())
     call_command("tolerance_demo", verbosity=0, stdout=StringIO())
     call_command("liaison_demo", verbosity=0, stdout=StringIO())
+    call_command("policy_demo", verbosity=0, stdout=StringIO())
     call_command("legal_demo", verbosity=0, stdout=StringIO())
     call_command("commitments_demo", verbosity=0, stdout=StringIO())
     call_command("conduct_demo", verbosity=0, stdout=StringIO())
