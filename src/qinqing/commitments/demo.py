@@ -101,6 +101,18 @@ def generate(*, say=None) -> dict:
         made_on=day(-10),
         deadline=day(80),
     )
+    from . import funds
+
+    funds.programme_create(
+        unit=unit,
+        title="科技创新专项资金",
+        rules="上年度研发投入五百万元以上的企业，按投入的百分之十给予补助。",
+        budget="2000000",
+        opens_on=day(-5),
+        closes_on=day(25),
+        objection_workdays=5,
+        actor=handler,
+    )
     found = services.deadline_alerts()
     if say:
         say(f"commitments: {Commitment.objects.count()} registered; {found}")

@@ -99,3 +99,38 @@ def public_results():
         .filter(programme__status=ProgrammeStatus.PUBLISHED, status=ApplicationStatus.APPROVED)
         .order_by("-programme__published_on", "programme_id", "enterprise__name")
     )
+
+
+def open_programmes():
+    from .models import FundProgramme, ProgrammeStatus
+
+    today = clock.today()
+    return FundProgramme.objects.filter(
+        status=ProgrammeStatus.OPEN, opens_on__lte=today, closes_on__gte=today
+    )
+
+
+def applications_of(user):
+    """The fund applications of the user's enterprises (an enterprise user's own)."""
+    from .models import FundApplication
+
+    return (
+        FundApplication.objects.select_related("programme", "enterprise")
+        .prefetch_related("objections")
+        .filter(enterprise_id__in=enterprise_ids(user))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def application_of(user, pk) -> object:
+    row = applications_of(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def programme_open(pk):
+    row = open_programmes().filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    return row

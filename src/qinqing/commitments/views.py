@@ -326,3 +326,64 @@ def funds_public_xlsx(request):
         for r in selectors.public_results().select_related("programme__unit")[:20000]
     )
     return excel.xlsx_response("fund-results.xlsx", FUND_HEADERS, rows, sheet_title="扶持资金结果")
+
+
+def _int_or_404(value):
+    number = _int(value)
+    if number is None:
+        raise NotFound()
+    return number
+
+
+def _funds_page(request, *, status=200, error=None):
+    from qinqing.directory import selectors as directory
+
+    return render(
+        request,
+        "commitments/funds_mine.html",
+        {
+            "programmes": selectors.open_programmes(),
+            "applications": selectors.applications_of(request.user),
+            "enterprises": directory.enterprises_for_user(request.user),
+            "today": clock.today(),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def funds_mine(request):
+    return _funds_page(request)
+
+
+@require_POST
+@found_or_404
+def funds_act(request):
+    from qinqing.commitments import funds
+    from qinqing.directory import selectors as directory
+
+    post, user = request.POST, request.user
+    try:
+        if post.get("step") == "apply":
+            programme = selectors.programme_open(_int_or_404(post.get("programme")))
+            enterprise = directory.enterprises_for_user(user).filter(pk=_int(post.get("enterprise"))).first()
+            if enterprise is None:
+                raise NotFound()
+            funds.apply(
+                programme=programme,
+                enterprise=enterprise,
+                amount=post.get("amount"),
+                description=post.get("description", ""),
+                actor=user,
+            )
+        elif post.get("step") == "object":
+            application = selectors.application_of(user, _int_or_404(post.get("application")))
+            funds.objection_raise(application=application, text=post.get("text", ""), actor=user)
+        else:
+            raise ServiceError(_("Unknown action."), code="invalid_choice", field="step")
+    except NotFound:
+        raise
+    except ServiceError as error:
+        return _funds_page(request, status=error.status, error=error)
+    messages.success(request, _("Saved."))
+    return redirect("commitments:funds_mine")

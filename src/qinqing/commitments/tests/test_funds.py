@@ -194,3 +194,70 @@ def test_public_portal_shows_results_only_once_published(world, frozen_clock):
     download = anonymous.get(reverse("commitments:funds_public_xlsx"))
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["示范区恒通科技有限公司"]
+
+
+def test_enterprise_applies_and_objects_on_its_page(world, frozen_clock):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(world["firm_user"])
+    assert "2026年科技创新专项资金" in client.get(reverse("commitments:funds_mine")).content.decode()
+    act = reverse("commitments:funds_act")
+    response = client.post(
+        act,
+        {
+            "step": "apply",
+            "programme": world["programme"].pk,
+            "enterprise": world["firm"].pk,
+            "amount": "abc",
+            "description": "x",
+        },
+    )
+    assert response.status_code == 400
+    response = client.post(
+        act,
+        {
+            "step": "apply",
+            "programme": world["programme"].pk,
+            "enterprise": world["firm"].pk,
+            "amount": "50000",
+            "description": "研发投入",
+        },
+    )
+    assert response.status_code == 302
+    application = FundApplication.objects.get()
+    other = world["make_user"](Role.ENTERPRISE_USER)
+    directory.make_membership(user=other, enterprise=directory.make_enterprise(name="示范区远航物流有限公司"))
+    stranger = Client()
+    stranger.force_login(other)
+    assert (
+        stranger.post(act, {"step": "object", "application": application.pk, "text": "x"}).status_code == 404
+    )
+    funds.review_score(application=application, score=70, actor=world["reviewer"])
+    funds.decide(application=application, approve=False, reason="研发投入不足", actor=world["leader"])
+    frozen_clock("2026-09-30 10:00")
+    funds.results_publish(programme=world["programme"], actor=world["handler"])
+    client.force_login(world["firm_user"])  # the session of eight days ago has expired
+    response = client.post(act, {"step": "object", "application": application.pk, "text": "投入已达标"})
+    assert response.status_code == 302 and application.objections.get().text == "投入已达标"
+
+
+def test_restricted_enterprise_refused_on_the_page(world):
+    from django.test import Client
+    from django.urls import reverse
+
+    make_listing(enterprise=world["firm"], activities=("fiscal_subsidy",), kind="dishonest")
+    client = Client()
+    client.force_login(world["firm_user"])
+    response = client.post(
+        reverse("commitments:funds_act"),
+        {
+            "step": "apply",
+            "programme": world["programme"].pk,
+            "enterprise": world["firm"].pk,
+            "amount": "50000",
+            "description": "研发投入",
+        },
+    )
+    assert response.status_code == 400 and "第二十一条" in response.content.decode()
