@@ -333,6 +333,17 @@ def _build_world():
 
     own.commitment = commitment_of(enterprise, unit, handler)
     foreign.commitment = commitment_of(other_enterprise, other_unit, other_handler)
+    from qinqing.commitments import funds
+
+    def application_of(firm, body, body_user, firm_user):
+        programme = funds.programme_create(
+            unit=body, title="专项资金", rules="规则", budget="100000", opens_on=clock.today(),
+            closes_on=clock.today(), actor=body_user,
+        )
+        return funds.apply(programme=programme, enterprise=firm, amount="1000", description="申请", actor=firm_user)
+
+    own.fund_application = application_of(enterprise, unit, handler, users[Role.ENTERPRISE_USER])
+    foreign.fund_application = application_of(other_enterprise, other_unit, other_handler, other_enterprise_user)
     keys = {f"key:{scope}": make_api_key(scope)[1] for scope in SCOPES}
     return SimpleNamespace(users=users, own=own, foreign=foreign, keys=keys, sessions=_sessions(users))
 
@@ -412,6 +423,8 @@ def _page_kwargs(name: str, world) -> dict:
         "legal:protection_act": {"pk": own.protection.pk},
         "commitments:detail": {"pk": own.commitment.pk},
         "commitments:act": {"pk": own.commitment.pk},
+        "commitments:fund_application": {"pk": own.fund_application.pk},
+        "commitments:fund_application_act": {"pk": own.fund_application.pk},
     }
     if name in known:
         return known[name]
@@ -503,6 +516,7 @@ OWN_STATUS = {
     "healthz_jobs": {401, 403, 503},  # asks for an API key with jobs:read; 503 while the jobs have not run
     "healthz": {503},  # the database is unreachable
     "directory:import_errors": {404},  # only after an import left an error workbook in the session
+    "commitments:fund_application": {409},  # a reviewer with a conflict of interest is stopped (article 15.7)
 }
 
 
@@ -648,6 +662,8 @@ FOREIGN_PAGES = {
     # leaders and administrators see every unit's
     "commitments:detail": ("GET", lambda f: {"pk": f.commitment.pk}),
     "commitments:act": ("POST", lambda f: {"pk": f.commitment.pk}),
+    "commitments:fund_application": ("GET", lambda f: {"pk": f.fund_application.pk}),
+    "commitments:fund_application_act": ("POST", lambda f: {"pk": f.fund_application.pk}),
 }
 FOREIGN_OPERATIONS = {
     "GET /appeals/{tracking_number}": None,

@@ -85,6 +85,23 @@ declare(
         ),
     ),
     Page("commitments:funds_act", ENTERPRISES),
+    Page(
+        "commitments:funds_staff",
+        STAFF,
+        sees_all=WATCHERS,
+        menu="commitments",
+        label=_("Support-fund programmes"),
+        order=60,
+    ),
+    Page("commitments:funds_staff_act", BODIES + (Role.SUPERVISING_LEADER,), sees_all=(Role.ADMINISTRATOR,)),
+    # reviewers of the programme's unit pass the conflict gate first; the discipline office reads every file
+    Page("commitments:fund_application", STAFF, sees_all=WATCHERS),
+    Page(
+        "commitments:fund_application_act",
+        BODIES + (Role.SUPERVISING_LEADER,),
+        sees_all=(Role.ADMINISTRATOR,),
+        actions=("commitments.fund_application.*",),
+    ),
     Page("commitments:public", PUBLIC),
     Page("commitments:public_detail", PUBLIC),
     Page("commitments:public_feed", PUBLIC),

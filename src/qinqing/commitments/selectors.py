@@ -134,3 +134,24 @@ def programme_open(pk):
     if row is None:
         raise NotFound()
     return row
+
+
+def staff_programmes(user):
+    """Programmes of the user's units (the discipline office, district leaders, administrators: every one)."""
+    from .models import FundProgramme
+
+    rows = FundProgramme.objects.select_related("unit").order_by("-opens_on", "-pk")
+    return rows if sees_all(user) else rows.filter(unit_id__in=unit_ids(user))
+
+
+def staff_application(user, pk):
+    from .models import FundApplication
+
+    row = (
+        FundApplication.objects.select_related("programme__unit", "enterprise")
+        .filter(programme__in=staff_programmes(user), pk=pk)
+        .first()
+    )
+    if row is None:
+        raise NotFound()
+    return row

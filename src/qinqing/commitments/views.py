@@ -387,3 +387,148 @@ def funds_act(request):
         return _funds_page(request, status=error.status, error=error)
     messages.success(request, _("Saved."))
     return redirect("commitments:funds_mine")
+
+
+def funds_staff(request, *, status=200, error=None):
+    from qinqing.commitments import funds
+
+    programmes = list(
+        selectors.staff_programmes(request.user).prefetch_related("applications__enterprise")[:100]
+    )
+    return render(
+        request,
+        "commitments/funds_staff.html",
+        {
+            "programmes": programmes,
+            "may_create": _is_body(request.user) and _own_unit(request.user) is not None,
+            "may_publish": {p.pk for p in programmes if funds.is_fund_unit(request.user, p)},
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@found_or_404
+def funds_staff_act(request):
+    from qinqing.commitments import funds
+
+    post, user = request.POST, request.user
+    try:
+        if post.get("step") == "create":
+            unit = _own_unit(user)
+            if unit is None:
+                raise NotFound()
+            funds.programme_create(
+                unit=unit,
+                title=post.get("title", ""),
+                rules=post.get("rules", ""),
+                budget=post.get("budget"),
+                opens_on=_date_or_error(post.get("opens_on"), "opens_on"),
+                closes_on=_date_or_error(post.get("closes_on"), "closes_on"),
+                objection_workdays=_int(post.get("objection_workdays")) or 5,
+                actor=user,
+            )
+        elif post.get("step") == "publish":
+            programme = selectors.staff_programmes(user).filter(pk=_int(post.get("programme"))).first()
+            if programme is None:
+                raise NotFound()
+            funds.results_publish(programme=programme, actor=user)
+        else:
+            raise ServiceError(_("Unknown action."), code="invalid_choice", field="step")
+    except NotFound:
+        raise
+    except ServiceError as error:
+        return funds_staff(request, status=error.status, error=error)
+    messages.success(request, _("Saved."))
+    return redirect("commitments:funds_staff")
+
+
+def _date_or_error(value, field):
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat((value or "").strip())
+    except ValueError as error:
+        raise ServiceError(_("Give a date as YYYY-MM-DD."), code="invalid_date", field=field) from error
+
+
+def _application_page(request, application, *, status=200, error=None):
+    from qinqing.commitments import funds
+    from qinqing.conduct.services.gate import RecusalRequired
+
+    user = request.user
+    reviewer = funds.is_fund_unit(user, application)
+    if reviewer:
+        try:
+            funds.review_file(application=application, actor=user)
+        except RecusalRequired as stopped:
+            return render(
+                request,
+                "commitments/fund_application.html",
+                {"row": application, "stopped": stopped, "error": stopped},
+                status=409,
+            )
+    return render(
+        request,
+        "commitments/fund_application.html",
+        {
+            "row": application,
+            "reviews": application.reviews.all(),
+            "objections": application.objections.all(),
+            "payments": application.payments.all(),
+            "reviewer": reviewer,
+            "approver": funds.is_fund_approver(user, application),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@found_or_404
+def fund_application(request, pk: int):
+    return _application_page(request, selectors.staff_application(request.user, pk))
+
+
+@require_POST
+@found_or_404
+def fund_application_act(request, pk: int):
+    from qinqing.commitments import funds
+
+    application = selectors.staff_application(request.user, pk)
+    post, user = request.POST, request.user
+    step = post.get("step", "")
+    try:
+        if step == "score":
+            funds.review_score(
+                application=application, score=post.get("score"), comment=post.get("comment", ""), actor=user
+            )
+        elif step in ("approve", "reject"):
+            funds.decide(
+                application=application,
+                approve=step == "approve",
+                amount=post.get("amount"),
+                reason=post.get("reason", ""),
+                actor=user,
+            )
+        elif step == "answer":
+            objection = application.objections.filter(pk=_int(post.get("objection"))).first()
+            if objection is None:
+                raise NotFound()
+            funds.objection_answer(objection=objection, answer=post.get("answer", ""), actor=user)
+        elif step == "pay":
+            funds.payment_record(
+                application=application,
+                amount=post.get("amount"),
+                paid_on=_date_or_error(post.get("paid_on"), "paid_on"),
+                reference=post.get("reference", ""),
+                actor=user,
+            )
+        else:
+            raise ServiceError(_("Unknown action."), code="invalid_choice", field="step")
+    except NotFound:
+        raise
+    except ServiceError as error:
+        return _application_page(request, application, status=error.status, error=error)
+    messages.success(request, _("Saved."))
+    return redirect("commitments:fund_application", pk=application.pk)

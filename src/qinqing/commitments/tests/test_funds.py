@@ -261,3 +261,45 @@ def test_restricted_enterprise_refused_on_the_page(world):
         },
     )
     assert response.status_code == 400 and "第二十一条" in response.content.decode()
+
+
+def test_staff_pages_conflicted_reviewer_stopped_and_round(world, frozen_clock):
+    from django.test import Client
+    from django.urls import reverse
+
+    application = funds.apply(
+        programme=world["programme"],
+        enterprise=world["firm"],
+        amount="100000",
+        description="研发投入六百万元的证明",
+        actor=world["firm_user"],
+    )
+    spouse = directory.make_person(name="李四")
+    directory.make_related_person(
+        official=world["reviewer_official"], person=spouse, relationship=Relationship.SPOUSE
+    )
+    directory.make_link(
+        person=spouse, enterprise=world["firm"], kind=LinkKind.SHAREHOLDER, share_percent="20"
+    )
+    url = reverse("commitments:fund_application", args=[application.pk])
+    conflicted = Client()
+    conflicted.force_login(world["reviewer"])
+    response = conflicted.get(url)
+    assert response.status_code == 409 and "研发投入六百万元的证明" not in response.content.decode()
+    act = reverse("commitments:fund_application_act", args=[application.pk])
+    assert conflicted.post(act, {"step": "score", "score": "90"}).status_code == 409
+    handler = Client()
+    handler.force_login(world["handler"])
+    assert "研发投入六百万元的证明" in handler.get(url).content.decode()
+    assert handler.post(act, {"step": "score", "score": "88"}).status_code == 302
+    leader = Client()
+    leader.force_login(world["leader"])
+    assert leader.post(act, {"step": "approve", "amount": "80000"}).status_code == 302
+    assert FundApplication.objects.get().status == ApplicationStatus.APPROVED
+    frozen_clock("2026-09-30 10:00")
+    handler.force_login(world["handler"])
+    response = handler.post(
+        reverse("commitments:funds_staff_act"), {"step": "publish", "programme": world["programme"].pk}
+    )
+    assert response.status_code == 302
+    assert "2026-10-13" in handler.get(reverse("commitments:funds_staff")).content.decode()
