@@ -340,10 +340,14 @@ def _build_world():
             unit=body, title="专项资金", rules="规则", budget="100000", opens_on=clock.today(),
             closes_on=clock.today(), actor=body_user,
         )
-        return funds.apply(programme=programme, enterprise=firm, amount="1000", description="申请", actor=firm_user)
+        return funds.apply(
+            programme=programme, enterprise=firm, amount="1000", description="申请", actor=firm_user
+        )
 
     own.fund_application = application_of(enterprise, unit, handler, users[Role.ENTERPRISE_USER])
-    foreign.fund_application = application_of(other_enterprise, other_unit, other_handler, other_enterprise_user)
+    foreign.fund_application = application_of(
+        other_enterprise, other_unit, other_handler, other_enterprise_user
+    )
     keys = {f"key:{scope}": make_api_key(scope)[1] for scope in SCOPES}
     return SimpleNamespace(users=users, own=own, foreign=foreign, keys=keys, sessions=_sessions(users))
 
