@@ -105,6 +105,14 @@ declare(
         label=_("Communication meetings and follow-ups"),
         order=50,
     ),
+    # An enterprise reads the meetings it was invited to and the appeals its problems became (its own only).
+    Page(
+        "liaison:my_meetings",
+        (Role.ENTERPRISE_USER,),
+        menu="liaison",
+        label=_("Meetings I was invited to"),
+        order=60,
+    ),
     Operation("GET /liaison/coverage", MANAGERS, scope=None),
     Operation("GET /liaison/invitations", PARTICIPANTS, scope=None),
 )

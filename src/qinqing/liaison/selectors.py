@@ -184,6 +184,26 @@ def communication_meetings() -> QuerySet[Meeting]:
     )
 
 
+def meetings_invited(user) -> QuerySet[Meeting]:
+    """The meetings the user's enterprise was invited to (article 7), each with the problems that
+    enterprise raised and their appeals; another enterprise's problems at the same meeting are left out."""
+    own = invited_enterprise_ids(user)
+    return (
+        Meeting.objects.filter(invitations__enterprise_id__in=own)
+        .prefetch_related(
+            Prefetch(
+                "problems",
+                queryset=MeetingProblem.objects.filter(enterprise_id__in=own)
+                .select_related("appeal", "appeal__merged_into", "enterprise")
+                .order_by("pk"),
+                to_attr="own_problems",
+            )
+        )
+        .distinct()
+        .order_by("-scheduled_on", "-pk")
+    )
+
+
 def problem_of(pk: int) -> MeetingProblem:
     found = MeetingProblem.objects.filter(pk=pk).first()
     if found is None:

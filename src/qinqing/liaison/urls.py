@@ -28,4 +28,5 @@ urlpatterns = [
     path("invitations/<int:pk>/", views.invitation, name="invitation"),
     path("feedback/", views.feedback_public, name="feedback_public"),
     path("communication/", views.communication, name="communication"),
+    path("my-meetings/", views.my_meetings, name="my_meetings"),
 ]

@@ -422,6 +422,13 @@ def feedback_public(request):
     return render(request, "liaison/feedback_public.html", {"decisions": selectors.published_feedback()})
 
 
+def my_meetings(request):
+    """The visits, roundtables and communication meetings the enterprise was invited to (article 7)."""
+    return render(
+        request, "liaison/my_meetings.html", {"meetings": selectors.meetings_invited(request.user)[:200]}
+    )
+
+
 def communication(request):
     """The regular communication meetings and their follow-ups, read by the federation taking part."""
     return render(

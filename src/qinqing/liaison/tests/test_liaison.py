@@ -331,3 +331,53 @@ def test_the_federation_reads_the_communication_meetings_and_their_follow_ups(of
     page = federation.get(reverse("liaison:communication")).content.decode()
     assert "政企定期沟通会" in page and "梳理涉企收费清单" in page
     assert federation.get(reverse("liaison:meeting_detail", kwargs={"pk": meeting.pk})).status_code == 403
+
+
+def test_an_enterprise_sees_the_meetings_it_was_invited_to_and_its_own_problems_only(office, make_user):
+    staff, official_a, _b, key_1, key_2, ordinary = office
+    mine, other = make_user(Role.ENTERPRISE_USER), make_user(Role.ENTERPRISE_USER)
+    directory.make_membership(user=mine, enterprise=key_1)
+    directory.make_membership(user=other, enterprise=ordinary)
+    leader = services.leader_add(official=official_a, actor=staff)
+    shared = services.meeting_schedule(
+        kind=MeetingKind.ROUNDTABLE,
+        title="第四季度企业恳谈会",
+        scheduled_on=datetime.date(2026, 11, 27),
+        leader=leader,
+        enterprises=[key_1, key_2],
+        actor=staff,
+    )
+    services.meeting_schedule(
+        kind=MeetingKind.VISIT,
+        title="走访示范区小店",
+        scheduled_on=datetime.date(2026, 11, 26),
+        leader=leader,
+        enterprises=[ordinary],
+        actor=staff,
+    )
+    services.meeting_hold(meeting=shared, minutes="听取企业意见", actor=staff)
+    own = services.problem_raise(
+        meeting=shared, title="用地审批慢", text="厂房扩建用地审批超过半年", enterprise=key_1, actor=staff
+    )
+    theirs = services.problem_raise(
+        meeting=shared, title="融资难", text="贷款审批周期长", enterprise=key_2, actor=staff
+    )
+    own_appeal, their_appeal = Appeal.objects.get(pk=own.appeal_id), Appeal.objects.get(pk=theirs.appeal_id)
+
+    client = Client()
+    client.force_login(mine)
+    response = client.get(reverse("liaison:my_meetings"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "第四季度企业恳谈会" in page and "2026-11-27" in page and "走访示范区小店" not in page
+    assert str(MeetingKind.ROUNDTABLE.label) in page
+    assert own_appeal.tracking_number in page and str(own_appeal.get_status_display()) in page
+    assert their_appeal.tracking_number not in page and "融资难" not in page
+
+    client.force_login(other)
+    page = client.get(reverse("liaison:my_meetings")).content.decode()
+    assert "走访示范区小店" in page and "第四季度企业恳谈会" not in page
+    assert list(selectors.meetings_invited(other).values_list("title", flat=True)) == ["走访示范区小店"]
+    assert Client().get(reverse("liaison:my_meetings")).status_code in (302, 403)
+    client.force_login(staff)
+    assert client.get(reverse("liaison:my_meetings")).status_code == 403
