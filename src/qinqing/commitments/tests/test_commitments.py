@@ -157,6 +157,38 @@ def test_enterprise_sees_its_own_and_flags_a_breach_as_appeal(world):
     assert appeal.tracking_number in page.content.decode()
     client.force_login(world["other_firm_user"])
     assert client.get(reverse("commitments:detail", args=[row.pk])).status_code == 404
+    # the appeal's page links back to the commitment for whoever may open it (role and scope)
+    page = client_for(world["firm_user"]).get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    assert 'data-testid="appeal-commitment"' in page
+    assert reverse("commitments:detail", args=[row.pk]) in page
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    def card(user):
+        request = RequestFactory().get("/")
+        request.user = user
+        tpl = Template("{% load commitments_links %}{% commitment_of_appeal appeal %}")
+        return tpl.render(Context({"request": request, "appeal": appeal}))
+
+    assert reverse("commitments:detail", args=[row.pk]) in card(world["handler"])
+    other_unit = card(world["other_handler"])  # may open commitments, not this unit's: number, no link
+    assert row.number in other_unit and reverse("commitments:detail", args=[row.pk]) not in other_unit
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_overdue_and_breached_card_on_the_supervision_page(world, frozen_clock):
+    row = _register(world, deadline=D(2026, 9, 30))
+    page = client_for(world["inspector"]).get(reverse("supervision:queue")).content.decode()
+    assert 'data-testid="commitments-overdue"' in page and "0项承诺逾期或未兑现" in page
+    frozen_clock("2026-10-09 10:00")
+    page = client_for(world["inspector"]).get(reverse("supervision:queue")).content.decode()
+    assert "1项承诺逾期或未兑现" in page and reverse("commitments:overdue") in page
+    assert selectors.overdue(world["inspector"]).get() == row
 
 
 def test_flag_through_the_page(world):
