@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import feedgenerator
@@ -13,42 +11,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qinqing.core import clock, excel
-from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.errors import NotFound, ServiceError, found_or_404
+from qinqing.core.forms import bind_error
 from qinqing.core.roles import Role, has_role
+from qinqing.directory.selectors import unit_for_user
 
 from . import forms, importing, selectors, services
 from .models import Scope, Status
-
-
-def found_or_404(view):
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404 from error
-
-    return wrapped
-
-
-def _bind_error(form, error: ServiceError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.text())
 
 
 def _is_body(user) -> bool:
     return has_role(user, Role.DEPARTMENT_HANDLER, Role.ADMINISTRATOR)
 
 
-def _own_unit(user):
-    from qinqing.directory import selectors as directory
-
-    official = directory.official_for_user(user)
-    return official.unit if official else None
-
-
 def commitment_list(request):
-    body = _is_body(request.user) and _own_unit(request.user) is not None
+    body = _is_body(request.user) and unit_for_user(request.user) is not None
     form = forms.CommitmentForm(request.POST or None) if body else None
     status = 200
     if request.method == "POST":
@@ -60,10 +37,10 @@ def commitment_list(request):
         if form.is_valid():
             try:
                 row = services.commitment_register(
-                    unit=_own_unit(request.user), actor=request.user, **form.cleaned_data
+                    unit=unit_for_user(request.user), actor=request.user, **form.cleaned_data
                 )
             except ServiceError as error:
-                _bind_error(form, error)
+                bind_error(form, error)
                 status = error.status
             else:
                 messages.success(request, _("Registered."))
@@ -192,7 +169,7 @@ def import_page(request):
                     dry_run=form.cleaned_data["dry_run"],
                 )
             except ServiceError as error:
-                _bind_error(form, error)
+                bind_error(form, error)
                 status = error.status
             else:
                 status = 200
@@ -400,7 +377,7 @@ def funds_staff(request, *, status=200, error=None):
         "commitments/funds_staff.html",
         {
             "programmes": programmes,
-            "may_create": _is_body(request.user) and _own_unit(request.user) is not None,
+            "may_create": _is_body(request.user) and unit_for_user(request.user) is not None,
             "may_publish": {p.pk for p in programmes if funds.is_fund_unit(request.user, p)},
             "error": error,
         },
@@ -416,7 +393,7 @@ def funds_staff_act(request):
     post, user = request.POST, request.user
     try:
         if post.get("step") == "create":
-            unit = _own_unit(user)
+            unit = unit_for_user(user)
             if unit is None:
                 raise NotFound()
             funds.programme_create(

@@ -1,15 +1,14 @@
 """Conduct pages (articles 14, 15). Thin: parse, call a service or selector, render."""
 
-import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.directory.models import Official
 from qinqing.directory.selectors import official_for_user
 
@@ -30,19 +29,6 @@ from .models import ActivityStatus
 
 OFFICIAL_RULES = ["15.1", "15.2", "15.3", "15.4", "15.5", "15.6", "15.7"]
 ENTERPRISE_RULES = ["15.b1", "15.b2", "15.b3", "15.b4", "15.b5", "15.b6"]
-
-
-def found_or_404(view):
-    """Selectors raise NotFound alike for missing and forbidden objects; pages answer 404 for both."""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404 from error
-
-    return wrapped
 
 
 def _form_error(form, error: ServiceError) -> None:
@@ -539,6 +525,5 @@ def pledge_sign(request):
 @found_or_404
 def pledges(request):
     return render(request, "conduct/pledges.html", {"pledges": selectors.signed_pledges()[:1000]})
-
 
 

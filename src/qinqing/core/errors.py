@@ -51,3 +51,20 @@ class ConflictError(ServiceError):
     def __init__(self, message, **kwargs):
         kwargs.setdefault("code", "conflict")
         super().__init__(message, **kwargs)
+
+
+def found_or_404(view):
+    """Page views: selectors raise NotFound alike for missing and forbidden objects; the page
+    answers 404 for both. One decorator for every app's views."""
+    import functools
+
+    from django.http import Http404
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404 from error
+
+    return wrapped

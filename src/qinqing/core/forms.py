@@ -17,6 +17,12 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
+def bind_error(form, error) -> None:
+    """Show a service's refusal (core.errors.ServiceError) on the form: next to its field when the
+    form has that field, else at the top."""
+    form.add_error(error.field if error.field in form.fields else None, error.text())
+
+
 class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _(

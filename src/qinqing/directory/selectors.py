@@ -53,6 +53,12 @@ def official_for_user(user) -> Official | None:
     return Official.objects.select_related("person", "unit").filter(user=user, is_active=True).first()
 
 
+def unit_for_user(user) -> Unit | None:
+    """The unit of the official behind a login account (the body it acts for), if any."""
+    official = official_for_user(user)
+    return official.unit if official else None
+
+
 def descendant_unit_ids(unit_id: int) -> set[int]:
     """The unit and every unit below it (walked level by level; the tree is shallow)."""
     found = {unit_id}

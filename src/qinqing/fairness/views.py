@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qinqing.core import workflow
-from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.errors import NotFound, ServiceError, found_or_404
 
 from . import extract, reports, selectors, services
 from .forms import ConclusionForm, DecisionForm, ReviewForm, RuleForm
 from .models import Decision
-
-
-def found_or_404(view):
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404 from error
-
-    return wrapped
 
 
 def reviews_page(request):

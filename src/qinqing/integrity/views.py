@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -13,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qinqing.core import access, clock, workflow
-from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.errors import NotFound, ServiceError, found_or_404
 
 from . import selectors, services
 from .forms import ApplicationForm, CheckForm, DecisionForm, DeliveryForm, ListingForm, RecordForm
@@ -26,17 +24,6 @@ from .models import (
     Publication,
     RecordKind,
 )
-
-
-def found_or_404(view):
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404 from error
-
-    return wrapped
 
 
 def _form_error(form, error: ServiceError) -> None:

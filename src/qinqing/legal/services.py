@@ -317,12 +317,12 @@ def protection_update(
 
 
 def _own_unit(actor):
-    from qinqing.directory import selectors as directory
+    from qinqing.directory.selectors import unit_for_user
 
-    official = directory.official_for_user(actor)
-    if official is None:
+    unit = unit_for_user(actor)
+    if unit is None:
         raise PermissionDeniedError()
-    return official.unit
+    return unit
 
 
 # --- litigation (article 13) ------------------------------------------------------------------------------

@@ -2,47 +2,23 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qinqing.core import clock
-from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.errors import NotFound, ServiceError, found_or_404
+from qinqing.core.forms import bind_error
 from qinqing.core.roles import Role, has_role
+from qinqing.directory.selectors import unit_for_user
 
 from . import forms, selectors, services
 from .models import Obligation
 
 
-def found_or_404(view):
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404 from error
-
-    return wrapped
-
-
-def _bind_error(form, error: ServiceError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.text())
-
-
 def _is_body(user) -> bool:
     return has_role(user, Role.DEPARTMENT_HANDLER, Role.ADMINISTRATOR)
-
-
-def _own_unit(user):
-    from qinqing.directory import selectors as directory
-
-    official = directory.official_for_user(user)
-    return official.unit if official else None
 
 
 def register(request):
@@ -50,15 +26,15 @@ def register(request):
     status = 200
     if request.method == "POST":
         status = 400
-        if not _is_body(request.user) or _own_unit(request.user) is None:
+        if not _is_body(request.user) or unit_for_user(request.user) is None:
             form.add_error(None, _("Only an enforcement body's handler registers actions."))
         elif form.is_valid():
             try:
                 row = services.action_register(
-                    unit=_own_unit(request.user), actor=request.user, **form.cleaned_data
+                    unit=unit_for_user(request.user), actor=request.user, **form.cleaned_data
                 )
             except ServiceError as error:
-                _bind_error(form, error)
+                bind_error(form, error)
                 status = error.status
             else:
                 messages.success(request, _("Registered."))
@@ -164,7 +140,7 @@ def protection_new(request):
         try:
             services.protection_request(actor=request.user, **form.cleaned_data)
         except ServiceError as error:
-            _bind_error(form, error)
+            bind_error(form, error)
         else:
             messages.success(request, _("Your request is registered."))
             return redirect("legal:mine")
@@ -219,15 +195,15 @@ def cases(request):
     status = 200
     if request.method == "POST":
         status = 400
-        if not _is_body(request.user) or _own_unit(request.user) is None:
+        if not _is_body(request.user) or unit_for_user(request.user) is None:
             form.add_error(None, _("Only an enforcement body's handler registers cases."))
         elif form.is_valid():
             try:
                 row = services.case_register(
-                    unit=_own_unit(request.user), actor=request.user, **form.cleaned_data
+                    unit=unit_for_user(request.user), actor=request.user, **form.cleaned_data
                 )
             except ServiceError as error:
-                _bind_error(form, error)
+                bind_error(form, error)
                 status = error.status
             else:
                 messages.success(request, _("Registered."))
@@ -312,7 +288,7 @@ def settings_page(request):
             try:
                 services.settings_update(actor=request.user, **form.cleaned_data)
             except ServiceError as error:
-                _bind_error(form, error)
+                bind_error(form, error)
                 status = error.status
             else:
                 messages.success(request, _("Saved."))

@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qinqing.core import access, workflow
-from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.errors import NotFound, ServiceError, found_or_404
+from qinqing.core.forms import bind_error
 
 from . import forms, selectors, services
 from .models import FollowUp, LeaderEnterprise, Outcome, Scope
-
-
-def found_or_404(view):
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404 from error
-
-    return wrapped
-
-
-def _bind_error(form, error: ServiceError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.text())
 
 
 # --- leaders and key enterprises ---------------------------------------------------------------------
@@ -48,7 +30,7 @@ def leader_add(request):
         try:
             leader = services.leader_add(official=form.cleaned_data["official"], actor=request.user)
         except ServiceError as error:
-            _bind_error(form, error)
+            bind_error(form, error)
         else:
             messages.success(request, _("Added to the roster."))
             return redirect("liaison:leader_detail", pk=leader.pk)
@@ -81,7 +63,7 @@ def link_add(request, pk: int):
                 actor=request.user,
             )
         except ServiceError as error:
-            _bind_error(form, error)
+            bind_error(form, error)
         else:
             messages.success(request, _("Linked."))
             return redirect("liaison:leader_detail", pk=leader.pk)
@@ -108,7 +90,7 @@ def list_create(request, pk: int):
         try:
             services.list_create(leader=leader, actor=request.user, **form.cleaned_data)
         except ServiceError as error:
-            _bind_error(form, error)
+            bind_error(form, error)
         else:
             messages.success(request, _("Responsibility list saved as a draft."))
             return redirect("liaison:leader_detail", pk=leader.pk)
@@ -161,7 +143,7 @@ def meetings(request):
                 actor=request.user,
             )
         except ServiceError as error:
-            _bind_error(form, error)
+            bind_error(form, error)
         else:
             messages.success(request, _("Meeting scheduled."))
             return redirect("liaison:meeting_detail", pk=meeting.pk)
@@ -219,7 +201,7 @@ def meeting_act(request, pk: int):
             raise ServiceError(_("Unknown action."), code="invalid_choice", field="action")
     except ServiceError as error:
         if form is not None:
-            _bind_error(form, error)
+            bind_error(form, error)
             return _meeting_page(request, meeting, hold_form=form, error=error, status=error.status)
         return _meeting_page(request, meeting, error=error, status=error.status)
     messages.success(request, _("Saved."))
@@ -235,7 +217,7 @@ def problem_raise(request, pk: int):
         try:
             problem = services.problem_raise(meeting=meeting, actor=request.user, **form.cleaned_data)
         except ServiceError as error:
-            _bind_error(form, error)
+            bind_error(form, error)
             return _meeting_page(request, meeting, problem_form=form, status=error.status)
         messages.success(
             request, _("Filed as appeal %(number)s.") % {"number": problem.appeal.tracking_number}
@@ -253,7 +235,7 @@ def follow_up_add(request, pk: int):
         try:
             services.follow_up_add(meeting=meeting, actor=request.user, **form.cleaned_data)
         except ServiceError as error:
-            _bind_error(form, error)
+            bind_error(form, error)
             return _meeting_page(request, meeting, follow_up_form=form, status=error.status)
         messages.success(request, _("Follow-up added."))
         return redirect("liaison:meeting_detail", pk=meeting.pk)
@@ -281,7 +263,7 @@ def decisions(request):
         try:
             decision = services.decision_register(actor=request.user, **form.cleaned_data)
         except ServiceError as error:
-            _bind_error(form, error)
+            bind_error(form, error)
         else:
             messages.success(request, _("Decision registered: now consult on it (article 9)."))
             return redirect("liaison:decision_detail", pk=decision.pk)
@@ -359,7 +341,7 @@ def decision_act(request, pk: int):
     except ServiceError as error:
         extra = {"consultation_form": form} if form is not None else {}
         if form is not None:
-            _bind_error(form, error)
+            bind_error(form, error)
         return _decision_page(request, selectors.decision(pk), error=error, status=error.status, **extra)
     messages.success(request, _("Saved."))
     return redirect("liaison:decision_detail", pk=decision.pk)
@@ -400,7 +382,7 @@ def invitation(request, pk: int):
                 consultation=consultation, text=form.cleaned_data["text"], actor=request.user
             )
         except ServiceError as error:
-            _bind_error(form, error)
+            bind_error(form, error)
         else:
             messages.success(request, _("Your opinion was received."))
             return redirect("liaison:invitation", pk=consultation.pk)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.forms import bind_error
 
 from . import forms, selectors, services
 from .models import DISTRICT_SERIES, Level
@@ -36,10 +37,6 @@ def article_detail(request, key: str):
             "interpretations": selectors.interpretations_for(article.key),
         },
     )
-
-
-def _bind_error(form, error: ServiceError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.text())
 
 
 @login_not_required
@@ -99,7 +96,7 @@ def library_import(request):
                 valid_until=data["valid_until"],
             )
         except ServiceError as error:
-            _bind_error(form, error)
+            bind_error(form, error)
         else:
             messages.success(
                 request,
@@ -117,7 +114,7 @@ def measures(request):
         try:
             services.measure_create(actor=request.user, **form.cleaned_data)
         except ServiceError as error:
-            _bind_error(form, error)
+            bind_error(form, error)
         else:
             messages.success(request, _("Supporting measure added."))
             return redirect("policy:measures")
@@ -164,7 +161,7 @@ def education(request):
         try:
             services.activity_record(actor=request.user, **form.cleaned_data)
         except ServiceError as error:
-            _bind_error(form, error)
+            bind_error(form, error)
         else:
             messages.success(request, _("Activity recorded."))
             return redirect("policy:education")

@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qinqing.core import clock, workflow
-from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.errors import ServiceError, found_or_404
+from qinqing.core.forms import bind_error
 
 from . import forms, selectors, services
-
-
-def found_or_404(view):
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404 from error
-
-    return wrapped
-
-
-def _bind_error(form, error: ServiceError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.text())
 
 
 def requests(request):
@@ -56,7 +38,7 @@ def request_new(request):
             try:
                 row = services.request_submit(actor=request.user, **form.cleaned_data)
             except ServiceError as error:
-                _bind_error(form, error)
+                bind_error(form, error)
                 status = error.status
             else:
                 messages.success(request, _("Submitted as %(number)s.") % {"number": row.number})
@@ -144,7 +126,7 @@ def request_act(request, pk: int):
             raise ServiceError(_("Unknown action."), code="invalid_choice", field="action")
     except ServiceError as error:
         if form is not None:
-            _bind_error(form, error)
+            bind_error(form, error)
             return _page(request, row, status=error.status, bound=(action, form), error=error)
         return _page(request, row, status=error.status, error=error)
     messages.success(request, _("Saved."))
@@ -162,7 +144,7 @@ def limits(request):
             try:
                 services.time_limits_update(actor=request.user, **form.cleaned_data)
             except ServiceError as error:
-                _bind_error(form, error)
+                bind_error(form, error)
                 status = error.status
             else:
                 messages.success(request, _("Saved."))
