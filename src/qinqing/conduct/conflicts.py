@@ -26,6 +26,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from qinqing.core.crypto import date_token
 from qinqing.directory.models import (
     Enterprise,
     EnterpriseLink,
@@ -129,7 +130,7 @@ class _Subject:
     relationship: str
     name: str
     resident_id_index: str
-    birth_date: object
+    birth_date: str | None  # the stored token (core.crypto.date_token), as the raw SQL reads it
 
 
 def _subjects(official: Official) -> list[_Subject]:
@@ -140,7 +141,7 @@ def _subjects(official: Official) -> list[_Subject]:
             SELF,
             official.person.name,
             official.person.resident_id_index,
-            official.person.birth_date,
+            date_token(official.person.birth_date),
         )
     ]
     related = (
@@ -151,7 +152,7 @@ def _subjects(official: Official) -> list[_Subject]:
         )
     )
     subjects.extend(
-        _Subject(person_id, relationship, name, index, birth)
+        _Subject(person_id, relationship, name, index, date_token(birth))
         for person_id, relationship, name, index, birth in related
     )
     return subjects

@@ -6,9 +6,14 @@
   (look up a resident ID without storing it in clear) and record-state digests.
 - ``encrypt_text`` / ``decrypt_text``: SM4-GCM with a random 96-bit nonce, stored as
   ``sm4gcm:<base64(nonce|ciphertext|tag)>``.
+- ``encrypt_text_deterministic``: the same format with a synthetic nonce (HMAC-SM3 of the
+  plain text under a separate key), so equal values give equal tokens: for a column that SQL
+  must compare for equality (a date of birth matched across persons) yet is stored encrypted.
+  It reveals which rows are equal, nothing else; use it only where that is the point.
 """
 
 import base64
+import datetime
 import functools
 import hashlib
 import os
@@ -65,6 +70,22 @@ def encrypt_text(plain: str) -> str:
     return _PREFIX + base64.b64encode(nonce + body + encryptor.tag).decode()
 
 
+def _synthetic_nonce(plain: bytes) -> bytes:
+    mac = hmac.HMAC(_derive("field-encryption-siv", settings.FIELD_ENCRYPTION_KEY), hashes.SM3())
+    mac.update(plain)
+    return mac.finalize()[:12]
+
+
+def encrypt_text_deterministic(plain: str) -> str:
+    """SM4-GCM whose nonce is a keyed digest of the plain text (synthetic-IV style): the same
+    plain text always gives the same token, two different ones never share a nonce."""
+    data = plain.encode()
+    nonce = _synthetic_nonce(data)
+    encryptor = Cipher(algorithms.SM4(_field_key()), modes.GCM(nonce)).encryptor()
+    body = encryptor.update(data) + encryptor.finalize()
+    return _PREFIX + base64.b64encode(nonce + body + encryptor.tag).decode()
+
+
 def decrypt_text(token: str) -> str:
     if not token.startswith(_PREFIX):
         raise DecryptionError("not an SM4-GCM token")
@@ -95,3 +116,50 @@ class EncryptedTextField(models.TextField):
         if value.startswith(_PREFIX):
             return value
         return encrypt_text(value)
+
+
+def date_token(value: datetime.date | None) -> str | None:
+    """The stored (deterministic) token of a date, as ``EncryptedDateField`` writes it."""
+    return None if value is None else encrypt_text_deterministic(value.isoformat())
+
+
+class EncryptedDateField(models.TextField):
+    """A date stored SM4-GCM encrypted with a synthetic nonce; Python code sees a ``date``.
+
+    Deterministic on purpose: SQL can still join two columns on equality (same date, same
+    token) without the key, but neither order nor range queries work — there are none on
+    the columns that use it. NULL stays NULL.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return None
+        return datetime.date.fromisoformat(decrypt_text(value))
+
+    def to_python(self, value):
+        if value is None or value == "" or isinstance(value, datetime.date):
+            return value or None
+        if isinstance(value, str) and value.startswith(_PREFIX):
+            return datetime.date.fromisoformat(decrypt_text(value))
+        return models.DateField().to_python(value)
+
+    def get_prep_value(self, value):
+        if value is None or value == "":
+            return None
+        if isinstance(value, str) and value.startswith(_PREFIX):
+            return value
+        return date_token(self.to_python(value))
+
+    def value_to_string(self, obj):
+        value = self.value_from_object(obj)
+        return "" if value is None else value.isoformat()
+
+    def formfield(self, **kwargs):
+        from django import forms
+
+        return models.Field.formfield(self, **{"form_class": forms.DateField, **kwargs})

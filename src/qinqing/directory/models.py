@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.audit_registry import audited
-from qinqing.core.crypto import EncryptedTextField
+from qinqing.core.crypto import EncryptedDateField, EncryptedTextField
 from qinqing.core.identifiers import mask_birth_date, mask_phone, mask_resident_id
 
 
@@ -68,16 +68,19 @@ class Gender(models.TextChoices):
 
 # The date of birth is digits 7-14 of the ID: masked too, or the masked ID plus it would give
 # 15 of 18 digits (issue 18). Gender is digit 17, already inside the masked ID's last four.
+# Both are stored encrypted (issue 18): a copy of the database gives neither. The date of
+# birth is encrypted deterministically so conduct's name + date-of-birth match can still
+# join on it in SQL (equal dates, equal tokens) — see core.crypto.EncryptedDateField.
 @audited(masked={"resident_id": mask_resident_id, "phone": mask_phone, "resident_id_index": lambda v: "***",
-                 "birth_date": mask_birth_date})
+                 "birth_date": mask_birth_date, "gender": lambda v: "*"})
 class Person(models.Model):
     """A natural person: official, relative, shareholder, executive, employee — one record."""
 
     name = models.CharField(_("name"), max_length=100, db_index=True)
     resident_id = EncryptedTextField(_("resident ID number"), blank=True, default="")
     resident_id_index = models.CharField(max_length=64, blank=True, default="", db_index=True)
-    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True, default="")
-    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    gender = EncryptedTextField(_("gender"), choices=Gender.choices, blank=True, default="")
+    birth_date = EncryptedDateField(_("date of birth"))
     phone = EncryptedTextField(_("phone number"), blank=True, default="")
 
     class Meta:
