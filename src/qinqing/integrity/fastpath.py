@@ -1,0 +1,187 @@
+"""The eligibility check's light request path (issue #12): ``GET /api/v1/integrity/eligibility`` with an API
+key, answered in front of Django's middleware stack.
+
+Other systems ask this one question thousands of times a second (a procurement platform checks every bidder).
+Through the full stack — sixteen middlewares, the URL resolver, django-ninja's operation machinery — the
+request cost more CPU than the check itself, and a trivial JSON endpoint already stopped at about 850/s on two
+cores. ``wrap`` puts a WSGI route in front of Django's handler for this single operation and answers it with
+exactly what the Django route would answer, keeping every guarantee:
+
+* **the same service**: ``services.eligibility`` (the query, the restrictions in force, the head's) with
+  ``purpose="api"`` and the API key as caller, so the answer, the log row, its keyed digest and its check id
+  (verifiable later through ``GET /api/v1/integrity/checks/{id}``, which stays a Django route) are the ones
+  the Django route produces; the log row is committed before the answer leaves, as there;
+* **the key check on every request**: ``core.services.apikey_authenticate`` (hash lookup, revoked keys
+  refused — read from the database each time, no cache, so a revocation holds at once in every process) and
+  the operation's declaration in ``integrity/access.py`` (``core.access.check_operation``: the key must hold
+  ``integrity:query``);
+* **the input rule** (``core.input_rules.find_problem``: NUL, lone surrogates, bad UTF-8), the allowed hosts
+  and the HTTPS redirect of production, the request's language (Accept-Language or the language cookie, as
+  ``core.middleware.LocaleMiddleware`` for ``/api/``), the request id and the response headers the middleware
+  adds (security headers, ``Vary``, ``Content-Language``, ``X-Request-ID``), Django's request signals (its
+  database connection handling).
+
+Whatever the fast path does not answer with a 200 goes to Django untouched — a missing, unknown, revoked or
+out-of-scope key, a broken input rule, a bad code or activity (``ServiceError``), a disallowed host, plain
+HTTP in production, a session caller — so every refusal, its status and its JSON shape (``{"code", "message",
+"field"}`` in the request's language) is the Django route's own, and nothing is logged for it (the service
+raises before it logs). The tests run the Django route for behaviour and check that both paths give the same
+answers for the same inputs (``integrity/tests/test_fastpath.py``).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core import signals
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.exception import response_for_exception
+from django.core.handlers.wsgi import WSGIRequest
+from django.urls import resolve, reverse, set_script_prefix
+from django.utils import translation
+
+from qinqing.core import access, audit
+from qinqing.core.errors import ServiceError
+from qinqing.core.input_rules import find_problem
+from qinqing.core.middleware import _SAFE_REQUEST_ID
+from qinqing.core.services import apikey_authenticate
+
+from . import services
+
+_STATUS_OK = "200 OK"
+
+
+class _Route:
+    """The operation's path and resolver match (for its access declaration), read once from the URLconf."""
+
+    path: str | None = None
+    match = None
+
+    @classmethod
+    def load(cls) -> None:
+        if cls.path is None:
+            set_script_prefix("/")
+            path = reverse("api-v1:eligibility")
+            cls.match = resolve(path)
+            cls.path = path
+
+
+class _Gate:
+    """What ``core.access.check_operation`` reads of a request (the resolved route and the method)."""
+
+    __slots__ = ("access_denied", "method", "path_info", "resolver_match")
+
+    def __init__(self) -> None:
+        self.method, self.path_info, self.resolver_match = "GET", _Route.path, _Route.match
+
+
+def _language(request) -> str:
+    """The language ``core.middleware.LocaleMiddleware`` activates for an ``/api/`` request (Django's own
+    negotiation: the language cookie, then Accept-Language, else LANGUAGE_CODE; no i18n URL patterns)."""
+    return translation.get_language_from_request(request, check_path=False)
+
+
+def _headers(request, body: bytes, language: str, request_id: str) -> list[tuple[str, str]]:
+    """The headers the Django route's response carries (HttpResponse plus the middleware's additions); the
+    tests compare the two header sets."""
+    headers = [("Content-Type", "application/json")]
+    if settings.SECURE_HSTS_SECONDS and request.is_secure():
+        value = f"max-age={settings.SECURE_HSTS_SECONDS}"
+        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+            value += "; includeSubDomains"
+        if settings.SECURE_HSTS_PRELOAD:
+            value += "; preload"
+        headers.append(("Strict-Transport-Security", value))
+    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+        headers.append(("X-Content-Type-Options", "nosniff"))
+    if settings.SECURE_REFERRER_POLICY:
+        policy = settings.SECURE_REFERRER_POLICY
+        if not isinstance(policy, str):
+            policy = ",".join(policy)
+        headers.append(("Referrer-Policy", policy))
+    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+        headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
+    headers += [
+        ("Vary", "Accept-Language, Cookie"),  # LocaleMiddleware's, SessionMiddleware's
+        ("Content-Language", language),
+        ("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()),
+        ("Content-Length", str(len(body))),
+        ("X-Request-ID", request_id),
+    ]
+    return headers
+
+
+def _allowed_host(request) -> bool:
+    try:
+        request.get_host()  # validated against ALLOWED_HOSTS, as CommonMiddleware does
+    except DisallowedHost:
+        return False
+    return True
+
+
+def answer(request, environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
+    """The Django route's 200 answer for this request, logged; None when the request is Django's to answer."""
+    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+        return None  # SecurityMiddleware redirects (the exempt paths do not include this one)
+    if not _allowed_host(request) or find_problem(request) is not None:
+        return None  # Django's 400 (DisallowedHost) or the input rule's 400 naming the field
+    api_key = apikey_authenticate(environ["HTTP_X_API_KEY"])
+    if api_key is None:
+        return None  # ninja tries the session next, then answers 401
+    try:
+        access.check_operation(_Gate(), api_key)
+    except Exception:  # noqa: BLE001 (PermissionDenied: Django's 403 names the missing scope)
+        return None
+    incoming = environ.get("HTTP_X_REQUEST_ID", "")
+    request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    query = request.GET
+    language = _language(request)
+    with audit.request_context(request_id), translation.override(language):
+        try:
+            result = services.eligibility(
+                uscc=query.get("uscc", ""),
+                id_number=query.get("id_number", ""),
+                name=query.get("name", ""),
+                activity=query.get("activity", ""),
+                caller=api_key,
+                purpose="api",
+            )
+        except ServiceError:
+            return None  # refused before anything was logged: the Django route answers the 4xx
+        body = result.json_text.encode()
+        return _STATUS_OK, _headers(request, body, language, request_id), body
+
+
+def wrap(django_application):
+    """The WSGI application: this operation's fast path in front of ``django_application``."""
+    _Route.load()
+    path = _Route.path
+
+    def application(environ, start_response):
+        if (
+            environ.get("PATH_INFO") != path
+            or environ.get("REQUEST_METHOD") != "GET"
+            or not environ.get("HTTP_X_API_KEY")
+        ):
+            return django_application(environ, start_response)
+        signals.request_started.send(sender=__name__, environ=environ)
+        request = WSGIRequest(environ)
+        try:
+            answered = answer(request, environ)
+        except Exception as exc:  # noqa: BLE001
+            # As Django's handler does: logged with its traceback (django.request) and answered by handler500.
+            response = response_for_exception(request, exc)
+            cookies = [("Set-Cookie", cookie.output(header="")) for cookie in response.cookies.values()]
+            start_response(f"{response.status_code} {response.reason_phrase}", [*response.items(), *cookies])
+            signals.request_finished.send(sender=__name__)
+            return [response.content]
+        if answered is None:
+            signals.request_finished.send(sender=__name__)
+            return django_application(environ, start_response)
+        status, headers, body = answered
+        start_response(status, headers)
+        signals.request_finished.send(sender=__name__)
+        return [body]
+
+    return application

@@ -1,0 +1,264 @@
+"""The eligibility check's light request path (``integrity.fastpath``, the WSGI route of ``qinqing.wsgi``)
+answers exactly what the Django route answers for the same request, and logs every check it answers.
+
+Each case sends the same request twice: through the WSGI application production serves (the fast path in front
+of Django) and through Django's test client (the Django route, as the other tests use it). The answers must be
+equal but for what differs by nature from one check to the next (the check id and its time), with the same
+status, the same headers and the same log row; and the case says which path answered it (the fast path for a
+200, Django for every refusal).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from urllib.parse import urlencode
+
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.test import RequestFactory
+
+from qinqing.core.audit import SystemActor
+from qinqing.core.services import apikey_revoke
+from qinqing.directory.tests import factories as directory
+from qinqing.integrity import fastpath
+from qinqing.integrity.models import EligibilityCheck
+
+from .factories import make_listing
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/integrity/eligibility"
+VARYING = ("check_id", "checked_at")
+
+
+class Served:
+    """The production WSGI application (fast path in front of Django), noting whether Django was reached."""
+
+    def __init__(self) -> None:
+        self.django = WSGIHandler()
+        self.reached_django = False
+
+        def django(environ, start_response):
+            self.reached_django = True
+            return self.django(environ, start_response)
+
+        self.application = fastpath.wrap(django)
+
+    def get(self, query: str | dict, headers: dict | None = None, **extra):
+        self.reached_django = False
+        query = query if isinstance(query, str) else urlencode(query)
+        environ = RequestFactory().get(URL, headers=headers or {}, **extra).environ
+        environ["QUERY_STRING"] = query
+        answered = {}
+
+        def start_response(status, response_headers, exc_info=None):
+            answered["status"], answered["headers"] = int(status.split()[0]), response_headers
+
+        body = b"".join(self.application(environ, start_response))
+        return answered["status"], dict(answered["headers"]), body
+
+
+@pytest.fixture
+def served():
+    return Served()
+
+
+@pytest.fixture
+def key(api_key):
+    return api_key("integrity:query")
+
+
+@pytest.fixture
+def world(frozen_clock):
+    frozen_clock("2026-11-30 10:02")
+    listed = directory.make_enterprise(name="杭州围猎建设（集团）有限公司")
+    make_listing(enterprise=listed, activities=("procurement", "construction_bidding"),
+                 start=datetime.date(2026, 1, 1), end=datetime.date(2028, 12, 31))
+    head = directory.make_person(name="周某")
+    headed = directory.make_enterprise(name="杭州周氏贸易有限公司", legal_representative=head)
+    make_listing(person=head, activities=("honour",), start=datetime.date(2026, 6, 1),
+                 end=datetime.date(2027, 5, 31))
+    clean = directory.make_enterprise(name="杭州清白科技有限公司")
+    return {"listed": listed, "headed": headed, "clean": clean, "head": head}
+
+
+def django_get(client, query: str | dict, headers: dict | None = None, **extra):
+    query = query if isinstance(query, str) else urlencode(query)
+    response = client.generic("GET", URL + "?" + query, headers=headers or {}, **extra)
+    return response.status_code, dict(response.items()), response.content
+
+
+def comparable(status: int, headers: dict, body: bytes) -> tuple:
+    answer = json.loads(body)
+    for name in VARYING:
+        if isinstance(answer, dict) and name in answer:
+            answer[name] = "…"
+    headers = {name: value for name, value in headers.items() if name != "X-Request-ID"}
+    return status, headers, answer
+
+
+def logged_row(check_id: str) -> dict:
+    row = EligibilityCheck.objects.values().get(check_id=check_id)
+    return {name: value for name, value in row.items()
+            if name not in ("id", "check_id", "checked_at", "digest", "answer")}
+
+
+def assert_same(client, served, query, headers, *, fast: bool, **extra):
+    """Both paths answer alike; ``fast``: the fast path answered (else Django did). The log rows too."""
+    before = EligibilityCheck.objects.count()
+    through_fast = served.get(query, headers, **extra)
+    assert served.reached_django is (not fast)
+    through_django = django_get(client, query, headers, **extra)
+    assert comparable(*through_fast) == comparable(*through_django)
+    assert through_fast[1]["X-Request-ID"]
+    logged = EligibilityCheck.objects.count() - before
+    if through_fast[0] == 200:
+        assert logged == 2  # one row per answered check, whichever path answered it
+        fast_id, django_id = (json.loads(answer[2])["check_id"] for answer in (through_fast, through_django))
+        assert logged_row(fast_id) == logged_row(django_id)
+    else:
+        assert logged == 0
+    return through_fast
+
+
+@pytest.mark.parametrize(
+    ("case", "activity", "eligible"),
+    [
+        ("clean", "procurement", True),  # eligible
+        ("listed", "procurement", False),  # restricted
+        ("listed", "loan", True),  # restricted for other activities only
+        ("listed", "", False),  # any activity
+        ("headed", "honour", False),  # its head restricted
+        ("headed", "procurement", True),
+    ],
+)
+def test_answers_are_the_django_routes_for_enterprises(client, served, key, world, case, activity, eligible):
+    status, _headers, body = assert_same(
+        client, served, {"uscc": world[case].uscc, "activity": activity}, {"X-API-Key": key[1]}, fast=True
+    )
+    answer = json.loads(body)
+    assert status == 200 and answer["eligible"] is eligible
+    if case == "headed" and not eligible:
+        assert answer["restrictions"][0]["via_head"] is True
+
+
+def test_unknown_code_person_and_name_are_the_django_routes(client, served, key, world):
+    headers = {"X-API-Key": key[1]}
+    unknown = directory.make_uscc()  # valid, in no directory and no list
+    status, _h, body = assert_same(client, served, {"uscc": unknown, "activity": "loan"}, headers, fast=True)
+    answer = json.loads(body)
+    assert status == 200 and answer["eligible"] is True and answer["party"]["in_directory"] is False
+    person = {"id_number": world["head"].resident_id, "activity": "honour"}
+    assert json.loads(assert_same(client, served, person, headers, fast=True)[2])["eligible"] is False
+    assert_same(client, served, {"name": "杭州围猎建设(集团)有限公司"}, headers, fast=True)
+
+
+def test_english_is_answered_as_by_the_django_route(client, served, key, world):
+    headers = {"X-API-Key": key[1], "Accept-Language": "en"}
+    status, response_headers, body = assert_same(
+        client, served, {"uscc": world["headed"].uscc, "activity": "honour"}, headers, fast=True
+    )
+    assert response_headers["Content-Language"] == "en"
+    assert "article" in json.loads(body)["restrictions"][0]["basis"]
+    status, response_headers, body = assert_same(
+        client, served, {"uscc": world["headed"].uscc, "activity": "honour"}, {"X-API-Key": key[1]}, fast=True
+    )
+    assert response_headers["Content-Language"] == "zh-hans"
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "code", "field"),
+    [
+        ("uscc=91330106MA2B00000X&activity=procurement", 400, "invalid_uscc", "uscc"),  # bad check character
+        ("uscc=123&activity=procurement", 400, None, "uscc"),  # not a code at all
+        ("activity=casino&uscc=USCC", 400, "unknown_activity", "activity"),
+        ("activity=procurement", 400, "required", "uscc"),  # no party
+        ("uscc=USCC%00&activity=procurement", 400, "nul_character", "uscc"),  # the input rule
+        ("uscc=%FF%FE&activity=procurement", 400, "invalid_text", "uscc"),
+        ("uscc=USCC&activity=%ED%A0%80", 400, "invalid_text", "activity"),  # an encoded lone surrogate
+    ],
+)
+def test_bad_input_is_the_django_routes_4xx(client, served, key, world, query, status, code, field):
+    query = query.replace("USCC", world["listed"].uscc)
+    answered = assert_same(client, served, query, {"X-API-Key": key[1]}, fast=False)
+    error = json.loads(answered[2])
+    assert answered[0] == status and error["field"] == field and error["message"]
+    if code:
+        assert error["code"] == code
+
+
+def test_key_refusals_are_the_django_routes(client, served, api_key, world):
+    query = {"uscc": world["listed"].uscc, "activity": "procurement"}
+    # missing key: never the fast path's (it serves API-key requests only); Django answers 401
+    status, _h, body = assert_same(client, served, query, {}, fast=False)
+    assert status == 401 and json.loads(body)["field"] == "X-API-Key"
+    # a key that does not exist, or is malformed
+    assert assert_same(client, served, query, {"X-API-Key": "qq_nosuch_secret"}, fast=False)[0] == 401
+    assert assert_same(client, served, query, {"X-API-Key": "garbage"}, fast=False)[0] == 401
+    # a real key with a wrong secret
+    good = api_key("integrity:query", name="bidding-platform")
+    forged = good[1][:-4] + ("0000" if not good[1].endswith("0000") else "1111")
+    assert assert_same(client, served, query, {"X-API-Key": forged}, fast=False)[0] == 401
+    # a key without the scope
+    other = api_key("directory:read")[1]
+    status, _h, body = assert_same(client, served, query, {"X-API-Key": other}, fast=False)
+    assert status == 403 and "integrity:query" in json.loads(body)["message"]
+    # a revoked key: refused from the next request on, with no cache to outlive the revocation
+    assert assert_same(client, served, query, {"X-API-Key": good[1]}, fast=True)[0] == 200
+    apikey_revoke(name="bidding-platform", actor=SystemActor("test"))
+    assert assert_same(client, served, query, {"X-API-Key": good[1]}, fast=False)[0] == 401
+
+
+def test_a_revocation_from_another_process_holds_at_once(client, served, api_key, world):
+    """The key is read from the database on every request: a revocation written by any process (here, a raw
+    UPDATE as another process's transaction would leave it) refuses the very next check."""
+    from django.db import connection
+
+    from qinqing.core.models import ApiKey
+
+    key, raw = api_key("integrity:query", name="other-process")
+    query = {"uscc": world["clean"].uscc}
+    assert served.get(query, {"X-API-Key": raw})[0] == 200 and not served.reached_django
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {ApiKey._meta.db_table} SET revoked_at = %s WHERE id = %s",  # noqa: S608
+                       [datetime.datetime.now(datetime.UTC), key.pk])
+    assert served.get(query, {"X-API-Key": raw})[0] == 401 and served.reached_django
+
+
+def test_plain_http_in_production_and_other_hosts_are_djangos(client, key, world, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    served = Served()  # the middleware reads these settings when the handler is built
+    query = {"uscc": world["clean"].uscc}
+    status, headers, _body = served.get(query, {"X-API-Key": key[1]})
+    assert status == 301 and served.reached_django and headers["Location"].startswith("https://")
+    # as behind the TLS proxy of production: the fast path answers, with the HSTS header Django would send
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 3600
+    served = Served()
+    assert_same(client, served, query, {"X-API-Key": key[1], "X-Forwarded-Proto": "https"}, fast=True)
+    status, headers, _body = served.get(query, {"X-API-Key": key[1], "X-Forwarded-Proto": "https"})
+    assert headers["Strict-Transport-Security"].startswith("max-age=3600")
+    # a host not allowed: Django's 400
+    status, _h, _b = served.get(query, {"X-API-Key": key[1], "X-Forwarded-Proto": "https"},
+                                HTTP_HOST="evil.example")
+    assert status == 400 and served.reached_django
+    assert EligibilityCheck.objects.filter(query=world["clean"].uscc).count() == 3
+
+
+def test_every_fast_check_is_logged_and_verifiable(client, served, key, world):
+    headers = {"X-API-Key": key[1]}
+    ids = []
+    cases = [("listed", "procurement"), ("clean", ""), ("headed", "honour"), ("headed", "loan")]
+    for case, activity in cases:
+        status, _h, body = served.get({"uscc": world[case].uscc, "activity": activity}, headers)
+        assert status == 200 and not served.reached_django
+        ids.append((json.loads(body), case))
+    assert EligibilityCheck.objects.count() == 4
+    for answer, case in ids:
+        row = EligibilityCheck.objects.get(check_id=answer["check_id"])
+        assert row.caller == f"api_key:{key[0].name}" and row.purpose == "api"
+        assert row.query == world[case].uscc
+        assert row.answer == answer  # the answer given is the answer logged
+        verified = client.get(f"/api/v1/integrity/checks/{answer['check_id']}", headers=headers).json()
+        assert verified["intact"] is True and verified["eligible"] is answer["eligible"]
+        assert verified["checked_at"] == answer["checked_at"] and verified["answer"] == answer
