@@ -308,3 +308,51 @@ class EnterpriseMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.enterprise_id}"
+
+
+class AssociationKind(models.TextChoices):
+    """Article 9: the federation of industry and commerce (工商联) and the chambers of commerce (商会)."""
+
+    FEDERATION = "federation", _("Federation of industry and commerce (工商联)")
+    CHAMBER = "chamber", _("Chamber of commerce or trade association (商会、协会)")
+
+
+@audited()
+class Association(models.Model):
+    """The federation or a chamber of commerce, as a record: consultations and communication meetings
+    invite it by this row (not by a typed name), and its accounts act for it."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=AssociationKind.choices)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True, default="")
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kind", "name", "pk"]
+        verbose_name = _("federation or chamber")
+        verbose_name_plural = _("federation and chambers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@audited()
+class AssociationMembership(models.Model):
+    """A login account acting for the federation or a chamber (its staff)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="association_memberships"
+    )
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="memberships")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "association"], name="directory_association_member_unique"
+            )
+        ]
+        verbose_name = _("federation or chamber account")
+        verbose_name_plural = _("federation and chamber accounts")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.association_id}"

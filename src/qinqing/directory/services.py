@@ -44,6 +44,9 @@ from qinqing.core.identifiers import (
 )
 
 from .models import (
+    Association,
+    AssociationKind,
+    AssociationMembership,
     Enterprise,
     EnterpriseLink,
     EnterpriseMembership,
@@ -96,6 +99,8 @@ class Action:
     RELATED_UPDATE = "directory.relatedperson.update"
     RELATED_END = "directory.relatedperson.end"
     MEMBERSHIP_CREATE = "directory.enterprisemembership.create"
+    ASSOCIATION_CREATE = "directory.association.create"
+    ASSOCIATION_MEMBER_ADD = "directory.associationmembership.create"
 
 
 #: ``reject(instance, error)``: a bulk check hands each refused instance here instead of
@@ -1204,6 +1209,40 @@ def enterprise_membership_add(
             )
         membership = _create(EnterpriseMembership, user=user, enterprise=enterprise, is_head=is_head)
         audit.record_event(actor=actor, action=Action.MEMBERSHIP_CREATE, instance=membership, before=None)
+    return membership
+
+
+# --- the federation and chambers of commerce (article 9) -----------------------------------------
+def association_create(*, name: str, kind: str, actor, uscc: str = "") -> Association:
+    """Record the federation or a chamber of commerce, so consultations and meetings invite it by record."""
+    name = _required_text(name, "name", _("Name"))[:200]
+    kind = _choice(kind, AssociationKind, "kind")
+    uscc = (uscc or "").strip().upper()
+    if uscc:
+        uscc = _identifier(validate_uscc, uscc, "uscc")
+    with transaction.atomic():
+        if Association.objects.filter(name=name).exists():
+            raise ConflictError(
+                _("%(name)s is already recorded."), code="duplicate", field="name", params={"name": name}
+            )
+        association = _create(Association, name=name, kind=kind, uscc=uscc)
+        audit.record_event(actor=actor, action=Action.ASSOCIATION_CREATE, instance=association, before=None)
+    return association
+
+
+def association_member_add(*, user, association: Association, actor) -> AssociationMembership:
+    """Let a login account act for the federation or a chamber (its staff)."""
+    with transaction.atomic():
+        if AssociationMembership.objects.filter(user=user, association=association).exists():
+            raise ConflictError(
+                _("This account already acts for this organisation."),
+                code="duplicate_membership",
+                field="user",
+            )
+        membership = _create(AssociationMembership, user=user, association=association)
+        audit.record_event(
+            actor=actor, action=Action.ASSOCIATION_MEMBER_ADD, instance=membership, before=None
+        )
     return membership
 
 
