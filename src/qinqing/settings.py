@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qinqing.core.account_audit.ActorMiddleware",
     "qinqing.core.input_rules.InputRulesMiddleware",
     "qinqing.core.idempotency.IdempotencyMiddleware",
     "qinqing.core.middleware.LoginRequiredMiddleware",

@@ -20,6 +20,12 @@ class CoreConfig(AppConfig):
         from .jobs import after_migrate
 
         post_migrate.connect(after_migrate, sender=self, dispatch_uid="qinqing_jobs_after_migrate")
+        # Group, permission and privilege changes are audited from the ORM's signals, wherever
+        # they come from (admin, shell, services); the membership rows are audited records.
+        from .account_audit import adopt_once, connect
+
+        connect()
+        post_migrate.connect(adopt_once, sender=self, dispatch_uid="qinqing_account_audit_adopt")
         # Permissions as data: every app's access.py declares its pages and API operations.
         from .access import autodiscover
 

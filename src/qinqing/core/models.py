@@ -258,3 +258,31 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.principal} {self.key}"
+
+
+# --- account privileges (issue 19) -----------------------------------------------------------------
+@audited()
+class AccountPrivileges(models.Model):
+    """The privilege columns of each login account, read from Django's ``auth_user`` table.
+
+    Not managed (the table is ``django.contrib.auth``'s): ``core.account_audit`` records an
+    event whenever an account is created or its user name, ``is_active``, ``is_staff`` or
+    ``is_superuser`` changes, from anywhere (services, admin, shell), so ``audit verify``'s
+    record check proves each account's flags are as its last event left them — a
+    superuser flag set directly in the database is found."""
+
+    id = models.AutoField(primary_key=True)
+    username = models.CharField(_("user name"), max_length=150)
+    is_active = models.BooleanField(_("active"))
+    is_staff = models.BooleanField(_("staff status"))
+    is_superuser = models.BooleanField(_("superuser status"))
+
+    class Meta:
+        managed = False
+        db_table = "auth_user"
+        default_permissions = ()
+        verbose_name = _("account privileges")
+        verbose_name_plural = _("account privileges")
+
+    def __str__(self) -> str:
+        return self.username
