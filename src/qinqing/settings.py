@@ -55,6 +55,18 @@ if PRODUCTION:
 # Separate from SECRET_KEY so that rotating the session key does not lose data.
 FIELD_ENCRYPTION_KEY = os.environ.get("QINQING_FIELD_KEY", "")
 AUDIT_KEY = os.environ.get("QINQING_AUDIT_KEY", "")
+# The audit log's tree heads (issue 19, docs/OPERATIONS.md "The audit log"): the signing key is kept
+# outside the database (a file of "hmac-sm3:<hex>" / "sm2:<hex>" lines, the last signs; or one such
+# line in QINQING_AUDIT_HEAD_KEY); signed heads are appended to QINQING_AUDIT_ANCHOR_FILE (put it on
+# another volume) and POSTed to each witness URL in QINQING_AUDIT_WITNESS_URLS (comma-separated).
+AUDIT_HEAD_KEY = os.environ.get("QINQING_AUDIT_HEAD_KEY", "")
+AUDIT_HEAD_KEY_FILE = os.environ.get("QINQING_AUDIT_HEAD_KEY_FILE", str(VAR_DIR / "keys" / "audit-head.key"))
+AUDIT_ANCHOR_FILE = os.environ.get(
+    "QINQING_AUDIT_ANCHOR_FILE", "" if MODE == "test" else str(VAR_DIR / "anchors" / "audit-heads.jsonl")
+)
+AUDIT_WITNESS_URLS = [url.strip() for url in os.environ.get("QINQING_AUDIT_WITNESS_URLS", "").split(",") if url.strip()]
+AUDIT_LOG_ID = os.environ.get("QINQING_AUDIT_LOG_ID", "qinqing-audit")
+AUDIT_PUBLISH_EVERY_MINUTES = int(os.environ.get("QINQING_AUDIT_PUBLISH_EVERY_MINUTES", "5"))
 # Supervision reports (article 17) are sealed under their own SM4 keys, kept outside the database:
 # QINQING_SUPERVISION_KEY_FILE (lines "key-id=32 hex digits") or QINQING_SUPERVISION_KEYS
 # ("key-id:hex,key-id:hex"); QINQING_SUPERVISION_KEY_ID names the key new text is sealed with

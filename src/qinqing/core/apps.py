@@ -20,6 +20,10 @@ class CoreConfig(AppConfig):
         from .jobs import after_migrate
 
         post_migrate.connect(after_migrate, sender=self, dispatch_uid="qinqing_jobs_after_migrate")
+        # The audit log's sequencer and head publication (core.transparency).
+        from .transparency.jobs import register as register_transparency_jobs
+
+        register_transparency_jobs()
         # Group, permission and privilege changes are audited from the ORM's signals, wherever
         # they come from (admin, shell, services); the membership rows are audited records.
         from .account_audit import adopt_once, connect

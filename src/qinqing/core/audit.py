@@ -33,6 +33,7 @@ from . import clock, db
 from .audit_registry import _AUDITED, audited, audited_models, current_label, default_mask, labels_of  # noqa: F401 (re-exported)
 from .crypto import DecryptionError, hmac_sm3_hex, sm3_hex
 from .models import ApiKey, AuditEvent, AuditHead
+from .transparency.canonical import event_content_hash
 
 GENESIS_HASH = "0" * 64
 
@@ -214,43 +215,64 @@ def _prepare_event(
     )
 
 
-def _append(events: list[AuditEvent]) -> list[AuditEvent]:
-    """Chain and insert prepared events under ONE lock on the head row (held until commit).
+def _seq_source() -> str:
+    """PostgreSQL: the sequence migration 0010 made for ``seq`` (not gapless, never waited on)."""
+    return "nextval('core_auditevent_seq_seq')"
 
-    Everything that can be computed before the lock (snapshots, digests, diffs) already
-    was, so concurrent writers wait for each other only for this short tail: one read of
-    the head (``FOR UPDATE`` on PostgreSQL; SQLite's writer lock serialises anyway), then,
-    on PostgreSQL, ONE statement that moves the head and inserts the events (plain SQL
-    built once: every write in the platform passes here).
+
+def _next_seqs(count: int) -> list[int]:
+    """``count`` new sequence numbers. PostgreSQL: the sequence (no row lock; numbers taken by a
+    transaction that rolls back are skipped). SQLite: every transaction already holds the
+    database's one write lock (``BEGIN IMMEDIATE``), so the next numbers after the largest."""
+    if connection.vendor == "postgresql":
+        rows = db.execute(f"SELECT {_seq_source()} FROM generate_series(1, %s)", [count])  # noqa: S608
+        return sorted(row[0] for row in rows)
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    top = db.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {table}")[0][0]  # noqa: S608 (model metadata)
+    return list(range(top + 1, top + count + 1))
+
+
+_PG_INSERT: dict[str, tuple[str, list]] = {}
+
+
+def _pg_insert_one(event: AuditEvent) -> None:
+    """One INSERT that takes ``seq`` from the sequence and returns it with the primary key."""
+    if "sql" not in _PG_INSERT:
+        sql, fields = db.insert_statement(AuditEvent, returning=True)
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in fields)
+        values = ", ".join(_seq_source() if f.attname == "seq" else "%s" for f in fields)
+        table = quote(AuditEvent._meta.db_table)
+        _PG_INSERT["sql"] = (
+            f"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {quote('id')}, {quote('seq')}",  # noqa: S608
+            [f for f in fields if f.attname != "seq"],
+        )
+    sql, fields = _PG_INSERT["sql"]
+    rows = db.execute(sql, db.insert_values(event, fields))
+    event.pk, event.seq = rows[0]
+    db.mark_saved(event)
+
+
+def _append(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Hash and insert prepared events in the caller's transaction, touching no shared row.
+
+    Each event's ``content_hash`` covers only its own content (``transparency.canonical``);
+    its place in the log (``leaf_index``) is given later by the sequencer, which signs the
+    tree heads. So concurrent writers never wait for each other here.
     """
-    quote = connection.ops.quote_name
-    head_table = quote(AuditHead._meta.db_table)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    rows = db.execute(f"SELECT last_seq, last_hash FROM {head_table} WHERE id = 1{lock}")  # noqa: S608 (model metadata)
-    if rows:
-        seq, prev = rows[0]
-    else:
-        head = AuditHead.objects.create(pk=1)
-        seq, prev = head.last_seq, head.last_hash
     now = clock.now()
     for event in events:
-        seq += 1
-        event.seq, event.occurred_at, event.prev_hash = seq, now, prev
-        event.hash = prev = event_hash(event)
-    move_head = f"UPDATE {head_table} SET last_seq = %s, last_hash = %s WHERE id = 1"  # noqa: S608 (model metadata)
+        event.occurred_at = now
+        event.content_hash = event_content_hash(event)
     if len(events) == 1 and connection.vendor == "postgresql":
-        insert_sql, fields = db.insert_statement(AuditEvent, returning=True)
-        rows = db.execute(
-            f"WITH moved AS ({move_head}) {insert_sql}", [seq, prev, *db.insert_values(events[0], fields)]
-        )
-        events[0].pk = rows[0][0]
-        db.mark_saved(events[0])
+        _pg_insert_one(events[0])
         return events
+    for event, seq in zip(events, _next_seqs(len(events)), strict=True):
+        event.seq = seq
     if len(events) == 1:
         db.insert_instance(events[0])
     else:
         AuditEvent.objects.bulk_create(events)
-    db.execute(move_head, [seq, prev])
     return events
 
 
@@ -275,9 +297,8 @@ def record_event(
 
 def record_events(events: list[dict[str, Any]]) -> list[AuditEvent]:
     """Append several events (each a dict of ``record_event``'s keyword arguments, plus an
-    optional ``fresh=True`` for rows the caller has just inserted) under one acquisition of
-    the head lock. Services call it LAST in their transaction, so the lock that serialises
-    every writer is held only from here to the commit. Must run inside the transaction."""
+    optional ``fresh=True`` for rows the caller has just inserted) with one insert. Must run
+    inside the transaction."""
     if not connection.in_atomic_block:
         raise RuntimeError("record_events must be called inside transaction.atomic()")
     if not events:
@@ -296,8 +317,8 @@ def record_bulk_events(
     row as for a creation — smaller events, and the trail says what the update did. The
     state digest always covers the whole row.
 
-    Reads the rows back (so digests match what the database holds), chains the events in
-    memory and inserts them with one parametrised ``executemany`` per batch — the ORM's
+    Reads the rows back (so digests match what the database holds), hashes the events in
+    memory and inserts them with one ``COPY`` (PostgreSQL) or ``executemany`` per batch — the ORM's
     ``bulk_create`` spends more time compiling SQL than the database spends writing.
     Returns the count.
     """
@@ -306,8 +327,6 @@ def record_bulk_events(
     if not pks:
         return 0
     label = model._meta.label
-    head = AuditHead.objects.select_for_update().filter(pk=1).first() or AuditHead.objects.create(pk=1)
-    seq, prev = head.last_seq, head.last_hash
     now = clock.now()
     actor_fields = _actor_fields(actor)
     actor_user = actor_fields.get("actor_user")
@@ -321,6 +340,7 @@ def record_bulk_events(
     columns = [
         "seq", "occurred_at", "actor_type", "actor_user_id", "actor_api_key_id", "actor_label", "action",
         "object_type", "object_id", "changes", "details", "state_digest", "request_id", "prev_hash", "hash",
+        "content_hash",
     ]
     probe = AuditEvent(
         occurred_at=now,
@@ -333,19 +353,23 @@ def record_bulk_events(
     pk_name = model._meta.pk.attname
     batch: list[tuple] = []
     count = 0
+
+    def flush() -> None:
+        seqs = _next_seqs(len(batch))
+        db.bulk_insert(AuditEvent._meta.db_table, columns,
+                       [(seq, *row) for seq, row in zip(seqs, batch, strict=True)])
+        batch.clear()
+
     for after in _state_rows(model, pks):
-        seq += 1
         if before is None:
             changes = diff(None, _masked(label, after))
         else:
             old = _plain_row(before[after[pk_name]])
             changes = diff(_masked(label, old), _masked(label, {key: after[key] for key in old}))
-        probe.seq, probe.object_id, probe.changes = seq, str(after[pk_name]), changes
-        probe.state_digest, probe.prev_hash = state_digest(after), prev
-        prev = event_hash(probe)
+        probe.object_id, probe.changes = str(after[pk_name]), changes
+        probe.state_digest = state_digest(after)
         batch.append(
             (
-                seq,
                 occurred_at_db,
                 probe.actor_type,
                 getattr(actor_user, "pk", None),
@@ -358,17 +382,16 @@ def record_bulk_events(
                 details_db,
                 probe.state_digest,
                 request_id,
-                probe.prev_hash,
-                prev,
+                "",
+                None,
+                event_content_hash(probe),
             )
         )
         count += 1
         if len(batch) >= 2000:
-            db.bulk_insert(AuditEvent._meta.db_table, columns, batch)
-            batch = []
+            flush()
     if batch:
-        db.bulk_insert(AuditEvent._meta.db_table, columns, batch)
-    AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+        flush()
     return count
 
 
@@ -380,6 +403,15 @@ class VerifyResult:
     records_checked: int = 0
     problems: list[str] = field(default_factory=list)
     first_broken_seq: int | None = None
+    # What the Merkle log proves (core.transparency.verify): sizes are counts of leaves.
+    legacy_events: int = 0  # events before the Merkle log, also linked by the old hash chain
+    tree_size: int = 0  # events integrated into the tree
+    unsequenced: int = 0  # events written but not yet integrated (checked by their content hash only)
+    signed_size: int = 0  # size of the newest signed head whose signature and root were checked
+    published_size: int = 0  # size of the newest head published outside the database that matched
+    published_at: str = ""  # its timestamp
+    published_where: str = ""  # where it was read (the anchor file)
+    statements: list[str] = field(default_factory=list)  # how far back the trail is proven, in words
 
     def fail(self, message: str, seq: int | None = None) -> None:
         self.ok = False
@@ -388,25 +420,58 @@ class VerifyResult:
             self.first_broken_seq = seq
 
 
-def verify_chain(*, check_records: bool = True, max_problems: int = 20) -> VerifyResult:
-    """Walk the chain in sequence order; then compare audited records with their last event."""
+_VERIFY_FIELDS = (
+    "seq", "occurred_at", "actor_type", "actor_user_id", "actor_api_key_id", "actor_label", "action",
+    "object_type", "object_id", "changes", "details", "state_digest", "request_id", "prev_hash", "hash",
+    "content_hash",
+)
+
+
+class _Row:
+    """An event read with ``values_list`` (no model instances: a million of them cost minutes)."""
+
+    __slots__ = _VERIFY_FIELDS
+
+    def __init__(self, values: tuple) -> None:
+        for name, value in zip(_VERIFY_FIELDS, values, strict=True):
+            setattr(self, name, value)
+
+
+def verify_chain(
+    *, check_records: bool = True, max_problems: int = 20, check_tree: bool = True,
+    anchor_heads: list | None = None,
+) -> VerifyResult:
+    """Check every event against its content hash (and the events from before the Merkle log
+    against the old hash chain and its head), then the Merkle tree against the signed heads
+    and ``anchor_heads`` (heads published outside the database: ``./qinqing audit verify``
+    reads the anchor file), then compare audited records with their last event."""
     result = VerifyResult()
     expected_prev = GENESIS_HASH
     expected_seq = 1
     last: dict[tuple[str, str], tuple[int, str]] = {}
-    fields = [f.attname for f in AuditEvent._meta.concrete_fields]
-    for event in AuditEvent.objects.order_by("seq").only(*fields).iterator(chunk_size=5000):
+    rows = AuditEvent.objects.order_by("seq").values_list(*_VERIFY_FIELDS)
+    for values in rows.iterator(chunk_size=5000):
+        event = _Row(values)
         result.events_checked += 1
-        if event.seq != expected_seq:
-            result.fail(f"event #{expected_seq} is missing (next found is #{event.seq})", expected_seq)
-        if event.prev_hash != expected_prev:
+        if event.hash is not None:  # written before the Merkle log: the old chain still holds
+            result.legacy_events += 1
+            if event.seq != expected_seq:
+                result.fail(f"event #{expected_seq} is missing (next found is #{event.seq})", expected_seq)
+            if event.prev_hash != expected_prev:
+                result.fail(
+                    f"event #{event.seq} does not link to the event before it (deleted or reordered)",
+                    event.seq,
+                )
+            if event_hash(event) != event.hash:
+                result.fail(
+                    f"event #{event.seq} was altered: its content does not match its SM3 hash", event.seq
+                )
+            expected_prev = event.hash
+            expected_seq = event.seq + 1
+        if event_content_hash(event) != event.content_hash:
             result.fail(
-                f"event #{event.seq} does not link to the event before it (deleted or reordered)", event.seq
+                f"event #{event.seq} was altered: its content does not match its content hash", event.seq
             )
-        if event_hash(event) != event.hash:
-            result.fail(f"event #{event.seq} was altered: its content does not match its SM3 hash", event.seq)
-        expected_prev = event.hash
-        expected_seq = event.seq + 1
         object_type = current_label(event.object_type)
         if object_type in _AUDITED:
             last[(object_type, event.object_id)] = (event.seq, event.state_digest)
@@ -415,10 +480,16 @@ def verify_chain(*, check_records: bool = True, max_problems: int = 20) -> Verif
     head = AuditHead.objects.filter(pk=1).first()
     if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != expected_prev):
         result.fail(
-            f"the chain ends at #{expected_seq - 1} but its head says #{head.last_seq}: events "
-            f"were removed from the end",
+            f"the old hash chain ends at #{expected_seq - 1} but its head says #{head.last_seq}: events "
+            f"were removed from its end",
             head.last_seq,
         )
+    if check_tree:
+        from .transparency.verify import verify_tree
+
+        verify_tree(result, anchor_heads=anchor_heads, max_problems=max_problems)
+        if len(result.problems) >= max_problems:
+            return result
     if check_records:
         _verify_records(result, last, max_problems)
     return result

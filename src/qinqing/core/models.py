@@ -12,12 +12,19 @@ class AppendOnlyError(RuntimeError):
 
 
 class AuditEvent(models.Model):
-    """One link of the audit chain. Append-only: the database refuses UPDATE and DELETE.
+    """One entry of the audit log. Append-only: the database refuses UPDATE and DELETE,
+    except the sequencer's one write, setting ``leaf_index`` once (NULL → a number).
 
-    ``hash`` is SM3 over this event's canonical content including ``prev_hash``, so any
-    edit, deletion or reordering breaks the chain from that point. ``state_digest`` is
-    a keyed SM3 digest of the audited record as the service left it, so a later edit of
-    the record itself outside the services is found too.
+    ``content_hash`` is SM3 over this event's own canonical content (docs/OPERATIONS.md,
+    "The audit log"), computed when it is written, in the request's transaction, without
+    touching any shared row. The sequencer (``core.transparency``) later gives it its place
+    in the Merkle tree (``leaf_index``) and signs tree heads that are published outside the
+    database. ``state_digest`` is a keyed SM3 digest of the audited record as the service
+    left it, so a later edit of the record itself outside the services is found too.
+
+    ``seq`` orders events locally (a database sequence on PostgreSQL: not gapless); the
+    order the log commits to is ``leaf_index``. Events written before the Merkle log also
+    carry the old chain (``prev_hash``/``hash``, ending at ``AuditHead``), still verified.
     """
 
     class ActorType(models.TextChoices):
@@ -42,12 +49,20 @@ class AuditEvent(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True)
     state_digest = models.CharField(max_length=64, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True, default="")  # the legacy chain only
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)  # the legacy chain only
+    content_hash = models.CharField(_("content hash"), max_length=64, db_index=True, default="")
+    leaf_index = models.PositiveBigIntegerField(_("leaf index"), null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["object_type", "object_id", "seq"], name="core_audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "seq"], name="core_audit_object_idx"),
+            # the sequencer's queue: events not yet in the tree (a small partial index)
+            models.Index(
+                fields=["seq"], condition=models.Q(leaf_index__isnull=True), name="core_audit_pending_idx"
+            ),
+        ]
         permissions = [("verify_audit_chain", "Can verify the audit chain")]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
@@ -66,7 +81,8 @@ class AuditEvent(models.Model):
 
 
 class AuditHead(models.Model):
-    """Singleton row that serialises appends and anchors the chain's end."""
+    """The end of the legacy hash chain (events written before the Merkle log, migration
+    0009). Frozen since then: new events never touch it, so writers never wait on a row."""
 
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
@@ -76,6 +92,67 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_seq} {self.last_hash[:12]}"
+
+
+class AuditTreeNode(models.Model):
+    """A perfect subtree of the audit Merkle tree: 2**level leaves starting at leaf
+    ``index * 2**level`` (level ≥ 1; leaves are the events' own ``leaf_index``). Written by
+    the sequencer as subtrees complete, so a proof reads O(log n) rows. Derived data: the
+    verifier recomputes the tree from the events, a client checks proofs against signed heads."""
+
+    level = models.PositiveSmallIntegerField()
+    index = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "index"], name="core_treenode_level_index")]
+        verbose_name = _("audit tree node")
+        verbose_name_plural = _("audit tree nodes")
+
+    def __str__(self) -> str:
+        return f"{self.level}/{self.index} {self.hash[:12]}"
+
+
+class AuditTreeHead(models.Model):
+    """A signed tree head: the sequencer signs one each time the tree grows. The signing
+    key is never in the database (``core.transparency.keys``); heads are published outside
+    it (``core.transparency.publish``)."""
+
+    tree_size = models.PositiveBigIntegerField(_("tree size"), unique=True)
+    root_hash = models.CharField(_("root hash"), max_length=64)
+    timestamp = models.DateTimeField(_("signed at"))
+    algorithm = models.CharField(_("algorithm"), max_length=16)
+    key_id = models.CharField(_("key id"), max_length=64)
+    signature = models.TextField(_("signature"))
+    public_key = models.CharField(_("public key"), max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["-tree_size"]
+        verbose_name = _("signed tree head")
+        verbose_name_plural = _("signed tree heads")
+
+    def __str__(self) -> str:
+        return f"{self.tree_size} {self.root_hash[:12]}"
+
+
+class AuditPublication(models.Model):
+    """One attempt to publish a signed head outside the database (the anchor file, a
+    witness). Operational record, not audited; success means the target acknowledged it."""
+
+    head = models.ForeignKey(AuditTreeHead, on_delete=models.PROTECT, related_name="publications")
+    target = models.CharField(_("target"), max_length=300)
+    ok = models.BooleanField(_("succeeded"))
+    detail = models.CharField(_("detail"), max_length=500, blank=True, default="")
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["target", "-at"], name="core_publication_target")]
+        verbose_name = _("tree head publication")
+        verbose_name_plural = _("tree head publications")
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.head_id} {'ok' if self.ok else 'failed'}"
 
 
 @audited(masked={"key_hash": lambda value: "***"})
