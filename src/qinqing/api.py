@@ -33,6 +33,7 @@ api.add_router("/legal/", "qinqing.legal.api.router")
 api.add_router("/integrity/", "qinqing.integrity.api.router")
 api.add_router("/supervision/", "qinqing.supervision.api.router")
 api.add_router("/fairness/", "qinqing.fairness.api.router")
+api.add_router("/commitments/", "qinqing.commitments.api.router")
 api.add_router("/appeals/hotline/", "qinqing.appeals.hotline.api.router")  # before /appeals/{tracking_number}
 api.add_router("/appeals/", "qinqing.appeals.api.router")
 api.add_router("/appeals-stats/", "qinqing.appeals.dashboard.api.router")

@@ -10,7 +10,7 @@ pages in the scope chosen per item.
 
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core.access import PUBLIC, Page, Tile, declare, menu_group
+from qinqing.core.access import PUBLIC, Operation, Page, Tile, declare, menu_group
 from qinqing.core.roles import Role
 
 BODIES = (Role.DEPARTMENT_HANDLER, Role.ADMINISTRATOR)
@@ -102,6 +102,10 @@ declare(
         sees_all=(Role.ADMINISTRATOR,),
         actions=("commitments.fund_application.*",),
     ),
+    # a commitment's document or an application's attachment: object scope and the conflict gate in
+    # commitments.documents (404 alike for what the reader may not see, 409 for a conflicted reviewer)
+    Page("commitments:attachment", STAFF + ENTERPRISES, sees_all=WATCHERS),
+    Page("commitments:public_attachment", PUBLIC),
     Page("commitments:public", PUBLIC),
     Page("commitments:public_detail", PUBLIC),
     Page("commitments:public_feed", PUBLIC),
@@ -109,4 +113,14 @@ declare(
     Page("commitments:funds_public", PUBLIC),
     Page("commitments:funds_public_feed", PUBLIC),
     Page("commitments:funds_public_xlsx", PUBLIC),
+    # the API (commitments/api.py): session roles; object scope in the selectors (404 alike)
+    Operation("GET /commitments", STAFF, scope=None, sees_all=WATCHERS),
+    Operation("POST /commitments", BODIES, scope=None),
+    Operation("POST /commitments/{pk}/progress", BODIES, scope=None),
+    Operation("GET /commitments/mine", ENTERPRISES, scope=None),
+    Operation("POST /commitments/{pk}/breach", ENTERPRISES, scope=None),
+    Operation("GET /commitments/funds/programmes", PUBLIC),
+    Operation("GET /commitments/funds/results", PUBLIC),
+    Operation("GET /commitments/funds/applications", ENTERPRISES, scope=None),
+    Operation("POST /commitments/funds/applications", ENTERPRISES, scope=None),
 )

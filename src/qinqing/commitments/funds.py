@@ -144,10 +144,15 @@ def programme_create(
     return row
 
 
-def apply(*, programme: FundProgramme, enterprise, amount, description: str, actor) -> FundApplication:
-    """The enterprise applies; a party restricted from fiscal subsidies is refused (article 21)."""
+def apply(
+    *, programme: FundProgramme, enterprise, amount, description: str, actor, attachments=()
+) -> FundApplication:
+    """The enterprise applies, with its attachments (cleaned by ``core.attachments``); a party restricted
+    from fiscal subsidies is refused (article 21)."""
     from qinqing.integrity.models import Purpose
     from qinqing.integrity.services.evaluation import priority_standing
+
+    from . import documents
 
     if enterprise.pk not in selectors.enterprise_ids(actor):
         raise PermissionDeniedError()
@@ -160,6 +165,7 @@ def apply(*, programme: FundProgramme, enterprise, amount, description: str, act
     description = _text(
         description, field="description", label=_("Application"), limit=limits.REPORT, required=True
     )
+    cleaned = documents.clean_files(attachments)
     standing = priority_standing(enterprise, purpose=Purpose.FUNDS, caller=actor)
     if standing.restricted:
         raise ServiceError(
@@ -171,6 +177,7 @@ def apply(*, programme: FundProgramme, enterprise, amount, description: str, act
             field="enterprise",
             params={"name": enterprise.name, "check": standing.check_id},
         )
+    stored: list[str] = []
     try:
         with transaction.atomic():
             row = FundApplication.objects.create(
@@ -189,10 +196,15 @@ def apply(*, programme: FundProgramme, enterprise, amount, description: str, act
                 instance=row,
                 details={"article": ARTICLE, "priority": standing.on_priority_list},
             )
+            documents.add_files(owner=row, cleaned=cleaned, actor=actor, stored=stored, folder="funds")
     except IntegrityError as error:
+        documents.discard(stored)
         raise ConflictError(
             _("Your enterprise has already applied to this programme."), code="duplicate", field="programme"
         ) from error
+    except BaseException:
+        documents.discard(stored)
+        raise
     return row
 
 

@@ -310,3 +310,101 @@ class FundPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}:{self.amount}"
+
+
+# --- documents and attachments (article 10: "documents"; applications "with attachments") ------------------
+@audited()
+class Attachment(models.Model):
+    """A file on a commitment (its documents) or on a fund application (its attachments), cleaned by
+    ``core.attachments`` (pictures re-encoded, PDFs rewritten, no metadata) and stored under a generated name.
+    A commitment's file is on the public pages only when the commitment is published to that audience and
+    the file is marked public; an application's files are never public."""
+
+    commitment = models.ForeignKey(
+        Commitment, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    application = models.ForeignKey(
+        FundApplication, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    # The storage path under MEDIA_ROOT (a plain string, so audit snapshots can hold it).
+    file = models.CharField(_("file"), max_length=300)
+    name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(_("type"), max_length=64)
+    size = models.PositiveIntegerField(_("size"))
+    public = models.BooleanField(_("public with the item"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(commitment__isnull=False, application__isnull=True)
+                | models.Q(commitment__isnull=True, application__isnull=False),
+                name="commitments_attachment_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(public=False) | models.Q(commitment__isnull=False),
+                name="commitments_attachment_public_commitment_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.size})"
+
+
+# --- deadline notices to the responsible unit ---------------------------------------------------------------
+class SmsState(models.TextChoices):
+    """Where the SMS of a notice is, from what really happened (never "sent" for what was only written)."""
+
+    QUEUED = "queued", _("SMS queued")
+    SENT = "sent", _("SMS accepted by the provider")
+    FAILED = "failed", _("SMS failed")
+    MANUAL = "manual", _("SMS not sent: no channel, to be passed on by hand")
+    NO_NUMBER = "no_number", _("SMS not sent: no mobile number on record")
+
+
+@audited()
+class DeadlineNotice(models.Model):
+    """A deadline alert as it reached one person of the responsible unit (its department handlers and its
+    supervising leader): always a notice in the application (on their memorandum page), and an SMS through
+    the project's outbox (``appeals.Notification``) when their official record has a mobile number. The
+    SMS state is the outbox row's."""
+
+    alert = models.ForeignKey(
+        DeadlineAlert, on_delete=models.CASCADE, related_name="notices", verbose_name=_("alert")
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recipient")
+    )
+    text = models.CharField(_("text"), max_length=300)
+    notification = models.ForeignKey(
+        "appeals.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("deadline notice")
+        verbose_name_plural = _("deadline notices")
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "recipient"], name="commitments_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id}:{self.recipient_id}"
+
+    @property
+    def sms_state(self) -> str:
+        if not self.notification_id:
+            return SmsState.NO_NUMBER
+        status = self.notification.status
+        return {"sending": SmsState.QUEUED}.get(status, status)
+
+    @property
+    def sms_state_label(self) -> str:
+        return SmsState(self.sms_state).label

@@ -116,7 +116,7 @@ def applications_of(user):
 
     return (
         FundApplication.objects.select_related("programme", "enterprise")
-        .prefetch_related("objections")
+        .prefetch_related("objections", "attachments")
         .filter(enterprise_id__in=enterprise_ids(user))
         .order_by("-created_at", "-pk")
     )
@@ -153,5 +153,31 @@ def staff_application(user, pk):
         .first()
     )
     if row is None:
+        raise NotFound()
+    return row
+
+
+def my_notices(user, *, days: int = 30):
+    """The user's deadline notices of the last ``days`` (``services.deadline_alerts``), newest first."""
+    import datetime
+
+    from .models import DeadlineNotice
+
+    since = clock.now() - datetime.timedelta(days=days)
+    return (
+        DeadlineNotice.objects.filter(recipient_id=getattr(user, "pk", None), created_at__gte=since)
+        .select_related("alert__commitment", "notification")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def attachment_for(user, pk) -> object:
+    """A commitment's document or an application's attachment the user may try to read (404 otherwise;
+    the conflict gate is the reading service's)."""
+    from . import documents
+    from .models import Attachment
+
+    row = Attachment.objects.select_related("commitment", "application").filter(pk=pk).first()
+    if row is None or not documents.may_read(user, row):
         raise NotFound()
     return row

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import audit, calendar, clock, jobs, limits, numbering, workflow
+from qinqing.core.audit import SystemActor
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
@@ -33,6 +34,7 @@ from .models import (
 )
 
 ARTICLE = "10"
+SYSTEM = SystemActor("commitments deadlines")
 NUMBER = numbering.Series("commitments.commitment", "CN{period}-{number:05d}", numbering.yearly)
 #: Working days before the deadline when the "approaching" alert is recorded.
 ALERT_WORKDAYS = 5
@@ -444,29 +446,112 @@ def alerts_due(commitment_deadline: datetime.date, today: datetime.date) -> str 
     return None
 
 
+NOTICE_TEXT = {
+    AlertKind.BEFORE: _(
+        "Commitment %(number)s of %(unit)s is due on %(deadline)s: %(days)s working day(s) left (article 10)."
+    ),
+    AlertKind.DUE: _("Commitment %(number)s of %(unit)s is due today, %(deadline)s (article 10)."),
+    AlertKind.OVERDUE: _(
+        "Commitment %(number)s of %(unit)s is overdue: its deadline was %(deadline)s (article 10)."
+    ),
+}
+#: who of the responsible unit is told of a deadline
+NOTIFIED_ROLES = (Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)
+
+
+def notice_recipients(unit_ids) -> dict[int, list[tuple[object, str]]]:
+    """Per unit: (user, mobile number or "") of its department handlers and supervising leaders in office
+    with an active login."""
+    from qinqing.directory.models import Official
+
+    found: dict[int, list[tuple[object, str]]] = {}
+    rows = (
+        Official.objects.filter(
+            unit_id__in=unit_ids,
+            is_active=True,
+            user__is_active=True,
+            user__groups__name__in=NOTIFIED_ROLES,
+        )
+        .select_related("user", "person")
+        .distinct()
+        .order_by("unit_id", "pk")
+    )
+    for official in rows:
+        found.setdefault(official.unit_id, []).append((official.user, official.person.phone or ""))
+    return found
+
+
+def _notify(alert: DeadlineAlert, commitment: Commitment, recipients, today) -> list[dict]:
+    """The alert's notices: one in the application per recipient, and an SMS through the outbox to those
+    with a mobile number (its state is the outbox row's: queued, sent, failed, not sent)."""
+    from qinqing.appeals.workflow import notify
+
+    from .models import DeadlineNotice
+
+    text = str(NOTICE_TEXT[alert.kind]) % {
+        "number": commitment.number,
+        "unit": commitment.unit.name,
+        "deadline": commitment.deadline.isoformat(),
+        "days": calendar.workdays_between(today, commitment.deadline) if today < commitment.deadline else 0,
+    }
+    events = []
+    for user, phone in recipients:
+        notification = notify.queue(appeal=None, channel="sms", recipient=phone, text=text) if phone else None
+        notice = DeadlineNotice.objects.create(
+            alert=alert, recipient=user, text=text[:300], notification=notification, created_at=clock.now()
+        )
+        events.append(
+            {
+                "actor": SYSTEM,
+                "action": "commitments.deadlinenotice.create",
+                "instance": notice,
+                "fresh": True,
+                "details": {"article": ARTICLE, "kind": alert.kind, "sms": notification is not None},
+            }
+        )
+    return events
+
+
 def deadline_alerts(today: datetime.date | None = None) -> str:
     """Daily: record, once per commitment, deadline and kind, the open commitments whose deadline is at most
-    ``ALERT_WORKDAYS`` working days away, due today, or past. They are shown on the memorandum and on the
-    overdue page of the discipline office (recorded here; nothing is sent)."""
+    ``ALERT_WORKDAYS`` working days away, due today, or past; and tell the responsible unit's department
+    handlers and supervising leader — a notice in the application (their memorandum page) and an SMS through
+    the project's outbox to those with a mobile number on record. The alerts also show on the memorandum and
+    on the overdue page of the discipline office; audited."""
     today = today or clock.today()
-    made = 0
+    made = told = 0
     with transaction.atomic():
         jobs.exclusive("commitments.deadlines")
-        rows = Commitment.objects.filter(
-            status__in=OPEN, deadline__lte=today + datetime.timedelta(days=LOOKAHEAD_DAYS)
-        ).only("pk", "deadline")
+        rows = (
+            Commitment.objects.filter(
+                status__in=OPEN, deadline__lte=today + datetime.timedelta(days=LOOKAHEAD_DAYS)
+            )
+            .select_related("unit")
+            .only("pk", "number", "deadline", "unit_id", "unit__name")
+        )
         existing = set(
             DeadlineAlert.objects.filter(commitment__status__in=OPEN).values_list(
                 "commitment_id", "kind", "deadline"
             )
         )
-        new = []
+        due = []
         for row in rows:
             kind = alerts_due(row.deadline, today)
             if kind and (row.pk, kind, row.deadline) not in existing:
-                new.append(DeadlineAlert(commitment=row, kind=kind, deadline=row.deadline, found_on=today))
-        try:
-            made = len(DeadlineAlert.objects.bulk_create(new))
-        except IntegrityError as error:  # pragma: no cover - exclusive() serialises runs
-            raise ConflictError(_("The alerts were recorded twice."), code="duplicate") from error
-    return f"{made} deadline alert(s) recorded"
+                due.append((row, kind))
+        recipients = notice_recipients({row.unit_id for row, _kind in due})
+        events = []
+        for row, kind in due:
+            try:
+                with transaction.atomic():
+                    alert = DeadlineAlert.objects.create(
+                        commitment=row, kind=kind, deadline=row.deadline, found_on=today
+                    )
+            except IntegrityError:  # pragma: no cover - exclusive() serialises runs
+                continue
+            made += 1
+            notices = _notify(alert, row, recipients.get(row.unit_id, []), today)
+            told += len(notices)
+            events.extend(notices)
+        audit.record_events(events)
+    return f"{made} deadline alert(s) recorded, {told} notice(s) to the responsible units"

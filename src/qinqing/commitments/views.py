@@ -16,7 +16,7 @@ from qinqing.core.forms import bind_error
 from qinqing.core.roles import Role, has_role
 from qinqing.directory.selectors import unit_for_user
 
-from . import forms, importing, selectors, services
+from . import documents, forms, importing, selectors, services
 from .models import Scope, Status
 
 
@@ -47,7 +47,15 @@ def commitment_list(request):
                 return redirect("commitments:detail", pk=row.pk)
     rows = selectors.commitments(request.user).prefetch_related("alerts")[:300]
     return render(
-        request, "commitments/list.html", {"rows": rows, "form": form, "today": clock.today()}, status=status
+        request,
+        "commitments/list.html",
+        {
+            "rows": rows,
+            "form": form,
+            "today": clock.today(),
+            "notices": selectors.my_notices(request.user)[:50],
+        },
+        status=status,
     )
 
 
@@ -74,7 +82,8 @@ def _detail_page(request, row, *, status=200, error=None):
             "milestones": row.milestones.all(),
             "notes": row.notes.all(),
             "flags": row.flags.select_related("appeal"),
-            "alerts": row.alerts.all()[:10],
+            "alerts": row.alerts.prefetch_related("notices__recipient", "notices__notification")[:10],
+            "documents": row.attachments.all(),
             "is_enterprise": enterprise,
             "is_unit": not enterprise and services.is_unit_handler(user, row),
             "is_approver": not enterprise and services.is_approver(user, row),
@@ -135,6 +144,18 @@ def act(request, pk: int):
             )
         elif step == "publish":
             services.commitment_publish(commitment=row, scope=post.get("scope", ""), actor=user)
+        elif step == "attach":
+            documents.commitment_attach(
+                commitment=row,
+                uploads=request.FILES.getlist("attachments"),
+                public=post.get("public") == "on",
+                actor=user,
+            )
+        elif step == "document_public":
+            document = row.attachments.filter(pk=_int(post.get("document"))).first()
+            if document is None:
+                raise NotFound()
+            documents.mark_public(attachment=document, public=post.get("public") == "on", actor=user)
         elif step == "milestone":
             services.milestone_add(
                 commitment=row, title=post.get("title", ""), due_on=post.get("due_on"), actor=user
@@ -189,7 +210,46 @@ def public(request):
 @found_or_404
 def public_detail(request, pk: int):
     row = selectors.published_one(request.user, pk)
-    return render(request, "commitments/public_detail.html", {"row": row, "milestones": row.milestones.all()})
+    return render(
+        request,
+        "commitments/public_detail.html",
+        {"row": row, "milestones": row.milestones.all(), "documents": row.attachments.filter(public=True)},
+    )
+
+
+def _file_response(row, data: bytes) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(data, content_type=row.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(row.name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@found_or_404
+def attachment(request, pk: int):
+    """A commitment's document or an application's attachment, for a reader allowed to see it; the
+    programme's reviewers pass the conflict gate first (409, no file); audited."""
+    from qinqing.conduct.services.gate import RecusalRequired
+
+    row = selectors.attachment_for(request.user, pk)
+    try:
+        data = documents.read(attachment=row, actor=request.user)
+    except RecusalRequired as stopped:
+        return HttpResponse(stopped.text(), status=409, content_type="text/plain; charset=utf-8")
+    return _file_response(row, data)
+
+
+@found_or_404
+def public_attachment(request, pk: int):
+    """A document marked public of a commitment published to the reader's audience (404 otherwise)."""
+    from qinqing.core import attachments
+
+    row = documents.public_attachment(request.user, pk)
+    response = _file_response(row, attachments.read(row.file))
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 def public_feed(request):
@@ -351,7 +411,13 @@ def funds_act(request):
                 enterprise=enterprise,
                 amount=post.get("amount"),
                 description=post.get("description", ""),
+                attachments=request.FILES.getlist("attachments"),
                 actor=user,
+            )
+        elif post.get("step") == "attach":
+            application = selectors.application_of(user, _int_or_404(post.get("application")))
+            documents.application_attach(
+                application=application, uploads=request.FILES.getlist("attachments"), actor=user
             )
         elif post.get("step") == "object":
             application = selectors.application_of(user, _int_or_404(post.get("application")))
@@ -452,6 +518,7 @@ def _application_page(request, application, *, status=200, error=None):
         {
             "row": application,
             "reviews": application.reviews.all(),
+            "attachments": application.attachments.all(),
             "objections": application.objections.all(),
             "payments": application.payments.all(),
             "reviewer": reviewer,

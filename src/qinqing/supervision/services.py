@@ -10,7 +10,6 @@ messages, outcomes in the four forms, early reminders, editable deadlines, condu
 from __future__ import annotations
 
 import base64
-import io
 import logging
 import secrets
 
@@ -21,6 +20,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from qinqing.core import attachments as core_attachments
 from qinqing.core import audit, calendar, clock, limits, numbering, workflow
 from qinqing.core.audit import SystemActor
 from qinqing.core.crypto import hmac_sm3_hex
@@ -57,9 +57,9 @@ SYSTEM = SystemActor("supervision")
 NUMBER = numbering.Series("supervision.report", "JB{period}-{number:05d}", numbering.yearly)
 HOUR = 3600
 MAX_TEXT = 20_000
-MAX_ATTACHMENTS = 5
-MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
-ALLOWED_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": None, "text/plain": None}
+MAX_ATTACHMENTS = core_attachments.MAX_COUNT
+MAX_ATTACHMENT_BYTES = core_attachments.MAX_BYTES
+ALLOWED_TYPES = core_attachments.ALLOWED_TYPES
 _HASHER = PasswordHasher()
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
@@ -200,96 +200,12 @@ def deadlines_update(*, accept_days: int, result_days: int, verify_days: int, ac
 
 
 def _clean_attachment(name: str, content_type: str, data: bytes) -> tuple[str, bytes]:
-    if content_type not in ALLOWED_TYPES:
-        raise ServiceError(
-            _("Attachments may be JPEG or PNG pictures, PDF or plain text files."),
-            code="attachment_type",
-            field="attachments",
-        )
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise ServiceError(
-            _("An attachment may be at most 5 MB."), code="attachment_size", field="attachments"
-        )
-    image_format = ALLOWED_TYPES[content_type]
-    if image_format:
-        # Re-encode the picture's pixels only: EXIF (place, device, time) and other metadata are dropped.
-        from PIL import Image, UnidentifiedImageError
-
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                if image.format != image_format:
-                    raise ServiceError(
-                        _("The file is not the picture type it claims to be."),
-                        code="attachment_type",
-                        field="attachments",
-                    )
-                clean = Image.frombytes(image.mode, image.size, image.tobytes())  # pixels only, no info/EXIF
-                if image.mode == "P" and image.getpalette():
-                    clean.putpalette(image.getpalette())
-                out = io.BytesIO()
-                clean.save(out, format=image_format)
-                data = out.getvalue()
-        except (UnidentifiedImageError, OSError) as error:
-            raise ServiceError(
-                _("The picture could not be read."), code="attachment_type", field="attachments"
-            ) from error
-    elif content_type == "application/pdf":
-        if not data.startswith(b"%PDF-"):
-            raise ServiceError(_("The file is not a PDF."), code="attachment_type", field="attachments")
-        data = _clean_pdf(data)
-    elif content_type == "text/plain":
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise ServiceError(
-                _("A text attachment must be UTF-8."), code="attachment_type", field="attachments"
-            ) from error
-    safe_name = (name or "attachment").replace("/", "_").replace("\\", "_")[:120]
-    return safe_name, data
-
-
-def _clean_pdf(data: bytes) -> bytes:
-    """The pages only, rewritten by pypdf: the document information (author, producer, creator,
-    dates), the XMP metadata stream, outlines, embedded files and scripts of the catalogue are not
-    copied; each page loses its own XMP stream and private application data, and comments lose the
-    name of their author."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise ServiceError(
-                _("A password-protected PDF cannot be accepted; send it without the password."),
-                code="attachment_type",
-                field="attachments",
-            )
-        writer = PdfWriter()
-        for page in reader.pages:
-            added = writer.add_page(page)
-            for key in ("/Metadata", "/PieceInfo"):
-                added.pop(NameObject(key), None)
-            for annotation in added.get("/Annots") or []:
-                annotation = annotation.get_object()
-                for key in ("/T", "/M", "/CreationDate"):
-                    annotation.pop(NameObject(key), None)
-        writer.metadata = None  # no /Info at all (pypdf would name itself the producer)
-        out = io.BytesIO()
-        writer.write(out)
-    except ServiceError:
-        raise
-    except Exception as error:  # an untrusted file: whatever pypdf trips over (a 4xx, never a 500)
-        log.info("a PDF attachment was refused: %s", type(error).__name__)
-        raise ServiceError(
-            _("The PDF could not be read."), code="attachment_type", field="attachments"
-        ) from error
-    return out.getvalue()
+    """Type, size and metadata stripping: the one cleaner in ``core.attachments``."""
+    return core_attachments.clean(name, content_type, data, field="attachments")
 
 
 def _attachments(report: Report, message: Message | None, files) -> list[Attachment]:
-    files = list(files or [])
-    if len(files) > MAX_ATTACHMENTS:
-        raise ServiceError(_("At most 5 attachments."), code="attachment_count", field="attachments")
+    files = core_attachments.check_count(files)
     rows = []
     for name, content_type, data in files:
         safe_name, data = _clean_attachment(name, content_type, data)

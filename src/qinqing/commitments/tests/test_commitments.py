@@ -121,7 +121,7 @@ def test_alerts_in_working_days_across_national_day(world, frozen_clock):
     # The real 2026 schedule: 1–7 October are holidays, Saturday 10 October is a make-up working day.
     assert not calendar.is_workday(D(2026, 10, 5)) and calendar.is_workday(D(2026, 10, 10))
     row = _register(world)  # deadline Monday 12 October
-    assert services.deadline_alerts(D(2026, 9, 25)) == "0 deadline alert(s) recorded"  # 7 working days left
+    assert services.deadline_alerts(D(2026, 9, 25)).startswith("0 deadline alert(s)")  # 7 working days
     services.deadline_alerts(D(2026, 9, 30))  # 8, 9, 10 and 12 October: 4 working days (12 calendar days)
     assert list(row.alerts.values_list("kind", flat=True)) == [AlertKind.BEFORE]
     services.deadline_alerts(D(2026, 10, 8))
