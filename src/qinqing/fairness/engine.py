@@ -5,7 +5,8 @@ A rule is data (``models.Rule``, seeded from ``seed/rules.json`` and maintained 
 set) must not. Patterns see the clause normalised (NFKC, so full-width （）：；，and digits read as
 ASCII; whitespace removed). A match preceded in its own sentence by a negation (不得以, 不将, 不要求,
 不限, 禁止 …) is a clause stating the rule, not breaking it ("本项目不以注册资本作为资格条件"), and is
-not a finding.
+not a finding; so is a clause saying a practice "属于 … 差别待遇 / 歧视待遇 / 排除、限制竞争" (it
+states the law or reports a case).
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ NEGATION = re.compile(
     r"(不得|不以|不将|不把|不作为|不设置?|不要求|不限制?|不对|不因|不会|无需|无须|禁止|严禁|不应|不能以|不允许|取消|清理|废止)"
 )
 _SENTENCE = re.compile(r"[。;!?,]")  # a negation counts within its own phrase
+# A clause that says a practice "is" discrimination states the law (or reports a case); it does not
+# impose the practice: "以特定行政区域……的业绩作为加分条件……，属于以不合理的条件对供应商实行差别待遇".
+LAW_STATEMENT = re.compile(
+    r"(属于|构成|视为|系)[^。;]{0,16}(差别待遇|歧视待遇|排除、?限制竞争|妨碍(统一市场和)?公平竞争)"
+)
 
 
 def normalise(text: str) -> str:
@@ -109,6 +115,8 @@ def _negated(text: str, start: int) -> bool:
 def matches(rule: CompiledRule, text: str) -> re.Match | None:
     """The match that makes ``text`` (normalised) break ``rule``, or None."""
     if rule.prefilter is not None and rule.prefilter.search(text) is None:
+        return None
+    if LAW_STATEMENT.search(text):
         return None
     if rule.excludes is not None and rule.excludes.search(text):
         return None

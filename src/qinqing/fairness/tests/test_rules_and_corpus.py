@@ -52,8 +52,15 @@ def test_the_basis_cites_the_national_rules_by_article():
         "第九条",
         "第十条",
         "第十一条",
+        # the 2025 implementing measures, where the article was verified (docs/PERFORMANCE.md)
+        "《公平竞争审查条例实施办法》（国家市场监督管理总局令第99号）第十二条第（二）项",
+        "《公平竞争审查条例实施办法》（国家市场监督管理总局令第99号）第十四条",
+        "《公平竞争审查条例实施办法》（国家市场监督管理总局令第99号）第十九条第（一）项",
     ):
         assert citation in texts
+    for rule in Rule.objects.all():  # the seed's own article once, first
+        assert rule.basis.startswith("《关于构建亲清新型政商关系的实施办法》第五条"), rule.code
+        assert rule.basis.count("《关于构建亲清新型政商关系的实施办法》第五条") == 1, rule.code
 
 
 @pytest.mark.parametrize(
@@ -125,3 +132,69 @@ def test_the_rules_come_back_after_a_flush_emptied_the_table():
     assert Rule.objects.count() == len(SEED_CODES)
     seed_rules_if_empty()  # a database with rules is left alone
     assert Rule.objects.count() == len(SEED_CODES)
+
+
+def test_clauses_quoted_from_published_cases_carry_their_source_and_meet_the_bar():
+    """published.tsv: clauses quoted from the regulator's cases and real tender documents."""
+    rows = corpus.load("published.tsv")
+    assert len(rows) >= 30
+    for _label, source, text in rows:
+        where, title = source.split(" | ", 1)
+        assert where.startswith("http") or where.startswith("address not returned"), text
+        assert re.search(r"20\d\d|《", title), (title, text)  # a date or a named publication
+    assert {label for label, _s, _t in rows} >= {"lawful", "location", "policy", "performance", "scale"}
+    result = corpus.score(rows, _rules())
+    assert result["overall"]["precision"] >= 0.9, result["mistakes"]
+    assert result["overall"]["recall"] >= 0.9, result["mistakes"]
+    lawful = [text for label, _s, text in rows if label == "lawful"]
+    assert [text for text in lawful if engine.check_text(text, _rules())] == []
+
+
+@pytest.mark.parametrize(
+    "clause, code",
+    [
+        ("民营企业申请政策性担保的，担保费率上浮20%。", "ownership-differential"),
+        ("区属国有企业办理项目审批享受绿色通道，容缺受理。", "ownership-differential"),
+        (
+            "骨干企业在工程项目承发包中享受免予招标资格预审、投标保证金减半收取等优惠。",
+            "selected-operator-favours",
+        ),
+        ("确定XX网络科技有限公司为本区独家共享单车经营企业。", "exclusive-right"),
+        ("获得补贴支持的企业，自补贴资金到账之日起5年内迁出本区的，须全额退还补贴资金。", "exit-restriction"),
+    ],
+)
+def test_policy_document_clauses_breaking_the_four_guarantees_are_flagged(clause, code):
+    assert code in [rule.code for rule in engine.check_text(clause, _rules())]
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "政策性融资担保对各类所有制企业同等适用，担保费率不超过1%。",
+        "对研发投入达到规定比例的企业，按公开的认定标准给予补贴，各类所有制企业均可申报。",
+        "特许经营者通过公开招标方式确定，特许经营期限为十五年。",
+        # the law stated, or a case reported, is not the practice imposed
+        "采购人以特定行政区域或者特定行业的业绩、奖项作为加分条件，属于以不合理的条件对供应商实行差别待遇或者歧视待遇。",
+    ],
+)
+def test_equal_treatment_and_statements_of_the_law_are_not_flagged(clause):
+    assert engine.check_text(clause, _rules()) == []
+
+
+def test_the_rules_migration_keeps_a_rule_a_reviewer_edited_and_revises_the_others():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("qinqing.fairness.migrations.0004_rules_from_published_cases")
+    edited = Rule.objects.get(code="buy-local")
+    edited.negative_examples += "\n鼓励使用节能环保产品，不限产地。"
+    services.rule_save(actor=None, rule=edited)  # audited as fairness.rule.update
+    untouched = Rule.objects.get(code="local-branch")
+    Rule.objects.filter(pk=untouched.pk).update(pattern="分公司")  # an old seed's pattern
+    Rule.objects.filter(pk=edited.pk).update(pattern="(本地企业)")
+    Rule.objects.filter(code="exclusive-right").delete()
+    migration.seed(apps, None)
+    assert Rule.objects.get(code="buy-local").pattern == "(本地企业)"  # the reviewer's version stays
+    assert Rule.objects.get(code="local-branch").pattern != "分公司"  # revised from the seed
+    assert Rule.objects.filter(code="exclusive-right").exists()  # a new rule is created

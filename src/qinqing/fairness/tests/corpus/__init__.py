@@ -1,4 +1,6 @@
-"""The labeled corpus (clauses.tsv; SOURCES.md says where each clause comes from) and its scoring."""
+"""The labeled corpus and its scoring: clauses.tsv and held_out.tsv (composed in the style of the
+sources SOURCES.md lists), published.tsv (quoted from published cases and tender documents, with
+the source of each clause). SOURCES.md says where each clause comes from."""
 
 from __future__ import annotations
 
@@ -9,23 +11,34 @@ HERE = Path(__file__).resolve().parent
 
 
 def load(name: str = "clauses.tsv") -> list[tuple[str, str, str]]:
-    """(label, source, clause) rows; label is a rule kind or ``lawful``."""
+    """(label, source, clause) rows; label is a rule kind or ``lawful``.
+
+    ``clauses.tsv`` and ``held_out.tsv`` give the source as an id of SOURCES.md (clauses composed
+    in the style of that source); ``published.tsv`` gives, per clause, where it was published and
+    by whom (address, then publisher / title / date), joined here as ``"address | title"``.
+    """
     rows = []
     for line in (HERE / name).read_text("utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        label, source, text = line.split("\t")
-        rows.append((label, source, text))
+        fields = line.split("\t")
+        if len(fields) == 4:
+            label, where, title, text = fields
+            rows.append((label, f"{where} | {title}", text))
+        else:
+            label, source, text = fields
+            rows.append((label, source, text))
     return rows
 
 
 def score(rows, rules) -> dict:
     """Precision and recall per kind and overall.
 
-    Per kind K: a clause labeled K with a finding of kind K is a true positive, without one a
-    false negative; a clause not labeled K (lawful, or another kind) with a finding of kind K is
-    a false positive. "overall" sums the kinds' counts; "clauses" asks only problematic-or-not
-    (a lawful clause with any finding is a false alarm, a problematic one with none a miss).
+    Per kind K: a clause labeled K (or "K+L": it breaks both) with a finding of kind K is a true
+    positive, without one a false negative; a clause not labeled K (lawful, or another kind) with
+    a finding of kind K is a false positive. "overall" sums the kinds' counts; "clauses" asks only
+    problematic-or-not (a lawful clause with any finding is a false alarm, a problematic one with
+    none a miss).
     """
     from qinqing.fairness.engine import check_text
 
@@ -34,11 +47,12 @@ def score(rows, rules) -> dict:
     mistakes = []
     for label, _source, text in rows:
         kinds = {rule.kind for rule in check_text(text, rules)}
-        if label != "lawful":
-            counts[label]["tp" if label in kinds else "fn"] += 1
-            if label not in kinds:
+        labels = set(label.split("+"))  # a clause may break two kinds ("location+credential")
+        for one in labels - {"lawful"}:
+            counts[one]["tp" if one in kinds else "fn"] += 1
+            if one not in kinds:
                 mistakes.append(("miss", label, text, sorted(kinds)))
-        for kind in kinds - {label}:
+        for kind in kinds - labels:
             counts[kind]["fp"] += 1
             mistakes.append(("false alarm", label, text, sorted(kinds)))
         if label == "lawful":
