@@ -102,3 +102,27 @@ def test_the_enterprise_sees_only_its_own_conduct_links(_shared_client):
     shown = sorted(re.findall(r'href="([^"]+)"', subnav.group(1)))
     assert shown == sorted([reverse("conduct:pledge_sign"), reverse("conduct:rules")])
     assert not access.may_open(user, "conduct:my_requests") and not access.may_open(user, "conduct:red_flags")
+
+
+_PORTAL_LINK = re.compile(
+    r'<a (?:class="tile" )?href="([^"]+)"[^>]*data-testid="(?:portal-nav|portal-service|feed|xlsx)-[^"]*"'
+)
+
+
+def test_every_link_the_public_portal_shows_a_visitor_opens(_shared_client):
+    """A visitor who is not signed in: the portal navigation on every public page, and the portal's
+    sections, feeds, downloads and services (core.portal) all open, on the demo district's data."""
+    client = _shared_client
+    client.logout()
+    links = set()
+    for page in ("/", reverse("core:portal")):
+        response = client.get(page)
+        assert response.status_code == 200
+        links.update(unescape(href) for href in _PORTAL_LINK.findall(response.content.decode()))
+    assert len(links) >= 15, links
+    broken = {}
+    for link in sorted(links):
+        response = client.get(link, follow=True)
+        if response.status_code != 200:
+            broken[link] = response.status_code
+    assert not broken, f"a visitor is shown portal links that do not open: {broken}"

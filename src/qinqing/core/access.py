@@ -360,6 +360,12 @@ def _declare_kernel() -> None:
         Page("javascript-catalog", PUBLIC),
         Page("core:login", PUBLIC),
         Page("core:home", PUBLIC),  # the public landing page; a signed-in user's own home page
+        # The public portal (core.portal): every section an app publishes; unpublished items answer 404.
+        Page("core:portal", PUBLIC),
+        Page("core:portal_search", PUBLIC),
+        Page("core:portal_feed", PUBLIC),
+        Page("core:portal_xlsx", PUBLIC),
+        Page("core:portal_item", PUBLIC),
         Page("core:logout", SIGNED_IN),
         Page("core:two_factor", SIGNED_IN),
         Page(

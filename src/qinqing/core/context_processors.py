@@ -11,6 +11,12 @@ def _district():
     return current()
 
 
+def _portal_nav():
+    from .portal import nav
+
+    return nav()
+
+
 def qinqing(request):
     user = getattr(request, "user", None)
     codes = sorted(role_codes(user)) if user is not None else []
@@ -25,4 +31,6 @@ def qinqing(request):
         "nav_tiles": tiles_for(user) if signed_in else [],
         "nav_menus": menus,
         "nav_menu": {menu["key"]: menu for menu in menus},
+        # Visitors not signed in: the public portal's sections and services (core.portal), on every page.
+        "portal_nav": [] if signed_in else SimpleLazyObject(_portal_nav),
     }

@@ -1,12 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import calendar_views, district_views, jobs_views, views
+from . import calendar_views, district_views, jobs_views, portal_views, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("portal/", portal_views.portal_index, name="portal"),
+    path("portal/search/", portal_views.portal_search, name="portal_search"),
+    path("portal/<slug:key>/feed.atom", portal_views.portal_feed, name="portal_feed"),
+    path("portal/<slug:key>/items.xlsx", portal_views.portal_xlsx, name="portal_xlsx"),
+    path("portal/<slug:key>/<int:pk>/", portal_views.portal_item, name="portal_item"),
     path("login/", views.LoginView, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/2fa/", views.two_factor, name="two_factor"),
