@@ -21,6 +21,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("credit", Role.CREDIT_ADMINISTRATOR, "周婷"),
     ("federation", Role.FEDERATION_STAFF, "吴刚"),
     ("auditor", Role.AUDITOR, "孙丽"),
+    ("orgdept", Role.ORGANISATION_DEPARTMENT, "黄志"),
 ]
 
 

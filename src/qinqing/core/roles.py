@@ -21,6 +21,9 @@ class Role(models.TextChoices):
     FEDERATION_STAFF = "federation_staff", _("Federation / chamber staff")
     AUDITOR = "auditor", _("Auditor")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # The organisation department (组织部): receives the filed fault-tolerance conclusions of its
+    # officials (article 22), reads them and records their receipt and use; nothing else.
+    ORGANISATION_DEPARTMENT = "organisation_department", _("Organisation department")
 
 
 # Permissions per role. Core permissions live on qinqing.core models.
@@ -42,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CREDIT_ADMINISTRATOR: ["directory.view_enterprise", "directory.view_person"],
     Role.FEDERATION_STAFF: ["directory.view_enterprise"],
     Role.AUDITOR: ["core.view_auditevent", "core.verify_audit_chain"],
+    Role.ORGANISATION_DEPARTMENT: [],
     Role.ADMINISTRATOR: [
         "core.view_auditevent",
         "core.verify_audit_chain",

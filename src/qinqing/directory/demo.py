@@ -426,7 +426,9 @@ class _Generator:
         users = {
             u.username: u
             for u in get_user_model().objects.filter(
-                username__in=["official", "leader", "district", "handler", "inspector", "federation"]
+                username__in=[
+                    "official", "leader", "district", "handler", "inspector", "federation", "orgdept"
+                ]
             )
         }
         if not users:
@@ -448,6 +450,7 @@ class _Generator:
         approval_staff = [s for s in staff_list if s.unit.code == APPROVAL_BUREAU]
         inspection_staff = [s for s in staff_list if s.unit.code == "JW"]
         federation_staff = [s for s in staff_list if s.unit.code == "GSL"]
+        organisation_staff = [s for s in staff_list if s.unit.code == "QW02"]  # 区委组织部
         leader_official = deputies[DEVELOPMENT_BUREAU][0]
         if development_staff:
             # The "official" account works under the "leader" account's deputy director.
@@ -471,6 +474,12 @@ class _Generator:
                 "federation",
                 federation_staff[0],
                 f"{federation_staff[0].unit.name} {federation_staff[0].position}",
+            )
+        if organisation_staff:
+            bind(
+                "orgdept",
+                organisation_staff[0],
+                f"{organisation_staff[0].unit.name} {organisation_staff[0].position}",
             )
         # Already-saved officials get their account through an audited single-row update.
         for username, official, what in (

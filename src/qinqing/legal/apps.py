@@ -23,3 +23,14 @@ class LegalConfig(AppConfig):
                 max_minutes=10,
             )
         )
+        jobs.register(
+            jobs.Job(
+                "legal.notices",
+                "qinqing.legal.services.flag_notices",
+                _("Legal environment: flags delivered to the unit's leaders and the discipline office"),
+                daily_at=datetime.time(7, 35),
+                retries=3,
+                backoff_seconds=300,
+                max_minutes=10,
+            )
+        )

@@ -249,3 +249,44 @@ class ProtectionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.enterprise_id})"
+
+
+class NoticeKind(models.TextChoices):
+    NO_BASIS = "no_basis", _("No legal basis registered")
+    REPEATED = "repeated", _("Repeated inspections within the period")
+    PAST_TERM = "past_term", _("Measure past its term and not lifted")
+    RETALIATION = "retaliation", _("After the enterprise sued a government body")
+    OBLIGATION = "obligation", _("Obligation not performed by its deadline")
+
+
+@audited()
+class Notice(models.Model):
+    """A flag or an overdue obligation delivered to a named person (articles 13, 15.6): the supervising
+    leaders over the body's unit and the discipline inspectors, once per person and item. Shown in the
+    application on the flags page; when the person's directory record has a mobile number, also queued as
+    an SMS on the appeals outbox (``notification``: its status is the SMS's honest delivery state)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
+    action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    obligation = models.ForeignKey(
+        Obligation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "directory.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("body")
+    )
+    key = models.CharField(max_length=80)
+    notification = models.ForeignKey(
+        "appeals.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("delivered at"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("legal-environment notice")
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="legal_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient_id}"

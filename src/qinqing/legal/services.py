@@ -163,6 +163,7 @@ def action_register(
             instance=row,
             details={"article": "15.6" if kind != ActionKind.MEASURE else "12"},
         )
+        deliver_flags([row])  # no basis, one inspection too many, after a lawsuit: delivered at once
     return row
 
 
@@ -361,6 +362,12 @@ def case_register(
         audit.record_event(
             actor=actor, action="legal.lawsuitcase.register", instance=row, details={"article": "13"}
         )
+        if row.enterprise_sued:  # actions already registered on or after the filing day: retaliation?
+            deliver_flags(
+                Action.objects.filter(enterprise=enterprise, started_on__gte=filed_on).select_related(
+                    "enterprise", "unit"
+                )
+            )
     return row
 
 
@@ -454,13 +461,200 @@ def obligation_perform(*, obligation: Obligation, performance: str, actor) -> Ob
 
 
 def obligation_alerts(today: datetime.date | None = None) -> str:
-    """Daily: record each obligation not performed by its deadline (once); the body's leaders and the
-    discipline office see them on the ledger and the flags page (recorded here; nothing is sent)."""
+    """Daily: record each obligation not performed by its deadline (once), shown on the ledger and the
+    flags page, and deliver it to the body's supervising leaders and the discipline inspectors (a notice
+    in the application; an SMS to those with a mobile number)."""
     today = today or clock.today()
     with transaction.atomic():
         jobs.exclusive("legal.obligations")
-        due = Obligation.objects.filter(performed_on__isnull=True, due_on__lt=today, alerts__isnull=True)
+        due = list(
+            Obligation.objects.filter(
+                performed_on__isnull=True, due_on__lt=today, alerts__isnull=True
+            ).select_related("case__enterprise", "case__unit")
+        )
         made = ObligationAlert.objects.bulk_create(
             [ObligationAlert(obligation=row, found_on=today) for row in due]
         )
-    return f"{len(made)} overdue obligation(s) recorded"
+        delivered = _deliver(
+            [
+                {
+                    "kind": "obligation",
+                    "key": f"obligation:{row.pk}",
+                    "unit": row.case.unit,
+                    "obligation": row,
+                    "sms": _sms_text(
+                        "obligation", unit=row.case.unit, enterprise=row.case.enterprise,
+                        what=f"{row.case.case_number} {row.text}"[:80], day=row.due_on,
+                    ),
+                }
+                for row in due
+            ]
+        )
+    return f"{len(made)} overdue obligation(s) recorded, {delivered} notice(s) delivered"
+
+
+# --- notices: the flags and overdue obligations delivered to named people ----------------------------------
+NOTICE_ACTOR = audit.SystemActor("legal")
+SMS_LIMIT = 300
+
+
+def _ancestor_ids(unit_id: int) -> set[int]:
+    from qinqing.directory.models import Unit
+
+    found, current = set(), unit_id
+    while current is not None and current not in found:
+        found.add(current)
+        current = Unit.objects.filter(pk=current).values_list("parent_id", flat=True).first()
+    return found
+
+
+def notice_recipients(unit) -> list:
+    """Who a flag about ``unit`` goes to (articles 13, 15.6): the supervising leaders in office over the
+    unit (of the unit or a unit above it: their flags page covers it) and every discipline inspector."""
+    from django.contrib.auth import get_user_model
+
+    from qinqing.directory.models import Official
+
+    leaders = Official.objects.filter(
+        unit_id__in=_ancestor_ids(unit.pk),
+        is_active=True,
+        user__is_active=True,
+        user__groups__name=Role.SUPERVISING_LEADER,
+    ).values_list("user_id", flat=True)
+    inspectors = get_user_model().objects.filter(is_active=True, groups__name=Role.DISCIPLINE_INSPECTOR)
+    wanted = set(leaders) | set(inspectors.values_list("pk", flat=True))
+    users = get_user_model().objects.filter(pk__in=wanted)
+    return list(users.order_by("pk"))
+
+
+def staff_phone(user) -> str:
+    """The mobile number on the person's directory record, if valid (never logged)."""
+    from qinqing.core.identifiers import is_valid_mobile_phone
+    from qinqing.directory.models import Official
+
+    official = Official.objects.filter(user=user, is_active=True).select_related("person").first()
+    phone = (getattr(getattr(official, "person", None), "phone", "") or "").strip()
+    return phone if phone and is_valid_mobile_phone(phone) else ""
+
+
+def _sms_text(kind: str, *, unit, enterprise, what: str, day) -> str:
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from qinqing.core import district
+
+    from .models import NoticeKind
+
+    with translation.override(settings.LANGUAGE_CODE):
+        particulars = district.current()
+        text = gettext(
+            "[%(office)s] Legal environment: %(flag)s. %(body)s, %(enterprise)s: %(what)s (%(day)s). "
+            "Please see the flags page."
+        ) % {
+            "office": particulars.issuing_office or particulars.district_name or gettext("Discipline office"),
+            "flag": NoticeKind(kind).label,
+            "body": unit.name,
+            "enterprise": enterprise.name,
+            "what": what,
+            "day": day.isoformat(),
+        }
+    return text[:SMS_LIMIT]
+
+
+def _deliver(items: list[dict]) -> int:
+    """Write one notice per recipient and item not yet delivered (``key`` unique per recipient) and queue
+    an SMS to each recipient with a mobile number; audited. Runs in the caller's transaction."""
+    from qinqing.appeals.workflow import notify
+
+    from .models import Notice
+
+    if not items:
+        return 0
+    recipients_by_unit: dict[int, list] = {}
+    phones: dict[int, str] = {}
+    candidates = []
+    for item in items:
+        unit = item["unit"]
+        if unit.pk not in recipients_by_unit:
+            recipients_by_unit[unit.pk] = notice_recipients(unit)
+        for user in recipients_by_unit[unit.pk]:
+            candidates.append((user, item))
+    existing = set(
+        Notice.objects.filter(
+            recipient_id__in={user.pk for user, _item in candidates},
+            key__in={item["key"] for _user, item in candidates},
+        ).values_list("recipient_id", "key")
+    )
+    events, now = [], clock.now()
+    for user, item in candidates:
+        if (user.pk, item["key"]) in existing:
+            continue
+        existing.add((user.pk, item["key"]))
+        if user.pk not in phones:
+            phones[user.pk] = staff_phone(user)
+        notification = None
+        if phones[user.pk]:
+            notification = notify.queue(
+                appeal=None, channel="sms", recipient=phones[user.pk], text=item["sms"]
+            )
+        notice = Notice.objects.create(
+            recipient=user,
+            kind=item["kind"],
+            action=item.get("action"),
+            obligation=item.get("obligation"),
+            unit=item["unit"],
+            key=item["key"],
+            notification=notification,
+            created_at=now,
+        )
+        events.append(
+            {
+                "actor": NOTICE_ACTOR,
+                "action": "legal.notice.deliver",
+                "instance": notice,
+                "before": None,
+                "details": {"article": "13" if item["kind"] in ("obligation", "retaliation") else "15.6",
+                            "sms": notification is not None},
+            }
+        )
+    audit.record_events(events)
+    return len(events)
+
+
+def _flag_items(flags) -> list[dict]:
+    items = []
+    for flag in flags:
+        row = flag.action
+        key = f"{flag.code}:{row.pk}"
+        if flag.code == "past_term":
+            key += f":{row.ends_on.isoformat()}"
+        items.append(
+            {
+                "kind": flag.code,
+                "key": key,
+                "unit": row.unit,
+                "action": row,
+                "sms": _sms_text(
+                    flag.code, unit=row.unit, enterprise=row.enterprise,
+                    what=str(row.get_subtype_display()), day=row.started_on,
+                ),
+            }
+        )
+    return items
+
+
+def deliver_flags(rows, today: datetime.date | None = None) -> int:
+    """Deliver the flags over ``rows`` (actions) not delivered yet; in the caller's transaction."""
+    return _deliver(_flag_items(selectors.flags_of(rows, today)))
+
+
+def flag_notices(today: datetime.date | None = None) -> str:
+    """Daily (``legal.notices``): every flag over the register delivered once to the unit's supervising
+    leaders and the discipline inspectors (a measure passing its term is found here; a flag raised by a
+    registration is delivered with it)."""
+    today = today or clock.today()
+    with transaction.atomic():
+        jobs.exclusive("legal.notices")
+        made = deliver_flags(Action.objects.select_related("enterprise", "unit"), today)
+    return f"{made} notice(s) delivered"

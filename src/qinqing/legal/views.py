@@ -61,6 +61,9 @@ def flags(request):
         {
             "flags": selectors.flags(request.user),
             "obligations": selectors.overdue_obligations(request.user),
+            "my_notices": selectors.my_notices(request.user),
+            "delivered": selectors.delivered_notices(request.user),
+            "sees_all": selectors.sees_all(request.user),
         },
     )
 

@@ -2,8 +2,9 @@
 
 Officials, supervising leaders and department handlers (for their unit) submit requests and follow
 their own; the discipline office (inspectors, administrators) accepts, deliberates, determines and
-files every request, keeps the time limits and reads the statistics. Published clearing notices
-(澄清正名) are public.
+files every request, keeps the time limits and reads the statistics. The organisation department's
+accounts read the conclusions filed with their department and record receipt and use. Published
+clearing notices (澄清正名) are public.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,8 @@ from qinqing.core.roles import Role
 
 OFFICE = (Role.DISCIPLINE_INSPECTOR, Role.ADMINISTRATOR)
 SUBMITTERS = (Role.OFFICIAL, Role.SUPERVISING_LEADER, Role.DEPARTMENT_HANDLER)
+# The organisation department's accounts: the conclusions filed with their department, nothing else.
+ORGANISATION = (Role.ORGANISATION_DEPARTMENT,)
 
 menu_group("tolerance", _("Fault tolerance"), order=55)
 
@@ -38,5 +41,19 @@ declare(
     Page("tolerance:statistics", OFFICE, menu="tolerance", label=_("Fault-tolerance statistics"), order=40),
     Page("tolerance:clearings_public", PUBLIC),
     Page("tolerance:clearing_public", PUBLIC),
+    Page(
+        "tolerance:filings",
+        ORGANISATION,
+        menu="tolerance",
+        label=_("Filed conclusions"),
+        order=50,
+        tile=Tile(
+            "tolerance_filings",
+            _("Filed fault-tolerance conclusions"),
+            _("Conclusions filed with your department: read them, record their receipt and use."),
+            _("Article 22"),
+        ),
+    ),
+    Page("tolerance:filing_detail", ORGANISATION),
     Operation("GET /tolerance/statistics", OFFICE, scope=None),
 )

@@ -73,7 +73,15 @@ def generate(*, say=None) -> dict:
         reasons="属于推进改革中因缺乏经验、先行先试出现的失误，决策程序合规，未谋取私利，且已及时整改。",
         actor=inspector,
     )
-    department = Unit.objects.filter(name__contains="组织部").order_by("code").first() or official.unit
+    # the organisation department of the "orgdept" account (区委组织部), where the directory demo bound it
+    org_account = (
+        Official.objects.filter(user__username="orgdept", is_active=True).select_related("unit").first()
+    )
+    department = (
+        (org_account.unit if org_account else None)
+        or Unit.objects.filter(name__contains="组织部").order_by("code").first()
+        or official.unit
+    )
     services.request_file(request=cleared, organisation_department=department, actor=inspector)
     services.request_publish_clearing(
         request=cleared,

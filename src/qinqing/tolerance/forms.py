@@ -131,3 +131,15 @@ class LimitsForm(forms.Form):
     deliberate_days = forms.IntegerField(label=_("Deliberation (working days)"), min_value=1, max_value=90)
     determine_days = forms.IntegerField(label=_("Determination (working days)"), min_value=1, max_value=60)
     revisit_days = forms.IntegerField(label=_("Revisit after (working days)"), min_value=5, max_value=250)
+
+
+class ReceiptForm(forms.Form):
+    use_note = forms.CharField(
+        label=_("Use by the organisation department"),
+        max_length=limits.REPORT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example, how the conclusion is taken into account in the official's cadre evaluation."
+        ),
+    )

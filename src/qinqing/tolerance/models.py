@@ -217,3 +217,66 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind} {self.due}"
+
+
+class NoticeKind(models.TextChoices):
+    OVERDUE = "overdue", _("Step past its time limit")
+    REVISIT = "revisit", _("Revisit due")
+    FILED = "filed", _("Conclusion filed with your department")
+
+
+@audited()
+class Notice(models.Model):
+    """An alert delivered to a named person (article 22): a step past its time limit or a revisit due to
+    the discipline inspectors handling the request (every inspector while nobody has acted on it yet), a
+    filed conclusion to the organisation department's accounts. Shown in the application; when the
+    person's directory record has a mobile number, also queued as an SMS on the appeals outbox
+    (``notification``: its status is the SMS's honest delivery state)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
+    request = models.ForeignKey(ToleranceRequest, on_delete=models.PROTECT, related_name="notices")
+    due = models.DateField(_("due"), null=True, blank=True)
+    key = models.CharField(max_length=80)
+    notification = models.ForeignKey(
+        "appeals.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("delivered at"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("fault-tolerance notice")
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="tolerance_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient_id}"
+
+
+@audited()
+class FilingReceipt(models.Model):
+    """The organisation department's receipt of a filed conclusion (article 22) and the use it records
+    (e.g. a note for the official's cadre evaluation)."""
+
+    request = models.OneToOneField(
+        ToleranceRequest, on_delete=models.PROTECT, related_name="receipt", verbose_name=_("request")
+    )
+    unit = models.ForeignKey(
+        "directory.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation department"),
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("received by")
+    )
+    received_on = models.DateField(_("received on"))
+    use_note = models.TextField(_("use by the organisation department"), blank=True, default="")
+    use_noted_on = models.DateField(_("use recorded on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("filing receipt")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.received_on}"

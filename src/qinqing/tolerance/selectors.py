@@ -8,8 +8,8 @@ from qinqing.core import clock
 from qinqing.core.errors import NotFound
 from qinqing.core.roles import has_role
 
-from .access import OFFICE
-from .models import OPEN_STATUSES, Alert, CaseFactor, Determination, Status, ToleranceRequest
+from .access import OFFICE, ORGANISATION
+from .models import OPEN_STATUSES, Alert, CaseFactor, Determination, Notice, Status, ToleranceRequest
 
 
 def is_office(user) -> bool:
@@ -96,3 +96,29 @@ def statistics(year: int | None = None) -> dict:
         "revisits_done": rows.filter(revisit_done_on__isnull=False).count(),
         "case_factors": CaseFactor.objects.filter(request__in=rows).count(),
     }
+
+
+def my_notices(user, *, limit: int = 50):
+    """The alerts delivered to ``user`` (``services._deliver``), newest first."""
+    return Notice.objects.filter(recipient_id=user.pk).select_related("request", "notification")[:limit]
+
+
+def filings(user):
+    """The conclusions filed with the organisation department of ``user`` (its own unit only)."""
+    from qinqing.directory.selectors import unit_for_user
+
+    unit = unit_for_user(user) if has_role(user, *ORGANISATION) else None
+    if unit is None:
+        return ToleranceRequest.objects.none()
+    return (
+        ToleranceRequest.objects.filter(status=Status.FILED, organisation_department_id=unit.pk)
+        .select_related("official__person", "unit", "receipt")
+        .order_by("-filed_on", "-pk")
+    )
+
+
+def filing_for(user, pk: int) -> ToleranceRequest:
+    row = filings(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    return row

@@ -22,7 +22,7 @@ from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceErr
 from qinqing.core.roles import has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
 
-from .access import OFFICE, SUBMITTERS
+from .access import OFFICE, ORGANISATION, SUBMITTERS
 from .models import (
     CONDITIONS,
     DISTINCTIONS,
@@ -32,6 +32,9 @@ from .models import (
     AlertKind,
     CaseFactor,
     Determination,
+    FilingReceipt,
+    Notice,
+    NoticeKind,
     Status,
     Submitter,
     TimeLimits,
@@ -344,6 +347,13 @@ def request_file(*, request: ToleranceRequest, organisation_department, actor) -
         apply=apply,
         data={"organisation_department": organisation_department},
     )
+    with transaction.atomic():
+        _deliver(
+            [
+                (user, NoticeKind.FILED, row, None, f"filed:{row.pk}")
+                for user in organisation_accounts(organisation_department)
+            ]
+        )
     moment = datetime.datetime.combine(row.revisit_due, REVISIT_HOUR, tzinfo=clock.now().tzinfo)
     transaction.on_commit(lambda: jobs.enqueue("tolerance.revisit", at=moment, request_id=row.pk))
     return row
@@ -410,21 +420,199 @@ def request_revisit(*, request: ToleranceRequest, note: str, actor) -> Tolerance
     )
 
 
+# --- notices: delivered to named people ------------------------------------------------------------------
+NOTICE_ACTOR = audit.SystemActor("tolerance")
+SMS_LIMIT = 300
+
+
+def handling_inspectors(request: ToleranceRequest) -> list:
+    """The discipline inspectors who acted on the request (its audit trail), in office; every inspector
+    while nobody has acted on it yet (a request just submitted belongs to the whole office)."""
+    from django.contrib.auth import get_user_model
+
+    from qinqing.core.models import AuditEvent
+
+    inspectors = get_user_model().objects.filter(is_active=True, groups__name=OFFICE[0])
+    acted = AuditEvent.objects.filter(
+        object_type__in=audit.labels_of(ToleranceRequest),
+        object_id=str(request.pk),
+        actor_user__isnull=False,
+    ).values("actor_user_id")
+    handling = inspectors.filter(pk__in=acted).exclude(pk=request.submitted_by_id)
+    return list((handling if handling.exists() else inspectors).distinct().order_by("pk"))
+
+
+def organisation_accounts(unit) -> list:
+    """The organisation department's accounts: users with the organisation-department role whose
+    directory record is in that unit, in office."""
+    from django.contrib.auth import get_user_model
+
+    if unit is None:
+        return []
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            groups__name=ORGANISATION[0],
+            official__unit_id=unit.pk,
+            official__is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def staff_phone(user) -> str:
+    """The mobile number on the person's directory record, if valid (never logged)."""
+    from qinqing.core.identifiers import is_valid_mobile_phone
+    from qinqing.directory.models import Official
+
+    official = Official.objects.filter(user=user, is_active=True).select_related("person").first()
+    phone = (getattr(getattr(official, "person", None), "phone", "") or "").strip()
+    return phone if phone and is_valid_mobile_phone(phone) else ""
+
+
+def _sms_text(kind: str, request: ToleranceRequest, due) -> str:
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from qinqing.core import district
+
+    with translation.override(settings.LANGUAGE_CODE):
+        particulars = district.current()
+        text = gettext(
+            "[%(office)s] Fault tolerance %(number)s: %(what)s%(due)s. Please see the platform."
+        ) % {
+            "office": particulars.issuing_office or particulars.district_name or gettext("Discipline office"),
+            "number": request.number,
+            "what": NoticeKind(kind).label,
+            "due": (gettext(" (due %(day)s)") % {"day": due.isoformat()}) if due else "",
+        }
+    return text[:SMS_LIMIT]
+
+
+def _deliver(items) -> int:
+    """``items``: (user, kind, request, due, key). A notice in the application for each not yet delivered
+    (key unique per recipient) and an SMS on the appeals outbox to those with a mobile number; audited.
+    Runs in the caller's transaction (the SMS is tried once it commits)."""
+    from qinqing.appeals.workflow import notify
+
+    items = list(items)
+    if not items:
+        return 0
+    existing = set(
+        Notice.objects.filter(
+            recipient_id__in={item[0].pk for item in items}, key__in={item[4] for item in items}
+        ).values_list("recipient_id", "key")
+    )
+    events, phones, now = [], {}, clock.now()
+    for user, kind, request, due, key in items:
+        if (user.pk, key) in existing:
+            continue
+        existing.add((user.pk, key))
+        if user.pk not in phones:
+            phones[user.pk] = staff_phone(user)
+        notification = None
+        if phones[user.pk]:
+            notification = notify.queue(
+                appeal=None, channel="sms", recipient=phones[user.pk], text=_sms_text(kind, request, due)
+            )
+        notice = Notice.objects.create(
+            recipient=user, kind=kind, request=request, due=due, key=key, notification=notification,
+            created_at=now,
+        )
+        events.append(
+            {
+                "actor": NOTICE_ACTOR,
+                "action": "tolerance.notice.deliver",
+                "instance": notice,
+                "before": None,
+                "details": {"article": "22", "sms": notification is not None},
+            }
+        )
+    audit.record_events(events)
+    return len(events)
+
+
+# --- the organisation department's receipt --------------------------------------------------------------
+def _check_organisation(actor, request: ToleranceRequest) -> None:
+    from qinqing.directory.selectors import unit_for_user
+
+    unit = unit_for_user(actor)
+    if not has_role(actor, *ORGANISATION) or unit is None or request.organisation_department_id != unit.pk:
+        raise PermissionDeniedError()
+    if request.status != Status.FILED:
+        raise ConflictError(
+            _("Only a filed conclusion is received."), code="invalid_transition", field="status"
+        )
+
+
+def filing_receive(*, request: ToleranceRequest, use_note: str = "", actor) -> FilingReceipt:
+    """The organisation department records that it received the filed conclusion and, optionally, the use
+    it made of it (e.g. a note for the official's cadre evaluation); a later note replaces the earlier one
+    (each change audited)."""
+    _check_organisation(actor, request)
+    use_note = limits.check_text(
+        use_note, field="use_note", label=_("Use by the organisation department"), limit=limits.REPORT
+    )
+    today = clock.today()
+    with transaction.atomic():
+        row = FilingReceipt.objects.select_for_update().filter(request=request).first()
+        if row is None:
+            row = FilingReceipt.objects.create(
+                request=request,
+                unit_id=request.organisation_department_id,
+                received_by=actor,
+                received_on=today,
+                use_note=use_note,
+                use_noted_on=today if use_note else None,
+            )
+            audit.record_event(
+                actor=actor, action="tolerance.filing.receive", instance=row, details={"article": "22"}
+            )
+            return row
+        if not use_note:
+            raise ServiceError(
+                _("%(field)s is required."),
+                code="required",
+                field="use_note",
+                params={"field": _("Use by the organisation department")},
+            )
+        before = audit.snapshot(row)
+        row.use_note, row.use_noted_on = use_note, today
+        row.save(update_fields=["use_note", "use_noted_on"])
+        audit.record_event(
+            actor=actor,
+            action="tolerance.filing.note",
+            instance=row,
+            before=before,
+            details={"article": "22"},
+        )
+    return row
+
+
 # --- the daily job ---------------------------------------------------------------------------------------
 def _alert(rows, kind, today, due_of) -> int:
     made = 0
     now = clock.now()
+    notices = []
     for row in rows:
+        due = due_of(row)
         _alert_row, created = Alert.objects.get_or_create(
-            request=row, kind=kind, status=row.status, due=due_of(row), defaults={"created_at": now}
+            request=row, kind=kind, status=row.status, due=due, defaults={"created_at": now}
         )
         made += created
+        key = f"{kind}:{row.pk}:{row.status}:{due.isoformat()}"
+        notices += [(user, kind, row, due, key) for user in handling_inspectors(row)]
+    _deliver(notices)
     return made
 
 
 def overdue_alerts(today: datetime.date | None = None) -> str:
     """Record each open request whose step is past its time limit and each revisit due (idempotent per
-    step and due date). The discipline office sees them on the requests page; nothing is sent."""
+    step and due date), shown on the requests page, and deliver each to the inspectors handling the
+    request: a notice in the application, an SMS to those with a mobile number."""
     today = today or clock.today()
     with transaction.atomic():
         jobs.exclusive("tolerance.overdue")

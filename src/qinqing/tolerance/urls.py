@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:pk>/act/", views.request_act, name="request_act"),
     path("limits/", views.limits, name="limits"),
     path("statistics/", views.statistics, name="statistics"),
+    path("filings/", views.filings, name="filings"),
+    path("filings/<int:pk>/", views.filing_detail, name="filing_detail"),
     path("clearings/", views.clearings_public, name="clearings_public"),
     path("clearings/<int:pk>/", views.clearing_public, name="clearing_public"),
 ]

@@ -24,6 +24,7 @@ def requests(request):
             "rows": selectors.requests(request.user)[:200],
             "office": office,
             "alerts": selectors.alerts(request.user),
+            "notices": selectors.my_notices(request.user) if office else [],
             "today": clock.today(),
         },
     )
@@ -171,3 +172,34 @@ def clearings_public(request):
 @found_or_404
 def clearing_public(request, pk: int):
     return render(request, "tolerance/clearing_public.html", {"row": selectors.clearing(pk)})
+
+
+def filings(request):
+    return render(request, "tolerance/filings.html", {"rows": selectors.filings(request.user)[:200]})
+
+
+@found_or_404
+def filing_detail(request, pk: int):
+    row = selectors.filing_for(request.user, pk)
+    form = forms.ReceiptForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.filing_receive(
+                    request=row, use_note=form.cleaned_data["use_note"], actor=request.user
+                )
+            except ServiceError as error:
+                bind_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("tolerance:filing_detail", pk=row.pk)
+    receipt = getattr(row, "receipt", None)
+    return render(
+        request,
+        "tolerance/filing.html",
+        {"row": row, "receipt": receipt, "form": form, "factor": getattr(row, "case_factor", None)},
+        status=status,
+    )
