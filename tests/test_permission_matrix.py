@@ -303,6 +303,22 @@ def _build_world():
 
     own.tolerance = tolerance_of(official, users[Role.OFFICIAL])
     foreign.tolerance = tolerance_of(other, other_user)
+    # conclusions filed with the organisation department's account (and with another department)
+    org_unit, other_org = factories.make_unit(name="区委组织部"), factories.make_unit(name="另一组织部")
+    factories.make_official(unit=org_unit, name="黄志", user=users[Role.ORGANISATION_DEPARTMENT])
+
+    def filed_of(who, user, department):
+        row, office = tolerance_of(who, user), users[Role.DISCIPLINE_INSPECTOR]
+        tolerance.request_accept(request=row, actor=office)
+        answers = {name: True for name in ("trial", "exploration", "unintended", "lawful_process",
+                                           "public_interest", "no_private_gain", "prompt_correction")}
+        answers.update(trial_evidence="证据", exploration_evidence="证据", unintended_evidence="证据")
+        tolerance.request_deliberate(request=row, answers=answers, actor=office)
+        tolerance.request_determine(request=row, determination="lighter", reasons="理由", actor=office)
+        return tolerance.request_file(request=row, organisation_department=department, actor=office)
+
+    own.filing = filed_of(official, users[Role.OFFICIAL], org_unit)
+    foreign.filing = filed_of(other, other_user, other_org)
     from qinqing.legal import services as legal
 
     def legal_of(firm, body, body_user, firm_user):
@@ -420,6 +436,7 @@ def _page_kwargs(name: str, world) -> dict:
         "fairness:review_docx": {"pk": own.review.pk},
         "tolerance:request_detail": {"pk": own.tolerance.pk},
         "tolerance:request_act": {"pk": own.tolerance.pk},
+        "tolerance:filing_detail": {"pk": own.filing.pk},
         "legal:action_detail": {"pk": own.action.pk},
         "legal:action_act": {"pk": own.action.pk},
         "legal:case_detail": {"pk": own.lawsuit.pk},
@@ -655,6 +672,8 @@ FOREIGN_PAGES = {
     "liaison:invitation": ("GET", lambda f: {"pk": f.consultation.pk}),
     # tolerance: another official's request answers 404; the discipline office sees every request
     "tolerance:request_detail": ("GET", lambda f: {"pk": f.tolerance.pk}),
+    # the organisation department: a conclusion filed with another department answers 404
+    "tolerance:filing_detail": ("GET", lambda f: {"pk": f.filing.pk}),
     # legal: another unit's (or enterprise's) registrations, cases and protection requests answer 404;
     # the discipline office, district leaders and administrators see every unit's
     "legal:action_detail": ("GET", lambda f: {"pk": f.action.pk}),
