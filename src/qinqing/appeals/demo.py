@@ -573,8 +573,8 @@ class _Generator:
                 for authority, reported_on, answer, relayed_at in appeal_escalations
             ]
             self.save(Escalation, escalations, "appeals.escalation.create")
-            # The timeline's first line (not audited: the appeal's own event covers it).
-            self.insert(
+            # The timeline's first line (an audited record: one event per step).
+            self.save(
                 AppealStep,
                 # The actor shown is the channel it came through, as for a real filing; "demo-appeals"
                 # (the loader) stays in the audit log, not on the enterprise's timeline.
@@ -588,6 +588,7 @@ class _Generator:
                     )
                     for appeal in appeals + duplicates
                 ],
+                "appeals.step.add",
             )
         summary = self.summary
         summary.count += len(appeals) + len(duplicates)

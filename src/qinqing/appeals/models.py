@@ -189,11 +189,13 @@ class Appeal(models.Model):
         return self.status in OPEN_STATUSES
 
 
+@audited()
 class AppealStep(models.Model):
     """One line of the appeal's timeline as the enterprise and the handler see it.
 
-    Not audited itself: every step is written by a service that also records the audit
-    event of the change it describes."""
+    Audited (issue 19): every step written records ``appeals.step.add`` (a bulk sweep or the
+    demo generator one event per step), so ``audit verify`` finds a step edited, inserted or
+    deleted in the database — the timeline is what the enterprise is shown."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="steps")
     kind = models.CharField(_("kind"), max_length=40)

@@ -127,10 +127,18 @@ def _fingerprint(title: str, content: str) -> str:
     return hashlib.sha256(normalise_text(f"{title}{content}").encode()).hexdigest()
 
 
+STEP_ADD = "appeals.step.add"
+
+
 def _add_step(appeal: Appeal, kind: str, actor, text: str = "") -> AppealStep:
-    return db.insert_instance(
-        AppealStep(appeal=appeal, kind=kind, actor_label=actor_label(actor), text=str(text), at=clock.now())
-    )
+    """Write one timeline line and its audit event (in the caller's transaction)."""
+    with transaction.atomic(savepoint=False):
+        step = AppealStep(
+            appeal=appeal, kind=kind, actor_label=actor_label(actor), text=str(text), at=clock.now()
+        )
+        db.insert_instance(step)
+        audit.record_events([{"actor": actor, "action": STEP_ADD, "instance": step, "fresh": True}])
+    return step
 
 
 def _deadline(start: datetime.date, key: str) -> datetime.date:

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, clock, db
+from . import account_audit, apikey_usage, audit, clock, db
 from .crypto import sm3_hex
 from .errors import ConflictError, NotFound, ServiceError
 from .models import ApiKey
@@ -94,6 +94,7 @@ def apikey_authenticate(raw_key: str) -> ApiKey | None:
     row = rows[0] if rows else None
     if row is None or not hmac.compare_digest(row[3], _hash_key(raw_key)):
         return None
+    apikey_usage.note(row[0])  # each use on record: one event per key per window (issue 19)
     return db.instances(ApiKey, ("id", "name", "prefix", "key_hash", "scopes"), [row])[0]
 
 
@@ -118,7 +119,7 @@ def user_create(
             field="roles",
             params={"roles": ", ".join(unknown)},
         )
-    with transaction.atomic():
+    with transaction.atomic(), account_audit.acting_as(actor):  # the account's own events name the actor
         if user_model.objects.filter(username=username).exists():
             raise ConflictError(
                 _("The user name %(username)s is taken."), field="username", params={"username": username}

@@ -118,6 +118,12 @@ def transfer_from_appeal(*, tracking_number: str, category: str, actor) -> Repor
                 }
             )
             row.delete()
+        # The timeline steps are audited records (issue 19): each erased one is recorded, without
+        # its text (the erasure must not copy what it removes).
+        for step_pk in AppealStep.objects.filter(appeal=appeal).order_by("pk").values_list("pk", flat=True):
+            events.append({"actor": actor, "action": "appeals.step.transferred", "deleted": True,
+                           "object_type": "appeals.AppealStep", "object_id": step_pk,
+                           "details": {"article": "17"}})
         AppealStep.objects.filter(appeal=appeal).delete()
         Notification.objects.filter(appeal=appeal).delete()
         appeal.co_handling_units.clear()

@@ -36,6 +36,7 @@ from ..models import (
 from ..services import (
     DUPLICATE_CANDIDATES,
     DUPLICATE_RATIO,
+    STEP_ADD,
     Due,
     _add_step,
     _audit_actor,
@@ -330,6 +331,8 @@ def appeal_file(
         # writer waits for) is then held only from there to the commit.
         events = [{"actor": audit_actor, "action": "appeals.appeal.file", "instance": appeal, "fresh": True,
                    "details": {"merged_into": original.tracking_number if original else None}}]
+        if original is None:  # the timeline's first line is an audited record too (issue 19)
+            events.append({"actor": audit_actor, "action": STEP_ADD, "instance": step, "fresh": True})
         for upload in attachments:
             extension = check_attachment(upload)
             # A generated name: the submitter's file name is kept only as data, never as a path.

@@ -416,6 +416,13 @@ def operator_acknowledgement(request, tracking_number: str):
     if appeal is None:
         raise Http404
     original = appeal.merged_into or appeal
+    if appeal.contact_name or appeal.contact_address or original.contact_address:
+        # The sender's name and postal address are shown in clear: the read is on record.
+        from qinqing.core.pii_reads import record_read
+
+        record_read(actor=request.user, action="appeals.appeal.contact_read", model=Appeal,
+                    object_id=appeal.pk,
+                    details={"tracking_number": appeal.tracking_number, "page": "operator_acknowledgement"})
     context = {
         "appeal": appeal,
         "original": original,

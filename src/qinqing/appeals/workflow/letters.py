@@ -21,8 +21,8 @@ from django.utils.translation import gettext
 from qinqing.core import audit, clock, district, numbering
 from qinqing.core.errors import ServiceError
 
-from ..models import Appeal, AppealStep, Notification, ReplyLetter, ReplyLetterStatus
-from ..services import actor_label
+from ..models import Appeal, Notification, ReplyLetter, ReplyLetterStatus
+from ..services import _add_step
 
 LETTER_NUMBERS = numbering.Series("appeals.reply_letter", "HF{period}{number:05d}", numbering.yearly)
 BATCH_NUMBERS = numbering.Series("appeals.reply_letter_batch", "PC{period}{number:03d}", numbering.daily)
@@ -30,9 +30,7 @@ SYSTEM = audit.SystemActor("appeals.letters")
 
 
 def _step(appeal: Appeal, kind: str, actor, text: str) -> None:
-    AppealStep.objects.create(
-        appeal=appeal, kind=kind, actor_label=actor_label(actor), text=text, at=clock.now()
-    )
+    _add_step(appeal, kind, actor, text)
 
 
 def delivery_step(appeal: Appeal, kind: str, text: str) -> None:
@@ -174,4 +172,11 @@ def mail_room(request):
             .order_by("-posted_at")[:20]
         ),
     }
+    # The page shows addressees' names and postal addresses in clear: the read is on record.
+    shown = [letter.number for letter in [*context["queued"], *printed, *context["posted"]]]
+    if shown:
+        from qinqing.core.pii_reads import record_read
+
+        record_read(actor=request.user, action="appeals.reply_letter.addresses_read", model=ReplyLetter,
+                    object_id="mail_room", details={"letters": shown})
     return render(request, "appeals/mail_room.html", context, status=400 if error else 200)

@@ -29,7 +29,7 @@ from qinqing.core import audit, calendar, clock, jobs
 from qinqing.core.db import insert_rows
 
 from ..models import OPEN_STATUSES, Appeal, AppealStep, Level, LimitKey, Notification
-from ..services import limit_value
+from ..services import STEP_ADD, limit_value
 
 SWEEP_ACTOR = audit.SystemActor("appeals-sweep")
 # The fields the rules change, read with the ids so the audit events can say old → new.
@@ -66,6 +66,10 @@ def _apply(
         AppealStep,
         [AppealStep(appeal_id=pk, kind=kind, actor_label=actor.label, text=step_text, at=now) for pk in ids],
     )
+    # The steps are audited records too (issue 19): one event each, read back by what was just written.
+    steps = AppealStep.objects.filter(appeal_id__in=ids, kind=kind, at=now).order_by("pk")
+    step_ids = list(steps.values_list("pk", flat=True))
+    audit.record_bulk_events(actor=actor, action=STEP_ADD, model=AppealStep, pks=step_ids)
     if notify_unit:
         insert_rows(
             Notification,
