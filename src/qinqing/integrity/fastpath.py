@@ -18,8 +18,8 @@ exactly what the Django route would answer, keeping every guarantee:
 * **the input rule** (``core.input_rules.find_problem``: NUL, lone surrogates, bad UTF-8), the allowed hosts
   and the HTTPS redirect of production, the request's language (Accept-Language or the language cookie, as
   ``core.middleware.LocaleMiddleware`` for ``/api/``), the request id and the response headers the middleware
-  adds (security headers, ``Vary``, ``Content-Language``, ``X-Request-ID``), Django's request signals (its
-  database connection handling).
+  adds (security headers, ``Vary``, ``Content-Language``, ``X-Request-ID``), and what Django's request signals
+  do for the database (a connection past ``CONN_MAX_AGE`` or broken by an error is closed).
 
 Whatever the fast path does not answer with a 200 goes to Django untouched — a missing, unknown, revoked or
 out-of-scope key, a broken input rule, a bad code or activity (``ServiceError``), a disallowed host, plain
@@ -34,10 +34,10 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core import signals
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.exception import response_for_exception
 from django.core.handlers.wsgi import WSGIRequest
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.urls import resolve, reverse, set_script_prefix
 from django.utils import translation
 
@@ -165,7 +165,11 @@ def wrap(django_application):
             or not environ.get("HTTP_X_API_KEY")
         ):
             return django_application(environ, start_response)
-        signals.request_started.send(sender=__name__, environ=environ)
+        # What Django's request_started/request_finished receivers do for this path (they also reset the DEBUG
+        # query log and close the caches, which the check does not use): a connection past CONN_MAX_AGE or
+        # broken by an error is closed, at the start and at the end of the request.
+        database = connections[DEFAULT_DB_ALIAS]
+        database.close_if_unusable_or_obsolete()
         request = WSGIRequest(environ)
         try:
             answered = answer(request, environ)
@@ -174,14 +178,13 @@ def wrap(django_application):
             response = response_for_exception(request, exc)
             cookies = [("Set-Cookie", cookie.output(header="")) for cookie in response.cookies.values()]
             start_response(f"{response.status_code} {response.reason_phrase}", [*response.items(), *cookies])
-            signals.request_finished.send(sender=__name__)
+            database.close_if_unusable_or_obsolete()
             return [response.content]
+        database.close_if_unusable_or_obsolete()
         if answered is None:
-            signals.request_finished.send(sender=__name__)
             return django_application(environ, start_response)
         status, headers, body = answered
         start_response(status, headers)
-        signals.request_finished.send(sender=__name__)
         return [body]
 
     return application

@@ -420,23 +420,29 @@ class Application(models.Model):
 class EligibilityCheck(models.Model):
     """One eligibility answer as given (append-only; ``save`` of an existing row is refused)."""
 
-    check_id = models.CharField(max_length=32, unique=True)
+    check_id = models.CharField(max_length=32)  # unique: see Meta
     checked_at = models.DateTimeField(db_index=True)
     caller = models.CharField(max_length=200)
     purpose = models.CharField(max_length=64, blank=True, default="")
     query_kind = models.CharField(max_length=16)  # uscc / id_number / name / enterprise / person
     query = models.CharField(max_length=300)  # USCC, a masked ID number, or the name asked
-    query_index = models.CharField(
-        max_length=64, blank=True, default="", db_index=True
-    )  # USCC or the ID's blind index
+    query_index = models.CharField(max_length=64, blank=True, default="")  # USCC or the ID's blind index
     activity = models.CharField(max_length=40, blank=True, default="")
     eligible = models.BooleanField()
     answer = models.JSONField()
     digest = models.CharField(max_length=64)
-    batch_id = models.CharField(max_length=32, blank=True, default="", db_index=True)
+    batch_id = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["-checked_at"]
+        # Declared here rather than with unique=/db_index= on the fields: on PostgreSQL those add a second,
+        # ``varchar_pattern_ops`` index per column for LIKE queries, which nothing runs on the log, and every
+        # check (thousands a second) paid for updating them (issue #12).
+        constraints = [models.UniqueConstraint(fields=["check_id"], name="integrity_check_id_unique")]
+        indexes = [
+            models.Index(fields=["query_index"], name="integrity_check_query_idx"),
+            models.Index(fields=["batch_id"], name="integrity_check_batch_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.check_id
