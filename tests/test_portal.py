@@ -345,3 +345,19 @@ def _blacklist_more(world):
         publication="public", uscc=f"91330106MA2B{number:06d}")
     Restriction.objects.create(listing=listing, activity="procurement", start=D(2026, 9, 1),
                                end=D(2027, 8, 31))
+
+
+def test_the_portal_pages_read_as_chinese(world, public):
+    from qinqing.core import zh_text
+
+    for key in SECTIONS:
+        BUILDERS[key](world)
+    urls = [reverse("core:portal"), reverse("core:portal") + "search/?q=" + SHOWN]
+    for key in ("interpretations", "consultation_feedback", "typical_cases", "blacklist"):
+        section = portal.section(key)
+        urls.append(_detail_urls(section, section.published()[0].pk)[0])
+    for url in urls:
+        response = public.get(url)
+        assert response.status_code == 200, url
+        assert not zh_text.page_problems(response.content.decode()), (url, zh_text.page_problems(
+            response.content.decode()))

@@ -26,8 +26,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = (
     Path(__file__).resolve().parents[2] / "src" / "qinqing" / "static" / "vendor" / "axe-core" / "axe.min.js"
 )
-# Links a page shows that are not pages to open: downloads, the API, the language switch.
-NOT_CHECKED = (".pdf", ".xlsx", ".csv", "/api/", "/i18n/", "/logout/")
+# Links a page shows that are not pages to open: downloads, feeds (tests/test_portal.py parses them), the
+# API, the language switch.
+NOT_CHECKED = (".pdf", ".xlsx", ".csv", ".atom", "/api/", "/i18n/", "/logout/")
 MAX_PAGES_PER_ROLE = 60
 
 

@@ -19,10 +19,11 @@ def _public_commitments():
 def _programme_entry(programme) -> Entry:
     text = summary(programme.rules)
     if programme.published_on:
-        text = gettext("Results published on %(date)s, objections until %(until)s.") % {
+        results = gettext("Results published on %(date)s, objections until %(until)s.") % {
             "date": programme.published_on.isoformat(),
             "until": programme.objections_until.isoformat() if programme.objections_until else "—",
-        } + " " + text
+        }
+        text = results + ("" if results.endswith("。") else " ") + text
     return Entry(programme.title, reverse("commitments:funds_public") + f"#programme-{programme.pk}",
                  programme.published_on or programme.opens_on, text)
 

@@ -31,7 +31,7 @@ declare(
         article="21",
         order=60,
         items=_public_entries,
-        entry=lambda row: Entry(f"{row.number} {row.name}", item_url("blacklist", row.pk), row.decided_on,
+        entry=lambda row: Entry(f"{row.name}（{row.number}）", item_url("blacklist", row.pk), row.decided_on,
                                 f"{row.get_kind_display()}；{_restrictions(row)}"),
         columns=(*labels(Listing, "number", "name", "uscc", "kind", "decided_on"), _("Restrictions")),
         row=lambda row: (row.number, row.name, row.uscc, row.get_kind_display(), row.decided_on,

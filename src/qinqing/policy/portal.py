@@ -14,7 +14,7 @@ def _document_entry(document: PolicyDocument) -> Entry:
         document.title,
         reverse("policy:document", args=[document.pk]),
         document.issued_on or document.imported_at,
-        " ".join(part for part in (document.get_level_display(), document.issuing_body,
+        "；".join(part for part in (document.get_level_display(), document.issuing_body,
                                    document.document_number) if part),
     )
 
