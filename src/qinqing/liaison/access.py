@@ -35,6 +35,8 @@ declare(
         ),
     ),
     Page("liaison:leader_add", MANAGERS),
+    Page("liaison:frequency", MANAGERS, menu="liaison", label=_("Visit frequency"), order=15),
+    Page("liaison:reminders", MANAGERS, menu="liaison", label=_("My liaison reminders"), order=70),
     Page("liaison:leader_detail", MANAGERS),
     Page("liaison:link_add", MANAGERS),
     Page("liaison:link_end", MANAGERS),
@@ -97,7 +99,8 @@ declare(
     ),
     Page("liaison:invitation", PARTICIPANTS),
     Page("liaison:feedback_public", PUBLIC),
-    # The federation takes part in the regular communication meetings: it reads them and their follow-ups.
+    # The federation takes part in the regular communication meetings: it reads them and their follow-ups; a
+    # chamber's account reads those its chamber was invited to.
     Page(
         "liaison:communication",
         (Role.FEDERATION_STAFF,),

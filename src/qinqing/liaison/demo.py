@@ -16,7 +16,7 @@ from qinqing.core import clock
 from qinqing.directory.models import Enterprise, EnterpriseMembership, Rank
 
 from . import selectors, services
-from .models import Leader, MeetingKind, Outcome, Scope
+from .models import Leader, MeetingKind, Outcome, Scope, VisitPeriod
 
 
 def generate(*, say=None) -> dict:
@@ -57,6 +57,8 @@ def generate(*, say=None) -> dict:
         title=f"{today.year}年{first.official.person.name}同志帮扶责任清单",
         content="每季度至少走访联系企业一次，当面听取意见。\n牵头协调联系企业反映的用地、融资和审批问题。\n"
         "每半年主持一次企业恳谈会，会上问题转诉求办理并跟踪到办结。",
+        visits_per_period=1,
+        visit_period=VisitPeriod.QUARTER,
         actor=actor,
     )
     services.list_publish(responsibility_list=published, scope=Scope.PUBLIC, actor=actor)
@@ -67,6 +69,23 @@ def generate(*, say=None) -> dict:
             title=f"{today.year}年帮扶责任清单（草稿）",
             content="走访联系企业，协调解决实际困难。",
             actor=actor,
+        )
+
+    # the federation and two chambers as directory records; the demo ``federation`` account acts for the
+    # federation
+    from qinqing.directory import services as directory_services
+    from qinqing.directory.models import Association, AssociationKind
+
+    def association(name, kind):
+        found = Association.objects.filter(name=name).first()
+        return found or directory_services.association_create(name=name, kind=kind, actor=actor)
+
+    federation_record = association("区工商业联合会", AssociationKind.FEDERATION)
+    chamber = association("区总商会", AssociationKind.CHAMBER)
+    association("区青年企业家商会", AssociationKind.CHAMBER)
+    if users.get("federation") is not None and not federation_record.memberships.exists():
+        directory_services.association_member_add(
+            user=users["federation"], association=federation_record, actor=actor
         )
 
     # the demo enterprise account's enterprise takes part in the roundtable and the consultation
@@ -80,7 +99,7 @@ def generate(*, say=None) -> dict:
         scheduled_on=today - datetime.timedelta(days=7),
         place="区行政中心会议室",
         leader=first,
-        participants="区发展和改革局、区行政审批局、区工商联",
+        participants="区发展和改革局、区行政审批局",
         enterprises=invited,
         actor=actor,
     )
@@ -109,7 +128,9 @@ def generate(*, say=None) -> dict:
         kind=MeetingKind.COMMUNICATION,
         title="政企定期沟通会",
         scheduled_on=today - datetime.timedelta(days=3),
-        participants="区领导、区发展和改革局、区工商联、区商会",
+        participants="区发展和改革局、区市场监督管理局",
+        enterprises=invited[-1:],
+        associations=[federation_record, chamber],
         actor=actor,
     )
     services.meeting_hold(
@@ -136,7 +157,7 @@ def generate(*, say=None) -> dict:
         held_on=today + datetime.timedelta(days=3),
         place="区工商联会议室",
         invite_federation=True,
-        invited_chambers="区商会",
+        associations=[federation_record, chamber],
         enterprises=invited,
         actor=actor,
     )
@@ -173,6 +194,16 @@ def generate(*, say=None) -> dict:
         decision=adopted, feedback="采纳“先租后让”的建议；放宽年期下限的建议因上级规定未采纳。", actor=actor
     )
     services.decision_adopt(decision=adopted, adopted_on=today, actor=actor)
+    # today's reminders (on a working day), so the reminders page has something to show; when the calendar
+    # does not cover today the worker's job says so
+    import contextlib
+
+    from qinqing.core.errors import ServiceError
+
+    from .jobs import reminders
+
+    with contextlib.suppress(ServiceError):
+        reminders(today)
     uncovered = Enterprise.objects.filter(Q(is_key_enterprise=True)).count()
     if say:
         say(f"liaison demo: {len(leaders)} leaders, {uncovered} key enterprises, 3 meetings, 2 decisions")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from qinqing.core import clock, limits
 from qinqing.core.forms import DateInput, bounded
 
-from .models import ConsultationForm, MeetingKind
+from .models import ConsultationForm, MeetingKind, VisitPeriod
 
 
 class LeaderAddForm(forms.Form):
@@ -42,6 +42,14 @@ class ListCreateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("One responsibility a line: what the leader helps with, and how often."),
     )
+    visits_per_period = forms.IntegerField(
+        label=_("Visits promised"),
+        min_value=0,
+        max_value=31,
+        initial=1,
+        help_text=_("Visits or roundtables the leader holds in each period (0: the list promises none)."),
+    )
+    visit_period = forms.ChoiceField(label=_("Per"), choices=VisitPeriod.choices, initial=VisitPeriod.QUARTER)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,8 +68,14 @@ class MeetingForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
+    associations = forms.ModelMultipleChoiceField(
+        label=_("Federation and chambers invited"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
     participants = forms.CharField(
-        label=_("Departments, federation and chambers taking part"),
+        label=_("Departments taking part"),
         max_length=limits.REASON,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -70,10 +84,11 @@ class MeetingForm(forms.Form):
     def __init__(self, *args, **kwargs):
         from qinqing.directory.models import Enterprise
 
-        from .selectors import leaders
+        from .selectors import associations, leaders
 
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = leaders()
+        self.fields["associations"].queryset = associations()
         self.fields["enterprises"].queryset = Enterprise.objects.filter(is_active=True).order_by(
             "-is_key_enterprise", "name"
         )
@@ -135,8 +150,11 @@ class ConsultationAddForm(forms.Form):
     invite_federation = forms.BooleanField(
         label=_("Invite the federation of industry and commerce"), required=False, initial=True
     )
-    invited_chambers = forms.CharField(
-        label=_("Chambers invited"), max_length=limits.DESCRIPTION, required=False
+    associations = forms.ModelMultipleChoiceField(
+        label=_("Chambers invited"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
     )
     enterprises = forms.ModelMultipleChoiceField(
         label=_("Invited enterprises"),
@@ -146,9 +164,12 @@ class ConsultationAddForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from qinqing.directory.models import Enterprise
+        from qinqing.directory.models import AssociationKind, Enterprise
+
+        from .selectors import associations
 
         super().__init__(*args, **kwargs)
+        self.fields["associations"].queryset = associations(AssociationKind.CHAMBER).order_by("name")
         self.fields["enterprises"].queryset = Enterprise.objects.filter(is_active=True).order_by(
             "-is_key_enterprise", "name"
         )

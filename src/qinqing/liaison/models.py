@@ -78,6 +78,15 @@ class Scope(models.TextChoices):
     INTERNAL = "internal", _("Internal (staff only)")
 
 
+class VisitPeriod(models.TextChoices):
+    """How often the list promises the leader visits (article 7: 定期走访)."""
+
+    MONTH = "month", _("per month")
+    QUARTER = "quarter", _("per quarter")
+    HALF_YEAR = "half_year", _("per half year")
+    YEAR = "year", _("per year")
+
+
 class ListStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
@@ -100,6 +109,12 @@ class ResponsibilityList(models.Model):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"))
+    # The visit frequency the list promises: ``visits_per_period`` visits or roundtables held by the leader
+    # in each ``visit_period`` of the year (0: the list promises none).
+    visits_per_period = models.PositiveSmallIntegerField(_("visits promised"), default=0)
+    visit_period = models.CharField(
+        _("per"), max_length=16, choices=VisitPeriod.choices, default=VisitPeriod.QUARTER
+    )
 
     class Meta:
         ordering = ["-year", "leader", "pk"]
@@ -172,6 +187,29 @@ class MeetingInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id}:{self.enterprise_id}"
+
+
+@audited()
+class MeetingAssociation(models.Model):
+    """The federation or a chamber invited to a meeting, by its directory record."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="association_invitations")
+    association = models.ForeignKey(
+        "directory.Association", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+
+    class Meta:
+        ordering = ["meeting", "association__kind", "association__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "association"], name="liaison_meeting_association_unique"
+            )
+        ]
+        verbose_name = _("federation or chamber invited")
+        verbose_name_plural = _("federation and chambers invited")
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}:{self.association_id}"
 
 
 @audited()
@@ -309,6 +347,21 @@ class Consultation(models.Model):
     def __str__(self) -> str:
         return f"{self.get_form_display()} {self.held_on:%Y-%m-%d}"
 
+    @property
+    def invited_names(self) -> list[str]:
+        """Who was invited, in words: the federation and chambers (records), any chambers named before
+        they were records, and the enterprises."""
+        from django.utils.translation import gettext
+
+        records = [row.association for row in self.association_invitations.all()]
+        names = []
+        if self.invite_federation and not any(a.kind == "federation" for a in records):
+            names.append(gettext("the federation of industry and commerce"))
+        names += [a.name for a in records]
+        if self.invited_chambers:
+            names.append(self.invited_chambers)
+        return names + [row.enterprise.name for row in self.invitations.all()]
+
 
 @audited()
 class ConsultationInvitation(models.Model):
@@ -329,6 +382,31 @@ class ConsultationInvitation(models.Model):
         return f"{self.consultation_id}:{self.enterprise_id}"
 
 
+@audited()
+class ConsultationAssociation(models.Model):
+    """The federation or a chamber invited to a consultation, by its directory record (article 9)."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.PROTECT, related_name="association_invitations"
+    )
+    association = models.ForeignKey(
+        "directory.Association", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+
+    class Meta:
+        ordering = ["consultation", "association__kind", "association__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "association"], name="liaison_consult_association_unique"
+            )
+        ]
+        verbose_name = _("federation or chamber invited")
+        verbose_name_plural = _("federation and chambers invited")
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}:{self.association_id}"
+
+
 class Outcome(models.TextChoices):
     PENDING = "pending", _("Not yet answered")
     ADOPTED = "adopted", _("Adopted")
@@ -344,6 +422,14 @@ class Opinion(models.Model):
     enterprise = models.ForeignKey(
         "directory.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    association = models.ForeignKey(
+        "directory.Association",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("federation or chamber"),
+    )
     text = models.TextField(_("opinion"))
     submitted_at = models.DateTimeField(_("submitted at"))
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
@@ -357,3 +443,38 @@ class Opinion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.text[:30]}"
+
+
+class ReminderKind(models.TextChoices):
+    VISIT_NOT_HELD = "visit_not_held", _("A visit or meeting whose date has passed is not recorded as held")
+    FREQUENCY = "frequency", _("Behind the visit frequency the responsibility list promises")
+    FOLLOW_UP_DUE = "follow_up_due", _("A follow-up falls due")
+    FOLLOW_UP_OVERDUE = "follow_up_overdue", _("A follow-up is overdue")
+
+
+@audited()
+class Reminder(models.Model):
+    """A notice in the application for the person responsible (articles 7 and 9), written by the daily
+    ``liaison.reminders`` job on working days, once per person, item and date. The person sees it on the
+    liaison reminders page; nothing is sent outside the application."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("for")
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=ReminderKind.choices)
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    follow_up = models.ForeignKey(FollowUp, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    leader = models.ForeignKey(Leader, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    due = models.DateField(_("due"))
+    detail = models.CharField(_("detail"), max_length=300, blank=True, default="")
+    key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("liaison reminder")
+        verbose_name_plural = _("liaison reminders")
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="liaison_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.due}"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass, field
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from qinqing.core.errors import NotFound
@@ -19,10 +22,12 @@ from .models import (
     MeetingProblem,
     MeetingStatus,
     Opinion,
+    Reminder,
     ResponsibilityList,
     Scope,
+    VisitPeriod,
 )
-from .services import invited_enterprise_ids
+from .services import acting_for, invited_enterprise_ids
 
 
 def _active_links() -> QuerySet[LeaderEnterprise]:
@@ -159,6 +164,7 @@ def meeting(pk: int) -> Meeting:
         Meeting.objects.select_related("leader__official__person")
         .prefetch_related(
             "invitations__enterprise",
+            "association_invitations__association",
             Prefetch(
                 "problems",
                 queryset=MeetingProblem.objects.select_related(
@@ -175,13 +181,20 @@ def meeting(pk: int) -> Meeting:
     return found
 
 
-def communication_meetings() -> QuerySet[Meeting]:
-    return (
+def communication_meetings(user=None) -> QuerySet[Meeting]:
+    """The regular communication meetings (article 9) and their follow-ups. The federation takes part in
+    every one; a chamber's account reads those its chamber was invited to (by record)."""
+    rows = (
         Meeting.objects.filter(kind=MeetingKind.COMMUNICATION)
         .exclude(status=MeetingStatus.CANCELLED)
-        .prefetch_related("follow_ups__unit")
+        .prefetch_related("follow_ups__unit", "association_invitations__association")
         .order_by("-scheduled_on", "-pk")
     )
+    if user is not None:
+        for_federation, chambers = acting_for(user)
+        if not for_federation:
+            rows = rows.filter(association_invitations__association_id__in=chambers).distinct()
+    return rows
 
 
 def meetings_invited(user) -> QuerySet[Meeting]:
@@ -191,13 +204,14 @@ def meetings_invited(user) -> QuerySet[Meeting]:
     return (
         Meeting.objects.filter(invitations__enterprise_id__in=own)
         .prefetch_related(
+            "follow_ups__unit",
             Prefetch(
                 "problems",
                 queryset=MeetingProblem.objects.filter(enterprise_id__in=own)
                 .select_related("appeal", "appeal__merged_into", "enterprise")
                 .order_by("pk"),
                 to_attr="own_problems",
-            )
+            ),
         )
         .distinct()
         .order_by("-scheduled_on", "-pk")
@@ -231,6 +245,7 @@ def decision(pk: int) -> Decision:
                 "consultations",
                 queryset=Consultation.objects.prefetch_related(
                     "invitations__enterprise",
+                    "association_invitations__association",
                     Prefetch("opinions", queryset=Opinion.objects.select_related("author")),
                 ).order_by("held_on", "pk"),
             ),
@@ -260,8 +275,11 @@ def consultation(pk: int) -> Consultation:
 def invitations_for(user) -> QuerySet[Consultation]:
     """Consultations the user's party is invited to: the federation's, or their enterprise's."""
     condition = Q(pk__in=[])
-    if has_role(user, Role.FEDERATION_STAFF):
+    for_federation, chambers = acting_for(user)
+    if for_federation:
         condition |= Q(invite_federation=True)
+    if chambers:
+        condition |= Q(association_invitations__association_id__in=chambers)
     if has_role(user, Role.ENTERPRISE_USER):
         condition |= Q(invitations__enterprise_id__in=invited_enterprise_ids(user))
     return (
@@ -282,8 +300,11 @@ def invitation(user, pk: int) -> Consultation:
 def opinions_of(user, consultation: Consultation) -> QuerySet[Opinion]:
     """The opinions the user's party gave in the consultation (the federation's, or their enterprise's)."""
     mine = Q(author=user)
-    if has_role(user, Role.FEDERATION_STAFF):
-        mine |= Q(enterprise__isnull=True)
+    for_federation, chambers = acting_for(user)
+    if for_federation:
+        mine |= Q(enterprise__isnull=True, association__isnull=True) | Q(association__kind="federation")
+    if chambers:
+        mine |= Q(association_id__in=chambers)
     if has_role(user, Role.ENTERPRISE_USER):
         mine |= Q(enterprise_id__in=invited_enterprise_ids(user))
     return consultation.opinions.filter(mine).order_by("submitted_at", "pk")
@@ -299,4 +320,120 @@ def published_feedback() -> QuerySet[Decision]:
             ),
         )
         .order_by("-feedback_published_at", "-pk")
+    )
+
+
+def associations(kind: str | None = None):
+    """The federation and chambers on record (active), for the invitation forms."""
+    from qinqing.directory.models import Association
+
+    rows = Association.objects.filter(is_active=True)
+    return rows.filter(kind=kind) if kind else rows.order_by("kind", "name")
+
+
+# --- visit frequency against the responsibility lists (article 7) ----------------------------------------
+PERIOD_MONTHS = {VisitPeriod.MONTH: 1, VisitPeriod.QUARTER: 3, VisitPeriod.HALF_YEAR: 6, VisitPeriod.YEAR: 12}
+# What counts as the leader's visit: a visit or a roundtable the leader held (recorded as held).
+VISIT_KINDS = (MeetingKind.VISIT, MeetingKind.ROUNDTABLE)
+
+
+@dataclass
+class Period:
+    start: datetime.date
+    end: datetime.date
+    required: int
+    made: int
+
+    @property
+    def short(self) -> int:
+        return max(0, self.required - self.made)
+
+
+@dataclass
+class FrequencyRow:
+    leader: Leader
+    promise: ResponsibilityList | None
+    periods: list[Period] = field(default_factory=list)
+    ended: list[Period] = field(default_factory=list)
+    current: Period | None = None
+
+    @property
+    def due_so_far(self) -> int:
+        return sum(p.required for p in self.ended)
+
+    @property
+    def made_so_far(self) -> int:
+        return sum(p.made for p in self.ended)
+
+    @property
+    def shortfall(self) -> int:
+        """Visits missing in the periods that have ended (a period's surplus does not make up another's)."""
+        return sum(p.short for p in self.ended)
+
+    @property
+    def periods_short(self) -> int:
+        return sum(1 for p in self.ended if p.short)
+
+    @property
+    def made_in_year(self) -> int:
+        return sum(p.made for p in self.periods)
+
+    @property
+    def flagged(self) -> bool:
+        return self.promise is None or self.shortfall > 0
+
+
+def periods_of(year: int, period: str) -> list[tuple[datetime.date, datetime.date]]:
+    months = PERIOD_MONTHS[period]
+    spans = []
+    for first in range(1, 13, months):
+        start = datetime.date(year, first, 1)
+        last = first + months
+        end = (
+            datetime.date(year + 1, 1, 1) if last > 12 else datetime.date(year, last, 1)
+        ) - datetime.timedelta(days=1)
+        spans.append((start, end))
+    return spans
+
+
+def visit_frequency(year: int, today: datetime.date) -> list[FrequencyRow]:
+    """Each leader on the roster against the visit frequency of their published list for ``year``: per
+    period, the visits or roundtables they held; the periods that ended short, and the current period.
+    A leader without a published list promising visits is listed and flagged (nothing to check against)."""
+    roster = list(leaders())
+    promises = {}
+    for row in ResponsibilityList.objects.filter(
+        year=year, status=ListStatus.PUBLISHED, leader__in=roster, visits_per_period__gt=0
+    ).order_by("leader_id", "pk"):
+        promises[row.leader_id] = row  # the latest published list of the year counts
+    held = {}
+    for leader_id, held_on in Meeting.objects.filter(
+        leader__in=roster, status=MeetingStatus.HELD, kind__in=VISIT_KINDS, held_on__year=year
+    ).values_list("leader_id", "held_on"):
+        held.setdefault(leader_id, []).append(held_on)
+    rows = []
+    for leader_row in roster:
+        promise = promises.get(leader_row.pk)
+        row = FrequencyRow(leader=leader_row, promise=promise)
+        if promise is not None:
+            dates = held.get(leader_row.pk, [])
+            for start, end in periods_of(year, promise.visit_period):
+                period = Period(
+                    start, end, promise.visits_per_period, sum(1 for d in dates if start <= d <= end)
+                )
+                row.periods.append(period)
+                if end < today:
+                    row.ended.append(period)
+                elif start <= today:
+                    row.current = period
+        rows.append(row)
+    rows.sort(key=lambda r: (not r.flagged, -r.shortfall, r.leader.official.unit.code, r.leader.pk))
+    return rows
+
+
+def reminders_for(user) -> QuerySet[Reminder]:
+    return (
+        Reminder.objects.filter(recipient=user)
+        .select_related("meeting", "follow_up__meeting", "leader__official__person")
+        .order_by("-created_at", "-pk")
     )

@@ -21,6 +21,7 @@ from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
 from .access import MANAGERS
 from .models import (
     Consultation,
+    ConsultationAssociation,
     ConsultationForm,
     ConsultationInvitation,
     ConsultationStatus,
@@ -31,6 +32,7 @@ from .models import (
     LeaderEnterprise,
     ListStatus,
     Meeting,
+    MeetingAssociation,
     MeetingInvitation,
     MeetingKind,
     MeetingProblem,
@@ -39,6 +41,7 @@ from .models import (
     Outcome,
     ResponsibilityList,
     Scope,
+    VisitPeriod,
 )
 
 
@@ -73,6 +76,20 @@ def _future_date(value, *, field: str, label, required: bool = True):
     return limits.check_date(
         value, field=field, label=label, not_before=today - limits.YEAR, not_after=today + 2 * limits.YEAR
     )
+
+
+def _active_associations(associations) -> list:
+    """The federation and chambers invited, once each; an inactive one is refused on the field."""
+    associations = list(dict.fromkeys(associations))
+    for association in associations:
+        if not association.is_active:
+            raise ServiceError(
+                _("%(name)s is no longer active."),
+                code="inactive",
+                field="associations",
+                params={"name": association.name},
+            )
+    return associations
 
 
 # --- leaders and key enterprises (article 7) -------------------------------------------------------------
@@ -164,8 +181,30 @@ LIST_WORKFLOW = Workflow(
 )
 
 
-def list_create(*, leader, year: int, title: str, content: str, actor) -> ResponsibilityList:
+def list_create(
+    *,
+    leader,
+    year: int,
+    title: str,
+    content: str,
+    visits_per_period: int = 0,
+    visit_period: str = VisitPeriod.QUARTER,
+    actor,
+) -> ResponsibilityList:
+    """A leader's list for a year, with the visit frequency it promises (``visits_per_period`` visits or
+    roundtables in each ``visit_period``; the frequency page compares the visits held with it)."""
     _require_manager(actor)
+    if visit_period not in VisitPeriod.values:
+        raise ServiceError(
+            _("Choose how often the visits are due."), code="invalid_choice", field="visit_period"
+        )
+    if not isinstance(visits_per_period, int) or not 0 <= visits_per_period <= 31:
+        raise ServiceError(
+            _("The visits promised must be between %(low)d and %(high)d."),
+            code="out_of_range",
+            field="visits_per_period",
+            params={"low": 0, "high": 31},
+        )
     title = _required(
         limits.check_text(title, field="title", label=_("Title"), limit=limits.PLACE),
         field="title",
@@ -186,7 +225,13 @@ def list_create(*, leader, year: int, title: str, content: str, actor) -> Respon
         )
     with transaction.atomic():
         row = ResponsibilityList.objects.create(
-            leader=leader, year=year, title=title, content=content, created_at=clock.now()
+            leader=leader,
+            year=year,
+            title=title,
+            content=content,
+            visits_per_period=visits_per_period,
+            visit_period=visit_period,
+            created_at=clock.now(),
         )
         audit.record_event(actor=actor, action="liaison.list.create", instance=row)
     return row
@@ -243,8 +288,11 @@ def meeting_schedule(
     leader=None,
     participants: str = "",
     enterprises=(),
+    associations=(),
     actor,
 ) -> Meeting:
+    """Schedule a visit, roundtable or communication meeting; enterprises, the federation and chambers are
+    invited by their directory records (``participants``: the departments taking part, in words)."""
     _require_manager(actor)
     if kind not in MeetingKind.values:
         raise ServiceError(_("Choose the kind of meeting."), code="invalid_choice", field="kind")
@@ -259,6 +307,7 @@ def meeting_schedule(
     )
     scheduled_on = _future_date(scheduled_on, field="scheduled_on", label=_("Date"))
     enterprises = list(dict.fromkeys(enterprises))
+    associations = _active_associations(associations)
     if kind != MeetingKind.COMMUNICATION and not enterprises:
         raise ServiceError(_("Invite at least one enterprise."), code="required", field="enterprises")
     with transaction.atomic():
@@ -274,6 +323,8 @@ def meeting_schedule(
         )
         invitations = MeetingInvitation.objects.bulk_create(
             [MeetingInvitation(meeting=meeting, enterprise=e) for e in enterprises]
+        ) + MeetingAssociation.objects.bulk_create(
+            [MeetingAssociation(meeting=meeting, association=a) for a in associations]
         )
         audit.record_events(
             [
@@ -286,7 +337,12 @@ def meeting_schedule(
                 }
             ]
             + [
-                {"actor": actor, "action": "liaison.meetinginvitation.add", "instance": row, "fresh": True}
+                {
+                    "actor": actor,
+                    "action": f"liaison.{row._meta.model_name}.add",
+                    "instance": row,
+                    "fresh": True,
+                }
                 for row in invitations
             ]
         )
@@ -483,9 +539,15 @@ def consultation_add(
     invite_federation: bool = True,
     invited_chambers: str = "",
     enterprises=(),
+    associations=(),
     actor,
 ) -> Consultation:
-    """Register a hearing, expert review or forum on the decision; the decision is then in consultation."""
+    """Register a hearing, expert review or forum on the decision; the decision is then in consultation.
+    The federation and chambers are invited by their directory records (``associations``); inviting the
+    federation's record sets ``invite_federation``. ``invited_chambers`` (names in words) is kept only for
+    consultations registered before chambers were records."""
+    from qinqing.directory.models import AssociationKind
+
     if form not in ConsultationForm.values:
         raise ServiceError(_("Choose the form of consultation."), code="invalid_choice", field="form")
     held_on = _future_date(held_on, field="held_on", label=_("Held on"))
@@ -494,7 +556,11 @@ def consultation_add(
         invited_chambers, field="invited_chambers", label=_("Chambers invited"), limit=limits.DESCRIPTION
     )
     enterprises = list(dict.fromkeys(enterprises))
-    if not (invite_federation or invited_chambers or enterprises):
+    associations = _active_associations(associations)
+    invite_federation = bool(invite_federation) or any(
+        a.kind == AssociationKind.FEDERATION for a in associations
+    )
+    if not (invite_federation or invited_chambers or enterprises or associations):
         raise ServiceError(
             _("Invite the federation, a chamber or at least one enterprise (article 9)."),
             code="required",
@@ -514,6 +580,8 @@ def consultation_add(
         )
         invitations = ConsultationInvitation.objects.bulk_create(
             [ConsultationInvitation(consultation=consultation, enterprise=e) for e in enterprises]
+        ) + ConsultationAssociation.objects.bulk_create(
+            [ConsultationAssociation(consultation=consultation, association=a) for a in associations]
         )
         created["consultation"] = consultation
         return Change(
@@ -528,7 +596,7 @@ def consultation_add(
             + [
                 {
                     "actor": actor,
-                    "action": "liaison.consultationinvitation.add",
+                    "action": f"liaison.{row._meta.model_name}.add",
                     "instance": row,
                     "fresh": True,
                 }
@@ -566,20 +634,65 @@ def invited_enterprise_ids(actor) -> list[int]:
     return list(EnterpriseMembership.objects.filter(user=actor).values_list("enterprise_id", flat=True))
 
 
+def acting_for(actor) -> tuple[bool, list[int]]:
+    """Whom a federation/chamber account acts for: (the federation?, the chambers' ids).
+
+    A staff account with a chamber's membership acts for that chamber (and for the federation only with
+    the federation's membership too); a staff account with no chamber membership is the federation's
+    (its staff are officials of the federation, the way the accounts were made before chambers were
+    records)."""
+    from qinqing.directory.models import AssociationKind, AssociationMembership
+
+    if not has_role(actor, Role.FEDERATION_STAFF):
+        return False, []
+    rows = list(
+        AssociationMembership.objects.filter(user=actor, association__is_active=True).values_list(
+            "association_id", "association__kind"
+        )
+    )
+    chambers = [pk for pk, kind in rows if kind == AssociationKind.CHAMBER]
+    federation = any(kind == AssociationKind.FEDERATION for _pk, kind in rows) or not chambers
+    return federation, chambers
+
+
 def opinion_submit(*, consultation, text: str, actor) -> Opinion:
-    """An invited party's opinion: the federation (its staff) when it was invited, an enterprise's account
-    when its enterprise was. Anyone else gets "not found" (they may not see the consultation)."""
+    """An invited party's opinion: the federation (its staff) when it was invited, a chamber (its account)
+    when its record was invited, an enterprise's account when its enterprise was. Anyone else gets
+    "not found" (they may not see the consultation)."""
     text = _required(
         limits.check_text(text, field="text", label=_("Opinion"), limit=limits.REPORT),
         field="text",
         label=_("Opinion"),
     )
-    enterprise = None
-    if has_role(actor, Role.FEDERATION_STAFF) and consultation.invite_federation:
-        from qinqing.directory.models import Official
+    enterprise = association = None
+    for_federation, chambers = acting_for(actor)
+    invited_chamber = (
+        consultation.association_invitations.filter(association_id__in=chambers)
+        .select_related("association")
+        .first()
+        if chambers
+        else None
+    )
+    if for_federation and consultation.invite_federation:
+        from qinqing.directory.models import AssociationKind, Official
 
+        invited = (
+            consultation.association_invitations.filter(association__kind=AssociationKind.FEDERATION)
+            .select_related("association")
+            .first()
+        )
+        association = invited.association if invited else None
         official = Official.objects.filter(user=actor).select_related("unit").first()
-        organisation = official.unit.name if official else str(Role.FEDERATION_STAFF.label)
+        organisation = (
+            association.name
+            if association
+            else official.unit.name
+            if official
+            else str(Role.FEDERATION_STAFF.label)
+        )
+    elif invited_chamber is not None:
+        association = invited_chamber.association
+        organisation = association.name
     else:
         invited = (
             consultation.invitations.filter(enterprise_id__in=invited_enterprise_ids(actor))
@@ -603,6 +716,7 @@ def opinion_submit(*, consultation, text: str, actor) -> Opinion:
             author=actor,
             organisation=organisation[:200],
             enterprise=enterprise,
+            association=association,
             text=text,
             submitted_at=clock.now(),
         )

@@ -29,4 +29,6 @@ urlpatterns = [
     path("feedback/", views.feedback_public, name="feedback_public"),
     path("communication/", views.communication, name="communication"),
     path("my-meetings/", views.my_meetings, name="my_meetings"),
+    path("frequency/", views.frequency, name="frequency"),
+    path("reminders/", views.reminders, name="reminders"),
 ]

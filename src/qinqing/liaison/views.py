@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qinqing.core import access, workflow
+from qinqing.core import access, clock, workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import bind_error
 
@@ -140,6 +140,7 @@ def meetings(request):
                 leader=data["leader"],
                 participants=data["participants"],
                 enterprises=list(data["enterprises"]),
+                associations=list(data["associations"]),
                 actor=request.user,
             )
         except ServiceError as error:
@@ -313,7 +314,7 @@ def decision_act(request, pk: int):
                 held_on=data["held_on"],
                 place=data["place"],
                 invite_federation=data["invite_federation"],
-                invited_chambers=data["invited_chambers"],
+                associations=list(data["associations"]),
                 enterprises=list(data["enterprises"]),
                 actor=request.user,
             )
@@ -414,5 +415,45 @@ def my_meetings(request):
 def communication(request):
     """The regular communication meetings and their follow-ups, read by the federation taking part."""
     return render(
-        request, "liaison/communication.html", {"meetings": selectors.communication_meetings()[:100]}
+        request,
+        "liaison/communication.html",
+        {"meetings": selectors.communication_meetings(request.user)[:100]},
+    )
+
+
+def frequency(request):
+    """Each leader's visits against the frequency their responsibility list promises (article 7)."""
+    today = clock.today()
+    raw = request.GET.get("year", "")
+    year, status, error = today.year, 200, None
+    if raw:
+        if raw.isdigit() and today.year - 5 <= int(raw) <= today.year:
+            year = int(raw)
+        else:
+            status = 400
+            error = ServiceError(
+                _("The year must be between %(low)d and %(high)d."),
+                code="out_of_range",
+                field="year",
+                params={"low": today.year - 5, "high": today.year},
+            )
+    rows = selectors.visit_frequency(year, today)
+    return render(
+        request,
+        "liaison/frequency.html",
+        {
+            "rows": rows,
+            "year": year,
+            "years": range(today.year, today.year - 6, -1),
+            "flagged": sum(1 for row in rows if row.flagged),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def reminders(request):
+    """The reminders the daily job wrote for the signed-in person (articles 7 and 9)."""
+    return render(
+        request, "liaison/reminders.html", {"reminders": selectors.reminders_for(request.user)[:200]}
     )

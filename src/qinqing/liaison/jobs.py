@@ -1,0 +1,169 @@
+"""The daily ``liaison.reminders`` job (articles 7 and 9), on working days of the core calendar.
+
+It writes a ``Reminder`` in the application for the person responsible, once per person, item and date:
+
+* a visit, roundtable or communication meeting whose date has passed and that is neither recorded as held
+  nor cancelled — to whoever scheduled it and to its leader;
+* a leader behind the visit frequency their published responsibility list promises: the current period
+  ends within ``FREQUENCY_WARNING_WORKDAYS`` working days with fewer visits than promised, or the period
+  that just ended was short — to the leader;
+* a follow-up of a meeting due within ``FOLLOW_UP_WARNING_WORKDAYS`` working days, or overdue — to whoever
+  scheduled the meeting and to the department handlers of the responsible unit.
+
+Reminders are read on the liaison reminders page (``liaison:reminders``); nothing leaves the application
+(no SMS: these are staff reminders, and the appeals outbox sends only to enterprises' and reporters'
+mobile numbers). A person without a login account cannot be reminded: the job's summary counts them.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from qinqing.core import audit, calendar, clock, jobs
+from qinqing.core.audit import SystemActor
+from qinqing.core.roles import Role
+
+from .models import FollowUp, Meeting, MeetingStatus, Reminder, ReminderKind
+
+FREQUENCY_WARNING_WORKDAYS = 10
+FOLLOW_UP_WARNING_WORKDAYS = 3
+SYSTEM = SystemActor("liaison reminders")
+
+
+def unit_handlers(unit_ids) -> dict[int, list[int]]:
+    """The active department handlers' accounts of each unit (officials in office with a login)."""
+    found: dict[int, list[int]] = {}
+    rows = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            groups__name=Role.DEPARTMENT_HANDLER,
+            official__unit_id__in=set(unit_ids),
+            official__is_active=True,
+        )
+        .values_list("official__unit_id", "pk")
+        .distinct()
+    )
+    for unit_id, user_id in rows:
+        found.setdefault(unit_id, []).append(user_id)
+    return found
+
+
+def due_items(today: datetime.date) -> tuple[list[dict], int]:
+    """What calls for a reminder today: (items, how many had nobody with a login to remind)."""
+    from . import selectors
+
+    items: list[dict] = []
+    unreachable = 0
+
+    def add(recipients, **item):
+        nonlocal unreachable
+        recipients = [pk for pk in dict.fromkeys(recipients) if pk]
+        if not recipients:
+            unreachable += 1
+        for pk in recipients:
+            items.append({"recipient_id": pk, **item})
+
+    for meeting in Meeting.objects.filter(
+        status=MeetingStatus.SCHEDULED, scheduled_on__lt=today
+    ).select_related("leader__official"):
+        leader_user = meeting.leader.official.user_id if meeting.leader else None
+        add(
+            [meeting.created_by_id, leader_user],
+            kind=ReminderKind.VISIT_NOT_HELD,
+            meeting=meeting,
+            due=meeting.scheduled_on,
+            key=f"not_held:{meeting.pk}:{meeting.scheduled_on.isoformat()}",
+            detail=meeting.title,
+        )
+
+    for row in selectors.visit_frequency(today.year, today):
+        if row.promise is None:
+            continue
+        leader_user = row.leader.official.user_id
+        current = row.current
+        if (
+            current is not None
+            and current.short
+            and calendar.workdays_between(today, current.end) <= FREQUENCY_WARNING_WORKDAYS
+        ):
+            add(
+                [leader_user],
+                kind=ReminderKind.FREQUENCY,
+                leader=row.leader,
+                due=current.end,
+                key=f"frequency:{row.leader.pk}:{current.start.isoformat()}",
+                detail=f"{current.made}/{current.required}",
+            )
+        last = row.ended[-1] if row.ended else None
+        if last is not None and last.short:
+            add(
+                [leader_user],
+                kind=ReminderKind.FREQUENCY,
+                leader=row.leader,
+                due=last.end,
+                key=f"short:{row.leader.pk}:{last.start.isoformat()}",
+                detail=f"{last.made}/{last.required}",
+            )
+
+    horizon = calendar.add_workdays(today, FOLLOW_UP_WARNING_WORKDAYS)
+    follow_ups = list(
+        FollowUp.objects.filter(done_on__isnull=True, due_on__lte=horizon)
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .select_related("meeting")
+    )
+    handlers = unit_handlers(f.unit_id for f in follow_ups if f.unit_id)
+    for follow_up in follow_ups:
+        overdue = follow_up.due_on < today
+        add(
+            [follow_up.meeting.created_by_id, *handlers.get(follow_up.unit_id, [])],
+            kind=ReminderKind.FOLLOW_UP_OVERDUE if overdue else ReminderKind.FOLLOW_UP_DUE,
+            meeting=follow_up.meeting,
+            follow_up=follow_up,
+            due=follow_up.due_on,
+            key=f"{'fu_overdue' if overdue else 'fu_due'}:{follow_up.pk}:{follow_up.due_on.isoformat()}",
+            detail=follow_up.task[:300],
+        )
+    return items, unreachable
+
+
+def reminders(today: datetime.date | None = None) -> str:
+    """The daily job: on a working day, a reminder for each person responsible for what is due (once per
+    person, item and date; a moved date gives a new one); audited. On a rest day it does nothing."""
+    today = today or clock.today()
+    if not calendar.is_workday(today):
+        return f"{today.isoformat()} is not a working day: no reminders"
+    items, unreachable = due_items(today)
+    with transaction.atomic():
+        jobs.exclusive("liaison.reminders")
+        existing = set(
+            Reminder.objects.filter(key__in={item["key"] for item in items}).values_list(
+                "recipient_id", "key"
+            )
+        )
+        now = clock.now()
+        created = []
+        for item in items:
+            if (item["recipient_id"], item["key"]) in existing:
+                continue
+            existing.add((item["recipient_id"], item["key"]))
+            created.append(Reminder.objects.create(created_at=now, **item))
+        audit.record_events(
+            [
+                {
+                    "actor": SYSTEM,
+                    "action": "liaison.reminder.create",
+                    "instance": row,
+                    "fresh": True,
+                    "details": {"article": "9" if row.follow_up_id else "7", "kind": row.kind},
+                }
+                for row in created
+            ]
+        )
+    summary = f"{len(created)} reminder(s), {len(items) - len(created)} already given"
+    if unreachable:
+        summary += f", {unreachable} item(s) with nobody to remind (no login account)"
+    return summary
