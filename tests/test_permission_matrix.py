@@ -349,6 +349,15 @@ def _build_world():
 
     own.commitment = commitment_of(enterprise, unit, handler)
     foreign.commitment = commitment_of(other_enterprise, other_unit, other_handler)
+    from qinqing.commitments import documents as commitment_documents
+
+    def document_of(commitment, body_user):
+        return commitment_documents.commitment_attach(
+            commitment=commitment, uploads=[("协议.txt", "text/plain", "投资协议".encode())], actor=body_user
+        )[0]
+
+    own.commitment_document = document_of(own.commitment, handler)
+    foreign.commitment_document = document_of(foreign.commitment, other_handler)
     from qinqing.commitments import funds
 
     def application_of(firm, body, body_user, firm_user):
@@ -464,7 +473,8 @@ def _operation_url(key: str, world, foreign: bool = False) -> str:
     objects = world.foreign if foreign else world.own
     path = OPERATIONS[key][0]
     values = {"tracking_number": objects.appeal.tracking_number, "uscc": objects.enterprise.uscc,
-              "official_id": objects.official.pk, "key": "1", "code": "NOSUCHCODE", "year": 2026}
+              "official_id": objects.official.pk, "key": "1", "code": "NOSUCHCODE", "year": 2026,
+              "pk": objects.commitment.pk}
     return "/api/v1" + re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), "1")), path)
 
 
@@ -687,6 +697,7 @@ FOREIGN_PAGES = {
     "commitments:act": ("POST", lambda f: {"pk": f.commitment.pk}),
     "commitments:fund_application": ("GET", lambda f: {"pk": f.fund_application.pk}),
     "commitments:fund_application_act": ("POST", lambda f: {"pk": f.fund_application.pk}),
+    "commitments:attachment": ("GET", lambda f: {"pk": f.commitment_document.pk}),
 }
 FOREIGN_OPERATIONS = {
     "GET /appeals/{tracking_number}": None,
@@ -695,6 +706,8 @@ FOREIGN_OPERATIONS = {
     "POST /appeals/{tracking_number}/rating": {"satisfaction": "satisfied", "comment": ""},
     "GET /appeals/{tracking_number}/routing-suggestion": None,
     "GET /appeals/{tracking_number}/answer-suggestions": None,
+    "POST /commitments/{pk}/breach": {"text": "x"},
+    "POST /commitments/{pk}/progress": {"text": "x", "progress": 10},
 }
 # Object URLs with no narrower scope: everyone the declaration admits may see every such object.
 NOT_SCOPED = {
@@ -747,6 +760,9 @@ NOT_SCOPED = {
     "tolerance:request_act": "the discipline office acts on every fault-tolerance request",
     "commitments:public_detail": "published commitments are public in their scope; internal ones answer 404 "
                                  "to everyone (commitments/tests/test_commitments.py)",
+    "commitments:public_attachment": "documents marked public of commitments published in the reader's "
+    "scope, the same for everyone; others answer 404 to everyone "
+    "(commitments/tests/test_documents_notices.py)",
     "tolerance:clearing_public": "published clearing notices are public; others answer 404 to everyone "
                                  "(tolerance/tests/test_tolerance.py)",
     "GET /policy/articles/{key}": "the policy is public",

@@ -116,7 +116,7 @@ declare(
     # the API (commitments/api.py): session roles; object scope in the selectors (404 alike)
     Operation("GET /commitments", STAFF, scope=None, sees_all=WATCHERS),
     Operation("POST /commitments", BODIES, scope=None),
-    Operation("POST /commitments/{pk}/progress", BODIES, scope=None),
+    Operation("POST /commitments/{pk}/progress", BODIES, scope=None, sees_all=(Role.ADMINISTRATOR,)),
     Operation("GET /commitments/mine", ENTERPRISES, scope=None),
     Operation("POST /commitments/{pk}/breach", ENTERPRISES, scope=None),
     Operation("GET /commitments/funds/programmes", PUBLIC),

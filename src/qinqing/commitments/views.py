@@ -248,7 +248,7 @@ def public_attachment(request, pk: int):
 
     row = documents.public_attachment(request.user, pk)
     response = _file_response(row, attachments.read(row.file))
-    response["Cache-Control"] = "public, max-age=300"
+    response["Cache-Control"] = "no-cache"  # withdrawn from publication: never served from a cache
     return response
 
 

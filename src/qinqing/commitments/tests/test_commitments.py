@@ -189,6 +189,11 @@ def test_overdue_and_breached_card_on_the_supervision_page(world, frozen_clock):
     page = client_for(world["inspector"]).get(reverse("supervision:queue")).content.decode()
     assert "1项承诺逾期或未兑现" in page and reverse("commitments:overdue") in page
     assert selectors.overdue(world["inspector"]).get() == row
+    figures = client_for(world["inspector"]).get(reverse("supervision:dashboard")).content.decode()
+    assert "1项承诺逾期或未兑现" in figures  # and on the supervision figures page (the dashboard)
+    services.commitment_close(commitment=row, fulfilled=False, outcome="未供地", actor=world["inspector"])
+    figures = client_for(world["inspector"]).get(reverse("supervision:dashboard")).content.decode()
+    assert "1项承诺逾期或未兑现" in figures  # breached: still counted
 
 
 def test_flag_through_the_page(world):
