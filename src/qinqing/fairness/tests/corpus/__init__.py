@@ -1,5 +1,5 @@
 """The labeled corpus and its scoring: clauses.tsv and held_out.tsv (composed in the style of the
-sources SOURCES.md lists), published.tsv (quoted from published cases and tender documents, with
+sources SOURCES.md lists), published*.tsv (quoted from published cases and tender documents, with
 the source of each clause). SOURCES.md says where each clause comes from."""
 
 from __future__ import annotations
