@@ -74,7 +74,7 @@ def test_documents_uploaded_published_and_attachments_read_after_the_gate(page, 
         files=[{"name": "投资协议.pdf", "mimeType": "application/pdf", "buffer": _pdf()}]
     )
     form.locator("#doc-public").check()
-    form.get_by_role("button").click()
+    form.locator("button[type=submit]").click()
     page.wait_for_load_state()
     document = Attachment.objects.get(commitment=commitment)
     assert document.public and "投资协议.pdf" in page.get_by_test_id("documents").inner_text()
@@ -95,7 +95,7 @@ def test_documents_uploaded_published_and_attachments_read_after_the_gate(page, 
     form.locator("input[type=file]").set_input_files(
         files=[{"name": "审计报告.pdf", "mimeType": "application/pdf", "buffer": _pdf()}]
     )
-    form.get_by_role("button").click()
+    form.locator("button[type=submit]").click()
     page.wait_for_load_state()
     application = FundApplication.objects.get(programme=programme)
     assert application.attachments.get().name == "审计报告.pdf"
