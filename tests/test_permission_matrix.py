@@ -546,6 +546,8 @@ OWN_STATUS = {
     "appeals_channels:wechat_webhook": {403},  # checks the WeChat signature
     "healthz_jobs": {401, 403, 503},  # asks for an API key with jobs:read; 503 while the jobs have not run
     "healthz": {503},  # the database is unreachable
+    "transparency_proof": {400},  # asks for ?content_hash= (issue 19; core/tests/test_transparency.py)
+    "transparency_consistency": {400},  # asks for ?first= (a tree size)
     "directory:import_errors": {404},  # only after an import left an error workbook in the session
     "commitments:fund_application": {409},  # a reviewer with a conflict of interest is stopped (article 15.7)
 }

@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog, set_language
 from qinqing.api import api
 from qinqing.core import jobs_views
 from qinqing.core import views as core_views
+from qinqing.core.transparency import views as transparency_views
 
 handler403 = "qinqing.core.views.error_403"
 handler404 = "qinqing.core.views.error_404"
@@ -14,6 +15,12 @@ handler500 = "qinqing.core.views.error_500"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("healthz/jobs", jobs_views.jobs_health, name="healthz_jobs"),
+    # The audit log's signed heads and proofs, public (issue 19, core.transparency).
+    path("transparency/", transparency_views.transparency, name="transparency"),
+    path("transparency/heads.json", transparency_views.transparency_heads, name="transparency_heads"),
+    path("transparency/proof.json", transparency_views.transparency_proof, name="transparency_proof"),
+    path("transparency/consistency.json", transparency_views.transparency_consistency,
+         name="transparency_consistency"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("api/v1/", api.urls),

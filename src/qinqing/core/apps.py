@@ -20,10 +20,12 @@ class CoreConfig(AppConfig):
         from .jobs import after_migrate
 
         post_migrate.connect(after_migrate, sender=self, dispatch_uid="qinqing_jobs_after_migrate")
-        # The audit log's sequencer and head publication (core.transparency).
+        # The audit log's sequencer and head publication, and its public pages (core.transparency).
+        from .transparency.access import declare_pages
         from .transparency.jobs import register as register_transparency_jobs
 
         register_transparency_jobs()
+        declare_pages()
         # Group, permission and privilege changes are audited from the ORM's signals, wherever
         # they come from (admin, shell, services); the membership rows are audited records.
         from .account_audit import adopt_once, connect
