@@ -201,3 +201,16 @@ def test_the_rules_migration_keeps_a_rule_a_reviewer_edited_and_revises_the_othe
     assert Rule.objects.get(code="buy-local").pattern == "(本地企业)"  # the reviewer's version stays
     assert Rule.objects.get(code="local-branch").pattern != "分公司"  # revised from the seed
     assert Rule.objects.filter(code="exclusive-right").exists()  # a new rule is created
+
+
+def test_a_real_policy_document_the_districts_own_measures_produces_no_finding():
+    """The seed policy (a real published policy document, full of “不得……” and “平等……” sentences and
+    of the support measures a district offers) read end to end as an upload: no false alarm."""
+    from qinqing.fairness import clauses, extract
+
+    path = Path(engine.__file__).parents[1] / "policy" / "seed" / "000_05657dc94ecfa202.txt"
+    kind, blocks = extract.extract(path.read_bytes(), path.name)
+    found = clauses.split(blocks)
+    assert kind == "txt" and len(found) > 50
+    result = engine.check_clauses(found, _rules())
+    assert [(f.rule.code, f.clause.text) for f in result.findings] == []
