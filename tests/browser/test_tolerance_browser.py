@@ -1,7 +1,8 @@
 """Article 22 end to end: an official submits a fault-tolerance request (提出); the discipline office accepts
 it (受理), deliberates the three distinctions item by item with evidence (审议), determines it exempted with
 reasons (界定), files it with the organisation department and publishes the clearing notice, which the
-public reads; the official follows each step on the request page."""
+public reads; the official follows each step on the request page; the organisation department's own account
+reads the filed conclusion and records its receipt and use."""
 
 import pytest
 
@@ -37,7 +38,7 @@ def act(page, action):
 
 def test_one_request_through_the_four_steps(page, screenshot, loaded_calendar):
     unit = factories.make_unit(name="区发展和改革局")
-    factories.make_unit(name="区委组织部")
+    org_unit = factories.make_unit(name="区委组织部")
     official_user = make_user(Role.OFFICIAL, username="official", password=TEST_PASSWORD)
     factories.make_official(unit=unit, name="张伟", position="科长", user=official_user)
     inspector = make_user(Role.DISCIPLINE_INSPECTOR, username="inspector", password=TEST_PASSWORD)
@@ -110,6 +111,18 @@ def test_one_request_through_the_four_steps(page, screenshot, loaded_calendar):
     page.goto(f"/tolerance/{row.pk}/")
     assert page.get_by_test_id("steps").locator("li.done").count() == 4
     assert page.get_by_test_id("status").inner_text() == "已备案"
+    # the organisation department's own account reads the filed conclusion and records its receipt and use
+    org_user = make_user(Role.ORGANISATION_DEPARTMENT, username="orgdept", password=TEST_PASSWORD)
+    factories.make_official(unit=org_unit, name="黄志", user=org_user)
+    log_in(page, "orgdept")
+    page.goto("/")
+    page.get_by_test_id("tile-tolerance_filings").click()
+    page.get_by_test_id("filings").get_by_role("link", name=row.number).click()
+    assert page.get_by_test_id("determination").inner_text() == "免责"
+    page.locator("#id_use_note").fill("年度考核中不作负面评价")
+    page.get_by_test_id("do-receive").click()
+    page.wait_for_load_state()
+    assert "年度考核中不作负面评价" in page.get_by_test_id("use-note").inner_text()
     page.context.clear_cookies()
     page.goto("/tolerance/clearings/")
     page.get_by_test_id("clearings").get_by_role("link").first.click()
