@@ -8,9 +8,15 @@ Builds (or reuses) a scratch database with the demo district and ``--count`` dem
 with appeals:write, starts gunicorn on a free 127.0.0.1 port (QINQING_MODE=demo), and drives
 it with wrk (``bench/appeals_intake.lua``: every request a different text and phone, so none
 is merged) at ``--clients`` connections for ``--duration`` seconds. Reports throughput,
-p50/p95/p99 latency and errors, then counts the rows written and verifies the audit chain
+p50/p95/p99 latency and errors, then counts the rows written and verifies the audit log
 (``./qinqing audit verify --chain-only``). Issue 4 target on PostgreSQL: ≥ 300 appeals/s
 sustained at 32 clients with p95 ≤ 100 ms.
+
+The audit log's sequencer (issue 19) runs beside the server during the load, as the worker runs
+it (``core.transparency.sequencer.run_for``: a pass every second); afterwards the benchmark
+prints the lag between an event being written and a signed head covering it (p50/p95/max).
+The same server's ``/healthz`` and ``GET /api/v1/whoami`` are measured in the same run, with
+the ratios, so the figure can be compared on a machine shared with other work.
 
 Every run files into a scratch copy of the built database (PostgreSQL: ``CREATE DATABASE
 qinqing_bench_intake TEMPLATE qinqing_bench_appeals_<N>``; SQLite: a copy of its directory),
@@ -64,10 +70,15 @@ def main() -> None:
     parser.add_argument(
         "--keep", action="store_true", help="keep the scratch copy the appeals were filed into"
     )
+    parser.add_argument(
+        "--no-sequencer", action="store_true", help="do not run the audit log's sequencer during the load"
+    )
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("appeals_intake needs the wrk load generator: apt-get install wrk (Debian's package)")
     built_env, database, _built = database_env(options.count, rebuild=options.rebuild)
+    # Events of the build go into the tree once, in the built database (not in each run).
+    run(["audit", "sequence"], built_env)
     env = scratch_copy(built_env)
     try:
         measure(options, env, database)
@@ -117,6 +128,10 @@ def measure(options, env: dict, database: str) -> None:
     key_name = f"bench-intake-{int(time.time())}"
     key = run(["apikey", "create", "--name", key_name, "--scope", "appeals:write"], env).split()[0]
     appeals_before, events_before = count_rows(env)
+    newest = "print(AuditEvent.objects.order_by('-seq').values_list('seq', flat=True).first() or 0)"
+    last_seq = int(
+        run(["shell", "-c", f"from qinqing.core.models import AuditEvent; {newest}"], env).split()[-1]
+    )
     port = free_port()
     server_env = {
         **env,
@@ -154,6 +169,15 @@ def measure(options, env: dict, database: str) -> None:
                 break
             except OSError:
                 time.sleep(0.2)
+        sequencer = None
+        if not options.no_sequencer:
+            sequencer = subprocess.Popen(  # noqa: S603
+                [str(ROOT / "qinqing"), "shell", "-c",
+                 "from qinqing.core.transparency import sequencer; "
+                 f"print(sequencer.run_for(seconds={options.duration + 20}, interval=1.0).summary())"],
+                env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            )
+            time.sleep(3)  # the shell has started and made its first pass
         command = [
             "wrk",
             "-t2",
@@ -184,6 +208,17 @@ def measure(options, env: dict, database: str) -> None:
             text=True,
             check=False,
         )
+        healthz_run = subprocess.run(  # noqa: S603
+            [*trivial_command[:-1], f"http://127.0.0.1:{port}/healthz"],
+            env={**server_env, "QINQING_BENCH_PATH": "/healthz"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        sequencer_summary = ""
+        if sequencer is not None:
+            sequencer.terminate()
+            sequencer_summary = (sequencer.communicate(timeout=60)[0] or "").strip().splitlines()[-1:]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -201,6 +236,14 @@ def measure(options, env: dict, database: str) -> None:
     created = int(statuses_seen.get("201", 0))
     errors = int(requests) - created + int(socket_errors)
     appeals_after, events_after = count_rows(env)
+    lag = ""
+    if not options.no_sequencer:
+        run(["audit", "sequence"], env)  # what the sequencer had not reached when it was stopped
+        code = ("from qinqing.core.transparency import sequencer; s = sequencer.lag_stats("
+                f"{last_seq}); print(s['events'], s['p50_s'], s['p95_s'], s['max_s'])")
+        events, lag50, lag95, lagmax = run(["shell", "-c", code], env).split()[-4:]
+        lag = f"{float(lag50):.1f} / {float(lag95):.1f} / {float(lagmax):.1f} s over {events} events"
+        print(f"sequencer during the load: {sequencer_summary}")
     started = time.perf_counter()
     verified = run(["audit", "verify", "--chain-only"], env, check=False).strip().splitlines()[-1]
     verify_seconds = time.perf_counter() - started
@@ -209,6 +252,10 @@ def measure(options, env: dict, database: str) -> None:
     if not trivial:
         sys.exit(f"wrk on the trivial endpoint failed:\n{trivial_run.stdout}\n{trivial_run.stderr}")
     trivial_rate = int(trivial.group(1)) / float(trivial.group(2))
+    healthz = re.search(r"RESULT requests=(\d+) seconds=([\d.]+)", healthz_run.stdout)
+    if not healthz:
+        sys.exit(f"wrk on /healthz failed:\n{healthz_run.stdout}\n{healthz_run.stderr}")
+    healthz_rate = int(healthz.group(1)) / float(healthz.group(2))
     print(f"wrk: {' '.join(command[:-1])} <url>")
     print(
         f"statuses: {statuses_seen}; appeals +{appeals_after - appeals_before}, audit events "
@@ -216,14 +263,16 @@ def measure(options, env: dict, database: str) -> None:
     )
     print(
         "| benchmark | database | gunicorn | clients | appeals/s | p50 | p95 | p99 | errors | "
-        "`GET /api/v1/whoami`/s | ratio | chain verify | command |"
+        "`GET /api/v1/whoami`/s | ratio | `/healthz`/s | ratio | sequencer lag p50/p95/max | "
+        "audit verify | command |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     print(
         f"| appeals intake (API) | {database} | {options.workers} workers × {options.threads} "
         f"threads | {options.clients} | {rate:.0f} | "
         f"{float(p50):.0f} ms | {float(p95):.0f} ms | {float(p99):.0f} ms | {errors} | "
-        f"{trivial_rate:.0f} | {rate / trivial_rate:.0%} | "
+        f"{trivial_rate:.0f} | {rate / trivial_rate:.0%} | {healthz_rate:.0f} | {rate / healthz_rate:.0%} | "
+        f"{lag or 'not run'} | "
         f"{verified} ({verify_seconds:.0f} s) | "
         f"`./qinqing bench appeals_intake --count {options.count} --clients {options.clients} "
         f"--duration {options.duration} "

@@ -97,3 +97,32 @@ def run_for(seconds: float = 55.0, interval: float = 1.0) -> PassSummary:
             break
         time.sleep(max(0.0, interval - (time.monotonic() - started)))
     return PassSummary(passes, events, store.tree_size())
+
+
+def lag_stats(since_seq: int = 0) -> dict[str, float | int]:
+    """How long events after ``since_seq`` waited between being written and being covered by a
+    signed head: the head's timestamp minus the event's ``occurred_at``, in seconds (for the
+    benchmark and the operations page). Events not yet integrated are counted apart."""
+    import bisect
+
+    from ..models import AuditTreeHead
+
+    signed = list(AuditTreeHead.objects.order_by("tree_size").values_list("tree_size", "timestamp"))
+    sizes = [size for size, _ in signed]
+    lags = []
+    pending = 0
+    rows = AuditEvent.objects.filter(seq__gt=since_seq).values_list("leaf_index", "occurred_at")
+    for leaf_index, occurred_at in rows.iterator(chunk_size=10000):
+        if leaf_index is None:
+            pending += 1
+            continue
+        position = bisect.bisect_right(sizes, leaf_index)  # the first head with tree_size > leaf_index
+        if position < len(signed):
+            lags.append((signed[position][1] - occurred_at).total_seconds())
+    lags.sort()
+
+    def pick(share: float) -> float:
+        return lags[min(len(lags) - 1, int(share * len(lags)))] if lags else 0.0
+
+    return {"events": len(lags), "pending": pending, "p50_s": pick(0.5), "p95_s": pick(0.95),
+            "p99_s": pick(0.99), "max_s": lags[-1] if lags else 0.0}
