@@ -253,3 +253,38 @@ class EducationActivity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Reminders (article 4): documents whose validity ends soon, supporting measures overdue.
+class ReminderKind(models.TextChoices):
+    EXPIRY = "expiry", _("A policy document's validity ends soon")
+    MEASURE_OVERDUE = "measure_overdue", _("A supporting measure is overdue")
+
+
+@audited()
+class PolicyReminder(models.Model):
+    """A notice in the application for the person responsible, written by the daily ``policy.reminders`` job
+    on working days, once per person, item and date; shown on the supporting-measures page."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("for")
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=ReminderKind.choices)
+    document = models.ForeignKey(
+        PolicyDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    measure = models.ForeignKey(
+        SupportingMeasure, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due = models.DateField(_("due"))
+    key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("policy reminder")
+        verbose_name_plural = _("policy reminders")
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="policy_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.due}"

@@ -12,6 +12,7 @@ from qinqing.core.errors import NotFound
 
 from .models import (
     DISTRICT_SERIES,
+    ActivityKind,
     Article,
     Chapter,
     EducationActivity,
@@ -147,29 +148,33 @@ def search_terms(query: str) -> list[str]:
 
 
 def search(query: str, *, limit: int = 50) -> list[dict]:
-    """Current documents containing every word of the query (SQL ``LIKE``/``ILIKE`` per word, the same on
-    SQLite and PostgreSQL), best first by how often the words occur, each with the articles that hold them."""
+    """Current documents containing every word of the query, best first, each with the articles that hold
+    them. The documents come from the full-text index (``search_index``: FTS5 on SQLite, a GIN-indexed
+    ``tsvector`` on PostgreSQL, both over jieba's words); only the few documents found are then read for
+    their articles."""
+    from . import search_index
+
     terms = search_terms(query)
     if not terms:
         return []
-    condition = Q()
+    ranked = search_index.match(terms, limit=limit)
+    if not ranked:
+        return []
+    documents = PolicyDocument.objects.defer("raw_text").in_bulk([pk for pk, _score in ranked])
+    in_articles = Q()
+    any_term = Q()
     for term in terms:
-        condition &= Q(raw_text__icontains=term)
+        in_articles &= Q(text__icontains=term)
+        any_term |= Q(text__icontains=term)
     results = []
-    for document in PolicyDocument.objects.filter(condition, is_current=True)[:limit]:
-        text = document.raw_text.lower()
-        score = sum(text.count(term) for term in terms)
-        in_articles = Q()
-        for term in terms:
-            in_articles &= Q(text__icontains=term)
+    for pk, score in ranked:
+        document = documents.get(pk)
+        if document is None:
+            continue
         hits = list(Article.objects.filter(in_articles, document=document).order_by("number")[:5])
         if not hits:
-            any_term = Q()
-            for term in terms:
-                any_term |= Q(text__icontains=term)
             hits = list(Article.objects.filter(any_term, document=document).order_by("number")[:5])
         results.append({"document": document, "score": score, "articles": hits})
-    results.sort(key=lambda row: (-row["score"], row["document"].title))
     return results
 
 
@@ -203,6 +208,51 @@ def own_enterprise_ids(user) -> list[int] | None:
     from qinqing.directory.models import EnterpriseMembership
 
     return list(EnterpriseMembership.objects.filter(user=user).values_list("enterprise_id", flat=True))
+
+
+def reminders_for(user):
+    """The policy reminders the daily job wrote for the user (validity ending, measures overdue)."""
+    from .models import PolicyReminder
+
+    return (
+        PolicyReminder.objects.filter(recipient=user)
+        .select_related("document", "measure")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def activity_figures(user=None) -> list[dict]:
+    """Article 19's yearly figures, from the activities the user may read: per year the number of
+    activities and the attendance, by kind and by audience (as recorded), newest year first."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import ExtractYear
+
+    rows = activities(user).order_by().annotate(year=ExtractYear("held_on"))
+    years: dict[int, dict] = {}
+    for year, count, attendance in rows.values_list("year").annotate(n=Count("pk"), people=Sum("attendance")):
+        years[year] = {
+            "year": year,
+            "count": count,
+            "attendance": attendance or 0,
+            "kinds": [],
+            "audiences": [],
+        }
+    labels = dict(ActivityKind.choices)
+    for year, kind, count, attendance in (
+        rows.values_list("year", "kind")
+        .annotate(n=Count("pk"), people=Sum("attendance"))
+        .order_by("year", "kind")
+    ):
+        years[year]["kinds"].append(
+            {"kind": kind, "label": labels.get(kind, kind), "count": count, "attendance": attendance or 0}
+        )
+    for year, audience, count, attendance in (
+        rows.values_list("year", "audience")
+        .annotate(n=Count("pk"), people=Sum("attendance"))
+        .order_by("year", "-n", "audience")
+    ):
+        years[year]["audiences"].append({"audience": audience, "count": count, "attendance": attendance or 0})
+    return [years[year] for year in sorted(years, reverse=True)]
 
 
 def activities(user=None) -> QuerySet[EducationActivity]:

@@ -161,6 +161,9 @@ def policy_import(
                 for item in article.items
             ]
         )
+        from . import search_index
+
+        search_index.index_document(document)  # the full-text index, in the same transaction
         for model, rows in ((Chapter, chapters), (Article, articles), (Item, items)):
             audit.record_bulk_events(
                 actor=actor,

@@ -121,7 +121,11 @@ def measures(request):
     return render(
         request,
         "policy/measures.html",
-        {"measures": selectors.measures()[:300], "form": form},
+        {
+            "measures": selectors.measures()[:300],
+            "form": form,
+            "reminders": selectors.reminders_for(request.user)[:100],
+        },
         status=400 if form.errors else 200,
     )
 
@@ -147,6 +151,7 @@ def measure_act(request, pk: int):
                 "measures": selectors.measures()[:300],
                 "form": forms.MeasureForm(),
                 "error": error,
+                "reminders": selectors.reminders_for(request.user)[:100],
             },
             status=error.status,
         )
@@ -168,6 +173,10 @@ def education(request):
     return render(
         request,
         "policy/education.html",
-        {"activities": selectors.activities(request.user)[:300], "form": form},
+        {
+            "activities": selectors.activities(request.user)[:300],
+            "figures": selectors.activity_figures(request.user),
+            "form": form,
+        },
         status=400 if form.errors else 200,
     )

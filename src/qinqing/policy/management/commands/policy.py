@@ -62,11 +62,20 @@ class Command(BaseCommand):
         show.add_argument("key", nargs="?")
         show.add_argument("--json", action="store_true")
         sub.add_parser("versions", help="list the imported versions")
+        sub.add_parser("reindex", help="rebuild the library's full-text index from the stored documents")
 
     def handle(self, *args, action, **options):
         try:
             if action == "import":
                 self._import(options["file"], options["seed"], options["verbosity"], options)
+            elif action == "reindex":
+                from django.db import transaction
+
+                from qinqing.policy import search_index
+
+                with transaction.atomic():
+                    count = search_index.rebuild()
+                self.stdout.write(f"{count} document(s) indexed")
             elif action == "show":
                 self._show(options["key"], options["json"])
             elif action == "versions":

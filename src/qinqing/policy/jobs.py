@@ -1,0 +1,145 @@
+"""The daily ``policy.reminders`` job (article 4), on working days of the core calendar.
+
+It writes a ``PolicyReminder`` in the application, once per person, item and date:
+
+* a current library document whose validity ends within ``EXPIRY_WARNING_DAYS`` days (or has ended) —
+  to the administrators who keep the library and the department handlers of the units carrying out its
+  supporting measures;
+* a supporting measure past its due date and not completed — to the department handlers of its
+  responsible unit (the administrators when the unit has none, or no unit is named).
+
+Reminders are read on the supporting-measures page; nothing leaves the application. An item with nobody
+to remind (no active account) is counted in the job's summary.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from qinqing.core import audit, calendar, clock, jobs
+from qinqing.core.audit import SystemActor
+from qinqing.core.roles import Role
+
+from .models import MeasureStatus, PolicyDocument, PolicyReminder, ReminderKind, SupportingMeasure
+
+EXPIRY_WARNING_DAYS = 30
+SYSTEM = SystemActor("policy reminders")
+
+
+def _administrators() -> list[int]:
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.ADMINISTRATOR)
+        .values_list("pk", flat=True)
+    )
+
+
+def _handlers(unit_ids) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    for unit_id, user_id in (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            groups__name=Role.DEPARTMENT_HANDLER,
+            official__unit_id__in=set(unit_ids),
+            official__is_active=True,
+        )
+        .values_list("official__unit_id", "pk")
+        .distinct()
+    ):
+        found.setdefault(unit_id, []).append(user_id)
+    return found
+
+
+def due_items(today: datetime.date) -> tuple[list[dict], int]:
+    items: list[dict] = []
+    unreachable = 0
+    administrators = _administrators()
+
+    def add(recipients, **item):
+        nonlocal unreachable
+        recipients = list(dict.fromkeys(recipients))
+        if not recipients:
+            unreachable += 1
+        items.extend({"recipient_id": pk, **item} for pk in recipients)
+
+    expiring = list(
+        PolicyDocument.objects.filter(
+            is_current=True,
+            valid_until__isnull=False,
+            valid_until__lte=today + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
+        ).only("pk", "valid_until")
+    )
+    measure_units: dict[int, set[int]] = {}
+    for document_id, unit_id in SupportingMeasure.objects.filter(
+        document__in=expiring, unit__isnull=False
+    ).values_list("document_id", "unit_id"):
+        measure_units.setdefault(document_id, set()).add(unit_id)
+    overdue = list(
+        SupportingMeasure.objects.filter(due_on__lt=today)
+        .exclude(status=MeasureStatus.DONE)
+        .only("pk", "unit_id", "due_on")
+    )
+    handlers = _handlers(
+        {u for units in measure_units.values() for u in units} | {m.unit_id for m in overdue if m.unit_id}
+    )
+    for document in expiring:
+        unit_handlers = [pk for unit in measure_units.get(document.pk, ()) for pk in handlers.get(unit, [])]
+        add(
+            [*administrators, *unit_handlers],
+            kind=ReminderKind.EXPIRY,
+            document=document,
+            due=document.valid_until,
+            key=f"expiry:{document.pk}:{document.valid_until.isoformat()}",
+        )
+    for measure in overdue:
+        add(
+            handlers.get(measure.unit_id) or administrators,
+            kind=ReminderKind.MEASURE_OVERDUE,
+            measure=measure,
+            due=measure.due_on,
+            key=f"measure:{measure.pk}:{measure.due_on.isoformat()}",
+        )
+    return items, unreachable
+
+
+def reminders(today: datetime.date | None = None) -> str:
+    """The daily job: on a working day, a reminder for each person responsible (once per person, item and
+    date); audited. On a rest day it does nothing."""
+    today = today or clock.today()
+    if not calendar.is_workday(today):
+        return f"{today.isoformat()} is not a working day: no reminders"
+    items, unreachable = due_items(today)
+    with transaction.atomic():
+        jobs.exclusive("policy.reminders")
+        existing = set(
+            PolicyReminder.objects.filter(key__in={item["key"] for item in items}).values_list(
+                "recipient_id", "key"
+            )
+        )
+        now = clock.now()
+        created = []
+        for item in items:
+            if (item["recipient_id"], item["key"]) in existing:
+                continue
+            existing.add((item["recipient_id"], item["key"]))
+            created.append(PolicyReminder.objects.create(created_at=now, **item))
+        audit.record_events(
+            [
+                {
+                    "actor": SYSTEM,
+                    "action": "policy.policyreminder.create",
+                    "instance": row,
+                    "fresh": True,
+                    "details": {"article": "4", "kind": row.kind},
+                }
+                for row in created
+            ]
+        )
+    summary = f"{len(created)} reminder(s), {len(items) - len(created)} already given"
+    if unreachable:
+        summary += f", {unreachable} item(s) with nobody to remind"
+    return summary
