@@ -713,6 +713,10 @@ FOREIGN_OPERATIONS = {
 }
 # Object URLs with no narrower scope: everyone the declaration admits may see every such object.
 NOT_SCOPED = {
+    "transparency_receipt": "public: a filing receipt shows only its code and hashes, never the filing "
+    "(core/tests/test_receipts.py)",
+    "transparency_receipt_json": "public: a filing receipt's inclusion proof, hashes only",
+    "receipt_short": "public: the receipt's short link redirects to its page",
     "appeals_channels:sms_tencent_callback": "the URL's token is the SMS provider's shared secret, not an "
     "object",
     "appeals:knowledge_edit": "editors work on the whole library",

@@ -26,6 +26,9 @@ class CoreConfig(AppConfig):
 
         register_transparency_jobs()
         declare_pages()
+        from .transparency.receipts_access import declare_receipt_pages
+
+        declare_receipt_pages()  # filing receipts (issue 19)
         # Group, permission and privilege changes are audited from the ORM's signals, wherever
         # they come from (admin, shell, services); the membership rows are audited records.
         from .account_audit import adopt_once, connect

@@ -25,6 +25,7 @@ from qinqing.appeals.models import Appeal, Channel
 from qinqing.core import audit, clock, district
 from qinqing.core.access import sees_all
 from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.transparency import receipts
 
 from . import services
 from .channels import intake, sms, wechat, wechat_sender
@@ -95,8 +96,10 @@ def portal_mailbox(request):
                 except ServiceError as error:
                     _apply_service_error(form, error)
                 else:
+                    receipt = receipts.for_appeal(result.appeal)  # issue 19: the filing's receipt code
                     request.session[SESSION_FILED_KEY] = {"number": result.tracking_number,
-                                                          "merged": result.merged}
+                                                          "merged": result.merged,
+                                                          "receipt": receipt.code if receipt else ""}
                     return redirect("appeals_channels:portal_filed")
     return render(request, "appeals/portal_mailbox.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -109,7 +112,8 @@ def portal_filed(request):
     if not filed:
         return redirect("appeals_channels:portal_mailbox")
     return render(request, "appeals/portal_filed.html",
-                  {"tracking_number": filed["number"], "merged": filed["merged"]})
+                  {"tracking_number": filed["number"], "merged": filed["merged"],
+                   "receipt": filed.get("receipt")})
 
 
 @login_not_required

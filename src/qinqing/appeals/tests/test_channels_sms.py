@@ -268,10 +268,15 @@ def test_outbox_delivers_sms_acknowledgements_through_the_configured_backend(cli
     filed = post_sms(client, {"from": PHONE, "text": "企业用电增容申请迟迟没有答复。"}).json()
     assert notify.deliver_pending() == 1
     (request,) = _StubTencentCloud.requests
-    # The acknowledgement template with its typed values: the number, then the date (no free text).
+    # The acknowledgement template with its typed values: the number, then the date (no free text),
+    # then the filing's receipt code (issue 19).
     assert request["body"]["TemplateId"] == "2001001"
-    number, due = request["body"]["TemplateParamSet"]
+    number, due, receipt = request["body"]["TemplateParamSet"]
     assert number == filed["tracking_number"] and len(due) <= 12
+    from qinqing.appeals.models import Appeal
+    from qinqing.core.transparency import receipts
+
+    assert receipt == receipts.for_appeal(Appeal.objects.get(tracking_number=number)).code
     assert Notification.objects.get().status == "sent"
 
 

@@ -64,9 +64,12 @@ class SmsTemplate:
 
 
 TEMPLATES: dict[str, SmsTemplate] = {
+    # {3}: the filing's receipt code (issue 19, core.transparency.receipts) — a code, never a link
+    # (links are refused in variables); the page that checks it is named in the fixed text.
     ACKNOWLEDGEMENT: SmsTemplate(
-        ACKNOWLEDGEMENT, "您的诉求已受理，编号{1}，告知办理意见的期限：{2}。回复“查询”加编号可查看进度。",
-        (Variable("tracking_number", NUMBER), Variable("due", TEXT))),
+        ACKNOWLEDGEMENT, "您的诉求已受理，编号{1}，告知办理意见的期限：{2}。回复“查询”加编号可查看进度。"
+                         "收录回执码{3}，可在本区政务平台“审计日志公开—核验回执”页核验。",
+        (Variable("tracking_number", NUMBER), Variable("due", TEXT), Variable("receipt", NUMBER))),
     REPLY_READY: SmsTemplate(
         REPLY_READY, "您的诉求{1}已有答复，请回复“查询”加编号查看，或登录区长信箱查询。如不满意可提出异议。",
         (Variable("tracking_number", NUMBER),)),
@@ -148,7 +151,12 @@ def values_for(kind: str, appeal) -> list[str]:
     number = shown.tracking_number
     status, due = status_values(shown)
     if kind == ACKNOWLEDGEMENT:
-        return [number, due or "另行告知"]
+        from qinqing.core.transparency import receipts
+
+        receipt = receipts.for_appeal(appeal)  # this filing's own event, a merged repeat's too
+        if receipt is None:
+            raise TemplateValueRefused("receipt: the filing has no audit event")
+        return [number, due or "另行告知", receipt.code]
     if kind == REPLY_READY:
         return [number]
     if kind == URGE:
