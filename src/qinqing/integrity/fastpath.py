@@ -153,6 +153,13 @@ def answer(request, environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
         return _STATUS_OK, _headers(request, body, language, request_id), body
 
 
+def _tidy(database) -> None:
+    # Never inside a transaction someone else opened (only a test runs requests inside one; Django's test
+    # client disconnects the same receiver for that reason).
+    if not database.in_atomic_block:
+        database.close_if_unusable_or_obsolete()
+
+
 def wrap(django_application):
     """The WSGI application: this operation's fast path in front of ``django_application``."""
     _Route.load()
@@ -169,7 +176,7 @@ def wrap(django_application):
         # query log and close the caches, which the check does not use): a connection past CONN_MAX_AGE or
         # broken by an error is closed, at the start and at the end of the request.
         database = connections[DEFAULT_DB_ALIAS]
-        database.close_if_unusable_or_obsolete()
+        _tidy(database)
         request = WSGIRequest(environ)
         try:
             answered = answer(request, environ)
@@ -178,9 +185,9 @@ def wrap(django_application):
             response = response_for_exception(request, exc)
             cookies = [("Set-Cookie", cookie.output(header="")) for cookie in response.cookies.values()]
             start_response(f"{response.status_code} {response.reason_phrase}", [*response.items(), *cookies])
-            database.close_if_unusable_or_obsolete()
+            _tidy(database)
             return [response.content]
-        database.close_if_unusable_or_obsolete()
+        _tidy(database)
         if answered is None:
             return django_application(environ, start_response)
         status, headers, body = answered

@@ -16,6 +16,8 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_started
+from django.db import close_old_connections
 from django.test import RequestFactory
 
 from qinqing.core.audit import SystemActor
@@ -54,7 +56,13 @@ class Served:
         def start_response(status, response_headers, exc_info=None):
             answered["status"], answered["headers"] = int(status.split()[0]), response_headers
 
-        body = b"".join(self.application(environ, start_response))
+        # As Django's test client does: the handler's request_started receiver would close the connection
+        # holding the test's transaction (the response is not closed here, so request_finished is not sent).
+        request_started.disconnect(close_old_connections)
+        try:
+            body = b"".join(self.application(environ, start_response))
+        finally:
+            request_started.connect(close_old_connections)
         return answered["status"], dict(answered["headers"]), body
 
 
