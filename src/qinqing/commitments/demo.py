@@ -1,8 +1,8 @@
 """The commitments demo over the demo district (run ``demo`` first). The ``handler`` account's unit
 registers commitments to the ``enterprise`` account's enterprise: one public and in progress with
-milestones, one past its deadline (overdue), one whose change the ``district`` leader approved, one
-fulfilled, one published to enterprises and one internal; the daily deadline job runs once. Every write
-goes through the services (audited)."""
+milestones and its agreement as a public document, one past its deadline (overdue), one whose change the
+``district`` leader approved, one fulfilled, one published to enterprises and one internal; the daily
+deadline job runs once (its notices to the unit). Every write goes through the services (audited)."""
 
 from __future__ import annotations
 
@@ -56,6 +56,15 @@ def generate(*, say=None) -> dict:
     services.milestone_done(milestone=land.milestones.first(), actor=handler)
     services.commitment_progress(
         commitment=land, text="土地征收已完成，正在办理规划许可。", progress=60, actor=handler
+    )
+    from . import documents
+
+    agreement = "招商引资项目投资协议（摘要）\n第五条 甲方在协议签订后六个月内完成项目用地供应。\n"
+    documents.commitment_attach(
+        commitment=land,
+        uploads=[("投资协议摘要.txt", "text/plain", agreement.encode())],
+        public=True,
+        actor=handler,
     )
     subsidy = register(
         kind="policy",
