@@ -160,22 +160,33 @@ def search(query: str, *, limit: int = 50) -> list[dict]:
     ranked = search_index.match(terms, limit=limit)
     if not ranked:
         return []
-    documents = PolicyDocument.objects.defer("raw_text").in_bulk([pk for pk, _score in ranked])
+    documents = PolicyDocument.objects.defer("raw_text", "preamble").in_bulk([pk for pk, _score in ranked])
+    # the articles holding every word, then (for a document with none) any word: two queries in all
     in_articles = Q()
     any_term = Q()
     for term in terms:
         in_articles &= Q(text__icontains=term)
         any_term |= Q(text__icontains=term)
-    results = []
-    for pk, score in ranked:
-        document = documents.get(pk)
-        if document is None:
-            continue
-        hits = list(Article.objects.filter(in_articles, document=document).order_by("number")[:5])
-        if not hits:
-            hits = list(Article.objects.filter(any_term, document=document).order_by("number")[:5])
-        results.append({"document": document, "score": score, "articles": hits})
-    return results
+    hits: dict[int, list[Article]] = {}
+    for row in Article.objects.filter(in_articles, document_id__in=documents).order_by(
+        "document_id", "number"
+    ):
+        kept = hits.setdefault(row.document_id, [])
+        if len(kept) < 5:
+            kept.append(row)
+    missing = [pk for pk in documents if pk not in hits]
+    if missing:
+        for row in Article.objects.filter(any_term, document_id__in=missing).order_by(
+            "document_id", "number"
+        ):
+            kept = hits.setdefault(row.document_id, [])
+            if len(kept) < 5:
+                kept.append(row)
+    return [
+        {"document": documents[pk], "score": score, "articles": hits.get(pk, [])}
+        for pk, score in ranked
+        if pk in documents
+    ]
 
 
 def interpretations_for(key: str) -> list[PolicyInterpretation]:
