@@ -330,8 +330,9 @@ def request_determine(
 
 
 def request_file(*, request: ToleranceRequest, organisation_department, actor) -> ToleranceRequest:
-    """The conclusion filed with the discipline office and the organisation department; the revisit is
-    scheduled (a one-off run of ``tolerance.revisit`` on its due day)."""
+    """The conclusion filed with the discipline office and the organisation department, whose accounts are
+    told (a notice; an SMS where they have a mobile number); the revisit is scheduled (a one-off run of
+    ``tolerance.revisit`` on its due day)."""
 
     def apply(locked):
         locked.organisation_department = organisation_department
@@ -339,15 +340,15 @@ def request_file(*, request: ToleranceRequest, organisation_department, actor) -
         locked.revisit_due = calendar.deadline(locked.filed_on, time_limits().revisit_days)
         return Change(fields=["organisation_department", "filed_on", "revisit_due"])
 
-    row = workflow.transition(
-        REQUEST_WORKFLOW,
-        request,
-        "file",
-        actor=actor,
-        apply=apply,
-        data={"organisation_department": organisation_department},
-    )
-    with transaction.atomic():
+    with transaction.atomic():  # the filing and its notices to the department's accounts commit together
+        row = workflow.transition(
+            REQUEST_WORKFLOW,
+            request,
+            "file",
+            actor=actor,
+            apply=apply,
+            data={"organisation_department": organisation_department},
+        )
         _deliver(
             [
                 (user, NoticeKind.FILED, row, None, f"filed:{row.pk}")
