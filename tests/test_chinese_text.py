@@ -23,7 +23,7 @@ from tests.test_navigation import _links, _shared_client, demo_district  # noqa:
 pytestmark = pytest.mark.django_db
 
 _HREF = re.compile(r'<a [^>]*href="([^"#]+)"')
-_NOT_PAGES = (".pdf", ".xlsx", ".csv", "/logout/", "/i18n/", "/api/", "/static/", "/admin/")
+_NOT_PAGES = (".pdf", ".xlsx", ".csv", ".atom", "/logout/", "/i18n/", "/api/", "/static/", "/admin/")
 
 
 def _page_links(html: str) -> list[str]:

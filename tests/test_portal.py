@@ -361,3 +361,14 @@ def test_the_portal_pages_read_as_chinese(world, public):
         assert response.status_code == 200, url
         assert not zh_text.page_problems(response.content.decode()), (url, zh_text.page_problems(
             response.content.decode()))
+
+
+def test_a_sections_own_list_page_offers_its_feed_and_download(world, public):
+    _typical_cases(world)
+    body = public.get(reverse("supervision:public_cases")).content.decode()
+    feed = reverse("core:portal_feed", kwargs={"key": "typical_cases"})
+    assert 'rel="alternate" type="application/atom+xml"' in body and f'href="{feed}"' in body
+    assert 'data-testid="portal-here-feed"' in body and 'data-testid="portal-here-xlsx"' in body
+    # the commitments' page shows its own links; the portal adds none
+    body = public.get(reverse("commitments:public")).content.decode()
+    assert 'data-testid="portal-here' not in body and 'rel="alternate"' not in body

@@ -17,6 +17,12 @@ def _portal_nav():
     return nav()
 
 
+def _portal_here(view_name: str):
+    from .portal import here
+
+    return here(view_name)
+
+
 def qinqing(request):
     user = getattr(request, "user", None)
     codes = sorted(role_codes(user)) if user is not None else []
@@ -33,4 +39,6 @@ def qinqing(request):
         "nav_menu": {menu["key"]: menu for menu in menus},
         # Visitors not signed in: the public portal's sections and services (core.portal), on every page.
         "portal_nav": [] if signed_in else SimpleLazyObject(_portal_nav),
+        # A published section's own list page: its feed and download (core.portal.here).
+        "portal_here": SimpleLazyObject(lambda: _portal_here(match.view_name if match is not None else "")),
     }

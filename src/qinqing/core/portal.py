@@ -222,5 +222,17 @@ def summary(text: str, length: int = 200) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+def here(view_name: str) -> dict | None:
+    """On a section's own list page: the feed and download the portal serves for it (base.html shows
+    them and links the feed for feed readers); None elsewhere and for sections whose page has its own."""
+    if not view_name:
+        return None
+    for found in sections():
+        if found.url_name == view_name and (found.has_own_feed() or found.has_own_xlsx()):
+            return {"title": found.title, "feed": found.feed_url() if found.has_own_feed() else "",
+                    "xlsx": found.xlsx_url() if found.has_own_xlsx() else ""}
+    return None
+
+
 def rows(section: Section) -> Iterable[Sequence[Any]]:
     return (section.row(obj) for obj in section.published()[: section.xlsx_limit])
