@@ -7,10 +7,15 @@ from .. import jobs
 
 
 def register() -> None:
+    from django_q.signals import post_spawn
+
+    from .sequencer import mark_cluster_worker
+
+    post_spawn.connect(mark_cluster_worker, dispatch_uid="qinqing_audit_sequencer_in_cluster")
     jobs.register(
         jobs.Job(
             "core.audit_sequencer",
-            "qinqing.core.transparency.sequencer.run_for",
+            "qinqing.core.transparency.sequencer.job",
             _("Audit log sequencer"),
             every_minutes=1,
             retries=0,

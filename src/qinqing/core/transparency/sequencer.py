@@ -6,9 +6,10 @@ the subtrees they complete are stored; a head over the new tree is signed and st
 one transaction. An event whose transaction commits late simply gets a later leaf.
 
 The task queue's scheduler works in minutes, so the periodic job ``core.audit_sequencer``
-(every minute) runs ``run_for``: a pass every second for just under a minute; the next run
-starts as this one ends (the job's claim keeps two from overlapping), so the lag between a
-write and its leaf stays around a second.
+(every minute) runs ``job``: in a task-queue worker, a pass every second for just under a
+minute; the next run starts as this one ends (the job's claim keeps two from overlapping), so
+the lag between a write and its leaf stays around a second. It keeps one of the cluster's
+worker processes busy (docs/OPERATIONS.md: count it in ``QINQING_TASK_WORKERS``).
 """
 
 from __future__ import annotations
@@ -83,6 +84,22 @@ class PassSummary:
 
     def summary(self) -> str:
         return f"{self.passes} passes, {self.events} events integrated, tree size {self.size}"
+
+
+_IN_CLUSTER = False
+
+
+def mark_cluster_worker(**_kwargs) -> None:
+    """django-q2's ``post_spawn`` signal: this process is a task-queue worker."""
+    global _IN_CLUSTER
+    _IN_CLUSTER = True
+
+
+def job() -> PassSummary:
+    """The periodic job ``core.audit_sequencer``. In a task-queue worker it keeps going for just
+    under its one-minute period (a pass a second); run anywhere else (``./qinqing worker
+    --once``, the demo's first start, a test) it makes one pass and returns."""
+    return run_for(55.0 if _IN_CLUSTER else 0.0)
 
 
 def run_for(seconds: float = 55.0, interval: float = 1.0) -> PassSummary:

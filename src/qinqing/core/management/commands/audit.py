@@ -80,13 +80,16 @@ class Command(BaseCommand):
     def _verify(self, **options):
         from qinqing.core.transparency import publish
 
-        paths = [Path(p) for p in options["anchor_file"]] or (
-            [publish.anchor_path()] if publish.anchor_path() else []
-        )
-        anchored = []
-        for path in paths:
+        explicit = [Path(p) for p in options["anchor_file"]]
+        for path in explicit:
             if not path.exists():
                 raise CommandError(f"anchor file {path} does not exist", returncode=2)
+        configured = publish.anchor_path()
+        paths = explicit or ([configured] if configured and configured.exists() else [])
+        if not explicit and configured and not configured.exists():
+            self.stderr.write(f"note: the anchor file {configured} does not exist yet (nothing published)")
+        anchored = []
+        for path in paths:
             anchored += publish.read_anchor_file(path)
         started = time.monotonic()
         result = verify_chain(check_records=not options["chain_only"], anchor_heads=anchored)
