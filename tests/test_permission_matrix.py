@@ -474,7 +474,7 @@ def _operation_url(key: str, world, foreign: bool = False) -> str:
     path = OPERATIONS[key][0]
     values = {"tracking_number": objects.appeal.tracking_number, "uscc": objects.enterprise.uscc,
               "official_id": objects.official.pk, "key": "1", "code": "NOSUCHCODE", "year": 2026,
-              "pk": objects.commitment.pk}
+              "pk": objects.commitment.pk, "application_id": objects.fund_application.pk}
     return "/api/v1" + re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), "1")), path)
 
 
@@ -710,6 +710,7 @@ FOREIGN_OPERATIONS = {
     "GET /appeals/{tracking_number}/answer-suggestions": None,
     "POST /commitments/{pk}/breach": {"text": "x"},
     "POST /commitments/{pk}/progress": {"text": "x", "progress": 10},
+    "POST /commitments/funds/applications/{application_id}/attachments": None,
 }
 # Object URLs with no narrower scope: everyone the declaration admits may see every such object.
 NOT_SCOPED = {

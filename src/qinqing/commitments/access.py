@@ -123,4 +123,5 @@ declare(
     Operation("GET /commitments/funds/results", PUBLIC),
     Operation("GET /commitments/funds/applications", ENTERPRISES, scope=None),
     Operation("POST /commitments/funds/applications", ENTERPRISES, scope=None),
+    Operation("POST /commitments/funds/applications/{application_id}/attachments", ENTERPRISES, scope=None),
 )

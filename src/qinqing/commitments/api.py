@@ -5,7 +5,9 @@ the field and the rule. Writes accept an ``Idempotency-Key`` header (core.idempo
 with the same key files nothing twice.
 
 * enterprise: ``GET /commitments/mine``, ``POST /commitments/{pk}/breach`` (opens an appeal, linked),
-  ``GET`` / ``POST /commitments/funds/applications`` (apply; attachments are added on the page);
+  ``GET`` / ``POST /commitments/funds/applications`` (apply),
+  ``POST /commitments/funds/applications/{application_id}/attachments`` (multipart ``files``; cleaned by
+  core.attachments, while the application is undecided);
 * staff: ``GET /commitments`` (their unit's; every unit's for the discipline office, district leaders,
   administrators), ``POST /commitments`` (register), ``POST /commitments/{pk}/progress``;
 * public: ``GET /commitments/funds/programmes``, ``GET /commitments/funds/results`` (published only).
@@ -17,12 +19,12 @@ import datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from qinqing.core.api import ErrorOut, bounded_query, page_query
 from qinqing.core.errors import NotFound, ServiceError
 
-from . import funds, selectors, services
+from . import documents, funds, selectors, services
 from .models import Scope
 
 router = Router(tags=["commitments"])
@@ -339,3 +341,23 @@ def application_submit(request, payload: ApplicationIn):
         actor=request.user,
     )
     return Status(201, _application(row))
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+
+
+@router.post(
+    "/funds/applications/{int:application_id}/attachments",
+    response={201: list[AttachmentOut], **ERRORS},
+    summary="Add attachments to our undecided application (multipart field `files`; JPEG, PNG, PDF, text)",
+)
+def application_attachments(request, application_id: int, files: File[list[UploadedFile]] = None):
+    application = selectors.application_of(request.user, application_id)
+    rows = documents.application_attach(application=application, uploads=files or [], actor=request.user)
+    return Status(
+        201, [{"id": r.pk, "name": r.name, "content_type": r.content_type, "size": r.size} for r in rows]
+    )

@@ -6,6 +6,7 @@ import datetime
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from qinqing.appeals.models import Appeal
@@ -107,7 +108,24 @@ def test_staff_list_register_and_record_progress_errors_name_the_field(world):
     assert _post(_client(world["firm_user"]), "/", body).status_code == 403  # not a registering body
 
 
-def test_public_reads_programmes_and_results_enterprise_applies_restricted_refused(world, frozen_clock):
+def _pdf(password: str = "") -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if password:
+        writer.encrypt(password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_public_reads_programmes_and_results_enterprise_applies_restricted_refused(
+    world, frozen_clock, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     anonymous = _client()
     programmes = anonymous.get(API + "/funds/programmes")
     assert programmes.status_code == 200 and programmes.json()[0]["title"] == "2026年科技创新专项资金"
@@ -121,6 +139,17 @@ def test_public_reads_programmes_and_results_enterprise_applies_restricted_refus
     assert FundApplication.objects.count() == 1
     assert _post(firm, "/funds/applications", body).json()["code"] == "duplicate"
     assert [row["id"] for row in firm.get(API + "/funds/applications").json()] == [made.json()["id"]]
+    files_url = f"{API}/funds/applications/{made.json()['id']}/attachments"
+    pdf = SimpleUploadedFile("审计报告.pdf", _pdf(), content_type="application/pdf")
+    added = firm.post(files_url, {"files": [pdf]})
+    assert added.status_code == 201 and added.json()[0]["name"] == "审计报告.pdf"
+    locked = SimpleUploadedFile("加密.pdf", _pdf(password="x"), content_type="application/pdf")
+    refused_file = firm.post(files_url, {"files": [locked]})
+    assert refused_file.status_code == 400 and refused_file.json()["field"] == "attachments"
+    assert firm.post(files_url).json()["code"] == "required"
+    other_firm = _client(world["rival_user"]).post(files_url, {"files": [pdf]})
+    assert other_firm.status_code == 404
+    assert FundApplication.objects.get().attachments.count() == 1
     make_listing(enterprise=world["rival"], activities=("fiscal_subsidy",), kind="dishonest")
     refused = _post(_client(world["rival_user"]), "/funds/applications", body)
     assert refused.status_code == 400 and refused.json()["code"] == "restricted"
