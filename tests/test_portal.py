@@ -313,6 +313,9 @@ def test_the_feed_follows_the_language_switch(world, public):
     english = ET.fromstring(public.get(url).content)  # noqa: S314 (our own feed)
     assert chinese.find(f"{ATOM}title").text != english.find(f"{ATOM}title").text
     assert english.find(f"{ATOM}title").text == "Typical cases exposed"
+    index = public.get(reverse("core:portal")).content.decode().replace("&#x27;", "'")
+    for title in ("Public portal", "Typical cases exposed", "Leaders' responsibility lists"):
+        assert title in index, title
 
 
 def test_the_portal_index_is_a_fixed_number_of_queries_and_fast(world, public):
