@@ -11,10 +11,13 @@ exactly what the Django route would answer, keeping every guarantee:
   ``purpose="api"`` and the API key as caller, so the answer, the log row, its keyed digest and its check id
   (verifiable later through ``GET /api/v1/integrity/checks/{id}``, which stays a Django route) are the ones
   the Django route produces; the log row is committed before the answer leaves, as there;
-* **the key check on every request**: ``core.services.apikey_authenticate`` (hash lookup, revoked keys
-  refused — read from the database each time, no cache, so a revocation holds at once in every process) and
-  the operation's declaration in ``integrity/access.py`` (``core.access.check_operation``: the key must hold
-  ``integrity:query``);
+* **the key check on every request**, read from the database each time (no cache, so a revocation holds at
+  once in every process): for an exact code the key's row comes in the statement that reads the
+  restrictions (``services.keyed_code_check``: one round trip instead of two) and is tested as
+  ``core.services.apikey_authenticate`` tests it — the active key with that prefix, the hash compared in
+  constant time; for a person or a name, ``apikey_authenticate`` itself —, then the operation's declaration
+  in ``integrity/access.py`` (``core.access.check_operation``: the key must hold ``integrity:query``). A
+  test fails if ``ApiKey`` gains a field (an expiry, say) the fast path does not know about;
 * **the input rule** (``core.input_rules.find_problem``: NUL, lone surrogates, bad UTF-8), the allowed hosts
   and the HTTPS redirect of production, the request's language (Accept-Language or the language cookie, as
   ``core.middleware.LocaleMiddleware`` for ``/api/``), the request id and the response headers the middleware
@@ -31,6 +34,8 @@ answers for the same inputs (``integrity/tests/test_fastpath.py``).
 
 from __future__ import annotations
 
+import hmac
+import json
 import uuid
 
 from django.conf import settings
@@ -45,7 +50,8 @@ from qinqing.core import access, audit
 from qinqing.core.errors import ServiceError
 from qinqing.core.input_rules import find_problem
 from qinqing.core.middleware import _SAFE_REQUEST_ID
-from qinqing.core.services import apikey_authenticate
+from qinqing.core.models import ApiKey
+from qinqing.core.services import KEY_PREFIX, _hash_key, apikey_authenticate
 
 from . import services
 
@@ -120,35 +126,70 @@ def _allowed_host(request) -> bool:
     return True
 
 
+def _allowed(api_key) -> bool:
+    try:
+        access.check_operation(_Gate(), api_key)  # the declaration in integrity/access.py: the scope
+    except Exception:  # noqa: BLE001 (PermissionDenied: Django's 403 names the missing scope)
+        return False
+    return True
+
+
+def _authorised(raw_key: str, prefix: str, row) -> ApiKey | None:
+    """The caller if ``row`` (the active key with this prefix, read with the restrictions) matches ``raw_key``
+    and holds the scope: ``core.services.apikey_authenticate``'s test (the hash compared in constant time,
+    revoked keys not read at all), then the operation's declaration."""
+    if row is None or not hmac.compare_digest(row[1], _hash_key(raw_key)):
+        return None
+    api_key = ApiKey(id=int(row[6]), name=row[3], prefix=prefix, key_hash=row[1], scopes=json.loads(row[2]))
+    return api_key if _allowed(api_key) else None
+
+
+def _authorised_key(raw_key: str) -> ApiKey | None:
+    api_key = apikey_authenticate(raw_key)
+    return api_key if api_key is not None and _allowed(api_key) else None
+
+
 def answer(request, environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
     """The Django route's 200 answer for this request, logged; None when the request is Django's to answer."""
     if settings.SECURE_SSL_REDIRECT and not request.is_secure():
         return None  # SecurityMiddleware redirects (the exempt paths do not include this one)
     if not _allowed_host(request) or find_problem(request) is not None:
         return None  # Django's 400 (DisallowedHost) or the input rule's 400 naming the field
-    api_key = apikey_authenticate(environ["HTTP_X_API_KEY"])
-    if api_key is None:
-        return None  # ninja tries the session next, then answers 401
-    try:
-        access.check_operation(_Gate(), api_key)
-    except Exception:  # noqa: BLE001 (PermissionDenied: Django's 403 names the missing scope)
-        return None
+    raw_key = environ["HTTP_X_API_KEY"]
     incoming = environ.get("HTTP_X_REQUEST_ID", "")
     request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
     query = request.GET
     language = _language(request)
     with audit.request_context(request_id), translation.override(language):
         try:
-            result = services.eligibility(
-                uscc=query.get("uscc", ""),
-                id_number=query.get("id_number", ""),
-                name=query.get("name", ""),
-                activity=query.get("activity", ""),
-                caller=api_key,
-                purpose="api",
-            )
+            if query.get("uscc", "").strip():
+                # The exact code (the hot path): the key is read in the statement that reads the restrictions.
+                parts = raw_key.split("_", 2)
+                if len(parts) != 3 or parts[0] != KEY_PREFIX:
+                    return None
+                result = services.keyed_code_check(
+                    uscc=query.get("uscc", ""),
+                    activity=query.get("activity", ""),
+                    key_prefix=parts[1],
+                    authorise=lambda row: _authorised(raw_key, parts[1], row),
+                    purpose="api",
+                )
+            else:
+                api_key = _authorised_key(raw_key)
+                if api_key is None:
+                    return None
+                result = services.eligibility(
+                    uscc="",
+                    id_number=query.get("id_number", ""),
+                    name=query.get("name", ""),
+                    activity=query.get("activity", ""),
+                    caller=api_key,
+                    purpose="api",
+                )
         except ServiceError:
             return None  # refused before anything was logged: the Django route answers the 4xx
+        if result is None:
+            return None  # no such active key, a wrong secret or a missing scope: Django answers 401/403
         body = result.json_text.encode()
         return _STATUS_OK, _headers(request, body, language, request_id), body
 

@@ -20,6 +20,7 @@ from .eligibility import (  # noqa: F401
     eligibility,
     eligibility_batch,
     is_enterprise_restricted,
+    keyed_code_check,
     parse_activity,
 )
 from .evaluation import (  # noqa: F401

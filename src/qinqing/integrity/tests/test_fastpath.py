@@ -270,3 +270,25 @@ def test_every_fast_check_is_logged_and_verifiable(client, served, key, world):
         verified = client.get(f"/api/v1/integrity/checks/{answer['check_id']}", headers=headers).json()
         assert verified["intact"] is True and verified["eligible"] is answer["eligible"]
         assert verified["checked_at"] == answer["checked_at"] and verified["answer"] == answer
+
+
+def test_the_fast_key_check_knows_every_field_of_an_api_key():
+    """The exact-code fast path tests the key in its own statement (the active key with the prefix, the hash
+    compared in constant time), as ``core.services.apikey_authenticate`` does. A new field on ``ApiKey`` (an
+    expiry, an IP allow-list…) would be something that test ignores: update ``services.keyed_code_check`` and
+    ``fastpath._authorised`` with ``apikey_authenticate``, then this list."""
+    from qinqing.core.models import ApiKey
+
+    assert sorted(field.name for field in ApiKey._meta.concrete_fields) == [
+        "created_at", "created_by", "id", "key_hash", "name", "prefix", "revoked_at", "scopes"
+    ]
+
+
+def test_an_exact_code_check_reads_key_and_restrictions_in_one_statement(served, key, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        status, _h, _b = served.get({"uscc": world["headed"].uscc}, {"X-API-Key": key[1]})
+    assert status == 200 and not served.reached_django
+    assert len(queries) == 2  # the key with the restrictions, then the log row
