@@ -190,7 +190,7 @@ def main() -> None:
     server = subprocess.Popen(  # noqa: S603
         [str(ROOT / ".venv/bin/gunicorn"), "qinqing.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(options.workers), "--threads", str(options.threads), "--worker-class", "gthread",
-         "--backlog", "2048", "--log-level", "warning"],
+         "--backlog", "2048", "--timeout", "60", "--keep-alive", "75", "--log-level", "warning"],
         env=production, cwd=ROOT, stdout=log, stderr=log,
     )
     worker = subprocess.Popen([str(ROOT / "qinqing"), "worker"], env=production, cwd=ROOT,  # noqa: S603
