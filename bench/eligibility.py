@@ -14,15 +14,19 @@ the benchmark measures the read path and its log, not the loader.
 
 Then starts gunicorn on a free port as in production (``QINQING_MODE=production``: DEBUG off, HTTPS
 required — wrk sends ``X-Forwarded-Proto: https`` as the TLS proxy would —, gthread workers, by
-default 2 × 8 threads for the 2 cores) and drives it with wrk (``bench/eligibility.lua``): random
-credit codes (a fifth of them listed) and random activities, at ``--clients`` connections for
-``--duration`` seconds, alternating in ``--rounds`` with the same server and key on a trivial
-JSON endpoint (``GET /api/v1/whoami``, the same authentication) for the ratio; then ``--batches``
-sequential 500-party batches (``POST /api/v1/integrity/eligibility/batch``). It prints one table
-row per measurement, checks that the log holds exactly the checks the server answered (counted by
-gunicorn hooks, ``bench/eligibility_gunicorn.py``) and verifies every 100th check id wrk received
-through ``GET /api/v1/integrity/checks/{id}``. Issue #12 targets: ≥ 2,000 checks/s with p99 ≤ 20
-ms and ≥ 60 % of the trivial endpoint's throughput; a 500-party batch ≤ 100 ms.
+default 2 × 8 threads for the 2 cores, ``qinqing.wsgi:application``: the checks are answered by the
+light request path of ``integrity/fastpath.py``) and drives it with wrk (``bench/eligibility.lua``):
+random credit codes (a fifth of them listed) and random activities, at ``--clients`` connections for
+``--duration`` seconds, alternating in ``--rounds`` with the same server and key on a trivial JSON
+endpoint (``GET /api/v1/whoami``, through the full Django stack) for the ratio, and with a second
+gunicorn of the same configuration serving a constant answer (``bench/_constant_wsgi.py``: what
+gunicorn and wrk alone reach on this machine at that moment); then ``--batches`` sequential
+500-party batches (``POST /api/v1/integrity/eligibility/batch``). It prints one table row per
+measurement and the server's CPU per request (gunicorn workers and the PostgreSQL backends, read from
+/proc: the figure the machine's other load moves least), checks that the log holds exactly the checks
+the server answered (counted by gunicorn hooks, ``bench/eligibility_gunicorn.py``) and verifies every
+100th check id wrk received through ``GET /api/v1/integrity/checks/{id}``. Issue #12 targets: ≥ 2,000
+checks/s with p99 ≤ 20 ms and ≥ 60 % of the trivial endpoint's throughput; a 500-party batch ≤ 100 ms.
 """
 
 from __future__ import annotations
@@ -238,7 +242,34 @@ def codes_file(options, env: dict) -> Path:
     return path
 
 
-def wrk(options, port: int, server_env: dict, extra_env: dict) -> dict:
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0  # the process ended (a backend closed its connection)
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def server_cpu(server_pid: int, database: str) -> tuple[float, float]:
+    """(CPU seconds so far of the gunicorn workers, of the PostgreSQL backends connected to ``database``):
+    per request, the figure the machine's other load does not move much (it changes throughput, not the work
+    a request takes)."""
+    children = Path(f"/proc/{server_pid}/task/{server_pid}/children")
+    workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    import psycopg
+
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    with psycopg.connect(url, autocommit=True) as connection:
+        backends = [row[0] for row in connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database]
+        ).fetchall()]
+    return sum(map(_cpu_seconds, workers)), sum(map(_cpu_seconds, backends))
+
+
+def wrk(options, port: int, server_env: dict, extra_env: dict, cpu=None) -> dict:
     command = [
         "wrk",
         "-t2",
@@ -249,9 +280,13 @@ def wrk(options, port: int, server_env: dict, extra_env: dict) -> dict:
         str(ROOT / "bench/eligibility.lua"),
         f"http://127.0.0.1:{port}",
     ]
+    before = cpu() if cpu else (0.0, 0.0)
     completed = subprocess.run(
         command, env={**server_env, **extra_env}, capture_output=True, text=True, check=False
     )  # noqa: S603
+    # Requests still in flight when wrk stops are answered after it: a moment for them before the CPU is read.
+    time.sleep(0.3 if cpu else 0)
+    after = cpu() if cpu else (0.0, 0.0)
     match = re.search(
         r"RESULT requests=(\d+) seconds=([\d.]+) p50_ms=([\d.]+) p99_ms=([\d.]+) max_ms=([\d.]+) "
         r"socket_errors=(\d+) "
@@ -269,19 +304,27 @@ def wrk(options, port: int, server_env: dict, extra_env: dict) -> dict:
         "p99": float(p99),
         "errors": int(requests) - ok + int(socket_errors),
         "ok": ok,
+        "requests": int(requests),
         "seconds": float(seconds),
+        "worker_cpu": after[0] - before[0],
+        "database_cpu": after[1] - before[1],
     }
 
 
 def combined(runs: list[dict]) -> dict:
     """Rounds of one endpoint as one figure: answers over seconds; the median's median, the worst p99."""
     ok, seconds = sum(r["ok"] for r in runs), sum(r["seconds"] for r in runs)
+    requests = sum(r["requests"] for r in runs) or 1
     return {
         "rate": ok / seconds,
         "p50": statistics.median(r["p50"] for r in runs),
         "p99": max(r["p99"] for r in runs),
         "errors": sum(r["errors"] for r in runs),
         "ok": ok,
+        # CPU per request (µs): wrk's count, not the server's (the few answered after wrk stopped are in the
+        # CPU figure but not the count: a slight overestimate, alike for both endpoints)
+        "worker_us": 1e6 * sum(r["worker_cpu"] for r in runs) / requests,
+        "database_us": 1e6 * sum(r["database_cpu"] for r in runs) / requests,
     }
 
 
@@ -369,6 +412,19 @@ def main() -> None:
         stdout=log,
         stderr=log,
     )
+    # The ceiling: a constant answer from the same gunicorn configuration (bench/_constant_wsgi.py).
+    ceiling_port = free_port()
+    ceiling = subprocess.Popen(  # noqa: S603
+        [
+            str(ROOT / ".venv/bin/gunicorn"), "_constant_wsgi:application", "--chdir", str(ROOT / "bench"),
+            "--bind", f"127.0.0.1:{ceiling_port}", "--workers", str(options.workers), "--threads",
+            str(options.threads), "--worker-class", "gthread" if options.threads > 1 else "sync",
+            "--backlog", "2048", "--log-level", "warning",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=log,
+    )
     batch_times = []
     load = os.getloadavg()
     try:
@@ -383,12 +439,18 @@ def main() -> None:
         # Checks and the trivial endpoint alternate in rounds (--rounds × --duration/--rounds seconds
         # each), so that a change of load on the machine during the run weighs on both alike.
         part = argparse.Namespace(**{**vars(options), "duration": max(1, options.duration // options.rounds)})
-        check_runs, trivial_runs = [], []
+        check_runs, trivial_runs, ceiling_runs = [], [], []
+        database = env["DATABASE_URL"].rpartition("/")[2]
+
+        def cpu():
+            return server_cpu(server.pid, database)
+
         for round_number in range(options.rounds):
             ids = sample.with_suffix(f".{round_number}")
-            check_runs.append(wrk(part, port, server_env, {"QINQING_BENCH_SAMPLE": str(ids)}))
-            trivial_runs.append(wrk(part, port, server_env, {"QINQING_BENCH_PATH": "/api/v1/whoami"}))
-        checks, trivial = combined(check_runs), combined(trivial_runs)
+            check_runs.append(wrk(part, port, server_env, {"QINQING_BENCH_SAMPLE": str(ids)}, cpu))
+            trivial_runs.append(wrk(part, port, server_env, {"QINQING_BENCH_PATH": "/api/v1/whoami"}, cpu))
+            ceiling_runs.append(wrk(part, ceiling_port, server_env, {"QINQING_BENCH_PATH": "/constant"}))
+        checks, trivial, constant = combined(check_runs), combined(trivial_runs), combined(ceiling_runs)
         sample.write_text("".join(sample.with_suffix(f".{n}").read_text() for n in range(options.rounds)))
         rng = random.Random(56)  # noqa: S311 (bench data)
         all_codes = codes.read_text().split()
@@ -411,21 +473,32 @@ def main() -> None:
         verified = verify(port, key, check_ids)
     finally:
         server.terminate()
+        ceiling.terminate()
         server.wait(timeout=60)
+        ceiling.wait(timeout=60)
         log.close()
     load = f"{load[0]:.1f}–{os.getloadavg()[0]:.1f}"
     answered = sum(int(path.read_text()) for path in counts.iterdir())
     logged = EligibilityCheck.objects.filter(caller=f"api_key:{key_name}").count()
     ratio = checks["rate"] / trivial["rate"] if trivial["rate"] else 0
+    check_cpu = checks["worker_us"] + checks["database_us"]
+    cpu_ratio = (trivial["worker_us"] + trivial["database_us"]) / check_cpu if check_cpu else 0
     batch_times.sort()
     p95 = batch_times[max(0, int(len(batch_times) * 0.95) - 1)]
-    print(f"load average (1 min) during the run: {load}")
+    print(f"load average (1 min) during the run: {load} on {os.cpu_count()} cores")
     print(
         f"checks answered by the server (gunicorn hooks; a batch counts 500): {answered}; in the log: "
         f"{logged} — {'equal' if logged == answered else 'NOT EQUAL'}; wrk counted {checks['ok']} in its "
         f"window"
     )
     print(f"check ids verified by GET /api/v1/integrity/checks/{{id}}: {verified} of {len(check_ids)} intact")
+    print(
+        f"server CPU per request (gunicorn workers + PostgreSQL backends): check {checks['worker_us']:.0f} + "
+        f"{checks['database_us']:.0f} µs, GET /whoami {trivial['worker_us']:.0f} + "
+        f"{trivial['database_us']:.0f} µs — the throughput ratio this gives when the CPU is the limit: "
+        f"{cpu_ratio:.0%}; checks are answered by the fast path (integrity/fastpath.py), /whoami by the full "
+        f"Django stack"
+    )
     print("| benchmark | data | gunicorn | clients | rate | p50 | p99 | errors | vs trivial | command |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     setup = f"{options.workers} workers × {options.threads} threads"
@@ -441,6 +514,12 @@ def main() -> None:
         f"| trivial JSON (GET /whoami) | same server | {setup} | {options.clients} | "
         f"{trivial['rate']:.0f}/s | {trivial['p50']:.1f} ms | "
         f"{trivial['p99']:.1f} ms | {trivial['errors']} | 100% | (same run) |"
+    )
+    print(
+        f"| gunicorn alone (a constant answer, bench/_constant_wsgi.py) | — | {setup} | {options.clients} | "
+        f"{constant['rate']:.0f}/s | {constant['p50']:.1f} ms | {constant['p99']:.1f} ms | "
+        f"{constant['errors']} | {constant['rate'] / trivial['rate'] if trivial['rate'] else 0:.0%} | "
+        f"(same run) |"
     )
     print(
         f"| 500-party batch | {data} | {setup} | 1 | {len(batch_times)} batches | "
