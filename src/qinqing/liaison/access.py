@@ -37,6 +37,8 @@ declare(
     Page("liaison:leader_add", MANAGERS),
     Page("liaison:frequency", MANAGERS, menu="liaison", label=_("Visit frequency"), order=15),
     Page("liaison:reminders", MANAGERS, menu="liaison", label=_("My liaison reminders"), order=70),
+    # The federation and the chambers as directory records, and the accounts acting for each (article 9).
+    Page("liaison:associations", MANAGERS, menu="liaison", label=_("Federation and chambers"), order=35),
     Page("liaison:leader_detail", MANAGERS),
     Page("liaison:link_add", MANAGERS),
     Page("liaison:link_end", MANAGERS),

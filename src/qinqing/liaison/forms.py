@@ -179,3 +179,39 @@ class OpinionForm(forms.Form):
     text = forms.CharField(
         label=_("Your opinion"), max_length=limits.REPORT, widget=forms.Textarea(attrs={"rows": 5})
     )
+
+
+class AssociationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=())
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from qinqing.directory.models import AssociationKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = AssociationKind.choices
+
+
+class AssociationMemberForm(forms.Form):
+    association = forms.ModelChoiceField(label=_("Federation or chamber"), queryset=None)
+    user = forms.ModelChoiceField(
+        label=_("Account"),
+        queryset=None,
+        help_text=_("An account with the federation / chamber staff role."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from qinqing.core.roles import Role
+
+        from .selectors import associations
+
+        super().__init__(*args, **kwargs)
+        self.fields["association"].queryset = associations()
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=Role.FEDERATION_STAFF)
+            .order_by("username")
+        )

@@ -31,4 +31,5 @@ urlpatterns = [
     path("my-meetings/", views.my_meetings, name="my_meetings"),
     path("frequency/", views.frequency, name="frequency"),
     path("reminders/", views.reminders, name="reminders"),
+    path("associations/", views.associations, name="associations"),
 ]

@@ -457,3 +457,42 @@ def reminders(request):
     return render(
         request, "liaison/reminders.html", {"reminders": selectors.reminders_for(request.user)[:200]}
     )
+
+
+def associations(request):
+    """The federation and chambers as directory records (article 9), and the accounts acting for each: a
+    record is invited to consultations and communication meetings, its accounts give its opinions."""
+    from qinqing.directory import services as directory_services
+    from qinqing.directory.models import Association
+
+    form = forms.AssociationForm(request.POST if request.POST.get("action") == "add" else None)
+    member_form = forms.AssociationMemberForm(
+        request.POST if request.POST.get("action") == "member" else None
+    )
+    status = 200
+    if request.method == "POST":
+        bound = form if form.is_bound else member_form
+        if bound.is_valid():
+            data = bound.cleaned_data
+            try:
+                if bound is form:
+                    directory_services.association_create(
+                        name=data["name"], kind=data["kind"], uscc=data["uscc"], actor=request.user
+                    )
+                else:
+                    directory_services.association_member_add(
+                        user=data["user"], association=data["association"], actor=request.user
+                    )
+            except ServiceError as error:
+                bind_error(bound, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("liaison:associations")
+        status = 400
+    rows = Association.objects.prefetch_related("memberships__user").order_by("kind", "name")
+    return render(
+        request,
+        "liaison/associations.html",
+        {"rows": rows, "form": form, "member_form": member_form},
+        status=status,
+    )

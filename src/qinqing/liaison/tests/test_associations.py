@@ -212,3 +212,36 @@ def test_the_meeting_and_consultation_forms_invite_by_record(world):
     consultation = decision.consultations.get()
     assert [row.association for row in consultation.association_invitations.all()] == [world["chamber"]]
     assert not consultation.invite_federation and consultation.invited_chambers == ""
+
+
+def test_the_liaison_office_records_a_chamber_and_its_account_on_the_page(world, make_user):
+    staff = world["staff"]
+    client = _client(staff)
+    url = reverse("liaison:associations")
+    page = client.get(url).content.decode()
+    assert "示范区温州商会" in page and world["chamber_user"].username in page
+    response = client.post(url, {"action": "add", "name": "示范区服装商会", "kind": AssociationKind.CHAMBER})
+    assert response.status_code == 302
+    duplicate = client.post(url, {"action": "add", "name": "示范区服装商会", "kind": AssociationKind.CHAMBER})
+    assert duplicate.status_code == 400 and "示范区服装商会" in duplicate.content.decode()
+    bad_code = client.post(
+        url, {"action": "add", "name": "另一商会", "kind": AssociationKind.CHAMBER, "uscc": "123"}
+    )
+    assert bad_code.status_code == 400
+    from qinqing.directory.models import Association
+
+    chamber = Association.objects.get(name="示范区服装商会")
+    account = make_user(Role.FEDERATION_STAFF)
+    assert (
+        client.post(url, {"action": "member", "association": chamber.pk, "user": account.pk}).status_code
+        == 302
+    )
+    assert (
+        client.post(url, {"action": "member", "association": chamber.pk, "user": account.pk}).status_code
+        == 400
+    )
+    assert chamber.memberships.get().user == account
+    # an enterprise account may not open it (declared for the liaison office only)
+    outsider = make_user(Role.ENTERPRISE_USER)
+    assert _client(outsider).get(url).status_code == 403
+    assert Association.objects.filter(name="另一商会").count() == 0
