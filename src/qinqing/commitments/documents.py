@@ -25,6 +25,18 @@ from . import selectors
 from .models import ApplicationStatus, Attachment, Commitment, FundApplication
 
 ARTICLE = "10"
+#: files on one commitment or one application, all uploads together
+MAX_PER_ITEM = 20
+
+
+def _check_total(existing: int, uploads) -> None:
+    if existing + len(list(uploads)) > MAX_PER_ITEM:
+        raise ServiceError(
+            _("At most %(count)d files on one item."),
+            code="attachment_count",
+            field="attachments",
+            params={"count": MAX_PER_ITEM},
+        )
 
 
 def _as_files(uploads) -> list[tuple[str, str, bytes]]:
@@ -92,6 +104,7 @@ def commitment_attach(*, commitment: Commitment, uploads, public: bool = False, 
         raise PermissionDeniedError()
     if not uploads:
         raise ServiceError(_("Choose a file to upload."), code="required", field="attachments")
+    _check_total(commitment.attachments.count(), uploads)
     cleaned = clean_files(uploads)
     return stored_safely(
         lambda stored: add_files(
@@ -111,6 +124,7 @@ def application_attach(*, application: FundApplication, uploads, actor) -> list[
         )
     if not uploads:
         raise ServiceError(_("Choose a file to upload."), code="required", field="attachments")
+    _check_total(application.attachments.count(), uploads)
     cleaned = clean_files(uploads)
     return stored_safely(
         lambda stored: add_files(

@@ -157,6 +157,17 @@ def test_commitment_documents_stored_read_by_who_may_and_public_only_when_marked
     assert anonymous.get(public_url).status_code == 404  # the item is no longer published
     assert AuditEvent.objects.filter(action="commitments.attachment.publish").exists()
 
+    note = [("说明.txt", "text/plain", "说明".encode())]
+    for _batch in range(3):  # 1 + 3 × 5 + 4 = 20 files on one commitment: the most it takes
+        documents.commitment_attach(commitment=w["commitment"], uploads=note * 5, actor=w["handler"])
+    documents.commitment_attach(commitment=w["commitment"], uploads=note * 4, actor=w["handler"])
+    assert w["commitment"].attachments.count() == 20
+    with pytest.raises(ServiceError) as error:
+        documents.commitment_attach(
+            commitment=w["commitment"], uploads=[("多余.txt", "text/plain", b"x")], actor=w["handler"]
+        )
+    assert error.value.code == "attachment_count" and error.value.field == "attachments"
+
 
 def test_upload_through_the_page_refuses_a_locked_pdf_naming_the_field(world):
     client = Client()
