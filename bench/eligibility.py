@@ -253,10 +253,10 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICK
 
 
-def server_cpu(server_pid: int, database: str) -> tuple[float, float]:
-    """(CPU seconds so far of the gunicorn workers, of the PostgreSQL backends connected to ``database``):
-    per request, the figure the machine's other load does not move much (it changes throughput, not the work
-    a request takes)."""
+def server_cpu(server_pid: int, database: str) -> dict[tuple[str, int], float]:
+    """CPU seconds so far of each gunicorn worker and each PostgreSQL backend connected to ``database``, by
+    (kind, pid): per request, the figure the machine's other load does not move much (it changes throughput,
+    not the work a request takes)."""
     children = Path(f"/proc/{server_pid}/task/{server_pid}/children")
     workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
     import psycopg
@@ -266,7 +266,14 @@ def server_cpu(server_pid: int, database: str) -> tuple[float, float]:
         backends = [row[0] for row in connection.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database]
         ).fetchall()]
-    return sum(map(_cpu_seconds, workers)), sum(map(_cpu_seconds, backends))
+    return {**{("worker", pid): _cpu_seconds(pid) for pid in workers},
+            **{("database", pid): _cpu_seconds(pid) for pid in backends}}
+
+
+def _cpu_used(before: dict, after: dict, kind: str) -> float:
+    """CPU used between the two readings by the processes of ``kind`` (a backend that connected in between
+    counts from zero; one that closed in between is missed: connections live CONN_MAX_AGE, 60 s)."""
+    return sum(max(0.0, seconds - before.get(key, 0.0)) for key, seconds in after.items() if key[0] == kind)
 
 
 def wrk(options, port: int, server_env: dict, extra_env: dict, cpu=None) -> dict:
@@ -280,13 +287,13 @@ def wrk(options, port: int, server_env: dict, extra_env: dict, cpu=None) -> dict
         str(ROOT / "bench/eligibility.lua"),
         f"http://127.0.0.1:{port}",
     ]
-    before = cpu() if cpu else (0.0, 0.0)
+    before = cpu() if cpu else {}
     completed = subprocess.run(
         command, env={**server_env, **extra_env}, capture_output=True, text=True, check=False
     )  # noqa: S603
     # Requests still in flight when wrk stops are answered after it: a moment for them before the CPU is read.
     time.sleep(0.3 if cpu else 0)
-    after = cpu() if cpu else (0.0, 0.0)
+    after = cpu() if cpu else {}
     match = re.search(
         r"RESULT requests=(\d+) seconds=([\d.]+) p50_ms=([\d.]+) p99_ms=([\d.]+) max_ms=([\d.]+) "
         r"socket_errors=(\d+) "
@@ -306,8 +313,8 @@ def wrk(options, port: int, server_env: dict, extra_env: dict, cpu=None) -> dict
         "ok": ok,
         "requests": int(requests),
         "seconds": float(seconds),
-        "worker_cpu": after[0] - before[0],
-        "database_cpu": after[1] - before[1],
+        "worker_cpu": _cpu_used(before, after, "worker"),
+        "database_cpu": _cpu_used(before, after, "database"),
     }
 
 
