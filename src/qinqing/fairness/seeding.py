@@ -1,4 +1,4 @@
-"""The seeded rules (seed/rules.json), written by migrations 0002/0003/0004/0005 and again after a flush."""
+"""The seeded rules (seed/rules.json), written by migrations 0002–0006 and again after a flush."""
 
 import json
 from pathlib import Path

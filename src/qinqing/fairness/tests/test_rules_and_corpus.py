@@ -216,43 +216,49 @@ def test_a_real_policy_document_the_districts_own_measures_produces_no_finding()
     assert [(f.rule.code, f.clause.text) for f in result.findings] == []
 
 
-def test_the_fourth_quoted_batch_split_before_tuning_tuned_half_meets_the_bar_held_out_half_is_measured():
-    """Real wording nobody here wrote (regulators' cases, real tender notices), split by a fixed hash
-    before any rule was revised on it. The tuning half must meet the bar; the held-out half was never
-    used to revise a rule, so it says what to expect on an unseen document: no lawful clause flagged,
-    and at least the recall measured when the rules were frozen (0.50 — a floor against regressions,
-    not a target; docs/PERFORMANCE.md)."""
+def test_the_fourth_quoted_batch_tuned_on_and_the_fifth_held_out_from_every_revision():
+    """Real wording nobody here wrote (regulators' cases, real tender notices). The fourth batch was
+    split by a fixed hash before any rule was revised on it; migration 0005 was tuned on one half
+    (held-out half then measured: clause recall 0.50), migration 0006 on both halves, so the whole
+    batch must now meet the bar. The fifth batch was collected after 0005 and never used to revise a
+    rule: no lawful clause may be flagged and recall may not fall below what was measured (0.21 — a
+    floor against regressions, not a target; docs/PERFORMANCE.md)."""
     rows = corpus.load("published_fourth.tsv")
     lawful = [r for r in rows if r[0] == "lawful"]
     assert len(rows) - len(lawful) >= 40 and len(lawful) >= 30
-    for _label, source, text in rows:
+    fifth = corpus.load("published_fifth.tsv")
+    for _label, source, text in rows + fifth:
         where, title = source.split(" | ", 1)
         assert where.startswith("http") or where.startswith("address not returned"), text
         assert re.search(r"20\d\d|《", title), (title, text)
     tuning, held_out = corpus.fourth_split(rows)
     assert len(tuning) + len(held_out) == len(rows) and min(len(tuning), len(held_out)) >= 30
     rules = _rules()
-    tuned = corpus.score(tuning, rules)
+    tuned = corpus.score(rows, rules)
     assert tuned["overall"]["precision"] >= 0.9 and tuned["overall"]["recall"] >= 0.9, tuned["mistakes"]
-    held = corpus.score(held_out, rules)
+    assert tuned["clauses"]["fp"] == 0, tuned["mistakes"]
+    held = corpus.score(fifth, rules)
     assert held["clauses"]["fp"] == 0, held["mistakes"]
-    assert held["clauses"]["precision"] >= 0.9 and held["clauses"]["recall"] >= 0.5, held["mistakes"]
+    assert held["clauses"]["recall"] >= 0.2, held["mistakes"]
 
 
-def test_migration_0005_revises_unedited_rules_creates_the_new_ones_and_keeps_a_reviewers_edit():
+@pytest.mark.parametrize("name", ["0005_rules_generalised_on_real_wording", "0006_rules_second_revision"])
+def test_migrations_0005_0006_revise_unedited_rules_create_the_new_ones_and_keep_a_reviewers_edit(name):
     import importlib
 
     from django.apps import apps
 
-    migration = importlib.import_module("qinqing.fairness.migrations.0005_rules_generalised_on_real_wording")
+    migration = importlib.import_module(f"qinqing.fairness.migrations.{name}")
+    first = importlib.import_module("qinqing.fairness.migrations.0005_rules_generalised_on_real_wording")
+    new_codes = first.NEW
     edited = Rule.objects.get(code="named-brand")
     edited.negative_examples += "\n投标人自主选择品牌。"
     services.rule_save(actor=None, rule=edited)  # audited as fairness.rule.update
     Rule.objects.filter(pk=edited.pk).update(pattern="(指定品牌)")
     Rule.objects.filter(code="organisation-form").update(pattern="(仅限企业法人)")  # the 0004 seed's scope
-    Rule.objects.filter(code__in=migration.NEW).delete()
+    Rule.objects.filter(code__in=new_codes).delete()
     migration.seed(apps, None)
     assert Rule.objects.get(code="named-brand").pattern == "(指定品牌)"
     assert "独立" in Rule.objects.get(code="organisation-form").pattern
-    created = Rule.objects.filter(code__in=migration.NEW).values_list("code", flat=True)
-    assert set(created) == set(migration.NEW)
+    created = Rule.objects.filter(code__in=new_codes).values_list("code", flat=True)
+    assert set(created) == set(new_codes)
