@@ -330,6 +330,7 @@ def funds_public_feed(request):
             link=f"{link}#programme-{programme.pk}",
             description=f"{programme.unit.name}；{programme.opens_on}—{programme.closes_on}；{programme.rules}",
             pubdate=programme.created_at,
+            updateddate=programme.created_at,  # Atom requires <updated> on every entry
             unique_id=f"urn:qinqing:fund-programme:{programme.pk}",
         )
         if programme.published_on:

@@ -191,6 +191,8 @@ def test_public_portal_shows_results_only_once_published(world, frozen_clock):
     root = ET.fromstring(feed.content)  # noqa: S314 (our own feed)
     ns = {"a": "http://www.w3.org/2005/Atom"}
     assert len(root.findall("a:entry", ns)) == 2
+    for entry in root.findall("a:entry", ns):  # RFC 4287: every entry has its id, title and updated
+        assert all(entry.find(f"a:{name}", ns) is not None for name in ("id", "title", "updated"))
     download = anonymous.get(reverse("commitments:funds_public_xlsx"))
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["示范区恒通科技有限公司"]
