@@ -232,25 +232,33 @@ def _next_seqs(count: int) -> list[int]:
     return list(range(top + 1, top + count + 1))
 
 
-_PG_INSERT: dict[str, tuple[str, list]] = {}
+_PG_INSERT: dict[int, tuple[str, list]] = {}
 
 
-def _pg_insert_one(event: AuditEvent) -> None:
-    """One INSERT that takes ``seq`` from the sequence and returns it with the primary key."""
-    if "sql" not in _PG_INSERT:
-        sql, fields = db.insert_statement(AuditEvent, returning=True)
+def _pg_insert(events: list[AuditEvent]) -> None:
+    """One INSERT of every event that takes each ``seq`` from the sequence and returns it with
+    the primary key (PostgreSQL returns the rows of a multi-row VALUES in order, which Django's
+    ``bulk_create`` relies on too). The statement is built once per number of rows."""
+    count = len(events)
+    if count not in _PG_INSERT:
+        _sql, fields = db.insert_statement(AuditEvent, returning=True)
         quote = connection.ops.quote_name
         columns = ", ".join(quote(f.column) for f in fields)
-        values = ", ".join(_seq_source() if f.attname == "seq" else "%s" for f in fields)
+        row = "(" + ", ".join(_seq_source() if f.attname == "seq" else "%s" for f in fields) + ")"
         table = quote(AuditEvent._meta.db_table)
-        _PG_INSERT["sql"] = (
-            f"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {quote('id')}, {quote('seq')}",  # noqa: S608
+        _PG_INSERT[count] = (
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * count)} "  # noqa: S608 (model metadata)
+            f"RETURNING {quote('id')}, {quote('seq')}",
             [f for f in fields if f.attname != "seq"],
         )
-    sql, fields = _PG_INSERT["sql"]
-    rows = db.execute(sql, db.insert_values(event, fields))
-    event.pk, event.seq = rows[0]
-    db.mark_saved(event)
+    sql, fields = _PG_INSERT[count]
+    params = []
+    for event in events:
+        params += db.insert_values(event, fields)
+    rows = db.execute(sql, params)
+    for event, (pk, seq) in zip(events, rows, strict=True):
+        event.pk, event.seq = pk, seq
+        db.mark_saved(event)
 
 
 def _append(events: list[AuditEvent]) -> list[AuditEvent]:
@@ -264,8 +272,8 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
     for event in events:
         event.occurred_at = now
         event.content_hash = event_content_hash(event)
-    if len(events) == 1 and connection.vendor == "postgresql":
-        _pg_insert_one(events[0])
+    if connection.vendor == "postgresql" and len(events) <= 20:
+        _pg_insert(events)
         return events
     for event, seq in zip(events, _next_seqs(len(events)), strict=True):
         event.seq = seq
