@@ -292,3 +292,15 @@ def test_an_exact_code_check_reads_key_and_restrictions_in_one_statement(served,
         status, _h, _b = served.get({"uscc": world["headed"].uscc}, {"X-API-Key": key[1]})
     assert status == 200 and not served.reached_django
     assert len(queries) == 2  # the key with the restrictions, then the log row
+
+
+def test_an_error_in_the_fast_path_is_djangos_500_and_answers_nothing(served, key, world, monkeypatch):
+    from qinqing.integrity import services
+
+    def broken(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "keyed_code_check", broken)
+    status, _headers, body = served.get({"uscc": world["clean"].uscc}, {"X-API-Key": key[1]})
+    assert status == 500 and not served.reached_django and b"check_id" not in body
+    assert EligibilityCheck.objects.count() == 0
