@@ -260,7 +260,9 @@ def _handle_inbound_sms(message) -> tuple[dict, int]:
         except ServiceError as error:
             return error.as_dict(), error.status
     # The acknowledgement SMS itself goes through the notifications outbox (queued by appeal_file).
-    return {"kind": "filed", "tracking_number": result.tracking_number, "merged": result.merged}, 200
+    receipt = receipts.for_appeal(result.appeal)
+    return {"kind": "filed", "tracking_number": result.tracking_number, "merged": result.merged,
+            "receipt": receipt.code if receipt else None}, 200
 
 
 @csrf_exempt
@@ -367,6 +369,10 @@ def wechat_webhook(request):
                 "Your appeal has been received. Tracking number %(number)s. Send \"查询\" at any time to see "
                 "its progress."
             ) % {"number": result.tracking_number}
+        receipt = receipts.for_appeal(result.appeal)  # issue 19: the filing's receipt and where to check it
+        if receipt is not None:
+            text += " " + _("Filing receipt code %(code)s; check that your filing is in the public audit "
+                            "log at %(url)s") % {"code": receipt.code, "url": receipt.url(request)}
         return _wechat_reply(config, message, text, params)
 
 

@@ -61,7 +61,10 @@ def test_signed_sms_files_an_appeal_and_queues_the_acknowledgement_by_sms(client
     assert response.status_code == 200
     data = response.json()
     appeal = Appeal.objects.get()
-    assert data == {"kind": "filed", "tracking_number": appeal.tracking_number, "merged": False}
+    from qinqing.core.transparency import receipts
+
+    assert data == {"kind": "filed", "tracking_number": appeal.tracking_number, "merged": False,
+                    "receipt": receipts.for_appeal(appeal).code}
     assert appeal.channel == Channel.SMS
     assert appeal.contact_phone == PHONE
     acknowledgement = Notification.objects.get(appeal=appeal)
