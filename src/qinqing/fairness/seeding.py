@@ -1,4 +1,7 @@
-"""The seeded rules (seed/rules.json), written by migrations 0002–0006 and again after a flush."""
+"""The seeded rules (seed/rules.json), written by migrations 0002–0006 and again after a flush.
+
+The migrations call these functions with their historical models (``apps.get_model``), never with the
+app's current ones, so a later change to models.py cannot break an old migration."""
 
 import json
 from pathlib import Path
@@ -28,3 +31,23 @@ def seed(rule_model, codes=None) -> None:
             rule_model.objects.update_or_create(
                 code=row["code"], defaults={name: row[name] for name in FIELDS}
             )
+
+
+def reseed_unless_edited(apps) -> None:
+    """Create the rules of seed/rules.json a database does not have, and rewrite from the seed every
+    rule no reviewer has edited (no ``fairness.rule.update`` audit event for it): a reviewer's own
+    version stays as it is. ``apps`` is the migration's historical app registry."""
+    Rule = apps.get_model("fairness", "Rule")
+    AuditEvent = apps.get_model("core", "AuditEvent")
+    edited = set(
+        AuditEvent.objects.filter(action="fairness.rule.update", object_type="fairness.Rule").values_list(
+            "object_id", flat=True
+        )
+    )
+    for row in rows():
+        values = {name: row[name] for name in FIELDS}
+        rule = Rule.objects.filter(code=row["code"]).first()
+        if rule is None:
+            Rule.objects.create(code=row["code"], **values)
+        elif str(rule.pk) not in edited:
+            Rule.objects.filter(pk=rule.pk).update(**values)

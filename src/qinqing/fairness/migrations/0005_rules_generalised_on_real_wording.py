@@ -14,34 +14,15 @@ reviewer has edited it (no ``fairness.rule.update`` audit event for it), so a re
 stays.
 """
 
-import json
-from pathlib import Path
-
 from django.db import migrations
 
-FIELDS = (
-    "kind", "title", "pattern", "requires", "excludes", "severity", "basis", "explanation", "suggestion",
-    "positive_examples", "negative_examples",
-)
+from qinqing.fairness import seeding
+
 NEW = ("filing-barrier", "non-local-conditions", "direct-award", "business-scope")
 
 
 def seed(apps, schema_editor):
-    Rule = apps.get_model("fairness", "Rule")
-    AuditEvent = apps.get_model("core", "AuditEvent")
-    edited = set(
-        AuditEvent.objects.filter(action="fairness.rule.update", object_type="fairness.Rule").values_list(
-            "object_id", flat=True
-        )
-    )
-    rows = json.loads((Path(__file__).resolve().parent.parent / "seed" / "rules.json").read_text("utf-8"))
-    for row in rows:
-        values = {name: row[name] for name in FIELDS}
-        rule = Rule.objects.filter(code=row["code"]).first()
-        if rule is None:
-            Rule.objects.create(code=row["code"], **values)
-        elif str(rule.pk) not in edited:
-            Rule.objects.filter(pk=rule.pk).update(**values)
+    seeding.reseed_unless_edited(apps)
 
 
 def unseed(apps, schema_editor):
