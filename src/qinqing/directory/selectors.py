@@ -53,6 +53,16 @@ def official_for_user(user) -> Official | None:
     return Official.objects.select_related("person", "unit").filter(user=user, is_active=True).first()
 
 
+def mobile_for_user(user) -> str:
+    """The mobile number on the directory record behind a login account, if valid, else "" (never
+    logged): where a notice to a named official also goes as an SMS."""
+    from qinqing.core.identifiers import is_valid_mobile_phone
+
+    official = official_for_user(user)
+    phone = (getattr(getattr(official, "person", None), "phone", "") or "").strip()
+    return phone if phone and is_valid_mobile_phone(phone) else ""
+
+
 def unit_for_user(user) -> Unit | None:
     """The unit of the official behind a login account (the body it acts for), if any."""
     official = official_for_user(user)

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.audit_registry import audited
+from qinqing.core.notices import PersonNotice
 
 
 @audited()
@@ -260,15 +261,12 @@ class NoticeKind(models.TextChoices):
 
 
 @audited()
-class Notice(models.Model):
+class Notice(PersonNotice):
     """A flag or an overdue obligation delivered to a named person (articles 13, 15.6): the supervising
     leaders over the body's unit and the discipline inspectors, once per person and item. Shown in the
     application on the flags page; when the person's directory record has a mobile number, also queued as
     an SMS on the appeals outbox (``notification``: its status is the SMS's honest delivery state)."""
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recipient")
-    )
     kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
     action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     obligation = models.ForeignKey(
@@ -277,16 +275,10 @@ class Notice(models.Model):
     unit = models.ForeignKey(
         "directory.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("body")
     )
-    key = models.CharField(max_length=80)
     notification = models.ForeignKey(
         "appeals.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("delivered at"))
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(PersonNotice.Meta):
         verbose_name = _("legal-environment notice")
         constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="legal_notice_once")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} → {self.recipient_id}"

@@ -527,16 +527,6 @@ def notice_recipients(unit) -> list:
     return list(users.order_by("pk"))
 
 
-def staff_phone(user) -> str:
-    """The mobile number on the person's directory record, if valid (never logged)."""
-    from qinqing.core.identifiers import is_valid_mobile_phone
-    from qinqing.directory.models import Official
-
-    official = Official.objects.filter(user=user, is_active=True).select_related("person").first()
-    phone = (getattr(getattr(official, "person", None), "phone", "") or "").strip()
-    return phone if phone and is_valid_mobile_phone(phone) else ""
-
-
 def _sms_text(kind: str, *, unit, enterprise, what: str, day) -> str:
     from django.conf import settings
     from django.utils import translation
@@ -566,60 +556,32 @@ def _deliver(items: list[dict]) -> int:
     """Write one notice per recipient and item not yet delivered (``key`` unique per recipient) and queue
     an SMS to each recipient with a mobile number; audited. Runs in the caller's transaction."""
     from qinqing.appeals.workflow import notify
+    from qinqing.core.notices import Delivery, deliver_once
+    from qinqing.directory.selectors import mobile_for_user
 
     from .models import Notice
 
-    if not items:
-        return 0
     recipients_by_unit: dict[int, list] = {}
-    phones: dict[int, str] = {}
-    candidates = []
+    deliveries = []
     for item in items:
         unit = item["unit"]
         if unit.pk not in recipients_by_unit:
             recipients_by_unit[unit.pk] = notice_recipients(unit)
-        for user in recipients_by_unit[unit.pk]:
-            candidates.append((user, item))
-    existing = set(
-        Notice.objects.filter(
-            recipient_id__in={user.pk for user, _item in candidates},
-            key__in={item["key"] for _user, item in candidates},
-        ).values_list("recipient_id", "key")
+        fields = {"kind": item["kind"], "action": item.get("action"), "obligation": item.get("obligation"),
+                  "unit": unit}
+        article = "13" if item["kind"] in ("obligation", "retaliation") else "15.6"
+        deliveries += [
+            Delivery(user, item["key"], fields, item["sms"], {"article": article})
+            for user in recipients_by_unit[unit.pk]
+        ]
+    return deliver_once(
+        Notice,
+        deliveries,
+        phone_of=mobile_for_user,
+        queue_sms=lambda phone, text: notify.queue(appeal=None, channel="sms", recipient=phone, text=text),
+        action="legal.notice.deliver",
+        actor=NOTICE_ACTOR,
     )
-    events, now = [], clock.now()
-    for user, item in candidates:
-        if (user.pk, item["key"]) in existing:
-            continue
-        existing.add((user.pk, item["key"]))
-        if user.pk not in phones:
-            phones[user.pk] = staff_phone(user)
-        notification = None
-        if phones[user.pk]:
-            notification = notify.queue(
-                appeal=None, channel="sms", recipient=phones[user.pk], text=item["sms"]
-            )
-        notice = Notice.objects.create(
-            recipient=user,
-            kind=item["kind"],
-            action=item.get("action"),
-            obligation=item.get("obligation"),
-            unit=item["unit"],
-            key=item["key"],
-            notification=notification,
-            created_at=now,
-        )
-        events.append(
-            {
-                "actor": NOTICE_ACTOR,
-                "action": "legal.notice.deliver",
-                "instance": notice,
-                "before": None,
-                "details": {"article": "13" if item["kind"] in ("obligation", "retaliation") else "15.6",
-                            "sms": notification is not None},
-            }
-        )
-    audit.record_events(events)
-    return len(events)
 
 
 def _flag_items(flags) -> list[dict]:

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.audit_registry import audited
+from qinqing.core.notices import PersonNotice
 
 
 @audited()
@@ -226,32 +227,23 @@ class NoticeKind(models.TextChoices):
 
 
 @audited()
-class Notice(models.Model):
+class Notice(PersonNotice):
     """An alert delivered to a named person (article 22): a step past its time limit or a revisit due to
     the discipline inspectors handling the request (every inspector while nobody has acted on it yet), a
     filed conclusion to the organisation department's accounts. Shown in the application; when the
     person's directory record has a mobile number, also queued as an SMS on the appeals outbox
     (``notification``: its status is the SMS's honest delivery state)."""
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recipient")
-    )
     kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
     request = models.ForeignKey(ToleranceRequest, on_delete=models.PROTECT, related_name="notices")
     due = models.DateField(_("due"), null=True, blank=True)
-    key = models.CharField(max_length=80)
     notification = models.ForeignKey(
         "appeals.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("delivered at"))
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(PersonNotice.Meta):
         verbose_name = _("fault-tolerance notice")
         constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="tolerance_notice_once")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} → {self.recipient_id}"
 
 
 @audited()

@@ -463,16 +463,6 @@ def organisation_accounts(unit) -> list:
     )
 
 
-def staff_phone(user) -> str:
-    """The mobile number on the person's directory record, if valid (never logged)."""
-    from qinqing.core.identifiers import is_valid_mobile_phone
-    from qinqing.directory.models import Official
-
-    official = Official.objects.filter(user=user, is_active=True).select_related("person").first()
-    phone = (getattr(getattr(official, "person", None), "phone", "") or "").strip()
-    return phone if phone and is_valid_mobile_phone(phone) else ""
-
-
 def _sms_text(kind: str, request: ToleranceRequest, due) -> str:
     from django.conf import settings
     from django.utils import translation
@@ -498,42 +488,27 @@ def _deliver(items) -> int:
     (key unique per recipient) and an SMS on the appeals outbox to those with a mobile number; audited.
     Runs in the caller's transaction (the SMS is tried once it commits)."""
     from qinqing.appeals.workflow import notify
+    from qinqing.core.notices import Delivery, deliver_once
+    from qinqing.directory.selectors import mobile_for_user
 
-    items = list(items)
-    if not items:
-        return 0
-    existing = set(
-        Notice.objects.filter(
-            recipient_id__in={item[0].pk for item in items}, key__in={item[4] for item in items}
-        ).values_list("recipient_id", "key")
+    deliveries = [
+        Delivery(
+            user,
+            key,
+            {"kind": kind, "request": request, "due": due},
+            lambda kind=kind, request=request, due=due: _sms_text(kind, request, due),
+            {"article": "22"},
+        )
+        for user, kind, request, due, key in items
+    ]
+    return deliver_once(
+        Notice,
+        deliveries,
+        phone_of=mobile_for_user,
+        queue_sms=lambda phone, text: notify.queue(appeal=None, channel="sms", recipient=phone, text=text),
+        action="tolerance.notice.deliver",
+        actor=NOTICE_ACTOR,
     )
-    events, phones, now = [], {}, clock.now()
-    for user, kind, request, due, key in items:
-        if (user.pk, key) in existing:
-            continue
-        existing.add((user.pk, key))
-        if user.pk not in phones:
-            phones[user.pk] = staff_phone(user)
-        notification = None
-        if phones[user.pk]:
-            notification = notify.queue(
-                appeal=None, channel="sms", recipient=phones[user.pk], text=_sms_text(kind, request, due)
-            )
-        notice = Notice.objects.create(
-            recipient=user, kind=kind, request=request, due=due, key=key, notification=notification,
-            created_at=now,
-        )
-        events.append(
-            {
-                "actor": NOTICE_ACTOR,
-                "action": "tolerance.notice.deliver",
-                "instance": notice,
-                "before": None,
-                "details": {"article": "22", "sms": notification is not None},
-            }
-        )
-    audit.record_events(events)
-    return len(events)
 
 
 # --- the organisation department's receipt --------------------------------------------------------------
