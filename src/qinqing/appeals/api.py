@@ -57,6 +57,9 @@ class FileOut(Schema):
     due_provisional: bool = (
         False  # counted on the provisional year (暂定); recounted when its schedule is loaded
     )
+    # The filing's receipt code (issue 19): check its inclusion in the public audit log at
+    # /transparency/receipt/<receipt>/ (docs/OPERATIONS.md, "Checking a filing receipt").
+    receipt: str | None = None
 
 
 class AppealOut(Schema):
@@ -279,6 +282,9 @@ def file_appeal(request, payload: FileIn):
         category=payload.category,
     )
     original = result.appeal.merged_into if result.merged else result.appeal
+    from qinqing.core.transparency import receipts
+
+    receipt = receipts.for_appeal(result.appeal)
     return Status(
         201,
         {
@@ -287,6 +293,7 @@ def file_appeal(request, payload: FileIn):
             "status": original.status,
             "due_at": original.due_at,
             "due_provisional": original.due_provisional,
+            "receipt": receipt.code if receipt else None,
         },
     )
 

@@ -159,3 +159,16 @@ def test_the_browser_script_computes_sm3_and_rfc9162_inclusion_like_python():
     assert all(result["ok"]) and not any(result["bad"])
     assert result["sm3"] == [merkle.sm3(bytes.fromhex(m)).hex() for m in messages]
     assert result["code"] == receipts.code_for(content_hash)
+
+
+def test_an_api_filing_answers_with_its_receipt_code(client, api_key, workday_calendar):
+    _key, raw = api_key("appeals:write")
+    response = client.post(
+        "/api/v1/appeals/", {"content": "咨询高新技术企业认定（回执）", "contact_phone": "13700137001"},
+        content_type="application/json", HTTP_X_API_KEY=raw,
+    )
+    assert response.status_code == 201, response.content
+    from qinqing.appeals.models import Appeal
+
+    appeal = Appeal.objects.get(tracking_number=response.json()["tracking_number"])
+    assert response.json()["receipt"] == receipts.for_appeal(appeal).code
