@@ -54,6 +54,15 @@ def workday_calendar(db):
 
 
 @pytest.fixture
+def sms(settings):
+    """``sms("RecordingSms")`` / ``sms("RefusingSms")``: the SMS provider the appeals outbox sends with
+    (qinqing.appeals.tests.sms_backends; what was accepted is in its ``SENT``)."""
+    from qinqing.appeals.tests import sms_backends
+
+    return sms_backends.chooser(settings)
+
+
+@pytest.fixture
 def frozen_clock():
     """Freeze ``core.clock`` (and everything else that reads the time) at a moment:
     ``frozen_clock("2026-12-20 10:00")`` (district time) or a date/datetime. Later calls

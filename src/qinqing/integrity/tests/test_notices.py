@@ -9,8 +9,8 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from qinqing.appeals.intake.channels.sms import SmsBackend, SmsSendResult
 from qinqing.appeals.models import Notification
+from qinqing.appeals.tests.sms_backends import SENT
 from qinqing.appeals.workflow import notify
 from qinqing.core import district
 from qinqing.core.models import AuditEvent
@@ -23,29 +23,6 @@ from qinqing.integrity.models import ListingNotice, NoticeChannel, NoticeState
 from .factories import make_listing
 
 pytestmark = pytest.mark.django_db
-SENT: list[tuple[str, str]] = []
-
-
-class RecordingSms(SmsBackend):
-    def send(self, *, phone, text):
-        SENT.append((phone, text))
-        return SmsSendResult(accepted=True, provider_message_id="m1")
-
-
-class RefusingSms(SmsBackend):
-    def send(self, *, phone, text):
-        return SmsSendResult(accepted=False, error="quota")
-
-
-@pytest.fixture
-def sms(settings):
-    SENT.clear()
-    settings.APPEALS_DELIVER_ON_COMMIT = False
-
-    def use(backend):
-        settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "SMS_BACKEND": backend}
-
-    return use
 
 
 @pytest.fixture
@@ -57,7 +34,7 @@ def test_a_head_with_a_mobile_number_gets_an_sms_that_is_sent_only_when_the_prov
     sms, credit, frozen_clock
 ):
     frozen_clock("2026-11-30 10:00")
-    sms("qinqing.integrity.tests.test_notices.RecordingSms")
+    sms("RecordingSms")
     head = directory.make_person(name="钱老板", phone="13800138000")
     enterprise = directory.make_enterprise(name="钱氏建材有限公司", legal_representative=head)
     listing = make_listing(enterprise=enterprise, actor=credit)
@@ -74,7 +51,7 @@ def test_a_head_with_a_mobile_number_gets_an_sms_that_is_sent_only_when_the_prov
 
 def test_a_refused_sms_is_retried_and_then_marked_failed_never_sent(sms, credit, frozen_clock):
     frozen_clock("2026-11-30 10:00")
-    sms("qinqing.integrity.tests.test_notices.RefusingSms")
+    sms("RefusingSms")
     person = directory.make_person(name="孙某", phone="13900139000")
     listing = make_listing(person=person, actor=credit)
     notice = listing.notices.get()

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from qinqing.appeals.intake.channels.sms import SmsBackend, SmsSendResult
 from qinqing.appeals.models import Notification, NotificationStatus
+from qinqing.appeals.tests.sms_backends import SENT
 from qinqing.appeals.workflow import notify
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
@@ -18,29 +18,6 @@ from qinqing.legal import services
 from qinqing.legal.models import Notice
 
 pytestmark = pytest.mark.django_db
-SENT: list[tuple[str, str]] = []
-
-
-class RecordingSms(SmsBackend):
-    def send(self, *, phone, text):
-        SENT.append((phone, text))
-        return SmsSendResult(accepted=True, provider_message_id="m1")
-
-
-class RefusingSms(SmsBackend):
-    def send(self, *, phone, text):
-        return SmsSendResult(accepted=False, error="quota")
-
-
-@pytest.fixture
-def sms(settings):
-    SENT.clear()
-    settings.APPEALS_DELIVER_ON_COMMIT = False
-
-    def use(backend):
-        settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "SMS_BACKEND": f"{__name__}.{backend}"}
-
-    return use
 
 
 @pytest.fixture
