@@ -2,9 +2,9 @@
 hostile values — huge and negative numbers, NUL bytes, lone surrogates, broken UTF-8, 20,000
 characters, wrong JSON types — and none may answer 5xx.
 
-A deterministic, dependency-free fuzzer in the spirit of schemathesis (which is installable but
-brings some twenty packages into the lock file): the cases are derived from the schema itself, so
-an operation added later is fuzzed without a change here. Bounded: at most ``MAX_SECONDS`` of
+A deterministic fuzzer beside schemathesis (``test_api_schemathesis.py``, which generates cases
+from the schema's types but not these hostile encodings): the cases are derived from the schema
+itself, so an operation added later is fuzzed without a change here. Bounded: at most ``MAX_SECONDS`` of
 requests (about 1,500 cases; 85 s on SQLite on a loaded 2-core machine, so a slow machine stops
 early and covers fewer); the test fails on any 5xx and lists them.
 """
