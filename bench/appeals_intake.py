@@ -174,7 +174,7 @@ def measure(options, env: dict, database: str) -> None:
             sequencer = subprocess.Popen(  # noqa: S603
                 [str(ROOT / "qinqing"), "shell", "-c",
                  "from qinqing.core.transparency import sequencer; "
-                 f"print(sequencer.run_for(seconds={options.duration + 20}, interval=1.0).summary())"],
+                 f"print(sequencer.run_for(seconds={options.duration + 60}, interval=1.0).summary())"],
                 env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             )
             time.sleep(3)  # the shell has started and made its first pass
@@ -216,6 +216,7 @@ def measure(options, env: dict, database: str) -> None:
             check=False,
         )
         sequencer_summary = ""
+        sequencer_stopped = time.time()
         if sequencer is not None:
             sequencer.terminate()
             sequencer_summary = (sequencer.communicate(timeout=60)[0] or "").strip().splitlines()[-1:]
@@ -239,13 +240,16 @@ def measure(options, env: dict, database: str) -> None:
     lag = ""
     if not options.no_sequencer:
         run(["audit", "sequence"], env)  # what the sequencer had not reached when it was stopped
-        code = ("from qinqing.core.transparency import sequencer; s = sequencer.lag_stats("
-                f"{last_seq}); print(s['events'], s['p50_s'], s['p95_s'], s['max_s'])")
+        # Events written while the sequencer ran (not those of the server's shutdown after it).
+        code = ("import datetime; from qinqing.core.transparency import sequencer; s = sequencer.lag_stats("
+                f"{last_seq}, until=datetime.datetime.fromtimestamp({sequencer_stopped}, datetime.UTC)); "
+                "print(s['events'], s['p50_s'], s['p95_s'], s['max_s'])")
         events, lag50, lag95, lagmax = run(["shell", "-c", code], env).split()[-4:]
         lag = f"{float(lag50):.1f} / {float(lag95):.1f} / {float(lagmax):.1f} s over {events} events"
         print(f"sequencer during the load: {sequencer_summary}")
     started = time.perf_counter()
-    verified = run(["audit", "verify", "--chain-only"], env, check=False).strip().splitlines()[-1]
+    verify_output = run(["audit", "verify", "--chain-only"], env, check=False).strip().splitlines()
+    verified = next((line for line in verify_output if line.startswith("audit log")), verify_output[-1])
     verify_seconds = time.perf_counter() - started
     rate = created / float(seconds)
     trivial = re.search(r"RESULT requests=(\d+) seconds=([\d.]+)", trivial_run.stdout)

@@ -116,10 +116,11 @@ def run_for(seconds: float = 55.0, interval: float = 1.0) -> PassSummary:
     return PassSummary(passes, events, store.tree_size())
 
 
-def lag_stats(since_seq: int = 0) -> dict[str, float | int]:
+def lag_stats(since_seq: int = 0, until=None) -> dict[str, float | int]:
     """How long events after ``since_seq`` waited between being written and being covered by a
     signed head: the head's timestamp minus the event's ``occurred_at``, in seconds (for the
-    benchmark and the operations page). Events not yet integrated are counted apart."""
+    benchmark). Events not yet integrated are counted apart; ``until`` leaves out events written
+    after that moment."""
     import bisect
 
     from ..models import AuditTreeHead
@@ -128,7 +129,10 @@ def lag_stats(since_seq: int = 0) -> dict[str, float | int]:
     sizes = [size for size, _ in signed]
     lags = []
     pending = 0
-    rows = AuditEvent.objects.filter(seq__gt=since_seq).values_list("leaf_index", "occurred_at")
+    events = AuditEvent.objects.filter(seq__gt=since_seq)
+    if until is not None:
+        events = events.filter(occurred_at__lte=until)
+    rows = events.values_list("leaf_index", "occurred_at")
     for leaf_index, occurred_at in rows.iterator(chunk_size=10000):
         if leaf_index is None:
             pending += 1
