@@ -52,6 +52,34 @@ def page(browser, live_server):
 
 
 @pytest.fixture
+def loaded_calendar(transactional_db):
+    """The 2024–2026 schedules (core.testing.load_test_calendar), committed so that the live server
+    reads them: ``workday_calendar`` needs ``db``, which a live server cannot use."""
+    from qinqing.core import calendar
+    from qinqing.core.testing import load_test_calendar
+
+    load_test_calendar()
+    yield
+    calendar.invalidate()
+
+
+@pytest.fixture
+def log_in():
+    """``log_in(page, username)``: sign in as a user made with ``TEST_PASSWORD`` (cookies cleared first)."""
+    from qinqing.core.testing import TEST_PASSWORD
+
+    def sign_in(page, username: str) -> None:
+        page.context.clear_cookies()
+        page.goto("/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", TEST_PASSWORD)
+        page.click("button[type=submit].primary")
+        page.wait_for_load_state()
+
+    return sign_in
+
+
+@pytest.fixture
 def screenshot(page):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 

@@ -8,31 +8,15 @@ import pytest
 from qinqing.appeals.models import Appeal
 from qinqing.commitments import services
 from qinqing.commitments.models import BreachFlag
-from qinqing.core import calendar, clock
+from qinqing.core import clock
 from qinqing.core.roles import Role
-from qinqing.core.testing import TEST_PASSWORD, load_test_calendar, make_user
+from qinqing.core.testing import TEST_PASSWORD, make_user
 from qinqing.directory.tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def loaded_calendar(transactional_db):
-    load_test_calendar()
-    yield
-    calendar.invalidate()
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
-
-
-def test_enterprise_flags_a_breach_which_becomes_an_appeal(page, screenshot, loaded_calendar):
+def test_enterprise_flags_a_breach_which_becomes_an_appeal(page, screenshot, loaded_calendar, log_in):
     unit = factories.make_unit(name="区投资促进局")
     handler = make_user(Role.DEPARTMENT_HANDLER, username="handler", password=TEST_PASSWORD)
     factories.make_official(unit=unit, name="杨帆", user=handler)

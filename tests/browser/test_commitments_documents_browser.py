@@ -9,29 +9,17 @@ import pytest
 
 from qinqing.commitments import services
 from qinqing.commitments.models import Attachment, FundApplication, Scope
-from qinqing.core import calendar, clock
+from qinqing.core import clock
 from qinqing.core.roles import Role
-from qinqing.core.testing import TEST_PASSWORD, load_test_calendar, make_user
+from qinqing.core.testing import TEST_PASSWORD, make_user
 from qinqing.directory.tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def loaded_calendar(transactional_db, settings, tmp_path):
+def loaded_calendar(loaded_calendar, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    load_test_calendar()
-    yield
-    calendar.invalidate()
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
 
 
 def _pdf() -> bytes:
@@ -45,7 +33,9 @@ def _pdf() -> bytes:
     return out.getvalue()
 
 
-def test_documents_uploaded_published_and_attachments_read_after_the_gate(page, screenshot, loaded_calendar):
+def test_documents_uploaded_published_and_attachments_read_after_the_gate(
+    page, screenshot, loaded_calendar, log_in
+):
     from qinqing.commitments import funds
 
     unit = factories.make_unit(name="区投资促进局")

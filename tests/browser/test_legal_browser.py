@@ -8,9 +8,9 @@ import datetime
 import pytest
 
 from qinqing.appeals.models import Appeal
-from qinqing.core import calendar, clock
+from qinqing.core import clock
 from qinqing.core.roles import Role
-from qinqing.core.testing import TEST_PASSWORD, load_test_calendar, make_user
+from qinqing.core.testing import TEST_PASSWORD, make_user
 from qinqing.directory.tests import factories
 from qinqing.legal import services
 from qinqing.legal.models import Action, Notice, ObjectionStatus
@@ -18,24 +18,8 @@ from qinqing.legal.models import Action, Notice, ObjectionStatus
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def loaded_calendar(transactional_db):
-    load_test_calendar()
-    yield
-    calendar.invalidate()
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
-
-
 def test_a_charge_without_basis_is_flagged_delivered_objected_to_and_appealed(
-    page, screenshot, loaded_calendar
+    page, screenshot, loaded_calendar, log_in
 ):
     bureau = factories.make_unit(name="区市场监管局")
     handler = make_user(Role.DEPARTMENT_HANDLER, username="handler", password=TEST_PASSWORD)

@@ -7,33 +7,17 @@ from django.utils import translation
 
 from qinqing.appeals.models import Appeal
 from qinqing.appeals.workflow import services as appeal_workflow
-from qinqing.core import calendar, clock
+from qinqing.core import clock
 from qinqing.core.roles import Role
-from qinqing.core.testing import TEST_PASSWORD, load_test_calendar, make_user
+from qinqing.core.testing import TEST_PASSWORD, make_user
 from qinqing.directory.tests import factories
 from qinqing.liaison import services as liaison
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def loaded_calendar(transactional_db):
-    load_test_calendar()
-    yield
-    calendar.invalidate()
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
-
-
 def test_a_roundtable_problem_becomes_an_appeal_whose_progress_the_meeting_page_shows(
-    page, screenshot, loaded_calendar
+    page, screenshot, loaded_calendar, log_in
 ):
     government = factories.make_unit(name="区人民政府")
     district = make_user(Role.DISTRICT_LEADER, username="district", password=TEST_PASSWORD)

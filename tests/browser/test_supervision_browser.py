@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from qinqing.core import calendar
 from qinqing.core.roles import Role
-from qinqing.core.testing import TEST_PASSWORD, load_test_calendar, make_user
+from qinqing.core.testing import TEST_PASSWORD, make_user
 from qinqing.directory.tests import factories
 from qinqing.supervision.models import Report
 
@@ -17,23 +16,9 @@ TEXT = "区住建局某科长多次暗示企业送购物卡才给办理竣工验
 REPLY = "您反映的问题已受理，正在初步核实，请补充具体时间。"
 
 
-@pytest.fixture
-def loaded_calendar(transactional_db):
-    load_test_calendar()
-    yield
-    calendar.invalidate()
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
-
-
-def test_anonymous_report_reply_and_reading_it_with_the_receipt_code(page, screenshot, loaded_calendar):
+def test_anonymous_report_reply_and_reading_it_with_the_receipt_code(
+    page, screenshot, loaded_calendar, log_in
+):
     unit = factories.make_unit(name="区纪委监委")
     inspector = make_user(Role.DISCIPLINE_INSPECTOR, username="inspector", password=TEST_PASSWORD)
     factories.make_official(unit=unit, name="赵磊", user=inspector)
@@ -88,7 +73,9 @@ def _axe_problems(page) -> list[str]:
     }"""))  # noqa: E501
 
 
-def test_the_inspectors_pages_pass_axe_with_every_control_labelled(browser, live_server, loaded_calendar):
+def test_the_inspectors_pages_pass_axe_with_every_control_labelled(
+    browser, live_server, loaded_calendar, log_in
+):
     """The report page in each state it shows forms for, the figures with their charts, the queue with
     notices due, reminders and inspections (the role walk does not load supervision's demo)."""
     from qinqing.core import clock

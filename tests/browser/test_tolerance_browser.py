@@ -6,29 +6,12 @@ reads the filed conclusion and records its receipt and use."""
 
 import pytest
 
-from qinqing.core import calendar
 from qinqing.core.roles import Role
-from qinqing.core.testing import TEST_PASSWORD, load_test_calendar, make_user
+from qinqing.core.testing import TEST_PASSWORD, make_user
 from qinqing.directory.tests import factories
 from qinqing.tolerance.models import CaseFactor, Status, ToleranceRequest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def loaded_calendar(transactional_db):
-    load_test_calendar()
-    yield
-    calendar.invalidate()
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
 
 
 def act(page, action):
@@ -36,7 +19,7 @@ def act(page, action):
     page.wait_for_load_state()
 
 
-def test_one_request_through_the_four_steps(page, screenshot, loaded_calendar):
+def test_one_request_through_the_four_steps(page, screenshot, loaded_calendar, log_in):
     unit = factories.make_unit(name="区发展和改革局")
     org_unit = factories.make_unit(name="区委组织部")
     official_user = make_user(Role.OFFICIAL, username="official", password=TEST_PASSWORD)
