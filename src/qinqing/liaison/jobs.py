@@ -10,9 +10,10 @@ It writes a ``Reminder`` in the application for the person responsible, once per
 * a follow-up of a meeting due within ``FOLLOW_UP_WARNING_WORKDAYS`` working days, or overdue — to whoever
   scheduled the meeting and to the department handlers of the responsible unit.
 
-Reminders are read on the liaison reminders page (``liaison:reminders``); nothing leaves the application
-(no SMS: these are staff reminders, and the appeals outbox sends only to enterprises' and reporters'
-mobile numbers). A person without a login account cannot be reminded: the job's summary counts them.
+Reminders are read on the liaison reminders page (``liaison:reminders``); to a person whose directory
+record has a mobile number each is also queued as an SMS on the appeals outbox (``core.notices.deliver_once``,
+as legal and tolerance deliver theirs), and the page shows that SMS's real state. A person without a login
+account cannot be reminded: the job's summary counts them.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from qinqing.core import audit, calendar, clock, jobs
+from qinqing.core import calendar, clock, jobs
 from qinqing.core.audit import SystemActor
 from qinqing.core.roles import Role
 
@@ -130,40 +131,73 @@ def due_items(today: datetime.date) -> tuple[list[dict], int]:
     return items, unreachable
 
 
+SMS_LIMIT = 300
+
+
+def _sms_text(item: dict) -> str:
+    """A short neutral text: the kind of reminder, what it is about and its date (no personal data)."""
+    from django.utils.translation import gettext
+
+    from qinqing.core import district
+
+    particulars = district.current()
+    text = gettext(
+        "[%(office)s] Liaison reminder: %(kind)s. %(what)s (%(day)s). Please see the reminders page."
+    ) % {
+        "office": particulars.issuing_office or particulars.district_name or gettext("Liaison office"),
+        "kind": ReminderKind(item["kind"]).label,
+        "what": item.get("detail", ""),
+        "day": item["due"].isoformat(),
+    }
+    return text[:SMS_LIMIT]
+
+
 def reminders(today: datetime.date | None = None) -> str:
     """The daily job: on a working day, a reminder for each person responsible for what is due (once per
-    person, item and date; a moved date gives a new one); audited. On a rest day it does nothing."""
+    person, item and date; a moved date gives a new one), shown in the application and, to a person whose
+    directory record has a mobile number, queued as an SMS on the appeals outbox; audited. On a rest day it
+    does nothing."""
+    from qinqing.appeals.workflow import notify
+    from qinqing.core.notices import Delivery, deliver_once
+    from qinqing.directory.selectors import mobile_for_user
+
     today = today or clock.today()
     if not calendar.is_workday(today):
         return f"{today.isoformat()} is not a working day: no reminders"
     items, unreachable = due_items(today)
-    with transaction.atomic():
-        jobs.exclusive("liaison.reminders")
-        existing = set(
-            Reminder.objects.filter(key__in={item["key"] for item in items}).values_list(
-                "recipient_id", "key"
+    users = get_user_model().objects.filter(is_active=True).in_bulk({item["recipient_id"] for item in items})
+    deliveries = []
+    for item in items:
+        user = users.get(item["recipient_id"])
+        if user is None:  # an account closed since: nobody to remind through it
+            continue
+        fields = {
+            name: item[name]
+            for name in ("kind", "meeting", "follow_up", "leader", "due", "detail")
+            if name in item
+        }
+        deliveries.append(
+            Delivery(
+                user,
+                item["key"],
+                fields,
+                lambda item=item: _sms_text(item),
+                {"article": "9" if item.get("follow_up") else "7", "kind": item["kind"]},
             )
         )
-        now = clock.now()
-        created = []
-        for item in items:
-            if (item["recipient_id"], item["key"]) in existing:
-                continue
-            existing.add((item["recipient_id"], item["key"]))
-            created.append(Reminder.objects.create(created_at=now, **item))
-        audit.record_events(
-            [
-                {
-                    "actor": SYSTEM,
-                    "action": "liaison.reminder.create",
-                    "instance": row,
-                    "fresh": True,
-                    "details": {"article": "9" if row.follow_up_id else "7", "kind": row.kind},
-                }
-                for row in created
-            ]
+    with transaction.atomic():
+        jobs.exclusive("liaison.reminders")
+        made = deliver_once(
+            Reminder,
+            deliveries,
+            phone_of=mobile_for_user,
+            queue_sms=lambda phone, text: notify.queue(
+                appeal=None, channel="sms", recipient=phone, text=text
+            ),
+            action="liaison.reminder.create",
+            actor=SYSTEM,
         )
-    summary = f"{len(created)} reminder(s), {len(items) - len(created)} already given"
+    summary = f"{made} reminder(s), {len(deliveries) - made} already given"
     if unreachable:
         summary += f", {unreachable} item(s) with nobody to remind (no login account)"
     return summary

@@ -455,8 +455,9 @@ class ReminderKind(models.TextChoices):
 @audited()
 class Reminder(models.Model):
     """A notice in the application for the person responsible (articles 7 and 9), written by the daily
-    ``liaison.reminders`` job on working days, once per person, item and date. The person sees it on the
-    liaison reminders page; nothing is sent outside the application."""
+    ``liaison.reminders`` job on working days, once per person, item and date (``core.notices.deliver_once``).
+    The person sees it on the liaison reminders page; when their directory record has a mobile number it is
+    also queued as an SMS on the appeals outbox (``notification``)."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("for")
@@ -469,6 +470,11 @@ class Reminder(models.Model):
     detail = models.CharField(_("detail"), max_length=300, blank=True, default="")
     key = models.CharField(max_length=120)
     created_at = models.DateTimeField(_("created at"))
+    # the SMS queued on the appeals outbox when the person's directory record has a mobile number: its status
+    # is the SMS's honest delivery state
+    notification = models.ForeignKey(
+        "appeals.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -434,6 +434,6 @@ def visit_frequency(year: int, today: datetime.date) -> list[FrequencyRow]:
 def reminders_for(user) -> QuerySet[Reminder]:
     return (
         Reminder.objects.filter(recipient=user)
-        .select_related("meeting", "follow_up__meeting", "leader__official__person")
+        .select_related("meeting", "follow_up__meeting", "leader__official__person", "notification")
         .order_by("-created_at", "-pk")
     )

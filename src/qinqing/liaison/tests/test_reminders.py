@@ -254,3 +254,34 @@ def test_the_list_states_its_frequency_and_a_bad_one_is_refused(office):
     assert response.status_code == 302
     page = client.get(reverse("liaison:leader_detail", kwargs={"pk": office["leader"].pk})).content.decode()
     assert 'data-testid="list-frequency"' in page
+
+
+def test_a_leader_with_a_mobile_number_is_also_sent_the_reminder_by_sms(office, settings):
+    from django.utils.translation import override
+
+    from qinqing.appeals.models import Notification, NotificationStatus
+    from qinqing.directory import services as directory_services
+
+    settings.APPEALS_DELIVER_ON_COMMIT = False  # the outbox row stays queued for the worker
+    clock = office["clock"]
+    directory_services.person_update(
+        person=office["leader"].official.person, phone="13800138000", actor=office["staff"]
+    )
+    _promise(office, visits=1, period=VisitPeriod.QUARTER)
+    clock("2026-03-27 10:00")  # the first quarter ends within 10 working days, no visit held
+    missed = _visit(office, "2026-03-30", hold=False)
+    clock("2026-03-31 10:00")
+    jobs.reminders()
+    to_leader = Reminder.objects.filter(recipient=office["leader_user"])
+    assert {r.kind for r in to_leader} == {ReminderKind.FREQUENCY, ReminderKind.VISIT_NOT_HELD}
+    for reminder in to_leader:
+        assert reminder.notification.channel == "sms" and reminder.notification.recipient == "13800138000"
+        assert reminder.notification.status == NotificationStatus.QUEUED
+    to_staff = Reminder.objects.get(recipient=office["staff"], meeting=missed)
+    assert to_staff.notification is None  # no mobile number on file: in the application only
+    assert Notification.objects.filter(channel="sms").count() == 2
+    as_leader = Client()
+    as_leader.force_login(office["leader_user"])
+    page = as_leader.get(reverse("liaison:reminders")).content.decode()
+    with override("zh-hans"):
+        assert page.count(f'<td data-testid="reminder-sms">{NotificationStatus.QUEUED.label}</td>') == 2
