@@ -3,6 +3,7 @@ sequencer, signed and published heads, proofs, and each tamper kind the issue's 
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import threading
@@ -224,13 +225,13 @@ def test_the_periodic_job_integrates_and_signs():
 
 
 # --- keys ---------------------------------------------------------------------------------------------
-def test_sm2_heads_verify_with_the_public_key_and_old_keys_still_verify_after_rotation(settings):
+def test_sm2_heads_verify_with_the_public_key_and_old_keys_still_verify_after_rotation(settings, tmp_path):
     _write(2)
     sequencer.integrate()
     old_head = heads.latest()
     old_line = next(line for line in keys._lines() if line.startswith("hmac-sm3:"))
     settings.AUDIT_HEAD_KEY = ""
-    rotated = settings.AUDIT_HEAD_KEY_FILE + ".rotated"
+    rotated = str(tmp_path / "audit-head.key")
     with open(rotated, "w") as handle:
         handle.write(f"{old_line}\nsm2:{SM2_PRIVATE}\n")
     settings.AUDIT_HEAD_KEY_FILE = rotated
@@ -435,3 +436,14 @@ def test_truncating_the_tail_without_removing_the_heads_is_detected(base):
     _sql("DELETE FROM core_auditevent WHERE leaf_index = %s", [base + 3])
     result = _verify()
     assert not result.ok and any("removed from the end" in p for p in result.problems)
+
+
+def test_verify_says_when_old_events_are_not_in_the_tree(base, time_machine):
+    """Removing the whole tree from the database leaves the events checked by their own hashes
+    only; without a published head that is not provable, but verify says the tree is missing."""
+    _write(2)
+    time_machine.move_to(datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=10))
+    result = _verify()
+    assert result.ok and result.unsequenced == 2
+    assert any("the sequencer is not running" in line for line in result.statements)
+

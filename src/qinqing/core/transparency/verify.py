@@ -4,8 +4,10 @@ and say how far back the trail is proven."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from .. import clock
 from ..models import AuditEvent, AuditTreeHead
 from . import heads, merkle, store
 
@@ -46,6 +48,12 @@ def verify_tree(result, *, anchor_heads: list[dict[str, Any]] | None = None, max
     count, roots = _roots_at(sizes, result, max_problems)
     result.tree_size = count
     result.unsequenced = AuditEvent.objects.filter(leaf_index__isnull=True).count()
+    oldest = (
+        AuditEvent.objects.filter(leaf_index__isnull=True)
+        .order_by("seq")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
     for size, root in db_heads:
         if size > count:
             result.fail(
@@ -98,7 +106,7 @@ def verify_tree(result, *, anchor_heads: list[dict[str, Any]] | None = None, max
                 head["timestamp"],
                 where,
             )
-    _statements(result)
+    _statements(result, oldest)
 
 
 def _consistent(head: dict[str, Any], latest: AuditTreeHead) -> bool:
@@ -112,7 +120,10 @@ def _consistent(head: dict[str, Any], latest: AuditTreeHead) -> bool:
     )
 
 
-def _statements(result) -> None:
+STALE = datetime.timedelta(minutes=5)
+
+
+def _statements(result, oldest_unsequenced=None) -> None:
     lines = []
     if result.published_size:
         lines.append(
@@ -136,6 +147,11 @@ def _statements(result) -> None:
             f"{result.unsequenced} events are not yet in the tree (written in the last moments, "
             f"or the sequencer is not running): each is checked against its own content hash only."
         )
+        if oldest_unsequenced is not None and clock.now() - oldest_unsequenced > STALE:
+            lines.append(
+                f"The oldest event not in the tree was written at {oldest_unsequenced:%Y-%m-%d %H:%M:%S} "
+                f"(UTC): the sequencer is not running (see the jobs page), or the tree was removed."
+            )
     if result.legacy_events:
         lines.append(
             f"{result.legacy_events} events from before the Merkle log also keep the old hash chain, "
