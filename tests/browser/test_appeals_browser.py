@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from qinqing.appeals.models import Appeal
 from qinqing.core import audit, calendar
 from qinqing.core.roles import Role
-from qinqing.core.testing import TEST_PASSWORD, load_test_calendar, make_user
+from qinqing.core.testing import TEST_PASSWORD, make_user
 from qinqing.directory.tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,14 +21,6 @@ PHONE = "13912345678"
 TITLE = "园区东门道路积水"
 CONTENT = "园区东门道路每逢下雨严重积水，影响货车通行，请求改造排水管网。"
 REPLY = "已安排市政养护单位于本周疏通排水管网，并将东门路段纳入明年改造计划。"
-
-
-@pytest.fixture
-def loaded_calendar(transactional_db):
-    """The 2024–2026 schedule; ``workday_calendar`` needs ``db``, which a live server cannot use."""
-    load_test_calendar()
-    yield
-    calendar.invalidate()
 
 
 @pytest.fixture

@@ -13,16 +13,7 @@ from qinqing.directory.tests import factories
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
-
-
-def test_request_finding_approval_and_public_verification(page, screenshot):
+def test_request_finding_approval_and_public_verification(page, screenshot, log_in):
     unit = factories.make_unit(name="区商务局")
     leader_user = make_user(Role.SUPERVISING_LEADER, username="leader", password=TEST_PASSWORD)
     leader = factories.make_official(unit=unit, name="王领导", position="副局长", user=leader_user)

@@ -8,18 +8,10 @@ from playwright.sync_api import expect
 from qinqing.appeals.models import Appeal, Status, Track
 from qinqing.appeals.tests import factories
 from qinqing.appeals.workflow import services
-from qinqing.core import calendar
 from qinqing.core.roles import Role
-from qinqing.core.testing import TEST_PASSWORD, load_test_calendar, make_user
+from qinqing.core.testing import TEST_PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def loaded_calendar(transactional_db):
-    load_test_calendar()
-    yield
-    calendar.invalidate()
 
 
 @pytest.fixture
