@@ -174,7 +174,7 @@ def measure(options, env: dict, database: str) -> None:
             sequencer = subprocess.Popen(  # noqa: S603
                 [str(ROOT / "qinqing"), "shell", "-c",
                  "from qinqing.core.transparency import sequencer; "
-                 f"print(sequencer.run_for(seconds={options.duration + 60}, interval=1.0).summary())"],
+                 f"print(sequencer.run_for(seconds={options.duration + 25}, interval=1.0).summary())"],
                 env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             )
             time.sleep(3)  # the shell has started and made its first pass
@@ -216,10 +216,9 @@ def measure(options, env: dict, database: str) -> None:
             check=False,
         )
         sequencer_summary = ""
+        if sequencer is not None:  # it stops by itself just after the measurements
+            sequencer_summary = (sequencer.communicate(timeout=120)[0] or "").strip().splitlines()[-1:]
         sequencer_stopped = time.time()
-        if sequencer is not None:
-            sequencer.terminate()
-            sequencer_summary = (sequencer.communicate(timeout=60)[0] or "").strip().splitlines()[-1:]
     finally:
         server.terminate()
         server.wait(timeout=30)
