@@ -2,7 +2,7 @@
 
 * Every URL pattern and every API operation must be declared (a new URL without a declaration
   fails here), and every declaration must name a URL or operation that exists.
-* Pages: every declared page x (anonymous + each of the 10 roles), GET; and POST for every
+* Pages: every declared page x (anonymous + each role), GET; and POST for every
   principal the declaration refuses, checking that nothing changed (audit events and the
   app's tables). Allowed: the gate lets the request through (never a login redirect or the
   gate's 403) and the view answers below 500 (200/302/405 for pages without URL arguments).
@@ -160,6 +160,8 @@ def _build_world():
         unit=unit, name="张三", user=users[Role.OFFICIAL], supervising_leader=leader
     )
     factories.make_official(unit=unit, name="杨帆", user=users[Role.DEPARTMENT_HANDLER])
+    # an enforcement body's own account, of the same unit: it sees the unit's legal rows, not another's
+    factories.make_official(unit=unit, name="马骏", user=users[Role.ENFORCEMENT_BODY])
     enterprise = factories.make_enterprise(name="清白实业有限公司")
     factories.make_membership(user=users[Role.ENTERPRISE_USER], enterprise=enterprise)
     appeal = appeal_factories.file_appeal(enterprise=enterprise, actor=users[Role.ENTERPRISE_USER])

@@ -22,6 +22,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("federation", Role.FEDERATION_STAFF, "吴刚"),
     ("auditor", Role.AUDITOR, "孙丽"),
     ("orgdept", Role.ORGANISATION_DEPARTMENT, "黄志"),
+    ("judicial", Role.ENFORCEMENT_BODY, "马骏"),
 ]
 
 

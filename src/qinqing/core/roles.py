@@ -24,6 +24,10 @@ class Role(models.TextChoices):
     # The organisation department (组织部): receives the filed fault-tolerance conclusions of its
     # officials (article 22), reads them and records their receipt and use; nothing else.
     ORGANISATION_DEPARTMENT = "organisation_department", _("Organisation department")
+    # An enforcement or judicial body (公安、法院、检察院、市场监管等; articles 11-13, 15.6): registers and
+    # follows up the compulsory measures, inspections and charges of its own body, answers objections to
+    # them, records its cooperation in the lawsuits where it is the party or the court; nothing else.
+    ENFORCEMENT_BODY = "enforcement_body", _("Enforcement or judicial body")
 
 
 # Permissions per role. Core permissions live on qinqing.core models.
@@ -46,6 +50,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.FEDERATION_STAFF: ["directory.view_enterprise"],
     Role.AUDITOR: ["core.view_auditevent", "core.verify_audit_chain"],
     Role.ORGANISATION_DEPARTMENT: [],
+    Role.ENFORCEMENT_BODY: [],
     Role.ADMINISTRATOR: [
         "core.view_auditevent",
         "core.verify_audit_chain",

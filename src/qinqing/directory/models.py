@@ -28,6 +28,10 @@ class OrganType(models.TextChoices):
     PEOPLES_ORGANISATION = "peoples_organisation", _("People's organisation")
     PUBLIC_INSTITUTION = "public_institution", _("Public institution with public-affairs functions")
     OTHER_PUBLIC_BODY = "other_public_body", _("Other body performing public duties")
+    # Judicial organs (司法机关, articles 11-13): their staff perform public duties under article 2's
+    # last clause; a court is the court of a lawsuit in the litigation ledger (legal).
+    COURT = "court", _("People's court")
+    PROCURATORATE = "procuratorate", _("People's procuratorate")
 
 
 class UnitKind(models.TextChoices):

@@ -1,10 +1,13 @@
 """Who may open each legal-environment page (articles 11, 12, 13, 15.6).
 
-Enforcement and judicial bodies are directory units: their department handlers register the compulsory
-measures, inspections and charges that touch an enterprise, answer objections, handle protection requests
-and keep the litigation ledger for their unit. The unit's supervising leader sees its flags; the discipline
-office, district leaders and administrators see every unit's. An enterprise sees what was registered about
-it, objects, turns an objection into an appeal, and requests protection (article 11).
+Enforcement and judicial bodies are directory units (a court or procuratorate has its own organ type):
+their own accounts (Role.ENFORCEMENT_BODY) — and, as before, a department handler of the body — register the
+compulsory measures, inspections and charges that touch an enterprise, answer objections, handle protection
+requests and keep the litigation ledger for their unit; a court's account also sees the cases it tries and
+records its evidence requests and the outcome. Another body's rows answer 404.
+The unit's supervising leader sees its flags; the discipline office, district leaders and administrators see
+every unit's. An enterprise sees what was registered about it, objects, turns an objection into an appeal,
+and requests protection (article 11).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -12,11 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from qinqing.core.access import Operation, Page, Tile, declare, menu_group
 from qinqing.core.roles import Role
 
-BODIES = (Role.DEPARTMENT_HANDLER, Role.ADMINISTRATOR)
+BODIES = (Role.DEPARTMENT_HANDLER, Role.ENFORCEMENT_BODY, Role.ADMINISTRATOR)
 WATCHERS = (Role.DISCIPLINE_INSPECTOR, Role.DISTRICT_LEADER, Role.ADMINISTRATOR)  # every unit
 UNIT_LEADERS = (Role.SUPERVISING_LEADER,)  # their unit
 STAFF = (
     Role.DEPARTMENT_HANDLER,
+    Role.ENFORCEMENT_BODY,
     Role.SUPERVISING_LEADER,
     Role.DISCIPLINE_INSPECTOR,
     Role.DISTRICT_LEADER,

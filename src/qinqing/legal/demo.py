@@ -2,8 +2,11 @@
 registers, about the ``enterprise`` account's enterprise: a fine without a legal basis, three inspections
 within the default period (the third flagged), a sealing past its term; the enterprise objects to the fine;
 a lawsuit it brought with a judgment obligation past its deadline (the daily job records it) and a charge
-after it sued (flagged as possible retaliation); a protection request waiting to be taken on. Every write
-goes through the services (audited)."""
+after it sued (flagged as possible retaliation); a protection request waiting to be taken on. The district's
+court (示范区人民法院, a directory unit of organ type court, added here under the district's root unit so the
+generated district keeps its random stream) gets the ``judicial`` account (Role.ENFORCEMENT_BODY): it tries
+the lawsuit (its record of the evidence requests) and registered a preservation freeze of its own. Every
+write goes through the services (audited)."""
 
 from __future__ import annotations
 
@@ -12,19 +15,50 @@ import datetime
 from django.contrib.auth import get_user_model
 
 from qinqing.core import clock
-from qinqing.directory.models import EnterpriseMembership, Official
+from qinqing.directory.models import EnterpriseMembership, Official, OrganType, Rank, Unit
 
 from . import services
 from .models import Action
 
+COURT_CODE = "FY"
+COURT_NAME = "示范区人民法院"
+
+
+def _court(judicial) -> Unit | None:
+    """The demo court and its account's official (created once, through the directory's services)."""
+    from qinqing.core import audit
+    from qinqing.directory import services as directory
+
+    if judicial is None:
+        return None
+    actor = audit.SystemActor("demo-loader")
+    court = Unit.objects.filter(code=COURT_CODE).first()
+    if court is None:
+        court = directory.unit_create(
+            code=COURT_CODE,
+            name=COURT_NAME,
+            organ_type=OrganType.COURT,
+            parent=Unit.objects.filter(parent__isnull=True).order_by("pk").first(),
+            actor=actor,
+        )
+    if not Official.objects.filter(user=judicial).exists():
+        person = directory.person_create(name=judicial.first_name or "马骏", actor=actor)
+        directory.official_create(
+            person=person, unit=court, position="执行局法官", rank=Rank.SECTION, user=judicial, actor=actor
+        )
+    return court
+
 
 def generate(*, say=None) -> dict:
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=["handler", "enterprise"])}
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=["handler", "enterprise", "judicial"])
+    }
     if len(users) < 2:
         raise RuntimeError("the demo accounts are missing: run ./qinqing serve (or create them) first")
     if Action.objects.exists():
         return {"actions": Action.objects.count(), "skipped": True}
-    handler, firm_user = users["handler"], users["enterprise"]
+    handler, firm_user, judicial = users["handler"], users["enterprise"], users.get("judicial")
     official = Official.objects.filter(user=handler, is_active=True).select_related("unit").first()
     membership = EnterpriseMembership.objects.filter(user=firm_user).select_related("enterprise").first()
     if official is None or membership is None:
@@ -63,11 +97,13 @@ def generate(*, say=None) -> dict:
         harm_limitation="仅查封涉案仓库一间，其他生产线照常运行",
     )
     services.objection_raise(action=fine, text="罚款决定书未写明法律依据，请说明。", actor=firm_user)
+    court = _court(judicial)
     case = services.case_register(
         enterprise=firm,
         unit=unit,
         kind="administrative",
-        court="示范区人民法院",
+        court=COURT_NAME,
+        court_unit=court,
         case_number=f"（{ago(120).year}）示0101行初{firm.pk}号",
         filed_on=ago(120),
         actor=handler,
@@ -80,6 +116,26 @@ def generate(*, say=None) -> dict:
         actor=handler,
     )
     services.obligation_add(case=case, text="撤销原处罚决定并退还罚款", due_on=ago(20), actor=handler)
+    if court is not None:
+        services.case_court_record(
+            case=case,
+            text="向被告调取执法案卷和现场检查记录，被告在期限内提交，并派员出庭应诉",
+            actor=judicial,
+        )
+        services.action_register(  # the court's own compulsory measure, in a civil case against the firm
+            enterprise=firm,
+            unit=court,
+            kind="measure",
+            subtype="freeze",
+            started_on=ago(15),
+            ends_on=today + datetime.timedelta(days=350),
+            legal_basis="《中华人民共和国民事诉讼法》第一百零三条（财产保全）",
+            approval="合议庭裁定",
+            amount="300000",
+            details="依申请冻结企业基本账户存款三十万元",
+            harm_limitation="只冻结诉请金额，保留工资和日常经营资金账户",
+            actor=judicial,
+        )
     register(
         kind="charge",
         subtype="fee",

@@ -69,7 +69,18 @@ class ActionForm(TodayBounds):
 class CaseForm(TodayBounds):
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=LawsuitKind.choices)
-    court = forms.CharField(label=_("Court"), max_length=limits.PLACE)
+    court_unit = forms.ModelChoiceField(
+        label=_("Court in the directory"),
+        queryset=None,
+        required=False,
+        help_text=_("When the court is one of the district's units, its own account follows the case."),
+    )
+    court = forms.CharField(
+        label=_("Court"),
+        max_length=limits.PLACE,
+        required=False,
+        help_text=_("Left empty, the name of the court chosen above."),
+    )
     case_number = forms.CharField(label=_("Case number"), max_length=limits.NAME)
     enterprise_sued = forms.BooleanField(
         label=_("The enterprise brought the case"), required=False, initial=True
@@ -78,8 +89,21 @@ class CaseForm(TodayBounds):
     filed_on = forms.DateField(label=_("Filed on"), widget=DateInput)
 
     def __init__(self, *args, **kwargs):
+        from qinqing.directory.models import OrganType, Unit
+
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = _enterprises()
+        self.fields["court_unit"].queryset = Unit.objects.filter(
+            organ_type=OrganType.COURT, is_active=True
+        ).order_by("name")
+
+
+class CourtRecordForm(forms.Form):
+    court_record = forms.CharField(
+        label=_("Investigation and evidence requests and the body's response"),
+        max_length=limits.REPORT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class OutcomeForm(TodayBounds):

@@ -152,6 +152,21 @@ class LawsuitCase(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=LawsuitKind.choices)
     court = models.CharField(_("court"), max_length=200)
+    # The court as a directory unit (organ type court), when it is one of the district's: its own account
+    # (Role.ENFORCEMENT_BODY) then sees the case and records its evidence requests and the outcome.
+    court_unit = models.ForeignKey(
+        "directory.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("court (directory unit)"),
+    )
+    court_record = models.TextField(
+        _("the court's record of its investigation and evidence requests and the body's response"),
+        blank=True,
+        default="",
+    )
     case_number = models.CharField(_("case number"), max_length=100)
     enterprise_sued = models.BooleanField(_("the enterprise brought the case"), default=True)
     filed_on = models.DateField(_("filed on"))

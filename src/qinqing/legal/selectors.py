@@ -12,6 +12,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import clock
@@ -73,7 +74,30 @@ def action_for(user, pk: int) -> Action:
 
 
 def cases(user):
-    return _scoped(LawsuitCase.objects.select_related("enterprise", "unit"), user)
+    """The cases of the actor's scope; a court's own account also sees the cases it tries (court_unit)."""
+    rows = LawsuitCase.objects.select_related("enterprise", "unit", "court_unit")
+    if sees_all(user) or has_role(user, "enterprise_user"):
+        return _scoped(rows, user)
+    ids = unit_ids(user)
+    return rows.filter(Q(unit_id__in=ids) | Q(court_unit_id__in=ids))
+
+
+def is_party(user, case) -> bool:
+    """Whether ``user`` acts for the body that is the case's party (or administers every unit)."""
+    if has_role(user, "administrator") or getattr(user, "is_superuser", False):
+        return True
+    return has_role(user, "department_handler", "enforcement_body") and case.unit_id in unit_ids(user)
+
+
+def is_court(user, case) -> bool:
+    """Whether ``user`` is the account of the case's court (a directory unit of organ type court)."""
+    if has_role(user, "administrator") or getattr(user, "is_superuser", False):
+        return case.court_unit_id is not None
+    return (
+        case.court_unit_id is not None
+        and has_role(user, "enforcement_body")
+        and case.court_unit_id in unit_ids(user)
+    )
 
 
 def case_for(user, pk: int) -> LawsuitCase:

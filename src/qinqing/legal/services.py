@@ -50,12 +50,45 @@ def _is_admin(actor) -> bool:
     return has_role(actor, Role.ADMINISTRATOR) or getattr(actor, "is_superuser", False)
 
 
+BODY_ROLES = (Role.DEPARTMENT_HANDLER, Role.ENFORCEMENT_BODY)
+
+
 def _check_body(actor, unit) -> None:
-    """A department handler acts for their own unit (and the units below it)."""
+    """A department handler or an enforcement body's own account acts for their own unit (and the units
+    below it); another body's rows are refused."""
     if _is_admin(actor):
         return
-    if not has_role(actor, Role.DEPARTMENT_HANDLER) or unit.pk not in selectors.unit_ids(actor):
+    if unit is None or not has_role(actor, *BODY_ROLES) or unit.pk not in selectors.unit_ids(actor):
         raise PermissionDeniedError()
+
+
+def _check_court(actor, case) -> None:
+    """The court of a case (its directory unit) acts through its own enforcement-body account."""
+    if _is_admin(actor):
+        return
+    if (
+        case.court_unit_id is None
+        or not has_role(actor, Role.ENFORCEMENT_BODY)
+        or case.court_unit_id not in selectors.unit_ids(actor)
+    ):
+        raise PermissionDeniedError()
+
+
+def _check_party_or_court(actor, case) -> None:
+    try:
+        _check_body(actor, case.unit)
+    except PermissionDeniedError:
+        _check_court(actor, case)
+
+
+def _court_unit(court_unit):
+    from qinqing.directory.models import OrganType
+
+    if court_unit is not None and court_unit.organ_type != OrganType.COURT:
+        raise ServiceError(
+            _("Choose a unit registered as a people's court."), code="invalid_choice", field="court_unit"
+        )
+    return court_unit
 
 
 def _check_enterprise(actor, enterprise_id) -> None:
@@ -336,9 +369,13 @@ def case_register(
     case_number: str,
     filed_on,
     enterprise_sued: bool = True,
+    court_unit=None,
     actor,
 ) -> LawsuitCase:
     _check_body(actor, unit)
+    court_unit = _court_unit(court_unit)
+    if court_unit is not None and not (court or "").strip():
+        court = court_unit.name
     if kind not in LawsuitKind.values:
         raise ServiceError(_("Choose the kind of case."), code="invalid_choice", field="kind")
     if filed_on is None:
@@ -353,6 +390,7 @@ def case_register(
             kind=kind,
             filed_on=filed_on,
             enterprise_sued=bool(enterprise_sued),
+            court_unit=court_unit,
             court=_text(court, field="court", label=_("Court"), limit=limits.PLACE, required=True),
             case_number=_text(
                 case_number, field="case_number", label=_("Case number"), limit=limits.NAME, required=True
@@ -374,7 +412,12 @@ def case_register(
 def case_update(
     *, case: LawsuitCase, cooperation: str | None = None, outcome: str = "", outcome_on=None, actor
 ) -> LawsuitCase:
-    _check_body(actor, case.unit)
+    """The party body records its cooperation (article 13's three positives); the party body or the court
+    records the judgment, ruling or mediation."""
+    if cooperation is not None:
+        _check_body(actor, case.unit)
+    else:
+        _check_party_or_court(actor, case)
     if outcome and outcome not in OutcomeKind.values:
         raise ServiceError(_("Choose the outcome."), code="invalid_choice", field="outcome")
     with transaction.atomic():
@@ -411,8 +454,30 @@ def case_update(
     return locked
 
 
+def case_court_record(*, case: LawsuitCase, text: str, actor) -> LawsuitCase:
+    """The court notes its investigation and evidence requests to the body and how the body responded
+    (article 13 (2): the body supports the judicial organ's investigation and evidence collection)."""
+    _check_court(actor, case)
+    text = _text(
+        text, field="court_record", label=_("The court's record"), limit=limits.REPORT, required=True
+    )
+    with transaction.atomic():
+        locked = LawsuitCase.objects.select_for_update().get(pk=case.pk)
+        before = audit.snapshot(locked)
+        locked.court_record = text
+        locked.save(update_fields=["court_record"])
+        audit.record_event(
+            actor=actor,
+            action="legal.lawsuitcase.court_record",
+            instance=locked,
+            before=before,
+            details={"article": "13"},
+        )
+    return locked
+
+
 def obligation_add(*, case: LawsuitCase, text: str, due_on, actor) -> Obligation:
-    _check_body(actor, case.unit)
+    _check_party_or_court(actor, case)
     case = LawsuitCase.objects.get(pk=case.pk)  # the outcome as saved, not as the caller last read it
     if not case.outcome:
         raise ConflictError(

@@ -18,7 +18,7 @@ from .models import Obligation
 
 
 def _is_body(user) -> bool:
-    return has_role(user, Role.DEPARTMENT_HANDLER, Role.ADMINISTRATOR)
+    return has_role(user, Role.DEPARTMENT_HANDLER, Role.ENFORCEMENT_BODY, Role.ADMINISTRATOR)
 
 
 def register(request):
@@ -223,7 +223,19 @@ def cases(request):
     )
 
 
-def _case_page(request, case, *, status=200, outcome_form=None, obligation_form=None, error=None):
+def _outcome_form(request, case, data=None):
+    """The party body's form carries its cooperation; the court's only the outcome."""
+    form = forms.OutcomeForm(data, initial={"cooperation": case.cooperation})
+    if not selectors.is_party(request.user, case):
+        del form.fields["cooperation"]
+    return form
+
+
+def _case_page(
+    request, case, *, status=200, outcome_form=None, obligation_form=None, court_form=None, error=None
+):
+    is_party = selectors.is_party(request.user, case)
+    is_court = selectors.is_court(request.user, case)
     return render(
         request,
         "legal/case.html",
@@ -231,9 +243,11 @@ def _case_page(request, case, *, status=200, outcome_form=None, obligation_form=
             "row": case,
             "obligations": case.obligations.all(),
             "today": clock.today(),
-            "is_body": _is_body(request.user),
-            "outcome_form": outcome_form or forms.OutcomeForm(initial={"cooperation": case.cooperation}),
+            "is_body": is_party,
+            "is_court": is_court,
+            "outcome_form": outcome_form or _outcome_form(request, case),
             "obligation_form": obligation_form or forms.ObligationForm(),
+            "court_form": court_form or forms.CourtRecordForm(initial={"court_record": case.court_record}),
             "error": error,
         },
         status=status,
@@ -252,10 +266,15 @@ def case_act(request, pk: int):
     step = request.POST.get("step", "")
     try:
         if step == "outcome":
-            form = forms.OutcomeForm(request.POST)
+            form = _outcome_form(request, case, request.POST)
             if not form.is_valid():
                 return _case_page(request, case, status=400, outcome_form=form)
             services.case_update(case=case, actor=request.user, **form.cleaned_data)
+        elif step == "court":
+            form = forms.CourtRecordForm(request.POST)
+            if not form.is_valid():
+                return _case_page(request, case, status=400, court_form=form)
+            services.case_court_record(case=case, text=form.cleaned_data["court_record"], actor=request.user)
         elif step == "obligation":
             form = forms.ObligationForm(request.POST)
             if not form.is_valid():
