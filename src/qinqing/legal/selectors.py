@@ -3,7 +3,8 @@
 The flags are computed here from the registered rows, never stored: an action without a legal basis
 (article 15.6: a charge or measure must rest on one), repeated inspections of one enterprise within the
 configured period, a measure past its term and not lifted, and retaliation (an action against an
-enterprise on or after the day it sued a government body, article 13).
+enterprise on or after the day it sued a government body, article 13; not a court's or procuratorate's own
+measure).
 """
 
 from __future__ import annotations
@@ -140,6 +141,11 @@ FLAG_LABELS = {
 }
 
 
+# Article 13 (3) names retaliation by administrative organs (行政机关…滥用行政权打击报复诉讼方); a court's
+# preservation measure or a procuratorate's measure in its own proceedings is not flagged as retaliation.
+JUDICIAL_ORGAN_TYPES = ("court", "procuratorate")
+
+
 def flags_of(rows, today: datetime.date | None = None) -> list[Flag]:
     """The flags over ``rows`` (actions); each action may carry several."""
     today = today or clock.today()
@@ -177,7 +183,11 @@ def flags_of(rows, today: datetime.date | None = None) -> list[Flag]:
                     )
                 )
         case = sued.get(row.enterprise_id)
-        if case is not None and row.started_on >= case.filed_on:
+        if (
+            case is not None
+            and row.started_on >= case.filed_on
+            and row.unit.organ_type not in JUDICIAL_ORGAN_TYPES
+        ):
             found.append(Flag("retaliation", FLAG_LABELS["retaliation"], row, case.case_number))
     return found
 

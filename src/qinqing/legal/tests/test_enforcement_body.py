@@ -214,3 +214,17 @@ def test_the_body_opens_nothing_else(world):
         assert client.get(reverse(name)).status_code == 403, name
     for name in ("legal:register", "legal:flags", "legal:cases", "legal:protections"):
         assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_a_courts_own_measure_after_the_lawsuit_is_not_flagged_as_retaliation(world):
+    """Article 13 (3): retaliation is an administrative organ's abuse of its power against the party that
+    sued; a court's preservation freeze in the proceedings is not, another body's measure still is."""
+    w = world
+    services.case_register(
+        enterprise=w["enterprise"], unit=w["bureau"], kind="administrative", court="", court_unit=w["court"],
+        case_number="（2026）示0101行初10号", filed_on=datetime.date(2026, 11, 10), actor=w["handler"],
+    )
+    freeze = _measure(w, w["court"], w["court_user"], legal_basis="《民事诉讼法》第一百零三条")
+    seizure = _measure(w, w["police"], w["police_user"], legal_basis="《刑事诉讼法》第一百四十一条")
+    codes = {(f.code, f.action.pk) for f in selectors.flags_of([freeze, seizure])}
+    assert codes == {("retaliation", seizure.pk)}
