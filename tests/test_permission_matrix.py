@@ -726,8 +726,8 @@ NOT_SCOPED = {
     "appeals:knowledge_publish": "editors work on the whole library",
     "core:api_key_revoke": "administrators only",
     "core:calendar_year": "a public calendar year; administrators only",
-    "core:portal_feed": "the public portal: a section's items published to the public, the same for everyone; "
-    "unpublished ones are never listed (tests/test_portal.py)",
+    "core:portal_feed": "the public portal: a section's items published to the public, the same for "
+    "everyone; unpublished ones are never listed (tests/test_portal.py)",
     "core:portal_xlsx": "the public portal: a section's items published to the public, the same for everyone "
     "(tests/test_portal.py)",
     "core:portal_item": "the public portal: an item published to the public; unpublished ones answer 404 to "

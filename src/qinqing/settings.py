@@ -64,7 +64,9 @@ AUDIT_HEAD_KEY_FILE = os.environ.get("QINQING_AUDIT_HEAD_KEY_FILE", str(VAR_DIR 
 AUDIT_ANCHOR_FILE = os.environ.get(
     "QINQING_AUDIT_ANCHOR_FILE", "" if MODE == "test" else str(VAR_DIR / "anchors" / "audit-heads.jsonl")
 )
-AUDIT_WITNESS_URLS = [url.strip() for url in os.environ.get("QINQING_AUDIT_WITNESS_URLS", "").split(",") if url.strip()]
+AUDIT_WITNESS_URLS = [
+    url.strip() for url in os.environ.get("QINQING_AUDIT_WITNESS_URLS", "").split(",") if url.strip()
+]
 AUDIT_LOG_ID = os.environ.get("QINQING_AUDIT_LOG_ID", "qinqing-audit")
 AUDIT_PUBLISH_EVERY_MINUTES = int(os.environ.get("QINQING_AUDIT_PUBLISH_EVERY_MINUTES", "5"))
 # Supervision reports (article 17) are sealed under their own SM4 keys, kept outside the database:

@@ -128,7 +128,8 @@ def test_the_organisation_department_receives_the_filed_conclusion_and_records_i
     assert refused.status_code == 400
     frozen_clock("2026-10-09 10:00")
     web.force_login(w["org_user"])  # ten days later: a new session
-    noted = web.post(reverse("tolerance:filing_detail", args=[row.pk]), {"use_note": "年度考核中不作负面评价"})
+    detail = reverse("tolerance:filing_detail", args=[row.pk])
+    noted = web.post(detail, {"use_note": "年度考核中不作负面评价"})
     assert noted.status_code == 302
     receipt.refresh_from_db()
     assert receipt.use_note == "年度考核中不作负面评价" and receipt.use_noted_on == datetime.date(2026, 10, 9)
