@@ -282,9 +282,7 @@ def file_appeal(request, payload: FileIn):
         category=payload.category,
     )
     original = result.appeal.merged_into if result.merged else result.appeal
-    from qinqing.core.transparency import receipts
-
-    receipt = receipts.for_appeal(result.appeal)
+    receipt = result.receipt  # the filing event's, known at filing (no read-back)
     return Status(
         201,
         {

@@ -124,6 +124,18 @@ def _find_original(*, enterprise, phone_index: str, fingerprint: str, normalised
 class FileResult:
     appeal: Appeal
     merged: bool
+    # The filing event's content hash (issue 19): the receipt is known at filing, from the
+    # event this transaction wrote, so the answer needs no read-back of the audit log.
+    content_hash: str = ""
+
+    @property
+    def receipt(self):
+        """The receipt of this filing (its own ``appeals.appeal.file`` event; a merged repeat's too)."""
+        from qinqing.core.transparency import receipts
+
+        if not self.content_hash:
+            return None
+        return receipts.Receipt(receipts.code_for(self.content_hash), self.content_hash)
 
     @property
     def tracking_number(self) -> str:
@@ -354,8 +366,8 @@ def appeal_file(
                     "fresh": True,
                 }
             )
-        audit.record_events(events)
-    return FileResult(appeal=appeal, merged=original is not None)
+        written = audit.record_events(events)
+    return FileResult(appeal=appeal, merged=original is not None, content_hash=written[0].content_hash)
 
 
 def appeal_status_for(

@@ -25,7 +25,6 @@ from qinqing.appeals.models import Appeal, Channel
 from qinqing.core import audit, clock, district
 from qinqing.core.access import sees_all
 from qinqing.core.errors import NotFound, ServiceError
-from qinqing.core.transparency import receipts
 
 from . import services
 from .channels import intake, sms, wechat, wechat_sender
@@ -96,7 +95,7 @@ def portal_mailbox(request):
                 except ServiceError as error:
                     _apply_service_error(form, error)
                 else:
-                    receipt = receipts.for_appeal(result.appeal)  # issue 19: the filing's receipt code
+                    receipt = result.receipt  # issue 19: the filing's receipt code, known at filing
                     request.session[SESSION_FILED_KEY] = {"number": result.tracking_number,
                                                           "merged": result.merged,
                                                           "receipt": receipt.code if receipt else ""}
@@ -260,7 +259,7 @@ def _handle_inbound_sms(message) -> tuple[dict, int]:
         except ServiceError as error:
             return error.as_dict(), error.status
     # The acknowledgement SMS itself goes through the notifications outbox (queued by appeal_file).
-    receipt = receipts.for_appeal(result.appeal)
+    receipt = result.receipt  # known at filing (issue 19)
     return {"kind": "filed", "tracking_number": result.tracking_number, "merged": result.merged,
             "receipt": receipt.code if receipt else None}, 200
 
@@ -369,7 +368,7 @@ def wechat_webhook(request):
                 "Your appeal has been received. Tracking number %(number)s. Send \"查询\" at any time to see "
                 "its progress."
             ) % {"number": result.tracking_number}
-        receipt = receipts.for_appeal(result.appeal)  # issue 19: the filing's receipt and where to check it
+        receipt = result.receipt  # issue 19: the filing's receipt and where to check it
         if receipt is not None:
             text += " " + _("Filing receipt code %(code)s; check that your filing is in the public audit "
                             "log at %(url)s") % {"code": receipt.code, "url": receipt.url(request)}

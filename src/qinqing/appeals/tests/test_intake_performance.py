@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from qinqing.core import audit
 from qinqing.core.models import AuditEvent
+from qinqing.core.transparency import receipts
 
 from ..intake import services
 from ..models import Channel
@@ -38,6 +39,9 @@ def test_filing_takes_a_bounded_number_of_queries_and_appends_its_audit_event_la
     append = next(i for i, sql in enumerate(statements) if 'INTO "core_auditevent"' in sql)
     assert not any("appeals_" in sql for sql in statements[append:]), "the audit append is the last write"
     assert result.appeal.tracking_number.endswith("000002")
+    # The receipt is known at filing (issue 19), from the event written, with no read-back.
+    assert not any(sql.startswith("SELECT") and '"content_hash"' in sql for sql in statements), statements
+    assert result.receipt == receipts.for_appeal(result.appeal)
     assert audit.verify_chain().ok
 
 
