@@ -235,10 +235,12 @@ def _next_seqs(count: int) -> list[int]:
 _PG_INSERT: dict[int, tuple[str, list]] = {}
 
 
-def _pg_insert(events: list[AuditEvent]) -> None:
-    """One INSERT of every event that takes each ``seq`` from the sequence and returns it with
-    the primary key (PostgreSQL returns the rows of a multi-row VALUES in order, which Django's
-    ``bulk_create`` relies on too). The statement is built once per number of rows."""
+def pg_insert_statement(events: list[AuditEvent]) -> tuple[str, list]:
+    """PostgreSQL: one INSERT of every (hashed) event that takes each ``seq`` from the sequence and
+    returns it with the primary key — PostgreSQL returns the rows of a multi-row VALUES in order,
+    which Django's ``bulk_create`` relies on too — and its parameters. A caller may send it as
+    the last part of its own statement (``db.KeyedInserts``); ``inserted`` then takes the rows.
+    The statement is built once per number of rows."""
     count = len(events)
     if count not in _PG_INSERT:
         _sql, fields = db.insert_statement(AuditEvent, returning=True)
@@ -255,10 +257,36 @@ def _pg_insert(events: list[AuditEvent]) -> None:
     params = []
     for event in events:
         params += db.insert_values(event, fields)
-    rows = db.execute(sql, params)
+    return sql, params
+
+
+def inserted(events: list[AuditEvent], rows) -> list[AuditEvent]:
+    """The events, saved: their ``id`` and ``seq`` from ``pg_insert_statement``'s rows."""
     for event, (pk, seq) in zip(events, rows, strict=True):
         event.pk, event.seq = pk, seq
         db.mark_saved(event)
+    return events
+
+
+def _pg_insert(events: list[AuditEvent]) -> None:
+    inserted(events, db.execute(*pg_insert_statement(events)))
+
+
+def prepare_events(events: list[dict[str, Any]]) -> list[AuditEvent]:
+    """``record_events`` without the insert: the events built and hashed (``content_hash`` known),
+    for a caller that writes them in its own statement (``pg_insert_statement``) inside the
+    same transaction as the records they describe."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("prepare_events must be called inside transaction.atomic()")
+    return _hashed([_prepare_event(**event) for event in events])
+
+
+def _hashed(events: list[AuditEvent]) -> list[AuditEvent]:
+    now = clock.now()
+    for event in events:
+        event.occurred_at = now
+        event.content_hash = event_content_hash(event)
+    return events
 
 
 def _append(events: list[AuditEvent]) -> list[AuditEvent]:
@@ -268,10 +296,7 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
     its place in the log (``leaf_index``) is given later by the sequencer, which signs the
     tree heads. So concurrent writers never wait for each other here.
     """
-    now = clock.now()
-    for event in events:
-        event.occurred_at = now
-        event.content_hash = event_content_hash(event)
+    _hashed(events)
     if connection.vendor == "postgresql" and len(events) <= 20:
         _pg_insert(events)
         return events

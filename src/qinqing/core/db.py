@@ -249,6 +249,56 @@ def insert_family(parent, children: list[tuple]) -> None:
         child.pk = child_id
 
 
+def next_id_sql(model) -> str:
+    """PostgreSQL: the SQL expression that takes ``model``'s next primary key from its sequence
+    (to set keys before the rows are written, e.g. in the statement that takes a number)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    table = model._meta.db_table.replace("'", "''")
+    column = model._meta.pk.column.replace("'", "''")
+    return f"nextval(pg_get_serial_sequence('{connection.ops.quote_name(table)}', '{column}'))"
+
+
+_KEYED_SQL: dict[str, tuple[str, list]] = {}
+
+
+class KeyedInserts:
+    """PostgreSQL: INSERTs of unsaved instances whose primary keys are already set (``next_id_sql``),
+    sent together with one more statement as ONE statement (data-modifying CTEs; Django's
+    foreign keys are ``DEFERRABLE INITIALLY DEFERRED``, so their order does not matter).
+
+    The values are taken when this is built (``pre_save`` applied then), so the instances hold
+    exactly what will be written — an audit snapshot taken afterwards needs no re-read."""
+
+    def __init__(self, instances: list) -> None:
+        connection = connections[DEFAULT_DB_ALIAS]
+        self.instances = instances
+        self.parts: list[str] = []
+        self.values: list = []
+        for index, instance in enumerate(instances):
+            label = instance._meta.label
+            if label not in _KEYED_SQL:
+                quote = connection.ops.quote_name
+                fields = list(instance._meta.concrete_fields)
+                _KEYED_SQL[label] = (
+                    f"INSERT INTO {quote(instance._meta.db_table)} "  # noqa: S608 (model metadata)
+                    f"({', '.join(quote(field.column) for field in fields)}) "
+                    f"VALUES ({', '.join(['%s'] * len(fields))})",
+                    fields,
+                )
+            sql, fields = _KEYED_SQL[label]
+            if instance.pk is None:
+                raise ValueError(f"{label}: set the primary key first (next_id_sql)")
+            self.parts.append(f"i{index} AS ({sql})")
+            self.values += insert_values(instance, fields, connection)
+
+    def execute(self, sql: str, params: list) -> list[tuple] | None:
+        """Run the INSERTs and ``sql`` (whose rows are returned) as one statement."""
+        rows = execute(f"WITH {', '.join(self.parts)} {sql}", self.values + list(params))
+        for instance in self.instances:
+            mark_saved(instance)
+        return rows
+
+
 def insert_rows(model, objects: list, *, batch_size: int = 2000) -> None:
     """INSERT unsaved instances in bulk (primary keys are not read back): ``COPY`` on
     PostgreSQL, one ``executemany`` per batch elsewhere."""

@@ -105,3 +105,23 @@ def test_concurrent_writers_never_get_the_same_number():
     assert values == list(range(1, 121)), "unique, and without gaps since nothing rolled back"
     assert len({text for text, _value in taken}) == 120
     assert Counter.objects.get(series=TRACKING.name, period="20261130").last == 120
+
+
+@pytest.mark.django_db
+def test_take_with_ids_numbers_like_take_and_gives_the_next_keys_a_rollback_returns_the_number():
+    """PostgreSQL (the sequences): the number and the primary keys in one statement, the first
+    number of a period too; a rollback gives the number back (keys are not gapless)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("take_with_ids reads PostgreSQL sequences")
+    from qinqing.core.models import AuditEvent
+
+    with transaction.atomic():
+        first, (counter_id, event_id) = numbering.take_with_ids(TRACKING, DAY, (Counter, AuditEvent))
+    assert first.text == "T2026113000001"  # the period's first number created its row
+    with pytest.raises(RuntimeError), transaction.atomic():
+        second, ids = numbering.take_with_ids(TRACKING, DAY, (Counter, AuditEvent))
+        assert second.value == 2 and ids[0] > counter_id and ids[1] > event_id
+        raise RuntimeError("the filing failed")
+    again, _ids = numbering.take_with_ids(TRACKING, DAY, (Counter, AuditEvent))
+    assert again.text == "T2026113000002"
+    assert numbering.take(TRACKING, DAY).value == 3
