@@ -61,12 +61,14 @@ def test_a_failed_filing_gives_its_tracking_number_back(monkeypatch):
     def broken(events):
         raise RuntimeError("disk full")
 
-    real = audit.record_events
-    monkeypatch.setattr(services.audit, "record_events", broken)
+    # The audit write fails after the number was taken (both paths: record_events and, on
+    # PostgreSQL, prepare_events hash the events through _hashed).
+    real = audit._hashed
+    monkeypatch.setattr(audit, "_hashed", broken)
     with pytest.raises(RuntimeError):
         services.appeal_file(channel=Channel.SMS, title="", content="第一件事", actor=None,
                              contact_phone="13800138000")
-    monkeypatch.setattr(services.audit, "record_events", real)
+    monkeypatch.setattr(audit, "_hashed", real)
     assert not Appeal.objects.exists()
     filed = services.appeal_file(channel=Channel.SMS, title="", content="第二件事", actor=None,
                                  contact_phone="13900139000")
