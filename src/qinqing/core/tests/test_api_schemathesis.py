@@ -25,6 +25,21 @@ from qinqing.wsgi import application
 MAX_EXAMPLES = 6
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Schemathesis calls the WSGI application directly, which sends Django's request signals; the
+    test's connection must survive them (on PostgreSQL, ``close_old_connections`` would close it
+    inside the test's transaction). Django's own test client disconnects them the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
 # The document the site serves at /api/v1/openapi.json, built from the same API object here (at
 # collection, without a request: schemathesis's lazy fixture loader does not work with pytest 9).
 schema = schemathesis.openapi.from_dict(
