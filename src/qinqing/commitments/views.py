@@ -324,7 +324,12 @@ def funds_public_feed(request):
         feed_url=request.build_absolute_uri(reverse("commitments:funds_public_feed")),
     )
     link = request.build_absolute_uri(reverse("commitments:funds_public"))
-    for programme in selectors.public_programmes()[:100]:
+    programmes = list(selectors.public_programmes()[:100])
+    results_of: dict[int, list] = {}
+    published = [programme.pk for programme in programmes if programme.published_on]
+    for result in selectors.public_results().filter(programme__in=published):
+        results_of.setdefault(result.programme_id, []).append(result)  # one query, not one per programme
+    for programme in programmes:
         feed.add_item(
             title=programme.title,
             link=f"{link}#programme-{programme.pk}",
@@ -334,7 +339,7 @@ def funds_public_feed(request):
             unique_id=f"urn:qinqing:fund-programme:{programme.pk}",
         )
         if programme.published_on:
-            approved = [r for r in selectors.public_results().filter(programme=programme)]
+            approved = results_of.get(programme.pk, [])
             feed.add_item(
                 title=f"{programme.title}：{_('Results published')}",
                 link=f"{link}#results-{programme.pk}",

@@ -187,7 +187,13 @@ def test_public_portal_shows_results_only_once_published(world, frozen_clock):
     funds.results_publish(programme=world["programme"], actor=world["handler"])
     page = anonymous.get(reverse("commitments:funds_public")).content.decode()
     assert "123456" in page and "2026-10-13" in page
-    feed = anonymous.get(reverse("commitments:funds_public_feed"))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        feed = anonymous.get(reverse("commitments:funds_public_feed"))
+    # programmes and their results in one query each, however many programmes (no query per programme)
+    assert sum("commitments_fundapplication" in q["sql"] for q in captured.captured_queries) == 1
     root = ET.fromstring(feed.content)  # noqa: S314 (our own feed)
     ns = {"a": "http://www.w3.org/2005/Atom"}
     assert len(root.findall("a:entry", ns)) == 2
