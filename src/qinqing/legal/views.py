@@ -18,7 +18,8 @@ from .models import Obligation
 
 
 def _is_body(user) -> bool:
-    return has_role(user, Role.DEPARTMENT_HANDLER, Role.ENFORCEMENT_BODY, Role.ADMINISTRATOR)
+    """May register for a body: the services' BODY_ROLES (one list), and administrators."""
+    return has_role(user, *services.BODY_ROLES, Role.ADMINISTRATOR)
 
 
 def register(request):
