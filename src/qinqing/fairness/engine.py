@@ -154,15 +154,27 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
 
 
+CATCH_ALL_PREFIX = "concept-"
+
+
 def check_clauses(clauses: list[Clause], rules: list[CompiledRule]) -> Result:
+    """Every clause against every rule. A rule whose code starts with ``concept-`` is a catch-all for
+    its kind (a restricted concept in a qualification or scoring context, migration 0007): it adds a
+    finding only where no specific rule of the same kind flagged the clause, so the reviewer decides
+    each problem once, with the specific rule's explanation where there is one."""
+    ordered = sorted(rules, key=lambda rule: rule.code.startswith(CATCH_ALL_PREFIX))  # stable
     result = Result(clauses)
     for clause in clauses:
         text = normalise(clause.text)
         if len(text) < 4:
             continue
-        for rule in rules:
+        kinds: set[str] = set()
+        for rule in ordered:
+            if rule.code.startswith(CATCH_ALL_PREFIX) and rule.kind in kinds:
+                continue
             match = matches(rule, text)
             if match is not None:
+                kinds.add(rule.kind)
                 result.findings.append(Finding(clause, rule, match.group(0)))
     return result
 

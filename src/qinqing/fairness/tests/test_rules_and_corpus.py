@@ -216,13 +216,12 @@ def test_a_real_policy_document_the_districts_own_measures_produces_no_finding()
     assert [(f.rule.code, f.clause.text) for f in result.findings] == []
 
 
-def test_the_fourth_quoted_batch_tuned_on_and_the_fifth_held_out_from_every_revision():
+def test_the_fourth_and_fifth_quoted_batches_tuned_on_meet_the_bar():
     """Real wording nobody here wrote (regulators' cases, real tender notices). The fourth batch was
     split by a fixed hash before any rule was revised on it; migration 0005 was tuned on one half
-    (held-out half then measured: clause recall 0.50), migration 0006 on both halves, so the whole
-    batch must now meet the bar. The fifth batch was collected after 0005 and never used to revise a
-    rule: no lawful clause may be flagged and recall may not fall below what was measured (0.21 — a
-    floor against regressions, not a target; docs/PERFORMANCE.md)."""
+    (held-out half then measured: clause recall 0.50), migration 0006 on both halves. The fifth batch
+    was held out from 0005 and 0006 (clause recall 0.21 at first sight) and then tuned on by the
+    concept-level rules of migration 0007, so both batches must now meet the bar (docs/PERFORMANCE.md)."""
     rows = corpus.load("published_fourth.tsv")
     lawful = [r for r in rows if r[0] == "lawful"]
     assert len(rows) - len(lawful) >= 40 and len(lawful) >= 30
@@ -234,12 +233,28 @@ def test_the_fourth_quoted_batch_tuned_on_and_the_fifth_held_out_from_every_revi
     tuning, held_out = corpus.fourth_split(rows)
     assert len(tuning) + len(held_out) == len(rows) and min(len(tuning), len(held_out)) >= 30
     rules = _rules()
-    tuned = corpus.score(rows, rules)
-    assert tuned["overall"]["precision"] >= 0.9 and tuned["overall"]["recall"] >= 0.9, tuned["mistakes"]
-    assert tuned["clauses"]["fp"] == 0, tuned["mistakes"]
-    held = corpus.score(fifth, rules)
-    assert held["clauses"]["fp"] == 0, held["mistakes"]
-    assert held["clauses"]["recall"] >= 0.2, held["mistakes"]
+    for batch in (rows, fifth):
+        tuned = corpus.score(batch, rules)
+        assert tuned["overall"]["precision"] >= 0.9 and tuned["overall"]["recall"] >= 0.9, tuned["mistakes"]
+        assert tuned["clauses"]["fp"] == 0, tuned["mistakes"]
+
+
+def test_the_sixth_quoted_batch_held_out_from_the_concept_level_rules():
+    """82 real clauses (59 problematic, 23 lawful) collected before migration 0007 and scored once after
+    its rules were frozen: clause precision 30/31, recall 30/59 = 0.51 (docs/PERFORMANCE.md,
+    "Generalising the rules"). Never used to write a rule. The figures below are floors against
+    regressions — what was measured at first sight — not the issue's target (0.9), which this batch
+    does not meet."""
+    rows = corpus.load("published_sixth.tsv")
+    problematic = [r for r in rows if r[0] != "lawful"]
+    assert len(rows) >= 40 and len(problematic) >= 40 and len(rows) - len(problematic) >= 20
+    for _label, source, text in rows:
+        where, title = source.split(" | ", 1)
+        assert where.startswith("http") or where.startswith("address not returned"), text
+        assert re.search(r"20\d\d|《", title), (title, text)
+    held = corpus.score(rows, _rules())
+    assert held["clauses"]["tp"] >= 30, held["mistakes"]  # recall 0.51 at first sight
+    assert held["clauses"]["fp"] <= 1, held["mistakes"]  # one lawful sentence flagged at first sight
 
 
 @pytest.mark.parametrize("name", ["0005_rules_generalised_on_real_wording", "0006_rules_second_revision"])
@@ -262,3 +277,55 @@ def test_migrations_0005_0006_revise_unedited_rules_create_the_new_ones_and_keep
     assert "独立" in Rule.objects.get(code="organisation-form").pattern
     created = Rule.objects.filter(code__in=new_codes).values_list("code", flat=True)
     assert set(created) == set(new_codes)
+
+
+def test_migration_0007_creates_the_concept_rules_and_keeps_a_reviewers_edit():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("qinqing.fairness.migrations.0007_concept_level_rules")
+    assert set(migration.NEW) <= set(SEED_CODES)
+    edited = Rule.objects.get(code="awards-score")
+    edited.negative_examples += "\n技术方案优秀的得10分。"
+    services.rule_save(actor=None, rule=edited)  # audited as fairness.rule.update
+    Rule.objects.filter(pk=edited.pk).update(excludes="(信用)")
+    Rule.objects.filter(code__in=migration.NEW).delete()
+    migration.seed(apps, None)
+    assert Rule.objects.get(code="awards-score").excludes == "(信用)"  # the reviewer's version stays
+    created = Rule.objects.filter(code__in=migration.NEW).values_list("code", flat=True)
+    assert set(created) == set(migration.NEW)
+
+
+@pytest.mark.parametrize(
+    "clause, kind",
+    [
+        ("注册资本5000万元以上得3分。", "scale"),
+        ("公司成立时间满5年的得2分。", "scale"),
+        ("在本县设有分公司的得2分，未设立的不得分。", "location"),
+        ("企业需将注册地迁入本县才能享受相关补贴。", "location"),
+        ("只接受国有企业报名。", "ownership"),
+        ("推荐品牌：甲牌、乙牌、丙牌。", "brand"),
+        ("投标人承担过某市范围内类似项目的，每个得1分。", "performance"),
+        ("具有市公共资源交易中心会员资格的方可报名。", "credential"),
+        ("与企业签订排他协议，约定只由该企业提供服务。", "policy"),
+    ],
+)
+def test_a_restricted_concept_in_a_qualification_or_scoring_context_is_flagged(clause, kind):
+    assert kind in {rule.kind for rule in engine.check_text(clause, _rules())}
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "中标人须在合同签订后15日内在项目所在地设立服务机构。",
+        "投标人须在中华人民共和国境内依法注册。",
+        "从业人员300人以下，营业收入2000万元以下的为中小企业。",
+        "投标人的成立时间少于三年的，提供成立以来的财务报表。",
+        "近三年类似项目业绩（不限地域），每个得1分，最高3分。",
+        "符合条件的企业依法享受国家规定的税收优惠。",
+        "不限品牌，满足本章技术参数即可。",
+    ],
+)
+def test_the_lawful_exceptions_of_the_concept_rules_are_not_flagged(clause):
+    assert engine.check_text(clause, _rules()) == []
