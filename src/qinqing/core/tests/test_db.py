@@ -119,3 +119,29 @@ def test_instances_decode_json():
     )
     rows = db.execute("SELECT id, scopes FROM core_apikey WHERE id = %s", [key.pk])
     assert db.instances(ApiKey, ("id", "scopes"), rows)[0].scopes == ["appeals:read"]
+
+
+def test_numbered_placeholders_are_postgres_positional_and_cached():
+    """``execute`` hands long statements to psycopg's RawCursor with ``$n`` placeholders (psycopg would
+    re-split a statement of over 4,096 characters or 50 parameters on every call)."""
+    from qinqing.core.db import _NUMBERED, _numbered
+
+    long_sql = "SELECT " + ", ".join(["%s"] * 88) + " WHERE 'a' LIKE 'a%%'"
+    numbered = _numbered(long_sql)
+    assert numbered.startswith("SELECT $1, $2, $3")
+    assert numbered.endswith("$88 WHERE 'a' LIKE 'a%'")
+    assert _NUMBERED[long_sql] == numbered
+    # Anything but %s and %% is left to psycopg's own cursor.
+    assert _numbered("SELECT %(name)s") is None
+    assert _numbered("SELECT %b") is None
+    assert _numbered("SELECT 1") == "SELECT 1"
+
+
+@pytest.mark.django_db
+def test_execute_runs_a_statement_of_many_parameters_and_a_literal_percent():
+    from qinqing.core.db import execute
+
+    values = list(range(88))
+    rows = execute("SELECT " + ", ".join(["%s"] * 88) + ", 'x%%y'", values)
+    assert list(rows[0][:88]) == values
+    assert rows[0][88] == "x%y"
