@@ -112,11 +112,11 @@ def _numbered(sql: str) -> str | None:
     pieces: list[str] = []
     last = 0
     for match in _PLACEHOLDER.finditer(sql):
-        token = match.group(0)
-        if token == "%s":
+        placeholder = match.group(0)
+        if placeholder == "%s":
             counter += 1
             replacement = f"${counter}"
-        elif token == "%%":
+        elif placeholder == "%%":
             replacement = "%"
         else:
             pieces = []
