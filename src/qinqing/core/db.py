@@ -385,3 +385,15 @@ def bulk_insert(table: str, columns: list[str], rows: list, *, batch_size: int =
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch_size):
             cursor.executemany(sql, rows[start:start + batch_size])
+
+
+def drop_like_indexes(schema_editor, table: str, columns: list[str]) -> None:
+    """PostgreSQL: drop the ``varchar_pattern_ops`` copy Django adds beside the index of each indexed
+    or unique ``CharField`` (for LIKE/startswith, which nothing runs on these columns). Every insert
+    maintained them for nothing. Django itself drops them with ``DROP INDEX IF EXISTS`` when a field
+    changes later, so the migration state needs no change. Other databases have no such copy."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for column in columns:
+        name = schema_editor._create_index_name(table, [column], suffix="_like")
+        schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")

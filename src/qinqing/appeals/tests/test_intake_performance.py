@@ -129,3 +129,17 @@ def test_filings_from_many_connections_at_once_get_unique_numbers_and_keep_the_c
     assert Appeal.objects.count() == 40
     assert AuditEvent.objects.filter(action="appeals.appeal.file").count() == 40
     assert audit.verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_no_like_index_is_maintained_on_the_tables_every_filing_writes():
+    """Issue 19: the LIKE (``varchar_pattern_ops``) copies Django adds on PostgreSQL to indexed text
+    columns cost every filing an index insert each and served no query; migrations drop them."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: other databases have no varchar_pattern_ops copies")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexname FROM pg_indexes WHERE tablename IN (%s, %s) AND indexdef LIKE %s",
+            ["appeals_appeal", "core_auditevent", "%pattern_ops%"],
+        )
+        assert cursor.fetchall() == []
