@@ -7,7 +7,7 @@ page holds): chapters, numbered items and score tables drawn from the labeled co
 (src/qinqing/fairness/tests/corpus/clauses.tsv, a tenth of them problematic) and lawful
 boilerplate, as .docx (python-docx), .pdf with a text layer (WeasyPrint, one page break per page)
 and .txt. Then times the whole review of each — read the file, split it into clauses, check every
-clause against every seeded rule (``seed/rules.json``, loaded by migrations 0002–0007; the count
+clause against every seeded rule (``seed/rules.json``, loaded by migrations 0002–0008; the count
 is printed) — best and median of ``--repeat`` runs, against a trivial operation on the same file:
 reading its text without our work (python-docx opening the document and joining its paragraphs;
 pypdf's text extraction for the PDF; decoding for the .txt). Prints one row per format with the

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .clauses import Clause
 
 NEGATION = re.compile(
-    r"(不得|不以|不将|不把|不作为|不设置?|不要求|不限制?|不对|不因|不会|无需|无须|禁止|严禁|不应|不能以|不允许|取消|清理|废止)"
+    r"(不得|不以|不将|不把|不作为|不设置?|不要求|不限制?|不对|不因|不会|无需|无须|禁止|严禁|不应|不能以|不允许|取消|清理|废止|不再)"
 )
 _SENTENCE = re.compile(r"[。;!?,]")  # a negation counts within its own phrase
 # A clause that says a practice "is" discrimination states the law (or reports a case); it does not

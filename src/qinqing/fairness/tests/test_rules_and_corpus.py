@@ -239,12 +239,11 @@ def test_the_fourth_and_fifth_quoted_batches_tuned_on_meet_the_bar():
         assert tuned["clauses"]["fp"] == 0, tuned["mistakes"]
 
 
-def test_the_sixth_quoted_batch_held_out_from_the_concept_level_rules():
+def test_the_sixth_quoted_batch_held_out_from_0007_then_tuned_on_by_0008():
     """82 real clauses (59 problematic, 23 lawful) collected before migration 0007 and scored once after
-    its rules were frozen: clause precision 30/31, recall 30/59 = 0.51 (docs/PERFORMANCE.md,
-    "Generalising the rules"). Never used to write a rule. The figures below are floors against
-    regressions — what was measured at first sight — not the issue's target (0.9), which this batch
-    does not meet."""
+    its rules were frozen: clause precision 30/31, recall 30/59 = 0.51 at first sight
+    (docs/PERFORMANCE.md, "Generalising the rules"). Migration 0008 was then written from its misses,
+    so it is tuned on now: no lawful clause flagged and clause recall at the bar."""
     rows = corpus.load("published_sixth.tsv")
     problematic = [r for r in rows if r[0] != "lawful"]
     assert len(rows) >= 40 and len(problematic) >= 40 and len(rows) - len(problematic) >= 20
@@ -252,9 +251,24 @@ def test_the_sixth_quoted_batch_held_out_from_the_concept_level_rules():
         where, title = source.split(" | ", 1)
         assert where.startswith("http") or where.startswith("address not returned"), text
         assert re.search(r"20\d\d|《", title), (title, text)
+    tuned = corpus.score(rows, _rules())
+    assert tuned["clauses"]["fp"] == 0, tuned["mistakes"]
+    assert tuned["clauses"]["recall"] >= 0.9, tuned["mistakes"]
+
+
+def test_the_seventh_quoted_batch_held_out_from_0008():
+    """26 real clauses (21 problematic, mostly policy measures; 5 lawful) collected before migration 0008
+    and scored once after it was frozen: clause precision 6/6, recall 6/21 = 0.29 at first sight. Never
+    used to write a rule. Floors against regressions — the measured first sight — not the target."""
+    rows = corpus.load("published_seventh.tsv")
+    assert len(rows) >= 25 and {label for label, _s, _t in rows} >= {"lawful", "policy", "location"}
+    for _label, source, text in rows:
+        where, title = source.split(" | ", 1)
+        assert where.startswith("http") or where.startswith("address not returned"), text
+        assert re.search(r"20\d\d|《", title), (title, text)
     held = corpus.score(rows, _rules())
-    assert held["clauses"]["tp"] >= 30, held["mistakes"]  # recall 0.51 at first sight
-    assert held["clauses"]["fp"] <= 1, held["mistakes"]  # one lawful sentence flagged at first sight
+    assert held["clauses"]["fp"] == 0, held["mistakes"]
+    assert held["clauses"]["tp"] >= 6, held["mistakes"]
 
 
 @pytest.mark.parametrize("name", ["0005_rules_generalised_on_real_wording", "0006_rules_second_revision"])
@@ -279,12 +293,13 @@ def test_migrations_0005_0006_revise_unedited_rules_create_the_new_ones_and_keep
     assert set(created) == set(new_codes)
 
 
-def test_migration_0007_creates_the_concept_rules_and_keeps_a_reviewers_edit():
+@pytest.mark.parametrize("name", ["0007_concept_level_rules", "0008_concept_rules_second_revision"])
+def test_migrations_0007_0008_create_the_concept_rules_and_keep_a_reviewers_edit(name):
     import importlib
 
     from django.apps import apps
 
-    migration = importlib.import_module("qinqing.fairness.migrations.0007_concept_level_rules")
+    migration = importlib.import_module(f"qinqing.fairness.migrations.{name}")
     assert set(migration.NEW) <= set(SEED_CODES)
     edited = Rule.objects.get(code="awards-score")
     edited.negative_examples += "\n技术方案优秀的得10分。"
@@ -309,6 +324,8 @@ def test_migration_0007_creates_the_concept_rules_and_keeps_a_reviewers_edit():
         ("投标人承担过某市范围内类似项目的，每个得1分。", "performance"),
         ("具有市公共资源交易中心会员资格的方可报名。", "credential"),
         ("与企业签订排他协议，约定只由该企业提供服务。", "policy"),
+        ("采用本县企业生产的预制构件的，给予建设单位每平方米30元补贴。", "location"),
+        ("提供设备厂家出具的区域代理证或战略合作伙伴证书的，每个得1分。", "brand"),
     ],
 )
 def test_a_restricted_concept_in_a_qualification_or_scoring_context_is_flagged(clause, kind):
@@ -325,6 +342,9 @@ def test_a_restricted_concept_in_a_qualification_or_scoring_context_is_flagged(c
         "近三年类似项目业绩（不限地域），每个得1分，最高3分。",
         "符合条件的企业依法享受国家规定的税收优惠。",
         "不限品牌，满足本章技术参数即可。",
+        "本项目不限制供应商所在地。",
+        "拟派项目负责人须在本单位注册，不得同时在两个单位执业。",
+        "不再强制要求民营企业与国有企业共同投资。",
     ],
 )
 def test_the_lawful_exceptions_of_the_concept_rules_are_not_flagged(clause):
