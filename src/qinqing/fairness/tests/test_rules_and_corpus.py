@@ -256,26 +256,28 @@ def test_the_sixth_quoted_batch_held_out_from_0007_then_tuned_on_by_0008():
     assert tuned["clauses"]["recall"] >= 0.9, tuned["mistakes"]
 
 
-def test_the_seventh_quoted_batch_held_out_from_0008():
+def test_the_seventh_quoted_batch_held_out_from_0008_then_tuned_on_by_0009():
     """26 real clauses (21 problematic, mostly policy measures; 5 lawful) collected before migration 0008
-    and scored once after it was frozen: clause precision 6/6, recall 6/21 = 0.29 at first sight. Never
-    used to write a rule. Floors against regressions — the measured first sight — not the target."""
+    and scored once after it was frozen: clause precision 6/6, recall 6/21 = 0.29 at first sight. Migration
+    0009 was written from its misses (and the sixth's and eighth's), so it is tuned on now: no lawful
+    clause flagged and clause recall at the bar (docs/PERFORMANCE.md, "Generalising the rules")."""
     rows = corpus.load("published_seventh.tsv")
     assert len(rows) >= 25 and {label for label, _s, _t in rows} >= {"lawful", "policy", "location"}
     for _label, source, text in rows:
         where, title = source.split(" | ", 1)
         assert where.startswith("http") or where.startswith("address not returned"), text
         assert re.search(r"20\d\d|《", title), (title, text)
-    held = corpus.score(rows, _rules())
-    assert held["clauses"]["fp"] == 0, held["mistakes"]
-    assert held["clauses"]["tp"] >= 6, held["mistakes"]
+    tuned = corpus.score(rows, _rules())
+    assert tuned["clauses"]["fp"] == 0, tuned["mistakes"]
+    assert tuned["clauses"]["recall"] >= 0.9, tuned["mistakes"]
 
 
-def test_the_eighth_quoted_batch_held_out_from_0008():
+def test_the_eighth_quoted_batch_held_out_from_0008_then_tuned_on_by_0009():
     """71 real clauses (50 problematic: 28 tender or procurement items, 10 licensing conditions, 12 policy
     measures; 21 lawful sentences of real procurement notices) collected after the seventh batch was scored
     and before any change after migration 0008, scored once with 0008's rules: clause precision 19/19,
-    recall 19/50 = 0.38 at first sight (tender items 9/28). Floors against regressions, not the target."""
+    recall 19/50 = 0.38 at first sight (tender items 9/28). Migration 0009 was written from its misses, so
+    it is tuned on now: no lawful clause flagged and clause recall at the bar."""
     rows = corpus.load("published_eighth.tsv")
     problematic = [r for r in rows if r[0] != "lawful"]
     assert len(problematic) >= 50 and len(rows) - len(problematic) >= 15
@@ -283,9 +285,9 @@ def test_the_eighth_quoted_batch_held_out_from_0008():
         where, title = source.split(" | ", 1)
         assert where.startswith("http") or where.startswith("address not returned"), text
         assert re.search(r"20\d\d|《", title), (title, text)
-    held = corpus.score(rows, _rules())
-    assert held["clauses"]["fp"] == 0, held["mistakes"]
-    assert held["clauses"]["tp"] >= 19, held["mistakes"]
+    tuned = corpus.score(rows, _rules())
+    assert tuned["clauses"]["fp"] == 0, tuned["mistakes"]
+    assert tuned["clauses"]["recall"] >= 0.9, tuned["mistakes"]
 
 
 @pytest.mark.parametrize("name", ["0005_rules_generalised_on_real_wording", "0006_rules_second_revision"])
@@ -310,8 +312,11 @@ def test_migrations_0005_0006_revise_unedited_rules_create_the_new_ones_and_keep
     assert set(created) == set(new_codes)
 
 
-@pytest.mark.parametrize("name", ["0007_concept_level_rules", "0008_concept_rules_second_revision"])
-def test_migrations_0007_0008_create_the_concept_rules_and_keep_a_reviewers_edit(name):
+@pytest.mark.parametrize(
+    "name",
+    ["0007_concept_level_rules", "0008_concept_rules_second_revision", "0009_concept_rules_third_revision"],
+)
+def test_migrations_0007_to_0009_create_the_concept_rules_and_keep_a_reviewers_edit(name):
     import importlib
 
     from django.apps import apps
@@ -343,6 +348,15 @@ def test_migrations_0007_0008_create_the_concept_rules_and_keep_a_reviewers_edit
         ("与企业签订排他协议，约定只由该企业提供服务。", "policy"),
         ("采用本县企业生产的预制构件的，给予建设单位每平方米30元补贴。", "location"),
         ("提供设备厂家出具的区域代理证或战略合作伙伴证书的，每个得1分。", "brand"),
+        # migration 0009
+        ("采购文件发售方式：现场购买。", "location"),
+        ("省外施工企业须在本省建筑市场监管平台办理信息登记后方可投标。", "location"),
+        ("全区学生体检实行定点体检，由区卫健局指定2家医院承担。", "brand"),
+        ("非入围机构出具的检测报告不予认可。", "credential"),
+        ("合同期满考核合格的，服务商享有优先续签权。", "policy"),
+        ("奖励金额按企业当年地方综合贡献的50%给予。", "policy"),
+        ("享受奖励的企业须承诺10年内不迁出本区。", "policy"),
+        ("业绩须为在本省范围内完成的项目，省外完成的不予认可。", "performance"),
     ],
 )
 def test_a_restricted_concept_in_a_qualification_or_scoring_context_is_flagged(clause, kind):
@@ -362,6 +376,12 @@ def test_a_restricted_concept_in_a_qualification_or_scoring_context_is_flagged(c
         "本项目不限制供应商所在地。",
         "拟派项目负责人须在本单位注册，不得同时在两个单位执业。",
         "不再强制要求民营企业与国有企业共同投资。",
+        # migration 0009
+        "采购文件在政府采购云平台在线免费获取，不要求现场购买。",
+        "中标后，服务单位由采购人按合同约定进行考核。",
+        "体检机构由采购人通过公开招标确定。",
+        "提供上一年度经审计的财务报告或银行资信证明。",
+        "被列入失信被执行人名单的供应商不得参加本项目。",
     ],
 )
 def test_the_lawful_exceptions_of_the_concept_rules_are_not_flagged(clause):
