@@ -13,20 +13,23 @@ already ended. The rows are bench data written with COPY (not through the servic
 the benchmark measures the read path and its log, not the loader.
 
 Then starts gunicorn on a free port as in production (``QINQING_MODE=production``: DEBUG off, HTTPS
-required — wrk sends ``X-Forwarded-Proto: https`` as the TLS proxy would —, gthread workers, by
-default 2 × 8 threads for the 2 cores, ``qinqing.wsgi:application``: the checks are answered by the
-light request path of ``integrity/fastpath.py``) and drives it with wrk (``bench/eligibility.lua``):
-random credit codes (a fifth of them listed) and random activities, at ``--clients`` connections for
-``--duration`` seconds, alternating in ``--rounds`` with the same server and key on a trivial JSON
-endpoint (``GET /api/v1/whoami``, through the full Django stack) for the ratio, and with a second
-gunicorn of the same configuration serving a constant answer (``bench/_constant_wsgi.py``: what
-gunicorn and wrk alone reach on this machine at that moment); then ``--batches`` sequential
-500-party batches (``POST /api/v1/integrity/eligibility/batch``). It prints one table row per
-measurement and the server's CPU per request (gunicorn workers and the PostgreSQL backends, read from
-/proc: the figure the machine's other load moves least), checks that the log holds exactly the checks
-the server answered (counted by gunicorn hooks, ``bench/eligibility_gunicorn.py``) and verifies every
-100th check id wrk received through ``GET /api/v1/integrity/checks/{id}``. Issue #12 targets: ≥ 2,000
-checks/s with p99 ≤ 20 ms and ≥ 60 % of the trivial endpoint's throughput; a 500-party batch ≤ 100 ms.
+required — wrk sends ``X-Forwarded-Proto: https`` as the TLS proxy would —, gthread workers, by default
+2 × 8 threads for the 2 cores, each worker with its own listening socket (``--reuse-port``: the kernel
+spreads the connections over the workers; on one shared socket one worker took 20–30 of the 32 and
+queued them behind its 8 threads while the other idled), ``qinqing.wsgi:application``: the checks are
+answered by the light request path of ``integrity/fastpath.py``) and drives it with wrk
+(``bench/eligibility.lua``): random credit codes (a fifth of them listed) and random activities, at
+``--clients`` connections for ``--duration`` seconds, alternating in ``--rounds`` with the same server
+and key on a trivial JSON endpoint (``GET /api/v1/whoami``, through the full Django stack) for the
+ratio, and with a second gunicorn of the same configuration serving a constant answer
+(``bench/_constant_wsgi.py``: what gunicorn and wrk alone reach on this machine at that moment); then
+``--batches`` sequential 500-party batches (``POST /api/v1/integrity/eligibility/batch``). It prints one
+table row per measurement and the server's CPU per request (gunicorn workers and the PostgreSQL
+backends, read from /proc: the figure the machine's other load moves least), checks that the log holds
+exactly the checks the server answered (counted by gunicorn hooks, ``bench/eligibility_gunicorn.py``)
+and verifies every 100th check id wrk received through ``GET /api/v1/integrity/checks/{id}``. Issue #12
+targets: ≥ 2,000 checks/s with p99 ≤ 20 ms and ≥ 60 % of the trivial endpoint's throughput; a 500-party
+batch ≤ 100 ms.
 """
 
 from __future__ import annotations
@@ -371,6 +374,8 @@ def main() -> None:
     env, needs_build = environment(options)
     if needs_build:
         build(options, env)
+    else:
+        run(["migrate", "-v0"], env)  # a database built by an earlier version gets the new migrations
     codes = codes_file(options, env)
     key_name = f"bench-eligibility-{int(time.time())}"
     key = run(["apikey", "create", "--name", key_name, "--scope", "integrity:query"], env).split()[0]
@@ -411,6 +416,7 @@ def main() -> None:
             "gthread" if options.threads > 1 else "sync",
             "--backlog",
             "2048",
+            "--reuse-port",
             "--log-level",
             "warning",
         ],
@@ -426,7 +432,7 @@ def main() -> None:
             str(ROOT / ".venv/bin/gunicorn"), "_constant_wsgi:application", "--chdir", str(ROOT / "bench"),
             "--bind", f"127.0.0.1:{ceiling_port}", "--workers", str(options.workers), "--threads",
             str(options.threads), "--worker-class", "gthread" if options.threads > 1 else "sync",
-            "--backlog", "2048", "--log-level", "warning",
+            "--backlog", "2048", "--reuse-port", "--log-level", "warning",
         ],
         cwd=ROOT,
         stdout=log,

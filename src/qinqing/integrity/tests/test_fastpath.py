@@ -304,3 +304,25 @@ def test_an_error_in_the_fast_path_is_djangos_500_and_answers_nothing(served, ke
     status, _headers, body = served.get({"uscc": world["clean"].uscc}, {"X-API-Key": key[1]})
     assert status == 500 and not served.reached_django and b"check_id" not in body
     assert EligibilityCheck.objects.count() == 0
+
+
+def test_on_postgresql_an_exact_code_check_is_two_prepared_statements(served, key, world):
+    """The hot path's shape on PostgreSQL (production): the key and the restrictions in one prepared
+    statement, then the log row in one prepared INSERT (outside a test's transaction: committed, shared with
+    the worker's concurrent checks, before the answer leaves) — nothing else (no second key read, no usage
+    write, no ORM query). The log row cannot join the read in one statement: its keyed digest (HMAC-SM3 under
+    the audit key, which stays in the application) covers the answer built from that read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's (core.db.execute); SQLite runs Django's cursor")
+    with CaptureQueriesContext(connection) as queries:
+        status, _h, body = served.get({"uscc": world["listed"].uscc, "activity": "procurement"},
+                                      {"X-API-Key": key[1]})
+    assert status == 200 and not served.reached_django
+    read, log = (query["sql"] for query in queries.captured_queries)
+    assert read.startswith("WITH apikey AS") and read.endswith("(prepared)")
+    assert log.startswith("INSERT INTO") and "integrity_eligibilitycheck" in log
+    assert log.endswith("(prepared)")
+    assert EligibilityCheck.objects.get(check_id=json.loads(body)["check_id"]).eligible is False
