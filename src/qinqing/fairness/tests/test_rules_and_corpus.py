@@ -239,6 +239,15 @@ def test_the_fourth_and_fifth_quoted_batches_tuned_on_meet_the_bar():
         assert tuned["clauses"]["fp"] == 0, tuned["mistakes"]
 
 
+def _assert_sourced(rows) -> None:
+    """Every quoted clause names where it comes from: an address (or "address not returned") and a
+    title with a year or a document name."""
+    for _label, source, text in rows:
+        where, title = source.split(" | ", 1)
+        assert where.startswith("http") or where.startswith("address not returned"), text
+        assert re.search(r"20\d\d|《", title), (title, text)
+
+
 def test_the_sixth_quoted_batch_held_out_from_0007_then_tuned_on_by_0008():
     """82 real clauses (59 problematic, 23 lawful) collected before migration 0007 and scored once after
     its rules were frozen: clause precision 30/31, recall 30/59 = 0.51 at first sight
@@ -247,10 +256,7 @@ def test_the_sixth_quoted_batch_held_out_from_0007_then_tuned_on_by_0008():
     rows = corpus.load("published_sixth.tsv")
     problematic = [r for r in rows if r[0] != "lawful"]
     assert len(rows) >= 40 and len(problematic) >= 40 and len(rows) - len(problematic) >= 20
-    for _label, source, text in rows:
-        where, title = source.split(" | ", 1)
-        assert where.startswith("http") or where.startswith("address not returned"), text
-        assert re.search(r"20\d\d|《", title), (title, text)
+    _assert_sourced(rows)
     tuned = corpus.score(rows, _rules())
     assert tuned["clauses"]["fp"] == 0, tuned["mistakes"]
     assert tuned["clauses"]["recall"] >= 0.9, tuned["mistakes"]
@@ -263,10 +269,7 @@ def test_the_seventh_quoted_batch_held_out_from_0008_then_tuned_on_by_0009():
     clause flagged and clause recall at the bar (docs/PERFORMANCE.md, "Generalising the rules")."""
     rows = corpus.load("published_seventh.tsv")
     assert len(rows) >= 25 and {label for label, _s, _t in rows} >= {"lawful", "policy", "location"}
-    for _label, source, text in rows:
-        where, title = source.split(" | ", 1)
-        assert where.startswith("http") or where.startswith("address not returned"), text
-        assert re.search(r"20\d\d|《", title), (title, text)
+    _assert_sourced(rows)
     tuned = corpus.score(rows, _rules())
     assert tuned["clauses"]["fp"] == 0, tuned["mistakes"]
     assert tuned["clauses"]["recall"] >= 0.9, tuned["mistakes"]
@@ -281,10 +284,7 @@ def test_the_eighth_quoted_batch_held_out_from_0008_then_tuned_on_by_0009():
     rows = corpus.load("published_eighth.tsv")
     problematic = [r for r in rows if r[0] != "lawful"]
     assert len(problematic) >= 50 and len(rows) - len(problematic) >= 15
-    for _label, source, text in rows:
-        where, title = source.split(" | ", 1)
-        assert where.startswith("http") or where.startswith("address not returned"), text
-        assert re.search(r"20\d\d|《", title), (title, text)
+    _assert_sourced(rows)
     tuned = corpus.score(rows, _rules())
     assert tuned["clauses"]["fp"] == 0, tuned["mistakes"]
     assert tuned["clauses"]["recall"] >= 0.9, tuned["mistakes"]
@@ -298,10 +298,7 @@ def test_the_ninth_quoted_batch_held_out_from_0009():
     rows = corpus.load("published_ninth.tsv")
     problematic = [r for r in rows if r[0] != "lawful"]
     assert len(rows) >= 25 and len(problematic) >= 20 and len(rows) - len(problematic) >= 5
-    for _label, source, text in rows:
-        where, title = source.split(" | ", 1)
-        assert where.startswith("http") or where.startswith("address not returned"), text
-        assert re.search(r"20\d\d|《", title), (title, text)
+    _assert_sourced(rows)
     held = corpus.score(rows, _rules())
     assert held["clauses"]["fp"] == 0, held["mistakes"]
     assert held["clauses"]["tp"] >= 8, held["mistakes"]
