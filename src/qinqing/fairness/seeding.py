@@ -51,3 +51,17 @@ def reseed_unless_edited(apps) -> None:
             Rule.objects.create(code=row["code"], **values)
         elif str(rule.pk) not in edited:
             Rule.objects.filter(pk=rule.pk).update(**values)
+
+
+def revision(new_codes: tuple[str, ...] = ()):
+    """The two functions of a rules-revision migration: ``seed`` (``reseed_unless_edited``) and
+    ``unseed``, which removes the revision's new rules that have no findings yet (the others are
+    records a reviewer relied on and stay)."""
+
+    def seed(apps, schema_editor):
+        reseed_unless_edited(apps)
+
+    def unseed(apps, schema_editor):
+        apps.get_model("fairness", "Rule").objects.filter(code__in=new_codes, findings__isnull=True).delete()
+
+    return seed, unseed

@@ -15,12 +15,7 @@ from qinqing.fairness import seeding
 NEW = ("selected-operator-favours", "exclusive-right", "ownership-differential")
 
 
-def seed(apps, schema_editor):
-    seeding.reseed_unless_edited(apps)
-
-
-def unseed(apps, schema_editor):
-    apps.get_model("fairness", "Rule").objects.filter(code__in=NEW, findings__isnull=True).delete()
+seed, unseed = seeding.revision(NEW)
 
 
 class Migration(migrations.Migration):

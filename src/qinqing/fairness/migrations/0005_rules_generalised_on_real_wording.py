@@ -21,12 +21,7 @@ from qinqing.fairness import seeding
 NEW = ("filing-barrier", "non-local-conditions", "direct-award", "business-scope")
 
 
-def seed(apps, schema_editor):
-    seeding.reseed_unless_edited(apps)
-
-
-def unseed(apps, schema_editor):
-    apps.get_model("fairness", "Rule").objects.filter(code__in=NEW, findings__isnull=True).delete()
+seed, unseed = seeding.revision(NEW)
 
 
 class Migration(migrations.Migration):

@@ -44,12 +44,7 @@ NEW = (
 )
 
 
-def seed(apps, schema_editor):
-    seeding.reseed_unless_edited(apps)
-
-
-def unseed(apps, schema_editor):
-    apps.get_model("fairness", "Rule").objects.filter(code__in=NEW, findings__isnull=True).delete()
+seed, unseed = seeding.revision(NEW)
 
 
 class Migration(migrations.Migration):
