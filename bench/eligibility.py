@@ -12,24 +12,25 @@ one in ten of heads) with one to three restrictions each over the nine activitie
 already ended. The rows are bench data written with COPY (not through the services, not audited):
 the benchmark measures the read path and its log, not the loader.
 
-Then starts gunicorn on a free port as in production (``QINQING_MODE=production``: DEBUG off, HTTPS
-required — wrk sends ``X-Forwarded-Proto: https`` as the TLS proxy would —, gthread workers, by default
-2 × 8 threads for the 2 cores, each worker with its own listening socket (``--reuse-port``: the kernel
-spreads the connections over the workers; on one shared socket one worker took 20–30 of the 32 and
-queued them behind its 8 threads while the other idled), ``qinqing.wsgi:application``: the checks are
-answered by the light request path of ``integrity/fastpath.py``) and drives it with wrk
-(``bench/eligibility.lua``): random credit codes (a fifth of them listed) and random activities, at
-``--clients`` connections for ``--duration`` seconds, alternating in ``--rounds`` with the same server
-and key on a trivial JSON endpoint (``GET /api/v1/whoami``, through the full Django stack) for the
-ratio, and with a second gunicorn of the same configuration serving a constant answer
-(``bench/_constant_wsgi.py``: what gunicorn and wrk alone reach on this machine at that moment); then
-``--batches`` sequential 500-party batches (``POST /api/v1/integrity/eligibility/batch``). It prints one
-table row per measurement and the server's CPU per request (gunicorn workers and the PostgreSQL
-backends, read from /proc: the figure the machine's other load moves least), checks that the log holds
-exactly the checks the server answered (counted by gunicorn hooks, ``bench/eligibility_gunicorn.py``)
-and verifies every 100th check id wrk received through ``GET /api/v1/integrity/checks/{id}``. Issue #12
-targets: ≥ 2,000 checks/s with p99 ≤ 20 ms and ≥ 60 % of the trivial endpoint's throughput; a 500-party
-batch ≤ 100 ms.
+Then starts the server on a free port as in production (``QINQING_MODE=production``: DEBUG off, HTTPS
+required — wrk sends ``X-Forwarded-Proto: https`` as the TLS proxy would): by default granian, as
+docs/OPERATIONS.md says for the eligibility API, 2 workers × 8 blocking threads for the 2 cores, as many
+requests taken into each worker at once as it has threads (``--backpressure``)
+(``--server gunicorn`` runs gthread workers with ``--reuse-port`` instead, to compare), serving
+``qinqing.wsgi:application`` (the checks are answered by the light request path of
+``integrity/fastpath.py``), and drives it with wrk (``bench/eligibility.lua``): random credit codes (a
+fifth of them listed) and random activities, at ``--clients`` connections for ``--duration`` seconds,
+alternating in ``--rounds`` with the same server and key on a trivial JSON endpoint (``GET
+/api/v1/whoami``, through the full Django stack) for the ratio, and with a second server of the same
+configuration serving a constant answer (``bench/_constant_wsgi.py``: what the server and wrk alone reach
+on this machine at that moment); then ``--batches`` sequential 500-party batches (``POST
+/api/v1/integrity/eligibility/batch``). It prints one table row per measurement and the server's CPU per
+request (its worker processes and the PostgreSQL backends, read from /proc: the figure the machine's other
+load moves least), checks that the log holds exactly the checks the server answered (counted in the
+workers: ``bench/_counting_wsgi.py`` under granian, the hooks of ``bench/eligibility_gunicorn.py`` under
+gunicorn) and verifies every 100th check id wrk received through ``GET /api/v1/integrity/checks/{id}``.
+Issue #12 targets: ≥ 2,000 checks/s with p99 ≤ 20 ms and ≥ 60 % of the trivial endpoint's throughput; a
+500-party batch ≤ 100 ms.
 """
 
 from __future__ import annotations
@@ -257,7 +258,7 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def server_cpu(server_pid: int, database: str) -> dict[tuple[str, int], float]:
-    """CPU seconds so far of each gunicorn worker and each PostgreSQL backend connected to ``database``, by
+    """CPU seconds so far of each server worker and each PostgreSQL backend connected to ``database``, by
     (kind, pid): per request, the figure the machine's other load does not move much (it changes throughput,
     not the work a request takes)."""
     children = Path(f"/proc/{server_pid}/task/{server_pid}/children")
@@ -355,6 +356,29 @@ def verify(port: int, key: str, check_ids: list[str]) -> int:
     return intact
 
 
+def server_command(options, port: int, app: str) -> list[str]:
+    """The command line of the production server configuration (docs/OPERATIONS.md) serving ``app``: the
+    site with its answers counted ("site") or a constant answer ("constant", the ceiling)."""
+    if options.server == "granian":
+        module = "_counting_wsgi:application" if app == "site" else "_constant_wsgi:application"
+        return [
+            str(ROOT / ".venv/bin/python"), "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
+            "--port", str(port), "--workers", str(options.workers),
+            "--blocking-threads", str(options.threads), "--backpressure", str(options.threads),
+            "--backlog", "2048", "--log-level", "warning", module,
+        ]
+    command = [str(ROOT / ".venv/bin/gunicorn")]
+    if app == "site":
+        command += ["qinqing.wsgi:application", "--config", str(ROOT / "bench/eligibility_gunicorn.py")]
+    else:
+        command += ["_constant_wsgi:application"]
+    return command + [
+        "--bind", f"127.0.0.1:{port}", "--workers", str(options.workers), "--threads", str(options.threads),
+        "--worker-class", "gthread" if options.threads > 1 else "sync", "--backlog", "2048", "--reuse-port",
+        "--log-level", "warning",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -364,7 +388,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--duration", type=int, default=20, help="seconds per wrk run")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker (granian: blocking)")
+    parser.add_argument(
+        "--server", choices=["granian", "gunicorn"], default="granian",
+        help="the WSGI server (docs/OPERATIONS.md: granian for the eligibility API; gunicorn to compare)",
+    )
     parser.add_argument("--rounds", type=int, default=4, help="alternations of checks and trivial requests")
     parser.add_argument("--batches", type=int, default=20, help="sequential 500-party batches to time")
     parser.add_argument("--rebuild", action="store_true")
@@ -393,50 +421,20 @@ def main() -> None:
         "QINQING_MODE": "production",
         "QINQING_SECRET_KEY": BENCH_SECRET_KEY,
         "QINQING_ALLOWED_HOSTS": "127.0.0.1",
-        "PYTHONPATH": str(ROOT / "src"),
+        "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT / 'bench'}",
         "QINQING_BENCH_KEY": key,
         "QINQING_BENCH_CODES": str(codes),
         "QINQING_BENCH_COUNTS": str(counts),
         "DJANGO_SETTINGS_MODULE": "qinqing.settings",
     }
-    log = open(var / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
+    log = open(var / "server.log", "w")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(  # noqa: S603
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "qinqing.wsgi:application",
-            "--config",
-            str(ROOT / "bench/eligibility_gunicorn.py"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(options.workers),
-            "--threads",
-            str(options.threads),
-            "--worker-class",
-            "gthread" if options.threads > 1 else "sync",
-            "--backlog",
-            "2048",
-            "--reuse-port",
-            "--log-level",
-            "warning",
-        ],
-        env=server_env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=log,
+        server_command(options, port, "site"), env=server_env, cwd=ROOT, stdout=log, stderr=log
     )
-    # The ceiling: a constant answer from the same gunicorn configuration (bench/_constant_wsgi.py).
+    # The ceiling: a constant answer from the same server configuration (bench/_constant_wsgi.py).
     ceiling_port = free_port()
     ceiling = subprocess.Popen(  # noqa: S603
-        [
-            str(ROOT / ".venv/bin/gunicorn"), "_constant_wsgi:application", "--chdir", str(ROOT / "bench"),
-            "--bind", f"127.0.0.1:{ceiling_port}", "--workers", str(options.workers), "--threads",
-            str(options.threads), "--worker-class", "gthread" if options.threads > 1 else "sync",
-            "--backlog", "2048", "--reuse-port", "--log-level", "warning",
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=log,
+        server_command(options, ceiling_port, "constant"), env=server_env, cwd=ROOT, stdout=log, stderr=log
     )
     batch_times = []
     load = os.getloadavg()
@@ -500,28 +498,30 @@ def main() -> None:
     p95 = batch_times[max(0, int(len(batch_times) * 0.95) - 1)]
     print(f"load average (1 min) during the run: {load} on {os.cpu_count()} cores")
     print(
-        f"checks answered by the server (gunicorn hooks; a batch counts 500): {answered}; in the log: "
+        f"checks answered by the server (counted in its workers; a batch counts 500): {answered}; "
+        f"in the log: "
         f"{logged} — {'equal' if logged == answered else 'NOT EQUAL'}; wrk counted {checks['ok']} in its "
         f"window"
     )
     print(f"check ids verified by GET /api/v1/integrity/checks/{{id}}: {verified} of {len(check_ids)} intact")
     print(
-        f"server CPU per request (gunicorn workers + PostgreSQL backends): check {checks['worker_us']:.0f} + "
+        f"server CPU per request (server workers + PostgreSQL backends): check {checks['worker_us']:.0f} + "
         f"{checks['database_us']:.0f} µs, GET /whoami {trivial['worker_us']:.0f} + "
         f"{trivial['database_us']:.0f} µs — the throughput ratio this gives when the CPU is the limit: "
         f"{cpu_ratio:.0%}; checks are answered by the fast path (integrity/fastpath.py), /whoami by the full "
         f"Django stack"
     )
-    print("| benchmark | data | gunicorn | clients | rate | p50 | p99 | errors | vs trivial | command |")
+    print("| benchmark | data | server | clients | rate | p50 | p99 | errors | vs trivial | command |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    setup = f"{options.workers} workers × {options.threads} threads"
+    setup = f"{options.server} {options.workers} workers × {options.threads} threads"
     data = f"{options.enterprises:,} enterprises, {options.listings:,} listings"
     print(
         f"| eligibility GET (exact code) | {data} | {setup} | {options.clients} | "
         f"{checks['rate']:.0f}/s | {checks['p50']:.1f} ms | "
         f"{checks['p99']:.1f} ms | {checks['errors']} | {ratio:.0%} | `./qinqing bench "
         f"eligibility --enterprises {options.enterprises} "
-        f"--listings {options.listings} --clients {options.clients} --duration {options.duration}` |"
+        f"--listings {options.listings} --clients {options.clients} --duration {options.duration} "
+        f"--server {options.server}` |"
     )
     print(
         f"| trivial JSON (GET /whoami) | same server | {setup} | {options.clients} | "
@@ -529,7 +529,8 @@ def main() -> None:
         f"{trivial['p99']:.1f} ms | {trivial['errors']} | 100% | (same run) |"
     )
     print(
-        f"| gunicorn alone (a constant answer, bench/_constant_wsgi.py) | — | {setup} | {options.clients} | "
+        f"| {options.server} alone (a constant answer, bench/_constant_wsgi.py) | — | {setup} | "
+        f"{options.clients} | "
         f"{constant['rate']:.0f}/s | {constant['p50']:.1f} ms | {constant['p99']:.1f} ms | "
         f"{constant['errors']} | {constant['rate'] / trivial['rate'] if trivial['rate'] else 0:.0%} | "
         f"(same run) |"
