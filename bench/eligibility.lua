@@ -25,6 +25,13 @@ function init(args)
    answered = 0
 end
 
+-- QINQING_BENCH_DELAY_MS: each connection waits that long after an answer before its next request, so that
+-- the 32 connections offer a set rate (about connections / (delay + latency)) instead of all they can.
+local pause = tonumber(os.getenv("QINQING_BENCH_DELAY_MS") or "")
+if pause then
+   function delay() return pause end
+end
+
 function request()
    if fixed then return wrk.format("GET", fixed) end
    local code = codes[math.random(#codes)]
