@@ -496,7 +496,7 @@ def _notify(alert: DeadlineAlert, commitment: Commitment, recipients, today) -> 
     }
     events = []
     for user, phone in recipients:
-        notification = notify.queue(appeal=None, channel="sms", recipient=phone, text=text) if phone else None
+        notification = notify.queue_sms(phone, text) if phone else None
         notice = DeadlineNotice.objects.create(
             alert=alert, recipient=user, text=text[:300], notification=notification, created_at=clock.now()
         )

@@ -191,9 +191,7 @@ def reminders(today: datetime.date | None = None) -> str:
             Reminder,
             deliveries,
             phone_of=mobile_for_user,
-            queue_sms=lambda phone, text: notify.queue(
-                appeal=None, channel="sms", recipient=phone, text=text
-            ),
+            queue_sms=notify.queue_sms,
             action="liaison.reminder.create",
             actor=SYSTEM,
         )

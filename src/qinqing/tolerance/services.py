@@ -505,7 +505,7 @@ def _deliver(items) -> int:
         Notice,
         deliveries,
         phone_of=mobile_for_user,
-        queue_sms=lambda phone, text: notify.queue(appeal=None, channel="sms", recipient=phone, text=text),
+        queue_sms=notify.queue_sms,
         action="tolerance.notice.deliver",
         actor=NOTICE_ACTOR,
     )

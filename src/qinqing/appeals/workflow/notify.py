@@ -311,6 +311,12 @@ def queue(*, appeal, channel: str, recipient: str, text: str) -> Notification:
     return notification
 
 
+def queue_sms(phone: str, text: str) -> Notification:
+    """An SMS that is not about an appeal (the other apps' alerts, reminders and notices), on the same
+    outbox: ``queue_sms`` for ``core.notices.deliver_once``."""
+    return queue(appeal=None, channel="sms", recipient=phone, text=text)
+
+
 def outbox_row(*, appeal, channel: str, recipient: str, text: str) -> Notification:
     """The unsaved outbox row ``queue`` writes (for a caller that inserts it with its appeal)."""
     return Notification(

@@ -75,9 +75,7 @@ def send(listing: Listing, restrictions: list[Restriction], *, text: str, has_ac
     for channel, phone in channels_for(listing, has_account=has_account):
         notification = None
         if channel == NoticeChannel.SMS:
-            notification = notify.queue(
-                appeal=None, channel="sms", recipient=phone, text=sms_text(listing, restrictions)
-            )
+            notification = notify.queue_sms(phone, sms_text(listing, restrictions))
         notice = ListingNotice.objects.create(
             listing=listing, channel=channel, text=text, notification=notification
         )
