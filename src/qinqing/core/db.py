@@ -4,7 +4,7 @@ helpers of the request hot paths."""
 import re
 import time
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 
 def register_sqlite_functions(sender, connection, **kwargs) -> None:
@@ -297,6 +297,39 @@ def next_id_sql(model) -> str:
     table = model._meta.db_table.replace("'", "''")
     column = model._meta.pk.column.replace("'", "''")
     return f"nextval(pg_get_serial_sequence('{connection.ops.quote_name(table)}', '{column}'))"
+
+
+# PostgreSQL: the select-list item that makes the current transaction's commit asynchronous
+# (``synchronous_commit`` off for this transaction only); see ``release_locks_before_flush``.
+ASYNC_COMMIT_SQL = "set_config('synchronous_commit', 'off', true)"
+
+
+def release_locks_before_flush() -> None:
+    """PostgreSQL: let the current transaction release its row locks at commit without waiting
+    for its WAL to reach the disk, and wait for the disk after the commit, before the caller
+    goes on (before anything is answered or delivered).
+
+    The caller has put ``ASYNC_COMMIT_SQL`` in a statement of its transaction (no extra round
+    trip); this registers the wait as the transaction's first ``on_commit`` hook: one statement
+    in a transaction of its own that takes a transaction id and writes WAL without taking a
+    lock held to its commit (``setval`` of the sequence ``core_wal_flush_mark``, migration
+    core.0012) — a transaction that writes WAL commits synchronously, its commit waits until
+    the WAL is flushed up to its commit record, and PostgreSQL flushes the WAL in order, so
+    that covers the earlier, asynchronous commit too. (A transaction that writes no WAL, such
+    as ``SELECT pg_current_xact_id()`` alone, commits without a flush.) Nothing is acknowledged
+    before it is on disk, as with an ordinary commit; what changes is that writers queued on
+    the same row (a gapless counter) no longer wait for each other's disk flush, and
+    concurrent waits share one flush.
+    A crash between the commit and the flush loses a transaction that nobody was told about;
+    the row lock's numbers roll back with it, so no gap. ``on_commit`` hooks run in the order
+    they were registered: call this before registering any hook that answers or delivers
+    (acknowledgements). Inside an outer ``atomic`` (the idempotency middleware's) the setting
+    and the hook both belong to the outermost transaction, and the wait follows its commit."""
+    transaction.on_commit(_wait_for_flush)
+
+
+def _wait_for_flush() -> None:
+    execute("SELECT pg_current_xact_id(), setval('core_wal_flush_mark', 1, false)")
 
 
 _KEYED_SQL: dict[str, tuple[str, list]] = {}

@@ -282,8 +282,12 @@ def appeal_file(
         # statement that follows — the counter row is held for that statement and the commit.
         keyed = connection.vendor == "postgresql" and original is None and not attachments
         if keyed:
+            # The counter row is released at the commit, before the commit's disk flush, which
+            # this filing still waits for before it answers (an on_commit hook that runs before
+            # the acknowledgement's): filings no longer queue behind each other's flush.
             number, (appeal_id, step_id, acknowledgement_id) = numbering.take_with_ids(
-                TRACKING_NUMBERS, received_on, (Appeal, AppealStep, notify.Notification)
+                TRACKING_NUMBERS, received_on, (Appeal, AppealStep, notify.Notification),
+                release_before_flush=True,
             )
             tracking_number = number.text
         else:

@@ -125,3 +125,43 @@ def test_take_with_ids_numbers_like_take_and_gives_the_next_keys_a_rollback_retu
     again, _ids = numbering.take_with_ids(TRACKING, DAY, (Counter, AuditEvent))
     assert again.text == "T2026113000002"
     assert numbering.take(TRACKING, DAY).value == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_release_before_flush_commits_asynchronously_and_waits_for_the_disk_before_going_on():
+    """PostgreSQL: ``release_before_flush`` makes only this transaction's commit asynchronous
+    (the counter row is released without waiting for the disk flush), and the first hook after
+    the commit waits until the WAL is on disk up to the commit — before any later hook (the
+    acknowledgement) runs. A rollback still gives the number back."""
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit and the WAL are PostgreSQL's")
+    from qinqing.core import db
+    from qinqing.core.models import AuditEvent
+
+    def setting() -> str:
+        return db.execute("SELECT current_setting('synchronous_commit')")[0][0]
+
+    session_setting = setting()
+    seen: dict[str, object] = {}
+
+    def after_commit() -> None:  # registered after the wait: runs once the WAL is flushed
+        seen["flushed"], seen["written"] = db.execute(
+            "SELECT pg_current_wal_flush_lsn(), pg_current_wal_insert_lsn()")[0]
+
+    def right_after_commit() -> None:  # registered before the take: runs before the wait
+        seen["commit_lsn"] = db.execute("SELECT pg_current_wal_insert_lsn()")[0][0]
+
+    with transaction.atomic():
+        transaction.on_commit(right_after_commit)
+        first, ids = numbering.take_with_ids(TRACKING, DAY, (Counter, AuditEvent), release_before_flush=True)
+        assert len(ids) == 2
+        seen["inside"] = setting()
+        transaction.on_commit(after_commit)
+    assert first.text == "T2026113000001"
+    assert seen["inside"] == "off" and setting() == session_setting  # this transaction's only
+    lsn = db.execute("SELECT %s::pg_lsn <= %s::pg_lsn", [str(seen["commit_lsn"]), str(seen["flushed"])])
+    assert lsn[0][0], seen  # on disk up to the commit before the later hook ran
+    with pytest.raises(RuntimeError), transaction.atomic():
+        numbering.take_with_ids(TRACKING, DAY, (Counter, AuditEvent), release_before_flush=True)
+        raise RuntimeError("the filing failed")
+    assert numbering.take(TRACKING, DAY).value == 2
