@@ -272,17 +272,18 @@ def _pg_insert(events: list[AuditEvent]) -> None:
     inserted(events, db.execute(*pg_insert_statement(events)))
 
 
-def prepare_events(events: list[dict[str, Any]]) -> list[AuditEvent]:
+def prepare_events(events: list[dict[str, Any]], *, at: datetime.datetime | None = None) -> list[AuditEvent]:
     """``record_events`` without the insert: the events built and hashed (``content_hash`` known),
     for a caller that writes them in its own statement (``pg_insert_statement``) inside the
-    same transaction as the records they describe."""
+    same transaction as the records they describe. ``at``: their time (default now), for a
+    caller that prepares the events of one write in two steps."""
     if not connection.in_atomic_block:
         raise RuntimeError("prepare_events must be called inside transaction.atomic()")
-    return _hashed([_prepare_event(**event) for event in events])
+    return _hashed([_prepare_event(**event) for event in events], at)
 
 
-def _hashed(events: list[AuditEvent]) -> list[AuditEvent]:
-    now = clock.now()
+def _hashed(events: list[AuditEvent], at: datetime.datetime | None = None) -> list[AuditEvent]:
+    now = at or clock.now()
     for event in events:
         event.occurred_at = now
         event.content_hash = event_content_hash(event)

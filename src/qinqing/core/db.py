@@ -83,14 +83,14 @@ def insert_values(instance, fields, connection=None) -> list:
     plain = _PLAIN_TYPES.get(key)
     if plain is None:
         plain = _PLAIN_TYPES[key] = [_plain_type(field) for field in fields]
-    values = []
-    for field, cast in zip(fields, plain, strict=True):
-        if cast is None:
-            values.append(field.get_db_prep_save(field.pre_save(instance, True), connection))
-        else:
-            value = getattr(instance, field.attname)
-            values.append(value if value is None or type(value) is cast else cast(value))
-    return values
+    return [_db_value(instance, field, cast, connection) for field, cast in zip(fields, plain, strict=True)]
+
+
+def _db_value(instance, field, cast, connection):
+    if cast is None:
+        return field.get_db_prep_save(field.pre_save(instance, True), connection)
+    value = getattr(instance, field.attname)
+    return value if value is None or type(value) is cast else cast(value)
 
 
 _PLACEHOLDER = re.compile(r"%.|%$", re.DOTALL)
@@ -299,6 +299,18 @@ def next_id_sql(model) -> str:
     return f"nextval(pg_get_serial_sequence('{connection.ops.quote_name(table)}', '{column}'))"
 
 
+_NEXT_IDS_SQL: dict[tuple[str, ...], str] = {}
+
+
+def next_ids(models_: tuple) -> list[int]:
+    """PostgreSQL: the next primary key of each model from its sequence, in one statement (keys
+    are not gapless: a rollback skips them; no lock is taken)."""
+    shape = tuple(model._meta.label for model in models_)
+    if shape not in _NEXT_IDS_SQL:
+        _NEXT_IDS_SQL[shape] = f"SELECT {', '.join(next_id_sql(model) for model in models_)}"
+    return list(execute(_NEXT_IDS_SQL[shape])[0])
+
+
 # PostgreSQL: the select-list item that makes the current transaction's commit asynchronous
 # (``synchronous_commit`` off for this transaction only); see ``release_locks_before_flush``.
 ASYNC_COMMIT_SQL = "set_config('synchronous_commit', 'off', true)"
@@ -310,16 +322,16 @@ def release_locks_before_flush() -> None:
     goes on (before anything is answered or delivered).
 
     The caller has put ``ASYNC_COMMIT_SQL`` in a statement of its transaction (no extra round
-    trip); this registers the wait as the transaction's first ``on_commit`` hook: one statement
-    in a transaction of its own that takes a transaction id and writes WAL without taking a
-    lock held to its commit (``setval`` of the sequence ``core_wal_flush_mark``, migration
-    core.0012) — a transaction that writes WAL commits synchronously, its commit waits until
-    the WAL is flushed up to its commit record, and PostgreSQL flushes the WAL in order, so
-    that covers the earlier, asynchronous commit too. (A transaction that writes no WAL, such
-    as ``SELECT pg_current_xact_id()`` alone, commits without a flush.) Nothing is acknowledged
-    before it is on disk, as with an ordinary commit; what changes is that writers queued on
-    the same row (a gapless counter) no longer wait for each other's disk flush, and
-    concurrent waits share one flush.
+    trip; ``numbering.next_value``); this registers the wait as the transaction's first
+    ``on_commit`` hook: one statement in a transaction of its own that takes a transaction id
+    and writes WAL without taking a lock held to its commit (``setval`` of the sequence
+    ``core_wal_flush_mark``, migration core.0012) — a transaction that writes WAL commits
+    synchronously, its commit waits until the WAL is flushed up to its commit record, and
+    PostgreSQL flushes the WAL in order, so that covers the earlier, asynchronous commit too.
+    (A transaction that writes no WAL, such as ``SELECT pg_current_xact_id()`` alone, commits
+    without a flush.) Nothing is acknowledged before it is on disk, as with an ordinary
+    commit; what changes is that writers queued on the same row (a gapless counter) no longer
+    wait for each other's disk flush, and concurrent waits share one flush.
     A crash between the commit and the flush loses a transaction that nobody was told about;
     the row lock's numbers roll back with it, so no gap. ``on_commit`` hooks run in the order
     they were registered: call this before registering any hook that answers or delivers
@@ -348,6 +360,7 @@ class KeyedInserts:
         self.instances = instances
         self.parts: list[str] = []
         self.values: list = []
+        self._starts: list[int] = []
         for index, instance in enumerate(instances):
             label = instance._meta.label
             if label not in _KEYED_SQL:
@@ -363,7 +376,21 @@ class KeyedInserts:
             if instance.pk is None:
                 raise ValueError(f"{label}: set the primary key first (next_id_sql)")
             self.parts.append(f"i{index} AS ({sql})")
+            self._starts.append(len(self.values))
             self.values += insert_values(instance, fields, connection)
+
+    def update(self, instance, **values) -> None:
+        """Set fields of one of the instances after its values were taken (a value known only
+        later, such as a number taken under a lock as late as possible), keeping the others."""
+        index = next(i for i, one in enumerate(self.instances) if one is instance)
+        fields = _KEYED_SQL[instance._meta.label][1]
+        connection = connections[DEFAULT_DB_ALIAS]
+        for name, value in values.items():
+            setattr(instance, name, value)
+            position = next(i for i, field in enumerate(fields) if field.attname == name)
+            field = fields[position]
+            self.values[self._starts[index] + position] = _db_value(
+                instance, field, _plain_type(field), connection)
 
     def execute(self, sql: str, params: list) -> list[tuple] | None:
         """Run the INSERTs and ``sql`` (whose rows are returned) as one statement."""

@@ -13,12 +13,11 @@ at once still get 1 and 2. The row stays locked until the caller's transaction e
 
 * inside a transaction (letters, receipts) numbers have no gaps — a rollback gives the
   number back — and writers of the same series take turns until the commit;
-* ``take_with_ids`` takes the number and the primary keys of the rows to be written in one
-  statement (PostgreSQL), so the caller can write all its rows and audit events in its next
-  statement and the counter row is held for that statement and the commit only (appeal intake);
-  with ``release_before_flush`` not even through the commit's disk flush: the commit is
-  asynchronous and the caller waits for the flush after it, with the lock released
-  (``db.release_locks_before_flush``);
+* a caller that prepares its rows and events first (the primary keys from ``db.next_ids``)
+  takes the number last, writes everything in its next statement and commits, so the row is
+  held for that statement and the commit only (appeal intake); with ``release_before_flush``
+  not even through the commit's disk flush: the commit is asynchronous and the caller waits
+  for the flush after it, with the lock released (``db.release_locks_before_flush``);
 * outside one the statement commits at once, so the lock lasts one statement; a caller
   that fails afterwards leaves a gap (appeal intake takes its number inside its transaction,
   as late as it can, so a failed filing gives its number back).
@@ -81,58 +80,31 @@ def _sql() -> tuple[str, str]:
     return increment, create
 
 
-def next_value(series: str, period: str = "") -> int:
-    """The next number of ``series`` in ``period`` (1 for the first). See the module docstring."""
+def next_value(series: str, period: str = "", *, release_before_flush: bool = False) -> int:
+    """The next number of ``series`` in ``period`` (1 for the first). See the module docstring.
+
+    ``release_before_flush`` (PostgreSQL): the same statement makes the transaction's commit
+    asynchronous and ``db.release_locks_before_flush`` waits for the disk after it, so the
+    counter row is not held through the commit's disk flush, which every writer of the series
+    would otherwise wait for in turn."""
     increment, create = _sql()
+    if release_before_flush:
+        increment += f", {db.ASYNC_COMMIT_SQL}"
     rows = db.execute(increment, [series, period])
     if not rows:
         db.execute(create, [series, period])
         rows = db.execute(increment, [series, period])
+    if release_before_flush:
+        db.release_locks_before_flush()
     return rows[0][0]
 
 
-def take(series: Series, on: datetime.date | None = None) -> Number:
-    """The next number of ``series`` for the period of ``on`` (default today), written out."""
+def take(series: Series, on: datetime.date | None = None, *, release_before_flush: bool = False) -> Number:
+    """The next number of ``series`` for the period of ``on`` (default today), written out.
+    ``release_before_flush``: see ``next_value`` (PostgreSQL, inside a transaction)."""
     period = series.period(on or clock.today())
-    value = next_value(series.name, period)
+    value = next_value(series.name, period, release_before_flush=release_before_flush)
     return Number(value=value, period=period, text=series.text(period, value))
-
-
-_WITH_IDS_SQL: dict[tuple, str] = {}
-
-
-def take_with_ids(
-    series: Series, on: datetime.date | None, id_models: tuple, *, release_before_flush: bool = False
-) -> tuple[Number, list[int]]:
-    """``take``, and the next primary key of each model in ``id_models`` from its sequence, in the
-    same statement (PostgreSQL; ``db.next_id_sql``): a caller that writes its rows in its next
-    statement (``db.KeyedInserts``) then holds the counter row for that statement and the commit
-    only. The first number of a period creates the row first, as ``take`` does.
-
-    ``release_before_flush``: the same statement makes the transaction's commit asynchronous and
-    ``db.release_locks_before_flush`` waits for the disk after it — the counter row is then not
-    held through the commit's disk flush, which every writer of the series would otherwise wait
-    for in turn (appeal intake: a fifth of the machine idle at 32 clients)."""
-    period = series.period(on or clock.today())
-    shape = (tuple(model._meta.label for model in id_models), release_before_flush)
-    ids_sql = ", ".join(db.next_id_sql(model) for model in id_models)
-    if shape not in _WITH_IDS_SQL:
-        increment, _create = _sql()
-        extra = f", {db.ASYNC_COMMIT_SQL}" if release_before_flush else ""
-        _WITH_IDS_SQL[shape] = (
-            f'WITH counter AS ({increment}) SELECT counter."last", {ids_sql}{extra} FROM counter'  # noqa: S608
-        )
-    rows = db.execute(_WITH_IDS_SQL[shape], [series.name, period])
-    if rows:
-        value, *ids = rows[0]
-    else:  # the period's first number: create the row, then as ``take``
-        value = next_value(series.name, period)
-        extra = f", {db.ASYNC_COMMIT_SQL}" if release_before_flush else ""
-        ids = list(db.execute(f"SELECT {ids_sql}{extra}")[0])  # noqa: S608 (model metadata)
-    if release_before_flush:
-        ids = ids[: len(id_models)]
-        db.release_locks_before_flush()
-    return Number(value=value, period=period, text=series.text(period, value)), ids
 
 
 def last_values(series: Series | str) -> dict[str, int]:

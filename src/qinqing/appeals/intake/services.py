@@ -9,6 +9,7 @@ import collections
 import datetime
 import hashlib
 import operator
+import secrets
 import uuid
 from dataclasses import dataclass
 
@@ -51,6 +52,9 @@ from ..services import (
 from ..workflow import notify
 
 TRACKING_NUMBERS = numbering.Series("appeals.tracking", "SQ{period}{number:06d}", numbering.daily)
+# Where a filing's rows hold its number until the number is taken, last (``appeal_file``):
+# unguessable, and replaced before anything is written.
+_PENDING_NUMBER = f"pending-{secrets.token_hex(8)}"
 
 
 # Bounded work per filing: at most this many normalised characters of each text are compared
@@ -275,21 +279,17 @@ def appeal_file(
                 due_at = None
         # Taken inside the transaction, as late as possible (issue 18): a filing that fails
         # gives its number back, so a day's numbers have no gaps; the counter row stays
-        # locked from here to the commit, and every filing of the day takes turns on it.
-        # PostgreSQL, a new appeal without attachments (nearly every filing): the same
-        # statement takes the primary keys of the appeal, its first step and its
-        # acknowledgement, so the rows and their audit events are written in the ONE
-        # statement that follows — the counter row is held for that statement and the commit.
+        # locked from there to the commit, and every filing of the day takes turns on it.
+        # PostgreSQL, a new appeal without attachments (nearly every filing): the primary keys
+        # of the appeal, its first step and its acknowledgement come first (sequences, no
+        # lock), the rows and the step's event are built with a stand-in for the number, and
+        # the number is taken last — the counter row is then held for the appeal's own event,
+        # the ONE statement that writes everything, and the commit (not through its disk
+        # flush: ``release_before_flush``).
         keyed = connection.vendor == "postgresql" and original is None and not attachments
         if keyed:
-            # The counter row is released at the commit, before the commit's disk flush, which
-            # this filing still waits for before it answers (an on_commit hook that runs before
-            # the acknowledgement's): filings no longer queue behind each other's flush.
-            number, (appeal_id, step_id, acknowledgement_id) = numbering.take_with_ids(
-                TRACKING_NUMBERS, received_on, (Appeal, AppealStep, notify.Notification),
-                release_before_flush=True,
-            )
-            tracking_number = number.text
+            appeal_id, step_id, acknowledgement_id = db.next_ids((Appeal, AppealStep, notify.Notification))
+            tracking_number = _PENDING_NUMBER
         else:
             tracking_number = numbering.take(TRACKING_NUMBERS, received_on).text
         appeal = Appeal(
@@ -340,12 +340,17 @@ def appeal_file(
                 appeal.pk, step.pk, acknowledgement.pk = appeal_id, step_id, acknowledgement_id
                 step.appeal = acknowledgement.appeal = appeal
                 rows = db.KeyedInserts([appeal, step, acknowledgement])
-                written = audit.prepare_events([
-                    {"actor": audit_actor, "action": "appeals.appeal.file", "instance": appeal, "fresh": True,
-                     "details": {"merged_into": None}},
-                    # the timeline's first line is an audited record too (issue 19)
-                    {"actor": audit_actor, "action": STEP_ADD, "instance": step, "fresh": True},
-                ])
+                at = clock.now()
+                # the timeline's first line is an audited record too (issue 19); its event does
+                # not hold the number
+                step_events = audit.prepare_events(
+                    [{"actor": audit_actor, "action": STEP_ADD, "instance": step, "fresh": True}], at=at)
+                number = numbering.take(TRACKING_NUMBERS, received_on, release_before_flush=True)
+                rows.update(appeal, tracking_number=number.text)
+                rows.update(acknowledgement, text=acknowledgement.text.replace(_PENDING_NUMBER, number.text))
+                appeal_event = {"actor": audit_actor, "action": "appeals.appeal.file", "instance": appeal,
+                                "fresh": True, "details": {"merged_into": None}}
+                written = audit.prepare_events([appeal_event], at=at) + step_events
                 audit.inserted(written, rows.execute(*audit.pg_insert_statement(written)))
                 notify.deliver_after_commit(acknowledgement)
                 return FileResult(appeal=appeal, merged=False, content_hash=written[0].content_hash)
