@@ -7,6 +7,9 @@ words (the pattern of ``qinqing.appeals.routing.model``) and fits two logistic r
 lawful, and (over the problematic clauses) the kind(s), one-vs-rest. It learns from labelled corpus rows
 (``tests/corpus/*.tsv``; a "K+L" label is two kinds) and from the rules' own positive examples (their
 kind) and negative examples (lawful). Deterministic (lbfgs, no shuffling); nothing touches the database.
+
+Round 2 adds ``features="char"``: hashed character 1–3-grams (no jieba, no vocabulary) plus marker words
+(``markers``), fitted with liblinear — about 1.5 s to fit on ~2,000 clauses, 0.3 s to predict 5,300.
 """
 
 from __future__ import annotations
@@ -63,14 +66,58 @@ def rule_examples(rule_rows) -> list[Example]:
     return out
 
 
-def _features(tokenizer=words):
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.pipeline import make_union
+# Marker words (round 2): what kind of sentence a clause is, beside its n-grams. A prohibition addressed to
+# an authority ("各地区不得…", "采购人不得…") or a clean-up states the law; a qualification, a score item or a
+# policy measure is where the practice lives; "依法 / 按国家规定" grounds a requirement in law.
+_MARKERS = {
+    "m_authority_prohibits": re.compile(
+        r"(各地|各级|地方|政府|部门|机关|采购人|招标人|主管|任何单位)[^。;]{0,12}(不得|禁止|严禁|不准|不应|杜绝)"
+    ),
+    "m_prohibits": re.compile(r"(不得|禁止|严禁|不准|杜绝|不再)"),
+    "m_cleanup": re.compile(r"(清理|废止|纠正|整改|取消|修订|违反|属于|构成)"),
+    "m_qualification": re.compile(r"(资格|投标人|供应商|申请人|响应人|磋商|竞标|报名|入围|准入)"),
+    "m_score": re.compile(r"(得\d|加\d|\d分|分值|评分|得分|加分|扣\d)"),
+    "m_measure": re.compile(r"(奖励|奖补|补贴|补助|扶持|优先|给予|享受|资金|贴息|减免)"),
+    "m_law": re.compile(r"(依法|依照|按照国家|法律|法规|按规定|有关规定|现行规定|国家规定)"),
+    "m_local": re.compile(r"(本地|本市|本县|本区|本省|本辖区|当地|外地|域外|市外|县外|省外)"),
+    "m_ownership": re.compile(r"(国有|国企|央企|民营|民企|外资|非公)"),
+    "m_ruletext": re.compile(r"(应当|要求|须|必须|应)"),
+}
 
-    return make_union(
+
+def markers(text: str) -> str:
+    """The clause's marker words, space-separated (module level: the model pickles it)."""
+    return " ".join(name for name, pattern in _MARKERS.items() if pattern.search(text or "")) or "m_none"
+
+
+def _marker_tokens(text: str) -> list[str]:
+    return markers(text).split()
+
+
+def _features(tokenizer=words, kind: str = "words"):
+    """``words``: TF-IDF char 1–3-grams + jieba words (round 1). ``char``: hashed char 1–3-grams (no jieba,
+    no vocabulary to look up: the fast one) + marker words. ``words+markers``: round 1 + marker words."""
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+    from sklearn.pipeline import make_pipeline, make_union
+
+    marker = TfidfVectorizer(tokenizer=_marker_tokens, token_pattern=None, lowercase=False, use_idf=False)
+    if kind == "char":
+        return make_union(
+            make_pipeline(
+                HashingVectorizer(
+                    analyzer="char", ngram_range=(1, 3), n_features=2**18, alternate_sign=False, norm=None
+                ),
+                TfidfTransformer(sublinear_tf=True),
+            ),
+            marker,
+        )
+    parts = [
         TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1),
         TfidfVectorizer(tokenizer=tokenizer, token_pattern=None, lowercase=False, sublinear_tf=True),
-    )
+    ]
+    if kind == "words+markers":
+        parts.append(marker)
+    return make_union(*parts)
 
 
 def cached_words(texts):
@@ -110,7 +157,16 @@ class ClauseModel:
         return out
 
 
-def fit(examples: list[Example], *, threshold: float = 0.5, tokenizer=None, C: float = 10.0) -> ClauseModel:
+def fit(
+    examples: list[Example],
+    *,
+    threshold: float = 0.5,
+    tokenizer=None,
+    C: float = 10.0,
+    features: str = "words",
+    weights: list[float] | None = None,
+    with_kinds: bool = True,
+) -> ClauseModel:
     """Both regressions on ``examples``."""
     import sklearn.linear_model  # noqa: F401 (load BLAS before limiting its threads)
     from sklearn.linear_model import LogisticRegression
@@ -119,17 +175,22 @@ def fit(examples: list[Example], *, threshold: float = 0.5, tokenizer=None, C: f
     from threadpoolctl import threadpool_limits
 
     texts = [e.text for e in examples]
-    tokenizer = tokenizer or cached_words(texts)
+    if features != "char":
+        tokenizer = tokenizer or cached_words(texts)
     with threadpool_limits(limits=1):
-        features = _features(tokenizer)
-        matrix = features.fit_transform(texts)
-        problematic = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(
-            matrix, [int(e.problematic) for e in examples]
+        vectoriser = _features(tokenizer, features)
+        matrix = vectoriser.fit_transform(texts)
+        # liblinear: the same regularised logistic loss, far faster on wide sparse matrices (deterministic)
+        solver = {"solver": "liblinear"} if features == "char" else {}
+        problematic = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", **solver).fit(
+            matrix, [int(e.problematic) for e in examples], sample_weight=weights
         )
+        if not with_kinds:  # threshold search needs only P(problematic)
+            return ClauseModel(vectoriser, problematic, None, [], threshold)
         bad = [i for i, e in enumerate(examples) if e.problematic]
         binarizer = MultiLabelBinarizer()
         labels = binarizer.fit_transform([sorted(examples[i].kinds) for i in bad])
-        kinds = OneVsRestClassifier(LogisticRegression(C=C, max_iter=3000, class_weight="balanced")).fit(
-            matrix[bad], labels
-        )
-    return ClauseModel(features, problematic, kinds, list(binarizer.classes_), threshold)
+        kinds = OneVsRestClassifier(
+            LogisticRegression(C=C, max_iter=3000, class_weight="balanced", **solver)
+        ).fit(matrix[bad], labels)
+    return ClauseModel(vectoriser, problematic, kinds, list(binarizer.classes_), threshold)

@@ -56,7 +56,13 @@ def real_documents() -> list[dict]:
             held_out = bool(hashlib.sha256(address.encode("utf-8")).digest()[0] % 2)
             if held_out != (split == "held-out"):
                 raise ValueError(f"{doc_id}: the file's split disagrees with the address hash")
-            docs[doc_id] = {"id": doc_id, "address": address, "source": source, "held_out": held_out, "rows": []}
+            docs[doc_id] = {
+                "id": doc_id,
+                "address": address,
+                "source": source,
+                "held_out": held_out,
+                "rows": [],
+            }
     for label, doc_id, text in load("real_documents.tsv"):
         docs[doc_id]["rows"].append((label, doc_id, text))
     return list(docs.values())
