@@ -96,11 +96,16 @@ def _marker_tokens(text: str) -> list[str]:
 
 def _features(tokenizer=words, kind: str = "words"):
     """``words``: TF-IDF char 1–3-grams + jieba words (round 1). ``char``: hashed char 1–3-grams (no jieba,
-    no vocabulary to look up: the fast one) + marker words. ``words+markers``: round 1 + marker words."""
+    no vocabulary to look up: the fast one) + marker words. ``char-tfidf``: TF-IDF char 1–3-grams + marker
+    words (no jieba). ``words+markers``: round 1 + marker words."""
     from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
     from sklearn.pipeline import make_pipeline, make_union
 
     marker = TfidfVectorizer(tokenizer=_marker_tokens, token_pattern=None, lowercase=False, use_idf=False)
+    if kind == "char-tfidf":  # char 1-3-grams with a fitted vocabulary and IDF (round 1), no jieba
+        return make_union(
+            TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1), marker
+        )
     if kind == "char":
         return make_union(
             make_pipeline(
@@ -175,13 +180,13 @@ def fit(
     from threadpoolctl import threadpool_limits
 
     texts = [e.text for e in examples]
-    if features != "char":
+    if features not in ("char", "char-tfidf"):
         tokenizer = tokenizer or cached_words(texts)
     with threadpool_limits(limits=1):
         vectoriser = _features(tokenizer, features)
         matrix = vectoriser.fit_transform(texts)
         # liblinear: the same regularised logistic loss, far faster on wide sparse matrices (deterministic)
-        solver = {"solver": "liblinear"} if features == "char" else {}
+        solver = {"solver": "liblinear"} if features in ("char", "char-tfidf") else {}
         problematic = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", **solver).fit(
             matrix, [int(e.problematic) for e in examples], sample_weight=weights
         )

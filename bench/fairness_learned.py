@@ -248,7 +248,7 @@ def main() -> None:
     parser.add_argument(
         "--features",
         default="char",
-        choices=["char", "words", "words+markers"],
+        choices=["char", "char-tfidf", "words", "words+markers"],
         help="char: hashed char 1-3-grams + marker words, no jieba (default); words: TF-IDF + jieba",
     )
     parser.add_argument(
@@ -291,7 +291,7 @@ def main() -> None:
     if options.seed_lawful:
         seed_lawful = [learned.Example(t, frozenset()) for t in policy_clauses()[1][1]]
     tokenizer = None
-    if options.features != "char":
+    if options.features not in ("char", "char-tfidf"):
         tokenizer = learned.cached_words(
             [e.text for rows in data.values() for e in rows]
             + [e.text for rows in real_train.values() for e in rows]
