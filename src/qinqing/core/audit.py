@@ -84,7 +84,7 @@ def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
     """Every concrete field of ``instance`` as JSON-ready values (unmasked)."""
-    return _plain({f.attname: f.value_from_object(instance) for f in instance._meta.concrete_fields})
+    return _plain_row({f.attname: f.value_from_object(instance) for f in instance._meta.concrete_fields})
 
 
 def _state_rows(model: type[models.Model], pks: list[Any]) -> Iterator[dict[str, Any]]:
@@ -120,6 +120,12 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[st
     before, after = before or {}, after or {}
     keys = sorted(set(before) | set(after))
     return {key: [before.get(key), after.get(key)] for key in keys if before.get(key) != after.get(key)}
+
+
+def _plain_changes(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """``_plain`` of ``diff``'s result (field names to [before, after]), converting only the
+    values JSON cannot hold as they are (each list item is encoded on its own)."""
+    return {key: [_plain_value(old), _plain_value(new)] for key, (old, new) in changes.items()}
 
 
 # --- actors ----------------------------------------------------------------------------
@@ -207,8 +213,8 @@ def _prepare_event(
         action=action,
         object_type=object_type,
         object_id=str(object_id),
-        changes=_plain(diff(_masked(object_type, before), _masked(object_type, after))),
-        details=_plain(details or {}),
+        changes=_plain_changes(diff(_masked(object_type, before), _masked(object_type, after))),
+        details=_plain(details) if details else {},
         state_digest=digest,
         request_id=current_request_id(),
         **_actor_fields(actor),

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -213,3 +215,18 @@ def test_bulk_update_events_record_only_the_changed_fields_and_still_verify():
     event = AuditEvent.objects.filter(action="core.apikey.bulk_rescope").order_by("seq").first()
     assert event.changes == {"scopes": [keys[1].scopes, ["appeals:read"]]}
     assert audit.verify_chain().ok
+
+
+def test_snapshots_and_changes_are_what_the_json_round_trip_gives():
+    """``snapshot`` and an event's ``changes`` convert only the values JSON cannot hold as they are
+    (the hot path of every write); the result must be the JSON round trip's, value for value."""
+    import decimal
+    import uuid
+
+    values = [None, "文本", 1, True, 1.5, decimal.Decimal("1.10"),
+              datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC), datetime.date(2026, 1, 1),
+              datetime.time(8, 30), uuid.UUID(int=7), {"a": [1, 2.0]}, [1, "b"], datetime.timedelta(days=1)]
+    row = {f"k{index}": value for index, value in enumerate(values)}
+    assert audit._plain_row(row) == audit._plain(row)
+    changes = {f"k{index}": [value, values[-1 - index]] for index, value in enumerate(values)}
+    assert audit._plain_changes(changes) == audit._plain(changes)
