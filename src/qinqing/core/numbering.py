@@ -86,8 +86,10 @@ def next_value(series: str, period: str = "", *, release_before_flush: bool = Fa
     ``release_before_flush`` (PostgreSQL): the same statement makes the transaction's commit
     asynchronous and ``db.release_locks_before_flush`` waits for the disk after it, so the
     counter row is not held through the commit's disk flush, which every writer of the series
-    would otherwise wait for in turn."""
+    would otherwise wait for in turn. Elsewhere (SQLite: one writer at a time anyway) it does
+    nothing."""
     increment, create = _sql()
+    release_before_flush = release_before_flush and connection.vendor == "postgresql"
     if release_before_flush:
         increment += f", {db.ASYNC_COMMIT_SQL}"
     rows = db.execute(increment, [series, period])

@@ -164,3 +164,13 @@ def test_release_before_flush_commits_asynchronously_and_waits_for_the_disk_befo
         numbering.take(TRACKING, DAY, release_before_flush=True)
         raise RuntimeError("the filing failed")
     assert numbering.take(TRACKING, DAY).value == 2
+
+
+@pytest.mark.django_db
+def test_release_before_flush_is_a_plain_take_where_there_is_no_wal():
+    """SQLite (one writer at a time anyway): the option takes the number as ``take`` does."""
+    if connection.vendor == "postgresql":
+        pytest.skip("the PostgreSQL behaviour is tested above")
+    with transaction.atomic():
+        assert numbering.take(TRACKING, DAY, release_before_flush=True).text == "T2026113000001"
+    assert numbering.take(TRACKING, DAY).value == 2
