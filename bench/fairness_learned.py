@@ -67,14 +67,6 @@ CORPUS = "src/qinqing/fairness/tests/corpus"
 SEED = "src/qinqing/fairness/seed/rules.json"
 GRID = [round(0.30 + 0.025 * i, 3) for i in range(27)]  # 0.30 … 0.95
 
-LAWFUL_STANDARD = [  # test_lawful_standard_clauses_produce_no_finding and the lawful-exception tests
-    "具有独立承担民事责任的能力；",
-    "具有良好的商业信誉和健全的财务会计制度；",
-    "有依法缴纳税收和社会保障资金的良好记录；",
-    "参加政府采购活动前三年内，在经营活动中没有重大违法记录；",
-    "投标人须具有建设行政主管部门颁发的建筑工程施工总承包三级及以上资质。",
-    "法律、行政法规规定的其他条件。",
-]
 
 
 def git_rules(path: str, commit: str | None) -> list[dict]:
@@ -381,7 +373,8 @@ def main() -> None:
     standard = [
         (text, p)
         for text, (p, kinds) in zip(
-            LAWFUL_STANDARD, model.predict([normalise(t) for t in LAWFUL_STANDARD], threshold), strict=True
+            corpus.LAWFUL_STANDARD, model.predict([normalise(t) for t in corpus.LAWFUL_STANDARD], threshold),
+            strict=True
         )
     ]
     print(

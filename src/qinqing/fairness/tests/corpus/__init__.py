@@ -11,6 +11,18 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
+# Clauses every tender document carries because the law requires them (Government Procurement Law
+# article 22 and the trade's statutory qualifications): no rule, and no model, may flag them.
+LAWFUL_STANDARD = [
+    "具有独立承担民事责任的能力；",
+    "具有良好的商业信誉和健全的财务会计制度；",
+    "有依法缴纳税收和社会保障资金的良好记录；",
+    "参加政府采购活动前三年内，在经营活动中没有重大违法记录；",
+    "投标人须具有建设行政主管部门颁发的建筑工程施工总承包三级及以上资质。",
+    "法律、行政法规规定的其他条件。",
+]
+
+
 def load(name: str = "clauses.tsv") -> list[tuple[str, str, str]]:
     """(label, source, clause) rows; label is a rule kind or ``lawful``.
 
