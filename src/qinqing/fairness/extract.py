@@ -7,7 +7,8 @@ laid out, so its blocks carry the paragraph number instead). ``UnreadableDocumen
 file cannot be read (unknown format, broken file, a scanned PDF without a text layer), never
 an empty result that would read as "no problem found".
 
-python-docx reads .docx (paragraphs and tables in body order), pypdf the text layer of a PDF.
+python-docx reads .docx (paragraphs and tables in body order), PDFium (pypdfium2) the text layer of
+a PDF, in a child process under memory and CPU limits (``pdftext.py`` says why).
 """
 
 from __future__ import annotations
@@ -116,22 +117,56 @@ def _docx_blocks(data: bytes) -> list[Block]:
     return blocks
 
 
-def _pdf_blocks(data: bytes) -> list[Block]:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+PDF_TIMEOUT = 30  # seconds of wall clock for reading a PDF's text layer (100 pages: about 1 s)
+MAX_PAGES = 3000  # a tender document with its annexes stays well below this
+PDF_MEMORY = 1024 * 1024 * 1024  # address space of the reader (100 pages of text: under 100 MB)
+
+
+def _pdf_pages(data: bytes) -> list[str]:
+    """The text of each page, read by PDFium in a child process (``pdftext.py``: why there).
+
+    No lock around it: PDFium is not thread-safe, but it never runs in the server's process, so
+    threads serving requests at once (gunicorn gthread, granian) each start their own reader."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).with_name("pdftext.py")
+
+    def unreadable(detail: str) -> UnreadableDocument:
+        return UnreadableDocument(_("The PDF cannot be read (%(error)s).") % {"error": detail})
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise UnreadableDocument(_("The PDF is encrypted; upload it without a password."))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except UnreadableDocument:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        raise UnreadableDocument(_("The PDF cannot be read (%(error)s).") % {"error": error}) from None
+        child = subprocess.run(  # noqa: S603 (our own script, the file on stdin)
+            [sys.executable, "-I", str(script), str(MAX_PAGES), str(PDF_MEMORY), str(PDF_TIMEOUT * 2)],
+            input=data,
+            capture_output=True,
+            timeout=PDF_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise unreadable(f"reading took longer than {PDF_TIMEOUT} s") from None
+    if child.returncode != 0:  # killed by its memory or CPU limit
+        raise unreadable(f"reading stopped, exit status {child.returncode}")
+    try:
+        answer = json.loads(child.stdout)
+    except ValueError:
+        raise unreadable("no answer from the reader") from None
+    if answer.get("error") == "setup":
+        raise RuntimeError(f"the PDF reader cannot start: {answer.get('detail')}")
+    if answer.get("error") == "encrypted":
+        raise UnreadableDocument(_("The PDF is encrypted; upload it without a password."))
+    if "error" in answer:
+        raise unreadable(answer.get("detail") or answer["error"])
+    return answer["pages"]
+
+
+def _pdf_blocks(data: bytes) -> list[Block]:
+    pages = _pdf_pages(data)
     blocks = []
     for page_number, page in enumerate(pages, start=1):
-        for line in page.splitlines():
+        for line in page.splitlines():  # PDFium ends lines with \r\n
             line = line.strip()
             if line:
                 blocks.append(Block(line, page=page_number))

@@ -78,3 +78,65 @@ def test_inline_list_entries_are_split_into_clauses():
         "（2）投标人须在本市注册；",
     ]
     assert found[-1].location.startswith("（一） › （2）")
+
+
+def _encrypted(user_password):
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(documents.pdf_bytes())))
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("user_password", ["secret", ""])
+def test_an_encrypted_pdf_is_refused_even_when_it_opens_without_a_password(user_password):
+    with pytest.raises(extract.UnreadableDocument, match="encrypted"):
+        services.check_upload(_encrypted(user_password), "tender.pdf")
+
+
+def _inflating_pdf(size: int) -> bytes:
+    """One page whose content stream inflates to ``size`` bytes (a few hundred kB compressed)."""
+    import zlib
+
+    packer = zlib.compressobj(9)
+    parts = [packer.compress(b"BT /F1 12 Tf 10 10 Td (A) Tj ET\n")]
+    chunk = b" " * (1 << 24)
+    parts += [packer.compress(chunk) for _ in range(size >> 24)]
+    stream = b"".join(parts) + packer.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
+def test_a_pdf_that_inflates_past_the_readers_memory_is_refused_and_the_server_lives_on(monkeypatch):
+    # PDFium inflates a stream whole and aborts when memory runs out; it runs in a child process
+    # under an address-space limit (1 GB; 256 MB here to keep the test small), which dies alone.
+    monkeypatch.setattr(extract, "PDF_MEMORY", 256 * 1024 * 1024)
+    with pytest.raises(extract.UnreadableDocument, match="cannot be read"):
+        extract.extract(_inflating_pdf(512 * 1024 * 1024), "bomb.pdf")
+    kind, blocks = extract.extract(documents.pdf_bytes(), "tender.pdf")  # the next file is read
+    assert kind == "pdf" and blocks
+
+
+def test_a_pdf_over_the_page_limit_is_refused(monkeypatch):
+    monkeypatch.setattr(extract, "MAX_PAGES", 1)
+    with pytest.raises(extract.UnreadableDocument, match="2 pages, at most 1"):
+        extract.extract(documents.pdf_bytes(pages=2), "tender.pdf")
