@@ -146,13 +146,13 @@ def _pdf_pages(data: bytes) -> list[str]:
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise unreadable(f"reading took longer than {PDF_TIMEOUT} s") from None
+        raise unreadable(_("reading took longer than %(seconds)s s") % {"seconds": PDF_TIMEOUT}) from None
     if child.returncode != 0:  # killed by its memory or CPU limit
-        raise unreadable(f"reading stopped, exit status {child.returncode}")
+        raise unreadable(_("reading stopped, exit status %(status)s") % {"status": child.returncode})
     try:
         answer = json.loads(child.stdout)
     except ValueError:
-        raise unreadable("no answer from the reader") from None
+        raise unreadable(_("no answer from the reader")) from None
     if answer.get("error") == "setup":
         raise RuntimeError(f"the PDF reader cannot start: {answer.get('detail')}")
     if answer.get("error") == "encrypted":

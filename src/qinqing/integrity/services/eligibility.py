@@ -14,6 +14,7 @@ reasons, and is never a silent "eligible" while a listed party resembles the nam
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import secrets
@@ -778,10 +779,8 @@ def keyed_code_check(
     if caller is None:
         return None
     party_rows = [row for row in rows if row[0] != "k"]
-    if language is not None and any(row[0] == "r" for row in party_rows):
-        with translation.override(language):
-            restrictions, party = _enterprise_restrictions(day, activity, [code], rows=party_rows)[code]
-    else:
+    worded = language is not None and any(row[0] == "r" for row in party_rows)
+    with translation.override(language) if worded else contextlib.nullcontext():
         restrictions, party = _enterprise_restrictions(day, activity, [code], rows=party_rows)[code]
     answer = EligibilityAnswer(
         not restrictions, restrictions, new_check_id(now), now, "uscc", query.shown, activity, party=party
