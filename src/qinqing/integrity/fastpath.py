@@ -36,51 +36,20 @@ from __future__ import annotations
 
 import hmac
 import json
-import uuid
 from urllib.parse import parse_qsl
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
-from django.core.handlers.exception import response_for_exception
-from django.core.handlers.wsgi import WSGIRequest
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.urls import resolve, reverse, set_script_prefix
 from django.utils import translation
 
-from qinqing.core import access, audit
+from qinqing.core import audit, lightpath
 from qinqing.core.errors import ServiceError
-from qinqing.core.input_rules import find_problem
-from qinqing.core.middleware import _SAFE_REQUEST_ID
 from qinqing.core.models import ApiKey
 from qinqing.core.services import KEY_PREFIX, _hash_key, apikey_authenticate
 
 from . import services
 
 _STATUS_OK = "200 OK"
-
-
-class _Route:
-    """The operation's path and resolver match (for its access declaration), read once from the URLconf."""
-
-    path: str | None = None
-    match = None
-
-    @classmethod
-    def load(cls) -> None:
-        if cls.path is None:
-            set_script_prefix("/")
-            path = reverse("api-v1:eligibility")
-            cls.match = resolve(path)
-            cls.path = path
-
-
-class _Gate:
-    """What ``core.access.check_operation`` reads of a request (the resolved route and the method)."""
-
-    __slots__ = ("access_denied", "method", "path_info", "resolver_match")
-
-    def __init__(self) -> None:
-        self.method, self.path_info, self.resolver_match = "GET", _Route.path, _Route.match
+ROUTE = lightpath.Route("api-v1:eligibility", "GET")
 
 
 def _query(environ) -> dict[str, str] | None:
@@ -107,58 +76,6 @@ def _query(environ) -> dict[str, str] | None:
         return None
 
 
-def _language(request) -> str:
-    """The language ``core.middleware.LocaleMiddleware`` activates for an ``/api/`` request (Django's own
-    negotiation: the language cookie, then Accept-Language, else LANGUAGE_CODE; no i18n URL patterns)."""
-    return translation.get_language_from_request(request, check_path=False)
-
-
-def _headers(request, body: bytes, language: str, request_id: str) -> list[tuple[str, str]]:
-    """The headers the Django route's response carries (HttpResponse plus the middleware's additions); the
-    tests compare the two header sets."""
-    headers = [("Content-Type", "application/json")]
-    if settings.SECURE_HSTS_SECONDS and request.is_secure():
-        value = f"max-age={settings.SECURE_HSTS_SECONDS}"
-        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
-            value += "; includeSubDomains"
-        if settings.SECURE_HSTS_PRELOAD:
-            value += "; preload"
-        headers.append(("Strict-Transport-Security", value))
-    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
-        headers.append(("X-Content-Type-Options", "nosniff"))
-    if settings.SECURE_REFERRER_POLICY:
-        policy = settings.SECURE_REFERRER_POLICY
-        if not isinstance(policy, str):
-            policy = ",".join(policy)
-        headers.append(("Referrer-Policy", policy))
-    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
-        headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
-    headers += [
-        ("Vary", "Accept-Language, Cookie"),  # LocaleMiddleware's, SessionMiddleware's
-        ("Content-Language", language),
-        ("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()),
-        ("Content-Length", str(len(body))),
-        ("X-Request-ID", request_id),
-    ]
-    return headers
-
-
-def _allowed_host(request) -> bool:
-    try:
-        request.get_host()  # validated against ALLOWED_HOSTS, as CommonMiddleware does
-    except DisallowedHost:
-        return False
-    return True
-
-
-def _allowed(api_key) -> bool:
-    try:
-        access.check_operation(_Gate(), api_key)  # the declaration in integrity/access.py: the scope
-    except Exception:  # noqa: BLE001 (PermissionDenied: Django's 403 names the missing scope)
-        return False
-    return True
-
-
 def _authorised(raw_key: str, prefix: str, row) -> ApiKey | None:
     """The caller if ``row`` (the active key with this prefix, read with the restrictions) matches ``raw_key``
     and holds the scope: ``core.services.apikey_authenticate``'s test (the hash compared in constant time,
@@ -166,27 +83,24 @@ def _authorised(raw_key: str, prefix: str, row) -> ApiKey | None:
     if row is None or not hmac.compare_digest(row[1], _hash_key(raw_key)):
         return None
     api_key = ApiKey(id=int(row[6]), name=row[3], prefix=prefix, key_hash=row[1], scopes=json.loads(row[2]))
-    return api_key if _allowed(api_key) else None
+    return api_key if lightpath.allowed(ROUTE, api_key) else None
 
 
 def _authorised_key(raw_key: str) -> ApiKey | None:
     api_key = apikey_authenticate(raw_key)
-    return api_key if api_key is not None and _allowed(api_key) else None
+    return api_key if api_key is not None and lightpath.allowed(ROUTE, api_key) else None
 
 
 def answer(request, environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
     """The Django route's 200 answer for this request, logged; None when the request is Django's to answer."""
-    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
-        return None  # SecurityMiddleware redirects (the exempt paths do not include this one)
-    if not _allowed_host(request) or find_problem(request) is not None:
-        return None  # Django's 400 (DisallowedHost) or the input rule's 400 naming the field
+    if lightpath.declined(request):
+        return None  # the HTTPS redirect, the 400 of DisallowedHost or of the input rule (naming the field)
     raw_key = environ["HTTP_X_API_KEY"]
-    incoming = environ.get("HTTP_X_REQUEST_ID", "")
-    request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    request_id = lightpath.request_id(environ)
     query = _query(environ)
     if query is None:
         return None  # too many fields: Django's 400
-    language = _language(request)
+    language = lightpath.language(request)
     with audit.request_context(request_id):
         try:
             if query.get("uscc", "").strip():
@@ -221,48 +135,11 @@ def answer(request, environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
         if result is None:
             return None  # no such active key, a wrong secret or a missing scope: Django answers 401/403
         body = result.json_text.encode()
-        return _STATUS_OK, _headers(request, body, language, request_id), body
-
-
-def _tidy(database) -> None:
-    # Never inside a transaction someone else opened (only a test runs requests inside one; Django's test
-    # client disconnects the same receiver for that reason).
-    if not database.in_atomic_block:
-        database.close_if_unusable_or_obsolete()
+        return _STATUS_OK, lightpath.headers(request, body, language, request_id), body
 
 
 def wrap(django_application):
-    """The WSGI application: this operation's fast path in front of ``django_application``."""
-    _Route.load()
-    path = _Route.path
-
-    def application(environ, start_response):
-        if (
-            environ.get("PATH_INFO") != path
-            or environ.get("REQUEST_METHOD") != "GET"
-            or not environ.get("HTTP_X_API_KEY")
-        ):
-            return django_application(environ, start_response)
-        # What Django's request_started/request_finished receivers do for this path (they also reset the DEBUG
-        # query log and close the caches, which the check does not use): a connection past CONN_MAX_AGE or
-        # broken by an error is closed, at the start and at the end of the request.
-        database = connections[DEFAULT_DB_ALIAS]
-        _tidy(database)
-        request = WSGIRequest(environ)
-        try:
-            answered = answer(request, environ)
-        except Exception as exc:  # noqa: BLE001
-            # As Django's handler does: logged with its traceback (django.request) and answered by handler500.
-            response = response_for_exception(request, exc)
-            cookies = [("Set-Cookie", cookie.output(header="")) for cookie in response.cookies.values()]
-            start_response(f"{response.status_code} {response.reason_phrase}", [*response.items(), *cookies])
-            _tidy(database)
-            return [response.content]
-        _tidy(database)
-        if answered is None:
-            return django_application(environ, start_response)
-        status, headers, body = answered
-        start_response(status, headers)
-        return [body]
-
-    return application
+    """The WSGI application: this operation's light path in front of ``django_application``."""
+    return lightpath.wrap(
+        django_application, ROUTE, answer, wanted=lambda environ: bool(environ.get("HTTP_X_API_KEY"))
+    )
