@@ -8,6 +8,9 @@ application = get_wsgi_application()
 # The eligibility check (GET /api/v1/integrity/eligibility with an API key) is answered in front of the
 # middleware stack, with the same guarantees; everything else, and every refusal, is Django's (issue #12,
 # integrity/fastpath.py, docs/ARCHITECTURE.md "The eligibility check's light path").
-from qinqing.integrity.fastpath import wrap  # noqa: E402 (needs the settings and apps loaded above)
+# Appeal intake (POST /api/v1/appeals/ with an API key and a JSON body) likewise (issue #19,
+# appeals/intake/fastpath.py).
+from qinqing.appeals.intake import fastpath as intake_fastpath  # noqa: E402 (needs the apps loaded above)
+from qinqing.integrity import fastpath as integrity_fastpath  # noqa: E402
 
-application = wrap(application)
+application = intake_fastpath.wrap(integrity_fastpath.wrap(application))

@@ -78,8 +78,10 @@ def apikey_revoke(*, name: str, actor) -> ApiKey:
     return key
 
 
-def apikey_authenticate(raw_key: str) -> ApiKey | None:
-    """The active key matching ``raw_key``, compared in constant time; None otherwise."""
+def apikey_authenticate(raw_key: str, *, note: bool = True) -> ApiKey | None:
+    """The active key matching ``raw_key``, compared in constant time; None otherwise. Its use is
+    counted (``apikey_usage.note``) unless ``note`` is False: a light path that may still hand the
+    request to Django (which authenticates it again) counts the use itself when it answers."""
     parts = (raw_key or "").split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         return None
@@ -94,7 +96,8 @@ def apikey_authenticate(raw_key: str) -> ApiKey | None:
     row = rows[0] if rows else None
     if row is None or not hmac.compare_digest(row[3], _hash_key(raw_key)):
         return None
-    apikey_usage.note(row[0])  # each use on record: one event per key per window (issue 19)
+    if note:
+        apikey_usage.note(row[0])  # each use on record: one event per key per window (issue 19)
     return db.instances(ApiKey, ("id", "name", "prefix", "key_hash", "scopes"), [row])[0]
 
 
