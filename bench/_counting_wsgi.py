@@ -12,9 +12,10 @@ import threading
 import time
 from pathlib import Path
 
+from _eligibility_counts import PATH, checks_in
+
 from qinqing.wsgi import application as site
 
-_PATH = "/api/v1/integrity/eligibility"
 _lock = threading.Lock()
 _answered = {"checks": 0, "written": -1}
 
@@ -38,13 +39,14 @@ threading.Thread(target=_writer, name="bench-counts", daemon=True).start()
 
 def application(environ, start_response):
     path = environ.get("PATH_INFO", "")
-    if not path.startswith(_PATH):
+    if not path.startswith(PATH):
         return site(environ, start_response)
 
     def counting_start_response(status, headers, *args):
-        if status.startswith("200"):
+        checks = checks_in(path, int(status.split()[0]))
+        if checks:
             with _lock:
-                _answered["checks"] += 500 if path.endswith("/batch") else 1
+                _answered["checks"] += checks
         return start_response(status, headers, *args)
 
     return site(environ, counting_start_response)

@@ -7,15 +7,17 @@ import os
 import threading
 from pathlib import Path
 
+from _eligibility_counts import checks_in
+
 _lock = threading.Lock()
 _answered = {"checks": 0}
 
 
 def post_request(worker, req, environ, resp):
-    if resp.status_code != 200 or not req.path.startswith("/api/v1/integrity/eligibility"):
-        return
-    with _lock:
-        _answered["checks"] += 500 if req.path.endswith("/batch") else 1
+    checks = checks_in(req.path, resp.status_code)
+    if checks:
+        with _lock:
+            _answered["checks"] += checks
 
 
 def worker_exit(server, worker):
