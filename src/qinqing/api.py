@@ -2,7 +2,7 @@
 
 from qinqing.core.api import ApiKeyAuth, QinqingNinjaAPI, QinqingSessionAuth, install_error_handlers
 from qinqing.core.api import router as core_router
-from qinqing.core.calendar_api import router as calendar_router
+from qinqing.core.calendar.api import router as calendar_router
 from qinqing.directory.api import router as directory_router
 from qinqing.policy.api import router as policy_router
 

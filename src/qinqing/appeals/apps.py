@@ -24,7 +24,7 @@ class AppealsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_adopt_steps, sender=self, dispatch_uid="qinqing_appeals_adopt_steps")
-        from qinqing.core.calendar_services import register_schedule_listener
+        from qinqing.core.calendar.services import register_schedule_listener
 
         from .workflow import services as workflow_services  # noqa: F401 (declares APPEAL_WORKFLOW on core.workflow)
         from .workflow.deadlines import deadlines_recount

@@ -28,13 +28,13 @@ def make_api_key(*scopes: str, name: str | None = None):
 def load_test_calendar() -> None:
     """The real State Council schedules for 2024–2026 (as chinesecalendar ships them), loaded
     through the calendar service as an administrator would. Nothing is invented: 2027 is then
-    the PROVISIONAL year (core.calendar_provisional) and later years are refused, exactly as in
+    the PROVISIONAL year (core.calendar.provisional) and later years are refused, exactly as in
     production. Tests that depend on the date freeze the clock (``frozen_clock``) inside the
     real years, or expect provisional answers for 2027.
     """
     from qinqing.core import calendar
     from qinqing.core.audit import SystemActor
-    from qinqing.core.calendar_services import calendar_seed_years
+    from qinqing.core.calendar.services import calendar_seed_years
 
     calendar.invalidate()
     calendar_seed_years(years=[2024, 2025, 2026], actor=SystemActor("test"))

@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import calendar_views, district_views, jobs_views, portal_views, views
+from . import district_views, jobs_views, portal_views, views
+from .calendar import views as calendar_views
 
 app_name = "core"
 

@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 
 from qinqing.core import audit, calendar
-from qinqing.core.calendar_services import calendar_notice_load
+from qinqing.core.calendar.services import calendar_notice_load
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
 

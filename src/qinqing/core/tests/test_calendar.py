@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 
 from qinqing.core import audit, calendar
 from qinqing.core.audit import SystemActor
-from qinqing.core.calendar_services import calendar_seed_years, calendar_year_set, parse_schedule_lines
+from qinqing.core.calendar.services import calendar_seed_years, calendar_year_set, parse_schedule_lines
 from qinqing.core.errors import ServiceError
 from qinqing.core.models import AuditEvent, CalendarDay, CalendarYear
 from qinqing.core.roles import Role

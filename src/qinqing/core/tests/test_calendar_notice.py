@@ -23,8 +23,8 @@ from django.core.management.base import CommandError
 
 from qinqing.core import audit, calendar
 from qinqing.core.audit import SystemActor
-from qinqing.core.calendar_notice import NoticeError, parse_notice
-from qinqing.core.calendar_services import calendar_notice_load, calendar_seed_years
+from qinqing.core.calendar.notice import NoticeError, parse_notice
+from qinqing.core.calendar.services import calendar_notice_load, calendar_seed_years
 from qinqing.core.errors import ServiceError
 from qinqing.core.models import AuditEvent, CalendarYear
 from qinqing.core.roles import Role

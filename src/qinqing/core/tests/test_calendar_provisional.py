@@ -14,13 +14,13 @@ from chinese_calendar import constants
 
 from qinqing.core import calendar
 from qinqing.core.audit import SystemActor
-from qinqing.core.calendar_provisional import (
+from qinqing.core.calendar.provisional import (
     provisional_schedule,
     qingming,
     spring_festival_eve,
     statutory_holidays,
 )
-from qinqing.core.calendar_services import calendar_seed_years, calendar_year_set
+from qinqing.core.calendar.services import calendar_seed_years, calendar_year_set
 from qinqing.core.roles import Role
 
 D = datetime.date

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from qinqing.core import calendar
 from qinqing.core.audit import SystemActor
-from qinqing.core.calendar_services import DEFAULT_SEED_YEARS, calendar_notice_load, calendar_seed_years
+from qinqing.core.calendar.services import DEFAULT_SEED_YEARS, calendar_notice_load, calendar_seed_years
 from qinqing.core.errors import ServiceError
 from qinqing.core.models import CalendarYear
 

@@ -11,13 +11,13 @@ A period of N working days starts counting on the day AFTER the start date:
 National Day; ``add_workdays(Friday 2025-09-19, 1)`` is Monday 2025-09-22.
 
 The year after the latest loaded year is PROVISIONAL (暂定): it is answered from the
-statutory holidays and the published arrangement principles (``calendar_provisional``)
+statutory holidays and the published arrangement principles (``calendar.provisional``)
 instead of being refused, and callers mark what they computed on it
 (``deadline_info(...).provisional``, ``is_provisional(day)``). Any date in a year beyond
 that, or before the first loaded year, raises ``ServiceError`` with code
 ``calendar_year_not_loaded`` naming the year, including when counting runs past the end of
 the provisional year. Loading the official schedule (``workdays notice``) makes the year
-official and the next one provisional; ``calendar_services`` then has every open deadline
+official and the next one provisional; ``calendar.services`` then has every open deadline
 counted on the provisional year recounted.
 
 Speed: the loaded years are read once into sets and kept per process. The calendar
@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .errors import ServiceError
+from ..errors import ServiceError
 
 SATURDAY = 5
 
@@ -138,14 +138,14 @@ def _cache_seconds() -> float:
 def _fingerprint() -> tuple:
     from django.db.models import Count, Max
 
-    from .models import CalendarYear
+    from ..models import CalendarYear
 
     summary = CalendarYear.objects.aggregate(count=Count("id"), latest=Max("loaded_at"), highest=Max("id"))
     return (summary["count"], summary["latest"], summary["highest"])
 
 
 def _load(fingerprint: tuple) -> CalendarSnapshot:
-    from .models import CalendarDay, CalendarYear
+    from ..models import CalendarDay, CalendarYear
 
     years = frozenset(CalendarYear.objects.values_list("year", flat=True))
     holidays, workdays, names = set(), set(), {}
@@ -154,7 +154,7 @@ def _load(fingerprint: tuple) -> CalendarSnapshot:
         names[day] = name
     provisional_year = max(years) + 1 if years else None
     if provisional_year is not None:
-        from .calendar_provisional import provisional_schedule
+        from .provisional import provisional_schedule
 
         schedule = provisional_schedule(provisional_year)
         for target, entries in ((holidays, schedule.holidays), (workdays, schedule.workdays)):
@@ -247,7 +247,7 @@ def next_year_warning(today: datetime.date | None = None) -> dict | None:
     """From 1 November until next year's schedule is loaded — and on into that year if it is
     still not loaded (``days_left`` 0) — ``{"year", "provisional", "days_left"}`` for the warning
     administrators and the supervision office see; else None."""
-    from . import clock
+    from .. import clock
 
     today = today or clock.today()
     current = snapshot()

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 
-from .errors import ServiceError
+from ..errors import ServiceError
 
 FESTIVALS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
 SATURDAY = 5

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, calendar, clock
-from .calendar_notice import ParsedNotice, parse_notice
-from .errors import ServiceError
-from .models import CalendarDay, CalendarYear
+from .. import audit, calendar, clock
+from ..errors import ServiceError
+from ..models import CalendarDay, CalendarYear
+from .notice import ParsedNotice, parse_notice
 
 # chinesecalendar names its holidays in English; the district uses the official Chinese names.
 CHINESE_HOLIDAY_NAMES = {

@@ -4,8 +4,8 @@ import datetime
 
 from ninja import Router, Schema
 
-from . import calendar
-from .api import ErrorOut
+from .. import calendar
+from ..api import ErrorOut
 
 router = Router(tags=["calendar"])
 

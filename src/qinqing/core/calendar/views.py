@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import calendar, clock
-from .calendar_notice import parse_notice
-from .calendar_services import calendar_notice_load, calendar_year_set, parse_schedule_lines
-from .errors import ServiceError
-from .models import CalendarDay, CalendarYear
+from .. import calendar, clock
+from ..errors import ServiceError
+from ..models import CalendarDay, CalendarYear
+from .notice import parse_notice
+from .services import calendar_notice_load, calendar_year_set, parse_schedule_lines
 
 
 def _month_grid(year: int, days: dict[datetime.date, CalendarDay]) -> list[dict]:
