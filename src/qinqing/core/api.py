@@ -13,6 +13,7 @@ from django.db import connection
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, SessionAuth
@@ -97,6 +98,64 @@ def _field_of(location) -> str | None:
     return ".".join(parts) or None
 
 
+# What pydantic found wrong with a value, by its error type, in the request's language (pydantic's own
+# messages are English only); the placeholders are pydantic's ``ctx``. An unknown type keeps its message.
+_WHOLE_NUMBER = gettext_lazy("must be a whole number")
+_NUMBER = gettext_lazy("must be a number")
+_TRUE_OR_FALSE = gettext_lazy("must be true or false")
+_DATE = gettext_lazy("must be a date (YYYY-MM-DD)")
+_DATETIME = gettext_lazy("must be a date and time (ISO 8601, e.g. 2026-12-01T09:30:00+08:00)")
+_OBJECT = gettext_lazy("must be a JSON object")
+_RULES = {
+    "missing": gettext_lazy("this field is required"),
+    "string_type": gettext_lazy("must be text"),
+    "int_type": _WHOLE_NUMBER,
+    "int_parsing": _WHOLE_NUMBER,
+    "int_from_float": _WHOLE_NUMBER,
+    "float_type": _NUMBER,
+    "float_parsing": _NUMBER,
+    "decimal_type": _NUMBER,
+    "decimal_parsing": _NUMBER,
+    "bool_type": _TRUE_OR_FALSE,
+    "bool_parsing": _TRUE_OR_FALSE,
+    "date_type": _DATE,
+    "date_parsing": _DATE,
+    "date_from_datetime_parsing": _DATE,
+    "date_from_datetime_inexact": _DATE,
+    "datetime_type": _DATETIME,
+    "datetime_parsing": _DATETIME,
+    "datetime_from_date_parsing": _DATETIME,
+    "list_type": gettext_lazy("must be a list"),
+    "dict_type": _OBJECT,
+    "model_type": _OBJECT,
+    "model_attributes_type": _OBJECT,
+    "string_too_long": gettext_lazy("must have at most %(max_length)s characters"),
+    "string_too_short": gettext_lazy("must have at least %(min_length)s characters"),
+    "too_long": gettext_lazy("must have at most %(max_length)s items"),
+    "too_short": gettext_lazy("must have at least %(min_length)s items"),
+    "greater_than": gettext_lazy("must be greater than %(gt)s"),
+    "greater_than_equal": gettext_lazy("must be at least %(ge)s"),
+    "less_than": gettext_lazy("must be less than %(lt)s"),
+    "less_than_equal": gettext_lazy("must be at most %(le)s"),
+    "literal_error": gettext_lazy("must be one of %(expected)s"),
+    "enum": gettext_lazy("must be one of %(expected)s"),
+    "uuid_type": gettext_lazy("must be a UUID"),
+    "uuid_parsing": gettext_lazy("must be a UUID"),
+    "json_invalid": gettext_lazy("is not valid JSON"),
+}
+
+
+def _rule_text(error: dict) -> str:
+    """The rule a value broke, worded in the active language (``_RULES``), else pydantic's message."""
+    rule = _RULES.get(error.get("type", ""))
+    if rule is None:
+        return error.get("msg", "")
+    try:
+        return str(rule) % {name: str(value) for name, value in (error.get("ctx") or {}).items()}
+    except (KeyError, TypeError, ValueError):
+        return error.get("msg", "")
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ServiceError)
     def service_error(request, exc: ServiceError):
@@ -105,14 +164,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
         errors = [
-            {"field": _field_of(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type", "")}
+            {"field": _field_of(e.get("loc", ())), "message": _rule_text(e), "type": e.get("type", "")}
             for e in exc.errors
         ]
         first = errors[0] if errors else {"field": None, "message": ""}
-        message = _("Invalid value for %(field)s: %(message)s") % {
-            "field": first["field"],
-            "message": first["message"],
-        }
+        if first["field"]:
+            message = _("Invalid value for %(field)s: %(message)s") % {
+                "field": first["field"],
+                "message": first["message"],
+            }
+        else:  # the body itself (not a JSON object, say)
+            message = _("Invalid request body: %(message)s") % {"message": first["message"]}
         return _error(api, request, 422, "validation_error", message, first["field"], errors=errors)
 
     @api.exception_handler(RequestDataTooBig)

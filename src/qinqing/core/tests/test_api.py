@@ -112,3 +112,34 @@ def test_healthz_answers_503_when_the_database_is_unreachable(client, monkeypatc
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+
+
+def test_validation_errors_word_the_rule_in_the_request_language(client, api_key):
+    """pydantic's own messages are English only; the rule a value broke is worded in the request's language
+    (zh-Hans by default), for each error, and the message names the field."""
+    _key, raw = api_key("appeals:write")
+    missing = client.post("/api/v1/appeals/", {"title": "没有内容"}, content_type="application/json",
+                          headers={"X-API-Key": raw})
+    body = missing.json()
+    assert missing.status_code == 422 and body["field"] == "content"
+    assert body["message"] == "content 的值无效：此项必填"
+    assert body["errors"] == [{"field": "content", "message": "此项必填", "type": "missing"}]
+    english = client.post("/api/v1/appeals/", {"content": 42}, content_type="application/json",
+                          headers={"X-API-Key": raw, "Accept-Language": "en"}).json()
+    assert english["message"] == "Invalid value for content: must be text"
+    not_an_object = client.post("/api/v1/appeals/", ["content"], content_type="application/json",
+                                headers={"X-API-Key": raw}).json()
+    assert not_an_object["field"] == "content"  # django-ninja reads no field from a list: content is missing
+    _key, reader = api_key("audit:read")
+    number = client.get("/api/v1/audit/events?object_type=core.ApiKey&object_id=1&limit=abc",
+                        headers={"X-API-Key": reader}).json()
+    assert number["message"] == "limit 的值无效：应为整数"
+
+
+def test_an_unknown_pydantic_error_keeps_its_message_and_placeholders_come_from_its_context():
+    from qinqing.core.api import _rule_text
+
+    assert _rule_text({"type": "some_new_type", "msg": "Value error, odd"}) == "Value error, odd"
+    assert _rule_text({"type": "string_too_long", "msg": "x", "ctx": {"max_length": 200}}) == "最多 200 个字符"
+    assert _rule_text({"type": "string_too_long", "msg": "String should have at most 200 characters"}) == (
+        "String should have at most 200 characters")  # no context: pydantic's own words
