@@ -140,6 +140,7 @@ def test_an_unknown_pydantic_error_keeps_its_message_and_placeholders_come_from_
     from qinqing.core.api import _rule_text
 
     assert _rule_text({"type": "some_new_type", "msg": "Value error, odd"}) == "Value error, odd"
-    assert _rule_text({"type": "string_too_long", "msg": "x", "ctx": {"max_length": 200}}) == "最多 200 个字符"
+    too_long = {"type": "string_too_long", "msg": "x", "ctx": {"max_length": 200}}
+    assert _rule_text(too_long) == "最多 200 个字符"
     assert _rule_text({"type": "string_too_long", "msg": "String should have at most 200 characters"}) == (
         "String should have at most 200 characters")  # no context: pydantic's own words
