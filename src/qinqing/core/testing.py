@@ -39,3 +39,40 @@ def load_test_calendar() -> None:
     calendar.invalidate()
     calendar_seed_years(years=[2024, 2025, 2026], actor=SystemActor("test"))
     calendar.invalidate()
+
+
+class LightPathServed:
+    """A light request path (``core.lightpath``) in front of Django's handler, as ``qinqing.wsgi`` serves
+    it, noting whether a request reached Django. ``wrap`` is the light path's ``wrap``."""
+
+    def __init__(self, wrap) -> None:
+        from django.core.handlers.wsgi import WSGIHandler
+
+        self.django = WSGIHandler()
+        self.reached_django = False
+
+        def django(environ, start_response):
+            self.reached_django = True
+            return self.django(environ, start_response)
+
+        self.application = wrap(django)
+
+    def call(self, environ) -> tuple[int, dict, bytes]:
+        """The answer to ``environ``: status, headers, body."""
+        from django.core.signals import request_started
+        from django.db import close_old_connections
+
+        self.reached_django = False
+        answered = {}
+
+        def start_response(status, response_headers, exc_info=None):
+            answered["status"], answered["headers"] = int(status.split()[0]), response_headers
+
+        # As Django's test client does: the handler's request_started receiver would close the connection
+        # holding the test's transaction (the response is not closed here, so request_finished is not sent).
+        request_started.disconnect(close_old_connections)
+        try:
+            body = b"".join(self.application(environ, start_response))
+        finally:
+            request_started.connect(close_old_connections)
+        return answered["status"], dict(answered["headers"]), body

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_started
 from django.db import close_old_connections, transaction
 from django.test import Client, RequestFactory
@@ -23,6 +22,7 @@ from qinqing.core import apikey_usage
 from qinqing.core.audit import SystemActor
 from qinqing.core.models import AuditEvent
 from qinqing.core.services import apikey_revoke
+from qinqing.core.testing import LightPathServed
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/appeals/"
@@ -30,36 +30,15 @@ FILING = {"content": "企业用电增容申请已提交两个月仍未答复，�
           "contact_name": "王经理", "channel": "hotline", "external_user_id": "12345-2026-000123"}
 
 
-class Served:
+class Served(LightPathServed):
     """The production WSGI application (light path in front of Django), noting whether Django was reached."""
 
     def __init__(self) -> None:
-        self.django = WSGIHandler()
-        self.reached_django = False
-
-        def django(environ, start_response):
-            self.reached_django = True
-            return self.django(environ, start_response)
-
-        self.application = fastpath.wrap(django)
+        super().__init__(fastpath.wrap)
 
     def post(self, body: bytes, headers: dict, content_type: str = "application/json"):
-        self.reached_django = False
-        factory = RequestFactory()
-        environ = factory.generic("POST", URL, body, content_type=content_type, headers=headers).environ
-        answered = {}
-
-        def start_response(status, response_headers, exc_info=None):
-            answered["status"], answered["headers"] = int(status.split()[0]), response_headers
-
-        # As Django's test client does: the handler's request_started receiver would close the connection
-        # holding the test's transaction.
-        request_started.disconnect(close_old_connections)
-        try:
-            body = b"".join(self.application(environ, start_response))
-        finally:
-            request_started.connect(close_old_connections)
-        return answered["status"], dict(answered["headers"]), body
+        request = RequestFactory().generic("POST", URL, body, content_type=content_type, headers=headers)
+        return self.call(request.environ)
 
 
 @pytest.fixture

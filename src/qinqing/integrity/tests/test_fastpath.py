@@ -15,13 +15,11 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_started
-from django.db import close_old_connections
 from django.test import RequestFactory
 
 from qinqing.core.audit import SystemActor
 from qinqing.core.services import apikey_revoke
+from qinqing.core.testing import LightPathServed
 from qinqing.directory.tests import factories as directory
 from qinqing.integrity import fastpath
 from qinqing.integrity.models import EligibilityCheck
@@ -33,37 +31,17 @@ URL = "/api/v1/integrity/eligibility"
 VARYING = ("check_id", "checked_at")
 
 
-class Served:
+class Served(LightPathServed):
     """The production WSGI application (fast path in front of Django), noting whether Django was reached."""
 
     def __init__(self) -> None:
-        self.django = WSGIHandler()
-        self.reached_django = False
-
-        def django(environ, start_response):
-            self.reached_django = True
-            return self.django(environ, start_response)
-
-        self.application = fastpath.wrap(django)
+        super().__init__(fastpath.wrap)
 
     def get(self, query: str | dict, headers: dict | None = None, **extra):
-        self.reached_django = False
         query = query if isinstance(query, str) else urlencode(query)
         environ = RequestFactory().get(URL, headers=headers or {}, **extra).environ
         environ["QUERY_STRING"] = query
-        answered = {}
-
-        def start_response(status, response_headers, exc_info=None):
-            answered["status"], answered["headers"] = int(status.split()[0]), response_headers
-
-        # As Django's test client does: the handler's request_started receiver would close the connection
-        # holding the test's transaction (the response is not closed here, so request_finished is not sent).
-        request_started.disconnect(close_old_connections)
-        try:
-            body = b"".join(self.application(environ, start_response))
-        finally:
-            request_started.connect(close_old_connections)
-        return answered["status"], dict(answered["headers"]), body
+        return self.call(environ)
 
 
 @pytest.fixture
