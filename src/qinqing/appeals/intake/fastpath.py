@@ -35,6 +35,7 @@ from django.utils import translation
 from ninja.renderers import JSONRenderer
 from pydantic import ValidationError
 
+from qinqing.appeals.api import FileIn, FileOut, file_as
 from qinqing.core import apikey_usage, audit, lightpath
 from qinqing.core.errors import ServiceError
 from qinqing.core.services import apikey_authenticate
@@ -55,8 +56,6 @@ def _wanted(environ) -> bool:
 
 def answer(request, environ) -> lightpath.Answer | None:
     """The Django route's 201 answer for this filing, after filing it; None when the request is Django's."""
-    from qinqing.appeals.api import FileIn, FileOut, file_as  # the URLconf's module, loaded by then
-
     if lightpath.declined(request):
         return None  # the HTTPS redirect, the 400 of DisallowedHost or of the input rule (naming the field)
     try:

@@ -209,12 +209,10 @@ def test_requests_it_leaves_to_django(client, served, key, world, settings):
 
 
 def test_an_exception_is_a_500_and_never_a_second_try_through_django(served, key, world, monkeypatch):
-    from qinqing.appeals import api
-
     def broken(*args, **kwargs):
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(api, "file_as", broken)
+    monkeypatch.setattr(fastpath, "file_as", broken)
     status, _headers, _body = served.post(json.dumps(FILING).encode(), {"X-API-Key": key[1]})
     assert status == 500 and not served.reached_django and not Appeal.objects.exists()
 
