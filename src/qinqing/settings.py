@@ -170,12 +170,15 @@ DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / ('test.sqlite3' if MODE == 'test' else '
 DATABASES = {
     "default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60)
 }
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    # WAL is taken on connecting, retried while another process holds the file
+    # (core.db.use_wal_journal): a PRAGMA here fails at once when two processes start together.
+    "init_command": "PRAGMA synchronous=NORMAL;",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+    DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif os.environ.get("QINQING_DB_PREPARED", "1") != "0":
     # The request hot paths (appeal intake, the audit chain, API keys) run their few fixed

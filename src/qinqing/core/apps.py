@@ -10,10 +10,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform kernel")
 
     def ready(self) -> None:
-        from .db import register_sqlite_functions
+        from .db import register_sqlite_functions, use_wal_journal
         from .roles import sync_roles
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="qinqing_sqlite_functions")
+        connection_created.connect(use_wal_journal, dispatch_uid="qinqing_sqlite_wal")
         # Infrastructure, like Django's own permission creation: groups follow the role table.
         post_migrate.connect(sync_roles, dispatch_uid="qinqing_sync_roles")
         # The shared cache's table and the periodic jobs' schedules follow every migrate.

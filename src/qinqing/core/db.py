@@ -1,7 +1,8 @@
-"""Database plumbing: the SQLite function the append-only triggers consult, and the plain-SQL
-helpers of the request hot paths."""
+"""Database plumbing: the SQLite function the append-only triggers consult, SQLite's WAL
+journal taken with patience, and the plain-SQL helpers of the request hot paths."""
 
 import re
+import sqlite3
 import time
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
@@ -21,6 +22,36 @@ def register_sqlite_functions(sender, connection, **kwargs) -> None:
         0,
         lambda: int(bool(getattr(connection, "qinqing_audit_maintenance", False))),
     )
+
+
+def use_wal_journal(sender, connection, **kwargs) -> None:
+    """On each new SQLite connection to a file, make sure the file is in WAL mode (readers never
+    wait for the writer; settings' ``BEGIN IMMEDIATE`` queues the writers).
+
+    Switching a file that is still in rollback-journal mode (a fresh file, a restored backup, the
+    copy a test hands to its worker processes) needs the file to itself, and SQLite answers
+    "database is locked" at once, without its busy timeout, when another connection holds a
+    write transaction or is switching too: two processes starting together on such a file
+    failed on their first query. So the mode is read first (a file already in WAL costs one
+    PRAGMA) and the switch is retried until the connection's own timeout has passed."""
+    if connection.vendor != "sqlite":
+        return
+    raw = connection.connection
+    mode = raw.execute("PRAGMA journal_mode").fetchone()[0].lower()
+    if mode in ("wal", "memory"):  # memory: an in-memory database has no file to journal
+        return
+    patience = float(connection.settings_dict.get("OPTIONS", {}).get("timeout", 5))
+    give_up = time.monotonic() + patience
+    pause = 0.005
+    while True:
+        try:
+            raw.execute("PRAGMA journal_mode=WAL").fetchone()
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error) or time.monotonic() >= give_up:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
 
 
 # --- plain inserts for hot paths -----------------------------------------------------------
