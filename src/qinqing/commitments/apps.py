@@ -1,6 +1,7 @@
 import datetime
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,3 +25,14 @@ class CommitmentsConfig(AppConfig):
             )
         )
         tabular.register_importer("commitments", "qinqing.commitments.importing.import_file")
+        post_migrate.connect(_adopt_alerts, sender=self, dispatch_uid="qinqing_commitments_adopt_alerts")
+
+
+def _adopt_alerts(**_kwargs) -> None:
+    """Deadline alerts recorded before they were audited get their first event, once."""
+    from qinqing.core.account_audit import adopt_rows_once
+
+    from .models import DeadlineAlert
+
+    adopt_rows_once([DeadlineAlert], action="commitments.deadlinealert.adopt",
+                    actor_label="commitments-alert-audit")

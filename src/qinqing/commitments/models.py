@@ -149,7 +149,13 @@ class AlertKind(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
 
 
+@audited()
 class DeadlineAlert(models.Model):
+    """What the daily job found for one commitment: its deadline N working days away, due today or past,
+    once per kind and deadline. Audited (each one is an event of the job, whether or not the unit has
+    anyone to notify); rows from before their audit were adopted once
+    (``commitments.deadlinealert.adopt``)."""
+
     commitment = models.ForeignKey(
         Commitment, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("commitment")
     )

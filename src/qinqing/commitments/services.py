@@ -550,6 +550,8 @@ def deadline_alerts(today: datetime.date | None = None) -> str:
             except IntegrityError:  # pragma: no cover - exclusive() serialises runs
                 continue
             made += 1
+            events.append({"actor": SYSTEM, "action": "commitments.deadlinealert.create", "instance": alert,
+                           "fresh": True, "details": {"article": ARTICLE, "kind": kind}})
             notices = _notify(alert, row, recipients.get(row.unit_id, []), today)
             told += len(notices)
             events.extend(notices)

@@ -141,6 +141,34 @@ def test_alerts_in_working_days_across_national_day(world, frozen_clock):
     assert list(selectors.overdue(world["inspector"])) == [Commitment.objects.get(pk=row.pk)]
 
 
+def test_each_alert_is_an_audit_event_even_when_the_unit_has_nobody_to_tell(world, make_user):
+    """The daily job's alerts are audited records: one event each (the notices have their own), and
+    the record check finds every alert matching its last event. A unit with no handler or leader on
+    record gets no notice, yet its alert is on the trail."""
+    from django.db import connection
+
+    from qinqing.core.models import AuditEvent
+
+    from ..apps import _adopt_alerts
+
+    # A unit with nobody on record yet, its commitment registered by an administrator.
+    row = _register(world, unit=directory.make_unit(name="区新设机构"), actor=make_user(Role.ADMINISTRATOR))
+    assert services.deadline_alerts(D(2026, 9, 30)) == (
+        "1 deadline alert(s) recorded, 0 notice(s) to the responsible units")
+    alert = DeadlineAlert.objects.get(commitment=row)
+    event = AuditEvent.objects.get(action="commitments.deadlinealert.create")
+    assert (event.object_type, event.object_id) == ("commitments.DeadlineAlert", str(alert.pk))
+    assert event.details == {"article": services.ARTICLE, "kind": AlertKind.BEFORE}
+    assert audit.verify_chain().problems == []
+    # The first migrate adopted the alerts already there and left its marker, so an alert
+    # written later with SQL is never adopted: the record check reports it.
+    assert AuditEvent.objects.filter(action="commitments.deadlinealert.adopt").exists()
+    with audit.maintenance_mode(), connection.cursor() as cursor:
+        cursor.execute("INSERT INTO commitments_deadlinealert (commitment_id, kind, deadline, found_on) "
+                       "VALUES (%s, 'due', %s, %s)", [row.pk, row.deadline, row.deadline])
+    _adopt_alerts()
+    assert any("without any audit event" in problem for problem in audit.verify_chain().problems)
+
 def test_enterprise_sees_its_own_and_flags_a_breach_as_appeal(world):
     row = _register(world)
     assert list(selectors.commitments(world["firm_user"])) == [row]
