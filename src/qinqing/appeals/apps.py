@@ -45,7 +45,7 @@ class AppealsConfig(AppConfig):
 
 
 def _adopt_steps(**_kwargs) -> None:
-    from qinqing.core.account_audit import adopt_rows_once
+    from qinqing.core.audit import adopt_rows_once
 
     from .models import AppealStep
 

@@ -30,7 +30,7 @@ class CommitmentsConfig(AppConfig):
 
 def _adopt_alerts(**_kwargs) -> None:
     """Deadline alerts recorded before they were audited get their first event, once."""
-    from qinqing.core.account_audit import adopt_rows_once
+    from qinqing.core.audit import adopt_rows_once
 
     from .models import DeadlineAlert
 

@@ -241,33 +241,8 @@ def connect() -> None:
 ADOPT_ACTION = "core.account.adopt"
 
 
-def adopt_rows_once(models: list, *, action: str, actor_label: str) -> int:
-    """The one-time start of the record check for ``models`` on a database that predates it:
-    one ``action`` event for every row that has no event yet, and a marker event (``action``
-    with ``{"start": true}``). Does nothing once the marker exists — a row inserted with SQL
-    later is never adopted. Returns the count of rows adopted."""
-    from .models import AuditEvent
-
-    if AuditEvent.objects.filter(action=action).exists():
-        return 0
-    actor = audit.SystemActor(actor_label)
-    count = 0
-    with transaction.atomic():
-        audit.record_event(actor=actor, action=action, object_type=models[0]._meta.label, object_id=0,
-                           details={"start": True})
-        for model in models:
-            events = AuditEvent.objects.filter(object_type=model._meta.label)
-            known = set(events.values_list("object_id", flat=True))
-            pks = [pk for pk in model._base_manager.order_by("pk").values_list("pk", flat=True).iterator()
-                   if str(pk) not in known]
-            for start in range(0, len(pks), 10_000):
-                count += audit.record_bulk_events(actor=actor, action=action, model=model,
-                                                  pks=pks[start:start + 10_000])
-    return count
-
-
 def adopt_once(**_kwargs) -> int:
     """After every ``migrate`` (``CoreConfig.ready``): the accounts and membership rows of a
     database that predates their audit are adopted, the first time only."""
-    return adopt_rows_once([_privileges_model(), *_through_models()], action=ADOPT_ACTION,
-                           actor_label="account-audit")
+    return audit.adopt_rows_once([_privileges_model(), *_through_models()], action=ADOPT_ACTION,
+                                 actor_label="account-audit")

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 from . import clock, db
 from .audit_registry import _AUDITED, audited, audited_models, current_label, default_mask, labels_of  # noqa: F401 (re-exported)
@@ -432,6 +432,29 @@ def record_bulk_events(
             flush()
     if batch:
         flush()
+    return count
+
+
+def adopt_rows_once(model_classes: list, *, action: str, actor_label: str) -> int:
+    """The one-time start of the record check for ``model_classes`` on a database that predates it:
+    one ``action`` event for every row that has no event yet, and a marker event (``action``
+    with ``{"start": true}``). Does nothing once the marker exists — a row inserted with SQL
+    later is never adopted. Returns the count of rows adopted."""
+    if AuditEvent.objects.filter(action=action).exists():
+        return 0
+    actor = SystemActor(actor_label)
+    count = 0
+    with transaction.atomic():
+        record_event(actor=actor, action=action, object_type=model_classes[0]._meta.label, object_id=0,
+                     details={"start": True})
+        for model in model_classes:
+            events = AuditEvent.objects.filter(object_type=model._meta.label)
+            known = set(events.values_list("object_id", flat=True))
+            pks = [pk for pk in model._base_manager.order_by("pk").values_list("pk", flat=True).iterator()
+                   if str(pk) not in known]
+            for start in range(0, len(pks), 10_000):
+                count += record_bulk_events(actor=actor, action=action, model=model,
+                                            pks=pks[start:start + 10_000])
     return count
 
 
