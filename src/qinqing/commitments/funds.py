@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import audit, calendar, clock, limits, workflow
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
-from qinqing.core.roles import Role, has_role
+from qinqing.core.roles import Role, has_role, is_administrator
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
 
 from . import selectors
@@ -37,10 +37,6 @@ ARTICLE = "10"
 MATTER = "commitments.fund_application"
 
 
-def _is_admin(actor) -> bool:
-    return has_role(actor, Role.ADMINISTRATOR) or getattr(actor, "is_superuser", False)
-
-
 def _money(value, *, field) -> Decimal:
     try:
         amount = Decimal(str(value))
@@ -51,16 +47,9 @@ def _money(value, *, field) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
-def _text(value, *, field, label, limit, required=False) -> str:
-    text = limits.check_text(value, field=field, label=label, limit=limit)
-    if required and not text:
-        raise ServiceError(_("%(field)s is required."), code="required", field=field, params={"field": label})
-    return text
-
-
 def is_fund_unit(actor, obj) -> bool:
     unit_id = obj.unit_id if isinstance(obj, FundProgramme) else obj.programme.unit_id
-    if _is_admin(actor):
+    if is_administrator(actor):
         return True
     return has_role(
         actor, Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER
@@ -68,7 +57,7 @@ def is_fund_unit(actor, obj) -> bool:
 
 
 def is_fund_approver(actor, application) -> bool:
-    if _is_admin(actor):
+    if is_administrator(actor):
         return True
     return has_role(actor, Role.SUPERVISING_LEADER) and application.programme.unit_id in selectors.unit_ids(
         actor
@@ -99,12 +88,12 @@ def programme_create(
     *, unit, title: str, rules: str, budget, opens_on, closes_on, objection_workdays: int = 5, actor
 ) -> FundProgramme:
     if not (
-        _is_admin(actor)
+        is_administrator(actor)
         or (has_role(actor, Role.DEPARTMENT_HANDLER) and unit.pk in selectors.unit_ids(actor))
     ):
         raise PermissionDeniedError()
-    title = _text(title, field="title", label=_("Programme"), limit=limits.PLACE, required=True)
-    rules = _text(rules, field="rules", label=_("Rules"), limit=limits.REPORT, required=True)
+    title = limits.check_text(title, field="title", label=_("Programme"), limit=limits.PLACE, required=True)
+    rules = limits.check_text(rules, field="rules", label=_("Rules"), limit=limits.REPORT, required=True)
     budget = _money(budget, field="budget")
     today = clock.today()
     opens_on = limits.check_date(
@@ -162,7 +151,7 @@ def apply(
             _("This programme is not open for applications."), code="closed", field="programme"
         )
     amount = _money(amount, field="amount")
-    description = _text(
+    description = limits.check_text(
         description, field="description", label=_("Application"), limit=limits.REPORT, required=True
     )
     cleaned = documents.clean_files(attachments)
@@ -217,7 +206,7 @@ def _gate(application: FundApplication, actor) -> None:
         raise PermissionDeniedError()
     official = directory.official_for_user(actor)
     if official is None:
-        if _is_admin(actor):
+        if is_administrator(actor):
             return
         raise PermissionDeniedError()
     check_assignment(
@@ -247,7 +236,7 @@ def review_score(*, application: FundApplication, score, comment: str = "", acto
         raise ServiceError(_("The score is from 0 to 100."), code="invalid", field="score") from error
     if not 0 <= score <= 100:
         raise ServiceError(_("The score is from 0 to 100."), code="out_of_range", field="score")
-    comment = _text(comment, field="comment", label=_("Comment"), limit=limits.REASON)
+    comment = limits.check_text(comment, field="comment", label=_("Comment"), limit=limits.REASON)
     try:
         with transaction.atomic():
             row = FundReview.objects.create(
@@ -266,7 +255,7 @@ def review_score(*, application: FundApplication, score, comment: str = "", acto
 def decide(
     *, application: FundApplication, approve: bool, amount=None, reason: str = "", actor
 ) -> FundApplication:
-    reason = _text(reason, field="reason", label=_("The reason"), limit=limits.REASON)
+    reason = limits.check_text(reason, field="reason", label=_("The reason"), limit=limits.REASON)
     if approve:
         amount = _money(amount, field="amount")
         if amount > application.amount:
@@ -341,7 +330,7 @@ def objection_raise(*, application: FundApplication, text: str, actor) -> FundOb
             field="text",
             params={"until": programme.objections_until.isoformat() if programme.objections_until else "—"},
         )
-    text = _text(text, field="text", label=_("Objection"), limit=limits.REASON, required=True)
+    text = limits.check_text(text, field="text", label=_("Objection"), limit=limits.REASON, required=True)
     with transaction.atomic():
         row = FundObjection.objects.create(
             application=application, text=text, raised_by=actor, created_at=clock.now()
@@ -355,7 +344,7 @@ def objection_raise(*, application: FundApplication, text: str, actor) -> FundOb
 def objection_answer(*, objection: FundObjection, answer: str, actor) -> FundObjection:
     if not is_fund_unit(actor, objection.application):
         raise PermissionDeniedError()
-    answer = _text(answer, field="answer", label=_("Answer"), limit=limits.REPORT, required=True)
+    answer = limits.check_text(answer, field="answer", label=_("Answer"), limit=limits.REPORT, required=True)
     with transaction.atomic():
         locked = FundObjection.objects.select_for_update().get(pk=objection.pk)
         if locked.answered_on:
@@ -380,7 +369,7 @@ def payment_record(*, application: FundApplication, amount, paid_on, reference: 
     if not is_fund_unit(actor, application):
         raise PermissionDeniedError()
     amount = _money(amount, field="amount")
-    reference = _text(
+    reference = limits.check_text(
         reference, field="reference", label=_("Payment reference"), limit=limits.NAME, required=True
     )
     paid_on = limits.past_date(paid_on, field="paid_on", label=_("Paid on"), years=3)

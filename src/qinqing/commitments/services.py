@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from qinqing.core import audit, calendar, clock, jobs, limits, numbering, workflow
 from qinqing.core.audit import SystemActor
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
-from qinqing.core.roles import Role, has_role
+from qinqing.core.roles import Role, has_role, is_administrator
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
 
 from . import selectors
@@ -41,31 +41,16 @@ ALERT_WORKDAYS = 5
 LOOKAHEAD_DAYS = 31
 
 
-def _required(value: str, *, field: str, label) -> str:
-    if not value:
-        raise ServiceError(_("%(field)s is required."), code="required", field=field, params={"field": label})
-    return value
-
-
-def _text(value, *, field, label, limit, required=False) -> str:
-    text = limits.check_text(value, field=field, label=label, limit=limit)
-    return _required(text, field=field, label=label) if required else text
-
-
-def _is_admin(actor) -> bool:
-    return has_role(actor, Role.ADMINISTRATOR) or getattr(actor, "is_superuser", False)
-
-
 def is_unit_handler(actor, commitment) -> bool:
     """A department handler of the responsible unit (or a unit above it), or an administrator."""
-    if _is_admin(actor):
+    if is_administrator(actor):
         return True
     return has_role(actor, Role.DEPARTMENT_HANDLER) and commitment.unit_id in selectors.unit_ids(actor)
 
 
 def is_approver(actor, commitment) -> bool:
     """The responsible unit's supervising leader, a district leader, or an administrator."""
-    if _is_admin(actor) or has_role(actor, Role.DISTRICT_LEADER):
+    if is_administrator(actor) or has_role(actor, Role.DISTRICT_LEADER):
         return True
     return has_role(actor, Role.SUPERVISING_LEADER) and commitment.unit_id in selectors.unit_ids(actor)
 
@@ -132,7 +117,7 @@ COMMITMENT_WORKFLOW = Workflow(
 
 
 def _check_registrar(actor, unit) -> None:
-    if _is_admin(actor):
+    if is_administrator(actor):
         return
     if not has_role(actor, Role.DEPARTMENT_HANDLER) or unit.pk not in selectors.unit_ids(actor):
         raise PermissionDeniedError()
@@ -193,12 +178,18 @@ def commitment_register(
         not_after=made_on + 20 * limits.YEAR,
     )
     values = {
-        "title": _text(title, field="title", label=_("Commitment"), limit=limits.PLACE, required=True),
-        "content": _text(content, field="content", label=_("Content"), limit=limits.REPORT, required=True),
-        "legal_basis": _text(
+        "title": limits.check_text(
+            title, field="title", label=_("Commitment"), limit=limits.PLACE, required=True
+        ),
+        "content": limits.check_text(
+            content, field="content", label=_("Content"), limit=limits.REPORT, required=True
+        ),
+        "legal_basis": limits.check_text(
             legal_basis, field="legal_basis", label=_("Legal basis"), limit=limits.DESCRIPTION
         ),
-        "documents": _text(documents, field="documents", label=_("Documents"), limit=limits.REASON),
+        "documents": limits.check_text(
+            documents, field="documents", label=_("Documents"), limit=limits.REASON
+        ),
     }
     with transaction.atomic():
         row = Commitment.objects.create(
@@ -245,7 +236,7 @@ def commitment_start(*, commitment: Commitment, actor) -> Commitment:
 
 
 def commitment_progress(*, commitment: Commitment, text: str, progress, actor) -> Commitment:
-    text = _text(text, field="text", label=_("Progress"), limit=limits.REASON, required=True)
+    text = limits.check_text(text, field="text", label=_("Progress"), limit=limits.REASON, required=True)
     try:
         progress = int(progress)
     except (TypeError, ValueError) as error:
@@ -274,7 +265,7 @@ def commitment_progress(*, commitment: Commitment, text: str, progress, actor) -
 
 
 def commitment_request_change(*, commitment: Commitment, reason: str, new_deadline=None, actor) -> Commitment:
-    reason = _text(reason, field="reason", label=_("Reason for the change"), limit=limits.REASON)
+    reason = limits.check_text(reason, field="reason", label=_("Reason for the change"), limit=limits.REASON)
     if new_deadline not in (None, ""):
         new_deadline = _date(
             new_deadline,
@@ -298,7 +289,7 @@ def commitment_request_change(*, commitment: Commitment, reason: str, new_deadli
 def commitment_decide_change(*, commitment: Commitment, approve: bool, text: str, actor) -> Commitment:
     """The unit's supervising leader (or a district leader) approves the change, with the approval's
     reference, or refuses it with a reason (the commitment goes back in progress)."""
-    text = _text(
+    text = limits.check_text(
         text, field="approval" if approve else "reason", label=_("Approval"), limit=limits.DESCRIPTION
     )
 
@@ -328,7 +319,7 @@ def commitment_decide_change(*, commitment: Commitment, approve: bool, text: str
 
 def commitment_close(*, commitment: Commitment, fulfilled: bool, outcome: str, actor) -> Commitment:
     """Record fulfilment (with how) or breach (with what was not kept)."""
-    outcome = _text(outcome, field="outcome", label=_("Outcome"), limit=limits.REPORT)
+    outcome = limits.check_text(outcome, field="outcome", label=_("Outcome"), limit=limits.REPORT)
 
     def apply(locked):
         locked.outcome, locked.closed_on = outcome, clock.today()
@@ -351,7 +342,7 @@ def commitment_close(*, commitment: Commitment, fulfilled: bool, outcome: str, a
 def milestone_add(*, commitment: Commitment, title: str, due_on, actor) -> Milestone:
     if not is_unit_handler(actor, commitment):
         raise PermissionDeniedError()
-    title = _text(title, field="title", label=_("Milestone"), limit=limits.PLACE, required=True)
+    title = limits.check_text(title, field="title", label=_("Milestone"), limit=limits.PLACE, required=True)
     due_on = _date(
         due_on,
         field="due_on",
@@ -395,7 +386,9 @@ def breach_flag(*, commitment: Commitment, text: str, actor) -> BreachFlag:
 
     if commitment.enterprise_id not in selectors.enterprise_ids(actor):
         raise PermissionDeniedError()
-    text = _text(text, field="text", label=_("What was not kept"), limit=limits.REASON, required=True)
+    text = limits.check_text(
+        text, field="text", label=_("What was not kept"), limit=limits.REASON, required=True
+    )
     if commitment.status == Status.FULFILLED:
         # still allowed: the enterprise may disagree that it was fulfilled; the appeal decides
         pass

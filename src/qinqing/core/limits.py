@@ -25,8 +25,9 @@ REPORT = 5000  # a reply, an answer, a report
 YEAR = datetime.timedelta(days=366)
 
 
-def check_text(value: str | None, *, field: str, label, limit: int) -> str:
-    """``value`` stripped; refused (code ``too_long``) when longer than ``limit``."""
+def check_text(value: str | None, *, field: str, label, limit: int, required: bool = False) -> str:
+    """``value`` stripped; refused (code ``too_long``) when longer than ``limit``, and (code
+    ``required``) when empty if ``required``."""
     text = (value or "").strip()
     if len(text) > limit:
         raise ServiceError(
@@ -35,6 +36,14 @@ def check_text(value: str | None, *, field: str, label, limit: int) -> str:
             field=field,
             params={"field": label, "limit": limit, "length": len(text)},
         )
+    return check_required(text, field=field, label=label) if required else text
+
+
+def check_required(value: str | None, *, field: str, label) -> str:
+    """``value`` stripped; refused (code ``required``) when nothing is left."""
+    text = (value or "").strip()
+    if not text:
+        raise ServiceError(_("%(field)s is required."), code="required", field=field, params={"field": label})
     return text
 
 

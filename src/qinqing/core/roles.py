@@ -88,6 +88,11 @@ def has_role(user, *roles: str) -> bool:
     return bool(role_codes(user) & {str(role) for role in roles})
 
 
+def is_administrator(user) -> bool:
+    """The administrator role, or Django's superuser flag."""
+    return has_role(user, Role.ADMINISTRATOR) or bool(getattr(user, "is_superuser", False))
+
+
 def role_label(code: str) -> str:
     try:
         return str(Role(code).label)

@@ -33,7 +33,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from qinqing.core import audit, clock
+from qinqing.core import audit, clock, limits
 from qinqing.core.crypto import blind_index
 from qinqing.core.errors import ConflictError, ServiceError
 from qinqing.core.identifiers import Gender as IdentifierGender
@@ -138,13 +138,6 @@ def _identifier(validator, value: str, field: str) -> str:
         ) from error
 
 
-def _required_text(value: str | None, field: str, label) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ServiceError(_("%(field)s is required."), code="required", field=field, params={"field": label})
-    return text
-
-
 _CHOICE_VALUES: dict[type, frozenset] = {}
 
 
@@ -160,7 +153,6 @@ def _choice(value: str, choices, field: str) -> str:
             params={"value": value, "field": field},
         )
     return value
-
 
 
 def _apply(instance, changes: dict[str, Any]) -> list[str]:
@@ -250,7 +242,7 @@ def _person_rules(person: Person, *, today: datetime.date | None = None) -> None
     """A person's rules (the one definition, for ``person_create`` and the bulk writers): a
     name; a valid resident ID (optional for relatives) that decides gender and date of birth
     and gets its blind index; a mobile phone number or none; the model's field rules."""
-    person.name = _required_text(person.name, "name", pgettext_lazy("person", "Name"))
+    person.name = limits.check_required(person.name, field="name", label=pgettext_lazy("person", "Name"))
     for key, value in _person_identity(person.resident_id, today=today).items():
         setattr(person, key, value)
     person.phone = _phone(person.phone)
@@ -302,7 +294,7 @@ def person_update(
     """Change a person's name, resident ID (re-deriving gender and birth date) or phone."""
     changes: dict[str, Any] = {}
     if name is not UNSET:
-        changes["name"] = _required_text(name, "name", pgettext_lazy("person", "Name"))
+        changes["name"] = limits.check_required(name, field="name", label=pgettext_lazy("person", "Name"))
     if resident_id is not UNSET:
         changes.update(_person_identity(resident_id))
     if phone is not UNSET:
@@ -324,7 +316,7 @@ def person_get_or_create_by_resident_id(
 
     An existing person's name (and phone, when given) are brought up to date; no change, no event.
     """
-    _required_text(resident_id, "resident_id", _("Resident ID number"))
+    limits.check_required(resident_id, field="resident_id", label=_("Resident ID number"))
     identity = _person_identity(resident_id)
     with transaction.atomic():
         existing = Person.objects.filter(resident_id_index=identity["resident_id_index"]).first()
@@ -392,8 +384,8 @@ def _resolve_organ_type(kind: str, organ_type: str | None, parent: Unit | None) 
 def _unit_rules(unit: Unit) -> None:
     """A unit's rules (one definition, for ``unit_create`` and the bulk writer): a code, a
     name, a kind, an article-2 organ type (a department inherits its organ's), no cycle."""
-    unit.code = _required_text(unit.code, "code", _("Unit code"))
-    unit.name = _required_text(unit.name, "name", _("Name"))
+    unit.code = limits.check_required(unit.code, field="code", label=_("Unit code"))
+    unit.name = limits.check_required(unit.name, field="name", label=_("Name"))
     unit.kind = _choice(unit.kind, UnitKind, "kind")
     unit.organ_type = _resolve_organ_type(unit.kind, unit.organ_type or None, unit.parent)
     _check_parent(unit, unit.parent)
@@ -466,11 +458,11 @@ def unit_update(
         before = audit.snapshot(unit)
         changes: dict[str, Any] = {}
         if code is not UNSET:
-            changes["code"] = _required_text(code, "code", _("Unit code"))
+            changes["code"] = limits.check_required(code, field="code", label=_("Unit code"))
             if Unit.objects.filter(code=changes["code"]).exclude(pk=unit.pk).exists():
                 raise _duplicate_unit_code(changes["code"])
         if name is not UNSET:
-            changes["name"] = _required_text(name, "name", _("Name"))
+            changes["name"] = limits.check_required(name, field="name", label=_("Name"))
         if kind is not UNSET:
             changes["kind"] = _choice(kind, UnitKind, "kind")
         if parent is not UNSET:
@@ -506,7 +498,7 @@ def _check_supervising_leader(official_pk, leader_pk) -> None:
 def _official_rules(official: Official) -> None:
     """An official's rules (one definition, for ``official_create`` and the bulk writer): a
     position, a rank, not their own supervising leader, the model's field rules."""
-    official.position = _required_text(official.position, "position", _("Position"))
+    official.position = limits.check_required(official.position, field="position", label=_("Position"))
     official.rank = _choice(official.rank, Rank, "rank")
     _check_supervising_leader(official.pk, official.supervising_leader_id)
     _clean(official, checked=frozenset({"rank"}))
@@ -628,7 +620,7 @@ def official_update(
         if unit is not UNSET:
             changes["unit"] = unit
         if position is not UNSET:
-            changes["position"] = _required_text(position, "position", _("Position"))
+            changes["position"] = limits.check_required(position, field="position", label=_("Position"))
         if rank is not UNSET:
             changes["rank"] = _choice(rank, Rank, "rank")
         if is_leading_cadre is not UNSET:
@@ -713,7 +705,7 @@ def _enterprise_rules(enterprise: Enterprise) -> None:
     """An enterprise's rules (one definition, for ``enterprise_create`` and the bulk writer):
     a valid USCC (GB 32100), a name, an ownership type, the model's field rules."""
     enterprise.uscc = _identifier(validate_uscc, enterprise.uscc, "uscc")
-    enterprise.name = _required_text(enterprise.name, "name", _("Name"))
+    enterprise.name = limits.check_required(enterprise.name, field="name", label=_("Name"))
     enterprise.ownership_type = _choice(enterprise.ownership_type, OwnershipType, "ownership_type")
     enterprise.industry = (enterprise.industry or "").strip()
     enterprise.address = (enterprise.address or "").strip()
@@ -783,7 +775,7 @@ def enterprise_update(
     if uscc is not UNSET:
         changes["uscc"] = _identifier(validate_uscc, uscc, "uscc")
     if name is not UNSET:
-        changes["name"] = _required_text(name, "name", _("Name"))
+        changes["name"] = limits.check_required(name, field="name", label=_("Name"))
     if ownership_type is not UNSET:
         changes["ownership_type"] = _choice(ownership_type, OwnershipType, "ownership_type")
     if is_key_enterprise is not UNSET:
@@ -1215,7 +1207,7 @@ def enterprise_membership_add(
 # --- the federation and chambers of commerce (article 9) -----------------------------------------
 def association_create(*, name: str, kind: str, actor, uscc: str = "") -> Association:
     """Record the federation or a chamber of commerce, so consultations and meetings invite it by record."""
-    name = _required_text(name, "name", _("Name"))[:200]
+    name = limits.check_required(name, field="name", label=_("Name"))[:200]
     kind = _choice(kind, AssociationKind, "kind")
     uscc = (uscc or "").strip().upper()
     if uscc:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import clock
 from qinqing.core.errors import NotFound
-from qinqing.core.roles import has_role
+from qinqing.core.roles import has_role, is_administrator
 
 from .access import WATCHERS
 from .models import (
@@ -85,14 +85,14 @@ def cases(user):
 
 def is_party(user, case) -> bool:
     """Whether ``user`` acts for the body that is the case's party (or administers every unit)."""
-    if has_role(user, "administrator") or getattr(user, "is_superuser", False):
+    if is_administrator(user):
         return True
     return has_role(user, "department_handler", "enforcement_body") and case.unit_id in unit_ids(user)
 
 
 def is_court(user, case) -> bool:
     """Whether ``user`` is the account of the case's court (a directory unit of organ type court)."""
-    if has_role(user, "administrator") or getattr(user, "is_superuser", False):
+    if is_administrator(user):
         return case.court_unit_id is not None
     return (
         case.court_unit_id is not None

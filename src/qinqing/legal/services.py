@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import audit, clock, jobs, limits
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
-from qinqing.core.roles import Role, has_role
+from qinqing.core.roles import Role, has_role, is_administrator
 
 from . import selectors
 from .models import (
@@ -35,28 +35,13 @@ from .models import (
 EVENT = {"article": "12"}
 
 
-def _required(value: str, *, field: str, label) -> str:
-    if not value:
-        raise ServiceError(_("%(field)s is required."), code="required", field=field, params={"field": label})
-    return value
-
-
-def _text(value, *, field, label, limit, required=False) -> str:
-    text = limits.check_text(value, field=field, label=label, limit=limit)
-    return _required(text, field=field, label=label) if required else text
-
-
-def _is_admin(actor) -> bool:
-    return has_role(actor, Role.ADMINISTRATOR) or getattr(actor, "is_superuser", False)
-
-
 BODY_ROLES = (Role.DEPARTMENT_HANDLER, Role.ENFORCEMENT_BODY)
 
 
 def _check_body(actor, unit) -> None:
     """A department handler or an enforcement body's own account acts for their own unit (and the units
     below it); another body's rows are refused."""
-    if _is_admin(actor):
+    if is_administrator(actor):
         return
     if unit is None or not has_role(actor, *BODY_ROLES) or unit.pk not in selectors.unit_ids(actor):
         raise PermissionDeniedError()
@@ -64,7 +49,7 @@ def _check_body(actor, unit) -> None:
 
 def _check_court(actor, case) -> None:
     """The court of a case (its directory unit) acts through its own enforcement-body account."""
-    if _is_admin(actor):
+    if is_administrator(actor):
         return
     if (
         case.court_unit_id is None
@@ -97,7 +82,7 @@ def _check_enterprise(actor, enterprise_id) -> None:
 
 
 def settings_update(*, repeat_window_days: int, repeat_limit: int, actor) -> LegalSettings:
-    if not (has_role(actor, Role.DISCIPLINE_INSPECTOR) or _is_admin(actor)):
+    if not (has_role(actor, Role.DISCIPLINE_INSPECTOR) or is_administrator(actor)):
         raise PermissionDeniedError()
     if not isinstance(repeat_window_days, int) or not 7 <= repeat_window_days <= 730:
         raise ServiceError(
@@ -175,13 +160,17 @@ def action_register(
             subtype=subtype,
             started_on=started_on,
             ends_on=ends_on,
-            legal_basis=_text(
+            legal_basis=limits.check_text(
                 legal_basis, field="legal_basis", label=_("Legal basis"), limit=limits.DESCRIPTION
             ),
-            approval=_text(approval, field="approval", label=_("Approval"), limit=limits.DESCRIPTION),
+            approval=limits.check_text(
+                approval, field="approval", label=_("Approval"), limit=limits.DESCRIPTION
+            ),
             amount=amount,
-            details=_text(details, field="details", label=_("Details and findings"), limit=limits.REPORT),
-            harm_limitation=_text(
+            details=limits.check_text(
+                details, field="details", label=_("Details and findings"), limit=limits.REPORT
+            ),
+            harm_limitation=limits.check_text(
                 harm_limitation,
                 field="harm_limitation",
                 label=_("What limited the harm"),
@@ -229,7 +218,7 @@ def action_lift(*, action: Action, lifted_on=None, actor) -> Action:
 def objection_raise(*, action: Action, text: str, actor) -> Objection:
     """The enterprise objects to what was registered about it."""
     _check_enterprise(actor, action.enterprise_id)
-    text = _text(text, field="text", label=_("Objection"), limit=limits.REASON, required=True)
+    text = limits.check_text(text, field="text", label=_("Objection"), limit=limits.REASON, required=True)
     with transaction.atomic():
         row = Objection.objects.create(action=action, text=text, raised_by=actor, created_at=clock.now())
         audit.record_event(actor=actor, action="legal.objection.raise", instance=row, details=EVENT)
@@ -238,7 +227,7 @@ def objection_raise(*, action: Action, text: str, actor) -> Objection:
 
 def objection_answer(*, objection: Objection, answer: str, actor) -> Objection:
     _check_body(actor, objection.action.unit)
-    answer = _text(answer, field="answer", label=_("Answer"), limit=limits.REPORT, required=True)
+    answer = limits.check_text(answer, field="answer", label=_("Answer"), limit=limits.REPORT, required=True)
     with transaction.atomic():
         locked = Objection.objects.select_for_update().get(pk=objection.pk)
         if locked.status != ObjectionStatus.OPEN:
@@ -301,7 +290,7 @@ def protection_request(*, enterprise, kind: str, description: str, actor) -> Pro
     _check_enterprise(actor, enterprise.pk)
     if kind not in ProtectionKind.values:
         raise ServiceError(_("Choose what happened."), code="invalid_choice", field="kind")
-    description = _text(
+    description = limits.check_text(
         description, field="description", label=_("What happened"), limit=limits.REPORT, required=True
     )
     with transaction.atomic():
@@ -322,7 +311,7 @@ def protection_update(
     *, request: ProtectionRequest, step: str, text: str, unit=None, actor
 ) -> ProtectionRequest:
     """``accept`` (the body takes it on), ``progress`` (a note), ``close`` (with the result)."""
-    text = _text(text, field="text", label=_("Progress"), limit=limits.REPORT, required=True)
+    text = limits.check_text(text, field="text", label=_("Progress"), limit=limits.REPORT, required=True)
     with transaction.atomic():
         locked = ProtectionRequest.objects.select_for_update().get(pk=request.pk)
         before = audit.snapshot(locked)
@@ -391,8 +380,10 @@ def case_register(
             filed_on=filed_on,
             enterprise_sued=bool(enterprise_sued),
             court_unit=court_unit,
-            court=_text(court, field="court", label=_("Court"), limit=limits.PLACE, required=True),
-            case_number=_text(
+            court=limits.check_text(
+                court, field="court", label=_("Court"), limit=limits.PLACE, required=True
+            ),
+            case_number=limits.check_text(
                 case_number, field="case_number", label=_("Case number"), limit=limits.NAME, required=True
             ),
             created_at=clock.now(),
@@ -424,7 +415,7 @@ def case_update(
         locked = LawsuitCase.objects.select_for_update().get(pk=case.pk)
         before = audit.snapshot(locked)
         if cooperation is not None:
-            locked.cooperation = _text(
+            locked.cooperation = limits.check_text(
                 cooperation, field="cooperation", label=_("Cooperation"), limit=limits.REPORT
             )
         if outcome:
@@ -458,7 +449,7 @@ def case_court_record(*, case: LawsuitCase, text: str, actor) -> LawsuitCase:
     """The court notes its investigation and evidence requests to the body and how the body responded
     (article 13 (2): the body supports the judicial organ's investigation and evidence collection)."""
     _check_court(actor, case)
-    text = _text(
+    text = limits.check_text(
         text, field="court_record", label=_("The court's record"), limit=limits.REPORT, required=True
     )
     with transaction.atomic():
@@ -483,7 +474,9 @@ def obligation_add(*, case: LawsuitCase, text: str, due_on, actor) -> Obligation
         raise ConflictError(
             _("Record the judgment, ruling or mediation first."), code="outcome_required", field="text"
         )
-    text = _text(text, field="text", label=_("Obligation"), limit=limits.DESCRIPTION, required=True)
+    text = limits.check_text(
+        text, field="text", label=_("Obligation"), limit=limits.DESCRIPTION, required=True
+    )
     if due_on is None:
         raise ServiceError(
             _("%(field)s is required."), code="required", field="due_on", params={"field": _("Due on")}
@@ -505,7 +498,7 @@ def obligation_add(*, case: LawsuitCase, text: str, due_on, actor) -> Obligation
 
 def obligation_perform(*, obligation: Obligation, performance: str, actor) -> Obligation:
     _check_body(actor, obligation.case.unit)
-    performance = _text(
+    performance = limits.check_text(
         performance, field="performance", label=_("How it was performed"), limit=limits.REPORT, required=True
     )
     with transaction.atomic():

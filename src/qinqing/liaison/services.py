@@ -58,13 +58,6 @@ def _require_manager(actor) -> None:
         raise PermissionDeniedError()
 
 
-def _required(value: str, *, field: str, label) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ServiceError(_("%(field)s is required."), code="required", field=field, params={"field": label})
-    return text
-
-
 def _future_date(value, *, field: str, label, required: bool = True):
     if value is None:
         if required:
@@ -205,15 +198,11 @@ def list_create(
             field="visits_per_period",
             params={"low": 0, "high": 31},
         )
-    title = _required(
-        limits.check_text(title, field="title", label=_("Title"), limit=limits.PLACE),
-        field="title",
-        label=_("Title"),
+    title = limits.check_text(
+        title, field="title", label=_("Title"), limit=limits.PLACE, required=True
     )
-    content = _required(
-        limits.check_text(content, field="content", label=_("Responsibilities"), limit=limits.REPORT),
-        field="content",
-        label=_("Responsibilities"),
+    content = limits.check_text(
+        content, field="content", label=_("Responsibilities"), limit=limits.REPORT, required=True
     )
     this_year = clock.today().year
     if not isinstance(year, int) or not this_year - 5 <= year <= this_year + 1:
@@ -296,10 +285,8 @@ def meeting_schedule(
     _require_manager(actor)
     if kind not in MeetingKind.values:
         raise ServiceError(_("Choose the kind of meeting."), code="invalid_choice", field="kind")
-    title = _required(
-        limits.check_text(title, field="title", label=_("Title"), limit=limits.PLACE),
-        field="title",
-        label=_("Title"),
+    title = limits.check_text(
+        title, field="title", label=_("Title"), limit=limits.PLACE, required=True
     )
     place = limits.check_text(place, field="place", label=_("Place"), limit=limits.PLACE)
     participants = limits.check_text(
@@ -382,15 +369,11 @@ def problem_raise(*, meeting, title: str, text: str, enterprise=None, actor) -> 
     from qinqing.appeals.models import Channel
 
     _require_manager(actor)
-    title = _required(
-        limits.check_text(title, field="title", label=_("Title"), limit=limits.PLACE),
-        field="title",
-        label=_("Title"),
+    title = limits.check_text(
+        title, field="title", label=_("Title"), limit=limits.PLACE, required=True
     )
-    text = _required(
-        limits.check_text(text, field="text", label=_("Problem raised"), limit=limits.REASON),
-        field="text",
-        label=_("Problem raised"),
+    text = limits.check_text(
+        text, field="text", label=_("Problem raised"), limit=limits.REASON, required=True
     )
     if enterprise is not None and not meeting.invitations.filter(enterprise=enterprise).exists():
         raise ServiceError(
@@ -436,10 +419,8 @@ def problem_raise(*, meeting, title: str, text: str, enterprise=None, actor) -> 
 
 def follow_up_add(*, meeting, task: str, unit=None, due_on, actor) -> FollowUp:
     _require_manager(actor)
-    task = _required(
-        limits.check_text(task, field="task", label=_("Task"), limit=limits.DESCRIPTION),
-        field="task",
-        label=_("Task"),
+    task = limits.check_text(
+        task, field="task", label=_("Task"), limit=limits.DESCRIPTION, required=True
     )
     due_on = _future_date(due_on, field="due_on", label=_("Due on"))
     if meeting.status == MeetingStatus.CANCELLED:
@@ -452,10 +433,8 @@ def follow_up_add(*, meeting, task: str, unit=None, due_on, actor) -> FollowUp:
 
 def follow_up_done(*, follow_up, result: str, done_on=None, actor) -> FollowUp:
     _require_manager(actor)
-    result = _required(
-        limits.check_text(result, field="result", label=_("Result"), limit=limits.REASON),
-        field="result",
-        label=_("Result"),
+    result = limits.check_text(
+        result, field="result", label=_("Result"), limit=limits.REASON, required=True
     )
     done_on = limits.past_date(done_on or clock.today(), field="done_on", label=_("Done on"))
     with transaction.atomic():
@@ -510,15 +489,11 @@ CONSULTATION_WORKFLOW = Workflow(
 
 def decision_register(*, title: str, summary: str, unit=None, actor) -> Decision:
     _require_manager(actor)
-    title = _required(
-        limits.check_text(title, field="title", label=_("Title"), limit=limits.PLACE),
-        field="title",
-        label=_("Title"),
+    title = limits.check_text(
+        title, field="title", label=_("Title"), limit=limits.PLACE, required=True
     )
-    summary = _required(
-        limits.check_text(summary, field="summary", label=_("What it decides"), limit=limits.REPORT),
-        field="summary",
-        label=_("What it decides"),
+    summary = limits.check_text(
+        summary, field="summary", label=_("What it decides"), limit=limits.REPORT, required=True
     )
     with transaction.atomic():
         decision = Decision.objects.create(
@@ -659,10 +634,8 @@ def opinion_submit(*, consultation, text: str, actor) -> Opinion:
     """An invited party's opinion: the federation (its staff) when it was invited, a chamber (its account)
     when its record was invited, an enterprise's account when its enterprise was. Anyone else gets
     "not found" (they may not see the consultation)."""
-    text = _required(
-        limits.check_text(text, field="text", label=_("Opinion"), limit=limits.REPORT),
-        field="text",
-        label=_("Opinion"),
+    text = limits.check_text(
+        text, field="text", label=_("Opinion"), limit=limits.REPORT, required=True
     )
     enterprise = association = None
     for_federation, chambers = acting_for(actor)
@@ -804,10 +777,8 @@ def feedback_publish(*, decision, feedback: str, actor) -> Decision:
     """Publish the feedback to those consulted (what was adopted and why not) after a completed
     consultation."""
     _require_manager(actor)
-    feedback = _required(
-        limits.check_text(feedback, field="feedback", label=_("Feedback"), limit=limits.REPORT),
-        field="feedback",
-        label=_("Feedback"),
+    feedback = limits.check_text(
+        feedback, field="feedback", label=_("Feedback"), limit=limits.REPORT, required=True
     )
     with transaction.atomic():
         locked = Decision.objects.select_for_update().get(pk=decision.pk)

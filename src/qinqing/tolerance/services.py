@@ -95,12 +95,6 @@ REQUEST_WORKFLOW = Workflow(
 )
 
 
-def _required(value: str, *, field: str, label) -> str:
-    if not value:
-        raise ServiceError(_("%(field)s is required."), code="required", field=field, params={"field": label})
-    return value
-
-
 def time_limits() -> TimeLimits:
     """The time limits in force: the saved row, or the defaults (unsaved) until the office edits them."""
     return TimeLimits.objects.filter(pk=1).first() or TimeLimits(pk=1)
@@ -169,20 +163,14 @@ def request_submit(
         )
     if submitter == Submitter.UNIT and (mine is None or mine.unit_id != official.unit_id):
         raise ServiceError(_("A unit submits only for its own officials."), code="not_own", field="official")
-    matter = _required(
-        limits.check_text(matter, field="matter", label=_("Matter"), limit=limits.PLACE),
-        field="matter",
-        label=_("Matter"),
+    matter = limits.check_text(
+        matter, field="matter", label=_("Matter"), limit=limits.PLACE, required=True
     )
-    facts = _required(
-        limits.check_text(facts, field="facts", label=_("Facts"), limit=limits.REPORT),
-        field="facts",
-        label=_("Facts"),
+    facts = limits.check_text(
+        facts, field="facts", label=_("Facts"), limit=limits.REPORT, required=True
     )
-    evidence = _required(
-        limits.check_text(evidence, field="evidence", label=_("Evidence"), limit=limits.REPORT),
-        field="evidence",
-        label=_("Evidence"),
+    evidence = limits.check_text(
+        evidence, field="evidence", label=_("Evidence"), limit=limits.REPORT, required=True
     )
     today = clock.today()
     due = calendar.deadline(today, time_limits().accept_days)
@@ -250,7 +238,9 @@ def request_deliberate(
     for name, label in DISTINCTIONS:
         key = f"{name}_evidence"
         text = limits.check_text(answers.get(key), field=key, label=label, limit=limits.REASON)
-        values[key] = _required(text, field=key, label=_("Evidence for “%(item)s”") % {"item": label})
+        values[key] = limits.check_required(
+            text, field=key, label=_("Evidence for “%(item)s”") % {"item": label}
+        )
     notes = limits.check_text(notes, field="notes", label=_("Deliberation notes"), limit=limits.REPORT)
 
     def apply(locked):
