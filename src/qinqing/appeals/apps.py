@@ -21,9 +21,10 @@ class AppealsConfig(AppConfig):
 
         register_jobs()  # the sweep, notification delivery, dashboard figures, routing (core.jobs)
         # Timeline steps became audited records (issue 19): those written before are adopted once.
-        from django.db.models.signals import post_migrate
+        from qinqing.core import audit
 
-        post_migrate.connect(_adopt_steps, sender=self, dispatch_uid="qinqing_appeals_adopt_steps")
+        audit.adopt_after_migrate(self, "AppealStep", action="appeals.step.adopt",
+                                  actor_label="appeals-step-audit")
         from qinqing.core.calendar.services import register_schedule_listener
 
         from .workflow import services as workflow_services  # noqa: F401 (declares APPEAL_WORKFLOW on core.workflow)
@@ -42,11 +43,3 @@ class AppealsConfig(AppConfig):
         except ImportError:  # the channels package is optional
             return
         register_senders()
-
-
-def _adopt_steps(**_kwargs) -> None:
-    from qinqing.core.audit import adopt_rows_once
-
-    from .models import AppealStep
-
-    adopt_rows_once([AppealStep], action="appeals.step.adopt", actor_label="appeals-step-audit")

@@ -1,7 +1,6 @@
 import datetime
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,7 +10,7 @@ class CommitmentsConfig(AppConfig):
     verbose_name = _("Commitments")
 
     def ready(self):
-        from qinqing.core import jobs, tabular
+        from qinqing.core import audit, jobs, tabular
 
         jobs.register(
             jobs.Job(
@@ -25,14 +24,5 @@ class CommitmentsConfig(AppConfig):
             )
         )
         tabular.register_importer("commitments", "qinqing.commitments.importing.import_file")
-        post_migrate.connect(_adopt_alerts, sender=self, dispatch_uid="qinqing_commitments_adopt_alerts")
-
-
-def _adopt_alerts(**_kwargs) -> None:
-    """Deadline alerts recorded before they were audited get their first event, once."""
-    from qinqing.core.audit import adopt_rows_once
-
-    from .models import DeadlineAlert
-
-    adopt_rows_once([DeadlineAlert], action="commitments.deadlinealert.adopt",
-                    actor_label="commitments-alert-audit")
+        # Deadline alerts recorded before they were audited get their first event, once.
+        audit.adopt_after_migrate(self, "DeadlineAlert", action="commitments.deadlinealert.adopt")

@@ -458,6 +458,19 @@ def adopt_rows_once(model_classes: list, *, action: str, actor_label: str) -> in
     return count
 
 
+def adopt_after_migrate(config, model_name: str, *, action: str, actor_label: str = "") -> None:
+    """From ``AppConfig.ready()``: after every ``migrate``, adopt once the rows of ``config``'s
+    model ``model_name`` (``adopt_rows_once``) — for a table registered as audited after
+    databases with rows in it already existed."""
+    from django.db.models.signals import post_migrate
+
+    def adopt(**_kwargs) -> None:
+        adopt_rows_once([config.get_model(model_name)], action=action,
+                        actor_label=actor_label or f"{config.label}-audit")
+
+    post_migrate.connect(adopt, sender=config, weak=False, dispatch_uid=f"qinqing_adopt:{action}")
+
+
 # --- verification -----------------------------------------------------------------------
 @dataclass
 class VerifyResult:

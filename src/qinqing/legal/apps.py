@@ -10,7 +10,10 @@ class LegalConfig(AppConfig):
     verbose_name = _("Legal environment")
 
     def ready(self):
-        from qinqing.core import jobs
+        from qinqing.core import audit, jobs
+
+        # Overdue obligations recorded before they were audited get their first event, once.
+        audit.adopt_after_migrate(self, "ObligationAlert", action="legal.obligationalert.adopt")
 
         jobs.register(
             jobs.Job(

@@ -206,8 +206,11 @@ class Obligation(models.Model):
         return self.text
 
 
+@audited()
 class ObligationAlert(models.Model):
-    """An obligation found unperformed after its deadline by the daily job (derived; not audited)."""
+    """An obligation found unperformed after its deadline by the daily job. Audited: each one is an
+    event of the job (its notices have their own); rows from before were adopted once
+    (``legal.obligationalert.adopt``)."""
 
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="alerts")
     found_on = models.DateField(_("found on"))

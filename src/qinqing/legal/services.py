@@ -533,6 +533,9 @@ def obligation_alerts(today: datetime.date | None = None) -> str:
         made = ObligationAlert.objects.bulk_create(
             [ObligationAlert(obligation=row, found_on=today) for row in due]
         )
+        audit.record_bulk_events(actor=NOTICE_ACTOR, action="legal.obligationalert.create",
+                                 model=ObligationAlert, pks=[alert.pk for alert in made],
+                                 details={"article": "13"})
         delivered = _deliver(
             [
                 {

@@ -10,7 +10,10 @@ class ToleranceConfig(AppConfig):
     verbose_name = _("Fault tolerance and correction")
 
     def ready(self):
-        from qinqing.core import jobs
+        from qinqing.core import audit, jobs
+
+        # Alerts recorded before they were audited get their first event, once.
+        audit.adopt_after_migrate(self, "Alert", action="tolerance.alert.adopt")
 
         jobs.register(
             jobs.Job(

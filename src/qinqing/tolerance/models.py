@@ -200,8 +200,11 @@ class AlertKind(models.TextChoices):
     REVISIT = "revisit", _("Revisit due")
 
 
+@audited()
 class Alert(models.Model):
-    """What the daily job found (derived, one row per request, kind and due date; not audited)."""
+    """What the daily job found (one row per request, kind, status and due date). Audited: each one is
+    an event of the job (its notices have their own); rows from before were adopted once
+    (``tolerance.alert.adopt``)."""
 
     request = models.ForeignKey(ToleranceRequest, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(_("kind"), max_length=16, choices=AlertKind.choices)

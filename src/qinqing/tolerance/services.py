@@ -565,9 +565,12 @@ def _alert(rows, kind, today, due_of) -> int:
     notices = []
     for row in rows:
         due = due_of(row)
-        _alert_row, created = Alert.objects.get_or_create(
+        alert, created = Alert.objects.get_or_create(
             request=row, kind=kind, status=row.status, due=due, defaults={"created_at": now}
         )
+        if created:
+            audit.record_event(actor=NOTICE_ACTOR, action="tolerance.alert.create", instance=alert,
+                               before=None, details={"article": "22", "kind": kind})
         made += created
         key = f"{kind}:{row.pk}:{row.status}:{due.isoformat()}"
         notices += [(user, kind, row, due, key) for user in handling_inspectors(row)]

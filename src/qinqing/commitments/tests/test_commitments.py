@@ -149,8 +149,6 @@ def test_each_alert_is_an_audit_event_even_when_the_unit_has_nobody_to_tell(worl
 
     from qinqing.core.models import AuditEvent
 
-    from ..apps import _adopt_alerts
-
     # A unit with nobody on record yet, its commitment registered by an administrator.
     row = _register(world, unit=directory.make_unit(name="区新设机构"), actor=make_user(Role.ADMINISTRATOR))
     assert services.deadline_alerts(D(2026, 9, 30)) == (
@@ -166,7 +164,8 @@ def test_each_alert_is_an_audit_event_even_when_the_unit_has_nobody_to_tell(worl
     with audit.maintenance_mode(), connection.cursor() as cursor:
         cursor.execute("INSERT INTO commitments_deadlinealert (commitment_id, kind, deadline, found_on) "
                        "VALUES (%s, 'due', %s, %s)", [row.pk, row.deadline, row.deadline])
-    _adopt_alerts()
+    action = "commitments.deadlinealert.adopt"
+    assert audit.adopt_rows_once([DeadlineAlert], action=action, actor_label="x") == 0
     assert any("without any audit event" in problem for problem in audit.verify_chain().problems)
 
 def test_enterprise_sees_its_own_and_flags_a_breach_as_appeal(world):

@@ -203,7 +203,15 @@ def test_a_judgment_obligation_goes_overdue_and_is_recorded_once(world, frozen_c
     assert services.obligation_alerts(datetime.date(2026, 12, 1)).startswith("0 ")  # due today: not yet late
     assert services.obligation_alerts(datetime.date(2026, 12, 2)).startswith("1 ")
     assert services.obligation_alerts(datetime.date(2026, 12, 3)).startswith("0 ")  # once
-    assert ObligationAlert.objects.get().obligation_id == owed.pk
+    alert = ObligationAlert.objects.get()
+    assert alert.obligation_id == owed.pk
+    # The overdue obligation is on the trail itself (article 13), not only through its notices.
+    from qinqing.core.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="legal.obligationalert.create")
+    assert (event.object_type, event.object_id, event.details) == (
+        "legal.ObligationAlert", str(alert.pk), {"article": "13"})
+    assert audit.verify_chain().problems == []
     assert list(selectors.overdue_obligations(w["leader"])) == [owed]
     assert list(selectors.overdue_obligations(w["inspector"])) == [owed]
     assert list(selectors.overdue_obligations(w["other_leader"])) == []

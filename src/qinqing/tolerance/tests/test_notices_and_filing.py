@@ -168,3 +168,8 @@ def test_a_revisit_due_is_delivered_to_the_inspectors_who_handled_the_request(of
     assert _notices("revisit") == {(w["second"].pk, row.pk, row.revisit_due)}
     services.overdue_alerts(row.revisit_due)  # the daily job finds the same revisit: not delivered twice
     assert Notice.objects.filter(kind="revisit").count() == 1
+    # The alert itself is on the trail, once (the daily job's second finding is the same row).
+    events = AuditEvent.objects.filter(action="tolerance.alert.create")
+    assert [(event.object_type, event.details) for event in events] == [
+        ("tolerance.Alert", {"article": "22", "kind": "revisit"})]
+    assert audit.verify_chain().problems == []
