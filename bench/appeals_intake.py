@@ -13,7 +13,7 @@ p50/p95/p99 latency and errors, then counts the rows written and verifies the au
 sustained at 32 clients with p95 ≤ 100 ms.
 
 The audit log's sequencer (issue 19) runs beside the server during the load, as the worker runs
-it (``core.transparency.sequencer.run_for``: a pass every second); afterwards the benchmark
+it (``core.transparency.sequencer.run_for``: a pass every ``sequencer.INTERVAL``); afterwards the benchmark
 prints the lag between an event being written and a signed head covering it (p50/p95/max).
 The same server's ``/healthz`` and ``GET /api/v1/whoami`` are measured in the same run, with
 the ratios, so the figure can be compared on a machine shared with other work.
@@ -174,7 +174,7 @@ def measure(options, env: dict, database: str) -> None:
             sequencer = subprocess.Popen(  # noqa: S603
                 [str(ROOT / "qinqing"), "shell", "-c",
                  "from qinqing.core.transparency import sequencer; "
-                 f"print(sequencer.run_for(seconds={options.duration + 25}, interval=1.0).summary())"],
+                 f"print(sequencer.run_for(seconds={options.duration + 25}).summary())"],
                 env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             )
             time.sleep(3)  # the shell has started and made its first pass

@@ -224,6 +224,22 @@ def test_the_periodic_job_integrates_and_signs():
     assert summary.events == 3 and summary.passes == 1 and store.tree_size() == AuditEvent.objects.count()
 
 
+
+def test_a_pass_with_nothing_new_reads_one_index_and_takes_no_lock():
+    """The job makes four passes a second; an idle one must cost a read, not a transaction with
+    the sequencer's lock (on SQLite, the database's write lock)."""
+    from django.test.utils import CaptureQueriesContext
+
+    _write(2)
+    sequencer.integrate_all()
+    with CaptureQueriesContext(connection) as queries:
+        assert sequencer.integrate() == 0
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert len(statements) == 1 and "leaf_index" in statements[0], statements
+    assert sequencer.INTERVAL <= 0.25  # what the job and the benchmark use (run_for's default)
+    _write(1)
+    assert sequencer.integrate() == 1 and store.tree_size() == AuditEvent.objects.count()
+
 # --- keys ---------------------------------------------------------------------------------------------
 def test_sm2_heads_verify_with_the_public_key_and_old_keys_still_verify_after_rotation(settings, tmp_path):
     _write(2)

@@ -21,7 +21,7 @@ def register() -> None:
             retries=0,
             max_minutes=3,
             description=_(
-                "Puts new audit events into the Merkle tree about every second and signs the tree head."
+                "Puts new audit events into the Merkle tree several times a second and signs the tree head."
             ),
         )
     )

@@ -6,10 +6,15 @@ the subtrees they complete are stored; a head over the new tree is signed and st
 one transaction. An event whose transaction commits late simply gets a later leaf.
 
 The task queue's scheduler works in minutes, so the periodic job ``core.audit_sequencer``
-(every minute) runs ``job``: in a task-queue worker, a pass every second for just under a
-minute; the next run starts as this one ends (the job's claim keeps two from overlapping), so
-the lag between a write and its leaf stays around a second. It keeps one of the cluster's
-worker processes busy (docs/OPERATIONS.md: count it in ``QINQING_TASK_WORKERS``).
+(every minute) runs ``job``: in a task-queue worker, a pass every ``INTERVAL`` (a quarter of a
+second) for just under a minute; the next run starts as this one ends (the job's claim keeps two
+from overlapping), so the lag between a write and its signed head stays under half a second.
+Short passes rather than one a second: each pass rewrites the events it integrates (their
+``leaf_index``), and a second's worth at once was a burst of writes that the filings committing
+meanwhile waited behind (docs/PERFORMANCE.md, "The sequencer's pace": intake's p95 and p99 fall).
+A pass with nothing to do reads one index outside any transaction (no lock; on SQLite, no write
+lock). It keeps one of the cluster's worker processes busy (docs/OPERATIONS.md: count it in
+``QINQING_TASK_WORKERS``).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from . import heads, merkle, store
 
 LOCK = "qinqing.core.transparency.sequencer"
 BATCH = 20000
+INTERVAL = 0.25  # seconds between passes while the job runs
 
 
 def _set_leaf_indexes(pairs: list[tuple[int, int]]) -> None:
@@ -44,6 +50,8 @@ def _set_leaf_indexes(pairs: list[tuple[int, int]]) -> None:
 
 def integrate(*, limit: int = BATCH) -> int:
     """One pass; returns how many events it integrated (0: nothing new, no head signed)."""
+    if not AuditEvent.objects.filter(leaf_index__isnull=True).exists():
+        return 0  # nothing new: no transaction, no lock (read again under the lock below)
     with transaction.atomic():
         jobs.exclusive(LOCK)
         pending = list(
@@ -97,12 +105,12 @@ def mark_cluster_worker(**_kwargs) -> None:
 
 def job() -> PassSummary:
     """The periodic job ``core.audit_sequencer``. In a task-queue worker it keeps going for just
-    under its one-minute period (a pass a second); run anywhere else (``./qinqing worker
+    under its one-minute period (a pass every ``INTERVAL``); run anywhere else (``./qinqing worker
     --once``, the demo's first start, a test) it makes one pass and returns."""
     return run_for(55.0 if _IN_CLUSTER else 0.0)
 
 
-def run_for(seconds: float = 55.0, interval: float = 1.0) -> PassSummary:
+def run_for(seconds: float = 55.0, interval: float = INTERVAL) -> PassSummary:
     """The periodic job: a pass every ``interval`` seconds for ``seconds``."""
     deadline = time.monotonic() + seconds
     passes = events = 0
