@@ -12,12 +12,11 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import excel, portal
+from . import clock, excel, portal
 
 LATEST = 5
 SEARCH_PER_SECTION = 10
@@ -101,7 +100,7 @@ def _moment(value) -> datetime.datetime | None:
         return None
     if not isinstance(value, datetime.datetime):
         value = datetime.datetime.combine(value, datetime.time.min)
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
+    return clock.aware(value)
 
 
 class SectionFeed(Feed):

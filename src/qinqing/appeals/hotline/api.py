@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from qinqing.core import clock
 from qinqing.core.api import ErrorOut, actor_of
 from qinqing.core.errors import ServiceError
 
@@ -49,12 +50,14 @@ class ResultOut(Schema):
 @router.post("/orders", response={200: OrderOut, 201: OrderOut, 400: ErrorOut, 403: ErrorOut},
              summary="Receive a 12345 work order (idempotent by order_number)")
 def receive_order(request, payload: OrderIn):
-    called_at = (
-        payload.called_at if timezone.is_aware(payload.called_at) else timezone.make_aware(payload.called_at)
-    )
+    called_at = clock.aware(payload.called_at)
+    try:
+        called_text = timezone.localtime(called_at).strftime("%Y-%m-%d %H:%M:%S")
+    except OverflowError:  # beyond the calendar in Beijing time: the service's date rule refuses it
+        called_text = payload.called_at.isoformat()
     values = {
         "order_number": payload.order_number,
-        "called_at": timezone.localtime(called_at).strftime("%Y-%m-%d %H:%M:%S"),
+        "called_at": called_text,
         "caller": payload.caller,
         "phone": payload.phone,
         "content": payload.content,

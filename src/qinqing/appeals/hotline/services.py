@@ -38,6 +38,8 @@ from .models import HotlineOrder
 CHANNEL_ACTOR = "channel:hotline"
 RECEIVE = "appeals.hotline_order.receive"
 UPDATE = "appeals.hotline_order.update"
+# How far back a work order's call may lie: older ones are a wrong date, not a history to import.
+OLDEST_ORDER = datetime.timedelta(days=366 * 20)
 
 
 # --- the platform's columns ---------------------------------------------------------------------
@@ -138,7 +140,7 @@ def _datetime(value: str, name: str, label: str) -> datetime.datetime:
             moment = datetime.datetime.strptime(text, pattern)
         except ValueError:
             continue
-        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+        return clock.aware(moment)
     raise Invalid(
         name,
         _("%(column)s must be a date and time such as 2026-11-30 09:15:00; got %(value)s.")
@@ -180,6 +182,12 @@ def clean(values: dict[str, str], labels: dict[str, str] | None = None) -> dict[
             "called_at",
             _("%(column)s is in the future: %(value)s.")
             % {"column": label("called_at"), "value": values["called_at"]},
+        )
+    if cleaned["called_at"] < clock.now() - OLDEST_ORDER:
+        raise Invalid(
+            "called_at",
+            _("%(column)s is more than %(years)d years ago: %(value)s.")
+            % {"column": label("called_at"), "years": OLDEST_ORDER.days // 366, "value": values["called_at"]},
         )
     if (values.get("time_limit") or "").strip():
         cleaned["time_limit"] = timezone.localdate(
@@ -355,7 +363,7 @@ def result_rows(
     """The results of the work orders received (since ``since``), finished ones only by default."""
     orders = HotlineOrder.objects.select_related("appeal", "appeal__merged_into").order_by("called_at", "pk")
     if since is not None:
-        orders = orders.filter(called_at__gte=since)
+        orders = orders.filter(called_at__gte=clock.query_bound(since))
     for start in range(0, orders.count(), 1000):
         chunk = list(orders[start:start + 1000])
         appeal_ids = {o.appeal.merged_into_id or o.appeal_id for o in chunk}

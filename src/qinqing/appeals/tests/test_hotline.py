@@ -214,12 +214,26 @@ def test_a_platform_pushes_orders_through_the_api_idempotently(client):
         HTTP_X_API_KEY=key,
     )
     assert missing.status_code == 400 and missing.json()["field"] == "content"
+    # A call time beyond the calendar in Beijing time, or decades back, is a wrong date: 400 naming
+    # the field, never a 500 (0001-01-01 at +08:00 is still year 0 in UTC).
+    for when in ("0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-05:00", "1900-01-01T00:00:00",
+                 "0001-01-01T00:00:00"):
+        wrong = client.post(url, {**order, "order_number": "GD3", "called_at": when},
+                            content_type="application/json", HTTP_X_API_KEY=key)
+        assert wrong.status_code == 400 and wrong.json()["field"] == "called_at", (when, wrong.content)
     # A key without the scope is refused.
     other = make_api_key("appeals:write")[1]
     assert client.post(url, order, content_type="application/json", HTTP_X_API_KEY=other).status_code == 403
     results = client.get("/api/v1/appeals/hotline/results?all=true", HTTP_X_API_KEY=key)
     assert results.status_code == 200
     assert results.json() == [{"工单编号": "GD20251119000001", "办理结果": "", "办结时间": "", "满意度": ""}]
+    # ``since`` without a zone is the district's local time (the platform's export is in Beijing
+    # time); the order was called in at 16:20 local time on 19 November 2025 (08:20 UTC).
+    for since, count in (("2025-11-19T16:20:00", 1), ("2025-11-19T16:21:00", 0),
+                         ("2025-11-19T08:20:00Z", 1), ("2025-11-19T08:21:00Z", 0),
+                         ("0001-01-01T00:00:00", 1), ("9999-12-31T23:59:59", 0)):
+        answer = client.get(f"/api/v1/appeals/hotline/results?all=true&since={since}", HTTP_X_API_KEY=key)
+        assert answer.status_code == 200 and len(answer.json()) == count, (since, answer.content)
 
 
 def test_the_supervision_office_uploads_and_downloads(client, make_user, tmp_path):

@@ -8,8 +8,9 @@ import json
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from qinqing.core import clock
 
 
 class Command(BaseCommand):
@@ -38,8 +39,7 @@ class Command(BaseCommand):
             since = parse_datetime(options["since"]) or parse_datetime(options["since"] + "T00:00:00")
             if since is None:
                 raise CommandError("--since must be an ISO 8601 date-time, e.g. 2026-01-31T08:00")
-            if timezone.is_naive(since):
-                since = timezone.make_aware(since)
+            since = clock.aware(since)
         rebuilt = None
         if options["rebuild_watch"]:
             started = time.perf_counter()
