@@ -25,10 +25,14 @@ MAX_SECONDS = 60
 HOSTILE_PARAMS = [
     "10000000000000000000", "-1", "0", "", "1e309", "NaN", "%00", "a%00b", "%ED%A0%80", "%FF%FE",
     "x" * 2000, "..%2F..%2Fetc%2Fpasswd", "2026-02-30", "9999-12-31", "%E2%80%AE", "true",
+    # Moments at the calendar's ends whose zone pushes them past it in UTC or Beijing time (a
+    # hotline ``since`` and ``called_at`` once answered 500 with these).
+    "0001-01-01T00:00:00%2B08:00", "9999-12-31T23:59:59-05:00", "0001-01-01",
 ]
 HOSTILE_VALUES = [
     10**19, -1, 0, -(10**19), 1.5e308, "", "x" * 20_000, "nul\u0000byte", "\ud800", None, [], {},
     "2026-02-30", "9999-99-99", True, "١٢٣", "<script>alert(1)</script>",
+    "0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-05:00", "0001-01-01",
 ]
 
 
