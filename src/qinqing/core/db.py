@@ -48,7 +48,8 @@ def use_wal_journal(sender, connection, **kwargs) -> None:
             raw.execute("PRAGMA journal_mode=WAL").fetchone()
             return
         except sqlite3.OperationalError as error:
-            if "locked" not in str(error) and "busy" not in str(error) or time.monotonic() >= give_up:
+            waiting_helps = "locked" in str(error) or "busy" in str(error)
+            if not waiting_helps or time.monotonic() >= give_up:
                 raise
         time.sleep(pause)
         pause = min(pause * 2, 0.1)
