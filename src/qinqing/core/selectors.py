@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from .models import ApiKey, AuditEvent
-from .roles import Role, has_role
+from .roles import is_administrator
 
 
 def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
@@ -14,6 +14,6 @@ def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
 
 
 def api_keys_visible_to(user) -> QuerySet[ApiKey]:
-    if not (user.is_superuser or has_role(user, Role.ADMINISTRATOR)):
+    if not is_administrator(user):
         raise PermissionDenied
     return ApiKey.objects.order_by("name")

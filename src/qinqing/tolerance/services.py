@@ -562,18 +562,19 @@ def filing_receive(*, request: ToleranceRequest, use_note: str = "", actor) -> F
 def _alert(rows, kind, today, due_of) -> int:
     made = 0
     now = clock.now()
-    notices = []
+    notices, events = [], []
     for row in rows:
         due = due_of(row)
         alert, created = Alert.objects.get_or_create(
             request=row, kind=kind, status=row.status, due=due, defaults={"created_at": now}
         )
         if created:
-            audit.record_event(actor=NOTICE_ACTOR, action="tolerance.alert.create", instance=alert,
-                               before=None, details={"article": "22", "kind": kind})
+            events.append({"actor": NOTICE_ACTOR, "action": "tolerance.alert.create", "instance": alert,
+                           "fresh": True, "details": {"article": "22", "kind": kind}})
         made += created
         key = f"{kind}:{row.pk}:{row.status}:{due.isoformat()}"
         notices += [(user, kind, row, due, key) for user in handling_inspectors(row)]
+    audit.record_events(events)  # one insert for the alerts this run found
     _deliver(notices)
     return made
 

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock
+from qinqing.core import audit, clock, limits
 from qinqing.core.errors import ServiceError
 from qinqing.core.identifiers import validate_mobile_phone
 from qinqing.core.tabular import Row, normalise_header, read_rows
@@ -39,7 +39,7 @@ CHANNEL_ACTOR = "channel:hotline"
 RECEIVE = "appeals.hotline_order.receive"
 UPDATE = "appeals.hotline_order.update"
 # How far back a work order's call may lie: older ones are a wrong date, not a history to import.
-OLDEST_ORDER = datetime.timedelta(days=366 * 20)
+OLDEST_ORDER_YEARS = 20
 
 
 # --- the platform's columns ---------------------------------------------------------------------
@@ -183,11 +183,11 @@ def clean(values: dict[str, str], labels: dict[str, str] | None = None) -> dict[
             _("%(column)s is in the future: %(value)s.")
             % {"column": label("called_at"), "value": values["called_at"]},
         )
-    if cleaned["called_at"] < clock.now() - OLDEST_ORDER:
+    if cleaned["called_at"] < clock.now() - OLDEST_ORDER_YEARS * limits.YEAR:
         raise Invalid(
             "called_at",
             _("%(column)s is more than %(years)d years ago: %(value)s.")
-            % {"column": label("called_at"), "years": OLDEST_ORDER.days // 366, "value": values["called_at"]},
+            % {"column": label("called_at"), "years": OLDEST_ORDER_YEARS, "value": values["called_at"]},
         )
     if (values.get("time_limit") or "").strip():
         cleaned["time_limit"] = timezone.localdate(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import audit
 from qinqing.core.errors import PermissionDeniedError, ServiceError
-from qinqing.core.roles import Role, has_role
+from qinqing.core.roles import is_administrator
 
 from ..models import ConductRules
 from .actors import _user_of
@@ -40,7 +40,7 @@ def rules_update(
     from decimal import Decimal
 
     user = _user_of(actor)
-    if user is None or not (user.is_superuser or has_role(user, Role.ADMINISTRATOR)):
+    if user is None or not is_administrator(user):
         raise PermissionDeniedError(_("Only an administrator may change the conduct rules."), field="rules")
     standard = Decimal(reception_standard_per_head)
     if standard <= 0:
