@@ -5,12 +5,12 @@
 
 Builds (or reuses) a scratch database with the demo district and ``--count`` demo appeals
 (PostgreSQL: database qinqing_bench_appeals_<count>; SQLite under /tmp), creates an API key
-with appeals:write, starts gunicorn on a free 127.0.0.1 port (QINQING_MODE=demo), and drives
-it with wrk (``bench/appeals_intake.lua``: every request a different text and phone, so none
-is merged) at ``--clients`` connections for ``--duration`` seconds. Reports throughput,
-p50/p95/p99 latency and errors, then counts the rows written and verifies the audit log
-(``./qinqing audit verify --chain-only``). Issue 4 target on PostgreSQL: ≥ 300 appeals/s
-sustained at 32 clients with p95 ≤ 100 ms.
+with appeals:write, starts gunicorn (``--server granian``: granian) on a free 127.0.0.1 port
+(QINQING_MODE=demo), and drives it with wrk (``bench/appeals_intake.lua``: every request a
+different text and phone, so none is merged) at ``--clients`` connections for ``--duration``
+seconds. Reports throughput, p50/p95/p99 latency and errors, then counts the rows written and
+verifies the audit log (``./qinqing audit verify --chain-only``). Issue 4 target on
+PostgreSQL: ≥ 300 appeals/s sustained at 32 clients with p95 ≤ 100 ms.
 
 The audit log's sequencer (issue 19) runs beside the server during the load, as the worker runs
 it (``core.transparency.sequencer.run_for``: a pass every ``sequencer.INTERVAL``); afterwards the benchmark
@@ -52,6 +52,24 @@ def count_rows(env: dict) -> tuple[int, int]:
     return int(appeals), int(events)
 
 
+def server_command(options, port: int) -> list[str]:
+    """The WSGI server's command line: gunicorn (sync workers, or gthread with ``--threads`` > 1), or
+    granian (docs/OPERATIONS.md) with ``--threads`` blocking threads per worker."""
+    if options.server == "granian":
+        return [
+            str(ROOT / ".venv/bin/python"), "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
+            "--port", str(port), "--workers", str(options.workers),
+            "--blocking-threads", str(options.threads),
+            "--backlog", "2048", "--log-level", "warning", "qinqing.wsgi:application",
+        ]
+    return [
+        str(ROOT / ".venv/bin/gunicorn"), "qinqing.wsgi:application", "--bind", f"127.0.0.1:{port}",
+        "--workers", str(options.workers), "--threads", str(options.threads),
+        "--worker-class", "gthread" if options.threads > 1 else "sync", "--backlog", "2048",
+        "--log-level", "warning",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -59,8 +77,12 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000, help="demo appeals already in the database")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--duration", type=int, default=30, help="seconds")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker (granian: blocking)")
+    parser.add_argument(
+        "--server", choices=["gunicorn", "granian"], default="gunicorn",
+        help="the WSGI server (gunicorn as docs/OPERATIONS.md runs the site; granian to compare)",
+    )
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument(
         "--source",
@@ -139,24 +161,9 @@ def measure(options, env: dict, database: str) -> None:
         "QINQING_BENCH_KEY": key,
         "DJANGO_SETTINGS_MODULE": "qinqing.settings",
     }
-    log = open(Path(env["QINQING_VAR_DIR"]) / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
+    log = open(Path(env["QINQING_VAR_DIR"]) / "server.log", "w")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(  # noqa: S603
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "qinqing.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(options.workers),
-            "--threads",
-            str(options.threads),
-            "--worker-class",
-            "gthread" if options.threads > 1 else "sync",
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-        ],
+        server_command(options, port),
         env=server_env,
         cwd=ROOT,
         stdout=log,
@@ -265,14 +272,14 @@ def measure(options, env: dict, database: str) -> None:
         f"+{events_after - events_before}"
     )
     print(
-        "| benchmark | database | gunicorn | clients | appeals/s | p50 | p95 | p99 | errors | "
+        "| benchmark | database | server | clients | appeals/s | p50 | p95 | p99 | errors | "
         "`GET /api/v1/whoami`/s | ratio | `/healthz`/s | ratio | sequencer lag p50/p95/max | "
         "audit verify | command |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     print(
-        f"| appeals intake (API) | {database} | {options.workers} workers × {options.threads} "
-        f"threads | {options.clients} | {rate:.0f} | "
+        f"| appeals intake (API) | {database} | {options.server} {options.workers} workers × "
+        f"{options.threads} threads | {options.clients} | {rate:.0f} | "
         f"{float(p50):.0f} ms | {float(p95):.0f} ms | {float(p99):.0f} ms | {errors} | "
         f"{trivial_rate:.0f} | {rate / trivial_rate:.0%} | {healthz_rate:.0f} | {rate / healthz_rate:.0%} | "
         f"{lag or 'not run'} | "
@@ -280,7 +287,8 @@ def measure(options, env: dict, database: str) -> None:
         f"`./qinqing bench appeals_intake --count {options.count} --clients {options.clients} "
         f"--duration {options.duration} "
         f"--workers {options.workers} --threads "
-        f"{options.threads}{' --source ' + options.source if options.source else ''}` |"
+        f"{options.threads}{' --server granian' if options.server == 'granian' else ''}"
+        f"{' --source ' + options.source if options.source else ''}` |"
     )
 
 
