@@ -55,18 +55,18 @@ def fourth_split(rows=None) -> tuple[list, list]:
     return tuning, held_out
 
 
-def real_documents() -> list[dict]:
-    """The whole real documents of ``real_documents.tsv``: one dict per document (``id``, ``address``,
-    ``source`` — publisher / title / date —, ``held_out``, ``rows`` — (label, id, clause) in document
-    order). The split is by document and was fixed before any model was trained on the file: a document
-    whose address's sha256 (UTF-8) starts with an odd byte is held out (``corpus.fourth_split``'s
-    convention); the flag written in the file's ``# @doc`` line must agree."""
+def real_documents(name: str = "real_documents.tsv") -> list[dict]:
+    """The whole real documents of ``name`` (``real_documents.tsv``, ``real_tenders.tsv``): one dict per
+    document (``id``, ``address``, ``source`` — publisher / title / date —, ``held_out``, ``rows`` — (label,
+    id, clause) in document order). The split is by document and was fixed before any model was trained
+    or rule tuned on the file: a document whose address's sha256 (UTF-8) starts with an odd byte is held
+    out (``corpus.fourth_split``'s convention); the flag written in the file's ``# @doc`` line must agree."""
     docs: dict[str, dict] = {}
-    for line in (HERE / "real_documents.tsv").read_text("utf-8").splitlines():
+    for line in (HERE / name).read_text("utf-8").splitlines():
         if line.startswith("# @doc "):
             doc_id, address, source, split = line[len("# @doc ") :].split("\t")
             held_out = bool(hashlib.sha256(address.encode("utf-8")).digest()[0] % 2)
-            if held_out != (split == "held-out"):
+            if held_out != (split == "held-out") or split not in ("held-out", "training", "tuning"):
                 raise ValueError(f"{doc_id}: the file's split disagrees with the address hash")
             docs[doc_id] = {
                 "id": doc_id,
@@ -75,7 +75,7 @@ def real_documents() -> list[dict]:
                 "held_out": held_out,
                 "rows": [],
             }
-    for label, doc_id, text in load("real_documents.tsv"):
+    for label, doc_id, text in load(name):
         docs[doc_id]["rows"].append((label, doc_id, text))
     return list(docs.values())
 
