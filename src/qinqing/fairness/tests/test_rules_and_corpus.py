@@ -318,9 +318,14 @@ def test_migrations_0005_0006_revise_unedited_rules_create_the_new_ones_and_keep
 
 @pytest.mark.parametrize(
     "name",
-    ["0007_concept_level_rules", "0008_concept_rules_second_revision", "0009_concept_rules_third_revision"],
+    [
+        "0007_concept_level_rules",
+        "0008_concept_rules_second_revision",
+        "0009_concept_rules_third_revision",
+        "0010_rules_from_whole_tender_documents",
+    ],
 )
-def test_migrations_0007_to_0009_create_the_concept_rules_and_keep_a_reviewers_edit(name):
+def test_migrations_0007_to_0010_create_the_concept_rules_and_keep_a_reviewers_edit(name):
     import importlib
 
     from django.apps import apps
@@ -361,6 +366,8 @@ def test_migrations_0007_to_0009_create_the_concept_rules_and_keep_a_reviewers_e
         ("奖励金额按企业当年地方综合贡献的50%给予。", "policy"),
         ("享受奖励的企业须承诺10年内不迁出本区。", "policy"),
         ("业绩须为在本省范围内完成的项目，省外完成的不予认可。", "performance"),
+        # migration 0010
+        ("具有有效的ISO14001环境管理体系认证得0.5分。", "credential"),
     ],
 )
 def test_a_restricted_concept_in_a_qualification_or_scoring_context_is_flagged(clause, kind):
@@ -419,8 +426,11 @@ def _tender_rows(*, held_out: bool) -> list:
 def test_the_real_tender_documents_are_split_by_document_and_scored():
     """real_tenders.tsv: eight whole real tender documents, scored once at first sight with migration 0009
     (all eight: clause precision 0.25, recall 0.59, 47 lawful clauses flagged in 335 pages), then split by
-    document; T01, T05 and T06 are held out from the rules written afterwards. Ceilings and floors against
-    regressions — the measured state (docs/PERFORMANCE.md, "Whole real tender documents"), not the target."""
+    document. Migration 0010 was written from the mistakes on T02, T03, T04, T07 and T08 (now all 21
+    problematic clauses found, none of 8,385 lawful ones flagged); T01, T05 and T06 are held out from it —
+    there it finds 5 of 6 (0009: 2) and flags 7 lawful clauses in 90 pages (0009: 13). Ceilings and floors
+    against regressions — the measured state (docs/PERFORMANCE.md, "Whole real tender documents"), not the
+    target."""
     documents = corpus.real_documents("real_tenders.tsv")
     assert len(documents) == 8
     assert [doc["id"] for doc in documents if doc["held_out"]] == ["T01", "T05", "T06"]
@@ -428,5 +438,35 @@ def test_the_real_tender_documents_are_split_by_document_and_scored():
     assert len(rows) == 11111 and sum(label != "lawful" for label, _d, _t in rows) == 27
     held = corpus.score(_tender_rows(held_out=True), _rules())["clauses"]
     tuning = corpus.score(_tender_rows(held_out=False), _rules())["clauses"]
-    assert held["tp"] >= 2 and held["fp"] <= 13, held
-    assert tuning["tp"] >= 14 and tuning["fp"] <= 34, tuning
+    assert held["tp"] >= 5 and held["fp"] <= 7, held
+    assert tuning["tp"] == 21 and tuning["fp"] == 0, tuning
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "（三）建筑业。营业收入 80000 万元以下或资产总额 80000 万元以下的为中小微型企业。"
+        "其中，营业收入 6000 万元及以上，且资产总额 5000 万元及以上的为中型企业；"
+        "营业收入300 万元及以上，且资产总额300 万元及以上的为小型企业。",
+        "中型企业 从业人员 300 人及以上且营业收入 2 千万元及以上的",
+        "财务要求：近三年每年净资产大于 0（联合体各成员均需满足）。",
+        "6、隔离开关型号：GN27-40.5",
+        "型号：SZ18－75000/110kV 额定容量：75000kVA",
+        "提供食堂服务，对购进食品物品进行监秤、检查质量及验收，并履行签收和入库手续。",
+    ],
+)
+def test_lawful_text_of_whole_tenders_is_not_flagged(clause):
+    assert engine.check_text(clause, _rules()) == []
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "投标单位具有有效质量管理体系认证证书的，凭证书复印件，得1分；",  # held out (T06): found by 0010
+        "信息安全管理体系认证的得 1 分；",  # held out (T05)
+        "投标人须为中型企业（从业人员300人以上）。",  # a size restriction is still one
+        "主变压器型号：HP-1020，须与现有设备型号一致。",  # a product's model is still one
+    ],
+)
+def test_certificates_as_score_items_and_size_or_model_restrictions_are_flagged(clause):
+    assert engine.check_text(clause, _rules()), clause
