@@ -30,9 +30,9 @@ def read(data: bytes, max_pages: int) -> dict:
             return {"error": "encrypted", "detail": str(error)}
         return {"error": "unreadable", "detail": str(error)}
     try:
-        # Any security handler (an owner password alone too) is refused, as pypdf's reading did.
-        if pdfium_c.FPDF_GetSecurityHandlerRevision(document) != -1:
-            return {"error": "encrypted", "detail": "security handler"}
+        # A PDF that opened without a password is read even when an owner password restricts copying or
+        # printing: tender documents are often exported that way (WPS's "禁止复制"), and the office reviewing
+        # one is its addressee. One that needs a password to open was refused above (FPDF_ERR_PASSWORD).
         count = len(document)
         if count > max_pages:
             return {"error": "pages", "detail": f"{count} pages, at most {max_pages}"}
