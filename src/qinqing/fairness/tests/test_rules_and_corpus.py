@@ -323,9 +323,10 @@ def test_migrations_0005_0006_revise_unedited_rules_create_the_new_ones_and_keep
         "0008_concept_rules_second_revision",
         "0009_concept_rules_third_revision",
         "0010_rules_from_whole_tender_documents",
+        "0011_rules_second_tender_revision",
     ],
 )
-def test_migrations_0007_to_0010_create_the_concept_rules_and_keep_a_reviewers_edit(name):
+def test_migrations_0007_to_0011_create_the_concept_rules_and_keep_a_reviewers_edit(name):
     import importlib
 
     from django.apps import apps
@@ -428,9 +429,9 @@ def test_the_real_tender_documents_are_split_by_document_and_scored():
     (all eight: clause precision 0.25, recall 0.59, 47 lawful clauses flagged in 335 pages), then split by
     document. Migration 0010 was written from the mistakes on T02, T03, T04, T07 and T08 (now all 21
     problematic clauses found, none of 8,385 lawful ones flagged); T01, T05 and T06 are held out from it —
-    there it finds 5 of 6 (0009: 2) and flags 7 lawful clauses in 90 pages (0009: 13). Ceilings and floors
-    against regressions — the measured state (docs/PERFORMANCE.md, "Whole real tender documents"), not the
-    target."""
+    there it finds 5 of 6 (0009: 2) and flags 7 lawful clauses in 90 pages (0009: 13; 0011: 6). Ceilings
+    and floors against regressions — the measured state (docs/PERFORMANCE.md, "Whole real tender
+    documents"), not the target."""
     documents = corpus.real_documents("real_tenders.tsv")
     assert len(documents) == 8
     assert [doc["id"] for doc in documents if doc["held_out"]] == ["T01", "T05", "T06"]
@@ -438,7 +439,7 @@ def test_the_real_tender_documents_are_split_by_document_and_scored():
     assert len(rows) == 11111 and sum(label != "lawful" for label, _d, _t in rows) == 27
     held = corpus.score(_tender_rows(held_out=True), _rules())["clauses"]
     tuning = corpus.score(_tender_rows(held_out=False), _rules())["clauses"]
-    assert held["tp"] >= 5 and held["fp"] <= 7, held
+    assert held["tp"] >= 5 and held["fp"] <= 6, held
     assert tuning["tp"] == 21 and tuning["fp"] == 0, tuning
 
 
@@ -475,13 +476,15 @@ def test_certificates_as_score_items_and_size_or_model_restrictions_are_flagged(
 def test_the_second_set_of_real_tender_documents_is_split_by_document_and_scored():
     """real_tenders_second.tsv: six more whole real tender documents, collected after migration 0010 and
     scored once at first sight with it (clause precision 0.21, recall 0.40, 15 lawful clauses flagged in 149
-    pages), then split by document: U03 and U06 are held out from the rules written afterwards. Ceilings and
-    floors against regressions — the measured state (docs/PERFORMANCE.md), not the target."""
+    pages), then split by document: U03 and U06 are held out from migration 0011, written from the other four
+    (no clause missed there; 8 false alarms, now none). Held out: 3 of 9 problematic clauses found, 5 lawful
+    ones flagged in 66 pages (0010: 7). Ceilings and floors against regressions — the measured state
+    (docs/PERFORMANCE.md), not the target."""
     documents = corpus.real_documents("real_tenders_second.tsv")
     assert [doc["id"] for doc in documents if doc["held_out"]] == ["U03", "U06"]
     rows = [row for doc in documents for row in doc["rows"]]
     assert len(rows) == 4663 and sum(label != "lawful" for label, _d, _t in rows) == 10
     held = corpus.score(_tender_rows(held_out=True, name="real_tenders_second.tsv"), _rules())["clauses"]
     tuning = corpus.score(_tender_rows(held_out=False, name="real_tenders_second.tsv"), _rules())["clauses"]
-    assert held["tp"] >= 3 and held["fp"] <= 7, held
-    assert tuning["tp"] >= 1 and tuning["fp"] <= 8, tuning
+    assert held["tp"] >= 3 and held["fp"] <= 5, held
+    assert tuning["tp"] == 1 and tuning["fp"] == 0, tuning
