@@ -324,9 +324,10 @@ def test_migrations_0005_0006_revise_unedited_rules_create_the_new_ones_and_keep
         "0009_concept_rules_third_revision",
         "0010_rules_from_whole_tender_documents",
         "0011_rules_second_tender_revision",
+        "0012_rules_third_tender_revision",
     ],
 )
-def test_migrations_0007_to_0011_create_the_concept_rules_and_keep_a_reviewers_edit(name):
+def test_migrations_0007_to_0012_create_the_concept_rules_and_keep_a_reviewers_edit(name):
     import importlib
 
     from django.apps import apps
@@ -490,15 +491,18 @@ def test_the_second_set_of_real_tender_documents_is_split_by_document_and_scored
     assert tuning["tp"] == 1 and tuning["fp"] == 0, tuning
 
 
-def test_the_third_set_of_real_tender_documents_is_scored_at_first_sight():
+def test_the_third_set_of_real_tender_documents_is_split_by_document_and_scored():
     """real_tenders_third.tsv: seven more whole real tender documents (state-owned and state-controlled
     companies, a bank, a military unit), collected after migration 0011 and scored once at first sight with
-    it: clause precision 0.70, recall 0.65, 11 lawful clauses flagged in 155 pages. No rule was written from
-    it yet; V01, V04, V05 and V07 are held out from the next revision. A floor and a ceiling against
-    regressions — the measured state (docs/PERFORMANCE.md), not the target."""
+    it: clause precision 0.70, recall 0.65, 11 lawful clauses flagged in 155 pages. Migration 0012 was written
+    from V02, V03 and V06 (now 21 of 21 found, none flagged falsely; with 0011: 10 found, 7 false); V01, V04,
+    V05 and V07 are held out from it (16 of 19 found, 4 false in 97 pages, as with 0011). Ceilings and floors
+    against regressions — the measured state (docs/PERFORMANCE.md), not the target."""
     documents = corpus.real_documents("real_tenders_third.tsv")
     assert [doc["id"] for doc in documents if doc["held_out"]] == ["V01", "V04", "V05", "V07"]
     rows = [row for doc in documents for row in doc["rows"]]
     assert len(rows) == 5090 and sum(label != "lawful" for label, _d, _t in rows) == 40
-    result = corpus.score(rows, _rules())["clauses"]
-    assert result["tp"] >= 26 and result["fp"] <= 11, result
+    held = corpus.score(_tender_rows(held_out=True, name="real_tenders_third.tsv"), _rules())["clauses"]
+    tuning = corpus.score(_tender_rows(held_out=False, name="real_tenders_third.tsv"), _rules())["clauses"]
+    assert held["tp"] >= 16 and held["fp"] <= 4, held
+    assert tuning["tp"] == 21 and tuning["fp"] == 0, tuning
