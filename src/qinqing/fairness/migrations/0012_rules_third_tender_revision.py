@@ -5,10 +5,7 @@ V05 and V07 are held out from this revision. ``regional-performance`` now reads 
 scored only where it was done in one named city or region ("实施所在地在上海市的同类业绩", "每提供一个上海地区…的
 同类业绩"); no longer flagged: injuries counted for penalties and staff counts for billing (``headcount``), ranking
 the candidates and the purchaser's own group (``ranking-honours``), trains and vehicles entering a depot
-(``supplier-library``).
-
-As before: a changed rule is rewritten from seed/rules.json only when no reviewer has edited it (no
-``fairness.rule.update`` audit event for it).
+(``supplier-library``). A rule a reviewer has edited is kept (``seeding.reseed_unless_edited``).
 """
 
 from django.db import migrations

@@ -420,9 +420,20 @@ def test_the_real_documents_are_split_by_document_and_the_rules_false_alarms_on_
     assert result["clauses"]["fp"] <= 24, result["mistakes"]
 
 
-def _tender_rows(*, held_out: bool, name: str = "real_tenders.tsv") -> list:
-    documents = corpus.real_documents(name)  # raises if a document's split disagrees
-    return [row for doc in documents if doc["held_out"] == held_out for row in doc["rows"]]
+def _tender_scores(name: str, *, held_out: list[str], clauses: int, problematic: int) -> tuple[dict, dict]:
+    """The clause-level scores of a whole-document file's held-out part and of its other part, after checking
+    which documents are held out (``corpus.real_documents`` raises if a split disagrees with its address)
+    and how many clauses and problematic clauses the file holds."""
+    documents = corpus.real_documents(name)
+    assert [doc["id"] for doc in documents if doc["held_out"]] == held_out
+    rows = [row for doc in documents for row in doc["rows"]]
+    assert len(rows) == clauses and sum(label != "lawful" for label, _d, _t in rows) == problematic
+    return tuple(
+        corpus.score([row for doc in documents if doc["held_out"] == part for row in doc["rows"]], _rules())[
+            "clauses"
+        ]
+        for part in (True, False)
+    )
 
 
 def test_the_real_tender_documents_are_split_by_document_and_scored():
@@ -433,13 +444,9 @@ def test_the_real_tender_documents_are_split_by_document_and_scored():
     there it finds 5 of 6 (0009: 2) and flags 7 lawful clauses in 90 pages (0009: 13; 0011: 6). Ceilings
     and floors against regressions — the measured state (docs/PERFORMANCE.md, "Whole real tender
     documents"), not the target."""
-    documents = corpus.real_documents("real_tenders.tsv")
-    assert len(documents) == 8
-    assert [doc["id"] for doc in documents if doc["held_out"]] == ["T01", "T05", "T06"]
-    rows = [row for doc in documents for row in doc["rows"]]
-    assert len(rows) == 11111 and sum(label != "lawful" for label, _d, _t in rows) == 27
-    held = corpus.score(_tender_rows(held_out=True), _rules())["clauses"]
-    tuning = corpus.score(_tender_rows(held_out=False), _rules())["clauses"]
+    held, tuning = _tender_scores(
+        "real_tenders.tsv", held_out=["T01", "T05", "T06"], clauses=11111, problematic=27
+    )
     assert held["tp"] >= 5 and held["fp"] <= 6, held
     assert tuning["tp"] == 21 and tuning["fp"] == 0, tuning
 
@@ -481,12 +488,9 @@ def test_the_second_set_of_real_tender_documents_is_split_by_document_and_scored
     (no clause missed there; 8 false alarms, now none). Held out: 3 of 9 problematic clauses found, 5 lawful
     ones flagged in 66 pages (0010: 7). Ceilings and floors against regressions — the measured state
     (docs/PERFORMANCE.md), not the target."""
-    documents = corpus.real_documents("real_tenders_second.tsv")
-    assert [doc["id"] for doc in documents if doc["held_out"]] == ["U03", "U06"]
-    rows = [row for doc in documents for row in doc["rows"]]
-    assert len(rows) == 4663 and sum(label != "lawful" for label, _d, _t in rows) == 10
-    held = corpus.score(_tender_rows(held_out=True, name="real_tenders_second.tsv"), _rules())["clauses"]
-    tuning = corpus.score(_tender_rows(held_out=False, name="real_tenders_second.tsv"), _rules())["clauses"]
+    held, tuning = _tender_scores(
+        "real_tenders_second.tsv", held_out=["U03", "U06"], clauses=4663, problematic=10
+    )
     assert held["tp"] >= 3 and held["fp"] <= 5, held
     assert tuning["tp"] == 1 and tuning["fp"] == 0, tuning
 
@@ -498,11 +502,8 @@ def test_the_third_set_of_real_tender_documents_is_split_by_document_and_scored(
     from V02, V03 and V06 (now 21 of 21 found, none flagged falsely; with 0011: 10 found, 7 false); V01, V04,
     V05 and V07 are held out from it (16 of 19 found, 4 false in 97 pages, as with 0011). Ceilings and floors
     against regressions — the measured state (docs/PERFORMANCE.md), not the target."""
-    documents = corpus.real_documents("real_tenders_third.tsv")
-    assert [doc["id"] for doc in documents if doc["held_out"]] == ["V01", "V04", "V05", "V07"]
-    rows = [row for doc in documents for row in doc["rows"]]
-    assert len(rows) == 5090 and sum(label != "lawful" for label, _d, _t in rows) == 40
-    held = corpus.score(_tender_rows(held_out=True, name="real_tenders_third.tsv"), _rules())["clauses"]
-    tuning = corpus.score(_tender_rows(held_out=False, name="real_tenders_third.tsv"), _rules())["clauses"]
+    held, tuning = _tender_scores(
+        "real_tenders_third.tsv", held_out=["V01", "V04", "V05", "V07"], clauses=5090, problematic=40
+    )
     assert held["tp"] >= 16 and held["fp"] <= 4, held
     assert tuning["tp"] == 21 and tuning["fp"] == 0, tuning
