@@ -6,7 +6,9 @@ set) must not. Patterns see the clause normalised (NFKC, so full-width （）：
 ASCII; whitespace removed). A match preceded in its own sentence by a negation (不得以, 不将, 不要求,
 不限, 禁止 …) is a clause stating the rule, not breaking it ("本项目不以注册资本作为资格条件"), and is
 not a finding; so is a clause saying a practice "属于 … 差别待遇 / 歧视待遇 / 排除、限制竞争" (it
-states the law or reports a case).
+states the law or reports a case), and a national standard a tender reproduces in its forms (the SME size
+classification, the disabled-welfare-unit conditions: ``REPRODUCED_STANDARD``). Both are checked once per
+clause, before any rule.
 """
 
 from __future__ import annotations
@@ -26,6 +28,19 @@ _SENTENCE = re.compile(r"[。;!?,]")  # a negation counts within its own phrase
 LAW_STATEMENT = re.compile(
     r"(属于|构成|视为|系)[^。;]{0,16}(差别待遇|歧视待遇|排除、?限制竞争|妨碍(统一市场和)?公平竞争)"
 )
+# National standards a tender reproduces in its forms say who counts as what; they impose nothing: the SME
+# size classification (工信部联企业〔2011〕300号) under the SME declaration, as sentences or as table rows,
+# and the disabled-welfare-unit conditions (财库〔2017〕141号). Every rule of size or headcount read them as
+# thresholds in whole real tenders (tests/corpus/real_tenders*.tsv).
+REPRODUCED_STANDARD = re.compile(
+    r"的为(?:中小微型|中型|小型|微型)企业|(?:中型|小型|微型)企业(?:从业人员|营业收入|资产总额)\d|划型标准|工信部联企业"
+    r"|安置的残疾人"
+)
+
+
+def stated_not_imposed(text: str) -> bool:
+    """``text`` (normalised) states the law or reproduces a national standard: no rule applies to it."""
+    return bool(LAW_STATEMENT.search(text) or REPRODUCED_STANDARD.search(text))
 
 
 def normalise(text: str) -> str:
@@ -112,11 +127,12 @@ def _negated(text: str, start: int) -> bool:
     return bool(NEGATION.search(text, sentence_start, start))
 
 
-def matches(rule: CompiledRule, text: str) -> re.Match | None:
-    """The match that makes ``text`` (normalised) break ``rule``, or None."""
+def matches(rule: CompiledRule, text: str, *, screened: bool = False) -> re.Match | None:
+    """The match that makes ``text`` (normalised) break ``rule``, or None. ``screened``: the caller has
+    already found that ``stated_not_imposed(text)`` is false (once per clause, not once per rule)."""
     if rule.prefilter is not None and rule.prefilter.search(text) is None:
         return None
-    if LAW_STATEMENT.search(text):
+    if not screened and stated_not_imposed(text):
         return None
     if rule.excludes is not None and rule.excludes.search(text):
         return None
@@ -166,13 +182,13 @@ def check_clauses(clauses: list[Clause], rules: list[CompiledRule]) -> Result:
     result = Result(clauses)
     for clause in clauses:
         text = normalise(clause.text)
-        if len(text) < 4:
+        if len(text) < 4 or stated_not_imposed(text):
             continue
         kinds: set[str] = set()
         for rule in ordered:
             if rule.code.startswith(CATCH_ALL_PREFIX) and rule.kind in kinds:
                 continue
-            match = matches(rule, text)
+            match = matches(rule, text, screened=True)
             if match is not None:
                 kinds.add(rule.kind)
                 result.findings.append(Finding(clause, rule, match.group(0)))
@@ -182,4 +198,6 @@ def check_clauses(clauses: list[Clause], rules: list[CompiledRule]) -> Result:
 def check_text(text: str, rules: list[CompiledRule]) -> list[CompiledRule]:
     """The rules one piece of text breaks (the examples and the corpus use it)."""
     normal = normalise(text)
-    return [rule for rule in rules if matches(rule, normal) is not None]
+    if stated_not_imposed(normal):
+        return []
+    return [rule for rule in rules if matches(rule, normal, screened=True) is not None]

@@ -5,7 +5,8 @@ T06 are held out from this revision.
 
 One new rule, ``concept-system-certificate``: management-system certificates (ISO 9001 / 14001 / 45001, ISMS,
 ITSS) as a qualification, a score item, a deduction or a preference. Lawful text no longer flagged: the SME size
-classification (工信部联企业〔2011〕300号) reproduced in declaration forms (``size-financial``, ``headcount``, ``concept-scale-threshold``),
+classification (工信部联企业〔2011〕300号) reproduced in declaration forms (since checked once per clause by the engine for every rule:
+``engine.REPRODUCED_STANDARD``),
 positive net assets (``size-financial``), a form's instruction by years in business (``concept-scale-threshold``),
 national type designations of electrical equipment such as KYN61-40.5 or SZ18-75000/110kV (``model-number``),
 goods, data and subcontractor lists that are not supplier libraries (``supplier-library``), one brand for
