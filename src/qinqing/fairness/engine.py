@@ -4,11 +4,11 @@ A rule is data (``models.Rule``, seeded from ``seed/rules.json`` and maintained 
 ``pattern`` must match the clause, ``requires`` (when set) must match it too, ``excludes`` (when
 set) must not. Patterns see the clause normalised (NFKC, so full-width （）：；，and digits read as
 ASCII; whitespace removed). A match preceded in its own sentence by a negation (不得以, 不将, 不要求,
-不限, 禁止 …) is a clause stating the rule, not breaking it ("本项目不以注册资本作为资格条件"), and is
-not a finding; so is a clause saying a practice "属于 … 差别待遇 / 歧视待遇 / 排除、限制竞争" (it
-states the law or reports a case), and a national standard a tender reproduces in its forms (the SME size
-classification, the disabled-welfare-unit conditions: ``REPRODUCED_STANDARD``). Both are checked once per
-clause, before any rule.
+不限, 禁止 …) or followed in its own phrase by one ("…不作为评审因素", "…不予认可") is a clause stating
+the rule, not breaking it ("本项目不以注册资本作为资格条件"), and is not a finding; so is a clause saying
+a practice "属于 … 差别待遇 / 歧视待遇 / 排除、限制竞争" (it states the law or reports a case), and a
+national standard a tender reproduces in its forms (the SME size classification, the disabled-welfare-unit
+conditions: ``REPRODUCED_STANDARD``). Both are checked once per clause, before any rule.
 """
 
 from __future__ import annotations
@@ -23,6 +23,12 @@ NEGATION = re.compile(
     r"(不得|不以|不将|不把|不作为|不设置?|不要求|不限制?|不对|不因|不会|无需|无须|禁止|严禁|不应|不能以|不允许|取消|清理|废止|不再)"
 )
 _SENTENCE = re.compile(r"[。;!?,]")  # a negation counts within its own phrase
+# A phrase that names a factor and then says it is not one also states the rule:
+# "注册资金、资产总额、获奖情况、经营情况、信誉度不适合作为评审因素",
+# "行业协会颁发的证书、国外的证书基本不认可" (tests/corpus/real_tenders_fourth.tsv).
+NEGATION_AFTER = re.compile(
+    r"不(?:适合|适宜|宜|得|应|再)?作为[^。;!?,]{0,6}(?:评审|评分|评标|资格|加分|打分)|不(?:予)?(?:认可|采信)"
+)
 # A clause that says a practice "is" discrimination states the law (or reports a case); it does not
 # impose the practice: "以特定行政区域……的业绩作为加分条件……，属于以不合理的条件对供应商实行差别待遇".
 LAW_STATEMENT = re.compile(
@@ -120,11 +126,16 @@ def compile_rule(rule) -> CompiledRule:
     )
 
 
-def _negated(text: str, start: int) -> bool:
+def _negated(text: str, match: re.Match) -> bool:
+    """The match is negated within its own phrase: by a negation before it, or by one after it."""
+    start, end = match.span()
     sentence_start = 0
-    for match in _SENTENCE.finditer(text, 0, start):
-        sentence_start = match.end()
-    return bool(NEGATION.search(text, sentence_start, start))
+    for boundary in _SENTENCE.finditer(text, 0, start):
+        sentence_start = boundary.end()
+    if NEGATION.search(text, sentence_start, start):
+        return True
+    boundary = _SENTENCE.search(text, end)
+    return bool(NEGATION_AFTER.search(text, end, boundary.start() if boundary else len(text)))
 
 
 def matches(rule: CompiledRule, text: str, *, screened: bool = False) -> re.Match | None:
@@ -139,7 +150,7 @@ def matches(rule: CompiledRule, text: str, *, screened: bool = False) -> re.Matc
     if rule.requires is not None and not rule.requires.search(text):
         return None
     for match in rule.pattern.finditer(text):
-        if not _negated(text, match.start()):
+        if not _negated(text, match):
             return match
     return None
 

@@ -441,13 +441,14 @@ def test_the_real_tender_documents_are_split_by_document_and_scored():
     (all eight: clause precision 0.25, recall 0.59, 47 lawful clauses flagged in 335 pages), then split by
     document. Migration 0010 was written from the mistakes on T02, T03, T04, T07 and T08 (now all 21
     problematic clauses found, none of 8,385 lawful ones flagged); T01, T05 and T06 are held out from it —
-    there it finds 5 of 6 (0009: 2) and flags 7 lawful clauses in 90 pages (0009: 13; 0011: 6). Ceilings
+    there it finds 5 of 6 (0009: 2) and flags 7 lawful clauses in 90 pages (0009: 13; 0011: 6; 0013: 6 of 6
+    found — the CCRC score item —, 5 false — the related-party declaration no longer). Ceilings
     and floors against regressions — the measured state (docs/PERFORMANCE.md, "Whole real tender
     documents"), not the target."""
     held, tuning = _tender_scores(
         "real_tenders.tsv", held_out=["T01", "T05", "T06"], clauses=11111, problematic=27
     )
-    assert held["tp"] >= 5 and held["fp"] <= 6, held
+    assert held["tp"] >= 6 and held["fp"] <= 5, held
     assert tuning["tp"] == 21 and tuning["fp"] == 0, tuning
 
 
@@ -462,6 +463,9 @@ def test_the_real_tender_documents_are_split_by_document_and_scored():
         "6、隔离开关型号：GN27-40.5",
         "型号：SZ18－75000/110kV 额定容量：75000kVA",
         "提供食堂服务，对购进食品物品进行监秤、检查质量及验收，并履行签收和入库手续。",
+        # a negation after the match, in its own phrase (0013)
+        "（注册资金、资产总额、获奖情况、经营情况、信誉度不适合作为评审因素。）",
+        "须提供社保证明（需提供有效证明文件，行业协会颁发的证书、国外的证书基本不认可）。",
     ],
 )
 def test_lawful_text_of_whole_tenders_is_not_flagged(clause):
@@ -474,7 +478,9 @@ def test_lawful_text_of_whole_tenders_is_not_flagged(clause):
         "投标单位具有有效质量管理体系认证证书的，凭证书复印件，得1分；",  # held out (T06): found by 0010
         "信息安全管理体系认证的得 1 分；",  # held out (T05)
         "投标人须为中型企业（从业人员300人以上）。",  # a size restriction is still one
-        "主变压器型号：HP-1020，须与现有设备型号一致。",  # a product's model is still one
+        "主变压器型号：HP-1020，须与现有设备型号一致。",
+        # the negation is in another phrase
+        "投标人获得行业协会颁发的AAA信用证书的得2分，复印件不予认可。",  # a product's model is still one
     ],
 )
 def test_certificates_as_score_items_and_size_or_model_restrictions_are_flagged(clause):
@@ -513,9 +519,10 @@ def test_the_fourth_set_of_real_tender_documents_is_split_by_document_and_scored
     """real_tenders_fourth.tsv: eight more whole real tender documents (city, county and town purchasers, a
     provincial prison, a county's state-owned water company), collected after migration 0012 and scored once
     at first sight with it: clause precision 0.16, recall 0.11 (10 of 93 problematic clauses found), 52 lawful
-    clauses flagged in 309 pages. Split by document for a later revision: W01, W03, W04, W06 and W08 held out
-    (9 of 91 found, 40 false in 215 pages); W02, W05 and W07 may be tuned on (1 of 2 found, 12 false in 94
-    pages). Ceilings and floors against regressions — the measured state, not the target."""
+    clauses flagged in 309 pages, then split by document. Migration 0013 was written from W02, W05 and W07
+    (now 2 of 2 found, none of 2,907 lawful clauses flagged; with 0012: 1 found, 12 false); W01, W03, W04,
+    W06 and W08 are held out from it (9 of 91 found, 40 false in 215 pages, as with 0012). Ceilings and floors
+    against regressions — the measured state (docs/PERFORMANCE.md), not the target."""
     held, tuning = _tender_scores(
         "real_tenders_fourth.tsv",
         held_out=["W01", "W03", "W04", "W06", "W08"],
@@ -523,4 +530,4 @@ def test_the_fourth_set_of_real_tender_documents_is_split_by_document_and_scored
         problematic=93,
     )
     assert held["tp"] >= 9 and held["fp"] <= 40, held
-    assert tuning["tp"] >= 1 and tuning["fp"] <= 12, tuning
+    assert tuning["tp"] == 2 and tuning["fp"] == 0, tuning
