@@ -35,11 +35,15 @@ LAW_STATEMENT = re.compile(
     r"(属于|构成|视为|系)[^。;]{0,16}(差别待遇|歧视待遇|排除、?限制竞争|妨碍(统一市场和)?公平竞争)"
 )
 # National standards a tender reproduces in its forms say who counts as what; they impose nothing: the SME
-# size classification (工信部联企业〔2011〕300号) under the SME declaration, as sentences or as table rows,
+# size classification (工信部联企业〔2011〕300号) under the SME declaration, as sentences or as table rows
+# (the statistical table's variables X, Y, Z and its ranges "300≤X<1000", written from the standard's text),
 # and the disabled-welfare-unit conditions (财库〔2017〕141号). Every rule of size or headcount read them as
 # thresholds in whole real tenders (tests/corpus/real_tenders*.tsv).
 REPRODUCED_STANDARD = re.compile(
     r"的为(?:中小微型|中型|小型|微型)企业|(?:中型|小型|微型)企业(?:从业人员|营业收入|资产总额)\d|划型标准|工信部联企业"
+    # the statistical table of 国统字〔2017〕213号 as printed:
+    # "工业 从业人员(X) 人 X≥1000 300≤X<1000 20≤X<300 X<20"
+    r"|(?:从业人员|营业收入|资产总额)\([XYZ]\)|\d≤[XYZ]<\d"
     r"|安置的残疾人"
 )
 
