@@ -442,14 +442,16 @@ def test_the_real_tender_documents_are_split_by_document_and_scored():
     document. Migration 0010 was written from the mistakes on T02, T03, T04, T07 and T08 (now all 21
     problematic clauses found, none of 8,385 lawful ones flagged); T01, T05 and T06 are held out from it —
     there it finds 5 of 6 (0009: 2) and flags 7 lawful clauses in 90 pages (0009: 13; 0011: 6; 0013: 6 of 6
-    found — the CCRC score item —, 5 false — the related-party declaration no longer). Ceilings
+    found — the CCRC score item —, 5 false — the related-party declaration no longer; 0015: 1 false — the
+    domestic-product statements no longer). T03's recommended makers of circuit breakers, read as lawful by
+    mistake, were relabeled brand before 0015 (28 problematic, 22 in the tuned part). Ceilings
     and floors against regressions — the measured state (docs/PERFORMANCE.md, "Whole real tender
     documents"), not the target."""
     held, tuning = _tender_scores(
-        "real_tenders.tsv", held_out=["T01", "T05", "T06"], clauses=11111, problematic=27
+        "real_tenders.tsv", held_out=["T01", "T05", "T06"], clauses=11111, problematic=28
     )
-    assert held["tp"] >= 6 and held["fp"] <= 5, held
-    assert tuning["tp"] == 21 and tuning["fp"] == 0, tuning
+    assert held["tp"] >= 6 and held["fp"] <= 1, held
+    assert tuning["tp"] == 22 and tuning["fp"] == 0, tuning
 
 
 @pytest.mark.parametrize(
@@ -525,15 +527,17 @@ def test_the_fourth_set_of_real_tender_documents_is_split_by_document_and_scored
     clauses flagged in 309 pages, then split by document. Migration 0013 was written from W02, W05 and W07
     (now 2 of 2 found, none of 2,907 lawful clauses flagged; with 0012: 1 found, 12 false); W01, W03, W04,
     W06 and W08 are held out from it (9 of 91 found, 40 false in 215 pages, as with 0012; with the SME
-    statistical table read as a reproduced standard, after the fifth set: 12 false). Ceilings and floors
-    against regressions — the measured state (docs/PERFORMANCE.md), not the target."""
+    statistical table read as a reproduced standard, after the fifth set: 12 false; with 0015's
+    manufacturer's seal and named makers, from the sixth set: 65 of 91 found, 13 false — not blind, see
+    docs/PERFORMANCE.md). Ceilings and floors against regressions — the measured state
+    (docs/PERFORMANCE.md), not the target."""
     held, tuning = _tender_scores(
         "real_tenders_fourth.tsv",
         held_out=["W01", "W03", "W04", "W06", "W08"],
         clauses=10074,
         problematic=93,
     )
-    assert held["tp"] >= 9 and held["fp"] <= 12, held
+    assert held["tp"] >= 65 and held["fp"] <= 13, held
     assert tuning["tp"] == 2 and tuning["fp"] == 0, tuning
 
 
@@ -563,13 +567,15 @@ def test_the_sixth_set_of_real_tender_documents_is_split_by_document_and_scored(
     precision 0.33, recall 0.04 (3 of 69 problematic clauses found — the manufacturer's seal on the evidence
     of score items, named brands, a "recommended brands" column and single-maker models are missed), 6 lawful
     clauses flagged in 119 pages, then split by document. Y03 and Y04 are held out (1 of 40 found, 1 false in
-    48 pages); Y01, Y02 and Y05 may be tuned on (2 of 29 found, 5 false in 71 pages). Ceilings and floors
-    against regressions — the measured state (docs/PERFORMANCE.md), not the target."""
+    48 pages); Y01, Y02 and Y05 may be tuned on (2 of 29 found, 5 false in 71 pages). Migration 0015 was
+    written from Y01, Y02 and Y05 (now 26 of 29 found, none false); held out, Y03 and Y04: 6 of 40 found, 2
+    false. Ceilings and floors against regressions — the measured state (docs/PERFORMANCE.md), not the
+    target."""
     held, tuning = _tender_scores(
         "real_tenders_sixth.tsv",
         held_out=["Y03", "Y04"],
         clauses=4263,
         problematic=69,
     )
-    assert held["tp"] >= 1 and held["fp"] <= 1, held
-    assert tuning["tp"] >= 2 and tuning["fp"] <= 5, tuning
+    assert held["tp"] >= 6 and held["fp"] <= 2, held
+    assert tuning["tp"] == 26 and tuning["fp"] == 0, tuning
