@@ -36,6 +36,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _appeals_db import ROOT, database_env, run  # noqa: E402
+from _proc_cpu import available as proc_available  # noqa: E402
+from _proc_cpu import cpu_used, server_cpu  # noqa: E402
 
 
 def free_port() -> int:
@@ -195,7 +197,18 @@ def measure(options, env: dict, database: str) -> None:
             str(ROOT / "bench/appeals_intake.lua"),
             f"http://127.0.0.1:{port}/api/v1/appeals/",
         ]
+        # CPU per filing and per /healthz request, by process kind (PostgreSQL on this machine only): the
+        # work a request takes, which the machine's other load moves less than it moves throughput.
+        on_postgres = env.get("DATABASE_URL", "").startswith("postgres") and proc_available()
+        others = {"sequencer": sequencer.pid} if sequencer is not None else {}
+
+        def cpu():
+            return server_cpu(server.pid, SCRATCH, others=others) if on_postgres else {}
+
+        before = cpu()
         completed = subprocess.run(command, env=server_env, capture_output=True, text=True, check=False)  # noqa: S603
+        time.sleep(0.3)  # the requests still in flight when wrk stopped
+        intake_cpu = (before, cpu())
         # The same server and key on a trivial JSON endpoint, so the figure can be checked on
         # another machine: the ratio travels, absolute rates do not.
         trivial_command = [
@@ -215,6 +228,7 @@ def measure(options, env: dict, database: str) -> None:
             text=True,
             check=False,
         )
+        before = cpu()
         healthz_run = subprocess.run(  # noqa: S603
             [*trivial_command[:-1], f"http://127.0.0.1:{port}/healthz"],
             env={**server_env, "QINQING_BENCH_PATH": "/healthz"},
@@ -222,6 +236,8 @@ def measure(options, env: dict, database: str) -> None:
             text=True,
             check=False,
         )
+        time.sleep(0.3)
+        healthz_cpu = (before, cpu())
         sequencer_summary = ""
         if sequencer is not None:  # it stops by itself just after the measurements
             sequencer_summary = (sequencer.communicate(timeout=120)[0] or "").strip().splitlines()[-1:]
@@ -267,6 +283,18 @@ def measure(options, env: dict, database: str) -> None:
         sys.exit(f"wrk on /healthz failed:\n{healthz_run.stdout}\n{healthz_run.stderr}")
     healthz_rate = int(healthz.group(1)) / float(healthz.group(2))
     print(f"wrk: {' '.join(command[:-1])} <url>")
+    if intake_cpu[1]:
+        per_filing = {kind: 1000 * cpu_used(*intake_cpu, kind) / max(created, 1)
+                      for kind in ("worker", "database", "sequencer")}
+        healthz_requests = int(healthz.group(1))
+        per_healthz = 1000 * cpu_used(*healthz_cpu, "worker") / max(healthz_requests, 1)
+        print(
+            f"CPU per filing: server workers {per_filing['worker']:.2f} ms, PostgreSQL "
+            f"{per_filing['database']:.2f} ms, sequencer {per_filing['sequencer']:.2f} ms (with its backend "
+            f"counted under PostgreSQL); `/healthz`: workers {per_healthz:.3f} ms per request — a filing's "
+            f"worker CPU is {per_filing['worker'] / per_healthz:.1f}× a `/healthz` request's"
+            if per_healthz else "CPU per filing: no /healthz reading"
+        )
     print(
         f"statuses: {statuses_seen}; appeals +{appeals_after - appeals_before}, audit events "
         f"+{events_after - events_before}"

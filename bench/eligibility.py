@@ -52,6 +52,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _appeals_db import ROOT, django_setup, run  # noqa: E402
+from _proc_cpu import cpu_used, server_cpu  # noqa: E402
 
 ACTIVITIES = ["public_resource_trading", "procurement", "construction_bidding", "fiscal_subsidy", "loan",
               "social_organization_registration", "association_office", "honour", "political_arrangement"]
@@ -246,40 +247,6 @@ def codes_file(options, env: dict) -> Path:
     return path
 
 
-_TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    except OSError:
-        return 0.0  # the process ended (a backend closed its connection)
-    return (int(fields[11]) + int(fields[12])) / _TICK
-
-
-def server_cpu(server_pid: int, database: str) -> dict[tuple[str, int], float]:
-    """CPU seconds so far of each server worker and each PostgreSQL backend connected to ``database``, by
-    (kind, pid): per request, the figure the machine's other load does not move much (it changes throughput,
-    not the work a request takes)."""
-    children = Path(f"/proc/{server_pid}/task/{server_pid}/children")
-    workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
-    import psycopg
-
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    with psycopg.connect(url, autocommit=True) as connection:
-        backends = [row[0] for row in connection.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database]
-        ).fetchall()]
-    return {**{("worker", pid): _cpu_seconds(pid) for pid in workers},
-            **{("database", pid): _cpu_seconds(pid) for pid in backends}}
-
-
-def _cpu_used(before: dict, after: dict, kind: str) -> float:
-    """CPU used between the two readings by the processes of ``kind`` (a backend that connected in between
-    counts from zero; one that closed in between is missed: connections live CONN_MAX_AGE, 60 s)."""
-    return sum(max(0.0, seconds - before.get(key, 0.0)) for key, seconds in after.items() if key[0] == kind)
-
-
 def wrk(options, port: int, server_env: dict, extra_env: dict, cpu=None) -> dict:
     command = [
         "wrk",
@@ -317,8 +284,8 @@ def wrk(options, port: int, server_env: dict, extra_env: dict, cpu=None) -> dict
         "ok": ok,
         "requests": int(requests),
         "seconds": float(seconds),
-        "worker_cpu": _cpu_used(before, after, "worker"),
-        "database_cpu": _cpu_used(before, after, "database"),
+        "worker_cpu": cpu_used(before, after, "worker"),
+        "database_cpu": cpu_used(before, after, "database"),
     }
 
 
