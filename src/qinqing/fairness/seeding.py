@@ -1,4 +1,4 @@
-"""The seeded rules (seed/rules.json), written by migrations 0002–0015 and again after a flush.
+"""The seeded rules (seed/rules.json), written by migrations 0002–0016 and again after a flush.
 
 The migrations call these functions with their historical models (``apps.get_model``), never with the
 app's current ones, so a later change to models.py cannot break an old migration."""

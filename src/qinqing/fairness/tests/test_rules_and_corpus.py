@@ -529,7 +529,7 @@ def test_the_fourth_set_of_real_tender_documents_is_split_by_document_and_scored
     W06 and W08 are held out from it (9 of 91 found, 40 false in 215 pages, as with 0012; with the SME
     statistical table read as a reproduced standard, after the fifth set: 12 false; with 0015's
     manufacturer's seal and named makers, from the sixth set: 65 of 91 found, 13 false — not blind, see
-    docs/PERFORMANCE.md). Ceilings and floors against regressions — the measured state
+    docs/PERFORMANCE.md; 0016: 12 false). Ceilings and floors against regressions — the measured state
     (docs/PERFORMANCE.md), not the target."""
     held, tuning = _tender_scores(
         "real_tenders_fourth.tsv",
@@ -537,7 +537,7 @@ def test_the_fourth_set_of_real_tender_documents_is_split_by_document_and_scored
         clauses=10074,
         problematic=93,
     )
-    assert held["tp"] >= 65 and held["fp"] <= 13, held
+    assert held["tp"] >= 65 and held["fp"] <= 12, held
     assert tuning["tp"] == 2 and tuning["fp"] == 0, tuning
 
 
@@ -588,8 +588,9 @@ def test_the_seventh_set_of_real_tender_documents_is_split_by_document_and_score
     blind measure of its rules: clause precision 0.83, recall 0.83 (35 of 42 problematic clauses found), 7
     lawful clauses flagged in 143 pages; manufacturer-seal and named-maker-in-spec made no finding. Split by
     document: Z01 and Z02 are held out (27 of 32 found, 6 false in 100 pages); Z03 may be tuned on (8 of 10
-    found, 1 false in 44 pages). Ceilings and floors against regressions — the measured state, not the
-    target."""
+    found, 1 false in 44 pages). Migration 0016 was written from Z03 (the one false alarm, a software
+    copyright to be provided, no longer flagged; 8 of 10 found). Ceilings and floors against regressions — the
+    measured state (docs/PERFORMANCE.md), not the target."""
     held, tuning = _tender_scores(
         "real_tenders_seventh.tsv",
         held_out=["Z01", "Z02"],
@@ -597,4 +598,4 @@ def test_the_seventh_set_of_real_tender_documents_is_split_by_document_and_score
         problematic=42,
     )
     assert held["tp"] >= 27 and held["fp"] <= 6, held
-    assert tuning["tp"] >= 8 and tuning["fp"] <= 1, tuning
+    assert tuning["tp"] >= 8 and tuning["fp"] == 0, tuning
