@@ -25,10 +25,13 @@ NEGATION = re.compile(
 _SENTENCE = re.compile(r"[。;!?,]")  # a negation counts within its own phrase
 # A phrase that names a factor and then says it is not one also states the rule:
 # "注册资金、资产总额、获奖情况、经营情况、信誉度不适合作为评审因素",
-# "行业协会颁发的证书、国外的证书基本不认可" (tests/corpus/real_tenders_fourth.tsv).
+# "行业协会颁发的证书、国外的证书基本不认可" (tests/corpus/real_tenders_fourth.tsv). The phrase ends at a
+# bracket too, and a negation of a copy ("（复印件不予认可）") is not one of the factor.
 NEGATION_AFTER = re.compile(
     r"不(?:适合|适宜|宜|得|应|再)?作为[^。;!?,]{0,6}(?:评审|评分|评标|资格|加分|打分)|不(?:予)?(?:认可|采信)"
 )
+_PHRASE_END = re.compile(r"[。;!?,(]")
+_COPY = re.compile(r"复印件|扫描件|影印件|原件")
 # A clause that says a practice "is" discrimination states the law (or reports a case); it does not
 # impose the practice: "以特定行政区域……的业绩作为加分条件……，属于以不合理的条件对供应商实行差别待遇".
 LAW_STATEMENT = re.compile(
@@ -138,8 +141,9 @@ def _negated(text: str, match: re.Match) -> bool:
         sentence_start = boundary.end()
     if NEGATION.search(text, sentence_start, start):
         return True
-    boundary = _SENTENCE.search(text, end)
-    return bool(NEGATION_AFTER.search(text, end, boundary.start() if boundary else len(text)))
+    boundary = _PHRASE_END.search(text, end)
+    after = NEGATION_AFTER.search(text, end, boundary.start() if boundary else len(text))
+    return after is not None and not _COPY.search(text, end, after.start())
 
 
 def matches(rule: CompiledRule, text: str, *, screened: bool = False) -> re.Match | None:

@@ -521,8 +521,10 @@ def test_lawful_text_of_whole_tenders_is_not_flagged(clause):
         "信息安全管理体系认证的得 1 分；",  # held out (T05)
         "投标人须为中型企业（从业人员300人以上）。",  # a size restriction is still one
         "主变压器型号：HP-1020，须与现有设备型号一致。",  # a product's model is still one
-        # the negation is in another phrase
+        # the negation is in another phrase, or of a copy
         "投标人获得行业协会颁发的AAA信用证书的得2分，复印件不予认可。",
+        "投标人须具有AAA信用等级证书（复印件不予认可）的得2分。",
+        "投标人获得行业协会颁发的AAA信用证书的得2分（复印件不予认可）。",
     ],
 )
 def test_certificates_as_score_items_and_size_or_model_restrictions_are_flagged(clause):
