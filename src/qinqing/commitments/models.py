@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.audit_registry import audited
+from qinqing.core.notices import PersonNotice
 
 
 class Kind(models.TextChoices):
@@ -375,34 +376,26 @@ class SmsState(models.TextChoices):
 
 
 @audited()
-class DeadlineNotice(models.Model):
+class DeadlineNotice(PersonNotice):
     """A deadline alert as it reached one person of the responsible unit (its department handlers and its
-    supervising leader): always a notice in the application (on their memorandum page), and an SMS through
-    the project's outbox (``appeals.Notification``) when their official record has a mobile number. The
-    SMS state is the outbox row's."""
+    supervising leader), once per person and alert (``key`` ``alert:<id>``; ``core.notices.deliver_once``):
+    always a notice in the application (on their memorandum page), and an SMS through the project's outbox
+    (``appeals.Notification``) when their official record has a mobile number. The SMS state is the outbox
+    row's."""
 
+    kind = models.CharField(_("alert"), max_length=16, choices=AlertKind.choices)
     alert = models.ForeignKey(
         DeadlineAlert, on_delete=models.CASCADE, related_name="notices", verbose_name=_("alert")
-    )
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recipient")
     )
     text = models.CharField(_("text"), max_length=300)
     notification = models.ForeignKey(
         "appeals.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("created at"))
 
-    class Meta:
-        ordering = ["-created_at", "pk"]
+    class Meta(PersonNotice.Meta):
         verbose_name = _("deadline notice")
         verbose_name_plural = _("deadline notices")
-        constraints = [
-            models.UniqueConstraint(fields=["alert", "recipient"], name="commitments_notice_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.alert_id}:{self.recipient_id}"
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="commitments_notice_once")]
 
     @property
     def sms_state(self) -> str:

@@ -474,12 +474,10 @@ def notice_recipients(unit_ids) -> dict[int, list[tuple[object, str]]]:
     return found
 
 
-def _notify(alert: DeadlineAlert, commitment: Commitment, recipients, today) -> list[dict]:
-    """The alert's notices: one in the application per recipient, and an SMS through the outbox to those
-    with a mobile number (its state is the outbox row's: queued, sent, failed, not sent)."""
-    from qinqing.appeals.workflow import notify
-
-    from .models import DeadlineNotice
+def _deliveries(alert: DeadlineAlert, commitment: Commitment, recipients, today) -> list:
+    """The alert's notices, one per recipient (``core.notices.deliver_once``: a notice in the application,
+    and an SMS through the outbox to those with a mobile number; its state is the outbox row's)."""
+    from qinqing.core.notices import Delivery
 
     text = str(NOTICE_TEXT[alert.kind]) % {
         "number": commitment.number,
@@ -487,22 +485,11 @@ def _notify(alert: DeadlineAlert, commitment: Commitment, recipients, today) -> 
         "deadline": commitment.deadline.isoformat(),
         "days": calendar.workdays_between(today, commitment.deadline) if today < commitment.deadline else 0,
     }
-    events = []
-    for user, phone in recipients:
-        notification = notify.queue_sms(phone, text) if phone else None
-        notice = DeadlineNotice.objects.create(
-            alert=alert, recipient=user, text=text[:300], notification=notification, created_at=clock.now()
-        )
-        events.append(
-            {
-                "actor": SYSTEM,
-                "action": "commitments.deadlinenotice.create",
-                "instance": notice,
-                "fresh": True,
-                "details": {"article": ARTICLE, "kind": alert.kind, "sms": notification is not None},
-            }
-        )
-    return events
+    return [
+        Delivery(user, f"alert:{alert.pk}", {"alert": alert, "kind": alert.kind, "text": text[:300]}, text,
+                 {"article": ARTICLE, "kind": alert.kind})
+        for user, _phone in recipients
+    ]
 
 
 def deadline_alerts(today: datetime.date | None = None) -> str:
@@ -511,6 +498,11 @@ def deadline_alerts(today: datetime.date | None = None) -> str:
     handlers and supervising leader — a notice in the application (their memorandum page) and an SMS through
     the project's outbox to those with a mobile number on record. The alerts also show on the memorandum and
     on the overdue page of the discipline office; audited."""
+    from qinqing.appeals.workflow import notify
+    from qinqing.core.notices import deliver_once
+
+    from .models import DeadlineNotice
+
     today = today or clock.today()
     made = told = 0
     with transaction.atomic():
@@ -533,7 +525,7 @@ def deadline_alerts(today: datetime.date | None = None) -> str:
             if kind and (row.pk, kind, row.deadline) not in existing:
                 due.append((row, kind))
         recipients = notice_recipients({row.unit_id for row, _kind in due})
-        events = []
+        events, deliveries = [], []
         for row, kind in due:
             try:
                 with transaction.atomic():
@@ -545,8 +537,11 @@ def deadline_alerts(today: datetime.date | None = None) -> str:
             made += 1
             events.append({"actor": SYSTEM, "action": "commitments.deadlinealert.create", "instance": alert,
                            "fresh": True, "details": {"article": ARTICLE, "kind": kind}})
-            notices = _notify(alert, row, recipients.get(row.unit_id, []), today)
-            told += len(notices)
-            events.extend(notices)
+            deliveries += _deliveries(alert, row, recipients.get(row.unit_id, []), today)
         audit.record_events(events)
+        phones = {user.pk: phone for people in recipients.values() for user, phone in people}
+        told = deliver_once(
+            DeadlineNotice, deliveries, phone_of=lambda user: phones.get(user.pk, ""),
+            queue_sms=notify.queue_sms, action="commitments.deadlinenotice.create", actor=SYSTEM,
+        )
     return f"{made} deadline alert(s) recorded, {told} notice(s) to the responsible units"
