@@ -247,7 +247,7 @@ def test_deadline_notices_reach_the_unit_in_the_application_and_by_sms(world, se
     assert handler_notice.sms_state == SmsState.QUEUED  # written, not yet sent
     assert leader_notice.sms_state == SmsState.NO_NUMBER  # no mobile number: told in the application only
     assert w["commitment"].number in handler_notice.text
-    # one notice per person and alert (core.notices.deliver_once): its key names the alert, its kind the alert's
+    # one notice per person and alert (core.notices.deliver_once): the key names the alert, the kind is its
     assert {n.key for n in notices.values()} == {f"alert:{handler_notice.alert_id}"}
     assert handler_notice.kind == handler_notice.alert.kind
     assert notify.deliver_report().sent == 1
