@@ -48,9 +48,23 @@ def _set_leaf_indexes(pairs: list[tuple[int, int]]) -> None:
         )
 
 
+def _first_pending() -> int | None:
+    """The ``seq`` of the first event not yet in the tree, or None. Ordered by ``seq``, so the planner reads
+    the partial index of pending events (``core_audit_pending_idx``) whatever its statistics say: a bare
+    ``EXISTS … WHERE leaf_index IS NULL`` was planned as a scan of the whole table when the statistics still
+    counted every event as pending (after a bulk load, before the next analyze) — 48 ms at 112,000 events, on
+    every pass, four passes a second, where the index answers in half a millisecond."""
+    return pending_in_order().first()
+
+
+def pending_in_order():
+    """The ``seq`` of the events not yet in the tree, in order (see ``_first_pending``)."""
+    return AuditEvent.objects.filter(leaf_index__isnull=True).order_by("seq").values_list("seq", flat=True)
+
+
 def integrate(*, limit: int = BATCH) -> int:
     """One pass; returns how many events it integrated (0: nothing new, no head signed)."""
-    if not AuditEvent.objects.filter(leaf_index__isnull=True).exists():
+    if _first_pending() is None:
         return 0  # nothing new: no transaction, no lock (read again under the lock below)
     with transaction.atomic():
         jobs.exclusive(LOCK)
