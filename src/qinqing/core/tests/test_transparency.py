@@ -490,3 +490,18 @@ def test_the_sequencers_check_for_new_events_reads_the_pending_index_even_with_s
         cursor.execute(f"EXPLAIN {captured.captured_queries[-1]['sql']}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "core_audit_pending_idx" in plan and "Seq Scan" not in plan, plan
+
+
+def test_the_transparency_page_counts_pending_entries_up_to_a_bound(client, monkeypatch):
+    from qinqing.core.transparency import views
+
+    sequencer.integrate_all()
+    _write(1)
+    page = client.get("/transparency/").content.decode()
+    assert "1 条记录正等待纳入树中" in page
+    monkeypatch.setattr(views, "PENDING_SHOWN", 2)
+    _write(2)
+    page = client.get("/transparency/").content.decode()
+    assert "超过 2 条记录正等待纳入树中" in page and "3 条记录" not in page  # bounded count
+    sequencer.integrate_all()
+    assert "正等待纳入树中" not in client.get("/transparency/").content.decode()
