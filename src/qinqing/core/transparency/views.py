@@ -13,6 +13,7 @@ from ..models import AuditEvent, AuditPublication, AuditTreeHead
 from . import canonical, heads, keys, proofs, publish, sequencer
 
 PUBLISHED_SHOWN = 20
+PENDING_SHOWN = 10_000  # pending entries counted on the public page, at most (then "more than")
 
 
 def _published(limit: int = PUBLISHED_SHOWN) -> list[dict]:
@@ -55,9 +56,6 @@ def _witnesses() -> list[dict]:
 def _no_store(response):
     response["Cache-Control"] = "no-cache"
     return response
-
-
-PENDING_SHOWN = 10_000
 
 
 @require_GET
