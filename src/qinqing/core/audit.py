@@ -193,11 +193,13 @@ def _prepare_event(
     object_id: str | int | None = None,
     details: dict[str, Any] | None = None,
     fresh: bool = False,
+    state: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """The event without its place in the chain (seq, prev_hash, hash are set on append).
 
     ``fresh=True`` says ``instance`` holds exactly what the database holds (the caller has
     just inserted it from plain values), so its snapshot is taken without a re-read.
+    ``state``: the instance's row as the database holds it, already read (``_states``).
     """
     if instance is not None:
         object_type = object_type or instance._meta.label
@@ -207,7 +209,7 @@ def _prepare_event(
     after = None
     digest = ""
     if instance is not None and not deleted:
-        after = snapshot(instance) if fresh else _fresh_snapshot(instance)
+        after = state if state is not None else snapshot(instance) if fresh else _fresh_snapshot(instance)
         digest = state_digest(after)
     return AuditEvent(
         action=action,
@@ -343,7 +345,41 @@ def record_events(events: list[dict[str, Any]]) -> list[AuditEvent]:
         raise RuntimeError("record_events must be called inside transaction.atomic()")
     if not events:
         return []
-    return _append([_prepare_event(**event) for event in events])
+    states = _states(events)
+    return _append([
+        _prepare_event(**event, state=_state_for(states, event)) for event in events
+    ])
+
+
+def _needs_state(event: dict[str, Any]) -> bool:
+    """The event's snapshot is of its instance as the database holds it, still to be read."""
+    return event.get("instance") is not None and not event.get("fresh") and not event.get("deleted")
+
+
+def _state_for(states: dict, event: dict[str, Any]) -> dict[str, Any] | None:
+    return states.get(_state_key(event["instance"])) if _needs_state(event) else None
+
+
+def _state_key(instance: models.Model) -> tuple[type[models.Model], str]:
+    return type(instance), str(instance.pk)
+
+
+def _states(events: list[dict[str, Any]]) -> dict[tuple[type[models.Model], str], dict[str, Any]]:
+    """The rows of the events' instances that need a re-read, one query per model (not one per event: a
+    job writing a hundred notices read them back one by one). A row not found is left to
+    ``_fresh_snapshot``, which raises as a lone re-read would."""
+    wanted: dict[type[models.Model], set] = {}
+    for event in events:
+        if _needs_state(event):
+            wanted.setdefault(type(event["instance"]), set()).add(event["instance"].pk)
+    if sum(len(pks) for pks in wanted.values()) < 2:
+        return {}  # one row: the lone re-read is the same single query
+    states = {}
+    for model, pks in wanted.items():
+        pk_name = model._meta.pk.attname
+        for row in _state_rows(model, list(pks)):
+            states[model, str(row[pk_name])] = row
+    return states
 
 
 def record_bulk_events(

@@ -193,6 +193,34 @@ def test_record_events_appends_several_events_in_order_and_verifies():
     assert not audit.verify_chain().ok
 
 
+def test_record_events_reads_the_rows_back_in_one_query_per_model_with_the_lone_reads_digests():
+    from django.db.models import F
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    actor = audit.SystemActor("test")
+    keys = [
+        ApiKey.objects.create(name=f"many-{i}", prefix=f"m{i:07d}", key_hash=f"{i:064d}",
+                              scopes=["directory:read"], created_at=timezone.now())
+        for i in range(30)
+    ]
+    # What the database holds differs from the instances (a re-read is what makes the snapshot true).
+    ApiKey.objects.filter(pk__in=[key.pk for key in keys]).update(name=F("prefix"))
+    with transaction.atomic():
+        lone = [audit._prepare_event(actor=actor, action="x", instance=key) for key in keys[:3]]
+        with CaptureQueriesContext(connection) as queries:
+            fresh, *events = audit.record_events(
+                [{"actor": actor, "action": "core.apikey.create", "instance": keys[0], "fresh": True}]
+                + [{"actor": actor, "action": "core.apikey.update", "instance": key} for key in keys]
+            )
+    reads = [q["sql"] for q in queries.captured_queries if '"core_apikey"' in q["sql"]]
+    assert len(reads) == 1, [q["sql"][:80] for q in queries.captured_queries]  # not one per event
+    assert [e.state_digest for e in events[:3]] == [e.state_digest for e in lone]
+    assert events[0].changes["name"] == [None, keys[0].prefix]  # the row as read, not the instance
+    assert fresh.changes["name"] == [None, "many-0"]  # fresh: the instance as the caller holds it
+    assert audit.verify_chain().ok
+
+
 @pytest.mark.django_db(transaction=True)
 def test_record_events_refuses_to_run_outside_a_transaction():
     with pytest.raises(RuntimeError):
