@@ -7,12 +7,30 @@ joined, blocks and form controls apart; code, scripts and styles left out; the p
 ``aria-label`` and ``title`` a reader meets, too); ``problems`` lists every place that breaks
 the rule, with a little context. URLs, numbers and code are not prose: "第8条" followed by a
 digit, ``https://…`` and ``<code>`` contents are not checked.
+
+``to_simplified``: traditional characters to simplified (OpenCC ``t2s``, one converter per process), for
+every reader of Chinese text that compares it with simplified wording — the policy parser, the holiday
+notice, enterprise names, the fair-competition review's clauses.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from html.parser import HTMLParser
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """``text`` with traditional characters made simplified (OpenCC ``t2s``); simplified text comes back as it
+    was (a phrase dictionary keeps 著作, 乾坤 and the like)."""
+    return _t2s().convert(text)
 
 # CJK ideographs (Unified, Extension A, Compatibility): the characters after which ASCII
 # punctuation is wrong. Full-width punctuation itself (。，：) is not in the range.

@@ -11,11 +11,12 @@ says why.
 
 from __future__ import annotations
 
-import functools
 import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+
+from qinqing.core.zh_text import to_simplified
 
 # Longest first: the first that ends the name is removed.
 SUFFIXES = (
@@ -35,16 +36,9 @@ SUFFIXES = (
 _DROP_CATEGORIES = ("P", "Z", "S")  # punctuation, separators, symbols
 
 
-@functools.lru_cache(maxsize=1)
-def _converter():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def name_key(name: str) -> str:
     text = unicodedata.normalize("NFKC", name or "")
-    text = _converter().convert(text).lower()
+    text = to_simplified(text).lower()
     return "".join(ch for ch in text if not unicodedata.category(ch).startswith(_DROP_CATEGORIES))
 
 

@@ -49,10 +49,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
 
-import opencc
+from qinqing.core.zh_text import to_simplified
 
 # --------------------------------------------------------------------------
 # Data model
@@ -226,17 +224,6 @@ def strip_pinyin(text: str) -> str:
     directly after a Han character.
     """
     return _PINYIN_GROUP.sub(lambda m: "" if _is_pinyin(m) else m.group(0), text)
-
-
-@lru_cache(maxsize=1)
-def _t2s_converter() -> Any:
-    """Return the cached OpenCC traditional-to-simplified converter."""
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Convert traditional Chinese to simplified Chinese (OpenCC ``t2s``)."""
-    return _t2s_converter().convert(text)
 
 
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}

@@ -25,11 +25,11 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 
 from ..errors import ServiceError
+from ..zh_text import to_simplified
 
 FESTIVALS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
 SATURDAY = 5
@@ -93,17 +93,10 @@ def _fail(line: int, message, **params) -> NoticeError:
     return NoticeError(message, code="calendar_notice_invalid", field="text", params={"line": line, **params})
 
 
-@lru_cache(maxsize=1)
-def _simplifier():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def normalise(text: str) -> list[str]:
     """The notice's lines, simplified and NFKC-normalised (full-width punctuation and digits
     become half-width; "、" and "。" stay). Line numbers are kept."""
-    text = _simplifier().convert(text or "")
+    text = to_simplified(text or "")
     return [unicodedata.normalize("NFKC", line).replace("\u3000", " ") for line in text.split("\n")]
 
 

@@ -529,3 +529,20 @@ def test_lawful_text_of_whole_tenders_is_not_flagged(clause):
 )
 def test_certificates_as_score_items_and_size_or_model_restrictions_are_flagged(clause):
     assert engine.check_text(clause, _rules()), clause
+
+
+def test_a_clause_in_the_traditional_script_is_read_as_the_rules_are_written():
+    """A tender copied through a traditional-script page (a mirror site, a converted file) is checked like its
+    simplified original: ``engine.normalise`` makes the characters simplified (OpenCC t2s), so the same rules
+    fire, and a lawful clause stays lawful."""
+    rules = _rules()
+    pairs = [
+        ("投標人註冊資金應當不少於2000萬元人民幣。", "投标人注册资金应当不少于2000万元人民币。"),
+        ("年納稅總額100萬元以上的企業，按其對本級財政貢獻額的90%獎勵給企業。",
+         "年纳税总额100万元以上的企业，按其对本级财政贡献额的90%奖励给企业。"),
+    ]
+    for traditional, simplified in pairs:
+        assert engine.normalise(traditional) == engine.normalise(simplified)
+        found = {rule.code for rule in engine.check_text(traditional, rules)}
+        assert found and found == {rule.code for rule in engine.check_text(simplified, rules)}, traditional
+    assert engine.check_text("投標人應具有獨立承擔民事責任的能力。", rules) == []
