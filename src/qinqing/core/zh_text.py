@@ -8,9 +8,10 @@ joined, blocks and form controls apart; code, scripts and styles left out; the p
 the rule, with a little context. URLs, numbers and code are not prose: "第8条" followed by a
 digit, ``https://…`` and ``<code>`` contents are not checked.
 
-``to_simplified``: traditional characters to simplified (OpenCC ``t2s``, one converter per process), for
-every reader of Chinese text that compares it with simplified wording — the policy parser, the holiday
-notice, enterprise names, the fair-competition review's clauses.
+``strip_pinyin``: the pinyin glosses of scraped pages removed ("區(qū)" → "區"); ``to_simplified``:
+traditional characters to simplified (OpenCC ``t2s``, one converter per process) — for every reader of
+Chinese text that compares it with simplified wording: the policy parser, the holiday notice, enterprise
+names, the fair-competition review's clauses.
 """
 
 from __future__ import annotations
@@ -25,6 +26,40 @@ def _t2s():
     import opencc
 
     return opencc.OpenCC("t2s")
+
+
+TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN_LETTERS = "a-zA-Zü" + TONE_MARKS
+_PINYIN_GROUP = re.compile(rf"[(（]\s*([{_PINYIN_LETTERS}][{_PINYIN_LETTERS}' ]*)\s*[)）]")
+#: Toneless (neutral-tone) syllables removed only right after a Han character.
+NEUTRAL_TONE_SYLLABLES = frozenset({"de", "le", "me", "men", "zi", "ne", "ma", "ba", "ge", "zhe", "tou"})
+_TONE_MARK_CHARS = frozenset(TONE_MARKS + "ü")
+
+
+def is_han(char: str) -> bool:
+    """True for CJK unified ideographs (including extension A and compatibility)."""
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+
+
+def _is_pinyin(match: re.Match[str]) -> bool:
+    """Decide whether a parenthesised latin group is a pinyin annotation."""
+    group = match.group(1).strip()
+    if any(c in _TONE_MARK_CHARS for c in group):
+        return group == group.lower() or group[1:] == group[1:].lower()
+    before = match.string[match.start() - 1] if match.start() else ""
+    return group in NEUTRAL_TONE_SYLLABLES and is_han(before)
+
+
+def strip_pinyin(text: str) -> str:
+    """Remove pinyin annotations like ``區(qū)`` while keeping ``(1)`` or ``(PPP)`` (scraped pages gloss
+    characters so: the policy seed, copies of local measures).
+
+    A parenthesised group is pinyin if it consists of latin letters with at
+    least one tone mark (or ü), written in lower case (an initial capital is
+    allowed), or if it is a toneless neutral-tone syllable (``de``, ``le`` ...)
+    directly after a Han character.
+    """
+    return _PINYIN_GROUP.sub(lambda m: "" if _is_pinyin(m) else m.group(0), text)
 
 
 def to_simplified(text: str) -> str:

@@ -2,9 +2,10 @@
 
 A rule is data (``models.Rule``, seeded from ``seed/rules.json`` and maintained in the admin):
 ``pattern`` must match the clause, ``requires`` (when set) must match it too, ``excludes`` (when
-set) must not. Patterns see the clause normalised: NFKC (full-width （）：；，and digits read as
-ASCII), traditional characters as simplified (OpenCC ``t2s``: a document copied through a
-traditional-script page, "投標人注冊資金", reads as the rules are written), whitespace removed.
+set) must not. Patterns see the clause normalised: pinyin glosses of a scraped page removed
+("企業(yè)"), NFKC (full-width （）：；，and digits read as ASCII), traditional characters as simplified
+(OpenCC ``t2s``: a document copied through a traditional-script page, "投標人注冊資金", reads as the
+rules are written), whitespace removed.
 A match preceded in its own sentence by a negation (不得以, 不将, 不要求, 不限, 禁止 …) or followed
 in its own phrase by one ("…不作为评审因素", "…不予认可") is a clause stating the rule, not breaking
 it ("本项目不以注册资本作为资格条件"), and is not a finding; so is a clause saying a practice
@@ -19,7 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from qinqing.core.zh_text import to_simplified
+from qinqing.core.zh_text import strip_pinyin, to_simplified
 
 from .clauses import Clause
 
@@ -61,7 +62,7 @@ def stated_not_imposed(text: str) -> bool:
 
 
 def normalise(text: str) -> str:
-    return re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", text or "")))
+    return re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", strip_pinyin(text or ""))))
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,9 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from qinqing.core.zh_text import to_simplified
+from qinqing.core.zh_text import TONE_MARKS as _TONE_MARKS
+from qinqing.core.zh_text import is_han as _is_han
+from qinqing.core.zh_text import strip_pinyin, to_simplified
 
 # --------------------------------------------------------------------------
 # Data model
@@ -191,39 +193,6 @@ def repair_known_artefacts(text: str) -> str:
     for garbled, repaired in KNOWN_ARTEFACTS:
         text = text.replace(garbled, repaired)
     return text
-
-
-_TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PINYIN_LETTERS = "a-zA-Zü" + _TONE_MARKS
-_PINYIN_GROUP = re.compile(rf"[(（]\s*([{_PINYIN_LETTERS}][{_PINYIN_LETTERS}' ]*)\s*[)）]")
-#: Toneless (neutral-tone) syllables removed only right after a Han character.
-NEUTRAL_TONE_SYLLABLES = frozenset({"de", "le", "me", "men", "zi", "ne", "ma", "ba", "ge", "zhe", "tou"})
-_TONE_MARK_CHARS = frozenset(_TONE_MARKS + "ü")
-
-
-def _is_han(char: str) -> bool:
-    """True for CJK unified ideographs (including extension A and compatibility)."""
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
-
-
-def _is_pinyin(match: re.Match[str]) -> bool:
-    """Decide whether a parenthesised latin group is a pinyin annotation."""
-    group = match.group(1).strip()
-    if any(c in _TONE_MARK_CHARS for c in group):
-        return group == group.lower() or group[1:] == group[1:].lower()
-    before = match.string[match.start() - 1] if match.start() else ""
-    return group in NEUTRAL_TONE_SYLLABLES and _is_han(before)
-
-
-def strip_pinyin(text: str) -> str:
-    """Remove pinyin annotations like ``區(qū)`` while keeping ``(1)`` or ``(PPP)``.
-
-    A parenthesised group is pinyin if it consists of latin letters with at
-    least one tone mark (or ü), written in lower case (an initial capital is
-    allowed), or if it is a toneless neutral-tone syllable (``de``, ``le`` ...)
-    directly after a Han character.
-    """
-    return _PINYIN_GROUP.sub(lambda m: "" if _is_pinyin(m) else m.group(0), text)
 
 
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}

@@ -546,3 +546,7 @@ def test_a_clause_in_the_traditional_script_is_read_as_the_rules_are_written():
         found = {rule.code for rule in engine.check_text(traditional, rules)}
         assert found and found == {rule.code for rule in engine.check_text(simplified, rules)}, traditional
     assert engine.check_text("投標人應具有獨立承擔民事責任的能力。", rules) == []
+    # a scraped page's pinyin glosses ("企業(yè)") are not part of the wording; "(PPP)" and "(1)" are
+    glossed = "年納稅總額100萬元以上的企業(yè)，按其對本級財政貢獻(xiàn)額的90%獎勵(lì)給企業(yè)。"
+    assert engine.normalise(glossed) == engine.normalise(pairs[1][1])
+    assert engine.normalise("(PPP)項目(1)") == "(PPP)项目(1)"
