@@ -169,6 +169,40 @@ def test_cli_exit_codes_and_json(tmp_path, capsys):
     assert failed.value.returncode == 2 and "cannot be read" in str(failed.value)
 
 
+def test_score_measures_the_rules_on_a_labeled_set_and_names_a_bad_line(tmp_path, capsys):
+    """``./qinqing fairness score FILE``: the reviewing office measures the rules on clauses it labeled."""
+    from django.core.management.base import CommandError
+
+    labeled = tmp_path / "labeled.tsv"
+    labeled.write_text(
+        "# a set of our own\n"
+        "scale\tour 2026 review\t投标人注册资本不低于1000万元。\n"
+        "location\tour 2026 review\tour office, 2026\t投标人须在本市设有分公司或办事处。\n"
+        "performance+location\tour 2026 review\t这一条规则读不出。\n"
+        "lawful\tour 2026 review\t具有独立承担民事责任的能力。\n",
+        encoding="utf-8",
+    )
+    call_command("fairness", "score", str(labeled), "--mistakes")
+    out = capsys.readouterr().out
+    assert "4 clauses, 3 problematic, 1 lawful" in out
+    assert "clauses: precision 1.00, recall 0.67 (2 found, 1 missed, 0 lawful flagged)" in out
+    assert "miss [performance+location] found -: 这一条规则读不出。" in out
+    call_command("fairness", "score", str(labeled), "--json")
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["rows"] == 4 and figures["clauses"]["tp"] == 2
+    assert figures["kinds"]["scale"]["recall"] == 1.0
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(
+        "lawful\tx\t具有独立承担民事责任的能力。\nlawfull\tx\t有依法缴纳税收的良好记录。\n", encoding="utf-8"
+    )
+    with pytest.raises(CommandError) as failed:
+        call_command("fairness", "score", str(bad))
+    assert failed.value.returncode == 2 and "line 2: label 'lawfull'" in str(failed.value)
+    with pytest.raises(CommandError) as failed:
+        call_command("fairness", "score", str(tmp_path / "missing.tsv"))
+    assert failed.value.returncode == 2
+
+
 def test_demo_loads_two_reviews_for_the_handler():
     make_user(Role.DEPARTMENT_HANDLER, username="handler")
     call_command("fairness", "demo")

@@ -1,9 +1,14 @@
-"""``./qinqing fairness check FILE [--json]`` and ``./qinqing fairness demo``.
+"""``./qinqing fairness check FILE [--json]``, ``./qinqing fairness score FILE [--mistakes] [--json]`` and
+``./qinqing fairness demo``.
 
 check: reads a .docx, a PDF with a text layer or a .txt file ("-" reads text from standard input),
 prints the findings (``--json``: a list of {clause, location, rule, basis, severity, suggestion, …})
 and exits 1 when there are findings, 0 when there are none, 2 when the file cannot be read (the
 message says why), 3 when the rules cannot be read (database not migrated).
+score: measures the rules on a labeled set of clauses (the corpus's tab-separated form,
+``fairness.evaluation``): precision and recall per kind and at clause level, and with ``--mistakes``
+every miss and false alarm; exits 0, or 2 when the file cannot be read or a line is not of the form
+(the message names the line and the rule).
 demo: one or two reviews in the demo district for the handler account.
 """
 
@@ -27,6 +32,12 @@ class Command(BaseCommand):
         check = sub.add_parser("check", help="check a .docx, .pdf (text layer) or .txt file; - reads stdin")
         check.add_argument("file")
         check.add_argument("--json", action="store_true", help="print the findings as JSON")
+        score = sub.add_parser(
+            "score", help="measure the rules on a labeled set of clauses (.tsv, the corpus's form)"
+        )
+        score.add_argument("file")
+        score.add_argument("--mistakes", action="store_true", help="list every miss and false alarm")
+        score.add_argument("--json", action="store_true", help="print the figures as JSON")
         sub.add_parser("demo", help="load demo reviews for the demo handler account")
 
     def handle(self, *args, **options):
@@ -40,6 +51,9 @@ class Command(BaseCommand):
                 raise CommandError(error.text()) from None
             for line in lines:
                 self.stdout.write(line)
+            return
+        if options["action"] == "score":
+            self._score(options)
             return
         name = options["file"]
         try:
@@ -72,3 +86,44 @@ class Command(BaseCommand):
                 )
         if findings:
             sys.exit(1)
+
+    def _score(self, options) -> None:
+        from qinqing.fairness import evaluation
+
+        name = options["file"]
+        try:
+            rows = evaluation.read_labeled(Path(name).read_text("utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"{name}: cannot be read as UTF-8 text ({error})", returncode=2) from None
+        except evaluation.LabeledFileError as error:
+            raise CommandError(f"{name}: {error}", returncode=2) from None
+        try:
+            result = evaluation.score(rows, services.active_rules())
+        except (services.NoRules, DatabaseError) as error:
+            raise CommandError(
+                f"the rules cannot be read ({error}); run ./qinqing migrate first", returncode=3
+            ) from None
+        problematic = sum(1 for label, _s, _c in rows if label != evaluation.LAWFUL)
+        if options["json"]:
+            figures = {key: result[key] for key in ("clauses", "overall", "kinds")}
+            if options["mistakes"]:
+                figures["mistakes"] = [
+                    {"what": what, "label": label, "clause": clause, "found": found}
+                    for what, label, clause, found in result["mistakes"]
+                ]
+            self.stdout.write(json.dumps({"rows": len(rows), "problematic": problematic, **figures},
+                                         ensure_ascii=False, indent=2))
+            return
+        clauses = result["clauses"]
+        self.stdout.write(
+            f"{name}: {len(rows)} clauses, {problematic} problematic, {len(rows) - problematic} lawful\n"
+            f"clauses: precision {clauses['precision']:.2f}, recall {clauses['recall']:.2f} "
+            f"({clauses['tp']} found, {clauses['fn']} missed, {clauses['fp']} lawful flagged)"
+        )
+        self.stdout.write("kind         precision  recall   tp  fp  fn")
+        for kind, row in [*result["kinds"].items(), ("overall", result["overall"])]:
+            figures = f"{row['precision']:>9.2f} {row['recall']:>7.2f}"
+            self.stdout.write(f"{kind:<12} {figures} {row['tp']:>4} {row['fp']:>3} {row['fn']:>3}")
+        if options["mistakes"]:
+            for what, label, clause, found in result["mistakes"]:
+                self.stdout.write(f"{what} [{label}] found {','.join(found) or '-'}: {clause}")

@@ -5,8 +5,9 @@ the source of each clause). SOURCES.md says where each clause comes from."""
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from pathlib import Path
+
+from qinqing.fairness.evaluation import score  # noqa: F401 (the corpus is scored as any labeled set)
 
 HERE = Path(__file__).resolve().parent
 
@@ -78,46 +79,3 @@ def real_documents(name: str = "real_documents.tsv") -> list[dict]:
     for label, doc_id, text in load(name):
         docs[doc_id]["rows"].append((label, doc_id, text))
     return list(docs.values())
-
-
-def score(rows, rules) -> dict:
-    """Precision and recall per kind and overall.
-
-    Per kind K: a clause labeled K (or "K+L": it breaks both) with a finding of kind K is a true
-    positive, without one a false negative; a clause not labeled K (lawful, or another kind) with
-    a finding of kind K is a false positive. "overall" sums the kinds' counts; "clauses" asks only
-    problematic-or-not (a lawful clause with any finding is a false alarm, a problematic one with
-    none a miss).
-    """
-    from qinqing.fairness.engine import check_text
-
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0})
-    clause_level = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
-    mistakes = []
-    for label, _source, text in rows:
-        kinds = {rule.kind for rule in check_text(text, rules)}
-        labels = set(label.split("+"))  # a clause may break two kinds ("location+credential")
-        for one in labels - {"lawful"}:
-            counts[one]["tp" if one in kinds else "fn"] += 1
-            if one not in kinds:
-                mistakes.append(("miss", label, text, sorted(kinds)))
-        for kind in kinds - labels:
-            counts[kind]["fp"] += 1
-            mistakes.append(("false alarm", label, text, sorted(kinds)))
-        if label == "lawful":
-            clause_level["fp" if kinds else "tn"] += 1
-        else:
-            clause_level["tp" if kinds else "fn"] += 1
-
-    def ratios(c):
-        found = c["tp"] + c["fp"]
-        real = c["tp"] + c["fn"]
-        return {
-            **c,
-            "precision": c["tp"] / found if found else 1.0,
-            "recall": c["tp"] / real if real else 1.0,
-        }
-
-    table = {kind: ratios(c) for kind, c in sorted(counts.items())}
-    total = {key: sum(c[key] for c in counts.values()) for key in ("tp", "fp", "fn")}
-    return {"kinds": table, "overall": ratios(total), "clauses": ratios(clause_level), "mistakes": mistakes}

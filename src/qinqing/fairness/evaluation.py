@@ -1,0 +1,96 @@
+"""Measuring the rules on a labeled set of clauses (article 5).
+
+``score`` gives precision and recall per kind and at clause level; ``read_labeled`` reads a set in the
+corpus's tab-separated form. ``./qinqing fairness score FILE`` runs both, so a reviewing office can
+measure the rules on clauses it has labeled itself (and anyone holding the batches docs/PERFORMANCE.md
+reports can re-run their figures); the suite scores ``tests/corpus`` through the same function."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .models import Kind
+
+LAWFUL = "lawful"
+
+
+class LabeledFileError(ValueError):
+    """A line of a labeled set that cannot be read; ``line`` is 1-based."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+
+
+def read_labeled(text: str) -> list[tuple[str, str, str]]:
+    """(label, source, clause) rows of a labeled set: one clause a line, tab-separated —
+    ``label<TAB>source<TAB>clause`` or ``label<TAB>where<TAB>publisher, title, date<TAB>clause``; ``#``
+    lines and empty lines are skipped. A label is ``lawful`` or a rule kind (``K+L``: it breaks two)."""
+    kinds = set(Kind.values)
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) == 4:
+            label, where, title, clause = fields
+            source = f"{where} | {title}"
+        elif len(fields) == 3:
+            label, source, clause = fields
+        else:
+            raise LabeledFileError(
+                number, f"{len(fields)} tab-separated fields; a line has 3 or 4 (label, source, clause)"
+            )
+        label = label.strip()
+        parts = label.split("+")
+        if label != LAWFUL and not all(part in kinds for part in parts):
+            known = ", ".join(sorted(kinds))
+            message = f"label {label!r}: a label is {LAWFUL} or kinds joined by + ({known})"
+            raise LabeledFileError(number, message)
+        if not clause.strip():
+            raise LabeledFileError(number, "the clause is empty")
+        rows.append((label, source, clause))
+    return rows
+
+
+def score(rows, rules) -> dict:
+    """Precision and recall per kind and overall.
+
+    Per kind K: a clause labeled K (or "K+L": it breaks both) with a finding of kind K is a true
+    positive, without one a false negative; a clause not labeled K (lawful, or another kind) with
+    a finding of kind K is a false positive. "overall" sums the kinds' counts; "clauses" asks only
+    problematic-or-not (a lawful clause with any finding is a false alarm, a problematic one with
+    none a miss).
+    """
+    from qinqing.fairness.engine import check_text
+
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0})
+    clause_level = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
+    mistakes = []
+    for label, _source, text in rows:
+        kinds = {rule.kind for rule in check_text(text, rules)}
+        labels = set(label.split("+"))  # a clause may break two kinds ("location+credential")
+        for one in labels - {"lawful"}:
+            counts[one]["tp" if one in kinds else "fn"] += 1
+            if one not in kinds:
+                mistakes.append(("miss", label, text, sorted(kinds)))
+        for kind in kinds - labels:
+            counts[kind]["fp"] += 1
+            mistakes.append(("false alarm", label, text, sorted(kinds)))
+        if label == "lawful":
+            clause_level["fp" if kinds else "tn"] += 1
+        else:
+            clause_level["tp" if kinds else "fn"] += 1
+
+    def ratios(c):
+        found = c["tp"] + c["fp"]
+        real = c["tp"] + c["fn"]
+        return {
+            **c,
+            "precision": c["tp"] / found if found else 1.0,
+            "recall": c["tp"] / real if real else 1.0,
+        }
+
+    table = {kind: ratios(c) for kind, c in sorted(counts.items())}
+    total = {key: sum(c[key] for c in counts.values()) for key in ("tp", "fp", "fn")}
+    return {"kinds": table, "overall": ratios(total), "clauses": ratios(clause_level), "mistakes": mistakes}
