@@ -11,6 +11,27 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
+
+def _serve_one_request_at_a_time() -> None:
+    """The live server answers one request at a time. On SQLite the test database is in memory, and
+    every request thread of Django's ``ThreadedWSGIServer`` shares its one connection: two requests at
+    once (a page and the browser's next request) interleaved on it — ``IndexError: pop from empty
+    list`` in ``atomic()`` while a session was saved — and every later browser test failed on the
+    broken connection (a clean-clone CI run, 2026-12-01). Django closes each connection after its
+    response when the server is not threaded, so the browser simply queues its requests."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATime(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            # the live server thread itself holds the overriding connections (LiveServerThread.run)
+            super().__init__(*args, **kwargs)
+
+    LiveServerThread.server_class = OneRequestAtATime
+
+
+_serve_one_request_at_a_time()
+
 CHROMIUM = os.environ.get("QINQING_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("QINQING_TEST_ARTIFACTS", "test-results"))
 
