@@ -62,7 +62,7 @@ def score(rows, rules) -> dict:
     problematic-or-not (a lawful clause with any finding is a false alarm, a problematic one with
     none a miss).
     """
-    from qinqing.fairness.engine import check_text
+    from .engine import check_text
 
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0})
     clause_level = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
@@ -70,14 +70,14 @@ def score(rows, rules) -> dict:
     for label, _source, text in rows:
         kinds = {rule.kind for rule in check_text(text, rules)}
         labels = set(label.split("+"))  # a clause may break two kinds ("location+credential")
-        for one in labels - {"lawful"}:
+        for one in labels - {LAWFUL}:
             counts[one]["tp" if one in kinds else "fn"] += 1
             if one not in kinds:
                 mistakes.append(("miss", label, text, sorted(kinds)))
         for kind in kinds - labels:
             counts[kind]["fp"] += 1
             mistakes.append(("false alarm", label, text, sorted(kinds)))
-        if label == "lawful":
+        if label == LAWFUL:
             clause_level["fp" if kinds else "tn"] += 1
         else:
             clause_level["tp" if kinds else "fn"] += 1

@@ -66,13 +66,8 @@ class Command(BaseCommand):
                 kind, result = services.check_upload(path.read_bytes(), path.name)
         except extract.UnreadableDocument as error:
             raise CommandError(f"{name}: {error}", returncode=2) from None
-        except services.NoRules as error:
-            raise CommandError(error.text(), returncode=3) from None
-        except DatabaseError as error:  # the rules live in the database
-            raise CommandError(
-                f"the rules cannot be read from the database ({error}); run ./qinqing migrate first",
-                returncode=3,
-            ) from None
+        except (services.NoRules, DatabaseError) as error:
+            raise _rules_unreadable(error) from None
         findings = [item.as_dict() for item in result.findings]
         if options["json"]:
             self.stdout.write(json.dumps(findings, ensure_ascii=False, indent=2))
@@ -100,9 +95,7 @@ class Command(BaseCommand):
         try:
             result = evaluation.score(rows, services.active_rules())
         except (services.NoRules, DatabaseError) as error:
-            raise CommandError(
-                f"the rules cannot be read ({error}); run ./qinqing migrate first", returncode=3
-            ) from None
+            raise _rules_unreadable(error) from None
         problematic = sum(1 for label, _s, _c in rows if label != evaluation.LAWFUL)
         if options["json"]:
             figures = {key: result[key] for key in ("clauses", "overall", "kinds")}
@@ -127,3 +120,13 @@ class Command(BaseCommand):
         if options["mistakes"]:
             for what, label, clause, found in result["mistakes"]:
                 self.stdout.write(f"{what} [{label}] found {','.join(found) or '-'}: {clause}")
+
+
+def _rules_unreadable(error: Exception) -> CommandError:
+    """Exit 3 for ``check`` and ``score`` alike: no rules, or a database the rules cannot be read from."""
+    if isinstance(error, services.NoRules):
+        return CommandError(error.text(), returncode=3)
+    # the rules live in the database
+    return CommandError(
+        f"the rules cannot be read from the database ({error}); run ./qinqing migrate first", returncode=3
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from qinqing.fairness.evaluation import score  # noqa: F401 (the corpus is scored as any labeled set)
+from qinqing.fairness.evaluation import read_labeled, score  # noqa: F401 (score: the corpus is scored as any labeled set)
 
 HERE = Path(__file__).resolve().parent
 
@@ -29,20 +29,11 @@ def load(name: str = "clauses.tsv") -> list[tuple[str, str, str]]:
 
     ``clauses.tsv`` and ``held_out.tsv`` give the source as an id of SOURCES.md (clauses composed
     in the style of that source); ``published.tsv`` gives, per clause, where it was published and
-    by whom (address, then publisher / title / date), joined here as ``"address | title"``.
+    by whom (address, then publisher / title / date), joined as ``"address | title"``. Read as any
+    labeled set is (``fairness.evaluation.read_labeled``: a line not of the form, or an unknown label,
+    is an error naming the line).
     """
-    rows = []
-    for line in (HERE / name).read_text("utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) == 4:
-            label, where, title, text = fields
-            rows.append((label, f"{where} | {title}", text))
-        else:
-            label, source, text = fields
-            rows.append((label, source, text))
-    return rows
+    return read_labeled((HERE / name).read_text("utf-8"))
 
 
 def fourth_split(rows=None) -> tuple[list, list]:
