@@ -122,14 +122,30 @@ MAX_PAGES = 3000  # a tender document with its annexes stays well below this
 PDF_MEMORY = 1024 * 1024 * 1024  # address space of the reader (100 pages of text: under 100 MB)
 
 
-def _pdf_pages(data: bytes) -> list[str]:
-    """The text of each page, read by PDFium in a child process (``pdftext.py``: why there).
+PDF_SPLIT_BYTES = 64 * 1024  # a PDF this large (about a dozen pages of text) is read by two readers at once
+PDF_READERS = 2  # at most, and never more than the machine's processors
 
+
+def _pdf_readers(data: bytes) -> int:
+    import os
+
+    if len(data) < PDF_SPLIT_BYTES:
+        return 1  # a second reader's start costs more than it saves
+    return max(1, min(PDF_READERS, os.cpu_count() or 1))
+
+
+def _pdf_pages(data: bytes) -> list[str]:
+    """The text of each page, read by PDFium in child processes (``pdftext.py``: why there).
+
+    A PDF of more than a few pages is read by ``PDF_READERS`` children at once, each its share of the pages
+    (PDFium's layout analysis of a page is most of a review's time: 100 pages took 1.0–1.6 s of one core);
+    the shares are joined in order, and any child's refusal refuses the file.
     No lock around it: PDFium is not thread-safe, but it never runs in the server's process, so
-    threads serving requests at once (gunicorn gthread, granian) each start their own reader."""
+    threads serving requests at once (gunicorn gthread, granian) each start their own readers."""
     import json
     import subprocess
     import sys
+    from concurrent.futures import ThreadPoolExecutor
     from pathlib import Path
 
     script = Path(__file__).with_name("pdftext.py")
@@ -137,29 +153,53 @@ def _pdf_pages(data: bytes) -> list[str]:
     def unreadable(detail: str) -> UnreadableDocument:
         return UnreadableDocument(_("The PDF cannot be read (%(error)s).") % {"error": detail})
 
-    try:
-        child = subprocess.run(  # noqa: S603 (our own script, the file on stdin)
-            [sys.executable, "-I", str(script), str(MAX_PAGES), str(PDF_MEMORY), str(PDF_TIMEOUT * 2)],
-            input=data,
-            capture_output=True,
-            timeout=PDF_TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise unreadable(_("reading took longer than %(seconds)s s") % {"seconds": PDF_TIMEOUT}) from None
-    if child.returncode != 0:  # killed by its memory or CPU limit
-        raise unreadable(_("reading stopped, exit status %(status)s") % {"status": child.returncode})
-    try:
-        answer = json.loads(child.stdout)
-    except ValueError:
-        raise unreadable(_("no answer from the reader")) from None
-    if answer.get("error") == "setup":
-        raise RuntimeError(f"the PDF reader cannot start: {answer.get('detail')}")
-    if answer.get("error") == "encrypted":
-        raise UnreadableDocument(_("The PDF is encrypted; upload it without a password."))
-    if "error" in answer:
-        raise unreadable(answer.get("detail") or answer["error"])
-    return answer["pages"]
+    def read_share(part: int, parts: int) -> tuple[str, object]:
+        """What one reader gave: ("ok", its answer) or why not (translated by the caller's thread)."""
+        try:
+            child = subprocess.run(  # noqa: S603 (our own script, the file on stdin)
+                [sys.executable, "-I", str(script), str(MAX_PAGES), str(PDF_MEMORY), str(PDF_TIMEOUT * 2),
+                 str(part), str(parts)],
+                input=data,
+                capture_output=True,
+                timeout=PDF_TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return "timeout", None
+        if child.returncode != 0:  # killed by its memory or CPU limit
+            return "status", child.returncode
+        try:
+            answer = json.loads(child.stdout)
+        except ValueError:
+            return "no answer", None
+        return ("ok", answer) if "error" not in answer else (answer["error"], answer.get("detail"))
+
+    def pages_of(outcome: tuple[str, object]) -> dict:
+        kind, value = outcome
+        if kind == "ok":
+            return value
+        if kind == "timeout":
+            raise unreadable(_("reading took longer than %(seconds)s s") % {"seconds": PDF_TIMEOUT})
+        if kind == "status":
+            raise unreadable(_("reading stopped, exit status %(status)s") % {"status": value})
+        if kind == "no answer":
+            raise unreadable(_("no answer from the reader"))
+        if kind == "setup":
+            raise RuntimeError(f"the PDF reader cannot start: {value}")
+        if kind == "encrypted":
+            raise UnreadableDocument(_("The PDF is encrypted; upload it without a password."))
+        raise unreadable(value or kind)
+
+    parts = _pdf_readers(data)
+    if parts == 1:
+        return pages_of(read_share(0, 1))["pages"]
+    with ThreadPoolExecutor(parts) as pool:
+        outcomes = list(pool.map(read_share, range(parts), [parts] * parts))
+    answers = [pages_of(outcome) for outcome in outcomes]  # the first refusal, in the caller's language
+    pages = [page for answer in answers for page in answer["pages"]]
+    if {answer["total"] for answer in answers} != {len(pages)}:
+        raise unreadable(_("the readers disagree on the number of pages"))
+    return pages
 
 
 def _pdf_blocks(data: bytes) -> list[Block]:

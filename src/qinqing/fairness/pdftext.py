@@ -1,8 +1,10 @@
 """The text layer of a PDF, page by page, read by PDFium (pypdfium2) in a child process.
 
-Run by ``extract._pdf_pages`` as ``python -I pdftext.py MAX_PAGES MEMORY_BYTES CPU_SECONDS`` with
-the PDF on stdin; writes one JSON object to stdout: ``{"pages": [text, ...]}`` or
-``{"error": kind, "detail": text}`` (kind ``encrypted``, ``unreadable``, ``pages``, or ``setup``
+Run by ``extract._pdf_pages`` as
+``python -I pdftext.py MAX_PAGES MEMORY_BYTES CPU_SECONDS [PART PARTS]`` with the PDF on stdin; reads
+the PART-th of PARTS consecutive shares of the pages (default: all of them) and writes one JSON object
+to stdout: ``{"pages": [text, ...], "first": index of its first page, "total": the document's page
+count}`` or ``{"error": kind, "detail": text}`` (kind ``encrypted``, ``unreadable``, ``pages``, or ``setup``
 when pypdfium2 cannot be imported). Standard library and pypdfium2 only: it is run as a
 script, never imported by the site.
 
@@ -19,7 +21,12 @@ import resource
 import sys
 
 
-def read(data: bytes, max_pages: int) -> dict:
+def share(total: int, part: int, parts: int) -> range:
+    """The page indexes of the ``part``-th of ``parts`` consecutive shares of ``total`` pages."""
+    return range(total * part // parts, total * (part + 1) // parts)
+
+
+def read(data: bytes, max_pages: int, part: int = 0, parts: int = 1) -> dict:
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -37,7 +44,8 @@ def read(data: bytes, max_pages: int) -> dict:
         if count > max_pages:
             return {"error": "pages", "detail": f"{count} pages, at most {max_pages}"}
         pages = []
-        for index in range(count):
+        mine = share(count, part, parts)
+        for index in mine:
             page = document[index]
             try:
                 text_page = page.get_textpage()
@@ -47,7 +55,7 @@ def read(data: bytes, max_pages: int) -> dict:
                     text_page.close()
             finally:
                 page.close()
-        return {"pages": pages}
+        return {"pages": pages, "first": mine.start, "total": count}
     except pdfium.PdfiumError as error:
         return {"error": "unreadable", "detail": str(error)}
     finally:
@@ -56,11 +64,12 @@ def read(data: bytes, max_pages: int) -> dict:
 
 def main() -> None:
     max_pages, memory, cpu = (int(value) for value in sys.argv[1:4])
+    part, parts = (int(value) for value in sys.argv[4:6]) if len(sys.argv) > 5 else (0, 1)
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     data = sys.stdin.buffer.read()
     try:
-        answer = read(data, max_pages)
+        answer = read(data, max_pages, part, parts)
     except ImportError as error:  # the site's installation, not the file: the parent raises
         answer = {"error": "setup", "detail": str(error)}
     except MemoryError:

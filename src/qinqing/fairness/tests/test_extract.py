@@ -1,5 +1,7 @@
 """Each input format is read with its structure; unreadable input is refused with a reason."""
 
+import os
+
 import pytest
 
 from qinqing.fairness import clauses, extract, services
@@ -147,3 +149,31 @@ def test_a_pdf_over_the_page_limit_is_refused(monkeypatch):
     monkeypatch.setattr(extract, "MAX_PAGES", 1)
     with pytest.raises(extract.UnreadableDocument, match="2 pages, at most 1"):
         extract.extract(documents.pdf_bytes(pages=2), "tender.pdf")
+
+
+def test_a_longer_pdf_is_read_by_two_readers_each_a_share_of_the_pages_joined_in_order(monkeypatch):
+    data = documents.pdf_bytes(pages=5)
+    monkeypatch.setattr(extract, "PDF_SPLIT_BYTES", len(data) + 1)
+    assert extract._pdf_readers(data) == 1
+    alone = extract._pdf_pages(data)
+    monkeypatch.setattr(extract, "PDF_SPLIT_BYTES", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert extract._pdf_readers(data) == 2
+    assert extract._pdf_pages(data) == alone and len(alone) == 5
+    _format, blocks = extract.extract(data, "tender.pdf")
+    assert [block.page for block in blocks] == sorted(block.page for block in blocks)
+    assert {block.page for block in blocks} == {1, 2, 3, 4, 5}
+
+
+def test_two_readers_refuse_as_one_does(monkeypatch):
+    monkeypatch.setattr(extract, "PDF_SPLIT_BYTES", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(extract, "MAX_PAGES", 1)
+    with pytest.raises(extract.UnreadableDocument, match="2 pages, at most 1"):
+        extract.extract(documents.pdf_bytes(pages=2), "tender.pdf")
+
+
+def test_one_processor_means_one_reader(monkeypatch):
+    monkeypatch.setattr(extract, "PDF_SPLIT_BYTES", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert extract._pdf_readers(b"%PDF-" + b"x" * 100) == 1
