@@ -78,49 +78,11 @@ class CompiledRule:
     requires: re.Pattern | None
     excludes: re.Pattern | None
     rule_id: int | None = None
-    prefilter: re.Pattern | None = None  # one of these characters is in every match (derived, for speed)
     # one of these strings is in every clause the rule flags (derived from the pattern or the requirement; for
-    # speed: ``check_clauses`` finds them for all rules in one pass over a clause); None when none is derived
+    # speed: ``matches`` asks it first, ``check_clauses`` finds them for all rules in one pass over a clause);
+    # None when none is derived
     literals: frozenset[str] | None = None
-
-
-def _required_any(items) -> set[str] | None:
-    """Characters of which every match of the parsed sequence ``items`` holds at least one
-    (the smallest such set found), or None when no such set can be derived."""
-    from re import _constants as c  # noqa: PLC2701 (the parser's opcodes, stable since 3.11)
-
-    best: set[str] | None = None
-    for op, value in items:
-        found: set[str] | None = None
-        if op is c.LITERAL:
-            found = {chr(value)}
-        elif op is c.IN:
-            if all(kind is c.LITERAL for kind, _v in value):
-                found = {chr(v) for _k, v in value}
-        elif op is c.BRANCH:
-            sets = [_required_any(branch) for branch in value[1]]
-            if all(entry is not None for entry in sets):
-                found = set().union(*sets)
-        elif op is c.SUBPATTERN:
-            found = _required_any(value[-1])
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and value[0] >= 1:
-            found = _required_any(value[2])
-        if found and (best is None or len(found) < len(best)):
-            best = found
-    return best
-
-
-def _prefilter(*patterns: str) -> re.Pattern | None:
-    from re import _parser
-
-    best: set[str] | None = None
-    for pattern in patterns:
-        if not pattern:
-            continue
-        found = _required_any(_parser.parse(pattern))
-        if found and (best is None or len(found) < len(best)):
-            best = found
-    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(best)) + "]") if best else None
+    literal_screen: re.Pattern | None = None  # the literals as one alternation, for one rule on one clause
 
 
 _EXACT_LIMIT = 64  # the most strings an exact part may stand for (a cross product grows fast)
@@ -221,6 +183,12 @@ def _literals(*patterns: str) -> frozenset[str] | None:
     return frozenset(found) if found else None
 
 
+def _alternation(literals: frozenset[str] | None) -> re.Pattern | None:
+    if not literals:
+        return None
+    return re.compile("|".join(re.escape(literal) for literal in sorted(literals, key=len, reverse=True)))
+
+
 def compile_rule(rule) -> CompiledRule:
     """A ``Rule`` (or anything with its fields) compiled; ``re.error`` for a bad pattern."""
     return CompiledRule(
@@ -235,8 +203,8 @@ def compile_rule(rule) -> CompiledRule:
         requires=re.compile(rule.requires) if rule.requires else None,
         excludes=re.compile(rule.excludes) if rule.excludes else None,
         rule_id=getattr(rule, "pk", None),
-        prefilter=_prefilter(rule.pattern, rule.requires),
-        literals=_literals(rule.pattern, rule.requires),
+        literals=(literals := _literals(rule.pattern, rule.requires)),
+        literal_screen=_alternation(literals),
     )
 
 
@@ -256,13 +224,16 @@ def _negated(text: str, match: re.Match) -> bool:
 def may_match(rule: CompiledRule, text: str) -> bool:
     """One of ``rule.literals`` occurs in ``text`` (normalised), or the rule has none: what ``check_clauses``
     asks before it tries the rule (a rule's own examples must pass it; ``services.rule_problems``)."""
-    return rule.literals is None or any(literal in text for literal in rule.literals)
+    return rule.literal_screen is None or rule.literal_screen.search(text) is not None
 
 
-def matches(rule: CompiledRule, text: str, *, screened: bool = False) -> re.Match | None:
+def matches(
+    rule: CompiledRule, text: str, *, screened: bool = False, literals_found: bool = False
+) -> re.Match | None:
     """The match that makes ``text`` (normalised) break ``rule``, or None. ``screened``: the caller has
-    already found that ``stated_not_imposed(text)`` is false (once per clause, not once per rule)."""
-    if rule.prefilter is not None and rule.prefilter.search(text) is None:
+    already found that ``stated_not_imposed(text)`` is false (once per clause, not once per rule);
+    ``literals_found``: that one of the rule's literals occurs (``check_clauses``' one pass)."""
+    if not literals_found and not may_match(rule, text):
         return None
     if not screened and stated_not_imposed(text):
         return None
@@ -353,7 +324,7 @@ def check_clauses(clauses: list[Clause], rules: list[CompiledRule]) -> Result:
             rule = ordered[index]
             if rule.code.startswith(CATCH_ALL_PREFIX) and rule.kind in kinds:
                 continue
-            match = matches(rule, text, screened=True)
+            match = matches(rule, text, screened=True, literals_found=True)
             if match is not None:
                 kinds.add(rule.kind)
                 result.findings.append(Finding(clause, rule, match.group(0)))
