@@ -3,9 +3,9 @@
 Run by ``extract._pdf_pages`` as
 ``python -I pdftext.py MAX_PAGES MEMORY_BYTES CPU_SECONDS [PART PARTS]`` with the PDF on stdin; reads
 the PART-th of PARTS consecutive shares of the pages (default: all of them) and writes one JSON object
-to stdout: ``{"pages": [text, ...], "first": index of its first page, "total": the document's page
-count}`` or ``{"error": kind, "detail": text}`` (kind ``encrypted``, ``unreadable``, ``pages``, or ``setup``
-when pypdfium2 cannot be imported). Standard library and pypdfium2 only: it is run as a
+to stdout: ``{"pages": [text, ...], "total": the document's page count}`` or ``{"error": kind,
+"detail": text}`` (kind ``encrypted``, ``unreadable``, ``pages``, or ``setup`` when pypdfium2 cannot
+be imported). Standard library and pypdfium2 only: it is run as a
 script, never imported by the site.
 
 Why a child process: PDFium decodes a stream whole and aborts the process when memory runs out (a
@@ -44,8 +44,7 @@ def read(data: bytes, max_pages: int, part: int = 0, parts: int = 1) -> dict:
         if count > max_pages:
             return {"error": "pages", "detail": f"{count} pages, at most {max_pages}"}
         pages = []
-        mine = share(count, part, parts)
-        for index in mine:
+        for index in share(count, part, parts):
             page = document[index]
             try:
                 text_page = page.get_textpage()
@@ -55,7 +54,7 @@ def read(data: bytes, max_pages: int, part: int = 0, parts: int = 1) -> dict:
                     text_page.close()
             finally:
                 page.close()
-        return {"pages": pages, "first": mine.start, "total": count}
+        return {"pages": pages, "total": count}
     except pdfium.PdfiumError as error:
         return {"error": "unreadable", "detail": str(error)}
     finally:
