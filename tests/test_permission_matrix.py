@@ -682,6 +682,7 @@ FOREIGN_PAGES = {
     "fairness:review_pdf": ("GET", lambda f: {"pk": f.review.pk}),
     "fairness:review_docx": ("GET", lambda f: {"pk": f.review.pk}),
     "fairness:finding_decide": ("POST", lambda f: {"pk": f.finding.pk}),
+    "fairness:finding_add": ("POST", lambda f: {"pk": f.review.pk}),
     "fairness:review_conclude": ("POST", lambda f: {"pk": f.review.pk}),
     "liaison:invitation": ("GET", lambda f: {"pk": f.consultation.pk}),
     # tolerance: another official's request answers 404; the discipline office sees every request

@@ -65,3 +65,47 @@ def test_upload_a_docx_confirm_one_finding_and_dismiss_another(
     page.goto("/fairness/rules/")
     assert page.get_by_test_id("rule-registered-capital").get_by_test_id("precision").inner_text() == "1.00"
     assert page.get_by_test_id("rule-local-branch").get_by_test_id("precision").inner_text() == "0.00"
+
+
+def test_a_reviewer_records_a_clause_the_rules_missed(page, live_server, screenshot, seeded_rules):
+    from qinqing.fairness.tests.test_added_findings import MEASURE, MISSED
+
+    make_user(Role.DEPARTMENT_HANDLER, username="handler", password=TEST_PASSWORD)
+    page.goto("/login/")
+    page.fill("#id_username", "handler")
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+    page.goto("/fairness/new/")
+    page.fill("#id_title", "外贸企业扶持办法")
+    page.select_option("#id_document_kind", "policy")
+    page.fill("#id_text", MEASURE)
+    page.get_by_test_id("fairness-form").locator("button[type=submit]").click()
+    page.wait_for_url("**/fairness/*/")
+
+    form = page.get_by_test_id("add-finding-form")
+    # a clause that is not in the document is refused, in Chinese, and what was typed stays
+    form.locator("#id_clause").fill("投标人须在本市设立分公司。")
+    form.locator("#id_kind").select_option("location")
+    form.locator("#id_note").fill("以入驻本区园区作为享受政策的条件")
+    form.locator("#id_suggestion").fill("删除入驻本区园区的条件")
+    page.get_by_test_id("add-finding").click()
+    page.wait_for_load_state()
+    assert "不在文件文本中" in page.get_by_test_id("error-clause").inner_text()
+    form = page.get_by_test_id("add-finding-form")
+    assert form.locator("#id_note").input_value() == "以入驻本区园区作为享受政策的条件"
+    form.locator("#id_clause").fill(MISSED)
+    page.get_by_test_id("add-finding").click()
+    page.wait_for_load_state()
+    added = page.locator("[data-source=reviewer]")
+    assert added.count() == 1
+    assert "审查人员补充" in added.inner_text() and "跨境电子商务综合试验区" in added.inner_text()
+    assert added.get_by_test_id("decision").inner_text() == "已确认"
+    screenshot("fairness-added-finding")
+    assert Finding.objects.get(rule__isnull=True).kind == "location"
+
+    page.goto("/fairness/rules/")
+    row = page.get_by_test_id("kind-location")
+    # no rule finding of the kind is confirmed yet, one clause was added: recall in practice 0 / (0 + 1)
+    assert row.locator("td").nth(2).inner_text() == "1"
+    assert row.get_by_test_id("recall").inner_text() == "0.00"

@@ -35,6 +35,7 @@ declare(
     Page("fairness:review_new", REVIEWERS, menu="fairness", label=_("Review a document"), order=20),
     Page("fairness:review_detail", REVIEWERS, sees_all=SEES_ALL, actions=("fairness.review.conclude",)),
     Page("fairness:finding_decide", REVIEWERS, sees_all=SEES_ALL),
+    Page("fairness:finding_add", REVIEWERS, sees_all=SEES_ALL),
     Page("fairness:review_conclude", REVIEWERS, sees_all=SEES_ALL, actions=("fairness.review.conclude",)),
     Page("fairness:review_pdf", REVIEWERS, sees_all=SEES_ALL),
     Page("fairness:review_docx", REVIEWERS, sees_all=SEES_ALL),

@@ -53,4 +53,4 @@ class ReviewAdmin(ReadOnlyAdmin):
 
 @admin.register(Finding)
 class FindingAdmin(ReadOnlyAdmin):
-    list_display = ("review", "position", "rule", "decision")
+    list_display = ("review", "position", "rule", "kind", "decision")

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.limits import DESCRIPTION, PLACE, REASON
 
-from .models import Conclusion, DocumentKind
+from .models import Conclusion, DocumentKind, Kind, Severity
 
 
 class ReviewForm(forms.Form):
@@ -24,6 +24,34 @@ class DecisionForm(forms.Form):
         label=_("Decision"), choices=[("confirmed", _("Confirm")), ("dismissed", _("Dismiss"))]
     )
     note = forms.CharField(label=_("Note"), max_length=DESCRIPTION, required=False)
+
+
+class FindingAddForm(forms.Form):
+    """A clause the rules missed, recorded by the reviewer (services.finding_add checks it is in the text)."""
+
+    clause = forms.CharField(
+        label=_("Clause, copied from the document"),
+        max_length=REASON,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, initial=Severity.MEDIUM)
+    note = forms.CharField(label=_("Why it is discriminatory"), max_length=DESCRIPTION)
+    suggestion = forms.CharField(
+        label=_("Suggested rewording"), max_length=REASON, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    basis = forms.CharField(
+        label=_("Legal basis"),
+        max_length=REASON,
+        required=False,
+        help_text=_("Empty: the basis most rules of this kind cite."),
+    )
+    location = forms.CharField(
+        label=_("Location"),
+        max_length=PLACE,
+        required=False,
+        help_text=_("Empty: the clause's place in the text."),
+    )
 
 
 class ConclusionForm(forms.Form):

@@ -11,7 +11,10 @@
   ``fairness.review`` (services.REVIEW_WORKFLOW).
 - ``Finding``: a clause a rule flagged, with its location, the rule's basis and suggestion as
   they were when found, and the reviewer's decision (confirmed or dismissed, with a note).
-  The precision of a rule is confirmed / (confirmed + dismissed) over its findings.
+  The precision of a rule is confirmed / (confirmed + dismissed) over its findings. A reviewer
+  also records a clause the rules missed (``rule`` empty, ``kind`` chosen, confirmed when added,
+  the note saying why): the review's record is then complete, and the rules' recall in practice
+  per kind is confirmed / (confirmed + added) (``services.kind_recall``).
 """
 
 from django.conf import settings
@@ -156,7 +159,11 @@ class Decision(models.TextChoices):
 @audited()
 class Finding(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="findings")
-    rule = models.ForeignKey(Rule, on_delete=models.PROTECT, related_name="findings")
+    rule = models.ForeignKey(
+        Rule, on_delete=models.PROTECT, related_name="findings", null=True, blank=True,
+        help_text=_("Empty for a clause the reviewer added because no rule flagged it."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, blank=True)
     position = models.PositiveIntegerField(_("clause number"))
     clause = models.TextField(_("clause"))
     location = models.CharField(_("location"), max_length=300)
@@ -175,8 +182,32 @@ class Finding(models.Model):
 
     class Meta:
         ordering = ["review", "position", "id"]
+        constraints = [
+            # a finding names the rule that flagged it, or the kind the reviewer chose for a clause they added
+            models.CheckConstraint(
+                condition=models.Q(rule__isnull=False) | ~models.Q(kind=""),
+                name="fairness_finding_rule_or_kind",
+            ),
+        ]
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
 
     def __str__(self):
-        return f"{self.review_id}#{self.position} {self.rule_id}"
+        return f"{self.review_id}#{self.position} {self.rule_id or self.kind}"
+
+    @property
+    def added_by_reviewer(self) -> bool:
+        """A clause the reviewer recorded because no rule flagged it."""
+        return self.rule_id is None
+
+    @property
+    def heading(self) -> str:
+        if self.rule_id is None:
+            label = _("%(kind)s (added by the reviewer: no rule flagged it)")
+            return label % {"kind": self.get_kind_display()}
+        return self.rule.title
+
+    @property
+    def why(self) -> str:
+        """The rule's explanation; for a clause the reviewer added, the reviewer's own note."""
+        return self.note if self.rule_id is None else self.rule.explanation

@@ -60,13 +60,15 @@ def render_docx(review) -> bytes:
     document.add_heading(_("Findings"), level=2)
     for number, item in enumerate(context["findings"], start=1):
         document.add_paragraph(
-            f"{number}. {item.rule.title}（{item.get_decision_display()}）", style="List Number"
+            f"{number}. {item.heading}（{item.get_decision_display()}）", style="List Number"
         )
         document.add_paragraph(_("Location: %(where)s") % {"where": item.location})
         document.add_paragraph(_("Clause: %(text)s") % {"text": item.clause})
         document.add_paragraph(_("Legal basis: %(basis)s") % {"basis": item.basis})
         document.add_paragraph(_("Suggested rewording: %(text)s") % {"text": item.suggestion})
-        if item.note:
+        if item.added_by_reviewer:
+            document.add_paragraph(_("Why: %(text)s") % {"text": item.note})
+        elif item.note:
             document.add_paragraph(_("Reviewer's note: %(text)s") % {"text": item.note})
     document.add_paragraph(place.show("seal_text"))
     out = io.BytesIO()

@@ -2,7 +2,8 @@
 
 ``check_upload``/``check_pasted`` read a document and answer its findings without writing
 anything (the CLI and ``POST /api/v1/fairness/check``). ``review_create`` stores a review with its
-findings; ``finding_decide`` records the reviewer's confirmation or dismissal; ``review_conclude``
+findings; ``finding_decide`` records the reviewer's confirmation or dismissal; ``finding_add`` records
+a clause the rules missed, quoted from the document; ``review_conclude``
 signs the review off on the ``fairness.review`` workflow (通过 only when no finding is confirmed;
 every finding decided first). ``rule_save`` is the admin's edit of a rule: the pattern must
 compile and the rule must pass its own examples. Every write records an audit event.
@@ -27,7 +28,7 @@ from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
 
 from . import clauses as clause_splitter
 from . import engine, extract
-from .models import Conclusion, Decision, Finding, Review, Rule, Status
+from .models import Conclusion, Decision, Finding, Kind, Review, Rule, Severity, Status
 
 ARTICLE = "5"
 REVIEW_NUMBERS = numbering.Series("fairness.review", "公审〔{period}〕{number:04d}号", numbering.yearly)
@@ -321,11 +322,165 @@ def finding_decide(*, actor, finding: Finding, decision: str, note: str = "") ->
                     "action": f"fairness.finding.{decision}",
                     "instance": locked,
                     "before": before,
-                    "details": {"article": ARTICLE, "rule": locked.rule.code},
+                    "details": {
+                        "article": ARTICLE,
+                        "rule": locked.rule.code if locked.rule_id else "",
+                        "kind": locked.kind,
+                    },
                 }
             ]
         )
     return locked
+
+
+_SPACE = re.compile(r"\s+")
+_PAGE_PART = re.compile(r"(?:^| · )第\d+页$")
+
+
+def _squeezed(text: str) -> str:
+    return _SPACE.sub("", text or "")
+
+
+def kind_basis(kind: str) -> str:
+    """The legal basis most of the kind's active rules cite: a reviewer's added finding cites it unless they
+    give their own (the rules are data, so the basis is read from them, not written here again)."""
+    from collections import Counter
+
+    counts = Counter(Rule.objects.filter(kind=kind, active=True).values_list("basis", flat=True))
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def _clause_of(review: Review, quote: str):
+    """The clause of the review's stored text where the quoted text begins (its number and location), or
+    None. The text is split again as it was when the review was made (pasted text keeps no page)."""
+    probe = _squeezed(quote)[:30]
+    try:
+        found = clause_splitter.split(extract.extract_text(review.text))
+    except extract.UnreadableDocument:
+        return None
+    for clause in found:
+        text = _squeezed(clause.text)
+        if probe in text or (text and text in probe):
+            return clause
+    return None
+
+
+def finding_add(
+    *,
+    actor,
+    review: Review,
+    clause: str,
+    kind: str,
+    note: str,
+    suggestion: str,
+    severity: str = Severity.MEDIUM,
+    basis: str = "",
+    location: str = "",
+) -> Finding:
+    """Record a clause of the document that no rule flagged (article 5): quoted from the document's text,
+    with its kind, why it is discriminatory and how to reword it; confirmed as it is added (the reviewer
+    found it), audited. Only on an open review, by someone who may decide on it."""
+    clause = check_text(clause, field="clause", label=_t("Clause"), limit=REASON)
+    if not clause:
+        raise ServiceError(_("Quote the clause from the document."), code="required", field="clause")
+    if kind not in Kind.values:
+        raise ServiceError(_("Choose the kind of discrimination."), code="invalid", field="kind")
+    if severity not in Severity.values:
+        raise ServiceError(_("Choose a severity."), code="invalid", field="severity")
+    note = check_text(note, field="note", label=_t("Why"), limit=DESCRIPTION)
+    if not note:
+        raise ServiceError(_("Say why the clause is discriminatory."), code="required", field="note")
+    suggestion = check_text(suggestion, field="suggestion", label=_t("Suggested rewording"), limit=REASON)
+    if not suggestion:
+        raise ServiceError(_("Suggest how to reword the clause."), code="required", field="suggestion")
+    basis = check_text(basis, field="basis", label=_t("Legal basis"), limit=REASON) or kind_basis(kind)
+    if not basis:
+        raise ServiceError(_("Give the legal basis."), code="required", field="basis")
+    location = check_text(location, field="location", label=_t("Location"), limit=PLACE)
+    with transaction.atomic():
+        locked = Review.objects.select_for_update().get(pk=review.pk)
+        if not may_review(actor, locked):
+            raise ServiceError(_("You may not decide on this review."), code="forbidden", field="clause")
+        if locked.status != Status.OPEN:
+            raise ServiceError(
+                _("The review is signed off; its findings can no longer be changed."),
+                code="invalid_transition",
+                field="clause",
+            )
+        if _squeezed(clause) not in _squeezed(locked.text):
+            raise ServiceError(
+                _("The quoted clause is not in the document's text: copy it from the document as it is."),
+                code="not_in_document",
+                field="clause",
+            )
+        where = _clause_of(locked, clause)
+        position = where.number if where is not None else 0
+        if not location and where is not None:
+            # the chapter and item path only: the stored text keeps no pages, paragraphs or tables
+            location = _PAGE_PART.sub("", where.location)
+        if Finding.objects.filter(review=locked, rule__isnull=True, kind=kind, position=position).exists():
+            raise ServiceError(
+                _("This clause is already recorded with this kind."), code="duplicate", field="clause"
+            )
+        now = clock.now()
+        finding = Finding.objects.create(
+            review=locked,
+            rule=None,
+            kind=kind,
+            position=position,
+            clause=clause,
+            location=location[:300],
+            matched=clause[:300],
+            severity=severity,
+            basis=basis,
+            suggestion=suggestion,
+            decision=Decision.CONFIRMED,
+            note=note,
+            decided_by=actor,
+            decided_at=now,
+        )
+        audit.record_events(
+            [
+                {
+                    "actor": actor,
+                    "action": "fairness.finding.add",
+                    "instance": finding,
+                    "details": {"article": ARTICLE, "kind": kind, "review": locked.number},
+                }
+            ]
+        )
+    return finding
+
+
+def kind_recall() -> list[dict]:
+    """Per kind, over decided reviews' records: the rules' confirmed findings, the clauses reviewers added
+    because no rule flagged them, and the rules' recall in practice, confirmed / (confirmed + added). A
+    clause no rule flagged and no reviewer recorded is counted nowhere, so this is an upper bound."""
+    confirmed = dict(
+        Finding.objects.filter(rule__isnull=False, decision=Decision.CONFIRMED)
+        .values("rule__kind")
+        .annotate(n=Count("id"))
+        .values_list("rule__kind", "n")
+    )
+    added = dict(
+        Finding.objects.filter(rule__isnull=True, decision=Decision.CONFIRMED)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    rows = []
+    for value, label in Kind.choices:
+        found, missed = confirmed.get(value, 0), added.get(value, 0)
+        rows.append(
+            {
+                "kind": value,
+                "label": label,
+                "confirmed": found,
+                "added": missed,
+                "recall": (found / (found + missed)) if (found + missed) else None,
+            }
+        )
+    return rows
 
 
 def review_conclude(*, actor, review: Review, conclusion: str, note: str = "") -> Review:

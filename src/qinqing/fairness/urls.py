@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/conclude/", views.review_conclude, name="review_conclude"),
     path("<int:pk>/report.pdf", views.review_pdf, name="review_pdf"),
     path("<int:pk>/report.docx", views.review_docx, name="review_docx"),
+    path("<int:pk>/findings/add/", views.finding_add, name="finding_add"),
     path("findings/<int:pk>/decide/", views.finding_decide, name="finding_decide"),
     path("rules/", views.rules_page, name="rules"),
     path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),

@@ -12,7 +12,7 @@ from qinqing.core import workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
 
 from . import extract, reports, selectors, services
-from .forms import ConclusionForm, DecisionForm, ReviewForm, RuleForm
+from .forms import ConclusionForm, DecisionForm, FindingAddForm, ReviewForm, RuleForm
 from .models import Decision
 
 
@@ -56,7 +56,7 @@ def review_new(request):
 
 
 @found_or_404
-def review_detail(request, pk: int):
+def review_detail(request, pk: int, add_form: FindingAddForm | None = None):
     review = selectors.review(request.user, pk)
     findings = list(review.findings.select_related("rule", "decided_by").order_by("position", "id"))
     pending = sum(1 for item in findings if item.decision == Decision.PENDING)
@@ -68,6 +68,7 @@ def review_detail(request, pk: int):
             "findings": findings,
             "pending": pending,
             "decision_form": DecisionForm(),
+            "add_form": add_form or FindingAddForm(),
             "conclusion_form": ConclusionForm(),
             "actions": workflow.allowed_actions(services.REVIEW_WORKFLOW, request.user, review),
         },
@@ -92,6 +93,25 @@ def finding_decide(request, pk: int):
         except ServiceError as error:
             messages.error(request, error.text())
     return redirect(f"{_detail_url(finding.review_id)}#finding-{finding.pk}")
+
+
+@require_POST
+@found_or_404
+def finding_add(request, pk: int):
+    """Record a clause the rules missed; refused input comes back on the review's page as it was typed."""
+    review = selectors.review(request.user, pk)
+    form = FindingAddForm(request.POST)
+    if form.is_valid():
+        try:
+            finding = services.finding_add(actor=request.user, review=review, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.text())
+        else:
+            messages.success(request, _("The clause is recorded as a finding."))
+            return redirect(f"{_detail_url(review.pk)}#finding-{finding.pk}")
+    response = review_detail(request, pk, add_form=form)
+    response.status_code = 400
+    return response
 
 
 def _detail_url(pk: int) -> str:
@@ -144,7 +164,9 @@ def review_docx(request, pk: int):
 
 
 def rules_page(request):
-    return render(request, "fairness/rules.html", {"rows": services.rule_precision()})
+    return render(
+        request, "fairness/rules.html", {"rows": services.rule_precision(), "kinds": services.kind_recall()}
+    )
 
 
 @found_or_404

@@ -1,0 +1,163 @@
+"""A reviewer records a clause the rules missed (article 5): quoted from the document, confirmed as it is
+added, audited, in the report, and counted in the rules' recall in practice for its kind."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from qinqing.core.errors import ServiceError
+from qinqing.core.models import AuditEvent
+from qinqing.core.roles import Role
+from qinqing.core.testing import make_user
+from qinqing.fairness import extract, services
+from qinqing.fairness.models import Decision, Finding, Review, Status
+
+pytestmark = pytest.mark.django_db
+
+# Clause (3) is a real clause of a 甘井子区 measure (real_policies.tsv, labelled location) that no rule flags
+# as this is written; (1) and (2) are lawful standard conditions.
+MEASURE = "\n".join(
+    [
+        "第三条 申报条件",
+        "（一）具有独立法人资格、健全的财务制度；",
+        "（二）近三年内无重大违法记录；",
+        "（三）甘井子区外贸企业孵化基地或中国（大连）跨境电子商务综合试验区的入驻合同；其它区域内企业，须经区政府认定。",
+    ]
+)
+MISSED = MEASURE.splitlines()[-1]
+
+
+@pytest.fixture
+def handler(client):
+    user = make_user(Role.DEPARTMENT_HANDLER)
+    client.force_login(user)
+    return user
+
+
+def _review(client) -> Review:
+    response = client.post(
+        reverse("fairness:review_new"), {"title": "外贸扶持办法", "document_kind": "policy", "text": MEASURE}
+    )
+    assert response.status_code == 302
+    return Review.objects.get()
+
+
+def _add(client, review, **fields):
+    data = {
+        "clause": MISSED,
+        "kind": "location",
+        "severity": "high",
+        "note": "以入驻本区特定园区作为享受政策的条件，区外企业须另经认定",
+        "suggestion": "删除入驻本区园区的条件，对符合条件的各类经营者一视同仁",
+    }
+    data.update(fields)
+    return client.post(reverse("fairness:finding_add", args=[review.pk]), data)
+
+
+def test_a_missed_clause_is_recorded_confirmed_audited_and_in_the_report(client, handler):
+    review = _review(client)
+    before = set(review.findings.values_list("pk", flat=True))
+    # whitespace may differ from the stored text: the quote is compared without it
+    response = _add(client, review, clause=MISSED.replace("；", "； "))
+    assert response.status_code == 302
+    added = Finding.objects.exclude(pk__in=before).get()
+    assert added.rule is None and added.added_by_reviewer and added.kind == "location"
+    assert added.decision == Decision.CONFIRMED and added.decided_by == handler and added.decided_at
+    assert added.position == 4 and added.location  # the clause's number and place in the text
+    # the basis is the one most location rules cite when the reviewer gives none
+    assert added.basis == services.kind_basis("location") and "第五条" in added.basis
+    event = AuditEvent.objects.get(action="fairness.finding.add")
+    assert event.object_id == str(added.pk) and event.details["kind"] == "location"
+    page = client.get(reverse("fairness:review_detail", args=[review.pk])).content.decode()
+    assert 'data-source="reviewer"' in page and "审查人员补充：规则未标出" in page
+    # the same clause with the same kind is refused; with another kind it is a second finding
+    again = _add(client, review)
+    assert again.status_code == 400 and "已按此类型记录" in again.content.decode()
+    assert Finding.objects.filter(rule__isnull=True).count() == 1
+    # the rules' page counts it for its kind
+    rules = client.get(reverse("fairness:rules")).content.decode()
+    assert 'data-testid="kind-location"' in rules
+    row = rules.split('data-testid="kind-location"')[1].split("</tr>")[0]
+    assert "<td>1</td>" in row  # added by reviewers
+    kinds = {row["kind"]: row for row in services.kind_recall()}
+    assert kinds["location"]["added"] == 1
+    # a document with a confirmed added finding cannot pass as it is
+    for item in review.findings.filter(decision=Decision.PENDING):
+        decide = reverse("fairness:finding_decide", args=[item.pk])
+        client.post(decide, {"decision": "dismissed", "note": "合法"})
+    client.post(reverse("fairness:review_conclude", args=[review.pk]), {"conclusion": "pass"})
+    assert Review.objects.get().status == Status.OPEN
+    client.post(reverse("fairness:review_conclude", args=[review.pk]), {"conclusion": "pass_after_changes"})
+    assert Review.objects.get().status == Status.CONCLUDED
+    word = client.get(reverse("fairness:review_docx", args=[review.pk]))
+    _kind, blocks = extract.extract(word.content, "report.docx")
+    text = "\n".join(block.text for block in blocks)
+    assert "审查人员补充" in text and "入驻本区特定园区" in text
+    pdf = client.get(reverse("fairness:review_pdf", args=[review.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    _kind, pages = extract.extract(pdf.content, "report.pdf")
+    assert "审查人员补充" in "".join(block.text for block in pages).replace(" ", "")
+    # signed off: nothing more can be added
+    late = _add(client, review, kind="policy")
+    assert late.status_code == 400 and "已签发" in late.content.decode()
+
+
+def test_bad_input_is_a_400_naming_the_field_and_nothing_is_stored(client, handler):
+    review = _review(client)
+    count = Finding.objects.count()
+    outside = _add(client, review, clause="投标人须在本市设立分公司。")
+    assert outside.status_code == 400
+    page = outside.content.decode()
+    assert 'data-testid="error-clause"' in page and "不在文件文本中" in page
+    # what was typed comes back
+    assert "投标人须在本市设立分公司。" in outside.content.decode()
+    no_reason = _add(client, review, note="")
+    assert no_reason.status_code == 400 and 'data-testid="error-note"' in no_reason.content.decode()
+    bad_kind = _add(client, review, kind="colour")
+    assert bad_kind.status_code == 400 and 'data-testid="error-kind"' in bad_kind.content.decode()
+    assert Finding.objects.count() == count
+    with translation.override("en"), pytest.raises(ServiceError, match="not in the document") as error:
+        services.finding_add(
+            actor=handler, review=review, clause="别的文字",
+            kind="scale", note="x", suggestion="y",
+        )
+    assert error.value.field == "clause" and error.value.code == "not_in_document"
+
+
+def test_only_the_reviewing_office_may_add(client, handler):
+    review = _review(client)
+    other = make_user(Role.DEPARTMENT_HANDLER)
+    client.force_login(other)
+    assert _add(client, review).status_code == 404
+    client.force_login(make_user(Role.ENTERPRISE_USER))
+    assert _add(client, review).status_code in (403, 404)
+    assert not Finding.objects.filter(rule__isnull=True).exists()
+    with pytest.raises(ServiceError) as error:
+        services.finding_add(
+            actor=other, review=review, clause=MISSED, kind="location", note="x", suggestion="y"
+        )
+    assert error.value.code in ("forbidden", "not_found")
+
+
+def test_an_added_clause_of_a_pdf_is_placed_by_chapter_and_item_without_a_page(client, handler):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qinqing.fairness.tests import documents
+
+    pdf = SimpleUploadedFile("tender.pdf", documents.pdf_bytes(pages=2))
+    response = client.post(
+        reverse("fairness:review_new"), {"title": "物业服务采购", "document_kind": "procurement", "document": pdf}
+    )
+    assert response.status_code == 302
+    review = Review.objects.get()
+    # the stored text keeps no page breaks: the place is the chapter and item path, never a made-up page
+    added = services.finding_add(
+        actor=handler, review=review, clause="4.投标人须在本市设有分公司或办事处。", kind="scale",
+        note="要求设立分支机构变相提高经营规模门槛", suggestion="删除该项要求",
+    )
+    assert added.position > 0 and "第三章" in added.location and "页" not in added.location
+    given = services.finding_add(
+        actor=handler, review=review, clause="3.投标人注册资本不低于1000万元；", kind="ownership",
+        note="x", suggestion="y", location="第2页 第三章 3",
+    )
+    assert given.location == "第2页 第三章 3"
