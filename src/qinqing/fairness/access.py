@@ -41,5 +41,6 @@ declare(
     Page("fairness:review_docx", REVIEWERS, sees_all=SEES_ALL),
     Page("fairness:rules", REVIEWERS, menu="fairness", label=_("Rules and their precision"), order=30),
     Page("fairness:rule_edit", REVIEWERS),
+    Page("fairness:labels", REVIEWERS, sees_all=SEES_ALL),
     Operation("POST /fairness/check", REVIEWERS, scope="fairness:check"),
 )

@@ -94,3 +94,90 @@ def score(rows, rules) -> dict:
     table = {kind: ratios(c) for kind, c in sorted(counts.items())}
     total = {key: sum(c[key] for c in counts.values()) for key in ("tp", "fp", "fn")}
     return {"kinds": table, "overall": ratios(total), "clauses": ratios(clause_level), "mistakes": mistakes}
+
+
+# --- the office's own labeled set ----------------------------------------------------------------
+
+HEADER = (
+    "# The reviewing office's labeled set (article 5): every clause of the signed-off reviews, split as\n"
+    "# the review splits the stored text; a clause is labeled with the kinds of its confirmed findings\n"
+    "# (the rules' and those the reviewer added), lawful when it has none (a reviewer signs off only\n"
+    "# after reading the whole document). Measure the rules on it: ./qinqing fairness score FILE\n"
+)
+
+
+def _squeezed(text: str) -> str:
+    return "".join((text or "").split())
+
+
+def _one_line(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def review_rows(review):
+    """(label, source, clause) rows of one signed-off review: its stored text split into clauses, each
+    labeled by the confirmed findings on it. A confirmed clause that cannot be placed in the split (the
+    file's own layout cut it otherwise) is kept as a row of its own, so no decision is lost."""
+    from . import clauses as clause_splitter
+    from . import extract
+    from .models import Decision
+
+    try:
+        found = clause_splitter.split(extract.extract_text(review.text))
+    except extract.UnreadableDocument:
+        found = []
+    texts = [_squeezed(clause.text) for clause in found]
+    index = {}
+    for number, text in enumerate(texts):
+        index.setdefault(text, number)
+    labels: dict[int, set[str]] = defaultdict(set)
+    unplaced: list[tuple[str, str]] = []
+    inexact: list[tuple[str, str, str]] = []  # (kind, clause, its first characters) not equal to a clause
+    confirmed = review.findings.filter(decision=Decision.CONFIRMED).select_related("rule")
+    for finding in confirmed.order_by("position", "id"):
+        kind = finding.rule.kind if finding.rule_id else finding.kind
+        probe = _squeezed(finding.clause)
+        number = index.get(probe)
+        if number is not None:
+            labels[number].add(kind)
+        elif probe:
+            inexact.append((kind, finding.clause, probe[:60]))
+    if inexact:
+        # where each remaining clause begins in the split text: one Aho–Corasick pass over it, so the work
+        # grows with the text and the findings, not with their product
+        import bisect
+
+        import ahocorasick
+
+        automaton = ahocorasick.Automaton()
+        for _kind, _clause, head in inexact:
+            automaton.add_word(head, head)
+        automaton.make_automaton()
+        joined, starts, offset = [], [], 0
+        for text in texts:
+            starts.append(offset)
+            joined.append(text)
+            offset += len(text) + 1
+        first: dict[str, int] = {}
+        for end, head in automaton.iter("\x00".join(joined)):
+            first.setdefault(head, end - len(head) + 1)
+        for kind, clause, head in inexact:
+            if head in first:
+                labels[bisect.bisect_right(starts, first[head]) - 1].add(kind)
+            else:
+                unplaced.append((kind, clause))
+    source = _one_line(f"{review.number} {review.title}")
+    for number, clause in enumerate(found):
+        label = "+".join(sorted(labels[number])) or LAWFUL
+        yield label, f"{source} · {number + 1}", _one_line(clause.text)
+    for kind, text in unplaced:
+        yield kind, f"{source} · ?", _one_line(text)
+
+
+def labeled_lines(reviews):
+    """The labeled set of ``reviews`` (signed-off ones), line by line in the corpus's form."""
+    yield HEADER
+    for review in reviews.iterator(chunk_size=50):
+        for label, source, clause in review_rows(review):
+            if clause:
+                yield f"{label}\t{source}\t{clause}\n"

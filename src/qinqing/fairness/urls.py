@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:pk>/findings/add/", views.finding_add, name="finding_add"),
     path("findings/<int:pk>/decide/", views.finding_decide, name="finding_decide"),
     path("rules/", views.rules_page, name="rules"),
+    path("labels.tsv", views.labels_download, name="labels"),
     path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),
 ]

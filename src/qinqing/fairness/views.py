@@ -163,6 +163,24 @@ def review_docx(request, pk: int):
     return response
 
 
+def labels_download(request):
+    """The signed-off reviews this reviewer sees, as a labeled set (.tsv) for ``./qinqing fairness score``."""
+    from django.http import StreamingHttpResponse
+
+    from qinqing.core import clock
+
+    from . import evaluation
+    from .models import Status
+
+    reviews = selectors.reviews_for(request.user).filter(status=Status.CONCLUDED).order_by("created_at", "id")
+    response = StreamingHttpResponse(
+        evaluation.labeled_lines(reviews), content_type="text/tab-separated-values; charset=utf-8"
+    )
+    name = f"fairness-labels-{clock.today():%Y%m%d}.tsv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 def rules_page(request):
     return render(
         request, "fairness/rules.html", {"rows": services.rule_precision(), "kinds": services.kind_recall()}

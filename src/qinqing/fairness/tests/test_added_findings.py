@@ -146,7 +146,8 @@ def test_an_added_clause_of_a_pdf_is_placed_by_chapter_and_item_without_a_page(c
 
     pdf = SimpleUploadedFile("tender.pdf", documents.pdf_bytes(pages=2))
     response = client.post(
-        reverse("fairness:review_new"), {"title": "物业服务采购", "document_kind": "procurement", "document": pdf}
+        reverse("fairness:review_new"),
+        {"title": "物业服务采购", "document_kind": "procurement", "document": pdf},
     )
     assert response.status_code == 302
     review = Review.objects.get()
@@ -161,3 +162,48 @@ def test_an_added_clause_of_a_pdf_is_placed_by_chapter_and_item_without_a_page(c
         note="x", suggestion="y", location="第2页 第三章 3",
     )
     assert given.location == "第2页 第三章 3"
+
+
+def _sign_off(client, review):
+    for item in review.findings.filter(decision=Decision.PENDING):
+        decide = reverse("fairness:finding_decide", args=[item.pk])
+        client.post(decide, {"decision": "dismissed", "note": "合法"})
+    client.post(reverse("fairness:review_conclude", args=[review.pk]), {"conclusion": "pass_after_changes"})
+    assert Review.objects.get(pk=review.pk).status == Status.CONCLUDED
+
+
+def test_signed_off_reviews_download_as_a_labeled_set_the_score_command_reads(
+    client, handler, tmp_path, capsys
+):
+    from django.core.management import call_command
+
+    from qinqing.fairness import evaluation
+
+    review = _review(client)
+    # a quote of part of the clause: the set labels the whole clause it is in
+    assert _add(client, review, clause=MISSED[4:40]).status_code == 302
+    # before sign-off the review is not in the set
+    empty = b"".join(client.get(reverse("fairness:labels")).streaming_content).decode()
+    assert evaluation.read_labeled(empty) == []
+    _sign_off(client, review)
+    response = client.get(reverse("fairness:labels"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/tab-separated-values")
+    assert "attachment" in response["Content-Disposition"]
+    rows = evaluation.read_labeled(b"".join(response.streaming_content).decode())
+    assert len(rows) == review.clause_count == 4
+    labels = {clause: label for label, _source, clause in rows}
+    assert labels[MISSED] == "location"
+    assert labels["（二）近三年内无重大违法记录；"] == "lawful"
+    assert all(source.startswith(review.number) for _label, source, _clause in rows)
+    # another unit's reviewer does not get this office's decisions
+    client.force_login(make_user(Role.DEPARTMENT_HANDLER))
+    other = b"".join(client.get(reverse("fairness:labels")).streaming_content).decode()
+    assert evaluation.read_labeled(other) == []
+    # the command writes every signed-off review; score measures the rules on it
+    out = tmp_path / "labels.tsv"
+    call_command("fairness", "labels", "--out", str(out))
+    assert "4 clauses of 1 signed-off reviews" in capsys.readouterr().out
+    call_command("fairness", "score", str(out))
+    printed = capsys.readouterr().out
+    assert "4 clauses, 1 problematic, 3 lawful" in printed

@@ -9,6 +9,9 @@ score: measures the rules on a labeled set of clauses (the corpus's tab-separate
 ``fairness.evaluation``): precision and recall per kind and at clause level, and with ``--mistakes``
 every miss and false alarm; exits 0, or 2 when the file cannot be read or a line is not of the form
 (the message names the line and the rule).
+labels: writes every signed-off review as a labeled set in that form (``--out FILE``, else standard
+output): each clause labeled with the kinds of its confirmed findings, or lawful — the office's own
+decisions, to measure the rules (and each revision of them) with ``score``.
 demo: one or two reviews in the demo district for the handler account.
 """
 
@@ -38,6 +41,10 @@ class Command(BaseCommand):
         score.add_argument("file")
         score.add_argument("--mistakes", action="store_true", help="list every miss and false alarm")
         score.add_argument("--json", action="store_true", help="print the figures as JSON")
+        labels = sub.add_parser(
+            "labels", help="write the signed-off reviews as a labeled set (.tsv) for score"
+        )
+        labels.add_argument("--out", help="the file to write (default: standard output)")
         sub.add_parser("demo", help="load demo reviews for the demo handler account")
 
     def handle(self, *args, **options):
@@ -54,6 +61,9 @@ class Command(BaseCommand):
             return
         if options["action"] == "score":
             self._score(options)
+            return
+        if options["action"] == "labels":
+            self._labels(options)
             return
         name = options["file"]
         try:
@@ -81,6 +91,26 @@ class Command(BaseCommand):
                 )
         if findings:
             sys.exit(1)
+
+    def _labels(self, options) -> None:
+        from qinqing.fairness import evaluation
+        from qinqing.fairness.models import Review, Status
+
+        reviews = Review.objects.filter(status=Status.CONCLUDED).order_by("created_at", "id")
+        lines = evaluation.labeled_lines(reviews)
+        if not options.get("out"):
+            for line in lines:
+                self.stdout.write(line, ending="")
+            return
+        try:
+            rows = 0
+            with open(options["out"], "w", encoding="utf-8") as out:
+                for line in lines:
+                    out.write(line)
+                    rows += not line.startswith("#")
+        except OSError as error:
+            raise CommandError(f"{options['out']}: cannot be written ({error})", returncode=2) from None
+        self.stdout.write(f"{options['out']}: {rows} clauses of {reviews.count()} signed-off reviews")
 
     def _score(self, options) -> None:
         from qinqing.fairness import evaluation
