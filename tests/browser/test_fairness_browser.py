@@ -109,3 +109,24 @@ def test_a_reviewer_records_a_clause_the_rules_missed(page, live_server, screens
     # no rule finding of the kind is confirmed yet, one clause was added: recall in practice 0 / (0 + 1)
     assert row.locator("td").nth(2).inner_text() == "1"
     assert row.get_by_test_id("recall").inner_text() == "0.00"
+
+    # the added clause becomes an example of a location rule: refused until the pattern flags it, then saved
+    page.goto(f"/fairness/{Finding.objects.get(rule__isnull=True).review_id}/")
+    page.get_by_test_id("to-rule").click()
+    page.wait_for_load_state()
+    assert "跨境电子商务综合试验区" in page.get_by_test_id("example-banner").inner_text()
+    page.get_by_test_id("same-kind").first.locator("a").click()
+    page.wait_for_load_state()
+    examples = page.locator("#id_positive_examples").input_value()
+    assert examples.splitlines()[-1] == MISSED
+    page.get_by_test_id("rule-form").locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "跨境电子商务综合试验区" in page.get_by_test_id("error-positive_examples").inner_text()
+    pattern = page.locator("#id_pattern")
+    pattern.fill(pattern.input_value() + "|(?:其它区域内企业.{0,6}须经区政府认定)")
+    page.get_by_test_id("rule-form").locator("button[type=submit]").click()
+    page.wait_for_url("**/fairness/rules/")
+    screenshot("fairness-rule-learned-example")
+    from qinqing.fairness import services
+
+    assert any(item.rule.kind == "location" for item in services.check_pasted(MEASURE).findings)

@@ -181,9 +181,27 @@ def labels_download(request):
     return response
 
 
+def _example(request):
+    """The finding named by ``?example=`` (a clause a reviewer added), to offer as a rule's example; None
+    without the parameter; 404 for one the user may not see or that is not an added clause."""
+    value = request.GET.get("example")
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise NotFound()
+    finding = selectors.finding(request.user, int(value))
+    if not finding.added_by_reviewer:
+        raise NotFound()
+    return finding
+
+
+@found_or_404
 def rules_page(request):
+    example = _example(request)
     return render(
-        request, "fairness/rules.html", {"rows": services.rule_precision(), "kinds": services.kind_recall()}
+        request,
+        "fairness/rules.html",
+        {"rows": services.rule_precision(), "kinds": services.kind_recall(), "example": example},
     )
 
 
@@ -194,7 +212,14 @@ def rule_edit(request, pk: int):
     rule = Rule.objects.filter(pk=pk).first()
     if rule is None:
         raise NotFound()
-    form = RuleForm(request.POST or None, instance=rule)
+    example = _example(request)
+    initial = {}
+    if example is not None and request.method != "POST":
+        # the clause is appended to the clauses the rule must flag; saving runs every example, so a rule that
+        # does not flag it is refused until its pattern is widened
+        clause = " ".join(example.clause.split())
+        initial["positive_examples"] = "\n".join(filter(None, [rule.positive_examples.rstrip("\n"), clause]))
+    form = RuleForm(request.POST or None, instance=rule, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.rule_save(actor=request.user, rule=form.instance)

@@ -207,3 +207,39 @@ def test_signed_off_reviews_download_as_a_labeled_set_the_score_command_reads(
     call_command("fairness", "score", str(out))
     printed = capsys.readouterr().out
     assert "4 clauses, 1 problematic, 3 lawful" in printed
+
+
+def test_an_added_clause_becomes_a_rules_example_only_once_the_rule_flags_it(client, handler):
+    from qinqing.fairness.models import Rule
+
+    review = _review(client)
+    assert _add(client, review).status_code == 302
+    added = Finding.objects.get(rule__isnull=True)
+    page = client.get(reverse("fairness:review_detail", args=[review.pk])).content.decode()
+    assert f"?example={added.pk}" in page
+    rules = client.get(reverse("fairness:rules"), {"example": added.pk}).content.decode()
+    assert 'data-testid="example-banner"' in rules and "跨境电子商务综合试验区" in rules
+    rule = Rule.objects.filter(kind="location", active=True).order_by("code").first()
+    assert f"{reverse('fairness:rule_edit', args=[rule.pk])}?example={added.pk}" in rules
+    # the edit page offers the clause as one more example the rule must flag
+    edit = client.get(reverse("fairness:rule_edit", args=[rule.pk]), {"example": added.pk})
+    assert edit.status_code == 200
+    field = edit.context["form"]["positive_examples"].value()
+    assert field.splitlines()[-1] == MISSED and field.startswith(rule.positive_examples.splitlines()[0])
+    # saved as offered, the rule is refused: it does not flag the clause (nothing changes)
+    data = {name: edit.context["form"][name].value() for name in edit.context["form"].fields}
+    data["active"] = "on" if data["active"] else ""
+    refused = client.post(reverse("fairness:rule_edit", args=[rule.pk]), data)
+    assert refused.status_code == 400
+    assert Rule.objects.get(pk=rule.pk).positive_examples == rule.positive_examples
+    # a finding of the rules, or of another office, is not offered
+    from qinqing.fairness.tests import documents
+
+    tender = services.review_create(
+        actor=handler, title="物业服务采购", document_kind="procurement", text=documents.plain_text()
+    )
+    flagged = tender.findings.filter(rule__isnull=False).first()
+    assert client.get(reverse("fairness:rules"), {"example": flagged.pk}).status_code == 404
+    assert client.get(reverse("fairness:rules"), {"example": "x"}).status_code == 404
+    client.force_login(make_user(Role.DEPARTMENT_HANDLER))
+    assert client.get(reverse("fairness:rules"), {"example": added.pk}).status_code == 404
