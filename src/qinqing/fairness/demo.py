@@ -1,4 +1,5 @@
-"""Demo reviews in the demo district: a tender with findings being decided, a policy signed off."""
+"""Demo reviews in the demo district: a tender with findings being decided; a policy draft signed off
+"passed after changes" over a clause the rules did not flag, which the reviewer recorded."""
 
 from __future__ import annotations
 
@@ -31,7 +32,9 @@ TENDER = """第一章 招标公告
 POLICY = """第一条 为促进示范区中小企业发展，制定本办法。
 第二条 本办法适用于在本区依法登记的各类所有制企业，符合条件的均可申报。
 第三条 对符合条件的中小企业，按规定给予贷款贴息，不限所有制。
-第四条 扶持资金的申报条件、标准和程序向社会公开。"""
+第四条 扶持资金的申报条件、标准和程序向社会公开。
+第五条 入驻示范区创业孵化基地的企业可直接申报；其他企业须经区政府认定后方可申报。"""
+MISSED = "第五条 入驻示范区创业孵化基地的企业可直接申报；其他企业须经区政府认定后方可申报。"
 
 
 def generate() -> list[str]:
@@ -55,10 +58,24 @@ def generate() -> list[str]:
         document_kind="policy",
         text=POLICY,
     )
+    for finding in policy.findings.filter(decision=Decision.PENDING):
+        services.finding_decide(actor=handler, finding=finding, decision=Decision.CONFIRMED)
+    services.finding_add(
+        actor=handler,
+        review=policy,
+        clause=MISSED,
+        kind="location",
+        severity="high",
+        note="以入驻本区孵化基地区分申报条件，区外企业须另经认定，构成对外地经营者的差别待遇",
+        suggestion="删除入驻孵化基地的条件，各类经营者按同一条件申报",
+    )
     services.review_conclude(
-        actor=handler, review=policy, conclusion="pass", note="未发现排除、限制竞争的内容。"
+        actor=handler,
+        review=policy,
+        conclusion="pass_after_changes",
+        note="第五条以入驻本区孵化基地区分申报条件，删除后可以出台。",
     )
     return [
         f"fairness: {tender.number} with {len(findings)} findings (one confirmed), "
-        f"{policy.number} signed off as passed"
+        f"{policy.number} signed off as passed after changes (one clause added by the reviewer)"
     ]

@@ -207,7 +207,9 @@ def test_demo_loads_two_reviews_for_the_handler():
     make_user(Role.DEPARTMENT_HANDLER, username="handler")
     call_command("fairness", "demo")
     assert Review.objects.count() == 2
-    assert Review.objects.filter(status=Status.CONCLUDED, conclusion="pass").exists()
+    policy = Review.objects.get(document_kind="policy")
+    assert policy.status == Status.CONCLUDED and policy.conclusion == "pass_after_changes"
+    assert policy.findings.filter(rule__isnull=True, kind="location", decision="confirmed").count() == 1
     tender = Review.objects.get(document_kind="procurement")
     assert tender.findings.count() >= 5 and tender.findings.filter(decision="confirmed").count() == 1
 
