@@ -28,7 +28,7 @@ AXE = (
 )
 # Links a page shows that are not pages to open: downloads, feeds (tests/test_portal.py parses them), the
 # API, the language switch.
-NOT_CHECKED = (".pdf", ".xlsx", ".csv", ".atom", "/api/", "/i18n/", "/logout/")
+NOT_CHECKED = (".pdf", ".xlsx", ".csv", ".tsv", ".atom", "/api/", "/i18n/", "/logout/")
 MAX_PAGES_PER_ROLE = 60
 
 
