@@ -243,3 +243,17 @@ def test_an_added_clause_becomes_a_rules_example_only_once_the_rule_flags_it(cli
     assert client.get(reverse("fairness:rules"), {"example": "x"}).status_code == 404
     client.force_login(make_user(Role.DEPARTMENT_HANDLER))
     assert client.get(reverse("fairness:rules"), {"example": added.pk}).status_code == 404
+
+
+def test_the_added_finding_reads_in_english_too(client, handler, settings):
+    review = _review(client)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    refused = _add(client, review, clause="not in it")
+    assert refused.status_code == 400
+    assert "The quoted clause is not in the document" in refused.content.decode()
+    assert _add(client, review).status_code == 302
+    page = client.get(reverse("fairness:review_detail", args=[review.pk])).content.decode()
+    assert "Location, local registration or branch (added by the reviewer: no rule flagged it)" in page
+    assert "Add a clause the rules missed" in page and "Make it an example of a rule" in page
+    rules = client.get(reverse("fairness:rules")).content.decode()
+    assert "Recall in practice, by kind" in rules
