@@ -26,17 +26,13 @@ def seeded_rules():
 
 
 def test_upload_a_docx_confirm_one_finding_and_dismiss_another(
-    page, live_server, screenshot, tmp_path, seeded_rules
+    page, live_server, screenshot, tmp_path, seeded_rules, log_in
 ):
     make_user(Role.DEPARTMENT_HANDLER, username="handler", password=TEST_PASSWORD)
     tender = tmp_path / "物业服务采购招标文件.docx"
     tender.write_bytes(documents.docx_bytes())
 
-    page.goto("/login/")
-    page.fill("#id_username", "handler")
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
+    log_in(page, "handler")
     page.goto("/fairness/new/")
     page.fill("#id_title", "政务服务中心物业服务采购")
     page.select_option("#id_document_kind", "procurement")
@@ -67,15 +63,11 @@ def test_upload_a_docx_confirm_one_finding_and_dismiss_another(
     assert page.get_by_test_id("rule-local-branch").get_by_test_id("precision").inner_text() == "0.00"
 
 
-def test_a_reviewer_records_a_clause_the_rules_missed(page, live_server, screenshot, seeded_rules):
+def test_a_reviewer_records_a_clause_the_rules_missed(page, live_server, screenshot, seeded_rules, log_in):
     from qinqing.fairness.tests.test_added_findings import MEASURE, MISSED
 
     make_user(Role.DEPARTMENT_HANDLER, username="handler", password=TEST_PASSWORD)
-    page.goto("/login/")
-    page.fill("#id_username", "handler")
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
+    log_in(page, "handler")
     page.goto("/fairness/new/")
     page.fill("#id_title", "外贸企业扶持办法")
     page.select_option("#id_document_kind", "policy")
