@@ -418,9 +418,13 @@ def finding_add(
         if not location and where is not None:
             # the chapter and item path only: the stored text keeps no pages, paragraphs or tables
             location = _PAGE_PART.sub("", where.location)
-        if Finding.objects.filter(review=locked, rule__isnull=True, kind=kind, position=position).exists():
+        same = Q(rule__isnull=True, kind=kind) | Q(rule__kind=kind)
+        if position and Finding.objects.filter(same, review=locked, position=position).exists():
+            # a rule's finding of this kind on the clause is decided on its card (a dismissal can be changed)
             raise ServiceError(
-                _("This clause is already recorded with this kind."), code="duplicate", field="clause"
+                _("This clause already has a finding of this kind: decide on that one."),
+                code="duplicate",
+                field="clause",
             )
         now = clock.now()
         finding = Finding.objects.create(
@@ -453,20 +457,26 @@ def finding_add(
 
 
 def kind_recall() -> list[dict]:
-    """Per kind, over decided reviews' records: the rules' confirmed findings, the clauses reviewers added
-    because no rule flagged them, and the rules' recall in practice, confirmed / (confirmed + added). A
-    clause no rule flagged and no reviewer recorded is counted nowhere, so this is an upper bound."""
-    confirmed = dict(
-        Finding.objects.filter(rule__isnull=False, decision=Decision.CONFIRMED)
-        .values("rule__kind")
-        .annotate(n=Count("id"))
-        .values_list("rule__kind", "n")
+    """Per kind, over every review's decided findings: the clauses the rules flagged and the reviewer
+    confirmed, the clauses reviewers added because no rule flagged them, and the rules' recall in practice,
+    confirmed / (confirmed + added). A clause counts once per kind however many rules of the kind flagged
+    it. A clause no rule flagged and no reviewer recorded is counted nowhere, so this is an upper bound."""
+    from collections import Counter
+
+    decided = Finding.objects.filter(decision=Decision.CONFIRMED)
+    confirmed = Counter(
+        kind
+        for kind, _review, _position in decided.filter(rule__isnull=False)
+        .values_list("rule__kind", "review_id", "position")
+        .order_by()
+        .distinct()
     )
-    added = dict(
-        Finding.objects.filter(rule__isnull=True, decision=Decision.CONFIRMED)
-        .values("kind")
-        .annotate(n=Count("id"))
-        .values_list("kind", "n")
+    added = Counter(
+        kind
+        for kind, _review, _position in decided.filter(rule__isnull=True)
+        .values_list("kind", "review_id", "position")
+        .order_by()
+        .distinct()
     )
     rows = []
     for value, label in Kind.choices:

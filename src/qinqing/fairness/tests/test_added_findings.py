@@ -72,7 +72,7 @@ def test_a_missed_clause_is_recorded_confirmed_audited_and_in_the_report(client,
     assert 'data-source="reviewer"' in page and "审查人员补充：规则未标出" in page
     # the same clause with the same kind is refused; with another kind it is a second finding
     again = _add(client, review)
-    assert again.status_code == 400 and "已按此类型记录" in again.content.decode()
+    assert again.status_code == 400 and "已有此类型的问题" in again.content.decode()
     assert Finding.objects.filter(rule__isnull=True).count() == 1
     # the rules' page counts it for its kind
     rules = client.get(reverse("fairness:rules")).content.decode()
@@ -157,6 +157,15 @@ def test_an_added_clause_of_a_pdf_is_placed_by_chapter_and_item_without_a_page(c
         note="要求设立分支机构变相提高经营规模门槛", suggestion="删除该项要求",
     )
     assert added.position > 0 and "第三章" in added.location and "页" not in added.location
+    # the clause's rule finding of the same kind is decided on its own card, not recorded twice
+    branch = review.findings.filter(rule__code="local-branch").order_by("position").first()
+    assert branch.position == added.position  # the stored text splits as the file did (first of two pages)
+    with pytest.raises(ServiceError) as twice:
+        services.finding_add(
+            actor=handler, review=review, clause="4.投标人须在本市设有分公司或办事处。", kind="location",
+            note="x", suggestion="y",
+        )
+    assert twice.value.code == "duplicate"
     given = services.finding_add(
         actor=handler, review=review, clause="3.投标人注册资本不低于1000万元；", kind="ownership",
         note="x", suggestion="y", location="第2页 第三章 3",
@@ -257,3 +266,19 @@ def test_the_added_finding_reads_in_english_too(client, handler, settings):
     assert "Add a clause the rules missed" in page and "Make it an example of a rule" in page
     rules = client.get(reverse("fairness:rules")).content.decode()
     assert "Recall in practice, by kind" in rules
+
+
+def test_recall_in_practice_counts_a_clause_once_per_kind(client, handler):
+    from qinqing.fairness.models import Rule
+
+    review = _review(client)
+    first, second = Rule.objects.filter(kind="scale", active=True).order_by("code")[:2]
+    for rule in (first, second):  # two rules of one kind on one clause, both confirmed
+        Finding.objects.create(
+            review=review, rule=rule, position=2, clause="（一）具有独立法人资格、健全的财务制度；",
+            location="", matched="", severity="medium", basis=rule.basis, suggestion=rule.suggestion,
+            decision=Decision.CONFIRMED, decided_by=handler,
+        )
+    assert _add(client, review, kind="scale").status_code == 302
+    row = {item["kind"]: item for item in services.kind_recall()}["scale"]
+    assert (row["confirmed"], row["added"], row["recall"]) == (1, 1, 0.5)
