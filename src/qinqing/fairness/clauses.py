@@ -106,3 +106,58 @@ def split(blocks: list[Block]) -> list[Clause]:
                 Clause(len(clauses) + 1, piece, _location(where, block), block.page, block.paragraph)
             )
     return clauses
+
+
+# --- a review's stored text, and quotes placed on its clauses ------------------------------------
+
+
+def squeezed(text: str) -> str:
+    """``text`` without any whitespace: a quote is compared with the document as it is, however it wraps."""
+    return "".join((text or "").split())
+
+
+def of_stored_text(text: str) -> list[Clause]:
+    """A review's stored text split again as the review split it; an empty list for text that cannot be
+    read. The stored text keeps no pages, paragraphs or tables, so a clause's location is its chapter and
+    item path only, never a page made up from the text's one run."""
+    from .extract import UnreadableDocument, extract_text
+
+    try:
+        blocks = extract_text(text)
+    except UnreadableDocument:
+        return []
+    return split([Block(block.text) for block in blocks])
+
+
+def place(found: list[Clause], quotes: list[str]) -> list[int | None]:
+    """For each quote, the index in ``found`` of the clause it is, or the clause where it begins (its first
+    60 characters found in the clauses run together, so a quote may run on into the next clause); None when
+    it is in none of them. One Aho–Corasick pass over the text for the quotes that are not a whole clause, so
+    the work grows with the text and the quotes, not with their product."""
+    texts = [squeezed(clause.text) for clause in found]
+    whole: dict[str, int] = {}
+    for number, text in enumerate(texts):
+        whole.setdefault(text, number)
+    heads = [squeezed(quote)[:60] for quote in quotes]
+    placed: list[int | None] = [whole.get(squeezed(quote)) for quote in quotes]
+    rest = {head for head, at in zip(heads, placed, strict=True) if at is None and head}
+    if rest:
+        import bisect
+
+        import ahocorasick
+
+        automaton = ahocorasick.Automaton()
+        for head in rest:
+            automaton.add_word(head, head)
+        automaton.make_automaton()
+        starts, offset = [], 0
+        for text in texts:
+            starts.append(offset)
+            offset += len(text)
+        first: dict[str, int] = {}
+        for end, head in automaton.iter("".join(texts)):
+            first.setdefault(head, end - len(head) + 1)
+        for number, head in enumerate(heads):
+            if placed[number] is None and head in first:
+                placed[number] = bisect.bisect_right(starts, first[head]) - 1
+    return placed

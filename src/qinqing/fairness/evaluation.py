@@ -106,10 +106,6 @@ HEADER = (
 )
 
 
-def _squeezed(text: str) -> str:
-    return "".join((text or "").split())
-
-
 def _one_line(text: str) -> str:
     return " ".join((text or "").split())
 
@@ -119,53 +115,21 @@ def review_rows(review):
     labeled by the confirmed findings on it. A confirmed clause that cannot be placed in the split (the
     file's own layout cut it otherwise) is kept as a row of its own, so no decision is lost."""
     from . import clauses as clause_splitter
-    from . import extract
     from .models import Decision
 
-    try:
-        found = clause_splitter.split(extract.extract_text(review.text))
-    except extract.UnreadableDocument:
-        found = []
-    texts = [_squeezed(clause.text) for clause in found]
-    index = {}
-    for number, text in enumerate(texts):
-        index.setdefault(text, number)
+    found = clause_splitter.of_stored_text(review.text)
+    confirmed = list(
+        review.findings.filter(decision=Decision.CONFIRMED).select_related("rule").order_by("position", "id")
+    )
     labels: dict[int, set[str]] = defaultdict(set)
     unplaced: list[tuple[str, str]] = []
-    inexact: list[tuple[str, str, str]] = []  # (kind, clause, its first characters) not equal to a clause
-    confirmed = review.findings.filter(decision=Decision.CONFIRMED).select_related("rule")
-    for finding in confirmed.order_by("position", "id"):
+    places = clause_splitter.place(found, [finding.clause for finding in confirmed])
+    for finding, number in zip(confirmed, places, strict=True):
         kind = finding.rule.kind if finding.rule_id else finding.kind
-        probe = _squeezed(finding.clause)
-        number = index.get(probe)
-        if number is not None:
+        if number is None:
+            unplaced.append((kind, finding.clause))
+        else:
             labels[number].add(kind)
-        elif probe:
-            inexact.append((kind, finding.clause, probe[:60]))
-    if inexact:
-        # where each remaining clause begins in the split text: one Aho–Corasick pass over it, so the work
-        # grows with the text and the findings, not with their product
-        import bisect
-
-        import ahocorasick
-
-        automaton = ahocorasick.Automaton()
-        for _kind, _clause, head in inexact:
-            automaton.add_word(head, head)
-        automaton.make_automaton()
-        joined, starts, offset = [], [], 0
-        for text in texts:
-            starts.append(offset)
-            joined.append(text)
-            offset += len(text) + 1
-        first: dict[str, int] = {}
-        for end, head in automaton.iter("\x00".join(joined)):
-            first.setdefault(head, end - len(head) + 1)
-        for kind, clause, head in inexact:
-            if head in first:
-                labels[bisect.bisect_right(starts, first[head]) - 1].add(kind)
-            else:
-                unplaced.append((kind, clause))
     source = _one_line(f"{review.number} {review.title}")
     for number, clause in enumerate(found):
         label = "+".join(sorted(labels[number])) or LAWFUL

@@ -333,14 +333,6 @@ def finding_decide(*, actor, finding: Finding, decision: str, note: str = "") ->
     return locked
 
 
-_SPACE = re.compile(r"\s+")
-_PAGE_PART = re.compile(r"(?:^| · )第\d+页$")
-
-
-def _squeezed(text: str) -> str:
-    return _SPACE.sub("", text or "")
-
-
 def kind_basis(kind: str) -> str:
     """The legal basis most of the kind's active rules cite: a reviewer's added finding cites it unless they
     give their own (the rules are data, so the basis is read from them, not written here again)."""
@@ -348,21 +340,6 @@ def kind_basis(kind: str) -> str:
 
     counts = Counter(Rule.objects.filter(kind=kind, active=True).values_list("basis", flat=True))
     return counts.most_common(1)[0][0] if counts else ""
-
-
-def _clause_of(review: Review, quote: str):
-    """The clause of the review's stored text where the quoted text begins (its number and location), or
-    None. The text is split again as it was when the review was made (pasted text keeps no page)."""
-    probe = _squeezed(quote)[:30]
-    try:
-        found = clause_splitter.split(extract.extract_text(review.text))
-    except extract.UnreadableDocument:
-        return None
-    for clause in found:
-        text = _squeezed(clause.text)
-        if probe in text or (text and text in probe):
-            return clause
-    return None
 
 
 def finding_add(
@@ -407,17 +384,18 @@ def finding_add(
                 code="invalid_transition",
                 field="clause",
             )
-        if _squeezed(clause) not in _squeezed(locked.text):
+        if clause_splitter.squeezed(clause) not in clause_splitter.squeezed(locked.text):
             raise ServiceError(
                 _("The quoted clause is not in the document's text: copy it from the document as it is."),
                 code="not_in_document",
                 field="clause",
             )
-        where = _clause_of(locked, clause)
+        found = clause_splitter.of_stored_text(locked.text)
+        [at] = clause_splitter.place(found, [clause])
+        where = found[at] if at is not None else None
         position = where.number if where is not None else 0
         if not location and where is not None:
-            # the chapter and item path only: the stored text keeps no pages, paragraphs or tables
-            location = _PAGE_PART.sub("", where.location)
+            location = where.location
         same = Q(rule__isnull=True, kind=kind) | Q(rule__kind=kind)
         if position and Finding.objects.filter(same, review=locked, position=position).exists():
             # a rule's finding of this kind on the clause is decided on its card (a dismissal can be changed)

@@ -282,3 +282,17 @@ def test_recall_in_practice_counts_a_clause_once_per_kind(client, handler):
     assert _add(client, review, kind="scale").status_code == 302
     row = {item["kind"]: item for item in services.kind_recall()}["scale"]
     assert (row["confirmed"], row["added"], row["recall"]) == (1, 1, 0.5)
+
+
+def test_quotes_are_placed_on_the_clause_they_are_or_begin_in():
+    from qinqing.fairness import clauses
+
+    found = clauses.of_stored_text(MEASURE)
+    assert [clause.location for clause in found][-1] == "第三条 › （三）"  # no page the stored text lacks
+    quotes = [
+        found[1].text,  # a whole clause
+        "跨境电子商务综合试验区的入驻合同",  # inside one
+        "无重大违法记录；（三）甘井子区",  # running on into the next
+        "投标人须在本市设立分公司",  # in none
+    ]
+    assert clauses.place(found, quotes) == [1, 3, 2, None]
