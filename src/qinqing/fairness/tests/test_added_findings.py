@@ -296,3 +296,23 @@ def test_quotes_are_placed_on_the_clause_they_are_or_begin_in():
         "投标人须在本市设立分公司",  # in none
     ]
     assert clauses.place(found, quotes) == [1, 3, 2, None]
+
+
+def test_the_labeled_set_reads_the_findings_in_one_query_whatever_the_number_of_reviews(
+    handler, django_assert_max_num_queries
+):
+    from qinqing.fairness import evaluation
+
+    def signed_off():
+        review = services.review_create(
+            actor=handler, title="外贸扶持办法", document_kind="policy", text=MEASURE
+        )
+        services.review_conclude(actor=handler, review=review, conclusion="pass")
+
+    signed_off()
+    with django_assert_max_num_queries(3):  # the reviews, their findings with the rules
+        assert len(list(evaluation.labeled_lines(Review.objects.all()))) == 1 + 4
+    signed_off()
+    signed_off()
+    with django_assert_max_num_queries(3):
+        assert len(list(evaluation.labeled_lines(Review.objects.all()))) == 1 + 12
