@@ -128,7 +128,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "qinqing.core.account_audit.ActorMiddleware",
+    "qinqing.core.audit.accounts.ActorMiddleware",
     "qinqing.core.input_rules.InputRulesMiddleware",
     "qinqing.core.idempotency.IdempotencyMiddleware",
     "qinqing.core.middleware.LoginRequiredMiddleware",
@@ -388,7 +388,7 @@ APPEAL_CHANNELS = {
     "TENCENTCLOUD_SMS_PROTOCOL": os.environ.get("QINQING_TENCENTCLOUD_SMS_PROTOCOL", "https"),
     "TENCENTCLOUD_SMS_APP_ID": os.environ.get("QINQING_TENCENTCLOUD_SMS_APP_ID", ""),
     "TENCENTCLOUD_SMS_SIGN_NAME": os.environ.get("QINQING_TENCENTCLOUD_SMS_SIGN_NAME", ""),
-    # The approved template id of each notification kind (appeals/intake/channels/sms_templates.py
+    # The approved template id of each notification kind (appeals/intake/channels/sms/templates.py
     # has the text to submit at Tencent Cloud for each; docs/OPERATIONS.md).
     "TENCENTCLOUD_SMS_TEMPLATES": {
         kind: os.environ.get(f"QINQING_TENCENTCLOUD_SMS_TEMPLATE_{kind.upper()}", "")

@@ -4,9 +4,8 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from qinqing.api import api
-from qinqing.core import jobs_views
 from qinqing.core import views as core_views
-from qinqing.core.transparency import receipt_views
+from qinqing.core.jobs import views as jobs_views
 from qinqing.core.transparency import views as transparency_views
 
 handler403 = "qinqing.core.views.error_403"
@@ -23,11 +22,11 @@ urlpatterns = [
     path("transparency/consistency.json", transparency_views.transparency_consistency,
          name="transparency_consistency"),
     # Filing receipts: the inclusion proof of a filing's event, checked in the browser (issue 19).
-    path("transparency/receipt/", receipt_views.receipt_lookup, name="transparency_receipt_lookup"),
-    path("transparency/receipt/<str:code>.json", receipt_views.receipt_json,
+    path("transparency/receipt/", transparency_views.receipt_lookup, name="transparency_receipt_lookup"),
+    path("transparency/receipt/<str:code>.json", transparency_views.receipt_json,
          name="transparency_receipt_json"),
-    path("transparency/receipt/<str:code>/", receipt_views.receipt_page, name="transparency_receipt"),
-    path("r/<str:code>", receipt_views.receipt_short, name="receipt_short"),
+    path("transparency/receipt/<str:code>/", transparency_views.receipt_page, name="transparency_receipt"),
+    path("r/<str:code>", transparency_views.receipt_short, name="receipt_short"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("api/v1/", api.urls),

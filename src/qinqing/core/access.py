@@ -342,7 +342,7 @@ def _declare_kernel() -> None:
     menu_group("system", _("System"), order=90)
     declare(
         Page("healthz", PUBLIC),
-        # Guards itself: an API key with the jobs:read scope, or an administrator's session (core.jobs_views).
+        # Guards itself: an API key with the jobs:read scope, or an administrator's session (core.jobs.views).
         Page("healthz_jobs", PUBLIC),
         Page(
             "core:jobs",

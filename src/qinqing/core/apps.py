@@ -26,13 +26,10 @@ class CoreConfig(AppConfig):
         from .transparency.jobs import register as register_transparency_jobs
 
         register_transparency_jobs()
-        declare_pages()
-        from .transparency.receipts_access import declare_receipt_pages
-
-        declare_receipt_pages()  # filing receipts (issue 19)
+        declare_pages()  # with the filing receipts' pages
         # Group, permission and privilege changes are audited from the ORM's signals, wherever
         # they come from (admin, shell, services); the membership rows are audited records.
-        from .account_audit import adopt_once, connect
+        from .audit.accounts import adopt_once, connect
 
         connect()
         post_migrate.connect(adopt_once, sender=self, dispatch_uid="qinqing_account_audit_adopt")

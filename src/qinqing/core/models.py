@@ -4,8 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .audit_registry import audited
-
 
 class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or delete an audit event."""
@@ -155,7 +153,6 @@ class AuditPublication(models.Model):
         return f"{self.target} {self.head_id} {'ok' if self.ok else 'failed'}"
 
 
-@audited(masked={"key_hash": lambda value: "***"})
 class ApiKey(models.Model):
     """A key an external system presents in the ``X-API-Key`` header. Only a hash is stored."""
 
@@ -184,7 +181,6 @@ class ApiKey(models.Model):
 
 
 # --- working-day calendar ------------------------------------------------------------
-@audited()
 class CalendarYear(models.Model):
     """One year whose statutory holidays and make-up workdays (调休) are loaded.
 
@@ -205,7 +201,6 @@ class CalendarYear(models.Model):
         return str(self.year)
 
 
-@audited()
 class CalendarDay(models.Model):
     """A day that differs from the plain Monday–Friday week: a holiday or a make-up workday."""
 
@@ -292,7 +287,6 @@ class JobState(models.Model):
 
 
 # --- the district's own particulars --------------------------------------------------------------------
-@audited()
 class DistrictSettings(models.Model):
     """What every printed letter carries: the district's name, the text of its seal and the office
     that issues the documents. One row, filled in by an administrator on first run
@@ -338,11 +332,10 @@ class IdempotencyRecord(models.Model):
 
 
 # --- account privileges (issue 19) -----------------------------------------------------------------
-@audited()
 class AccountPrivileges(models.Model):
     """The privilege columns of each login account, read from Django's ``auth_user`` table.
 
-    Not managed (the table is ``django.contrib.auth``'s): ``core.account_audit`` records an
+    Not managed (the table is ``django.contrib.auth``'s): ``core.audit.accounts`` records an
     event whenever an account is created or its user name, ``is_active``, ``is_staff`` or
     ``is_superuser`` changes, from anywhere (services, admin, shell), so ``audit verify``'s
     record check proves each account's flags are as its last event left them — a
@@ -363,3 +356,15 @@ class AccountPrivileges(models.Model):
 
     def __str__(self) -> str:
         return self.username
+
+
+# The kernel's audited models are registered here, after their classes, not with the decorator
+# above each: the registry is in the ``audit`` package, whose module reads these classes
+# (``from ..models import AuditEvent``), so it can only be imported once they exist.
+from .audit.registry import audited  # noqa: E402
+
+audited(masked={"key_hash": lambda value: "***"})(ApiKey)
+audited()(CalendarYear)
+audited()(CalendarDay)
+audited()(DistrictSettings)
+audited()(AccountPrivileges)

@@ -11,7 +11,9 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from . import account_audit, apikey_usage, audit, clock, db
+from . import audit, clock, db
+from .audit import apikey_usage
+from .audit.accounts import acting_as
 from .crypto import sm3_hex
 from .errors import ConflictError, NotFound, ServiceError
 from .models import ApiKey
@@ -122,7 +124,7 @@ def user_create(
             field="roles",
             params={"roles": ", ".join(unknown)},
         )
-    with transaction.atomic(), account_audit.acting_as(actor):  # the account's own events name the actor
+    with transaction.atomic(), acting_as(actor):  # the account's own events name the actor
         if user_model.objects.filter(username=username).exists():
             raise ConflictError(
                 _("The user name %(username)s is taken."), field="username", params={"username": username}

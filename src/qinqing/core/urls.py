@@ -1,8 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import district_views, jobs_views, portal_views, views
+from . import views
 from .calendar import views as calendar_views
+from .district import views as district_views
+from .jobs import views as jobs_views
+from .portal import views as portal_views
 
 app_name = "core"
 

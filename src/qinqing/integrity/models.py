@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core.audit_registry import audited
+from qinqing.core.audit.registry import audited
 from qinqing.core.crypto import EncryptedTextField
 from qinqing.core.identifiers import mask_resident_id
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core.audit_registry import audited
+from qinqing.core.audit.registry import audited
 from qinqing.core.notices import PersonNotice
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core.audit_registry import audited
+from qinqing.core.audit.registry import audited
 
 # The series of this district's own measures (the policy every rule cites); other documents of the library
 # (national, provincial, municipal policies, other district documents) each have a series of their own.

@@ -411,7 +411,7 @@ ASSIGNED = "assigned_inspector"
 
 # What an SMS or WeChat message to the reporter says: the report number and where to read, nothing
 # of the report, the reporter or the reply (a phone may be seen by others; the outbox text is plain).
-# No link in an SMS: mainland SMS templates refuse links in variables (appeals' sms_templates).
+# No link in an SMS: mainland SMS templates refuse links in variables (appeals' channels.sms.templates).
 OUTBOUND_TEXT = {
     "accepted": _(
         "Your report %(number)s was accepted. Read the details with your receipt code on the report page."

@@ -4,7 +4,7 @@ per district, so the number is unique for the channel) and what the platform set
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core.audit_registry import audited
+from qinqing.core.audit.registry import audited
 from qinqing.core.crypto import EncryptedTextField
 
 

@@ -36,7 +36,8 @@ from ninja.renderers import JSONRenderer
 from pydantic import ValidationError
 
 from qinqing.appeals.api import FileIn, FileOut, file_as
-from qinqing.core import apikey_usage, audit, lightpath
+from qinqing.core import audit, lightpath
+from qinqing.core.audit import apikey_usage
 from qinqing.core.errors import ServiceError
 from qinqing.core.services import apikey_authenticate
 

@@ -27,9 +27,10 @@ from qinqing.core.access import sees_all
 from qinqing.core.errors import NotFound, ServiceError
 
 from . import services
-from .channels import intake, sms, wechat, wechat_sender
+from .channels import intake, sms, wechat
 from .channels.operator import OperatorAppealForm
 from .channels.portal import MailboxForm, StatusLookupForm
+from .channels.wechat import sender as wechat_sender
 
 logger = logging.getLogger("qinqing.appeals.channels")
 
@@ -187,7 +188,7 @@ def _sms_reply(phone: str, text: str, *, appeal=None) -> None:
     (through a single-variable template, when the provider has one)."""
     from django.core.exceptions import ImproperlyConfigured
 
-    from .channels.sms_templates import STATUS_ANSWER, TemplateValueRefused, values_for
+    from .channels.sms.templates import STATUS_ANSWER, TemplateValueRefused, values_for
 
     try:
         if appeal is not None:
@@ -427,7 +428,7 @@ def operator_acknowledgement(request, tracking_number: str):
     original = appeal.merged_into or appeal
     if appeal.contact_name or appeal.contact_address or original.contact_address:
         # The sender's name and postal address are shown in clear: the read is on record.
-        from qinqing.core.pii_reads import record_read
+        from qinqing.core.audit.pii_reads import record_read
 
         record_read(actor=request.user, action="appeals.appeal.contact_read", model=Appeal,
                     object_id=appeal.pk,

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
 
-from qinqing.core import audit, audit_display
+from qinqing.core import audit
+from qinqing.core.audit import display
 from qinqing.core.roles import Role
 
 from ..models import Appeal, Status, Track
@@ -47,7 +48,7 @@ def _visible(html: str) -> str:
 def test_describe_turns_codes_into_labels_names_and_local_time(assigned):
     appeal, unit = assigned["appeal"], assigned["unit"]
     with translation.override("zh-hans"):
-        rows = audit_display.describe(list(audit.trail_for(appeal)))
+        rows = display.describe(list(audit.trail_for(appeal)))
         by_action = {row.event.action: row for row in rows}
         assign = {change.name: change for change in by_action["appeals.appeal.assign"].changes}
         assert assign["handling_unit_id"].label == "办理单位" or "单位" in assign["handling_unit_id"].label
@@ -59,7 +60,7 @@ def test_describe_turns_codes_into_labels_names_and_local_time(assigned):
         created = next(row for row in rows if row.created)
         fields = {change.name: change for change in created.changes}
         assert fields["received_at"].after == "2026-03-02 09:30:00"
-        assert "id" not in fields and all(change.after != audit_display.EMPTY for change in created.changes)
+        assert "id" not in fields and all(change.after != display.EMPTY for change in created.changes)
         # Machine columns (blind index, fingerprint) keep their column name, greyed, last.
         internal = [change.internal for change in created.changes]
         assert internal == sorted(internal) and fields["content_fingerprint"].internal
@@ -88,7 +89,7 @@ def test_the_trail_is_in_english_when_switched(client, assigned, settings):
 def test_an_unknown_object_type_shows_its_raw_changes():
     event = audit.AuditEvent(seq=1, action="x", object_type="nowhere.Thing", object_id="1",
                              changes={"colour": [None, "red"], "count": [1, 2]})
-    row = audit_display.describe([event])[0]
+    row = display.describe([event])[0]
     shown = [(c.label, c.before, c.after) for c in row.changes]
     assert shown == [("colour", "—", "red"), ("count", "1", "2")]
 
@@ -101,7 +102,7 @@ def test_a_reference_without_its_own_label_is_named_after_the_model_it_points_to
     call_command("policy", "import", "--seed", verbosity=0)
     eight = article("8")
     with translation.override("zh-hans"):
-        row = audit_display.describe(list(audit.trail_for(eight)))[0]
+        row = display.describe(list(audit.trail_for(eight)))[0]
         changes = {change.name: change for change in row.changes}
         assert not changes["chapter_id"].internal and not changes["document_id"].internal
         assert changes["chapter_id"].label == capfirst(str(type(eight.chapter)._meta.verbose_name))

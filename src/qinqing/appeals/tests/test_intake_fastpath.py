@@ -18,8 +18,7 @@ from django.test import Client, RequestFactory
 
 from qinqing.appeals.intake import fastpath
 from qinqing.appeals.models import Appeal, AppealStep, Notification
-from qinqing.core import apikey_usage
-from qinqing.core.audit import SystemActor
+from qinqing.core.audit import SystemActor, apikey_usage
 from qinqing.core.models import AuditEvent
 from qinqing.core.services import apikey_revoke
 from qinqing.core.testing import LightPathServed

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from qinqing.appeals.intake.channels import sms_templates
-from qinqing.appeals.intake.channels.sms_templates import (
+from qinqing.appeals.intake.channels.sms import templates as sms_templates
+from qinqing.appeals.intake.channels.sms.templates import (
     MAX_LENGTH,
     TEMPLATES,
     TemplateValueRefused,

@@ -12,7 +12,7 @@ import pytest
 from django.core.cache import cache
 
 from qinqing.appeals.intake import services as intake_services
-from qinqing.appeals.intake.channels import wechat_sender
+from qinqing.appeals.intake.channels.wechat import sender as wechat_sender
 from qinqing.appeals.models import Channel, Notification, NotificationStatus, Track
 from qinqing.appeals.workflow import notify
 from qinqing.appeals.workflow import services as workflow_services

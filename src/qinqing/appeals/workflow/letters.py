@@ -175,7 +175,7 @@ def mail_room(request):
     # The page shows addressees' names and postal addresses in clear: the read is on record.
     shown = [letter.number for letter in [*context["queued"], *printed, *context["posted"]]]
     if shown:
-        from qinqing.core.pii_reads import record_read
+        from qinqing.core.audit.pii_reads import record_read
 
         record_read(actor=request.user, action="appeals.reply_letter.addresses_read", model=ReplyLetter,
                     object_id="mail_room", details={"letters": shown})

@@ -1,6 +1,7 @@
 from django import template
 
-from .. import audit, audit_display
+from .. import audit
+from ..audit import display
 
 register = template.Library()
 
@@ -8,9 +9,9 @@ register = template.Library()
 @register.inclusion_tag("core/_audit_trail.html")
 def audit_trail(instance, limit=20):
     """The object's audit events, newest first, for its detail page: field labels, choice
-    labels, names of referenced records and local time (``core.audit_display``)."""
+    labels, names of referenced records and local time (``core.audit.display``)."""
     events = list(audit.trail_for(instance, limit=limit))
-    return {"rows": audit_display.describe(events), "instance": instance}
+    return {"rows": display.describe(events), "instance": instance}
 
 
 @register.filter

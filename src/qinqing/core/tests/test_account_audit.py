@@ -8,7 +8,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection, transaction
 from django.test import RequestFactory
 
-from qinqing.core import account_audit, audit
+from qinqing.core import audit
+from qinqing.core.audit import accounts
 from qinqing.core.models import AccountPrivileges, AuditEvent
 from qinqing.core.roles import Role
 from qinqing.core.services import user_create
@@ -47,7 +48,7 @@ def test_group_changes_from_the_orm_are_recorded_with_the_actor():
     actor = user_create(username="root", password=None, roles=[Role.ADMINISTRATOR], actor=audit.SYSTEM)
     user = user_create(username="clerk", password=None, roles=[Role.OFFICIAL], actor=audit.SYSTEM)
     administrators = Group.objects.get(name=Role.ADMINISTRATOR)
-    with account_audit.acting_as(actor):
+    with accounts.acting_as(actor):
         user.groups.add(administrators)
     added = _events("core.user.group_add")[-1]
     assert added.actor_label == "root"
@@ -76,7 +77,7 @@ def test_the_request_user_is_the_actor_of_changes_made_during_a_request():
             user.groups.add(Group.objects.get(name=Role.AUDITOR))
         return "ok"
 
-    assert account_audit.ActorMiddleware(view)(request) == "ok"
+    assert accounts.ActorMiddleware(view)(request) == "ok"
     assert _events("core.user.group_add")[-1].actor_label == "webadmin"
 
 
@@ -145,9 +146,9 @@ def test_deleting_an_account_records_the_cascade():
 def test_adopt_once_adopts_rows_without_events_only_the_first_time():
     user = user_create(username="old", password=None, roles=[Role.AUDITOR], actor=audit.SYSTEM)
     # The marker of the first migrate exists: nothing is adopted, an SQL row stays reported.
-    assert AuditEvent.objects.filter(action=account_audit.ADOPT_ACTION).exists()
+    assert AuditEvent.objects.filter(action=accounts.ADOPT_ACTION).exists()
     _sql("INSERT INTO auth_user_groups (user_id, group_id) VALUES (%s, %s)",
          [user.pk, Group.objects.get(name=Role.ADMINISTRATOR).pk])
-    assert account_audit.adopt_once() == 0
+    assert accounts.adopt_once() == 0
     assert any("without any audit event" in p for p in _problems())
     assert AccountPrivileges.objects.filter(pk=user.pk, is_superuser=False).exists()

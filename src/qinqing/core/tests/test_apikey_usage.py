@@ -2,7 +2,8 @@
 
 import pytest
 
-from qinqing.core import apikey_usage, audit
+from qinqing.core import audit
+from qinqing.core.audit import apikey_usage
 from qinqing.core.models import AuditEvent
 from qinqing.core.services import apikey_authenticate, apikey_create
 

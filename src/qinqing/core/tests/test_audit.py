@@ -36,7 +36,7 @@ def test_verify_passes_after_service_writes_and_records_actor_and_changes():
     result = audit.verify_chain()
     assert result.ok, result.problems
     # every row of every audited model: the keys, and the roles' group permissions and the
-    # accounts registered by core.account_audit
+    # accounts registered by core.audit.accounts
     assert result.records_checked == sum(m._base_manager.count() for m in audit.audited_models())
     assert result.records_checked >= len(keys)
     revoke = AuditEvent.objects.get(action="core.apikey.revoke")

@@ -1,4 +1,5 @@
-"""The transparency pages are public: anyone may hold the district to its published heads."""
+"""The transparency pages are public: anyone may hold the district to its published heads, and a
+filing's holder checks its receipt without an account."""
 
 from ..access import PUBLIC, Page, declare
 
@@ -9,4 +10,8 @@ def declare_pages() -> None:
         Page("transparency_heads", PUBLIC),
         Page("transparency_proof", PUBLIC),
         Page("transparency_consistency", PUBLIC),
+        Page("transparency_receipt_lookup", PUBLIC),
+        Page("transparency_receipt", PUBLIC),
+        Page("transparency_receipt_json", PUBLIC),
+        Page("receipt_short", PUBLIC),
     )

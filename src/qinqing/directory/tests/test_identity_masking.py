@@ -39,7 +39,7 @@ def test_person_official_and_audit_pages_never_show_the_birth_date_beside_the_ma
 
 
 def test_the_audit_trail_masks_birth_dates_recorded_before_the_mask_existed(client, make_user):
-    from qinqing.core.audit_display import describe
+    from qinqing.core.audit.display import describe
 
     official = make_official(resident_id=make_resident_id(birth=BIRTH))
     person_events = AuditEvent.objects.filter(object_type="directory.Person",

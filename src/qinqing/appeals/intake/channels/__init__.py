@@ -19,14 +19,14 @@ class SmsDeliveryFailed(Exception):
 
 def sms_sender(notification) -> None:
     """Outbox sender for SMS: the recipient is the phone number that wrote (or gave its number).
-    A notification about an appeal goes as the approved template of its kind (sms_templates)."""
+    A notification about an appeal goes as the approved template of its kind (sms.templates)."""
     from django.core.exceptions import ImproperlyConfigured
 
     from qinqing.appeals.workflow import notify
     from qinqing.core.identifiers import is_valid_mobile_phone
 
     from .sms import send_sms, send_sms_template
-    from .sms_templates import REPLY_READY, TemplateValueRefused, kind_for, values_for
+    from .sms.templates import REPLY_READY, TemplateValueRefused, kind_for, values_for
 
     if not is_valid_mobile_phone(notification.recipient):
         raise notify.NoChannel("no valid mobile number to send to")
@@ -62,7 +62,7 @@ def register_senders() -> None:
     """Called from the appeals AppConfig.ready() (and the channel URLs): outbound SMS and WeChat delivery."""
     from qinqing.appeals.workflow import notify
 
-    from .wechat_sender import wechat_sender
+    from .wechat.sender import wechat_sender
 
     notify.register_sender("sms", sms_sender)
     notify.register_sender("wechat", wechat_sender)

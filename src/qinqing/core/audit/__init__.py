@@ -29,11 +29,11 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
-from . import clock, db
-from .audit_registry import _AUDITED, audited, audited_models, current_label, default_mask, labels_of  # noqa: F401 (re-exported)
-from .crypto import DecryptionError, hmac_sm3_hex, sm3_hex
-from .models import ApiKey, AuditEvent, AuditHead
-from .transparency.canonical import event_content_hash
+from .. import clock, db
+from ..crypto import DecryptionError, hmac_sm3_hex, sm3_hex
+from ..models import ApiKey, AuditEvent, AuditHead
+from ..transparency.canonical import event_content_hash
+from .registry import _AUDITED, audited, audited_models, current_label, default_mask, labels_of  # noqa: F401 (re-exported)
 
 GENESIS_HASH = "0" * 64
 
@@ -597,7 +597,7 @@ def verify_chain(
             head.last_seq,
         )
     if check_tree:
-        from .transparency.verify import verify_tree
+        from ..transparency.verify import verify_tree
 
         verify_tree(result, anchor_heads=anchor_heads, max_problems=max_problems)
         if len(result.problems) >= max_problems:

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import clock, jobs
-from .access import may_open
-from .services import apikey_authenticate
+from .. import clock, jobs
+from ..access import may_open
+from ..services import apikey_authenticate
 
 HEALTH_SCOPE = "jobs:read"
 

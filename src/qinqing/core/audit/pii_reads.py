@@ -24,7 +24,7 @@ from typing import Any
 
 from django.db import transaction
 
-from . import audit
+from .. import audit
 
 
 def record_read(*, actor, action: str, model, object_id: Any, details: dict[str, Any] | None = None):

@@ -16,7 +16,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import clock, excel, portal
+from .. import clock, excel, portal
 
 LATEST = 5
 SEARCH_PER_SECTION = 10

@@ -8,7 +8,7 @@ timestamp or a wrong signature is refused before anything is read or stored.
 Outbound: ``SmsBackend.send(phone=, text=)``. ``ConsoleSmsBackend`` prints the masked
 number and the text (demo); ``TencentCloudSmsBackend`` sends through Tencent Cloud SMS
 with the approved template of each notification kind and its typed values
-(``send_template``, see ``sms_templates``); a free text goes only through a single-variable
+(``send_template``, see ``templates``); a free text goes only through a single-variable
 template when one is configured (``TENCENTCLOUD_SMS_TEMPLATE_ID``). The backend is chosen by ``settings.APPEAL_CHANNELS["SMS_BACKEND"]``.
 """  # noqa: E501
 
@@ -157,9 +157,9 @@ class SmsBackend(abc.ABC):
         """Hand the text to the provider; say whether it was accepted."""
 
     def send_template(self, *, phone: str, kind: str, values: list[str]) -> SmsSendResult:
-        """Send the approved template of ``kind`` (sms_templates) with these values; backends
+        """Send the approved template of ``kind`` (templates) with these values; backends
         without templates send the rendered text."""
-        from .sms_templates import TEMPLATES
+        from .templates import TEMPLATES
 
         return self.send(phone=phone, text=TEMPLATES[kind].render(values))
 
@@ -181,7 +181,7 @@ class TencentCloudSmsBackend(SmsBackend):
     """Tencent Cloud SMS (API 2021-01-11) through its Python SDK.
 
     Mainland SMS must use an approved signature and template; each notification kind has its
-    own template with typed, length-limited variables (``sms_templates``). ``endpoint``/``protocol``
+    own template with typed, length-limited variables (``templates``). ``endpoint``/``protocol``
     are settings so tests and private deployments can point the SDK elsewhere.
     """
 
@@ -261,7 +261,7 @@ class TencentCloudSmsBackend(SmsBackend):
 
     def send_template(self, *, phone: str, kind: str, values: list[str]) -> SmsSendResult:
         """The approved template for ``kind`` with its typed values (checked against the rules first)."""
-        from .sms_templates import TEMPLATES, check_values
+        from .templates import TEMPLATES, check_values
 
         template_id = self.templates.get(kind)
         if not template_id:

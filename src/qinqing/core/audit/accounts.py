@@ -38,8 +38,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from . import audit
-from .audit_registry import audited
+from .. import audit
+from .registry import audited
 
 PRIVILEGE_FIELDS = ("username", "is_active", "is_staff", "is_superuser")
 UNATTRIBUTED = audit.SystemActor("unattributed")
@@ -73,7 +73,7 @@ class ActorMiddleware:
 
 
 def _current_actor():
-    from .models import ApiKey
+    from ..models import ApiKey
 
     value = _actor.get()
     if hasattr(value, "META"):  # the request: its signed-in user, read when a change happens
@@ -170,7 +170,7 @@ def _end_deleted(sender, instance, **_kwargs) -> None:
 
 # --- privileges ----------------------------------------------------------------------------------
 def _privileges_model():
-    from .models import AccountPrivileges
+    from ..models import AccountPrivileges
 
     return AccountPrivileges
 

@@ -34,7 +34,7 @@ import time
 from django.conf import settings
 from django.db import connection, transaction
 
-logger = logging.getLogger("qinqing.core.apikey_usage")
+logger = logging.getLogger("qinqing.core.audit.apikey_usage")
 
 ACTION = "core.apikey.use"
 WINDOW_SECONDS = 300
@@ -78,8 +78,8 @@ def _iso(moment: float) -> str:
 def flush(*, final: bool = False, now: float | None = None) -> int:
     """Write one ``core.apikey.use`` event per key per closed window (every window when
     ``final``). Returns the number of events written. Counts whose write fails are put back."""
-    from . import audit
-    from .models import ApiKey
+    from .. import audit
+    from ..models import ApiKey
 
     current = _window_of(time.time() if now is None else now)
     with _lock:

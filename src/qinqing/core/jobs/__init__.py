@@ -38,7 +38,7 @@ from django.db.models import F, Q
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from . import clock
+from .. import clock
 
 logger = logging.getLogger("qinqing.core.jobs")
 
@@ -126,7 +126,7 @@ def exclusive(key: str) -> None:
 
 # --- runs ----------------------------------------------------------------------------
 def _state_model():
-    from .models import JobState
+    from ..models import JobState
 
     return JobState
 

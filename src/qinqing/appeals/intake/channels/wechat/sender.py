@@ -44,7 +44,7 @@ from wechatpy.session import SessionStorage
 
 from qinqing.core import clock
 
-from .sms import channel_settings
+from ..sms import channel_settings
 
 logger = logging.getLogger("qinqing.appeals.channels.wechat")
 

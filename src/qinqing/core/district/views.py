@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import district
-from .errors import ServiceError
+from .. import district
+from ..errors import ServiceError
 
 
 class DistrictForm(forms.Form):

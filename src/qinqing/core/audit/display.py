@@ -22,8 +22,8 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .audit_registry import _AUDITED, current_label
-from .models import AuditEvent
+from ..models import AuditEvent
+from .registry import _AUDITED, current_label
 
 EMPTY = "—"
 

@@ -27,7 +27,7 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
-from .sms import channel_settings
+from ..sms import channel_settings
 
 # Words that ask for the status of one's own appeals instead of filing a new one.
 STATUS_WORDS = {"查询", "进度", "查询进度", "状态", "CX", "JD"}
@@ -84,7 +84,7 @@ def verify_callback(
 def refuse_replay(config: WeChatConfig, *, timestamp: str, nonce: str) -> None:
     """Remember this (timestamp, nonce) in the shared cache; refuse it if it was seen before.
     Called after the signature was verified, so forged requests cannot fill the cache."""
-    from .intake import seen_before
+    from ..intake import seen_before
 
     if not nonce:
         raise CallbackRejected("missing nonce")

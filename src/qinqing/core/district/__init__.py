@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import audit, clock
-from .errors import ServiceError
+from .. import audit, clock
+from ..errors import ServiceError
 
 LIMITS = {"district_name": 40, "seal_text": 40, "issuing_office": 60, "helpdesk": 100}
 
@@ -34,7 +34,7 @@ class District:
 
 
 def current() -> District:
-    from .models import DistrictSettings
+    from ..models import DistrictSettings
 
     row = DistrictSettings.objects.order_by("pk").first()
     if row is not None:
@@ -55,7 +55,7 @@ def _labels() -> dict[str, str]:
 def district_update(*, actor, district_name: str, seal_text: str, issuing_office: str, helpdesk: str = ""):
     """Save the district's particulars (one row), audited with before and after. ``helpdesk``
     (optional) is shown where a user is stuck, e.g. on the lockout page."""
-    from .models import DistrictSettings
+    from ..models import DistrictSettings
 
     values = {"district_name": (district_name or "").strip(), "seal_text": (seal_text or "").strip(),
               "issuing_office": (issuing_office or "").strip(), "helpdesk": (helpdesk or "").strip()}
