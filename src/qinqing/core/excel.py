@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.http import FileResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -26,7 +27,8 @@ def _cell_value(value: Any) -> Any:
     """What a spreadsheet cell can hold; everything else as text (lazy strings, enums)."""
     if value is None or isinstance(value, bool | int | float | Decimal | datetime.date | datetime.datetime):
         if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-            return value.replace(tzinfo=None)
+            # a spreadsheet has no zones: the district's wall time, as every page shows it
+            return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
         return value
     text = str(value)
     # A leading "=" would make the cell a formula in the reader's spreadsheet program.

@@ -42,5 +42,6 @@ declare(
     Page("fairness:rules", REVIEWERS, menu="fairness", label=_("Rules and their precision"), order=30),
     Page("fairness:rule_edit", REVIEWERS),
     Page("fairness:labels", REVIEWERS, sees_all=SEES_ALL),
+    Page("fairness:ledger", REVIEWERS, sees_all=SEES_ALL),
     Operation("POST /fairness/check", REVIEWERS, scope="fairness:check"),
 )

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.limits import DESCRIPTION, PLACE, REASON
 
-from .models import Conclusion, DocumentKind, Kind, Severity
+from .models import Conclusion, DocumentKind, Kind, Severity, Status
 
 
 class ReviewForm(forms.Form):
@@ -85,3 +85,29 @@ class RuleForm(forms.ModelForm):
         widgets = {
             name: forms.Textarea(attrs={"rows": 3}) for name in ("pattern", "requires", "excludes", "basis")
         }
+
+
+class LedgerFilterForm(forms.Form):
+    """The review ledger's filters (the reviews page and its .xlsx): every field optional."""
+
+    q = forms.CharField(label=_("Number or title contains"), max_length=100, required=False)
+    document_kind = forms.ChoiceField(
+        label=_("Document kind"), choices=[("", _("All"))] + DocumentKind.choices, required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + Status.choices, required=False)
+    conclusion = forms.ChoiceField(
+        label=_("Conclusion"), choices=[("", _("All"))] + Conclusion.choices, required=False
+    )
+    since = forms.DateField(
+        label=_("Uploaded from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Uploaded until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end of the period is before its start."))
+        return data

@@ -15,5 +15,6 @@ urlpatterns = [
     path("findings/<int:pk>/decide/", views.finding_decide, name="finding_decide"),
     path("rules/", views.rules_page, name="rules"),
     path("labels.tsv", views.labels_download, name="labels"),
+    path("ledger.xlsx", views.ledger_xlsx, name="ledger"),
     path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),
 ]

@@ -12,13 +12,67 @@ from qinqing.core import workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
 
 from . import extract, reports, selectors, services
-from .forms import ConclusionForm, DecisionForm, FindingAddForm, ReviewForm, RuleForm
+from .forms import ConclusionForm, DecisionForm, FindingAddForm, LedgerFilterForm, ReviewForm, RuleForm
 from .models import Decision
+
+PAGE_SIZE = 50
+
+
+def _ledger_filters(request) -> tuple[LedgerFilterForm, dict | None]:
+    """The ledger's filters from the query string; None where a value is refused (the form says which)."""
+    form = LedgerFilterForm(request.GET)
+    return form, (form.cleaned_data if form.is_valid() else None)
 
 
 def reviews_page(request):
-    rows = selectors.reviews_for(request.user)[:200]
-    return render(request, "fairness/reviews.html", {"reviews": rows})
+    """The review ledger (审查台账): every review this user sees, filtered, 50 a page."""
+    from django.core.paginator import Paginator
+
+    form, filters = _ledger_filters(request)
+    if filters is None:
+        return render(request, "fairness/reviews.html", {"form": form, "page": None}, status=400)
+    page = Paginator(selectors.ledger(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "fairness/reviews.html",
+                  {"form": form, "page": page, "export_query": _export_query(request)})
+
+
+def _export_query(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def ledger_xlsx(request):
+    """The review ledger as .xlsx, with the page's filters: one row per review, its findings counted."""
+    from qinqing.core import clock, excel
+
+    form, filters = _ledger_filters(request)
+    if filters is None:
+        return render(request, "fairness/reviews.html", {"form": form, "page": None}, status=400)
+    reviews = selectors.ledger(request.user, filters)  # unit, uploader and signer joined
+    kinds = selectors.confirmed_kinds(reviews)
+    headers = [
+        _("Number"), _("Document"), _("Document kind"), _("Format"), _("Submitting unit"),
+        _("Uploaded by"), _("Uploaded"), _("Clauses"), _("Confirmed findings"), _("Dismissed findings"),
+        _("Findings not decided"), _("Kinds confirmed"), _("Status"), _("Conclusion"), _("Opinion"),
+        _("Signed off by"), _("Signed off"),
+    ]
+
+    def name(user) -> str:
+        return (user.get_full_name() or user.get_username()) if user else ""
+
+    rows = (
+        [
+            review.number, review.title, review.get_document_kind_display(), review.file_format,
+            review.unit.name if review.unit else "", name(review.created_by), review.created_at,
+            review.clause_count, review.confirmed_count, review.dismissed_count, review.pending_count,
+            "、".join(kinds.get(review.pk, [])), review.get_status_display(), review.get_conclusion_display(),
+            review.conclusion_note, name(review.signed_by), review.signed_at,
+        ]
+        for review in reviews.iterator(chunk_size=500)
+    )
+    return excel.xlsx_response(f"fairness-ledger-{clock.today():%Y%m%d}.xlsx", headers, rows,
+                               sheet_title=_("Fair-competition reviews"))
 
 
 def review_new(request):

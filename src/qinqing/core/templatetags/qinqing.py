@@ -26,3 +26,20 @@ def article_url(key: str) -> str:
         return reverse("policy:index") + f"#{fragment}"
     except NoReverseMatch:
         return f"#{fragment}"
+
+
+@register.inclusion_tag("core/_pager.html", takes_context=True)
+def pager(context, page):
+    """Previous / next links for a ``Paginator`` page that keep the list's other query parameters
+    (its filters), and the page count."""
+    query = context["request"].GET.copy()
+
+    def url(number: int) -> str:
+        query["page"] = str(number)
+        return "?" + query.urlencode()
+
+    return {
+        "page": page,
+        "previous_url": url(page.previous_page_number()) if page.has_previous() else "",
+        "next_url": url(page.next_page_number()) if page.has_next() else "",
+    }
