@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +15,13 @@ from qinqing.core.forms import bind_error
 
 from . import forms, selectors, services
 
+PAGE_SIZE = 50
+
+
+def _paged(request, rows):
+    """One page of ``rows`` (every row reachable: ``{% pager rows %}`` in the template)."""
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
 
 def requests(request):
     office = selectors.is_office(request.user)
@@ -21,7 +29,7 @@ def requests(request):
         request,
         "tolerance/requests.html",
         {
-            "rows": selectors.requests(request.user)[:200],
+            "rows": _paged(request, selectors.requests(request.user)),
             "office": office,
             "alerts": selectors.alerts(request.user),
             "notices": selectors.my_notices(request.user) if office else [],
@@ -165,7 +173,8 @@ def statistics(request):
 
 @login_not_required
 def clearings_public(request):
-    return render(request, "tolerance/clearings_public.html", {"rows": selectors.clearings()[:100]})
+    rows = _paged(request, selectors.clearings())
+    return render(request, "tolerance/clearings_public.html", {"rows": rows})
 
 
 @login_not_required
@@ -175,7 +184,8 @@ def clearing_public(request, pk: int):
 
 
 def filings(request):
-    return render(request, "tolerance/filings.html", {"rows": selectors.filings(request.user)[:200]})
+    rows = _paged(request, selectors.filings(request.user))
+    return render(request, "tolerance/filings.html", {"rows": rows})
 
 
 @found_or_404

@@ -173,3 +173,35 @@ def test_a_revisit_due_is_delivered_to_the_inspectors_who_handled_the_request(of
     assert [(event.object_type, event.details) for event in events] == [
         ("tolerance.Alert", {"article": "22", "kind": "revisit"})]
     assert audit.verify_chain().problems == []
+
+
+def test_the_requests_the_filings_and_the_clearing_notices_are_paged_none_cut_off(office):
+    from qinqing.core import clock
+    from qinqing.tolerance.models import Status, ToleranceRequest
+
+    official = office["official"]
+    day = datetime.date(2026, 9, 1)
+    ToleranceRequest.objects.bulk_create(
+        ToleranceRequest(
+            number=f"RC-P{index:03d}", official=official, unit=official.unit, submitter="official",
+            submitted_by=office["official_user"], matter=f"事项{index:03d}", facts="事实", evidence="证据",
+            status=Status.FILED, submitted_on=day, filed_on=day, organisation_department=office["org"],
+            clearing_published_on=day, created_at=clock.now(),
+        )
+        for index in range(53)
+    )
+    web = Client()
+    for user, name, marker in (
+        (office["first"], "tolerance:requests", 'data-testid="request-row"'),
+        (office["org_user"], "tolerance:filings", 'data-testid="filing-row"'),
+        (None, "tolerance:clearings_public", "<li><a href="),
+    ):
+        if user is not None:
+            web.force_login(user)
+        else:
+            web.logout()
+        first = web.get(reverse(name), {"x": "1"}).content.decode()
+        second = web.get(reverse(name), {"x": "1", "page": 2}).content.decode()
+        assert first.count(marker) == 50 and second.count(marker) == 3, name
+        assert "第 1 页，共 2 页（53 条记录）" in first and "?x=1&amp;page=2" in first, name
+        assert "第 2 页，共 2 页（53 条记录）" in second, name
