@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +19,14 @@ from qinqing.directory.selectors import unit_for_user
 
 from . import documents, forms, importing, selectors, services
 from .models import Scope, Status
+
+PAGE_SIZE = 50
+NOTICES_SHOWN = 50  # the memorandum page's deadline notices; ?notices=all pages every one
+
+
+def _page(request, rows):
+    """One page (``?page=``) of a list ordered by a unique key last, so that pages never overlap."""
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _is_body(user) -> bool:
@@ -45,15 +54,21 @@ def commitment_list(request):
             else:
                 messages.success(request, _("Registered."))
                 return redirect("commitments:detail", pk=row.pk)
-    rows = selectors.commitments(request.user).prefetch_related("alerts")[:300]
+    notices = selectors.my_notices(request.user)
+    if request.GET.get("notices") == "all":  # every deadline notice of the last 30 days, paged
+        return render(
+            request, "commitments/list.html", {"all_notices": _page(request, notices)}, status=status
+        )
+    shown = list(notices[: NOTICES_SHOWN + 1])  # one more than shown: the page says when there are more
     return render(
         request,
         "commitments/list.html",
         {
-            "rows": rows,
+            "rows": _page(request, selectors.commitments(request.user).order_by("deadline", "pk")),
             "form": form,
             "today": clock.today(),
-            "notices": selectors.my_notices(request.user)[:50],
+            "notices": shown[:NOTICES_SHOWN],
+            "more_notices": len(shown) > NOTICES_SHOWN,
         },
         status=status,
     )
@@ -63,12 +78,13 @@ def overdue(request):
     return render(
         request,
         "commitments/overdue.html",
-        {"rows": selectors.overdue(request.user)[:500], "today": clock.today()},
+        {"rows": _page(request, selectors.overdue(request.user)), "today": clock.today()},
     )
 
 
 def mine(request):
-    return render(request, "commitments/mine.html", {"rows": selectors.commitments(request.user)[:300]})
+    rows = selectors.commitments(request.user).order_by("deadline", "pk")
+    return render(request, "commitments/mine.html", {"rows": _page(request, rows)})
 
 
 def _detail_page(request, row, *, status=200, error=None):
@@ -82,7 +98,8 @@ def _detail_page(request, row, *, status=200, error=None):
             "milestones": row.milestones.all(),
             "notes": row.notes.all(),
             "flags": row.flags.select_related("appeal"),
-            "alerts": row.alerts.prefetch_related("notices__recipient", "notices__notification")[:10],
+            # every alert: one per kind (3) and deadline; a deadline moves only by an approved change
+            "alerts": row.alerts.prefetch_related("notices__recipient", "notices__notification"),
             "documents": row.attachments.all(),
             "is_enterprise": enterprise,
             "is_unit": not enterprise and services.is_unit_handler(user, row),
@@ -204,7 +221,8 @@ def import_page(request):
 
 # --- the public portal ------------------------------------------------------------------------------------
 def public(request):
-    return render(request, "commitments/public.html", {"rows": selectors.published(request.user)[:500]})
+    rows = _page(request, selectors.published(request.user))
+    return render(request, "commitments/public.html", {"rows": rows})
 
 
 @found_or_404
@@ -260,7 +278,7 @@ def public_feed(request):
         language="zh-hans",
         feed_url=request.build_absolute_uri(reverse("commitments:public_feed")),
     )
-    for row in selectors.published(None)[:100]:
+    for row in selectors.published(None)[:100]:  # a feed carries the latest entries; the page has every one
         feed.add_item(
             title=f"{row.number} {row.title}",
             link=request.build_absolute_uri(reverse("commitments:public_detail", args=[row.pk])),
@@ -302,17 +320,18 @@ def public_xlsx(request):
             r.progress,
             r.content,
         ]
-        for r in selectors.published(request.user)[:5000]
+        for r in selectors.published(request.user).iterator(chunk_size=2000)  # every row, memory flat
     )
     return excel.xlsx_response("commitments.xlsx", XLSX_HEADERS, rows, sheet_title="承诺事项")
 
 
 def funds_public(request):
-    results = {}
-    for row in selectors.public_results()[:2000]:
+    page = _page(request, selectors.public_programmes())
+    results: dict[int, list] = {}
+    for row in selectors.public_results().filter(programme__in=[p.pk for p in page]):  # this page's only
         results.setdefault(row.programme_id, []).append(row)
-    programmes = [(p, results.get(p.pk, [])) for p in selectors.public_programmes()[:200]]
-    return render(request, "commitments/funds_public.html", {"programmes": programmes})
+    programmes = [(p, results.get(p.pk, [])) for p in page]
+    return render(request, "commitments/funds_public.html", {"programmes": programmes, "page": page})
 
 
 def funds_public_feed(request):
@@ -324,7 +343,7 @@ def funds_public_feed(request):
         feed_url=request.build_absolute_uri(reverse("commitments:funds_public_feed")),
     )
     link = request.build_absolute_uri(reverse("commitments:funds_public"))
-    programmes = list(selectors.public_programmes()[:100])
+    programmes = list(selectors.public_programmes()[:100])  # the latest, as feeds do; the page has every one
     results_of: dict[int, list] = {}
     published = [programme.pk for programme in programmes if programme.published_on]
     for result in selectors.public_results().filter(programme__in=published):
@@ -366,7 +385,7 @@ def funds_public_xlsx(request):
             r.programme.published_on,
             r.programme.objections_until,
         ]
-        for r in selectors.public_results().select_related("programme__unit")[:20000]
+        for r in selectors.public_results().select_related("programme__unit").iterator(chunk_size=2000)
     )
     return excel.xlsx_response("fund-results.xlsx", FUND_HEADERS, rows, sheet_title="扶持资金结果")
 
@@ -441,14 +460,15 @@ def funds_act(request):
 def funds_staff(request, *, status=200, error=None):
     from qinqing.commitments import funds
 
-    programmes = list(
-        selectors.staff_programmes(request.user).prefetch_related("applications__enterprise")[:100]
-    )
+    programmes = selectors.staff_programmes(request.user).prefetch_related("applications__enterprise")
+    page = _page(request, programmes)
+    programmes = list(page)
     return render(
         request,
         "commitments/funds_staff.html",
         {
             "programmes": programmes,
+            "page": page,
             "may_create": _is_body(request.user) and unit_for_user(request.user) is not None,
             "may_publish": {p.pk for p in programmes if funds.is_fund_unit(request.user, p)},
             "error": error,
