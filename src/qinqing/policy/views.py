@@ -3,6 +3,7 @@ search, one library document; the supporting measures and the education activiti
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +14,33 @@ from qinqing.core.forms import bind_error
 
 from . import forms, selectors, services
 from .models import DISTRICT_SERIES, Level
+
+PAGE_SIZE = 50
+REMINDERS_SHOWN = 100  # the measures page's reminders; ?reminders=all pages every one
+
+
+def _page(request, rows):
+    """One page (``?page=``) of a list ordered by a unique key last, so that pages never overlap."""
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _measures_page(request, *, form, status=200, error=None):
+    reminders = selectors.reminders_for(request.user)
+    if request.GET.get("reminders") == "all":  # every reminder written for the user, paged
+        return render(request, "policy/measures.html", {"all_reminders": _page(request, reminders)})
+    shown = list(reminders[: REMINDERS_SHOWN + 1])  # one more than shown: the page says when there are more
+    return render(
+        request,
+        "policy/measures.html",
+        {
+            "measures": _page(request, selectors.measures()),
+            "form": form,
+            "error": error,
+            "reminders": shown[:REMINDERS_SHOWN],
+            "more_reminders": len(shown) > REMINDERS_SHOWN,
+        },
+        status=status,
+    )
 
 
 @login_not_required
@@ -118,16 +146,7 @@ def measures(request):
         else:
             messages.success(request, _("Supporting measure added."))
             return redirect("policy:measures")
-    return render(
-        request,
-        "policy/measures.html",
-        {
-            "measures": selectors.measures()[:300],
-            "form": form,
-            "reminders": selectors.reminders_for(request.user)[:100],
-        },
-        status=400 if form.errors else 200,
-    )
+    return _measures_page(request, form=form, status=400 if form.errors else 200)
 
 
 @require_POST
@@ -144,17 +163,7 @@ def measure_act(request, pk: int):
                 measure=measure, result=request.POST.get("result", ""), actor=request.user
             )
     except ServiceError as error:
-        return render(
-            request,
-            "policy/measures.html",
-            {
-                "measures": selectors.measures()[:300],
-                "form": forms.MeasureForm(),
-                "error": error,
-                "reminders": selectors.reminders_for(request.user)[:100],
-            },
-            status=error.status,
-        )
+        return _measures_page(request, form=forms.MeasureForm(), status=error.status, error=error)
     messages.success(request, _("Saved."))
     return redirect("policy:measures")
 
@@ -174,7 +183,7 @@ def education(request):
         request,
         "policy/education.html",
         {
-            "activities": selectors.activities(request.user)[:300],
+            "activities": _page(request, selectors.activities(request.user)),
             "figures": selectors.activity_figures(request.user),
             "form": form,
         },
