@@ -46,7 +46,7 @@ def test_a_charge_without_basis_is_flagged_delivered_objected_to_and_appealed(
     log_in(page, "handler")
     page.goto("/legal/")
     form = page.get_by_test_id("action-form")
-    form.locator("#id_enterprise").select_option(label="示范区恒通科技有限公司")
+    form.locator("#id_enterprise").fill("示范区恒通科技有限公司")  # its exact name (or its credit code)
     form.locator("#id_kind").select_option("charge")
     form.locator("#id_subtype").select_option("fine")
     form.locator("#id_started_on").fill((today - datetime.timedelta(days=1)).isoformat())

@@ -37,7 +37,7 @@ def test_a_roundtable_problem_becomes_an_appeal_whose_progress_the_meeting_page_
     form.locator("#id_title").fill("第四季度重点企业恳谈会")
     form.locator("#id_scheduled_on").fill(today)
     form.locator("#id_leader").select_option(str(leader.pk))
-    form.locator("#id_enterprises").select_option([str(enterprise.pk)])
+    form.locator("#id_enterprises").fill(enterprise.uscc)
     form.locator("#id_participants").fill("区发展和改革局、区工商联")
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()

@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from qinqing.core import limits
 from qinqing.core.forms import DateInput, bounded
+from qinqing.directory.forms import EnterpriseField
 from qinqing.directory.models import Enterprise, Relationship
 
 from .models import GiftDirection, GiftDisposition, GiftKind, Situation
@@ -15,27 +16,12 @@ class TimeInput(forms.TimeInput):
     input_type = "time"
 
 
-def _enterprises_from_codes(text: str) -> list[Enterprise]:
-    codes = [
-        code.strip().upper()
-        for code in (text or "").replace("，", ",").replace("\n", ",").split(",")
-        if code.strip()
-    ]
-    found = {enterprise.uscc: enterprise for enterprise in Enterprise.objects.filter(uscc__in=codes)}
-    missing = [code for code in codes if code not in found]
-    if missing:
-        raise forms.ValidationError(
-            _("No enterprise with the unified social credit code %(codes)s."),
-            params={"codes": ", ".join(missing)},
-        )
-    return [found[code] for code in codes]
-
-
 class ActivityForm(forms.Form):
     situation = forms.ChoiceField(label=_("Situation"), choices=Situation.choices)
-    enterprise_codes = forms.CharField(
+    enterprise_codes = EnterpriseField(
         label=_("Enterprises involved (unified social credit codes, comma-separated)"),
-        max_length=limits.REASON,
+        queryset=Enterprise.objects.all(),  # one since closed is still the enterprise of the event
+        multiple=True,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     people_involved = forms.CharField(
@@ -76,9 +62,6 @@ class ActivityForm(forms.Form):
             self.fields["event_date"], past_days=31, future_days=366
         )  # filed before the event; late filings with a reason
 
-    def clean_enterprise_codes(self):
-        return _enterprises_from_codes(self.cleaned_data["enterprise_codes"])
-
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
@@ -107,8 +90,10 @@ class ReportForm(forms.Form):
 class GiftForm(forms.Form):
     direction = forms.ChoiceField(label=_("Offered or received"), choices=GiftDirection.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=GiftKind.choices)
-    giver_enterprise_code = forms.CharField(
-        label=_("From enterprise (unified social credit code)"), required=False, max_length=18
+    giver_enterprise_code = EnterpriseField(
+        label=_("From enterprise (unified social credit code)"),
+        queryset=Enterprise.objects.all(),
+        required=False,
     )
     giver_name = forms.CharField(label=_("From (person)"), required=False, max_length=limits.NAME)
     description = forms.CharField(label=_("Description"), required=False, max_length=limits.DESCRIPTION)
@@ -123,10 +108,6 @@ class GiftForm(forms.Form):
         choices=[c for c in GiftDisposition.choices if c[0] != GiftDisposition.HANDED_IN],
     )
 
-    def clean_giver_enterprise_code(self):
-        code = self.cleaned_data["giver_enterprise_code"]
-        return _enterprises_from_codes(code)[0] if code.strip() else None
-
 
 class DeclarationForm(forms.Form):
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
@@ -134,8 +115,10 @@ class DeclarationForm(forms.Form):
     resident_id = forms.CharField(label=_("Resident ID number"), required=False, max_length=18)
     occupation = forms.CharField(label=_("Job and office"), required=False, max_length=limits.PLACE)
     changed_on = forms.DateField(label=_("Change happened on"), required=False, widget=DateInput)
-    holding_code = forms.CharField(
-        label=_("Holds shares or office in (unified social credit code)"), required=False, max_length=18
+    holding_code = EnterpriseField(
+        label=_("Holds shares or office in (unified social credit code)"),
+        queryset=Enterprise.objects.all(),
+        required=False,
     )
     holding_role = forms.CharField(label=_("Role or office held"), required=False, max_length=limits.PLACE)
     holding_share = forms.DecimalField(label=_("Share (%)"), required=False, min_value=0, max_value=100)
@@ -144,16 +127,14 @@ class DeclarationForm(forms.Form):
         super().__init__(*args, **kwargs)
         bounded(self.fields["changed_on"], past_years=30, future_days=0)
 
-    def clean_holding_code(self):
-        code = self.cleaned_data["holding_code"]
-        return _enterprises_from_codes(code)[0] if code.strip() else None
-
 
 class RecusalForm(forms.Form):
     matter_type = forms.CharField(label=_("Matter type"), max_length=64)
     matter_id = forms.CharField(label=_("Matter"), max_length=64)
-    enterprise_code = forms.CharField(
-        label=_("Enterprise (unified social credit code)"), required=False, max_length=18
+    enterprise_code = EnterpriseField(
+        label=_("Enterprise (unified social credit code)"),
+        queryset=Enterprise.objects.all(),
+        required=False,
     )
     description = forms.CharField(
         label=_("Description"),
@@ -162,10 +143,6 @@ class RecusalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     apply = forms.BooleanField(label=_("Apply for recusal (not just report)"), required=False)
-
-    def clean_enterprise_code(self):
-        code = self.cleaned_data["enterprise_code"]
-        return _enterprises_from_codes(code)[0] if code.strip() else None
 
 
 class PledgeForm(forms.Form):
@@ -217,8 +194,10 @@ class RecusalOrderForm(forms.Form):
     official = forms.ModelChoiceField(label=_("Official"), queryset=None)
     matter_type = forms.CharField(label=_("Matter type"), max_length=64)
     matter_id = forms.CharField(label=_("Matter"), max_length=64)
-    enterprise_code = forms.CharField(
-        label=_("Enterprise (unified social credit code)"), required=False, max_length=18
+    enterprise_code = EnterpriseField(
+        label=_("Enterprise (unified social credit code)"),
+        queryset=Enterprise.objects.all(),
+        required=False,
     )
     reason = forms.CharField(
         label=_("Reason"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2})
@@ -227,7 +206,3 @@ class RecusalOrderForm(forms.Form):
     def __init__(self, *args, officials, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["official"].queryset = officials
-
-    def clean_enterprise_code(self):
-        code = self.cleaned_data["enterprise_code"]
-        return _enterprises_from_codes(code)[0] if code.strip() else None

@@ -4,10 +4,14 @@ Identifier fields are plain text here so that the service's message (naming the 
 e.g. a wrong check character) reaches the user next to the field.
 """
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qinqing.core import limits
 from qinqing.core.forms import DateInput, bounded
+from qinqing.core.identifiers import USCC_ALPHABET, USCC_LENGTH
 
 from .models import LinkKind, OrganType, OwnershipType, Rank, Relationship, UnitKind
 
@@ -90,3 +94,95 @@ class RelatedPersonForm(PersonFieldsMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bounded(self.fields["declared_on"], past_years=30, future_days=0)
+
+
+_CODE_IN_TEXT = re.compile(f"(?<![{USCC_ALPHABET}])[{USCC_ALPHABET}]{{{USCC_LENGTH}}}(?![{USCC_ALPHABET}])")
+_SEPARATORS = re.compile(r"[\n,，、;；]+")
+
+
+class EnterpriseField(forms.CharField):
+    """An enterprise named by its unified social credit code, or by its exact registered name where no other
+    enterprise has it: a text box, not a list of every enterprise of the district (tens of thousands in a real
+    district, a million in the scale demo) sent with every form. "名称（代码）" as copied from a page is read
+    by its code. ``queryset`` (a callable or a queryset; active enterprises by default) is what may be chosen;
+    ``multiple``: one per line or separated by commas or 、, cleaned to a list in the order given."""
+
+    default_max_entries = 200
+
+    def __init__(self, *, queryset=None, multiple: bool = False, max_entries: int | None = None, **kwargs):
+        self.queryset = queryset
+        self.multiple = multiple
+        self.max_entries = max_entries or self.default_max_entries
+        kwargs.setdefault("max_length", limits.REASON if multiple else limits.PLACE)
+        if multiple:
+            kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        kwargs.setdefault(
+            "help_text",
+            _("Unified social credit codes or exact names, one per line.")
+            if multiple
+            else _("Unified social credit code, or the exact registered name."),
+        )
+        super().__init__(**kwargs)
+
+    def _choosable(self):
+        from .models import Enterprise
+
+        chosen = self.queryset() if callable(self.queryset) else self.queryset
+        return chosen if chosen is not None else Enterprise.objects.filter(is_active=True)
+
+    def prepare_value(self, value):
+        from .models import Enterprise
+
+        if isinstance(value, Enterprise):
+            return value.uscc
+        if isinstance(value, list | tuple):
+            return "\n".join(item.uscc if isinstance(item, Enterprise) else str(item) for item in value)
+        return value
+
+    def clean(self, value):
+        text = super().clean(value)
+        entries = [entry.strip() for entry in _SEPARATORS.split(text or "") if entry.strip()]
+        entries = list(dict.fromkeys(entries))  # a repeat once
+        if not self.multiple and len(entries) > 1:
+            raise forms.ValidationError(_("Name one enterprise only."), code="one_only")
+        if len(entries) > self.max_entries:
+            raise forms.ValidationError(
+                _("At most %(count)d enterprises at a time."),
+                code="too_many",
+                params={"count": self.max_entries},
+            )
+        if not entries:
+            return [] if self.multiple else None
+        keys = []
+        for entry in entries:
+            found = _CODE_IN_TEXT.search(entry.upper())
+            keys.append(("uscc", found.group(0)) if found else ("name", entry))
+        choosable = self._choosable()
+        by_code = {e.uscc: e for e in choosable.filter(uscc__in=[k for kind, k in keys if kind == "uscc"])}
+        by_name: dict[str, list] = {}
+        for enterprise in choosable.filter(name__in=[k for kind, k in keys if kind == "name"]):
+            by_name.setdefault(enterprise.name, []).append(enterprise)
+        chosen, missing, ambiguous = [], [], []
+        for kind, key in keys:
+            matches = ([by_code[key]] if key in by_code else []) if kind == "uscc" else by_name.get(key, [])
+            if len(matches) == 1:
+                chosen.append(matches[0])
+            elif matches:
+                ambiguous.append(key)
+            else:
+                missing.append(key)
+        if missing:
+            raise forms.ValidationError(
+                _("No enterprise that may be chosen here has the credit code or name %(entries)s."),
+                code="not_found",
+                params={"entries": "、".join(missing)},
+            )
+        if ambiguous:
+            raise forms.ValidationError(
+                _("Several enterprises are named %(entries)s: give the unified social credit code."),
+                code="ambiguous",
+                params={"entries": "、".join(ambiguous)},
+            )
+        if not self.multiple:
+            return chosen[0]
+        return list(dict.fromkeys(chosen))  # a repeat once

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import limits
 from qinqing.core.forms import DateInput, bounded
+from qinqing.directory.forms import EnterpriseField
 
 from .models import ActionKind, LawsuitKind, OutcomeKind, ProtectionKind, Subtype
 
@@ -22,14 +23,8 @@ class TodayBounds(forms.Form):
             bounded(self.fields[name], **bounds)
 
 
-def _enterprises():
-    from qinqing.directory.models import Enterprise
-
-    return Enterprise.objects.filter(is_active=True).order_by("name")
-
-
 class ActionForm(TodayBounds):
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
+    enterprise = EnterpriseField(label=_("Enterprise"))
     kind = forms.ChoiceField(label=_("What is registered"), choices=ActionKind.choices)
     subtype = forms.ChoiceField(label=_("What"), choices=Subtype.choices)
     date_bounds = {
@@ -61,13 +56,9 @@ class ActionForm(TodayBounds):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = _enterprises()
-
 
 class CaseForm(TodayBounds):
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
+    enterprise = EnterpriseField(label=_("Enterprise"))
     kind = forms.ChoiceField(label=_("Kind"), choices=LawsuitKind.choices)
     court_unit = forms.ModelChoiceField(
         label=_("Court in the directory"),
@@ -92,7 +83,6 @@ class CaseForm(TodayBounds):
         from qinqing.directory.models import OrganType, Unit
 
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = _enterprises()
         self.fields["court_unit"].queryset = Unit.objects.filter(
             organ_type=OrganType.COURT, is_active=True
         ).order_by("name")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import clock, limits
 from qinqing.core.forms import DateInput, bounded
+from qinqing.directory.forms import EnterpriseField
 
 from .models import ConsultationForm, MeetingKind, VisitPeriod
 
@@ -62,12 +63,7 @@ class MeetingForm(forms.Form):
     scheduled_on = bounded(forms.DateField(label=_("Date"), widget=DateInput), past_days=366, future_days=732)
     place = forms.CharField(label=_("Place"), max_length=limits.PLACE, required=False)
     leader = forms.ModelChoiceField(label=_("Leader"), queryset=None, required=False)
-    enterprises = forms.ModelMultipleChoiceField(
-        label=_("Invited enterprises"),
-        queryset=None,
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
+    enterprises = EnterpriseField(label=_("Invited enterprises"), multiple=True, required=False)
     associations = forms.ModelMultipleChoiceField(
         label=_("Federation and chambers invited"),
         queryset=None,
@@ -82,16 +78,11 @@ class MeetingForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from qinqing.directory.models import Enterprise
-
         from .selectors import associations, leaders
 
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = leaders()
         self.fields["associations"].queryset = associations()
-        self.fields["enterprises"].queryset = Enterprise.objects.filter(is_active=True).order_by(
-            "-is_key_enterprise", "name"
-        )
 
 
 class HoldForm(forms.Form):
@@ -156,23 +147,15 @@ class ConsultationAddForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
-    enterprises = forms.ModelMultipleChoiceField(
-        label=_("Invited enterprises"),
-        queryset=None,
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
+    enterprises = EnterpriseField(label=_("Invited enterprises"), multiple=True, required=False)
 
     def __init__(self, *args, **kwargs):
-        from qinqing.directory.models import AssociationKind, Enterprise
+        from qinqing.directory.models import AssociationKind
 
         from .selectors import associations
 
         super().__init__(*args, **kwargs)
         self.fields["associations"].queryset = associations(AssociationKind.CHAMBER).order_by("name")
-        self.fields["enterprises"].queryset = Enterprise.objects.filter(is_active=True).order_by(
-            "-is_key_enterprise", "name"
-        )
 
 
 class OpinionForm(forms.Form):

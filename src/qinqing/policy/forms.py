@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import limits
 from qinqing.core.forms import DateInput, bounded
+from qinqing.directory.forms import EnterpriseField
 
 from .models import ActivityKind, Level
 
@@ -57,21 +58,20 @@ class ActivityForm(forms.Form):
     )
     attendance = forms.IntegerField(label=_("Attendance"), min_value=0, max_value=100000)
     unit = forms.ModelChoiceField(label=_("Organising unit"), queryset=None, required=False)
-    enterprise = forms.ModelChoiceField(
-        label=_("Enterprise (for its own integrity-culture work)"), queryset=None, required=False
-    )
+    enterprise = EnterpriseField(label=_("Enterprise (for its own integrity-culture work)"), required=False)
 
     def __init__(self, *args, own_enterprises=None, **kwargs):
         from qinqing.directory.models import Enterprise, Unit
 
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("code")
-        enterprises = Enterprise.objects.filter(is_active=True).order_by("-is_key_enterprise", "name")
         if own_enterprises is not None:  # an enterprise account: its own enterprise's culture work only
-            enterprises = enterprises.filter(pk__in=own_enterprises)
             self.fields["kind"].choices = [
                 (ActivityKind.ENTERPRISE_CULTURE, ActivityKind.ENTERPRISE_CULTURE.label)
             ]
-            self.fields["enterprise"].required = True
+            # its own few, to pick from
+            self.fields["enterprise"] = forms.ModelChoiceField(
+                label=self.fields["enterprise"].label,
+                queryset=Enterprise.objects.filter(is_active=True, pk__in=own_enterprises).order_by("name"),
+            )
             del self.fields["unit"]
-        self.fields["enterprise"].queryset = enterprises

@@ -67,7 +67,7 @@ def test_the_body_registers_for_its_own_body_only_and_another_bodys_rows_answer_
     response = client.post(
         reverse("legal:register"),
         {
-            "enterprise": w["enterprise"].pk,
+            "enterprise": w["enterprise"].uscc,
             "kind": "measure",
             "subtype": "seize",
             "started_on": "2026-11-25",

@@ -244,7 +244,7 @@ def test_the_pages_refuse_bad_input_naming_the_field(world):
     response = web.post(
         reverse("legal:register"),
         {
-            "enterprise": w["enterprise"].pk,
+            "enterprise": w["enterprise"].uscc,
             "kind": "charge",
             "subtype": "fine",
             "started_on": "2100-01-01",
@@ -254,7 +254,7 @@ def test_the_pages_refuse_bad_input_naming_the_field(world):
     assert response.status_code == 400 and Action.objects.count() == 0
     response = web.post(
         reverse("legal:register"),
-        {"enterprise": w["enterprise"].pk, "kind": "charge", "subtype": "fine", "started_on": "2026-11-20"},
+        {"enterprise": w["enterprise"].uscc, "kind": "charge", "subtype": "fine", "started_on": "2026-11-20"},
     )
     assert response.status_code == 302, response.content.decode()[-4000:]
     web.force_login(w["inspector"])
@@ -269,3 +269,47 @@ def test_date_bounds_count_from_the_day_the_form_is_built(world, frozen_clock):
     frozen_clock("2026-12-15 10:00")
     assert forms.OutcomeForm({"outcome": "judgment", "outcome_on": "2026-12-15"}).is_valid()
     assert not forms.OutcomeForm({"outcome": "judgment", "outcome_on": "2026-12-16"}).is_valid()
+
+
+def test_the_register_the_ledger_and_the_protection_requests_are_paged_none_cut_off(world):
+    from qinqing.core import clock
+    from qinqing.legal.models import LawsuitCase, ProtectionRequest
+
+    w = world
+    now, day = clock.now(), datetime.date(2026, 11, 2)
+    common = {"enterprise": w["enterprise"], "unit": w["bureau"], "created_at": now}
+    Action.objects.bulk_create(
+        Action(kind="charge", subtype="fine", legal_basis=f"依据P{index:03d}", started_on=day,
+               registered_by=w["handler"], **common)
+        for index in range(53)
+    )
+    LawsuitCase.objects.bulk_create(
+        LawsuitCase(kind="administrative", court="区人民法院", case_number=f"案号P{index:03d}", filed_on=day,
+                    **common)
+        for index in range(53)
+    )
+    ProtectionRequest.objects.bulk_create(
+        ProtectionRequest(kind="obstruction", description="阻工", status=ProtectionStatus.ACCEPTED,
+                          result=f"结果P{index:03d}", requested_by=w["enterprise_user"], **common)
+        for index in range(53)
+    )
+    web = Client()
+    web.force_login(w["handler"])
+    for name, marker in (("legal:register", "依据P"), ("legal:cases", "案号P"), ("legal:protections", "结果P")):
+        first = web.get(reverse(name), {"x": "1"}).content.decode()
+        second = web.get(reverse(name), {"x": "1", "page": 2}).content.decode()
+        assert first.count(marker) == 50 and second.count(marker) == 3, name
+        assert "第 1 页，共 2 页（53 条记录）" in first and "?x=1&amp;page=2" in first, name
+        assert "第 2 页，共 2 页（53 条记录）" in second, name
+
+    # the enterprise's page: its actions by "page", its protection requests by their own parameter
+    web.force_login(w["enterprise_user"])
+    first = web.get(reverse("legal:mine")).content.decode()
+    assert first.count("依据P") == 50 and first.count("结果P") == 50
+    assert first.count("第 1 页，共 2 页（53 条记录）") == 2
+    assert "?page=2" in first and "?protections_page=2" in first
+    later = web.get(reverse("legal:mine"), {"page": 2, "protections_page": 2}).content.decode()
+    assert later.count("依据P") == 3 and later.count("结果P") == 3
+    middle = web.get(reverse("legal:mine"), {"page": 2}).content.decode()
+    assert middle.count("依据P") == 3 and middle.count("结果P") == 50
+    assert "?page=2&amp;protections_page=2" in middle  # the actions' page is kept

@@ -208,7 +208,7 @@ def test_education_activities_and_an_enterprises_integrity_culture_work(db, make
             "audience": "全体员工",
             "content": "签订廉洁承诺",
             "attendance": "80",
-            "enterprise": enterprise.pk,
+            "enterprise": enterprise.uscc,  # staff name it by its credit code (no list of every enterprise)
         },
     )
     assert response.status_code == 302
