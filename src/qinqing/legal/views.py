@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +16,24 @@ from qinqing.directory.selectors import unit_for_user
 
 from . import forms, selectors, services
 from .models import Obligation
+
+PAGE_SIZE = 50
+
+
+def _paged(request, rows, param: str = "page"):
+    """One page of ``rows``, its number read from ``param``: every row reachable. The page's main list
+    uses ``page`` and ``{% pager %}``; a second list on the page pages by a parameter of its own and
+    carries its links (``previous_url``, ``next_url``, the other parameters kept) for core/_pager.html."""
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get(param))
+    query = request.GET.copy()
+
+    def url(number: int) -> str:
+        query[param] = str(number)
+        return "?" + query.urlencode()
+
+    page.previous_url = url(page.previous_page_number()) if page.has_previous() else ""
+    page.next_url = url(page.next_page_number()) if page.has_next() else ""
+    return page
 
 
 def _is_body(user) -> bool:
@@ -40,15 +59,16 @@ def register(request):
             else:
                 messages.success(request, _("Registered."))
                 return redirect("legal:action_detail", pk=row.pk)
-    rows = list(selectors.actions(request.user)[:200])
+    page = _paged(request, selectors.actions(request.user))
     flagged = {}
-    for flag in selectors.flags_of(rows):
+    for flag in selectors.flags_of(page.object_list):
         flagged.setdefault(flag.action.pk, []).append(flag)
     return render(
         request,
         "legal/register.html",
         {
-            "rows": [(row, flagged.get(row.pk, [])) for row in rows],
+            "page": page,
+            "rows": [(row, flagged.get(row.pk, [])) for row in page.object_list],
             "form": form if _is_body(request.user) else None,
         },
         status=status,
@@ -124,17 +144,17 @@ def _int(value) -> int:
     return int(value) if str(value or "").isdigit() else 0
 
 
+def _mine_context(request, form) -> dict:
+    """The enterprise's registered actions (``page``) and its protection requests (``protections_page``)."""
+    return {
+        "rows": _paged(request, selectors.actions(request.user)),
+        "protections": _paged(request, selectors.protections(request.user), "protections_page"),
+        "form": form,
+    }
+
+
 def mine(request):
-    rows = list(selectors.actions(request.user)[:200])
-    return render(
-        request,
-        "legal/mine.html",
-        {
-            "rows": rows,
-            "protections": selectors.protections(request.user)[:50],
-            "form": forms.ProtectionForm(user=request.user),
-        },
-    )
+    return render(request, "legal/mine.html", _mine_context(request, forms.ProtectionForm(user=request.user)))
 
 
 @require_POST
@@ -148,23 +168,14 @@ def protection_new(request):
         else:
             messages.success(request, _("Your request is registered."))
             return redirect("legal:mine")
-    return render(
-        request,
-        "legal/mine.html",
-        {
-            "rows": selectors.actions(request.user)[:200],
-            "protections": selectors.protections(request.user)[:50],
-            "form": form,
-        },
-        status=400,
-    )
+    return render(request, "legal/mine.html", _mine_context(request, form), status=400)
 
 
 def protections(request):
     return render(
         request,
         "legal/protections.html",
-        {"rows": selectors.protections(request.user)[:200], "is_body": _is_body(request.user)},
+        {"rows": _paged(request, selectors.protections(request.user)), "is_body": _is_body(request.user)},
     )
 
 
@@ -184,7 +195,7 @@ def protection_act(request, pk: int):
             request,
             "legal/protections.html",
             {
-                "rows": selectors.protections(request.user)[:200],
+                "rows": _paged(request, selectors.protections(request.user)),
                 "is_body": True,
                 "error": error,
             },
@@ -216,7 +227,7 @@ def cases(request):
         request,
         "legal/cases.html",
         {
-            "rows": selectors.cases(request.user)[:200],
+            "rows": _paged(request, selectors.cases(request.user)),
             "overdue": selectors.overdue_obligations(request.user),
             "form": form if _is_body(request.user) else None,
         },

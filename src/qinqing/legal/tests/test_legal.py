@@ -295,7 +295,8 @@ def test_the_register_the_ledger_and_the_protection_requests_are_paged_none_cut_
     )
     web = Client()
     web.force_login(w["handler"])
-    for name, marker in (("legal:register", "依据P"), ("legal:cases", "案号P"), ("legal:protections", "结果P")):
+    pages = (("legal:register", "依据P"), ("legal:cases", "案号P"), ("legal:protections", "结果P"))
+    for name, marker in pages:
         first = web.get(reverse(name), {"x": "1"}).content.decode()
         second = web.get(reverse(name), {"x": "1", "page": 2}).content.decode()
         assert first.count(marker) == 50 and second.count(marker) == 3, name
