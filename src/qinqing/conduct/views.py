@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,6 +30,12 @@ from .models import ActivityStatus
 
 OFFICIAL_RULES = ["15.1", "15.2", "15.3", "15.4", "15.5", "15.6", "15.7"]
 ENTERPRISE_RULES = ["15.b1", "15.b2", "15.b3", "15.b4", "15.b5", "15.b6"]
+PAGE_SIZE = 50
+
+
+def _page(request, rows):
+    """One page (``?page=``) of a list ordered by a unique key last, so that pages never overlap."""
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _form_error(form, error: ServiceError) -> None:
@@ -281,13 +288,13 @@ def recusal_order(request):
                 request, _("Recusal ordered; the official has been told and may refuse (article 15 item 7).")
             )
             return redirect("conduct:recusal_order")
-    ordered = selectors.recusals_ordered_by(request.user)[:200]
+    ordered = _page(request, selectors.recusals_ordered_by(request.user).order_by("-created_at", "-pk"))
     return render(request, "conduct/recusal_order.html", {"form": form, "ordered": ordered})
 
 
 # --- district leaders and administrators: recusals awaiting a decision -------------------------------------
 def _recusals_pending_page(request, *, failed=None, error: ServiceError | None = None):
-    recusals = selectors.recusals_pending_for_oversight(request.user)[:500]
+    recusals = _page(request, selectors.recusals_pending_for_oversight(request.user))
     context = {"recusals": recusals, "failed": failed, "error": error.text() if error else "",
                "reason": request.POST.get("reason", "") if failed else ""}
     return render(request, "conduct/recusals_pending.html", context, status=error.status if error else 200)
@@ -480,20 +487,23 @@ def my_recusals(request):
 @found_or_404
 def red_flags(request):
     flags = selectors.red_flags()
-    flags["missing_confirmations"] = selectors.missing_annual_confirmations()[:200]
+    missing = selectors.missing_annual_confirmations().order_by("unit__code", "pk")
+    flags["missing_confirmations"] = _page(request, missing)  # the page's one long list, paged
     return render(request, "conduct/red_flags.html", flags)
 
 
 @found_or_404
 def leads(request):
-    return render(request, "conduct/leads.html", {"leads": selectors.leads()[:500]})
+    leads = selectors.leads().order_by("-created_at", "-pk")
+    return render(request, "conduct/leads.html", {"leads": _page(request, leads)})
 
 
 @found_or_404
 def conflicts(request):
     from .conflicts import screen
 
-    return render(request, "conduct/conflicts.html", {"conflicts": screen()[:1000]})
+    conflicts = _page(request, screen())  # a list, in the statement's order (official, enterprise, person…)
+    return render(request, "conduct/conflicts.html", {"conflicts": conflicts})
 
 
 # --- enterprises: integrity pledge ---------------------------------------------------------------------
@@ -524,6 +534,7 @@ def pledge_sign(request):
 
 @found_or_404
 def pledges(request):
-    return render(request, "conduct/pledges.html", {"pledges": selectors.signed_pledges()[:1000]})
+    pledges = selectors.signed_pledges().order_by("-signed_on", "pk")
+    return render(request, "conduct/pledges.html", {"pledges": _page(request, pledges)})
 
 
