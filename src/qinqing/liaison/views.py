@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +15,13 @@ from qinqing.core.forms import bind_error
 
 from . import forms, selectors, services
 from .models import FollowUp, LeaderEnterprise, Outcome, Scope
+
+PAGE_SIZE = 50
+
+
+def _page(request, rows):
+    """One page (``?page=``) of a list ordered by a unique key last, so that pages never overlap."""
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 # --- leaders and key enterprises ---------------------------------------------------------------------
@@ -151,7 +159,7 @@ def meetings(request):
     return render(
         request,
         "liaison/meetings.html",
-        {"meetings": selectors.meetings()[:200], "form": form},
+        {"meetings": _page(request, selectors.meetings()), "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -271,7 +279,7 @@ def decisions(request):
     return render(
         request,
         "liaison/decisions.html",
-        {"decisions": selectors.decisions()[:200], "form": form},
+        {"decisions": _page(request, selectors.decisions()), "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -407,9 +415,8 @@ def feedback_public(request):
 
 def my_meetings(request):
     """The visits, roundtables and communication meetings the enterprise was invited to (article 7)."""
-    return render(
-        request, "liaison/my_meetings.html", {"meetings": selectors.meetings_invited(request.user)[:200]}
-    )
+    meetings = _page(request, selectors.meetings_invited(request.user))
+    return render(request, "liaison/my_meetings.html", {"meetings": meetings})
 
 
 def communication(request):
@@ -417,7 +424,7 @@ def communication(request):
     return render(
         request,
         "liaison/communication.html",
-        {"meetings": selectors.communication_meetings(request.user)[:100]},
+        {"meetings": _page(request, selectors.communication_meetings(request.user))},
     )
 
 
@@ -454,9 +461,8 @@ def frequency(request):
 
 def reminders(request):
     """The reminders the daily job wrote for the signed-in person (articles 7 and 9)."""
-    return render(
-        request, "liaison/reminders.html", {"reminders": selectors.reminders_for(request.user)[:200]}
-    )
+    reminders = _page(request, selectors.reminders_for(request.user))
+    return render(request, "liaison/reminders.html", {"reminders": reminders})
 
 
 def associations(request):
