@@ -157,3 +157,19 @@ def test_the_programmes_are_paged_on_the_public_and_staff_pages(world):
         assert first.count('data-testid="programme"') == 50 and "?page=2" in first
         second = client.get(reverse(name), {"page": 2}).content.decode()
         assert second.count('data-testid="programme"') == MANY - 50
+
+
+def test_the_import_report_lists_every_rejected_row(world):
+    import io
+
+    from .test_commitments import _ledger
+
+    uscc = world["rows"][0].enterprise.uscc
+    bad = [[uscc, "", "政策承诺", f"事项{n}", "内容", "", "区投资促进局", "不是日期", "2026-12-31", "", ""]
+           for n in range(520)]
+    upload = io.BytesIO(_ledger(bad))
+    upload.name = "ledger.xlsx"
+    client = _client(world["handler"])
+    page = client.post(reverse("commitments:import"), {"file": upload, "dry_run": "on"}).content.decode()
+    listed = page.split('data-testid="rejections"')[1].split("</table>")[0]
+    assert listed.count("<tr><td>") >= 520  # formerly the first 500
