@@ -11,9 +11,9 @@
 - ``/{number}/routing-suggestion`` — unit and track suggestion (supervision office, keys);
 - ``/{number}/answer-suggestions`` — knowledge-base matches for a consultation (its handlers,
   the supervision office, keys);
-- ``/interpretations`` — the published policy interpretations. The same list is public on the
-  portal page, but through the API it stays behind appeals:read (keys) or a login, so that
-  every machine reader is a known key.
+- ``/interpretations`` — the published policy interpretations, 50 a page (``page``; the answer says
+  how many there are and how many pages). The same list is public on the portal page, but through the
+  API it stays behind appeals:read (keys) or a login, so that every machine reader is a known key.
 """
 
 import datetime
@@ -183,6 +183,13 @@ class InterpretationOut(Schema):
     article_keys: list[str]
     keywords: str
     published_at: datetime.datetime | None = None
+
+
+class InterpretationPageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[InterpretationOut]
 
 
 class AnswerSuggestionOut(Schema):
@@ -359,12 +366,15 @@ def supervision_list(request, level: str | None = None, page: int = 1):
 
 @router.get(
     "/interpretations",
-    response={200: list[InterpretationOut], 403: ErrorOut},
-    summary="Published policy interpretations (scope appeals:read; the portal page shows the same list "
-    "publicly)",
+    response={200: InterpretationPageOut, 403: ErrorOut},
+    summary="Published policy interpretations, 50 a page (scope appeals:read; the portal page shows the "
+    "same list publicly)",
 )
-def interpretations(request, q: str = ""):
-    return [_interpretation(found) for found in interpretation_library.published_interpretations(q)[:200]]
+def interpretations(request, q: str = "", page: int = 1):
+    paginator = Paginator(interpretation_library.published_interpretations(q), 50)  # by question, then id
+    current = paginator.get_page(page)
+    return {"count": paginator.count, "page": current.number, "pages": paginator.num_pages,
+            "results": [_interpretation(found) for found in current]}
 
 
 @router.get(

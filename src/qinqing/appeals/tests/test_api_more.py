@@ -251,11 +251,33 @@ def test_published_interpretations_need_the_read_scope(client, setup, api_key, i
     _key, reader = api_key("appeals:read")
     response = client.get(f"{API}/interpretations", {"q": "年会"}, HTTP_X_API_KEY=reader)
     assert response.status_code == 200
-    assert ["14.2"] in [row["article_keys"] for row in response.json()]
-    assert all("年会" in row["question"] + row["answer"] + row["keywords"] for row in response.json())
+    rows = response.json()["results"]
+    assert ["14.2"] in [row["article_keys"] for row in rows]
+    assert all("年会" in row["question"] + row["answer"] + row["keywords"] for row in rows)
     _key, writer = api_key("appeals:write")
     assert client.get(f"{API}/interpretations", HTTP_X_API_KEY=writer).status_code == 403
     assert client.get(f"{API}/interpretations").status_code == 401
+
+
+def test_published_interpretations_are_paged_never_cut(client, api_key, db):
+    from django.utils import timezone
+
+    from qinqing.policy.models import PolicyInterpretation
+
+    now = timezone.now()
+    PolicyInterpretation.objects.bulk_create(
+        PolicyInterpretation(question=f"问题{n:03d}", answer="答复", article_keys="8", is_published=True,
+                             published_at=now, created_at=now, updated_at=now)
+        for n in range(53)
+    )
+    PolicyInterpretation.objects.create(question="未发布", answer="答复", article_keys="8", created_at=now,
+                                        updated_at=now)
+    _key, reader = api_key("appeals:read")
+    first = client.get(f"{API}/interpretations", HTTP_X_API_KEY=reader).json()
+    assert (first["count"], first["page"], first["pages"], len(first["results"])) == (53, 1, 2, 50)
+    second = client.get(f"{API}/interpretations", {"page": 2}, HTTP_X_API_KEY=reader).json()
+    questions = [row["question"] for row in first["results"] + second["results"]]
+    assert questions == [f"问题{n:03d}" for n in range(53)]  # by question, no overlap, nothing missing
 
 
 # --- ninja -------------------------------------------------------------------------------------
