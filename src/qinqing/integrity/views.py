@@ -41,8 +41,20 @@ def _refused(response):
     return response
 
 
-def _page(request, rows, size=50):
-    return Paginator(rows, size).get_page(request.GET.get("page"))
+def _page(request, rows, param: str = "page"):
+    """One page (50) of ``rows``, its number read from ``param``: every row reachable. The page's main list
+    uses ``page`` and ``{% pager %}``; a second list on the page pages by a parameter of its own and
+    carries its links (``previous_url``, ``next_url``, the other parameters kept) for core/_pager.html."""
+    page = Paginator(rows, 50).get_page(request.GET.get(param))
+    query = request.GET.copy()
+
+    def url(number: int) -> str:
+        query[param] = str(number)
+        return "?" + query.urlencode()
+
+    page.previous_url = url(page.previous_page_number()) if page.has_previous() else ""
+    page.next_url = url(page.next_page_number()) if page.has_next() else ""
+    return page
 
 
 def _listing_rows(listings, today):
@@ -71,8 +83,8 @@ def listings_page(request):
             "state": state,
             "q": query,
             "today": today,
-            "pending": selectors.pending_applications()[:50],
-            "notices": selectors.notices_waiting()[:50],
+            "pending": _page(request, selectors.pending_applications(), "pending_page"),
+            "notices": _page(request, selectors.notices_waiting(), "notices_page"),
         },
     )
 
@@ -278,7 +290,7 @@ def record_new(request):
     return _records(request, form)
 
 
-def _integrity_context(enterprise):
+def _integrity_context(request, enterprise):
     today = clock.today()
     listings = list(selectors.party_listings(enterprise))
     return {
@@ -291,8 +303,10 @@ def _integrity_context(enterprise):
         "answer": services.eligibility(enterprise=enterprise, log=False),
         "evaluation": services.evaluate(enterprise),
         "rule_rows": _rule_rows(),
-        "history": list(
-            Evaluation.objects.filter(enterprise=enterprise).order_by("-computed_at", "-pk")[:20]
+        "history": _page(
+            request,
+            Evaluation.objects.filter(enterprise=enterprise).order_by("-computed_at", "-pk"),
+            "history_page",
         ),
     }
 
@@ -343,7 +357,7 @@ def rules_page(request):
 @found_or_404
 def enterprise_page(request, pk: int):
     enterprise = selectors.enterprise(pk)
-    return render(request, "integrity/enterprise.html", _integrity_context(enterprise))
+    return render(request, "integrity/enterprise.html", _integrity_context(request, enterprise))
 
 
 def check_page(request):
@@ -392,7 +406,7 @@ def mine(request):
     return render(
         request,
         "integrity/mine.html",
-        {"contexts": [_integrity_context(e) for e in enterprises], "form": form},
+        {"contexts": [_integrity_context(request, e) for e in enterprises], "form": form},
         status=status,
     )
 
@@ -432,7 +446,9 @@ def comprehensive_page(request):
                 _form_error(form, error)
             else:
                 return redirect("integrity:comprehensive_detail", pk=row.pk)
-    rows = ComprehensiveEvaluation.objects.select_related("enterprise").order_by("-started_on", "-pk")[:200]
+    rows = _page(
+        request, ComprehensiveEvaluation.objects.select_related("enterprise").order_by("-started_on", "-pk")
+    )
     return render(
         request, "integrity/comprehensive.html", {"rows": rows, "form": form}, status=_status(form)
     )
@@ -510,12 +526,14 @@ def bribery_page(request):
 def _bribery_render(request, sees_all: bool, mine):
     from .models import BriberyResult
 
+    page = _page(request, selectors.bribery_queries(request.user))
     rows = [{"query": q, "found": services.bribery_found(q) if sees_all and q.status == "pending" else []}
-            for q in selectors.bribery_queries(request.user)[:200]]
+            for q in page.object_list]
     return render(
         request,
         "integrity/bribery.html",
         {
+            "page": page,
             "rows": rows,
             "mine": mine,
             "sees_all": sees_all,

@@ -226,3 +226,69 @@ def test_the_administrator_chooses_the_publication_of_an_entry_and_the_public_pa
     assert event.details["article"] == "21"
     client.logout()
     assert "公开测试有限公司" in client.get(reverse("integrity:public")).content.decode()
+
+
+def test_the_lists_are_paged_none_cut_off(client, make_user, frozen_clock):
+    """The blacklist, its two work lists (objections to decide, notices to deliver), the comprehensive
+    evaluations, the bribery queries and an enterprise's evaluation history: 50 a page, each reachable."""
+    from qinqing.core import clock
+    from qinqing.integrity import selectors
+    from qinqing.integrity.models import BriberyQuery, ComprehensiveEvaluation, Evaluation
+
+    frozen_clock("2026-11-30 10:00")
+    credit = make_user(Role.CREDIT_ADMINISTRATOR)
+    listings = [make_listing(enterprise=directory.make_enterprise(name=f"分页{index:02d}有限公司"))
+                for index in range(53)]
+    today = clock.today()
+    Application.objects.bulk_create(
+        Application(listing=listing, kind="objection", text="不服", filed_on=today) for listing in listings
+    )
+    assert selectors.notices_waiting().count() == 53
+    client.force_login(credit)
+
+    def get(url, **query):
+        return client.get(url, {"state": "in_force", **query}).content.decode()
+
+    first = get("/integrity/")
+    pending = first.split('data-testid="pending-applications"')[1]
+    pending, notices = pending.split('data-testid="notices-waiting"')
+    notices, table = notices.split('data-testid="listings"')
+    assert pending.count("<li>") == 50 and notices.count("<li>") == 50
+    assert table.count('data-testid="listing-') == 50
+    assert first.count("第 1 页，共 2 页（53 条记录）") == 3
+    for parameter in ("page", "pending_page", "notices_page"):
+        assert f"?state=in_force&amp;{parameter}=2" in first  # the filter kept
+    second = get("/integrity/", page=2).split('data-testid="listings"')[1]
+    assert second.count('data-testid="listing-') == 3
+    later = get("/integrity/", pending_page=2, notices_page=2).split('data-testid="pending-applications"')[1]
+    pending, notices = later.split('data-testid="notices-waiting"')
+    assert pending.count("<li>") == 3 and notices.split('data-testid="listings"')[0].count("<li>") == 3
+
+    enterprise = listings[0].enterprise
+    Evaluation.objects.bulk_create(
+        Evaluation(enterprise=enterprise, computed_at=clock.now(), score=100 - index % 7, grade="B",
+                   contributions=[], trigger=f"重算P{index:02d}")
+        for index in range(60)
+    )
+    history = client.get(f"/integrity/enterprises/{enterprise.pk}/").content.decode()
+    total = Evaluation.objects.filter(enterprise=enterprise).count()
+    assert history.count("重算P") == 50 and f"共 2 页（{total} 条记录）" in history
+    assert "?history_page=2" in history
+    rest = client.get(f"/integrity/enterprises/{enterprise.pk}/", {"history_page": 2}).content.decode()
+    assert rest.count("重算P") == 10 and 'data-testid="evaluation-history" open' in rest
+
+    ComprehensiveEvaluation.objects.bulk_create(
+        ComprehensiveEvaluation(enterprise=enterprise, purpose="honour", matter=f"评选P{index:02d}",
+                                started_on=today, integrity_grade="B", integrity_score=90,
+                                integrity_restricted=False, integrity_summary="")
+        for index in range(53)
+    )
+    BriberyQuery.objects.bulk_create(
+        BriberyQuery(enterprise=enterprise, purpose=f"投标P{index:02d}", requested_on=today, due_on=today,
+                     status="answered", result="no_record")
+        for index in range(53)
+    )
+    for url, marker in (("/integrity/comprehensive/", "评选P"), ("/integrity/bribery/", "投标P")):
+        first, second = get(url), get(url, page=2)
+        assert first.count(marker) == 50 and second.count(marker) == 3, url
+        assert "第 1 页，共 2 页（53 条记录）" in first and "?state=in_force&amp;page=2" in first, url
