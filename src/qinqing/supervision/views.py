@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -50,6 +51,22 @@ def _date_input(name: str, value, **attrs) -> str:
     from qinqing.core.forms import DateInput
 
     return DateInput(attrs={"id": f"id_{name}", **attrs}).render(name, value or None)
+
+
+def _paged(request, rows, param: str = "page"):
+    """One page (50) of ``rows``, its number read from ``param``: every row reachable. The page's main list
+    uses ``page`` and ``{% pager %}``; a second list on the page pages by a parameter of its own and
+    carries its links (``previous_url``, ``next_url``, the other parameters kept) for core/_pager.html."""
+    page = Paginator(rows, 50).get_page(request.GET.get(param))
+    query = request.GET.copy()
+
+    def url(number: int) -> str:
+        query[param] = str(number)
+        return "?" + query.urlencode()
+
+    page.previous_url = url(page.previous_page_number()) if page.has_previous() else ""
+    page.next_url = url(page.next_page_number()) if page.has_next() else ""
+    return page
 
 
 PUBLIC_CATEGORIES = Category.choices
@@ -129,7 +146,7 @@ def report_status(request):
 def queue(request):
     status = request.GET.get("status", "")
     priority_only = request.GET.get("priority") == "1"
-    rows = selectors.queue(request.user, status=status, priority_only=priority_only)[:500]
+    rows = _paged(request, selectors.queue(request.user, status=status, priority_only=priority_only))
     return render(
         request,
         "supervision/queue.html",
@@ -139,7 +156,7 @@ def queue(request):
             "status": status,
             "priority_only": priority_only,
             "inspectors": selectors.inspectors(),
-            "notices": selectors.my_notices(request.user)[:50],
+            "notices": _paged(request, selectors.my_notices(request.user), "notices_page"),
         },
     )
 
@@ -396,7 +413,7 @@ def reminders(request):
         request,
         "supervision/reminders.html",
         {
-            "rows": selectors.reminders(request.user)[:500],
+            "rows": _paged(request, selectors.reminders(request.user)),
             "error": error,
             "values": request.POST,
             "talk_on_input": _date_input("talk_on", request.POST.get("talk_on"), max=str(clock.today())),
@@ -507,8 +524,8 @@ def dashboard(request):
             "data": data,
             "rate": None if rate is None else round(rate * 100, 1),
             "overdue": selectors.overdue(),
-            "retention": services.retention_due()[:100],
-            "reminders_due": selectors.reminders_due()[:100],
+            "retention": _paged(request, services.retention_due(), "retention_page"),
+            "reminders_due": _paged(request, selectors.reminders_due(), "reminders_page"),
             "by_channel": by_channel,
             "by_category": by_category,
             "by_unit": _labelled(data["by_unit"], []),
@@ -600,7 +617,7 @@ def inspections(request):
         "supervision/inspections.html",
         {
             "ranking": selectors.unit_signals(),
-            "rows": selectors.inspections(request.user)[:200],
+            "rows": _paged(request, selectors.inspections(request.user)),
             "units": _units(),
             "kinds": InspectionKind.choices,
             "error": error,
@@ -641,7 +658,7 @@ def cases(request):
         request,
         "supervision/cases.html",
         {
-            "rows": selectors.cases_for_office(request.user)[:200],
+            "rows": _paged(request, selectors.cases_for_office(request.user)),
             "error": error,
             "values": request.POST,
             "behaviours": Behaviour.choices,
@@ -665,11 +682,11 @@ def case_publish(request, pk):
 
 def public_cases(request):
     labels = dict(Behaviour.choices)
+    page = _paged(request, selectors.published_cases())
     rows = [
-        {"case": case, "labels": [labels.get(b, b) for b in case.behaviours]}
-        for case in selectors.published_cases()[:100]
+        {"case": case, "labels": [labels.get(b, b) for b in case.behaviours]} for case in page.object_list
     ]
-    return render(request, "supervision/public_cases.html", {"rows": rows})
+    return render(request, "supervision/public_cases.html", {"page": page, "rows": rows})
 
 
 def transfers(request):
@@ -696,7 +713,7 @@ def transfers(request):
         request,
         "supervision/transfers.html",
         {
-            "rows": transfer.transferable_appeals().select_related("handling_unit")[:200],
+            "rows": _paged(request, transfer.transferable_appeals().select_related("handling_unit")),
             "categories": PUBLIC_CATEGORIES,
             "error": error,
             "values": request.POST,

@@ -96,3 +96,73 @@ def test_retention_dates_reminders_and_erasure(inspectors, frozen_clock):
     with pytest.raises(ServiceError):
         services.report_by_code(code, client="x")
     assert audit.verify_chain().ok
+
+
+def test_the_office_lists_are_paged_none_cut_off(inspectors, client):
+    """The queue and its notices, the reminders, the inspections, the typical cases (the office's and the
+    public's), the appeals to move over and the figures page's two work lists: 50 a page, each reachable."""
+    from qinqing.appeals.models import Appeal
+    from qinqing.appeals.tests.factories import file_appeal
+    from qinqing.core import clock
+    from qinqing.supervision.models import EarlyReminder, Inspection, InspectorNotice
+
+    one, _two = inspectors
+    today = clock.today()
+    unit = directory.make_unit(name="区档案馆")
+    official = directory.make_official(unit=unit, name="孙强")
+    Report.objects.bulk_create(
+        Report(number=f"JB-P{index:03d}", channel="letter", category="other", received_on=today,
+               accept_due=today, retain_until=today)
+        for index in range(53)
+    )
+    EarlyReminder.objects.bulk_create(
+        EarlyReminder(official=official, concern=f"苗头P{index:02d}", talk_on=today, follow_up_due=today,
+                      created_by=one)
+        for index in range(53)
+    )
+    InspectorNotice.objects.bulk_create(
+        InspectorNotice(inspector=one, kind="accept", report=report, due=today, key=f"k{report.pk}")
+        for report in Report.objects.all()
+    )
+    Inspection.objects.bulk_create(
+        Inspection(unit=unit, kind="covert", theme=f"暗访P{index:02d}", planned_on=today, created_by=one)
+        for index in range(53)
+    )
+    TypicalCase.objects.bulk_create(
+        TypicalCase(title=f"典型案例P{index:02d}", body="正文", behaviours=["18.4"], status="published",
+                    published_on=today, drafted_by=one)
+        for index in range(53)
+    )
+    for index in range(53):
+        file_appeal(content=f"转办P{index:02d}")
+    Appeal.objects.update(category="not_ours")
+    client.force_login(one)
+
+    def get(url, **query):
+        return client.get(url, {"x": "1", **query}).content.decode()
+
+    for url, marker, count in (
+        ("/supervision/", 'data-testid="queue-row-', 53),
+        ("/supervision/reminders/", "苗头P", 53),
+        ("/supervision/inspections/", "暗访P", 53),
+        ("/supervision/cases/", "典型案例P", 53),
+        ("/supervision/typical-cases/", "典型案例P", 53),
+        ("/supervision/transfers/", "<tr><td>", 53),
+    ):
+        first, second = get(url), get(url, page=2)
+        assert first.count(marker) == 50 and second.count(marker) == count - 50, url
+        assert f"第 1 页，共 2 页（{count} 条记录）" in first and "?x=1&amp;page=2" in first, url
+
+    # the queue's notices page by their own parameter, keeping the queue's filter and page
+    queue = get("/supervision/", status="received", page=2).split('data-testid="my-notices"')[1]
+    notices = queue.split("</section>")[0]
+    assert notices.count("<li>") == 50 and "?x=1&amp;status=received&amp;page=2&amp;notices_page=2" in notices
+    rest = get("/supervision/", notices_page=2).split('data-testid="my-notices"')[1].split("</section>")[0]
+    assert rest.count("<li>") == 3
+
+    figures = get("/supervision/figures/")
+    for testid, parameter in (("reminders-due", "reminders_page"), ("retention-due", "retention_page")):
+        section = figures.split(f'data-testid="{testid}"')[1].split("</section>")[0]
+        assert section.count("<li>") == 50 and f"?x=1&amp;{parameter}=2" in section, testid
+        rest = get("/supervision/figures/", **{parameter: 2}).split(f'data-testid="{testid}"')[1]
+        assert rest.split("</section>")[0].count("<li>") == 3, testid
