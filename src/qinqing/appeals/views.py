@@ -7,7 +7,6 @@ unit's appeals. Enterprise users file, follow and rate their own.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from qinqing.core import clock
 from qinqing.core import limits as text_limits
 from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.paging import page_of
 from qinqing.directory.selectors import enterprises_for_user, official_for_user
 
 from . import selectors, services
@@ -23,12 +23,6 @@ from .intake import services as intake_services
 from .models import Category, Channel, Complexity, ExtensionStatus, LimitKey, Satisfaction, Track
 from .routing import model as routing
 from .workflow import services as workflow_services
-
-PAGE_SIZE = 50
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _access(user, pk):
@@ -67,7 +61,7 @@ def my_appeals(request):
                 messages.success(request, _("Appeal filed. Tracking number %(number)s.")
                                  % {"number": result.tracking_number})
             return redirect("appeals:detail", pk=(result.appeal.merged_into_id or result.appeal.pk))
-    page = _page(request, selectors.enterprise_appeals(request.user))
+    page = page_of(request, selectors.enterprise_appeals(request.user))
     selectors.annotate_rows(page.object_list)
     return render(request, "appeals/my_appeals.html", {
         "page": page, "enterprises": enterprises, "categories": Category.choices, "errors": errors,
@@ -76,14 +70,14 @@ def my_appeals(request):
 
 
 def queue(request):
-    page = _page(request, selectors.handler_queue(request.user))
+    page = page_of(request, selectors.handler_queue(request.user))
     rows = selectors.annotate_rows(page.object_list)
     return render(request, "appeals/queue.html",
                   {"page": page, "rows": rows, "official": official_for_user(request.user)})
 
 
 def supervision(request):
-    page = _page(request, selectors.supervision_list(level=request.GET.get("level") or None))
+    page = page_of(request, selectors.supervision_list(level=request.GET.get("level") or None))
     rows = selectors.annotate_rows(page.object_list)
     return render(request, "appeals/supervision.html",
                   {"page": page, "rows": rows, "level": request.GET.get("level", "")})
@@ -94,7 +88,7 @@ def all_appeals(request):
     status = request.GET.get("status")
     if status:
         queryset = queryset.filter(status=status)
-    page = _page(request, queryset)
+    page = page_of(request, queryset)
     rows = selectors.annotate_rows(page.object_list)
     return render(request, "appeals/all.html", {"page": page, "rows": rows})
 

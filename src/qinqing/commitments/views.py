@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,19 +13,15 @@ from django.views.decorators.http import require_POST
 from qinqing.core import clock, excel
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import bind_error
+from qinqing.core.paging import page_of
 from qinqing.core.roles import Role, has_role
 from qinqing.directory.selectors import unit_for_user
 
 from . import documents, forms, importing, selectors, services
 from .models import Scope, Status
 
-PAGE_SIZE = 50
 NOTICES_SHOWN = 50  # the memorandum page's deadline notices; ?notices=all pages every one
 
-
-def _page(request, rows):
-    """One page (``?page=``) of a list ordered by a unique key last, so that pages never overlap."""
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _is_body(user) -> bool:
@@ -57,14 +52,14 @@ def commitment_list(request):
     notices = selectors.my_notices(request.user)
     if request.GET.get("notices") == "all":  # every deadline notice of the last 30 days, paged
         return render(
-            request, "commitments/list.html", {"all_notices": _page(request, notices)}, status=status
+            request, "commitments/list.html", {"all_notices": page_of(request, notices)}, status=status
         )
     shown = list(notices[: NOTICES_SHOWN + 1])  # one more than shown: the page says when there are more
     return render(
         request,
         "commitments/list.html",
         {
-            "rows": _page(request, selectors.commitments(request.user).order_by("deadline", "pk")),
+            "rows": page_of(request, selectors.commitments(request.user).order_by("deadline", "pk")),
             "form": form,
             "today": clock.today(),
             "notices": shown[:NOTICES_SHOWN],
@@ -78,13 +73,13 @@ def overdue(request):
     return render(
         request,
         "commitments/overdue.html",
-        {"rows": _page(request, selectors.overdue(request.user)), "today": clock.today()},
+        {"rows": page_of(request, selectors.overdue(request.user)), "today": clock.today()},
     )
 
 
 def mine(request):
     rows = selectors.commitments(request.user).order_by("deadline", "pk")
-    return render(request, "commitments/mine.html", {"rows": _page(request, rows)})
+    return render(request, "commitments/mine.html", {"rows": page_of(request, rows)})
 
 
 def _detail_page(request, row, *, status=200, error=None):
@@ -221,7 +216,7 @@ def import_page(request):
 
 # --- the public portal ------------------------------------------------------------------------------------
 def public(request):
-    rows = _page(request, selectors.published(request.user))
+    rows = page_of(request, selectors.published(request.user))
     return render(request, "commitments/public.html", {"rows": rows})
 
 
@@ -326,7 +321,7 @@ def public_xlsx(request):
 
 
 def funds_public(request):
-    page = _page(request, selectors.public_programmes())
+    page = page_of(request, selectors.public_programmes())
     results: dict[int, list] = {}
     for row in selectors.public_results().filter(programme__in=[p.pk for p in page]):  # this page's only
         results.setdefault(row.programme_id, []).append(row)
@@ -461,7 +456,7 @@ def funds_staff(request, *, status=200, error=None):
     from qinqing.commitments import funds
 
     programmes = selectors.staff_programmes(request.user).prefetch_related("applications__enterprise")
-    page = _page(request, programmes)
+    page = page_of(request, programmes)
     programmes = list(page)
     return render(
         request,

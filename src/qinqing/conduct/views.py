@@ -3,13 +3,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
+from qinqing.core.paging import page_of
 from qinqing.directory.models import Official
 from qinqing.directory.selectors import official_for_user
 
@@ -30,12 +30,7 @@ from .models import ActivityStatus
 
 OFFICIAL_RULES = ["15.1", "15.2", "15.3", "15.4", "15.5", "15.6", "15.7"]
 ENTERPRISE_RULES = ["15.b1", "15.b2", "15.b3", "15.b4", "15.b5", "15.b6"]
-PAGE_SIZE = 50
 
-
-def _page(request, rows):
-    """One page (``?page=``) of a list ordered by a unique key last, so that pages never overlap."""
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _form_error(form, error: ServiceError) -> None:
@@ -288,13 +283,13 @@ def recusal_order(request):
                 request, _("Recusal ordered; the official has been told and may refuse (article 15 item 7).")
             )
             return redirect("conduct:recusal_order")
-    ordered = _page(request, selectors.recusals_ordered_by(request.user).order_by("-created_at", "-pk"))
+    ordered = page_of(request, selectors.recusals_ordered_by(request.user).order_by("-created_at", "-pk"))
     return render(request, "conduct/recusal_order.html", {"form": form, "ordered": ordered})
 
 
 # --- district leaders and administrators: recusals awaiting a decision -------------------------------------
 def _recusals_pending_page(request, *, failed=None, error: ServiceError | None = None):
-    recusals = _page(request, selectors.recusals_pending_for_oversight(request.user))
+    recusals = page_of(request, selectors.recusals_pending_for_oversight(request.user))
     context = {"recusals": recusals, "failed": failed, "error": error.text() if error else "",
                "reason": request.POST.get("reason", "") if failed else ""}
     return render(request, "conduct/recusals_pending.html", context, status=error.status if error else 200)
@@ -488,21 +483,21 @@ def my_recusals(request):
 def red_flags(request):
     flags = selectors.red_flags()
     missing = selectors.missing_annual_confirmations().order_by("unit__code", "pk")
-    flags["missing_confirmations"] = _page(request, missing)  # the page's one long list, paged
+    flags["missing_confirmations"] = page_of(request, missing)  # the page's one long list, paged
     return render(request, "conduct/red_flags.html", flags)
 
 
 @found_or_404
 def leads(request):
     leads = selectors.leads().order_by("-created_at", "-pk")
-    return render(request, "conduct/leads.html", {"leads": _page(request, leads)})
+    return render(request, "conduct/leads.html", {"leads": page_of(request, leads)})
 
 
 @found_or_404
 def conflicts(request):
     from .conflicts import screen
 
-    conflicts = _page(request, screen())  # a list, in the statement's order (official, enterprise, person…)
+    conflicts = page_of(request, screen())  # a list, in the statement's order (official, enterprise, person…)
     return render(request, "conduct/conflicts.html", {"conflicts": conflicts})
 
 
@@ -535,6 +530,6 @@ def pledge_sign(request):
 @found_or_404
 def pledges(request):
     pledges = selectors.signed_pledges().order_by("-signed_on", "pk")
-    return render(request, "conduct/pledges.html", {"pledges": _page(request, pledges)})
+    return render(request, "conduct/pledges.html", {"pledges": page_of(request, pledges)})
 
 

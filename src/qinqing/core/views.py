@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from . import audit, enrolment, selectors
 from .api import database_ok
 from .errors import ServiceError
 from .forms import ApiKeyForm, EnrolmentCodeForm, LoginForm, TokenForm
+from .paging import page_of
 from .services import apikey_create, apikey_revoke
 
 
@@ -263,7 +263,7 @@ def audit_log(request):
         events = events.filter(object_type=object_type)
     if object_id:
         events = events.filter(object_id=object_id)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = page_of(request, events)
     result = None
     if request.GET.get("verify") == "1" and request.user.has_perm("core.verify_audit_chain"):
         result = audit.verify_chain()

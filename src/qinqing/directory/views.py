@@ -6,7 +6,6 @@ look is recorded in the audit chain.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,16 +16,11 @@ from qinqing.core.access import may_open
 from qinqing.core.errors import NotFound, ServiceError
 from qinqing.core.excel import xlsx_response
 from qinqing.core.identifiers import mask_phone
+from qinqing.core.paging import page_of
 
 from . import selectors, services
 from .forms import EnterpriseForm, EnterpriseLinkForm, OfficialForm, RelatedPersonForm, UnitForm
 from .models import EnterpriseLink, LinkKind, RelatedPerson
-
-PAGE_SIZE = 50
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _show_service_error(form, error: ServiceError) -> None:
@@ -169,7 +163,7 @@ def unit_edit(request, pk: int | None = None):
 def official_list(request):
     query = request.GET.get("q", "")
     officials = selectors.search_officials(selectors.officials_visible_to(request.user), query)
-    return render(request, "directory/official_list.html", {"page": _page(request, officials), "q": query})
+    return render(request, "directory/official_list.html", {"page": page_of(request, officials), "q": query})
 
 
 def official_export(request):
@@ -359,7 +353,7 @@ def enterprise_list(request):
     query = request.GET.get("q", "")
     enterprises = selectors.search_enterprises(selectors.enterprises_visible_to(request.user), query)
     return render(
-        request, "directory/enterprise_list.html", {"page": _page(request, enterprises), "q": query}
+        request, "directory/enterprise_list.html", {"page": page_of(request, enterprises), "q": query}
     )
 
 
@@ -370,7 +364,7 @@ def my_enterprises(request):
     return render(
         request,
         "directory/enterprise_list.html",
-        {"page": _page(request, enterprises), "q": "", "mine": True},
+        {"page": page_of(request, enterprises), "q": "", "mine": True},
     )
 
 

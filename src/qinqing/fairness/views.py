@@ -10,12 +10,11 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
+from qinqing.core.paging import page_of
 
 from . import extract, reports, selectors, services
 from .forms import ConclusionForm, DecisionForm, FindingAddForm, LedgerFilterForm, ReviewForm, RuleForm
 from .models import Decision
-
-PAGE_SIZE = 50
 
 
 def _ledger_filters(request) -> tuple[LedgerFilterForm, dict | None]:
@@ -26,12 +25,11 @@ def _ledger_filters(request) -> tuple[LedgerFilterForm, dict | None]:
 
 def reviews_page(request):
     """The review ledger (审查台账): every review this user sees, filtered, 50 a page."""
-    from django.core.paginator import Paginator
 
     form, filters = _ledger_filters(request)
     if filters is None:
         return render(request, "fairness/reviews.html", {"form": form, "page": None}, status=400)
-    page = Paginator(selectors.ledger(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.ledger(request.user, filters))
     return render(request, "fairness/reviews.html",
                   {"form": form, "page": page, "export_query": _export_query(request)})
 

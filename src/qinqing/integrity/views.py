@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import access, clock, workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
+from qinqing.core.paging import page_of
 
 from . import selectors, services
 from .forms import ApplicationForm, CheckForm, DecisionForm, DeliveryForm, ListingForm, RecordForm
@@ -41,21 +41,6 @@ def _refused(response):
     return response
 
 
-def _page(request, rows, param: str = "page"):
-    """One page (50) of ``rows``, its number read from ``param``: every row reachable. The page's main list
-    uses ``page`` and ``{% pager %}``; a second list on the page pages by a parameter of its own and
-    carries its links (``previous_url``, ``next_url``, the other parameters kept) for core/_pager.html."""
-    page = Paginator(rows, 50).get_page(request.GET.get(param))
-    query = request.GET.copy()
-
-    def url(number: int) -> str:
-        query[param] = str(number)
-        return "?" + query.urlencode()
-
-    page.previous_url = url(page.previous_page_number()) if page.has_previous() else ""
-    page.next_url = url(page.next_page_number()) if page.has_next() else ""
-    return page
-
 
 def _listing_rows(listings, today):
     return [
@@ -72,7 +57,7 @@ def _listing_rows(listings, today):
 def listings_page(request):
     state = request.GET.get("state", "")
     query = (request.GET.get("q") or "").strip()
-    page = _page(request, selectors.listings(state=state, query=query))
+    page = page_of(request, selectors.listings(state=state, query=query))
     today = clock.today()
     return render(
         request,
@@ -83,8 +68,8 @@ def listings_page(request):
             "state": state,
             "q": query,
             "today": today,
-            "pending": _page(request, selectors.pending_applications(), "pending_page"),
-            "notices": _page(request, selectors.notices_waiting(), "notices_page"),
+            "pending": page_of(request, selectors.pending_applications(), param="pending_page"),
+            "notices": page_of(request, selectors.notices_waiting(), param="notices_page"),
         },
     )
 
@@ -254,7 +239,7 @@ def records_page(request):
 
 def _records(request, form):
     query = (request.GET.get("q") or "").strip()
-    page = _page(request, selectors.records(query=query))
+    page = page_of(request, selectors.records(query=query))
     return render(
         request,
         "integrity/records.html",
@@ -303,10 +288,10 @@ def _integrity_context(request, enterprise):
         "answer": services.eligibility(enterprise=enterprise, log=False),
         "evaluation": services.evaluate(enterprise),
         "rule_rows": _rule_rows(),
-        "history": _page(
+        "history": page_of(
             request,
             Evaluation.objects.filter(enterprise=enterprise).order_by("-computed_at", "-pk"),
-            "history_page",
+            param="history_page",
         ),
     }
 
@@ -446,7 +431,7 @@ def comprehensive_page(request):
                 _form_error(form, error)
             else:
                 return redirect("integrity:comprehensive_detail", pk=row.pk)
-    rows = _page(
+    rows = page_of(
         request, ComprehensiveEvaluation.objects.select_related("enterprise").order_by("-started_on", "-pk")
     )
     return render(
@@ -526,7 +511,7 @@ def bribery_page(request):
 def _bribery_render(request, sees_all: bool, mine):
     from .models import BriberyResult
 
-    page = _page(request, selectors.bribery_queries(request.user))
+    page = page_of(request, selectors.bribery_queries(request.user))
     rows = [{"query": q, "found": services.bribery_found(q) if sees_all and q.status == "pending" else []}
             for q in page.object_list]
     return render(
@@ -596,6 +581,6 @@ def bribery_verify(request):
 @login_not_required
 def public_listings(request):
     """Public: the entries published to the public, restrictions in force today; credit codes, no ID numbers."""  # noqa: E501
-    page = _page(request, selectors.public_listings())
+    page = page_of(request, selectors.public_listings())
     rows = [row for row in _listing_rows(page.object_list, clock.today()) if not row["listing"].is_person]
     return render(request, "integrity/public.html", {"page": page, "rows": rows})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,29 +10,12 @@ from django.views.decorators.http import require_POST
 from qinqing.core import clock
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import bind_error
+from qinqing.core.paging import page_of
 from qinqing.core.roles import Role, has_role
 from qinqing.directory.selectors import unit_for_user
 
 from . import forms, selectors, services
 from .models import Obligation
-
-PAGE_SIZE = 50
-
-
-def _paged(request, rows, param: str = "page"):
-    """One page of ``rows``, its number read from ``param``: every row reachable. The page's main list
-    uses ``page`` and ``{% pager %}``; a second list on the page pages by a parameter of its own and
-    carries its links (``previous_url``, ``next_url``, the other parameters kept) for core/_pager.html."""
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get(param))
-    query = request.GET.copy()
-
-    def url(number: int) -> str:
-        query[param] = str(number)
-        return "?" + query.urlencode()
-
-    page.previous_url = url(page.previous_page_number()) if page.has_previous() else ""
-    page.next_url = url(page.next_page_number()) if page.has_next() else ""
-    return page
 
 
 def _is_body(user) -> bool:
@@ -59,7 +41,7 @@ def register(request):
             else:
                 messages.success(request, _("Registered."))
                 return redirect("legal:action_detail", pk=row.pk)
-    page = _paged(request, selectors.actions(request.user))
+    page = page_of(request, selectors.actions(request.user))
     flagged = {}
     for flag in selectors.flags_of(page.object_list):
         flagged.setdefault(flag.action.pk, []).append(flag)
@@ -147,8 +129,8 @@ def _int(value) -> int:
 def _mine_context(request, form) -> dict:
     """The enterprise's registered actions (``page``) and its protection requests (``protections_page``)."""
     return {
-        "rows": _paged(request, selectors.actions(request.user)),
-        "protections": _paged(request, selectors.protections(request.user), "protections_page"),
+        "rows": page_of(request, selectors.actions(request.user)),
+        "protections": page_of(request, selectors.protections(request.user), param="protections_page"),
         "form": form,
     }
 
@@ -175,7 +157,7 @@ def protections(request):
     return render(
         request,
         "legal/protections.html",
-        {"rows": _paged(request, selectors.protections(request.user)), "is_body": _is_body(request.user)},
+        {"rows": page_of(request, selectors.protections(request.user)), "is_body": _is_body(request.user)},
     )
 
 
@@ -195,7 +177,7 @@ def protection_act(request, pk: int):
             request,
             "legal/protections.html",
             {
-                "rows": _paged(request, selectors.protections(request.user)),
+                "rows": page_of(request, selectors.protections(request.user)),
                 "is_body": True,
                 "error": error,
             },
@@ -227,7 +209,7 @@ def cases(request):
         request,
         "legal/cases.html",
         {
-            "rows": _paged(request, selectors.cases(request.user)),
+            "rows": page_of(request, selectors.cases(request.user)),
             "overdue": selectors.overdue_obligations(request.user),
             "form": form if _is_body(request.user) else None,
         },

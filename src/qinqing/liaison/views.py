@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,16 +11,10 @@ from django.views.decorators.http import require_POST
 from qinqing.core import access, clock, workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import bind_error
+from qinqing.core.paging import page_of
 
 from . import forms, selectors, services
 from .models import FollowUp, LeaderEnterprise, Outcome, Scope
-
-PAGE_SIZE = 50
-
-
-def _page(request, rows):
-    """One page (``?page=``) of a list ordered by a unique key last, so that pages never overlap."""
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 # --- leaders and key enterprises ---------------------------------------------------------------------
@@ -159,7 +152,7 @@ def meetings(request):
     return render(
         request,
         "liaison/meetings.html",
-        {"meetings": _page(request, selectors.meetings()), "form": form},
+        {"meetings": page_of(request, selectors.meetings()), "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -279,7 +272,7 @@ def decisions(request):
     return render(
         request,
         "liaison/decisions.html",
-        {"decisions": _page(request, selectors.decisions()), "form": form},
+        {"decisions": page_of(request, selectors.decisions()), "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -415,7 +408,7 @@ def feedback_public(request):
 
 def my_meetings(request):
     """The visits, roundtables and communication meetings the enterprise was invited to (article 7)."""
-    meetings = _page(request, selectors.meetings_invited(request.user))
+    meetings = page_of(request, selectors.meetings_invited(request.user))
     return render(request, "liaison/my_meetings.html", {"meetings": meetings})
 
 
@@ -424,7 +417,7 @@ def communication(request):
     return render(
         request,
         "liaison/communication.html",
-        {"meetings": _page(request, selectors.communication_meetings(request.user))},
+        {"meetings": page_of(request, selectors.communication_meetings(request.user))},
     )
 
 
@@ -461,7 +454,7 @@ def frequency(request):
 
 def reminders(request):
     """The reminders the daily job wrote for the signed-in person (articles 7 and 9)."""
-    reminders = _page(request, selectors.reminders_for(request.user))
+    reminders = page_of(request, selectors.reminders_for(request.user))
     return render(request, "liaison/reminders.html", {"reminders": reminders})
 
 

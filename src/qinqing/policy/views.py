@@ -3,7 +3,6 @@ search, one library document; the supporting measures and the education activiti
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,29 +10,25 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core.errors import NotFound, ServiceError
 from qinqing.core.forms import bind_error
+from qinqing.core.paging import page_of
 
 from . import forms, selectors, services
 from .models import DISTRICT_SERIES, Level
 
-PAGE_SIZE = 50
 REMINDERS_SHOWN = 100  # the measures page's reminders; ?reminders=all pages every one
 
-
-def _page(request, rows):
-    """One page (``?page=``) of a list ordered by a unique key last, so that pages never overlap."""
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _measures_page(request, *, form, status=200, error=None):
     reminders = selectors.reminders_for(request.user)
     if request.GET.get("reminders") == "all":  # every reminder written for the user, paged
-        return render(request, "policy/measures.html", {"all_reminders": _page(request, reminders)})
+        return render(request, "policy/measures.html", {"all_reminders": page_of(request, reminders)})
     shown = list(reminders[: REMINDERS_SHOWN + 1])  # one more than shown: the page says when there are more
     return render(
         request,
         "policy/measures.html",
         {
-            "measures": _page(request, selectors.measures()),
+            "measures": page_of(request, selectors.measures()),
             "form": form,
             "error": error,
             "reminders": shown[:REMINDERS_SHOWN],
@@ -183,7 +178,7 @@ def education(request):
         request,
         "policy/education.html",
         {
-            "activities": _page(request, selectors.activities(request.user)),
+            "activities": page_of(request, selectors.activities(request.user)),
             "figures": selectors.activity_figures(request.user),
             "form": form,
         },

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import clock, excel, workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
+from qinqing.core.paging import page_of
 
 from . import selectors, services
 from .models import Behaviour, Category, Channel, Disposal, Finding, Form, MessageKind, Status
@@ -52,21 +52,6 @@ def _date_input(name: str, value, **attrs) -> str:
 
     return DateInput(attrs={"id": f"id_{name}", **attrs}).render(name, value or None)
 
-
-def _paged(request, rows, param: str = "page"):
-    """One page (50) of ``rows``, its number read from ``param``: every row reachable. The page's main list
-    uses ``page`` and ``{% pager %}``; a second list on the page pages by a parameter of its own and
-    carries its links (``previous_url``, ``next_url``, the other parameters kept) for core/_pager.html."""
-    page = Paginator(rows, 50).get_page(request.GET.get(param))
-    query = request.GET.copy()
-
-    def url(number: int) -> str:
-        query[param] = str(number)
-        return "?" + query.urlencode()
-
-    page.previous_url = url(page.previous_page_number()) if page.has_previous() else ""
-    page.next_url = url(page.next_page_number()) if page.has_next() else ""
-    return page
 
 
 PUBLIC_CATEGORIES = Category.choices
@@ -146,7 +131,7 @@ def report_status(request):
 def queue(request):
     status = request.GET.get("status", "")
     priority_only = request.GET.get("priority") == "1"
-    rows = _paged(request, selectors.queue(request.user, status=status, priority_only=priority_only))
+    rows = page_of(request, selectors.queue(request.user, status=status, priority_only=priority_only))
     return render(
         request,
         "supervision/queue.html",
@@ -156,7 +141,7 @@ def queue(request):
             "status": status,
             "priority_only": priority_only,
             "inspectors": selectors.inspectors(),
-            "notices": _paged(request, selectors.my_notices(request.user), "notices_page"),
+            "notices": page_of(request, selectors.my_notices(request.user), param="notices_page"),
         },
     )
 
@@ -413,7 +398,7 @@ def reminders(request):
         request,
         "supervision/reminders.html",
         {
-            "rows": _paged(request, selectors.reminders(request.user)),
+            "rows": page_of(request, selectors.reminders(request.user)),
             "error": error,
             "values": request.POST,
             "talk_on_input": _date_input("talk_on", request.POST.get("talk_on"), max=str(clock.today())),
@@ -524,8 +509,8 @@ def dashboard(request):
             "data": data,
             "rate": None if rate is None else round(rate * 100, 1),
             "overdue": selectors.overdue(),
-            "retention": _paged(request, services.retention_due(), "retention_page"),
-            "reminders_due": _paged(request, selectors.reminders_due(), "reminders_page"),
+            "retention": page_of(request, services.retention_due(), param="retention_page"),
+            "reminders_due": page_of(request, selectors.reminders_due(), param="reminders_page"),
             "by_channel": by_channel,
             "by_category": by_category,
             "by_unit": _labelled(data["by_unit"], []),
@@ -617,7 +602,7 @@ def inspections(request):
         "supervision/inspections.html",
         {
             "ranking": selectors.unit_signals(),
-            "rows": _paged(request, selectors.inspections(request.user)),
+            "rows": page_of(request, selectors.inspections(request.user)),
             "units": _units(),
             "kinds": InspectionKind.choices,
             "error": error,
@@ -658,7 +643,7 @@ def cases(request):
         request,
         "supervision/cases.html",
         {
-            "rows": _paged(request, selectors.cases_for_office(request.user)),
+            "rows": page_of(request, selectors.cases_for_office(request.user)),
             "error": error,
             "values": request.POST,
             "behaviours": Behaviour.choices,
@@ -682,7 +667,7 @@ def case_publish(request, pk):
 
 def public_cases(request):
     labels = dict(Behaviour.choices)
-    page = _paged(request, selectors.published_cases())
+    page = page_of(request, selectors.published_cases())
     rows = [
         {"case": case, "labels": [labels.get(b, b) for b in case.behaviours]} for case in page.object_list
     ]
@@ -713,7 +698,7 @@ def transfers(request):
         request,
         "supervision/transfers.html",
         {
-            "rows": _paged(request, transfer.transferable_appeals().select_related("handling_unit")),
+            "rows": page_of(request, transfer.transferable_appeals().select_related("handling_unit")),
             "categories": PUBLIC_CATEGORIES,
             "error": error,
             "values": request.POST,

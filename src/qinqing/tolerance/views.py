@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,15 +11,9 @@ from django.views.decorators.http import require_POST
 from qinqing.core import clock, workflow
 from qinqing.core.errors import ServiceError, found_or_404
 from qinqing.core.forms import bind_error
+from qinqing.core.paging import page_of
 
 from . import forms, selectors, services
-
-PAGE_SIZE = 50
-
-
-def _paged(request, rows):
-    """One page of ``rows`` (every row reachable: ``{% pager rows %}`` in the template)."""
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def requests(request):
@@ -29,7 +22,7 @@ def requests(request):
         request,
         "tolerance/requests.html",
         {
-            "rows": _paged(request, selectors.requests(request.user)),
+            "rows": page_of(request, selectors.requests(request.user)),
             "office": office,
             "alerts": selectors.alerts(request.user),
             "notices": selectors.my_notices(request.user) if office else [],
@@ -173,7 +166,7 @@ def statistics(request):
 
 @login_not_required
 def clearings_public(request):
-    rows = _paged(request, selectors.clearings())
+    rows = page_of(request, selectors.clearings())
     return render(request, "tolerance/clearings_public.html", {"rows": rows})
 
 
@@ -184,7 +177,7 @@ def clearing_public(request, pk: int):
 
 
 def filings(request):
-    rows = _paged(request, selectors.filings(request.user))
+    rows = page_of(request, selectors.filings(request.user))
     return render(request, "tolerance/filings.html", {"rows": rows})
 
 

@@ -29,13 +29,14 @@ def article_url(key: str) -> str:
 
 
 @register.inclusion_tag("core/_pager.html", takes_context=True)
-def pager(context, page):
-    """Previous / next links for a ``Paginator`` page that keep the list's other query parameters
-    (its filters), and the page count."""
+def pager(context, page, param="page"):
+    """Previous / next links for a ``Paginator`` page (``core.paging.page_of``) that keep the page's
+    other query parameters (its filters, another list's page), and the page count. ``param``: the
+    parameter this list's page number is read from."""
     query = context["request"].GET.copy()
 
     def url(number: int) -> str:
-        query["page"] = str(number)
+        query[param] = str(number)
         return "?" + query.urlencode()
 
     return {

@@ -6,24 +6,22 @@ public page shows published interpretations only and needs no account.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.paging import page_of
 
 from . import library as knowledge
-
-PAGE_SIZE = 50
 
 
 @login_not_required
 @require_http_methods(["GET"])
 def public_list(request):
     query = request.GET.get("q", "").strip()
-    page = Paginator(knowledge.published_interpretations(query), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, knowledge.published_interpretations(query))
     return render(request, "policy/interpretations/public.html", {"page": page, "query": query})
 
 
@@ -43,9 +41,7 @@ def manage(request):
         else:
             messages.success(request, _("Saved as a draft; publish it to show it to enterprises."))
             return redirect("appeals:knowledge_edit", pk=interpretation.pk)
-    page = Paginator(knowledge.interpretations_for_editor(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, knowledge.interpretations_for_editor(request.user))
     return render(
         request,
         "policy/interpretations/manage.html",
