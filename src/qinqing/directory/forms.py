@@ -186,3 +186,55 @@ class EnterpriseField(forms.CharField):
         if not self.multiple:
             return chosen[0]
         return list(dict.fromkeys(chosen))  # a repeat once
+
+
+_QUALIFIED = re.compile(r"^(?P<name>[^（(]+?)\s*[（(](?P<unit>[^）)]+)[）)]\s*$")
+
+
+class OfficialField(forms.CharField):
+    """An official named as people name them: "姓名", or "姓名（单位）" where several share the name (the
+    unit's name or code; "姓名（职务）" as the directory prints an official is read too) — a text box, not a
+    list of every official of the district. ``queryset``: officials in office by default."""
+
+    def __init__(self, *, queryset=None, **kwargs):
+        self.queryset = queryset
+        kwargs.setdefault("max_length", limits.PLACE)
+        kwargs.setdefault("help_text", _("Name; where several officials share it, name（unit）."))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        from .models import Official
+
+        if isinstance(value, Official):
+            return f"{value.person.name}（{value.unit.name}）"
+        return value
+
+    def clean(self, value):
+        from django.db.models import Q
+
+        from .models import Official
+
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        found = _QUALIFIED.match(text)
+        name, qualifier = (found["name"].strip(), found["unit"].strip()) if found else (text, "")
+        chosen = self.queryset() if callable(self.queryset) else self.queryset
+        rows = chosen if chosen is not None else Official.objects.filter(is_active=True)
+        rows = rows.filter(person__name=name)
+        if qualifier:
+            rows = rows.filter(Q(unit__name=qualifier) | Q(unit__code=qualifier) | Q(position=qualifier))
+        matches = list(rows.select_related("person", "unit")[:2])
+        if not matches:
+            raise forms.ValidationError(
+                _("No official that may be chosen here is named %(name)s."),
+                code="not_found",
+                params={"name": text},
+            )
+        if len(matches) > 1:
+            raise forms.ValidationError(
+                _("Several officials are named %(name)s: add the unit, e.g. %(example)s."),
+                code="ambiguous",
+                params={"name": text, "example": f"{name}（{matches[0].unit.name}）"},
+            )
+        return matches[0]

@@ -203,7 +203,6 @@ def report_assign(request, pk):
 def report_detail(request, pk):
     report = selectors.report_for(request.user, pk)
     services.report_read(report=report, actor=request.user)
-    from qinqing.directory.models import Enterprise, Official
 
     return render(
         request,
@@ -222,10 +221,8 @@ def report_detail(request, pk):
             "behaviours": Behaviour.choices,
             "message_kinds": [(k.value, k.label) for k in (MessageKind.REPLY, MessageKind.QUESTION)],
             "outcomes": list(report.outcomes.select_related("official__person", "unit")),
-            "officials": Official.objects.select_related("person")
-            .filter(is_active=True)
-            .order_by("pk")[:500],
-            "enterprises": Enterprise.objects.order_by("pk").only("pk", "name")[:500],
+            "subject_official": _subject_fields()[0].prepare_value(report.subject_official),
+            "subject_enterprise": _subject_fields()[1].prepare_value(report.subject_enterprise),
         },
     )
 
@@ -244,6 +241,25 @@ ACTIONS = {
     "close_case": lambda r, p, u: services.report_close_case(report=r, actor=u),
     "send_result": lambda r, p, u: services.report_send_result(report=r, text=p.get("text", ""), actor=u),
 }
+
+
+def _chosen(field, post, name: str):
+    """A directory record named in a text box (directory.forms.EnterpriseField / OfficialField), or the
+    field's refusal as a ServiceError on ``name``."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        return field.clean(post.get(name, ""))
+    except ValidationError as error:
+        raise ServiceError(error.messages[0], code="invalid", field=name) from error
+
+
+def _subject_fields():
+    from qinqing.directory.forms import EnterpriseField, OfficialField
+    from qinqing.directory.models import Enterprise
+
+    # any enterprise, even one since closed: the report is about what it did
+    return OfficialField(required=False), EnterpriseField(required=False, queryset=Enterprise.objects.all())
 
 
 def _done(request, pk, call, success):
@@ -287,16 +303,17 @@ def report_message(request, pk):
 @require_POST
 @found_or_404
 def report_subject(request, pk):
-    from qinqing.directory.models import Enterprise, Official
 
     report = selectors.report_for(request.user, pk)
-    official = Official.objects.filter(pk=_int(request.POST.get("official"))).first()
-    enterprise = Enterprise.objects.filter(pk=_int(request.POST.get("enterprise"))).first()
+    official_field, enterprise_field = _subject_fields()
     return _done(
         request,
         pk,
         lambda: services.link_subject(
-            report=report, official=official, enterprise=enterprise, actor=request.user
+            report=report,
+            official=_chosen(official_field, request.POST, "official"),
+            enterprise=_chosen(enterprise_field, request.POST, "enterprise"),
+            actor=request.user,
         ),
         _("Subject recorded."),
     )
@@ -373,14 +390,13 @@ def rotation(request):
 
 
 def reminders(request):
-    from qinqing.directory.models import Official
+    from qinqing.directory.forms import OfficialField
 
     error = None
     if request.method == "POST":
-        official = Official.objects.filter(pk=_int(request.POST.get("official"))).first()
         try:
-            if official is None:
-                raise ServiceError(_("Choose the official."), field="official")
+            required = {"required": _("Choose the official.")}
+            official = _chosen(OfficialField(error_messages=required), request.POST, "official")
             days = request.POST.get("follow_up_days", "")
             services.reminder_create(
                 official=official,
@@ -402,9 +418,6 @@ def reminders(request):
             "error": error,
             "values": request.POST,
             "talk_on_input": _date_input("talk_on", request.POST.get("talk_on"), max=str(clock.today())),
-            "officials": Official.objects.select_related("person")
-            .filter(is_active=True)
-            .order_by("pk")[:500],
         },
         status=400 if error else 200,
     )

@@ -102,3 +102,24 @@ def test_the_forms_that_name_an_enterprise_do_not_list_every_enterprise(client):
         assert page.status_code == 200, name
         html = page.content.decode()
         assert all(enterprise.name not in html for enterprise in enterprises), name
+
+
+def test_an_official_by_name_by_name_and_unit_or_position_and_never_one_out_of_office():
+    from qinqing.directory.forms import OfficialField
+
+    from .factories import make_official, make_unit
+
+    class Pick(forms.Form):
+        official = OfficialField()
+
+    housing = make_unit(name="区住建局")
+    only = make_official(name="李清", unit=housing)
+    assert _clean(Pick, "李清") == (only, None)
+    assert _clean(Pick, str(only)) == (only, None)  # "姓名（职务）", as the directory prints an official
+    assert _clean(Pick, "李清（区住建局）") == (only, None)
+    _, errors = _clean(Pick, "李清（区水务局）")
+    assert errors and "李清（区水务局）" in errors[0]
+    gone = make_official(name="赵退", unit=housing)
+    type(gone).objects.filter(pk=gone.pk).update(is_active=False)  # left office
+    _, errors = _clean(Pick, "赵退")
+    assert errors and "赵退" in errors[0]

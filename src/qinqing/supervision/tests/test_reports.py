@@ -592,3 +592,30 @@ def test_the_figures_page_has_titled_charts_with_whole_ticks_and_the_same_number
     assert "要求100%" in page and "expected" not in page
     for secret in (NAME, CONTACT, TEXT):
         assert secret not in page
+
+
+def test_the_subject_is_named_in_text_not_chosen_from_a_list_of_every_official_and_enterprise(office, client):
+    """The report's official and enterprise are typed (name, name（unit）, credit code), so the 501st
+    official of the district can be named; a name two officials share asks for the unit."""
+    inspector, _other = office
+    housing, water = directory.make_unit(name="区住建局"), directory.make_unit(name="区水务局")
+    subject = directory.make_official(unit=housing, name="王局长")
+    directory.make_official(unit=water, name="王局长")
+    enterprise = directory.make_enterprise(name="示范区建工有限公司")
+    report, _code = _submit()
+    services.assign(report=report, inspector=inspector, actor=inspector)
+    client.force_login(inspector)
+    url = f"/supervision/reports/{report.pk}/subject/"
+    page = client.get(f"/supervision/reports/{report.pk}/").content.decode()
+    assert "示范区建工有限公司" not in page and 'data-testid="subject-official"' in page
+
+    refused = client.post(url, {"official": "王局长", "enterprise": ""}, follow=True).content.decode()
+    assert "名为 王局长 的公职人员不止一位，请注明单位" in refused
+    report.refresh_from_db()
+    assert report.subject_official_id is None
+
+    client.post(url, {"official": "王局长（区住建局）", "enterprise": enterprise.uscc})
+    report.refresh_from_db()
+    assert (report.subject_official_id, report.subject_enterprise_id) == (subject.pk, enterprise.pk)
+    page = client.get(f"/supervision/reports/{report.pk}/").content.decode()
+    assert 'value="王局长（区住建局）"' in page and f'value="{enterprise.uscc}"' in page
