@@ -207,18 +207,18 @@ def obligation_alerts():
     return ObligationAlert.objects.select_related("obligation__case")
 
 
-def my_notices(user, *, limit: int = 50):
+def my_notices(user):
     """The flags and overdue obligations delivered to ``user`` (``services._deliver``), newest first."""
     return Notice.objects.filter(recipient_id=user.pk).select_related(
         "action__enterprise", "obligation__case", "unit", "notification"
-    )[:limit]
+    )
 
 
-def delivered_notices(user, *, limit: int = 100):
+def delivered_notices(user):
     """Every notice delivered and its SMS state, for those who see every unit (the office's check that
     the flags reached someone); none for others."""
     if not sees_all(user):
         return Notice.objects.none()
     return Notice.objects.select_related(
         "recipient", "action__enterprise", "obligation__case", "unit", "notification"
-    )[:limit]
+    )

@@ -64,8 +64,8 @@ def flags(request):
         {
             "flags": selectors.flags(request.user),
             "obligations": selectors.overdue_obligations(request.user),
-            "my_notices": selectors.my_notices(request.user),
-            "delivered": selectors.delivered_notices(request.user),
+            "my_notices": page_of(request, selectors.my_notices(request.user), param="notices_page"),
+            "delivered": page_of(request, selectors.delivered_notices(request.user), param="delivered_page"),
             "sees_all": selectors.sees_all(request.user),
         },
     )

@@ -33,7 +33,7 @@ def request_for(user, pk: int) -> ToleranceRequest:
     return row
 
 
-def alerts(user, *, limit: int = 50):
+def alerts(user):
     if not is_office(user):
         return Alert.objects.none()
     return Alert.objects.select_related("request").filter(
@@ -44,7 +44,7 @@ def alerts(user, *, limit: int = 50):
             status=F("request__status"),
         )
         | Q(kind="revisit", request__revisit_done_on__isnull=True)
-    )[:limit]
+    )
 
 
 def case_factors(case) -> list[CaseFactor]:
@@ -98,9 +98,9 @@ def statistics(year: int | None = None) -> dict:
     }
 
 
-def my_notices(user, *, limit: int = 50):
+def my_notices(user):
     """The alerts delivered to ``user`` (``services._deliver``), newest first."""
-    return Notice.objects.filter(recipient_id=user.pk).select_related("request", "notification")[:limit]
+    return Notice.objects.filter(recipient_id=user.pk).select_related("request", "notification")
 
 
 def filings(user):

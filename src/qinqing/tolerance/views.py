@@ -24,8 +24,10 @@ def requests(request):
         {
             "rows": page_of(request, selectors.requests(request.user)),
             "office": office,
-            "alerts": selectors.alerts(request.user),
-            "notices": selectors.my_notices(request.user) if office else [],
+            "alerts": page_of(request, selectors.alerts(request.user), param="alerts_page"),
+            "notices": (
+                page_of(request, selectors.my_notices(request.user), param="notices_page") if office else []
+            ),
             "today": clock.today(),
         },
     )

@@ -314,3 +314,19 @@ def test_the_register_the_ledger_and_the_protection_requests_are_paged_none_cut_
     middle = web.get(reverse("legal:mine"), {"page": 2}).content.decode()
     assert middle.count("依据P") == 3 and middle.count("结果P") == 50
     assert "?page=2&amp;protections_page=2" in middle  # the actions' page is kept
+
+    # the flags page: the inspector's own notices and every notice delivered, each by its own parameter
+    from qinqing.legal.models import Notice
+
+    action = Action.objects.first()
+    Notice.objects.bulk_create(
+        Notice(recipient=w["inspector"], key=f"paged-{index}", created_at=now, kind="no_basis", action=action,
+               unit=w["bureau"])
+        for index in range(53)
+    )
+    web.force_login(w["inspector"])
+    flags = web.get(reverse("legal:flags")).content.decode()
+    assert flags.count('data-testid="notice-row"') == 100  # 50 of the inspector's, 50 of every notice
+    assert "?notices_page=2" in flags and "?delivered_page=2" in flags
+    later = web.get(reverse("legal:flags"), {"notices_page": 2, "delivered_page": 2}).content.decode()
+    assert later.count('data-testid="notice-row"') == 6
