@@ -3,7 +3,7 @@
     ./qinqing bench fairness_learned [--features char|words|words+markers] [--no-real-documents]
                                      [--seed-lawful] [--C 10] [--rule-text-lawful] [--notices-lawful]
                                      [--no-rule-examples] [--target 0.95] [--only BATCH,...]
-                                     [--skip-bench-document]
+                                     [--skip-bench-document] [--real-sets FILE,...]
 
 Round 2 (default): hashed character 1–3-grams plus marker words (prohibition addressed to an authority,
 qualification, score item, policy measure, grounded in law, local, ownership …), no jieba; and the TRAINING
@@ -249,6 +249,12 @@ def main() -> None:
         help="leave out the training part of tests/corpus/real_documents.tsv (round 1's training data)",
     )
     parser.add_argument(
+        "--real-sets",
+        default="real_documents.tsv",
+        help="whole-document files of tests/corpus, comma-separated (default: round 2's real_documents.tsv; "
+        "round 3 adds the real_tenders*.tsv and real_policies*.tsv sets)",
+    )
+    parser.add_argument(
         "--seed-lawful",
         action="store_true",
         help="also train on the policy/seed document's clauses as lawful (then it is no test)",
@@ -270,7 +276,12 @@ def main() -> None:
         name: [learned.example(label, text) for label, _s, text in corpus.load(name)]
         for name in QUOTED + COMPOSED
     }
-    documents = corpus.real_documents()
+    # whole real documents: each file's training (and tuning) documents are trained on,
+    # its held-out ones measured
+    documents = []
+    for name in (n.strip() for n in options.real_sets.split(",") if n.strip()):
+        for doc in corpus.real_documents(name):
+            documents.append({**doc, "id": f"{Path(name).stem}:{doc['id']}"})
     # the training part in three fixed folds (document order), inner cross-validation folds like the batches
     real_train = {}
     if not options.no_real_documents:
@@ -410,7 +421,7 @@ def main() -> None:
         lawful_model = sum(
             f and label == "lawful" for f, (label, _i, _t) in zip(doc_flags, doc["rows"], strict=True)
         )
-        if lawful_model or any(doc_rules) or doc["id"] == "R00":
+        if lawful_model or any(doc_rules) or doc["id"].endswith(":R00"):
             print(
                 f"   {doc['id']} ({len(doc_texts)} clauses, {doc['source'][:40]}): model flags "
                 f"{sum(doc_flags)} ({lawful_model} lawful), rules {sum(doc_rules)}"
