@@ -108,7 +108,14 @@ def review_new(request):
 
 
 @found_or_404
-def review_detail(request, pk: int, add_form: FindingAddForm | None = None):
+def review_detail(
+    request,
+    pk: int,
+    add_form: FindingAddForm | None = None,
+    refused_decision: dict | None = None,
+    conclusion_form: ConclusionForm | None = None,
+):
+    """The review; after a refused action, the same page with the refusal beside what was typed (400)."""
     review = selectors.review(request.user, pk)
     findings = list(review.findings.select_related("rule", "decided_by").order_by("position", "id"))
     pending = sum(1 for item in findings if item.decision == Decision.PENDING)
@@ -121,9 +128,11 @@ def review_detail(request, pk: int, add_form: FindingAddForm | None = None):
             "pending": pending,
             "decision_form": DecisionForm(),
             "add_form": add_form or FindingAddForm(),
-            "conclusion_form": ConclusionForm(),
+            "refused_decision": refused_decision or {},
+            "conclusion_form": conclusion_form or ConclusionForm(),
             "actions": workflow.allowed_actions(services.REVIEW_WORKFLOW, request.user, review),
         },
+        status=400 if (add_form and add_form.errors) or refused_decision or conclusion_form else 200,
     )
 
 
@@ -132,9 +141,7 @@ def review_detail(request, pk: int, add_form: FindingAddForm | None = None):
 def finding_decide(request, pk: int):
     finding = selectors.finding(request.user, pk)
     form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    else:
+    if form.is_valid():
         try:
             services.finding_decide(
                 actor=request.user,
@@ -143,8 +150,14 @@ def finding_decide(request, pk: int):
                 note=form.cleaned_data["note"],
             )
         except ServiceError as error:
-            messages.error(request, error.text())
-    return redirect(f"{_detail_url(finding.review_id)}#finding-{finding.pk}")
+            refusal = {"field": error.field, "text": error.text()}
+        else:
+            return redirect(f"{_detail_url(finding.review_id)}#finding-{finding.pk}")
+    else:
+        field, errors = next(iter(form.errors.items()))
+        refusal = {"field": field, "text": " ".join(errors)}
+    refusal.update(pk=finding.pk, note=request.POST.get("note", ""))
+    return review_detail(request, finding.review_id, refused_decision=refusal)
 
 
 @require_POST
@@ -161,9 +174,7 @@ def finding_add(request, pk: int):
         else:
             messages.success(request, _("The clause is recorded as a finding."))
             return redirect(f"{_detail_url(review.pk)}#finding-{finding.pk}")
-    response = review_detail(request, pk, add_form=form)
-    response.status_code = 400
-    return response
+    return review_detail(request, pk, add_form=form)
 
 
 def _detail_url(pk: int) -> str:
@@ -177,9 +188,7 @@ def _detail_url(pk: int) -> str:
 def review_conclude(request, pk: int):
     review = selectors.review(request.user, pk)
     form = ConclusionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a conclusion."))
-    else:
+    if form.is_valid():
         try:
             services.review_conclude(
                 actor=request.user,
@@ -188,10 +197,11 @@ def review_conclude(request, pk: int):
                 note=form.cleaned_data["note"],
             )
         except ServiceError as error:
-            messages.error(request, error.text())
+            form.add_error("note" if error.field == "conclusion_note" else "conclusion", error.text())
         else:
             messages.success(request, _("Signed off."))
-    return redirect("fairness:review_detail", pk=review.pk)
+            return redirect("fairness:review_detail", pk=review.pk)
+    return review_detail(request, pk, conclusion_form=form)
 
 
 @found_or_404

@@ -47,7 +47,9 @@ def test_upload_decide_conclude_and_export(client, handler):
     first, second, third = review.findings.order_by("position")
     client.post(reverse("fairness:finding_decide", args=[first.pk]), {"decision": "confirmed"})
     refused = client.post(reverse("fairness:finding_decide", args=[second.pk]), {"decision": "dismissed"})
-    assert refused.status_code == 302 and Finding.objects.get(pk=second.pk).decision == Decision.PENDING
+    assert refused.status_code == 400 and Finding.objects.get(pk=second.pk).decision == Decision.PENDING
+    # the reason for dismissing is asked for, beside the finding
+    assert 'data-testid="decide-error" data-field="note"' in refused.content.decode()
     client.post(
         reverse("fairness:finding_decide", args=[second.pk]), {"decision": "dismissed", "note": "项目需要"}
     )
@@ -55,8 +57,11 @@ def test_upload_decide_conclude_and_export(client, handler):
     client.post(reverse("fairness:review_conclude", args=[review.pk]), {"conclusion": "pass_after_changes"})
     assert Review.objects.get().status == Status.OPEN
     client.post(reverse("fairness:finding_decide", args=[third.pk]), {"decision": "confirmed"})
-    client.post(reverse("fairness:review_conclude", args=[review.pk]), {"conclusion": "pass"})
-    assert Review.objects.get().status == Status.OPEN
+    refused = client.post(reverse("fairness:review_conclude", args=[review.pk]),
+                          {"conclusion": "pass", "note": "意见原文保留"})
+    assert refused.status_code == 400 and Review.objects.get().status == Status.OPEN
+    assert 'data-testid="error-conclusion"' in refused.content.decode()
+    assert "意见原文保留" in refused.content.decode()  # what was typed is kept
     client.post(reverse("fairness:review_conclude", args=[review.pk]), {"conclusion": "pass_after_changes"})
     review = Review.objects.get()
     assert review.status == Status.CONCLUDED and review.signed_by == handler and review.signed_at
