@@ -272,27 +272,38 @@ def audit_log(request):
 
 
 @require_http_methods(["GET", "POST"])
-def api_keys(request):
+def api_keys(request, revoke_refusal: ServiceError | None = None):
+    """The keys; a refused create or revoke comes back here (400, or 404 for a name not found) with the
+    refusal beside the field it names and what was typed kept."""
     keys = selectors.api_keys_visible_to(request.user)
-    form = ApiKeyForm(request.POST or None)
+    posted = request.method == "POST" and revoke_refusal is None
+    form = ApiKeyForm(request.POST if posted else None)
     new_key = None
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
             _key, new_key = apikey_create(name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"],
                                           actor=request.user)
             form = ApiKeyForm()
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.text())
-    return render(request, "core/api_keys.html", {"keys": keys, "form": form, "new_key": new_key})
+    status = 400 if form.is_bound and form.errors else 200
+    if revoke_refusal is not None:
+        status = revoke_refusal.status
+    return render(
+        request,
+        "core/api_keys.html",
+        {"keys": keys, "form": form, "new_key": new_key, "revoke_refusal": revoke_refusal},
+        status=status,
+    )
 
 
 @require_POST
 def api_key_revoke(request, name: str):
     try:
         apikey_revoke(name=name, actor=request.user)
-        messages.success(request, _("API key %(name)s revoked.") % {"name": name})
     except ServiceError as error:
-        messages.error(request, error.text())
+        return api_keys(request, revoke_refusal=error)
+    messages.success(request, _("API key %(name)s revoked.") % {"name": name})
     return redirect("core:api_keys")
 
 

@@ -48,9 +48,19 @@ def test_administrator_creates_and_revokes_an_api_key_on_the_page(client, make_u
 def test_api_key_page_reports_a_bad_name_against_the_field(client, make_user):
     client.force_login(make_user(Role.ADMINISTRATOR))
     response = client.post("/admin-tools/api-keys/", {"name": "Bad Name!", "scopes": ["integrity:query"]})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert ApiKey.objects.count() == 0
     assert "Bad Name!" in response.content.decode(), "what the user typed is kept"
+
+
+def test_revoking_an_unknown_key_answers_on_the_page_naming_it(client, make_user):
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    response = client.post("/admin-tools/api-keys/no-such-key/revoke/")
+    assert response.status_code == 404  # a refusal, on the keys page: not a redirect with a flash message
+    page = response.content.decode()
+    assert 'data-testid="revoke-error" data-field="name"' in page
+    assert "no-such-key" in page
+    assert 'data-testid="new-key"' not in page
 
 
 @pytest.mark.parametrize(
