@@ -198,7 +198,8 @@ def official_export(request):
     return xlsx_response(_("officials") + ".xlsx", headers, rows, sheet_title=_("Officials"))
 
 
-def official_detail(request, pk: int):
+def official_detail(request, pk: int, end_refusal: dict | None = None):
+    """The official; after a refused "End", the same page with the refusal on that row (400)."""
     official = _access(selectors.access_official, request.user, pk)
     related = official.related_persons.select_related("person").order_by("end_date", "relationship")
     related_links = EnterpriseLink.objects.filter(person__in=[r.person_id for r in related]).select_related(
@@ -222,8 +223,9 @@ def official_detail(request, pk: int):
             .filter(pk__in=[relation.person_id for relation in related])
             .values_list("pk", flat=True)
         ),
+        "end_refusal": end_refusal or {},
     }
-    return render(request, "directory/official_detail.html", context)
+    return render(request, "directory/official_detail.html", context, status=400 if end_refusal else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -342,9 +344,10 @@ def related_person_end(request, pk: int):
     official = _access(selectors.access_official, request.user, related.official_id)
     try:
         services.related_person_end(related=related, actor=request.user)
-        messages.success(request, _("Relationship ended."))
     except ServiceError as error:
-        messages.error(request, error.text())
+        refusal = {"pk": related.pk, "field": error.field or "", "text": error.text()}
+        return official_detail(request, official.pk, end_refusal=refusal)
+    messages.success(request, _("Relationship ended."))
     return redirect("directory:official_detail", pk=official.pk)
 
 
@@ -402,7 +405,8 @@ def enterprise_export(request):
     return xlsx_response(_("enterprises") + ".xlsx", headers, rows, sheet_title=_("Enterprises"))
 
 
-def enterprise_detail(request, pk: int):
+def enterprise_detail(request, pk: int, end_refusal: dict | None = None):
+    """The enterprise; after a refused "End", the same page with the refusal on that link's row (400)."""
     enterprise = _access(selectors.access_enterprise, request.user, pk)
     links = list(
         enterprise.person_links.select_related("person").order_by("end_date", "kind", "-share_percent", "pk")
@@ -419,8 +423,9 @@ def enterprise_detail(request, pk: int):
         "openable_persons": set(selectors.persons_visible_to(request.user).filter(
             pk__in=[link.person_id for link in links]).values_list("pk", flat=True))
         if may_open(request.user, "directory:person_detail") else set(),
+        "end_refusal": end_refusal or {},
     }
-    return render(request, "directory/enterprise_detail.html", context)
+    return render(request, "directory/enterprise_detail.html", context, status=400 if end_refusal else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -496,9 +501,10 @@ def enterprise_link_end(request, pk: int):
     enterprise = _access(selectors.access_enterprise, request.user, link.enterprise_id)
     try:
         services.enterprise_link_end(link=link, actor=request.user)
-        messages.success(request, _("Link ended."))
     except ServiceError as error:
-        messages.error(request, error.text())
+        refusal = {"pk": link.pk, "field": error.field or "", "text": error.text()}
+        return enterprise_detail(request, enterprise.pk, end_refusal=refusal)
+    messages.success(request, _("Link ended."))
     return redirect("directory:enterprise_detail", pk=enterprise.pk)
 
 

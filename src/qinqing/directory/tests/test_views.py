@@ -302,6 +302,25 @@ def test_administrator_adds_and_ends_a_link_and_a_related_person(client, make_us
     assert audit.verify_chain().ok
 
 
+def test_ending_twice_answers_400_on_the_page_naming_the_field(client, make_user):
+    logged_in(client, make_user, Role.ADMINISTRATOR)
+    link = make_link()
+    assert client.post(reverse("directory:enterprise_link_end", args=[link.pk])).status_code == 302
+    response = client.post(reverse("directory:enterprise_link_end", args=[link.pk]))
+    assert response.status_code == 400  # was: a redirect with a flash message
+    page = response.content.decode()
+    assert 'data-testid="end-error" data-field="end_date"' in page
+    official = make_official()
+    related = RelatedPerson.objects.create(
+        official=official, person=Person.objects.create(name="配偶丙"), relationship="spouse"
+    )
+    assert client.post(reverse("directory:related_person_end", args=[related.pk])).status_code == 302
+    response = client.post(reverse("directory:related_person_end", args=[related.pk]))
+    assert response.status_code == 400
+    assert 'data-testid="end-error" data-field="end_date"' in response.content.decode()
+    assert "配偶丙" in response.content.decode()
+
+
 def test_a_handler_cannot_end_a_link(client, make_user):
     logged_in(client, make_user, Role.DEPARTMENT_HANDLER)
     link = make_link()
