@@ -53,6 +53,32 @@ def _date_input(name: str, value, **attrs) -> str:
     return DateInput(attrs={"id": f"id_{name}", **attrs}).render(name, value or None)
 
 
+def _refusal(request, action: str, error: ServiceError | None = None, *, field: str = "", text="", row=None):
+    """A refused form's answer for the page it is on: which form (``action``; ``row`` for a form in a
+    list's row), the field the rule names, the rule, and what was typed. ``at`` is where the page
+    shows it: beside the field when the form has it, else at the top of the form."""
+    if error is not None:
+        field, text = error.field or "", error.text()
+    return {
+        "action": action,
+        "row": row,
+        "field": field,
+        "at": field if field and field in request.POST else "",
+        "text": str(text),
+        "values": request.POST,
+        "lists": {name: request.POST.getlist(name) for name in request.POST},
+        "status": error.status if error is not None else 400,
+    }
+
+
+def _placed(refusal: dict | None, shown) -> dict | None:
+    """The refusal where the page can show it: in its form when the page has that form (``shown``: the
+    forms as (action, row)), else at the top of the page (the row on another page, the action gone)."""
+    if refusal is None or (refusal["action"], refusal["row"]) in shown:
+        return refusal
+    return {**refusal, "action": "page", "row": None, "at": ""}
+
+
 
 PUBLIC_CATEGORIES = Category.choices
 STAFF_CHANNELS = [
@@ -128,10 +154,12 @@ def report_status(request):
 # --- the office ---------------------------------------------------------------------------------------------
 
 
-def queue(request):
+def queue(request, refusal: dict | None = None):
+    """The queue; after a refused assignment, the same page with the refusal in that row (4xx)."""
     status = request.GET.get("status", "")
     priority_only = request.GET.get("priority") == "1"
     rows = page_of(request, selectors.queue(request.user, status=status, priority_only=priority_only))
+    refusal = _placed(refusal, {("assign", row.pk) for row in rows})
     return render(
         request,
         "supervision/queue.html",
@@ -142,7 +170,9 @@ def queue(request):
             "priority_only": priority_only,
             "inspectors": selectors.inspectors(),
             "notices": page_of(request, selectors.my_notices(request.user), param="notices_page"),
+            "refusal": refusal,
         },
+        status=refusal["status"] if refusal else 200,
     )
 
 
@@ -187,23 +217,32 @@ def report_assign(request, pk):
     report = selectors.report_meta_for(request.user, pk)
     inspector = get_user_model().objects.filter(pk=_int(request.POST.get("inspector"))).first()
     if inspector is None:
-        messages.error(request, _("Choose an inspector."))
-        return redirect("supervision:queue")
+        return queue(request, _refusal(request, "assign", field="inspector", text=_("Choose an inspector."),
+                                       row=report.pk))
     try:
         services.assign(report=report, inspector=inspector, actor=request.user)
+    except NotFound:
+        raise
     except ServiceError as error:
-        messages.error(request, error.text())
-    else:
-        messages.success(request, _("Report %(number)s assigned.") % {"number": report.number})
+        return queue(request, _refusal(request, "assign", error, row=report.pk))
+    messages.success(request, _("Report %(number)s assigned.") % {"number": report.number})
     return redirect("supervision:queue")
 
 
 @never_cache
 @found_or_404
-def report_detail(request, pk):
+def report_detail(request, pk, refusal: dict | None = None):
+    """The sealed report; after a refused action, the same page with the refusal in the form it came
+    from and what was typed kept (4xx)."""
     report = selectors.report_for(request.user, pk)
     services.report_read(report=report, actor=request.user)
-
+    actions = workflow.allowed_actions(services.REPORT_WORKFLOW, request.user, report)
+    shown = {*actions, "message", "category", "subject", "handover"}
+    if report.status == Status.CASE:
+        shown.add("outcome")
+    if report.status in (Status.RECEIVED, Status.ACCEPTED) and report.channel != Channel.CONDUCT:
+        shown.add("to_appeals")  # as report_detail.html shows its forms
+    refusal = _placed(refusal, {(action, None) for action in shown})
     return render(
         request,
         "supervision/report_detail.html",
@@ -213,7 +252,7 @@ def report_detail(request, pk):
             "attachments": list(report.attachments.only("pk", "content_type", "size", "name", "message_id")),
             "assignees": selectors.assignees(report),
             "inspectors": selectors.inspectors(),
-            "actions": workflow.allowed_actions(services.REPORT_WORKFLOW, request.user, report),
+            "actions": actions,
             "disposals": [(d.value, d.label) for d in (Disposal.TALK_INQUIRY, Disposal.PRELIMINARY)],
             "findings": Finding.choices,
             "forms": Form.choices,
@@ -223,7 +262,9 @@ def report_detail(request, pk):
             "outcomes": list(report.outcomes.select_related("official__person", "unit")),
             "subject_official": _subject_fields()[0].prepare_value(report.subject_official),
             "subject_enterprise": _subject_fields()[1].prepare_value(report.subject_enterprise),
+            "refusal": refusal,
         },
+        status=refusal["status"] if refusal else 200,
     )
 
 
@@ -262,15 +303,16 @@ def _subject_fields():
     return OfficialField(required=False), EnterpriseField(required=False, queryset=Enterprise.objects.all())
 
 
-def _done(request, pk, call, success):
+def _done(request, pk, call, success, action: str):
+    """Run a report's action: done, back to the report (PRG); refused, the report's page again with the
+    refusal in ``action``'s form and what was typed kept."""
     try:
         call()
     except NotFound:
         raise
     except ServiceError as error:
-        messages.error(request, error.text())
-    else:
-        messages.success(request, success)
+        return report_detail(request, pk, refusal=_refusal(request, action, error))
+    messages.success(request, success)
     return redirect("supervision:report_detail", pk=pk)
 
 
@@ -280,7 +322,7 @@ def report_act(request, pk, action):
     report = selectors.report_for(request.user, pk)
     if action not in ACTIONS:
         raise Http404
-    return _done(request, pk, lambda: ACTIONS[action](report, request.POST, request.user), _("Done."))
+    return _done(request, pk, lambda: ACTIONS[action](report, request.POST, request.user), _("Done."), action)
 
 
 @require_POST
@@ -297,6 +339,7 @@ def report_message(request, pk):
             actor=request.user,
         ),
         _("Message left for the reporter; they read it with their receipt code."),
+        "message",
     )
 
 
@@ -316,6 +359,7 @@ def report_subject(request, pk):
             actor=request.user,
         ),
         _("Subject recorded."),
+        "subject",
     )
 
 
@@ -334,6 +378,7 @@ def report_outcome(request, pk):
             actor=request.user,
         ),
         _("Outcome recorded."),
+        "outcome",
     )
 
 
@@ -345,13 +390,14 @@ def report_handover(request, pk):
     report = selectors.report_for(request.user, pk)
     to = get_user_model().objects.filter(pk=_int(request.POST.get("to_inspector"))).first()
     if to is None:
-        messages.error(request, _("Choose an inspector."))
-        return redirect("supervision:report_detail", pk=pk)
+        refusal = _refusal(request, "handover", field="to_inspector", text=_("Choose an inspector."))
+        return report_detail(request, pk, refusal=refusal)
     try:
         services.handover(report=report, from_inspector=request.user, to_inspector=to, actor=request.user)
+    except NotFound:
+        raise
     except ServiceError as error:
-        messages.error(request, error.text())
-        return redirect("supervision:report_detail", pk=pk)
+        return report_detail(request, pk, refusal=_refusal(request, "handover", error))
     messages.success(request, _("Report handed over."))
     return redirect("supervision:queue")
 
@@ -376,24 +422,33 @@ def rotation(request):
         users = get_user_model().objects
         source = users.filter(pk=_int(request.POST.get("from_inspector"))).first()
         target = users.filter(pk=_int(request.POST.get("to_inspector"))).first()
+        refusal = None
         if source is None or target is None or source == target:
-            messages.error(request, _("Choose two different inspectors."))
+            field = "from_inspector" if source is None else "to_inspector"
+            refusal = _refusal(request, "rotation", field=field, text=_("Choose two different inspectors."))
         else:
             try:
                 count = services.handover_all(from_inspector=source, to_inspector=target, actor=request.user)
             except ServiceError as error:
-                messages.error(request, error.text())
+                refusal = _refusal(request, "rotation", error)
             else:
                 messages.success(request, _("%(count)s report(s) handed over.") % {"count": count})
-        return redirect("supervision:rotation")
+                return redirect("supervision:rotation")
+        return render(
+            request,
+            "supervision/rotation.html",
+            {"inspectors": selectors.inspectors(), "refusal": refusal},
+            status=refusal["status"],
+        )
     return render(request, "supervision/rotation.html", {"inspectors": selectors.inspectors()})
 
 
-def reminders(request):
+def reminders(request, refusal: dict | None = None):
+    """The reminder talks; after a refused follow-up, the same page with the refusal in that row (4xx)."""
     from qinqing.directory.forms import OfficialField
 
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and refusal is None:
         try:
             required = {"required": _("Choose the official.")}
             official = _chosen(OfficialField(error_messages=required), request.POST, "official")
@@ -410,16 +465,20 @@ def reminders(request):
         else:
             messages.success(request, _("Reminder talk recorded; the follow-up is due on the date shown."))
             return redirect("supervision:reminders")
+    rows = page_of(request, selectors.reminders(request.user))
     return render(
         request,
         "supervision/reminders.html",
         {
-            "rows": page_of(request, selectors.reminders(request.user)),
+            "rows": rows,
             "error": error,
-            "values": request.POST,
-            "talk_on_input": _date_input("talk_on", request.POST.get("talk_on"), max=str(clock.today())),
+            "values": {} if refusal else request.POST,
+            "talk_on_input": _date_input(
+                "talk_on", None if refusal else request.POST.get("talk_on"), max=str(clock.today())
+            ),
+            "refusal": _placed(refusal, {("follow_up", row.pk) for row in rows}),
         },
-        status=400 if error else 200,
+        status=refusal["status"] if refusal else 400 if error else 200,
     )
 
 
@@ -429,10 +488,11 @@ def reminder_follow_up(request, pk):
     row = selectors.reminder_for(request.user, pk)
     try:
         services.reminder_follow_up(reminder=row, note=request.POST.get("follow_up", ""), actor=request.user)
+    except NotFound:
+        raise
     except ServiceError as error:
-        messages.error(request, error.text())
-    else:
-        messages.success(request, _("Follow-up recorded."))
+        return reminders(request, _refusal(request, "follow_up", error, row=row.pk))
+    messages.success(request, _("Follow-up recorded."))
     return redirect("supervision:reminders")
 
 
@@ -588,11 +648,12 @@ def deadlines(request):
 # --- inspections and exposure (article 18.5) ----------------------------------------------------------------
 
 
-def inspections(request):
+def inspections(request, refusal: dict | None = None):
+    """Plan inspections; after refused findings, the same page with the refusal in that row (4xx)."""
     from .models import InspectionKind
 
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and refusal is None:
         try:
             planned = _date(request, "planned_on", _("Planned for"))
             unit = _unit(request.POST.get("unit"))
@@ -615,14 +676,17 @@ def inspections(request):
         "supervision/inspections.html",
         {
             "ranking": selectors.unit_signals(),
-            "rows": page_of(request, selectors.inspections(request.user)),
+            "rows": (rows := page_of(request, selectors.inspections(request.user))),
             "units": _units(),
             "kinds": InspectionKind.choices,
             "error": error,
-            "values": request.POST,
-            "planned_on_input": _date_input("planned_on", request.POST.get("planned_on"), required=True),
+            "values": {} if refusal else request.POST,
+            "planned_on_input": _date_input(
+                "planned_on", None if refusal else request.POST.get("planned_on"), required=True
+            ),
+            "refusal": _placed(refusal, {("findings", row.pk) for row in rows}),
         },
-        status=400 if error else 200,
+        status=refusal["status"] if refusal else 400 if error else 200,
     )
 
 
@@ -634,16 +698,18 @@ def inspection_findings(request, pk):
         services.inspection_findings(
             inspection=row, findings=request.POST.get("findings", ""), actor=request.user
         )
+    except NotFound:
+        raise
     except ServiceError as error:
-        messages.error(request, error.text())
-    else:
-        messages.success(request, _("Findings recorded."))
+        return inspections(request, _refusal(request, "findings", error, row=row.pk))
+    messages.success(request, _("Findings recorded."))
     return redirect("supervision:inspections")
 
 
-def cases(request):
+def cases(request, refusal: dict | None = None):
+    """Draft typical cases; after a refused publication, the same page with the refusal in that row (4xx)."""
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and refusal is None:
         try:
             services.case_draft(title=request.POST.get("title", ""), body=request.POST.get("body", ""),
                                 behaviours=request.POST.getlist("behaviours"), actor=request.user)
@@ -656,12 +722,13 @@ def cases(request):
         request,
         "supervision/cases.html",
         {
-            "rows": page_of(request, selectors.cases_for_office(request.user)),
+            "rows": (rows := page_of(request, selectors.cases_for_office(request.user))),
             "error": error,
-            "values": request.POST,
+            "values": {} if refusal else request.POST,
             "behaviours": Behaviour.choices,
+            "refusal": _placed(refusal, {("publish", row.pk) for row in rows}),
         },
-        status=400 if error else 200,
+        status=refusal["status"] if refusal else 400 if error else 200,
     )
 
 
@@ -671,10 +738,11 @@ def case_publish(request, pk):
     row = selectors.case_for(request.user, pk)
     try:
         services.case_publish(case=row, actor=request.user)
+    except NotFound:
+        raise
     except ServiceError as error:
-        messages.error(request, error.text())
-    else:
-        messages.success(request, _("Published on the public portal."))
+        return cases(request, _refusal(request, "publish", error, row=row.pk))
+    messages.success(request, _("Published on the public portal."))
     return redirect("supervision:cases")
 
 
@@ -731,8 +799,7 @@ def report_to_appeals(request, pk):
     except NotFound:
         raise
     except ServiceError as error:
-        messages.error(request, error.text())
-        return redirect("supervision:report_detail", pk=pk)
+        return report_detail(request, pk, refusal=_refusal(request, "to_appeals", error))
     messages.success(
         request,
         _("Moved to the appeals pool as %(number)s; nothing of it is left in supervision.")
@@ -752,4 +819,5 @@ def report_category(request, pk):
             report=report, category=request.POST.get("category", ""), actor=request.user
         ),
         _("Category recorded."),
+        "category",
     )

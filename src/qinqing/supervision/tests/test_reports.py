@@ -609,7 +609,9 @@ def test_the_subject_is_named_in_text_not_chosen_from_a_list_of_every_official_a
     page = client.get(f"/supervision/reports/{report.pk}/").content.decode()
     assert "示范区建工有限公司" not in page and 'data-testid="subject-official"' in page
 
-    refused = client.post(url, {"official": "王局长", "enterprise": ""}, follow=True).content.decode()
+    response = client.post(url, {"official": "王局长", "enterprise": ""})
+    refused = response.content.decode()
+    assert response.status_code == 400 and 'data-field="official"' in refused and 'value="王局长"' in refused
     assert "名为 王局长 的公职人员不止一位，请注明单位" in refused
     report.refresh_from_db()
     assert report.subject_official_id is None
