@@ -35,11 +35,9 @@ def _status(form) -> int:
     return 400 if form is not None and form.is_bound and form.errors else 200
 
 
-def _refused(response):
-    """A refused POST answers 400 with the page and the message naming the field (not a redirect)."""
-    response.status_code = 400
-    return response
-
+def _refusal(error: ServiceError, **more) -> dict:
+    """A refused action's answer for its page: the field it names, the text, what was typed."""
+    return {"field": error.field or "", "text": error.text(), **more}
 
 
 def _listing_rows(listings, today):
@@ -103,13 +101,26 @@ def listing_new(request):
 
 
 @found_or_404
-def listing_detail(request, pk: int):
+def listing_detail(
+    request,
+    pk: int,
+    decision: tuple[int, DecisionForm] | None = None,
+    delivery: tuple[int, DeliveryForm] | None = None,
+    publication_refusal: dict | None = None,
+    print_refusal: dict | None = None,
+):
+    """The entry; after a refused action on it (decide an application, record a delivery, change the
+    publication, print a notice), the same page with the refusal beside the field it names and what
+    was typed kept (400)."""
     listing = selectors.listing(request.user, pk)
     today = clock.today()
     applications = [
         {
             "application": a,
             "actions": workflow.allowed_actions(services.APPLICATION_WORKFLOW, request.user, a),
+            "form": decision[1]
+            if decision and decision[0] == a.pk
+            else DecisionForm(auto_id=f"id_application{a.pk}_%s"),
         }
         for a in listing.applications.all()
     ]
@@ -130,17 +141,24 @@ def listing_detail(request, pk: int):
             "restrictions": restrictions,
             "applications": applications,
             "notices": [
-                {"notice": notice, "form": DeliveryForm(initial={"delivered_on": today},
-                                                        auto_id=f"id_notice{notice.pk}_%s")}
+                {
+                    "notice": notice,
+                    "form": delivery[1]
+                    if delivery and delivery[0] == notice.pk
+                    else DeliveryForm(initial={"delivered_on": today}, auto_id=f"id_notice{notice.pk}_%s"),
+                }
                 for notice in listing.notices.select_related("notification")
             ],
-            "decision_form": DecisionForm(),
             "records": list(listing.records.all()),
             "may_print": access.may_open(request.user, "integrity:notice_letter"),
             "may_publish": access.may_open(request.user, "integrity:listing_publication"),
             "publications": Publication.choices,
+            "publication_refusal": publication_refusal or {},
+            "publication_value": (publication_refusal or {}).get("value", listing.publication),
+            "print_refusal": print_refusal or {},
             "may_record_delivery": access.may_open(request.user, "integrity:notice_delivered"),
         },
+        status=400 if decision or delivery or publication_refusal or print_refusal else 200,
     )
 
 
@@ -150,7 +168,7 @@ def application_decide(request, pk: int):
     application = Application.objects.filter(pk=pk).first()
     if application is None:
         raise NotFound()
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, auto_id=f"id_application{application.pk}_%s")
     if form.is_valid():
         decide = (
             services.application_grant
@@ -160,26 +178,22 @@ def application_decide(request, pk: int):
         try:
             decide(application=application, reason=form.cleaned_data["reason"], actor=request.user)
         except ServiceError as error:
-            messages.error(request, error.text())
+            _form_error(form, error)
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("integrity:listing_detail", pk=application.listing_id)
-    else:
-        messages.error(request, _("Choose a decision and give the reason."))
-    return _refused(listing_detail(request, pk=application.listing_id))
+    return listing_detail(request, pk=application.listing_id, decision=(application.pk, form))
 
 
 @require_POST
 @found_or_404
 def listing_publication(request, pk: int):
     listing = selectors.listing(request.user, pk)
+    publication = request.POST.get("publication", "")
     try:
-        services.listing_publication(
-            listing=listing, publication=request.POST.get("publication", ""), actor=request.user
-        )
+        services.listing_publication(listing=listing, publication=publication, actor=request.user)
     except ServiceError as error:
-        messages.error(request, error.text())
-        return _refused(listing_detail(request, pk=pk))
+        return listing_detail(request, pk=pk, publication_refusal=_refusal(error, value=publication))
     messages.success(request, _("Publication saved."))
     return redirect("integrity:listing_detail", pk=pk)
 
@@ -190,7 +204,7 @@ def notice_delivered(request, pk: int):
     notice = ListingNotice.objects.filter(pk=pk).first()
     if notice is None:
         raise NotFound()
-    form = DeliveryForm(request.POST)
+    form = DeliveryForm(request.POST, auto_id=f"id_notice{notice.pk}_%s")
     if form.is_valid():
         try:
             services.notice_delivered(
@@ -200,13 +214,11 @@ def notice_delivered(request, pk: int):
                 actor=request.user,
             )
         except ServiceError as error:
-            messages.error(request, error.text())
+            _form_error(form, error)
         else:
             messages.success(request, _("Delivery recorded."))
             return redirect("integrity:listing_detail", pk=notice.listing_id)
-    else:
-        messages.error(request, _("Give the delivery date and how it was delivered."))
-    return _refused(listing_detail(request, pk=notice.listing_id))
+    return listing_detail(request, pk=notice.listing_id, delivery=(notice.pk, form))
 
 
 @require_POST
@@ -223,8 +235,7 @@ def notice_letter(request, pk: int):
     try:
         notice = services.notice_printed(notice=notice, actor=request.user)
     except ServiceError as error:
-        messages.error(request, error.text())
-        return _refused(listing_detail(request, pk=notice.listing_id))
+        return listing_detail(request, pk=notice.listing_id, print_refusal=_refusal(error, pk=notice.pk))
     response = HttpResponse(render_notice_pdf(notice, base_url=request.build_absolute_uri("/")),
                             content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="listing-notice-{notice.pk}.pdf"'
@@ -306,26 +317,33 @@ def _rule_rows():
 def rules_page(request):
     """The published rule set; administrators and the credit administrator edit it (audited)."""
     rows = _rule_rows()
-    status = 200
+    status, refusal = 200, {}
     if request.method == "POST":
-        status = 400  # unless saved (then redirected)
-        values, errors = {}, []
+        status = 400  # unless saved (then redirected); what was typed stays in the inputs
+        values = {}
         for row in rows:
-            try:
-                values[row["kind"]] = (int(request.POST.get(f"points_{row['kind']}", row["points"])),
-                                       int(request.POST.get(f"months_{row['kind']}", row["months"])))
-            except ValueError:
-                errors.append(str(row["label"]))
-        if errors:
-            messages.error(
-                request,
-                _("Points and months must be whole numbers: %(rules)s.") % {"rules": ", ".join(errors)},
-            )
-        else:
+            parsed = {}
+            for name in ("points", "months"):
+                row[name] = request.POST.get(f"{name}_{row['kind']}", str(row[name])).strip()
+                try:
+                    parsed[name] = int(row[name])
+                except ValueError:
+                    if "error" not in row:
+                        row["error_field"] = f"{name}_{row['kind']}"
+                        row["error"] = _("Points and months must be whole numbers: %(rules)s.") % {
+                            "rules": row["label"]
+                        }
+            if len(parsed) == 2:
+                values[row["kind"]] = (parsed["points"], parsed["months"])
+        if not any(row.get("error") for row in rows):
             try:
                 changed = services.rules_update(values=values, actor=request.user)
             except ServiceError as error:
-                messages.error(request, error.text())
+                row = next((row for row in rows if row["kind"] == error.field), None)
+                if row is None:
+                    refusal = _refusal(error)
+                else:
+                    row["error_field"], row["error"] = error.field, error.text()
             else:
                 messages.success(request, _("%(count)d rules changed.") % {"count": len(changed)})
                 return redirect("integrity:rules")
@@ -334,7 +352,7 @@ def rules_page(request):
     return render(
         request,
         "integrity/rules.html",
-        {"rows": rows, "base": BASE_SCORE, "grades": GRADES[:-1]},
+        {"rows": rows, "base": BASE_SCORE, "grades": GRADES[:-1], "refusal": refusal},
         status=status,
     )
 
@@ -382,7 +400,7 @@ def mine(request):
         except NotFound as error:
             raise Http404 from error
         except ServiceError as error:
-            messages.error(request, error.text())
+            _form_error(form, error)
         else:
             messages.success(
                 request, _("Your application was filed; the credit administrator will decide it.")
@@ -391,9 +409,22 @@ def mine(request):
     return render(
         request,
         "integrity/mine.html",
-        {"contexts": [_integrity_context(request, e) for e in enterprises], "form": form},
+        {
+            "contexts": [_integrity_context(request, e) for e in enterprises],
+            # The refused form shows on its listing's card, with what was typed; the others are blank.
+            "form": form,
+            "form_listing": _int(request.POST.get("listing")) if form.is_bound else None,
+            "blank_form": ApplicationForm(),
+        },
         status=status,
     )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def priority_page(request):
@@ -446,7 +477,7 @@ def comprehensive_detail(request, pk: int):
     row = ComprehensiveEvaluation.objects.filter(pk=pk).select_related("enterprise", "representative").first()
     if row is None:
         raise NotFound()
-    status = 200
+    status, refusal = 200, {}
     if request.method == "POST":
         action = request.POST.get("action", "")
         text = request.POST.get("text", "")
@@ -467,7 +498,9 @@ def comprehensive_detail(request, pk: int):
             else:
                 raise ServiceError(_("Unknown action."), code="unknown_action", field="action")
         except ServiceError as error:
-            messages.error(request, error.text())
+            refusal = _refusal(
+                error, action=action, text_typed=text, conclusion=request.POST.get("conclusion", "")
+            )
             status = 400
             row.refresh_from_db()
         else:
@@ -477,7 +510,7 @@ def comprehensive_detail(request, pk: int):
     return render(
         request,
         "integrity/comprehensive_detail.html",
-        {"row": row, "actions": actions, "conclusions": CleanConclusion.choices[1:]},
+        {"row": row, "actions": actions, "conclusions": CleanConclusion.choices[1:], "refusal": refusal},
         status=status,
     )
 
@@ -494,21 +527,28 @@ def bribery_page(request):
         enterprise = Enterprise.objects.filter(uscc=(request.POST.get("uscc") or "").strip().upper()).first()
     else:
         enterprise = next((e for e in mine if str(e.pk) == request.POST.get("enterprise")), None)
+    typed = {key: request.POST.get(key, "") for key in ("uscc", "enterprise", "purpose")}
     if enterprise is None:
-        messages.error(request, _("Choose the enterprise (by its unified social credit code)."))
-        return _refused(_bribery_render(request, sees_all, mine))
+        refusal = {
+            "field": "uscc" if sees_all else "enterprise",
+            "text": _("Choose the enterprise (by its unified social credit code)."),
+            **typed,
+        }
+        return _bribery_render(request, sees_all, mine, ask_refusal=refusal)
     try:
-        query = services.bribery_request(
-            enterprise=enterprise, purpose=request.POST.get("purpose", ""), actor=request.user
-        )
+        query = services.bribery_request(enterprise=enterprise, purpose=typed["purpose"], actor=request.user)
     except ServiceError as error:
-        messages.error(request, error.text())
-        return _refused(_bribery_render(request, sees_all, mine))
+        field = error.field if error.field == "purpose" else ("uscc" if sees_all else "enterprise")
+        refusal = {**_refusal(error), "field": field, **typed}
+        return _bribery_render(request, sees_all, mine, ask_refusal=refusal)
     messages.success(request, _("Asked; the answer is due by %(date)s.") % {"date": query.due_on.isoformat()})
     return redirect("integrity:bribery")
 
 
-def _bribery_render(request, sees_all: bool, mine):
+def _bribery_render(request, sees_all: bool, mine, ask_refusal: dict | None = None,
+                    answer_refusal: dict | None = None):
+    """The queries and the form to ask; a refused ask or answer comes back here (400) with the refusal
+    beside the field it names and what was typed kept."""
     from .models import BriberyResult
 
     page = page_of(request, selectors.bribery_queries(request.user))
@@ -524,7 +564,10 @@ def _bribery_render(request, sees_all: bool, mine):
             "sees_all": sees_all,
             "today": clock.today(),
             "results": BriberyResult.choices[1:],
+            "ask_refusal": ask_refusal or {},
+            "answer_refusal": answer_refusal or {},
         },
+        status=400 if ask_refusal or answer_refusal else 200,
     )
 
 
@@ -532,18 +575,14 @@ def _bribery_render(request, sees_all: bool, mine):
 @found_or_404
 def bribery_answer(request, pk: int):
     query = selectors.bribery_query(request.user, pk)
+    result, text = request.POST.get("result", ""), request.POST.get("text", "")
     try:
-        services.bribery_answer(
-            query=query,
-            result=request.POST.get("result", ""),
-            text=request.POST.get("text", ""),
-            actor=request.user,
-        )
+        services.bribery_answer(query=query, result=result, text=text, actor=request.user)
     except ServiceError as error:
-        messages.error(request, error.text())
         sees_all = access.sees_all(request.user, "integrity:bribery")
         mine = [] if sees_all else selectors.my_enterprises(request.user)
-        return _refused(_bribery_render(request, sees_all, mine))
+        refusal = _refusal(error, pk=query.pk, result=result, text_typed=text)
+        return _bribery_render(request, sees_all, mine, answer_refusal=refusal)
     messages.success(request, _("Answered; the letter is ready."))
     return redirect("integrity:bribery")
 
