@@ -37,6 +37,27 @@ def _form_error(form, error: ServiceError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.text())
 
 
+def _refused(request, where: str, error: ServiceError, row=None) -> dict:
+    """A refused bare action (a button, or a row's reason and button) for the page it is on: which form
+    (``where``, and ``row`` in a list), the field the rule names, the rule, what was typed."""
+    return {"where": where, "row": row, "field": error.field or "", "text": error.text(),
+            "values": request.POST, "status": error.status}
+
+
+def _placed(refused: dict | None, shown) -> dict | None:
+    """In its form when the page has it (``shown``: (where, row) pairs), else at the top of the page."""
+    if refused is None or (refused["where"], refused["row"]) in shown:
+        return refused
+    return {**refused, "where": "page", "row": None}
+
+
+def _form_refused(form) -> dict:
+    """A bound form's refusal, for a page that no longer shows the form: the first field and its rule."""
+    field, errors = next(iter(form.errors.items()))
+    field = "" if field == "__all__" else field
+    return {"where": "page", "row": None, "field": field, "text": " ".join(errors)}
+
+
 def _own_official(request) -> Official:
     official = official_for_user(request.user)
     if official is None:
@@ -129,15 +150,22 @@ def request_check(request):
 
 
 @found_or_404
-def activity_detail(request, pk):
+def activity_detail(request, pk, decision_form=None, report_form=None, refused_field: str = ""):
+    """The request; after a refused decision or report, the same page with the form as typed and the
+    rule beside the field it names (400)."""
     activity = selectors.access_activity(request.user, pk)
     is_leader = (
         activity.official.supervising_leader
         and activity.official.supervising_leader.user_id == request.user.pk
     )
     is_own = activity.official.user_id == request.user.pk
-    decision_form = DecisionForm()
-    report_form = ReportForm(initial={"actual_participant_count": activity.participant_count})
+    refused = decision_form if decision_form is not None else report_form
+    can_decide = is_leader and not is_own and activity.status == ActivityStatus.SUBMITTED
+    can_report = is_own and activity.status == ActivityStatus.APPROVED
+    shown = (decision_form is not None and can_decide) or (report_form is not None and can_report)
+    decision_form = decision_form if decision_form is not None else DecisionForm()
+    if report_form is None:
+        report_form = ReportForm(initial={"actual_participant_count": activity.participant_count})
     return render(
         request,
         "conduct/activity_detail.html",
@@ -147,15 +175,18 @@ def activity_detail(request, pk):
             "enterprises": activity.enterprises.all(),
             "letter": getattr(activity, "letter", None),
             "report": getattr(activity, "report", None),
-            "can_decide": is_leader and not is_own and activity.status == ActivityStatus.SUBMITTED,
+            "can_decide": can_decide,
             "decision_form": decision_form,
-            "can_report": is_own and activity.status == ActivityStatus.APPROVED,
+            "can_report": can_report,
             "report_form": report_form,
+            "refused_field": refused_field,
+            "refused": _form_refused(refused) if refused is not None and not shown else None,
             "pledges": {
                 enterprise.pk: selectors.pledge_signed(enterprise)
                 for enterprise in activity.enterprises.all()
             },
         },
+        status=400 if refused is not None else 200,
     )
 
 
@@ -168,10 +199,14 @@ def activity_decide(request, pk):
         try:
             services.activity_decide(activity=activity, approve=form.cleaned_data["decision"] == "approve",
                                      reason=form.cleaned_data["reason"], actor=request.user)
-            messages.success(request, _("Decision recorded."))
+        except NotFound:
+            raise
         except ServiceError as error:
-            messages.error(request, error.text())
-    return redirect("conduct:activity_detail", pk=activity.pk)
+            _form_error(form, error)
+            return activity_detail(request, pk, decision_form=form, refused_field=error.field or "")
+        messages.success(request, _("Decision recorded."))
+        return redirect("conduct:activity_detail", pk=activity.pk)
+    return activity_detail(request, pk, decision_form=form)
 
 
 @require_POST
@@ -182,12 +217,14 @@ def activity_report(request, pk):
     if form.is_valid():
         try:
             services.activity_report(activity=activity, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Report recorded."))
+        except NotFound:
+            raise
         except ServiceError as error:
-            messages.error(request, error.text())
-    else:
-        messages.error(request, _("Check the report fields."))
-    return redirect("conduct:activity_detail", pk=activity.pk)
+            _form_error(form, error)
+            return activity_detail(request, pk, report_form=form, refused_field=error.field or "")
+        messages.success(request, _("Report recorded."))
+        return redirect("conduct:activity_detail", pk=activity.pk)
+    return activity_detail(request, pk, report_form=form)
 
 
 @found_or_404
@@ -226,10 +263,12 @@ _SEVERITY = {"violation": 0, "warning": 1}
 
 
 @found_or_404
-def approvals(request):
+def approvals(request, refused: dict | None = None):
     """The leader's queue: each request's findings in words with their severity and article,
-    violations first; requests with a violation at the top (issue 20: not bare "14.3 14.3 15.7")."""
-    recusals = selectors.recusals_to_decide(request.user)
+    violations first; requests with a violation at the top (issue 20: not bare "14.3 14.3 15.7").
+    After a refused recusal decision, the same page with the rule in that recusal's row (4xx)."""
+    recusals = list(selectors.recusals_to_decide(request.user))
+    refused = _placed(refused, {("decide", recusal.pk) for recusal in recusals})
     activities = list(selectors.approvals_queue(request.user))
     for activity in activities:
         shown = [
@@ -240,7 +279,12 @@ def approvals(request):
         activity.shown_findings = sorted(shown, key=lambda finding: _SEVERITY[finding["level"]])
         activity.worst = min((_SEVERITY[finding["level"]] for finding in shown), default=len(_SEVERITY))
     activities.sort(key=lambda activity: activity.worst)  # stable: the queue's own order within a severity
-    return render(request, "conduct/approvals.html", {"activities": activities, "recusals": recusals})
+    return render(
+        request,
+        "conduct/approvals.html",
+        {"activities": activities, "recusals": recusals, "refused": refused},
+        status=refused["status"] if refused else 200,
+    )
 
 
 @require_POST
@@ -254,9 +298,11 @@ def recusal_decide(request, pk):
             reason=request.POST.get("reason", ""),
             actor=request.user,
         )
-        messages.success(request, _("Decision recorded."))
+    except NotFound:
+        raise
     except ServiceError as error:
-        messages.error(request, error.text())
+        return approvals(request, _refused(request, "decide", error, row=recusal.pk))
+    messages.success(request, _("Decision recorded."))
     return redirect("conduct:approvals")
 
 
@@ -384,23 +430,28 @@ def gift_hand_in(request, pk):
     gift = selectors.access_gift_for_hand_in(request.user, pk)
     try:
         gift = services.gift_hand_in(gift=gift, actor=request.user)
+    except NotFound:
+        raise
     except ServiceError as error:
-        messages.error(request, error.text())
-        return redirect("conduct:red_flags")
+        return red_flags(request, _refused(request, "hand_in", error, row=gift.pk))
     return redirect("conduct:gift_receipt", pk=gift.pk)
 
 
 @found_or_404
 def my_related_persons(request):
     official = _own_official(request)
-    form = DeclarationForm(request.POST or None)
+    refused = None
     if request.method == "POST" and "confirm" in request.POST:
         try:
             services.annual_confirm(official=official, actor=request.user)
-            messages.success(request, _("Annual confirmation recorded."))
+        except NotFound:
+            raise
         except ServiceError as error:
-            messages.error(request, error.text())
-        return redirect("conduct:my_related_persons")
+            refused = _refused(request, "confirm", error)
+        else:
+            messages.success(request, _("Annual confirmation recorded."))
+            return redirect("conduct:my_related_persons")
+    form = DeclarationForm(None if refused else request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         holdings = []
@@ -437,26 +488,32 @@ def my_related_persons(request):
             "form": form,
             "confirmed": confirmed,
             "conflicts": services.find_conflicts(official=official),
+            "refused": _placed(refused, set() if confirmed else {("confirm", None)}),
         },
+        status=refused["status"] if refused else 200,
     )
 
 
 @found_or_404
 def my_recusals(request):
     official = _own_official(request)
-    form = RecusalForm(request.POST or None)
+    refused = None
     if request.method == "POST" and "refuse" in request.POST:
         recusal = selectors.access_own_recusal(request.user, request.POST.get("refuse"))
         try:
             services.recusal_refuse(
                 recusal=recusal, reason=request.POST.get("reason", ""), actor=request.user
             )
+        except NotFound:
+            raise
+        except ServiceError as error:
+            refused = _refused(request, "refuse", error, row=recusal.pk)
+        else:
             messages.warning(
                 request, _("Your refusal is recorded and sent to the discipline office (article 15 item 7).")
             )
-        except ServiceError as error:
-            messages.error(request, error.text())
-        return redirect("conduct:my_recusals")
+            return redirect("conduct:my_recusals")
+    form = RecusalForm(None if refused else request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -473,18 +530,28 @@ def my_recusals(request):
             return redirect("conduct:my_recusals")
         except ServiceError as error:
             _form_error(form, error)
+    recusals = list(selectors.recusals_of(request.user))
     return render(
-        request, "conduct/my_recusals.html", {"recusals": selectors.recusals_of(request.user), "form": form}
+        request,
+        "conduct/my_recusals.html",
+        {
+            "recusals": recusals,
+            "form": form,
+            "refused": _placed(refused, {("refuse", row.pk) for row in recusals if row.status == "ordered"}),
+        },
+        status=refused["status"] if refused else 200,
     )
 
 
 # --- discipline inspector -----------------------------------------------------------------------------
 @found_or_404
-def red_flags(request):
+def red_flags(request, refused: dict | None = None):
+    """The office's red flags; after a refused hand-in, the same page with the rule beside that gift (4xx)."""
     flags = selectors.red_flags()
     missing = selectors.missing_annual_confirmations().order_by("unit__code", "pk")
     flags["missing_confirmations"] = page_of(request, missing)  # the page's one long list, paged
-    return render(request, "conduct/red_flags.html", flags)
+    flags["refused"] = _placed(refused, {("hand_in", gift.pk) for gift in flags["gifts_overdue"]})
+    return render(request, "conduct/red_flags.html", flags, status=refused["status"] if refused else 200)
 
 
 @found_or_404
