@@ -78,7 +78,9 @@ def report_for(user, pk: int) -> Report:
     from .services import is_assigned
 
     report = (
-        Report.objects.select_related("unit", "subject_official__person", "subject_enterprise")
+        Report.objects.select_related(
+            "unit", "subject_official__person", "subject_official__unit", "subject_enterprise"
+        )
         .filter(pk=pk)
         .first()
     )

@@ -243,6 +243,7 @@ def report_detail(request, pk, refusal: dict | None = None):
     if report.status in (Status.RECEIVED, Status.ACCEPTED) and report.channel != Channel.CONDUCT:
         shown.add("to_appeals")  # as report_detail.html shows its forms
     refusal = _placed(refusal, {(action, None) for action in shown})
+    official_field, enterprise_field = _subject_fields()
     return render(
         request,
         "supervision/report_detail.html",
@@ -260,8 +261,8 @@ def report_detail(request, pk, refusal: dict | None = None):
             "behaviours": Behaviour.choices,
             "message_kinds": [(k.value, k.label) for k in (MessageKind.REPLY, MessageKind.QUESTION)],
             "outcomes": list(report.outcomes.select_related("official__person", "unit")),
-            "subject_official": _subject_fields()[0].prepare_value(report.subject_official),
-            "subject_enterprise": _subject_fields()[1].prepare_value(report.subject_enterprise),
+            "subject_official": official_field.prepare_value(report.subject_official),
+            "subject_enterprise": enterprise_field.prepare_value(report.subject_enterprise),
             "refusal": refusal,
         },
         status=refusal["status"] if refusal else 200,
