@@ -596,6 +596,64 @@ def test_page_matrix(world, web, name, principal, method):
         )
 
 
+# A refused form answers 4xx (the product's promise: bad input gets a clear 4xx naming the field). Every
+# declared page gets a POST with none of its fields (one unknown field, so that ``Form(request.POST or
+# None)`` is bound) from every principal it admits (anonymous too for public pages): a page that
+# re-renders its form with an error must not answer 200. A POST the page accepts (a button with no
+# fields) may act: the case runs in its own savepoint.
+_ERROR_MARK = re.compile(rb'class="(?:errors?|errorlist)[" ]')
+
+
+def _refusal_cases():
+    for name in sorted(PAGES):
+        declared = access.page(name)
+        for principal in PRINCIPALS:
+            if _allowed(declared, principal):
+                yield pytest.param(name, principal, id=f"{name}-{principal}")
+
+
+@pytest.mark.parametrize(("name", "principal"), list(_refusal_cases()))
+def test_a_refused_form_is_not_answered_200(world, web, name, principal):
+    _sign_in(web, world, principal)
+    url = _page_url(name, world)
+    empty = web.post(url, {})
+    assert empty.status_code < 500, f"{name}: an empty POST answered {empty.status_code}"
+    response = web.post(url, {"probe": "1"})
+    assert response.status_code < 500, f"{name}: a POST without its fields answered {response.status_code}"
+    if response.status_code == 200 and not response.streaming:
+        assert not _ERROR_MARK.search(response.content), (
+            f"{name} refused a POST without its fields from {principal} but answered 200 "
+            "(should be 400 with the field named)"
+        )
+
+
+# Query strings people and crawlers send: a page number that is not one, dates that are not dates,
+# values no filter knows, a search as long as a pasted document. Every page, as the first principal it
+# admits, answers below 500 (a 400 naming the field, or the list unfiltered).
+JUNK_QUERY = {
+    "page": "-1", "q": "测" * 5000, "since": "2026-13-45", "until": "yesterday", "status": "\x00",
+    "kind": "nonsense", "state": "nonsense", "sort": "-nonsense", "year": "99999999999999999999",
+    "month": "0", "unit": "abc", "official": "abc", "enterprise": "abc", "format": "exe", "notices": "x",
+}
+
+
+def _first_principal_cases():
+    for name in sorted(PAGES):
+        declared = access.page(name)
+        principal = next((p for p in PRINCIPALS if _allowed(declared, p)), None)
+        if principal is not None:
+            yield pytest.param(name, principal, id=f"{name}-{principal}")
+
+
+@pytest.mark.parametrize(("name", "principal"), list(_first_principal_cases()))
+def test_junk_query_strings_are_not_a_500(world, web, name, principal):
+    _sign_in(web, world, principal)
+    url = _page_url(name, world)
+    for query in (JUNK_QUERY, {"page": "99999999999999999999999"}):
+        response = web.get(url, query)
+        assert response.status_code < 500, f"{name} for {principal}, ?{sorted(query)}: {response.status_code}"
+
+
 def _operation_cases():
     for key in sorted(OPERATIONS):
         for principal in [*PRINCIPALS, *KEY_PRINCIPALS]:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import clock, excel
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
-from qinqing.core.forms import bind_error
+from qinqing.core.forms import bind_error, posted
 from qinqing.core.paging import page_of
 from qinqing.core.roles import Role, has_role
 from qinqing.directory.selectors import unit_for_user
@@ -30,15 +30,13 @@ def _is_body(user) -> bool:
 
 def commitment_list(request):
     body = _is_body(request.user) and unit_for_user(request.user) is not None
-    form = forms.CommitmentForm(request.POST or None) if body else None
-    status = 200
+    form = forms.CommitmentForm(posted(request)) if body else None
+    status, refusal = 200, ""
     if request.method == "POST":
         status = 400
         if form is None:
-            return render(
-                request, "commitments/list.html", {"rows": [], "form": None, "refused": True}, status=403
-            )
-        if form.is_valid():
+            status, refusal = 403, _("Only a unit's handler registers its commitments.")
+        elif form.is_valid():
             try:
                 row = services.commitment_register(
                     unit=unit_for_user(request.user), actor=request.user, **form.cleaned_data
@@ -61,6 +59,7 @@ def commitment_list(request):
         {
             "rows": page_of(request, selectors.commitments(request.user).order_by("deadline", "pk")),
             "form": form,
+            "refusal": refusal,
             "today": clock.today(),
             "notices": shown[:NOTICES_SHOWN],
             "more_notices": len(shown) > NOTICES_SHOWN,
@@ -188,7 +187,7 @@ def act(request, pk: int):
 
 
 def import_page(request):
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    form = forms.ImportForm(posted(request), posted(request, files=True))
     report, status = None, 200
     if request.method == "POST":
         status = 400

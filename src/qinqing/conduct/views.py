@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
+from qinqing.core.forms import bind_error, form_status, posted, refusal_of, refusal_of_form, refusal_placed
 from qinqing.core.paging import page_of
 from qinqing.directory.models import Official
 from qinqing.directory.selectors import official_for_user
@@ -31,31 +32,6 @@ from .models import ActivityStatus
 OFFICIAL_RULES = ["15.1", "15.2", "15.3", "15.4", "15.5", "15.6", "15.7"]
 ENTERPRISE_RULES = ["15.b1", "15.b2", "15.b3", "15.b4", "15.b5", "15.b6"]
 
-
-
-def _form_error(form, error: ServiceError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.text())
-
-
-def _refused(request, where: str, error: ServiceError, row=None) -> dict:
-    """A refused bare action (a button, or a row's reason and button) for the page it is on: which form
-    (``where``, and ``row`` in a list), the field the rule names, the rule, what was typed."""
-    return {"where": where, "row": row, "field": error.field or "", "text": error.text(),
-            "values": request.POST, "status": error.status}
-
-
-def _placed(refused: dict | None, shown) -> dict | None:
-    """In its form when the page has it (``shown``: (where, row) pairs), else at the top of the page."""
-    if refused is None or (refused["where"], refused["row"]) in shown:
-        return refused
-    return {**refused, "where": "page", "row": None}
-
-
-def _form_refused(form) -> dict:
-    """A bound form's refusal, for a page that no longer shows the form: the first field and its rule."""
-    field, errors = next(iter(form.errors.items()))
-    field = "" if field == "__all__" else field
-    return {"where": "page", "row": None, "field": field, "text": " ".join(errors)}
 
 
 def _own_official(request) -> Official:
@@ -106,18 +82,18 @@ def _submit_arguments(data: dict) -> dict:
 @found_or_404
 def request_new(request):
     official = _own_official(request)
-    form = ActivityForm(request.POST or None)
+    form = ActivityForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             activity = services.activity_submit(
                 official=official, actor=request.user, **_submit_arguments(form.cleaned_data)
             )
         except ServiceError as error:
-            _form_error(form, error)
+            bind_error(form, error)
         else:
             messages.success(request, _("Request filed; your supervising leader will decide it."))
             return redirect("conduct:activity_detail", pk=activity.pk)
-    return render(request, "conduct/request_form.html", {"form": form})
+    return render(request, "conduct/request_form.html", {"form": form}, status=form_status(form))
 
 
 @require_POST
@@ -180,7 +156,7 @@ def activity_detail(request, pk, decision_form=None, report_form=None, refused_f
             "can_report": can_report,
             "report_form": report_form,
             "refused_field": refused_field,
-            "refused": _form_refused(refused) if refused is not None and not shown else None,
+            "refused": refusal_of_form(refused) if refused is not None and not shown else None,
             "pledges": {
                 enterprise.pk: selectors.pledge_signed(enterprise)
                 for enterprise in activity.enterprises.all()
@@ -202,7 +178,7 @@ def activity_decide(request, pk):
         except NotFound:
             raise
         except ServiceError as error:
-            _form_error(form, error)
+            bind_error(form, error)
             return activity_detail(request, pk, decision_form=form, refused_field=error.field or "")
         messages.success(request, _("Decision recorded."))
         return redirect("conduct:activity_detail", pk=activity.pk)
@@ -220,7 +196,7 @@ def activity_report(request, pk):
         except NotFound:
             raise
         except ServiceError as error:
-            _form_error(form, error)
+            bind_error(form, error)
             return activity_detail(request, pk, report_form=form, refused_field=error.field or "")
         messages.success(request, _("Report recorded."))
         return redirect("conduct:activity_detail", pk=activity.pk)
@@ -268,7 +244,7 @@ def approvals(request, refused: dict | None = None):
     violations first; requests with a violation at the top (issue 20: not bare "14.3 14.3 15.7").
     After a refused recusal decision, the same page with the rule in that recusal's row (4xx)."""
     recusals = list(selectors.recusals_to_decide(request.user))
-    refused = _placed(refused, {("decide", recusal.pk) for recusal in recusals})
+    refused = refusal_placed(refused, {("decide", recusal.pk) for recusal in recusals})
     activities = list(selectors.approvals_queue(request.user))
     for activity in activities:
         shown = [
@@ -301,7 +277,7 @@ def recusal_decide(request, pk):
     except NotFound:
         raise
     except ServiceError as error:
-        return approvals(request, _refused(request, "decide", error, row=recusal.pk))
+        return approvals(request, refusal_of(request, "decide", error, row=recusal.pk))
     messages.success(request, _("Decision recorded."))
     return redirect("conduct:approvals")
 
@@ -310,7 +286,7 @@ def recusal_decide(request, pk):
 def recusal_order(request):
     """The supervising leader orders an official they supervise to recuse (article 15 item 7)."""
     officials = selectors.supervised_officials(request.user)
-    form = RecusalOrderForm(request.POST or None, officials=officials)
+    form = RecusalOrderForm(posted(request), officials=officials)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -323,14 +299,15 @@ def recusal_order(request):
                 actor=request.user,
             )
         except ServiceError as error:
-            _form_error(form, error)
+            bind_error(form, error)
         else:
             messages.success(
                 request, _("Recusal ordered; the official has been told and may refuse (article 15 item 7).")
             )
             return redirect("conduct:recusal_order")
     ordered = page_of(request, selectors.recusals_ordered_by(request.user).order_by("-created_at", "-pk"))
-    return render(request, "conduct/recusal_order.html", {"form": form, "ordered": ordered})
+    return render(request, "conduct/recusal_order.html", {"form": form, "ordered": ordered},
+                  status=form_status(form))
 
 
 # --- district leaders and administrators: recusals awaiting a decision -------------------------------------
@@ -377,23 +354,24 @@ def rules_edit(request):
     """The administrator sets the reception standard, working hours, gift period and near-limit share."""
     current = services.rules()
     initial = {name: getattr(current, name) for name in services.RULE_FIELDS}
-    form = RulesForm(request.POST or None, initial=initial)
+    form = RulesForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.rules_update(actor=request.user, **form.cleaned_data)
         except ServiceError as error:
-            _form_error(form, error)
+            bind_error(form, error)
         else:
             messages.success(request, _("Conduct rules saved."))
             return redirect("conduct:rules_edit")
-    return render(request, "conduct/rules_edit.html", {"form": form, "rules": current})
+    return render(request, "conduct/rules_edit.html", {"form": form, "rules": current},
+                  status=form_status(form))
 
 
 # --- official: gifts, related persons, recusals ---------------------------------------------------------
 @found_or_404
 def my_gifts(request):
     official = _own_official(request)
-    form = GiftForm(request.POST or None)
+    form = GiftForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["giver_enterprise"] = data.pop("giver_enterprise_code")
@@ -402,8 +380,9 @@ def my_gifts(request):
             messages.success(request, _("Gift recorded."))
             return redirect("conduct:my_gifts")
         except ServiceError as error:
-            _form_error(form, error)
-    return render(request, "conduct/my_gifts.html", {"gifts": selectors.gifts_of(request.user), "form": form})
+            bind_error(form, error)
+    return render(request, "conduct/my_gifts.html", {"gifts": selectors.gifts_of(request.user), "form": form},
+                  status=form_status(form))
 
 
 @found_or_404
@@ -433,7 +412,7 @@ def gift_hand_in(request, pk):
     except NotFound:
         raise
     except ServiceError as error:
-        return red_flags(request, _refused(request, "hand_in", error, row=gift.pk))
+        return red_flags(request, refusal_of(request, "hand_in", error, row=gift.pk))
     return redirect("conduct:gift_receipt", pk=gift.pk)
 
 
@@ -447,11 +426,11 @@ def my_related_persons(request):
         except NotFound:
             raise
         except ServiceError as error:
-            refused = _refused(request, "confirm", error)
+            refused = refusal_of(request, "confirm", error)
         else:
             messages.success(request, _("Annual confirmation recorded."))
             return redirect("conduct:my_related_persons")
-    form = DeclarationForm(None if refused else request.POST or None)
+    form = DeclarationForm(None if refused else posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         holdings = []
@@ -477,7 +456,7 @@ def my_related_persons(request):
             messages.success(request, _("Declaration recorded."))
             return redirect("conduct:my_related_persons")
         except ServiceError as error:
-            _form_error(form, error)
+            bind_error(form, error)
     related = selectors.related_persons_of(official)
     confirmed = selectors.annual_confirmation(official)
     return render(
@@ -488,9 +467,9 @@ def my_related_persons(request):
             "form": form,
             "confirmed": confirmed,
             "conflicts": services.find_conflicts(official=official),
-            "refused": _placed(refused, set() if confirmed else {("confirm", None)}),
+            "refused": refusal_placed(refused, set() if confirmed else {("confirm", None)}),
         },
-        status=refused["status"] if refused else 200,
+        status=refused["status"] if refused else form_status(form),
     )
 
 
@@ -507,13 +486,13 @@ def my_recusals(request):
         except NotFound:
             raise
         except ServiceError as error:
-            refused = _refused(request, "refuse", error, row=recusal.pk)
+            refused = refusal_of(request, "refuse", error, row=recusal.pk)
         else:
             messages.warning(
                 request, _("Your refusal is recorded and sent to the discipline office (article 15 item 7).")
             )
             return redirect("conduct:my_recusals")
-    form = RecusalForm(None if refused else request.POST or None)
+    form = RecusalForm(None if refused else posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -529,7 +508,7 @@ def my_recusals(request):
             messages.success(request, _("Recorded."))
             return redirect("conduct:my_recusals")
         except ServiceError as error:
-            _form_error(form, error)
+            bind_error(form, error)
     recusals = list(selectors.recusals_of(request.user))
     return render(
         request,
@@ -537,9 +516,11 @@ def my_recusals(request):
         {
             "recusals": recusals,
             "form": form,
-            "refused": _placed(refused, {("refuse", row.pk) for row in recusals if row.status == "ordered"}),
+            "refused": refusal_placed(
+                refused, {("refuse", row.pk) for row in recusals if row.status == "ordered"}
+            ),
         },
-        status=refused["status"] if refused else 200,
+        status=refused["status"] if refused else form_status(form),
     )
 
 
@@ -550,7 +531,7 @@ def red_flags(request, refused: dict | None = None):
     flags = selectors.red_flags()
     missing = selectors.missing_annual_confirmations().order_by("unit__code", "pk")
     flags["missing_confirmations"] = page_of(request, missing)  # the page's one long list, paged
-    flags["refused"] = _placed(refused, {("hand_in", gift.pk) for gift in flags["gifts_overdue"]})
+    flags["refused"] = refusal_placed(refused, {("hand_in", gift.pk) for gift in flags["gifts_overdue"]})
     return render(request, "conduct/red_flags.html", flags, status=refused["status"] if refused else 200)
 
 
@@ -573,7 +554,7 @@ def conflicts(request):
 def pledge_sign(request):
     enterprise = selectors.pledge_enterprise(request.user)
     requirements = _policy_items(ENTERPRISE_RULES)
-    form = PledgeForm(request.POST or None, requirements=requirements)
+    form = PledgeForm(posted(request), requirements=requirements)
     if request.method == "POST" and form.is_valid():
         try:
             services.pledge_sign(enterprise=enterprise, signatory_name=form.cleaned_data["signatory_name"],
@@ -581,7 +562,7 @@ def pledge_sign(request):
             messages.success(request, _("Integrity pledge signed."))
             return redirect("conduct:pledge_sign")
         except ServiceError as error:
-            _form_error(form, error)
+            bind_error(form, error)
     return render(
         request,
         "conduct/pledge.html",
@@ -591,6 +572,7 @@ def pledge_sign(request):
             "signed_on": selectors.pledge_signed(enterprise),
             "requirements": requirements,
         },
+        status=form_status(form),
     )
 
 

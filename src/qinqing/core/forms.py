@@ -17,10 +17,67 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
+def posted(request, files: bool = False):
+    """A form's data: the request's POST (with ``files``: its FILES) for a POST, else None.
+
+    Not ``request.POST or None``: a POST with none of the form's fields is empty, and that idiom
+    left the form unbound, so the page answered 200 with a fresh form, as if nothing had been
+    sent, and an error added to it raised (a 500)."""
+    if request.method != "POST":
+        return None
+    return request.FILES if files else request.POST
+
+
 def bind_error(form, error) -> None:
     """Show a service's refusal (core.errors.ServiceError) on the form: next to its field when the
-    form has that field, else at the top."""
+    form has that field, else at the top. The page's status is then the refusal's own
+    (``form_status``): 409 for a conflict, 403 for a refusal of rights, else 400."""
     form.add_error(error.field if error.field in form.fields else None, error.text())
+    form.refusal_status = error.status
+
+
+def refusal_of(request, action: str, error=None, *, field: str = "", text="", row=None) -> dict:
+    """A refused action's answer for the page it is on (rendered by ``core/_refusal.html``): which
+    form (``action``; ``row`` for a form in a list's row), the field the rule names, the rule, what
+    was typed (``values``, ``lists``) and the status (the ServiceError's own: 409, 403, else 400).
+    ``at`` is where it goes: beside the field when the form has it, else at the top of the form."""
+    if error is not None:
+        field, text = error.field or "", error.text()
+    return {
+        "action": action,
+        "row": row,
+        "field": field,
+        "at": field if field and field in request.POST else "",
+        "text": str(text),
+        "values": request.POST,
+        "lists": {name: request.POST.getlist(name) for name in request.POST},
+        "status": error.status if error is not None else 400,
+    }
+
+
+def refusal_placed(refusal: dict | None, shown) -> dict | None:
+    """The refusal where the page can show it: in its form when the page has that form (``shown``: the
+    forms as (action, row)), else at the top of the page (the row on another page, the action gone)."""
+    if refusal is None or (refusal["action"], refusal["row"]) in shown:
+        return refusal
+    return {**refusal, "action": "page", "row": None, "at": ""}
+
+
+def refusal_of_form(form) -> dict:
+    """A bound form's refusal, for a page that no longer shows the form: the first field and its rule."""
+    field, errors = next(iter(form.errors.items()))
+    field = "" if field == "__all__" else field
+    return {"action": "page", "row": None, "field": field, "at": "", "text": " ".join(errors), "status": 400}
+
+
+def form_status(*forms) -> int:
+    """The status of a page showing these forms: 200 unless one was sent and refused — then the
+    service's refusal's status (``bind_error``) or 400 for the form's own rules. A refused form is
+    never answered 200 (tests/test_permission_matrix.py tries every page)."""
+    for form in forms:
+        if form is not None and form.is_bound and form.errors:
+            return getattr(form, "refusal_status", 400)
+    return 200
 
 
 class LoginForm(AuthenticationForm):

@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import audit, enrolment, selectors
 from .api import database_ok
 from .errors import ServiceError
-from .forms import ApiKeyForm, EnrolmentCodeForm, LoginForm, TokenForm
+from .forms import ApiKeyForm, EnrolmentCodeForm, LoginForm, TokenForm, bind_error, form_status, posted
 from .paging import page_of
 from .services import apikey_create, apikey_revoke
 
@@ -46,6 +46,10 @@ class LoginView(auth_views.LoginView):
                 object_id=form.get_user().pk,
             )
         return response
+
+    def form_invalid(self, form):
+        """A wrong name or password is a refused form: 400, the rule on the page (Django answers 200)."""
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 LoginView = login_not_required(LoginView.as_view())
@@ -214,7 +218,7 @@ def _same_site(request, target: str | None) -> str | None:
 
 def _enrolment_code_step(request):
     """No authenticator yet: the administrator's one-time code first (core.enrolment)."""
-    form = EnrolmentCodeForm(request.POST or None)
+    form = EnrolmentCodeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if enrolment.enrolment_code_redeem(user=request.user, code=form.cleaned_data["enrolment_code"]):
             return redirect(request.get_full_path())
@@ -222,7 +226,7 @@ def _enrolment_code_step(request):
                                            "administrator for a new one."))
     context = {"form": form, "enrolling": True,
                "code_pending": enrolment.enrolment_code_pending(request.user)}
-    return render(request, "core/two_factor.html", context, status=200)
+    return render(request, "core/two_factor.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -234,7 +238,7 @@ def two_factor(request):
     device = confirmed or enrolment.authorised_device(user)
     if device is None:
         return _enrolment_code_step(request)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             with transaction.atomic():
@@ -252,7 +256,7 @@ def two_factor(request):
     if not device.confirmed:
         context["qr_svg"] = mark_safe(_qr_svg(device.config_url))  # noqa: S308 (our own generated SVG)
         context["secret"] = device.bin_key.hex()
-    return render(request, "core/two_factor.html", context)
+    return render(request, "core/two_factor.html", context, status=form_status(form))
 
 
 def audit_log(request):
@@ -276,17 +280,17 @@ def api_keys(request, revoke_refusal: ServiceError | None = None):
     """The keys; a refused create or revoke comes back here (400, or 404 for a name not found) with the
     refusal beside the field it names and what was typed kept."""
     keys = selectors.api_keys_visible_to(request.user)
-    posted = request.method == "POST" and revoke_refusal is None
-    form = ApiKeyForm(request.POST if posted else None)
+    creating = request.method == "POST" and revoke_refusal is None
+    form = ApiKeyForm(request.POST if creating else None)
     new_key = None
-    if posted and form.is_valid():
+    if creating and form.is_valid():
         try:
             _key, new_key = apikey_create(name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"],
                                           actor=request.user)
             form = ApiKeyForm()
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.text())
-    status = 400 if form.is_bound and form.errors else 200
+            bind_error(form, error)
+    status = form_status(form)
     if revoke_refusal is not None:
         status = revoke_refusal.status
     return render(

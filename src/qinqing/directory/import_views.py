@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.errors import ServiceError
 from qinqing.core.excel import xlsx_response
+from qinqing.core.forms import form_status, posted
 
 from .importing import COLUMNS, KINDS, import_file, template_headers
 
@@ -33,7 +34,7 @@ class ImportForm(forms.Form):
 
 def import_page(request):
     report = None
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(posted(request), posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
@@ -58,7 +59,8 @@ def import_page(request):
                     ],
                 }
     templates = [(kind, KIND_LABELS[kind]) for kind in KINDS]
-    return render(request, "directory/import.html", {"form": form, "report": report, "templates": templates})
+    return render(request, "directory/import.html", {"form": form, "report": report, "templates": templates},
+                  status=form_status(form))
 
 
 def import_errors(request):

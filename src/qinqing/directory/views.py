@@ -15,17 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from qinqing.core.access import may_open
 from qinqing.core.errors import NotFound, ServiceError
 from qinqing.core.excel import xlsx_response
+from qinqing.core.forms import bind_error, form_status, posted
 from qinqing.core.identifiers import mask_phone
 from qinqing.core.paging import page_of
 
 from . import selectors, services
 from .forms import EnterpriseForm, EnterpriseLinkForm, OfficialForm, RelatedPersonForm, UnitForm
 from .models import EnterpriseLink, LinkKind, RelatedPerson
-
-
-def _show_service_error(form, error: ServiceError) -> None:
-    """Put the service's message next to its field (or on top); the entered values stay."""
-    form.add_error(error.field if error.field in form.fields else None, error.text())
 
 
 def _access(function, user, pk):
@@ -123,7 +119,7 @@ def unit_edit(request, pk: int | None = None):
             "parent": unit.parent,
             "is_active": unit.is_active,
         }
-    form = UnitForm(request.POST or None, initial=initial, units=units)
+    form = UnitForm(posted(request), initial=initial, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -151,11 +147,12 @@ def unit_edit(request, pk: int | None = None):
             messages.success(request, _("Unit saved."))
             return redirect("directory:unit_detail", pk=unit.pk)
         except ServiceError as error:
-            _show_service_error(form, error)
+            bind_error(form, error)
     return render(
         request,
         "directory/form.html",
         {"form": form, "object": unit, "title": _("Edit unit") if unit else _("New unit")},
+        status=form_status(form),
     )
 
 
@@ -245,7 +242,7 @@ def official_edit(request, pk: int | None = None):
             "supervising_leader": official.supervising_leader,
             "is_active": official.is_active,
         }
-    form = OfficialForm(request.POST or None, initial=initial, units=units, officials=leaders)
+    form = OfficialForm(posted(request), initial=initial, units=units, officials=leaders)
     if official is not None:
         # The stored ID and phone are never echoed into the form; blank means "keep".
         form.fields["resident_id"].help_text = _("Leave blank to keep the recorded number (%(masked)s).") % {
@@ -296,18 +293,19 @@ def official_edit(request, pk: int | None = None):
         except ServiceError as error:
             if pk is None:
                 official = None
-            _show_service_error(form, error)
+            bind_error(form, error)
     return render(
         request,
         "directory/form.html",
         {"form": form, "object": official, "title": _("Edit official") if official else _("New official")},
+        status=form_status(form),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def related_person_create(request, pk: int):
     official = _access(selectors.access_official, request.user, pk)
-    form = RelatedPersonForm(request.POST or None)
+    form = RelatedPersonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -329,10 +327,11 @@ def related_person_create(request, pk: int):
             messages.success(request, _("Related person added."))
             return redirect("directory:official_detail", pk=official.pk)
         except ServiceError as error:
-            _show_service_error(form, error)
+            bind_error(form, error)
     title = _("Add a related person of %(name)s") % {"name": official.person.name}
     return render(
-        request, "directory/form.html", {"form": form, "object": None, "title": title, "cite": "15"}
+        request, "directory/form.html", {"form": form, "object": None, "title": title, "cite": "15"},
+        status=form_status(form),
     )
 
 
@@ -445,7 +444,7 @@ def enterprise_edit(request, pk: int | None = None):
                 "is_active",
             )
         }
-    form = EnterpriseForm(request.POST or None, initial=initial)
+    form = EnterpriseForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -456,15 +455,16 @@ def enterprise_edit(request, pk: int | None = None):
             messages.success(request, _("Enterprise saved."))
             return redirect("directory:enterprise_detail", pk=enterprise.pk)
         except ServiceError as error:
-            _show_service_error(form, error)
+            bind_error(form, error)
     title = _("Edit enterprise") if enterprise else _("New enterprise")
-    return render(request, "directory/form.html", {"form": form, "object": enterprise, "title": title})
+    return render(request, "directory/form.html", {"form": form, "object": enterprise, "title": title},
+                  status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
 def enterprise_link_create(request, pk: int):
     enterprise = _access(selectors.access_enterprise, request.user, pk)
-    form = EnterpriseLinkForm(request.POST or None)
+    form = EnterpriseLinkForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -488,9 +488,10 @@ def enterprise_link_create(request, pk: int):
             messages.success(request, _("Link added."))
             return redirect("directory:enterprise_detail", pk=enterprise.pk)
         except ServiceError as error:
-            _show_service_error(form, error)
+            bind_error(form, error)
     title = _("Add a person linked to %(name)s") % {"name": enterprise.name}
-    return render(request, "directory/form.html", {"form": form, "object": None, "title": title})
+    return render(request, "directory/form.html", {"form": form, "object": None, "title": title},
+                  status=form_status(form))
 
 
 @require_POST

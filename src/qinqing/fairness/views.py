@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
+from qinqing.core.forms import posted
 from qinqing.core.paging import page_of
 
 from . import extract, reports, selectors, services
@@ -74,7 +75,7 @@ def ledger_xlsx(request):
 
 
 def review_new(request):
-    form = ReviewForm(request.POST or None, request.FILES or None)
+    form = ReviewForm(posted(request), posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("document")
         data = b""
@@ -281,7 +282,7 @@ def rule_edit(request, pk: int):
         # does not flag it is refused until its pattern is widened
         clause = " ".join(example.clause.split())
         initial["positive_examples"] = "\n".join(filter(None, [rule.positive_examples.rstrip("\n"), clause]))
-    form = RuleForm(request.POST or None, instance=rule, initial=initial)
+    form = RuleForm(posted(request), instance=rule, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.rule_save(actor=request.user, rule=form.instance)

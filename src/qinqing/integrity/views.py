@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import access, clock, workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
+from qinqing.core.forms import posted
 from qinqing.core.paging import page_of
 
 from . import selectors, services
@@ -73,7 +74,7 @@ def listings_page(request):
 
 
 def listing_new(request):
-    form = ListingForm(request.POST or None)
+    form = ListingForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -261,7 +262,7 @@ def _records(request, form):
 
 def record_new(request):
     """Add a record (the credit administrator, access.py); GET shows the records page with the form."""
-    form = RecordForm(request.POST or None)
+    form = RecordForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -384,7 +385,7 @@ def check_page(request):
 
 def mine(request):
     enterprises = selectors.my_enterprises(request.user)
-    form = ApplicationForm(request.POST or None)
+    form = ApplicationForm(posted(request))
     status = 400 if request.method == "POST" else 200  # unless filed (then redirected)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -445,7 +446,7 @@ def comprehensive_page(request):
     from .forms import ComprehensiveForm
     from .models import ComprehensiveEvaluation
 
-    form = ComprehensiveForm(request.POST or None)
+    form = ComprehensiveForm(posted(request))
     if request.method == "POST" and form.is_valid():
         enterprise = Enterprise.objects.filter(uscc=form.cleaned_data["uscc"].strip().upper()).first()
         if enterprise is None:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import clock
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
-from qinqing.core.forms import bind_error
+from qinqing.core.forms import bind_error, posted
 from qinqing.core.paging import page_of
 from qinqing.core.roles import Role, has_role
 from qinqing.directory.selectors import unit_for_user
@@ -24,7 +24,7 @@ def _is_body(user) -> bool:
 
 
 def register(request):
-    form = forms.ActionForm(request.POST or None)
+    form = forms.ActionForm(posted(request))
     status = 200
     if request.method == "POST":
         status = 400
@@ -188,7 +188,7 @@ def protection_act(request, pk: int):
 
 
 def cases(request):
-    form = forms.CaseForm(request.POST or None)
+    form = forms.CaseForm(posted(request))
     status = 200
     if request.method == "POST":
         status = 400
@@ -294,7 +294,7 @@ def case_act(request, pk: int):
 def settings_page(request):
     current = selectors.settings_row()
     form = forms.SettingsForm(
-        request.POST or None,
+        posted(request),
         initial={"repeat_window_days": current.repeat_window_days, "repeat_limit": current.repeat_limit},
     )
     status = 200

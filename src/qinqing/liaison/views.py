@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import access, clock, workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
-from qinqing.core.forms import bind_error
+from qinqing.core.forms import bind_error, posted
 from qinqing.core.paging import page_of
 
 from . import forms, selectors, services
@@ -129,7 +129,7 @@ def list_public(request, pk: int):
 
 # --- meetings --------------------------------------------------------------------------------------------
 def meetings(request):
-    form = forms.MeetingForm(request.POST or None)
+    form = forms.MeetingForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -260,7 +260,7 @@ def follow_up_done(request, pk: int):
 
 # --- decisions -------------------------------------------------------------------------------------------
 def decisions(request):
-    form = forms.DecisionForm(request.POST or None)
+    form = forms.DecisionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.decision_register(actor=request.user, **form.cleaned_data)
@@ -377,7 +377,7 @@ def invitations(request):
 @found_or_404
 def invitation(request, pk: int):
     consultation = selectors.invitation(request.user, pk)
-    form = forms.OpinionForm(request.POST or None)
+    form = forms.OpinionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.opinion_submit(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qinqing.core.errors import NotFound, ServiceError
-from qinqing.core.forms import bind_error
+from qinqing.core.forms import bind_error, posted
 from qinqing.core.paging import page_of
 
 from . import forms, selectors, services
@@ -97,7 +97,7 @@ def document_detail(request, pk: int):
 
 
 def library_import(request):
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    form = forms.ImportForm(posted(request), posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data["file"]
@@ -132,7 +132,7 @@ def library_import(request):
 
 
 def measures(request):
-    form = forms.MeasureForm(request.POST or None)
+    form = forms.MeasureForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.measure_create(actor=request.user, **form.cleaned_data)
@@ -165,7 +165,7 @@ def measure_act(request, pk: int):
 
 def education(request):
     own = selectors.own_enterprise_ids(request.user)
-    form = forms.ActivityForm(request.POST or None, own_enterprises=own)
+    form = forms.ActivityForm(posted(request), own_enterprises=own)
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_record(actor=request.user, **form.cleaned_data)

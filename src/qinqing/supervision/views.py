@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import clock, excel, workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
+from qinqing.core.forms import refusal_of, refusal_placed
 from qinqing.core.paging import page_of
 
 from . import selectors, services
@@ -51,33 +52,6 @@ def _date_input(name: str, value, **attrs) -> str:
     from qinqing.core.forms import DateInput
 
     return DateInput(attrs={"id": f"id_{name}", **attrs}).render(name, value or None)
-
-
-def _refusal(request, action: str, error: ServiceError | None = None, *, field: str = "", text="", row=None):
-    """A refused form's answer for the page it is on: which form (``action``; ``row`` for a form in a
-    list's row), the field the rule names, the rule, and what was typed. ``at`` is where the page
-    shows it: beside the field when the form has it, else at the top of the form."""
-    if error is not None:
-        field, text = error.field or "", error.text()
-    return {
-        "action": action,
-        "row": row,
-        "field": field,
-        "at": field if field and field in request.POST else "",
-        "text": str(text),
-        "values": request.POST,
-        "lists": {name: request.POST.getlist(name) for name in request.POST},
-        "status": error.status if error is not None else 400,
-    }
-
-
-def _placed(refusal: dict | None, shown) -> dict | None:
-    """The refusal where the page can show it: in its form when the page has that form (``shown``: the
-    forms as (action, row)), else at the top of the page (the row on another page, the action gone)."""
-    if refusal is None or (refusal["action"], refusal["row"]) in shown:
-        return refusal
-    return {**refusal, "action": "page", "row": None, "at": ""}
-
 
 
 PUBLIC_CATEGORIES = Category.choices
@@ -159,7 +133,7 @@ def queue(request, refusal: dict | None = None):
     status = request.GET.get("status", "")
     priority_only = request.GET.get("priority") == "1"
     rows = page_of(request, selectors.queue(request.user, status=status, priority_only=priority_only))
-    refusal = _placed(refusal, {("assign", row.pk) for row in rows})
+    refusal = refusal_placed(refusal, {("assign", row.pk) for row in rows})
     return render(
         request,
         "supervision/queue.html",
@@ -217,14 +191,14 @@ def report_assign(request, pk):
     report = selectors.report_meta_for(request.user, pk)
     inspector = get_user_model().objects.filter(pk=_int(request.POST.get("inspector"))).first()
     if inspector is None:
-        return queue(request, _refusal(request, "assign", field="inspector", text=_("Choose an inspector."),
+        return queue(request, refusal_of(request, "assign", field="inspector", text=_("Choose an inspector."),
                                        row=report.pk))
     try:
         services.assign(report=report, inspector=inspector, actor=request.user)
     except NotFound:
         raise
     except ServiceError as error:
-        return queue(request, _refusal(request, "assign", error, row=report.pk))
+        return queue(request, refusal_of(request, "assign", error, row=report.pk))
     messages.success(request, _("Report %(number)s assigned.") % {"number": report.number})
     return redirect("supervision:queue")
 
@@ -242,7 +216,7 @@ def report_detail(request, pk, refusal: dict | None = None):
         shown.add("outcome")
     if report.status in (Status.RECEIVED, Status.ACCEPTED) and report.channel != Channel.CONDUCT:
         shown.add("to_appeals")  # as report_detail.html shows its forms
-    refusal = _placed(refusal, {(action, None) for action in shown})
+    refusal = refusal_placed(refusal, {(action, None) for action in shown})
     official_field, enterprise_field = _subject_fields()
     return render(
         request,
@@ -312,7 +286,7 @@ def _done(request, pk, call, success, action: str):
     except NotFound:
         raise
     except ServiceError as error:
-        return report_detail(request, pk, refusal=_refusal(request, action, error))
+        return report_detail(request, pk, refusal=refusal_of(request, action, error))
     messages.success(request, success)
     return redirect("supervision:report_detail", pk=pk)
 
@@ -391,14 +365,14 @@ def report_handover(request, pk):
     report = selectors.report_for(request.user, pk)
     to = get_user_model().objects.filter(pk=_int(request.POST.get("to_inspector"))).first()
     if to is None:
-        refusal = _refusal(request, "handover", field="to_inspector", text=_("Choose an inspector."))
+        refusal = refusal_of(request, "handover", field="to_inspector", text=_("Choose an inspector."))
         return report_detail(request, pk, refusal=refusal)
     try:
         services.handover(report=report, from_inspector=request.user, to_inspector=to, actor=request.user)
     except NotFound:
         raise
     except ServiceError as error:
-        return report_detail(request, pk, refusal=_refusal(request, "handover", error))
+        return report_detail(request, pk, refusal=refusal_of(request, "handover", error))
     messages.success(request, _("Report handed over."))
     return redirect("supervision:queue")
 
@@ -426,12 +400,12 @@ def rotation(request):
         refusal = None
         if source is None or target is None or source == target:
             field = "from_inspector" if source is None else "to_inspector"
-            refusal = _refusal(request, "rotation", field=field, text=_("Choose two different inspectors."))
+            refusal = refusal_of(request, "rotation", field=field, text=_("Choose two different inspectors."))
         else:
             try:
                 count = services.handover_all(from_inspector=source, to_inspector=target, actor=request.user)
             except ServiceError as error:
-                refusal = _refusal(request, "rotation", error)
+                refusal = refusal_of(request, "rotation", error)
             else:
                 messages.success(request, _("%(count)s report(s) handed over.") % {"count": count})
                 return redirect("supervision:rotation")
@@ -477,7 +451,7 @@ def reminders(request, refusal: dict | None = None):
             "talk_on_input": _date_input(
                 "talk_on", None if refusal else request.POST.get("talk_on"), max=str(clock.today())
             ),
-            "refusal": _placed(refusal, {("follow_up", row.pk) for row in rows}),
+            "refusal": refusal_placed(refusal, {("follow_up", row.pk) for row in rows}),
         },
         status=refusal["status"] if refusal else 400 if error else 200,
     )
@@ -492,7 +466,7 @@ def reminder_follow_up(request, pk):
     except NotFound:
         raise
     except ServiceError as error:
-        return reminders(request, _refusal(request, "follow_up", error, row=row.pk))
+        return reminders(request, refusal_of(request, "follow_up", error, row=row.pk))
     messages.success(request, _("Follow-up recorded."))
     return redirect("supervision:reminders")
 
@@ -685,7 +659,7 @@ def inspections(request, refusal: dict | None = None):
             "planned_on_input": _date_input(
                 "planned_on", None if refusal else request.POST.get("planned_on"), required=True
             ),
-            "refusal": _placed(refusal, {("findings", row.pk) for row in rows}),
+            "refusal": refusal_placed(refusal, {("findings", row.pk) for row in rows}),
         },
         status=refusal["status"] if refusal else 400 if error else 200,
     )
@@ -702,7 +676,7 @@ def inspection_findings(request, pk):
     except NotFound:
         raise
     except ServiceError as error:
-        return inspections(request, _refusal(request, "findings", error, row=row.pk))
+        return inspections(request, refusal_of(request, "findings", error, row=row.pk))
     messages.success(request, _("Findings recorded."))
     return redirect("supervision:inspections")
 
@@ -727,7 +701,7 @@ def cases(request, refusal: dict | None = None):
             "error": error,
             "values": {} if refusal else request.POST,
             "behaviours": Behaviour.choices,
-            "refusal": _placed(refusal, {("publish", row.pk) for row in rows}),
+            "refusal": refusal_placed(refusal, {("publish", row.pk) for row in rows}),
         },
         status=refusal["status"] if refusal else 400 if error else 200,
     )
@@ -742,7 +716,7 @@ def case_publish(request, pk):
     except NotFound:
         raise
     except ServiceError as error:
-        return cases(request, _refusal(request, "publish", error, row=row.pk))
+        return cases(request, refusal_of(request, "publish", error, row=row.pk))
     messages.success(request, _("Published on the public portal."))
     return redirect("supervision:cases")
 
@@ -800,7 +774,7 @@ def report_to_appeals(request, pk):
     except NotFound:
         raise
     except ServiceError as error:
-        return report_detail(request, pk, refusal=_refusal(request, "to_appeals", error))
+        return report_detail(request, pk, refusal=refusal_of(request, "to_appeals", error))
     messages.success(
         request,
         _("Moved to the appeals pool as %(number)s; nothing of it is left in supervision.")

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import clock, workflow
 from qinqing.core.errors import ServiceError, found_or_404
-from qinqing.core.forms import bind_error
+from qinqing.core.forms import bind_error, posted
 from qinqing.core.paging import page_of
 
 from . import forms, selectors, services
@@ -34,7 +34,7 @@ def requests(request):
 
 
 def request_new(request):
-    form = forms.RequestForm(request.POST or None, user=request.user)
+    form = forms.RequestForm(posted(request), user=request.user)
     status = 200
     if request.method == "POST":
         status = 400
@@ -140,7 +140,7 @@ def request_act(request, pk: int):
 def limits(request):
     current = services.time_limits()
     initial = {name: getattr(current, name) for name in forms.LimitsForm.base_fields}
-    form = forms.LimitsForm(request.POST or None, initial=initial)
+    form = forms.LimitsForm(posted(request), initial=initial)
     status = 200
     if request.method == "POST":
         status = 400
@@ -186,7 +186,7 @@ def filings(request):
 @found_or_404
 def filing_detail(request, pk: int):
     row = selectors.filing_for(request.user, pk)
-    form = forms.ReceiptForm(request.POST or None)
+    form = forms.ReceiptForm(posted(request))
     status = 200
     if request.method == "POST":
         status = 400

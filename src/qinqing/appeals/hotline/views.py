@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.errors import ServiceError
+from qinqing.core.forms import form_status, posted
 
 from . import services
 
@@ -20,7 +21,7 @@ class UploadForm(forms.Form):
 
 def hotline_page(request):
     report = None
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(posted(request), posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
@@ -44,6 +45,7 @@ def hotline_page(request):
             "headers": [c.header for c in services.COLUMNS],
             "result_headers": services.RESULT_HEADERS,
         },
+        status=form_status(form),
     )
 
 

@@ -25,6 +25,7 @@ from qinqing.appeals.models import Appeal, Channel
 from qinqing.core import audit, clock, district
 from qinqing.core.access import sees_all
 from qinqing.core.errors import NotFound, ServiceError
+from qinqing.core.forms import posted
 
 from . import services
 from .channels import intake, sms, wechat
@@ -52,7 +53,7 @@ def _apply_service_error(form, error: ServiceError) -> None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def portal_mailbox(request):
-    form = MailboxForm(request.POST or None)
+    form = MailboxForm(posted(request))
     if request.method == "POST":
         if form.is_robot():
             # Robots get the same form back and nothing is stored.
@@ -120,7 +121,7 @@ def portal_filed(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def portal_status(request):
-    form = StatusLookupForm(request.POST or None)
+    form = StatusLookupForm(posted(request))
     appeal = None
     if request.method == "POST":
         if intake.rate_limit_exceeded(
@@ -384,7 +385,7 @@ def _wechat_reply(config, message, text: str, params) -> HttpResponse:
 # --- operator: calls, letters, visits, roundtables ---------------------------------------------
 @require_http_methods(["GET", "POST"])
 def operator_record(request):
-    form = OperatorAppealForm(request.POST or None, initial={"received_on": clock.today()})
+    form = OperatorAppealForm(posted(request), initial={"received_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         enterprise = intake.match_enterprise(data["enterprise_uscc"])

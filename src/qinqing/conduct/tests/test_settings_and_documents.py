@@ -65,7 +65,7 @@ def test_administrator_edits_the_rules_and_each_change_is_audited(people, client
 def test_rules_that_make_no_sense_are_refused_naming_the_field(people, client, make_user):
     client.force_login(make_user(Role.ADMINISTRATOR))
     response = client.post(reverse("conduct:rules_edit"), {**RULES_POST, "working_hours_end": "08:00"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'data-testid="error-working_hours_end"' in response.content.decode()
     assert not ConductRules.objects.exists()
 
@@ -114,7 +114,7 @@ def test_only_the_supervising_leader_of_that_official_may_order_recusal(people, 
     factories.make_official(unit=people.unit, name="钱领导", user=other_leader_user)
     client.force_login(other_leader_user)  # a leader, but not 赵六's
     response = client.post(reverse("conduct:recusal_order"), form)
-    assert response.status_code == 200 and 'data-testid="error-official"' in response.content.decode()
+    assert response.status_code == 400 and 'data-testid="error-official"' in response.content.decode()
     assert not Recusal.objects.exists()
 
 
@@ -124,7 +124,7 @@ def test_an_ordered_recusal_needs_a_reason(people, client):
         reverse("conduct:recusal_order"),
         {"official": people.other.pk, "matter_type": "appeals.appeal", "matter_id": "23", "reason": "  "},
     )
-    assert response.status_code == 200 and not Recusal.objects.exists()
+    assert response.status_code == 400 and not Recusal.objects.exists()
 
 
 # --- hand-in receipt as PDF --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import district
 from ..errors import ServiceError
+from ..forms import posted
 
 
 class DistrictForm(forms.Form):
@@ -42,7 +43,7 @@ def district_settings(request):
         "issuing_office": now.issuing_office,
         "helpdesk": now.helpdesk,
     }
-    form = DistrictForm(request.POST or None, initial=initial)
+    form = DistrictForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             district.district_update(actor=request.user, **form.cleaned_data)

@@ -46,7 +46,7 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_password(clien
     user = make_user(Role.OFFICIAL, password=TEST_PASSWORD)
     for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
         response = _login(client, user.username, "Wrong-password-1")
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "invalid_login" not in response.content.decode()
     response = _login(client, user.username, "Wrong-password-1")
     assert response.status_code == 403
@@ -110,7 +110,7 @@ def test_privileged_role_must_set_up_and_use_totp(client, make_user, settings):
     assert setup.status_code == 200 and "<svg" in setup.content.decode()
     device = TOTPDevice.objects.get(user=user)
     wrong = client.post("/account/2fa/", {"token": "000000" if totp(device.bin_key) != 0 else "111111"})
-    assert wrong.status_code == 200 and client.get("/audit/").status_code == 302
+    assert wrong.status_code == 400 and client.get("/audit/").status_code == 302
     device.refresh_from_db()
     device.throttle_reset()  # django-otp slows down guessing after a wrong code
     token = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"

@@ -45,7 +45,7 @@ def test_without_an_enrolment_code_no_secret_is_shown_and_nothing_is_reached(cli
     assert not TOTPDevice.objects.filter(user=inspector).exists()
     assert client.get("/audit/")["Location"] == "/account/2fa/"
     wrong = client.post("/account/2fa/", {"enrolment_code": "ABCD-EFGH-JK"})
-    assert wrong.status_code == 200 and "<svg" not in wrong.content.decode()
+    assert wrong.status_code == 400 and "<svg" not in wrong.content.decode()
     assert not TOTPDevice.objects.filter(user=inspector).exists()
 
 

@@ -186,7 +186,7 @@ def test_a_bad_uscc_in_the_form_is_shown_next_to_the_field_and_values_are_kept(c
         **ENGLISH,
     )
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'data-testid="error-uscc"' in html and "check" in html.lower()
     assert "坏码公司" in html and wrong in html
     assert not Enterprise.objects.exists()
@@ -236,7 +236,7 @@ def test_a_bad_resident_id_in_the_official_form_leaves_nothing_behind(client, ma
             "rank": "clerk",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'data-testid="error-resident_id"' in response.content.decode()
     assert not Person.objects.filter(name="周九").exists()
 
@@ -273,7 +273,7 @@ def test_unit_form_refuses_a_cycle_naming_the_parent(client, make_user):
         },
     )
     # The form offers no sub-unit as parent, so the choice itself is refused.
-    assert response.status_code == 200 and 'data-testid="error-parent"' in response.content.decode()
+    assert response.status_code == 400 and 'data-testid="error-parent"' in response.content.decode()
     top.refresh_from_db()
     assert top.parent is None
 
