@@ -20,9 +20,27 @@ Project commands: apikey, audit, roles, workdays, policy, import, export, demo, 
 """
 
 
+def _names_tests(args: list[str]) -> bool:
+    """Whether the pytest arguments pick tests (a path, a node id, ``-k``/``-m``) or set the processes."""
+    from pathlib import Path
+
+    for arg in args:
+        if arg in ("--pdb", "-x", "--exitfirst", "no:xdist") or arg.startswith(
+            ("-k", "-m", "-n", "--numprocesses")
+        ):
+            return True
+        if not arg.startswith("-") and Path(arg.split("::", 1)[0]).exists():
+            return True
+    return False
+
+
 def _run_tests(args: list[str]) -> int:
+    """The whole suite runs on every core (pytest-xdist, one database per worker); a run that names
+    its tests, stops at the first failure or sets the processes itself runs as asked."""
     import pytest
 
+    if not _names_tests(args):
+        args = ["-n", "auto", *args]
     return pytest.main(args)
 
 

@@ -79,3 +79,23 @@ def test_serve_says_clearly_when_the_port_is_taken():
             call_command("serve", "--port", str(port), stdout=StringIO())
     message = str(raised.value)
     assert f"Port {port}" in message and "already in use" in message and "--port" in message
+
+
+@pytest.mark.parametrize(
+    ("args", "whole_suite"),
+    [
+        (["-q", "-p", "no:cacheprovider"], True),  # what .ci/run passes
+        (["-q", "-p", "no:cacheprovider", "--ignore=tests/browser"], True),
+        (["src/qinqing/core/tests/test_cli.py"], False),
+        (["src/qinqing/core/tests/test_cli.py::test_serve_says_clearly_when_the_port_is_taken"], False),
+        (["-k", "audit"], False),
+        (["-kaudit"], False),
+        (["-n", "4"], False),
+        (["-x"], False),
+        (["-p", "no:xdist"], False),
+    ],
+)
+def test_the_whole_suite_runs_on_every_core_and_a_chosen_test_as_asked(args, whole_suite):
+    from qinqing.cli import _names_tests
+
+    assert _names_tests(args) is not whole_suite
