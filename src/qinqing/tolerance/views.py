@@ -157,12 +157,16 @@ def limits(request):
 
 
 def statistics(request):
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    typed = request.GET.get("year", "").strip()
+    year = int(typed) if typed.isdigit() and len(typed) == 4 and 2000 <= int(typed) <= 2100 else None
+    # a year that is not one is refused, not read as "every year" (the figures would look like the year's)
+    error = _("Give the year as four digits between 2000 and 2100.") if typed and year is None else ""
     return render(
         request,
         "tolerance/statistics.html",
-        {"data": selectors.statistics(year), "year": year, "this_year": clock.today().year},
+        {"data": selectors.statistics(year), "year": year, "typed": typed, "error": error,
+         "this_year": clock.today().year},
+        status=400 if error else 200,
     )
 
 

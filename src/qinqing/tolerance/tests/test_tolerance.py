@@ -262,3 +262,18 @@ def test_the_pages_walk_a_request_through_the_four_steps(office, frozen_clock):
     assert "区委组织部" in page
     assert web.get(reverse("tolerance:statistics")).status_code == 200
     assert web.get("/api/v1/tolerance/statistics").json()["total"] == 1
+
+
+@pytest.mark.parametrize("typed", ["abc", "26", "99999999999999999999", "1999", "2101"])
+def test_a_year_that_is_not_one_is_refused_naming_the_field_not_read_as_every_year(office, typed):
+    _official_user, _official, _colleague, inspector, _org = office
+    web = Client()
+    web.force_login(inspector)
+    web.cookies["django_language"] = "en"
+    response = web.get(reverse("tolerance:statistics"), {"year": typed})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-field="year"' in page and "four digits between 2000 and 2100" in page
+    assert f'value="{typed}"' in page  # what was typed is kept
+    assert web.get(reverse("tolerance:statistics"), {"year": "2026"}).status_code == 200
+    assert web.get(reverse("tolerance:statistics")).status_code == 200
