@@ -654,13 +654,15 @@ def test_junk_query_strings_are_not_a_500(world, web, name, principal):
         assert response.status_code < 500, f"{name} for {principal}, ?{sorted(query)}: {response.status_code}"
 
 
-# A list's filter that is not a date, a month or a number is refused (400, the field named), never read
-# as "no filter": the figures shown would look like the ones asked for. Every page's GET forms are read
-# from the page itself, so a new filter is tried without being listed here.
+# A list's filter that is not a date, a month or a number, or none of its select's choices, is refused
+# (400, the field named), never read as "no filter": the figures shown would look like the ones asked
+# for. Every page's GET forms are read from the page itself, so a new filter is tried without being
+# listed here.
 _GET_FORM = re.compile(rb'<form(?![^>]*method="post")[^>]*>(.*?)</form>', re.S | re.I)
 _TYPED_INPUT = re.compile(rb'<input[^>]*type="(date|number|month)"[^>]*>', re.I)
 _INPUT_NAME = re.compile(rb'name="([^"]+)"')
-_NOT_A = {b"date": "2026-13-45", b"month": "2026-13", b"number": "abc"}
+_SELECT = re.compile(rb'<select[^>]*name="([^"]+)"', re.I)
+_NOT_A = {b"date": "2026-13-45", b"month": "2026-13", b"number": "abc", b"select": "no-such-choice"}
 
 
 @pytest.mark.parametrize(("name", "principal"), list(_first_principal_cases()))
@@ -671,15 +673,17 @@ def test_a_filter_that_is_not_its_type_is_refused_naming_the_field(world, web, n
     if page.status_code != 200 or page.streaming or not page["Content-Type"].startswith("text/html"):
         return
     for form in _GET_FORM.findall(page.content):
-        for tag in _TYPED_INPUT.finditer(form):
-            field = _INPUT_NAME.search(tag.group(0))
-            if field is None:
+        fields = [(_INPUT_NAME.search(tag[0]), tag[1].lower()) for tag in _TYPED_INPUT.finditer(form)]
+        fields += [(tag, b"select") for tag in _SELECT.finditer(form)]
+        for found, kind in fields:
+            if found is None:
                 continue
-            field = field.group(1).decode()
-            kind = tag.group(1).lower()
+            field = found.group(1).decode()
             response = web.get(url, {field: _NOT_A[kind]})
-            assert response.status_code == 400, f"{name}: ?{field}= not a {kind} answered {response.status_code}"
-            assert f'data-field="{field}"'.encode() in response.content, f"{name}: the refusal names no {field}"
+            status = response.status_code
+            assert status == 400, f"{name}: ?{field}= not a {kind.decode()} answered {status}"
+            named = f'data-field="{field}"'.encode() in response.content
+            assert named, f"{name}: the refusal names no {field}"
 
 
 def _operation_cases():

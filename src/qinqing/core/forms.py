@@ -70,6 +70,20 @@ def refusal_of_form(form) -> dict:
     return {"action": "page", "row": None, "field": field, "at": "", "text": " ".join(errors), "status": 400}
 
 
+def filter_choice(request, field: str, choices) -> tuple[str, dict | None]:
+    """A list's filter from the query string: one of ``choices`` (pairs or values), or "" for none.
+
+    A value that is none of them is refused, not read as "no filter" (the list shown would look like
+    the one asked for): ("", a refusal for ``core/_refusal.html`` with ``here="filter"``), and the
+    page answers its ``status``, 400, with the field named."""
+    value = request.GET.get(field, "").strip()
+    allowed = {str(choice[0] if isinstance(choice, (tuple, list)) else choice) for choice in choices}
+    if not value or value in allowed:
+        return value, None
+    text = forms.ChoiceField().error_messages["invalid_choice"] % {"value": value[:50]}
+    return "", {"action": "filter", "row": None, "field": field, "at": "", "text": text, "status": 400}
+
+
 def form_status(*forms) -> int:
     """The status of a page showing these forms: 200 unless one was sent and refused — then the
     service's refusal's status (``bind_error``) or 400 for the form's own rules. A refused form is

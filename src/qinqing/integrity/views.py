@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import access, clock, workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
-from qinqing.core.forms import posted
+from qinqing.core.forms import filter_choice, posted
 from qinqing.core.paging import page_of
 
 from . import selectors, services
@@ -54,7 +54,8 @@ def _listing_rows(listings, today):
 
 @found_or_404
 def listings_page(request):
-    state = request.GET.get("state", "")
+    # the states the list's filter offers (integrity/listings.html; selectors.listings reads them)
+    state, filter_refusal = filter_choice(request, "state", ("in_force", "expired", "revoked", "removed"))
     query = (request.GET.get("q") or "").strip()
     page = page_of(request, selectors.listings(state=state, query=query))
     today = clock.today()
@@ -69,7 +70,9 @@ def listings_page(request):
             "today": today,
             "pending": page_of(request, selectors.pending_applications(), param="pending_page"),
             "notices": page_of(request, selectors.notices_waiting(), param="notices_page"),
+            "filter_refusal": filter_refusal,
         },
+        status=filter_refusal["status"] if filter_refusal else 200,
     )
 
 
@@ -431,12 +434,13 @@ def _int(value) -> int | None:
 def priority_page(request):
     from .models import Purpose
 
-    purpose = request.GET.get("purpose", "")
-    purpose = purpose if purpose in Purpose.values else ""
+    purpose, filter_refusal = filter_choice(request, "purpose", Purpose.choices)
     return render(
         request,
         "integrity/priority.html",
-        {"rows": services.priority_list(purpose=purpose), "purpose": purpose, "purposes": Purpose.choices},
+        {"rows": services.priority_list(purpose=purpose), "purpose": purpose, "purposes": Purpose.choices,
+         "filter_refusal": filter_refusal},
+        status=filter_refusal["status"] if filter_refusal else 200,
     )
 
 

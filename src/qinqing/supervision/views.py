@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import clock, excel, workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
-from qinqing.core.forms import refusal_of, refusal_placed
+from qinqing.core.forms import filter_choice, refusal_of, refusal_placed
 from qinqing.core.paging import page_of
 
 from . import selectors, services
@@ -130,7 +130,7 @@ def report_status(request):
 
 def queue(request, refusal: dict | None = None):
     """The queue; after a refused assignment, the same page with the refusal in that row (4xx)."""
-    status = request.GET.get("status", "")
+    status, filter_refusal = filter_choice(request, "status", Status.choices)
     priority_only = request.GET.get("priority") == "1"
     rows = page_of(request, selectors.queue(request.user, status=status, priority_only=priority_only))
     refusal = refusal_placed(refusal, {("assign", row.pk) for row in rows})
@@ -145,8 +145,9 @@ def queue(request, refusal: dict | None = None):
             "inspectors": selectors.inspectors(),
             "notices": page_of(request, selectors.my_notices(request.user), param="notices_page"),
             "refusal": refusal,
+            "filter_refusal": filter_refusal,
         },
-        status=refusal["status"] if refusal else 200,
+        status=(refusal or filter_refusal or {}).get("status", 200),
     )
 
 

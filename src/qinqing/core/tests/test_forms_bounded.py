@@ -1,4 +1,4 @@
-"""core.forms.bounded counts from the day the form is drawn and checked, not the day it was declared."""
+"""core.forms: date bounds counted from the day the form is drawn and checked (not the day it was declared), and list filters."""
 import datetime
 
 from django import forms
@@ -31,3 +31,16 @@ def test_a_date_before_the_earliest_bound_is_refused_naming_the_bound(frozen_clo
     form = form_class(data={"day": (datetime.date(2026, 11, 30) - datetime.timedelta(days=400)).isoformat()})
     assert not form.is_valid()
     assert "2025-11-29" in str(form.errors["day"])
+
+
+def test_a_filter_choice_is_one_of_the_choices_or_refused_naming_the_field(rf):
+    from qinqing.core.forms import filter_choice
+
+    choices = [("open", "Open"), ("closed", "Closed")]
+    assert filter_choice(rf.get("/", {"status": "open"}), "status", choices) == ("open", None)
+    assert filter_choice(rf.get("/"), "status", choices) == ("", None)
+    assert filter_choice(rf.get("/", {"status": " "}), "status", choices) == ("", None)
+    value, refusal = filter_choice(rf.get("/", {"status": "x" * 500}), "status", choices)
+    assert value == "" and refusal["field"] == "status" and refusal["status"] == 400
+    assert "x" * 50 in refusal["text"] and "x" * 51 not in refusal["text"]  # the value shown, cut short
+    assert filter_choice(rf.get("/", {"state": "b"}), "state", ("a", "b")) == ("b", None)  # plain values
