@@ -1,4 +1,4 @@
-"""core.forms: date bounds counted from the day the form is drawn and checked (not the day it was declared), and list filters."""
+"""core.forms: date bounds counted from the day the form is drawn (not declared), and list filters."""
 import datetime
 
 from django import forms
