@@ -1,4 +1,5 @@
-"""Logged in as any demo role, no link the system shows leads to a 403 or 404 page.
+"""Logged in as any demo role, no link the system shows leads to a 403 or 404 page, and no list or
+export it opens shows a full resident ID or phone number.
 
 The demo district is loaded as ``./qinqing serve`` loads it on its first run (the demo accounts,
 the seed policy, a small generated district that binds the accounts to officials and an
@@ -126,3 +127,74 @@ def test_every_link_the_public_portal_shows_a_visitor_opens(_shared_client):
         if response.status_code != 200:
             broken[link] = response.status_code
     assert not broken, f"a visitor is shown portal links that do not open: {broken}"
+
+
+# --- personal data in lists and exports ---------------------------------------------------------------------
+_EXPORT_LINK = re.compile(r'href="([^"]+\.(?:xlsx|csv)(?:\?[^"]*)?)"')
+
+
+def _personal_values() -> dict[str, str]:
+    """Every full resident ID and phone number the demo district holds (read through the models, so
+    the encrypted ones are decrypted), each with where it came from."""
+    from django.apps import apps
+
+    found = {}
+    for model in apps.get_models():
+        names = [
+            field.name for field in model._meta.concrete_fields
+            if ("resident_id" in field.name or "phone" in field.name)
+            and not field.name.endswith(("_index", "_hash", "_masked", "_digest"))
+        ]
+        if not names:
+            continue
+        for row in model._default_manager.all().iterator():
+            for name in names:
+                value = str(getattr(row, name) or "").strip()
+                if len(value) >= 11:
+                    found[value] = f"{model._meta.label}.{name}"
+    return found
+
+
+def _text_of(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content[:2] == b"PK":  # a workbook: every cell's text
+        import io
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(
+            str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row
+            if cell is not None
+        )
+    return content.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("username", [account[0] for account in DEMO_ACCOUNTS])
+def test_no_list_or_export_a_demo_role_opens_shows_a_full_resident_id_or_phone(_shared_client, username):
+    """The promise: personal data is masked in lists, and no export reveals more. Every page of the
+    role's menus and tiles (the lists), and every workbook or CSV those pages link to, is read for every
+    full resident ID and phone number in the district."""
+    from django.contrib.auth import get_user_model
+
+    client = _shared_client
+    client.cookies.clear()
+    client.force_login(get_user_model().objects.get(username=username))
+    personal = _personal_values()
+    assert personal, "the demo district holds no resident ID or phone number to look for"
+    pages = _links(client.get("/").content.decode())
+    exports = set()
+    shown = {}
+    for link in pages:
+        response = client.get(link, follow=True)
+        if response.status_code != 200:
+            continue
+        text = _text_of(response)
+        exports.update(unescape(href) for href in _EXPORT_LINK.findall(text) if href.startswith("/"))
+        shown.update({value: (link, where) for value, where in personal.items() if value in text})
+    for link in sorted(exports):
+        response = client.get(link)
+        if response.status_code == 200:
+            text = _text_of(response)
+            shown.update({value: (link, where) for value, where in personal.items() if value in text})
+    assert not shown, f"{username} is shown full personal data in lists or exports: {shown}"
