@@ -163,10 +163,8 @@ def _text_of(response) -> str:
         from openpyxl import load_workbook
 
         book = load_workbook(io.BytesIO(content), read_only=True)
-        return "\n".join(
-            str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row
-            if cell is not None
-        )
+        rows = (row for sheet in book.worksheets for row in sheet.iter_rows(values_only=True))
+        return "\n".join(str(cell) for row in rows for cell in row if cell is not None)
     return content.decode("utf-8", "replace")
 
 
