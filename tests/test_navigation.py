@@ -134,16 +134,18 @@ _EXPORT_LINK = re.compile(r'href="([^"]+\.(?:xlsx|csv)(?:\?[^"]*)?)"')
 
 
 def _personal_values() -> dict[str, str]:
-    """Every full resident ID and phone number the demo district holds (read through the models, so
-    the encrypted ones are decrypted), each with where it came from."""
+    """Every value of 11 characters or more of an encrypted text field (resident IDs, phone numbers,
+    addresses, recipients) the demo district holds, read through the models (decrypted), each with
+    where it came from."""
     from django.apps import apps
+
+    from qinqing.core.crypto import EncryptedTextField
 
     found = {}
     for model in apps.get_models():
         names = [
             field.name for field in model._meta.concrete_fields
-            if ("resident_id" in field.name or "phone" in field.name)
-            and not field.name.endswith(("_index", "_hash", "_masked", "_digest"))
+            if isinstance(field, EncryptedTextField) and not field.choices
         ]
         if not names:
             continue
