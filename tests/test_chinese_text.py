@@ -83,7 +83,8 @@ def test_no_ascii_punctuation_or_gaps_in_the_chinese_of_any_page_a_role_reaches(
     found = {url: problems for url, html in pages.items() if (problems := zh_text.page_problems(html))}
     report = "\n".join(f"{url}: {' | '.join(problems[:8])}" for url, problems in found.items())
     assert not found, (
-        f"{username}: ASCII punctuation or a gap in Chinese text on {len(found)} page(s):\n{report}"
+        f"{username}: ASCII punctuation, a gap or English left untranslated on {len(found)} page(s):"
+        f"\n{report}"
     )
 
 
@@ -94,3 +95,7 @@ def test_the_rule_itself():
         '<input placeholder="请输入, 谢谢"><table><tr><td>企业</td><td>名称</td></tr></table>'
     )
     assert zh_text.problems(lines) == ["签署人: 张三", "身份为 系统管理员。", "请输入, 谢谢"]
+    left = zh_text.visible_text(
+        "<p>提醒：Written each working day for you.</p><p>区(qū)政府、OK 好的、HTTP API v1</p>"
+    )
+    assert zh_text.problems(left) == ["untranslated: Written each working day for you"]

@@ -5,8 +5,9 @@ After a Chinese character the text takes full-width punctuation (：，。；？
 gap). ``visible_text`` turns a page into the lines a reader sees (text of inline elements
 joined, blocks and form controls apart; code, scripts and styles left out; the placeholder,
 ``aria-label`` and ``title`` a reader meets, too); ``problems`` lists every place that breaks
-the rule, with a little context. URLs, numbers and code are not prose: "第8条" followed by a
-digit, ``https://…`` and ``<code>`` contents are not checked.
+the rule, with a little context, and every run of four English words (a string left untranslated).
+URLs, numbers and code are not prose: "第8条" followed by a digit, ``https://…`` and ``<code>``
+contents are not checked.
 
 ``strip_pinyin``: the pinyin glosses of scraped pages removed ("區(qū)" → "區"); ``to_simplified``:
 traditional characters to simplified (OpenCC ``t2s``, one converter per process) — for every reader of
@@ -75,6 +76,9 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ASCII_AFTER_HAN = re.compile(rf"[{_HAN}](?:[:,;?!]|\.(?![0-9A-Za-z]))")
 _SPACE_BETWEEN_HAN = re.compile(rf"[{_HAN}][ \u00a0]+[{_HAN}]")
 _URL = re.compile(r"(?:(?<=\s)|^)(?:https?://|/)\S*")
+# Four English words in a row on a Chinese page: a string left untranslated (its msgid changed and
+# the catalogue kept the old one, or it was never marked). Pinyin glosses are taken out first.
+_ENGLISH = re.compile(r"\b[A-Za-z][a-z']+(?:[ ,;:]+[A-Za-z][a-z']+){3,}")
 
 _INLINE = {
     "a",
@@ -191,6 +195,7 @@ def problems(lines: list[str]) -> list[str]:
             for match in pattern.finditer(prose):
                 start, end = max(0, match.start() - 12), min(len(prose), match.end() + 12)
                 found.append(prose[start:end])
+        found += [f"untranslated: {match.group(0)[:60]}" for match in _ENGLISH.finditer(strip_pinyin(prose))]
     return found
 
 
