@@ -604,6 +604,20 @@ def test_page_matrix(world, web, name, principal, method):
 _ERROR_MARK = re.compile(rb'class="(?:errors?|errorlist)[" ]')
 
 
+def _audited_post(client, name: str, url: str, data: dict):
+    """POST, and if the app's tables gained or lost rows, an audit event must have been recorded with
+    them (every write goes through a service that records one)."""
+    from qinqing.core.models import AuditEvent
+
+    events = AuditEvent._meta.db_table
+    before = _snapshot(_app_of_page(name))
+    response = client.post(url, data)
+    after = _snapshot(_app_of_page(name))
+    changed = {table: after[table] - count for table, count in before.items() if after[table] != count}
+    assert not changed or events in changed, f"{name} wrote {changed} without an audit event"
+    return response
+
+
 def _refusal_cases():
     for name in sorted(PAGES):
         declared = access.page(name)
@@ -616,9 +630,9 @@ def _refusal_cases():
 def test_a_refused_form_is_not_answered_200(world, web, name, principal):
     _sign_in(web, world, principal)
     url = _page_url(name, world)
-    empty = web.post(url, {})
+    empty = _audited_post(web, name, url, {})
     assert empty.status_code < 500, f"{name}: an empty POST answered {empty.status_code}"
-    response = web.post(url, {"probe": "1"})
+    response = _audited_post(web, name, url, {"probe": "1"})
     assert response.status_code < 500, f"{name}: a POST without its fields answered {response.status_code}"
     if response.status_code == 200 and not response.streaming:
         assert not _ERROR_MARK.search(response.content), (

@@ -463,6 +463,23 @@ class RefreshResult:
         )
 
 
+REFRESH_ACTION = "appeals.figures.refresh"
+
+
+def refresh_requested(*, actor) -> RefreshResult:
+    """A leader's "recompute now" on the dashboard (the job does the same on its own): the figures
+    that feed the published statistics, and an audit event naming who asked and what was recomputed."""
+    from qinqing.core import audit
+
+    result = refresh_figures()
+    with transaction.atomic():
+        audit.record_event(
+            actor=actor, action=REFRESH_ACTION, object_type="appeals.AppealFigureState", object_id=1,
+            details={"months": [f"{month:%Y-%m}" for month in result.months], "full": result.full},
+        )
+    return result
+
+
 def refresh_figures(*, full: bool = False, today: datetime.date | None = None) -> RefreshResult:
     """Recompute the figures of the months that changed since the last run.
 

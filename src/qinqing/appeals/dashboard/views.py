@@ -83,7 +83,7 @@ def dashboard_page(request):
 
 @require_POST
 def dashboard_refresh(request):
-    result = figures.refresh_figures()
+    result = figures.refresh_requested(actor=request.user)
     messages.success(request, _("Figures recomputed for %(count)s month(s).") % {"count": len(result.months)})
     return redirect("appeals:dashboard")
 

@@ -196,9 +196,13 @@ def test_the_overdue_list_links_an_appeal_only_for_roles_that_may_open_it(client
     assert f'href="{detail}"' in page
 
 
-def test_supervision_recomputes_now(client, district):
+def test_supervision_recomputes_now_and_the_trail_says_who_asked(client, district):
+    from qinqing.core.models import AuditEvent
+
     client.force_login(district["supervisor"])
     assert client.post(reverse("appeals:dashboard_refresh")).status_code == 302
+    event = AuditEvent.objects.get(action="appeals.figures.refresh")
+    assert event.actor_user == district["supervisor"] and "full" in event.details
 
 
 @pytest.mark.parametrize("who", ["enterprise", "handler"])
