@@ -725,7 +725,7 @@ def test_api_matrix(world, web, key, principal):
     allowed = _allowed(declared, principal)
     app_label = _app_of_operation(key)
     write = not key.startswith("GET ")
-    before = _snapshot(app_label) if write and not allowed else None
+    before = _snapshot(app_label) if write else None
     response = _call(client, world, key, principal)
     denied_by = getattr(response.wsgi_request, "access_denied", None)
     if allowed:
@@ -738,8 +738,15 @@ def test_api_matrix(world, web, key, principal):
         assert response.status_code == 403 and denied_by, (
             f"{key} let {principal} through ({response.status_code})"
         )
-    if before is not None:
+    if before is not None and not allowed:
         assert _snapshot(app_label) == before, f"a refused {key} changed something"
+    elif before is not None:  # an allowed write that added or removed rows recorded an audit event with them
+        from qinqing.core.models import AuditEvent
+
+        after = _snapshot(app_label)
+        changed = {table: after[table] - count for table, count in before.items() if after[table] != count}
+        audited = not changed or AuditEvent._meta.db_table in changed
+        assert audited, f"{key} wrote {changed} without an audit event"
 
 
 def _app_of_operation(key: str) -> str:
