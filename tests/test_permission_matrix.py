@@ -581,7 +581,9 @@ def test_page_matrix(world, web, name, principal, method):
         response = client.post(url, WRITE)
         assert _snapshot(_app_of_page(name)) == before, f"a refused POST to {url} changed something"
     else:
-        response = client.get(url)
+        with _writes_without_audit() as unaudited:
+            response = client.get(url)
+        assert not unaudited, f"GET {name} wrote without an audit event: {unaudited}"
     denied_by = getattr(response.wsgi_request, "access_denied", None)
     if allowed:
         assert denied_by is None and not _to_login(response), f"{principal} may open {name} but was refused"
