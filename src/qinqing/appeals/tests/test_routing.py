@@ -215,7 +215,12 @@ def test_supervisor_sees_the_suggestion_labelled_as_such_and_can_prefill_the_for
 
     page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
     assert "建议，由人工决定" in page and 'data-testid="suggested-unit">区税务局<' in page
+    assert page.count("由人工决定") == 1  # said once (it was also written in Chinese beside the translation)
     assert 'href="?prefill=routing#routing-suggestion"' in page
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    assert "a suggestion; a person decides" in english and "由人工决定" not in english
+    client.cookies["django_language"] = "zh-hans"
 
     prefilled = client.get(
         reverse("appeals:detail", args=[appeal.pk]), {"prefill": "routing"}
