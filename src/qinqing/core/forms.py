@@ -80,7 +80,7 @@ def filter_choice(request, field: str, choices) -> tuple[str, dict | None]:
     allowed = {str(choice[0] if isinstance(choice, (tuple, list)) else choice) for choice in choices}
     if not value or value in allowed:
         return value, None
-    text = forms.ChoiceField().error_messages["invalid_choice"] % {"value": value[:50]}
+    text = _("“%(value)s” is not one of this filter's choices.") % {"value": value[:50]}
     return "", {"action": "filter", "row": None, "field": field, "at": "", "text": text, "status": 400}
 
 
