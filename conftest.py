@@ -27,6 +27,18 @@ def _audit_triggers_allow_flush(request):
         _set_maintenance(True)
 
 
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """Each test starts and ends in the district's language: a request in English leaves its thread
+    in English (LocaleMiddleware activates, nothing deactivates), and the next test's data — the
+    texts services write in the active language, a module's demo district — would be English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def make_user(db):
     from qinqing.core.testing import make_user as factory

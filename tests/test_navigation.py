@@ -29,12 +29,17 @@ _LINK = re.compile(r'<a (?:class="tile" )?href="([^"]+)"[^>]*data-testid="(?:men
 def demo_district(django_db_setup, django_db_blocker):
     from io import StringIO
 
+    from django.conf import settings
+    from django.utils import translation
+
     from qinqing.core.audit import _set_maintenance
     from qinqing.core.demo import create_demo_accounts
     from qinqing.core.testing import load_test_calendar
     from qinqing.directory.demo import generate_demo
 
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), translation.override(settings.LANGUAGE_CODE):
+        # in the district's language, as ``./qinqing serve`` loads it: services write texts (timeline
+        # steps, deadline notices) in the active language
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
