@@ -623,11 +623,17 @@ def _writes_without_audit():
         statements.append(sql)
         return execute(sql, params, many, context)
 
+    from qinqing.core.models import AuditEvent
+
+    events_before = AuditEvent.objects.count()
     with connection.execute_wrapper(record):
         yield unaudited
     writes = [sql for sql in statements if re.match(r"\s*(INSERT|UPDATE|DELETE)\b", sql, re.I)]
     writes = [" ".join(sql.split())[:100] for sql in writes if not _NOT_RECORDS.search(sql)]
-    if writes and not any(sql.upper().startswith("INSERT") and "core_auditevent" in sql for sql in writes):
+    seen = any(sql.upper().startswith("INSERT") and "core_auditevent" in sql for sql in writes)
+    # on PostgreSQL events are appended by core.db.execute's prepared statements, on psycopg's own
+    # cursor, which Django's wrapper does not see: the events themselves are counted then
+    if writes and not seen and AuditEvent.objects.count() == events_before:
         unaudited.extend(writes)
 
 
