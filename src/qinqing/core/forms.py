@@ -31,9 +31,12 @@ def posted(request, files: bool = False):
 def bind_error(form, error) -> None:
     """Show a service's refusal (core.errors.ServiceError) on the form: next to its field when the
     form has that field, else at the top. The page's status is then the refusal's own
-    (``form_status``): 409 for a conflict, 403 for a refusal of rights, else 400."""
+    (``form_status``): 409 for a conflict, 403 for a refusal of rights, 429 for too many, else 400
+    (a NotFound too: on a form it is a value that names nothing)."""
     form.add_error(error.field if error.field in form.fields else None, error.text())
-    form.refusal_status = error.status
+    # something the form names that does not exist (or is not the user's to see) is bad input here; a
+    # refusal the API answers 5xx (nothing to check with yet) is still the form refused, shown with it
+    form.refusal_status = error.status if 400 <= error.status < 500 and error.status != 404 else 400
 
 
 def refusal_of(request, action: str, error=None, *, field: str = "", text="", row=None) -> dict:

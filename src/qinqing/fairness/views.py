@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
-from qinqing.core.forms import posted
+from qinqing.core.forms import bind_error, form_status, posted
 from qinqing.core.paging import page_of
 
 from . import extract, reports, selectors, services
@@ -98,14 +98,13 @@ def review_new(request):
                     text=form.cleaned_data.get("text") or "",
                 )
             except ServiceError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.text())
+                bind_error(form, error)
             else:
                 messages.success(
                     request, _("Reviewed: %(count)d findings to decide.") % {"count": review.findings.count()}
                 )
                 return redirect("fairness:review_detail", pk=review.pk)
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "fairness/review_new.html", {"form": form}, status=status)
+    return render(request, "fairness/review_new.html", {"form": form}, status=form_status(form))
 
 
 @found_or_404
@@ -171,7 +170,7 @@ def finding_add(request, pk: int):
         try:
             finding = services.finding_add(actor=request.user, review=review, **form.cleaned_data)
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.text())
+            bind_error(form, error)
         else:
             messages.success(request, _("The clause is recorded as a finding."))
             return redirect(f"{_detail_url(review.pk)}#finding-{finding.pk}")
@@ -287,9 +286,8 @@ def rule_edit(request, pk: int):
         try:
             services.rule_save(actor=request.user, rule=form.instance)
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.text())
+            bind_error(form, error)
         else:
             messages.success(request, _("Rule saved."))
             return redirect("fairness:rules")
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "fairness/rule_edit.html", {"form": form, "rule": rule}, status=status)
+    return render(request, "fairness/rule_edit.html", {"form": form, "rule": rule}, status=form_status(form))

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import access, clock, workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
-from qinqing.core.forms import filter_choice, posted
+from qinqing.core.forms import bind_error, filter_choice, form_status, posted
 from qinqing.core.paging import page_of
 
 from . import selectors, services
@@ -25,15 +25,6 @@ from .models import (
     Publication,
     RecordKind,
 )
-
-
-def _form_error(form, error: ServiceError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.text())
-
-
-def _status(form) -> int:
-    """400 when a submitted form was refused (the errors name the field), else 200."""
-    return 400 if form is not None and form.is_bound and form.errors else 200
 
 
 def _refusal(error: ServiceError, **more) -> dict:
@@ -97,11 +88,11 @@ def listing_new(request):
                 actor=request.user,
             )
         except ServiceError as error:
-            _form_error(form, error)
+            bind_error(form, error)
         else:
             messages.success(request, _("Listing %(number)s decided.") % {"number": listing.number})
             return redirect("integrity:listing_detail", pk=listing.pk)
-    return render(request, "integrity/listing_form.html", {"form": form}, status=_status(form))
+    return render(request, "integrity/listing_form.html", {"form": form}, status=form_status(form))
 
 
 @found_or_404
@@ -182,7 +173,7 @@ def application_decide(request, pk: int):
         try:
             decide(application=application, reason=form.cleaned_data["reason"], actor=request.user)
         except ServiceError as error:
-            _form_error(form, error)
+            bind_error(form, error)
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("integrity:listing_detail", pk=application.listing_id)
@@ -218,7 +209,7 @@ def notice_delivered(request, pk: int):
                 actor=request.user,
             )
         except ServiceError as error:
-            _form_error(form, error)
+            bind_error(form, error)
         else:
             messages.success(request, _("Delivery recorded."))
             return redirect("integrity:listing_detail", pk=notice.listing_id)
@@ -259,7 +250,7 @@ def _records(request, form):
         request,
         "integrity/records.html",
         {"page": page, "form": form, "q": query, "today": clock.today()},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -283,7 +274,7 @@ def record_new(request):
                 actor=request.user,
             )
         except ServiceError as error:
-            _form_error(form, error)
+            bind_error(form, error)
         else:
             messages.success(request, _("Record added."))
             return redirect("integrity:records")
@@ -382,8 +373,8 @@ def check_page(request):
                 purpose="page",
             )
         except ServiceError as error:
-            _form_error(form, error)
-    return render(request, "integrity/check.html", {"form": form, "answer": answer}, status=_status(form))
+            bind_error(form, error)
+    return render(request, "integrity/check.html", {"form": form, "answer": answer}, status=form_status(form))
 
 
 def mine(request):
@@ -404,7 +395,7 @@ def mine(request):
         except NotFound as error:
             raise Http404 from error
         except ServiceError as error:
-            _form_error(form, error)
+            bind_error(form, error)
         else:
             messages.success(
                 request, _("Your application was filed; the credit administrator will decide it.")
@@ -464,14 +455,14 @@ def comprehensive_page(request):
                     actor=request.user,
                 )
             except ServiceError as error:
-                _form_error(form, error)
+                bind_error(form, error)
             else:
                 return redirect("integrity:comprehensive_detail", pk=row.pk)
     rows = page_of(
         request, ComprehensiveEvaluation.objects.select_related("enterprise").order_by("-started_on", "-pk")
     )
     return render(
-        request, "integrity/comprehensive.html", {"rows": rows, "form": form}, status=_status(form)
+        request, "integrity/comprehensive.html", {"rows": rows, "form": form}, status=form_status(form)
     )
 
 

@@ -25,7 +25,7 @@ from qinqing.appeals.models import Appeal, Channel
 from qinqing.core import audit, clock, district
 from qinqing.core.access import sees_all
 from qinqing.core.errors import NotFound, ServiceError
-from qinqing.core.forms import posted
+from qinqing.core.forms import bind_error, form_status, posted
 
 from . import services
 from .channels import intake, sms, wechat
@@ -41,11 +41,6 @@ SESSION_FILED_KEY = "appeals_portal_filed"
 def _client_address(request) -> str:
     # REMOTE_ADDR only: a forwarded-for header is whatever the client wants it to be.
     return request.META.get("REMOTE_ADDR", "")
-
-
-def _apply_service_error(form, error: ServiceError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.text())
 
 
 # --- the public district head's mailbox ------------------------------------------------------
@@ -95,14 +90,14 @@ def portal_mailbox(request):
                         category=data["category"] or None,
                     )
                 except ServiceError as error:
-                    _apply_service_error(form, error)
+                    bind_error(form, error)
                 else:
                     receipt = result.receipt  # issue 19: the filing's receipt code, known at filing
                     request.session[SESSION_FILED_KEY] = {"number": result.tracking_number,
                                                           "merged": result.merged,
                                                           "receipt": receipt.code if receipt else ""}
                     return redirect("appeals_channels:portal_filed")
-    return render(request, "appeals/portal_mailbox.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "appeals/portal_mailbox.html", {"form": form}, status=form_status(form))
 
 
 @login_not_required
@@ -141,7 +136,7 @@ def portal_status(request):
                 form.add_error("tracking_number",
                                _("No appeal matches this tracking number and phone number."))
     context = {"form": form, "appeal": appeal, "timeline": intake.public_timeline(appeal) if appeal else []}
-    return render(request, "appeals/portal_status.html", context, status=400 if form.errors else 200)
+    return render(request, "appeals/portal_status.html", context, status=form_status(form))
 
 
 # --- SMS gateway ------------------------------------------------------------------------------
@@ -167,7 +162,7 @@ def _mailbox_report(request, form, data, content):
             client=client_of(request),
         )
     except ServiceError as error:
-        _apply_service_error(form, error)
+        bind_error(form, error)
         return render(request, "appeals/portal_mailbox.html", {"form": form}, status=error.status)
     return render(request, "supervision/report_filed.html", {"code": code, "report": report})
 
@@ -402,11 +397,11 @@ def operator_record(request):
                     category=data["category"] or None, received_at=received_at,
                 )
             except ServiceError as error:
-                _apply_service_error(form, error)
+                bind_error(form, error)
             else:
                 number = result.appeal.tracking_number
                 return redirect("appeals_channels:operator_acknowledgement", tracking_number=number)
-    return render(request, "appeals/operator_record.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "appeals/operator_record.html", {"form": form}, status=form_status(form))
 
 
 def _received_at(received_on):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import district
 from ..errors import ServiceError
-from ..forms import posted
+from ..forms import bind_error, form_status, posted
 
 
 class DistrictForm(forms.Form):
@@ -50,7 +50,7 @@ def district_settings(request):
             messages.success(request, _("Saved."))
             return redirect("core:district")
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.text())
+            bind_error(form, error)
     return render(
-        request, "core/district.html", {"form": form, "district": now}, status=400 if form.errors else 200
+        request, "core/district.html", {"form": form, "district": now}, status=form_status(form)
     )
