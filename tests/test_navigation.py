@@ -135,13 +135,14 @@ def test_every_link_the_public_portal_shows_a_visitor_opens(_shared_client):
 
 
 # --- personal data in lists and exports ---------------------------------------------------------------------
+_ID_OR_PHONE = re.compile(r"[0-9][0-9Xx]{10,17}")
 _EXPORT_LINK = re.compile(r'href="([^"]+\.(?:xlsx|csv)(?:\?[^"]*)?)"')
 
 
 def _personal_values() -> dict[str, str]:
-    """Every value of 11 characters or more of an encrypted text field (resident IDs, phone numbers,
-    addresses, recipients) the demo district holds, read through the models (decrypted), each with
-    where it came from."""
+    """Every resident ID and phone number (an encrypted text field's value of 11 or more digits, X
+    allowed) the demo district holds, read through the models (decrypted), each with where it came
+    from. Names and addresses are left out: a contact's name may be an enterprise's, shown rightly."""
     from django.apps import apps
 
     from qinqing.core.crypto import EncryptedTextField
@@ -157,7 +158,7 @@ def _personal_values() -> dict[str, str]:
         for row in model._default_manager.all().iterator():
             for name in names:
                 value = str(getattr(row, name) or "").strip()
-                if len(value) >= 11:
+                if _ID_OR_PHONE.fullmatch(value):
                     found[value] = f"{model._meta.label}.{name}"
     return found
 
