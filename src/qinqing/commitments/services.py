@@ -13,7 +13,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, calendar, clock, jobs, limits, numbering, workflow
+from qinqing.core import audit, calendar, clock, district, jobs, limits, numbering, workflow
 from qinqing.core.audit import SystemActor
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role, is_administrator
@@ -392,23 +392,25 @@ def breach_flag(*, commitment: Commitment, text: str, actor) -> BreachFlag:
     if commitment.status == Status.FULFILLED:
         # still allowed: the enterprise may disagree that it was fulfilled; the appeal decides
         pass
-    content = str(
-        _(
-            "Commitment %(number)s (%(title)s) made by %(unit)s on %(made)s, due %(due)s, was not "
-            "kept: %(text)s"
-        )
-    ) % {
-        "number": commitment.number,
-        "title": commitment.title,
-        "unit": commitment.unit.name,
-        "made": commitment.made_on.isoformat(),
-        "due": commitment.deadline.isoformat(),
-        "text": text,
-    }
+    with district.language():  # the appeal's text is read by the district's handlers
+        content = str(
+            _(
+                "Commitment %(number)s (%(title)s) made by %(unit)s on %(made)s, due %(due)s, was not "
+                "kept: %(text)s"
+            )
+        ) % {
+            "number": commitment.number,
+            "title": commitment.title,
+            "unit": commitment.unit.name,
+            "made": commitment.made_on.isoformat(),
+            "due": commitment.deadline.isoformat(),
+            "text": text,
+        }
+        title = (str(_("Commitment not kept")) + " " + commitment.number)[:100]
     with transaction.atomic():
         result = appeal_file(
             channel=Channel.ENTERPRISE_WEB,
-            title=(str(_("Commitment not kept")) + " " + commitment.number)[:100],
+            title=title,
             content=content[: limits.REPORT],
             actor=actor,
             enterprise=commitment.enterprise,

@@ -55,7 +55,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
+from . import audit, district
 from .errors import ConflictError, PermissionDeniedError, ServiceError
 
 __all__ = [
@@ -221,17 +221,19 @@ def transition(
                     params={"label": label, "article": rule.article},
                 )
         before = audit.snapshot(locked)
-        change = (apply(locked) if apply else None) or Change()
-        fields = list(dict.fromkeys(change.fields))
-        if rule.target is not None and workflow.state_field not in fields:
-            setattr(locked, workflow.state_field, rule.target)
-            fields.append(workflow.state_field)
-        if fields:
-            locked.save(update_fields=fields)
-        if workflow.step is not None:
-            workflow.step(locked, action, actor, change.step)
-        messages = [change.notify] if isinstance(change.notify, str) else list(change.notify)
-        queued = [workflow.notify(locked, text) for text in messages if text] if workflow.notify else []
+        # The timeline line and the notices are written for others: in the district's language.
+        with district.language():
+            change = (apply(locked) if apply else None) or Change()
+            fields = list(dict.fromkeys(change.fields))
+            if rule.target is not None and workflow.state_field not in fields:
+                setattr(locked, workflow.state_field, rule.target)
+                fields.append(workflow.state_field)
+            if fields:
+                locked.save(update_fields=fields)
+            if workflow.step is not None:
+                workflow.step(locked, action, actor, change.step)
+            messages = [change.notify] if isinstance(change.notify, str) else list(change.notify)
+            queued = [workflow.notify(locked, text) for text in messages if text] if workflow.notify else []
         # Audit last, in one append: the chain's head lock is held only from here to the commit.
         main = {"actor": actor, "action": f"{workflow.name}.{action}", "instance": locked, "before": before,
                 "details": {"article": rule.article, **(change.details or {})}}

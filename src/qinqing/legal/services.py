@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock, jobs, limits
+from qinqing.core import audit, clock, district, jobs, limits
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role, is_administrator
 
@@ -254,14 +254,16 @@ def objection_to_appeal(*, objection: Objection, actor) -> Objection:
         raise ConflictError(
             _("This objection is already an appeal."), code="invalid_transition", field="objection"
         )
-    content = str(_("Objection to %(what)s registered by %(body)s on %(date)s: %(text)s")) % {
-        "what": action.get_subtype_display(),
-        "body": action.unit.name,
-        "date": action.started_on.isoformat(),
-        "text": objection.text,
-    }
-    if objection.answer:
-        content += "\n" + str(_("Answer: %(answer)s")) % {"answer": objection.answer}
+    with district.language():  # the appeal's text is read by the district's handlers
+        content = str(_("Objection to %(what)s registered by %(body)s on %(date)s: %(text)s")) % {
+            "what": action.get_subtype_display(),
+            "body": action.unit.name,
+            "date": action.started_on.isoformat(),
+            "text": objection.text,
+        }
+        if objection.answer:
+            content += "\n" + str(_("Answer: %(answer)s")) % {"answer": objection.answer}
+        title = str(_("Objection to a registered action"))[:100]
     with transaction.atomic():
         locked = Objection.objects.select_for_update().get(pk=objection.pk)
         if locked.status == ObjectionStatus.APPEALED:
@@ -270,7 +272,7 @@ def objection_to_appeal(*, objection: Objection, actor) -> Objection:
             )
         result = appeal_file(
             channel=Channel.ENTERPRISE_WEB,
-            title=str(_("Objection to a registered action"))[:100],
+            title=title,
             content=content[: limits.REPORT],
             actor=actor,
             enterprise=action.enterprise,
@@ -589,15 +591,11 @@ def notice_recipients(unit) -> list:
 
 
 def _sms_text(kind: str, *, unit, enterprise, what: str, day) -> str:
-    from django.conf import settings
-    from django.utils import translation
     from django.utils.translation import gettext
-
-    from qinqing.core import district
 
     from .models import NoticeKind
 
-    with translation.override(settings.LANGUAGE_CODE):
+    with district.language():
         particulars = district.current()
         text = gettext(
             "[%(office)s] Legal environment: %(flag)s. %(body)s, %(enterprise)s: %(what)s (%(day)s). "

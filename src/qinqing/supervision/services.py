@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import attachments as core_attachments
-from qinqing.core import audit, calendar, clock, limits, numbering, workflow
+from qinqing.core import audit, calendar, clock, district, limits, numbering, workflow
 from qinqing.core.audit import SystemActor
 from qinqing.core.crypto import hmac_sm3_hex
 from qinqing.core.errors import NotFound, PermissionDeniedError, ServiceError
@@ -459,9 +459,10 @@ def _outbound(report: Report, what: str):
     if reach is None:
         return None
     channel, recipient = reach
-    text = str(OUTBOUND_TEXT[what]) % {"number": report.number}
-    if channel == "wechat":
-        text += " " + str(WECHAT_LINK) % {"url": _status_url()}
+    with district.language():  # the reporter reads it, whatever the inspector's pages are in
+        text = str(OUTBOUND_TEXT[what]) % {"number": report.number}
+        if channel == "wechat":
+            text += " " + str(WECHAT_LINK) % {"url": _status_url()}
     return notify.queue(appeal=None, channel=channel, recipient=recipient, text=text)
 
 

@@ -454,13 +454,11 @@ def organisation_accounts(unit) -> list:
 
 
 def _sms_text(kind: str, request: ToleranceRequest, due) -> str:
-    from django.conf import settings
-    from django.utils import translation
     from django.utils.translation import gettext
 
     from qinqing.core import district
 
-    with translation.override(settings.LANGUAGE_CODE):
+    with district.language():
         particulars = district.current()
         text = gettext(
             "[%(office)s] Fault tolerance %(number)s: %(what)s%(due)s. Please see the platform."

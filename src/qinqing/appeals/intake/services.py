@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock, db, numbering
+from qinqing.core import audit, clock, db, district, numbering
 from qinqing.core import limits as text_limits
 from qinqing.core.crypto import blind_index
 from qinqing.core.errors import ServiceError
@@ -267,7 +267,8 @@ def appeal_file(
         since=received_at - window,
         external_user_id=(external_user_id or "").strip(),
     )
-    with transaction.atomic():
+    # What is stored and sent (the timeline's line, the acknowledgement) is in the district's language.
+    with transaction.atomic(), district.language():
         due_at = None
         due: Due | None = None
         if original is None:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -231,7 +230,7 @@ def sms_webhook(request):
 def _handle_inbound_sms(message) -> tuple[dict, int]:
     """What every inbound SMS adapter does once the request is verified: a report goes to
     supervision, a status query is answered, anything else is filed. (outcome, HTTP status)."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with district.language():
         report_reply = _report_keyword("sms", message.text, message.phone)
         if report_reply is not None:
             _sms_reply(message.phone, report_reply)
@@ -323,7 +322,7 @@ def wechat_webhook(request):
     # The user wrote just now: customer-service messages may reach them for 48 hours.
     wechat_sender.heard_from(getattr(message, "source", ""))
 
-    with translation.override(settings.LANGUAGE_CODE):
+    with district.language():
         if getattr(message, "type", "") != "text":
             text = _("Please send your question or demand as a text message.")
             return _wechat_reply(config, message, text, params)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext
 
-from qinqing.core import audit, calendar
+from qinqing.core import audit, calendar, district
 from qinqing.core.errors import ServiceError
 
 from ..models import OPEN_STATUSES, Appeal
@@ -30,7 +30,7 @@ def deadlines_recount(*, year: int, actor, source: str = "") -> int:
     snapshot = calendar.snapshot()
     changed = 0
     events = []
-    with transaction.atomic():
+    with transaction.atomic(), district.language():  # an administrator's import may run in English
         appeals = (
             Appeal.objects.select_for_update()
             .filter(status__in=OPEN_STATUSES, due_provisional=True, due_at__isnull=False)

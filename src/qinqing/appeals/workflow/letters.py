@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import audit, clock, district, numbering
 from qinqing.core.errors import ServiceError
@@ -73,12 +74,12 @@ def waiting(status: str = ReplyLetterStatus.QUEUED):
 
 def print_batch(*, actor) -> tuple[str, list[ReplyLetter]]:
     """Take every waiting letter into one numbered batch and mark it printed; (batch, letters)."""
-    with transaction.atomic():
+    with transaction.atomic(), district.language():
         letters = list(
             ReplyLetter.objects.select_for_update().filter(status=ReplyLetterStatus.QUEUED).order_by("pk")
         )
         if not letters:
-            raise ServiceError(gettext("No reply letter is waiting to be printed."), code="nothing_to_print")
+            raise ServiceError(_("No reply letter is waiting to be printed."), code="nothing_to_print")
         batch = numbering.take(BATCH_NUMBERS, clock.today()).text
         events = []
         for letter in letters:

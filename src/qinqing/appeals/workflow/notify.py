@@ -40,7 +40,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q
 
-from qinqing.core import clock
+from qinqing.core import clock, district
 from qinqing.core.db import insert_instance
 from qinqing.core.identifiers import mask_phone
 
@@ -156,7 +156,8 @@ def _send_claimed(pk: int, token: str) -> str:
     try:
         if sender is None:
             raise NoChannel(f"no sender for channel {notification.channel}")
-        sender(notification)
+        with district.language():  # the timeline line a sender writes, after a page's commit too
+            sender(notification)
     except NoChannel as reason:
         log_sender(notification)
         reason_text = _with_fallback(notification, str(reason))

@@ -4,6 +4,10 @@
 administrator on the district page, the demo loader). Until an administrator has saved them,
 ``current().configured`` is False: the administrator's home page asks for them, and letters
 print the gap (〔未设置〕) rather than a made-up "某区".
+
+``language()`` is the district's language (``settings.LANGUAGE_CODE``): what a service stores or
+sends for others to read — timeline lines, notices to a submitter, SMS, letters, register
+entries — is written in it, whatever language the page of the user who caused it is in.
 """
 
 from __future__ import annotations
@@ -11,11 +15,21 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .. import audit, clock
 from ..errors import ServiceError
+
+
+def language():
+    """Write in the district's language (a context manager): a handler whose pages are in
+    English still leaves the enterprise a timeline line and an SMS in Chinese. Errors raised
+    inside keep the reader's language when their messages are lazy (``gettext_lazy``)."""
+    return translation.override(settings.LANGUAGE_CODE)
+
 
 LIMITS = {"district_name": 40, "seal_text": 40, "issuing_office": 60, "helpdesk": 100}
 

@@ -38,7 +38,7 @@ from django.db.models import F, Q
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from .. import clock
+from .. import clock, district
 
 logger = logging.getLogger("qinqing.core.jobs")
 
@@ -194,7 +194,9 @@ def run(name: str, attempt: int = 1, **kwargs) -> str:
     started = time.perf_counter()
     func = import_string(job.func) if isinstance(job.func, str) else job.func
     try:
-        result = func(**kwargs)
+        # A job may run from a page ("run now") in its user's language; what it writes is the district's.
+        with district.language():
+            result = func(**kwargs)
     except Exception as error:
         duration_ms = int((time.perf_counter() - started) * 1000)
         text = f"{type(error).__name__}: {error}"
