@@ -208,6 +208,22 @@ class ListingStatus(models.TextChoices):
     REMOVED = "removed", _("Removed early (credit repair)")
 
 
+class ListingState(models.TextChoices):
+    """A listing's state on a day (``Listing.state_on``): what the lists show and filter by."""
+
+    IN_FORCE = "in_force", _("In force")
+    PENDING = "pending", _("Not yet started")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = ListingStatus.REVOKED.value, ListingStatus.REVOKED.label
+    REMOVED = ListingStatus.REMOVED.value, ListingStatus.REMOVED.label
+
+
+# The states the listings page filters by (``selectors.listings``): every state but "not yet started".
+LISTING_FILTER_STATES = [
+    (value, label) for value, label in ListingState.choices if value != ListingState.PENDING
+]
+
+
 class Publication(models.TextChoices):
     NOT_PUBLISHED = "not_published", _("Not published")
     AUTHORITIES = "authorities", _("Published to government departments")
@@ -269,10 +285,10 @@ class Listing(PartyFields):
             return self.status
         restrictions = list(self.restrictions.all())
         if any(r.in_force(day) for r in restrictions):
-            return "in_force"
+            return ListingState.IN_FORCE
         if restrictions and all(r.end < day for r in restrictions):
-            return "expired"
-        return "pending"
+            return ListingState.EXPIRED
+        return ListingState.PENDING
 
 
 @audited()

@@ -8,7 +8,15 @@ from qinqing.core import access, clock
 from qinqing.core.errors import NotFound
 from qinqing.directory.models import Enterprise, EnterpriseMembership
 
-from .models import Application, EligibilityCheck, IntegrityRecord, Listing, ListingStatus, Restriction
+from .models import (
+    Application,
+    EligibilityCheck,
+    IntegrityRecord,
+    Listing,
+    ListingState,
+    ListingStatus,
+    Restriction,
+)
 from .services.eligibility import check_digest
 
 
@@ -17,7 +25,7 @@ def listings(*, state: str = "", query: str = ""):
         Prefetch("restrictions", queryset=Restriction.objects.order_by("activity"))
     )
     today = clock.today()
-    if state == "in_force":
+    if state == ListingState.IN_FORCE:
         rows = (
             rows.filter(
                 status=ListingStatus.IN_FORCE, restrictions__start__lte=today, restrictions__end__gte=today
@@ -25,9 +33,9 @@ def listings(*, state: str = "", query: str = ""):
             .filter(Q(restrictions__lifted_on__isnull=True) | Q(restrictions__lifted_on__gt=today))
             .distinct()
         )
-    elif state == "expired":
+    elif state == ListingState.EXPIRED:
         rows = rows.filter(status=ListingStatus.IN_FORCE).exclude(restrictions__end__gte=today)
-    elif state in (ListingStatus.REVOKED, ListingStatus.REMOVED):
+    elif state in (ListingState.REVOKED, ListingState.REMOVED):
         rows = rows.filter(status=state)
     if query:
         rows = rows.filter(Q(name__icontains=query) | Q(uscc=query.upper()) | Q(number__icontains=query))
@@ -156,7 +164,7 @@ def public_listings():
     """Listings published to the public with a restriction in force today (article 21: publication per entry)."""  # noqa: E501
     today = clock.today()
     return (
-        listings(state="in_force")
+        listings(state=ListingState.IN_FORCE)
         .filter(publication="public")
         .filter(restrictions__end__gte=today)
         .distinct()

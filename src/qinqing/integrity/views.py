@@ -19,6 +19,7 @@ from .forms import ApplicationForm, CheckForm, DecisionForm, DeliveryForm, Listi
 from .models import (
     CATEGORY_LABELS,
     CATEGORY_OF,
+    LISTING_FILTER_STATES,
     Application,
     Evaluation,
     ListingNotice,
@@ -45,8 +46,7 @@ def _listing_rows(listings, today):
 
 @found_or_404
 def listings_page(request):
-    # the states the list's filter offers (integrity/listings.html; selectors.listings reads them)
-    state, filter_refusal = filter_choice(request, "state", ("in_force", "expired", "revoked", "removed"))
+    state, filter_refusal = filter_choice(request, "state", LISTING_FILTER_STATES)
     query = (request.GET.get("q") or "").strip()
     page = page_of(request, selectors.listings(state=state, query=query))
     today = clock.today()
@@ -57,6 +57,7 @@ def listings_page(request):
             "page": page,
             "rows": _listing_rows(page.object_list, today),
             "state": state,
+            "states": LISTING_FILTER_STATES,
             "q": query,
             "today": today,
             "pending": page_of(request, selectors.pending_applications(), param="pending_page"),
