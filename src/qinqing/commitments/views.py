@@ -354,7 +354,7 @@ def funds_public_feed(request):
         if programme.published_on:
             approved = results_of.get(programme.pk, [])
             feed.add_item(
-                title=f"{programme.title}：{_('Results published')}",
+                title=programme.title + "：" + str(_("Results published")),
                 link=f"{link}#results-{programme.pk}",
                 description="；".join(f"{r.enterprise.name} {r.approved_amount}" for r in approved),
                 pubdate=programme.created_at,

@@ -62,10 +62,11 @@ def policy_text(text) -> str:
     label = escape(
         gettext("Gap in the source text: the published document has a placeholder here, not words.")
     )
+    note = escape(gettext("[words missing in the source]"))  # not inside an f-string: makemessages reads it
     marked = _PLACEHOLDER.sub(
         lambda match: (
             f'<mark class="policy-gap" title="{label}" data-testid="policy-gap">{match.group(0)}'
-            f'<span class="policy-gap-note">{escape(gettext("[words missing in the source]"))}</span></mark>'
+            f'<span class="policy-gap-note">{note}</span></mark>'
         ),
         html,
     )
