@@ -7,8 +7,9 @@ operation; through the full stack, Django's middlewares and django-ninja's opera
 the Django route answers, through the same code:
 
 * **the same service and answer**: ``appeals.api.file_as`` (``intake.services.appeal_file``) with the API
-  key as actor, under the request's language (the acknowledgement and the timeline's first line are worded
-  in it) and its request id (the audit events carry it); the 201 body is ``FileOut`` rendered by
+  key as actor, under the request's language (its refusals are worded in it; the acknowledgement and the
+  timeline's first line in the district's, ``core.district.language``) and its request id (the audit
+  events carry it); the 201 body is ``FileOut`` rendered by
   django-ninja's JSON renderer, the headers are the Django route's (``lightpath.headers``);
 * **the same checks**: the key read from the database on every request (``apikey_authenticate``: no cache,
   a revocation holds at once), the operation's declaration in ``appeals/access.py`` (the key must hold
