@@ -62,9 +62,18 @@ declare(
         tile=Tile(
             "policy_education",
             _("Publicity and integrity education"),
-            _("Activities with date, audience, content and attendance; enterprises' integrity-culture work."),
+            _("Activities planned ahead and reminded, then recorded with audience, content and attendance; "
+              "enterprises' integrity-culture work."),
             _("Article 19"),
         ),
+        # recording a planned activity as held takes it (services.activity_record(plan=…))
+        actions=("policy.education_plan.hold",),
+    ),
+    Page(
+        "policy:education_plan_cancel",
+        (*EDUCATION_ROLES, Role.ENTERPRISE_USER),
+        sees_all=EDUCATION_ROLES,  # an enterprise account cancels its own enterprise's plans only
+        actions=("policy.education_plan.cancel",),
     ),
     # The policy-interpretation library (policy.interpretations), mounted under /appeals/knowledge/ in the
     # appeals namespace where it has always been (public paths and URL names kept). Editors write, anyone

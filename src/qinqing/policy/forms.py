@@ -49,6 +49,8 @@ class MeasureForm(forms.Form):
 
 
 class ActivityForm(forms.Form):
+    # the planned activity this record holds (article 19's plan); pre-filled from ?plan=<pk>
+    plan = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
     held_on = bounded(forms.DateField(label=_("Date"), widget=DateInput), past_years=5, future_days=0)
     title = forms.CharField(label=_("Title"), max_length=limits.PLACE)
@@ -75,3 +77,23 @@ class ActivityForm(forms.Form):
                 queryset=Enterprise.objects.filter(is_active=True, pk__in=own_enterprises).order_by("name"),
             )
             del self.fields["unit"]
+
+
+class PlanForm(ActivityForm):
+    """An activity planned ahead: what the record will say, less what only the day itself tells (the
+    content and the attendance)."""
+
+    planned_on = bounded(forms.DateField(label=_("Planned for"), widget=DateInput), past_days=0,
+                         future_days=732)
+
+    field_order = ["kind", "planned_on", "title", "audience", "unit", "enterprise"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("plan", "held_on", "content", "attendance"):
+            del self.fields[name]
+        self.order_fields(self.field_order)
+
+
+class PlanCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Why cancelled"), max_length=limits.REASON)

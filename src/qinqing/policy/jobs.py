@@ -6,9 +6,14 @@ It writes a ``PolicyReminder`` in the application, once per person, item and dat
   to the administrators who keep the library and the department handlers of the units carrying out its
   supporting measures;
 * a supporting measure past its due date and not completed — to the department handlers of its
-  responsible unit (the administrators when the unit has none, or no unit is named).
+  responsible unit (the administrators when the unit has none, or no unit is named);
+* a planned publicity or education activity (article 19) due within ``PLAN_WARNING_WORKDAYS`` working
+  days, and again once its date has passed while it is neither recorded as held nor cancelled — to the
+  person who planned it (the department handlers of its organising unit, else the administrators, when
+  that account is no longer active).
 
-Reminders are read on the supporting-measures page; nothing leaves the application. An item with nobody
+Reminders are read on the supporting-measures page and, for planned activities, on the education page;
+nothing leaves the application. An item with nobody
 to remind (no active account) is counted in the job's summary.
 """
 
@@ -23,10 +28,25 @@ from qinqing.core import audit, calendar, clock, jobs
 from qinqing.core.audit import SystemActor
 from qinqing.core.roles import Role
 
-from .models import MeasureStatus, PolicyDocument, PolicyReminder, ReminderKind, SupportingMeasure
+from .models import (
+    MeasureStatus,
+    PlannedActivity,
+    PlanStatus,
+    PolicyDocument,
+    PolicyReminder,
+    ReminderKind,
+    SupportingMeasure,
+)
 
 EXPIRY_WARNING_DAYS = 30
+PLAN_WARNING_WORKDAYS = 3  # a planned activity is reminded this many working days ahead
 SYSTEM = SystemActor("policy reminders")
+ARTICLE_OF = {
+    ReminderKind.EXPIRY: "4",
+    ReminderKind.MEASURE_OVERDUE: "4",
+    ReminderKind.PLAN_SOON: "19",
+    ReminderKind.PLAN_UNRECORDED: "19",
+}
 
 
 def _administrators() -> list[int]:
@@ -103,6 +123,22 @@ def due_items(today: datetime.date) -> tuple[list[dict], int]:
             due=measure.due_on,
             key=f"measure:{measure.pk}:{measure.due_on.isoformat()}",
         )
+    horizon = calendar.add_workdays(today, PLAN_WARNING_WORKDAYS)
+    planned = list(
+        PlannedActivity.objects.filter(status=PlanStatus.PLANNED, planned_on__lte=horizon)
+        .select_related("planned_by")
+    )
+    plan_handlers = _handlers({plan.unit_id for plan in planned if plan.unit_id})
+    for plan in planned:
+        passed = plan.planned_on < today
+        add(
+            [plan.planned_by_id] if plan.planned_by.is_active
+            else plan_handlers.get(plan.unit_id) or administrators,
+            kind=ReminderKind.PLAN_UNRECORDED if passed else ReminderKind.PLAN_SOON,
+            plan=plan,
+            due=plan.planned_on,
+            key=f"plan-{'unrecorded' if passed else 'soon'}:{plan.pk}:{plan.planned_on.isoformat()}",
+        )
     return items, unreachable
 
 
@@ -134,7 +170,7 @@ def reminders(today: datetime.date | None = None) -> str:
                     "action": "policy.policyreminder.create",
                     "instance": row,
                     "fresh": True,
-                    "details": {"article": "4", "kind": row.kind},
+                    "details": {"article": ARTICLE_OF[row.kind], "kind": row.kind},
                 }
                 for row in created
             ]

@@ -8,6 +8,7 @@ still be read as it was.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qinqing.core.audit.registry import audited
 
@@ -255,10 +256,81 @@ class EducationActivity(models.Model):
         return self.title
 
 
-# --- Reminders (article 4): documents whose validity ends soon, supporting measures overdue.
+class PlanStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", pgettext_lazy("activity", "Held")  # 已举办, not a meeting's 已召开
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+@audited()
+class PlannedActivity(models.Model):
+    """An activity planned ahead (article 19): its organiser is reminded before the date, and after it
+    until the activity is recorded as held (``activity``, the record the yearly figures count) or
+    cancelled with the reason."""
+
+    kind = models.CharField(_("kind"), max_length=24, choices=ActivityKind.choices)
+    planned_on = models.DateField(_("planned for"))
+    title = models.CharField(_("title"), max_length=200)
+    audience = models.CharField(_("audience"), max_length=200)
+    unit = models.ForeignKey(
+        "directory.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organising unit"),
+    )
+    enterprise = models.ForeignKey(
+        "directory.Enterprise",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enterprise"),
+    )
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("planned by")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.PLANNED
+    )
+    activity = models.OneToOneField(
+        EducationActivity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan",
+        verbose_name=_("recorded as"),
+    )
+    cancel_reason = models.CharField(_("why cancelled"), max_length=300, blank=True, default="")
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["planned_on", "pk"]
+        verbose_name = _("planned activity")
+        verbose_name_plural = _("planned activities")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def unrecorded(self) -> bool:
+        """Its date has passed and it is neither recorded as held nor cancelled."""
+        from qinqing.core import clock
+
+        return self.status == PlanStatus.PLANNED and self.planned_on < clock.today()
+
+
+# --- Reminders (articles 4 and 19): documents whose validity ends soon, supporting measures overdue,
+# planned activities coming up or not recorded.
 class ReminderKind(models.TextChoices):
     EXPIRY = "expiry", _("A policy document's validity ends soon")
     MEASURE_OVERDUE = "measure_overdue", _("A supporting measure is overdue")
+    PLAN_SOON = "plan_soon", _("A planned activity is coming up")
+    PLAN_UNRECORDED = (
+        "plan_unrecorded",
+        _("A planned activity's date has passed: record it as held or cancel it"),
+    )
 
 
 @audited()
@@ -275,6 +347,9 @@ class PolicyReminder(models.Model):
     )
     measure = models.ForeignKey(
         SupportingMeasure, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    plan = models.ForeignKey(
+        PlannedActivity, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     due = models.DateField(_("due"))
     key = models.CharField(max_length=120)

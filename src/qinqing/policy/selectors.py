@@ -18,6 +18,8 @@ from .models import (
     EducationActivity,
     Item,
     Level,
+    PlannedActivity,
+    PlanStatus,
     PolicyDocument,
     PolicyInterpretation,
     SupportingMeasure,
@@ -270,3 +272,23 @@ def activities(user=None) -> QuerySet[EducationActivity]:
     rows = EducationActivity.objects.select_related("unit", "enterprise").order_by("-held_on", "-pk")
     own = own_enterprise_ids(user) if user is not None else None
     return rows if own is None else rows.filter(enterprise_id__in=own)
+
+
+def plans(user=None):
+    """The planned activities the user may read (an enterprise account: its own enterprise's): the ones
+    still to hold first, then those held or cancelled; each by date."""
+    still_open = When(status=PlanStatus.PLANNED, then=Value(0))
+    rows = PlannedActivity.objects.select_related("unit", "enterprise", "activity").annotate(
+        open=Case(still_open, default=Value(1), output_field=IntegerField())
+    )
+    own = own_enterprise_ids(user) if user is not None else None
+    rows = rows if own is None else rows.filter(enterprise_id__in=own)
+    return rows.order_by("open", "planned_on", "pk")
+
+
+def plan(user, pk: int):
+    """One planned activity the user may act on; NotFound alike for missing and another enterprise's."""
+    row = plans(user).filter(pk=pk).first() if isinstance(pk, int) else None
+    if row is None:
+        raise NotFound()
+    return row

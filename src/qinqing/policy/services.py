@@ -1,7 +1,7 @@
 """Writes to the policy library (article 4): import a policy text as a new version of its series (the
 district's measures, or a national, provincial, municipal or other district document, several current at
 once), from .txt or .docx; supporting measures (配套措施) tracked to completion; publicity and integrity-
-education activities (article 19)."""
+education activities (article 19), planned ahead, reminded, then recorded as held or cancelled."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import audit, clock, limits, workflow
 from qinqing.core.errors import PermissionDeniedError, ServiceError
-from qinqing.core.roles import has_role
+from qinqing.core.roles import Role, has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
 
-from .access import MEASURE_ROLES
+from .access import EDUCATION_ROLES, MEASURE_ROLES
 from .models import (
     DISTRICT_SERIES,
     ActivityKind,
@@ -27,6 +27,8 @@ from .models import (
     Item,
     Level,
     MeasureStatus,
+    PlannedActivity,
+    PlanStatus,
     PolicyDocument,
     SupportingMeasure,
 )
@@ -301,42 +303,21 @@ def measure_complete(*, measure, result: str, actor, completed_on=None) -> Suppo
 
 
 # --- publicity and integrity education (article 19) ------------------------------------------------------
-def activity_record(
-    *,
-    kind: str,
-    held_on,
-    title: str,
-    audience: str,
-    content: str,
-    attendance,
-    actor,
-    unit=None,
-    enterprise=None,
-) -> EducationActivity:
-    """A publicity or integrity-education activity, or an enterprise's own integrity-culture work (which
-    names the enterprise)."""
+def _activity_values(*, kind: str, title: str, audience: str, actor, enterprise, content=None) -> dict:
+    """The checks an activity and a plan share: the kind, the texts, and that an enterprise account writes
+    its own enterprise's integrity-culture work only."""
     if kind not in ActivityKind.values:
         raise ServiceError(_("Choose the kind of activity."), code="invalid_choice", field="kind")
-    if held_on is None:
-        raise ServiceError(
-            _("%(field)s is required."), code="required", field="held_on", params={"field": _("Date")}
-        )
-    limits.past_date(held_on, field="held_on", label=_("Date"))
     values = {}
-    for name, value, label, limit in (
-        ("title", title, _("Title"), limits.PLACE),
-        ("audience", audience, _("Audience"), limits.PLACE),
-        ("content", content, _("Content"), limits.REPORT),
-    ):
+    texts = [("title", title, _("Title"), limits.PLACE), ("audience", audience, _("Audience"), limits.PLACE)]
+    if content is not None:
+        texts.append(("content", content, _("Content"), limits.REPORT))
+    for name, value, label, limit in texts:
         values[name] = limits.check_text(value, field=name, label=label, limit=limit)
         if not values[name]:
             raise ServiceError(
                 _("%(field)s is required."), code="required", field=name, params={"field": label}
             )
-    if not isinstance(attendance, int) or not 0 <= attendance <= 100000:
-        raise ServiceError(
-            _("Attendance must be a number between 0 and 100,000."), code="out_of_range", field="attendance"
-        )
     from .selectors import own_enterprise_ids
 
     own = own_enterprise_ids(actor)
@@ -354,6 +335,37 @@ def activity_record(
             code="required",
             field="enterprise",
         )
+    return values
+
+
+def activity_record(
+    *,
+    kind: str,
+    held_on,
+    title: str,
+    audience: str,
+    content: str,
+    attendance,
+    actor,
+    unit=None,
+    enterprise=None,
+    plan: PlannedActivity | None = None,
+) -> EducationActivity:
+    """A publicity or integrity-education activity, or an enterprise's own integrity-culture work (which
+    names the enterprise). Recorded from a ``plan``, the plan is marked held and linked to it, in the same
+    transaction."""
+    if held_on is None:
+        raise ServiceError(
+            _("%(field)s is required."), code="required", field="held_on", params={"field": _("Date")}
+        )
+    limits.past_date(held_on, field="held_on", label=_("Date"))
+    values = _activity_values(
+        kind=kind, title=title, audience=audience, content=content, actor=actor, enterprise=enterprise
+    )
+    if not isinstance(attendance, int) or not 0 <= attendance <= 100000:
+        raise ServiceError(
+            _("Attendance must be a number between 0 and 100,000."), code="out_of_range", field="attendance"
+        )
     with transaction.atomic():
         row = EducationActivity.objects.create(
             kind=kind,
@@ -368,4 +380,91 @@ def activity_record(
         audit.record_event(
             actor=actor, action="policy.educationactivity.record", instance=row, details={"article": "19"}
         )
+        if plan is not None:
+
+            def apply(locked):
+                locked.activity = row
+                return Change(fields=["activity"], details={"activity": row.pk})
+
+            workflow.transition(PLAN_WORKFLOW, plan, "hold", actor=actor, apply=apply)
     return row
+
+
+# The plan: an activity planned ahead, reminded before its date (policy.jobs), then held or cancelled.
+PLANNER = "planner"
+PLAN_ROLES = (*EDUCATION_ROLES, Role.ENTERPRISE_USER)
+
+
+def _may_plan(actor, plan=None) -> bool:
+    """The education staff act on every plan; an enterprise account on its own enterprise's plans."""
+    from .selectors import own_enterprise_ids
+
+    own = own_enterprise_ids(actor)
+    return own is None or (plan is not None and plan.enterprise_id in own)
+
+
+PLAN_WORKFLOW = Workflow(
+    name="policy.education_plan",
+    model=PlannedActivity,
+    actors={PLANNER: ActorRule(_may_plan, roles=PLAN_ROLES, label=_("Organiser"))},
+    transitions={
+        "hold": Transition((PlanStatus.PLANNED,), PlanStatus.HELD, (PLANNER,), "19"),
+        "cancel": Transition(
+            (PlanStatus.PLANNED,),
+            PlanStatus.CANCELLED,
+            (PLANNER,),
+            "19",
+            requires={"reason": _("Why cancelled")},
+        ),
+    },
+)
+
+
+def activity_plan(
+    *, kind: str, planned_on, title: str, audience: str, actor, unit=None, enterprise=None
+) -> PlannedActivity:
+    """Plan an activity ahead (article 19): on a day from today to two years on."""
+    if not (has_role(actor, *PLAN_ROLES) or getattr(actor, "is_superuser", False)):
+        raise PermissionDeniedError()
+    if planned_on is None:
+        raise ServiceError(
+            _("%(field)s is required."),
+            code="required",
+            field="planned_on",
+            params={"field": _("Planned for")},
+        )
+    today = clock.today()
+    limits.check_date(
+        planned_on,
+        field="planned_on",
+        label=_("Planned for"),
+        not_before=today,
+        not_after=today + 2 * limits.YEAR,
+    )
+    values = _activity_values(kind=kind, title=title, audience=audience, actor=actor, enterprise=enterprise)
+    with transaction.atomic():
+        plan = PlannedActivity.objects.create(
+            kind=kind,
+            planned_on=planned_on,
+            unit=unit,
+            enterprise=enterprise,
+            planned_by=actor,
+            created_at=clock.now(),
+            **values,
+        )
+        audit.record_event(
+            actor=actor, action="policy.plannedactivity.plan", instance=plan, details={"article": "19"}
+        )
+    return plan
+
+
+def plan_cancel(*, plan: PlannedActivity, reason: str, actor) -> PlannedActivity:
+    reason = limits.check_text(reason, field="reason", label=_("Why cancelled"), limit=limits.REASON)
+
+    def apply(locked):
+        locked.cancel_reason = reason
+        return Change(fields=["cancel_reason"])
+
+    return workflow.transition(
+        PLAN_WORKFLOW, plan, "cancel", actor=actor, apply=apply, data={"reason": reason}
+    )

@@ -13,4 +13,5 @@ urlpatterns = [
     path("measures/", views.measures, name="measures"),
     path("measures/<int:pk>/act/", views.measure_act, name="measure_act"),
     path("education/", views.education, name="education"),
+    path("education/plans/<int:pk>/cancel/", views.education_plan_cancel, name="education_plan_cancel"),
 ]

@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qinqing.core import clock
 from qinqing.core.errors import NotFound, ServiceError
-from qinqing.core.forms import bind_error, posted
+from qinqing.core.forms import bind_error, form_status, posted, refusal_of
 from qinqing.core.paging import page_of
 
 from . import forms, selectors, services
@@ -163,24 +164,82 @@ def measure_act(request, pk: int):
     return redirect("policy:measures")
 
 
+def _plan_initial(request) -> dict:
+    """The record form pre-filled from a plan (``?plan=<pk>``) the user may act on; nothing otherwise."""
+    try:
+        plan = selectors.plan(request.user, int(request.GET.get("plan", "")))
+    except (ValueError, NotFound):
+        return {}
+    fields = ("kind", "title", "audience", "unit", "enterprise")
+    return {"plan": plan.pk, "held_on": plan.planned_on, **{name: getattr(plan, name) for name in fields}}
+
+
 def education(request):
+    """Article 19: the activities held (recorded, with the yearly figures), the plan of activities to
+    come (reminded by the daily job), and the user's reminders about it."""
     own = selectors.own_enterprise_ids(request.user)
-    form = forms.ActivityForm(posted(request), own_enterprises=own)
-    if request.method == "POST" and form.is_valid():
+    planning = request.method == "POST" and request.POST.get("form") == "plan"
+    form = forms.ActivityForm(
+        None if planning else posted(request), own_enterprises=own, initial=_plan_initial(request)
+    )
+    plan_form = forms.PlanForm(posted(request) if planning else None, own_enterprises=own, prefix="plan")
+    sent = plan_form if planning else form
+    if request.method == "POST" and sent.is_valid():
+        data = dict(sent.cleaned_data)
         try:
-            services.activity_record(actor=request.user, **form.cleaned_data)
+            if planning:
+                services.activity_plan(actor=request.user, **data)
+            else:
+                plan_pk = data.pop("plan", None)
+                plan = selectors.plan(request.user, plan_pk) if plan_pk else None
+                services.activity_record(actor=request.user, plan=plan, **data)
+        except NotFound:
+            sent.add_error("plan", _("That planned activity does not exist or is not yours to record."))
         except ServiceError as error:
-            bind_error(form, error)
+            bind_error(sent, error)
         else:
-            messages.success(request, _("Activity recorded."))
+            messages.success(request, _("Activity planned.") if planning else _("Activity recorded."))
             return redirect("policy:education")
+    return _education_page(request, form, plan_form, status=form_status(form, plan_form))
+
+
+def _education_page(request, form, plan_form, *, status=200, refusal=None):
     return render(
         request,
         "policy/education.html",
         {
             "activities": page_of(request, selectors.activities(request.user)),
             "figures": selectors.activity_figures(request.user),
+            "plans": page_of(request, selectors.plans(request.user), param="plans_page"),
+            "plan_reminders": selectors.reminders_for(request.user).filter(plan__isnull=False)[:20],
             "form": form,
+            "plan_form": plan_form,
+            "cancel_form": forms.PlanCancelForm(),
+            "refusal": refusal,
+            "today": clock.today(),  # a plan is recorded as held from its day on
         },
-        status=400 if form.errors else 200,
+        status=status,
     )
+
+
+@require_POST
+def education_plan_cancel(request, pk: int):
+    """Cancel a planned activity with the reason (article 19); a refusal is shown in the plan's row."""
+    own = selectors.own_enterprise_ids(request.user)
+    try:
+        plan = selectors.plan(request.user, pk)
+    except NotFound as error:
+        raise Http404 from error
+    try:
+        services.plan_cancel(plan=plan, reason=request.POST.get("reason", ""), actor=request.user)
+    except ServiceError as error:
+        refusal = refusal_of(request, "cancel", error, row=plan.pk)
+        return _education_page(
+            request,
+            forms.ActivityForm(own_enterprises=own),
+            forms.PlanForm(own_enterprises=own, prefix="plan"),
+            status=refusal["status"],
+            refusal=refusal,
+        )
+    messages.success(request, _("Planned activity cancelled."))
+    return redirect("policy:education")

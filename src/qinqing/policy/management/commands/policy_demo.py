@@ -1,5 +1,6 @@
 """``./qinqing policy_demo``: supporting measures of the district's measures, publicity and education
-activities over the demo district (run ``policy import --seed`` and ``demo`` first). Writes go through the
+activities held and planned (article 19's plan: one within the reminder's three working days) over the
+demo district (run ``policy import --seed`` and ``demo`` first). Writes go through the
 services (audited); a second run adds nothing."""
 
 import datetime
@@ -36,6 +37,10 @@ ACTIVITIES = [
         "ZF02",
     ),
 ]
+PLANS = [  # (kind, title, audience, days ahead, unit code)
+    (ActivityKind.PUBLICITY, "民营经济促进法宣讲会", "园区民营企业负责人", 2, "ZF02"),
+    (ActivityKind.EDUCATION, "新任科级干部政商交往廉洁教育", "新任科级干部", 30, "JW"),
+]
 
 
 class Command(BaseCommand):
@@ -51,7 +56,9 @@ class Command(BaseCommand):
         today = clock.today()
         units = {
             u.code: u
-            for u in Unit.objects.filter(code__in=[m[1] for m in MEASURES] + [a[5] for a in ACTIVITIES])
+            for u in Unit.objects.filter(
+                code__in=[m[1] for m in MEASURES] + [a[5] for a in ACTIVITIES] + [p[4] for p in PLANS]
+            )
         }
         try:
             for key, code, title, days, state in MEASURES:
@@ -90,6 +97,15 @@ class Command(BaseCommand):
                     content="签订廉洁承诺书，开展合规培训。",
                     attendance=60,
                     enterprise=enterprise,
+                    actor=actor,
+                )
+            for kind, title, audience, days, code in PLANS:
+                services.activity_plan(
+                    kind=kind,
+                    planned_on=today + datetime.timedelta(days=days),
+                    title=title,
+                    audience=audience,
+                    unit=units.get(code),
                     actor=actor,
                 )
         except ServiceError as error:
