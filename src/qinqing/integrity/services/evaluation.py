@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock
+from qinqing.core import audit, clock, district
 from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
 from qinqing.directory.models import Enterprise
@@ -118,8 +118,10 @@ def evaluate(enterprise: Enterprise, *, on: datetime.date | None = None) -> Resu
 
 
 def recompute(enterprise: Enterprise, *, trigger: str) -> Evaluation | None:
-    """Store the evaluation if it differs from the last one stored (history of changes)."""
-    result = evaluate(enterprise)
+    """Store the evaluation if it differs from the last one stored (history of changes). Its explanations
+    are worded in the district's language: a recompute caused from an English page is then no change."""
+    with district.language():
+        result = evaluate(enterprise)
     last = Evaluation.objects.filter(enterprise=enterprise).order_by("-computed_at", "-pk").first()
     if (
         last is not None
@@ -198,7 +200,8 @@ def recompute_aged(*, lookback_days: int = LOOKBACK_DAYS) -> str:
     for enterprise in enterprises.values():
         with transaction.atomic():
             changed += recompute(enterprise, trigger=DAILY_TRIGGER) is not None
-    return f"{len(enterprises)} enterprises looked at, {changed} evaluations changed"
+    return _t("%(count)s enterprises looked at, %(changed)s evaluations changed") % {
+        "count": len(enterprises), "changed": changed}
 
 
 def rules_update(*, values: dict[str, tuple[int, int]], actor) -> list[EvaluationRule]:

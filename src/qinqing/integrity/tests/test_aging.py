@@ -8,6 +8,7 @@ import pytest
 
 from qinqing.core import jobs
 from qinqing.core.audit import SystemActor
+from qinqing.core.testing import in_english
 from qinqing.directory.tests import factories as directory
 from qinqing.integrity import services
 from qinqing.integrity.models import Evaluation
@@ -51,7 +52,7 @@ def test_an_expiring_record_and_an_old_negative_record_leaving_its_window_change
     before_untouched = history(untouched)
 
     frozen_clock("2026-12-01 01:30")
-    assert "0 evaluations changed" in recompute_aged()  # nothing aged yet: no new row
+    assert "0 evaluations changed" in in_english(recompute_aged)  # nothing aged yet: no new row
     frozen_clock("2026-12-03 01:30")
     recompute_aged()
     assert history(enterprise)[-1] == (80, "C", DAILY_TRIGGER)  # the outside list expired on 12-02
@@ -60,7 +61,7 @@ def test_an_expiring_record_and_an_old_negative_record_leaving_its_window_change
     assert history(enterprise)[-1] == (100, "B", DAILY_TRIGGER)  # the broken pledge left its window
     assert [row[0] for row in history(enterprise)] == [80, 60, 80, 100]  # every change kept
     frozen_clock("2026-12-05 01:30")
-    assert "0 evaluations changed" in recompute_aged()  # run again: no duplicate rows
+    assert "0 evaluations changed" in in_english(recompute_aged)  # run again: no duplicate rows
     assert history(untouched) == before_untouched
     latest = Evaluation.objects.filter(enterprise=enterprise).latest("computed_at", "pk")
     assert all(not c["counts"] for c in latest.contributions)
@@ -91,3 +92,22 @@ def test_a_worker_down_for_days_catches_up_within_the_lookback(frozen_clock):
     frozen_clock("2026-12-06 01:30")  # no run since 11-30
     recompute_aged()
     assert history(enterprise)[-1] == (100, "B", DAILY_TRIGGER)
+
+
+def test_a_recompute_from_an_english_page_is_no_change(frozen_clock):
+    """The stored explanations are in the district's language: a record added from an English page, or
+    the daily job read in English, stores no second evaluation that differs only in its words."""
+    from django.utils import translation
+
+    from qinqing.integrity.services.evaluation import recompute
+
+    frozen_clock("2026-11-30 10:00")
+    enterprise = directory.make_enterprise()
+    services.record_add(enterprise=enterprise, kind="honour", title="诚信示范企业", source="区工商联",
+                        occurred_on=D(2026, 1, 1), actor=ACTOR)
+    stored = history(enterprise)
+    with translation.override("en"):
+        assert recompute(enterprise, trigger="test") is None
+        assert "0 evaluations changed" in recompute_aged()
+    assert history(enterprise) == stored
+    assert Evaluation.objects.filter(enterprise=enterprise).last().contributions[0]["whose"] == "企业的记录"
