@@ -40,12 +40,11 @@ def retrain_routing() -> str:
     metadata = routing.model_metadata() or {}
     report = routing.train_and_save(with_samples=bool(metadata.get("generated_count")))
     if not report.trained:
-        return f"not retrained ({report.sample_count} samples): {report.reason}"
-    return (
-        f"retrained on {report.sample_count} samples (history {report.history_count}); "
-        f"unit accuracy "
-        f"{report.unit_accuracy if report.unit_accuracy is None else round(report.unit_accuracy, 3)}"
-    )
+        return _("not retrained (%(samples)s samples): %(reason)s") % {
+            "samples": report.sample_count, "reason": report.reason}
+    accuracy = "—" if report.unit_accuracy is None else f"{report.unit_accuracy:.3f}"
+    return _("retrained on %(samples)s samples (history %(history)s); unit accuracy %(accuracy)s") % {
+        "samples": report.sample_count, "history": report.history_count, "accuracy": accuracy}
 
 
 JOBS = (

@@ -546,4 +546,5 @@ def deadline_alerts(today: datetime.date | None = None) -> str:
             DeadlineNotice, deliveries, phone_of=lambda user: phones.get(user.pk, ""),
             queue_sms=notify.queue_sms, action="commitments.deadlinenotice.create", actor=SYSTEM,
         )
-    return f"{made} deadline alert(s) recorded, {told} notice(s) to the responsible units"
+    return _("%(made)s deadline alert(s) recorded, %(told)s notice(s) to the responsible units") % {
+        "made": made, "told": told}

@@ -553,7 +553,8 @@ def obligation_alerts(today: datetime.date | None = None) -> str:
                 for row in due
             ]
         )
-    return f"{len(made)} overdue obligation(s) recorded, {delivered} notice(s) delivered"
+    return _("%(made)s overdue obligation(s) recorded, %(delivered)s notice(s) delivered") % {
+        "made": len(made), "delivered": delivered}
 
 
 # --- notices: the flags and overdue obligations delivered to named people ----------------------------------
@@ -678,4 +679,4 @@ def flag_notices(today: datetime.date | None = None) -> str:
     with transaction.atomic():
         jobs.exclusive("legal.notices")
         made = deliver_flags(Action.objects.select_related("enterprise", "unit"), today)
-    return f"{made} notice(s) delivered"
+    return _("%(made)s notice(s) delivered") % {"made": made}

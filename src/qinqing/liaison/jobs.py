@@ -22,6 +22,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from qinqing.core import calendar, clock, jobs
 from qinqing.core.audit import SystemActor
@@ -163,7 +164,7 @@ def reminders(today: datetime.date | None = None) -> str:
 
     today = today or clock.today()
     if not calendar.is_workday(today):
-        return f"{today.isoformat()} is not a working day: no reminders"
+        return _("%(day)s is not a working day: no reminders") % {"day": today.isoformat()}
     items, unreachable = due_items(today)
     users = get_user_model().objects.filter(is_active=True).in_bulk({item["recipient_id"] for item in items})
     deliveries = []
@@ -195,7 +196,8 @@ def reminders(today: datetime.date | None = None) -> str:
             action="liaison.reminder.create",
             actor=SYSTEM,
         )
-    summary = f"{made} reminder(s), {len(deliveries) - made} already given"
+    summary = _("%(made)s reminder(s), %(given)s already given") % {
+        "made": made, "given": len(deliveries) - made}
     if unreachable:
-        summary += f", {unreachable} item(s) with nobody to remind (no login account)"
+        summary += _(", %(count)s item(s) with nobody to remind (no login account)") % {"count": unreachable}
     return summary

@@ -23,6 +23,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from qinqing.core import audit, calendar, clock, jobs
 from qinqing.core.audit import SystemActor
@@ -147,7 +148,7 @@ def reminders(today: datetime.date | None = None) -> str:
     date); audited. On a rest day it does nothing."""
     today = today or clock.today()
     if not calendar.is_workday(today):
-        return f"{today.isoformat()} is not a working day: no reminders"
+        return _("%(day)s is not a working day: no reminders") % {"day": today.isoformat()}
     items, unreachable = due_items(today)
     with transaction.atomic():
         jobs.exclusive("policy.reminders")
@@ -175,7 +176,8 @@ def reminders(today: datetime.date | None = None) -> str:
                 for row in created
             ]
         )
-    summary = f"{len(created)} reminder(s), {len(items) - len(created)} already given"
+    summary = _("%(made)s reminder(s), %(given)s already given") % {
+        "made": len(created), "given": len(items) - len(created)}
     if unreachable:
-        summary += f", {unreachable} item(s) with nobody to remind"
+        summary += _(", %(count)s item(s) with nobody to remind") % {"count": unreachable}
     return summary

@@ -1089,7 +1089,7 @@ def leads_take_over() -> str:
             rate_limited=False,
         )
         count += 1
-    return f"{count} lead(s) taken over"
+    return _("%(count)s lead(s) taken over") % {"count": count}
 
 
 def client_of(request) -> str:
@@ -1158,10 +1158,10 @@ def retention_sweep() -> str:
         report_erase(report=report, actor=SYSTEM)
         erased += 1
     warned = retention_due(today).count()
-    return (
-        f"{dated} retention date(s) set, {erased} report(s) erased, {warned} due within "
-        f"{RETENTION_WARNING_DAYS} days"
-    )
+    return _(
+        "%(dated)s retention date(s) set, %(erased)s report(s) erased, %(warned)s due within %(days)s days"
+    ) % {
+        "dated": dated, "erased": erased, "warned": warned, "days": RETENTION_WARNING_DAYS}
 
 
 def report_erase(*, report: Report, actor) -> Report:
@@ -1336,7 +1336,8 @@ def due_notices(today=None) -> str:
                 for row in created
             ]
         )
-    return f"{len(created)} notice(s) to inspectors, {len(items) - len(created)} already given"
+    return _("%(made)s notice(s) to inspectors, %(given)s already given") % {
+        "made": len(created), "given": len(items) - len(created)}
 
 
 # --- inspections and exposure (article 18.5) ----------------------------------------------------------------

@@ -587,7 +587,8 @@ def overdue_alerts(today: datetime.date | None = None) -> str:
         late = ToleranceRequest.objects.filter(status__in=OPEN_STATUSES, step_due__lt=today)
         overdue = _alert(late, AlertKind.OVERDUE, today, lambda row: row.step_due)
         revisits = _revisits(today)
-    return f"{overdue} overdue step(s), {revisits} revisit(s) due recorded"
+    return _("%(overdue)s overdue step(s), %(revisits)s revisit(s) due recorded") % {
+        "overdue": overdue, "revisits": revisits}
 
 
 def _revisits(today) -> int:
@@ -601,4 +602,4 @@ def revisit_due(request_id: int | None = None) -> str:
     """The one-off run scheduled at filing: record the revisit as due (if not yet done)."""
     with transaction.atomic():
         made = _revisits(clock.today())
-    return f"{made} revisit(s) due recorded"
+    return _("%(made)s revisit(s) due recorded") % {"made": made}

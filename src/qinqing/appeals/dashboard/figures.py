@@ -457,10 +457,10 @@ class RefreshResult:
     hot_topics: bool = False
 
     def summary(self) -> str:
-        kind = "full" if self.full else "incremental"
-        return f"dashboard figures: {kind}, {len(self.months)} month(s) in {self.seconds:.2f} s" + (
-            ", hot topics" if self.hot_topics else ""
-        )
+        text = _("dashboard figures: full, %(months)s month(s) in %(seconds).2f s") if self.full else _(
+            "dashboard figures: incremental, %(months)s month(s) in %(seconds).2f s")
+        text = text % {"months": len(self.months), "seconds": self.seconds}
+        return text + str(_(", hot topics")) if self.hot_topics else text
 
 
 REFRESH_ACTION = "appeals.figures.refresh"

@@ -98,7 +98,8 @@ def test_what_no_channel_reaches_is_not_counted_as_sent(settings, workday_calend
     assert (report.sent, report.manual) == (3, 1)
     statuses = {row.appeal_id: row.status for row in Notification.objects.all()}
     assert statuses == {portal.pk: "sent", hotline.pk: "sent", landline.pk: "manual", mobile.pk: "sent"}
-    assert Notification.objects.get(appeal=landline).last_error == "no valid mobile number to send to"
+    # the reason is recorded in the district's language: the administrators read it on the jobs page
+    assert Notification.objects.get(appeal=landline).last_error == "没有可发送的有效手机号码"
     assert (
         capsys.readouterr().out.count("[sms] to ") == 3
     )  # every mobile number got an SMS, the landline none

@@ -267,7 +267,7 @@ def test_without_an_app_secret_notifications_only_go_to_the_log_and_are_not_coun
         notify.deliver_pending()
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.MANUAL and notification.sent_at is None
-    assert "not configured" in notification.last_error
+    assert "未配置微信客服消息" in notification.last_error  # in the district's language
     assert OPENID not in caplog.text and "退税" not in caplog.text
 
 

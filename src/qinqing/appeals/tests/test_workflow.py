@@ -7,7 +7,7 @@ import pytest
 from qinqing.core import audit, calendar
 from qinqing.core.errors import ConflictError, NotFound, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role
-from qinqing.core.testing import make_api_key
+from qinqing.core.testing import in_english, make_api_key
 
 from .. import selectors, services
 from ..models import Appeal, Complexity, ExtensionStatus, Level, LimitKey, Satisfaction, Status, Track
@@ -310,8 +310,7 @@ def test_sweep_urges_flags_moves_overdue_to_supervision_and_raises_second_rounds
     result = run_sweep(today=D(2025, 10, 14))
     assert result.flagged == [due_soon.pk] and not result.supervised and not result.urged
     assert (
-        run_sweep(today=D(2025, 10, 14))
-        .summary()
+        in_english(run_sweep(today=D(2025, 10, 14)).summary)
         .endswith("raised 0, moved to supervision 0, flagged 0, urged 0")
     )
 

@@ -46,11 +46,15 @@ def letter_sender(notification: Notification) -> None:
 
     appeal = notification.appeal
     if appeal is None:
-        raise notify.NoChannel("no appeal to answer by letter")
+        raise notify.NoChannel(gettext("no appeal to answer by letter"))
     if not Notification.objects.filter(appeal_id=appeal.pk, pk__lt=notification.pk).exists():
-        raise notify.NoChannel("the acknowledgement is printed by the operator who recorded the letter")
+        raise notify.NoChannel(
+            gettext("the acknowledgement is printed by the operator who recorded the letter")
+        )
     letter = ReplyLetter.objects.filter(notification=notification).first() or queue_letter(notification)
-    raise notify.NoChannel(f"reply letter {letter.number} queued for the mail room")
+    raise notify.NoChannel(
+        gettext("reply letter %(number)s queued for the mail room") % {"number": letter.number}
+    )
 
 
 def queue_letter(notification: Notification) -> ReplyLetter:

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q
+from django.utils.translation import gettext as _
 
 from qinqing.core import clock, district
 from qinqing.core.db import insert_instance
@@ -155,7 +156,7 @@ def _send_claimed(pk: int, token: str) -> str:
     sender = sender_for(notification.channel)
     try:
         if sender is None:
-            raise NoChannel(f"no sender for channel {notification.channel}")
+            raise NoChannel(_("no sender for channel %(channel)s") % {"channel": notification.channel})
         with district.language():  # the timeline line a sender writes, after a page's commit too
             sender(notification)
     except NoChannel as reason:
@@ -221,7 +222,9 @@ def _with_fallback(notification: Notification, reason: str) -> str:
     row = queue(appeal=appeal, channel=fallback, recipient=phone, text=notification.text)
     logger.info("notification %s on channel %s passed to channel %s as notification %s", notification.pk,
                 notification.channel, fallback, row.pk)
-    return f"{reason}; sent on by {fallback} (notification {row.pk})"
+    with district.language():
+        return _("%(reason)s; sent on by %(channel)s (notification %(number)s)") % {
+            "reason": reason, "channel": fallback, "number": row.pk}
 
 
 def deliver(notification: Notification) -> bool:
@@ -248,8 +251,11 @@ class DeliveryReport:
     taken_elsewhere: int = 0
 
     def summary(self) -> str:
-        return (f"sent {self.sent}, to retry {self.retry_later}, failed {self.failed}, "
-                f"not sent (no channel) {self.manual}, taken by another sender {self.taken_elsewhere}")
+        return _(
+            "sent %(sent)s, to retry %(retry)s, failed %(failed)s, not sent (no channel) %(manual)s, "
+            "taken by another sender %(elsewhere)s"
+        ) % {"sent": self.sent, "retry": self.retry_later, "failed": self.failed, "manual": self.manual,
+             "elsewhere": self.taken_elsewhere}
 
 
 def _park_channelless(now: datetime.datetime, ids: list[int] | None = None) -> int:
@@ -261,9 +267,9 @@ def _park_channelless(now: datetime.datetime, ids: list[int] | None = None) -> i
     channels = dict(rows.values_list("channel").annotate(count=Count("pk")).order_by())
     if not channels:
         return 0
-    parked = rows.update(
-        status=NotificationStatus.MANUAL, last_error="no sender for this channel", next_attempt_at=None
-    )
+    with district.language():  # shown to the administrators on the jobs page
+        reason = _("no sender for this channel")
+    parked = rows.update(status=NotificationStatus.MANUAL, last_error=reason, next_attempt_at=None)
     for channel, count in sorted(channels.items()):
         logger.info("%d notification(s) on channel %s not sent: no sender for this channel", count, channel)
     return parked

@@ -45,8 +45,11 @@ class SweepResult:
     urged: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{self.today}: raised {len(self.raised)}, moved to supervision {len(self.supervised)}, "
-                f"flagged {len(self.flagged)}, urged {len(self.urged)}")
+        return gettext(
+            "%(day)s: raised %(raised)s, moved to supervision %(supervised)s, flagged %(flagged)s, "
+            "urged %(urged)s"
+        ) % {"day": self.today, "raised": len(self.raised), "supervised": len(self.supervised),
+             "flagged": len(self.flagged), "urged": len(self.urged)}
 
 
 def _apply(

@@ -16,6 +16,7 @@ from qinqing.commitments.models import AlertKind, Commitment, DeadlineAlert, Sco
 from qinqing.core import audit, calendar
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role
+from qinqing.core.testing import in_english
 from qinqing.directory.tests import factories as directory
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +122,8 @@ def test_alerts_in_working_days_across_national_day(world, frozen_clock):
     # The real 2026 schedule: 1–7 October are holidays, Saturday 10 October is a make-up working day.
     assert not calendar.is_workday(D(2026, 10, 5)) and calendar.is_workday(D(2026, 10, 10))
     row = _register(world)  # deadline Monday 12 October
-    assert services.deadline_alerts(D(2026, 9, 25)).startswith("0 deadline alert(s)")  # 7 working days
+    # 7 working days
+    assert in_english(services.deadline_alerts, D(2026, 9, 25)).startswith("0 deadline alert(s)")
     services.deadline_alerts(D(2026, 9, 30))  # 8, 9, 10 and 12 October: 4 working days (12 calendar days)
     assert list(row.alerts.values_list("kind", flat=True)) == [AlertKind.BEFORE]
     services.deadline_alerts(D(2026, 10, 8))
@@ -151,7 +153,7 @@ def test_each_alert_is_an_audit_event_even_when_the_unit_has_nobody_to_tell(worl
 
     # A unit with nobody on record yet, its commitment registered by an administrator.
     row = _register(world, unit=directory.make_unit(name="区新设机构"), actor=make_user(Role.ADMINISTRATOR))
-    assert services.deadline_alerts(D(2026, 9, 30)) == (
+    assert in_english(services.deadline_alerts, D(2026, 9, 30)) == (
         "1 deadline alert(s) recorded, 0 notice(s) to the responsible units")
     alert = DeadlineAlert.objects.get(commitment=row)
     event = AuditEvent.objects.get(action="commitments.deadlinealert.create")

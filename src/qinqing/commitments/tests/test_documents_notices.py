@@ -21,6 +21,7 @@ from qinqing.core import attachments
 from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
+from qinqing.core.testing import in_english
 from qinqing.directory.models import LinkKind, Relationship
 from qinqing.directory.tests import factories as directory
 
@@ -239,7 +240,7 @@ def test_deadline_notices_reach_the_unit_in_the_application_and_by_sms(world, se
     }
     w = world
     # 30 September: 8, 9, 10 (make-up Saturday) and 12 October are the 4 working days left, over National Day
-    result = services.deadline_alerts(D(2026, 9, 30))
+    result = in_english(services.deadline_alerts, D(2026, 9, 30))
     assert result == "1 deadline alert(s) recorded, 3 notice(s) to the responsible units"
     notices = {n.recipient_id: n for n in DeadlineNotice.objects.select_related("notification")}
     assert set(notices) == {w["handler"].pk, w["leader"].pk, w["reviewer"].pk}  # not the other unit's
@@ -253,7 +254,8 @@ def test_deadline_notices_reach_the_unit_in_the_application_and_by_sms(world, se
     assert notify.deliver_report().sent == 1
     handler_notice.refresh_from_db()
     assert handler_notice.sms_state == SmsState.SENT and SENT[0][0] == "13800138000"
-    assert services.deadline_alerts(D(2026, 10, 8)).startswith("0 deadline alert(s)")  # once per kind
+    # once per kind
+    assert in_english(services.deadline_alerts, D(2026, 10, 8)).startswith("0 deadline alert(s)")
     client = Client()
     client.force_login(w["leader"])
     page = client.get(reverse("commitments:list")).content.decode()

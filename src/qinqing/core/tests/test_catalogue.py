@@ -10,7 +10,8 @@ from django.utils.translation import trans_real
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]  # src/qinqing
 CALLS = {
-    "_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy",
+    "_", "_t", "gettext", "gettext_lazy", "gettext_noop",
+    "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy",
 }
 TEMPLATE_TAG = re.compile(
     r"""\{%\s*(?:translate|trans)\s+(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')"""

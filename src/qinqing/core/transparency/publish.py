@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .. import clock
 from ..models import AuditPublication, AuditTreeHead
@@ -114,11 +116,15 @@ class PublishReport:
 
     def summary(self) -> str:
         if self.head is None:
-            return "no signed head yet: nothing to publish"
-        parts = [f"{target}: {'ok' if ok else 'FAILED'} ({detail})" for target, ok, detail in self.outcomes]
-        return f"head {self.head.tree_size} {self.head.root_hash[:16]} → " + (
-            "; ".join(parts) or "no targets configured"
-        )
+            return str(_("no signed head yet: nothing to publish"))
+        separator, published, failed = pgettext("label separator", ": "), _("published"), _("FAILED")
+        parts = [
+            f"{target}{separator}{published if ok else failed} ({detail})"
+            for target, ok, detail in self.outcomes
+        ]
+        return _("head %(size)s %(root)s → %(targets)s") % {
+            "size": self.head.tree_size, "root": self.head.root_hash[:16],
+            "targets": "; ".join(parts) or _("no targets configured")}
 
 
 def publish_now() -> PublishReport:

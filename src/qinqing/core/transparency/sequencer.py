@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from .. import clock, db, jobs
 from ..models import AuditEvent, AuditTreeNode
@@ -105,7 +106,8 @@ class PassSummary:
         self.passes, self.events, self.size = passes, events, size
 
     def summary(self) -> str:
-        return f"{self.passes} passes, {self.events} events integrated, tree size {self.size}"
+        return _("%(passes)s passes, %(events)s events integrated, tree size %(size)s") % {
+            "passes": self.passes, "events": self.events, "size": self.size}
 
 
 _IN_CLUSTER = False

@@ -126,10 +126,8 @@ def _rows(day: datetime.date, activity: str, *, usccs=(), id_indexes=()) -> list
 
 def _restriction_out(row: dict, *, via_head: bool) -> dict:
     article = row["listing__article"]
-    basis = (
-        f"{row['listing__number']} · {_t('article')} "
-        f"{article}{CATEGORY_NUMERALS[CATEGORY_OF[row['activity']]]}"
-    )
+    word = _t("article")  # not inside the f-string: makemessages reads it
+    basis = f"{row['listing__number']} · {word} {article}{CATEGORY_NUMERALS[CATEGORY_OF[row['activity']]]}"
     if via_head:
         basis += " · " + _t("the enterprise's head %(name)s is listed") % {"name": row["listing__name"]}
     return {

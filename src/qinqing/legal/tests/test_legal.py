@@ -10,6 +10,7 @@ from qinqing.appeals.models import Appeal
 from qinqing.core import audit
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role
+from qinqing.core.testing import in_english
 from qinqing.directory.tests import factories as directory
 from qinqing.legal import selectors, services
 from qinqing.legal.models import Action, ObjectionStatus, ObligationAlert, ProtectionStatus
@@ -200,9 +201,10 @@ def test_a_judgment_obligation_goes_overdue_and_is_recorded_once(world, frozen_c
         case=case, text="撤销处罚决定", due_on=datetime.date(2026, 12, 1), actor=w["handler"]
     )
     services.obligation_perform(obligation=done, performance="已撤销", actor=w["handler"])
-    assert services.obligation_alerts(datetime.date(2026, 12, 1)).startswith("0 ")  # due today: not yet late
-    assert services.obligation_alerts(datetime.date(2026, 12, 2)).startswith("1 ")
-    assert services.obligation_alerts(datetime.date(2026, 12, 3)).startswith("0 ")  # once
+    # due today: not yet late
+    assert in_english(services.obligation_alerts, datetime.date(2026, 12, 1)).startswith("0 ")
+    assert in_english(services.obligation_alerts, datetime.date(2026, 12, 2)).startswith("1 ")
+    assert in_english(services.obligation_alerts, datetime.date(2026, 12, 3)).startswith("0 ")  # once
     alert = ObligationAlert.objects.get()
     assert alert.obligation_id == owed.pk
     # The overdue obligation is on the trail itself (article 13), not only through its notices.

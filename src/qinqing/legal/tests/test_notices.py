@@ -13,6 +13,7 @@ from qinqing.appeals.tests.sms_backends import SENT
 from qinqing.appeals.workflow import notify
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
+from qinqing.core.testing import in_english
 from qinqing.directory.tests import factories as directory
 from qinqing.legal import services
 from qinqing.legal.models import Notice
@@ -72,7 +73,7 @@ def test_a_charge_without_a_legal_basis_is_delivered_to_the_units_leaders_and_th
     assert SENT[0][0] == "13800138000" and "区市场监管局" in SENT[0][1] and "罚款" in SENT[0][1]
     assert AuditEvent.objects.filter(action="legal.notice.deliver").count() == 3
     # the daily job finds the same flag: nothing delivered twice
-    assert services.flag_notices().startswith("0 ")
+    assert in_english(services.flag_notices).startswith("0 ")
     assert not Notice.objects.filter(recipient__in=[w["other_leader"], w["handler"]]).exists()
 
     page = Client()
@@ -98,10 +99,10 @@ def test_repeated_inspections_and_a_measure_past_its_term_are_delivered(world, s
     )
     # the term ends during the National Day holiday: past it on the 6th, found by the daily job that day
     frozen_clock("2026-10-05 08:00")
-    assert services.flag_notices().startswith("0 ")
+    assert in_english(services.flag_notices).startswith("0 ")
     frozen_clock("2026-10-06 08:00")
-    assert services.flag_notices().startswith("3 ")
-    assert services.flag_notices().startswith("0 ")
+    assert in_english(services.flag_notices).startswith("3 ")
+    assert in_english(services.flag_notices).startswith("0 ")
     assert _delivered("past_term") == {(u.pk, seal.pk) for u in (w["leader"], w["above"], w["inspector"])}
 
 
@@ -134,11 +135,12 @@ def test_an_overdue_judgment_obligation_is_delivered_and_a_refused_sms_ends_fail
         case=case, text="退还罚款五千元", due_on=datetime.date(2026, 9, 30), actor=w["handler"]
     )
     # the deadline is the court's date, not working days: late from 1 October, holiday or not
-    assert services.obligation_alerts(datetime.date(2026, 9, 30)).endswith("0 notice(s) delivered")
-    assert services.obligation_alerts(datetime.date(2026, 10, 1)) == (
+    before = in_english(services.obligation_alerts, datetime.date(2026, 9, 30))
+    assert before.endswith("0 notice(s) delivered")
+    assert in_english(services.obligation_alerts, datetime.date(2026, 10, 1)) == (
         "1 overdue obligation(s) recorded, 3 notice(s) delivered"
     )
-    assert services.obligation_alerts(datetime.date(2026, 10, 2)).startswith("0 ")
+    assert in_english(services.obligation_alerts, datetime.date(2026, 10, 2)).startswith("0 ")
     assert _delivered("obligation") == {(u.pk, owed.pk) for u in (w["leader"], w["above"], w["inspector"])}
     notice = Notice.objects.get(kind="obligation", recipient=w["leader"])
     notify.deliver_report()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from qinqing.core import calendar
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
+from qinqing.core.testing import in_english
 from qinqing.directory.tests import factories as directory
 from qinqing.liaison import jobs, selectors, services
 from qinqing.liaison.models import MeetingKind, Reminder, ReminderKind, Scope, VisitPeriod
@@ -172,7 +173,7 @@ def test_reminders_are_written_on_working_days_only_and_count_working_days_acros
     before = Reminder.objects.count()
     clock("2026-10-05 10:00")  # the National Day holiday
     assert not calendar.is_workday(datetime.date(2026, 10, 5))
-    assert "not a working day" in jobs.reminders()
+    assert "not a working day" in in_english(jobs.reminders)
     assert Reminder.objects.count() == before
 
     first_workday = next(
@@ -181,7 +182,7 @@ def test_reminders_are_written_on_working_days_only_and_count_working_days_acros
         if calendar.is_workday(datetime.date(2026, 10, day))
     )
     clock(f"{first_workday.isoformat()} 10:00")
-    summary = jobs.reminders()
+    summary = in_english(jobs.reminders)
     short = Reminder.objects.filter(kind=ReminderKind.FREQUENCY, key__startswith="short:")
     # the second quarter was reminded as short on 28 September, the third once it had ended
     assert sorted(short.values_list("due", flat=True)) == [
@@ -191,7 +192,7 @@ def test_reminders_are_written_on_working_days_only_and_count_working_days_acros
     assert set(short.values_list("recipient_id", flat=True)) == {leader_user.pk}
     assert Reminder.objects.filter(kind=ReminderKind.FOLLOW_UP_DUE).count() == 2  # not given twice
     assert summary == "1 reminder(s), 4 already given"
-    assert jobs.reminders().startswith("0 reminder(s)")  # once per person, item and date
+    assert in_english(jobs.reminders).startswith("0 reminder(s)")  # once per person, item and date
 
     clock("2026-10-12 10:00")  # Monday: 9 October has passed and the task is not done
     jobs.reminders()
@@ -227,7 +228,7 @@ def test_a_leader_without_a_login_is_counted_not_reminded(office):
     )
     services.list_publish(responsibility_list=row, scope=Scope.INTERNAL, actor=office["staff"])
     clock("2026-12-28 10:00")
-    summary = jobs.reminders()
+    summary = in_english(jobs.reminders)
     assert "no login account" in summary
     assert not Reminder.objects.filter(leader=other).exists()
 

@@ -16,6 +16,7 @@ from qinqing.core import calendar
 from qinqing.core.audit import SystemActor
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
+from qinqing.core.testing import in_english
 from qinqing.directory.tests import factories as directory
 from qinqing.policy import jobs, search_index, selectors, services
 from qinqing.policy.models import ActivityKind, Level, PolicyReminder, ReminderKind
@@ -138,14 +139,14 @@ def test_reminders_for_validity_ending_and_measures_overdue_on_working_days_only
 
     clock("2026-10-02 10:00")  # National Day: overdue since 1 October, but not a working day
     assert not calendar.is_workday(datetime.date(2026, 10, 2))
-    assert "not a working day" in jobs.reminders()
+    assert "not a working day" in in_english(jobs.reminders)
     assert not PolicyReminder.objects.filter(kind=ReminderKind.MEASURE_OVERDUE).exists()
 
     clock("2026-10-09 10:00")
     jobs.reminders()
     overdue = PolicyReminder.objects.filter(kind=ReminderKind.MEASURE_OVERDUE)
     assert list(overdue.values_list("recipient_id", "measure_id")) == [(handler.pk, measure.pk)]
-    assert jobs.reminders().startswith("0 reminder(s)")  # once per person, item and date
+    assert in_english(jobs.reminders).startswith("0 reminder(s)")  # once per person, item and date
     assert AuditEvent.objects.filter(action="policy.policyreminder.create").count() == 3
 
     as_handler = Client()

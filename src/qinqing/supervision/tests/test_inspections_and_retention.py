@@ -8,6 +8,7 @@ from django.test import override_settings
 from qinqing.core import audit
 from qinqing.core.errors import ServiceError
 from qinqing.core.roles import Role
+from qinqing.core.testing import in_english
 from qinqing.directory.tests import factories as directory
 from qinqing.supervision import selectors, services
 from qinqing.supervision.models import Attachment, Report, TypicalCase
@@ -80,12 +81,13 @@ def test_retention_dates_reminders_and_erasure(inspectors, frozen_clock):
                            attachments=[("a.txt", "text/plain", "附件".encode())])
     services.assign(report=report, inspector=one, actor=one)
     services.report_decline(report=report, reason="不属于受理范围", actor=one)
-    assert services.retention_sweep().startswith("1 retention date(s) set, 0 report(s) erased, 1 due")
+    swept = in_english(services.retention_sweep)
+    assert swept.startswith("1 retention date(s) set, 0 report(s) erased, 1 due")
     report.refresh_from_db()
     assert report.retain_until == datetime.date(2026, 12, 10)
     assert [r.pk for r in services.retention_due()] == [report.pk]
     frozen_clock("2026-12-11 03:00")
-    assert services.retention_sweep().startswith("0 retention date(s) set, 1 report(s) erased")
+    assert in_english(services.retention_sweep).startswith("0 retention date(s) set, 1 report(s) erased")
     report = Report.objects.get(pk=report.pk)
     assert (
         report.erased_on == datetime.date(2026, 12, 11) and report.text == "—" and report.decline_reason == ""

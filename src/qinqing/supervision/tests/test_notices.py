@@ -13,6 +13,7 @@ from qinqing.appeals.workflow import notify
 from qinqing.core import audit
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
+from qinqing.core.testing import in_english
 from qinqing.directory.tests import factories as directory
 from qinqing.supervision import services
 from qinqing.supervision.models import EarlyReminder, InspectorNotice, Message, NoticeKind, Report
@@ -189,17 +190,17 @@ def test_inspectors_are_told_what_falls_due_counted_across_national_day(office, 
     Report.objects.filter(pk=unassigned.pk).update(accept_due=datetime.date(2026, 10, 8))
 
     # 9 calendar days ahead but only 2 working days (8 and 9 October): due within 3 working days
-    assert services.due_notices() == "2 notice(s) to inspectors, 0 already given"
+    assert in_english(services.due_notices) == "2 notice(s) to inspectors, 0 already given"
     notices = list(InspectorNotice.objects.order_by("pk"))
     assert [(n.inspector, n.kind, n.reminder_id, n.report_id, n.due) for n in notices] == [
         (inspector, NoticeKind.FOLLOW_UP, within.pk, None, datetime.date(2026, 10, 9)),
         (inspector, NoticeKind.VERIFY, None, priority.pk, datetime.date(2026, 10, 10)),
     ]
-    assert services.due_notices() == "0 notice(s) to inspectors, 2 already given"  # once each
+    assert in_english(services.due_notices) == "0 notice(s) to inspectors, 2 already given"  # once each
     assert AuditEvent.objects.filter(action="supervision.notice.create").count() == 2
 
     frozen_clock("2026-10-08 07:00")  # back at work: 12 October is now 3 working days away
-    assert services.due_notices().startswith("1 notice(s)")
+    assert in_english(services.due_notices).startswith("1 notice(s)")
     assert InspectorNotice.objects.filter(inspector=other, reminder=beyond, kind="follow_up").exists()
 
     client.force_login(inspector)

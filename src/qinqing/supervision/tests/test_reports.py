@@ -12,6 +12,7 @@ from qinqing.core import audit, calendar
 from qinqing.core.errors import NotFound, ServiceError
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
+from qinqing.core.testing import in_english
 from qinqing.directory.tests import factories as directory
 from qinqing.supervision import keys, selectors, services
 from qinqing.supervision.models import Assignment, Attachment, Message, Report, Status
@@ -491,8 +492,8 @@ def test_conduct_leads_arrive_once(office):
     Lead.objects.create(
         official=official, source=LeadSource.RECUSAL_REFUSED, summary="拒不回避", article="15.7"
     )
-    assert services.leads_take_over() == "1 lead(s) taken over"
-    assert services.leads_take_over() == "0 lead(s) taken over"
+    assert in_english(services.leads_take_over) == "1 lead(s) taken over"
+    assert in_english(services.leads_take_over) == "0 lead(s) taken over"
     report = Report.objects.get(channel="conduct")
     assert report.subject_official == official and report.lead is not None
 

@@ -13,6 +13,7 @@ from qinqing.core import audit
 from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
+from qinqing.core.testing import in_english
 from qinqing.directory.tests import factories as directory
 from qinqing.tolerance import services
 from qinqing.tolerance.models import FilingReceipt, Notice
@@ -69,7 +70,7 @@ def test_an_overdue_step_is_delivered_after_the_holiday_to_every_inspector_then_
     row = _submit(w)
     assert row.step_due == datetime.date(2026, 10, 12)  # five working days across National Day
     # within the limit (the holiday does not count): nothing delivered
-    assert services.overdue_alerts(datetime.date(2026, 10, 12)).startswith("0 ")
+    assert in_english(services.overdue_alerts, datetime.date(2026, 10, 12)).startswith("0 ")
     assert not Notice.objects.exists()
     services.overdue_alerts(datetime.date(2026, 10, 13))
     # nobody has acted on it: the whole office is told, each once
@@ -164,7 +165,7 @@ def test_a_revisit_due_is_delivered_to_the_inspectors_who_handled_the_request(of
     services.request_file(request=row, organisation_department=w["org"], actor=w["second"])
     row.refresh_from_db()
     frozen_clock(f"{row.revisit_due.isoformat()} 09:00")
-    assert services.revisit_due(row.pk) == "1 revisit(s) due recorded"
+    assert in_english(services.revisit_due, row.pk) == "1 revisit(s) due recorded"
     assert _notices("revisit") == {(w["second"].pk, row.pk, row.revisit_due)}
     services.overdue_alerts(row.revisit_due)  # the daily job finds the same revisit: not delivered twice
     assert Notice.objects.filter(kind="revisit").count() == 1

@@ -10,6 +10,7 @@ from qinqing.core import audit
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
+from qinqing.core.testing import in_english
 from qinqing.directory.tests import factories as directory
 from qinqing.tolerance import selectors, services
 from qinqing.tolerance.models import Alert, CaseFactor, Determination, Status, ToleranceRequest
@@ -92,11 +93,12 @@ def test_time_limits_count_working_days_across_national_day(office, frozen_clock
     assert second.step_due == datetime.date(2026, 10, 10)  # 8, 9 and the make-up Saturday
 
     # the daily job records what is past its limit, once per step and due date
-    assert services.overdue_alerts(datetime.date(2026, 10, 12)).startswith("1 overdue")
-    assert services.overdue_alerts(datetime.date(2026, 10, 12)).startswith("0 overdue")
+    assert in_english(services.overdue_alerts, datetime.date(2026, 10, 12)).startswith("1 overdue")
+    assert in_english(services.overdue_alerts, datetime.date(2026, 10, 12)).startswith("0 overdue")
     alert = Alert.objects.get()
     assert alert.request_id == second.pk and alert.due == datetime.date(2026, 10, 10)
-    assert services.overdue_alerts(datetime.date(2026, 10, 13)).startswith("1 overdue")  # the first now
+    # the first now
+    assert in_english(services.overdue_alerts, datetime.date(2026, 10, 13)).startswith("1 overdue")
     assert Alert.objects.count() == 2
     frozen_clock("2026-10-13 10:00")
     assert selectors.statistics()["overdue"] == 2
@@ -193,8 +195,8 @@ def test_an_exempted_official_is_cleared_filed_and_revisited(
     )
     public = Client().get(reverse("tolerance:clearing_public", args=[row.pk]))
     assert public.status_code == 200 and "特此澄清" in public.content.decode()
-    assert services.revisit_due().startswith("0")
-    assert services.overdue_alerts(row.revisit_due).endswith("1 revisit(s) due recorded")
+    assert in_english(services.revisit_due).startswith("0")
+    assert in_english(services.overdue_alerts, row.revisit_due).endswith("1 revisit(s) due recorded")
     services.request_revisit(request=row, note="回访：工作状态良好", actor=inspector)
     with pytest.raises(ConflictError):
         services.request_revisit(request=row, note="again", actor=inspector)

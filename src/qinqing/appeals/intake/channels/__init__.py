@@ -21,6 +21,7 @@ def sms_sender(notification) -> None:
     """Outbox sender for SMS: the recipient is the phone number that wrote (or gave its number).
     A notification about an appeal goes as the approved template of its kind (sms.templates)."""
     from django.core.exceptions import ImproperlyConfigured
+    from django.utils.translation import gettext
 
     from qinqing.appeals.workflow import notify
     from qinqing.core.identifiers import is_valid_mobile_phone
@@ -29,7 +30,7 @@ def sms_sender(notification) -> None:
     from .sms.templates import REPLY_READY, TemplateValueRefused, kind_for, values_for
 
     if not is_valid_mobile_phone(notification.recipient):
-        raise notify.NoChannel("no valid mobile number to send to")
+        raise notify.NoChannel(gettext("no valid mobile number to send to"))
     kind = ""
     try:
         if notification.appeal_id:

@@ -38,6 +38,7 @@ from datetime import timedelta
 
 import requests
 from django.core.cache import cache
+from django.utils.translation import gettext
 from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 from wechatpy.session import SessionStorage
@@ -234,12 +235,12 @@ def wechat_sender(notification) -> None:
     from qinqing.appeals.workflow import notify
 
     if not notification.recipient:
-        raise notify.NoChannel("no openid to send to")
+        raise notify.NoChannel(gettext("no openid to send to"))
     if is_passive_acknowledgement(notification):  # already delivered as the callback's passive reply
         return
     if not outbound_configured():
         raise notify.NoChannel(
-            "WeChat customer-service messages are not configured (WECHAT_APP_ID, WECHAT_APP_SECRET)"
+            gettext("WeChat customer-service messages are not configured (WECHAT_APP_ID, WECHAT_APP_SECRET)")
         )
     template_id = channel_settings().get("WECHAT_TEMPLATE_ID", "")
     try:
@@ -252,9 +253,9 @@ def wechat_sender(notification) -> None:
                 if error.errcode != OUTSIDE_WINDOW:
                     raise _refused(notification, error) from error
         if not template_id:
-            raise notify.NoChannel(
+            raise notify.NoChannel(gettext(
                 "outside WeChat's 48-hour window and no template message configured (WECHAT_TEMPLATE_ID)"
-            )
+            ))
         try:
             client().message.send_template(notification.recipient, template_id, template_data(notification))
         except WeChatClientException as error:
