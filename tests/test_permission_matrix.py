@@ -297,6 +297,16 @@ def _build_world():
         actor=other_handler, title="他局采购文件", document_kind="procurement", text="投标人须在本市注册。"
     )
     foreign.finding = foreign.review.findings.get()
+    from qinqing.policy import services as policy
+
+    def education_plan(enterprise_of, actor):
+        return policy.activity_plan(
+            kind="enterprise_culture", planned_on=clock.today(), title="廉洁文化月", audience="全体员工",
+            enterprise=enterprise_of, actor=actor,
+        )
+
+    own.education_plan = education_plan(enterprise, users[Role.ENTERPRISE_USER])
+    foreign.education_plan = education_plan(other_enterprise, users[Role.FEDERATION_STAFF])
     from qinqing.tolerance import services as tolerance
 
     def tolerance_of(who, user):
@@ -458,6 +468,7 @@ def _page_kwargs(name: str, world) -> dict:
         "commitments:act": {"pk": own.commitment.pk},
         "commitments:fund_application": {"pk": own.fund_application.pk},
         "commitments:fund_application_act": {"pk": own.fund_application.pk},
+        "policy:education_plan_cancel": {"pk": own.education_plan.pk},
     }
     if name in known:
         return known[name]
@@ -830,6 +841,7 @@ FOREIGN_PAGES = {
     "legal:protection_act": ("POST", lambda f: {"pk": f.protection.pk}),
     # commitments: another unit's (or enterprise's) commitment answers 404; the discipline office, district
     # leaders and administrators see every unit's
+    "policy:education_plan_cancel": ("POST", lambda f: {"pk": f.education_plan.pk}),
     "commitments:detail": ("GET", lambda f: {"pk": f.commitment.pk}),
     "commitments:act": ("POST", lambda f: {"pk": f.commitment.pk}),
     "commitments:fund_application": ("GET", lambda f: {"pk": f.fund_application.pk}),
