@@ -220,14 +220,13 @@ class ActivityKind(models.TextChoices):
     ENTERPRISE_CULTURE = "enterprise_culture", _("Enterprise's own integrity-culture work")
 
 
-@audited()
-class EducationActivity(models.Model):
+class ActivityFields(models.Model):
+    """What an activity held and an activity planned both say (article 19): its kind, title and audience,
+    the unit organising it or the enterprise whose integrity-culture work it is."""
+
     kind = models.CharField(_("kind"), max_length=24, choices=ActivityKind.choices)
-    held_on = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200)
     audience = models.CharField(_("audience"), max_length=200)
-    content = models.TextField(_("content"))
-    attendance = models.PositiveIntegerField(_("attendance"))
     unit = models.ForeignKey(
         "directory.Unit",
         null=True,
@@ -244,6 +243,16 @@ class EducationActivity(models.Model):
         related_name="+",
         verbose_name=_("enterprise"),
     )
+
+    class Meta:
+        abstract = True
+
+
+@audited()
+class EducationActivity(ActivityFields):
+    held_on = models.DateField(_("date"))
+    content = models.TextField(_("content"))
+    attendance = models.PositiveIntegerField(_("attendance"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"))
 
@@ -263,31 +272,12 @@ class PlanStatus(models.TextChoices):
 
 
 @audited()
-class PlannedActivity(models.Model):
+class PlannedActivity(ActivityFields):
     """An activity planned ahead (article 19): its organiser is reminded before the date, and after it
     until the activity is recorded as held (``activity``, the record the yearly figures count) or
     cancelled with the reason."""
 
-    kind = models.CharField(_("kind"), max_length=24, choices=ActivityKind.choices)
     planned_on = models.DateField(_("planned for"))
-    title = models.CharField(_("title"), max_length=200)
-    audience = models.CharField(_("audience"), max_length=200)
-    unit = models.ForeignKey(
-        "directory.Unit",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organising unit"),
-    )
-    enterprise = models.ForeignKey(
-        "directory.Enterprise",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("enterprise"),
-    )
     planned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("planned by")
     )
