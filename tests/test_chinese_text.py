@@ -99,3 +99,6 @@ def test_the_rule_itself():
         "<p>提醒：Written each working day for you.</p><p>区(qū)政府、OK 好的、HTTP API v1</p>"
     )
     assert zh_text.problems(left) == ["untranslated: Written each working day for you"]
+    # a clause quoted verbatim from a reviewed document is the author's text, not ours
+    quoted = zh_text.visible_text("<blockquote>第五条 入驻基地的企业可直接申报</blockquote><p>理由: 见上</p>")
+    assert zh_text.problems(quoted) == ["理由: 见上"]

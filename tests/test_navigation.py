@@ -16,12 +16,12 @@ import re
 from html import unescape
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
 from qinqing.core import access
 from qinqing.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from tests.demo_district import load_demo_district
 
 pytestmark = pytest.mark.django_db
 
@@ -57,42 +57,12 @@ def _logs_kept():
 @pytest.fixture(scope="module")
 def demo_district(django_db_setup, django_db_blocker):
     """The demo loaded; yields the log lines its loading wrote (appeals filed, notices sent)."""
-    from io import StringIO
-
-    from django.conf import settings
-    from django.utils import translation
-
-    from qinqing.core import jobs
-    from qinqing.core.audit import _set_maintenance
-    from qinqing.core.demo import create_demo_accounts
-    from qinqing.core.testing import load_test_calendar
-    from qinqing.directory.demo import generate_demo
-
-    with django_db_blocker.unblock(), translation.override(settings.LANGUAGE_CODE):
-        # in the district's language, as ``./qinqing serve`` loads it: services write texts (timeline
-        # steps, deadline notices) in the active language
+    with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
             with _logs_kept() as lines:
-                _set_maintenance(False)
-                load_test_calendar()
-                create_demo_accounts()
-                call_command("policy", "import", "--seed", verbosity=0, stdout=StringIO())
-                generate_demo(scale=8, seed=7)
-                call_command("appeals_demo", "--count", "12", verbosity=0, stdout=StringIO())
-                call_command("tolerance_demo", verbosity=0, stdout=StringIO())
-                call_command("legal_demo", verbosity=0, stdout=StringIO())
-                call_command("commitments_demo", verbosity=0, stdout=StringIO())
-                call_command("liaison_demo", verbosity=0, stdout=StringIO())
-                call_command("fairness", "demo", verbosity=0, stdout=StringIO())
-                call_command("policy_demo", verbosity=0, stdout=StringIO())
-                call_command("conduct_demo", verbosity=0, stdout=StringIO())
-                call_command("supervision_demo", verbosity=0, stdout=StringIO())
-                # and a round of the worker ./qinqing serve starts beside the site: the sweep, the
-                # outbox's senders, the figures, the audit log's sequencer and publisher
-                reports = jobs.run_all()
-            assert all(report.ok for report in reports), reports
+                load_demo_district()
             yield lines
         finally:
             transaction.set_rollback(True)

@@ -11,15 +11,14 @@ role.
 
 from __future__ import annotations
 
-from io import StringIO
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.core.management import call_command
 
 from qinqing.core import zh_text
 from qinqing.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from tests.demo_district import load_demo_district
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,24 +34,9 @@ MAX_PAGES_PER_ROLE = 60
 @pytest.fixture
 def demo_district(transactional_db, settings):
     from qinqing.core import calendar
-    from qinqing.core.audit import _set_maintenance
-    from qinqing.core.demo import create_demo_accounts
-    from qinqing.core.testing import load_test_calendar
-    from qinqing.directory.demo import generate_demo
 
     settings.DEMO = True
-    _set_maintenance(False)
-    load_test_calendar()
-    create_demo_accounts()
-    call_command("policy", "import", "--seed", verbosity=0, stdout=StringIO())
-    generate_demo(scale=8, seed=7)
-    call_command("appeals_demo", "--count", "12", verbosity=0, stdout=StringIO())
-    call_command("tolerance_demo", verbosity=0, stdout=StringIO())
-    call_command("liaison_demo", verbosity=0, stdout=StringIO())
-    call_command("policy_demo", verbosity=0, stdout=StringIO())
-    call_command("legal_demo", verbosity=0, stdout=StringIO())
-    call_command("commitments_demo", verbosity=0, stdout=StringIO())
-    call_command("conduct_demo", verbosity=0, stdout=StringIO())
+    load_demo_district()
     yield
     calendar.invalidate()
 

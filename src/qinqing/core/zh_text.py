@@ -106,7 +106,12 @@ _INLINE = {
     "ins",
     "del",
 }
-_SKIP = {"script", "style", "code", "pre", "kbd", "samp", "template", "noscript", "head", "title", "textarea"}
+# Not our words: code, scripts, what a user is typing, and a <blockquote> — a clause quoted verbatim from
+# the document under review (fairness), its spacing and punctuation the author's.
+_SKIP = {
+    "script", "style", "code", "pre", "kbd", "samp", "template", "noscript", "head", "title", "textarea",
+    "blockquote",
+}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _SHOWN_ATTRIBUTES = ("placeholder", "aria-label", "title", "alt")
 # Boxes that stand apart from the prose around them: an article badge (第8条), a tile's
