@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.audit.registry import audited
+from qinqing.core.notices import PersonNotice
 
 from .keys import SealedTextField
 
@@ -436,28 +437,28 @@ class NoticeKind(models.TextChoices):
 
 
 @audited()
-class InspectorNotice(models.Model):
-    """A notice in the application for an inspector: something they handle is due soon (written by
-    the daily ``supervision.due`` job, once per inspector, item and due date). It names the report
-    number or the reminder, never sealed content; the inspector sees it on the reports page."""
+class InspectorNotice(PersonNotice):
+    """A notice for an inspector (``recipient``): something they handle is due soon (written by the daily
+    ``supervision.due`` job, once per inspector, item and due date, ``core.notices.deliver_once``). Shown on
+    the reports page; when the inspector's directory record has a mobile number, also queued as an SMS on
+    the appeals outbox (``notification``: its status is the SMS's honest delivery state). It names the
+    report number or the reminder, never sealed content."""
 
-    inspector = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("inspector")
-    )
     kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
     report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reminder = models.ForeignKey(
         EarlyReminder, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     due = models.DateField(_("due"))
-    key = models.CharField(max_length=80)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    notification = models.ForeignKey(
+        "appeals.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
-    class Meta:
+    class Meta(PersonNotice.Meta):
         ordering = ["due", "pk"]
         verbose_name = _("inspector notice")
         constraints = [
-            models.UniqueConstraint(fields=["inspector", "key"], name="supervision_notice_once")
+            models.UniqueConstraint(fields=["recipient", "key"], name="supervision_notice_once")
         ]
 
     def __str__(self) -> str:

@@ -31,8 +31,8 @@ def my_notices(user, *, days: int = 30):
 
     since = clock.now() - datetime.timedelta(days=days)
     return (
-        InspectorNotice.objects.filter(inspector_id=user.pk, created_at__gte=since)
-        .select_related("report", "reminder__official__person")
+        InspectorNotice.objects.filter(recipient_id=user.pk, created_at__gte=since)
+        .select_related("report", "reminder__official__person", "notification")
         .order_by("due", "pk")
     )
 

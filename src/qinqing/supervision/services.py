@@ -1291,53 +1291,72 @@ def due_items(today=None) -> list[tuple[int, str, int | None, int | None, object
     return items
 
 
+NOTICE_SMS_LIMIT = 300
+
+
+def _notice_sms(kind: str, report_number: str, due) -> str:
+    """The SMS of an inspector's notice: what falls due, the report's number (never its content) and the
+    date; for a reminder talk's follow-up not even whom it concerns."""
+    from django.utils.translation import gettext
+
+    from .models import NoticeKind
+
+    with district.language():
+        particulars = district.current()
+        text = gettext(
+            "[%(office)s] Supervision: %(what)s%(number)s, due %(due)s. Please see the reports page."
+        ) % {
+            "office": particulars.issuing_office or particulars.district_name or gettext("Discipline office"),
+            "what": NoticeKind(kind).label,
+            "number": f" {report_number}" if report_number else "",
+            "due": due.isoformat(),
+        }
+    return text[:NOTICE_SMS_LIMIT]
+
+
 def due_notices(today=None) -> str:
-    """The daily job: a notice in the application for each assigned inspector of what falls due,
-    once per inspector, item and due date (a moved deadline gives a new notice); audited."""
-    from .models import InspectorNotice
+    """The daily job: a notice for each assigned inspector of what falls due, once per inspector, item and
+    due date (a moved deadline gives a new notice), shown on the reports page and, to an inspector whose
+    directory record has a mobile number, queued as an SMS on the appeals outbox
+    (``core.notices.deliver_once``); audited."""
+    from django.contrib.auth import get_user_model
+
+    from qinqing.appeals.workflow import notify
+    from qinqing.core.notices import Delivery, deliver_once
+    from qinqing.directory.selectors import mobile_for_user
+
+    from .models import InspectorNotice, NoticeKind
 
     today = today or clock.today()
     items = due_items(today)
-    keys = {
-        (inspector_id, f"{kind}:{report_id or ''}:{reminder_id or ''}:{due.isoformat()}")
-        for inspector_id, kind, report_id, reminder_id, due in items
-    }
-    existing = set(
-        InspectorNotice.objects.filter(
-            inspector_id__in={inspector_id for inspector_id, _key in keys}, key__in={key for _i, key in keys}
-        ).values_list("inspector_id", "key")
+    users = get_user_model().objects.in_bulk({inspector_id for inspector_id, *_rest in items})
+    numbers = dict(
+        Report.objects.filter(pk__in={row[2] for row in items if row[2]}).values_list("pk", "number")
     )
-    created = []
+    deliveries = [
+        Delivery(
+            users[inspector_id],
+            f"{kind}:{report_id or ''}:{reminder_id or ''}:{due.isoformat()}",
+            {"kind": kind, "report_id": report_id, "reminder_id": reminder_id, "due": due},
+            # a reminder talk's follow-up names no report, even when the talk came from one
+            lambda kind=kind, report_id=report_id, due=due: _notice_sms(
+                kind, "" if kind == NoticeKind.FOLLOW_UP else numbers.get(report_id, ""), due
+            ),
+            {"article": "16" if kind == NoticeKind.FOLLOW_UP else "17"},
+        )
+        for inspector_id, kind, report_id, reminder_id, due in items
+    ]
     with transaction.atomic():
-        for inspector_id, kind, report_id, reminder_id, due in items:
-            key = f"{kind}:{report_id or ''}:{reminder_id or ''}:{due.isoformat()}"
-            if (inspector_id, key) in existing:
-                continue
-            existing.add((inspector_id, key))
-            created.append(
-                InspectorNotice.objects.create(
-                    inspector_id=inspector_id,
-                    kind=kind,
-                    report_id=report_id,
-                    reminder_id=reminder_id,
-                    due=due,
-                    key=key,
-                )
-            )
-        audit.record_events(
-            [
-                {
-                    "actor": SYSTEM,
-                    "action": "supervision.notice.create",
-                    "instance": row,
-                    "before": None,
-                    "details": {"article": "16" if row.kind == "follow_up" else "17"},
-                }
-                for row in created
-            ]
+        made = deliver_once(
+            InspectorNotice,
+            deliveries,
+            phone_of=mobile_for_user,
+            queue_sms=notify.queue_sms,
+            action="supervision.notice.create",
+            actor=SYSTEM,
         )
     return _("%(made)s notice(s) to inspectors, %(given)s already given") % {
-        "made": len(created), "given": len(items) - len(created)}
+        "made": made, "given": len(items) - made}
 
 
 # --- inspections and exposure (article 18.5) ----------------------------------------------------------------

@@ -123,7 +123,8 @@ def test_the_office_lists_are_paged_none_cut_off(inspectors, client):
         for index in range(53)
     )
     InspectorNotice.objects.bulk_create(
-        InspectorNotice(inspector=one, kind="accept", report=report, due=today, key=f"k{report.pk}")
+        InspectorNotice(recipient=one, kind="accept", report=report, due=today, key=f"k{report.pk}",
+                        created_at=clock.now())
         for report in Report.objects.all()
     )
     Inspection.objects.bulk_create(

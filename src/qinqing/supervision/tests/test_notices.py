@@ -192,7 +192,7 @@ def test_inspectors_are_told_what_falls_due_counted_across_national_day(office, 
     # 9 calendar days ahead but only 2 working days (8 and 9 October): due within 3 working days
     assert in_english(services.due_notices) == "2 notice(s) to inspectors, 0 already given"
     notices = list(InspectorNotice.objects.order_by("pk"))
-    assert [(n.inspector, n.kind, n.reminder_id, n.report_id, n.due) for n in notices] == [
+    assert [(n.recipient, n.kind, n.reminder_id, n.report_id, n.due) for n in notices] == [
         (inspector, NoticeKind.FOLLOW_UP, within.pk, None, datetime.date(2026, 10, 9)),
         (inspector, NoticeKind.VERIFY, None, priority.pk, datetime.date(2026, 10, 10)),
     ]
@@ -201,7 +201,7 @@ def test_inspectors_are_told_what_falls_due_counted_across_national_day(office, 
 
     frozen_clock("2026-10-08 07:00")  # back at work: 12 October is now 3 working days away
     assert in_english(services.due_notices).startswith("1 notice(s)")
-    assert InspectorNotice.objects.filter(inspector=other, reminder=beyond, kind="follow_up").exists()
+    assert InspectorNotice.objects.filter(recipient=other, reminder=beyond, kind="follow_up").exists()
 
     client.force_login(inspector)
     page = client.get("/supervision/").content.decode()
@@ -218,7 +218,43 @@ def test_retention_erasure_is_announced_to_the_assigned_inspector(office, frozen
     )
     services.due_notices()
     notice = InspectorNotice.objects.get(kind=NoticeKind.RETENTION)
-    assert notice.inspector == inspector and notice.due == datetime.date(2026, 12, 20)
+    assert notice.recipient == inspector and notice.due == datetime.date(2026, 12, 20)
+
+
+def test_an_inspector_with_a_mobile_number_is_also_told_by_sms_naming_no_content(
+    office, frozen_clock, client
+):
+    """Article 16: what falls due reaches the inspector outside the application too — an SMS on the outbox
+    when the directory has their mobile number (the report's number and the date, never its content; a
+    reminder talk's follow-up names nobody); without a number, the page says it was not sent."""
+    inspector, other = office
+    from qinqing.directory.models import Official
+    from qinqing.directory.services import person_update
+
+    person_update(person=Official.objects.get(user=inspector).person, phone="13800009999", actor=inspector)
+    frozen_clock("2026-09-30 07:00")
+    official = directory.make_official(name="孙某", unit=directory.make_unit(name="区住建局"))
+    talk = services.reminder_create(official=official, concern="苗头性问题甲", actor=inspector)
+    EarlyReminder.objects.filter(pk=talk.pk).update(follow_up_due=datetime.date(2026, 10, 9))
+    priority, _code = _submit(category="collusion")
+    services.assign(report=priority, inspector=inspector, actor=inspector)
+    services.assign(report=priority, inspector=other, actor=inspector)
+    services.report_accept(report=priority, actor=inspector)
+    Report.objects.filter(pk=priority.pk).update(verify_due=datetime.date(2026, 10, 10))
+    before = set(Notification.objects.values_list("pk", flat=True))
+
+    services.due_notices()
+    sent = Notification.objects.exclude(pk__in=before).order_by("pk")
+    assert [(row.channel, row.recipient) for row in sent] == [("sms", "13800009999")] * 2
+    follow_up, verify = (row.text for row in sent)
+    assert "孙某" not in follow_up and "苗头" not in follow_up and "2026-10-09" in follow_up
+    assert priority.number in verify and "2026-10-10" in verify and TEXT not in verify and NAME not in verify
+    assert InspectorNotice.objects.get(recipient=other).notification is None
+    event = AuditEvent.objects.filter(action="supervision.notice.create").order_by("seq").first()
+    assert event.details == {"article": "16", "sms": True}
+
+    client.force_login(other)
+    assert "未发送：没有登记手机号码" in client.get("/supervision/").content.decode()
 
 
 def test_form_limits_name_the_field_and_the_rule(office, client):
