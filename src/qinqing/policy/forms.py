@@ -93,7 +93,3 @@ class PlanForm(ActivityForm):
         for name in ("plan", "held_on", "content", "attendance"):
             del self.fields[name]
         self.order_fields(self.field_order)
-
-
-class PlanCancelForm(forms.Form):
-    reason = forms.CharField(label=_("Why cancelled"), max_length=limits.REASON)

@@ -223,13 +223,14 @@ def own_enterprise_ids(user) -> list[int] | None:
     return list(EnterpriseMembership.objects.filter(user=user).values_list("enterprise_id", flat=True))
 
 
-def reminders_for(user):
-    """The policy reminders the daily job wrote for the user (validity ending, measures overdue)."""
+def reminders_for(user, *, plans: bool = False):
+    """The policy reminders the daily job wrote for the user: of the library and the supporting measures
+    (article 4), or with ``plans`` of the planned activities (article 19)."""
     from .models import PolicyReminder
 
     return (
-        PolicyReminder.objects.filter(recipient=user)
-        .select_related("document", "measure")
+        PolicyReminder.objects.filter(recipient=user, plan__isnull=not plans)
+        .select_related("document", "measure", "plan")
         .order_by("-created_at", "-pk")
     )
 

@@ -211,10 +211,9 @@ def _education_page(request, form, plan_form, *, status=200, refusal=None):
             "activities": page_of(request, selectors.activities(request.user)),
             "figures": selectors.activity_figures(request.user),
             "plans": page_of(request, selectors.plans(request.user), param="plans_page"),
-            "plan_reminders": selectors.reminders_for(request.user).filter(plan__isnull=False)[:20],
+            "plan_reminders": selectors.reminders_for(request.user, plans=True)[:20],
             "form": form,
             "plan_form": plan_form,
-            "cancel_form": forms.PlanCancelForm(),
             "refusal": refusal,
             "today": clock.today(),  # a plan is recorded as held from its day on
         },

@@ -71,6 +71,7 @@ def test_a_plan_is_reminded_three_working_days_ahead_and_again_once_its_date_has
 
     page = _client(federation).get(reverse("policy:education")).content.decode()
     assert 'data-testid="policy-reminder-plan_unrecorded"' in page
+    assert f'href="#plan-{plan.pk}"' in page  # the reminder leads to its plan's row
     assert "惠企政策宣讲会" in page
 
 
