@@ -1294,15 +1294,15 @@ def due_items(today=None) -> list[tuple[int, str, int | None, int | None, object
 NOTICE_SMS_LIMIT = 300
 
 
-def _notice_sms(kind: str, report_number: str, due) -> str:
+def _notice_sms(kind: str, report_number: str, due, particulars) -> str:
     """The SMS of an inspector's notice: what falls due, the report's number (never its content) and the
-    date; for a reminder talk's follow-up not even whom it concerns."""
+    date; for a reminder talk's follow-up not even whom it concerns. ``particulars``: ``district.current()``,
+    read once for the job's run."""
     from django.utils.translation import gettext
 
     from .models import NoticeKind
 
     with district.language():
-        particulars = district.current()
         text = gettext(
             "[%(office)s] Supervision: %(what)s%(number)s, due %(due)s. Please see the reports page."
         ) % {
@@ -1330,6 +1330,7 @@ def due_notices(today=None) -> str:
     today = today or clock.today()
     items = due_items(today)
     users = get_user_model().objects.in_bulk({inspector_id for inspector_id, *_rest in items})
+    particulars = district.current()
     numbers = dict(
         Report.objects.filter(pk__in={row[2] for row in items if row[2]}).values_list("pk", "number")
     )
@@ -1340,7 +1341,7 @@ def due_notices(today=None) -> str:
             {"kind": kind, "report_id": report_id, "reminder_id": reminder_id, "due": due},
             # a reminder talk's follow-up names no report, even when the talk came from one
             lambda kind=kind, report_id=report_id, due=due: _notice_sms(
-                kind, "" if kind == NoticeKind.FOLLOW_UP else numbers.get(report_id, ""), due
+                kind, "" if kind == NoticeKind.FOLLOW_UP else numbers.get(report_id, ""), due, particulars
             ),
             {"article": "16" if kind == NoticeKind.FOLLOW_UP else "17"},
         )

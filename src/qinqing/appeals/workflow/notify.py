@@ -155,9 +155,10 @@ def _send_claimed(pk: int, token: str) -> str:
         return NotificationStatus.SENDING
     sender = sender_for(notification.channel)
     try:
-        if sender is None:
-            raise NoChannel(_("no sender for channel %(channel)s") % {"channel": notification.channel})
-        with district.language():  # the timeline line a sender writes, after a page's commit too
+        # the timeline line a sender writes and its reason for not sending, after a page's commit too
+        with district.language():
+            if sender is None:
+                raise NoChannel(_("no sender for channel %(channel)s") % {"channel": notification.channel})
             sender(notification)
     except NoChannel as reason:
         log_sender(notification)
