@@ -5,7 +5,8 @@ when the person has a mobile number — its state the outbox row's, never claime
 ``kind`` (its choices), what the notice is about, the ``notification`` foreign key to the outbox row
 (``appeals.Notification``: core names no app) and a unique constraint on (recipient, key).
 ``deliver_once`` writes the notices not yet delivered; the caller passes how a person's mobile number is
-found and how an SMS is queued (the appeals outbox), so core imports no app.
+found and how an SMS is queued (the appeals outbox), so core imports no app. ``sms_text`` words such an
+SMS: in the district's language, signed by the district's issuing office, at most ``SMS_LIMIT`` characters.
 """
 
 from __future__ import annotations
@@ -18,7 +19,24 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock
+from qinqing.core import audit, clock, district
+
+SMS_LIMIT = 300  # characters; the provider splits long texts, a notice should not need more
+
+
+def sms_text(message, *, office, particulars: district.District | None = None, **params) -> str:
+    """An SMS of a notice: ``message`` (lazy, with ``%(office)s`` and the ``params``' placeholders) worded
+    in the district's language, ``%(office)s`` the district's issuing office, else its name, else
+    ``office`` (a lazy fallback such as "Discipline office"); cut at ``SMS_LIMIT``. A ``params`` value is
+    lazy or plain, or a callable worded in the district's language too. ``particulars``: the district's,
+    read once by a caller that words many SMS (else read here)."""
+    with district.language():
+        particulars = particulars or district.current()
+        text = str(message) % {
+            "office": particulars.issuing_office or particulars.district_name or str(office),
+            **{name: str(value() if callable(value) else value) for name, value in params.items()},
+        }
+    return text[:SMS_LIMIT]
 
 
 class PersonNotice(models.Model):

@@ -30,6 +30,7 @@ from .models import (
     ProtectionKind,
     ProtectionRequest,
     ProtectionStatus,
+    Subtype,
 )
 
 EVENT = {"article": "12"}
@@ -545,10 +546,10 @@ def obligation_alerts(today: datetime.date | None = None) -> str:
                     "key": f"obligation:{row.pk}",
                     "unit": row.case.unit,
                     "obligation": row,
-                    "sms": _sms_text(
-                        "obligation", unit=row.case.unit, enterprise=row.case.enterprise,
-                        what=f"{row.case.case_number} {row.text}"[:80], day=row.due_on,
-                    ),
+                    "sms": {
+                        "kind": "obligation", "unit": row.case.unit, "enterprise": row.case.enterprise,
+                        "what": f"{row.case.case_number} {row.text}"[:80], "day": row.due_on,
+                    },
                 }
                 for row in due
             ]
@@ -559,7 +560,6 @@ def obligation_alerts(today: datetime.date | None = None) -> str:
 
 # --- notices: the flags and overdue obligations delivered to named people ----------------------------------
 NOTICE_ACTOR = audit.SystemActor("legal")
-SMS_LIMIT = 300
 
 
 def _ancestor_ids(unit_id: int) -> set[int]:
@@ -591,30 +591,34 @@ def notice_recipients(unit) -> list:
     return list(users.order_by("pk"))
 
 
-def _sms_text(kind: str, *, unit, enterprise, what: str, day) -> str:
-    from django.utils.translation import gettext
+def _sms_text(kind: str, *, unit, enterprise, what, day, particulars) -> str:
+    from django.utils.translation import gettext_lazy
+
+    from qinqing.core import notices
 
     from .models import NoticeKind
 
-    with district.language():
-        particulars = district.current()
-        text = gettext(
+    return notices.sms_text(
+        gettext_lazy(
             "[%(office)s] Legal environment: %(flag)s. %(body)s, %(enterprise)s: %(what)s (%(day)s). "
             "Please see the flags page."
-        ) % {
-            "office": particulars.issuing_office or particulars.district_name or gettext("Discipline office"),
-            "flag": NoticeKind(kind).label,
-            "body": unit.name,
-            "enterprise": enterprise.name,
-            "what": what,
-            "day": day.isoformat(),
-        }
-    return text[:SMS_LIMIT]
+        ),
+        office=gettext_lazy("Discipline office"),
+        particulars=particulars,
+        flag=NoticeKind(kind).label,
+        body=unit.name,
+        enterprise=enterprise.name,
+        what=what,
+        day=day.isoformat(),
+    )
 
 
 def _deliver(items: list[dict]) -> int:
     """Write one notice per recipient and item not yet delivered (``key`` unique per recipient) and queue
-    an SMS to each recipient with a mobile number; audited. Runs in the caller's transaction."""
+    an SMS to each recipient with a mobile number (``item["sms"]``: what ``_sms_text`` words, worded only
+    for them); audited. Runs in the caller's transaction."""
+    import functools
+
     from qinqing.appeals.workflow import notify
     from qinqing.core.notices import Delivery, deliver_once
     from qinqing.directory.selectors import mobile_for_user
@@ -622,7 +626,7 @@ def _deliver(items: list[dict]) -> int:
     from .models import Notice
 
     recipients_by_unit: dict[int, list] = {}
-    deliveries = []
+    deliveries, particulars = [], district.current()
     for item in items:
         unit = item["unit"]
         if unit.pk not in recipients_by_unit:
@@ -631,7 +635,13 @@ def _deliver(items: list[dict]) -> int:
                   "unit": unit}
         article = "13" if item["kind"] in ("obligation", "retaliation") else "15.6"
         deliveries += [
-            Delivery(user, item["key"], fields, item["sms"], {"article": article})
+            Delivery(
+                user,
+                item["key"],
+                fields,
+                functools.partial(_sms_text, particulars=particulars, **item["sms"]),
+                {"article": article},
+            )
             for user in recipients_by_unit[unit.pk]
         ]
     return deliver_once(
@@ -657,10 +667,11 @@ def _flag_items(flags) -> list[dict]:
                 "key": key,
                 "unit": row.unit,
                 "action": row,
-                "sms": _sms_text(
-                    flag.code, unit=row.unit, enterprise=row.enterprise,
-                    what=str(row.get_subtype_display()), day=row.started_on,
-                ),
+                # the label stays lazy: the SMS is worded in the district's language
+                "sms": {
+                    "kind": flag.code, "unit": row.unit, "enterprise": row.enterprise,
+                    "what": Subtype(row.subtype).label, "day": row.started_on,
+                },
             }
         )
     return items

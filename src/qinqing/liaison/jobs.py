@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from qinqing.core import calendar, clock, jobs
+from qinqing.core import calendar, clock, district, jobs
 from qinqing.core.audit import SystemActor
 from qinqing.core.roles import Role
 
@@ -132,25 +132,22 @@ def due_items(today: datetime.date) -> tuple[list[dict], int]:
     return items, unreachable
 
 
-SMS_LIMIT = 300
-
-
-def _sms_text(item: dict) -> str:
+def _sms_text(item: dict, particulars) -> str:
     """A short neutral text: the kind of reminder, what it is about and its date (no personal data)."""
-    from django.utils.translation import gettext
+    from django.utils.translation import gettext_lazy
 
-    from qinqing.core import district
+    from qinqing.core import notices
 
-    particulars = district.current()
-    text = gettext(
-        "[%(office)s] Liaison reminder: %(kind)s. %(what)s (%(day)s). Please see the reminders page."
-    ) % {
-        "office": particulars.issuing_office or particulars.district_name or gettext("Liaison office"),
-        "kind": ReminderKind(item["kind"]).label,
-        "what": item.get("detail", ""),
-        "day": item["due"].isoformat(),
-    }
-    return text[:SMS_LIMIT]
+    return notices.sms_text(
+        gettext_lazy(
+            "[%(office)s] Liaison reminder: %(kind)s. %(what)s (%(day)s). Please see the reminders page."
+        ),
+        office=gettext_lazy("Liaison office"),
+        particulars=particulars,
+        kind=ReminderKind(item["kind"]).label,
+        what=item.get("detail", ""),
+        day=item["due"].isoformat(),
+    )
 
 
 def reminders(today: datetime.date | None = None) -> str:
@@ -167,7 +164,7 @@ def reminders(today: datetime.date | None = None) -> str:
         return _("%(day)s is not a working day: no reminders") % {"day": today.isoformat()}
     items, unreachable = due_items(today)
     users = get_user_model().objects.filter(is_active=True).in_bulk({item["recipient_id"] for item in items})
-    deliveries = []
+    deliveries, particulars = [], district.current()
     for item in items:
         user = users.get(item["recipient_id"])
         if user is None:  # an account closed since: nobody to remind through it
@@ -182,7 +179,7 @@ def reminders(today: datetime.date | None = None) -> str:
                 user,
                 item["key"],
                 fields,
-                lambda item=item: _sms_text(item),
+                lambda item=item: _sms_text(item, particulars),
                 {"article": "9" if item.get("follow_up") else "7", "kind": item["kind"]},
             )
         )

@@ -1,6 +1,6 @@
 """The daily ``policy.reminders`` job (article 4), on working days of the core calendar.
 
-It writes a ``PolicyReminder`` in the application, once per person, item and date:
+It writes a ``PolicyReminder`` (a ``core.notices.PersonNotice``), once per person, item and date:
 
 * a current library document whose validity ends within ``EXPIRY_WARNING_DAYS`` days (or has ended) —
   to the administrators who keep the library and the department handlers of the units carrying out its
@@ -12,9 +12,10 @@ It writes a ``PolicyReminder`` in the application, once per person, item and dat
   person who planned it (the department handlers of its organising unit, else the administrators, when
   that account is no longer active).
 
-Reminders are read on the supporting-measures page and, for planned activities, on the education page;
-nothing leaves the application. An item with nobody
-to remind (no active account) is counted in the job's summary.
+Reminders are read on the supporting-measures page and, for planned activities, on the education page; a
+person whose directory record has a mobile number is also sent an SMS on the appeals outbox, naming the kind,
+the document's, measure's or activity's title and the date, nobody's personal data. An item with nobody to
+remind (no active account) is counted in the job's summary.
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext_lazy
 
-from qinqing.core import audit, calendar, clock, jobs
+from qinqing.core import calendar, clock, district, jobs, notices
 from qinqing.core.audit import SystemActor
+from qinqing.core.notices import Delivery, deliver_once
 from qinqing.core.roles import Role
 
 from .models import (
@@ -143,41 +147,54 @@ def due_items(today: datetime.date) -> tuple[list[dict], int]:
     return items, unreachable
 
 
+def _about(item: dict) -> str:
+    """What a reminder's SMS names: the document's or the activity's title, or the measure's (no person)."""
+    about = item.get("document") or item.get("measure") or item.get("plan")
+    return about.title[:60]
+
+
 def reminders(today: datetime.date | None = None) -> str:
     """The daily job: on a working day, a reminder for each person responsible (once per person, item and
-    date); audited. On a rest day it does nothing."""
+    date), shown in the application and, to a person whose directory record has a mobile number, queued
+    as an SMS on the appeals outbox (``core.notices.deliver_once``); audited. On a rest day it does
+    nothing."""
+    from qinqing.appeals.workflow import notify
+    from qinqing.directory.selectors import mobile_for_user
+
     today = today or clock.today()
     if not calendar.is_workday(today):
         return _("%(day)s is not a working day: no reminders") % {"day": today.isoformat()}
     items, unreachable = due_items(today)
+    users = get_user_model().objects.in_bulk({item["recipient_id"] for item in items})
+    particulars = district.current()
+    deliveries = [
+        Delivery(
+            users[item["recipient_id"]],
+            item["key"],
+            {name: value for name, value in item.items() if name not in ("recipient_id", "key")},
+            lambda item=item: notices.sms_text(
+                _l("[%(office)s] Policy reminder: %(kind)s. %(about)s (%(day)s). Please see the platform."),
+                office=pgettext_lazy("SMS signature", "Policy office"),
+                particulars=particulars,
+                kind=ReminderKind(item["kind"]).label,
+                about=_about(item),
+                day=item["due"].isoformat(),
+            ),
+            {"article": ARTICLE_OF[item["kind"]], "kind": item["kind"]},
+        )
+        for item in items
+    ]
     with transaction.atomic():
         jobs.exclusive("policy.reminders")
-        existing = set(
-            PolicyReminder.objects.filter(key__in={item["key"] for item in items}).values_list(
-                "recipient_id", "key"
-            )
+        made = deliver_once(
+            PolicyReminder,
+            deliveries,
+            phone_of=mobile_for_user,
+            queue_sms=notify.queue_sms,
+            action="policy.policyreminder.create",
+            actor=SYSTEM,
         )
-        now = clock.now()
-        created = []
-        for item in items:
-            if (item["recipient_id"], item["key"]) in existing:
-                continue
-            existing.add((item["recipient_id"], item["key"]))
-            created.append(PolicyReminder.objects.create(created_at=now, **item))
-        audit.record_events(
-            [
-                {
-                    "actor": SYSTEM,
-                    "action": "policy.policyreminder.create",
-                    "instance": row,
-                    "fresh": True,
-                    "details": {"article": ARTICLE_OF[row.kind], "kind": row.kind},
-                }
-                for row in created
-            ]
-        )
-    summary = _("%(made)s reminder(s), %(given)s already given") % {
-        "made": len(created), "given": len(items) - len(created)}
+    summary = _("%(made)s reminder(s), %(given)s already given") % {"made": made, "given": len(items) - made}
     if unreachable:
         summary += _(", %(count)s item(s) with nobody to remind") % {"count": unreachable}
     return summary

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qinqing.core.audit.registry import audited
+from qinqing.core.notices import PersonNotice
 
 # The series of this district's own measures (the policy every rule cites); other documents of the library
 # (national, provincial, municipal policies, other district documents) each have a series of their own.
@@ -324,13 +325,13 @@ class ReminderKind(models.TextChoices):
 
 
 @audited()
-class PolicyReminder(models.Model):
-    """A notice in the application for the person responsible, written by the daily ``policy.reminders`` job
-    on working days, once per person, item and date; shown on the supporting-measures page."""
+class PolicyReminder(PersonNotice):
+    """A reminder for the person responsible (``recipient``), written by the daily ``policy.reminders`` job
+    on working days, once per person, item and date (``core.notices.deliver_once``); shown on the
+    supporting-measures page (article 4) or the education page (article 19) and, when the person's
+    directory record has a mobile number, also queued as an SMS on the appeals outbox (``notification``:
+    its status is the SMS's honest delivery state)."""
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("for")
-    )
     kind = models.CharField(_("kind"), max_length=24, choices=ReminderKind.choices)
     document = models.ForeignKey(
         PolicyDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -343,10 +344,11 @@ class PolicyReminder(models.Model):
     )
     due = models.DateField(_("due"))
     key = models.CharField(max_length=120)
-    created_at = models.DateTimeField(_("created at"))
+    notification = models.ForeignKey(
+        "appeals.Notification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(PersonNotice.Meta):
         verbose_name = _("policy reminder")
         verbose_name_plural = _("policy reminders")
         constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="policy_reminder_once")]

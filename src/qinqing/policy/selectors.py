@@ -230,7 +230,7 @@ def reminders_for(user, *, plans: bool = False):
 
     return (
         PolicyReminder.objects.filter(recipient=user, plan__isnull=not plans)
-        .select_related("document", "measure", "plan")
+        .select_related("document", "measure", "plan", "notification")
         .order_by("-created_at", "-pk")
     )
 

@@ -1291,27 +1291,26 @@ def due_items(today=None) -> list[tuple[int, str, int | None, int | None, object
     return items
 
 
-NOTICE_SMS_LIMIT = 300
-
-
 def _notice_sms(kind: str, report_number: str, due, particulars) -> str:
     """The SMS of an inspector's notice: what falls due, the report's number (never its content) and the
     date; for a reminder talk's follow-up not even whom it concerns. ``particulars``: ``district.current()``,
     read once for the job's run."""
-    from django.utils.translation import gettext
+    from django.utils.translation import gettext_lazy
+
+    from qinqing.core import notices
 
     from .models import NoticeKind
 
-    with district.language():
-        text = gettext(
+    return notices.sms_text(
+        gettext_lazy(
             "[%(office)s] Supervision: %(what)s%(number)s, due %(due)s. Please see the reports page."
-        ) % {
-            "office": particulars.issuing_office or particulars.district_name or gettext("Discipline office"),
-            "what": NoticeKind(kind).label,
-            "number": f" {report_number}" if report_number else "",
-            "due": due.isoformat(),
-        }
-    return text[:NOTICE_SMS_LIMIT]
+        ),
+        office=gettext_lazy("Discipline office"),
+        particulars=particulars,
+        what=NoticeKind(kind).label,
+        number=f" {report_number}" if report_number else "",
+        due=due.isoformat(),
+    )
 
 
 def due_notices(today=None) -> str:

@@ -413,7 +413,6 @@ def request_revisit(*, request: ToleranceRequest, note: str, actor) -> Tolerance
 
 # --- notices: delivered to named people ------------------------------------------------------------------
 NOTICE_ACTOR = audit.SystemActor("tolerance")
-SMS_LIMIT = 300
 
 
 def handling_inspectors(request: ToleranceRequest) -> list:
@@ -453,22 +452,19 @@ def organisation_accounts(unit) -> list:
     )
 
 
-def _sms_text(kind: str, request: ToleranceRequest, due) -> str:
-    from django.utils.translation import gettext
+def _sms_text(kind: str, request: ToleranceRequest, due, particulars) -> str:
+    from django.utils.translation import gettext, gettext_lazy
 
-    from qinqing.core import district
+    from qinqing.core import notices
 
-    with district.language():
-        particulars = district.current()
-        text = gettext(
-            "[%(office)s] Fault tolerance %(number)s: %(what)s%(due)s. Please see the platform."
-        ) % {
-            "office": particulars.issuing_office or particulars.district_name or gettext("Discipline office"),
-            "number": request.number,
-            "what": NoticeKind(kind).label,
-            "due": (gettext(" (due %(day)s)") % {"day": due.isoformat()}) if due else "",
-        }
-    return text[:SMS_LIMIT]
+    return notices.sms_text(
+        gettext_lazy("[%(office)s] Fault tolerance %(number)s: %(what)s%(due)s. Please see the platform."),
+        office=gettext_lazy("Discipline office"),
+        particulars=particulars,
+        number=request.number,
+        what=NoticeKind(kind).label,
+        due=lambda: (gettext(" (due %(day)s)") % {"day": due.isoformat()}) if due else "",
+    )
 
 
 def _deliver(items) -> int:
@@ -476,15 +472,17 @@ def _deliver(items) -> int:
     (key unique per recipient) and an SMS on the appeals outbox to those with a mobile number; audited.
     Runs in the caller's transaction (the SMS is tried once it commits)."""
     from qinqing.appeals.workflow import notify
+    from qinqing.core import district
     from qinqing.core.notices import Delivery, deliver_once
     from qinqing.directory.selectors import mobile_for_user
 
+    particulars = district.current()
     deliveries = [
         Delivery(
             user,
             key,
             {"kind": kind, "request": request, "due": due},
-            lambda kind=kind, request=request, due=due: _sms_text(kind, request, due),
+            lambda kind=kind, request=request, due=due: _sms_text(kind, request, due, particulars),
             {"article": "22"},
         )
         for user, kind, request, due, key in items

@@ -20,13 +20,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _t
 
-from qinqing.core import audit, clock, district
+from qinqing.core import audit, clock, notices
 from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.identifiers import is_valid_mobile_phone
 
 from ..models import Listing, ListingNotice, NoticeChannel, Restriction
-
-SMS_LIMIT = 300  # characters; the provider splits long texts, a notice should not need more
 
 
 def party_phone(listing: Listing) -> str:
@@ -39,22 +37,22 @@ def party_phone(listing: Listing) -> str:
 
 
 def sms_text(listing: Listing, restrictions: list[Restriction]) -> str:
-    particulars = district.current()
-    first = min(r.start for r in restrictions)
-    text = _t(
-        "[%(office)s] %(name)s: by decision %(number)s you are listed under article %(article)s "
-        "(%(kind)s); restrictions from %(start)s. You may object until %(until)s. "
-        "The written notice follows."
-    ) % {
-        "office": particulars.issuing_office or particulars.district_name or _t("Credit office"),
-        "name": listing.name,
-        "number": listing.number,
-        "article": listing.article,
-        "kind": listing.get_kind_display(),
-        "start": first.isoformat(),
-        "until": listing.objection_until.isoformat(),
-    }
-    return text[:SMS_LIMIT]
+    from django.utils.translation import gettext_lazy
+
+    return notices.sms_text(
+        gettext_lazy(
+            "[%(office)s] %(name)s: by decision %(number)s you are listed under article %(article)s "
+            "(%(kind)s); restrictions from %(start)s. You may object until %(until)s. "
+            "The written notice follows."
+        ),
+        office=gettext_lazy("Credit office"),
+        name=listing.name,
+        number=listing.number,
+        article=listing.article,
+        kind=listing.get_kind_display,
+        start=min(r.start for r in restrictions).isoformat(),
+        until=listing.objection_until.isoformat(),
+    )
 
 
 def channels_for(listing: Listing, *, has_account: bool) -> list[tuple[str, str]]:

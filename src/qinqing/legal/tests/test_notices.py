@@ -85,6 +85,19 @@ def test_a_charge_without_a_legal_basis_is_delivered_to_the_units_leaders_and_th
     assert "未发送：没有登记手机号码" in html and 'data-testid="delivered-notices"' in html
 
 
+def test_a_flag_raised_from_an_english_page_is_sent_in_the_districts_language(world, sms):
+    """The SMS goes to the leader, whatever language the handler who registered the charge reads: the
+    flag's kind and the charge's kind (罚款, not "fine") in the district's language."""
+    from django.utils import translation
+
+    w = world
+    sms("RecordingSms")
+    with translation.override("en"):
+        _register(w, amount="5000")
+    assert notify.deliver_report().sent == 1
+    assert SENT[0][0] == "13800138000" and "罚款" in SENT[0][1] and "fine" not in SENT[0][1].lower()
+
+
 def test_repeated_inspections_and_a_measure_past_its_term_are_delivered(world, sms, frozen_clock):
     w = world
     sms("RecordingSms")

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from qinqing.core import calendar
 from qinqing.core.audit import SystemActor
@@ -177,6 +178,49 @@ def test_a_measure_of_a_unit_without_handlers_reminds_the_administrators(keepers
     assert list(PolicyReminder.objects.values_list("recipient_id", "measure_id")) == [
         (administrator.pk, measure.pk)
     ]
+
+
+def test_a_person_with_a_mobile_number_is_also_reminded_by_sms_naming_nobody(keepers):
+    """Article 4: the reminder reaches the handler outside the application too — an SMS on the outbox when
+    the directory has their mobile number, in the district's language (the kind, the measure's title and
+    the date; no person named); without a number the page says it was not sent."""
+    from qinqing.appeals.models import Notification
+    from qinqing.directory.models import Official
+    from qinqing.directory.services import person_update
+
+    administrator, handler, _elsewhere, unit, clock = keepers
+    person_update(person=Official.objects.get(user=handler).person, phone="13800007777", actor=handler)
+    document = _import(LAND, name="land.txt")
+    measure = services.measure_create(
+        document=document, title="编制用地目录", unit=unit, due_on=datetime.date(2026, 9, 25), actor=handler
+    )
+    before = set(Notification.objects.values_list("pk", flat=True))
+    with translation.override("en"):  # a run started from an English page
+        jobs.reminders()
+    sent = list(Notification.objects.exclude(pk__in=before))
+    assert [(row.channel, row.recipient) for row in sent] == [("sms", "13800007777")]
+    assert "政策提醒" in sent[0].text and "编制用地目录" in sent[0].text and "2026-09-25" in sent[0].text
+    assert "何琳" not in sent[0].text
+    reminder = PolicyReminder.objects.get(measure=measure)
+    assert reminder.recipient == handler and reminder.notification == sent[0]
+    event = AuditEvent.objects.get(action="policy.policyreminder.create", object_id=str(reminder.pk))
+    assert event.details == {"article": "4", "kind": "measure_overdue", "sms": True}
+
+    as_handler = Client()
+    as_handler.force_login(handler)
+    page = as_handler.get(reverse("policy:measures")).content.decode()
+    assert sent[0].get_status_display() in page.split('data-testid="reminder-sms"')[1]
+
+    clock("2026-10-09 10:00")
+    services.measure_create(
+        document=document, title="清理用地台账", unit=directory.make_unit(name="区档案馆"),
+        due_on=datetime.date(2026, 9, 30), actor=handler,
+    )
+    jobs.reminders()  # a unit without handlers: the administrator, who has no number on file
+    as_administrator = Client()
+    as_administrator.force_login(administrator)
+    page = as_administrator.get(reverse("policy:measures")).content.decode()
+    assert "未发送：没有登记手机号码" in page
 
 
 def test_yearly_figures_of_education_activities_by_kind_and_audience(db, make_user, frozen_clock):
