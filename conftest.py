@@ -7,6 +7,14 @@ os.environ.setdefault("QINQING_MODE", "test")
 import pytest  # noqa: E402
 
 
+def pytest_collection_modifyitems(config, items):
+    """The tests marked ``runs_long`` (the demo-district browser walks: minutes each) first. pytest-xdist
+    hands out tests in this order, one to each worker in turn, so each long one starts at once on its own
+    worker while the others share the rest; collected last, as their paths sort, the run ended with one
+    worker on the accessibility walk for four minutes and the other idle."""
+    items.sort(key=lambda item: item.get_closest_marker("runs_long") is None)
+
+
 @pytest.fixture(autouse=True)
 def _audit_triggers_allow_flush(request):
     """Transactional tests (live server, browser) empty the database afterwards; let that

@@ -20,7 +20,7 @@ from qinqing.core import zh_text
 from qinqing.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tests.demo_district import load_demo_district
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.runs_long, pytest.mark.django_db(transaction=True)]
 
 AXE = (
     Path(__file__).resolve().parents[2] / "src" / "qinqing" / "static" / "vendor" / "axe-core" / "axe.min.js"

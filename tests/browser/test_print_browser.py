@@ -12,7 +12,7 @@ import pytest
 
 from tests.browser.test_accessibility_browser import _log_in, demo_district, page  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.runs_long, pytest.mark.django_db(transaction=True)]
 
 # A4 is 210 mm wide; the print stylesheet's @page leaves 10 mm each side: 190 mm at 96 px per inch.
 PRINT_WIDTH = round(190 / 25.4 * 96)
