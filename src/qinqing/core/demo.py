@@ -52,6 +52,26 @@ def create_demo_accounts() -> list[tuple[str, str]]:
     ]
 
 
+# What ``./qinqing serve`` loads after the seed policy and the generated district, in order: (command,
+# arguments). tests/demo_district.py loads the same for the suite's walks, smaller (``APP_DEMOS_LEFT_OUT``).
+APP_DEMOS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # some appeals in every state, the policy-interpretation library and a first routing model, so the
+    # appeal pages have work, answers and suggestions to show
+    ("appeals_demo", ("--count", "400")),
+    ("appeals_kb_seed", ()),
+    ("appeals_train", ("--with-samples",)),
+    ("integrity_demo", ()),  # listings (some expired) and applications for the credit administrator
+    ("conduct_demo", ()),  # requests awaiting the leader (with findings), a letter, gift receipts
+    ("supervision_demo", ()),  # reports in every state for the inspector account
+    ("fairness", ("demo",)),  # a tender under fair-competition review, a policy signed off
+    ("liaison_demo", ()),  # leaders and key enterprises, a roundtable's appeal, consultations
+    ("policy_demo", ()),  # supporting measures in every state, education activities and plans
+    ("tolerance_demo", ()),  # fault-tolerance requests in three states, a clearing notice
+    ("legal_demo", ()),  # flagged measures, inspections and charges; a lawsuit; protection
+    ("commitments_demo", ()),  # commitments to the demo enterprise in every state and scope
+)
+
+
 # The demo district's particulars, printed on its letters and receipts (an administrator fills
 # in the real district's on first run: core.district).
 DEMO_DISTRICT = {

@@ -129,14 +129,19 @@ class Item(models.Model):
 # its earlier audit events are recorded as appeals.PolicyInterpretation (see former_labels).
 
 
-@audited(former_labels=("appeals.PolicyInterpretation",))
+def words_shown(words: str) -> str:
+    """Words kept separated by spaces (matched one by one), as a Chinese list is written: separated by 、."""
+    return "、".join(words.split())
+
+
+@audited(former_labels=("appeals.PolicyInterpretation",), shown={"keywords": words_shown})
 class PolicyInterpretation(models.Model):
     question = models.CharField(_("question"), max_length=300)
     answer = models.TextField(_("answer"))
     # Citation keys of the policy articles or items it explains ("8", "14.2", "15.b1"), space-separated:
     # a plain string keeps the audit snapshot readable and survives a new policy version.
     article_keys = models.CharField(_("policy articles"), max_length=200)
-    keywords = models.CharField(_("keywords"), max_length=300, blank=True, default="")
+    keywords = models.CharField(_("keywords"), max_length=300, blank=True, default="")  # space-separated
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     author = models.ForeignKey(

@@ -23,7 +23,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from ..models import AuditEvent
-from .registry import _AUDITED, current_label
+from .registry import _AUDITED, _SHOWN, current_label
 
 EMPTY = "—"
 
@@ -83,9 +83,11 @@ def _related_names(rows: list[tuple[dict[str, models.Field], dict]]) -> dict[tup
     return names
 
 
-def _display(target: models.Field | None, value: Any, names: dict) -> str:
+def _display(target: models.Field | None, value: Any, names: dict, shown=None) -> str:
     if _is_empty(value):
         return EMPTY
+    if shown is not None and isinstance(value, str):
+        return shown(value)
     if target is None:
         return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     if target.is_relation and target.many_to_one:
@@ -158,8 +160,11 @@ def describe(events: list[AuditEvent]) -> list[EventRow]:
             label = _label(target)
             internal = label is None
             label = label or attname
-            row.changes.append(ChangeRow(name=attname, label=label, before=_display(target, before, names),
-                                         after=_display(target, after, names), internal=internal))
+            shown = _SHOWN.get(current_label(event.object_type), {}).get(attname)
+            row.changes.append(ChangeRow(
+                name=attname, label=label, before=_display(target, before, names, shown),
+                after=_display(target, after, names, shown), internal=internal,
+            ))
         row.changes.sort(key=lambda change: change.internal)
         rows.append(row)
     return rows

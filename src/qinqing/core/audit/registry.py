@@ -13,6 +13,8 @@ from django.db import models
 _AUDITED: dict[str, dict[str, Callable[[Any], str]]] = {}
 # a label events were recorded under before the model moved to another app -> its label now
 _FORMER: dict[str, str] = {}
+# model label -> {field attname: how the trail shows a stored value (a word list as a Chinese list)}
+_SHOWN: dict[str, dict[str, Callable[[str], str]]] = {}
 
 
 def default_mask(value: Any) -> str:
@@ -24,9 +26,15 @@ def default_mask(value: Any) -> str:
 
 
 def audited(
-    masked: dict[str, Callable[[Any], str] | None] | None = None, *, former_labels: tuple[str, ...] = ()
+    masked: dict[str, Callable[[Any], str] | None] | None = None,
+    *,
+    former_labels: tuple[str, ...] = (),
+    shown: dict[str, Callable[[str], str]] | None = None,
 ):
     """Class decorator: register a model as audited, naming its personal fields to mask.
+
+    ``shown``: for a text field stored in a machine's form, how the audit trail shows a value of it to
+    people (``core.audit.display``; the stored events are not changed).
 
     ``former_labels``: the labels of this model before it moved to another app (its table kept).
     Events are append-only, so those recorded earlier keep the old label; the chain check and the
@@ -34,6 +42,7 @@ def audited(
 
     def register(model: type[models.Model]) -> type[models.Model]:
         _AUDITED[model._meta.label] = {name: (mask or default_mask) for name, mask in (masked or {}).items()}
+        _SHOWN[model._meta.label] = dict(shown or {})
         for former in former_labels:
             _FORMER[former] = model._meta.label
         return model

@@ -9,6 +9,7 @@ Services (every write, audited) first, then selectors (reads) and the matching.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -85,11 +86,16 @@ def clean_article_keys(value) -> str:
     return joined
 
 
+# Keywords are typed separated by 、 (as a Chinese list is written), commas or spaces, and kept separated
+# by spaces; the form and the audit trail show them separated by 、 (``models.words_shown``).
+KEYWORD_SEPARATORS = re.compile(r"[、，,；;]")
+
+
 def _clean(*, question: str, answer: str, article_keys, keywords: str) -> dict:
     question, answer, keywords = (
         (question or "").strip(),
         (answer or "").strip(),
-        " ".join((keywords or "").replace("，", " ").replace(",", " ").split()),
+        " ".join(KEYWORD_SEPARATORS.sub(" ", keywords or "").split()),
     )
     if not question:
         raise ServiceError(_("The question is required."), code="required", field="question")

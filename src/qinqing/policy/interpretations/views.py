@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from qinqing.core.errors import NotFound, ServiceError
 from qinqing.core.paging import page_of
 
+from ..models import words_shown
 from . import library as knowledge
 
 
@@ -62,7 +63,8 @@ def edit(request, pk):
     interpretation = _access(request.user, pk)
     errors = {}
     values = {"question": interpretation.question, "answer": interpretation.answer,
-              "article_keys": interpretation.article_keys, "keywords": interpretation.keywords}
+              "article_keys": interpretation.article_keys,
+              "keywords": words_shown(interpretation.keywords)}
     if request.method == "POST":
         values = _form_values(request)
         try:

@@ -102,6 +102,28 @@ def test_administrator_edits_and_publishes_and_each_change_is_audited(client, ma
     assert audit.verify_chain().ok
 
 
+def test_keywords_are_typed_and_shown_as_a_chinese_list(client, make_user):
+    """Keywords separated by 、 (as a Chinese list is written), commas or spaces are the same keywords; the
+    edit form shows them separated by 、, not by gaps."""
+    administrator = make_user(Role.ADMINISTRATOR)
+    interpretation = knowledge.interpretation_create(
+        actor=administrator, **_form(keywords="渠道、区长信箱，短信 热线")
+    )
+    assert interpretation.keywords == "渠道 区长信箱 短信 热线"
+    client.force_login(administrator)
+    page = client.get(reverse("appeals:knowledge_edit", args=[interpretation.pk])).content.decode()
+    assert 'value="渠道、区长信箱、短信、热线"' in page
+    assert "<dd>渠道、区长信箱、短信、热线</dd>" in page  # the audit trail shows them so too
+    response = client.post(
+        reverse("appeals:knowledge_edit", args=[interpretation.pk]),
+        _form(keywords="渠道、区长信箱、短信、热线"),
+    )
+    assert response.status_code == 302
+    interpretation.refresh_from_db()
+    assert interpretation.keywords == "渠道 区长信箱 短信 热线"  # saved as shown: the keywords unchanged
+    assert "keywords" not in AuditEvent.objects.get(action="appeals.policyinterpretation.update").changes
+
+
 def test_an_official_may_not_publish_or_edit_and_nothing_changes(client, make_user):
     interpretation = knowledge.interpretation_create(actor=make_user(Role.ADMINISTRATOR), **_form())
     client.force_login(make_user(Role.OFFICIAL))

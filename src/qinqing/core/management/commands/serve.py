@@ -6,7 +6,7 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from qinqing.core.demo import DEMO_PASSWORD, create_demo_accounts
+from qinqing.core.demo import APP_DEMOS, DEMO_PASSWORD, create_demo_accounts
 
 
 class Command(BaseCommand):
@@ -110,23 +110,9 @@ class Command(BaseCommand):
         if "demo" in commands:
             self.stdout.write(f"qinqing: generating the demo district (scale {scale}) ...")
             call_command("demo", scale=scale, verbosity=0)
-        # Some appeals in every state, the policy-interpretation library and a first routing
-        # model, so the appeal pages have work, answers and suggestions to show.
-        steps = (
-            ("appeals_demo", ("--count", "400")),
-            ("appeals_kb_seed", ()),
-            ("appeals_train", ("--with-samples",)),
-            ("integrity_demo", ()),  # listings (some expired) and applications for the credit administrator
-            ("conduct_demo", ()),  # requests awaiting the leader (with findings), a letter, gift receipts
-            ("supervision_demo", ()),  # reports in every state for the inspector account
-            ("fairness", ("demo",)),  # a tender under fair-competition review, a policy signed off
-            ("liaison_demo", ()),  # leaders and key enterprises, a roundtable's appeal, consultations
-            ("policy_demo", ()),  # supporting measures in every state, education activities
-            ("tolerance_demo", ()),  # fault-tolerance requests in three states, a clearing notice
-            ("legal_demo", ()),  # flagged measures, inspections and charges; a lawsuit; protection
-            ("commitments_demo", ()),  # commitments to the demo enterprise in every state and scope
-            ("worker", ("--once",)),  # each background job once: the sweep, notifications, figures
-        )
+        # every app's demo (core.demo.APP_DEMOS), then each background job once: the sweep, notifications,
+        # figures
+        steps = (*APP_DEMOS, ("worker", ("--once",)))
         for name, arguments in steps:
             if name in commands:
                 try:
