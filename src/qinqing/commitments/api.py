@@ -202,6 +202,7 @@ def commitment_breach(request, pk: int, payload: BreachIn):
 class ProgrammeOut(Schema):
     id: int
     title: str
+    support: str = Field(description="what the programme supports: funds (资金支持) or project (项目支持)")
     rules: str
     budget: Decimal
     unit: str
@@ -223,6 +224,7 @@ def programme_list(request, page: int = page_query()):
         {
             "id": p.pk,
             "title": p.title,
+            "support": p.support,
             "rules": p.rules,
             "budget": p.budget,
             "unit": p.unit.name,

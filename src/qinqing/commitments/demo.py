@@ -122,6 +122,17 @@ def generate(*, say=None) -> dict:
         objection_workdays=5,
         actor=handler,
     )
+    funds.programme_create(  # article 20: project support, applicants checked for public resource trading
+        unit=unit,
+        support="project",
+        title="区级重点技术改造项目扶持",
+        rules="列入区级重点技术改造项目库的项目，按设备投资额的百分之八给予扶持，单个项目不超过二百万元。",
+        budget="5000000",
+        opens_on=day(-3),
+        closes_on=day(40),
+        objection_workdays=5,
+        actor=handler,
+    )
     found = services.deadline_alerts()
     if say:
         say(f"commitments: {Commitment.objects.count()} registered; {found}")

@@ -1,9 +1,12 @@
-"""Support funds (article 10): every write, keyword-only, one transaction, audited.
+"""Support funds (article 10) and project support (article 20): every write, keyword-only, one transaction,
+audited.
 
-A programme is set up with its rules, budget and dates; an enterprise applies while it is open and is
-checked with integrity's ``priority_standing(enterprise, purpose="funds")`` — article 21's restriction on
-fiscal subsidies (a restricted applicant is refused, the article and the logged check cited) and article
-20's priority list (recorded on the application). Each reviewer passes conduct's conflict-of-interest gate
+A programme is set up with what it supports (funding or a project: ``FundProgramme.support``), its rules,
+budget and dates; an enterprise applies while it is open and is checked with integrity's
+``priority_standing(enterprise, purpose=programme.support)`` — article 21's restriction for the purpose's
+activity (fiscal subsidies for funding; public resource trading, tenders and projects, for project support:
+a restricted applicant is refused, the article and the logged check cited) and article 20's priority list
+(recorded on the application). Each reviewer passes conduct's conflict-of-interest gate
 (``check_assignment``) before seeing the file or scoring it; a conflicted reviewer is stopped (article 15.7).
 Approval on ``core.workflow`` (``commitments.fund_application``); results published with an objection period
 in working days on the core calendar; objections answered; payments recorded against the approved amount.
@@ -31,9 +34,15 @@ from .models import (
     FundProgramme,
     FundReview,
     ProgrammeStatus,
+    Support,
 )
 
 ARTICLE = "10"
+
+
+def article_of(programme: FundProgramme) -> str:
+    """The article a programme's events cite: 10 (support funds), 20 (project support and its priority)."""
+    return ARTICLE if programme.support == Support.FUNDS else "20"
 MATTER = "commitments.fund_application"
 
 
@@ -85,13 +94,28 @@ APPLICATION_WORKFLOW = Workflow(
 
 
 def programme_create(
-    *, unit, title: str, rules: str, budget, opens_on, closes_on, objection_workdays: int = 5, actor
+    *,
+    unit,
+    title: str,
+    rules: str,
+    budget,
+    opens_on,
+    closes_on,
+    objection_workdays: int = 5,
+    support: str = Support.FUNDS,
+    actor,
 ) -> FundProgramme:
     if not (
         is_administrator(actor)
         or (has_role(actor, Role.DEPARTMENT_HANDLER) and unit.pk in selectors.unit_ids(actor))
     ):
         raise PermissionDeniedError()
+    if support not in Support.values:
+        raise ServiceError(
+            _("Choose what the programme supports: funding or a project."),
+            code="invalid_choice",
+            field="support",
+        )
     title = limits.check_text(title, field="title", label=_("Programme"), limit=limits.PLACE, required=True)
     rules = limits.check_text(rules, field="rules", label=_("Rules"), limit=limits.REPORT, required=True)
     budget = _money(budget, field="budget")
@@ -119,6 +143,7 @@ def programme_create(
     with transaction.atomic():
         row = FundProgramme.objects.create(
             unit=unit,
+            support=support,
             title=title,
             rules=rules,
             budget=budget,
@@ -128,7 +153,8 @@ def programme_create(
             created_at=clock.now(),
         )
         audit.record_event(
-            actor=actor, action="commitments.fundprogramme.create", instance=row, details={"article": ARTICLE}
+            actor=actor, action="commitments.fundprogramme.create", instance=row,
+            details={"article": article_of(row)},
         )
     return row
 
@@ -136,9 +162,9 @@ def programme_create(
 def apply(
     *, programme: FundProgramme, enterprise, amount, description: str, actor, attachments=()
 ) -> FundApplication:
-    """The enterprise applies, with its attachments (cleaned by ``core.attachments``); a party restricted
-    from fiscal subsidies is refused (article 21)."""
-    from qinqing.integrity.models import Purpose
+    """The enterprise applies, with its attachments (cleaned by ``core.attachments``); a party restricted for
+    what the programme supports — fiscal subsidies, or public resource trading for project support — is
+    refused (article 21)."""
     from qinqing.integrity.services.evaluation import priority_standing
 
     from . import documents
@@ -155,12 +181,17 @@ def apply(
         description, field="description", label=_("Application"), limit=limits.REPORT, required=True
     )
     cleaned = documents.clean_files(attachments)
-    standing = priority_standing(enterprise, purpose=Purpose.FUNDS, caller=actor)
+    standing = priority_standing(enterprise, purpose=programme.support, caller=actor)
     if standing.restricted:
         raise ServiceError(
             _(
                 "%(name)s is restricted from fiscal subsidies under article 21 of the policy "
                 "(eligibility check %(check)s); the application is refused."
+            )
+            if programme.support == Support.FUNDS
+            else _(
+                "%(name)s is restricted from public resource trading and project support under article 21 "
+                "of the policy (eligibility check %(check)s); the application is refused."
             ),
             code="restricted",
             field="enterprise",
@@ -183,7 +214,7 @@ def apply(
                 actor=actor,
                 action="commitments.fundapplication.submit",
                 instance=row,
-                details={"article": ARTICLE, "priority": standing.on_priority_list},
+                details={"article": article_of(programme), "priority": standing.on_priority_list},
             )
             documents.add_files(owner=row, cleaned=cleaned, actor=actor, stored=stored, folder="funds")
     except IntegrityError as error:
@@ -243,7 +274,8 @@ def review_score(*, application: FundApplication, score, comment: str = "", acto
                 application=application, reviewer=actor, score=score, comment=comment, created_at=clock.now()
             )
             audit.record_event(
-                actor=actor, action="commitments.fundreview.score", instance=row, details={"article": ARTICLE}
+                actor=actor, action="commitments.fundreview.score", instance=row,
+            details={"article": article_of(application.programme)},
             )
     except IntegrityError as error:
         raise ConflictError(
@@ -313,7 +345,7 @@ def results_publish(*, programme: FundProgramme, actor) -> FundProgramme:
             action="commitments.fundprogramme.publish",
             instance=locked,
             before=before,
-            details={"article": ARTICLE, "objections_until": locked.objections_until.isoformat()},
+            details={"article": article_of(locked), "objections_until": locked.objections_until.isoformat()},
         )
     return locked
 
@@ -336,7 +368,8 @@ def objection_raise(*, application: FundApplication, text: str, actor) -> FundOb
             application=application, text=text, raised_by=actor, created_at=clock.now()
         )
         audit.record_event(
-            actor=actor, action="commitments.fundobjection.raise", instance=row, details={"article": ARTICLE}
+            actor=actor, action="commitments.fundobjection.raise", instance=row,
+            details={"article": article_of(programme)},
         )
     return row
 
@@ -359,7 +392,7 @@ def objection_answer(*, objection: FundObjection, answer: str, actor) -> FundObj
             action="commitments.fundobjection.answer",
             instance=locked,
             before=before,
-            details={"article": ARTICLE},
+            details={"article": article_of(objection.application.programme)},
         )
     return locked
 
@@ -393,6 +426,7 @@ def payment_record(*, application: FundApplication, amount, paid_on, reference: 
             application=locked, amount=amount, paid_on=paid_on, reference=reference
         )
         audit.record_event(
-            actor=actor, action="commitments.fundpayment.record", instance=row, details={"article": ARTICLE}
+            actor=actor, action="commitments.fundpayment.record", instance=row,
+            details={"article": article_of(locked.programme)},
         )
     return row

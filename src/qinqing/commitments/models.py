@@ -183,12 +183,21 @@ class ProgrammeStatus(models.TextChoices):
     PUBLISHED = "published", _("Results published")
 
 
+class Support(models.TextChoices):
+    """What a programme hands out (article 20: integrity gives priority "in funds and project support");
+    each value is integrity's ``Purpose`` of the same name, the one ``priority_standing`` is asked for."""
+
+    FUNDS = "funds", _("Funding support")
+    PROJECT = "project", _("Project support")
+
+
 @audited()
 class FundProgramme(models.Model):
-    """A support-fund programme: its rules, budget and dates; results published with an objection period
-    counted in working days."""
+    """A support programme: funding or project support (``support``), its rules, budget and dates; results
+    published with an objection period counted in working days."""
 
     title = models.CharField(_("programme"), max_length=200)
+    support = models.CharField(_("support"), max_length=16, choices=Support.choices, default=Support.FUNDS)
     rules = models.TextField(_("rules"))
     budget = models.DecimalField(_("budget (yuan)"), max_digits=14, decimal_places=2)
     opens_on = models.DateField(_("applications open on"))

@@ -10,7 +10,7 @@ from django.utils import feedgenerator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qinqing.core import clock, excel
+from qinqing.core import clock, district, excel
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import bind_error, posted
 from qinqing.core.paging import page_of
@@ -18,7 +18,7 @@ from qinqing.core.roles import Role, has_role
 from qinqing.directory.selectors import unit_for_user
 
 from . import documents, forms, importing, selectors, services
-from .models import Scope, Status
+from .models import Scope, Status, Support
 
 NOTICES_SHOWN = 50  # the memorandum page's deadline notices; ?notices=all pages every one
 
@@ -346,7 +346,10 @@ def funds_public_feed(request):
         feed.add_item(
             title=programme.title,
             link=f"{link}#programme-{programme.pk}",
-            description=f"{programme.unit.name}；{programme.opens_on}—{programme.closes_on}；{programme.rules}",
+            description=(
+                f"{programme.get_support_display()}；{programme.unit.name}；"
+                f"{programme.opens_on}—{programme.closes_on}；{programme.rules}"
+            ),
             pubdate=programme.created_at,
             updateddate=programme.created_at,  # Atom requires <updated> on every entry
             unique_id=f"urn:qinqing:fund-programme:{programme.pk}",
@@ -366,13 +369,16 @@ def funds_public_feed(request):
     return response
 
 
-FUND_HEADERS = ["资金项目", "责任单位", "企业名称", "批准金额（元）", "公示日期", "异议截止日期"]
+FUND_HEADERS = ["资金项目", "支持类型", "责任单位", "企业名称", "批准金额（元）", "公示日期", "异议截止日期"]
 
 
 def funds_public_xlsx(request):
+    with district.language():  # the headers are the district's; so are the labels in the rows
+        supports = {value: str(label) for value, label in Support.choices}
     rows = (
         [
             r.programme.title,
+            supports[r.programme.support],
             r.programme.unit.name,
             r.enterprise.name,
             r.approved_amount,
@@ -464,6 +470,7 @@ def funds_staff(request, *, status=200, error=None):
             "programmes": programmes,
             "page": page,
             "may_create": _is_body(request.user) and unit_for_user(request.user) is not None,
+            "supports": Support.choices,
             "may_publish": {p.pk for p in programmes if funds.is_fund_unit(request.user, p)},
             "error": error,
         },
@@ -487,6 +494,7 @@ def funds_staff_act(request):
                 title=post.get("title", ""),
                 rules=post.get("rules", ""),
                 budget=post.get("budget"),
+                support=post.get("support", ""),
                 opens_on=_date_or_error(post.get("opens_on"), "opens_on"),
                 closes_on=_date_or_error(post.get("closes_on"), "closes_on"),
                 objection_workdays=_int(post.get("objection_workdays")) or 5,

@@ -106,6 +106,66 @@ def test_round_from_application_to_result_with_one_objection(world, frozen_clock
     assert audit.verify_chain().ok
 
 
+def _project_programme(world):
+    return funds.programme_create(
+        unit=world["bureau"],
+        support="project",
+        title="区级重点技术改造项目扶持",
+        rules="列入区级重点技术改造项目库的项目，按设备投资额的8%扶持。",
+        budget="5000000",
+        opens_on=D(2026, 9, 1),
+        closes_on=D(2026, 10, 30),
+        actor=world["handler"],
+    )
+
+
+def test_project_support_checks_the_restriction_on_public_resource_trading(world):
+    """Article 20: priority "in funds and project support". A project programme asks integrity about the
+    project purpose — article 21 (1), public resource trading — where a fund programme asks about fiscal
+    subsidies (21 (2)); a firm restricted for one only is refused by that kind of programme only."""
+    from qinqing.core.models import AuditEvent
+
+    project = _project_programme(world)
+    created = AuditEvent.objects.get(action="commitments.fundprogramme.create", object_id=str(project.pk))
+    assert created.details == {"article": "20"}
+    make_listing(enterprise=world["firm"], activities=("public_resource_trading",), kind="dishonest")
+    with pytest.raises(ServiceError) as error:
+        funds.apply(programme=project, enterprise=world["firm"], amount="800000",
+                    description="技改设备投资一千万元", actor=world["firm_user"])
+    assert error.value.code == "restricted" and error.value.field == "enterprise"
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert "公共资源交易" in error.value.text() and "第二十一条" in error.value.text()
+    # the same firm may still apply for funding: it is not restricted from fiscal subsidies
+    funding = funds.apply(programme=world["programme"], enterprise=world["firm"], amount="100000",
+                          description="研发投入600万元", actor=world["firm_user"])
+    submitted = AuditEvent.objects.get(action="commitments.fundapplication.submit", object_id=str(funding.pk))
+    assert submitted.details["article"] == "10"
+    assert not FundApplication.objects.filter(programme=project).exists()
+
+
+def test_project_support_records_the_priority_for_projects(world):
+    """A firm not restricted applies to a project programme: the eligibility check logged is the project
+    purpose's, and the priority list's answer (grade A and not restricted) is recorded on the application."""
+    from qinqing.integrity.models import EligibilityCheck
+
+    project = _project_programme(world)
+    row = funds.apply(programme=project, enterprise=world["firm"], amount="800000",
+                      description="技改设备投资", actor=world["firm_user"])
+    check = EligibilityCheck.objects.get(check_id=row.eligibility_check)
+    assert check.purpose == "integrity.priority.project" and check.activity == "public_resource_trading"
+
+
+def test_a_programme_must_say_what_it_supports(world):
+    with pytest.raises(ServiceError) as error:
+        funds.programme_create(
+            unit=world["bureau"], support="honour", title="荣誉", rules="规则", budget="1",
+            opens_on=D(2026, 9, 1), closes_on=D(2026, 9, 30), actor=world["handler"],
+        )
+    assert error.value.code == "invalid_choice" and error.value.field == "support"
+
+
 def test_restricted_applicant_refused_citing_article_21(world):
     make_listing(enterprise=world["firm"], activities=("fiscal_subsidy",), kind="dishonest")
     with pytest.raises(ServiceError) as error:
@@ -201,7 +261,9 @@ def test_public_portal_shows_results_only_once_published(world, frozen_clock):
         assert all(entry.find(f"a:{name}", ns) is not None for name in ("id", "title", "updated"))
     download = anonymous.get(reverse("commitments:funds_public_xlsx"))
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
-    assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["示范区恒通科技有限公司"]
+    assert [row[1:4] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        ("资金支持", "区科技局", "示范区恒通科技有限公司")
+    ]
 
 
 def test_enterprise_applies_and_objects_on_its_page(world, frozen_clock):
@@ -311,3 +373,33 @@ def test_staff_pages_conflicted_reviewer_stopped_and_round(world, frozen_clock):
     )
     assert response.status_code == 302
     assert "2026-10-13" in handler.get(reverse("commitments:funds_staff")).content.decode()
+
+
+def test_the_staff_page_creates_a_project_programme_and_names_the_field_it_refuses(world, client):
+    """The programme form says what the programme supports (preselected: funding); a project programme is
+    shown as such to staff, enterprises and the public; a kind that is neither is a 400 naming the field."""
+    from django.urls import reverse
+
+    from qinqing.commitments.models import FundProgramme, Support
+
+    client.force_login(world["handler"])
+    page = client.get(reverse("commitments:funds_staff")).content.decode()
+    assert 'name="support"' in page and '<option value="funds">资金支持</option>' in page
+    form = {
+        "step": "create", "title": "区级重点技术改造项目扶持", "rules": "按设备投资额的8%扶持。",
+        "budget": "5000000", "opens_on": "2026-09-22", "closes_on": "2026-10-30", "objection_workdays": "5",
+    }
+    refused = client.post(reverse("commitments:funds_staff_act"), {**form, "support": "honour"})
+    assert refused.status_code == 400 and "请选择支持类型" in refused.content.decode()
+    created = client.post(reverse("commitments:funds_staff_act"), {**form, "support": "project"})
+    assert created.status_code == 302
+    project = FundProgramme.objects.get(title="区级重点技术改造项目扶持")
+    assert project.support == Support.PROJECT
+    assert "项目支持；区科技局" in client.get(reverse("commitments:funds_staff")).content.decode()
+    client.force_login(world["firm_user"])
+    assert "项目支持；" in client.get(reverse("commitments:funds_mine")).content.decode()
+    client.logout()
+    public = client.get(reverse("commitments:funds_public")).content.decode()
+    assert "<dd>项目支持</dd>" in public
+    api = client.get("/api/v1/commitments/funds/programmes").json()
+    assert {row["title"]: row["support"] for row in api}["区级重点技术改造项目扶持"] == "project"
