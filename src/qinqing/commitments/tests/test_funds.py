@@ -155,6 +155,13 @@ def test_project_support_records_the_priority_for_projects(world):
                       description="技改设备投资", actor=world["firm_user"])
     check = EligibilityCheck.objects.get(check_id=row.eligibility_check)
     assert check.purpose == "integrity.priority.project" and check.activity == "public_resource_trading"
+    from django.test import Client
+    from django.urls import reverse
+
+    handler = Client()
+    handler.force_login(world["handler"])
+    page = handler.get(reverse("commitments:fund_application", args=[row.pk])).content.decode()
+    assert '<dd data-testid="support">项目支持</dd>' in page and "第二十条" in page
 
 
 def test_a_programme_must_say_what_it_supports(world):
