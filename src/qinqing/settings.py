@@ -396,7 +396,9 @@ APPEAL_CHANNELS = {
     },
     # Tencent Cloud's reply callback URL ends with this secret: /webhooks/sms/tencent/<token>/.
     "TENCENTCLOUD_SMS_CALLBACK_TOKEN": os.environ.get("QINQING_TENCENTCLOUD_SMS_CALLBACK_TOKEN", ""),
-    # Optional: a single-variable template for free texts (replies to unknown numbers, 举报 receipts).
+    # Optional: the free-text template (sms.templates.FREE_TEXT_TEMPLATE, as registered at the provider)
+    # for the texts that are not an appeal's: notices to staff, reporters and listed parties, replies to
+    # unknown numbers.
     "TENCENTCLOUD_SMS_TEMPLATE_ID": os.environ.get("QINQING_TENCENTCLOUD_SMS_TEMPLATE_ID", ""),
     "WECHAT_TOKEN": os.environ.get("QINQING_WECHAT_TOKEN", "" if PRODUCTION else "qinqing-demo-wechat-token"),
     "WECHAT_APP_ID": os.environ.get("QINQING_WECHAT_APP_ID", ""),

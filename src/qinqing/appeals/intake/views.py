@@ -180,7 +180,7 @@ def _report_keyword(channel: str, text: str, contact: str) -> str | None:
 
 def _sms_reply(phone: str, text: str, *, appeal=None) -> None:
     """A direct answer by SMS: the status-answer template for an appeal, else the free text
-    (through a single-variable template, when the provider has one)."""
+    (through the free-text template, when the provider has one)."""
     from django.core.exceptions import ImproperlyConfigured
 
     from .channels.sms.templates import STATUS_ANSWER, TemplateValueRefused, values_for

@@ -8,6 +8,8 @@ import pytest
 
 from qinqing.appeals.intake.channels.sms import templates as sms_templates
 from qinqing.appeals.intake.channels.sms.templates import (
+    FREE,
+    FREE_TEXT_TEMPLATE,
     MAX_LENGTH,
     TEMPLATES,
     TemplateValueRefused,
@@ -21,9 +23,9 @@ from qinqing.appeals.models import Channel, Status
 from . import factories
 
 
-@pytest.mark.parametrize("kind", sorted(TEMPLATES))
+@pytest.mark.parametrize("kind", [*sorted(TEMPLATES), FREE_TEXT_TEMPLATE.kind])
 def test_every_template_has_fixed_text_numbered_variables_and_fits_the_provider(kind):
-    template = TEMPLATES[kind]
+    template = TEMPLATES.get(kind, FREE_TEXT_TEMPLATE)
     placeholders = re.findall(r"\{(\d+)\}", template.content)
     # {1}..{n} in order, each once, one per declared variable, never continuous variables.
     assert placeholders == [str(i) for i in range(1, len(template.variables) + 1)]
@@ -33,6 +35,8 @@ def test_every_template_has_fixed_text_numbered_variables_and_fits_the_provider(
     assert "【" not in template.content and "】" not in template.content  # the signature's brackets
     assert not sms_templates.LINK.search(template.content)
     assert all(variable.type in MAX_LENGTH for variable in template.variables)
+    if any(variable.type == FREE for variable in template.variables):
+        return  # a free text's length is the message's own limit, checked with the signature at every send
     # The longest values allowed still make a message within 500 characters with a long signature.
     longest = ["9" * MAX_LENGTH[variable.type] for variable in template.variables]
     assert (
@@ -73,3 +77,37 @@ def test_values_outside_the_rules_are_refused_before_sending(variable, value):
 def test_a_wrong_number_of_values_is_refused():
     with pytest.raises(TemplateValueRefused):
         check_values(TEMPLATES["status_answer"], ["SQ20261130000001"])
+
+
+def test_every_notice_sms_is_worded_as_the_provider_takes_it():
+    """The notices not about an appeal (to staff, to a listed party) go whole as the free-text template's
+    value: their Chinese wording carries no 【】 (the provider refuses them: they mark the signature,
+    which the provider adds), however the district's office is named."""
+    import gettext
+
+    from django.conf import settings
+
+    with open(settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.mo", "rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)._catalog
+    notices = {msgid: text for msgid, text in catalogue.items() if str(msgid).startswith("[%(office)s]")}
+    assert len(notices) >= 6  # legal, tolerance, liaison, supervision, policy, integrity
+    for msgid, text in notices.items():
+        assert text and "【" not in text and "】" not in text, msgid
+    with pytest.raises(TemplateValueRefused):
+        check_values(FREE_TEXT_TEMPLATE, ["【示范区纪委监委】政策提醒：配套措施已超期。"])
+    check_values(FREE_TEXT_TEMPLATE, ["示范区纪委监委政策提醒：配套措施已超期。"], sign_name="亲清平台")
+    with pytest.raises(TemplateValueRefused):  # the whole message, signature included, within 500
+        check_values(FREE_TEXT_TEMPLATE, ["提醒" * 245], sign_name="亲清平台")
+
+
+@pytest.mark.django_db
+def test_a_notice_the_provider_would_refuse_is_marked_failed_not_sent(sms):
+    from qinqing.appeals.models import NotificationStatus
+    from qinqing.appeals.tests.sms_backends import SENT
+    from qinqing.appeals.workflow import notify
+
+    sms("RecordingSms")
+    row = notify.queue_sms("13800138000", "【某办】请登录平台查看。")
+    notify.deliver_report()
+    row.refresh_from_db()
+    assert row.status == NotificationStatus.FAILED and "bracket" in row.last_error and SENT == []

@@ -19,7 +19,9 @@ class SmsDeliveryFailed(Exception):
 
 def sms_sender(notification) -> None:
     """Outbox sender for SMS: the recipient is the phone number that wrote (or gave its number).
-    A notification about an appeal goes as the approved template of its kind (sms.templates)."""
+    A notification about an appeal goes as the approved template of its kind (sms.templates); any other as
+    the free-text template, its text checked against the provider's rules first (a text the provider would
+    refuse is marked failed, never sent)."""
     from django.core.exceptions import ImproperlyConfigured
     from django.utils.translation import gettext
 
@@ -27,7 +29,14 @@ def sms_sender(notification) -> None:
     from qinqing.core.identifiers import is_valid_mobile_phone
 
     from .sms import send_sms, send_sms_template
-    from .sms.templates import REPLY_READY, TemplateValueRefused, kind_for, values_for
+    from .sms.templates import (
+        FREE_TEXT_TEMPLATE,
+        REPLY_READY,
+        TemplateValueRefused,
+        check_values,
+        kind_for,
+        values_for,
+    )
 
     if not is_valid_mobile_phone(notification.recipient):
         raise notify.NoChannel(gettext("no valid mobile number to send to"))
@@ -37,7 +46,8 @@ def sms_sender(notification) -> None:
             kind = kind_for(notification)
             result = send_sms_template(phone=notification.recipient, kind=kind,
                                        values=values_for(kind, notification.appeal))
-        else:
+        else:  # a notice's own sentence, through the one free-text template: checked as its variable
+            check_values(FREE_TEXT_TEMPLATE, [notification.text])
             result = send_sms(phone=notification.recipient, text=notification.text)
     except ImproperlyConfigured as error:
         raise notify.NoChannel(str(error)) from error

@@ -8,7 +8,7 @@ timestamp or a wrong signature is refused before anything is read or stored.
 Outbound: ``SmsBackend.send(phone=, text=)``. ``ConsoleSmsBackend`` prints the masked
 number and the text (demo); ``TencentCloudSmsBackend`` sends through Tencent Cloud SMS
 with the approved template of each notification kind and its typed values
-(``send_template``, see ``templates``); a free text goes only through a single-variable
+(``send_template``, see ``templates``); a free text goes only through the free-text
 template when one is configured (``TENCENTCLOUD_SMS_TEMPLATE_ID``). The backend is chosen by ``settings.APPEAL_CHANNELS["SMS_BACKEND"]``.
 """  # noqa: E501
 
@@ -253,10 +253,15 @@ class TencentCloudSmsBackend(SmsBackend):
         return request
 
     def send(self, *, phone: str, text: str) -> SmsSendResult:
+        """A notice's own sentence as the value of the free-text template (``templates.FREE_TEXT_TEMPLATE``,
+        as registered at the provider), checked against the rules with the signature first."""
+        from .templates import FREE_TEXT_TEMPLATE, check_values
+
         if not self.template_id:
             raise ImproperlyConfigured(
-                "no single-variable template (TENCENTCLOUD_SMS_TEMPLATE_ID) for a free text"
+                "no free-text template (TENCENTCLOUD_SMS_TEMPLATE_ID) for a notice"
             )
+        check_values(FREE_TEXT_TEMPLATE, [text], sign_name=self.sign_name)
         return self._send(self.build_request(phone=phone, text=text))
 
     def send_template(self, *, phone: str, kind: str, values: list[str]) -> SmsSendResult:

@@ -29,15 +29,18 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-NUMBER, DATE, TEXT = "number", "date", "text"
-MAX_LENGTH = {NUMBER: 32, DATE: 10, TEXT: 12}
+NUMBER, DATE, TEXT, FREE = "number", "date", "text", "free"
 MESSAGE_MAX_LENGTH = 500
+# FREE: a whole notice in one variable — only an organisation-certified account (企业认证) may have it, whose
+# variables have no length cap of their own; the message stays within MESSAGE_MAX_LENGTH.
+MAX_LENGTH = {NUMBER: 32, DATE: 10, TEXT: 12, FREE: MESSAGE_MAX_LENGTH}
 LINK = re.compile(r"(https?://|www\.|\.(?:cn|com|net|org|gov)\b)", re.IGNORECASE)
 PHONE_IN_TEXT = re.compile(r"\d{7,}")
 NUMBER_VALUE = re.compile(r"^[A-Za-z0-9\-]+$")
 DATE_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 ACKNOWLEDGEMENT, REPLY_READY, URGE, STATUS_ANSWER = "acknowledgement", "reply_ready", "urge", "status_answer"
+FREE_TEXT = "free_text"
 
 
 class TemplateValueRefused(ValueError):
@@ -81,6 +84,13 @@ TEMPLATES: dict[str, SmsTemplate] = {
         (Variable("tracking_number", NUMBER), Variable("status", TEXT), Variable("due", TEXT))),
 }
 
+# The notices that are not about an appeal (to staff: deadlines, flags, reminders; to a real-name reporter;
+# to a listed party) are worded by their app, each a whole sentence: they go through one template whose
+# fixed text says what they are — a template is never only a variable (不支持全变量模板) —, registered as
+# ``APPEAL_CHANNELS["TENCENTCLOUD_SMS_TEMPLATE_ID"]``. The text is checked like any variable's value: no
+# 【】 (the provider refuses them: they mark the signature), no line break, no link, no phone number.
+FREE_TEXT_TEMPLATE = SmsTemplate(FREE_TEXT, "您有一条亲清平台工作通知：{1}", (Variable("text", FREE),))
+
 
 def check_value(variable: Variable, value: str) -> None:
     limit = MAX_LENGTH[variable.type]
@@ -96,7 +106,7 @@ def check_value(variable: Variable, value: str) -> None:
         raise TemplateValueRefused(f"{variable.name}: letters, digits and - only")
     if variable.type == DATE and not DATE_VALUE.match(value):
         raise TemplateValueRefused(f"{variable.name}: not a date")
-    if variable.type == TEXT and PHONE_IN_TEXT.search(value):
+    if variable.type in (TEXT, FREE) and PHONE_IN_TEXT.search(value):
         raise TemplateValueRefused(f"{variable.name}: a phone number in a text variable")
 
 
