@@ -9,11 +9,8 @@ from django.db import migrations, models
 def record_the_new_shape(apps, schema_editor):
     from qinqing.core import audit
 
-    FundProgramme = apps.get_model("commitments", "FundProgramme")
-    pks = list(FundProgramme.objects.values_list("pk", flat=True))
-    audit.record_bulk_events(
-        actor=audit.SystemActor("migration:commitments.0005"), action="commitments.fundprogramme.migrate",
-        model=FundProgramme, pks=pks, before={pk: {} for pk in pks},
+    audit.record_rows_again(
+        apps.get_model("commitments", "FundProgramme"), migration="commitments.0005",
         details={"article": "20", "reason": "a programme says what it supports (funding, as before)"},
     )
 

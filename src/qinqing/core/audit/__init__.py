@@ -382,6 +382,18 @@ def _states(events: list[dict[str, Any]]) -> dict[tuple[type[models.Model], str]
     return states
 
 
+def record_rows_again(model: type[models.Model], *, migration: str, details: dict) -> int:
+    """For a migration that changes an audited model's columns (a field added, renamed): one event per row,
+    ``<app>.<model>.migrate`` by ``migration:<name>``, so that the record check, which compares each row
+    with its last event's state digest, reads the rows in their new shape. ``model`` is the migration's
+    historical model. Returns the count."""
+    pks = list(model.objects.values_list("pk", flat=True))
+    return record_bulk_events(
+        actor=SystemActor(f"migration:{migration}"), action=f"{model._meta.label_lower}.migrate", model=model,
+        pks=pks, before={pk: {} for pk in pks}, details=details,
+    )
+
+
 def record_bulk_events(
     *, actor: Any, action: str, model: type[models.Model], pks: list[Any], details: dict | None = None,
     before: dict[Any, dict[str, Any]] | None = None,

@@ -12,11 +12,8 @@ from django.db import migrations, models
 def record_the_new_shape(apps, schema_editor):
     from qinqing.core import audit
 
-    PolicyReminder = apps.get_model("policy", "PolicyReminder")
-    pks = list(PolicyReminder.objects.values_list("pk", flat=True))
-    audit.record_bulk_events(
-        actor=audit.SystemActor("migration:policy.0007"), action="policy.policyreminder.migrate",
-        model=PolicyReminder, pks=pks, before={pk: {} for pk in pks},
+    audit.record_rows_again(
+        apps.get_model("policy", "PolicyReminder"), migration="policy.0007",
         details={"article": "4", "reason": "a policy reminder is a person's notice (core.notices)"},
     )
 

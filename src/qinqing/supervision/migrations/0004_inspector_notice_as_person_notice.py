@@ -13,11 +13,8 @@ from django.db import migrations, models
 def record_the_new_shape(apps, schema_editor):
     from qinqing.core import audit
 
-    InspectorNotice = apps.get_model("supervision", "InspectorNotice")
-    pks = list(InspectorNotice.objects.values_list("pk", flat=True))
-    audit.record_bulk_events(
-        actor=audit.SystemActor("migration:supervision.0004"), action="supervision.inspectornotice.migrate",
-        model=InspectorNotice, pks=pks, before={pk: {} for pk in pks},
+    audit.record_rows_again(
+        apps.get_model("supervision", "InspectorNotice"), migration="supervision.0004",
         details={"article": "16", "reason": "an inspector's notice is a person's notice (core.notices)"},
     )
 
