@@ -493,10 +493,17 @@ class _Generator:
             bound.append((user, official))
             self.summary.linked_accounts[username] = what
         # The official behind a demo account carries the account's name, so that pages and
-        # letters say 张伟 where the demo accounts list says "official（张伟）".
-        for user, official in bound:
+        # letters say 张伟 where the demo accounts list says "official（张伟）"; and a mobile number on record
+        # (made up, 138 0000 xxxx), so that the notices to these people go out as SMS too (the demo's console
+        # sender prints them masked) and their pages show the SMS's real state.
+        for index, (user, official) in enumerate(bound, start=1):
+            changes = {}
             if user.first_name and official.person.name != user.first_name:
-                services.person_update(person=official.person, name=user.first_name, actor=ACTOR)
+                changes["name"] = user.first_name
+            if not official.person.phone:
+                changes["phone"] = f"1380000{index:04d}"
+            if changes:
+                services.person_update(person=official.person, actor=ACTOR, **changes)
 
     def build_relatives(self, officials: list[Official]) -> list[tuple[Official, Person, str]]:
         """Spouse, children and children's spouses; returns (official, person, relationship)."""
