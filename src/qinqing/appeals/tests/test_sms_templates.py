@@ -96,6 +96,11 @@ def test_every_notice_sms_is_worded_as_the_provider_takes_it():
     with pytest.raises(TemplateValueRefused):
         check_values(FREE_TEXT_TEMPLATE, ["【示范区纪委监委】政策提醒：配套措施已超期。"])
     check_values(FREE_TEXT_TEMPLATE, ["示范区纪委监委政策提醒：配套措施已超期。"], sign_name="亲清平台")
+    # an amount is not a phone number; a mobile number or a landline is
+    check_values(FREE_TEXT_TEMPLATE, ["法治环境提醒：裁判义务逾期未履行。退还罚款5000000元（2026-10-01）。"])
+    for contact in ("请致电13800138000。", "请致电0571-87654321。"):
+        with pytest.raises(TemplateValueRefused):
+            check_values(FREE_TEXT_TEMPLATE, [contact])
     with pytest.raises(TemplateValueRefused):  # the whole message, signature included, within 500
         check_values(FREE_TEXT_TEMPLATE, ["提醒" * 245], sign_name="亲清平台")
 

@@ -36,6 +36,9 @@ MESSAGE_MAX_LENGTH = 500
 MAX_LENGTH = {NUMBER: 32, DATE: 10, TEXT: 12, FREE: MESSAGE_MAX_LENGTH}
 LINK = re.compile(r"(https?://|www\.|\.(?:cn|com|net|org|gov)\b)", re.IGNORECASE)
 PHONE_IN_TEXT = re.compile(r"\d{7,}")
+# In a whole sentence (FREE) a run of digits is often an amount (罚款5000000元); what may not be there is a
+# contact: a mobile number, or a landline with its area code.
+PHONE_IN_SENTENCE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-\d{7,8})(?!\d)")
 NUMBER_VALUE = re.compile(r"^[A-Za-z0-9\-]+$")
 DATE_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -106,7 +109,9 @@ def check_value(variable: Variable, value: str) -> None:
         raise TemplateValueRefused(f"{variable.name}: letters, digits and - only")
     if variable.type == DATE and not DATE_VALUE.match(value):
         raise TemplateValueRefused(f"{variable.name}: not a date")
-    if variable.type in (TEXT, FREE) and PHONE_IN_TEXT.search(value):
+    if (variable.type == TEXT and PHONE_IN_TEXT.search(value)) or (
+        variable.type == FREE and PHONE_IN_SENTENCE.search(value)
+    ):
         raise TemplateValueRefused(f"{variable.name}: a phone number in a text variable")
 
 
