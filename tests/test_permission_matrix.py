@@ -297,6 +297,13 @@ def _build_world():
         actor=other_handler, title="他局采购文件", document_kind="procurement", text="投标人须在本市注册。"
     )
     foreign.finding = foreign.review.findings.get()
+    from qinqing.supervision.duties import services as duties
+
+    foreign.duty = duties.duty_create(unit=other_unit, year=clock.today().year, actor=other_handler)
+    foreign.duty_task = duties.task_add(
+        duty_list=foreign.duty, task="走访企业", due_on=datetime.date(clock.today().year, 12, 31),
+        actor=other_handler,
+    )
     from qinqing.policy import services as policy
 
     def education_plan(enterprise_of, actor):
@@ -819,6 +826,12 @@ FOREIGN_PAGES = {
     "supervision:report_to_appeals": ("POST", lambda f: {"pk": f.report.pk}),
     "supervision:report_category": ("POST", lambda f: {"pk": f.report.pk}),
     "supervision:attachment": ("GET", lambda f: {"pk": f.report.pk, "attachment_id": 1}),
+    # supervision: another organ's main-responsibility list (article 16)
+    "supervision:duty_detail": ("GET", lambda f: {"pk": f.duty.pk}),
+    "supervision:duty_responsible": ("POST", lambda f: {"pk": f.duty.pk}),
+    "supervision:duty_task_add": ("POST", lambda f: {"pk": f.duty.pk}),
+    "supervision:duty_task_progress": ("POST", lambda f: {"pk": f.duty_task.pk}),
+    "supervision:duty_act": ("POST", lambda f: {"pk": f.duty.pk, "action": "file"}),
     "integrity:bribery_letter": ("GET", lambda f: {"pk": f.bribery.pk}),
     # fairness: a review of another unit's reviewing office answers 404; administrators see every review
     "fairness:review_detail": ("GET", lambda f: {"pk": f.review.pk}),

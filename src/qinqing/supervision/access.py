@@ -14,6 +14,11 @@ from qinqing.core.roles import Role
 
 INSPECTORS = (Role.DISCIPLINE_INSPECTOR,)
 FIGURES = (Role.DISCIPLINE_INSPECTOR, Role.ADMINISTRATOR)
+# Article 16's main responsibility: the discipline office, district leaders and administrators read every
+# organ's list; a unit's handlers and leaders draw up, file and report their own unit's (duties.selectors).
+DUTY_READERS = (Role.DISCIPLINE_INSPECTOR, Role.DISTRICT_LEADER, Role.ADMINISTRATOR)
+DUTIES = (*DUTY_READERS, Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)
+DUTY_WRITERS = (Role.DISCIPLINE_INSPECTOR, Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)
 
 menu_group("supervision", _("Supervision"), order=25)
 
@@ -107,6 +112,29 @@ declare(
         label=_("Reports in the appeals pool"),
         order=90,
     ),
+    Page(
+        "supervision:duties",
+        DUTIES,
+        menu="supervision",
+        label=_("Main responsibility"),
+        order=35,
+        tile=Tile(
+            "supervision_duties",
+            _("Main responsibility (主体责任)"),
+            _(
+                "Each organ's yearly list, its performance and year-end report, and the discipline "
+                "office's opinion."
+            ),
+            _("Article 16"),
+        ),
+        sees_all=DUTY_READERS,
+    ),
+    Page("supervision:duties_export", DUTIES, sees_all=DUTY_READERS),
+    Page("supervision:duty_detail", DUTIES, sees_all=DUTY_READERS),
+    Page("supervision:duty_responsible", (Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)),
+    Page("supervision:duty_task_add", (Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)),
+    Page("supervision:duty_task_progress", (Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)),
+    Page("supervision:duty_act", DUTY_WRITERS, actions=("supervision.duty.*",), sees_all=DUTY_READERS),
     Operation("POST /supervision/reports", PUBLIC),
     Operation("GET /supervision/reports/status", PUBLIC),
 )

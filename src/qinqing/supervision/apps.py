@@ -13,6 +13,7 @@ class SupervisionConfig(AppConfig):
         from qinqing.core import jobs
 
         from . import checks  # noqa: F401 (registers the key ring check)
+        from .duties import services as _duties  # noqa: F401 (registers the supervision.duty workflow)
 
         jobs.register(
             jobs.Job(
@@ -45,5 +46,16 @@ class SupervisionConfig(AppConfig):
                 retries=3,
                 backoff_seconds=300,
                 max_minutes=30,
+            )
+        )
+        jobs.register(
+            jobs.Job(
+                "supervision.duties",
+                "qinqing.supervision.duties.services.due_notices",
+                _("Notices to units: main-responsibility lists, reports and tasks due"),
+                daily_at=datetime.time(7, 10),
+                retries=3,
+                backoff_seconds=300,
+                max_minutes=10,
             )
         )

@@ -39,8 +39,11 @@ def generate(*, seed: int = 17, say=None) -> dict:
     inspector = users.filter(username="inspector").first()
     if inspector is None:
         raise services.ServiceError("The demo accounts are missing: run ./qinqing demo first.")
+    from .duties import demo as duties_demo
+
+    duties = duties_demo.generate()["duty_lists"]  # article 16: the organs' main-responsibility lists
     if Report.objects.filter(channel__in=["web", "letter"]).exists():
-        return {"reports": 0}
+        return {"reports": 0, "duty_lists": duties}
     from qinqing.directory.models import Official, Unit
 
     units = list(Unit.objects.order_by("pk")[:20])
@@ -108,4 +111,4 @@ def generate(*, seed: int = 17, say=None) -> dict:
     if say:
         for number, code in codes:
             say(f"{number}: receipt code {code}")
-    return {"reports": len(codes)}
+    return {"reports": len(codes), "duty_lists": duties}

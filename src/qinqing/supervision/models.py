@@ -463,3 +463,8 @@ class InspectorNotice(PersonNotice):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.due}"
+
+
+# Article 16's main responsibility (主体责任): its own sub-package; imported last (it names directory's
+# models).
+from .duties.models import DutyList, DutyNotice, DutyTask  # noqa: E402,F401

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -31,4 +31,5 @@ urlpatterns = [
     path("cases/<int:pk>/publish/", views.case_publish, name="case_publish"),
     path("typical-cases/", views.public_cases, name="public_cases"),
     path("transfers/", views.transfers, name="transfers"),
+    path("duties/", include("qinqing.supervision.duties.urls")),  # article 16: main responsibility
 ]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+# included by supervision/urls.py under duties/ (names in the supervision namespace)
+urlpatterns = [
+    path("", views.index, name="duties"),
+    path("export.xlsx", views.export, name="duties_export"),
+    path("<int:pk>/", views.detail, name="duty_detail"),
+    path("<int:pk>/responsible/", views.responsible, name="duty_responsible"),
+    path("<int:pk>/tasks/", views.task_add, name="duty_task_add"),
+    path("tasks/<int:pk>/progress/", views.task_progress, name="duty_task_progress"),
+    path("<int:pk>/<slug:action>/", views.act, name="duty_act"),
+]

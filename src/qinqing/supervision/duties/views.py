@@ -1,0 +1,261 @@
+"""Main-responsibility pages (article 16): thin (parse, call a service or selector, render). Access is
+declared in supervision/access.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from qinqing.core import clock, excel, workflow
+from qinqing.core.access import may_open
+from qinqing.core.errors import NotFound, ServiceError, found_or_404
+from qinqing.core.forms import bind_error, filter_choice, form_status, posted, refusal_of, refusal_placed
+
+from . import forms, selectors, services
+from .models import DutyStatus, Rating, TaskState
+
+
+def _years() -> list[int]:
+    this_year = clock.today().year
+    return list(range(this_year + 1, this_year - 4, -1))
+
+
+def index(request):
+    """Every organ's list for the year (the discipline office's and district leaders' view), or the
+    reader's own units'; a unit's staff draw up a new list here."""
+    year_text, refusal = filter_choice(request, "year", [str(year) for year in _years()])
+    year = int(year_text) if year_text else clock.today().year
+    units = selectors.creatable_units(request.user, year)
+    form = forms.CreateForm(posted(request), units=units, initial={"year": year})
+    if form.is_bound and form.is_valid():
+        try:
+            row = services.duty_create(
+                unit=form.cleaned_data["unit"], year=form.cleaned_data["year"], actor=request.user
+            )
+        except ServiceError as error:
+            bind_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "List drawn up as a draft: add its tasks and name its first responsible "
+                    "person, then file it."
+                ),
+            )
+            return redirect("supervision:duty_detail", pk=row.pk)
+    rows = selectors.coverage(request.user, year)
+    return render(
+        request,
+        "supervision/duties/index.html",
+        {
+            "year": year,
+            "years": _years(),
+            "rows": rows,
+            "missing": sum(1 for row in rows if row.duty is None or row.duty.status == DutyStatus.DRAFT),
+            "form": form if units.exists() or form.is_bound else None,
+            "notices": selectors.notices_for(request.user),
+            "file_by": services.file_by(year),
+            "report_by": services.report_by(year),
+            "refusal": refusal,
+            "sees_all": selectors.sees_all(request.user),
+        },
+        status=refusal["status"] if refusal else form_status(form),
+    )
+
+
+def export(request):
+    """The year's lists and their tasks as an .xlsx ledger (one row a task; an organ without a list, one
+    row)."""
+    year_text, refusal = filter_choice(request, "year", [str(year) for year in _years()])
+    if refusal:
+        return index(request)
+    year = int(year_text) if year_text else clock.today().year
+    rows = selectors.coverage(request.user, year)
+    tasks = {}
+    duty_ids = [row.duty.pk for row in rows if row.duty]
+    from .models import DutyTask
+
+    for task in (
+        DutyTask.objects.filter(duty_list_id__in=duty_ids)
+        .select_related("owner__person")
+        .order_by("due_on", "pk")
+    ):
+        tasks.setdefault(task.duty_list_id, []).append(task)
+
+    def lines():
+        for row in rows:
+            duty = row.duty
+            head = [
+                row.unit.name,
+                year,
+                duty.get_status_display() if duty else _("No list"),
+                str(duty.first_responsible) if duty and duty.first_responsible else "",
+                duty.get_rating_display() if duty and duty.rating else "",
+            ]
+            for task in tasks.get(duty.pk, []) if duty else []:
+                yield [
+                    *head,
+                    task.task,
+                    task.measures,
+                    str(task.owner) if task.owner else "",
+                    task.due_on,
+                    task.get_state_display(),
+                    task.performance,
+                ]
+            if not duty or not tasks.get(duty.pk):
+                yield [*head, "", "", "", "", "", ""]
+
+    headers = [
+        _("Unit"),
+        _("Year"),
+        _("Status"),
+        _("First responsible person"),
+        _("Opinion"),
+        _("Task"),
+        _("Measures"),
+        _("Responsible person"),
+        _("Due"),
+        _("State"),
+        _("Performance"),
+    ]
+    return excel.xlsx_response(
+        _("Main responsibility %(year)s") % {"year": year}, headers, lines(), sheet_title=str(year)
+    )
+
+
+def _detail(request, duty, *, refusal=None, status=200, **context):
+    officials = selectors.unit_officials(duty.unit_id)
+    context.setdefault("task_form", forms.TaskForm(officials=officials, year=duty.year))
+    context.setdefault(
+        "responsible_form",
+        forms.ResponsibleForm(officials=officials, initial={"first_responsible": duty.first_responsible_id}),
+    )
+    tasks = selectors.tasks_of(duty)
+    shown = {("progress", task.pk) for task in tasks} | {
+        (action, None) for action in workflow.allowed_actions(services.DUTY_WORKFLOW, request.user, duty)
+    }
+    return render(
+        request,
+        "supervision/duties/detail.html",
+        {
+            "duty": duty,
+            "tasks": tasks,
+            "actions": workflow.allowed_actions(services.DUTY_WORKFLOW, request.user, duty),
+            "editable": services.is_unit_staff(request.user, duty.unit_id),
+            "states": TaskState.choices,
+            "ratings": Rating.choices,
+            "today": clock.today(),
+            "report_by": services.report_by(duty.year),
+            "may_remind": may_open(request.user, "supervision:reminders"),
+            "refusal": refusal_placed(refusal, shown),
+            **context,
+        },
+        status=refusal["status"] if refusal else status,
+    )
+
+
+@found_or_404
+def detail(request, pk: int):
+    return _detail(request, selectors.duty_for(request.user, pk))
+
+
+@require_POST
+@found_or_404
+def responsible(request, pk: int):
+    duty = selectors.duty_for(request.user, pk)
+    form = forms.ResponsibleForm(request.POST, officials=selectors.unit_officials(duty.unit_id))
+    if form.is_valid():
+        try:
+            services.duty_set_responsible(
+                duty_list=duty, first_responsible=form.cleaned_data["first_responsible"], actor=request.user
+            )
+        except ServiceError as error:
+            bind_error(form, error)
+        else:
+            messages.success(request, _("First responsible person recorded."))
+            return redirect("supervision:duty_detail", pk=duty.pk)
+    return _detail(request, duty, responsible_form=form, status=form_status(form))
+
+
+@require_POST
+@found_or_404
+def task_add(request, pk: int):
+    duty = selectors.duty_for(request.user, pk)
+    form = forms.TaskForm(request.POST, officials=selectors.unit_officials(duty.unit_id), year=duty.year)
+    if form.is_valid():
+        try:
+            services.task_add(duty_list=duty, actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            bind_error(form, error)
+        else:
+            messages.success(request, _("Task added."))
+            return redirect("supervision:duty_detail", pk=duty.pk)
+    return _detail(request, duty, task_form=form, status=form_status(form))
+
+
+@require_POST
+@found_or_404
+def task_progress(request, pk: int):
+    task = selectors.task_for(request.user, pk)
+    try:
+        services.task_progress(
+            task=task,
+            state=request.POST.get("state", ""),
+            performance=request.POST.get("performance", ""),
+            actor=request.user,
+        )
+    except NotFound:
+        raise
+    except ServiceError as error:
+        duty = selectors.duty_for(request.user, task.duty_list_id)
+        return _detail(request, duty, refusal=refusal_of(request, "progress", error, row=task.pk))
+    messages.success(request, _("Performance recorded."))
+    return redirect("supervision:duty_detail", pk=task.duty_list_id)
+
+
+ACTIONS = {
+    "file": (
+        lambda duty, post, actor: services.duty_file(duty_list=duty, actor=actor),
+        gettext_lazy("The list is filed with the discipline office."),
+    ),
+    "report": (
+        lambda duty, post, actor: services.duty_report(
+            duty_list=duty, report=post.get("report", ""), actor=actor
+        ),
+        gettext_lazy("The year-end report is filed with the discipline office."),
+    ),
+    "review": (
+        lambda duty, post, actor: services.duty_review(
+            duty_list=duty, rating=post.get("rating", ""), opinion=post.get("opinion", ""), actor=actor
+        ),
+        gettext_lazy("The opinion is recorded."),
+    ),
+    "return": (
+        lambda duty, post, actor: services.duty_return(
+            duty_list=duty, reason=post.get("reason", ""), actor=actor
+        ),
+        gettext_lazy("The report is returned; the unit's staff are told."),
+    ),
+}
+
+
+@require_POST
+@found_or_404
+def act(request, pk: int, action: str):
+    duty = selectors.duty_for(request.user, pk)
+    if action not in ACTIONS:
+        raise NotFound()
+    call, done = ACTIONS[action]
+    try:
+        call(duty, request.POST, request.user)
+    except NotFound:
+        raise
+    except ServiceError as error:
+        return _detail(
+            request, selectors.duty_for(request.user, pk), refusal=refusal_of(request, action, error)
+        )
+    messages.success(request, str(done))
+    return redirect("supervision:duty_detail", pk=duty.pk)

@@ -1,0 +1,214 @@
+"""Article 16's main responsibility (主体责任): an organ's yearly list drawn up, filed, performed and reported
+by its own staff; the discipline office's review; what falls due told to the unit's staff."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from qinqing.appeals.models import Notification
+from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from qinqing.core.models import AuditEvent
+from qinqing.core.roles import Role
+from qinqing.directory.tests import factories as directory
+from qinqing.supervision.duties import selectors, services
+from qinqing.supervision.duties.models import DutyList, DutyNotice, DutyNoticeKind, DutyStatus, TaskState
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def district(make_user, workday_calendar, frozen_clock, settings):
+    frozen_clock("2026-02-10 10:00")
+    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "SMS_BACKEND": "console"}
+    bureau = directory.make_unit(name="区发展改革局")
+    other = directory.make_unit(name="区市场监管局")
+    handler = make_user(Role.DEPARTMENT_HANDLER, username="duty_handler")
+    leader = make_user(Role.SUPERVISING_LEADER, username="duty_leader")
+    stranger = make_user(Role.DEPARTMENT_HANDLER, username="duty_stranger")
+    inspector = make_user(Role.DISCIPLINE_INSPECTOR, username="duty_inspector")
+    head = directory.make_official(
+        unit=bureau, name="局长甲", position="局长", user=leader, phone="13900001111"
+    )
+    clerk = directory.make_official(unit=bureau, name="办公室乙", user=handler)
+    directory.make_official(unit=other, name="他局丙", user=stranger)
+    directory.make_official(unit=directory.make_unit(name="区纪委监委"), name="纪检丁", user=inspector)
+    return {
+        "bureau": bureau,
+        "other": other,
+        "handler": handler,
+        "leader": leader,
+        "stranger": stranger,
+        "inspector": inspector,
+        "head": head,
+        "clerk": clerk,
+    }
+
+
+def _filed(d):
+    row = services.duty_create(unit=d["bureau"], year=2026, actor=d["handler"])
+    task = services.task_add(
+        duty_list=row,
+        task="每季度走访重点企业不少于一次",
+        measures="局领导分片包联",
+        owner=d["clerk"],
+        due_on=datetime.date(2026, 12, 20),
+        actor=d["handler"],
+    )
+    services.duty_set_responsible(duty_list=row, first_responsible=d["head"], actor=d["handler"])
+    services.duty_file(duty_list=row, actor=d["leader"])
+    return row, task
+
+
+def test_a_unit_draws_up_files_performs_and_reports_and_the_office_gives_its_opinion(district):
+    d = district
+    row, task = _filed(d)
+    row.refresh_from_db()
+    assert row.status == DutyStatus.FILED and row.filed_at is not None
+    with pytest.raises(ServiceError) as refused:
+        services.duty_report(duty_list=row, report="全年履责情况", actor=d["leader"])
+    assert (refused.value.code, refused.value.field) == ("tasks_open", "report")
+    with pytest.raises(ServiceError) as refused:
+        services.task_progress(task=task, state=TaskState.DONE, performance="", actor=d["handler"])
+    assert refused.value.field == "performance"
+    services.task_progress(
+        task=task, state=TaskState.DONE, performance="全年走访企业42家次", actor=d["handler"]
+    )
+    services.duty_report(duty_list=row, report="全年履责情况良好，问题已整改。", actor=d["leader"])
+    with pytest.raises(PermissionDeniedError):
+        services.duty_review(duty_list=row, rating="fulfilled", opinion="履责到位", actor=d["handler"])
+    with pytest.raises(ServiceError) as refused:
+        services.duty_review(duty_list=row, rating="", opinion="履责到位", actor=d["inspector"])
+    assert refused.value.field == "rating"
+    services.duty_review(
+        duty_list=row, rating="largely", opinion="基本到位，走访记录需完善。", actor=d["inspector"]
+    )
+    row.refresh_from_db()
+    assert (row.status, row.rating, row.reviewed_by) == (DutyStatus.REVIEWED, "largely", d["inspector"])
+    actions = list(
+        AuditEvent.objects.filter(object_type__startswith="supervision.duty").values_list("action", flat=True)
+    )
+    for action in (
+        "supervision.duty.create",
+        "supervision.dutytask.create",
+        "supervision.duty.responsible",
+        "supervision.duty.file",
+        "supervision.dutytask.progress",
+        "supervision.duty.report",
+        "supervision.duty.review",
+    ):
+        assert action in actions, action
+    assert AuditEvent.objects.filter(action="supervision.duty.review", details__article="16").exists()
+
+
+def test_only_the_units_own_staff_draw_it_up_and_one_list_a_year(district):
+    d = district
+    with pytest.raises(PermissionDeniedError):
+        services.duty_create(unit=d["bureau"], year=2026, actor=d["stranger"])
+    with pytest.raises(PermissionDeniedError):
+        services.duty_create(unit=d["bureau"], year=2026, actor=d["inspector"])
+    row = services.duty_create(unit=d["bureau"], year=2026, actor=d["handler"])
+    with pytest.raises(ConflictError) as refused:
+        services.duty_create(unit=d["bureau"], year=2026, actor=d["leader"])
+    assert refused.value.field == "year"
+    with pytest.raises(ServiceError) as refused:
+        services.duty_create(unit=d["bureau"], year=2030, actor=d["handler"])
+    assert refused.value.field == "year"
+    with pytest.raises(PermissionDeniedError):
+        services.task_add(duty_list=row, task="任务", due_on=datetime.date(2026, 6, 1), actor=d["stranger"])
+    assert [r.pk for r in selectors.lists_for(d["stranger"])] == []
+    assert [r.pk for r in selectors.lists_for(d["inspector"])] == [row.pk]
+
+
+def test_tasks_are_dated_in_the_lists_year_and_answered_for_by_the_units_officials(district):
+    d = district
+    row = services.duty_create(unit=d["bureau"], year=2026, actor=d["handler"])
+    with pytest.raises(ServiceError) as refused:
+        services.task_add(duty_list=row, task="任务", due_on=datetime.date(2027, 1, 5), actor=d["handler"])
+    assert (refused.value.code, refused.value.field) == ("date_out_of_range", "due_on")
+    outsider = directory.make_official(unit=d["other"], name="外单位人员")
+    with pytest.raises(ServiceError) as refused:
+        services.task_add(
+            duty_list=row, task="任务", owner=outsider, due_on=datetime.date(2026, 5, 1), actor=d["handler"]
+        )
+    assert refused.value.field == "owner"
+    with pytest.raises(ServiceError) as refused:
+        services.duty_file(duty_list=row, actor=d["handler"])
+    assert refused.value.field == "first_responsible"
+    assert DutyList.objects.get(pk=row.pk).status == DutyStatus.DRAFT
+
+
+def test_a_returned_report_goes_back_with_its_reason_and_the_units_staff_are_told(
+    district, django_capture_on_commit_callbacks
+):
+    d = district
+    row, task = _filed(d)
+    services.task_progress(task=task, state=TaskState.NOT_DONE, performance="因疫情推迟", actor=d["handler"])
+    services.duty_report(duty_list=row, report="履责情况", actor=d["handler"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.duty_return(duty_list=row, reason="未说明未完成任务的整改措施", actor=d["inspector"])
+    row.refresh_from_db()
+    assert (row.status, row.returned_reason) == (DutyStatus.FILED, "未说明未完成任务的整改措施")
+    notices = DutyNotice.objects.filter(kind=DutyNoticeKind.RETURNED)
+    assert {n.recipient for n in notices} == {d["handler"], d["leader"]}
+    sms = Notification.objects.get()  # only the leader has a mobile number on record
+    assert sms.recipient == "13900001111" and "区发展改革局" in sms.text and "【" not in sms.text
+
+
+def test_the_daily_job_tells_each_unit_once_what_falls_due(district, frozen_clock):
+    d = district
+    frozen_clock("2026-03-25 08:00")  # within five working days of 31 March
+    result = services.due_notices()
+    kinds = {(n.unit_id, n.kind, n.recipient_id) for n in DutyNotice.objects.all()}
+    assert (d["bureau"].pk, DutyNoticeKind.LIST_DUE, d["handler"].pk) in kinds
+    assert (d["other"].pk, DutyNoticeKind.LIST_DUE, d["stranger"].pk) in kinds
+    assert "3" in str(result)  # the two units' three staff; the inspector keeps no list of theirs
+    count = DutyNotice.objects.count()
+    services.due_notices()
+    assert DutyNotice.objects.count() == count  # once per person and item
+    row, task = _filed(d)
+    frozen_clock("2026-12-21 08:00")  # the task's date has passed; the report is due in January
+    services.due_notices()
+    overdue = DutyNotice.objects.filter(kind=DutyNoticeKind.TASK_OVERDUE, task=task)
+    assert {n.recipient for n in overdue} == {d["handler"], d["leader"]}
+    assert DutyNotice.objects.filter(kind=DutyNoticeKind.REPORT_DUE, duty_list=row).count() == 2
+
+
+def test_the_pages_draw_up_a_list_refuse_bad_input_on_its_field_and_export_the_ledger(client, district):
+    d = district
+    client.force_login(d["handler"])
+    page = client.get(reverse("supervision:duties"))
+    assert page.status_code == 200 and "区发展改革局" in page.content.decode()
+    answer = client.post(reverse("supervision:duties"), {"unit": d["bureau"].pk, "year": 2026})
+    row = DutyList.objects.get(unit=d["bureau"], year=2026)
+    assert answer.status_code == 302 and answer["Location"] == reverse(
+        "supervision:duty_detail", args=[row.pk]
+    )
+    refused = client.post(
+        reverse("supervision:duty_task_add", args=[row.pk]), {"task": "走访企业", "due_on": "2027-02-01"}
+    )
+    assert refused.status_code == 400 and "2026-12-31" in refused.content.decode()
+    client.post(
+        reverse("supervision:duty_task_add", args=[row.pk]), {"task": "走访企业", "due_on": "2026-06-30"}
+    )
+    client.post(reverse("supervision:duty_responsible", args=[row.pk]), {"first_responsible": d["head"].pk})
+    assert client.post(reverse("supervision:duty_act", args=[row.pk, "file"])).status_code == 302
+    task = row.tasks.get()
+    refused = client.post(reverse("supervision:duty_task_progress", args=[task.pk]), {"state": "done"})
+    assert refused.status_code == 400 and 'data-field="performance"' in refused.content.decode()
+    refused = client.post(reverse("supervision:duty_act", args=[row.pk, "report"]), {"report": ""})
+    assert refused.status_code == 400 and 'data-field="report"' in refused.content.decode()
+    assert client.get(reverse("supervision:duties") + "?year=1999").status_code == 400
+    client.force_login(d["stranger"])
+    assert client.get(reverse("supervision:duty_detail", args=[row.pk])).status_code == 404
+    client.force_login(d["inspector"])
+    page = client.get(reverse("supervision:duties")).content.decode()
+    assert "区市场监管局" in page and "区发展改革局" in page
+    export = client.get(reverse("supervision:duties_export") + "?year=2026")
+    assert export.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    values = [[cell for cell in line] for line in sheet.iter_rows(values_only=True)]
+    assert any("走访企业" in [str(v) for v in line] for line in values)
+    assert any("区市场监管局" in [str(v) for v in line] for line in values)
