@@ -132,3 +132,12 @@ def notices_for(user, limit: int = 20) -> list[DutyNotice]:
         .select_related("unit", "notification")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def awaiting_review(user) -> list[DutyList]:
+    """Year-end reports filed and not yet reviewed, of any year (what the discipline office has to read)."""
+    from qinqing.core.roles import Role
+
+    if not has_role(user, Role.DISCIPLINE_INSPECTOR):
+        return []
+    return list(lists_for(user).filter(status=DutyStatus.REPORTED).order_by("reported_at", "pk"))

@@ -57,6 +57,7 @@ def index(request):
             "missing": sum(1 for row in rows if row.duty is None or row.duty.status == DutyStatus.DRAFT),
             "form": form if units.exists() or form.is_bound else None,
             "notices": selectors.notices_for(request.user),
+            "awaiting": selectors.awaiting_review(request.user),
             "file_by": services.file_by(year),
             "report_by": services.report_by(year),
             "refusal": refusal,
