@@ -71,7 +71,7 @@ def test_a_bureau_files_its_list_and_report_and_the_discipline_office_reviews_it
     log_in(page, "inspector")
     page.goto("/supervision/duties/")
     assert "区纪委监委" in page.get_by_test_id("duties").inner_text()  # no list yet: shown as such
-    page.get_by_role("link", name="区发展改革局").click()
+    page.get_by_test_id("duties-awaiting").get_by_role("link", name="区发展改革局").click()
     page.wait_for_load_state()
     returned = page.get_by_test_id("duty-return-form")
     returned.locator("input[name=reason]").fill("请逐项说明走访发现问题的整改情况")

@@ -130,6 +130,13 @@ declare(
         sees_all=DUTY_READERS,
     ),
     Page("supervision:duties_export", DUTIES, sees_all=DUTY_READERS),
+    Page(
+        "supervision:key_minority",
+        INSPECTORS,
+        menu="supervision",
+        label=_("Leading cadres (关键少数)"),
+        order=36,
+    ),
     Page("supervision:duty_detail", DUTIES, sees_all=DUTY_READERS),
     Page("supervision:duty_responsible", (Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)),
     Page("supervision:duty_task_add", (Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)),

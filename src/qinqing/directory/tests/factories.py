@@ -67,6 +67,7 @@ def make_official(
     user=None,
     supervising_leader=None,
     rank: str = Rank.CLERK,
+    is_leading_cadre: bool = False,
     **person_fields,
 ):
     person = make_person(name=name, **person_fields)
@@ -75,6 +76,7 @@ def make_official(
         unit=unit or make_unit(),
         position=position,
         rank=rank,
+        is_leading_cadre=is_leading_cadre,
         user=user,
         supervising_leader=supervising_leader,
         actor=ACTOR,

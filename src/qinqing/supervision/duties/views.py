@@ -13,8 +13,9 @@ from qinqing.core import clock, excel, workflow
 from qinqing.core.access import may_open
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import bind_error, filter_choice, form_status, posted, refusal_of, refusal_placed
+from qinqing.core.paging import page_of
 
-from . import forms, selectors, services
+from . import cadres, forms, selectors, services
 from .models import DutyStatus, Rating, TaskState
 
 
@@ -260,3 +261,17 @@ def act(request, pk: int, action: str):
         )
     messages.success(request, str(done))
     return redirect("supervision:duty_detail", pk=duty.pk)
+
+
+def key_minority(request):
+    """The leading cadres' dealings with enterprises, most signals first (article 16: 突出“关键少数”)."""
+    months_text, refusal = filter_choice(request, "months", [str(months) for months in cadres.PERIODS])
+    months = int(months_text) if months_text else 12
+    rows = page_of(request, cadres.key_minority(months))
+    return render(
+        request,
+        "supervision/duties/key_minority.html",
+        {"rows": rows, "months": months, "periods": cadres.PERIODS, "refusal": refusal,
+         "year": clock.today().year},
+        status=refusal["status"] if refusal else 200,
+    )

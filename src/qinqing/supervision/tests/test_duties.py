@@ -88,7 +88,7 @@ def test_a_unit_draws_up_files_performs_and_reports_and_the_office_gives_its_opi
     row.refresh_from_db()
     assert (row.status, row.rating, row.reviewed_by) == (DutyStatus.REVIEWED, "largely", d["inspector"])
     actions = list(
-        AuditEvent.objects.filter(object_type__startswith="supervision.duty").values_list("action", flat=True)
+        AuditEvent.objects.filter(action__startswith="supervision.duty").values_list("action", flat=True)
     )
     for action in (
         "supervision.duty.create",
@@ -212,3 +212,27 @@ def test_the_pages_draw_up_a_list_refuse_bad_input_on_its_field_and_export_the_l
     values = [[cell for cell in line] for line in sheet.iter_rows(values_only=True)]
     assert any("走访企业" in [str(v) for v in line] for line in values)
     assert any("区市场监管局" in [str(v) for v in line] for line in values)
+
+
+def test_leading_cadres_with_signals_come_first_for_the_discipline_office(client, district):
+    from qinqing.supervision import services as supervision
+    from qinqing.supervision.duties import cadres
+
+    d = district
+    quiet = directory.make_official(
+        unit=d["bureau"], name="副局长静", position="副局长", is_leading_cadre=True
+    )
+    noted = directory.make_official(unit=d["other"], name="局长提醒", position="局长", is_leading_cadre=True)
+    directory.make_official(unit=d["other"], name="科员不计", is_leading_cadre=False)
+    supervision.reminder_create(official=noted, concern="多次与服务对象非工作场合接触", actor=d["inspector"])
+    rows = cadres.key_minority(12)
+    assert [row.official for row in rows] == [noted, quiet]
+    assert (rows[0].reminders, rows[0].reminders_open, rows[0].signals) == (1, 1, 1)
+    client.force_login(d["inspector"])
+    page = client.get(reverse("supervision:key_minority"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.index("局长提醒") < html.index("副局长静") and "科员不计" not in html
+    assert client.get(reverse("supervision:key_minority") + "?months=5").status_code == 400
+    client.force_login(d["handler"])
+    assert client.get(reverse("supervision:key_minority")).status_code == 403
