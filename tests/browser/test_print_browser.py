@@ -39,6 +39,8 @@ PAGES = [  # (user, page, test id of its list or None)
     ("district", "/appeals/supervision/", "appeal-list"),
     ("handler", "/appeals/queue/", "appeal-list"),
     ("leader", "/conduct/approvals/", None),
+    ("inspector", "/supervision/duties/", "duties"),  # every body's main-responsibility list (article 16)
+    ("inspector", "/supervision/duties/key-minority/", "cadres"),  # eleven columns
 ]
 
 

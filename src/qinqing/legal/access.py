@@ -48,7 +48,12 @@ declare(
     Page("legal:flags", STAFF, sees_all=WATCHERS, menu="legal", label=_("Flags"), order=20),
     Page("legal:action_detail", STAFF + ENTERPRISES, sees_all=WATCHERS),
     # administrators act on every unit's rows; handlers on their unit's, enterprises on their own
-    Page("legal:action_act", BODIES + ENTERPRISES, sees_all=(Role.ADMINISTRATOR,)),
+    # the discipline office assesses a retaliation flag on any body's action (article 13 (3))
+    Page(
+        "legal:action_act",
+        (*BODIES, *ENTERPRISES, Role.DISCIPLINE_INSPECTOR),
+        sees_all=(Role.ADMINISTRATOR, Role.DISCIPLINE_INSPECTOR),
+    ),
     Page("legal:cases", STAFF, sees_all=WATCHERS, menu="legal", label=_("Litigation ledger"), order=30),
     Page("legal:case_detail", STAFF, sees_all=WATCHERS),
     Page("legal:case_act", BODIES, sees_all=(Role.ADMINISTRATOR,)),

@@ -19,6 +19,8 @@ class FlagOut(Schema):
     body: str
     date: datetime.date
     detail: str
+    # a retaliation flag the discipline office found to be retaliation (article 13 (3)): "confirmed"; else ""
+    assessment: str = ""
 
 
 @router.get("/flags", response=list[FlagOut])
@@ -32,6 +34,7 @@ def flags(request):
             "body": f.action.unit.name,
             "date": f.action.started_on,
             "detail": f.detail,
+            "assessment": f.assessment.outcome if f.assessment else "",
         }
         for f in selectors.flags(request.user)
     ]

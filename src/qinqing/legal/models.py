@@ -270,6 +270,42 @@ class ProtectionRequest(models.Model):
         return f"{self.get_kind_display()} ({self.enterprise_id})"
 
 
+class Assessment(models.TextChoices):
+    CONFIRMED = "confirmed", _("Retaliation found (打击报复)")
+    DISMISSED = "dismissed", _("Not retaliation")
+
+
+@audited()
+class RetaliationAssessment(models.Model):
+    """The discipline office's assessment of a retaliation flag (article 13 (3): an administrative organ
+    abusing its power against a party to a lawsuit, during or after it): the flag is a date comparison, this
+    is the finding on it — retaliation, with the people answerable and what was done to hold them to account,
+    or not, with the reason. One per registered action; a dismissed flag is no longer raised."""
+
+    action = models.OneToOneField(
+        Action,
+        on_delete=models.PROTECT,
+        related_name="retaliation_assessment",
+        verbose_name=_("registered action"),
+    )
+    case = models.ForeignKey(
+        LawsuitCase, on_delete=models.PROTECT, related_name="+", verbose_name=_("lawsuit")
+    )
+    outcome = models.CharField(_("assessment"), max_length=16, choices=Assessment.choices)
+    reasoning = models.TextField(_("reasoning"))
+    answerable = models.TextField(_("people answerable"), blank=True, default="")
+    accountability = models.TextField(_("accountability pursued"), blank=True, default="")
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(_("assessed at"))
+
+    class Meta:
+        ordering = ["-assessed_at", "-pk"]
+        verbose_name = _("retaliation assessment")
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.action_id})"
+
+
 class NoticeKind(models.TextChoices):
     NO_BASIS = "no_basis", _("No legal basis registered")
     REPEATED = "repeated", _("Repeated inspections within the period")

@@ -24,12 +24,14 @@ from .access import WATCHERS
 from .models import (
     Action,
     ActionKind,
+    Assessment,
     LawsuitCase,
     LegalSettings,
     Notice,
     Obligation,
     ObligationAlert,
     ProtectionRequest,
+    RetaliationAssessment,
 )
 
 
@@ -131,6 +133,8 @@ class Flag:
     label: object
     action: Action
     detail: str = ""
+    case: LawsuitCase | None = None  # a retaliation flag's lawsuit
+    assessment: object = None  # a retaliation flag's RetaliationAssessment (confirmed), if assessed
 
 
 FLAG_LABELS = {
@@ -163,6 +167,10 @@ def flags_of(rows, today: datetime.date | None = None) -> list[Flag]:
         "filed_on"
     ):
         sued.setdefault(case.enterprise_id, case)
+    assessed = {
+        row.action_id: row
+        for row in RetaliationAssessment.objects.filter(action_id__in=[row.pk for row in rows])
+    }
     found = []
     for row in rows:
         if row.kind in (ActionKind.MEASURE, ActionKind.CHARGE) and not row.legal_basis.strip():
@@ -187,13 +195,30 @@ def flags_of(rows, today: datetime.date | None = None) -> list[Flag]:
             case is not None
             and row.started_on >= case.filed_on
             and row.unit.organ_type not in JUDICIAL_ORGAN_TYPES
+            # the discipline office found it was not retaliation: no longer raised
+            and getattr(assessed.get(row.pk), "outcome", "") != Assessment.DISMISSED
         ):
-            found.append(Flag("retaliation", FLAG_LABELS["retaliation"], row, case.case_number))
+            found.append(
+                Flag(
+                    "retaliation",
+                    FLAG_LABELS["retaliation"],
+                    row,
+                    case.case_number,
+                    case=case,
+                    assessment=assessed.get(row.pk),
+                )
+            )
     return found
 
 
 def flags(user, today: datetime.date | None = None) -> list[Flag]:
     return flags_of(actions(user), today)
+
+
+def retaliation_assessments(user):
+    """The discipline office's findings on retaliation flags (article 13 (3)) over the units the user sees."""
+    rows = RetaliationAssessment.objects.select_related("action__enterprise", "action__unit", "case")
+    return _scoped(rows, user, enterprise_field="action__enterprise_id", unit_field="action__unit_id")
 
 
 def overdue_obligations(user):

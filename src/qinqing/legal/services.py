@@ -30,6 +30,7 @@ from .models import (
     ProtectionKind,
     ProtectionRequest,
     ProtectionStatus,
+    RetaliationAssessment,
     Subtype,
 )
 
@@ -556,6 +557,62 @@ def obligation_alerts(today: datetime.date | None = None) -> str:
         )
     return _("%(made)s overdue obligation(s) recorded, %(delivered)s notice(s) delivered") % {
         "made": len(made), "delivered": delivered}
+
+
+# --- article 13 (3): the discipline office's finding on a retaliation flag ----------------------------------
+def retaliation_assess(
+    *, action: Action, outcome: str, reasoning: str, answerable: str = "", accountability: str = "", actor
+) -> RetaliationAssessment:
+    """The discipline office assesses a retaliation flag (an action against an enterprise on or after the day
+    it sued a government body): retaliation found, naming the people answerable and the accountability
+    pursued, or not retaliation, with the reason (the flag is then no longer raised). Once per action."""
+    from .models import Assessment
+
+    if not has_role(actor, Role.DISCIPLINE_INSPECTOR):
+        raise PermissionDeniedError(
+            _("The discipline office assesses retaliation flags (article 13)."), field="outcome"
+        )
+    if outcome not in Assessment.values:
+        raise ServiceError(_("Choose the assessment."), code="invalid_choice", field="outcome")
+    reasoning = limits.check_text(
+        reasoning, field="reasoning", label=_("The reasoning"), limit=limits.REPORT, required=True
+    )
+    answerable = limits.check_text(
+        answerable, field="answerable", label=_("The people answerable"), limit=limits.REASON
+    )
+    accountability = limits.check_text(
+        accountability, field="accountability", label=_("The accountability pursued"), limit=limits.REASON
+    )
+    if outcome == Assessment.CONFIRMED and not answerable:
+        raise ServiceError(
+            _("Name the people answerable for the retaliation (article 13)."),
+            code="required",
+            field="answerable",
+        )
+    with transaction.atomic():
+        locked = Action.objects.select_for_update().select_related("unit").get(pk=action.pk)
+        if RetaliationAssessment.objects.filter(action=locked).exists():
+            raise ConflictError(_("This flag has already been assessed."), field="outcome")
+        flag = next((f for f in selectors.flags_of([locked]) if f.code == "retaliation"), None)
+        if flag is None:
+            raise ConflictError(_("This action carries no retaliation flag to assess."), field="outcome")
+        row = RetaliationAssessment.objects.create(
+            action=locked,
+            case=flag.case,
+            outcome=outcome,
+            reasoning=reasoning,
+            answerable=answerable,
+            accountability=accountability,
+            assessed_by=actor,
+            assessed_at=clock.now(),
+        )
+        audit.record_event(
+            actor=actor,
+            action="legal.retaliationassessment.create",
+            instance=row,
+            details={"article": "13", "outcome": outcome},
+        )
+    return row
 
 
 # --- notices: the flags and overdue obligations delivered to named people ----------------------------------

@@ -15,7 +15,7 @@ from qinqing.core.roles import Role, has_role
 from qinqing.directory.selectors import unit_for_user
 
 from . import forms, selectors, services
-from .models import Obligation
+from .models import Assessment, Obligation
 
 
 def _is_body(user) -> bool:
@@ -67,20 +67,32 @@ def flags(request):
             "my_notices": page_of(request, selectors.my_notices(request.user), param="notices_page"),
             "delivered": page_of(request, selectors.delivered_notices(request.user), param="delivered_page"),
             "sees_all": selectors.sees_all(request.user),
+            "assessments": page_of(
+                request, selectors.retaliation_assessments(request.user), param="assessments_page"
+            ),
         },
     )
 
 
 def _action_page(request, action, *, status=200, error=None):
+    flags = selectors.flags_of([action])
     return render(
         request,
         "legal/action.html",
         {
             "row": action,
-            "flags": selectors.flags_of([action]),
+            "flags": flags,
             "objections": action.objections.select_related("appeal"),
             "is_enterprise": has_role(request.user, Role.ENTERPRISE_USER),
             "is_body": _is_body(request.user) and not has_role(request.user, Role.ENTERPRISE_USER),
+            # article 13 (3): the discipline office's finding on a retaliation flag (not for the enterprise)
+            "may_assess": has_role(request.user, Role.DISCIPLINE_INSPECTOR),
+            "has_retaliation": any(flag.code == "retaliation" for flag in flags),
+            "assessment": None
+            if has_role(request.user, Role.ENTERPRISE_USER)
+            else getattr(action, "retaliation_assessment", None),
+            "outcomes": Assessment.choices,
+            "values": request.POST if error is not None else {},
             "error": error,
         },
         status=status,
@@ -102,6 +114,15 @@ def action_act(request, pk: int):
             services.action_lift(action=action, actor=request.user)
         elif step == "object":
             services.objection_raise(action=action, text=request.POST.get("text", ""), actor=request.user)
+        elif step == "assess":
+            services.retaliation_assess(
+                action=action,
+                outcome=request.POST.get("outcome", ""),
+                reasoning=request.POST.get("reasoning", ""),
+                answerable=request.POST.get("answerable", ""),
+                accountability=request.POST.get("accountability", ""),
+                actor=request.user,
+            )
         elif step in ("answer", "appeal"):
             objection = action.objections.filter(pk=_int(request.POST.get("objection"))).first()
             if objection is None:

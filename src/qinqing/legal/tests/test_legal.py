@@ -332,3 +332,90 @@ def test_the_register_the_ledger_and_the_protection_requests_are_paged_none_cut_
     assert "?notices_page=2" in flags and "?delivered_page=2" in flags
     later = web.get(reverse("legal:flags"), {"notices_page": 2, "delivered_page": 2}).content.decode()
     assert later.count('data-testid="notice-row"') == 6
+
+
+def _sued_and_fined(w, day=datetime.date(2026, 10, 8)):
+    services.case_register(
+        enterprise=w["enterprise"],
+        unit=w["bureau"],
+        kind="administrative",
+        court="示范区人民法院",
+        case_number="（2026）示0101行初21号",
+        filed_on=datetime.date(2026, 9, 10),
+        actor=w["handler"],
+    )
+    return _register(w, kind="charge", subtype="fine", legal_basis="《行政处罚法》", day=day)
+
+
+def test_the_discipline_office_assesses_a_retaliation_flag_and_a_dismissed_one_is_no_longer_raised(world):
+    from qinqing.core.models import AuditEvent
+    from qinqing.legal.models import RetaliationAssessment
+
+    w = world
+    fine = _sued_and_fined(w)
+    second = _register(w, kind="inspection", subtype="inspection", day=datetime.date(2026, 10, 20))
+    with pytest.raises(PermissionDeniedError):
+        services.retaliation_assess(action=fine, outcome="dismissed", reasoning="例行处罚", actor=w["leader"])
+    with pytest.raises(ServiceError) as refused:
+        services.retaliation_assess(
+            action=fine, outcome="confirmed", reasoning="起诉后突击罚款", actor=w["inspector"]
+        )
+    assert refused.value.field == "answerable"  # retaliation found: who is answerable must be named
+    with pytest.raises(ServiceError) as refused:
+        services.retaliation_assess(action=fine, outcome="maybe", reasoning="x", actor=w["inspector"])
+    assert refused.value.field == "outcome"
+    confirmed = services.retaliation_assess(
+        action=fine,
+        outcome="confirmed",
+        reasoning="起诉后一个月内对同一企业作出罚款，无新的违法事实",
+        answerable="区市场监管局某科科长",
+        accountability="移送区纪委监委审查调查",
+        actor=w["inspector"],
+    )
+    assert confirmed.case.case_number == "（2026）示0101行初21号"
+    services.retaliation_assess(
+        action=second, outcome="dismissed", reasoning="年度双随机抽查，名单早于起诉确定", actor=w["inspector"]
+    )
+    codes = _codes(w["inspector"])
+    assert ("retaliation", fine.pk) in codes and ("retaliation", second.pk) not in codes
+    flag = next(f for f in selectors.flags(w["leader"]) if f.action.pk == fine.pk and f.code == "retaliation")
+    assert flag.assessment == confirmed  # the unit's leader sees the finding with the flag
+    with pytest.raises(ConflictError):
+        services.retaliation_assess(action=fine, outcome="dismissed", reasoning="改判", actor=w["inspector"])
+    before = _register(w, kind="inspection", subtype="inspection", day=datetime.date(2026, 8, 1))
+    with pytest.raises(ConflictError):  # no retaliation flag on an action before the suit
+        services.retaliation_assess(action=before, outcome="dismissed", reasoning="x", actor=w["inspector"])
+    assert RetaliationAssessment.objects.count() == 2
+    assert (
+        AuditEvent.objects.filter(action="legal.retaliationassessment.create", details__article="13").count()
+        == 2
+    )
+
+
+def test_the_assessment_is_recorded_on_the_actions_page_and_refused_on_its_field(world):
+    w = world
+    fine = _sued_and_fined(w)
+    web = Client()
+    web.force_login(w["inspector"])
+    page = web.get(reverse("legal:action_detail", args=[fine.pk])).content.decode()
+    assert 'data-testid="assess-form"' in page
+    url = reverse("legal:action_act", args=[fine.pk])
+    refused = web.post(url, {"step": "assess", "outcome": "confirmed", "reasoning": "起诉后罚款"})
+    assert refused.status_code == 400 and 'data-field="answerable"' in refused.content.decode()
+    assert "起诉后罚款" in refused.content.decode()  # what was typed is kept
+    done = web.post(
+        url, {"step": "assess", "outcome": "confirmed", "reasoning": "起诉后罚款", "answerable": "某科科长"}
+    )
+    assert done.status_code == 302
+    page = web.get(reverse("legal:action_detail", args=[fine.pk])).content.decode()
+    assert 'data-testid="retaliation-assessment"' in page and 'data-testid="assess-form"' not in page
+    flags_page = web.get(reverse("legal:flags")).content.decode()
+    assert 'data-testid="flag-assessed"' in flags_page and "某科科长" in flags_page
+    mine = Client()
+    mine.force_login(w["enterprise_user"])
+    page = mine.get(reverse("legal:action_detail", args=[fine.pk])).content.decode()
+    assert "某科科长" not in page  # the enterprise does not read who was found answerable
+    api = web.get("/api/v1/legal/flags").json()
+    assert {
+        row["assessment"] for row in api if row["action_id"] == fine.pk and row["code"] == "retaliation"
+    } == {"confirmed"}

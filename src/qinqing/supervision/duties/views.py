@@ -164,38 +164,46 @@ def detail(request, pk: int):
     return _detail(request, selectors.duty_for(request.user, pk))
 
 
-@require_POST
-@found_or_404
-def responsible(request, pk: int):
+def _form_posted(request, pk: int, *, form_name: str, make_form, call, done):
+    """A form of the list's page posted: the service called with its cleaned data, or the page again with the
+    refusal on the form (4xx)."""
     duty = selectors.duty_for(request.user, pk)
-    form = forms.ResponsibleForm(request.POST, officials=selectors.unit_officials(duty.unit_id))
+    form = make_form(request.POST, officials=selectors.unit_officials(duty.unit_id), duty=duty)
     if form.is_valid():
         try:
-            services.duty_set_responsible(
-                duty_list=duty, first_responsible=form.cleaned_data["first_responsible"], actor=request.user
-            )
+            call(duty_list=duty, actor=request.user, **form.cleaned_data)
         except ServiceError as error:
             bind_error(form, error)
         else:
-            messages.success(request, _("First responsible person recorded."))
+            messages.success(request, done)
             return redirect("supervision:duty_detail", pk=duty.pk)
-    return _detail(request, duty, responsible_form=form, status=form_status(form))
+    return _detail(request, duty, status=form_status(form), **{form_name: form})
+
+
+@require_POST
+@found_or_404
+def responsible(request, pk: int):
+    return _form_posted(
+        request,
+        pk,
+        form_name="responsible_form",
+        make_form=lambda data, officials, duty: forms.ResponsibleForm(data, officials=officials),
+        call=services.duty_set_responsible,
+        done=_("First responsible person recorded."),
+    )
 
 
 @require_POST
 @found_or_404
 def task_add(request, pk: int):
-    duty = selectors.duty_for(request.user, pk)
-    form = forms.TaskForm(request.POST, officials=selectors.unit_officials(duty.unit_id), year=duty.year)
-    if form.is_valid():
-        try:
-            services.task_add(duty_list=duty, actor=request.user, **form.cleaned_data)
-        except ServiceError as error:
-            bind_error(form, error)
-        else:
-            messages.success(request, _("Task added."))
-            return redirect("supervision:duty_detail", pk=duty.pk)
-    return _detail(request, duty, task_form=form, status=form_status(form))
+    return _form_posted(
+        request,
+        pk,
+        form_name="task_form",
+        make_form=lambda data, officials, duty: forms.TaskForm(data, officials=officials, year=duty.year),
+        call=services.task_add,
+        done=_("Task added."),
+    )
 
 
 @require_POST
@@ -218,27 +226,18 @@ def task_progress(request, pk: int):
     return redirect("supervision:duty_detail", pk=task.duty_list_id)
 
 
+# action -> (service, the posted fields it takes, what the page says when it is done)
 ACTIONS = {
-    "file": (
-        lambda duty, post, actor: services.duty_file(duty_list=duty, actor=actor),
-        gettext_lazy("The list is filed with the discipline office."),
-    ),
+    "file": (services.duty_file, (), gettext_lazy("The list is filed with the discipline office.")),
     "report": (
-        lambda duty, post, actor: services.duty_report(
-            duty_list=duty, report=post.get("report", ""), actor=actor
-        ),
+        services.duty_report,
+        ("report",),
         gettext_lazy("The year-end report is filed with the discipline office."),
     ),
-    "review": (
-        lambda duty, post, actor: services.duty_review(
-            duty_list=duty, rating=post.get("rating", ""), opinion=post.get("opinion", ""), actor=actor
-        ),
-        gettext_lazy("The opinion is recorded."),
-    ),
+    "review": (services.duty_review, ("rating", "opinion"), gettext_lazy("The opinion is recorded.")),
     "return": (
-        lambda duty, post, actor: services.duty_return(
-            duty_list=duty, reason=post.get("reason", ""), actor=actor
-        ),
+        services.duty_return,
+        ("reason",),
         gettext_lazy("The report is returned; the unit's staff are told."),
     ),
 }
@@ -250,9 +249,9 @@ def act(request, pk: int, action: str):
     duty = selectors.duty_for(request.user, pk)
     if action not in ACTIONS:
         raise NotFound()
-    call, done = ACTIONS[action]
+    call, fields, done = ACTIONS[action]
     try:
-        call(duty, request.POST, request.user)
+        call(duty_list=duty, actor=request.user, **{name: request.POST.get(name, "") for name in fields})
     except NotFound:
         raise
     except ServiceError as error:
@@ -271,7 +270,12 @@ def key_minority(request):
     return render(
         request,
         "supervision/duties/key_minority.html",
-        {"rows": rows, "months": months, "periods": cadres.PERIODS, "refusal": refusal,
-         "year": clock.today().year},
+        {
+            "rows": rows,
+            "months": months,
+            "periods": cadres.PERIODS,
+            "refusal": refusal,
+            "year": clock.today().year,
+        },
         status=refusal["status"] if refusal else 200,
     )
