@@ -299,6 +299,11 @@ def _build_world():
     foreign.finding = foreign.review.findings.get()
     from qinqing.supervision.duties import services as duties
 
+    own.duty = duties.duty_create(unit=unit, year=clock.today().year, actor=users[Role.DEPARTMENT_HANDLER])
+    own.duty_task = duties.task_add(
+        duty_list=own.duty, task="走访企业", due_on=datetime.date(clock.today().year, 12, 31),
+        actor=users[Role.DEPARTMENT_HANDLER],
+    )
     foreign.duty = duties.duty_create(unit=other_unit, year=clock.today().year, actor=other_handler)
     foreign.duty_task = duties.task_add(
         duty_list=foreign.duty, task="走访企业", due_on=datetime.date(clock.today().year, 12, 31),
@@ -358,6 +363,17 @@ def _build_world():
     own.action, own.lawsuit, own.protection = legal_of(enterprise, unit, handler, users[Role.ENTERPRISE_USER])
     foreign.action, foreign.lawsuit, foreign.protection = legal_of(
         other_enterprise, other_unit, other_handler, other_enterprise_user
+    )
+    # the procuratorate's recommendations: one to this unit, one to the other
+    from qinqing.directory.models import OrganType
+
+    procuratorate = factories.make_unit(name="示范区人民检察院", organ_type=OrganType.PROCURATORATE)
+    prosecutor = make_user(Role.ENFORCEMENT_BODY)
+    factories.make_official(unit=procuratorate, name="检察官", user=prosecutor)
+    own.recommendation, foreign.recommendation = (
+        legal.recommendation_issue(unit=body, number=f"示检行建〔2026〕{body.pk}号", content="建议规范检查",
+                                   actor=prosecutor)
+        for body in (unit, other_unit)
     )
     from qinqing.commitments import services as commitments
 
@@ -471,6 +487,12 @@ def _page_kwargs(name: str, world) -> dict:
         "legal:case_detail": {"pk": own.lawsuit.pk},
         "legal:case_act": {"pk": own.lawsuit.pk},
         "legal:protection_act": {"pk": own.protection.pk},
+        "legal:recommendation_answer": {"pk": own.recommendation.pk},
+        "supervision:duty_detail": {"pk": own.duty.pk},
+        "supervision:duty_responsible": {"pk": own.duty.pk},
+        "supervision:duty_task_add": {"pk": own.duty.pk},
+        "supervision:duty_task_progress": {"pk": own.duty_task.pk},
+        "supervision:duty_act": {"pk": own.duty.pk, "action": "file"},
         "commitments:detail": {"pk": own.commitment.pk},
         "commitments:act": {"pk": own.commitment.pk},
         "commitments:fund_application": {"pk": own.fund_application.pk},
@@ -852,6 +874,7 @@ FOREIGN_PAGES = {
     "legal:case_detail": ("GET", lambda f: {"pk": f.lawsuit.pk}),
     "legal:case_act": ("POST", lambda f: {"pk": f.lawsuit.pk}),
     "legal:protection_act": ("POST", lambda f: {"pk": f.protection.pk}),
+    "legal:recommendation_answer": ("POST", lambda f: {"pk": f.recommendation.pk}),
     # commitments: another unit's (or enterprise's) commitment answers 404; the discipline office, district
     # leaders and administrators see every unit's
     "policy:education_plan_cancel": ("POST", lambda f: {"pk": f.education_plan.pk}),

@@ -55,6 +55,16 @@ declare(
         sees_all=(Role.ADMINISTRATOR, Role.DISCIPLINE_INSPECTOR),
     ),
     Page("legal:cases", STAFF, sees_all=WATCHERS, menu="legal", label=_("Litigation ledger"), order=30),
+    # the procuratorate's legal supervision: its recommendations (检察建议) and the bodies' answers
+    Page(
+        "legal:recommendations",
+        STAFF,
+        sees_all=WATCHERS,
+        menu="legal",
+        label=_("Procuratorial recommendations"),
+        order=35,
+    ),
+    Page("legal:recommendation_answer", BODIES, sees_all=(Role.ADMINISTRATOR,)),
     Page("legal:case_detail", STAFF, sees_all=WATCHERS),
     Page("legal:case_act", BODIES, sees_all=(Role.ADMINISTRATOR,)),
     Page(

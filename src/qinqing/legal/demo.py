@@ -49,6 +49,46 @@ def _court(judicial) -> Unit | None:
     return court
 
 
+PROCURATORATE_CODE = "JCY"
+PROCURATOR_USERNAME = "procurator"  # not a demo login: no password; the demo's recommendations are its writes
+
+
+def _recommendations(unit, sealing, ago) -> None:
+    """The district's procuratorate (a directory unit of organ type procuratorate, with an account that
+    cannot sign in) recommends the handler's unit lift the sealing past its term (urgent: an answer within
+    fifteen days, not given, so flagged) and standardise its inspections (answered)."""
+    from qinqing.core import audit
+    from qinqing.core.roles import Role
+    from qinqing.core.services import user_create
+    from qinqing.directory import services as directory
+
+    actor = audit.SystemActor("demo-loader")
+    procuratorate = Unit.objects.filter(code=PROCURATORATE_CODE).first() or directory.unit_create(
+        code=PROCURATORATE_CODE, name="示范区人民检察院", organ_type=OrganType.PROCURATORATE,
+        parent=Unit.objects.filter(parent__isnull=True).order_by("pk").first(), actor=actor,
+    )
+    procurator = get_user_model().objects.filter(username=PROCURATOR_USERNAME).first()
+    if procurator is None:
+        procurator = user_create(username=PROCURATOR_USERNAME, password=None, roles=[Role.ENFORCEMENT_BODY],
+                                 actor=actor, full_name="周检察官")
+        directory.official_create(person=directory.person_create(name="周检察官", actor=actor),
+                                  unit=procuratorate, position="检察官", rank=Rank.SECTION, user=procurator,
+                                  actor=actor)
+    services.recommendation_issue(
+        unit=unit, number="示检行建〔2026〕3号", action=sealing, issued_on=ago(25), reply_due=ago(10),
+        actor=procurator,
+        content="你局对企业仓库的查封已超过期限未解除，建议依照《中华人民共和国行政强制法》第二十七条及时解除查封，并书面回复。",
+    )
+    answered = services.recommendation_issue(
+        unit=unit, number="示检行建〔2026〕5号", issued_on=ago(40), actor=procurator,
+        content="你局对同一企业短期内多次检查，建议落实“双随机、一公开”要求，合理确定检查频次。",
+    )
+    services.recommendation_answer(
+        recommendation=answered, reply="已修订年度检查计划，同一企业年度内同类检查不超过两次。",
+        actor=get_user_model().objects.get(username="handler"),
+    )
+
+
 def generate(*, say=None) -> dict:
     users = {
         u.username: u
@@ -87,7 +127,7 @@ def generate(*, say=None) -> dict:
             legal_basis="年度双随机抽查计划",
             details="检查生产安全台账",
         )
-    register(
+    sealing = register(
         kind="measure",
         subtype="seal",
         started_on=ago(60),
@@ -150,6 +190,7 @@ def generate(*, say=None) -> dict:
         actor=firm_user,
     )
     services.obligation_alerts(today)
+    _recommendations(unit, sealing, ago)
     if say:
         say("legal demo: flagged actions, an objection, an overdue judgment obligation, a protection request")
     return {"actions": Action.objects.count(), "skipped": False}

@@ -131,3 +131,29 @@ class ProtectionForm(forms.Form):
 class SettingsForm(forms.Form):
     repeat_window_days = forms.IntegerField(label=_("Inspection period (days)"), min_value=7, max_value=730)
     repeat_limit = forms.IntegerField(label=_("Inspections allowed in the period"), min_value=1, max_value=50)
+
+
+class RecommendationForm(TodayBounds):
+    """A procuratorial recommendation as the procuratorate registers it (services.recommendation_issue)."""
+
+    unit = forms.ModelChoiceField(label=_("Body recommended to"), queryset=None)
+    number = forms.CharField(label=_("Recommendation number"), max_length=limits.NAME,
+                             help_text=_("As on the document, e.g. 示检行建〔2026〕1号."))
+    content = forms.CharField(label=_("Recommendation"), max_length=limits.REPORT,
+                              widget=forms.Textarea(attrs={"rows": 4}))
+    case = forms.ModelChoiceField(label=_("Lawsuit it concerns (if any)"), queryset=None, required=False)
+    date_bounds = {"issued_on": {"past_years": 5, "future_days": 0}}
+    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput)
+    reply_due = forms.DateField(
+        label=_("Answer due (if urgent)"), widget=DateInput, required=False,
+        help_text=_("Left empty: two months after it was issued."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from qinqing.directory.models import Unit
+
+        from .models import LawsuitCase
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("code")
+        self.fields["case"].queryset = LawsuitCase.objects.select_related("unit").order_by("-filed_on", "-pk")

@@ -306,12 +306,67 @@ class RetaliationAssessment(models.Model):
         return f"{self.get_outcome_display()} ({self.action_id})"
 
 
+@audited()
+class Recommendation(models.Model):
+    """A procuratorial recommendation (检察建议) from the district's procuratorate to a body about its
+    enforcement or its conduct in a lawsuit (articles 12, 13): the procuratorate's legal supervision on
+    the ledger. The body answers in writing by ``reply_due`` — two months after the recommendation by the
+    Supreme People's Procuratorate's rules on recommendations (2019), or an earlier date the procuratorate
+    sets when the matter is urgent; an answer not given by then is flagged to the body's leaders and the
+    discipline office."""
+
+    procuratorate = models.ForeignKey(
+        "directory.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("procuratorate")
+    )
+    unit = models.ForeignKey(
+        "directory.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("body")
+    )
+    number = models.CharField(_("recommendation number"), max_length=100)
+    action = models.ForeignKey(
+        Action,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registered action"),
+    )
+    case = models.ForeignKey(
+        LawsuitCase,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("lawsuit"),
+    )
+    content = models.TextField(_("recommendation"))
+    issued_on = models.DateField(_("issued on"))
+    reply_due = models.DateField(_("answer due"))
+    reply = models.TextField(_("the body's answer"), blank=True, default="")
+    replied_on = models.DateField(_("answered on"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("registered at"))
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        verbose_name = _("procuratorial recommendation")
+        verbose_name_plural = _("procuratorial recommendations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procuratorate", "number"], name="legal_recommendation_number_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
 class NoticeKind(models.TextChoices):
     NO_BASIS = "no_basis", _("No legal basis registered")
     REPEATED = "repeated", _("Repeated inspections within the period")
     PAST_TERM = "past_term", _("Measure past its term and not lifted")
     RETALIATION = "retaliation", _("After the enterprise sued a government body")
     OBLIGATION = "obligation", _("Obligation not performed by its deadline")
+    RECOMMENDATION = "recommendation", _("Procuratorial recommendation not answered by its date")
 
 
 @audited()
@@ -325,6 +380,9 @@ class Notice(PersonNotice):
     action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     obligation = models.ForeignKey(
         Obligation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recommendation = models.ForeignKey(
+        Recommendation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     unit = models.ForeignKey(
         "directory.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("body")

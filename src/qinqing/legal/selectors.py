@@ -31,6 +31,7 @@ from .models import (
     Obligation,
     ObligationAlert,
     ProtectionRequest,
+    Recommendation,
     RetaliationAssessment,
 )
 
@@ -219,6 +220,29 @@ def retaliation_assessments(user):
     """The discipline office's findings on retaliation flags (article 13 (3)) over the units the user sees."""
     rows = RetaliationAssessment.objects.select_related("action__enterprise", "action__unit", "case")
     return _scoped(rows, user, enterprise_field="action__enterprise_id", unit_field="action__unit_id")
+
+
+def recommendations(user):
+    """Procuratorial recommendations: every one for the watchers; to or from the user's own units otherwise
+    (the body they went to, the procuratorate that issued them); none for an enterprise."""
+    rows = Recommendation.objects.select_related("procuratorate", "unit", "case")
+    if sees_all(user):
+        return rows
+    if has_role(user, "enterprise_user"):
+        return rows.none()
+    ids = unit_ids(user)
+    return rows.filter(Q(unit_id__in=ids) | Q(procuratorate_id__in=ids))
+
+
+def recommendation_for(user, pk: int) -> Recommendation:
+    try:
+        return recommendations(user).get(pk=pk)
+    except (Recommendation.DoesNotExist, ValueError, TypeError) as error:
+        raise NotFound() from error
+
+
+def overdue_recommendations(user, today: datetime.date | None = None):
+    return recommendations(user).filter(replied_on__isnull=True, reply_due__lt=today or clock.today())
 
 
 def overdue_obligations(user):

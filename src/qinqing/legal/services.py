@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import audit, clock, district, jobs, limits
@@ -30,6 +30,7 @@ from .models import (
     ProtectionKind,
     ProtectionRequest,
     ProtectionStatus,
+    Recommendation,
     RetaliationAssessment,
     Subtype,
 )
@@ -615,6 +616,109 @@ def retaliation_assess(
     return row
 
 
+# --- the procuratorate's legal supervision: recommendations (检察建议) and the bodies' answers -------------
+RECOMMENDATION_MONTHS = 2  # the body answers within two months unless the procuratorate sets an earlier date
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (the month's last day when it has none: 31 Dec + 2 → 28 or 29 Feb)."""
+    import calendar as month_calendar
+
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
+
+
+def _procuratorate_of(actor):
+    """The procuratorate an enforcement-body account acts for; refused for any other account."""
+    from qinqing.directory.models import OrganType
+
+    unit = _own_unit(actor) if has_role(actor, Role.ENFORCEMENT_BODY) else None
+    if unit is None or unit.organ_type != OrganType.PROCURATORATE:
+        raise PermissionDeniedError(
+            _("Only a procuratorate's own account issues procuratorial recommendations."), field="unit"
+        )
+    return unit
+
+
+def recommendation_issue(
+    *, unit, number: str, content: str, issued_on=None, reply_due=None, action=None, case=None, actor
+) -> Recommendation:
+    """The procuratorate registers a recommendation to ``unit`` (about one of its registered actions or
+    lawsuits, or its enforcement in general); the answer is due two months after it is issued, or on the
+    earlier date given."""
+    procuratorate = _procuratorate_of(actor)
+    if unit is None:
+        raise ServiceError(_("Choose the body the recommendation goes to."), code="required", field="unit")
+    if unit.pk == procuratorate.pk:
+        raise ServiceError(_("A recommendation goes to another body."), code="invalid", field="unit")
+    number = limits.check_text(number, field="number", label=_("The recommendation number"),
+                               limit=limits.NAME, required=True)
+    content = limits.check_text(content, field="content", label=_("The recommendation"), limit=limits.REPORT,
+                                required=True)
+    issued_on = limits.past_date(issued_on, field="issued_on", label=_("Issued on")) or clock.today()
+    latest = add_months(issued_on, RECOMMENDATION_MONTHS)
+    reply_due = limits.check_date(reply_due, field="reply_due", label=_("The answer's due date"),
+                                  not_before=issued_on, not_after=latest) or latest
+    for row, field in ((action, "action"), (case, "case")):
+        if row is not None and row.unit_id != unit.pk:
+            raise ServiceError(_("It must be one of that body's own."), code="invalid", field=field)
+    try:
+        with transaction.atomic():
+            row = Recommendation.objects.create(
+                procuratorate=procuratorate, unit=unit, number=number, content=content, issued_on=issued_on,
+                reply_due=reply_due, action=action, case=case, created_by=actor, created_at=clock.now(),
+            )
+            audit.record_event(actor=actor, action="legal.recommendation.create", instance=row,
+                               details={"article": "13" if case is not None else "12"})
+    except IntegrityError as error:
+        raise ConflictError(
+            _("The recommendation number %(number)s is already registered."), field="number",
+            params={"number": number},
+        ) from error
+    return row
+
+
+def recommendation_answer(*, recommendation: Recommendation, reply: str, actor) -> Recommendation:
+    """The body answers the recommendation in writing (once)."""
+    reply = limits.check_text(reply, field="reply", label=_("The answer"), limit=limits.REPORT, required=True)
+    _check_body(actor, recommendation.unit)
+    with transaction.atomic():
+        locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        if locked.replied_on is not None:
+            raise ConflictError(_("This recommendation has already been answered."), field="reply")
+        before = audit.snapshot(locked)
+        locked.reply, locked.replied_on = reply, clock.today()
+        locked.save(update_fields=["reply", "replied_on"])
+        audit.record_event(actor=actor, action="legal.recommendation.answer", instance=locked, before=before,
+                           details={"article": "13" if locked.case_id else "12"})
+    return locked
+
+
+def recommendation_notices(today: datetime.date | None = None) -> int:
+    """Deliver each recommendation past its answer date and not answered to the body's supervising leaders and
+    the discipline inspectors (once per person); in the caller's transaction."""
+    today = today or clock.today()
+    overdue = Recommendation.objects.filter(replied_on__isnull=True, reply_due__lt=today).select_related(
+        "unit", "procuratorate"
+    )
+    return _deliver(
+        [
+            {
+                "kind": "recommendation",
+                "key": f"recommendation:{row.pk}",
+                "unit": row.unit,
+                "recommendation": row,
+                "article": "13" if row.case_id else "12",
+                # the SMS names the procuratorate where a flag names the enterprise
+                "sms": {"kind": "recommendation", "unit": row.unit, "enterprise": row.procuratorate,
+                        "what": row.number, "day": row.reply_due},
+            }
+            for row in overdue
+        ]
+    )
+
+
 # --- notices: the flags and overdue obligations delivered to named people ----------------------------------
 NOTICE_ACTOR = audit.SystemActor("legal")
 
@@ -689,8 +793,8 @@ def _deliver(items: list[dict]) -> int:
         if unit.pk not in recipients_by_unit:
             recipients_by_unit[unit.pk] = notice_recipients(unit)
         fields = {"kind": item["kind"], "action": item.get("action"), "obligation": item.get("obligation"),
-                  "unit": unit}
-        article = "13" if item["kind"] in ("obligation", "retaliation") else "15.6"
+                  "recommendation": item.get("recommendation"), "unit": unit}
+        article = item.get("article") or ("13" if item["kind"] in ("obligation", "retaliation") else "15.6")
         deliveries += [
             Delivery(
                 user,
@@ -742,9 +846,10 @@ def deliver_flags(rows, today: datetime.date | None = None) -> int:
 def flag_notices(today: datetime.date | None = None) -> str:
     """Daily (``legal.notices``): every flag over the register delivered once to the unit's supervising
     leaders and the discipline inspectors (a measure passing its term is found here; a flag raised by a
-    registration is delivered with it)."""
+    registration is delivered with it), and every procuratorial recommendation not answered by its date."""
     today = today or clock.today()
     with transaction.atomic():
         jobs.exclusive("legal.notices")
         made = deliver_flags(Action.objects.select_related("enterprise", "unit"), today)
+        made += recommendation_notices(today)
     return _("%(made)s notice(s) delivered") % {"made": made}

@@ -17,4 +17,6 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/act/", views.case_act, name="case_act"),
     path("settings/", views.settings_page, name="settings"),
+    path("recommendations/", views.recommendations, name="recommendations"),
+    path("recommendations/<int:pk>/answer/", views.recommendation_answer, name="recommendation_answer"),
 ]

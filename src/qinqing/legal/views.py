@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import clock
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
-from qinqing.core.forms import bind_error, posted
+from qinqing.core.forms import bind_error, form_status, posted, refusal_of, refusal_placed
 from qinqing.core.paging import page_of
 from qinqing.core.roles import Role, has_role
 from qinqing.directory.selectors import unit_for_user
@@ -64,6 +64,7 @@ def flags(request):
         {
             "flags": selectors.flags(request.user),
             "obligations": selectors.overdue_obligations(request.user),
+            "recommendations": selectors.overdue_recommendations(request.user),
             "my_notices": page_of(request, selectors.my_notices(request.user), param="notices_page"),
             "delivered": page_of(request, selectors.delivered_notices(request.user), param="delivered_page"),
             "sees_all": selectors.sees_all(request.user),
@@ -331,3 +332,62 @@ def settings_page(request):
                 messages.success(request, _("Saved."))
                 return redirect("legal:settings")
     return render(request, "legal/settings.html", {"form": form}, status=status)
+
+
+# --- the procuratorate's recommendations (检察建议) and the bodies' answers ------------------------------
+def _is_procuratorate(user) -> bool:
+    unit = unit_for_user(user) if has_role(user, Role.ENFORCEMENT_BODY) else None
+    return unit is not None and unit.organ_type == "procuratorate"
+
+
+def recommendations(request, refusal: dict | None = None):
+    """The procuratorate registers its recommendations here; a body answers those it received; the watchers
+    see them all (those past their answer date are also on the flags page)."""
+    may_issue = _is_procuratorate(request.user)
+    form = forms.RecommendationForm(posted(request) if refusal is None else None)
+    if refusal is None and form.is_bound and form.is_valid():
+        try:
+            services.recommendation_issue(actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            bind_error(form, error)
+        else:
+            messages.success(request, _("Registered."))
+            return redirect("legal:recommendations")
+    rows = page_of(request, selectors.recommendations(request.user))
+    answerable = {row.pk for row in rows if row.replied_on is None and _may_answer(request.user, row)}
+    return render(
+        request,
+        "legal/recommendations.html",
+        {
+            "rows": rows,
+            "answerable": answerable,
+            "form": form if may_issue or form.is_bound else None,
+            "today": clock.today(),
+            "refusal": refusal_placed(refusal, {("answer", pk) for pk in answerable}),
+        },
+        status=refusal["status"] if refusal else form_status(form),
+    )
+
+
+def _may_answer(user, row) -> bool:
+    try:
+        services._check_body(user, row.unit)
+    except ServiceError:
+        return False
+    return True
+
+
+@require_POST
+@found_or_404
+def recommendation_answer(request, pk: int):
+    row = selectors.recommendation_for(request.user, pk)
+    try:
+        services.recommendation_answer(
+            recommendation=row, reply=request.POST.get("reply", ""), actor=request.user
+        )
+    except NotFound:
+        raise
+    except ServiceError as error:
+        return recommendations(request, refusal_of(request, "answer", error, row=row.pk))
+    messages.success(request, _("Answer recorded."))
+    return redirect("legal:recommendations")
