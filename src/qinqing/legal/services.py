@@ -760,24 +760,17 @@ def _sms_text(kind: str, *, unit, enterprise, what, day, particulars) -> str:
     from .models import NoticeKind
 
     if kind == "recommendation":  # ``enterprise`` is the procuratorate that made it
-        return notices.sms_text(
-            gettext_lazy(
-                "[%(office)s] Legal environment: %(flag)s. %(enterprise)s's %(what)s to %(body)s was to be "
-                "answered by %(day)s. Please see the flags page."
-            ),
-            office=gettext_lazy("Discipline office"),
-            particulars=particulars,
-            flag=NoticeKind(kind).label,
-            body=unit.name,
-            enterprise=enterprise.name,
-            what=what,
-            day=day.isoformat(),
+        message = gettext_lazy(
+            "[%(office)s] Legal environment: %(flag)s. %(enterprise)s's %(what)s to %(body)s was to be "
+            "answered by %(day)s. Please see the flags page."
         )
-    return notices.sms_text(
-        gettext_lazy(
+    else:
+        message = gettext_lazy(
             "[%(office)s] Legal environment: %(flag)s. %(body)s, %(enterprise)s: %(what)s (%(day)s). "
             "Please see the flags page."
-        ),
+        )
+    return notices.sms_text(
+        message,
         office=gettext_lazy("Discipline office"),
         particulars=particulars,
         flag=NoticeKind(kind).label,

@@ -140,6 +140,7 @@ declare(
     Page("supervision:duty_detail", DUTIES, sees_all=DUTY_READERS),
     Page("supervision:duty_responsible", (Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)),
     Page("supervision:duty_task_add", (Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)),
+    Page("supervision:duty_task_import", (Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)),
     Page("supervision:duty_task_progress", (Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)),
     Page("supervision:duty_act", DUTY_WRITERS, actions=("supervision.duty.*",), sees_all=DUTY_READERS),
     Operation("POST /supervision/reports", PUBLIC),

@@ -126,7 +126,7 @@ def test_enterprise_detail_shows_shareholders_with_shares_and_the_article(client
     make_link(enterprise=enterprise, person=make_person(name="股东甲"), share_percent="40.5")
     chinese = client.get(reverse("directory:enterprise_detail", args=[enterprise.pk])).content.decode()
     assert "股东甲" in chinese and "40.5" in chinese
-    assert "第23条" in chinese
+    assert "第二十三条" in chinese
     client.cookies["django_language"] = "en"
     english = client.get(reverse("directory:enterprise_detail", args=[enterprise.pk])).content.decode()
     assert "Article 23" in english

@@ -51,3 +51,8 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = officials
         self.fields["due_on"].widget.attrs.update({"min": f"{year}-01-01", "max": f"{year}-12-31"})
+
+
+class TaskImportForm(forms.Form):
+    file = forms.FileField(label=_("Tasks (.xlsx or .csv)"))
+    dry_run = forms.BooleanField(label=_("Check only, import nothing"), required=False)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="duty_detail"),
     path("<int:pk>/responsible/", views.responsible, name="duty_responsible"),
     path("<int:pk>/tasks/", views.task_add, name="duty_task_add"),
+    path("<int:pk>/tasks/import/", views.task_import, name="duty_task_import"),
     path("tasks/<int:pk>/progress/", views.task_progress, name="duty_task_progress"),
     path("<int:pk>/<slug:action>/", views.act, name="duty_act"),
 ]

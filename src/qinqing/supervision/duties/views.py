@@ -15,7 +15,7 @@ from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import bind_error, filter_choice, form_status, posted, refusal_of, refusal_placed
 from qinqing.core.paging import page_of
 
-from . import cadres, forms, selectors, services
+from . import cadres, forms, importing, selectors, services
 from .models import DutyStatus, Rating, TaskState
 
 
@@ -131,6 +131,8 @@ def export(request):
 def _detail(request, duty, *, refusal=None, status=200, **context):
     officials = selectors.unit_officials(duty.unit_id)
     context.setdefault("task_form", forms.TaskForm(officials=officials, year=duty.year))
+    context.setdefault("import_form", forms.TaskImportForm())
+    context.setdefault("import_columns", importing.COLUMNS)
     context.setdefault(
         "responsible_form",
         forms.ResponsibleForm(officials=officials, initial={"first_responsible": duty.first_responsible_id}),
@@ -203,6 +205,32 @@ def task_add(request, pk: int):
         make_form=lambda data, officials, duty: forms.TaskForm(data, officials=officials, year=duty.year),
         call=services.task_add,
         done=_("Task added."),
+    )
+
+
+@require_POST
+@found_or_404
+def task_import(request, pk: int):
+    """A draft list's tasks from a spreadsheet: the page again with the import's report (rows added, rows left
+    as they were, rows refused with their row number and column)."""
+    duty = selectors.duty_for(request.user, pk)
+    form = forms.TaskImportForm(request.POST, request.FILES)
+    report = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = importing.import_tasks(
+                upload.read(),
+                filename=upload.name,
+                duty_list=duty,
+                actor=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except ServiceError as error:
+            bind_error(form, error)
+    status = form_status(form)
+    return _detail(
+        request, selectors.duty_for(request.user, pk), import_form=form, import_report=report, status=status
     )
 
 

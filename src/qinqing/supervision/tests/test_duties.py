@@ -236,3 +236,49 @@ def test_leading_cadres_with_signals_come_first_for_the_discipline_office(client
     assert client.get(reverse("supervision:key_minority") + "?months=5").status_code == 400
     client.force_login(d["handler"])
     assert client.get(reverse("supervision:key_minority")).status_code == 403
+
+
+def _workbook(rows) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def test_a_draft_lists_tasks_are_imported_from_a_spreadsheet_row_by_row(client, district):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    d = district
+    row = services.duty_create(unit=d["bureau"], year=2026, actor=d["handler"])
+    data = _workbook(
+        [
+            ["任务", "措施", "责任人", "完成时限"],
+            ["每季度走访重点企业", "分片包联", "局长甲", "2026-12-31"],
+            ["开展警示教育", "", "局长甲（局长）", "2026/06/30"],
+            ["超出年度的任务", "", "", "2027-01-05"],
+            ["外单位的人负责", "", "他局丙", "2026-05-01"],
+            ["", "没有任务", "", "2026-05-01"],
+        ]
+    )
+    client.force_login(d["handler"])
+    url = reverse("supervision:duty_task_import", args=[row.pk])
+    checked = client.post(url, {"file": SimpleUploadedFile("tasks.xlsx", data), "dry_run": "on"})
+    assert checked.status_code == 200 and row.tasks.count() == 0  # a dry run adds nothing
+    page = client.post(url, {"file": SimpleUploadedFile("tasks.xlsx", data)})
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-testid="import-report"' in html
+    assert sorted(row.tasks.values_list("task", flat=True)) == ["开展警示教育", "每季度走访重点企业"]
+    assert set(row.tasks.values_list("owner", flat=True)) == {d["head"].pk}
+    from qinqing.supervision.duties import importing
+
+    report = importing.import_tasks(data, filename="tasks.xlsx", duty_list=row, actor=d["handler"])
+    assert (report.imported, report.unchanged) == (0, 2)  # the same file again changes nothing
+    assert {(r.row, r.field) for r in report.rejected} == {(4, "due_on"), (5, "owner"), (6, "task")}
+    assert client.post(url, {}).status_code == 400  # no file: the form says so on its field
+    client.force_login(d["stranger"])
+    assert client.post(url, {"file": SimpleUploadedFile("tasks.xlsx", data)}).status_code == 404

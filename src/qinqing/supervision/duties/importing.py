@@ -1,0 +1,111 @@
+"""A main-responsibility list's tasks from a spreadsheet (.xlsx or .csv), as units draw them up in Excel.
+
+Columns (headers in Chinese or English, in any order): 任务 (required), 措施, 责任人 (an official in office
+of the list's unit, by name, or 姓名（职务） where two share a name), 完成时限 (required, a date within the
+list's year). Each row goes through ``services.task_add`` (the same rules, one audit event each); a row whose
+task is already on the list is left unchanged; a bad row is reported with its row number and column, the
+others are added. ``dry_run`` checks everything and adds nothing."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from qinqing.core.errors import ServiceError
+from qinqing.core.tabular import normalise_header, read_rows
+from qinqing.directory.importing import ImportReport, Rejection
+
+from . import selectors, services
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    header: str
+    aliases: tuple[str, ...] = ()
+
+
+COLUMNS = [
+    Column("task", "任务", ("事项", "工作任务", "责任事项", "task")),
+    Column("measures", "措施", ("工作措施", "具体措施", "measures")),
+    Column("owner", "责任人", ("责任领导", "owner", "responsible person")),
+    Column("due_on", "完成时限", ("时限", "期限", "完成时间", "due", "due on")),
+]
+HEADERS = {column.name: column.header for column in COLUMNS}
+
+
+def aliases() -> dict[str, str]:
+    return {normalise_header(text): c.name for c in COLUMNS for text in (c.header, c.name, *c.aliases)}
+
+
+def _reject(report, number, field, message):
+    report.rejected.append(Rejection(row=number, field=field, error=str(message), column=HEADERS[field]))
+
+
+def _parse_date(text: str):
+    try:
+        return datetime.date.fromisoformat(text.strip().replace("/", "-").replace(".", "-")[:10])
+    except ValueError:
+        return None
+
+
+def _owner(text: str, officials: list):
+    """The official ``text`` names: by name, or 姓名（职务）; None when none or several match."""
+    text = text.strip()
+    exact = [official for official in officials if str(official) == text]
+    by_name = [official for official in officials if official.person.name == text]
+    found = exact or by_name
+    return found[0] if len(found) == 1 else None
+
+
+def import_tasks(source, *, duty_list, actor, dry_run: bool = False, filename: str | None = None):
+    report = ImportReport(kind="duty tasks", dry_run=dry_run)
+    _fields, rows = read_rows(source, filename=filename, aliases=aliases())
+    officials = list(selectors.unit_officials(duty_list.unit_id))
+    existing = set(duty_list.tasks.values_list("task", flat=True))
+    for row in rows:
+        values = row.values
+        task = values.get("task", "").strip()
+        due_on = _parse_date(values.get("due_on", ""))
+        owner_text = values.get("owner", "").strip()
+        owner = _owner(owner_text, officials) if owner_text else None
+        checks = [
+            (not task, "task", _("Required.")),
+            (due_on is None, "due_on", _("Give a date as YYYY-MM-DD.")),
+            (
+                bool(owner_text) and owner is None,
+                "owner",
+                _("No official in office of this unit by this name (name, or name（position）)."),
+            ),
+        ]
+        bad = [(field, message) for failed, field, message in checks if failed]
+        for field, message in bad:
+            _reject(report, row.number, field, message)
+        if bad:
+            continue
+        if task in existing:
+            report.unchanged += 1
+            continue
+        try:
+            with transaction.atomic():
+                services.task_add(
+                    duty_list=duty_list,
+                    task=task,
+                    measures=values.get("measures", ""),
+                    owner=owner,
+                    due_on=due_on,
+                    actor=actor,
+                )
+                if dry_run:
+                    transaction.set_rollback(True)
+        except ServiceError as error:
+            if error.status == 403 or error.field == "status":
+                raise  # not a row's fault: the list is not the user's, or no longer a draft
+            _reject(report, row.number, error.field if error.field in HEADERS else "task", error.text())
+            continue
+        existing.add(task)
+        report.imported += 1
+    return report
