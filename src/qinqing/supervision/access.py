@@ -144,5 +144,6 @@ declare(
     Page("supervision:duty_task_progress", (Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)),
     Page("supervision:duty_act", DUTY_WRITERS, actions=("supervision.duty.*",), sees_all=DUTY_READERS),
     Operation("POST /supervision/reports", PUBLIC),
+    Operation("GET /supervision/duties", DUTIES, scope=None),
     Operation("GET /supervision/reports/status", PUBLIC),
 )

@@ -3,6 +3,10 @@
 ``POST /supervision/reports`` answers ``{"receipt_code": …}`` once (only its hashes are kept);
 ``GET /supervision/reports/status`` with the code (header ``X-Receipt-Code``, preferred, or the
 ``code`` parameter) answers the status and the messages left for the reporter.
+
+``GET /supervision/duties?year=`` (article 16): every body's main-responsibility list for the year as the
+discipline office, district leaders and administrators see it (a unit's staff: their own units'), for the
+district's dashboards: its state, first responsible person, tasks done and past their date, the opinion.
 """
 
 from __future__ import annotations
@@ -89,3 +93,51 @@ def report_status(request, code: str = ""):
             for m in report.messages.all()
         ],
     )
+
+
+class DutyOut(Schema):
+    unit_code: str
+    unit: str
+    year: int
+    status: str  # "" when the body has drawn up no list
+    first_responsible: str
+    tasks: int
+    done: int
+    past_their_date: int
+    opinion: str  # the discipline office's rating once reviewed: fulfilled, largely or not_fulfilled
+
+
+@router.get("/duties", response=list[DutyOut], summary="Every body's main-responsibility list for a year")
+def duties(request, year: int | None = None):
+    from django.utils.translation import gettext as _
+
+    from qinqing.core import clock
+    from qinqing.core.errors import ServiceError
+
+    from .duties import selectors as duty_selectors
+
+    this_year = clock.today().year
+    year = this_year if year is None else year
+    if not this_year - 3 <= year <= this_year + 1:  # the years the page offers
+        raise ServiceError(
+            _("The year must be between %(low)d and %(high)d."),
+            code="out_of_range",
+            field="year",
+            params={"low": this_year - 3, "high": this_year + 1},
+        )
+    return [
+        {
+            "unit_code": row.unit.code,
+            "unit": row.unit.name,
+            "year": year,
+            "status": row.duty.status if row.duty else "",
+            "first_responsible": row.duty.first_responsible.person.name
+            if row.duty and row.duty.first_responsible
+            else "",
+            "tasks": row.tasks,
+            "done": row.done,
+            "past_their_date": row.overdue,
+            "opinion": row.duty.rating if row.duty else "",
+        }
+        for row in duty_selectors.coverage(request.user, year)
+    ]

@@ -282,3 +282,29 @@ def test_a_draft_lists_tasks_are_imported_from_a_spreadsheet_row_by_row(client, 
     assert client.post(url, {}).status_code == 400  # no file: the form says so on its field
     client.force_login(d["stranger"])
     assert client.post(url, {"file": SimpleUploadedFile("tasks.xlsx", data)}).status_code == 404
+
+
+def test_the_api_gives_each_bodys_list_for_the_year_to_those_who_see_it(client, district):
+    d = district
+    row, task = _filed(d)
+    services.task_progress(task=task, state=TaskState.DONE, performance="已完成", actor=d["handler"])
+    client.force_login(d["inspector"])
+    answer = client.get("/api/v1/supervision/duties?year=2026")
+    assert answer.status_code == 200
+    rows = {r["unit"]: r for r in answer.json()}
+    assert rows["区发展改革局"] == {
+        "unit_code": d["bureau"].code,
+        "unit": "区发展改革局",
+        "year": 2026,
+        "status": "filed",
+        "first_responsible": "局长甲",
+        "tasks": 1,
+        "done": 1,
+        "past_their_date": 0,
+        "opinion": "",
+    }
+    assert rows["区市场监管局"]["status"] == ""  # no list drawn up
+    refused = client.get("/api/v1/supervision/duties?year=2030")
+    assert refused.status_code == 400 and refused.json()["field"] == "year"
+    client.force_login(d["stranger"])
+    assert [r["unit"] for r in client.get("/api/v1/supervision/duties").json()] == ["区市场监管局"]
