@@ -214,7 +214,7 @@ def test_the_pages_draw_up_a_list_refuse_bad_input_on_its_field_and_export_the_l
     assert any("区市场监管局" in [str(v) for v in line] for line in values)
 
 
-def test_leading_cadres_with_signals_come_first_for_the_discipline_office(client, district):
+def test_leading_cadres_with_signals_come_first_for_the_discipline_office(client, district, make_user):
     from qinqing.supervision import services as supervision
     from qinqing.supervision.duties import cadres
 
@@ -228,6 +228,31 @@ def test_leading_cadres_with_signals_come_first_for_the_discipline_office(client
     rows = cadres.key_minority(12)
     assert [row.official for row in rows] == [noted, quiet]
     assert (rows[0].reminders, rows[0].reminders_open, rows[0].signals) == (1, 1, 1)
+    # a cadre who recorded two red envelopes from an enterprise, one still not handed in, comes first
+    import decimal
+
+    from qinqing.conduct import services as conduct
+    from qinqing.core.roles import Role as Roles
+
+    gifted_user = make_user(Roles.OFFICIAL, username="duty_gifted")
+    gifted = directory.make_official(
+        unit=d["bureau"], name="副局长礼", position="副局长", is_leading_cadre=True, user=gifted_user
+    )
+    firm = directory.make_enterprise(name="某某实业有限公司")
+    for disposition in ("pending", "pending"):
+        conduct.gift_record(
+            official=gifted,
+            direction="received",
+            kind="red_envelope",
+            value=decimal.Decimal("500"),
+            occurred_on=datetime.date(2026, 1, 20),
+            disposition=disposition,
+            giver_enterprise=firm,
+            actor=gifted_user,
+        )
+    first = cadres.key_minority(12)[0]
+    assert (first.official, first.gifts, first.gifts_pending, first.signals) == (gifted, 2, 2, 2)
+    assert cadres.key_minority(3)[0].gifts == 2  # within three months of 10 February
     client.force_login(d["inspector"])
     page = client.get(reverse("supervision:key_minority"))
     assert page.status_code == 200
