@@ -107,12 +107,14 @@ class DutyNoticeKind(models.TextChoices):
     REPORT_DUE = "report_due", _("The year-end report on the main responsibility is to be filed (article 16)")
     TASK_OVERDUE = "task_overdue", _("A main-responsibility task is past its date (article 16)")
     RETURNED = "returned", _("The discipline office returned the year-end report (article 16)")
+    REVIEW_DUE = "review_due", _("A year-end report awaits the discipline office's opinion (article 16)")
 
 
 @audited()
 class DutyNotice(PersonNotice):
-    """A notice to a unit's staff (``recipient``) about its main-responsibility list: written once per person
-    and item (``core.notices.deliver_once``) by the daily ``supervision.duties`` job or the return of a
+    """A notice to a unit's staff (``recipient``) about its main-responsibility list, or to the discipline
+    inspectors about a year-end report awaiting their opinion: written once per person and item
+    (``core.notices.deliver_once``) by the daily ``supervision.duties`` job, the filing or the return of a
     report; shown on the list's page and, for a person with a mobile number, also an SMS on the appeals
     outbox (``notification``: its state is the SMS's own)."""
 

@@ -314,9 +314,26 @@ def duty_report(*, duty_list, report: str, actor) -> DutyList:
         locked.report, locked.reported_at, locked.returned_reason = report, clock.now(), ""
         return Change(fields=["report", "reported_at", "returned_reason"])
 
-    return workflow.transition(
-        DUTY_WORKFLOW, duty_list, "report", actor=actor, apply=apply, data={"report": report}
-    )
+    with transaction.atomic():
+        locked = workflow.transition(
+            DUTY_WORKFLOW, duty_list, "report", actor=actor, apply=apply, data={"report": report}
+        )
+        # the discipline office is told a report awaits its opinion (each filing, a returned one again too)
+        _deliver(
+            [
+                (
+                    locked.unit,
+                    locked.year,
+                    DutyNoticeKind.REVIEW_DUE,
+                    f"review:{locked.pk}:{locked.reported_at.isoformat()}",
+                    locked,
+                    None,
+                    clock.today(),
+                )
+            ],
+            to=inspectors(),
+        )
+    return locked
 
 
 def duty_review(*, duty_list, rating: str, opinion: str, actor) -> DutyList:
@@ -416,15 +433,24 @@ def _sms_text(kind: str, *, unit_name: str, year: int, due, particulars) -> str:
     )
 
 
-def _deliver(items) -> int:
-    """``items``: (unit, year, kind, key, list or None, task or None, due). One notice per unit staff member
-    and key, an SMS to those with a mobile number; audited. Runs in the caller's transaction."""
+def inspectors() -> list:
+    """The discipline inspectors with an active account: who reviews the year-end reports."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True, groups__name=Role.DISCIPLINE_INSPECTOR)
+    return list(users.distinct().order_by("pk"))
+
+
+def _deliver(items, *, to: list | None = None) -> int:
+    """``items``: (unit, year, kind, key, list or None, task or None, due). One notice per person and key —
+    the unit's staff, or the people ``to`` —, an SMS to those with a mobile number; audited. Runs in the
+    caller's transaction."""
     from qinqing.appeals.workflow import notify
     from qinqing.core.notices import Delivery, deliver_once
     from qinqing.directory.selectors import mobile_for_user
 
     items = list(items)
-    staff = unit_staff({unit.pk for unit, *_rest in items})
+    staff = unit_staff({unit.pk for unit, *_rest in items}) if to is None else {}
     particulars = district.current()
     deliveries = [
         Delivery(
@@ -437,7 +463,7 @@ def _deliver(items) -> int:
             {"article": "16"},
         )
         for unit, year, kind, key, duty_list, task, due in items
-        for user in staff.get(unit.pk, [])
+        for user in (to if to is not None else staff.get(unit.pk, []))
     ]
     return deliver_once(
         DutyNotice,

@@ -77,6 +77,8 @@ def test_a_unit_draws_up_files_performs_and_reports_and_the_office_gives_its_opi
         task=task, state=TaskState.DONE, performance="全年走访企业42家次", actor=d["handler"]
     )
     services.duty_report(duty_list=row, report="全年履责情况良好，问题已整改。", actor=d["leader"])
+    told = DutyNotice.objects.get(kind=DutyNoticeKind.REVIEW_DUE)  # the discipline office is told
+    assert (told.recipient, told.duty_list) == (d["inspector"], row)
     with pytest.raises(PermissionDeniedError):
         services.duty_review(duty_list=row, rating="fulfilled", opinion="履责到位", actor=d["handler"])
     with pytest.raises(ServiceError) as refused:
