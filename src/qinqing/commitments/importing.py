@@ -10,25 +10,14 @@ directory imports' shape (``directory.importing.ImportReport``, a ``Rejection`` 
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
-
 from django.utils.translation import gettext as _
 
 from qinqing.core.errors import ServiceError
-from qinqing.core.tabular import normalise_header, read_rows
+from qinqing.core.tabular import Column, header_aliases, parse_day, read_rows
 from qinqing.directory.importing import ImportReport, Rejection
 
 from . import services
 from .models import Commitment, Kind, Scope
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    header: str
-    aliases: tuple[str, ...] = ()
-
 
 COLUMNS = [
     Column("uscc", "统一社会信用代码", ("信用代码", "uscc")),
@@ -63,18 +52,11 @@ REQUIRED = ("kind", "title", "content", "unit", "made_on", "deadline")
 
 
 def aliases() -> dict[str, str]:
-    return {normalise_header(text): c.name for c in COLUMNS for text in (c.header, c.name, *c.aliases)}
+    return header_aliases(COLUMNS)
 
 
 def _reject(report, number, field, message):
     report.rejected.append(Rejection(row=number, field=field, error=str(message), column=HEADERS[field]))
-
-
-def _parse_date(text: str):
-    try:
-        return datetime.date.fromisoformat(text.replace("/", "-").replace(".", "-")[:10])
-    except ValueError:
-        return None
 
 
 def import_file(source, *, actor, dry_run: bool = False, filename: str | None = None, progress_factory=None):
@@ -101,7 +83,7 @@ def import_file(source, *, actor, dry_run: bool = False, filename: str | None = 
         unit = Unit.objects.filter(name=values["unit"].strip()).first()
         kind = KIND_WORDS.get(values["kind"].strip())
         scope = SCOPE_WORDS.get(values.get("scope", "").strip())
-        made_on, deadline = _parse_date(values["made_on"]), _parse_date(values["deadline"])
+        made_on, deadline = parse_day(values["made_on"]), parse_day(values["deadline"])
         checks = [
             (enterprise is None, "uscc" if values.get("uscc") else "enterprise", _("Not in the directory.")),
             (unit is None, "unit", _("No unit of this name in the directory.")),

@@ -25,6 +25,31 @@ from .errors import ServiceError
 SUPPORTED_EXTENSIONS = (".xlsx", ".csv")
 
 
+@dataclass(frozen=True)
+class Column:
+    """A column an import reads: its field ``name``, the ``header`` its template writes and the other headers
+    people put on it (Chinese or English)."""
+
+    name: str
+    header: str
+    aliases: tuple[str, ...] = ()
+
+
+def header_aliases(columns) -> dict[str, str]:
+    """The alias table ``read_rows`` takes for ``columns``: every header, name and alias, normalised."""
+    return {normalise_header(text): column.name for column in columns
+            for text in (column.header, column.name, *column.aliases)}
+
+
+def parse_day(text: str) -> datetime.date | None:
+    """A date as people type it in a sheet: 2026-06-30, 2026/06/30 or 2026.06.30 (a time after it ignored);
+    None when it is none of these."""
+    try:
+        return datetime.date.fromisoformat(text.strip().replace("/", "-").replace(".", "-")[:10])
+    except ValueError:
+        return None
+
+
 @dataclass
 class Row:
     """One data row: its spreadsheet row number (header = row 1) and values by field."""

@@ -32,18 +32,10 @@ from qinqing.core.crypto import blind_index
 from qinqing.core.errors import ServiceError
 from qinqing.core.identifiers import validate_resident_id, validate_uscc
 from qinqing.core.input_rules import cell_problems
-from qinqing.core.tabular import Row, normalise_header, read_rows
+from qinqing.core.tabular import Column, Row, header_aliases, read_rows
 
 from . import services
 from .models import ARTICLE_WORDS, Listing, ListingKind
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    header: str
-    aliases: tuple[str, ...] = ()
-
 
 COLUMNS = [
     Column("uscc", "统一社会信用代码", ("信用代码", "uscc", "unified social credit code")),
@@ -67,11 +59,7 @@ KIND_WORDS = {
 
 
 def aliases() -> dict[str, str]:
-    return {
-        normalise_header(text): column.name
-        for column in COLUMNS
-        for text in (column.header, column.name, *column.aliases)
-    }
+    return header_aliases(COLUMNS)
 
 
 @dataclass
@@ -331,11 +319,7 @@ RECORD_KINDS = {
 
 
 def record_aliases() -> dict[str, str]:
-    return {
-        normalise_header(text): column.name
-        for column in RECORD_COLUMNS
-        for text in (column.header, column.name, *column.aliases)
-    }
+    return header_aliases(RECORD_COLUMNS)
 
 
 def clean_record_row(values: dict[str, str]) -> tuple[dict, list[RowInvalid]]:

@@ -8,25 +8,14 @@ others are added. ``dry_run`` checks everything and adds nothing."""
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qinqing.core.errors import ServiceError
-from qinqing.core.tabular import normalise_header, read_rows
+from qinqing.core.tabular import Column, header_aliases, parse_day, read_rows
 from qinqing.directory.importing import ImportReport, Rejection
 
 from . import selectors, services
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    header: str
-    aliases: tuple[str, ...] = ()
-
 
 COLUMNS = [
     Column("task", "任务", ("事项", "工作任务", "责任事项", "task")),
@@ -38,18 +27,11 @@ HEADERS = {column.name: column.header for column in COLUMNS}
 
 
 def aliases() -> dict[str, str]:
-    return {normalise_header(text): c.name for c in COLUMNS for text in (c.header, c.name, *c.aliases)}
+    return header_aliases(COLUMNS)
 
 
 def _reject(report, number, field, message):
     report.rejected.append(Rejection(row=number, field=field, error=str(message), column=HEADERS[field]))
-
-
-def _parse_date(text: str):
-    try:
-        return datetime.date.fromisoformat(text.strip().replace("/", "-").replace(".", "-")[:10])
-    except ValueError:
-        return None
 
 
 def _owner(text: str, officials: list):
@@ -69,7 +51,7 @@ def import_tasks(source, *, duty_list, actor, dry_run: bool = False, filename: s
     for row in rows:
         values = row.values
         task = values.get("task", "").strip()
-        due_on = _parse_date(values.get("due_on", ""))
+        due_on = parse_day(values.get("due_on", ""))
         owner_text = values.get("owner", "").strip()
         owner = _owner(owner_text, officials) if owner_text else None
         checks = [
