@@ -457,23 +457,12 @@ NOTIFIED_ROLES = (Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)
 def notice_recipients(unit_ids) -> dict[int, list[tuple[object, str]]]:
     """Per unit: (user, mobile number or "") of its department handlers and supervising leaders in office
     with an active login."""
-    from qinqing.directory.models import Official
+    from qinqing.directory.selectors import officials_with_accounts
 
-    found: dict[int, list[tuple[object, str]]] = {}
-    rows = (
-        Official.objects.filter(
-            unit_id__in=unit_ids,
-            is_active=True,
-            user__is_active=True,
-            user__groups__name__in=NOTIFIED_ROLES,
-        )
-        .select_related("user", "person")
-        .distinct()
-        .order_by("unit_id", "pk")
-    )
-    for official in rows:
-        found.setdefault(official.unit_id, []).append((official.user, official.person.phone or ""))
-    return found
+    return {
+        unit_id: [(official.user, official.person.phone or "") for official in officials]
+        for unit_id, officials in officials_with_accounts(unit_ids, NOTIFIED_ROLES).items()
+    }
 
 
 def _deliveries(alert: DeadlineAlert, commitment: Commitment, recipients, today) -> list:

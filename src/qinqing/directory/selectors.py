@@ -63,6 +63,23 @@ def mobile_for_user(user) -> str:
     return phone if phone and is_valid_mobile_phone(phone) else ""
 
 
+def officials_with_accounts(unit_ids, roles) -> dict[int, list[Official]]:
+    """Per unit: its own officials in office whose active login holds one of ``roles`` (user and person
+    loaded) — who a notice about the unit goes to."""
+    found: dict[int, list[Official]] = {}
+    rows = (
+        Official.objects.filter(
+            unit_id__in=list(unit_ids), is_active=True, user__is_active=True, user__groups__name__in=roles
+        )
+        .select_related("user", "person")
+        .distinct()
+        .order_by("unit_id", "pk")
+    )
+    for official in rows:
+        found.setdefault(official.unit_id, []).append(official)
+    return found
+
+
 def unit_for_user(user) -> Unit | None:
     """The unit of the official behind a login account (the body it acts for), if any."""
     official = official_for_user(user)

@@ -41,12 +41,19 @@ EVENT = {"article": "12"}
 BODY_ROLES = (Role.DEPARTMENT_HANDLER, Role.ENFORCEMENT_BODY)
 
 
+def acting_units(actor) -> set[int] | None:
+    """The units ``actor`` acts for as a body: a department handler's or an enforcement body's own unit and
+    the units below it; None for an administrator (every unit); none for anyone else."""
+    if is_administrator(actor):
+        return None
+    return selectors.unit_ids(actor) if has_role(actor, *BODY_ROLES) else set()
+
+
 def _check_body(actor, unit) -> None:
     """A department handler or an enforcement body's own account acts for their own unit (and the units
     below it); another body's rows are refused."""
-    if is_administrator(actor):
-        return
-    if unit is None or not has_role(actor, *BODY_ROLES) or unit.pk not in selectors.unit_ids(actor):
+    units = acting_units(actor)
+    if units is not None and (unit is None or unit.pk not in units):
         raise PermissionDeniedError()
 
 
@@ -629,16 +636,13 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
 
 
-def _procuratorate_of(actor):
-    """The procuratorate an enforcement-body account acts for; refused for any other account."""
+def procuratorate_for(actor):
+    """The procuratorate an enforcement-body account acts for, or None (any other account)."""
     from qinqing.directory.models import OrganType
+    from qinqing.directory.selectors import unit_for_user
 
-    unit = _own_unit(actor) if has_role(actor, Role.ENFORCEMENT_BODY) else None
-    if unit is None or unit.organ_type != OrganType.PROCURATORATE:
-        raise PermissionDeniedError(
-            _("Only a procuratorate's own account issues procuratorial recommendations."), field="unit"
-        )
-    return unit
+    unit = unit_for_user(actor) if has_role(actor, Role.ENFORCEMENT_BODY) else None
+    return unit if unit is not None and unit.organ_type == OrganType.PROCURATORATE else None
 
 
 def recommendation_issue(
@@ -647,7 +651,11 @@ def recommendation_issue(
     """The procuratorate registers a recommendation to ``unit`` (about one of its registered actions or
     lawsuits, or its enforcement in general); the answer is due two months after it is issued, or on the
     earlier date given."""
-    procuratorate = _procuratorate_of(actor)
+    procuratorate = procuratorate_for(actor)
+    if procuratorate is None:
+        raise PermissionDeniedError(
+            _("Only a procuratorate's own account issues procuratorial recommendations."), field="unit"
+        )
     if unit is None:
         raise ServiceError(_("Choose the body the recommendation goes to."), code="required", field="unit")
     if unit.pk == procuratorate.pk:

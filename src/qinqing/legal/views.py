@@ -335,15 +335,10 @@ def settings_page(request):
 
 
 # --- the procuratorate's recommendations (检察建议) and the bodies' answers ------------------------------
-def _is_procuratorate(user) -> bool:
-    unit = unit_for_user(user) if has_role(user, Role.ENFORCEMENT_BODY) else None
-    return unit is not None and unit.organ_type == "procuratorate"
-
-
 def recommendations(request, refusal: dict | None = None):
     """The procuratorate registers its recommendations here; a body answers those it received; the watchers
     see them all (those past their answer date are also on the flags page)."""
-    may_issue = _is_procuratorate(request.user)
+    may_issue = services.procuratorate_for(request.user) is not None
     form = forms.RecommendationForm(posted(request) if refusal is None else None)
     if refusal is None and form.is_bound and form.is_valid():
         try:
@@ -354,7 +349,10 @@ def recommendations(request, refusal: dict | None = None):
             messages.success(request, _("Registered."))
             return redirect("legal:recommendations")
     rows = page_of(request, selectors.recommendations(request.user))
-    answerable = {row.pk for row in rows if row.replied_on is None and _may_answer(request.user, row)}
+    units = services.acting_units(request.user)  # once for the page, not per row
+    answerable = {
+        row.pk for row in rows if row.replied_on is None and (units is None or row.unit_id in units)
+    }
     return render(
         request,
         "legal/recommendations.html",
@@ -367,14 +365,6 @@ def recommendations(request, refusal: dict | None = None):
         },
         status=refusal["status"] if refusal else form_status(form),
     )
-
-
-def _may_answer(user, row) -> bool:
-    try:
-        services._check_body(user, row.unit)
-    except ServiceError:
-        return False
-    return True
 
 
 @require_POST

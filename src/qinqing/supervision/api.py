@@ -116,14 +116,14 @@ def duties(request, year: int | None = None):
 
     from .duties import selectors as duty_selectors
 
-    this_year = clock.today().year
-    year = this_year if year is None else year
-    if not this_year - 3 <= year <= this_year + 1:  # the years the page offers
+    shown = duty_selectors.years_shown()
+    year = clock.today().year if year is None else year
+    if year not in shown:  # the years the page offers
         raise ServiceError(
             _("The year must be between %(low)d and %(high)d."),
             code="out_of_range",
             field="year",
-            params={"low": this_year - 3, "high": this_year + 1},
+            params={"low": min(shown), "high": max(shown)},
         )
     return [
         {

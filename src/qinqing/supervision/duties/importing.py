@@ -21,7 +21,8 @@ COLUMNS = [
     Column("task", "任务", ("事项", "工作任务", "责任事项", "task")),
     Column("measures", "措施", ("工作措施", "具体措施", "measures")),
     Column("owner", "责任人", ("责任领导", "owner", "responsible person")),
-    Column("due_on", "完成时限", ("时限", "期限", "完成时间", "due", "due on")),
+    # 应办结: the header of the ledger's own .xlsx (Due), so an exported ledger reads back in
+    Column("due_on", "完成时限", ("时限", "期限", "完成时间", "应办结", "due", "due on")),
 ]
 HEADERS = {column.name: column.header for column in COLUMNS}
 

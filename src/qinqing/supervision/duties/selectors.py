@@ -16,11 +16,16 @@ from .models import DutyList, DutyNotice, DutyStatus, DutyTask, TaskState
 
 
 def sees_all(user) -> bool:
-    from qinqing.supervision.access import DUTY_READERS
+    """The discipline office, district leaders and administrators (the page's ``sees_all``)."""
+    from qinqing.core.access import sees_all as reaches_every
 
-    return bool(getattr(user, "is_authenticated", False)) and (
-        user.is_superuser or has_role(user, *DUTY_READERS)
-    )
+    return reaches_every(user, "supervision:duties")
+
+
+def years_shown() -> list[int]:
+    """The years the pages and the API offer: next year's list, this year's and three before, newest first."""
+    this_year = clock.today().year
+    return list(range(this_year + 1, this_year - 4, -1))
 
 
 def _scope(user) -> set[int] | None:
@@ -56,6 +61,15 @@ def task_for(user, pk) -> DutyTask:
         raise NotFound() from error
     duty_for(user, task.duty_list_id)
     return task
+
+
+def tasks_by_list(duty_ids) -> dict[int, list[DutyTask]]:
+    """The tasks of several lists in one query (the ledger's export), each list's by due date."""
+    found: dict[int, list[DutyTask]] = {}
+    rows = DutyTask.objects.filter(duty_list_id__in=list(duty_ids)).select_related("owner__person")
+    for task in rows.order_by("due_on", "pk"):
+        found.setdefault(task.duty_list_id, []).append(task)
+    return found
 
 
 def tasks_of(duty_list) -> list[DutyTask]:

@@ -20,6 +20,7 @@ from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceErr
 from qinqing.core.roles import Role, has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
 
+from ..selectors import inspectors
 from .models import DutyList, DutyNotice, DutyNoticeKind, DutyStatus, DutyTask, Rating, TaskState
 
 SYSTEM = SystemActor("supervision.duties")
@@ -331,7 +332,7 @@ def duty_report(*, duty_list, report: str, actor) -> DutyList:
                     clock.today(),
                 )
             ],
-            to=inspectors(),
+            to=list(inspectors()),  # who reviews the year-end reports
         )
     return locked
 
@@ -392,26 +393,12 @@ def duty_return(*, duty_list, reason: str, actor) -> DutyList:
 # --- notices: what falls due, to the unit's staff ---------------------------------------------------------
 def unit_staff(unit_ids) -> dict[int, list]:
     """The active accounts of each unit's handlers and supervising leaders (members of the unit itself)."""
-    from django.contrib.auth import get_user_model
+    from qinqing.directory.selectors import officials_with_accounts
 
-    from qinqing.directory.models import Official
-
-    rows = (
-        Official.objects.filter(
-            unit_id__in=list(unit_ids),
-            is_active=True,
-            user__is_active=True,
-            user__groups__name__in=UNIT_STAFF_ROLES,
-        )
-        .values_list("unit_id", "user_id")
-        .distinct()
-        .order_by("unit_id", "user_id")
-    )
-    users = get_user_model().objects.in_bulk({user_id for _unit, user_id in rows})
-    out: dict[int, list] = {}
-    for unit_id, user_id in rows:
-        out.setdefault(unit_id, []).append(users[user_id])
-    return out
+    return {
+        unit_id: [official.user for official in officials]
+        for unit_id, officials in officials_with_accounts(unit_ids, UNIT_STAFF_ROLES).items()
+    }
 
 
 def _sms_text(kind: str, *, unit_name: str, year: int, due, particulars) -> str:
@@ -431,14 +418,6 @@ def _sms_text(kind: str, *, unit_name: str, year: int, due, particulars) -> str:
         year=year,
         due=due.isoformat(),
     )
-
-
-def inspectors() -> list:
-    """The discipline inspectors with an active account: who reviews the year-end reports."""
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects.filter(is_active=True, groups__name=Role.DISCIPLINE_INSPECTOR)
-    return list(users.distinct().order_by("pk"))
 
 
 def _deliver(items, *, to: list | None = None) -> int:

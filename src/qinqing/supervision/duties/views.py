@@ -19,15 +19,10 @@ from . import cadres, forms, importing, selectors, services
 from .models import DutyStatus, Rating, TaskState
 
 
-def _years() -> list[int]:
-    this_year = clock.today().year
-    return list(range(this_year + 1, this_year - 4, -1))
-
-
 def index(request):
     """Every organ's list for the year (the discipline office's and district leaders' view), or the
     reader's own units'; a unit's staff draw up a new list here."""
-    year_text, refusal = filter_choice(request, "year", [str(year) for year in _years()])
+    year_text, refusal = filter_choice(request, "year", [str(year) for year in selectors.years_shown()])
     year = int(year_text) if year_text else clock.today().year
     units = selectors.creatable_units(request.user, year)
     form = forms.CreateForm(posted(request), units=units, initial={"year": year})
@@ -53,7 +48,7 @@ def index(request):
         "supervision/duties/index.html",
         {
             "year": year,
-            "years": _years(),
+            "years": selectors.years_shown(),
             "rows": rows,
             "missing": sum(1 for row in rows if row.duty is None or row.duty.status == DutyStatus.DRAFT),
             "form": form if units.exists() or form.is_bound else None,
@@ -71,21 +66,12 @@ def index(request):
 def export(request):
     """The year's lists and their tasks as an .xlsx ledger (one row a task; an organ without a list, one
     row)."""
-    year_text, refusal = filter_choice(request, "year", [str(year) for year in _years()])
+    year_text, refusal = filter_choice(request, "year", [str(year) for year in selectors.years_shown()])
     if refusal:
         return index(request)
     year = int(year_text) if year_text else clock.today().year
     rows = selectors.coverage(request.user, year)
-    tasks = {}
-    duty_ids = [row.duty.pk for row in rows if row.duty]
-    from .models import DutyTask
-
-    for task in (
-        DutyTask.objects.filter(duty_list_id__in=duty_ids)
-        .select_related("owner__person")
-        .order_by("due_on", "pk")
-    ):
-        tasks.setdefault(task.duty_list_id, []).append(task)
+    tasks = selectors.tasks_by_list(row.duty.pk for row in rows if row.duty)
 
     def lines():
         for row in rows:
@@ -138,16 +124,15 @@ def _detail(request, duty, *, refusal=None, status=200, **context):
         forms.ResponsibleForm(officials=officials, initial={"first_responsible": duty.first_responsible_id}),
     )
     tasks = selectors.tasks_of(duty)
-    shown = {("progress", task.pk) for task in tasks} | {
-        (action, None) for action in workflow.allowed_actions(services.DUTY_WORKFLOW, request.user, duty)
-    }
+    actions = workflow.allowed_actions(services.DUTY_WORKFLOW, request.user, duty)
+    shown = {("progress", task.pk) for task in tasks} | {(action, None) for action in actions}
     return render(
         request,
         "supervision/duties/detail.html",
         {
             "duty": duty,
             "tasks": tasks,
-            "actions": workflow.allowed_actions(services.DUTY_WORKFLOW, request.user, duty),
+            "actions": actions,
             "editable": services.is_unit_staff(request.user, duty.unit_id),
             "states": TaskState.choices,
             "ratings": Rating.choices,

@@ -335,3 +335,24 @@ def test_the_api_gives_each_bodys_list_for_the_year_to_those_who_see_it(client, 
     assert refused.status_code == 400 and refused.json()["field"] == "year"
     client.force_login(d["stranger"])
     assert [r["unit"] for r in client.get("/api/v1/supervision/duties").json()] == ["区市场监管局"]
+
+
+def test_the_exported_ledger_reads_back_in_as_tasks(client, district):
+    from qinqing.supervision.duties import importing
+
+    d = district
+    row = services.duty_create(unit=d["bureau"], year=2026, actor=d["handler"])
+    services.task_add(
+        duty_list=row,
+        task="每季度走访重点企业",
+        owner=d["head"],
+        due_on=datetime.date(2026, 12, 31),
+        actor=d["handler"],
+    )
+    client.force_login(d["handler"])
+    export = client.get(reverse("supervision:duties_export") + "?year=2026")
+    data = b"".join(export.streaming_content)
+    report = importing.import_tasks(
+        data, filename="ledger.xlsx", duty_list=row, actor=d["handler"], dry_run=True
+    )
+    assert (report.unchanged, report.rejected) == (1, [])  # every header understood, the task recognised
