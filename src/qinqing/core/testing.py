@@ -85,3 +85,13 @@ def in_english(call, *args, **kwargs):
 
     with translation.override("en"):
         return call(*args, **kwargs)
+
+
+def remote_assets(html: str) -> list[str]:
+    """The scripts, stylesheets and images a page loads from another host (intranets have no internet,
+    so every asset is served from /static/). Reads the tags' attributes, not the page's text: a random
+    CSRF token may well contain "cdn"."""
+    import re
+
+    return re.findall(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=[\"']?((?:https?:)?//[^\"'\s>]+)",
+                      html, re.I)
