@@ -431,7 +431,9 @@ def priority_page(request):
         request,
         "integrity/priority.html",
         {"rows": services.priority_list(purpose=purpose), "purpose": purpose, "purposes": Purpose.choices,
-         "filter_refusal": filter_refusal},
+         "filter_refusal": filter_refusal,
+         # district leaders and the federation read the list, not the credit file behind each name
+         "may_open_enterprise": access.may_open(request.user, "integrity:enterprise")},
         status=filter_refusal["status"] if filter_refusal else 200,
     )
 

@@ -143,3 +143,9 @@ def test_the_priority_list_by_purpose_and_the_comprehensive_evaluation_record_th
     assert f'data-testid="on-priority-{plain.pk}"' not in listing
     page = client.get(reverse("integrity:priority"), {"purpose": "honour"}).content.decode()
     assert "甲级企业" in page and "普通企业" not in page
+    # The federation reads the list, not the credit file behind each name: no link it could not open
+    profile = reverse("integrity:enterprise", args=[good.pk])
+    assert profile not in page
+    assert client.get(profile).status_code == 403
+    client.force_login(make_user(Role.CREDIT_ADMINISTRATOR))
+    assert profile in client.get(reverse("integrity:priority"), {"purpose": "honour"}).content.decode()
