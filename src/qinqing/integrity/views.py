@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import access, clock, workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
-from qinqing.core.forms import bind_error, filter_choice, form_status, posted
+from qinqing.core.forms import bind_error, filter_choice, form_status, posted, refusal_of
 from qinqing.core.paging import page_of
 
 from . import selectors, services
@@ -28,9 +28,15 @@ from .models import (
 )
 
 
-def _refusal(error: ServiceError, **more) -> dict:
-    """A refused action's answer for its page: the field it names, the text, what was typed."""
-    return {"field": error.field or "", "text": error.text(), **more}
+def _refusal(request, action: str, error: ServiceError, **more) -> dict:
+    """A refused action's answer for its page (``core.forms.refusal_of``: the field it names, the rule, the
+    refusal's own status), with what this app's pages show beside it (``more``: what was typed)."""
+    return {**refusal_of(request, action, error), **more}
+
+
+def _refused_status(*refusals) -> int:
+    """The status of a page showing these refusals: the first one's own (409, 403, else 400), else 200."""
+    return next((refusal["status"] for refusal in refusals if refusal), 200)
 
 
 def _listing_rows(listings, today):
@@ -154,7 +160,8 @@ def listing_detail(
             "print_refusal": print_refusal or {},
             "may_record_delivery": access.may_open(request.user, "integrity:notice_delivered"),
         },
-        status=400 if decision or delivery or publication_refusal or print_refusal else 200,
+        status=max(form_status(*(form for _pk, form in filter(None, (decision, delivery)))),
+                   _refused_status(publication_refusal, print_refusal)),
     )
 
 
@@ -189,7 +196,8 @@ def listing_publication(request, pk: int):
     try:
         services.listing_publication(listing=listing, publication=publication, actor=request.user)
     except ServiceError as error:
-        return listing_detail(request, pk=pk, publication_refusal=_refusal(error, value=publication))
+        return listing_detail(request, pk=pk, publication_refusal=_refusal(
+            request, "publication", error, value=publication))
     messages.success(request, _("Publication saved."))
     return redirect("integrity:listing_detail", pk=pk)
 
@@ -231,7 +239,8 @@ def notice_letter(request, pk: int):
     try:
         notice = services.notice_printed(notice=notice, actor=request.user)
     except ServiceError as error:
-        return listing_detail(request, pk=notice.listing_id, print_refusal=_refusal(error, pk=notice.pk))
+        return listing_detail(request, pk=notice.listing_id, print_refusal=_refusal(
+            request, "print", error, pk=notice.pk))
     response = HttpResponse(render_notice_pdf(notice, base_url=request.build_absolute_uri("/")),
                             content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="listing-notice-{notice.pk}.pdf"'
@@ -337,7 +346,8 @@ def rules_page(request):
             except ServiceError as error:
                 row = next((row for row in rows if row["kind"] == error.field), None)
                 if row is None:
-                    refusal = _refusal(error)
+                    refusal = _refusal(request, "rules", error)
+                    status = refusal["status"]
                 else:
                     row["error_field"], row["error"] = error.field, error.text()
             else:
@@ -381,7 +391,6 @@ def check_page(request):
 def mine(request):
     enterprises = selectors.my_enterprises(request.user)
     form = ApplicationForm(posted(request))
-    status = 400 if request.method == "POST" else 200  # unless filed (then redirected)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -412,7 +421,7 @@ def mine(request):
             "form_listing": _int(request.POST.get("listing")) if form.is_bound else None,
             "blank_form": ApplicationForm(),
         },
-        status=status,
+        status=form_status(form),  # a refused application: 400, or the refusal's own (409: one pending)
     )
 
 
@@ -497,10 +506,9 @@ def comprehensive_detail(request, pk: int):
             else:
                 raise ServiceError(_("Unknown action."), code="unknown_action", field="action")
         except ServiceError as error:
-            refusal = _refusal(
-                error, action=action, text_typed=text, conclusion=request.POST.get("conclusion", "")
-            )
-            status = 400
+            refusal = _refusal(request, action, error, text_typed=text,
+                               conclusion=request.POST.get("conclusion", ""))
+            status = refusal["status"]
             row.refresh_from_db()
         else:
             messages.success(request, _("Saved."))
@@ -529,8 +537,8 @@ def bribery_page(request):
     typed = {key: request.POST.get(key, "") for key in ("uscc", "enterprise", "purpose")}
     if enterprise is None:
         refusal = {
-            "field": "uscc" if sees_all else "enterprise",
-            "text": _("Choose the enterprise (by its unified social credit code)."),
+            **refusal_of(request, "ask", field="uscc" if sees_all else "enterprise",
+                         text=_("Choose the enterprise (by its unified social credit code).")),
             **typed,
         }
         return _bribery_render(request, sees_all, mine, ask_refusal=refusal)
@@ -538,7 +546,7 @@ def bribery_page(request):
         query = services.bribery_request(enterprise=enterprise, purpose=typed["purpose"], actor=request.user)
     except ServiceError as error:
         field = error.field if error.field == "purpose" else ("uscc" if sees_all else "enterprise")
-        refusal = {**_refusal(error), "field": field, **typed}
+        refusal = {**_refusal(request, "ask", error), "field": field, **typed}
         return _bribery_render(request, sees_all, mine, ask_refusal=refusal)
     messages.success(request, _("Asked; the answer is due by %(date)s.") % {"date": query.due_on.isoformat()})
     return redirect("integrity:bribery")
@@ -566,7 +574,7 @@ def _bribery_render(request, sees_all: bool, mine, ask_refusal: dict | None = No
             "ask_refusal": ask_refusal or {},
             "answer_refusal": answer_refusal or {},
         },
-        status=400 if ask_refusal or answer_refusal else 200,
+        status=_refused_status(ask_refusal, answer_refusal),
     )
 
 
@@ -580,7 +588,7 @@ def bribery_answer(request, pk: int):
     except ServiceError as error:
         sees_all = access.sees_all(request.user, "integrity:bribery")
         mine = [] if sees_all else selectors.my_enterprises(request.user)
-        refusal = _refusal(error, pk=query.pk, result=result, text_typed=text)
+        refusal = _refusal(request, "answer", error, pk=query.pk, result=result, text_typed=text)
         return _bribery_render(request, sees_all, mine, answer_refusal=refusal)
     messages.success(request, _("Answered; the letter is ready."))
     return redirect("integrity:bribery")

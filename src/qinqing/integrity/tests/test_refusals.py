@@ -1,5 +1,6 @@
-"""A refused post on an integrity page answers 400 on the page the form is on: the refusal beside the
-field it names (data-testid/data-field), what was typed kept; never a redirect with a flash message."""
+"""A refused post on an integrity page answers on the page the form is on, with the refusal's own status
+(400 bad input, 409 a conflict with what is recorded, 403 no right): the refusal beside the field it names
+(data-testid/data-field), what was typed kept; never a redirect with a flash message."""
 
 import pytest
 from django.urls import reverse
@@ -38,6 +39,11 @@ def test_a_refused_decision_on_an_application(client, listed):
     page = response.content.decode()
     assert 'data-testid="error-decision"' in page and "理由甲" in page
     assert Application.objects.get().status == application.status
+    assert client.post(url, {"decision": "refuse", "reason": "理由乙"}).status_code == 302
+    # decided meanwhile (another tab): refused on the page, where the form was (it was a 500 before)
+    again = client.post(url, {"decision": "grant", "reason": "理由丙"})
+    assert again.status_code == 409 and 'data-testid="form-errors"' in again.content.decode()
+    assert Application.objects.get().decision_reason == "理由乙"
 
 
 def test_a_refused_delivery_publication_and_print(client, listed):
@@ -52,6 +58,15 @@ def test_a_refused_delivery_publication_and_print(client, listed):
     assert 'data-testid="error-delivered_on" data-field="delivered_on"' in page
     assert "当面送达" in page and 'value="2026-12-25"' in page
     assert ListingNotice.objects.get(pk=letter.pk).delivered_on is None
+    delivered = client.post(reverse("integrity:notice_delivered", args=[letter.pk]),
+                            {"delivered_on": "2026-11-30", "note": "当面送达"})
+    assert delivered.status_code == 302
+    again = client.post(reverse("integrity:notice_delivered", args=[letter.pk]),
+                        {"delivered_on": "2026-11-30", "note": "再次登记"})
+    # recorded once: a conflict (the form is gone, the refusal stands where it was; it was a 500 before)
+    assert again.status_code == 409
+    assert 'data-testid="form-errors" data-field="">该告知书的送达已登记' in again.content.decode()
+    assert ListingNotice.objects.get(pk=letter.pk).delivery_note == "当面送达"
     response = client.post(reverse("integrity:notice_letter", args=[system.pk]))
     assert response.status_code == 400
     assert 'data-testid="print-error" data-field="notice"' in response.content.decode()
@@ -76,7 +91,7 @@ def test_a_refused_application_keeps_what_was_typed_on_its_card(client, listed):
     assert 'data-testid="error-text" data-field="text"' in page and "证据甲" in page
     services.application_file(listing=listing, kind="objection", text="第一次", actor=user)
     response = client.post("/integrity/mine/", {"listing": listing.pk, "kind": "objection", "text": "第二次"})
-    assert response.status_code == 400
+    assert response.status_code == 409  # one pending application of a kind: a conflict, not bad input
     page = response.content.decode()
     assert 'data-testid="error-kind" data-field="kind"' in page and "第二次" in page
     assert Application.objects.count() == 1
