@@ -22,7 +22,8 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("federation", Role.FEDERATION_STAFF, "吴刚"),
     ("auditor", Role.AUDITOR, "孙丽"),
     ("orgdept", Role.ORGANISATION_DEPARTMENT, "黄志"),
-    ("judicial", Role.ENFORCEMENT_BODY, "马骏"),
+    ("judicial", Role.ENFORCEMENT_BODY, "马骏"),  # 示范区人民法院 (legal_demo links the unit)
+    ("procurator", Role.ENFORCEMENT_BODY, "周检察官"),  # 示范区人民检察院: issues recommendations
 ]
 
 

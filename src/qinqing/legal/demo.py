@@ -50,12 +50,12 @@ def _court(judicial) -> Unit | None:
 
 
 PROCURATORATE_CODE = "JCY"
-PROCURATOR_USERNAME = "procurator"  # not a demo login: no password; the demo's recommendations are its writes
+PROCURATOR_USERNAME = "procurator"  # a demo login (core.demo.DEMO_ACCOUNTS), made here if missing (no password)
 
 
 def _recommendations(unit, sealing, ago) -> None:
-    """The district's procuratorate (a directory unit of organ type procuratorate, with an account that
-    cannot sign in) recommends the handler's unit lift the sealing past its term (urgent: an answer within
+    """The district's procuratorate (a directory unit of organ type procuratorate; the demo login
+    ``procurator`` is its prosecutor) recommends the handler's unit lift the sealing past its term (urgent: an answer within
     fifteen days, not given, so flagged) and standardise its inspections (answered)."""
     from qinqing.core import audit
     from qinqing.core.roles import Role
@@ -71,7 +71,9 @@ def _recommendations(unit, sealing, ago) -> None:
     if procurator is None:
         procurator = user_create(username=PROCURATOR_USERNAME, password=None, roles=[Role.ENFORCEMENT_BODY],
                                  actor=actor, full_name="周检察官")
-        directory.official_create(person=directory.person_create(name="周检察官", actor=actor),
+    if not Official.objects.filter(user=procurator).exists():
+        directory.official_create(person=directory.person_create(name=procurator.first_name or "周检察官",
+                                                                 actor=actor),
                                   unit=procuratorate, position="检察官", rank=Rank.SECTION, user=procurator,
                                   actor=actor)
     services.recommendation_issue(
