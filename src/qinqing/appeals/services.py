@@ -70,6 +70,13 @@ def limits_table() -> list[dict[str, Any]]:
     return rows
 
 
+# The largest value an administrator may set: the tracks count working days (a year's ~250), the duplicate
+# window hours (a year), the extension cap times. Past these a value is a typing slip, and past 2³¹ one the
+# column cannot hold.
+LIMIT_MOST_DAYS = 250
+LIMIT_MOST = {LimitKey.DUPLICATE_WINDOW_HOURS: 24 * 366, LimitKey.EXTENSION_MAX_COUNT: 10}
+
+
 def track_limit_set(*, key: str, value: int, actor) -> TrackLimit:
     """An administrator changes a time limit or cap (article 8)."""
     if key not in DEFAULT_LIMITS:
@@ -81,6 +88,14 @@ def track_limit_set(*, key: str, value: int, actor) -> TrackLimit:
             _("A time limit must be a whole number of at least 1 (article 8)."),
             code="invalid_limit",
             field="value",
+        )
+    most = LIMIT_MOST.get(key, LIMIT_MOST_DAYS)
+    if value > most:  # a year of working days (of hours for the duplicate window) is past any track's need
+        raise ServiceError(
+            _("A time limit may be at most %(most)d (%(value)d given)."),
+            code="limit_too_large",
+            field="value",
+            params={"most": most, "value": value},
         )
     with transaction.atomic():
         row = TrackLimit.objects.select_for_update().filter(key=key).first()

@@ -50,13 +50,14 @@ def _court(judicial) -> Unit | None:
 
 
 PROCURATORATE_CODE = "JCY"
-PROCURATOR_USERNAME = "procurator"  # a demo login (core.demo.DEMO_ACCOUNTS), made here if missing (no password)
+PROCURATOR_USERNAME = "procurator"  # a demo login (core.demo.DEMO_ACCOUNTS); made here if missing
 
 
 def _recommendations(unit, sealing, ago) -> None:
     """The district's procuratorate (a directory unit of organ type procuratorate; the demo login
-    ``procurator`` is its prosecutor) recommends the handler's unit lift the sealing past its term (urgent: an answer within
-    fifteen days, not given, so flagged) and standardise its inspections (answered)."""
+    ``procurator`` is its prosecutor) recommends the handler's unit lift the sealing past its term
+    (urgent: an answer within fifteen days, not given, so flagged) and standardise its inspections
+    (answered)."""
     from qinqing.core import audit
     from qinqing.core.roles import Role
     from qinqing.core.services import user_create

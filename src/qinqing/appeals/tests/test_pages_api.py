@@ -138,6 +138,13 @@ def test_administrator_edits_a_limit_and_others_may_not(client, make_user):
     assert client.get(reverse("appeals:limits")).status_code == 200
     assert client.post(reverse("appeals:limits"), {"key": "resolve_simple", "value": "3"}).status_code == 302
     assert services.limit_value(LimitKey.RESOLVE_SIMPLE) == 3
+    # a value past what a track can need (or the column hold) is refused on its row, not a 500
+    for typed in ("251", "99999999999999999999"):
+        refused = client.post(reverse("appeals:limits"), {"key": "resolve_simple", "value": typed})
+        assert refused.status_code == 400 and "时限最大为 250" in refused.content.decode()
+    assert services.limit_value(LimitKey.RESOLVE_SIMPLE) == 3
+    window = client.post(reverse("appeals:limits"), {"key": "duplicate_window_hours", "value": "720"})
+    assert window.status_code == 302
 
 
 def test_api_files_with_the_write_scope_and_refuses_a_read_only_key(client, api_key):
