@@ -40,9 +40,10 @@ class ActivityForm(forms.Form):
     participants = forms.CharField(
         label=_("Participants"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2})
     )
-    participant_count = forms.IntegerField(label=_("Number of participants"), min_value=1, initial=1)
+    participant_count = forms.IntegerField(label=_("Number of participants"), min_value=1, initial=1,
+                                           max_value=limits.COUNT_OF_PEOPLE)
     cost_per_head = forms.DecimalField(
-        label=_("Expected cost per head (yuan)"), min_value=0, decimal_places=2
+        label=_("Expected cost per head (yuan)"), min_value=0, max_value=limits.AMOUNT_9, decimal_places=2
     )
     alcohol_served = forms.BooleanField(label=_("Alcohol served"), required=False)
     no_lottery_confirmed = forms.BooleanField(label=_("I confirm there is no lottery"), required=False)
@@ -74,13 +75,13 @@ class DecisionForm(forms.Form):
 
 class ReportForm(forms.Form):
     actual_cost_per_head = forms.DecimalField(
-        label=_("Actual cost per head (yuan)"), min_value=0, decimal_places=2
+        label=_("Actual cost per head (yuan)"), min_value=0, max_value=limits.AMOUNT_9, decimal_places=2
     )
     actual_participants = forms.CharField(
         label=_("Actual participants"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2})
     )
     actual_participant_count = forms.IntegerField(
-        label=_("Actual number of participants"), min_value=1, initial=1
+        label=_("Actual number of participants"), min_value=1, initial=1, max_value=limits.COUNT_OF_PEOPLE
     )
     alcohol_served = forms.BooleanField(label=_("Alcohol was served"), required=False)
     items_received = forms.CharField(label=_("Anything received"), required=False, max_length=limits.REASON,
@@ -97,7 +98,8 @@ class GiftForm(forms.Form):
     )
     giver_name = forms.CharField(label=_("From (person)"), required=False, max_length=limits.NAME)
     description = forms.CharField(label=_("Description"), required=False, max_length=limits.DESCRIPTION)
-    value = forms.DecimalField(label=_("Value (yuan)"), min_value=0, decimal_places=2)
+    value = forms.DecimalField(label=_("Value (yuan)"), min_value=0, max_value=limits.AMOUNT_12,
+                               decimal_places=2)
     occurred_on = forms.DateField(label=_("Date offered or received"), widget=DateInput)
 
     def __init__(self, *args, **kwargs):

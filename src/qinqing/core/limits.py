@@ -9,6 +9,7 @@ the limit in the message, so the form shows it next to the field and the API ans
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,28 @@ def check_text(value: str | None, *, field: str, label, limit: int, required: bo
             params={"field": label, "limit": limit, "length": len(text)},
         )
     return check_required(text, field=field, label=label) if required else text
+
+
+# Numbers, by purpose: what the columns hold and a form may send (a DecimalField(max_digits=9) holds under
+# 10,000,000; a PositiveIntegerField under 2**31 — past them PostgreSQL refuses the row, a 500).
+COUNT_OF_PEOPLE = 100_000  # participants, attendees
+AMOUNT_9 = Decimal("9999999.99")  # yuan in a DecimalField(max_digits=9, decimal_places=2)
+AMOUNT_12 = Decimal("9999999999.99")  # yuan in a DecimalField(max_digits=12, decimal_places=2)
+
+
+def check_number(value, *, field: str, label, most, least=0):
+    """``value`` (an int or Decimal) within [least, most]; refused (code ``out_of_range``) otherwise.
+    ``None`` passes: whether it is required is the caller's rule."""
+    if value is None:
+        return None
+    if value < least or value > most:
+        raise ServiceError(
+            _("%(field)s must be between %(least)s and %(most)s (%(value)s given)."),
+            code="out_of_range",
+            field=field,
+            params={"field": label, "least": least, "most": most, "value": value},
+        )
+    return value
 
 
 def check_required(value: str | None, *, field: str, label) -> str:

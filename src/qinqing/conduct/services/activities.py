@@ -4,6 +4,7 @@ decision with its numbered letter, and the report after the event."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -226,6 +227,10 @@ def activity_submit(
         raise ServiceError(
             _("The end time must be after the start time."), code="end_before_start", field="end_time"
         )
+    limits.check_number(participant_count, field="participant_count", label=_("Number of participants"),
+                        least=1, most=limits.COUNT_OF_PEOPLE)
+    limits.check_number(None if cost_per_head is None else Decimal(cost_per_head), field="cost_per_head",
+                        label=_("Expected cost per head (yuan)"), most=limits.AMOUNT_9)
     for value, field, label in (
         (place, "place", _("Place")),
         (purpose, "purpose", _("Purpose")),
@@ -441,7 +446,10 @@ def activity_report(
     limits.check_text(
         items_received, field="items_received", label=_("Anything received"), limit=limits.REASON
     )
-    actual_cost = Decimal(actual_cost_per_head)
+    actual_cost = limits.check_number(Decimal(actual_cost_per_head), field="actual_cost_per_head",
+                                      label=_("Actual cost per head (yuan)"), most=limits.AMOUNT_9)
+    limits.check_number(actual_participant_count, field="actual_participant_count",
+                        label=_("Actual number of participants"), least=1, most=limits.COUNT_OF_PEOPLE)
     differences = []
     if actual_cost > activity.cost_per_head:
         differences.append(

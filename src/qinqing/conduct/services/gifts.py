@@ -52,6 +52,7 @@ def gift_record(*, official: Official, direction: str, kind: str, value, occurre
     )  # 15.1: no gift from the future
     if Decimal(value) < 0:
         raise ServiceError(_("The value cannot be negative."), code="negative", field="value")
+    limits.check_number(Decimal(value), field="value", label=_("Value (yuan)"), most=limits.AMOUNT_12)
     with transaction.atomic():
         gift = GiftRecord.objects.create(
             official=official,

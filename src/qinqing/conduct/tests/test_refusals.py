@@ -46,6 +46,36 @@ def test_a_refused_report_keeps_what_was_typed(people, client):
                                  "actual_participant_count": "2"})
     page = _refused(response, "error-actual_cost_per_head", "actual_cost_per_head")
     assert "张三、李独特</textarea>" in page and 'data-testid="report-form"' in page
+    # past what the column holds: refused on its field (it reached PostgreSQL and answered 500)
+    huge = "99999999999999999999"
+    response = client.post(url, {"actual_cost_per_head": huge, "actual_participants": "张三",
+                                 "actual_participant_count": huge})
+    _refused(response, "error-actual_cost_per_head", "actual_cost_per_head")
+    assert 'data-testid="error-actual_participant_count"' in response.content.decode()
+
+
+def test_numbers_past_their_columns_are_refused_by_the_services_on_their_fields(people):
+    """The API and the pages alike: the service names the field; nothing reaches the database."""
+    from qinqing.core.errors import ServiceError
+
+    with pytest.raises(ServiceError) as refused:
+        services.activity_submit(actor=people.official_user,
+                                 **draft(people, cost_per_head=Decimal("10000000")))
+    assert refused.value.field == "cost_per_head" and refused.value.code == "out_of_range"
+    with pytest.raises(ServiceError) as refused:
+        services.activity_submit(actor=people.official_user, **draft(people, participant_count=2**31))
+    assert refused.value.field == "participant_count"
+    activity = services.activity_submit(actor=people.official_user, **draft(people))
+    services.activity_decide(activity=activity, approve=True, reason="同意", actor=people.leader_user)
+    with pytest.raises(ServiceError) as refused:
+        services.activity_report(activity=activity, actual_cost_per_head=Decimal("1e20"),
+                                 actual_participants="张三", actor=people.official_user)
+    assert refused.value.field == "actual_cost_per_head"
+    with pytest.raises(ServiceError) as refused:
+        services.activity_report(activity=activity, actual_cost_per_head=Decimal("100"),
+                                 actual_participants="张三", actual_participant_count=0,
+                                 actor=people.official_user)
+    assert refused.value.field == "actual_participant_count"
 
 
 def test_a_refused_recusal_decision_comes_back_in_its_row(people, client):
