@@ -217,3 +217,99 @@ def test_no_list_or_export_a_demo_role_opens_shows_a_full_resident_id_or_phone(
     assert not shown, f"{username} is shown full personal data in lists or exports: {shown}"
     logged = {value: line for line in [*demo_district, *walked] for value in personal if value in line}
     assert not logged, f"full personal data in the log: {logged}"
+
+
+# --- every form, posted with numbers past every column ------------------------------------------------------
+_FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)
+_FIELD = re.compile(r"<(input|textarea|select)\b([^>]*)>(.*?)(?=<(?:input|textarea|select)\b|$)", re.S)
+_DETAIL_LINK = re.compile(r'href="(/[^"?#]*/\d+/)"')
+_HUGE = "99999999999999999999"  # past a PositiveIntegerField (2**31) and a DecimalField(max_digits=14)
+
+
+def _attribute(tag: str, name: str) -> str | None:
+    found = re.search(rf'\b{name}="([^"]*)"', tag)
+    return unescape(found.group(1)) if found else None
+
+
+def _huge_values(body: str) -> dict[str, list[str]]:
+    """What a careless or hostile user sends: every text, number and textarea field 20 digits; hidden
+    fields, dates and choices as the page set them (the first choice offered), boxes ticked as shown."""
+    data = []
+    for kind, tag, rest in _FIELD.findall(body):
+        name = _attribute(tag, "name")
+        if not name:
+            continue
+        kind_of = (_attribute(tag, "type") or "text").lower() if kind == "input" else kind
+        if kind_of in ("submit", "button", "file", "image", "reset"):
+            continue
+        if kind_of in ("checkbox", "radio"):
+            if " checked" in tag or kind_of == "radio":
+                data.append((name, _attribute(tag, "value") or "on"))
+        elif kind_of == "select":
+            choices = [value for value in re.findall(r'<option\b[^>]*value="([^"]*)"', rest) if value]
+            if choices:
+                data.append((name, unescape(choices[0])))
+        elif kind_of in ("hidden", "date", "datetime-local", "month", "time"):
+            value = _attribute(tag, "value")
+            default = {"date": "2026-11-30", "datetime-local": "2026-11-30T10:00", "month": "2026-11",
+                       "time": "10:00"}.get(kind_of, "")
+            data.append((name, value or default))
+        else:
+            data.append((name, _HUGE))
+    posted: dict[str, list[str]] = {}
+    for name, value in data:
+        posted.setdefault(name, []).append(value)
+    return posted
+
+
+# the administrator last: its forms change accounts and settings the other roles' walks would meet
+_ADMIN_LAST = sorted((account[0] for account in DEMO_ACCOUNTS), key=lambda name: name == "admin")
+
+
+@pytest.mark.parametrize("username", _ADMIN_LAST)
+def test_every_form_a_demo_role_is_shown_refuses_numbers_past_its_columns_without_a_500(
+    _shared_client, username
+):
+    """The promise: bad input gets a clear 4xx, never a 500. Every POST form on the role's menu pages,
+    tiles and the first two records of each kind they link to is posted (twice: the second time meets
+    what the first one recorded) with every text and number field at 20 digits. SQLite stores such a
+    number where PostgreSQL refuses the row, so on PostgreSQL (CI) this finds a service that does not
+    bound a number by what its column holds (a conduct report's cost per head, an appeal time limit did
+    not). Run last in the module: what it records is rolled back with the demo district."""
+    from django.contrib.auth import get_user_model
+
+    client = _shared_client
+    client.cookies.clear()
+    client.force_login(get_user_model().objects.get(username=username))
+    pages = _links(client.get("/").content.decode())
+    shapes: dict[str, int] = {}
+    for page in list(pages):
+        response = client.get(page, follow=True)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        for link in sorted(set(_DETAIL_LINK.findall(response.content.decode()))):
+            shape = re.sub(r"\d+", "N", link)
+            if shapes.get(shape, 0) < 2 and link not in pages:
+                shapes[shape] = shapes.get(shape, 0) + 1
+                pages.append(link)
+    failed, posted = {}, set()
+    for page in pages:
+        response = client.get(page, follow=True)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        for attributes, body in _FORM.findall(response.content.decode()):
+            if (_attribute(attributes, "method") or "get").lower() != "post":
+                continue
+            action = _attribute(attributes, "action") or page
+            if not action.startswith("/") or re.match(r"/(logout|i18n|login)/", action):
+                continue
+            shape = re.sub(r"\d+", "N", action)
+            if shape in posted:
+                continue
+            posted.add(shape)
+            for _attempt in (1, 2):
+                answered = client.post(action, _huge_values(body))
+                if answered.status_code >= 500:
+                    failed[action] = answered.status_code
+    assert posted or username in ("auditor",), f"{username} was shown no form to post"
+    assert not failed, f"{username}: forms answered 5xx to 20-digit values: {failed}"
