@@ -5,7 +5,8 @@ district was loaded or walked holds one.
 The demo district is loaded as ``./qinqing serve`` loads it on its first run (the demo accounts,
 the seed policy, a small generated district that binds the accounts to officials and an
 enterprise, some appeals); then, for each demo account, every link of the menus and of the home
-page's tiles is opened and must answer 200 (after any redirect).
+page's tiles is opened and must answer 200 (after any redirect). Last, every POST form those pages
+and their records show is posted with 20-digit values and must answer below 500.
 """
 
 from __future__ import annotations
