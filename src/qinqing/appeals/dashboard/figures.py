@@ -431,7 +431,13 @@ def _month_figures(month: datetime.date, today: datetime.date) -> dict[int | Non
 
 
 def _store_month(month: datetime.date, counts: dict[int | None, dict]) -> None:
+    from qinqing.core import jobs
+
     with transaction.atomic():
+        # One replacement of a month at a time: the job and a leader's "recompute now" may overlap, and
+        # under READ COMMITTED the second's DELETE does not see the rows the first just inserted, so its
+        # insert met them (unique month + unit: a 500 on the dashboard's button).
+        jobs.exclusive(f"appeals.figures.month:{month:%Y-%m}")
         AppealFigure.objects.filter(month=month).delete()
         AppealFigure.objects.bulk_create([
             AppealFigure(unit_id=unit_id, month=month, **{name: row.get(name, 0) for name in COUNT_FIELDS})
@@ -485,8 +491,8 @@ def refresh_figures(*, full: bool = False, today: datetime.date | None = None) -
 
     Everything is recomputed on the first run of a day (overdue moves with the date) or when
     ``full``. The heavy reads run outside any transaction, so writers are never blocked for
-    long; each month is then replaced in one short transaction. Safe to run concurrently:
-    a month's rows are always replaced whole.
+    long; each month is then replaced in one short transaction, one at a time (``jobs.exclusive``).
+    Safe to run concurrently: a month's rows are always replaced whole.
     """
     started = time.perf_counter()
     today = today or clock.today()

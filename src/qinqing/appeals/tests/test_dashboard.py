@@ -286,3 +286,39 @@ def test_api_without_the_scope_or_role_is_denied(client, api_key, district):
 def test_hot_topics_come_from_recent_appeal_texts(district):
     words = [topic["word"] for topic in dashboard.hot_topics()]
     assert words and all(word not in dashboard.HOT_TOPIC_STOP_WORDS for word in words)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_month_replaced_by_two_refreshes_at_once_is_stored_once():
+    """The daily job and a leader's "recompute now" may replace one month at the same moment. Under READ
+    COMMITTED the second DELETE did not see the rows the first had just inserted, and its insert met them
+    on the unique (month, unit): the dashboard's button answered 500. PostgreSQL only (SQLite has one
+    writer at a time)."""
+    import threading
+
+    from qinqing.directory.tests import factories as directory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent connections to one test database: PostgreSQL only")
+    units = [directory.make_unit(name=f"单位{n}") for n in range(3)]
+    month = datetime.date(2026, 11, 1)
+    counts = {unit.pk: {"received": n + 1, "replied": n} for n, unit in enumerate(units)}
+    barrier, failures = threading.Barrier(4), []
+
+    def replace():
+        barrier.wait()
+        try:
+            dashboard._store_month(month, counts)
+        except Exception as error:  # noqa: BLE001 — the test reports whatever a writer met
+            failures.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=replace) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    stored = sorted(AppealFigure.objects.filter(month=month).values_list("unit_id", "received"))
+    assert stored == sorted((unit.pk, n + 1) for n, unit in enumerate(units))
