@@ -235,32 +235,24 @@ def _attribute(tag: str, name: str) -> str | None:
 def _huge_values(body: str) -> dict[str, list[str]]:
     """What a careless or hostile user sends: every text, number and textarea field 20 digits; hidden
     fields, dates and choices as the page set them (the first choice offered), boxes ticked as shown."""
-    data = []
+    data: dict[str, list[str]] = {}
     for kind, tag, rest in _FIELD.findall(body):
         name = _attribute(tag, "name")
-        if not name:
-            continue
         kind_of = (_attribute(tag, "type") or "text").lower() if kind == "input" else kind
-        if kind_of in ("submit", "button", "file", "image", "reset"):
+        if not name or kind_of in ("submit", "button", "file", "image", "reset"):
             continue
         if kind_of in ("checkbox", "radio"):
-            if " checked" in tag or kind_of == "radio":
-                data.append((name, _attribute(tag, "value") or "on"))
+            value = (_attribute(tag, "value") or "on") if " checked" in tag or kind_of == "radio" else None
         elif kind_of == "select":
-            choices = [value for value in re.findall(r'<option\b[^>]*value="([^"]*)"', rest) if value]
-            if choices:
-                data.append((name, unescape(choices[0])))
+            value = next((unescape(v) for v in re.findall(r'<option\b[^>]*value="([^"]*)"', rest) if v), None)
         elif kind_of in ("hidden", "date", "datetime-local", "month", "time"):
-            value = _attribute(tag, "value")
-            default = {"date": "2026-11-30", "datetime-local": "2026-11-30T10:00", "month": "2026-11",
-                       "time": "10:00"}.get(kind_of, "")
-            data.append((name, value or default))
+            value = _attribute(tag, "value") or {"date": "2026-11-30", "datetime-local": "2026-11-30T10:00",
+                                                 "month": "2026-11", "time": "10:00"}.get(kind_of, "")
         else:
-            data.append((name, _HUGE))
-    posted: dict[str, list[str]] = {}
-    for name, value in data:
-        posted.setdefault(name, []).append(value)
-    return posted
+            value = _HUGE
+        if value is not None:
+            data.setdefault(name, []).append(value)
+    return data
 
 
 # the administrator last: its forms change accounts and settings the other roles' walks would meet

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, calendar, clock, db
+from qinqing.core import audit, calendar, clock, db, limits
 from qinqing.core.errors import ServiceError
 from qinqing.core.models import ApiKey
 from qinqing.core.roles import Role
@@ -89,14 +89,9 @@ def track_limit_set(*, key: str, value: int, actor) -> TrackLimit:
             code="invalid_limit",
             field="value",
         )
-    most = LIMIT_MOST.get(key, LIMIT_MOST_DAYS)
-    if value > most:  # a year of working days (of hours for the duplicate window) is past any track's need
-        raise ServiceError(
-            _("A time limit may be at most %(most)d (%(value)d given)."),
-            code="limit_too_large",
-            field="value",
-            params={"most": most, "value": value},
-        )
+    # a year of working days (of hours for the duplicate window) is past any track's need
+    limits.check_number(value, field="value", label=LimitKey(key).label,
+                        most=LIMIT_MOST.get(key, LIMIT_MOST_DAYS))
     with transaction.atomic():
         row = TrackLimit.objects.select_for_update().filter(key=key).first()
         if row is None:

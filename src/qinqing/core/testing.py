@@ -95,3 +95,36 @@ def remote_assets(html: str) -> list[str]:
 
     return re.findall(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=[\"']?((?:https?:)?//[^\"'\s>]+)",
                       html, re.I)
+
+
+def at_once(workers: int, work) -> list:
+    """``work(index)`` in ``workers`` threads, each on its own database connection, released together by a
+    barrier (in turns on SQLite, which has one writer at a time). Returns what each call returned or raised,
+    in index order: a test of what concurrent writers meet reads the exceptions from it."""
+    import threading
+
+    from django.db import connection, connections
+
+    serial = threading.Lock() if connection.vendor != "postgresql" else None
+    start = threading.Barrier(workers)
+    outcomes: list = [None] * workers
+
+    def run(index: int) -> None:
+        try:
+            start.wait(timeout=30)
+            if serial:
+                with serial:
+                    outcomes[index] = work(index)
+            else:
+                outcomes[index] = work(index)
+        except Exception as error:  # noqa: BLE001 (the caller's assertion reads it)
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes

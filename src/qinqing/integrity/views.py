@@ -160,7 +160,8 @@ def listing_detail(
             "print_refusal": print_refusal or {},
             "may_record_delivery": access.may_open(request.user, "integrity:notice_delivered"),
         },
-        status=max(form_status(*(form for _pk, form in filter(None, (decision, delivery)))),
+        # a refused decision or delivery form, or a refused publication or print: its own status
+        status=max(form_status(*(pair[1] for pair in (decision, delivery) if pair)),
                    _refused_status(publication_refusal, print_refusal)),
     )
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from qinqing.core import calendar
 from qinqing.core.roles import Role
-from qinqing.core.testing import make_api_key
+from qinqing.core.testing import at_once, make_api_key
 
 from ..dashboard import figures as dashboard
 from ..dashboard.models import AppealFigure
@@ -294,8 +294,6 @@ def test_a_month_replaced_by_two_refreshes_at_once_is_stored_once():
     COMMITTED the second DELETE did not see the rows the first had just inserted, and its insert met them
     on the unique (month, unit): the dashboard's button answered 500. PostgreSQL only (SQLite has one
     writer at a time)."""
-    import threading
-
     from qinqing.directory.tests import factories as directory
 
     if connection.vendor != "postgresql":
@@ -303,22 +301,7 @@ def test_a_month_replaced_by_two_refreshes_at_once_is_stored_once():
     units = [directory.make_unit(name=f"单位{n}") for n in range(3)]
     month = datetime.date(2026, 11, 1)
     counts = {unit.pk: {"received": n + 1, "replied": n} for n, unit in enumerate(units)}
-    barrier, failures = threading.Barrier(4), []
-
-    def replace():
-        barrier.wait()
-        try:
-            dashboard._store_month(month, counts)
-        except Exception as error:  # noqa: BLE001 — the test reports whatever a writer met
-            failures.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=replace) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    outcomes = at_once(4, lambda _index: dashboard._store_month(month, counts))
+    assert [repr(outcome) for outcome in outcomes if isinstance(outcome, Exception)] == []
     stored = sorted(AppealFigure.objects.filter(month=month).values_list("unit_id", "received"))
     assert stored == sorted((unit.pk, n + 1) for n, unit in enumerate(units))

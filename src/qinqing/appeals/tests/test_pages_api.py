@@ -141,7 +141,7 @@ def test_administrator_edits_a_limit_and_others_may_not(client, make_user):
     # a value past what a track can need (or the column hold) is refused on its row, not a 500
     for typed in ("251", "99999999999999999999"):
         refused = client.post(reverse("appeals:limits"), {"key": "resolve_simple", "value": typed})
-        assert refused.status_code == 400 and "时限最大为 250" in refused.content.decode()
+        assert refused.status_code == 400 and "应在 0 至 250 之间" in refused.content.decode()
     assert services.limit_value(LimitKey.RESOLVE_SIMPLE) == 3
     window = client.post(reverse("appeals:limits"), {"key": "duplicate_window_hours", "value": "720"})
     assert window.status_code == 302

@@ -4,17 +4,17 @@ connection) is not taken twice; letter and receipt numbers come from core.number
 unique under concurrent hand-ins."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from qinqing.core import audit, numbering, workflow
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
+from qinqing.core.testing import at_once
 
 from .. import services
 from ..models import ActivityStatus, ApprovalLetter, GiftDisposition, GiftRecord, Recusal, RecusalStatus
@@ -99,34 +99,6 @@ def test_the_recusal_workflow_is_declared_as_data(people):
     assert {"conduct.recusal", "conduct.activity", "conduct.gift", "appeals.appeal"} <= names
 
 
-def _at_once(workers: int, work) -> list:
-    """``work(index)`` in threads on their own connections, released together (in turns on
-    SQLite, which has one writer at a time). Returns what each returned or raised."""
-    serial = threading.Lock() if connection.vendor != "postgresql" else None
-    start = threading.Barrier(workers)
-    outcomes: list = [None] * workers
-
-    def run(index: int) -> None:
-        try:
-            start.wait(timeout=30)
-            if serial:
-                with serial:
-                    outcomes[index] = work(index)
-            else:
-                outcomes[index] = work(index)
-        except Exception as error:  # noqa: BLE001 (the test looks at it)
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_supervisors_deciding_the_same_recusal_at_once_decide_it_once(people, make_user):
     recusal = _application(people)
@@ -138,7 +110,7 @@ def test_two_supervisors_deciding_the_same_recusal_at_once_decide_it_once(people
         mine = Recusal.objects.get(pk=recusal.pk)
         return services.recusal_decide(recusal=mine, approve=approve, reason=reason, actor=actor)
 
-    outcomes = _at_once(2, decide)
+    outcomes = at_once(2, decide)
     decided = [outcome for outcome in outcomes if isinstance(outcome, Recusal)]
     refused = [outcome for outcome in outcomes if isinstance(outcome, ConflictError)]
     assert len(decided) == 1 and len(refused) == 1, outcomes
@@ -156,7 +128,7 @@ def test_two_supervisors_deciding_the_same_recusal_at_once_decide_it_once(people
 def test_hand_ins_at_once_get_unique_receipt_numbers(people):
     gifts = [_pending_gift(people, value=str(100 + index)) for index in range(6)]
 
-    outcomes = _at_once(6, lambda index: services.gift_hand_in(gift=gifts[index], actor=people.inspector))
+    outcomes = at_once(6, lambda index: services.gift_hand_in(gift=gifts[index], actor=people.inspector))
     assert all(isinstance(outcome, GiftRecord) for outcome in outcomes), outcomes
     year = timezone.localdate().year
     numbers = sorted(GiftRecord.objects.values_list("receipt_number", flat=True))
@@ -167,7 +139,7 @@ def test_hand_ins_at_once_get_unique_receipt_numbers(people):
 @pytest.mark.django_db(transaction=True)
 def test_one_item_handed_in_twice_at_once_gets_one_receipt(people):
     gift = _pending_gift(people)
-    outcomes = _at_once(
+    outcomes = at_once(
         2,
         lambda index: services.gift_hand_in(gift=GiftRecord.objects.get(pk=gift.pk), actor=people.inspector),
     )

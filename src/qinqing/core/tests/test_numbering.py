@@ -6,10 +6,11 @@ import datetime
 import threading
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 
 from qinqing.core import numbering
 from qinqing.core.models import Counter
+from qinqing.core.testing import at_once
 
 DAY = datetime.date(2026, 11, 30)
 TRACKING = numbering.Series("tests.tracking", "T{period}{number:05d}", numbering.daily)
@@ -54,34 +55,6 @@ def test_one_counter_row_per_series_and_period():
         Counter.objects.create(series="tests.x", period="2026", last=2)
 
 
-def _run_at_once(workers: int, work) -> list[str]:
-    """Run ``work(index)`` in ``workers`` threads, each on its own connection, released together.
-    SQLite has one writer at a time: there they take turns."""
-    serial = threading.Lock() if connection.vendor != "postgresql" else None
-    start = threading.Barrier(workers)
-    errors: list[str] = []
-
-    def run(index: int) -> None:
-        try:
-            start.wait(timeout=30)
-            if serial:
-                with serial:
-                    work(index)
-            else:
-                work(index)
-        except Exception as error:  # noqa: BLE001 (reported by the caller's assertion)
-            errors.append(repr(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_never_get_the_same_number():
     """Six connections take numbers at once: first the first number of a new day (the row does
@@ -99,8 +72,7 @@ def test_concurrent_writers_never_get_the_same_number():
             with lock:
                 taken.append((number.text, number.value))
 
-    errors = _run_at_once(6, work)
-    assert errors == []
+    assert [repr(outcome) for outcome in at_once(6, work) if isinstance(outcome, Exception)] == []
     values = sorted(value for _text, value in taken)
     assert values == list(range(1, 121)), "unique, and without gaps since nothing rolled back"
     assert len({text for text, _value in taken}) == 120
