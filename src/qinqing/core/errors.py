@@ -23,6 +23,11 @@ class ServiceError(Exception):
     def text(self) -> str:
         return str(self.message) % self.params if self.params else str(self.message)
 
+    def __str__(self) -> str:
+        # What a log line or a job's recorded failure shows: the message with its values in it
+        # ("2028 年工作日历尚未载入"), not the template's "%(year)s".
+        return self.text()
+
     def as_dict(self) -> dict:
         return {"code": self.code, "message": self.text(), "field": self.field}
 

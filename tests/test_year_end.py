@@ -1,0 +1,80 @@
+"""The demo district carried over the year's end, the cliff the platform must not fall off (the
+calendar once stopped at 2026): loaded today, then the clock moved into the years after.
+
+* Into the next year, whose working days are provisional until the State Council's notice is loaded
+  (``core.calendar``): every job runs, and every page each demo role reaches opens.
+* Into the year after that, which no loaded calendar covers: the deadline jobs fail, each saying which
+  year's calendar the administrator must load (not the message's template), and every page still opens.
+
+Each date is a weekday morning of the first working week, taken relative to today so that the test
+says the same thing next year.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+
+from qinqing.core import clock, jobs
+from qinqing.core.demo import DEMO_ACCOUNTS
+from tests.test_chinese_text import _key, _page_links
+from tests.test_navigation import _links, _shared_client, demo_district  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def _first_monday_of(year: int) -> datetime.datetime:
+    day = datetime.date(year, 1, 4)  # 1 January is a holiday every year; the 4th's week is a working one
+    day += datetime.timedelta(days=-day.weekday() % 7)
+    return datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=ZONE)
+
+
+def _server_errors(client) -> dict[str, int]:
+    """Every page each demo role reaches from its home page in two steps (one of each kind, as
+    tests/test_chinese_text.py walks them) that answers 500 or above."""
+    from django.contrib.auth import get_user_model
+
+    broken = {}
+    for username in [account[0] for account in DEMO_ACCOUNTS]:
+        client.cookies.clear()
+        client.force_login(get_user_model().objects.get(username=username))
+        frontier, seen = ["/", *_links(client.get("/").content.decode())], set()
+        for depth in range(2):
+            following = []
+            for url in frontier:
+                key = _key(url)
+                if key is None or key in seen:
+                    continue
+                seen.add(key)
+                response = client.get(url, follow=True)
+                if response.status_code >= 500:
+                    broken[f"{username} {url}"] = response.status_code
+                elif depth == 0 and "text/html" in response.get("Content-Type", ""):
+                    following.extend(_page_links(response.content.decode()))
+            frontier = following
+        assert len(seen) > 3, f"{username} reached only {seen}"
+    return broken
+
+
+def test_the_district_runs_into_next_year_every_job_and_every_page(_shared_client):  # noqa: F811
+    with time_machine.travel(_first_monday_of(clock.today().year + 1), tick=False):
+        failed = [report for report in jobs.run_all() if not report.ok]
+        assert not failed, failed
+        broken = _server_errors(_shared_client)
+    assert not broken, broken
+
+
+def test_a_year_no_calendar_covers_fails_the_deadline_jobs_by_name_and_pages_still_open(_shared_client):  # noqa: F811
+    year = clock.today().year + 2
+    with time_machine.travel(_first_monday_of(year), tick=False):
+        failed = [report for report in jobs.run_all() if not report.ok]
+        broken = _server_errors(_shared_client)
+    assert "appeals.sweep" in {report.name for report in failed}
+    for report in failed:
+        assert f"{year} 年工作日历尚未载入" in report.summary and "%(" not in report.summary, report
+    assert not broken, broken
