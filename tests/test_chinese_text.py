@@ -47,10 +47,11 @@ def _key(url: str) -> str | None:
     return f"{match.view_name}{'?' if parts.query else ''}"
 
 
-def reachable_pages(client) -> dict[str, str]:
-    """URL → HTML of every page (one per URL name) reached from the home page in two steps."""
+def walk_pages(client):
+    """(URL, response) of every page (one per URL name) reached from the home page in two steps,
+    following the links of the first step's pages that open as HTML."""
     home = client.get("/")
-    seen, pages = set(), {}
+    seen = set()
     frontier = ["/", *_links(home.content.decode())]
     for depth in range(2):
         following = []
@@ -60,14 +61,19 @@ def reachable_pages(client) -> dict[str, str]:
                 continue
             seen.add(key)
             response = client.get(url, follow=True)
-            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-                continue
-            html = response.content.decode()
-            pages[url] = html
-            if depth == 0:
-                following.extend(_page_links(html))
+            yield url, response
+            if depth == 0 and response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
+                following.extend(_page_links(response.content.decode()))
         frontier = following
-    return pages
+
+
+def reachable_pages(client) -> dict[str, str]:
+    """URL → HTML of every page (one per URL name) reached from the home page in two steps."""
+    return {
+        url: response.content.decode()
+        for url, response in walk_pages(client)
+        if response.status_code == 200 and "text/html" in response.get("Content-Type", "")
+    }
 
 
 @pytest.mark.parametrize("username", [account[0] for account in DEMO_ACCOUNTS])

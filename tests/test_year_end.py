@@ -20,8 +20,8 @@ import time_machine
 
 from qinqing.core import clock, jobs
 from qinqing.core.demo import DEMO_ACCOUNTS
-from tests.test_chinese_text import _key, _page_links
-from tests.test_navigation import _links, _shared_client, demo_district  # noqa: F401 (fixtures)
+from tests.test_chinese_text import walk_pages
+from tests.test_navigation import _shared_client, demo_district  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,21 +43,9 @@ def _server_errors(client) -> dict[str, int]:
     for username in [account[0] for account in DEMO_ACCOUNTS]:
         client.cookies.clear()
         client.force_login(get_user_model().objects.get(username=username))
-        frontier, seen = ["/", *_links(client.get("/").content.decode())], set()
-        for depth in range(2):
-            following = []
-            for url in frontier:
-                key = _key(url)
-                if key is None or key in seen:
-                    continue
-                seen.add(key)
-                response = client.get(url, follow=True)
-                if response.status_code >= 500:
-                    broken[f"{username} {url}"] = response.status_code
-                elif depth == 0 and "text/html" in response.get("Content-Type", ""):
-                    following.extend(_page_links(response.content.decode()))
-            frontier = following
-        assert len(seen) > 3, f"{username} reached only {seen}"
+        statuses = {url: response.status_code for url, response in walk_pages(client)}
+        assert len(statuses) > 3, f"{username} reached only {statuses}"
+        broken.update({f"{username} {url}": status for url, status in statuses.items() if status >= 500})
     return broken
 
 
