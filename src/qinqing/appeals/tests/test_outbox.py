@@ -13,6 +13,7 @@ from django.db import connection, connections
 
 from qinqing.core import clock
 from qinqing.core.models import AuditEvent
+from qinqing.core.testing import at_once
 
 from ..models import Appeal, Channel, Notification, NotificationStatus
 from ..workflow import notify
@@ -178,25 +179,9 @@ def test_two_workers_sweeping_at_once_change_each_appeal_once(workday_calendar, 
     ):
         factories.file_appeal(received_at=received)
     today = clock.today()
-    turns = _turns()
-    results, errors = [], []
-    start = threading.Barrier(2)
-
-    def sweeper() -> None:
-        try:
-            start.wait(timeout=10)
-            with turns:
-                results.append(run_sweep(today=today))
-        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
-            errors.append(repr(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=sweeper) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = at_once(2, lambda _index: run_sweep(today=today))
+    errors = [repr(outcome) for outcome in outcomes if isinstance(outcome, Exception)]
+    results = [outcome for outcome in outcomes if not isinstance(outcome, Exception)]
 
     assert errors == [] and len(results) == 2
     changes = [

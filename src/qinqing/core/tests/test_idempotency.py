@@ -91,29 +91,16 @@ def test_the_api_docs_say_so(client):
 @pytest.mark.django_db(transaction=True)
 def test_two_calls_with_one_key_at_once_file_once(api_key):
     """PostgreSQL: the second call waits on the unique index, then answers as a replay."""
-    import threading
-
     from django.db import connection
     from django.test import Client
+
+    from qinqing.core.testing import at_once
 
     if connection.vendor != "postgresql":
         pytest.skip("concurrent connections to one test database: PostgreSQL only")
     factories.load_calendar()
     _key, raw = api_key("appeals:write")
-    answers, barrier = [], threading.Barrier(4)
-
-    def call():
-        barrier.wait()
-        try:
-            answers.append(_post(Client(), raw, idempotency_key="same-moment"))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=call) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = at_once(4, lambda _index: _post(Client(), raw, idempotency_key="same-moment"))
     assert sorted(answer.status_code for answer in answers) == [201] * 4
     assert len({answer.json()["tracking_number"] for answer in answers}) == 1
     assert Appeal.objects.count() == 1
