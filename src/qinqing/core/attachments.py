@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 
 MAX_COUNT = 5
 MAX_BYTES = 5 * 1024 * 1024
+# A picture's pixels once decoded (a phone's photo has 12-50 million); a file of a few kB can claim hundreds
+# of millions, and Pillow refuses only past about 179 million (DecompressionBombError).
+MAX_PIXELS = 60_000_000
 #: content type → the picture format Pillow must find (None: not a picture)
 ALLOWED_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": None, "text/plain": None}
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf", "text/plain": ".txt"}
@@ -53,6 +56,15 @@ def content_type_of(upload) -> str:
     return declared
 
 
+def _too_many_pixels(field: str) -> ServiceError:
+    return ServiceError(
+        _("A picture may have at most %(most)s pixels."),
+        code="attachment_size",
+        field=field,
+        params={"most": f"{MAX_PIXELS:,}"},
+    )
+
+
 def clean(name: str, content_type: str, data: bytes, *, field: str = "attachments") -> tuple[str, bytes]:
     """The safe name and the clean bytes of one file, or a ``ServiceError`` (type, size, unreadable)."""
     if content_type not in ALLOWED_TYPES:
@@ -70,6 +82,8 @@ def clean(name: str, content_type: str, data: bytes, *, field: str = "attachment
 
         try:
             with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > MAX_PIXELS:  # decoded, a small file can fill the memory
+                    raise _too_many_pixels(field)
                 if image.format != image_format:
                     raise ServiceError(
                         _("The file is not the picture type it claims to be."),
@@ -82,6 +96,8 @@ def clean(name: str, content_type: str, data: bytes, *, field: str = "attachment
                 out = io.BytesIO()
                 pixels.save(out, format=image_format)
                 data = out.getvalue()
+        except Image.DecompressionBombError as error:
+            raise _too_many_pixels(field) from error
         except (UnidentifiedImageError, OSError) as error:
             raise ServiceError(
                 _("The picture could not be read."), code="attachment_type", field=field

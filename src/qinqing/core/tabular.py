@@ -102,7 +102,17 @@ def _csv_encoding(data: bytes) -> str:
 
 def _raw_rows(data: bytes, extension: str) -> Iterator[list[Any]]:
     if extension == ".csv":
-        yield from csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=_csv_encoding(data), newline=""))
+        reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=_csv_encoding(data), newline=""))
+        try:
+            yield from reader
+        except csv.Error as error:  # a cell past the csv module's field limit (131,072 characters), a NUL
+            raise ServiceError(
+                _("Line %(line)s of the CSV file could not be read: a cell longer than %(most)s characters, "
+                  "or a character no CSV may hold."),
+                code="csv_unreadable",
+                field="file",
+                params={"line": reader.line_num, "most": f"{csv.field_size_limit():,}"},
+            ) from error
         return
     import openpyxl
 
