@@ -56,6 +56,20 @@ def content_type_of(upload) -> str:
     return declared
 
 
+MAX_UNZIPPED = 100 * 1024 * 1024  # a Word document's or workbook's parts unpacked (a long tender: far below)
+
+
+def unzipped_size(data: bytes) -> int:
+    """What a zip-based file (.docx, .xlsx) holds once its parts are unpacked, read from its directory with
+    nothing unpacked: a file of 50 kB can unpack to 150 MB, which a parser would then hold and walk. The
+    sizes are binding: Python's zipfile stops a part at the size its directory gives. Raises
+    ``zipfile.BadZipFile`` for what is not a zip file."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
 def _too_many_pixels(field: str) -> ServiceError:
     return ServiceError(
         _("A picture may have at most %(most)s pixels."),

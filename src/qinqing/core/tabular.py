@@ -119,11 +119,11 @@ def _raw_rows(data: bytes, extension: str) -> Iterator[list[Any]]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a corrupt or non-xlsx file
-        raise ServiceError(
-            _("The file could not be read as an Excel workbook (.xlsx): %(error)s"),
+        raise ServiceError(  # its exception's name ("BadZipFile") tells the user nothing
+            _("The file could not be read as an Excel workbook (.xlsx): it is damaged, or it is not an .xlsx "
+              "file (save it from Excel as .xlsx)."),
             code="xlsx_unreadable",
             field="file",
-            params={"error": type(error).__name__},
         ) from error
     try:
         sheet = workbook.worksheets[0]

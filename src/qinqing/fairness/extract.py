@@ -84,16 +84,24 @@ def _docx_blocks(data: bytes) -> list[Block]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    from qinqing.core.attachments import MAX_UNZIPPED, unzipped_size
+
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        size = unzipped_size(data)
+    except zipfile.BadZipFile:
+        size = None
+    if size is not None and size > MAX_UNZIPPED:
         raise UnreadableDocument(
-            _("The Word document cannot be opened (%(error)s).") % {"error": error}
-        ) from None
-    except Exception as error:  # lxml and python-docx raise many kinds on damaged parts
+            _("The Word document unpacks to more than %(limit)d MB.") % {"limit": MAX_UNZIPPED // 2**20}
+        )
+    try:
+        document = docx.Document(io.BytesIO(data)) if size is not None else None
+    except Exception:  # noqa: BLE001 (zipfile, lxml and python-docx raise many kinds on damaged parts)
+        document = None
+    if document is None:  # what the parser said names its own objects, not what the reviewer can fix
         raise UnreadableDocument(
-            _("The Word document cannot be opened (%(error)s).") % {"error": error}
-        ) from None
+            _("The Word document cannot be opened: it is damaged, or it is not a .docx file.")
+        )
     blocks: list[Block] = []
     tables = 0
     number = 0
@@ -188,7 +196,13 @@ def _pdf_pages(data: bytes) -> list[str]:
             raise RuntimeError(f"the PDF reader cannot start: {value}")
         if kind == "encrypted":
             raise UnreadableDocument(_("The PDF is encrypted; upload it without a password."))
-        raise unreadable(value or kind)
+        if kind == "pages":
+            raise UnreadableDocument(
+                _("The PDF has %(count)s pages; at most %(most)s are reviewed at once: split it.")
+                % {"count": value, "most": MAX_PAGES}
+            )
+        # PDFium's own words ("Data format error") name nothing the reviewer can act on
+        raise UnreadableDocument(_("The PDF cannot be read: it is damaged, or it is not a PDF."))
 
     parts = _pdf_readers(data)
     if parts == 1:

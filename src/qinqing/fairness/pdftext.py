@@ -42,7 +42,7 @@ def read(data: bytes, max_pages: int, part: int = 0, parts: int = 1) -> dict:
         # one is its addressee. One that needs a password to open was refused above (FPDF_ERR_PASSWORD).
         count = len(document)
         if count > max_pages:
-            return {"error": "pages", "detail": f"{count} pages, at most {max_pages}"}
+            return {"error": "pages", "detail": count}
         pages = []
         for index in share(count, part, parts):
             page = document[index]

@@ -184,8 +184,11 @@ def text_from_file(name: str, data: bytes) -> str:
     if lower.endswith(".docx"):
         import docx
 
+        from qinqing.core.attachments import MAX_UNZIPPED, unzipped_size
+
         try:
-            document = docx.Document(io.BytesIO(data))
+            too_large = unzipped_size(data) > MAX_UNZIPPED
+            document = None if too_large else docx.Document(io.BytesIO(data))
         except Exception as error:  # noqa: BLE001 (python-docx raises several kinds for a broken file)
             raise ServiceError(
                 _("%(name)s is not a readable .docx file."),
@@ -193,21 +196,39 @@ def text_from_file(name: str, data: bytes) -> str:
                 field="file",
                 params={"name": name[:80]},
             ) from error
+        if document is None:
+            raise ServiceError(
+                _("%(name)s unpacks to more than %(limit)s MB."),
+                code="invalid_file",
+                field="file",
+                params={"name": name[:80], "limit": MAX_UNZIPPED // 2**20},
+            )
         lines = [paragraph.text for paragraph in document.paragraphs]
         for table in document.tables:
             for row in table.rows:
                 lines.append(" ".join(cell.text for cell in row.cells))
         return "\n".join(lines)
     if lower.endswith(".txt"):
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ServiceError(
-                _("%(name)s is not UTF-8 text."),
-                code="invalid_file",
-                field="file",
-                params={"name": name[:80]},
-            ) from error
+        # UTF-8, or GB18030 (a superset of GBK) as Chinese Windows saves text: as every other import reads it
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" in text:  # PostgreSQL's text holds no NUL (it answered 500); not a text file
+                raise ServiceError(
+                    _("%(name)s holds NUL characters: it is not a text file."),
+                    code="invalid_file",
+                    field="file",
+                    params={"name": name[:80]},
+                )
+            return text
+        raise ServiceError(
+            _("%(name)s is neither UTF-8 nor GB18030/GBK text."),
+            code="invalid_file",
+            field="file",
+            params={"name": name[:80]},
+        )
     raise ServiceError(_("Import a .txt or .docx file."), code="invalid_file", field="file")
 
 

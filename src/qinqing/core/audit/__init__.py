@@ -87,12 +87,20 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return _plain_row({f.attname: f.value_from_object(instance) for f in instance._meta.concrete_fields})
 
 
+_STATE_SLICE = 900  # keys per statement: under SQLite's oldest limit of 999 parameters
+
+
 def _state_rows(model: type[models.Model], pks: list[Any]) -> Iterator[dict[str, Any]]:
     """Rows as ``snapshot`` would give them, read with ``values()`` (no model instances)."""
     attnames = [f.attname for f in model._meta.concrete_fields]
-    rows = model._base_manager.filter(pk__in=pks).order_by("pk").values(*attnames)
-    for row in rows.iterator(chunk_size=5000):
-        yield _plain_row(row)
+    # In slices: one IN list of every key can pass SQLite's and PostgreSQL's limits on a statement's
+    # parameters (a review of a long document read back 300,000 findings at once and answered 500).
+    pks = sorted(pks)
+    for start in range(0, len(pks), _STATE_SLICE):
+        rows = model._base_manager.filter(pk__in=pks[start:start + _STATE_SLICE]).order_by("pk")
+        rows = rows.values(*attnames)
+        for row in rows.iterator(chunk_size=_STATE_SLICE):
+            yield _plain_row(row)
 
 
 def _fresh_snapshot(instance: models.Model) -> dict[str, Any]:

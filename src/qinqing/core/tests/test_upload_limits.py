@@ -51,3 +51,111 @@ def test_a_picture_within_the_pixels_is_cleaned():
     from PIL import Image
 
     assert Image.open(io.BytesIO(data)).size == (4_000, 3_000)
+
+
+def _docx_unpacking_to(megabytes: int) -> bytes:
+    """A valid .docx whose document part is ``megabytes`` MB of one repeated paragraph once unpacked
+    (about 100 kB packed)."""
+    import zipfile
+
+    from qinqing.fairness.tests import documents
+
+    source = zipfile.ZipFile(io.BytesIO(documents.docx_bytes()))
+    paragraph = b"<w:p><w:r><w:t>" + "投标人须为本地企业。".encode() * 40 + b"</w:t></w:r></w:p>"
+    body = paragraph * (megabytes * 2**20 // len(paragraph) + 1)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                head, _, tail = data.partition(b"<w:body>")
+                data = head + b"<w:body>" + body + tail
+            target.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return out.getvalue()
+
+
+def test_a_word_document_that_unpacks_past_the_limit_is_refused_unread_by_the_review_and_the_policy_import():
+    import time
+
+    from qinqing.fairness import extract
+    from qinqing.policy.services import text_from_file
+
+    data = _docx_unpacking_to(attachments.MAX_UNZIPPED // 2**20 + 10)
+    assert len(data) < 2 * 2**20 and attachments.unzipped_size(data) > attachments.MAX_UNZIPPED
+    started = time.perf_counter()
+    with pytest.raises(extract.UnreadableDocument, match="unpacks to more than 100 MB"):
+        in_english(extract.extract, data, "招标文件.docx")
+    with pytest.raises(ServiceError) as raised:
+        text_from_file("政策.docx", data)
+    assert (raised.value.code, raised.value.field) == ("invalid_file", "file")
+    assert "unpacks to more than 100 MB" in in_english(raised.value.text)
+    assert time.perf_counter() - started < 2  # refused from the zip's directory, nothing unpacked
+
+
+def test_a_damaged_word_document_is_refused_in_words_the_reviewer_can_act_on():
+    import openpyxl
+
+    from qinqing.fairness import extract
+
+    workbook = io.BytesIO()
+    openpyxl.Workbook().save(workbook)
+    for data in (b"PK\x03\x04 not a zip at all", workbook.getvalue()):  # a workbook named .docx as well
+        with pytest.raises(extract.UnreadableDocument) as raised:
+            in_english(extract.extract, data, "a.docx")
+        # not python-docx's "file '<_io.BytesIO object at 0x…>' is not a Word file"
+        assert str(raised.value) == (
+            "The Word document cannot be opened: it is damaged, or it is not a .docx file."
+        )
+
+
+def test_a_policy_text_is_read_as_utf8_or_gbk_and_one_with_nul_characters_is_refused():
+    from qinqing.policy.services import text_from_file
+
+    article = "第一条 为了促进民营经济发展。"
+    assert text_from_file("政策.txt", article.encode("gbk")) == article
+    with pytest.raises(ServiceError) as raised:
+        text_from_file("政策.txt", "第二条\x00 内容".encode())
+    assert (raised.value.code, raised.value.field) == ("invalid_file", "file")
+    assert "NUL" in raised.value.text()
+
+
+@pytest.fixture
+def few_sql_parameters(db):
+    """SQLite as it was before 3.32: 999 parameters a statement (later ones allow 32,766, PostgreSQL
+    65,535), so that a statement with one parameter per row fails at thousands of rows, not tens of
+    thousands."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    import sqlite3
+
+    connection.ensure_connection()
+    before = connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    try:
+        yield
+    finally:
+        connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
+
+
+def test_the_audit_reads_back_more_rows_than_a_statement_may_have_parameters(make_user, few_sql_parameters):
+    """One event each for 2,500 rows written at once: their states are read in slices (one IN list of
+    every key passed SQLite's parameter limit, and a long document's review answered 500)."""
+    from django.db import transaction
+
+    from qinqing.core import audit
+    from qinqing.core.models import AuditEvent
+    from qinqing.directory.models import Unit
+
+    actor = make_user(username="bulk_writer")
+    with transaction.atomic():
+        units = Unit.objects.bulk_create(
+            [Unit(name=f"单位{number}", code=f"U{number:05d}") for number in range(2_500)]
+        )
+        events = audit.record_events(
+            [{"actor": actor, "action": "directory.unit.create", "instance": unit} for unit in units]
+        )
+    assert len(events) == 2_500
+    assert AuditEvent.objects.filter(action="directory.unit.create", actor_user=actor).count() == 2_500
+    assert {event.object_id for event in events} == {str(unit.pk) for unit in units}

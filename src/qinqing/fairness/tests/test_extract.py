@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from qinqing.core.testing import in_english
 from qinqing.fairness import clauses, extract, services
 from qinqing.fairness.tests import documents
 
@@ -147,8 +148,8 @@ def test_a_pdf_that_inflates_past_the_readers_memory_is_refused_and_the_server_l
 
 def test_a_pdf_over_the_page_limit_is_refused(monkeypatch):
     monkeypatch.setattr(extract, "MAX_PAGES", 1)
-    with pytest.raises(extract.UnreadableDocument, match="2 pages, at most 1"):
-        extract.extract(documents.pdf_bytes(pages=2), "tender.pdf")
+    with pytest.raises(extract.UnreadableDocument, match="has 2 pages; at most 1 are reviewed at once"):
+        in_english(extract.extract, documents.pdf_bytes(pages=2), "tender.pdf")
 
 
 def test_a_longer_pdf_is_read_by_two_readers_each_a_share_of_the_pages_joined_in_order(monkeypatch):
@@ -169,8 +170,8 @@ def test_two_readers_refuse_as_one_does(monkeypatch):
     monkeypatch.setattr(extract, "PDF_SPLIT_BYTES", 0)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(extract, "MAX_PAGES", 1)
-    with pytest.raises(extract.UnreadableDocument, match="2 pages, at most 1"):
-        extract.extract(documents.pdf_bytes(pages=2), "tender.pdf")
+    with pytest.raises(extract.UnreadableDocument, match="has 2 pages; at most 1 are reviewed at once"):
+        in_english(extract.extract, documents.pdf_bytes(pages=2), "tender.pdf")
 
 
 def test_one_processor_means_one_reader(monkeypatch):
