@@ -8,6 +8,7 @@ from qinqing.core import views as core_views
 from qinqing.core.jobs import views as jobs_views
 from qinqing.core.transparency import views as transparency_views
 
+handler400 = "qinqing.core.views.error_400"
 handler403 = "qinqing.core.views.error_403"
 handler404 = "qinqing.core.views.error_404"
 handler500 = "qinqing.core.views.error_500"

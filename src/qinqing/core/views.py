@@ -312,6 +312,37 @@ def api_key_revoke(request, name: str):
 
 
 @login_not_required
+def error_400(request, exception=None):
+    """Django's own refusals before a view runs, each said in words (its page said only "request refused"):
+    a form over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (a long text pasted), too many fields or files, and a
+    multipart body Django cannot parse (a file name of more than about 300 Chinese characters passes the
+    1,024 bytes Django allows a part's headers)."""
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+    from django.http.multipartparser import MultiPartParserError
+
+    status, code = 400, "bad_request"
+    if isinstance(exception, RequestDataTooBig):
+        status, code = 413, "too_large"
+        message = _("The form holds more than %(limit)s MB. Upload a long text as a file instead of pasting "
+                    "it.") % {"limit": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20:g}"}
+    elif isinstance(exception, TooManyFieldsSent):
+        message = _("The form has more than %(limit)s fields.") % {
+            "limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}
+    elif isinstance(exception, TooManyFilesSent):
+        message = _("More than %(limit)s files were sent at once.") % {
+            "limit": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+    elif isinstance(exception, MultiPartParserError):
+        message = _("The upload could not be read: a file's name is too long, or the form was damaged on "
+                    "the way. Give the file a shorter name and send it again.")
+    else:
+        message = _("The request could not be understood.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": code, "message": message, "field": None}, status=status,
+                            json_dumps_params={"ensure_ascii": False})
+    return render(request, "400.html", {"message": message, "code": code, "status": status}, status=status)
+
+
+@login_not_required
 def error_403(request, exception=None):
     return render(request, "403.html", status=403)
 

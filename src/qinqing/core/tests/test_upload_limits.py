@@ -159,3 +159,26 @@ def test_the_audit_reads_back_more_rows_than_a_statement_may_have_parameters(mak
     assert len(events) == 2_500
     assert AuditEvent.objects.filter(action="directory.unit.create", actor_user=actor).count() == 2_500
     assert {event.object_id for event in events} == {str(unit.pk) for unit in units}
+
+
+@pytest.mark.django_db
+def test_a_form_past_the_size_limit_is_refused_in_words_with_413(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = client.post("/login/", {"username": "甲", "password": "x" * 20_000})
+    page = response.content.decode()
+    assert response.status_code == 413 and 'data-code="too_large"' in page
+    assert "表单内容超过 0.00953674 MB" in page
+    assert "较长的文本请作为文件上传" in page and "413 ·" in page
+
+
+@pytest.mark.django_db
+def test_a_file_name_past_what_django_parses_is_refused_in_words(client):
+    upload = io.BytesIO(b"PK\x03\x04")
+    upload.name = "超长文件名" * 80 + ".xlsx"  # 1,205 bytes of UTF-8: past the 1,024 Django reads of headers
+    from qinqing.core.roles import Role
+    from qinqing.core.testing import make_user
+
+    client.force_login(make_user(Role.DEPARTMENT_HANDLER))
+    response = client.post("/commitments/import/", {"file": upload})
+    page = response.content.decode()
+    assert response.status_code == 400 and "文件名过长" in page and "请缩短文件名后重新提交" in page
