@@ -354,4 +354,16 @@ def error_404(request, exception=None):
 
 @login_not_required
 def error_500(request):
+    """Django calls this inside its ``except``: the error is at hand. SQLite's writer lock held past its
+    20 s timeout by another request (a long import on ``./qinqing serve``) is the site busy, not broken: a
+    503 that says to try again, with Retry-After (a log-in then answered 500)."""
+    import sys
+
+    from django.db import OperationalError
+
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError) and "database is locked" in str(error):
+        response = render(request, "503_busy.html", status=503)
+        response["Retry-After"] = "30"
+        return response
     return render(request, "500.html", status=500)

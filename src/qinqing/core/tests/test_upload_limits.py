@@ -182,3 +182,24 @@ def test_a_file_name_past_what_django_parses_is_refused_in_words(client):
     response = client.post("/commitments/import/", {"file": upload})
     page = response.content.decode()
     assert response.status_code == 400 and "文件名过长" in page and "请缩短文件名后重新提交" in page
+
+
+@pytest.mark.django_db
+def test_a_database_held_by_a_long_import_answers_busy_not_broken(client, monkeypatch):
+    """SQLite's writer lock held past its timeout (a 20,000-row import on ``./qinqing serve``): the
+    log-in that meets it is told to try again (503, Retry-After), not shown a server error."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import OperationalError
+
+    from qinqing.core.testing import make_user
+
+    make_user(username="busy_day", password="Qinqing@2026-busy")
+
+    def locked(self):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(SessionStore, "cycle_key", locked)
+    client.raise_request_exception = False
+    response = client.post("/login/", {"username": "busy_day", "password": "Qinqing@2026-busy"})
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "系统繁忙" in response.content.decode()
