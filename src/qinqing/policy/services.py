@@ -90,6 +90,16 @@ def policy_import(
             field="raw_text",
             params={"source": source_name},
         )
+    if not parsed.title.strip():
+        # Untitled, it would be named "" and every untitled text of its level one series: each new one
+        # superseding the last.
+        raise ServiceError(
+            _("%(source)s has no title: put the document's title on its first line, before its first "
+              "chapter or article."),
+            code="policy_no_title",
+            field="raw_text",
+            params={"source": source_name},
+        )
     if series is None:
         series = f"{level}:{parsed.title[:100]}"
     with transaction.atomic():

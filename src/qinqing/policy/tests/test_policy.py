@@ -11,6 +11,7 @@ from django.utils import translation
 
 from qinqing.core import audit
 from qinqing.core.audit import SystemActor
+from qinqing.core.errors import ServiceError
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
 from qinqing.policy import selectors
@@ -194,3 +195,14 @@ def test_a_placeholder_of_the_source_is_marked_as_a_gap_not_printed_as_policy(cl
     assert (
         rendered.count("policy-gap-note") == 1 and "&lt;b&gt;" in rendered
     )  # escaped; "box", "2xx" untouched
+
+
+def test_a_text_without_a_title_is_refused_not_made_a_version_of_every_untitled_text(db):
+    """Untitled, two different texts of one level would have been one series: the second superseding
+    the first."""
+    with pytest.raises(ServiceError) as raised:
+        policy_import(raw_text="第一条 为了促进民营经济发展，制定本办法。\n第二条 本办法自印发之日起施行。\n",
+                      source_name="无标题.txt", actor=SystemActor("test"))
+    assert (raised.value.code, raised.value.field) == ("policy_no_title", "raw_text")
+    assert "无标题.txt 没有标题" in raised.value.text()
+    assert not PolicyDocument.objects.exists()
