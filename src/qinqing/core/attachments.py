@@ -89,6 +89,9 @@ def clean(name: str, content_type: str, data: bytes, *, field: str = "attachment
         )
     if len(data) > MAX_BYTES:
         raise ServiceError(_("An attachment may be at most 5 MB."), code="attachment_size", field=field)
+    if not data:
+        raise ServiceError(_("The file %(name)s is empty."), code="attachment_empty", field=field,
+                           params={"name": (name or "")[:80]})
     image_format = ALLOWED_TYPES[content_type]
     if image_format:
         # Re-encode the picture's pixels only: EXIF (place, device, time) and other metadata are dropped.

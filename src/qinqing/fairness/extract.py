@@ -64,7 +64,7 @@ def decode_text(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
         if "\x00" in text:
-            break
+            raise UnreadableDocument(_("The file holds NUL characters: it is not a text file."))
         return text
     raise UnreadableDocument(_("The text file is neither UTF-8 nor GB18030 text."))
 

@@ -203,3 +203,14 @@ def test_a_database_held_by_a_long_import_answers_busy_not_broken(client, monkey
     response = client.post("/login/", {"username": "busy_day", "password": "Qinqing@2026-busy"})
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "系统繁忙" in response.content.decode()
+
+
+def test_an_empty_attachment_and_a_text_with_nul_characters_are_refused_for_what_they_are():
+    from qinqing.fairness import extract
+
+    with pytest.raises(ServiceError) as raised:
+        attachments.clean("说明.txt", "text/plain", b"")
+    assert (raised.value.code, raised.value.field) == ("attachment_empty", "attachments")
+    assert raised.value.text() == "文件 说明.txt 是空的。"
+    with pytest.raises(extract.UnreadableDocument, match="NUL"):
+        extract.extract("第一条 投标人\x00须为本地企业。".encode(), "招标文件.txt")
