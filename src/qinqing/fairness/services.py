@@ -275,19 +275,17 @@ def review_create(
                 for item in result.findings
             ]
         )
-        audit.record_events(
-            [
-                {
-                    "actor": actor,
-                    "action": "fairness.review.create",
-                    "instance": review,
-                    "details": {"article": ARTICLE, "findings": len(findings), "clauses": len(found_clauses)},
-                }
-            ]
-            + [
-                {"actor": actor, "action": "fairness.finding.create", "instance": finding}
-                for finding in findings
-            ]
+        audit.record_event(
+            actor=actor,
+            action="fairness.review.create",
+            instance=review,
+            details={"article": ARTICLE, "findings": len(findings), "clauses": len(found_clauses)},
+        )
+        # One event per finding, written in bulk: a long document has thousands (a megabyte of repeated
+        # discriminatory clauses: 17,000, 4.7 s as one event each through record_events)
+        audit.record_bulk_events(
+            actor=actor, action="fairness.finding.create", model=Finding,
+            pks=[finding.pk for finding in findings],
         )
     return review
 
