@@ -275,3 +275,34 @@ def test_a_rolled_back_filing_leaves_no_file_behind(firm, media, monkeypatch):
         services.appeal_file(channel="enterprise_web", title="", content="回滚的诉求", actor=user,
                              enterprise=enterprise, attachments=[factories.pdf_upload()])
     assert not Appeal.objects.filter(content="回滚的诉求").exists() and _stored_files(media) == []
+
+
+def test_files_cross_between_the_appeals_pool_and_supervision_both_ways(make_user, client):
+    """Both sides take the same types now: a report's text and picture files arrive on the appeal (a .txt
+    was refused by the appeals' extension list before), and an appeal's files pass supervision's cleaner."""
+    from qinqing.directory.tests import factories as directory
+    from qinqing.supervision import services as supervision
+    from qinqing.supervision import transfer
+
+    inspector = make_user(Role.DISCIPLINE_INSPECTOR)
+    directory.make_official(unit=directory.make_unit(name="区纪委监委"), name="赵磊", user=inspector)
+    report, _code = supervision.report_submit(
+        text="园区道路积水，希望尽快修缮", category="other", real_name=True, reporter_name="王五",
+        reporter_contact="13900001111", rate_limited=False,
+        attachments=[("说明.txt", "text/plain", "积水照片说明".encode()),
+                     ("积水.jpg", "image/jpeg", _jpeg_with_exif())],
+    )
+    supervision.assign(report=report, inspector=inspector, actor=inspector)
+    appeal = transfer.transfer_to_appeals(report=report, actor=inspector)
+    assert sorted(row.original_name for row in appeal.attachments.all()) == ["积水.jpg", "说明.txt"]
+    supervisor = make_user(Role.DISTRICT_LEADER)
+    client.force_login(supervisor)
+    for row in appeal.attachments.all():
+        assert client.get(reverse("appeals:attachment", args=[row.pk])).status_code == 200
+
+    misfiled = factories.file_appeal(content="某科长索要好处费才肯办理竣工验收", contact_name="甲",
+                                     attachments=[factories.pdf_upload("录音文字.pdf")])
+    Appeal.objects.filter(pk=misfiled.pk).update(category="not_ours")
+    moved = transfer.transfer_from_appeal(tracking_number=misfiled.tracking_number, category="extortion",
+                                          actor=inspector)
+    assert [row.name for row in moved.attachments.all()] == ["录音文字.pdf"]
