@@ -165,7 +165,14 @@ def _build_world():
     factories.make_official(unit=unit, name="马骏", user=users[Role.ENFORCEMENT_BODY])
     enterprise = factories.make_enterprise(name="清白实业有限公司")
     factories.make_membership(user=users[Role.ENTERPRISE_USER], enterprise=enterprise)
-    appeal = appeal_factories.file_appeal(enterprise=enterprise, actor=users[Role.ENTERPRISE_USER])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def note():  # an appeal's file (stored like the commitments' documents below)
+        return [SimpleUploadedFile("说明.txt", "诉求说明".encode(), content_type="text/plain")]
+
+    appeal = appeal_factories.file_appeal(
+        enterprise=enterprise, actor=users[Role.ENTERPRISE_USER], attachments=note()
+    )
 
     # another party: its own unit, leader, official (with an account), enterprise and their objects
     other_unit = factories.make_unit(name="区审批局")
@@ -184,7 +191,9 @@ def _build_world():
     factories.make_link(
         person=other_person, enterprise=other_enterprise, kind=LinkKind.SHAREHOLDER, share_percent="30"
     )
-    other_appeal = appeal_factories.file_appeal(enterprise=other_enterprise, actor=other_enterprise_user)
+    other_appeal = appeal_factories.file_appeal(
+        enterprise=other_enterprise, actor=other_enterprise_user, attachments=note()
+    )
 
     def activity_of(who, user, leader_user):
         day = clock.today() + datetime.timedelta(days=7)
@@ -453,6 +462,7 @@ def _page_kwargs(name: str, world) -> dict:
     known = {
         "appeals:detail": {"pk": own.appeal.pk},
         "appeals:act": {"pk": own.appeal.pk, "action": "reply"},
+        "appeals:attachment": {"pk": own.appeal.attachments.get().pk},
         "appeals_channels:operator_acknowledgement": {"tracking_number": own.appeal.tracking_number},
         "conduct:activity_detail": {"pk": own.activity.pk},
         "conduct:activity_decide": {"pk": own.activity.pk},
@@ -824,6 +834,8 @@ def _app_of_operation(key: str) -> str:
 FOREIGN_PAGES = {
     "appeals:detail": ("GET", lambda f: {"pk": f.appeal.pk}),
     "appeals:act": ("POST", lambda f: {"pk": f.appeal.pk, "action": "reply"}),
+    # an appeal's file: another enterprise's (or unit's) answers 404, like its appeal
+    "appeals:attachment": ("GET", lambda f: {"pk": f.appeal.attachments.get().pk}),
     "appeals_channels:operator_acknowledgement": (
         "GET",
         lambda f: {"tracking_number": f.appeal.tracking_number},

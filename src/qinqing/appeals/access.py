@@ -150,6 +150,8 @@ declare(
     Page("appeals:hotline_results_xlsx", SUPERVISION),
     Page("appeals:hotline_results_csv", SUPERVISION),
     Page("appeals:detail", APPEAL_ROLES, sees_all=SUPERVISION),
+    # an appeal's file: whoever may open the appeal (selectors.access_attachment), audited
+    Page("appeals:attachment", APPEAL_ROLES, sees_all=SUPERVISION),
     Page("appeals:act", APPEAL_ROLES, sees_all=SUPERVISION, actions=("appeals.appeal.*",)),
     # public: the mailbox, its status lookup, the channel webhooks (signed); the policy-interpretation
     # library mounted at /appeals/knowledge/ is declared by its app (policy/access.py)

@@ -19,7 +19,7 @@ from qinqing.core.errors import NotFound, ServiceError
 from qinqing.core.roles import has_role
 from qinqing.directory.selectors import enterprises_for_user, unit_scope_ids
 
-from .models import OPEN_STATUSES, Appeal, Level, Status  # noqa: F401 (OPEN_STATUSES re-exported)
+from .models import OPEN_STATUSES, Appeal, Attachment, Level, Status  # noqa: F401 (OPEN_STATUSES re-exported)
 from .services import HANDLER_ROLES
 from .workflow.services import is_supervision
 
@@ -54,6 +54,26 @@ def access_appeal_by_number(actor, tracking_number: str) -> Appeal:
     if appeal is None:
         raise NotFound(field="tracking_number")
     return appeal
+
+
+def attachments_of(appeal: Appeal) -> QuerySet[Attachment]:
+    """An appeal's files, with those of the repeated submissions merged into it (a merged repeat's files
+    are filed on its original; earlier ones stayed on the repeat)."""
+    return Attachment.objects.filter(Q(appeal=appeal) | Q(appeal__merged_into=appeal)).order_by("pk")
+
+
+def access_attachment(actor, pk) -> Attachment:
+    """A file of an appeal the actor may open, or of a repeat merged into one (``NotFound`` alike for a
+    missing and a forbidden file)."""
+    visible = appeals_visible_to(actor).values("pk")
+    try:
+        return (
+            Attachment.objects.select_related("appeal")
+            .filter(Q(appeal__in=visible) | Q(appeal__merged_into__in=visible))
+            .get(pk=pk)
+        )
+    except (Attachment.DoesNotExist, ValueError, TypeError) as error:
+        raise NotFound() from error
 
 
 def handler_queue(user) -> QuerySet[Appeal]:
@@ -164,6 +184,8 @@ def annotate_rows(appeals, on: datetime.date | None = None) -> list[Appeal]:
 __all__ = [
     "Status",
     "access_appeal",
+    "access_attachment",
+    "attachments_of",
     "appeals_visible_to",
     "handler_queue",
     "public_timeline",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("dashboard/", include("qinqing.appeals.dashboard.urls")),
     path("hotline/", include("qinqing.appeals.hotline.urls")),
     path("knowledge/", include("qinqing.policy.interpretations.urls")),
+    path("files/<int:pk>/", views.attachment, name="attachment"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
 ]

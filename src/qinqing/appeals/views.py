@@ -109,7 +109,7 @@ def _detail_context(request, appeal, errors=None, action="", values=None):
         "escalations": appeal.escalations.all(),
         "ratings": appeal.ratings.all(),
         "revisits": appeal.revisits.all(),
-        "attachments": appeal.attachments.all(),
+        "attachments": selectors.attachments_of(appeal),
         "co_units": appeal.co_handling_units.all(),
         "duplicates": appeal.duplicates.all(),
         "errors": errors or {},
@@ -141,6 +141,19 @@ def _detail_context(request, appeal, errors=None, action="", values=None):
         context["officials"] = (Official.objects.filter(unit_id=appeal.handling_unit_id, is_active=True)
                                 .select_related("person"))
     return context
+
+
+def attachment(request, pk):
+    """A file of an appeal, for whoever may open the appeal (404 alike for a missing and another party's
+    file); always a download, audited."""
+    from qinqing.core import attachments
+
+    try:
+        row = selectors.access_attachment(request.user, pk)
+    except NotFound as error:
+        raise Http404 from error
+    data = intake_services.attachment_read(attachment=row, actor=request.user)
+    return attachments.download(row.original_name, row.content_type, data)
 
 
 def detail(request, pk):

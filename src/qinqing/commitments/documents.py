@@ -39,29 +39,10 @@ def _check_total(existing: int, uploads) -> None:
         )
 
 
-def _as_files(uploads) -> list[tuple[str, str, bytes]]:
-    """(name, declared type, bytes) of uploaded files (Django ``UploadedFile`` or ready tuples)."""
-    files = []
-    for upload in attachments.check_count(uploads):
-        if isinstance(upload, tuple):
-            files.append(upload)
-            continue
-        if (upload.size or 0) > attachments.MAX_BYTES:
-            raise ServiceError(
-                _("An attachment may be at most 5 MB."), code="attachment_size", field="attachments"
-            )
-        files.append((upload.name or "", attachments.content_type_of(upload), upload.read()))
-    return files
-
-
 def clean_files(uploads) -> list[tuple[str, str, bytes]]:
-    """(safe name, type, clean bytes) of each upload, or a ``ServiceError`` naming ``attachments``; run
-    before any transaction (Pillow and pypdf take time)."""
-    cleaned = []
-    for name, content_type, data in _as_files(uploads):
-        safe_name, clean = attachments.clean(name, content_type, data, field="attachments")
-        cleaned.append((safe_name, content_type, clean))
-    return cleaned
+    """(safe name, type, clean bytes) of each upload (Django ``UploadedFile`` or ready tuples), or a
+    ``ServiceError`` naming ``attachments``; run before any transaction (Pillow and pypdf take time)."""
+    return attachments.clean_uploads(uploads, field="attachments")
 
 
 def add_files(*, owner, cleaned, actor, stored: list[str], public: bool = False, folder: str):

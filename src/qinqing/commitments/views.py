@@ -230,13 +230,9 @@ def public_detail(request, pk: int):
 
 
 def _file_response(row, data: bytes) -> HttpResponse:
-    from urllib.parse import quote
+    from qinqing.core import attachments
 
-    response = HttpResponse(data, content_type=row.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(row.name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachments.download(row.name, row.content_type, data)
 
 
 @found_or_404

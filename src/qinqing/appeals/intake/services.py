@@ -10,15 +10,14 @@ import datetime
 import hashlib
 import operator
 import secrets
-import uuid
 from dataclasses import dataclass
 
-from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from qinqing.core import attachments as core_attachments
 from qinqing.core import audit, clock, db, district, numbering
 from qinqing.core import limits as text_limits
 from qinqing.core.crypto import blind_index
@@ -147,35 +146,12 @@ class FileResult:
         return self.appeal.merged_into.tracking_number if self.merged else self.appeal.tracking_number
 
 
-ATTACHMENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ATTACHMENT_MAX_COUNT = 5
-
-
-def check_attachment(upload) -> str:
-    """Type by extension (pdf/jpg/png/docx/xlsx) and size (at most 10 MB). Returns the extension."""
-    import os
-
-    name = getattr(upload, "name", "") or ""
-    extension = os.path.splitext(name)[1].lower()
-    if extension not in ATTACHMENT_TYPES:
-        raise ServiceError(
-            _("The file %(name)s is not allowed: attach PDF, JPG, PNG, DOCX or XLSX files only."),
-            code="attachment_type", field="attachments", params={"name": os.path.basename(name)[:80]},
-        )
-    if (upload.size or 0) > ATTACHMENT_MAX_BYTES:
-        raise ServiceError(
-            _("The file %(name)s is larger than 10 MB."), code="attachment_size", field="attachments",
-            params={"name": os.path.basename(name)[:80]},
-        )
-    return extension
+def clean_attachments(uploads) -> list[tuple[str, str, bytes]]:
+    """The files of a filing through the platform's one cleaner (``core.attachments``), as every other form
+    takes them: JPEG/PNG pictures (re-encoded from their pixels, no EXIF; at most 60 million pixels), PDFs
+    (rewritten by pypdf; a password-protected or unreadable one refused), UTF-8 text; at most 5 MB each and
+    5 files. The bytes must be what the type claims. Refusals name the ``attachments`` field (400)."""
+    return core_attachments.clean_uploads(uploads, field="attachments")
 
 
 def appeal_file(
@@ -236,10 +212,8 @@ def appeal_file(
             phone = validate_mobile_phone(phone)
         except ValidationError as error:
             raise ServiceError(error.messages[0], code="invalid_phone", field="contact_phone") from error
-    for upload in attachments:
-        check_attachment(upload)
-    if len(attachments) > ATTACHMENT_MAX_COUNT:
-        raise ServiceError(_("Attach at most 5 files."), code="too_many_attachments", field="attachments")
+    # Before any transaction (Pillow and pypdf take time): (safe name, type, clean bytes) of each file.
+    cleaned = clean_attachments(attachments)
 
     # Kept in UTC, as the database returns it, so the audit snapshot needs no re-read.
     received_at = (received_at or clock.now()).astimezone(datetime.UTC)
@@ -268,7 +242,8 @@ def appeal_file(
         external_user_id=(external_user_id or "").strip(),
     )
     # What is stored and sent (the timeline's line, the acknowledgement) is in the district's language.
-    with transaction.atomic(), district.language():
+    # The files written are removed again if the transaction rolls back.
+    with core_attachments.removed_on_error() as stored, transaction.atomic(), district.language():
         due_at = None
         due: Due | None = None
         if original is None:
@@ -287,7 +262,7 @@ def appeal_file(
         # the number is taken last — the counter row is then held for the appeal's own event,
         # the ONE statement that writes everything, and the commit (not through its disk
         # flush: ``release_before_flush``).
-        keyed = connection.vendor == "postgresql" and original is None and not attachments
+        keyed = connection.vendor == "postgresql" and original is None and not cleaned
         if keyed:
             appeal_id, step_id, acknowledgement_id = db.next_ids((Appeal, AppealStep, notify.Notification))
             tracking_number = _PENDING_NUMBER
@@ -359,13 +334,16 @@ def appeal_file(
             notify.deliver_after_commit(acknowledgement)
         else:
             db.insert_instance(appeal)
-            _add_step(
-                original,
-                "duplicate_merged",
-                audit_actor,
-                gettext("A repeated submission %(number)s was merged into this appeal.")
-                % {"number": appeal.tracking_number},
-            )
+            merged_text = gettext("A repeated submission %(number)s was merged into this appeal.") % {
+                "number": appeal.tracking_number
+            }
+            if cleaned:  # its files are added to this appeal (below)
+                merged_text += ngettext(
+                    " Its %(count)d attachment was added to this appeal.",
+                    " Its %(count)d attachments were added to this appeal.",
+                    len(cleaned),
+                ) % {"count": len(cleaned)}
+            _add_step(original, "duplicate_merged", audit_actor, merged_text)
             _notify_submitter(
                 appeal,
                 gettext(
@@ -379,29 +357,36 @@ def appeal_file(
                    "details": {"merged_into": original.tracking_number if original else None}}]
         if original is None:  # the timeline's first line is an audited record too (issue 19)
             events.append({"actor": audit_actor, "action": STEP_ADD, "instance": step, "fresh": True})
-        for upload in attachments:
-            extension = check_attachment(upload)
+        # A merged repeat's files belong to the appeal it was merged into (article 6: nothing lost): that is
+        # the appeal being handled, and the one its submitter is sent to.
+        holder = original if original is not None else appeal
+        for safe_name, content_type, data in cleaned:
             # A generated name: the submitter's file name is kept only as data, never as a path.
-            stored = default_storage.save(
-                f"appeals/{received_on:%Y/%m}/{uuid.uuid4().hex}{extension}", upload
-            )
+            path = core_attachments.store(f"appeals/{received_on:%Y/%m}", content_type, data)
+            stored.append(path)
             attachment = Attachment.objects.create(
-                appeal=appeal,
-                file=stored,
-                original_name=upload.name[:200],
-                size=upload.size,
-                content_type=ATTACHMENT_TYPES[extension],
+                appeal=holder,
+                file=path,
+                original_name=safe_name[:200],
+                size=len(data),
+                content_type=content_type,
             )
-            events.append(
-                {
-                    "actor": audit_actor,
-                    "action": "appeals.attachment.add",
-                    "instance": attachment,
-                    "fresh": True,
-                }
-            )
+            event = {"actor": audit_actor, "action": "appeals.attachment.add", "instance": attachment,
+                     "fresh": True}
+            if original is not None:
+                event["details"] = {"repeat": appeal.tracking_number}
+            events.append(event)
         written = audit.record_events(events)
     return FileResult(appeal=appeal, merged=original is not None, content_hash=written[0].content_hash)
+
+
+def attachment_read(*, attachment: Attachment, actor) -> bytes:
+    """The bytes of an appeal's file for a reader the selectors let through
+    (``selectors.access_attachment``); every read is audited."""
+    with transaction.atomic():
+        audit.record_event(actor=actor, action="appeals.attachment.read", instance=attachment,
+                           details={"appeal": attachment.appeal.tracking_number})
+    return core_attachments.read(attachment.file)
 
 
 def appeal_status_for(

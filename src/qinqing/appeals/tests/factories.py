@@ -116,3 +116,25 @@ def file_appeal(
         received_at=received_at,
         **extra,
     ).appeal
+
+
+def pdf_bytes(*, author: str = "") -> bytes:
+    """A real one-page PDF (what ``core.attachments`` takes), with an author in its document information
+    when asked (which the cleaner removes)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if author:
+        writer.add_metadata({"/Author": author})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def pdf_upload(name: str = "证明.pdf", **metadata):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, pdf_bytes(**metadata), content_type="application/pdf")

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -57,8 +56,9 @@ def test_filing_takes_a_bounded_number_of_queries_and_appends_its_audit_event_la
     assert audit.verify_chain().ok
 
 
-def test_an_appeal_with_attachments_is_audited_in_one_batch_and_verifies():
-    upload = SimpleUploadedFile("证明.pdf", b"%PDF-1.4 demo", content_type="application/pdf")
+def test_an_appeal_with_attachments_is_audited_in_one_batch_and_verifies(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    upload = factories.pdf_upload("证明.pdf")
     received_at = datetime.datetime(
         2025, 9, 30, 23, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8))
     )

@@ -96,9 +96,10 @@ def test_service_error_is_shown_next_to_the_form_and_nothing_changes(client, set
     assert response.status_code == 400 and 'data-testid="error-reply-text"' in response.text
 
 
-def test_enterprise_files_with_an_attachment_and_a_wrong_type_is_refused(client, setup):
+def test_enterprise_files_with_an_attachment_and_a_wrong_type_is_refused(client, setup, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     client.force_login(setup["enterprise_user"])
-    good = SimpleUploadedFile("证明.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    good = factories.pdf_upload("证明.pdf")
     response = client.post(
         reverse("appeals:mine"),
         {"title": "电力增容", "content": "申请电力增容，已等待三个月", "attachments": [good]},
