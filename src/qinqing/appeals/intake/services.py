@@ -80,12 +80,15 @@ def text_similarity(first: str, second: str) -> float:
     return _dice(_bigrams(first), _bigrams(second))
 
 
-_ORIGINAL_COLUMNS = ("id", "tracking_number", "title", "content", "content_fingerprint", "due_at", "channel")
+_ORIGINAL_COLUMNS = (
+    "id", "tracking_number", "title", "content", "content_fingerprint", "due_at", "channel", "enterprise_id",
+)
 
 
 def _find_original(*, enterprise, phone_index: str, fingerprint: str, normalised: str, since,
                    external_user_id: str = "") -> Appeal | None:
-    """An earlier, unmerged appeal from the same enterprise, phone or WeChat openid with near-identical text.
+    """An earlier, unmerged appeal from the same enterprise, phone or WeChat openid with near-identical text,
+    never one of another enterprise.
 
     Plain SQL (one branch per identity, each driven by its index; runs on every filing), read
     before the filing's transaction, so no writer waits for it; bounded work (at most
@@ -112,6 +115,10 @@ def _find_original(*, enterprise, phone_index: str, fingerprint: str, normalised
     mine = normalised[:COMPARE_CHARS]
     grams = None
     for candidate in db.instances(Appeal, _ORIGINAL_COLUMNS, db.execute(sql, params)):
+        if enterprise is not None and candidate.enterprise_id not in (None, enterprise.pk):
+            # one phone (an agent, a group's accountant) may speak for two enterprises: the same words for
+            # another enterprise are its own appeal, and merged they would go to the other one's file
+            continue
         if candidate.content_fingerprint == fingerprint:
             return candidate
         other = normalise_text(f"{candidate.title}{candidate.content}")[:COMPARE_CHARS]
