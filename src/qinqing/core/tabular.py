@@ -41,6 +41,15 @@ def header_aliases(columns) -> dict[str, str]:
             for text in (column.header, column.name, *column.aliases)}
 
 
+def expected_headers(aliases: dict[str, str]) -> list[str]:
+    """The headers an alias table reads, one per field: the first text given for each (every table is built
+    header first, as ``header_aliases`` builds it)."""
+    headers: dict[str, str] = {}
+    for text, name in aliases.items():
+        headers.setdefault(name, text)
+    return list(headers.values())
+
+
 def parse_day(text: str) -> datetime.date | None:
     """A date as people type it in a sheet: 2026-06-30, 2026/06/30 or 2026.06.30 (a time after it ignored);
     None when it is none of these."""
@@ -177,6 +186,18 @@ def read_rows(
         )
     labels = [cell_text(cell) for cell in header]
     fields = [aliases.get(normalise_header(label), "") for label in labels]
+    if not any(fields):
+        # An instructions sheet before the data, a title row above the header, another ledger's file: every
+        # row would be read as blank, and the import would report nothing done and nothing refused.
+        raise ServiceError(
+            _("The header row (the first non-blank row of the file; of a workbook only the first sheet is "
+              "read) names none of the columns this import reads (the row holds: %(found)s). Put the data on the "
+              "first sheet under a header row naming its columns: %(expected)s."),
+            code="file_no_known_columns",
+            field="file",
+            params={"found": "、".join(label for label in labels if label)[:200] or "—",
+                    "expected": "、".join(expected_headers(aliases))},
+        )
 
     def rows() -> Iterator[Row]:
         # Numbering follows the sheet (blank lines before the header count) so users find
