@@ -9,6 +9,7 @@ Headers may be Chinese or English: each caller passes an alias table.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime
 import io
@@ -215,6 +216,25 @@ def read_rows(
             yield Row(number=number, values=mapped, original=original)
 
     return [field for field in fields if field], rows()
+
+
+@contextlib.contextmanager
+def one_import_at_a_time(ledger: str, *, dry_run: bool = False):
+    """One import of ``ledger``: one transaction, holding the ledger's lock (``core.jobs.exclusive``) from
+    before the import reads which rows already exist until it commits. Two imports of the same file at
+    once then take turns, the second finding the first one's rows (unchanged), instead of both reading
+    "not there yet" and both inserting. PostgreSQL: a transaction-level advisory lock; SQLite: the
+    transaction's ``BEGIN IMMEDIATE`` already takes the database's one write lock. A dry run is the same
+    run, rolled back, so its report is what the real import would do."""
+    from django.db import transaction
+
+    from . import jobs
+
+    with transaction.atomic():
+        jobs.exclusive(f"qinqing.import:{ledger}")
+        yield
+        if dry_run:
+            transaction.set_rollback(True)
 
 
 # --- import kinds of other apps ---------------------------------------------------------------
