@@ -192,8 +192,8 @@ def read_rows(
         # row would be read as blank, and the import would report nothing done and nothing refused.
         raise ServiceError(
             _("The header row (the first non-blank row of the file; of a workbook only the first sheet is "
-              "read) names none of the columns this import reads (the row holds: %(found)s). Put the data on the "
-              "first sheet under a header row naming its columns: %(expected)s."),
+              "read) names none of the columns this import reads (the row holds: %(found)s). Put the data "
+              "on the first sheet under a header row naming its columns: %(expected)s."),
             code="file_no_known_columns",
             field="file",
             params={"found": "、".join(label for label in labels if label)[:200] or "—",
