@@ -6,14 +6,20 @@ name), 承诺日期, 完成时限, 相关文件, 公开范围 (公开 / 企业 /
 commitment through ``services.commitment_register`` (its own transaction and audit event); a row whose
 enterprise already has a commitment with the same 承诺事项 and 承诺日期 is "unchanged". The report has the
 directory imports' shape (``directory.importing.ImportReport``, a ``Rejection`` per refused cell).
+
+The import is one transaction holding the ledger's lock (``core.tabular.one_import_at_a_time``): two imports
+of the same file at once take turns, and the second finds the first one's rows unchanged. (Not a unique
+constraint: two commitments with one title and date for one enterprise are not wrong in themselves, the
+register form allows them; "the same row" is the import's notion.) A dry run is the same run rolled back.
 """
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qinqing.core.errors import ServiceError
-from qinqing.core.tabular import Column, header_aliases, parse_day, read_rows
+from qinqing.core.tabular import Column, header_aliases, one_import_at_a_time, parse_day, read_rows
 from qinqing.directory.importing import ImportReport, Rejection
 
 from . import services
@@ -60,51 +66,57 @@ def _reject(report, number, field, message):
 
 
 def import_file(source, *, actor, dry_run: bool = False, filename: str | None = None, progress_factory=None):
-    from qinqing.directory.models import Enterprise, Unit
-
     report = ImportReport(kind="commitments", dry_run=dry_run)
     _fields, rows = read_rows(source, filename=filename, aliases=aliases())
-    for row in rows:
-        values, problems = row.values, 0
-        for name in REQUIRED:
-            if not values.get(name, "").strip():
-                _reject(report, row.number, name, _("Required."))
-                problems += 1
-        if not (values.get("uscc") or values.get("enterprise")):
-            _reject(report, row.number, "uscc", _("Give the enterprise's credit code or name."))
+    with one_import_at_a_time("commitments", dry_run=dry_run):
+        for row in rows:
+            _import_row(report, row, actor=actor)
+    return report
+
+
+def _import_row(report, row, *, actor) -> None:
+    from qinqing.directory.models import Enterprise, Unit
+
+    values, problems = row.values, 0
+    for name in REQUIRED:
+        if not values.get(name, "").strip():
+            _reject(report, row.number, name, _("Required."))
             problems += 1
-        if problems:
-            continue
-        enterprise = (
-            Enterprise.objects.filter(uscc=values["uscc"].strip().upper()).first()
-            if values.get("uscc")
-            else Enterprise.objects.filter(name=values["enterprise"].strip()).first()
-        )
-        unit = Unit.objects.filter(name=values["unit"].strip()).first()
-        kind = KIND_WORDS.get(values["kind"].strip())
-        scope = SCOPE_WORDS.get(values.get("scope", "").strip())
-        made_on, deadline = parse_day(values["made_on"]), parse_day(values["deadline"])
-        checks = [
-            (enterprise is None, "uscc" if values.get("uscc") else "enterprise", _("Not in the directory.")),
-            (unit is None, "unit", _("No unit of this name in the directory.")),
-            (kind is None, "kind", _("Not a kind of commitment: 招商引资协议, 政策承诺, 会议纪要 or 合同.")),
-            (scope is None, "scope", _("公开, 企业 or 内部.")),
-            (made_on is None, "made_on", _("Give a date as YYYY-MM-DD.")),
-            (deadline is None, "deadline", _("Give a date as YYYY-MM-DD.")),
-        ]
-        bad = [(field, message) for failed, field, message in checks if failed]
-        for field, message in bad:
-            _reject(report, row.number, field, message)
-        if bad:
-            continue
-        title = values["title"].strip()
-        if Commitment.objects.filter(enterprise=enterprise, title=title, made_on=made_on).exists():
-            report.unchanged += 1
-            continue
-        if dry_run:
-            report.imported += 1
-            continue
-        try:
+    if not (values.get("uscc") or values.get("enterprise")):
+        _reject(report, row.number, "uscc", _("Give the enterprise's credit code or name."))
+        problems += 1
+    if problems:
+        return
+    enterprise = (
+        Enterprise.objects.filter(uscc=values["uscc"].strip().upper()).first()
+        if values.get("uscc")
+        else Enterprise.objects.filter(name=values["enterprise"].strip()).first()
+    )
+    unit = Unit.objects.filter(name=values["unit"].strip()).first()
+    kind = KIND_WORDS.get(values["kind"].strip())
+    scope = SCOPE_WORDS.get(values.get("scope", "").strip())
+    made_on, deadline = parse_day(values["made_on"]), parse_day(values["deadline"])
+    checks = [
+        (enterprise is None, "uscc" if values.get("uscc") else "enterprise", _("Not in the directory.")),
+        (unit is None, "unit", _("No unit of this name in the directory.")),
+        (kind is None, "kind", _("Not a kind of commitment: 招商引资协议, 政策承诺, 会议纪要 or 合同.")),
+        (scope is None, "scope", _("公开, 企业 or 内部.")),
+        (made_on is None, "made_on", _("Give a date as YYYY-MM-DD.")),
+        (deadline is None, "deadline", _("Give a date as YYYY-MM-DD.")),
+    ]
+    bad = [(field, message) for failed, field, message in checks if failed]
+    for field, message in bad:
+        _reject(report, row.number, field, message)
+    if bad:
+        return
+    title = values["title"].strip()
+    if Commitment.objects.filter(enterprise=enterprise, title=title, made_on=made_on).exists():
+        report.unchanged += 1
+        return
+    try:
+        # The real run's service even in a dry run (rolled back with the import): the same rules, so the same
+        # report; a savepoint per row, so a refused row leaves nothing behind.
+        with transaction.atomic():
             services.commitment_register(
                 enterprise=enterprise,
                 unit=unit,
@@ -118,9 +130,8 @@ def import_file(source, *, actor, dry_run: bool = False, filename: str | None = 
                 scope=scope,
                 actor=actor,
             )
-        except ServiceError as error:
-            field = error.field if error.field in HEADERS else ("unit" if error.status == 403 else "title")
-            _reject(report, row.number, field, error.text())
-            continue
-        report.imported += 1
-    return report
+    except ServiceError as error:
+        field = error.field if error.field in HEADERS else ("unit" if error.status == 403 else "title")
+        _reject(report, row.number, field, error.text())
+        return
+    report.imported += 1

@@ -9,6 +9,7 @@ Headers may be Chinese or English: each caller passes an alias table.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime
 import io
@@ -39,6 +40,15 @@ def header_aliases(columns) -> dict[str, str]:
     """The alias table ``read_rows`` takes for ``columns``: every header, name and alias, normalised."""
     return {normalise_header(text): column.name for column in columns
             for text in (column.header, column.name, *column.aliases)}
+
+
+def expected_headers(aliases: dict[str, str]) -> list[str]:
+    """The headers an alias table reads, one per field: the first text given for each (every table is built
+    header first, as ``header_aliases`` builds it)."""
+    headers: dict[str, str] = {}
+    for text, name in aliases.items():
+        headers.setdefault(name, text)
+    return list(headers.values())
 
 
 def parse_day(text: str) -> datetime.date | None:
@@ -177,6 +187,18 @@ def read_rows(
         )
     labels = [cell_text(cell) for cell in header]
     fields = [aliases.get(normalise_header(label), "") for label in labels]
+    if not any(fields):
+        # An instructions sheet before the data, a title row above the header, another ledger's file: every
+        # row would be read as blank, and the import would report nothing done and nothing refused.
+        raise ServiceError(
+            _("The header row (the first non-blank row of the file; of a workbook only the first sheet is "
+              "read) names none of the columns this import reads (the row holds: %(found)s). Put the data "
+              "on the first sheet under a header row naming its columns: %(expected)s."),
+            code="file_no_known_columns",
+            field="file",
+            params={"found": "、".join(label for label in labels if label)[:200] or "—",
+                    "expected": "、".join(expected_headers(aliases))},
+        )
 
     def rows() -> Iterator[Row]:
         # Numbering follows the sheet (blank lines before the header count) so users find
@@ -194,6 +216,25 @@ def read_rows(
             yield Row(number=number, values=mapped, original=original)
 
     return [field for field in fields if field], rows()
+
+
+@contextlib.contextmanager
+def one_import_at_a_time(ledger: str, *, dry_run: bool = False):
+    """One import of ``ledger``: one transaction, holding the ledger's lock (``core.jobs.exclusive``) from
+    before the import reads which rows already exist until it commits. Two imports of the same file at
+    once then take turns, the second finding the first one's rows (unchanged), instead of both reading
+    "not there yet" and both inserting. PostgreSQL: a transaction-level advisory lock; SQLite: the
+    transaction's ``BEGIN IMMEDIATE`` already takes the database's one write lock. A dry run is the same
+    run, rolled back, so its report is what the real import would do."""
+    from django.db import transaction
+
+    from . import jobs
+
+    with transaction.atomic():
+        jobs.exclusive(f"qinqing.import:{ledger}")
+        yield
+        if dry_run:
+            transaction.set_rollback(True)
 
 
 # --- import kinds of other apps ---------------------------------------------------------------

@@ -33,7 +33,7 @@ from qinqing.core.crypto import blind_index
 from qinqing.core.errors import ServiceError
 from qinqing.core.identifiers import validate_resident_id, validate_uscc
 from qinqing.core.input_rules import cell_problems
-from qinqing.core.tabular import Row, normalise_header, read_rows
+from qinqing.core.tabular import Row, normalise_header, one_import_at_a_time, read_rows
 
 from . import registry, services
 from .models import (
@@ -1132,7 +1132,9 @@ def _import(kind: str, rows: Iterable[Row], importer: _Importer, *, dry_run: boo
             write(batch)
         importer.progress(len(batch))
 
-    with transaction.atomic():
+    # One directory import at a time, of any kind (they all write persons, by resident ID): two at once both
+    # found a row new and the second's insert failed on a unique key (a 500, the whole file lost).
+    with one_import_at_a_time("directory", dry_run=dry_run):
         for row in rows:
             if _LABELS.get() is None:
                 _LABELS.set(file_labels(kind, row.original))
@@ -1160,8 +1162,6 @@ def _import(kind: str, rows: Iterable[Row], importer: _Importer, *, dry_run: boo
                     flush(batch)
         elif goods:
             flush(goods)
-        if dry_run:
-            transaction.set_rollback(True)
 
 
 def count_rows(data: bytes, filename: str) -> int:

@@ -32,7 +32,7 @@ from qinqing.core.crypto import blind_index
 from qinqing.core.errors import ServiceError
 from qinqing.core.identifiers import validate_resident_id, validate_uscc
 from qinqing.core.input_rules import cell_problems
-from qinqing.core.tabular import Column, Row, header_aliases, read_rows
+from qinqing.core.tabular import Column, Row, header_aliases, one_import_at_a_time, read_rows
 
 from . import services
 from .models import ARTICLE_WORDS, Listing, ListingKind
@@ -221,7 +221,7 @@ def import_rows(
 ) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     seen: dict[str, int] = {}
-    with transaction.atomic():
+    with one_import_at_a_time("integrity.listings", dry_run=dry_run):
         for row in rows:
             cleaned, errors = clean_row(row.values)
             if not errors and cleaned["number"] in seen:
@@ -277,8 +277,6 @@ def import_rows(
             report.imported += 1
             if progress:
                 progress(1)
-        if dry_run:
-            transaction.set_rollback(True)
     report.rejected.sort(key=lambda rejection: rejection.row)
     return report
 
@@ -359,7 +357,7 @@ def import_record_rows(rows: Iterable[Row], *, actor, dry_run: bool = False, pro
     from .models import IntegrityRecord
 
     report = ImportReport(kind="records", dry_run=dry_run)
-    with transaction.atomic():
+    with one_import_at_a_time("integrity.records", dry_run=dry_run):
         for row in rows:
             cleaned, errors = clean_record_row(row.values)
             if errors:
@@ -402,8 +400,6 @@ def import_record_rows(rows: Iterable[Row], *, actor, dry_run: bool = False, pro
             report.imported += 1
             if progress:
                 progress(1)
-        if dry_run:
-            transaction.set_rollback(True)
     report.rejected.sort(key=lambda rejection: rejection.row)
     return report
 

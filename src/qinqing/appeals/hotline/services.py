@@ -27,10 +27,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock, limits
+from qinqing.core import audit, clock, jobs, limits
 from qinqing.core.errors import ServiceError
 from qinqing.core.identifiers import validate_mobile_phone
-from qinqing.core.tabular import Row, normalise_header, read_rows
+from qinqing.core.tabular import Row, normalise_header, one_import_at_a_time, read_rows
 
 from ..models import OPEN_STATUSES, Appeal, Category, Channel, Rating
 from .models import HotlineOrder
@@ -217,6 +217,10 @@ def order_receive(*, actor, cleaned: dict[str, Any]) -> tuple[HotlineOrder, str]
     from ..intake.services import appeal_file
 
     with transaction.atomic():
+        # The order's number locked before it is looked up: a platform pushing an order while the export
+        # holding it is imported (or pushing it twice at once) found it new both times, and the second insert
+        # failed on the unique 工单编号 (a 500). Now the second waits and finds it.
+        jobs.exclusive(f"qinqing.hotline.order:{cleaned['order_number']}")
         existing = (
             HotlineOrder.objects.select_for_update()
             .filter(order_number=cleaned["order_number"])
@@ -273,7 +277,9 @@ def import_rows(
     labels: dict[str, str] | None = None
     seen: dict[str, int] = {}
     table = aliases()
-    with transaction.atomic():
+    # One import at a time (two at once both found a work order new, and the second's insert failed on the
+    # unique 工单编号 or deadlocked: a 500); a dry run is the same run rolled back.
+    with one_import_at_a_time("hotline", dry_run=dry_run):
         for row in rows:
             if labels is None:
                 labels = {}
@@ -312,8 +318,6 @@ def import_rows(
                 report.tracking[order.order_number] = order.appeal.tracking_number
             if progress:
                 progress(1)
-        if dry_run:
-            transaction.set_rollback(True)
     return report
 
 

@@ -4,7 +4,10 @@ Columns (headers in Chinese or English, in any order): 任务 (required), 措施
 of the list's unit, by name, or 姓名（职务） where two share a name), 完成时限 (required, a date within the
 list's year). Each row goes through ``services.task_add`` (the same rules, one audit event each); a row whose
 task is already on the list is left unchanged; a bad row is reported with its row number and column, the
-others are added. ``dry_run`` checks everything and adds nothing."""
+others are added. The import is one transaction holding the list's import lock
+(``core.tabular.one_import_at_a_time``), so two imports of one file into one list at once take turns and the
+second finds the tasks the first added. ``dry_run`` is the same run rolled back: the rows past the list's
+limit are refused in it as in the real import."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qinqing.core.errors import ServiceError
-from qinqing.core.tabular import Column, header_aliases, parse_day, read_rows
+from qinqing.core.tabular import Column, header_aliases, one_import_at_a_time, parse_day, read_rows
 from qinqing.directory.importing import ImportReport, Rejection
 
 from . import selectors, services
@@ -47,48 +50,47 @@ def _owner(text: str, officials: list):
 def import_tasks(source, *, duty_list, actor, dry_run: bool = False, filename: str | None = None):
     report = ImportReport(kind="duty tasks", dry_run=dry_run)
     _fields, rows = read_rows(source, filename=filename, aliases=aliases())
-    officials = list(selectors.unit_officials(duty_list.unit_id))
-    existing = set(duty_list.tasks.values_list("task", flat=True))
-    for row in rows:
-        values = row.values
-        task = values.get("task", "").strip()
-        due_on = parse_day(values.get("due_on", ""))
-        owner_text = values.get("owner", "").strip()
-        owner = _owner(owner_text, officials) if owner_text else None
-        checks = [
-            (not task, "task", _("Required.")),
-            (due_on is None, "due_on", _("Give a date as YYYY-MM-DD.")),
-            (
-                bool(owner_text) and owner is None,
-                "owner",
-                _("No official in office of this unit by this name (name, or name（position）)."),
-            ),
-        ]
-        bad = [(field, message) for failed, field, message in checks if failed]
-        for field, message in bad:
-            _reject(report, row.number, field, message)
-        if bad:
-            continue
-        if task in existing:
-            report.unchanged += 1
-            continue
-        try:
-            with transaction.atomic():
-                services.task_add(
-                    duty_list=duty_list,
-                    task=task,
-                    measures=values.get("measures", ""),
-                    owner=owner,
-                    due_on=due_on,
-                    actor=actor,
-                )
-                if dry_run:
-                    transaction.set_rollback(True)
-        except ServiceError as error:
-            if error.status == 403 or error.field == "status":
-                raise  # not a row's fault: the list is not the user's, or no longer a draft
-            _reject(report, row.number, error.field if error.field in HEADERS else "task", error.text())
-            continue
-        existing.add(task)
-        report.imported += 1
+    with one_import_at_a_time(f"duties:{duty_list.pk}", dry_run=dry_run):
+        officials = list(selectors.unit_officials(duty_list.unit_id))
+        existing = set(duty_list.tasks.values_list("task", flat=True))
+        for row in rows:
+            values = row.values
+            task = values.get("task", "").strip()
+            due_on = parse_day(values.get("due_on", ""))
+            owner_text = values.get("owner", "").strip()
+            owner = _owner(owner_text, officials) if owner_text else None
+            checks = [
+                (not task, "task", _("Required.")),
+                (due_on is None, "due_on", _("Give a date as YYYY-MM-DD.")),
+                (
+                    bool(owner_text) and owner is None,
+                    "owner",
+                    _("No official in office of this unit by this name (name, or name（position）)."),
+                ),
+            ]
+            bad = [(field, message) for failed, field, message in checks if failed]
+            for field, message in bad:
+                _reject(report, row.number, field, message)
+            if bad:
+                continue
+            if task in existing:
+                report.unchanged += 1
+                continue
+            try:
+                with transaction.atomic():
+                    services.task_add(
+                        duty_list=duty_list,
+                        task=task,
+                        measures=values.get("measures", ""),
+                        owner=owner,
+                        due_on=due_on,
+                        actor=actor,
+                    )
+            except ServiceError as error:
+                if error.status == 403 or error.field == "status":
+                    raise  # not a row's fault: the list is not the user's, or no longer a draft
+                _reject(report, row.number, error.field if error.field in HEADERS else "task", error.text())
+                continue
+            existing.add(task)
+            report.imported += 1
     return report

@@ -356,3 +356,45 @@ def test_the_exported_ledger_reads_back_in_as_tasks(client, district):
         data, filename="ledger.xlsx", duty_list=row, actor=d["handler"], dry_run=True
     )
     assert (report.unchanged, report.rejected) == (1, [])  # every header understood, the task recognised
+
+
+def test_a_dry_run_refuses_the_rows_past_the_lists_limit_as_the_import_does(district):
+    """A dry run rolled each row back on its own, so the list never filled: 20,000 rows 'imported' in the dry
+    run, and the real import refused everything past the hundredth."""
+    from qinqing.supervision.duties import importing
+    from qinqing.supervision.duties.services import MAX_TASKS
+
+    d = district
+    row = services.duty_create(unit=d["bureau"], year=2026, actor=d["handler"])
+    data = _workbook(
+        [["任务", "完成时限"], *([f"第{index}项任务", "2026-12-31"] for index in range(MAX_TASKS + 10))]
+    )
+
+    dry = importing.import_tasks(
+        data, filename="tasks.xlsx", duty_list=row, actor=d["handler"], dry_run=True
+    )
+    assert row.tasks.count() == 0
+    real = importing.import_tasks(data, filename="tasks.xlsx", duty_list=row, actor=d["handler"])
+
+    assert (dry.imported, dry.unchanged, dry.rejected_rows) == (MAX_TASKS, 0, 10)
+    assert (real.imported, real.unchanged) == (dry.imported, dry.unchanged)
+    assert [r.as_dict() for r in dry.rejected] == [r.as_dict() for r in real.rejected]
+    assert {r.row for r in dry.rejected} == set(range(MAX_TASKS + 2, MAX_TASKS + 12))
+    assert row.tasks.count() == MAX_TASKS
+
+
+def test_a_file_whose_header_names_no_column_of_the_list_is_refused_on_its_field(client, district):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    d = district
+    row = services.duty_create(unit=d["bureau"], year=2026, actor=d["handler"])
+    data = "工作要点,负责领导,日期\n每季度走访重点企业,局长甲,2026-12-31\n".encode()
+    client.force_login(d["handler"])
+    url = reverse("supervision:duty_task_import", args=[row.pk])
+    page = client.post(url, {"file": SimpleUploadedFile("tasks.csv", data)})
+    assert page.status_code == 400
+    errors = page.context["import_form"].errors
+    assert list(errors) == ["file"]
+    message = errors["file"][0]
+    assert "工作要点、负责领导、日期" in message and "任务、措施、责任人、完成时限" in message
+    assert row.tasks.count() == 0

@@ -1,0 +1,97 @@
+"""The commitments ledger import: two imports of one file at once add its rows once (PostgreSQL: they took
+turns at nothing, and 300 rows became 409); a dry run runs the real import's checks and reports what it would
+do; a file whose header names no column it reads is refused on the file field."""
+
+import io
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from openpyxl import Workbook
+
+from qinqing.commitments import importing
+from qinqing.commitments.models import Commitment
+from qinqing.core.testing import at_once
+
+from .test_commitments import _ledger, world  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(w, count: int, *, title=lambda index: f"承诺事项{index:04d}"):
+    return [
+        [w["enterprise"].uscc, "", "政策承诺", title(index), "兑现奖补", "", "区投资促进局",
+         "2026-09-01", "2026-12-31", "", ""]
+        for index in range(count)
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_one_ledger_at_once_add_its_rows_once(world):  # noqa: F811
+    if connection.vendor != "postgresql":
+        pytest.skip("on SQLite at_once runs the imports in turns; the race needs two writers (PostgreSQL)")
+    data = _ledger(_rows(world, 300))
+
+    outcomes = at_once(
+        2, lambda index: importing.import_file(data, filename="台账.xlsx", actor=world["handler"])
+    )
+    assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)], outcomes
+    assert sorted((report.imported, report.unchanged) for report in outcomes) == [(0, 300), (300, 0)]
+    assert Commitment.objects.count() == 300
+    assert Commitment.objects.values("title").distinct().count() == 300
+
+
+def test_a_dry_run_refuses_what_the_real_import_refuses(world):  # noqa: F811
+    data = _ledger(_rows(world, 2, title=lambda index: "承" * 30000 if index else "落实用地"))
+
+    dry = importing.import_file(data, filename="台账.xlsx", actor=world["handler"], dry_run=True)
+    real = importing.import_file(data, filename="台账.xlsx", actor=world["handler"])
+
+    assert (dry.imported, dry.unchanged) == (real.imported, real.unchanged) == (1, 0)
+    assert [r.as_dict() for r in dry.rejected] == [r.as_dict() for r in real.rejected]
+    assert [(r.row, r.column) for r in dry.rejected] == [(3, "承诺事项")]
+    assert "30000" in dry.rejected[0].error
+    assert list(Commitment.objects.values_list("title", flat=True)) == ["落实用地"]
+
+
+def test_a_dry_run_counts_a_repeated_row_once_and_writes_nothing(world):  # noqa: F811
+    data = _ledger(_rows(world, 2, title=lambda index: "落实用地"))
+
+    dry = importing.import_file(data, filename="台账.xlsx", actor=world["handler"], dry_run=True)
+    assert (dry.imported, dry.unchanged, dry.rejected) == (1, 1, [])
+    assert not Commitment.objects.exists()
+
+
+def _workbook(*sheets) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_workbook_with_its_data_on_the_second_sheet_is_refused_on_its_field(world):  # noqa: F811
+    header = [column.header for column in importing.COLUMNS]
+    data = _workbook(
+        ("填写说明", [["填写说明"], ["1. 承诺类型填写：招商引资协议、政策承诺、会议纪要或合同"]]),
+        ("台账", [header, *_rows(world, 3)]),
+    )
+    client = Client()
+    client.force_login(world["handler"])
+    upload = io.BytesIO(data)
+    upload.name = "台账.xlsx"
+
+    response = client.post(reverse("commitments:import"), {"file": upload})
+
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert list(errors) == ["file"], errors
+    message = errors["file"][0]
+    assert "第一个工作表" in message and "填写说明" in message
+    assert all(column in message for column in ("统一社会信用代码", "承诺事项", "责任单位", "完成时限"))
+    assert not Commitment.objects.exists()

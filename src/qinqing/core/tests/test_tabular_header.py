@@ -1,0 +1,63 @@
+"""A file whose header row names none of the columns an import reads (an instructions sheet first, a title row
+above the header, another ledger's file) is refused on the file field, listing the headers the import reads:
+every import reported "已导入 0 未变化 0 被拒绝 0" for it, as if the file were empty."""
+
+import io
+
+import pytest
+from django.utils import translation
+from django.utils.module_loading import import_string
+from openpyxl import Workbook
+
+from qinqing.core.audit import SystemActor
+from qinqing.core.errors import ServiceError
+from qinqing.core.tabular import IMPORTERS, Column, header_aliases, read_rows
+
+COLUMNS = [Column("name", "名称", ("name",)), Column("note", "说明", ("note",))]
+
+
+def _instructions_first() -> bytes:
+    book = Workbook()
+    book.active.title = "填写说明"
+    book.active.append(["填写说明：数据在第二个工作表"])
+    data = book.create_sheet("数据")
+    data.append(["名称", "说明"])
+    data.append(["甲", "乙"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_workbook_with_an_instructions_sheet_first_is_refused_naming_the_headers_and_the_rule():
+    with pytest.raises(ServiceError) as caught, translation.override("zh-hans"):
+        read_rows(_instructions_first(), filename="台账.xlsx", aliases=header_aliases(COLUMNS))
+    error = caught.value
+    assert (error.field, error.code, error.status) == ("file", "file_no_known_columns", 400)
+    with translation.override("zh-hans"):
+        text = error.text()
+    assert "第一个工作表" in text and "填写说明" in text and "名称、说明" in text
+    with translation.override("en"):
+        assert "only the first sheet is read" in error.text()
+
+
+def test_a_header_naming_one_known_column_is_read():
+    fields, rows = read_rows("名称,备注\n甲,乙\n".encode(), filename="a.csv", aliases=header_aliases(COLUMNS))
+    assert fields == ["name"] and [row.values for row in rows] == [{"name": "甲"}]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["enterprises", "officials", "links", "relatives", *sorted(IMPORTERS)])
+def test_every_import_refuses_a_file_whose_header_it_does_not_read(kind):
+    from qinqing.directory import importing as directory
+
+    data = "填写说明\n请在第二个工作表填写\n".encode()
+    if kind in directory.KINDS:
+        def run(**arguments):
+            return directory.import_file(kind, data, **arguments)
+    else:
+        def run(**arguments):
+            return import_string(IMPORTERS[kind])(data, **arguments)
+    for dry_run in (True, False):
+        with pytest.raises(ServiceError) as caught:
+            run(filename="台账.csv", actor=SystemActor("test"), dry_run=dry_run)
+        assert (caught.value.field, caught.value.code) == ("file", "file_no_known_columns"), kind
