@@ -139,9 +139,9 @@ def test_the_same_words_from_one_phone_for_two_enterprises_are_two_appeals():
     text = "我公司的厂房消防验收已经等了两个月，请尽快安排。"
     first_firm, second_firm = factories.make_enterprise(), factories.make_enterprise()
     first = factories.file_appeal(enterprise=first_firm, content=text, contact_phone="13800138000")
-    second = services.appeal_file(channel=Channel.ENTERPRISE_WEB, title="办理许可证", content=text, actor=None,
-                                  enterprise=second_firm, contact_phone="13800138000")
+    second = services.appeal_file(channel=Channel.ENTERPRISE_WEB, title="办理许可证", content=text,
+                                  actor=None, enterprise=second_firm, contact_phone="13800138000")
     assert not second.merged and second.appeal.enterprise == second_firm
-    again = services.appeal_file(channel=Channel.ENTERPRISE_WEB, title="办理许可证", content=text, actor=None,
-                                 enterprise=first_firm, contact_phone="13800138000")
+    again = services.appeal_file(channel=Channel.ENTERPRISE_WEB, title="办理许可证", content=text,
+                                 actor=None, enterprise=first_firm, contact_phone="13800138000")
     assert again.merged and again.appeal.merged_into == first  # the first enterprise's repeat still is one
