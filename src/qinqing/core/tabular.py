@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from .errors import ServiceError
 
 SUPPORTED_EXTENSIONS = (".xlsx", ".csv")
+HEADER_SEARCH = 10  # non-blank rows read for the header: a title, a unit and a date above it, and more
 
 
 @dataclass(frozen=True)
@@ -174,29 +175,37 @@ def read_rows(
             data = handle.read()
     extension = file_extension(filename or "")
     raw = _raw_rows(data, extension)
-    header: list[Any] | None = None
-    header_number = 0
+    # The header is the first of the first HEADER_SEARCH non-blank rows that names a column the import reads:
+    # a ledger kept in Excel often has its title (and a unit, a date) in rows above the header, which are
+    # skipped; the row numbers still follow the sheet.
+    first: list[str] | None = None
+    labels: list[str] = []
+    fields: list[str] = []
+    header_number = seen = 0
     for candidate in raw:
         header_number += 1
-        if any(cell_text(cell) for cell in candidate):
-            header = candidate
+        texts = [cell_text(cell) for cell in candidate]
+        if not any(texts):
+            continue
+        first = texts if first is None else first
+        labels, fields = texts, [aliases.get(normalise_header(label), "") for label in texts]
+        seen += 1
+        if any(fields) or seen >= HEADER_SEARCH:
             break
-    if header is None:
+    if first is None:
         raise ServiceError(
             _("The file is empty: the first row must name the columns."), code="file_empty", field="file"
         )
-    labels = [cell_text(cell) for cell in header]
-    fields = [aliases.get(normalise_header(label), "") for label in labels]
     if not any(fields):
-        # An instructions sheet before the data, a title row above the header, another ledger's file: every
-        # row would be read as blank, and the import would report nothing done and nothing refused.
+        # An instructions sheet before the data, another ledger's file: every row would be read as blank,
+        # and the import would report nothing done and nothing refused.
         raise ServiceError(
-            _("The header row (the first non-blank row of the file; of a workbook only the first sheet is "
-              "read) names none of the columns this import reads (the row holds: %(found)s). Put the data "
-              "on the first sheet under a header row naming its columns: %(expected)s."),
+            _("No row among the first %(rows)s of the file names a column this import reads (of a workbook "
+              "only the first sheet is read; its first row holds: %(found)s). Put the data on the first "
+              "sheet under a header row naming its columns: %(expected)s."),
             code="file_no_known_columns",
             field="file",
-            params={"found": "、".join(label for label in labels if label)[:200] or "—",
+            params={"rows": HEADER_SEARCH, "found": "、".join(label for label in first if label)[:200] or "—",
                     "expected": "、".join(expected_headers(aliases))},
         )
 

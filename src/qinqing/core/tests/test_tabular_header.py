@@ -1,6 +1,7 @@
-"""A file whose header row names none of the columns an import reads (an instructions sheet first, a title row
-above the header, another ledger's file) is refused on the file field, listing the headers the import reads:
-every import reported "已导入 0 未变化 0 被拒绝 0" for it, as if the file were empty."""
+"""A file none of whose first rows names a column an import reads (an instructions sheet first, another
+ledger's file) is refused on the file field, listing the headers the import reads: every import reported
+"已导入 0 未变化 0 被拒绝 0" for it, as if the file were empty. A title (a unit, a date) in rows above the
+header is skipped, as ledgers kept in Excel have it."""
 
 import io
 
@@ -35,9 +36,23 @@ def test_a_workbook_with_an_instructions_sheet_first_is_refused_naming_the_heade
     assert (error.field, error.code, error.status) == ("file", "file_no_known_columns", 400)
     with translation.override("zh-hans"):
         text = error.text()
-    assert "第一个工作表" in text and "填写说明" in text and "名称、说明" in text
+    assert "前 10 行" in text and "第一个工作表" in text and "填写说明" in text and "名称、说明" in text
     with translation.override("en"):
         assert "only the first sheet is read" in error.text()
+
+
+def test_a_title_and_a_date_above_the_header_are_skipped_and_rows_keep_the_sheets_numbers():
+    book = Workbook()
+    book.active.append(["示范区承诺事项台账"])
+    book.active.append(["填报单位：区发展和改革局", None, "2026年12月"])
+    book.active.append([])
+    book.active.append(["名称", "说明"])
+    book.active.append(["甲", "乙"])
+    out = io.BytesIO()
+    book.save(out)
+    fields, rows = read_rows(out.getvalue(), filename="台账.xlsx", aliases=header_aliases(COLUMNS))
+    assert fields == ["name", "note"]
+    assert [(row.number, row.values) for row in rows] == [(5, {"name": "甲", "note": "乙"})]
 
 
 def test_a_header_naming_one_known_column_is_read():
