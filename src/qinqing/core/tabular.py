@@ -14,6 +14,7 @@ import csv
 import datetime
 import io
 import os
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -156,6 +157,18 @@ def file_extension(filename: str) -> str:
     return extension
 
 
+_NUMBER_LIKE = re.compile(r"[0-9Xx+()\-\s]{7,}")
+
+
+def _shown_row(texts: list[str]) -> str:
+    """A row quoted back in a message: its cells, numbers of seven or more digits masked (the first row of a
+    file without a header is data: a phone, a resident ID)."""
+    from .identifiers import mask_phone
+
+    cells = [mask_phone(text) if _NUMBER_LIKE.fullmatch(text) else text for text in texts if text]
+    return "、".join(cells)[:200] or "—"
+
+
 def read_rows(
     source: str | os.PathLike | IO[bytes] | bytes, *, filename: str | None = None, aliases: dict[str, str]
 ) -> tuple[list[str], Iterator[Row]]:
@@ -205,7 +218,7 @@ def read_rows(
               "sheet under a header row naming its columns: %(expected)s."),
             code="file_no_known_columns",
             field="file",
-            params={"rows": HEADER_SEARCH, "found": "、".join(label for label in first if label)[:200] or "—",
+            params={"rows": HEADER_SEARCH, "found": _shown_row(first),
                     "expected": "、".join(expected_headers(aliases))},
         )
 

@@ -76,3 +76,12 @@ def test_every_import_refuses_a_file_whose_header_it_does_not_read(kind):
         with pytest.raises(ServiceError) as caught:
             run(filename="台账.csv", actor=SystemActor("test"), dry_run=dry_run)
         assert (caught.value.field, caught.value.code) == ("file", "file_no_known_columns"), kind
+
+
+def test_a_data_row_quoted_in_the_refusal_has_its_numbers_masked():
+    data = "TZ86114000015,2026-03-01 10:00,王五,13812345678,330106198001010056\n".encode()
+    with pytest.raises(ServiceError) as caught, translation.override("zh-hans"):
+        read_rows(data, filename="工单.csv", aliases=header_aliases(COLUMNS))
+    text = caught.value.text()
+    assert "138****5678" in text and "13812345678" not in text
+    assert "330106198001010056" not in text and "TZ86114000015" in text
