@@ -82,7 +82,10 @@ def check(request, payload: CheckIn):
                 field="text",
                 params={"limit": services.PASTED_LIMIT},
             )
-        kind, result = "text", services.check_pasted(payload.text)
+        try:
+            kind, result = "text", services.check_pasted(payload.text)
+        except extract.UnreadableDocument as error:  # past the clause limit, say
+            raise Unreadable(str(error), code="unreadable", field="text") from None
     else:
         raise ServiceError(_("Send the text, or a file as content_base64."), code="required", field="text")
     return {

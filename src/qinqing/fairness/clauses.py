@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .extract import Block
+from django.utils.translation import gettext as _
+
+from .extract import Block, UnreadableDocument
+
+# Clauses one review reads: a 100-page tender has about 5,300, so this is some 900 pages of dense text. Past
+# it a review is not one a reviewer can decide clause by clause (19 MB of text: 355,766 findings, 210 s in
+# one request, past any server's timeout), and the document is to be split.
+MAX_CLAUSES = 50_000
 
 _NUM = "[一二三四五六七八九十百零〇两0-9]+"
 # (level, pattern at the start of a block); the first that matches decides.
@@ -105,6 +112,11 @@ def split(blocks: list[Block]) -> list[Clause]:
             clauses.append(
                 Clause(len(clauses) + 1, piece, _location(where, block), block.page, block.paragraph)
             )
+            if len(clauses) > MAX_CLAUSES:
+                raise UnreadableDocument(
+                    _("The document has more than %(most)s clauses; at most %(most)s are reviewed at once: "
+                      "split it.") % {"most": f"{MAX_CLAUSES:,}"}
+                )
     return clauses
 
 

@@ -240,9 +240,9 @@ def review_create(
             file_format, blocks, raw = "text", extract.extract_text(text), text.encode("utf-8")
         else:
             raise ServiceError(_("Upload a document or paste its text."), code="required", field="document")
+        found_clauses = clause_splitter.split(blocks)
     except extract.UnreadableDocument as error:
         raise _unreadable(error) from None
-    found_clauses = clause_splitter.split(blocks)
     result = engine.check_clauses(found_clauses, active_rules())
     now = clock.now()
     with transaction.atomic():

@@ -279,3 +279,31 @@ def test_with_no_active_rule_nothing_is_checked_and_nothing_reads_as_clean(clien
     with pytest.raises(CommandError) as failed:
         call_command("fairness", "check", str(clean))
     assert failed.value.returncode == 3
+
+
+def test_a_document_past_the_clause_limit_is_refused_on_the_page_the_api_and_the_cli(
+    client, handler, monkeypatch, tmp_path
+):
+    """19 MB of text made 355,766 findings in one request of 210 s: past the limit the document is refused
+    as one to split, wherever it is checked."""
+    from django.core.management.base import CommandError
+
+    from qinqing.fairness import clauses
+
+    monkeypatch.setattr(clauses, "MAX_CLAUSES", 20)
+    text = "\n".join(f"第{number}条 投标人须在本市注册并设立分支机构。" for number in range(1, 30))
+    response = _upload(client, text.encode(), "long.txt")
+    assert response.status_code == 400 and 'data-testid="error-document"' in response.content.decode()
+    page = response.content.decode()
+    assert ("more than 20 clauses" in page or "超过 20 个条款" in page) and not Review.objects.exists()
+    _key, secret = make_api_key("fairness:check")
+    answer = client.post("/api/v1/fairness/check", json.dumps({"text": text}),
+                         content_type="application/json", headers={"X-API-Key": secret})
+    assert answer.status_code == 422 and answer.json()["field"] == "text"
+    assert any(words in answer.json()["message"] for words in ("more than 20 clauses", "超过 20 个条款"))
+    long = tmp_path / "long.txt"
+    long.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError) as failed:
+        call_command("fairness", "check", str(long))
+    assert failed.value.returncode == 2
+    assert any(words in str(failed.value) for words in ("more than 20 clauses", "超过 20 个条款"))
