@@ -11,19 +11,9 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from qinqing.appeals.tests import factories
-from qinqing.core.testing import TEST_PASSWORD
+from qinqing.core.testing import TEST_PASSWORD, photo_with_place
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _photo_with_place() -> bytes:
-    image = Image.new("RGB", (320, 240), (40, 120, 200))
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"
-    exif[0x8825] = {1: "N", 2: (30.0, 15.0, 0.0), 3: "E", 4: (120.0, 10.0, 0.0)}  # where it was taken
-    out = io.BytesIO()
-    image.save(out, format="JPEG", exif=exif)
-    return out.getvalue()
 
 
 def test_an_enterprise_attaches_a_photo_and_downloads_it_without_its_place(page, loaded_calendar):
@@ -40,7 +30,7 @@ def test_an_enterprise_attaches_a_photo_and_downloads_it_without_its_place(page,
     form = page.get_by_test_id("appeal-form")
     form.locator("#id_title").fill("厂区变压器增容")
     form.locator("#id_content").fill("申请厂区变压器增容，已等待三个月，现场照片见附件。")
-    photo = _photo_with_place()
+    photo = photo_with_place((320, 240))
     assert Image.open(io.BytesIO(photo)).getexif().get(0x8825)
     # A picture renamed .pdf first: refused next to the field, nothing filed.
     form.locator("#id_attachments").set_input_files(

@@ -39,12 +39,6 @@ def _check_total(existing: int, uploads) -> None:
         )
 
 
-def clean_files(uploads) -> list[tuple[str, str, bytes]]:
-    """(safe name, type, clean bytes) of each upload (Django ``UploadedFile`` or ready tuples), or a
-    ``ServiceError`` naming ``attachments``; run before any transaction (Pillow and pypdf take time)."""
-    return attachments.clean_uploads(uploads, field="attachments")
-
-
 def add_files(*, owner, cleaned, actor, stored: list[str], public: bool = False, folder: str):
     """Store and record cleaned files for ``owner`` (a Commitment or a FundApplication) inside the caller's
     transaction; each stored path is appended to ``stored`` so the caller removes them if it rolls back."""
@@ -86,7 +80,7 @@ def commitment_attach(*, commitment: Commitment, uploads, public: bool = False, 
     if not uploads:
         raise ServiceError(_("Choose a file to upload."), code="required", field="attachments")
     _check_total(commitment.attachments.count(), uploads)
-    cleaned = clean_files(uploads)
+    cleaned = attachments.clean_uploads(uploads)
     return stored_safely(
         lambda stored: add_files(
             owner=commitment, cleaned=cleaned, actor=actor, stored=stored, public=bool(public),
@@ -106,7 +100,7 @@ def application_attach(*, application: FundApplication, uploads, actor) -> list[
     if not uploads:
         raise ServiceError(_("Choose a file to upload."), code="required", field="attachments")
     _check_total(application.attachments.count(), uploads)
-    cleaned = clean_files(uploads)
+    cleaned = attachments.clean_uploads(uploads)
     return stored_safely(
         lambda stored: add_files(
             owner=application, cleaned=cleaned, actor=actor, stored=stored, folder="funds"
@@ -115,19 +109,9 @@ def application_attach(*, application: FundApplication, uploads, actor) -> list[
 
 
 def stored_safely(write):
-    """Run ``write(stored)`` in one transaction; if it fails, remove the files it stored."""
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            return write(stored)
-    except BaseException:
-        discard(stored)
-        raise
-
-
-def discard(stored: list[str]) -> None:
-    for path in stored:
-        attachments.discard(path)
+    """Run ``write(stored)`` in one transaction; if it fails, the files it stored are removed."""
+    with attachments.removed_on_error() as stored, transaction.atomic():
+        return write(stored)
 
 
 def mark_public(*, attachment: Attachment, public: bool, actor) -> Attachment:

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from qinqing.core import attachments as core_attachments
 from qinqing.core import audit, calendar, clock, limits, workflow
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role, is_administrator
@@ -180,7 +181,7 @@ def apply(
     description = limits.check_text(
         description, field="description", label=_("Application"), limit=limits.REPORT, required=True
     )
-    cleaned = documents.clean_files(attachments)
+    cleaned = core_attachments.clean_uploads(attachments)
     standing = priority_standing(enterprise, purpose=programme.support, caller=actor)
     if standing.restricted:
         raise ServiceError(
@@ -197,9 +198,8 @@ def apply(
             field="enterprise",
             params={"name": enterprise.name, "check": standing.check_id},
         )
-    stored: list[str] = []
     try:
-        with transaction.atomic():
+        with core_attachments.removed_on_error() as stored, transaction.atomic():
             row = FundApplication.objects.create(
                 programme=programme,
                 enterprise=enterprise,
@@ -217,14 +217,10 @@ def apply(
                 details={"article": article_of(programme), "priority": standing.on_priority_list},
             )
             documents.add_files(owner=row, cleaned=cleaned, actor=actor, stored=stored, folder="funds")
-    except IntegrityError as error:
-        documents.discard(stored)
+    except IntegrityError as error:  # its files were removed on the way out
         raise ConflictError(
             _("Your enterprise has already applied to this programme."), code="duplicate", field="programme"
         ) from error
-    except BaseException:
-        documents.discard(stored)
-        raise
     return row
 
 

@@ -128,3 +128,50 @@ def at_once(workers: int, work) -> list:
     for thread in threads:
         thread.join(timeout=120)
     return outcomes
+
+
+# --- files as people (and attackers) upload them -------------------------------------------------------
+def photo_with_place(size: tuple[int, int] = (32, 24)) -> bytes:
+    """A JPEG as a phone takes it: EXIF naming the camera's maker ("SecretCam") and the place (GPS), which
+    ``core.attachments`` must strip."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", size, (200, 10, 10))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    exif[0x8825] = {1: "N", 2: (30.0, 15.0, 0.0), 3: "E", 4: (120.0, 10.0, 0.0)}  # GPSInfo
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def png_of(width: int, height: int) -> bytes:
+    """A 1-bit greyscale PNG of all zeros: a few kB on disk, width × height pixels once decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    row = b"\0" + b"\0" * ((width + 7) // 8)
+    pixels = zlib.compress(row * height, 9)
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def docx_unpacking_to(megabytes: int) -> bytes:
+    """A file shaped as a .docx (a zip with ``word/document.xml``) of a few hundred kB whose document part
+    unpacks to ``megabytes`` MB."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w") as part:
+            block = b"\0" * (1024 * 1024)
+            for _ in range(megabytes):
+                part.write(block)
+    return out.getvalue()

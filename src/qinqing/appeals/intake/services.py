@@ -153,14 +153,6 @@ class FileResult:
         return self.appeal.merged_into.tracking_number if self.merged else self.appeal.tracking_number
 
 
-def clean_attachments(uploads) -> list[tuple[str, str, bytes]]:
-    """The files of a filing through the platform's one cleaner (``core.attachments``), as every other form
-    takes them: JPEG/PNG pictures (re-encoded from their pixels, no EXIF; at most 60 million pixels), PDFs
-    (rewritten by pypdf; a password-protected or unreadable one refused), UTF-8 text; at most 5 MB each and
-    5 files. The bytes must be what the type claims. Refusals name the ``attachments`` field (400)."""
-    return core_attachments.clean_uploads(uploads, field="attachments")
-
-
 def appeal_file(
     *,
     channel: str,
@@ -219,8 +211,9 @@ def appeal_file(
             phone = validate_mobile_phone(phone)
         except ValidationError as error:
             raise ServiceError(error.messages[0], code="invalid_phone", field="contact_phone") from error
-    # Before any transaction (Pillow and pypdf take time): (safe name, type, clean bytes) of each file.
-    cleaned = clean_attachments(attachments)
+    # Before any transaction (Pillow and pypdf take time): (safe name, type, clean bytes) of each file,
+    # through the platform's one cleaner, as every other form takes files (refusals name ``attachments``).
+    cleaned = core_attachments.clean_uploads(attachments)
 
     # Kept in UTC, as the database returns it, so the audit snapshot needs no re-read.
     received_at = (received_at or clock.now()).astimezone(datetime.UTC)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,8 +19,7 @@ from qinqing.core import attachments as core_attachments
 from qinqing.core.errors import ServiceError
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
-from qinqing.core.testing import in_english
-from qinqing.core.tests.test_upload_limits import _png
+from qinqing.core.testing import docx_unpacking_to, in_english, photo_with_place, png_of
 
 from ..intake import services
 from ..models import Appeal, Attachment, Track
@@ -52,29 +50,6 @@ def _png_bytes() -> bytes:
     return out.getvalue()
 
 
-def _jpeg_with_exif() -> bytes:
-    """A photo as a phone takes it: EXIF with the camera and the place (GPS)."""
-    image = Image.new("RGB", (32, 24), (200, 10, 10))
-    exif = Image.Exif()
-    exif[0x010F] = "SecretCam"  # Make
-    exif[0x8825] = {1: "N", 2: (30.0, 15.0, 0.0), 3: "E", 4: (120.0, 10.0, 0.0)}  # GPSInfo
-    out = io.BytesIO()
-    image.save(out, format="JPEG", exif=exif)
-    return out.getvalue()
-
-
-def _docx_bomb() -> bytes:
-    """A .docx of a few hundred kB whose document part expands to 150 MB."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open("word/document.xml", "w") as part:
-            block = b"\0" * (1024 * 1024)
-            for _ in range(150):
-                part.write(block)
-    return out.getvalue()
-
-
 HOSTILE = {
     "png-named-pdf": ("x.pdf", "application/pdf", _png_bytes),
     "random-named-png": ("x.png", "image/png", lambda: os.urandom(4096)),
@@ -82,8 +57,8 @@ HOSTILE = {
     "empty-pdf": ("x.pdf", "application/pdf", lambda: b""),
     "png-named-docx": ("x.docx", DOCX, _png_bytes),
     "random-named-xlsx": ("x.xlsx", XLSX, lambda: os.urandom(4096)),
-    "docx-of-150-mb": ("x.docx", DOCX, _docx_bomb),
-    "png-of-200-million-pixels": ("x.png", "image/png", lambda: _png(20_000, 10_000)),
+    "docx-of-150-mb": ("x.docx", DOCX, lambda: docx_unpacking_to(150)),
+    "png-of-200-million-pixels": ("x.png", "image/png", lambda: png_of(20_000, 10_000)),
     "exe": ("run.exe", "application/octet-stream", lambda: b"MZ" + os.urandom(64)),
 }
 
@@ -146,7 +121,7 @@ def test_too_many_files_and_a_file_over_5_mb_are_refused_on_the_field(client, fi
 def test_pictures_lose_their_exif_pdfs_their_metadata_and_text_is_kept(client, firm):
     user, enterprise = firm
     client.force_login(user)
-    photo = SimpleUploadedFile("现场.jpg", _jpeg_with_exif(), content_type="image/jpeg")
+    photo = SimpleUploadedFile("现场.jpg", photo_with_place(), content_type="image/jpeg")
     assert b"SecretCam" in photo.read() and photo.seek(0) == 0
     # a browser that does not know the type: the extension names it (core.attachments.content_type_of)
     letter = SimpleUploadedFile("说明.pdf", factories.pdf_bytes(author="张某"),
@@ -230,7 +205,7 @@ def test_a_merged_repeats_files_are_filed_on_the_original_and_shown_there(client
                                                   "attachments": [factories.pdf_upload("申请书.pdf")]})
     assert first.status_code == 302
     original = Appeal.objects.get(enterprise=enterprise, merged_into__isnull=True)
-    photo = SimpleUploadedFile("现场.jpg", _jpeg_with_exif(), content_type="image/jpeg")
+    photo = SimpleUploadedFile("现场.jpg", photo_with_place(), content_type="image/jpeg")
     again = client.post(reverse("appeals:mine"), {"title": "消防验收", "content": content + "。",
                                                   "attachments": [factories.pdf_upload("补充.pdf"), photo]})
     assert again.status_code == 302 and again["Location"] == reverse("appeals:detail", args=[original.pk])
@@ -253,7 +228,7 @@ def test_files_left_on_a_repeat_merged_before_are_shown_and_served_on_the_origin
     original = factories.file_appeal(enterprise=enterprise, actor=user)
     repeat = factories.file_appeal(enterprise=enterprise, actor=user, content=original.content)
     assert repeat.merged_into_id == original.pk
-    _name, _type, data = services.clean_attachments([factories.pdf_upload("旧.pdf")])[0]
+    _name, _type, data = core_attachments.clean_uploads([factories.pdf_upload("旧.pdf")])[0]
     path = core_attachments.store("appeals", "application/pdf", data)
     row = Attachment.objects.create(appeal=repeat, file=path, original_name="旧.pdf", size=len(data),
                                     content_type="application/pdf")
@@ -290,7 +265,7 @@ def test_files_cross_between_the_appeals_pool_and_supervision_both_ways(make_use
         text="园区道路积水，希望尽快修缮", category="other", real_name=True, reporter_name="王五",
         reporter_contact="13900001111", rate_limited=False,
         attachments=[("说明.txt", "text/plain", "积水照片说明".encode()),
-                     ("积水.jpg", "image/jpeg", _jpeg_with_exif())],
+                     ("积水.jpg", "image/jpeg", photo_with_place())],
     )
     supervision.assign(report=report, inspector=inspector, actor=inspector)
     appeal = transfer.transfer_to_appeals(report=report, actor=inspector)

@@ -18,10 +18,10 @@ from qinqing.appeals.workflow import notify
 from qinqing.commitments import documents, funds, services
 from qinqing.commitments.models import Attachment, DeadlineNotice, Scope, SmsState
 from qinqing.core import attachments
-from qinqing.core.errors import PermissionDeniedError, ServiceError
+from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
-from qinqing.core.testing import in_english
+from qinqing.core.testing import in_english, photo_with_place
 from qinqing.directory.models import LinkKind, Relationship
 from qinqing.directory.tests import factories as directory
 
@@ -34,15 +34,6 @@ class RecordingSms(SmsBackend):
     def send(self, *, phone, text):
         SENT.append((phone, text))
         return SmsSendResult(accepted=True, provider_message_id="m1")
-
-
-def _jpeg_with_exif() -> bytes:
-    image = Image.new("RGB", (8, 8), (200, 10, 10))
-    exif = Image.Exif()
-    exif[0x010F] = "SecretCam"  # Make
-    out = io.BytesIO()
-    image.save(out, format="JPEG", exif=exif)
-    return out.getvalue()
 
 
 def _pdf(*, password: str = "", author: str = "张某") -> bytes:
@@ -103,7 +94,7 @@ def world(make_user, workday_calendar, frozen_clock, settings, tmp_path):
 
 
 def test_the_cleaner_strips_metadata_and_refuses_a_password_protected_pdf():
-    name, data = attachments.clean("现场.jpg", "image/jpeg", _jpeg_with_exif())
+    name, data = attachments.clean("现场.jpg", "image/jpeg", photo_with_place())
     assert b"SecretCam" not in data and Image.open(io.BytesIO(data)).format == "JPEG"
     _name, clean = attachments.clean("协议.pdf", "application/pdf", _pdf())
     assert "张某".encode("utf-16-be") not in clean and b"/Author" not in clean
@@ -118,7 +109,7 @@ def test_the_cleaner_strips_metadata_and_refuses_a_password_protected_pdf():
         attachments.clean("big.txt", "text/plain", b"a" * (attachments.MAX_BYTES + 1))
     assert error.value.code == "attachment_size"
     with pytest.raises(ServiceError) as error:
-        attachments.clean("fake.png", "image/png", _jpeg_with_exif())
+        attachments.clean("fake.png", "image/png", photo_with_place())
     assert error.value.code == "attachment_type"
 
 
@@ -177,7 +168,7 @@ def test_upload_through_the_page_refuses_a_locked_pdf_naming_the_field(world):
     locked = SimpleUploadedFile("加密.pdf", _pdf(password="x"), content_type="application/pdf")
     response = client.post(url, {"step": "attach", "attachments": [locked]})
     assert response.status_code == 400 and not Attachment.objects.exists()
-    picture = SimpleUploadedFile("现场.jpg", _jpeg_with_exif(), content_type="image/jpeg")
+    picture = SimpleUploadedFile("现场.jpg", photo_with_place(), content_type="image/jpeg")
     response = client.post(url, {"step": "attach", "attachments": [picture], "public": "on"})
     assert response.status_code == 302
     doc = Attachment.objects.get()
@@ -261,3 +252,21 @@ def test_deadline_notices_reach_the_unit_in_the_application_and_by_sms(world, se
     page = client.get(reverse("commitments:list")).content.decode()
     assert w["commitment"].number in page and str(SmsState.NO_NUMBER.label) in page
     assert AuditEvent.objects.filter(action="commitments.deadlinenotice.create").count() == 3
+
+
+def test_a_second_application_to_one_programme_is_refused_and_leaves_no_file_behind(world, tmp_path):
+    w = world
+
+    def apply():
+        return funds.apply(
+            programme=w["programme"], enterprise=w["firm"], amount="300000", description="研发投入600万元",
+            actor=w["firm_user"],
+            attachments=[SimpleUploadedFile("审计报告.pdf", _pdf(), content_type="application/pdf")],
+        )
+
+    apply()
+    stored = sorted(path for path in tmp_path.rglob("*") if path.is_file())
+    with pytest.raises(ConflictError) as refused:
+        apply()
+    assert refused.value.code == "duplicate"
+    assert sorted(path for path in tmp_path.rglob("*") if path.is_file()) == stored  # the second's removed

@@ -4,26 +4,13 @@ posting hostile files to every upload form, session 42)."""
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 
 import pytest
 
 from qinqing.core import attachments
 from qinqing.core.errors import ServiceError
 from qinqing.core.tabular import read_rows
-from qinqing.core.testing import in_english
-
-
-def _png(width: int, height: int) -> bytes:
-    """A 1-bit greyscale PNG of all zeros: a few kB on disk, width × height pixels once decoded."""
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    row = b"\0" + b"\0" * ((width + 7) // 8)
-    pixels = zlib.compress(row * height, 9)
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+from qinqing.core.testing import docx_unpacking_to, in_english, png_of
 
 
 def test_a_csv_cell_past_the_csv_modules_limit_is_refused_naming_the_line():
@@ -37,7 +24,7 @@ def test_a_csv_cell_past_the_csv_modules_limit_is_refused_naming_the_line():
 
 @pytest.mark.parametrize(("width", "height"), [(10_000, 7_000), (20_000, 10_000)])
 def test_a_small_picture_of_too_many_pixels_is_refused_before_it_is_decoded(width, height):
-    data = _png(width, height)
+    data = png_of(width, height)
     assert len(data) < 200_000
     with pytest.raises(ServiceError) as raised:
         attachments.clean("图.png", "image/png", data, field="attachments")
@@ -46,32 +33,11 @@ def test_a_small_picture_of_too_many_pixels_is_refused_before_it_is_decoded(widt
 
 
 def test_a_picture_within_the_pixels_is_cleaned():
-    name, data = attachments.clean("图.png", "image/png", _png(4_000, 3_000))
+    name, data = attachments.clean("图.png", "image/png", png_of(4_000, 3_000))
     assert name == "图.png" and data.startswith(b"\x89PNG")
     from PIL import Image
 
     assert Image.open(io.BytesIO(data)).size == (4_000, 3_000)
-
-
-def _docx_unpacking_to(megabytes: int) -> bytes:
-    """A valid .docx whose document part is ``megabytes`` MB of one repeated paragraph once unpacked
-    (about 100 kB packed)."""
-    import zipfile
-
-    from qinqing.fairness.tests import documents
-
-    source = zipfile.ZipFile(io.BytesIO(documents.docx_bytes()))
-    paragraph = b"<w:p><w:r><w:t>" + "投标人须为本地企业。".encode() * 40 + b"</w:t></w:r></w:p>"
-    body = paragraph * (megabytes * 2**20 // len(paragraph) + 1)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "word/document.xml":
-                head, _, tail = data.partition(b"<w:body>")
-                data = head + b"<w:body>" + body + tail
-            target.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
-    return out.getvalue()
 
 
 def test_a_word_document_that_unpacks_past_the_limit_is_refused_unread_by_the_review_and_the_policy_import():
@@ -80,7 +46,7 @@ def test_a_word_document_that_unpacks_past_the_limit_is_refused_unread_by_the_re
     from qinqing.fairness import extract
     from qinqing.policy.services import text_from_file
 
-    data = _docx_unpacking_to(attachments.MAX_UNZIPPED // 2**20 + 10)
+    data = docx_unpacking_to(attachments.MAX_UNZIPPED // 2**20 + 10)
     assert len(data) < 2 * 2**20 and attachments.unzipped_size(data) > attachments.MAX_UNZIPPED
     started = time.perf_counter()
     with pytest.raises(extract.UnreadableDocument, match="unpacks to more than 100 MB"):
