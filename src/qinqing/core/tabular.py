@@ -53,11 +53,19 @@ def expected_headers(aliases: dict[str, str]) -> list[str]:
     return list(headers.values())
 
 
+_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:$|[\sT])")
+_COMPACT_DAY = re.compile(r"(\d{4})(\d{2})(\d{2})")
+
+
 def parse_day(text: str) -> datetime.date | None:
-    """A date as people type it in a sheet: 2026-06-30, 2026/06/30 or 2026.06.30 (a time after it ignored);
-    None when it is none of these."""
+    """A date as people type it in a sheet: 2026-06-30, 2026/6/30, 2026.6.30, 2026年6月30日 or 20260630, in
+    half- or full-width characters (a time after it ignored); None when it is none of these or no such day."""
+    value = unicodedata.normalize("NFKC", text or "").strip()
+    found = _DAY.match(value) or _COMPACT_DAY.fullmatch(value)
+    if found is None:
+        return None
     try:
-        return datetime.date.fromisoformat(text.strip().replace("/", "-").replace(".", "-")[:10])
+        return datetime.date(*(int(part) for part in found.groups()))
     except ValueError:
         return None
 
