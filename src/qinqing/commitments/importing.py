@@ -110,8 +110,27 @@ def _import_row(report, row, *, actor) -> None:
     if bad:
         return
     title = values["title"].strip()
-    if Commitment.objects.filter(enterprise=enterprise, title=title, made_on=made_on).exists():
-        report.unchanged += 1
+    stored = Commitment.objects.filter(enterprise=enterprise, title=title, made_on=made_on).first()
+    if stored is not None:
+        # The same row: unchanged, or a registered commitment the file says otherwise (an exported ledger with
+        # cells corrected), which an import does not change: a change is requested and approved on its page.
+        given = {"kind": kind, "content": values["content"].strip(), "unit": unit.pk, "deadline": deadline,
+                 "legal_basis": values.get("legal_basis", "").strip(),
+                 "documents": values.get("documents", "").strip(), "scope": scope}
+        held = {"kind": stored.kind, "content": stored.content.strip(), "unit": stored.unit_id,
+                "deadline": stored.deadline, "legal_basis": stored.legal_basis.strip(),
+                "documents": stored.documents.strip(), "scope": stored.scope}
+        # Only the columns the file has (an export has no 依据, 相关文件 or 公开范围); a blank 公开范围 says
+        # nothing.
+        differing = [name for name in given if name in values and given[name] != held[name]
+                     and not (name == "scope" and not values[name].strip())]
+        for name in differing:
+            _reject(report, row.number, name, _(
+                "Commitment %(number)s is registered with another %(column)s; a registered commitment is "
+                "changed on its page (a change request), not by an import.")
+                % {"number": stored.number, "column": HEADERS[name]})
+        if not differing:
+            report.unchanged += 1
         return
     try:
         # The real run's service even in a dry run (rolled back with the import): the same rules, so the same

@@ -312,7 +312,8 @@ def public_xlsx(request):
         ]
         for r in selectors.published(request.user).iterator(chunk_size=2000)  # every row, memory flat
     )
-    return excel.xlsx_response("commitments.xlsx", XLSX_HEADERS, rows, sheet_title="承诺事项")
+    with district.language():  # the headers are the district's; so are the labels the import reads back
+        return excel.xlsx_response("commitments.xlsx", XLSX_HEADERS, rows, sheet_title="承诺事项")
 
 
 def funds_public(request):

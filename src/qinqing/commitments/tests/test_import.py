@@ -95,3 +95,40 @@ def test_a_workbook_with_its_data_on_the_second_sheet_is_refused_on_its_field(wo
     assert "第一个工作表" in message and "填写说明" in message
     assert all(column in message for column in ("统一社会信用代码", "承诺事项", "责任单位", "完成时限"))
     assert not Commitment.objects.exists()
+
+
+def _exported(client) -> bytes:
+    return b"".join(client.get(reverse("commitments:public_xlsx")).streaming_content)
+
+
+def test_the_public_ledger_exported_reads_back_in_and_a_corrected_cell_is_refused_not_called_unchanged(
+    world,  # noqa: F811
+):
+    """"Export, correct a cell, import": exported by an English-speaking user the ledger's 承诺类型 was
+    "Investment agreement", which the import refused on every row; and a row whose 承诺内容 or 完成时限 was
+    corrected was counted "unchanged" — the correction silently dropped. A registered commitment is changed
+    by a change request, so the import refuses the corrected cell naming the commitment and the column."""
+    from openpyxl import load_workbook
+
+    from qinqing.commitments.models import Scope
+
+    from .test_commitments import _register
+
+    stored = _register(world, title="公开承诺", scope=Scope.PUBLIC)
+    client = Client()
+    client.cookies["django_language"] = "en"
+    data = _exported(client)
+    assert load_workbook(io.BytesIO(data)).active["B2"].value == "招商引资协议"
+    report = importing.import_file(data, filename="commitments.xlsx", actor=world["handler"], dry_run=True)
+    assert (report.imported, report.unchanged, report.rejected) == (0, 1, [])
+
+    book = load_workbook(io.BytesIO(data))
+    book.active["J2"] = "修改后的承诺内容"
+    book.active["G2"] = "2026/10/20"
+    out = io.BytesIO()
+    book.save(out)
+    report = importing.import_file(out.getvalue(), filename="commitments.xlsx", actor=world["handler"])
+    assert (report.imported, report.unchanged) == (0, 0)
+    assert [(r.row, r.column) for r in report.rejected] == [(2, "承诺内容"), (2, "完成时限")]
+    assert stored.number in report.rejected[0].error
+    assert Commitment.objects.get().content == "三个月内完成项目用地供应"
