@@ -15,10 +15,12 @@ register form allows them; "the same row" is the import's notion.) A dry run is 
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qinqing.core.errors import ServiceError
+from qinqing.core.identifiers import validate_uscc
 from qinqing.core.tabular import Column, header_aliases, one_import_at_a_time, parse_day, read_rows
 from qinqing.directory.importing import ImportReport, Rejection
 
@@ -85,11 +87,17 @@ def _import_row(report, row, *, actor) -> None:
     if not (values.get("uscc") or values.get("enterprise")):
         _reject(report, row.number, "uscc", _("Give the enterprise's credit code or name."))
         problems += 1
+    if values.get("uscc", "").strip():
+        try:  # the directory's normal form: full-width characters and spaces typed into the cell are fine
+            uscc = validate_uscc(values["uscc"])
+        except ValidationError as error:
+            _reject(report, row.number, "uscc", error.messages[0])
+            problems += 1
     if problems:
         return
     enterprise = (
-        Enterprise.objects.filter(uscc=values["uscc"].strip().upper()).first()
-        if values.get("uscc")
+        Enterprise.objects.filter(uscc=uscc).first()
+        if values.get("uscc", "").strip()
         else Enterprise.objects.filter(name=values["enterprise"].strip()).first()
     )
     unit = Unit.objects.filter(name=values["unit"].strip()).first()

@@ -132,3 +132,37 @@ def test_the_public_ledger_exported_reads_back_in_and_a_corrected_cell_is_refuse
     assert [(r.row, r.column) for r in report.rejected] == [(2, "承诺内容"), (2, "完成时限")]
     assert stored.number in report.rejected[0].error
     assert Commitment.objects.get().content == "三个月内完成项目用地供应"
+
+
+def test_a_ledger_as_a_clerk_keeps_it_reads_in(world):  # noqa: F811
+    """A title merged above the bold header, a credit code typed in full-width characters with spaces around
+    it, dates typed as 2026年9月1日, 2026.9.1 or a number 20260901, formatted blank rows to row 5,000 and a
+    second sheet: the full-width code was "not in the directory" and the dates "not YYYY-MM-DD"."""
+    from openpyxl.styles import Font, PatternFill
+
+    uscc = world["enterprise"].uscc
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in uscc)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["区投资促进局承诺事项台账"])
+    sheet.merge_cells("A1:K1")
+    sheet.append([c.header + ("*" if c.name in importing.REQUIRED else "") for c in importing.COLUMNS])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    sheet.append([f" {full_width}　", "", " 政策承诺 ", "甲", "兑现奖补", "", "区投资促进局 ", "2026年9月1日",
+                  "2026/12/3", "", ""])
+    sheet.append([uscc, "", "政策承诺", "乙", "兑现奖补", "", "区投资促进局", "2026.9.1",
+                  "２０２６－１２－３", "", ""])
+    sheet.append([uscc, "", "政策承诺", "丙", "兑现奖补", "", "区投资促进局", 20260901, "20261203", "", ""])
+    sheet.append([uscc, "", "政策承诺", "丁", "兑现奖补", "", "区投资促进局", "9/1/2026", "明年", "", ""])
+    for number in range(10, 5000):
+        sheet.cell(row=number, column=2).fill = PatternFill("solid", fgColor="FFFF00")
+    book.create_sheet("说明")["A1"] = "填写说明"
+    out = io.BytesIO()
+    book.save(out)
+
+    report = importing.import_file(out.getvalue(), filename="台账.xlsx", actor=world["handler"])
+
+    assert report.imported == 3
+    assert [(r.row, r.column) for r in report.rejected] == [(6, "承诺日期"), (6, "完成时限")]
+    assert {str(c.deadline) for c in Commitment.objects.all()} == {"2026-12-03"}
