@@ -15,6 +15,7 @@ from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import bind_error, posted
 from qinqing.core.paging import page_of
 from qinqing.core.roles import Role, has_role
+from qinqing.core.tabular import template_headers
 from qinqing.directory.selectors import unit_for_user
 
 from . import documents, forms, importing, selectors, services
@@ -211,6 +212,12 @@ def import_page(request):
         {"form": form, "report": report, "columns": importing.COLUMNS},
         status=status,
     )
+
+
+def import_template(request):
+    """The blank ledger the import reads (空白模板): its columns, required ones marked *."""
+    headers = template_headers(importing.COLUMNS, importing.REQUIRED)
+    return excel.xlsx_response("commitments-template.xlsx", headers, [], sheet_title="承诺事项")
 
 
 # --- the public portal ------------------------------------------------------------------------------------

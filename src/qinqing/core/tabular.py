@@ -44,6 +44,12 @@ def header_aliases(columns) -> dict[str, str]:
             for text in (column.header, column.name, *column.aliases)}
 
 
+def template_headers(columns, required=()) -> list[str]:
+    """The header row of an import's blank template (空白模板): each column's header, in the import's order, a
+    required one marked with * (which the import ignores when it reads the header back)."""
+    return [column.header + ("*" if column.name in required else "") for column in columns]
+
+
 def expected_headers(aliases: dict[str, str]) -> list[str]:
     """The headers an alias table reads, one per field: the first text given for each (every table is built
     header first, as ``header_aliases`` builds it)."""

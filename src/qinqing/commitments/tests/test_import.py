@@ -166,3 +166,27 @@ def test_a_ledger_as_a_clerk_keeps_it_reads_in(world):  # noqa: F811
     assert report.imported == 3
     assert [(r.row, r.column) for r in report.rejected] == [(6, "承诺日期"), (6, "完成时限")]
     assert {str(c.deadline) for c in Commitment.objects.all()} == {"2026-12-03"}
+
+
+def test_the_blank_template_filled_in_imports_as_is(world):  # noqa: F811
+    """The commitments import page listed its columns but offered no template; the template is written from
+    the import's own columns (required ones marked *, which the import reads back)."""
+    from openpyxl import load_workbook
+
+    client = Client()
+    client.force_login(world["handler"])
+    page = client.get(reverse("commitments:import")).content.decode()
+    assert reverse("commitments:import_template") in page
+    download = client.get(reverse("commitments:import_template"))
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    headers = [cell.value for cell in book.active[1]]
+    assert headers[:4] == ["统一社会信用代码", "企业名称", "承诺类型*", "承诺事项*"]
+    assert len(headers) == len(importing.COLUMNS)
+    book.active.append([world["enterprise"].uscc, "", "政策承诺", "落实用地", "兑现奖补", "",
+                        "区投资促进局", "2026-09-01", "2026-12-31", "", "内部"])
+    filled = io.BytesIO()
+    book.save(filled)
+    report = importing.import_file(filled.getvalue(), filename="模板.xlsx", actor=world["handler"])
+    assert (report.imported, report.rejected) == (1, [])
+    client.force_login(world["inspector"])
+    assert client.get(reverse("commitments:import_template")).status_code == 403
