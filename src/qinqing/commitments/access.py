@@ -51,6 +51,7 @@ declare(
         order=20,
     ),
     Page("commitments:import", BODIES, menu="commitments", label=_("Import a commitments ledger"), order=30),
+    Page("commitments:import_template", BODIES),
     Page("commitments:detail", STAFF + ENTERPRISES, sees_all=WATCHERS),
     Page(
         "commitments:act",

@@ -15,10 +15,12 @@ register form allows them; "the same row" is the import's notion.) A dry run is 
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qinqing.core.errors import ServiceError
+from qinqing.core.identifiers import validate_uscc
 from qinqing.core.tabular import Column, header_aliases, one_import_at_a_time, parse_day, read_rows
 from qinqing.directory.importing import ImportReport, Rejection
 
@@ -85,11 +87,17 @@ def _import_row(report, row, *, actor) -> None:
     if not (values.get("uscc") or values.get("enterprise")):
         _reject(report, row.number, "uscc", _("Give the enterprise's credit code or name."))
         problems += 1
+    if values.get("uscc", "").strip():
+        try:  # the directory's normal form: full-width characters and spaces typed into the cell are fine
+            uscc = validate_uscc(values["uscc"])
+        except ValidationError as error:
+            _reject(report, row.number, "uscc", error.messages[0])
+            problems += 1
     if problems:
         return
     enterprise = (
-        Enterprise.objects.filter(uscc=values["uscc"].strip().upper()).first()
-        if values.get("uscc")
+        Enterprise.objects.filter(uscc=uscc).first()
+        if values.get("uscc", "").strip()
         else Enterprise.objects.filter(name=values["enterprise"].strip()).first()
     )
     unit = Unit.objects.filter(name=values["unit"].strip()).first()
@@ -110,8 +118,27 @@ def _import_row(report, row, *, actor) -> None:
     if bad:
         return
     title = values["title"].strip()
-    if Commitment.objects.filter(enterprise=enterprise, title=title, made_on=made_on).exists():
-        report.unchanged += 1
+    stored = Commitment.objects.filter(enterprise=enterprise, title=title, made_on=made_on).first()
+    if stored is not None:
+        # The same row: unchanged, or a registered commitment the file says otherwise (an exported ledger with
+        # cells corrected), which an import does not change: a change is requested and approved on its page.
+        given = {"kind": kind, "content": values["content"].strip(), "unit": unit.pk, "deadline": deadline,
+                 "legal_basis": values.get("legal_basis", "").strip(),
+                 "documents": values.get("documents", "").strip(), "scope": scope}
+        held = {"kind": stored.kind, "content": stored.content.strip(), "unit": stored.unit_id,
+                "deadline": stored.deadline, "legal_basis": stored.legal_basis.strip(),
+                "documents": stored.documents.strip(), "scope": stored.scope}
+        # Only the columns the file has (an export has no 依据, 相关文件 or 公开范围); a blank 公开范围 says
+        # nothing.
+        differing = [name for name in given if name in values and given[name] != held[name]
+                     and not (name == "scope" and not values[name].strip())]
+        for name in differing:
+            _reject(report, row.number, name, _(
+                "Commitment %(number)s is registered with another %(column)s; a registered commitment is "
+                "changed on its page (a change request), not by an import.")
+                % {"number": stored.number, "column": HEADERS[name]})
+        if not differing:
+            report.unchanged += 1
         return
     try:
         # The real run's service even in a dry run (rolled back with the import): the same rules, so the same

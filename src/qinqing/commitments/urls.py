@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.commitment_list, name="list"),
     path("overdue/", views.overdue, name="overdue"),
     path("import/", views.import_page, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
     path("mine/", views.mine, name="mine"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/", views.act, name="act"),

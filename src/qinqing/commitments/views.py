@@ -15,6 +15,7 @@ from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import bind_error, posted
 from qinqing.core.paging import page_of
 from qinqing.core.roles import Role, has_role
+from qinqing.core.tabular import template_headers
 from qinqing.directory.selectors import unit_for_user
 
 from . import documents, forms, importing, selectors, services
@@ -213,6 +214,12 @@ def import_page(request):
     )
 
 
+def import_template(request):
+    """The blank ledger the import reads (空白模板): its columns, required ones marked *."""
+    headers = template_headers(importing.COLUMNS, importing.REQUIRED)
+    return excel.xlsx_response("commitments-template.xlsx", headers, [], sheet_title="承诺事项")
+
+
 # --- the public portal ------------------------------------------------------------------------------------
 def public(request):
     rows = page_of(request, selectors.published(request.user))
@@ -312,7 +319,8 @@ def public_xlsx(request):
         ]
         for r in selectors.published(request.user).iterator(chunk_size=2000)  # every row, memory flat
     )
-    return excel.xlsx_response("commitments.xlsx", XLSX_HEADERS, rows, sheet_title="承诺事项")
+    with district.language():  # the headers are the district's; so are the labels the import reads back
+        return excel.xlsx_response("commitments.xlsx", XLSX_HEADERS, rows, sheet_title="承诺事项")
 
 
 def funds_public(request):

@@ -8,6 +8,7 @@ Headers are translated strings, so a Chinese user gets Chinese column titles.
 from __future__ import annotations
 
 import datetime
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -23,7 +24,23 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 _SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
 
 
-def _cell_value(value: Any) -> Any:
+#: What makes a spreadsheet program read a cell typed or opened from a CSV file as a formula (OWASP's CSV
+#: injection list): "=", "+", "-", "@", and a tab or carriage return before one of them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet program would take ``text`` for a formula (a plain number such as -5 is not)."""
+    return text.startswith(FORMULA_STARTS) and not _is_number(text)
+
+
+def csv_text(value: Any) -> str:
+    """A value for a CSV cell: formula-like text behind an apostrophe, which spreadsheets show as text."""
+    text = "" if value is None else str(value)
+    return "'" + text if formula_like(text) else text
+
+
+def _cell_value(value: Any, sheet=None) -> Any:
     """What a spreadsheet cell can hold; everything else as text (lazy strings, enums)."""
     if value is None or isinstance(value, bool | int | float | Decimal | datetime.date | datetime.datetime):
         if isinstance(value, datetime.datetime) and value.tzinfo is not None:
@@ -31,16 +48,22 @@ def _cell_value(value: Any) -> Any:
             return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
         return value
     text = str(value)
-    # A leading "=" would make the cell a formula in the reader's spreadsheet program.
-    return "'" + text if text.startswith(("=", "+", "-", "@")) and not _is_number(text) else text
+    if not formula_like(text):
+        return text
+    # A text cell marked "quoted" (what Excel stores when a user types '=…): shown and read back as the text
+    # itself, never evaluated; an apostrophe in the text would be read back by an import as part of it.
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    """A plain decimal number (-5, +3.5, 1e3): a spreadsheet reads it as that number, not as a formula."""
+    return _NUMBER.fullmatch(text) is not None
 
 
 def write_xlsx(
@@ -62,7 +85,7 @@ def write_xlsx(
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([_cell_value(value) for value in row])
+        sheet.append([_cell_value(value, sheet) for value in row])
     workbook.save(path_or_stream)
 
 

@@ -44,6 +44,12 @@ def header_aliases(columns) -> dict[str, str]:
             for text in (column.header, column.name, *column.aliases)}
 
 
+def template_headers(columns, required=()) -> list[str]:
+    """The header row of an import's blank template (空白模板): each column's header, in the import's order, a
+    required one marked with * (which the import ignores when it reads the header back)."""
+    return [column.header + ("*" if column.name in required else "") for column in columns]
+
+
 def expected_headers(aliases: dict[str, str]) -> list[str]:
     """The headers an alias table reads, one per field: the first text given for each (every table is built
     header first, as ``header_aliases`` builds it)."""
@@ -53,11 +59,19 @@ def expected_headers(aliases: dict[str, str]) -> list[str]:
     return list(headers.values())
 
 
+_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:$|[\sT])")
+_COMPACT_DAY = re.compile(r"(\d{4})(\d{2})(\d{2})")
+
+
 def parse_day(text: str) -> datetime.date | None:
-    """A date as people type it in a sheet: 2026-06-30, 2026/06/30 or 2026.06.30 (a time after it ignored);
-    None when it is none of these."""
+    """A date as people type it in a sheet: 2026-06-30, 2026/6/30, 2026.6.30, 2026年6月30日 or 20260630, in
+    half- or full-width characters (a time after it ignored); None when it is none of these or no such day."""
+    value = unicodedata.normalize("NFKC", text or "").strip()
+    found = _DAY.match(value) or _COMPACT_DAY.fullmatch(value)
+    if found is None:
+        return None
     try:
-        return datetime.date.fromisoformat(text.strip().replace("/", "-").replace(".", "-")[:10])
+        return datetime.date(*(int(part) for part in found.groups()))
     except ValueError:
         return None
 

@@ -33,7 +33,7 @@ from qinqing.core.crypto import blind_index
 from qinqing.core.errors import ServiceError
 from qinqing.core.identifiers import validate_resident_id, validate_uscc
 from qinqing.core.input_rules import cell_problems
-from qinqing.core.tabular import Row, normalise_header, one_import_at_a_time, read_rows
+from qinqing.core.tabular import Row, normalise_header, one_import_at_a_time, parse_day, read_rows
 
 from . import registry, services
 from .models import (
@@ -372,21 +372,16 @@ def _clean_boolean(value: str, field_name: str) -> bool:
 
 
 def _clean_date(value: str, field_name: str) -> datetime.date | None:
-    text = value.strip().replace("/", "-").replace(".", "-")
-    if not text:
+    if not value.strip():
         return None
-    if "T" in text:
-        text = text.split("T", 1)[0]
-    try:
-        return datetime.date.fromisoformat(
-            text if len(text) != 8 or "-" in text else f"{text[:4]}-{text[4:6]}-{text[6:]}"
-        )
-    except ValueError:
+    day = parse_day(value)
+    if day is None:
         raise RowInvalid(
             field_name,
             _("%(field)s must be a date in the form YYYY-MM-DD; got %(value)s.")
             % {"field": column_label(field_name), "value": value},
-        ) from None
+        )
+    return day
 
 
 def _clean_percent(value: str, field_name: str) -> Decimal | None:
@@ -652,7 +647,8 @@ class _Importer:
 
     def reject(self, row: Row, field_name: str, message) -> None:
         self.report.rejected.append(
-            Rejection(row=row.number, field=field_name, error=str(message), values=row.original)
+            Rejection(row=row.number, field=field_name, error=str(message), values=row.original,
+                      column=column_label(field_name, self.kind))
         )
 
     def refuse(self, good: _Good, error: ServiceError) -> None:

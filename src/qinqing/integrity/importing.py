@@ -32,7 +32,7 @@ from qinqing.core.crypto import blind_index
 from qinqing.core.errors import ServiceError
 from qinqing.core.identifiers import validate_resident_id, validate_uscc
 from qinqing.core.input_rules import cell_problems
-from qinqing.core.tabular import Column, Row, header_aliases, one_import_at_a_time, read_rows
+from qinqing.core.tabular import Column, Row, header_aliases, one_import_at_a_time, parse_day, read_rows
 
 from . import services
 from .models import ARTICLE_WORDS, Listing, ListingKind
@@ -99,18 +99,23 @@ class RowInvalid(Exception):
         super().__init__(message)
 
 
+def _header(name: str, columns=None) -> str:
+    """A field's column as the template (and the user's file) names it, for messages."""
+    for column in columns or (*COLUMNS, *RECORD_COLUMNS):
+        if column.name == name:
+            return column.header
+    return name
+
+
 def _date(value: str, field: str) -> datetime.date:
-    text = value.strip().replace("/", "-").replace(".", "-").split("T", 1)[0].split(" ", 1)[0]
-    try:
-        return datetime.date.fromisoformat(
-            text if len(text) != 8 or "-" in text else f"{text[:4]}-{text[4:6]}-{text[6:]}"
-        )
-    except ValueError:
+    day = parse_day(value)
+    if day is None:
         raise RowInvalid(
             field,
             _("%(field)s must be a date in the form YYYY-MM-DD; got %(value)s.")
-            % {"field": field, "value": value},
-        ) from None
+            % {"field": _header(field), "value": value},
+        )
+    return day
 
 
 def _activities(value: str) -> list[str]:
@@ -187,7 +192,7 @@ def clean_row(values: dict[str, str]) -> tuple[dict, list[RowInvalid]]:
     cleaned: dict = {}
     for name in REQUIRED:
         if not values.get(name, "").strip():
-            errors.append(RowInvalid(name, _("%(field)s is required.") % {"field": name}))
+            errors.append(RowInvalid(name, _("%(field)s is required.") % {"field": _header(name, COLUMNS)}))
     _clean_party(values, cleaned, errors)
     for name, clean in (("start", _date), ("end", _date)):
         if values.get(name, "").strip():
@@ -332,7 +337,8 @@ def clean_record_row(values: dict[str, str]) -> tuple[dict, list[RowInvalid]]:
     }
     for name in ("name", "kind", "source", "occurred_on"):
         if not values.get(name, "").strip():
-            errors.append(RowInvalid(name, _("%(field)s is required.") % {"field": name}))
+            label = _header(name, RECORD_COLUMNS)
+            errors.append(RowInvalid(name, _("%(field)s is required.") % {"field": label}))
     _clean_party(values, cleaned, errors)
     kind = values.get("kind", "").strip()
     if kind:

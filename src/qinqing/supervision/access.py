@@ -141,6 +141,7 @@ declare(
     Page("supervision:duty_responsible", (Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)),
     Page("supervision:duty_task_add", (Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)),
     Page("supervision:duty_task_import", (Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)),
+    Page("supervision:duty_task_template", (Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)),
     Page("supervision:duty_task_progress", (Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)),
     Page("supervision:duty_act", DUTY_WRITERS, actions=("supervision.duty.*",), sees_all=DUTY_READERS),
     Operation("POST /supervision/reports", PUBLIC),

@@ -386,11 +386,13 @@ def result_rows(
 
 
 def results_csv(rows: Iterable[dict[str, str]]) -> bytes:
+    from qinqing.core.excel import csv_text  # a reply starting with "=" must not be a formula in Excel
+
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(RESULT_HEADERS)
     for row in rows:
-        writer.writerow([row[header] for header in RESULT_HEADERS])
+        writer.writerow([csv_text(row[header]) for header in RESULT_HEADERS])
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -254,3 +254,16 @@ def test_the_supervision_office_uploads_and_downloads(client, make_user, tmp_pat
     enterprise_user, _enterprise = factories.make_enterprise_user()
     client.force_login(enterprise_user)
     assert client.get(page).status_code in (403, 404)
+
+
+def test_the_results_csv_carries_no_formula():
+    """A reply (or a platform's order number) starting with "=", "+", "-", "@" went into the .csv as it was:
+    opened in Excel, a formula."""
+    rows = [{"工单编号": "=GD1", "办理结果": '=HYPERLINK("http://evil","查看")',
+             "办结时间": "2025-11-20 10:00:00", "满意度": "满意"},
+            {"工单编号": "GD2", "办理结果": "-5", "办结时间": "", "满意度": ""}]
+    text = hotline.results_csv(rows).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(text)))[1:] == [
+        ["'=GD1", '\'=HYPERLINK("http://evil","查看")', "2025-11-20 10:00:00", "满意"],
+        ["GD2", "-5", "", ""],
+    ]

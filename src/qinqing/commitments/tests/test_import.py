@@ -95,3 +95,98 @@ def test_a_workbook_with_its_data_on_the_second_sheet_is_refused_on_its_field(wo
     assert "第一个工作表" in message and "填写说明" in message
     assert all(column in message for column in ("统一社会信用代码", "承诺事项", "责任单位", "完成时限"))
     assert not Commitment.objects.exists()
+
+
+def _exported(client) -> bytes:
+    return b"".join(client.get(reverse("commitments:public_xlsx")).streaming_content)
+
+
+def test_the_public_ledger_exported_reads_back_in_and_a_corrected_cell_is_refused_not_called_unchanged(
+    world,  # noqa: F811
+):
+    """"Export, correct a cell, import": exported by an English-speaking user the ledger's 承诺类型 was
+    "Investment agreement", which the import refused on every row; and a row whose 承诺内容 or 完成时限 was
+    corrected was counted "unchanged" — the correction silently dropped. A registered commitment is changed
+    by a change request, so the import refuses the corrected cell naming the commitment and the column."""
+    from openpyxl import load_workbook
+
+    from qinqing.commitments.models import Scope
+
+    from .test_commitments import _register
+
+    stored = _register(world, title="公开承诺", scope=Scope.PUBLIC)
+    client = Client()
+    client.cookies["django_language"] = "en"
+    data = _exported(client)
+    assert load_workbook(io.BytesIO(data)).active["B2"].value == "招商引资协议"
+    report = importing.import_file(data, filename="commitments.xlsx", actor=world["handler"], dry_run=True)
+    assert (report.imported, report.unchanged, report.rejected) == (0, 1, [])
+
+    book = load_workbook(io.BytesIO(data))
+    book.active["J2"] = "修改后的承诺内容"
+    book.active["G2"] = "2026/10/20"
+    out = io.BytesIO()
+    book.save(out)
+    report = importing.import_file(out.getvalue(), filename="commitments.xlsx", actor=world["handler"])
+    assert (report.imported, report.unchanged) == (0, 0)
+    assert [(r.row, r.column) for r in report.rejected] == [(2, "承诺内容"), (2, "完成时限")]
+    assert stored.number in report.rejected[0].error
+    assert Commitment.objects.get().content == "三个月内完成项目用地供应"
+
+
+def test_a_ledger_as_a_clerk_keeps_it_reads_in(world):  # noqa: F811
+    """A title merged above the bold header, a credit code typed in full-width characters with spaces around
+    it, dates typed as 2026年9月1日, 2026.9.1 or a number 20260901, formatted blank rows to row 5,000 and a
+    second sheet: the full-width code was "not in the directory" and the dates "not YYYY-MM-DD"."""
+    from openpyxl.styles import Font, PatternFill
+
+    uscc = world["enterprise"].uscc
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in uscc)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["区投资促进局承诺事项台账"])
+    sheet.merge_cells("A1:K1")
+    sheet.append([c.header + ("*" if c.name in importing.REQUIRED else "") for c in importing.COLUMNS])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    sheet.append([f" {full_width}　", "", " 政策承诺 ", "甲", "兑现奖补", "", "区投资促进局 ", "2026年9月1日",
+                  "2026/12/3", "", ""])
+    sheet.append([uscc, "", "政策承诺", "乙", "兑现奖补", "", "区投资促进局", "2026.9.1",
+                  "２０２６－１２－３", "", ""])
+    sheet.append([uscc, "", "政策承诺", "丙", "兑现奖补", "", "区投资促进局", 20260901, "20261203", "", ""])
+    sheet.append([uscc, "", "政策承诺", "丁", "兑现奖补", "", "区投资促进局", "9/1/2026", "明年", "", ""])
+    for number in range(10, 5000):
+        sheet.cell(row=number, column=2).fill = PatternFill("solid", fgColor="FFFF00")
+    book.create_sheet("说明")["A1"] = "填写说明"
+    out = io.BytesIO()
+    book.save(out)
+
+    report = importing.import_file(out.getvalue(), filename="台账.xlsx", actor=world["handler"])
+
+    assert report.imported == 3
+    assert [(r.row, r.column) for r in report.rejected] == [(6, "承诺日期"), (6, "完成时限")]
+    assert {str(c.deadline) for c in Commitment.objects.all()} == {"2026-12-03"}
+
+
+def test_the_blank_template_filled_in_imports_as_is(world):  # noqa: F811
+    """The commitments import page listed its columns but offered no template; the template is written from
+    the import's own columns (required ones marked *, which the import reads back)."""
+    from openpyxl import load_workbook
+
+    client = Client()
+    client.force_login(world["handler"])
+    page = client.get(reverse("commitments:import")).content.decode()
+    assert reverse("commitments:import_template") in page
+    download = client.get(reverse("commitments:import_template"))
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    headers = [cell.value for cell in book.active[1]]
+    assert headers[:4] == ["统一社会信用代码", "企业名称", "承诺类型*", "承诺事项*"]
+    assert len(headers) == len(importing.COLUMNS)
+    book.active.append([world["enterprise"].uscc, "", "政策承诺", "落实用地", "兑现奖补", "",
+                        "区投资促进局", "2026-09-01", "2026-12-31", "", "内部"])
+    filled = io.BytesIO()
+    book.save(filled)
+    report = importing.import_file(filled.getvalue(), filename="模板.xlsx", actor=world["handler"])
+    assert (report.imported, report.rejected) == (1, [])
+    client.force_login(world["inspector"])
+    assert client.get(reverse("commitments:import_template")).status_code == 403

@@ -261,3 +261,25 @@ def test_dry_run_command_changes_nothing(tmp_path, capsys):
     output = capsys.readouterr().out
     assert "dry run" in output and "row 4 [统一社会信用代码]" in output
     assert Enterprise.objects.count() == 0
+
+
+def test_dates_typed_as_text_are_read_and_a_missing_column_is_named_for_its_kind(tmp_path):
+    """A link's 开始日期 typed "2026/3/1" or "2026年3月1日" was refused as not YYYY-MM-DD; a required
+    column the file lacks was reported under another kind's header (an officials file without 姓名:
+    "企业名称")."""
+    company = uscc(7001)
+    enterprises = [["企业名称", "统一社会信用代码", "所有制类型"], ["甲公司", company, "私营企业"]]
+    assert import_file("enterprises", write_csv(tmp_path / "e.csv", enterprises), actor=ACTOR).imported == 1
+    links = write_csv(tmp_path / "l.csv", [
+        ["姓名", "公民身份号码", "统一社会信用代码", "关系类型", "开始日期", "结束日期"],
+        ["张三", resident_id(701), company, "股东", "2026/3/1", "2026年12月31日"],
+    ])
+    report = import_file("links", links, actor=ACTOR)
+    assert report.rejected == [] and report.imported == 1
+    link = EnterpriseLink.objects.get(enterprise__uscc=company)
+    assert (str(link.start_date), str(link.end_date)) == ("2026-03-01", "2026-12-31")
+
+    officials = [["名称", "公民身份号码", "职务"], ["李四", resident_id(702), "科员"]]
+    officials = write_csv(tmp_path / "o.csv", officials)
+    report = import_file("officials", officials, actor=ACTOR)
+    assert {(r.field, r.column) for r in report.rejected} == {("name", "姓名"), ("unit_code", "单位代码")}

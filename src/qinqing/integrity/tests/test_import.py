@@ -92,3 +92,29 @@ def test_outside_lists_are_imported_as_records_with_the_row_report(tmp_path, fro
     out = StringIO()
     call_command("import", "records", str(path), "--json", stdout=out)
     assert json.loads(out.getvalue())["unchanged"] == 2 and IntegrityRecord.objects.count() == 2
+
+
+def test_dates_typed_as_text_are_read_and_messages_name_the_column_not_the_field_code(tmp_path, frozen_clock):
+    """"2026年3月1日" and "2026/3/1" were refused as not YYYY-MM-DD, and a refusal said "occurred_on must be a
+    date" or "source is required." (the field's code) where the file says 日期 and 来源."""
+    from io import StringIO
+
+    from django.utils import translation
+
+    frozen_clock("2026-11-30 10:00")
+    enterprise = directory.make_enterprise(name="欠税有限公司")
+    path = tmp_path / "records.csv"
+    path.write_text(
+        "统一社会信用代码,名称,记录类型,来源,日期,失效日期\n"
+        f"{enterprise.uscc},欠税有限公司,重大税收违法,信用中国,2026年3月1日,2029/2/28\n"
+        f"{enterprise.uscc},欠税有限公司,失信被执行人,,2026-03-01,\n"
+        f"{enterprise.uscc},欠税有限公司,失信被执行人,人民法院,3月1日,\n", encoding="utf-8")
+    out = StringIO()
+    with translation.override("en"):
+        call_command("import", "records", str(path), "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["imported"] == 1
+    assert [(r["row"], r["field"], r["error"]) for r in report["rejected"]] == [
+        (3, "source", "来源 is required."),
+        (4, "occurred_on", "日期 must be a date in the form YYYY-MM-DD; got 3月1日."),
+    ]

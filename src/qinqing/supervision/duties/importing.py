@@ -28,6 +28,7 @@ COLUMNS = [
     Column("due_on", "完成时限", ("时限", "期限", "完成时间", "应办结", "due", "due on")),
 ]
 HEADERS = {column.name: column.header for column in COLUMNS}
+REQUIRED = ("task", "due_on")
 
 
 def aliases() -> dict[str, str]:

@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("", views.index, name="duties"),
     path("export.xlsx", views.export, name="duties_export"),
+    path("tasks/template.xlsx", views.task_template, name="duty_task_template"),
     path("key-minority/", views.key_minority, name="key_minority"),
     path("<int:pk>/", views.detail, name="duty_detail"),
     path("<int:pk>/responsible/", views.responsible, name="duty_responsible"),

@@ -14,6 +14,7 @@ from qinqing.core.access import may_open
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import bind_error, filter_choice, form_status, posted, refusal_of, refusal_placed
 from qinqing.core.paging import page_of
+from qinqing.core.tabular import template_headers
 
 from . import cadres, forms, importing, selectors, services
 from .models import DutyStatus, Rating, TaskState
@@ -112,6 +113,12 @@ def export(request):
     return excel.xlsx_response(
         _("Main responsibility %(year)s") % {"year": year}, headers, lines(), sheet_title=str(year)
     )
+
+
+def task_template(request):
+    """The blank task list the import reads (空白模板): its columns, required ones marked *."""
+    headers = template_headers(importing.COLUMNS, importing.REQUIRED)
+    return excel.xlsx_response("duty-tasks-template.xlsx", headers, [], sheet_title=_("Tasks"))
 
 
 def _detail(request, duty, *, refusal=None, status=200, **context):

@@ -398,3 +398,35 @@ def test_a_file_whose_header_names_no_column_of_the_list_is_refused_on_its_field
     message = errors["file"][0]
     assert "工作要点、负责领导、日期" in message and "任务、措施、责任人、完成时限" in message
     assert row.tasks.count() == 0
+
+
+def test_the_blank_template_filled_in_imports_as_is_and_the_exported_ledger_reads_back(client, district):
+    """The task import offered no template: a clerk had to copy the column names from the page. The template
+    is written from the import's own columns; filled in, it imports; the list's exported ledger (its headers
+    事项, 责任人, 应办结 and the rest) imports back into the list as unchanged."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qinqing.supervision.duties import importing
+
+    d = district
+    row = services.duty_create(unit=d["bureau"], year=2026, actor=d["handler"])
+    client.force_login(d["handler"])
+    page = client.get(reverse("supervision:duty_detail", args=[row.pk])).content.decode()
+    assert reverse("supervision:duty_task_template") in page
+    download = client.get(reverse("supervision:duty_task_template"))
+    assert download.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert [c.value for c in book.active[1]] == ["任务*", "措施", "责任人", "完成时限*"]
+    book.active.append(["每季度走访重点企业", "分片包联", "局长甲", "2026年12月31日"])
+    filled = io.BytesIO()
+    book.save(filled)
+    url = reverse("supervision:duty_task_import", args=[row.pk])
+    assert client.post(url, {"file": SimpleUploadedFile("模板.xlsx", filled.getvalue())}).status_code == 200
+    added = list(row.tasks.values_list("task", "due_on"))
+    assert added == [("每季度走访重点企业", datetime.date(2026, 12, 31))]
+
+    exported = b"".join(client.get(reverse("supervision:duties_export") + "?year=2026").streaming_content)
+    report = importing.import_tasks(exported, filename="ledger.xlsx", duty_list=row, actor=d["handler"])
+    assert (report.imported, report.unchanged, report.rejected) == (0, 1, [])
+    client.force_login(d["inspector"])  # who keeps no list has no template to fill in
+    assert client.get(reverse("supervision:duty_task_template")).status_code == 403
