@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 
 from qinqing.core.errors import ServiceError
 from qinqing.core.identifiers import validate_uscc
-from qinqing.core.tabular import Column, header_aliases, one_import_at_a_time, parse_day, read_rows
+from qinqing.core.tabular import (
+    Column,
+    header_aliases,
+    name_spellings,
+    one_import_at_a_time,
+    parse_day,
+    read_rows,
+)
 from qinqing.directory.importing import ImportReport, Rejection
 
 from . import services
@@ -63,6 +70,13 @@ def aliases() -> dict[str, str]:
     return header_aliases(COLUMNS)
 
 
+def _only(found):
+    """The one row a name's spellings find; None for none or for two (two names that differ only in how
+    they are written are not guessed between)."""
+    rows = list(found[:2])
+    return rows[0] if len(rows) == 1 else None
+
+
 def _reject(report, number, field, message):
     report.rejected.append(Rejection(row=number, field=field, error=str(message), column=HEADERS[field]))
 
@@ -98,9 +112,9 @@ def _import_row(report, row, *, actor) -> None:
     enterprise = (
         Enterprise.objects.filter(uscc=uscc).first()
         if values.get("uscc", "").strip()
-        else Enterprise.objects.filter(name=values["enterprise"].strip()).first()
+        else _only(Enterprise.objects.filter(name__in=name_spellings(values["enterprise"])))
     )
-    unit = Unit.objects.filter(name=values["unit"].strip()).first()
+    unit = _only(Unit.objects.filter(name__in=name_spellings(values["unit"])))
     kind = KIND_WORDS.get(values["kind"].strip())
     scope = SCOPE_WORDS.get(values.get("scope", "").strip())
     made_on, deadline = parse_day(values["made_on"]), parse_day(values["deadline"])

@@ -76,6 +76,20 @@ def parse_day(text: str) -> datetime.date | None:
         return None
 
 
+_HALF_TO_FULL_BRACKETS = str.maketrans("()", "（）")
+
+
+def name_spellings(text: str) -> list[str]:
+    """The spellings a name typed in a cell may be stored under: as typed (trimmed), and in the registered
+    form of Chinese names — full-width characters read as half-width (NFKC), spaces dropped, then the
+    brackets full-width again, as enterprise and unit names are registered (``（中国）``). A lookup
+    ``name__in=name_spellings(text)`` finds "某某(中国)有限公司" typed with half-width brackets."""
+    typed = (text or "").strip()
+    plain = "".join(unicodedata.normalize("NFKC", typed).split())
+    return list(dict.fromkeys(spelling for spelling in (typed, plain, plain.translate(_HALF_TO_FULL_BRACKETS))
+                              if spelling))
+
+
 @dataclass
 class Row:
     """One data row: its spreadsheet row number (header = row 1) and values by field."""

@@ -190,3 +190,23 @@ def test_the_blank_template_filled_in_imports_as_is(world):  # noqa: F811
     assert (report.imported, report.rejected) == (1, [])
     client.force_login(world["inspector"])
     assert client.get(reverse("commitments:import_template")).status_code == 403
+
+
+def test_names_typed_with_half_width_brackets_or_spaces_find_the_registered_name(world):  # noqa: F811
+    """Enterprise names are registered with full-width brackets ("（中国）"); a clerk types "(中国)" or spaces
+    the name (or the unit's) out, and the row was "not in the directory". Two names that differ only in how
+    they are written are not guessed between."""
+    from qinqing.directory.tests.factories import make_enterprise
+
+    make_enterprise(name="恒通（中国）科技有限公司")
+    header = [column.header for column in importing.COLUMNS]
+    row = ["", "恒通(中国)科技 有限公司", "政策承诺", "落实用地", "兑现奖补", "",
+           " 区投资 促进局", "2026-09-01", "2026-12-31", "", ""]
+    report = importing.import_file(_workbook(("台账", [header, row])), filename="台账.xlsx",
+                                   actor=world["handler"], dry_run=True)
+    assert (report.imported, report.rejected) == (1, [])
+
+    make_enterprise(name="恒通(中国)科技有限公司")  # the name written the other way too: which is meant?
+    report = importing.import_file(_workbook(("台账", [header, row])), filename="台账.xlsx",
+                                   actor=world["handler"], dry_run=True)
+    assert [(r.row, r.column) for r in report.rejected] == [(2, "企业名称")]

@@ -2,9 +2,10 @@
 
 Columns (headers in Chinese or English, in any order): 任务 (required), 措施, 责任人 (an official in office
 of the list's unit, by name, or 姓名（职务） where two share a name), 完成时限 (required, a date within the
-list's year). Each row goes through ``services.task_add`` (the same rules, one audit event each); a row whose
-task is already on the list is left unchanged; a bad row is reported with its row number and column, the
-others are added. The import is one transaction holding the list's import lock
+list's year); 单位, where a file has it (the ledger's export does), must be the list's unit — a row of
+another unit is refused, not added to this list. Each row goes through ``services.task_add`` (the same rules,
+one audit event each); a row whose task is already on the list is left unchanged; a bad row is reported with
+its row number and column, the others are added. The import is one transaction holding the list's import lock
 (``core.tabular.one_import_at_a_time``), so two imports of one file into one list at once take turns and the
 second finds the tasks the first added. ``dry_run`` is the same run rolled back: the rows past the list's
 limit are refused in it as in the real import."""
@@ -15,7 +16,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qinqing.core.errors import ServiceError
-from qinqing.core.tabular import Column, header_aliases, one_import_at_a_time, parse_day, read_rows
+from qinqing.core.tabular import (
+    Column,
+    header_aliases,
+    name_spellings,
+    one_import_at_a_time,
+    parse_day,
+    read_rows,
+)
 from qinqing.directory.importing import ImportReport, Rejection
 
 from . import selectors, services
@@ -27,12 +35,15 @@ COLUMNS = [
     # 应办结: the header of the ledger's own .xlsx (Due), so an exported ledger reads back in
     Column("due_on", "完成时限", ("时限", "期限", "完成时间", "应办结", "due", "due on")),
 ]
-HEADERS = {column.name: column.header for column in COLUMNS}
+# Read, not written to the template: the ledger's export names each row's unit (单位), and a file of several
+# units' lists must not add another unit's tasks to this list.
+UNIT = Column("unit", "单位", ("责任单位", "unit"))
+HEADERS = {column.name: column.header for column in (*COLUMNS, UNIT)}
 REQUIRED = ("task", "due_on")
 
 
 def aliases() -> dict[str, str]:
-    return header_aliases(COLUMNS)
+    return header_aliases([*COLUMNS, UNIT])
 
 
 def _reject(report, number, field, message):
@@ -54,13 +65,24 @@ def import_tasks(source, *, duty_list, actor, dry_run: bool = False, filename: s
     with one_import_at_a_time(f"duties:{duty_list.pk}", dry_run=dry_run):
         officials = list(selectors.unit_officials(duty_list.unit_id))
         existing = set(duty_list.tasks.values_list("task", flat=True))
+        own_unit = duty_list.unit.name
+        own_spellings = set(name_spellings(own_unit))
         for row in rows:
             values = row.values
             task = values.get("task", "").strip()
             due_on = parse_day(values.get("due_on", ""))
             owner_text = values.get("owner", "").strip()
             owner = _owner(owner_text, officials) if owner_text else None
+            unit_text = values.get("unit", "").strip()
             checks = [
+                (
+                    bool(unit_text) and not own_spellings & set(name_spellings(unit_text)),
+                    "unit",
+                    _(
+                        "This row is a task of %(unit)s; this list is %(own)s's. Import each unit's rows "
+                        "into its own list."
+                    ) % {"unit": unit_text, "own": own_unit},
+                ),
                 (not task, "task", _("Required.")),
                 (due_on is None, "due_on", _("Give a date as YYYY-MM-DD.")),
                 (

@@ -6,7 +6,7 @@ import io
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from qinqing.appeals.models import Notification
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
@@ -430,3 +430,26 @@ def test_the_blank_template_filled_in_imports_as_is_and_the_exported_ledger_read
     assert (report.imported, report.unchanged, report.rejected) == (0, 1, [])
     client.force_login(d["inspector"])  # who keeps no list has no template to fill in
     assert client.get(reverse("supervision:duty_task_template")).status_code == 403
+
+
+def test_a_row_of_another_units_list_is_refused_not_added_to_this_one(district):
+    """The ledger's export holds every unit's tasks with its 单位; imported into one list, the import read no
+    unit and added the other units' tasks to it. A row naming another unit is refused naming the column; the
+    list's own unit, however its brackets and spaces are typed, is read."""
+    from qinqing.supervision.duties import importing
+
+    d = district
+    row = services.duty_create(unit=d["bureau"], year=2026, actor=d["handler"])
+    book = Workbook()
+    book.active.append(["单位", "任务", "完成时限"])
+    book.active.append(["区发展改革局", "走访重点企业", "2026-12-31"])
+    book.active.append([" 区发展 改革局", "清理涉企收费", "2026-11-30"])
+    book.active.append(["区市场监管局", "双随机抽查", "2026-12-31"])
+    data = io.BytesIO()
+    book.save(data)
+    report = importing.import_tasks(data.getvalue(), filename="ledger.xlsx", duty_list=row,
+                                    actor=d["handler"])
+    assert report.imported == 2
+    assert [(r.row, r.column) for r in report.rejected] == [(4, "单位")]
+    assert "区市场监管局" in report.rejected[0].error
+    assert set(row.tasks.values_list("task", flat=True)) == {"走访重点企业", "清理涉企收费"}
