@@ -90,6 +90,32 @@ def name_spellings(text: str) -> list[str]:
                               if spelling))
 
 
+_DAY_HEAD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_TIME = re.compile(r"(?:T|\s)*(\d{1,2})\s*[:时]\s*(\d{1,2})(?:\s*[:分]\s*(\d{1,2})\s*秒?)?\s*分?")
+_COMPACT_MOMENT = re.compile(r"(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2}))?")
+
+
+def parse_moment(text: str) -> datetime.datetime | None:
+    """A date and time as people type it in a sheet (naive, as written): a date as ``parse_day`` reads it,
+    then nothing (midnight) or a time — 09:15, 9:15:30, 9时15分 — or 20261130091500; None when it is none
+    of these or no such moment."""
+    value = unicodedata.normalize("NFKC", text or "").strip()
+    compact = _COMPACT_MOMENT.fullmatch(value)
+    if compact:
+        parts = [int(part or 0) for part in compact.groups()]
+    else:
+        day = _DAY_HEAD.match(value)
+        rest = value[day.end():].strip() if day else ""
+        clock_time = _TIME.fullmatch(rest) if rest else None
+        if day is None or (rest and clock_time is None):
+            return None
+        parts = [int(part or 0) for part in (*day.groups(), *(clock_time.groups() if clock_time else ()))]
+    try:
+        return datetime.datetime(*parts)
+    except ValueError:
+        return None
+
+
 @dataclass
 class Row:
     """One data row: its spreadsheet row number (header = row 1) and values by field."""

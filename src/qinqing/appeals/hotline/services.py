@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from qinqing.core import audit, clock, jobs, limits
 from qinqing.core.errors import ServiceError
 from qinqing.core.identifiers import validate_mobile_phone
-from qinqing.core.tabular import Row, normalise_header, one_import_at_a_time, read_rows
+from qinqing.core.tabular import Row, normalise_header, one_import_at_a_time, parse_moment, read_rows
 
 from ..models import OPEN_STATUSES, Appeal, Category, Channel, Rating
 from .models import HotlineOrder
@@ -134,12 +134,9 @@ class Invalid(Exception):
 
 
 def _datetime(value: str, name: str, label: str) -> datetime.datetime:
-    text = (value or "").strip().replace("/", "-").replace("T", " ")
-    for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d%H%M%S"):
-        try:
-            moment = datetime.datetime.strptime(text, pattern)
-        except ValueError:
-            continue
+    # 2026-11-30 09:15:00, 2026/11/30 9:15, 2026年11月30日 9时15分, 20261130091500
+    moment = parse_moment(value)
+    if moment is not None:
         return clock.aware(moment)
     raise Invalid(
         name,

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from qinqing.core import audit
 from qinqing.core.models import AuditEvent
@@ -267,3 +268,23 @@ def test_the_results_csv_carries_no_formula():
         ["'=GD1", '\'=HYPERLINK("http://evil","查看")', "2025-11-20 10:00:00", "满意"],
         ["GD2", "-5", "", ""],
     ]
+
+
+def test_call_times_written_as_a_clerk_or_the_platform_writes_them_are_read(tmp_path):
+    """"2025年11月18日 09:12" and "2025/11/18 9:12" were refused as no date and time (the reader knew
+    only 2025-11-18 09:12:45 and three other forms); the import reads them through
+    ``core.tabular.parse_moment``."""
+    rows = [EXPORT_HEADERS]
+    typed = ["2025年11月18日 09:12", "2025/11/18 9:12", "2025年11月18日9时12分",
+             "２０２５－１１－１８　０９：１２"]
+    for number, called in enumerate(typed):
+        rows.append([f"GD2025111800{number}", called, "王先生", "13812345678",
+                     f"诉求{number}：厂区道路积水。", "求助", "", "2025年11月25日", "已派单"])
+    rows.append(["GD20251118009", "昨天上午", "王先生", "13812345678", "诉求：路灯不亮。", "求助", "", "",
+                 ""])
+    report = hotline.import_file(write_xlsx(tmp_path / "工单.xlsx", rows), actor=ACTOR)
+    assert report.imported == 4
+    assert [(r.row, r.column) for r in report.rejected] == [(6, "来电时间")]
+    called = {timezone.localtime(order.called_at).strftime("%Y-%m-%d %H:%M")
+              for order in HotlineOrder.objects.all()}
+    assert called == {"2025-11-18 09:12"}
