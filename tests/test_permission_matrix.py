@@ -943,6 +943,7 @@ NOT_SCOPED = {
     "directory:enterprise_link_end": "administrators only",
     "directory:person_reveal_id": "administrators and the discipline office see every person",
     "directory:import_template": "not an object: a template kind",
+    "integrity:import_template": "not an object: a template kind",
     "policy:article": "the policy is public",
     "policy:document": "every library document and version is public (article 4)",
     "policy:measure_act": "the policy office tracks every supporting measure",

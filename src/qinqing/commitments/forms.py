@@ -36,8 +36,3 @@ class CommitmentForm(forms.Form):
         from qinqing.directory.models import Enterprise
 
         self.fields["enterprise"].queryset = Enterprise.objects.filter(is_active=True).order_by("name")
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Ledger (.xlsx or .csv)"))
-    dry_run = forms.BooleanField(label=_("Check only, import nothing"), required=False)

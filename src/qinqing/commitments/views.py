@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import clock, district, excel
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
-from qinqing.core.forms import bind_error, posted
+from qinqing.core.forms import LedgerImportForm, bind_error, posted
 from qinqing.core.paging import page_of
 from qinqing.core.roles import Role, has_role
 from qinqing.core.tabular import template_headers
@@ -188,7 +188,7 @@ def act(request, pk: int):
 
 
 def import_page(request):
-    form = forms.ImportForm(posted(request), posted(request, files=True))
+    form = LedgerImportForm(posted(request), posted(request, files=True))
     report, status = None, 200
     if request.method == "POST":
         status = 400

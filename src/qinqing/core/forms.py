@@ -97,6 +97,14 @@ def form_status(*forms) -> int:
     return 200
 
 
+class LedgerImportForm(forms.Form):
+    """A ledger's import (台账导入): the file, and a dry run that checks every row and changes nothing
+    (``core.tabular.one_import_at_a_time``)."""
+
+    file = forms.FileField(label=_("Ledger (.xlsx or .csv)"))
+    dry_run = forms.BooleanField(label=_("Check only, import nothing"), required=False)
+
+
 class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _(

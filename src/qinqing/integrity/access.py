@@ -40,6 +40,9 @@ declare(
         ),
     ),
     Page("integrity:listing_new", CREDIT, menu="integrity", label=_("New listing decision"), order=20),
+    Page("integrity:listings_export", READERS, sees_all=READERS),
+    Page("integrity:import", CREDIT, menu="integrity", label=_("Import listings or records"), order=25),
+    Page("integrity:import_template", CREDIT),
     Page("integrity:listing_detail", READERS, sees_all=READERS),
     Page(
         "integrity:application_decide",

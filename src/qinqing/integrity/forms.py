@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import limits
-from qinqing.core.forms import DateInput
+from qinqing.core.forms import DateInput, LedgerImportForm
 
 from .models import Activity, ApplicationKind, ExternalList, ListingKind, Publication, Purpose, RecordKind
 
@@ -90,3 +90,11 @@ class ComprehensiveForm(forms.Form):
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=18)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
     matter = forms.CharField(label=_("Matter"), max_length=limits.DESCRIPTION)
+
+
+class ImportForm(LedgerImportForm):
+    kind = forms.ChoiceField(
+        label=_("What the file contains"),
+        choices=[("listings", _("Listing decisions (blacklist)")), ("records", _("Integrity records"))],
+    )
+    field_order = ["kind", "file", "dry_run"]

@@ -68,6 +68,11 @@ class Rejection:
     field: str
     error: str
 
+    @property
+    def column(self) -> str:
+        """The column's header as the file names it (the import report's column)."""
+        return _header(self.field)
+
     def as_dict(self) -> dict:
         return {"row": self.row, "field": self.field, "error": self.error}
 
@@ -307,6 +312,7 @@ RECORD_COLUMNS = [
     Column("expires_on", "失效日期", ("移出日期", "有效期至", "expires_on")),
     Column("evidence", "证据", ("文书", "evidence")),
 ]
+RECORD_REQUIRED = ("name", "kind", "source", "occurred_on")
 # 记录类型 in Chinese: the record kinds, and the three outside lists (kind external_list).
 RECORD_KINDS = {
     "荣誉": ("honour", ""),
@@ -335,7 +341,7 @@ def clean_record_row(values: dict[str, str]) -> tuple[dict, list[RowInvalid]]:
         "source": values.get("source", "").strip()[:200],
         "evidence": values.get("evidence", "").strip(),
     }
-    for name in ("name", "kind", "source", "occurred_on"):
+    for name in RECORD_REQUIRED:
         if not values.get(name, "").strip():
             label = _header(name, RECORD_COLUMNS)
             errors.append(RowInvalid(name, _("%(field)s is required.") % {"field": label}))
@@ -417,3 +423,39 @@ def import_records_file(
     rows = list(rows)
     progress = progress_factory(len(rows)) if progress_factory else None
     return import_record_rows(rows, actor=actor or SystemActor("import"), dry_run=dry_run, progress=progress)
+
+
+# --- the import page's two kinds, and the listings ledger that reads back -----------------------------------
+IMPORTS = {
+    # kind: (columns, required, import function)
+    "listings": (COLUMNS, REQUIRED, import_file),
+    "records": (RECORD_COLUMNS, RECORD_REQUIRED, import_records_file),
+}
+_ACTIVITY_WORDS = {activity: word for word, activity in ARTICLE_WORDS.items()}
+_ARTICLE_ORDER = {activity: index for index, activity in enumerate(ARTICLE_WORDS.values())}
+_KIND_WORDS = {
+    ListingKind.DISHONEST: "失信",
+    ListingKind.NOT_CLEAN: "不廉洁",
+    ListingKind.CORRUPTING_OFFICIALS: "围猎、拉拢腐蚀",
+}
+
+
+def ledger_rows(listings) -> Iterable[list]:
+    """The listings as rows of the import's own columns (``COLUMNS``), so the ledger exported reads back in
+    as unchanged: a resident ID masked as on the pages (a person's row then reads back as one to correct,
+    never as another person), the restrictions in article 21's words and order with the earliest start and
+    the latest end of their periods."""
+    for listing in listings:
+        restrictions = sorted(listing.restrictions.all(),
+                              key=lambda restriction: _ARTICLE_ORDER.get(restriction.activity, 99))
+        yield [
+            listing.uscc,
+            listing.masked_id,
+            listing.name,
+            listing.grounds,
+            "、".join(_ACTIVITY_WORDS.get(r.activity, r.activity) for r in restrictions),
+            min((r.start for r in restrictions), default=None),
+            max((r.end for r in restrictions), default=None),
+            listing.number,
+            _KIND_WORDS.get(listing.kind, listing.kind),
+        ]

@@ -6,6 +6,9 @@ app_name = "integrity"
 
 urlpatterns = [
     path("", views.listings_page, name="listings"),
+    path("listings.xlsx", views.listings_export, name="listings_export"),
+    path("import/", views.import_page, name="import"),
+    path("import/<str:kind>-template.xlsx", views.import_template, name="import_template"),
     path("listings/new/", views.listing_new, name="listing_new"),
     path("listings/<int:pk>/", views.listing_detail, name="listing_detail"),
     path("listings/<int:pk>/publication/", views.listing_publication, name="listing_publication"),

@@ -9,13 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qinqing.core import access, clock, workflow
+from qinqing.core import access, clock, district, excel, workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import bind_error, filter_choice, form_status, posted, refusal_of
 from qinqing.core.paging import page_of
+from qinqing.core.tabular import template_headers
 
-from . import selectors, services
-from .forms import ApplicationForm, CheckForm, DecisionForm, DeliveryForm, ListingForm, RecordForm
+from . import importing, selectors, services
+from .forms import ApplicationForm, CheckForm, DecisionForm, DeliveryForm, ImportForm, ListingForm, RecordForm
 from .models import (
     CATEGORY_LABELS,
     CATEGORY_OF,
@@ -48,6 +49,58 @@ def _listing_rows(listings, today):
         }
         for listing in listings
     ]
+
+
+def listings_export(request):
+    """The listings the page shows (its state and search filters), as the ledger the import reads back."""
+    state, refusal = filter_choice(request, "state", LISTING_FILTER_STATES)
+    if refusal:
+        return listings_page(request)
+    listings = selectors.listings(state=state, query=(request.GET.get("q") or "").strip())
+    headers = [column.header for column in importing.COLUMNS]
+    with district.language():
+        return excel.xlsx_response(
+            "integrity-listings.xlsx",
+            headers,
+            importing.ledger_rows(listings),
+            sheet_title="失信惩戒名单",
+        )
+
+
+def import_page(request):
+    """Listing decisions or integrity records from a ledger (.xlsx/.csv), as ``./qinqing import
+    listings|records`` reads them: a dry run checks every row and changes nothing."""
+    form = ImportForm(posted(request), posted(request, files=True))
+    report, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            _columns, _required, run = importing.IMPORTS[form.cleaned_data["kind"]]
+            try:
+                report = run(upload.read(), filename=upload.name, actor=request.user,
+                             dry_run=form.cleaned_data["dry_run"])
+            except ServiceError as error:
+                bind_error(form, error)
+                status = error.status
+            else:
+                status = 200
+    return render(
+        request,
+        "integrity/import.html",
+        {"form": form, "report": report,
+         "kinds": [(kind, importing.IMPORTS[kind][0]) for kind in importing.IMPORTS]},
+        status=status,
+    )
+
+
+def import_template(request, kind: str):
+    """The blank ledger of one import (空白模板): its columns, required ones marked *."""
+    if kind not in importing.IMPORTS:
+        raise Http404
+    columns, required, _run = importing.IMPORTS[kind]
+    return excel.xlsx_response(f"integrity-{kind}-template.xlsx", template_headers(columns, required), [],
+                               sheet_title=kind)
 
 
 @found_or_404

@@ -118,3 +118,56 @@ def test_dates_typed_as_text_are_read_and_messages_name_the_column_not_the_field
         (3, "source", "来源 is required."),
         (4, "occurred_on", "日期 must be a date in the form YYYY-MM-DD; got 3月1日."),
     ]
+
+
+def test_the_credit_office_imports_from_the_page_and_its_exported_ledger_reads_back(
+    client, make_user, frozen_clock, tmp_path
+):
+    """Listing decisions and records could be imported only from the command line, and the blacklist had no
+    export: a credit office keeps it as a ledger in Excel. The page imports either kind (a dry run first),
+    offers each kind's blank template, and the listings exported in the import's own columns read back as
+    unchanged — a person's row with its masked ID as one to correct, never as another person."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    from qinqing.core.roles import Role
+
+    frozen_clock("2026-11-30 10:00")
+    credit = make_user(Role.CREDIT_ADMINISTRATOR)
+    person = directory.make_person(name="孙某")
+    uscc = directory.make_uscc()
+    text = (HEADER + f"{uscc},,外地工程有限公司,围猎公职人员被判行贿罪,政府采购、工程建设招投标,2026-01-01"
+            f",2028-12-31,区信〔2026〕1号\n"
+            f",{person.resident_id},孙某,失信被执行人,荣誉、政治安排,2026/03/01,2027/02/28,区信〔2026〕2号\n")
+    client.force_login(credit)
+    page = client.get("/integrity/import/")
+    assert page.status_code == 200 and b'data-testid="template-records"' in page.content
+
+    def post(data: bytes, name: str, **fields):
+        return client.post("/integrity/import/", {"kind": "listings", **fields,
+                                                  "file": SimpleUploadedFile(name, data)})
+
+    dry = post(text.encode(), "名单.csv", dry_run="on")
+    assert dry.status_code == 200 and dry.context["report"].imported == 2 and not Listing.objects.exists()
+    done = post(text.encode(), "名单.csv")
+    assert done.context["report"].imported == 2 and Listing.objects.count() == 2
+
+    exported = b"".join(client.get("/integrity/listings.xlsx").streaming_content)
+    sheet = load_workbook(io.BytesIO(exported)).active
+    rows = {row[7]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["区信〔2026〕1号"][4] == "政府采购、工程建设招投标"
+    assert person.resident_id not in exported.decode("latin-1") and "*" in rows["区信〔2026〕2号"][1]
+    again = post(exported, "名单导出.xlsx").context["report"]
+    assert (again.imported, again.unchanged) == (0, 1)
+    assert [r.column for r in again.rejected] == ["公民身份号码"]
+    assert Listing.objects.count() == 2
+
+    template = b"".join(client.get("/integrity/import/records-template.xlsx").streaming_content)
+    assert [c.value for c in load_workbook(io.BytesIO(template)).active[1]][:4] == [
+        "统一社会信用代码", "公民身份号码", "名称*", "记录类型*"]
+    assert client.get("/integrity/import/nothing-template.xlsx").status_code == 404
+    client.force_login(make_user(Role.DISCIPLINE_INSPECTOR))  # reads the blacklist, decides nothing
+    assert client.get("/integrity/listings.xlsx").status_code == 200
+    assert client.get("/integrity/import/").status_code == 403
