@@ -96,7 +96,9 @@ def test_each_letter_of_a_batch_numbers_its_own_pages_and_names_itself_on_the_ne
     """A batch goes into envelopes letter by letter: a letter's pages are numbered from 1 (GB/T 9704's
     "— 1 —"), a page after its first carries the letter's number, and the date is written 2026年12月3日."""
     frozen_clock("2026-12-03 10:00")
-    long_reply = "\n".join(f"{n}. 经核查，贵司提交的消防验收申请材料齐全，区住建局已完成第{n}轮现场踏勘。" for n in range(1, 60))
+    long_reply = "\n".join(
+        f"{n}. 经核查，贵司提交的消防验收申请材料齐全，区住建局已完成第{n}轮现场踏勘。" for n in range(1, 60)
+    )
     first = factories.file_appeal(channel=Channel.LETTER, contact_name="王某", contact_address=ADDRESS)
     second = factories.file_appeal(channel=Channel.LETTER, contact_name="李某", contact_address=ADDRESS)
     replied["reply"](first, long_reply)
