@@ -56,6 +56,8 @@ def test_the_operator_form_keeps_the_letter_writers_address_encrypted_with_the_a
     client.force_login(operator)  # a new session: the address can only come from the appeal
     page = client.get(reverse("appeals_channels:operator_acknowledgement", args=[appeal.tracking_number]))
     assert ADDRESS in page.content.decode()  # from the appeal, not the operator's session
+    # the acknowledgement letter printed for the writer dates as an official letter does, without spaces
+    assert "我们已于2026年11月30日收到您的诉求" in page.content.decode()
 
 
 def test_a_letter_writers_reply_is_printed_in_a_batch_and_marked_posted(client, replied):
