@@ -258,6 +258,18 @@ def test_the_letter_and_the_receipt_write_their_date_as_a_chinese_official_lette
     assert written(gift.handed_in_on) in receipt
 
 
+def test_the_letter_in_english_has_english_labels_and_punctuation(people):
+    """Printed with the language switch on English: the labels are translated and followed by ": ",
+    not by the Chinese full-width colon."""
+    from django.utils import translation
+
+    _activity, letter = approved_letter(people)
+    with translation.override("en"):
+        html = render_letter_html(letter)
+    assert "Approved by: " in html and "Verification code: " in html and "Date: " in html
+    assert "Approved by：" not in html and "Verification code：" not in html
+
+
 def test_public_base_url_setting_wins_over_the_request_address(people, rf, settings):
     settings.QINQING_PUBLIC_BASE_URL = "https://qinqing.example.gov.cn/"
     _activity, letter = approved_letter(people)
