@@ -41,6 +41,7 @@ PAGES = [  # (user, page, test id of its list or None)
     ("leader", "/conduct/approvals/", None),
     ("inspector", "/supervision/duties/", "duties"),  # every body's main-responsibility list (article 16)
     ("inspector", "/supervision/duties/key-minority/", "cadres"),  # eleven columns
+    ("enterprise", "/integrity/mine/", None),  # the enterprise's own integrity record
 ]
 
 

@@ -175,3 +175,13 @@ def docx_unpacking_to(megabytes: int) -> bytes:
             for _ in range(megabytes):
                 part.write(block)
     return out.getvalue()
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    """The text of each page of a PDF (pypdf: no poppler needed), spaces and line breaks dropped, so a
+    test asserts on what a reader sees ("2026年12月3日", "— 2 —" as "—2—") whatever the layout."""
+    import io
+
+    from pypdf import PdfReader
+
+    return ["".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages]

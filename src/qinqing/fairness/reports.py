@@ -6,9 +6,15 @@ from __future__ import annotations
 import io
 
 from django.template.loader import render_to_string
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qinqing.core import district
+
+DRAFT = gettext_lazy(
+    "Draft: the review is not signed off, so the report carries no seal and is not a review conclusion."
+)
 
 
 def _context(review) -> dict:
@@ -29,28 +35,41 @@ def render_pdf(review, *, base_url: str = "") -> bytes:
     return HTML(string=html, base_url=base_url or None).write_pdf()
 
 
+def _day(moment) -> str:
+    """A date as the letters write it (2026年12月3日 in Chinese), in the district's time zone."""
+    return formats.date_format(timezone.localdate(moment), "DATE_FORMAT")
+
+
 def render_docx(review) -> bytes:
+    """The same report as the PDF, with Word's own structures: headings (the title, the findings and
+    each finding) and a table. The seal's text and the date are printed only once the review is
+    signed off; before, the report says it is a draft, as the PDF does."""
     import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     context = _context(review)
     place = context["district"]
+    findings = context["findings"]
     document = docx.Document()
-    document.add_paragraph(place.show("issuing_office"))
-    document.add_heading(_("Fair-competition review report"), level=1)
-    document.add_paragraph(review.number)
+    document.add_paragraph(place.show("issuing_office")).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_heading(_("Fair-competition review report"), level=1).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph(review.number).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    confirmed, dismissed = len(context["confirmed"]), len(context["dismissed"])
+    confirmed_label, dismissed_label = _("confirmed"), _("dismissed")
+    counts = f"{len(findings)}（{confirmed_label} {confirmed}，{dismissed_label} {dismissed}）"
     facts = [
         (_("Document"), review.title),
         (_("Document kind"), review.get_document_kind_display()),
         (_("File name"), review.file_name or _("Pasted text")),
         (_("Clauses read"), str(review.clause_count)),
-        (_("Findings"), str(len(context["findings"]))),
+        (_("Findings"), counts),
         (_("Conclusion"), review.get_conclusion_display() if review.conclusion else _("Not concluded yet")),
         (_("Opinion"), review.conclusion_note or "—"),
         (
             _("Signed off by"),
             (review.signed_by.get_full_name() or review.signed_by.username) if review.signed_by else "—",
         ),
-        (_("Signed off"), review.signed_at.strftime("%Y-%m-%d") if review.signed_at else "—"),
+        (_("Signed off"), _day(review.signed_at) if review.signed_at else "—"),
     ]
     table = document.add_table(rows=0, cols=2)
     table.style = "Table Grid"
@@ -58,9 +77,10 @@ def render_docx(review) -> bytes:
         cells = table.add_row().cells
         cells[0].text, cells[1].text = label, value
     document.add_heading(_("Findings"), level=2)
-    for number, item in enumerate(context["findings"], start=1):
-        document.add_paragraph(
-            f"{number}. {item.heading}（{item.get_decision_display()}）", style="List Number"
+    for number, item in enumerate(findings, start=1):
+        document.add_heading(
+            f"{number}. {item.heading}（{item.get_decision_display()}，{item.get_severity_display()}）",
+            level=3,
         )
         document.add_paragraph(_("Location: %(where)s") % {"where": item.location})
         document.add_paragraph(_("Clause: %(text)s") % {"text": item.clause})
@@ -70,7 +90,14 @@ def render_docx(review) -> bytes:
             document.add_paragraph(_("Why: %(text)s") % {"text": item.note})
         elif item.note:
             document.add_paragraph(_("Reviewer's note: %(text)s") % {"text": item.note})
-    document.add_paragraph(place.show("seal_text"))
+    if review.signed_at:
+        signed = document.add_paragraph()
+        signed.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        signed.add_run(place.show("seal_text")).add_break()
+        signed.add_run(place.show("issuing_office")).add_break()
+        signed.add_run(_day(review.signed_at))
+    else:
+        document.add_paragraph(str(DRAFT))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -11,6 +11,7 @@ from qinqing.appeals.models import Appeal, Channel, Notification, NotificationSt
 from qinqing.appeals.workflow import notify
 from qinqing.appeals.workflow import services as workflow_services
 from qinqing.core.roles import Role
+from qinqing.core.testing import pdf_pages
 
 from . import factories
 
@@ -55,6 +56,8 @@ def test_the_operator_form_keeps_the_letter_writers_address_encrypted_with_the_a
     client.force_login(operator)  # a new session: the address can only come from the appeal
     page = client.get(reverse("appeals_channels:operator_acknowledgement", args=[appeal.tracking_number]))
     assert ADDRESS in page.content.decode()  # from the appeal, not the operator's session
+    # the acknowledgement letter printed for the writer dates as an official letter does, without spaces
+    assert "我们已于2026年11月30日收到您的诉求" in page.content.decode()
 
 
 def test_a_letter_writers_reply_is_printed_in_a_batch_and_marked_posted(client, replied):
@@ -87,6 +90,33 @@ def test_a_letter_writers_reply_is_printed_in_a_batch_and_marked_posted(client, 
     # Nothing left to print: the page says so instead of an empty PDF.
     again = client.post(reverse("appeals:mail_room"), {"action": "print"})
     assert again.status_code == 400
+
+
+def test_each_letter_of_a_batch_numbers_its_own_pages_and_names_itself_on_the_next_ones(
+    client, replied, frozen_clock
+):
+    """A batch goes into envelopes letter by letter: a letter's pages are numbered from 1 (GB/T 9704's
+    "— 1 —"), a page after its first carries the letter's number, and the date is written 2026年12月3日."""
+    frozen_clock("2026-12-03 10:00")
+    long_reply = "\n".join(
+        f"{n}. 经核查，贵司提交的消防验收申请材料齐全，区住建局已完成第{n}轮现场踏勘。" for n in range(1, 60)
+    )
+    first = factories.file_appeal(channel=Channel.LETTER, contact_name="王某", contact_address=ADDRESS)
+    second = factories.file_appeal(channel=Channel.LETTER, contact_name="李某", contact_address=ADDRESS)
+    replied["reply"](first, long_reply)
+    replied["reply"](second, "租金补贴已于本月拨付到位。")
+    notify.deliver_pending()
+    long_letter, short_letter = ReplyLetter.objects.order_by("pk")
+    client.force_login(replied["supervisor"])
+    pages = pdf_pages(client.post(reverse("appeals:mail_room"), {"action": "print"}).content)
+    assert len(pages) >= 3
+    *long_pages, short_page = pages
+    assert long_pages[0].endswith("—1—") and long_letter.number in long_pages[0]
+    for number, page in enumerate(long_pages[1:], start=2):
+        assert long_letter.number in page and page.endswith(f"—{number}—")
+    assert short_letter.number in short_page and short_page.endswith("—1—")  # counted again from 1
+    assert long_letter.number not in short_page
+    assert "2026年12月3日" in short_page
 
 
 @pytest.mark.parametrize("channel", [Channel.WEB_PORTAL, Channel.HOTLINE])

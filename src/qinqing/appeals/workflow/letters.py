@@ -134,11 +134,17 @@ def mark_posted(*, batch: str, actor) -> int:
 
 
 def render_batch_pdf(letters: list[ReplyLetter], *, base_url: str = "") -> bytes:
+    """One PDF of the batch, each letter laid out on its own so that its pages are numbered from 1
+    and a page after its first carries its number (a letter of two pages goes into one envelope)."""
     from weasyprint import HTML
 
-    html = render_to_string("appeals/reply_letters_pdf.html", {
-        "letters": letters, "district": district.current(), "today": clock.today()})
-    return HTML(string=html, base_url=base_url or None).write_pdf()
+    place, today = district.current(), clock.today()
+    documents = [
+        HTML(string=render_to_string("appeals/reply_letters_pdf.html", {
+            "letters": [letter], "district": place, "today": today}), base_url=base_url or None).render()
+        for letter in letters
+    ]
+    return documents[0].copy([page for document in documents for page in document.pages]).write_pdf()
 
 
 # --- the mail room page (the supervision office) --------------------------------------------

@@ -238,6 +238,38 @@ def test_letter_prints_the_full_verification_address_of_the_request(people, clie
         assert expected in text.replace("\n", "")
 
 
+def test_the_letter_and_the_receipt_write_their_date_as_a_chinese_official_letter_does(people):
+    """GB/T 9704: the date under the issuing office is 2026年12月3日, not 2026-12-03; the letter's page
+    is numbered (— 1 —) as every page of an official letter is."""
+    from qinqing.core.testing import pdf_pages
+
+    from ..letters import render_letter_pdf, render_receipt_pdf
+
+    def written(day):
+        return f"{day.year}年{day.month}月{day.day}日"
+
+    _activity, letter = approved_letter(people)
+    (page,) = pdf_pages(render_letter_pdf(letter))
+    issued = timezone.localdate(letter.issued_at)
+    assert page.count(written(issued)) == 2 and issued.isoformat() not in page  # the date line, the sign-off
+    assert page.endswith("—1—")
+    gift = handed_in_gift(people)
+    (receipt,) = pdf_pages(render_receipt_pdf(gift))
+    assert written(gift.handed_in_on) in receipt
+
+
+def test_the_letter_in_english_has_english_labels_and_punctuation(people):
+    """Printed with the language switch on English: the labels are translated and followed by ": ",
+    not by the Chinese full-width colon."""
+    from django.utils import translation
+
+    _activity, letter = approved_letter(people)
+    with translation.override("en"):
+        html = render_letter_html(letter)
+    assert "Approved by: " in html and "Verification code: " in html and "Date: " in html
+    assert "Approved by：" not in html and "Verification code：" not in html
+
+
 def test_public_base_url_setting_wins_over_the_request_address(people, rf, settings):
     settings.QINQING_PUBLIC_BASE_URL = "https://qinqing.example.gov.cn/"
     _activity, letter = approved_letter(people)

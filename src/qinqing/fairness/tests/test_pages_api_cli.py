@@ -307,3 +307,56 @@ def test_a_document_past_the_clause_limit_is_refused_on_the_page_the_api_and_the
         call_command("fairness", "check", str(long))
     assert failed.value.returncode == 2
     assert any(words in str(failed.value) for words in ("more than 20 clauses", "超过 20 个条款"))
+
+
+def _word_outline(content: bytes) -> tuple[list[tuple[str, str, bool]], list[list[str]]]:
+    """(style, text, numbered by Word) of each paragraph, and the first table's rows."""
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(content))
+    paragraphs = [
+        (p.style.name, p.text, p._p.pPr is not None and p._p.pPr.numPr is not None or bool(
+            p.style.element.pPr is not None and p.style.element.pPr.numPr is not None))
+        for p in document.paragraphs
+    ]
+    return paragraphs, [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+
+
+def test_the_report_carries_the_seal_only_once_signed_off_and_the_word_copy_says_what_the_pdf_says(
+    client, handler, frozen_clock
+):
+    """A report printed before sign-off is a draft: no seal on it (PDF and .docx). Signed off, both
+    carry the seal's words, who signed and the day written 2026年12月3日; the PDF's pages are numbered;
+    the .docx's findings are Word headings, numbered once (not "1. 1."), with the PDF's counts."""
+    from qinqing.core import district
+    from qinqing.core.audit import SystemActor
+    from qinqing.core.testing import pdf_pages
+
+    frozen_clock("2026-12-03 10:00")
+    district.district_update(actor=SystemActor("test"), district_name="示范区",
+                             issuing_office="示范区纪委监委", seal_text="中共示范区纪律检查委员会")
+    review = services.review_create(actor=handler, title="物业服务采购", document_kind="procurement",
+                                    data=documents.docx_bytes(), filename="tender.docx")
+    pdf = pdf_pages(client.get(reverse("fairness:review_pdf", args=[review.pk])).content)
+    assert "中共示范区纪律" not in "".join(pdf) and "草稿：本审查尚未签发" in "".join(pdf)
+    assert all(page.endswith(f"—{number}—") for number, page in enumerate(pdf, start=1))
+    paragraphs, facts = _word_outline(client.get(reverse("fairness:review_docx", args=[review.pk])).content)
+    assert not any("中共示范区纪律" in text for _style, text, _numbered in paragraphs)
+    assert any(text.startswith("草稿：本审查尚未签发") for _style, text, _numbered in paragraphs)
+
+    for item in review.findings.all():
+        services.finding_decide(actor=handler, finding=item, decision="confirmed")
+    services.review_conclude(actor=handler, review=review, conclusion="pass_after_changes")
+    pdf = "".join(pdf_pages(client.get(reverse("fairness:review_pdf", args=[review.pk])).content))
+    assert "中共示范区纪律" in pdf and "2026年12月3日" in pdf and "草稿" not in pdf
+    assert handler.username in pdf  # who signed off
+    paragraphs, facts = _word_outline(client.get(reverse("fairness:review_docx", args=[review.pk])).content)
+    word = "\n".join(text for _style, text, _numbered in paragraphs)
+    assert "中共示范区纪律检查委员会" in word and "2026年12月3日" in word and "草稿" not in word
+    assert ["检查结果", "3（已确认 3，已排除 0）"] in facts and ["签发时间", "2026年12月3日"] in facts
+    findings = [row for row in paragraphs if row[1][:2] in ("1.", "2.", "3.")]
+    assert [style for style, _text, _numbered in findings] == ["Heading 3"] * 3
+    assert not any(numbered for _style, _text, numbered in findings)  # Word adds no second number
+    assert all(text.endswith(("，高）", "，中）", "，低）")) for _style, text, _numbered in findings)

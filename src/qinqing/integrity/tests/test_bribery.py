@@ -7,6 +7,7 @@ import pytest
 from qinqing.core.audit import SystemActor
 from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role
+from qinqing.core.testing import pdf_pages
 from qinqing.directory.tests import factories as directory
 from qinqing.integrity import services
 from qinqing.integrity.models import BriberyQuery
@@ -49,6 +50,10 @@ def test_a_query_is_due_in_three_working_days_and_answered_with_a_verifiable_let
         and pdf["Content-Type"] == "application/pdf"
         and pdf.content.startswith(b"%PDF")
     )
+    (letter,) = pdf_pages(pdf.content)
+    # the letter is no approval letter (the shared label said 本批准函); dated as an official letter is
+    assert "本函可在以下地址核验" in letter and "批准函" not in letter
+    assert "2026年9月30日" in letter and letter.endswith("—1—")
     client.logout()
     page = client.get("/integrity/bribery/verify/", {"code": query.verification_code}).content.decode()
     assert query.number in page and "投标人有限公司" in page

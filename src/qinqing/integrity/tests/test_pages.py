@@ -79,6 +79,7 @@ def test_the_enterprise_sees_its_own_record_and_objects(client, make_user, froze
     client.force_login(user)
     page = client.get("/integrity/mine/").content.decode()
     assert listing.number in page and other.number not in page and 'data-testid="not-eligible"' in page
+    assert "<li>荣誉 · " in page and "<li>honour" not in page  # the restriction by its name, not its API code
     response = client.post(
         "/integrity/mine/", {"listing": listing.pk, "kind": "objection", "text": "不服，申请复核"}
     )
