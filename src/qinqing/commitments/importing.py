@@ -83,7 +83,7 @@ def _reject(report, number, field, message):
 
 def import_file(source, *, actor, dry_run: bool = False, filename: str | None = None, progress_factory=None):
     report = ImportReport(kind="commitments", dry_run=dry_run)
-    _fields, rows = read_rows(source, filename=filename, aliases=aliases())
+    _fields, rows = read_rows(source, filename=filename, aliases=aliases(), required=REQUIRED)
     with one_import_at_a_time("commitments", dry_run=dry_run):
         for row in rows:
             _import_row(report, row, actor=actor)

@@ -16,7 +16,7 @@ import io
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -224,12 +224,19 @@ def _shown_row(texts: list[str]) -> str:
 
 
 def read_rows(
-    source: str | os.PathLike | IO[bytes] | bytes, *, filename: str | None = None, aliases: dict[str, str]
+    source: str | os.PathLike | IO[bytes] | bytes,
+    *,
+    filename: str | None = None,
+    aliases: dict[str, str],
+    required: Iterable[str] = (),
 ) -> tuple[list[str], Iterator[Row]]:
     """Return (field names found in the header, iterator of rows).
 
     ``aliases`` maps normalised header text (Chinese or English) to a field name. Unknown
     columns are kept in ``Row.original`` only. Blank rows are skipped but keep numbering.
+    A file whose header lacks a ``required`` field's column is refused as a whole, naming the
+    missing columns (every row would otherwise be refused for the same reason: another
+    ledger's file, another kind's export).
     """
     if isinstance(source, bytes):
         data = source
@@ -274,6 +281,17 @@ def read_rows(
             field="file",
             params={"rows": HEADER_SEARCH, "found": _shown_row(first),
                     "expected": "、".join(expected_headers(aliases))},
+        )
+    missing = [name for name in required if name not in fields]
+    if missing:
+        headers = dict(zip(dict.fromkeys(aliases.values()), expected_headers(aliases), strict=True))
+        raise ServiceError(
+            _("The file has no column %(missing)s, which this import requires (its header row %(row)s holds: "
+              "%(found)s). Download the blank template for the columns it reads."),
+            code="file_missing_columns",
+            field="file",
+            params={"missing": "、".join(headers.get(name, name) for name in missing), "row": header_number,
+                    "found": _shown_row(labels)},
         )
 
     def rows() -> Iterator[Row]:

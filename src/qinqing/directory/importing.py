@@ -1195,5 +1195,8 @@ def import_file(
                 data = handle.read()
         source = data
         progress = progress_factory(count_rows(data, filename or ""))
-    _fields, rows = read_rows(source, filename=filename, aliases=aliases_for(kind))
+    _fields, rows = read_rows(
+        source, filename=filename, aliases=aliases_for(kind),
+        required=[column.name for column in COLUMNS[kind] if column.required],
+    )
     return import_rows(kind, rows, actor=actor, dry_run=dry_run, progress=progress)

@@ -294,7 +294,7 @@ def import_rows(
 def import_file(
     source, *, filename: str | None = None, actor=None, dry_run: bool = False, progress_factory=None
 ) -> ImportReport:
-    _fields, rows = read_rows(source, filename=filename, aliases=aliases())
+    _fields, rows = read_rows(source, filename=filename, aliases=aliases(), required=REQUIRED)
     rows = list(rows)
     progress = progress_factory(len(rows)) if progress_factory else None
     return import_rows(rows, actor=actor or SystemActor("import"), dry_run=dry_run, progress=progress)
@@ -419,7 +419,7 @@ def import_record_rows(rows: Iterable[Row], *, actor, dry_run: bool = False, pro
 def import_records_file(
     source, *, filename: str | None = None, actor=None, dry_run: bool = False, progress_factory=None
 ) -> ImportReport:
-    _fields, rows = read_rows(source, filename=filename, aliases=record_aliases())
+    _fields, rows = read_rows(source, filename=filename, aliases=record_aliases(), required=RECORD_REQUIRED)
     rows = list(rows)
     progress = progress_factory(len(rows)) if progress_factory else None
     return import_record_rows(rows, actor=actor or SystemActor("import"), dry_run=dry_run, progress=progress)

@@ -335,7 +335,9 @@ def import_file(
         progress = progress_factory(count_rows(source, filename or ""))
     else:
         progress = None
-    _fields, rows = read_rows(source, filename=filename, aliases=aliases())
+    _fields, rows = read_rows(
+        source, filename=filename, aliases=aliases(), required=[c.name for c in COLUMNS if c.required]
+    )
     return import_rows(rows, actor=actor, dry_run=dry_run, progress=progress)
 
 

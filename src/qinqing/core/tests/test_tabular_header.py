@@ -85,3 +85,19 @@ def test_a_data_row_quoted_in_the_refusal_has_its_numbers_masked():
     text = caught.value.text()
     assert "138****5678" in text and "13812345678" not in text
     assert "330106198001010056" not in text and "TZ86114000015" in text
+
+
+def test_a_header_without_a_required_column_refuses_the_file_naming_what_is_missing():
+    """Another kind's export (an officials export into the officials import: names, not unit codes) was
+    read row by row, and every row was refused for the same missing column."""
+    with pytest.raises(ServiceError) as caught, translation.override("zh-hans"):
+        read_rows("说明,备注\n乙,丙\n".encode(), filename="a.csv", aliases=header_aliases(COLUMNS),
+                  required=("name", "note"))
+    error = caught.value
+    assert (error.field, error.code, error.status) == ("file", "file_missing_columns", 400)
+    with translation.override("zh-hans"):
+        text = error.text()
+    assert "名称" in text and "说明、备注" in text and "第 1 行" in text
+    fields, _rows = read_rows("名称\n甲\n".encode(), filename="a.csv", aliases=header_aliases(COLUMNS),
+                              required=("name",))
+    assert fields == ["name"]

@@ -61,7 +61,7 @@ def _owner(text: str, officials: list):
 
 def import_tasks(source, *, duty_list, actor, dry_run: bool = False, filename: str | None = None):
     report = ImportReport(kind="duty tasks", dry_run=dry_run)
-    _fields, rows = read_rows(source, filename=filename, aliases=aliases())
+    _fields, rows = read_rows(source, filename=filename, aliases=aliases(), required=REQUIRED)
     with one_import_at_a_time(f"duties:{duty_list.pk}", dry_run=dry_run):
         officials = list(selectors.unit_officials(duty_list.unit_id))
         existing = set(duty_list.tasks.values_list("task", flat=True))
