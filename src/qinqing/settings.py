@@ -352,7 +352,15 @@ LOGGING = {
     "filters": {"client_errors": {"()": "qinqing.core.request_logging.ClientErrorFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("QINQING_LOG_LEVEL", "WARNING")},
-    "loggers": {"axes": {"level": "ERROR"}, "django.request": {"filters": ["client_errors"]}},
+    "loggers": {
+        "axes": {"level": "ERROR"},
+        "django.request": {"filters": ["client_errors"]},
+        # Libraries that log what they send at DEBUG, whatever QINQING_LOG_LEVEL says: the Tencent Cloud
+        # SDK each SMS request and answer (phone numbers and texts), urllib3 each URL (WeChat's access
+        # token is in the query string).
+        "tencentcloud_sdk_common": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
+    },
 }
 
 # The address the public reaches the site at, printed on letters for verification.
