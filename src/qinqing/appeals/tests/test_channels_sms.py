@@ -377,3 +377,20 @@ def test_the_sms_providers_sdk_logs_no_phone_number_or_text_even_at_debug_level(
     logged = "\n".join(record.getMessage() for record in kept.records)
     assert PHONE not in logged
     assert "您的诉求已受理" not in logged and "\\u60a8\\u7684" not in logged
+
+
+def test_production_refuses_to_start_with_the_sms_backend_that_prints_texts_to_the_log(settings):
+    """The console backend prints each text (a report's one-time access code, a listed party's name)."""
+    from qinqing.appeals.checks import sms_backend_logs_no_texts_in_production as check
+
+    settings.PRODUCTION = True
+    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "SMS_BACKEND": "console"}
+    assert [error.id for error in check(None)] == ["appeals.E001"]
+    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS,
+                                "SMS_BACKEND": "qinqing.appeals.intake.channels.sms.ConsoleSmsBackend"}
+    assert [error.id for error in check(None)] == ["appeals.E001"]
+    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "SMS_BACKEND": "tencentcloud"}
+    assert check(None) == []
+    settings.PRODUCTION = False
+    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "SMS_BACKEND": "console"}
+    assert check(None) == []  # the demo's stand-in for a phone
