@@ -24,3 +24,18 @@ def test_the_audit_api_masks_a_birth_date_recorded_before_it_was_masked(client, 
     assert created["changes"]["birth_date"] == [None, "****-**-**"]
     assert created["changes"]["resident_id"][1] == person.masked_resident_id
     assert "1976-09-23" not in response.content.decode()
+
+
+def test_the_audit_command_shows_such_a_birth_date_masked_too(monkeypatch):
+    import io
+
+    from django.core.management import call_command
+
+    masks = {name: mask for name, mask in _AUDITED["directory.Person"].items() if name != "birth_date"}
+    monkeypatch.setitem(_AUDITED, "directory.Person", masks)
+    person = make_official(resident_id=make_resident_id(birth="19760923")).person
+    monkeypatch.undo()
+
+    out = io.StringIO()
+    call_command("audit", "show", "directory.Person", str(person.pk), stdout=out)
+    assert "directory.person.create" in out.getvalue() and "1976-09-23" not in out.getvalue()
