@@ -347,12 +347,37 @@ WHITENOISE_AUTOREFRESH = MODE == "test"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"
+        },
+    },
     # A refused request (403, 404, 400 …) is expected: one line, no traceback (core/request_logging.py).
-    "filters": {"client_errors": {"()": "qinqing.core.request_logging.ClientErrorFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Whatever looks like a resident ID or a mobile number is masked in every line (core/request_logging.py).
+    "filters": {
+        "client_errors": {"()": "qinqing.core.request_logging.ClientErrorFilter"},
+        "personal_numbers": {"()": "qinqing.core.request_logging.PersonalNumberFilter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_numbers"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "level": "INFO"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("QINQING_LOG_LEVEL", "WARNING")},
-    "loggers": {"axes": {"level": "ERROR"}, "django.request": {"filters": ["client_errors"]}},
+    "loggers": {
+        "axes": {"level": "ERROR"},
+        "django.request": {"filters": ["client_errors"]},
+        # runserver's access log as Django sets it up, masked: a list searched by a full ID has it in the URL
+        "django.server": {
+            "handlers": ["django.server"], "level": "INFO", "propagate": False,
+            "filters": ["personal_numbers"],
+        },
+        # Libraries that log what they send at DEBUG, whatever QINQING_LOG_LEVEL says: the Tencent Cloud
+        # SDK each SMS request and answer (phone numbers and texts), urllib3 each URL (WeChat's access
+        # token is in the query string).
+        "tencentcloud_sdk_common": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
+    },
 }
 
 # The address the public reaches the site at, printed on letters for verification.

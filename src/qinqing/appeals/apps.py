@@ -17,6 +17,7 @@ class AppealsConfig(AppConfig):
     verbose_name = _("Enterprise appeals")
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401 (registers the start-up check of the SMS backend)
         from .jobs import register as register_jobs
 
         register_jobs()  # the sweep, notification delivery, dashboard figures, routing (core.jobs)

@@ -19,6 +19,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, SessionAuth
 
 from . import access, audit
+from .audit.display import masked_changes
 from .errors import ServiceError
 from .models import ApiKey
 from .services import apikey_authenticate
@@ -257,7 +258,9 @@ def audit_events(request, object_type: str, object_id: str, limit: int = bounded
             "action": e.action,
             "object_type": e.object_type,
             "object_id": e.object_id,
-            "changes": e.changes,
+            # masked as the trail page shows them: a value recorded before its field was masked stays
+            # in the append-only log as it was recorded
+            "changes": masked_changes(e.object_type, e.changes),
             "request_id": e.request_id,
         }
         for e in events

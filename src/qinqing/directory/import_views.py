@@ -1,11 +1,18 @@
 """Pages for administrators: upload a directory file, see the report, download the rejected
-rows as an .xlsx error report, and download a blank template per kind."""
+rows as an .xlsx error report, and download a blank template per kind.
+
+The rejected rows are kept in the session for the error report, encrypted like every personal field
+(``core.crypto``): they hold full resident IDs, and a session row is only signed, so anyone reading the
+session table would read them."""
+
+import json
 
 from django import forms
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from qinqing.core.crypto import DecryptionError, decrypt_text, encrypt_text
 from qinqing.core.errors import ServiceError
 from qinqing.core.excel import xlsx_response
 from qinqing.core.forms import form_status, posted
@@ -51,13 +58,14 @@ def import_page(request):
             except ServiceError as error:
                 form.add_error("file", error.text())
             else:
-                request.session[SESSION_KEY] = {
+                rejections = {
                     "kind": report.kind,
                     "rejected": [
                         {"row": r.row, "field": r.column, "error": r.error, "values": r.values}
                         for r in report.rejected[:MAX_REJECTIONS_KEPT]
                     ],
                 }
+                request.session[SESSION_KEY] = encrypt_text(json.dumps(rejections, ensure_ascii=False))
     templates = [(kind, KIND_LABELS[kind]) for kind in KINDS]
     return render(request, "directory/import.html", {"form": form, "report": report, "templates": templates},
                   status=form_status(form))
@@ -65,9 +73,10 @@ def import_page(request):
 
 def import_errors(request):
     """The last import's rejected rows: row, field, error, then the row's original values."""
-    stored = request.session.get(SESSION_KEY)
-    if not stored:
-        raise Http404
+    try:
+        stored = json.loads(decrypt_text(request.session.get(SESSION_KEY) or ""))
+    except (DecryptionError, TypeError, AttributeError) as error:  # none, or not ours
+        raise Http404 from error
     value_columns: list[str] = []
     for rejection in stored["rejected"]:
         for label in rejection["values"]:

@@ -209,20 +209,24 @@ def access_person(user, pk) -> Person:
 
 
 # --- search ---------------------------------------------------------------------------------
-def search_officials(officials: QuerySet[Official], query: str) -> QuerySet[Official]:
-    """By name, position or unit name/code. Resident IDs are encrypted: exact match via blind index."""
+def search_officials(officials: QuerySet[Official], query: str, *, actor) -> QuerySet[Official]:
+    """By name, position or unit name/code; by the full resident ID (exact, through the blind index) only
+    for those who may reveal it. For anyone else a match on a guessed number would confirm the guess next
+    to the masked number the list shows: an oracle for the full ID without the audited reveal."""
     query = (query or "").strip()
     if not query:
         return officials
-    from qinqing.core.crypto import blind_index
-
-    return officials.filter(
+    matches = (
         Q(person__name__icontains=query)
         | Q(position__icontains=query)
         | Q(unit__name__icontains=query)
         | Q(unit__code__iexact=query)
-        | Q(person__resident_id_index=blind_index(query))
     )
+    if can_reveal_resident_id(actor):
+        from qinqing.core.crypto import blind_index
+
+        matches |= Q(person__resident_id_index=blind_index(query))
+    return officials.filter(matches)
 
 
 def search_enterprises(enterprises: QuerySet[Enterprise], query: str) -> QuerySet[Enterprise]:

@@ -310,12 +310,15 @@ def person_update(
 
 
 def person_get_or_create_by_resident_id(
-    *, name: str, resident_id: str, actor, phone: str | None = None
+    *, name: str, resident_id: str, actor, phone: str | None = None, renames: bool = True
 ) -> tuple[Person, bool]:
     """Find the person by resident ID (blind index) or create them. Returns ``(person, created)``.
 
     An existing person's name (and phone, when given) are brought up to date; no change, no event.
-    """
+    ``renames=False`` (a caller who is not the directory's keeper: an official declaring a relative)
+    never changes the name of record: a different name is refused, in words that do not say whose the
+    number is. Renaming would let anyone rename any person whose number they hold, and the new name
+    showing up beside the masked number in a list would confirm a guessed number."""
     limits.check_required(resident_id, field="resident_id", label=_("Resident ID number"))
     identity = _person_identity(resident_id)
     with transaction.atomic():
@@ -324,6 +327,13 @@ def person_get_or_create_by_resident_id(
             return person_create(
                 name=name, resident_id=identity["resident_id"], phone=phone or "", actor=actor
             ), True
+        if not renames and existing.name != (name or "").strip():
+            raise ServiceError(
+                _("The name and the resident ID number do not go together. Check both; if they are right, "
+                  "ask the directory's administrator."),
+                code="name_mismatch",
+                field="name",
+            )
         changes: dict[str, Any] = {"name": name}
         if phone:
             changes["phone"] = phone
@@ -333,11 +343,14 @@ def person_get_or_create_by_resident_id(
         return existing, False
 
 
-def person_find_or_create(*, name: str, actor, resident_id: str = "", phone: str = "") -> Person:
-    """With a resident ID: the one person holding it (created if new). Without: a new person."""
+def person_find_or_create(
+    *, name: str, actor, resident_id: str = "", phone: str = "", renames: bool = True
+) -> Person:
+    """With a resident ID: the one person holding it (created if new). Without: a new person.
+    ``renames``: as in ``person_get_or_create_by_resident_id``."""
     if (resident_id or "").strip():
         person, _created = person_get_or_create_by_resident_id(
-            name=name, resident_id=resident_id, phone=phone or None, actor=actor
+            name=name, resident_id=resident_id, phone=phone or None, actor=actor, renames=renames
         )
         return person
     return person_create(name=name, phone=phone, actor=actor)

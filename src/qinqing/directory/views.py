@@ -159,13 +159,15 @@ def unit_edit(request, pk: int | None = None):
 # --- officials ----------------------------------------------------------------------------------
 def official_list(request):
     query = request.GET.get("q", "")
-    officials = selectors.search_officials(selectors.officials_visible_to(request.user), query)
+    officials = selectors.search_officials(
+        selectors.officials_visible_to(request.user), query, actor=request.user
+    )
     return render(request, "directory/official_list.html", {"page": page_of(request, officials), "q": query})
 
 
 def official_export(request):
     officials = selectors.search_officials(
-        selectors.officials_visible_to(request.user), request.GET.get("q", "")
+        selectors.officials_visible_to(request.user), request.GET.get("q", ""), actor=request.user
     )
     headers = [
         _("Name"),

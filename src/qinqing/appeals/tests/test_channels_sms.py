@@ -351,3 +351,46 @@ def test_tencent_reply_callback_with_a_malformed_body_is_a_tencent_error(client,
     response = client.post(url, data=b'{"mobile": "13800138000"}', content_type="application/json")
     assert response.status_code == 400 and response.json()["result"] != 0
     assert Appeal.objects.count() == 0
+
+
+def test_the_sms_providers_sdk_logs_no_phone_number_or_text_even_at_debug_level(tencent_stub, settings):
+    """The Tencent Cloud SDK logs each request and answer at DEBUG (the phone number set and the
+    text); an operator's QINQING_LOG_LEVEL=DEBUG must not put them in the server log."""
+    import logging
+    import logging.config
+
+    class Kept(logging.Handler):
+        records: list = []
+
+        def emit(self, record):
+            self.records.append(record)
+
+    logging.config.dictConfig({**settings.LOGGING, "root": {**settings.LOGGING["root"], "level": "DEBUG"}})
+    kept = Kept()
+    logging.getLogger().addHandler(kept)
+    try:
+        result = _tencent_backend(tencent_stub).send(phone=PHONE, text="您的诉求已受理")
+        assert result.accepted
+    finally:
+        logging.getLogger().removeHandler(kept)
+        logging.config.dictConfig(settings.LOGGING)
+    logged = "\n".join(record.getMessage() for record in kept.records)
+    assert PHONE not in logged
+    assert "您的诉求已受理" not in logged and "\\u60a8\\u7684" not in logged
+
+
+def test_production_refuses_to_start_with_the_sms_backend_that_prints_texts_to_the_log(settings):
+    """The console backend prints each text (a report's one-time access code, a listed party's name)."""
+    from qinqing.appeals.checks import sms_backend_logs_no_texts_in_production as check
+
+    settings.PRODUCTION = True
+    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "SMS_BACKEND": "console"}
+    assert [error.id for error in check(None)] == ["appeals.E001"]
+    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS,
+                                "SMS_BACKEND": "qinqing.appeals.intake.channels.sms.ConsoleSmsBackend"}
+    assert [error.id for error in check(None)] == ["appeals.E001"]
+    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "SMS_BACKEND": "tencentcloud"}
+    assert check(None) == []
+    settings.PRODUCTION = False
+    settings.APPEAL_CHANNELS = {**settings.APPEAL_CHANNELS, "SMS_BACKEND": "console"}
+    assert check(None) == []  # the demo's stand-in for a phone

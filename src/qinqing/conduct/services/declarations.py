@@ -100,8 +100,9 @@ def related_person_declare(
             holding.get("role", ""), field="holding_role", label=_("Role or office held"), limit=limits.PLACE
         )
     with transaction.atomic():
+        # The official is not the directory's keeper: a number already on record keeps its name.
         person = directory_services.person_find_or_create(
-            name=name, resident_id=resident_id, phone=phone, actor=actor
+            name=name, resident_id=resident_id, phone=phone, actor=actor, renames=False
         )
         related, _created = directory_services.related_person_upsert(
             official=official,

@@ -137,6 +137,20 @@ def _mask(label: str, attname: str, value: Any) -> Any:
     return mask(value)
 
 
+def masked_changes(label: str, changes: Any) -> Any:
+    """An event's recorded ``changes`` with every value masked as the trail shows it (``_mask``), for
+    whatever hands the changes out as they are (the audit API)."""
+    if not isinstance(changes, dict):
+        return changes
+    shown = {}
+    for attname, pair in changes.items():
+        if isinstance(pair, list | tuple) and len(pair) == 2:
+            shown[attname] = [_mask(label, attname, pair[0]), _mask(label, attname, pair[1])]
+        else:
+            shown[attname] = _mask(label, attname, pair)
+    return shown
+
+
 def describe(events: list[AuditEvent]) -> list[EventRow]:
     """Each event with its changes in words, in the order given."""
     prepared = []

@@ -63,3 +63,25 @@ def test_other_roles_are_denied_and_nothing_is_imported(client, make_user, role)
     assert response.status_code == 403
     assert client.get(reverse("directory:import_template", args=["officials"])).status_code == 403
     assert Enterprise.objects.count() == 0 and AuditEvent.objects.count() == events
+
+
+def test_the_rejected_rows_kept_for_the_error_report_are_encrypted_in_the_session(client, make_user):
+    """A session row is signed, not encrypted: the rejected rows' full resident IDs must not be
+    readable from the session table."""
+    from django.contrib.sessions.models import Session
+
+    from qinqing.directory.tests.factories import make_resident_id
+
+    number = make_resident_id(birth="19780309")
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    rows = [["姓名", "公民身份号码", "单位代码", "职务"], ["令狐测", number, "NOSUCHUNIT", "科员"]]
+    response = client.post(reverse("directory:import"), {"kind": "officials", "file": csv_upload(rows)})
+    assert response.context["report"].rejected_rows == 1
+
+    stored = Session.objects.get(session_key=client.session.session_key)
+    decoded = stored.get_decoded()  # what anyone reading the table gets: no key is needed to decode
+    assert number not in str(decoded) and "令狐测" not in str(decoded)
+
+    errors = client.get(reverse("directory:import_errors"))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(errors.streaming_content))).active
+    assert number in next(row for row in sheet.iter_rows(values_only=True) if row[0] == 2)

@@ -47,12 +47,15 @@ class Command(BaseCommand):
         return getattr(self, f"_{action}")(**options)
 
     def _show(self, **options):
+        from qinqing.core.audit.display import masked_changes
+
         for event in AuditEvent.objects.filter(
             object_type=options["object_type"], object_id=options["object_id"]
         ).order_by("seq"):
+            changes = masked_changes(event.object_type, event.changes)  # as the trail page shows them
             self.stdout.write(
                 f"#{event.seq} {event.occurred_at:%Y-%m-%d %H:%M:%S} {event.actor_label} "
-                f"{event.action} {json.dumps(event.changes, ensure_ascii=False)}"
+                f"{event.action} {json.dumps(changes, ensure_ascii=False)}"
             )
 
     def _sequence(self, **options):
