@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import clock, district, excel
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
-from qinqing.core.forms import LedgerImportForm, bind_error, posted
+from qinqing.core.forms import LedgerImportForm, bind_error, form_status, imported, posted
 from qinqing.core.paging import page_of
 from qinqing.core.roles import Role, has_role
 from qinqing.core.tabular import template_headers
@@ -189,28 +189,12 @@ def act(request, pk: int):
 
 def import_page(request):
     form = LedgerImportForm(posted(request), posted(request, files=True))
-    report, status = None, 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                report = importing.import_file(
-                    upload.read(),
-                    filename=upload.name,
-                    actor=request.user,
-                    dry_run=form.cleaned_data["dry_run"],
-                )
-            except ServiceError as error:
-                bind_error(form, error)
-                status = error.status
-            else:
-                status = 200
+    report = imported(form, importing.import_file, actor=request.user) if form.is_valid() else None
     return render(
         request,
         "commitments/import.html",
         {"form": form, "report": report, "columns": importing.COLUMNS},
-        status=status,
+        status=form_status(form),
     )
 
 

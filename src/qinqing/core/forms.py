@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .errors import ServiceError
+
 
 class DateInput(forms.DateInput):
     """``<input type="date">`` holding an ISO date (2026-11-30), whatever the language.
@@ -103,6 +105,25 @@ class LedgerImportForm(forms.Form):
 
     file = forms.FileField(label=_("Ledger (.xlsx or .csv)"))
     dry_run = forms.BooleanField(label=_("Check only, import nothing"), required=False)
+
+
+# A ledger past this is split, or imported with ``./qinqing import`` (a page's import runs in the request).
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
+def imported(form, run, **arguments):
+    """The report of ``run`` (an import: data, ``filename``, ``dry_run`` and ``arguments``) on a valid import
+    form's file, or None with the refusal shown on the form (``bind_error``: ``form_status`` is then its
+    status) — a file over ``MAX_IMPORT_BYTES`` is refused before it is read."""
+    upload = form.cleaned_data["file"]
+    if upload.size > MAX_IMPORT_BYTES:
+        form.add_error("file", _("The file is larger than 50 MB; split it or use ./qinqing import."))
+        return None
+    try:
+        return run(upload.read(), filename=upload.name, dry_run=form.cleaned_data["dry_run"], **arguments)
+    except ServiceError as error:
+        bind_error(form, error)
+        return None
 
 
 class LoginForm(AuthenticationForm):

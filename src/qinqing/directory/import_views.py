@@ -5,6 +5,7 @@ The rejected rows are kept in the session for the error report, encrypted like e
 (``core.crypto``): they hold full resident IDs, and a session row is only signed, so anyone reading the
 session table would read them."""
 
+import functools
 import json
 
 from django import forms
@@ -13,15 +14,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.crypto import DecryptionError, decrypt_text, encrypt_text
-from qinqing.core.errors import ServiceError
 from qinqing.core.excel import xlsx_response
-from qinqing.core.forms import form_status, posted
+from qinqing.core.forms import form_status, imported, posted
 
 from .importing import COLUMNS, KINDS, import_file, template_headers
 
 SESSION_KEY = "directory_import_rejections"
 MAX_REJECTIONS_KEPT = 10000  # enough for any real file; keeps the session row bounded
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 KIND_LABELS = {
     "enterprises": _("Enterprises"),
@@ -43,29 +42,16 @@ def import_page(request):
     report = None
     form = ImportForm(posted(request), posted(request, files=True))
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            form.add_error("file", _("The file is larger than 50 MB; split it or use ./qinqing import."))
-        else:
-            try:
-                report = import_file(
-                    form.cleaned_data["kind"],
-                    upload.read(),
-                    filename=upload.name,
-                    actor=request.user,
-                    dry_run=form.cleaned_data["dry_run"],
-                )
-            except ServiceError as error:
-                form.add_error("file", error.text())
-            else:
-                rejections = {
-                    "kind": report.kind,
-                    "rejected": [
-                        {"row": r.row, "field": r.column, "error": r.error, "values": r.values}
-                        for r in report.rejected[:MAX_REJECTIONS_KEPT]
-                    ],
-                }
-                request.session[SESSION_KEY] = encrypt_text(json.dumps(rejections, ensure_ascii=False))
+        report = imported(form, functools.partial(import_file, form.cleaned_data["kind"]), actor=request.user)
+        if report is not None:
+            rejections = {
+                "kind": report.kind,
+                "rejected": [
+                    {"row": r.row, "field": r.column, "error": r.error, "values": r.values}
+                    for r in report.rejected[:MAX_REJECTIONS_KEPT]
+                ],
+            }
+            request.session[SESSION_KEY] = encrypt_text(json.dumps(rejections, ensure_ascii=False))
     templates = [(kind, KIND_LABELS[kind]) for kind in KINDS]
     return render(request, "directory/import.html", {"form": form, "report": report, "templates": templates},
                   status=form_status(form))

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import access, clock, district, excel, workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
-from qinqing.core.forms import bind_error, filter_choice, form_status, posted, refusal_of
+from qinqing.core.forms import bind_error, filter_choice, form_status, imported, posted, refusal_of
 from qinqing.core.paging import page_of
 from qinqing.core.tabular import template_headers
 
@@ -71,26 +71,16 @@ def import_page(request):
     """Listing decisions or integrity records from a ledger (.xlsx/.csv), as ``./qinqing import
     listings|records`` reads them: a dry run checks every row and changes nothing."""
     form = ImportForm(posted(request), posted(request, files=True))
-    report, status = None, 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            _columns, _required, run = importing.IMPORTS[form.cleaned_data["kind"]]
-            try:
-                report = run(upload.read(), filename=upload.name, actor=request.user,
-                             dry_run=form.cleaned_data["dry_run"])
-            except ServiceError as error:
-                bind_error(form, error)
-                status = error.status
-            else:
-                status = 200
+    report = None
+    if form.is_valid():
+        _columns, _required, run = importing.IMPORTS[form.cleaned_data["kind"]]
+        report = imported(form, run, actor=request.user)
     return render(
         request,
         "integrity/import.html",
         {"form": form, "report": report,
          "kinds": [(kind, importing.IMPORTS[kind][0]) for kind in importing.IMPORTS]},
-        status=status,
+        status=form_status(form),
     )
 
 

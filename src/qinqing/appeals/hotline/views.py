@@ -6,12 +6,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core.errors import ServiceError
-from qinqing.core.forms import form_status, posted
+from qinqing.core.forms import form_status, imported, posted
 
 from . import services
-
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
@@ -23,19 +20,7 @@ def hotline_page(request):
     report = None
     form = UploadForm(posted(request), posted(request, files=True))
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            form.add_error("file", _("The file is larger than 50 MB; split it or use ./qinqing import."))
-        else:
-            try:
-                report = services.import_file(
-                    upload.read(),
-                    filename=upload.name,
-                    actor=request.user,
-                    dry_run=form.cleaned_data["dry_run"],
-                )
-            except ServiceError as error:
-                form.add_error("file", error.text())
+        report = imported(form, services.import_file, actor=request.user)
     return render(
         request,
         "appeals/hotline.html",

@@ -12,7 +12,15 @@ from django.views.decorators.http import require_POST
 from qinqing.core import clock, excel, workflow
 from qinqing.core.access import may_open
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
-from qinqing.core.forms import bind_error, filter_choice, form_status, posted, refusal_of, refusal_placed
+from qinqing.core.forms import (
+    bind_error,
+    filter_choice,
+    form_status,
+    imported,
+    posted,
+    refusal_of,
+    refusal_placed,
+)
 from qinqing.core.paging import page_of
 from qinqing.core.tabular import template_headers
 
@@ -209,17 +217,7 @@ def task_import(request, pk: int):
     form = forms.TaskImportForm(request.POST, request.FILES)
     report = None
     if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = importing.import_tasks(
-                upload.read(),
-                filename=upload.name,
-                duty_list=duty,
-                actor=request.user,
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        except ServiceError as error:
-            bind_error(form, error)
+        report = imported(form, importing.import_tasks, duty_list=duty, actor=request.user)
     status = form_status(form)
     return _detail(
         request, selectors.duty_for(request.user, pk), import_form=form, import_report=report, status=status
