@@ -19,12 +19,18 @@ def write(tmp_path, text):
     return path
 
 
-def run(path, *extra):
+def run(path, *extra, kind="listings"):
     from io import StringIO
 
     out = StringIO()
-    call_command("import", "listings", str(path), "--json", *extra, stdout=out)
+    call_command("import", kind, str(path), "--json", *extra, stdout=out)
     return json.loads(out.getvalue())
+
+
+def records_file(tmp_path, text: str):
+    path = tmp_path / "records.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def test_good_rows_become_listings_and_bad_rows_are_reported_by_row_and_field(tmp_path, frozen_clock):
@@ -67,21 +73,18 @@ def test_good_rows_become_listings_and_bad_rows_are_reported_by_row_and_field(tm
 
 
 def test_outside_lists_are_imported_as_records_with_the_row_report(tmp_path, frozen_clock):
-    from io import StringIO
-
     from qinqing.integrity.models import IntegrityRecord
 
     frozen_clock("2026-11-30 10:00")
     enterprise = directory.make_enterprise(name="欠税有限公司")
-    path = tmp_path / "records.csv"
-    path.write_text(
+    path = records_file(
+        tmp_path,
         "统一社会信用代码,公民身份号码,名称,记录类型,标题,来源,日期,失效日期\n"
         f"{enterprise.uscc},,欠税有限公司,重大税收违法,,信用中国,2026-03-01,2029-02-28\n"
         f"{enterprise.uscc},,欠税有限公司,区级诚信示范企业,,区工商联,2026-01-01,\n"
-        f"{directory.make_uscc()},,外地有限公司,失信被执行人,,人民法院,2026/05/01,\n", encoding="utf-8")
-    out = StringIO()
-    call_command("import", "records", str(path), "--json", stdout=out)
-    report = json.loads(out.getvalue())
+        f"{directory.make_uscc()},,外地有限公司,失信被执行人,,人民法院,2026/05/01,\n",
+    )
+    report = run(path, kind="records")
     assert report["imported"] == 2 and [(r["row"], r["field"]) for r in report["rejected"]] == [(3, "kind")]
     record = IntegrityRecord.objects.get(uscc=enterprise.uscc)
     assert (
@@ -89,30 +92,25 @@ def test_outside_lists_are_imported_as_records_with_the_row_report(tmp_path, fro
         and record.external_list == "major_tax_violation"
         and record.polarity == "negative"
     )
-    out = StringIO()
-    call_command("import", "records", str(path), "--json", stdout=out)
-    assert json.loads(out.getvalue())["unchanged"] == 2 and IntegrityRecord.objects.count() == 2
+    assert run(path, kind="records")["unchanged"] == 2 and IntegrityRecord.objects.count() == 2
 
 
 def test_dates_typed_as_text_are_read_and_messages_name_the_column_not_the_field_code(tmp_path, frozen_clock):
     """"2026年3月1日" and "2026/3/1" were refused as not YYYY-MM-DD, and a refusal said "occurred_on must be a
     date" or "source is required." (the field's code) where the file says 日期 and 来源."""
-    from io import StringIO
-
     from django.utils import translation
 
     frozen_clock("2026-11-30 10:00")
     enterprise = directory.make_enterprise(name="欠税有限公司")
-    path = tmp_path / "records.csv"
-    path.write_text(
+    path = records_file(
+        tmp_path,
         "统一社会信用代码,名称,记录类型,来源,日期,失效日期\n"
         f"{enterprise.uscc},欠税有限公司,重大税收违法,信用中国,2026年3月1日,2029/2/28\n"
         f"{enterprise.uscc},欠税有限公司,失信被执行人,,2026-03-01,\n"
-        f"{enterprise.uscc},欠税有限公司,失信被执行人,人民法院,3月1日,\n", encoding="utf-8")
-    out = StringIO()
+        f"{enterprise.uscc},欠税有限公司,失信被执行人,人民法院,3月1日,\n",
+    )
     with translation.override("en"):
-        call_command("import", "records", str(path), "--json", stdout=out)
-    report = json.loads(out.getvalue())
+        report = run(path, kind="records")
     assert report["imported"] == 1
     assert [(r["row"], r["field"], r["error"]) for r in report["rejected"]] == [
         (3, "source", "来源 is required."),

@@ -15,15 +15,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from qinqing.core import tabular
 from qinqing.core.errors import ServiceError
-from qinqing.core.tabular import (
-    Column,
-    header_aliases,
-    name_spellings,
-    one_import_at_a_time,
-    parse_day,
-    read_rows,
-)
+from qinqing.core.tabular import Column, header_aliases, one_import_at_a_time, parse_day, read_rows
 from qinqing.directory.importing import ImportReport, Rejection
 
 from . import selectors, services
@@ -66,7 +60,7 @@ def import_tasks(source, *, duty_list, actor, dry_run: bool = False, filename: s
         officials = list(selectors.unit_officials(duty_list.unit_id))
         existing = set(duty_list.tasks.values_list("task", flat=True))
         own_unit = duty_list.unit.name
-        own_spellings = set(name_spellings(own_unit))
+        own_spellings = set(tabular.name_spellings(own_unit))
         for row in rows:
             values = row.values
             task = values.get("task", "").strip()
@@ -76,7 +70,7 @@ def import_tasks(source, *, duty_list, actor, dry_run: bool = False, filename: s
             unit_text = values.get("unit", "").strip()
             checks = [
                 (
-                    bool(unit_text) and not own_spellings & set(name_spellings(unit_text)),
+                    bool(unit_text) and not own_spellings & set(tabular.name_spellings(unit_text)),
                     "unit",
                     _(
                         "This row is a task of %(unit)s; this list is %(own)s's. Import each unit's rows "
