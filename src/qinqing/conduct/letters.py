@@ -41,7 +41,9 @@ def letter_context(letter, *, verify_url: str = "") -> dict:
 
 
 def render_letter_html(letter, *, verify_url: str = "") -> str:
-    return render_to_string("conduct/letter_pdf.html", letter_context(letter, verify_url=verify_url))
+    # an official letter is in the district's language, whoever prints it (docs/ARCHITECTURE.md)
+    with district.language():
+        return render_to_string("conduct/letter_pdf.html", letter_context(letter, verify_url=verify_url))
 
 
 def render_letter_pdf(letter, *, base_url: str = "", verify_url: str = "") -> bytes:
@@ -55,5 +57,7 @@ def render_letter_pdf(letter, *, base_url: str = "", verify_url: str = "") -> by
 def render_receipt_pdf(gift, *, base_url: str = "") -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("conduct/gift_receipt_pdf.html", {"gift": gift, "district": district.current()})
+    with district.language():
+        context = {"gift": gift, "district": district.current()}
+        html = render_to_string("conduct/gift_receipt_pdf.html", context)
     return HTML(string=html, base_url=base_url or None).write_pdf()

@@ -31,7 +31,8 @@ def _context(review) -> dict:
 def render_pdf(review, *, base_url: str = "") -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("fairness/report_pdf.html", _context(review))
+    with district.language():  # the office's report is in the district's language, whoever prints it
+        html = render_to_string("fairness/report_pdf.html", _context(review))
     return HTML(string=html, base_url=base_url or None).write_pdf()
 
 
@@ -41,6 +42,11 @@ def _day(moment) -> str:
 
 
 def render_docx(review) -> bytes:
+    with district.language():  # as the PDF
+        return _render_docx(review)
+
+
+def _render_docx(review) -> bytes:
     """The same report as the PDF, with Word's own structures: headings (the title, the findings and
     each finding) and a table. The seal's text and the date are printed only once the review is
     signed off; before, the report says it is a draft, as the PDF does."""

@@ -22,6 +22,11 @@ def verification_url(query, request=None) -> str:
 
 
 def render_bribery_html(query, *, verify_url: str = "") -> str:
+    with district.language():  # a letter is in the district's language, whoever prints it
+        return _render_bribery_html(query, verify_url=verify_url)
+
+
+def _render_bribery_html(query, *, verify_url: str = "") -> str:
     return render_to_string(
         "integrity/bribery_letter_pdf.html",
         {
@@ -41,6 +46,11 @@ def render_bribery_pdf(query, *, base_url: str = "", verify_url: str = "") -> by
 
 
 def render_notice_html(notice) -> str:
+    with district.language():  # a letter is in the district's language, whoever prints it
+        return _render_notice_html(notice)
+
+
+def _render_notice_html(notice) -> str:
     listing = notice.listing
     return render_to_string(
         "integrity/notice_letter_pdf.html",

@@ -258,16 +258,24 @@ def test_the_letter_and_the_receipt_write_their_date_as_a_chinese_official_lette
     assert written(gift.handed_in_on) in receipt
 
 
-def test_the_letter_in_english_has_english_labels_and_punctuation(people):
-    """Printed with the language switch on English: the labels are translated and followed by ": ",
-    not by the Chinese full-width colon."""
+def test_letters_are_in_the_districts_language_whoever_prints_them(people):
+    """An official letter is the organ's document (docs/ARCHITECTURE.md, "What is stored is in the district's
+    language"): printed by someone whose pages are in English, it was an English letter with Chinese data and
+    the district's seal. Approval letters, gift receipts, listing notices, bribery-record letters and the
+    fair-competition report are worded in the district's language."""
     from django.utils import translation
+
+    from qinqing.core.testing import pdf_pages
+
+    from ..letters import render_receipt_pdf
 
     _activity, letter = approved_letter(people)
     with translation.override("en"):
         html = render_letter_html(letter)
-    assert "Approved by: " in html and "Verification code: " in html and "Date: " in html
-    assert "Approved by：" not in html and "Verification code：" not in html
+        (receipt,) = pdf_pages(render_receipt_pdf(handed_in_gift(people)))
+    assert "批准人：" in html and "核验码：" in html and "Approved by" not in html
+    assert "Verification code" not in html
+    assert "Receipt" not in receipt and "上交物品收据" in receipt
 
 
 def test_public_base_url_setting_wins_over_the_request_address(people, rf, settings):
