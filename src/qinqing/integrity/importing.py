@@ -178,6 +178,10 @@ def _clean_party(values: dict[str, str], cleaned: dict, errors: list[RowInvalid]
             cleaned["uscc"] = validate_uscc(uscc)
         except ValidationError as error:
             errors.append(RowInvalid("uscc", error.messages[0]))
+    elif "*" in id_number:  # the ledger exported by the platform masks it (``ledger_rows``)
+        errors.append(RowInvalid("id_number", _(
+            "This resident ID number is masked, as the platform exports it; enter the full number to import "
+            "the row, or leave the row out if the decision is already stored.")))
     else:
         try:
             cleaned["id_number"] = validate_resident_id(id_number)

@@ -159,7 +159,7 @@ def test_the_credit_office_imports_from_the_page_and_its_exported_ledger_reads_b
     assert person.resident_id not in exported.decode("latin-1") and "*" in rows["区信〔2026〕2号"][1]
     again = post(exported, "名单导出.xlsx").context["report"]
     assert (again.imported, again.unchanged) == (0, 1)
-    assert [r.column for r in again.rejected] == ["公民身份号码"]
+    assert [r.column for r in again.rejected] == ["公民身份号码"] and "遮盖" in again.rejected[0].error
     assert Listing.objects.count() == 2
 
     template = b"".join(client.get("/integrity/import/records-template.xlsx").streaming_content)
