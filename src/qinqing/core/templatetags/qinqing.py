@@ -44,3 +44,17 @@ def pager(context, page, param="page"):
         "previous_url": url(page.previous_page_number()) if page.has_previous() else "",
         "next_url": url(page.next_page_number()) if page.has_next() else "",
     }
+
+
+@register.simple_tag(takes_context=True)
+def form_token(context):
+    """The hidden one-time token of a form that must not file twice (core.idempotency's
+    FormTokenMiddleware). A form shown again after a refusal keeps the token it was sent with."""
+    from django.utils.html import format_html
+
+    from qinqing.core.idempotency import _VALID_KEY, FORM_FIELD, new_form_token
+
+    request = context.get("request")
+    sent = request.POST.get(FORM_FIELD, "") if request is not None and request.method == "POST" else ""
+    token = sent if _VALID_KEY.match(sent) else new_form_token()
+    return format_html('<input type="hidden" name="{}" value="{}">', FORM_FIELD, token)
