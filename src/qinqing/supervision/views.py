@@ -95,9 +95,36 @@ def report_new(request):
         except ServiceError as error:
             context["error"] = error
             return render(request, "supervision/report_new.html", context, status=error.status)
-        # The code is shown on this response only (never in a URL, never again).
-        return render(request, "supervision/report_filed.html", {"code": code, "report": report})
+        return filed_answer(request, report, code)
     return render(request, "supervision/report_new.html", context)
+
+
+FILED_SESSION_KEY = "supervision_filed"
+
+
+def filed_answer(request, report, code: str, *, staff: bool = False):
+    """After a filing, a redirect to the receipt page (Post/Redirect/Get: reloading it files nothing, and
+    a double click or a form sent again meets this redirect, core.idempotency). The code is never in a
+    URL: this browser's session holds it, sealed under the supervision key ring like the report, until the
+    session ends."""
+    from . import keys
+
+    request.session[FILED_SESSION_KEY] = {"report": report.pk, "code": keys.seal(code), "staff": staff}
+    return redirect("supervision:report_filed")
+
+
+@never_cache
+def report_filed(request):
+    """The receipt page of the report this browser filed last: its number and receipt code."""
+    from . import keys
+    from .models import Report
+
+    filed = request.session.get(FILED_SESSION_KEY) or {}
+    report = Report.objects.filter(pk=filed.get("report")).first()
+    if report is None:
+        return redirect("supervision:report_new")
+    return render(request, "supervision/report_filed.html",
+                  {"code": keys.unseal(filed["code"]), "report": report, "staff": filed.get("staff", False)})
 
 
 @never_cache
@@ -178,9 +205,7 @@ def intake(request):
         except ServiceError as error:
             context["error"] = error
             return render(request, "supervision/intake.html", context, status=error.status)
-        return render(
-            request, "supervision/report_filed.html", {"code": code, "report": report, "staff": True}
-        )
+        return filed_answer(request, report, code, staff=True)
     return render(request, "supervision/intake.html", context)
 
 

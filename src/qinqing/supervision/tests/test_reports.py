@@ -622,3 +622,40 @@ def test_the_subject_is_named_in_text_not_chosen_from_a_list_of_every_official_a
     assert (report.subject_official_id, report.subject_enterprise_id) == (subject.pk, enterprise.pk)
     page = client.get(f"/supervision/reports/{report.pk}/").content.decode()
     assert 'value="王局长（区住建局）"' in page and f'value="{enterprise.uscc}"' in page
+
+
+def test_the_report_form_redirects_to_its_receipt_and_a_second_send_files_nothing(office, client):
+    """Post/Redirect/Get: the receipt page was the POST's own answer (200), so a reload, or Back and send
+    again, filed a second report, and a double click showed the second report's code, the first one's lost.
+    Now the form answers a redirect to the receipt (the code held sealed in this browser's session, never in
+    a URL) and its one-time token (core.idempotency) answers a second send with the same redirect."""
+    import re
+
+    page = client.get("/supervision/report/").content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    values = {"text": TEXT, "category": "collusion", "real_name": "0", "form_token": token}
+    first = client.post("/supervision/report/", values)
+    assert first.status_code == 302 and first["Location"] == "/supervision/report/filed/"
+    again = client.post("/supervision/report/", values)
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert Report.objects.count() == 1
+    receipt = client.get(first["Location"]).content.decode()
+    code = re.search(r'data-testid="receipt-code"><strong>([^<]+)</strong>', receipt).group(1)
+    assert services.report_by_code(code, client="1.2.3.4").pk == Report.objects.get().pk
+    assert code in client.get(first["Location"]).content.decode(), "a reload shows the same receipt"
+    assert code not in repr(dict(client.session)), "the session holds the code sealed"
+    from django.test import Client
+
+    assert Client().get("/supervision/report/filed/")["Location"] == "/supervision/report/"
+
+
+def test_the_staff_intake_redirects_to_the_receipt_too(office, client):
+    inspector, _other = office
+    client.force_login(inspector)
+    values = {"text": TEXT, "category": "collusion", "channel": "letter", "form_token": "intake-once-1"}
+    first = client.post("/supervision/intake/", values)
+    again = client.post("/supervision/intake/", values)
+    assert first.status_code == 302 == again.status_code and Report.objects.count() == 1
+    receipt = client.get(first["Location"]).content.decode()
+    assert 'data-testid="receipt-code"' in receipt  # the staff's wording: no link to follow it
+    assert 'href="/supervision/report/status/"' not in receipt
