@@ -20,9 +20,9 @@ it next stores one. Requests without the header behave as before.
 
 Page forms (``FormTokenMiddleware``): a form that must not file twice — an enterprise's appeal, a
 report, a gift declaration, an approval request — renders ``{% form_token %}`` (core's ``qinqing``
-tags), a hidden one-time token. Its POST is answered as above with the token as the key, kept
-with the view's writes in one transaction: a double click, Back and send again, or a retry after a
-lost connection meets the first POST's redirect (to what it filed) with a message saying it was
+tags), a hidden one-time token. Its POST is answered as above, the token and the form's action
+its key, kept with the view's writes in one transaction: a double click, Back and send again, or a
+retry after a lost connection meets the first POST's redirect (to what it filed) with a message saying it was
 already sent, and files nothing. Only a successful answer is remembered (a redirect, or htmx's 204
 + ``HX-Redirect``): a refused form (4xx, its values kept) can be corrected and sent again with the
 same token. The form's view must answer its success with a redirect (Post/Redirect/Get).
@@ -174,7 +174,8 @@ class FormTokenMiddleware:
             return self.get_response(request)
         user = getattr(request, "user", None)
         principal = f"user:{user.pk}" if user is not None and user.is_authenticated else "anonymous"
-        key = f"form:{token}"
+        # per action: a page whose forms were drawn after one refused POST shows them all with its token
+        key = f"form:{hashlib.sha256(request.path.encode('utf-8', 'replace')).hexdigest()[:16]}:{token}"
         found = IdempotencyRecord.objects.filter(principal=principal, key=key).first()
         if found is not None:
             return _form_replay(request, found)

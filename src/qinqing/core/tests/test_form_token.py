@@ -80,3 +80,14 @@ def test_the_same_form_sent_twice_at_once_files_once():
     answers = at_once(4, lambda _index: Client().post(URL, filing))
     assert [answer.status_code for answer in answers] == [302] * 4, answers
     assert Appeal.objects.count() == 1
+
+
+def test_a_token_belongs_to_the_form_it_was_sent_to(client):
+    """A block drawn again after one refused form shows all its forms with that form's token: sending
+    another form of the block with it files that form, and the refused one can still be sent."""
+    filing = {**FILING, "form_token": "shared-by-the-block"}
+    assert client.post(URL, filing).status_code == 302
+    other = client.post("/supervision/report/", {"text": "某科长吃拿卡要", "category": "extortion",
+                                                 "real_name": "0", "form_token": "shared-by-the-block"})
+    assert other.status_code == 302 and other["Location"] == "/supervision/report/filed/"
+    assert "Idempotent-Replayed" not in other
