@@ -22,10 +22,10 @@ Page forms (``FormTokenMiddleware``): a form that must not file twice — an ent
 report, a gift declaration, an approval request — renders ``{% form_token %}`` (core's ``qinqing``
 tags), a hidden one-time token. Its POST is answered as above, the token and the form's action
 its key, kept with the view's writes in one transaction: a double click, Back and send again, or a
-retry after a lost connection meets the first POST's redirect (to what it filed) with a message saying it was
-already sent, and files nothing. Only a successful answer is remembered (a redirect, or htmx's 204
-+ ``HX-Redirect``): a refused form (4xx, its values kept) can be corrected and sent again with the
-same token. The form's view must answer its success with a redirect (Post/Redirect/Get).
+retry after a lost connection meets the first POST's redirect (to what it filed) with a message
+saying it was already sent, and files nothing. Only a successful answer is remembered (a redirect,
+or htmx's 204 + ``HX-Redirect``): a refused form (4xx) comes back with its values and a new token.
+The form's view must answer its success with a redirect (Post/Redirect/Get).
 """
 
 from __future__ import annotations

@@ -46,15 +46,14 @@ def pager(context, page, param="page"):
     }
 
 
-@register.simple_tag(takes_context=True)
-def form_token(context):
+@register.simple_tag
+def form_token():
     """The hidden one-time token of a form that must not file twice (core.idempotency's
-    FormTokenMiddleware). A form shown again after a refusal keeps the token it was sent with."""
+    FormTokenMiddleware). A new one each time the form is drawn, after a refusal too: a page may show
+    several forms posting to one action (a hidden field telling them apart), and the refused one's token
+    on all of them would answer the first of them sent as the refused one, corrected, sent later."""
     from django.utils.html import format_html
 
-    from qinqing.core.idempotency import _VALID_KEY, FORM_FIELD, new_form_token
+    from qinqing.core.idempotency import FORM_FIELD, new_form_token
 
-    request = context.get("request")
-    sent = request.POST.get(FORM_FIELD, "") if request is not None and request.method == "POST" else ""
-    token = sent if _VALID_KEY.match(sent) else new_form_token()
-    return format_html('<input type="hidden" name="{}" value="{}">', FORM_FIELD, token)
+    return format_html('<input type="hidden" name="{}" value="{}">', FORM_FIELD, new_form_token())
