@@ -57,3 +57,17 @@ def form_token():
     from qinqing.core.idempotency import FORM_FIELD, new_form_token
 
     return format_html('<input type="hidden" name="{}" value="{}">', FORM_FIELD, new_form_token())
+
+
+@register.simple_tag(takes_context=True)
+def files_again(context, name: str = "attachments"):
+    """Beside a file input of a form drawn again after a refused POST that carried files (``name``): a
+    browser never keeps a chosen file, so say that they must be chosen again (every other value is)."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    request = context.get("request")
+    if request is None or request.method != "POST" or not request.FILES.getlist(name):
+        return ""
+    return format_html('<span class="warning" role="status" data-testid="files-again">{}</span>',
+                       _("The files you chose were not kept: choose them again."))
