@@ -659,3 +659,51 @@ def test_the_staff_intake_redirects_to_the_receipt_too(office, client):
     receipt = client.get(first["Location"]).content.decode()
     assert 'data-testid="receipt-code"' in receipt  # the staff's wording: no link to follow it
     assert 'href="/supervision/report/status/"' not in receipt
+
+
+def test_a_refused_report_comes_back_as_typed_and_says_to_choose_the_files_again(office, client):
+    """The unit chosen was lost (the select was drawn without it), the refusal was only at the top of the
+    form, and nothing said that the files chosen must be chosen again."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qinqing.directory.models import Unit
+
+    unit = Unit.objects.get(name="区纪委监委")
+    long_text = "某局长收受购物卡，" * 334  # past 3,000 characters
+    response = client.post("/supervision/report/", {
+        "real_name": "1", "reporter_name": "", "reporter_contact": CONTACT, "category": "collusion",
+        "unit": str(unit.pk), "subject_text": SUBJECT, "text": long_text,
+        "attachments": SimpleUploadedFile("证据.txt", "证据".encode(), content_type="text/plain"),
+    })
+    assert response.status_code == 400 and not Report.objects.exists()
+    page = response.content.decode()
+    assert f'<option value="{unit.pk}" selected>' in page and long_text in page and SUBJECT in page
+    assert 'value="1" checked data-testid="real-name"' in page
+    assert 'data-testid="error-reporter_name"' in page and 'data-testid="form-error"' in page
+    assert 'data-testid="files-again"' in page
+
+
+def test_a_reporters_addition_redirects_and_a_refused_one_keeps_what_was_typed(office, client):
+    """Adding information answered 200 (a reload added it again), and a refused addition showed the
+    look-up form alone: the text typed was gone."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    report, code = _submit()
+    long_text = "补充情况：" * 600
+    refused = client.post("/supervision/report/status/", {
+        "code": code, "body": long_text, "answer": "1",
+        "attachments": SimpleUploadedFile("a.exe", b"MZ\x90\x00", content_type="application/octet-stream"),
+    })
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert long_text in page and 'name="answer" value="1" checked' in page
+    assert 'data-testid="error-attachments"' in page and 'data-testid="files-again"' in page
+    assert not report.messages.exists()
+    values = {"code": code, "body": long_text, "form_token": "add-once"}
+    added = client.post("/supervision/report/status/", values)
+    assert added.status_code == 302 and added["Location"] == "/supervision/report/status/?added=1"
+    assert client.post("/supervision/report/status/", values)["Location"] == added["Location"]
+    assert report.messages.count() == 1
+    shown = client.get(added["Location"]).content.decode()
+    assert 'data-testid="added"' in shown and long_text in shown
+    assert code not in added["Location"]
