@@ -255,6 +255,77 @@ def _huge_values(body: str) -> dict[str, list[str]]:
     return data
 
 
+def _post_forms(client):
+    """(page, form attributes, form body) of every POST form on the signed-in role's menu pages, tiles
+    and the first two records of each kind they link to."""
+    pages = _links(client.get("/").content.decode())
+    shapes: dict[str, int] = {}
+    for page in list(pages):
+        response = client.get(page, follow=True)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        for link in sorted(set(_DETAIL_LINK.findall(response.content.decode()))):
+            shape = re.sub(r"\d+", "N", link)
+            if shapes.get(shape, 0) < 2 and link not in pages:
+                shapes[shape] = shapes.get(shape, 0) + 1
+                pages.append(link)
+    for page in pages:
+        response = client.get(page, follow=True)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        for attributes, body in _FORM.findall(response.content.decode()):
+            if (_attribute(attributes, "method") or "get").lower() == "post":
+                yield page, attributes, body
+
+
+# A form whose repeat (a double click, Back and send again, a retry after a lost connection) would file a
+# second record carries a one-time token (core.idempotency.FormTokenMiddleware); by data-testid. Not here:
+# settings and edits (sending them again sets the same values), workflow steps (the second is refused:
+# the record has moved on), lookups, imports (idempotent by natural key) and prints (each one recorded).
+FILING_FORMS = {
+    "appeal-form", "operator-form", "form-revisit", "problem-form", "follow-up-form", "decision-form",
+    "list-form", "meeting-form", "opinion-form", "gift-form", "recusal-form", "recusal-order-form",
+    "declaration-form", "pledge-form", "request-form", "protection-form", "objection-form", "action-form",
+    "recommendation-form", "obligation-form", "apply-form", "commitment-form", "flag-form", "programme-form",
+    "intake-form", "message-form", "inspection-form", "reminder-form", "duty-task-form", "fairness-form",
+    "add-finding-form", "bribery-form", "listing-form", "record-form", "comprehensive-form", "measure-form",
+    "plan-form", "activity-form", "form-new-interpretation", "form-urge",
+}
+# the same data-testid on a form that files nothing: the leader's decision on an activity (a workflow step)
+_NOT_FILING_PAGES = {"decision-form": re.compile(r"^/conduct/requests/")}
+
+
+@pytest.mark.parametrize("username", [account[0] for account in DEMO_ACCOUNTS])
+def test_every_filing_form_a_demo_role_is_shown_files_once(_shared_client, username):
+    """The promise "nothing twice": each filing form the role is shown renders its one-time token."""
+    from django.contrib.auth import get_user_model
+
+    client = _shared_client
+    client.cookies.clear()
+    client.force_login(get_user_model().objects.get(username=username))
+    seen, missing = set(), set()
+    for page, attributes, body in _post_forms(client):
+        testid = _attribute(attributes, "data-testid") or ""
+        elsewhere = _NOT_FILING_PAGES.get(testid)
+        if testid not in FILING_FORMS or (elsewhere is not None and elsewhere.match(page)):
+            continue
+        seen.add(testid)
+        if 'name="form_token"' not in body:
+            missing.add((testid, re.sub(r"\d+", "N", page)))
+    assert not missing, f"{username}: filing forms without a one-time token: {sorted(missing)}"
+    _FILING_FORMS_SEEN.update(seen)
+
+
+_FILING_FORMS_SEEN: set[str] = set()
+
+
+def test_the_filing_forms_were_all_met():
+    """The walk above met every form of FILING_FORMS (a renamed data-testid would skip its form)."""
+    if not _FILING_FORMS_SEEN:
+        pytest.skip("run with the walk above")
+    assert not FILING_FORMS - _FILING_FORMS_SEEN, FILING_FORMS - _FILING_FORMS_SEEN
+
+
 # the administrator last: its forms change accounts and settings the other roles' walks would meet
 _ADMIN_LAST = sorted((account[0] for account in DEMO_ACCOUNTS), key=lambda name: name == "admin")
 
@@ -274,35 +345,20 @@ def test_every_form_a_demo_role_is_shown_refuses_numbers_past_its_columns_withou
     client = _shared_client
     client.cookies.clear()
     client.force_login(get_user_model().objects.get(username=username))
-    pages = _links(client.get("/").content.decode())
-    shapes: dict[str, int] = {}
-    for page in list(pages):
-        response = client.get(page, follow=True)
-        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-            continue
-        for link in sorted(set(_DETAIL_LINK.findall(response.content.decode()))):
-            shape = re.sub(r"\d+", "N", link)
-            if shapes.get(shape, 0) < 2 and link not in pages:
-                shapes[shape] = shapes.get(shape, 0) + 1
-                pages.append(link)
     failed, posted = {}, set()
-    for page in pages:
-        response = client.get(page, follow=True)
-        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+    for page, attributes, body in _post_forms(client):
+        action = _attribute(attributes, "action") or page
+        if not action.startswith("/") or re.match(r"/(logout|i18n|login)/", action):
             continue
-        for attributes, body in _FORM.findall(response.content.decode()):
-            if (_attribute(attributes, "method") or "get").lower() != "post":
-                continue
-            action = _attribute(attributes, "action") or page
-            if not action.startswith("/") or re.match(r"/(logout|i18n|login)/", action):
-                continue
-            shape = re.sub(r"\d+", "N", action)
-            if shape in posted:
-                continue
-            posted.add(shape)
-            for _attempt in (1, 2):
-                answered = client.post(action, _huge_values(body))
-                if answered.status_code >= 500:
-                    failed[action] = answered.status_code
+        shape = re.sub(r"\d+", "N", action)
+        if shape in posted:
+            continue
+        posted.add(shape)
+        values = _huge_values(body)
+        values.pop("form_token", None)  # the second time meets what the first recorded, not its redirect
+        for _attempt in (1, 2):
+            answered = client.post(action, values)
+            if answered.status_code >= 500:
+                failed[action] = answered.status_code
     assert posted or username in ("auditor",), f"{username} was shown no form to post"
     assert not failed, f"{username}: forms answered 5xx to 20-digit values: {failed}"

@@ -136,6 +136,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "qinqing.core.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "qinqing.core.idempotency.FormTokenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "qinqing.core.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",

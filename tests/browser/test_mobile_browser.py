@@ -82,7 +82,7 @@ def test_public_and_enterprise_pages_fit_a_phone(phone, log_in, loaded_calendar)
     phone.fill("[data-testid=report-text]", "窗口工作人员索要好处费。")
     with phone.expect_navigation():
         phone.tap("[data-testid=report-submit]")
-    expect(phone.get_by_test_id("field-error-reporter_name")).to_be_visible()
+    expect(phone.get_by_test_id("error-reporter_name")).to_be_visible()
     expect(phone.get_by_test_id("reporter-name")).to_have_attribute("aria-invalid", "true")
     problems += _problems(phone)
 

@@ -397,6 +397,10 @@ def _funds_page(request, *, status=200, error=None):
             "enterprises": directory.enterprises_for_user(request.user),
             "today": clock.today(),
             "error": error,
+            # a refused form comes back as typed: an application in its form, an objection in its row
+            "values": request.POST if error is not None else {},
+            "sent_programme": _int(request.POST.get("programme"))
+            if error is not None and request.POST.get("step") == "apply" else None,
         },
         status=status,
     )

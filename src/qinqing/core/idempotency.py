@@ -17,6 +17,15 @@ PUT, PATCH or DELETE under ``/api/``:
 
 Records are kept for ``RETENTION`` (24 hours): a caller's expired records are dropped when
 it next stores one. Requests without the header behave as before.
+
+Page forms (``FormTokenMiddleware``): a form that must not file twice — an enterprise's appeal, a
+report, a gift declaration, an approval request — renders ``{% form_token %}`` (core's ``qinqing``
+tags), a hidden one-time token. Its POST is answered as above, the token and the form's action
+its key, kept with the view's writes in one transaction: a double click, Back and send again, or a
+retry after a lost connection meets the first POST's redirect (to what it filed) with a message
+saying it was already sent, and files nothing. Only a successful answer is remembered (a redirect,
+or htmx's 204 + ``HX-Redirect``): a refused form (4xx) comes back with its values and a new token.
+The form's view must answer its success with a redirect (Post/Redirect/Get).
 """
 
 from __future__ import annotations
@@ -24,9 +33,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+import secrets
 
+from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils.translation import gettext as _
 
 from . import clock
@@ -119,3 +130,87 @@ class IdempotencyMiddleware:
             if found is None:
                 raise
             return _replay(found, request_hash)
+
+
+# --- page forms: a one-time token --------------------------------------------------------------------------
+FORM_FIELD = "form_token"
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_REMEMBERED = {301, 302, 303, 307, 308}
+
+
+def new_form_token() -> str:
+    """A fresh token for one rendering of a form (``{% form_token %}``)."""
+    return secrets.token_urlsafe(18)
+
+
+def _form_replay(request, record: IdempotencyRecord) -> HttpResponse:
+    messages.info(request, _("This form had already been sent; this is what it filed. Nothing was filed "
+                             "twice. To file another, open the form again."))
+    if record.status == 204:  # an htmx form's success
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = record.body
+    else:
+        response = HttpResponseRedirect(record.body)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+class FormTokenMiddleware:
+    """Answers a page form's repeated POST (the same ``form_token``) with the first POST's redirect.
+
+    After the login wall, access, the second factor and messages (settings.MIDDLEWARE): a refused
+    request never reaches it. The CSRF check runs inside (a view's ``process_view``), and its 403
+    is not remembered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "POST" or request.path.startswith("/api/") \
+                or not request.content_type.startswith(_FORM_TYPES):
+            return self.get_response(request)
+        token = request.POST.get(FORM_FIELD, "")
+        if not _VALID_KEY.match(token):
+            return self.get_response(request)
+        user = getattr(request, "user", None)
+        principal = f"user:{user.pk}" if user is not None and user.is_authenticated else "anonymous"
+        # per action: a page whose forms were drawn after one refused POST shows them all with its token
+        key = f"form:{hashlib.sha256(request.path.encode('utf-8', 'replace')).hexdigest()[:16]}:{token}"
+        found = IdempotencyRecord.objects.filter(principal=principal, key=key).first()
+        if found is not None:
+            return _form_replay(request, found)
+        try:
+            with transaction.atomic():
+                now = clock.now()
+                record = IdempotencyRecord.objects.create(
+                    principal=principal, key=key, request_hash=_form_hash(request), status=0,
+                    content_type="", body="", created_at=now)
+                response = self.get_response(request)
+                if response.status_code >= 500:
+                    transaction.set_rollback(True)
+                    return response
+                target = (response.get("Location") if response.status_code in _REMEMBERED
+                          else response.get("HX-Redirect") if response.status_code == 204 else None)
+                if not target:
+                    record.delete()  # refused (its values are shown again) or not a filing: send again
+                    return response
+                record.status = response.status_code
+                record.body = target
+                record.save(update_fields=["status", "body"])
+                IdempotencyRecord.objects.filter(principal=principal, created_at__lt=now - RETENTION).delete()
+                return response
+        except IntegrityError:
+            # The same form sent at the same moment committed first (we waited on the unique index).
+            found = IdempotencyRecord.objects.filter(principal=principal, key=key).first()
+            if found is None or not found.body:
+                raise
+            return _form_replay(request, found)
+
+
+def _form_hash(request) -> str:
+    """What the form sent (its fields, not the multipart body with its random boundary), for the record."""
+    digest = hashlib.sha256(request.path.encode("utf-8", "replace") + b"\0")
+    for name in sorted(request.POST):
+        for value in request.POST.getlist(name):
+            digest.update(f"{name}={value}\0".encode("utf-8", "replace"))
+    return digest.hexdigest()

@@ -202,6 +202,8 @@ def protection_act(request, pk: int):
                 "rows": page_of(request, selectors.protections(request.user)),
                 "is_body": True,
                 "error": error,
+                "sent": row.pk,  # the row's form comes back as typed
+                "values": request.POST,
             },
             status=error.status,
         )

@@ -24,6 +24,7 @@ menu_group("supervision", _("Supervision"), order=25)
 
 declare(
     Page("supervision:report_new", PUBLIC),
+    Page("supervision:report_filed", PUBLIC),  # the receipt of the report this browser's session filed
     Page("supervision:report_status", PUBLIC),
     Page(
         "supervision:queue",

@@ -6,6 +6,7 @@ app_name = "supervision"
 
 urlpatterns = [
     path("report/", views.report_new, name="report_new"),
+    path("report/filed/", views.report_filed, name="report_filed"),
     path("report/status/", views.report_status, name="report_status"),
     path("", views.queue, name="queue"),
     path("intake/", views.intake, name="intake"),

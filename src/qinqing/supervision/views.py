@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -95,33 +98,90 @@ def report_new(request):
         except ServiceError as error:
             context["error"] = error
             return render(request, "supervision/report_new.html", context, status=error.status)
-        # The code is shown on this response only (never in a URL, never again).
-        return render(request, "supervision/report_filed.html", {"code": code, "report": report})
+        return filed_answer(request, report, code)
     return render(request, "supervision/report_new.html", context)
+
+
+FILED_SESSION_KEY = "supervision_filed"
+
+
+def filed_answer(request, report, code: str, *, staff: bool = False):
+    """After a filing, a redirect to the receipt page (Post/Redirect/Get: reloading it files nothing, and
+    a double click or a form sent again meets this redirect, core.idempotency). The code is never in a
+    URL: this browser's session holds it, sealed under the supervision key ring like the report, until the
+    session ends."""
+    from . import keys
+
+    request.session[FILED_SESSION_KEY] = {"report": report.pk, "code": keys.seal(code), "staff": staff}
+    return redirect("supervision:report_filed")
+
+
+@never_cache
+def report_filed(request):
+    """The receipt page of the report this browser filed last: its number and receipt code."""
+    from . import keys
+    from .models import Report
+
+    filed = request.session.get(FILED_SESSION_KEY) or {}
+    report = Report.objects.filter(pk=filed.get("report")).first()
+    if report is None:
+        return redirect("supervision:report_new")
+    return render(request, "supervision/report_filed.html",
+                  {"code": keys.unseal(filed["code"]), "report": report, "staff": filed.get("staff", False)})
+
+
+FOLLOWED_SESSION_KEY = "supervision_followed"
+
+
+def _following(context: dict, report) -> None:
+    context["report"] = report
+    context["messages_list"] = list(report.messages.all())
 
 
 @never_cache
 def report_status(request):
-    context = {"report": None, "error": None, "code": ""}
+    """Follow a report with its receipt code; the reporter adds information. An addition answers a redirect
+    (Post/Redirect/Get: a reload adds nothing twice) to this page with ``?added=1``, the code sealed in the
+    session as on the receipt page; refused, the report is shown again with what was typed."""
+    from . import keys
+
+    context = {"report": None, "error": None, "code": "", "values": {}}
+    client = services.client_of(request)
     if request.method == "POST":
         code = request.POST.get("code", "")
         context["code"] = code
-        try:
-            if request.POST.get("body", "").strip():
+        if request.POST.get("body", "").strip():
+            try:
                 services.reporter_add(
                     code=code,
                     body=request.POST["body"],
-                    client=services.client_of(request),
+                    client=client,
                     answer=request.POST.get("answer") == "1",
                     attachments=_files(request),
                 )
-                context["added"] = True
-            report = services.report_by_code(code, client=services.client_of(request))
+            except ServiceError as error:
+                context["error"] = error
+                if error.field != "code":  # the code opened the report: show it with the form as typed
+                    context["values"] = request.POST
+                    with contextlib.suppress(ServiceError):  # too many look-ups: the refusal alone
+                        _following(context, services.report_by_code(code, client=client))
+                return render(request, "supervision/report_status.html", context, status=error.status)
+            request.session[FOLLOWED_SESSION_KEY] = keys.seal(code)
+            return redirect(reverse("supervision:report_status") + "?added=1")
+        try:
+            report = services.report_by_code(code, client=client)
         except ServiceError as error:
             context["error"] = error
             return render(request, "supervision/report_status.html", context, status=error.status)
-        context["report"] = report
-        context["messages_list"] = [m for m in report.messages.all()]
+        _following(context, report)
+    elif request.GET.get("added") and request.session.get(FOLLOWED_SESSION_KEY):
+        code = keys.unseal(request.session[FOLLOWED_SESSION_KEY])
+        try:
+            _following(context, services.report_by_code(code, client=client))
+        except ServiceError as error:
+            context["error"] = error
+            return render(request, "supervision/report_status.html", context, status=error.status)
+        context.update(code=code, added=True)
     return render(request, "supervision/report_status.html", context)
 
 
@@ -178,9 +238,7 @@ def intake(request):
         except ServiceError as error:
             context["error"] = error
             return render(request, "supervision/intake.html", context, status=error.status)
-        return render(
-            request, "supervision/report_filed.html", {"code": code, "report": report, "staff": True}
-        )
+        return filed_answer(request, report, code, staff=True)
     return render(request, "supervision/intake.html", context)
 
 

@@ -163,7 +163,9 @@ def _mailbox_report(request, form, data, content):
     except ServiceError as error:
         bind_error(form, error)
         return render(request, "appeals/portal_mailbox.html", {"form": form}, status=error.status)
-    return render(request, "supervision/report_filed.html", {"code": code, "report": report})
+    from qinqing.supervision.views import filed_answer
+
+    return filed_answer(request, report, code)
 
 
 def _report_keyword(channel: str, text: str, contact: str) -> str | None:

@@ -84,7 +84,8 @@ def test_a_hostile_file_is_refused_on_the_page_with_400_naming_the_field_and_not
     )
     assert response.status_code == 400, kind
     assert 'data-testid="error-attachments"' in response.text
-    assert "诉求已提交" not in response.text
+    assert 'data-testid="files-again"' in response.text  # the form says to choose the files again
+    assert "申请电力增容，已等待三个月" in response.text and "诉求已提交" not in response.text
     assert Appeal.objects.count() == before and not Attachment.objects.exists()
     assert _stored_files(media) == []
 

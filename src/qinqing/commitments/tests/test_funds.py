@@ -410,3 +410,38 @@ def test_the_staff_page_creates_a_project_programme_and_names_the_field_it_refus
     assert "<dd>项目支持</dd>" in public
     api = client.get("/api/v1/commitments/funds/programmes").json()
     assert {row["title"]: row["support"] for row in api}["区级重点技术改造项目扶持"] == "project"
+
+
+def test_a_refused_application_comes_back_as_typed_with_its_error_beside_the_field(world):
+    """The application form lost everything typed (the enterprise chosen, the amount, a long application
+    text) when one field was refused: the page was drawn again with empty forms."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    second = directory.make_enterprise(name="示范区远航物流有限公司")
+    directory.make_membership(user=world["firm_user"], enterprise=second)
+    client = Client()
+    client.force_login(world["firm_user"])
+    long_text = "研发投入达标，申请补助。" * 250  # 3,000 characters
+    response = client.post(
+        reverse("commitments:funds_act"),
+        {
+            "step": "apply",
+            "programme": world["programme"].pk,
+            "enterprise": second.pk,
+            "amount": "-5",
+            "description": long_text,
+            "attachments": SimpleUploadedFile("预算.txt", "预算明细".encode(), content_type="text/plain"),
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    start = page.index('data-testid="apply-form"')
+    form = page[start:page.index("</form>", start)]
+    assert f'<option value="{second.pk}" selected>' in form
+    assert 'value="-5"' in form and long_text in form
+    assert 'data-testid="error-amount"' in form  # beside the field
+    assert 'data-testid="form-error"' in page  # and at the top
+    assert 'data-testid="files-again"' in form
+    assert not FundApplication.objects.exists()

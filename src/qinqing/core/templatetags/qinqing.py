@@ -44,3 +44,30 @@ def pager(context, page, param="page"):
         "previous_url": url(page.previous_page_number()) if page.has_previous() else "",
         "next_url": url(page.next_page_number()) if page.has_next() else "",
     }
+
+
+@register.simple_tag
+def form_token():
+    """The hidden one-time token of a form that must not file twice (core.idempotency's
+    FormTokenMiddleware). A new one each time the form is drawn, after a refusal too: a page may show
+    several forms posting to one action (a hidden field telling them apart), and the refused one's token
+    on all of them would answer the first of them sent as the refused one, corrected, sent later."""
+    from django.utils.html import format_html
+
+    from qinqing.core.idempotency import FORM_FIELD, new_form_token
+
+    return format_html('<input type="hidden" name="{}" value="{}">', FORM_FIELD, new_form_token())
+
+
+@register.simple_tag(takes_context=True)
+def files_again(context, name: str = "attachments"):
+    """Beside a file input of a form drawn again after a refused POST that carried files (``name``): a
+    browser never keeps a chosen file, so say that they must be chosen again (every other value is)."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    request = context.get("request")
+    if request is None or request.method != "POST" or not request.FILES.getlist(name):
+        return ""
+    return format_html('<span class="warning" role="status" data-testid="files-again">{}</span>',
+                       _("The files you chose were not kept: choose them again."))

@@ -419,3 +419,24 @@ def test_the_assessment_is_recorded_on_the_actions_page_and_refused_on_its_field
     assert {
         row["assessment"] for row in api if row["action_id"] == fine.pk and row["code"] == "retaliation"
     } == {"confirmed"}
+
+
+def test_a_refused_objection_or_answer_comes_back_as_typed(world):
+    """An enterprise's objection past its limit (or a body's answer to one) was refused with an empty
+    text area: everything typed was gone."""
+    from qinqing.core import limits
+
+    w = world
+    fine = _register(w, amount="20000", details="未按规定公示年报")
+    mine = Client()
+    mine.force_login(w["enterprise_user"])
+    too_long = "罚款没有法律依据，" * (limits.REASON // 9 + 1)
+    response = mine.post(reverse("legal:action_act", args=[fine.pk]), {"step": "object", "text": too_long})
+    assert response.status_code == 400 and too_long in response.content.decode()
+    objection = services.objection_raise(action=fine, text="罚款没有法律依据", actor=w["enterprise_user"])
+    body = Client()
+    body.force_login(w["handler"])
+    answer = "依据《企业信息公示暂行条例》。" * (limits.REPORT // 15 + 1)
+    response = body.post(reverse("legal:action_act", args=[fine.pk]),
+                         {"step": "answer", "objection": objection.pk, "answer": answer})
+    assert response.status_code == 400 and answer in response.content.decode()

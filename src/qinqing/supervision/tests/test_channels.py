@@ -76,7 +76,8 @@ def test_the_mailbox_report_category_goes_to_supervision(client):
             "content": TEXT,
         },
     )
-    assert response.status_code == 200 and 'data-testid="receipt-code"' in response.content.decode()
+    assert response.status_code == 302 and response["Location"] == "/supervision/report/filed/"
+    assert 'data-testid="receipt-code"' in client.get(response["Location"]).content.decode()
     assert not Appeal.objects.exists()
     report = Report.objects.get()
     assert (

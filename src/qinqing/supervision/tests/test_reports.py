@@ -622,3 +622,88 @@ def test_the_subject_is_named_in_text_not_chosen_from_a_list_of_every_official_a
     assert (report.subject_official_id, report.subject_enterprise_id) == (subject.pk, enterprise.pk)
     page = client.get(f"/supervision/reports/{report.pk}/").content.decode()
     assert 'value="王局长（区住建局）"' in page and f'value="{enterprise.uscc}"' in page
+
+
+def test_the_report_form_redirects_to_its_receipt_and_a_second_send_files_nothing(office, client):
+    """Post/Redirect/Get: the receipt page was the POST's own answer (200), so a reload, or Back and send
+    again, filed a second report, and a double click showed the second report's code, the first one's lost.
+    Now the form answers a redirect to the receipt (the code held sealed in this browser's session, never in
+    a URL) and its one-time token (core.idempotency) answers a second send with the same redirect."""
+    import re
+
+    page = client.get("/supervision/report/").content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    values = {"text": TEXT, "category": "collusion", "real_name": "0", "form_token": token}
+    first = client.post("/supervision/report/", values)
+    assert first.status_code == 302 and first["Location"] == "/supervision/report/filed/"
+    again = client.post("/supervision/report/", values)
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert Report.objects.count() == 1
+    receipt = client.get(first["Location"]).content.decode()
+    code = re.search(r'data-testid="receipt-code"><strong>([^<]+)</strong>', receipt).group(1)
+    assert services.report_by_code(code, client="1.2.3.4").pk == Report.objects.get().pk
+    assert code in client.get(first["Location"]).content.decode(), "a reload shows the same receipt"
+    assert code not in repr(dict(client.session)), "the session holds the code sealed"
+    from django.test import Client
+
+    assert Client().get("/supervision/report/filed/")["Location"] == "/supervision/report/"
+
+
+def test_the_staff_intake_redirects_to_the_receipt_too(office, client):
+    inspector, _other = office
+    client.force_login(inspector)
+    values = {"text": TEXT, "category": "collusion", "channel": "letter", "form_token": "intake-once-1"}
+    first = client.post("/supervision/intake/", values)
+    again = client.post("/supervision/intake/", values)
+    assert first.status_code == 302 == again.status_code and Report.objects.count() == 1
+    receipt = client.get(first["Location"]).content.decode()
+    assert 'data-testid="receipt-code"' in receipt  # the staff's wording: no link to follow it
+    assert 'href="/supervision/report/status/"' not in receipt
+
+
+def test_a_refused_report_comes_back_as_typed_and_says_to_choose_the_files_again(office, client):
+    """The unit chosen was lost (the select was drawn without it), the refusal was only at the top of the
+    form, and nothing said that the files chosen must be chosen again."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qinqing.directory.models import Unit
+
+    unit = Unit.objects.get(name="区纪委监委")
+    long_text = "某局长收受购物卡，" * 334  # past 3,000 characters
+    response = client.post("/supervision/report/", {
+        "real_name": "1", "reporter_name": "", "reporter_contact": CONTACT, "category": "collusion",
+        "unit": str(unit.pk), "subject_text": SUBJECT, "text": long_text,
+        "attachments": SimpleUploadedFile("证据.txt", "证据".encode(), content_type="text/plain"),
+    })
+    assert response.status_code == 400 and not Report.objects.exists()
+    page = response.content.decode()
+    assert f'<option value="{unit.pk}" selected>' in page and long_text in page and SUBJECT in page
+    assert 'value="1" checked data-testid="real-name"' in page
+    assert 'data-testid="error-reporter_name"' in page and 'data-testid="form-error"' in page
+    assert 'data-testid="files-again"' in page
+
+
+def test_a_reporters_addition_redirects_and_a_refused_one_keeps_what_was_typed(office, client):
+    """Adding information answered 200 (a reload added it again), and a refused addition showed the
+    look-up form alone: the text typed was gone."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    report, code = _submit()
+    long_text = "补充情况：" * 600
+    refused = client.post("/supervision/report/status/", {
+        "code": code, "body": long_text, "answer": "1",
+        "attachments": SimpleUploadedFile("a.exe", b"MZ\x90\x00", content_type="application/octet-stream"),
+    })
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert long_text in page and 'name="answer" value="1" checked' in page
+    assert 'data-testid="error-attachments"' in page and 'data-testid="files-again"' in page
+    assert not report.messages.exists()
+    values = {"code": code, "body": long_text, "form_token": "add-once"}
+    added = client.post("/supervision/report/status/", values)
+    assert added.status_code == 302 and added["Location"] == "/supervision/report/status/?added=1"
+    assert client.post("/supervision/report/status/", values)["Location"] == added["Location"]
+    assert report.messages.count() == 1
+    shown = client.get(added["Location"]).content.decode()
+    assert 'data-testid="added"' in shown and long_text in shown
+    assert code not in added["Location"]

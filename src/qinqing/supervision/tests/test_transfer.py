@@ -56,6 +56,8 @@ def test_the_supervision_office_moves_a_misfiled_report_out_of_the_appeals_pool(
         "/supervision/transfers/", {"tracking_number": appeal.tracking_number, "category": "extortion"}
     )
     assert again.status_code == 404
+    # refused, the form comes back as typed: the category chosen too
+    assert '<option value="extortion" selected>' in again.content.decode()
 
 
 def test_a_report_that_is_really_a_demand_moves_to_the_appeals_pool(
