@@ -759,6 +759,7 @@ def cases(request, refusal: dict | None = None):
             "rows": (rows := page_of(request, selectors.cases_for_office(request.user))),
             "error": error,
             "values": {} if refusal else request.POST,
+            "chosen_behaviours": [] if refusal else request.POST.getlist("behaviours"),
             "behaviours": Behaviour.choices,
             "refusal": refusal_placed(refusal, {("publish", row.pk) for row in rows}),
         },

@@ -115,3 +115,21 @@ def test_refused_rotation_follow_up_findings_and_publication_stay_on_their_page(
     client.force_login(other)
     page = client.get("/supervision/cases/").content.decode()
     assert f'action="/supervision/cases/{case.pk}/publish/"' in page and 'data-testid="refusal"' not in page
+
+
+def test_a_refused_reminder_or_case_names_its_field_beside_it_and_keeps_every_value(office, client):  # noqa: F811
+    """The reminder and typical-case forms showed their refusal only above the form, and lost the follow-up
+    days and the behaviours ticked: the refusal is now beside the field it names (aria-describedby), and
+    every value comes back as typed."""
+    inspector, _other = office
+    client.force_login(inspector)
+    refused = client.post("/supervision/reminders/", {"official": "查无此人", "concern": "苗头独特DEF",
+                                                      "follow_up_days": "35"})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and 'data-testid="error-official"' in page
+    assert 'aria-describedby="official-error"' in page and 'value="35"' in page and "苗头独特DEF" in page
+    refused = client.post("/supervision/cases/", {"title": "典型案例独特GHI", "body": "",
+                                                  "behaviours": ["18.1", "18.3"]})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and 'data-testid="error-body"' in page
+    assert page.count(" checked>") == 2 and "典型案例独特GHI" in page
