@@ -51,9 +51,22 @@
    in place (its 400/409/422 answer), where the button that sent it no longer exists. */
 (function () {
   "use strict";
+  /* core/_refusal.html names the field it refuses (data-field) but cannot mark it: mark it here */
+  function refusedField(root) {
+    var message = root.querySelector("[data-testid=\"refusal\"]");
+    if (!message) { return null; }
+    var form = message.closest("form");
+    var field = form && message.dataset.field ? form.elements.namedItem(message.dataset.field) : null;
+    if (field && !field.tagName) { field = field[0]; }  // radio buttons: the first of them
+    if (!field || field.type === "hidden") { return message; }
+    if (!message.id) { message.id = "refusal-" + message.dataset.field; }
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-describedby", message.id);
+    return field;
+  }
   function focusError(root) {
     if (!root || !root.querySelector) { return; }
-    var target = root.querySelector("[aria-invalid=\"true\"]") ||
+    var target = root.querySelector("[aria-invalid=\"true\"]") || refusedField(root) ||
       root.querySelector(".errors[role=\"alert\"], .form-errors, [role=\"alert\"]:not([hidden])");
     if (!target) { return; }
     if (!target.matches("input, select, textarea, button, a[href], [tabindex]")) { target.setAttribute("tabindex", "-1"); }
@@ -69,7 +82,7 @@
   });
   function onLoad() {
     var main = document.querySelector("main");
-    if (main && main.querySelector("[aria-invalid=\"true\"]")) { focusError(main); }
+    if (main && main.querySelector("[aria-invalid=\"true\"], [data-testid=\"refusal\"]")) { focusError(main); }
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", onLoad); } else { onLoad(); }
 })();
