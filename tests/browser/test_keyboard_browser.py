@@ -5,30 +5,15 @@ error takes the focus once htmx has swapped the form (the button that sent it is
 import pytest
 from playwright.sync_api import expect
 
-from qinqing.appeals.models import Track
-from qinqing.appeals.tests import factories
-from qinqing.appeals.workflow import services
-from qinqing.core.roles import Role
-from qinqing.core.testing import TEST_PASSWORD, make_user
+from tests.browser.test_ux_browser import assigned  # noqa: F401 (the fixture: an appeal assigned to "handler")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FOCUSED_TESTID = "document.activeElement.dataset.testid || document.activeElement.id"
 
 
-@pytest.fixture
-def assigned(loaded_calendar):
-    unit = factories.make_unit("区住房和城乡建设局")
-    handler = make_user(Role.DEPARTMENT_HANDLER, username="handler", password=TEST_PASSWORD)
-    factories.make_official(unit, user=handler)
-    leader = make_user(Role.DISTRICT_LEADER, username="leader", password=TEST_PASSWORD)
-    appeal = factories.file_appeal(content="园区东门道路每逢下雨严重积水，请求改造排水管网。")
-    services.appeal_triage(appeal=appeal, track=Track.RESOLVE, actor=leader)
-    services.appeal_assign(appeal=appeal, unit=unit, actor=leader)
-    return appeal
 
-
-def test_a_handler_works_the_appeal_page_with_the_keyboard_alone(page, log_in, assigned):
+def test_a_handler_works_the_appeal_page_with_the_keyboard_alone(page, log_in, assigned):  # noqa: F811
     log_in(page, "handler")
     page.goto(f"/appeals/{assigned.pk}/")
     keys = page.keyboard
