@@ -102,34 +102,51 @@ class IdempotencyMiddleware:
         if principal is None:
             return self.get_response(request)  # unauthenticated: the API answers 401 itself
         request_hash = _request_hash(request)
-        found = IdempotencyRecord.objects.filter(principal=principal, key=key).first()
-        if found is not None:
-            return _replay(found, request_hash)
-        try:
-            with transaction.atomic():
-                now = clock.now()
-                record = IdempotencyRecord.objects.create(
-                    principal=principal, key=key, request_hash=request_hash, status=0,
-                    content_type="", body="", created_at=now)
-                response = self.get_response(request)
-                if response.status_code >= 500:
-                    transaction.set_rollback(True)  # nothing of a failed call is kept, nor its key
-                    return response
-                if response.status_code in _NOT_STORED:
-                    record.delete()
-                    return response
-                record.status = response.status_code
-                record.content_type = response.get("Content-Type", "application/json")
-                record.body = response.content.decode("utf-8")
-                record.save(update_fields=["status", "content_type", "body"])
-                IdempotencyRecord.objects.filter(principal=principal, created_at__lt=now - RETENTION).delete()
+        return answered_once(request, self.get_response, principal, key, request_hash, kept=_api_kept,
+                             replay=lambda found: _replay(found, request_hash))
+
+
+def _api_kept(response) -> tuple[int, str, str] | None:
+    """What an API call's answer keeps for a repeat: status, content type and body (not a refusal of
+    ``_NOT_STORED``, which a repeat may get past)."""
+    if response.status_code in _NOT_STORED:
+        return None
+    content_type = response.get("Content-Type", "application/json")
+    return response.status_code, content_type, response.content.decode("utf-8")
+
+
+def answered_once(request, get_response, principal: str, key: str, request_hash: str, *, kept, replay):
+    """Run the view once per (``principal``, ``key``): a repeat gets ``replay(record)`` of the first answer.
+    The record is written in one transaction with the view's writes; ``kept(response)`` says what of a
+    successful answer is kept (status, content type, body), None when nothing is (a refusal: send again);
+    a 5xx rolls everything back, its key included. Two calls at one moment wait on the unique index and the
+    second replays the first's."""
+    found = IdempotencyRecord.objects.filter(principal=principal, key=key).first()
+    if found is not None:
+        return replay(found)
+    try:
+        with transaction.atomic():
+            now = clock.now()
+            record = IdempotencyRecord.objects.create(
+                principal=principal, key=key, request_hash=request_hash, status=0,
+                content_type="", body="", created_at=now)
+            response = get_response(request)
+            if response.status_code >= 500:
+                transaction.set_rollback(True)  # nothing of a failed call is kept, nor its key
                 return response
-        except IntegrityError:
-            # Another call with this key committed first (we waited on the unique index).
-            found = IdempotencyRecord.objects.filter(principal=principal, key=key).first()
-            if found is None:
-                raise
-            return _replay(found, request_hash)
+            answer = kept(response)
+            if answer is None:
+                record.delete()
+                return response
+            record.status, record.content_type, record.body = answer
+            record.save(update_fields=["status", "content_type", "body"])
+            IdempotencyRecord.objects.filter(principal=principal, created_at__lt=now - RETENTION).delete()
+            return response
+    except IntegrityError:
+        found = IdempotencyRecord.objects.filter(principal=principal, key=key).first()
+        if found is None or not found.status:
+            raise
+        return replay(found)
 
 
 # --- page forms: a one-time token --------------------------------------------------------------------------
@@ -176,35 +193,16 @@ class FormTokenMiddleware:
         principal = f"user:{user.pk}" if user is not None and user.is_authenticated else "anonymous"
         # per action: a page whose forms were drawn after one refused POST shows them all with its token
         key = f"form:{hashlib.sha256(request.path.encode('utf-8', 'replace')).hexdigest()[:16]}:{token}"
-        found = IdempotencyRecord.objects.filter(principal=principal, key=key).first()
-        if found is not None:
-            return _form_replay(request, found)
-        try:
-            with transaction.atomic():
-                now = clock.now()
-                record = IdempotencyRecord.objects.create(
-                    principal=principal, key=key, request_hash=_form_hash(request), status=0,
-                    content_type="", body="", created_at=now)
-                response = self.get_response(request)
-                if response.status_code >= 500:
-                    transaction.set_rollback(True)
-                    return response
-                target = (response.get("Location") if response.status_code in _REMEMBERED
-                          else response.get("HX-Redirect") if response.status_code == 204 else None)
-                if not target:
-                    record.delete()  # refused (its values are shown again) or not a filing: send again
-                    return response
-                record.status = response.status_code
-                record.body = target
-                record.save(update_fields=["status", "body"])
-                IdempotencyRecord.objects.filter(principal=principal, created_at__lt=now - RETENTION).delete()
-                return response
-        except IntegrityError:
-            # The same form sent at the same moment committed first (we waited on the unique index).
-            found = IdempotencyRecord.objects.filter(principal=principal, key=key).first()
-            if found is None or not found.body:
-                raise
-            return _form_replay(request, found)
+        return answered_once(request, self.get_response, principal, key, _form_hash(request), kept=_form_kept,
+                             replay=lambda found: _form_replay(request, found))
+
+
+def _form_kept(response) -> tuple[int, str, str] | None:
+    """What a form's answer keeps: its redirect (or htmx's 204 + ``HX-Redirect``); a refused form (its
+    values shown again) or an answer that files nothing keeps nothing."""
+    target = (response.get("Location") if response.status_code in _REMEMBERED
+              else response.get("HX-Redirect") if response.status_code == 204 else None)
+    return (response.status_code, "", target) if target else None
 
 
 def _form_hash(request) -> str:
