@@ -111,6 +111,11 @@ declare(
         ),
     ),
     Page("conduct:leads", INSPECTORS, menu="conduct", label=_("Leads"), order=80),
+    # The discipline office keeps the related-person declarations (article 15) and resolves those declared
+    # under a name that is not the name of record: both names are shown here, and only here.
+    Page(
+        "conduct:declarations", INSPECTORS, menu="conduct", label=_("Related-person declarations"), order=85
+    ),
     Page("conduct:conflicts", INSPECTORS, menu="conduct", label=_("Conflicts of interest"), order=90),
     Page(
         "conduct:pledge_sign",

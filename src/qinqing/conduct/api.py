@@ -49,6 +49,9 @@ class ConflictOut(Schema):
     official_id: int
     relationship: str
     person_name: str
+    # The name of record of the person holding the resident ID, when the official declared them under another
+    # name (person_name); empty otherwise. This operation is the discipline office's (conduct/access.py).
+    record_name: str = ""
     match: str
     enterprise_id: int
     enterprise_name: str

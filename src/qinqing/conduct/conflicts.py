@@ -56,6 +56,10 @@ class Conflict:
     link_id: int | None = None  # None when the tie is Enterprise.legal_representative
     share_percent: str | None = None
     role: str = ""
+    # person_name is the name the official declared a related person under (RelatedPerson.shown_name); when
+    # that is not the name of record, record_name holds the latter — for the discipline office only
+    # (directory.selectors.sees_record_names). Empty otherwise, and always for ``screen``'s rows.
+    record_name: str = ""
 
     def relationship_label(self) -> str:
         if self.relationship == SELF:
@@ -128,9 +132,14 @@ SELECT NULL, e.legal_representative_id, p.name, p.resident_id_index, p.birth_dat
 class _Subject:
     person_id: int
     relationship: str
-    name: str
+    name: str  # the name of record (the name checks match on it)
     resident_id_index: str
     birth_date: str | None  # the stored token (core.crypto.date_token), as the raw SQL reads it
+    declared_name: str = ""  # the name the official declared them under, if they did
+
+    @property
+    def shown_name(self) -> str:
+        return self.declared_name or self.name
 
 
 def _subjects(official: Official) -> list[_Subject]:
@@ -148,12 +157,17 @@ def _subjects(official: Official) -> list[_Subject]:
         RelatedPerson.objects.filter(official_id=official.pk, end_date__isnull=True)
         .order_by()
         .values_list(
-            "person_id", "relationship", "person__name", "person__resident_id_index", "person__birth_date"
+            "person_id",
+            "relationship",
+            "person__name",
+            "person__resident_id_index",
+            "person__birth_date",
+            "declared_name",
         )
     )
     subjects.extend(
-        _Subject(person_id, relationship, name, index, date_token(birth))
-        for person_id, relationship, name, index, birth in related
+        _Subject(person_id, relationship, name, index, date_token(birth), declared)
+        for person_id, relationship, name, index, birth, declared in related
     )
     return subjects
 
@@ -211,7 +225,7 @@ def find_conflicts(*, official: Official, enterprise: Enterprise | None = None) 
             official_name=official.person.name,
             relationship=subject.relationship,
             person_id=subject.person_id,
-            person_name=subject.name,
+            person_name=subject.shown_name,
             match=str(match),
             enterprise_id=enterprise_id,
             enterprise_name=enterprise_name,
@@ -219,6 +233,7 @@ def find_conflicts(*, official: Official, enterprise: Enterprise | None = None) 
             link_id=link_id,
             share_percent=_share(share),
             role=role or "",
+            record_name=subject.name if subject.shown_name != subject.name else "",
         )
 
     name_candidates = []

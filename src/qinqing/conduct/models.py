@@ -394,7 +394,13 @@ class IntegrityPledge(models.Model):
 
 @audited()
 class RelatedPersonDeclaration(models.Model):
-    """One declaration by an official (15.2–15.4): who, what changed and whether it was late."""
+    """One declaration by an official (15.2–15.4): who, what changed and whether it was late.
+
+    The declaration is linked to the person holding the resident ID given (what conflict screening
+    needs) and keeps the name the official gave (``declared_name``: what the official is shown).
+    ``name_differs``: that name is not the name of record of the person holding the number — the
+    declaration is accepted all the same (the official's answer may not tell whether the number was on
+    record), and the discipline office resolves it from its list of declarations."""
 
     official = models.ForeignKey("directory.Official", on_delete=models.PROTECT, related_name="+")
     related_person = models.ForeignKey("directory.RelatedPerson", on_delete=models.PROTECT, related_name="+")
@@ -402,9 +408,20 @@ class RelatedPersonDeclaration(models.Model):
     declared_on = models.DateField(_("declared on"))
     is_late = models.BooleanField(_("declared late"), default=False)
     holdings = models.JSONField(_("declared holdings and offices"), default=list)
+    declared_name = models.CharField(
+        _("name as declared"), max_length=100, blank=True, default="", db_default=""
+    )
+    name_differs = models.BooleanField(_("name differs from the record"), default=False, db_default=False)
 
     class Meta:
         ordering = ["-declared_on", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["-declared_on"],
+                condition=models.Q(name_differs=True),
+                name="conduct_decl_name_differs",
+            )
+        ]
         verbose_name = _("related-person declaration")
         verbose_name_plural = _("related-person declarations")
 

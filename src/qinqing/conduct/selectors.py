@@ -274,6 +274,43 @@ def related_persons_of(official):
     return RelatedPerson.objects.filter(official=official).select_related("person")
 
 
+def own_conflicts(official) -> list:
+    """The conflicts shown to the official themselves (their related-persons page). Through a person they
+    declared under a name that is not the name of record, only the ties they declared themselves (the links
+    their declarations made): the record's other ties, like its name, would tell them whose the number is and
+    that it was on record — the page must read the same as for a number new to the directory. The discipline
+    office's screening and the conflict gate still go by every tie of the person holding the number."""
+    from .conflicts import SELF, find_conflicts
+    from .models import RelatedPersonDeclaration
+
+    conflicts = find_conflicts(official=official)
+    differing = {c.person_id for c in conflicts if c.relationship != SELF and c.record_name}
+    if not differing:
+        return conflicts
+    declared_links: set[int] = set()
+    holdings = RelatedPersonDeclaration.objects.filter(
+        official=official, related_person__person_id__in=differing
+    ).values_list("holdings", flat=True)
+    for held in holdings:
+        declared_links.update(item.get("link_id") for item in held or [] if item.get("link_id"))
+    return [
+        c
+        for c in conflicts
+        if c.relationship == SELF or not c.record_name or c.link_id in declared_links
+    ]
+
+
+def declarations(*, names_differ: bool = False) -> QuerySet:
+    """Every related-person declaration, newest first, for the discipline office (INSPECTORS); with
+    ``names_differ`` only those whose declared name is not the name of record (to resolve)."""
+    from .models import RelatedPersonDeclaration
+
+    rows = RelatedPersonDeclaration.objects.select_related(
+        "official__person", "official__unit", "related_person__person"
+    )
+    return rows.filter(name_differs=True) if names_differ else rows
+
+
 def annual_confirmation(official, year: int | None = None):
     from .models import AnnualConfirmation
 

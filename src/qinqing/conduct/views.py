@@ -6,10 +6,19 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
-from qinqing.core.forms import bind_error, form_status, posted, refusal_of, refusal_of_form, refusal_placed
+from qinqing.core.forms import (
+    bind_error,
+    filter_choice,
+    form_status,
+    posted,
+    refusal_of,
+    refusal_of_form,
+    refusal_placed,
+)
 from qinqing.core.paging import page_of
 from qinqing.directory.models import Official
 from qinqing.directory.selectors import official_for_user
@@ -466,7 +475,7 @@ def my_related_persons(request):
             "related": related,
             "form": form,
             "confirmed": confirmed,
-            "conflicts": services.find_conflicts(official=official),
+            "conflicts": selectors.own_conflicts(official),
             "refused": refusal_placed(refused, set() if confirmed else {("confirm", None)}),
         },
         status=refused["status"] if refused else form_status(form),
@@ -539,6 +548,29 @@ def red_flags(request, refused: dict | None = None):
 def leads(request):
     leads = selectors.leads().order_by("-created_at", "-pk")
     return render(request, "conduct/leads.html", {"leads": page_of(request, leads)})
+
+
+DECLARATION_FILTERS = (("differ", gettext_lazy("Name differs from the record")),)
+
+
+def declarations(request):
+    """Every related-person declaration for the discipline office; ``?names=differ``: those declared under a
+    name that is not the name of record of the person holding the resident ID, to resolve (both names
+    shown: this page is the discipline office's and the administrators')."""
+    names, refusal = filter_choice(request, "names", DECLARATION_FILTERS)
+    rows = selectors.declarations(names_differ=names == "differ")
+    return render(
+        request,
+        "conduct/declarations.html",
+        {
+            "declarations": page_of(request, rows),
+            "names": names,
+            "filters": DECLARATION_FILTERS,
+            "filter_refusal": refusal,
+            "to_resolve": selectors.declarations(names_differ=True).count(),
+        },
+        status=refusal["status"] if refusal else 200,
+    )
 
 
 @found_or_404

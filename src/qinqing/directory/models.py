@@ -278,6 +278,14 @@ class RelatedPerson(models.Model):
     occupation = models.CharField(_("job and office"), max_length=200, blank=True, default="")
     declared_on = models.DateField(_("declared on"), null=True, blank=True)
     end_date = models.DateField(_("ended on"), null=True, blank=True)
+    # The name the official gave when they declared this person themselves (conduct's declaration, article
+    # 15); blank when the directory's keeper recorded the relation. A declaration links the person holding the
+    # resident ID and never renames them, so this may differ from ``person.name``: the official (and anyone
+    # but the roles of ``directory.access.RECORD_NAMES``) is shown this name, never the name of record, which
+    # would confirm whose a guessed number is.
+    declared_name = models.CharField(
+        _("name as declared"), max_length=100, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["official", "relationship", "pk"]
@@ -291,6 +299,16 @@ class RelatedPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.relationship}:{self.official_id}"
+
+    @property
+    def shown_name(self) -> str:
+        """The name the declaring official gave (the name of record when the keeper recorded the relation)."""
+        return self.declared_name or self.person.name
+
+    @property
+    def name_differs(self) -> bool:
+        """The official declared this person under a name that is not the name of record."""
+        return bool(self.declared_name) and self.declared_name != self.person.name
 
 
 @audited()

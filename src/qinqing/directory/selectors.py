@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from qinqing.core.errors import NotFound
 from qinqing.core.models import ApiKey
@@ -112,6 +112,14 @@ def can_reveal_resident_id(user) -> bool:
     return _is_authenticated(user) and (user.is_superuser or has_role(user, *REVEAL_ID_ROLES))
 
 
+def sees_record_names(user) -> bool:
+    """Whether ``user`` sees, beside the name an official declared a related person under, the name of
+    record of the person holding that resident ID (``RelatedPerson.name_differs``): those who may reveal the
+    ID (the discipline office, which resolves the difference, and the directory's keeper). Anyone else is
+    shown the declared name only — the name of record would confirm whose a guessed number is."""
+    return can_reveal_resident_id(user)
+
+
 # --- units ---------------------------------------------------------------------------------
 def units_visible_to(user) -> QuerySet[Unit]:
     """Units are public bodies (article 2): every staff role and enterprise users (who choose
@@ -196,8 +204,14 @@ def persons_visible_to(user) -> QuerySet[Person]:
     if not _is_authenticated(user) or not officials.exists():
         return persons.none()
     official_ids = officials.values("pk")
+    # A related person declared under a name that is not the name of record is not opened through that
+    # relation (``sees_record_names``): their page names them.
+    declared_as_recorded = Q(related_to_officials__declared_name="") | Q(
+        related_to_officials__declared_name=F("name")
+    )
     return persons.filter(
-        Q(official__in=official_ids) | Q(related_to_officials__official__in=official_ids)
+        Q(official__in=official_ids)
+        | (Q(related_to_officials__official__in=official_ids) & declared_as_recorded)
     ).distinct()
 
 

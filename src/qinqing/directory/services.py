@@ -316,24 +316,25 @@ def person_get_or_create_by_resident_id(
 
     An existing person's name (and phone, when given) are brought up to date; no change, no event.
     ``renames=False`` (a caller who is not the directory's keeper: an official declaring a relative)
-    never changes the name of record: a different name is refused, in words that do not say whose the
-    number is. Renaming would let anyone rename any person whose number they hold, and the new name
-    showing up beside the masked number in a list would confirm a guessed number."""
+    never changes the person of record (neither name nor phone) and never refuses a name that differs:
+    the caller keeps the name it was given (compare it with ``person.name``) and must answer alike
+    whether the number was on record or not. Renaming would let anyone rename any person whose number
+    they hold; refusing, or showing the name of record, would confirm whose a guessed number is."""
     limits.check_required(resident_id, field="resident_id", label=_("Resident ID number"))
     identity = _person_identity(resident_id)
+    if not renames:
+        # The same input rules whether the number is on record or not (a phone refused only for a new
+        # person would tell the two apart).
+        name = limits.check_required(name, field="name", label=pgettext_lazy("person", "Name"))
+        _phone(phone)
     with transaction.atomic():
         existing = Person.objects.filter(resident_id_index=identity["resident_id_index"]).first()
         if existing is None:
             return person_create(
                 name=name, resident_id=identity["resident_id"], phone=phone or "", actor=actor
             ), True
-        if not renames and existing.name != (name or "").strip():
-            raise ServiceError(
-                _("The name and the resident ID number do not go together. Check both; if they are right, "
-                  "ask the directory's administrator."),
-                code="name_mismatch",
-                field="name",
-            )
+        if not renames:
+            return existing, False
         changes: dict[str, Any] = {"name": name}
         if phone:
             changes["phone"] = phone
@@ -1123,14 +1124,17 @@ def related_person_add(
     actor,
     occupation: str = "",
     declared_on: datetime.date | None = None,
+    declared_name: str = "",
 ) -> RelatedPerson:
-    """Declare ``person`` as a related person (特定关系人) of ``official``."""
+    """Declare ``person`` as a related person (特定关系人) of ``official``. ``declared_name``: the name the
+    official gave, when they declare it themselves (``RelatedPerson.declared_name``)."""
     related = RelatedPerson(
         official=official,
         person=person,
         relationship=relationship,
         occupation=occupation,
         declared_on=declared_on,
+        declared_name=(declared_name or "").strip(),
     )
     _related_rules(related, official.person_id)
     with transaction.atomic():
@@ -1165,8 +1169,10 @@ def related_person_upsert(
     actor,
     occupation: str = "",
     declared_on: datetime.date | None = None,
+    declared_name: str = UNSET,
 ) -> tuple[RelatedPerson, bool]:
-    """Natural key (official, person, relationship): update the occupation or add it."""
+    """Natural key (official, person, relationship): update the occupation (and the declared name) or add
+    it."""
     relationship = _choice(relationship, Relationship, "relationship")
     with transaction.atomic():
         existing = RelatedPerson.objects.filter(
@@ -1179,23 +1185,34 @@ def related_person_upsert(
                 relationship=relationship,
                 occupation=occupation,
                 declared_on=declared_on,
+                declared_name="" if declared_name is UNSET else declared_name,
                 actor=actor,
             ), True
         return related_person_update(
-            related=existing, occupation=occupation, declared_on=declared_on or UNSET, actor=actor
+            related=existing,
+            occupation=occupation,
+            declared_on=declared_on or UNSET,
+            declared_name=declared_name,
+            actor=actor,
         ), False
 
 
 def related_person_update(
-    *, related: RelatedPerson, actor, occupation: str = UNSET, declared_on: datetime.date | None = UNSET
+    *,
+    related: RelatedPerson,
+    actor,
+    occupation: str = UNSET,
+    declared_on: datetime.date | None = UNSET,
+    declared_name: str = UNSET,
 ) -> RelatedPerson:
-    """Change the declared occupation or declaration date. No change, no event."""
+    """Change the declared occupation, declaration date or declared name. No change, no event."""
     with transaction.atomic():
         related = RelatedPerson.objects.select_for_update().get(pk=related.pk)
         before = audit.snapshot(related)
         changes: dict[str, Any] = {
             "occupation": occupation if occupation is UNSET else (occupation or "").strip(),
             "declared_on": declared_on,
+            "declared_name": declared_name if declared_name is UNSET else (declared_name or "").strip(),
         }
         changed = _apply(related, changes)
         _save_and_record(related, changed, before, actor=actor, action=Action.RELATED_UPDATE)

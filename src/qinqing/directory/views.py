@@ -7,6 +7,7 @@ look is recorded in the audit chain.
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -200,10 +201,16 @@ def official_export(request):
 def official_detail(request, pk: int, end_refusal: dict | None = None):
     """The official; after a refused "End", the same page with the refusal on that row (400)."""
     official = _access(selectors.access_official, request.user, pk)
-    related = official.related_persons.select_related("person").order_by("end_date", "relationship")
-    related_links = EnterpriseLink.objects.filter(person__in=[r.person_id for r in related]).select_related(
-        "enterprise", "person"
-    )
+    related = list(official.related_persons.select_related("person").order_by("end_date", "relationship"))
+    # A person the official declared under another name than the name of record: the discipline office and
+    # the keeper see both names; anyone else the declared name only, without the record's links or a link
+    # to the person's page (which would show whose the number is).
+    record_names = selectors.sees_record_names(request.user)
+    for relation in related:
+        relation.withheld = relation.name_differs and not record_names
+    related_links = EnterpriseLink.objects.filter(
+        person__in=[r.person_id for r in related if not r.withheld]
+    ).select_related("enterprise", "person")
     context = {
         "official": official,
         "person": official.person,
@@ -219,7 +226,7 @@ def official_detail(request, pk: int, end_refusal: dict | None = None):
         and selectors.officials_visible_to(request.user).filter(pk=official.supervising_leader_id).exists(),
         "openable_persons": set(
             selectors.persons_visible_to(request.user)
-            .filter(pk__in=[relation.person_id for relation in related])
+            .filter(pk__in=[relation.person_id for relation in related if not relation.withheld])
             .values_list("pk", flat=True)
         ),
         "end_refusal": end_refusal or {},
@@ -516,15 +523,18 @@ def _person_context(request, person, revealed_id: str = ""):
     user = request.user
     visible_officials = selectors.officials_visible_to(user)
     visible_enterprises = selectors.enterprises_visible_to(user)
+    relations = person.related_to_officials.filter(official__in=visible_officials)
+    if not selectors.sees_record_names(user):
+        # A relation declared under another name stays off this person's page (it would show whose the
+        # declared number is), as it stays off the declaring official's page.
+        relations = relations.filter(Q(declared_name="") | Q(declared_name=person.name))
     return {
         "person": person,
         "phone": mask_phone(person.phone) if person.phone else "",
         "revealed_id": revealed_id,
         "can_reveal": bool(person.resident_id) and selectors.can_reveal_resident_id(user),
         "official": visible_officials.filter(person=person).first(),
-        "relations": person.related_to_officials.filter(official__in=visible_officials).select_related(
-            "official__person", "official__unit"
-        ),
+        "relations": relations.select_related("official__person", "official__unit"),
         "links": person.enterprise_links.filter(enterprise__in=visible_enterprises)
         .select_related("enterprise")
         .order_by("end_date", "kind"),

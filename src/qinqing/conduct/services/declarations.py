@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qinqing.core import audit, clock, limits
 from qinqing.core.errors import PermissionDeniedError, ServiceError
@@ -93,6 +94,11 @@ def related_person_declare(
         )
     today = clock.today()
     changed_on = changed_on or today
+    # Checked here, before the number is looked up: a rule applied only to a new person would answer
+    # differently for a number on record.
+    name = limits.check_text(
+        name, field="name", label=pgettext_lazy("person", "Name"), limit=limits.NAME, required=True
+    )
     limits.past_date(changed_on, field="changed_on", label=_("Change happened on"), years=30)
     limits.check_text(occupation, field="occupation", label=_("Job and office"), limit=limits.PLACE)
     for holding in holdings or []:
@@ -100,16 +106,22 @@ def related_person_declare(
             holding.get("role", ""), field="holding_role", label=_("Role or office held"), limit=limits.PLACE
         )
     with transaction.atomic():
-        # The official is not the directory's keeper: a number already on record keeps its name.
+        # The official is not the directory's keeper: a number already on record keeps its name (and
+        # phone), whatever name the official gives. The declaration is accepted all the same, linked to the
+        # person holding the number (conflict screening goes by the number), and keeps the name given: the
+        # official is answered and shown alike whether the number was on record or not, and the discipline
+        # office sees the difference (``name_differs``) and resolves it.
         person = directory_services.person_find_or_create(
             name=name, resident_id=resident_id, phone=phone, actor=actor, renames=False
         )
+        name_differs = person.name != name
         related, _created = directory_services.related_person_upsert(
             official=official,
             person=person,
             relationship=relationship,
             occupation=occupation,
             declared_on=today,
+            declared_name=name,
             actor=actor,
         )
         declared = []
@@ -134,6 +146,7 @@ def related_person_declare(
         declaration = RelatedPersonDeclaration.objects.create(
             official=official, related_person=related, changed_on=changed_on, declared_on=today,
             is_late=(today - changed_on).days > rules().related_change_days, holdings=declared,
+            declared_name=name, name_differs=name_differs,
         )
         audit.record_event(
             actor=actor,

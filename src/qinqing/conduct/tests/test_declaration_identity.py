@@ -1,41 +1,186 @@
-"""An official declaring a related person is not the directory's keeper (articles 15.2–15.4). A
-resident ID already on record keeps its name: a declaration with another person's number renamed that
-person (any official could rename a colleague or a leader), and the new name showing beside the
-masked number in the officials list confirmed a guessed number."""
+"""An official declaring a related person is not the directory's keeper (articles 15.2–15.4).
+
+A resident ID already on record keeps its name: a declaration with another person's number once renamed
+that person (any official could rename a colleague or a leader). Then it was refused, which told the
+official that the number was on record under another name (an oracle for guessed numbers) and lost the
+declaration conflict screening needs. Now it is accepted, linked to the person holding the number, never
+renaming them; it keeps the name the official gave, which is all the official is shown, and the discipline
+office sees the difference (both names) to resolve it."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from qinqing.conduct import selectors, services
+from qinqing.conduct.conflicts import screen
+from qinqing.conduct.models import RelatedPersonDeclaration
+from qinqing.core.errors import ServiceError
 from qinqing.core.models import AuditEvent
-from qinqing.directory.models import Person, RelatedPerson
+from qinqing.directory.models import LinkKind, Person, RelatedPerson
+from qinqing.directory.tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def _declare(client, people, *, name: str, resident_id: str):
+def _declare(client, people, *, name: str, resident_id: str, relationship: str = "other", **extra):
     client.force_login(people.official_user)
     return client.post(
         reverse("conduct:my_related_persons"),
-        {"name": name, "relationship": "other", "resident_id": resident_id, "occupation": "职员"},
+        {"name": name, "relationship": relationship, "resident_id": resident_id, "occupation": "职员"}
+        | extra,
     )
 
 
-def test_a_declaration_with_a_colleagues_number_and_another_name_renames_nobody(people, client):
-    colleague = people.other.person
-    before = AuditEvent.objects.count()
-    response = _declare(client, people, name="张冒名", resident_id=colleague.resident_id)
+def _answer(response) -> tuple:
+    """What the official is told: the status, where they are sent, the messages."""
+    return (
+        response.status_code,
+        response.get("Location"),
+        [str(message) for message in get_messages(response.wsgi_request)],
+    )
 
-    assert response.status_code == 400
-    page = response.content.decode()
-    assert 'data-testid="error-name"' in page and "赵六" not in page
-    assert Person.objects.get(pk=colleague.pk).name == "赵六"
-    assert not RelatedPerson.objects.filter(official=people.official, person=colleague).exists()
-    assert AuditEvent.objects.count() == before
+
+def test_a_number_on_record_and_a_new_number_are_answered_alike(people, client):
+    colleague = people.other.person
+    on_record = _answer(_declare(client, people, name="张冒名", resident_id=colleague.resident_id))
+    client.get(on_record[1])  # the message shown
+    new = _declare(
+        client, people, name="张冒名", resident_id=factories.make_resident_id(), relationship="child"
+    )
+
+    assert on_record == _answer(new)
+    assert on_record[0] == 302 and len(on_record[2]) == 1
+    # both are declared, each under the name the official gave
+    declared = RelatedPerson.objects.filter(official=people.official, declared_name="张冒名")
+    assert declared.count() == 2
+    assert declared.filter(person=colleague).exists()
+
+
+def test_the_person_of_record_is_never_renamed_and_the_write_is_audited(people, client):
+    colleague = people.other.person
+    phone_before = Person.objects.get(pk=colleague.pk).phone
+    before = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+    services.related_person_declare(
+        official=people.official, name="张冒名", relationship="other", resident_id=colleague.resident_id,
+        phone="13800138000", actor=people.official_user,
+    )
+
+    person = Person.objects.get(pk=colleague.pk)
+    assert person.name == "赵六" and person.phone == phone_before
+    declaration = RelatedPersonDeclaration.objects.get(official=people.official)
+    assert declaration.declared_name == "张冒名" and declaration.name_differs
+    assert declaration.related_person.person_id == colleague.pk
+    actions = list(AuditEvent.objects.filter(seq__gt=before).values_list("action", flat=True))
+    assert "conduct.declaration.create" in actions and "directory.relatedperson.create" in actions
+    assert not [action for action in actions if action.startswith("directory.person.")]
+
+
+def test_the_input_rules_do_not_depend_on_the_number_being_on_record(people):
+    """A name or a phone refused only when the number is new would tell the two apart."""
+    for resident_id in (people.other.person.resident_id, factories.make_resident_id()):
+        for wrong in ({"name": " "}, {"name": "某" * 101}, {"name": "某人", "phone": "123"}):
+            with pytest.raises(ServiceError) as refused:
+                services.related_person_declare(
+                    official=people.official, relationship="other", resident_id=resident_id,
+                    actor=people.official_user, **wrong,
+                )
+            assert refused.value.field == ("phone" if "phone" in wrong else "name")
+
+
+def test_the_officials_own_pages_show_the_name_they_declared(people, client):
+    colleague = people.other.person
+    shares = factories.make_enterprise(name="赵氏控股有限公司")
+    factories.make_link(person=colleague, enterprise=shares, kind=LinkKind.SHAREHOLDER, share_percent="30")
+    _declare(
+        client, people, name="张冒名", resident_id=colleague.resident_id,
+        holding_code=people.clean_enterprise.uscc, holding_role="顾问",
+    )
+
+    page = client.get(reverse("conduct:my_related_persons")).content.decode()
+    assert "张冒名" in page and "赵六" not in page
+    # the conflicts shown to the official: only the tie they declared, under the name they gave
+    assert "清白实业有限公司" in page and "赵氏控股有限公司" not in page
+    own = selectors.own_conflicts(people.official)
+    assert {(c.person_name, c.enterprise_name) for c in own if c.relationship == "other"} == {
+        ("张冒名", "清白实业有限公司")
+    }
+
+    detail = client.get(reverse("directory:official_detail", args=[people.official.pk])).content.decode()
+    related = detail.split('data-testid="related-persons"')[1].split("</table>")[0]
+    assert "张冒名" in related and "赵六" not in related and "赵氏控股有限公司" not in related
+    assert reverse("directory:person_detail", args=[colleague.pk]) not in related
+    # the colleague's own page does not list the relation either (it would name whose the number is)
+    colleague_page = client.get(reverse("directory:person_detail", args=[colleague.pk])).content.decode()
+    assert "张三" not in colleague_page.split('data-testid="relations"')[1].split("</table>")[0]
+
+
+def test_a_new_number_reads_the_same_on_the_officials_page(people, client):
+    """The same declaration with a number new to the directory: the same rows and conflicts."""
+    _declare(
+        client, people, name="张冒名", resident_id=factories.make_resident_id(),
+        holding_code=people.clean_enterprise.uscc, holding_role="顾问",
+    )
+    own = selectors.own_conflicts(people.official)
+    assert {(c.person_name, c.enterprise_name) for c in own if c.relationship == "other"} == {
+        ("张冒名", "清白实业有限公司")
+    }
+
+
+def test_the_discipline_office_sees_both_names_and_the_flag(people, client):
+    colleague = people.other.person
+    _declare(client, people, name="张冒名", resident_id=colleague.resident_id)
+    _declare(client, people, name="李四", resident_id=people.spouse.resident_id, relationship="spouse")
+
+    client.force_login(people.inspector)
+    page = client.get(reverse("conduct:declarations"), {"names": "differ"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    table = text.split('data-testid="declarations"')[1]
+    assert "张冒名" in table and "赵六" in table and 'data-testid="name-differs"' in table
+    assert "李四" not in table  # the same name as on record: not to resolve
+    assert 'data-testid="to-resolve"' in text
+    assert "李四" in client.get(reverse("conduct:declarations")).content.decode()
+    refused = client.get(reverse("conduct:declarations"), {"names": "nonsense"})
+    assert refused.status_code == 400 and 'data-field="names"' in refused.content.decode()
+    # the directory page of the official, for the discipline office: the name of record and the declared one
+    detail = client.get(reverse("directory:official_detail", args=[people.official.pk])).content.decode()
+    related = detail.split('data-testid="related-persons"')[1].split("</table>")[0]
+    assert "赵六" in related and "张冒名" in related and 'data-testid="name-differs"' in related
+    # the officials themselves and their leader see no such list, and the leader only the declared name
+    client.force_login(people.official_user)
+    assert client.get(reverse("conduct:declarations")).status_code == 403
+    client.force_login(people.leader_user)
+    detail = client.get(reverse("directory:official_detail", args=[people.official.pk])).content.decode()
+    related = detail.split('data-testid="related-persons"')[1].split("</table>")[0]
+    assert "张冒名" in related and "赵六" not in related
+
+
+def test_conflict_screening_still_finds_the_relation(people, client):
+    from qinqing.conduct.services import RecusalRequired, check_assignment
+
+    colleague = people.other.person
+    shares = factories.make_enterprise(name="赵氏控股有限公司")
+    factories.make_link(person=colleague, enterprise=shares, kind=LinkKind.SHAREHOLDER, share_percent="30")
+    _declare(client, people, name="张冒名", resident_id=colleague.resident_id)
+
+    screened = [c for c in screen() if c.official_id == people.official.pk and c.enterprise_id == shares.pk]
+    assert [(c.person_id, c.relationship) for c in screened] == [(colleague.pk, "other")]
+    with pytest.raises(RecusalRequired) as blocked:
+        check_assignment(
+            official=people.official, enterprise=shares, matter_type="test", matter_id="1",
+            actor=people.inspector,
+        )
+    # the evidence names the person as declared; the discipline office's API gives the name of record too
+    assert "张冒名" in str(blocked.value) and "赵六" not in str(blocked.value)
+    found = services.find_conflicts(official=people.official, enterprise=shares)
+    assert [(c.person_name, c.record_name) for c in found] == [("张冒名", "赵六")]
 
 
 def test_a_relative_already_on_record_under_the_same_name_is_declared(people, client):
     colleague = people.other.person
     response = _declare(client, people, name="赵六", resident_id=colleague.resident_id)
     assert response.status_code == 302
-    assert RelatedPerson.objects.filter(official=people.official, person=colleague).exists()
+    relation = RelatedPerson.objects.get(official=people.official, person=colleague)
+    assert not relation.name_differs
+    assert not RelatedPersonDeclaration.objects.get(official=people.official).name_differs
     assert Person.objects.get(pk=colleague.pk).name == "赵六"
