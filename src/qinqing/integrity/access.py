@@ -153,6 +153,8 @@ declare(
     Page("integrity:bribery_verify", PUBLIC),
     Page("integrity:public", PUBLIC),  # the entries an administrator chose to publish to the public
     Operation("GET /integrity/eligibility", ASKERS, scope="integrity:query"),
+    # The same check with the party in a JSON body: the way to send a person's resident ID (not in a URL).
+    Operation("POST /integrity/eligibility", ASKERS, scope="integrity:query"),
     Operation("POST /integrity/eligibility/batch", ASKERS, scope="integrity:query"),
     Operation("GET /integrity/checks/{check_id}", ASKERS, scope="integrity:query"),
 )

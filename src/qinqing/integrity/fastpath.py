@@ -1,5 +1,6 @@
 """The eligibility check's light request path (issue #12): ``GET /api/v1/integrity/eligibility`` with an API
-key, answered in front of Django's middleware stack.
+key, and the same check as ``POST`` with the party in a JSON body (the way to send a person's resident ID,
+which a query string would leave in access logs), answered in front of Django's middleware stack.
 
 Other systems ask this one question thousands of times a second (a procurement platform checks every bidder).
 Through the full stack — sixteen middlewares, the URL resolver, django-ninja's operation machinery — the
@@ -30,6 +31,11 @@ HTTP in production, a session caller — so every refusal, its status and its JS
 "field"}`` in the request's language) is the Django route's own, and nothing is logged for it (the service
 raises before it logs). The tests run the Django route for behaviour and check that both paths give the same
 answers for the same inputs (``integrity/tests/test_fastpath.py``).
+
+The POST (``BODY_ROUTE``) is answered by the same code once its body is read: a JSON object that fits the
+Django route's schema (``api.PartyIn``), sent as ``application/json`` (else Django's 400/422). Its wrapper
+sits inside the GET's (``wrap``), so a GET never passes through it. A GET answered for ``id_number`` carries
+the deprecation headers of the Django route (``api.ID_IN_QUERY_HEADERS``); the exact-code branch is untouched.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.utils import translation
+from pydantic import ValidationError
 
 from qinqing.core import audit, lightpath
 from qinqing.core.errors import ServiceError
@@ -47,9 +54,11 @@ from qinqing.core.models import ApiKey
 from qinqing.core.services import KEY_PREFIX, _hash_key, apikey_authenticate
 
 from . import services
+from .api import ID_IN_QUERY_HEADERS, PartyIn
 
 _STATUS_OK = "200 OK"
 ROUTE = lightpath.Route("api-v1:eligibility", "GET")
+BODY_ROUTE = lightpath.Route("api-v1:eligibility_by_body", "POST")
 
 
 def _query(environ) -> dict[str, str] | None:
@@ -76,30 +85,56 @@ def _query(environ) -> dict[str, str] | None:
         return None
 
 
-def _authorised(raw_key: str, prefix: str, row) -> ApiKey | None:
+def _authorised(raw_key: str, prefix: str, row, route: lightpath.Route = ROUTE) -> ApiKey | None:
     """The caller if ``row`` (the active key with this prefix, read with the restrictions) matches ``raw_key``
     and holds the scope: ``core.services.apikey_authenticate``'s test (the hash compared in constant time,
     revoked keys not read at all), then the operation's declaration."""
     if row is None or not hmac.compare_digest(row[1], _hash_key(raw_key)):
         return None
     api_key = ApiKey(id=int(row[6]), name=row[3], prefix=prefix, key_hash=row[1], scopes=json.loads(row[2]))
-    return api_key if lightpath.allowed(ROUTE, api_key) else None
+    return api_key if lightpath.allowed(route, api_key) else None
 
 
-def _authorised_key(raw_key: str) -> ApiKey | None:
+def _authorised_key(raw_key: str, route: lightpath.Route = ROUTE) -> ApiKey | None:
     api_key = apikey_authenticate(raw_key)
-    return api_key if api_key is not None and lightpath.allowed(ROUTE, api_key) else None
+    return api_key if api_key is not None and lightpath.allowed(route, api_key) else None
 
 
 def answer(request, environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
     """The Django route's 200 answer for this request, logged; None when the request is Django's to answer."""
     if lightpath.declined(request):
         return None  # the HTTPS redirect, the 400 of DisallowedHost or of the input rule (naming the field)
-    raw_key = environ["HTTP_X_API_KEY"]
-    request_id = lightpath.request_id(environ)
     query = _query(environ)
     if query is None:
         return None  # too many fields: Django's 400
+    return _answered(request, environ, query, ROUTE)
+
+
+def _json_body(environ) -> bool:
+    return environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower() == "application/json"
+
+
+def answer_body(request, environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
+    """The POST's answer: the Django route's 200 for the party in the JSON body, logged; None when the
+    request is Django's (not a JSON object, or not one that fits ``PartyIn``: its 400/422)."""
+    if lightpath.declined(request):
+        return None
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        return None  # Django's 400 for a body that is not JSON
+    if not isinstance(data, dict):
+        return None
+    try:
+        payload = PartyIn.model_validate(data)
+    except ValidationError:
+        return None  # Django's 422 naming the field
+    return _answered(request, environ, payload.dict(), BODY_ROUTE)
+
+
+def _answered(request, environ, query: dict, route: lightpath.Route):
+    raw_key = environ["HTTP_X_API_KEY"]
+    request_id = lightpath.request_id(environ)
     language = lightpath.language(request)
     with audit.request_context(request_id):
         try:
@@ -113,13 +148,13 @@ def answer(request, environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
                     uscc=query.get("uscc", ""),
                     activity=query.get("activity", ""),
                     key_prefix=parts[1],
-                    authorise=lambda row: _authorised(raw_key, parts[1], row),
+                    authorise=lambda row: _authorised(raw_key, parts[1], row, route),
                     purpose="api",
                     language=language,
                 )
             else:
                 with translation.override(language):
-                    api_key = _authorised_key(raw_key)
+                    api_key = _authorised_key(raw_key, route)
                     if api_key is None:
                         return None
                     result = services.eligibility(
@@ -135,11 +170,21 @@ def answer(request, environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
         if result is None:
             return None  # no such active key, a wrong secret or a missing scope: Django answers 401/403
         body = result.json_text.encode()
-        return _STATUS_OK, lightpath.headers(request, body, language, request_id), body
+        headers = lightpath.headers(request, body, language, request_id)
+        if route is ROUTE and result.query_kind == "id_number":
+            headers += ID_IN_QUERY_HEADERS  # a resident ID in the query string: deprecated (api.eligibility)
+        return _STATUS_OK, headers, body
 
 
 def wrap(django_application):
-    """The WSGI application: this operation's light path in front of ``django_application``."""
+    """The WSGI application: the GET's light path in front of the POST's, in front of ``django_application``
+    (a GET is answered before it reaches the POST's wrapper)."""
+    with_body = lightpath.wrap(
+        django_application,
+        BODY_ROUTE,
+        answer_body,
+        wanted=lambda environ: bool(environ.get("HTTP_X_API_KEY")) and _json_body(environ),
+    )
     return lightpath.wrap(
-        django_application, ROUTE, answer, wanted=lambda environ: bool(environ.get("HTTP_X_API_KEY"))
+        with_body, ROUTE, answer, wanted=lambda environ: bool(environ.get("HTTP_X_API_KEY"))
     )

@@ -195,3 +195,36 @@ def test_the_answers_match_their_documented_schemas(client, key, listed):
         headers={"X-API-Key": key},
     ).json()
     BatchOut.model_validate(batch)
+
+
+def test_a_person_is_checked_with_the_number_in_the_body_and_the_query_form_is_deprecated(
+    client, key, frozen_clock
+):
+    """A resident ID in a URL ends up in access logs and proxies: POST takes it in a JSON body and answers what
+    the GET answers; the GET still answers, marked deprecated (headers, and the API description)."""
+    from qinqing.integrity.api import EligibilityOut
+
+    frozen_clock("2026-11-30 10:00")
+    person = directory.make_person(name="钱某")
+    make_listing(person=person, activities=("political_arrangement",))
+    party = {"id_number": person.resident_id, "activity": "political_arrangement"}
+    posted = client.post(URL, party, content_type="application/json", headers={"X-API-Key": key})
+    got = get(client, key, **party)
+    assert posted.status_code == got.status_code == 200
+    assert "Deprecation" not in posted and got["Deprecation"].startswith("@") and "Warning" in got
+    answers = [EligibilityOut.model_validate(response.json()).model_dump() for response in (posted, got)]
+    for answer in answers:
+        answer.pop("check_id"), answer.pop("checked_at")
+    assert answers[0] == answers[1] and answers[0]["eligible"] is False
+    assert person.resident_id not in posted.content.decode()
+    rows = EligibilityCheck.objects.order_by("checked_at", "pk")
+    assert [(row.query_kind, row.query_index, row.purpose) for row in rows] == [
+        ("id_number", person.resident_id_index, "api")
+    ] * 2
+    # an enterprise by code through the GET: no deprecation
+    assert "Deprecation" not in get(client, key, uscc=directory.make_enterprise().uscc)
+
+    spec = client.get("/api/v1/openapi.json").json()["paths"][URL]
+    assert "body" in spec["post"]["summary"] and "POST" in spec["get"]["summary"]
+    parameter = next(p for p in spec["get"]["parameters"] if p["name"] == "id_number")
+    assert parameter["deprecated"] is True and "POST" in parameter["description"]

@@ -15,7 +15,7 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from qinqing.core.audit import SystemActor
 from qinqing.core.services import apikey_revoke
@@ -42,6 +42,11 @@ class Served(LightPathServed):
         environ = RequestFactory().get(URL, headers=headers or {}, **extra).environ
         environ["QUERY_STRING"] = query
         return self.call(environ)
+
+    def post(self, body: str | dict, headers: dict | None = None, content_type: str = "application/json"):
+        body = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+        request = RequestFactory().generic("POST", URL, body.encode(), content_type, headers=headers or {})
+        return self.call(request.environ)
 
 
 @pytest.fixture
@@ -304,3 +309,128 @@ def test_on_postgresql_an_exact_code_check_is_two_prepared_statements(served, ke
     assert log.startswith("INSERT INTO") and "integrity_eligibilitycheck" in log
     assert log.endswith("(prepared)")
     assert EligibilityCheck.objects.get(check_id=json.loads(body)["check_id"]).eligible is False
+
+
+# --- the same check with the party in a JSON body (a person's resident ID stays out of the URL) -------------
+DEPRECATION = ("Deprecation", "Warning")
+
+
+def django_post(
+    client, body: str | dict, headers: dict | None = None, content_type: str = "application/json"
+):
+    body = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+    response = client.generic("POST", URL, body.encode(), content_type, headers=headers or {})
+    return response.status_code, dict(response.items()), response.content
+
+
+def assert_same_post(client, served, body, headers, *, fast: bool, content_type: str = "application/json"):
+    """The POST through both paths answers alike, logged alike (as ``assert_same`` for the GET). Django's side
+    with CSRF enforced, as for a real caller (a POST no key authenticates falls to the session
+    authentication, whose CSRF check refuses it)."""
+    client = Client(enforce_csrf_checks=True)
+    before = EligibilityCheck.objects.count()
+    through_fast = served.post(body, headers, content_type)
+    assert served.reached_django is (not fast)
+    through_django = django_post(client, body, headers, content_type)
+    assert comparable(*through_fast) == comparable(*through_django)
+    logged = EligibilityCheck.objects.count() - before
+    if through_fast[0] == 200:
+        assert logged == 2
+        fast_id, django_id = (json.loads(answer[2])["check_id"] for answer in (through_fast, through_django))
+        assert logged_row(fast_id) == logged_row(django_id)
+    else:
+        assert logged == 0
+    return through_fast
+
+
+@pytest.mark.parametrize(
+    ("query", "kind"),
+    [
+        ({"id_number": "HEAD", "activity": "honour"}, "id_number"),  # the person: the reason for the POST
+        ({"id_number": "HEAD", "activity": "loan"}, "id_number"),
+        ({"uscc": "LISTED", "activity": "procurement"}, "uscc"),
+        ({"uscc": "HEADED", "activity": "honour"}, "uscc"),
+        ({"name": "杭州围猎建设(集团)有限公司"}, "name"),
+    ],
+)
+def test_the_post_answers_what_the_get_answers(client, served, key, world, query, kind):
+    """Same status, fields and log row as the GET for the same party, whichever path answers; only the GET
+    naming a person by resident ID carries the deprecation headers."""
+    values = {
+        "HEAD": world["head"].resident_id, "LISTED": world["listed"].uscc, "HEADED": world["headed"].uscc
+    }
+    query = {name: values.get(value, value) for name, value in query.items()}
+    headers = {"X-API-Key": key[1]}
+    posted = assert_same_post(client, served, query, headers, fast=True)
+    got = assert_same(client, served, query, headers, fast=True)
+    get_headers = {name: value for name, value in got[1].items() if name not in DEPRECATION}
+    assert comparable(posted[0], posted[1], posted[2]) == comparable(got[0], get_headers, got[2])
+    assert json.loads(posted[2])["query_kind"] == kind
+    rows = [logged_row(json.loads(answer[2])["check_id"]) for answer in (posted, got)]
+    assert rows[0] == rows[1] and rows[0]["purpose"] == "api"
+    assert not set(DEPRECATION) & set(posted[1])
+    if kind == "id_number":
+        assert got[1]["Deprecation"].startswith("@") and "POST" in got[1]["Warning"]
+        assert world["head"].resident_id not in posted[2].decode()  # masked in the answer, as by the GET
+    else:
+        assert not set(DEPRECATION) & set(got[1])
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({"id_number": "330106198001011234", "activity": "honour"}, 400, "id_number"),  # bad check digit
+        ({"uscc": "91330106MA2B00000X"}, 400, "uscc"),
+        ({"id_number": "HEAD", "activity": "casino"}, 400, "activity"),
+        ({"activity": "honour"}, 400, "uscc"),  # no party
+        ({"id_number": "HEAD\u0000"}, 400, "id_number"),  # the input rule
+        ({"id_number": 330106}, 422, None),  # not a string: the schema's refusal
+        ("[]", 400, None),  # not an object
+        ("not json", 400, None),
+    ],
+)
+def test_bad_posts_are_the_django_routes_4xx(client, served, key, world, body, status, field):
+    if isinstance(body, dict):
+        body = json.dumps(body).replace("HEAD", world["head"].resident_id)
+    answered = assert_same_post(client, served, body, {"X-API-Key": key[1]}, fast=False)
+    assert answered[0] == status
+    if field:
+        assert json.loads(answered[2])["field"] == field
+
+
+def test_post_key_refusals_and_other_bodies_are_the_django_routes(client, served, api_key, world):
+    body = {"id_number": world["head"].resident_id, "activity": "honour"}
+    # no key, an unknown one: never the fast path's; the session authentication's CSRF check refuses them
+    for headers in ({}, {"X-API-Key": "qq_nosuch_secret"}):
+        assert assert_same_post(client, served, body, headers, fast=False)[0] in (401, 403)
+    other = api_key("directory:read")[1]
+    status, _h, response = assert_same_post(client, served, body, {"X-API-Key": other}, fast=False)
+    assert status == 403 and "integrity:query" in json.loads(response)["message"]
+    # a form body is Django's to refuse (the operation takes JSON)
+    good = api_key("integrity:query")[1]
+    form = urlencode(body)
+    status, _h, _b = assert_same_post(
+        client, served, form, {"X-API-Key": good}, fast=False,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert status in (400, 422)
+
+
+def test_a_session_caller_may_post_as_it_may_get(make_user, world):
+    """The same permissions as the GET: a department's session (with its CSRF token) is answered; a role not
+    declared is refused; the check is logged under the account."""
+    from qinqing.core.roles import Role
+
+    body = {"id_number": world["head"].resident_id, "activity": "honour"}
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user(Role.DEPARTMENT_HANDLER))
+    assert client.post(URL, body, content_type="application/json").status_code == 403  # no CSRF token
+    client.get("/")  # the page sets the CSRF cookie
+    token = {"X-CSRFToken": client.cookies["csrftoken"].value}
+    answer = client.post(URL, body, content_type="application/json", headers=token)
+    assert answer.status_code == 200 and answer.json()["eligible"] is False
+    assert EligibilityCheck.objects.get(check_id=answer.json()["check_id"]).caller.startswith("user:")
+    client.force_login(make_user(Role.OFFICIAL))
+    client.get("/")
+    token = {"X-CSRFToken": client.cookies["csrftoken"].value}
+    assert client.post(URL, body, content_type="application/json", headers=token).status_code == 403
