@@ -412,6 +412,13 @@ class RelatedPersonDeclaration(models.Model):
         _("name as declared"), max_length=100, blank=True, default="", db_default=""
     )
     name_differs = models.BooleanField(_("name differs from the record"), default=False, db_default=False)
+    # The discipline office's note of how a differing name was resolved (checked with the official, the
+    # directory corrected by its keeper, the relation ended…), when and by whom.
+    name_resolved_at = models.DateTimeField(_("name difference resolved at"), null=True, blank=True)
+    name_resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name_resolution = models.TextField(_("how it was resolved"), blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-declared_on", "-pk"]

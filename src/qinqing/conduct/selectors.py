@@ -300,15 +300,30 @@ def own_conflicts(official) -> list:
     ]
 
 
-def declarations(*, names_differ: bool = False) -> QuerySet:
-    """Every related-person declaration, newest first, for the discipline office (INSPECTORS); with
-    ``names_differ`` only those whose declared name is not the name of record (to resolve)."""
+def declarations(*, names: str = "") -> QuerySet:
+    """Every related-person declaration, newest first, for the discipline office (INSPECTORS). ``names``:
+    "differ" those whose declared name is not the name of record and is not resolved yet, "resolved" those
+    resolved."""
     from .models import RelatedPersonDeclaration
 
     rows = RelatedPersonDeclaration.objects.select_related(
-        "official__person", "official__unit", "related_person__person"
+        "official__person", "official__unit", "related_person__person", "name_resolved_by"
     )
-    return rows.filter(name_differs=True) if names_differ else rows
+    if names == "differ":
+        return rows.filter(name_differs=True, name_resolved_at__isnull=True)
+    if names == "resolved":
+        return rows.filter(name_differs=True, name_resolved_at__isnull=False)
+    return rows
+
+
+def access_declaration(pk):
+    """A declaration for the discipline office's list (every declaration; NotFound for none)."""
+    from .models import RelatedPersonDeclaration
+
+    declaration = RelatedPersonDeclaration.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    if declaration is None:
+        raise NotFound()
+    return declaration
 
 
 def annual_confirmation(official, year: int | None = None):

@@ -550,24 +550,49 @@ def leads(request):
     return render(request, "conduct/leads.html", {"leads": page_of(request, leads)})
 
 
-DECLARATION_FILTERS = (("differ", gettext_lazy("Name differs from the record")),)
+DECLARATION_FILTERS = (
+    ("differ", gettext_lazy("Name differs from the record")),
+    ("resolved", gettext_lazy("Name difference resolved")),
+)
 
 
+@found_or_404
 def declarations(request):
     """Every related-person declaration for the discipline office; ``?names=differ``: those declared under a
     name that is not the name of record of the person holding the resident ID, to resolve (both names
-    shown: this page is the discipline office's and the administrators')."""
-    names, refusal = filter_choice(request, "names", DECLARATION_FILTERS)
-    rows = selectors.declarations(names_differ=names == "differ")
+    shown: this page is the discipline office's and the administrators'). A POST (``resolve``: the
+    declaration, ``note``) records how one was resolved."""
+    refused = None
+    if request.method == "POST":
+        pk = request.POST.get("resolve", "").strip()
+        try:
+            if not pk.isdigit():
+                raise ServiceError(_("Choose the declaration to resolve."), code="required", field="resolve")
+            services.declaration_name_resolve(
+                declaration=selectors.access_declaration(pk), note=request.POST.get("note", ""),
+                actor=request.user,
+            )
+        except NotFound:
+            raise
+        except ServiceError as error:
+            refused = refusal_of(request, "resolve", error, row=int(pk) if pk.isdigit() else None)
+        else:
+            messages.success(request, _("Resolution recorded."))
+            return redirect(request.get_full_path())
+    names, filter_refusal = filter_choice(request, "names", DECLARATION_FILTERS)
+    page = page_of(request, selectors.declarations(names=names))
+    shown = {("resolve", d.pk) for d in page.object_list if d.name_differs and d.name_resolved_at is None}
+    refusal = filter_refusal or refused
     return render(
         request,
         "conduct/declarations.html",
         {
-            "declarations": page_of(request, rows),
+            "declarations": page,
             "names": names,
             "filters": DECLARATION_FILTERS,
-            "filter_refusal": refusal,
-            "to_resolve": selectors.declarations(names_differ=True).count(),
+            "filter_refusal": filter_refusal,
+            "refused": refusal_placed(refused, shown),
+            "to_resolve": selectors.declarations(names="differ").count(),
         },
         status=refusal["status"] if refusal else 200,
     )

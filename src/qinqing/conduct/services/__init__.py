@@ -33,7 +33,13 @@ from .activities import (
 )
 from .actors import ACTORS, DISCIPLINE_OFFICE, OVERSIGHT, OWNER, SUPERVISING_LEADER
 from .config import RULE_FIELDS, rules, rules_update
-from .declarations import PLEDGE_REQUIREMENTS, annual_confirm, pledge_sign, related_person_declare
+from .declarations import (
+    PLEDGE_REQUIREMENTS,
+    annual_confirm,
+    declaration_name_resolve,
+    pledge_sign,
+    related_person_declare,
+)
 from .gate import RecusalRequired, check_assignment, exemption_grant, is_enterprise_restricted
 from .gifts import GIFT_WORKFLOW, RECEIPT_NUMBERS, gift_hand_in, gift_record
 from .recusal import RECUSAL_WORKFLOW, recusal_decide, recusal_order, recusal_refuse, recusal_report
@@ -74,6 +80,7 @@ __all__ = [
     "recusal_refuse",
     "recusal_report",
     "related_person_declare",
+    "declaration_name_resolve",
     "rules",
     "rules_update",
     "screening_run",

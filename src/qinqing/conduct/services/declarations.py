@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qinqing.core import audit, clock, limits
-from qinqing.core.errors import PermissionDeniedError, ServiceError
+from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.directory.models import Enterprise, Official
 
 from .actors import _user_of
@@ -156,6 +156,44 @@ def related_person_declare(
             details={"article": "15"},
         )
     return declaration
+
+
+def declaration_name_resolve(*, declaration, note: str, actor):
+    """The discipline office records how a declaration under a name that is not the name of record was
+    resolved (``note``: checked with the official, the directory corrected by its keeper, the relation
+    ended…). Only once per declaration, and only for one whose name differs."""
+    from qinqing.core.roles import has_role
+
+    from ..access import INSPECTORS
+    from ..models import RelatedPersonDeclaration
+
+    user = _user_of(actor)
+    if user is None or not (user.is_superuser or has_role(user, *INSPECTORS)):
+        raise PermissionDeniedError(
+            _("Only the discipline office may resolve a declaration's name."), field="resolve"
+        )
+    note = limits.check_text(
+        note, field="note", label=_("How it was resolved"), limit=limits.REASON, required=True
+    )
+    with transaction.atomic():
+        locked = RelatedPersonDeclaration.objects.select_for_update().get(pk=declaration.pk)
+        if not locked.name_differs or locked.name_resolved_at is not None:
+            raise ConflictError(
+                _("This declaration has no name difference left to resolve."),
+                code="nothing_to_resolve",
+                field="resolve",
+            )
+        before = audit.snapshot(locked)
+        locked.name_resolved_at, locked.name_resolved_by, locked.name_resolution = clock.now(), user, note
+        locked.save(update_fields=["name_resolved_at", "name_resolved_by", "name_resolution"])
+        audit.record_event(
+            actor=actor,
+            action="conduct.declaration.resolve_name",
+            instance=locked,
+            before=before,
+            details={"article": "15"},
+        )
+    return locked
 
 
 def annual_confirm(*, official: Official, actor, year: int | None = None):

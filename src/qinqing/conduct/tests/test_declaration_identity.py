@@ -140,6 +140,24 @@ def test_the_discipline_office_sees_both_names_and_the_flag(people, client):
     assert "李四" not in table  # the same name as on record: not to resolve
     assert 'data-testid="to-resolve"' in text
     assert "李四" in client.get(reverse("conduct:declarations")).content.decode()
+    # the office records how it resolved the difference (audited); the row leaves the list to resolve
+    declaration = RelatedPersonDeclaration.objects.get(name_differs=True)
+    empty = client.post(reverse("conduct:declarations"), {"resolve": declaration.pk, "note": " "})
+    assert empty.status_code == 400 and 'data-field="note"' in empty.content.decode()
+    done = client.post(
+        reverse("conduct:declarations") + "?names=differ",
+        {"resolve": declaration.pk, "note": "经核实，申报人填错身份证号码，已通知更正"},
+    )
+    assert done.status_code == 302
+    declaration.refresh_from_db()
+    assert declaration.name_resolved_by == people.inspector
+    assert declaration.name_resolution.startswith("经核实")
+    assert AuditEvent.objects.filter(action="conduct.declaration.resolve_name", object_id=str(declaration.pk))
+    assert "张冒名" not in client.get(reverse("conduct:declarations"), {"names": "differ"}).content.decode()
+    assert "经核实" in client.get(reverse("conduct:declarations"), {"names": "resolved"}).content.decode()
+    again = client.post(reverse("conduct:declarations"), {"resolve": declaration.pk, "note": "再次"})
+    assert again.status_code == 409
+    assert client.post(reverse("conduct:declarations"), {"probe": "1"}).status_code == 400
     refused = client.get(reverse("conduct:declarations"), {"names": "nonsense"})
     assert refused.status_code == 400 and 'data-field="names"' in refused.content.decode()
     # the directory page of the official, for the discipline office: the name of record and the declared one
@@ -149,6 +167,8 @@ def test_the_discipline_office_sees_both_names_and_the_flag(people, client):
     # the officials themselves and their leader see no such list, and the leader only the declared name
     client.force_login(people.official_user)
     assert client.get(reverse("conduct:declarations")).status_code == 403
+    with pytest.raises(ServiceError):
+        services.declaration_name_resolve(declaration=declaration, note="x", actor=people.official_user)
     client.force_login(people.leader_user)
     detail = client.get(reverse("directory:official_detail", args=[people.official.pk])).content.decode()
     related = detail.split('data-testid="related-persons"')[1].split("</table>")[0]

@@ -200,8 +200,8 @@ def test_the_answers_match_their_documented_schemas(client, key, listed):
 def test_a_person_is_checked_with_the_number_in_the_body_and_the_query_form_is_deprecated(
     client, key, frozen_clock
 ):
-    """A resident ID in a URL ends up in access logs and proxies: POST takes it in a JSON body and answers what
-    the GET answers; the GET still answers, marked deprecated (headers, and the API description)."""
+    """A resident ID in a URL ends up in access logs and proxies: POST takes it in a JSON body and answers
+    what the GET answers; the GET still answers, marked deprecated (headers, and the API description)."""
     from qinqing.integrity.api import EligibilityOut
 
     frozen_clock("2026-11-30 10:00")
