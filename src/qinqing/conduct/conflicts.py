@@ -269,6 +269,28 @@ def find_conflicts(*, official: Official, enterprise: Enterprise | None = None) 
     )
 
 
+def as_the_official_declared(official: Official, conflicts: list[Conflict]) -> list[Conflict]:
+    """``conflicts`` as the official themselves may see them: through a person they declared under a name
+    that is not the name of record (``Conflict.record_name``), only the ties their own declarations made
+    (the link ids their declarations' holdings keep). The record's other ties, like its name, would tell
+    them whose the number is and that it was on record; a number new to the directory has no other ties,
+    so both read alike. The discipline office's screening and the conflict gate keep every tie."""
+    from .models import RelatedPersonDeclaration
+
+    differing = {c.person_id for c in conflicts if c.relationship != SELF and c.record_name}
+    if not differing:
+        return conflicts
+    declared_links: set[int] = set()
+    holdings = RelatedPersonDeclaration.objects.filter(
+        official_id=official.pk, related_person__person_id__in=differing
+    ).values_list("holdings", flat=True)
+    for held in holdings:
+        declared_links.update(item.get("link_id") for item in held or [] if item.get("link_id"))
+    return [
+        c for c in conflicts if c.relationship == SELF or not c.record_name or c.link_id in declared_links
+    ]
+
+
 # --- set-based screening of the whole district -----------------------------------------------------
 def _tables() -> dict[str, str]:
     from qinqing.core.models import AuditEvent

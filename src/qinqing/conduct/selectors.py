@@ -280,24 +280,9 @@ def own_conflicts(official) -> list:
     their declarations made): the record's other ties, like its name, would tell them whose the number is and
     that it was on record — the page must read the same as for a number new to the directory. The discipline
     office's screening and the conflict gate still go by every tie of the person holding the number."""
-    from .conflicts import SELF, find_conflicts
-    from .models import RelatedPersonDeclaration
+    from .conflicts import as_the_official_declared, find_conflicts
 
-    conflicts = find_conflicts(official=official)
-    differing = {c.person_id for c in conflicts if c.relationship != SELF and c.record_name}
-    if not differing:
-        return conflicts
-    declared_links: set[int] = set()
-    holdings = RelatedPersonDeclaration.objects.filter(
-        official=official, related_person__person_id__in=differing
-    ).values_list("holdings", flat=True)
-    for held in holdings:
-        declared_links.update(item.get("link_id") for item in held or [] if item.get("link_id"))
-    return [
-        c
-        for c in conflicts
-        if c.relationship == SELF or not c.record_name or c.link_id in declared_links
-    ]
+    return as_the_official_declared(official, find_conflicts(official=official))
 
 
 def declarations(*, names: str = "") -> QuerySet:

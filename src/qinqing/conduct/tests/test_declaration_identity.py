@@ -204,3 +204,27 @@ def test_a_relative_already_on_record_under_the_same_name_is_declared(people, cl
     assert not relation.name_differs
     assert not RelatedPersonDeclaration.objects.get(official=people.official).name_differs
     assert Person.objects.get(pk=colleague.pk).name == "赵六"
+
+
+def test_an_event_requests_checks_do_not_probe_the_records_ties(people, client):
+    """The checks an official runs on a draft event request are shown to them: through a person declared
+    under another name they name only the ties the official declared, so listing enterprises one by one does
+    not tell which the number's holder is tied to. The gate still stops the assignment when the leader
+    approves."""
+    from qinqing.conduct.services import RecusalRequired, check_assignment
+
+    from .test_activities import evaluate, rules_of
+
+    colleague = people.other.person
+    shares = factories.make_enterprise(name="赵氏控股有限公司")
+    factories.make_link(person=colleague, enterprise=shares, kind=LinkKind.SHAREHOLDER, share_percent="30")
+    _declare(client, people, name="张冒名", resident_id=colleague.resident_id)
+
+    assert "conflict_of_interest" not in rules_of(evaluate(people, enterprises=[shares]))
+    with pytest.raises(RecusalRequired):
+        check_assignment(
+            official=people.official, enterprise=shares, matter_type="conduct.activity", matter_id="1",
+            actor=people.leader_user,
+        )
+    # a relative declared under the name of record: the record's ties are theirs to see, as before
+    assert "conflict_of_interest" in rules_of(evaluate(people, enterprises=[people.enterprise]))
