@@ -1,6 +1,6 @@
 """Appeals at the year's turn, on real schedules only (nothing invented for a year whose notice is
-not published): the last published year here is 2025, so 2026 is the provisional year and 2027 is
-covered by nothing until 2026's schedule is loaded."""
+not published): the year after the last loaded one is provisional, the one after that is covered
+by nothing until a schedule is loaded."""
 
 import datetime
 
@@ -9,17 +9,24 @@ import pytest
 from qinqing.core import calendar
 from qinqing.core.audit import SystemActor
 from qinqing.core.calendar.services import calendar_seed_years
+from qinqing.core.errors import ServiceError
 from qinqing.core.models import AuditEvent
+from qinqing.core.roles import Role
+from qinqing.core.testing import make_user
 
+from ..models import Complexity, Level, Track
+from ..workflow import services as workflow_services
 from ..workflow.deadlines import ACTION
+from ..workflow.sweep import run_sweep
 from . import factories
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def published_until_2025(db):
+    """2024 and 2025 loaded: 2026 is the provisional year, 2027 covered by nothing."""
     calendar.invalidate()
     calendar_seed_years(years=[2024, 2025], actor=SystemActor("test"))
     calendar.invalidate()
@@ -27,7 +34,8 @@ def published_until_2025(db):
     calendar.invalidate()
 
 
-def test_an_appeal_filed_without_a_date_on_new_years_eve_gets_one_when_the_year_is_loaded(frozen_clock):
+def test_an_appeal_filed_without_a_date_on_new_years_eve_gets_one_when_the_year_is_loaded(
+        frozen_clock, published_until_2025):
     """Filed on 31 December of the provisional year, its acknowledgement falls in a year no calendar
     covers: filed without a date (never refused). Loading that year's schedule recounts the deadlines;
     the appeal without a date was left out, so it never had a deadline, was never urged or overdue."""
@@ -45,3 +53,26 @@ def test_an_appeal_filed_without_a_date_on_new_years_eve_gets_one_when_the_year_
     assert appeal.tracking_number in told.text and "2027-01-04" in told.text
     event = AuditEvent.objects.filter(action=ACTION, object_id=str(appeal.pk)).get()
     assert event.details["due_before"] is None and event.details["due_after"] == "2027-01-04"
+
+
+def test_the_sweep_still_moves_overdue_appeals_when_the_urging_horizon_runs_off_the_calendar(
+        frozen_clock, workday_calendar):
+    """2024–2026 loaded, 2027 provisional: on Friday 2027-12-31 the urging horizon (one working day
+    on) is in 2028, which nothing covers. The sweep failed before it moved anything, so an appeal
+    overdue since 2027-12-08 stayed at unit level; moving the overdue ones needs no calendar. The
+    run still fails, naming the year to load."""
+    supervisor = make_user(Role.SUPERVISING_LEADER)
+    unit = factories.make_unit("区市场监管局")
+    frozen_clock("2027-12-01 10:00")
+    appeal = factories.file_appeal(received_at=D(2027, 12, 1))
+    workflow_services.appeal_triage(appeal=appeal, track=Track.RESOLVE, complexity=Complexity.SIMPLE,
+                                    actor=supervisor)
+    appeal = workflow_services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
+    assert appeal.due_at < D(2027, 12, 31) and appeal.level == Level.UNIT
+
+    frozen_clock("2027-12-31 10:00")
+    with pytest.raises(ServiceError) as refused:
+        run_sweep()
+    assert refused.value.code == "calendar_year_not_loaded" and "2028" in str(refused.value)
+    appeal.refresh_from_db()
+    assert (appeal.level, appeal.supervised_on) == (Level.SUPERVISION, D(2027, 12, 31))
