@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qinqing.core import clock
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import bind_error, form_status, posted, refusal_of, refusal_of_form, refusal_placed
 from qinqing.core.paging import page_of
@@ -421,8 +422,13 @@ def my_related_persons(request):
     official = _own_official(request)
     refused = None
     if request.method == "POST" and "confirm" in request.POST:
+        year_text = request.POST.get("year", "").strip()
         try:
-            services.annual_confirm(official=official, actor=request.user)
+            if year_text and not year_text.isdigit():
+                raise ServiceError(_("Enter a whole number."), code="invalid", field="year")
+            # the year the page showed: sent after midnight on 31 December, still that year's
+            services.annual_confirm(official=official, actor=request.user,
+                                    year=int(year_text) if year_text else None)
         except NotFound:
             raise
         except ServiceError as error:
@@ -463,6 +469,7 @@ def my_related_persons(request):
         request,
         "conduct/my_related.html",
         {
+            "year": clock.today().year,
             "related": related,
             "form": form,
             "confirmed": confirmed,
