@@ -76,3 +76,13 @@ def test_the_sweep_still_moves_overdue_appeals_when_the_urging_horizon_runs_off_
     assert refused.value.code == "calendar_year_not_loaded" and "2028" in str(refused.value)
     appeal.refresh_from_db()
     assert (appeal.level, appeal.supervised_on) == (Level.SUPERVISION, D(2027, 12, 31))
+
+
+def test_tracking_numbers_restart_at_midnight_beijing_not_at_midnight_utc(frozen_clock, workday_calendar):
+    """SQ + the district's day: a filing at 00:01 on 1 January (16:01 UTC on 31 December) opens
+    2027's first day; midnight UTC (08:00 Beijing) starts nothing."""
+    numbers = []
+    for moment in ("2026-12-31 23:59", "2027-01-01 00:01", "2027-01-01 08:01"):
+        frozen_clock(moment)
+        numbers.append(factories.file_appeal().tracking_number)
+    assert numbers == ["SQ20261231000001", "SQ20270101000001", "SQ20270101000002"]
