@@ -86,3 +86,29 @@ def test_tracking_numbers_restart_at_midnight_beijing_not_at_midnight_utc(frozen
         frozen_clock(moment)
         numbers.append(factories.file_appeal().tracking_number)
     assert numbers == ["SQ20261231000001", "SQ20270101000001", "SQ20270101000002"]
+
+
+def test_a_provisional_due_date_is_never_printed_or_shown_as_fact(client, frozen_clock, workday_calendar):
+    """Recorded on New Year's Eve, a letter's acknowledgement is due on 2027-01-04, counted on the
+    provisional 2027: the printed acknowledgement gave the date as fact; the portal said "next year's
+    schedule" — wrong once 2027 has begun, when the unpublished schedule is this year's."""
+    from django.urls import reverse
+
+    from ..models import Channel
+
+    frozen_clock("2026-12-31 16:00")
+    operator = make_user(Role.ADMINISTRATOR)
+    client.force_login(operator)
+    appeal = factories.file_appeal(channel=Channel.LETTER, contact_name="王某", contact_address="人民路1号",
+                                   contact_phone="13800138000", actor=operator)
+    assert (appeal.due_at, appeal.due_provisional) == (D(2027, 1, 4), True)
+    letter = client.get(reverse("appeals_channels:operator_acknowledgement", args=[appeal.tracking_number]),
+                        {"print": "1"}).content.decode()
+    assert "我们将于2027年1月4日前确认受理并交办。" in letter
+    assert "（暂定：2027 年节假日安排尚未发布；日期如有变动将通知您）" in letter
+
+    frozen_clock("2027-01-04 09:00")
+    client.logout()
+    lookup = {"tracking_number": appeal.tracking_number, "contact_phone": "13800138000"}
+    page = client.post(reverse("appeals_channels:portal_status"), lookup).content.decode()
+    assert "2027-01-04 （暂定：2027 年节假日安排尚未发布" in page and "下一年度" not in page
