@@ -38,3 +38,12 @@ def test_only_this_year_or_last_year_can_be_confirmed(people, frozen_clock):
             services.annual_confirm(official=people.official, actor=people.official_user, year=year)
         assert refused.value.field == "year"
     assert services.annual_confirm(official=people.official, actor=people.official_user).year == 2027
+
+
+def test_a_year_the_page_does_not_ask_for_is_refused_on_the_page(people, client, frozen_clock):
+    frozen_clock("2027-01-01 00:01")
+    client.force_login(people.official_user)
+    for year in ("2025", "abc"):
+        response = client.post(reverse("conduct:my_related_persons"), {"confirm": "1", "year": year})
+        assert response.status_code == 400 and 'data-testid="refusal"' in response.content.decode()
+    assert not AnnualConfirmation.objects.exists()
