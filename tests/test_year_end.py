@@ -3,6 +3,8 @@ calendar once stopped at 2026): loaded today, then the clock moved into the year
 
 * Into the next year, whose working days are provisional until the State Council's notice is loaded
   (``core.calendar``): every job runs, and every page each demo role reaches opens.
+* To the last working day of that provisional year, where a count of working days ahead (the urging and
+  warning horizons) runs into a year nothing covers: those jobs fail naming it, every page still opens.
 * Into the year after that, which no loaded calendar covers: the deadline jobs fail, each saying which
   year's calendar the administrator must load (not the message's template), and every page still opens.
 
@@ -65,4 +67,19 @@ def test_a_year_no_calendar_covers_fails_the_deadline_jobs_by_name_and_pages_sti
     assert "appeals.sweep" in {report.name for report in failed}
     for report in failed:
         assert f"{year} 年工作日历尚未载入" in report.summary and "%(" not in report.summary, report
+    assert not broken, broken
+
+
+def test_the_last_day_of_the_provisional_year_fails_only_the_jobs_that_look_ahead_and_pages_open(
+        _shared_client):  # noqa: F811
+    year = clock.today().year + 1
+    last_workday = datetime.date(year, 12, 31)
+    while last_workday.weekday() >= 5:  # 31 December on a weekend: the Friday before
+        last_workday -= datetime.timedelta(days=1)
+    with time_machine.travel(datetime.datetime.combine(last_workday, datetime.time(9, 0), tzinfo=ZONE),
+                             tick=False):
+        failed = [report for report in jobs.run_all() if not report.ok]
+        broken = _server_errors(_shared_client)
+    for report in failed:
+        assert f"{year + 1} 年工作日历尚未载入" in report.summary, report
     assert not broken, broken

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from qinqing.core import clock
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import (
     bind_error,
@@ -430,8 +431,13 @@ def my_related_persons(request):
     official = _own_official(request)
     refused = None
     if request.method == "POST" and "confirm" in request.POST:
+        year_text = request.POST.get("year", "").strip()
         try:
-            services.annual_confirm(official=official, actor=request.user)
+            if year_text and not year_text.isdigit():
+                raise ServiceError(_("Enter a whole number."), code="invalid", field="year")
+            # the year the page showed: sent after midnight on 31 December, still that year's
+            services.annual_confirm(official=official, actor=request.user,
+                                    year=int(year_text) if year_text else None)
         except NotFound:
             raise
         except ServiceError as error:
@@ -472,6 +478,7 @@ def my_related_persons(request):
         request,
         "conduct/my_related.html",
         {
+            "year": clock.today().year,
             "related": related,
             "form": form,
             "confirmed": confirmed,

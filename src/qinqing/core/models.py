@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyError(RuntimeError):
@@ -259,7 +260,7 @@ class JobState(models.Model):
 
     class Outcome(models.TextChoices):
         OK = "ok", _("Succeeded")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("job outcome", "Failed")  # not an SMS's "Failed" (发送失败)
 
     name = models.CharField(_("job"), max_length=100, primary_key=True)
     running_since = models.DateTimeField(_("running since"), null=True, blank=True)

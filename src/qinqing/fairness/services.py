@@ -247,7 +247,7 @@ def review_create(
     now = clock.now()
     with transaction.atomic():
         review = Review.objects.create(
-            number=numbering.take(REVIEW_NUMBERS, now.date()).text,
+            number=numbering.take(REVIEW_NUMBERS, clock.local(now).date()).text,
             title=title,
             document_kind=document_kind,
             file_name=filename,

@@ -82,13 +82,16 @@ def due_items(today: datetime.date) -> tuple[list[dict], int]:
             detail=meeting.title,
         )
 
+    # A list is yearly: until a period of this year has ended, the last one that did is last year's
+    # final period (December, the fourth quarter, the second half, the year), checked against last
+    # year's list.
+    last_year = {row.leader.pk: row for row in selectors.visit_frequency(today.year - 1, today)}
     for row in selectors.visit_frequency(today.year, today):
-        if row.promise is None:
-            continue
         leader_user = row.leader.official.user_id
         current = row.current
         if (
-            current is not None
+            row.promise is not None
+            and current is not None
             and current.short
             and calendar.workdays_between(today, current.end) <= FREQUENCY_WARNING_WORKDAYS
         ):
@@ -100,7 +103,8 @@ def due_items(today: datetime.date) -> tuple[list[dict], int]:
                 key=f"frequency:{row.leader.pk}:{current.start.isoformat()}",
                 detail=f"{current.made}/{current.required}",
             )
-        last = row.ended[-1] if row.ended else None
+        earlier = row if row.ended else last_year.get(row.leader.pk)
+        last = earlier.ended[-1] if earlier is not None and earlier.ended else None
         if last is not None and last.short:
             add(
                 [leader_user],

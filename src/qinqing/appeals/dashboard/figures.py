@@ -651,6 +651,7 @@ def overdue_list(
         "level",
         "round",
         "due_at",
+        "due_provisional",
         "handling_unit_id",
         "handling_unit__name",
     )

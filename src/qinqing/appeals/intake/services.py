@@ -251,7 +251,9 @@ def appeal_file(
                 due = _count_due(received_on, limits[LimitKey.ACKNOWLEDGE])
                 due_at = due.due
             except ServiceError:
-                # A missing calendar year must not lose an appeal; the step says why there is no date.
+                # A missing calendar year must not lose an appeal: it is filed without a date, its
+                # basis kept (due_start, due_days) so that loading the year counts it
+                # (workflow.deadlines.deadlines_recount).
                 due_at = None
         # Taken inside the transaction, as late as possible (issue 18): a filing that fails
         # gives its number back, so a day's numbers have no gaps; the counter row stays
@@ -287,8 +289,8 @@ def appeal_file(
             stage_started_on=received_on,
             due_at=due_at,
             due_provisional=bool(due and due.provisional),
-            due_start=due.start if due else None,
-            due_days=due.days if due else None,
+            due_start=received_on if original is None else None,
+            due_days=limits[LimitKey.ACKNOWLEDGE] if original is None else None,
             merged_into=original,
         )
         if original is None:

@@ -4,7 +4,10 @@ Before the State Council publishes next year's schedule, a deadline that runs in
 is counted on the provisional schedule (core.calendar) and stored with ``due_provisional``
 and its basis (``due_start``, ``due_days``). The calendar services call
 ``deadlines_recount`` inside the transaction that sets any year; every open appeal whose
-deadline is provisional is counted again on the schedule as it now stands. Each change is
+deadline is provisional is counted again on the schedule as it now stands, and so is every
+open appeal filed without a date because no calendar covered its deadline (the intake keeps
+its basis: an appeal filed on 31 December of the provisional year, whose acknowledgement
+falls in the year after it). Each change is
 one audit event that records why (the year loaded, its source, the old and the new date),
 a line on the appeal's timeline, and — when the date moved — a message to the submitter
 through the outbox.
@@ -13,6 +16,7 @@ through the outbox.
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext
 
 from qinqing.core import audit, calendar, district
@@ -33,7 +37,9 @@ def deadlines_recount(*, year: int, actor, source: str = "") -> int:
     with transaction.atomic(), district.language():  # an administrator's import may run in English
         appeals = (
             Appeal.objects.select_for_update()
-            .filter(status__in=OPEN_STATUSES, due_provisional=True, due_at__isnull=False)
+            .filter(status__in=OPEN_STATUSES)
+            .filter(Q(due_provisional=True, due_at__isnull=False) | Q(due_at__isnull=True))
+            .filter(due_start__isnull=False, due_days__isnull=False)
             .order_by("pk")
         )
         for appeal in appeals:
@@ -55,7 +61,12 @@ def deadlines_recount(*, year: int, actor, source: str = "") -> int:
                 fields += ["urged_on", "due_flagged_on"]
             appeal.save(update_fields=fields)
             new_text = services.due_text(info.due, info.provisional)
-            if moved:
+            if old_due is None:
+                step = gettext(
+                    "The %(year)s holiday schedule was loaded (%(source)s): the deadline, "
+                    "counted %(days)s working day(s) from %(start)s, is %(new)s."
+                )
+            elif moved:
                 step = gettext(
                     "The %(year)s holiday schedule was loaded (%(source)s): the deadline, "
                     "counted %(days)s working "
@@ -71,7 +82,7 @@ def deadlines_recount(*, year: int, actor, source: str = "") -> int:
                 "source": source,
                 "days": appeal.due_days,
                 "start": appeal.due_start.isoformat(),
-                "old": old_due.isoformat(),
+                "old": old_due.isoformat() if old_due else "",
                 "new": new_text,
             }
             services._add_step(appeal, "deadline_recount", actor, step % params)
@@ -79,6 +90,12 @@ def deadlines_recount(*, year: int, actor, source: str = "") -> int:
                 services._notify_submitter(
                     appeal,
                     gettext(
+                        "Your appeal %(number)s: the %(year)s holiday schedule has been loaded, so "
+                        "its deadline can be counted: %(new)s."
+                    )
+                    % {**params, "number": appeal.tracking_number}
+                    if old_due is None
+                    else gettext(
                         "Your appeal %(number)s: the official %(year)s holiday schedule has been "
                         "published, so its deadline "
                         "moved from %(old)s to %(new)s."
@@ -97,7 +114,7 @@ def deadlines_recount(*, year: int, actor, source: str = "") -> int:
                         "source": source,
                         "due_start": appeal.due_start.isoformat(),
                         "due_days": appeal.due_days,
-                        "due_before": old_due.isoformat(),
+                        "due_before": old_due.isoformat() if old_due else None,
                         "due_after": info.due.isoformat(),
                         "provisional": info.provisional,
                         "submitter_told": moved,

@@ -15,6 +15,11 @@ Rules, in this order:
 2. any other overdue appeal still at unit level moves to the supervision office (督办);
 3. an appeal due today is flagged;
 4. an appeal due within ``urge_before`` working days is urged (催办).
+
+Rules 1–3 compare dates and need no calendar. When the urging horizon cannot be counted (it runs
+into a year no loaded or provisional calendar covers: the last working day of the provisional
+year, or any day of the year after it), rules 1–3 are still applied and committed, then the run
+fails with the calendar's error, which names the year the administrator must load.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from django.utils.translation import gettext
 
 from qinqing.core import audit, calendar, clock, jobs
 from qinqing.core.db import insert_rows
+from qinqing.core.errors import ServiceError
 
 from ..models import OPEN_STATUSES, Appeal, AppealStep, Level, LimitKey, Notification
 from ..services import STEP_ADD, limit_value
@@ -93,7 +99,11 @@ def run_sweep(*, today: datetime.date | None = None, actor=SWEEP_ACTOR) -> Sweep
     today = today or clock.today()
     now = clock.now()
     result = SweepResult(today=today)
-    urge_until = calendar.add_workdays(today, limit_value(LimitKey.URGE_BEFORE))
+    try:
+        urge_until = calendar.add_workdays(today, limit_value(LimitKey.URGE_BEFORE))
+        uncounted = None
+    except ServiceError as error:  # the overdue rules need no calendar: apply them, then fail
+        urge_until, uncounted = None, error
     open_rows = Appeal.objects.filter(status__in=OPEN_STATUSES)
     # What the steps and notifications need comes with the ids (no second read).
     columns = ("pk", "handling_unit_id", "tracking_number", "due_at", *BEFORE_COLUMNS)
@@ -129,12 +139,15 @@ def run_sweep(*, today: datetime.date | None = None, actor=SWEEP_ACTOR) -> Sweep
         result.flagged = [row[0] for row in flagged]
         _apply(flagged, action="appeals.appeal.flag_due", updates={"due_flagged_on": today},
                step_text=gettext("Due today."), notify_unit=True, actor=actor, now=now)
-        urged = list(
-            open_rows.filter(due_at__gt=today, due_at__lte=urge_until, urged_on__isnull=True).values_list(
-                *columns
+        if uncounted is None:
+            urged = list(
+                open_rows.filter(due_at__gt=today, due_at__lte=urge_until, urged_on__isnull=True).values_list(
+                    *columns
+                )
             )
-        )
-        result.urged = [row[0] for row in urged]
-        _apply(urged, action="appeals.appeal.urge_before_deadline", updates={"urged_on": today},
-               step_text=gettext("Urged: the deadline is near."), notify_unit=True, actor=actor, now=now)
+            result.urged = [row[0] for row in urged]
+            _apply(urged, action="appeals.appeal.urge_before_deadline", updates={"urged_on": today},
+                   step_text=gettext("Urged: the deadline is near."), notify_unit=True, actor=actor, now=now)
+    if uncounted is not None:
+        raise uncounted  # after the commit: the overdue appeals moved; the job names the year to load
     return result

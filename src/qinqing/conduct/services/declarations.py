@@ -197,14 +197,24 @@ def declaration_name_resolve(*, declaration, note: str, actor):
 
 
 def annual_confirm(*, official: Official, actor, year: int | None = None):
-    """The official confirms their declared related persons are complete for ``year``."""
+    """The official confirms their declared related persons are complete for ``year`` (this year by
+    default; last year's too, late: the page opened before midnight on 31 December and sent after it
+    confirms the year it showed)."""
     from ..models import AnnualConfirmation
 
     if _user_of(actor) is None or official.user_id != actor.pk:
         raise PermissionDeniedError(
             _("Only the official themselves may confirm their declaration."), field="official"
         )
-    year = year or clock.today().year
+    this_year = clock.today().year
+    year = year or this_year
+    if year not in (this_year - 1, this_year):
+        raise ServiceError(
+            _("The year must be between %(low)d and %(high)d."),
+            code="out_of_range",
+            field="year",
+            params={"low": this_year - 1, "high": this_year},
+        )
     with transaction.atomic():
         if AnnualConfirmation.objects.filter(official=official, year=year).exists():
             raise ServiceError(

@@ -4,6 +4,7 @@ that make one task per period however many schedulers run, and the health page/e
 import contextlib
 import datetime
 import queue as std_queue
+import re
 import threading
 from multiprocessing import Value
 
@@ -288,6 +289,8 @@ def test_the_jobs_page_shows_each_jobs_last_run_for_administrators_only(client, 
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-job="test.failing"' in html and "RuntimeError: the calendar has no 2028" in html
+    failing = re.search(r'data-job="test.failing".*?</tr>', html, re.S).group(0)
+    assert "<td>失败</td>" in failing and "发送失败" not in failing  # a job's outcome, not an SMS's
     assert "all fine" in html and 'data-testid="no-worker"' in html  # no cluster reported in
 
 

@@ -1,0 +1,34 @@
+"""Support funds' objection period across the year's end: counted on the provisional 2027 (the
+notice not published), the public page says so instead of giving the date as fact."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from qinqing.commitments import funds
+from qinqing.commitments.tests.test_funds import world  # noqa: F401 (fixture)
+from qinqing.core.templatetags.calendar_tags import provisional
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def test_an_objection_period_counted_into_the_provisional_year_is_published_as_provisional(
+        world, frozen_clock):  # noqa: F811
+    application = funds.apply(programme=world["programme"], enterprise=world["firm"], amount="300000",
+                              description="研发投入600万元", actor=world["firm_user"])
+    funds.review_score(application=application, score=80, actor=world["reviewer"])
+    funds.decide(application=application, approve=True, amount="123456", actor=world["leader"])
+    frozen_clock("2026-12-28 10:00")  # Monday: 29, 30, 31 December, then 4 and 5 January 2027 (provisional)
+    programme = funds.results_publish(programme=world["programme"], actor=world["handler"])
+    assert programme.objections_until == D(2027, 1, 5)
+    page = Client().get(reverse("commitments:funds_public")).content.decode()
+    assert "2027-01-05 <span class=\"provisional\"" in page and "（暂定）" in page
+    assert "2027 年国务院办公厅通知尚未载入" in page
+
+
+def test_the_mark_is_only_for_dates_in_the_provisional_year(workday_calendar):
+    assert provisional(D(2026, 12, 31)) == "" and provisional(None) == "" and provisional("2027-01-05") == ""
+    assert "provisional" in provisional(D(2027, 1, 5))
