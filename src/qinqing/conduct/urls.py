@@ -15,6 +15,7 @@ urlpatterns = [
     path("requests/<int:pk>/letter.pdf", views.letter_pdf, name="letter_pdf"),
     path("verify/", views.verify_letter, name="verify_letter"),
     path("approvals/", views.approvals, name="approvals"),
+    path("approvals/ledger.xlsx", views.approvals_xlsx, name="approvals_xlsx"),
     path("recusals/<int:pk>/decide/", views.recusal_decide, name="recusal_decide"),
     path("recusals/order/", views.recusal_order, name="recusal_order"),
     path("recusals/pending/", views.recusals_pending, name="recusals_pending"),
