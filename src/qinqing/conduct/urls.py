@@ -19,6 +19,7 @@ urlpatterns = [
     path("recusals/<int:pk>/decide/", views.recusal_decide, name="recusal_decide"),
     path("recusals/order/", views.recusal_order, name="recusal_order"),
     path("recusals/pending/", views.recusals_pending, name="recusals_pending"),
+    path("recusals/pending/ledger.xlsx", views.recusals_pending_xlsx, name="recusals_pending_xlsx"),
     path("recusals/pending/<int:pk>/decide/", views.recusal_oversee, name="recusal_oversee"),
     path("settings/", views.rules_edit, name="rules_edit"),
     path("gifts/", views.my_gifts, name="my_gifts"),

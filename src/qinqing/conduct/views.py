@@ -371,6 +371,35 @@ def recusals_pending(request):
     return _recusals_pending_page(request)
 
 
+RECUSAL_HEADERS = [
+    gettext_lazy("Official"),
+    gettext_lazy("Unit"),
+    gettext_lazy("Supervising leader"),
+    gettext_lazy("Matter"),
+    gettext_lazy("Enterprise"),
+    gettext_lazy("Origin"),
+    gettext_lazy("Description"),
+    gettext_lazy("Status"),
+    pgettext_lazy("ledger column", "Filed at"),
+]
+
+
+def recusals_pending_xlsx(request):
+    """The recusals awaiting a decision as the oversight page lists them (article 15 item 7), every page."""
+    rows = (
+        [
+            recusal.official.person.name, recusal.official.unit.name,
+            recusal.official.supervising_leader.person.name if recusal.official.supervising_leader else "",
+            f"{recusal.matter_type}:{recusal.matter_id}",
+            recusal.enterprise.name if recusal.enterprise else "",
+            recusal.get_origin_display(), recusal.description, recusal.get_status_display(),
+            recusal.created_at,
+        ]
+        for recusal in excel.each(selectors.recusals_pending_for_oversight(request.user))
+    )
+    return excel.ledger_response(gettext_lazy("Recusals to decide"), RECUSAL_HEADERS, rows)
+
+
 @require_POST
 @found_or_404
 def recusal_oversee(request, pk):

@@ -93,3 +93,53 @@ def test_the_approvals_ledger_reads_in_a_fixed_number_of_queries(people, client)
         enterprises = [people.clean_enterprise, people.enterprise][: 1 + index % 2]
         services.activity_submit(actor=who.user, **draft(people, official=who, enterprises=enterprises))
     assert queries() == few
+
+
+def test_the_recusals_to_decide_ledger_is_the_oversight_list(people, client, make_user):
+    pending = services.recusal_report(
+        official=people.official, matter_type="appeal", matter_id="A-1", enterprise=people.enterprise,
+        description=HOSTILE, apply=True, actor=people.official_user,
+    )
+    decided = services.recusal_report(
+        official=people.other, matter_type="appeal", matter_id="A-2", enterprise=people.enterprise,
+        description="已决定", apply=True, actor=people.other_user,
+    )
+    services.recusal_decide(recusal=decided, approve=True, reason="同意回避", actor=people.leader_user)
+    district_leader = make_user(Role.DISTRICT_LEADER)
+    client.force_login(district_leader)
+    page = client.get(reverse("conduct:recusals_pending")).content.decode()
+    assert f'href="{reverse("conduct:recusals_pending_xlsx")}" data-testid="ledger-xlsx"' in page
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    values, cells = ledger_sheet(client.get(reverse("conduct:recusals_pending_xlsx")))
+    assert values[0][:4] == ["公职人员", "单位", "分管领导", "事项"]
+    # the one awaiting a decision, as the page lists it; not the decided one
+    assert [row[:5] for row in values[1:]] == [
+        ["张三", "区发改局", "王领导", "appeal:A-1", "某某科技有限公司"]
+    ]
+    assert values[1][6] == HOSTILE and formula_cell_quoted(cells, HOSTILE) and pending.pk
+    for user in (people.leader_user, people.inspector):  # the leader decides on the approvals page
+        client.force_login(user)
+        assert client.get(reverse("conduct:recusals_pending_xlsx")).status_code == 403
+
+
+def test_the_recusals_ledger_reads_in_a_fixed_number_of_queries(people, client, make_user):
+    client.force_login(make_user(Role.DISTRICT_LEADER))
+
+    def report(index):
+        who = people.official if index % 2 else people.other
+        services.recusal_report(
+            official=who, matter_type="appeal", matter_id=f"A-{index}", enterprise=people.enterprise,
+            description="配偶持股", apply=True, actor=who.user,
+        )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            ledger_sheet(client.get(reverse("conduct:recusals_pending_xlsx")))
+        return len(captured)
+
+    report(0)
+    queries()  # the first request after the login also reads and writes the session
+    few = queries()
+    for index in range(1, 9):
+        report(index)
+    assert queries() == few
