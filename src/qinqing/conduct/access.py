@@ -81,6 +81,7 @@ declare(
             _("Article 14"),
         ),
     ),
+    Page("conduct:approvals_xlsx", LEADER),  # the approvals list's ledger (.xlsx): its rows, its people
     Page("conduct:recusal_decide", LEADER, actions=("conduct.recusal.approve", "conduct.recusal.reject")),
     Page(
         "conduct:recusals_pending",
@@ -90,6 +91,7 @@ declare(
         order=55,
         actions=("conduct.recusal.approve", "conduct.recusal.reject"),
     ),
+    Page("conduct:recusals_pending_xlsx", OVERSIGHT),  # the list's ledger (.xlsx): its rows, its people
     Page(
         "conduct:recusal_oversee",
         OVERSIGHT,

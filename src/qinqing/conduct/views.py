@@ -6,10 +6,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from qinqing.core import clock
+from qinqing.core import clock, excel
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import (
     bind_error,
@@ -248,6 +248,19 @@ def verify_letter(request):
 _SEVERITY = {"violation": 0, "warning": 1}
 
 
+def _approvals_queue(user) -> list:
+    """The leader's queue as the approvals page and its ledger show it: each request's findings with a
+    severity (``shown_findings``, violations first; the messages are worded by the caller, in its reader's
+    language), requests with a violation at the top, the queue's own order within a severity."""
+    activities = list(selectors.approvals_queue(user))
+    for activity in activities:
+        shown = [finding for finding in activity.findings or [] if finding.get("level") in _SEVERITY]
+        activity.shown_findings = sorted(shown, key=lambda finding: _SEVERITY[finding["level"]])
+        activity.worst = min((_SEVERITY[finding["level"]] for finding in shown), default=len(_SEVERITY))
+    activities.sort(key=lambda activity: activity.worst)
+    return activities
+
+
 @found_or_404
 def approvals(request, refused: dict | None = None):
     """The leader's queue: each request's findings in words with their severity and article,
@@ -255,22 +268,54 @@ def approvals(request, refused: dict | None = None):
     After a refused recusal decision, the same page with the rule in that recusal's row (4xx)."""
     recusals = list(selectors.recusals_to_decide(request.user))
     refused = refusal_placed(refused, {("decide", recusal.pk) for recusal in recusals})
-    activities = list(selectors.approvals_queue(request.user))
+    activities = _approvals_queue(request.user)
     for activity in activities:
-        shown = [
-            {**finding, "message": services.finding_message(finding)}
-            for finding in activity.findings or []
-            if finding.get("level") in _SEVERITY
-        ]
-        activity.shown_findings = sorted(shown, key=lambda finding: _SEVERITY[finding["level"]])
-        activity.worst = min((_SEVERITY[finding["level"]] for finding in shown), default=len(_SEVERITY))
-    activities.sort(key=lambda activity: activity.worst)  # stable: the queue's own order within a severity
+        activity.shown_findings = _with_messages(activity.shown_findings)
     return render(
         request,
         "conduct/approvals.html",
         {"activities": activities, "recusals": recusals, "refused": refused},
         status=refused["status"] if refused else 200,
     )
+
+
+APPROVAL_HEADERS = [
+    gettext_lazy("Official"),
+    gettext_lazy("Unit"),
+    gettext_lazy("Date"),
+    gettext_lazy("Situation"),
+    gettext_lazy("Enterprises"),
+    gettext_lazy("Place"),
+    gettext_lazy("number of participants"),
+    gettext_lazy("expected cost per head (yuan)"),
+    gettext_lazy("filed late"),
+    gettext_lazy("submitted at"),
+    pgettext_lazy("ledger column", "Severity"),
+    gettext_lazy("Findings"),
+    pgettext_lazy("ledger column", "Articles"),
+]
+
+
+def approvals_xlsx(request):
+    """The requests awaiting the leader's decision as the approvals page lists them (事前报备审批台账): each
+    one's findings in words with their severity and the article each rests on."""
+    severity = {"violation": gettext_lazy("Violation"), "warning": gettext_lazy("Warning")}
+
+    def rows():
+        for activity in _approvals_queue(request.user):
+            shown = activity.shown_findings
+            yield [
+                activity.official.person.name, activity.official.unit.name, activity.event_date,
+                activity.get_situation_display(), "、".join(e.name for e in activity.enterprises.all()),
+                activity.place, activity.participant_count, activity.cost_per_head,
+                excel.yes_no(activity.is_late), activity.submitted_at,
+                str(severity[shown[0]["level"]]) if shown else _("No finding: every rule passed."),
+                "；".join(services.finding_message(finding) for finding in shown),
+                "、".join(dict.fromkeys(finding["article"] for finding in shown if finding.get("article"))),
+            ]
+
+    name = pgettext_lazy("ledger name", "Event requests awaiting approval")
+    return excel.ledger_response(name, APPROVAL_HEADERS, rows())
 
 
 @require_POST
@@ -332,6 +377,35 @@ def recusals_pending(request):
     """District leaders and administrators see every official's recusal awaiting a decision (but their
     own) and decide it for the supervising leader (article 15 item 7)."""
     return _recusals_pending_page(request)
+
+
+RECUSAL_HEADERS = [
+    gettext_lazy("Official"),
+    gettext_lazy("Unit"),
+    gettext_lazy("Supervising leader"),
+    gettext_lazy("Matter"),
+    gettext_lazy("Enterprise"),
+    gettext_lazy("Origin"),
+    gettext_lazy("Description"),
+    gettext_lazy("Status"),
+    pgettext_lazy("ledger column", "Filed at"),
+]
+
+
+def recusals_pending_xlsx(request):
+    """The recusals awaiting a decision as the oversight page lists them (article 15 item 7), every page."""
+    rows = (
+        [
+            recusal.official.person.name, recusal.official.unit.name,
+            recusal.official.supervising_leader.person.name if recusal.official.supervising_leader else "",
+            f"{recusal.matter_type}:{recusal.matter_id}",
+            recusal.enterprise.name if recusal.enterprise else "",
+            recusal.get_origin_display(), recusal.description, recusal.get_status_display(),
+            recusal.created_at,
+        ]
+        for recusal in excel.each(selectors.recusals_pending_for_oversight(request.user))
+    )
+    return excel.ledger_response(gettext_lazy("Recusals to decide"), RECUSAL_HEADERS, rows)
 
 
 @require_POST

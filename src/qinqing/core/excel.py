@@ -101,3 +101,53 @@ def xlsx_response(
     response = FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
     response["Cache-Control"] = "no-store"
     return response
+
+
+#: Rows a ledger reads from the database at a time: every row is written, never more than this in memory.
+LEDGER_CHUNK = 2000
+
+
+def each(rows) -> Iterable[Any]:
+    """Every row of a list's queryset, ``LEDGER_CHUNK`` at a time (its prefetches per chunk, not per row);
+    a list already evaluated is returned as it is."""
+    return rows.iterator(chunk_size=LEDGER_CHUNK) if hasattr(rows, "iterator") else rows
+
+
+def in_chunks(rows) -> Iterable[list]:
+    """A list's queryset as lists of ``LEDGER_CHUNK`` rows, for a ledger whose rows need something read over
+    many rows at once (a few queries per chunk, never one per row)."""
+    chunk: list = []
+    for row in each(rows):
+        chunk.append(row)
+        if len(chunk) == LEDGER_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def yes_no(value: bool) -> str:
+    """A ledger's yes/no cell, in words (是/否 in the district's language)."""
+    from django.utils.translation import gettext
+
+    return gettext("Yes") if value else gettext("No")
+
+
+def ledger_response(
+    name: Any, headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, sheet_title: Any = None
+) -> FileResponse:
+    """A staff list's ledger (台账) as .xlsx: headers, choice labels and the file name in the district's
+    language (``district.language()``: the ledger is filed and passed on, whatever language the clerk's pages
+    are in), the file named after the ledger and today's date (``涉企诉讼台账-20261203.xlsx``), every row
+    streamed through ``write_xlsx`` (formula-like text quoted). ``rows`` is a generator: it is run here,
+    inside the district's language, so the labels it reads (``get_status_display``) are the district's."""
+    from . import clock, district
+
+    with district.language():
+        title = str(name)
+        return xlsx_response(
+            f"{title}-{clock.today():%Y%m%d}.xlsx",
+            [str(header) for header in headers],
+            rows,
+            sheet_title=str(sheet_title or title),
+        )

@@ -185,3 +185,26 @@ def pdf_pages(content: bytes) -> list[str]:
     from pypdf import PdfReader
 
     return ["".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def ledger_sheet(response):
+    """An .xlsx ledger answered by a view (``core.excel.ledger_response``): its rows as lists (trailing empty
+    cells filled with None, so every row is as long as the header) and the cells themselves (``[row][col]``,
+    0-based, header included) to check how one was stored — a formula-like text as a quoted text cell."""
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200, getattr(response, "content", b"")[:500]
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cells = [list(row) for row in sheet.iter_rows()]
+    width = len(cells[0])
+    values = [[cell.value for cell in row] + [None] * (width - len(row)) for row in cells]
+    return values, cells
+
+
+def formula_cell_quoted(cells, text: str) -> bool:
+    """Whether a cell holding ``text`` (formula-like) is stored as a quoted text cell, never a formula."""
+    found = [cell for row in cells for cell in row if cell.value == text]
+    assert found, f"no cell holds {text!r}"
+    return all(cell.data_type == "s" and cell.quotePrefix for cell in found)

@@ -45,6 +45,11 @@ declare(
             _("Articles 12 and 15"),
         ),
     ),
+    # each list's ledger (.xlsx): the same rows for the same people as the list
+    Page("legal:register_xlsx", STAFF, sees_all=WATCHERS),
+    Page("legal:cases_xlsx", STAFF, sees_all=WATCHERS),
+    Page("legal:recommendations_xlsx", STAFF, sees_all=WATCHERS),
+    Page("legal:protections_xlsx", STAFF, sees_all=WATCHERS),
     Page("legal:flags", STAFF, sees_all=WATCHERS, menu="legal", label=_("Flags"), order=20),
     Page("legal:action_detail", STAFF + ENTERPRISES, sees_all=WATCHERS),
     # administrators act on every unit's rows; handlers on their unit's, enterprises on their own

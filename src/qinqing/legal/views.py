@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from qinqing.core import clock
+from qinqing.core import clock, excel
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import bind_error, form_status, posted, refusal_of, refusal_placed
 from qinqing.core.paging import page_of
@@ -383,3 +384,117 @@ def recommendation_answer(request, pk: int):
         return recommendations(request, refusal_of(request, "answer", error, row=row.pk))
     messages.success(request, _("Answer recorded."))
     return redirect("legal:recommendations")
+
+
+# --- the ledgers (台账): the rows each list shows the user, every page (core.excel.ledger_response) ---
+ACTION_HEADERS = [
+    gettext_lazy("Date"),
+    gettext_lazy("Enterprise"),
+    gettext_lazy("Unified social credit code"),
+    gettext_lazy("Body"),
+    gettext_lazy("Kind"),
+    gettext_lazy("What"),
+    gettext_lazy("Legal basis"),
+    gettext_lazy("Approval"),
+    gettext_lazy("Term ends on"),
+    gettext_lazy("Lifted on"),
+    gettext_lazy("Amount (yuan)"),
+    gettext_lazy("Flags"),
+]
+
+
+def register_xlsx(request):
+    """The measures, inspections and charges the register page lists for the user, with their flags."""
+
+    def rows():
+        for chunk in excel.in_chunks(selectors.actions(request.user)):
+            flagged: dict[int, list] = {}
+            for flag in selectors.flags_of(chunk):  # a few queries per chunk, as the page per page
+                flagged.setdefault(flag.action.pk, []).append(str(flag.label))
+            for row in chunk:
+                yield [
+                    row.started_on, row.enterprise.name, row.enterprise.uscc, row.unit.name,
+                    row.get_kind_display(), row.get_subtype_display(), row.legal_basis, row.approval,
+                    row.ends_on, row.lifted_on, row.amount, "；".join(flagged.get(row.pk, [])),
+                ]
+
+    return excel.ledger_response(gettext_lazy("Measures, inspections and charges"), ACTION_HEADERS, rows())
+
+
+CASE_HEADERS = [
+    gettext_lazy("Case number"),
+    gettext_lazy("Court"),
+    gettext_lazy("Enterprise"),
+    gettext_lazy("Body"),
+    gettext_lazy("Kind"),
+    gettext_lazy("The enterprise brought the case"),
+    pgettext_lazy("ledger column", "Filed on"),
+    gettext_lazy("Outcome"),
+    gettext_lazy("Decided on"),
+]
+
+
+def cases_xlsx(request):
+    """The litigation ledger (涉企诉讼台账) the cases page lists for the user."""
+    rows = (
+        [
+            row.case_number, row.court, row.enterprise.name, row.unit.name, row.get_kind_display(),
+            excel.yes_no(row.enterprise_sued), row.filed_on, row.get_outcome_display(), row.outcome_on,
+        ]
+        for row in excel.each(selectors.cases(request.user))
+    )
+    return excel.ledger_response(gettext_lazy("Litigation ledger"), CASE_HEADERS, rows)
+
+
+RECOMMENDATION_HEADERS = [
+    gettext_lazy("Recommendation number"),
+    gettext_lazy("Procuratorate"),
+    gettext_lazy("Body"),
+    gettext_lazy("Recommendation"),
+    gettext_lazy("Case number"),
+    pgettext_lazy("ledger column", "Issued on"),
+    gettext_lazy("Answer due"),
+    gettext_lazy("Overdue"),
+    pgettext_lazy("ledger column", "Answered on"),
+    gettext_lazy("The body's answer"),
+]
+
+
+def recommendations_xlsx(request):
+    """The procuratorial recommendations (检察建议) the page lists for the user, with the bodies' answers."""
+    today = clock.today()
+    rows = (
+        [
+            row.number, row.procuratorate.name, row.unit.name, row.content,
+            row.case.case_number if row.case else "", row.issued_on, row.reply_due,
+            excel.yes_no(row.replied_on is None and row.reply_due < today), row.replied_on, row.reply,
+        ]
+        for row in excel.each(selectors.recommendations(request.user))
+    )
+    return excel.ledger_response(gettext_lazy("Procuratorial recommendations"), RECOMMENDATION_HEADERS, rows)
+
+
+PROTECTION_HEADERS = [
+    pgettext_lazy("ledger column", "Requested at"),
+    gettext_lazy("Enterprise"),
+    gettext_lazy("Kind"),
+    pgettext_lazy("ledger column", "What happened"),
+    gettext_lazy("Status"),
+    gettext_lazy("Handling body"),
+    gettext_lazy("Progress"),
+    pgettext_lazy("ledger column", "Result"),
+    pgettext_lazy("ledger column", "Closed on"),
+]
+
+
+def protections_xlsx(request):
+    """The protection requests (article 11) the page lists for the user."""
+    rows = (
+        [
+            row.created_at, row.enterprise.name, row.get_kind_display(), row.description,
+            row.get_status_display(), row.unit.name if row.unit else "", row.progress, row.result,
+            row.closed_on,
+        ]
+        for row in excel.each(selectors.protections(request.user))
+    )
+    return excel.ledger_response(gettext_lazy("Protection requests"), PROTECTION_HEADERS, rows)

@@ -36,6 +36,8 @@ declare(
     ),
     Page("liaison:leader_add", MANAGERS),
     Page("liaison:frequency", MANAGERS, menu="liaison", label=_("Visit frequency"), order=15),
+    # each list's ledger (.xlsx): the list's rows for the list's people
+    Page("liaison:frequency_xlsx", MANAGERS),
     Page("liaison:reminders", MANAGERS, menu="liaison", label=_("My liaison reminders"), order=70),
     # The federation and the chambers as directory records, and the accounts acting for each (article 9).
     Page("liaison:associations", MANAGERS, menu="liaison", label=_("Federation and chambers"), order=35),
@@ -62,6 +64,7 @@ declare(
             _("Articles 7 and 9"),
         ),
     ),
+    Page("liaison:meetings_xlsx", MANAGERS),
     Page("liaison:meeting_detail", MANAGERS),
     Page("liaison:meeting_act", MANAGERS, actions=("liaison.meeting.*",)),
     Page("liaison:problem_raise", MANAGERS),
@@ -110,6 +113,7 @@ declare(
         label=_("Communication meetings and follow-ups"),
         order=50,
     ),
+    Page("liaison:communication_xlsx", (Role.FEDERATION_STAFF,)),
     # An enterprise reads the meetings it was invited to and the appeals its problems became (its own only).
     Page(
         "liaison:my_meetings",

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from qinqing.core import access, clock, workflow
+from qinqing.core import access, clock, excel, workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import bind_error, posted
 from qinqing.core.paging import page_of
@@ -421,22 +423,26 @@ def communication(request):
     )
 
 
+def _frequency_year(request, today) -> tuple[int, ServiceError | None]:
+    """The year the frequency page (and its ledger) shows: this year, or one of the five before it."""
+    raw = request.GET.get("year", "")
+    if not raw:
+        return today.year, None
+    if raw.isdigit() and today.year - 5 <= int(raw) <= today.year:
+        return int(raw), None
+    return today.year, ServiceError(
+        _("The year must be between %(low)d and %(high)d."),
+        code="out_of_range",
+        field="year",
+        params={"low": today.year - 5, "high": today.year},
+    )
+
+
 def frequency(request):
     """Each leader's visits against the frequency their responsibility list promises (article 7)."""
     today = clock.today()
-    raw = request.GET.get("year", "")
-    year, status, error = today.year, 200, None
-    if raw:
-        if raw.isdigit() and today.year - 5 <= int(raw) <= today.year:
-            year = int(raw)
-        else:
-            status = 400
-            error = ServiceError(
-                _("The year must be between %(low)d and %(high)d."),
-                code="out_of_range",
-                field="year",
-                params={"low": today.year - 5, "high": today.year},
-            )
+    year, error = _frequency_year(request, today)
+    status = 400 if error else 200
     rows = selectors.visit_frequency(year, today)
     return render(
         request,
@@ -494,4 +500,113 @@ def associations(request):
         "liaison/associations.html",
         {"rows": rows, "form": form, "member_form": member_form},
         status=status,
+    )
+
+
+# --- the ledgers (台账): the rows each list shows, every page (core.excel.ledger_response) ---------------
+MEETING_HEADERS = [
+    gettext_lazy("Date"),
+    gettext_lazy("Kind"),
+    gettext_lazy("Title"),
+    gettext_lazy("Place"),
+    gettext_lazy("Leader"),
+    gettext_lazy("Status"),
+    pgettext_lazy("ledger column", "Held on"),
+    gettext_lazy("Taking part"),
+    gettext_lazy("Problems raised"),
+]
+
+
+def meetings_xlsx(request):
+    """The visits, roundtables and communication meetings the meetings page lists (走访与恳谈会台账)."""
+    rows = (
+        [
+            m.scheduled_on, m.get_kind_display(), m.title, m.place,
+            m.leader.official.person.name if m.leader else "", m.get_status_display(), m.held_on,
+            m.participants, m.problem_count,
+        ]
+        for m in excel.each(selectors.meetings())
+    )
+    return excel.ledger_response(gettext_lazy("Visits and roundtables"), MEETING_HEADERS, rows)
+
+
+FREQUENCY_HEADERS = [
+    gettext_lazy("Leader"),
+    gettext_lazy("Unit"),
+    gettext_lazy("Year"),
+    pgettext_lazy("ledger column", "Visits promised per period"),
+    pgettext_lazy("ledger column", "Period"),
+    gettext_lazy("Due in the periods ended"),
+    gettext_lazy("Held in the periods ended"),
+    pgettext_lazy("ledger column", "Visits missing"),
+    pgettext_lazy("ledger column", "Periods short"),
+    pgettext_lazy("ledger column", "Held in the current period"),
+    pgettext_lazy("ledger column", "Due in the current period"),
+    pgettext_lazy("ledger column", "Current period ends"),
+    gettext_lazy("Held this year"),
+    gettext_lazy("Flags"),
+]
+
+
+def frequency_xlsx(request):
+    """Each leader's visits against the promised frequency for the page's year (走访频次台账)."""
+    today = clock.today()
+    year, error = _frequency_year(request, today)
+    if error:
+        return frequency(request)  # the page names the field (400)
+
+    def rows():
+        for row in selectors.visit_frequency(year, today):
+            person, unit = row.leader.official.person.name, row.leader.official.unit.name
+            if row.promise is None:
+                yield [person, unit, year, None, "", None, None, None, None, None, None, None, None,
+                       _("No published responsibility list promising visits this year.")]
+                continue
+            current = row.current
+            yield [
+                person, unit, year, row.promise.visits_per_period, row.promise.get_visit_period_display(),
+                row.due_so_far, row.made_so_far, row.shortfall, row.periods_short,
+                current.made if current else None, current.required if current else None,
+                current.end if current else None, row.made_in_year,
+                _("Visits missing") if row.shortfall else "",
+            ]
+
+    title = format_lazy("{}（{}）", gettext_lazy("Visit frequency"), year)
+    return excel.ledger_response(
+        title, FREQUENCY_HEADERS, rows(), sheet_title=gettext_lazy("Visit frequency")
+    )
+
+
+FOLLOW_UP_HEADERS = [
+    pgettext_lazy("ledger column", "Meeting date"),
+    pgettext_lazy("ledger column", "Meeting"),
+    gettext_lazy("Status"),
+    gettext_lazy("Federation and chambers invited"),
+    gettext_lazy("Task"),
+    gettext_lazy("Responsible unit"),
+    gettext_lazy("Due on"),
+    gettext_lazy("Overdue"),
+    pgettext_lazy("ledger column", "Done on"),
+    pgettext_lazy("ledger column", "Result"),
+]
+
+
+def communication_xlsx(request):
+    """The communication meetings the federation's page lists and their follow-up items, one row each (a
+    meeting without follow-ups on a row of its own)."""
+
+    def rows():
+        for m in excel.each(selectors.communication_meetings(request.user)):
+            invited = "、".join(i.association.name for i in m.association_invitations.all())
+            head = [m.scheduled_on, m.title, m.get_status_display(), invited]
+            follow_ups = list(m.follow_ups.all())
+            for item in follow_ups:
+                yield [*head, item.task, item.unit.name if item.unit else "", item.due_on,
+                       excel.yes_no(item.overdue), item.done_on, item.result]
+            if not follow_ups:
+                yield [*head, *[None] * 6]
+
+    return excel.ledger_response(
+        gettext_lazy("Communication meetings and follow-ups"), FOLLOW_UP_HEADERS, rows(),
+        sheet_title=gettext_lazy("Follow-ups"),
     )

@@ -34,6 +34,9 @@ declare(
             _("Article 22"),
         ),
     ),
+    # each list's ledger (.xlsx): the list's rows for the list's people
+    Page("tolerance:requests_xlsx", SUBMITTERS + OFFICE, sees_all=OFFICE),
+    Page("tolerance:statistics_xlsx", OFFICE),
     Page("tolerance:request_new", SUBMITTERS, menu="tolerance", label=_("Submit a request"), order=20),
     Page("tolerance:request_detail", SUBMITTERS + OFFICE, sees_all=OFFICE),
     Page("tolerance:request_act", OFFICE, actions=("tolerance.request.*",)),

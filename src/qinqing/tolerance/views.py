@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from qinqing.core import clock, workflow
+from qinqing.core import clock, excel, workflow
 from qinqing.core.errors import ServiceError, found_or_404
 from qinqing.core.forms import bind_error, posted
 from qinqing.core.paging import page_of
@@ -156,11 +158,17 @@ def limits(request):
     return render(request, "tolerance/limits.html", {"form": form}, status=status)
 
 
-def statistics(request):
+def _statistics_year(request) -> tuple[str, int | None, str]:
+    """The year the statistics (and their .xlsx) count: (as typed, the year or None for every year, error)."""
     typed = request.GET.get("year", "").strip()
     year = int(typed) if typed.isdigit() and len(typed) == 4 and 2000 <= int(typed) <= 2100 else None
     # a year that is not one is refused, not read as "every year" (the figures would look like the year's)
     error = _("Give the year as four digits between 2000 and 2100.") if typed and year is None else ""
+    return typed, year, error
+
+
+def statistics(request):
+    typed, year, error = _statistics_year(request)
     return render(
         request,
         "tolerance/statistics.html",
@@ -211,4 +219,71 @@ def filing_detail(request, pk: int):
         "tolerance/filing.html",
         {"row": row, "receipt": receipt, "form": form, "factor": getattr(row, "case_factor", None)},
         status=status,
+    )
+
+
+# --- the ledgers (台账): the rows each list shows, every page (core.excel.ledger_response) ---------------
+REQUEST_HEADERS = [
+    gettext_lazy("Number"),
+    gettext_lazy("Official"),
+    gettext_lazy("Unit"),
+    gettext_lazy("Matter"),
+    gettext_lazy("Submitted by"),
+    pgettext_lazy("ledger column", "Submitted on"),
+    gettext_lazy("Status"),
+    gettext_lazy("Current step due"),
+    gettext_lazy("Overdue"),
+    pgettext_lazy("ledger column", "Accepted on"),
+    gettext_lazy("Determination"),
+    gettext_lazy("Determined on"),
+    pgettext_lazy("ledger column", "Filed with the organisation department on"),
+    pgettext_lazy("ledger column", "Clearing notice published on"),
+    gettext_lazy("Revisit due"),
+    pgettext_lazy("ledger column", "Revisited on"),
+]
+
+
+def requests_xlsx(request):
+    """The fault-tolerance requests the list shows the user (容错纠错台账): every one for the office, their
+    own for an official or a unit's handler."""
+    today = clock.today()
+    rows = (
+        [
+            row.number, row.official.person.name, row.unit.name, row.matter, row.get_submitter_display(),
+            row.submitted_on, row.get_status_display(), row.step_due,
+            excel.yes_no(row.step_due is not None and row.step_due < today), row.accepted_on,
+            row.get_determination_display(), row.determined_on, row.filed_on, row.clearing_published_on,
+            row.revisit_due, row.revisit_done_on,
+        ]
+        for row in excel.each(selectors.requests(request.user))
+    )
+    return excel.ledger_response(gettext_lazy("Fault-tolerance requests"), REQUEST_HEADERS, rows)
+
+
+def statistics_xlsx(request):
+    """The statistics page's figures for its year (every year without one), one figure a row."""
+    _typed, year, error = _statistics_year(request)
+    if error:
+        return statistics(request)  # the page names the field (400)
+    data = selectors.statistics(year)
+
+    def rows():
+        yield [_("Requests"), data["total"]]
+        yield [_("Open"), data["open"]]
+        yield [_("Past the time limit"), data["overdue"]]
+        yield [_("Clearing notices published"), data["clearings"]]
+        yield [_("Revisits due"), data["revisits_due"]]
+        yield [_("Revisits done"), data["revisits_done"]]
+        yield [_("Recorded on discipline cases"), data["case_factors"]]
+        for label, count in data["by_status"]:
+            yield [_("By status") + "：" + str(label), count]
+        for label, count in data["by_determination"]:
+            yield [_("By determination") + "：" + str(label), count]
+
+    title = format_lazy(
+        "{}（{}）", gettext_lazy("Fault-tolerance statistics"), year or gettext_lazy("All years")
+    )
+    headers = [pgettext_lazy("ledger column", "Figure"), gettext_lazy("Requests")]
+    return excel.ledger_response(
+        title, headers, rows(), sheet_title=gettext_lazy("Fault-tolerance statistics")
     )

@@ -46,6 +46,23 @@ def pager(context, page, param="page"):
     }
 
 
+@register.simple_tag(takes_context=True)
+def ledger_link(context, url_name: str, *args):
+    """The "下载（.xlsx）" link of a list page to its ledger (``core.excel.ledger_response``): the page's own
+    query (its filters) without its page numbers, so the file holds every row the list shows, not one page."""
+    from django.urls import reverse
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    query = context["request"].GET.copy()
+    for key in [key for key in query if key == "page" or key.endswith("_page")]:
+        query.pop(key)
+    href = reverse(url_name, args=args) + ("?" + query.urlencode() if query else "")
+    return format_html(
+        '<a class="button no-print" href="{}" data-testid="ledger-xlsx">{}</a>', href, _("Download (.xlsx)")
+    )
+
+
 @register.simple_tag
 def form_token():
     """The hidden one-time token of a form that must not file twice (core.idempotency's
