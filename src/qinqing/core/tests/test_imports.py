@@ -224,3 +224,38 @@ def test_a_duty_lists_tasks_queued_run_with_the_list_under_its_lock(client, dist
     assert 'data-testid="updated"' not in html and 'data-testid="imported">2<' in html
     client.force_login(d["stranger"])  # the same role in another unit
     assert client.get(reverse("core:import_run", args=[run.pk])).status_code == 404
+
+
+SEEN_WHILE_RUNNING = []
+
+
+def counting_import(data, *, filename, dry_run, actor, progress_factory=None):
+    """An import that reads 5 rows, then looks from another connection at what the status page would show."""
+    from django.db import connections
+
+    from qinqing.directory.importing import ImportReport
+
+    advance = progress_factory(5)
+    advance(5)
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT state, rows_read FROM core_importrun")
+            SEEN_WHILE_RUNNING.extend(cursor.fetchall())
+    finally:
+        other.close()
+    return ImportReport(kind="test", dry_run=dry_run, imported=5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rows_read_so_far_are_seen_while_the_import_runs(client, make_user, queue_everything):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer, the import: no progress while it runs")
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    _post_directory(client)
+    ImportRun.objects.update(runner=f"{__name__}.counting_import", arguments={"args": [], "kwargs": {
+        "actor": {"record": "auth.User", "pk": ImportRun.objects.get().owner_id}}})
+    SEEN_WHILE_RUNNING.clear()
+    imports.run_queued()
+    assert SEEN_WHILE_RUNNING == [("running", 5)]
+    assert ImportRun.objects.get().state == ImportRun.State.DONE
