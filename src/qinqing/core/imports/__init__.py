@@ -46,6 +46,7 @@ logger = logging.getLogger("qinqing.core.imports")
 JOB = "core.imports"
 OBJECT_TYPE = "core.ImportRun"
 MAX_ATTEMPTS = 3  # runs interrupted (the worker died) this many times: failed, the file deleted
+KEEP_DAYS = 30  # a finished run's report (its rejected rows quote the file) is kept this long, then deleted
 # Measured on this machine (docs/OPERATIONS.md, "Large imports"): a directory registry export imports at about
 # 1 ms a row; an import whose rows cost more says so (``imported(..., row_ms=…)``).
 DEFAULT_ROW_MS = 1.0
@@ -163,7 +164,23 @@ def run_queued(**_kwargs) -> str:
     while time.monotonic() - started < budget and (run := _claim_next()) is not None:
         execute(run)
         ran += 1
-    return f"{ran} import(s) run"
+    purged = purge_finished()
+    summary = f"{ran} import(s) run"
+    return summary + (f", {purged} finished run(s) older than {KEEP_DAYS} days deleted" if purged else "")
+
+
+def purge_finished() -> int:
+    """Finished runs older than ``KEEP_DAYS``, with their reports, deleted (audited: how many)."""
+    from ..models import ImportRun
+
+    with transaction.atomic():
+        old = ImportRun.objects.filter(finished_at__lt=clock.now() - datetime.timedelta(days=KEEP_DAYS))
+        count = old.delete()[1].get(ImportRun._meta.label, 0)
+        if count:
+            audit.record_event(actor=audit.SystemActor("core.imports"), action="core.import.purge",
+                               object_type=OBJECT_TYPE, object_id=0,
+                               details={"runs": count, "days": KEEP_DAYS})
+    return count
 
 
 def _progress_factory(run_pk: int):

@@ -259,3 +259,15 @@ def test_the_rows_read_so_far_are_seen_while_the_import_runs(client, make_user, 
     imports.run_queued()
     assert SEEN_WHILE_RUNNING == [("running", 5)]
     assert ImportRun.objects.get().state == ImportRun.State.DONE
+
+
+def test_finished_runs_are_deleted_after_the_days_kept(client, make_user, queue_everything, frozen_clock):
+    frozen_clock("2026-11-01 10:00")
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    _post_directory(client)
+    imports.run_queued()
+    frozen_clock("2026-11-30 10:00")
+    assert imports.run_queued() == "0 import(s) run" and ImportRun.objects.count() == 1
+    frozen_clock("2026-12-02 10:00")
+    assert "1 finished run(s)" in imports.run_queued() and not ImportRun.objects.exists()
+    assert AuditEvent.objects.get(action="core.import.purge").details == {"runs": 1, "days": 30}
