@@ -418,6 +418,20 @@ def _build_world():
     foreign.fund_application = application_of(
         other_enterprise, other_unit, other_handler, other_enterprise_user
     )
+    from qinqing.core.models import ImportRun
+
+    def import_run_of(user):  # a large import the worker ran (core.imports), with a rejected row
+        report = {"dry_run": False, "imported": 1, "updated": 0, "unchanged": 0, "rejected_rows": 1,
+                  "rows": 2, "warnings": [], "inferred": {},
+                  "rejected": [{"row": 3, "column": "名称", "error": "必填。", "values": {"名称": ""}}]}
+        return ImportRun.objects.create(
+            owner=user, state=ImportRun.State.DONE, runner="qinqing.commitments.importing.import_file",
+            filename="台账.xlsx", created_at=clock.now(), finished_at=clock.now(), report=json.dumps(report),
+        )
+
+    # the administrator's own; another unit's department handler's (the same role as a caller's: still 404)
+    own.import_run = import_run_of(users[Role.ADMINISTRATOR])
+    foreign.import_run = import_run_of(other_handler)
     keys = {f"key:{scope}": make_api_key(scope)[1] for scope in SCOPES}
     return SimpleNamespace(users=users, own=own, foreign=foreign, keys=keys, sessions=_sessions(users))
 
@@ -509,6 +523,8 @@ def _page_kwargs(name: str, world) -> dict:
         "commitments:fund_application": {"pk": own.fund_application.pk},
         "commitments:fund_application_act": {"pk": own.fund_application.pk},
         "policy:education_plan_cancel": {"pk": own.education_plan.pk},
+        "core:import_run": {"pk": own.import_run.pk},
+        "core:import_run_rejections": {"pk": own.import_run.pk},
     }
     if name in known:
         return known[name]
@@ -897,6 +913,9 @@ FOREIGN_PAGES = {
     "commitments:fund_application": ("GET", lambda f: {"pk": f.fund_application.pk}),
     "commitments:fund_application_act": ("POST", lambda f: {"pk": f.fund_application.pk}),
     "commitments:attachment": ("GET", lambda f: {"pk": f.commitment_document.pk}),
+    # a large import's state and report (core.imports): only the user who started it, whatever the role
+    "core:import_run": ("GET", lambda f: {"pk": f.import_run.pk}),
+    "core:import_run_rejections": ("GET", lambda f: {"pk": f.import_run.pk}),
 }
 FOREIGN_OPERATIONS = {
     "GET /appeals/{tracking_number}": None,

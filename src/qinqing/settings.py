@@ -212,6 +212,10 @@ else:
 # QINQING_TASK_BROKER_URL=redis://127.0.0.1:6379/1. Schedules always live in the database.
 TASK_BROKER_URL = os.environ.get("QINQING_TASK_BROKER_URL", "").strip()
 TASK_TIMEOUT_SECONDS = int(os.environ.get("QINQING_TASK_TIMEOUT_SECONDS", "1800"))
+# A ledger import estimated to take longer than this in its page's request (rows in the file x the import's
+# measured cost per row, core.imports) runs as a job on the task queue instead, while the page shows its
+# state: the request would otherwise meet the web server's timeout (gunicorn --timeout 60) half-way.
+IMPORT_IN_REQUEST_SECONDS = float(os.environ.get("QINQING_IMPORT_IN_REQUEST_SECONDS", "10"))
 Q_CLUSTER = {
     "name": "qinqing",
     "label": _("Task queue"),

@@ -64,6 +64,9 @@ SCOPE_WORDS = {
     **{s.value: s.value for s in Scope},
 }
 REQUIRED = ("kind", "title", "content", "unit", "made_on", "deadline")
+# Milliseconds a row takes (measured 2026-12-03 on the 2-core machine, PostgreSQL: 1,000 rows in 15 s): a
+# page's file estimated past settings.IMPORT_IN_REQUEST_SECONDS is imported by the worker (core.imports).
+ROW_MS = 15
 
 
 def aliases() -> dict[str, str]:

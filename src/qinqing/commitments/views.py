@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from qinqing.core import clock, district, excel
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import LedgerImportForm, bind_error, form_status, imported, posted
+from qinqing.core.imports import ImportQueued
 from qinqing.core.paging import page_of
 from qinqing.core.roles import Role, has_role
 from qinqing.core.tabular import template_headers
@@ -189,7 +190,10 @@ def act(request, pk: int):
 
 def import_page(request):
     form = LedgerImportForm(posted(request), posted(request, files=True))
-    report = imported(form, importing.import_file, actor=request.user) if form.is_valid() else None
+    report = imported(form, importing.import_file, actor=request.user, request=request,
+                      row_ms=importing.ROW_MS, without_updates=True) if form.is_valid() else None
+    if isinstance(report, ImportQueued):  # a large file: imported by the worker, its status page
+        return report
     return render(
         request,
         "commitments/import.html",

@@ -409,6 +409,10 @@ def _declare_kernel() -> None:
                 _("Statutory holidays and make-up workdays for every time limit."),
             ),
         ),
+        # A large ledger import's state and report (core.imports): whoever may import may start one; only the
+        # user who started it sees it (everyone else, whatever their role: 404).
+        Page("core:import_run", SIGNED_IN),
+        Page("core:import_run_rejections", SIGNED_IN),
         Page("core:calendar_year", admin),
         Page("core:calendar_edit", admin),
         Page("core:calendar_notice", admin),  # issue #10: load a year from the State Council notice

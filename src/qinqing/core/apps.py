@@ -26,6 +26,10 @@ class CoreConfig(AppConfig):
         from .transparency.jobs import register as register_transparency_jobs
 
         register_transparency_jobs()
+        # Ledger imports too large for a page's request run on the worker (core.imports).
+        from .imports import register_job
+
+        register_job()
         declare_pages()  # with the filing receipts' pages
         # Group, permission and privilege changes are audited from the ORM's signals, wherever
         # they come from (admin, shell, services); the membership rows are audited records.

@@ -5,7 +5,8 @@
 - ``hmac_sm3_hex``: keyed digest, used for blind indexes of personal identifiers
   (look up a resident ID without storing it in clear) and record-state digests.
 - ``encrypt_text`` / ``decrypt_text``: SM4-GCM with a random 96-bit nonce, stored as
-  ``sm4gcm:<base64(nonce|ciphertext|tag)>``.
+  ``sm4gcm:<base64(nonce|ciphertext|tag)>``; ``encrypt_bytes`` / ``decrypt_bytes`` the same for bytes,
+  without the prefix and base64.
 - ``encrypt_text_deterministic``: the same format with a synthetic nonce (HMAC-SM3 of the
   plain text under a separate key), so equal values give equal tokens: for a column that SQL
   must compare for equality (a date of birth matched across persons) yet is stored encrypted.
@@ -63,11 +64,25 @@ def _field_key() -> bytes:
     return _derive("field-encryption", settings.FIELD_ENCRYPTION_KEY)[:16]  # SM4 keys are 128-bit
 
 
-def encrypt_text(plain: str) -> str:
+def encrypt_bytes(plain: bytes) -> bytes:
+    """SM4-GCM under the field key with a random nonce: ``nonce | ciphertext | tag`` (a file waiting for
+    the worker, ``core.imports``)."""
     nonce = os.urandom(12)
     encryptor = Cipher(algorithms.SM4(_field_key()), modes.GCM(nonce)).encryptor()
-    body = encryptor.update(plain.encode()) + encryptor.finalize()
-    return _PREFIX + base64.b64encode(nonce + body + encryptor.tag).decode()
+    return nonce + encryptor.update(plain) + encryptor.finalize() + encryptor.tag
+
+
+def decrypt_bytes(sealed: bytes) -> bytes:
+    nonce, body, tag = sealed[:12], sealed[12:-16], sealed[-16:]
+    decryptor = Cipher(algorithms.SM4(_field_key()), modes.GCM(nonce, tag)).decryptor()
+    try:
+        return decryptor.update(body) + decryptor.finalize()
+    except (InvalidTag, ValueError) as error:
+        raise DecryptionError("ciphertext failed authentication (wrong key or tampered)") from error
+
+
+def encrypt_text(plain: str) -> str:
+    return _PREFIX + base64.b64encode(encrypt_bytes(plain.encode())).decode()
 
 
 def _synthetic_nonce(plain: bytes) -> bytes:

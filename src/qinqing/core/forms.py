@@ -107,20 +107,36 @@ class LedgerImportForm(forms.Form):
     dry_run = forms.BooleanField(label=_("Check only, import nothing"), required=False)
 
 
-# A ledger past this is split, or imported with ``./qinqing import`` (a page's import runs in the request).
+# A ledger past this is split, or imported with ``./qinqing import``.
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
-def imported(form, run, **arguments):
+def imported(form, run, *, request=None, row_ms: float | None = None, without_updates: bool = False,
+             notes: str = "", **arguments):
     """The report of ``run`` (an import: data, ``filename``, ``dry_run`` and ``arguments``) on a valid import
     form's file, or None with the refusal shown on the form (``bind_error``: ``form_status`` is then its
-    status) — a file over ``MAX_IMPORT_BYTES`` is refused before it is read."""
+    status) — a file over ``MAX_IMPORT_BYTES`` is refused before it is read.
+
+    Given the ``request``, a file whose import would take longer than ``settings.IMPORT_IN_REQUEST_SECONDS``
+    (its rows times ``row_ms``, the import's measured milliseconds a row) is queued for the worker instead
+    (``core.imports``): the answer is then an ``ImportQueued``, the redirect to its status page, which the
+    view returns. ``without_updates`` and ``notes`` (a template of the page's own sections after the report)
+    say how the status page shows the report, as the page shows it."""
+    from . import imports
+
     upload = form.cleaned_data["file"]
     if upload.size > MAX_IMPORT_BYTES:
         form.add_error("file", _("The file is larger than 50 MB; split it or use ./qinqing import."))
         return None
+    data, dry_run = upload.read(), form.cleaned_data["dry_run"]
+    if request is not None:
+        rows = imports.estimated_rows(data, upload.name)
+        if imports.too_long_for_a_request(rows, imports.DEFAULT_ROW_MS if row_ms is None else row_ms):
+            shown = {"without_updates": without_updates, "notes": notes}
+            return imports.queue(request, run, data, filename=upload.name, dry_run=dry_run, rows=rows,
+                                 arguments=arguments, shown=shown)
     try:
-        return run(upload.read(), filename=upload.name, dry_run=form.cleaned_data["dry_run"], **arguments)
+        return run(data, filename=upload.name, dry_run=dry_run, **arguments)
     except ServiceError as error:
         bind_error(form, error)
         return None

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .crypto import EncryptedTextField
+
 
 class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or delete an audit event."""
@@ -369,3 +371,58 @@ audited()(CalendarYear)
 audited()(CalendarDay)
 audited()(DistrictSettings)
 audited()(AccountPrivileges)
+
+
+class ImportRun(models.Model):
+    """A ledger import too large to run in its page's request (``core.imports``): queued for the worker, its
+    state, and when done its report, which only the user who started it sees.
+
+    Not audited as a record (its progress and state change outside the services' events, like
+    ``JobState``); what it imports is audited by the import itself, and queueing and the outcome are events
+    of their own (object type ``core.ImportRun``). The file name, the report and the failure are SM4
+    encrypted (a file name, a rejected row or a refusal may quote a name or a number); the file waits in
+    ``ImportUpload``, encrypted, and is deleted when the run ends."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("import state", "Queued")
+        RUNNING = "running", pgettext_lazy("import state", "Running")
+        DONE = "done", pgettext_lazy("import state", "Done")
+        FAILED = "failed", pgettext_lazy("import state", "Failed")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    back = models.CharField(max_length=500, blank=True, default="")  # the page it was started on
+    filename = EncryptedTextField(_("file"), blank=True, default="")
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    rows = models.PositiveIntegerField(_("rows in the file"), default=0)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    language = models.CharField(max_length=16, blank=True, default="")
+    runner = models.CharField(max_length=200)  # the import's function, as a dotted path
+    arguments = models.JSONField(default=dict)  # its arguments: plain values, records as (label, pk)
+    shown = models.JSONField(default=dict)  # how its page shows the report (core/_import_report.html)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(_("queued at"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    report = EncryptedTextField(blank=True, default="")  # JSON (core.imports.stored_report)
+    error = EncryptedTextField(blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.state})"
+
+
+class ImportUpload(models.Model):
+    """The file of a queued import while it waits for the worker: SM4-GCM (``core.crypto.encrypt_bytes``).
+    Deleted when the run ends, whatever its outcome."""
+
+    run = models.OneToOneField(ImportRun, on_delete=models.CASCADE, primary_key=True, related_name="upload")
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"file of import {self.run_id}"

@@ -4,6 +4,7 @@ from django.urls import path
 from . import views
 from .calendar import views as calendar_views
 from .district import views as district_views
+from .imports import views as import_views
 from .jobs import views as jobs_views
 from .portal import views as portal_views
 
@@ -24,6 +25,8 @@ urlpatterns = [
     path("admin-tools/api-keys/<slug:name>/revoke/", views.api_key_revoke, name="api_key_revoke"),
     path("admin-tools/jobs/", jobs_views.jobs_page, name="jobs"),
     path("admin-tools/district/", district_views.district_settings, name="district"),
+    path("imports/<int:pk>/", import_views.import_run, name="import_run"),
+    path("imports/<int:pk>/errors.xlsx", import_views.import_run_rejections, name="import_run_rejections"),
     path("calendar/", calendar_views.calendar_index, name="calendar"),
     path("calendar/notice/", calendar_views.calendar_notice, name="calendar_notice"),
     path("calendar/<int:year>/", calendar_views.calendar_year, name="calendar_year"),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from qinqing.core.crypto import DecryptionError, decrypt_text, encrypt_text
 from qinqing.core.excel import xlsx_response
 from qinqing.core.forms import form_status, imported, posted
+from qinqing.core.imports import ImportQueued
 
 from .importing import COLUMNS, KINDS, import_file, template_headers
 
@@ -42,7 +43,10 @@ def import_page(request):
     report = None
     form = ImportForm(posted(request), posted(request, files=True))
     if request.method == "POST" and form.is_valid():
-        report = imported(form, functools.partial(import_file, form.cleaned_data["kind"]), actor=request.user)
+        report = imported(form, functools.partial(import_file, form.cleaned_data["kind"]), actor=request.user,
+                          request=request, notes="directory/_import_notes.html")
+        if isinstance(report, ImportQueued):  # a large file: imported by the worker, its status page
+            return report
         if report is not None:
             rejections = {
                 "kind": report.kind,

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextvars
 import datetime
-import io
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from qinqing.core.crypto import blind_index
 from qinqing.core.errors import ServiceError
 from qinqing.core.identifiers import validate_resident_id, validate_uscc
 from qinqing.core.input_rules import cell_problems
-from qinqing.core.tabular import Row, normalise_header, one_import_at_a_time, parse_day, read_rows
+from qinqing.core.tabular import Row, count_rows, normalise_header, one_import_at_a_time, parse_day, read_rows
 
 from . import registry, services
 from .models import (
@@ -1158,22 +1157,6 @@ def _import(kind: str, rows: Iterable[Row], importer: _Importer, *, dry_run: boo
                     flush(batch)
         elif goods:
             flush(goods)
-
-
-def count_rows(data: bytes, filename: str) -> int:
-    """The number of data rows, cheaply, for a progress bar (an upper bound: blank lines count)."""
-    if (filename or "").lower().endswith(".csv"):
-        return max(data.count(b"\n") - (0 if data.endswith(b"\n") else -1) - 1, 0)
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-    except Exception:  # the reader reports an unreadable file properly
-        return 0
-    try:
-        return max((workbook.worksheets[0].max_row or 1) - 1, 0)
-    finally:
-        workbook.close()
 
 
 def import_file(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from qinqing.core import access, clock, district, excel, workflow
 from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import bind_error, filter_choice, form_status, imported, posted, refusal_of
+from qinqing.core.imports import ImportQueued
 from qinqing.core.paging import page_of
 from qinqing.core.tabular import template_headers
 
@@ -74,7 +75,10 @@ def import_page(request):
     report = None
     if form.is_valid():
         _columns, _required, run = importing.IMPORTS[form.cleaned_data["kind"]]
-        report = imported(form, run, actor=request.user)
+        report = imported(form, run, actor=request.user, request=request, row_ms=importing.ROW_MS,
+                          without_updates=True)
+        if isinstance(report, ImportQueued):  # a large file: imported by the worker, its status page
+            return report
     return render(
         request,
         "integrity/import.html",

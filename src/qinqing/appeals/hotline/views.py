@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.forms import form_status, imported, posted
+from qinqing.core.imports import ImportQueued
 
 from . import services
 
@@ -20,7 +21,10 @@ def hotline_page(request):
     report = None
     form = UploadForm(posted(request), posted(request, files=True))
     if request.method == "POST" and form.is_valid():
-        report = imported(form, services.import_file, actor=request.user)
+        report = imported(form, services.import_file, actor=request.user, request=request,
+                          row_ms=services.ROW_MS)
+        if isinstance(report, ImportQueued):  # a large file: imported by the worker, its status page
+            return report
     return render(
         request,
         "appeals/hotline.html",

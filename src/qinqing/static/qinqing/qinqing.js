@@ -11,7 +11,18 @@
     box.hidden = false;
     box.focus();
   }
+  /* a part that polls itself (data-poll: a large import's state) keeps what it shows when one poll is
+     answered with anything but its part (a busy database, a session the server could not save): the next
+     poll asks again, and nothing is said of it */
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var polled = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("[data-poll]");
+    if (polled && event.detail.xhr && event.detail.xhr.status !== 200) {
+      event.detail.shouldSwap = false;
+      event.detail.isError = false;
+    }
+  });
   document.addEventListener("htmx:responseError", function (event) {
+    if (event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("[data-poll]")) { return; }
     notice(event.detail.xhr ? event.detail.xhr.status : 0);
   });
   document.addEventListener("htmx:sendError", function () { notice(0); });

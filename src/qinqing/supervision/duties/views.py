@@ -21,6 +21,7 @@ from qinqing.core.forms import (
     refusal_of,
     refusal_placed,
 )
+from qinqing.core.imports import ImportQueued
 from qinqing.core.paging import page_of
 from qinqing.core.tabular import template_headers
 
@@ -217,7 +218,10 @@ def task_import(request, pk: int):
     form = forms.TaskImportForm(request.POST, request.FILES)
     report = None
     if form.is_valid():
-        report = imported(form, importing.import_tasks, duty_list=duty, actor=request.user)
+        report = imported(form, importing.import_tasks, duty_list=duty, actor=request.user, request=request,
+                          without_updates=True)
+        if isinstance(report, ImportQueued):  # a large file: imported by the worker, its status page
+            return report
     status = form_status(form)
     return _detail(
         request, selectors.duty_for(request.user, pk), import_form=form, import_report=report, status=status
