@@ -418,6 +418,15 @@ def _build_world():
     foreign.fund_application = application_of(
         other_enterprise, other_unit, other_handler, other_enterprise_user
     )
+
+    def decided_of(firm, body, body_user, firm_user):  # a decision exists: its letter may be printed
+        application = application_of(firm, body, body_user, firm_user)
+        return funds.decide(
+            application=application, approve=False, reason="不符合申报条件", actor=users[Role.ADMINISTRATOR]
+        )
+
+    own.fund_decision = decided_of(enterprise, unit, handler, users[Role.ENTERPRISE_USER])
+    foreign.fund_decision = decided_of(other_enterprise, other_unit, other_handler, other_enterprise_user)
     keys = {f"key:{scope}": make_api_key(scope)[1] for scope in SCOPES}
     return SimpleNamespace(users=users, own=own, foreign=foreign, keys=keys, sessions=_sessions(users))
 
@@ -491,6 +500,7 @@ def _page_kwargs(name: str, world) -> dict:
         "fairness:review_docx": {"pk": own.review.pk},
         "tolerance:request_detail": {"pk": own.tolerance.pk},
         "tolerance:request_act": {"pk": own.tolerance.pk},
+        "tolerance:request_letter": {"pk": own.filing.pk},  # decided: a letter exists
         "tolerance:filing_detail": {"pk": own.filing.pk},
         "legal:action_detail": {"pk": own.action.pk},
         "legal:action_act": {"pk": own.action.pk},
@@ -508,6 +518,7 @@ def _page_kwargs(name: str, world) -> dict:
         "commitments:act": {"pk": own.commitment.pk},
         "commitments:fund_application": {"pk": own.fund_application.pk},
         "commitments:fund_application_act": {"pk": own.fund_application.pk},
+        "commitments:fund_letter": {"pk": own.fund_decision.pk},
         "policy:education_plan_cancel": {"pk": own.education_plan.pk},
     }
     if name in known:
@@ -604,6 +615,7 @@ OWN_STATUS = {
     "transparency_consistency": {400},  # asks for ?first= (a tree size)
     "directory:import_errors": {404},  # only after an import left an error workbook in the session
     "commitments:fund_application": {409},  # a reviewer with a conflict of interest is stopped (article 15.7)
+    "commitments:fund_letter": {409},  # as for the file: the decision's letter behind the same gate
 }
 
 
@@ -879,6 +891,7 @@ FOREIGN_PAGES = {
     "liaison:invitation": ("GET", lambda f: {"pk": f.consultation.pk}),
     # tolerance: another official's request answers 404; the discipline office sees every request
     "tolerance:request_detail": ("GET", lambda f: {"pk": f.tolerance.pk}),
+    "tolerance:request_letter": ("GET", lambda f: {"pk": f.filing.pk}),  # another official's decision letter
     # the organisation department: a conclusion filed with another department answers 404
     "tolerance:filing_detail": ("GET", lambda f: {"pk": f.filing.pk}),
     # legal: another unit's (or enterprise's) registrations, cases and protection requests answer 404;
@@ -896,6 +909,7 @@ FOREIGN_PAGES = {
     "commitments:act": ("POST", lambda f: {"pk": f.commitment.pk}),
     "commitments:fund_application": ("GET", lambda f: {"pk": f.fund_application.pk}),
     "commitments:fund_application_act": ("POST", lambda f: {"pk": f.fund_application.pk}),
+    "commitments:fund_letter": ("GET", lambda f: {"pk": f.fund_decision.pk}),  # another enterprise's decision
     "commitments:attachment": ("GET", lambda f: {"pk": f.commitment_document.pk}),
 }
 FOREIGN_OPERATIONS = {

@@ -18,6 +18,7 @@ and the full address of its public verification page (``public_url``).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -53,13 +54,15 @@ def day(value) -> str:
     return formats.date_format(value, "DATE_FORMAT")
 
 
-def render_html(template: str, context: dict) -> str:
-    """The letter's HTML in the district's language, with the district's particulars as ``district``."""
+def render_html(template: str, context: dict | Callable[[], dict]) -> str:
+    """The letter's HTML in the district's language, with the district's particulars as ``district``.
+    ``context`` may be a function, called in the district's language (for the words it formats itself)."""
     with district.language():
-        return render_to_string(template, {"district": district.current(), **context})
+        values = context() if callable(context) else context
+        return render_to_string(template, {"district": district.current(), **values})
 
 
-def render_pdf(template: str, context: dict, *, base_url: str = "") -> bytes:
+def render_pdf(template: str, context: dict | Callable[[], dict], *, base_url: str = "") -> bytes:
     """The letter as a PDF."""
     from weasyprint import HTML
 
