@@ -279,6 +279,19 @@ def _build_world():
         result="no_record",
         actor=users[Role.CREDIT_ADMINISTRATOR],
     )
+    from qinqing.integrity.tests.factories import make_listing
+
+    def decided_objection(firm, firm_user):  # granted: the listing is revoked, nothing stays restricted
+        listing = make_listing(enterprise=firm, actor=users[Role.CREDIT_ADMINISTRATOR])
+        application = integrity.application_file(
+            listing=listing, kind="objection", text="证据不实", actor=firm_user
+        )
+        return integrity.application_grant(
+            application=application, reason="复核后证据不足", actor=users[Role.CREDIT_ADMINISTRATOR]
+        )
+
+    own.integrity_decision = decided_objection(enterprise, users[Role.ENTERPRISE_USER])
+    foreign.integrity_decision = decided_objection(other_enterprise, other_enterprise_user)
     from qinqing.liaison import services as liaison
 
     handler = users[Role.DEPARTMENT_HANDLER]
@@ -519,6 +532,7 @@ def _page_kwargs(name: str, world) -> dict:
         "commitments:fund_application": {"pk": own.fund_application.pk},
         "commitments:fund_application_act": {"pk": own.fund_application.pk},
         "commitments:fund_letter": {"pk": own.fund_decision.pk},
+        "integrity:application_letter": {"pk": own.integrity_decision.pk},
         "policy:education_plan_cancel": {"pk": own.education_plan.pk},
     }
     if name in known:
@@ -881,6 +895,7 @@ FOREIGN_PAGES = {
     "supervision:duty_task_progress": ("POST", lambda f: {"pk": f.duty_task.pk}),
     "supervision:duty_act": ("POST", lambda f: {"pk": f.duty.pk, "action": "file"}),
     "integrity:bribery_letter": ("GET", lambda f: {"pk": f.bribery.pk}),
+    "integrity:application_letter": ("GET", lambda f: {"pk": f.integrity_decision.pk}),  # another party's
     # fairness: a review of another unit's reviewing office answers 404; administrators see every review
     "fairness:review_detail": ("GET", lambda f: {"pk": f.review.pk}),
     "fairness:review_pdf": ("GET", lambda f: {"pk": f.review.pk}),

@@ -2,7 +2,9 @@
 the district's issuing office and seal; a missing value prints as a visible gap, never a made-up name).
 
 The bribery-record result letter is verifiable by its code; the listing notice letter is the written
-notice of article 21 for a party without a mobile number (or whose SMS failed).
+notice of article 21 for a party without a mobile number (or whose SMS failed); the decision on an
+objection or a credit-repair application is a letter to the listed party once decided (final when made:
+no step follows, so it carries the seal), numbered in its own series.
 """
 
 from django.urls import reverse
@@ -41,3 +43,13 @@ def render_notice_html(notice) -> str:
 
 def render_notice_pdf(notice, *, base_url: str = "") -> bytes:
     return letters.render_pdf("integrity/notice_letter_pdf.html", _notice_context(notice), base_url=base_url)
+
+
+def _application_context(application) -> dict:
+    return {"application": application, "listing": application.listing}
+
+
+def render_application_pdf(application, *, base_url: str = "") -> bytes:
+    return letters.render_pdf(
+        "integrity/application_letter_pdf.html", _application_context(application), base_url=base_url
+    )
