@@ -279,6 +279,19 @@ def _build_world():
         result="no_record",
         actor=users[Role.CREDIT_ADMINISTRATOR],
     )
+    from qinqing.integrity.tests.factories import make_listing
+
+    def decided_objection(firm, firm_user):  # granted: the listing is revoked, nothing stays restricted
+        listing = make_listing(enterprise=firm, actor=users[Role.CREDIT_ADMINISTRATOR])
+        application = integrity.application_file(
+            listing=listing, kind="objection", text="证据不实", actor=firm_user
+        )
+        return integrity.application_grant(
+            application=application, reason="复核后证据不足", actor=users[Role.CREDIT_ADMINISTRATOR]
+        )
+
+    own.integrity_decision = decided_objection(enterprise, users[Role.ENTERPRISE_USER])
+    foreign.integrity_decision = decided_objection(other_enterprise, other_enterprise_user)
     from qinqing.liaison import services as liaison
 
     handler = users[Role.DEPARTMENT_HANDLER]
@@ -432,6 +445,15 @@ def _build_world():
     # the administrator's own; another unit's department handler's (the same role as a caller's: still 404)
     own.import_run = import_run_of(users[Role.ADMINISTRATOR])
     foreign.import_run = import_run_of(other_handler)
+
+    def decided_of(firm, body, body_user, firm_user):  # a decision exists: its letter may be printed
+        application = application_of(firm, body, body_user, firm_user)
+        return funds.decide(
+            application=application, approve=False, reason="不符合申报条件", actor=users[Role.ADMINISTRATOR]
+        )
+
+    own.fund_decision = decided_of(enterprise, unit, handler, users[Role.ENTERPRISE_USER])
+    foreign.fund_decision = decided_of(other_enterprise, other_unit, other_handler, other_enterprise_user)
     keys = {f"key:{scope}": make_api_key(scope)[1] for scope in SCOPES}
     return SimpleNamespace(users=users, own=own, foreign=foreign, keys=keys, sessions=_sessions(users))
 
@@ -505,6 +527,7 @@ def _page_kwargs(name: str, world) -> dict:
         "fairness:review_docx": {"pk": own.review.pk},
         "tolerance:request_detail": {"pk": own.tolerance.pk},
         "tolerance:request_act": {"pk": own.tolerance.pk},
+        "tolerance:request_letter": {"pk": own.filing.pk},  # decided: a letter exists
         "tolerance:filing_detail": {"pk": own.filing.pk},
         "legal:action_detail": {"pk": own.action.pk},
         "legal:action_act": {"pk": own.action.pk},
@@ -522,6 +545,8 @@ def _page_kwargs(name: str, world) -> dict:
         "commitments:act": {"pk": own.commitment.pk},
         "commitments:fund_application": {"pk": own.fund_application.pk},
         "commitments:fund_application_act": {"pk": own.fund_application.pk},
+        "commitments:fund_letter": {"pk": own.fund_decision.pk},
+        "integrity:application_letter": {"pk": own.integrity_decision.pk},
         "policy:education_plan_cancel": {"pk": own.education_plan.pk},
         "core:import_run": {"pk": own.import_run.pk},
         "core:import_run_rejections": {"pk": own.import_run.pk},
@@ -620,6 +645,7 @@ OWN_STATUS = {
     "transparency_consistency": {400},  # asks for ?first= (a tree size)
     "directory:import_errors": {404},  # only after an import left an error workbook in the session
     "commitments:fund_application": {409},  # a reviewer with a conflict of interest is stopped (article 15.7)
+    "commitments:fund_letter": {409},  # as for the file: the decision's letter behind the same gate
 }
 
 
@@ -885,6 +911,7 @@ FOREIGN_PAGES = {
     "supervision:duty_task_progress": ("POST", lambda f: {"pk": f.duty_task.pk}),
     "supervision:duty_act": ("POST", lambda f: {"pk": f.duty.pk, "action": "file"}),
     "integrity:bribery_letter": ("GET", lambda f: {"pk": f.bribery.pk}),
+    "integrity:application_letter": ("GET", lambda f: {"pk": f.integrity_decision.pk}),  # another party's
     # fairness: a review of another unit's reviewing office answers 404; administrators see every review
     "fairness:review_detail": ("GET", lambda f: {"pk": f.review.pk}),
     "fairness:review_pdf": ("GET", lambda f: {"pk": f.review.pk}),
@@ -895,6 +922,7 @@ FOREIGN_PAGES = {
     "liaison:invitation": ("GET", lambda f: {"pk": f.consultation.pk}),
     # tolerance: another official's request answers 404; the discipline office sees every request
     "tolerance:request_detail": ("GET", lambda f: {"pk": f.tolerance.pk}),
+    "tolerance:request_letter": ("GET", lambda f: {"pk": f.filing.pk}),  # another official's decision letter
     # the organisation department: a conclusion filed with another department answers 404
     "tolerance:filing_detail": ("GET", lambda f: {"pk": f.filing.pk}),
     # legal: another unit's (or enterprise's) registrations, cases and protection requests answer 404;
@@ -912,6 +940,7 @@ FOREIGN_PAGES = {
     "commitments:act": ("POST", lambda f: {"pk": f.commitment.pk}),
     "commitments:fund_application": ("GET", lambda f: {"pk": f.fund_application.pk}),
     "commitments:fund_application_act": ("POST", lambda f: {"pk": f.fund_application.pk}),
+    "commitments:fund_letter": ("GET", lambda f: {"pk": f.fund_decision.pk}),  # another enterprise's decision
     "commitments:attachment": ("GET", lambda f: {"pk": f.commitment_document.pk}),
     # a large import's state and report (core.imports): only the user who started it, whatever the role
     "core:import_run": ("GET", lambda f: {"pk": f.import_run.pk}),

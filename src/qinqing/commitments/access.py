@@ -97,6 +97,9 @@ declare(
     Page("commitments:funds_staff_act", BODIES + (Role.SUPERVISING_LEADER,), sees_all=(Role.ADMINISTRATOR,)),
     # reviewers of the programme's unit pass the conflict gate first; the discipline office reads every file
     Page("commitments:fund_application", STAFF, sees_all=WATCHERS),
+    # the decision's letter: the applying enterprise once the results are published; the programme's unit
+    # (reviewers past the conflict gate) and the discipline office once decided (commitments.letters)
+    Page("commitments:fund_letter", STAFF + ENTERPRISES, sees_all=WATCHERS),
     Page(
         "commitments:fund_application_act",
         BODIES + (Role.SUPERVISING_LEADER,),

@@ -21,7 +21,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import attachments as core_attachments
-from qinqing.core import audit, calendar, clock, limits, workflow
+from qinqing.core import audit, calendar, clock, limits, numbering, workflow
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role, is_administrator
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
@@ -45,6 +45,9 @@ def article_of(programme: FundProgramme) -> str:
     """The article a programme's events cite: 10 (support funds), 20 (project support and its priority)."""
     return ARTICLE if programme.support == Support.FUNDS else "20"
 MATTER = "commitments.fund_application"
+DECISION_NUMBERS = numbering.Series(
+    "commitments.fund_decision", "扶持决〔{period}〕{number:04d}号", numbering.yearly
+)
 
 
 def _money(value, *, field) -> Decimal:
@@ -295,10 +298,16 @@ def decide(
                 _("No reviewer has scored this application yet."), code="unreviewed", field="amount"
             )
 
+    def numbered(locked) -> list[str]:
+        # the decision's number and day, for its letter to the enterprise (taken in the transaction: no gaps)
+        locked.decided_on = clock.today()
+        locked.decision_number = numbering.take(DECISION_NUMBERS, locked.decided_on).text
+        return ["decision_number", "decided_on"]
+
     def change(locked):
         if not approve:
             locked.decision = reason
-            return Change(fields=["decision"])
+            return Change(fields=["decision", *numbered(locked)])
         approved = FundApplication.objects.filter(
             programme=locked.programme, status=ApplicationStatus.APPROVED
         ).aggregate(total=Sum("approved_amount"))["total"] or Decimal("0")
@@ -307,7 +316,9 @@ def decide(
                 _("The approvals would exceed the programme's budget."), code="over_budget", field="amount"
             )
         locked.approved_amount, locked.decision = amount, reason
-        return Change(fields=["approved_amount", "decision"], details={"amount": str(amount)})
+        return Change(
+            fields=["approved_amount", "decision", *numbered(locked)], details={"amount": str(amount)}
+        )
 
     return workflow.transition(
         APPLICATION_WORKFLOW,

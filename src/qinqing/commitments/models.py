@@ -247,6 +247,9 @@ class FundApplication(models.Model):
         _("approved amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     decision = models.TextField(_("decision"), blank=True, default="")
+    # the decision's document number and day, printed on its letter to the enterprise (article 10)
+    decision_number = models.CharField(_("decision number"), max_length=40, blank=True, default="")
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
     )

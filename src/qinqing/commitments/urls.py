@@ -24,6 +24,7 @@ urlpatterns = [
     path("funds/programmes/act/", views.funds_staff_act, name="funds_staff_act"),
     path("funds/applications/<int:pk>/", views.fund_application, name="fund_application"),
     path("funds/applications/<int:pk>/act/", views.fund_application_act, name="fund_application_act"),
+    path("funds/applications/<int:pk>/letter.pdf", views.fund_letter, name="fund_letter"),
     path("funds/public/", views.funds_public, name="funds_public"),
     path("funds/public/feed.atom", views.funds_public_feed, name="funds_public_feed"),
     path("funds/public/results.xlsx", views.funds_public_xlsx, name="funds_public_xlsx"),

@@ -19,7 +19,7 @@ from qinqing.core.roles import Role, has_role
 from qinqing.core.tabular import template_headers
 from qinqing.directory.selectors import unit_for_user
 
-from . import documents, forms, importing, selectors, services
+from . import access, documents, forms, importing, selectors, services
 from .models import Scope, Status, Support
 
 NOTICES_SHOWN = 50  # the memorandum page's deadline notices; ?notices=all pages every one
@@ -556,6 +556,34 @@ def _application_page(request, application, *, status=200, error=None):
 @found_or_404
 def fund_application(request, pk: int):
     return _application_page(request, selectors.staff_application(request.user, pk))
+
+
+@found_or_404
+def fund_letter(request, pk: int):
+    """The decision on a fund application as a printable letter: the applying enterprise once the results are
+    published; the programme's unit (its reviewers past the conflict gate, as for the file) and the discipline
+    office once it is decided. 404 for an undecided application and for anyone else's."""
+    from qinqing.commitments import funds, letters
+    from qinqing.conduct.services.gate import RecusalRequired
+    from qinqing.core.letters import pdf_response
+
+    user = request.user
+    if has_role(user, *access.STAFF) or getattr(user, "is_superuser", False):
+        row = selectors.staff_application(user, pk)
+        if funds.is_fund_unit(user, row):
+            try:
+                funds.review_file(application=row, actor=user)
+            except RecusalRequired as stopped:
+                return render(request, "commitments/fund_application.html",
+                              {"row": row, "stopped": stopped, "error": stopped}, status=409)
+        if not letters.is_decided(row):
+            raise NotFound()
+    else:
+        row = selectors.application_of(user, pk)
+        if not letters.is_published(row):
+            raise NotFound()
+    pdf = letters.render_pdf(row, base_url=request.build_absolute_uri("/"))
+    return pdf_response(pdf, letters.filename(row))
 
 
 @require_POST

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import io
 
-from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qinqing.core import district
+from qinqing.core import district, letters
 
 DRAFT = gettext_lazy(
     "Draft: the review is not signed off, so the report carries no seal and is not a review conclusion."
@@ -29,16 +28,13 @@ def _context(review) -> dict:
 
 
 def render_pdf(review, *, base_url: str = "") -> bytes:
-    from weasyprint import HTML
-
-    with district.language():  # the office's report is in the district's language, whoever prints it
-        html = render_to_string("fairness/report_pdf.html", _context(review))
-    return HTML(string=html, base_url=base_url or None).write_pdf()
+    # the office's report is in the district's language, whoever prints it (core.letters)
+    return letters.render_pdf("fairness/report_pdf.html", _context(review), base_url=base_url)
 
 
 def _day(moment) -> str:
     """A date as the letters write it (2026年12月3日 in Chinese), in the district's time zone."""
-    return formats.date_format(timezone.localdate(moment), "DATE_FORMAT")
+    return letters.day(timezone.localdate(moment))
 
 
 def render_docx(review) -> bytes:

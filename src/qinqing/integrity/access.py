@@ -49,6 +49,9 @@ declare(
         CREDIT,
         actions=("integrity.application.grant", "integrity.application.refuse"),
     ),
+    # the decision on an objection or a credit-repair application as a letter: the deciding office and the
+    # listed enterprise (integrity.selectors.decided_application)
+    Page("integrity:application_letter", (*CREDIT, *ENTERPRISE), sees_all=CREDIT),
     Page("integrity:notice_delivered", CREDIT),
     Page("integrity:notice_letter", CREDIT),
     # Article 21: publication per entry, in the scope an administrator chooses.

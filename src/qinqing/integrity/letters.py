@@ -1,69 +1,55 @@
-"""Integrity letters as PDFs (WeasyPrint with the Noto CJK fonts), on the district's paper.
+"""Integrity letters as PDFs on the district's paper (``core.letters``: WeasyPrint, the Noto CJK fonts,
+the district's issuing office and seal; a missing value prints as a visible gap, never a made-up name).
 
-The issuing office, seal text and district name come from ``core.district`` (the
-administrator's district page); a missing value prints as a visible gap, never a made-up
-name. The bribery-record result letter is verifiable by its code; the listing notice letter
-is the written notice of article 21 for a party without a mobile number (or whose SMS failed).
+The bribery-record result letter is verifiable by its code; the listing notice letter is the written
+notice of article 21 for a party without a mobile number (or whose SMS failed); the decision on an
+objection or a credit-repair application is a letter to the listed party once decided (final when made:
+no step follows, so it carries the seal), numbered in its own series.
 """
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 
-from qinqing.core import district
+from qinqing.core import letters
 
 
 def verification_url(query, request=None) -> str:
     path = reverse("integrity:bribery_verify") + f"?code={query.verification_code}"
-    base = (getattr(settings, "QINQING_PUBLIC_BASE_URL", "") or "").rstrip("/")
-    if base:
-        return base + path
-    return request.build_absolute_uri(path) if request is not None else path
+    return letters.public_url(path, request)
 
 
 def render_bribery_html(query, *, verify_url: str = "") -> str:
-    with district.language():  # a letter is in the district's language, whoever prints it
-        return _render_bribery_html(query, verify_url=verify_url)
-
-
-def _render_bribery_html(query, *, verify_url: str = "") -> str:
-    return render_to_string(
+    return letters.render_html(
         "integrity/bribery_letter_pdf.html",
-        {
-            "query": query,
-            "verify_url": verify_url or verification_url(query),
-            "district": district.current(),
-        },
+        {"query": query, "verify_url": verify_url or verification_url(query)},
     )
 
 
 def render_bribery_pdf(query, *, base_url: str = "", verify_url: str = "") -> bytes:
-    from weasyprint import HTML
-
-    return HTML(
-        string=render_bribery_html(query, verify_url=verify_url), base_url=base_url or None
-    ).write_pdf()
-
-
-def render_notice_html(notice) -> str:
-    with district.language():  # a letter is in the district's language, whoever prints it
-        return _render_notice_html(notice)
-
-
-def _render_notice_html(notice) -> str:
-    listing = notice.listing
-    return render_to_string(
-        "integrity/notice_letter_pdf.html",
-        {
-            "notice": notice,
-            "listing": listing,
-            "restrictions": list(listing.restrictions.all()),
-            "district": district.current(),
-        },
+    return letters.render_pdf(
+        "integrity/bribery_letter_pdf.html",
+        {"query": query, "verify_url": verify_url or verification_url(query)},
+        base_url=base_url,
     )
 
 
-def render_notice_pdf(notice, *, base_url: str = "") -> bytes:
-    from weasyprint import HTML
+def _notice_context(notice) -> dict:
+    listing = notice.listing
+    return {"notice": notice, "listing": listing, "restrictions": list(listing.restrictions.all())}
 
-    return HTML(string=render_notice_html(notice), base_url=base_url or None).write_pdf()
+
+def render_notice_html(notice) -> str:
+    return letters.render_html("integrity/notice_letter_pdf.html", _notice_context(notice))
+
+
+def render_notice_pdf(notice, *, base_url: str = "") -> bytes:
+    return letters.render_pdf("integrity/notice_letter_pdf.html", _notice_context(notice), base_url=base_url)
+
+
+def _application_context(application) -> dict:
+    return {"application": application, "listing": application.listing}
+
+
+def render_application_pdf(application, *, base_url: str = "") -> bytes:
+    return letters.render_pdf(
+        "integrity/application_letter_pdf.html", _application_context(application), base_url=base_url
+    )

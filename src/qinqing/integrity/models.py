@@ -418,6 +418,8 @@ class Application(models.Model):
     )
     decision_reason = models.TextField(_("reason for the decision"), blank=True, default="")
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    # the decision's document number, printed on its letter to the party (article 21)
+    decision_number = models.CharField(_("decision number"), max_length=40, blank=True, default="")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -51,6 +51,21 @@ def listing(user, pk: int) -> Listing:
     return row
 
 
+def decided_application(user, pk: int) -> Application:
+    """A decided objection or credit-repair application, for its letter: the credit administrator's, or the
+    listed enterprise's own (404 alike for another party's, a missing one and one not yet decided)."""
+    row = (
+        Application.objects.filter(pk=pk, decided_on__isnull=False)
+        .select_related("listing__enterprise")
+        .first()
+    )
+    if row is None or not (
+        access.sees_all(user, "integrity:application_letter") or _member(user, row.listing.enterprise_id)
+    ):
+        raise NotFound()
+    return row
+
+
 def pending_applications():
     return Application.objects.filter(status="pending").select_related("listing").order_by("filed_on", "pk")
 

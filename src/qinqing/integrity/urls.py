@@ -13,6 +13,7 @@ urlpatterns = [
     path("listings/<int:pk>/", views.listing_detail, name="listing_detail"),
     path("listings/<int:pk>/publication/", views.listing_publication, name="listing_publication"),
     path("applications/<int:pk>/decide/", views.application_decide, name="application_decide"),
+    path("applications/<int:pk>/letter.pdf", views.application_letter, name="application_letter"),
     path("notices/<int:pk>/delivered/", views.notice_delivered, name="notice_delivered"),
     path("notices/<int:pk>/letter.pdf", views.notice_letter, name="notice_letter"),
     path("records/", views.records_page, name="records"),

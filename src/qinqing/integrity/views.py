@@ -200,6 +200,7 @@ def listing_detail(
             ],
             "records": list(listing.records.all()),
             "may_print": access.may_open(request.user, "integrity:notice_letter"),
+            "may_print_decision": access.may_open(request.user, "integrity:application_letter"),
             "may_publish": access.may_open(request.user, "integrity:listing_publication"),
             "publications": Publication.choices,
             "publication_refusal": publication_refusal or {},
@@ -463,7 +464,7 @@ def mine(request):
         request,
         "integrity/mine.html",
         {
-            "contexts": [_integrity_context(request, e) for e in enterprises],
+            "contexts": [_mine_context(request, e) for e in enterprises],
             # The refused form shows on its listing's card, with what was typed; the others are blank.
             "form": form,
             "form_listing": _int(request.POST.get("listing")) if form.is_bound else None,
@@ -471,6 +472,20 @@ def mine(request):
         },
         status=form_status(form),  # a refused application: 400, or the refusal's own (409: one pending)
     )
+
+
+def _mine_context(request, enterprise) -> dict:
+    """The enterprise's integrity page, with the decided objections and applications of its own listings
+    (each with its letter; a listing of its head is the head's)."""
+    context = _integrity_context(request, enterprise)
+    context["decisions"] = [
+        (row["listing"], application)
+        for row in context["rows"]
+        if row["listing"].enterprise_id == enterprise.pk
+        for application in row["listing"].applications.all()
+        if application.decided_on
+    ]
+    return context
 
 
 def _int(value) -> int | None:
@@ -657,6 +672,20 @@ def bribery_letter(request, pk: int):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bribery-record-{query.pk}.pdf"'
     return response
+
+
+@found_or_404
+def application_letter(request, pk: int):
+    """The decision on an objection or a credit-repair application as a printable letter: the credit
+    administrator (the deciding office) and the listed enterprise's accounts; 404 while undecided and for
+    another party's."""
+    from qinqing.core.letters import pdf_response
+
+    from .letters import render_application_pdf
+
+    application = selectors.decided_application(request.user, pk)
+    pdf = render_application_pdf(application, base_url=request.build_absolute_uri("/"))
+    return pdf_response(pdf, f"integrity-decision-{application.pk}.pdf")
 
 
 @login_not_required

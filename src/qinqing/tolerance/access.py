@@ -39,6 +39,8 @@ declare(
     Page("tolerance:statistics_xlsx", OFFICE),
     Page("tolerance:request_new", SUBMITTERS, menu="tolerance", label=_("Submit a request"), order=20),
     Page("tolerance:request_detail", SUBMITTERS + OFFICE, sees_all=OFFICE),
+    # the decision's letter: the official concerned, the colleague who submitted for their unit, the office
+    Page("tolerance:request_letter", SUBMITTERS + OFFICE, sees_all=OFFICE),
     Page("tolerance:request_act", OFFICE, actions=("tolerance.request.*",)),
     Page("tolerance:limits", OFFICE, menu="tolerance", label=_("Time limits"), order=30),
     Page("tolerance:statistics", OFFICE, menu="tolerance", label=_("Fault-tolerance statistics"), order=40),

@@ -100,6 +100,7 @@ class ToleranceRequest(models.Model):
     step_due = models.DateField(_("current step due"), null=True, blank=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     refuse_reason = models.TextField(_("reason for not accepting"), blank=True, default="")
+    refused_on = models.DateField(_("not accepted on"), null=True, blank=True)
     # deliberation: each distinction yes/no with evidence; the conditions yes/no
     trial = models.BooleanField(_("trying something first"), null=True, blank=True)
     trial_evidence = models.TextField(_("evidence: trying something first"), blank=True, default="")

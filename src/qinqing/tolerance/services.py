@@ -213,8 +213,9 @@ def request_refuse(*, request: ToleranceRequest, reason: str, actor) -> Toleranc
 
     def apply(locked):
         locked.refuse_reason = reason
+        locked.refused_on = clock.today()
         locked.step_due = None
-        return Change(fields=["refuse_reason", "step_due"])
+        return Change(fields=["refuse_reason", "refused_on", "step_due"])
 
     return workflow.transition(
         REQUEST_WORKFLOW, request, "refuse", actor=actor, apply=apply, data={"reason": reason}

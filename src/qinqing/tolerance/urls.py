@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.request_new, name="request_new"),
     path("<int:pk>/", views.request_detail, name="request_detail"),
     path("<int:pk>/act/", views.request_act, name="request_act"),
+    path("<int:pk>/letter.pdf", views.request_letter, name="request_letter"),
     path("limits/", views.limits, name="limits"),
     path("statistics/", views.statistics, name="statistics"),
     path("statistics.xlsx", views.statistics_xlsx, name="statistics_xlsx"),

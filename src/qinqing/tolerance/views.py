@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from qinqing.core import clock, excel, workflow
-from qinqing.core.errors import ServiceError, found_or_404
+from qinqing.core.errors import NotFound, ServiceError, found_or_404
 from qinqing.core.forms import bind_error, posted
 from qinqing.core.paging import page_of
 
-from . import forms, selectors, services
+from . import forms, letters, selectors, services
 
 
 def requests(request):
@@ -82,6 +82,7 @@ def _page(request, row, *, status=200, bound=None, error=None):
             "error": error,
             "today": clock.today(),
             "office": selectors.is_office(request.user),
+            "has_letter": letters.has_letter(row),
         },
         status=status,
     )
@@ -90,6 +91,19 @@ def _page(request, row, *, status=200, bound=None, error=None):
 @found_or_404
 def request_detail(request, pk: int):
     return _page(request, selectors.request_for(request.user, pk))
+
+
+@found_or_404
+def request_letter(request, pk: int):
+    """The decision as a printable letter: the official concerned, whoever submitted it for their unit and
+    the discipline office (``selectors.request_for``); 404 while the request is undecided."""
+    from qinqing.core.letters import pdf_response
+
+    row = selectors.request_for(request.user, pk)
+    if not letters.has_letter(row):
+        raise NotFound()
+    pdf = letters.render_pdf(row, base_url=request.build_absolute_uri("/"))
+    return pdf_response(pdf, letters.filename(row))
 
 
 @require_POST

@@ -129,3 +129,20 @@ def test_a_mailbox_or_hotline_submitter_with_a_phone_gets_the_reply_by_sms(repli
     out = capsys.readouterr().out
     assert "137****7000" in out and appeal.tracking_number in out
     assert appeal.steps.filter(kind="reply_sms").exists()
+
+
+def test_a_batch_printed_by_a_handler_working_in_english_is_in_the_districts_language(replied, frozen_clock):
+    """A letter is in the district's language whoever prints it (core.letters): the mail room's batch was
+    rendered in the printing user's language (English title and date) before it went through it."""
+    from django.utils import translation
+
+    from qinqing.appeals.workflow.letters import render_batch_pdf
+
+    frozen_clock("2026-12-03 10:00")
+    appeal = factories.file_appeal(channel=Channel.LETTER, contact_name="王某", contact_address=ADDRESS)
+    replied["reply"](appeal, "租金补贴已于本月拨付到位。")
+    notify.deliver_pending()
+    with translation.override("en"):
+        (page,) = pdf_pages(render_batch_pdf(list(ReplyLetter.objects.all())))
+    assert "关于您所反映诉求的答复" in page and "2026年12月3日" in page
+    assert "Reply to your appeal" not in page

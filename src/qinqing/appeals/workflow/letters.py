@@ -15,7 +15,6 @@ prints the acknowledgement when recording the letter (operator_acknowledgement).
 from __future__ import annotations
 
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -138,10 +137,12 @@ def render_batch_pdf(letters: list[ReplyLetter], *, base_url: str = "") -> bytes
     and a page after its first carries its number (a letter of two pages goes into one envelope)."""
     from weasyprint import HTML
 
-    place, today = district.current(), clock.today()
-    documents = [
-        HTML(string=render_to_string("appeals/reply_letters_pdf.html", {
-            "letters": [letter], "district": place, "today": today}), base_url=base_url or None).render()
+    from qinqing.core.letters import render_html
+
+    today = clock.today()
+    documents = [  # in the district's language, whoever prints the batch (core.letters)
+        HTML(string=render_html("appeals/reply_letters_pdf.html", {"letters": [letter], "today": today}),
+             base_url=base_url or None).render()
         for letter in letters
     ]
     return documents[0].copy([page for document in documents for page in document.pages]).write_pdf()

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock, limits, numbering, workflow
+from qinqing.core import audit, clock, letters, limits, numbering, workflow
 from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.workflow import Change, Transition, Workflow
 from qinqing.directory.models import Official
@@ -317,13 +317,6 @@ def activity_submit(
     return activity
 
 
-def _letter_code() -> str:
-    import secrets
-
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
-    return "".join(secrets.choice(alphabet) for _index in range(12))
-
-
 _ACTIVITY_DECIDED = _("This request has already been decided (article 14).")
 _ACTIVITY_DENIED = _("Only the official's supervising leader may decide this request (article 14).")
 ACTIVITY_WORKFLOW = Workflow(
@@ -410,7 +403,7 @@ def activity_decide(*, activity, approve: bool, reason: str, actor):
             number = numbering.take(LETTER_NUMBERS)
             letter = ApprovalLetter.objects.create(
                 activity=locked, year=int(number.period), sequence=number.value, number=number.text,
-                verification_code=_letter_code(), issued_at=locked.decided_at,
+                verification_code=letters.new_code(), issued_at=locked.decided_at,
             )
             change.events = [
                 {

@@ -339,3 +339,31 @@ def test_a_gift_from_the_future_or_with_a_novel_for_a_description_is_refused_nam
     )
     assert "300" in response.content.decode()
     assert not GiftRecord.objects.exists()
+
+
+def test_the_seal_never_goes_to_a_page_of_its_own(people):
+    """GB/T 9704: no page with the seal alone. The approval letter's sign-off (approver, date, code, address)
+    goes with the seal: with the shared seal before core.letters' keep rules, a letter whose table filled
+    the first page printed the seal, the office and the date alone on the second."""
+    from qinqing.core import district
+    from qinqing.core.audit import SystemActor
+    from qinqing.core.testing import pdf_pages
+
+    from ..letters import render_letter_pdf
+
+    district.district_update(
+        actor=SystemActor("test"), district_name="示范区", seal_text="中共示范区纪律检查委员会",
+        issuing_office="示范区纪委监委",
+    )
+    spilled = 0
+    for lines in range(0, 26, 2):
+        purpose = "听取企业关于厂房消防验收进度的意见，协调现场踏勘时间。" * max(lines, 1)
+        arguments = draft(people, purpose=purpose[:2000])
+        activity = services.activity_submit(actor=people.official_user, **arguments)
+        services.activity_decide(activity=activity, approve=True, reason="同意", actor=people.leader_user)
+        activity.refresh_from_db()
+        pages = pdf_pages(render_letter_pdf(activity.letter))
+        spilled += len(pages) > 1
+        (sealed,) = [page for page in pages if "中共示范区纪律检查委员会" in page]
+        assert activity.letter.verification_code in sealed, f"the seal alone on a page ({lines} lines)"
+    assert spilled  # some of them did run onto a second page

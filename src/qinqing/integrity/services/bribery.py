@@ -9,13 +9,11 @@ core.numbering and a verification code; the letter is printed as a PDF (``integr
 
 from __future__ import annotations
 
-import secrets
-
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, calendar, clock, limits, numbering, workflow
+from qinqing.core import audit, calendar, clock, letters, limits, numbering, workflow
 from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
@@ -47,11 +45,6 @@ BRIBERY_WORKFLOW = Workflow(
         )
     },
 )
-
-
-def _code() -> str:
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _index in range(12))
 
 
 def bribery_request(*, enterprise, purpose: str, actor) -> BriberyQuery:
@@ -109,7 +102,7 @@ def bribery_answer(*, query: BriberyQuery, result: str, text: str = "", actor) -
         today = clock.today()
         locked.result, locked.result_text = result, (text or "").strip()
         locked.number = numbering.take(BRIBERY_SERIES, today).text
-        locked.verification_code, locked.answered_on = _code(), today
+        locked.verification_code, locked.answered_on = letters.new_code(), today
         locked.answered_by = actor if getattr(actor, "pk", None) else None
         return Change(["result", "result_text", "number", "verification_code", "answered_on", "answered_by"])
 

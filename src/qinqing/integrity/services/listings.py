@@ -42,6 +42,10 @@ from . import evaluation, notices
 from ._party import party_fields
 
 LISTING_SERIES = numbering.Series("integrity.listing", "亲清信决〔{period}〕{number:04d}号", numbering.yearly)
+# decisions on objections and credit-repair applications, printed on the letter to the party
+APPLICATION_SERIES = numbering.Series(
+    "integrity.application_decision", "亲清信复〔{period}〕{number:04d}号", numbering.yearly
+)
 OBJECTION_DAYS = 15  # the listed party may object within this many days of the decision (default)
 MINIMUM_DAYS = 365  # credit repair / early removal may be applied for after this many days (default)
 CATEGORY_NUMERALS = {1: "(一)", 2: "(二)", 3: "(三)"}
@@ -522,10 +526,11 @@ def application_grant(*, application: Application, reason: str, actor) -> Applic
                 }
             )
         locked.decision_reason, locked.decided_on, locked.decided_by = reason.strip(), today, _user(actor)
+        locked.decision_number = numbering.take(APPLICATION_SERIES, today).text
         evaluation.recompute_for(
             uscc=listing.uscc, id_index=listing.id_index, trigger=f"integrity.listing.{listing.status}"
         )
-        return Change(["decision_reason", "decided_on", "decided_by"], events=events)
+        return Change(["decision_reason", "decided_on", "decided_by", "decision_number"], events=events)
 
     return workflow.transition(
         APPLICATION_WORKFLOW, application, "grant", actor=actor, apply=apply, data={"reason": reason}
@@ -540,7 +545,8 @@ def application_refuse(*, application: Application, reason: str, actor) -> Appli
             clock.today(),
             _user(actor),
         )
-        return Change(["decision_reason", "decided_on", "decided_by"])
+        locked.decision_number = numbering.take(APPLICATION_SERIES, locked.decided_on).text
+        return Change(["decision_reason", "decided_on", "decided_by", "decision_number"])
 
     return workflow.transition(
         APPLICATION_WORKFLOW, application, "refuse", actor=actor, apply=apply, data={"reason": reason}

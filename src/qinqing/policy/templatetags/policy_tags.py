@@ -24,6 +24,22 @@ def cite(key) -> str:
     return format_html('<a class="cite" href="{}" data-cite="{}">{}</a>', url, key, _label(key))
 
 
+@register.simple_tag
+def policy_basis(key) -> str:
+    """The article a decision rests on as a letter cites it, without a link, in the active language (the
+    district's in a letter): 《某区关于构建亲清新型政商关系的实施办法》第二十二条; "of the policy" while
+    no policy is imported."""
+    from django.utils.translation import gettext
+
+    from ..selectors import current_policy
+
+    document = current_policy()
+    label = _label(str(key).strip())
+    if document is None:
+        return gettext("%(article)s of the policy") % {"article": label}
+    return gettext("%(article)s of “%(title)s”") % {"article": label, "title": document.title}
+
+
 @register.filter
 def citation(key) -> str:
     """The label of a citation key in the page's language, without a link."""

@@ -1,0 +1,78 @@
+"""What every printed letter shares: one place instead of a copy per app.
+
+A letter is an HTML template rendered under the district's language (a letter is in the district's
+language whoever prints it, docs/ARCHITECTURE.md) and laid out by WeasyPrint with the Noto CJK fonts.
+Its templates include the shared pieces under ``core/letters/``:
+
+* ``_style.html``: A4, the margins, page numbers as "— 1 —" at the foot, the table, code and seal styles;
+* ``_office.html``: the issuing office at the head (``core.district``; the visible gap when unset);
+* ``_seal.html``: the seal, the issuing office and the date (``day``) at the foot. The seal rule: a
+  letter prints it only for a final decision; the caller includes ``_seal.html`` only then and
+  ``_not_final.html`` (``reason``: why it is not final yet) otherwise, never a seal on a draft.
+
+Dates are written with Django's ``DATE_FORMAT`` (2026年12月3日 under zh-Hans: ``day`` below).
+A letter that can be checked by whoever holds the paper carries a verification code (``new_code``)
+and the full address of its public verification page (``public_url``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import formats
+
+from . import district
+
+# No 0/O, 1/I: a code is read aloud and typed by hand.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_code(length: int = 12) -> str:
+    """A verification code for a letter (60 bits at 12 characters)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _index in range(length))
+
+
+def public_url(path: str, request=None) -> str:
+    """The full address printed on a letter, so that a reader of the paper can check it.
+
+    ``QINQING_PUBLIC_BASE_URL`` (e.g. https://qinqing.example.gov.cn) wins when set, because the
+    public address can differ from the one the printing user's browser used (intranet, proxy);
+    otherwise the address of the current request; without one, the path."""
+    base = (getattr(settings, "QINQING_PUBLIC_BASE_URL", "") or "").rstrip("/")
+    if base:
+        return base + path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return path
+
+
+def day(value) -> str:
+    """A date as the letters write it: 2026年12月3日 in the language active (the district's in a letter)."""
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def render_html(template: str, context: dict | Callable[[], dict]) -> str:
+    """The letter's HTML in the district's language, with the district's particulars as ``district``.
+    ``context`` may be a function, called in the district's language (for the words it formats itself)."""
+    with district.language():
+        values = context() if callable(context) else context
+        return render_to_string(template, {"district": district.current(), **values})
+
+
+def render_pdf(template: str, context: dict | Callable[[], dict], *, base_url: str = "") -> bytes:
+    """The letter as a PDF."""
+    from weasyprint import HTML
+
+    return HTML(string=render_html(template, context), base_url=base_url or None).write_pdf()
+
+
+def pdf_response(pdf: bytes, filename: str):
+    """The PDF shown in the browser (inline), named for the one who saves it."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
