@@ -24,6 +24,7 @@ Each operation's tests send the same requests through both paths and compare sta
 from __future__ import annotations
 
 import io
+import json
 import uuid
 from collections.abc import Callable
 
@@ -34,6 +35,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.urls import resolve, reverse, set_script_prefix
 from django.utils import translation
+from pydantic import ValidationError
 
 from . import access
 from .input_rules import find_problem
@@ -135,6 +137,27 @@ def declined(request) -> bool:
     if settings.SECURE_SSL_REDIRECT and not request.is_secure():
         return True
     return not _allowed_host(request) or find_problem(request) is not None
+
+
+def sends_json(environ) -> bool:
+    """Whether the request's body is declared JSON (``application/json``, any parameters)."""
+    return environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower() == "application/json"
+
+
+def json_payload(request, schema):
+    """The request's body validated by ``schema`` (the operation's own pydantic model), or None when Django
+    must answer: not JSON (its 400), not a JSON object, or an object that does not fit (its 422 naming the
+    field)."""
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    try:
+        return schema.model_validate(data)
+    except ValidationError:
+        return None
 
 
 def tidy(database) -> None:

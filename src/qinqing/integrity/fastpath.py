@@ -47,7 +47,6 @@ from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.utils import translation
-from pydantic import ValidationError
 
 from qinqing.core import audit, lightpath
 from qinqing.core.errors import ServiceError
@@ -111,25 +110,14 @@ def answer(request, environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
     return _answered(request, environ, query, ROUTE)
 
 
-def _json_body(environ) -> bool:
-    return environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower() == "application/json"
-
-
 def answer_body(request, environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
     """The POST's answer: the Django route's 200 for the party in the JSON body, logged; None when the
     request is Django's (not a JSON object, or not one that fits ``PartyIn``: its 400/422)."""
     if lightpath.declined(request):
         return None
-    try:
-        data = json.loads(request.body)
-    except ValueError:
-        return None  # Django's 400 for a body that is not JSON
-    if not isinstance(data, dict):
+    payload = lightpath.json_payload(request, PartyIn)
+    if payload is None:
         return None
-    try:
-        payload = PartyIn.model_validate(data)
-    except ValidationError:
-        return None  # Django's 422 naming the field
     return _answered(request, environ, payload.dict(), BODY_ROUTE)
 
 
@@ -184,7 +172,7 @@ def wrap(django_application):
         django_application,
         BODY_ROUTE,
         answer_body,
-        wanted=lambda environ: bool(environ.get("HTTP_X_API_KEY")) and _json_body(environ),
+        wanted=lambda environ: bool(environ.get("HTTP_X_API_KEY")) and lightpath.sends_json(environ),
     )
     return lightpath.wrap(
         with_body, ROUTE, answer, wanted=lambda environ: bool(environ.get("HTTP_X_API_KEY"))

@@ -30,11 +30,8 @@ the same requests through both paths and compares status, headers, body and what
 
 from __future__ import annotations
 
-import json
-
 from django.utils import translation
 from ninja.renderers import JSONRenderer
-from pydantic import ValidationError
 
 from qinqing.appeals.api import FileIn, FileOut, file_as
 from qinqing.core import audit, lightpath
@@ -52,7 +49,7 @@ def _wanted(environ) -> bool:
     return (
         bool(environ.get("HTTP_X_API_KEY"))
         and "HTTP_IDEMPOTENCY_KEY" not in environ
-        and environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower() == "application/json"
+        and lightpath.sends_json(environ)
     )
 
 
@@ -60,16 +57,9 @@ def answer(request, environ) -> lightpath.Answer | None:
     """The Django route's 201 answer for this filing, after filing it; None when the request is Django's."""
     if lightpath.declined(request):
         return None  # the HTTPS redirect, the 400 of DisallowedHost or of the input rule (naming the field)
-    try:
-        data = json.loads(request.body)
-    except ValueError:
-        return None  # Django's 400 for a body that is not JSON
-    if not isinstance(data, dict):
-        return None
-    try:
-        payload = FileIn.model_validate(data)
-    except ValidationError:
-        return None  # Django's 422 naming the field
+    payload = lightpath.json_payload(request, FileIn)
+    if payload is None:
+        return None  # Django's 400 for a body that is not a JSON object, its 422 naming the field
     if payload.enterprise_uscc:
         return None
     api_key = apikey_authenticate(environ["HTTP_X_API_KEY"], note=False)
