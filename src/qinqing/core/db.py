@@ -5,7 +5,8 @@ import re
 import sqlite3
 import time
 
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, migrations, models, transaction
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 
 def register_sqlite_functions(sender, connection, **kwargs) -> None:
@@ -489,3 +490,23 @@ def drop_like_indexes(schema_editor, table: str, columns: list[str]) -> None:
     for column in columns:
         name = schema_editor._create_index_name(table, [column], suffix="_like")
         schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+
+
+class AddFieldInPlace(migrations.AddField):
+    """``AddField`` for a column with a constant ``db_default``, added in place on SQLite too.
+
+    Django adds a NOT NULL column on SQLite by rebuilding the table (create a copy, drop the table, rename
+    the copy). The drop takes the table's own triggers with it (conduct's screening-watch triggers ON
+    ``directory_relatedperson``: the watch list would silently stop growing), and the rename fails on a
+    trigger of another table that names it ("error in trigger conduct_watch_link_insert: no such table"), so
+    a database built before the migration could not be upgraded. ``ALTER TABLE … ADD COLUMN`` with the
+    constant default is what SQLite allows for such a column; PostgreSQL adds it the same way anyway."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        field = model._meta.get_field(self.name)
+        if (schema_editor.connection.vendor != "sqlite" or not field.has_db_default() or field.unique
+                or field.primary_key or field.remote_field is not None):
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            BaseDatabaseSchemaEditor.add_field(schema_editor, model, field)

@@ -6,6 +6,8 @@ record check compares each row with its last event)."""
 
 from django.db import migrations, models
 
+from qinqing.core.db import AddFieldInPlace
+
 
 def record_the_new_shape(apps, schema_editor):
     from qinqing.core import audit
@@ -23,7 +25,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
+        AddFieldInPlace(
             model_name="relatedperson",
             name="declared_name",
             field=models.CharField(
