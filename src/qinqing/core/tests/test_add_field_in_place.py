@@ -27,8 +27,8 @@ def probe_tables():
         cursor.execute('CREATE TABLE "probe_person" ("id" integer NOT NULL PRIMARY KEY)')
         cursor.execute('CREATE TABLE "probe_link" ("id" integer NOT NULL PRIMARY KEY, "person_id" integer)')
         cursor.execute("CREATE TRIGGER probe_person_insert AFTER INSERT ON probe_person BEGIN SELECT 1; END")
-        cursor.execute("CREATE TRIGGER probe_link_insert AFTER INSERT ON probe_link "
-                       "WHEN EXISTS (SELECT 1 FROM probe_person p WHERE p.id = NEW.person_id) BEGIN SELECT 1; END")
+        cursor.execute("CREATE TRIGGER probe_link_insert AFTER INSERT ON probe_link WHEN EXISTS "
+                       "(SELECT 1 FROM probe_person p WHERE p.id = NEW.person_id) BEGIN SELECT 1; END")
     state = ProjectState()
     state.add_model(ModelState("probe", "Person", [("id", models.IntegerField(primary_key=True))],
                                options={"db_table": "probe_person"}))
