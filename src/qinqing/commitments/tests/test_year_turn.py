@@ -32,3 +32,20 @@ def test_an_objection_period_counted_into_the_provisional_year_is_published_as_p
 def test_the_mark_is_only_for_dates_in_the_provisional_year(workday_calendar):
     assert provisional(D(2026, 12, 31)) == "" and provisional(None) == "" and provisional("2027-01-05") == ""
     assert "provisional" in provisional(D(2027, 1, 5))
+
+
+def test_a_file_sent_after_midnight_is_filed_under_the_districts_month(world, frozen_clock):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qinqing.commitments.tests.test_documents_notices import _pdf
+
+    # Beijing 00:05 on the programme's last day, 1 October: still 30 September in UTC (as 00:05 on New Year's
+    # Day is still the old year there)
+    world["programme"].closes_on = D(2026, 10, 1)
+    world["programme"].save(update_fields=["closes_on"])
+    frozen_clock("2026-10-01 00:05")
+    application = funds.apply(programme=world["programme"], enterprise=world["firm"], amount="300000",
+                              description="研发投入600万元", actor=world["firm_user"],
+                              attachments=[SimpleUploadedFile("审计报告.pdf", _pdf(), content_type="application/pdf")])
+    [file] = application.attachments.all()
+    assert "/2026/10/" in str(file.file)  # the district's month, as the appeals' files are filed
