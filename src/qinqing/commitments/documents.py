@@ -44,7 +44,8 @@ def add_files(*, owner, cleaned, actor, stored: list[str], public: bool = False,
     transaction; each stored path is appended to ``stored`` so the caller removes them if it rolls back."""
     rows, events, now = [], [], clock.now()
     for safe_name, content_type, clean in cleaned:
-        path = attachments.store(f"{folder}/{clock.local(now):%Y/%m}", content_type, clean)  # the district's month
+        # filed under the district's month
+        path = attachments.store(f"{folder}/{clock.local(now):%Y/%m}", content_type, clean)
         stored.append(path)
         row = Attachment.objects.create(
             commitment=owner if isinstance(owner, Commitment) else None,

@@ -46,6 +46,7 @@ def test_a_file_sent_after_midnight_is_filed_under_the_districts_month(world, fr
     frozen_clock("2026-10-01 00:05")
     application = funds.apply(programme=world["programme"], enterprise=world["firm"], amount="300000",
                               description="研发投入600万元", actor=world["firm_user"],
-                              attachments=[SimpleUploadedFile("审计报告.pdf", _pdf(), content_type="application/pdf")])
+                              attachments=[SimpleUploadedFile("审计报告.pdf", _pdf(),
+                                                              content_type="application/pdf")])
     [file] = application.attachments.all()
     assert "/2026/10/" in str(file.file)  # the district's month, as the appeals' files are filed
