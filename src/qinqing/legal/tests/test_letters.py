@@ -152,3 +152,20 @@ def test_who_may_print_the_protection_decision(letterhead, make_user):
     assert _as(w["leader"]).get(url).status_code == 403
     assert _as(w["inspector"]).get(url).status_code == 403
     assert _as(make_user(Role.OFFICIAL)).get(url).status_code == 403
+
+
+def test_a_letter_printed_in_english_is_in_the_districts_language(letterhead):
+    """A letter is in the district's language whoever prints it (core.letters): a handler working in
+    English gets the Chinese letter, with the Chinese date."""
+    from django.utils import translation
+
+    from qinqing.legal import letters
+
+    w = letterhead
+    row = services.protection_request(enterprise=w["enterprise"], kind="extortion",
+                                      description="有人上门索要“保护费”", actor=w["enterprise_user"])
+    row = services.protection_update(request=row, step="accept", text="已受理", actor=w["handler"])
+    with translation.override("en"):
+        text = "".join(pdf_pages(letters.protection_pdf(row)))
+    assert "保护申请受理通知书" in text and "2026年11月30日" in text and "第十一条" in text
+    assert "Notice of acceptance" not in text
