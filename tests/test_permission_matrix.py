@@ -386,6 +386,13 @@ def _build_world():
     foreign.action, foreign.lawsuit, foreign.protection = legal_of(
         other_enterprise, other_unit, other_handler, other_enterprise_user
     )
+
+    def answered_of(action, body_user, firm_user):  # an answered objection: its letter exists
+        objection = legal.objection_raise(action=action, text="收费无依据", actor=firm_user)
+        return legal.objection_answer(objection=objection, answer="已退还", actor=body_user)
+
+    own.objection = answered_of(own.action, handler, users[Role.ENTERPRISE_USER])
+    foreign.objection = answered_of(foreign.action, other_handler, other_enterprise_user)
     # the procuratorate's recommendations: one to this unit, one to the other
     from qinqing.directory.models import OrganType
 
@@ -534,6 +541,8 @@ def _page_kwargs(name: str, world) -> dict:
         "legal:case_detail": {"pk": own.lawsuit.pk},
         "legal:case_act": {"pk": own.lawsuit.pk},
         "legal:protection_act": {"pk": own.protection.pk},
+        "legal:protection_letter": {"pk": own.protection.pk},  # taken on: a letter exists
+        "legal:objection_letter": {"pk": own.objection.pk},  # answered: a letter exists
         "legal:recommendation_answer": {"pk": own.recommendation.pk},
         "supervision:duty_detail": {"pk": own.duty.pk},
         "supervision:duty_responsible": {"pk": own.duty.pk},
@@ -932,6 +941,8 @@ FOREIGN_PAGES = {
     "legal:case_detail": ("GET", lambda f: {"pk": f.lawsuit.pk}),
     "legal:case_act": ("POST", lambda f: {"pk": f.lawsuit.pk}),
     "legal:protection_act": ("POST", lambda f: {"pk": f.protection.pk}),
+    "legal:protection_letter": ("GET", lambda f: {"pk": f.protection.pk}),  # another enterprise's decision
+    "legal:objection_letter": ("GET", lambda f: {"pk": f.objection.pk}),  # another enterprise's answer
     "legal:recommendation_answer": ("POST", lambda f: {"pk": f.recommendation.pk}),
     # commitments: another unit's (or enterprise's) commitment answers 404; the discipline office, district
     # leaders and administrators see every unit's

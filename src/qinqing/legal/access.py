@@ -59,6 +59,9 @@ declare(
         (*BODIES, *ENTERPRISES, Role.DISCIPLINE_INSPECTOR),
         sees_all=(Role.ADMINISTRATOR, Role.DISCIPLINE_INSPECTOR),
     ),
+    # the decisions' letters: exactly the enterprise concerned and the deciding body (answer, protection)
+    Page("legal:objection_letter", (*BODIES, *ENTERPRISES), sees_all=(Role.ADMINISTRATOR,)),
+    Page("legal:protection_letter", (*BODIES, *ENTERPRISES), sees_all=(Role.ADMINISTRATOR,)),
     Page("legal:cases", STAFF, sees_all=WATCHERS, menu="legal", label=_("Litigation ledger"), order=30),
     # the procuratorate's legal supervision: its recommendations (检察建议) and the bodies' answers
     Page(

@@ -260,6 +260,9 @@ class ProtectionRequest(models.Model):
     result = models.TextField(_("result"), blank=True, default="")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("requested at"))
+    # the day the body took it on (its acceptance notice is dated by it); rows accepted before the field
+    # existed have none, and their letter takes the day from the acceptance's audit event
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
     class Meta:

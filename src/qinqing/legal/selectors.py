@@ -28,9 +28,11 @@ from .models import (
     LawsuitCase,
     LegalSettings,
     Notice,
+    Objection,
     Obligation,
     ObligationAlert,
     ProtectionRequest,
+    ProtectionStatus,
     Recommendation,
     RetaliationAssessment,
 )
@@ -123,6 +125,52 @@ def protections(user):
 
 def protection_for(user, pk: int) -> ProtectionRequest:
     row = protections(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def _party_or_body(rows, user, *, enterprise_field: str, unit_field: str):
+    """A decision's letter is for exactly the enterprise concerned and the deciding body: the enterprise's
+    accounts, the body's (its handlers and its own account, ``services.acting_units``) and administrators;
+    not the watchers, who see the ledgers but are neither."""
+    from .services import acting_units
+
+    units = acting_units(user)
+    if units is None:
+        return rows
+    scope = Q(**{f"{unit_field}__in": units})
+    if has_role(user, "enterprise_user"):
+        scope |= Q(**{f"{enterprise_field}__in": enterprise_ids(user)})
+    return rows.filter(scope)
+
+
+def answered_objection(user, pk: int) -> Objection:
+    """An answered objection for its letter (articles 12, 15.6); 404 while unanswered and for another's."""
+    rows = Objection.objects.select_related("action__enterprise", "action__unit", "appeal").exclude(
+        answered_on=None
+    )
+    row = (
+        _party_or_body(rows, user, enterprise_field="action__enterprise_id", unit_field="action__unit_id")
+        .filter(pk=pk)
+        .first()
+    )
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def decided_protection(user, pk: int) -> ProtectionRequest:
+    """A protection request taken on or closed, for its letter (article 11); 404 while only requested and
+    for another's."""
+    rows = ProtectionRequest.objects.select_related("enterprise", "unit").filter(
+        status__in=(ProtectionStatus.ACCEPTED, ProtectionStatus.CLOSED), unit__isnull=False
+    )
+    row = (
+        _party_or_body(rows, user, enterprise_field="enterprise_id", unit_field="unit_id")
+        .filter(pk=pk)
+        .first()
+    )
     if row is None:
         raise NotFound()
     return row

@@ -330,7 +330,7 @@ def protection_update(
         if step == "accept" and locked.status == ProtectionStatus.REQUESTED:
             unit = unit or _own_unit(actor)
             _check_body(actor, unit)
-            locked.unit, locked.status = unit, ProtectionStatus.ACCEPTED
+            locked.unit, locked.status, locked.accepted_on = unit, ProtectionStatus.ACCEPTED, clock.today()
             locked.progress = text
         elif step in ("progress", "close") and locked.status == ProtectionStatus.ACCEPTED:
             _check_body(actor, locked.unit)

@@ -145,6 +145,32 @@ def action_act(request, pk: int):
     return redirect("legal:action_detail", pk=action.pk)
 
 
+@found_or_404
+def objection_letter(request, pk: int):
+    """The body's answer to an objection as a printable letter: the enterprise concerned and the body that
+    answered; 404 while unanswered and for another's."""
+    from qinqing.core.letters import pdf_response
+
+    from . import letters
+
+    row = selectors.answered_objection(request.user, pk)
+    return pdf_response(letters.objection_pdf(row, base_url=request.build_absolute_uri("/")),
+                        f"objection-{row.pk}.pdf")
+
+
+@found_or_404
+def protection_letter(request, pk: int):
+    """The decision on a protection request (taken on, or closed with its result) as a printable letter: the
+    enterprise concerned and the handling body; 404 while only requested and for another's."""
+    from qinqing.core.letters import pdf_response
+
+    from . import letters
+
+    row = selectors.decided_protection(request.user, pk)
+    return pdf_response(letters.protection_pdf(row, base_url=request.build_absolute_uri("/")),
+                        f"protection-{row.pk}.pdf")
+
+
 def _int(value) -> int:
     return int(value) if str(value or "").isdigit() else 0
 
