@@ -146,6 +146,30 @@ def missing_annual_confirmations(year: int | None = None):
     return Official.objects.filter(is_active=True).exclude(pk__in=confirmed).select_related("person", "unit")
 
 
+def confirmations_missing():
+    """The red flags' missing annual confirmations: active officials who have not confirmed this year or
+    last year, each with ``missing_last_year`` / ``missing_this_year`` (one query). Last year stays flagged
+    after 1 January: the official may still confirm it, late (``services.annual_confirm``); an official
+    who never confirmed 2026 must not drop out of the office's view on 2027-01-01."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from qinqing.directory.models import Official
+
+    from .models import AnnualConfirmation
+
+    this_year = clock.today().year
+
+    def confirmed(year):
+        return Exists(AnnualConfirmation.objects.filter(official=OuterRef("pk"), year=year))
+
+    return (
+        Official.objects.filter(is_active=True)
+        .annotate(missing_last_year=~confirmed(this_year - 1), missing_this_year=~confirmed(this_year))
+        .filter(Q(missing_last_year=True) | Q(missing_this_year=True))
+        .select_related("person", "unit")
+    )
+
+
 def supervised_officials(user):
     """The officials in office whose supervising leader is ``user`` (those they may order to recuse)."""
     from qinqing.directory.models import Official

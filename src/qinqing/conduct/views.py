@@ -619,8 +619,9 @@ def my_recusals(request):
 def red_flags(request, refused: dict | None = None):
     """The office's red flags; after a refused hand-in, the same page with the rule beside that gift (4xx)."""
     flags = selectors.red_flags()
-    missing = selectors.missing_annual_confirmations().order_by("unit__code", "pk")
+    missing = selectors.confirmations_missing().order_by("unit__code", "pk")
     flags["missing_confirmations"] = page_of(request, missing)  # the page's one long list, paged
+    flags["this_year"] = clock.today().year
     flags["refused"] = refusal_placed(refused, {("hand_in", gift.pk) for gift in flags["gifts_overdue"]})
     return render(request, "conduct/red_flags.html", flags, status=refused["status"] if refused else 200)
 
