@@ -101,6 +101,43 @@ def gifts_overdue(*, days: int, today: datetime.date | None = None) -> QuerySet[
     ).select_related("official__person", "giver_enterprise")
 
 
+def gift_register(filters: dict | None = None, *, today: datetime.date | None = None) -> QuerySet[GiftRecord]:
+    """The discipline office's gift register (礼品礼金登记台账): every official's gift records, newest first,
+    filtered by ``GiftRegisterFilterForm``'s cleaned data, each with ``late``: not handed in within the
+    hand-in period (``ConductRules.gift_hand_in_days``) — still pending when it ends (as the red flags'
+    ``gifts_overdue``), or handed in after it ended.
+    One query: the official, their unit and the giving enterprise joined."""
+    from django.db.models import BooleanField, Case, DurationField, ExpressionWrapper, F, Value, When
+
+    from .services import rules
+
+    filters = filters or {}
+    today = today or clock.today()
+    period = datetime.timedelta(days=rules().gift_hand_in_days)
+    waited = ExpressionWrapper(F("handed_in_on") - F("occurred_on"), output_field=DurationField())
+    joined = GiftRecord.objects.select_related("official__person", "official__unit", "giver_enterprise")
+    rows = joined.annotate(
+        handed_in_after=waited,
+        late=Case(
+            When(disposition=GiftDisposition.PENDING, occurred_on__lte=today - period, then=Value(True)),
+            When(disposition=GiftDisposition.HANDED_IN, handed_in_after__gte=period, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+    if filters.get("unit"):
+        rows = rows.filter(official__unit=filters["unit"])
+    if filters.get("since"):
+        rows = rows.filter(occurred_on__gte=filters["since"])
+    if filters.get("until"):
+        rows = rows.filter(occurred_on__lte=filters["until"])
+    if filters.get("disposition"):
+        rows = rows.filter(disposition=filters["disposition"])
+    if filters.get("late"):
+        rows = rows.filter(late=filters["late"] == "yes")
+    return rows.order_by("-occurred_on", "-pk")
+
+
 def red_flags(*, today: datetime.date | None = None) -> dict:
     """What the discipline office looks at first (article 16: catch problems early)."""
     from .services import rules

@@ -30,6 +30,7 @@ from .forms import (
     DecisionForm,
     DeclarationForm,
     GiftForm,
+    GiftRegisterFilterForm,
     PledgeForm,
     RecusalForm,
     RecusalOrderForm,
@@ -624,6 +625,53 @@ def red_flags(request, refused: dict | None = None):
     flags["this_year"] = clock.today().year
     flags["refused"] = refusal_placed(refused, {("hand_in", gift.pk) for gift in flags["gifts_overdue"]})
     return render(request, "conduct/red_flags.html", flags, status=refused["status"] if refused else 200)
+
+
+# The gift register (礼品礼金登记台账, 15.1): every official's gift records, for the discipline office.
+def _gift_register_rows(request):
+    """The register's filter form and its rows, or (form, None) when a filter is refused (on its field)."""
+    form = GiftRegisterFilterForm(request.GET)
+    return form, (selectors.gift_register(form.cleaned_data) if form.is_valid() else None)
+
+
+def gift_register(request):
+    """Every gift, red envelope, cash gift or security an official recorded, filtered, 50 a page."""
+    form, rows = _gift_register_rows(request)
+    context = {"form": form, "gifts": page_of(request, rows) if rows is not None else None}
+    return render(request, "conduct/gift_register.html", context, status=200 if rows is not None else 400)
+
+
+GIFT_REGISTER_HEADERS = [
+    gettext_lazy("Official"),
+    gettext_lazy("Unit"),
+    gettext_lazy("date offered or received"),
+    gettext_lazy("offered or received"),
+    gettext_lazy("kind"),
+    pgettext_lazy("gift giver", "From"),
+    gettext_lazy("Description"),
+    gettext_lazy("value (yuan)"),
+    gettext_lazy("disposition"),
+    gettext_lazy("handed in on"),
+    gettext_lazy("receipt number"),
+    gettext_lazy("Not handed in within the period"),
+]
+
+
+def gift_register_xlsx(request):
+    """The gift register as .xlsx: the page's rows with its filters, every page."""
+    form, rows = _gift_register_rows(request)
+    if rows is None:
+        return render(request, "conduct/gift_register.html", {"form": form, "gifts": None}, status=400)
+    cells = (
+        [
+            gift.official.person.name, gift.official.unit.name, gift.occurred_on,
+            gift.get_direction_display(), gift.get_kind_display(), gift.giver_masked, gift.description_masked,
+            gift.value,
+            gift.get_disposition_display(), gift.handed_in_on, gift.receipt_number, excel.yes_no(gift.late),
+        ]
+        for gift in excel.each(rows)
+    )
+    return excel.ledger_response(pgettext_lazy("ledger name", "Gift register"), GIFT_REGISTER_HEADERS, cells)
 
 
 @found_or_404
