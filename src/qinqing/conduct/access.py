@@ -121,6 +121,7 @@ declare(
     Page(
         "conduct:declarations", INSPECTORS, menu="conduct", label=_("Related-person declarations"), order=85
     ),
+    Page("conduct:declarations_xlsx", INSPECTORS),  # the declarations' ledger (.xlsx), holdings included
     Page("conduct:conflicts", INSPECTORS, menu="conduct", label=_("Conflicts of interest"), order=90),
     Page(
         "conduct:pledge_sign",

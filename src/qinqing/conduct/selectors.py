@@ -362,6 +362,25 @@ def declarations(*, names: str = "") -> QuerySet:
     return rows
 
 
+def with_holdings(declarations) -> list:
+    """The declarations given, each with ``holdings_shown``: the holdings and offices declared with it, as
+    "enterprise (role, share %)" texts — the enterprises' names read in one query for them all."""
+    from qinqing.directory.models import Enterprise
+
+    rows = list(declarations)
+    ids = {holding.get("enterprise_id") for row in rows for holding in row.holdings or []}
+    names = dict(Enterprise.objects.filter(pk__in=ids - {None}).values_list("pk", "name"))
+    for row in rows:
+        shown = []
+        for holding in row.holdings or []:
+            share = f"{holding['share_percent']}%" if holding.get("share_percent") else ""
+            detail = "，".join(part for part in (holding.get("role", ""), share) if part)
+            name = names.get(holding.get("enterprise_id"), "")
+            shown.append(f"{name}（{detail}）" if detail else name)
+        row.holdings_shown = shown
+    return rows
+
+
 def access_declaration(pk):
     """A declaration for the discipline office's list (every declaration; NotFound for none)."""
     from .models import RelatedPersonDeclaration

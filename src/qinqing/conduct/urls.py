@@ -30,6 +30,7 @@ urlpatterns = [
     path("gifts/<int:pk>/hand-in/", views.gift_hand_in, name="gift_hand_in"),
     path("related/", views.my_related_persons, name="my_related_persons"),
     path("declarations/", views.declarations, name="declarations"),
+    path("declarations/ledger.xlsx", views.declarations_xlsx, name="declarations_xlsx"),
     path("recusals/", views.my_recusals, name="my_recusals"),
     path("red-flags/", views.red_flags, name="red_flags"),
     path("leads/", views.leads, name="leads"),

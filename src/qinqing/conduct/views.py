@@ -711,6 +711,7 @@ def declarations(request):
             return redirect(request.get_full_path())
     names, filter_refusal = filter_choice(request, "names", DECLARATION_FILTERS)
     page = page_of(request, selectors.declarations(names=names))
+    page.object_list = selectors.with_holdings(page.object_list)
     shown = {("resolve", d.pk) for d in page.object_list if d.name_differs and d.name_resolved_at is None}
     refusal = filter_refusal or refused
     return render(
@@ -726,6 +727,43 @@ def declarations(request):
         },
         status=refusal["status"] if refusal else 200,
     )
+
+
+DECLARATION_HEADERS = [
+    gettext_lazy("Declared on"),
+    gettext_lazy("declared late"),
+    gettext_lazy("Official"),
+    gettext_lazy("Unit"),
+    gettext_lazy("Name as declared"),
+    gettext_lazy("Name of record"),
+    gettext_lazy("Relationship"),
+    gettext_lazy("Resident ID number"),
+    gettext_lazy("Change happened on"),
+    gettext_lazy("declared holdings and offices"),
+    gettext_lazy("Resolution"),
+]
+
+
+def declarations_xlsx(request):
+    """The related-person declarations as the page lists them (its ``names`` filter), every page, each with
+    the holdings and offices declared; the resident ID masked as on the page."""
+    names, filter_refusal = filter_choice(request, "names", DECLARATION_FILTERS)
+    if filter_refusal:
+        return declarations(request)  # the page, the refused filter named on it (400)
+
+    def rows():
+        for chunk in excel.in_chunks(selectors.declarations(names=names)):
+            for row in selectors.with_holdings(chunk):
+                person = row.related_person.person
+                yield [
+                    row.declared_on, excel.yes_no(row.is_late), row.official.person.name,
+                    row.official.unit.name, row.declared_name or person.name, person.name,
+                    row.related_person.get_relationship_display(), person.masked_resident_id,
+                    row.changed_on, "；".join(row.holdings_shown), row.name_resolution,
+                ]
+
+    name = pgettext_lazy("ledger name", "Related-person declarations")
+    return excel.ledger_response(name, DECLARATION_HEADERS, rows())
 
 
 @found_or_404
