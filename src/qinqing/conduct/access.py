@@ -113,11 +113,15 @@ declare(
         ),
     ),
     Page("conduct:leads", INSPECTORS, menu="conduct", label=_("Leads"), order=80),
+    # The discipline office's gift register (礼品礼金登记台账, 15.1): every official's records; its ledger.
+    Page("conduct:gift_register", INSPECTORS, menu="conduct", label=_("Gift register"), order=82),
+    Page("conduct:gift_register_xlsx", INSPECTORS),  # the register's ledger (.xlsx): its rows, its filters
     # The discipline office keeps the related-person declarations (article 15) and resolves those declared
     # under a name that is not the name of record: both names are shown here, and only here.
     Page(
         "conduct:declarations", INSPECTORS, menu="conduct", label=_("Related-person declarations"), order=85
     ),
+    Page("conduct:declarations_xlsx", INSPECTORS),  # the declarations' ledger (.xlsx), holdings included
     Page("conduct:conflicts", INSPECTORS, menu="conduct", label=_("Conflicts of interest"), order=90),
     Page(
         "conduct:pledge_sign",

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from qinqing.core import limits
 from qinqing.core.forms import DateInput, bounded
 from qinqing.directory.forms import EnterpriseField
-from qinqing.directory.models import Enterprise, Relationship
+from qinqing.directory.models import Enterprise, Relationship, Unit
 
 from .models import GiftDirection, GiftDisposition, GiftKind, Situation
 
@@ -208,3 +208,31 @@ class RecusalOrderForm(forms.Form):
     def __init__(self, *args, officials, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["official"].queryset = officials
+
+
+class GiftRegisterFilterForm(forms.Form):
+    """The gift register's filters (the page and its .xlsx): every field optional; a value that is none of
+    a field's choices, or not a date, is refused on its field (400), never read as "no filter"."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.order_by("code"), required=False, empty_label=_("All")
+    )
+    since = forms.DateField(label=_("Received from"), required=False, widget=DateInput)
+    until = forms.DateField(label=_("Received until"), required=False, widget=DateInput)
+    disposition = forms.ChoiceField(
+        label=_("Disposition"), choices=[("", _("All"))] + GiftDisposition.choices, required=False
+    )
+    late = forms.ChoiceField(
+        label=_("Hand-in period"),
+        choices=[
+            ("", _("All")), ("yes", _("Not handed in within the period")), ("no", _("Within the period"))
+        ],
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end of the period is before its start."))
+        return data

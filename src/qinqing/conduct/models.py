@@ -370,6 +370,23 @@ class GiftRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.value}"
 
+    @property
+    def giver_masked(self) -> str:
+        """Who offered or gave it, as a register lists it: the enterprise by name, a person's name masked
+        (``core.identifiers.mask_name``)."""
+        from qinqing.core.identifiers import mask_name
+
+        person = mask_name(self.giver_name) if self.giver_name else ""
+        enterprise = self.giver_enterprise.name if self.giver_enterprise_id else ""
+        return " · ".join(part for part in (enterprise, person) if part)
+
+    @property
+    def description_masked(self) -> str:
+        """The description as a list shows it: resident ID and mobile numbers in it masked."""
+        from qinqing.core.request_logging import mask_personal_numbers
+
+        return mask_personal_numbers(self.description)
+
 
 @audited()
 class IntegrityPledge(models.Model):

@@ -101,6 +101,43 @@ def gifts_overdue(*, days: int, today: datetime.date | None = None) -> QuerySet[
     ).select_related("official__person", "giver_enterprise")
 
 
+def gift_register(filters: dict | None = None, *, today: datetime.date | None = None) -> QuerySet[GiftRecord]:
+    """The discipline office's gift register (礼品礼金登记台账): every official's gift records, newest first,
+    filtered by ``GiftRegisterFilterForm``'s cleaned data, each with ``late``: not handed in within the
+    hand-in period (``ConductRules.gift_hand_in_days``) — still pending when it ends (as the red flags'
+    ``gifts_overdue``), or handed in after it ended.
+    One query: the official, their unit and the giving enterprise joined."""
+    from django.db.models import BooleanField, Case, DurationField, ExpressionWrapper, F, Value, When
+
+    from .services import rules
+
+    filters = filters or {}
+    today = today or clock.today()
+    period = datetime.timedelta(days=rules().gift_hand_in_days)
+    waited = ExpressionWrapper(F("handed_in_on") - F("occurred_on"), output_field=DurationField())
+    joined = GiftRecord.objects.select_related("official__person", "official__unit", "giver_enterprise")
+    rows = joined.annotate(
+        handed_in_after=waited,
+        late=Case(
+            When(disposition=GiftDisposition.PENDING, occurred_on__lte=today - period, then=Value(True)),
+            When(disposition=GiftDisposition.HANDED_IN, handed_in_after__gte=period, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+    if filters.get("unit"):
+        rows = rows.filter(official__unit=filters["unit"])
+    if filters.get("since"):
+        rows = rows.filter(occurred_on__gte=filters["since"])
+    if filters.get("until"):
+        rows = rows.filter(occurred_on__lte=filters["until"])
+    if filters.get("disposition"):
+        rows = rows.filter(disposition=filters["disposition"])
+    if filters.get("late"):
+        rows = rows.filter(late=filters["late"] == "yes")
+    return rows.order_by("-occurred_on", "-pk")
+
+
 def red_flags(*, today: datetime.date | None = None) -> dict:
     """What the discipline office looks at first (article 16: catch problems early)."""
     from .services import rules
@@ -144,6 +181,30 @@ def missing_annual_confirmations(year: int | None = None):
     year = year or clock.today().year
     confirmed = AnnualConfirmation.objects.filter(year=year).values("official_id")
     return Official.objects.filter(is_active=True).exclude(pk__in=confirmed).select_related("person", "unit")
+
+
+def confirmations_missing():
+    """The red flags' missing annual confirmations: active officials who have not confirmed this year or
+    last year, each with ``missing_last_year`` / ``missing_this_year`` (one query). Last year stays flagged
+    after 1 January: the official may still confirm it, late (``services.annual_confirm``); an official
+    who never confirmed 2026 must not drop out of the office's view on 2027-01-01."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from qinqing.directory.models import Official
+
+    from .models import AnnualConfirmation
+
+    this_year = clock.today().year
+
+    def confirmed(year):
+        return Exists(AnnualConfirmation.objects.filter(official=OuterRef("pk"), year=year))
+
+    return (
+        Official.objects.filter(is_active=True)
+        .annotate(missing_last_year=~confirmed(this_year - 1), missing_this_year=~confirmed(this_year))
+        .filter(Q(missing_last_year=True) | Q(missing_this_year=True))
+        .select_related("person", "unit")
+    )
 
 
 def supervised_officials(user):
@@ -298,6 +359,25 @@ def declarations(*, names: str = "") -> QuerySet:
         return rows.filter(name_differs=True, name_resolved_at__isnull=True)
     if names == "resolved":
         return rows.filter(name_differs=True, name_resolved_at__isnull=False)
+    return rows
+
+
+def with_holdings(declarations) -> list:
+    """The declarations given, each with ``holdings_shown``: the holdings and offices declared with it, as
+    "enterprise (role, share %)" texts — the enterprises' names read in one query for them all."""
+    from qinqing.directory.models import Enterprise
+
+    rows = list(declarations)
+    ids = {holding.get("enterprise_id") for row in rows for holding in row.holdings or []}
+    names = dict(Enterprise.objects.filter(pk__in=ids - {None}).values_list("pk", "name"))
+    for row in rows:
+        shown = []
+        for holding in row.holdings or []:
+            share = f"{holding['share_percent']}%" if holding.get("share_percent") else ""
+            detail = "，".join(part for part in (holding.get("role", ""), share) if part)
+            name = names.get(holding.get("enterprise_id"), "")
+            shown.append(f"{name}（{detail}）" if detail else name)
+        row.holdings_shown = shown
     return rows
 
 

@@ -30,6 +30,7 @@ from .forms import (
     DecisionForm,
     DeclarationForm,
     GiftForm,
+    GiftRegisterFilterForm,
     PledgeForm,
     RecusalForm,
     RecusalOrderForm,
@@ -619,10 +620,58 @@ def my_recusals(request):
 def red_flags(request, refused: dict | None = None):
     """The office's red flags; after a refused hand-in, the same page with the rule beside that gift (4xx)."""
     flags = selectors.red_flags()
-    missing = selectors.missing_annual_confirmations().order_by("unit__code", "pk")
+    missing = selectors.confirmations_missing().order_by("unit__code", "pk")
     flags["missing_confirmations"] = page_of(request, missing)  # the page's one long list, paged
+    flags["this_year"] = clock.today().year
     flags["refused"] = refusal_placed(refused, {("hand_in", gift.pk) for gift in flags["gifts_overdue"]})
     return render(request, "conduct/red_flags.html", flags, status=refused["status"] if refused else 200)
+
+
+# The gift register (礼品礼金登记台账, 15.1): every official's gift records, for the discipline office.
+def _gift_register_rows(request):
+    """The register's filter form and its rows, or (form, None) when a filter is refused (on its field)."""
+    form = GiftRegisterFilterForm(request.GET)
+    return form, (selectors.gift_register(form.cleaned_data) if form.is_valid() else None)
+
+
+def gift_register(request):
+    """Every gift, red envelope, cash gift or security an official recorded, filtered, 50 a page."""
+    form, rows = _gift_register_rows(request)
+    context = {"form": form, "gifts": page_of(request, rows) if rows is not None else None}
+    return render(request, "conduct/gift_register.html", context, status=200 if rows is not None else 400)
+
+
+GIFT_REGISTER_HEADERS = [
+    gettext_lazy("Official"),
+    gettext_lazy("Unit"),
+    gettext_lazy("date offered or received"),
+    gettext_lazy("offered or received"),
+    gettext_lazy("kind"),
+    pgettext_lazy("gift giver", "From"),
+    gettext_lazy("Description"),
+    gettext_lazy("value (yuan)"),
+    gettext_lazy("disposition"),
+    gettext_lazy("handed in on"),
+    gettext_lazy("receipt number"),
+    gettext_lazy("Not handed in within the period"),
+]
+
+
+def gift_register_xlsx(request):
+    """The gift register as .xlsx: the page's rows with its filters, every page."""
+    form, rows = _gift_register_rows(request)
+    if rows is None:
+        return render(request, "conduct/gift_register.html", {"form": form, "gifts": None}, status=400)
+    cells = (
+        [
+            gift.official.person.name, gift.official.unit.name, gift.occurred_on,
+            gift.get_direction_display(), gift.get_kind_display(), gift.giver_masked, gift.description_masked,
+            gift.value,
+            gift.get_disposition_display(), gift.handed_in_on, gift.receipt_number, excel.yes_no(gift.late),
+        ]
+        for gift in excel.each(rows)
+    )
+    return excel.ledger_response(pgettext_lazy("ledger name", "Gift register"), GIFT_REGISTER_HEADERS, cells)
 
 
 @found_or_404
@@ -662,6 +711,7 @@ def declarations(request):
             return redirect(request.get_full_path())
     names, filter_refusal = filter_choice(request, "names", DECLARATION_FILTERS)
     page = page_of(request, selectors.declarations(names=names))
+    page.object_list = selectors.with_holdings(page.object_list)
     shown = {("resolve", d.pk) for d in page.object_list if d.name_differs and d.name_resolved_at is None}
     refusal = filter_refusal or refused
     return render(
@@ -677,6 +727,43 @@ def declarations(request):
         },
         status=refusal["status"] if refusal else 200,
     )
+
+
+DECLARATION_HEADERS = [
+    gettext_lazy("Declared on"),
+    gettext_lazy("declared late"),
+    gettext_lazy("Official"),
+    gettext_lazy("Unit"),
+    gettext_lazy("Name as declared"),
+    gettext_lazy("Name of record"),
+    gettext_lazy("Relationship"),
+    gettext_lazy("Resident ID number"),
+    gettext_lazy("Change happened on"),
+    gettext_lazy("declared holdings and offices"),
+    gettext_lazy("Resolution"),
+]
+
+
+def declarations_xlsx(request):
+    """The related-person declarations as the page lists them (its ``names`` filter), every page, each with
+    the holdings and offices declared; the resident ID masked as on the page."""
+    names, filter_refusal = filter_choice(request, "names", DECLARATION_FILTERS)
+    if filter_refusal:
+        return declarations(request)  # the page, the refused filter named on it (400)
+
+    def rows():
+        for chunk in excel.in_chunks(selectors.declarations(names=names)):
+            for row in selectors.with_holdings(chunk):
+                person = row.related_person.person
+                yield [
+                    row.declared_on, excel.yes_no(row.is_late), row.official.person.name,
+                    row.official.unit.name, row.declared_name or person.name, person.name,
+                    row.related_person.get_relationship_display(), person.masked_resident_id,
+                    row.changed_on, "；".join(row.holdings_shown), row.name_resolution,
+                ]
+
+    name = pgettext_lazy("ledger name", "Related-person declarations")
+    return excel.ledger_response(name, DECLARATION_HEADERS, rows())
 
 
 @found_or_404

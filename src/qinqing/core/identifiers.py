@@ -342,6 +342,13 @@ def mask_resident_id(value: str) -> str:
     return _mask_middle(_normalise(value), 3, 4)
 
 
+def mask_name(value: str) -> str:
+    """Mask a private person's name for a list: the first character (the surname, mostly), the rest starred
+    (``李*``, ``欧阳**``); a list names who is concerned without spelling out a private person."""
+    text = "".join(("" if value is None else str(value)).split())
+    return text[:1] + "*" * (len(text) - 1) if len(text) > 1 else "*" * len(text)
+
+
 def mask_birth_date(value: object) -> str:
     """A date of birth for display beside a masked ID number: nothing of it (``****-**-**``).
     Its 8 digits are the middle of the resident ID; shown, they would undo the ID's mask."""

@@ -47,3 +47,31 @@ def test_a_year_the_page_does_not_ask_for_is_refused_on_the_page(people, client,
         response = client.post(reverse("conduct:my_related_persons"), {"confirm": "1", "year": year})
         assert response.status_code == 400 and 'data-testid="refusal"' in response.content.decode()
     assert not AnnualConfirmation.objects.exists()
+
+
+
+def _missing_on_red_flags(client) -> dict[str, str]:
+    """The red flags' missing confirmations as shown: official's name → the line."""
+    import re
+
+    page = client.get(reverse("conduct:red_flags")).content.decode()
+    lines = re.findall(r'<li data-testid="missing-confirmation">(.*?)</li>', page)
+    return {line.split("（")[0]: line for line in lines}
+
+
+def test_last_years_missing_confirmation_stays_on_the_red_flags_after_new_year(people, client, frozen_clock):
+    """张三 never confirmed 2026; at 00:05 on 1 January 2027 he confirmed 2027 (the year his page now asks
+    for) and dropped off the inspectors' red flags (the list read this year only), though 2026 can still be
+    confirmed, late. It stays flagged until it is."""
+    frozen_clock("2026-12-30 10:00")
+    for official, user in ((people.leader, people.leader_user), (people.other, people.other_user)):
+        services.annual_confirm(official=official, actor=user)  # 2026, in time
+    frozen_clock("2027-01-01 00:05")
+    services.annual_confirm(official=people.official, actor=people.official_user)  # 2027, not 2026
+    client.force_login(people.inspector)
+    shown = _missing_on_red_flags(client)
+    assert "张三" in shown and 'data-testid="missing-last-year"' in shown["张三"]
+    assert "2026" in shown["张三"] and "2027" not in shown["张三"]  # 2027 confirmed, 2026 not
+    assert "赵六" in shown and 'data-testid="missing-last-year"' not in shown["赵六"]  # 2027 only
+    services.annual_confirm(official=people.official, actor=people.official_user, year=2026)  # late
+    assert "张三" not in _missing_on_red_flags(client)
