@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qinqing.core import limits
-from qinqing.core.forms import DateInput, bounded
+from qinqing.core.forms import DateInput, PeriodFilterForm, bounded
 from qinqing.directory.forms import EnterpriseField
 from qinqing.directory.models import Enterprise, Relationship, Unit
 
@@ -210,7 +210,7 @@ class RecusalOrderForm(forms.Form):
         self.fields["official"].queryset = officials
 
 
-class GiftRegisterFilterForm(forms.Form):
+class GiftRegisterFilterForm(PeriodFilterForm):
     """The gift register's filters (the page and its .xlsx): every field optional; a value that is none of
     a field's choices, or not a date, is refused on its field (400), never read as "no filter"."""
 
@@ -229,10 +229,3 @@ class GiftRegisterFilterForm(forms.Form):
         ],
         required=False,
     )
-
-    def clean(self):
-        data = super().clean()
-        since, until = data.get("since"), data.get("until")
-        if since and until and until < since:
-            self.add_error("until", _("The end of the period is before its start."))
-        return data

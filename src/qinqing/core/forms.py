@@ -99,6 +99,18 @@ def form_status(*forms) -> int:
     return 200
 
 
+class PeriodFilterForm(forms.Form):
+    """A list's filter form with an optional ``since``/``until`` pair of dates (the subclass declares the two
+    fields with its own labels): an end before the start is refused on ``until``."""
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end of the period is before its start."))
+        return data
+
+
 class LedgerImportForm(forms.Form):
     """A ledger's import (台账导入): the file, and a dry run that checks every row and changes nothing
     (``core.tabular.one_import_at_a_time``)."""

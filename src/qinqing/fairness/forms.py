@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qinqing.core.forms import PeriodFilterForm
 from qinqing.core.limits import DESCRIPTION, PLACE, REASON
 
 from .models import Conclusion, DocumentKind, Kind, Severity, Status
@@ -87,7 +88,7 @@ class RuleForm(forms.ModelForm):
         }
 
 
-class LedgerFilterForm(forms.Form):
+class LedgerFilterForm(PeriodFilterForm):
     """The review ledger's filters (the reviews page and its .xlsx): every field optional."""
 
     q = forms.CharField(label=_("Number or title contains"), max_length=100, required=False)
@@ -104,10 +105,3 @@ class LedgerFilterForm(forms.Form):
     until = forms.DateField(
         label=_("Uploaded until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-
-    def clean(self):
-        data = super().clean()
-        since, until = data.get("since"), data.get("until")
-        if since and until and until < since:
-            self.add_error("until", _("The end of the period is before its start."))
-        return data
