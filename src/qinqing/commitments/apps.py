@@ -12,6 +12,10 @@ class CommitmentsConfig(AppConfig):
     def ready(self):
         from qinqing.core import audit, jobs, tabular
 
+        from .funds import register_deadlines
+
+        register_deadlines()  # provisional deadlines recounted when a year is loaded (calendar.deadlines)
+
         jobs.register(
             jobs.Job(
                 "commitments.deadlines",

@@ -17,11 +17,12 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import attachments as core_attachments
-from qinqing.core import audit, calendar, clock, limits, numbering, workflow
+from qinqing.core import audit, clock, limits, numbering, workflow
+from qinqing.core.calendar import deadlines
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role, is_administrator
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
@@ -330,6 +331,13 @@ def decide(
     )
 
 
+def register_deadlines() -> None:
+    """The objection period, counted in working days, recounted when a year's schedule is loaded (the
+    programme's page and the enterprises' fund page show the date as it now stands)."""
+    deadlines.register(FundProgramme, "objections_until", open=Q(status=ProgrammeStatus.PUBLISHED),
+                       action="commitments.fundprogramme.deadline_recount")
+
+
 def results_publish(*, programme: FundProgramme, actor) -> FundProgramme:
     """Publish the results; objections are taken for ``objection_workdays`` working days after today."""
     if not is_fund_unit(actor, programme):
@@ -345,7 +353,7 @@ def results_publish(*, programme: FundProgramme, actor) -> FundProgramme:
         before = audit.snapshot(locked)
         today = clock.today()
         locked.status, locked.published_on = ProgrammeStatus.PUBLISHED, today
-        locked.objections_until = calendar.add_workdays(today, locked.objection_workdays)
+        deadlines.count(locked, "objections_until", start=today, days=locked.objection_workdays, actor=actor)
         locked.save(update_fields=["status", "published_on", "objections_until"])
         audit.record_event(
             actor=actor,

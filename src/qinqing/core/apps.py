@@ -38,6 +38,11 @@ class CoreConfig(AppConfig):
         connect()
         post_migrate.connect(adopt_once, sender=self, dispatch_uid="qinqing_account_audit_adopt")
         # Permissions as data: every app's access.py declares its pages and API operations.
+        # Deadlines the apps counted into the provisional year are counted again when a year is set.
+        from .calendar import deadlines
+        from .calendar.services import register_schedule_listener
+
+        register_schedule_listener(deadlines.recount)
         from .access import autodiscover
 
         autodiscover()

@@ -227,6 +227,34 @@ class CalendarDay(models.Model):
         return f"{self.date.isoformat()} {self.kind} {self.name}"
 
 
+class DeadlineBasis(models.Model):
+    """How a deadline stored on another app's record was counted, kept while it runs into the
+    provisional year (``core.calendar.deadlines``): ``days`` working days from ``start`` gave ``due``.
+
+    When a year's schedule is set, the deadline is counted again from this basis, so the official
+    schedule moves it. One row per record and date field; dropped once the date is official."""
+
+    record_type = models.CharField(_("record type"), max_length=100)
+    record_id = models.CharField(_("record id"), max_length=64)
+    field = models.CharField(_("date field"), max_length=64)
+    start = models.DateField(_("counted from"))
+    days = models.PositiveSmallIntegerField(_("working days counted"))
+    due = models.DateField(_("due date counted"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "record_id", "field"], name="core_deadline_basis_once"
+            )
+        ]
+        ordering = ["pk"]
+        verbose_name = _("deadline basis")
+        verbose_name_plural = _("deadline bases")
+
+    def __str__(self) -> str:
+        return f"{self.record_type}:{self.record_id}.{self.field} {self.start}+{self.days}"
+
+
 # --- document numbers ----------------------------------------------------------------
 class Counter(models.Model):
     """The last number taken in one series and period (``core.numbering``).
@@ -369,6 +397,7 @@ from .audit.registry import audited  # noqa: E402
 audited(masked={"key_hash": lambda value: "***"})(ApiKey)
 audited()(CalendarYear)
 audited()(CalendarDay)
+audited()(DeadlineBasis)
 audited()(DistrictSettings)
 audited()(AccountPrivileges)
 

@@ -41,6 +41,28 @@ def load_test_calendar() -> None:
     calendar.invalidate()
 
 
+# A 2027 notice in the real notice's format (the real one is not published on 2026-11-30), for the
+# recounts when the provisional year is loaded: it follows the 2025 principles except that its Spring
+# Festival make-up days are Saturdays 2月13日 and 2月20日, where the provisional schedule has Sunday
+# 1月31日 and Saturday 2月13日 — so a deadline the provisional year puts on 31 January moves to
+# 1 February, and one counted across 20 February comes a day sooner.
+NOTICE_2027 = """国务院办公厅关于2027年部分节假日安排的通知
+
+各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
+　　经国务院批准，现将2027年元旦、春节、清明节、劳动节、端午节、中秋节和国庆节放假调休日期的具体安排通知如下。
+　　一、元旦：1月1日（周五）至3日（周日）放假，共3天。
+　　二、春节：2月5日（农历除夕、周五）至12日（农历正月初七、周五）放假调休，共8天。2月13日（周六）、2月20日（周六）上班。
+　　三、清明节：4月3日（周六）至5日（周一）放假，共3天。
+　　四、劳动节：5月1日（周六）至5日（周三）放假调休，共5天。5月8日（周六）上班。
+　　五、端午节：6月9日（周三）放假1天，不调休。
+　　六、中秋节：9月15日（周三）放假1天，不调休。
+　　七、国庆节：10月1日（周五）至7日（周四）放假调休，共7天。9月26日（周日）、10月9日（周六）上班。
+　　节假日期间，各地区、各部门要妥善安排好值班和安全、保卫、疫情防控等工作，遇有重大突发事件，要按规定及时报告并妥善处置，确保人民群众祥和平安度过节日假期。
+
+国务院办公厅
+"""
+
+
 class LightPathServed:
     """A light request path (``core.lightpath``) in front of Django's handler, as ``qinqing.wsgi`` serves
     it, noting whether a request reached Django. ``wrap`` is the light path's ``wrap``."""

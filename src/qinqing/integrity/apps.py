@@ -12,6 +12,10 @@ class IntegrityConfig(AppConfig):
     def ready(self):
         from qinqing.core import jobs, tabular
 
+        from .services.bribery import register_deadlines
+
+        register_deadlines()  # provisional deadlines recounted when a year is loaded (calendar.deadlines)
+
         jobs.register(
             jobs.Job(
                 "integrity.recompute",

@@ -14,6 +14,9 @@ class SupervisionConfig(AppConfig):
 
         from . import checks  # noqa: F401 (registers the key ring check)
         from .duties import services as _duties  # noqa: F401 (registers the supervision.duty workflow)
+        from .services import register_deadlines
+
+        register_deadlines()  # provisional deadlines recounted when a year is loaded (calendar.deadlines)
 
         jobs.register(
             jobs.Job(

@@ -18,11 +18,14 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import attachments as core_attachments
 from qinqing.core import audit, calendar, clock, district, limits, numbering, workflow
 from qinqing.core.audit import SystemActor
+from qinqing.core.calendar import deadlines as counted_deadlines
 from qinqing.core.crypto import hmac_sm3_hex
 from qinqing.core.errors import NotFound, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
@@ -318,6 +321,7 @@ def report_submit(
             receipt_hash=_HASHER.hash(normalised),
             lead=lead,
         )
+        counted_deadlines.keep(report, "accept_due", start=today, days=rules.accept_days, actor=actor)
         files = _attachments(report, None, attachments)
         audit.record_events(
             [
@@ -566,7 +570,8 @@ def report_accept(*, report, actor):
         locked.accepted_on = clock.today()
         fields = ["accepted_on"]
         if locked.priority:
-            locked.verify_due = calendar.deadline(locked.accepted_on, deadlines().verify_days)
+            counted_deadlines.count(locked, "verify_due", start=locked.accepted_on,
+                                    days=deadlines().verify_days, actor=actor)
             fields.append("verify_due")
         return _told(
             locked, fields, _("Your report was accepted and is being handled."), actor, what="accepted"
@@ -654,10 +659,10 @@ def report_resume(*, report, disposal: str, actor):
     return workflow.transition(REPORT_WORKFLOW, report, "resume", actor=actor, apply=apply)
 
 
-def _conclude(locked, finding: str, conclusion: str) -> list[str]:
+def _conclude(locked, finding: str, conclusion: str, actor) -> list[str]:
     today = clock.today()
     locked.finding, locked.conclusion, locked.concluded_on = finding, conclusion, today
-    locked.result_due = calendar.deadline(today, deadlines().result_days)
+    counted_deadlines.count(locked, "result_due", start=today, days=deadlines().result_days, actor=actor)
     return ["finding", "conclusion", "concluded_on", "result_due"]
 
 
@@ -669,7 +674,7 @@ def report_conclude(*, report, finding: str, conclusion: str, actor):
         raise ServiceError(_("Choose a finding."), code="invalid_finding", field="finding")
 
     def apply(locked):
-        return Change(_conclude(locked, finding, conclusion))
+        return Change(_conclude(locked, finding, conclusion, actor))
 
     return workflow.transition(REPORT_WORKFLOW, report, "conclude", actor=actor, apply=apply,
                                data={"finding": finding, "conclusion": conclusion})
@@ -683,7 +688,7 @@ def report_close(*, report, conclusion: str, actor):
 
     def apply(locked):
         locked.disposal = Disposal.CLOSED
-        return Change(["disposal", *_conclude(locked, Finding.UNSUBSTANTIATED, conclusion)])
+        return Change(["disposal", *_conclude(locked, Finding.UNSUBSTANTIATED, conclusion, actor)])
 
     return workflow.transition(
         REPORT_WORKFLOW, report, "close", actor=actor, apply=apply, data={"conclusion": conclusion}
@@ -1023,6 +1028,7 @@ def reminder_create(
             report=report,
             created_by=actor,
         )
+        counted_deadlines.keep(row, "follow_up_due", start=talk_on, days=follow_up_days, actor=actor)
         audit.record_events(
             [
                 {
@@ -1566,7 +1572,8 @@ def report_recategorise(*, report: Report, category: str, actor) -> Report:
             locked.priority = True
             fields.append("priority")
             if locked.accepted_on and locked.verify_due is None:
-                locked.verify_due = calendar.deadline(locked.accepted_on, deadlines().verify_days)
+                counted_deadlines.count(locked, "verify_due", start=locked.accepted_on,
+                                        days=deadlines().verify_days, actor=actor)
                 fields.append("verify_due")
         locked.save(update_fields=fields)
         audit.record_events(
@@ -1626,3 +1633,34 @@ def rekey(*, actor=SYSTEM, batch: int = 500) -> dict:
             ]
         )
     return counts
+
+
+# --- deadlines counted on the provisional year ---------------------------------------------------------
+
+
+def _accept_due_told(report: Report, change) -> list[dict]:
+    """The reporter was told the acceptance date (the filing page, the status page): a notice they read
+    with the receipt code says it moved, and one who can be reached is told that a reply is waiting."""
+    message = Message.objects.create(
+        report=report,
+        kind=MessageKind.NOTICE,
+        body=gettext(
+            "The official %(year)s holiday schedule has been published, so the date by which you will be "
+            "told whether your report is accepted moved from %(old)s to %(new)s."
+        ) % change.params,
+        notification=_outbound(report, "reply"),
+    )
+    return [{"actor": change.actor, "action": "supervision.message.to_reporter", "instance": message,
+             "before": None, "fresh": True, "details": {"article": "17", "report": report.number}}]
+
+
+def register_deadlines() -> None:
+    """The report and reminder deadlines counted in working days, recounted when a year's schedule is
+    loaded (core.calendar.deadlines): only while the step they time is still to be done."""
+    action = "supervision.report.deadline_recount"
+    counted_deadlines.register(Report, "accept_due", open=Q(status=Status.RECEIVED), action=action,
+                               provisional_field="accept_provisional", moved=_accept_due_told)
+    counted_deadlines.register(Report, "verify_due", open=Q(status__in=OPEN_STATUSES), action=action)
+    counted_deadlines.register(Report, "result_due", open=Q(result_sent_on__isnull=True), action=action)
+    counted_deadlines.register(EarlyReminder, "follow_up_due", open=Q(status=ReminderStatus.OPEN),
+                               action="supervision.reminder.deadline_recount")

@@ -14,6 +14,9 @@ class ToleranceConfig(AppConfig):
 
         # Alerts recorded before they were audited get their first event, once.
         audit.adopt_after_migrate(self, "Alert", action="tolerance.alert.adopt")
+        from .services import register_deadlines
+
+        register_deadlines()  # provisional deadlines recounted when a year is loaded (calendar.deadlines)
 
         jobs.register(
             jobs.Job(

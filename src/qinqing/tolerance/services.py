@@ -15,9 +15,11 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import audit, calendar, clock, jobs, limits, numbering, workflow
+from qinqing.core.calendar import deadlines
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.roles import has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
@@ -173,7 +175,8 @@ def request_submit(
         evidence, field="evidence", label=_("Evidence"), limit=limits.REPORT, required=True
     )
     today = clock.today()
-    due = calendar.deadline(today, time_limits().accept_days)
+    accept_days = time_limits().accept_days
+    due = calendar.deadline(today, accept_days)
     with transaction.atomic():
         number = numbering.take(SERIES, today)
         row = ToleranceRequest.objects.create(
@@ -189,6 +192,7 @@ def request_submit(
             step_due=due,
             created_at=clock.now(),
         )
+        deadlines.keep(row, "step_due", start=today, days=accept_days, actor=actor)
         audit.record_event(
             actor=actor, action="tolerance.request.submit", instance=row, details={"article": "22"}
         )
@@ -200,7 +204,8 @@ def request_accept(*, request: ToleranceRequest, actor) -> ToleranceRequest:
 
     def apply(locked):
         locked.accepted_on = clock.today()
-        locked.step_due = calendar.deadline(locked.accepted_on, time_limits().deliberate_days)
+        deadlines.count(locked, "step_due", start=locked.accepted_on, days=time_limits().deliberate_days,
+                        actor=actor)
         return Change(fields=["accepted_on", "step_due"])
 
     return workflow.transition(REQUEST_WORKFLOW, request, "accept", actor=actor, apply=apply)
@@ -249,7 +254,8 @@ def request_deliberate(
             setattr(locked, field, value)
         locked.deliberation_notes = notes
         locked.deliberated_on = clock.today()
-        locked.step_due = calendar.deadline(locked.deliberated_on, time_limits().determine_days)
+        deadlines.count(locked, "step_due", start=locked.deliberated_on, days=time_limits().determine_days,
+                        actor=actor)
         return Change(fields=[*values, "deliberation_notes", "deliberated_on", "step_due"])
 
     return workflow.transition(REQUEST_WORKFLOW, request, "deliberate", actor=actor, apply=apply)
@@ -328,7 +334,8 @@ def request_file(*, request: ToleranceRequest, organisation_department, actor) -
     def apply(locked):
         locked.organisation_department = organisation_department
         locked.filed_on = clock.today()
-        locked.revisit_due = calendar.deadline(locked.filed_on, time_limits().revisit_days)
+        deadlines.count(locked, "revisit_due", start=locked.filed_on, days=time_limits().revisit_days,
+                        actor=actor)
         return Change(fields=["organisation_department", "filed_on", "revisit_due"])
 
     with transaction.atomic():  # the filing and its notices to the department's accounts commit together
@@ -346,9 +353,27 @@ def request_file(*, request: ToleranceRequest, organisation_department, actor) -
                 for user in organisation_accounts(organisation_department)
             ]
         )
+    _schedule_revisit(row)
+    return row
+
+
+def _schedule_revisit(row: ToleranceRequest) -> None:
     moment = datetime.datetime.combine(row.revisit_due, REVISIT_HOUR, tzinfo=clock.now().tzinfo)
     transaction.on_commit(lambda: jobs.enqueue("tolerance.revisit", at=moment, request_id=row.pk))
-    return row
+
+
+def _revisit_moved(row: ToleranceRequest, change) -> None:
+    """The revisit's one-off run follows its date (the run at the old date finds it not yet due)."""
+    _schedule_revisit(row)
+
+
+def register_deadlines() -> None:
+    """Each step's due date and the revisit, counted in working days, recounted when a year's schedule
+    is loaded (core.calendar.deadlines) while the step or the revisit is still to be done."""
+    action = "tolerance.request.deadline_recount"
+    deadlines.register(ToleranceRequest, "step_due", open=Q(status__in=OPEN_STATUSES), action=action)
+    deadlines.register(ToleranceRequest, "revisit_due", action=action, moved=_revisit_moved,
+                       open=Q(status=Status.FILED, revisit_done_on__isnull=True))
 
 
 def request_link_case(*, request: ToleranceRequest, case_number: str, actor) -> ToleranceRequest:

@@ -50,3 +50,31 @@ def test_a_file_sent_after_midnight_is_filed_under_the_districts_month(world, fr
                                                               content_type="application/pdf")])
     [file] = application.attachments.all()
     assert "/2026/10/" in str(file.file)  # the district's month, as the appeals' files are filed
+
+
+def test_an_objection_period_counted_on_the_provisional_year_is_counted_again_when_the_notice_is_loaded(
+        world, frozen_clock):  # noqa: F811
+    from qinqing.core import audit
+    from qinqing.core.calendar.services import calendar_notice_load
+    from qinqing.core.models import AuditEvent
+    from qinqing.core.roles import Role
+    from qinqing.core.testing import NOTICE_2027
+
+    application = funds.apply(programme=world["programme"], enterprise=world["firm"], amount="300000",
+                              description="研发投入600万元", actor=world["firm_user"])
+    funds.review_score(application=application, score=80, actor=world["reviewer"])
+    funds.decide(application=application, approve=True, amount="123456", actor=world["leader"])
+    frozen_clock("2027-01-25 10:00")  # 2027 not yet loaded: its provisional schedule works Sunday 31 January
+    programme = funds.results_publish(programme=world["programme"], actor=world["handler"])
+    assert programme.objections_until == D(2027, 1, 31)
+
+    calendar_notice_load(text=NOTICE_2027, actor=world["make_user"](Role.ADMINISTRATOR))
+
+    programme.refresh_from_db()
+    assert programme.objections_until == D(2027, 2, 1), "the notice does not work Sunday 31 January"
+    event = AuditEvent.objects.get(action="commitments.fundprogramme.deadline_recount")
+    assert (event.details["calendar_year"], event.details["due_before"], event.details["due_after"]) == (
+        2027, "2027-01-31", "2027-02-01")
+    page = Client().get(reverse("commitments:funds_public")).content.decode()
+    assert "2027-02-01" in page and "（暂定）" not in page
+    assert audit.verify_chain().ok

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import audit, calendar, clock, letters, limits, numbering, workflow
+from qinqing.core.calendar import deadlines
 from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
@@ -67,10 +68,17 @@ def bribery_request(*, enterprise, purpose: str, actor) -> BriberyQuery:
             due_on=due,
             requested_by=actor if getattr(actor, "pk", None) else None,
         )
+        deadlines.keep(row, "due_on", start=today, days=ANSWER_WORKDAYS, actor=actor)
         audit.record_event(
             actor=actor, action="integrity.bribery.request", instance=row, details={"article": "21"}
         )
     return row
+
+
+def register_deadlines() -> None:
+    """The answer's due date, recounted when a year's schedule is loaded while the query is pending."""
+    deadlines.register(BriberyQuery, "due_on", open=Q(status=BriberyQueryStatus.PENDING),
+                       action="integrity.bribery.deadline_recount")
 
 
 def bribery_found(query: BriberyQuery) -> list[IntegrityRecord]:

@@ -78,3 +78,32 @@ def test_no_record_cannot_be_answered_when_a_conviction_is_on_file(make_user, wo
         query=query, result="record_found", text="法定代表人2025年行贿罪判决", actor=credit
     )
     assert answered.result == "record_found"
+
+
+def test_a_due_date_counted_on_the_provisional_year_is_counted_again_when_the_notice_is_loaded(
+    make_user, workday_calendar, frozen_clock
+):
+    from qinqing.core import audit
+    from qinqing.core.calendar.services import calendar_notice_load
+    from qinqing.core.models import AuditEvent, DeadlineBasis
+    from qinqing.core.testing import NOTICE_2027
+
+    frozen_clock("2027-01-27 10:00")  # 2027 not yet loaded: its provisional schedule works Sunday 31 January
+    credit = make_user(Role.CREDIT_ADMINISTRATOR)
+    pending = services.bribery_request(enterprise=directory.make_enterprise(), purpose="投标", actor=credit)
+    answered = services.bribery_request(enterprise=directory.make_enterprise(), purpose="投标", actor=credit)
+    assert pending.due_on == answered.due_on == datetime.date(2027, 1, 31)
+    services.bribery_answer(query=answered, result="no_record", actor=credit)
+
+    calendar_notice_load(text=NOTICE_2027, actor=make_user(Role.ADMINISTRATOR))
+
+    pending.refresh_from_db()
+    answered.refresh_from_db()
+    assert pending.due_on == datetime.date(2027, 2, 1), "the notice does not work Sunday 31 January"
+    assert answered.due_on == datetime.date(2027, 1, 31), "an answered query is left as it was"
+    event = AuditEvent.objects.get(action="integrity.bribery.deadline_recount")
+    assert event.object_id == str(pending.pk)
+    assert (event.details["calendar_year"], event.details["due_before"], event.details["due_after"]) == (
+        2027, "2027-01-31", "2027-02-01")
+    assert not DeadlineBasis.objects.exists()
+    assert audit.verify_chain().ok
