@@ -237,7 +237,7 @@ class DeadlineBasis(models.Model):
     record_type = models.CharField(_("record type"), max_length=100)
     record_id = models.CharField(_("record id"), max_length=64)
     field = models.CharField(_("date field"), max_length=64)
-    start = models.DateField(_("counted from"))
+    start = models.DateField(_("deadline counted from"))
     days = models.PositiveSmallIntegerField(_("working days counted"))
     due = models.DateField(_("due date counted"))
 

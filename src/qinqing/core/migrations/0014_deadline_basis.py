@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
                 ('record_type', models.CharField(max_length=100, verbose_name='record type')),
                 ('record_id', models.CharField(max_length=64, verbose_name='record id')),
                 ('field', models.CharField(max_length=64, verbose_name='date field')),
-                ('start', models.DateField(verbose_name='counted from')),
+                ('start', models.DateField(verbose_name='deadline counted from')),
                 ('days', models.PositiveSmallIntegerField(verbose_name='working days counted')),
                 ('due', models.DateField(verbose_name='due date counted')),
             ],
