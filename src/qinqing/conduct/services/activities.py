@@ -89,6 +89,64 @@ def _is_workday(day) -> bool:
         raise ServiceError(error.message, code=error.code, field="event_date", params=error.params) from error
 
 
+ALCOHOL_RULES = ("alcohol_in_working_hours", "alcohol_outside_working_hours", "no_alcohol")
+
+
+def _alcohol_finding(current, alcohol_served, event_date, start_time, end_time) -> dict:
+    """Article 14.3: no alcohol in working hours on a working day (the calendar's, make-up days included)."""
+    if alcohol_served and event_date and start_time and end_time:
+        overlaps = start_time < current.working_hours_end and end_time > current.working_hours_start
+        if _is_workday(event_date) and overlaps:
+            return _finding(
+                "alcohol_in_working_hours",
+                FindingLevel.VIOLATION,
+                "14.3",
+                day=event_date.isoformat(),
+                start=current.working_hours_start.strftime("%H:%M"),
+                end=current.working_hours_end.strftime("%H:%M"),
+            )
+        return _finding("alcohol_outside_working_hours", FindingLevel.PASSED, "14.3")
+    return _finding("no_alcohol", FindingLevel.PASSED, "14.3")
+
+
+def activity_findings_recount(*, year: int, actor, source: str = "") -> int:
+    """A schedule listener (core.calendar.services): when a year's schedule is set, the working-day rule
+    (14.3) of every request still awaiting the leader whose event falls in that year is checked again —
+    a day the provisional year took for a make-up workday may be a rest day in the notice, or the other
+    way round. Each request whose finding changed is saved with one audit event naming the year loaded;
+    returns how many changed."""
+    current = rules()
+    events = []
+    with transaction.atomic():
+        pending = ActivityRequest.objects.select_for_update().filter(
+            status=ActivityStatus.SUBMITTED, alcohol_served=True, event_date__year=year
+        ).order_by("pk")
+        for activity in pending:
+            try:
+                finding = _alcohol_finding(current, True, activity.event_date, activity.start_time,
+                                           activity.end_time)
+            except ServiceError:
+                continue  # the event's year can no longer be counted: keep what was found
+            stale = [row for row in activity.findings if row.get("rule") in ALCOHOL_RULES]
+            if stale == [finding]:
+                continue
+            before = audit.snapshot(activity)
+            activity.findings = [
+                finding if row.get("rule") in ALCOHOL_RULES else row for row in activity.findings
+            ] if stale else [*activity.findings, finding]
+            activity.save(update_fields=["findings"])
+            events.append({
+                "actor": actor, "action": "conduct.activity.findings_recount", "instance": activity,
+                "before": before,
+                "details": {"article": "14", "reason": "calendar_year_loaded", "calendar_year": year,
+                            "source": source, "event_date": activity.event_date.isoformat(),
+                            "rule_before": [row.get("rule") for row in stale], "rule_after": finding["rule"]},
+            })
+        if events:
+            audit.record_events(events)
+    return len(events)
+
+
 def evaluate_activity(
     *,
     official: Official,
@@ -140,23 +198,7 @@ def evaluate_activity(
             findings.append(
                 _finding("cost_within_standard", FindingLevel.PASSED, "14.3", cost=cost, limit=limit)
             )
-    if alcohol_served and event_date and start_time and end_time:
-        overlaps = start_time < current.working_hours_end and end_time > current.working_hours_start
-        if _is_workday(event_date) and overlaps:
-            findings.append(
-                _finding(
-                    "alcohol_in_working_hours",
-                    FindingLevel.VIOLATION,
-                    "14.3",
-                    day=event_date.isoformat(),
-                    start=current.working_hours_start.strftime("%H:%M"),
-                    end=current.working_hours_end.strftime("%H:%M"),
-                )
-            )
-        else:
-            findings.append(_finding("alcohol_outside_working_hours", FindingLevel.PASSED, "14.3"))
-    else:
-        findings.append(_finding("no_alcohol", FindingLevel.PASSED, "14.3"))
+    findings.append(_alcohol_finding(current, alcohol_served, event_date, start_time, end_time))
     if not no_lottery_confirmed:
         findings.append(_finding("lottery_not_confirmed", FindingLevel.VIOLATION, "14.2"))
     if not no_unrelated_activities_confirmed:

@@ -133,6 +133,41 @@ def test_the_alcohol_rule_never_guesses_a_working_day(people, workday_calendar, 
     assert "2028" in raised.value.text()
 
 
+def test_loading_the_notice_checks_the_working_day_rule_of_requests_awaiting_the_leader_again(
+        people, workday_calendar, frozen_clock, make_user):
+    """The provisional 2027 works Sunday 31 January and rests Saturday 20 February; the notice
+    (core.testing.NOTICE_2027) the other way round: a lunch with alcohol on each is judged again."""
+    from qinqing.core.calendar.services import calendar_notice_load
+    from qinqing.core.models import AuditEvent
+    from qinqing.core.testing import NOTICE_2027
+
+    frozen_clock("2026-12-20 09:00")
+    lunch = {"start_time": datetime.time(12, 0), "end_time": datetime.time(13, 0), "alcohol_served": True}
+    sunday = services.activity_submit(actor=people.official_user,
+                                      **draft(people, event_date=datetime.date(2027, 1, 31), **lunch))
+    saturday = services.activity_submit(actor=people.official_user,
+                                        **draft(people, event_date=datetime.date(2027, 2, 20), **lunch))
+    decided = services.activity_submit(actor=people.official_user,
+                                       **draft(people, event_date=datetime.date(2027, 2, 20), **lunch))
+    services.activity_decide(activity=decided, approve=True, reason="", actor=people.leader_user)
+    assert "alcohol_in_working_hours" in rules_of(sunday.findings, FindingLevel.VIOLATION)
+    assert "alcohol_outside_working_hours" in rules_of(saturday.findings, FindingLevel.PASSED)
+
+    calendar_notice_load(text=NOTICE_2027, actor=make_user(Role.ADMINISTRATOR))
+
+    for row in (sunday, saturday, decided):
+        row.refresh_from_db()
+    assert "alcohol_outside_working_hours" in rules_of(sunday.findings, FindingLevel.PASSED)
+    assert not rules_of(sunday.findings, FindingLevel.VIOLATION), "the leader may now approve it"
+    assert "alcohol_in_working_hours" in rules_of(saturday.findings, FindingLevel.VIOLATION)
+    assert "alcohol_outside_working_hours" in rules_of(decided.findings), "a decided request: left as it was"
+    event = AuditEvent.objects.get(action="conduct.activity.findings_recount", object_id=str(saturday.pk))
+    assert (event.details["calendar_year"], event.details["rule_before"], event.details["rule_after"]) == (
+        2027, ["alcohol_outside_working_hours"], "alcohol_in_working_hours")
+    assert AuditEvent.objects.filter(action="conduct.activity.findings_recount").count() == 2
+    assert audit.verify_chain().ok
+
+
 def test_lottery_and_unrelated_activities_must_be_confirmed_absent(people):
     findings = evaluate(people, no_lottery_confirmed=False, no_unrelated_activities_confirmed=False)
     assert {"lottery_not_confirmed", "unrelated_not_confirmed"} <= rules_of(findings, FindingLevel.VIOLATION)
