@@ -15,12 +15,16 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-def test_an_objection_period_counted_into_the_provisional_year_is_published_as_provisional(
-        world, frozen_clock):  # noqa: F811
+def _decided(world) -> None:  # noqa: F811
     application = funds.apply(programme=world["programme"], enterprise=world["firm"], amount="300000",
                               description="研发投入600万元", actor=world["firm_user"])
     funds.review_score(application=application, score=80, actor=world["reviewer"])
     funds.decide(application=application, approve=True, amount="123456", actor=world["leader"])
+
+
+def test_an_objection_period_counted_into_the_provisional_year_is_published_as_provisional(
+        world, frozen_clock):  # noqa: F811
+    _decided(world)
     frozen_clock("2026-12-28 10:00")  # Monday: 29, 30, 31 December, then 4 and 5 January 2027 (provisional)
     programme = funds.results_publish(programme=world["programme"], actor=world["handler"])
     assert programme.objections_until == D(2027, 1, 5)
@@ -60,10 +64,7 @@ def test_an_objection_period_counted_on_the_provisional_year_is_counted_again_wh
     from qinqing.core.roles import Role
     from qinqing.core.testing import NOTICE_2027
 
-    application = funds.apply(programme=world["programme"], enterprise=world["firm"], amount="300000",
-                              description="研发投入600万元", actor=world["firm_user"])
-    funds.review_score(application=application, score=80, actor=world["reviewer"])
-    funds.decide(application=application, approve=True, amount="123456", actor=world["leader"])
+    _decided(world)
     frozen_clock("2027-01-25 10:00")  # 2027 not yet loaded: its provisional schedule works Sunday 31 January
     programme = funds.results_publish(programme=world["programme"], actor=world["handler"])
     assert programme.objections_until == D(2027, 1, 31)
