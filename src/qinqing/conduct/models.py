@@ -453,13 +453,20 @@ class RelatedPersonDeclaration(models.Model):
         return f"{self.declared_on:%Y-%m-%d}"
 
 
+# The first year officials confirm their related persons for (article 15): the year the register opened. An
+# official whose first recorded post began later counts from that year (``selectors.confirmation_years``).
+CONFIRMATIONS_SINCE = 2026
+
+
 @audited()
 class AnnualConfirmation(models.Model):
-    """The official confirms once a year that their declared related persons are complete."""
+    """The official confirms once a year that their declared related persons are complete. ``is_late``: the
+    confirmation was made after the year it confirms had ended (a missing year is confirmed late)."""
 
     official = models.ForeignKey("directory.Official", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveIntegerField(_("year"))
     confirmed_at = models.DateTimeField(_("confirmed at"))
+    is_late = models.BooleanField(_("confirmed late"), default=False, db_default=False)
 
     class Meta:
         constraints = [

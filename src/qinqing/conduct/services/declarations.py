@@ -198,8 +198,10 @@ def declaration_name_resolve(*, declaration, note: str, actor):
 
 def annual_confirm(*, official: Official, actor, year: int | None = None):
     """The official confirms their declared related persons are complete for ``year`` (this year by
-    default; last year's too, late: the page opened before midnight on 31 December and sent after it
-    confirms the year it showed)."""
+    default). Any year not confirmed since their duty began (``selectors.confirmation_years``) may be
+    confirmed late: the confirmation is marked ``is_late`` and the audit event says so. The page opened
+    before midnight on 31 December and sent after it confirms the year it showed."""
+    from .. import selectors
     from ..models import AnnualConfirmation
 
     if _user_of(actor) is None or official.user_id != actor.pk:
@@ -208,13 +210,15 @@ def annual_confirm(*, official: Official, actor, year: int | None = None):
         )
     this_year = clock.today().year
     year = year or this_year
-    if year not in (this_year - 1, this_year):
+    years = selectors.confirmation_years(official)
+    if year not in years:
         raise ServiceError(
             _("The year must be between %(low)d and %(high)d."),
             code="out_of_range",
             field="year",
-            params={"low": this_year - 1, "high": this_year},
+            params={"low": years.start, "high": this_year},
         )
+    late = year < this_year
     with transaction.atomic():
         if AnnualConfirmation.objects.filter(official=official, year=year).exists():
             raise ServiceError(
@@ -224,13 +228,13 @@ def annual_confirm(*, official: Official, actor, year: int | None = None):
                 params={"year": year},
             )
         confirmation = AnnualConfirmation.objects.create(
-            official=official, year=year, confirmed_at=clock.now()
+            official=official, year=year, confirmed_at=clock.now(), is_late=late
         )
         audit.record_event(
             actor=actor,
             action="conduct.annual_confirmation.create",
             instance=confirmation,
             before=None,
-            details={"article": "15"},
+            details={"article": "15", "late": late},
         )
     return confirmation
