@@ -56,6 +56,9 @@ class MatchMethod(models.TextChoices):
     RESIDENT_ID = "resident_id", _("resident ID match")
     NAME_BIRTH_DATE = "name_birth_date", _("same name and date of birth")
     NAME_PHONE = "name_phone", _("same name and phone number")
+    # a holding the official declared for a relative named otherwise than the number's holder of record:
+    # the relation's own, not a tie of that person (conflicts.find_conflicts)
+    DECLARED = "declared", _("declared by the official")
 
 
 class CheckOutcome(models.TextChoices):

@@ -402,14 +402,14 @@ def related_persons_of(official):
 
 
 def own_conflicts(official) -> list:
-    """The conflicts shown to the official themselves (their related-persons page). Through a person they
-    declared under a name that is not the name of record, only the ties they declared themselves (the links
-    their declarations made): the record's other ties, like its name, would tell them whose the number is and
-    that it was on record — the page must read the same as for a number new to the directory. The discipline
-    office's screening and the conflict gate still go by every tie of the person holding the number."""
-    from .conflicts import as_the_official_declared, find_conflicts
+    """The conflicts shown to the official themselves (their related-persons page): the conflict gate's own
+    (``conflicts.find_conflicts``). Through a person they declared under a name that is not the name of
+    record, those are the holdings they declared for that relative, under the name they gave — never the
+    record's name or ties, which would tell them whose the number is and that it was on record: the page
+    reads the same as for a number new to the directory."""
+    from .conflicts import find_conflicts
 
-    return as_the_official_declared(official, find_conflicts(official=official))
+    return find_conflicts(official=official)
 
 
 def declarations(*, names: str = "") -> QuerySet:

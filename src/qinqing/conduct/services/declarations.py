@@ -82,9 +82,16 @@ def related_person_declare(
     Writes go through the directory services (Person, RelatedPerson, EnterpriseLink of kind
     ``declared_interest``); this records the declaration and whether it came within the period.
     ``holdings``: ``[{"enterprise": Enterprise, "role": "...", "share_percent": "12.5"}]``.
+
+    Declared under a name that is not the name of record of the person holding the number, the holdings
+    are the official's word about the relative they named, not about that person: they belong to this
+    declaration's relation (kept in the declaration's ``holdings``, read by ``conflicts.find_conflicts``
+    through the relation) and are not put on the person of record, whose ties and other officials'
+    conflicts they would otherwise change. The same rules apply to them either way (the answer may not
+    tell whether the number was on record).
     """
     from qinqing.directory import services as directory_services
-    from qinqing.directory.models import LinkKind
+    from qinqing.directory.models import EnterpriseLink, LinkKind
 
     from ..models import RelatedPersonDeclaration
 
@@ -105,6 +112,19 @@ def related_person_declare(
         limits.check_text(
             holding.get("role", ""), field="holding_role", label=_("Role or office held"), limit=limits.PLACE
         )
+    # A link's rules, whoever the holdings end up on (the person, or the relation alone).
+    checked = directory_services.enterprise_links_check(
+        [
+            EnterpriseLink(
+                enterprise=holding["enterprise"],
+                kind=LinkKind.DECLARED_INTEREST,
+                role=holding.get("role", ""),
+                share_percent=holding.get("share_percent") or None,
+                source="declaration",
+            )
+            for holding in holdings or []
+        ]
+    )
     with transaction.atomic():
         # The official is not the directory's keeper: a number already on record keeps its name (and
         # phone), whatever name the official gives. The declaration is accepted all the same, linked to the
@@ -125,7 +145,17 @@ def related_person_declare(
             actor=actor,
         )
         declared = []
-        for holding in holdings or []:
+        for holding, rule_checked in zip(holdings or [], checked, strict=True):
+            if name_differs:  # the relation's alone: no link on the person of record
+                declared.append(
+                    {
+                        "enterprise_id": holding["enterprise"].pk,
+                        "link_id": None,
+                        "role": rule_checked.role,
+                        "share_percent": str(holding.get("share_percent") or ""),
+                    }
+                )
+                continue
             link, _created = directory_services.enterprise_link_upsert(
                 person=person,
                 enterprise=holding["enterprise"],
@@ -139,7 +169,7 @@ def related_person_declare(
                 {
                     "enterprise_id": holding["enterprise"].pk,
                     "link_id": link.pk,
-                    "role": holding.get("role", ""),
+                    "role": rule_checked.role,
                     "share_percent": str(holding.get("share_percent") or ""),
                 }
             )
