@@ -184,7 +184,9 @@ def test_the_district_screening_still_finds_the_records_ties_by_the_number(peopl
     _declare(client, people, name="张冒名", resident_id=colleague.resident_id)
 
     screened = [c for c in screen() if c.official_id == people.official.pk and c.enterprise_id == shares.pk]
-    assert [(c.person_id, c.relationship, c.person_name) for c in screened] == [(colleague.pk, "other", "赵六")]
+    assert [(c.person_id, c.relationship, c.person_name) for c in screened] == [
+        (colleague.pk, "other", "赵六")
+    ]
 
 
 def test_the_gate_goes_by_what_the_official_declared_for_a_relative_named_otherwise(people, client):
@@ -226,7 +228,8 @@ def test_the_gate_goes_by_what_the_official_declared_for_a_relative_named_otherw
     ]
     # ...and not the record's ties, which the official did not declare
     check_assignment(
-        official=people.official, enterprise=shares, matter_type="test", matter_id="2", actor=people.leader_user
+        official=people.official, enterprise=shares, matter_type="test", matter_id="2",
+        actor=people.leader_user,
     )
     assert services.find_conflicts(official=people.official, enterprise=shares) == []
     assert "赵氏控股有限公司" not in str(services.find_conflicts(official=people.official))
