@@ -220,16 +220,21 @@ def _phones(person_ids) -> dict[int, str]:
     return dict(Person.objects.filter(pk__in=list(person_ids)).order_by().values_list("pk", "phone"))
 
 
-def find_conflicts(*, official: Official, enterprise: Enterprise | None = None) -> list[Conflict]:
+def find_conflicts(
+    *, official: Official, enterprise: Enterprise | None = None, record_ties: bool = False
+) -> list[Conflict]:
     """Every conflict between ``official`` (and their related persons) and ``enterprise``
     (or any enterprise). Two queries (subjects, then one statement for all ties; a third only
-    for the phone check of a same-name candidate); ordered and de-duplicated."""
+    for the phone check of a same-name candidate); ordered and de-duplicated. Through a relative
+    declared under another name than the name of record, the holdings declared for them (two more
+    queries), and with ``record_ties`` (the discipline office's view only) the record's ties too."""
     if not Official.person.is_cached(official):
         official = Official.objects.select_related("person").get(pk=official.pk)
     every_subject = _subjects(official)
     declared_otherwise = [subject for subject in every_subject if subject.declared_otherwise]
-    # matched by the number or the name of record: everyone but those declared under another name
-    subjects = [subject for subject in every_subject if not subject.declared_otherwise]
+    # matched by the number or the name of record: everyone but those declared under another name, unless
+    # the discipline office asks for the record's ties as well
+    subjects = [subject for subject in every_subject if record_ties or not subject.declared_otherwise]
     by_person_id = {subject.person_id: subject for subject in subjects}
     by_index = {subject.resident_id_index: subject for subject in subjects if subject.resident_id_index}
     tables = _tables()

@@ -234,6 +234,13 @@ def test_the_gate_goes_by_what_the_official_declared_for_a_relative_named_otherw
     assert services.find_conflicts(official=people.official, enterprise=shares) == []
     assert "赵氏控股有限公司" not in str(services.find_conflicts(official=people.official))
 
+    # the discipline office's view of the official (its API) has both, the record's ties under both names
+    office = services.find_conflicts(official=people.official, record_ties=True)
+    office = [c for c in office if c.relationship == "other"]
+    assert {(c.enterprise_name, c.match, c.person_name, c.record_name) for c in office} == {
+        ("赵氏控股有限公司", "resident_id", "张冒名", "赵六"),
+        ("清白实业有限公司", "declared", "张冒名", "赵六"),
+    }
     # the discipline office's screening lists the declared holding beside the record's ties, with both names
     mine = [c for c in screen() if c.official_id == people.official.pk and c.relationship == "other"]
     assert {(c.enterprise_name, c.match, c.person_name, c.record_name) for c in mine} == {
