@@ -146,6 +146,8 @@ class _Subject:
     birth_date: str | None  # the stored token (core.crypto.date_token), as the raw SQL reads it
     declared_name: str = ""  # the name the official declared them under, if they did
     relation_id: int | None = None  # the RelatedPerson row (None for the official themselves)
+    # once declared under another name: some declared holdings may be the relation's alone (no link)
+    own_holdings: bool = False
 
     @property
     def shown_name(self) -> str:
@@ -155,6 +157,12 @@ class _Subject:
     def declared_otherwise(self) -> bool:
         """Declared under another name than the name of record: counted by the declared holdings only."""
         return self.relationship != SELF and bool(self.declared_name) and self.declared_name != self.name
+
+    def counted(self, holdings: list[dict]) -> list[dict]:
+        """Of the holdings declared for this relation, those counted through it besides the person's ties:
+        all of them when declared under another name; else those kept without a link on the person
+        (declared when the name differed, the name of record corrected since)."""
+        return holdings if self.declared_otherwise else [held for held in holdings if not held.get("link_id")]
 
 
 def _subjects(official: Official) -> list[_Subject]:
@@ -168,9 +176,18 @@ def _subjects(official: Official) -> list[_Subject]:
             date_token(official.person.birth_date),
         )
     ]
+    from django.db.models import Exists, OuterRef
+
+    from .models import RelatedPersonDeclaration
+
     related = (
         RelatedPerson.objects.filter(official_id=official.pk, end_date__isnull=True)
         .order_by()
+        .annotate(
+            own_holdings=Exists(
+                RelatedPersonDeclaration.objects.filter(related_person_id=OuterRef("pk"), name_differs=True)
+            )
+        )
         .values_list(
             "person_id",
             "relationship",
@@ -179,11 +196,12 @@ def _subjects(official: Official) -> list[_Subject]:
             "person__birth_date",
             "declared_name",
             "pk",
+            "own_holdings",
         )
     )
     subjects.extend(
-        _Subject(person_id, relationship, name, index, date_token(birth), declared, relation_id)
-        for person_id, relationship, name, index, birth, declared, relation_id in related
+        _Subject(person_id, relationship, name, index, date_token(birth), declared, relation_id, own)
+        for person_id, relationship, name, index, birth, declared, relation_id, own in related
     )
     return subjects
 
@@ -231,7 +249,7 @@ def find_conflicts(
     if not Official.person.is_cached(official):
         official = Official.objects.select_related("person").get(pk=official.pk)
     every_subject = _subjects(official)
-    declared_otherwise = [subject for subject in every_subject if subject.declared_otherwise]
+    with_own_holdings = [s for s in every_subject if s.own_holdings or s.declared_otherwise]
     # matched by the number or the name of record: everyone but those declared under another name, unless
     # the discipline office asks for the record's ties as well
     subjects = [subject for subject in every_subject if record_ties or not subject.declared_otherwise]
@@ -315,13 +333,13 @@ def find_conflicts(
             if phones.get(subject.person_id) and phones.get(other_id) == phones.get(subject.person_id):
                 add(subject, MatchMethod.NAME_PHONE, tie)
     # 3. Declared under another name: the holdings the official declared for that relation, and only those.
-    if declared_otherwise:
+    if with_own_holdings:
         held = declared_holdings(
-            [subject.relation_id for subject in declared_otherwise],
+            [subject.relation_id for subject in with_own_holdings],
             enterprise_id=enterprise.pk if enterprise is not None else None,
         )
-        for subject in declared_otherwise:
-            for holding in held.get(subject.relation_id, []):
+        for subject in with_own_holdings:
+            for holding in subject.counted(held.get(subject.relation_id, [])):
                 conflict = _declared_conflict(official.pk, official.person.name, subject, holding)
                 key = (subject.person_id, conflict.enterprise_id, conflict.link_kind, conflict.link_id)
                 found.setdefault(key, conflict)
@@ -347,7 +365,7 @@ def _declared_conflict(official_id: int, official_name: str, subject: _Subject, 
         link_id=holding.get("link_id"),
         share_percent=holding.get("share_percent") or None,
         role=holding.get("role", ""),
-        record_name=subject.name,
+        record_name=subject.name if subject.declared_otherwise else "",
     )
 
 
@@ -535,10 +553,8 @@ def screen_rows(*, since=None) -> list[tuple]:
 def declared_otherwise_conflicts(*, since=None) -> list[Conflict]:
     """The holdings declared for the current relations of officials in office that were declared under a
     name that is not the name of record, as conflicts through those relations (``find_conflicts``' third
-    rule, for the whole district). Driven by the few declarations whose name differed (a partial index);
-    with ``since``, only relations declared on that day or later."""
-    from django.db.models import F
-
+    rule, ``_Subject.counted``, for the whole district). Driven by the few declarations whose name differed
+    (a partial index); with ``since``, only relations declared on that day or later."""
     from qinqing.core import clock
 
     from .models import RelatedPersonDeclaration
@@ -552,8 +568,6 @@ def declared_otherwise_conflicts(*, since=None) -> list[Conflict]:
             end_date__isnull=True,
             official__is_active=True,
         )
-        .exclude(declared_name="")
-        .exclude(declared_name=F("person__name"))
         .order_by()
         .values_list(
             "pk", "official_id", "official__person__name", "relationship", "person_id", "person__name",
@@ -563,10 +577,10 @@ def declared_otherwise_conflicts(*, since=None) -> list[Conflict]:
     held = declared_holdings([row[0] for row in relations])
     conflicts = []
     for relation_id, official_id, official_name, relationship, person_id, name, declared_name in relations:
-        subject = _Subject(person_id, relationship, name, "", None, declared_name, relation_id)
+        subject = _Subject(person_id, relationship, name, "", None, declared_name, relation_id, True)
         conflicts.extend(
             _declared_conflict(official_id, official_name, subject, holding)
-            for holding in held.get(relation_id, [])
+            for holding in subject.counted(held.get(relation_id, []))
         )
     return conflicts
 

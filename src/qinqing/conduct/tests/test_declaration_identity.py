@@ -253,6 +253,35 @@ def test_the_gate_goes_by_what_the_official_declared_for_a_relative_named_otherw
     assert "清白实业有限公司（顾问）" in register
 
 
+def test_the_relations_holdings_still_count_once_the_name_of_record_is_corrected(people, client):
+    """The discipline office resolves the difference: the keeper corrects the name of record to the name
+    the official gave. The holding declared then is still the relation's (it was never put on the person),
+    and now the person's own ties count too."""
+    from qinqing.directory import services as directory_services
+
+    colleague = factories.make_person(name="钱某")
+    shares = factories.make_enterprise(name="钱氏控股有限公司")
+    factories.make_link(person=colleague, enterprise=shares, kind=LinkKind.SHAREHOLDER, share_percent="30")
+    _declare(
+        client, people, name="钱冒名", resident_id=colleague.resident_id,
+        holding_code=people.clean_enterprise.uscc, holding_role="顾问",
+    )
+    before = {(c.enterprise_name, c.match) for c in services.find_conflicts(official=people.official)}
+    assert ("清白实业有限公司", "declared") in before and ("钱氏控股有限公司", "resident_id") not in before
+    directory_services.person_update(person=colleague, name="钱冒名", actor=people.inspector)
+    after = {
+        (c.enterprise_name, c.match, c.person_name, c.record_name)
+        for c in services.find_conflicts(official=people.official)
+        if c.relationship == "other"
+    }
+    assert after == {
+        ("清白实业有限公司", "declared", "钱冒名", ""),
+        ("钱氏控股有限公司", "resident_id", "钱冒名", ""),
+    }
+    screened = {(c.enterprise_name, c.match) for c in screen() if c.official_id == people.official.pk}
+    assert {("清白实业有限公司", "declared"), ("钱氏控股有限公司", "resident_id")} <= screened
+
+
 def test_a_later_declaration_for_the_relative_replaces_the_holding_it_repeats(people, client):
     colleague = people.other.person
     for role in ("顾问", "监事"):
