@@ -307,6 +307,13 @@ def _build_world():
         enterprises=[other_enterprise],
         actor=handler,
     )
+
+    def answered(consultation, party):  # an answered opinion: its reply letter may be printed
+        opinion = liaison.opinion_submit(consultation=consultation, text="建议延长过渡期", actor=party)
+        return liaison.opinion_answer(opinion=opinion, outcome="adopted", response="", actor=handler)
+
+    own.opinion = answered(own.consultation, users[Role.ENTERPRISE_USER])
+    foreign.opinion = answered(foreign.consultation, other_enterprise_user)
     from qinqing.fairness import services as fairness
 
     own.review = fairness.review_create(
@@ -461,6 +468,17 @@ def _build_world():
 
     own.fund_decision = decided_of(enterprise, unit, handler, users[Role.ENTERPRISE_USER])
     foreign.fund_decision = decided_of(other_enterprise, other_unit, other_handler, other_enterprise_user)
+
+    def breached(commitment, body_user):  # a breach determined: its letter to the enterprise may be printed
+        commitments.commitment_start(commitment=commitment, actor=body_user)
+        commitments.commitment_close(
+            commitment=commitment, fulfilled=False, outcome="未供地", actor=body_user
+        )
+        return commitment.decisions.get()
+
+    own.commitment_decision = breached(commitment_of(enterprise, unit, handler), handler)
+    foreign.commitment_decision = breached(commitment_of(other_enterprise, other_unit, other_handler),
+                                           other_handler)
     keys = {f"key:{scope}": make_api_key(scope)[1] for scope in SCOPES}
     return SimpleNamespace(users=users, own=own, foreign=foreign, keys=keys, sessions=_sessions(users))
 
@@ -555,6 +573,8 @@ def _page_kwargs(name: str, world) -> dict:
         "commitments:fund_application": {"pk": own.fund_application.pk},
         "commitments:fund_application_act": {"pk": own.fund_application.pk},
         "commitments:fund_letter": {"pk": own.fund_decision.pk},
+        "commitments:decision_letter": {"pk": own.commitment_decision.pk},
+        "liaison:opinion_letter": {"pk": own.opinion.pk},  # answered: a reply letter exists
         "integrity:application_letter": {"pk": own.integrity_decision.pk},
         "policy:education_plan_cancel": {"pk": own.education_plan.pk},
         "core:import_run": {"pk": own.import_run.pk},
@@ -952,6 +972,9 @@ FOREIGN_PAGES = {
     "commitments:fund_application": ("GET", lambda f: {"pk": f.fund_application.pk}),
     "commitments:fund_application_act": ("POST", lambda f: {"pk": f.fund_application.pk}),
     "commitments:fund_letter": ("GET", lambda f: {"pk": f.fund_decision.pk}),  # another enterprise's decision
+    # another enterprise's commitment decision
+    "commitments:decision_letter": ("GET", lambda f: {"pk": f.commitment_decision.pk}),
+    "liaison:opinion_letter": ("GET", lambda f: {"pk": f.opinion.pk}),  # another party's answered opinion
     "commitments:attachment": ("GET", lambda f: {"pk": f.commitment_document.pk}),
     # a large import's state and report (core.imports): only the user who started it, whatever the role
     "core:import_run": ("GET", lambda f: {"pk": f.import_run.pk}),

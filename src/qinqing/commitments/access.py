@@ -59,6 +59,9 @@ declare(
         sees_all=WATCHERS,  # the discipline office records a breach, district leaders approve changes
         actions=("commitments.commitment.*",),
     ),
+    # a change approved or a breach determined, as a letter: the enterprise it was made to, the responsible
+    # unit and the discipline office (the commitment's readers; commitments.letters)
+    Page("commitments:decision_letter", STAFF + ENTERPRISES, sees_all=WATCHERS),
     Page(
         "commitments:mine",
         ENTERPRISES,

@@ -2,7 +2,10 @@
 registers commitments to the ``enterprise`` account's enterprise: one public and in progress with
 milestones and its agreement as a public document, one past its deadline (overdue), one whose change the
 ``district`` leader approved, one fulfilled, one published to enterprises and one internal; the daily
-deadline job runs once (its notices to the unit). Every write goes through the services (audited)."""
+deadline job runs once (its notices to the unit). A support-fund programme closing today has the
+``enterprise`` account's application scored by the ``handler``, approved by the ``admin`` account and its
+results published, so that the enterprise can print its decision letter (扶持决〔year〕NNNN号, unsealed
+while objections are taken). Every write goes through the services (audited)."""
 
 from __future__ import annotations
 
@@ -18,9 +21,9 @@ from .models import Commitment, Scope
 
 
 def generate(*, say=None) -> dict:
-    names = ["handler", "enterprise", "district"]
+    names = ["handler", "enterprise", "district", "admin"]
     users = {u.username: u for u in get_user_model().objects.filter(username__in=names)}
-    if len(users) < 3:
+    if len(users) < 4:
         raise RuntimeError("the demo accounts are missing: run ./qinqing serve (or create them) first")
     if Commitment.objects.exists():
         return {"commitments": Commitment.objects.count(), "skipped": True}
@@ -133,6 +136,32 @@ def generate(*, say=None) -> dict:
         objection_workdays=5,
         actor=handler,
     )
+    decided = funds.programme_create(  # a round decided and published: the enterprise's decision letter
+        unit=unit,
+        title="中小企业数字化改造补助",
+        rules="完成数字化改造并通过验收的中小企业，按改造投入的百分之二十给予补助，单户不超过五十万元。",
+        budget="3000000",
+        opens_on=day(-30),
+        closes_on=today,
+        objection_workdays=5,
+        actor=handler,
+    )
+    application = funds.apply(
+        programme=decided,
+        enterprise=firm,
+        amount="400000",
+        description="2026年完成生产线数字化改造，投入二百一十万元，已通过区经信局验收。",
+        actor=users["enterprise"],
+    )
+    funds.review_score(application=application, score=88, comment="验收材料齐全，投入真实。", actor=handler)
+    funds.decide(
+        application=application,
+        approve=True,
+        amount="380000",
+        reason="评审得分88分；按核定投入一百九十万元的百分之二十给予补助。",
+        actor=users["admin"],
+    )
+    funds.results_publish(programme=decided, actor=handler)
     found = services.deadline_alerts()
     if say:
         say(f"commitments: {Commitment.objects.count()} registered; {found}")

@@ -6,6 +6,11 @@ enterprise reads it once the programme's results are published (nothing before p
 public pages); the programme's unit and the discipline office read it from the decision on. The decision
 is final once the objection period after publication is over and every objection to this application is
 answered: only then does the letter carry the seal; before, it says why it is not final yet.
+
+A decision on a commitment (``CommitmentDecision``: a change approved, a breach determined) is a letter to the
+enterprise it was made to (承诺事项变更告知书 / 承诺事项违约认定告知书), numbered and dated when made; the
+workflow has no step back from either, so it is final when made and carries the seal. The enterprise, the
+responsible unit and the discipline office read it (the commitment's own readers).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from qinqing.core import clock, letters
 
 from .funds import article_of
-from .models import ApplicationStatus, FundApplication, ProgrammeStatus
+from .models import ApplicationStatus, CommitmentDecision, DecisionKind, FundApplication, ProgrammeStatus
 
 DECIDED = (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED)
 
@@ -72,3 +77,28 @@ def render_pdf(row: FundApplication, *, base_url: str = "") -> bytes:
 
 def filename(row: FundApplication) -> str:
     return f"fund-decision-{row.pk}.pdf"
+
+
+def _decision_context(row: CommitmentDecision) -> dict:
+    return {
+        "row": row,
+        "commitment": row.commitment,
+        "change": row.kind == DecisionKind.CHANGE,
+        "article": "10",
+        "day": row.decided_on,
+        "flags": list(row.commitment.flags.select_related("appeal")),
+    }
+
+
+def decision_html(row: CommitmentDecision) -> str:
+    return letters.render_html("commitments/decision_letter_pdf.html", lambda: _decision_context(row))
+
+
+def decision_pdf(row: CommitmentDecision, *, base_url: str = "") -> bytes:
+    return letters.render_pdf(
+        "commitments/decision_letter_pdf.html", lambda: _decision_context(row), base_url=base_url
+    )
+
+
+def decision_filename(row: CommitmentDecision) -> str:
+    return f"commitment-{row.kind}-{row.pk}.pdf"

@@ -7,6 +7,8 @@
 * ``Milestone`` and ``ProgressNote``: the steps and the progress recorded.
 * ``BreachFlag``: the enterprise says a commitment was broken; it is filed as an appeal (one pool) and
   linked here; the appeal's text carries the commitment's number.
+* ``CommitmentDecision``: a change approved or a breach determined, numbered, told to the enterprise by
+  letter (``letters.py``).
 * ``DeadlineAlert``: what the daily job found (N working days before, on the day, overdue), once each.
 """
 
@@ -142,6 +144,42 @@ class BreachFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment_id}:{self.appeal_id}"
+
+
+class DecisionKind(models.TextChoices):
+    CHANGE = "change", _("Change approved")
+    BREACH = "breach", _("Breach determined")
+
+
+@audited()
+class CommitmentDecision(models.Model):
+    """A decision on a commitment that the enterprise is told of by letter (article 10): a change approved
+    (the reason, the approval, the deadline before and after) or a breach determined (what was not kept).
+    Numbered and dated when made, one row per decision (a commitment changed twice has two); final when
+    made (the workflow has no step back from either), so its letter carries the seal."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("commitment")
+    )
+    kind = models.CharField(_("decision"), max_length=16, choices=DecisionKind.choices)
+    number = models.CharField(_("document number"), max_length=40, unique=True)
+    decided_on = models.DateField(_("decided on"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+    )
+    reason = models.TextField(_("reason for the change"), blank=True, default="")
+    approval = models.CharField(_("approval of the change"), max_length=300, blank=True, default="")
+    deadline_before = models.DateField(_("deadline before"), null=True, blank=True)
+    deadline_after = models.DateField(_("deadline after"), null=True, blank=True)
+    outcome = models.TextField(_("what was not kept"), blank=True, default="")
+
+    class Meta:
+        ordering = ["decided_on", "pk"]
+        verbose_name = _("decision on a commitment")
+        verbose_name_plural = _("decisions on commitments")
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class AlertKind(models.TextChoices):

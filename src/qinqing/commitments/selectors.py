@@ -51,6 +51,20 @@ def commitment_for(user, pk: int) -> Commitment:
     return row
 
 
+def decision_for(user, pk: int):
+    """A decision on a commitment the user may read (its letter): 404 alike for missing and another's."""
+    from .models import CommitmentDecision
+
+    row = (
+        CommitmentDecision.objects.select_related("commitment__enterprise", "commitment__unit")
+        .filter(pk=pk, commitment__in=commitments(user))
+        .first()
+    )
+    if row is None:
+        raise NotFound()
+    return row
+
+
 def overdue(user) -> QuerySet[Commitment]:
     """Open commitments past their deadline, and breached ones (shown to the discipline office)."""
     today = clock.today()

@@ -25,7 +25,9 @@ from .models import (
     AlertKind,
     BreachFlag,
     Commitment,
+    CommitmentDecision,
     DeadlineAlert,
+    DecisionKind,
     Kind,
     Milestone,
     ProgressNote,
@@ -36,6 +38,15 @@ from .models import (
 ARTICLE = "10"
 SYSTEM = SystemActor("commitments deadlines")
 NUMBER = numbering.Series("commitments.commitment", "CN{period}-{number:05d}", numbering.yearly)
+#: the document numbers of the decisions the enterprise is told of by letter (commitments.letters)
+DECISION_NUMBERS = {
+    DecisionKind.CHANGE: numbering.Series(
+        "commitments.change_notice", "承诺变〔{period}〕{number:04d}号", numbering.yearly
+    ),
+    DecisionKind.BREACH: numbering.Series(
+        "commitments.breach_notice", "承诺违〔{period}〕{number:04d}号", numbering.yearly
+    ),
+}
 #: Working days before the deadline when the "approaching" alert is recorded.
 ALERT_WORKDAYS = 5
 LOOKAHEAD_DAYS = 31
@@ -286,6 +297,18 @@ def commitment_request_change(*, commitment: Commitment, reason: str, new_deadli
     )
 
 
+def _decision(locked: Commitment, kind: str, actor, **values) -> dict:
+    """The decision the enterprise is told of by letter, numbered and dated in the transition's transaction
+    (no gaps); returns its audit event for the transition to record."""
+    today = clock.today()
+    row = CommitmentDecision.objects.create(
+        commitment=locked, kind=kind, number=numbering.take(DECISION_NUMBERS[kind], today).text,
+        decided_on=today, decided_by=actor, **values,
+    )
+    return {"actor": actor, "action": "commitments.commitmentdecision.create", "instance": row,
+            "details": {"article": ARTICLE, "kind": kind}}
+
+
 def commitment_decide_change(*, commitment: Commitment, approve: bool, text: str, actor) -> Commitment:
     """The unit's supervising leader (or a district leader) approves the change, with the approval's
     reference, or refuses it with a reason (the commitment goes back in progress)."""
@@ -296,12 +319,17 @@ def commitment_decide_change(*, commitment: Commitment, approve: bool, text: str
     def apply(locked):
         if not approve:
             return Change(details={"refusal": text})
+        before = locked.deadline
         locked.change_approval = text
         fields = ["change_approval"]
         if locked.change_deadline:
             locked.deadline = locked.change_deadline
             fields.append("deadline")
-        return Change(fields=fields)
+        notice = _decision(
+            locked, DecisionKind.CHANGE, actor, reason=locked.change_reason, approval=text,
+            deadline_before=before, deadline_after=locked.deadline if locked.deadline != before else None,
+        )
+        return Change(fields=fields, details={"number": notice["instance"].number}, events=[notice])
 
     if approve:
         return workflow.transition(
@@ -327,7 +355,9 @@ def commitment_close(*, commitment: Commitment, fulfilled: bool, outcome: str, a
         if fulfilled:
             locked.progress = 100
             fields.append("progress")
-        return Change(fields=fields)
+            return Change(fields=fields)
+        notice = _decision(locked, DecisionKind.BREACH, actor, outcome=outcome)
+        return Change(fields=fields, details={"number": notice["instance"].number}, events=[notice])
 
     return workflow.transition(
         COMMITMENT_WORKFLOW,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/", views.act, name="act"),
+    path("decisions/<int:pk>/letter.pdf", views.decision_letter, name="decision_letter"),
     path("files/<int:pk>/", views.attachment, name="attachment"),
     path("public/files/<int:pk>/", views.public_attachment, name="public_attachment"),
     path("public/", views.public, name="public"),

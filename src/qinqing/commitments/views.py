@@ -94,6 +94,7 @@ def _detail_page(request, row, *, status=200, error=None):
             "milestones": row.milestones.all(),
             "notes": row.notes.all(),
             "flags": row.flags.select_related("appeal"),
+            "decisions": row.decisions.all(),
             # every alert: one per kind (3) and deadline; a deadline moves only by an approved change
             "alerts": row.alerts.prefetch_related("notices__recipient", "notices__notification"),
             "documents": row.attachments.all(),
@@ -112,6 +113,19 @@ def _detail_page(request, row, *, status=200, error=None):
 @found_or_404
 def detail(request, pk: int):
     return _detail_page(request, selectors.commitment_for(request.user, pk))
+
+
+@found_or_404
+def decision_letter(request, pk: int):
+    """A change approved or a breach determined, as a printable letter to the enterprise: the commitment's
+    readers (the enterprise it was made to, the responsible unit, the discipline office); 404 otherwise."""
+    from qinqing.core.letters import pdf_response
+
+    from . import letters
+
+    row = selectors.decision_for(request.user, pk)
+    pdf = letters.decision_pdf(row, base_url=request.build_absolute_uri("/"))
+    return pdf_response(pdf, letters.decision_filename(row))
 
 
 def _int(value):

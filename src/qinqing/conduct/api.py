@@ -69,4 +69,6 @@ def official_conflicts(request, official_id: int):
     official = access_official(
         actor_of(request), official_id
     )  # the discipline office and keys see every official
-    return [ConflictOut(**conflict.as_dict()) for conflict in find_conflicts(official=official)]
+    # the record's ties through a relative declared under another name as well (the discipline office's)
+    conflicts = find_conflicts(official=official, record_ties=True)
+    return [ConflictOut(**conflict.as_dict()) for conflict in conflicts]

@@ -12,6 +12,15 @@ How a directory person is matched to the official's side, strongest first:
 2. the same name AND supporting evidence — the same date of birth, or the same mobile
    phone — and only when one side has no resident ID (two different IDs are two people).
 
+A related person the official declared under a name that is not the name of record of the number's
+holder (``RelatedPerson.declared_name``) is the relative the official named, not that person: through
+such a relation ``find_conflicts`` counts the holdings the official declared for it (kept in their
+declarations, never put on the person of record), not the record's ties or its name — the gate's refusals
+and the official's own pages then tell the official nothing about the person of record they did not
+declare, and their declaration changes nobody else's conflicts. The discipline office's district
+screening (``screen``) goes by the number as well: it lists the record's ties through the relation, and
+the declared holdings beside them.
+
 Each ``Conflict`` keeps its evidence chain so a person can see why the link was made.
 Two paths use the same rules: ``find_conflicts`` (a few indexed queries per official, used
 on every assignment) and ``screen`` (one set-based SQL statement for the whole district,
@@ -58,7 +67,7 @@ class Conflict:
     role: str = ""
     # person_name is the name the official declared a related person under (RelatedPerson.shown_name); when
     # that is not the name of record, record_name holds the latter — for the discipline office only
-    # (directory.selectors.sees_record_names). Empty otherwise, and always for ``screen``'s rows.
+    # (directory.selectors.sees_record_names). Empty otherwise, and for ``screen``'s rows by the number.
     record_name: str = ""
 
     def relationship_label(self) -> str:
@@ -136,10 +145,24 @@ class _Subject:
     resident_id_index: str
     birth_date: str | None  # the stored token (core.crypto.date_token), as the raw SQL reads it
     declared_name: str = ""  # the name the official declared them under, if they did
+    relation_id: int | None = None  # the RelatedPerson row (None for the official themselves)
+    # once declared under another name: some declared holdings may be the relation's alone (no link)
+    own_holdings: bool = False
 
     @property
     def shown_name(self) -> str:
         return self.declared_name or self.name
+
+    @property
+    def declared_otherwise(self) -> bool:
+        """Declared under another name than the name of record: counted by the declared holdings only."""
+        return self.relationship != SELF and bool(self.declared_name) and self.declared_name != self.name
+
+    def counted(self, holdings: list[dict]) -> list[dict]:
+        """Of the holdings declared for this relation, those counted through it besides the person's ties:
+        all of them when declared under another name; else those kept without a link on the person
+        (declared when the name differed, the name of record corrected since)."""
+        return holdings if self.declared_otherwise else [held for held in holdings if not held.get("link_id")]
 
 
 def _subjects(official: Official) -> list[_Subject]:
@@ -153,9 +176,18 @@ def _subjects(official: Official) -> list[_Subject]:
             date_token(official.person.birth_date),
         )
     ]
+    from django.db.models import Exists, OuterRef
+
+    from .models import RelatedPersonDeclaration
+
     related = (
         RelatedPerson.objects.filter(official_id=official.pk, end_date__isnull=True)
         .order_by()
+        .annotate(
+            own_holdings=Exists(
+                RelatedPersonDeclaration.objects.filter(related_person_id=OuterRef("pk"), name_differs=True)
+            )
+        )
         .values_list(
             "person_id",
             "relationship",
@@ -163,13 +195,42 @@ def _subjects(official: Official) -> list[_Subject]:
             "person__resident_id_index",
             "person__birth_date",
             "declared_name",
+            "pk",
+            "own_holdings",
         )
     )
     subjects.extend(
-        _Subject(person_id, relationship, name, index, date_token(birth), declared)
-        for person_id, relationship, name, index, birth, declared in related
+        _Subject(person_id, relationship, name, index, date_token(birth), declared, relation_id, own)
+        for person_id, relationship, name, index, birth, declared, relation_id, own in related
     )
     return subjects
+
+
+def declared_holdings(relation_ids, *, enterprise_id: int | None = None) -> dict[int, list[dict]]:
+    """The holdings declared for each relation given (RelatedPerson ids), from its declarations: the latest
+    declared per enterprise, each with the enterprise's ``enterprise_name``. Two queries, none without ids."""
+    from .models import RelatedPersonDeclaration
+
+    relation_ids = list(relation_ids)
+    if not relation_ids:
+        return {}
+    latest: dict[tuple[int, int], dict] = {}
+    rows = (
+        RelatedPersonDeclaration.objects.filter(related_person_id__in=relation_ids)
+        .order_by("declared_on", "pk")
+        .values_list("related_person_id", "holdings")
+    )
+    for relation_id, holdings in rows:
+        for holding in holdings or []:
+            if holding.get("enterprise_id") and enterprise_id in (None, holding["enterprise_id"]):
+                latest[(relation_id, holding["enterprise_id"])] = holding
+    enterprises = Enterprise.objects.filter(pk__in={key[1] for key in latest}).order_by()
+    names = dict(enterprises.values_list("pk", "name")) if latest else {}
+    found: dict[int, list[dict]] = {}
+    for (relation_id, held_id), holding in latest.items():
+        if held_id in names:
+            found.setdefault(relation_id, []).append(holding | {"enterprise_name": names[held_id]})
+    return found
 
 
 def _phones(person_ids) -> dict[int, str]:
@@ -177,13 +238,21 @@ def _phones(person_ids) -> dict[int, str]:
     return dict(Person.objects.filter(pk__in=list(person_ids)).order_by().values_list("pk", "phone"))
 
 
-def find_conflicts(*, official: Official, enterprise: Enterprise | None = None) -> list[Conflict]:
+def find_conflicts(
+    *, official: Official, enterprise: Enterprise | None = None, record_ties: bool = False
+) -> list[Conflict]:
     """Every conflict between ``official`` (and their related persons) and ``enterprise``
     (or any enterprise). Two queries (subjects, then one statement for all ties; a third only
-    for the phone check of a same-name candidate); ordered and de-duplicated."""
+    for the phone check of a same-name candidate); ordered and de-duplicated. Through a relative
+    declared under another name than the name of record, the holdings declared for them (two more
+    queries), and with ``record_ties`` (the discipline office's view only) the record's ties too."""
     if not Official.person.is_cached(official):
         official = Official.objects.select_related("person").get(pk=official.pk)
-    subjects = _subjects(official)
+    every_subject = _subjects(official)
+    with_own_holdings = [s for s in every_subject if s.own_holdings or s.declared_otherwise]
+    # matched by the number or the name of record: everyone but those declared under another name, unless
+    # the discipline office asks for the record's ties as well
+    subjects = [subject for subject in every_subject if record_ties or not subject.declared_otherwise]
     by_person_id = {subject.person_id: subject for subject in subjects}
     by_index = {subject.resident_id_index: subject for subject in subjects if subject.resident_id_index}
     tables = _tables()
@@ -263,32 +332,41 @@ def find_conflicts(*, official: Official, enterprise: Enterprise | None = None) 
                 phones = _phones({candidate[1] for candidate in name_candidates} | set(by_person_id))
             if phones.get(subject.person_id) and phones.get(other_id) == phones.get(subject.person_id):
                 add(subject, MatchMethod.NAME_PHONE, tie)
+    # 3. Declared under another name: the holdings the official declared for that relation, and only those.
+    if with_own_holdings:
+        held = declared_holdings(
+            [subject.relation_id for subject in with_own_holdings],
+            enterprise_id=enterprise.pk if enterprise is not None else None,
+        )
+        for subject in with_own_holdings:
+            for holding in subject.counted(held.get(subject.relation_id, [])):
+                conflict = _declared_conflict(official.pk, official.person.name, subject, holding)
+                key = (subject.person_id, conflict.enterprise_id, conflict.link_kind, conflict.link_id)
+                found.setdefault(key, conflict)
     return sorted(
         found.values(),
         key=lambda c: (c.enterprise_name, c.relationship != SELF, c.person_name, c.link_kind, c.link_id or 0),
     )
 
 
-def as_the_official_declared(official: Official, conflicts: list[Conflict]) -> list[Conflict]:
-    """``conflicts`` as the official themselves may see them: through a person they declared under a name
-    that is not the name of record (``Conflict.record_name``), only the ties their own declarations made
-    (the link ids their declarations' holdings keep). The record's other ties, like its name, would tell
-    them whose the number is and that it was on record; a number new to the directory has no other ties,
-    so both read alike. The discipline office's screening and the conflict gate keep every tie."""
-    from .models import RelatedPersonDeclaration
-
-    differing = {c.person_id for c in conflicts if c.relationship != SELF and c.record_name}
-    if not differing:
-        return conflicts
-    declared_links: set[int] = set()
-    holdings = RelatedPersonDeclaration.objects.filter(
-        official_id=official.pk, related_person__person_id__in=differing
-    ).values_list("holdings", flat=True)
-    for held in holdings:
-        declared_links.update(item.get("link_id") for item in held or [] if item.get("link_id"))
-    return [
-        c for c in conflicts if c.relationship == SELF or not c.record_name or c.link_id in declared_links
-    ]
+def _declared_conflict(official_id: int, official_name: str, subject: _Subject, holding: dict) -> Conflict:
+    """A holding declared for a relation declared under another name than the name of record, as a conflict
+    through that relation (under the declared name)."""
+    return Conflict(
+        official_id=official_id,
+        official_name=official_name,
+        relationship=subject.relationship,
+        person_id=subject.person_id,
+        person_name=subject.shown_name,
+        match=str(MatchMethod.DECLARED),
+        enterprise_id=holding["enterprise_id"],
+        enterprise_name=holding["enterprise_name"],
+        link_kind=str(LinkKind.DECLARED_INTEREST),
+        link_id=holding.get("link_id"),
+        share_percent=holding.get("share_percent") or None,
+        role=holding.get("role", ""),
+        record_name=subject.name if subject.declared_otherwise else "",
+    )
 
 
 # --- set-based screening of the whole district -----------------------------------------------------
@@ -472,11 +550,48 @@ def screen_rows(*, since=None) -> list[tuple]:
         return cursor.fetchall()
 
 
+def declared_otherwise_conflicts(*, since=None) -> list[Conflict]:
+    """The holdings declared for the current relations of officials in office that were declared under a
+    name that is not the name of record, as conflicts through those relations (``find_conflicts``' third
+    rule, ``_Subject.counted``, for the whole district). Driven by the few declarations whose name differed
+    (a partial index); with ``since``, only relations declared on that day or later."""
+    from qinqing.core import clock
+
+    from .models import RelatedPersonDeclaration
+
+    differed = RelatedPersonDeclaration.objects.filter(name_differs=True)
+    if since is not None:
+        differed = differed.filter(declared_on__gte=clock.local(clock.aware(since)).date())
+    relations = list(
+        RelatedPerson.objects.filter(
+            pk__in=differed.order_by().values("related_person_id"),
+            end_date__isnull=True,
+            official__is_active=True,
+        )
+        .order_by()
+        .values_list(
+            "pk", "official_id", "official__person__name", "relationship", "person_id", "person__name",
+            "declared_name",
+        )
+    )
+    held = declared_holdings([row[0] for row in relations])
+    conflicts = []
+    for relation_id, official_id, official_name, relationship, person_id, name, declared_name in relations:
+        subject = _Subject(person_id, relationship, name, "", None, declared_name, relation_id, True)
+        conflicts.extend(
+            _declared_conflict(official_id, official_name, subject, holding)
+            for holding in subject.counted(held.get(relation_id, []))
+        )
+    return conflicts
+
+
 def screen(*, since=None) -> list[Conflict]:
     """Every conflict in the district in one set-based query. With ``since`` (a datetime),
     only links and enterprises whose audit events are newer — plus every link of a person
     whose related-person record changed — are screened (incremental mode). Evidence text is
-    not built here: ``Conflict.evidence()`` composes it when a conflict is shown."""
+    not built here: ``Conflict.evidence()`` composes it when a conflict is shown. The holdings
+    declared for relatives declared under another name than the name of record come beside the
+    record's ties, in the same order (``declared_otherwise_conflicts``)."""
     conflicts: list[Conflict] = []
     for (
         official_id,
@@ -511,4 +626,9 @@ def screen(*, since=None) -> list[Conflict]:
                 role=role or "",
             )
         )
+    declared = declared_otherwise_conflicts(since=since)
+    if declared:
+        # a stable sort: the statement's own order (its link ids' NULLs included) is kept among equal keys
+        conflicts.extend(declared)
+        conflicts.sort(key=lambda c: (c.official_id, c.enterprise_id, c.person_id, c.link_kind))
     return conflicts

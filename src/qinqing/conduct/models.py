@@ -56,6 +56,9 @@ class MatchMethod(models.TextChoices):
     RESIDENT_ID = "resident_id", _("resident ID match")
     NAME_BIRTH_DATE = "name_birth_date", _("same name and date of birth")
     NAME_PHONE = "name_phone", _("same name and phone number")
+    # a holding the official declared for a relative named otherwise than the number's holder of record:
+    # the relation's own, not a tie of that person (conflicts.find_conflicts)
+    DECLARED = "declared", _("declared by the official")
 
 
 class CheckOutcome(models.TextChoices):
@@ -453,13 +456,20 @@ class RelatedPersonDeclaration(models.Model):
         return f"{self.declared_on:%Y-%m-%d}"
 
 
+# The first year officials confirm their related persons for (article 15): the year the register opened. An
+# official whose first recorded post began later counts from that year (``selectors.confirmation_years``).
+CONFIRMATIONS_SINCE = 2026
+
+
 @audited()
 class AnnualConfirmation(models.Model):
-    """The official confirms once a year that their declared related persons are complete."""
+    """The official confirms once a year that their declared related persons are complete. ``is_late``: the
+    confirmation was made after the year it confirms had ended (a missing year is confirmed late)."""
 
     official = models.ForeignKey("directory.Official", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveIntegerField(_("year"))
     confirmed_at = models.DateTimeField(_("confirmed at"))
+    is_late = models.BooleanField(_("confirmed late"), default=False, db_default=False)
 
     class Meta:
         constraints = [

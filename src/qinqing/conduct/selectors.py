@@ -183,28 +183,94 @@ def missing_annual_confirmations(year: int | None = None):
     return Official.objects.filter(is_active=True).exclude(pk__in=confirmed).select_related("person", "unit")
 
 
+def _duty_began():
+    """The day the official's first recorded post began (``OfficialPosition``), as a subquery (None: none
+    recorded, the official counts from the register's first year)."""
+    from django.db.models import Min, OuterRef, Subquery
+
+    from qinqing.directory.models import OfficialPosition
+
+    return Subquery(
+        OfficialPosition.objects.filter(official=OuterRef("pk"))
+        .order_by()
+        .values("official")
+        .annotate(first=Min("start_date"))
+        .values("first")[:1]
+    )
+
+
+def confirmation_years(official) -> range:
+    """The years ``official`` confirms their related persons for (article 15): from the year their duty began
+    (their first recorded post) or the register's first year (``CONFIRMATIONS_SINCE``), whichever is later,
+    to this year."""
+    from qinqing.directory.models import OfficialPosition
+
+    from .models import CONFIRMATIONS_SINCE
+
+    began = (
+        OfficialPosition.objects.filter(official=official)
+        .order_by("start_date")
+        .values_list("start_date", flat=True)
+        .first()
+    )
+    first = max(CONFIRMATIONS_SINCE, began.year if began else CONFIRMATIONS_SINCE)
+    return range(first, clock.today().year + 1)
+
+
+def unconfirmed_years(official) -> list[int]:
+    """The years of ``confirmation_years`` the official has not confirmed yet, oldest first."""
+    from .models import AnnualConfirmation
+
+    years = confirmation_years(official)
+    confirmed = AnnualConfirmation.objects.filter(official=official, year__in=list(years))
+    done = set(confirmed.values_list("year", flat=True))
+    return [year for year in years if year not in done]
+
+
 def confirmations_missing():
-    """The red flags' missing annual confirmations: active officials who have not confirmed this year or
-    last year, each with ``missing_last_year`` / ``missing_this_year`` (one query). Last year stays flagged
-    after 1 January: the official may still confirm it, late (``services.annual_confirm``); an official
-    who never confirmed 2026 must not drop out of the office's view on 2027-01-01."""
-    from django.db.models import Exists, OuterRef, Q
+    """The red flags' missing annual confirmations: active officials with any year not confirmed, from the
+    year their duty began (or the register's first year, ``CONFIRMATIONS_SINCE``) to this year, each with a
+    ``missing_<year>`` flag per year (one query; ``with_missing_years`` lists them). A past year stays
+    flagged until the official confirms it, late (``services.annual_confirm``): an official who never
+    confirmed 2026 must not drop out of the office's view in 2027, nor in 2028."""
+    from django.db.models import Exists, OuterRef
 
     from qinqing.directory.models import Official
 
-    from .models import AnnualConfirmation
+    from .models import CONFIRMATIONS_SINCE, AnnualConfirmation
 
     this_year = clock.today().year
 
     def confirmed(year):
         return Exists(AnnualConfirmation.objects.filter(official=OuterRef("pk"), year=year))
 
-    return (
-        Official.objects.filter(is_active=True)
-        .annotate(missing_last_year=~confirmed(this_year - 1), missing_this_year=~confirmed(this_year))
-        .filter(Q(missing_last_year=True) | Q(missing_this_year=True))
-        .select_related("person", "unit")
-    )
+    rows = Official.objects.filter(is_active=True).annotate(duty_began=_duty_began())
+    any_missing = Q(pk__in=[])
+    for year in range(CONFIRMATIONS_SINCE, this_year + 1):
+        flag = f"missing_{year}"
+        # missing: not confirmed, and the official was already in duty that year
+        rows = rows.annotate(**{flag: ~confirmed(year)})
+        any_missing |= Q(**{flag: True}) & (
+            Q(duty_began__isnull=True) | Q(duty_began__lt=datetime.date(year + 1, 1, 1))
+        )
+    return rows.filter(any_missing).select_related("person", "unit")
+
+
+def with_missing_years(officials) -> list:
+    """The rows of ``confirmations_missing`` given (a page of them), each with ``missing_years``: the years it
+    lacks, oldest first, as (year, late) pairs — late: a year that has ended."""
+    from .models import CONFIRMATIONS_SINCE
+
+    this_year = clock.today().year
+    rows = list(officials)
+    for row in rows:
+        began = row.duty_began.year if row.duty_began else CONFIRMATIONS_SINCE
+        row.missing_years = [
+            (year, year < this_year)
+            for year in range(max(began, CONFIRMATIONS_SINCE), this_year + 1)
+            if getattr(row, f"missing_{year}", False)
+        ]
+    return rows
 
 
 def supervised_officials(user):
@@ -336,14 +402,14 @@ def related_persons_of(official):
 
 
 def own_conflicts(official) -> list:
-    """The conflicts shown to the official themselves (their related-persons page). Through a person they
-    declared under a name that is not the name of record, only the ties they declared themselves (the links
-    their declarations made): the record's other ties, like its name, would tell them whose the number is and
-    that it was on record — the page must read the same as for a number new to the directory. The discipline
-    office's screening and the conflict gate still go by every tie of the person holding the number."""
-    from .conflicts import as_the_official_declared, find_conflicts
+    """The conflicts shown to the official themselves (their related-persons page): the conflict gate's own
+    (``conflicts.find_conflicts``). Through a person they declared under a name that is not the name of
+    record, those are the holdings they declared for that relative, under the name they gave — never the
+    record's name or ties, which would tell them whose the number is and that it was on record: the page
+    reads the same as for a number new to the directory."""
+    from .conflicts import find_conflicts
 
-    return as_the_official_declared(official, find_conflicts(official=official))
+    return find_conflicts(official=official)
 
 
 def declarations(*, names: str = "") -> QuerySet:

@@ -516,7 +516,8 @@ def my_related_persons(request):
         except NotFound:
             raise
         except ServiceError as error:
-            refused = refusal_of(request, "confirm", error)
+            row = int(year_text) if year_text.isdigit() else None  # the year's own form on the page
+            refused = refusal_of(request, "confirm", error, row=row)
         else:
             messages.success(request, _("Annual confirmation recorded."))
             return redirect("conduct:my_related_persons")
@@ -549,16 +550,20 @@ def my_related_persons(request):
             bind_error(form, error)
     related = selectors.related_persons_of(official)
     confirmed = selectors.annual_confirmation(official)
+    this_year = clock.today().year
+    # every year not confirmed since the official's duty began, oldest first, each its own form naming it
+    to_confirm = [(year, year < this_year) for year in selectors.unconfirmed_years(official)]
     return render(
         request,
         "conduct/my_related.html",
         {
-            "year": clock.today().year,
+            "year": this_year,
             "related": related,
             "form": form,
             "confirmed": confirmed,
+            "to_confirm": to_confirm,
             "conflicts": selectors.own_conflicts(official),
-            "refused": refusal_placed(refused, set() if confirmed else {("confirm", None)}),
+            "refused": refusal_placed(refused, {("confirm", year) for year, _late in to_confirm}),
         },
         status=refused["status"] if refused else form_status(form),
     )
@@ -621,7 +626,8 @@ def red_flags(request, refused: dict | None = None):
     """The office's red flags; after a refused hand-in, the same page with the rule beside that gift (4xx)."""
     flags = selectors.red_flags()
     missing = selectors.confirmations_missing().order_by("unit__code", "pk")
-    flags["missing_confirmations"] = page_of(request, missing)  # the page's one long list, paged
+    flags["missing_confirmations"] = page = page_of(request, missing)  # the page's one long list, paged
+    page.object_list = selectors.with_missing_years(page.object_list)  # each row's missing years
     flags["this_year"] = clock.today().year
     flags["refused"] = refusal_placed(refused, {("hand_in", gift.pk) for gift in flags["gifts_overdue"]})
     return render(request, "conduct/red_flags.html", flags, status=refused["status"] if refused else 200)

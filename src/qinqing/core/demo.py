@@ -69,7 +69,7 @@ APP_DEMOS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("policy_demo", ()),  # supporting measures in every state, education activities and plans
     ("tolerance_demo", ()),  # fault-tolerance requests in three states, a clearing notice
     ("legal_demo", ()),  # flagged measures, inspections and charges; a lawsuit; protection
-    ("commitments_demo", ()),  # commitments to the demo enterprise in every state and scope
+    ("commitments_demo", ()),  # commitments to the demo enterprise in every state; a decided fund application
 )
 
 

@@ -89,6 +89,10 @@ declare(
     Page("liaison:decision_detail", MANAGERS),
     Page("liaison:decision_act", MANAGERS, actions=("liaison.decision.*", "liaison.consultation.*")),
     Page("liaison:opinion_answer", MANAGERS),
+    # the answer to an opinion as a reply letter: the party that gave it (the federation, a chamber, an
+    # invited enterprise: its own only) and the liaison office that answered; only once answered
+    # (liaison.letters)
+    Page("liaison:opinion_letter", MANAGERS + PARTICIPANTS, sees_all=MANAGERS),
     Page(
         "liaison:invitations",
         PARTICIPANTS,

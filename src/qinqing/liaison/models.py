@@ -435,6 +435,8 @@ class Opinion(models.Model):
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
     response = models.TextField(_("answer (why adopted or not)"), blank=True, default="")
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # the reply letter's document number (liaison.letters), taken at the first answer and kept if revised
+    reply_number = models.CharField(_("reply number"), max_length=40, blank=True, default="")
 
     class Meta:
         ordering = ["consultation", "submitted_at", "pk"]

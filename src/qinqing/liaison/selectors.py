@@ -22,12 +22,13 @@ from .models import (
     MeetingProblem,
     MeetingStatus,
     Opinion,
+    Outcome,
     Reminder,
     ResponsibilityList,
     Scope,
     VisitPeriod,
 )
-from .services import acting_for, invited_enterprise_ids
+from .services import acting_for, invited_enterprise_ids, is_manager
 
 
 def _active_links() -> QuerySet[LeaderEnterprise]:
@@ -308,6 +309,23 @@ def opinions_of(user, consultation: Consultation) -> QuerySet[Opinion]:
     if has_role(user, Role.ENTERPRISE_USER):
         mine |= Q(enterprise_id__in=invited_enterprise_ids(user))
     return consultation.opinions.filter(mine).order_by("submitted_at", "pk")
+
+
+def answered_opinion(user, pk: int) -> Opinion:
+    """An answered opinion whose reply letter the user may print: the liaison office any; a party (the
+    federation, a chamber, an enterprise) its own in a consultation it was invited to. 404 alike for a
+    missing, unanswered or another party's opinion."""
+    rows = Opinion.objects.select_related("consultation__decision__unit", "association", "enterprise").filter(
+        pk=pk, answered_at__isnull=False
+    ).exclude(outcome=Outcome.PENDING)
+    found = rows.first()
+    if found is not None and not is_manager(user):
+        consultation = invitations_for(user).filter(pk=found.consultation_id).first()
+        if consultation is None or not opinions_of(user, consultation).filter(pk=found.pk).exists():
+            found = None
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def published_feedback() -> QuerySet[Decision]:

@@ -13,7 +13,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock, limits, workflow
+from qinqing.core import audit, clock, limits, numbering, workflow
 from qinqing.core.errors import ConflictError, NotFound, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
@@ -42,6 +42,11 @@ from .models import (
     ResponsibilityList,
     Scope,
     VisitPeriod,
+)
+
+#: the reply letters' numbers to those who gave an opinion (liaison.letters, article 9)
+REPLY_NUMBERS = numbering.Series(
+    "liaison.opinion_reply", "意见复〔{period}〕{number:04d}号", numbering.yearly
 )
 
 
@@ -700,7 +705,9 @@ def opinion_submit(*, consultation, text: str, actor) -> Opinion:
 
 
 def opinion_answer(*, opinion, outcome: str, response: str, actor) -> Opinion:
-    """Whether the opinion was adopted, and why not: a reason is required unless it was adopted in full."""
+    """Whether the opinion was adopted, and why not: a reason is required unless it was adopted in full.
+    The first answer takes the reply letter's number (意见复〔year〕NNNN号); the answer may be revised
+    until the decision is adopted or withdrawn, which makes it final (the letter's seal)."""
     _require_manager(actor)
     if outcome not in (Outcome.ADOPTED, Outcome.PARTLY, Outcome.NOT_ADOPTED):
         raise ServiceError(
@@ -717,7 +724,11 @@ def opinion_answer(*, opinion, outcome: str, response: str, actor) -> Opinion:
             raise ConflictError(_("The decision is closed."), code="invalid_transition", field="status")
         before = audit.snapshot(locked)
         locked.outcome, locked.response, locked.answered_at = outcome, response, clock.now()
-        locked.save(update_fields=["outcome", "response", "answered_at"])
+        fields = ["outcome", "response", "answered_at"]
+        if not locked.reply_number:  # the reply letter's number: at the first answer, kept if revised
+            locked.reply_number = numbering.take(REPLY_NUMBERS, clock.today()).text
+            fields.append("reply_number")
+        locked.save(update_fields=fields)
         audit.record_event(
             actor=actor,
             action="liaison.opinion.answer",

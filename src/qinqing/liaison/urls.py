@@ -25,6 +25,7 @@ urlpatterns = [
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/act/", views.decision_act, name="decision_act"),
     path("opinions/<int:pk>/answer/", views.opinion_answer, name="opinion_answer"),
+    path("opinions/<int:pk>/letter.pdf", views.opinion_letter, name="opinion_letter"),
     path("invitations/", views.invitations, name="invitations"),
     path("invitations/<int:pk>/", views.invitation, name="invitation"),
     path("feedback/", views.feedback_public, name="feedback_public"),

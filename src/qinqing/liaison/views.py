@@ -369,6 +369,19 @@ def opinion_answer(request, pk: int):
     return redirect("liaison:decision_detail", pk=decision_pk)
 
 
+@found_or_404
+def opinion_letter(request, pk: int):
+    """The answer to an opinion as a printable reply letter: the party that gave it and the liaison office;
+    404 while unanswered and for another party's."""
+    from qinqing.core.letters import pdf_response
+
+    from . import letters
+
+    row = selectors.answered_opinion(request.user, pk)
+    pdf = letters.render_pdf(row, base_url=request.build_absolute_uri("/"))
+    return pdf_response(pdf, letters.filename(row))
+
+
 # --- the federation's and enterprises' side --------------------------------------------------------------
 def invitations(request):
     return render(

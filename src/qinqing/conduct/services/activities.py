@@ -15,7 +15,7 @@ from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.workflow import Change, Transition, Workflow
 from qinqing.directory.models import Official
 
-from ..conflicts import as_the_official_declared, find_conflicts
+from ..conflicts import find_conflicts
 from ..models import ActivityRequest, ActivityStatus, Lead, LeadSource
 from .actors import ACTORS, OWNER, SUPERVISING_LEADER, _user_of
 from .config import rules
@@ -222,15 +222,12 @@ def evaluate_activity(
         )
     if enterprises and not restricted:
         findings.append(_finding("enterprise_not_restricted", FindingLevel.PASSED, "21"))
-    # As the official may see them (the request's checks are shown to them): through a person declared under
-    # a name that is not the name of record, only the ties they declared. The gate, when the leader approves,
-    # goes by every tie (check_assignment).
+    # The gate's own conflicts (check_assignment, when the leader approves), shown to the official: through
+    # a person declared under a name that is not the name of record, the holdings they declared for them only.
     conflicts = [
         conflict
         for enterprise in enterprises
-        for conflict in as_the_official_declared(
-            official, find_conflicts(official=official, enterprise=enterprise)
-        )
+        for conflict in find_conflicts(official=official, enterprise=enterprise)
     ]
     for conflict in conflicts:
         findings.append(

@@ -82,9 +82,16 @@ def related_person_declare(
     Writes go through the directory services (Person, RelatedPerson, EnterpriseLink of kind
     ``declared_interest``); this records the declaration and whether it came within the period.
     ``holdings``: ``[{"enterprise": Enterprise, "role": "...", "share_percent": "12.5"}]``.
+
+    Declared under a name that is not the name of record of the person holding the number, the holdings
+    are the official's word about the relative they named, not about that person: they belong to this
+    declaration's relation (kept in the declaration's ``holdings``, read by ``conflicts.find_conflicts``
+    through the relation) and are not put on the person of record, whose ties and other officials'
+    conflicts they would otherwise change. The same rules apply to them either way (the answer may not
+    tell whether the number was on record).
     """
     from qinqing.directory import services as directory_services
-    from qinqing.directory.models import LinkKind
+    from qinqing.directory.models import EnterpriseLink, LinkKind
 
     from ..models import RelatedPersonDeclaration
 
@@ -105,6 +112,19 @@ def related_person_declare(
         limits.check_text(
             holding.get("role", ""), field="holding_role", label=_("Role or office held"), limit=limits.PLACE
         )
+    # A link's rules, whoever the holdings end up on (the person, or the relation alone).
+    checked = directory_services.enterprise_links_check(
+        [
+            EnterpriseLink(
+                enterprise=holding["enterprise"],
+                kind=LinkKind.DECLARED_INTEREST,
+                role=holding.get("role", ""),
+                share_percent=holding.get("share_percent") or None,
+                source="declaration",
+            )
+            for holding in holdings or []
+        ]
+    )
     with transaction.atomic():
         # The official is not the directory's keeper: a number already on record keeps its name (and
         # phone), whatever name the official gives. The declaration is accepted all the same, linked to the
@@ -125,7 +145,17 @@ def related_person_declare(
             actor=actor,
         )
         declared = []
-        for holding in holdings or []:
+        for holding, rule_checked in zip(holdings or [], checked, strict=True):
+            if name_differs:  # the relation's alone: no link on the person of record
+                declared.append(
+                    {
+                        "enterprise_id": holding["enterprise"].pk,
+                        "link_id": None,
+                        "role": rule_checked.role,
+                        "share_percent": str(holding.get("share_percent") or ""),
+                    }
+                )
+                continue
             link, _created = directory_services.enterprise_link_upsert(
                 person=person,
                 enterprise=holding["enterprise"],
@@ -139,7 +169,7 @@ def related_person_declare(
                 {
                     "enterprise_id": holding["enterprise"].pk,
                     "link_id": link.pk,
-                    "role": holding.get("role", ""),
+                    "role": rule_checked.role,
                     "share_percent": str(holding.get("share_percent") or ""),
                 }
             )
@@ -198,8 +228,10 @@ def declaration_name_resolve(*, declaration, note: str, actor):
 
 def annual_confirm(*, official: Official, actor, year: int | None = None):
     """The official confirms their declared related persons are complete for ``year`` (this year by
-    default; last year's too, late: the page opened before midnight on 31 December and sent after it
-    confirms the year it showed)."""
+    default). Any year not confirmed since their duty began (``selectors.confirmation_years``) may be
+    confirmed late: the confirmation is marked ``is_late`` and the audit event says so. The page opened
+    before midnight on 31 December and sent after it confirms the year it showed."""
+    from .. import selectors
     from ..models import AnnualConfirmation
 
     if _user_of(actor) is None or official.user_id != actor.pk:
@@ -208,13 +240,15 @@ def annual_confirm(*, official: Official, actor, year: int | None = None):
         )
     this_year = clock.today().year
     year = year or this_year
-    if year not in (this_year - 1, this_year):
+    years = selectors.confirmation_years(official)
+    if year not in years:
         raise ServiceError(
             _("The year must be between %(low)d and %(high)d."),
             code="out_of_range",
             field="year",
-            params={"low": this_year - 1, "high": this_year},
+            params={"low": years.start, "high": this_year},
         )
+    late = year < this_year
     with transaction.atomic():
         if AnnualConfirmation.objects.filter(official=official, year=year).exists():
             raise ServiceError(
@@ -224,13 +258,13 @@ def annual_confirm(*, official: Official, actor, year: int | None = None):
                 params={"year": year},
             )
         confirmation = AnnualConfirmation.objects.create(
-            official=official, year=year, confirmed_at=clock.now()
+            official=official, year=year, confirmed_at=clock.now(), is_late=late
         )
         audit.record_event(
             actor=actor,
             action="conduct.annual_confirmation.create",
             instance=confirmation,
             before=None,
-            details={"article": "15"},
+            details={"article": "15", "late": late},
         )
     return confirmation

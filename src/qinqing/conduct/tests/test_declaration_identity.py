@@ -175,25 +175,131 @@ def test_the_discipline_office_sees_both_names_and_the_flag(people, client):
     assert "张冒名" in related and "赵六" not in related
 
 
-def test_conflict_screening_still_finds_the_relation(people, client):
-    from qinqing.conduct.services import RecusalRequired, check_assignment
-
+def test_the_district_screening_still_finds_the_records_ties_by_the_number(people, client):
+    """The discipline office's screening goes by the number: the record's ties through the relation, under
+    the name of record. The gate and the official's own checks do not (below)."""
     colleague = people.other.person
     shares = factories.make_enterprise(name="赵氏控股有限公司")
     factories.make_link(person=colleague, enterprise=shares, kind=LinkKind.SHAREHOLDER, share_percent="30")
     _declare(client, people, name="张冒名", resident_id=colleague.resident_id)
 
     screened = [c for c in screen() if c.official_id == people.official.pk and c.enterprise_id == shares.pk]
-    assert [(c.person_id, c.relationship) for c in screened] == [(colleague.pk, "other")]
+    assert [(c.person_id, c.relationship, c.person_name) for c in screened] == [
+        (colleague.pk, "other", "赵六")
+    ]
+
+
+def test_the_gate_goes_by_what_the_official_declared_for_a_relative_named_otherwise(people, client):
+    """A relative declared under another name than the number's holder of record, with a holding in 清白实业:
+    the holding was put on the person of record (here the official 赵六, who then had a "conflict" of his
+    own with 清白实业 from 张三's declaration), and the gate refused 张三 on the record's ties (赵氏控股),
+    telling whoever was refused what the number's holder holds. Now the holding is the relation's: the gate
+    refuses 张三 on 清白实业, as declared, under the declared name, and not on the record's ties."""
+    from qinqing.conduct.services import RecusalRequired, check_assignment
+    from qinqing.directory.models import EnterpriseLink
+
+    colleague = people.other.person
+    shares = factories.make_enterprise(name="赵氏控股有限公司")
+    factories.make_link(person=colleague, enterprise=shares, kind=LinkKind.SHAREHOLDER, share_percent="30")
+    response = _declare(
+        client, people, name="张冒名", resident_id=colleague.resident_id,
+        holding_code=people.clean_enterprise.uscc, holding_role="顾问",
+    )
+    assert response.status_code == 302
+
+    # nothing put on the person of record: their ties, and their own conflicts, are as before
+    assert not EnterpriseLink.objects.filter(person=colleague, enterprise=people.clean_enterprise).exists()
+    assert services.find_conflicts(official=people.other, enterprise=people.clean_enterprise) == []
+    declaration = RelatedPersonDeclaration.objects.get(official=people.official)
+    assert declaration.holdings == [
+        {"enterprise_id": people.clean_enterprise.pk, "link_id": None, "role": "顾问", "share_percent": ""}
+    ]
+
+    # the gate: the declared holding, under the declared name
     with pytest.raises(RecusalRequired) as blocked:
         check_assignment(
-            official=people.official, enterprise=shares, matter_type="test", matter_id="1",
-            actor=people.inspector,
+            official=people.official, enterprise=people.clean_enterprise, matter_type="test", matter_id="1",
+            actor=people.leader_user,
         )
-    # the evidence names the person as declared; the discipline office's API gives the name of record too
-    assert "张冒名" in str(blocked.value) and "赵六" not in str(blocked.value)
-    found = services.find_conflicts(official=people.official, enterprise=shares)
-    assert [(c.person_name, c.record_name) for c in found] == [("张冒名", "赵六")]
+    refusal = str(blocked.value)
+    assert "张冒名" in refusal and "清白实业有限公司" in refusal and "赵六" not in refusal
+    assert [(c.person_name, c.match, c.link_kind, c.role) for c in blocked.value.conflicts] == [
+        ("张冒名", "declared", "declared_interest", "顾问")
+    ]
+    # ...and not the record's ties, which the official did not declare
+    check_assignment(
+        official=people.official, enterprise=shares, matter_type="test", matter_id="2",
+        actor=people.leader_user,
+    )
+    assert services.find_conflicts(official=people.official, enterprise=shares) == []
+    assert "赵氏控股有限公司" not in str(services.find_conflicts(official=people.official))
+
+    # the discipline office's view of the official (its API) has both, the record's ties under both names
+    office = services.find_conflicts(official=people.official, record_ties=True)
+    office = [c for c in office if c.relationship == "other"]
+    assert {(c.enterprise_name, c.match, c.person_name, c.record_name) for c in office} == {
+        ("赵氏控股有限公司", "resident_id", "张冒名", "赵六"),
+        ("清白实业有限公司", "declared", "张冒名", "赵六"),
+    }
+    # the discipline office's screening lists the declared holding beside the record's ties, with both names
+    mine = [c for c in screen() if c.official_id == people.official.pk and c.relationship == "other"]
+    assert {(c.enterprise_name, c.match, c.person_name, c.record_name) for c in mine} == {
+        ("赵氏控股有限公司", "resident_id", "赵六", ""),
+        ("清白实业有限公司", "declared", "张冒名", "赵六"),
+    }
+    # and its register of declarations shows the holding as declared
+    client.force_login(people.inspector)
+    register = client.get(reverse("conduct:declarations")).content.decode()
+    assert "清白实业有限公司（顾问）" in register
+
+
+def test_the_relations_holdings_still_count_once_the_name_of_record_is_corrected(people, client):
+    """The discipline office resolves the difference: the keeper corrects the name of record to the name
+    the official gave. The holding declared then is still the relation's (it was never put on the person),
+    and now the person's own ties count too."""
+    from qinqing.directory import services as directory_services
+
+    colleague = factories.make_person(name="钱某")
+    shares = factories.make_enterprise(name="钱氏控股有限公司")
+    factories.make_link(person=colleague, enterprise=shares, kind=LinkKind.SHAREHOLDER, share_percent="30")
+    _declare(
+        client, people, name="钱冒名", resident_id=colleague.resident_id,
+        holding_code=people.clean_enterprise.uscc, holding_role="顾问",
+    )
+    before = {(c.enterprise_name, c.match) for c in services.find_conflicts(official=people.official)}
+    assert ("清白实业有限公司", "declared") in before and ("钱氏控股有限公司", "resident_id") not in before
+    directory_services.person_update(person=colleague, name="钱冒名", actor=people.inspector)
+    after = {
+        (c.enterprise_name, c.match, c.person_name, c.record_name)
+        for c in services.find_conflicts(official=people.official)
+        if c.relationship == "other"
+    }
+    assert after == {
+        ("清白实业有限公司", "declared", "钱冒名", ""),
+        ("钱氏控股有限公司", "resident_id", "钱冒名", ""),
+    }
+    screened = {(c.enterprise_name, c.match) for c in screen() if c.official_id == people.official.pk}
+    assert {("清白实业有限公司", "declared"), ("钱氏控股有限公司", "resident_id")} <= screened
+
+
+def test_a_later_declaration_for_the_relative_replaces_the_holding_it_repeats(people, client):
+    colleague = people.other.person
+    for role in ("顾问", "监事"):
+        _declare(
+            client, people, name="张冒名", resident_id=colleague.resident_id,
+            holding_code=people.clean_enterprise.uscc, holding_role=role,
+        )
+    found = services.find_conflicts(official=people.official, enterprise=people.clean_enterprise)
+    assert [(c.person_name, c.role) for c in found] == [("张冒名", "监事")]
+    # the holdings' rules are the same whether the number was on record or not
+    for resident_id in (colleague.resident_id, factories.make_resident_id()):
+        with pytest.raises(ServiceError) as refused:
+            services.related_person_declare(
+                official=people.official, name="张冒名", relationship="other", resident_id=resident_id,
+                holdings=[{"enterprise": people.clean_enterprise, "role": "顾问", "share_percent": "120"}],
+                actor=people.official_user,
+            )
+        assert refused.value.field == "share_percent"
 
 
 def test_a_relative_already_on_record_under_the_same_name_is_declared(people, client):
@@ -209,8 +315,7 @@ def test_a_relative_already_on_record_under_the_same_name_is_declared(people, cl
 def test_an_event_requests_checks_do_not_probe_the_records_ties(people, client):
     """The checks an official runs on a draft event request are shown to them: through a person declared
     under another name they name only the ties the official declared, so listing enterprises one by one does
-    not tell which the number's holder is tied to. The gate still stops the assignment when the leader
-    approves."""
+    not tell which the number's holder is tied to; nor does the gate when the leader approves."""
     from qinqing.conduct.services import RecusalRequired, check_assignment
 
     from .test_activities import evaluate, rules_of
@@ -221,10 +326,15 @@ def test_an_event_requests_checks_do_not_probe_the_records_ties(people, client):
     _declare(client, people, name="张冒名", resident_id=colleague.resident_id)
 
     assert "conflict_of_interest" not in rules_of(evaluate(people, enterprises=[shares]))
-    with pytest.raises(RecusalRequired):
+    # the gate, when the leader approves, reads the same: the record's ties are not what 张三 declared
+    check_assignment(
+        official=people.official, enterprise=shares, matter_type="conduct.activity", matter_id="1",
+        actor=people.leader_user,
+    )
+    with pytest.raises(RecusalRequired):  # a relative declared under the name of record: the record's ties
         check_assignment(
-            official=people.official, enterprise=shares, matter_type="conduct.activity", matter_id="1",
-            actor=people.leader_user,
+            official=people.official, enterprise=people.enterprise, matter_type="conduct.activity",
+            matter_id="1", actor=people.leader_user,
         )
     # a relative declared under the name of record: the record's ties are theirs to see, as before
     assert "conflict_of_interest" in rules_of(evaluate(people, enterprises=[people.enterprise]))

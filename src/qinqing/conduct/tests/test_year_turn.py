@@ -1,12 +1,16 @@
 """The related persons' annual confirmation at the year's turn (article 15): the year confirmed is
 the year the official was shown, and the year is Beijing's."""
 
+import datetime
+import re
+
 import pytest
 from django.urls import reverse
 
 from qinqing.conduct import selectors, services
 from qinqing.conduct.models import AnnualConfirmation
 from qinqing.core.errors import ServiceError
+from qinqing.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +35,7 @@ def test_the_confirmation_shown_before_midnight_and_sent_after_it_is_for_the_yea
     assert 'name="year" value="2027"' in page
 
 
-def test_only_this_year_or_last_year_can_be_confirmed(people, frozen_clock):
+def test_a_year_before_the_register_or_after_this_year_cannot_be_confirmed(people, frozen_clock):
     frozen_clock("2027-01-01 00:01")
     for year in (2025, 2028):
         with pytest.raises(ServiceError) as refused:
@@ -70,8 +74,92 @@ def test_last_years_missing_confirmation_stays_on_the_red_flags_after_new_year(p
     services.annual_confirm(official=people.official, actor=people.official_user)  # 2027, not 2026
     client.force_login(people.inspector)
     shown = _missing_on_red_flags(client)
-    assert "张三" in shown and 'data-testid="missing-last-year"' in shown["张三"]
+    assert "张三" in shown and 'data-testid="missing-past-year"' in shown["张三"]
     assert "2026" in shown["张三"] and "2027" not in shown["张三"]  # 2027 confirmed, 2026 not
-    assert "赵六" in shown and 'data-testid="missing-last-year"' not in shown["赵六"]  # 2027 only
+    assert "赵六" in shown and 'data-testid="missing-past-year"' not in shown["赵六"]  # 2027 only
     services.annual_confirm(official=people.official, actor=people.official_user, year=2026)  # late
     assert "张三" not in _missing_on_red_flags(client)
+
+
+def test_a_year_missed_two_years_ago_is_flagged_and_confirmed_late_in_2028(people, client, frozen_clock):
+    """张三 never confirmed 2026. In 2028 only this year and last year could be confirmed, and the red flags
+    read those two years only: 2026 could neither be confirmed nor seen by the discipline office."""
+    frozen_clock("2026-12-30 10:00")
+    for official, user in ((people.leader, people.leader_user), (people.other, people.other_user)):
+        services.annual_confirm(official=official, actor=user)  # 2026, in time
+    frozen_clock("2027-06-01 10:00")
+    for official, user in ((people.leader, people.leader_user), (people.other, people.other_user),
+                           (people.official, people.official_user)):
+        services.annual_confirm(official=official, actor=user)  # 2027, in time
+    frozen_clock("2028-03-01 10:00")
+    services.annual_confirm(official=people.official, actor=people.official_user)  # 2028, not 2026
+    client.force_login(people.inspector)
+    shown = _missing_on_red_flags(client)
+    assert 'data-testid="missing-past-year" data-year="2026"' in shown["张三"]
+    assert 'data-year="2027"' not in shown["张三"] and 'data-year="2028"' not in shown["张三"]
+    assert people.official in selectors.confirmations_missing()
+
+    # the official's page asks for 2026 by name, marked late, beside nothing else
+    client.force_login(people.official_user)
+    page = client.get(reverse("conduct:my_related_persons")).content.decode()
+    forms = re.findall(r'<form method="post" data-testid="confirm-form" data-year="(\d+)">', page)
+    assert forms == ["2026"]
+    assert 'name="year" value="2026"' in page and 'data-testid="confirm-late"' in page
+    before = AuditEvent.objects.count()
+    response = client.post(reverse("conduct:my_related_persons"), {"confirm": "1", "year": "2026"})
+    assert response.status_code == 302
+    late = AnnualConfirmation.objects.get(official=people.official, year=2026)
+    assert late.is_late
+    event = AuditEvent.objects.filter(
+        action="conduct.annual_confirmation.create", object_id=str(late.pk)
+    ).get()
+    assert event.details["late"] is True and AuditEvent.objects.count() > before
+    assert not AnnualConfirmation.objects.get(official=people.official, year=2028).is_late
+    page = client.get(reverse("conduct:my_related_persons")).content.decode()
+    assert 'data-testid="confirm-form"' not in page
+    client.force_login(people.inspector)
+    assert "张三" not in _missing_on_red_flags(client)
+    assert people.official not in selectors.confirmations_missing()
+
+
+def test_every_missing_year_since_2026_is_listed_in_2028(people, client, frozen_clock):
+    """An official who confirmed nothing: 2026 and 2027 late, 2028 this year, each on the red flags and each
+    a form of its own on the official's page; a second confirmation of a year is refused."""
+    frozen_clock("2028-01-02 09:00")
+    client.force_login(people.inspector)
+    line = _missing_on_red_flags(client)["张三"]
+    assert re.findall(r'data-year="(\d+)"', line) == ["2026", "2027", "2028"]
+    assert line.count('data-testid="missing-past-year"') == 2
+    client.force_login(people.official_user)
+    page = client.get(reverse("conduct:my_related_persons")).content.decode()
+    assert re.findall(r'data-testid="confirm-form" data-year="(\d+)"', page) == ["2026", "2027", "2028"]
+    assert services.annual_confirm(official=people.official, actor=people.official_user, year=2027).is_late
+    with pytest.raises(ServiceError) as again:
+        services.annual_confirm(official=people.official, actor=people.official_user, year=2027)
+    assert again.value.code == "already_confirmed"
+    for year in (2025, 2029):
+        with pytest.raises(ServiceError) as refused:
+            services.annual_confirm(official=people.official, actor=people.official_user, year=year)
+        assert refused.value.field == "year"
+
+
+def test_an_official_counts_from_the_year_their_duty_began(people, client, frozen_clock):
+    """An official whose first post began in 2027 (entered in the directory then) is not asked for 2026,
+    nor flagged for it."""
+    from qinqing.directory.tests import factories
+
+    frozen_clock("2027-09-01 09:00")
+    newcomer_user = people.official_user
+    people.official.user = None
+    people.official.save(update_fields=["user"])
+    newcomer = factories.make_official(unit=people.unit, name="孙新", user=newcomer_user)
+    assert newcomer.positions.get().start_date == datetime.date(2027, 9, 1)
+    people.official = newcomer
+    frozen_clock("2028-02-01 09:00")
+    assert list(selectors.confirmation_years(people.official)) == [2027, 2028]
+    with pytest.raises(ServiceError):
+        services.annual_confirm(official=people.official, actor=people.official_user, year=2026)
+    client.force_login(people.inspector)
+    line = _missing_on_red_flags(client)["孙新"]
+    assert re.findall(r'data-year="(\d+)"', line) == ["2027", "2028"]
+    assert re.findall(r'data-year="(\d+)"', _missing_on_red_flags(client)["赵六"]) == ["2026", "2027", "2028"]

@@ -1,0 +1,59 @@
+"""The answer to an opinion as a reply letter to the party that gave it (article 9), on the district's paper
+through ``core.letters``: the federation of industry and commerce, a chamber of commerce or an invited
+enterprise (意见采纳情况复函).
+
+An opinion has a letter once it is answered, numbered 意见复〔year〕NNNN号 at the first answer and dated by
+the (last) answer. The liaison office may revise an answer until the decision is adopted or withdrawn; only
+then is the answer final and the letter sealed — before, it says why it is not final yet.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core import letters
+
+from .models import DecisionStatus, Opinion, Outcome
+
+CLOSED = (DecisionStatus.ADOPTED, DecisionStatus.WITHDRAWN)
+
+
+def is_answered(row: Opinion) -> bool:
+    return row.outcome != Outcome.PENDING and row.answered_at is not None
+
+
+def not_final_reason(row: Opinion) -> str:
+    """Why the answer is not final yet (in the active language), or "" when it is."""
+    if row.consultation.decision.status in CLOSED:
+        return ""
+    return _(
+        "The decision is still in consultation: the answer may be revised until the decision is adopted or "
+        "withdrawn, and this letter carries no seal until then."
+    )
+
+
+def _context(row: Opinion) -> dict:
+    reason = not_final_reason(row)
+    consultation = row.consultation
+    return {
+        "row": row,
+        "consultation": consultation,
+        "decision": consultation.decision,
+        "day": timezone.localdate(row.answered_at),
+        "submitted_on": timezone.localdate(row.submitted_at),
+        "final": not reason,
+        "reason": reason,
+    }
+
+
+def render_html(row: Opinion) -> str:
+    return letters.render_html("liaison/opinion_letter_pdf.html", lambda: _context(row))
+
+
+def render_pdf(row: Opinion, *, base_url: str = "") -> bytes:
+    return letters.render_pdf("liaison/opinion_letter_pdf.html", lambda: _context(row), base_url=base_url)
+
+
+def filename(row: Opinion) -> str:
+    return f"opinion-reply-{row.pk}.pdf"
