@@ -138,12 +138,30 @@ def pages_for_roles(user) -> list[Page]:
 
     By role only: a superuser passes every check, but is shown what their roles are for (an
     administrator has no gifts to declare, so "my gifts" would only answer 404)."""
-    codes = role_codes(user)
-    return [
-        declared
-        for declared in _REGISTRY.pages.values()
-        if _allows(declared.roles, user, codes, superuser=False)
-    ]
+    if not getattr(user, "is_authenticated", False):
+        key: frozenset[str] | None = None
+    else:
+        key = frozenset(role_codes(user))
+    found = _PAGES_BY_ROLES.get(key)
+    if found is None:  # the declarations are fixed once the apps are ready: each set of roles is read once
+        found = _PAGES_BY_ROLES[key] = tuple(
+            declared
+            for declared in _REGISTRY.pages.values()
+            if _allows(declared.roles, user, set(key or ()), superuser=False)
+        )
+    return list(found)
+
+
+# pages_for_roles' answers by the caller's roles (None: not signed in); emptied by every declaration.
+# Every page a signed-in user opens draws its menus and tiles from it (290 declarations a time).
+_PAGES_BY_ROLES: dict[frozenset[str] | None, tuple[Page, ...]] = {}
+_GENERATION = 0  # counts declarations: what is built from them (core.navigation) is keyed by it
+
+
+def generation() -> int:
+    """How many times entries were declared: what was built from the declarations before a change
+    carries an older number."""
+    return _GENERATION
 
 
 def menu_group(key: str, label, order: int = 100) -> MenuGroup:
@@ -154,6 +172,9 @@ def menu_group(key: str, label, order: int = 100) -> MenuGroup:
 
 def declare(*entries: Page | Operation) -> None:
     """Register an app's pages and operations. A second declaration of the same name is a mistake."""
+    global _GENERATION
+    _PAGES_BY_ROLES.clear()
+    _GENERATION += 1
     for entry in entries:
         if isinstance(entry, Page):
             entry = replace(

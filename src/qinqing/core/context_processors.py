@@ -34,7 +34,7 @@ def qinqing(request):
         "DISTRICT": SimpleLazyObject(_district),  # read only by the pages that show it
         "DEMO_MODE": settings.DEMO,
         "user_roles": [{"code": code, "label": role_label(code)} for code in codes],
-        "nav_tiles": tiles_for(user) if signed_in else [],
+        "nav_tiles": SimpleLazyObject(lambda: tiles_for(user)) if signed_in else [],  # the home page's alone
         "nav_menus": menus,
         "nav_menu": {menu["key"]: menu for menu in menus},
         # Visitors not signed in: the public portal's sections and services (core.portal), on every page.

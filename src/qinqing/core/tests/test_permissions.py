@@ -91,3 +91,22 @@ def test_django_admin_cannot_add_change_or_delete_audit_events(admin_user, rf):
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
+
+
+def test_menus_read_the_declarations_once_per_set_of_roles_and_again_after_a_declaration(
+    make_user, monkeypatch
+):
+    """pages_for_roles (every page's menus and tiles) answers a set of roles from what it read before; a
+    declaration made later (an app's access module) empties what was read."""
+    from qinqing.core import access
+
+    access.declare()  # nothing read before this test
+    first = access.pages_for_roles(make_user(Role.DISCIPLINE_INSPECTOR))
+    reads = []
+    real_allows = access._allows
+    monkeypatch.setattr(access, "_allows", lambda *args, **kw: reads.append(1) or real_allows(*args, **kw))
+    assert access.pages_for_roles(make_user(Role.DISCIPLINE_INSPECTOR)) == first and not reads
+    assert access.pages_for_roles(make_user(Role.ENTERPRISE_USER)) != first and reads  # other roles
+    reads.clear()
+    access.declare()  # a declaration (even of nothing) empties what was read
+    assert access.pages_for_roles(make_user(Role.DISCIPLINE_INSPECTOR)) == first and reads
