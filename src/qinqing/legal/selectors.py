@@ -150,14 +150,8 @@ def answered_objection(user, pk: int) -> Objection:
     rows = Objection.objects.select_related("action__enterprise", "action__unit", "appeal").exclude(
         answered_on=None
     )
-    row = (
-        _party_or_body(rows, user, enterprise_field="action__enterprise_id", unit_field="action__unit_id")
-        .filter(pk=pk)
-        .first()
-    )
-    if row is None:
-        raise NotFound()
-    return row
+    return _one_for_party_or_body(rows, user, pk, enterprise_field="action__enterprise_id",
+                                  unit_field="action__unit_id")
 
 
 def decided_protection(user, pk: int) -> ProtectionRequest:
@@ -166,11 +160,13 @@ def decided_protection(user, pk: int) -> ProtectionRequest:
     rows = ProtectionRequest.objects.select_related("enterprise", "unit").filter(
         status__in=(ProtectionStatus.ACCEPTED, ProtectionStatus.CLOSED), unit__isnull=False
     )
-    row = (
-        _party_or_body(rows, user, enterprise_field="enterprise_id", unit_field="unit_id")
-        .filter(pk=pk)
-        .first()
-    )
+    return _one_for_party_or_body(rows, user, pk, enterprise_field="enterprise_id", unit_field="unit_id")
+
+
+def _one_for_party_or_body(rows, user, pk: int, *, enterprise_field: str, unit_field: str):
+    """Row ``pk`` of ``rows`` if ``user`` is its party or its body (``_party_or_body``); 404 otherwise."""
+    row = _party_or_body(rows, user, enterprise_field=enterprise_field, unit_field=unit_field)
+    row = row.filter(pk=pk).first()
     if row is None:
         raise NotFound()
     return row
