@@ -29,6 +29,10 @@ def _context(review) -> dict:
     }
 
 
+def render_html(review) -> str:
+    return letters.render_html("fairness/report_pdf.html", _context(review))
+
+
 def render_pdf(review, *, base_url: str = "") -> bytes:
     # the office's report is in the district's language, whoever prints it (core.letters)
     return letters.render_pdf("fairness/report_pdf.html", _context(review), base_url=base_url)
