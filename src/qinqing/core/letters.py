@@ -78,11 +78,12 @@ class Issuer:
         return getattr(self, field) or _("[not set]")
 
 
-def issuer(unit=None) -> Issuer:
+def issuer(unit=None, *, place: district.District | None = None) -> Issuer:
     """The issuer of a letter decided by ``unit`` (anything with ``name`` and ``seal_text``): its name, and
-    its seal text or, blank, its name. ``None``: the district's issuing office and seal."""
+    its seal text or, blank, its name. ``None``: the district's issuing office and seal (``place`` when
+    the caller has read them already)."""
     if unit is None:
-        place = district.current()
+        place = place or district.current()
         return Issuer(place.issuing_office, place.seal_text)
     if isinstance(unit, Issuer):
         return unit
@@ -96,8 +97,9 @@ def render_html(template: str, context: dict | Callable[[], dict]) -> str:
     ``context`` may be a function, called in the district's language (for the words it formats itself)."""
     with district.language():
         values = context() if callable(context) else context
+        place = district.current()
         return render_to_string(
-            template, {"district": district.current(), **values, "issuer": issuer(values.get("issuer"))}
+            template, {"district": place, **values, "issuer": issuer(values.get("issuer"), place=place)}
         )
 
 
