@@ -11,6 +11,9 @@ A decision on a commitment (``CommitmentDecision``: a change approved, a breach 
 enterprise it was made to (承诺事项变更告知书 / 承诺事项违约认定告知书), numbered and dated when made; the
 workflow has no step back from either, so it is final when made and carries the seal. The enterprise, the
 responsible unit and the discipline office read it (the commitment's own readers).
+
+Both are decided by a unit, and bear its name and seal (``core.letters``): the fund decision the
+programme's responsible unit, a commitment's decision the commitment's responsible unit.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ def _context(row: FundApplication) -> dict:
     return {
         "row": row,
         "programme": row.programme,
+        "issuer": row.programme.unit,
         "approved": row.status == ApplicationStatus.APPROVED,
         "article": article_of(row.programme),
         "objections": list(row.objections.order_by("pk")),
@@ -83,6 +87,7 @@ def _decision_context(row: CommitmentDecision) -> dict:
     return {
         "row": row,
         "commitment": row.commitment,
+        "issuer": row.commitment.unit,
         "change": row.kind == DecisionKind.CHANGE,
         "article": "10",
         "day": row.decided_on,

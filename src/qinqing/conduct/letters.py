@@ -1,6 +1,10 @@
 """Printed documents as PDFs on the district's paper (``core.letters``): the written approval letter
 (书面批准, article 14), verifiable by its code, and the discipline office's hand-in receipt (article 15
-item 1)."""
+item 1).
+
+The approval is the supervising leader's (article 14): the letter is from the leader's unit (its name and
+seal, ``core.letters``), the unit named beside the leader as "approved by". The receipt is the discipline
+office's, on the district's office and seal."""
 
 from django.urls import reverse
 
@@ -18,7 +22,10 @@ def verification_url(letter, request=None) -> str:
 
 def letter_context(letter, *, verify_url: str = "") -> dict:
     activity = letter.activity
+    leader = activity.official.supervising_leader
     return {
+        # the supervising leader approves (article 14): the letter bears their unit's name and seal
+        "issuer": leader.unit if leader is not None else None,
         "letter": letter,
         "activity": activity,
         "official": activity.official,

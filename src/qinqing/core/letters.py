@@ -5,10 +5,19 @@ language whoever prints it, docs/ARCHITECTURE.md) and laid out by WeasyPrint wit
 Its templates include the shared pieces under ``core/letters/``:
 
 * ``_style.html``: A4, the margins, page numbers as "— 1 —" at the foot, the table, code and seal styles;
-* ``_office.html``: the issuing office at the head (``core.district``; the visible gap when unset);
-* ``_seal.html``: the seal, the issuing office and the date (``day``) at the foot. The seal rule: a
-  letter prints it only for a final decision; the caller includes ``_seal.html`` only then and
-  ``_not_final.html`` (``reason``: why it is not final yet) otherwise, never a seal on a draft.
+* ``_office.html``: the issuing office at the head (``issuer.office``; the visible gap when unset);
+* ``_seal.html``: the seal (``issuer.seal``), the issuing office and the date (``day``) at the foot. The
+  seal rule: a letter prints it only for a final decision; the caller includes ``_seal.html`` only then
+  and ``_not_final.html`` (``reason``: why it is not final yet) otherwise, never a seal on a draft.
+
+Who issues the letter is the one who decided it. A letter's context may name an ``issuer``: the unit
+that decided (a ``directory.Unit``, or anything with ``name`` and ``seal_text``). The letter is then
+headed and signed with the unit's name and sealed with its seal text — or with its name when that is
+blank, as a government organ's seal bears its full registered name. Without one (the decision is the
+district's, e.g. the discipline office's, or the record names no unit) the district's issuing office and
+seal (``core.district``) head and seal it, as before. ``render_html`` turns either into ``issuer``
+(``Issuer``: ``office`` and ``seal``), the one thing the partials read; ``issuer()`` gives the same to
+a document written otherwise (fairness's .docx).
 
 Dates are written with Django's ``DATE_FORMAT`` (2026年12月3日 under zh-Hans: ``day`` below).
 A letter that can be checked by whoever holds the paper carries a verification code (``new_code``)
@@ -19,10 +28,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats
+from django.utils.translation import gettext as _
 
 from . import district
 
@@ -54,12 +65,42 @@ def day(value) -> str:
     return formats.date_format(value, "DATE_FORMAT")
 
 
+@dataclass(frozen=True)
+class Issuer:
+    """Who a letter is from: the name at its head and under the seal, and the words on the seal ("" when
+    unset: the letter prints the visible gap)."""
+
+    office: str
+    seal: str
+
+    def show(self, field: str) -> str:
+        """The value for a printed document, or the visible gap when it is not set."""
+        return getattr(self, field) or _("[not set]")
+
+
+def issuer(unit=None, *, place: district.District | None = None) -> Issuer:
+    """The issuer of a letter decided by ``unit`` (anything with ``name`` and ``seal_text``): its name, and
+    its seal text or, blank, its name. ``None``: the district's issuing office and seal (``place`` when
+    the caller has read them already)."""
+    if unit is None:
+        place = place or district.current()
+        return Issuer(place.issuing_office, place.seal_text)
+    if isinstance(unit, Issuer):
+        return unit
+    name = (unit.name or "").strip()
+    return Issuer(name, (getattr(unit, "seal_text", "") or "").strip() or name)
+
+
 def render_html(template: str, context: dict | Callable[[], dict]) -> str:
-    """The letter's HTML in the district's language, with the district's particulars as ``district``.
+    """The letter's HTML in the district's language, with the district's particulars as ``district`` and
+    who issues it as ``issuer`` (the context's ``issuer``, a unit, else the district's office: ``issuer()``).
     ``context`` may be a function, called in the district's language (for the words it formats itself)."""
     with district.language():
         values = context() if callable(context) else context
-        return render_to_string(template, {"district": district.current(), **values})
+        place = district.current()
+        return render_to_string(
+            template, {"district": place, **values, "issuer": issuer(values.get("issuer"), place=place)}
+        )
 
 
 def render_pdf(template: str, context: dict | Callable[[], dict], *, base_url: str = "") -> bytes:

@@ -209,6 +209,21 @@ def pdf_pages(content: bytes) -> list[str]:
     return ["".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages]
 
 
+def letter_issuer(html: str) -> tuple[str, str, str]:
+    """Who a letter's HTML says it is from (``core.letters``' partials): the office at its head, the words on
+    its seal and the office signed under it, spaces dropped; "" for what it does not print (no seal on a
+    draft)."""
+    import lxml.html
+
+    tree = lxml.html.fromstring(html)
+
+    def text(testid: str) -> str:
+        found = tree.xpath(f'//*[@data-testid="{testid}"]')
+        return "".join(found[0].text_content().split()) if found else ""
+
+    return text("issuing-office"), text("seal").removeprefix("★"), text("signed-office")
+
+
 def ledger_sheet(response):
     """An .xlsx ledger answered by a view (``core.excel.ledger_response``): its rows as lists (trailing empty
     cells filled with None, so every row is as long as the header) and the cells themselves (``[row][col]``,

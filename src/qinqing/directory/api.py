@@ -53,6 +53,7 @@ class UnitOut(Schema):
     organ_type: str
     parent_id: int | None
     is_active: bool
+    seal_text: str
 
 
 class OfficialOut(Schema):
@@ -151,6 +152,7 @@ def list_units(request):
             "organ_type": u.organ_type,
             "parent_id": u.parent_id,
             "is_active": u.is_active,
+            "seal_text": u.seal_text,
         }
         for u in selectors.units_visible_to(actor_of(request)).order_by("code")
     ]

@@ -115,6 +115,21 @@ UNIT_TREE = [
     ("GSL", "区工商业联合会", OrganType.PEOPLES_ORGANISATION, ROOT_CODE, UnitKind.ORGAN),
     ("SY01", "区投资促进服务中心", OrganType.PUBLIC_INSTITUTION, "ZF", UnitKind.ORGAN),
 ]
+# The words on a unit's seal where its name in the directory is the short one (core.letters.issuer); the
+# others' seals bear their name (中共示范区委员会, the court, the procuratorate).
+SEAL_TEXTS = {
+    "QW01": "中共示范区委员会办公室",
+    "QW02": "中共示范区委员会组织部",
+    "QW03": "中共示范区委员会统一战线工作部",
+    "QW04": "中共示范区委员会政法委员会",
+    "JW": "中共示范区纪律检查委员会",
+    "RD": "示范区人民代表大会常务委员会",
+    "ZX": "中国人民政治协商会议示范区委员会",
+    **{code: "示范" + name for code, name in [*GOVERNMENT_DEPARTMENTS, ("ZF", "区人民政府"),
+                                              ("GSL", "区工商业联合会"), ("SY01", "区投资促进服务中心")]},
+    "ZF01": "示范区人民政府办公室",
+    "ZF07": "国家税务总局示范区税务局",
+}
 # District leaders: (unit code, position, rank, supervised unit codes).
 DISTRICT_LEADERS = [
     ("QW", "区委书记", Rank.DIVISION, []),
@@ -312,7 +327,8 @@ class _Generator:
         units = {ROOT_CODE: root}
         for depth in (0, 1):  # organs first, then their departments (parents need pks)
             level = [
-                Unit(code=code, name=name, organ_type=organ_type, kind=kind, parent=units[parent])
+                Unit(code=code, name=name, organ_type=organ_type, kind=kind, parent=units[parent],
+                     seal_text=SEAL_TEXTS.get(code, ""))
                 for code, name, organ_type, parent, kind in UNIT_TREE
                 if (parent == ROOT_CODE) == (depth == 0)
             ]

@@ -27,6 +27,13 @@ class UnitForm(forms.Form):
     )
     parent = forms.ModelChoiceField(label=_("Parent unit"), queryset=None, required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    seal_text = forms.CharField(
+        label=_("Seal text"),
+        max_length=40,
+        required=False,
+        help_text=_("The full name on the unit's seal, printed on the letters the unit decides. "
+                    "Leave blank when the seal bears the unit's name."),
+    )
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -54,6 +54,10 @@ class Unit(models.Model):
         verbose_name=_("parent unit"),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The words on the unit's seal (公章): its full registered name. A letter the unit decides is headed and
+    # signed with ``name`` and sealed with this (core.letters.issuer); blank, the seal bears ``name``, as a
+    # government organ's seal is its full registered name.
+    seal_text = models.CharField(_("seal text"), max_length=40, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["code"]

@@ -437,8 +437,10 @@ def unit_create(
     organ_type: str | None = None,
     parent: Unit | None = None,
     is_active: bool = True,
+    seal_text: str = "",
 ) -> Unit:
-    """Create a unit. A department under an organ inherits its organ type unless one is given."""
+    """Create a unit. A department under an organ inherits its organ type unless one is given.
+    ``seal_text``: the words on its seal (blank: its seal bears its name, core.letters.issuer)."""
     unit = Unit(
         code=code or "",
         name=name or "",
@@ -446,6 +448,7 @@ def unit_create(
         organ_type=organ_type or "",
         parent=parent,
         is_active=is_active,
+        seal_text=(seal_text or "").strip(),
     )
     _unit_rules(unit)
     with transaction.atomic():
@@ -465,6 +468,7 @@ def unit_update(
     organ_type: str = UNSET,
     parent: Unit | None = UNSET,
     is_active: bool = UNSET,
+    seal_text: str = UNSET,
 ) -> Unit:
     """Change a unit; moving it under one of its own sub-units is refused (field ``parent``)."""
     with transaction.atomic():
@@ -488,6 +492,8 @@ def unit_update(
             changes["organ_type"] = _resolve_organ_type(new_kind, organ_type, new_parent)
         if is_active is not UNSET:
             changes["is_active"] = bool(is_active)
+        if seal_text is not UNSET:
+            changes["seal_text"] = (seal_text or "").strip()
         changed = _apply(unit, changes)
         _save_and_record(
             unit,

@@ -89,6 +89,7 @@ def unit_export(request):
         _("Organ type (article 2)"),
         _("Parent unit"),
         _("Active"),
+        _("Seal text"),
     ]
     rows = (
         [
@@ -98,6 +99,7 @@ def unit_export(request):
             u.get_organ_type_display(),
             u.parent.name if u.parent else "",
             _yes_no(u.is_active),
+            u.seal_text,
         ]
         for u in units.iterator(chunk_size=2000)
     )
@@ -119,6 +121,7 @@ def unit_edit(request, pk: int | None = None):
             "organ_type": unit.organ_type,
             "parent": unit.parent,
             "is_active": unit.is_active,
+            "seal_text": unit.seal_text,
         }
     form = UnitForm(posted(request), initial=initial, units=units)
     if request.method == "POST" and form.is_valid():
@@ -132,6 +135,7 @@ def unit_edit(request, pk: int | None = None):
                     organ_type=data["organ_type"] or None,
                     parent=data["parent"],
                     is_active=data["is_active"],
+                    seal_text=data["seal_text"],
                     actor=request.user,
                 )
             else:
@@ -143,6 +147,7 @@ def unit_edit(request, pk: int | None = None):
                     organ_type=data["organ_type"] or None,
                     parent=data["parent"],
                     is_active=data["is_active"],
+                    seal_text=data["seal_text"],
                     actor=request.user,
                 )
             messages.success(request, _("Unit saved."))

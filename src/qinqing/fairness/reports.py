@@ -1,5 +1,6 @@
 """The review report as PDF (WeasyPrint and the Noto CJK fonts, like the other letters) and as .docx
-(python-docx), both with the district's issuing office from ``core.district``."""
+(python-docx), both from the reviewing office (``Review.unit``: its name and seal) or, where the review
+names none, the district's issuing office (``core.letters.issuer``)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,13 @@ def _context(review) -> dict:
         "findings": findings,
         "confirmed": [item for item in findings if item.decision == "confirmed"],
         "dismissed": [item for item in findings if item.decision == "dismissed"],
-        "district": district.current(),
+        # the reviewing office concludes the review: the report bears its name and seal (core.letters)
+        "issuer": review.unit,
     }
+
+
+def render_html(review) -> str:
+    return letters.render_html("fairness/report_pdf.html", _context(review))
 
 
 def render_pdf(review, *, base_url: str = "") -> bytes:
@@ -50,10 +56,10 @@ def _render_docx(review) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     context = _context(review)
-    place = context["district"]
+    place = letters.issuer(context["issuer"])
     findings = context["findings"]
     document = docx.Document()
-    document.add_paragraph(place.show("issuing_office")).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph(place.show("office")).alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_heading(_("Fair-competition review report"), level=1).alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(review.number).alignment = WD_ALIGN_PARAGRAPH.CENTER
     confirmed, dismissed = len(context["confirmed"]), len(context["dismissed"])
@@ -95,8 +101,8 @@ def _render_docx(review) -> bytes:
     if review.signed_at:
         signed = document.add_paragraph()
         signed.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        signed.add_run(place.show("seal_text")).add_break()
-        signed.add_run(place.show("issuing_office")).add_break()
+        signed.add_run(place.show("seal")).add_break()
+        signed.add_run(place.show("office")).add_break()
         signed.add_run(_day(review.signed_at))
     else:
         document.add_paragraph(str(DRAFT))

@@ -4,7 +4,8 @@ the district's issuing office and seal; a missing value prints as a visible gap,
 The bribery-record result letter is verifiable by its code; the listing notice letter is the written
 notice of article 21 for a party without a mobile number (or whose SMS failed); the decision on an
 objection or a credit-repair application is a letter to the listed party once decided (final when made:
-no step follows, so it carries the seal), numbered in its own series.
+no step follows, so it carries the seal), numbered in its own series. All three are the district's credit
+office's decisions, whose records name no unit: the district's office and seal (no ``issuer``).
 """
 
 from django.urls import reverse

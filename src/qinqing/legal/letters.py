@@ -9,7 +9,9 @@
 Neither is a formal decision with a document number of its own (文号): an answer and a notice of
 handling, so each letter names the record it answers (the objection's, the request's number in the
 platform) instead of taking a number from ``core.numbering``. Both are final when made — an answer is
-given once, an acceptance and a closing have no step back — so each carries the seal.
+given once, an acceptance and a closing have no step back — so each carries the seal. Each is from the
+body that decided (``core.letters``: its name and seal): the objection's answer from the body whose action
+it is, the protection notices from the handling body (the district's office for a request none took on).
 """
 
 from __future__ import annotations
@@ -44,7 +46,9 @@ def protection_accepted_on(row: ProtectionRequest):
 
 
 def _objection_context(row: Objection) -> dict:
-    return {"row": row, "action": row.action, "article": objection_article(row), "day": row.answered_on}
+    # the body answers the objection to its own action: its name and seal (core.letters)
+    return {"row": row, "action": row.action, "article": objection_article(row), "day": row.answered_on,
+            "issuer": row.action.unit}
 
 
 def _protection_context(row: ProtectionRequest) -> dict:
@@ -55,6 +59,7 @@ def _protection_context(row: ProtectionRequest) -> dict:
         "closed": closed,
         "accepted_on": accepted_on,
         "day": row.closed_on if closed else accepted_on,
+        "issuer": row.unit,  # the handling body (none: the district's office)
     }
 
 

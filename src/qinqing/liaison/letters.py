@@ -2,6 +2,10 @@
 through ``core.letters``: the federation of industry and commerce, a chamber of commerce or an invited
 enterprise (意见采纳情况复函).
 
+The letter is from the decision's drafting unit, which decides whether an opinion on its decision is
+adopted: headed and signed with its name, sealed with its seal (``core.letters``); a decision without a
+drafting unit is the district's, on the district's office.
+
 An opinion has a letter once it is answered, numbered 意见复〔year〕NNNN号 at the first answer and dated by
 the (last) answer. The liaison office may revise an answer until the decision is adopted or withdrawn; only
 then is the answer final and the letter sealed — before, it says why it is not final yet.
@@ -40,6 +44,8 @@ def _context(row: Opinion) -> dict:
         "row": row,
         "consultation": consultation,
         "decision": consultation.decision,
+        # the drafting unit decides whether an opinion is adopted: its name and seal (core.letters)
+        "issuer": consultation.decision.unit,
         "day": timezone.localdate(row.answered_at),
         "submitted_on": timezone.localdate(row.submitted_at),
         "final": not reason,

@@ -4,7 +4,9 @@ A request has a letter once it is decided, and only then: the determination (容
 lighter, mitigated or not tolerated, with the deliberation of the three distinctions and the reasons) or
 the refusal to accept it (不予受理通知书, with the reason). Both are final when made (the workflow has no
 step back), so the letter carries the seal and is dated by the decision. It is addressed to the official
-and their unit, and names the organisation department the conclusion was filed with.
+and their unit, and names the organisation department the conclusion was filed with. The discipline
+office decides, so the letter is the district's (no ``issuer``: its issuing office and seal), never the
+official's unit's.
 """
 
 from __future__ import annotations

@@ -1,30 +1,35 @@
 """A change approved and a breach determined as printed letters to the enterprise (article 10): numbered
 承诺变〔year〕NNNN号 / 承诺违〔year〕NNNN号 when decided, one per decision, sealed (final when made), in the
 district's language whoever prints them; the enterprise it was made to, the responsible unit and the
-discipline office read them, nobody else; linked from the commitment only once a decision exists."""
+discipline office read them, nobody else; linked from the commitment only once a decision exists. The
+responsible unit decided: the letter bears its name and seal, not the district's office."""
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from qinqing.commitments import services
+from qinqing.commitments import letters, services
 from qinqing.commitments.models import CommitmentDecision, DecisionKind
 from qinqing.core import audit, district
 from qinqing.core.roles import Role
-from qinqing.core.testing import pdf_pages
+from qinqing.core.testing import letter_issuer, pdf_pages
+from qinqing.directory import services as directory_services
 
 from .test_commitments import D, _register, world  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
-SEAL = "示范区人民政府"
+SEAL = "示范区投资促进局"  # the responsible unit's seal
 
 
 @pytest.fixture
 def letterhead(world, make_user):  # noqa: F811
     call_command("policy", "import", "--seed", verbosity=0)
-    district.district_update(actor=make_user(Role.ADMINISTRATOR), district_name="示范区",
-                             seal_text=SEAL, issuing_office="示范区投资促进局")
+    administrator = make_user(Role.ADMINISTRATOR)
+    district.district_update(actor=administrator, district_name="示范区",
+                             seal_text="中共示范区纪律检查委员会", issuing_office="示范区纪委监委")
+    world["bureau"] = directory_services.unit_update(unit=world["bureau"], seal_text=SEAL,
+                                                     actor=administrator)
     return world
 
 
@@ -62,6 +67,13 @@ def test_an_approved_change_is_numbered_and_printed_with_the_deadline_it_moved(l
     assert "由2026年10月12日变更为2026年11月30日" in text
     assert "实施办法》第十条" in text and "2026年9月15日" in text
     assert SEAL in text and "尚未生效" not in text  # final when made: sealed
+    assert "纪委监委" not in text and "纪律检查委员会" not in text  # the unit's letter, not the district's
+
+
+def test_the_letter_is_the_responsible_units_not_the_districts_office(letterhead):
+    html = letters.decision_html(_changed(letterhead).decisions.get())
+    assert letter_issuer(html) == ("区投资促进局", SEAL, "区投资促进局")  # head, seal, signature
+    assert "纪委监委" not in html and "中共示范区纪律检查委员会" not in html
 
 
 def test_a_refused_change_is_no_decision_to_tell_and_a_second_change_has_its_own_letter(letterhead):

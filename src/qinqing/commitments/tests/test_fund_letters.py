@@ -1,30 +1,31 @@
 """The support-fund decision as a printed letter to the applying enterprise (article 10): numbered when
 decided; the enterprise reads it once the results are published, the programme's unit and the discipline
 office from the decision on; no seal until the objection period is over and every objection answered;
-another enterprise and an undecided application get 404."""
+another enterprise and an undecided application get 404. The programme's unit decided: the letter bears its
+name and seal (its name, its seal text being blank), not the district's office."""
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from qinqing.commitments import funds
+from qinqing.commitments import funds, letters
 from qinqing.core import district
 from qinqing.core.roles import Role
-from qinqing.core.testing import pdf_pages
+from qinqing.core.testing import letter_issuer, pdf_pages
 from qinqing.directory.tests import factories as directory
 
 from .test_funds import D, world  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
-SEAL = "中共示范区纪律检查委员会"
+SEAL = "★区科技局"  # the programme's unit's seal: its name, having no seal text of its own
 
 
 @pytest.fixture
 def decided(world, frozen_clock):  # noqa: F811
     call_command("policy", "import", "--seed", verbosity=0)
     district.district_update(actor=world["make_user"](Role.ADMINISTRATOR), district_name="示范区",
-                             seal_text=SEAL, issuing_office="示范区纪委监委")
+                             seal_text="中共示范区纪律检查委员会", issuing_office="示范区纪委监委")
     application = funds.apply(programme=world["programme"], enterprise=world["firm"], amount="300000",
                               description="研发投入600万元", actor=world["firm_user"])
     funds.review_score(application=application, score=86, comment="材料齐全", actor=world["reviewer"])
@@ -72,6 +73,9 @@ def test_the_letter_is_sealed_only_once_the_decision_is_final(world, decided, fr
     assert "实施办法》第十条" in final  # the article it rests on
     assert "2026年9月29日" in final  # the decision's day, as letters write it
     assert SEAL in final and "尚未生效" not in final
+    assert "纪委监委" not in final and "中共示范区纪律检查委员会" not in final  # not the district's office
+    final_html = letters.render_html(type(decided).objects.get(pk=decided.pk))
+    assert letter_issuer(final_html) == ("区科技局", "区科技局", "区科技局")
     assert "评分偏低，请复核。" in final and "经复核，维持原结果。" in final  # the objection and its answer
 
 

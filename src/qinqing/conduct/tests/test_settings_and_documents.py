@@ -13,6 +13,7 @@ from django.utils import timezone
 from qinqing.core.errors import PermissionDeniedError
 from qinqing.core.models import AuditEvent
 from qinqing.core.roles import Role
+from qinqing.directory import services as directory_services
 from qinqing.directory.tests import factories
 
 from .. import services
@@ -158,9 +159,11 @@ def test_receipt_pdf_for_the_official_and_the_discipline_office(people, client):
 
 
 def test_the_letters_print_the_district_and_show_the_gap_until_it_is_filled_in(people):
-    """Issue 20: the district's issuing office and seal text (core.district), never a made-up 某区."""
+    """Issue 20: the district's issuing office and seal text (core.district), never a made-up 某区, on the
+    discipline office's receipt; the written approval is the supervising leader's unit's (article 14)."""
     from qinqing.core import district
     from qinqing.core.audit import SystemActor
+    from qinqing.core.testing import letter_issuer
 
     from ..letters import render_receipt_pdf
 
@@ -171,7 +174,9 @@ def test_the_letters_print_the_district_and_show_the_gap_until_it_is_filled_in(p
     assert "〔未设置〕" in before and "某区" not in before
     _activity, letter = approved_letter(people)
     letter_before = render_letter_html(letter)
-    assert "〔未设置〕" in letter_before
+    # the leader's unit, with no seal text of its own: its name on the head, the seal and the signature
+    assert letter_issuer(letter_before) == ("区发改局", "区发改局", "区发改局")
+    assert "〔未设置〕" not in letter_before
     district.district_update(
         actor=SystemActor("test"),
         district_name="示范区",
@@ -188,10 +193,34 @@ def test_the_letters_print_the_district_and_show_the_gap_until_it_is_filled_in(p
         and "〔未设置〕" not in after
     )
     letter_after = render_letter_html(letter)
-    assert (
-        'data-testid="issuing-office">示范区纪委监委<' in letter_after
-        and "中共示范区纪律检查委员会" in letter_after
-    )
+    assert letter_issuer(letter_after) == ("区发改局", "区发改局", "区发改局")
+    assert "纪委监委" not in letter_after and "中共示范区纪律检查委员会" not in letter_after
+
+
+def test_the_approval_letter_is_from_the_supervising_leaders_unit(people, make_user):
+    """Article 14: the supervising leader approves, so the letter is headed, signed and sealed by the leader's
+    unit — here the district government approving a bureau head's event, with its seal text — and not by
+    the district's discipline office."""
+    from qinqing.core import district
+    from qinqing.core.audit import SystemActor
+    from qinqing.core.testing import letter_issuer
+
+    district.district_update(actor=SystemActor("test"), district_name="示范区",
+                             seal_text="中共示范区纪律检查委员会", issuing_office="示范区纪委监委")
+    government = factories.make_unit(name="区人民政府", seal_text="示范区人民政府")
+    deputy_user = make_user(Role.SUPERVISING_LEADER, Role.OFFICIAL)
+    deputy = factories.make_official(unit=government, name="陈副区长", position="副区长", user=deputy_user)
+    head_user = make_user(Role.OFFICIAL)
+    head = factories.make_official(unit=people.unit, name="钱局长", position="局长", user=head_user,
+                                   supervising_leader=deputy)
+    arguments = draft(people, official=head, participants="钱局长")
+    activity = services.activity_submit(actor=head_user, **arguments)
+    services.activity_decide(activity=activity, approve=True, reason="同意", actor=deputy_user)
+    activity.refresh_from_db()
+    html = render_letter_html(activity.letter)
+    assert letter_issuer(html) == ("区人民政府", "示范区人民政府", "区人民政府")
+    assert "陈副区长" in html and "区发改局" in html  # the approver; the official's own unit, addressed
+    assert "纪委监委" not in html and "中共示范区纪律检查委员会" not in html
 
 
 def test_receipt_pdf_is_not_shown_to_others(people, client, make_user):
@@ -355,6 +384,9 @@ def test_the_seal_never_goes_to_a_page_of_its_own(people):
         actor=SystemActor("test"), district_name="示范区", seal_text="中共示范区纪律检查委员会",
         issuing_office="示范区纪委监委",
     )
+    # the letter is the leader's unit's: its seal's words are on the page that carries the seal
+    directory_services.unit_update(unit=people.unit, seal_text="示范区发展和改革局",
+                                   actor=SystemActor("test"))
     spilled = 0
     for lines in range(0, 26, 2):
         purpose = "听取企业关于厂房消防验收进度的意见，协调现场踏勘时间。" * max(lines, 1)
@@ -364,6 +396,6 @@ def test_the_seal_never_goes_to_a_page_of_its_own(people):
         activity.refresh_from_db()
         pages = pdf_pages(render_letter_pdf(activity.letter))
         spilled += len(pages) > 1
-        (sealed,) = [page for page in pages if "中共示范区纪律检查委员会" in page]
+        (sealed,) = [page for page in pages if "示范区发展和改革局" in page]
         assert activity.letter.verification_code in sealed, f"the seal alone on a page ({lines} lines)"
     assert spilled  # some of them did run onto a second page

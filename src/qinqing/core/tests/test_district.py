@@ -58,3 +58,24 @@ def test_only_administrators_open_the_page(client, make_user, role):
     client.force_login(make_user(role))
     assert client.post(reverse("core:district"), VALUES).status_code == 403
     assert not DistrictSettings.objects.exists()
+
+
+def test_a_letters_issuer_is_the_deciding_unit_else_the_districts_office():
+    """core.letters.issuer: a unit heads and signs a letter with its name and seals it with its seal text, or
+    with its name when that is blank; without a unit, the district's issuing office and seal."""
+    from types import SimpleNamespace
+
+    from qinqing.core import letters
+    from qinqing.core.audit import SystemActor
+
+    assert letters.issuer() == letters.Issuer("", "")  # not set yet: the letters print the gap
+    district.district_update(actor=SystemActor("test"), **VALUES)
+    assert letters.issuer(None) == letters.Issuer("示范区纪委监委", "中共示范区纪律检查委员会")
+    sealed = SimpleNamespace(name="区自然资源局", seal_text="示范区自然资源局")
+    assert letters.issuer(sealed) == letters.Issuer("区自然资源局", "示范区自然资源局")
+    assert letters.issuer(SimpleNamespace(name="示范区人民法院", seal_text=" ")) == letters.Issuer(
+        "示范区人民法院", "示范区人民法院"
+    )
+    html = letters.render_html("core/letters/_seal.html", {"issuer": sealed})
+    assert "示范区自然资源局" in html and "纪委" not in html
+    assert "中共示范区纪律检查委员会" in letters.render_html("core/letters/_seal.html", {})

@@ -35,6 +35,7 @@ def make_unit(
     kind: str | None = None,
     organ_type: str | None = None,
     code: str | None = None,
+    seal_text: str = "",
 ):
     number = next(_counter)
     kind = kind or (UnitKind.DEPARTMENT if parent is not None else UnitKind.ORGAN)
@@ -46,6 +47,7 @@ def make_unit(
         kind=kind,
         organ_type=organ_type,
         parent=parent,
+        seal_text=seal_text,
         actor=ACTOR,
     )
 

@@ -278,6 +278,25 @@ def test_unit_form_refuses_a_cycle_naming_the_parent(client, make_user):
     assert top.parent is None
 
 
+def test_administrator_sets_a_units_seal_text_and_its_page_shows_it(client, make_user):
+    """The words on the unit's seal, printed on the letters it decides (core.letters); blank, its name."""
+    logged_in(client, make_user, Role.ADMINISTRATOR)
+    unit = make_unit(name="区自然资源局")
+    page = client.get(reverse("directory:unit_detail", args=[unit.pk])).content.decode()
+    assert 'data-testid="seal-text">区自然资源局' in page  # blank: the seal bears the name
+    fields = {"code": unit.code, "name": unit.name, "kind": "organ", "organ_type": unit.organ_type,
+              "is_active": "on"}
+    url = reverse("directory:unit_edit", args=[unit.pk])
+    assert client.post(url, {**fields, "seal_text": " 示范区自然资源局 "}).status_code == 302
+    unit.refresh_from_db()
+    assert unit.seal_text == "示范区自然资源局"
+    assert audit.trail_for(unit)[0].changes["seal_text"] == ["", "示范区自然资源局"]
+    page = client.get(reverse("directory:unit_detail", args=[unit.pk])).content.decode()
+    assert 'data-testid="seal-text">示范区自然资源局<' in page
+    response = client.post(url, {**fields, "seal_text": "章" * 41})
+    assert response.status_code == 400 and 'data-testid="error-seal_text"' in response.content.decode()
+
+
 def test_administrator_adds_and_ends_a_link_and_a_related_person(client, make_user):
     logged_in(client, make_user, Role.ADMINISTRATOR)
     enterprise, official = make_enterprise(), make_official()

@@ -360,3 +360,34 @@ def test_the_report_carries_the_seal_only_once_signed_off_and_the_word_copy_says
     assert [style for style, _text, _numbered in findings] == ["Heading 3"] * 3
     assert not any(numbered for _style, _text, numbered in findings)  # Word adds no second number
     assert all(text.endswith(("，高）", "，中）", "，低）")) for _style, text, _numbered in findings)
+
+
+def test_a_units_review_report_is_headed_and_sealed_by_the_unit_not_the_district(client, frozen_clock):
+    """The reviewing office concludes the review (Review.unit, the reviewer's unit): the signed report, PDF
+    and .docx, bears its name and seal, not the district's discipline office."""
+    from qinqing.core import district
+    from qinqing.core.audit import SystemActor
+    from qinqing.core.testing import letter_issuer
+    from qinqing.directory.tests import factories
+    from qinqing.fairness import reports
+
+    frozen_clock("2026-12-03 10:00")
+    district.district_update(actor=SystemActor("test"), district_name="示范区",
+                             issuing_office="示范区纪委监委", seal_text="中共示范区纪律检查委员会")
+    reviewer = make_user(Role.DEPARTMENT_HANDLER)
+    office = factories.make_unit(name="区财政局", seal_text="示范区财政局")
+    factories.make_official(unit=office, name="钱审查", user=reviewer)
+    client.force_login(reviewer)
+    review = services.review_create(actor=reviewer, title="物业服务采购", document_kind="procurement",
+                                    data=documents.docx_bytes(), filename="tender.docx")
+    assert review.unit == office
+    for item in review.findings.all():
+        services.finding_decide(actor=reviewer, finding=item, decision="confirmed")
+    review = services.review_conclude(actor=reviewer, review=review, conclusion="pass_after_changes")
+    html = reports.render_html(Review.objects.get(pk=review.pk))
+    assert letter_issuer(html) == ("区财政局", "示范区财政局", "区财政局")  # head, seal, signature
+    assert "纪委监委" not in html and "纪律检查委员会" not in html
+    paragraphs, _facts = _word_outline(client.get(reverse("fairness:review_docx", args=[review.pk])).content)
+    word = [text for _style, text, _numbered in paragraphs]
+    assert word[0] == "区财政局" and "示范区财政局" in word[-1] and "区财政局" in word[-1]
+    assert not any("纪委监委" in text or "纪律检查委员会" in text for text in word)

@@ -1,7 +1,8 @@
 """The two decisions an enterprise receives on paper (articles 11, 12, 15.6): the body's answer to its
 objection and the decision on its protection request, each a letter only once decided, for exactly the
 enterprise concerned and the deciding body (another enterprise or body 404, a role without business 403);
-the letter names the decision, the party, the article it rests on and its date in the Chinese form."""
+the letter names the decision, the party, the article it rests on and its date in the Chinese form. The
+body decided: the letter is headed, signed and sealed by it, not by the district's office."""
 
 import datetime
 
@@ -12,21 +13,26 @@ from django.urls import reverse
 
 from qinqing.core import district
 from qinqing.core.roles import Role
-from qinqing.core.testing import pdf_pages
+from qinqing.core.testing import letter_issuer, pdf_pages
+from qinqing.directory import services as directory_services
 from qinqing.directory.tests import factories as directory
-from qinqing.legal import services
+from qinqing.legal import letters, services
 from qinqing.legal.models import ProtectionRequest
 
 from .test_legal import _register, world  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
+BODY_SEAL = "示范区市场监督管理局"  # the body's seal; its name in the directory is 区市场监管局
 
 
 @pytest.fixture
 def letterhead(world, make_user):  # noqa: F811
     call_command("policy", "import", "--seed", verbosity=0)
-    district.district_update(actor=make_user(Role.ADMINISTRATOR), district_name="示范区",
-                             seal_text="示范区市场监督管理局", issuing_office="示范区市场监督管理局")
+    administrator = make_user(Role.ADMINISTRATOR)
+    district.district_update(actor=administrator, district_name="示范区",
+                             seal_text="示范区人民政府", issuing_office="示范区人民政府办公室")
+    world["bureau"] = directory_services.unit_update(unit=world["bureau"], seal_text=BODY_SEAL,
+                                                     actor=administrator)
     return world
 
 
@@ -70,8 +76,12 @@ def test_the_answer_to_an_objection_is_a_letter_once_answered(letterhead, make_u
     assert "维持原决定" in text and "罚款金额超出法定幅度" in text  # the decision and what it answers
     assert "第十五条第（六）项" in text  # a charge: no arbitrary fines (15.6), in the policy's own title
     assert "2026年12月3日" in text  # dated by the answer
-    assert "示范区市场监督管理局" in text and "★" in text  # the seal: the answer is final
+    assert BODY_SEAL in text and "★" in text  # the seal: the answer is final
     assert _text(_as(w["handler"]).get(url))  # the body that answered prints it too
+    # the body's letter: its name and seal, not the district's
+    html = letters.objection_html(type(objection).objects.get(pk=objection.pk))
+    assert letter_issuer(html) == ("区市场监管局", BODY_SEAL, "区市场监管局")
+    assert "示范区人民政府" not in html
 
 
 def test_an_objection_to_a_measure_cites_article_12(letterhead):
@@ -118,6 +128,10 @@ def test_the_protection_decision_is_a_letter_once_taken_on_then_its_result(lette
     assert "保护申请受理通知书" in text and f"保护申请编号{row.pk}" in text.replace(" ", "")
     assert "示范区恒通科技有限公司" in text and "区市场监管局" in text and "阻挠施工" in text
     assert "第十一条" in text and "2026年12月1日" in text and "★" in text
+    row.refresh_from_db()
+    html = letters.protection_html(row)  # the handling body's notice
+    assert letter_issuer(html) == ("区市场监管局", BODY_SEAL, "区市场监管局")
+    assert "示范区人民政府" not in html
     frozen_clock("2026-12-03 16:00")
     services.protection_update(request=row, step="close", text="已依法打击处理，施工恢复正常",
                                actor=w["handler"])

@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from qinqing.core import audit, district
 from qinqing.core.roles import Role
-from qinqing.core.testing import pdf_pages
+from qinqing.core.testing import letter_issuer, pdf_pages
 from qinqing.directory.tests import factories as directory
-from qinqing.liaison import services
+from qinqing.liaison import letters, services
 from qinqing.liaison.models import Outcome
 
 from .test_associations import world  # noqa: F401 (the fixture)
@@ -100,6 +100,40 @@ def test_the_reply_is_numbered_once_and_sealed_only_when_the_decision_is_closed(
     federation = _text(_get(w["federation_user"], w["federation_opinion"]))
     assert "示范区工商业联合会" in federation and "意见复〔2026〕0002号" in federation
     assert "已采纳" in federation
+
+
+def _closed(w, decision, consultation):
+    services.consultation_complete(consultation=consultation, conclusion="已听取意见", actor=w["staff"])
+    services.decision_adopt(decision=decision, actor=w["staff"])
+
+
+def test_the_reply_is_from_the_drafting_unit_with_its_seal(consulted, frozen_clock):
+    """The drafting unit decides whether an opinion on its decision is adopted: the reply is headed, signed
+    and sealed by it, not by the district's office; a decision without a drafting unit stays the
+    district's."""
+    w = consulted
+    bureau = directory.make_unit(name="区自然资源局", seal_text="示范区自然资源局")
+    decision = services.decision_register(title="工业用地弹性年期出让办法", summary="出让年期调整",
+                                          unit=bureau, actor=w["staff"])
+    consultation = services.consultation_add(
+        decision=decision, form="forum", held_on=w["consultation"].held_on, associations=[w["federation"]],
+        actor=w["staff"],
+    )
+    opinion = services.opinion_submit(consultation=consultation, text="建议明确续期条件",
+                                      actor=w["federation_user"])
+    opinion = services.opinion_answer(opinion=opinion, outcome=Outcome.ADOPTED, response="", actor=w["staff"])
+    for earlier in (w["chamber_opinion"], w["federation_opinion"]):
+        services.opinion_answer(opinion=earlier, outcome=Outcome.ADOPTED, response="", actor=w["staff"])
+    frozen_clock("2026-12-04 09:00")
+    _closed(w, decision, consultation)
+    _closed(w, w["decision"], w["consultation"])
+    html = letters.render_html(type(opinion).objects.get(pk=opinion.pk))
+    # the head, the seal, the signature
+    assert letter_issuer(html) == ("区自然资源局", "示范区自然资源局", "区自然资源局")
+    assert "示范区人民政府办公室" not in html
+    district_reply = letters.render_html(type(opinion).objects.get(pk=w["chamber_opinion"].pk))
+    assert letter_issuer(district_reply) == ("示范区人民政府办公室", SEAL, "示范区人民政府办公室")
+    assert "自然资源局" not in district_reply
 
 
 def test_who_may_print_the_reply(consulted, make_user):

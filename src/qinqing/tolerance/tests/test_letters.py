@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from qinqing.core import district
 from qinqing.core.roles import Role
-from qinqing.core.testing import pdf_pages
+from qinqing.core.testing import letter_issuer, pdf_pages
 from qinqing.directory.tests import factories as directory
-from qinqing.tolerance import services
+from qinqing.tolerance import letters, services
 
 from .test_tolerance import YES, _submit, office  # noqa: F401 (the fixture)
 
@@ -57,6 +57,9 @@ def test_the_decision_letter_names_the_decision_party_article_and_date(decided):
     assert "区委组织部" in text  # filed with, copied to
     assert "首次试点，无先例可循" in text  # the deliberation's evidence
     assert "—1—" in pdf_pages(response.content)[0]
+    # the discipline office decided: the district's office heads, signs and seals it, not the official's unit
+    office_name, seal = "示范区纪委监委", "中共示范区纪律检查委员会"
+    assert letter_issuer(letters.render_html(row)) == (office_name, seal, office_name)
 
 
 def test_who_may_print_the_letter(decided, make_user):

@@ -16,7 +16,7 @@ def _masked(person) -> str:
 def _sheets():
     return {
         "units": (
-            ["单位代码", "名称", "类型", "机关类型", "上级单位代码", "是否有效"],
+            ["单位代码", "名称", "类型", "机关类型", "上级单位代码", "是否有效", "公章文字"],
             lambda: (
                 [
                     u.code,
@@ -25,6 +25,7 @@ def _sheets():
                     u.organ_type,
                     u.parent.code if u.parent else "",
                     "是" if u.is_active else "否",
+                    u.seal_text,
                 ]
                 for u in Unit.objects.select_related("parent").order_by("code").iterator(chunk_size=CHUNK)
             ),
