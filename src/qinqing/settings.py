@@ -248,6 +248,8 @@ if MODE == "test":
     # Argon2 at its cheapest (the same algorithm): a production-cost hash took 0.18 s, paid for every
     # demo account and log-in of the suite; production and demo keep the list above.
     PASSWORD_HASHERS = ["qinqing.core.passwords.QuickArgon2PasswordHasher", *PASSWORD_HASHERS]
+# The anonymous reports' receipt codes (supervision): argon2-cffi's own parameters, the cheapest in tests.
+RECEIPT_CODE_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1} if MODE == "test" else {}
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

@@ -63,7 +63,9 @@ MAX_TEXT = 20_000
 MAX_ATTACHMENTS = core_attachments.MAX_COUNT
 MAX_ATTACHMENT_BYTES = core_attachments.MAX_BYTES
 ALLOWED_TYPES = core_attachments.ALLOWED_TYPES
-_HASHER = PasswordHasher()
+# A report's receipt code is kept as an argon2 hash (argon2-cffi's parameters); the test suite hashes
+# at the lowest cost (settings.RECEIPT_CODE_ARGON2, test mode only), as it does passwords.
+_HASHER = PasswordHasher(**settings.RECEIPT_CODE_ARGON2)
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 

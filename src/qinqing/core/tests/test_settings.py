@@ -51,16 +51,18 @@ def test_production_settings_are_secure():
 
 @pytest.mark.parametrize("mode", ["production", "demo"])
 def test_passwords_are_hashed_at_djangos_argon2_cost_outside_the_test_suite(mode):
-    """Only the suite hashes cheaply (core.passwords.QuickArgon2PasswordHasher); the site does not."""
+    """Only the suite hashes cheaply (core.passwords.QuickArgon2PasswordHasher, the reports' receipt codes);
+    the site does not."""
     from django.contrib.auth.hashers import Argon2PasswordHasher
 
     result = _load_settings(
         {"QINQING_MODE": mode, "QINQING_SECRET_KEY": "x" * 60,
          "QINQING_ALLOWED_HOSTS": "qinqing.example.gov.cn"},
-        show="' '.join(settings.PASSWORD_HASHERS)",
+        show="' '.join(settings.PASSWORD_HASHERS), 'receipts', settings.RECEIPT_CODE_ARGON2",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert result.stdout.split("receipts")[1].strip() == "{}"  # argon2-cffi's parameters for receipt codes
     assert "Quick" not in result.stdout
     assert (Argon2PasswordHasher.time_cost, Argon2PasswordHasher.memory_cost) == (2, 102400)
 
