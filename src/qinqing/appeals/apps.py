@@ -26,14 +26,10 @@ class AppealsConfig(AppConfig):
 
         audit.adopt_after_migrate(self, "AppealStep", action="appeals.step.adopt",
                                   actor_label="appeals-step-audit")
-        from qinqing.core.calendar.services import register_schedule_listener
-
         from .workflow import services as workflow_services  # noqa: F401 (declares APPEAL_WORKFLOW on core.workflow)
-        from .workflow.deadlines import deadlines_recount
+        from .workflow.deadlines import register as register_deadlines
 
-        register_schedule_listener(
-            deadlines_recount
-        )  # provisional deadlines recounted when a year is loaded (issue #10)
+        register_deadlines()  # provisional deadlines recounted when a year is loaded (issue #10)
         from qinqing.core import tabular
 
         tabular.register_importer(

@@ -141,7 +141,7 @@ class Appeal(models.Model):
     due_at = models.DateField(_("due date"), null=True, blank=True)
     # The deadline's basis (so it can be recounted) and whether it was counted on a provisional
     # calendar year (core.calendar: the year after the last published schedule). When the
-    # official schedule is loaded, workflow.deadlines.deadlines_recount recounts every open one.
+    # official schedule is loaded, core.calendar.deadlines recounts every open one (workflow.deadlines).
     due_provisional = models.BooleanField(_("due date is provisional"), default=False)
     due_start = models.DateField(_("deadline counted from"), null=True, blank=True)
     due_days = models.PositiveSmallIntegerField(_("working days counted"), null=True, blank=True)

@@ -140,14 +140,20 @@ def _fingerprint(title: str, content: str) -> str:
 STEP_ADD = "appeals.step.add"
 
 
+def _new_step(appeal: Appeal, kind: str, actor, text: str = "") -> tuple[AppealStep, dict]:
+    """Insert one timeline line; returns it with its audit event, for the caller to record."""
+    step = AppealStep(
+        appeal=appeal, kind=kind, actor_label=actor_label(actor), text=str(text), at=clock.now()
+    )
+    db.insert_instance(step)
+    return step, {"actor": actor, "action": STEP_ADD, "instance": step, "fresh": True}
+
+
 def _add_step(appeal: Appeal, kind: str, actor, text: str = "") -> AppealStep:
     """Write one timeline line and its audit event (in the caller's transaction)."""
     with transaction.atomic(savepoint=False):
-        step = AppealStep(
-            appeal=appeal, kind=kind, actor_label=actor_label(actor), text=str(text), at=clock.now()
-        )
-        db.insert_instance(step)
-        audit.record_events([{"actor": actor, "action": STEP_ADD, "instance": step, "fresh": True}])
+        step, event = _new_step(appeal, kind, actor, text)
+        audit.record_events([event])
     return step
 
 

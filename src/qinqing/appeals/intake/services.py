@@ -253,7 +253,7 @@ def appeal_file(
             except ServiceError:
                 # A missing calendar year must not lose an appeal: it is filed without a date, its
                 # basis kept (due_start, due_days) so that loading the year counts it
-                # (workflow.deadlines.deadlines_recount).
+                # (workflow.deadlines, core.calendar.deadlines).
                 due_at = None
         # Taken inside the transaction, as late as possible (issue 18): a filing that fails
         # gives its number back, so a day's numbers have no gaps; the counter row stays

@@ -97,7 +97,7 @@ def test_an_appeal_filed_on_2026_12_20_gets_a_provisional_deadline_that_the_2027
     event = AuditEvent.objects.get(action=ACTION, object_id=str(moved.pk))
     assert event.actor_label == admin.username
     assert event.details["reason"] == "calendar_year_loaded" and event.details["calendar_year"] == 2027
-    assert (event.details["due_before"], event.details["due_after"], event.details["submitter_told"]) == (
+    assert (event.details["due_before"], event.details["due_after"], event.details["told"]) == (
         "2027-01-31",
         "2027-02-01",
         True,
@@ -115,8 +115,9 @@ def test_an_appeal_filed_on_2026_12_20_gets_a_provisional_deadline_that_the_2027
     assert Notification.objects.filter(appeal=confirmed).count() == confirmed_told_before
     confirmed.refresh_from_db()
     assert (confirmed.due_at, confirmed.due_provisional) == (D(2027, 1, 5), False)
+    assert "2027-01-05" in confirmed.steps.get(kind="deadline_recount").text, "a line says it is confirmed"
     assert (
-        AuditEvent.objects.get(action=ACTION, object_id=str(confirmed.pk)).details["submitter_told"] is False
+        AuditEvent.objects.get(action=ACTION, object_id=str(confirmed.pk)).details["told"] is False
     )
     assert not AuditEvent.objects.filter(action=ACTION, object_id=str(untouched.pk)).exists()
     assert (

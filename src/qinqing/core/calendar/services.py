@@ -2,9 +2,9 @@
 notice, seed years from chinesecalendar.
 
 Every change of a year's schedule tells the registered schedule listeners inside the same
-transaction (``register_schedule_listener``): the appeals app and ``calendar.deadlines`` (every
-other app's deadlines) recount the open deadlines that were counted on the provisional year, so
-loading the official schedule moves them at once.
+transaction (``register_schedule_listener``): ``calendar.deadlines`` (every app's deadlines) recounts
+the open deadlines that were counted on the provisional year, so loading the official schedule moves
+them at once.
 """
 
 from __future__ import annotations
