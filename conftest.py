@@ -15,6 +15,30 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: item.get_closest_marker("runs_long") is None)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_use_migrations, django_db_keepdb,
+    django_db_createdb, django_db_modify_db_settings,
+):
+    """pytest-django's own set-up of the test databases, with the SQLite test database migrated once and
+    restored from a copy on later runs (tests/migrated_db.py: 24 s a process on a slow machine)."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+    from tests.migrated_db import migrated_once
+
+    if not django_db_use_migrations:
+        _disable_migrations()
+    keepdb = django_db_keepdb and not django_db_createdb
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock(), migrated_once():
+        db_cfg = setup_databases(verbosity=request.config.option.verbose, interactive=False, aliases=aliases,
+                                 serialized_aliases=serialized_aliases, keepdb=keepdb)
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+
+
 @pytest.fixture(autouse=True)
 def _audit_triggers_allow_flush(request):
     """Transactional tests (live server, browser) empty the database afterwards; let that
