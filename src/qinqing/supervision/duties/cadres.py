@@ -4,10 +4,11 @@ For each leading cadre in office (``directory.Official.is_leading_cadre``): in t
 enterprise activities they asked approval for (conduct, article 14) and how many carried a rule finding or
 were filed late, the gifts from enterprises they recorded and how many are not yet handed in (article 15),
 their recusals, the conduct leads about them, the reminder talks held with them (article 16) and still open,
-and whether this year's related-person confirmation is made. The signals (findings, late filings, gifts not
-handed in, leads, open reminders) put the cadres who need a look first. Counts only: what each row is about
-stays behind its own page and its own access rules; reports naming a cadre are not counted here (their
-subjects are sealed to the assigned inspectors)."""
+whether this year's related-person confirmation is made and which earlier years they never confirmed (the
+same years the red flags show, ``conduct.selectors.confirmations_missing``). The signals (findings, late
+filings, gifts not handed in, leads, open reminders, earlier years not confirmed) put the cadres who need a
+look first. Counts only: what each row is about stays behind its own page and its own access rules; reports
+naming a cadre are not counted here (their subjects are sealed to the assigned inspectors)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class CadreRow:
     reminders: int = 0
     reminders_open: int = 0
     confirmed: bool = False
+    unconfirmed_before: list[int] = field(default_factory=list)  # ended years never confirmed, oldest first
     signals: int = field(default=0)
 
 
@@ -57,6 +59,7 @@ def key_minority(months: int = 12, today: datetime.date | None = None) -> list[C
         Lead,
         Recusal,
     )
+    from qinqing.conduct.selectors import confirmations_missing, with_missing_years
     from qinqing.directory.models import Official
     from qinqing.supervision.models import EarlyReminder, ReminderStatus
 
@@ -81,6 +84,11 @@ def key_minority(months: int = 12, today: datetime.date | None = None) -> list[C
         EarlyReminder.objects, "talk_on", since, open=Count("pk", filter=Q(status=ReminderStatus.OPEN))
     )
     confirmed = set(AnnualConfirmation.objects.filter(year=today.year).values_list("official_id", flat=True))
+    missing = confirmations_missing().filter(is_leading_cadre=True)
+    unconfirmed_before = {
+        row.pk: [year for year, late in row.missing_years if late and year < today.year]
+        for row in with_missing_years(missing)
+    }
     rows = []
     cadres = Official.objects.filter(is_leading_cadre=True, is_active=True).select_related("person", "unit")
     for official in cadres.order_by("unit__code", "pk"):
@@ -96,8 +104,10 @@ def key_minority(months: int = 12, today: datetime.date | None = None) -> list[C
             reminders=reminders.get(pk, {}).get("n", 0),
             reminders_open=reminders.get(pk, {}).get("open", 0),
             confirmed=pk in confirmed,
+            unconfirmed_before=unconfirmed_before.get(pk, []),
         )
-        row.signals = row.flagged_activities + row.gifts_pending + row.leads + row.reminders_open
+        row.signals = (row.flagged_activities + row.gifts_pending + row.leads + row.reminders_open
+                       + len(row.unconfirmed_before))
         rows.append(row)
     rows.sort(key=lambda row: -row.signals)  # stable: within equal signals, by unit
     return rows

@@ -453,3 +453,32 @@ def test_a_row_of_another_units_list_is_refused_not_added_to_this_one(district):
     assert [(r.row, r.column) for r in report.rejected] == [(4, "单位")]
     assert "区市场监管局" in report.rejected[0].error
     assert set(row.tasks.values_list("task", flat=True)) == {"走访重点企业", "清理涉企收费"}
+
+
+def test_a_leading_cadre_who_never_confirmed_last_year_is_a_signal_until_it_is_confirmed_late(
+    client, district, make_user, frozen_clock
+):
+    """The cadres' view shows the earlier years a cadre never confirmed (article 15), as the red flags do:
+    from 2027, a 2026 gap must not hide behind "not yet confirmed for 2027"."""
+    from qinqing.conduct import services as conduct
+    from qinqing.supervision.duties import cadres
+
+    d = district
+    user = make_user(Role.OFFICIAL, username="duty_unconfirmed")
+    gap = directory.make_official(unit=d["bureau"], name="局长未确认", position="局长", is_leading_cadre=True,
+                                  user=user)
+    kept_user = make_user(Role.OFFICIAL, username="duty_confirmed")
+    kept = directory.make_official(unit=d["other"], name="局长已确认", position="局长", is_leading_cadre=True,
+                                   user=kept_user)
+    conduct.annual_confirm(official=kept, actor=kept_user, year=2026)
+    assert {row.official: row.unconfirmed_before for row in cadres.key_minority(12)} == {gap: [], kept: []}
+    frozen_clock("2027-02-10 10:00")
+    rows = {row.official: row for row in cadres.key_minority(12)}
+    assert (rows[gap].unconfirmed_before, rows[gap].confirmed, rows[gap].signals) == ([2026], False, 1)
+    assert (rows[kept].unconfirmed_before, rows[kept].signals) == ([], 0)
+    assert cadres.key_minority(12)[0].official == gap
+    client.force_login(d["inspector"])
+    html = client.get(reverse("supervision:key_minority")).content.decode()
+    assert 'data-testid="unconfirmed-before"' in html and "以往年度未确认：2026" in html
+    conduct.annual_confirm(official=gap, actor=user, year=2026)  # late
+    assert {row.official: row.unconfirmed_before for row in cadres.key_minority(12)}[gap] == []
