@@ -458,15 +458,21 @@ def breach_flag(*, commitment: Commitment, text: str, actor) -> BreachFlag:
     return row
 
 
-def alerts_due(commitment_deadline: datetime.date, today: datetime.date) -> str | None:
-    """Which alert a deadline calls for today, counted in working days on the core calendar."""
+def alerts_due(
+    commitment_deadline: datetime.date, today: datetime.date, ahead: calendar.LookAhead | None = None
+) -> str | None:
+    """Which alert a deadline calls for today, counted in working days on the core calendar. None too when
+    the working days up to the deadline cannot be counted (a year no calendar covers): ``ahead``
+    (``core.calendar.LookAhead``) counts it as skipped."""
     if today > commitment_deadline:
         return AlertKind.OVERDUE
     if today == commitment_deadline:
         return AlertKind.DUE
     if (commitment_deadline - today).days > LOOKAHEAD_DAYS:  # never 5 working days, even over Spring Festival
         return None
-    if calendar.workdays_between(today, commitment_deadline) <= ALERT_WORKDAYS:
+    ahead = ahead or calendar.LookAhead(today, ALERT_WORKDAYS)
+    days = ahead.workdays_to(commitment_deadline)
+    if days is not None and days <= ALERT_WORKDAYS:
         return AlertKind.BEFORE
     return None
 
@@ -525,6 +531,7 @@ def deadline_alerts(today: datetime.date | None = None) -> str:
     from .models import DeadlineNotice
 
     today = today or clock.today()
+    ahead = calendar.LookAhead(today, ALERT_WORKDAYS)
     made = told = 0
     with transaction.atomic():
         jobs.exclusive("commitments.deadlines")
@@ -542,7 +549,7 @@ def deadline_alerts(today: datetime.date | None = None) -> str:
         )
         due = []
         for row in rows:
-            kind = alerts_due(row.deadline, today)
+            kind = alerts_due(row.deadline, today, ahead)
             if kind and (row.pk, kind, row.deadline) not in existing:
                 due.append((row, kind))
         recipients = notice_recipients({row.unit_id for row, _kind in due})
@@ -565,5 +572,7 @@ def deadline_alerts(today: datetime.date | None = None) -> str:
             DeadlineNotice, deliveries, phone_of=lambda user: phones.get(user.pk, ""),
             queue_sms=notify.queue_sms, action="commitments.deadlinenotice.create", actor=SYSTEM,
         )
-    return _("%(made)s deadline alert(s) recorded, %(told)s notice(s) to the responsible units") % {
+    # deadlines it could not count: the run says so, naming the year to load
+    summary = _("%(made)s deadline alert(s) recorded, %(told)s notice(s) to the responsible units") % {
         "made": made, "told": told}
+    return ahead.report(summary)

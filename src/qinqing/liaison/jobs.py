@@ -54,9 +54,13 @@ def unit_handlers(unit_ids) -> dict[int, list[int]]:
     return found
 
 
-def due_items(today: datetime.date) -> tuple[list[dict], int]:
-    """What calls for a reminder today: (items, how many had nobody with a login to remind)."""
+def due_items(today: datetime.date, ahead: calendar.LookAhead | None = None) -> tuple[list[dict], int]:
+    """What calls for a reminder today: (items, how many had nobody with a login to remind). A follow-up
+    whose date cannot be counted against the warning horizon (``ahead``, see ``core.calendar.LookAhead``)
+    is skipped and counted there."""
     from . import selectors
+
+    ahead = ahead or calendar.LookAhead(today, FOLLOW_UP_WARNING_WORKDAYS)
 
     items: list[dict] = []
     unreachable = 0
@@ -115,12 +119,13 @@ def due_items(today: datetime.date) -> tuple[list[dict], int]:
                 detail=f"{last.made}/{last.required}",
             )
 
-    horizon = calendar.add_workdays(today, FOLLOW_UP_WARNING_WORKDAYS)
-    follow_ups = list(
-        FollowUp.objects.filter(done_on__isnull=True, due_on__lte=horizon)
+    follow_ups = [
+        follow_up
+        for follow_up in FollowUp.objects.filter(done_on__isnull=True, due_on__lte=ahead.until)
         .exclude(meeting__status=MeetingStatus.CANCELLED)
         .select_related("meeting")
-    )
+        if ahead.within(follow_up.due_on)
+    ]
     handlers = unit_handlers(f.unit_id for f in follow_ups if f.unit_id)
     for follow_up in follow_ups:
         overdue = follow_up.due_on < today
@@ -166,7 +171,8 @@ def reminders(today: datetime.date | None = None) -> str:
     today = today or clock.today()
     if not calendar.is_workday(today):
         return _("%(day)s is not a working day: no reminders") % {"day": today.isoformat()}
-    items, unreachable = due_items(today)
+    ahead = calendar.LookAhead(today, FOLLOW_UP_WARNING_WORKDAYS)
+    items, unreachable = due_items(today, ahead)
     users = get_user_model().objects.filter(is_active=True).in_bulk({item["recipient_id"] for item in items})
     deliveries, particulars = [], district.current()
     for item in items:
@@ -201,4 +207,4 @@ def reminders(today: datetime.date | None = None) -> str:
         "made": made, "given": len(deliveries) - made}
     if unreachable:
         summary += _(", %(count)s item(s) with nobody to remind (no login account)") % {"count": unreachable}
-    return summary
+    return ahead.report(summary)  # follow-ups it could not count: the run says so, naming the year

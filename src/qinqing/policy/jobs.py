@@ -79,7 +79,10 @@ def _handlers(unit_ids) -> dict[int, list[int]]:
     return found
 
 
-def due_items(today: datetime.date) -> tuple[list[dict], int]:
+def due_items(today: datetime.date, ahead: calendar.LookAhead | None = None) -> tuple[list[dict], int]:
+    """(items, how many had nobody to remind). A planned activity whose date cannot be counted against the
+    warning horizon (``ahead``, see ``core.calendar.LookAhead``) is skipped and counted there."""
+    ahead = ahead or calendar.LookAhead(today, PLAN_WARNING_WORKDAYS)
     items: list[dict] = []
     unreachable = 0
     administrators = _administrators()
@@ -128,11 +131,12 @@ def due_items(today: datetime.date) -> tuple[list[dict], int]:
             due=measure.due_on,
             key=f"measure:{measure.pk}:{measure.due_on.isoformat()}",
         )
-    horizon = calendar.add_workdays(today, PLAN_WARNING_WORKDAYS)
-    planned = list(
-        PlannedActivity.objects.filter(status=PlanStatus.PLANNED, planned_on__lte=horizon)
+    planned = [
+        plan
+        for plan in PlannedActivity.objects.filter(status=PlanStatus.PLANNED, planned_on__lte=ahead.until)
         .select_related("planned_by")
-    )
+        if ahead.within(plan.planned_on)
+    ]
     plan_handlers = _handlers({plan.unit_id for plan in planned if plan.unit_id})
     for plan in planned:
         passed = plan.planned_on < today
@@ -164,7 +168,8 @@ def reminders(today: datetime.date | None = None) -> str:
     today = today or clock.today()
     if not calendar.is_workday(today):
         return _("%(day)s is not a working day: no reminders") % {"day": today.isoformat()}
-    items, unreachable = due_items(today)
+    ahead = calendar.LookAhead(today, PLAN_WARNING_WORKDAYS)
+    items, unreachable = due_items(today, ahead)
     users = get_user_model().objects.in_bulk({item["recipient_id"] for item in items})
     particulars = district.current()
     deliveries = [
@@ -197,4 +202,4 @@ def reminders(today: datetime.date | None = None) -> str:
     summary = _("%(made)s reminder(s), %(given)s already given") % {"made": made, "given": len(items) - made}
     if unreachable:
         summary += _(", %(count)s item(s) with nobody to remind") % {"count": unreachable}
-    return summary
+    return ahead.report(summary)  # planned activities it could not count: the run says so, naming the year

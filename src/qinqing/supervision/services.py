@@ -1248,20 +1248,27 @@ def _assignee_ids(report_ids) -> dict[int, list[int]]:
     return out
 
 
-def due_items(today=None) -> list[tuple[int, str, int | None, int | None, object]]:
+def due_items(today=None, ahead=None) -> list[tuple[int, str, int | None, int | None, object]]:
     """(inspector id, kind, report id, reminder id, due date) of everything due within
     ``DUE_WARNING_WORKDAYS`` working days (core calendar) or already past: reminder follow-ups
     (article 16), acceptance, verification of priority reports and results to tell (article 17),
-    and sealed content to be erased (retention, calendar days as the retention rule counts)."""
+    and sealed content to be erased (retention, calendar days as the retention rule counts).
+    A date that cannot be counted against the warning horizon (``ahead``, ``core.calendar.LookAhead``)
+    is skipped and counted there."""
     import datetime
 
     from .models import NoticeKind
 
     today = today or clock.today()
-    horizon = calendar.add_workdays(today, DUE_WARNING_WORKDAYS)
+    ahead = ahead or calendar.LookAhead(today, DUE_WARNING_WORKDAYS)
+    horizon = ahead.until
     items = []
     reminders = EarlyReminder.objects.filter(status=ReminderStatus.OPEN, follow_up_due__lte=horizon)
-    reminder_rows = list(reminders.values_list("pk", "created_by_id", "report_id", "follow_up_due"))
+    reminder_rows = [
+        row
+        for row in reminders.values_list("pk", "created_by_id", "report_id", "follow_up_due")
+        if ahead.within(row[3])
+    ]
     assigned = _assignee_ids({row[2] for row in reminder_rows if row[2]})
     for pk, author_id, report_id, due in reminder_rows:
         for inspector_id in dict.fromkeys([author_id, *assigned.get(report_id, [])]):
@@ -1272,18 +1279,21 @@ def due_items(today=None) -> list[tuple[int, str, int | None, int | None, object
         for pk, due in Report.objects.filter(status=Status.RECEIVED, accept_due__lte=horizon).values_list(
             "pk", "accept_due"
         )
+        if ahead.within(due)
     ]
     reports += [
         (NoticeKind.VERIFY, pk, due)
         for pk, due in Report.objects.filter(
             priority=True, status__in=OPEN_STATUSES, verify_due__lte=horizon
         ).values_list("pk", "verify_due")
+        if ahead.within(due)
     ]
     reports += [
         (NoticeKind.RESULT, pk, due)
         for pk, due in Report.objects.filter(
             result_sent_on=None, result_due__lte=horizon, status__in=VERIFIED_STATUSES
         ).values_list("pk", "result_due")
+        if ahead.within(due)
     ]
     retention_horizon = today + datetime.timedelta(days=RETENTION_WARNING_DAYS)
     reports += [
@@ -1335,7 +1345,8 @@ def due_notices(today=None) -> str:
     from .models import InspectorNotice, NoticeKind
 
     today = today or clock.today()
-    items = due_items(today)
+    ahead = calendar.LookAhead(today, DUE_WARNING_WORKDAYS)
+    items = due_items(today, ahead)
     users = get_user_model().objects.in_bulk({inspector_id for inspector_id, *_rest in items})
     particulars = district.current()
     numbers = dict(
@@ -1363,8 +1374,9 @@ def due_notices(today=None) -> str:
             action="supervision.notice.create",
             actor=SYSTEM,
         )
-    return _("%(made)s notice(s) to inspectors, %(given)s already given") % {
-        "made": made, "given": len(items) - made}
+    # dates it could not count: the run says so, naming the year to load
+    return ahead.report(_("%(made)s notice(s) to inspectors, %(given)s already given") % {
+        "made": made, "given": len(items) - made})
 
 
 # --- inspections and exposure (article 18.5) ----------------------------------------------------------------

@@ -55,27 +55,69 @@ def test_an_appeal_filed_without_a_date_on_new_years_eve_gets_one_when_the_year_
     assert event.details["due_before"] is None and event.details["due_after"] == "2027-01-04"
 
 
-def test_the_sweep_still_moves_overdue_appeals_when_the_urging_horizon_runs_off_the_calendar(
+def test_the_sweep_urges_and_moves_appeals_when_the_urging_horizon_runs_off_the_calendar(
         frozen_clock, workday_calendar):
-    """2024–2026 loaded, 2027 provisional: on Friday 2027-12-31 the urging horizon (one working day
-    on) is in 2028, which nothing covers. The sweep failed before it moved anything, so an appeal
-    overdue since 2027-12-08 stayed at unit level; moving the overdue ones needs no calendar. The
-    run still fails, naming the year to load."""
+    """2024–2026 loaded, 2027 provisional, urging 3 working days ahead: on Wednesday 2027-12-29 that
+    horizon runs into 2028, which nothing covers. The sweep failed whole, naming 2028, and urged nothing.
+    Every open appeal's due date was counted on the calendar, so none lies past 2027: an appeal due
+    2027-12-31 is two working days away and urged, one overdue since earlier in December is moved to
+    supervision, and the run succeeds (core.calendar.LookAhead: nothing had to be skipped)."""
+    from ..models import LimitKey
+    from ..services import track_limit_set
+
+    supervisor = make_user(Role.SUPERVISING_LEADER)
+    track_limit_set(key=LimitKey.URGE_BEFORE, value=3, actor=make_user(Role.ADMINISTRATOR))
+    unit = factories.make_unit("区市场监管局")
+
+    def assigned(day):
+        frozen_clock(f"{day} 10:00")
+        appeal = factories.file_appeal(received_at=D.fromisoformat(day))
+        workflow_services.appeal_triage(appeal=appeal, track=Track.RESOLVE, complexity=Complexity.SIMPLE,
+                                        actor=supervisor)
+        return workflow_services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
+
+    overdue, near = assigned("2027-12-01"), assigned("2027-12-24")
+    assert overdue.due_at < D(2027, 12, 29) and near.due_at == D(2027, 12, 31)
+
+    frozen_clock("2027-12-29 10:00")
+    result = run_sweep()
+    assert (result.supervised, result.urged) == ([overdue.pk], [near.pk])
+    overdue.refresh_from_db()
+    near.refresh_from_db()
+    assert (overdue.level, overdue.supervised_on) == (Level.SUPERVISION, D(2027, 12, 29))
+    assert (near.level, near.urged_on) == (Level.UNIT, D(2027, 12, 29))
+
+
+def test_the_sweep_skips_an_appeal_it_cannot_count_and_says_which_year_to_load(
+        frozen_clock, workday_calendar):
+    """The services never count a due date into a year nothing covers (the test above), but a row dated in
+    2028 — written outside them — may or may not be within the urging horizon of 2027-12-31: it is left
+    unurged, the appeal due today is flagged, and the run fails after committing that, saying one appeal
+    was skipped and that 2028's notice must be loaded."""
     supervisor = make_user(Role.SUPERVISING_LEADER)
     unit = factories.make_unit("区市场监管局")
-    frozen_clock("2027-12-01 10:00")
-    appeal = factories.file_appeal(received_at=D(2027, 12, 1))
-    workflow_services.appeal_triage(appeal=appeal, track=Track.RESOLVE, complexity=Complexity.SIMPLE,
-                                    actor=supervisor)
-    appeal = workflow_services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor)
-    assert appeal.due_at < D(2027, 12, 31) and appeal.level == Level.UNIT
+    frozen_clock("2027-12-24 10:00")
+    appeals = []
+    for _number in range(2):
+        appeal = factories.file_appeal(received_at=D(2027, 12, 24))
+        workflow_services.appeal_triage(appeal=appeal, track=Track.RESOLVE, complexity=Complexity.SIMPLE,
+                                        actor=supervisor)
+        appeals.append(workflow_services.appeal_assign(appeal=appeal, unit=unit, actor=supervisor))
+    today, later = appeals
+    assert today.due_at == later.due_at == D(2027, 12, 31)
+    type(later).objects.filter(pk=later.pk).update(due_at=D(2028, 1, 4))
 
     frozen_clock("2027-12-31 10:00")
     with pytest.raises(ServiceError) as refused:
         run_sweep()
-    assert refused.value.code == "calendar_year_not_loaded" and "2028" in str(refused.value)
-    appeal.refresh_from_db()
-    assert (appeal.level, appeal.supervised_on) == (Level.SUPERVISION, D(2027, 12, 31))
+    assert refused.value.code == "calendar_year_not_loaded"
+    assert (refused.value.params["count"], refused.value.params["year"]) == (1, 2028)
+    said = str(refused.value)
+    assert "另有 1 条记录无法按工作日计算" in said and "2028 年工作日历尚未载入" in said
+    assert "标记当日到期 1 件" in said  # what the sweep did, then what it skipped
+    today.refresh_from_db()
+    later.refresh_from_db()
+    assert today.due_flagged_on == D(2027, 12, 31) and later.urged_on is None
 
 
 def test_tracking_numbers_restart_at_midnight_beijing_not_at_midnight_utc(frozen_clock, workday_calendar):

@@ -17,9 +17,11 @@ Rules, in this order:
 4. an appeal due within ``urge_before`` working days is urged (催办).
 
 Rules 1–3 compare dates and need no calendar. When the urging horizon cannot be counted (it runs
-into a year no loaded or provisional calendar covers: the last working day of the provisional
-year, or any day of the year after it), rules 1–3 are still applied and committed, then the run
-fails with the calendar's error, which names the year the administrator must load.
+into a year no loaded or provisional calendar covers: the last days of the provisional year, or any
+day of the year after it), rules 1–3 are still applied, and rule 4 to the appeals certainly within it
+(``core.calendar.LookAhead``: due by the last countable day, or within as many days as the horizon has
+working days); the appeals it cannot count are left for a later sweep, and once the rest is committed
+the run fails saying how many and which year's calendar the administrator must load.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ from django.utils.translation import gettext
 
 from qinqing.core import audit, calendar, clock, jobs
 from qinqing.core.db import insert_rows
-from qinqing.core.errors import ServiceError
 
 from ..models import OPEN_STATUSES, Appeal, AppealStep, Level, LimitKey, Notification
 from ..services import STEP_ADD, limit_value
@@ -99,11 +100,7 @@ def run_sweep(*, today: datetime.date | None = None, actor=SWEEP_ACTOR) -> Sweep
     today = today or clock.today()
     now = clock.now()
     result = SweepResult(today=today)
-    try:
-        urge_until = calendar.add_workdays(today, limit_value(LimitKey.URGE_BEFORE))
-        uncounted = None
-    except ServiceError as error:  # the overdue rules need no calendar: apply them, then fail
-        urge_until, uncounted = None, error
+    ahead = calendar.LookAhead(today, limit_value(LimitKey.URGE_BEFORE))
     open_rows = Appeal.objects.filter(status__in=OPEN_STATUSES)
     # What the steps and notifications need comes with the ids (no second read).
     columns = ("pk", "handling_unit_id", "tracking_number", "due_at", *BEFORE_COLUMNS)
@@ -139,15 +136,16 @@ def run_sweep(*, today: datetime.date | None = None, actor=SWEEP_ACTOR) -> Sweep
         result.flagged = [row[0] for row in flagged]
         _apply(flagged, action="appeals.appeal.flag_due", updates={"due_flagged_on": today},
                step_text=gettext("Due today."), notify_unit=True, actor=actor, now=now)
-        if uncounted is None:
-            urged = list(
-                open_rows.filter(due_at__gt=today, due_at__lte=urge_until, urged_on__isnull=True).values_list(
-                    *columns
-                )
-            )
-            result.urged = [row[0] for row in urged]
-            _apply(urged, action="appeals.appeal.urge_before_deadline", updates={"urged_on": today},
-                   step_text=gettext("Urged: the deadline is near."), notify_unit=True, actor=actor, now=now)
-    if uncounted is not None:
-        raise uncounted  # after the commit: the overdue appeals moved; the job names the year to load
+        not_urged = open_rows.filter(urged_on__isnull=True)
+        urged = list(
+            not_urged.filter(due_at__gt=today, due_at__lte=ahead.certain_until).values_list(*columns)
+        )
+        result.urged = [row[0] for row in urged]
+        _apply(urged, action="appeals.appeal.urge_before_deadline", updates={"urged_on": today},
+               step_text=gettext("Urged: the deadline is near."), notify_unit=True, actor=actor, now=now)
+        if ahead.until > ahead.certain_until:  # the horizon could not be counted: those it may reach wait
+            ahead.skip(not_urged.filter(due_at__gt=ahead.certain_until, due_at__lte=ahead.until).count())
+    # After the commit: the overdue appeals moved; when appeals were skipped the run says how many and
+    # names the year to load (a ServiceError recorded as the job's failure).
+    ahead.report(result.summary())
     return result

@@ -364,3 +364,23 @@ def test_import_page(world):
     response = client.post(reverse("commitments:import"), {"file": upload})
     assert response.status_code == 200
     assert Commitment.objects.filter(title="兑现奖补").exists()
+
+
+def test_on_the_provisional_years_last_days_a_deadline_it_can_count_is_alerted_one_it_cannot_skipped(
+        world, frozen_clock):
+    """2024–2026 loaded, 2027 provisional: on Wednesday 2027-12-29 a deadline on Friday 2027-12-31 is two
+    working days away: alerted. One on 2028-01-04 cannot be counted (2028 is covered by nothing), so the
+    working days to it — and whether it is within five — are unknown: skipped, no alert, and the run fails
+    saying one record could not be counted and that 2028's notice must be loaded."""
+    from qinqing.core.errors import ServiceError
+
+    frozen_clock("2027-12-01 10:00")
+    countable = _register(world, made_on=D(2027, 12, 1), deadline=D(2027, 12, 31))
+    beyond = _register(world, made_on=D(2027, 12, 1), deadline=D(2028, 1, 4), title="落实人才公寓")
+    frozen_clock("2027-12-29 10:00")
+    with pytest.raises(ServiceError) as skipped:
+        services.deadline_alerts()
+    assert skipped.value.code == "calendar_year_not_loaded"
+    assert (skipped.value.params["count"], skipped.value.params["year"]) == (1, 2028)
+    assert list(countable.alerts.values_list("kind", flat=True)) == [AlertKind.BEFORE]
+    assert not beyond.alerts.exists()

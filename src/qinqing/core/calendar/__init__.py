@@ -261,3 +261,6 @@ def next_year_warning(today: datetime.date | None = None) -> dict | None:
         return None
     return {"year": year, "provisional": current.provisional_year == year,
             "days_left": (datetime.date(year, 1, 1) - today).days}
+
+
+from .lookahead import LookAhead as LookAhead  # noqa: E402 (a job's count ahead, record by record; uses the above)

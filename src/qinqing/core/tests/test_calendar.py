@@ -145,6 +145,34 @@ def test_the_year_after_the_last_loaded_one_is_answered_provisionally(loaded_cal
     assert calendar.year_schedule(2026)["provisional"] is False
 
 
+def test_a_look_ahead_counts_what_it_can_and_skips_only_what_it_cannot(loaded_calendar):
+    """LookAhead, the jobs' count of working days ahead (2027 provisional, 2028 covered by nothing)."""
+    inside = calendar.LookAhead(D(2027, 6, 1), 3)  # Tuesday: 2, 3, 4 June
+    assert (inside.horizon, inside.certain_until, inside.until, inside.year) == (D(2027, 6, 4),) * 3 + (None,)
+    assert inside.within(D(2027, 6, 4)) and inside.within(D(2027, 5, 1))
+    assert inside.within(D(2027, 6, 5)) is False
+    assert inside.report("done") == "done" and inside.skipped == 0
+
+    # Wednesday 29 December: 30 and 31 December are two working days, the third is in 2028
+    ahead = calendar.LookAhead(D(2027, 12, 29), 3)
+    assert ahead.horizon is None and ahead.year == 2028
+    assert ahead.within(D(2027, 12, 31)) is True  # counted: two working days on
+    assert ahead.within(D(2028, 1, 1)) is True  # three days on: three working days cannot end sooner
+    assert ahead.within(D(2028, 1, 4)) is None  # may or may not be: skipped
+    assert ahead.within(D(2028, 6, 1)) is False  # one working day past 31 December never takes months
+    assert ahead.workdays_to(D(2027, 12, 31)) == 2 and ahead.workdays_to(D(2028, 1, 3)) is None
+    assert ahead.skipped == 2
+    with pytest.raises(ServiceError) as raised:
+        ahead.report("3 reminder(s)")
+    assert raised.value.code == "calendar_year_not_loaded"
+    assert raised.value.params == {"summary": "3 reminder(s)", "count": 2, "year": 2028}
+    assert "2028" in raised.value.text() and "%(" not in raised.value.text()
+
+    beyond = calendar.LookAhead(D(2028, 1, 4), 3)  # today is not countable: only 3 days on are sure
+    assert (beyond.certain_until, beyond.year) == (D(2028, 1, 7), 2028)
+    assert beyond.within(D(2028, 1, 3)) and beyond.within(D(2028, 1, 10)) is None
+
+
 def test_loading_a_year_moves_the_provisional_year_on(loaded_calendar):
     holidays, workdays = [(D(2027, 1, 1), "元旦")], []
     calendar_year_set(year=2027, holidays=holidays, workdays=workdays, actor=SystemActor("t"))

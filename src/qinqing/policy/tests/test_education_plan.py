@@ -163,3 +163,23 @@ def test_an_enterprise_account_plans_its_own_integrity_culture_work_only(people,
         services.plan_cancel(plan=theirs, reason="x", actor=account)
     cancelled = client.post(reverse("policy:education_plan_cancel", args=[mine.pk]), {"reason": "改期"})
     assert cancelled.status_code == 302
+
+
+def test_on_the_provisional_years_last_days_a_plan_it_can_count_is_reminded_one_it_cannot_skipped(people):
+    """2024–2026 loaded, 2027 provisional: on Wednesday 2027-12-29 the three working days ahead run into
+    2028, which nothing covers, and the job failed whole. A plan for Friday 2027-12-31 (two working days
+    on) is reminded; one for 2028-01-05 may or may not be within three working days: skipped, no reminder,
+    and the run fails saying one record could not be counted and that 2028's notice must be loaded."""
+    federation, unit, clock = people
+    clock("2027-12-28 10:00")
+    countable = _plan(federation, unit=unit, planned_on=D(2027, 12, 31))
+    beyond = _plan(federation, unit=unit, planned_on=D(2028, 1, 5), title="新春政策宣讲会")
+    clock("2027-12-29 10:00")
+    with pytest.raises(ServiceError) as skipped:
+        jobs.reminders()
+    assert skipped.value.code == "calendar_year_not_loaded"
+    assert (skipped.value.params["count"], skipped.value.params["year"]) == (1, 2028)
+    soon = PolicyReminder.objects.get(plan=countable)
+    assert (soon.kind, soon.recipient_id) == (ReminderKind.PLAN_SOON, federation.pk)
+    assert soon.due == D(2027, 12, 31)
+    assert not PolicyReminder.objects.filter(plan=beyond).exists()

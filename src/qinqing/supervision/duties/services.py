@@ -454,15 +454,16 @@ def _deliver(items, *, to: list | None = None) -> int:
     )
 
 
-def due_items(today: datetime.date | None = None) -> list[tuple]:
+def due_items(today: datetime.date | None = None, ahead: calendar.LookAhead | None = None) -> list[tuple]:
     """What falls due within ``WARNING_WORKDAYS`` working days (core calendar) or is past: organs in office
     without a filed list for this year, filed lists without their year-end report (last year's, and this
-    year's from December), and tasks in hand past their date."""
+    year's from December), and tasks in hand past their date. A date that cannot be counted against the
+    warning horizon (``ahead``, ``core.calendar.LookAhead``) is skipped and counted there."""
     today = today or clock.today()
-    horizon = calendar.add_workdays(today, WARNING_WORKDAYS)
+    ahead = ahead or calendar.LookAhead(today, WARNING_WORKDAYS)
     items = []
     year = today.year
-    if file_by(year) <= horizon:
+    if ahead.within(file_by(year)):
         filed = set(
             DutyList.objects.filter(year=year)
             .exclude(status=DutyStatus.DRAFT)
@@ -482,7 +483,7 @@ def due_items(today: datetime.date | None = None) -> list[tuple]:
                 )
             )
     for row in DutyList.objects.filter(status=DutyStatus.FILED, year__lte=year).select_related("unit"):
-        if report_by(row.year) <= horizon or (row.year == year and today.month == 12):
+        if (row.year == year and today.month == 12) or ahead.within(report_by(row.year)):
             items.append(
                 (
                     row.unit,
@@ -517,8 +518,10 @@ def due_notices(today: datetime.date | None = None) -> str:
     """The daily ``supervision.duties`` job: each unit's handlers and leaders are told once what falls due."""
     from qinqing.core import jobs
 
-    items = due_items(today)
+    ahead = calendar.LookAhead(today or clock.today(), WARNING_WORKDAYS)
+    items = due_items(today, ahead)
     with transaction.atomic():
         jobs.exclusive("supervision.duties")
         made = _deliver(items)
-    return _("%(made)s notice(s) about main-responsibility lists delivered") % {"made": made}
+    # dates it could not count: the run says so, naming the year to load
+    return ahead.report(_("%(made)s notice(s) about main-responsibility lists delivered") % {"made": made})

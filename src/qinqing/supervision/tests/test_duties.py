@@ -482,3 +482,28 @@ def test_a_leading_cadre_who_never_confirmed_last_year_is_a_signal_until_it_is_c
     assert 'data-testid="unconfirmed-before"' in html and "以往年度未确认：2026" in html
     conduct.annual_confirm(official=gap, actor=user, year=2026)  # late
     assert {row.official: row.unconfirmed_before for row in cadres.key_minority(12)}[gap] == []
+
+
+def test_on_the_provisional_years_last_days_the_job_tells_what_falls_due_without_counting_past_it(
+        district, frozen_clock):
+    """2024–2026 loaded, 2027 provisional: on Wednesday 2027-12-29 five working days ahead run into 2028,
+    which nothing covers, and the job failed whole, telling nobody. What it tells is dated within the
+    countable years or told regardless (this year's report from December, a task past its date, a list
+    due by 31 March), so each is told and the run succeeds — nothing had to be skipped."""
+    d = district
+    frozen_clock("2027-02-10 10:00")
+    row = services.duty_create(unit=d["bureau"], year=2027, actor=d["handler"])
+    task = services.task_add(duty_list=row, task="每季度走访重点企业不少于一次", measures="局领导分片包联",
+                             owner=d["clerk"], due_on=datetime.date(2027, 12, 20), actor=d["handler"])
+    services.duty_set_responsible(duty_list=row, first_responsible=d["head"], actor=d["handler"])
+    services.duty_file(duty_list=row, actor=d["leader"])
+
+    frozen_clock("2027-12-29 08:00")
+    services.due_notices()
+    told = {(n.unit_id, n.kind) for n in DutyNotice.objects.all()}
+    assert told == {
+        (d["bureau"].pk, DutyNoticeKind.REPORT_DUE),
+        (d["bureau"].pk, DutyNoticeKind.TASK_OVERDUE),
+        (d["other"].pk, DutyNoticeKind.LIST_DUE),
+    }
+    assert DutyNotice.objects.filter(kind=DutyNoticeKind.TASK_OVERDUE, task=task).count() == 2

@@ -297,3 +297,28 @@ def test_form_limits_name_the_field_and_the_rule(office, client):
         content_type="application/json",
     )
     assert api.status_code == 400 and api.json()["field"] == "subject_text"
+
+
+def test_on_the_provisional_years_last_days_what_can_be_counted_is_told_what_cannot_is_skipped(
+        office, frozen_clock):
+    """2024–2026 loaded, 2027 provisional: on Wednesday 2027-12-29 the three working days ahead run into
+    2028, which nothing covers, and the job failed whole. A follow-up due Friday 2027-12-31 (two working
+    days on) is told; one due 2028-01-05 may or may not be within three working days: skipped, no notice,
+    and the run fails saying one record could not be counted and that 2028's notice must be loaded."""
+    from qinqing.core.errors import ServiceError
+
+    inspector, other = office
+    frozen_clock("2027-12-01 10:00")
+    official = directory.make_official(name="孙某", unit=directory.make_unit(name="区住建局"))
+    within = services.reminder_create(official=official, concern="苗头性问题甲", actor=inspector)
+    EarlyReminder.objects.filter(pk=within.pk).update(follow_up_due=datetime.date(2027, 12, 31))
+    beyond = services.reminder_create(official=official, concern="苗头性问题乙", actor=other)
+    EarlyReminder.objects.filter(pk=beyond.pk).update(follow_up_due=datetime.date(2028, 1, 5))
+
+    frozen_clock("2027-12-29 07:00")
+    with pytest.raises(ServiceError) as skipped:
+        services.due_notices()
+    assert skipped.value.code == "calendar_year_not_loaded"
+    assert (skipped.value.params["count"], skipped.value.params["year"]) == (1, 2028)
+    told = list(InspectorNotice.objects.values_list("recipient", "kind", "reminder_id", "due"))
+    assert told == [(inspector.pk, NoticeKind.FOLLOW_UP, within.pk, datetime.date(2027, 12, 31))]
