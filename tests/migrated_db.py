@@ -10,7 +10,8 @@ API) instead of migrating, then sends ``post_migrate`` as ``migrate`` would, so 
 from code after every migrate (role groups, job schedules, seeded rules) follows the code as it is.
 
 PostgreSQL is migrated as before (CI's second run), and a clean clone (CI's first run) has no copy: both
-run every migration, so what CI proves is unchanged. ``QINQING_TEST_DB_CACHE=0`` turns the copy off.
+run every migration, so what CI proves is unchanged; ``.ci/run`` sets ``QINQING_TEST_DB_CACHE=0``, which
+turns the copy off, so that a checkout with a copy left in ``var/`` migrates in CI too.
 """
 
 from __future__ import annotations
