@@ -125,6 +125,21 @@ def test_a_unit_cannot_move_under_its_own_sub_unit():
     assert top.parent is None
 
 
+def test_a_seal_text_longer_than_its_column_is_refused_naming_the_field_by_the_service():
+    """The form bounds it too; the service is what the API, the shell and imports reach."""
+    unit = make_unit()
+    for call in (
+        lambda: services.unit_update(unit=unit, seal_text="章" * 41, actor=ACTOR),
+        lambda: services.unit_create(code="SEAL1", name="印章过长局", organ_type=OrganType.GOVERNMENT,
+                                     seal_text="章" * 41, actor=ACTOR),
+    ):
+        with pytest.raises(ServiceError) as caught:
+            call()
+        assert (caught.value.field, caught.value.code) == ("seal_text", "too_long")
+    updated = services.unit_update(unit=unit, seal_text=" 示范区自然资源局 ", actor=ACTOR)
+    assert updated.seal_text == "示范区自然资源局"
+
+
 def test_duplicate_unit_code_is_a_conflict_on_code():
     make_unit(code="SAME")
     with pytest.raises(ConflictError) as caught:
