@@ -120,3 +120,33 @@ def test_an_action_refused_with_404_or_403_tells_the_user_instead_of_doing_nothi
     form.locator("button[type=submit]").click()
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("无权执行此操作")
+
+
+def _look(page, selector: str) -> dict:
+    return page.eval_on_selector(selector, """element => {
+        const style = getComputedStyle(element);
+        return {border: style.borderTopWidth + ' ' + style.borderTopStyle, padding: style.paddingTop,
+                width: element.getBoundingClientRect().width, collapse: style.borderCollapse,
+                background: style.backgroundColor};
+    }""")
+
+
+def test_a_bare_input_and_a_table_without_its_class_look_like_every_other_on_a_desktop(page):
+    """Half the pages write ``<input name=…>`` without a type and ``<table>`` without the ``table`` class:
+    on a desktop both must look as the typed inputs and classed tables do (a bordered field the form's
+    width, a white table with collapsed borders and shaded headings), not the browser's defaults."""
+    user, _enterprise = factories.make_enterprise_user()
+    user.set_password(TEST_PASSWORD)
+    user.save(update_fields=["password"])
+    log_in(page, user.username)
+    page.goto("/integrity/bribery/")
+    form = "[data-testid=bribery-form]"
+    purpose = _look(page, f"{form} input[name=purpose]")
+    enterprise = _look(page, f"{form} select[name=enterprise]")
+    assert purpose["border"] == enterprise["border"] == "1px solid"
+    assert purpose["padding"] == enterprise["padding"]
+    assert purpose["width"] == enterprise["width"]  # both the form's width
+    page.goto("/legal/mine/")
+    table, heading = _look(page, "table[data-testid=actions]"), _look(page, "table[data-testid=actions] th")
+    assert table["collapse"] == "collapse" and table["background"] == "rgb(255, 255, 255)"
+    assert heading["background"] not in ("rgba(0, 0, 0, 0)", "transparent")
