@@ -35,7 +35,7 @@ from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from . import district
+from . import clock, district
 
 # No 0/O, 1/I: a code is read aloud and typed by hand.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -89,6 +89,67 @@ def issuer(unit=None, *, place: district.District | None = None) -> Issuer:
         return unit
     name = (unit.name or "").strip()
     return Issuer(name, (getattr(unit, "seal_text", "") or "").strip() or name)
+
+
+# The letters whose issuer is kept when they are decided: kind -> the model of the record keyed (filled by
+# each app's letters module with ``issued_when_decided``), so a test can prove every kind is kept.
+KEPT_KINDS: dict[str, type] = {}
+
+
+def issued_when_decided(kind: str, model: type) -> str:
+    """Declare a letter ``kind`` (``"<app>.<letter>"``) on ``model``'s records whose issuer its deciding
+    service keeps (``keep_issuer``) and its context reads (``issuer_of``). Returns ``kind``."""
+    KEPT_KINDS[kind] = model
+    return kind
+
+
+def _kept_row(record, kind: str, *, lock: bool = False):
+    from .models import LetterIssuer
+
+    rows = LetterIssuer.objects.filter(record_type=record._meta.label, record_id=str(record.pk), kind=kind)
+    return (rows.select_for_update() if lock else rows).first()
+
+
+def keep_issuer(record, kind: str, unit, *, actor) -> Issuer:
+    """Keep who issues ``record``'s letter ``kind`` as of now, the moment its decision is made: ``unit``'s
+    name and seal text (``issuer``; ``None``: the district's office and seal as they are now) and the
+    unit's id. Call it from the deciding service, inside its transaction, once ``record`` has its key:
+    the row is audited (``core.letterissuer.create``/``.update``) with the decision. A later decision on
+    the same letter replaces it. Returns the issuer kept."""
+    from . import audit
+    from .models import LetterIssuer
+
+    if kind not in KEPT_KINDS:
+        raise LookupError(f"{kind} is not declared with core.letters.issued_when_decided")
+    kept = issuer(unit)
+    unit_id = getattr(unit, "pk", None) if unit is not None and not isinstance(unit, Issuer) else None
+    row = _kept_row(record, kind, lock=True)
+    if row is None:
+        row = LetterIssuer.objects.create(
+            record_type=record._meta.label, record_id=str(record.pk), kind=kind, unit_id=unit_id,
+            office=kept.office, seal=kept.seal, decided_at=clock.now(),
+        )
+        audit.record_event(actor=actor, action="core.letterissuer.create", instance=row,
+                           details={"kind": kind})
+        return kept
+    before = audit.snapshot(row)
+    row.unit_id, row.office, row.seal, row.decided_at = unit_id, kept.office, kept.seal, clock.now()
+    row.save(update_fields=["unit_id", "office", "seal", "decided_at"])
+    audit.record_event(actor=actor, action="core.letterissuer.update", instance=row, before=before,
+                       details={"kind": kind})
+    return kept
+
+
+def issuer_of(record, kind: str, unit):
+    """Who ``record``'s letter ``kind`` is from: the issuer kept when it was decided (``keep_issuer``), so a
+    reprint shows the office and seal of that day. A letter decided before issuers were kept (no row), or
+    one kept while the district's particulars were not filled in (blank), is from ``unit`` as it is today
+    (the district's office for ``None``), as before. The value goes into the letter's context as
+    ``issuer``."""
+    row = _kept_row(record, kind) if record is not None and record.pk is not None else None
+    if row is None or not (row.office and row.seal):
+        return unit
+    return Issuer(row.office, row.seal)
 
 
 def render_html(template: str, context: dict | Callable[[], dict]) -> str:
