@@ -65,6 +65,10 @@ def day(value) -> str:
     return formats.date_format(value, "DATE_FORMAT")
 
 
+# The seal's size classes (``Issuer.seal_size``): the longest text each prints in the circle's upper half.
+SEAL_SIZES = (("", 18), ("long", 30), ("longer", 48))
+
+
 @dataclass(frozen=True)
 class Issuer:
     """Who a letter is from: the name at its head and under the seal, and the words on the seal ("" when
@@ -72,6 +76,17 @@ class Issuer:
 
     office: str
     seal: str
+
+    @property
+    def seal_size(self) -> str:
+        """How small the seal's words are printed so that they fit in its upper half (``_style.html``'s
+        ``seal-<size>``): "" up to 18 characters, then "long" (30), "longer" (48, past a unit's 40-character
+        seal text), "longest" (a long unit name its seal bears)."""
+        length = len(self.seal)
+        for size, limit in SEAL_SIZES:
+            if length <= limit:
+                return size
+        return "longest"
 
     def show(self, field: str) -> str:
         """The value for a printed document, or the visible gap when it is not set."""

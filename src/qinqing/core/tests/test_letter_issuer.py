@@ -1,13 +1,14 @@
-"""Who a letter is from, kept when it is decided (core.letters.keep_issuer / issuer_of): docs/ARCHITECTURE.md,
-"Who a letter is from"."""
+"""Who a letter is from, kept when it is decided (core.letters.keep_issuer / issuer_of), and how the seal's
+words fit its circle (Issuer.seal_size): docs/ARCHITECTURE.md, "Who a letter is from"."""
 
 import ast
 import pathlib
 import re
 
+import lxml.html
 import pytest
 
-from qinqing.core import district, letters
+from qinqing.core import audit, district, letters
 from qinqing.core.audit import SystemActor
 from qinqing.core.models import AuditEvent, LetterIssuer
 from qinqing.directory import services as directory_services
@@ -15,6 +16,7 @@ from qinqing.directory.models import Unit
 from qinqing.directory.tests import factories
 
 ACTOR = SystemActor("test")
+FORTY = "示范省示范市示范区经济技术开发区管理委员会发展改革和行政审批服务局政务公开专用章"
 
 
 @pytest.fixture
@@ -54,6 +56,7 @@ def test_the_issuer_kept_at_the_decision_outlives_a_rename_and_a_new_seal(kind):
     _kept(record, kind)(bureau)
     assert LetterIssuer.objects.get().office == "区自然资源和规划局"
     assert AuditEvent.objects.filter(action="core.letterissuer.update", object_id=str(row.pk)).exists()
+    assert audit.verify_chain().ok  # the row is as its last event left it
 
 
 @pytest.mark.django_db
@@ -104,3 +107,28 @@ def test_every_letter_that_names_its_issuer_reads_the_kept_one():
         assert any(re.search(rf"keep_issuer\([^)]*\.{constant},", text) for text in keeping), (
             f"{kind} ({constant}) is never kept by a deciding service"
         )
+
+
+@pytest.mark.parametrize(
+    ("seal", "size"),
+    [("示范区发改局", ""), ("示" * 18, ""), ("示" * 19, "long"), ("示" * 30, "long"), ("示" * 31, "longer"),
+     (FORTY, "longer"), ("示" * 49, "longest")],
+    ids=["6 characters", "18", "19", "30", "31", "40", "49"],
+)
+def test_a_longer_seal_text_is_printed_smaller_to_stay_in_the_seals_upper_half(seal, size):
+    assert letters.Issuer("区发改局", seal).seal_size == size
+
+
+@pytest.mark.django_db
+def test_the_seal_partial_prints_the_size_and_the_small_variant():
+    forty = letters.Issuer("区发改局", FORTY)
+    seal = lxml.html.fromstring(letters.render_html("core/letters/_seal.html", {"issuer": forty}))
+    assert seal.xpath('//*[@data-testid="seal"]/@class') == ["seal seal-longer"]
+    assert seal.xpath('//div[@class="signed"]')  # the letter's size: A4
+    small = lxml.html.fromstring(
+        letters.render_html("core/letters/_seal.html", {"issuer": forty, "seal_variant": "small"})
+    )
+    assert small.xpath('//div[@class="signed signed-small"]')
+    short = letters.Issuer("区发改局", "示范区发改局")
+    short = lxml.html.fromstring(letters.render_html("core/letters/_seal.html", {"issuer": short}))
+    assert short.xpath('//*[@data-testid="seal"]/@class') == ["seal"]
