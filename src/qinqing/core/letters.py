@@ -8,7 +8,9 @@ Its templates include the shared pieces under ``core/letters/``:
 * ``_office.html``: the issuing office at the head (``issuer.office``; the visible gap when unset);
 * ``_seal.html``: the seal (``issuer.seal``), the issuing office and the date (``day``) at the foot. The
   seal rule: a letter prints it only for a final decision; the caller includes ``_seal.html`` only then
-  and ``_not_final.html`` (``reason``: why it is not final yet) otherwise, never a seal on a draft.
+  and ``_not_final.html`` (``reason``: why it is not final yet) otherwise, never a seal on a draft. The
+  seal's words are printed smaller as they grow longer (``Issuer.seal_size``), so a unit's 40-character
+  seal text stays in the seal's upper half; ``seal_variant="small"`` is the 30 mm seal of an A5 receipt.
 
 Who issues the letter is the one who decided it. A letter's context may name an ``issuer``: the unit
 that decided (a ``directory.Unit``, or anything with ``name`` and ``seal_text``). The letter is then
@@ -18,6 +20,11 @@ district's, e.g. the discipline office's, or the record names no unit) the distr
 seal (``core.district``) head and seal it, as before. ``render_html`` turns either into ``issuer``
 (``Issuer``: ``office`` and ``seal``), the one thing the partials read; ``issuer()`` gives the same to
 a document written otherwise (fairness's .docx).
+
+The issuer is the one of the day of the decision, not of the day of printing: the deciding service keeps
+it (``keep_issuer``: office, seal text, the unit's id, in ``core.LetterIssuer``, in its transaction,
+audited) for the letter's kind (declared with ``issued_when_decided``), and the letter's context reads it
+back (``issuer_of``). A letter decided before issuers were kept prints the unit as it is today.
 
 Dates are written with Django's ``DATE_FORMAT`` (2026年12月3日 under zh-Hans: ``day`` below).
 A letter that can be checked by whoever holds the paper carries a verification code (``new_code``)
