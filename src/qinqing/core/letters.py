@@ -114,7 +114,9 @@ def issuer(unit=None, *, place: district.District | None = None) -> Issuer:
 
 
 # The letters whose issuer is kept when they are decided: kind -> the model of the record keyed (filled by
-# each app's letters module with ``issued_when_decided``), so a test can prove every kind is kept.
+# each app's letters module with ``issued_when_decided``); ``keep_issuer`` refuses a kind not declared (a
+# typo would otherwise keep a row no letter reads). core/tests/test_letter_issuer.py reads the declarations
+# from the sources, as an app's letters module is imported only once something uses it.
 KEPT_KINDS: dict[str, type] = {}
 
 
