@@ -21,12 +21,13 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import attachments as core_attachments
-from qinqing.core import audit, clock, limits, numbering, workflow
+from qinqing.core import audit, clock, letters, limits, numbering, workflow
 from qinqing.core.calendar import deadlines
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role, is_administrator
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
 
+from . import letters as fund_letters
 from . import selectors
 from .models import (
     ApplicationStatus,
@@ -303,6 +304,8 @@ def decide(
         # the decision's number and day, for its letter to the enterprise (taken in the transaction: no gaps)
         locked.decided_on = clock.today()
         locked.decision_number = numbering.take(DECISION_NUMBERS, locked.decided_on).text
+        # who the letter is from, as of today: a reprint after the unit is renamed still shows it
+        letters.keep_issuer(locked, fund_letters.FUND_DECISION, fund_letters.fund_issuer(locked), actor=actor)
         return ["decision_number", "decided_on"]
 
     def change(locked):

@@ -13,7 +13,8 @@ workflow has no step back from either, so it is final when made and carries the 
 responsible unit and the discipline office read it (the commitment's own readers).
 
 Both are decided by a unit, and bear its name and seal (``core.letters``): the fund decision the
-programme's responsible unit, a commitment's decision the commitment's responsible unit.
+programme's responsible unit, a commitment's decision the commitment's responsible unit — each as it was
+when the decision was made (``letters.keep_issuer`` in ``funds.decide`` and ``services._decision``).
 """
 
 from __future__ import annotations
@@ -22,10 +23,22 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core import clock, letters
 
-from .funds import article_of
+from . import funds
 from .models import ApplicationStatus, CommitmentDecision, DecisionKind, FundApplication, ProgrammeStatus
 
 DECIDED = (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED)
+FUND_DECISION = letters.issued_when_decided("commitments.fund_decision", FundApplication)
+COMMITMENT_DECISION = letters.issued_when_decided("commitments.commitment_decision", CommitmentDecision)
+
+
+def fund_issuer(row: FundApplication):
+    """The programme's responsible unit decides an application."""
+    return row.programme.unit
+
+
+def decision_issuer(row: CommitmentDecision):
+    """The commitment's responsible unit."""
+    return row.commitment.unit
 
 
 def is_decided(row: FundApplication) -> bool:
@@ -62,9 +75,9 @@ def _context(row: FundApplication) -> dict:
     return {
         "row": row,
         "programme": row.programme,
-        "issuer": row.programme.unit,
+        "issuer": letters.issuer_of(row, FUND_DECISION, fund_issuer(row)),
         "approved": row.status == ApplicationStatus.APPROVED,
-        "article": article_of(row.programme),
+        "article": funds.article_of(row.programme),
         "objections": list(row.objections.order_by("pk")),
         "final": not reason,
         "reason": reason,
@@ -87,7 +100,7 @@ def _decision_context(row: CommitmentDecision) -> dict:
     return {
         "row": row,
         "commitment": row.commitment,
-        "issuer": row.commitment.unit,
+        "issuer": letters.issuer_of(row, COMMITMENT_DECISION, decision_issuer(row)),
         "change": row.kind == DecisionKind.CHANGE,
         "article": "10",
         "day": row.decided_on,

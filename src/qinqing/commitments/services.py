@@ -13,12 +13,13 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, calendar, clock, district, jobs, limits, numbering, workflow
+from qinqing.core import audit, calendar, clock, district, jobs, letters, limits, numbering, workflow
 from qinqing.core.audit import SystemActor
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role, is_administrator
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
 
+from . import letters as commitment_letters
 from . import selectors
 from .models import (
     OPEN,
@@ -305,6 +306,8 @@ def _decision(locked: Commitment, kind: str, actor, **values) -> dict:
         commitment=locked, kind=kind, number=numbering.take(DECISION_NUMBERS[kind], today).text,
         decided_on=today, decided_by=actor, **values,
     )
+    letters.keep_issuer(row, commitment_letters.COMMITMENT_DECISION, commitment_letters.decision_issuer(row),
+                        actor=actor)
     return {"actor": actor, "action": "commitments.commitmentdecision.create", "instance": row,
             "details": {"article": ARTICLE, "kind": kind}}
 

@@ -4,11 +4,22 @@ item 1).
 
 The approval is the supervising leader's (article 14): the letter is from the leader's unit (its name and
 seal, ``core.letters``), the unit named beside the leader as "approved by". The receipt is the discipline
-office's, on the district's office and seal."""
+office's, on the district's office and seal. The leader's unit is the one of the day of the approval,
+kept when the letter is issued (``letters.keep_issuer`` in ``activity_decide``), not today's."""
 
 from django.urls import reverse
 
 from qinqing.core import letters
+
+from .models import ApprovalLetter
+
+APPROVAL = letters.issued_when_decided("conduct.approval", ApprovalLetter)
+
+
+def issuing_unit(activity):
+    """The supervising leader approves (article 14): the leader's unit (none: the district's office)."""
+    leader = activity.official.supervising_leader
+    return leader.unit if leader is not None else None
 
 
 def verification_path(letter) -> str:
@@ -22,10 +33,9 @@ def verification_url(letter, request=None) -> str:
 
 def letter_context(letter, *, verify_url: str = "") -> dict:
     activity = letter.activity
-    leader = activity.official.supervising_leader
     return {
         # the supervising leader approves (article 14): the letter bears their unit's name and seal
-        "issuer": leader.unit if leader is not None else None,
+        "issuer": letters.issuer_of(letter, APPROVAL, issuing_unit(activity)),
         "letter": letter,
         "activity": activity,
         "official": activity.official,

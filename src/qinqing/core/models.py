@@ -255,6 +255,40 @@ class DeadlineBasis(models.Model):
         return f"{self.record_type}:{self.record_id}.{self.field} {self.start}+{self.days}"
 
 
+
+# --- who a printed letter is from ----------------------------------------------------------------------
+class LetterIssuer(models.Model):
+    """Who issued a letter, as it was when the decision the letter carries was made (``core.letters``): the
+    office at its head and under its seal, the words on the seal, and the deciding unit's id (none: the
+    district's office). Written by the deciding service in its transaction (``letters.keep_issuer``), so a
+    letter reprinted after the unit is renamed or its seal text changed still shows the original issuer.
+    One row per record and letter kind; a later decision on the same letter (a request accepted, then
+    closed; an answer revised) replaces it. A record decided before these rows existed has none and prints
+    today's issuer."""
+
+    # the record's model label (as the audit's object_type) and key
+    record_type = models.CharField(_("record type"), max_length=100)
+    record_id = models.CharField(_("record id"), max_length=64)
+    kind = models.CharField(pgettext_lazy("kind of printed letter", "letter"), max_length=64)
+    # the deciding unit's id (None: the district's office); no foreign key, core depends on no app
+    unit_id = models.BigIntegerField(_("deciding unit"), null=True, blank=True)
+    office = models.CharField(_("issuing office"), max_length=200, blank=True, default="")
+    seal = models.CharField(_("seal text"), max_length=200, blank=True, default="")
+    decided_at = models.DateTimeField(_("decided at"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "record_id", "kind"], name="core_letter_issuer_once"
+            )
+        ]
+        ordering = ["pk"]
+        verbose_name = _("letter issuer")
+        verbose_name_plural = _("letter issuers")
+
+    def __str__(self) -> str:
+        return f"{self.record_type}:{self.record_id} {self.kind}: {self.office}"
+
 # --- document numbers ----------------------------------------------------------------
 class Counter(models.Model):
     """The last number taken in one series and period (``core.numbering``).
@@ -398,6 +432,7 @@ audited(masked={"key_hash": lambda value: "***"})(ApiKey)
 audited()(CalendarYear)
 audited()(CalendarDay)
 audited()(DeadlineBasis)
+audited()(LetterIssuer)
 audited()(DistrictSettings)
 audited()(AccountPrivileges)
 

@@ -1,6 +1,7 @@
 """The review report as PDF (WeasyPrint and the Noto CJK fonts, like the other letters) and as .docx
 (python-docx), both from the reviewing office (``Review.unit``: its name and seal) or, where the review
-names none, the district's issuing office (``core.letters.issuer``)."""
+names none, the district's issuing office (``core.letters.issuer``) — as they were when the review was signed
+off (``letters.keep_issuer`` in ``services.review_conclude``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qinqing.core import district, letters
+
+from .models import Review
+
+REPORT = letters.issued_when_decided("fairness.review_report", Review)
 
 DRAFT = gettext_lazy(
     "Draft: the review is not signed off, so the report carries no seal and is not a review conclusion."
@@ -25,7 +30,7 @@ def _context(review) -> dict:
         "confirmed": [item for item in findings if item.decision == "confirmed"],
         "dismissed": [item for item in findings if item.decision == "dismissed"],
         # the reviewing office concludes the review: the report bears its name and seal (core.letters)
-        "issuer": review.unit,
+        "issuer": letters.issuer_of(review, REPORT, review.unit),
     }
 
 

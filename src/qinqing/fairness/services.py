@@ -20,14 +20,14 @@ from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock, numbering, workflow
+from qinqing.core import audit, clock, letters, numbering, workflow
 from qinqing.core.errors import ServiceError
 from qinqing.core.limits import DESCRIPTION, PLACE, REASON, check_text
 from qinqing.core.roles import has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
 
 from . import clauses as clause_splitter
-from . import engine, extract
+from . import engine, extract, reports
 from .models import Conclusion, Decision, Finding, Kind, Review, Rule, Severity, Status
 
 ARTICLE = "5"
@@ -500,6 +500,8 @@ def review_conclude(*, actor, review: Review, conclusion: str, note: str = "") -
         locked.conclusion_note = note
         locked.signed_by = actor
         locked.signed_at = clock.now()
+        # the report is from the reviewing office as it is at the sign-off, whatever it is called later
+        letters.keep_issuer(locked, reports.REPORT, locked.unit, actor=actor)
         return Change(
             ["conclusion", "conclusion_note", "signed_by", "signed_at"], details={"conclusion": conclusion}
         )

@@ -11,7 +11,8 @@ handling, so each letter names the record it answers (the objection's, the reque
 platform) instead of taking a number from ``core.numbering``. Both are final when made — an answer is
 given once, an acceptance and a closing have no step back — so each carries the seal. Each is from the
 body that decided (``core.letters``: its name and seal): the objection's answer from the body whose action
-it is, the protection notices from the handling body (the district's office for a request none took on).
+it is, the protection notices from the handling body (the district's office for a request none took on),
+as they were when the body answered, accepted or closed (``letters.keep_issuer`` in the services).
 """
 
 from __future__ import annotations
@@ -19,6 +20,19 @@ from __future__ import annotations
 from qinqing.core import letters
 
 from .models import ActionKind, Objection, ProtectionRequest, ProtectionStatus
+
+OBJECTION_ANSWER = letters.issued_when_decided("legal.objection_answer", Objection)
+PROTECTION_NOTICE = letters.issued_when_decided("legal.protection_notice", ProtectionRequest)
+
+
+def objection_issuer(row: Objection):
+    """The body whose action the objection is about answers it: its name and seal."""
+    return row.action.unit
+
+
+def protection_issuer(row: ProtectionRequest):
+    """The handling body (none: the district's office)."""
+    return row.unit
 
 
 def objection_article(row: Objection) -> str:
@@ -48,7 +62,7 @@ def protection_accepted_on(row: ProtectionRequest):
 def _objection_context(row: Objection) -> dict:
     # the body answers the objection to its own action: its name and seal (core.letters)
     return {"row": row, "action": row.action, "article": objection_article(row), "day": row.answered_on,
-            "issuer": row.action.unit}
+            "issuer": letters.issuer_of(row, OBJECTION_ANSWER, objection_issuer(row))}
 
 
 def _protection_context(row: ProtectionRequest) -> dict:
@@ -59,7 +73,7 @@ def _protection_context(row: ProtectionRequest) -> dict:
         "closed": closed,
         "accepted_on": accepted_on,
         "day": row.closed_on if closed else accepted_on,
-        "issuer": row.unit,  # the handling body (none: the district's office)
+        "issuer": letters.issuer_of(row, PROTECTION_NOTICE, protection_issuer(row)),
     }
 
 

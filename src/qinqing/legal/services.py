@@ -10,10 +10,11 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock, district, jobs, limits
+from qinqing.core import audit, clock, district, jobs, letters, limits
 from qinqing.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role, is_administrator
 
+from . import letters as legal_letters
 from . import selectors
 from .models import (
     SUBTYPES,
@@ -247,6 +248,8 @@ def objection_answer(*, objection: Objection, answer: str, actor) -> Objection:
         before = audit.snapshot(locked)
         locked.answer, locked.answered_on, locked.status = answer, clock.today(), ObjectionStatus.ANSWERED
         locked.save(update_fields=["answer", "answered_on", "status"])
+        letters.keep_issuer(locked, legal_letters.OBJECTION_ANSWER, legal_letters.objection_issuer(locked),
+                            actor=actor)
         audit.record_event(
             actor=actor, action="legal.objection.answer", instance=locked, before=before, details=EVENT
         )
@@ -341,6 +344,9 @@ def protection_update(
         else:
             raise ConflictError(_("This step is not possible now."), code="invalid_transition", field="step")
         locked.save()
+        if step in ("accept", "close"):  # the notice of acceptance, then of the result
+            letters.keep_issuer(locked, legal_letters.PROTECTION_NOTICE,
+                                legal_letters.protection_issuer(locked), actor=actor)
         audit.record_event(
             actor=actor,
             action=f"legal.protection.{step}",

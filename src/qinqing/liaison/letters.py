@@ -4,7 +4,8 @@ enterprise (意见采纳情况复函).
 
 The letter is from the decision's drafting unit, which decides whether an opinion on its decision is
 adopted: headed and signed with its name, sealed with its seal (``core.letters``); a decision without a
-drafting unit is the district's, on the district's office.
+drafting unit is the district's, on the district's office. The unit's name and seal are those of the day
+of the (last) answer, kept by ``opinion_answer`` (``letters.keep_issuer``), not today's.
 
 An opinion has a letter once it is answered, numbered 意见复〔year〕NNNN号 at the first answer and dated by
 the (last) answer. The liaison office may revise an answer until the decision is adopted or withdrawn; only
@@ -21,6 +22,12 @@ from qinqing.core import letters
 from .models import DecisionStatus, Opinion, Outcome
 
 CLOSED = (DecisionStatus.ADOPTED, DecisionStatus.WITHDRAWN)
+REPLY = letters.issued_when_decided("liaison.opinion_reply", Opinion)
+
+
+def issuing_unit(row: Opinion):
+    """The decision's drafting unit decides whether an opinion on it is adopted (none: the district's)."""
+    return row.consultation.decision.unit
 
 
 def is_answered(row: Opinion) -> bool:
@@ -44,8 +51,8 @@ def _context(row: Opinion) -> dict:
         "row": row,
         "consultation": consultation,
         "decision": consultation.decision,
-        # the drafting unit decides whether an opinion is adopted: its name and seal (core.letters)
-        "issuer": consultation.decision.unit,
+        # the drafting unit decides whether an opinion is adopted: its name and seal as of the answer
+        "issuer": letters.issuer_of(row, REPLY, issuing_unit(row)),
         "day": timezone.localdate(row.answered_at),
         "submitted_on": timezone.localdate(row.submitted_at),
         "final": not reason,

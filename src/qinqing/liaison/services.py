@@ -13,11 +13,12 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core import audit, clock, limits, numbering, workflow
+from qinqing.core import audit, clock, letters, limits, numbering, workflow
 from qinqing.core.errors import ConflictError, NotFound, PermissionDeniedError, ServiceError
 from qinqing.core.roles import Role, has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
 
+from . import letters as liaison_letters
 from .access import MANAGERS
 from .models import (
     Consultation,
@@ -729,6 +730,7 @@ def opinion_answer(*, opinion, outcome: str, response: str, actor) -> Opinion:
             locked.reply_number = numbering.take(REPLY_NUMBERS, clock.today()).text
             fields.append("reply_number")
         locked.save(update_fields=fields)
+        letters.keep_issuer(locked, liaison_letters.REPLY, liaison_letters.issuing_unit(locked), actor=actor)
         audit.record_event(
             actor=actor,
             action="liaison.opinion.answer",

@@ -145,3 +145,14 @@ def test_the_commitment_links_its_letters_only_once_decided(letterhead):
     page = client.get(reverse("commitments:detail", args=[row.pk])).content.decode()
     url = reverse("commitments:decision_letter", args=[row.decisions.get().pk])
     assert url in page and "承诺变〔2026〕0001号" in page
+
+
+def test_a_reprint_shows_the_responsible_unit_as_it_was_when_the_change_was_approved(letterhead):
+    """The issuer is kept with the decision (core.letters.keep_issuer): the unit renamed and given a new seal
+    later, the letter still bears the name and seal of the day of the decision."""
+    decision = _changed(letterhead).decisions.get()
+    directory_services.unit_update(unit=letterhead["bureau"], name="区投资促进服务中心",
+                                   seal_text="示范区投资促进服务中心", actor=audit.SystemActor("test"))
+    html = letters.decision_html(CommitmentDecision.objects.get(pk=decision.pk))
+    assert letter_issuer(html) == ("区投资促进局", SEAL, "区投资促进局")
+    assert "服务中心" not in html  # nor in the text, where the unit is named

@@ -130,3 +130,19 @@ def test_no_letter_for_an_undecided_application_and_the_pages_link_it_once_decid
     assert url not in firm.get(reverse("commitments:funds_mine")).content.decode()  # not published yet
     funds.results_publish(programme=world["programme"], actor=world["handler"])
     assert url in firm.get(reverse("commitments:funds_mine")).content.decode()
+
+
+def test_a_reprint_shows_the_programmes_unit_as_it_was_when_it_decided(world, decided, frozen_clock):  # noqa: F811
+    """The issuer is kept with the decision (core.letters.keep_issuer): the programme's unit renamed and given
+    a seal text after it decided, the final letter bears the name and seal of the day of the decision."""
+    from qinqing.core.audit import SystemActor
+    from qinqing.directory import services as directory_services
+
+    frozen_clock("2026-09-30 10:00")
+    funds.results_publish(programme=world["programme"], actor=world["handler"])
+    frozen_clock("2026-10-14 09:00")
+    directory_services.unit_update(unit=world["programme"].unit, name="区科学技术局",
+                                   seal_text="示范区科学技术局", actor=SystemActor("test"))
+    html = letters.render_html(type(decided).objects.get(pk=decided.pk))
+    assert letter_issuer(html) == ("区科技局", "区科技局", "区科技局")
+    assert "科学技术局" not in html

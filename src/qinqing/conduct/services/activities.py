@@ -15,6 +15,7 @@ from qinqing.core.errors import PermissionDeniedError, ServiceError
 from qinqing.core.workflow import Change, Transition, Workflow
 from qinqing.directory.models import Official
 
+from .. import letters as conduct_letters
 from ..conflicts import find_conflicts
 from ..models import ActivityRequest, ActivityStatus, Lead, LeadSource
 from .actors import ACTORS, OWNER, SUPERVISING_LEADER, _user_of
@@ -444,6 +445,9 @@ def activity_decide(*, activity, approve: bool, reason: str, actor):
                 activity=locked, year=int(number.period), sequence=number.value, number=number.text,
                 verification_code=letters.new_code(), issued_at=locked.decided_at,
             )
+            # the letter is from the leader's unit as it is today, whatever it is called later
+            letters.keep_issuer(letter, conduct_letters.APPROVAL, conduct_letters.issuing_unit(locked),
+                                actor=actor)
             change.events = [
                 {
                     "actor": actor,

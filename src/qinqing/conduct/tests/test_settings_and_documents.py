@@ -223,6 +223,43 @@ def test_the_approval_letter_is_from_the_supervising_leaders_unit(people, make_u
     assert "纪委监委" not in html and "中共示范区纪律检查委员会" not in html
 
 
+def test_a_reprint_of_the_approval_shows_the_leaders_unit_as_it_was_when_approved(people):
+    """The issuer is kept when the letter is issued (core.letters.keep_issuer): the leader's unit renamed and
+    given a seal text afterwards, the letter reprints with its name and seal of the day of the approval."""
+    from qinqing.core.audit import SystemActor
+    from qinqing.core.models import LetterIssuer
+    from qinqing.core.testing import letter_issuer
+
+    _activity, letter = approved_letter(people)
+    kept = LetterIssuer.objects.get(record_type="conduct.ApprovalLetter", record_id=str(letter.pk))
+    assert (kept.kind, kept.unit_id, kept.office, kept.seal) == (
+        "conduct.approval", people.unit.pk, "区发改局", "区发改局"
+    )
+    assert AuditEvent.objects.filter(action="core.letterissuer.create", object_id=str(kept.pk)).exists()
+    directory_services.unit_update(unit=people.unit, name="区发展和改革委员会",
+                                   seal_text="示范区发展和改革委员会", actor=SystemActor("test"))
+    assert letter_issuer(render_letter_html(letter)) == ("区发改局", "区发改局", "区发改局")
+
+
+def test_the_receipt_carries_the_shared_seal_in_its_small_size(people):
+    """The receipt keeps no copy of the seal's markup: core/letters/_seal.html, its small (A5) variant, with
+    the seal's words sized for their length like every letter's."""
+    import lxml.html
+
+    from qinqing.core import district, letters
+    from qinqing.core.audit import SystemActor
+    from qinqing.core.testing import letter_issuer
+
+    seal = "示范省示范市示范区纪律检查委员会示范区监察委员会派驻第一纪检监察组专用章"  # 36 characters
+    district.district_update(actor=SystemActor("test"), district_name="示范区",
+                             issuing_office="示范区纪委监委", seal_text=seal)
+    html = letters.render_html("conduct/gift_receipt_pdf.html", {"gift": handed_in_gift(people)})
+    tree = lxml.html.fromstring(html)
+    assert tree.xpath('//div[@class="signed signed-small"]')
+    assert tree.xpath('//*[@data-testid="seal"]/@class') == ["seal seal-longer"]
+    assert letter_issuer(html) == ("示范区纪委监委", seal, "示范区纪委监委")
+
+
 def test_receipt_pdf_is_not_shown_to_others(people, client, make_user):
     gift = handed_in_gift(people)
     client.force_login(people.other_user)  # another official

@@ -391,3 +391,13 @@ def test_a_units_review_report_is_headed_and_sealed_by_the_unit_not_the_district
     word = [text for _style, text, _numbered in paragraphs]
     assert word[0] == "区财政局" and "示范区财政局" in word[-1] and "区财政局" in word[-1]
     assert not any("纪委监委" in text or "纪律检查委员会" in text for text in word)
+    # renamed and given a new seal after the sign-off: the report (PDF and .docx) is the office's of that day
+    from qinqing.directory import services as directory_services
+
+    directory_services.unit_update(unit=office, name="区财政金融局", seal_text="示范区财政金融局",
+                                   actor=SystemActor("test"))
+    html = reports.render_html(Review.objects.get(pk=review.pk))
+    assert letter_issuer(html) == ("区财政局", "示范区财政局", "区财政局")
+    paragraphs, _facts = _word_outline(client.get(reverse("fairness:review_docx", args=[review.pk])).content)
+    word = [text for _style, text, _numbered in paragraphs]
+    assert word[0] == "区财政局" and "示范区财政局" in word[-1] and not any("金融" in text for text in word)

@@ -183,3 +183,25 @@ def test_a_letter_printed_in_english_is_in_the_districts_language(letterhead):
         text = "".join(pdf_pages(letters.protection_pdf(row)))
     assert "保护申请受理通知书" in text and "2026年11月30日" in text and "第十一条" in text
     assert "Notice of acceptance" not in text
+
+
+def test_a_reprint_shows_the_body_as_it_was_when_it_answered_or_took_the_request_on(letterhead):
+    """The issuer is kept when the body decides (core.letters.keep_issuer): renamed later, with a new seal,
+    the answer and the protection notices reprint with the name and seal of the day of the decision."""
+    w = letterhead
+    fine = _register(w, legal_basis="《行政处罚法》第二十八条", amount="5000")
+    objection = services.objection_raise(action=fine, text="罚款金额超出法定幅度", actor=w["enterprise_user"])
+    services.objection_answer(objection=objection, answer="维持原决定", actor=w["handler"])
+    row = services.protection_request(enterprise=w["enterprise"], kind="obstruction",
+                                      description="施工现场被人阻拦", actor=w["enterprise_user"])
+    services.protection_update(request=row, step="accept", text="已受理", actor=w["handler"])
+    directory_services.unit_update(unit=w["bureau"], name="区市场监督管理局",
+                                   seal_text="示范区市场监督管理总局", actor=w["handler"])
+    objection_html = letters.objection_html(type(objection).objects.get(pk=objection.pk))
+    protection_html = letters.protection_html(ProtectionRequest.objects.get(pk=row.pk))
+    assert letter_issuer(objection_html) == ("区市场监管局", BODY_SEAL, "区市场监管局")
+    assert letter_issuer(protection_html) == ("区市场监管局", BODY_SEAL, "区市场监管局")
+    # closed after the rename: the notice of the result is from the body as it is on that day
+    services.protection_update(request=row, step="close", text="已处理", actor=w["handler"])
+    closed_html = letters.protection_html(ProtectionRequest.objects.get(pk=row.pk))
+    assert letter_issuer(closed_html) == ("区市场监督管理局", "示范区市场监督管理总局", "区市场监督管理局")

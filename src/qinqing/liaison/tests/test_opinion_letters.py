@@ -160,3 +160,28 @@ def test_the_reply_is_in_the_districts_language_whoever_prints_it(consulted):
     text = _text(_get(w["chamber_user"], opinion, HTTP_ACCEPT_LANGUAGE="en"))
     assert "关于意见建议采纳情况的复函" in text and "2026年11月30日" in text
     assert "Reply on the adoption" not in text
+
+
+def test_a_reprint_shows_the_drafting_unit_as_it_was_when_the_opinion_was_answered(consulted, frozen_clock):
+    """The issuer is kept with the answer (core.letters.keep_issuer): the unit renamed and given a new seal
+    after the decision is closed, the sealed reply still bears the name and seal of the day it answered."""
+    from qinqing.directory import services as directory_services
+
+    w = consulted
+    bureau = directory.make_unit(name="区自然资源局", seal_text="示范区自然资源局")
+    decision = services.decision_register(title="工业用地弹性年期出让办法", summary="出让年期调整",
+                                          unit=bureau, actor=w["staff"])
+    consultation = services.consultation_add(
+        decision=decision, form="forum", held_on=w["consultation"].held_on, associations=[w["federation"]],
+        actor=w["staff"],
+    )
+    opinion = services.opinion_submit(consultation=consultation, text="建议明确续期条件",
+                                      actor=w["federation_user"])
+    opinion = services.opinion_answer(opinion=opinion, outcome=Outcome.ADOPTED, response="", actor=w["staff"])
+    frozen_clock("2026-12-04 09:00")
+    _closed(w, decision, consultation)
+    directory_services.unit_update(unit=bureau, name="区自然资源和规划局", seal_text="示范区自然资源和规划局",
+                                   actor=w["staff"])
+    html = letters.render_html(type(opinion).objects.get(pk=opinion.pk))
+    assert letter_issuer(html) == ("区自然资源局", "示范区自然资源局", "区自然资源局")
+    assert "规划局" not in html
