@@ -22,6 +22,15 @@ def issuing_unit(activity):
     return leader.unit if leader is not None else None
 
 
+def approver(activity) -> str:
+    """Who approves, as the letter names them (article 14: the supervising leader): "name（position）"."""
+    leader = activity.official.supervising_leader
+    if leader is None:
+        return ""
+    position = f"（{leader.position}）" if leader.position else ""
+    return f"{leader.person.name}{position}"
+
+
 def verification_path(letter) -> str:
     return reverse("conduct:verify_letter") + f"?code={letter.verification_code}"
 
@@ -39,6 +48,7 @@ def letter_context(letter, *, verify_url: str = "") -> dict:
         "letter": letter,
         "activity": activity,
         "official": activity.official,
+        "approver": approver(activity),  # a letter issued before approvers were kept: the leader as today
         "enterprises": list(activity.enterprises.all()),
         "verify_path": verification_path(letter),
         "verify_url": verify_url or verification_url(letter),

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -83,6 +83,7 @@ class Issuer:
 
     office: str
     seal: str
+    signatory: str = ""  # who signed the decision, when the letter names them (kept with the issuer)
 
     @property
     def seal_size(self) -> str:
@@ -134,31 +135,33 @@ def _kept_row(record, kind: str, *, lock: bool = False):
     return (rows.select_for_update() if lock else rows).first()
 
 
-def keep_issuer(record, kind: str, unit, *, actor) -> Issuer:
+def keep_issuer(record, kind: str, unit, *, actor, signatory: str = "") -> Issuer:
     """Keep who issues ``record``'s letter ``kind`` as of now, the moment its decision is made: ``unit``'s
     name and seal text (``issuer``; ``None``: the district's office and seal as they are now) and the
     unit's id. Call it from the deciding service, inside its transaction, once ``record`` has its key:
-    the row is audited (``core.letterissuer.create``/``.update``) with the decision. A later decision on
-    the same letter replaces it. Returns the issuer kept."""
+    the row is audited (``core.letterissuer.create``/``.update``) with the decision. ``signatory``: who
+    signed the decision as the letter names them (an approval letter's approver), kept with it. A later
+    decision on the same letter replaces it. Returns the issuer kept."""
     from . import audit
     from .models import LetterIssuer
 
     if kind not in KEPT_KINDS:
         raise LookupError(f"{kind} is not declared with core.letters.issued_when_decided")
-    kept = issuer(unit)
+    kept = replace(issuer(unit), signatory=signatory[:200])
     unit_id = getattr(unit, "pk", None) if unit is not None and not isinstance(unit, Issuer) else None
     row = _kept_row(record, kind, lock=True)
     if row is None:
         row = LetterIssuer.objects.create(
             record_type=record._meta.label, record_id=str(record.pk), kind=kind, unit_id=unit_id,
-            office=kept.office, seal=kept.seal, decided_at=clock.now(),
+            office=kept.office, seal=kept.seal, signatory=kept.signatory, decided_at=clock.now(),
         )
         audit.record_event(actor=actor, action="core.letterissuer.create", instance=row,
                            details={"kind": kind})
         return kept
     before = audit.snapshot(row)
-    row.unit_id, row.office, row.seal, row.decided_at = unit_id, kept.office, kept.seal, clock.now()
-    row.save(update_fields=["unit_id", "office", "seal", "decided_at"])
+    row.unit_id, row.office, row.seal, row.signatory = unit_id, kept.office, kept.seal, kept.signatory
+    row.decided_at = clock.now()
+    row.save(update_fields=["unit_id", "office", "seal", "signatory", "decided_at"])
     audit.record_event(actor=actor, action="core.letterissuer.update", instance=row, before=before,
                        details={"kind": kind})
     return kept
@@ -173,7 +176,7 @@ def issuer_of(record, kind: str, unit):
     row = _kept_row(record, kind) if record is not None and record.pk is not None else None
     if row is None or not (row.office and row.seal):
         return unit
-    return Issuer(row.office, row.seal)
+    return Issuer(row.office, row.seal, row.signatory)
 
 
 def render_html(template: str, context: dict | Callable[[], dict]) -> str:

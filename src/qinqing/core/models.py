@@ -259,8 +259,8 @@ class DeadlineBasis(models.Model):
 # --- who a printed letter is from ----------------------------------------------------------------------
 class LetterIssuer(models.Model):
     """Who issued a letter, as it was when the decision the letter carries was made (``core.letters``): the
-    office at its head and under its seal, the words on the seal, and the deciding unit's id (none: the
-    district's office). Written by the deciding service in its transaction (``letters.keep_issuer``), so a
+    office at its head and under its seal, the words on the seal, who signed it (a letter naming its
+    approver), and the deciding unit's id (none: the district's office). Written by the deciding service in its transaction (``letters.keep_issuer``), so a
     letter reprinted after the unit is renamed or its seal text changed still shows the original issuer.
     One row per record and letter kind; a later decision on the same letter (a request accepted, then
     closed; an answer revised) replaces it. A record decided before these rows existed has none and prints
@@ -274,6 +274,8 @@ class LetterIssuer(models.Model):
     unit_id = models.BigIntegerField(_("deciding unit"), null=True, blank=True)
     office = models.CharField(_("issuing office"), max_length=200, blank=True, default="")
     seal = models.CharField(_("seal text"), max_length=200, blank=True, default="")
+    # who signed the decision, as the letter names them ("王领导（副局长）"; blank: the letter names nobody)
+    signatory = models.CharField(_("signed by"), max_length=200, blank=True, default="")
     decided_at = models.DateTimeField(_("decided at"))
 
     class Meta:

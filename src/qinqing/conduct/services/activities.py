@@ -445,9 +445,10 @@ def activity_decide(*, activity, approve: bool, reason: str, actor):
                 activity=locked, year=int(number.period), sequence=number.value, number=number.text,
                 verification_code=letters.new_code(), issued_at=locked.decided_at,
             )
-            # the letter is from the leader's unit as it is today, whatever it is called later
+            # the letter is from the leader's unit and signed by the leader as they are today, whatever
+            # the unit is called or the leader's post is later
             letters.keep_issuer(letter, conduct_letters.APPROVAL, conduct_letters.issuing_unit(locked),
-                                actor=actor)
+                                actor=actor, signatory=conduct_letters.approver(locked))
             change.events = [
                 {
                     "actor": actor,

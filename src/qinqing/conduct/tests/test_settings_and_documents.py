@@ -18,7 +18,7 @@ from qinqing.directory.tests import factories
 
 from .. import services
 from ..letters import render_letter_html, verification_url
-from ..models import ConductRules, GiftRecord, Recusal, RecusalStatus
+from ..models import ApprovalLetter, ConductRules, GiftRecord, Recusal, RecusalStatus
 from .test_activities import draft, evaluate, rules_of
 
 pytestmark = pytest.mark.django_db
@@ -239,6 +239,21 @@ def test_a_reprint_of_the_approval_shows_the_leaders_unit_as_it_was_when_approve
     directory_services.unit_update(unit=people.unit, name="区发展和改革委员会",
                                    seal_text="示范区发展和改革委员会", actor=SystemActor("test"))
     assert letter_issuer(render_letter_html(letter)) == ("区发改局", "区发改局", "区发改局")
+
+
+def test_a_reprint_of_the_approval_names_the_leader_who_approved_it_not_todays(people):
+    """The approver is kept with the issuer when the letter is issued: the official given another
+    supervising leader afterwards (or the leader a new post), the letter still names who approved it."""
+    from qinqing.core.models import LetterIssuer
+
+    _activity, letter = approved_letter(people)
+    kept = LetterIssuer.objects.get(record_type="conduct.ApprovalLetter", record_id=str(letter.pk))
+    assert kept.signatory == "王领导（副局长）"
+    newcomer = factories.make_official(unit=people.unit, name="钱新任", position="局长")
+    people.official.supervising_leader = newcomer
+    people.official.save(update_fields=["supervising_leader"])
+    html = render_letter_html(ApprovalLetter.objects.get(pk=letter.pk))
+    assert "王领导（副局长）" in html and "钱新任" not in html
 
 
 def test_the_receipt_carries_the_shared_seal_in_its_small_size(people):

@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
                 ('unit_id', models.BigIntegerField(blank=True, null=True, verbose_name='deciding unit')),
                 ('office', models.CharField(blank=True, default='', max_length=200, verbose_name='issuing office')),
                 ('seal', models.CharField(blank=True, default='', max_length=200, verbose_name='seal text')),
+                ('signatory', models.CharField(blank=True, default='', max_length=200, verbose_name='signed by')),
                 ('decided_at', models.DateTimeField(verbose_name='decided at')),
             ],
             options={
