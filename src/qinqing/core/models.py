@@ -255,13 +255,13 @@ class DeadlineBasis(models.Model):
         return f"{self.record_type}:{self.record_id}.{self.field} {self.start}+{self.days}"
 
 
-
 # --- who a printed letter is from ----------------------------------------------------------------------
 class LetterIssuer(models.Model):
     """Who issued a letter, as it was when the decision the letter carries was made (``core.letters``): the
     office at its head and under its seal, the words on the seal, who signed it (a letter naming its
-    approver), and the deciding unit's id (none: the district's office). Written by the deciding service in its transaction (``letters.keep_issuer``), so a
-    letter reprinted after the unit is renamed or its seal text changed still shows the original issuer.
+    approver), and the deciding unit's id (none: the district's office). Written by the deciding service in
+    its transaction (``letters.keep_issuer``), so a letter reprinted after the unit is renamed, its seal
+    text changed or its approver moved still shows the original issuer.
     One row per record and letter kind; a later decision on the same letter (a request accepted, then
     closed; an answer revised) replaces it. A record decided before these rows existed has none and prints
     today's issuer."""
