@@ -23,6 +23,8 @@ OLD_CONSTANTS = {
     "policy.expiry_warning": 30,  # policy/jobs.py EXPIRY_WARNING_DAYS
     "policy.plan_warning": 3,  # PLAN_WARNING_WORKDAYS
     "integrity.bribery_answer": 3,  # integrity/services/bribery.py ANSWER_WORKDAYS
+    "integrity.listing_objection": 15,  # integrity/services/listings.py OBJECTION_DAYS (the form's 15)
+    "integrity.listing_minimum": 365,  # MINIMUM_DAYS (the form's 365)
     "liaison.frequency_warning": 10,  # liaison/jobs.py FREQUENCY_WARNING_WORKDAYS
     "liaison.follow_up_warning": 3,  # FOLLOW_UP_WARNING_WORKDAYS
     "commitments.alert": 5,  # commitments/services.py ALERT_WORKDAYS
