@@ -56,6 +56,7 @@ class Limit:
 
 
 _declared: dict[str, Limit] = {}
+_discovered = False  # the declarations are code, imported once; the values are never cached
 
 
 def declare(limit: Limit) -> Limit:
@@ -68,10 +69,14 @@ def declare(limit: Limit) -> Limit:
 
 
 def autodiscover() -> None:
-    """Import every installed app's ``time_limits`` module (idempotent: Python imports each once)."""
+    """Import every installed app's ``time_limits`` module, once."""
+    global _discovered
+    if _discovered:
+        return
     from django.utils.module_loading import autodiscover_modules
 
     autodiscover_modules("time_limits")
+    _discovered = True
 
 
 def declared() -> list[Limit]:
