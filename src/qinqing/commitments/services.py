@@ -35,6 +35,7 @@ from .models import (
     Scope,
     Status,
 )
+from .time_limits import ALERT
 
 ARTICLE = "10"
 SYSTEM = SystemActor("commitments deadlines")
@@ -49,8 +50,6 @@ DECISION_NUMBERS = {
     ),
 }
 #: Working days before the deadline when the "approaching" alert is recorded.
-ALERT_WORKDAYS = 5
-LOOKAHEAD_DAYS = 31
 
 
 def is_unit_handler(actor, commitment) -> bool:
@@ -471,11 +470,11 @@ def alerts_due(
         return AlertKind.OVERDUE
     if today == commitment_deadline:
         return AlertKind.DUE
-    if (commitment_deadline - today).days > LOOKAHEAD_DAYS:  # never 5 working days, even over Spring Festival
+    ahead = ahead or calendar.LookAhead(today, ALERT.value())
+    if commitment_deadline > ahead.until:  # past the alert's working days however the calendar falls
         return None
-    ahead = ahead or calendar.LookAhead(today, ALERT_WORKDAYS)
     days = ahead.workdays_to(commitment_deadline)
-    if days is not None and days <= ALERT_WORKDAYS:
+    if days is not None and days <= ahead.days:
         return AlertKind.BEFORE
     return None
 
@@ -524,23 +523,23 @@ def _deliveries(alert: DeadlineAlert, commitment: Commitment, recipients, today)
 
 def deadline_alerts(today: datetime.date | None = None) -> str:
     """Daily: record, once per commitment, deadline and kind, the open commitments whose deadline is at most
-    ``ALERT_WORKDAYS`` working days away, due today, or past; and tell the responsible unit's department
-    handlers and supervising leader — a notice in the application (their memorandum page) and an SMS through
-    the project's outbox to those with a mobile number on record. The alerts also show on the memorandum and
-    on the overdue page of the discipline office; audited."""
+    ``ALERT`` working days away (data: commitments/time_limits.py), due today, or past; and tell the
+    responsible unit's department handlers and supervising leader — a notice in the application (their
+    memorandum page) and an SMS through the project's outbox to those with a mobile number on record. The
+    alerts also show on the memorandum and on the overdue page of the discipline office; audited."""
     from qinqing.appeals.workflow import notify
     from qinqing.core.notices import deliver_once
 
     from .models import DeadlineNotice
 
     today = today or clock.today()
-    ahead = calendar.LookAhead(today, ALERT_WORKDAYS)
+    ahead = calendar.LookAhead(today, ALERT.value())
     made = told = 0
     with transaction.atomic():
         jobs.exclusive("commitments.deadlines")
         rows = (
             Commitment.objects.filter(
-                status__in=OPEN, deadline__lte=today + datetime.timedelta(days=LOOKAHEAD_DAYS)
+                status__in=OPEN, deadline__lte=ahead.until
             )
             .select_related("unit")
             .only("pk", "number", "deadline", "unit_id", "unit__name")

@@ -456,11 +456,6 @@ class RelatedPersonDeclaration(models.Model):
         return f"{self.declared_on:%Y-%m-%d}"
 
 
-# The first year officials confirm their related persons for (article 15): the year the register opened. An
-# official whose first recorded post began later counts from that year (``selectors.confirmation_years``).
-CONFIRMATIONS_SINCE = 2026
-
-
 @audited()
 class AnnualConfirmation(models.Model):
     """The official confirms once a year that their declared related persons are complete. ``is_late``: the

@@ -201,19 +201,20 @@ def _duty_began():
 
 def confirmation_years(official) -> range:
     """The years ``official`` confirms their related persons for (article 15): from the year their duty began
-    (their first recorded post) or the register's first year (``CONFIRMATIONS_SINCE``), whichever is later,
-    to this year."""
+    (their first recorded post) or the register's first year (``CONFIRMATIONS_SINCE``, data:
+    conduct/time_limits.py), whichever is later, to this year."""
     from qinqing.directory.models import OfficialPosition
 
-    from .models import CONFIRMATIONS_SINCE
+    from .time_limits import CONFIRMATIONS_SINCE
 
+    since = CONFIRMATIONS_SINCE.value()
     began = (
         OfficialPosition.objects.filter(official=official)
         .order_by("start_date")
         .values_list("start_date", flat=True)
         .first()
     )
-    first = max(CONFIRMATIONS_SINCE, began.year if began else CONFIRMATIONS_SINCE)
+    first = max(since, began.year if began else since)
     return range(first, clock.today().year + 1)
 
 
@@ -237,7 +238,8 @@ def confirmations_missing():
 
     from qinqing.directory.models import Official
 
-    from .models import CONFIRMATIONS_SINCE, AnnualConfirmation
+    from .models import AnnualConfirmation
+    from .time_limits import CONFIRMATIONS_SINCE
 
     this_year = clock.today().year
 
@@ -246,7 +248,7 @@ def confirmations_missing():
 
     rows = Official.objects.filter(is_active=True).annotate(duty_began=_duty_began())
     any_missing = Q(pk__in=[])
-    for year in range(CONFIRMATIONS_SINCE, this_year + 1):
+    for year in range(CONFIRMATIONS_SINCE.value(), this_year + 1):
         flag = f"missing_{year}"
         # missing: not confirmed, and the official was already in duty that year
         rows = rows.annotate(**{flag: ~confirmed(year)})
@@ -259,15 +261,15 @@ def confirmations_missing():
 def with_missing_years(officials) -> list:
     """The rows of ``confirmations_missing`` given (a page of them), each with ``missing_years``: the years it
     lacks, oldest first, as (year, late) pairs — late: a year that has ended."""
-    from .models import CONFIRMATIONS_SINCE
+    from .time_limits import CONFIRMATIONS_SINCE
 
-    this_year = clock.today().year
+    this_year, since = clock.today().year, CONFIRMATIONS_SINCE.value()
     rows = list(officials)
     for row in rows:
-        began = row.duty_began.year if row.duty_began else CONFIRMATIONS_SINCE
+        began = row.duty_began.year if row.duty_began else since
         row.missing_years = [
             (year, year < this_year)
-            for year in range(max(began, CONFIRMATIONS_SINCE), this_year + 1)
+            for year in range(max(began, since), this_year + 1)
             if getattr(row, f"missing_{year}", False)
         ]
     return rows

@@ -419,6 +419,18 @@ def _declare_kernel() -> None:
             ),
         ),
         Page(
+            "core:time_limits",
+            admin,
+            menu="system",
+            label=_("Time limits and warning periods"),
+            order=6,  # DESIGN.md §5: limits are data an administrator edits
+            tile=Tile(
+                "time_limits",
+                _("Time limits and warning periods"),
+                _("Warning periods and time limits the modules count with, each citing its article."),
+            ),
+        ),
+        Page(
             "core:calendar",
             admin,
             menu="system",

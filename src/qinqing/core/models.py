@@ -373,6 +373,24 @@ class DistrictSettings(models.Model):
         return self.district_name
 
 
+# --- limits, standards and time limits as data (core.time_limits) ---------------------------------------
+class TimeLimit(models.Model):
+    """A value an administrator changed from its default: a time limit, a warning period, a first year.
+    The apps declare each one (``<app>/time_limits.py``: key, default, unit, bounds, article); a key with no
+    row here has its default."""
+
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    value = models.PositiveIntegerField(_("value"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("configured limit")
+        verbose_name_plural = _("configured limits")
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"
+
+
 # --- idempotent API writes (issue 18) ----------------------------------------------------------------
 class IdempotencyRecord(models.Model):
     """The first answer to a creating API call sent with an ``Idempotency-Key`` header
@@ -436,6 +454,7 @@ audited()(CalendarDay)
 audited()(DeadlineBasis)
 audited()(LetterIssuer)
 audited()(DistrictSettings)
+audited()(TimeLimit)
 audited()(AccountPrivileges)
 
 

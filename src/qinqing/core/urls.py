@@ -7,6 +7,7 @@ from .district import views as district_views
 from .imports import views as import_views
 from .jobs import views as jobs_views
 from .portal import views as portal_views
+from .time_limits import views as time_limits_views
 
 app_name = "core"
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("admin-tools/api-keys/<slug:name>/revoke/", views.api_key_revoke, name="api_key_revoke"),
     path("admin-tools/jobs/", jobs_views.jobs_page, name="jobs"),
     path("admin-tools/district/", district_views.district_settings, name="district"),
+    path("admin-tools/time-limits/", time_limits_views.time_limits_page, name="time_limits"),
     path("imports/<int:pk>/", import_views.import_run, name="import_run"),
     path("imports/<int:pk>/errors.xlsx", import_views.import_run_rejections, name="import_run_rejections"),
     path("calendar/", calendar_views.calendar_index, name="calendar"),

@@ -33,8 +33,9 @@ class ListingForm(forms.Form):
     publication = forms.ChoiceField(
         label=_("Publication"), choices=Publication.choices, initial=Publication.AUTHORITIES
     )
-    objection_days = forms.IntegerField(label=_("Days to object"), min_value=0, initial=15)
-    minimum_days = forms.IntegerField(label=_("Minimum days before credit repair"), min_value=0, initial=365)
+    # offered: the administrator's defaults (integrity/time_limits.py), set by the view
+    objection_days = forms.IntegerField(label=_("Days to object"), min_value=0)
+    minimum_days = forms.IntegerField(label=_("Minimum days before credit repair"), min_value=0)
 
     def restrictions(self) -> list[tuple[str, datetime.date, datetime.date]]:
         data = self.cleaned_data

@@ -122,7 +122,10 @@ def listings_page(request):
 
 
 def listing_new(request):
-    form = ListingForm(posted(request))
+    from .time_limits import LISTING_MINIMUM, LISTING_OBJECTION
+
+    form = ListingForm(posted(request), initial={"objection_days": LISTING_OBJECTION.value(),
+                                                 "minimum_days": LISTING_MINIMUM.value()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -5,9 +5,9 @@ It writes a ``Reminder`` in the application for the person responsible, once per
 * a visit, roundtable or communication meeting whose date has passed and that is neither recorded as held
   nor cancelled — to whoever scheduled it and to its leader;
 * a leader behind the visit frequency their published responsibility list promises: the current period
-  ends within ``FREQUENCY_WARNING_WORKDAYS`` working days with fewer visits than promised, or the period
+  ends within ``FREQUENCY_WARNING`` working days with fewer visits than promised, or the period
   that just ended was short — to the leader;
-* a follow-up of a meeting due within ``FOLLOW_UP_WARNING_WORKDAYS`` working days, or overdue — to whoever
+* a follow-up of a meeting due within ``FOLLOW_UP_WARNING`` working days, or overdue — to whoever
   scheduled the meeting and to the department handlers of the responsible unit.
 
 Reminders are read on the liaison reminders page (``liaison:reminders``); to a person whose directory
@@ -29,9 +29,8 @@ from qinqing.core.audit import SystemActor
 from qinqing.core.roles import Role
 
 from .models import FollowUp, Meeting, MeetingStatus, Reminder, ReminderKind
+from .time_limits import FOLLOW_UP_WARNING, FREQUENCY_WARNING
 
-FREQUENCY_WARNING_WORKDAYS = 10
-FOLLOW_UP_WARNING_WORKDAYS = 3
 SYSTEM = SystemActor("liaison reminders")
 
 
@@ -60,7 +59,8 @@ def due_items(today: datetime.date, ahead: calendar.LookAhead | None = None) -> 
     is skipped and counted there."""
     from . import selectors
 
-    ahead = ahead or calendar.LookAhead(today, FOLLOW_UP_WARNING_WORKDAYS)
+    ahead = ahead or calendar.LookAhead(today, FOLLOW_UP_WARNING.value())
+    frequency_warning = FREQUENCY_WARNING.value()
 
     items: list[dict] = []
     unreachable = 0
@@ -97,7 +97,7 @@ def due_items(today: datetime.date, ahead: calendar.LookAhead | None = None) -> 
             row.promise is not None
             and current is not None
             and current.short
-            and calendar.workdays_between(today, current.end) <= FREQUENCY_WARNING_WORKDAYS
+            and calendar.workdays_between(today, current.end) <= frequency_warning
         ):
             add(
                 [leader_user],
@@ -171,7 +171,7 @@ def reminders(today: datetime.date | None = None) -> str:
     today = today or clock.today()
     if not calendar.is_workday(today):
         return _("%(day)s is not a working day: no reminders") % {"day": today.isoformat()}
-    ahead = calendar.LookAhead(today, FOLLOW_UP_WARNING_WORKDAYS)
+    ahead = calendar.LookAhead(today, FOLLOW_UP_WARNING.value())
     items, unreachable = due_items(today, ahead)
     users = get_user_model().objects.filter(is_active=True).in_bulk({item["recipient_id"] for item in items})
     deliveries, particulars = [], district.current()

@@ -2,12 +2,12 @@
 
 It writes a ``PolicyReminder`` (a ``core.notices.PersonNotice``), once per person, item and date:
 
-* a current library document whose validity ends within ``EXPIRY_WARNING_DAYS`` days (or has ended) —
+* a current library document whose validity ends within ``EXPIRY_WARNING`` days (or has ended) —
   to the administrators who keep the library and the department handlers of the units carrying out its
   supporting measures;
 * a supporting measure past its due date and not completed — to the department handlers of its
   responsible unit (the administrators when the unit has none, or no unit is named);
-* a planned publicity or education activity (article 19) due within ``PLAN_WARNING_WORKDAYS`` working
+* a planned publicity or education activity (article 19) due within ``PLAN_WARNING`` working
   days, and again once its date has passed while it is neither recorded as held nor cancelled — to the
   person who planned it (the department handlers of its organising unit, else the administrators, when
   that account is no longer active).
@@ -42,9 +42,8 @@ from .models import (
     ReminderKind,
     SupportingMeasure,
 )
+from .time_limits import EXPIRY_WARNING, PLAN_WARNING
 
-EXPIRY_WARNING_DAYS = 30
-PLAN_WARNING_WORKDAYS = 3  # a planned activity is reminded this many working days ahead
 SYSTEM = SystemActor("policy reminders")
 ARTICLE_OF = {
     ReminderKind.EXPIRY: "4",
@@ -82,7 +81,7 @@ def _handlers(unit_ids) -> dict[int, list[int]]:
 def due_items(today: datetime.date, ahead: calendar.LookAhead | None = None) -> tuple[list[dict], int]:
     """(items, how many had nobody to remind). A planned activity whose date cannot be counted against the
     warning horizon (``ahead``, see ``core.calendar.LookAhead``) is skipped and counted there."""
-    ahead = ahead or calendar.LookAhead(today, PLAN_WARNING_WORKDAYS)
+    ahead = ahead or calendar.LookAhead(today, PLAN_WARNING.value())
     items: list[dict] = []
     unreachable = 0
     administrators = _administrators()
@@ -98,7 +97,7 @@ def due_items(today: datetime.date, ahead: calendar.LookAhead | None = None) -> 
         PolicyDocument.objects.filter(
             is_current=True,
             valid_until__isnull=False,
-            valid_until__lte=today + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
+            valid_until__lte=today + datetime.timedelta(days=EXPIRY_WARNING.value()),
         ).only("pk", "valid_until")
     )
     measure_units: dict[int, set[int]] = {}
@@ -168,7 +167,7 @@ def reminders(today: datetime.date | None = None) -> str:
     today = today or clock.today()
     if not calendar.is_workday(today):
         return _("%(day)s is not a working day: no reminders") % {"day": today.isoformat()}
-    ahead = calendar.LookAhead(today, PLAN_WARNING_WORKDAYS)
+    ahead = calendar.LookAhead(today, PLAN_WARNING.value())
     items, unreachable = due_items(today, ahead)
     users = get_user_model().objects.in_bulk({item["recipient_id"] for item in items})
     particulars = district.current()

@@ -52,6 +52,13 @@ from .models import (
     Report,
     Status,
 )
+from .time_limits import (
+    DUE_WARNING,
+    RETENTION_CLOSED,
+    RETENTION_CONCLUDED,
+    RETENTION_DECLINED,
+    RETENTION_WARNING,
+)
 
 log = logging.getLogger(__name__)
 
@@ -1107,15 +1114,13 @@ def client_of(request) -> str:
 
 # --- retention ----------------------------------------------------------------------------------------------
 
-# Days a report's sealed content is kept after it ended, per final status; then it is erased (the
-# numbered row with its dates, category and outcomes stays for the statistics). Reminders start
-# RETENTION_WARNING_DAYS before. Settings may override: SUPERVISION_RETENTION_DAYS.
-RETENTION_DAYS = {Status.DECLINED: 2 * 365, Status.CONCLUDED: 5 * 365, Status.CLOSED: 10 * 365}
-RETENTION_WARNING_DAYS = 30
+# Days a report's sealed content is kept after it ended, per final status, and how many days ahead the
+# erasure is reminded: data an administrator edits (supervision/time_limits.py, core.time_limits).
 
 
 def _retention_days() -> dict:
-    return {**RETENTION_DAYS, **getattr(settings, "SUPERVISION_RETENTION_DAYS", {})}
+    return {Status.DECLINED: RETENTION_DECLINED.value(), Status.CONCLUDED: RETENTION_CONCLUDED.value(),
+            Status.CLOSED: RETENTION_CLOSED.value()}
 
 
 def retention_due(today=None):
@@ -1125,7 +1130,7 @@ def retention_due(today=None):
     today = today or clock.today()
     return Report.objects.filter(
         retain_until__isnull=False,
-        retain_until__lte=today + datetime.timedelta(days=RETENTION_WARNING_DAYS),
+        retain_until__lte=today + datetime.timedelta(days=RETENTION_WARNING.value()),
         erased_on=None,
     ).order_by("retain_until", "pk")
 
@@ -1166,10 +1171,11 @@ def retention_sweep() -> str:
         report_erase(report=report, actor=SYSTEM)
         erased += 1
     warned = retention_due(today).count()
+    warning_days = RETENTION_WARNING.value()
     return _(
         "%(dated)s retention date(s) set, %(erased)s report(s) erased, %(warned)s due within %(days)s days"
     ) % {
-        "dated": dated, "erased": erased, "warned": warned, "days": RETENTION_WARNING_DAYS}
+        "dated": dated, "erased": erased, "warned": warned, "days": warning_days}
 
 
 def report_erase(*, report: Report, actor) -> Report:
@@ -1237,7 +1243,7 @@ def report_erase(*, report: Report, actor) -> Report:
 
 # --- what falls due: notices to the inspectors --------------------------------------------------------------
 
-DUE_WARNING_WORKDAYS = 3  # one notice this many working days before a deadline (at once if already past)
+# One notice DUE_WARNING (supervision/time_limits.py, data) working days before a deadline, at once if past.
 
 
 def _assignee_ids(report_ids) -> dict[int, list[int]]:
@@ -1250,7 +1256,7 @@ def _assignee_ids(report_ids) -> dict[int, list[int]]:
 
 def due_items(today=None, ahead=None) -> list[tuple[int, str, int | None, int | None, object]]:
     """(inspector id, kind, report id, reminder id, due date) of everything due within
-    ``DUE_WARNING_WORKDAYS`` working days (core calendar) or already past: reminder follow-ups
+    ``DUE_WARNING`` working days (core calendar) or already past: reminder follow-ups
     (article 16), acceptance, verification of priority reports and results to tell (article 17),
     and sealed content to be erased (retention, calendar days as the retention rule counts).
     A date that cannot be counted against the warning horizon (``ahead``, ``core.calendar.LookAhead``)
@@ -1260,7 +1266,7 @@ def due_items(today=None, ahead=None) -> list[tuple[int, str, int | None, int | 
     from .models import NoticeKind
 
     today = today or clock.today()
-    ahead = ahead or calendar.LookAhead(today, DUE_WARNING_WORKDAYS)
+    ahead = ahead or calendar.LookAhead(today, DUE_WARNING.value())
     horizon = ahead.until
     items = []
     reminders = EarlyReminder.objects.filter(status=ReminderStatus.OPEN, follow_up_due__lte=horizon)
@@ -1295,7 +1301,7 @@ def due_items(today=None, ahead=None) -> list[tuple[int, str, int | None, int | 
         ).values_list("pk", "result_due")
         if ahead.within(due)
     ]
-    retention_horizon = today + datetime.timedelta(days=RETENTION_WARNING_DAYS)
+    retention_horizon = today + datetime.timedelta(days=RETENTION_WARNING.value())
     reports += [
         (NoticeKind.RETENTION, pk, due)
         for pk, due in Report.objects.filter(
@@ -1345,7 +1351,7 @@ def due_notices(today=None) -> str:
     from .models import InspectorNotice, NoticeKind
 
     today = today or clock.today()
-    ahead = calendar.LookAhead(today, DUE_WARNING_WORKDAYS)
+    ahead = calendar.LookAhead(today, DUE_WARNING.value())
     items = due_items(today, ahead)
     users = get_user_model().objects.in_bulk({inspector_id for inspector_id, *_rest in items})
     particulars = district.current()

@@ -143,6 +143,27 @@ def test_alerts_in_working_days_across_national_day(world, frozen_clock):
     assert list(selectors.overdue(world["inspector"])) == [Commitment.objects.get(pk=row.pk)]
 
 
+def test_the_alert_comes_as_many_working_days_ahead_as_the_administrator_set(world, make_user):
+    """The alert's working days are data (core.time_limits, default 5): set to 7, the deadline of Monday 12
+    October is alerted on 25 September; set to 40, one 46 calendar days away is (no fixed scan window)."""
+    from qinqing.core import time_limits
+
+    row = _register(world)
+    assert time_limits.value("commitments.alert") == 5
+    assert in_english(services.deadline_alerts, D(2026, 9, 25)).startswith("0 deadline alert(s)")
+    time_limits.time_limit_set(actor=make_user(Role.ADMINISTRATOR), key="commitments.alert", value=7)
+    assert calendar.workdays_between(D(2026, 9, 25), row.deadline) == 7
+    services.deadline_alerts(D(2026, 9, 25))
+    assert list(row.alerts.values_list("kind", flat=True)) == [AlertKind.BEFORE]
+    later = _register(world, deadline=D(2026, 10, 30))
+    assert (later.deadline - D(2026, 9, 14)).days == 46
+    assert calendar.workdays_between(D(2026, 9, 14), later.deadline) < 40
+    assert services.alerts_due(later.deadline, D(2026, 9, 14)) is None
+    time_limits.time_limit_set(actor=make_user(Role.ADMINISTRATOR), key="commitments.alert", value=40)
+    services.deadline_alerts(D(2026, 9, 14))
+    assert list(later.alerts.values_list("kind", flat=True)) == [AlertKind.BEFORE]
+
+
 def test_each_alert_is_an_audit_event_even_when_the_unit_has_nobody_to_tell(world, make_user):
     """The daily job's alerts are audited records: one event each (the notices have their own), and
     the record check finds every alert matching its last event. A unit with no handler or leader on

@@ -11,6 +11,7 @@ from qinqing.conduct import selectors, services
 from qinqing.conduct.models import AnnualConfirmation
 from qinqing.core.errors import ServiceError
 from qinqing.core.models import AuditEvent
+from qinqing.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,25 @@ def test_a_year_before_the_register_or_after_this_year_cannot_be_confirmed(peopl
             services.annual_confirm(official=people.official, actor=people.official_user, year=year)
         assert refused.value.field == "year"
     assert services.annual_confirm(official=people.official, actor=people.official_user).year == 2027
+
+
+def test_the_registers_first_year_is_the_administrators(people, frozen_clock, make_user):
+    """The register's first year is data (core.time_limits, default 2026): set to 2025, an official in post
+    since 2024 confirms 2025 too, and the red flags count 2025 as missing until then."""
+    from qinqing.core import time_limits
+    from qinqing.directory.models import OfficialPosition
+
+    OfficialPosition.objects.filter(official=people.official).update(start_date=datetime.date(2024, 3, 1))
+    frozen_clock("2027-01-01 00:01")
+    assert list(selectors.confirmation_years(people.official)) == [2026, 2027]
+    time_limits.time_limit_set(
+        actor=make_user(Role.ADMINISTRATOR), key="conduct.confirmations_since", value=2025
+    )
+    assert list(selectors.confirmation_years(people.official)) == [2025, 2026, 2027]
+    flagged = selectors.with_missing_years(selectors.confirmations_missing().filter(pk=people.official.pk))
+    assert [year for year, _late in flagged[0].missing_years] == [2025, 2026, 2027]
+    confirmed = services.annual_confirm(official=people.official, actor=people.official_user, year=2025)
+    assert confirmed.year == 2025
 
 
 def test_a_year_the_page_does_not_ask_for_is_refused_on_the_page(people, client, frozen_clock):

@@ -21,8 +21,8 @@ from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
 from qinqing.directory.models import EnterpriseMembership
 
 from ..models import BriberyQuery, BriberyQueryStatus, BriberyResult, IntegrityRecord, RecordKind
+from ..time_limits import BRIBERY_ANSWER
 
-ANSWER_WORKDAYS = 3
 BRIBERY_SERIES = numbering.Series("integrity.bribery", "亲清档查〔{period}〕{number:04d}号", numbering.yearly)
 
 
@@ -59,7 +59,8 @@ def bribery_request(*, enterprise, purpose: str, actor) -> BriberyQuery:
         )
     limits.check_text(purpose, field="purpose", label=_("Purpose"), limit=limits.DESCRIPTION)
     today = clock.today()
-    due = calendar.add_workdays(today, ANSWER_WORKDAYS)
+    answer_workdays = BRIBERY_ANSWER.value()  # data (integrity/time_limits.py)
+    due = calendar.add_workdays(today, answer_workdays)
     with transaction.atomic():
         row = BriberyQuery.objects.create(
             enterprise=enterprise,
@@ -68,7 +69,7 @@ def bribery_request(*, enterprise, purpose: str, actor) -> BriberyQuery:
             due_on=due,
             requested_by=actor if getattr(actor, "pk", None) else None,
         )
-        deadlines.keep(row, "due_on", start=today, days=ANSWER_WORKDAYS, actor=actor)
+        deadlines.keep(row, "due_on", start=today, days=answer_workdays, actor=actor)
         audit.record_event(
             actor=actor, action="integrity.bribery.request", instance=row, details={"article": "21"}
         )

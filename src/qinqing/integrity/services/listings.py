@@ -38,6 +38,7 @@ from ..models import (
     RecordKind,
     Restriction,
 )
+from ..time_limits import LISTING_MINIMUM, LISTING_OBJECTION
 from . import evaluation, notices
 from ._party import party_fields
 
@@ -46,8 +47,6 @@ LISTING_SERIES = numbering.Series("integrity.listing", "亲清信决〔{period}�
 APPLICATION_SERIES = numbering.Series(
     "integrity.application_decision", "亲清信复〔{period}〕{number:04d}号", numbering.yearly
 )
-OBJECTION_DAYS = 15  # the listed party may object within this many days of the decision (default)
-MINIMUM_DAYS = 365  # credit repair / early removal may be applied for after this many days (default)
 CATEGORY_NUMERALS = {1: "(一)", 2: "(二)", 3: "(三)"}
 
 
@@ -174,8 +173,8 @@ def listing_decide(
     decider_name: str = "",
     article: str = "21",
     publication: str = Publication.AUTHORITIES,
-    objection_days: int = OBJECTION_DAYS,
-    minimum_days: int = MINIMUM_DAYS,
+    objection_days: int | None = None,
+    minimum_days: int | None = None,
     source: str = "decision",
 ) -> Listing:
     """List a party (article 21): the decision, its restrictions, an integrity record and the notice, in one transaction."""  # noqa: E501
@@ -192,6 +191,9 @@ def listing_decide(
             field="publication",
             params={"value": publication},
         )
+    # the decision's own periods; none given (the API, an import): the administrator's defaults
+    objection_days = LISTING_OBJECTION.value() if objection_days is None else objection_days
+    minimum_days = LISTING_MINIMUM.value() if minimum_days is None else minimum_days
     if objection_days < 0 or minimum_days < 0:
         raise ServiceError(_("Periods cannot be negative."), code="invalid_period", field="objection_days")
     if objection_days > MAX_PERIOD_DAYS or minimum_days > MAX_PERIOD_DAYS:

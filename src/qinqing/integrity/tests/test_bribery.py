@@ -63,6 +63,20 @@ def test_a_query_is_due_in_three_working_days_and_answered_with_a_verifiable_let
     )
 
 
+def test_a_query_is_due_in_as_many_working_days_as_the_administrator_set(
+    make_user, workday_calendar, frozen_clock
+):
+    """The answer's working days are data (core.time_limits, default 3): set to 5, a query of Wednesday 30
+    September is due on Tuesday 13 October (8, 9, 10 — a make-up Saturday —, 12 and 13 October)."""
+    from qinqing.core import calendar, time_limits
+
+    frozen_clock("2026-09-30 10:00")
+    credit = make_user(Role.CREDIT_ADMINISTRATOR)
+    time_limits.time_limit_set(actor=make_user(Role.ADMINISTRATOR), key="integrity.bribery_answer", value=5)
+    query = services.bribery_request(enterprise=directory.make_enterprise(), purpose="投标", actor=credit)
+    assert query.due_on == calendar.add_workdays(datetime.date(2026, 9, 30), 5) == datetime.date(2026, 10, 13)
+
+
 def test_no_record_cannot_be_answered_when_a_conviction_is_on_file(make_user, workday_calendar, frozen_clock):
     frozen_clock("2026-11-30 10:00")
     head = directory.make_person()

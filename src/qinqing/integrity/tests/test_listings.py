@@ -51,6 +51,28 @@ def test_a_listing_is_a_numbered_decision_with_grounds_restrictions_record_and_n
     assert second.number == "亲清信决〔2026〕0002号"
 
 
+def test_a_decision_naming_no_periods_gets_the_administrators_defaults(
+    credit, make_user, client, frozen_clock
+):
+    """The periods offered and used when a decision names none (the API, an import) are data
+    (core.time_limits, defaults 15 and 365 days); a decision's own periods are its own."""
+    from qinqing.core import time_limits
+
+    frozen_clock("2026-11-30 10:00")
+    admin = make_user(Role.ADMINISTRATOR)
+    time_limits.time_limit_set(actor=admin, key="integrity.listing_objection", value=30)
+    time_limits.time_limit_set(actor=admin, key="integrity.listing_minimum", value=730)
+    listing = make_listing(enterprise=directory.make_enterprise(), actor=credit)
+    assert listing.objection_until == D(2026, 12, 30) and listing.repair_from == D(2028, 11, 29)
+    own = make_listing(
+        enterprise=directory.make_enterprise(), actor=credit, objection_days=10, minimum_days=100
+    )
+    assert own.objection_until == D(2026, 12, 10)
+    client.force_login(credit)
+    form = client.get("/integrity/listings/new/").context["form"]
+    assert (form["objection_days"].value(), form["minimum_days"].value()) == (30, 730)
+
+
 def test_a_listing_refuses_unknown_activities_reversed_periods_and_duplicate_numbers(credit):
     enterprise = directory.make_enterprise()
     with pytest.raises(ServiceError) as error:

@@ -214,6 +214,34 @@ def test_reminders_are_written_on_working_days_only_and_count_working_days_acros
     assert "陈静" in as_leader.get(reverse("liaison:reminders")).content.decode()
 
 
+def test_the_warning_periods_are_the_administrators(office, make_user):
+    """Both warnings are data (core.time_limits; defaults 10 and 3 working days): with the frequency warning
+    at 1 the quarter's last two working days are not yet warned of, and with the follow-up warning at 4 a
+    follow-up four working days away (29, 30 September, 8, 9 October) is."""
+    from qinqing.core import time_limits
+
+    clock, staff = office["clock"], office["staff"]
+    admin = make_user(Role.ADMINISTRATOR)
+    _promise(office, visits=1, period=VisitPeriod.QUARTER)
+    clock("2026-09-28 10:00")
+    communication = services.meeting_schedule(
+        kind=MeetingKind.COMMUNICATION, title="政企沟通会", scheduled_on=datetime.date(2026, 9, 28),
+        actor=staff,
+    )
+    services.meeting_hold(meeting=communication, minutes="议定事项", actor=staff)
+    follow_up = services.follow_up_add(
+        meeting=communication, task="梳理企业用地需求", unit=office["bureau"],
+        due_on=datetime.date(2026, 10, 9), actor=staff,
+    )
+    time_limits.time_limit_set(actor=admin, key="liaison.frequency_warning", value=1)
+    time_limits.time_limit_set(actor=admin, key="liaison.follow_up_warning", value=4)
+    jobs.reminders()
+    # the quarter ending on 30 September is not warned of yet (only the short second quarter is told)
+    assert not Reminder.objects.filter(kind=ReminderKind.FREQUENCY, key__startswith="frequency:").exists()
+    due = Reminder.objects.filter(follow_up=follow_up, kind=ReminderKind.FOLLOW_UP_DUE)
+    assert set(due.values_list("recipient_id", flat=True)) == {staff.pk, office["handler"].pk}
+
+
 def test_a_leader_without_a_login_is_counted_not_reminded(office):
     clock = office["clock"]
     other = next(leader for leader in selectors.leaders() if leader.pk != office["leader"].pk)

@@ -75,6 +75,23 @@ def test_a_plan_is_reminded_three_working_days_ahead_and_again_once_its_date_has
     assert "惠企政策宣讲会" in page
 
 
+def test_the_plan_is_reminded_as_many_working_days_ahead_as_the_administrator_set(people, make_user):
+    """The reminder's working days are data (core.time_limits, default 3): set to 6, a plan for Saturday 10
+    October (a make-up working day) is reminded on Thursday 24 September, across Mid-Autumn and National
+    Day."""
+    from qinqing.core import calendar, time_limits
+
+    federation, unit, clock = people
+    clock("2026-09-24 10:00")
+    plan = _plan(federation, unit=unit)
+    assert calendar.workdays_between(D(2026, 9, 24), plan.planned_on) == 6
+    jobs.reminders()
+    assert not PolicyReminder.objects.filter(plan=plan).exists()  # the default: three working days
+    time_limits.time_limit_set(actor=make_user(Role.ADMINISTRATOR), key="policy.plan_warning", value=6)
+    jobs.reminders()
+    assert PolicyReminder.objects.get(plan=plan).kind == ReminderKind.PLAN_SOON
+
+
 def test_recording_a_plan_as_held_links_the_record_and_ends_the_reminders(people):
     federation, unit, clock = people
     plan = _plan(federation, unit=unit)

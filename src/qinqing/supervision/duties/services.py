@@ -21,16 +21,17 @@ from qinqing.core.roles import Role, has_role
 from qinqing.core.workflow import ActorRule, Change, Transition, Workflow
 
 from ..selectors import inspectors
+from ..time_limits import DUTY_WARNING
 from .models import DutyList, DutyNotice, DutyNoticeKind, DutyStatus, DutyTask, Rating, TaskState
 
 SYSTEM = SystemActor("supervision.duties")
 UNIT_STAFF_ROLES = (Role.DEPARTMENT_HANDLER, Role.SUPERVISING_LEADER)
 # The list is filed with the discipline office by the end of March; the year-end report by the end of
 # January of the next year (the district's practice; docs/OPERATIONS.md). A notice goes out this many
-# working days before either date, and every day after it until it is done, once per person.
+# working days before either date (``supervision.time_limits.DUTY_WARNING``, data), and every day after it
+# until it is done, once per person.
 FILE_BY = (3, 31)
 REPORT_BY = (1, 31)
-WARNING_WORKDAYS = 5
 MAX_TASKS = 100
 
 
@@ -455,12 +456,12 @@ def _deliver(items, *, to: list | None = None) -> int:
 
 
 def due_items(today: datetime.date | None = None, ahead: calendar.LookAhead | None = None) -> list[tuple]:
-    """What falls due within ``WARNING_WORKDAYS`` working days (core calendar) or is past: organs in office
+    """What falls due within ``DUTY_WARNING`` working days (core calendar) or is past: organs in office
     without a filed list for this year, filed lists without their year-end report (last year's, and this
     year's from December), and tasks in hand past their date. A date that cannot be counted against the
     warning horizon (``ahead``, ``core.calendar.LookAhead``) is skipped and counted there."""
     today = today or clock.today()
-    ahead = ahead or calendar.LookAhead(today, WARNING_WORKDAYS)
+    ahead = ahead or calendar.LookAhead(today, DUTY_WARNING.value())
     items = []
     year = today.year
     if ahead.within(file_by(year)):
@@ -518,7 +519,7 @@ def due_notices(today: datetime.date | None = None) -> str:
     """The daily ``supervision.duties`` job: each unit's handlers and leaders are told once what falls due."""
     from qinqing.core import jobs
 
-    ahead = calendar.LookAhead(today or clock.today(), WARNING_WORKDAYS)
+    ahead = calendar.LookAhead(today or clock.today(), DUTY_WARNING.value())
     items = due_items(today, ahead)
     with transaction.atomic():
         jobs.exclusive("supervision.duties")

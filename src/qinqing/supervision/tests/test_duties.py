@@ -178,6 +178,22 @@ def test_the_daily_job_tells_each_unit_once_what_falls_due(district, frozen_cloc
     assert DutyNotice.objects.filter(kind=DutyNoticeKind.REPORT_DUE, duty_list=row).count() == 2
 
 
+def test_the_units_are_told_as_many_working_days_ahead_as_the_administrator_set(
+    district, frozen_clock, make_user
+):
+    """The notice's working days are data (core.time_limits, default 5): set to 10, the list due on 31 March
+    is announced on 17 March."""
+    from qinqing.core import calendar, time_limits
+
+    frozen_clock("2026-03-17 08:00")
+    assert calendar.workdays_between(datetime.date(2026, 3, 17), datetime.date(2026, 3, 31)) == 10
+    services.due_notices()
+    assert not DutyNotice.objects.exists()  # the default: five working days
+    time_limits.time_limit_set(actor=make_user(Role.ADMINISTRATOR), key="supervision.duty_warning", value=10)
+    services.due_notices()
+    assert DutyNotice.objects.filter(kind=DutyNoticeKind.LIST_DUE, recipient=district["handler"]).exists()
+
+
 def test_the_pages_draw_up_a_list_refuse_bad_input_on_its_field_and_export_the_ledger(client, district):
     d = district
     client.force_login(d["handler"])

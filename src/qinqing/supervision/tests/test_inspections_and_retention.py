@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.test import override_settings
 
 from qinqing.core import audit
 from qinqing.core.errors import ServiceError
@@ -74,9 +73,14 @@ def test_a_typical_case_is_published_after_approval_without_personal_data(inspec
     assert TypicalCase.objects.get().approved_by == two
 
 
-@override_settings(SUPERVISION_RETENTION_DAYS={"declined": 10})
-def test_retention_dates_reminders_and_erasure(inspectors, frozen_clock):
+def test_retention_dates_reminders_and_erasure(inspectors, frozen_clock, make_user):
+    from qinqing.core import time_limits
+
     one, _two = inspectors
+    # the administrator's value (core.time_limits), not the default of two years
+    time_limits.time_limit_set(
+        actor=make_user(Role.ADMINISTRATOR), key="supervision.retention_declined", value=30
+    )
     report, code = _submit(real_name=False, reporter_name="", reporter_contact="", category="other",
                            attachments=[("a.txt", "text/plain", "附件".encode())])
     services.assign(report=report, inspector=one, actor=one)
@@ -84,13 +88,13 @@ def test_retention_dates_reminders_and_erasure(inspectors, frozen_clock):
     swept = in_english(services.retention_sweep)
     assert swept.startswith("1 retention date(s) set, 0 report(s) erased, 1 due")
     report.refresh_from_db()
-    assert report.retain_until == datetime.date(2026, 12, 10)
+    assert report.retain_until == datetime.date(2026, 12, 30)
     assert [r.pk for r in services.retention_due()] == [report.pk]
-    frozen_clock("2026-12-11 03:00")
+    frozen_clock("2026-12-31 03:00")
     assert in_english(services.retention_sweep).startswith("0 retention date(s) set, 1 report(s) erased")
     report = Report.objects.get(pk=report.pk)
     assert (
-        report.erased_on == datetime.date(2026, 12, 11) and report.text == "—" and report.decline_reason == ""
+        report.erased_on == datetime.date(2026, 12, 31) and report.text == "—" and report.decline_reason == ""
     )
     assert not Attachment.objects.filter(report=report).exists()
     assert all(m.body == "—" for m in report.messages.all())

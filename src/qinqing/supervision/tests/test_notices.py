@@ -209,6 +209,31 @@ def test_inspectors_are_told_what_falls_due_counted_across_national_day(office, 
     assert TEXT not in page and NAME not in page
 
 
+def test_inspectors_are_told_as_many_working_days_ahead_as_the_administrator_set(
+    office, frozen_clock, make_user
+):
+    """The inspectors' warning is data (core.time_limits, default 3 working days): set to 4, a follow-up due
+    on 12 October (8, 9, 10 — a make-up Saturday — and 12 October) is told on 30 September; and the erasure
+    of sealed content 40 days ahead is told once its warning is set to 40 days (default 30)."""
+    from qinqing.core import time_limits
+
+    inspector, _other = office
+    admin = make_user(Role.ADMINISTRATOR)
+    frozen_clock("2026-09-30 07:00")
+    official = directory.make_official(name="孙某", unit=directory.make_unit(name="区住建局"))
+    reminder = services.reminder_create(official=official, concern="苗头性问题乙", actor=inspector)
+    EarlyReminder.objects.filter(pk=reminder.pk).update(follow_up_due=datetime.date(2026, 10, 12))
+    report, _code = _submit()
+    services.assign(report=report, inspector=inspector, actor=inspector)
+    Report.objects.filter(pk=report.pk).update(status="closed", retain_until=datetime.date(2026, 11, 9))
+    assert in_english(services.due_notices).startswith("0 notice(s)")
+    time_limits.time_limit_set(actor=admin, key="supervision.due_warning", value=4)
+    time_limits.time_limit_set(actor=admin, key="supervision.retention_warning", value=40)
+    assert in_english(services.due_notices).startswith("2 notice(s)")
+    kinds = set(InspectorNotice.objects.values_list("kind", flat=True))
+    assert kinds == {NoticeKind.FOLLOW_UP, NoticeKind.RETENTION}
+
+
 def test_retention_erasure_is_announced_to_the_assigned_inspector(office, frozen_clock):
     inspector, _other = office
     report, _code = _submit()
