@@ -144,7 +144,7 @@ declare(
             "integrity_bribery",
             _("Bribery-record queries"),
             _(
-                "Ask for the bribery-record result; answered within three working days with a "
+                "Ask for the bribery-record result; answered within the time limit with a "
                 "numbered letter."
             ),
             _("Article 21"),

@@ -28,6 +28,7 @@ from .models import (
     Publication,
     RecordKind,
 )
+from .time_limits import BRIBERY_ANSWER
 
 
 def _refusal(request, action: str, error: ServiceError, **more) -> dict:
@@ -637,6 +638,7 @@ def _bribery_render(request, sees_all: bool, mine, ask_refusal: dict | None = No
             "sees_all": sees_all,
             "today": clock.today(),
             "results": BriberyResult.choices[1:],
+            "answer_days": BRIBERY_ANSWER.value(),  # the administrator's time limit (article 21)
             "ask_refusal": ask_refusal or {},
             "answer_refusal": answer_refusal or {},
         },

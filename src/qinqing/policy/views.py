@@ -15,6 +15,7 @@ from qinqing.core.paging import page_of
 
 from . import forms, selectors, services
 from .models import DISTRICT_SERIES, Level
+from .time_limits import EXPIRY_WARNING, PLAN_WARNING
 
 REMINDERS_SHOWN = 100  # the measures page's reminders; ?reminders=all pages every one
 
@@ -23,7 +24,8 @@ REMINDERS_SHOWN = 100  # the measures page's reminders; ?reminders=all pages eve
 def _measures_page(request, *, form, status=200, error=None):
     reminders = selectors.reminders_for(request.user)
     if request.GET.get("reminders") == "all":  # every reminder written for the user, paged
-        return render(request, "policy/measures.html", {"all_reminders": page_of(request, reminders)})
+        return render(request, "policy/measures.html", {"all_reminders": page_of(request, reminders),
+                                                        "expiry_days": EXPIRY_WARNING.value()})
     shown = list(reminders[: REMINDERS_SHOWN + 1])  # one more than shown: the page says when there are more
     return render(
         request,
@@ -34,6 +36,7 @@ def _measures_page(request, *, form, status=200, error=None):
             "error": error,
             "reminders": shown[:REMINDERS_SHOWN],
             "more_reminders": len(shown) > REMINDERS_SHOWN,
+            "expiry_days": EXPIRY_WARNING.value(),  # the administrator's warning period
         },
         status=status,
     )
@@ -216,6 +219,7 @@ def _education_page(request, form, plan_form, *, status=200, refusal=None):
             "plan_form": plan_form,
             "refusal": refusal,
             "today": clock.today(),  # a plan is recorded as held from its day on
+            "plan_days": PLAN_WARNING.value(),  # the administrator's reminder period (article 19)
         },
         status=status,
     )

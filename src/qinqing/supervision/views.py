@@ -19,6 +19,7 @@ from qinqing.core.paging import page_of
 
 from . import selectors, services
 from .models import Behaviour, Category, Channel, Disposal, Finding, Form, MessageKind, Status
+from .time_limits import RETENTION_WARNING
 
 
 def _files(request) -> list[tuple[str, str, bytes]]:
@@ -617,6 +618,7 @@ def dashboard(request):
             "rate": None if rate is None else round(rate * 100, 1),
             "overdue": selectors.overdue(),
             "retention": page_of(request, services.retention_due(), param="retention_page"),
+            "retention_days": RETENTION_WARNING.value(),  # the administrator's warning period
             "reminders_due": page_of(request, selectors.reminders_due(), param="reminders_page"),
             "by_channel": by_channel,
             "by_category": by_category,

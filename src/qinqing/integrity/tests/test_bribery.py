@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from qinqing.core.audit import SystemActor
 from qinqing.core.errors import PermissionDeniedError, ServiceError
@@ -75,6 +76,24 @@ def test_a_query_is_due_in_as_many_working_days_as_the_administrator_set(
     time_limits.time_limit_set(actor=make_user(Role.ADMINISTRATOR), key="integrity.bribery_answer", value=5)
     query = services.bribery_request(enterprise=directory.make_enterprise(), purpose="投标", actor=credit)
     assert query.due_on == calendar.add_workdays(datetime.date(2026, 9, 30), 5) == datetime.date(2026, 10, 13)
+
+
+def test_the_pages_say_the_time_limits_the_administrator_set(make_user, client):
+    """The pages' hints read the limits as they are set, not the defaults written into their words: the
+    bribery page's answer period, the education page's plan reminder, the measures page's expiry warning
+    and the discipline office's retention warning."""
+    from qinqing.core import time_limits
+
+    admin = make_user(Role.ADMINISTRATOR)
+    for key, value in (("integrity.bribery_answer", 5), ("policy.plan_warning", 6),
+                       ("policy.expiry_warning", 45), ("supervision.retention_warning", 40)):
+        time_limits.time_limit_set(actor=admin, key=key, value=value)
+    client.force_login(make_user(Role.CREDIT_ADMINISTRATOR))
+    assert "5个工作日内以编号的结果函答复" in client.get(reverse("integrity:bribery")).content.decode()
+    client.force_login(make_user(Role.DISCIPLINE_INSPECTOR, Role.DISTRICT_LEADER))
+    assert "计划活动举办前 6 个工作日提醒组织者" in client.get(reverse("policy:education")).content.decode()
+    assert "45 天内失效的政策文件" in client.get(reverse("policy:measures")).content.decode()
+    assert "40 天内将删除内容的举报" in client.get(reverse("supervision:dashboard")).content.decode()
 
 
 def test_no_record_cannot_be_answered_when_a_conviction_is_on_file(make_user, workday_calendar, frozen_clock):
