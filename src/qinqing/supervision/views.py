@@ -82,7 +82,8 @@ def _unit(value):
 
 @never_cache
 def report_new(request):
-    context = {"categories": PUBLIC_CATEGORIES, "units": _units(), "values": request.POST, "error": None}
+    context = {"categories": PUBLIC_CATEGORIES, "units": _units(), "values": request.POST, "error": None,
+               "accept_days": services.deadlines().accept_days}  # the discipline office's time limit
     if request.method == "POST":
         try:
             report, code = services.report_submit(

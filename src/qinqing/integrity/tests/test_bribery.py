@@ -80,9 +80,10 @@ def test_a_query_is_due_in_as_many_working_days_as_the_administrator_set(
 
 def test_the_pages_say_the_time_limits_the_administrator_set(make_user, client):
     """The pages' hints read the limits as they are set, not the defaults written into their words: the
-    bribery page's answer period, the education page's plan reminder, the measures page's expiry warning
-    and the discipline office's retention warning."""
+    bribery page's answer period, the education page's plan reminder, the measures page's expiry warning,
+    the discipline office's retention warning and the public report page's acceptance period."""
     from qinqing.core import time_limits
+    from qinqing.supervision import services as supervision
 
     admin = make_user(Role.ADMINISTRATOR)
     for key, value in (("integrity.bribery_answer", 5), ("policy.plan_warning", 6),
@@ -94,6 +95,9 @@ def test_the_pages_say_the_time_limits_the_administrator_set(make_user, client):
     assert "计划活动举办前 6 个工作日提醒组织者" in client.get(reverse("policy:education")).content.decode()
     assert "45 天内失效的政策文件" in client.get(reverse("policy:measures")).content.decode()
     assert "40 天内将删除内容的举报" in client.get(reverse("supervision:dashboard")).content.decode()
+    supervision.deadlines_update(accept_days=10, result_days=15, verify_days=60, actor=admin)
+    client.logout()
+    assert "10 个工作日内告知是否受理" in client.get(reverse("supervision:report_new")).content.decode()
 
 
 def test_no_record_cannot_be_answered_when_a_conviction_is_on_file(make_user, workday_calendar, frozen_clock):
