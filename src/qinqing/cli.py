@@ -13,6 +13,7 @@ USAGE = """qinqing — 亲清 platform
   ./qinqing serve [--host H] [--port P]   migrate, load the demo district on first run, serve the site
   ./qinqing test [pytest args]            run the whole test suite
   ./qinqing bench NAME [options]          run a benchmark from bench/ (docs/PERFORMANCE.md)
+  ./qinqing upgrade-check [--from REV]    an earlier release's database migrates with nothing lost
   ./qinqing help                          this text and every management command
   ./qinqing <command> --help              help for one command
 
@@ -60,6 +61,8 @@ def _run_benchmark(args: list[str]) -> int:
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv else "help"
+    if command == "upgrade-check":  # the management command's name, written as the other CLI words
+        argv[0] = command = "upgrade_check"
     if command == "serve":
         os.environ["QINQING_MODE"] = "demo"
     elif command == "bench":
