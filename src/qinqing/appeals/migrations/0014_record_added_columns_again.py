@@ -4,7 +4,8 @@ them: Appeal (0006_appeal_due_provisional, 0012_reply_letters).
 Those migrations added audited columns but appended no event, so on a district that held such rows then, the
 record check (``./qinqing audit verify``) compares each row with a last event of the row's old shape and
 reports it changed outside the services. Found by ``./qinqing upgrade-check --from ae66b8b`` (core.upgrade).
-On a database whose rows already match, this only appends one event per row."""
+Only rows whose last event lacks those columns are recorded again (core.audit.record_rows_again_where_added):
+a row that already matches gets no event, and one changed outside the services is left for the check to report."""
 
 from django.db import migrations
 
@@ -12,14 +13,15 @@ from django.db import migrations
 def record_the_new_shape(apps, schema_editor):
     from qinqing.core import audit
 
-    audit.record_rows_again(
-        apps.get_model("appeals", "Appeal"), migration="appeals.0014",
+    audit.record_rows_again_where_added(
+        apps.get_model("appeals", "Appeal"),
+        added=("due_provisional", "due_start", "due_days", "contact_address"),
+        migration="appeals.0014",
         details={"reason": "columns added by appeals.0006 were never recorded"},
     )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("appeals", "0013_drop_unused_like_indexes"),
         ("core", "0016_time_limit"),

@@ -402,6 +402,38 @@ def record_rows_again(model: type[models.Model], *, migration: str, details: dic
     )
 
 
+def record_rows_again_where_added(
+    model: type[models.Model], *, added: tuple[str, ...], migration: str, details: dict
+) -> int:
+    """``record_rows_again`` for a migration that mends earlier ones which added the audited columns
+    ``added`` (field names, oldest first) without recording the rows again: only the rows whose last event
+    is of the row without some of those columns (without ``added[j:]``, the columns added after that event)
+    are recorded again. A row that already matches its last event gets no event (a district installed
+    after those columns existed pays nothing), and a row that matches no such shape — changed outside the
+    services before the upgrade — is left as it is, so that ``audit verify`` still reports it rather than
+    the migration making it look valid. Returns the count recorded."""
+    label = model._meta.label
+    last: dict[str, str] = {}
+    events = AuditEvent.objects.filter(object_type=label).order_by("seq")
+    for object_id, digest in events.values_list("object_id", "state_digest").iterator(chunk_size=5000):
+        last[object_id] = digest
+    dropped = [model._meta.get_field(name).attname for name in added]
+    pk_name = model._meta.pk.attname
+    mended = []
+    for state in _state_rows(model, list(model._base_manager.values_list("pk", flat=True))):
+        digest = last.get(str(state[pk_name]))
+        if digest is None or state_digest(state) == digest:
+            continue  # never recorded (verify says so) or already in its present shape
+        for start in range(len(dropped) - 1, -1, -1):
+            if state_digest({k: v for k, v in state.items() if k not in dropped[start:]}) == digest:
+                mended.append(state[pk_name])
+                break
+    return record_bulk_events(
+        actor=SystemActor(f"migration:{migration}"), action=f"{model._meta.label_lower}.migrate", model=model,
+        pks=mended, before={pk: {} for pk in mended}, details=details,
+    )
+
+
 def record_bulk_events(
     *, actor: Any, action: str, model: type[models.Model], pks: list[Any], details: dict | None = None,
     before: dict[Any, dict[str, Any]] | None = None,

@@ -4,7 +4,8 @@ them: Finding (0034_finding_added_by_reviewer).
 Those migrations added audited columns but appended no event, so on a district that held such rows then, the
 record check (``./qinqing audit verify``) compares each row with a last event of the row's old shape and
 reports it changed outside the services. Found by ``./qinqing upgrade-check --from ae66b8b`` (core.upgrade).
-On a database whose rows already match, this only appends one event per row."""
+Only rows whose last event lacks those columns are recorded again (core.audit.record_rows_again_where_added):
+a row that already matches gets no event, and one changed outside the services is left for the check to report."""
 
 from django.db import migrations
 
@@ -12,14 +13,15 @@ from django.db import migrations
 def record_the_new_shape(apps, schema_editor):
     from qinqing.core import audit
 
-    audit.record_rows_again(
-        apps.get_model("fairness", "Finding"), migration="fairness.0035",
+    audit.record_rows_again_where_added(
+        apps.get_model("fairness", "Finding"),
+        added=("kind",),
+        migration="fairness.0035",
         details={"reason": "columns added by fairness.0034 were never recorded"},
     )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("fairness", "0034_finding_added_by_reviewer"),
         ("core", "0016_time_limit"),

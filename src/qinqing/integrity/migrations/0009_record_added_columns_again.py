@@ -4,7 +4,8 @@ them: ComprehensiveEvaluation (0005_notice_channels_priority); ListingNotice (00
 Those migrations added audited columns but appended no event, so on a district that held such rows then, the
 record check (``./qinqing audit verify``) compares each row with a last event of the row's old shape and
 reports it changed outside the services. Found by ``./qinqing upgrade-check --from ae66b8b`` (core.upgrade).
-On a database whose rows already match, this only appends one event per row."""
+Only rows whose last event lacks those columns are recorded again (core.audit.record_rows_again_where_added):
+a row that already matches gets no event, and one changed outside the services is left for the check to report."""
 
 from django.db import migrations
 
@@ -12,18 +13,21 @@ from django.db import migrations
 def record_the_new_shape(apps, schema_editor):
     from qinqing.core import audit
 
-    audit.record_rows_again(
-        apps.get_model("integrity", "ComprehensiveEvaluation"), migration="integrity.0009",
+    audit.record_rows_again_where_added(
+        apps.get_model("integrity", "ComprehensiveEvaluation"),
+        added=("on_priority_list",),
+        migration="integrity.0009",
         details={"reason": "columns added by integrity.0005 were never recorded"},
     )
-    audit.record_rows_again(
-        apps.get_model("integrity", "ListingNotice"), migration="integrity.0009",
+    audit.record_rows_again_where_added(
+        apps.get_model("integrity", "ListingNotice"),
+        added=("notification", "printed_at"),
+        migration="integrity.0009",
         details={"reason": "columns added by integrity.0005 were never recorded"},
     )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("integrity", "0008_application_decision_number"),
         ("core", "0016_time_limit"),

@@ -4,7 +4,8 @@ them: Message (0003_message_notification_inspectornotice); Report (0002_report_e
 Those migrations added audited columns but appended no event, so on a district that held such rows then, the
 record check (``./qinqing audit verify``) compares each row with a last event of the row's old shape and
 reports it changed outside the services. Found by ``./qinqing upgrade-check --from ae66b8b`` (core.upgrade).
-On a database whose rows already match, this only appends one event per row."""
+Only rows whose last event lacks those columns are recorded again (core.audit.record_rows_again_where_added):
+a row that already matches gets no event, and one changed outside the services is left for the check to report."""
 
 from django.db import migrations
 
@@ -12,18 +13,21 @@ from django.db import migrations
 def record_the_new_shape(apps, schema_editor):
     from qinqing.core import audit
 
-    audit.record_rows_again(
-        apps.get_model("supervision", "Message"), migration="supervision.0007",
+    audit.record_rows_again_where_added(
+        apps.get_model("supervision", "Message"),
+        added=("notification",),
+        migration="supervision.0007",
         details={"reason": "columns added by supervision.0003 were never recorded"},
     )
-    audit.record_rows_again(
-        apps.get_model("supervision", "Report"), migration="supervision.0007",
+    audit.record_rows_again_where_added(
+        apps.get_model("supervision", "Report"),
+        added=("erased_on",),
+        migration="supervision.0007",
         details={"reason": "columns added by supervision.0002 were never recorded"},
     )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("supervision", "0006_duty_review_notice"),
         ("core", "0016_time_limit"),
