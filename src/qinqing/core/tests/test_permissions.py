@@ -93,6 +93,22 @@ def test_django_admin_cannot_add_change_or_delete_audit_events(admin_user, rf):
     assert not model_admin.has_delete_permission(request)
 
 
+def test_the_kernels_bookkeeping_is_readable_in_the_django_admin_and_nothing_more(admin_user, client):
+    """Provisional deadlines' bases, letters' issuers and the time limits set: listed for inspection,
+    written only by their services (no add, change or delete in the admin)."""
+    from django.contrib import admin
+
+    from qinqing.core.models import DeadlineBasis, LetterIssuer, TimeLimit
+
+    client.force_login(admin_user)
+    for model in (DeadlineBasis, LetterIssuer, TimeLimit):
+        model_admin = admin.site._registry[model]
+        request = client.get(f"/django-admin/core/{model._meta.model_name}/").wsgi_request
+        assert client.get(f"/django-admin/core/{model._meta.model_name}/").status_code == 200
+        assert not (model_admin.has_add_permission(request) or model_admin.has_change_permission(request)
+                    or model_admin.has_delete_permission(request))
+
+
 def test_menus_read_the_declarations_once_per_set_of_roles_and_again_after_a_declaration(
     make_user, monkeypatch
 ):
