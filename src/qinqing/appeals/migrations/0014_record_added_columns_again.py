@@ -1,32 +1,26 @@
-"""Audit again, one event per row, the records whose columns earlier migrations added without recording
-them: Appeal (0006_appeal_due_provisional, 0012_reply_letters).
-
-Those migrations added audited columns but appended no event, so on a district that held such rows then, the
-record check (``./qinqing audit verify``) compares each row with a last event of the row's old shape and
-reports it changed outside the services. Found by ``./qinqing upgrade-check --from ae66b8b`` (core.upgrade).
-Only rows whose last event lacks those columns are recorded again (core.audit.record_rows_again_where_added):
-a row that already matches gets no event, and one changed outside the services is left for the check to report."""
+"""Record again the rows of Appeal whose columns 0006_appeal_due_provisional and 0012_reply_letters added without recording them
+(found by ``./qinqing upgrade-check --from ae66b8b``; ``core.audit.mend_added_columns``: rows of the old shape
+only — a row in its present shape gets no event, one changed outside the services is left for ``audit verify``)."""
 
 from django.db import migrations
 
-
-def record_the_new_shape(apps, schema_editor):
-    from qinqing.core import audit
-
-    audit.record_rows_again_where_added(
-        apps.get_model("appeals", "Appeal"),
-        added=("due_provisional", "due_start", "due_days", "contact_address"),
-        migration="appeals.0014",
-        details={"reason": "columns added by appeals.0006 were never recorded"},
-    )
+from qinqing.core.audit import mend_added_columns
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
         ("appeals", "0013_drop_unused_like_indexes"),
         ("core", "0016_time_limit"),
     ]
 
     operations = [
-        migrations.RunPython(record_the_new_shape, migrations.RunPython.noop),
+        mend_added_columns(
+            "appeals",
+            {
+                "Appeal": ("due_provisional", "due_start", "due_days", "contact_address"),
+            },
+            migration="appeals.0014",
+            reason="columns added by 0006_appeal_due_provisional and 0012_reply_letters were never recorded",
+        ),
     ]

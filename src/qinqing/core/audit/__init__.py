@@ -434,6 +434,22 @@ def record_rows_again_where_added(
     )
 
 
+def mend_added_columns(app_label: str, added: dict[str, tuple[str, ...]], *, migration: str, reason: str):
+    """The operation of a migration mending earlier migrations of ``app_label`` that added the audited columns
+    ``added`` (model name -> field names, oldest first) without recording the rows again: each model's rows
+    of the old shape are recorded again (``record_rows_again_where_added``); nothing to undo backwards."""
+    from django.db.migrations import RunPython
+
+    def mend(apps, schema_editor):
+        for model_name, fields in added.items():
+            record_rows_again_where_added(
+                apps.get_model(app_label, model_name), added=fields, migration=migration,
+                details={"reason": reason},
+            )
+
+    return RunPython(mend, RunPython.noop)
+
+
 def record_bulk_events(
     *, actor: Any, action: str, model: type[models.Model], pks: list[Any], details: dict | None = None,
     before: dict[Any, dict[str, Any]] | None = None,

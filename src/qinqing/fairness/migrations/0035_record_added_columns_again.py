@@ -1,32 +1,26 @@
-"""Audit again, one event per row, the records whose columns earlier migrations added without recording
-them: Finding (0034_finding_added_by_reviewer).
-
-Those migrations added audited columns but appended no event, so on a district that held such rows then, the
-record check (``./qinqing audit verify``) compares each row with a last event of the row's old shape and
-reports it changed outside the services. Found by ``./qinqing upgrade-check --from ae66b8b`` (core.upgrade).
-Only rows whose last event lacks those columns are recorded again (core.audit.record_rows_again_where_added):
-a row that already matches gets no event, and one changed outside the services is left for the check to report."""
+"""Record again the rows of Finding whose columns 0034_finding_added_by_reviewer added without recording them
+(found by ``./qinqing upgrade-check --from ae66b8b``; ``core.audit.mend_added_columns``: rows of the old shape
+only — a row in its present shape gets no event, one changed outside the services is left for ``audit verify``)."""
 
 from django.db import migrations
 
-
-def record_the_new_shape(apps, schema_editor):
-    from qinqing.core import audit
-
-    audit.record_rows_again_where_added(
-        apps.get_model("fairness", "Finding"),
-        added=("kind",),
-        migration="fairness.0035",
-        details={"reason": "columns added by fairness.0034 were never recorded"},
-    )
+from qinqing.core.audit import mend_added_columns
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
         ("fairness", "0034_finding_added_by_reviewer"),
         ("core", "0016_time_limit"),
     ]
 
     operations = [
-        migrations.RunPython(record_the_new_shape, migrations.RunPython.noop),
+        mend_added_columns(
+            "fairness",
+            {
+                "Finding": ("kind",),
+            },
+            migration="fairness.0035",
+            reason="columns added by 0034_finding_added_by_reviewer were never recorded",
+        ),
     ]
