@@ -49,7 +49,7 @@ DECISION_NUMBERS = {
         "commitments.breach_notice", "承诺违〔{period}〕{number:04d}号", numbering.yearly
     ),
 }
-# The working days before a deadline when the "approaching" alert is recorded: ALERT (commitments/time_limits.py).
+# The working days before a deadline when the "approaching" alert is recorded: ALERT (time_limits.py).
 
 
 def is_unit_handler(actor, commitment) -> bool:
