@@ -170,15 +170,15 @@ def measure(options, env: dict, database: str) -> None:
         sys.exit(f"not every filing answered 201: {statuses}")
     cpu.sort()
     backend = (
-        f"{1000 * (backend_after - backend_before) / options.filings:.2f} ms"
-        if backend_before is not None and backend_after is not None else "not read"
+        f"PostgreSQL backend {1000 * (backend_after - backend_before) / options.filings:.2f} ms per filing"
+        if backend_before is not None and backend_after is not None else "the database's CPU not read"
     )
     print(
         f"{options.filings} filings after {options.warmup} ({database}, source {source}): CPU per filing "
         f"mean {1000 * total_cpu / options.filings:.3f} ms, median {1000 * statistics.median(cpu):.3f} ms, "
         f"p95 {1000 * cpu[int(0.95 * len(cpu))]:.3f} ms; wall mean "
         f"{1000 * total_wall / options.filings:.3f} ms; "
-        f"PostgreSQL backend {backend} per filing"
+        f"{backend}"
     )
     connections.close_all()
     if profiler is not None:
