@@ -130,3 +130,12 @@ def test_a_date_in_a_narrow_table_cell_stays_on_one_line_on_a_phone(phone, log_i
     screenshot("mobile-integrity-dates")
     assert phone.evaluate(BROKEN_DATES) == []
 
+
+def test_a_filter_form_with_a_text_box_fits_a_phone(phone, log_in):
+    """A filter's text box takes its own width (20 characters, CJK-wide at 16 px: wider than a phone):
+    it shrinks to the screen instead of widening the page."""
+    make_user(Role.ADMINISTRATOR, username="admin", password=TEST_PASSWORD)
+    log_in(phone, "admin")
+    phone.goto("/fairness/")
+    expect(phone.get_by_test_id("ledger-filter").locator("input[name=q]")).to_be_visible()
+    assert _problems(phone) == []
