@@ -150,3 +150,24 @@ def test_a_bare_input_and_a_table_without_its_class_look_like_every_other_on_a_d
     table, heading = _look(page, "table[data-testid=actions]"), _look(page, "table[data-testid=actions] th")
     assert table["collapse"] == "collapse" and table["background"] == "rgb(255, 255, 255)"
     assert heading["background"] not in ("rgba(0, 0, 0, 0)", "transparent")
+
+
+def test_a_filter_row_and_its_link_buttons_look_like_the_rest_of_the_form(page):
+    """The ledger's filters put each control inside its bold label: the chosen value reads in the normal
+    weight and a select is white like the text box beside it (not the browser's grey); a link drawn as
+    a button (the export, "review a document") is not underlined, and a primary one is red as a
+    primary button is."""
+    make_user(Role.ADMINISTRATOR, username="admin", password=TEST_PASSWORD)
+    log_in(page, "admin")
+    page.goto("/fairness/")
+    form = "[data-testid=ledger-filter]"
+    text, select = _look(page, f"{form} input[name=q]"), _look(page, f"{form} select")
+    assert select["background"] == text["background"] == "rgb(255, 255, 255)"
+    weights = page.eval_on_selector_all(f"{form} :is(input, select)",
+                                        "els => els.map(e => getComputedStyle(e).fontWeight)")
+    assert set(weights) == {"400"}
+    export = page.get_by_test_id("ledger-xlsx")
+    assert export.evaluate("e => getComputedStyle(e).textDecorationLine") == "none"
+    review = page.locator("main a.button.primary").first
+    assert review.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(179, 38, 30)"
+    assert review.evaluate("e => getComputedStyle(e).textDecorationLine") == "none"
