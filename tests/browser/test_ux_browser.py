@@ -171,3 +171,30 @@ def test_a_filter_row_and_its_link_buttons_look_like_the_rest_of_the_form(page):
     review = page.locator("main a.button.primary").first
     assert review.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(179, 38, 30)"
     assert review.evaluate("e => getComputedStyle(e).textDecorationLine") == "none"
+
+
+def test_a_checkbox_before_its_label_has_the_label_beside_it(page, loaded_calendar, settings, tmp_path):
+    """The commitment's upload form writes the "public with the item" checkbox and then its
+    ``<label for>``: the label reads on the checkbox's line, not alone on the next one."""
+    import datetime
+
+    from qinqing.commitments import services as commitments
+    from qinqing.commitments.models import Scope
+    from qinqing.core import clock
+
+    settings.MEDIA_ROOT = tmp_path
+    unit = factories.make_unit("区投资促进局")
+    handler = make_user(Role.DEPARTMENT_HANDLER, username="handler", password=TEST_PASSWORD)
+    factories.make_official(unit, user=handler)
+    _user, firm = factories.make_enterprise_user()
+    today = clock.today()
+    commitment = commitments.commitment_register(
+        enterprise=firm, unit=unit, kind="investment", title="项目用地指标落实", content="六个月内完成供地。",
+        made_on=today - datetime.timedelta(days=30), deadline=today, scope=Scope.PUBLIC, actor=handler,
+    )
+    log_in(page, "handler")
+    page.goto(f"/commitments/{commitment.pk}/")
+    box = page.locator("#doc-public").bounding_box()
+    label = page.locator("label[for=doc-public]").bounding_box()
+    assert label["x"] > box["x"] + box["width"] - 1  # to its right …
+    assert label["y"] < box["y"] + box["height"]  # … on its line
