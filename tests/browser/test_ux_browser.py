@@ -198,3 +198,11 @@ def test_a_checkbox_before_its_label_has_the_label_beside_it(page, loaded_calend
     label = page.locator("label[for=doc-public]").bounding_box()
     assert label["x"] > box["x"] + box["width"] - 1  # to its right …
     assert label["y"] < box["y"] + box["height"]  # … on its line
+
+
+def test_the_audit_trail_names_its_time_zone_in_chinese(page, assigned):
+    """The trail's time column says which clock it is read on: 北京时间, not the zone's English id."""
+    log_in(page, "leader")
+    page.goto(f"/appeals/{assigned.pk}/")
+    heading = page.get_by_test_id("audit-trail").locator("thead th").nth(1)
+    expect(heading).to_have_text("时间 (北京时间)")
