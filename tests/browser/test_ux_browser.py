@@ -206,3 +206,21 @@ def test_the_audit_trail_names_its_time_zone_in_chinese(page, assigned):
     page.goto(f"/appeals/{assigned.pk}/")
     heading = page.get_by_test_id("audit-trail").locator("thead th").nth(1)
     expect(heading).to_have_text("时间 (北京时间)")
+
+
+def test_a_year_picker_is_a_compact_row_and_a_records_facts_read_label_beside_value(page):
+    """A report's year picker (one field and its button) is a compact filter row, not a page-wide
+    select with the button below it; the figures under it (``<dl class="facts">``, as on every detail
+    page) put each label beside its value."""
+    make_user(Role.ADMINISTRATOR, username="admin", password=TEST_PASSWORD)
+    log_in(page, "admin")
+    for path in ["/liaison/frequency/", "/tolerance/statistics/"]:
+        page.goto(path)
+        field = page.locator("main form #year").bounding_box()
+        button = page.locator("main form #year").locator("xpath=ancestor::form//button").bounding_box()
+        main = page.locator("main").bounding_box()
+        assert field["width"] < main["width"] / 3, path
+        assert abs((button["y"] + button["height"]) - (field["y"] + field["height"])) < 4, path  # one row
+    label = page.get_by_test_id("figures").locator("dt").first.bounding_box()
+    value = page.get_by_test_id("figures").locator("dd").first.bounding_box()
+    assert value["x"] > label["x"] + label["width"] - 1 and abs(value["y"] - label["y"]) < 4
