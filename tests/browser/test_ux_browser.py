@@ -224,3 +224,15 @@ def test_a_year_picker_is_a_compact_row_and_a_records_facts_read_label_beside_va
     label = page.get_by_test_id("figures").locator("dt").first.bounding_box()
     value = page.get_by_test_id("figures").locator("dd").first.bounding_box()
     assert value["x"] > label["x"] + label["width"] - 1 and abs(value["y"] - label["y"]) < 4
+
+
+def test_the_figures_line_up_at_the_right_on_the_discipline_offices_dashboard_too(page):
+    """``class="number"`` right-aligns counts and rates: on the appeals dashboard (its own stylesheet had
+    the rule) and on the discipline office's figures, which load only the main one."""
+    make_user(Role.DISCIPLINE_INSPECTOR, username="inspector", password=TEST_PASSWORD)
+    log_in(page, "inspector")
+    page.goto("/supervision/figures/")
+    cells = page.get_by_test_id("table-channels").locator(".number")
+    assert cells.count() >= 1  # the heading, and a cell per channel with reports
+    aligns = cells.evaluate_all("els => els.map(e => getComputedStyle(e).textAlign)")
+    assert set(aligns) == {"right"}
