@@ -56,6 +56,11 @@ def test_a_charge_without_basis_is_flagged_delivered_objected_to_and_appealed(
     action = Action.objects.get()
     assert page.get_by_test_id("flag-no_basis").count() == 1
     assert page.get_by_test_id("flag-retaliation").count() == 1  # the enterprise sued the bureau before
+    # the two flags in the row's last cell read as two framed labels, not one run of text
+    first, second = (page.get_by_test_id(f"flag-{code}").first for code in ("no_basis", "retaliation"))
+    assert first.evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
+    a, b = first.bounding_box(), second.bounding_box()
+    assert b["x"] >= a["x"] + a["width"] or b["y"] >= a["y"] + a["height"]
 
     # 2. delivered to the bureau's supervising leader: the notice and its SMS state on the flags page
     assert Notice.objects.filter(recipient=leader, action=action, kind="no_basis").exists()

@@ -95,3 +95,47 @@ def test_public_and_enterprise_pages_fit_a_phone(phone, log_in, loaded_calendar)
         menus.nth(index).tap()
         problems += [f"{problem} with menu {index + 1} open" for problem in _problems(phone)]
     assert not problems, "\n".join(problems)
+
+
+# every ISO date in a table cell: its first and last characters on the same line ("2026-12-\n04" is not)
+BROKEN_DATES = r"""() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('main td')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/\d{4}-\d{2}-\d{2}/g)) {
+        const first = document.createRange(), last = document.createRange();
+        first.setStart(node, match.index); first.setEnd(node, match.index + 1);
+        last.setStart(node, match.index + 9); last.setEnd(node, match.index + 10);
+        const drop = Math.abs(first.getBoundingClientRect().top - last.getBoundingClientRect().top);
+        if (drop > 4) broken.push(match[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def test_a_date_in_a_narrow_table_cell_stays_on_one_line_on_a_phone(phone, log_in, screenshot):
+    """A staff list on a phone squeezes its columns: a date (rendered in a ``<time>``, which does not
+    wrap) reads "2026-12-04", never "2026-12-" over "04"."""
+    from qinqing.integrity.tests.factories import make_listing
+
+    make_user(Role.CREDIT_ADMINISTRATOR, username="credit", password=TEST_PASSWORD)
+    for name in ["明光照明电器有限公司", "鑫博腾飞科技有限公司", "富蕙超市有限公司"]:
+        make_listing(enterprise=make_enterprise(name=name), activities=("procurement", "honour"))
+    log_in(phone, "credit")
+    phone.goto("/integrity/")
+    expect(phone.locator("main table time").first).to_be_visible()
+    screenshot("mobile-integrity-dates")
+    assert phone.evaluate(BROKEN_DATES) == []
+
+
+def test_a_filter_form_with_a_text_box_fits_a_phone(phone, log_in):
+    """A filter's text box takes its own width (20 characters, CJK-wide at 16 px: wider than a phone):
+    it shrinks to the screen instead of widening the page."""
+    make_user(Role.ADMINISTRATOR, username="admin", password=TEST_PASSWORD)
+    log_in(phone, "admin")
+    phone.goto("/fairness/")
+    expect(phone.get_by_test_id("ledger-filter").locator("input[name=q]")).to_be_visible()
+    assert _problems(phone) == []

@@ -32,6 +32,10 @@ def test_anonymous_report_reply_and_reading_it_with_the_receipt_code(
     page.get_by_test_id("report-submit").click()
     code = page.get_by_test_id("receipt-code").inner_text().strip()
     assert len(code.replace("-", "")) == 20
+    # "shown once, cannot be recovered" stands out from the page, not a plain line of text
+    warning = page.locator("main p.warning")
+    background = warning.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
     screenshot("supervision-receipt")
     report = Report.objects.get()
     assert report.text == TEXT and not report.real_name

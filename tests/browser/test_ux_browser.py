@@ -150,3 +150,89 @@ def test_a_bare_input_and_a_table_without_its_class_look_like_every_other_on_a_d
     table, heading = _look(page, "table[data-testid=actions]"), _look(page, "table[data-testid=actions] th")
     assert table["collapse"] == "collapse" and table["background"] == "rgb(255, 255, 255)"
     assert heading["background"] not in ("rgba(0, 0, 0, 0)", "transparent")
+
+
+def test_a_filter_row_and_its_link_buttons_look_like_the_rest_of_the_form(page):
+    """The ledger's filters put each control inside its bold label: the chosen value reads in the normal
+    weight and a select is white like the text box beside it (not the browser's grey); a link drawn as
+    a button (the export, "review a document") is not underlined, and a primary one is red as a
+    primary button is."""
+    make_user(Role.ADMINISTRATOR, username="admin", password=TEST_PASSWORD)
+    log_in(page, "admin")
+    page.goto("/fairness/")
+    form = "[data-testid=ledger-filter]"
+    text, select = _look(page, f"{form} input[name=q]"), _look(page, f"{form} select")
+    assert select["background"] == text["background"] == "rgb(255, 255, 255)"
+    weights = page.eval_on_selector_all(f"{form} :is(input, select)",
+                                        "els => els.map(e => getComputedStyle(e).fontWeight)")
+    assert set(weights) == {"400"}
+    export = page.get_by_test_id("ledger-xlsx")
+    assert export.evaluate("e => getComputedStyle(e).textDecorationLine") == "none"
+    review = page.locator("main a.button.primary").first
+    assert review.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(179, 38, 30)"
+    assert review.evaluate("e => getComputedStyle(e).textDecorationLine") == "none"
+
+
+def test_a_checkbox_before_its_label_has_the_label_beside_it(page, loaded_calendar, settings, tmp_path):
+    """The commitment's upload form writes the "public with the item" checkbox and then its
+    ``<label for>``: the label reads on the checkbox's line, not alone on the next one."""
+    import datetime
+
+    from qinqing.commitments import services as commitments
+    from qinqing.commitments.models import Scope
+    from qinqing.core import clock
+
+    settings.MEDIA_ROOT = tmp_path
+    unit = factories.make_unit("区投资促进局")
+    handler = make_user(Role.DEPARTMENT_HANDLER, username="handler", password=TEST_PASSWORD)
+    factories.make_official(unit, user=handler)
+    _user, firm = factories.make_enterprise_user()
+    today = clock.today()
+    commitment = commitments.commitment_register(
+        enterprise=firm, unit=unit, kind="investment", title="项目用地指标落实", content="六个月内完成供地。",
+        made_on=today - datetime.timedelta(days=30), deadline=today, scope=Scope.PUBLIC, actor=handler,
+    )
+    log_in(page, "handler")
+    page.goto(f"/commitments/{commitment.pk}/")
+    box = page.locator("#doc-public").bounding_box()
+    label = page.locator("label[for=doc-public]").bounding_box()
+    assert label["x"] > box["x"] + box["width"] - 1  # to its right …
+    assert label["y"] < box["y"] + box["height"]  # … on its line
+
+
+def test_the_audit_trail_names_its_time_zone_in_chinese(page, assigned):
+    """The trail's time column says which clock it is read on: 北京时间, not the zone's English id."""
+    log_in(page, "leader")
+    page.goto(f"/appeals/{assigned.pk}/")
+    heading = page.get_by_test_id("audit-trail").locator("thead th").nth(1)
+    expect(heading).to_have_text("时间 (北京时间)")
+
+
+def test_a_year_picker_is_a_compact_row_and_a_records_facts_read_label_beside_value(page):
+    """A report's year picker (one field and its button) is a compact filter row, not a page-wide
+    select with the button below it; the figures under it (``<dl class="facts">``, as on every detail
+    page) put each label beside its value."""
+    make_user(Role.ADMINISTRATOR, username="admin", password=TEST_PASSWORD)
+    log_in(page, "admin")
+    for path in ["/liaison/frequency/", "/tolerance/statistics/"]:
+        page.goto(path)
+        field = page.locator("main form #year").bounding_box()
+        button = page.locator("main form #year").locator("xpath=ancestor::form//button").bounding_box()
+        main = page.locator("main").bounding_box()
+        assert field["width"] < main["width"] / 3, path
+        assert abs((button["y"] + button["height"]) - (field["y"] + field["height"])) < 4, path  # one row
+    label = page.get_by_test_id("figures").locator("dt").first.bounding_box()
+    value = page.get_by_test_id("figures").locator("dd").first.bounding_box()
+    assert value["x"] > label["x"] + label["width"] - 1 and abs(value["y"] - label["y"]) < 4
+
+
+def test_the_figures_line_up_at_the_right_on_the_discipline_offices_dashboard_too(page):
+    """``class="number"`` right-aligns counts and rates: on the appeals dashboard (its own stylesheet had
+    the rule) and on the discipline office's figures, which load only the main one."""
+    make_user(Role.DISCIPLINE_INSPECTOR, username="inspector", password=TEST_PASSWORD)
+    log_in(page, "inspector")
+    page.goto("/supervision/figures/")
+    cells = page.get_by_test_id("table-channels").locator(".number")
+    assert cells.count() >= 1  # the heading, and a cell per channel with reports
+    aligns = cells.evaluate_all("els => els.map(e => getComputedStyle(e).textAlign)")
+    assert set(aligns) == {"right"}

@@ -153,4 +153,4 @@ def test_a_provisional_due_date_is_never_printed_or_shown_as_fact(client, frozen
     client.logout()
     lookup = {"tracking_number": appeal.tracking_number, "contact_phone": "13800138000"}
     page = client.post(reverse("appeals_channels:portal_status"), lookup).content.decode()
-    assert "2027-01-04 （暂定：2027 年节假日安排尚未发布" in page and "下一年度" not in page
+    assert "2027-01-04</time> （暂定：2027 年节假日安排尚未发布" in page and "下一年度" not in page

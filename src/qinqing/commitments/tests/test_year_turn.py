@@ -29,7 +29,7 @@ def test_an_objection_period_counted_into_the_provisional_year_is_published_as_p
     programme = funds.results_publish(programme=world["programme"], actor=world["handler"])
     assert programme.objections_until == D(2027, 1, 5)
     page = Client().get(reverse("commitments:funds_public")).content.decode()
-    assert "2027-01-05 <span class=\"provisional\"" in page and "（暂定）" in page
+    assert "2027-01-05</time> <span class=\"provisional\"" in page and "（暂定）" in page
     assert "2027 年国务院办公厅通知尚未载入" in page
 
 
