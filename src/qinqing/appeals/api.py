@@ -306,6 +306,34 @@ def file_as(actor, payload: FileIn, enterprise) -> dict:
     }
 
 
+def file_plain(api_key, payload: FileIn) -> dict | None:
+    """``file_as`` for an API key's filing without an enterprise through ``appeal_file_plain`` (the intake's
+    light path, PostgreSQL: the same rows and events, no model instances); None when that does not file
+    it (nothing written: ``file_as`` files it)."""
+    filed = intake_services.appeal_file_plain(
+        channel=payload.channel,
+        title=payload.title,
+        content=payload.content,
+        actor=api_key,
+        contact_name=payload.contact_name,
+        contact_phone=payload.contact_phone,
+        external_user_id=payload.external_user_id,
+        category=payload.category,
+    )
+    if filed is None:
+        return None
+    from qinqing.core.transparency import receipts
+
+    return {
+        "tracking_number": filed.tracking_number,
+        "merged": False,
+        "status": filed.status,
+        "due_at": filed.due_at,
+        "due_provisional": filed.due_provisional,
+        "receipt": receipts.code_for(filed.content_hash),
+    }
+
+
 @router.get("", response={200: PageOut, 403: ErrorOut}, summary="Appeals visible to the caller")
 def list_appeals(request, page: int = 1, status: str | None = None, overdue: bool = False):
     actor = actor_of(request)

@@ -186,11 +186,16 @@ def due_text(due: datetime.date, provisional: bool) -> str:
 
 
 def _recipient(appeal: Appeal) -> str:
-    if appeal.channel == Channel.WECHAT and appeal.external_user_id:
-        return appeal.external_user_id
-    if appeal.channel == Channel.ENTERPRISE_WEB and appeal.submitted_by_id:
-        return f"user:{appeal.submitted_by_id}"
-    return appeal.contact_phone or appeal.external_user_id
+    return recipient_of(appeal.channel, appeal.external_user_id, appeal.submitted_by_id, appeal.contact_phone)
+
+
+def recipient_of(channel: str, external_user_id: str, submitted_by_id: int | None, contact_phone: str) -> str:
+    """Who an appeal's notices go to on its channel (``_recipient`` of an appeal with these columns)."""
+    if channel == Channel.WECHAT and external_user_id:
+        return external_user_id
+    if channel == Channel.ENTERPRISE_WEB and submitted_by_id:
+        return f"user:{submitted_by_id}"
+    return contact_phone or external_user_id
 
 
 def _notify_submitter(appeal: Appeal, text: str) -> None:

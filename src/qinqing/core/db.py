@@ -85,6 +85,8 @@ def _plain_type(field) -> type | None:
         return int
     if kind is models.ForeignKey and type(field.target_field) in (models.AutoField, models.BigAutoField):
         return int
+    if kind in (models.AutoField, models.BigAutoField):  # a primary key given (``KeyedInserts``)
+        return int
     return None
 
 
@@ -124,6 +126,73 @@ def _db_value(instance, field, cast, connection):
         return field.get_db_prep_save(field.pre_save(instance, True), connection)
     value = getattr(instance, field.attname)
     return value if value is None or type(value) is cast else cast(value)
+
+
+# --- rows as plain values (no model instances) ---------------------------------------------------
+_ROW_DEFAULTS: dict[str, tuple[dict, list, frozenset]] = {}
+
+
+def model_row(model, **values) -> dict:
+    """Every concrete field of ``model`` by attname, as a new instance ``model(**values)`` would hold it: the
+    given values (by attname: ``enterprise_id``, not ``enterprise``) and each other field's default — without
+    building the instance (a request hot path writing rows it never reads back)."""
+    label = model._meta.label
+    if label not in _ROW_DEFAULTS:
+        fixed, called = {}, []
+        for field in model._meta.concrete_fields:
+            if field.has_default() and callable(field.default):
+                called.append(field)
+            else:
+                fixed[field.attname] = field.get_default()
+        _ROW_DEFAULTS[label] = (fixed, called, frozenset(f.attname for f in model._meta.concrete_fields))
+    fixed, called, names = _ROW_DEFAULTS[label]
+    unknown = values.keys() - names
+    if unknown:
+        raise ValueError(f"{label} has no field {', '.join(sorted(unknown))}")
+    row = dict(fixed)
+    for field in called:
+        if field.attname not in values:
+            row[field.attname] = field.get_default()
+    row.update(values)
+    return row
+
+
+def _keeps_value(field) -> bool:
+    """Whether the field's ``pre_save`` gives the attribute as it is (so a row's value can stand for it):
+    not a date with ``auto_now``, not a file to commit."""
+    if isinstance(field, models.DateField):  # DateTimeField and TimeField too
+        return not (field.auto_now or field.auto_now_add)
+    return type(field).pre_save is models.Field.pre_save
+
+
+_ROW_TYPES: dict[tuple[str, str], list] = {}
+
+
+def row_values(model, fields, row: dict, connection=None) -> list:
+    """``insert_values`` of a row given as plain values (``model_row``) instead of a model instance: the
+    same casts and ``get_db_prep_save`` (dates, JSON, encrypted text), so what is stored is what the ORM
+    would store for an instance holding these values."""
+    if connection is None:
+        connection = connections[DEFAULT_DB_ALIAS]
+    key = (model._meta.label, ",".join(field.attname for field in fields))
+    kinds = _ROW_TYPES.get(key)
+    if kinds is None:
+        for field in fields:
+            if not _keeps_value(field):
+                raise ValueError(f"{model._meta.label}.{field.name}: its pre_save changes the value")
+        kinds = _ROW_TYPES[key] = [_plain_type(field) for field in fields]
+    values = []
+    for field, cast in zip(fields, kinds, strict=True):
+        value = row[field.attname]
+        if cast is None:
+            if value is None and isinstance(field, models.DateField):  # DateTimeField too: NULL is NULL
+                values.append(None)
+                continue
+            value = field.get_db_prep_save(value, connection)
+        elif value is not None and type(value) is not cast:
+            value = cast(value)
+        values.append(value)
+    return values
 
 
 _PLACEHOLDER = re.compile(r"%.|%$", re.DOTALL)
@@ -188,8 +257,8 @@ def execute(sql: str, params: list | tuple = ()) -> list[tuple] | None:
     connection.validate_thread_sharing()
     started = time.monotonic()
     numbered = _numbered(sql)
-    cursor_class = psycopg.Cursor if numbered is None else psycopg.RawCursor
-    with connection.wrap_database_errors, cursor_class(connection.connection) as cursor:
+    cursor = _cursor(connection, psycopg.Cursor if numbered is None else psycopg.RawCursor)
+    with connection.wrap_database_errors:
         cursor.execute(sql if numbered is None else numbered, params, prepare=True)
         # The result status, not ``description`` (which builds a column object per column).
         returned_rows = (
@@ -200,6 +269,20 @@ def execute(sql: str, params: list | tuple = ()) -> list[tuple] | None:
         connection.queries_log.append({"sql": f"{sql} -- {len(params)} parameters (prepared)",
                                        "time": f"{time.monotonic() - started:.3f}"})
     return rows
+
+
+def _cursor(connection, cursor_class):
+    """A psycopg cursor of ``cursor_class`` on the connection's current psycopg connection, kept for the
+    next statement (a cursor costs more to make than a small statement's own Python): ``execute`` reads
+    every row before it returns, and a Django connection belongs to one thread, so one cursor of each kind
+    per connection is enough. A new psycopg connection (after a close) gets new cursors."""
+    kept = connection.__dict__.get("_qinqing_cursors")
+    if kept is None or kept[0] is not connection.connection:
+        kept = connection.__dict__["_qinqing_cursors"] = (connection.connection, {})
+    cursor = kept[1].get(cursor_class)
+    if cursor is None or cursor.closed:
+        cursor = kept[1][cursor_class] = cursor_class(connection.connection)
+    return cursor
 
 
 # --- the read half: rows of ``execute`` → model instances ------------------------------------
@@ -380,13 +463,29 @@ def _wait_for_flush() -> None:
 _KEYED_SQL: dict[str, tuple[str, list]] = {}
 
 
+def _keyed_insert(model, connection) -> tuple[str, list]:
+    """(``INSERT`` of every concrete column, primary key included, the fields in column order), cached."""
+    label = model._meta.label
+    if label not in _KEYED_SQL:
+        quote = connection.ops.quote_name
+        fields = list(model._meta.concrete_fields)
+        _KEYED_SQL[label] = (
+            f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 (model metadata)
+            f"({', '.join(quote(field.column) for field in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})",
+            fields,
+        )
+    return _KEYED_SQL[label]
+
+
 class KeyedInserts:
     """PostgreSQL: INSERTs of unsaved instances whose primary keys are already set (``next_id_sql``),
     sent together with one more statement as ONE statement (data-modifying CTEs; Django's
     foreign keys are ``DEFERRABLE INITIALLY DEFERRED``, so their order does not matter).
 
     The values are taken when this is built (``pre_save`` applied then), so the instances hold
-    exactly what will be written — an audit snapshot taken afterwards needs no re-read."""
+    exactly what will be written — an audit snapshot taken afterwards needs no re-read.
+    ``KeyedRows`` does the same for rows given as plain values."""
 
     def __init__(self, instances: list) -> None:
         connection = connections[DEFAULT_DB_ALIAS]
@@ -395,19 +494,9 @@ class KeyedInserts:
         self.values: list = []
         self._starts: list[int] = []
         for index, instance in enumerate(instances):
-            label = instance._meta.label
-            if label not in _KEYED_SQL:
-                quote = connection.ops.quote_name
-                fields = list(instance._meta.concrete_fields)
-                _KEYED_SQL[label] = (
-                    f"INSERT INTO {quote(instance._meta.db_table)} "  # noqa: S608 (model metadata)
-                    f"({', '.join(quote(field.column) for field in fields)}) "
-                    f"VALUES ({', '.join(['%s'] * len(fields))})",
-                    fields,
-                )
-            sql, fields = _KEYED_SQL[label]
+            sql, fields = _keyed_insert(type(instance), connection)
             if instance.pk is None:
-                raise ValueError(f"{label}: set the primary key first (next_id_sql)")
+                raise ValueError(f"{instance._meta.label}: set the primary key first (next_id_sql)")
             self.parts.append(f"i{index} AS ({sql})")
             self._starts.append(len(self.values))
             self.values += insert_values(instance, fields, connection)
@@ -431,6 +520,35 @@ class KeyedInserts:
         for instance in self.instances:
             mark_saved(instance)
         return rows
+
+
+class KeyedRows(KeyedInserts):
+    """``KeyedInserts`` of rows given as plain values — (model, ``model_row``) pairs, primary keys set — with
+    no model instance built; ``update`` sets a column of one of them (by its index) after its values were
+    taken. The values pass through ``row_values``: the same statement and parameters as for instances
+    holding these values."""
+
+    def __init__(self, rows: list[tuple]) -> None:  # noqa: D107 (no super(): no instances)
+        connection = connections[DEFAULT_DB_ALIAS]
+        self.rows = rows
+        self.instances = []
+        self.parts, self.values, self._starts = [], [], []
+        for index, (model, row) in enumerate(rows):
+            sql, fields = _keyed_insert(model, connection)
+            if row.get(model._meta.pk.attname) is None:
+                raise ValueError(f"{model._meta.label}: set the primary key first (next_id_sql)")
+            self.parts.append(f"i{index} AS ({sql})")
+            self._starts.append(len(self.values))
+            self.values += row_values(model, fields, row, connection)
+
+    def update(self, index: int, **values) -> None:  # type: ignore[override]
+        model, row = self.rows[index]
+        fields = _KEYED_SQL[model._meta.label][1]
+        row.update(values)
+        positions = [i for i, field in enumerate(fields) if field.attname in values]
+        new = row_values(model, [fields[i] for i in positions], row)
+        for position, value in zip(positions, new, strict=True):
+            self.values[self._starts[index] + position] = value
 
 
 def insert_rows(model, objects: list, *, batch_size: int = 2000) -> None:

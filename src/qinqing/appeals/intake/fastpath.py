@@ -10,7 +10,10 @@ the Django route answers, through the same code:
   key as actor, under the request's language (its refusals are worded in it; the acknowledgement and the
   timeline's first line in the district's, ``core.district.language``) and its request id (the audit
   events carry it); the 201 body is ``FileOut`` rendered by
-  django-ninja's JSON renderer, the headers are the Django route's (``lightpath.headers``);
+  django-ninja's JSON renderer, the headers are the Django route's (``lightpath.headers``). On PostgreSQL a
+  filing that would not be merged is written by ``appeals.api.file_plain`` (``appeal_file_plain``): the
+  same rows and audit events, column for column, from plain values, with no model instance built and the
+  keys, limits and duplicate check read in one statement (``test_intake_plain``);
 * **the same checks**: the key read from the database on every request (``apikey_authenticate``: no cache,
   a revocation holds at once), the operation's declaration in ``appeals/access.py`` (the key must hold
   ``appeals:write``), the body validated by the operation's own schema (``FileIn``), the input rule, the
@@ -33,7 +36,7 @@ from __future__ import annotations
 from django.utils import translation
 from ninja.renderers import JSONRenderer
 
-from qinqing.appeals.api import FileIn, FileOut, file_as
+from qinqing.appeals.api import FileIn, FileOut, file_as, file_plain
 from qinqing.core import audit, lightpath
 from qinqing.core.audit import apikey_usage
 from qinqing.core.errors import ServiceError
@@ -69,7 +72,9 @@ def answer(request, environ) -> lightpath.Answer | None:
     language = lightpath.language(request)
     with translation.override(language), audit.request_context(request_id):
         try:
-            filed = file_as(api_key, payload, None)
+            # PostgreSQL: the rows and events written from plain values (``file_plain``); else, or for a
+            # filing that would be merged, the service as every channel files
+            filed = file_plain(api_key, payload) or file_as(api_key, payload, None)
         except ServiceError:
             return None  # refused inside the service's transaction (rolled back): Django answers the 4xx
         apikey_usage.note(api_key.id)

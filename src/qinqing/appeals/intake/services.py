@@ -25,6 +25,7 @@ from qinqing.core.errors import ServiceError
 from qinqing.core.models import ApiKey
 
 from ..models import (
+    DEFAULT_LIMITS,
     Appeal,
     AppealStep,
     Attachment,
@@ -32,6 +33,7 @@ from ..models import (
     Channel,
     LimitKey,
     Status,
+    TrackLimit,
 )
 from ..services import (
     DUPLICATE_CANDIDATES,
@@ -47,6 +49,7 @@ from ..services import (
     due_text,
     limit_values,
     normalise_text,
+    recipient_of,
 )
 from ..workflow import notify
 
@@ -93,6 +96,18 @@ def _find_original(*, enterprise, phone_index: str, fingerprint: str, normalised
     Plain SQL (one branch per identity, each driven by its index; runs on every filing), read
     before the filing's transaction, so no writer waits for it; bounded work (at most
     DUPLICATE_CANDIDATES texts of at most COMPARE_CHARS characters, linear comparisons)."""
+    query = _candidates_query(enterprise=enterprise, phone_index=phone_index,
+                              external_user_id=external_user_id, since=since)
+    if query is None:
+        return None
+    return _original_among(db.execute(*query), enterprise=enterprise, fingerprint=fingerprint,
+                           normalised=normalised)
+
+
+def _candidates_query(*, enterprise, phone_index: str, external_user_id: str, since,
+                      since_sql: str = "%s") -> tuple[str, list] | None:
+    """(the duplicate check's statement, its parameters), None without any identity to look by. ``since_sql``:
+    the SQL of the window's start, ``since`` its one parameter (a statement may count the start itself)."""
     branches, params = [], []
     table = connection.ops.quote_name(Appeal._meta.db_table)
     columns = ", ".join(_ORIGINAL_COLUMNS)
@@ -105,16 +120,21 @@ def _find_original(*, enterprise, phone_index: str, fingerprint: str, normalised
         if value:
             branches.append(
                 f"SELECT {columns}, received_at FROM {table} WHERE {column} = %s AND received_at "  # noqa: S608 (model metadata)
-                f">= %s AND merged_into_id IS NULL"
+                f">= {since_sql} AND merged_into_id IS NULL"
             )
             params += [value, since]
     if not branches:
         return None
     sql = (f"SELECT {columns} FROM ({' UNION '.join(branches)}) AS candidates "  # noqa: S608 (model metadata)
            f"ORDER BY received_at, id LIMIT {DUPLICATE_CANDIDATES:d}")
+    return sql, params
+
+
+def _original_among(rows, *, enterprise, fingerprint: str, normalised: str) -> Appeal | None:
+    """The first of the candidates' ``rows`` (``_candidates_query``'s columns) with near-identical text."""
     mine = normalised[:COMPARE_CHARS]
     grams = None
-    for candidate in db.instances(Appeal, _ORIGINAL_COLUMNS, db.execute(sql, params)):
+    for candidate in db.instances(Appeal, _ORIGINAL_COLUMNS, rows):
         if enterprise is not None and candidate.enterprise_id not in (None, enterprise.pk):
             # one phone (an agent, a group's accountant) may speak for two enterprises: the same words for
             # another enterprise are its own appeal, and merged they would go to the other one's file
@@ -128,6 +148,102 @@ def _find_original(*, enterprise, phone_index: str, fingerprint: str, normalised
         if _dice(grams, _bigrams(other)) >= DUPLICATE_RATIO:
             return candidate
     return None
+
+
+_CHANNELS, _CATEGORIES = frozenset(Channel.values), frozenset(Category.values)  # ``values`` builds a list
+
+
+@dataclass(frozen=True)
+class _Checked:
+    title: str
+    content: str
+    phone: str
+
+
+def _checked(*, channel, title, content, contact_name, contact_phone, contact_address, category) -> _Checked:
+    """A filing's checks before anything is read or written (``appeal_file``, ``appeal_file_plain``): a
+    ``ServiceError`` naming the field, or the title, content and phone as they are kept."""
+    if channel not in _CHANNELS:
+        raise ServiceError(
+            _("Unknown channel %(channel)s."),
+            code="invalid_channel",
+            field="channel",
+            params={"channel": channel},
+        )
+    title = (title or "").strip()
+    content = (content or "").strip()
+    if not content:
+        raise ServiceError(
+            _("Describe your question or demand (content is required)."), code="required", field="content"
+        )
+    if not title:
+        title = content[:40]
+    if len(title) > 200:
+        raise ServiceError(_("The title may have at most 200 characters."), code="too_long", field="title")
+    # Lengths by purpose (issue 20): the forms' limits, for every channel and the API alike.
+    content = text_limits.check_text(content, field="content", label=_("Content"), limit=text_limits.REPORT)
+    text_limits.check_text(contact_name, field="contact_name", label=_("Contact name"),
+                           limit=text_limits.NAME)
+    text_limits.check_text(contact_address, field="contact_address", label=_("Postal address"),
+                           limit=text_limits.DESCRIPTION)
+    if category and category not in _CATEGORIES:
+        raise ServiceError(
+            _("Unknown category %(category)s."),
+            code="invalid_category",
+            field="category",
+            params={"category": category},
+        )
+    phone = (contact_phone or "").strip()
+    if phone:
+        from django.core.exceptions import ValidationError
+
+        from qinqing.core.identifiers import validate_mobile_phone
+
+        try:
+            phone = validate_mobile_phone(phone)
+        except ValidationError as error:
+            raise ServiceError(error.messages[0], code="invalid_phone", field="contact_phone") from error
+    return _Checked(title, content, phone)
+
+
+def _received(received_at: datetime.datetime | None) -> tuple[datetime.datetime, datetime.date]:
+    """When the filing was received (default now), kept in UTC as the database returns it (so the audit
+    snapshot needs no re-read), and its local date, which may not be in the future."""
+    received_at = (received_at or clock.now()).astimezone(datetime.UTC)
+    received_on = timezone.localdate(received_at)
+    text_limits.check_date(received_on, field="received_on", label=_("Date received"),
+                           not_after=clock.today())  # received, so not in the future
+    return received_at, received_on
+
+
+def _identity(checked: _Checked) -> tuple[str, str, str]:
+    """(the phone's blind index, the normalised text, its fingerprint): what the duplicate check reads."""
+    normalised = normalise_text(f"{checked.title}{checked.content}")
+    return (blind_index(checked.phone) if checked.phone else "", normalised,
+            hashlib.sha256(normalised.encode()).hexdigest())
+
+
+def _acknowledgement_text(number: str, due: Due | None) -> str:
+    if due is not None and due.due:
+        return gettext(
+            "Your appeal has been received. Tracking number %(number)s; we will "
+            "acknowledge it by %(date)s."
+        ) % {"number": number, "date": due_text(due.due, due.provisional)}
+    return gettext("Your appeal has been received. Tracking number %(number)s.") % {"number": number}
+
+
+def _received_step_text(channel: str) -> str:
+    return gettext("Received through %(channel)s.") % {"channel": Channel(channel).label}
+
+
+def _due(received_on: datetime.date, days: int) -> Due | None:
+    """The acknowledgement's deadline; None when the calendar year is missing: a missing year must not
+    lose an appeal, it is filed without a date, its basis kept (due_start, due_days) so that loading the
+    year counts it (workflow.deadlines, core.calendar.deadlines)."""
+    try:
+        return _count_due(received_on, days)
+    except ServiceError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -171,58 +287,15 @@ def appeal_file(
     """File an appeal from any channel (article 8): tracking number, acknowledgement deadline,
     acknowledgement queued on the same channel, near-identical repeats merged (article 6:
     nothing lost, the submitter is given the original's number)."""
-    if channel not in Channel.values:
-        raise ServiceError(
-            _("Unknown channel %(channel)s."),
-            code="invalid_channel",
-            field="channel",
-            params={"channel": channel},
-        )
-    title = (title or "").strip()
-    content = (content or "").strip()
-    if not content:
-        raise ServiceError(
-            _("Describe your question or demand (content is required)."), code="required", field="content"
-        )
-    if not title:
-        title = content[:40]
-    if len(title) > 200:
-        raise ServiceError(_("The title may have at most 200 characters."), code="too_long", field="title")
-    # Lengths by purpose (issue 20): the forms' limits, for every channel and the API alike.
-    content = text_limits.check_text(content, field="content", label=_("Content"), limit=text_limits.REPORT)
-    text_limits.check_text(contact_name, field="contact_name", label=_("Contact name"),
-                           limit=text_limits.NAME)
-    text_limits.check_text(contact_address, field="contact_address", label=_("Postal address"),
-                           limit=text_limits.DESCRIPTION)
-    if category and category not in Category.values:
-        raise ServiceError(
-            _("Unknown category %(category)s."),
-            code="invalid_category",
-            field="category",
-            params={"category": category},
-        )
-    phone = (contact_phone or "").strip()
-    if phone:
-        from django.core.exceptions import ValidationError
-
-        from qinqing.core.identifiers import validate_mobile_phone
-
-        try:
-            phone = validate_mobile_phone(phone)
-        except ValidationError as error:
-            raise ServiceError(error.messages[0], code="invalid_phone", field="contact_phone") from error
+    checked = _checked(channel=channel, title=title, content=content, contact_name=contact_name,
+                       contact_phone=contact_phone, contact_address=contact_address, category=category)
+    title, content, phone = checked.title, checked.content, checked.phone
     # Before any transaction (Pillow and pypdf take time): (safe name, type, clean bytes) of each file,
     # through the platform's one cleaner, as every other form takes files (refusals name ``attachments``).
     cleaned = core_attachments.clean_uploads(attachments)
 
-    # Kept in UTC, as the database returns it, so the audit snapshot needs no re-read.
-    received_at = (received_at or clock.now()).astimezone(datetime.UTC)
-    received_on = timezone.localdate(received_at)
-    text_limits.check_date(received_on, field="received_on", label=_("Date received"),
-                           not_after=clock.today())  # received, so not in the future
-    phone_index = blind_index(phone) if phone else ""
-    normalised = normalise_text(f"{title}{content}")
-    fingerprint = hashlib.sha256(normalised.encode()).hexdigest()
+    received_at, received_on = _received(received_at)
+    phone_index, normalised, fingerprint = _identity(checked)
     audit_actor = _audit_actor(actor, channel)
     submitted_by = (
         actor if getattr(actor, "is_authenticated", False) and not isinstance(actor, ApiKey) else None
@@ -244,17 +317,8 @@ def appeal_file(
     # What is stored and sent (the timeline's line, the acknowledgement) is in the district's language.
     # The files written are removed again if the transaction rolls back.
     with core_attachments.removed_on_error() as stored, transaction.atomic(), district.language():
-        due_at = None
-        due: Due | None = None
-        if original is None:
-            try:
-                due = _count_due(received_on, limits[LimitKey.ACKNOWLEDGE])
-                due_at = due.due
-            except ServiceError:
-                # A missing calendar year must not lose an appeal: it is filed without a date, its
-                # basis kept (due_start, due_days) so that loading the year counts it
-                # (workflow.deadlines, core.calendar.deadlines).
-                due_at = None
+        due = _due(received_on, limits[LimitKey.ACKNOWLEDGE]) if original is None else None
+        due_at = due.due if due is not None else None
         # Taken inside the transaction, as late as possible (issue 18): a filing that fails
         # gives its number back, so a day's numbers have no gaps; the counter row stays
         # locked from there to the commit, and every filing of the day takes turns on it.
@@ -294,22 +358,14 @@ def appeal_file(
             merged_into=original,
         )
         if original is None:
-            if due_at:
-                text = gettext(
-                    "Your appeal has been received. Tracking number %(number)s; we will "
-                    "acknowledge it by %(date)s."
-                ) % {"number": appeal.tracking_number, "date": due_text(due.due, due.provisional)}
-            else:
-                text = gettext("Your appeal has been received. Tracking number %(number)s.") % {
-                    "number": appeal.tracking_number
-                }
+            text = _acknowledgement_text(appeal.tracking_number, due)
             # The appeal, its first timeline step and its acknowledgement in the outbox: one
             # statement on PostgreSQL.
             step = AppealStep(
                 kind="received",
                 actor_label=actor_label(audit_actor),
                 at=clock.now(),
-                text=gettext("Received through %(channel)s.") % {"channel": Channel(channel).label},
+                text=_received_step_text(channel),
             )
             acknowledgement = notify.outbox_row(
                 appeal=appeal, channel=appeal.channel, recipient=_recipient(appeal), text=text
@@ -380,6 +436,116 @@ def appeal_file(
             events.append(event)
         written = audit.record_events(events)
     return FileResult(appeal=appeal, merged=original is not None, content_hash=written[0].content_hash)
+
+
+@dataclass(frozen=True)
+class PlainFiled:
+    """What ``appeal_file_plain`` filed: the answer's fields (``api.file_plain``), no model instance."""
+
+    tracking_number: str
+    status: str
+    due_at: datetime.date | None
+    due_provisional: bool
+    content_hash: str
+
+
+_PREFETCH: list[str] = []
+_PREFETCH_LIMITS = (LimitKey.DUPLICATE_WINDOW_HOURS, LimitKey.ACKNOWLEDGE)
+
+
+def _prefetch(*, phone_index: str, external_user_id: str, received_at) -> tuple[tuple, dict[str, int], list]:
+    """PostgreSQL, ONE statement before the transaction: the primary keys of a new appeal, its first step and
+    its acknowledgement (``db.next_ids``: sequences, no lock, a key not used is skipped), the two limits a
+    filing reads (``limit_values``: a limit not stored is its default) and the duplicate check's candidates
+    (``_candidates_query``, its window counted from the limit read in the same statement). Returns (the
+    keys, the limits, the candidates' rows)."""
+    if not _PREFETCH:
+        table = connection.ops.quote_name(TrackLimit._meta.db_table)
+        limits = [
+            f'COALESCE((SELECT "value" FROM {table} '  # noqa: S608 (model metadata)
+            f'WHERE "key" = %s), {DEFAULT_LIMITS[key][0]:d})'
+            for key in _PREFETCH_LIMITS
+        ]
+        ids = [db.next_id_sql(model) for model in (Appeal, AppealStep, notify.Notification)]
+        _PREFETCH.append(f"SELECT {', '.join(ids + limits)}")
+    sql, params = _PREFETCH[0], list(_PREFETCH_LIMITS)
+    query = _candidates_query(enterprise=None, phone_index=phone_index, external_user_id=external_user_id,
+                              since=received_at, since_sql="%s - make_interval(hours => k.window_hours)")
+    if query is not None:
+        keys = "appeal_id, step_id, acknowledgement_id, window_hours, acknowledge"
+        sql = f"SELECT * FROM ({sql}) AS k({keys}) LEFT JOIN LATERAL ({query[0]}) AS c ON true"  # noqa: S608
+        params += query[1]
+    rows = db.execute(sql, params)
+    first = rows[0]
+    candidates = [row[5:] for row in rows if row[5:] and row[5] is not None]
+    return first[:3], dict(zip(_PREFETCH_LIMITS, first[3:5], strict=True)), candidates
+
+
+def appeal_file_plain(
+    *,
+    channel: str,
+    title: str,
+    content: str,
+    actor: ApiKey,
+    contact_name: str = "",
+    contact_phone: str = "",
+    external_user_id: str = "",
+    category: str | None = None,
+) -> PlainFiled | None:
+    """``appeal_file`` for the light path's common case (issue #19): PostgreSQL, an API key's filing with
+    no enterprise, no attachments and no near-identical earlier appeal. It writes what ``appeal_file``
+    writes there — the same rows and audit events, column for column (``test_intake_plain``) — from plain
+    values: no model instance is built (``db.model_row``, ``db.KeyedRows``), the events' snapshots,
+    digests and hashes come from the same rows through core.audit's own functions (``audit.prepare_rows``),
+    and the keys and limits are read in one statement. Its checks are ``appeal_file``'s (``_checked``,
+    ``_received``: a ``ServiceError`` before anything is written). None when the filing is not that case
+    (another database; an earlier appeal it would be merged into): nothing was written, ``appeal_file``
+    files it."""
+    if connection.vendor != "postgresql" or not isinstance(actor, ApiKey):
+        return None
+    checked = _checked(channel=channel, title=title, content=content, contact_name=contact_name,
+                       contact_phone=contact_phone, contact_address="", category=category)
+    received_at, received_on = _received(None)
+    phone_index, normalised, fingerprint = _identity(checked)
+    external_user_id = (external_user_id or "").strip()
+    (appeal_id, step_id, acknowledgement_id), limits, candidates = _prefetch(
+        phone_index=phone_index, external_user_id=external_user_id, received_at=received_at)
+    if _original_among(candidates, enterprise=None, fingerprint=fingerprint, normalised=normalised):
+        return None
+    # ``appeal_file``'s keyed branch, step for step (the counter row is held from the number to the commit).
+    with transaction.atomic(), district.language():
+        due = _due(received_on, limits[LimitKey.ACKNOWLEDGE])
+        appeal = db.model_row(
+            Appeal, id=appeal_id, tracking_number=_PENDING_NUMBER, channel=channel, enterprise_id=None,
+            contact_name=(contact_name or "").strip(), contact_phone=checked.phone,
+            contact_phone_index=phone_index, contact_address="", external_user_id=external_user_id,
+            submitted_by_id=None, title=checked.title,
+            content=checked.content, content_fingerprint=fingerprint, category=category or "",
+            status=Status.RECEIVED.value, received_at=received_at, stage_started_on=received_on,
+            due_at=due.due if due is not None else None, due_provisional=bool(due and due.provisional),
+            due_start=received_on, due_days=limits[LimitKey.ACKNOWLEDGE], merged_into_id=None,
+        )
+        step = db.model_row(AppealStep, id=step_id, appeal_id=appeal_id, kind="received",
+                            actor_label=actor_label(actor), at=clock.now(), text=_received_step_text(channel))
+        recipient = recipient_of(channel, external_user_id, None, checked.phone)
+        acknowledgement = db.model_row(
+            notify.Notification, id=acknowledgement_id, appeal_id=appeal_id,
+            **notify.outbox_columns(channel=channel, recipient=recipient,
+                                    text=_acknowledgement_text(_PENDING_NUMBER, due)),
+        )
+        rows = db.KeyedRows([(Appeal, appeal), (AppealStep, step), (notify.Notification, acknowledgement)])
+        at = clock.now()
+        step_events = audit.prepare_rows(
+            [{"actor": actor, "action": STEP_ADD, "model": AppealStep, "row": step}], at=at)
+        number = numbering.take(TRACKING_NUMBERS, received_on, release_before_flush=True)
+        rows.update(0, tracking_number=number.text)
+        rows.update(2, text=acknowledgement["text"].replace(_PENDING_NUMBER, number.text))
+        written = audit.prepare_rows([{"actor": actor, "action": "appeals.appeal.file", "model": Appeal,
+                                       "row": appeal, "details": {"merged_into": None}}], at=at) + step_events
+        rows.execute(*audit.pg_insert_rows_statement(written))
+        notify.deliver_id_after_commit(channel, acknowledgement_id)
+    return PlainFiled(number.text, appeal["status"], appeal["due_at"], appeal["due_provisional"],
+                      written[0]["content_hash"])
 
 
 def attachment_read(*, attachment: Attachment, actor) -> bytes:

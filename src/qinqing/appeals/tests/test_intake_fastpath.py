@@ -213,6 +213,7 @@ def test_an_exception_is_a_500_and_never_a_second_try_through_django(served, key
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(fastpath, "file_as", broken)
+    monkeypatch.setattr(fastpath, "file_plain", broken)
     status, _headers, _body = served.post(json.dumps(FILING).encode(), {"X-API-Key": key[1]})
     assert status == 500 and not served.reached_django and not Appeal.objects.exists()
 

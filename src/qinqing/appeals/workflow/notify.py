@@ -327,16 +327,24 @@ def queue_sms(phone: str, text: str) -> Notification:
 
 def outbox_row(*, appeal, channel: str, recipient: str, text: str) -> Notification:
     """The unsaved outbox row ``queue`` writes (for a caller that inserts it with its appeal)."""
-    return Notification(
-        appeal=appeal, channel=channel, recipient=recipient or "", text=str(text), created_at=clock.now()
-    )
+    return Notification(appeal=appeal, **outbox_columns(channel=channel, recipient=recipient, text=text))
+
+
+def outbox_columns(*, channel: str, recipient: str, text: str) -> dict:
+    """The columns ``outbox_row`` sets (for a caller that writes the row as plain values)."""
+    return {"channel": channel, "recipient": recipient or "", "text": str(text), "created_at": clock.now()}
 
 
 def deliver_after_commit(notification: Notification) -> None:
     """Once the transaction commits, try delivering a saved outbox row (real senders only).
     The row is claimed first, so a worker that reaches it at the same moment cannot send it too."""
-    if getattr(settings, "APPEALS_DELIVER_ON_COMMIT", True) and has_sender(notification.channel):
-        transaction.on_commit(lambda: deliver_ids([notification.pk]))
+    deliver_id_after_commit(notification.channel, notification.pk)
+
+
+def deliver_id_after_commit(channel: str, pk: int) -> None:
+    """``deliver_after_commit`` of the outbox row ``pk`` on ``channel``."""
+    if getattr(settings, "APPEALS_DELIVER_ON_COMMIT", True) and has_sender(channel):
+        transaction.on_commit(lambda: deliver_ids([pk]))
 
 
 # --- what the jobs page shows --------------------------------------------------------

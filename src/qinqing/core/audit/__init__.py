@@ -32,7 +32,7 @@ from django.db import connection, models, transaction
 from .. import clock, db
 from ..crypto import DecryptionError, hmac_sm3_hex, sm3_hex
 from ..models import ApiKey, AuditEvent, AuditHead
-from ..transparency.canonical import event_content_hash
+from ..transparency.canonical import event_content_hash, row_content_hash
 from .registry import _AUDITED, audited, audited_models, current_label, default_mask, labels_of  # noqa: F401 (re-exported)
 
 GENESIS_HASH = "0" * 64
@@ -55,6 +55,11 @@ def request_context(request_id: str | None = None) -> Iterator[str]:
 
 # --- snapshots -------------------------------------------------------------------------
 def _plain(value: Any) -> Any:
+    """``value`` as JSON gives it back (what a JSON column holds). A flat dict of strings, integers,
+    booleans and nulls with string keys is that already (a filing's details), and is copied as it is."""
+    if type(value) is dict and all(type(key) is str and type(item) in _JSON_NATIVE
+                                   for key, item in value.items()):
+        return dict(value)
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
@@ -215,20 +220,34 @@ def _prepare_event(
     if not object_type or object_id is None:
         raise ValueError("record_event needs an instance or object_type and object_id")
     after = None
-    digest = ""
     if instance is not None and not deleted:
         after = state if state is not None else snapshot(instance) if fresh else _fresh_snapshot(instance)
-        digest = state_digest(after)
-    return AuditEvent(
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        changes=_plain_changes(diff(_masked(object_type, before), _masked(object_type, after))),
-        details=_plain(details) if details else {},
-        state_digest=digest,
-        request_id=current_request_id(),
-        **_actor_fields(actor),
-    )
+    return AuditEvent(**_object_columns(action, object_type, object_id, before, after, details),
+                      **_actor_fields(actor))
+
+
+def _object_columns(action: str, object_type: str, object_id, before, after, details) -> dict[str, Any]:
+    """An event's columns that say what was done to which record: its changes (masked), its details and
+    the digest of the record's state ``after`` (None: deleted, or no record). One implementation for the
+    events built as model instances (``_prepare_event``) and as plain rows (``prepare_rows``)."""
+    return {
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "changes": _plain_changes(diff(_masked(object_type, before), _masked(object_type, after))),
+        "details": _plain(details) if details else {},
+        "state_digest": state_digest(after) if after is not None else "",
+        "request_id": current_request_id(),
+    }
+
+
+def _actor_columns(actor: Any) -> dict[str, Any]:
+    """``_actor_fields`` as the columns hold them (the user's and the key's ids, not the instances)."""
+    fields = _actor_fields(actor)
+    user, key = fields.pop("actor_user", None), fields.pop("actor_api_key", None)
+    fields["actor_user_id"] = user.pk if user is not None else None
+    fields["actor_api_key_id"] = key.pk if key is not None else None
+    return fields
 
 
 def _seq_source() -> str:
@@ -257,7 +276,24 @@ def pg_insert_statement(events: list[AuditEvent]) -> tuple[str, list]:
     which Django's ``bulk_create`` relies on too — and its parameters. A caller may send it as
     the last part of its own statement (``db.KeyedInserts``); ``inserted`` then takes the rows.
     The statement is built once per number of rows."""
-    count = len(events)
+    sql, fields = _pg_insert_sql(len(events))
+    params = []
+    for event in events:
+        params += db.insert_values(event, fields)
+    return sql, params
+
+
+def pg_insert_rows_statement(rows: list[dict[str, Any]]) -> tuple[str, list]:
+    """``pg_insert_statement`` of events given as plain rows (``prepare_rows``): the same statement, the same
+    parameters (``db.row_values``), no model instance built."""
+    sql, fields = _pg_insert_sql(len(rows))
+    params = []
+    for row in rows:
+        params += db.row_values(AuditEvent, fields, row)
+    return sql, params
+
+
+def _pg_insert_sql(count: int) -> tuple[str, list]:
     if count not in _PG_INSERT:
         _sql, fields = db.insert_statement(AuditEvent, returning=True)
         quote = connection.ops.quote_name
@@ -269,11 +305,7 @@ def pg_insert_statement(events: list[AuditEvent]) -> tuple[str, list]:
             f"RETURNING {quote('id')}, {quote('seq')}",
             [f for f in fields if f.attname != "seq"],
         )
-    sql, fields = _PG_INSERT[count]
-    params = []
-    for event in events:
-        params += db.insert_values(event, fields)
-    return sql, params
+    return _PG_INSERT[count]
 
 
 def inserted(events: list[AuditEvent], rows) -> list[AuditEvent]:
@@ -296,6 +328,31 @@ def prepare_events(events: list[dict[str, Any]], *, at: datetime.datetime | None
     if not connection.in_atomic_block:
         raise RuntimeError("prepare_events must be called inside transaction.atomic()")
     return _hashed([_prepare_event(**event) for event in events], at)
+
+
+def prepare_rows(events: list[dict[str, Any]], *,
+                 at: datetime.datetime | None = None) -> list[dict[str, Any]]:
+    """``prepare_events`` for records the caller writes from plain values in its own statement, with no model
+    instance built (a request hot path: appeal intake's light path). Each event a dict of ``actor``,
+    ``action``, ``model`` and ``row`` — the record's every column by attname exactly as it is written
+    (``db.model_row``) — and optionally ``details``; the record was just created (its snapshot is
+    ``row``, as ``fresh=True`` takes an instance's). Returns the events' rows (``db.model_row`` of
+    ``AuditEvent``, ``seq`` left to the sequence), hashed: the same columns ``prepare_events`` gives the
+    instances, through the same functions (``_object_columns``, ``_actor_columns``, the content hash);
+    ``pg_insert_rows_statement`` writes them."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("prepare_rows must be called inside transaction.atomic()")
+    now = at or clock.now()
+    rows = []
+    for event in events:
+        model, row = event["model"], event["row"]
+        after = _plain_row(row)
+        columns = _object_columns(event["action"], model._meta.label, row[model._meta.pk.attname], None,
+                                  after, event.get("details"))
+        prepared = db.model_row(AuditEvent, occurred_at=now, **columns, **_actor_columns(event["actor"]))
+        prepared["content_hash"] = row_content_hash(prepared)
+        rows.append(prepared)
+    return rows
 
 
 def _hashed(events: list[AuditEvent], at: datetime.datetime | None = None) -> list[AuditEvent]:

@@ -80,6 +80,17 @@ def event_content_hash(event: Any) -> str:
     )
 
 
+def row_content_hash(row: dict[str, Any]) -> str:
+    """``content_hash`` of an event given as its columns (an ``AuditEvent`` row by attname)."""
+    return content_hash_of(content_fields(**{name: row[name] for name in _CONTENT_COLUMNS}))
+
+
+_CONTENT_COLUMNS = (
+    "occurred_at", "actor_type", "actor_user_id", "actor_api_key_id", "actor_label", "action", "object_type",
+    "object_id", "changes", "details", "state_digest", "request_id",
+)
+
+
 def head_signing_input(*, log_id: str, tree_size: int, root_hash: str, timestamp: str, key_id: str) -> bytes:
     """What a tree head's signature covers: six lines, each ending in a newline (UTF-8)."""
     return f"{HEAD_PREFIX}\n{log_id}\n{tree_size}\n{root_hash}\n{timestamp}\n{key_id}\n".encode()
