@@ -107,11 +107,8 @@ def _closed(w, decision, consultation):
     services.decision_adopt(decision=decision, actor=w["staff"])
 
 
-def test_the_reply_is_from_the_drafting_unit_with_its_seal(consulted, frozen_clock):
-    """The drafting unit decides whether an opinion on its decision is adopted: the reply is headed, signed
-    and sealed by it, not by the district's office; a decision without a drafting unit stays the
-    district's."""
-    w = consulted
+def _adopted_on_a_bureaus_decision(w):
+    """An opinion adopted on a decision drafted by 区自然资源局 (seal text 示范区自然资源局)."""
     bureau = directory.make_unit(name="区自然资源局", seal_text="示范区自然资源局")
     decision = services.decision_register(title="工业用地弹性年期出让办法", summary="出让年期调整",
                                           unit=bureau, actor=w["staff"])
@@ -122,6 +119,15 @@ def test_the_reply_is_from_the_drafting_unit_with_its_seal(consulted, frozen_clo
     opinion = services.opinion_submit(consultation=consultation, text="建议明确续期条件",
                                       actor=w["federation_user"])
     opinion = services.opinion_answer(opinion=opinion, outcome=Outcome.ADOPTED, response="", actor=w["staff"])
+    return bureau, decision, consultation, opinion
+
+
+def test_the_reply_is_from_the_drafting_unit_with_its_seal(consulted, frozen_clock):
+    """The drafting unit decides whether an opinion on its decision is adopted: the reply is headed, signed
+    and sealed by it, not by the district's office; a decision without a drafting unit stays the
+    district's."""
+    w = consulted
+    bureau, decision, consultation, opinion = _adopted_on_a_bureaus_decision(w)
     for earlier in (w["chamber_opinion"], w["federation_opinion"]):
         services.opinion_answer(opinion=earlier, outcome=Outcome.ADOPTED, response="", actor=w["staff"])
     frozen_clock("2026-12-04 09:00")
@@ -168,16 +174,7 @@ def test_a_reprint_shows_the_drafting_unit_as_it_was_when_the_opinion_was_answer
     from qinqing.directory import services as directory_services
 
     w = consulted
-    bureau = directory.make_unit(name="区自然资源局", seal_text="示范区自然资源局")
-    decision = services.decision_register(title="工业用地弹性年期出让办法", summary="出让年期调整",
-                                          unit=bureau, actor=w["staff"])
-    consultation = services.consultation_add(
-        decision=decision, form="forum", held_on=w["consultation"].held_on, associations=[w["federation"]],
-        actor=w["staff"],
-    )
-    opinion = services.opinion_submit(consultation=consultation, text="建议明确续期条件",
-                                      actor=w["federation_user"])
-    opinion = services.opinion_answer(opinion=opinion, outcome=Outcome.ADOPTED, response="", actor=w["staff"])
+    bureau, decision, consultation, opinion = _adopted_on_a_bureaus_decision(w)
     frozen_clock("2026-12-04 09:00")
     _closed(w, decision, consultation)
     directory_services.unit_update(unit=bureau, name="区自然资源和规划局", seal_text="示范区自然资源和规划局",
