@@ -236,3 +236,17 @@ def test_the_figures_line_up_at_the_right_on_the_discipline_offices_dashboard_to
     assert cells.count() >= 1  # the heading, and a cell per channel with reports
     aligns = cells.evaluate_all("els => els.map(e => getComputedStyle(e).textAlign)")
     assert set(aligns) == {"right"}
+
+
+def test_a_filter_rows_choice_stays_beside_its_search_box_on_a_desktop(page):
+    """A select in a filter row is as wide as its choices, not the form's width: the blacklist's state
+    choice sits beside the search box and the button on one row (it took a row of its own)."""
+    make_user(Role.CREDIT_ADMINISTRATOR, username="credit", password=TEST_PASSWORD)
+    log_in(page, "credit")
+    page.goto("/integrity/")
+    form = "[data-testid=listing-filter]"
+    search = page.locator(f"{form} input[name=q]").bounding_box()
+    state = page.locator(f"{form} select[name=state]").bounding_box()
+    button = page.locator(f"{form} button[type=submit]").bounding_box()
+    assert state["width"] < 400
+    assert abs(state["y"] - search["y"]) < 10 and abs(button["y"] - search["y"]) < 20
