@@ -29,7 +29,7 @@ from pathlib import Path
 
 # The line the inspecting subprocess prints its findings on (JSON), among Django's own output.
 RESULT_MARK = "qinqing-upgrade-check-result: "
-# The menu and tile links of a signed-in page (the same pattern tests/test_navigation.py walks).
+# The menu and tile links of a signed-in page (tests/test_navigation.py walks the same, through menu_links).
 _LINK = re.compile(r'<a (?:class="tile" )?href="([^"]+)"[^>]*data-testid="(?:menu-link|tile)-[^"]*"')
 
 
